@@ -1,0 +1,102 @@
+// Package store defines what Sieve needs from a storage backend: durable,
+// de-duplicated appends of guarded events, profile state, findings, and
+// streamed reads. It holds interfaces and errors only; backends live in
+// sub-packages (store/duckdb is the embedded default) and must pass the
+// conformance suite in store/storetest.
+//
+// A backend sees only guarded data (event.Row, event.ProfileRow): the guard
+// runs before anything reaches a Store. store must not import ingest, api,
+// server or guard.
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+)
+
+// Errors every backend reports through errors.Is.
+var (
+	ErrClosed   = errors.New("store: closed")
+	ErrNotFound = errors.New("store: not found")
+)
+
+// AppendResult tells how many of the appended rows were new.
+type AppendResult struct {
+	Stored     int // rows written
+	Duplicates int // rows skipped because an identical key was already stored
+}
+
+// ExportQuery selects events for export. From and To are Unix milliseconds,
+// From inclusive and To exclusive; Events, when not empty, lists the event
+// names to keep.
+type ExportQuery struct {
+	ProjectID int64
+	From, To  int64
+	Events    []string
+}
+
+// ProfileQuery selects profiles of one kind. IDs, when not empty, lists the
+// distinct_ids (or group ids) to return; otherwise all, ordered by id, after
+// skipping Offset and returning at most Limit (0 = no limit).
+type ProfileQuery struct {
+	ProjectID int64
+	Kind      event.ProfileKind
+	GroupKey  string
+	IDs       []string
+	Offset    int
+	Limit     int
+}
+
+// Profile is the current state of one user or group profile.
+type Profile struct {
+	ID         string
+	GroupKey   string
+	Properties []byte // JSON object, including $last_seen unless never set
+}
+
+// FindingQuery selects findings of one project in [From, To) Unix ms; Class,
+// when not empty, keeps one class.
+type FindingQuery struct {
+	ProjectID int64
+	From, To  int64
+	Class     string
+}
+
+// Store is the storage backend. All methods are safe for concurrent use.
+//
+// Lifecycle: open the backend (its own constructor), call methods, then Close
+// once. After Close every method returns ErrClosed.
+type Store interface {
+	// Append stores rows durably and returns only once they are committed:
+	// a crash after Append returns loses none of them. Concurrent calls may be
+	// combined into one commit (group commit). A row whose InsertID is not
+	// empty and whose key (ProjectID, Name, DistinctID, Time, InsertID) is
+	// already stored, or repeated earlier in rows, is skipped and counted as a
+	// duplicate. Either every new row of the call is stored or, with an error,
+	// none is.
+	Append(ctx context.Context, rows []event.Row) (AppendResult, error)
+
+	// UpdateProfiles applies profile updates in order, durably, with the
+	// semantics of package profile (Mixpanel's $set, $set_once, $add...).
+	UpdateProfiles(ctx context.Context, updates []event.ProfileRow) error
+
+	// Export streams the events matching q in time order to fn, which must
+	// not keep the row after it returns. Memory stays flat for any result
+	// size. An error from fn stops the export and is returned.
+	Export(ctx context.Context, q ExportQuery, fn func(*event.Row) error) error
+
+	// Profiles streams matching profiles to fn and returns how many profiles
+	// matched before Offset and Limit were applied.
+	Profiles(ctx context.Context, q ProfileQuery, fn func(*Profile) error) (total int, err error)
+
+	// AppendFindings stores guard findings durably (they hold no values).
+	AppendFindings(ctx context.Context, fs []event.Finding) error
+
+	// Findings streams findings matching q in time order.
+	Findings(ctx context.Context, q FindingQuery, fn func(*event.Finding) error) error
+
+	// Close commits what is pending and releases the backend's files.
+	Close() error
+}
