@@ -115,16 +115,16 @@ type ProfileRow struct {
 // ".", and "[]" for any array element, e.g. "$elements[].attr__value" or
 // "$set.password".
 type Finding struct {
-	Time       int64 // Unix milliseconds, when the guard acted
-	ProjectID  int64
-	DistinctID string
-	Event      string // event name; "$engage" or "$groups" for profile updates
-	Path       string
-	Class      string
-	Detector   string
-	Action     string
-	Lib        string
-	LibVersion string
+	Time       int64  `json:"-"` // Unix milliseconds, when the guard acted
+	ProjectID  int64  `json:"project_id"`
+	DistinctID string `json:"distinct_id"`
+	Event      string `json:"event"` // event name; "$engage" or "$groups" for profile updates
+	Path       string `json:"path"`
+	Class      string `json:"class"`
+	Detector   string `json:"detector"`
+	Action     string `json:"action"`
+	Lib        string `json:"lib"`
+	LibVersion string `json:"lib_version"`
 }
 
 // Redacted wraps a string that may hold an event value so that it is safe to
