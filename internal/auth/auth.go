@@ -1,0 +1,113 @@
+// Package auth turns a request's credentials into a Principal and decides
+// what it may do. Credentials are, in Mixpanel's manner:
+//
+//   - Authorization: Bearer <admin key> — the global admin;
+//   - Basic <service-account username>:<secret> — that account's role in its project;
+//   - Basic <project API secret>: — admin of that project (Mixpanel's legacy secret);
+//   - Basic <project token>: — may ingest into that project (Mixpanel's /import).
+//
+// auth must not import ingest, api, server or store.
+package auth
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/sieve-analytics/sieve/internal/project"
+)
+
+// Errors of authentication and authorisation.
+var (
+	ErrNoCredentials  = errors.New("auth: no credentials")
+	ErrBadCredentials = errors.New("auth: invalid credentials")
+	ErrForbidden      = errors.New("auth: forbidden")
+)
+
+// Level is what an action needs.
+type Level int
+
+const (
+	Ingest      Level = iota + 1 // send events
+	Read                         // export, engage, lexicon, findings
+	Admin                        // purge, policy, keys of one project
+	GlobalAdmin                  // create projects, see all of them
+)
+
+// Principal is an authenticated caller.
+type Principal struct {
+	Actor     string // stable name for the audit log: "admin", "sa:<username>", "secret:<id>", "token:<id>"
+	Global    bool   // the admin key
+	ProjectID int64  // the project a non-global principal belongs to
+	Role      project.Role
+}
+
+// Can reports whether p may act at level on projectID (0 for actions not
+// bound to a project).
+func (p Principal) Can(level Level, projectID int64) bool {
+	if p.Global {
+		return true
+	}
+	if level == GlobalAdmin || projectID == 0 || projectID != p.ProjectID {
+		return false
+	}
+	switch p.Role {
+	case project.RoleAdmin:
+		return true
+	case project.RoleAnalyst:
+		return level == Read
+	case project.RoleIngest:
+		return level == Ingest
+	}
+	return false
+}
+
+// Authenticator checks credentials against the project registry.
+type Authenticator struct {
+	Projects *project.Registry
+}
+
+// FromRequest authenticates r. It returns ErrNoCredentials when r carries
+// none and ErrBadCredentials when they do not match.
+func (a Authenticator) FromRequest(r *http.Request) (Principal, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return Principal{}, ErrNoCredentials
+	}
+	if scheme, key, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") {
+		key = strings.TrimSpace(key)
+		if a.Projects.IsAdminKey(key) {
+			return Principal{Actor: "admin", Global: true}, nil
+		}
+		return Principal{}, ErrBadCredentials
+	}
+	user, pass, ok := r.BasicAuth()
+	if !ok {
+		return Principal{}, ErrBadCredentials
+	}
+	return a.Basic(user, pass)
+}
+
+// Basic authenticates a Basic-auth user and password.
+func (a Authenticator) Basic(user, pass string) (Principal, error) {
+	if pass != "" {
+		if sa, ok := a.Projects.AuthServiceAccount(user, pass); ok {
+			return Principal{Actor: "sa:" + sa.Username, ProjectID: sa.ProjectID, Role: sa.Role}, nil
+		}
+		if user == "" && a.Projects.IsAdminKey(pass) {
+			return Principal{Actor: "admin", Global: true}, nil
+		}
+		return Principal{}, ErrBadCredentials
+	}
+	if a.Projects.IsAdminKey(user) {
+		return Principal{Actor: "admin", Global: true}, nil
+	}
+	if p, ok := a.Projects.BySecret(user); ok {
+		return Principal{Actor: "secret:" + strconv.FormatInt(p.ID, 10), ProjectID: p.ID, Role: project.RoleAdmin}, nil
+	}
+	if p, ok := a.Projects.ByToken(user); ok {
+		return Principal{Actor: "token:" + strconv.FormatInt(p.ID, 10), ProjectID: p.ID, Role: project.RoleIngest}, nil
+	}
+	return Principal{}, ErrBadCredentials
+}

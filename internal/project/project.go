@@ -1,0 +1,543 @@
+// Package project keeps Sieve's projects, keys and service accounts: the
+// registry that authenticates every request. It is small and changes rarely,
+// so it lives in one JSON file under the data directory, rewritten atomically
+// (temporary file, fsync, rename, fsync of the directory) on every change.
+//
+// Secrets (the admin key, project API secrets, service-account secrets) are
+// stored only as SHA-256 hashes and compared in constant time; they are 256
+// random bits, so a fast hash is enough. Project tokens are public (browsers
+// send them) and are stored as they are.
+//
+// project must not import ingest, api, server or store.
+package project
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Errors reported through errors.Is.
+var (
+	ErrNotFound = errors.New("project: not found")
+	ErrInvalid  = errors.New("project: invalid")
+)
+
+// Role is what a service account may do within its project. The admin key
+// is global and above every role.
+type Role string
+
+const (
+	RoleAdmin   Role = "admin"   // everything in its project
+	RoleAnalyst Role = "analyst" // read: export, engage, lexicon, findings
+	RoleIngest  Role = "ingest"  // send events only
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleAdmin || r == RoleAnalyst || r == RoleIngest }
+
+// Settings are a project's switches, changed with PATCH /api/projects/{id}.
+type Settings struct {
+	Autotrack bool     `json:"autotrack"`  // sieve.js autotrack; off for every new project
+	URLParams []string `json:"url_params"` // query parameters sieve.js keeps in captured URLs
+	StoreIP   bool     `json:"store_ip"`   // keep raw IP addresses of profile updates
+}
+
+// DefaultSettings are those of a new project.
+func DefaultSettings() Settings {
+	return Settings{URLParams: []string{"utm_*"}}
+}
+
+// Project is the public view of a project.
+type Project struct {
+	ID       int64     `json:"id"`
+	Name     string    `json:"name"`
+	Token    string    `json:"token"`
+	Created  time.Time `json:"created"`
+	Settings Settings  `json:"settings"`
+}
+
+// PolicyChange records who changed a project's guard policy, and to what.
+type PolicyChange struct {
+	Time   time.Time       `json:"time"`
+	Actor  string          `json:"actor"`
+	Policy json.RawMessage `json:"policy"`
+}
+
+// ServiceAccount is a named key of one project with a role.
+type ServiceAccount struct {
+	Username  string    `json:"username"`
+	Name      string    `json:"name"`
+	Role      Role      `json:"role"`
+	ProjectID int64     `json:"project_id"`
+	Created   time.Time `json:"created"`
+}
+
+type projectRecord struct {
+	Project
+	SecretHash   string          `json:"secret_hash"`
+	HashKey      []byte          `json:"hash_key"` // per-project key of the guard's "hash" action
+	Guard        json.RawMessage `json:"guard,omitempty"`
+	GuardVersion int64           `json:"guard_version"`
+	GuardHistory []PolicyChange  `json:"guard_history,omitempty"`
+}
+
+type accountRecord struct {
+	ServiceAccount
+	SecretHash string `json:"secret_hash"`
+}
+
+type state struct {
+	AdminKeyHash string           `json:"admin_key_hash"`
+	NextID       int64            `json:"next_id"`
+	Projects     []*projectRecord `json:"projects"`
+	Accounts     []*accountRecord `json:"accounts"`
+}
+
+// Registry is the set of projects and keys. It is safe for concurrent use.
+type Registry struct {
+	path string
+
+	mu       sync.RWMutex
+	st       state
+	byID     map[int64]*projectRecord
+	byToken  map[string]*projectRecord
+	bySecret map[string]*projectRecord // by secret hash
+	accounts map[string]*accountRecord // by username
+}
+
+const fileName = "registry.json"
+
+// Open loads the registry kept in dir, creating dir if needed. A missing
+// file is an empty registry; a damaged one is an error (never silently reset).
+func Open(dir string) (*Registry, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("project: create directory: %w", err)
+	}
+	r := &Registry{path: filepath.Join(dir, fileName)}
+	b, err := os.ReadFile(r.path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		r.st.NextID = 1
+	case err != nil:
+		return nil, fmt.Errorf("project: read registry: %w", err)
+	default:
+		if err := json.Unmarshal(b, &r.st); err != nil {
+			return nil, fmt.Errorf("project: registry file %s is damaged: %w", r.path, err)
+		}
+	}
+	r.index()
+	return r, nil
+}
+
+func (r *Registry) index() {
+	r.byID = make(map[int64]*projectRecord, len(r.st.Projects))
+	r.byToken = make(map[string]*projectRecord, len(r.st.Projects))
+	r.bySecret = make(map[string]*projectRecord, len(r.st.Projects))
+	for _, p := range r.st.Projects {
+		r.byID[p.ID] = p
+		r.byToken[p.Token] = p
+		r.bySecret[p.SecretHash] = p
+	}
+	r.accounts = make(map[string]*accountRecord, len(r.st.Accounts))
+	for _, a := range r.st.Accounts {
+		r.accounts[a.Username] = a
+	}
+}
+
+// save writes the registry atomically. The caller holds r.mu for writing.
+func (r *Registry) save() error {
+	b, err := json.MarshalIndent(&r.st, "", "  ")
+	if err != nil {
+		return fmt.Errorf("project: encode registry: %w", err)
+	}
+	return WriteFileAtomic(r.path, b, 0o600)
+}
+
+// WriteFileAtomic replaces path with data durably: a crash leaves either the
+// old or the new content, never a mix.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after a successful rename
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", filepath.Base(path), err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", filepath.Base(path), err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("rename %s: %w", filepath.Base(path), err)
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync directory: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync directory: %w", err)
+	}
+	return nil
+}
+
+// NewSecret returns 32 random bytes as 64 hex characters.
+func NewSecret() string {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("project: no randomness: " + err.Error())
+	}
+	return hex.EncodeToString(b[:])
+}
+
+func newToken() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("project: no randomness: " + err.Error())
+	}
+	return hex.EncodeToString(b[:])
+}
+
+func hashSecret(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+func equalHash(a, b string) bool {
+	return len(a) == len(b) && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// EnsureAdminKey sets up the admin key. With envKey (SIEVE_ADMIN_KEY) set,
+// that key becomes the admin key. Otherwise a key is generated on first
+// start and returned so that the caller can print it once; later starts
+// return "".
+func (r *Registry) EnsureAdminKey(envKey string) (generated string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if envKey != "" {
+		if len(envKey) < 16 {
+			return "", fmt.Errorf("%w: SIEVE_ADMIN_KEY must be at least 16 characters", ErrInvalid)
+		}
+		h := hashSecret(envKey)
+		if r.st.AdminKeyHash == h {
+			return "", nil
+		}
+		r.st.AdminKeyHash = h
+		return "", r.save()
+	}
+	if r.st.AdminKeyHash != "" {
+		return "", nil
+	}
+	key := "sieve_admin_" + NewSecret()
+	r.st.AdminKeyHash = hashSecret(key)
+	if err := r.save(); err != nil {
+		return "", err
+	}
+	return key, nil
+}
+
+// IsAdminKey reports whether key is the admin key.
+func (r *Registry) IsAdminKey(key string) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.st.AdminKeyHash != "" && equalHash(hashSecret(key), r.st.AdminKeyHash)
+}
+
+// Created is a new project with its API secret, which is shown only once.
+type Created struct {
+	Project
+	APISecret string `json:"api_secret"`
+}
+
+// EnsureDefault creates the project "Default" when the registry has no
+// project yet, and returns it (nil when projects already exist).
+func (r *Registry) EnsureDefault() (*Created, error) {
+	r.mu.RLock()
+	n := len(r.st.Projects)
+	r.mu.RUnlock()
+	if n > 0 {
+		return nil, nil
+	}
+	c, err := r.Create("Default")
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func validName(name string) error {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return fmt.Errorf("%w: name must not be empty", ErrInvalid)
+	}
+	if len(name) > 200 {
+		return fmt.Errorf("%w: name must be at most 200 bytes", ErrInvalid)
+	}
+	return nil
+}
+
+// Create makes a project with a fresh token, API secret and hash key.
+func (r *Registry) Create(name string) (Created, error) {
+	if err := validName(name); err != nil {
+		return Created{}, err
+	}
+	secret := NewSecret()
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return Created{}, fmt.Errorf("project: no randomness: %w", err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.st.NextID == 0 {
+		r.st.NextID = 1
+	}
+	p := &projectRecord{
+		Project: Project{
+			ID:       r.st.NextID,
+			Name:     strings.TrimSpace(name),
+			Token:    newToken(),
+			Created:  time.Now().UTC().Truncate(time.Second),
+			Settings: DefaultSettings(),
+		},
+		SecretHash: hashSecret(secret),
+		HashKey:    key,
+	}
+	r.st.NextID++
+	r.st.Projects = append(r.st.Projects, p)
+	if err := r.save(); err != nil {
+		r.st.Projects = r.st.Projects[:len(r.st.Projects)-1]
+		r.st.NextID--
+		return Created{}, err
+	}
+	r.index()
+	return Created{Project: p.Project, APISecret: secret}, nil
+}
+
+// List returns every project, ordered by id.
+func (r *Registry) List() []Project {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]Project, 0, len(r.st.Projects))
+	for _, p := range r.st.Projects {
+		out = append(out, p.Project)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Get returns the project with id.
+func (r *Registry) Get(id int64) (Project, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	p, ok := r.byID[id]
+	if !ok {
+		return Project{}, ErrNotFound
+	}
+	return p.Project, nil
+}
+
+// ByToken returns the project whose token is token.
+func (r *Registry) ByToken(token string) (Project, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	p, ok := r.byToken[token]
+	if !ok {
+		return Project{}, false
+	}
+	return p.Project, true
+}
+
+// BySecret returns the project whose API secret is secret.
+func (r *Registry) BySecret(secret string) (Project, bool) {
+	h := hashSecret(secret)
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	p, ok := r.bySecret[h]
+	if !ok || !equalHash(h, p.SecretHash) {
+		return Project{}, false
+	}
+	return p.Project, true
+}
+
+// Patch changes a project's name and settings. Nil fields stay as they are.
+type Patch struct {
+	Name      *string   `json:"name"`
+	Autotrack *bool     `json:"autotrack"`
+	URLParams *[]string `json:"url_params"`
+	StoreIP   *bool     `json:"store_ip"`
+}
+
+// Update applies p to the project with id.
+func (r *Registry) Update(id int64, p Patch) (Project, error) {
+	if p.Name != nil {
+		if err := validName(*p.Name); err != nil {
+			return Project{}, err
+		}
+	}
+	if p.URLParams != nil {
+		for _, s := range *p.URLParams {
+			if s == "" || len(s) > 100 {
+				return Project{}, fmt.Errorf("%w: url_params entries must be 1 to 100 bytes", ErrInvalid)
+			}
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec, ok := r.byID[id]
+	if !ok {
+		return Project{}, ErrNotFound
+	}
+	old := rec.Project
+	if p.Name != nil {
+		rec.Name = strings.TrimSpace(*p.Name)
+	}
+	if p.Autotrack != nil {
+		rec.Settings.Autotrack = *p.Autotrack
+	}
+	if p.URLParams != nil {
+		rec.Settings.URLParams = append([]string(nil), (*p.URLParams)...)
+	}
+	if p.StoreIP != nil {
+		rec.Settings.StoreIP = *p.StoreIP
+	}
+	if err := r.save(); err != nil {
+		rec.Project = old
+		return Project{}, err
+	}
+	return rec.Project, nil
+}
+
+// Guard returns a project's guard policy as stored (nil: the default
+// policy), its version (incremented by every change) and its hash key.
+func (r *Registry) Guard(id int64) (policy json.RawMessage, version int64, hashKey []byte, err error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	p, ok := r.byID[id]
+	if !ok {
+		return nil, 0, nil, ErrNotFound
+	}
+	return p.Guard, p.GuardVersion, p.HashKey, nil
+}
+
+// SetGuard replaces a project's guard policy (already validated by the
+// caller) and records who changed it.
+func (r *Registry) SetGuard(id int64, policy json.RawMessage, actor string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p, ok := r.byID[id]
+	if !ok {
+		return ErrNotFound
+	}
+	oldPolicy, oldVersion, oldHistory := p.Guard, p.GuardVersion, p.GuardHistory
+	p.Guard = append(json.RawMessage(nil), policy...)
+	p.GuardVersion++
+	p.GuardHistory = append(p.GuardHistory, PolicyChange{Time: time.Now().UTC(), Actor: actor, Policy: p.Guard})
+	if err := r.save(); err != nil {
+		p.Guard, p.GuardVersion, p.GuardHistory = oldPolicy, oldVersion, oldHistory
+		return err
+	}
+	return nil
+}
+
+// GuardHistory returns the recorded policy changes of a project, oldest first.
+func (r *Registry) GuardHistory(id int64) ([]PolicyChange, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	p, ok := r.byID[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return append([]PolicyChange(nil), p.GuardHistory...), nil
+}
+
+// NewAccount is a created service account with its secret, shown only once.
+type NewAccount struct {
+	ServiceAccount
+	Secret string `json:"secret"`
+}
+
+// CreateServiceAccount adds a service account with role to a project.
+func (r *Registry) CreateServiceAccount(projectID int64, name string, role Role) (NewAccount, error) {
+	if err := validName(name); err != nil {
+		return NewAccount{}, err
+	}
+	if !role.Valid() {
+		return NewAccount{}, fmt.Errorf("%w: role must be admin, analyst or ingest", ErrInvalid)
+	}
+	secret := NewSecret()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.byID[projectID]; !ok {
+		return NewAccount{}, ErrNotFound
+	}
+	a := &accountRecord{
+		ServiceAccount: ServiceAccount{
+			Username:  fmt.Sprintf("sa.%d.%s", projectID, newToken()[:12]),
+			Name:      strings.TrimSpace(name),
+			Role:      role,
+			ProjectID: projectID,
+			Created:   time.Now().UTC().Truncate(time.Second),
+		},
+		SecretHash: hashSecret(secret),
+	}
+	r.st.Accounts = append(r.st.Accounts, a)
+	if err := r.save(); err != nil {
+		r.st.Accounts = r.st.Accounts[:len(r.st.Accounts)-1]
+		return NewAccount{}, err
+	}
+	r.accounts[a.Username] = a
+	return NewAccount{ServiceAccount: a.ServiceAccount, Secret: secret}, nil
+}
+
+// ServiceAccounts lists a project's service accounts (without secrets).
+func (r *Registry) ServiceAccounts(projectID int64) []ServiceAccount {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var out []ServiceAccount
+	for _, a := range r.st.Accounts {
+		if a.ProjectID == projectID {
+			out = append(out, a.ServiceAccount)
+		}
+	}
+	return out
+}
+
+// AuthServiceAccount returns the service account whose username and secret
+// match.
+func (r *Registry) AuthServiceAccount(username, secret string) (ServiceAccount, bool) {
+	h := hashSecret(secret)
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	a, ok := r.accounts[username]
+	if !ok {
+		// Compare anyway so that unknown and known usernames take as long.
+		equalHash(h, hashSecret("x"))
+		return ServiceAccount{}, false
+	}
+	if !equalHash(h, a.SecretHash) {
+		return ServiceAccount{}, false
+	}
+	return a.ServiceAccount, true
+}
