@@ -1,0 +1,95 @@
+package mixpanel
+
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/valyala/fastjson"
+)
+
+// Objects parses payload (one JSON object, a JSON array, or NDJSON: one
+// value per line) with p and returns its elements. The values belong to p:
+// they are valid until p parses again.
+//
+// The payload must be strictly valid JSON (fastjson's parser alone accepts
+// NaN or 1.2.3 as numbers, which could not be stored as JSON). An empty
+// array, more than MaxObjects elements (ErrTooLarge) or invalid JSON
+// (ErrMalformed) is an error for the whole request. Elements that are not
+// objects are returned so that per-record errors can name them.
+func Objects(p *fastjson.Parser, payload []byte) ([]*fastjson.Value, error) {
+	s := skipBOM(skipSpace(payload))
+	if len(s) == 0 {
+		return nil, malformed("the request holds no data")
+	}
+	switch s[0] {
+	case '[':
+		if fastjson.ValidateBytes(s) != nil {
+			return nil, malformed("the payload is not valid JSON")
+		}
+		v, err := p.ParseBytes(s)
+		if err != nil {
+			return nil, malformed("the payload is not valid JSON")
+		}
+		a := v.GetArray()
+		if len(a) == 0 {
+			return nil, malformed("the payload is an empty array: send at least one object")
+		}
+		if len(a) > MaxObjects {
+			return nil, tooManyObjects()
+		}
+		return a, nil
+	case '{':
+		if fastjson.ValidateBytes(s) == nil {
+			v, err := p.ParseBytes(s)
+			if err != nil {
+				return nil, malformed("the payload is not valid JSON")
+			}
+			return []*fastjson.Value{v}, nil
+		}
+		if bytes.IndexByte(s, '\n') < 0 {
+			return nil, malformed("the payload is not valid JSON")
+		}
+		return ndjson(p, s)
+	}
+	return nil, malformed("the payload is not a JSON object or array")
+}
+
+func tooManyObjects() error {
+	return tooLarge("the request holds more than " + strconv.Itoa(MaxObjects) + " objects; send at most " + strconv.Itoa(MaxObjects) + " per request")
+}
+
+// ndjson parses one JSON value per non-empty line by validating each line
+// and parsing them together as one array.
+func ndjson(p *fastjson.Parser, s []byte) ([]*fastjson.Value, error) {
+	buf := make([]byte, 0, len(s)+2)
+	buf = append(buf, '[')
+	n := 0
+	for line := 1; len(s) > 0; line++ {
+		var l []byte
+		if i := bytes.IndexByte(s, '\n'); i >= 0 {
+			l, s = s[:i], s[i+1:]
+		} else {
+			l, s = s, nil
+		}
+		l = bytes.TrimSpace(l)
+		if len(l) == 0 {
+			continue
+		}
+		if n++; n > MaxObjects {
+			return nil, tooManyObjects()
+		}
+		if fastjson.ValidateBytes(l) != nil {
+			return nil, malformed("line " + strconv.Itoa(line) + " of the NDJSON payload is not valid JSON")
+		}
+		if n > 1 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, l...)
+	}
+	buf = append(buf, ']')
+	v, err := p.ParseBytes(buf)
+	if err != nil {
+		return nil, malformed("the payload is not valid JSON")
+	}
+	return v.GetArray(), nil
+}

@@ -1,0 +1,447 @@
+package mixpanel
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Request is what the HTTP handler hands over: the URL query, the headers
+// that matter and the body (nil or empty for GET).
+type Request struct {
+	Query           url.Values
+	ContentType     string
+	ContentEncoding string
+	Body            io.Reader
+}
+
+// ReadPayload returns the JSON text of a request.
+//
+// Where the data is looked for, in order: a JSON body (object, array or
+// NDJSON, whatever the Content-Type); a form body's data= field (whatever the
+// Content-Type: sendBeacon sends text/plain); a body that is base64 alone;
+// the query's data= parameter. The data may be raw JSON or base64 (standard
+// or URL alphabet, padded or not), URL-encoded or not; a base64 '+' that form
+// decoding turned into a space still decodes. The body is gunzipped when
+// Content-Encoding says gzip or when it starts with the gzip magic bytes.
+//
+// Characters outside the Basic Multilingual Plane that mixpanel-browser sent
+// as CESU-8 (two separately encoded surrogate halves) are repaired into
+// UTF-8; a lone surrogate half (a pair cut by the SDK's 255-character
+// truncation) becomes U+FFFD. Any other invalid UTF-8 is rejected.
+//
+// ReadPayload never reads more than MaxRequestBytes+1 bytes of body nor
+// inflates more than that: a larger request, or a gzip bomb, gets an error
+// of kind ErrTooLarge. Other failures are of kind ErrMalformed.
+//
+// Form fields other than data (mixpanel-python sends verbose=1 and ip=0 in
+// the body) are added to r.Query when r.Query is not nil and does not
+// already have them, so that ParseReplyOptions called after ReadPayload sees
+// them.
+func ReadPayload(r Request) ([]byte, error) {
+	var body []byte
+	if r.Body != nil {
+		b, err := readLimited(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	body, err := decompress(body, r.ContentEncoding)
+	if err != nil {
+		return nil, err
+	}
+	if len(skipSpace(body)) > 0 {
+		data, found, err := bodyData(body, r.ContentType, r.Query)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			return data, nil
+		}
+	}
+	q := r.Query.Get("data")
+	if q == "" {
+		if len(skipSpace(body)) > 0 {
+			return nil, malformed("the body holds neither JSON nor a form with a data field")
+		}
+		return nil, malformed("the request holds no data: send it in a data parameter or as a JSON body")
+	}
+	// Query values are already URL-decoded; copy so that repairs can work in
+	// place without touching the caller's string.
+	return decodeData([]byte(q))
+}
+
+var errBodyRead = errors.New("mixpanel: reading the request body failed")
+
+// readLimited reads at most MaxRequestBytes+1 bytes of r.
+func readLimited(r io.Reader) ([]byte, error) {
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(r, MaxRequestBytes+1))
+	if err != nil {
+		return nil, NewError(ErrMalformed, "the request body could not be read", errors.Join(errBodyRead, err))
+	}
+	if n > MaxRequestBytes {
+		return nil, tooLarge("the request is larger than " + strconv.Itoa(MaxRequestBytes) + " bytes")
+	}
+	return buf.Bytes(), nil
+}
+
+var gzipPool sync.Pool
+
+func isGzip(b []byte) bool { return len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b }
+
+// decompress gunzips body when the header or the magic bytes say gzip.
+func decompress(body []byte, encoding string) ([]byte, error) {
+	enc := strings.ToLower(strings.TrimSpace(encoding))
+	switch enc {
+	case "", "identity":
+		if !isGzip(body) {
+			return body, nil
+		}
+	case "gzip", "x-gzip":
+		if len(body) == 0 {
+			return body, nil
+		}
+		if !isGzip(body) {
+			return nil, malformed("Content-Encoding says gzip but the body is not gzip data")
+		}
+	default:
+		return nil, malformed("unsupported Content-Encoding: only gzip is accepted")
+	}
+	zr, _ := gzipPool.Get().(*gzip.Reader)
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(bytes.NewReader(body))
+	} else {
+		err = zr.Reset(bytes.NewReader(body))
+	}
+	if err != nil {
+		return nil, malformed("the gzip body is corrupt")
+	}
+	defer gzipPool.Put(zr)
+	var buf bytes.Buffer
+	buf.Grow(min(len(body)*4, MaxRequestBytes+1))
+	n, err := buf.ReadFrom(io.LimitReader(zr, MaxRequestBytes+1))
+	if n > MaxRequestBytes {
+		return nil, tooLarge("the request is larger than " + strconv.Itoa(MaxRequestBytes) + " bytes once decompressed")
+	}
+	if err != nil {
+		return nil, malformed("the gzip body is corrupt")
+	}
+	return buf.Bytes(), nil
+}
+
+// bodyData finds the data in a non-empty body. found is false when the body
+// is a form without a data field (the query may still hold it).
+func bodyData(body []byte, contentType string, query url.Values) (data []byte, found bool, err error) {
+	s := skipBOM(skipSpace(body))
+	if len(s) == 0 {
+		return nil, false, nil
+	}
+	if s[0] == '{' || s[0] == '[' {
+		b, err := fixUTF8(s)
+		return b, true, err
+	}
+	ct := strings.ToLower(contentType)
+	if strings.HasPrefix(ct, "application/json") || strings.HasPrefix(ct, "application/x-ndjson") {
+		return nil, false, malformed("the body is declared as JSON but does not start with { or [")
+	}
+	v, ok, err := formData(s, query)
+	if err != nil {
+		return nil, false, err
+	}
+	if ok {
+		b, err := decodeData(v)
+		return b, true, err
+	}
+	if isBase64Text(s) {
+		b, err := decodeData(s)
+		return b, true, err
+	}
+	return nil, false, nil
+}
+
+// formData scans an application/x-www-form-urlencoded body for its data
+// field. A data value that starts with { or [ is raw JSON that was not
+// URL-encoded: it is taken up to the end of the JSON value, '&' and '+'
+// included. Other fields are added to query when absent there.
+func formData(b []byte, query url.Values) (data []byte, found bool, err error) {
+	for len(b) > 0 {
+		var field []byte
+		if i := bytes.IndexByte(b, '&'); i >= 0 {
+			field, b = b[:i], b[i+1:]
+		} else {
+			field, b = b, nil
+		}
+		eq := bytes.IndexByte(field, '=')
+		if eq < 0 {
+			continue
+		}
+		key := field[:eq]
+		if !bytes.Equal(key, []byte("data")) {
+			k, err1 := formUnescape(nil, key)
+			if err1 != nil {
+				continue
+			}
+			if string(k) != "data" {
+				if query != nil {
+					addField(query, string(k), field[eq+1:])
+				}
+				continue
+			}
+		}
+		if found {
+			continue // the first data field wins
+		}
+		// The value starts right after "data=" in the original body; if it
+		// is raw JSON, re-extend it over any '&' inside the JSON text.
+		val := field[eq+1:]
+		if len(val) > 0 && (val[0] == '{' || val[0] == '[') {
+			full := val
+			if len(b) > 0 {
+				// val and b are adjacent in the body: val + '&' + b.
+				full = val[: len(val)+1+len(b) : len(val)+1+len(b)]
+			}
+			end := jsonExtent(full)
+			if end < 0 || (end < len(full) && full[end] != '&') {
+				// Not a well-formed JSON value: let the parser report it.
+				data, found = val, true
+				continue
+			}
+			data, found = full[:end], true
+			if end < len(full) {
+				b = full[end+1:]
+			} else {
+				b = nil
+			}
+			continue
+		}
+		v, err := formUnescape(make([]byte, 0, len(val)), val)
+		if err != nil {
+			return nil, false, malformed("the data field is not validly URL-encoded")
+		}
+		data, found = v, true
+	}
+	return data, found, nil
+}
+
+func addField(query url.Values, key string, raw []byte) {
+	if _, ok := query[key]; ok {
+		return
+	}
+	v, err := formUnescape(nil, raw)
+	if err != nil {
+		return
+	}
+	query[key] = []string{string(v)}
+}
+
+// jsonExtent returns the length of the JSON object or array at the start of
+// b (b[0] is { or [), or -1 when it never closes. It tracks strings and
+// nesting only; the parser validates the rest.
+func jsonExtent(b []byte) int {
+	depth := 0
+	inStr := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inStr {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inStr = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inStr = true
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return -1
+}
+
+// formUnescape appends the form-decoding of s to dst: %XX escapes and '+'
+// as space.
+func formUnescape(dst, s []byte) ([]byte, error) {
+	if bytes.IndexByte(s, '%') < 0 && bytes.IndexByte(s, '+') < 0 {
+		return append(dst, s...), nil
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '+':
+			dst = append(dst, ' ')
+		case '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return nil, errBadEscape
+			}
+			dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst, nil
+}
+
+var errBadEscape = errors.New("bad URL escape")
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
+}
+
+// decodeData turns a data value (already URL-decoded, owned by the caller)
+// into JSON text: raw JSON as is, otherwise base64.
+func decodeData(v []byte) ([]byte, error) {
+	s := skipBOM(skipSpace(v))
+	if len(s) > 0 && (s[0] == '{' || s[0] == '[') {
+		return fixUTF8(s)
+	}
+	out, err := decodeBase64(v)
+	if err != nil {
+		return nil, err
+	}
+	out = skipBOM(skipSpace(out))
+	if len(out) == 0 || (out[0] != '{' && out[0] != '[') {
+		return nil, malformed("the data field decodes from base64 but not to JSON")
+	}
+	return fixUTF8(out)
+}
+
+// decodeBase64 decodes standard or URL-alphabet base64, padded or not. A
+// space stands for '+' (form decoding of an unencoded base64 value); CR, LF
+// and tabs (line-wrapped base64) are skipped. v is modified.
+func decodeBase64(v []byte) ([]byte, error) {
+	w := 0
+	urlAlphabet := false
+	for _, c := range v {
+		switch {
+		case c == ' ':
+			c = '+'
+		case c == '\r' || c == '\n' || c == '\t':
+			continue
+		case c == '-' || c == '_':
+			urlAlphabet = true
+		}
+		v[w] = c
+		w++
+	}
+	v = v[:w]
+	for len(v) > 0 && v[len(v)-1] == '=' {
+		v = v[:len(v)-1]
+	}
+	enc := base64.RawStdEncoding
+	if urlAlphabet {
+		enc = base64.RawURLEncoding
+	}
+	out := make([]byte, enc.DecodedLen(len(v)))
+	n, err := enc.Decode(out, v)
+	if err != nil || len(v) == 0 {
+		return nil, malformed("the data field is neither JSON nor valid base64")
+	}
+	return out[:n], nil
+}
+
+// isBase64Text reports whether b looks like a bare base64 body.
+func isBase64Text(b []byte) bool {
+	if len(b) < 4 {
+		return false
+	}
+	for _, c := range b {
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+			c == '+' || c == '/' || c == '=' || c == '-' || c == '_' || c == '\r' || c == '\n') {
+			return false
+		}
+	}
+	return true
+}
+
+func skipSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n') {
+		b = b[1:]
+	}
+	return b
+}
+
+func skipBOM(b []byte) []byte {
+	if len(b) >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf {
+		return skipSpace(b[3:])
+	}
+	return b
+}
+
+// fixUTF8 returns b as valid UTF-8, repairing CESU-8 in place: a pair of
+// encoded surrogate halves becomes the 4-byte UTF-8 of the character, a lone
+// half becomes U+FFFD (the same 3 bytes long). Other invalid bytes are an
+// error naming the byte offset, never the bytes.
+func fixUTF8(b []byte) ([]byte, error) {
+	if utf8.Valid(b) {
+		return b, nil
+	}
+	w := 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			b[w] = c
+			w++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r != utf8.RuneError || size > 1 {
+			copy(b[w:], b[i:i+size])
+			w += size
+			i += size
+			continue
+		}
+		hi, ok := surrogateAt(b, i)
+		if !ok {
+			return nil, malformed("the data is not valid UTF-8 (at byte " + strconv.Itoa(i) + " of the decoded payload)")
+		}
+		if utf16.IsSurrogate(hi) && hi < 0xdc00 {
+			if lo, ok := surrogateAt(b, i+3); ok && lo >= 0xdc00 {
+				w += utf8.EncodeRune(b[w:], utf16.DecodeRune(hi, lo))
+				i += 6
+				continue
+			}
+		}
+		w += copy(b[w:], "\uFFFD")
+		i += 3
+	}
+	return b[:w], nil
+}
+
+// surrogateAt decodes the CESU-8 surrogate half (ED A0..BF 80..BF) at b[i].
+func surrogateAt(b []byte, i int) (rune, bool) {
+	if i+2 >= len(b) || b[i] != 0xed || b[i+1] < 0xa0 || b[i+1] > 0xbf || b[i+2]&0xc0 != 0x80 {
+		return 0, false
+	}
+	return 0xd000 | rune(b[i+1]&0x3f)<<6 | rune(b[i+2]&0x3f), true
+}
