@@ -1,0 +1,54 @@
+# Sieve — `make help` lists the targets.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/sieve
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/sieve-analytics/sieve/internal/version.Version=$(VERSION)
+
+.PHONY: help build run test unit race apptest sdk-setup sdk-test fuzz bench check clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: ## build bin/sieve
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/sieve
+
+run: build ## run the server with the embedded store in ./sieve-data on 127.0.0.1:8080
+	./$(BIN) serve --addr $${SIEVE_ADDR:-127.0.0.1:8080} --data $${SIEVE_DATA:-./sieve-data}
+
+test: check unit apptest sdk-test ## everything: vet, unit tests, apptest with the official clients, sieve.js in a real browser
+	@echo "make test: all passed"
+
+check: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+unit: ## go test ./... (fast, hermetic)
+	$(GO) test -count=1 ./...
+
+race: ## go test -race on the packages without cgo
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v -e /store/duckdb -e /apptest -e /internal/server -e /internal/bench)
+
+apptest: build ## black-box tests of bin/sieve with the official Mixpanel SDKs
+	cd apptest/node && npm ci --no-audit --no-fund --loglevel=error
+	SIEVE_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 15m ./apptest/...
+
+sdk-setup: ## install sieve.js's npm packages and Debian's chromium (idempotent)
+	bash sdk/js/scripts/setup.sh
+
+sdk-test: build sdk-setup ## sieve.js: unit tests, size budget, browser tests against bin/sieve
+	cd sdk/js && npm run --silent build:check && npm run --silent size && npm run --silent test:unit
+	cd sdk/js && SIEVE_BIN=$(CURDIR)/$(BIN) npm run --silent test:browser
+
+fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $${FUZZTIME:-30s} $$pkg || exit 1; \
+	  done; done
+
+bench: build ## end-to-end ingest benchmark (see docs/PERFORMANCE.md)
+	./$(BIN) bench ingest
+
+clean: ## remove build output
+	rm -rf bin

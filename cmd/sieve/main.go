@@ -1,0 +1,81 @@
+// Command sieve is the Sieve server and its tools.
+//
+//	sieve serve [--addr 127.0.0.1:8080] [--data ./sieve-data] [--tls-cert F --tls-key F]
+//	sieve version
+//	sieve bench ingest [flags]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/sieve-analytics/sieve/internal/bench"
+	"github.com/sieve-analytics/sieve/internal/server"
+	"github.com/sieve-analytics/sieve/internal/version"
+)
+
+const usage = `usage:
+  sieve serve [--addr ADDR] [--data DIR] [--tls-cert FILE --tls-key FILE]
+      env: SIEVE_ADDR, SIEVE_DATA, SIEVE_ADMIN_KEY
+  sieve bench ingest [--events N] [--batch N] [--senders N]
+  sieve version
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(os.Args[2:])
+	case "bench":
+		err = bench.Main(os.Args[2:])
+	case "version", "--version", "-v":
+		fmt.Println("sieve", version.Version)
+	case "help", "--help", "-h":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "sieve: unknown command %q\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sieve:", err)
+		os.Exit(1)
+	}
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", env("SIEVE_ADDR", "127.0.0.1:8080"), "listen address")
+	data := fs.String("data", env("SIEVE_DATA", "./sieve-data"), "data directory")
+	cert := fs.String("tls-cert", "", "serve HTTPS with this PEM certificate")
+	key := fs.String("tls-key", "", "and this PEM key")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	srv, err := server.New(server.Config{
+		Addr: *addr, DataDir: *data, AdminKey: os.Getenv("SIEVE_ADMIN_KEY"),
+		TLSCert: *cert, TLSKey: *key, Log: log,
+	})
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return srv.Run(ctx)
+}

@@ -1,0 +1,315 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/auth"
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/guard"
+	"github.com/sieve-analytics/sieve/internal/guardcache"
+	"github.com/sieve-analytics/sieve/internal/project"
+	"github.com/sieve-analytics/sieve/internal/store"
+)
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, badRequest("project id in the path must be a positive integer")
+	}
+	return id, nil
+}
+
+// CreateProject handles POST /api/projects {"name"} (admin key).
+func (a *API) CreateProject() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := a.authorize(r, auth.GlobalAdmin, 0); err != nil {
+			return err
+		}
+		var body struct {
+			Name string `json:"name"`
+		}
+		if err := decodeBody(w, r, &body); err != nil {
+			return err
+		}
+		c, err := a.projects.Create(body.Name)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusCreated, c)
+		return nil
+	})
+}
+
+// ListProjects handles GET /api/projects: every project for the admin key,
+// the caller's own project otherwise.
+func (a *API) ListProjects() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		p, err := a.auth.FromRequest(r)
+		if err != nil {
+			return err
+		}
+		var out []project.Project
+		for _, pr := range a.projects.List() {
+			if p.Can(auth.Read, pr.ID) {
+				out = append(out, pr)
+			}
+		}
+		if out == nil {
+			out = []project.Project{}
+		}
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+// GetProject handles GET /api/projects/{id}.
+func (a *API) GetProject() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		if _, err := a.authorize(r, auth.Read, id); err != nil {
+			return err
+		}
+		p, err := a.projects.Get(id)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, p)
+		return nil
+	})
+}
+
+// PatchProject handles PATCH /api/projects/{id} {"name","autotrack","url_params","store_ip"}.
+func (a *API) PatchProject() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		if _, err := a.authorize(r, auth.Admin, id); err != nil {
+			return err
+		}
+		var patch project.Patch
+		if err := decodeBody(w, r, &patch); err != nil {
+			return err
+		}
+		p, err := a.projects.Update(id, patch)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, p)
+		return nil
+	})
+}
+
+// CreateServiceAccount handles POST /api/projects/{id}/service-accounts {"name","role"}.
+func (a *API) CreateServiceAccount() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		if _, err := a.authorize(r, auth.Admin, id); err != nil {
+			return err
+		}
+		var body struct {
+			Name string       `json:"name"`
+			Role project.Role `json:"role"`
+		}
+		if err := decodeBody(w, r, &body); err != nil {
+			return err
+		}
+		sa, err := a.projects.CreateServiceAccount(id, body.Name, body.Role)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusCreated, sa)
+		return nil
+	})
+}
+
+// ListServiceAccounts handles GET /api/projects/{id}/service-accounts.
+func (a *API) ListServiceAccounts() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		if _, err := a.authorize(r, auth.Admin, id); err != nil {
+			return err
+		}
+		if _, err := a.projects.Get(id); err != nil {
+			return err
+		}
+		out := a.projects.ServiceAccounts(id)
+		if out == nil {
+			out = []project.ServiceAccount{}
+		}
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+type guardDoc struct {
+	Policy  guard.Policy           `json:"policy"`
+	Version int64                  `json:"version"`
+	History []project.PolicyChange `json:"history"`
+}
+
+// GetGuard handles GET /api/projects/{id}/guard.
+func (a *API) GetGuard() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		if _, err := a.authorize(r, auth.Read, id); err != nil {
+			return err
+		}
+		raw, version, _, err := a.projects.Guard(id)
+		if err != nil {
+			return err
+		}
+		pol, err := guardcache.Policy(raw)
+		if err != nil {
+			return err
+		}
+		hist, err := a.projects.GuardHistory(id)
+		if err != nil {
+			return err
+		}
+		if hist == nil {
+			hist = []project.PolicyChange{}
+		}
+		writeJSON(w, http.StatusOK, guardDoc{Policy: pol, Version: version, History: hist})
+		return nil
+	})
+}
+
+// PutGuard handles PUT /api/projects/{id}/guard with a policy document; the
+// change is recorded with the actor who made it.
+func (a *API) PutGuard() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		who, err := a.authorize(r, auth.Admin, id)
+		if err != nil {
+			return err
+		}
+		p, err := a.projects.Get(id)
+		if err != nil {
+			return err
+		}
+		var pol guard.Policy
+		if err := decodeBody(w, r, &pol); err != nil {
+			return err
+		}
+		if err := pol.Validate(); err != nil {
+			return badRequest(err.Error())
+		}
+		_, _, key, err := a.projects.Guard(id)
+		if err != nil {
+			return err
+		}
+		if _, err := a.guard.Compile(pol, p.Token, key); err != nil {
+			return badRequest(err.Error())
+		}
+		raw, err := json.Marshal(pol)
+		if err != nil {
+			return err
+		}
+		if err := a.projects.SetGuard(id, raw, who.Actor); err != nil {
+			return err
+		}
+		_, version, _, _ := a.projects.Guard(id)
+		hist, _ := a.projects.GuardHistory(id)
+		writeJSON(w, http.StatusOK, guardDoc{Policy: pol, Version: version, History: hist})
+		return nil
+	})
+}
+
+// parseTimeParam reads an RFC 3339 time or a yyyy-mm-dd date from the query.
+func parseTimeParam(r *http.Request, name string, def time.Time) (time.Time, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return def, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, badRequest(name + " must be an RFC 3339 time (2026-01-02T15:04:05Z) or a date (2026-01-02)")
+}
+
+// Findings handles GET /api/projects/{id}/findings?from=&to=&class=&limit=:
+// the guard's findings (metadata only) and per-class counters.
+func (a *API) Findings() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		if _, err := a.authorize(r, auth.Read, id); err != nil {
+			return err
+		}
+		if _, err := a.projects.Get(id); err != nil {
+			return err
+		}
+		now := time.Now()
+		from, err := parseTimeParam(r, "from", now.AddDate(0, 0, -30))
+		if err != nil {
+			return err
+		}
+		to, err := parseTimeParam(r, "to", now.Add(time.Minute))
+		if err != nil {
+			return err
+		}
+		if !to.After(from) {
+			return badRequest("to must be after from")
+		}
+		limit := 1000
+		if s := r.URL.Query().Get("limit"); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 || n > 100000 {
+				return badRequest("limit must be an integer from 0 to 100000")
+			}
+			limit = n
+		}
+		q := store.FindingQuery{ProjectID: id, From: from.UnixMilli(), To: to.UnixMilli(), Class: r.URL.Query().Get("class")}
+		type finding struct {
+			Time string `json:"time"`
+			event.Finding
+		}
+		type out struct {
+			Findings  []finding      `json:"findings"`
+			Counts    map[string]int `json:"counts"`
+			Total     int            `json:"total"`
+			Truncated bool           `json:"truncated"`
+		}
+		res := out{Findings: []finding{}, Counts: map[string]int{}}
+		err = a.store.Findings(r.Context(), q, func(f *event.Finding) error {
+			res.Total++
+			res.Counts[f.Class]++
+			if len(res.Findings) < limit {
+				res.Findings = append(res.Findings, finding{Time: time.UnixMilli(f.Time).UTC().Format(time.RFC3339Nano), Finding: *f})
+			} else {
+				res.Truncated = true
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, res)
+		return nil
+	})
+}

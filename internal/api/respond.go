@@ -1,0 +1,141 @@
+// Package api serves Sieve's management and read API: projects and keys,
+// guard policies and findings, Mixpanel-compatible export and engage
+// queries. Handlers return errors; one adapter (Handler) turns them into a
+// status and a JSON body. The message a client sees is kept apart from the
+// cause that is logged, and neither ever holds an event value.
+//
+// api must not import ingest or server.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/sieve-analytics/sieve/internal/auth"
+	"github.com/sieve-analytics/sieve/internal/guard"
+	"github.com/sieve-analytics/sieve/internal/project"
+	"github.com/sieve-analytics/sieve/internal/store"
+)
+
+// Error is an error with the HTTP status and the message a client sees.
+// Err, the cause, is logged and never sent.
+type Error struct {
+	Code int
+	Msg  string
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Msg + ": " + e.Err.Error()
+	}
+	return e.Msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func badRequest(msg string) error { return &Error{Code: http.StatusBadRequest, Msg: msg} }
+
+// HandlerFunc is an API handler that returns an error instead of writing one.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handler adapts h: an error becomes a JSON body {"error": msg, "status": "error"}.
+func (a *API) handler(h HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		code, msg := status(err)
+		if code >= 500 {
+			a.log.Error("api request failed", "method", r.Method, "route", r.Pattern, "err", err)
+		}
+		if code == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Basic realm="sieve"`)
+		}
+		writeJSON(w, code, map[string]string{"error": msg, "status": "error"})
+	})
+}
+
+func status(err error) (int, string) {
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+		return e.Code, e.Msg
+	case errors.Is(err, auth.ErrNoCredentials):
+		return http.StatusUnauthorized, "authentication required: send the admin key as a Bearer token, or Basic auth with a project secret or a service account"
+	case errors.Is(err, auth.ErrBadCredentials):
+		return http.StatusUnauthorized, "invalid credentials"
+	case errors.Is(err, auth.ErrForbidden):
+		return http.StatusForbidden, "these credentials may not do this for this project"
+	case errors.Is(err, project.ErrNotFound), errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, "not found"
+	case errors.Is(err, project.ErrInvalid):
+		return http.StatusBadRequest, err.Error()
+	case errors.Is(err, store.ErrClosed):
+		return http.StatusServiceUnavailable, "the server is shutting down"
+	}
+	return http.StatusInternalServerError, "internal error"
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// maxAPIBody bounds JSON bodies of the management API.
+const maxAPIBody = 1 << 20
+
+// decodeBody reads a JSON body into v with a clear error for bad input.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &Error{Code: http.StatusRequestEntityTooLarge, Msg: "request body is larger than 1 MiB"}
+		}
+		var ute *json.UnmarshalTypeError
+		if errors.As(err, &ute) {
+			return badRequest("field " + ute.Field + " has the wrong type")
+		}
+		if msg := err.Error(); len(msg) > 22 && msg[:22] == "json: unknown field \"" {
+			return badRequest("unknown field " + msg[21:])
+		}
+		return badRequest("request body must be a JSON object")
+	}
+	return nil
+}
+
+// API holds what the management and read endpoints need.
+type API struct {
+	log      *slog.Logger
+	projects *project.Registry
+	auth     auth.Authenticator
+	store    store.Store
+	guard    *guard.Guard
+}
+
+// New returns the API over a registry and a store.
+func New(log *slog.Logger, reg *project.Registry, st store.Store, g *guard.Guard) *API {
+	return &API{log: log.With("component", "api"), projects: reg, auth: auth.Authenticator{Projects: reg}, store: st, guard: g}
+}
+
+// authorize authenticates r and checks that it may act at level on projectID.
+func (a *API) authorize(r *http.Request, level auth.Level, projectID int64) (auth.Principal, error) {
+	p, err := a.auth.FromRequest(r)
+	if err != nil {
+		return p, err
+	}
+	if !p.Can(level, projectID) {
+		return p, auth.ErrForbidden
+	}
+	return p, nil
+}

@@ -1,0 +1,334 @@
+// Package bench implements `sieve bench`: end-to-end ingestion through HTTP
+// against an in-process server on 127.0.0.1, with the raw store append rate
+// measured in the same run so that the two can be compared as a ratio on a
+// noisy machine. Every run is bounded in events and time and cleans up its
+// temporary data directory.
+//
+// bench may import server and store; nothing imports bench but cmd.
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/server"
+	"github.com/sieve-analytics/sieve/internal/store/duckdb"
+)
+
+// Main runs `sieve bench <what> [flags]`.
+func Main(args []string) error {
+	if len(args) == 0 || args[0] != "ingest" {
+		return errors.New("usage: sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--dir DIR]")
+	}
+	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
+	o := Options{}
+	fs.IntVar(&o.Events, "events", 300_000, "events per phase")
+	fs.IntVar(&o.Batch, "batch", 50, "events per request")
+	fs.IntVar(&o.Senders, "senders", 16, "concurrent HTTP senders")
+	fs.StringVar(&o.Guard, "guard", "both", "on, off or both")
+	fs.StringVar(&o.Dir, "dir", "", "parent of the temporary data directories (default: system temp)")
+	fs.DurationVar(&o.MaxTime, "max-time", 5*time.Minute, "stop a phase after this long")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	res, err := Ingest(context.Background(), o)
+	if err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(res, "", "  ")
+	fmt.Println(string(b))
+	return nil
+}
+
+// Options of an ingest benchmark.
+type Options struct {
+	Events, Batch, Senders int
+	Guard                  string
+	Dir                    string
+	MaxTime                time.Duration
+}
+
+// Phase is one measured phase.
+type Phase struct {
+	Name         string  `json:"name"`
+	Events       int64   `json:"events"`
+	Seconds      float64 `json:"seconds"`
+	EventsPerSec float64 `json:"events_per_sec"`
+	MBPerSec     float64 `json:"mb_per_sec,omitempty"`
+	P50Ms        float64 `json:"p50_ms,omitempty"`
+	P99Ms        float64 `json:"p99_ms,omitempty"`
+}
+
+// Result of a run.
+type Result struct {
+	Date    string  `json:"date"`
+	Options Options `json:"options"`
+	Phases  []Phase `json:"phases"`
+	// Ratios of the end-to-end rates to the raw append rate, and guard on to off.
+	E2EOverRaw     float64 `json:"e2e_over_raw"`
+	GuardOnOverOff float64 `json:"guard_on_over_off,omitempty"`
+}
+
+// Ingest runs the raw store append phase and the HTTP phases.
+func Ingest(ctx context.Context, o Options) (Result, error) {
+	if o.Events <= 0 || o.Batch <= 0 || o.Senders <= 0 {
+		return Result{}, errors.New("bench: events, batch and senders must be positive")
+	}
+	if o.MaxTime <= 0 {
+		o.MaxTime = 5 * time.Minute
+	}
+	res := Result{Date: time.Now().UTC().Format(time.RFC3339), Options: o}
+	raw, err := rawAppend(ctx, o)
+	if err != nil {
+		return res, err
+	}
+	res.Phases = append(res.Phases, raw)
+	var on, off Phase
+	if o.Guard == "off" || o.Guard == "both" {
+		if off, err = httpIngest(ctx, o, false); err != nil {
+			return res, err
+		}
+		res.Phases = append(res.Phases, off)
+	}
+	if o.Guard == "on" || o.Guard == "both" {
+		if on, err = httpIngest(ctx, o, true); err != nil {
+			return res, err
+		}
+		res.Phases = append(res.Phases, on)
+		res.E2EOverRaw = on.EventsPerSec / raw.EventsPerSec
+	} else {
+		res.E2EOverRaw = off.EventsPerSec / raw.EventsPerSec
+	}
+	if on.EventsPerSec > 0 && off.EventsPerSec > 0 {
+		res.GuardOnOverOff = on.EventsPerSec / off.EventsPerSec
+	}
+	return res, nil
+}
+
+// sampleEvent returns one realistic mixpanel-browser event as JSON, ~600 bytes.
+func sampleEvent(r *rand.Rand, token string, i int, now time.Time) map[string]any {
+	names := []string{"Page View", "Sign Up", "Add To Cart", "Checkout", "Search", "$mp_web_page_view"}
+	return map[string]any{
+		"event": names[r.IntN(len(names))],
+		"properties": map[string]any{
+			"token":             token,
+			"time":              now.Add(-time.Duration(r.IntN(3600)) * time.Second).UnixMilli(),
+			"distinct_id":       "$device:" + strconv.FormatUint(r.Uint64(), 36),
+			"$insert_id":        strconv.FormatUint(r.Uint64(), 36) + strconv.Itoa(i),
+			"$os":               "Mac OS X",
+			"$browser":          "Chrome",
+			"$browser_version":  131,
+			"$current_url":      "https://shop.example.com/products/" + strconv.Itoa(r.IntN(5000)) + "?utm_source=newsletter&utm_campaign=winter",
+			"$referrer":         "https://www.example.org/search?q=running+shoes",
+			"$referring_domain": "www.example.org",
+			"$screen_height":    1080,
+			"$screen_width":     1920,
+			"mp_lib":            "web",
+			"$lib_version":      "2.83.0",
+			"plan":              "pro",
+			"cart_value":        float64(r.IntN(50000)) / 100,
+			"items":             []any{"sku-" + strconv.Itoa(r.IntN(900)), "sku-" + strconv.Itoa(r.IntN(900))},
+			"experiment":        map[string]any{"id": r.IntN(40), "variant": "B"},
+			"search_terms":      "trail running shoes size 44",
+		},
+	}
+}
+
+func rawAppend(ctx context.Context, o Options) (Phase, error) {
+	dir, err := os.MkdirTemp(o.Dir, "sieve-bench-raw-*")
+	if err != nil {
+		return Phase{}, err
+	}
+	defer os.RemoveAll(dir)
+	st, err := duckdb.Open(filepath.Join(dir, "store"), duckdb.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return Phase{}, err
+	}
+	defer st.Close()
+	r := rand.New(rand.NewPCG(1, 2))
+	now := time.Now()
+	batches := make([][]event.Row, 0, o.Events/o.Batch+1)
+	var bytesTotal int64
+	for i := 0; i < o.Events; i += o.Batch {
+		n := min(o.Batch, o.Events-i)
+		rows := make([]event.Row, n)
+		for j := range rows {
+			ev := sampleEvent(r, "t", i+j, now)
+			props := ev["properties"].(map[string]any)
+			row := event.Row{ProjectID: 1, Name: ev["event"].(string), Time: props["time"].(int64),
+				DistinctID: props["distinct_id"].(string), InsertID: props["$insert_id"].(string)}
+			delete(props, "token")
+			delete(props, "time")
+			delete(props, "distinct_id")
+			delete(props, "$insert_id")
+			row.Props, _ = json.Marshal(props)
+			bytesTotal += int64(len(row.Props))
+			rows[j] = row
+		}
+		batches = append(batches, rows)
+	}
+	var next atomic.Int64
+	var done atomic.Int64
+	var firstErr error
+	var once sync.Once
+	deadline := time.Now().Add(o.MaxTime)
+	t0 := time.Now()
+	var wg sync.WaitGroup
+	for range o.Senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				i := next.Add(1) - 1
+				if i >= int64(len(batches)) {
+					return
+				}
+				res, err := st.Append(ctx, batches[i])
+				if err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+				done.Add(int64(res.Stored + res.Duplicates))
+			}
+		}()
+	}
+	wg.Wait()
+	secs := time.Since(t0).Seconds()
+	if firstErr != nil {
+		return Phase{}, fmt.Errorf("bench: raw append: %w", firstErr)
+	}
+	n := done.Load()
+	return Phase{Name: "store append (raw)", Events: n, Seconds: secs, EventsPerSec: float64(n) / secs,
+		MBPerSec: float64(bytesTotal) / secs / 1e6}, nil
+}
+
+func httpIngest(ctx context.Context, o Options, guardOn bool) (Phase, error) {
+	dir, err := os.MkdirTemp(o.Dir, "sieve-bench-http-*")
+	if err != nil {
+		return Phase{}, err
+	}
+	defer os.RemoveAll(dir)
+	adminKey := "bench-admin-key-0123456789"
+	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", DataDir: dir, AdminKey: adminKey,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Stdout: io.Discard})
+	if err != nil {
+		return Phase{}, err
+	}
+	srv.Ingest().SetGuardEnabled(guardOn)
+	sctx, cancel := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() { served <- srv.Run(sctx) }()
+	defer func() { cancel(); <-served }()
+	select {
+	case <-srv.Ready():
+	case err := <-served:
+		return Phase{}, err
+	}
+	base := "http://" + srv.Addr()
+	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: o.Senders * 2}}
+
+	token, err := defaultToken(client, base, adminKey)
+	if err != nil {
+		return Phase{}, err
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	now := time.Now()
+	var bodies [][]byte
+	var bytesTotal int64
+	for i := 0; i < o.Events; i += o.Batch {
+		n := min(o.Batch, o.Events-i)
+		evs := make([]any, n)
+		for j := range evs {
+			evs[j] = sampleEvent(r, token, i+j, now)
+		}
+		b, _ := json.Marshal(evs)
+		bytesTotal += int64(len(b))
+		bodies = append(bodies, b)
+	}
+	var next, done atomic.Int64
+	lat := make([][]time.Duration, o.Senders)
+	var firstErr error
+	var once sync.Once
+	deadline := time.Now().Add(o.MaxTime)
+	t0 := time.Now()
+	var wg sync.WaitGroup
+	for s := range o.Senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				i := next.Add(1) - 1
+				if i >= int64(len(bodies)) {
+					return
+				}
+				start := time.Now()
+				resp, err := client.Post(base+"/track?verbose=1", "application/json", bytes.NewReader(bodies[i]))
+				if err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || !bytes.Contains(body, []byte(`"status":1`)) {
+					once.Do(func() { firstErr = fmt.Errorf("bench: /track answered %d %s", resp.StatusCode, body) })
+					return
+				}
+				lat[s] = append(lat[s], time.Since(start))
+				done.Add(int64(o.Batch))
+			}
+		}()
+	}
+	wg.Wait()
+	secs := time.Since(t0).Seconds()
+	if firstErr != nil {
+		return Phase{}, firstErr
+	}
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	pct := func(p float64) float64 {
+		if len(all) == 0 {
+			return 0
+		}
+		return float64(all[int(p*float64(len(all)-1))].Microseconds()) / 1000
+	}
+	name := "HTTP /track, guard off"
+	if guardOn {
+		name = "HTTP /track, guard on"
+	}
+	n := done.Load()
+	return Phase{Name: name, Events: n, Seconds: secs, EventsPerSec: float64(n) / secs,
+		MBPerSec: float64(bytesTotal) / secs / 1e6, P50Ms: pct(0.50), P99Ms: pct(0.99)}, nil
+}
+
+func defaultToken(c *http.Client, base, adminKey string) (string, error) {
+	req, _ := http.NewRequest("GET", base+"/api/projects", nil)
+	req.Header.Set("Authorization", "Bearer "+adminKey)
+	resp, err := c.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var ps []struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&ps); err != nil || len(ps) == 0 {
+		return "", fmt.Errorf("bench: list projects: status %d", resp.StatusCode)
+	}
+	return ps[0].Token, nil
+}

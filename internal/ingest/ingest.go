@@ -1,0 +1,392 @@
+// Package ingest holds the HTTP handlers of Mixpanel-compatible ingestion:
+// /track, /engage, /groups and /import. Each request goes decode (package
+// wire/mixpanel) -> authenticate -> guard -> store, in memory, and is answered
+// only once its data is durable. The guard runs before the first durable
+// write: nothing from an event reaches the store, a log line or an error
+// message before it.
+//
+// ingest must not import api or server.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/sieve-analytics/sieve/internal/auth"
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/guard"
+	"github.com/sieve-analytics/sieve/internal/guardcache"
+	"github.com/sieve-analytics/sieve/internal/jsontext"
+	"github.com/sieve-analytics/sieve/internal/project"
+	"github.com/sieve-analytics/sieve/internal/store"
+	"github.com/sieve-analytics/sieve/internal/wire/mixpanel"
+)
+
+// Stats are counters since start, safe to read at any time.
+type Stats struct {
+	Requests atomic.Int64
+	Events   atomic.Int64 // events stored
+	Dups     atomic.Int64 // events skipped as duplicates
+	Profiles atomic.Int64 // profile updates applied
+	Rejected atomic.Int64 // objects refused with a record error
+	Dropped  atomic.Int64 // events dropped by the guard ($ignore not counted)
+	Findings atomic.Int64
+}
+
+// Ingester serves the ingestion endpoints.
+type Ingester struct {
+	log      *slog.Logger
+	projects *project.Registry
+	auth     auth.Authenticator
+	store    store.Store
+	guards   *guardcache.Cache
+	now      func() time.Time
+
+	guardOff atomic.Bool // benchmarks only: see SetGuardEnabled
+
+	parsers fastjson.ParserPool
+	arenas  fastjson.ArenaPool
+
+	Stats Stats
+}
+
+// New returns an Ingester writing into st.
+func New(log *slog.Logger, reg *project.Registry, st store.Store, guards *guardcache.Cache) *Ingester {
+	return &Ingester{
+		log:      log.With("component", "ingest"),
+		projects: reg,
+		auth:     auth.Authenticator{Projects: reg},
+		store:    st,
+		guards:   guards,
+		now:      time.Now,
+	}
+}
+
+// SetGuardEnabled turns the guard off or on. It exists only so that
+// `sieve bench` can measure the guard's cost in one run; nothing else calls
+// it, and a server always starts with the guard on.
+func (in *Ingester) SetGuardEnabled(on bool) { in.guardOff.Store(!on) }
+
+// Track handles /track and /track/.
+func (in *Ingester) Track() http.Handler { return in.handler(mixpanel.Track) }
+
+// Import handles /import and /import/.
+func (in *Ingester) Import() http.Handler { return in.handler(mixpanel.Import) }
+
+// Engage handles /engage and /engage/.
+func (in *Ingester) Engage() http.Handler { return in.handler(mixpanel.Engage) }
+
+// Groups handles /groups and /groups/.
+func (in *Ingester) Groups() http.Handler { return in.handler(mixpanel.Groups) }
+
+func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		in.Stats.Requests.Add(1)
+		opts, err := mixpanel.ParseReplyOptions(r.URL.Query(), ep)
+		var out mixpanel.Outcome
+		if err != nil {
+			out.Err = err
+		} else {
+			out = in.serve(r, ep)
+		}
+		reply := mixpanel.Respond(ep, opts, out)
+		h := w.Header()
+		for k, v := range reply.Header {
+			h.Set(k, v)
+		}
+		h.Set("Content-Type", reply.ContentType)
+		h.Set("Cache-Control", "no-store")
+		w.WriteHeader(reply.Status)
+		_, _ = w.Write(reply.Body)
+	})
+}
+
+// request is the state of one ingestion request.
+type request struct {
+	ep       mixpanel.Endpoint
+	now      time.Time
+	fixed    *project.Project // /import: the project the credentials name
+	projects map[int64]*target
+	out      mixpanel.Outcome
+	findings []event.Finding
+	arena    *fastjson.Arena
+	propBuf  []byte
+}
+
+// target gathers what one request sends to one project.
+type target struct {
+	p        project.Project
+	checker  *guard.Checker
+	rows     []event.Row
+	profiles []event.ProfileRow
+}
+
+func (in *Ingester) serve(r *http.Request, ep mixpanel.Endpoint) mixpanel.Outcome {
+	req := &request{ep: ep, now: in.now(), projects: map[int64]*target{}}
+	if ep == mixpanel.Import {
+		p, err := in.importProject(r)
+		if err != nil {
+			return mixpanel.Outcome{Err: err}
+		}
+		req.fixed = &p
+	}
+	var body = r.Body
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		body = nil
+	}
+	payload, err := mixpanel.ReadPayload(mixpanel.Request{
+		Query:           r.URL.Query(),
+		ContentType:     r.Header.Get("Content-Type"),
+		ContentEncoding: r.Header.Get("Content-Encoding"),
+		Body:            body,
+	})
+	if err != nil {
+		return mixpanel.Outcome{Err: err}
+	}
+	parser := in.parsers.Get()
+	defer in.parsers.Put(parser)
+	objs, err := mixpanel.Objects(parser, payload)
+	if err != nil {
+		return mixpanel.Outcome{Err: err}
+	}
+	req.arena = in.arenas.Get()
+	defer func() {
+		req.arena.Reset()
+		in.arenas.Put(req.arena)
+	}()
+
+	tokenFailures := 0
+	for i, v := range objs {
+		var rerr *mixpanel.RecordError
+		switch ep {
+		case mixpanel.Track, mixpanel.Import:
+			rerr = in.event(req, v)
+		case mixpanel.Engage:
+			rerr = in.profile(req, v, event.People)
+		case mixpanel.Groups:
+			rerr = in.profile(req, v, event.Group)
+		}
+		if rerr != nil {
+			if rerr.Field == "token" || rerr.Field == "$token" {
+				tokenFailures++
+			}
+			rerr.Index = i
+			req.out.Failed = append(req.out.Failed, *rerr)
+			in.Stats.Rejected.Add(1)
+		}
+	}
+	if len(objs) > 0 && tokenFailures == len(objs) {
+		return mixpanel.Outcome{Err: mixpanel.ErrUnauthorized}
+	}
+	if err := in.commit(r.Context(), req); err != nil {
+		if !errors.Is(err, context.Canceled) {
+			in.log.Error("ingest commit failed", "endpoint", ep.String(), "err", err)
+		}
+		return mixpanel.Outcome{Err: mixpanel.ErrUnavailable, Failed: req.out.Failed}
+	}
+	return req.out
+}
+
+// importProject authenticates an /import request: Basic auth with the
+// project's API secret or token (empty password), or a service account with
+// ?project_id=.
+func (in *Ingester) importProject(r *http.Request) (project.Project, error) {
+	user, pass, ok := r.BasicAuth()
+	if !ok {
+		return project.Project{}, mixpanel.ErrUnauthorized
+	}
+	who, err := in.auth.Basic(user, pass)
+	if err != nil {
+		return project.Project{}, mixpanel.ErrUnauthorized
+	}
+	id := who.ProjectID
+	if s := r.URL.Query().Get("project_id"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			return project.Project{}, mixpanel.ErrUnauthorized
+		}
+		id = n
+	}
+	if id == 0 || !who.Can(auth.Ingest, id) {
+		return project.Project{}, mixpanel.ErrUnauthorized
+	}
+	p, err := in.projects.Get(id)
+	if err != nil {
+		return project.Project{}, mixpanel.ErrUnauthorized
+	}
+	return p, nil
+}
+
+// target returns the project an object is for: the authenticated one on
+// /import, the one whose token the object carries elsewhere.
+func (in *Ingester) target(req *request, token string) (*target, *mixpanel.RecordError) {
+	var p project.Project
+	switch {
+	case req.fixed != nil:
+		if token != "" && token != req.fixed.Token {
+			if _, known := in.projects.ByToken(token); known {
+				return nil, &mixpanel.RecordError{Field: "token", Message: "the token belongs to another project than the credentials"}
+			}
+		}
+		p = *req.fixed
+	case token == "":
+		return nil, &mixpanel.RecordError{Field: "token", Message: "the project token is missing"}
+	default:
+		var ok bool
+		if p, ok = in.projects.ByToken(token); !ok {
+			return nil, &mixpanel.RecordError{Field: "token", Message: "the project token is not known to this server"}
+		}
+	}
+	if t, ok := req.projects[p.ID]; ok {
+		return t, nil
+	}
+	chk, err := in.guards.Checker(p)
+	if err != nil {
+		in.log.Error("guard unavailable for project", "project_id", p.ID, "err", err)
+		return nil, &mixpanel.RecordError{Field: "token", Message: "the project's guard policy cannot be loaded; nothing was stored"}
+	}
+	t := &target{p: p, checker: chk}
+	req.projects[p.ID] = t
+	return t, nil
+}
+
+func (in *Ingester) event(req *request, v *fastjson.Value) *mixpanel.RecordError {
+	ev, token, ignored, rerr := mixpanel.DecodeEvent(v, mixpanel.Options{Endpoint: req.ep, Now: req.now})
+	if rerr != nil {
+		return rerr
+	}
+	if ignored {
+		req.out.Accepted++
+		return nil
+	}
+	t, rerr := in.target(req, token)
+	if rerr != nil {
+		return rerr
+	}
+	ev.ProjectID = t.p.ID
+	n := len(req.findings)
+	var drop bool
+	if !in.guardOff.Load() {
+		req.findings, drop = t.checker.Event(&ev, req.arena, req.findings)
+		in.stamp(req, n)
+	}
+	if drop {
+		in.Stats.Dropped.Add(1)
+		req.out.Accepted++
+		return nil
+	}
+	start := len(req.propBuf)
+	buf, err := jsontext.AppendValue(req.propBuf, ev.Props)
+	if err != nil {
+		req.propBuf = buf[:start]
+		return &mixpanel.RecordError{Field: "properties", Message: err.Error()}
+	}
+	req.propBuf = buf
+	t.rows = append(t.rows, event.Row{
+		ProjectID:  t.p.ID,
+		Time:       ev.Time,
+		Name:       ev.Name,
+		DistinctID: ev.DistinctID,
+		InsertID:   ev.InsertID,
+		// Earlier rows keep the old backing array when propBuf grows.
+		Props: req.propBuf[start:len(req.propBuf):len(req.propBuf)],
+	})
+	req.out.Accepted++
+	return nil
+}
+
+func (in *Ingester) profile(req *request, v *fastjson.Value, kind event.ProfileKind) *mixpanel.RecordError {
+	u, token, rerr := mixpanel.DecodeProfile(v, kind, mixpanel.Options{Endpoint: req.ep, Now: req.now})
+	if rerr != nil {
+		return rerr
+	}
+	t, rerr := in.target(req, token)
+	if rerr != nil {
+		return rerr
+	}
+	u.ProjectID = t.p.ID
+	n := len(req.findings)
+	var drop bool
+	if !in.guardOff.Load() {
+		req.findings, drop = t.checker.Profile(&u, req.arena, req.findings)
+		in.stamp(req, n)
+	}
+	if drop {
+		in.Stats.Dropped.Add(1)
+		req.out.Accepted++
+		return nil
+	}
+	row := event.ProfileRow{
+		ProjectID:  t.p.ID,
+		Kind:       u.Kind,
+		GroupKey:   u.GroupKey,
+		ID:         u.ID,
+		Time:       u.Time,
+		IgnoreTime: u.IgnoreTime,
+		Ops:        make([]event.ProfileOpRow, 0, len(u.Ops)),
+	}
+	if t.p.Settings.StoreIP {
+		row.IP = u.IP
+	}
+	for _, op := range u.Ops {
+		if op.Value == nil {
+			row.Ops = append(row.Ops, event.ProfileOpRow{Op: op.Op, Value: []byte("null")})
+			continue
+		}
+		b, err := jsontext.AppendValue(nil, op.Value)
+		if err != nil {
+			return &mixpanel.RecordError{Field: op.Op, Message: err.Error()}
+		}
+		row.Ops = append(row.Ops, event.ProfileOpRow{Op: op.Op, Value: b})
+	}
+	t.profiles = append(t.profiles, row)
+	req.out.Accepted++
+	return nil
+}
+
+// stamp sets the time of the findings appended since index n.
+func (in *Ingester) stamp(req *request, n int) {
+	ms := req.now.UnixMilli()
+	for i := n; i < len(req.findings); i++ {
+		req.findings[i].Time = ms
+	}
+}
+
+// commit writes findings, events and profiles durably, in that order: a
+// finding never waits on the data it describes.
+func (in *Ingester) commit(ctx context.Context, req *request) error {
+	if len(req.findings) > 0 {
+		if err := in.store.AppendFindings(ctx, req.findings); err != nil {
+			return err
+		}
+		in.Stats.Findings.Add(int64(len(req.findings)))
+	}
+	var rows []event.Row
+	var profiles []event.ProfileRow
+	for _, t := range req.projects {
+		rows = append(rows, t.rows...)
+		profiles = append(profiles, t.profiles...)
+	}
+	if len(rows) > 0 {
+		res, err := in.store.Append(ctx, rows)
+		if err != nil {
+			return err
+		}
+		in.Stats.Events.Add(int64(res.Stored))
+		in.Stats.Dups.Add(int64(res.Duplicates))
+	}
+	if len(profiles) > 0 {
+		if err := in.store.UpdateProfiles(ctx, profiles); err != nil {
+			return err
+		}
+		in.Stats.Profiles.Add(int64(len(profiles)))
+	}
+	return nil
+}

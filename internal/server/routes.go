@@ -1,0 +1,47 @@
+package server
+
+import (
+	"net/http"
+
+	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
+)
+
+// routes is the whole route table of the server.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+
+	// Mixpanel-compatible ingestion, with and without the trailing slash.
+	for path, h := range map[string]http.Handler{
+		"/track":  s.ingest.Track(),
+		"/engage": s.ingest.Engage(),
+		"/groups": s.ingest.Groups(),
+		"/import": s.ingest.Import(),
+	} {
+		h = s.ingestMiddleware(h)
+		for _, p := range []string{path, path + "/"} {
+			mux.Handle("GET "+p, h)
+			mux.Handle("POST "+p, h)
+			mux.Handle("OPTIONS "+p, h)
+		}
+	}
+
+	// Management and reads.
+	mux.Handle("POST /api/projects", s.api.CreateProject())
+	mux.Handle("GET /api/projects", s.api.ListProjects())
+	mux.Handle("GET /api/projects/{id}", s.api.GetProject())
+	mux.Handle("PATCH /api/projects/{id}", s.api.PatchProject())
+	mux.Handle("POST /api/projects/{id}/service-accounts", s.api.CreateServiceAccount())
+	mux.Handle("GET /api/projects/{id}/service-accounts", s.api.ListServiceAccounts())
+	mux.Handle("GET /api/projects/{id}/guard", s.api.GetGuard())
+	mux.Handle("PUT /api/projects/{id}/guard", s.api.PutGuard())
+	mux.Handle("GET /api/projects/{id}/findings", s.api.Findings())
+	mux.Handle("GET /api/2.0/export", s.api.Export())
+	mux.Handle("GET /api/2.0/engage", s.api.Engage())
+	mux.Handle("POST /api/2.0/engage", s.api.Engage())
+
+	// sieve.js and its per-project configuration.
+	mux.Handle("/sdk/", sdkjs.Handler(s.sdkConfig))
+
+	return s.recoverer(mux)
+}

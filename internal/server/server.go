@@ -1,0 +1,249 @@
+// Package server assembles Sieve: it opens the data directory (project
+// registry, store), builds the ingestion and API handlers, serves them over
+// HTTP(S) and shuts down in a stated order: stop accepting, finish in-flight
+// requests, commit and close the store.
+//
+// server is imported only by cmd; it may import every internal package.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/api"
+	"github.com/sieve-analytics/sieve/internal/guard"
+	"github.com/sieve-analytics/sieve/internal/guardcache"
+	"github.com/sieve-analytics/sieve/internal/ingest"
+	"github.com/sieve-analytics/sieve/internal/project"
+	"github.com/sieve-analytics/sieve/internal/store"
+	"github.com/sieve-analytics/sieve/internal/store/duckdb"
+	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
+)
+
+// Config is what a server needs. Zero values are sane defaults except
+// DataDir, which is required.
+type Config struct {
+	Addr     string // listen address, default 127.0.0.1:8080; port 0 picks a free one
+	DataDir  string
+	AdminKey string // SIEVE_ADMIN_KEY; empty: generated on first start and printed once
+	TLSCert  string // serve HTTPS with this certificate and key (PEM files)
+	TLSKey   string
+	Log      *slog.Logger
+	Stdout   io.Writer // where first-start keys are printed; default os.Stdout
+}
+
+// Server is one Sieve instance. Create it with New, then call Run.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	projects *project.Registry
+	store    store.Store
+	ingest   *ingest.Ingester
+	api      *api.API
+
+	ln       net.Listener
+	http     *http.Server
+	ready    chan struct{}
+	stopping atomic.Bool
+}
+
+// New opens the data directory and prepares the server; it does not listen
+// yet. On the first start it creates the admin key (unless given) and the
+// project "Default", and prints their keys once to cfg.Stdout.
+func New(cfg Config) (*Server, error) {
+	if cfg.DataDir == "" {
+		return nil, errors.New("server: a data directory is required (--data or SIEVE_DATA)")
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:8080"
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if cfg.Stdout == nil {
+		cfg.Stdout = os.Stdout
+	}
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		return nil, errors.New("server: --tls-cert and --tls-key go together")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("server: create data directory: %w", err)
+	}
+	s := &Server{cfg: cfg, log: cfg.Log.With("component", "server"), ready: make(chan struct{})}
+
+	reg, err := project.Open(filepath.Join(cfg.DataDir, "meta"))
+	if err != nil {
+		return nil, err
+	}
+	s.projects = reg
+	key, err := reg.EnsureAdminKey(cfg.AdminKey)
+	if err != nil {
+		return nil, err
+	}
+	if key != "" {
+		fmt.Fprintf(cfg.Stdout, "Admin key (shown once; keep it, only its hash is stored): %s\n", key)
+	}
+	def, err := reg.EnsureDefault()
+	if err != nil {
+		return nil, err
+	}
+	if def != nil {
+		fmt.Fprintf(cfg.Stdout, "Created project %q (id %d)\n  token:      %s\n  api_secret: %s (shown once)\n",
+			def.Name, def.ID, def.Token, def.APISecret)
+	}
+
+	st, err := duckdb.Open(filepath.Join(cfg.DataDir, "store"), duckdb.Options{Log: cfg.Log})
+	if err != nil {
+		return nil, err
+	}
+	s.store = st
+	g := guard.New()
+	guards := guardcache.New(reg, g)
+	s.ingest = ingest.New(cfg.Log, reg, st, guards)
+	s.api = api.New(cfg.Log, reg, st, g)
+
+	s.http = &http.Server{
+		Handler:           s.routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      30 * time.Minute, // exports stream; ingestion answers in well under a second
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    2 << 20, // single GET calls carry base64 payloads in the URL
+		ErrorLog:          slog.NewLogLogger(cfg.Log.With("component", "http").Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+// Ready is closed once the server accepts connections.
+func (s *Server) Ready() <-chan struct{} { return s.ready }
+
+// Addr is the address the server listens on, once Ready.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Ingest exposes the ingester's counters.
+func (s *Server) Ingest() *ingest.Ingester { return s.ingest }
+
+// Run serves until ctx is done, then shuts down: stop accepting, wait for
+// in-flight requests (bounded), then close the store, which commits what is
+// pending. It returns the first error.
+func (s *Server) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		s.store.Close()
+		return fmt.Errorf("server: listen on %s: %w", s.cfg.Addr, err)
+	}
+	if s.cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(s.cfg.TLSCert, s.cfg.TLSKey)
+		if err != nil {
+			ln.Close()
+			s.store.Close()
+			return fmt.Errorf("server: load TLS certificate: %w", err)
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	}
+	s.ln = ln
+	scheme := "http"
+	if s.cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	s.log.Info("listening", "addr", ln.Addr().String(), "scheme", scheme, "data", s.cfg.DataDir)
+	close(s.ready)
+
+	served := make(chan error, 1)
+	go func() { served <- s.http.Serve(ln) }()
+
+	select {
+	case err = <-served:
+	case <-ctx.Done():
+	}
+	return errors.Join(err, s.shutdown())
+}
+
+func (s *Server) shutdown() error {
+	s.stopping.Store(true)
+	t0 := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := s.http.Shutdown(ctx)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	s.log.Info("stopped accepting; in-flight requests done", "took", time.Since(t0).Round(time.Millisecond))
+	t1 := time.Now()
+	if cerr := s.store.Close(); cerr != nil {
+		err = errors.Join(err, cerr)
+	}
+	s.log.Info("store closed", "took", time.Since(t1).Round(time.Millisecond))
+	return err
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if s.stopping.Load() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, "stopping\n")
+		return
+	}
+	_, _ = io.WriteString(w, "ok\n")
+}
+
+// sdkConfig is what sieve.js learns about the project of token.
+func (s *Server) sdkConfig(token string) (sdkjs.Config, bool) {
+	p, ok := s.projects.ByToken(token)
+	if !ok {
+		return sdkjs.Config{}, false
+	}
+	return sdkjs.Config{Autotrack: p.Settings.Autotrack, URLParams: p.Settings.URLParams}, true
+}
+
+// ingestMiddleware answers CORS for browsers: mixpanel-browser sends
+// credentials, so the request's Origin is echoed rather than "*".
+func (s *Server) ingestMiddleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		if origin := r.Header.Get("Origin"); origin != "" {
+			h.Set("Access-Control-Allow-Origin", origin)
+			h.Set("Access-Control-Allow-Credentials", "true")
+			h.Add("Vary", "Origin")
+		}
+		if r.Method == http.MethodOptions {
+			h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+			if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+				h.Set("Access-Control-Allow-Headers", req)
+			}
+			h.Set("Access-Control-Max-Age", "86400")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverer turns a handler panic into a 500. It logs the route and the
+// stack, never the panic value, which could hold request data.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("handler panic", "method", r.Method, "route", r.Pattern, "stack", string(debug.Stack()))
+				http.Error(w, `{"error":"internal error","status":"error"}`, http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
