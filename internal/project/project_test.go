@@ -1,0 +1,119 @@
+package project
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRegistryPersistsAndHashesSecrets(t *testing.T) {
+	dir := t.TempDir()
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := r.EnsureAdminKey("")
+	if err != nil || !strings.HasPrefix(key, "sieve_admin_") {
+		t.Fatalf("EnsureAdminKey = %q, %v", key, err)
+	}
+	if again, _ := r.EnsureAdminKey(""); again != "" {
+		t.Fatal("a second start printed a new admin key")
+	}
+	def, err := r.EnsureDefault()
+	if err != nil || def == nil || def.Name != "Default" || def.APISecret == "" {
+		t.Fatalf("EnsureDefault = %+v, %v", def, err)
+	}
+	if d2, _ := r.EnsureDefault(); d2 != nil {
+		t.Fatal("EnsureDefault created a second Default")
+	}
+	sa, err := r.CreateServiceAccount(def.ID, "ci", RoleAnalyst)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	b, err := os.ReadFile(filepath.Join(dir, fileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{key, def.APISecret, sa.Secret} {
+		if strings.Contains(string(b), secret) {
+			t.Fatal("a secret is stored in clear in the registry file")
+		}
+	}
+
+	r2, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r2.IsAdminKey(key) || r2.IsAdminKey(key+"x") {
+		t.Error("admin key check after reopen")
+	}
+	if p, ok := r2.BySecret(def.APISecret); !ok || p.ID != def.ID {
+		t.Error("BySecret after reopen")
+	}
+	if p, ok := r2.ByToken(def.Token); !ok || p.ID != def.ID {
+		t.Error("ByToken after reopen")
+	}
+	if a, ok := r2.AuthServiceAccount(sa.Username, sa.Secret); !ok || a.Role != RoleAnalyst || a.ProjectID != def.ID {
+		t.Error("AuthServiceAccount after reopen")
+	}
+	if _, ok := r2.AuthServiceAccount(sa.Username, "wrong"); ok {
+		t.Error("AuthServiceAccount accepted a wrong secret")
+	}
+}
+
+func TestRegistryValidation(t *testing.T) {
+	r, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Create("  "); !errors.Is(err, ErrInvalid) {
+		t.Errorf("empty name: %v", err)
+	}
+	if _, err := r.EnsureAdminKey("short"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("short admin key: %v", err)
+	}
+	p, _ := r.Create("p")
+	if _, err := r.CreateServiceAccount(p.ID, "x", Role("root")); !errors.Is(err, ErrInvalid) {
+		t.Errorf("bad role: %v", err)
+	}
+	if _, err := r.CreateServiceAccount(99, "x", RoleAdmin); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown project: %v", err)
+	}
+	on := true
+	got, err := r.Update(p.ID, Patch{Autotrack: &on})
+	if err != nil || !got.Settings.Autotrack {
+		t.Errorf("Update autotrack: %+v %v", got, err)
+	}
+	if p.Settings.Autotrack {
+		t.Error("autotrack must be off for a new project")
+	}
+}
+
+func TestRegistryDamagedFileIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, fileName), []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); err == nil {
+		t.Fatal("a damaged registry was silently accepted")
+	}
+}
+
+func TestGuardPolicyHistory(t *testing.T) {
+	r, _ := Open(t.TempDir())
+	p, _ := r.Create("p")
+	if err := r.SetGuard(p.ID, []byte(`{"actions":{"email":"hash"}}`), "sa:alice"); err != nil {
+		t.Fatal(err)
+	}
+	raw, v, key, err := r.Guard(p.ID)
+	if err != nil || v != 1 || len(key) != 32 || string(raw) != `{"actions":{"email":"hash"}}` {
+		t.Fatalf("Guard = %s %d %d %v", raw, v, len(key), err)
+	}
+	h, _ := r.GuardHistory(p.ID)
+	if len(h) != 1 || h[0].Actor != "sa:alice" {
+		t.Fatalf("history = %+v", h)
+	}
+}
