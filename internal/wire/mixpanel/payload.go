@@ -369,14 +369,16 @@ func decodeBase64(v []byte) ([]byte, error) {
 	return out[:n], nil
 }
 
-// isBase64Text reports whether b looks like a bare base64 body.
+// isBase64Text reports whether b looks like a bare base64 body: base64
+// characters and line breaks, '=' only as trailing padding.
 func isBase64Text(b []byte) bool {
+	b = bytes.TrimRight(b, "=\r\n")
 	if len(b) < 4 {
 		return false
 	}
 	for _, c := range b {
 		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-			c == '+' || c == '/' || c == '=' || c == '-' || c == '_' || c == '\r' || c == '\n') {
+			c == '+' || c == '/' || c == '-' || c == '_' || c == '\r' || c == '\n') {
 			return false
 		}
 	}

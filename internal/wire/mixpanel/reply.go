@@ -93,8 +93,8 @@ const (
 	ContentTypeGIF  = "image/gif"
 )
 
-// gif is a transparent 1x1 GIF.
-var gif = []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+// pixelGIF is a transparent 1x1 GIF.
+var pixelGIF = []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
 
 const failedValidation = "some data points in the request failed validation"
 
@@ -157,7 +157,7 @@ func Respond(ep Endpoint, o ReplyOptions, out Outcome) Reply {
 			js = append(js, ')')
 			r = Reply{Status: 200, ContentType: ContentTypeJS, Body: js}
 		case o.Img:
-			r = Reply{Status: status, ContentType: ContentTypeGIF, Body: gif}
+			r = Reply{Status: status, ContentType: ContentTypeGIF, Body: pixelGIF}
 		case o.Verbose:
 			r = Reply{Status: status, ContentType: ContentTypeJSON, Body: body}
 		default:
