@@ -94,7 +94,9 @@ export class Batcher {
     this.items.push({ id, d })
     this.trim()
     this.persist()
-    this.schedule(this.items.length >= this.size && !this.fails ? 0 : this.interval)
+    // While backing off, new items wait for the retry.
+    if (!this.fails) this.schedule(this.items.length >= this.size ? 0 : this.interval)
+    else if (this.timer === null && !this.busy) this.schedule(this.interval)
   }
 
   // schedule makes sure a flush runs within ms; an earlier one is kept.
