@@ -69,6 +69,9 @@ func ReadPayload(r Request) ([]byte, error) {
 		}
 	}
 	q := r.Query.Get("data")
+	if len(q) > MaxRequestBytes {
+		return nil, tooLarge("the data parameter is larger than " + strconv.Itoa(MaxRequestBytes) + " bytes")
+	}
 	if q == "" {
 		if len(skipSpace(body)) > 0 {
 			return nil, malformed("the body holds neither JSON nor a form with a data field")
