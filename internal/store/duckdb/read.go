@@ -1,0 +1,181 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/store"
+)
+
+const eventCols = "project_id, time, name, distinct_id, insert_id, props"
+
+// days lists the partitions of a project overlapping [from, to) in v, in
+// day order, with the actives holding rows of each.
+func (s *Store) days(v *version, project, from, to int64) ([]partKey, map[partKey][]*active) {
+	set := map[partKey]bool{}
+	lo, hi := partOf(project, from).day, partOf(project, to-1).day
+	in := func(p partKey) bool { return p.project == project && p.day >= lo && p.day <= hi }
+	for p := range v.parts {
+		if in(p) {
+			set[p] = true
+		}
+	}
+	acts := map[partKey][]*active{}
+	s.mu.Lock()
+	for _, a := range v.actives {
+		for p, n := range a.days {
+			if n > 0 && in(p) {
+				set[p] = true
+				acts[p] = append(acts[p], a)
+			}
+		}
+	}
+	s.mu.Unlock()
+	out := make([]partKey, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b partKey) int { return cmpInt(a.day, b.day) })
+	return out, acts
+}
+
+// partitionQuery selects the rows of partition p in [from, to), optionally
+// of some event names, from its sealed files and the given actives.
+func (s *Store) partitionQuery(v *version, p partKey, acts []*active, from, to int64, names []string) (string, []any) {
+	lo, hi := max(from, p.start()), min(to, p.end())
+	var filter strings.Builder
+	fmt.Fprintf(&filter, " WHERE project_id = %d AND time >= %d AND time < %d", p.project, lo, hi)
+	var args []any
+	var branches []string
+	addNames := func() {
+		if len(names) == 0 {
+			return
+		}
+		for _, n := range names {
+			args = append(args, n)
+		}
+	}
+	nameFilter := ""
+	if len(names) > 0 {
+		nameFilter = " AND name IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ") + ")"
+	}
+	if files := v.parts[p]; len(files) > 0 {
+		branches = append(branches, "SELECT "+eventCols+" FROM "+parquetList(s.dir, p, files)+filter.String()+nameFilter)
+		addNames()
+	}
+	for _, a := range acts {
+		branches = append(branches, "SELECT "+eventCols+" FROM "+a.alias+".events"+filter.String()+nameFilter)
+		addNames()
+	}
+	return strings.Join(branches, " UNION ALL "), args
+}
+
+// Export implements store.Store. It reads one UTC day at a time (days are
+// disjoint time ranges, so the output is in time order) and lets DuckDB sort
+// each day, spilling under the data directory if a day is large; memory
+// stays bounded by one day's sort, within DuckDB's memory limit.
+func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.Row) error) error {
+	ctx, done, err := s.readContext(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if q.To <= q.From {
+		return nil
+	}
+	v := s.acquire()
+	defer s.release(v)
+	parts, acts := s.days(v, q.ProjectID, q.From, q.To)
+	if len(parts) == 0 {
+		return nil
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return s.readErr(ctx, safeErr("export: connect", err))
+	}
+	defer conn.Close()
+	var row event.Row
+	var props sql.RawBytes
+	n := 0
+	for _, p := range parts {
+		query, args := s.partitionQuery(v, p, acts[p], q.From, q.To, q.Events)
+		rows, err := conn.QueryContext(ctx, "SELECT * FROM ("+query+") ORDER BY time", args...)
+		if err != nil {
+			return s.readErr(ctx, safeErr("export", err))
+		}
+		for rows.Next() {
+			if err := rows.Scan(&row.ProjectID, &row.Time, &row.Name, &row.DistinctID, &row.InsertID, &props); err != nil {
+				rows.Close()
+				return s.readErr(ctx, safeErr("export: read row", err))
+			}
+			row.Props = props
+			if err := fn(&row); err != nil {
+				rows.Close()
+				return err
+			}
+			if n++; n%256 == 0 && ctx.Err() != nil {
+				rows.Close()
+				return s.readErr(ctx, ctx.Err())
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return s.readErr(ctx, safeErr("export", err))
+		}
+	}
+	return nil
+}
+
+// Events gives fn a connection and a SQL relation (a parenthesized
+// subquery, usable after FROM) over the events of one project in
+// [from, to), with columns project_id, time (Unix ms), name, distinct_id,
+// insert_id and props (JSON text). Only the partitions overlapping the range
+// are read. The files stay in place while fn runs; fn must not keep the
+// connection. This is how queries (trends, funnels, retention) read events.
+func (s *Store) Events(ctx context.Context, project, from, to int64, fn func(ctx context.Context, conn *sql.Conn, relation string) error) error {
+	ctx, done, err := s.readContext(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	v := s.acquire()
+	defer s.release(v)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return s.readErr(ctx, safeErr("events: connect", err))
+	}
+	defer conn.Close()
+	relation := fmt.Sprintf("(SELECT %s FROM (SELECT 0::BIGINT AS project_id, 0::BIGINT AS time, ''::VARCHAR AS name, ''::VARCHAR AS distinct_id, ''::VARCHAR AS insert_id, '{}'::VARCHAR AS props) WHERE false)", eventCols)
+	if to > from {
+		parts, acts := s.days(v, project, from, to)
+		var files []string
+		actSet := map[*active]bool{}
+		for _, p := range parts {
+			for _, f := range v.parts[p] {
+				files = append(files, quote(f.parquet(s.dir, p)))
+			}
+			for _, a := range acts[p] {
+				actSet[a] = true
+			}
+		}
+		filter := fmt.Sprintf(" WHERE project_id = %d AND time >= %d AND time < %d", project, from, to)
+		var branches []string
+		if len(files) > 0 {
+			branches = append(branches, "SELECT "+eventCols+" FROM read_parquet(["+strings.Join(files, ", ")+"])"+filter)
+		}
+		for _, a := range v.actives {
+			if actSet[a] {
+				branches = append(branches, "SELECT "+eventCols+" FROM "+a.alias+".events"+filter)
+			}
+		}
+		if len(branches) > 0 {
+			relation = "(" + strings.Join(branches, " UNION ALL ") + ")"
+		}
+	}
+	return s.readErr(ctx, fn(ctx, conn, relation))
+}

@@ -1,0 +1,718 @@
+// Package storetest is the conformance suite every store.Store backend must
+// pass: Run it from the backend's tests with a function that opens the
+// backend on a directory.
+//
+// It checks what callers rely on: rows come back exactly as appended and in
+// time order, filters by project, time and event name, de-duplication by
+// insert id (within a call, across calls, across a restart and, for
+// backends with a Seal method, across sealing), durability across reopen,
+// concurrent appends, profile operations and paging, findings, ErrClosed
+// after Close and context cancellation.
+//
+// storetest imports store, event and the standard library's testing; it must
+// not import a backend, nor ingest, api, server or guard.
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/store"
+)
+
+// Opener opens the backend on dir. The suite closes what it opens, and opens
+// the same dir again to test durability.
+type Opener func(t *testing.T, dir string) store.Store
+
+// Sealer is implemented by backends that can be told to move recent rows
+// into their long-term layout; the suite then checks that de-duplication
+// and exports hold across it.
+type Sealer interface {
+	Seal(ctx context.Context) error
+}
+
+// Run runs the conformance suite.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, Opener)
+	}{
+		{"RoundTrip", testRoundTrip},
+		{"Filters", testFilters},
+		{"TimeOrder", testTimeOrder},
+		{"DedupWithinCall", testDedupWithinCall},
+		{"DedupAcrossCalls", testDedupAcrossCalls},
+		{"DedupAcrossReopen", testDedupAcrossReopen},
+		{"DedupAcrossSeal", testDedupAcrossSeal},
+		{"Durability", testDurability},
+		{"ConcurrentAppends", testConcurrentAppends},
+		{"Profiles", testProfiles},
+		{"ProfilePaging", testProfilePaging},
+		{"Findings", testFindings},
+		{"ErrClosed", testErrClosed},
+		{"Cancellation", testCancellation},
+		{"ExportCallbackError", testExportCallbackError},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
+	}
+}
+
+// Base time of test rows: 2026-03-01T00:00:00Z.
+var base = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+
+const day = int64(24 * time.Hour / time.Millisecond)
+
+func row(project int64, t int64, name, distinct, insert, props string) event.Row {
+	return event.Row{ProjectID: project, Time: t, Name: name, DistinctID: distinct, InsertID: insert, Props: []byte(props)}
+}
+
+func openT(t *testing.T, open Opener, dir string) store.Store {
+	t.Helper()
+	s := open(t, dir)
+	if s == nil {
+		t.Fatal("open returned nil")
+	}
+	return s
+}
+
+func closeT(t *testing.T, s store.Store) {
+	t.Helper()
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+}
+
+func appendT(t *testing.T, s store.Store, rows ...event.Row) store.AppendResult {
+	t.Helper()
+	res, err := s.Append(context.Background(), rows)
+	if err != nil {
+		t.Fatalf("Append: %v", err)
+	}
+	return res
+}
+
+func wantResult(t *testing.T, got store.AppendResult, stored, dups int) {
+	t.Helper()
+	if got.Stored != stored || got.Duplicates != dups {
+		t.Fatalf("AppendResult = %+v, want Stored %d Duplicates %d", got, stored, dups)
+	}
+}
+
+// export returns copies of the exported rows.
+func export(t *testing.T, s store.Store, q store.ExportQuery) []event.Row {
+	t.Helper()
+	var out []event.Row
+	err := s.Export(context.Background(), q, func(r *event.Row) error {
+		c := *r
+		c.Props = bytes.Clone(r.Props)
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Export: %v", err)
+	}
+	return out
+}
+
+func all(project int64) store.ExportQuery {
+	return store.ExportQuery{ProjectID: project, From: 0, To: 1 << 62}
+}
+
+func rowString(r event.Row) string {
+	return fmt.Sprintf("p=%d t=%d name=%q distinct=%q insert=%q props=%s", r.ProjectID, r.Time, r.Name, r.DistinctID, r.InsertID, r.Props)
+}
+
+// sameRows compares as multisets, ignoring order.
+func sameRows(t *testing.T, got, want []event.Row) {
+	t.Helper()
+	g := make([]string, len(got))
+	for i, r := range got {
+		g[i] = rowString(r)
+	}
+	w := make([]string, len(want))
+	for i, r := range want {
+		w[i] = rowString(r)
+	}
+	sort.Strings(g)
+	sort.Strings(w)
+	if !slices.Equal(g, w) {
+		t.Fatalf("rows differ:\n got  %d rows: %s\n want %d rows: %s", len(g), clip(g), len(w), clip(w))
+	}
+}
+
+func clip(s []string) string {
+	if len(s) > 8 {
+		return strings.Join(s[:8], "\n  ") + "\n  ..."
+	}
+	return strings.Join(s, "\n  ")
+}
+
+func testRoundTrip(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	rows := []event.Row{
+		row(1, base+1, "Signed Up", "user-1", "ins-1", `{"plan":"pro","n":1,"f":1.50,"big":12345678901234567890,"neg":-0.0,"e":1e-7}`),
+		row(1, base+2, "page view", "user-2", "", `{"$current_url":"https://example.com/a?b=c&d=e","nested":{"a":[1,{"b":null}],"t":true,"f":false}}`),
+		row(1, base+3, "Ünïcödé 🎉", "用户-3", "ins-3", `{"emoji":"😀 \ud83d\ude00","esc":"line\nbreak \"quoted\" \\ back","ctrl":"\u0000\u001f","empty":"","sp":" "}`),
+		row(1, base+4, "$mp_web_page_view", "$device:18f2a1b2-c3d4", "0123456789abcdef", `{}`),
+		row(1, base+5, "spaces in json", "u", "i5", "{ \"a\" : 1 ,\n \"b\":[ ] }"),
+		row(1, base+6, "long", "u", "i6", `{"s":"`+strings.Repeat("x", 70000)+`"}`),
+		row(1, base+7, "quote'in\"name", "it's", "ins'7", `{"k'ey":"v'al"}`),
+	}
+	wantResult(t, appendT(t, s, rows...), len(rows), 0)
+	got := export(t, s, all(1))
+	if len(got) != len(rows) {
+		t.Fatalf("exported %d rows, want %d", len(got), len(rows))
+	}
+	for i := range rows {
+		if rowString(got[i]) != rowString(rows[i]) {
+			t.Fatalf("row %d:\n got  %s\n want %s", i, clip([]string{rowString(got[i])}), clip([]string{rowString(rows[i])}))
+		}
+	}
+}
+
+func testFilters(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	var rows []event.Row
+	for d := int64(0); d < 4; d++ {
+		for p := int64(1); p <= 2; p++ {
+			for _, name := range []string{"a", "b", "c"} {
+				rows = append(rows, row(p, base+d*day+d*1000, name, "u", fmt.Sprintf("%d-%d-%s", d, p, name), `{}`))
+			}
+		}
+	}
+	// Boundaries: exactly at a day start, one ms before.
+	rows = append(rows, row(1, base+2*day, "edge", "u", "e1", `{}`), row(1, base+2*day-1, "edge", "u", "e2", `{}`))
+	appendT(t, s, rows...)
+	if s, ok := s.(Sealer); ok {
+		if err := s.Seal(context.Background()); err != nil {
+			t.Fatalf("Seal: %v", err)
+		}
+		// And some rows that stay recent.
+	}
+	more := []event.Row{row(1, base+2*day+5, "a", "u", "late-1", `{}`), row(2, base+2*day+5, "a", "u", "late-2", `{}`)}
+	appendT(t, s, more...)
+	rows = append(rows, more...)
+
+	f := func(q store.ExportQuery) {
+		t.Helper()
+		var want []event.Row
+		for _, r := range rows {
+			if r.ProjectID == q.ProjectID && r.Time >= q.From && r.Time < q.To && (len(q.Events) == 0 || slices.Contains(q.Events, r.Name)) {
+				want = append(want, r)
+			}
+		}
+		got := export(t, s, q)
+		sameRows(t, got, want)
+		if len(want) == 0 && len(got) != 0 {
+			t.Fatalf("query %+v: want nothing", q)
+		}
+	}
+	f(all(1))
+	f(all(2))
+	f(all(3))
+	f(store.ExportQuery{ProjectID: 1, From: base + day, To: base + 2*day})
+	f(store.ExportQuery{ProjectID: 1, From: base + 2*day, To: base + 2*day + 1})
+	f(store.ExportQuery{ProjectID: 1, From: base + 2*day - 1, To: base + 2*day})
+	f(store.ExportQuery{ProjectID: 1, From: base, To: base})
+	f(store.ExportQuery{ProjectID: 1, From: base + 3*day, To: base})
+	f(store.ExportQuery{ProjectID: 2, From: base, To: base + 10*day, Events: []string{"a", "c"}})
+	f(store.ExportQuery{ProjectID: 1, From: base, To: base + 10*day, Events: []string{"edge"}})
+	f(store.ExportQuery{ProjectID: 1, From: base, To: base + 10*day, Events: []string{"nope"}})
+	f(store.ExportQuery{ProjectID: 1, From: base + day + 1000, To: base + 3*day + 1001, Events: []string{"b", "a"}})
+}
+
+func testTimeOrder(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	r := rand.New(rand.NewPCG(1, 2))
+	var rows []event.Row
+	for i := 0; i < 3000; i++ {
+		rows = append(rows, row(1, base+r.Int64N(5*day), "e", "u", fmt.Sprint(i), fmt.Sprintf(`{"i":%d}`, i)))
+	}
+	for i := 0; i < len(rows); i += 300 {
+		appendT(t, s, rows[i:i+300]...)
+		if i == 1500 {
+			if s, ok := s.(Sealer); ok {
+				if err := s.Seal(context.Background()); err != nil {
+					t.Fatalf("Seal: %v", err)
+				}
+			}
+		}
+	}
+	got := export(t, s, all(1))
+	sameRows(t, got, rows)
+	for i := 1; i < len(got); i++ {
+		if got[i].Time < got[i-1].Time {
+			t.Fatalf("export not in time order at %d: %d after %d", i, got[i].Time, got[i-1].Time)
+		}
+	}
+}
+
+func testDedupWithinCall(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	a := row(1, base, "e", "u", "x", `{"v":1}`)
+	b := a
+	b.Props = []byte(`{"v":2}`) // same key, other properties: still a duplicate
+	noID := row(1, base, "e", "u", "", `{"v":3}`)
+	res := appendT(t, s, a, b, a, noID, noID,
+		row(2, base, "e", "u", "x", `{}`),   // other project
+		row(1, base+1, "e", "u", "x", `{}`), // other time
+		row(1, base, "f", "u", "x", `{}`),   // other name
+		row(1, base, "e", "v", "x", `{}`),   // other distinct id
+		row(1, base, "e", "u", "y", `{}`),   // other insert id
+	)
+	wantResult(t, res, 8, 2)
+	got := export(t, s, all(1))
+	if len(got) != 7 {
+		t.Fatalf("project 1 has %d rows, want 7", len(got))
+	}
+	if !slices.ContainsFunc(got, func(r event.Row) bool { return string(r.Props) == `{"v":1}` }) ||
+		slices.ContainsFunc(got, func(r event.Row) bool { return string(r.Props) == `{"v":2}` }) {
+		t.Fatal("the first of duplicate rows must be the one kept")
+	}
+}
+
+func testDedupAcrossCalls(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	batch := []event.Row{
+		row(1, base, "e", "u", "r1", `{}`),
+		row(1, base+day, "e", "u", "r2", `{}`),
+		row(1, base, "e", "u", "", `{}`),
+	}
+	wantResult(t, appendT(t, s, batch...), 3, 0)
+	// A client retry of the whole batch: only the row without insert id is new.
+	wantResult(t, appendT(t, s, batch...), 1, 2)
+	wantResult(t, appendT(t, s, batch[1], row(1, base, "e", "u", "r3", `{}`)), 1, 1)
+	if n := len(export(t, s, all(1))); n != 5 {
+		t.Fatalf("%d rows, want 5", n)
+	}
+}
+
+func testDedupAcrossReopen(t *testing.T, open Opener) {
+	dir := t.TempDir()
+	s := openT(t, open, dir)
+	batch := []event.Row{row(1, base, "e", "u", "r1", `{}`), row(1, base-3*day, "e", "u", "r2", `{}`)}
+	wantResult(t, appendT(t, s, batch...), 2, 0)
+	closeT(t, s)
+	s = openT(t, open, dir)
+	wantResult(t, appendT(t, s, batch...), 0, 2)
+	closeT(t, s)
+	s = openT(t, open, dir)
+	defer closeT(t, s)
+	wantResult(t, appendT(t, s, append(batch, row(1, base, "e", "u", "r3", `{}`))...), 1, 2)
+	if n := len(export(t, s, all(1))); n != 3 {
+		t.Fatalf("%d rows, want 3", n)
+	}
+}
+
+func testDedupAcrossSeal(t *testing.T, open Opener) {
+	dir := t.TempDir()
+	s := openT(t, open, dir)
+	sealer, ok := s.(Sealer)
+	if !ok {
+		closeT(t, s)
+		t.Skip("backend has no Seal")
+	}
+	seal := func() {
+		t.Helper()
+		if err := sealer.Seal(context.Background()); err != nil {
+			t.Fatalf("Seal: %v", err)
+		}
+	}
+	var rows []event.Row
+	for i := 0; i < 200; i++ {
+		rows = append(rows, row(1, base+int64(i%3)*day+int64(i), "e", "u", fmt.Sprint("k", i), `{}`))
+	}
+	wantResult(t, appendT(t, s, rows[:100]...), 100, 0)
+	seal()
+	wantResult(t, appendT(t, s, rows[50:150]...), 50, 50)
+	seal()
+	seal() // nothing new: no-op
+	wantResult(t, appendT(t, s, rows...), 50, 150)
+	closeT(t, s)
+	s = openT(t, open, dir)
+	defer closeT(t, s)
+	wantResult(t, appendT(t, s, rows...), 0, 200)
+	got := export(t, s, all(1))
+	sameRows(t, got, rows)
+}
+
+func testDurability(t *testing.T, open Opener) {
+	dir := t.TempDir()
+	s := openT(t, open, dir)
+	var rows []event.Row
+	for i := 0; i < 500; i++ {
+		rows = append(rows, row(int64(1+i%2), base+int64(i)*3_600_000, "e", fmt.Sprint("u", i%7), fmt.Sprint(i), fmt.Sprintf(`{"i":%d}`, i)))
+	}
+	appendT(t, s, rows[:250]...)
+	closeT(t, s)
+	s = openT(t, open, dir)
+	appendT(t, s, rows[250:]...)
+	closeT(t, s)
+	s = openT(t, open, dir)
+	defer closeT(t, s)
+	var want1, want2 []event.Row
+	for _, r := range rows {
+		if r.ProjectID == 1 {
+			want1 = append(want1, r)
+		} else {
+			want2 = append(want2, r)
+		}
+	}
+	sameRows(t, export(t, s, all(1)), want1)
+	sameRows(t, export(t, s, all(2)), want2)
+}
+
+func testConcurrentAppends(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	const workers, calls, per = 16, 25, 20
+	var mu sync.Mutex
+	total := store.AppendResult{}
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := 0; c < calls; c++ {
+				var rows []event.Row
+				for i := 0; i < per; i++ {
+					// Workers w and w^1 send the same rows: every row is sent twice.
+					id := fmt.Sprintf("w%d-c%d-i%d", w/2, c, i)
+					rows = append(rows, row(1, base+int64(c*per+i), "e", fmt.Sprint("u", w/2), id, `{"w":1}`))
+				}
+				res, err := s.Append(context.Background(), rows)
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				total.Stored += res.Stored
+				total.Duplicates += res.Duplicates
+				mu.Unlock()
+				if c == calls/2 && w == 0 {
+					if sl, ok := s.(Sealer); ok {
+						if err := sl.Seal(context.Background()); err != nil {
+							errs <- err
+							return
+						}
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("concurrent Append: %v", err)
+	}
+	unique := workers / 2 * calls * per
+	wantResult(t, total, unique, unique)
+	got := export(t, s, all(1))
+	if len(got) != unique {
+		t.Fatalf("exported %d rows, want %d", len(got), unique)
+	}
+	seen := map[string]bool{}
+	for _, r := range got {
+		if seen[r.InsertID] {
+			t.Fatalf("row exported twice")
+		}
+		seen[r.InsertID] = true
+	}
+}
+
+func ops(kv ...string) []event.ProfileOpRow {
+	var out []event.ProfileOpRow
+	for i := 0; i+1 < len(kv); i += 2 {
+		out = append(out, event.ProfileOpRow{Op: kv[i], Value: []byte(kv[i+1])})
+	}
+	return out
+}
+
+func profiles(t *testing.T, s store.Store, q store.ProfileQuery) (map[string]string, []string, int) {
+	t.Helper()
+	got := map[string]string{}
+	var order []string
+	total, err := s.Profiles(context.Background(), q, func(p *store.Profile) error {
+		got[p.GroupKey+"/"+p.ID] = string(p.Properties)
+		order = append(order, p.ID)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Profiles: %v", err)
+	}
+	return got, order, total
+}
+
+func testProfiles(t *testing.T, open Opener) {
+	dir := t.TempDir()
+	s := openT(t, open, dir)
+	ctx := context.Background()
+	ts := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC).UnixMilli()
+	up := func(kind event.ProfileKind, gk, id string, ignore bool, o ...string) event.ProfileRow {
+		return event.ProfileRow{ProjectID: 1, Kind: kind, GroupKey: gk, ID: id, Time: ts, IgnoreTime: ignore, Ops: ops(o...)}
+	}
+	err := s.UpdateProfiles(ctx, []event.ProfileRow{
+		up(event.People, "", "alice", false, "$set", `{"name":"Alice","plan":"free"}`, "$add", `{"logins":1}`),
+		up(event.People, "", "alice", true, "$set_once", `{"plan":"pro","first":"2026"}`, "$add", `{"logins":2}`, "$union", `{"tags":["a","b"]}`),
+		up(event.People, "", "bob", true, "$set", `{"x":1}`),
+		up(event.People, "", "bob", true, "$delete", `""`),
+		up(event.People, "", "carol", true, "$append", `{"l":1}`),
+		up(event.Group, "company", "acme", true, "$set", `{"size":10}`),
+		up(event.Group, "team", "acme", true, "$set", `{"size":3}`),
+	})
+	if err != nil {
+		t.Fatalf("UpdateProfiles: %v", err)
+	}
+	if err := s.UpdateProfiles(ctx, []event.ProfileRow{
+		up(event.People, "", "carol", true, "$append", `{"l":2}`, "$unset", `["nothing"]`),
+		up(event.People, "", "alice", true, "$remove", `{"tags":"a"}`),
+	}); err != nil {
+		t.Fatalf("UpdateProfiles: %v", err)
+	}
+	// An invalid update is refused and changes nothing.
+	if err := s.UpdateProfiles(ctx, []event.ProfileRow{
+		up(event.People, "", "carol", true, "$set", `{"changed":true}`),
+		up(event.People, "", "dave", true, "$add", `{"n":"not a number"}`),
+	}); err == nil {
+		t.Fatal("UpdateProfiles accepted $add of a string")
+	}
+	check := func(s store.Store) {
+		t.Helper()
+		got, order, total := profiles(t, s, store.ProfileQuery{ProjectID: 1, Kind: event.People})
+		want := map[string]string{
+			"/alice": `{"name":"Alice","plan":"free","logins":3,"$last_seen":"2026-03-02T10:00:00","first":"2026","tags":["b"]}`,
+			"/carol": `{"l":[1,2]}`,
+		}
+		if total != 2 || !mapsEqual(got, want) {
+			t.Fatalf("people profiles: total %d\n got  %v\n want %v", total, got, want)
+		}
+		if !slices.Equal(order, []string{"alice", "carol"}) {
+			t.Fatalf("not ordered by id: %v", order)
+		}
+		got, _, total = profiles(t, s, store.ProfileQuery{ProjectID: 1, Kind: event.Group, GroupKey: "company"})
+		if total != 1 || got["company/acme"] != `{"size":10}` {
+			t.Fatalf("group profiles: %d %v", total, got)
+		}
+		_, _, total = profiles(t, s, store.ProfileQuery{ProjectID: 1, Kind: event.Group})
+		if total != 2 {
+			t.Fatalf("all groups: total %d, want 2", total)
+		}
+		_, _, total = profiles(t, s, store.ProfileQuery{ProjectID: 2, Kind: event.People})
+		if total != 0 {
+			t.Fatalf("other project: total %d", total)
+		}
+	}
+	check(s)
+	closeT(t, s)
+	s = openT(t, open, dir)
+	defer closeT(t, s)
+	check(s)
+}
+
+func mapsEqual(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+func testProfilePaging(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	var ups []event.ProfileRow
+	var ids []string
+	for i := 0; i < 25; i++ {
+		id := fmt.Sprintf("id-%02d", (i*7)%25)
+		ids = append(ids, id)
+		ups = append(ups, event.ProfileRow{ProjectID: 1, Kind: event.People, ID: id, Time: base, IgnoreTime: true, Ops: ops("$set", fmt.Sprintf(`{"i":%d}`, i))})
+	}
+	if err := s.UpdateProfiles(context.Background(), ups); err != nil {
+		t.Fatalf("UpdateProfiles: %v", err)
+	}
+	sort.Strings(ids)
+	var pages []string
+	for off := 0; off < 30; off += 10 {
+		_, order, total := profiles(t, s, store.ProfileQuery{ProjectID: 1, Kind: event.People, Offset: off, Limit: 10})
+		if total != 25 {
+			t.Fatalf("total %d, want 25", total)
+		}
+		pages = append(pages, order...)
+	}
+	if !slices.Equal(pages, ids) {
+		t.Fatalf("pages %v\nwant %v", pages, ids)
+	}
+	got, _, total := profiles(t, s, store.ProfileQuery{ProjectID: 1, Kind: event.People, IDs: []string{"id-03", "id-04", "missing"}})
+	if total != 2 || len(got) != 2 || got["/id-03"] == "" {
+		t.Fatalf("by ids: %d %v", total, got)
+	}
+}
+
+func testFindings(t *testing.T, open Opener) {
+	dir := t.TempDir()
+	s := openT(t, open, dir)
+	fs := []event.Finding{
+		{Time: base + 3, ProjectID: 1, DistinctID: "u1", Event: "$autocapture", Path: "$elements[].attr__value", Class: "password", Detector: "input-type", Action: "drop", Lib: "web", LibVersion: "2.55.0"},
+		{Time: base + 1, ProjectID: 1, DistinctID: "u2", Event: "$engage", Path: "$set.card", Class: "card", Detector: "luhn", Action: "drop"},
+		{Time: base + 2, ProjectID: 2, DistinctID: "u3", Event: "e", Path: "token", Class: "secret", Detector: "prefix", Action: "mask"},
+	}
+	if err := s.AppendFindings(context.Background(), fs); err != nil {
+		t.Fatalf("AppendFindings: %v", err)
+	}
+	closeT(t, s)
+	s = openT(t, open, dir)
+	defer closeT(t, s)
+	get := func(q store.FindingQuery) []event.Finding {
+		var out []event.Finding
+		if err := s.Findings(context.Background(), q, func(f *event.Finding) error { out = append(out, *f); return nil }); err != nil {
+			t.Fatalf("Findings: %v", err)
+		}
+		return out
+	}
+	got := get(store.FindingQuery{ProjectID: 1, From: base, To: base + 10})
+	if len(got) != 2 || got[0] != fs[1] || got[1] != fs[0] {
+		t.Fatalf("findings of project 1 in time order:\n got  %+v\n want %+v", got, []event.Finding{fs[1], fs[0]})
+	}
+	if got := get(store.FindingQuery{ProjectID: 1, From: base, To: base + 10, Class: "card"}); len(got) != 1 || got[0] != fs[1] {
+		t.Fatalf("by class: %+v", got)
+	}
+	if got := get(store.FindingQuery{ProjectID: 1, From: base + 2, To: base + 3}); len(got) != 0 {
+		t.Fatalf("time range is [From, To): %+v", got)
+	}
+}
+
+func testErrClosed(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	appendT(t, s, row(1, base, "e", "u", "x", `{}`))
+	closeT(t, s)
+	ctx := context.Background()
+	check := func(name string, err error) {
+		t.Helper()
+		if !errors.Is(err, store.ErrClosed) {
+			t.Fatalf("%s after Close: got %v, want ErrClosed", name, err)
+		}
+	}
+	_, err := s.Append(ctx, []event.Row{row(1, base, "e", "u", "y", `{}`)})
+	check("Append", err)
+	check("UpdateProfiles", s.UpdateProfiles(ctx, []event.ProfileRow{{ProjectID: 1, Kind: event.People, ID: "a", Ops: ops("$set", `{}`)}}))
+	check("Export", s.Export(ctx, all(1), func(*event.Row) error { return nil }))
+	_, err = s.Profiles(ctx, store.ProfileQuery{ProjectID: 1, Kind: event.People}, func(*store.Profile) error { return nil })
+	check("Profiles", err)
+	check("AppendFindings", s.AppendFindings(ctx, []event.Finding{{ProjectID: 1}}))
+	check("Findings", s.Findings(ctx, store.FindingQuery{ProjectID: 1, To: base}, func(*event.Finding) error { return nil }))
+	if sl, ok := s.(Sealer); ok {
+		check("Seal", sl.Seal(ctx))
+	}
+	// A second Close is harmless.
+	_ = s.Close()
+}
+
+func testCancellation(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Append(ctx, []event.Row{row(1, base, "e", "u", "x", `{}`)}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Append with a cancelled context: %v", err)
+	}
+	if err := s.UpdateProfiles(ctx, []event.ProfileRow{{ProjectID: 1, Kind: event.People, ID: "a", Ops: ops("$set", `{}`)}}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("UpdateProfiles with a cancelled context: %v", err)
+	}
+	if err := s.Export(ctx, all(1), func(*event.Row) error { return nil }); !errors.Is(err, context.Canceled) && err != nil {
+		t.Fatalf("Export with a cancelled context: %v", err)
+	}
+	if n := len(export(t, s, all(1))); n != 0 {
+		t.Fatalf("a cancelled Append stored %d rows", n)
+	}
+	if _, _, total := profiles(t, s, store.ProfileQuery{ProjectID: 1, Kind: event.People}); total != 0 {
+		t.Fatal("a cancelled UpdateProfiles stored a profile")
+	}
+	// Cancelling while an export runs stops it with the context's error.
+	var rows []event.Row
+	for i := 0; i < 5000; i++ {
+		rows = append(rows, row(1, base+int64(i), "e", "u", fmt.Sprint(i), `{}`))
+	}
+	appendT(t, s, rows...)
+	ctx, cancel = context.WithCancel(context.Background())
+	n := 0
+	err := s.Export(ctx, all(1), func(*event.Row) error {
+		n++
+		if n == 10 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Export cancelled midway returned %v after %d rows", err, n)
+	}
+	cancel()
+	// Concurrent appends with short deadlines: each either stores all its
+	// rows or reports an error and stores none.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	acked := map[string]bool{}
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := 0; c < 20; c++ {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(c%4)*100*time.Microsecond)
+				var batch []event.Row
+				for i := 0; i < 10; i++ {
+					batch = append(batch, row(2, base+int64(i), "e", "u", fmt.Sprintf("w%d-c%d-i%d", w, c, i), `{}`))
+				}
+				_, err := s.Append(ctx, batch)
+				cancel()
+				mu.Lock()
+				acked[fmt.Sprintf("w%d-c%d", w, c)] = err == nil
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	perCall := map[string]int{}
+	for _, r := range export(t, s, all(2)) {
+		perCall[r.InsertID[:strings.LastIndex(r.InsertID, "-")]]++
+	}
+	for call, ok := range acked {
+		if ok && perCall[call] != 10 {
+			t.Fatalf("acknowledged call %s has %d of 10 rows", call, perCall[call])
+		}
+		if !ok && perCall[call] != 0 {
+			t.Fatalf("failed call %s stored %d rows", call, perCall[call])
+		}
+	}
+}
+
+func testExportCallbackError(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	appendT(t, s, row(1, base, "e", "u", "a", `{}`), row(1, base+day, "e", "u", "b", `{}`))
+	stop := errors.New("stop here")
+	n := 0
+	err := s.Export(context.Background(), all(1), func(*event.Row) error { n++; return stop })
+	if !errors.Is(err, stop) || n != 1 {
+		t.Fatalf("Export returned %v after %d rows, want the callback's error after 1", err, n)
+	}
+}
