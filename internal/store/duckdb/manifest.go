@@ -73,10 +73,10 @@ func activePath(root string, gen uint64) string {
 // atomic step; files not named here are leftovers of an interrupted step and
 // are deleted at Open. It holds file names and counts, never values.
 type manifest struct {
-	Format  int              `json:"format"`
-	NextGen uint64           `json:"next_gen"`
-	Actives []uint64         `json:"actives"` // oldest first; the last takes appends
-	Parts   []manifestPart   `json:"parts"`
+	Format  int            `json:"format"`
+	NextGen uint64         `json:"next_gen"`
+	Actives []uint64       `json:"actives"` // oldest first; the last takes appends
+	Parts   []manifestPart `json:"parts"`
 	parts   map[partKey][]sealedFile
 }
 

@@ -113,10 +113,10 @@ type Store struct {
 	act   *active
 	dd    *dedup
 
-	sealCh     chan *active      // writer -> sealer: actives to seal, oldest first
-	sealDoneCh chan sealDone     // sealer -> writer
+	sealCh     chan *active           // writer -> sealer: actives to seal, oldest first
+	sealDoneCh chan sealDone          // sealer -> writer
 	sealReq    chan chan rotateResult // Seal -> writer: rotate, answer the oldest gen to keep
-	closing    chan struct{}     // closed by Close: stop background work
+	closing    chan struct{}          // closed by Close: stop background work
 	closed     atomic.Bool
 	closeOnce  sync.Once
 	closeErr   error
