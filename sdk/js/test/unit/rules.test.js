@@ -308,3 +308,25 @@ test('elementProps shape for a click on a span inside a link', () => {
   assert.deepEqual(p.$elements.map((e) => e.$tag_name), ['a', 'nav'])
   assert.equal(p.$mp_autocapture, true)
 })
+
+test('shadow DOM: the rules follow the host chain out of a shadow root', () => {
+  const { $ } = dom('<div class="sieve-no-track"><div id="h1"></div></div><div class="sieve-sensitive"><div id="h2"></div></div><nav id="n"><div id="h3"></div></nav>')
+  const inside = (id) => {
+    const root = $('#' + id).attachShadow({ mode: 'open' })
+    root.innerHTML = '<button id="b" name="ok">Go</button>'
+    return root.querySelector('button')
+  }
+  assert.equal(elementProps(inside('h1'), 'click', [], 'https://a/'), null)
+  assert.ok(isSensitive(inside('h2')))
+  const p = elementProps(inside('h3'), 'click', [], 'https://a/')
+  assert.deepEqual(p.$elements.map((e) => e.$tag_name), ['button', 'div', 'nav'])
+  assert.equal(p.$el_text, 'Go')
+})
+
+test('document.designMode on makes the whole page editable: no text, no details', () => {
+  const { document, $ } = dom('<p id="p">Hello</p>')
+  assert.equal(safeText($('#p')), 'Hello')
+  document.designMode = 'on'
+  assert.equal(safeText($('#p')), '')
+  assert.ok(isSensitive($('#p')))
+})
