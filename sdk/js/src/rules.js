@@ -181,9 +181,7 @@ export function isSensitive(el) {
   if (!isElement(el)) return true
   const a = ancestry(el)
   if (a.sensitive || a.noTrack || a.inControl || a.inEditable) return true
-  const type = (attr(el, 'type') || '').toLowerCase()
-  if (FORM_CONTROLS.includes(tag(el)) && SENSITIVE_TYPES.includes(type)) return true
-  if (tag(el) === 'a' && type === 'hidden') return true
+  if (SENSITIVE_TYPES.includes((attr(el, 'type') || '').toLowerCase())) return true
   if (SENSITIVE_AUTOCOMPLETE.test(attr(el, 'autocomplete') || '')) return true
   return ['name', 'id', 'aria-label', 'placeholder'].some((n) => isSensitiveName(attr(el, n)))
 }
