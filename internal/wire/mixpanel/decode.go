@@ -258,6 +258,10 @@ func (w *walker) value(v *fastjson.Value, level int) {
 		w.size += len(v.GetStringBytes()) + 2
 	case fastjson.TypeNumber:
 		w.num = v.MarshalTo(w.num[:0])
+		if !validNumber(w.num) {
+			w.problem = "a property holds a number that is not valid JSON (such as NaN or Infinity)"
+			return
+		}
 		w.size += len(w.num)
 	case fastjson.TypeFalse:
 		w.size += 5
@@ -297,6 +301,9 @@ func distinctID(v *fastjson.Value, w *walker) (string, string) {
 	case fastjson.TypeNumber:
 		w.num = v.MarshalTo(w.num[:0])
 		b = w.num
+		if !validNumber(b) {
+			return "", "the distinct id must be a string"
+		}
 	default:
 		return "", "the distinct id must be a string"
 	}
@@ -330,7 +337,7 @@ func isPlaceholder(b []byte) bool {
 }
 
 // timeMillis converts a time value (seconds or milliseconds, a number or a
-// numeric string) to Unix milliseconds.
+// numeric string, or an RFC 3339 date string) to Unix milliseconds.
 func timeMillis(v *fastjson.Value) (int64, bool) {
 	var f float64
 	switch v.Type() {
@@ -341,9 +348,15 @@ func timeMillis(v *fastjson.Value) (int64, bool) {
 		}
 		f = x
 	case fastjson.TypeString:
-		x, err := strconv.ParseFloat(string(bytes.TrimSpace(v.GetStringBytes())), 64)
+		s := string(bytes.TrimSpace(v.GetStringBytes()))
+		x, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			return 0, false
+			// An RFC 3339 date, as a JavaScript Date serialises to JSON.
+			t, err := time.Parse(time.RFC3339Nano, s)
+			if err != nil {
+				return 0, false
+			}
+			x = float64(t.UnixMilli())
 		}
 		f = x
 	default:
@@ -484,7 +497,11 @@ func DecodeProfile(v *fastjson.Value, kind event.ProfileKind, o Options) (u even
 		case fastjson.TypeString:
 			u.IP = string(ip.GetStringBytes())
 		case fastjson.TypeNumber:
-			u.IP = string(ip.MarshalTo(nil))
+			n := ip.MarshalTo(nil)
+			if !validNumber(n) {
+				return fail("$ip", "$ip must be a string")
+			}
+			u.IP = string(n)
 		case fastjson.TypeNull:
 		default:
 			return fail("$ip", "$ip must be a string")
@@ -609,7 +626,53 @@ func profileID(v *fastjson.Value, w *walker) (string, string) {
 		return string(b), ""
 	case fastjson.TypeNumber:
 		w.num = v.MarshalTo(w.num[:0])
-		return string(w.num), ""
+		if validNumber(w.num) {
+			return string(w.num), ""
+		}
 	}
 	return "", "must be a string"
+}
+
+// validNumber reports whether b is a number as JSON defines it. fastjson's
+// parser is laxer (it takes NaN, Inf, 1.2.3, +1, 01), and numbers are
+// stored as written.
+func validNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && '1' <= b[i] && b[i] <= '9':
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		j := i
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+		if i == j {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := i
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+		if i == j {
+			return false
+		}
+	}
+	return i == len(b)
 }

@@ -84,6 +84,9 @@ func TestDecodeEventTime(t *testing.T) {
 	f(Track, i(now-5*24*3600*1000-1), 0, true)                 // older
 	f(Track, i(now+3600*1000), now+3600*1000, false)           // 1h ahead kept
 	f(Track, i(now+3600*1000+1), now, false)                   // further ahead: now
+	f(Track, `"2026-03-10T11:00:00.250Z"`, now-3600*1000+250, false) // a JavaScript Date
+	f(Track, `"2026-03-10T13:00:00+02:00"`, now-3600*1000, false)
+	f(Track, `"2026-03-10"`, 0, true)
 	f(Track, `"soon"`, 0, true)
 	f(Track, "true", 0, true)
 	f(Track, "-1", 0, true)
@@ -126,6 +129,12 @@ func TestDecodeEventErrors(t *testing.T) {
 	f(Track, `{"event":"e","properties":{"distinct_id":true}}`, "properties.distinct_id", "")
 	f(Track, `{"event":"e","properties":{"distinct_id":{}}}`, "properties.distinct_id", "")
 	f(Import, `{"event":"e","properties":{"$insert_id":"id1"}}`, "properties.time", "id1")
+
+	// numbers fastjson's parser takes but JSON does not
+	for _, n := range []string{"NaN", "-Inf", "inf", "1.2.3", "+1", "01", "1.", ".5", "1e", "--1", "1e+"} {
+		f(Track, `{"event":"e","properties":{"x":[`+n+`]}}`, "properties", "")
+		f(Track, `{"event":"e","properties":{"distinct_id":`+n+`}}`, "properties", "")
+	}
 
 	// $insert_id format
 	f(Import, `{"event":"e","properties":{"time":1700000000,"$insert_id":"`+strings.Repeat("a", 37)+`"}}`, "properties.$insert_id", "")
@@ -201,6 +210,8 @@ func TestDecodeEventAccepts(t *testing.T) {
 	f(`{"event":"e","properties":{"big":"`+strings.Repeat("x", MaxObjectBytes-100)+`"}}`, "")
 	f(`{"event":"e","properties":{"$ignore":"true"}}`, "") // only the boolean true drops
 	f(`{"event":"e","properties":{"$ignore":false}}`, "")
+	f(`{"event":"e","properties":{"n":[0,-0,1.5,-2e10,3E+2,4e-1,0.0]}}`, "")
+	f(`{"event":"e","properties":{"s":"unknown escape \x kept"}}`, "")
 }
 
 func TestDecodeEventIgnore(t *testing.T) {
@@ -280,6 +291,10 @@ func TestDecodeProfileErrors(t *testing.T) {
 	f(P, `{"$distinct_id":"u","$set":{},"$time":1000}`, "$time")
 	f(P, `{"$distinct_id":"u","$set":{},"$ignore_time":1}`, "$ignore_time")
 	f(P, `{"$distinct_id":"u","$set":{},"$ip":[]}`, "$ip")
+	f(P, `{"$distinct_id":"u","$set":{},"$ip":NaN}`, "$ip")
+	f(P, `{"$distinct_id":"u","$set":{"n":1.2.3}}`, "$set")
+	f(P, `{"$distinct_id":"u","$add":{"n":NaN}}`, "$add")
+	f(P, `{"$distinct_id":01,"$set":{}}`, "$distinct_id")
 	f(P, `{"$distinct_id":"u","$set":{"big":"`+strings.Repeat("x", MaxObjectBytes)+`"}}`, "")
 	f(G, `{"$group_id":"g","$set":{}}`, "$group_key")
 	f(G, `{"$group_key":"","$group_id":"g","$set":{}}`, "$group_key")

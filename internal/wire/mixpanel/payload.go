@@ -20,6 +20,7 @@ type Request struct {
 	Query           url.Values
 	ContentType     string
 	ContentEncoding string
+	ContentLength   int64 // declared body length, or -1 or 0 if unknown: sizes the buffer only
 	Body            io.Reader
 }
 
@@ -49,7 +50,7 @@ type Request struct {
 func ReadPayload(r Request) ([]byte, error) {
 	var body []byte
 	if r.Body != nil {
-		b, err := readLimited(r.Body)
+		b, err := readLimited(r.Body, r.ContentLength)
 		if err != nil {
 			return nil, err
 		}
@@ -85,17 +86,32 @@ func ReadPayload(r Request) ([]byte, error) {
 
 var errBodyRead = errors.New("mixpanel: reading the request body failed")
 
-// readLimited reads at most MaxRequestBytes+1 bytes of r.
-func readLimited(r io.Reader) ([]byte, error) {
-	var buf bytes.Buffer
-	n, err := buf.ReadFrom(io.LimitReader(r, MaxRequestBytes+1))
-	if err != nil {
-		return nil, NewError(ErrMalformed, "the request body could not be read", errors.Join(errBodyRead, err))
+// readLimited reads at most MaxRequestBytes+1 bytes of r. hint, when
+// positive, is the expected length.
+func readLimited(r io.Reader, hint int64) ([]byte, error) {
+	size := 4096
+	if hint > 0 {
+		size = int(min(hint, MaxRequestBytes)) + 1
 	}
-	if n > MaxRequestBytes {
+	buf := make([]byte, 0, size)
+	lr := io.LimitReader(r, MaxRequestBytes+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, NewError(ErrMalformed, "the request body could not be read", errors.Join(errBodyRead, err))
+		}
+	}
+	if len(buf) > MaxRequestBytes {
 		return nil, tooLarge("the request is larger than " + strconv.Itoa(MaxRequestBytes) + " bytes")
 	}
-	return buf.Bytes(), nil
+	return buf, nil
 }
 
 var gzipPool sync.Pool
@@ -286,21 +302,25 @@ func formUnescape(dst, s []byte) ([]byte, error) {
 	if bytes.IndexByte(s, '%') < 0 && bytes.IndexByte(s, '+') < 0 {
 		return append(dst, s...), nil
 	}
+	n := len(dst)
+	dst = append(dst, s...) // room for the result, which is never longer
+	w := n
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
+		c := s[i]
+		switch c {
 		case '+':
-			dst = append(dst, ' ')
+			c = ' '
 		case '%':
 			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
 				return nil, errBadEscape
 			}
-			dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
+			c = unhex(s[i+1])<<4 | unhex(s[i+2])
 			i += 2
-		default:
-			dst = append(dst, c)
 		}
+		dst[w] = c
+		w++
 	}
-	return dst, nil
+	return dst[:w], nil
 }
 
 var errBadEscape = errors.New("bad URL escape")
@@ -339,34 +359,28 @@ func decodeData(v []byte) ([]byte, error) {
 }
 
 // decodeBase64 decodes standard or URL-alphabet base64, padded or not. A
-// space stands for '+' (form decoding of an unencoded base64 value); CR, LF
-// and tabs (line-wrapped base64) are skipped. v is modified.
+// space stands for '+' (form decoding of an unencoded base64 value); CR and
+// LF (line-wrapped base64) are skipped. v is modified.
 func decodeBase64(v []byte) ([]byte, error) {
-	w := 0
-	urlAlphabet := false
-	for _, c := range v {
-		switch {
-		case c == ' ':
-			c = '+'
-		case c == '\r' || c == '\n' || c == '\t':
-			continue
-		case c == '-' || c == '_':
-			urlAlphabet = true
+	if bytes.IndexByte(v, ' ') >= 0 {
+		for i, c := range v {
+			if c == ' ' {
+				v[i] = '+'
+			}
 		}
-		v[w] = c
-		w++
 	}
-	v = v[:w]
-	for len(v) > 0 && v[len(v)-1] == '=' {
+	for len(v) > 0 && (v[len(v)-1] == '=' || v[len(v)-1] == '\n' || v[len(v)-1] == '\r') {
 		v = v[:len(v)-1]
 	}
-	enc := base64.RawStdEncoding
-	if urlAlphabet {
-		enc = base64.RawURLEncoding
+	if len(v) == 0 {
+		return nil, malformed("the data field is neither JSON nor valid base64")
 	}
-	out := make([]byte, enc.DecodedLen(len(v)))
-	n, err := enc.Decode(out, v)
-	if err != nil || len(v) == 0 {
+	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(v)))
+	n, err := base64.RawStdEncoding.Decode(out, v)
+	if err != nil && bytes.ContainsAny(v, "-_") {
+		n, err = base64.RawURLEncoding.Decode(out, v)
+	}
+	if err != nil {
 		return nil, malformed("the data field is neither JSON nor valid base64")
 	}
 	return out[:n], nil
