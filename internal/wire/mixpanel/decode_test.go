@@ -74,16 +74,16 @@ func TestDecodeEventTime(t *testing.T) {
 		}
 	}
 	i := func(n int64) string { return fmt.Sprint(n) }
-	f(Track, i(sec), sec*1000, false)                          // integer seconds
-	f(Track, i(sec)+".5", sec*1000+500, false)                 // float seconds (mixpanel-js, python)
-	f(Track, i(now), now, false)                               // milliseconds (node, go)
-	f(Track, i(now)+".4", now, false)                          // fractional ms rounds
-	f(Track, `"`+i(sec)+`"`, sec*1000, false)                  // numeric string
-	f(Track, "", now, false)                                   // missing: now
-	f(Track, i(now-5*24*3600*1000), now-5*24*3600*1000, false) // exactly 5 days old
-	f(Track, i(now-5*24*3600*1000-1), 0, true)                 // older
-	f(Track, i(now+3600*1000), now+3600*1000, false)           // 1h ahead kept
-	f(Track, i(now+3600*1000+1), now, false)                   // further ahead: now
+	f(Track, i(sec), sec*1000, false)                                // integer seconds
+	f(Track, i(sec)+".5", sec*1000+500, false)                       // float seconds (mixpanel-js, python)
+	f(Track, i(now), now, false)                                     // milliseconds (node, go)
+	f(Track, i(now)+".4", now, false)                                // fractional ms rounds
+	f(Track, `"`+i(sec)+`"`, sec*1000, false)                        // numeric string
+	f(Track, "", now, false)                                         // missing: now
+	f(Track, i(now-5*24*3600*1000), now-5*24*3600*1000, false)       // exactly 5 days old
+	f(Track, i(now-5*24*3600*1000-1), 0, true)                       // older
+	f(Track, i(now+3600*1000), now+3600*1000, false)                 // 1h ahead kept
+	f(Track, i(now+3600*1000+1), now, false)                         // further ahead: now
 	f(Track, `"2026-03-10T11:00:00.250Z"`, now-3600*1000+250, false) // a JavaScript Date
 	f(Track, `"2026-03-10T13:00:00+02:00"`, now-3600*1000, false)
 	f(Track, `"2026-03-10"`, 0, true)
