@@ -42,6 +42,15 @@ func (g *gen) webProps(p *obj, cur string) {
 		p.set("mp_sent_by_lib_version", p.get("$lib_version"))
 	}
 	p.set("token", Token)
+	// The decoder lifts the top-level token; these copies reach the guard.
+	switch g.r.IntN(12) {
+	case 0:
+		p.set("project_token", Token)
+	case 1:
+		p.set("sdk_config", o("token", Token, "api_host", "https://analytics."+g.pick(hostsBase), "batch_requests", true, "api_payload_format", "json"))
+	case 2:
+		p.set("mp_flags_url", "https://analytics."+g.pick(hostsBase)+"/flags/?context=%7B%22distinct_id%22%3A%22"+g.digitsN(6)+"%22%7D&token="+Token+"&mp_lib=web")
+	}
 }
 
 func (g *gen) posthogProps(p *obj, cur string) {

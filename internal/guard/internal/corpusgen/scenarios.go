@@ -261,9 +261,9 @@ func (g *gen) scAutotrackPassword(e *event) {
 		sc = "password_autotrack_autocomplete"
 	}
 	g.autotrackEvent(e, el, "change")
-	e.label("$elements[].attr__value", "password", pw, sc)
+	e.label("$elements[].attr__value", "password", pw, sc, "form_value")
 	if el.has("value") {
-		e.label("$elements[].value", "password", pw, sc)
+		e.label("$elements[].value", "password", pw, sc, "form_value")
 	}
 }
 
@@ -283,8 +283,8 @@ func (g *gen) scAutotrackFormSubmit(e *event) {
 	if g.chance(0.5) {
 		e.props.set("$form_field__remember", []string{"on"})
 	}
-	e.label("$form_field__"+k, "password", pw, "password_autotrack_form_submit")
-	e.label("$form_field__email", "email", em, "password_autotrack_form_submit")
+	e.label("$form_field__"+k, "password", pw, "password_autotrack_form_submit", "form_value")
+	e.label("$form_field__email", "email", em, "password_autotrack_form_submit", "form_value")
 }
 
 func (g *gen) scPosthogPassword(e *event) {
@@ -297,11 +297,11 @@ func (g *gen) scPosthogPassword(e *event) {
 	e.props.set("$event_type", "change")
 	e.props.set("$ce_version", 1)
 	e.props.set("$elements_chain", g.phChain(els))
-	e.label("$elements_chain", "password", pw, "password_posthog_chain")
+	e.label("$elements_chain", "password", pw, "password_posthog_chain", "form_value")
 	if g.chance(0.5) {
 		x := o("tag_name", "input", "attr__type", typ, "attr__value", pw, "nth_child", 2, "nth_of_type", 1)
 		e.props.set("$elements", []any{x, o("tag_name", "form", "attr__id", "login", "nth_child", 1, "nth_of_type", 1)})
-		e.label("$elements[].attr__value", "password", pw, "password_posthog_chain")
+		e.label("$elements[].attr__value", "password", pw, "password_posthog_chain", "form_value")
 	}
 }
 
@@ -449,9 +449,9 @@ func (g *gen) scAutotrackCard(e *event) {
 	}
 	el.set("attr__inputmode", "numeric")
 	g.autotrackEvent(e, el, "change")
-	e.label("$elements[].attr__value", "payment_card", v, "card_autotrack")
+	e.label("$elements[].attr__value", "payment_card", v, "card_autotrack", "form_value")
 	if el.has("value") {
-		e.label("$elements[].value", "payment_card", v, "card_autotrack")
+		e.label("$elements[].value", "payment_card", v, "card_autotrack", "form_value")
 	}
 }
 
@@ -523,7 +523,10 @@ func (g *gen) scKYC(e *event) {
 	id := g.nationalIDAny()
 	k := g.pick([]string{"kyc", "identity", "verification", "applicant"})
 	x := o("document_type", g.pick([]string{"national_id", "tax_id", "id_card", "ssn_card"}), "country", g.pick([]string{"US", "DE", "FR", "ES", "IT", "BR", "IN"}))
-	nk := g.pick([]string{"document_number", "number", "id_number", "value"})
+	nk := g.pick([]string{"document_number", "id_number", "national_id"})
+	if strings.ContainsAny(id.value, " -.") || strings.ContainsAny(id.value, upper) {
+		nk = g.pick([]string{"document_number", "number", "id_number", "value"})
+	}
 	x.set(nk, id.value)
 	x.set("status", g.pick([]string{"pending", "rejected", "approved"}))
 	if g.chance(0.3) {
@@ -541,9 +544,9 @@ func (g *gen) scAutotrackNationalID(e *event) {
 	el := g.input2017("text", name, id.value, !strings.Contains(strings.ToLower(name), "ssn") && !strings.Contains(strings.ToLower(name), "socialsec"))
 	if g.chance(0.5) {
 		g.autotrackEvent(e, el, "change")
-		e.label("$elements[].attr__value", "national_id", id.value, "national_id_autotrack")
+		e.label("$elements[].attr__value", "national_id", id.value, "national_id_autotrack", "form_value")
 		if el.has("value") {
-			e.label("$elements[].value", "national_id", id.value, "national_id_autotrack")
+			e.label("$elements[].value", "national_id", id.value, "national_id_autotrack", "form_value")
 		}
 		return
 	}
@@ -551,7 +554,7 @@ func (g *gen) scAutotrackNationalID(e *event) {
 	e.props.set("$elements", e.props.get("$elements").([]any)[1:])
 	e.props.set("$form_field__"+name, id.value)
 	e.props.set("$form_field__country", g.pick([]string{"DE", "ES", "BR", "IT"}))
-	e.label("$form_field__"+name, "national_id", id.value, "national_id_form_field")
+	e.label("$form_field__"+name, "national_id", id.value, "national_id_form_field", "form_value")
 }
 
 func (g *gen) scNationalIDWrapped(e *event) {
@@ -621,15 +624,15 @@ func (g *gen) scAutotrackIBAN(e *event) {
 	if g.chance(0.5) {
 		el := g.input2017("text", name, v, true)
 		g.autotrackEvent(e, el, "change")
-		e.label("$elements[].attr__value", "bank_account", v, "iban_autotrack")
-		e.label("$elements[].value", "bank_account", v, "iban_autotrack")
+		e.label("$elements[].attr__value", "bank_account", v, "iban_autotrack", "form_value")
+		e.label("$elements[].value", "bank_account", v, "iban_autotrack", "form_value")
 		return
 	}
 	g.autotrackEvent(e, g.element2017("form", ""), "submit")
 	e.props.set("$elements", e.props.get("$elements").([]any)[1:])
 	e.props.set("$form_field__account_holder", titleWord(g.pick(firstNames))+" "+titleWord(g.pick(lastNames)))
 	e.props.set("$form_field__"+name, v)
-	e.label("$form_field__"+name, "bank_account", v, "iban_form_field")
+	e.label("$form_field__"+name, "bank_account", v, "iban_form_field", "form_value")
 }
 
 func (g *gen) scIBANWrapped(e *event) {
@@ -885,7 +888,7 @@ func (g *gen) scAutotrackPEM(e *event) {
 	v := pem[:min(255, len(pem))] // mixpanel-js truncated every string to 255 characters
 	el := o("tag_name", "textarea", "classes", []string{"form-control", "mono"}, "attr__class", "form-control mono", "attr__name", g.pick([]string{"ssh_key", "deploy_key", "key", "tls_key"}), "attr__rows", "8", "value", v, "nth_child", 2, "nth_of_type", 1)
 	g.autotrackEvent(e, el, "change")
-	e.label("$elements[].value", "private_key", v, "pem_autotrack_textarea")
+	e.label("$elements[].value", "private_key", v, "pem_autotrack_textarea", "form_value")
 }
 
 // ---- credentials in URLs ----
