@@ -1,0 +1,222 @@
+package guard
+
+// Payment cards: IIN (issuer) ranges with their lengths, and the Luhn check.
+
+// luhn reports whether the digits d (ASCII '0'-'9') pass the Luhn check.
+func luhn(d []byte) bool {
+	sum := 0
+	dbl := false
+	for i := len(d) - 1; i >= 0; i-- {
+		n := int(d[i] - '0')
+		if dbl {
+			n *= 2
+			if n > 9 {
+				n -= 9
+			}
+		}
+		sum += n
+		dbl = !dbl
+	}
+	return sum%10 == 0
+}
+
+func prefixNum(d []byte, n int) int {
+	v := 0
+	for i := 0; i < n && i < len(d); i++ {
+		v = v*10 + int(d[i]-'0')
+	}
+	return v
+}
+
+// cardIIN reports whether digits d have the length an issuer with that
+// prefix uses. UATP (1...) and private-label ranges are left out: 15-digit
+// ids starting with 1 are too common.
+func cardIIN(d []byte) bool {
+	n := len(d)
+	if n < 13 || n > 19 {
+		return false
+	}
+	p2 := prefixNum(d, 2)
+	p3 := prefixNum(d, 3)
+	p4 := prefixNum(d, 4)
+	switch d[0] {
+	case '4': // Visa, Visa Electron, Elo 4xxx
+		return n == 13 || n == 16 || n == 19
+	case '5':
+		switch {
+		case p2 >= 51 && p2 <= 55: // Mastercard
+			return n == 16
+		case p2 == 50 || p2 >= 56 && p2 <= 58: // Maestro, Verve, Elo
+			return n >= 13
+		}
+		return false
+	case '2':
+		switch {
+		case p4 >= 2221 && p4 <= 2720: // Mastercard 2-series
+			return n == 16
+		case p4 >= 2200 && p4 <= 2204: // Mir
+			return n >= 16
+		}
+		return false
+	case '3':
+		switch {
+		case p2 == 34 || p2 == 37: // American Express
+			return n == 15
+		case p3 >= 300 && p3 <= 305, p2 == 36, p2 == 38, p2 == 39, p4 == 3095: // Diners Club
+			return n >= 14
+		case p4 >= 3528 && p4 <= 3589: // JCB
+			return n >= 16
+		}
+		return false
+	case '6': // Discover, UnionPay, Maestro, RuPay, Elo, Troy-like 6xxx
+		if p4 == 6011 || p3 >= 644 && p3 <= 649 || p2 == 65 || p2 == 62 || p2 == 60 {
+			return n >= 16
+		}
+		return n >= 13
+	case '8': // RuPay 81, 82
+		return (p2 == 81 || p2 == 82) && n == 16
+	case '9': // Troy
+		return p4 == 9792 && n == 16
+	}
+	return false
+}
+
+// isPAN reports whether d (digits only) is a plausible card number.
+func isPAN(d []byte) bool {
+	if !cardIIN(d) || !luhn(d) {
+		return false
+	}
+	// All one digit passes Luhn for some lengths; no issuer uses it.
+	same := true
+	for i := 1; i < len(d); i++ {
+		if d[i] != d[0] {
+			same = false
+			break
+		}
+	}
+	return !same || d[0] == '4'
+}
+
+// scanCards finds card numbers in s: runs of 13 to 19 digits, alone or in
+// groups of at least 3 digits separated by one space, dash or dot, bounded
+// by non-alphanumerics. fn receives each number's span.
+func scanCards(s string, digits []byte, fn func(start, end int)) {
+	var groups [24]group
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c < '0' || c > '9' {
+			i++
+			continue
+		}
+		if i > 0 && isAlnum(s[i-1]) {
+			// Inside an identifier: skip the whole word.
+			for i < len(s) && isAlnum(s[i]) {
+				i++
+			}
+			continue
+		}
+		// Collect a run of digit groups.
+		ng := 0
+		j := i
+		ok := true
+		for {
+			st := j
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			if ng < len(groups) {
+				groups[ng] = group{st, j, j - st}
+				ng++
+			} else {
+				ok = false
+			}
+			if j+1 < len(s) && (s[j] == ' ' || s[j] == '-' || s[j] == '.') && s[j+1] >= '0' && s[j+1] <= '9' {
+				j++
+				continue
+			}
+			break
+		}
+		end := j
+		if end < len(s) && isAlnum(s[end]) {
+			// Digits glued to letters ("4242...suffix"): an identifier.
+			for end < len(s) && isAlnum(s[end]) {
+				end++
+			}
+			i = end
+			continue
+		}
+		if ok {
+			scanGroups(s, groups[:ng], digits, fn)
+		}
+		i = end
+	}
+}
+
+type group struct{ start, end, n int }
+
+func scanGroups(s string, groups []group, digits []byte, fn func(start, end int)) {
+	if len(groups) == 1 {
+		g := groups[0]
+		if g.n >= 13 && g.n <= 19 && isPAN(append(digits[:0], s[g.start:g.end]...)) {
+			fn(g.start, g.end)
+		}
+		return
+	}
+	for a := 0; a < len(groups); {
+		found := -1
+		if groups[a].n >= 3 {
+			total := 0
+			last := a
+			for b := a; b < len(groups) && groups[b].n >= 3; b++ {
+				total += groups[b].n
+				if total > 19 {
+					break
+				}
+				last = b
+			}
+			for b := last; b >= a; b-- {
+				t := 0
+				d := digits[:0]
+				for k := a; k <= b; k++ {
+					t += groups[k].n
+					d = append(d, s[groups[k].start:groups[k].end]...)
+				}
+				if t >= 13 && t <= 19 && isPAN(d) {
+					found = b
+					fn(groups[a].start, groups[b].end)
+					break
+				}
+			}
+		}
+		if found >= 0 {
+			a = found + 1
+		} else {
+			a++
+		}
+	}
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// onlyDigits appends the digits of s to dst, and reports whether every
+// other byte is a separator (space, dash, dot, slash) and how many digits
+// there were.
+func onlyDigits(dst []byte, s string) ([]byte, bool) {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			dst = append(dst, c)
+		case c == ' ' || c == '-' || c == '.' || c == '/' || c == '\t':
+		default:
+			clean = false
+		}
+	}
+	return dst, clean
+}

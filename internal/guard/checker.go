@@ -1,0 +1,688 @@
+package guard
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+)
+
+// Guard holds the built-in detectors. It is immutable and safe for
+// concurrent use; one per process is enough.
+type Guard struct {
+	walkers sync.Pool
+}
+
+// New returns a Guard with the built-in detectors.
+func New() *Guard {
+	g := &Guard{}
+	g.walkers.New = func() any { return &walker{} }
+	return g
+}
+
+type compiledRule struct {
+	class    Class
+	det      string
+	keywords []string // lower case
+	re       *regexp.Regexp
+	action   Action
+}
+
+// Checker is a Guard bound to one project's policy, token and hash key.
+// It is immutable and safe for concurrent use.
+type Checker struct {
+	g       *Guard
+	token   string
+	key     []byte
+	actions map[Class]Action
+	allow   []string
+	rules   []compiledRule
+}
+
+// Compile binds a project's policy (custom rules compiled once), its token
+// (public: never a finding) and its hash key (the per-project secret of the
+// "hash" action).
+func (g *Guard) Compile(p Policy, projectToken string, hashKey []byte) (*Checker, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	c := &Checker{
+		g:       g,
+		token:   projectToken,
+		key:     append([]byte(nil), hashKey...),
+		actions: make(map[Class]Action, len(p.Actions)),
+		allow:   append([]string(nil), p.Allow...),
+	}
+	usesHash := false
+	for k, v := range p.Actions {
+		c.actions[k] = v
+		usesHash = usesHash || v == Hash
+	}
+	for i, r := range p.Rules {
+		re, err := regexp.Compile(r.Pattern)
+		if err != nil {
+			return nil, policyErr("rule %d: the pattern is not valid RE2 syntax", i+1)
+		}
+		kw := make([]string, 0, len(r.Keywords))
+		for _, k := range r.Keywords {
+			kw = append(kw, strings.ToLower(strings.TrimSpace(k)))
+		}
+		c.rules = append(c.rules, compiledRule{class: r.Class, det: "rule." + r.Name, keywords: kw, re: re, action: r.Action})
+		usesHash = usesHash || r.Action == Hash
+	}
+	if usesHash && len(hashKey) < 16 {
+		return nil, errors.New("guard policy: the hash action needs the project's hash key (at least 16 bytes)")
+	}
+	return c, nil
+}
+
+// ActionFor returns the action the checker applies to class c.
+func (c *Checker) ActionFor(cl Class) Action { return c.actionFor(cl, 0) }
+
+func (c *Checker) actionFor(cl Class, rule int) Action {
+	if rule > 0 && c.rules[rule-1].action != "" {
+		return c.rules[rule-1].action
+	}
+	if a, ok := c.actions[cl]; ok {
+		return a
+	}
+	return defaultAction(cl)
+}
+
+func (c *Checker) allowed(path string) bool {
+	for _, p := range c.allow {
+		if globMatch(p, path) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Checker) getWalker(a *fastjson.Arena, dst []event.Finding) *walker {
+	w := c.g.walkers.Get().(*walker)
+	w.c = c
+	w.a = a
+	w.out = dst
+	w.first = len(dst)
+	w.drop = false
+	w.hits = w.hits[:0]
+	w.path = w.path[:0]
+	w.panSeen = false
+	return w
+}
+
+func (c *Checker) putWalker(w *walker) {
+	w.c, w.a, w.out, w.meta = nil, nil, nil, event.Finding{}
+	w.key = ""
+	if cap(w.hits) > 4096 {
+		w.hits = nil
+	}
+	for i := range w.dec {
+		if cap(w.dec[i]) > 1<<16 {
+			w.dec[i] = nil
+		}
+	}
+	c.g.walkers.Put(w)
+}
+
+// Event inspects ev (its properties, name and distinct_id), applies the
+// policy in place (deleting properties, or replacing them with values built
+// in a), and appends one finding per action to dst. drop reports that the
+// whole event must be discarded. The caller sets each finding's Time.
+func (c *Checker) Event(ev *event.Event, a *fastjson.Arena, dst []event.Finding) (out []event.Finding, drop bool) {
+	w := c.getWalker(a, dst)
+	defer c.putWalker(w)
+	w.meta = event.Finding{ProjectID: ev.ProjectID, Event: ev.Name, DistinctID: ev.DistinctID, Lib: ev.Lib, LibVersion: ev.LibVersion}
+	w.checkField(&ev.Name, "event", true)
+	w.meta.Event = ev.Name
+	w.checkField(&ev.DistinctID, "distinct_id", false)
+	w.meta.DistinctID = ev.DistinctID
+	if !w.drop && ev.Props != nil && ev.Props.Type() == fastjson.TypeObject {
+		w.walkObject(ev.Props, kNone, nil)
+	}
+	return w.out, w.drop
+}
+
+// Profile does for an /engage or /groups update what Event does for an
+// event. Paths start with the operation: "$set.password".
+func (c *Checker) Profile(u *event.ProfileUpdate, a *fastjson.Arena, dst []event.Finding) (out []event.Finding, drop bool) {
+	w := c.getWalker(a, dst)
+	defer c.putWalker(w)
+	name, idPath := "$engage", "distinct_id"
+	if u.Kind == event.Group {
+		name, idPath = "$groups", "$group_id"
+	}
+	w.meta = event.Finding{ProjectID: u.ProjectID, Event: name, DistinctID: u.ID, Lib: u.Lib, LibVersion: u.LibVersion}
+	w.checkField(&u.ID, idPath, false)
+	w.meta.DistinctID = u.ID
+	for i := range u.Ops {
+		if w.drop {
+			break
+		}
+		op := &u.Ops[i]
+		if op.Value == nil {
+			continue
+		}
+		switch op.Op {
+		case event.OpUnset, event.OpDelete:
+			continue
+		}
+		w.path = append(w.path[:0], op.Op...)
+		switch op.Value.Type() {
+		case fastjson.TypeObject:
+			w.walkObject(op.Value, kNone, nil)
+		case fastjson.TypeArray:
+			w.walkArray(op.Value, kNone)
+		case fastjson.TypeString, fastjson.TypeNumber:
+			act, repl := w.leaf(op.Value, kNone, "", nil)
+			switch act {
+			case DropProperty:
+				op.Value = a.NewNull()
+			case Redact, Hash:
+				op.Value = repl
+			}
+		}
+	}
+	w.path = w.path[:0]
+	return w.out, w.drop
+}
+
+// checkField inspects a top-level string field (event name, distinct_id).
+// drop_property empties it (the event name becomes "[redacted]").
+func (w *walker) checkField(p *string, path string, isName bool) {
+	if *p == "" {
+		return
+	}
+	w.path = append(w.path[:0], path...)
+	mark := len(w.hits)
+	w.key = path
+	w.scanText(*p, kNone, 0)
+	act, repl := w.resolve(*p, mark)
+	w.hits = w.hits[:mark]
+	switch act {
+	case DropProperty:
+		if isName {
+			*p = redactedMarker
+		} else {
+			*p = ""
+		}
+	case Redact, Hash:
+		*p = string(repl)
+	}
+	w.path = w.path[:0]
+}
+
+func (w *walker) pushKey(k string) int {
+	n := len(w.path)
+	if n > 0 {
+		w.path = append(w.path, '.')
+	}
+	w.path = append(w.path, k...)
+	return n
+}
+
+// pending is an edit to apply to an object after visiting it.
+type pending struct {
+	key  string
+	drop bool
+	val  *fastjson.Value
+}
+
+// objContext gathers, before an object's values are visited, what its
+// keys say together: whether it is an autotrack element, and whether it is
+// a {name: "password", value: ...} pair.
+func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind) {
+	o.Visit(func(k []byte, v *fastjson.Value) {
+		ks := b2s(k)
+		switch v.Type() {
+		case fastjson.TypeString:
+			b, _ := v.StringBytes()
+			vs := b2s(b)
+			ei.feed(ks, vs)
+			switch ks {
+			case "name", "field", "fieldName", "field_name", "key", "label", "param", "parameter", "input_name", "inputName":
+				if kk := classifyKey(vs); kk.sensitive() && pairKind == kNone {
+					pairKind = kk
+				}
+			}
+		case fastjson.TypeArray:
+			if ks == "$classes" || ks == "classes" || ks == "$el_classes" || ks == "attr__class" {
+				a, _ := v.Array()
+				for _, c := range a {
+					if b, err := c.StringBytes(); err == nil {
+						ei.feed("class", b2s(b))
+					}
+				}
+			}
+		case fastjson.TypeObject:
+			if ks == "attributes" {
+				ao, _ := v.Object()
+				ao.Visit(func(k2 []byte, v2 *fastjson.Value) {
+					if b, err := v2.StringBytes(); err == nil {
+						ei.feed(b2s(k2), b2s(b))
+					}
+				})
+			}
+		}
+	})
+	if ei.isElem {
+		ei.finish()
+	}
+	return pairKind
+}
+
+func pairValueKey(k string) bool {
+	switch k {
+	case "value", "val", "text", "input", "answer", "data", "content", "entered", "response":
+		return true
+	}
+	return false
+}
+
+// walkObject visits an object's values, applying the policy. parentElem is
+// set when the object is the "attributes" map of an element.
+func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemInfo) {
+	o, err := v.Object()
+	if err != nil {
+		return
+	}
+	var ei elemInfo
+	pairKind := objContext(o, &ei)
+	elem := &ei
+	if parentElem != nil {
+		elem = parentElem
+	} else if !ei.isElem {
+		elem = nil
+	}
+	savedPan := w.panSeen
+	w.panSeen = false
+	var pbuf [8]pending
+	edits := pbuf[:0]
+	var expiries [4]string
+	nexp := 0
+	o.Visit(func(k []byte, c *fastjson.Value) {
+		if w.drop {
+			return
+		}
+		ks := b2s(k)
+		pl := w.pushKey(ks)
+		defer func() { w.path = w.path[:pl] }()
+		kind := classifyKey(ks)
+		kind = childKind(parent, ks, kind)
+		if pairKind != kNone && pairValueKey(ks) {
+			kind = pairKind
+		}
+		if kind == kExpiry {
+			if nexp < len(expiries) {
+				expiries[nexp] = string(k)
+				nexp++
+			}
+			return
+		}
+		switch c.Type() {
+		case fastjson.TypeString, fastjson.TypeNumber:
+			act, repl := w.leaf(c, kind, ks, elem)
+			switch act {
+			case DropProperty:
+				edits = append(edits, pending{key: string(k), drop: true})
+			case Redact, Hash:
+				edits = append(edits, pending{key: string(k), val: repl})
+			}
+		case fastjson.TypeObject:
+			if elem != nil && ks == "attributes" {
+				w.walkObject(c, kind, elem)
+				return
+			}
+			if elem != nil && elem.mark != "" && elementAttrKey(ks) {
+				if act := w.whole(elem.mark, elem.markDet); act == DropProperty || act == Redact || act == Hash {
+					edits = append(edits, pending{key: string(k), drop: true})
+				}
+				return
+			}
+			w.walkObject(c, kind, nil)
+		case fastjson.TypeArray:
+			if elem != nil && elem.mark != "" && elementAttrKey(ks) {
+				if act := w.whole(elem.mark, elem.markDet); act == DropProperty || act == Redact || act == Hash {
+					edits = append(edits, pending{key: string(k), drop: true})
+				}
+				return
+			}
+			w.walkArray(c, kind)
+		}
+	})
+	// Card expiry dates count only next to a card number.
+	if w.panSeen && !w.drop {
+		for _, k := range expiries[:nexp] {
+			c := o.Get(k)
+			if c == nil {
+				continue
+			}
+			pl := w.pushKey(k)
+			if act := w.expiry(c); act == DropProperty {
+				edits = append(edits, pending{key: k, drop: true})
+			} else if act == Redact || act == Hash {
+				edits = append(edits, pending{key: k, val: w.a.NewString(redactedMarker)})
+			}
+			w.path = w.path[:pl]
+		}
+	}
+	for _, e := range edits {
+		if e.drop {
+			for i := 0; i < 64 && o.Get(e.key) != nil; i++ {
+				o.Del(e.key)
+			}
+			continue
+		}
+		// Duplicate keys: remove every copy, then set the replacement.
+		for i := 0; i < 64 && o.Get(e.key) != nil; i++ {
+			o.Del(e.key)
+		}
+		o.Set(e.key, e.val)
+	}
+	w.panSeen = savedPan || w.panSeen
+}
+
+// whole records a detection covering a non-string value (an element's
+// class list...) and returns the action.
+func (w *walker) whole(cl Class, det string) Action {
+	mark := len(w.hits)
+	w.add(cl, det, 0, 0)
+	act, _ := w.resolve("", mark)
+	w.hits = w.hits[:mark]
+	return act
+}
+
+// expiry handles a card expiry value next to a card number.
+func (w *walker) expiry(c *fastjson.Value) Action {
+	var s string
+	switch c.Type() {
+	case fastjson.TypeString:
+		b, _ := c.StringBytes()
+		s = b2s(b)
+	case fastjson.TypeNumber:
+		s = c.String()
+	default:
+		return ""
+	}
+	t := strings.TrimSpace(s)
+	if t == "" || len(t) > 10 {
+		return ""
+	}
+	for i := 0; i < len(t); i++ {
+		if !isDigit(t[i]) && t[i] != '/' && t[i] != '-' && t[i] != ' ' {
+			return ""
+		}
+	}
+	mark := len(w.hits)
+	w.add(PaymentCard, "key.card_expiry", 0, len(s))
+	act, _ := w.resolve(s, mark)
+	w.hits = w.hits[:mark]
+	return act
+}
+
+// walkArray visits an array's elements; kind is what the array's key says.
+func (w *walker) walkArray(v *fastjson.Value, kind keyKind) {
+	arr, err := v.Array()
+	if err != nil {
+		return
+	}
+	pl := len(w.path)
+	w.path = append(w.path, "[]"...)
+	var dbuf [8]int
+	drops := dbuf[:0]
+	for i, c := range arr {
+		if w.drop {
+			break
+		}
+		switch c.Type() {
+		case fastjson.TypeObject:
+			w.walkObject(c, kind, nil)
+		case fastjson.TypeArray:
+			w.walkArray(c, kind)
+		case fastjson.TypeString, fastjson.TypeNumber:
+			act, repl := w.leaf(c, kind, "", nil)
+			switch act {
+			case DropProperty:
+				drops = append(drops, i)
+			case Redact, Hash:
+				arr[i] = repl
+			}
+		}
+	}
+	for k := len(drops) - 1; k >= 0; k-- {
+		v.Del(strconv.Itoa(drops[k]))
+	}
+	w.path = w.path[:pl]
+}
+
+// leaf inspects a string or number and returns the action to apply to it
+// and, for redact and hash, its replacement.
+func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInfo) (Action, *fastjson.Value) {
+	var s string
+	isNum := c.Type() == fastjson.TypeNumber
+	mark := len(w.hits)
+	w.key = key
+	if isNum {
+		raw := c.MarshalTo(nil)
+		s = b2s(raw)
+		w.scanNumber(c, kind)
+		if len(w.c.rules) > 0 {
+			w.customRules(s)
+		}
+	} else {
+		b, _ := c.StringBytes()
+		s = b2s(b)
+	}
+	if elem != nil && key != "" && !structuralKey(key) && len(s) > 0 {
+		if elem.mark != "" && elementAttrKey(key) {
+			w.add(elem.mark, elem.markDet, 0, len(s))
+		} else if elem.formField && valueKey(key) {
+			w.add(FormValue, "element.form_value", 0, len(s))
+		}
+	}
+	if !isNum {
+		if kind == kElementsChain {
+			w.scanChain(s)
+		} else {
+			w.scanText(s, kind, 0)
+		}
+	}
+	if len(w.hits) == mark {
+		return "", nil
+	}
+	act, repl := w.resolve(s, mark)
+	w.hits = w.hits[:mark]
+	switch act {
+	case Redact, Hash:
+		return act, w.a.NewStringBytes(repl)
+	}
+	return act, nil
+}
+
+// resolve decides what happens to the value s whose detections are
+// w.hits[mark:], appends the findings, and for redact and hash (and for
+// drops inside an element chain) returns the new text.
+func (w *walker) resolve(s string, mark int) (Action, []byte) {
+	hits := w.hits[mark:]
+	if len(hits) == 0 {
+		return "", nil
+	}
+	path := w.pathString()
+	if w.c.allowed(path) {
+		for i := range hits {
+			w.finding(path, &hits[i], Allow)
+		}
+		return Allow, nil
+	}
+	top := Action("")
+	removable := true
+	for i := range hits {
+		a := w.c.actionFor(hits[i].class, hits[i].rule)
+		if top == "" || a.rank() > top.rank() {
+			top = a
+		}
+		if a == DropProperty && hits[i].rm1 <= hits[i].rm0 {
+			removable = false
+		}
+	}
+	switch {
+	case top == DropEvent:
+		w.drop = true
+		for i := range hits {
+			w.finding(path, &hits[i], DropEvent)
+		}
+		return DropEvent, nil
+	case top == DropProperty && !removable:
+		for i := range hits {
+			w.finding(path, &hits[i], DropProperty)
+		}
+		return DropProperty, nil
+	case top == Keep:
+		for i := range hits {
+			w.finding(path, &hits[i], Keep)
+		}
+		return Keep, nil
+	}
+	// Redact, hash, or drops of removable parts: rebuild the text.
+	for i := range hits {
+		w.finding(path, &hits[i], w.c.actionFor(hits[i].class, hits[i].rule))
+	}
+	return Redact, w.rebuild(s, hits)
+}
+
+func (w *walker) pathString() string {
+	return string(w.path)
+}
+
+// finding appends a finding unless this event already has the same one.
+func (w *walker) finding(path string, h *hit, act Action) {
+	for i := w.first; i < len(w.out); i++ {
+		f := &w.out[i]
+		if f.Path == path && f.Class == string(h.class) && f.Detector == h.det && f.Action == string(act) {
+			return
+		}
+	}
+	f := w.meta
+	f.Path = path
+	f.Class = string(h.class)
+	f.Detector = h.det
+	f.Action = string(act)
+	w.out = append(w.out, f)
+}
+
+// rebuild returns s with every redacted, hashed or removed part replaced.
+func (w *walker) rebuild(s string, hits []hit) []byte {
+	// Order the parts to change by start (insertion sort: few hits).
+	type part struct {
+		start, end int
+		act        Action
+		class      Class
+	}
+	var pbuf [16]part
+	parts := pbuf[:0]
+	for i := range hits {
+		h := &hits[i]
+		a := w.c.actionFor(h.class, h.rule)
+		p := part{h.start, h.end, a, h.class}
+		switch a {
+		case Redact, Hash:
+		case DropProperty:
+			p.start, p.end = h.rm0, h.rm1
+		default:
+			continue
+		}
+		if p.end <= p.start && a != DropProperty {
+			p.start, p.end = 0, len(s)
+		}
+		p.start = max(0, min(p.start, len(s)))
+		p.end = max(p.start, min(p.end, len(s)))
+		parts = append(parts, p)
+		for k := len(parts) - 1; k > 0 && parts[k].start < parts[k-1].start; k-- {
+			parts[k], parts[k-1] = parts[k-1], parts[k]
+		}
+	}
+	out := w.repl[:0]
+	cur := 0
+	for i := 0; i < len(parts); {
+		p := parts[i]
+		// Merge overlapping parts; the strongest action wins.
+		j := i + 1
+		for j < len(parts) && parts[j].start < p.end {
+			if parts[j].end > p.end {
+				p.end = parts[j].end
+			}
+			if parts[j].act.rank() > p.act.rank() {
+				p.act, p.class = parts[j].act, parts[j].class
+			}
+			j++
+		}
+		if p.start < cur {
+			p.start = cur
+		}
+		out = append(out, s[cur:p.start]...)
+		switch p.act {
+		case DropProperty:
+			// removed
+		case Hash:
+			out = w.appendHash(out, p.class, s[p.start:p.end])
+		default:
+			out = append(out, redactedMarker...)
+		}
+		cur = max(cur, p.end)
+		i = j
+	}
+	out = append(out, s[cur:]...)
+	w.repl = out[:0]
+	return out
+}
+
+// appendHash appends "hash:" and 32 hex digits of HMAC-SHA256(key, v),
+// v normalised by class so that the same value hashes the same however it
+// was written (case of an e-mail address, separators in a card number).
+func (w *walker) appendHash(dst []byte, cl Class, v string) []byte {
+	m := hmac.New(sha256.New, w.c.key)
+	var nb [64]byte
+	norm := nb[:0]
+	switch cl {
+	case Email:
+		for i := 0; i < len(v); i++ {
+			c := v[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 32
+			}
+			if c != ' ' {
+				norm = append(norm, c)
+			}
+		}
+	case PaymentCard, Phone, NationalID, BankAccount:
+		for i := 0; i < len(v); i++ {
+			c := v[i]
+			if c >= 'a' && c <= 'z' {
+				c -= 32
+			}
+			if isAlnum(c) {
+				norm = append(norm, c)
+			}
+		}
+	default:
+		norm = append(norm, v...)
+	}
+	m.Write(norm)
+	var sum [sha256.Size]byte
+	dst = append(dst, hashMarkerPrefix...)
+	return hex.AppendEncode(dst, m.Sum(sum[:0])[:16])
+}
+
+// String implements fmt.Stringer without exposing the hash key.
+func (c *Checker) String() string {
+	return fmt.Sprintf("guard.Checker{rules: %d, allow: %d}", len(c.rules), len(c.allow))
+}

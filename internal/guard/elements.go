@@ -1,0 +1,339 @@
+package guard
+
+import "strings"
+
+// Autotrack element chains: mixpanel-js Autotrack (2017: tag_name,
+// attr__*), mixpanel autocapture (2025: $tag_name, $attr-*, $el_*),
+// PostHog ($elements with attr__*, and the $elements_chain string).
+
+// elemInfo is what the guard knows about one element.
+type elemInfo struct {
+	isElem    bool
+	tag       string
+	typ       string
+	formField bool  // input, select, textarea or contenteditable: its value and text are never kept
+	mark      Class // set when the element is a sensitive field: none of its attributes are kept
+	markDet   string
+	editable  bool
+	names     [4]string // name and id values, for the form-field name rule
+	nn        int
+}
+
+// attrName maps an element key to the HTML attribute it carries, or "".
+func attrName(k string) string {
+	switch {
+	case strings.HasPrefix(k, "attr__"):
+		return k[6:]
+	case strings.HasPrefix(k, "$attr-"):
+		return k[6:]
+	case strings.HasPrefix(k, "$el_attr__"):
+		return k[10:]
+	case strings.HasPrefix(k, "attr_"):
+		return k[5:]
+	case strings.HasPrefix(k, "$attr_"):
+		return k[6:]
+	}
+	return ""
+}
+
+// tagKey reports whether k names the element's tag.
+func tagKey(k string) bool {
+	switch k {
+	case "tag_name", "$tag_name", "tagName", "$el_tag_name", "tag", "nodeName", "$tagName":
+		return true
+	}
+	return false
+}
+
+// structuralKey: element keys that describe position, never content.
+func structuralKey(k string) bool {
+	switch k {
+	case "tag_name", "$tag_name", "tagName", "$el_tag_name", "nth_child", "nth_of_type", "$nth_child",
+		"$nth_of_type", "nth-child", "nth-of-type", "order", "$order", "nodeName", "tag", "$tagName", "$event_type",
+		"$host", "$pathname", "$innerHeight", "$innerWidth":
+		return true
+	}
+	return false
+}
+
+// valueKey: element keys that hold what the user typed or what the
+// element shows.
+func valueKey(k string) bool {
+	switch k {
+	case "value", "$value", "$el_value", "el_value", "$el_text", "text", "$text", "el_text", "textContent",
+		"innerText", "$el_inner_text", "inner_text", "$el_selected", "selected_text", "$el_content", "label_text":
+		return true
+	}
+	return attrName(k) == "value"
+}
+
+// feed records one attribute (name without prefix, or a plain element key).
+func (e *elemInfo) feed(key, val string) {
+	an := attrName(key)
+	if an == "" {
+		switch key {
+		case "$id", "$el_id", "id", "name", "type", "autocomplete", "placeholder", "$classes", "classes",
+			"$el_classes", "class", "contenteditable", "aria-label", "label", "title":
+			an = strings.TrimPrefix(strings.TrimPrefix(key, "$el_"), "$")
+		default:
+			if tagKey(key) {
+				e.isElem = true
+				e.tag = val
+			}
+			return
+		}
+	}
+	switch strings.ToLower(an) {
+	case "type":
+		e.typ = val
+	case "contenteditable":
+		if val == "" || strings.EqualFold(val, "true") || strings.EqualFold(val, "plaintext-only") {
+			e.editable = true
+		}
+	case "autocomplete":
+		e.markAutocomplete(val)
+	case "name", "id", "aria-label", "placeholder", "label", "title", "data-testid", "data-test", "data-cy",
+		"formcontrolname", "ng-model", "v-model", "data-field", "for":
+		if (an == "name" || an == "id") && e.nn < len(e.names) {
+			e.names[e.nn] = val
+			e.nn++
+		}
+		if e.mark == "" {
+			if c := nameMarker(val); c != "" {
+				e.mark, e.markDet = c, "element.sensitive_field"
+			}
+		}
+	case "class", "classes":
+		if containsFoldAny(val, "ph-sensitive", "mp-sensitive", "ph-no-capture", "mp-no-track", "fs-exclude",
+			"rr-block", "ph-mask", "mp-mask", "data-private", "sensitive") && e.mark == "" {
+			e.mark, e.markDet = FormValue, "element.sensitive_class"
+		}
+	}
+}
+
+func (e *elemInfo) markAutocomplete(v string) {
+	for _, tok := range strings.Fields(strings.ToLower(v)) {
+		var c Class
+		switch {
+		case tok == "current-password" || tok == "new-password":
+			c = Password
+		case tok == "one-time-code":
+			c = SecretToken
+		case strings.HasPrefix(tok, "cc-"):
+			c = PaymentCard
+		}
+		if c != "" {
+			e.mark, e.markDet = c, "element.autocomplete"
+			return
+		}
+	}
+}
+
+// nameMarker classifies a field name, id, label or placeholder.
+func nameMarker(v string) Class {
+	if v == "" || len(v) > 200 {
+		return ""
+	}
+	k := classifyKey(v)
+	switch k {
+	case kPassword, kPwd, kPIN:
+		return Password
+	case kSecret, kAuth, kCookie, kOTP, kTOTP:
+		return SecretToken
+	case kPrivKey:
+		return PrivateKey
+	case kCard, kCVV, kExpiry:
+		return PaymentCard
+	case kNatID, kSSN:
+		return NationalID
+	case kBank, kIBAN:
+		return BankAccount
+	}
+	return ""
+}
+
+// fieldMarker is mixpanel's and PostHog's sensitive-name rule, applied to
+// form fields only: the name or id with non-alphanumerics removed.
+func fieldMarker(v string) Class {
+	var b [64]byte
+	n := 0
+	for i := 0; i < len(v) && n < len(b); i++ {
+		c := v[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 32
+		}
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			b[n] = c
+			n++
+		}
+	}
+	s := b2s(b[:n])
+	switch {
+	case strings.Contains(s, "pass") || strings.Contains(s, "pwd"):
+		return Password
+	case strings.HasPrefix(s, "cc") || containsAny(s, "cardnum", "ccnum", "creditcard", "csc", "cvc", "cvv", "seccode",
+		"securitycode", "securitynum", "expdate", "expiry", "ccexp"):
+		return PaymentCard
+	case strings.Contains(s, "routing") || strings.Contains(s, "iban") || strings.Contains(s, "accountnum"):
+		return BankAccount
+	case containsAny(s, "socialsec", "socsec", "ssn"):
+		return NationalID
+	}
+	return ""
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// finish decides, once every attribute was fed, whether the element is a
+// form field and whether it is marked sensitive.
+func (e *elemInfo) finish() {
+	tag := strings.ToLower(e.tag)
+	typ := strings.ToLower(strings.TrimSpace(e.typ))
+	switch tag {
+	case "input":
+		switch typ {
+		case "button", "submit", "reset", "image":
+		default:
+			e.formField = true
+		}
+	case "select", "textarea":
+		e.formField = true
+	}
+	if e.editable {
+		e.formField = true
+	}
+	if e.mark == "" {
+		switch typ {
+		case "password":
+			e.mark, e.markDet = Password, "element.password_input"
+		case "hidden":
+			e.mark, e.markDet = SecretToken, "element.hidden_input"
+		}
+	}
+	if e.mark == "" && e.formField {
+		for _, n := range e.names[:e.nn] {
+			if c := fieldMarker(n); c != "" {
+				e.mark, e.markDet = c, "element.sensitive_field"
+				break
+			}
+		}
+	}
+}
+
+// elementAttrKey: keys of an element object that carry an attribute or
+// content (dropped whole when the element is a sensitive field).
+func elementAttrKey(k string) bool {
+	if attrName(k) != "" || valueKey(k) {
+		return true
+	}
+	switch k {
+	case "$id", "$el_id", "id", "name", "type", "classes", "$classes", "$el_classes", "class", "placeholder",
+		"autocomplete", "href", "$href", "attr_id", "attr_class", "attributes", "aria-label", "title", "label":
+		return true
+	}
+	return false
+}
+
+// chainAttr is one key="value" of an $elements_chain element.
+type chainAttr struct {
+	name     string
+	as, ae   int // the whole key="value"
+	vs, ve   int // the value between the quotes
+}
+
+// scanChain inspects PostHog's $elements_chain string: elements separated
+// by ';', each "tag.class1.class2:" followed by key="value" attributes
+// (quotes inside values escaped with a backslash). Detections get the
+// attribute's span as their removable span, so that dropping one keeps the
+// rest of the chain.
+func (w *walker) scanChain(s string) {
+	var attrs [48]chainAttr
+	i := 0
+	for i < len(s) && i >= 0 {
+		// Tag and classes run to the first ':' that starts attributes, or ';'.
+		st := i
+		for i < len(s) && s[i] != ';' && s[i] != ':' && s[i] != '"' {
+			i++
+		}
+		tagEnd := i
+		for k := st; k < tagEnd; k++ {
+			if s[k] == '.' {
+				tagEnd = k
+				break
+			}
+		}
+		var e elemInfo
+		e.isElem = true
+		e.tag = s[st:tagEnd]
+		if i < len(s) && s[i] == ':' {
+			i++
+		}
+		na := 0
+		for i < len(s) && s[i] != ';' {
+			as := i
+			for i < len(s) && s[i] != '=' && s[i] != ';' && s[i] != '"' {
+				i++
+			}
+			if i+1 >= len(s) || s[i] != '=' || s[i+1] != '"' {
+				// Not an attribute: skip to the next element.
+				for i < len(s) && s[i] != ';' {
+					i++
+				}
+				break
+			}
+			name := s[as:i]
+			vs := i + 2
+			j := vs
+			for j < len(s) && s[j] != '"' {
+				if s[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j > len(s) {
+				j = len(s)
+			}
+			ve := j
+			ae := min(j+1, len(s))
+			if na < len(attrs) {
+				attrs[na] = chainAttr{name: name, as: as, ae: ae, vs: vs, ve: ve}
+				na++
+			}
+			e.feed(name, s[vs:ve])
+			i = ae
+		}
+		e.finish()
+		for _, a := range attrs[:na] {
+			if structuralKey(a.name) {
+				continue
+			}
+			mark := len(w.hits)
+			if a.ve > a.vs {
+				if e.mark != "" && elementAttrKey(a.name) {
+					w.add(e.mark, e.markDet, a.vs, a.ve)
+				} else if e.formField && valueKey(a.name) {
+					w.add(FormValue, "element.form_value", a.vs, a.ve)
+				}
+			}
+			sub := len(w.hits)
+			w.scanText(s[a.vs:a.ve], classifyKey(a.name), 1)
+			for k := sub; k < len(w.hits); k++ {
+				w.hits[k].start += a.vs
+				w.hits[k].end += a.vs
+			}
+			for k := mark; k < len(w.hits); k++ {
+				w.hits[k].rm0, w.hits[k].rm1 = a.as, a.ae
+			}
+		}
+		if i < len(s) && s[i] == ';' {
+			i++
+		}
+	}
+}

@@ -1,0 +1,574 @@
+package guard
+
+// National identifiers: formats and check digits. Each matcher looks at s
+// from position i (a word start) and returns the end of the identifier, or
+// -1. Matchers only accept formats strong enough to stand without a key
+// name; bare digit strings are left to key-based detection.
+
+type idMatcher struct {
+	name string
+	fn   func(s string, i int) int
+}
+
+var idMatchers = []idMatcher{
+	{"id.us_ssn", matchSSN},
+	{"id.ca_sin", matchSIN},
+	{"id.br_cpf", matchCPF},
+	{"id.in_aadhaar", matchAadhaar},
+	{"id.uk_nino", matchNINO},
+	{"id.es_dni", matchDNI},
+	{"id.es_nie", matchNIE},
+	{"id.it_codice_fiscale", matchCodiceFiscale},
+	{"id.fi_hetu", matchHETU},
+	{"id.se_personnummer", matchPersonnummer},
+	{"id.fr_nir", matchNIR},
+	{"id.nl_bsn", matchBSNDotted},
+}
+
+// boundaryAfter reports whether s has no letter or digit at position j.
+func boundaryAfter(s string, j int) bool {
+	return j >= len(s) || !isAlnum(s[j])
+}
+
+// digitsAt reads n digits at s[i:], appending them to dst.
+func digitsAt(s string, i, n int, dst []byte) ([]byte, bool) {
+	if i+n > len(s) {
+		return dst, false
+	}
+	for k := 0; k < n; k++ {
+		if !isDigit(s[i+k]) {
+			return dst, false
+		}
+	}
+	return append(dst, s[i:i+n]...), true
+}
+
+// groupsAt reads digit groups of the given sizes separated by one byte out
+// of seps (the same byte throughout). It returns the digits and the end.
+func groupsAt(s string, i int, seps string, sizes ...int) ([]byte, int) {
+	var buf [24]byte
+	d := buf[:0]
+	var sep byte
+	j := i
+	for gi, n := range sizes {
+		if gi > 0 {
+			if j >= len(s) {
+				return nil, -1
+			}
+			c := s[j]
+			if sep == 0 {
+				ok := false
+				for k := 0; k < len(seps); k++ {
+					if seps[k] == c {
+						ok = true
+					}
+				}
+				if !ok {
+					return nil, -1
+				}
+				sep = c
+			} else if c != sep {
+				return nil, -1
+			}
+			j++
+		}
+		var ok bool
+		d, ok = digitsAt(s, j, n, d)
+		if !ok {
+			return nil, -1
+		}
+		j += n
+	}
+	if !boundaryAfter(s, j) || j < len(s) && (s[j] == '-' || s[j] == '.' && j+1 < len(s) && isDigit(s[j+1])) {
+		return nil, -1
+	}
+	return d, j
+}
+
+func atoi(d []byte) int {
+	v := 0
+	for _, c := range d {
+		v = v*10 + int(c-'0')
+	}
+	return v
+}
+
+// ssnValid applies the Social Security Administration's rules (area not
+// 000 or 666, group not 00, serial not 0000); areas 900-999 are ITINs,
+// accepted with their group ranges.
+func ssnValid(d []byte) bool {
+	if len(d) != 9 {
+		return false
+	}
+	area, grp, ser := atoi(d[:3]), atoi(d[3:5]), atoi(d[5:])
+	if area == 0 || area == 666 || grp == 0 || ser == 0 {
+		return false
+	}
+	if area >= 900 {
+		return grp >= 50 && grp <= 65 || grp >= 70 && grp <= 88 || grp >= 90 && grp <= 92 || grp >= 94
+	}
+	return true
+}
+
+func matchSSN(s string, i int) int {
+	d, j := groupsAt(s, i, "- ", 3, 2, 4)
+	if j < 0 || !ssnValid(d) {
+		return -1
+	}
+	return j
+}
+
+func sinValid(d []byte) bool {
+	return len(d) == 9 && d[0] != '0' && d[0] != '8' && luhn(d)
+}
+
+func matchSIN(s string, i int) int {
+	d, j := groupsAt(s, i, "- ", 3, 3, 3)
+	if j < 0 || !sinValid(d) {
+		return -1
+	}
+	return j
+}
+
+func cpfValid(d []byte) bool {
+	if len(d) != 11 {
+		return false
+	}
+	same := true
+	for _, c := range d[1:] {
+		if c != d[0] {
+			same = false
+		}
+	}
+	if same {
+		return false
+	}
+	for _, n := range []int{9, 10} {
+		sum := 0
+		for k := 0; k < n; k++ {
+			sum += int(d[k]-'0') * (n + 1 - k)
+		}
+		r := sum * 10 % 11
+		if r == 10 {
+			r = 0
+		}
+		if r != int(d[n]-'0') {
+			return false
+		}
+	}
+	return true
+}
+
+func matchCPF(s string, i int) int {
+	var buf [11]byte
+	d := buf[:0]
+	j := i
+	var ok bool
+	for k, n := range []int{3, 3, 3, 2} {
+		if k > 0 {
+			want := byte('.')
+			if k == 3 {
+				want = '-'
+			}
+			if j >= len(s) || s[j] != want {
+				return -1
+			}
+			j++
+		}
+		if d, ok = digitsAt(s, j, n, d); !ok {
+			return -1
+		}
+		j += n
+	}
+	if !boundaryAfter(s, j) || !cpfValid(d) {
+		return -1
+	}
+	return j
+}
+
+// Verhoeff tables, for Aadhaar.
+var (
+	verD = [10][10]uint8{
+		{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5}, {2, 3, 4, 0, 1, 7, 8, 9, 5, 6},
+		{3, 4, 0, 1, 2, 8, 9, 5, 6, 7}, {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
+		{6, 5, 9, 8, 7, 1, 0, 4, 3, 2}, {7, 6, 5, 9, 8, 2, 1, 0, 4, 3}, {8, 7, 6, 5, 9, 3, 2, 1, 0, 4},
+		{9, 8, 7, 6, 5, 4, 3, 2, 1, 0},
+	}
+	verP = [8][10]uint8{
+		{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 5, 7, 6, 2, 8, 3, 0, 9, 4}, {5, 8, 0, 3, 7, 9, 6, 1, 4, 2},
+		{8, 9, 1, 6, 0, 4, 3, 5, 2, 7}, {9, 4, 5, 3, 1, 2, 6, 8, 7, 0}, {4, 2, 8, 6, 5, 7, 3, 9, 0, 1},
+		{2, 7, 9, 3, 8, 0, 6, 4, 1, 5}, {7, 0, 4, 6, 9, 1, 3, 2, 5, 8},
+	}
+)
+
+func verhoeff(d []byte) bool {
+	c := uint8(0)
+	for i := 0; i < len(d); i++ {
+		c = verD[c][verP[i%8][d[len(d)-1-i]-'0']]
+	}
+	return c == 0
+}
+
+func aadhaarValid(d []byte) bool {
+	return len(d) == 12 && d[0] >= '2' && verhoeff(d)
+}
+
+func matchAadhaar(s string, i int) int {
+	d, j := groupsAt(s, i, " -", 4, 4, 4)
+	if j < 0 || !aadhaarValid(d) {
+		return -1
+	}
+	return j
+}
+
+func upper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 32
+	}
+	return c
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+// matchNINO: UK National Insurance number, AB123456C or AB 12 34 56 C.
+func matchNINO(s string, i int) int {
+	if i+9 > len(s) || !isUpper(s[i]) || !isUpper(s[i+1]) {
+		return -1
+	}
+	a, b := s[i], s[i+1]
+	if a == 'D' || a == 'F' || a == 'I' || a == 'Q' || a == 'U' || a == 'V' || b == 'D' || b == 'F' || b == 'I' ||
+		b == 'Q' || b == 'U' || b == 'V' || b == 'O' {
+		return -1
+	}
+	switch string([]byte{a, b}) {
+	case "BG", "GB", "NK", "KN", "TN", "NT", "ZZ":
+		return -1
+	}
+	j := i + 2
+	spaced := j < len(s) && s[j] == ' '
+	for g := 0; g < 3; g++ {
+		if spaced {
+			if j >= len(s) || s[j] != ' ' {
+				return -1
+			}
+			j++
+		}
+		if j+2 > len(s) || !isDigit(s[j]) || !isDigit(s[j+1]) {
+			return -1
+		}
+		j += 2
+	}
+	if spaced {
+		if j >= len(s) || s[j] != ' ' {
+			return -1
+		}
+		j++
+	}
+	if j >= len(s) || s[j] < 'A' || s[j] > 'D' {
+		return -1
+	}
+	j++
+	if !boundaryAfter(s, j) {
+		return -1
+	}
+	return j
+}
+
+const dniLetters = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+func matchDNI(s string, i int) int {
+	var buf [8]byte
+	d, ok := digitsAt(s, i, 8, buf[:0])
+	if !ok {
+		return -1
+	}
+	j := i + 8
+	if j < len(s) && (s[j] == '-' || s[j] == ' ') {
+		j++
+	}
+	if j >= len(s) || upper(s[j]) != dniLetters[atoi(d)%23] {
+		return -1
+	}
+	j++
+	if !boundaryAfter(s, j) {
+		return -1
+	}
+	return j
+}
+
+func matchNIE(s string, i int) int {
+	if i >= len(s) {
+		return -1
+	}
+	var pre int
+	switch upper(s[i]) {
+	case 'X':
+		pre = 0
+	case 'Y':
+		pre = 1
+	case 'Z':
+		pre = 2
+	default:
+		return -1
+	}
+	j := i + 1
+	if j < len(s) && s[j] == '-' {
+		j++
+	}
+	var buf [7]byte
+	d, ok := digitsAt(s, j, 7, buf[:0])
+	if !ok {
+		return -1
+	}
+	j += 7
+	if j < len(s) && s[j] == '-' {
+		j++
+	}
+	if j >= len(s) || upper(s[j]) != dniLetters[(pre*10000000+atoi(d))%23] {
+		return -1
+	}
+	j++
+	if !boundaryAfter(s, j) {
+		return -1
+	}
+	return j
+}
+
+// Codice fiscale check-character tables (odd positions, 1-based).
+var cfOdd = [36]int{1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8,
+	12, 14, 16, 10, 22, 25, 24, 23}
+
+func cfVal(c byte) int {
+	if isDigit(c) {
+		return int(c - '0')
+	}
+	return int(c-'A') + 10
+}
+
+func cfValid(u []byte) bool {
+	sum := 0
+	for k := 0; k < 15; k++ {
+		c := u[k]
+		if k%2 == 0 {
+			sum += cfOdd[cfVal(c)]
+		} else if isDigit(c) {
+			sum += int(c - '0')
+		} else {
+			sum += int(c - 'A')
+		}
+	}
+	return u[15] == byte('A'+sum%26)
+}
+
+// matchCodiceFiscale: Italian tax code, 16 characters with omocodia.
+func matchCodiceFiscale(s string, i int) int {
+	if i+16 > len(s) || !boundaryAfter(s, i+16) {
+		return -1
+	}
+	var u [16]byte
+	for k := 0; k < 16; k++ {
+		u[k] = upper(s[i+k])
+	}
+	isL := func(c byte) bool { return isUpper(c) }
+	isD := func(c byte) bool { return isDigit(c) || c == 'L' || c == 'M' || c == 'N' || c == 'P' || c == 'Q' || c == 'R' || c == 'S' || c == 'T' || c == 'U' || c == 'V' }
+	for k := 0; k < 6; k++ {
+		if !isL(u[k]) {
+			return -1
+		}
+	}
+	if !isD(u[6]) || !isD(u[7]) {
+		return -1
+	}
+	switch u[8] {
+	case 'A', 'B', 'C', 'D', 'E', 'H', 'L', 'M', 'P', 'R', 'S', 'T':
+	default:
+		return -1
+	}
+	if !isD(u[9]) || !isD(u[10]) || !isL(u[11]) || !isD(u[12]) || !isD(u[13]) || !isD(u[14]) || !isL(u[15]) {
+		return -1
+	}
+	// Require mostly real digits in the digit positions: omocodia is rare.
+	nd := 0
+	for _, k := range []int{6, 7, 9, 10, 12, 13, 14} {
+		if isDigit(u[k]) {
+			nd++
+		}
+	}
+	if nd < 5 || !cfValid(u[:]) {
+		return -1
+	}
+	return i + 16
+}
+
+const hetuChecks = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+
+func dateOK(dd, mm int) bool { return dd >= 1 && dd <= 31 && mm >= 1 && mm <= 12 }
+
+// matchHETU: Finnish personal identity code DDMMYYCZZZQ.
+func matchHETU(s string, i int) int {
+	if i+11 > len(s) || !boundaryAfter(s, i+11) {
+		return -1
+	}
+	var buf [9]byte
+	d, ok := digitsAt(s, i, 6, buf[:0])
+	if !ok {
+		return -1
+	}
+	switch s[i+6] {
+	case '+', '-', 'A', 'B', 'C', 'D', 'E', 'F', 'Y', 'X', 'W', 'V', 'U':
+	default:
+		return -1
+	}
+	if d, ok = digitsAt(s, i+7, 3, d); !ok {
+		return -1
+	}
+	if !dateOK(atoi(d[0:2]), atoi(d[2:4])) {
+		return -1
+	}
+	if upper(s[i+10]) != hetuChecks[atoi(d)%31] {
+		return -1
+	}
+	return i + 11
+}
+
+// matchPersonnummer: Swedish YYMMDD-NNNC or YYYYMMDD-NNNC with Luhn on the
+// ten-digit form; day+60 (samordningsnummer) accepted.
+func matchPersonnummer(s string, i int) int {
+	for _, long := range []bool{false, true} {
+		n := 6
+		if long {
+			n = 8
+		}
+		var buf [12]byte
+		d, ok := digitsAt(s, i, n, buf[:0])
+		if !ok {
+			continue
+		}
+		j := i + n
+		if j >= len(s) || s[j] != '-' && s[j] != '+' {
+			continue
+		}
+		j++
+		if d, ok = digitsAt(s, j, 4, d); !ok {
+			continue
+		}
+		j += 4
+		if !boundaryAfter(s, j) {
+			continue
+		}
+		ten := d
+		if long {
+			ten = d[2:]
+		}
+		mm, dd := atoi(ten[2:4]), atoi(ten[4:6])
+		if dd > 60 {
+			dd -= 60
+		}
+		if !dateOK(dd, mm) || !luhn(ten) {
+			continue
+		}
+		return j
+	}
+	return -1
+}
+
+// nirValid checks a French NIR (15 characters; Corsica's 2A and 2B count
+// as 19 and 18 in the key computation).
+func nirValid(u []byte) bool {
+	if len(u) != 15 {
+		return false
+	}
+	switch u[0] {
+	case '1', '2', '3', '7', '8':
+	default:
+		return false
+	}
+	mm := int(u[3]-'0')*10 + int(u[4]-'0')
+	if !(mm >= 1 && mm <= 12 || mm >= 20 && mm <= 42 || mm >= 50 && mm <= 99) {
+		return false
+	}
+	var d [13]byte
+	copy(d[:], u[:13])
+	if d[6] == 'A' || d[6] == 'B' {
+		if d[5] != '2' {
+			return false
+		}
+		d[5] = '1'
+		d[6] = '9'
+		if u[6] == 'B' {
+			d[6] = '8'
+		}
+	}
+	n := 0
+	for _, c := range d {
+		if !isDigit(c) {
+			return false
+		}
+		n = (n*10 + int(c-'0')) % 97
+	}
+	if !isDigit(u[13]) || !isDigit(u[14]) {
+		return false
+	}
+	return atoi(u[13:15]) == 97-n
+}
+
+func matchNIR(s string, i int) int {
+	var u [15]byte
+	n := 0
+	j := i
+	for j < len(s) && n < 15 {
+		c := s[j]
+		switch {
+		case isDigit(c) || n == 6 && (c == 'A' || c == 'B' || c == 'a' || c == 'b'):
+			u[n] = upper(c)
+			n++
+			j++
+		case c == ' ' && n > 0 && j+1 < len(s) && isAlnum(s[j+1]):
+			// Spaces only at the usual group boundaries: 1 85 05 78 006 084 36.
+			switch n {
+			case 1, 3, 5, 7, 10, 13:
+				j++
+			default:
+				return -1
+			}
+		default:
+			goto done
+		}
+	}
+done:
+	if n != 15 || !boundaryAfter(s, j) || !nirValid(u[:]) {
+		return -1
+	}
+	return j
+}
+
+// bsnValid is the Dutch "11-test".
+func bsnValid(d []byte) bool {
+	if len(d) != 9 {
+		return false
+	}
+	sum := 0
+	for k := 0; k < 8; k++ {
+		sum += int(d[k]-'0') * (9 - k)
+	}
+	sum -= int(d[8] - '0')
+	return sum%11 == 0 && atoi(d) != 0
+}
+
+func matchBSNDotted(s string, i int) int {
+	var buf [9]byte
+	d, ok := digitsAt(s, i, 4, buf[:0])
+	if !ok || i+11 > len(s) || s[i+4] != '.' || s[i+7] != '.' {
+		return -1
+	}
+	if d, ok = digitsAt(s, i+5, 2, d); !ok {
+		return -1
+	}
+	if d, ok = digitsAt(s, i+8, 3, d); !ok {
+		return -1
+	}
+	if !boundaryAfter(s, i+11) || !bsnValid(d) {
+		return -1
+	}
+	return i + 11
+}

@@ -1,0 +1,454 @@
+package guard
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// keyKind is what a property name says about its value.
+type keyKind uint8
+
+const (
+	kNone keyKind = iota
+	kPassword
+	kPwd // "pwd": a password, unless the value is a path
+	kPIN
+	kSecret
+	kAuth   // Authorization header
+	kCookie // Cookie / Set-Cookie header
+	kOTP    // one-time code
+	kTOTP   // TOTP seed
+	kPrivKey
+	kCard
+	kCVV
+	kExpiry
+	kCardParent // "card", "payment_card": an object whose number/cvc/exp are card data
+	kNatID
+	kSSN
+	kBank
+	kIBAN
+	kBankParent
+	kEmail
+	kPhone
+	kURL
+	kElements      // $elements: autotrack element list
+	kElementsChain // $elements_chain: PostHog's string form
+	kMaxKind
+)
+
+// class of a key kind's values.
+func (k keyKind) class() Class {
+	switch k {
+	case kPassword, kPwd, kPIN:
+		return Password
+	case kSecret, kAuth, kCookie, kOTP, kTOTP:
+		return SecretToken
+	case kPrivKey:
+		return PrivateKey
+	case kCard, kCVV, kExpiry, kCardParent:
+		return PaymentCard
+	case kNatID, kSSN:
+		return NationalID
+	case kBank, kIBAN, kBankParent:
+		return BankAccount
+	case kEmail:
+		return Email
+	case kPhone:
+		return Phone
+	}
+	return ""
+}
+
+// sensitiveKey reports whether the key alone marks its value as critical
+// (given a value of the right shape).
+func (k keyKind) sensitive() bool {
+	switch k {
+	case kPassword, kPwd, kPIN, kSecret, kAuth, kCookie, kOTP, kTOTP, kPrivKey,
+		kCard, kCVV, kExpiry, kNatID, kSSN, kBank, kIBAN:
+		return true
+	}
+	return false
+}
+
+var keyDict = map[string]keyKind{}
+
+func addKeys(k keyKind, names ...string) {
+	for _, n := range names {
+		keyDict[n] = k
+	}
+}
+
+func init() {
+	addKeys(kPassword,
+		"password", "passwd", "passwort", "passphrase", "passcode", "pass", "pw", "pword", "pswd", "psw",
+		"userpass", "loginpass", "adminpass", "rootpass", "dbpass", "mypass", "newpass", "oldpass", "currentpass",
+		"confirmpass", "accountpass", "wifipass", "mailpass", "smtppass", "masterpass", "secretword",
+		"kennwort", "contraseña", "contrasena", "contrasenya", "clave", "clavedeacceso", "motdepasse", "mdp", "senha",
+		"wachtwoord", "haslo", "hasło", "parola", "parole", "parool", "lösenord", "losenord", "salasana",
+		"adgangskode", "passord", "jelszó", "jelszo", "heslo", "şifre", "sifre", "geslo", "lozinka",
+		"wagwoord", "slaptažodis", "slaptazodis", "salasõna", "salasona", "parolă", "jelszava",
+		"пароль", "пароля", "парола", "лозинка", "パスワード", "暗証番号", "密码", "密碼", "口令", "비밀번호", "암호",
+		"كلمةالمرور", "كلمةالسر", "رمزعبور", "סיסמה", "סיסמא", "matkhau", "mậtkhẩu", "katasandi", "katalaluan", "sandi",
+		"κωδικός", "κωδικοσ", "συνθηματικό", "पासवर्ड", "รหัสผ่าน", "parolası",
+		"currentpassword", "newpassword", "oldpassword", "passwordhash", "hashedpassword",
+	)
+	addKeys(kPwd, "pwd", "userpwd", "newpwd", "oldpwd", "dbpwd", "loginpwd", "confirmpwd")
+	addKeys(kPIN, "pin", "pinnumber", "pincode", "atmpin", "cardpin", "securitypin", "userpin", "accountpin",
+		"pinkod", "pinkode", "geheimzahl", "codepin", "codigopin", "passcodepin")
+	addKeys(kSecret,
+		"secret", "token", "apikey", "apitoken", "apisecret", "apisecretkey", "accesskey", "accesskeyid", "secretkey",
+		"secretaccesskey", "awssecretaccesskey", "awsaccesskeyid", "awssecretkey", "clientsecret", "consumersecret",
+		"consumerkey", "appsecret", "appkey", "applicationkey", "accesstoken", "refreshtoken", "idtoken", "authtoken",
+		"bearertoken", "sessiontoken", "sessionkey", "sessionsecret", "sessioncookie", "csrftoken", "xsrftoken",
+		"csrf", "xsrf", "csrfmiddlewaretoken", "authenticitytoken", "personalaccesstoken", "credential", "credentials",
+		"creds", "auth", "authkey", "authcode", "authorizationcode", "oauthtoken", "oauthsecret", "oauthverifier",
+		"webhooksecret", "signingsecret", "signingkey", "encryptionkey", "decryptionkey", "masterkey", "licensekey",
+		"hmac", "hmackey", "hmacsecret", "jwt", "jwttoken", "bearer", "sharedsecret", "secretkeybase", "secrettoken",
+		"servicekey", "serviceaccountkey", "subscriptionkey", "ocpapimsubscriptionkey", "xapikey", "xauthtoken",
+		"xaccesstoken", "apiaccesstoken", "devicetoken", "pushtoken", "fcmtoken", "apnstoken", "registrationtoken",
+		"resettoken", "verificationtoken", "confirmationtoken", "invitetoken", "magictoken", "logintoken",
+		"remembertoken", "rememberme", "accountkey", "storagekey", "sastoken", "connectionstring", "databaseurl", "dsn",
+		"passkey", "recoverycode", "recoverycodes", "backupcode", "backupcodes", "recoverykey", "seedphrase",
+		"mnemonic", "recoveryphrase", "walletseed", "secretphrase", "geheimnis", "secreto", "segredo", "clé", "cle",
+		"cleapi", "トークン", "令牌", "密钥", "秘密鍵",
+	)
+	addKeys(kAuth, "authorization", "authheader", "authorizationheader", "proxyauthorization", "wwwauthenticate")
+	addKeys(kCookie, "cookie", "cookies", "setcookie", "cookieheader", "sessionid", "phpsessid", "jsessionid", "connectsid", "laravelsession")
+	addKeys(kOTP, "otp", "otpcode", "onetimecode", "onetimepassword", "onetimepasscode", "verificationcode", "smscode",
+		"mfacode", "2facode", "twofactorcode", "totpcode", "authcode2fa", "securitycode2fa", "otpvalue", "mfatoken", "tfacode")
+	addKeys(kTOTP, "totp", "totpsecret", "totpseed", "otpsecret", "otpseed", "mfasecret", "mfaseed", "2fasecret",
+		"twofactorsecret", "authenticatorsecret", "authenticatorkey", "tfasecret")
+	addKeys(kPrivKey, "privatekey", "privkey", "sshkey", "sshprivatekey", "rsaprivatekey", "pemkey", "pgpprivatekey",
+		"gpgprivatekey", "walletprivatekey", "secretkeypem", "clavprivada", "cleprivee", "privaterschlüssel")
+	addKeys(kCard,
+		"cardnumber", "cardnum", "cardno", "ccnumber", "ccnum", "ccno", "creditcard", "creditcardnumber", "creditcardno",
+		"debitcard", "debitcardnumber", "pan", "primaryaccountnumber", "kartennummer", "kreditkarte", "kreditkartennummer",
+		"numerodetarjeta", "numerotarjeta", "tarjetadecredito", "numerodecarte", "numerocarte", "cartebancaire",
+		"cartedecredit", "numerodicarta", "numerocarta", "cartadicredito", "numerodocartao", "numerocartao",
+		"numerodocartão", "numerocartão", "cartaodecredito", "kaartnummer", "creditcardnummer", "kortnummer",
+		"kortnumber", "номеркарты", "カード番号", "卡号", "信用卡号", "카드번호", "cardpan", "paymentcardnumber",
+	)
+	addKeys(kCVV, "cvv", "cvv2", "cvc", "cvc2", "cvn", "csc", "cvd", "securitycode", "cardsecuritycode", "cardcode",
+		"cardcvv", "cardcvc", "cccsc", "cccvv", "cccvc", "cardverificationcode", "cardverificationvalue",
+		"codigodeseguridad", "cryptogramme", "prüfnummer", "pruefnummer", "kartenprüfnummer")
+	addKeys(kExpiry, "ccexp", "ccexpiry", "ccexpiration", "ccexpdate", "ccexpmonth", "ccexpyear", "cardexp", "cardexpiry",
+		"cardexpiration", "cardexpdate", "cardexpmonth", "cardexpyear", "cardexpirymonth", "cardexpiryyear",
+		"cardexpirationmonth", "cardexpirationyear", "cardexpirationdate", "cardexpirydate", "creditcardexpiry",
+		"creditcardexpiration")
+	addKeys(kCardParent, "card", "cc", "creditcard", "paymentcard", "debitcard", "cardinfo", "carddetails", "carddata",
+		"tarjeta", "carte", "karte", "cartao", "cartão")
+	addKeys(kSSN, "ssn", "socialsecurity", "socialsecuritynumber", "socialsecurityno", "socsec", "socsecnum",
+		"ssnumber", "itin", "ssnitin")
+	addKeys(kNatID,
+		"taxid", "tin", "taxidentificationnumber", "taxpayerid", "nationalid", "nationalidnumber", "nationalidentifier",
+		"nationalidentitynumber", "nationalidentificationnumber", "idnumber", "idcard", "idcardnumber", "identitynumber",
+		"identitycard", "identitycardnumber", "governmentid", "govid", "govtid", "nin", "nino", "nationalinsurance",
+		"nationalinsurancenumber", "nationalinsuranceno", "bsn", "burgerservicenummer", "dni", "nie", "nif", "cpf",
+		"curp", "rfc", "pesel", "aadhaar", "aadhar", "aadhaarnumber", "aadharnumber", "uidai", "pannumber", "pancard",
+		"nir", "numerosecu", "numerodesecuritesociale", "numerosecuritesociale", "securitesociale", "nss",
+		"personnummer", "personalnumber", "personalidentitynumber", "personalidnumber", "hetu", "henkilotunnus",
+		"henkilötunnus", "sin", "socialinsurance", "socialinsurancenumber", "codicefiscale", "steuerid",
+		"steueridentifikationsnummer", "sozialversicherungsnummer", "personalausweis", "personalausweisnummer",
+		"ausweisnummer", "passport", "passportnumber", "passportno", "passportnum", "driverslicense", "driverlicense",
+		"driverslicence", "drivinglicence", "drivinglicense", "driverslicensenumber", "driverlicensenumber",
+		"drivinglicencenumber", "rrn", "residentregistrationnumber", "주민등록번호", "mynumber", "マイナンバー",
+		"身份证", "身份证号", "身份证号码", "cédula", "cedula", "cedulaidentidad", "rut", "run", "cuil", "cuit", "dninumber",
+		"documentoidentidad", "numerodocumento", "ahvnummer", "ahv", "cnp", "egn", "oib", "jmbg", "emso", "amka",
+		"cpr", "cprnummer", "fødselsnummer", "fodselsnummer", "kennitala", "isikukood", "asmenskodas", "personaskods",
+		"rodnecislo", "rodnéčíslo", "tckimlikno", "tckn", "kimlikno", "nric", "fin", "hkid", "mykad", "ktp", "nik",
+		"idno", "socialid", "nationalidcard", "citizenid", "voterid", "ssnlast9",
+	)
+	addKeys(kIBAN, "iban", "ibannumber", "ibancode", "ibanno", "accountiban", "bankiban")
+	addKeys(kBank,
+		"bankaccount", "bankaccountnumber", "bankaccountno", "bankacct", "accountnumber", "acctnumber", "acctno",
+		"accountno", "accountnum", "acctnum", "routingnumber", "routing", "routingno", "abanumber", "abarouting",
+		"aba", "sortcode", "bsb", "bsbnumber", "kontonummer", "numerodecuenta", "numerocuenta", "cuentabancaria",
+		"numerodecompte", "numerocompte", "rib", "clabe", "rekeningnummer", "bankrekening", "contocorrente",
+		"numeroconto", "bankkonto", "номерсчета", "口座番号", "银行账号", "银行卡号", "계좌번호", "transitnumber",
+		"institutionnumber", "branchcode", "achaccount", "achrouting", "directdebit",
+	)
+	addKeys(kBankParent, "bank", "bankdetails", "bankinfo", "payout", "payoutaccount", "ach", "sepa", "directdebitmandate")
+	addKeys(kEmail, "email", "emailaddress", "mail", "useremail", "correo", "correoelectronico", "courriel",
+		"adresseemail", "邮箱", "メールアドレス", "почта", "эпочта")
+	addKeys(kPhone, "phone", "phonenumber", "phoneno", "tel", "telephone", "telephonenumber", "mobile", "mobilenumber",
+		"mobilephone", "mobileno", "cell", "cellphone", "cellnumber", "msisdn", "telefon", "telefono", "teléfono",
+		"téléphone", "telefone", "celular", "handynummer", "whatsapp", "telefonnummer", "numerodetelephone",
+		"numerodetelefono", "телефон", "電話番号", "电话", "手机", "手机号", "전화번호", "contactnumber", "phonemobile")
+	addKeys(kURL, "url", "uri", "href", "link", "referrer", "referer", "currenturl", "initialreferrer", "src",
+		"redirect", "redirecturl", "redirecturi", "returnurl", "returnto", "callback", "callbackurl", "location",
+		"endpoint", "pageurl", "requesturl", "fullurl", "targeturl", "nexturl", "landingpage", "landingurl",
+		"sourceurl", "destinationurl", "imageurl", "downloadurl", "webhookurl", "action", "formaction", "canonicalurl")
+	addKeys(kElements, "elements")
+	addKeys(kElementsChain, "elementschain")
+}
+
+// fusedHeads are dictionary words that are recognised at the end of a
+// token written without separators ("newpassword", "xapikey").
+var fusedHeads = []struct {
+	s string
+	k keyKind
+}{
+	{"password", kPassword}, {"passwort", kPassword}, {"passwd", kPassword}, {"passphrase", kPassword},
+	{"passcode", kPassword}, {"kennwort", kPassword}, {"contraseña", kPassword}, {"contrasena", kPassword},
+	{"motdepasse", kPassword}, {"wachtwoord", kPassword}, {"пароль", kPassword}, {"パスワード", kPassword},
+	{"密码", kPassword}, {"密碼", kPassword}, {"비밀번호", kPassword},
+	{"apikey", kSecret}, {"secretkey", kSecret}, {"accesskey", kSecret}, {"accesstoken", kSecret},
+	{"refreshtoken", kSecret}, {"authtoken", kSecret}, {"apitoken", kSecret}, {"clientsecret", kSecret},
+	{"privatekey", kPrivKey}, {"cardnumber", kCard}, {"creditcard", kCard}, {"ccnumber", kCard},
+	{"socialsecuritynumber", kSSN},
+}
+
+// transparent tokens may end a key without changing what it names
+// ("password_confirmation", "password2", "apiKeyValue").
+var transparent = map[string]bool{
+	"value": true, "val": true, "confirmation": true, "confirm": true, "confirmed": true, "again": true,
+	"repeat": true, "repeated": true, "retype": true, "reenter": true, "verify": true, "check": true,
+	"input": true, "txt": true, "text": true, "str": true, "string": true, "raw": true, "plain": true,
+	"plaintext": true, "cleartext": true, "entry": true, "entered": true, "field": true, "fld": true,
+	"tf": true, "box": true, "textbox": true, "txtbox": true, "bestätigen": true, "wiederholen": true,
+	"confirmacion": true, "confirmación": true,
+}
+
+// negativeHead tokens at the start of a key turn it into a statement about
+// the thing rather than the thing ("has_password", "max_tokens").
+var negativeLead = map[string]bool{
+	"has": true, "is": true, "show": true, "hide": true, "should": true, "can": true, "needs": true, "need": true,
+	"require": true, "requires": true, "use": true, "uses": true, "using": true, "enable": true, "enabled": true,
+	"disable": true, "disabled": true, "allow": true, "allows": true, "with": true, "without": true, "no": true,
+	"toggle": true, "forgot": true, "forget": true, "forgotten": true, "min": true, "max": true, "num": true,
+	"count": true, "total": true, "did": true, "was": true, "had": true, "missing": true, "invalid": true,
+	"supports": true, "support": true, "accepts": true, "accepted": true, "mask": true, "masked": true,
+	"validate": true, "generate": true, "generated": true, "on": true, "onchange": true, "change": true,
+	"changed": true, "update": true, "updated": true, "set": true, "sets": true, "length": true, "len": true,
+}
+
+// keyTok is a tokenised key: lower-cased tokens packed in buf.
+type keyTok struct {
+	buf  [160]byte
+	n    int
+	ends [16]uint8 // end offset of each token in buf
+	nt   int
+}
+
+func (t *keyTok) start(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return int(t.ends[i-1])
+}
+
+func (t *keyTok) tok(i int) string { return string(t.buf[t.start(i):t.ends[i]]) }
+
+func (t *keyTok) endToken() {
+	if t.nt > 0 && int(t.ends[t.nt-1]) == t.n {
+		return
+	}
+	if t.n == 0 && t.nt == 0 {
+		return
+	}
+	if t.nt == len(t.ends) {
+		// Too many tokens: keep the last ones by merging the first two.
+		copy(t.ends[:], t.ends[1:])
+		t.nt--
+	}
+	t.ends[t.nt] = uint8(t.n)
+	t.nt++
+}
+
+func (t *keyTok) add(b byte) bool {
+	if t.n >= len(t.buf) {
+		return false
+	}
+	t.buf[t.n] = b
+	t.n++
+	return true
+}
+
+// tokenize splits key at separators, case changes and letter/digit changes,
+// lower-casing as it goes. Keys longer than the buffer keep their start.
+func tokenize(key string, t *keyTok) {
+	t.n, t.nt = 0, 0
+	const (
+		cNone = iota
+		cLower
+		cUpper
+		cDigit
+		cOther // non-ASCII letter
+	)
+	prev := cNone
+	for i := 0; i < len(key); {
+		c := key[i]
+		if c < utf8.RuneSelf {
+			var cls int
+			switch {
+			case c >= 'a' && c <= 'z':
+				cls = cLower
+			case c >= 'A' && c <= 'Z':
+				cls = cUpper
+			case c >= '0' && c <= '9':
+				cls = cDigit
+			default:
+				t.endToken()
+				prev = cNone
+				i++
+				continue
+			}
+			split := false
+			switch {
+			case prev == cNone:
+			case cls == cDigit && prev != cDigit, cls != cDigit && prev == cDigit:
+				split = true
+			case cls == cUpper && prev == cLower:
+				split = true
+			case cls == cLower && prev == cUpper:
+				// "APIKey": the K starts the token "key".
+				st := 0
+				if t.nt > 0 {
+					st = int(t.ends[t.nt-1])
+				}
+				if t.n-st >= 2 {
+					last := t.buf[t.n-1]
+					t.n--
+					t.endToken()
+					t.add(last)
+				}
+			}
+			if split {
+				t.endToken()
+			}
+			if cls == cUpper {
+				c += 'a' - 'A'
+			}
+			if !t.add(c) {
+				break
+			}
+			prev = cls
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(key[i:])
+		i += size
+		if !unicode.IsLetter(r) && !unicode.IsMark(r) && !unicode.IsDigit(r) {
+			t.endToken()
+			prev = cNone
+			continue
+		}
+		if prev == cDigit {
+			t.endToken()
+		}
+		r = unicode.ToLower(r)
+		if t.n+utf8.RuneLen(r) > len(t.buf) {
+			break
+		}
+		t.n += utf8.EncodeRune(t.buf[t.n:], r)
+		prev = cOther
+	}
+	t.endToken()
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// classifyKey says what a property name tells about its value. It is pure
+// and allocation-free.
+func classifyKey(key string) keyKind {
+	if key == "" {
+		return kNone
+	}
+	var t keyTok
+	tokenize(key, &t)
+	return classifyTokens(&t)
+}
+
+func classifyTokens(t *keyTok) keyKind {
+	nt := t.nt
+	// Trailing digits and transparent words do not change the head noun.
+	for nt > 1 {
+		s := string(t.buf[t.start(nt-1):t.ends[nt-1]])
+		if allDigits(s) || transparent[s] {
+			nt--
+			continue
+		}
+		break
+	}
+	if nt == 0 {
+		return kNone
+	}
+	if nt > 1 && negativeLead[string(t.buf[:t.ends[0]])] {
+		return kNone
+	}
+	end := int(t.ends[nt-1])
+	// Longest suffix at a token boundary first.
+	for i := 0; i < nt; i++ {
+		s := t.buf[t.start(i):end]
+		if k, ok := keyDict[string(s)]; ok {
+			return k
+		}
+	}
+	// A head fused into the last token: "newpassword", "xapikey".
+	last := string(t.buf[t.start(nt-1):end])
+	for _, h := range fusedHeads {
+		if len(last) > len(h.s) && strings.HasSuffix(last, h.s) {
+			return h.k
+		}
+	}
+	// A transparent word fused after a head: "passwordconfirm".
+	for w := range fusedTransparent {
+		if len(last) > len(w) && strings.HasSuffix(last, w) {
+			if k, ok := keyDict[last[:len(last)-len(w)]]; ok {
+				return k
+			}
+		}
+	}
+	return kNone
+}
+
+var fusedTransparent = map[string]bool{"confirm": true, "confirmation": true, "again": true, "repeat": true, "value": true, "input": true}
+
+// childKind refines a key under a card or bank object: "number" under
+// "card" is a card number.
+func childKind(parent keyKind, key string, own keyKind) keyKind {
+	if own != kNone && own != kEmail && own != kPhone && own != kURL {
+		return own
+	}
+	switch parent {
+	case kCardParent, kCard:
+		var t keyTok
+		tokenize(key, &t)
+		switch compact(&t) {
+		case "number", "num", "no", "nr", "pan", "cardnumber", "accountnumber", "digits", "numero", "nummer":
+			return kCard
+		case "cvc", "cvv", "code", "securitycode", "cvn", "csc", "cvv2", "cvc2", "verificationcode", "cid":
+			return kCVV
+		case "exp", "expiry", "expiration", "expmonth", "expyear", "expirymonth", "expiryyear", "expirationmonth",
+			"expirationyear", "expirationdate", "expirydate", "expdate", "validthru", "validuntil", "month", "year":
+			return kExpiry
+		case "pin":
+			return kPIN
+		}
+	case kBankParent, kBank:
+		var t keyTok
+		tokenize(key, &t)
+		switch compact(&t) {
+		case "number", "account", "accountnumber", "no", "num", "routing", "routingnumber", "sortcode", "iban",
+			"transit", "institution":
+			return kBank
+		}
+	}
+	return own
+}
+
+func compact(t *keyTok) string {
+	// Separators are already gone; tokens are contiguous in buf.
+	return string(t.buf[:t.n])
+}

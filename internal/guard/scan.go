@@ -1,0 +1,753 @@
+package guard
+
+import (
+	"encoding/base64"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+)
+
+// maxDepth bounds how many encodings (stringified JSON, base64, URL
+// parameters...) the guard unwraps inside one value.
+const maxDepth = 4
+
+// maxScan bounds the bytes of one value that value detectors read; a value
+// longer than that is still inspected by key rules and on its first
+// maxScan bytes. Properties are limited well below this by the ingest path.
+const maxScan = 1 << 20
+
+// hit is one detection inside the value being scanned.
+type hit struct {
+	class Class
+	det   string
+	start int // span of the sensitive part, relative to the scanned value
+	end   int
+	rm0   int // for container strings ($elements_chain): span removed on drop_property
+	rm1   int
+	rule  int // 1-based custom rule index, 0 for built-in detectors
+}
+
+// Byte-profile flags.
+const (
+	pDigit uint32 = 1 << iota
+	pUpper
+	pLower
+	pAt
+	pColon
+	pSlash
+	pEq
+	pAmp
+	pPct
+	pSemi
+	pSpace
+	pDash
+	pUnder
+	pDot
+	pPlus
+	pOpen // { or [
+	pQuest
+	pHigh
+	pHash
+	pOther
+)
+
+var profTable [256]uint32
+
+func init() {
+	for i := 0; i < 256; i++ {
+		c := byte(i)
+		var f uint32
+		switch {
+		case c >= '0' && c <= '9':
+			f = pDigit
+		case c >= 'A' && c <= 'Z':
+			f = pUpper
+		case c >= 'a' && c <= 'z':
+			f = pLower
+		case c >= 0x80:
+			f = pHigh
+		default:
+			switch c {
+			case '@':
+				f = pAt
+			case ':':
+				f = pColon
+			case '/':
+				f = pSlash
+			case '=':
+				f = pEq
+			case '&':
+				f = pAmp
+			case '%':
+				f = pPct
+			case ';':
+				f = pSemi
+			case ' ', '\t', '\n', '\r':
+				f = pSpace
+			case '-':
+				f = pDash
+			case '_':
+				f = pUnder
+			case '.':
+				f = pDot
+			case '+':
+				f = pPlus
+			case '{', '[':
+				f = pOpen
+			case '?':
+				f = pQuest
+			case '#':
+				f = pHash
+			default:
+				f = pOther
+			}
+		}
+		profTable[i] = f
+	}
+}
+
+type profile struct {
+	flags  uint32
+	digits int
+	b64    bool // every byte is in the base64 (standard or URL) alphabet
+}
+
+func profileOf(s string) profile {
+	var p profile
+	var f uint32
+	nd := 0
+	for i := 0; i < len(s); i++ {
+		x := profTable[s[i]]
+		f |= x
+		if x == pDigit {
+			nd++
+		}
+	}
+	p.flags = f
+	p.digits = nd
+	p.b64 = f&^(pDigit|pUpper|pLower|pSlash|pPlus|pEq|pDash|pUnder) == 0
+	return p
+}
+
+func b2s(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// walker carries the state of one Event or Profile call. Walkers are
+// pooled; nothing in them outlives the call.
+type walker struct {
+	c       *Checker
+	a       *fastjson.Arena
+	hits    []hit
+	path    []byte
+	out     []event.Finding
+	first   int
+	drop    bool
+	meta    event.Finding // ProjectID, DistinctID, Event, Lib, LibVersion
+	digits  []byte
+	dec     [maxDepth + 2][]byte
+	parsers [maxDepth + 2]fastjson.Parser
+	repl    []byte
+	key     string // key of the value being scanned, for custom rules
+	panSeen bool   // a card number was found in the current object
+	elem    *elemInfo
+}
+
+func (w *walker) add(class Class, det string, start, end int) {
+	w.hits = append(w.hits, hit{class: class, det: det, start: start, end: end})
+}
+
+// scanText runs every applicable detector on s and appends hits with spans
+// relative to s. kind is what the key says about s.
+func (w *walker) scanText(s string, kind keyKind, depth int) {
+	if s == "" || depth > maxDepth {
+		return
+	}
+	if w.c.token != "" && s == w.c.token {
+		return
+	}
+	if len(s) > maxScan {
+		s = s[:maxScan]
+	}
+	p := profileOf(s)
+	if kind.sensitive() || kind == kPhone || kind == kCardParent {
+		w.keyHit(s, kind, &p)
+	}
+	if len(w.c.rules) > 0 {
+		w.customRules(s)
+	}
+	if len(s) < 6 {
+		return
+	}
+	f := p.flags
+	if p.digits >= 12 {
+		scanCards(s, w.digits[:0], func(a, b int) {
+			w.add(PaymentCard, "card.pan", a, b)
+			w.panSeen = true
+			w.cardExtras(s, b)
+		})
+	}
+	if p.digits >= 6 && len(s) >= 9 {
+		w.scanIDs(s, f)
+	}
+	if f&pAt != 0 {
+		scanEmails(s, func(a, b int) { w.add(Email, "email.address", a, b) })
+	}
+	if f&(pPlus|pDigit) != 0 && p.digits >= 8 && kind != kPhone {
+		scanPhones(s, func(a, b int) { w.add(Phone, "phone.number", a, b) })
+	}
+	if len(s) >= 16 && f&(pUpper|pLower) != 0 {
+		w.scanWords(s)
+	}
+	if f&pDash != 0 && len(s) >= 40 {
+		pemPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.pem", a, b) })
+	}
+	if f&pSpace != 0 && len(s) >= 14 {
+		w.scanAuthSchemes(s, kind)
+	}
+	urlish := false
+	if f&pColon != 0 && f&pSlash != 0 && strings.Contains(s, "://") {
+		urlish = true
+		w.scanURLs(s, depth)
+	} else if f&pQuest != 0 && f&pEq != 0 && (s[0] == '/' || s[0] == '?' || kind == kURL) {
+		urlish = true
+		w.scanRelativeURL(s, depth)
+	}
+	if !urlish && f&pEq != 0 {
+		w.scanKV(s, kind, p, depth)
+	}
+	if depth < maxDepth {
+		if f&pOpen != 0 && (s[0] == '{' || s[0] == '[' || s[0] == ' ') {
+			w.scanJSONText(s, depth)
+		}
+		if p.b64 && len(s) >= 16 {
+			w.scanBase64(s, kind, depth)
+		} else if f&pColon != 0 && strings.HasPrefix(s, "data:") {
+			if k := strings.Index(s, ";base64,"); k > 0 && k < 100 {
+				w.scanBase64At(s, k+8, kind, depth)
+			}
+		}
+	}
+}
+
+// scanWords looks at each word start for vendor tokens, JWTs and base64
+// private keys.
+func (w *walker) scanWords(s string) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !vendorFirst[c] {
+			continue
+		}
+		if i > 0 && alpha[s[i-1]]&alB64URL != 0 {
+			continue
+		}
+		if c == 'e' {
+			if e := matchJWT(s, i); e > 0 {
+				w.add(SecretToken, "secret.jwt", i, e)
+				i = e
+				continue
+			}
+		}
+		if c == 'M' || c == 'b' {
+			if e := matchDERKey(s, i); e > 0 {
+				w.add(PrivateKey, "private_key.der", i, e)
+				i = e
+				continue
+			}
+		}
+		if e, name := matchVendor(s, i); e > 0 {
+			cls := SecretToken
+			if strings.HasPrefix(name, "private_key") {
+				cls = PrivateKey
+			}
+			w.add(cls, name, i, e)
+			i = e
+		}
+	}
+}
+
+// scanIDs tries national-ID and IBAN formats at each word start.
+func (w *walker) scanIDs(s string, f uint32) {
+	letters := f&(pUpper|pLower) != 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if i > 0 && isAlnum(s[i-1]) {
+			continue
+		}
+		if !isAlnum(c) {
+			continue
+		}
+		if letters && i+15 <= len(s) && !isDigit(c) {
+			if e := matchIBAN(s, i); e > 0 {
+				w.add(BankAccount, "bank.iban", i, e)
+				i = e
+				continue
+			}
+		}
+		for _, m := range idMatchers {
+			if !letters && m.needsLetter() {
+				continue
+			}
+			if e := m.fn(s, i); e > 0 {
+				w.add(NationalID, m.name, i, e)
+				i = e
+				break
+			}
+		}
+	}
+}
+
+func (m idMatcher) needsLetter() bool {
+	switch m.name {
+	case "id.uk_nino", "id.es_dni", "id.es_nie", "id.it_codice_fiscale":
+		return true
+	}
+	return false
+}
+
+// cardExtras finds an expiry date or CVV written right after a card number.
+func (w *walker) cardExtras(s string, from int) {
+	end := min(len(s), from+48)
+	seg := s[from:end]
+	for i := 0; i < len(seg); i++ {
+		c := seg[i]
+		if isDigit(c) && (i == 0 || !isAlnum(seg[i-1])) && i+4 < len(seg) {
+			// MM/YY or MM/YYYY
+			if isDigit(seg[i+1]) && (seg[i+2] == '/' || seg[i+2] == '-') && isDigit(seg[i+3]) && isDigit(seg[i+4]) {
+				mm := int(seg[i]-'0')*10 + int(seg[i+1]-'0')
+				e := i + 5
+				if e+1 < len(seg) && isDigit(seg[e]) && isDigit(seg[e+1]) {
+					e += 2
+				}
+				if mm >= 1 && mm <= 12 && boundaryAfter(seg, e) {
+					w.add(PaymentCard, "card.expiry", from+i, from+e)
+					i = e
+					continue
+				}
+			}
+		}
+		if (c|0x20 == 'c' || c|0x20 == 's') && i+3 <= len(seg) {
+			kw := lowerASCII3(seg[i:])
+			if kw == "cvv" || kw == "cvc" || kw == "csc" || kw == "sec" {
+				j := i + 3
+				for j < len(seg) && !isDigit(seg[j]) && j-i < 16 {
+					j++
+				}
+				k := j
+				for k < len(seg) && isDigit(seg[k]) {
+					k++
+				}
+				if n := k - j; n >= 3 && n <= 4 && boundaryAfter(seg, k) {
+					w.add(PaymentCard, "card.cvv", from+j, from+k)
+					i = k
+				}
+			}
+		}
+	}
+}
+
+func lowerASCII3(s string) string {
+	if len(s) < 3 {
+		return ""
+	}
+	var b [3]byte
+	for i := 0; i < 3; i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 32
+		}
+		b[i] = c
+	}
+	switch string(b[:]) {
+	case "cvv":
+		return "cvv"
+	case "cvc":
+		return "cvc"
+	case "csc":
+		return "csc"
+	case "sec":
+		return "sec"
+	}
+	return ""
+}
+
+// scanAuthSchemes finds "Bearer <token>" and "Basic <base64 user:pass>".
+func (w *walker) scanAuthSchemes(s string, kind keyKind) {
+	for i := 0; i+7 < len(s); i++ {
+		c := s[i] | 0x20
+		if c != 'b' && c != 't' || i > 0 && isAlnum(s[i-1]) {
+			continue
+		}
+		var det string
+		var j int
+		switch {
+		case hasPrefixFold(s[i:], "bearer "):
+			det, j = "secret.bearer", i+7
+		case hasPrefixFold(s[i:], "basic "):
+			det, j = "secret.basic_auth", i+6
+		case kind == kAuth && hasPrefixFold(s[i:], "token "):
+			det, j = "secret.bearer", i+6
+		default:
+			continue
+		}
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		e := runOf(s, j, alToken|aSlashPlus|aEq)
+		for e < len(s) && s[e] == '~' {
+			e = runOf(s, e+1, alToken|aSlashPlus|aEq)
+		}
+		tok := s[j:e]
+		if len(tok) < 8 || isPlaceholder(tok) || !boundaryAfter(s, e) && s[e] != '"' {
+			continue
+		}
+		if det == "secret.basic_auth" {
+			var buf [256]byte
+			src := tok
+			if len(src) > 340 {
+				continue
+			}
+			n, err := base64.StdEncoding.Decode(buf[:], []byte(src))
+			if err != nil || strings.IndexByte(string(buf[:n]), ':') < 0 {
+				continue
+			}
+		} else if distinctBytes(tok, 6) < 6 {
+			continue
+		}
+		w.add(SecretToken, det, j, e)
+		i = e
+	}
+}
+
+// scanBase64 decodes a value written entirely in the base64 alphabet and
+// scans the text inside. Any detection covers the whole value.
+func (w *walker) scanBase64(s string, kind keyKind, depth int) {
+	w.scanBase64At(s, 0, kind, depth)
+}
+
+func (w *walker) scanBase64At(s string, off int, kind keyKind, depth int) {
+	body := s[off:]
+	for len(body) > 0 && (body[len(body)-1] == '=') {
+		body = body[:len(body)-1]
+	}
+	if len(body) < 16 || len(body)%4 == 1 {
+		return
+	}
+	// Pure hex and pure digits are ids and hashes, not base64 bodies.
+	if isHexRun(body) {
+		return
+	}
+	enc := base64.RawStdEncoding
+	if strings.ContainsAny(body, "-_") {
+		if strings.ContainsAny(body, "+/") {
+			return
+		}
+		enc = base64.RawURLEncoding
+	}
+	// Decode a small head first: most random ids are not text.
+	var head [12]byte
+	hn := min(len(body)/4*4, 16)
+	n, err := enc.Decode(head[:], []byte(body[:hn]))
+	if err != nil || !printable(head[:n]) {
+		return
+	}
+	need := enc.DecodedLen(len(body))
+	buf := w.dec[depth+1][:0]
+	if cap(buf) < need {
+		buf = make([]byte, need)
+	}
+	buf = buf[:need]
+	n, err = enc.Decode(buf, []byte(body))
+	w.dec[depth+1] = buf[:0]
+	if err != nil || !printable(buf[:n]) {
+		return
+	}
+	mark := len(w.hits)
+	w.scanText(b2s(buf[:n]), kind, depth+1)
+	w.remap(mark, off, len(s), "base64")
+}
+
+// printable: mostly text (UTF-8, few control bytes).
+func printable(b []byte) bool {
+	if len(b) == 0 || !utf8.Valid(b) {
+		return false
+	}
+	bad := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
+			bad++
+		}
+	}
+	return bad*20 <= len(b)
+}
+
+// remap moves hits appended since mark (found inside a decoded part) onto
+// the span [start, end) of the value that holds the encoded part.
+func (w *walker) remap(mark, start, end int, _ string) {
+	for i := mark; i < len(w.hits); i++ {
+		w.hits[i].start = start
+		w.hits[i].end = end
+		w.hits[i].rm0, w.hits[i].rm1 = 0, 0
+	}
+}
+
+// scanJSONText parses a stringified JSON value and scans every value
+// inside it (keys included in the context). Detections cover the whole
+// string; the walker can redact inside it (see leafString).
+func (w *walker) scanJSONText(s string, depth int) {
+	t := strings.TrimSpace(s)
+	if len(t) < 2 || !(t[0] == '{' && t[len(t)-1] == '}' || t[0] == '[' && t[len(t)-1] == ']') {
+		return
+	}
+	v, err := w.parsers[depth+1].Parse(t)
+	if err != nil {
+		return
+	}
+	mark := len(w.hits)
+	w.detectTree(v, kNone, depth+1)
+	w.remap(mark, 0, len(s), "json")
+}
+
+// detectTree scans a parsed tree without changing it.
+func (w *walker) detectTree(v *fastjson.Value, kind keyKind, depth int) {
+	switch v.Type() {
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		o.Visit(func(k []byte, c *fastjson.Value) {
+			ck := classifyKey(b2s(k))
+			ck = childKind(kind, b2s(k), ck)
+			w.detectTree(c, ck, depth)
+		})
+	case fastjson.TypeArray:
+		a, _ := v.Array()
+		for _, c := range a {
+			w.detectTree(c, kind, depth)
+		}
+	case fastjson.TypeString:
+		b, _ := v.StringBytes()
+		mark := len(w.hits)
+		s := b2s(b)
+		w.scanText(s, kind, depth)
+		w.remap(mark, 0, 0, "")
+	case fastjson.TypeNumber:
+		mark := len(w.hits)
+		w.scanNumber(v, kind)
+		w.remap(mark, 0, 0, "")
+	}
+}
+
+// scanNumber applies key rules and the card detector to a JSON number.
+func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
+	raw := v.MarshalTo(w.digits[:0])
+	w.digits = raw[:0]
+	if len(raw) == 0 || len(raw) > 24 {
+		return
+	}
+	for _, c := range raw {
+		if !isDigit(c) {
+			// Negative, fractional or exponent: not an identifier.
+			if kind.sensitive() && (kind == kPassword || kind == kPIN) && len(raw) >= 4 {
+				break
+			}
+			return
+		}
+	}
+	n := len(raw)
+	s := b2s(raw)
+	switch kind {
+	case kPassword, kPwd, kPIN:
+		if n >= 4 {
+			w.add(Password, detKey[kind], 0, n)
+		}
+	case kSecret:
+		if n >= 8 {
+			w.add(SecretToken, detKey[kind], 0, n)
+		}
+	case kOTP:
+		if n >= 4 && n <= 10 {
+			w.add(SecretToken, detKey[kind], 0, n)
+		}
+	case kCard, kCardParent:
+		if n >= 12 && n <= 19 {
+			w.add(PaymentCard, detKey[kCard], 0, n)
+			w.panSeen = true
+		}
+	case kCVV:
+		if n >= 3 && n <= 4 {
+			w.add(PaymentCard, detKey[kind], 0, n)
+		}
+	case kExpiry:
+		// Decided by the object walker, which knows whether a PAN is near.
+	case kSSN:
+		if n >= 7 && n <= 9 {
+			w.add(NationalID, detKey[kind], 0, n)
+		}
+	case kNatID:
+		if n >= 6 && n <= 20 {
+			w.add(NationalID, detKey[kind], 0, n)
+		}
+	case kBank, kIBAN:
+		if n >= 6 && n <= 34 {
+			w.add(BankAccount, detKey[kind], 0, n)
+		}
+	case kPhone:
+		if n >= 7 && n <= 15 {
+			w.add(Phone, detKey[kind], 0, n)
+		}
+	}
+	if n >= 13 && n <= 19 && kind != kCard && kind != kCardParent && isPAN(raw) {
+		w.add(PaymentCard, "card.pan", 0, n)
+		w.panSeen = true
+	}
+	_ = s
+}
+
+// detKey names the key-based detector of each kind.
+var detKey = [kMaxKind]string{
+	kPassword: "key.password", kPwd: "key.password", kPIN: "key.pin", kSecret: "key.secret",
+	kAuth: "key.authorization", kCookie: "key.cookie", kOTP: "key.otp", kTOTP: "key.totp_seed",
+	kPrivKey: "key.private_key", kCard: "key.card_number", kCardParent: "key.card_number", kCVV: "key.card_cvv",
+	kExpiry: "key.card_expiry", kNatID: "key.national_id", kSSN: "key.ssn", kBank: "key.bank_account",
+	kIBAN: "key.iban", kPhone: "key.phone", kEmail: "key.email",
+}
+
+// keyHit applies what the key says, given the value's shape.
+func (w *walker) keyHit(s string, kind keyKind, p *profile) {
+	t := strings.TrimSpace(s)
+	n := len(s)
+	switch kind {
+	case kPassword, kPIN:
+		if passwordShape(t) {
+			w.add(Password, detKey[kind], 0, n)
+		}
+	case kPwd:
+		if passwordShape(t) && !pathLike(t) {
+			w.add(Password, detKey[kind], 0, n)
+		}
+	case kSecret:
+		if secretShape(t) {
+			w.add(SecretToken, detKey[kind], 0, n)
+		}
+	case kAuth:
+		if len(t) >= 6 && !isPlaceholder(t) && !isBoolWord(t) {
+			w.add(SecretToken, detKey[kind], 0, n)
+		}
+	case kCookie:
+		w.scanCookie(s)
+	case kOTP:
+		if len(t) >= 4 && len(t) <= 12 && p.flags&pSpace == 0 && !isPlaceholder(t) && !isBoolWord(t) && p.digits > 0 {
+			w.add(SecretToken, detKey[kind], 0, n)
+		}
+	case kTOTP:
+		if len(t) >= 16 && (base32ish(t) || secretShape(t)) && !isPlaceholder(t) {
+			w.add(SecretToken, detKey[kind], 0, n)
+		}
+	case kPrivKey:
+		if secretShape(t) || strings.Contains(t, "PRIVATE KEY") {
+			w.add(PrivateKey, detKey[kind], 0, n)
+		}
+	case kCard, kCardParent:
+		d, clean := onlyDigits(w.digits[:0], t)
+		w.digits = d[:0]
+		if clean && len(d) >= 12 && len(d) <= 19 {
+			w.add(PaymentCard, detKey[kCard], 0, n)
+			w.panSeen = true
+		}
+	case kCVV:
+		if len(t) >= 3 && len(t) <= 4 && allDigits(t) {
+			w.add(PaymentCard, detKey[kind], 0, n)
+		}
+	case kExpiry:
+		// Decided by the object walker.
+	case kSSN:
+		d, clean := onlyDigits(w.digits[:0], t)
+		w.digits = d[:0]
+		if clean && len(d) == 9 {
+			w.add(NationalID, detKey[kind], 0, n)
+		}
+	case kNatID:
+		if natIDShape(t) {
+			w.add(NationalID, detKey[kind], 0, n)
+		}
+	case kBank:
+		d, clean := onlyDigits(w.digits[:0], t)
+		w.digits = d[:0]
+		if clean && len(d) >= 6 && len(d) <= 34 || ibanShape(t) {
+			w.add(BankAccount, detKey[kind], 0, n)
+		}
+	case kIBAN:
+		if ibanShape(t) {
+			w.add(BankAccount, detKey[kind], 0, n)
+		}
+	case kPhone:
+		if phoneShape(t) {
+			w.add(Phone, detKey[kind], 0, n)
+		}
+	}
+}
+
+// passwordShape: what a typed password can look like. Booleans, empty
+// strings, masks and template placeholders are not passwords.
+func passwordShape(t string) bool {
+	if t == "" || len(t) > 1024 || isBoolWord(t) || isPlaceholder(t) {
+		return false
+	}
+	return true
+}
+
+func pathLike(t string) bool {
+	return t[0] == '/' || t[0] == '~' || t[0] == '.' && len(t) > 1 && t[1] == '/' ||
+		len(t) > 2 && t[1] == ':' && (t[2] == '\\' || t[2] == '/')
+}
+
+func base32ish(t string) bool {
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7' || c == '=' || c == ' ') {
+			return false
+		}
+	}
+	return true
+}
+
+// natIDShape: 5 to 20 letters and digits (separators allowed), at least 4
+// of them digits.
+func natIDShape(t string) bool {
+	al, nd := 0, 0
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case isDigit(c):
+			nd++
+			al++
+		case isAlnum(c):
+			al++
+		case c == ' ' || c == '-' || c == '.' || c == '/':
+		default:
+			return false
+		}
+	}
+	return al >= 5 && al <= 20 && nd >= 4
+}
+
+func ibanShape(t string) bool {
+	al := 0
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case isAlnum(c):
+			al++
+		case c == ' ' || c == '-':
+		default:
+			return false
+		}
+	}
+	return al >= 15 && al <= 34 && isAlnum(t[0]) && !isDigit(t[0]) && len(t) > 3 && isDigit(t[2])
+}

@@ -1,0 +1,340 @@
+package guard
+
+import "strings"
+
+// URLs, query strings, form-encoded bodies and cookie headers.
+
+func urlStop(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '"', '\'', '<', '>', '`', '\\', '^', '{', '}', '|':
+		return true
+	}
+	return false
+}
+
+// scanURLs finds every "scheme://" URL in s and inspects its userinfo,
+// query, fragment and well-known secret paths.
+func (w *walker) scanURLs(s string, depth int) {
+	off := 0
+	for off < len(s) {
+		k := strings.Index(s[off:], "://")
+		if k < 0 {
+			return
+		}
+		k += off
+		st := k
+		for st > 0 && (isAlnum(s[st-1]) || s[st-1] == '+' || s[st-1] == '.' || s[st-1] == '-') {
+			st--
+		}
+		end := k + 3
+		for end < len(s) && !urlStop(s[end]) {
+			end++
+		}
+		if st < k {
+			w.scanURL(s, st, k, end, depth)
+		}
+		off = end
+		if off <= k {
+			off = k + 3
+		}
+	}
+}
+
+func (w *walker) scanURL(s string, st, colon, end, depth int) {
+	scheme := s[st:colon]
+	if strings.EqualFold(scheme, "otpauth") || strings.EqualFold(scheme, "otpauth-migration") {
+		w.add(SecretToken, "secret.otpauth", st, end)
+		return
+	}
+	a := colon + 3
+	ae := a
+	for ae < end && s[ae] != '/' && s[ae] != '?' && s[ae] != '#' {
+		ae++
+	}
+	host := s[a:ae]
+	if at := lastIndexByte(host, '@'); at >= 0 {
+		ui := host[:at]
+		if c := strings.IndexByte(ui, ':'); c >= 0 && c < len(ui)-1 {
+			pw := ui[c+1:]
+			if !isPlaceholder(pw) && !isPlaceholder(ui) {
+				w.add(CredentialsInURL, "url.userinfo", a+c+1, a+at)
+			}
+		}
+		host = host[at+1:]
+	}
+	q := indexByteFrom(s[:end], '?', ae)
+	h := indexByteFrom(s[:end], '#', ae)
+	pathEnd := end
+	if q >= 0 {
+		pathEnd = q
+	}
+	if h >= 0 && h < pathEnd {
+		pathEnd = h
+	}
+	path := s[ae:pathEnd]
+	if secretWebhook(host, path) {
+		w.add(SecretToken, "secret.webhook_url", ae, pathEnd)
+	}
+	if k := strings.IndexByte(path, ';'); k >= 0 {
+		// ;jsessionid=... path parameters.
+		w.scanPairs(s, ae+k+1, pathEnd, ';', false, false, depth)
+	}
+	if q >= 0 {
+		qe := end
+		if h > q {
+			qe = h
+		}
+		w.scanPairs(s, q+1, qe, '&', false, false, depth)
+	}
+	if h >= 0 && h+1 < end && strings.IndexByte(s[h:end], '=') > 0 {
+		fs := h + 1
+		if fs < end && s[fs] == '/' {
+			// #/route?x=1 (single-page apps)
+			if k := indexByteFrom(s[:end], '?', fs); k >= 0 {
+				fs = k + 1
+			}
+		}
+		w.scanPairs(s, fs, end, '&', false, false, depth)
+	}
+}
+
+func secretWebhook(host, path string) bool {
+	switch strings.ToLower(host) {
+	case "hooks.slack.com":
+		return strings.HasPrefix(path, "/services/") || strings.HasPrefix(path, "/workflows/")
+	case "discord.com", "discordapp.com", "canary.discord.com", "ptb.discord.com":
+		return strings.HasPrefix(path, "/api/webhooks/")
+	case "outlook.office.com", "outlook.office365.com":
+		return strings.HasPrefix(path, "/webhook/")
+	}
+	return false
+}
+
+// scanRelativeURL handles "/path?x=1" and "?x=1" values.
+func (w *walker) scanRelativeURL(s string, depth int) {
+	q := strings.IndexByte(s, '?')
+	if q < 0 {
+		return
+	}
+	end := len(s)
+	for i := q; i < len(s); i++ {
+		if urlStop(s[i]) {
+			end = i
+			break
+		}
+	}
+	h := indexByteFrom(s[:end], '#', q)
+	qe := end
+	if h >= 0 {
+		qe = h
+	}
+	w.scanPairs(s, q+1, qe, '&', false, false, depth)
+	if h >= 0 && h+1 < end {
+		w.scanPairs(s, h+1, end, '&', false, false, depth)
+	}
+}
+
+func nameChar(c byte) bool {
+	return isAlnum(c) || c == '_' || c == '-' || c == '.' || c == '[' || c == ']' || c == '%' || c == '$'
+}
+
+// scanKV treats s as a form-encoded body (a=1&b=2) or a cookie header
+// (a=1; b=2) when it has that shape.
+func (w *walker) scanKV(s string, kind keyKind, p profile, depth int) {
+	if kind == kCookie {
+		return // keyHit already parsed it
+	}
+	if p.flags&pSpace == 0 {
+		if !nameChar(s[0]) {
+			return
+		}
+		sep := byte('&')
+		if p.flags&pAmp == 0 && p.flags&pSemi != 0 {
+			sep = ';'
+		}
+		w.scanPairs(s, 0, len(s), sep, false, sep == ';', depth)
+		return
+	}
+	if p.flags&pSemi != 0 && strings.Contains(s, "; ") {
+		w.scanPairs(s, 0, len(s), ';', true, true, depth)
+	}
+}
+
+// scanCookie parses a Cookie / Set-Cookie value.
+func (w *walker) scanCookie(s string) {
+	if strings.IndexByte(s, '=') < 0 {
+		if secretShape(s) {
+			w.add(SecretToken, "key.cookie", 0, len(s))
+		}
+		return
+	}
+	w.scanPairs(s, 0, len(s), ';', true, true, 0)
+}
+
+// scanPairs parses name=value pairs in s[from:to] separated by sep and
+// inspects each: the name classifies the value, and the decoded value is
+// scanned in turn. Detections cover the raw value's span.
+func (w *walker) scanPairs(s string, from, to int, sep byte, trim, cookie bool, depth int) {
+	if depth >= maxDepth {
+		return
+	}
+	i := from
+	n := 0
+	for i < to {
+		j := indexByteFrom(s[:to], sep, i)
+		if j < 0 {
+			j = to
+		}
+		seg0 := i
+		if trim {
+			for seg0 < j && s[seg0] == ' ' {
+				seg0++
+			}
+		}
+		eq := indexByteFrom(s[:j], '=', seg0)
+		if eq > seg0 {
+			name := s[seg0:eq]
+			ok := true
+			for k := 0; k < len(name) && ok; k++ {
+				ok = nameChar(name[k]) || cookie && name[k] != ' ' && name[k] != ','
+			}
+			if ok && len(name) <= 128 {
+				w.pair(s, name, eq+1, j, cookie, depth)
+			}
+		}
+		i = j + 1
+		n++
+		if n > 512 {
+			return
+		}
+	}
+}
+
+// special parameter names that carry credentials whatever their value.
+func paramSpecial(name string) (det string, min int) {
+	switch name {
+	case "code", "auth_code", "authorization_code", "oauth_code":
+		return "url.param", 6
+	case "sig", "signature", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-goog-signature",
+		"x-goog-credential", "x-goog-security-token", "oauth_signature", "hmac", "googleaccessid", "key-pair-id",
+		"policy":
+		return "secret.signed_url", 8
+	case "jsessionid", "phpsessid", "sessionid", "session", "sid", "session_token", "ticket", "st", "key",
+		"apikey", "api-key", "access-token", "accesstoken", "token", "t", "auth", "secret":
+		return "url.param", 0
+	}
+	return "", 0
+}
+
+func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
+	if ve <= vs {
+		return
+	}
+	// Lower-case, percent-decoded name.
+	var nb [128]byte
+	nn := 0
+	for k := 0; k < len(rawName) && nn < len(nb); k++ {
+		c := rawName[k]
+		if c == '%' && k+2 < len(rawName) && isHex(rawName[k+1]) && isHex(rawName[k+2]) {
+			c = unhex(rawName[k+1])<<4 | unhex(rawName[k+2])
+			k += 2
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 32
+		}
+		nb[nn] = c
+		nn++
+	}
+	name := b2s(nb[:nn])
+	if cookie {
+		// Cookie names may be prefixed: __Secure-, __Host-.
+		name = strings.TrimPrefix(strings.TrimPrefix(name, "__secure-"), "__host-")
+	}
+	raw := s[vs:ve]
+	val := w.decodeValue(raw, !cookie, depth)
+	kind := classifyKey(name)
+	mark := len(w.hits)
+	if det, minLen := paramSpecial(name); det != "" {
+		t := strings.TrimSpace(val)
+		shapeOK := false
+		switch {
+		case minLen > 0:
+			shapeOK = len(t) >= minLen && !isPlaceholder(t) && !isBoolWord(t) && !strings.Contains(t, "://")
+		default:
+			shapeOK = secretShape(t)
+		}
+		if shapeOK {
+			w.add(SecretToken, det, 0, len(val))
+		}
+	} else if cookie && kind == kNone && cookieSecretName(name) {
+		if t := strings.TrimSpace(val); len(t) >= 8 && !isPlaceholder(t) && !isBoolWord(t) {
+			w.add(SecretToken, "secret.session_cookie", 0, len(val))
+		}
+	}
+	w.scanText(val, kind, depth+1)
+	w.remap(mark, vs, ve, "param")
+}
+
+func cookieSecretName(name string) bool {
+	return containsFoldAny(name, "sess", "sid", "token", "auth", "jwt", "remember", "csrf", "xsrf", "logged_in",
+		"secret", "login")
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
+// decodeValue percent-decodes raw (and turns '+' into a space when plus
+// is set) into the scratch buffer of this depth.
+func (w *walker) decodeValue(raw string, plus bool, depth int) string {
+	if strings.IndexByte(raw, '%') < 0 && (!plus || strings.IndexByte(raw, '+') < 0) {
+		return raw
+	}
+	buf := w.dec[depth+1][:0]
+	for k := 0; k < len(raw); k++ {
+		c := raw[k]
+		switch {
+		case c == '%' && k+2 < len(raw) && isHex(raw[k+1]) && isHex(raw[k+2]):
+			c = unhex(raw[k+1])<<4 | unhex(raw[k+2])
+			k += 2
+		case c == '+' && plus:
+			c = ' '
+		}
+		buf = append(buf, c)
+	}
+	w.dec[depth+1] = buf[:0]
+	return b2s(buf)
+}
+
+// customRules runs the project's own rules whose keywords occur in the
+// key or the value.
+func (w *walker) customRules(s string) {
+	for i := range w.c.rules {
+		r := &w.c.rules[i]
+		found := false
+		for _, k := range r.keywords {
+			if containsFold(w.key, k) || containsFold(s, k) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			continue
+		}
+		for _, loc := range r.re.FindAllStringIndex(s, 16) {
+			if loc[1] > loc[0] {
+				w.hits = append(w.hits, hit{class: r.class, det: r.det, start: loc[0], end: loc[1], rule: i + 1})
+			}
+		}
+	}
+}
