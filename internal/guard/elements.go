@@ -243,9 +243,9 @@ func elementAttrKey(k string) bool {
 
 // chainAttr is one key="value" of an $elements_chain element.
 type chainAttr struct {
-	name     string
-	as, ae   int // the whole key="value"
-	vs, ve   int // the value between the quotes
+	name   string
+	as, ae int // the whole key="value"
+	vs, ve int // the value between the quotes
 }
 
 // scanChain inspects PostHog's $elements_chain string: elements separated

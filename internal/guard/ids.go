@@ -370,7 +370,9 @@ func matchCodiceFiscale(s string, i int) int {
 		u[k] = upper(s[i+k])
 	}
 	isL := func(c byte) bool { return isUpper(c) }
-	isD := func(c byte) bool { return isDigit(c) || c == 'L' || c == 'M' || c == 'N' || c == 'P' || c == 'Q' || c == 'R' || c == 'S' || c == 'T' || c == 'U' || c == 'V' }
+	isD := func(c byte) bool {
+		return isDigit(c) || c == 'L' || c == 'M' || c == 'N' || c == 'P' || c == 'Q' || c == 'R' || c == 'S' || c == 'T' || c == 'U' || c == 'V'
+	}
 	for k := 0; k < 6; k++ {
 		if !isL(u[k]) {
 			return -1
