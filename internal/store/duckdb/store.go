@@ -461,10 +461,12 @@ func (s *Store) install(nv *version, files []string, actives []*active) {
 
 func (s *Store) removeFiles(files []string, actives []*active) {
 	for _, a := range actives {
+		start := time.Now()
 		if _, err := s.db.ExecContext(context.Background(), "DETACH "+a.alias); err != nil {
 			s.log.Error("detach sealed active file", "gen", a.gen, "err", safeErr("detach", err))
 			continue
 		}
+		s.log.Debug("detached sealed active file", "gen", a.gen, "took", time.Since(start))
 		files = append(files, a.path, a.path+".wal")
 	}
 	for _, f := range files {
