@@ -102,6 +102,9 @@ func (g *gen) mobileProps(p *obj) {
 	p.set("$app_build_number", fmt.Sprint(g.between(100, 9000)))
 	p.set("$screen_height", g.pick3([]int{2340, 2532, 2778, 2400}))
 	p.set("$screen_width", g.pick3([]int{1080, 1170, 1284}))
+	if g.chance(0.15) {
+		p.set("imei", g.imei())
+	}
 	p.set("$wifi", g.chance(0.6))
 	p.set("$carrier", g.pick([]string{"T-Mobile", "Vodafone", "Orange", "Movistar", "docomo", ""}))
 	p.set("$insert_id", g.uuid())
@@ -149,7 +152,7 @@ func (g *gen) ip() string {
 func (g *gen) products(n int) []any {
 	var out []any
 	for range n {
-		out = append(out, o("sku", strings.ToUpper(g.chars(upper, 3))+"-"+g.digitsN(5), "name", g.pick(productNames), "category", g.pick(categories),
+		out = append(out, o("sku", strings.ToUpper(g.chars(upper, 3))+"-"+g.digitsN(5), "gtin", g.gtin(), "name", g.pick(productNames), "category", g.pick(categories),
 			"price", num(fmt.Sprintf("%d.%02d", g.between(3, 400), g.r.IntN(100))), "quantity", g.between(1, 4),
 			"variant", g.pick([]string{"blue / M", "black / 42", "250g", "default", "EU plug"})))
 	}
@@ -191,6 +194,7 @@ func init() {
 		{"listing", 3, (*gen).baseListing},
 		{"support", 3, (*gen).baseSupport},
 		{"email_campaign", 3, (*gen).baseEmailCampaign},
+		{"social", 3, (*gen).baseSocial},
 	}
 }
 
@@ -882,4 +886,41 @@ func (g *gen) baseEmailCampaign() *event {
 	p.set("message_id", g.hexN(32))
 	p.set("opened_at", g.timeMillis())
 	return &event{name: g.pick([]string{"Email Opened", "Email Link Clicked"}), props: p}
+}
+
+// gtin is an EAN-13 with its own check digit; ones starting with 4 (German
+// prefixes, also a Visa IIN) are kept only when they fail Luhn.
+func (g *gen) gtin() string {
+	for {
+		s := g.pick([]string{"40", "42", "50", "76", "80", "87", "00", "03", "45", "49"}) + g.digitsN(10)
+		sum := 0
+		for i := 0; i < 12; i++ {
+			d := int(s[i] - '0')
+			if i%2 == 1 {
+				d *= 3
+			}
+			sum += d
+		}
+		s += fmt.Sprint((10 - sum%10) % 10)
+		if !cardLike(s) {
+			return s
+		}
+	}
+}
+
+// imei is a Luhn-valid 15-digit device identifier (not a card length for its prefix).
+func (g *gen) imei() string {
+	return luhnComplete(g.pick([]string{"35", "86", "01", "99"}) + g.digitsN(12))
+}
+
+func (g *gen) baseSocial() *event {
+	p := &obj{}
+	g.webProps(p, g.cleanURL())
+	p.set("network", g.pick([]string{"x", "discord", "mastodon", "reddit"}))
+	p.set("post_id", "1"+g.digitsN(18))
+	p.set("channel_id", "1"+g.digitsN(17))
+	p.set("share_url", "https://"+g.host()+"/s/"+g.chars(base62, 8))
+	p.set("isbn", "978-"+g.digitsN(1)+"-"+g.digitsN(2)+"-"+g.digitsN(6)+"-"+g.digitsN(1))
+	p.set("color", "#"+g.hexN(6))
+	return &event{name: g.pick([]string{"Content Shared", "Post Liked"}), props: p}
 }

@@ -368,12 +368,38 @@ func (e *event) cleanCheck() error {
 			}
 		}
 		for _, run := range digitRuns(lf.text) {
-			if len(run) >= 13 && len(run) <= 19 && luhnValid(run) && strings.ContainsAny(run[:1], "3456") {
+			if cardLike(run) {
 				return fmt.Errorf("card-like number at %s", lf.path)
 			}
 		}
 	}
 	return nil
+}
+
+// cardLike reports a Luhn-valid digit run whose length and IIN fit a card
+// brand (the generator's own screen, independent of the guard).
+func cardLike(d string) bool {
+	if len(d) < 13 || len(d) > 19 || !luhnValid(d) {
+		return false
+	}
+	p2 := int(d[0]-'0')*10 + int(d[1]-'0')
+	p4 := p2*100 + int(d[2]-'0')*10 + int(d[3]-'0')
+	n := len(d)
+	switch {
+	case d[0] == '4':
+		return n == 13 || n == 16 || n == 19
+	case p2 >= 51 && p2 <= 55, p4 >= 2221 && p4 <= 2720, p4 >= 2200 && p4 <= 2204:
+		return n == 16
+	case p2 == 34 || p2 == 37:
+		return n == 15
+	case p2 == 36 || p2 == 38 || p2 == 30:
+		return n == 14 || n == 16
+	case p4 >= 3528 && p4 <= 3589:
+		return n >= 16
+	case d[0] == '6' || p2 == 50 || (p2 >= 56 && p2 <= 58) || p2 == 62:
+		return n >= 16
+	}
+	return false
 }
 
 func isWordByte(c byte) bool {

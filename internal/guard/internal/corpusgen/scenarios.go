@@ -128,16 +128,20 @@ func (g *gen) wrapped(key, val string) (string, string, string) {
 	n := g.between(1, 3)
 	fields = append(fields, others[:n]...)
 	g.r.Shuffle(len(fields), func(i, j int) { fields[i], fields[j] = fields[j], fields[i] })
-	kind := g.pick([]string{"json", "json", "form", "form", "b64json", "b64form"})
+	kind := g.pick([]string{"json", "json", "form", "form", "b64json", "b64form", "json2"})
 	var text, value string
 	switch kind {
-	case "json", "b64json":
+	case "json", "b64json", "json2":
 		x := &obj{}
 		for _, f := range fields {
 			x.set(f[0], f[1])
 		}
 		text = toJSON(x)
 		value = val
+		if kind == "json2" {
+			// A JSON body logged as a string inside another JSON document.
+			text = toJSON(o("status", 400, "request", o("method", "POST", "body", text)))
+		}
 	default:
 		var parts []string
 		for _, f := range fields {
@@ -432,6 +436,9 @@ func (g *gen) scCardURL(e *event) {
 	pan, _ := g.card()
 	k := g.pick([]string{"card", "cc", "card_number", "pan", "cardnumber"})
 	u := "https://" + g.host() + g.pick([]string{"/checkout/payment", "/pay", "/api/v1/charge"}) + "?amount=" + g.digitsN(4) + "&" + k + "=" + pan
+	if g.chance(0.4) {
+		u = "https://" + g.host() + "/cards/" + pan + "/verify?step=" + fmt.Sprint(g.between(1, 3))
+	}
 	g.labelAll(e, g.setURL(e, u), "payment_card", pan, "card_url")
 }
 
@@ -1059,6 +1066,10 @@ func (g *gen) scEmailURL(e *event) {
 		enc = v
 	}
 	u := "https://" + g.host() + g.pick([]string{"/signup", "/unsubscribe", "/login"}) + "?email=" + enc + "&utm_source=newsletter"
+	if g.chance(0.3) {
+		enc = v
+		u = "https://" + g.host() + "/users/" + v + "/profile"
+	}
 	g.labelAll(e, g.setURL(e, u), "email", enc, "email_url")
 }
 
