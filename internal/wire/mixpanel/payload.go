@@ -167,7 +167,7 @@ func bodyData(body []byte, contentType string, query url.Values) (data []byte, f
 		return nil, false, nil
 	}
 	if s[0] == '{' || s[0] == '[' {
-		b, err := fixUTF8(s)
+		b, err := finish(s)
 		return b, true, err
 	}
 	ct := strings.ToLower(contentType)
@@ -345,7 +345,7 @@ func unhex(c byte) byte {
 func decodeData(v []byte) ([]byte, error) {
 	s := skipBOM(skipSpace(v))
 	if len(s) > 0 && (s[0] == '{' || s[0] == '[') {
-		return fixUTF8(s)
+		return finish(s)
 	}
 	out, err := decodeBase64(v)
 	if err != nil {
@@ -355,7 +355,7 @@ func decodeData(v []byte) ([]byte, error) {
 	if len(out) == 0 || (out[0] != '{' && out[0] != '[') {
 		return nil, malformed("the data field decodes from base64 but not to JSON")
 	}
-	return fixUTF8(out)
+	return finish(out)
 }
 
 // decodeBase64 decodes standard or URL-alphabet base64, padded or not. A
@@ -414,6 +414,64 @@ func skipBOM(b []byte) []byte {
 		return skipSpace(b[3:])
 	}
 	return b
+}
+
+// finish repairs the JSON text b in place: CESU-8 (fixUTF8) and escaped
+// lone surrogates (fixSurrogateEscapes).
+func finish(b []byte) ([]byte, error) {
+	b, err := fixUTF8(b)
+	if err != nil {
+		return nil, err
+	}
+	fixSurrogateEscapes(b)
+	return b, nil
+}
+
+// fixSurrogateEscapes rewrites each \uXXXX escape of a lone UTF-16
+// surrogate into \ufffd (the same length), as encoding/json reads it:
+// fastjson would keep the six characters as text. An escaped pair is left
+// alone. Escapes are read left to right, so an escaped backslash before a
+// 'u' is not mistaken for an escape.
+func fixSurrogateEscapes(b []byte) {
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], '\\')
+		if j < 0 || i+j+1 >= len(b) {
+			return
+		}
+		i += j
+		if b[i+1] != 'u' {
+			i += 2
+			continue
+		}
+		r, ok := hex4(b, i+2)
+		if !ok || !utf16.IsSurrogate(r) {
+			i += 2
+			continue
+		}
+		if r < 0xdc00 && i+11 < len(b) && b[i+6] == '\\' && b[i+7] == 'u' {
+			if lo, ok := hex4(b, i+8); ok && lo >= 0xdc00 && lo <= 0xdfff {
+				i += 12
+				continue
+			}
+		}
+		copy(b[i+2:i+6], "fffd")
+		i += 6
+	}
+}
+
+// hex4 reads four hex digits at b[i:].
+func hex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		if !isHex(c) {
+			return 0, false
+		}
+		r = r<<4 | rune(unhex(c))
+	}
+	return r, true
 }
 
 // fixUTF8 returns b as valid UTF-8, repairing CESU-8 in place: a pair of

@@ -83,6 +83,12 @@ func TestReadPayload(t *testing.T) {
 	f("CESU-8 emoji repaired (base64 form)", Request{Body: body("data=" + encodeURIComponent(b64(cesu)))}, "{\"e\":\"smile \U0001F600!\"}")
 	f("lone high surrogate (cut pair) becomes U+FFFD", Request{Body: body("{\"e\":\"cut \xed\xa0\xbd\"}")}, "{\"e\":\"cut \uFFFD\"}")
 	f("lone low surrogate becomes U+FFFD", Request{Body: body("{\"e\":\"\xed\xb8\x80x\"}")}, "{\"e\":\"\uFFFDx\"}")
+	f("escaped lone high surrogate", Request{Body: body(`{"e":"\ud83dx"}`)}, `{"e":"\ufffdx"}`)
+	f("escaped lone low surrogate", Request{Body: body(`{"e":"\uDE00"}`)}, `{"e":"\ufffd"}`)
+	f("escaped pair kept", Request{Body: body(`{"e":"\ud83d\ude00"}`)}, `{"e":"\ud83d\ude00"}`)
+	f("two high surrogates", Request{Body: body(`{"e":"\ud83d\ud83d\ude00"}`)}, `{"e":"\ufffd\ud83d\ude00"}`)
+	f("escaped backslash before u", Request{Body: body(`{"e":"\\ud83d"}`)}, `{"e":"\\ud83d"}`)
+	f("escape at the end", Request{Body: body(`{"e":"\ud83`)}, `{"e":"\ud83`)
 	f("valid U+FFFD kept", Request{Body: body("{\"e\":\"\uFFFD\"}")}, "{\"e\":\"\uFFFD\"}")
 }
 
