@@ -18,7 +18,7 @@ import (
 // that matter and the body (nil or empty for GET).
 type Request struct {
 	Query           url.Values
-	ContentType     string
+	ContentType     string // informative: the body's content decides how it is read
 	ContentEncoding string
 	ContentLength   int64 // declared body length, or -1 or 0 if unknown: sizes the buffer only
 	Body            io.Reader
@@ -61,7 +61,7 @@ func ReadPayload(r Request) ([]byte, error) {
 		return nil, err
 	}
 	if len(skipSpace(body)) > 0 {
-		data, found, err := bodyData(body, r.ContentType, r.Query)
+		data, found, err := bodyData(body, r.Query)
 		if err != nil {
 			return nil, err
 		}
@@ -159,9 +159,10 @@ func decompress(body []byte, encoding string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// bodyData finds the data in a non-empty body. found is false when the body
+// bodyData finds the data in a non-empty body, whatever its Content-Type
+// says (SDKs label the same body differently). found is false when the body
 // is a form without a data field (the query may still hold it).
-func bodyData(body []byte, contentType string, query url.Values) (data []byte, found bool, err error) {
+func bodyData(body []byte, query url.Values) (data []byte, found bool, err error) {
 	s := skipBOM(skipSpace(body))
 	if len(s) == 0 {
 		return nil, false, nil
@@ -169,10 +170,6 @@ func bodyData(body []byte, contentType string, query url.Values) (data []byte, f
 	if s[0] == '{' || s[0] == '[' {
 		b, err := finish(s)
 		return b, true, err
-	}
-	ct := strings.ToLower(contentType)
-	if strings.HasPrefix(ct, "application/json") || strings.HasPrefix(ct, "application/x-ndjson") {
-		return nil, false, malformed("the body is declared as JSON but does not start with { or [")
 	}
 	v, ok, err := formData(s, query)
 	if err != nil {
