@@ -93,3 +93,44 @@ func BenchmarkSeal(b *testing.B) {
 		s.Close()
 	}
 }
+
+// BenchmarkUpdateProfiles measures profile updates: calls of 50 updates
+// ($set of a few properties and an $add) over 10k profiles.
+func BenchmarkUpdateProfiles(b *testing.B) {
+	for _, callers := range []int{1, 16} {
+		b.Run(fmt.Sprintf("updates=50/callers=%d", callers), func(b *testing.B) {
+			s, err := Open(b.TempDir(), Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			var next, seq atomic.Int64
+			b.ResetTimer()
+			start := time.Now()
+			var wg sync.WaitGroup
+			for w := 0; w < callers; w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					ups := make([]event.ProfileRow, 50)
+					for next.Add(1) <= int64(b.N) {
+						for i := range ups {
+							n := seq.Add(1)
+							ups[i] = event.ProfileRow{ProjectID: 1, Kind: event.People, ID: "user-" + strconv.FormatInt(n%10000, 10),
+								Time: 1772323200000 + n, Ops: []event.ProfileOpRow{
+									{Op: event.OpSet, Value: []byte(`{"$email":"someone@example.com","plan":"pro","$name":"Some One"}`)},
+									{Op: event.OpAdd, Value: []byte(`{"logins":1}`)},
+								}}
+						}
+						if err := s.UpdateProfiles(context.Background(), ups); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N*50)/time.Since(start).Seconds(), "updates/s")
+		})
+	}
+}

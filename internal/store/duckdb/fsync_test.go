@@ -59,6 +59,7 @@ func TestAppendFsyncsBeforeAck(t *testing.T) {
 		t.Fatal(err)
 	}
 	walOpen := regexp.MustCompile(`openat\(.*active-\d+\.duckdb\.wal".*\) = (\d+)`)
+	sync := regexp.MustCompile(`(?:fsync|fdatasync)\((\d+)\)\s+= 0`)
 	walFDs := map[string]bool{}
 	synced, acks := false, 0
 	for _, line := range strings.Split(string(b), "\n") {
@@ -66,7 +67,7 @@ func TestAppendFsyncsBeforeAck(t *testing.T) {
 			walFDs[m[1]] = true
 			continue
 		}
-		if m := regexp.MustCompile(`(?:fsync|fdatasync)\((\d+)\)\s+= 0`).FindStringSubmatch(line); m != nil && walFDs[m[1]] {
+		if m := sync.FindStringSubmatch(line); m != nil && walFDs[m[1]] {
 			synced = true
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	ddb "github.com/duckdb/duckdb-go/v2"
 
@@ -115,16 +116,32 @@ func (s *Store) stateWriter() {
 			s.commitEach(finds, func(g []*call) error { return s.commitFindings(conn, g) })
 		}
 	}
+	// The global checkpoint threshold is huge (active files are sealed, not
+	// checkpointed), so the state file is checkpointed here, when idle, to
+	// keep its WAL and the replay at Open short.
+	tick := time.NewTicker(stateCheckpointEvery)
+	defer tick.Stop()
+	dirty := false
 	for {
 		select {
 		case <-s.state.signal:
 			drain()
+			dirty = true
+		case <-tick.C:
+			if dirty && s.state.empty() {
+				if _, err := conn.ExecContext(context.Background(), "CHECKPOINT st"); err != nil {
+					s.log.Warn("checkpoint state file", "err", safeErr("checkpoint", err))
+				}
+				dirty = false
+			}
 		case <-s.closing:
 			drain()
 			return
 		}
 	}
 }
+
+const stateCheckpointEvery = 5 * time.Minute
 
 // commitEach commits group as one transaction, or each call alone if that
 // fails, and answers the callers.
@@ -251,22 +268,36 @@ func (s *Store) commitProfiles(conn *sql.Conn, group []*call) error {
 			}
 		}
 	}
+	// Each key appears once in order, so one multi-row statement per chunk
+	// never names a key twice.
+	var upserts []any
+	dels := map[scope][]any{}
+	for _, k := range order {
+		e := entries[k]
+		switch {
+		case e.st.Exists():
+			upserts = append(upserts, k.project, uint8(k.kind), k.group, k.id, string(e.st.AppendJSON(nil)))
+		case e.existed:
+			sc := scope{k.project, k.kind, k.group}
+			dels[sc] = append(dels[sc], k.id)
+		}
+	}
 	return inTx(conn, "write profiles", func(ctx context.Context) error {
-		var buf []byte
-		for _, k := range order {
-			e := entries[k]
-			switch {
-			case e.st.Exists():
-				buf = e.st.AppendJSON(buf[:0])
-				if _, err := conn.ExecContext(ctx, "INSERT OR REPLACE INTO st.profiles VALUES (?, ?, ?, ?, ?)",
-					k.project, uint8(k.kind), k.group, k.id, string(buf)); err != nil {
-					return safeErr("write profile", err)
-				}
-			case e.existed:
-				if _, err := conn.ExecContext(ctx, "DELETE FROM st.profiles WHERE project_id = ? AND kind = ? AND group_key = ? AND id = ?",
-					k.project, uint8(k.kind), k.group, k.id); err != nil {
-					return safeErr("delete profile", err)
-				}
+		const chunk = 500 * 5
+		for len(upserts) > 0 {
+			args := upserts[:min(len(upserts), chunk)]
+			upserts = upserts[len(args):]
+			q := "INSERT OR REPLACE INTO st.profiles VALUES " +
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(args)/5), ", ")
+			if _, err := conn.ExecContext(ctx, q, args...); err != nil {
+				return safeErr("write profiles", err)
+			}
+		}
+		for sc, ids := range dels {
+			args := append([]any{sc.project, uint8(sc.kind), sc.group}, ids...)
+			if _, err := conn.ExecContext(ctx, "DELETE FROM st.profiles WHERE project_id = ? AND kind = ? AND group_key = ? AND id IN ("+
+				placeholders(len(ids))+")", args...); err != nil {
+				return safeErr("delete profiles", err)
 			}
 		}
 		return nil

@@ -572,11 +572,10 @@ func (s *Store) readErr(ctx context.Context, err error) error {
 
 // Stats describes the store's files, for tests and operators.
 type Stats struct {
-	Actives        int // active DuckDB files (1 unless a seal is pending)
-	Partitions     int // project-days with sealed files
-	SealedFiles    int
-	SealedRows     int64
-	DedupPartsHeld int // partitions whose keys are in memory (writer's view, approximate)
+	Actives     int // active DuckDB files (1 unless a seal is pending)
+	Partitions  int // project-days with sealed files
+	SealedFiles int
+	SealedRows  int64
 }
 
 // Stats returns the current file counts.
