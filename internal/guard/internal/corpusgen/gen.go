@@ -379,7 +379,7 @@ func (e *event) cleanCheck() error {
 // cardLike reports a Luhn-valid digit run whose length and IIN fit a card
 // brand (the generator's own screen, independent of the guard).
 func cardLike(d string) bool {
-	if len(d) < 13 || len(d) > 19 || !luhnValid(d) {
+	if len(d) < 12 || len(d) > 19 || !luhnValid(d) {
 		return false
 	}
 	p2 := int(d[0]-'0')*10 + int(d[1]-'0')
@@ -396,8 +396,8 @@ func cardLike(d string) bool {
 		return n == 14 || n == 16
 	case p4 >= 3528 && p4 <= 3589:
 		return n >= 16
-	case d[0] == '6' || p2 == 50 || (p2 >= 56 && p2 <= 58) || p2 == 62:
-		return n >= 16
+	case d[0] == '6' || p2 == 50 || (p2 >= 56 && p2 <= 58):
+		return true // Maestro takes 12 to 19 digits
 	}
 	return false
 }

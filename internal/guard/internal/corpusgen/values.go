@@ -124,7 +124,7 @@ func (g *gen) card() (string, string) {
 func (g *gen) formatCard(pan string) string {
 	seps := []string{"", " ", " ", "-", " ", "", "-", "."}
 	sep := seps[g.r.IntN(len(seps))]
-	if sep == "" {
+	if sep == "" || len(pan) == 13 {
 		return pan
 	}
 	var groups []int
