@@ -128,7 +128,7 @@ func (s *Store) stateWriter() {
 			drain()
 			dirty = true
 		case <-tick.C:
-			if dirty && s.state.empty() {
+			if dirty && conn != nil && s.state.empty() {
 				if _, err := conn.ExecContext(context.Background(), "CHECKPOINT st"); err != nil {
 					s.log.Warn("checkpoint state file", "err", safeErr("checkpoint", err))
 				}
@@ -199,6 +199,9 @@ type profEntry struct {
 // commitProfiles folds the updates of group into the stored states and
 // writes the changed profiles in one transaction.
 func (s *Store) commitProfiles(conn *sql.Conn, group []*call) error {
+	if conn == nil {
+		return errors.New("duckdb store: write profiles: no connection")
+	}
 	ctx := context.Background()
 	entries := map[profKey]*profEntry{}
 	var order []profKey
