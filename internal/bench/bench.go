@@ -156,7 +156,7 @@ func rawAppend(ctx context.Context, o Options) (Phase, error) {
 		return Phase{}, err
 	}
 	defer os.RemoveAll(dir)
-	st, err := duckdb.Open(filepath.Join(dir, "store"), duckdb.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	st, err := duckdb.Open(filepath.Join(dir, "store"), duckdb.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		return Phase{}, err
 	}

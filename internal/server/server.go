@@ -103,7 +103,7 @@ func New(cfg Config) (*Server, error) {
 			def.Name, def.ID, def.Token, def.APISecret)
 	}
 
-	st, err := duckdb.Open(filepath.Join(cfg.DataDir, "store"), duckdb.Options{Log: cfg.Log})
+	st, err := duckdb.Open(filepath.Join(cfg.DataDir, "store"), duckdb.Options{Logger: cfg.Log})
 	if err != nil {
 		return nil, err
 	}
