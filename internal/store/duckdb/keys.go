@@ -178,8 +178,8 @@ func (d *dedup) applySeal(gen uint64, p partKey, merged []uint64, newGen uint64,
 		d.sealed -= len(pk.sealed[g])
 		delete(pk.sealed, g)
 	}
+	d.sealed += len(keys) - len(pk.sealed[newGen])
 	pk.sealed[newGen] = keys
-	d.sealed += len(keys)
 	for k, g := range pk.fresh {
 		if g == gen {
 			delete(pk.fresh, k)

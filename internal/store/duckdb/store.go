@@ -120,7 +120,10 @@ type Store struct {
 	closed     atomic.Bool
 	closeOnce  sync.Once
 	closeErr   error
-	readers    sync.WaitGroup
+	rmu        sync.Mutex // guards rcount, rclosed
+	rcount     int        // running reads
+	rclosed    bool
+	rdrained   chan struct{}   // closed when rclosed and the last read ended
 	readCtx    context.Context // cancelled by Close to end running reads
 	readCancel context.CancelFunc
 	wg         sync.WaitGroup // writer, state writer
@@ -190,10 +193,10 @@ func Open(dir string, opts Options) (*Store, error) {
 		changed:    make(chan struct{}),
 		events:     newQueue(),
 		state:      newQueue(),
-		sealCh:     make(chan *active, 64),
 		sealDoneCh: make(chan sealDone, 64),
 		sealReq:    make(chan chan rotateResult),
 		closing:    make(chan struct{}),
+		rdrained:   make(chan struct{}),
 	}
 	s.readCtx, s.readCancel = context.WithCancel(context.Background())
 	if err := s.open(); err != nil {
@@ -225,6 +228,9 @@ func (s *Store) open() error {
 		return fmt.Errorf("duckdb store: remove leftovers of an interrupted step: %w", err)
 	}
 	s.nextGen = m.NextGen
+	// Room for every listed active plus the rotations allowed meanwhile, so
+	// that handing an active to the sealer never blocks.
+	s.sealCh = make(chan *active, len(m.Actives)+maxPendingSeals+2)
 
 	connector, err := ddb.NewConnector("", nil)
 	if err != nil {
@@ -511,7 +517,13 @@ func (s *Store) close() error {
 	close(s.sealCh)
 	s.sealerWG.Wait()
 	s.readCancel()
-	s.readers.Wait()
+	s.rmu.Lock()
+	s.rclosed = true
+	running := s.rcount
+	s.rmu.Unlock()
+	if running > 0 {
+		<-s.rdrained
+	}
 	if s.wconn != nil {
 		errs = append(errs, s.wconn.Close())
 	}
@@ -548,17 +560,24 @@ func (s *Store) readContext(ctx context.Context) (context.Context, func(), error
 	if err := s.checkOpen(); err != nil {
 		return nil, nil, err
 	}
-	s.readers.Add(1)
-	if s.closed.Load() {
-		s.readers.Done()
+	s.rmu.Lock()
+	if s.rclosed {
+		s.rmu.Unlock()
 		return nil, nil, store.ErrClosed
 	}
+	s.rcount++
+	s.rmu.Unlock()
 	rctx, cancel := context.WithCancel(ctx)
 	stop := context.AfterFunc(s.readCtx, cancel)
 	return rctx, func() {
 		stop()
 		cancel()
-		s.readers.Done()
+		s.rmu.Lock()
+		s.rcount--
+		if s.rcount == 0 && s.rclosed {
+			close(s.rdrained)
+		}
+		s.rmu.Unlock()
 	}, nil
 }
 

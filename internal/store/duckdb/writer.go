@@ -75,9 +75,7 @@ func (s *Store) writer() {
 		case reply := <-s.sealReq:
 			reply <- s.forceRotate()
 		case <-tick.C:
-			if s.opts.SealAge > 0 && s.act.bytes > 0 && time.Since(s.act.first) >= s.opts.SealAge {
-				s.rotate()
-			}
+			s.rotateIfOld()
 		case <-s.closing:
 			s.drainEvents()
 			return
@@ -95,6 +93,30 @@ func (s *Store) drainEvents() {
 		if s.act.bytes >= s.opts.SealBytes {
 			s.rotate()
 		}
+		// Under sustained load the queue never empties: serve seal
+		// notifications, Seal requests and the age limit between groups too.
+		s.pollControl()
+	}
+}
+
+// pollControl handles pending control messages without blocking.
+func (s *Store) pollControl() {
+	for {
+		select {
+		case d := <-s.sealDoneCh:
+			s.applySealDone(d)
+		case reply := <-s.sealReq:
+			reply <- s.forceRotate()
+		default:
+			s.rotateIfOld()
+			return
+		}
+	}
+}
+
+func (s *Store) rotateIfOld() {
+	if s.opts.SealAge > 0 && s.act.bytes > 0 && time.Since(s.act.first) >= s.opts.SealAge {
+		s.rotate()
 	}
 }
 
