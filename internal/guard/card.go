@@ -168,7 +168,7 @@ func scanGroups(s string, groups []group, digits []byte, fn func(start, end int)
 		if groups[a].n >= 3 {
 			total := 0
 			last := a
-			for b := a; b < len(groups) && groups[b].n >= 3; b++ {
+			for b := a; b < len(groups); b++ {
 				total += groups[b].n
 				if total > 19 {
 					break

@@ -240,9 +240,12 @@ type pending struct {
 // objContext gathers, before an object's values are visited, what its
 // keys say together: whether it is an autotrack element, and whether it is
 // a {name: "password", value: ...} pair.
-func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind) {
+func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		ks := b2s(k)
+		if ks == "kty" {
+			jwk = true
+		}
 		switch v.Type() {
 		case fastjson.TypeString:
 			b, _ := v.StringBytes()
@@ -277,7 +280,16 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind) {
 	if ei.isElem {
 		ei.finish()
 	}
-	return pairKind
+	return pairKind, jwk
+}
+
+// jwkPrivate names the private members of a JSON Web Key.
+func jwkPrivate(k string) bool {
+	switch k {
+	case "d", "p", "q", "dp", "dq", "qi", "k":
+		return true
+	}
+	return false
 }
 
 func pairValueKey(k string) bool {
@@ -296,7 +308,7 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		return
 	}
 	var ei elemInfo
-	pairKind := objContext(o, &ei)
+	pairKind, jwk := objContext(o, &ei)
 	elem := &ei
 	if parentElem != nil {
 		elem = parentElem
@@ -320,6 +332,9 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		kind = childKind(parent, ks, kind)
 		if pairKind != kNone && pairValueKey(ks) {
 			kind = pairKind
+		}
+		if jwk && jwkPrivate(ks) {
+			kind = kJWKPriv
 		}
 		if kind == kExpiry {
 			if nexp < len(expiries) {

@@ -104,8 +104,7 @@ func (e *elemInfo) feed(key, val string) {
 			}
 		}
 	case "class", "classes":
-		if containsFoldAny(val, "ph-sensitive", "mp-sensitive", "ph-no-capture", "mp-no-track", "fs-exclude",
-			"rr-block", "ph-mask", "mp-mask", "data-private", "sensitive") && e.mark == "" {
+		if e.mark == "" && hasSensitiveClass(val) {
 			e.mark, e.markDet = FormValue, "element.sensitive_class"
 		}
 	}
@@ -336,4 +335,17 @@ func (w *walker) scanChain(s string) {
 			i++
 		}
 	}
+}
+
+// hasSensitiveClass reports whether a class list names one of the classes
+// SDKs use to mark a sensitive element (exact class names only).
+func hasSensitiveClass(v string) bool {
+	for _, c := range strings.Fields(v) {
+		switch strings.ToLower(c) {
+		case "ph-sensitive", "mp-sensitive", "ph-no-capture", "mp-no-track", "fs-exclude", "rr-block", "ph-mask",
+			"mp-mask", "fs-mask", "amp-mask", "rr-mask", "data-private", "sensitive", "private":
+			return true
+		}
+	}
+	return false
 }

@@ -1,5 +1,7 @@
 package guard
 
+import "strings"
+
 // IBAN: country code, two check digits, a country-specific BBAN length,
 // and the ISO 13616 mod-97 check.
 
@@ -75,14 +77,16 @@ func matchIBAN(s string, i int) int {
 	var sep byte
 	for j < len(s) && k < int(n) {
 		c := s[j]
-		if (c == ' ' || c == '-') && k%4 == 0 && k > 0 && j+1 < len(s) && isAlnum(s[j+1]) {
-			if sep == 0 {
-				sep = c
-			} else if c != sep {
+		if c == ' ' && k%4 == 0 && k > 0 && j+1 < len(s) && isAlnum(s[j+1]) {
+			if sep == 0 && k != 4 {
 				return -1
 			}
+			sep = c
 			j++
 			continue
+		}
+		if sep != 0 && k%4 == 0 && k > 0 && j > i && s[j-1] != ' ' {
+			return -1 // grouped, but a group is not four wide
 		}
 		if !isAlnum(c) {
 			break
@@ -101,6 +105,9 @@ func matchIBAN(s string, i int) int {
 	}
 	if k != int(n) || !boundaryAfter(s, j) || !ibanMod97(u[:k]) {
 		return -1
+	}
+	if lower && (i > 0 || strings.TrimSpace(s[j:]) != "") {
+		return -1 // lower case only as a whole value
 	}
 	return j
 }

@@ -23,6 +23,8 @@ var idMatchers = []idMatcher{
 	{"id.se_personnummer", matchPersonnummer},
 	{"id.fr_nir", matchNIR},
 	{"id.nl_bsn", matchBSNDotted},
+	{"id.de_steuer_id", matchSteuerID},
+	{"id.cn_resident_id", matchCNResident},
 }
 
 // boundaryAfter reports whether s has no letter or digit at position j.
@@ -573,4 +575,68 @@ func matchBSNDotted(s string, i int) int {
 		return -1
 	}
 	return i + 11
+}
+
+// steuerIDValid: German tax identification number, ISO 7064 MOD 11,10.
+func steuerIDValid(d []byte) bool {
+	if len(d) != 11 || d[0] == '0' {
+		return false
+	}
+	product := 10
+	for k := 0; k < 10; k++ {
+		sum := (int(d[k]-'0') + product) % 10
+		if sum == 0 {
+			sum = 10
+		}
+		product = sum * 2 % 11
+	}
+	check := 11 - product
+	if check == 10 {
+		check = 0
+	}
+	return check == int(d[10]-'0')
+}
+
+// matchSteuerID: "12 345 678 901" (the printed form; bare digits only
+// under a key).
+func matchSteuerID(s string, i int) int {
+	d, j := groupsAt(s, i, " ", 2, 3, 3, 3)
+	if j < 0 || !steuerIDValid(d) {
+		return -1
+	}
+	return j
+}
+
+var cnWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+
+// cnResidentValid: PRC resident identity card number, 18 characters with
+// a birth date and an ISO 7064 MOD 11-2 check character.
+func cnResidentValid(u []byte) bool {
+	if len(u) != 18 {
+		return false
+	}
+	sum := 0
+	for k := 0; k < 17; k++ {
+		if !isDigit(u[k]) {
+			return false
+		}
+		sum += int(u[k]-'0') * cnWeights[k]
+	}
+	y := atoi(u[6:10])
+	if y < 1900 || y > 2099 || !dateOK(atoi(u[12:14]), atoi(u[10:12])) {
+		return false
+	}
+	return "10X98765432"[sum%11] == upper(u[17])
+}
+
+func matchCNResident(s string, i int) int {
+	if i+18 > len(s) || !boundaryAfter(s, i+18) {
+		return -1
+	}
+	var u [18]byte
+	copy(u[:], s[i:i+18])
+	if !cnResidentValid(u[:]) {
+		return -1
+	}
+	return i + 18
 }

@@ -32,6 +32,7 @@ const (
 	kEmail
 	kPhone
 	kURL
+	kJWKPriv       // private member of a JSON Web Key (d, p, q, dp, dq, qi, k)
 	kElements      // $elements: autotrack element list
 	kElementsChain // $elements_chain: PostHog's string form
 	kMaxKind
@@ -44,7 +45,7 @@ func (k keyKind) class() Class {
 		return Password
 	case kSecret, kAuth, kCookie, kOTP, kTOTP:
 		return SecretToken
-	case kPrivKey:
+	case kPrivKey, kJWKPriv:
 		return PrivateKey
 	case kCard, kCVV, kExpiry, kCardParent:
 		return PaymentCard
@@ -64,7 +65,7 @@ func (k keyKind) class() Class {
 // (given a value of the right shape).
 func (k keyKind) sensitive() bool {
 	switch k {
-	case kPassword, kPwd, kPIN, kSecret, kAuth, kCookie, kOTP, kTOTP, kPrivKey,
+	case kPassword, kPwd, kPIN, kSecret, kAuth, kCookie, kOTP, kTOTP, kPrivKey, kJWKPriv,
 		kCard, kCVV, kExpiry, kNatID, kSSN, kBank, kIBAN:
 		return true
 	}
@@ -93,7 +94,11 @@ func init() {
 		"κωδικός", "κωδικοσ", "συνθηματικό", "पासवर्ड", "รหัสผ่าน", "parolası",
 		"currentpassword", "newpassword", "oldpassword", "passwordhash", "hashedpassword",
 	)
+	addKeys(kPassword, "palavrapasse", "palavradepasse", "contrassenya", "гасло", "lozinke", "parolasi", "passwortneu",
+		"apipassword", "dbpassword", "databasepassword", "smtppassword", "adminpassword", "rootpassword",
+		"userpassword", "loginpassword", "accountpassword", "wifipassword", "clavedeusuario", "codigodeacceso")
 	addKeys(kPwd, "pwd", "userpwd", "newpwd", "oldpwd", "dbpwd", "loginpwd", "confirmpwd")
+	addKeys(kPIN, "пин", "пинкод", "codigopin", "pinkodu", "kodpin", "pincodigo", "numeropin")
 	addKeys(kPIN, "pin", "pinnumber", "pincode", "atmpin", "cardpin", "securitypin", "userpin", "accountpin",
 		"pinkod", "pinkode", "geheimzahl", "codepin", "codigopin", "passcodepin")
 	addKeys(kSecret,
@@ -113,8 +118,32 @@ func init() {
 		"mnemonic", "recoveryphrase", "walletseed", "secretphrase", "geheimnis", "secreto", "segredo", "clé", "cle",
 		"cleapi", "トークン", "令牌", "密钥", "秘密鍵",
 	)
+	addKeys(kSecret,
+		"токен", "токендоступа", "ключдоступа", "секретныйключ", "apiключ", "ключapi", "секрет", "апиключ",
+		"jeton", "jetondacces", "jetondaccès", "cleapi", "clésecrète", "clesecrete", "clésecrete", "clavesecreta",
+		"clavedeapi", "claveapi", "tokendeacceso", "tokendeacesso", "chavedeacesso", "chaveapi", "chavesecreta",
+		"zugangstoken", "zugriffstoken", "geheimerschlüssel", "geheimerschluessel", "apischlüssel", "apischluessel",
+		"toegangstoken", "geheimesleutel", "apisleutel", "chiaveapi", "chiavesegreta", "tokendiaccesso",
+		"erişimanahtarı", "erisimanahtari", "gizlianahtar", "apianahtarı", "klucz", "kluczapi", "tajnyklucz",
+		"访问令牌", "访问密钥", "秘钥", "访问token", "アクセストークン", "シークレット", "アクセスキー", "シークレットキー",
+		"액세스토큰", "비밀키", "api키", "토큰", "시크릿", "cred", "apikeysecret", "accesskeysecret",
+		"deploykey", "deploytoken", "runnertoken", "bottoken", "securitytoken", "accesssecret", "tokensecret",
+		"oauthtokensecret", "privatetoken", "githubtoken", "gitlabtoken", "npmtoken", "slacktoken", "awssecret",
+		"stripekey", "stripesecret", "openaikey", "webhookkey", "integrationtoken", "servicetoken", "clienttoken",
+		"machinetoken", "clitoken", "agenttoken", "admintoken", "rootkey", "secretaccesstoken",
+	)
+	// Stop entries: keys that end like a secret but name something public.
+	addKeys(kNone, "pagetoken", "nextpagetoken", "prevpagetoken", "previouspagetoken", "continuationtoken",
+		"cursortoken", "nexttoken", "synctoken", "paginationtoken", "pagingtoken", "cachekey", "s3key",
+		"objectkey", "idempotencykey", "sortkey", "partitionkey", "primarykey", "foreignkey", "publickey",
+		"pubkey", "publishablekey", "keyid", "kid", "keyname", "hotkey", "shortcutkey", "i18nkey",
+		"translationkey", "storagekeyname", "eventkey", "tokenizer", "csrfheader", "sessionid", "anonid")
 	addKeys(kAuth, "authorization", "authheader", "authorizationheader", "proxyauthorization", "wwwauthenticate")
-	addKeys(kCookie, "cookie", "cookies", "setcookie", "cookieheader", "sessionid", "phpsessid", "jsessionid", "connectsid", "laravelsession")
+	addKeys(kCookie, "cookie", "cookies", "setcookie", "cookieheader", "phpsessid", "jsessionid", "connectsid", "laravelsession")
+	addKeys(kOTP, "2fa", "mfa", "codigoverificacion", "codigodeverificacion", "codigodeverificacao", "verifizierungscode",
+		"bestätigungscode", "bestaetigungscode", "codedeverification", "codicediverifica", "verificatiecode",
+		"кодподтверждения", "验证码", "認証コード", "인증번호", "doğrulamakodu", "dogrulamakodu", "smsotp", "emailotp",
+		"otppin", "securitycodeotp", "verifycode", "confirmationcode", "logincode", "twofactor", "2facode2")
 	addKeys(kOTP, "otp", "otpcode", "onetimecode", "onetimepassword", "onetimepasscode", "verificationcode", "smscode",
 		"mfacode", "2facode", "twofactorcode", "totpcode", "authcode2fa", "securitycode2fa", "otpvalue", "mfatoken", "tfacode")
 	addKeys(kTOTP, "totp", "totpsecret", "totpseed", "otpsecret", "otpseed", "mfasecret", "mfaseed", "2fasecret",
@@ -128,16 +157,30 @@ func init() {
 		"cartedecredit", "numerodicarta", "numerocarta", "cartadicredito", "numerodocartao", "numerocartao",
 		"numerodocartão", "numerocartão", "cartaodecredito", "kaartnummer", "creditcardnummer", "kortnummer",
 		"kortnumber", "номеркарты", "カード番号", "卡号", "信用卡号", "카드번호", "cardpan", "paymentcardnumber",
+		"numerokarty", "kartnumarası", "kartnumarasi", "číslokarty", "cislokarty", "korttinumero", "kártyaszám",
+		"kartyaszam", "αριθμόςκάρτας", "מספרכרטיס", "رقمالبطاقة", "kartnummer", "kreditkartnummer", "银行卡号",
+		"クレジットカード番号", "신용카드번호", "numerodecartao", "numerocarta", "numerotarjetacredito",
 	)
 	addKeys(kCVV, "cvv", "cvv2", "cvc", "cvc2", "cvn", "csc", "cvd", "securitycode", "cardsecuritycode", "cardcode",
 		"cardcvv", "cardcvc", "cccsc", "cccvv", "cccvc", "cardverificationcode", "cardverificationvalue",
-		"codigodeseguridad", "cryptogramme", "prüfnummer", "pruefnummer", "kartenprüfnummer")
+		"codigodeseguridad", "cryptogramme", "prüfnummer", "pruefnummer", "kartenprüfnummer", "prüfziffer",
+		"codicedisicurezza", "codigodeseguranca", "kodbezpieczenstwa", "cvvcode", "cvccode", "cardcvv2",
+		"セキュリティコード", "安全码", "보안코드", "guvenlikkodu", "güvenlikkodu", "codicecvv", "cryptogrammevisuel")
 	addKeys(kExpiry, "ccexp", "ccexpiry", "ccexpiration", "ccexpdate", "ccexpmonth", "ccexpyear", "cardexp", "cardexpiry",
 		"cardexpiration", "cardexpdate", "cardexpmonth", "cardexpyear", "cardexpirymonth", "cardexpiryyear",
 		"cardexpirationmonth", "cardexpirationyear", "cardexpirationdate", "cardexpirydate", "creditcardexpiry",
-		"creditcardexpiration")
+		"creditcardexpiration",
+		// Generic expiry words count only next to a card number (see walkObject).
+		"exp", "expiry", "expiration", "expires", "expdate", "expirydate", "expirationdate", "expmonth", "expyear",
+		"expirymonth", "expiryyear", "expirationmonth", "expirationyear", "validthru", "validthrough", "validuntil",
+		"goodthru", "ablaufdatum", "gültigbis", "gultigbis", "gueltigbis", "fechadevencimiento", "vencimiento",
+		"fechadecaducidad", "caducidad", "dateexpiration", "datedexpiration", "scadenza", "datascadenza",
+		"vervaldatum", "geldigtot", "validade", "datadevalidade", "utgångsdatum", "utgangsdatum", "срокдействия",
+		"有效期", "有効期限", "유효기간", "sonkullanmatarihi", "datawaznosci")
 	addKeys(kCardParent, "card", "cc", "creditcard", "paymentcard", "debitcard", "cardinfo", "carddetails", "carddata",
-		"tarjeta", "carte", "karte", "cartao", "cartão")
+		"tarjeta", "carte", "karte", "cartao", "cartão", "payment", "paymentmethod", "paymentdetails", "paymentinfo",
+		"billing", "billinginfo", "billingdetails", "checkoutpayment", "paymentsource", "source", "zahlung",
+		"zahlungsmittel", "pago", "mediodepago", "paiement", "moyendepaiement", "pagamento")
 	addKeys(kSSN, "ssn", "socialsecurity", "socialsecuritynumber", "socialsecurityno", "socsec", "socsecnum",
 		"ssnumber", "itin", "ssnitin")
 	addKeys(kNatID,
@@ -157,7 +200,20 @@ func init() {
 		"documentoidentidad", "numerodocumento", "ahvnummer", "ahv", "cnp", "egn", "oib", "jmbg", "emso", "amka",
 		"cpr", "cprnummer", "fødselsnummer", "fodselsnummer", "kennitala", "isikukood", "asmenskodas", "personaskods",
 		"rodnecislo", "rodnéčíslo", "tckimlikno", "tckn", "kimlikno", "nric", "fin", "hkid", "mykad", "ktp", "nik",
-		"idno", "socialid", "nationalidcard", "citizenid", "voterid", "ssnlast9",
+		"idno", "socialid", "nationalidcard", "citizenid", "voterid", "ssnlast9", "residentid", "residentidnumber",
+		"residentidcard", "personalid", "personalidno", "personalidcode", "personalcode", "personalidentitycode",
+		"documentnumber", "iddocumentnumber", "documentno", "taxnumber", "taxno", "taxcode", "taxpayernumber",
+		"steuernummer", "steueridnr", "idnr", "identificationnumber", "identitycode", "citizennumber",
+		"personalnummer", "numeroidentidad", "numerodeidentidad", "numerodocumentoidentidad", "identitetsnummer",
+		"身份证号码", "居民身份证", "公民身份号码", "住民票コード", "주민번호", "nationalidno", "idcardno",
+		"numerofiscal", "codigofiscal", "numeroinsee", "numerosecuritesocial", "securitesocialnumber",
+		"numerodesecu", "sozialversicherung", "svnr", "svnummer", "versicherungsnummer", "rijksregisternummer",
+		"insz", "nrn", "bsnnummer", "persoonsnummer", "cnic", "nid", "nicnumber", "omang", "sanumber",
+		"idnumberza", "nationalregistrationnumber", "ninumber", "identifikationsnummer",
+		"steuerlicheidentifikationsnummer", "numerodeseguridadsocial", "seguridadsocial", "socialsecuritynr",
+		"idpersonal", "rg", "registrogeral", "cni", "cartedidentite", "numerocni", "carteidentite", "dowod",
+		"dowodosobisty", "numerpesel", "henkilotunnus2", "personbevis", "sotu", "nationalnumber", "idcode",
+		"personalnr", "identitydocument", "idnum",
 	)
 	addKeys(kIBAN, "iban", "ibannumber", "ibancode", "ibanno", "accountiban", "bankiban")
 	addKeys(kBank,
@@ -166,9 +222,14 @@ func init() {
 		"aba", "sortcode", "bsb", "bsbnumber", "kontonummer", "numerodecuenta", "numerocuenta", "cuentabancaria",
 		"numerodecompte", "numerocompte", "rib", "clabe", "rekeningnummer", "bankrekening", "contocorrente",
 		"numeroconto", "bankkonto", "номерсчета", "口座番号", "银行账号", "银行卡号", "계좌번호", "transitnumber",
-		"institutionnumber", "branchcode", "achaccount", "achrouting", "directdebit",
+		"institutionnumber", "branchcode", "achaccount", "achrouting", "directdebit", "checkingaccount",
+		"savingsaccount", "checkingacct", "savingsacct", "depositaccount", "checkingaccountnumber",
+		"savingsaccountnumber", "bankaccountiban", "accountiban", "bankkontonummer", "kontonr", "numerodeconta",
+		"contabancaria", "rekeningnr", "tilinumero", "kontonumer", "numerrachunku", "rachunek", "hesapnumarası",
+		"hesapno", "счет", "расчетныйсчет", "номерсчёта", "账户号码", "账号", "銀行口座", "口座",
 	)
-	addKeys(kBankParent, "bank", "bankdetails", "bankinfo", "payout", "payoutaccount", "ach", "sepa", "directdebitmandate")
+	addKeys(kBankParent, "bank", "bankdetails", "bankinfo", "payout", "payoutaccount", "ach", "sepa", "directdebitmandate",
+		"directdeposit", "bankaccountdetails", "banking", "bankdata", "bankverbindung", "datosbancarios", "coordonneesbancaires")
 	addKeys(kEmail, "email", "emailaddress", "mail", "useremail", "correo", "correoelectronico", "courriel",
 		"adresseemail", "邮箱", "メールアドレス", "почта", "эпочта")
 	addKeys(kPhone, "phone", "phonenumber", "phoneno", "tel", "telephone", "telephonenumber", "mobile", "mobilenumber",
@@ -196,12 +257,20 @@ var fusedHeads = []struct {
 	{"apikey", kSecret}, {"secretkey", kSecret}, {"accesskey", kSecret}, {"accesstoken", kSecret},
 	{"refreshtoken", kSecret}, {"authtoken", kSecret}, {"apitoken", kSecret}, {"clientsecret", kSecret},
 	{"privatekey", kPrivKey}, {"cardnumber", kCard}, {"creditcard", kCard}, {"ccnumber", kCard},
-	{"socialsecuritynumber", kSSN},
+	{"socialsecuritynumber", kSSN}, {"token", kSecret}, {"secret", kSecret}, {"deploykey", kSecret},
+	{"signingkey", kSecret}, {"masterkey", kSecret}, {"encryptionkey", kSecret}, {"authkey", kSecret},
 }
 
 // transparent tokens may end a key without changing what it names
 // ("password_confirmation", "password2", "apiKeyValue").
 var transparent = map[string]bool{
+	"nueva": true, "nuevo": true, "actual": true, "anterior": true, "actuel": true, "actuelle": true,
+	"nouveau": true, "nouvelle": true, "ancien": true, "ancienne": true, "atual": true, "nova": true,
+	"antiga": true, "neu": true, "alt": true, "aktuell": true, "neues": true, "altes": true, "wiederholung": true,
+	"confirmar": true, "repetir": true, "repetida": true, "répéter": true, "confirmer": true,
+	"nuovo": true, "nuova": true, "attuale": true, "vecchia": true, "nieuw": true, "oud": true, "huidig": true,
+	"bevestigen": true, "новый": true, "старый": true, "текущий": true, "подтверждение": true, "повтор": true,
+	"新": true, "旧": true, "確認": true, "确认": true, "current": true, "new": true, "old": true, "user": true,
 	"value": true, "val": true, "confirmation": true, "confirm": true, "confirmed": true, "again": true,
 	"repeat": true, "repeated": true, "retype": true, "reenter": true, "verify": true, "check": true,
 	"input": true, "txt": true, "text": true, "str": true, "string": true, "raw": true, "plain": true,
@@ -393,6 +462,18 @@ func classifyTokens(t *keyTok) keyKind {
 		s := t.buf[t.start(i):end]
 		if k, ok := keyDict[string(s)]; ok {
 			return k
+		}
+	}
+	// "aadhar_no", "pin_number": a trailing number word after a known head.
+	if nt > 1 {
+		switch string(t.buf[t.start(nt-1):end]) {
+		case "no", "num", "number", "nr", "nbr", "nummer", "numero", "número", "numer", "nro", "code":
+			e2 := int(t.ends[nt-2])
+			for i := 0; i < nt-1; i++ {
+				if k, ok := keyDict[string(t.buf[t.start(i):e2])]; ok && k != kNone && k != kURL && k != kEmail {
+					return k
+				}
+			}
 		}
 	}
 	// A head fused into the last token: "newpassword", "xapikey".

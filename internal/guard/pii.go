@@ -39,7 +39,7 @@ func scanEmails(s string, fn func(start, end int)) {
 		if st > 0 {
 			p := s[st-1]
 			// user:password@host and //user@host are URL userinfo.
-			if p == '/' || p == ':' && !(st >= 7 && containsFold(s[st-7:st], "mailto:")) {
+			if p == '/' && st >= 2 && s[st-2] == '/' || p == ':' && !(st >= 7 && containsFold(s[st-7:st], "mailto:")) {
 				continue
 			}
 		}

@@ -212,6 +212,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if f&pSpace != 0 && len(s) >= 14 {
 		w.scanAuthSchemes(s, kind)
 	}
+	if len(s) >= 8 && f&(pEq|pColon|pSpace) != 0 && kind != kPassword && kind != kPwd {
+		w.scanPasswordPhrases(s)
+	}
 	urlish := false
 	if f&pColon != 0 && f&pSlash != 0 && strings.Contains(s, "://") {
 		urlish = true
@@ -520,9 +523,14 @@ func (w *walker) detectTree(v *fastjson.Value, kind keyKind, depth int) {
 	switch v.Type() {
 	case fastjson.TypeObject:
 		o, _ := v.Object()
+		jwk := o.Get("kty") != nil
 		o.Visit(func(k []byte, c *fastjson.Value) {
-			ck := classifyKey(b2s(k))
-			ck = childKind(kind, b2s(k), ck)
+			ks := b2s(k)
+			ck := childKind(kind, ks, classifyKey(ks))
+			if jwk && jwkPrivate(ks) {
+				ck = kJWKPriv
+			}
+			w.key = ks
 			w.detectTree(c, ck, depth)
 		})
 	case fastjson.TypeArray:
@@ -636,7 +644,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(SecretToken, detKey[kind], 0, n)
 		}
 	case kAuth:
-		if len(t) >= 6 && !isPlaceholder(t) && !isBoolWord(t) {
+		if authShape(t) {
 			w.add(SecretToken, detKey[kind], 0, n)
 		}
 	case kCookie:
@@ -650,7 +658,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(SecretToken, detKey[kind], 0, n)
 		}
 	case kPrivKey:
-		if secretShape(t) || strings.Contains(t, "PRIVATE KEY") {
+		if secretShape(t) {
 			w.add(PrivateKey, detKey[kind], 0, n)
 		}
 	case kCard, kCardParent:
@@ -666,6 +674,10 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 		}
 	case kExpiry:
 		// Decided by the object walker.
+	case kJWKPriv:
+		if len(t) >= 16 && runOf(t, 0, alB64URL) == len(t) {
+			w.add(PrivateKey, "private_key.jwk", 0, n)
+		}
 	case kSSN:
 		d, clean := onlyDigits(w.digits[:0], t)
 		w.digits = d[:0]
@@ -750,4 +762,13 @@ func ibanShape(t string) bool {
 		}
 	}
 	return al >= 15 && al <= 34 && isAlnum(t[0]) && !isDigit(t[0]) && len(t) > 3 && isDigit(t[2])
+}
+
+// authShape: an Authorization value with real credentials after its scheme.
+func authShape(t string) bool {
+	cred := t
+	if sp := strings.IndexByte(t, ' '); sp > 0 && sp < 16 {
+		cred = strings.TrimSpace(t[sp+1:])
+	}
+	return len(cred) >= 6 && !isPlaceholder(cred) && !isBoolWord(cred) && distinctBytes(cred, 5) >= 5
 }

@@ -391,13 +391,17 @@ func pemPrivate(s string, fn func(start, end int)) {
 			continue
 		}
 		end := len(s)
+		bodyEnd := len(s)
 		if e := strings.Index(s[after:], "-----END "); e >= 0 {
+			bodyEnd = after + e
 			end = after + e + len("-----END ")
 			if e2 := strings.Index(s[end:], "-----"); e2 >= 0 && e2 <= 40 {
 				end += e2 + 5
 			}
 		}
-		fn(st, end)
+		if pemBody(s[after:bodyEnd]) {
+			fn(st, end)
+		}
 		off = end
 		if off >= len(s) {
 			return
@@ -544,4 +548,21 @@ func sameRune(s string) bool {
 		n++
 	}
 	return n >= 3
+}
+
+// pemBody reports whether a PEM body holds key material (at least 40
+// base64 characters, escaped newlines aside), not "..." or a placeholder.
+func pemBody(b string) bool {
+	n := 0
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '\\' && i+1 < len(b) && (b[i+1] == 'n' || b[i+1] == 'r') {
+			i++
+			continue
+		}
+		if alpha[c]&alB64Std != 0 {
+			n++
+		}
+	}
+	return n >= 40 && !containsFoldAny(b, "xxxx", "your", "placeholder", "....")
 }

@@ -56,7 +56,7 @@ func (w *walker) scanURL(s string, st, colon, end, depth int) {
 		ui := host[:at]
 		if c := strings.IndexByte(ui, ':'); c >= 0 && c < len(ui)-1 {
 			pw := ui[c+1:]
-			if !isPlaceholder(pw) && !isPlaceholder(ui) {
+			if !isPlaceholder(pw) && !isPlaceholder(ui) && !userinfoWord(pw) {
 				w.add(CredentialsInURL, "url.userinfo", a+c+1, a+at)
 			}
 		}
@@ -252,6 +252,9 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 	}
 	raw := s[vs:ve]
 	val := w.decodeValue(raw, !cookie, depth)
+	if w.c.token != "" && val == w.c.token {
+		return
+	}
 	kind := classifyKey(name)
 	mark := len(w.hits)
 	if det, minLen := paramSpecial(name); det != "" {
@@ -337,4 +340,15 @@ func (w *walker) customRules(s string) {
 			}
 		}
 	}
+}
+
+// userinfoWord: documentation passwords in connection strings
+// ("postgres://USER:PASSWORD@HOST").
+func userinfoWord(pw string) bool {
+	switch strings.ToLower(pw) {
+	case "password", "pass", "passwd", "pwd", "pw", "secret", "changeme", "yourpassword", "mypassword", "pass123",
+		"password123", "p@ssw0rd", "p%40ssw0rd", "xxx", "***", "token", "apikey", "api_key", "key":
+		return true
+	}
+	return false
 }

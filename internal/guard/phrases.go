@@ -1,0 +1,135 @@
+package guard
+
+import "strings"
+
+// Passwords written in prose or log lines: "password: hunter2",
+// "pwd=Stern5540#", "my password is football71$", "Passwort: ...".
+
+// phraseWords are the words that introduce a password, lower case.
+var phraseWords = []string{
+	"password", "passwort", "passwd", "passcode", "passphrase", "pwd", "pass", "pin", "kennwort", "contraseña",
+	"contrasena", "senha", "wachtwoord", "mot de passe", "mdp", "пароль", "parola", "hasło", "haslo", "lösenord",
+	"losenord", "salasana", "adgangskode", "passord", "heslo", "şifre", "sifre", "パスワード", "密码", "密碼",
+	"비밀번호", "clave", "jelszó", "jelszo",
+}
+
+var phraseFirst [256]bool
+
+func init() {
+	for _, w := range phraseWords {
+		c := w[0]
+		phraseFirst[c] = true
+		if c >= 'a' && c <= 'z' {
+			phraseFirst[c-32] = true
+		}
+	}
+}
+
+// phraseJoiners may stand between the word and the password.
+var phraseJoiners = []string{"is", "was", "ist", "war", "est", "es", "era", "é", "is:", "=", ":", "：", "是", "は"}
+
+func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 }
+
+// scanPasswordPhrases finds a password written after a password word.
+func (w *walker) scanPasswordPhrases(s string) {
+	for i := 0; i < len(s); i++ {
+		if !phraseFirst[s[i]] || i > 0 && isLetterByte(s[i-1]) && s[i] < 0x80 {
+			continue
+		}
+		wl := 0
+		pin := false
+		for _, pw := range phraseWords {
+			if len(s)-i >= len(pw) && hasPrefixFold(s[i:], pw) {
+				wl = len(pw)
+				pin = pw == "pin"
+				break
+			}
+		}
+		if wl == 0 {
+			continue
+		}
+		j := i + wl
+		if j < len(s) && s[j] < 0x80 && isLetterByte(s[j]) {
+			continue // "passport", "passwords", "pinned"
+		}
+		// Separators, then at most one joining word, then separators.
+		j = skipPhraseSep(s, j)
+		sepSeen := j > i+wl
+		for _, jw := range phraseJoiners {
+			if len(s)-j > len(jw) && hasPrefixFold(s[j:], jw) && (len(jw) > 0 && !isLetterByte(jw[len(jw)-1]) || !isLetterByte(s[j+len(jw)])) {
+				j = skipPhraseSep(s, j+len(jw))
+				sepSeen = true
+				break
+			}
+		}
+		if !sepSeen || j >= len(s) {
+			continue
+		}
+		e := j
+		for e < len(s) && !phraseStop(s[e]) {
+			e++
+		}
+		tok := s[j:e]
+		for len(tok) > 1 && (tok[len(tok)-1] == '.' || tok[len(tok)-1] == '!' || tok[len(tok)-1] == '?') && e == len(s) {
+			tok = tok[:len(tok)-1]
+		}
+		if !phraseToken(tok, pin) {
+			continue
+		}
+		w.add(Password, "text.password", j, j+len(tok))
+		i = j + len(tok)
+	}
+}
+
+func skipPhraseSep(s string, j int) int {
+	for j < len(s) {
+		switch s[j] {
+		case ' ', ':', '=', '\'', '"', '`', '\t':
+			j++
+			continue
+		}
+		if strings.HasPrefix(s[j:], "“") || strings.HasPrefix(s[j:], "”") || strings.HasPrefix(s[j:], "：") {
+			j += 3
+			continue
+		}
+		break
+	}
+	return j
+}
+
+func phraseStop(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '\'', '"', '`', ',', ';', ')', '&', '<', '>', '\\':
+		return true
+	}
+	return false
+}
+
+// phraseToken: a word that looks typed as a password, not an ordinary word
+// ("password reset", "password is required").
+func phraseToken(t string, pin bool) bool {
+	if pin {
+		return len(t) >= 4 && len(t) <= 8 && allDigits(t)
+	}
+	if len(t) < 4 || len(t) > 64 || isPlaceholder(t) || isBoolWord(t) || strings.Contains(t, "://") {
+		return false
+	}
+	var up, lo, di, ot int
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			up++
+		case c >= 'a' && c <= 'z':
+			lo++
+		case c >= '0' && c <= '9':
+			di++
+		default:
+			ot++
+		}
+	}
+	if di == len(t) {
+		return len(t) >= 4
+	}
+	return di > 0 && up+lo > 0 || ot > 0 && up+lo > 0 || up > 0 && lo > 0 && up < len(t)-1 && !(up == 1 && t[0] >= 'A' && t[0] <= 'Z')
+}
