@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -317,5 +318,106 @@ func TestExportFlatMemory(t *testing.T) {
 	t.Logf("exported %d MB; Go heap grew by at most %d MB", bytes>>20, grow>>20)
 	if grow > bytes/4 {
 		t.Fatalf("heap grew by %d MB while exporting %d MB: not streaming", grow>>20, bytes>>20)
+	}
+}
+
+// A call whose rows make the group's transaction fail gets the error alone:
+// the other calls of its group are committed again without it, and none of
+// its rows (not even the good ones) is visible.
+func TestFailedCallIsolated(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{})
+	defer s.Close()
+	s.failRow = func(r *event.Row) bool { return r.Name == "poison" }
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok, failed := map[string]bool{}, map[string]bool{}
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := 0; c < 40; c++ {
+				call := fmt.Sprintf("w%d-c%d", w, c)
+				rows := rowsFor(10, 1, call+"-", `{}`)
+				if w == 0 && c%3 == 0 {
+					rows[7].Name = "poison"
+				}
+				_, err := s.Append(context.Background(), rows)
+				mu.Lock()
+				if err != nil {
+					failed[call] = true
+				} else {
+					ok[call] = true
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(failed) != 14 || len(ok) != 8*40-14 {
+		t.Fatalf("%d calls failed, %d succeeded; want 14 and %d", len(failed), len(ok), 8*40-14)
+	}
+	per := map[string]int{}
+	err := s.Export(context.Background(), store.ExportQuery{ProjectID: 1, From: 0, To: 1 << 62}, func(r *event.Row) error {
+		per[r.InsertID[:strings.LastIndex(r.InsertID, "-")]]++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for call := range ok {
+		if per[call] != 10 {
+			t.Fatalf("successful call %s has %d of 10 rows", call, per[call])
+		}
+	}
+	for call := range failed {
+		if per[call] != 0 {
+			t.Fatalf("failed call %s left %d rows", call, per[call])
+		}
+	}
+	// The failed calls' keys were not remembered: sending them clean works.
+	s.failRow = nil
+	if res := mustAppend(t, s, rowsFor(10, 1, "w0-c0-", `{}`)); res.Stored != 10 {
+		t.Fatalf("resend of a failed call: %+v", res)
+	}
+}
+
+// Seal completes while appends never stop.
+func TestSealUnderLoad(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{})
+	defer s.Close()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := 0; ; c++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := s.Append(context.Background(), rowsFor(20, 1, fmt.Sprintf("w%d-c%d-", w, c), `{}`)); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	time.Sleep(200 * time.Millisecond)
+	for i := 0; i < 3; i++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		err := s.Seal(ctx)
+		cancel()
+		if err != nil {
+			close(stop)
+			wg.Wait()
+			t.Fatalf("Seal under load: %v", err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if st := s.Stats(); st.SealedRows == 0 {
+		t.Fatalf("nothing sealed: %+v", st)
 	}
 }

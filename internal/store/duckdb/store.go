@@ -110,6 +110,9 @@ type Store struct {
 
 	// Writer-owned.
 	wconn *sql.Conn
+	// failRow, set by tests before any Append, fails the transaction that
+	// appends a row it returns true for (after the rows before it).
+	failRow func(*event.Row) bool
 	act   *active
 	dd    *dedup
 

@@ -202,6 +202,9 @@ func (s *Store) commitGroup(group []*call) error {
 					continue
 				}
 				r := &c.rows[i]
+				if s.failRow != nil && s.failRow(r) {
+					return errors.New("injected failure")
+				}
 				var k driver.Value
 				if r.InsertID != "" {
 					k = int64(c.keys[i])
