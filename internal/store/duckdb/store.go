@@ -113,8 +113,8 @@ type Store struct {
 	// failRow, set by tests before any Append, fails the transaction that
 	// appends a row it returns true for (after the rows before it).
 	failRow func(*event.Row) bool
-	act   *active
-	dd    *dedup
+	act     *active
+	dd      *dedup
 
 	sealCh     chan *active           // writer -> sealer: actives to seal, oldest first
 	sealDoneCh chan sealDone          // sealer -> writer
