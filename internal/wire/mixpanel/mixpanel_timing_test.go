@@ -118,3 +118,38 @@ func BenchmarkRespondStrict(b *testing.B) {
 		Respond(Import, o, out)
 	}
 }
+
+// BenchmarkAppendJSON encodes the properties of the 50 browser events, as a
+// handler does to build event.Row.Props.
+func BenchmarkAppendJSON(b *testing.B) {
+	body := browserBatch()
+	payload, err := ReadPayload(Request{Body: bytes.NewReader(body)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var p fastjson.Parser
+	vs, err := Objects(&p, payload)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var props []*fastjson.Value
+	for _, v := range vs {
+		ev, _, _, rerr := DecodeEvent(v, Options{Endpoint: Track, Now: testNow})
+		if rerr != nil {
+			b.Fatal(rerr)
+		}
+		props = append(props, ev.Props)
+	}
+	var buf []byte
+	n := 0
+	for _, v := range props {
+		n += len(AppendJSON(nil, v))
+	}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, v := range props {
+			buf = AppendJSON(buf[:0], v)
+		}
+	}
+}
