@@ -1,0 +1,247 @@
+package apptest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+func randString(alphabet string, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		k, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		b[i] = alphabet[k.Int64()]
+	}
+	return string(b)
+}
+
+const (
+	alnum  = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	upper2 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	digits = "0123456789"
+)
+
+// luhnCard returns a random Visa number that passes Luhn.
+func luhnCard() string {
+	n := "4" + randString(digits, 14)
+	sum := 0
+	for i := len(n) - 1; i >= 0; i-- {
+		d := int(n[i] - '0')
+		if (len(n)-i)%2 == 1 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return n + fmt.Sprint((10-sum%10)%10)
+}
+
+// ibanDE returns a random German IBAN with valid mod-97 check digits.
+func ibanDE() string {
+	bban := randString(digits, 18)
+	num, _ := new(big.Int).SetString(bban+"131400", 10) // D=13 E=14, "00" check placeholder
+	check := 98 - new(big.Int).Mod(num, big.NewInt(97)).Int64()
+	return fmt.Sprintf("DE%02d%s", check, bban)
+}
+
+type canary struct {
+	path, value string
+}
+
+// canaryProps returns properties holding fresh secrets in the positions the
+// guard covers, and the canaries to look for.
+func canaryProps() (map[string]any, []canary) {
+	pw := "Pw-" + randString(alnum, 20)
+	reactPw := "Rp-" + randString(alnum, 20)
+	card := luhnCard()
+	aws := "AKIA" + randString(upper2, 16)
+	ghp := "ghp_" + randString(alnum, 36)
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	jwt := b64(`{"alg":"HS256","typ":"JWT"}`) + "." + b64(`{"sub":"`+randString(alnum, 12)+`"}`) + "." + randString(alnum+"-_", 43)
+	pemBody := randString(alnum, 64)
+	pemKey := "-----BEGIN PRIVATE KEY-----\n" + pemBody + "\n" + randString(alnum, 64) + "\n-----END PRIVATE KEY-----"
+	urlTok := randString(alnum, 32)
+	userinfo := "Ui" + randString(alnum, 18)
+	bearer := randString(alnum, 40)
+	iban := ibanDE()
+	props := map[string]any{
+		"password":     pw,
+		"checkout":     map[string]any{"card_number": card, "plan": "pro"},
+		"aws_key":      aws,
+		"note":         "deploy token " + ghp,
+		"session":      jwt,
+		"key_material": pemKey,
+		"$current_url": "https://shop.example.com/account?access_token=" + urlTok + "&utm_source=mail",
+		"webhook":      "https://deploy:" + userinfo + "@ci.example.com/hook",
+		"headers":      map[string]any{"Authorization": "Bearer " + bearer},
+		"iban":         iban,
+		"$elements": []any{
+			map[string]any{"tag_name": "input", "attr__type": "password", "attr__name": "pwd", "attr__value": reactPw},
+			map[string]any{"tag_name": "form", "attr__id": "login"},
+		},
+		"plan": "pro",
+	}
+	return props, []canary{
+		{"password", pw}, {"$elements[].attr__value", reactPw}, {"checkout.card_number", card}, {"aws_key", aws},
+		{"note", ghp}, {"session", jwt}, {"key_material", pemBody}, {"$current_url", urlTok},
+		{"webhook", userinfo}, {"headers.Authorization", bearer}, {"iban", iban},
+	}
+}
+
+// TestGuardLeak sends canary secrets through every ingestion endpoint and
+// encoding and checks that none reaches the export, any file under the data
+// directory or the server's output, while the findings API lists each by path
+// and the harmless properties are kept.
+func TestGuardLeak(t *testing.T) {
+	s := startServer(t, serverOpts{})
+	p := s.createProject("leak")
+	now := time.Now().Unix()
+	var all []canary
+	control := "control-" + randString(alnum, 24) // harmless: must be kept
+	seq := 0
+	event := func() []byte {
+		props, cs := canaryProps()
+		all = append(all, cs...)
+		seq++
+		props["token"] = p.Token
+		props["distinct_id"] = "leak-user"
+		props["time"] = now
+		props["$insert_id"] = fmt.Sprintf("leak-%d", seq)
+		props["control"] = control
+		b, _ := json.Marshal(map[string]any{"event": "Leak", "properties": props})
+		return b
+	}
+	profile := func(endpoint string) []byte {
+		props, cs := canaryProps()
+		delete(props, "$elements")
+		for i := range cs {
+			cs[i].path = "$set." + cs[i].path
+		}
+		var keep []canary
+		for _, c := range cs {
+			if !strings.HasPrefix(c.path, "$set.$elements") {
+				keep = append(keep, c)
+			}
+		}
+		all = append(all, keep...)
+		o := map[string]any{"$token": p.Token, "$set": props}
+		if endpoint == "/groups" {
+			o["$group_key"], o["$group_id"] = "company", "acme"
+		} else {
+			o["$distinct_id"] = "leak-user"
+		}
+		b, _ := json.Marshal(o)
+		return b
+	}
+	send := func(method, path, ctype, cenc string, body []byte, auth bool) {
+		t.Helper()
+		h := http.Header{}
+		if ctype != "" {
+			h.Set("Content-Type", ctype)
+		}
+		if cenc != "" {
+			h.Set("Content-Encoding", cenc)
+		}
+		if auth {
+			h.Set("Authorization", basic(p.APISecret, "").Get("Authorization"))
+		}
+		code, b := s.do(method, path, h, body)
+		if code != 200 || !(bytes.Equal(b, []byte("1")) || bytes.Contains(b, []byte(`"status":1`)) || bytes.Contains(b, []byte(`"code":200`))) {
+			t.Fatalf("%s %s: %d %s", method, path, code, b)
+		}
+	}
+	enc64 := func(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+	send("GET", "/track?data="+url.QueryEscape(enc64(event())), "", "", nil, false)
+	send("POST", "/track/", "application/x-www-form-urlencoded", "", []byte("data="+url.QueryEscape(enc64([]byte("["+string(event())+"]")))), false)
+	send("POST", "/track", "text/plain;charset=UTF-8", "", []byte("data="+url.QueryEscape(string(event()))), false)
+	send("POST", "/track?verbose=1", "application/json", "", []byte("["+string(event())+","+string(event())+"]"), false)
+	send("POST", "/track", "application/json", "gzip", gz(event()), false)
+	send("POST", "/import?strict=1", "application/json", "gzip", gz([]byte("["+string(event())+"]")), true)
+	send("POST", "/import", "application/x-ndjson", "", append(event(), '\n'), true)
+	send("POST", "/import?verbose=1", "application/x-www-form-urlencoded", "", []byte("data="+url.QueryEscape(string(event()))+"&verbose=1"), true)
+	send("POST", "/engage", "application/json", "", profile("/engage"), false)
+	send("GET", "/engage?data="+url.QueryEscape(enc64(profile("/engage"))), "", "", nil, false)
+	send("POST", "/groups/", "application/x-www-form-urlencoded", "", []byte("data="+url.QueryEscape(enc64(profile("/groups")))), false)
+
+	check := func(where string, hay []byte) {
+		t.Helper()
+		for _, c := range all {
+			if bytes.Contains(hay, []byte(c.value)) {
+				t.Errorf("%s holds the %d-byte canary of %s", where, len(c.value), c.path)
+			}
+		}
+	}
+	ex := s.export(p, false)
+	if len(ex) != seq {
+		t.Errorf("export has %d events, sent %d", len(ex), seq)
+	}
+	exb, _ := json.Marshal(ex)
+	check("the export", exb)
+	if !bytes.Contains(exb, []byte(control)) {
+		t.Error("the export lost the harmless control property")
+	}
+	for _, e := range ex {
+		if e.Properties["plan"] != "pro" {
+			t.Errorf("harmless property plan lost: %v", e.Properties["plan"])
+		}
+	}
+	engaged := s.engage(p, url.Values{"distinct_id": {"leak-user"}})
+	eb, _ := json.Marshal(engaged)
+	check("the engage reply", eb)
+	grp := s.engage(p, url.Values{"data_group_id": {"company"}})
+	gb, _ := json.Marshal(grp)
+	check("the group engage reply", gb)
+
+	// Findings list each canary's path.
+	code, fb := s.do("GET", fmt.Sprintf("/api/projects/%d/findings?limit=100000", p.ID), basic(p.APISecret, ""), nil)
+	if code != 200 {
+		t.Fatalf("findings: %d %s", code, fb)
+	}
+	check("the findings reply", fb)
+	var fr struct {
+		Findings []struct {
+			Path, Class string
+		} `json:"findings"`
+	}
+	json.Unmarshal(fb, &fr)
+	paths := map[string]bool{}
+	for _, f := range fr.Findings {
+		paths[f.Path] = true
+	}
+	for _, c := range all {
+		if !paths[c.path] {
+			t.Errorf("no finding for path %s", c.path)
+		}
+	}
+
+	// Every byte the server wrote: the data directory while running and after a clean stop, and its output.
+	for _, h := range grepData(t, s.Data, values(all)...) {
+		t.Errorf("while running: %s", h)
+	}
+	s.stop()
+	for _, h := range grepData(t, s.Data, values(all)...) {
+		t.Errorf("after stop: %s", h)
+	}
+	check("the server output", []byte(s.out.String()))
+	t.Logf("%d canaries in %d events and 3 profile updates; control found in data files: %v",
+		len(all), seq, len(grepData(t, s.Data, control)) > 0)
+}
+
+func values(cs []canary) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.value
+	}
+	return out
+}
