@@ -69,6 +69,10 @@ func TestRawEncodings(t *testing.T) {
 		b64 = base64.StdEncoding.EncodeToString(j)
 	}
 	add(tc{"form data=base64 not URL-encoded", "POST", "/track", "application/x-www-form-urlencoded", "", []byte("data=" + b64), 200, "text/plain", "1"})
+	_, j = ev("python-form")
+	add(tc{"mixpanel-python form with verbose in the body", "POST", "/track", "application/x-www-form-urlencoded", "", []byte("data=" + url.QueryEscape(string(j)) + "&verbose=1&ip=0"), 200, "application/json", `{"status":1,"error":null}`})
+	_, j = ev("python-import")
+	add(tc{"mixpanel-python /import form, verbose in the body", "POST", "/import", "application/x-www-form-urlencoded", "", []byte("data=" + url.QueryEscape("["+string(j)+"]") + "&verbose=1&ip=0&api_key=x"), 200, "application/json", `{"status":1,"error":null}`})
 	_, j = ev("beacon")
 	add(tc{"beacon text/plain", "POST", "/track/", "text/plain;charset=UTF-8", "", []byte("data=" + url.QueryEscape(base64.StdEncoding.EncodeToString(j))), 200, "text/plain", "1"})
 	_, j = ev("json-object")

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -89,12 +90,23 @@ func (in *Ingester) Groups() http.Handler { return in.handler(mixpanel.Groups) }
 func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		in.Stats.Requests.Add(1)
-		opts, err := mixpanel.ParseReplyOptions(r.URL.Query(), ep)
+		q := r.URL.Query()
+		var opts mixpanel.ReplyOptions
 		var out mixpanel.Outcome
+		// Reply options may also come from the form body (mixpanel-python
+		// sends verbose=1 there), so they are parsed once after decoding
+		// merged the body's fields into q, and before anything is stored.
+		_, err := mixpanel.ParseReplyOptions(q, ep)
+		if err == nil {
+			var req *request
+			req, out = in.decode(r, ep, q)
+			if opts, err = mixpanel.ParseReplyOptions(q, ep); err == nil && out.Err == nil {
+				out = in.commit(r.Context(), req)
+			}
+			in.release(req)
+		}
 		if err != nil {
-			out.Err = err
-		} else {
-			out = in.serve(r, ep)
+			out = mixpanel.Outcome{Err: err}
 		}
 		reply := mixpanel.Respond(ep, opts, out)
 		h := w.Header()
@@ -116,8 +128,23 @@ type request struct {
 	projects map[int64]*target
 	out      mixpanel.Outcome
 	findings []event.Finding
+	parser   *fastjson.Parser
 	arena    *fastjson.Arena
 	propBuf  []byte
+}
+
+// release returns the request's parser and arena to their pools; nothing
+// decoded from the request may be used afterwards.
+func (in *Ingester) release(req *request) {
+	if req.parser != nil {
+		in.parsers.Put(req.parser)
+		req.parser = nil
+	}
+	if req.arena != nil {
+		req.arena.Reset()
+		in.arenas.Put(req.arena)
+		req.arena = nil
+	}
 }
 
 // target gathers what one request sends to one project.
@@ -128,12 +155,14 @@ type target struct {
 	profiles []event.ProfileRow
 }
 
-func (in *Ingester) serve(r *http.Request, ep mixpanel.Endpoint) mixpanel.Outcome {
+// decode reads, validates and guards a request in memory. Nothing is
+// stored until commit; the parser and arena are released there.
+func (in *Ingester) decode(r *http.Request, ep mixpanel.Endpoint, q url.Values) (*request, mixpanel.Outcome) {
 	req := &request{ep: ep, now: in.now(), projects: map[int64]*target{}}
 	if ep == mixpanel.Import {
 		p, err := in.importProject(r)
 		if err != nil {
-			return mixpanel.Outcome{Err: err}
+			return req, mixpanel.Outcome{Err: err}
 		}
 		req.fixed = &p
 	}
@@ -142,25 +171,23 @@ func (in *Ingester) serve(r *http.Request, ep mixpanel.Endpoint) mixpanel.Outcom
 		body = nil
 	}
 	payload, err := mixpanel.ReadPayload(mixpanel.Request{
-		Query:           r.URL.Query(),
+		Query:           q,
+		ContentLength:   r.ContentLength,
 		ContentType:     r.Header.Get("Content-Type"),
 		ContentEncoding: r.Header.Get("Content-Encoding"),
 		Body:            body,
 	})
 	if err != nil {
-		return mixpanel.Outcome{Err: err}
+		return req, mixpanel.Outcome{Err: err}
 	}
-	parser := in.parsers.Get()
-	defer in.parsers.Put(parser)
-	objs, err := mixpanel.Objects(parser, payload)
+	// Strings of decoded events point into the parser's buffer: the parser
+	// goes back to the pool only after commit (see release).
+	req.parser = in.parsers.Get()
+	objs, err := mixpanel.Objects(req.parser, payload)
 	if err != nil {
-		return mixpanel.Outcome{Err: err}
+		return req, mixpanel.Outcome{Err: err}
 	}
 	req.arena = in.arenas.Get()
-	defer func() {
-		req.arena.Reset()
-		in.arenas.Put(req.arena)
-	}()
 
 	tokenFailures := 0
 	for i, v := range objs {
@@ -183,15 +210,9 @@ func (in *Ingester) serve(r *http.Request, ep mixpanel.Endpoint) mixpanel.Outcom
 		}
 	}
 	if len(objs) > 0 && tokenFailures == len(objs) {
-		return mixpanel.Outcome{Err: mixpanel.ErrUnauthorized}
+		return req, mixpanel.Outcome{Err: mixpanel.ErrUnauthorized}
 	}
-	if err := in.commit(r.Context(), req); err != nil {
-		if !errors.Is(err, context.Canceled) {
-			in.log.Error("ingest commit failed", "endpoint", ep.String(), "err", err)
-		}
-		return mixpanel.Outcome{Err: mixpanel.ErrUnavailable, Failed: req.out.Failed}
-	}
-	return req.out
+	return req, req.out
 }
 
 // importProject authenticates an /import request: Basic auth with the
@@ -359,9 +380,20 @@ func (in *Ingester) stamp(req *request, n int) {
 	}
 }
 
-// commit writes findings, events and profiles durably, in that order: a
+// commit stores what decode kept and returns the outcome to answer.
+func (in *Ingester) commit(ctx context.Context, req *request) mixpanel.Outcome {
+	if err := in.write(ctx, req); err != nil {
+		if !errors.Is(err, context.Canceled) {
+			in.log.Error("ingest commit failed", "endpoint", req.ep.String(), "err", err)
+		}
+		return mixpanel.Outcome{Err: mixpanel.ErrUnavailable, Failed: req.out.Failed}
+	}
+	return req.out
+}
+
+// write stores findings, events and profiles durably, in that order: a
 // finding never waits on the data it describes.
-func (in *Ingester) commit(ctx context.Context, req *request) error {
+func (in *Ingester) write(ctx context.Context, req *request) error {
 	if len(req.findings) > 0 {
 		if err := in.store.AppendFindings(ctx, req.findings); err != nil {
 			return err
