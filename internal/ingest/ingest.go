@@ -292,6 +292,12 @@ func (in *Ingester) event(req *request, v *fastjson.Value) *mixpanel.RecordError
 		return rerr
 	}
 	ev.ProjectID = t.p.ID
+	if !t.p.Settings.StoreIP {
+		// Mixpanel reads "ip" for geolocation and does not keep it; Sieve
+		// keeps raw addresses only when the project asks for it.
+		ev.Props.Del("ip")
+		ev.Props.Del("$ip")
+	}
 	n := len(req.findings)
 	var drop bool
 	if !in.guardOff.Load() {
