@@ -1,0 +1,105 @@
+// Package lint holds repository-wide rules checked as ordinary tests: every
+// package says what it is for, and imports flow one way
+// (cmd -> server -> ingest/api -> guard/store/... -> event).
+package lint
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/sieve-analytics/sieve/"
+
+// packages returns the non-test Go files of every package, by directory.
+func packages(t *testing.T) map[string][]string {
+	t.Helper()
+	root := filepath.Join("..", "..")
+	out := map[string][]string{}
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != root {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+			rel, _ := filepath.Rel(root, filepath.Dir(path))
+			out[filepath.ToSlash(rel)] = append(out[filepath.ToSlash(rel)], path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestEveryPackageHasADocComment(t *testing.T) {
+	for dir, files := range packages(t) {
+		documented := false
+		for _, f := range files {
+			af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ParseComments|parser.PackageClauseOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if af.Doc != nil && strings.TrimSpace(af.Doc.Text()) != "" {
+				documented = true
+			}
+		}
+		if !documented {
+			t.Errorf("package %s has no doc comment saying what it is for", dir)
+		}
+	}
+}
+
+// forbidden lists, for a package directory prefix, the module packages it must not import.
+var forbidden = map[string][]string{
+	"internal/event":      {"internal/"},
+	"internal/jsontext":   {"internal/"},
+	"internal/wire/":      {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/project"},
+	"internal/guard":      {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/project", "internal/wire"},
+	"internal/store":      {"internal/ingest", "internal/api", "internal/server", "internal/guard", "internal/project", "internal/wire"},
+	"internal/profile":    {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard"},
+	"internal/project":    {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard"},
+	"internal/auth":       {"internal/ingest", "internal/api", "internal/server", "internal/store"},
+	"internal/guardcache": {"internal/ingest", "internal/api", "internal/server"},
+	"internal/ingest":     {"internal/api", "internal/server"},
+	"internal/api":        {"internal/ingest", "internal/server"},
+	"sdk/":                {"internal/"},
+}
+
+func TestImportsFlowOneWay(t *testing.T) {
+	for dir, files := range packages(t) {
+		for _, f := range files {
+			af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, imp := range af.Imports {
+				path, _ := strconv.Unquote(imp.Path.Value)
+				if !strings.HasPrefix(path, module) {
+					continue
+				}
+				target := strings.TrimPrefix(path, module)
+				if target == "internal/server" && dir != "cmd/sieve" && dir != "internal/bench" {
+					t.Errorf("%s imports internal/server: only cmd/sieve and internal/bench may", dir)
+				}
+				for prefix, bans := range forbidden {
+					if p := strings.TrimSuffix(prefix, "/"); dir != p && !strings.HasPrefix(dir, p+"/") {
+						continue
+					}
+					for _, ban := range bans {
+						if strings.HasPrefix(target, ban) && !strings.HasPrefix(target, dir) && target != "internal/event" && target != "internal/jsontext" {
+							t.Errorf("%s imports %s, which it must not", dir, target)
+						}
+					}
+				}
+			}
+		}
+	}
+}
