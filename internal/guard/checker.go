@@ -328,7 +328,7 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		ks := b2s(k)
 		pl := w.pushKey(ks)
 		defer func() { w.path = w.path[:pl] }()
-		kind := classifyKey(ks)
+		kind := w.kindOf(ks)
 		kind = childKind(parent, ks, kind)
 		if pairKind != kNone && pairValueKey(ks) {
 			kind = pairKind
@@ -424,7 +424,8 @@ func (w *walker) expiry(c *fastjson.Value) Action {
 		b, _ := c.StringBytes()
 		s = b2s(b)
 	case fastjson.TypeNumber:
-		s = c.String()
+		w.num = c.MarshalTo(w.num[:0])
+		s = b2s(w.num)
 	default:
 		return ""
 	}
@@ -487,8 +488,8 @@ func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInf
 	mark := len(w.hits)
 	w.key = key
 	if isNum {
-		raw := c.MarshalTo(nil)
-		s = b2s(raw)
+		w.num = c.MarshalTo(w.num[:0])
+		s = b2s(w.num)
 		w.scanNumber(c, kind)
 		if len(w.c.rules) > 0 {
 			w.customRules(s)

@@ -340,7 +340,17 @@ func (w *walker) scanChain(s string) {
 // hasSensitiveClass reports whether a class list names one of the classes
 // SDKs use to mark a sensitive element (exact class names only).
 func hasSensitiveClass(v string) bool {
-	for _, c := range strings.Fields(v) {
+	for len(v) > 0 {
+		v = strings.TrimLeft(v, " \t\n")
+		e := strings.IndexAny(v, " \t\n")
+		if e < 0 {
+			e = len(v)
+		}
+		c := v[:e]
+		v = v[e:]
+		if len(c) < 7 || len(c) > 14 {
+			continue
+		}
 		switch strings.ToLower(c) {
 		case "ph-sensitive", "mp-sensitive", "ph-no-capture", "mp-no-track", "fs-exclude", "rr-block", "ph-mask",
 			"mp-mask", "fs-mask", "amp-mask", "rr-mask", "data-private", "sensitive", "private":

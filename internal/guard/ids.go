@@ -1,5 +1,7 @@
 package guard
 
+import "strings"
+
 // National identifiers: formats and check digits. Each matcher looks at s
 // from position i (a word start) and returns the end of the identifier, or
 // -1. Matchers only accept formats strong enough to stand without a key
@@ -45,27 +47,24 @@ func digitsAt(s string, i, n int, dst []byte) ([]byte, bool) {
 	return append(dst, s[i:i+n]...), true
 }
 
-// groupsAt reads digit groups of the given sizes separated by one byte out
-// of seps (the same byte throughout). It returns the digits and the end.
-func groupsAt(s string, i int, seps string, sizes ...int) ([]byte, int) {
-	var buf [24]byte
+// groupsAt reads digit groups of the given sizes (up to four; 0 ends the
+// list) separated by one byte out of seps, the same byte throughout. It
+// returns the digits (in buf) and the end, or -1.
+func groupsAt(buf *[24]byte, s string, i int, seps string, sizes [4]int) ([]byte, int) {
 	d := buf[:0]
 	var sep byte
 	j := i
 	for gi, n := range sizes {
+		if n == 0 {
+			break
+		}
 		if gi > 0 {
 			if j >= len(s) {
 				return nil, -1
 			}
 			c := s[j]
 			if sep == 0 {
-				ok := false
-				for k := 0; k < len(seps); k++ {
-					if seps[k] == c {
-						ok = true
-					}
-				}
-				if !ok {
+				if strings.IndexByte(seps, c) < 0 {
 					return nil, -1
 				}
 				sep = c
@@ -113,7 +112,8 @@ func ssnValid(d []byte) bool {
 }
 
 func matchSSN(s string, i int) int {
-	d, j := groupsAt(s, i, "- ", 3, 2, 4)
+	var buf [24]byte
+	d, j := groupsAt(&buf, s, i, "- ", [4]int{3, 2, 4})
 	if j < 0 || !ssnValid(d) {
 		return -1
 	}
@@ -125,7 +125,8 @@ func sinValid(d []byte) bool {
 }
 
 func matchSIN(s string, i int) int {
-	d, j := groupsAt(s, i, "- ", 3, 3, 3)
+	var buf [24]byte
+	d, j := groupsAt(&buf, s, i, "- ", [4]int{3, 3, 3})
 	if j < 0 || !sinValid(d) {
 		return -1
 	}
@@ -216,7 +217,8 @@ func aadhaarValid(d []byte) bool {
 }
 
 func matchAadhaar(s string, i int) int {
-	d, j := groupsAt(s, i, " -", 4, 4, 4)
+	var buf [24]byte
+	d, j := groupsAt(&buf, s, i, " -", [4]int{4, 4, 4})
 	if j < 0 || !aadhaarValid(d) {
 		return -1
 	}
@@ -600,7 +602,8 @@ func steuerIDValid(d []byte) bool {
 // matchSteuerID: "12 345 678 901" (the printed form; bare digits only
 // under a key).
 func matchSteuerID(s string, i int) int {
-	d, j := groupsAt(s, i, " ", 2, 3, 3, 3)
+	var buf [24]byte
+	d, j := groupsAt(&buf, s, i, " ", [4]int{2, 3, 3, 3})
 	if j < 0 || !steuerIDValid(d) {
 		return -1
 	}

@@ -94,6 +94,11 @@ func init() {
 		"κωδικός", "κωδικοσ", "συνθηματικό", "पासवर्ड", "รหัสผ่าน", "parolası",
 		"currentpassword", "newpassword", "oldpassword", "passwordhash", "hashedpassword",
 	)
+	addKeys(kPassword, "lykilorð", "lykilord", "pasahitza", "contrasinal", "pasvorto", "nenosiri", "비번", "գաղտնաբառ",
+		"პაროლი", "পাসওয়ার্ড", "கடவுச்சொல்", "پاسورڈ", "parol", "құпиясөз", "parolu", "lösen", "losen", "kodeord",
+		"passe", "passw", "passwrd", "passwds", "userpw", "loginpw", "pwrd", "pssword", "passwort2", "geheimwort",
+		"zugangscode", "zugangspasswort", "accesscode", "clavesecreta2", "senhaatual", "novasenha", "nuevacontraseña",
+		"nouveaumotdepasse", "neuespasswort", "nieuwwachtwoord", "nuovapassword", "новыйпароль")
 	addKeys(kPassword, "palavrapasse", "palavradepasse", "contrassenya", "гасло", "lozinke", "parolasi", "passwortneu",
 		"apipassword", "dbpassword", "databasepassword", "smtppassword", "adminpassword", "rootpassword",
 		"userpassword", "loginpassword", "accountpassword", "wifipassword", "clavedeusuario", "codigodeacceso")
@@ -439,6 +444,35 @@ func classifyKey(key string) keyKind {
 	return classifyTokens(&t)
 }
 
+// tailSet holds the last two bytes of every dictionary word and fused
+// head: a key (with trailing transparent words removed) that ends with
+// none of them names nothing the guard knows, whatever comes before.
+var tailSet [1 << 16]bool
+
+func init() {
+	mark := func(w string) {
+		if len(w) >= 2 {
+			tailSet[uint16(w[len(w)-2])<<8|uint16(w[len(w)-1])] = true
+		} else if len(w) == 1 {
+			for c := 0; c < 256; c++ {
+				tailSet[uint16(c)<<8|uint16(w[0])] = true
+			}
+		}
+	}
+	for w := range keyDict {
+		mark(w)
+	}
+	for _, h := range fusedHeads {
+		mark(h.s)
+	}
+	for _, w := range []string{"no", "num", "number", "nr", "nbr", "nummer", "numero", "número", "numer", "nro", "code"} {
+		mark(w)
+	}
+	for _, w := range fusedTransparent {
+		mark(w)
+	}
+}
+
 func classifyTokens(t *keyTok) keyKind {
 	nt := t.nt
 	// Trailing digits and transparent words do not change the head noun.
@@ -452,6 +486,17 @@ func classifyTokens(t *keyTok) keyKind {
 	}
 	if nt == 0 {
 		return kNone
+	}
+	if e := int(t.ends[nt-1]); e >= 1 {
+		var p uint16
+		if e >= 2 {
+			p = uint16(t.buf[e-2])<<8 | uint16(t.buf[e-1])
+		} else {
+			p = uint16(t.buf[e-1])
+		}
+		if !tailSet[p] {
+			return kNone
+		}
 	}
 	if nt > 1 && negativeLead[string(t.buf[:t.ends[0]])] {
 		return kNone
@@ -484,7 +529,7 @@ func classifyTokens(t *keyTok) keyKind {
 		}
 	}
 	// A transparent word fused after a head: "passwordconfirm".
-	for w := range fusedTransparent {
+	for _, w := range fusedTransparent {
 		if len(last) > len(w) && strings.HasSuffix(last, w) {
 			if k, ok := keyDict[last[:len(last)-len(w)]]; ok {
 				return k
@@ -494,7 +539,7 @@ func classifyTokens(t *keyTok) keyKind {
 	return kNone
 }
 
-var fusedTransparent = map[string]bool{"confirm": true, "confirmation": true, "again": true, "repeat": true, "value": true, "input": true}
+var fusedTransparent = []string{"confirm", "confirmation", "again", "repeat", "value", "input"}
 
 // childKind refines a key under a card or bank object: "number" under
 // "card" is a card number.

@@ -13,32 +13,35 @@ var phraseWords = []string{
 	"비밀번호", "clave", "jelszó", "jelszo",
 }
 
-var phraseFirst [256]bool
+// phraseIndex lists the phrase words by first byte (either case).
+var phraseIndex [256][]string
 
 func init() {
 	for _, w := range phraseWords {
 		c := w[0]
-		phraseFirst[c] = true
+		phraseIndex[c] = append(phraseIndex[c], w)
 		if c >= 'a' && c <= 'z' {
-			phraseFirst[c-32] = true
+			phraseIndex[c-32] = append(phraseIndex[c-32], w)
 		}
 	}
 }
 
 // phraseJoiners may stand between the word and the password.
-var phraseJoiners = []string{"is", "was", "ist", "war", "est", "es", "era", "é", "is:", "=", ":", "：", "是", "は"}
+var phraseJoiners = []string{"is now", "is set to", "set to", "is", "was", "ist jetzt", "ist", "lautet", "war", "est",
+	"es", "era", "é", "será", "sera", "är", "er", "on", "jest", "je", "это", "->", "=>", "=", ":", "：", "是", "は"}
 
 func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 }
 
 // scanPasswordPhrases finds a password written after a password word.
 func (w *walker) scanPasswordPhrases(s string) {
 	for i := 0; i < len(s); i++ {
-		if !phraseFirst[s[i]] || i > 0 && isLetterByte(s[i-1]) && s[i] < 0x80 {
+		cands := phraseIndex[s[i]]
+		if cands == nil || i > 0 && isLetterByte(s[i-1]) && s[i] < 0x80 {
 			continue
 		}
 		wl := 0
 		pin := false
-		for _, pw := range phraseWords {
+		for _, pw := range cands {
 			if len(s)-i >= len(pw) && hasPrefixFold(s[i:], pw) {
 				wl = len(pw)
 				pin = pw == "pin"

@@ -158,6 +158,24 @@ type walker struct {
 	key     string // key of the value being scanned, for custom rules
 	panSeen bool   // a card number was found in the current object
 	elem    *elemInfo
+	kinds   map[string]keyKind // classifyKey results; per walker, so no locking
+	num     []byte
+}
+
+// maxKindCache bounds the per-walker key cache (keys are client input).
+const maxKindCache = 8192
+
+// kindOf is classifyKey with a cache: property names repeat across events.
+func (w *walker) kindOf(k string) keyKind {
+	if kk, ok := w.kinds[k]; ok {
+		return kk
+	}
+	kk := classifyKey(k)
+	if w.kinds == nil || len(w.kinds) >= maxKindCache {
+		w.kinds = make(map[string]keyKind, 256)
+	}
+	w.kinds[strings.Clone(k)] = kk
+	return kk
 }
 
 func (w *walker) add(class Class, det string, start, end int) {
@@ -276,33 +294,87 @@ func (w *walker) scanWords(s string) {
 	}
 }
 
-// scanIDs tries national-ID and IBAN formats at each word start.
+// scanIDs tries national-ID and IBAN formats at each word start, choosing
+// the candidates by the length of the leading digit run.
 func (w *walker) scanIDs(s string, f uint32) {
 	letters := f&(pUpper|pLower) != 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if i > 0 && isAlnum(s[i-1]) {
+		if !isAlnum(c) || i > 0 && isAlnum(s[i-1]) {
 			continue
 		}
-		if !isAlnum(c) {
-			continue
+		r := i
+		for r < len(s) && isDigit(s[r]) {
+			r++
 		}
-		if letters && i+15 <= len(s) && !isDigit(c) {
-			if e := matchIBAN(s, i); e > 0 {
-				w.add(BankAccount, "bank.iban", i, e)
-				i = e
-				continue
+		dr := r - i
+		var next byte
+		if r < len(s) {
+			next = s[r]
+		}
+		e, name := -1, ""
+		try := func(m func(string, int) int, n string) {
+			if e < 0 {
+				if x := m(s, i); x > 0 {
+					e, name = x, n
+				}
 			}
 		}
-		for _, m := range idMatchers {
-			if !letters && m.needsLetter() {
-				continue
-			}
-			if e := m.fn(s, i); e > 0 {
-				w.add(NationalID, m.name, i, e)
-				i = e
+		switch {
+		case dr == 0:
+			if !letters {
 				break
 			}
+			if i+15 <= len(s) {
+				if x := matchIBAN(s, i); x > 0 {
+					w.add(BankAccount, "bank.iban", i, x)
+					i = x
+					continue
+				}
+			}
+			if isUpper(c) {
+				try(matchNINO, "id.uk_nino")
+			}
+			switch c | 0x20 {
+			case 'x', 'y', 'z':
+				try(matchNIE, "id.es_nie")
+			}
+			try(matchCodiceFiscale, "id.it_codice_fiscale")
+		case dr == 1 && next == ' ':
+			try(matchNIR, "id.fr_nir")
+		case dr == 2 && next == ' ':
+			try(matchSteuerID, "id.de_steuer_id")
+		case dr == 3 && (next == '-' || next == ' '):
+			try(matchSSN, "id.us_ssn")
+			try(matchSIN, "id.ca_sin")
+		case dr == 3 && next == '.':
+			try(matchCPF, "id.br_cpf")
+		case dr == 4 && (next == ' ' || next == '-'):
+			try(matchAadhaar, "id.in_aadhaar")
+		case dr == 4 && next == '.':
+			try(matchBSNDotted, "id.nl_bsn")
+		case dr == 6:
+			try(matchHETU, "id.fi_hetu")
+			try(matchPersonnummer, "id.se_personnummer")
+			try(matchNIR, "id.fr_nir")
+		case dr == 8:
+			if letters {
+				try(matchDNI, "id.es_dni")
+			}
+			try(matchPersonnummer, "id.se_personnummer")
+		case dr == 15:
+			try(matchNIR, "id.fr_nir")
+		case dr == 17 || dr == 18:
+			try(matchCNResident, "id.cn_resident_id")
+		}
+		if e > 0 {
+			w.add(NationalID, name, i, e)
+			i = e
+			continue
+		}
+		// Skip the rest of this word.
+		for i+1 < len(s) && isAlnum(s[i+1]) {
+			i++
 		}
 	}
 }
@@ -526,7 +598,7 @@ func (w *walker) detectTree(v *fastjson.Value, kind keyKind, depth int) {
 		jwk := o.Get("kty") != nil
 		o.Visit(func(k []byte, c *fastjson.Value) {
 			ks := b2s(k)
-			ck := childKind(kind, ks, classifyKey(ks))
+			ck := childKind(kind, ks, w.kindOf(ks))
 			if jwk && jwkPrivate(ks) {
 				ck = kJWKPriv
 			}

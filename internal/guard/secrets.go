@@ -149,12 +149,18 @@ var vendors = []vendor{
 	{"AGE-SECRET-KEY-1", "private_key.age", alUpperNo, 50, 70, false, false},
 }
 
-// vendorFirst marks bytes that start some vendor prefix.
-var vendorFirst [256]bool
+// vendorFirst marks bytes that start some vendor prefix; vendorBy lists
+// the vendors by the first two bytes of their prefix.
+var (
+	vendorFirst [256]bool
+	vendorBy    = map[[2]byte][]int{}
+)
 
 func init() {
-	for _, v := range vendors {
+	for i, v := range vendors {
 		vendorFirst[v.prefix[0]] = true
+		k := [2]byte{v.prefix[0], v.prefix[1]}
+		vendorBy[k] = append(vendorBy[k], i)
 	}
 	vendorFirst['e'] = true // eyJ: JWT
 	vendorFirst['M'] = true // MII...: DER private keys in base64
@@ -166,9 +172,12 @@ func init() {
 // token and the detector name, or -1.
 func matchVendor(s string, i int) (int, string) {
 	rest := s[i:]
-	for k := range vendors {
+	if len(rest) < 16 {
+		return -1, ""
+	}
+	for _, k := range vendorBy[[2]byte{rest[0], rest[1]}] {
 		v := &vendors[k]
-		if len(rest) < len(v.prefix)+v.min || rest[0] != v.prefix[0] || !strings.HasPrefix(rest, v.prefix) {
+		if len(rest) < len(v.prefix)+v.min || !strings.HasPrefix(rest, v.prefix) {
 			continue
 		}
 		j := i + len(v.prefix)
