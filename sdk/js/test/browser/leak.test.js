@@ -9,6 +9,8 @@ import { readFileSync, rmSync } from 'node:fs'
 import { createProject, decodings, exportEvents, filesUnder, launch, pageServer, recordingProxy, root, startSieve, vendor, waitFor } from './harness.js'
 
 const hex = () => randomBytes(6).toString('hex')
+// Not a secret: tracked on purpose, so it must be found where the secrets must not.
+const CANARY = 'Canary' + hex() + 'Ok'
 // What the test types or puts on the pages; none may leave the browser.
 const S = {
   password: 'Pw' + hex() + 'Zq',
@@ -172,6 +174,7 @@ test('sieve.js autotrack captures clicks, submits and pageviews but no typed sec
   await sieveReady(page)
   await Promise.all([page.waitForURL(/\/next\?/), page.locator('#reset-link').click()])
   await sieveReady(page)
+  await page.evaluate((c) => window.sieve.track('browser canary', { canary: c }), CANARY)
   await page.evaluate(() => window.sieve.flush())
 
   const want = (evs) => {
@@ -185,7 +188,8 @@ test('sieve.js autotrack captures clicks, submits and pageviews but no typed sec
       by('$mp_submit', (p) => p.$el_id === 'login') &&
       by('$mp_submit', (p) => p.$el_id === 'card-form') &&
       by('$mp_input_change', (p) => p.$el_tag_name === 'input') &&
-      by('$mp_input_change', (p) => p.$el_attr__name === 'memo')
+      by('$mp_input_change', (p) => p.$el_attr__name === 'memo') &&
+      by('browser canary', (p) => p.canary === CANARY)
     )
   }
   const exp = await waitFor('the autotrack events in the export', async () => {
@@ -217,10 +221,15 @@ test('sieve.js autotrack captures clicks, submits and pageviews but no typed sec
   }
   assert.deepEqual(leaks(exp.text), [], 'export')
   assert.deepEqual(leaks(sieve.log()), [], 'server log')
+  // Read while the server runs: its write-ahead log holds values in the clear,
+  // which the canary proves (compressed files alone would make a byte search vacuous).
+  let canarySeen = false
   for (const f of filesUnder(sieve.dataDir)) {
     const bytes = readFileSync(f).toString('latin1')
+    canarySeen ||= bytes.includes(CANARY)
     assert.deepEqual(leaks(bytes), [], `data file ${f.slice(sieve.dataDir.length)}`)
   }
+  assert.ok(canarySeen, 'a tracked value is visible in the data directory, so the search above can see stored values')
 })
 
 test('mixpanel-browser pointed at Sieve works end to end (base64, batches, sendBeacon)', async () => {
