@@ -17,6 +17,7 @@ type elemInfo struct {
 	editable  bool
 	names     [4]string // name and id values, for the form-field name rule
 	nn        int
+	nameMark  Class // what the name, id, label or placeholder says (form fields only)
 }
 
 // attrName maps an element key to the HTML attribute it carries, or "".
@@ -93,15 +94,13 @@ func (e *elemInfo) feed(key, val string) {
 	case "autocomplete":
 		e.markAutocomplete(val)
 	case "name", "id", "aria-label", "placeholder", "label", "title", "data-testid", "data-test", "data-cy",
-		"formcontrolname", "ng-model", "v-model", "data-field", "for":
+		"formcontrolname", "ng-model", "v-model", "data-field":
 		if (an == "name" || an == "id") && e.nn < len(e.names) {
 			e.names[e.nn] = val
 			e.nn++
 		}
-		if e.mark == "" {
-			if c := nameMarker(val); c != "" {
-				e.mark, e.markDet = c, "element.sensitive_field"
-			}
+		if e.nameMark == "" {
+			e.nameMark = nameMarker(val)
 		}
 	case "class", "classes":
 		if e.mark == "" && hasSensitiveClass(val) {
@@ -215,6 +214,9 @@ func (e *elemInfo) finish() {
 		case "hidden":
 			e.mark, e.markDet = SecretToken, "element.hidden_input"
 		}
+	}
+	if e.mark == "" && e.formField && e.nameMark != "" {
+		e.mark, e.markDet = e.nameMark, "element.sensitive_field"
 	}
 	if e.mark == "" && e.formField {
 		for _, n := range e.names[:e.nn] {

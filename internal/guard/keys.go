@@ -118,7 +118,7 @@ func init() {
 		"servicekey", "serviceaccountkey", "subscriptionkey", "ocpapimsubscriptionkey", "xapikey", "xauthtoken",
 		"xaccesstoken", "apiaccesstoken", "devicetoken", "pushtoken", "fcmtoken", "apnstoken", "registrationtoken",
 		"resettoken", "verificationtoken", "confirmationtoken", "invitetoken", "magictoken", "logintoken",
-		"remembertoken", "rememberme", "accountkey", "storagekey", "sastoken", "connectionstring", "databaseurl", "dsn",
+		"remembertoken", "rememberme", "accountkey", "storagekey", "sastoken",
 		"passkey", "recoverycode", "recoverycodes", "backupcode", "backupcodes", "recoverykey", "seedphrase",
 		"mnemonic", "recoveryphrase", "walletseed", "secretphrase", "geheimnis", "secreto", "segredo", "clé", "cle",
 		"cleapi", "トークン", "令牌", "密钥", "秘密鍵",

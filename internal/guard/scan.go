@@ -685,8 +685,9 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 	if n >= 13 && n <= 19 && kind != kCard && kind != kCardParent && isPAN(raw) {
 		w.add(PaymentCard, "card.pan", 0, n)
 		w.panSeen = true
+	} else if n == 15 || n == 18 {
+		w.scanIDs(s, pDigit) // bare NIR or resident ID written as a number
 	}
-	_ = s
 }
 
 // detKey names the key-based detector of each kind.
@@ -695,7 +696,7 @@ var detKey = [kMaxKind]string{
 	kAuth: "key.authorization", kCookie: "key.cookie", kOTP: "key.otp", kTOTP: "key.totp_seed",
 	kPrivKey: "key.private_key", kCard: "key.card_number", kCardParent: "key.card_number", kCVV: "key.card_cvv",
 	kExpiry: "key.card_expiry", kNatID: "key.national_id", kSSN: "key.ssn", kBank: "key.bank_account",
-	kIBAN: "key.iban", kPhone: "key.phone", kEmail: "key.email",
+	kIBAN: "key.iban", kPhone: "key.phone",
 }
 
 // keyHit applies what the key says, given the value's shape.

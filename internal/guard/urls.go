@@ -257,7 +257,12 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 	}
 	kind := classifyKey(name)
 	mark := len(w.hits)
-	if det, minLen := paramSpecial(name); det != "" {
+	if cookie && (kind == kCookie || kind == kNone && cookieSecretName(name)) {
+		if t := strings.TrimSpace(val); len(t) >= 8 && !isPlaceholder(t) && !isBoolWord(t) {
+			w.add(SecretToken, "secret.session_cookie", 0, len(val))
+		}
+		kind = kNone
+	} else if det, minLen := paramSpecial(name); det != "" {
 		t := strings.TrimSpace(val)
 		shapeOK := false
 		switch {
@@ -269,12 +274,15 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 		if shapeOK {
 			w.add(SecretToken, det, 0, len(val))
 		}
-	} else if cookie && kind == kNone && cookieSecretName(name) {
-		if t := strings.TrimSpace(val); len(t) >= 8 && !isPlaceholder(t) && !isBoolWord(t) {
-			w.add(SecretToken, "secret.session_cookie", 0, len(val))
+	}
+	sub := len(w.hits)
+	w.scanText(val, kind, depth+1)
+	// What the parameter's name said is reported as a parameter finding.
+	for i := sub; i < len(w.hits); i++ {
+		if strings.HasPrefix(w.hits[i].det, "key.") {
+			w.hits[i].det = "url.param"
 		}
 	}
-	w.scanText(val, kind, depth+1)
 	w.remap(mark, vs, ve, "param")
 }
 
