@@ -141,11 +141,15 @@ func (c *Checker) putWalker(w *walker) {
 func (c *Checker) Event(ev *event.Event, a *fastjson.Arena, dst []event.Finding) (out []event.Finding, drop bool) {
 	w := c.getWalker(a, dst)
 	defer c.putWalker(w)
-	w.meta = event.Finding{ProjectID: ev.ProjectID, Event: ev.Name, DistinctID: ev.DistinctID, Lib: ev.Lib, LibVersion: ev.LibVersion}
+	// The name and distinct_id are checked first, and their own findings get
+	// the cleaned values afterwards: a finding never holds what was removed.
+	w.meta = event.Finding{ProjectID: ev.ProjectID, Lib: ev.Lib, LibVersion: ev.LibVersion}
 	w.checkField(&ev.Name, "event", true)
-	w.meta.Event = ev.Name
 	w.checkField(&ev.DistinctID, "distinct_id", false)
-	w.meta.DistinctID = ev.DistinctID
+	w.meta.Event, w.meta.DistinctID = ev.Name, ev.DistinctID
+	for i := w.first; i < len(w.out); i++ {
+		w.out[i].Event, w.out[i].DistinctID = ev.Name, ev.DistinctID
+	}
 	if !w.drop && ev.Props != nil && ev.Props.Type() == fastjson.TypeObject {
 		w.walkObject(ev.Props, kNone, nil)
 	}
@@ -161,9 +165,12 @@ func (c *Checker) Profile(u *event.ProfileUpdate, a *fastjson.Arena, dst []event
 	if u.Kind == event.Group {
 		name, idPath = "$groups", "$group_id"
 	}
-	w.meta = event.Finding{ProjectID: u.ProjectID, Event: name, DistinctID: u.ID, Lib: u.Lib, LibVersion: u.LibVersion}
+	w.meta = event.Finding{ProjectID: u.ProjectID, Event: name, Lib: u.Lib, LibVersion: u.LibVersion}
 	w.checkField(&u.ID, idPath, false)
 	w.meta.DistinctID = u.ID
+	for i := w.first; i < len(w.out); i++ {
+		w.out[i].DistinctID = u.ID
+	}
 	for i := range u.Ops {
 		if w.drop {
 			break
