@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -44,8 +45,20 @@ func Main(args []string) error {
 	fs.StringVar(&o.Guard, "guard", "both", "on, off or both")
 	fs.StringVar(&o.Dir, "dir", "", "parent of the temporary data directories (default: system temp)")
 	fs.DurationVar(&o.MaxTime, "max-time", 5*time.Minute, "stop a phase after this long")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	res, err := Ingest(context.Background(), o)
 	if err != nil {

@@ -216,6 +216,7 @@ func (s *Server) ingestMiddleware(next http.Handler) http.Handler {
 		if origin := r.Header.Get("Origin"); origin != "" {
 			h.Set("Access-Control-Allow-Origin", origin)
 			h.Set("Access-Control-Allow-Credentials", "true")
+			h.Set("Access-Control-Expose-Headers", "Retry-After")
 			h.Add("Vary", "Origin")
 		}
 		if r.Method == http.MethodOptions {
