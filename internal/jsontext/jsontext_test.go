@@ -25,6 +25,8 @@ func TestAppendString(t *testing.T) {
 	f("\x07\x00", `"\u0007\u0000"`)
 	f("é😀\U000e0001", "\"é😀\U000e0001\"")
 	f("bad\xffbyte", `"bad\ufffdbyte"`)
+	f("line\u2028sep\u2029", `"line\u2028sep\u2029"`)
+	f("\x16\x7f", "\"\\u0016\x7f\"")
 }
 
 func TestAppendValue(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sieve-analytics/sieve/internal/jsontext"
 	"github.com/valyala/fastjson"
 )
 
@@ -19,7 +20,7 @@ func TestAppendJSON(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", in, err)
 		}
-		got := string(AppendJSON(nil, v))
+		got := string(appendJSON(nil, v))
 		if got != want {
 			t.Errorf("%q:\ngot  %s\nwant %s", in, got, want)
 		}
@@ -50,10 +51,19 @@ func TestAppendJSON(t *testing.T) {
 	// Raw control characters (which strict JSON forbids, fastjson accepts) come out escaped.
 	var p fastjson.Parser
 	v, _ := p.Parse("{\"r\":\"a\x16b\"}")
-	if got := string(AppendJSON(nil, v)); got != `{"r":"a\u0016b"}` {
+	if got := string(appendJSON(nil, v)); got != `{"r":"a\u0016b"}` {
 		t.Errorf("raw control character: %s", got)
 	}
-	if got := string(appendJSONBytes(nil, []byte("x\xffy"))); got != "\"x\uFFFDy\"" {
+	if got := string(jsontext.AppendStringBytes(nil, []byte("x\xffy"))); got != `"x\ufffdy"` {
 		t.Errorf("invalid UTF-8: %q", got)
 	}
+}
+
+// appendJSON is how ingestion encodes stored properties: jsontext.AppendValue.
+func appendJSON(dst []byte, v *fastjson.Value) []byte {
+	out, err := jsontext.AppendValue(dst, v)
+	if err != nil {
+		panic("appendJSON: " + err.Error())
+	}
+	return out
 }

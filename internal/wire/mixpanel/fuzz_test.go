@@ -114,7 +114,7 @@ func checkEvent(t *testing.T, ep Endpoint, ev event.Event, now int64) {
 			t.Fatalf("lifted key %s left in properties", k)
 		}
 	}
-	js := AppendJSON(nil, ev.Props)
+	js := appendJSON(nil, ev.Props)
 	if !utf8.Valid(js) || fastjson.ValidateBytes(js) != nil || !utf8.ValidString(ev.Name) || !utf8.ValidString(ev.DistinctID) {
 		t.Fatalf("decoded event does not re-encode as valid UTF-8 JSON")
 	}
@@ -136,7 +136,7 @@ func checkProfile(t *testing.T, u event.ProfileUpdate, now int64) {
 		if i > 0 && opRank([]byte(op.Op)) <= opRank([]byte(u.Ops[i-1].Op)) {
 			t.Fatalf("ops out of order")
 		}
-		js := AppendJSON(nil, op.Value)
+		js := appendJSON(nil, op.Value)
 		if !utf8.Valid(js) || fastjson.ValidateBytes(js) != nil {
 			t.Fatalf("op value does not re-encode as valid JSON")
 		}

@@ -143,13 +143,13 @@ func BenchmarkAppendJSON(b *testing.B) {
 	var buf []byte
 	n := 0
 	for _, v := range props {
-		n += len(AppendJSON(nil, v))
+		n += len(appendJSON(nil, v))
 	}
 	b.SetBytes(int64(n))
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, v := range props {
-			buf = AppendJSON(buf[:0], v)
+			buf = appendJSON(buf[:0], v)
 		}
 	}
 }

@@ -3,7 +3,8 @@ package mixpanel
 import (
 	"net/url"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/sieve-analytics/sieve/internal/jsontext"
 )
 
 // ReplyOptions shape a reply; they come from the query (and, after
@@ -140,7 +141,7 @@ func Respond(ep Endpoint, o ReplyOptions, out Outcome) Reply {
 			if msg == "" {
 				body = append(body, "null"...)
 			} else {
-				body = appendJSONString(body, msg)
+				body = jsontext.AppendString(body, msg)
 			}
 			body = append(body, '}')
 		} else if ok {
@@ -183,12 +184,12 @@ func strictReply(o ReplyOptions, out Outcome, status int, msg string) Reply {
 		b = append(b, `{"code":`...)
 		b = strconv.AppendInt(b, int64(status), 10)
 		b = append(b, `,"error":`...)
-		b = appendJSONString(b, msg)
+		b = jsontext.AppendString(b, msg)
 		if status == 400 {
 			b = append(b, `,"failed_records":[],"num_records_imported":0`...)
 		}
 		b = append(b, `,"status":`...)
-		b = appendJSONString(b, statusText(status))
+		b = jsontext.AppendString(b, statusText(status))
 		b = append(b, '}')
 		return Reply{Status: status, ContentType: ContentTypeJSON, Body: b}
 	}
@@ -206,13 +207,13 @@ func strictReply(o ReplyOptions, out Outcome, status int, msg string) Reply {
 		b = append(b, `{"index":`...)
 		b = strconv.AppendInt(b, int64(f.Index), 10)
 		b = append(b, `,"insert_id":`...)
-		b = appendJSONString(b, f.InsertID)
+		b = jsontext.AppendString(b, f.InsertID)
 		b = append(b, `,"$insert_id":`...)
-		b = appendJSONString(b, f.InsertID)
+		b = jsontext.AppendString(b, f.InsertID)
 		b = append(b, `,"field":`...)
-		b = appendJSONString(b, f.Field)
+		b = jsontext.AppendString(b, f.Field)
 		b = append(b, `,"message":`...)
-		b = appendJSONString(b, f.Message)
+		b = jsontext.AppendString(b, f.Message)
 		b = append(b, '}')
 	}
 	b = append(b, `],"num_records_imported":`...)
@@ -249,22 +250,4 @@ func statusText(code int) string {
 		return "Service Unavailable"
 	}
 	return "Error"
-}
-
-// appendJSONString appends s as a JSON string literal. Invalid UTF-8 bytes
-// become U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b = append(b, '\\', byte(r))
-		case r < 0x20 || r == 0x2028 || r == 0x2029:
-			b = append(b, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
-		default:
-			b = utf8.AppendRune(b, r)
-		}
-	}
-	return append(b, '"')
 }

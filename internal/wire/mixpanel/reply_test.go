@@ -154,11 +154,3 @@ func TestErrorKinds(t *testing.T) {
 		t.Errorf("wrapped reply: %d %s", r.Status, r.Body)
 	}
 }
-
-func TestAppendJSONString(t *testing.T) {
-	got := string(appendJSONString(nil, "a\"b\\c\n\x01\u2028é\xff"))
-	want := `"a\"b\\c\u000a\u0001\u2028é` + "\uFFFD" + `"`
-	if got != want {
-		t.Errorf("got %s want %s", got, want)
-	}
-}
