@@ -117,6 +117,7 @@ func (c *Checker) getWalker(a *fastjson.Arena, dst []event.Finding) *walker {
 	w.hits = w.hits[:0]
 	w.path = w.path[:0]
 	w.panSeen = false
+	w.jdepth, w.nestedPath, w.nestedDrop, w.nestedChanged = 0, "", false, false
 	return w
 }
 
@@ -404,8 +405,14 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 			}
 			continue
 		}
-		// Duplicate keys: remove every copy, then set the replacement.
-		for i := 0; i < 64 && o.Get(e.key) != nil; i++ {
+		// Replace in place; with duplicate keys, remove every copy first.
+		n := 0
+		o.Visit(func(k []byte, _ *fastjson.Value) {
+			if string(k) == e.key {
+				n++
+			}
+		})
+		for i := 0; n > 1 && i < 64 && o.Get(e.key) != nil; i++ {
 			o.Del(e.key)
 		}
 		o.Set(e.key, e.val)
@@ -420,6 +427,7 @@ func (w *walker) whole(cl Class, det string) Action {
 	w.add(cl, det, 0, 0)
 	act, _ := w.resolve("", mark)
 	w.hits = w.hits[:mark]
+	w.noteNested(act)
 	return act
 }
 
@@ -449,6 +457,7 @@ func (w *walker) expiry(c *fastjson.Value) Action {
 	w.add(PaymentCard, "key.card_expiry", 0, len(s))
 	act, _ := w.resolve(s, mark)
 	w.hits = w.hits[:mark]
+	w.noteNested(act)
 	return act
 }
 
@@ -512,6 +521,11 @@ func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInf
 			w.add(FormValue, "element.form_value", 0, len(s))
 		}
 	}
+	if !isNum && len(w.hits) == mark && !kind.sensitive() && kind != kElementsChain && looksJSON(s) {
+		if act, repl, ok := w.nestedJSON(s, kind); ok {
+			return act, repl
+		}
+	}
 	if !isNum {
 		if kind == kElementsChain {
 			w.scanChain(s)
@@ -524,6 +538,7 @@ func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInf
 	}
 	act, repl := w.resolve(s, mark)
 	w.hits = w.hits[:mark]
+	w.noteNested(act)
 	switch act {
 	case Redact, Hash:
 		return act, w.a.NewStringBytes(repl)
@@ -583,7 +598,75 @@ func (w *walker) resolve(s string, mark int) (Action, []byte) {
 }
 
 func (w *walker) pathString() string {
+	if w.nestedPath != "" {
+		return w.nestedPath
+	}
 	return string(w.path)
+}
+
+// noteNested records, inside a stringified JSON value, what happened to
+// one of its parts.
+func (w *walker) noteNested(act Action) {
+	if w.jdepth == 0 {
+		return
+	}
+	switch act {
+	case DropProperty:
+		w.nestedDrop = true
+	case Redact, Hash:
+		w.nestedChanged = true
+	}
+}
+
+// looksJSON: a string that may hold a JSON object or array.
+func looksJSON(s string) bool {
+	s = strings.TrimSpace(s)
+	return len(s) >= 2 && (s[0] == '{' && s[len(s)-1] == '}' || s[0] == '[' && s[len(s)-1] == ']')
+}
+
+// nestedJSON walks a stringified JSON value in place. A part to drop drops
+// the holding property; parts to redact or hash are replaced inside it and
+// the value is re-encoded. ok is false when s is not JSON after all.
+func (w *walker) nestedJSON(s string, kind keyKind) (act Action, repl *fastjson.Value, ok bool) {
+	if w.jdepth+1 >= len(w.parsers) {
+		return "", nil, false
+	}
+	v, err := w.parsers[w.jdepth+1].Parse(strings.TrimSpace(s))
+	if err != nil {
+		return "", nil, false
+	}
+	outerPath := w.nestedPath
+	if outerPath == "" {
+		w.nestedPath = string(w.path)
+	}
+	outerDrop, outerChanged := w.nestedDrop, w.nestedChanged
+	w.nestedDrop, w.nestedChanged = false, false
+	w.jdepth++
+	pl := len(w.path)
+	switch v.Type() {
+	case fastjson.TypeObject:
+		w.walkObject(v, kind, nil)
+	case fastjson.TypeArray:
+		w.walkArray(v, kind)
+	}
+	w.path = w.path[:pl]
+	w.jdepth--
+	drop, changed := w.nestedDrop, w.nestedChanged
+	w.nestedPath, w.nestedDrop, w.nestedChanged = outerPath, outerDrop, outerChanged
+	switch {
+	case w.drop:
+		return DropEvent, nil, true
+	case drop:
+		w.noteNested(DropProperty)
+		return DropProperty, nil, true
+	case changed:
+		w.noteNested(Redact)
+		w.repl = v.MarshalTo(w.repl[:0])
+		out := w.a.NewStringBytes(w.repl)
+		w.repl = w.repl[:0]
+		return Redact, out, true
+	}
+	return "", nil, true
 }
 
 // finding appends a finding unless this event already has the same one.

@@ -339,3 +339,23 @@ func TestGlobMatch(t *testing.T) {
 	f("*x*y", "aaxbbyc", false)
 	f(strings.Repeat("*a", 30)+"b", strings.Repeat("a", 5000), false)
 }
+
+func TestStringifiedJSON(t *testing.T) {
+	in := `{"payload":"{\"user\":\"bob\",\"password\":\"hunter2\",\"n\":1}","cfg":"{\"db\":\"postgres://app:S3cr3tPw@db/x\",\"debug\":true}","list":"[1,2]"}`
+	r := checkEvent(t, mustChecker(t, DefaultPolicy()), in)
+	if strings.Contains(r.props, "hunter2") || strings.Contains(r.props, "S3cr3tPw") || !strings.Contains(r.props, `"list":"[1,2]"`) {
+		t.Fatalf("default policy: %s", r.props)
+	}
+	if !r.has("payload", Password) || !r.has("cfg", CredentialsInURL) {
+		t.Fatalf("findings: %s", describe(r))
+	}
+	c := mustChecker(t, Policy{Actions: map[Class]Action{Password: Redact, CredentialsInURL: Redact}})
+	r = checkEvent(t, c, in)
+	want := `{"payload":"{\"user\":\"bob\",\"password\":\"[redacted]\",\"n\":1}","cfg":"{\"db\":\"postgres://app:[redacted]@db/x\",\"debug\":true}","list":"[1,2]"}`
+	if r.props != want {
+		t.Fatalf("redact inside JSON:\n got  %s\n want %s", r.props, want)
+	}
+	if !r.has("payload", Password) || !r.has("cfg", CredentialsInURL) {
+		t.Fatalf("findings: %s", describe(r))
+	}
+}

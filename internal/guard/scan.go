@@ -160,6 +160,14 @@ type walker struct {
 	elem    *elemInfo
 	kinds   map[string]keyKind // classifyKey results; per walker, so no locking
 	num     []byte
+
+	// Stringified JSON values are walked like properties, with findings at
+	// the holding property's path (nestedPath) and the outcome gathered in
+	// nestedDrop and nestedChanged.
+	jdepth        int
+	nestedPath    string
+	nestedDrop    bool
+	nestedChanged bool
 }
 
 // maxKindCache bounds the per-walker key cache (keys are client input).
