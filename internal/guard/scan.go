@@ -670,6 +670,8 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 	case kCVV:
 		if n >= 3 && n <= 4 {
 			w.add(PaymentCard, detKey[kind], 0, n)
+		} else if n >= 5 && n <= 8 {
+			w.add(SecretToken, detKey[kOTP], 0, n)
 		}
 	case kExpiry:
 		// Decided by the object walker, which knows whether a PAN is near.
@@ -750,8 +752,13 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.panSeen = true
 		}
 	case kCVV:
-		if len(t) >= 3 && len(t) <= 4 && allDigits(t) {
+		// "Security code" is a card's CVV (3-4 digits) or a one-time code
+		// sent by SMS or an authenticator (5-8 digits).
+		switch {
+		case len(t) >= 3 && len(t) <= 4 && allDigits(t):
 			w.add(PaymentCard, detKey[kind], 0, n)
+		case len(t) >= 5 && len(t) <= 8 && allDigits(t):
+			w.add(SecretToken, detKey[kOTP], 0, n)
 		}
 	case kExpiry:
 		// Decided by the object walker.
