@@ -145,7 +145,7 @@ func samples() map[string][2][]sample {
 		"key.cookie": {{kv("cookie", fake(11, 32, alnum))}, {kv("cookie", "theme=dark; lang=en"), kv("cookie_consent", "true")}},
 		"secret.session_cookie": {{kv("raw_cookie", "theme=dark; connect.sid=s%3A"+fake(12, 32, alnum)+"; lang=en"), kv("cookie", "sessionid="+fake(13, 32, alnum))},
 			{kv("cookie_header", "theme=dark; lang=en-US"), kv("prefs", "a=1; b=2")}},
-		"key.otp":       {{kv("otp", "482913"), kv("verification_code", "482913"), kv("2fa_code", "120934")}, {kv("otp_sent", "true"), kv("otp", "sent"), kv("otp_length", "6")}},
+		"key.otp":       {{kv("otp", "482913"), kv("verification_code", "482913"), kv("2fa_code", "120934"), kv("security_code", "482913")}, {kv("otp_sent", "true"), kv("otp", "sent"), kv("otp_length", "6")}},
 		"key.totp_seed": {{kv("totp_secret", "JBSWY3DPEHPK3PXP"), kv("mfa_seed", fake(14, 32, upperN))}, {kv("totp_enabled", "true"), kv("totp_secret", "")}},
 		"key.private_key": {{kv("private_key", fake(15, 64, alnum+"+/")), kv("wallet_private_key", "0x"+fake(16, 64, hexs))},
 			{kv("private_key", pem("PRIVATE KEY", "...")), kv("private_key_id", "4f1c2a"), kv("has_private_key", "true")}},
