@@ -14,7 +14,7 @@ type DetectorInfo struct {
 func Detectors() []DetectorInfo { return append([]DetectorInfo(nil), detectors...) }
 
 var detectors = []DetectorInfo{
-	{"key.password", Password, "key names meaning password in 60+ languages and any casing or separator; the value must be a typed string (not a boolean word, empty, mask or template); pwd values that are paths are not passwords"},
+	{"key.password", Password, "key names meaning password in about 40 languages and any casing or separator; the value must be a typed string (not a boolean word, empty, mask or template); pwd values that are paths are not passwords"},
 	{"key.pin", Password, "pin, PIN code keys"},
 	{"text.password", Password, "a password word in prose or a log line followed by a separator or 'is', then a token with digits, symbols or mixed case"},
 	{"key.secret", SecretToken, "secret, token, API key, credential... keys (stop list for page tokens, cache keys, public keys); value long and random enough, not a placeholder"},
