@@ -2,6 +2,7 @@ package advisory
 
 import (
 	"strings"
+	"time"
 
 	"github.com/valyala/fastjson"
 
@@ -194,4 +195,26 @@ func dropPath(v *fastjson.Value, path []string) {
 		return
 	}
 	dropPath(c, path[1:])
+}
+
+// SDKCounter counts refused events in the SDK fleet (lexicon.Lexicon).
+type SDKCounter interface {
+	ObserveSDK(projectID int64, lib, version string, t int64, now time.Time)
+}
+
+// Hook adapts a Registry to ingestion (ingest.Enforcer): it applies the
+// advisories and counts refused events in the fleet, so that a report
+// still sees projects whose events are rejected.
+type Hook struct {
+	Registry *Registry
+	Fleet    SDKCounter // may be nil
+}
+
+// Enforce implements ingest.Enforcer.
+func (h Hook) Enforce(ev *event.Event, a *fastjson.Arena) bool {
+	out := h.Registry.Enforce(ev, a)
+	if out.Reject && h.Fleet != nil {
+		h.Fleet.ObserveSDK(ev.ProjectID, ev.Lib, ev.LibVersion, ev.Time, time.Now())
+	}
+	return out.Reject
 }

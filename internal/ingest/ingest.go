@@ -52,6 +52,10 @@ type Ingester struct {
 
 	guardOff atomic.Bool // benchmarks only: see SetGuardEnabled
 
+	enforcer Enforcer    // SDK advisories, before the guard; may be nil
+	observer Observer    // lexicon, fleet, alerts, after the guard; may be nil
+	obsOff   atomic.Bool // benchmarks only: see SetObserversEnabled
+
 	parsers fastjson.ParserPool
 	arenas  fastjson.ArenaPool
 
@@ -74,6 +78,27 @@ func New(log *slog.Logger, reg *project.Registry, st store.Store, guards *guardc
 // `sieve bench` can measure the guard's cost in one run; nothing else calls
 // it, and a server always starts with the guard on.
 func (in *Ingester) SetGuardEnabled(on bool) { in.guardOff.Store(!on) }
+
+// Enforcer applies SDK advisories to an event before the guard, in place.
+// reject means the event must be refused and nothing of it stored.
+type Enforcer interface {
+	Enforce(ev *event.Event, a *fastjson.Arena) (reject bool)
+}
+
+// Observer sees every event after the guard: the guarded tree (nil when the
+// event was dropped) and its findings, metadata only. It must not keep ev,
+// its tree or the findings slice, and must be cheap (in memory).
+type Observer interface {
+	Observe(ev *event.Event, findings []event.Finding, now time.Time)
+}
+
+// SetHooks installs the advisory enforcer and the observer (either may be
+// nil). Call it before serving.
+func (in *Ingester) SetHooks(e Enforcer, o Observer) { in.enforcer, in.observer = e, o }
+
+// SetObserversEnabled turns the observer off or on; like SetGuardEnabled it
+// exists only for `sieve bench`.
+func (in *Ingester) SetObserversEnabled(on bool) { in.obsOff.Store(!on) }
 
 // Track handles /track and /track/.
 func (in *Ingester) Track() http.Handler { return in.handler(mixpanel.Track) }
@@ -298,11 +323,20 @@ func (in *Ingester) event(req *request, v *fastjson.Value) *mixpanel.RecordError
 		ev.Props.Del("ip")
 		ev.Props.Del("$ip")
 	}
+	if in.enforcer != nil && in.enforcer.Enforce(&ev, req.arena) {
+		return &mixpanel.RecordError{Field: "$lib_version", Message: "events from this SDK version are refused by an advisory; update the SDK"}
+	}
 	n := len(req.findings)
 	var drop bool
 	if !in.guardOff.Load() {
 		req.findings, drop = t.checker.Event(&ev, req.arena, req.findings)
 		in.stamp(req, n)
+	}
+	if in.observer != nil && !in.obsOff.Load() {
+		if drop {
+			ev.Props = nil
+		}
+		in.observer.Observe(&ev, req.findings[n:], req.now)
 	}
 	if drop {
 		in.Stats.Dropped.Add(1)

@@ -40,6 +40,19 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/2.0/engage", s.api.Engage())
 	mux.Handle("POST /api/2.0/engage", s.api.Engage())
 
+	// Lexicon, SDK advisories, alerts, incident scope (docs/INCIDENTS.md).
+	mux.Handle("GET /api/projects/{id}/lexicon", s.insights.Lexicon())
+	mux.Handle("GET /api/projects/{id}/webhook", s.insights.GetWebhook())
+	mux.Handle("PUT /api/projects/{id}/webhook", s.insights.PutWebhook())
+	mux.Handle("DELETE /api/projects/{id}/webhook", s.insights.DeleteWebhook())
+	mux.Handle("GET /api/advisories", s.insights.ListAdvisories())
+	mux.Handle("POST /api/advisories", s.insights.CreateAdvisory())
+	mux.Handle("GET /api/advisories/{id}", s.insights.GetAdvisory())
+	mux.Handle("GET /api/advisories/{id}/report", s.insights.AdvisoryReport())
+	mux.Handle("GET /api/alerts", s.insights.Alerts())
+	mux.Handle("POST /api/scope", s.insights.Scope())
+	mux.Handle("GET /api/scope/{id}", s.insights.ScopeJob())
+
 	// sieve.js and its per-project configuration.
 	mux.Handle("/sdk/", sdkjs.Handler(s.sdkConfig))
 

@@ -21,11 +21,15 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sieve-analytics/sieve/internal/advisory"
+	"github.com/sieve-analytics/sieve/internal/alert"
 	"github.com/sieve-analytics/sieve/internal/api"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/guardcache"
 	"github.com/sieve-analytics/sieve/internal/ingest"
+	"github.com/sieve-analytics/sieve/internal/lexicon"
 	"github.com/sieve-analytics/sieve/internal/project"
+	"github.com/sieve-analytics/sieve/internal/scope"
 	"github.com/sieve-analytics/sieve/internal/store"
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
@@ -50,7 +54,13 @@ type Server struct {
 	projects *project.Registry
 	store    store.Store
 	ingest   *ingest.Ingester
-	api      *api.API
+	insights *api.Insights
+	// background components (lexicon flush, alerts, rescans): started by
+	// Run, stopped after in-flight requests and before the store closes.
+	background []func(context.Context) error
+	bgCancel   context.CancelFunc
+	bgDone     chan error
+	api        *api.API
 
 	ln       net.Listener
 	http     *http.Server
@@ -112,6 +122,10 @@ func New(cfg Config) (*Server, error) {
 	guards := guardcache.New(reg, g)
 	s.ingest = ingest.New(cfg.Log, reg, st, guards)
 	s.api = api.New(cfg.Log, reg, st, g)
+	if err := s.newInsights(st, guards); err != nil {
+		st.Close()
+		return nil, err
+	}
 
 	s.http = &http.Server{
 		Handler:           s.routes(),
@@ -162,6 +176,11 @@ func (s *Server) Run(ctx context.Context) error {
 
 	served := make(chan error, 1)
 	go func() { served <- s.http.Serve(ln) }()
+	bgCtx, bgCancel := context.WithCancel(context.Background())
+	s.bgCancel, s.bgDone = bgCancel, make(chan error, len(s.background))
+	for _, run := range s.background {
+		go func() { s.bgDone <- run(bgCtx) }()
+	}
 
 	select {
 	case err = <-served:
@@ -180,12 +199,46 @@ func (s *Server) shutdown() error {
 		err = nil
 	}
 	s.log.Info("stopped accepting; in-flight requests done", "took", time.Since(t0).Round(time.Millisecond))
+	if s.bgCancel != nil {
+		tb := time.Now()
+		s.bgCancel()
+		for range s.background {
+			if berr := <-s.bgDone; berr != nil {
+				err = errors.Join(err, berr)
+			}
+		}
+		s.log.Info("lexicon, alerts and rescans stopped and flushed", "took", time.Since(tb).Round(time.Millisecond))
+	}
 	t1 := time.Now()
 	if cerr := s.store.Close(); cerr != nil {
 		err = errors.Join(err, cerr)
 	}
 	s.log.Info("store closed", "took", time.Since(t1).Round(time.Millisecond))
 	return err
+}
+
+// newInsights builds the lexicon, the alerter, the advisory registry and
+// the rescan jobs (all metadata under <data>/insight), and hooks them into
+// ingestion: advisories before the guard, the lexicon after it.
+func (s *Server) newInsights(st *duckdb.Store, guards *guardcache.Cache) error {
+	dir := filepath.Join(s.cfg.DataDir, "insight")
+	var al *alert.Alerter
+	lex, err := lexicon.New(lexicon.Options{Dir: dir, Log: s.cfg.Log, OnSignal: func(sg lexicon.Signal) { al.Signal(sg) }})
+	if err != nil {
+		return err
+	}
+	if al, err = alert.New(alert.Options{Dir: dir, Log: s.cfg.Log, Source: lex}); err != nil {
+		return err
+	}
+	adv, err := advisory.Open(dir)
+	if err != nil {
+		return err
+	}
+	jobs := &scope.Jobs{R: &scope.Rescanner{Projects: s.projects, Source: st, Guards: guards}, Log: s.cfg.Log.With("component", "scope")}
+	s.ingest.SetHooks(advisory.Hook{Registry: adv, Fleet: lex}, lex)
+	s.insights = s.api.Insights(lex, adv, al, jobs)
+	s.background = append(s.background, lex.Run, al.Run, jobs.Run)
+	return nil
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
