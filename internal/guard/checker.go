@@ -651,6 +651,11 @@ func (w *walker) nestedJSON(s string, kind keyKind) (act Action, repl *fastjson.
 	}
 	w.path = w.path[:pl]
 	w.jdepth--
+	if len(s) > 1<<16 {
+		// Do not keep a large buffer in the pooled walker (v stays valid:
+		// it keeps the old buffers alive until it is unused).
+		defer func(d int) { w.parsers[d] = fastjson.Parser{} }(w.jdepth + 1)
+	}
 	drop, changed := w.nestedDrop, w.nestedChanged
 	w.nestedPath, w.nestedDrop, w.nestedChanged = outerPath, outerDrop, outerChanged
 	switch {

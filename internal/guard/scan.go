@@ -171,7 +171,10 @@ type walker struct {
 }
 
 // maxKindCache bounds the per-walker key cache (keys are client input).
-const maxKindCache = 8192
+const (
+	maxKindCache = 8192
+	maxCachedKey = 96
+)
 
 // kindOf is classifyKey with a cache: property names repeat across events.
 func (w *walker) kindOf(k string) keyKind {
@@ -179,6 +182,9 @@ func (w *walker) kindOf(k string) keyKind {
 		return kk
 	}
 	kk := classifyKey(k)
+	if len(k) > maxCachedKey {
+		return kk
+	}
 	if w.kinds == nil || len(w.kinds) >= maxKindCache {
 		w.kinds = make(map[string]keyKind, 256)
 	}
