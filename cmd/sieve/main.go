@@ -22,6 +22,8 @@ import (
 const usage = `usage:
   sieve serve [--addr ADDR] [--data DIR] [--tls-cert FILE --tls-key FILE]
       env: SIEVE_ADDR, SIEVE_DATA, SIEVE_ADMIN_KEY
+  sieve scope [--from T] [--to T] [--class C] [--property P] [--event E] [--project ID] [--rescan] [--criteria FILE]
+      env: SIEVE_ADDR, SIEVE_ADMIN_KEY; prints the incident scope report (JSON)
   sieve bench ingest [--events N] [--batch N] [--senders N]
   sieve version
 `
@@ -35,6 +37,8 @@ func main() {
 	switch os.Args[1] {
 	case "serve":
 		err = serve(os.Args[2:])
+	case "scope":
+		err = scopeCmd(os.Args[2:])
 	case "bench":
 		err = bench.Main(os.Args[2:])
 	case "version", "--version", "-v":
