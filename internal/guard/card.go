@@ -131,8 +131,8 @@ func scanCards(s string, digits []byte, fn func(start, end int)) {
 			} else {
 				ok = false
 			}
-			if j+1 < len(s) && (s[j] == ' ' || s[j] == '-' || s[j] == '.') && s[j+1] >= '0' && s[j+1] <= '9' {
-				j++
+			if k := cardSep(s, j); k > 0 && j+k < len(s) && isDigit(s[j+k]) {
+				j += k
 				continue
 			}
 			break
@@ -195,6 +195,33 @@ func scanGroups(s string, groups []group, digits []byte, fn func(start, end int)
 			a++
 		}
 	}
+}
+
+// cardSep returns the length of a separator between digit groups at s[j:]:
+// one space, dash, dot, slash, underscore or tab, two spaces, a no-break or
+// thin space; 0 if there is none.
+func cardSep(s string, j int) int {
+	if j >= len(s) {
+		return 0
+	}
+	switch s[j] {
+	case ' ':
+		if j+1 < len(s) && s[j+1] == ' ' {
+			return 2
+		}
+		return 1
+	case '-', '.', '/', '_', '\t':
+		return 1
+	case 0xC2: // U+00A0 no-break space
+		if j+1 < len(s) && s[j+1] == 0xA0 {
+			return 2
+		}
+	case 0xE2: // U+2009 thin space, U+202F narrow no-break space
+		if j+2 < len(s) && (s[j+1] == 0x80 && s[j+2] == 0x89 || s[j+1] == 0x80 && s[j+2] == 0xAF) {
+			return 3
+		}
+	}
+	return 0
 }
 
 func isAlnum(c byte) bool {
