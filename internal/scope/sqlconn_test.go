@@ -1,0 +1,5 @@
+package scope_test
+
+import "database/sql"
+
+type sqlConn = sql.Conn
