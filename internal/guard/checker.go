@@ -334,9 +334,21 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 			return
 		}
 		ks := b2s(k)
-		pl := w.pushKey(ks)
-		defer func() { w.path = w.path[:pl] }()
-		kind := w.kindOf(ks)
+		kind, keySens := w.kindOf(ks)
+		var pl int
+		if keySens {
+			// The key is data: it never appears in a path, and an action
+			// on it removes the property.
+			pl = w.pushKey("[key]")
+			defer func() { w.path = w.path[:pl] }()
+			if act := w.keyValue(ks); act == DropProperty || act == DropEvent {
+				edits = append(edits, pending{key: string(k), drop: true})
+				return
+			}
+		} else {
+			pl = w.pushKey(ks)
+			defer func() { w.path = w.path[:pl] }()
+		}
 		kind = childKind(parent, ks, kind)
 		if pairKind != kNone && pairValueKey(ks) {
 			kind = pairKind
@@ -418,6 +430,46 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		o.Set(e.key, e.val)
 	}
 	w.panSeen = savedPan || w.panSeen
+}
+
+// keyValue handles a key whose text is a sensitive value. A key cannot be
+// rewritten in place, so redact and hash remove the property too.
+func (w *walker) keyValue(k string) Action {
+	mark := len(w.hits)
+	w.scanText(k, kNone, maxDepth)
+	hits := w.hits[mark:]
+	defer func() { w.hits = w.hits[:mark] }()
+	if len(hits) == 0 {
+		return ""
+	}
+	path := w.pathString()
+	if w.c.allowed(path) {
+		for i := range hits {
+			w.finding(path, &hits[i], Allow)
+		}
+		return Allow
+	}
+	top := Keep
+	for i := range hits {
+		if a := w.c.actionFor(hits[i].class, hits[i].rule); a.rank() > top.rank() {
+			top = a
+		}
+	}
+	switch top {
+	case Redact, Hash:
+		top = DropProperty
+	case DropEvent:
+		w.drop = true
+	}
+	for i := range hits {
+		a := top
+		if top == Keep {
+			a = Keep
+		}
+		w.finding(path, &hits[i], a)
+	}
+	w.noteNested(top)
+	return top
 }
 
 // whole records a detection covering a non-string value (an element's

@@ -40,7 +40,7 @@ func attrName(k string) string {
 // tagKey reports whether k names the element's tag.
 func tagKey(k string) bool {
 	switch k {
-	case "tag_name", "$tag_name", "tagName", "$el_tag_name", "tag", "nodeName", "$tagName":
+	case "tag_name", "$tag_name", "tagName", "$el_tag_name", "nodeName", "$tagName":
 		return true
 	}
 	return false

@@ -359,3 +359,18 @@ func TestStringifiedJSON(t *testing.T) {
 		t.Fatalf("findings: %s", describe(r))
 	}
 }
+
+func TestKeysHoldingValues(t *testing.T) {
+	c := mustChecker(t, DefaultPolicy())
+	r := checkEvent(t, c, `{"cards":{"4111 1111 1111 1111":{"password":"hunter2"},"visa":1},"sent":{"bob@example.com":{"password":"x9y8z7"}}}`)
+	if strings.Contains(r.props, "4111") || strings.Contains(r.props, "hunter2") || strings.Contains(r.props, "x9y8z7") {
+		t.Fatalf("props %s", r.props)
+	}
+	if !strings.Contains(r.props, `"bob@example.com":{}`) {
+		t.Fatalf("a key kept by policy was changed: %s", r.props)
+	}
+	if !r.has("cards.[key]", PaymentCard) || !r.has("sent.[key]", Email) || !r.has("sent.[key].password", Password) {
+		t.Fatalf("findings %s", describe(r))
+	}
+	noValueIn(t, r, "4111", "bob@example.com")
+}

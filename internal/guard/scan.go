@@ -176,20 +176,39 @@ const (
 	maxCachedKey = 96
 )
 
-// kindOf is classifyKey with a cache: property names repeat across events.
-func (w *walker) kindOf(k string) keyKind {
+// kSensKey marks, in the key cache, a key whose text is itself a
+// sensitive value (an e-mail address or a card number used as a key).
+const kSensKey keyKind = 0x80
+
+// kindOf is classifyKey with a cache (property names repeat across
+// events); sens reports that the key itself holds a sensitive value.
+func (w *walker) kindOf(k string) (kind keyKind, sens bool) {
 	if kk, ok := w.kinds[k]; ok {
-		return kk
+		return kk &^ kSensKey, kk&kSensKey != 0
 	}
 	kk := classifyKey(k)
-	if len(k) > maxCachedKey {
-		return kk
+	if w.keyHolds(k) {
+		kk |= kSensKey
 	}
-	if w.kinds == nil || len(w.kinds) >= maxKindCache {
-		w.kinds = make(map[string]keyKind, 256)
+	if len(k) <= maxCachedKey {
+		if w.kinds == nil || len(w.kinds) >= maxKindCache {
+			w.kinds = make(map[string]keyKind, 256)
+		}
+		w.kinds[strings.Clone(k)] = kk
 	}
-	w.kinds[strings.Clone(k)] = kk
-	return kk
+	return kk &^ kSensKey, kk&kSensKey != 0
+}
+
+// keyHolds runs the value detectors (no decoding) on a key's text.
+func (w *walker) keyHolds(k string) bool {
+	if len(k) < 6 {
+		return false
+	}
+	mark := len(w.hits)
+	w.scanText(k, kNone, maxDepth)
+	found := len(w.hits) > mark
+	w.hits = w.hits[:mark]
+	return found
 }
 
 func (w *walker) add(class Class, det string, start, end int) {
@@ -612,7 +631,11 @@ func (w *walker) detectTree(v *fastjson.Value, kind keyKind, depth int) {
 		jwk := o.Get("kty") != nil
 		o.Visit(func(k []byte, c *fastjson.Value) {
 			ks := b2s(k)
-			ck := childKind(kind, ks, w.kindOf(ks))
+			own, sens := w.kindOf(ks)
+			if sens {
+				w.scanText(ks, kNone, maxDepth)
+			}
+			ck := childKind(kind, ks, own)
 			if jwk && jwkPrivate(ks) {
 				ck = kJWKPriv
 			}
