@@ -77,6 +77,10 @@ type manifest struct {
 	NextGen uint64         `json:"next_gen"`
 	Actives []uint64       `json:"actives"` // oldest first; the last takes appends
 	Parts   []manifestPart `json:"parts"`
+	// Applied names the purge batches installed (newest last, bounded),
+	// so that a purge resumed after a crash knows which of its batches
+	// took effect. Job and batch ids only, never criteria.
+	Applied []string `json:"purge_batches,omitempty"`
 	parts   map[partKey][]sealedFile
 }
 
@@ -111,8 +115,8 @@ func readManifest(root string) (*manifest, error) {
 }
 
 // writeManifest replaces the manifest durably.
-func writeManifest(root string, nextGen uint64, actives []*active, parts map[partKey][]sealedFile) error {
-	m := manifest{Format: manifestFormat, NextGen: nextGen, Actives: []uint64{}, Parts: []manifestPart{}}
+func writeManifest(root string, nextGen uint64, actives []*active, parts map[partKey][]sealedFile, applied []string) error {
+	m := manifest{Format: manifestFormat, NextGen: nextGen, Actives: []uint64{}, Parts: []manifestPart{}, Applied: applied}
 	for _, a := range actives {
 		m.Actives = append(m.Actives, a.gen)
 	}
@@ -244,7 +248,7 @@ func removeOrphans(root string, m *manifest) error {
 	for _, e := range ents {
 		name := e.Name()
 		path := filepath.Join(root, name)
-		if (strings.HasPrefix(name, activePrefix) && !live[path]) || strings.HasSuffix(name, tmpSuffix) {
+		if (strings.HasPrefix(name, activePrefix) && !live[path]) || strings.HasSuffix(name, tmpSuffix) || strings.HasSuffix(name, tmpSuffix+".wal") {
 			if err := os.RemoveAll(path); err != nil {
 				return err
 			}

@@ -29,7 +29,19 @@ type sealedPart struct {
 // Close a seal is tried once.
 func (s *Store) sealer() {
 	defer s.sealerWG.Done()
-	for a := range s.sealCh {
+	for {
+		var a *active
+		select {
+		case req := <-s.purgeCh:
+			req.res, req.err = s.purgeEvents(req)
+			close(req.done)
+			continue
+		case next, ok := <-s.sealCh:
+			if !ok {
+				return
+			}
+			a = next
+		}
 		backoff := time.Second
 		for {
 			start := time.Now()
@@ -130,7 +142,7 @@ func (s *Store) sealActive(a *active) (int, error) {
 			query = "SELECT " + cols + " FROM " + parquetList(s.dir, p, merge) + " UNION ALL " + query
 		}
 		res, err := conn.ExecContext(ctx, "COPY (SELECT * FROM ("+query+") ORDER BY time) TO "+quote(pqTmp)+
-			" (FORMAT parquet, COMPRESSION zstd)")
+			" (FORMAT parquet, COMPRESSION "+s.compression()+")")
 		if err != nil {
 			return fail(safeErr("seal: write partition file", err))
 		}
@@ -198,7 +210,7 @@ func (s *Store) sealActive(a *active) (int, error) {
 		nv.parts[sp.p] = append(kept, sp.file)
 	}
 	nv.actives = slices.DeleteFunc(nv.actives, func(x *active) bool { return x == a })
-	if err := writeManifest(s.dir, next, nv.actives, nv.parts); err != nil {
+	if err := writeManifest(s.dir, next, nv.actives, nv.parts, s.applied); err != nil {
 		s.manifestMu.Unlock()
 		return fail(err)
 	}

@@ -127,6 +127,10 @@ func (s *Store) stateWriter() {
 		case <-s.state.signal:
 			drain()
 			dirty = true
+		case req := <-s.stateReq:
+			drain()
+			req.res, req.err = s.purgeState(conn, req)
+			close(req.done)
 		case <-tick.C:
 			if dirty && conn != nil && s.state.empty() {
 				if _, err := conn.ExecContext(context.Background(), "CHECKPOINT st"); err != nil {
@@ -347,6 +351,8 @@ func (s *Store) Profiles(ctx context.Context, q store.ProfileQuery, fn func(*sto
 		return 0, err
 	}
 	defer done()
+	s.stMu.RLock()
+	defer s.stMu.RUnlock()
 	where := "project_id = ? AND kind = ?"
 	args := []any{q.ProjectID, uint8(q.Kind)}
 	if q.GroupKey != "" {
@@ -409,6 +415,8 @@ func (s *Store) Findings(ctx context.Context, q store.FindingQuery, fn func(*eve
 		return err
 	}
 	defer done()
+	s.stMu.RLock()
+	defer s.stMu.RUnlock()
 	query := "SELECT time, project_id, distinct_id, event, path, class, detector, action, lib, lib_version FROM st.findings WHERE project_id = ? AND time >= ? AND time < ?"
 	args := []any{q.ProjectID, q.From, q.To}
 	if q.Class != "" {

@@ -63,6 +63,10 @@ type Options struct {
 	NoSealOnClose bool
 	// Logger receives maintenance events (seals, errors); never values.
 	Logger *slog.Logger
+	// Uncompressed writes sealed files and DuckDB files without compression.
+	// Only for leak and purge tests: with compression a byte search of the
+	// files finds no value even before a purge, so it proves nothing.
+	Uncompressed bool
 }
 
 func (o *Options) defaults() {
@@ -102,8 +106,17 @@ type Store struct {
 	nextGen uint64
 	changed chan struct{} // closed and replaced at every install
 
-	// manifestMu serializes changes of the file set (rotation, seal install).
+	// manifestMu serializes changes of the file set (rotation, seal install)
+	// and guards applied.
 	manifestMu sync.Mutex
+	applied    []string // purge batches installed, as in the manifest
+
+	purgeCh  chan *purgeReq // -> sealer: purges of sealed partitions
+	stateReq chan *stateReq // -> state writer: purges of state.duckdb
+	// stMu is held shared by reads of state.duckdb and exclusively while a
+	// purge swaps the file.
+	stMu   sync.RWMutex
+	udfSeq atomic.Uint64
 
 	events *queue
 	state  *queue // profile updates and findings
@@ -200,6 +213,8 @@ func Open(dir string, opts Options) (*Store, error) {
 		sealReq:    make(chan chan rotateResult),
 		closing:    make(chan struct{}),
 		rdrained:   make(chan struct{}),
+		purgeCh:    make(chan *purgeReq),
+		stateReq:   make(chan *stateReq),
 	}
 	s.readCtx, s.readCancel = context.WithCancel(context.Background())
 	if err := s.open(); err != nil {
@@ -231,6 +246,7 @@ func (s *Store) open() error {
 		return fmt.Errorf("duckdb store: remove leftovers of an interrupted step: %w", err)
 	}
 	s.nextGen = m.NextGen
+	s.applied = m.Applied
 	// Room for every listed active plus the rotations allowed meanwhile, so
 	// that handing an active to the sealer never blocks.
 	s.sealCh = make(chan *active, len(m.Actives)+maxPendingSeals+2)
@@ -248,6 +264,9 @@ func (s *Store) open() error {
 		"SET GLOBAL autoinstall_known_extensions = false",
 		"SET GLOBAL autoload_known_extensions = false",
 	}
+	if s.opts.Uncompressed {
+		settings = append(settings, "SET GLOBAL force_compression = 'uncompressed'")
+	}
 	if s.opts.MemoryLimit != "" {
 		settings = append(settings, "SET GLOBAL memory_limit = "+quote(s.opts.MemoryLimit))
 	}
@@ -263,6 +282,7 @@ func (s *Store) open() error {
 		`CREATE TABLE IF NOT EXISTS st.findings (
 			time BIGINT NOT NULL, project_id BIGINT NOT NULL, distinct_id VARCHAR, event VARCHAR,
 			path VARCHAR, class VARCHAR, detector VARCHAR, action VARCHAR, lib VARCHAR, lib_version VARCHAR)`,
+		`CREATE TABLE IF NOT EXISTS st.purge_marks (job VARCHAR NOT NULL, time BIGINT NOT NULL)`,
 	)
 	for _, q := range settings {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
@@ -612,6 +632,14 @@ func (s *Store) Stats() Stats {
 		}
 	}
 	return st
+}
+
+// compression is the Parquet codec of sealed files.
+func (s *Store) compression() string {
+	if s.opts.Uncompressed {
+		return "uncompressed"
+	}
+	return "zstd"
 }
 
 // Dir returns the data directory.

@@ -293,7 +293,7 @@ func (s *Store) rotateTo(ctx context.Context) error {
 	next := s.nextGen
 	s.mu.Unlock()
 	nv.actives = append(nv.actives, a)
-	if err := writeManifest(s.dir, next, nv.actives, nv.parts); err != nil {
+	if err := writeManifest(s.dir, next, nv.actives, nv.parts, s.applied); err != nil {
 		s.manifestMu.Unlock()
 		s.removeFiles(nil, []*active{a})
 		return err

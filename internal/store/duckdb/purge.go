@@ -1,0 +1,772 @@
+package duckdb
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	ddb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/sieve-analytics/sieve/internal/jsontext"
+	"github.com/sieve-analytics/sieve/internal/purge/propath"
+	"github.com/sieve-analytics/sieve/internal/store"
+)
+
+// PurgeRule selects stored data of one project for a purge. Events match
+// when their time is in [From, To), and, when the lists are not empty,
+// their name is in Events and their distinct_id in DistinctIDs. Matching
+// events lose the property Paths (the events stay), or, with DeleteEvents,
+// are deleted. A rule with neither leaves events alone.
+//
+// ProfilePaths are removed from the properties of the project's profiles
+// (people profiles of DistinctIDs when that list is not empty, else every
+// user and group profile). EraseProfiles deletes the people profiles and the
+// findings of DistinctIDs (GDPR erasure).
+type PurgeRule struct {
+	Project       int64
+	From, To      int64 // Unix ms; math.MinInt64 and math.MaxInt64 for all time
+	DistinctIDs   []string
+	Events        []string
+	Paths         []string
+	DeleteEvents  bool
+	ProfilePaths  []string
+	EraseProfiles bool
+}
+
+// AllTime is the time range of a rule without one.
+const (
+	AllTimeFrom = int64(math.MinInt64)
+	AllTimeTo   = int64(math.MaxInt64)
+)
+
+func (r *PurgeRule) touchesEvents() bool {
+	return len(r.Paths) > 0 || r.DeleteEvents
+}
+
+func (r *PurgeRule) touchesState() bool {
+	return len(r.ProfilePaths) > 0 || (r.EraseProfiles && len(r.DistinctIDs) > 0)
+}
+
+// FileDigest identifies a file a purge read or wrote: its path relative to
+// the data directory, its row count and the SHA-256 of its bytes.
+type FileDigest struct {
+	File   string `json:"file"`
+	Rows   int64  `json:"rows"`
+	SHA256 string `json:"sha256"`
+}
+
+// PartitionResult is what a purge did to one project-day.
+type PartitionResult struct {
+	Project     int64        `json:"project_id"`
+	Day         string       `json:"day"`
+	RowsScanned int64        `json:"rows_scanned"`
+	RowsDeleted int64        `json:"rows_deleted"`
+	RowsChanged int64        `json:"rows_changed"` // rows that lost properties
+	Rewritten   bool         `json:"rewritten"`
+	Before      []FileDigest `json:"before,omitempty"`
+	After       []FileDigest `json:"after,omitempty"`
+}
+
+// PurgeBatch is a set of partitions installed with one manifest write.
+type PurgeBatch struct {
+	ID         string            `json:"id"`
+	Partitions []PartitionResult `json:"partitions"`
+}
+
+// PurgeJob is a purge of sealed event partitions.
+type PurgeJob struct {
+	ID    string // names the job's batches in the manifest; letters, digits, '-'
+	Rules []PurgeRule
+	// Skip lists partitions ("<project>/<yyyy-mm-dd>") an earlier run of the
+	// job finished (their batch is in PurgeApplied).
+	Skip map[string]bool
+	// Prepared, when set, is called with each batch's results after its
+	// files are written and before they are installed; an error stops the
+	// purge with nothing of the batch installed. This is where a caller
+	// records results durably, so that a crash after the install loses
+	// nothing.
+	Prepared func(PurgeBatch) error
+	// Progress, when set, is called after each partition.
+	Progress func(done, total int)
+	// BatchRows caps the rows rewritten per manifest write (default 4M).
+	BatchRows int64
+}
+
+// PurgeEventsResult is the outcome of PurgeEvents.
+type PurgeEventsResult struct {
+	Partitions []PartitionResult // partitions in scope handled by this run (not the skipped ones)
+	// Verification: matches found re-scanning every partition in scope
+	// after the rewrite (0 for a successful purge).
+	Checked   int
+	Remaining int64
+}
+
+type purgeReq struct {
+	ctx  context.Context
+	job  *PurgeJob
+	res  PurgeEventsResult
+	err  error
+	done chan struct{}
+}
+
+// ErrPurgeInvalid is wrapped by purge errors about the request itself.
+var ErrPurgeInvalid = errors.New("duckdb store: invalid purge")
+
+func checkRules(rules []PurgeRule) error {
+	if len(rules) == 0 {
+		return fmt.Errorf("%w: no rules", ErrPurgeInvalid)
+	}
+	for i := range rules {
+		r := &rules[i]
+		if r.To <= r.From {
+			return fmt.Errorf("%w: rule %d: empty time range", ErrPurgeInvalid, i)
+		}
+		if r.DeleteEvents && len(r.Paths) > 0 {
+			return fmt.Errorf("%w: rule %d: either delete events or remove properties", ErrPurgeInvalid, i)
+		}
+		for _, p := range append(slices.Clone(r.Paths), r.ProfilePaths...) {
+			if err := propath.Check(p); err != nil {
+				return fmt.Errorf("%w: rule %d: %w", ErrPurgeInvalid, i, err)
+			}
+		}
+		for _, s := range append(slices.Clone(r.DistinctIDs), r.Events...) {
+			if !validUTF8(s) {
+				return fmt.Errorf("%w: rule %d: an id or event name is not valid UTF-8", ErrPurgeInvalid, i)
+			}
+		}
+	}
+	return nil
+}
+
+// Seal, then PurgeEvents, then PurgeState, then WaitObsolete is a whole
+// purge: see docs/PURGE.md.
+
+// PurgeEvents rewrites the sealed partitions the rules touch into fresh
+// files without the purged rows or properties, installs them (in batches,
+// one manifest write each) and re-scans every partition in scope. It runs
+// on the sealer goroutine, so no seal or merge interleaves with it. Call
+// Seal first so that rows appended before the purge are in sealed files.
+func (s *Store) PurgeEvents(ctx context.Context, job PurgeJob) (PurgeEventsResult, error) {
+	if err := s.checkOpen(); err != nil {
+		return PurgeEventsResult{}, err
+	}
+	if err := checkRules(job.Rules); err != nil {
+		return PurgeEventsResult{}, err
+	}
+	if job.ID == "" || strings.ContainsAny(job.ID, "/\\'\" ") {
+		return PurgeEventsResult{}, fmt.Errorf("%w: bad job id", ErrPurgeInvalid)
+	}
+	if job.BatchRows <= 0 {
+		job.BatchRows = 4 << 20
+	}
+	req := &purgeReq{ctx: ctx, job: &job, done: make(chan struct{})}
+	select {
+	case s.purgeCh <- req:
+	case <-ctx.Done():
+		return PurgeEventsResult{}, ctx.Err()
+	case <-s.closing:
+		return PurgeEventsResult{}, store.ErrClosed
+	}
+	<-req.done
+	return req.res, req.err
+}
+
+// PurgeApplied reports whether a purge batch was installed.
+func (s *Store) PurgeApplied(batchID string) bool {
+	s.manifestMu.Lock()
+	defer s.manifestMu.Unlock()
+	return slices.Contains(s.applied, batchID)
+}
+
+// maxApplied bounds the purge batch ids the manifest keeps.
+const maxApplied = 4096
+
+// partName is "<project>/<yyyy-mm-dd>".
+func partName(p partKey) string {
+	return fmt.Sprintf("%d/%s", p.project, time.UnixMilli(p.start()).UTC().Format(time.DateOnly))
+}
+
+// rulesFor returns the indexes of the rules that touch partition p's events.
+func rulesFor(rules []PurgeRule, p partKey) []int {
+	var out []int
+	for i := range rules {
+		r := &rules[i]
+		if r.Project == p.project && r.touchesEvents() && r.From < p.end() && r.To > p.start() {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// eventMatcher evaluates path rules in Go for the rows SQL prefiltered.
+type eventMatcher struct {
+	rules   []PurgeRule
+	active  atomic.Pointer[[]int] // rules of the partition being written
+	ids     []map[string]bool
+	names   []map[string]bool
+	changed atomic.Int64
+}
+
+func newEventMatcher(rules []PurgeRule) *eventMatcher {
+	m := &eventMatcher{rules: rules}
+	for i := range rules {
+		m.ids = append(m.ids, setOf(rules[i].DistinctIDs))
+		m.names = append(m.names, setOf(rules[i].Events))
+	}
+	return m
+}
+
+func setOf(xs []string) map[string]bool {
+	if len(xs) == 0 {
+		return nil
+	}
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
+
+// paths returns the property paths that apply to a row.
+func (m *eventMatcher) paths(did, name string, t int64) []string {
+	var out []string
+	act := m.active.Load()
+	if act == nil {
+		return nil
+	}
+	for _, i := range *act {
+		r := &m.rules[i]
+		if len(r.Paths) == 0 || t < r.From || t >= r.To {
+			continue
+		}
+		if m.ids[i] != nil && !m.ids[i][did] {
+			continue
+		}
+		if m.names[i] != nil && !m.names[i][name] {
+			continue
+		}
+		out = append(out, r.Paths...)
+	}
+	return out
+}
+
+// udf is a scalar function over (props, distinct_id, name, time).
+type udf struct {
+	out ddb.Type
+	fn  func(values []driver.Value) (any, error)
+}
+
+func (u udf) Config() ddb.ScalarFuncConfig {
+	v, _ := ddb.NewTypeInfo(ddb.TYPE_VARCHAR)
+	b, _ := ddb.NewTypeInfo(ddb.TYPE_BIGINT)
+	o, _ := ddb.NewTypeInfo(u.out)
+	return ddb.ScalarFuncConfig{InputTypeInfos: []ddb.TypeInfo{v, v, v, b}, ResultTypeInfo: o}
+}
+
+func (u udf) Executor() ddb.ScalarFuncExecutor { return ddb.ScalarFuncExecutor{RowExecutor: u.fn} }
+
+func asString(v driver.Value) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	}
+	return ""
+}
+
+// errPurgeRow is returned by the purge functions for a stored row whose
+// properties are not a JSON object; it names no content.
+var errPurgeRow = errors.New("duckdb store: purge: a stored row's properties are not a JSON object")
+
+// registerEventUDFs registers the strip and has functions of m on conn and
+// returns their names.
+func (s *Store) registerEventUDFs(conn *sql.Conn, m *eventMatcher) (strip, has string, err error) {
+	n := s.udfSeq.Add(1)
+	strip, has = fmt.Sprintf("sieve_purge_strip_%d", n), fmt.Sprintf("sieve_purge_has_%d", n)
+	err = ddb.RegisterScalarUDF(conn, strip, udf{out: ddb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
+		props := asString(v[0])
+		paths := m.paths(asString(v[1]), asString(v[2]), v[3].(int64))
+		if len(paths) == 0 {
+			return props, nil
+		}
+		out, changed, err := propath.Remove(nil, []byte(props), paths)
+		if err != nil {
+			return nil, errPurgeRow
+		}
+		if !changed {
+			return props, nil
+		}
+		m.changed.Add(1)
+		return string(out), nil
+	}})
+	if err != nil {
+		return "", "", safeErr("purge: register function", err)
+	}
+	err = ddb.RegisterScalarUDF(conn, has, udf{out: ddb.TYPE_BOOLEAN, fn: func(v []driver.Value) (any, error) {
+		paths := m.paths(asString(v[1]), asString(v[2]), v[3].(int64))
+		if len(paths) == 0 {
+			return false, nil
+		}
+		ok, err := propath.Has([]byte(asString(v[0])), paths)
+		if err != nil {
+			return nil, errPurgeRow
+		}
+		return ok, nil
+	}})
+	return strip, has, safeErr("purge: register function", err)
+}
+
+// loadRuleLists puts the id and name lists of the rules into temp tables
+// on conn (prefix_ids, prefix_names with columns r, v), so that no id or
+// name is ever part of SQL text.
+func loadRuleLists(ctx context.Context, conn *sql.Conn, prefix string, rules []PurgeRule) error {
+	for _, t := range []string{"ids", "names"} {
+		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+prefix+"_"+t+" (r INTEGER NOT NULL, v VARCHAR NOT NULL)"); err != nil {
+			return safeErr("purge: prepare", err)
+		}
+	}
+	insert := func(table string, r int, vals []string) error {
+		for len(vals) > 0 {
+			chunk := vals[:min(len(vals), 500)]
+			vals = vals[len(chunk):]
+			args := make([]any, 0, 2*len(chunk))
+			for _, v := range chunk {
+				args = append(args, r, v)
+			}
+			q := "INSERT INTO " + table + " VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(chunk)), ", ")
+			if _, err := conn.ExecContext(ctx, q, args...); err != nil {
+				return safeErr("purge: prepare", err)
+			}
+		}
+		return nil
+	}
+	for i := range rules {
+		if err := insert(prefix+"_ids", i, rules[i].DistinctIDs); err != nil {
+			return err
+		}
+		if err := insert(prefix+"_names", i, rules[i].Events); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ruleCond is the SQL condition "row matches rule i" (without paths).
+func ruleCond(prefix string, i int, r *PurgeRule, lo, hi int64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "(time >= %d AND time < %d", max(r.From, lo), min(r.To, hi))
+	if len(r.Events) > 0 {
+		fmt.Fprintf(&b, " AND name IN (SELECT v FROM %s_names WHERE r = %d)", prefix, i)
+	}
+	if len(r.DistinctIDs) > 0 {
+		fmt.Fprintf(&b, " AND distinct_id IN (SELECT v FROM %s_ids WHERE r = %d)", prefix, i)
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// keyFilter is a prefilter true for every props text one of paths can
+// change: it holds a path's last key, JSON-escaped, followed by a quote.
+func keyFilter(col string, paths []string) string {
+	var parts []string
+	for _, k := range propath.Keys(paths) {
+		enc := jsontext.AppendString(nil, k)
+		parts = append(parts, "contains("+col+", "+quote(string(enc[1:]))+")")
+	}
+	if len(parts) == 0 {
+		return "false"
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// partitionConds returns the SQL deletion condition and path prefilter for
+// partition p.
+func partitionConds(prefix string, rules []PurgeRule, idx []int, p partKey) (del, pre string) {
+	var dels, pres []string
+	for _, i := range idx {
+		r := &rules[i]
+		c := ruleCond(prefix, i, r, p.start(), p.end())
+		if len(r.Paths) == 0 {
+			dels = append(dels, c)
+		} else {
+			pres = append(pres, "("+c+" AND "+keyFilter("props", r.Paths)+")")
+		}
+	}
+	del, pre = "false", "false"
+	if len(dels) > 0 {
+		del = "(" + strings.Join(dels, " OR ") + ")"
+	}
+	if len(pres) > 0 {
+		pre = "(" + strings.Join(pres, " OR ") + ")"
+	}
+	return del, pre
+}
+
+// purgeEvents runs on the sealer goroutine.
+func (s *Store) purgeEvents(req *purgeReq) (PurgeEventsResult, error) {
+	ctx, job := req.ctx, req.job
+	var res PurgeEventsResult
+	v := s.acquire()
+	defer func() { s.release(v) }()
+	var parts []partKey
+	for p := range v.parts {
+		if len(rulesFor(job.Rules, p)) > 0 {
+			parts = append(parts, p)
+		}
+	}
+	slices.SortFunc(parts, func(a, b partKey) int {
+		if a.project != b.project {
+			return cmpInt(a.project, b.project)
+		}
+		return cmpInt(a.day, b.day)
+	})
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return res, safeErr("purge: connect", err)
+	}
+	defer conn.Close()
+	prefix := fmt.Sprintf("purge_%d", s.udfSeq.Add(1))
+	if err := loadRuleLists(ctx, conn, prefix, job.Rules); err != nil {
+		return res, err
+	}
+	m := newEventMatcher(job.Rules)
+	strip, has, err := s.registerEventUDFs(conn, m)
+	if err != nil {
+		return res, err
+	}
+
+	var batch []sealedPart
+	var batchRes []PartitionResult
+	var batchRows int64
+	var written []string
+	nbatch := 0
+	cleanup := func() {
+		for _, f := range written {
+			_ = os.Remove(f)
+		}
+		written = nil
+	}
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		nbatch++
+		id := fmt.Sprintf("%s/%d-%d", job.ID, time.Now().UnixNano(), nbatch)
+		if job.Prepared != nil {
+			if err := job.Prepared(PurgeBatch{ID: id, Partitions: batchRes}); err != nil {
+				return err
+			}
+		}
+		if err := s.installPurge(id, batch); err != nil {
+			return err
+		}
+		written = nil // installed: no longer ours to remove
+		res.Partitions = append(res.Partitions, batchRes...)
+		batch, batchRes, batchRows = nil, nil, 0
+		// A new version: keep reading from it.
+		s.release(v)
+		v = s.acquire()
+		return nil
+	}
+	for n, p := range parts {
+		if err := ctx.Err(); err != nil {
+			cleanup()
+			return res, err
+		}
+		if job.Skip[partName(p)] {
+			if job.Progress != nil {
+				job.Progress(n+1, len(parts))
+			}
+			continue
+		}
+		idx := rulesFor(job.Rules, p)
+		ids := idx
+		m.active.Store(&ids)
+		files := v.parts[p]
+		pr, sp, newFiles, err := s.purgePartition(ctx, conn, prefix, strip, m, job.Rules, idx, p, files)
+		written = append(written, newFiles...)
+		if err != nil {
+			cleanup()
+			return res, err
+		}
+		if sp == nil {
+			res.Partitions = append(res.Partitions, pr)
+		} else {
+			batch = append(batch, *sp)
+			batchRes = append(batchRes, pr)
+			batchRows += pr.RowsScanned
+			if batchRows >= job.BatchRows || len(batch) >= 256 {
+				if err := flush(); err != nil {
+					cleanup()
+					return res, err
+				}
+			}
+		}
+		if job.Progress != nil {
+			job.Progress(n+1, len(parts))
+		}
+	}
+	if err := flush(); err != nil {
+		cleanup()
+		return res, err
+	}
+
+	// Verification: every partition in scope, as installed.
+	for _, p := range parts {
+		idx := rulesFor(job.Rules, p)
+		ids := idx
+		m.active.Store(&ids)
+		files := v.parts[p]
+		if len(files) == 0 {
+			res.Checked++
+			continue
+		}
+		del, pre := partitionConds(prefix, job.Rules, idx, p)
+		var left int64
+		q := fmt.Sprintf("SELECT count(*) FILTER (WHERE %s OR (%s AND %s(props, distinct_id, name, time))) FROM %s WHERE project_id = %d",
+			del, pre, has, parquetList(s.dir, p, files), p.project)
+		if err := conn.QueryRowContext(ctx, q).Scan(&left); err != nil {
+			return res, safeErr("purge: verify", err)
+		}
+		res.Checked++
+		res.Remaining += left
+	}
+	return res, nil
+}
+
+// purgePartition rewrites one partition. It returns sp == nil when nothing
+// in the partition matched (no file is written then).
+func (s *Store) purgePartition(ctx context.Context, conn *sql.Conn, prefix, strip string, m *eventMatcher,
+	rules []PurgeRule, idx []int, p partKey, files []sealedFile) (PartitionResult, *sealedPart, []string, error) {
+	pr := PartitionResult{Project: p.project, Day: time.UnixMilli(p.start()).UTC().Format(time.DateOnly)}
+	for _, f := range files {
+		pr.RowsScanned += f.Rows
+	}
+	if len(files) == 0 {
+		return pr, nil, nil, nil
+	}
+	del, pre := partitionConds(prefix, rules, idx, p)
+	src := parquetList(s.dir, p, files)
+	var nDel, nPre int64
+	if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FILTER (WHERE %s), count(*) FILTER (WHERE NOT %s AND %s) FROM %s",
+		del, del, pre, src)).Scan(&nDel, &nPre); err != nil {
+		return pr, nil, nil, safeErr("purge: scan partition", err)
+	}
+	if nDel == 0 && nPre == 0 {
+		return pr, nil, nil, nil
+	}
+	nf := sealedFile{Gen: s.allocGen()}
+	pq, kp := nf.parquet(s.dir, p), nf.keysPath(s.dir, p)
+	pqTmp, kpTmp := pq+tmpSuffix, kp+tmpSuffix
+	newFiles := []string{pqTmp, kpTmp, pq, kp}
+	keep := pr.RowsScanned - nDel
+	var keys []uint64
+	if keep > 0 {
+		order := ""
+		if len(files) > 1 {
+			order = " ORDER BY time"
+		}
+		m.changed.Store(0)
+		propsExpr := fmt.Sprintf("CASE WHEN %s THEN %s(props, distinct_id, name, time) ELSE props END AS props", pre, strip)
+		q := fmt.Sprintf("COPY (SELECT project_id, time, name, distinct_id, insert_id, %s FROM %s WHERE NOT %s%s) TO %s (FORMAT parquet, COMPRESSION %s)",
+			propsExpr, src, del, order, quote(pqTmp), s.compression())
+		r, err := conn.ExecContext(ctx, q)
+		if err != nil {
+			if strings.Contains(err.Error(), errPurgeRow.Error()) {
+				return pr, nil, newFiles, errPurgeRow
+			}
+			return pr, nil, newFiles, safeErr("purge: write partition file", err)
+		}
+		if n, err := r.RowsAffected(); err == nil && n != keep {
+			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: wrote %d rows to a partition file, expected %d", n, keep)
+		}
+		pr.RowsChanged = m.changed.Load()
+		if nDel == 0 && pr.RowsChanged == 0 {
+			// The prefilter matched but no path did: nothing to rewrite.
+			_ = os.Remove(pqTmp)
+			return pr, nil, nil, nil
+		}
+		if nDel > 0 {
+			if keys, err = s.keysFromParquet(ctx, pqTmp); err != nil {
+				return pr, nil, newFiles, err
+			}
+		} else {
+			lists := make([][]uint64, 0, len(files))
+			for _, f := range files {
+				ks, err := s.readFileKeys(p, f)
+				if err != nil {
+					return pr, nil, newFiles, err
+				}
+				lists = append(lists, ks)
+			}
+			keys = mergeSorted(lists...)
+		}
+		nf.Rows, nf.Keys = keep, int64(len(keys))
+		if err := writeSynced(kpTmp, encodeKeys(keys)); err != nil {
+			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: write key file: %w", err)
+		}
+		if err := syncFile(pqTmp); err != nil {
+			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: sync partition file: %w", err)
+		}
+		d, err := s.digest(pqTmp, keep)
+		if err != nil {
+			return pr, nil, newFiles, err
+		}
+		d.File = s.rel(pq)
+		pr.After = []FileDigest{d}
+		if err := os.Rename(pqTmp, pq); err != nil {
+			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: %w", err)
+		}
+		if err := os.Rename(kpTmp, kp); err != nil {
+			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: %w", err)
+		}
+		if err := syncDir(p.dir(s.dir)); err != nil {
+			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: sync partition directory: %w", err)
+		}
+	}
+	pr.RowsDeleted = nDel
+	pr.Rewritten = true
+	for _, f := range files {
+		d, err := s.digest(f.parquet(s.dir, p), f.Rows)
+		if err != nil {
+			return pr, nil, newFiles, err
+		}
+		pr.Before = append(pr.Before, d)
+	}
+	sp := &sealedPart{p: p, keys: keys}
+	if keep > 0 {
+		sp.file = nf
+	}
+	for _, f := range files {
+		sp.merged = append(sp.merged, f.Gen)
+	}
+	return pr, sp, newFiles, nil
+}
+
+func (s *Store) rel(path string) string {
+	if r, err := filepath.Rel(s.dir, path); err == nil {
+		return filepath.ToSlash(r)
+	}
+	return filepath.Base(path)
+}
+
+// digest hashes a file.
+func (s *Store) digest(path string, rows int64) (FileDigest, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return FileDigest{}, fmt.Errorf("duckdb store: purge: digest: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return FileDigest{}, fmt.Errorf("duckdb store: purge: digest: %w", err)
+	}
+	return FileDigest{File: s.rel(path), Rows: rows, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// installPurge makes a batch's files current with one manifest write that
+// also records the batch id, then tells the writer about the new key sets.
+func (s *Store) installPurge(id string, batch []sealedPart) error {
+	s.manifestMu.Lock()
+	s.mu.Lock()
+	nv := s.cur.clone()
+	next := s.nextGen
+	s.mu.Unlock()
+	var obsolete []string
+	for _, sp := range batch {
+		var kept []sealedFile
+		for _, f := range nv.parts[sp.p] {
+			if slices.Contains(sp.merged, f.Gen) {
+				obsolete = append(obsolete, f.parquet(s.dir, sp.p), f.keysPath(s.dir, sp.p))
+			} else {
+				kept = append(kept, f)
+			}
+		}
+		if sp.file.Gen != 0 {
+			kept = append(kept, sp.file)
+		}
+		if len(kept) == 0 {
+			delete(nv.parts, sp.p)
+		} else {
+			nv.parts[sp.p] = kept
+		}
+	}
+	applied := append(slices.Clone(s.applied), id)
+	if len(applied) > maxApplied {
+		applied = applied[len(applied)-maxApplied:]
+	}
+	if err := writeManifest(s.dir, next, nv.actives, nv.parts, applied); err != nil {
+		s.manifestMu.Unlock()
+		return err
+	}
+	s.applied = applied
+	s.install(nv, obsolete, nil)
+	s.manifestMu.Unlock()
+	done := sealDone{gen: 0}
+	for _, sp := range batch {
+		done.parts = append(done.parts, sp)
+	}
+	select {
+	case s.sealDoneCh <- done:
+	case <-s.closing:
+	}
+	return nil
+}
+
+// WaitObsolete waits until every file that versions current at the call
+// made obsolete is deleted: readers that held them are done. After a purge
+// this is when the old partition files and sealed active files are gone.
+func (s *Store) WaitObsolete(ctx context.Context) error {
+	s.mu.Lock()
+	var last *version
+	if n := len(s.retired); n > 0 {
+		last = s.retired[n-1]
+	}
+	s.mu.Unlock()
+	if last == nil {
+		return nil
+	}
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		s.mu.Lock()
+		held := slices.Contains(s.retired, last)
+		s.mu.Unlock()
+		if !held {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.closing:
+			return store.ErrClosed
+		case <-t.C:
+		}
+	}
+}
+
+// PartitionFiles lists the live files (relative to the data directory) of
+// a partition, for tests and certificates.
+func (s *Store) PartitionFiles(project int64, day time.Time) []string {
+	v := s.acquire()
+	defer s.release(v)
+	p := partOf(project, day.UnixMilli())
+	var out []string
+	for _, f := range v.parts[p] {
+		out = append(out, s.rel(f.parquet(s.dir, p)))
+	}
+	return out
+}

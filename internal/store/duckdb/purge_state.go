@@ -1,0 +1,328 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	ddb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/purge/propath"
+	"github.com/sieve-analytics/sieve/internal/store"
+)
+
+// StatePurgeJob is a purge of profiles and findings (state.duckdb).
+type StatePurgeJob struct {
+	ID    string
+	Rules []PurgeRule
+	// Prepared, when set, is called with the results once the fresh state
+	// file is written and before it replaces the old one; an error stops
+	// the purge with the old file in place.
+	Prepared func(StateResult) error
+}
+
+// StateResult is what a purge did to state.duckdb.
+type StateResult struct {
+	Rewritten       bool        `json:"rewritten"`
+	ProfilesScanned int64       `json:"profiles_scanned"`
+	ProfilesDeleted int64       `json:"profiles_deleted"`
+	ProfilesChanged int64       `json:"profiles_changed"`
+	FindingsScanned int64       `json:"findings_scanned"`
+	FindingsDeleted int64       `json:"findings_deleted"`
+	Before          *FileDigest `json:"before,omitempty"`
+	After           *FileDigest `json:"after,omitempty"`
+	// Remaining is the number of matches a re-scan found after the swap
+	// (0 for a successful purge).
+	Remaining int64 `json:"remaining"`
+}
+
+type stateReq struct {
+	ctx  context.Context
+	job  *StatePurgeJob
+	res  StateResult
+	err  error
+	done chan struct{}
+}
+
+// PurgeState removes what the rules select from profiles and findings by
+// writing the surviving rows into a fresh state file (DuckDB DELETE and
+// UPDATE leave old bytes in place), which then replaces state.duckdb. It
+// runs on the state writer goroutine, so no profile update interleaves.
+// The fresh file records the job id; StatePurgeApplied reads it back.
+func (s *Store) PurgeState(ctx context.Context, job StatePurgeJob) (StateResult, error) {
+	if err := s.checkOpen(); err != nil {
+		return StateResult{}, err
+	}
+	if err := checkRules(job.Rules); err != nil {
+		return StateResult{}, err
+	}
+	req := &stateReq{ctx: ctx, job: &job, done: make(chan struct{})}
+	select {
+	case s.stateReq <- req:
+	case <-ctx.Done():
+		return StateResult{}, ctx.Err()
+	case <-s.closing:
+		return StateResult{}, store.ErrClosed
+	}
+	<-req.done
+	return req.res, req.err
+}
+
+// StatePurgeApplied reports whether the state file was rewritten by job id.
+func (s *Store) StatePurgeApplied(ctx context.Context, id string) (bool, error) {
+	ctx, done, err := s.readContext(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer done()
+	s.stMu.RLock()
+	defer s.stMu.RUnlock()
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM st.purge_marks WHERE job = ?", id).Scan(&n); err != nil {
+		return false, s.readErr(ctx, safeErr("purge marks", err))
+	}
+	return n > 0, nil
+}
+
+// profileMatcher evaluates profile path rules in Go.
+type profileMatcher struct {
+	rules   []PurgeRule
+	ids     []map[string]bool
+	changed atomic.Int64
+}
+
+func (m *profileMatcher) paths(project int64, kind, id string) []string {
+	var out []string
+	for i := range m.rules {
+		r := &m.rules[i]
+		if r.Project != project || len(r.ProfilePaths) == 0 {
+			continue
+		}
+		if m.ids[i] != nil && (kind != "1" || !m.ids[i][id]) {
+			continue
+		}
+		out = append(out, r.ProfilePaths...)
+	}
+	return out
+}
+
+func (s *Store) purgeState(conn *sql.Conn, req *stateReq) (StateResult, error) {
+	var res StateResult
+	if conn == nil {
+		return res, errors.New("duckdb store: purge state: no connection")
+	}
+	ctx := req.ctx
+	var rules []PurgeRule
+	for _, r := range req.job.Rules {
+		if r.touchesState() {
+			rules = append(rules, r)
+		}
+	}
+	if len(rules) == 0 {
+		return res, nil
+	}
+	n := s.udfSeq.Add(1)
+	prefix := fmt.Sprintf("spurge_%d", n)
+	if err := loadRuleLists(ctx, conn, prefix, rules); err != nil {
+		return res, err
+	}
+	defer func() {
+		for _, t := range []string{"_ids", "_names"} {
+			_, _ = conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+prefix+t)
+		}
+	}()
+	m := &profileMatcher{rules: rules}
+	for i := range rules {
+		m.ids = append(m.ids, setOf(rules[i].DistinctIDs))
+	}
+	strip, has := fmt.Sprintf("sieve_pstrip_%d", n), fmt.Sprintf("sieve_phas_%d", n)
+	err := ddb.RegisterScalarUDF(conn, strip, udf{out: ddb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
+		props := asString(v[0])
+		paths := m.paths(v[3].(int64), asString(v[2]), asString(v[1]))
+		if len(paths) == 0 {
+			return props, nil
+		}
+		out, changed, err := propath.Remove(nil, []byte(props), paths)
+		if err != nil {
+			return nil, errPurgeRow
+		}
+		if !changed {
+			return props, nil
+		}
+		m.changed.Add(1)
+		return string(out), nil
+	}})
+	if err == nil {
+		err = ddb.RegisterScalarUDF(conn, has, udf{out: ddb.TYPE_BOOLEAN, fn: func(v []driver.Value) (any, error) {
+			paths := m.paths(v[3].(int64), asString(v[2]), asString(v[1]))
+			if len(paths) == 0 {
+				return false, nil
+			}
+			ok, err := propath.Has([]byte(asString(v[0])), paths)
+			if err != nil {
+				return nil, errPurgeRow
+			}
+			return ok, nil
+		}})
+	}
+	if err != nil {
+		return res, safeErr("purge state: register function", err)
+	}
+
+	var profDel, findDel, profPre []string
+	for i := range rules {
+		r := &rules[i]
+		ids := fmt.Sprintf("(SELECT v FROM %s_ids WHERE r = %d)", prefix, i)
+		if r.EraseProfiles && len(r.DistinctIDs) > 0 {
+			profDel = append(profDel, fmt.Sprintf("(project_id = %d AND kind = %d AND id IN %s)", r.Project, event.People, ids))
+			findDel = append(findDel, fmt.Sprintf("(project_id = %d AND distinct_id IN %s)", r.Project, ids))
+		}
+		if len(r.ProfilePaths) > 0 {
+			c := fmt.Sprintf("(project_id = %d", r.Project)
+			if len(r.DistinctIDs) > 0 {
+				c += fmt.Sprintf(" AND kind = %d AND id IN %s", event.People, ids)
+			}
+			profPre = append(profPre, c+" AND "+keyFilter("props", r.ProfilePaths)+")")
+		}
+	}
+	or := func(cs []string) string {
+		if len(cs) == 0 {
+			return "false"
+		}
+		return "(" + strings.Join(cs, " OR ") + ")"
+	}
+	pd, fd, pp := or(profDel), or(findDel), or(profPre)
+	hasExpr := has + "(props, id, CAST(kind AS VARCHAR), project_id)"
+	count := func(stage string) (pTotal, pDel, pPre, fTotal, fDel int64, err error) {
+		if err = conn.QueryRowContext(ctx, fmt.Sprintf(
+			"SELECT count(*), count(*) FILTER (WHERE %s), count(*) FILTER (WHERE NOT %s AND %s AND %s) FROM st.profiles",
+			pd, pd, pp, hasExpr)).Scan(&pTotal, &pDel, &pPre); err != nil {
+			return 0, 0, 0, 0, 0, safeErr("purge state: "+stage, err)
+		}
+		if err = conn.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*), count(*) FILTER (WHERE %s) FROM st.findings", fd)).Scan(&fTotal, &fDel); err != nil {
+			return 0, 0, 0, 0, 0, safeErr("purge state: "+stage, err)
+		}
+		return
+	}
+	pTotal, pDel, pPre, fTotal, fDel, err := count("scan")
+	if err != nil {
+		return res, err
+	}
+	res.ProfilesScanned, res.FindingsScanned = pTotal, fTotal
+	if pDel == 0 && pPre == 0 && fDel == 0 {
+		return res, nil
+	}
+
+	// Write the surviving rows into a fresh file.
+	tmp := filepath.Join(s.dir, stateName+tmpSuffix)
+	_ = os.Remove(tmp)
+	_ = os.Remove(tmp + ".wal")
+	alias := fmt.Sprintf("stn_%d", n)
+	stmts := []string{
+		"ATTACH " + quote(tmp) + " AS " + alias,
+		`CREATE TABLE ` + alias + `.profiles (
+			project_id BIGINT NOT NULL, kind UTINYINT NOT NULL, group_key VARCHAR NOT NULL,
+			id VARCHAR NOT NULL, props VARCHAR NOT NULL,
+			PRIMARY KEY (project_id, kind, group_key, id))`,
+		`CREATE TABLE ` + alias + `.findings (
+			time BIGINT NOT NULL, project_id BIGINT NOT NULL, distinct_id VARCHAR, event VARCHAR,
+			path VARCHAR, class VARCHAR, detector VARCHAR, action VARCHAR, lib VARCHAR, lib_version VARCHAR)`,
+		`CREATE TABLE ` + alias + `.purge_marks (job VARCHAR NOT NULL, time BIGINT NOT NULL)`,
+		fmt.Sprintf(`INSERT INTO %s.profiles SELECT project_id, kind, group_key, id,
+			CASE WHEN %s THEN %s(props, id, CAST(kind AS VARCHAR), project_id) ELSE props END
+			FROM st.profiles WHERE NOT %s ORDER BY project_id, kind, group_key, id`, alias, pp, strip, pd),
+		fmt.Sprintf("INSERT INTO %s.findings SELECT * FROM st.findings WHERE NOT %s ORDER BY time", alias, fd),
+		fmt.Sprintf("INSERT INTO %s.purge_marks SELECT * FROM st.purge_marks", alias),
+	}
+	m.changed.Store(0)
+	fail := func(err error) (StateResult, error) {
+		_, _ = conn.ExecContext(context.Background(), "DETACH DATABASE IF EXISTS "+alias)
+		_ = os.Remove(tmp)
+		_ = os.Remove(tmp + ".wal")
+		return res, err
+	}
+	for _, q := range stmts {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			if strings.Contains(err.Error(), errPurgeRow.Error()) {
+				return fail(errPurgeRow)
+			}
+			return fail(safeErr("purge state: write fresh state file", err))
+		}
+	}
+	if _, err := conn.ExecContext(ctx, "INSERT INTO "+alias+".purge_marks VALUES (?, ?)", req.job.ID, time.Now().UnixMilli()); err != nil {
+		return fail(safeErr("purge state: write fresh state file", err))
+	}
+	if _, err := conn.ExecContext(ctx, "DETACH "+alias); err != nil {
+		return fail(safeErr("purge state: close fresh state file", err))
+	}
+	if err := syncFile(tmp); err != nil {
+		return fail(fmt.Errorf("duckdb store: purge state: sync fresh state file: %w", err))
+	}
+	res.Rewritten = true
+	res.ProfilesDeleted, res.ProfilesChanged, res.FindingsDeleted = pDel, m.changed.Load(), fDel
+	statePath := filepath.Join(s.dir, stateName)
+	before, err := s.digest(statePath, pTotal+fTotal)
+	if err != nil {
+		return fail(err)
+	}
+	after, err := s.digest(tmp, pTotal-pDel+fTotal-fDel)
+	if err != nil {
+		return fail(err)
+	}
+	after.File = s.rel(statePath)
+	res.Before, res.After = &before, &after
+	if req.job.Prepared != nil {
+		if err := req.job.Prepared(res); err != nil {
+			return fail(err)
+		}
+	}
+
+	// Swap: no read of st runs meanwhile.
+	s.stMu.Lock()
+	err = s.swapState(conn, tmp, statePath)
+	s.stMu.Unlock()
+	if err != nil {
+		return res, err
+	}
+
+	// Verify on the installed file.
+	_, pDel, pPre, _, fDel, err = count("verify")
+	if err != nil {
+		return res, err
+	}
+	res.Remaining = pDel + pPre + fDel
+	return res, nil
+}
+
+// swapState replaces the attached state file with the fresh one at tmp.
+func (s *Store) swapState(conn *sql.Conn, tmp, statePath string) error {
+	ctx := context.Background()
+	if _, err := conn.ExecContext(ctx, "DETACH st"); err != nil {
+		_ = os.Remove(tmp)
+		return safeErr("purge state: detach state file", err)
+	}
+	// DETACH checkpointed the old file: its WAL holds nothing more, and must
+	// not be replayed onto the fresh file.
+	if err := os.Remove(statePath + ".wal"); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("duckdb store: purge state: %w", err)
+	}
+	renameErr := os.Rename(tmp, statePath)
+	if renameErr == nil {
+		renameErr = syncDir(s.dir)
+	}
+	if _, err := conn.ExecContext(ctx, "ATTACH "+quote(statePath)+" AS st"); err != nil {
+		return errors.Join(renameErr, safeErr("purge state: attach state file", err))
+	}
+	if renameErr != nil {
+		return fmt.Errorf("duckdb store: purge state: %w", renameErr)
+	}
+	return nil
+}
