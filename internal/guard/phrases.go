@@ -136,3 +136,98 @@ func phraseToken(t string, pin bool) bool {
 	}
 	return di > 0 && up+lo > 0 || ot > 0 && up+lo > 0 || up > 0 && lo > 0 && up < len(t)-1 && !(up == 1 && t[0] >= 'A' && t[0] <= 'Z')
 }
+
+// Bank details in prose: "routing 021000021" (with the ABA checksum),
+// "sort code 12-34-56", "account number 12345678".
+
+// bankPhrases are the words that introduce a bank number, lower case, with
+// the kind of number that may follow.
+var bankPhrases = []struct {
+	w    string
+	kind uint8 // 1 routing (ABA checksum), 2 sort code, 3 account number
+}{
+	{"routing number", 1}, {"routing no", 1}, {"routing #", 1}, {"routing", 1}, {"aba", 1}, {"rtn", 1},
+	{"sort code", 2}, {"sortcode", 2},
+	{"account number", 3}, {"account no", 3}, {"account #", 3}, {"acct number", 3}, {"acct no", 3}, {"acct #", 3},
+	{"acct", 3}, {"a/c", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
+	{"número de cuenta", 3}, {"numero de cuenta", 3}, {"numero de conta", 3}, {"rekeningnummer", 3},
+	{"checking account", 3}, {"savings account", 3}, {"bank account", 3},
+}
+
+var bankFirst [256]bool
+
+func init() {
+	for _, b := range bankPhrases {
+		bankFirst[b.w[0]] = true
+		bankFirst[b.w[0]-32] = true
+	}
+}
+
+// abaValid is the ABA routing number checksum (weights 3, 7, 1).
+func abaValid(d []byte) bool {
+	if len(d) != 9 {
+		return false
+	}
+	sum := 0
+	w := [3]int{3, 7, 1}
+	for i, c := range d {
+		sum += int(c-'0') * w[i%3]
+	}
+	return sum%10 == 0 && sum > 0
+}
+
+func (w *walker) scanBankPhrases(s string) {
+	for i := 0; i < len(s); i++ {
+		if !bankFirst[s[i]] || i > 0 && isLetterByte(s[i-1]) {
+			continue
+		}
+		for _, bp := range bankPhrases {
+			if len(s)-i < len(bp.w) || !hasPrefixFold(s[i:], bp.w) {
+				continue
+			}
+			j := i + len(bp.w)
+			if j < len(s) && isLetterByte(s[j]) {
+				continue
+			}
+			for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '=' || s[j] == '#' || s[j] == '\'' || s[j] == '"') {
+				j++
+			}
+			if hasPrefixFold(s[j:], "is ") {
+				j += 3
+			}
+			// Digits with single spaces or dashes between groups.
+			var buf [40]byte
+			d := buf[:0]
+			e := j
+			for e < len(s) && len(d) < len(buf) {
+				if isDigit(s[e]) {
+					d = append(d, s[e])
+					e++
+					continue
+				}
+				if (s[e] == ' ' || s[e] == '-') && e+1 < len(s) && isDigit(s[e+1]) && len(d) > 0 {
+					e++
+					continue
+				}
+				break
+			}
+			if e == j || !boundaryAfter(s, e) {
+				continue
+			}
+			ok := false
+			switch bp.kind {
+			case 1:
+				ok = abaValid(d)
+			case 2:
+				ok = len(d) == 6
+			case 3:
+				ok = len(d) >= 6 && len(d) <= 17
+			}
+			if ok {
+				w.add(BankAccount, "text.bank_account", j, e)
+				i = e
+			}
+			break
+		}
+	}
+}

@@ -49,6 +49,7 @@ var detectors = []DetectorInfo{
 	{"id.nl_bsn", NationalID, "NNNN.NN.NNN passing the 11-test (bare BSNs only under keys)"},
 	{"id.de_steuer_id", NationalID, "NN NNN NNN NNN with the ISO 7064 MOD 11,10 check digit"},
 	{"id.cn_resident_id", NationalID, "18-character PRC resident ID with a birth date and the MOD 11-2 check character"},
+	{"text.bank_account", BankAccount, "routing/ABA (with the ABA checksum), sort code (6 digits) or 'account number' (6-17 digits) written in prose"},
 	{"bank.iban", BankAccount, "IBAN of a known country with that country's length and mod-97 = 1, compact or in groups of four"},
 	{"key.bank_account", BankAccount, "6 to 34 digits (or an IBAN shape) under account, routing, sort code keys"},
 	{"key.iban", BankAccount, "an IBAN shape under IBAN keys, whatever its check digits"},

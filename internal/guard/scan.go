@@ -265,6 +265,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	}
 	if len(s) >= 8 && f&(pEq|pColon|pSpace) != 0 && kind != kPassword && kind != kPwd {
 		w.scanPasswordPhrases(s)
+		if p.digits >= 6 {
+			w.scanBankPhrases(s)
+		}
 	}
 	urlish := false
 	if f&pColon != 0 && f&pSlash != 0 && strings.Contains(s, "://") {
@@ -278,6 +281,12 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		w.scanKV(s, kind, p, depth)
 	}
 	if depth < maxDepth {
+		if f&pPct != 0 && !urlish && containsFold(s, "%3a%2f%2f") {
+			// A whole URL percent-encoded once more (redirect targets).
+			mark := len(w.hits)
+			w.scanText(w.decodeValue(s, false, depth), kURL, depth+1)
+			w.remap(mark, 0, len(s), "pct")
+		}
 		if f&pOpen != 0 && (s[0] == '{' || s[0] == '[' || s[0] == ' ') {
 			w.scanJSONText(s, depth)
 		}
