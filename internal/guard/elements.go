@@ -18,6 +18,17 @@ type elemInfo struct {
 	names     [4]string // name and id values, for the form-field name rule
 	nn        int
 	nameMark  Class // what the name, id, label or placeholder says (form fields only)
+	pmMark    Class // a password manager filled or decorated the field
+}
+
+// pwManagerAttr: attributes password managers add to fields they fill
+// (not the data-1p-ignore / data-lpignore opt-outs developers add).
+func pwManagerAttr(an string) bool {
+	if len(an) < 8 || !containsFoldAny(an, "onepassword", "1password", "1p-", "lastpass", "dashlane", "bitwarden",
+		"bwautofill", "keeper", "nordpass", "roboform", "protonpass", "enpass", "kwimpala") {
+		return false
+	}
+	return !containsFold(an, "ignore")
 }
 
 // attrName maps an element key to the HTML attribute it carries, or "".
@@ -83,6 +94,9 @@ func (e *elemInfo) feed(key, val string) {
 			}
 			return
 		}
+	}
+	if pwManagerAttr(an) && e.pmMark == "" {
+		e.pmMark = Password
 	}
 	switch strings.ToLower(an) {
 	case "type":
@@ -197,7 +211,7 @@ func (e *elemInfo) finish() {
 	switch tag {
 	case "input":
 		switch typ {
-		case "button", "submit", "reset", "image":
+		case "button", "submit", "reset", "image", "checkbox", "radio":
 		default:
 			e.formField = true
 		}
@@ -217,6 +231,9 @@ func (e *elemInfo) finish() {
 	}
 	if e.mark == "" && e.formField && e.nameMark != "" {
 		e.mark, e.markDet = e.nameMark, "element.sensitive_field"
+	}
+	if e.mark == "" && e.formField && e.pmMark != "" {
+		e.mark, e.markDet = e.pmMark, "element.password_manager"
 	}
 	if e.mark == "" && e.formField {
 		for _, n := range e.names[:e.nn] {

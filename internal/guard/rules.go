@@ -100,5 +100,6 @@ var detectors = []DetectorInfo{
 	{"element.hidden_input", SecretToken, "every attribute of an input whose type is hidden"},
 	{"element.sensitive_field", Password, "every attribute of a form field whose name, id, aria-label or placeholder names a critical class (class follows the name), including show-password toggles"},
 	{"element.autocomplete", Password, "every attribute of a form field with autocomplete current-password/new-password (password), one-time-code (secret_token) or cc-* (payment_card)"},
+	{"element.password_manager", Password, "every attribute of a form field a password manager filled or decorated (1Password, LastPass, Dashlane, Bitwarden... attributes; not their ignore opt-outs)"},
 	{"element.sensitive_class", FormValue, "every attribute of an element with ph-sensitive, mp-sensitive, ph-no-capture, mp-no-track or similar classes"},
 }

@@ -236,11 +236,13 @@ func samples() map[string][2][]sample {
 		"key.phone":              {{kv("phone", "4155552671"), kv("mobile", "0151 23456789")}, {kv("phone_verified", "true"), kv("phone", "")}},
 		"element.form_value":     {{raw(elements(`{"tag_name":"input","attr__type":"search","attr__value":"running shoes","nth_child":1}`), "running shoes")}, {raw(elements(`{"tag_name":"input","attr__type":"submit","attr__value":"Save","nth_child":1}`), "")}},
 		"element.password_input": {{raw(elements(`{"tag_name":"input","attr__type":"password","attr__name":"pw","attr__value":"dragon17-"}`), "dragon17-")}, {raw(elements(`{"tag_name":"button","attr__type":"submit","$el_text":"Sign in"}`), "")}},
-		"element.hidden_input":   {{raw(elements(`{"tag_name":"input","attr__type":"hidden","attr__name":"authenticity","attr__value":"`+fake(83, 40, alnum)+`"}`), fake(83, 40, alnum))}, {raw(elements(`{"tag_name":"input","attr__type":"checkbox","attr__name":"remember"}`), "")}},
+		"element.hidden_input":   {{raw(elements(`{"tag_name":"input","attr__type":"hidden","attr__name":"authenticity","attr__value":"`+fake(83, 40, alnum)+`"}`), fake(83, 40, alnum))}, {raw(elements(`{"tag_name":"input","attr__type":"checkbox","attr__name":"remember","attr__value":"on"}`), "")}},
 		"element.sensitive_field": {{raw(elements(`{"tag_name":"input","attr__type":"text","attr__name":"password","attr__value":"shown-pass1"}`), "shown-pass1"),
 			raw(`{"$elements_chain":"input:attr__type=\"text\"attr__id=\"cc-number\"attr__value=\"4000 0566 5566 5556\"nth-child=\"1\";form:nth-child=\"1\""}`, "4000 0566 5566 5556")},
 			{raw(elements(`{"tag_name":"label","attr__for":"password","$el_text":"Password"}`, `{"tag_name":"div","attr__id":"password-help","$el_text":"8 characters"}`), "")}},
-		"element.autocomplete":    {{raw(elements(`{"tag_name":"input","attr__autocomplete":"cc-number","attr__value":"4000 0566 5566 5556"}`), "4000 0566 5566 5556"), raw(elements(`{"tag_name":"input","attr__autocomplete":"current-password","attr__name":"login","attr__value":"abc"}`), "")}, {raw(elements(`{"tag_name":"input","attr__autocomplete":"email","attr__name":"email"}`), "")}},
+		"element.autocomplete": {{raw(elements(`{"tag_name":"input","attr__autocomplete":"cc-number","attr__value":"4000 0566 5566 5556"}`), "4000 0566 5566 5556"), raw(elements(`{"tag_name":"input","attr__autocomplete":"current-password","attr__name":"login","attr__value":"abc"}`), "")}, {raw(elements(`{"tag_name":"input","attr__autocomplete":"email","attr__name":"email"}`), "")}},
+		"element.password_manager": {{raw(elements(`{"tag_name":"input","attr__data-com-onepassword-filled":"light","attr__type":"text","attr__value":"Tr0ub4dor&3"}`), "Tr0ub4dor&3")},
+			{raw(elements(`{"tag_name":"input","attr__data-1p-ignore":"true","attr__type":"search","attr__name":"q"}`), "")}},
 		"element.sensitive_class": {{raw(elements(`{"tag_name":"div","classes":["ph-sensitive"],"$el_text":"Acct 99-1234"}`), "Acct 99-1234")}, {raw(elements(`{"tag_name":"div","classes":["ph-no-capture-x"],"$el_text":"Docs"}`), "")}},
 	}
 }
