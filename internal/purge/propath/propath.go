@@ -373,3 +373,45 @@ func hex4(b []byte) int {
 	}
 	return n
 }
+
+// TopKeys calls fn with each top-level key of the JSON object src, in
+// order. It reports ErrSyntax for text that is not an object.
+func TopKeys(src []byte, fn func(key string)) error {
+	i := skipWS(src, 0)
+	if i >= len(src) || src[i] != '{' {
+		return ErrSyntax
+	}
+	i = skipWS(src, i+1)
+	if i < len(src) && src[i] == '}' {
+		return nil
+	}
+	for {
+		if i >= len(src) || src[i] != '"' {
+			return ErrSyntax
+		}
+		key, kend, err := readString(src, i)
+		if err != nil {
+			return err
+		}
+		j := skipWS(src, kend)
+		if j >= len(src) || src[j] != ':' {
+			return ErrSyntax
+		}
+		vend, err := skipValue(src, skipWS(src, j+1))
+		if err != nil {
+			return err
+		}
+		fn(key)
+		i = skipWS(src, vend)
+		if i >= len(src) {
+			return ErrSyntax
+		}
+		if src[i] == '}' {
+			return nil
+		}
+		if src[i] != ',' {
+			return ErrSyntax
+		}
+		i = skipWS(src, i+1)
+	}
+}

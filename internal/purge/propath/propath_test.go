@@ -99,3 +99,14 @@ func FuzzRemove(f *testing.F) {
 		}
 	})
 }
+
+func TestTopKeys(t *testing.T) {
+	var got []string
+	err := TopKeys([]byte(`{"a":1,"b":{"c":[1,2]},"$e":"x\"y"}`), func(k string) { got = append(got, k) })
+	if err != nil || len(got) != 3 || got[0] != "a" || got[1] != "b" || got[2] != "$e" {
+		t.Errorf("TopKeys = %v, %v", got, err)
+	}
+	if TopKeys([]byte(`{"a":`), func(string) {}) == nil {
+		t.Error("TopKeys accepted a torn object")
+	}
+}
