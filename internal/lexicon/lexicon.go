@@ -290,19 +290,27 @@ func (p *proj) countSDK(i int, t int64) {
 	s.days[day]++
 }
 
-// tick adds one event and its findings to the per-minute counters.
+// tick adds one event and its findings to the per-minute counters. Requests
+// may observe slightly out of time order: a minute is found or inserted in
+// order.
 func (p *proj) tick(now time.Time, findings []event.Finding) {
 	m := now.Unix() / 60
-	n := len(p.minutes)
-	if n == 0 || p.minutes[n-1].start != m {
-		if n >= minuteRing {
-			copy(p.minutes, p.minutes[1:])
-			p.minutes = p.minutes[:n-1]
-		}
-		p.minutes = append(p.minutes, minute{start: m})
-		n = len(p.minutes)
+	i := len(p.minutes)
+	for i > 0 && p.minutes[i-1].start > m {
+		i--
 	}
-	cur := &p.minutes[n-1]
+	if i == 0 || p.minutes[i-1].start != m {
+		if len(p.minutes) >= minuteRing {
+			if i == 0 {
+				return // older than everything kept
+			}
+			p.minutes = slices.Delete(p.minutes, 0, 1)
+			i--
+		}
+		p.minutes = slices.Insert(p.minutes, i, minute{start: m})
+		i++
+	}
+	cur := &p.minutes[i-1]
 	cur.events++
 	for i := range findings {
 		if cur.findings == nil {

@@ -1,0 +1,151 @@
+package scope_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/guard"
+	"github.com/sieve-analytics/sieve/internal/guardcache"
+	"github.com/sieve-analytics/sieve/internal/project"
+	"github.com/sieve-analytics/sieve/internal/scope"
+	"github.com/sieve-analytics/sieve/internal/store/duckdb"
+)
+
+// BenchmarkRescan runs a full rescan (every event through the current guard
+// policy) over a store of -rescan.events realistic browser events (~650
+// bytes, the shape `sieve bench ingest` sends), one in a thousand holding a
+// password that the project's policy kept. Only `go test -bench` runs it.
+// The store is generated once through the store's own Append API into
+// -rescan.dir (reused by later runs; default: a temporary directory).
+//
+//	go test -run '^$' -bench Rescan -benchtime 1x ./internal/scope/ -rescan.events 10000000 -rescan.dir /var/tmp/rescan10m
+var (
+	rescanEvents = flag.Int("rescan.events", 1_000_000, "events in the rescan benchmark's store")
+	rescanDir    = flag.String("rescan.dir", "", "keep the benchmark's data directory here for later runs")
+)
+
+func BenchmarkRescan(b *testing.B) {
+	dir := *rescanDir
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	reg, err := project.Open(filepath.Join(dir, "meta"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := duckdb.Open(filepath.Join(dir, "store"), duckdb.Options{Logger: log})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if len(reg.List()) == 0 {
+		c, err := reg.Create("Bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		t0 := time.Now()
+		generate(b, st, c.ID, *rescanEvents)
+		b.Logf("generated %d events in %.1fs", *rescanEvents, time.Since(t0).Seconds())
+	}
+	pid := reg.List()[0].ID
+	var total int64
+	_ = st.Events(context.Background(), pid, 0, time.Now().Add(48*time.Hour).UnixMilli(), func(ctx context.Context, conn *sqlConn, rel string) error {
+		return conn.QueryRowContext(ctx, "SELECT count(*) FROM "+rel).Scan(&total)
+	})
+	rs := &scope.Rescanner{Projects: reg, Source: st, Guards: guardcache.New(reg, guard.New())}
+	b.ResetTimer()
+	for range b.N {
+		var prog scope.Progress
+		t0 := time.Now()
+		rep, err := rs.Rescan(context.Background(), scope.Criteria{Rescan: true}, time.Now().Add(48*time.Hour), &prog)
+		if err != nil {
+			b.Fatal(err)
+		}
+		secs := time.Since(t0).Seconds()
+		if rep.Scanned != total {
+			b.Fatalf("scanned %d of %d events", rep.Scanned, total)
+		}
+		if len(rep.Projects) != 1 || rep.Projects[0].Events < total/1000-1 {
+			b.Fatalf("the rescan missed the kept passwords: %+v", rep.Projects)
+		}
+		b.ReportMetric(float64(total)/secs, "events/s")
+		b.Logf("rescan of %d events: %.2fs, %.0f events/s, %d affected", total, secs, float64(total)/secs, rep.Projects[0].Events)
+	}
+}
+
+// generate appends n events over 30 days through the store's API.
+func generate(b *testing.B, st *duckdb.Store, pid int64, n int) {
+	const batch = 5000
+	now := time.Now()
+	var wg sync.WaitGroup
+	errc := make(chan error, 2)
+	for w := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), 9))
+			rows := make([]event.Row, 0, batch)
+			for i := w; i < n; i += 2 {
+				rows = append(rows, benchRow(r, pid, i, now))
+				if len(rows) == batch {
+					if _, err := st.Append(context.Background(), rows); err != nil {
+						errc <- err
+						return
+					}
+					rows = rows[:0]
+				}
+			}
+			if len(rows) > 0 {
+				if _, err := st.Append(context.Background(), rows); err != nil {
+					errc <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	if err := <-errc; err != nil {
+		b.Fatal(err)
+	}
+	if err := st.Seal(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	if os.Getenv("RESCAN_KEEP_ACTIVE") == "" {
+		time.Sleep(time.Second)
+	}
+}
+
+var benchNames = []string{"Page View", "Sign Up", "Add To Cart", "Checkout", "Search", "$mp_web_page_view"}
+
+func benchRow(r *rand.Rand, pid int64, i int, now time.Time) event.Row {
+	props := map[string]any{
+		"$os": "Mac OS X", "$browser": "Chrome", "$browser_version": 131,
+		"$current_url":      "https://shop.example.com/products/" + strconv.Itoa(r.IntN(5000)) + "?utm_source=newsletter&utm_campaign=winter",
+		"$referrer":         "https://www.example.org/search?q=running+shoes",
+		"$referring_domain": "www.example.org", "$screen_height": 1080, "$screen_width": 1920,
+		"mp_lib": "web", "$lib_version": "2.83.0", "plan": "pro",
+		"cart_value":   float64(r.IntN(50000)) / 100,
+		"items":        []any{"sku-" + strconv.Itoa(r.IntN(900)), "sku-" + strconv.Itoa(r.IntN(900))},
+		"experiment":   map[string]any{"id": r.IntN(40), "variant": "B"},
+		"search_terms": "trail running shoes size 44",
+	}
+	if i%1000 == 7 {
+		props["password"] = "Kept-Pw-" + strconv.Itoa(i)
+	}
+	b, _ := json.Marshal(props)
+	return event.Row{ProjectID: pid, Time: now.Add(-time.Duration(r.IntN(30*24*3600)) * time.Second).UnixMilli(),
+		Name: benchNames[r.IntN(len(benchNames))], DistinctID: "$device:" + strconv.FormatUint(r.Uint64(), 36),
+		InsertID: strconv.FormatUint(r.Uint64(), 36), Props: b}
+}
