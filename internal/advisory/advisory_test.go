@@ -144,7 +144,7 @@ func TestReportUpdatedShare(t *testing.T) {
 	fl := fleet{
 		1: {sdk("2.1.0", 10, 0, 5), sdk("2.4.0", 3, 6, 8)}, // updated
 		2: {sdk("2.2.0", 7, 1, 9), sdk("2.4.0", 1, 2, 3)},  // newer seen, but old still after
-		3: {sdk("2.4.0", 5, 0, 9)},                        // never affected
+		3: {sdk("2.4.0", 5, 0, 9)},                         // never affected
 	}
 	rep := BuildReport(a, fl, func(id int64) string { return "p" }, t0)
 	if rep.AffectedProjects != 2 || rep.UpdatedProjects != 1 || rep.UpdatedShare != 0.5 || len(rep.StillSending) != 1 || rep.StillSending[0] != 2 {
