@@ -752,10 +752,19 @@ func (w *walker) rebuild(s string, hits []hit) []byte {
 	}
 	var pbuf [16]part
 	parts := pbuf[:0]
+	whole := len(hits) > 64 // many parts: replace the value as a whole
 	for i := range hits {
 		h := &hits[i]
 		a := w.c.actionFor(h.class, h.rule)
 		p := part{h.start, h.end, a, h.class}
+		if whole {
+			if a == Redact || a == Hash || a == DropProperty {
+				p = part{0, len(s), Redact, h.class}
+				parts = append(parts[:0], p)
+				break
+			}
+			continue
+		}
 		switch a {
 		case Redact, Hash:
 		case DropProperty:

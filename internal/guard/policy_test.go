@@ -374,3 +374,32 @@ func TestKeysHoldingValues(t *testing.T) {
 	}
 	noValueIn(t, r, "4111", "bob@example.com")
 }
+
+func TestConcurrentUse(t *testing.T) {
+	c := mustChecker(t, Policy{Actions: map[Class]Action{Email: Hash}})
+	evs := benchEvents(40, true)
+	done := make(chan []string)
+	for g := 0; g < 4; g++ {
+		go func() {
+			var out []string
+			for _, e := range evs {
+				var p fastjson.Parser
+				v, err := p.Parse(e)
+				if err != nil {
+					panic(err)
+				}
+				var a fastjson.Arena
+				ev := event.Event{Name: "x", Props: v}
+				c.Event(&ev, &a, nil)
+				out = append(out, string(v.MarshalTo(nil)))
+			}
+			done <- out
+		}()
+	}
+	first := <-done
+	for g := 1; g < 4; g++ {
+		if got := <-done; !reflect.DeepEqual(got, first) {
+			t.Fatal("concurrent checkers produced different results")
+		}
+	}
+}

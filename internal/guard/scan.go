@@ -211,7 +211,21 @@ func (w *walker) keyHolds(k string) bool {
 	return found
 }
 
+// maxHits bounds the detections kept per call; past it, a value's
+// detections collapse onto the whole value (see rebuild).
+const maxHits = 1024
+
 func (w *walker) add(class Class, det string, start, end int) {
+	if len(w.hits) >= maxHits {
+		// Keep the class and detector (for the finding), but cover the
+		// whole value: nothing found is left behind unredacted.
+		w.hits[len(w.hits)-1].start, w.hits[len(w.hits)-1].end = 0, 1<<30
+		w.hits[len(w.hits)-1].rm0, w.hits[len(w.hits)-1].rm1 = 0, 0
+		if w.hits[len(w.hits)-1].class != class {
+			w.hits = append(w.hits, hit{class: class, det: det, start: 0, end: 1 << 30})
+		}
+		return
+	}
 	w.hits = append(w.hits, hit{class: class, det: det, start: start, end: end})
 }
 
