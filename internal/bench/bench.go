@@ -43,6 +43,7 @@ func Main(args []string) error {
 	fs.IntVar(&o.Batch, "batch", 50, "events per request")
 	fs.IntVar(&o.Senders, "senders", 16, "concurrent HTTP senders")
 	fs.StringVar(&o.Guard, "guard", "both", "on, off or both")
+	fs.StringVar(&o.Observers, "observers", "on", "lexicon and alerts: on, off, or both (adds a guard-on phase with them off)")
 	fs.StringVar(&o.Dir, "dir", "", "parent of the temporary data directories (default: system temp)")
 	fs.DurationVar(&o.MaxTime, "max-time", 5*time.Minute, "stop a phase after this long")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
@@ -73,6 +74,7 @@ func Main(args []string) error {
 type Options struct {
 	Events, Batch, Senders int
 	Guard                  string
+	Observers              string // lexicon and alerts: on (default), off, both
 	Dir                    string
 	MaxTime                time.Duration
 }
@@ -96,6 +98,9 @@ type Result struct {
 	// Ratios of the end-to-end rates to the raw append rate, and guard on to off.
 	E2EOverRaw     float64 `json:"e2e_over_raw"`
 	GuardOnOverOff float64 `json:"guard_on_over_off,omitempty"`
+	// ObserversOnOverOff compares guard-on phases with the lexicon and
+	// alerts on and off (--observers=both).
+	ObserversOnOverOff float64 `json:"observers_on_over_off,omitempty"`
 }
 
 // Ingest runs the raw store append phase and the HTTP phases.
@@ -130,6 +135,17 @@ func Ingest(ctx context.Context, o Options) (Result, error) {
 	}
 	if on.EventsPerSec > 0 && off.EventsPerSec > 0 {
 		res.GuardOnOverOff = on.EventsPerSec / off.EventsPerSec
+	}
+	if o.Observers == "both" && on.EventsPerSec > 0 {
+		oo := o
+		oo.Observers = "off"
+		noObs, err := httpIngest(ctx, oo, true)
+		if err != nil {
+			return res, err
+		}
+		noObs.Name += ", lexicon and alerts off"
+		res.Phases = append(res.Phases, noObs)
+		res.ObserversOnOverOff = on.EventsPerSec / noObs.EventsPerSec
 	}
 	return res, nil
 }
@@ -244,6 +260,7 @@ func httpIngest(ctx context.Context, o Options, guardOn bool) (Phase, error) {
 		return Phase{}, err
 	}
 	srv.Ingest().SetGuardEnabled(guardOn)
+	srv.Ingest().SetObserversEnabled(o.Observers != "off")
 	sctx, cancel := context.WithCancel(ctx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Run(sctx) }()
