@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/store"
@@ -87,6 +88,7 @@ func (a *API) Engage() http.Handler {
 			Properties json.RawMessage `json:"$properties"`
 		}
 		results := []result{}
+		var seen propSet
 		total, err := a.store.Profiles(r.Context(), q, func(p *store.Profile) error {
 			props := p.Properties
 			if keep != nil {
@@ -105,12 +107,22 @@ func (a *API) Engage() http.Handler {
 			} else {
 				props = append(json.RawMessage(nil), props...)
 			}
+			seen.addJSON(props)
 			results = append(results, result{ID: p.ID, Properties: props})
 			return nil
 		})
 		if err != nil {
 			return err
 		}
+		crit := map[string]any{"page": page, "page_size": pageSize}
+		if len(q.IDs) > 0 {
+			crit["distinct_id_hashes"] = a.hashIDs(q.IDs)
+		}
+		if q.GroupKey != "" {
+			crit["data_group_id"] = q.GroupKey
+		}
+		a.record(r, who, audit.Entry{Action: "engage", ProjectID: id, Criteria: crit,
+			Properties: seen.list(), AllProperties: seen.all, Rows: int64(len(results))})
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		bw := bufio.NewWriter(w)

@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
+	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/jsontext"
@@ -87,11 +89,38 @@ func (a *API) Export() http.Handler {
 		bw := bufio.NewWriterSize(w, 64<<10)
 		var line []byte
 		n := 0
+		var props propSet
+		names := map[string]bool{}
+		props.add("time")
+		props.add("distinct_id")
+		defer func() {
+			crit := map[string]any{"from_date": q.Get("from_date"), "to_date": q.Get("to_date")}
+			if limit >= 0 {
+				crit["limit"] = limit
+			}
+			if len(eq.Events) > 0 {
+				crit["event"] = eq.Events
+			}
+			evs := make([]string, 0, len(names))
+			for k := range names {
+				evs = append(evs, k)
+			}
+			slices.Sort(evs)
+			a.record(r, who, audit.Entry{Action: "export", ProjectID: id, Criteria: crit, Events: evs,
+				Properties: props.list(), AllProperties: props.all, Rows: int64(n)})
+		}()
 		err = a.store.Export(r.Context(), eq, func(row *event.Row) error {
 			if limit >= 0 && n >= limit {
 				return errLimit
 			}
 			n++
+			props.addJSON(row.Props)
+			if row.InsertID != "" && !props.all {
+				props.add("$insert_id")
+			}
+			if len(names) < maxAuditProps {
+				names[row.Name] = true
+			}
 			line = AppendExportLine(line[:0], row, inMS)
 			_, err := bw.Write(line)
 			return err

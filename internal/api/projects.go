@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/guard"
@@ -25,7 +26,8 @@ func pathID(r *http.Request) (int64, error) {
 // CreateProject handles POST /api/projects {"name"} (admin key).
 func (a *API) CreateProject() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		if _, err := a.authorize(r, auth.GlobalAdmin, 0); err != nil {
+		who, err := a.authorize(r, auth.GlobalAdmin, 0)
+		if err != nil {
 			return err
 		}
 		var body struct {
@@ -38,6 +40,7 @@ func (a *API) CreateProject() http.Handler {
 		if err != nil {
 			return err
 		}
+		a.record(r, who, audit.Entry{Action: "project.create", ProjectID: c.ID})
 		writeJSON(w, http.StatusCreated, c)
 		return nil
 	})
@@ -91,7 +94,8 @@ func (a *API) PatchProject() http.Handler {
 		if err != nil {
 			return err
 		}
-		if _, err := a.authorize(r, auth.Admin, id); err != nil {
+		who, err := a.authorize(r, auth.Admin, id)
+		if err != nil {
 			return err
 		}
 		var patch project.Patch
@@ -102,6 +106,7 @@ func (a *API) PatchProject() http.Handler {
 		if err != nil {
 			return err
 		}
+		a.record(r, who, audit.Entry{Action: "project.change", ProjectID: id})
 		writeJSON(w, http.StatusOK, p)
 		return nil
 	})
@@ -114,7 +119,8 @@ func (a *API) CreateServiceAccount() http.Handler {
 		if err != nil {
 			return err
 		}
-		if _, err := a.authorize(r, auth.Admin, id); err != nil {
+		who, err := a.authorize(r, auth.Admin, id)
+		if err != nil {
 			return err
 		}
 		var body struct {
@@ -128,6 +134,7 @@ func (a *API) CreateServiceAccount() http.Handler {
 		if err != nil {
 			return err
 		}
+		a.record(r, who, audit.Entry{Action: "key.create", ProjectID: id, Criteria: map[string]any{"username": sa.Username, "role": string(body.Role)}})
 		writeJSON(w, http.StatusCreated, sa)
 		return nil
 	})
@@ -168,13 +175,15 @@ func (a *API) GetGuard() http.Handler {
 		if err != nil {
 			return err
 		}
-		if _, err := a.authorize(r, auth.Read, id); err != nil {
+		who, err := a.authorize(r, auth.Read, id)
+		if err != nil {
 			return err
 		}
 		raw, version, _, err := a.projects.Guard(id)
 		if err != nil {
 			return err
 		}
+		a.record(r, who, audit.Entry{Action: "guard.read", ProjectID: id, Criteria: map[string]any{"version": version}})
 		pol, err := guardcache.Policy(raw)
 		if err != nil {
 			return err
@@ -229,6 +238,7 @@ func (a *API) PutGuard() http.Handler {
 			return err
 		}
 		_, version, _, _ := a.projects.Guard(id)
+		a.record(r, who, audit.Entry{Action: "guard.change", ProjectID: id, Criteria: map[string]any{"version": version}})
 		hist, _ := a.projects.GuardHistory(id)
 		writeJSON(w, http.StatusOK, guardDoc{Policy: pol, Version: version, History: hist})
 		return nil
@@ -258,7 +268,8 @@ func (a *API) Findings() http.Handler {
 		if err != nil {
 			return err
 		}
-		if _, err := a.authorize(r, auth.Read, id); err != nil {
+		who, err := a.authorize(r, auth.Read, id)
+		if err != nil {
 			return err
 		}
 		if _, err := a.projects.Get(id); err != nil {
@@ -309,6 +320,11 @@ func (a *API) Findings() http.Handler {
 		if err != nil {
 			return err
 		}
+		crit := map[string]any{"from": from.UTC().Format(time.RFC3339), "to": to.UTC().Format(time.RFC3339)}
+		if q.Class != "" {
+			crit["class"] = q.Class
+		}
+		a.record(r, who, audit.Entry{Action: "findings.read", ProjectID: id, Criteria: crit, Rows: int64(res.Total)})
 		writeJSON(w, http.StatusOK, res)
 		return nil
 	})

@@ -13,9 +13,11 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/project"
+	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
 
@@ -49,6 +51,9 @@ func (a *API) handler(h HandlerFunc) http.Handler {
 			return
 		}
 		code, msg := status(err)
+		if code == http.StatusUnauthorized || code == http.StatusForbidden {
+			a.auditDenied(r, code)
+		}
 		if code >= 500 {
 			a.log.Error("api request failed", "method", r.Method, "route", r.Pattern, "err", err)
 		}
@@ -121,6 +126,8 @@ type API struct {
 	auth     auth.Authenticator
 	store    store.Store
 	guard    *guard.Guard
+	audit    *audit.Log     // see SetAudit; nil records nothing
+	purges   *purge.Manager // see SetPurges
 }
 
 // New returns the API over a registry and a store.

@@ -53,6 +53,14 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/scope", s.insights.Scope())
 	mux.Handle("GET /api/scope/{id}", s.insights.ScopeJob())
 
+	// Purges and the audit log (docs/PURGE.md, docs/AUDIT.md).
+	mux.Handle("POST /api/purges", s.api.CreatePurge())
+	mux.Handle("GET /api/purges", s.api.ListPurges())
+	mux.Handle("GET /api/purges/{id}", s.api.GetPurge())
+	mux.Handle("POST /api/app/data-deletions/v3.0", s.api.GDPRDelete())
+	mux.Handle("GET /api/app/data-deletions/v3.0/{id}", s.api.GDPRStatus())
+	mux.Handle("GET /api/audit", s.api.AuditLog())
+
 	// sieve.js and its per-project configuration.
 	mux.Handle("/sdk/", sdkjs.Handler(s.sdkConfig))
 

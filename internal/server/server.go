@@ -24,11 +24,13 @@ import (
 	"github.com/sieve-analytics/sieve/internal/advisory"
 	"github.com/sieve-analytics/sieve/internal/alert"
 	"github.com/sieve-analytics/sieve/internal/api"
+	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/guardcache"
 	"github.com/sieve-analytics/sieve/internal/ingest"
 	"github.com/sieve-analytics/sieve/internal/lexicon"
 	"github.com/sieve-analytics/sieve/internal/project"
+	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/scope"
 	"github.com/sieve-analytics/sieve/internal/store"
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
@@ -61,6 +63,7 @@ type Server struct {
 	bgCancel   context.CancelFunc
 	bgDone     chan error
 	api        *api.API
+	audit      *audit.Log // closed last
 
 	ln       net.Listener
 	http     *http.Server
@@ -113,7 +116,10 @@ func New(cfg Config) (*Server, error) {
 			def.Name, def.ID, def.Token, def.APISecret)
 	}
 
-	st, err := duckdb.Open(filepath.Join(cfg.DataDir, "store"), duckdb.Options{Logger: cfg.Log})
+	// SIEVE_TEST_UNCOMPRESSED=1 stores files uncompressed, for leak and
+	// purge tests only: a byte search of compressed files proves nothing.
+	st, err := duckdb.Open(filepath.Join(cfg.DataDir, "store"), duckdb.Options{Logger: cfg.Log,
+		Uncompressed: os.Getenv("SIEVE_TEST_UNCOMPRESSED") == "1"})
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +128,10 @@ func New(cfg Config) (*Server, error) {
 	guards := guardcache.New(reg, g)
 	s.ingest = ingest.New(cfg.Log, reg, st, guards)
 	s.api = api.New(cfg.Log, reg, st, g)
+	if err := s.newAuditAndPurges(st); err != nil {
+		st.Close()
+		return nil, err
+	}
 	if err := s.newInsights(st, guards); err != nil {
 		st.Close()
 		return nil, err
@@ -214,7 +224,53 @@ func (s *Server) shutdown() error {
 		err = errors.Join(err, cerr)
 	}
 	s.log.Info("store closed", "took", time.Since(t1).Round(time.Millisecond))
+	if s.audit != nil {
+		if cerr := s.audit.Close(); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+		s.log.Info("audit log closed")
+	}
 	return err
+}
+
+// newAuditAndPurges opens the audit log (<data>/audit) and the purge
+// journal (<data>/purges), and hooks them into the API and ingestion.
+// Purge jobs run as a background component: stopped with the others,
+// before the store closes; an interrupted job resumes at the next start.
+func (s *Server) newAuditAndPurges(st *duckdb.Store) error {
+	al, err := audit.Open(filepath.Join(s.cfg.DataDir, "audit"), s.cfg.Log)
+	if err != nil {
+		return err
+	}
+	pm, err := purge.New(purge.Config{Dir: filepath.Join(s.cfg.DataDir, "purges"), Backend: st, HashID: al.HashID, Log: s.cfg.Log,
+		OnFinish: func(j purge.Job) {
+			e := audit.Entry{Actor: j.RequestedBy, Action: "purge.done", ProjectID: j.Criteria.ProjectID, Outcome: audit.OK,
+				Criteria: map[string]any{"job_id": j.ID, "status": j.Status}, Properties: j.Criteria.Properties, Events: j.Criteria.Events,
+				Rows: j.RowsChanged}
+			if j.Status != purge.StatusDone {
+				e.Outcome = audit.Failed
+			}
+			if err := al.Append(e); err != nil {
+				s.log.Error("audit append failed", "action", e.Action, "err", err)
+			}
+		}})
+	if err != nil {
+		al.Close()
+		return err
+	}
+	s.audit = al
+	s.api.SetAudit(al)
+	s.api.SetPurges(pm)
+	s.ingest.SetDeniedHook(func(r *http.Request, endpoint string) {
+		al.AppendAsync(audit.Entry{Actor: "unauthenticated", Action: "ingest.denied", Endpoint: endpoint, Outcome: audit.Denied, Status: http.StatusUnauthorized})
+	})
+	s.background = append(s.background, func(ctx context.Context) error {
+		pm.Start()
+		<-ctx.Done()
+		pm.Close()
+		return nil
+	})
+	return nil
 }
 
 // newInsights builds the lexicon, the alerter, the advisory registry and

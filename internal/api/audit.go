@@ -1,0 +1,176 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/audit"
+	"github.com/sieve-analytics/sieve/internal/auth"
+	"github.com/sieve-analytics/sieve/internal/purge"
+	"github.com/sieve-analytics/sieve/internal/purge/propath"
+)
+
+// SetAudit makes the API record every read, change and denied attempt in
+// l. Call it before serving.
+func (a *API) SetAudit(l *audit.Log) { a.audit = l }
+
+// SetPurges gives the API the purge job manager. Call it before serving.
+func (a *API) SetPurges(m *purge.Manager) { a.purges = m }
+
+// record appends an audit entry for request r by who. The entry's actor,
+// endpoint and outcome are filled in here; a failure to record is logged
+// (the audit log itself reports nothing of the request's data).
+func (a *API) record(r *http.Request, who auth.Principal, e audit.Entry) {
+	if a.audit == nil {
+		return
+	}
+	if e.Actor == "" {
+		e.Actor = who.Actor
+	}
+	if e.Endpoint == "" {
+		e.Endpoint = r.Pattern
+	}
+	if err := a.audit.Append(e); err != nil {
+		a.log.Error("audit append failed", "action", e.Action, "err", err)
+	}
+}
+
+// hashIDs returns the keyed hashes of distinct_ids, for audit criteria.
+func (a *API) hashIDs(ids []string) []string {
+	if a.audit == nil || len(ids) == 0 {
+		return nil
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = a.audit.HashID(id)
+	}
+	return out
+}
+
+// auditDenied records a refused request (401 or 403). The actor is named
+// when the credentials were valid; credentials themselves are never
+// recorded.
+func (a *API) auditDenied(r *http.Request, code int) {
+	if a.audit == nil {
+		return
+	}
+	actor := "unauthenticated"
+	if who, err := a.auth.FromRequest(r); err == nil {
+		actor = who.Actor
+	} else if errors.Is(err, auth.ErrBadCredentials) {
+		actor = "invalid-credentials"
+	}
+	var project int64
+	if s := r.URL.Query().Get("project_id"); s != "" {
+		project, _ = strconv.ParseInt(s, 10, 64)
+	} else if s := r.PathValue("id"); s != "" && r.Pattern != "" && !slices.Contains([]string{"GET /api/purges/{id}"}, r.Pattern) {
+		project, _ = strconv.ParseInt(s, 10, 64)
+	}
+	a.audit.AppendAsync(audit.Entry{Actor: actor, Action: "denied", ProjectID: max(project, 0), Endpoint: r.Pattern,
+		Outcome: audit.Denied, Status: code})
+}
+
+// maxAuditProps caps the property names an entry lists; beyond it the entry
+// says "any property".
+const maxAuditProps = 2000
+
+// propSet collects the top-level property names a read returned.
+type propSet struct {
+	names map[string]bool
+	all   bool
+}
+
+func (p *propSet) addJSON(props []byte) {
+	if p.all {
+		return
+	}
+	if p.names == nil {
+		p.names = map[string]bool{}
+	}
+	if err := propath.TopKeys(props, func(k string) {
+		if !p.names[k] {
+			if len(p.names) >= maxAuditProps {
+				p.all = true
+				return
+			}
+			p.names[k] = true
+		}
+	}); err != nil {
+		p.all = true
+	}
+}
+
+func (p *propSet) add(name string) {
+	if p.names == nil {
+		p.names = map[string]bool{}
+	}
+	p.names[name] = true
+}
+
+func (p *propSet) list() []string {
+	out := make([]string, 0, len(p.names))
+	for k := range p.names {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// AuditLog handles GET /api/audit?project_id=&property=&actor=&action=&from=&to=&limit=:
+// "who read property X of project P between T1 and T2". The admin key sees
+// every project; a project admin only its own (project_id is then its
+// project). Reading the audit log is itself recorded.
+func (a *API) AuditLog() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		who, err := a.auth.FromRequest(r)
+		if err != nil {
+			return err
+		}
+		if a.audit == nil {
+			return &Error{Code: http.StatusServiceUnavailable, Msg: "the audit log is not available"}
+		}
+		var project int64
+		if s := r.URL.Query().Get("project_id"); s != "" {
+			if project, err = strconv.ParseInt(s, 10, 64); err != nil || project <= 0 {
+				return badRequest("project_id must be a positive integer")
+			}
+		} else if !who.Global {
+			project = who.ProjectID
+		}
+		if (project == 0 && !who.Global) || (project != 0 && !who.Can(auth.Admin, project)) {
+			return auth.ErrForbidden
+		}
+		q := audit.Query{ProjectID: project, Property: r.URL.Query().Get("property"), Actor: r.URL.Query().Get("actor"),
+			Action: r.URL.Query().Get("action"), Limit: 1000}
+		if q.From, err = parseTimeParam(r, "from", time.Time{}); err != nil {
+			return err
+		}
+		if q.To, err = parseTimeParam(r, "to", time.Time{}); err != nil {
+			return err
+		}
+		if s := r.URL.Query().Get("limit"); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 || n > 100000 {
+				return badRequest("limit must be an integer from 1 to 100000")
+			}
+			q.Limit = n
+		}
+		entries, err := a.audit.Query(q)
+		if err != nil {
+			return err
+		}
+		crit := map[string]any{}
+		for _, k := range []string{"property", "actor", "action", "from", "to"} {
+			if v := r.URL.Query().Get(k); v != "" {
+				crit[k] = v
+			}
+		}
+		a.record(r, who, audit.Entry{Action: "audit.read", ProjectID: project, Criteria: crit, Rows: int64(len(entries))})
+		seq, head := a.audit.Head()
+		writeJSON(w, http.StatusOK, map[string]any{"entries": entries, "head": map[string]any{"seq": seq, "hash": head}})
+		return nil
+	})
+}

@@ -1,0 +1,257 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/audit"
+	"github.com/sieve-analytics/sieve/internal/auth"
+	"github.com/sieve-analytics/sieve/internal/purge"
+)
+
+func (a *API) purgeManager() (*purge.Manager, error) {
+	if a.purges == nil {
+		return nil, &Error{Code: http.StatusServiceUnavailable, Msg: "purges are not available"}
+	}
+	return a.purges, nil
+}
+
+func purgeErr(err error) error {
+	switch {
+	case errors.Is(err, purge.ErrInvalid):
+		return badRequest(err.Error()[len("purge: invalid request: "):])
+	case errors.Is(err, purge.ErrNotFound):
+		return &Error{Code: http.StatusNotFound, Msg: "no such purge job"}
+	}
+	return err
+}
+
+// purgeCriteria is what an audit entry records of a purge: its criteria,
+// with distinct_ids as keyed hashes.
+func purgeCriteria(c purge.Criteria) map[string]any {
+	m := map[string]any{}
+	if len(c.Properties) > 0 {
+		m["properties"] = c.Properties
+	}
+	if len(c.DistinctIDHash) > 0 {
+		m["distinct_id_hashes"] = c.DistinctIDHash
+	}
+	if len(c.Events) > 0 {
+		m["events"] = c.Events
+	}
+	if c.From != "" {
+		m["from"] = c.From
+	}
+	if c.To != "" {
+		m["to"] = c.To
+	}
+	if c.Source != "" {
+		m["source"] = c.Source
+	}
+	if c.Compliance != "" {
+		m["compliance_type"] = c.Compliance
+	}
+	return m
+}
+
+// CreatePurge handles POST /api/purges (admin of the project):
+// {"project_id","properties","distinct_ids","events","from","to","scope"}.
+// It answers 202 with the queued job.
+func (a *API) CreatePurge() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		m, err := a.purgeManager()
+		if err != nil {
+			return err
+		}
+		who, err := a.auth.FromRequest(r)
+		if err != nil {
+			return err
+		}
+		var req purge.Request
+		if err := decodeBody(w, r, &req); err != nil {
+			return err
+		}
+		if req.ProjectID <= 0 {
+			return badRequest("project_id must be a positive integer")
+		}
+		if !who.Can(auth.Admin, req.ProjectID) {
+			return auth.ErrForbidden
+		}
+		if _, err := a.projects.Get(req.ProjectID); err != nil {
+			return err
+		}
+		if len(req.Scope) > 0 {
+			return badRequest("purging a scope report is not available yet: name the properties, distinct_ids or events")
+		}
+		job, err := m.Submit(req, who.Actor, "api", "")
+		if err != nil {
+			return purgeErr(err)
+		}
+		a.record(r, who, audit.Entry{Action: "purge.create", ProjectID: req.ProjectID, Criteria: withJob(purgeCriteria(job.Criteria), job.ID),
+			Events: req.Events, Properties: req.Properties})
+		writeJSON(w, http.StatusAccepted, job)
+		return nil
+	})
+}
+
+func withJob(m map[string]any, id string) map[string]any {
+	m["job_id"] = id
+	return m
+}
+
+// GetPurge handles GET /api/purges/{id}: status, progress and, once done,
+// the certificate.
+func (a *API) GetPurge() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		m, err := a.purgeManager()
+		if err != nil {
+			return err
+		}
+		who, err := a.auth.FromRequest(r)
+		if err != nil {
+			return err
+		}
+		job, err := m.Get(r.PathValue("id"))
+		if err != nil {
+			return purgeErr(err)
+		}
+		if !who.Can(auth.Admin, job.Criteria.ProjectID) {
+			return auth.ErrForbidden
+		}
+		writeJSON(w, http.StatusOK, job)
+		return nil
+	})
+}
+
+// ListPurges handles GET /api/purges?project_id=.
+func (a *API) ListPurges() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		m, err := a.purgeManager()
+		if err != nil {
+			return err
+		}
+		who, err := a.auth.FromRequest(r)
+		if err != nil {
+			return err
+		}
+		id, err := projectParam(r, who)
+		if err != nil {
+			return err
+		}
+		if !who.Can(auth.Admin, id) {
+			return auth.ErrForbidden
+		}
+		writeJSON(w, http.StatusOK, m.List(id))
+		return nil
+	})
+}
+
+// gdprProject authenticates a GDPR API call: ?token= names the project, and
+// the credentials (the admin key as a Bearer token, Mixpanel's OAuth token
+// place, or Basic auth of a project admin) must administer it.
+func (a *API) gdprProject(r *http.Request) (auth.Principal, int64, error) {
+	who, err := a.auth.FromRequest(r)
+	if err != nil {
+		return who, 0, err
+	}
+	token := r.URL.Query().Get("token")
+	if token == "" {
+		return who, 0, badRequest("token (the project token) is required")
+	}
+	p, ok := a.projects.ByToken(token)
+	if !ok {
+		return who, 0, &Error{Code: http.StatusNotFound, Msg: "no project has this token"}
+	}
+	if !who.Can(auth.Admin, p.ID) {
+		return who, 0, auth.ErrForbidden
+	}
+	return who, p.ID, nil
+}
+
+// GDPRDelete handles POST /api/app/data-deletions/v3.0?token= with
+// {"distinct_ids":[...], "compliance_type":"GDPR"|"CCPA"}: Mixpanel's GDPR
+// API shape for an erasure of those users' events, profiles and findings.
+func (a *API) GDPRDelete() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		m, err := a.purgeManager()
+		if err != nil {
+			return err
+		}
+		who, project, err := a.gdprProject(r)
+		if err != nil {
+			return err
+		}
+		var body struct {
+			DistinctIDs    []string `json:"distinct_ids"`
+			ComplianceType string   `json:"compliance_type"`
+		}
+		if err := decodeBody(w, r, &body); err != nil {
+			return err
+		}
+		if len(body.DistinctIDs) == 0 || len(body.DistinctIDs) > 2000 {
+			return badRequest("distinct_ids must list 1 to 2000 ids")
+		}
+		ct := body.ComplianceType
+		if ct == "" {
+			ct = "GDPR"
+		}
+		if ct != "GDPR" && ct != "CCPA" {
+			return badRequest(`compliance_type must be "GDPR" or "CCPA"`)
+		}
+		job, err := m.Submit(purge.Request{ProjectID: project, DistinctIDs: body.DistinctIDs}, who.Actor, "gdpr", ct)
+		if err != nil {
+			return purgeErr(err)
+		}
+		a.record(r, who, audit.Entry{Action: "purge.create", ProjectID: project, Criteria: withJob(purgeCriteria(job.Criteria), job.ID)})
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "results": map[string]any{"task_id": job.ID}})
+		return nil
+	})
+}
+
+// gdprStatus maps a job status to Mixpanel's task statuses.
+func gdprStatus(s string) string {
+	switch s {
+	case purge.StatusQueued:
+		return "PENDING"
+	case purge.StatusRunning, purge.StatusVerifying:
+		return "STARTED"
+	case purge.StatusDone:
+		return "SUCCESS"
+	case purge.StatusFailed:
+		return "FAILURE"
+	}
+	return "UNKNOWN"
+}
+
+// GDPRStatus handles GET /api/app/data-deletions/v3.0/{id}?token=. The
+// erased distinct_ids are answered as keyed hashes: Sieve keeps no copy.
+func (a *API) GDPRStatus() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		m, err := a.purgeManager()
+		if err != nil {
+			return err
+		}
+		_, project, err := a.gdprProject(r)
+		if err != nil {
+			return err
+		}
+		job, err := m.Get(r.PathValue("id"))
+		if err != nil || job.Criteria.ProjectID != project {
+			writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "results": map[string]any{"tracking_id": r.PathValue("id"), "status": "NOT_FOUND"}})
+			return nil
+		}
+		ids := job.Criteria.DistinctIDHash
+		if ids == nil {
+			ids = []string{}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "results": map[string]any{
+			"tracking_id": job.ID, "status": gdprStatus(job.Status), "requesting_user": job.RequestedBy,
+			"compliance_type": job.Criteria.Compliance, "project_id": strconv.FormatInt(project, 10),
+			"date_requested": job.Requested.Format(time.RFC3339), "distinct_ids": ids,
+			"progress": job.Progress, "certificate": job.Certificate,
+		}})
+		return nil
+	})
+}
