@@ -13,15 +13,27 @@ var phraseWords = []string{
 	"비밀번호", "clave", "jelszó", "jelszo",
 }
 
-// phraseIndex lists the phrase words by first byte (either case).
-var phraseIndex [256][]string
+// phraseIndex lists the phrase words by their first two bytes (ASCII
+// letters lower-cased); phraseFirst marks possible first bytes.
+var (
+	phraseIndex = map[[2]byte][]string{}
+	phraseFirst [256]bool
+)
+
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 32
+	}
+	return c
+}
 
 func init() {
 	for _, w := range phraseWords {
-		c := w[0]
-		phraseIndex[c] = append(phraseIndex[c], w)
-		if c >= 'a' && c <= 'z' {
-			phraseIndex[c-32] = append(phraseIndex[c-32], w)
+		k := [2]byte{w[0], w[1]}
+		phraseIndex[k] = append(phraseIndex[k], w)
+		phraseFirst[w[0]] = true
+		if w[0] >= 'a' && w[0] <= 'z' {
+			phraseFirst[w[0]-32] = true
 		}
 	}
 }
@@ -35,8 +47,11 @@ func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <=
 // scanPasswordPhrases finds a password written after a password word.
 func (w *walker) scanPasswordPhrases(s string) {
 	for i := 0; i < len(s); i++ {
-		cands := phraseIndex[s[i]]
-		if cands == nil || i > 0 && isLetterByte(s[i-1]) && s[i] < 0x80 {
+		if !phraseFirst[s[i]] || i+1 >= len(s) || i > 0 && isLetterByte(s[i-1]) && s[i] < 0x80 {
+			continue
+		}
+		cands := phraseIndex[[2]byte{lower(s[i]), lower(s[i+1])}]
+		if cands == nil {
 			continue
 		}
 		wl := 0
@@ -154,12 +169,17 @@ var bankPhrases = []struct {
 	{"checking account", 3}, {"savings account", 3}, {"bank account", 3},
 }
 
-var bankFirst [256]bool
+var (
+	bankFirst [256]bool
+	bankIndex = map[[2]byte][]int{}
+)
 
 func init() {
-	for _, b := range bankPhrases {
+	for i, b := range bankPhrases {
 		bankFirst[b.w[0]] = true
 		bankFirst[b.w[0]-32] = true
+		k := [2]byte{b.w[0], b.w[1]}
+		bankIndex[k] = append(bankIndex[k], i)
 	}
 }
 
@@ -178,10 +198,11 @@ func abaValid(d []byte) bool {
 
 func (w *walker) scanBankPhrases(s string) {
 	for i := 0; i < len(s); i++ {
-		if !bankFirst[s[i]] || i > 0 && isLetterByte(s[i-1]) {
+		if !bankFirst[s[i]] || i+1 >= len(s) || i > 0 && isLetterByte(s[i-1]) {
 			continue
 		}
-		for _, bp := range bankPhrases {
+		for _, bi := range bankIndex[[2]byte{lower(s[i]), lower(s[i+1])}] {
+			bp := bankPhrases[bi]
 			if len(s)-i < len(bp.w) || !hasPrefixFold(s[i:], bp.w) {
 				continue
 			}

@@ -153,6 +153,7 @@ type walker struct {
 	meta    event.Finding // ProjectID, DistinctID, Event, Lib, LibVersion
 	digits  []byte
 	dec     [maxDepth + 2][]byte
+	names   [maxDepth + 2][]byte
 	parsers [maxDepth + 2]fastjson.Parser
 	repl    []byte
 	key     string // key of the value being scanned, for custom rules

@@ -304,8 +304,22 @@ func containsFoldAny(s string, ws ...string) bool {
 	return false
 }
 
+// hasPrefixFold reports whether s starts with the lower-case word p,
+// ignoring ASCII case.
 func hasPrefixFold(s, p string) bool {
-	return len(s) >= len(p) && containsFold(s[:len(p)], p)
+	if len(s) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 32
+		}
+		if c != p[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // matchJWT reads a JSON Web Token at s[i:] (which starts with "eyJ"): two

@@ -231,9 +231,10 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 		return
 	}
 	// Lower-case, percent-decoded name.
-	var nb [128]byte
-	nn := 0
-	for k := 0; k < len(rawName) && nn < len(nb); k++ {
+	// The name is decoded into this depth's buffer (walker-owned, so that
+	// nothing here escapes to the heap per call).
+	nb := w.names[depth][:0]
+	for k := 0; k < len(rawName) && len(nb) < 128; k++ {
 		c := rawName[k]
 		if c == '%' && k+2 < len(rawName) && isHex(rawName[k+1]) && isHex(rawName[k+2]) {
 			c = unhex(rawName[k+1])<<4 | unhex(rawName[k+2])
@@ -242,10 +243,10 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 		if c >= 'A' && c <= 'Z' {
 			c += 32
 		}
-		nb[nn] = c
-		nn++
+		nb = append(nb, c)
 	}
-	name := b2s(nb[:nn])
+	w.names[depth] = nb[:0]
+	name := b2s(nb)
 	if cookie {
 		// Cookie names may be prefixed: __Secure-, __Host-.
 		name = strings.TrimPrefix(strings.TrimPrefix(name, "__secure-"), "__host-")
@@ -255,7 +256,7 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 	if w.c.token != "" && val == w.c.token {
 		return
 	}
-	kind := classifyKey(name)
+	kind, _ := w.kindOf(name)
 	mark := len(w.hits)
 	if cookie && (kind == kCookie || kind == kNone && cookieSecretName(name)) {
 		if t := strings.TrimSpace(val); len(t) >= 8 && !isPlaceholder(t) && !isBoolWord(t) {
