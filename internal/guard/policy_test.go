@@ -403,3 +403,12 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+func TestLongValueRedactedWhole(t *testing.T) {
+	c := mustChecker(t, Policy{Actions: map[Class]Action{Password: Redact}})
+	long := strings.Repeat("x1", maxScan) // 2 MiB
+	r := checkEvent(t, c, `{"password":"`+long+`"}`)
+	if r.props != `{"password":"[redacted]"}` {
+		t.Fatalf("a long password was not redacted whole (%d bytes left)", len(r.props))
+	}
+}

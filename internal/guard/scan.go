@@ -240,7 +240,18 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		return
 	}
 	if len(s) > maxScan {
-		s = s[:maxScan]
+		// Detectors read the first maxScan bytes; what they find there
+		// at the cut covers the rest of the value too.
+		mark := len(w.hits)
+		cut := s[:maxScan]
+		defer func() {
+			for i := mark; i < len(w.hits); i++ {
+				if w.hits[i].end >= len(cut) {
+					w.hits[i].end = len(s)
+				}
+			}
+		}()
+		s = cut
 	}
 	p := profileOf(s)
 	if kind.sensitive() || kind == kPhone || kind == kCardParent {
