@@ -24,6 +24,11 @@ const usage = `usage:
       env: SIEVE_ADDR, SIEVE_DATA, SIEVE_ADMIN_KEY
   sieve scope [--from T] [--to T] [--class C] [--property P] [--event E] [--project ID] [--rescan] [--criteria FILE]
       env: SIEVE_ADDR, SIEVE_ADMIN_KEY; prints the incident scope report (JSON)
+  sieve purge --project ID [--property P]... [--distinct-id D]... [--event E]... [--from T] [--to T] [--no-wait]
+  sieve purge status JOB_ID
+      env: SIEVE_ADDR, SIEVE_ADMIN_KEY; shows progress, prints the certificate (JSON)
+  sieve audit verify [--data DIR]     checks the audit log's hash chain, names the first bad entry
+  sieve audit query [--project_id ID] [--property P] [--actor A] [--from T] [--to T]
   sieve bench ingest [--events N] [--batch N] [--senders N]
   sieve version
 `
@@ -39,6 +44,10 @@ func main() {
 		err = serve(os.Args[2:])
 	case "scope":
 		err = scopeCmd(os.Args[2:])
+	case "purge":
+		err = purgeCmd(os.Args[2:])
+	case "audit":
+		err = auditCmd(os.Args[2:])
 	case "bench":
 		err = bench.Main(os.Args[2:])
 	case "version", "--version", "-v":

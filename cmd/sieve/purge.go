@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+)
+
+// purgeCmd is `sieve purge`: it submits a purge to the server's API
+// (SIEVE_ADDR, SIEVE_ADMIN_KEY), follows it with a progress bar and prints
+// the certificate (JSON) on stdout. `sieve purge status ID` prints a job.
+func purgeCmd(args []string) error {
+	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
+	addr := fs.String("addr", env("SIEVE_ADDR", "127.0.0.1:8080"), "server address or URL")
+	project := fs.Int64("project", 0, "project id")
+	var props, ids, events strList
+	fs.Var(&props, "property", "property path to remove (repeatable), e.g. password or $elements[].attr__value; $set.x for profiles")
+	fs.Var(&ids, "distinct-id", "distinct_id whose events (and, without a time range, profile) to delete (repeatable)")
+	fs.Var(&events, "event", "event name to delete (repeatable)")
+	from := fs.String("from", "", "start of the time range (RFC 3339)")
+	to := fs.String("to", "", "end of the time range (RFC 3339)")
+	noWait := fs.Bool("no-wait", false, "submit and print the job without waiting")
+	if len(args) > 0 && args[0] == "status" {
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 1 {
+			return errors.New("purge: usage: sieve purge status JOB_ID")
+		}
+		c := newAPIClient(*addr)
+		code, body, err := c.do("GET", "/api/purges/"+fs.Arg(0), nil)
+		if err != nil {
+			return err
+		}
+		if code != http.StatusOK {
+			return c.err(code, body)
+		}
+		_, err = os.Stdout.Write(append(indent(body), '\n'))
+		return err
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	req := map[string]any{"project_id": *project}
+	if len(props) > 0 {
+		req["properties"] = []string(props)
+	}
+	if len(ids) > 0 {
+		req["distinct_ids"] = []string(ids)
+	}
+	if len(events) > 0 {
+		req["events"] = []string(events)
+	}
+	if *from != "" {
+		req["from"] = *from
+	}
+	if *to != "" {
+		req["to"] = *to
+	}
+	c := newAPIClient(*addr)
+	b, _ := json.Marshal(req)
+	code, body, err := c.do("POST", "/api/purges", b)
+	if err != nil {
+		return err
+	}
+	if code != http.StatusAccepted {
+		return c.err(code, body)
+	}
+	var job struct {
+		ID          string          `json:"id"`
+		Status      string          `json:"status"`
+		Progress    float64         `json:"progress"`
+		RowsChanged int64           `json:"rows_changed"`
+		Error       string          `json:"error"`
+		Certificate json.RawMessage `json:"certificate"`
+	}
+	if err := json.Unmarshal(body, &job); err != nil {
+		return errors.New("purge: the server's answer is not a job")
+	}
+	fmt.Fprintf(os.Stderr, "purge job %s queued\n", job.ID)
+	if *noWait {
+		_, err = os.Stdout.Write(append(indent(body), '\n'))
+		return err
+	}
+	tty := isTerminal(os.Stderr)
+	last := ""
+	for job.Status != "done" && job.Status != "failed" {
+		time.Sleep(300 * time.Millisecond)
+		code, body, err = c.do("GET", "/api/purges/"+job.ID, nil)
+		if err != nil {
+			return err
+		}
+		if code != http.StatusOK {
+			return c.err(code, body)
+		}
+		if err := json.Unmarshal(body, &job); err != nil {
+			return errors.New("purge: the server's answer is not a job")
+		}
+		const width = 30
+		n := max(0, min(width, int(job.Progress*width)))
+		line := fmt.Sprintf("purge [%s] %5.1f%%  %s", strings.Repeat("#", n)+strings.Repeat(".", width-n), job.Progress*100, job.Status)
+		if tty {
+			fmt.Fprint(os.Stderr, "\r"+line)
+		} else if line != last {
+			fmt.Fprintln(os.Stderr, line)
+		}
+		last = line
+	}
+	if tty {
+		fmt.Fprintln(os.Stderr)
+	}
+	if job.Status == "failed" {
+		return fmt.Errorf("purge: job %s failed: %s", job.ID, job.Error)
+	}
+	fmt.Fprintf(os.Stderr, "purge job %s done: %d rows changed; certificate follows\n", job.ID, job.RowsChanged)
+	_, err = os.Stdout.Write(append(indent(job.Certificate), '\n'))
+	return err
+}
+
+type strList []string
+
+func (l *strList) String() string     { return strings.Join(*l, ",") }
+func (l *strList) Set(s string) error { *l = append(*l, s); return nil }
+
+func indent(b []byte) []byte {
+	var out bytes.Buffer
+	if json.Indent(&out, b, "", "  ") != nil {
+		return b
+	}
+	return out.Bytes()
+}
+
+// apiClient calls the server's API with the admin key.
+type apiClient struct {
+	base, key string
+	cl        *http.Client
+}
+
+func newAPIClient(addr string) *apiClient {
+	base := addr
+	if !strings.Contains(base, "://") {
+		base = "http://" + base
+	}
+	return &apiClient{base: strings.TrimSuffix(base, "/"), key: os.Getenv("SIEVE_ADMIN_KEY"), cl: &http.Client{Timeout: 5 * time.Minute}}
+}
+
+func (c *apiClient) do(method, path string, body []byte) (int, []byte, error) {
+	if c.key == "" {
+		return 0, nil, errors.New("SIEVE_ADMIN_KEY must hold the admin key")
+	}
+	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, errors.New("SIEVE_ADDR is not a valid address")
+	}
+	req.Header.Set("Authorization", "Bearer "+c.key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.cl.Do(req)
+	if err != nil {
+		return 0, nil, fmt.Errorf("cannot reach the server: %w", err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(io.LimitReader(resp.Body, 1<<30))
+	if err != nil {
+		return 0, nil, fmt.Errorf("read the server's answer: %w", err)
+	}
+	return resp.StatusCode, out, nil
+}
+
+func (c *apiClient) err(status int, body []byte) error {
+	var e struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(body, &e) == nil && e.Error != "" {
+		return fmt.Errorf("the server answered %d: %s", status, e.Error)
+	}
+	return fmt.Errorf("the server answered %d", status)
+}
