@@ -405,10 +405,10 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestLongValueRedactedWhole(t *testing.T) {
-	c := mustChecker(t, Policy{Actions: map[Class]Action{Password: Redact}})
-	long := strings.Repeat("x1", maxScan) // 2 MiB
-	r := checkEvent(t, c, `{"password":"`+long+`"}`)
-	if r.props != `{"password":"[redacted]"}` {
+	c := mustChecker(t, Policy{Actions: map[Class]Action{SecretToken: Redact}})
+	long := "Bearer " + strings.Repeat(fake(91, 64, alnum), maxScan/32) // 2 MiB
+	r := checkEvent(t, c, `{"authorization":"`+long+`"}`)
+	if r.props != `{"authorization":"[redacted]"}` {
 		t.Fatalf("a long password was not redacted whole (%d bytes left)", len(r.props))
 	}
 }
