@@ -242,12 +242,12 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if len(s) > maxScan {
 		// Detectors read the first maxScan bytes; what they find there
 		// at the cut covers the rest of the value too.
-		mark := len(w.hits)
+		mark, full := len(w.hits), len(s)
 		cut := s[:maxScan]
 		defer func() {
 			for i := mark; i < len(w.hits); i++ {
 				if w.hits[i].end >= len(cut) {
-					w.hits[i].end = len(s)
+					w.hits[i].end = full
 				}
 			}
 		}()
