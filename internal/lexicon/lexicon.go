@@ -164,6 +164,8 @@ type sdkStat struct {
 	count        int64
 	first, last  int64
 	days         map[string]int64 // UTC yyyy-mm-dd
+	dayNum       int64            // cache of the last day formatted
+	dayKey       string
 }
 
 type minute struct {
@@ -274,7 +276,12 @@ func (p *proj) countSDK(i int, t int64) {
 	s.count++
 	s.first = min(s.first, t)
 	s.last = max(s.last, t)
-	day := time.UnixMilli(t).UTC().Format(time.DateOnly)
+	// Formatting the day once per day keeps the hot path allocation-free.
+	dn := t / 86_400_000
+	if dn != s.dayNum || s.dayKey == "" {
+		s.dayNum, s.dayKey = dn, time.UnixMilli(t).UTC().Format(time.DateOnly)
+	}
+	day := s.dayKey
 	if _, ok := s.days[day]; !ok && len(s.days) >= fleetDays {
 		oldest := ""
 		for d := range s.days {

@@ -177,3 +177,16 @@ func TestMinutes(t *testing.T) {
 		t.Errorf("minutes %+v", m)
 	}
 }
+
+func BenchmarkObserve(b *testing.B) {
+	l, _ := New(Options{})
+	props := `{"$os":"Mac OS X","$browser":"Chrome","$browser_version":131,"$current_url":"https://shop.example.com/products/42?utm_source=newsletter&utm_campaign=winter","$referrer":"https://www.example.org/search?q=running+shoes","$referring_domain":"www.example.org","$screen_height":1080,"$screen_width":1920,"mp_lib":"web","$lib_version":"2.83.0","plan":"pro","cart_value":12.5,"items":["sku-1","sku-2"],"experiment":{"id":3,"variant":"B"},"search_terms":"trail running shoes size 44"}`
+	v := fastjson.MustParse(props)
+	ev := &event.Event{ProjectID: 1, Name: "Page View", Lib: "web", LibVersion: "2.83.0", Time: time.Now().UnixMilli(), Props: v}
+	now := time.Now()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		l.Observe(ev, nil, now)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -68,12 +69,33 @@ func BenchmarkRescan(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		var prog scope.Progress
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		heap0, peak := ms.HeapAlloc, ms.HeapAlloc
+		stop := make(chan struct{})
+		sampled := make(chan struct{})
+		go func() { // Go heap, sampled: the rescan must not grow with the data
+			defer close(sampled)
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(50 * time.Millisecond):
+					runtime.ReadMemStats(&ms)
+					peak = max(peak, ms.HeapAlloc)
+				}
+			}
+		}()
 		t0 := time.Now()
 		rep, err := rs.Rescan(context.Background(), scope.Criteria{Rescan: true}, time.Now().Add(48*time.Hour), &prog)
+		close(stop)
+		<-sampled
 		if err != nil {
 			b.Fatal(err)
 		}
 		secs := time.Since(t0).Seconds()
+		b.ReportMetric(float64(peak-heap0)/1e6, "heap-growth-MB")
 		if rep.Scanned != total {
 			b.Fatalf("scanned %d of %d events", rep.Scanned, total)
 		}
@@ -81,7 +103,7 @@ func BenchmarkRescan(b *testing.B) {
 			b.Fatalf("the rescan missed the kept passwords: %+v", rep.Projects)
 		}
 		b.ReportMetric(float64(total)/secs, "events/s")
-		b.Logf("rescan of %d events: %.2fs, %.0f events/s, %d affected", total, secs, float64(total)/secs, rep.Projects[0].Events)
+		b.Logf("rescan of %d events: %.2fs, %.0f events/s, %d affected, Go heap grew at most %.1f MB", total, secs, float64(total)/secs, rep.Projects[0].Events, float64(peak-heap0)/1e6)
 	}
 }
 
