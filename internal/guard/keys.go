@@ -102,6 +102,14 @@ func init() {
 	addKeys(kPassword, "palavrapasse", "palavradepasse", "contrassenya", "гасло", "lozinke", "parolasi", "passwortneu",
 		"apipassword", "dbpassword", "databasepassword", "smtppassword", "adminpassword", "rootpassword",
 		"userpassword", "loginpassword", "accountpassword", "wifipassword", "clavedeusuario", "codigodeacceso")
+	// Plurals: lists of values.
+	addKeys(kPassword, "passwords", "passwörter", "passworter", "contraseñas", "contrasenas", "pins")
+	addKeys(kSecret, "secrets", "apikeys", "accesstokens", "refreshtokens", "authtokens", "bearertokens", "apitokens",
+		"sessiontokens", "clientsecrets", "secretkeys", "accesskeys")
+	addKeys(kPrivKey, "privatekeys")
+	addKeys(kCard, "cardnumbers", "creditcards", "cards")
+	addKeys(kSSN, "ssns")
+	addKeys(kIBAN, "ibans")
 	addKeys(kPwd, "pwd", "userpwd", "newpwd", "oldpwd", "dbpwd", "loginpwd", "confirmpwd")
 	addKeys(kPIN, "пин", "пинкод", "codigopin", "pinkodu", "kodpin", "pincodigo", "numeropin")
 	addKeys(kPIN, "pin", "pinnumber", "pincode", "atmpin", "cardpin", "securitypin", "userpin", "accountpin",

@@ -152,6 +152,43 @@ func phraseToken(t string, pin bool) bool {
 	return di > 0 && up+lo > 0 || ot > 0 && up+lo > 0 || up > 0 && lo > 0 && up < len(t)-1 && !(up == 1 && t[0] >= 'A' && t[0] <= 'Z')
 }
 
+// phraseID reads the identifier or secret that follows an ID or secret
+// word at s[j:] and records it; it returns its end, or -1.
+func (w *walker) phraseID(s string, j int, kind uint8) int {
+	e := j
+	for e < len(s) && !phraseStop(s[e]) {
+		e++
+	}
+	tok := s[j:e]
+	for len(tok) > 1 && strings.IndexByte(".!?:", tok[len(tok)-1]) >= 0 {
+		tok = tok[:len(tok)-1]
+	}
+	if tok == "" {
+		return -1
+	}
+	switch kind {
+	case 4:
+		// Digits with at most two separators: 123456789, 123-45-6789.
+		var buf [16]byte
+		d, clean := onlyDigits(buf[:0], tok)
+		if !clean || len(d) != 9 {
+			return -1
+		}
+		w.add(NationalID, "text.national_id", j, j+len(tok))
+	case 5:
+		if !natIDShape(tok) {
+			return -1
+		}
+		w.add(NationalID, "text.national_id", j, j+len(tok))
+	case 6:
+		if !secretShape(tok) || strings.Contains(tok, "://") {
+			return -1
+		}
+		w.add(SecretToken, "text.secret", j, j+len(tok))
+	}
+	return j + len(tok)
+}
+
 // Bank details in prose: "routing 021000021" (with the ABA checksum),
 // "sort code 12-34-56", "account number 12345678".
 
@@ -167,6 +204,16 @@ var bankPhrases = []struct {
 	{"acct", 3}, {"a/c", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
 	{"número de cuenta", 3}, {"numero de cuenta", 3}, {"numero de conta", 3}, {"rekeningnummer", 3},
 	{"checking account", 3}, {"savings account", 3}, {"bank account", 3},
+	// National IDs (4: SSN, 9 digits; 5: any ID shape) and secrets (6).
+	{"ssn", 4}, {"social security number", 4}, {"social security no", 4}, {"social security", 4},
+	{"sin", 5}, {"bsn", 5}, {"nino", 5}, {"national insurance number", 5}, {"national insurance", 5},
+	{"cpf", 5}, {"aadhaar", 5}, {"aadhar", 5}, {"dni", 5}, {"nie", 5}, {"nif", 5}, {"pesel", 5},
+	{"personnummer", 5}, {"steuer-id", 5}, {"steuer id", 5}, {"steueridentifikationsnummer", 5},
+	{"tax id", 5}, {"passport number", 5}, {"passport no", 5}, {"passport", 5}, {"national id", 5},
+	{"id number", 5}, {"codice fiscale", 5}, {"numéro de sécurité sociale", 5}, {"curp", 5},
+	{"api key", 6}, {"api_key", 6}, {"apikey", 6}, {"api token", 6}, {"access token", 6}, {"access_token", 6},
+	{"secret key", 6}, {"secret_key", 6}, {"client secret", 6}, {"client_secret", 6}, {"auth token", 6},
+	{"token", 6}, {"secret", 6},
 }
 
 var (
@@ -215,6 +262,15 @@ func (w *walker) scanBankPhrases(s string) {
 			}
 			if hasPrefixFold(s[j:], "is ") {
 				j += 3
+				for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '\'' || s[j] == '"') {
+					j++
+				}
+			}
+			if bp.kind >= 4 {
+				if e := w.phraseID(s, j, bp.kind); e > j {
+					i = e
+				}
+				break
 			}
 			// Digits with single spaces or dashes between groups.
 			var buf [40]byte

@@ -50,6 +50,8 @@ var detectors = []DetectorInfo{
 	{"id.de_steuer_id", NationalID, "NN NNN NNN NNN with the ISO 7064 MOD 11,10 check digit"},
 	{"id.cn_resident_id", NationalID, "18-character PRC resident ID with a birth date and the MOD 11-2 check character"},
 	{"text.bank_account", BankAccount, "routing/ABA (with the ABA checksum), sort code (6 digits) or 'account number' (6-17 digits) written in prose"},
+	{"text.national_id", NationalID, "an ID word in prose (SSN, SIN, BSN, NINO, CPF, Aadhaar, DNI, passport...) followed by a value of that shape"},
+	{"text.secret", SecretToken, "a secret word in prose (api key, token, secret, access token...) followed by a random-looking token"},
 	{"bank.iban", BankAccount, "IBAN of a known country with that country's length and mod-97 = 1, compact or in groups of four"},
 	{"key.bank_account", BankAccount, "6 to 34 digits (or an IBAN shape) under account, routing, sort code keys"},
 	{"key.iban", BankAccount, "an IBAN shape under IBAN keys, whatever its check digits"},

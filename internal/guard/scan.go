@@ -291,7 +291,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	}
 	if len(s) >= 8 && f&(pEq|pColon|pSpace) != 0 && kind != kPassword && kind != kPwd {
 		w.scanPasswordPhrases(s)
-		if p.digits >= 6 {
+		if p.digits >= 4 {
 			w.scanBankPhrases(s)
 		}
 	}

@@ -570,7 +570,9 @@ func sameRune(s string) bool {
 		}
 		n++
 	}
-	return n >= 3
+	// Masks repeat a symbol or x; "0000" and "1111" are real PINs.
+	return n >= 3 && (first == 'x' || first == 'X' || first > 0x7f || !(first >= '0' && first <= '9' ||
+		first >= 'a' && first <= 'z' || first >= 'A' && first <= 'Z'))
 }
 
 // pemBody reports whether a PEM body holds key material (at least 40
