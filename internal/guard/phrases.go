@@ -181,7 +181,7 @@ func (w *walker) phraseID(s string, j int, kind uint8) int {
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 6:
-		if !secretShape(tok) || strings.Contains(tok, "://") {
+		if !secretShape(tok) || strings.Contains(tok, "://") || tok == w.c.token {
 			return -1
 		}
 		w.add(SecretToken, "text.secret", j, j+len(tok))
@@ -245,7 +245,8 @@ func abaValid(d []byte) bool {
 
 func (w *walker) scanBankPhrases(s string) {
 	for i := 0; i < len(s); i++ {
-		if !bankFirst[s[i]] || i+1 >= len(s) || i > 0 && isLetterByte(s[i-1]) {
+		if !bankFirst[s[i]] || i+1 >= len(s) || i > 0 && (isLetterByte(s[i-1]) || strings.IndexByte("?&;/#=.-_%", s[i-1]) >= 0) {
+			// Not a word of prose: part of a URL, a path or an identifier.
 			continue
 		}
 		for _, bi := range bankIndex[[2]byte{lower(s[i]), lower(s[i+1])}] {
