@@ -67,7 +67,9 @@ func TestRoleMatrix(t *testing.T) {
 		{"PATCH", "/api/projects/%d", func(project) []byte { return []byte(`{}`) }, admin},
 		{"GET", "/api/projects/%d/service-accounts", nil, admin},
 		{"POST", "/api/projects/%d/service-accounts", func(project) []byte { return []byte(`{"name":"x","role":"analyst"}`) }, admin},
-		{"POST", "/api/purges", func(p project) []byte { return []byte(fmt.Sprintf(`{"project_id":%d,"events":["no-such-event"]}`, p.ID)) }, admin},
+		{"POST", "/api/purges", func(p project) []byte {
+			return []byte(fmt.Sprintf(`{"project_id":%d,"events":["no-such-event"]}`, p.ID))
+		}, admin},
 		{"GET", "/api/purges?project_id=%d", nil, admin},
 		{"GET", "/api/audit?project_id=%d", nil, admin},
 		{"POST", "/api/projects", func(project) []byte { return []byte(`{"name":"new"}`) }, global},
