@@ -6,6 +6,7 @@ import (
 
 	"github.com/sieve-analytics/sieve/internal/advisory"
 	"github.com/sieve-analytics/sieve/internal/alert"
+	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/lexicon"
 	"github.com/sieve-analytics/sieve/internal/scope"
@@ -45,12 +46,14 @@ func (in *Insights) Lexicon() http.Handler {
 		if err != nil {
 			return err
 		}
-		if _, err := in.a.authorize(r, auth.Read, id); err != nil {
+		who, err := in.a.authorize(r, auth.Read, id)
+		if err != nil {
 			return err
 		}
 		if _, err := in.a.projects.Get(id); err != nil {
 			return err
 		}
+		in.a.record(r, who, audit.Entry{Action: "lexicon.read", ProjectID: id})
 		writeJSON(w, http.StatusOK, in.lexicon.Project(id))
 		return nil
 	})

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
+	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/scope"
 )
@@ -13,13 +15,21 @@ import (
 // starts a rescan and answers 202 with the job (poll GET /api/scope/{id}).
 func (in *Insights) Scope() http.Handler {
 	return in.a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		if _, err := in.a.authorize(r, auth.GlobalAdmin, 0); err != nil {
+		who, err := in.a.authorize(r, auth.GlobalAdmin, 0)
+		if err != nil {
 			return err
 		}
 		var c scope.Criteria
 		if err := decodeBody(w, r, &c); err != nil {
 			return err
 		}
+		// Scope criteria name classes, properties, events and projects,
+		// never values.
+		var crit map[string]any
+		if b, err := json.Marshal(c); err == nil {
+			_ = json.Unmarshal(b, &crit)
+		}
+		in.a.record(r, who, audit.Entry{Action: "scope.report", Criteria: crit})
 		now := time.Now()
 		if c.Rescan {
 			job, err := in.scope.Start(c, now)
