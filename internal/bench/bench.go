@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/event"
@@ -88,6 +89,10 @@ type Phase struct {
 	MBPerSec     float64 `json:"mb_per_sec,omitempty"`
 	P50Ms        float64 `json:"p50_ms,omitempty"`
 	P99Ms        float64 `json:"p99_ms,omitempty"`
+	// CPUMicrosPerEvent is the process's CPU time (server and bench
+	// clients, user+system) per event: steadier than rates on a shared
+	// machine, and comparable between phases.
+	CPUMicrosPerEvent float64 `json:"cpu_us_per_event,omitempty"`
 }
 
 // Result of a run.
@@ -296,6 +301,7 @@ func httpIngest(ctx context.Context, o Options, guardOn bool) (Phase, error) {
 	var firstErr error
 	var once sync.Once
 	deadline := time.Now().Add(o.MaxTime)
+	cpu0 := cpuTime()
 	t0 := time.Now()
 	var wg sync.WaitGroup
 	for s := range o.Senders {
@@ -326,6 +332,7 @@ func httpIngest(ctx context.Context, o Options, guardOn bool) (Phase, error) {
 	}
 	wg.Wait()
 	secs := time.Since(t0).Seconds()
+	cpuSecs := (cpuTime() - cpu0).Seconds()
 	if firstErr != nil {
 		return Phase{}, firstErr
 	}
@@ -343,7 +350,8 @@ func httpIngest(ctx context.Context, o Options, guardOn bool) (Phase, error) {
 	}
 	n := done.Load()
 	return Phase{Name: name, Events: n, Seconds: secs, EventsPerSec: float64(n) / secs,
-		MBPerSec: float64(bytesTotal) / secs / 1e6, P50Ms: pct(0.50), P99Ms: pct(0.99)}, nil
+		MBPerSec: float64(bytesTotal) / secs / 1e6, P50Ms: pct(0.50), P99Ms: pct(0.99),
+		CPUMicrosPerEvent: cpuSecs * 1e6 / float64(max(n, 1))}, nil
 }
 
 func defaultToken(c *http.Client, base, adminKey string) (string, error) {
@@ -361,4 +369,13 @@ func defaultToken(c *http.Client, base, adminKey string) (string, error) {
 		return "", fmt.Errorf("bench: list projects: status %d", resp.StatusCode)
 	}
 	return ps[0].Token, nil
+}
+
+// cpuTime is the CPU time (user+system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
