@@ -353,6 +353,11 @@ func (a *Alerter) check(id int64, rs *rateState, m lexicon.Minute, complete bool
 
 // learn folds a complete minute into the baselines. Caller holds a.mu.
 func (a *Alerter) learn(rs *rateState, m lexicon.Minute) {
+	if rs.minutes == 0 && m.Events == 0 {
+		// The baseline starts with the project's first traffic: empty
+		// minutes before it (a new project, a restart) teach nothing.
+		return
+	}
 	if rs.minutes == 0 {
 		rs.events = float64(m.Events)
 	} else {

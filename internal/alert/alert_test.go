@@ -214,3 +214,18 @@ func TestRateSignals(t *testing.T) {
 		t.Errorf("alerts %d, want 3 (spike, rise, drop; no repeats): %+v", len(l), l)
 	}
 }
+
+// A project's first traffic after a quiet start is not a spike.
+func TestNoSpikeOnFirstTraffic(t *testing.T) {
+	src := &fakeSource{mins: map[int64][]lexicon.Minute{}}
+	base := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	now := base.Add(90 * time.Minute)
+	a, _ := New(Options{Source: src, Now: func() time.Time { return now }})
+	a.evaluate(now) // 60 empty minutes of history
+	src.mins[1] = append(src.mins[1], lexicon.Minute{Start: now, Events: 3000})
+	now = now.Add(70 * time.Second)
+	a.evaluate(now)
+	if l, _ := a.List(Query{}); len(l) != 0 {
+		t.Errorf("first traffic raised %+v", l)
+	}
+}
