@@ -70,6 +70,8 @@ var forbidden = map[string][]string{
 	"internal/guardcache": {"internal/ingest", "internal/api", "internal/server"},
 	"internal/ingest":     {"internal/api", "internal/server"},
 	"internal/api":        {"internal/ingest", "internal/server"},
+	"internal/purge":      {"internal/ingest", "internal/api", "internal/server", "internal/audit", "internal/auth", "internal/wire"},
+	"internal/audit":      {"internal/"},
 	"sdk/":                {"internal/"},
 }
 
