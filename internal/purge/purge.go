@@ -9,8 +9,12 @@
 // names are kept in it only until the job ends; the certificate and the
 // finished journal entry hold keyed hashes of them (Config.HashID).
 //
-// purge imports store/duckdb (the backend it drives) and propath; it must
-// not import api, ingest or server.
+// A scope purge ("everything in this scope report") is planned from a
+// scope.Report: one job per affected project, one rule per group of users
+// with the same property paths (scope.go).
+//
+// purge imports store/duckdb (the backend it drives), propath and scope
+// (the report type); it must not import api, ingest, server, audit or auth.
 package purge
 
 import (
@@ -73,16 +77,17 @@ type Request struct {
 // Criteria is a request as recorded in certificates and the audit log:
 // distinct_ids only as keyed hashes.
 type Criteria struct {
-	ProjectID      int64    `json:"project_id"`
-	Properties     []string `json:"properties,omitempty"`
-	DistinctIDHash []string `json:"distinct_id_hashes,omitempty"`
-	DistinctIDs    int      `json:"distinct_ids,omitempty"` // how many
-	Events         []string `json:"events,omitempty"`
-	From           string   `json:"from,omitempty"`
-	To             string   `json:"to,omitempty"`
-	EraseProfiles  bool     `json:"erase_profiles,omitempty"`
-	Source         string   `json:"source,omitempty"` // "api", "gdpr", "scope"
-	Compliance     string   `json:"compliance_type,omitempty"`
+	ProjectID      int64     `json:"project_id"`
+	Properties     []string  `json:"properties,omitempty"`
+	DistinctIDHash []string  `json:"distinct_id_hashes,omitempty"`
+	DistinctIDs    int       `json:"distinct_ids,omitempty"` // how many
+	Events         []string  `json:"events,omitempty"`
+	From           string    `json:"from,omitempty"`
+	To             string    `json:"to,omitempty"`
+	EraseProfiles  bool      `json:"erase_profiles,omitempty"`
+	Source         string    `json:"source,omitempty"` // "api", "gdpr", "scope"
+	Compliance     string    `json:"compliance_type,omitempty"`
+	Scope          *ScopeRef `json:"scope,omitempty"` // the report a scope purge came from
 }
 
 // profileOps are the operation names a finding path of a profile update
