@@ -16,6 +16,9 @@ import (
 // purgeCmd is `sieve purge`: it submits a purge to the server's API
 // (SIEVE_ADDR, SIEVE_ADMIN_KEY), follows it with a progress bar and prints
 // the certificate (JSON) on stdout. `sieve purge status ID` prints a job.
+// `sieve purge --scope FILE` purges everything a scope report (the output
+// of `sieve scope`) or scope criteria list: one job per affected project,
+// followed in turn; it prints the certificates as a JSON array.
 func purgeCmd(args []string) error {
 	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
 	addr := fs.String("addr", env("SIEVE_ADDR", "127.0.0.1:8080"), "server address or URL")
@@ -27,6 +30,7 @@ func purgeCmd(args []string) error {
 	from := fs.String("from", "", "start of the time range (RFC 3339)")
 	to := fs.String("to", "", "end of the time range (RFC 3339)")
 	noWait := fs.Bool("no-wait", false, "submit and print the job without waiting")
+	scopeFile := fs.String("scope", "", "scope report or scope criteria JSON file ('-' for stdin): purge everything the report lists")
 	if len(args) > 0 && args[0] == "status" {
 		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 1 {
 			return errors.New("purge: usage: sieve purge status JOB_ID")
@@ -44,6 +48,15 @@ func purgeCmd(args []string) error {
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return errors.New("purge: unexpected arguments; see sieve purge -h")
+	}
+	if *scopeFile != "" {
+		if len(props) > 0 || len(ids) > 0 || len(events) > 0 {
+			return errors.New("purge: --scope cannot be combined with --property, --distinct-id or --event: the report says what goes")
+		}
+		return purgeScope(newAPIClient(*addr), *scopeFile, *project, *from, *to, *noWait)
 	}
 	req := map[string]any{"project_id": *project}
 	if len(props) > 0 {
@@ -70,14 +83,7 @@ func purgeCmd(args []string) error {
 	if code != http.StatusAccepted {
 		return c.err(code, body)
 	}
-	var job struct {
-		ID          string          `json:"id"`
-		Status      string          `json:"status"`
-		Progress    float64         `json:"progress"`
-		RowsChanged int64           `json:"rows_changed"`
-		Error       string          `json:"error"`
-		Certificate json.RawMessage `json:"certificate"`
-	}
+	var job purgeJob
 	if err := json.Unmarshal(body, &job); err != nil {
 		return errors.New("purge: the server's answer is not a job")
 	}
@@ -86,19 +92,44 @@ func purgeCmd(args []string) error {
 		_, err = os.Stdout.Write(append(indent(body), '\n'))
 		return err
 	}
+	job, err = followPurge(c, job)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "purge job %s done: %d rows changed; certificate follows\n", job.ID, job.RowsChanged)
+	_, err = os.Stdout.Write(append(indent(job.Certificate), '\n'))
+	return err
+}
+
+// purgeJob is what the CLI reads of a purge job.
+type purgeJob struct {
+	ID          string  `json:"id"`
+	Status      string  `json:"status"`
+	Progress    float64 `json:"progress"`
+	RowsChanged int64   `json:"rows_changed"`
+	Error       string  `json:"error"`
+	Criteria    struct {
+		ProjectID int64 `json:"project_id"`
+	} `json:"criteria"`
+	Certificate json.RawMessage `json:"certificate"`
+}
+
+// followPurge polls job until it ends, drawing a progress bar on stderr.
+// A failed job is an error.
+func followPurge(c *apiClient, job purgeJob) (purgeJob, error) {
 	tty := isTerminal(os.Stderr)
 	last := ""
 	for job.Status != "done" && job.Status != "failed" {
 		time.Sleep(300 * time.Millisecond)
-		code, body, err = c.do("GET", "/api/purges/"+job.ID, nil)
+		code, body, err := c.do("GET", "/api/purges/"+job.ID, nil)
 		if err != nil {
-			return err
+			return job, err
 		}
 		if code != http.StatusOK {
-			return c.err(code, body)
+			return job, c.err(code, body)
 		}
 		if err := json.Unmarshal(body, &job); err != nil {
-			return errors.New("purge: the server's answer is not a job")
+			return job, errors.New("purge: the server's answer is not a job")
 		}
 		const width = 30
 		n := max(0, min(width, int(job.Progress*width)))
@@ -114,11 +145,94 @@ func purgeCmd(args []string) error {
 		fmt.Fprintln(os.Stderr)
 	}
 	if job.Status == "failed" {
-		return fmt.Errorf("purge: job %s failed: %s", job.ID, job.Error)
+		return job, fmt.Errorf("purge: job %s failed: %s", job.ID, job.Error)
 	}
-	fmt.Fprintf(os.Stderr, "purge job %s done: %d rows changed; certificate follows\n", job.ID, job.RowsChanged)
-	_, err = os.Stdout.Write(append(indent(job.Certificate), '\n'))
-	return err
+	return job, nil
+}
+
+// purgeScope submits a scope purge and follows its jobs.
+func purgeScope(c *apiClient, file string, project int64, from, to string, noWait bool) error {
+	var b []byte
+	var err error
+	if file == "-" {
+		b, err = io.ReadAll(io.LimitReader(os.Stdin, 64<<20))
+	} else {
+		b, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return fmt.Errorf("purge: read the scope file: %w", err)
+	}
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(b, &probe) != nil || probe == nil {
+		return errors.New("purge: the scope file must hold a JSON object: a scope report (sieve scope's output) or scope criteria")
+	}
+	req := map[string]any{"scope": json.RawMessage(b)}
+	if project > 0 {
+		req["project_id"] = project
+	}
+	if from != "" {
+		req["from"] = from
+	}
+	if to != "" {
+		req["to"] = to
+	}
+	body, _ := json.Marshal(req)
+	if _, ok := probe["projects"]; !ok {
+		fmt.Fprintln(os.Stderr, "purge: computing the scope report on the server first")
+		c.cl.Timeout = 30 * time.Minute // a rescan of many events
+	}
+	code, out, err := c.do("POST", "/api/purges", body)
+	if err != nil {
+		return err
+	}
+	if code != http.StatusAccepted && code != http.StatusOK {
+		return c.err(code, out)
+	}
+	var ans struct {
+		Jobs    []purgeJob `json:"jobs"`
+		Message string     `json:"message"`
+	}
+	if err := json.Unmarshal(out, &ans); err != nil {
+		return errors.New("purge: the server's answer is not a list of jobs")
+	}
+	if len(ans.Jobs) == 0 {
+		fmt.Fprintln(os.Stderr, "purge: "+ans.Message)
+		_, err = os.Stdout.Write([]byte("[]\n"))
+		return err
+	}
+	for _, j := range ans.Jobs {
+		fmt.Fprintf(os.Stderr, "purge job %s queued (project %d)\n", j.ID, j.Criteria.ProjectID)
+	}
+	if noWait {
+		_, err = os.Stdout.Write(append(indent(out), '\n'))
+		return err
+	}
+	certs := make([]json.RawMessage, 0, len(ans.Jobs))
+	var failed []string
+	for _, j := range ans.Jobs {
+		j, err := followPurge(c, j)
+		if err != nil {
+			if j.Status != "failed" {
+				return err
+			}
+			fmt.Fprintln(os.Stderr, err)
+			failed = append(failed, j.ID)
+		} else {
+			fmt.Fprintf(os.Stderr, "purge job %s done (project %d): %d rows changed\n", j.ID, j.Criteria.ProjectID, j.RowsChanged)
+		}
+		if len(j.Certificate) > 0 {
+			certs = append(certs, j.Certificate)
+		}
+	}
+	cb, _ := json.Marshal(certs)
+	if _, err := os.Stdout.Write(append(indent(cb), '\n')); err != nil {
+		return err
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("purge: %d of %d jobs failed: %s", len(failed), len(ans.Jobs), strings.Join(failed, ", "))
+	}
+	fmt.Fprintf(os.Stderr, "%d purge jobs done; certificates follow\n", len(ans.Jobs))
+	return nil
 }
 
 type strList []string

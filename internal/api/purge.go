@@ -1,14 +1,19 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
+	"github.com/sieve-analytics/sieve/internal/guardcache"
 	"github.com/sieve-analytics/sieve/internal/purge"
+	"github.com/sieve-analytics/sieve/internal/scope"
 )
 
 func (a *API) purgeManager() (*purge.Manager, error) {
@@ -53,12 +58,17 @@ func purgeCriteria(c purge.Criteria) map[string]any {
 	if c.Compliance != "" {
 		m["compliance_type"] = c.Compliance
 	}
+	if c.Scope != nil {
+		m["scope"] = map[string]any{"generated_at": c.Scope.GeneratedAt, "source": c.Scope.Source, "users": c.Scope.Users, "rules": c.Scope.Rules}
+	}
 	return m
 }
 
 // CreatePurge handles POST /api/purges (admin of the project):
 // {"project_id","properties","distinct_ids","events","from","to","scope"}.
-// It answers 202 with the queued job.
+// It answers 202 with the queued job. With "scope" (a scope report or scope
+// criteria) it answers 202 with {"jobs":[...]}, one job per affected
+// project (see createScopePurge).
 func (a *API) CreatePurge() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
 		m, err := a.purgeManager()
@@ -70,8 +80,11 @@ func (a *API) CreatePurge() http.Handler {
 			return err
 		}
 		var req purge.Request
-		if err := decodeBody(w, r, &req); err != nil {
+		if err := decodePurgeBody(w, r, &req); err != nil {
 			return err
+		}
+		if len(req.Scope) > 0 {
+			return a.createScopePurge(w, r, m, who, req)
 		}
 		if req.ProjectID <= 0 {
 			return badRequest("project_id must be a positive integer")
@@ -82,9 +95,6 @@ func (a *API) CreatePurge() http.Handler {
 		if _, err := a.projects.Get(req.ProjectID); err != nil {
 			return err
 		}
-		if len(req.Scope) > 0 {
-			return badRequest("purging a scope report is not available yet: name the properties, distinct_ids or events")
-		}
 		job, err := m.Submit(req, who.Actor, "api", "")
 		if err != nil {
 			return purgeErr(err)
@@ -94,6 +104,152 @@ func (a *API) CreatePurge() http.Handler {
 		writeJSON(w, http.StatusAccepted, job)
 		return nil
 	})
+}
+
+// maxPurgeBody bounds a purge request: a scope report of 10000 users per
+// project with their paths is larger than other API bodies.
+const maxPurgeBody = 64 << 20
+
+// decodePurgeBody is decodeBody with the purge request's size limit.
+func decodePurgeBody(w http.ResponseWriter, r *http.Request, v any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxPurgeBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &Error{Code: http.StatusRequestEntityTooLarge, Msg: "request body is larger than 64 MiB; narrow the scope report"}
+		}
+		var ute *json.UnmarshalTypeError
+		if errors.As(err, &ute) {
+			return badRequest("field " + ute.Field + " has the wrong type")
+		}
+		if msg := err.Error(); strings.HasPrefix(msg, `json: unknown field "`) && len(msg) < 80 {
+			return badRequest("unknown field " + msg[len("json: unknown field "):])
+		}
+		return badRequest("request body must be a JSON object")
+	}
+	return nil
+}
+
+// scopePurgeAnswer is the answer to a scope purge.
+type scopePurgeAnswer struct {
+	Jobs    []purge.Job   `json:"jobs"`
+	Message string        `json:"message,omitempty"`
+	Report  *scope.Report `json:"report,omitempty"` // the report computed from criteria
+}
+
+// createScopePurge purges everything a scope report lists. "scope" holds
+// the report's JSON (as POST /api/scope or sieve scope wrote it) or scope
+// criteria, from which the report is computed first (from findings, or by
+// a rescan with "rescan": true — the request waits for it). Criteria need
+// the admin key, as POST /api/scope does; a report needs admin rights on
+// every project it purges. "project_id" limits the purge to that project;
+// "from" and "to" narrow the time range. One job per affected project.
+func (a *API) createScopePurge(w http.ResponseWriter, r *http.Request, m *purge.Manager, who auth.Principal, req purge.Request) error {
+	if len(req.Properties) > 0 || len(req.DistinctIDs) > 0 || len(req.Events) > 0 {
+		return badRequest("scope cannot be combined with properties, distinct_ids or events: the report says what goes")
+	}
+	if req.ProjectID < 0 {
+		return badRequest("project_id must be a positive integer")
+	}
+	rep, crit, err := purge.ParseScope(req.Scope)
+	if err != nil {
+		return purgeErr(err)
+	}
+	if req.ProjectID > 0 {
+		if !who.Can(auth.Admin, req.ProjectID) {
+			return auth.ErrForbidden
+		}
+		if _, err := a.projects.Get(req.ProjectID); err != nil {
+			return err
+		}
+	}
+	computed := crit != nil
+	if computed {
+		if !who.Can(auth.GlobalAdmin, 0) {
+			return auth.ErrForbidden
+		}
+		if req.ProjectID > 0 {
+			if len(crit.ProjectIDs) == 0 {
+				crit.ProjectIDs = []int64{req.ProjectID}
+			} else if !slices.Contains(crit.ProjectIDs, req.ProjectID) {
+				return badRequest("project_id is not among the scope criteria's project_ids")
+			}
+		}
+		if rep, err = a.scopeReport(r, who, *crit); err != nil {
+			return err
+		}
+	}
+	plans, err := purge.PlanScope(rep, purge.ScopeOptions{ProjectID: req.ProjectID, From: req.From, To: req.To})
+	if err != nil {
+		return purgeErr(err)
+	}
+	for _, p := range plans {
+		if !who.Can(auth.Admin, p.ProjectID) {
+			return auth.ErrForbidden
+		}
+		if _, err := a.projects.Get(p.ProjectID); err != nil {
+			return err
+		}
+	}
+	ans := scopePurgeAnswer{Jobs: []purge.Job{}}
+	if computed {
+		ans.Report = rep
+	}
+	if len(plans) == 0 {
+		ans.Message = "the scope report lists nothing to purge (in this project and time range)"
+		writeJSON(w, http.StatusOK, ans)
+		return nil
+	}
+	jobs, err := m.SubmitScope(plans, who.Actor)
+	for _, job := range jobs {
+		a.record(r, who, audit.Entry{Action: "purge.create", ProjectID: job.Criteria.ProjectID, Criteria: withJob(purgeCriteria(job.Criteria), job.ID),
+			Events: job.Criteria.Events, Properties: job.Criteria.Properties})
+	}
+	if err != nil {
+		return err
+	}
+	ans.Jobs = jobs
+	writeJSON(w, http.StatusAccepted, ans)
+	return nil
+}
+
+// scopeReport computes a scope report for a purge, as POST /api/scope
+// does (and audits it the same way): from recorded findings, or by a
+// rescan of stored events with each project's current guard policy.
+func (a *API) scopeReport(r *http.Request, who auth.Principal, c scope.Criteria) (*scope.Report, error) {
+	var crit map[string]any
+	if b, err := json.Marshal(c); err == nil {
+		_ = json.Unmarshal(b, &crit)
+	}
+	crit["for"] = "purge"
+	a.record(r, who, audit.Entry{Action: "scope.report", Criteria: crit})
+	now := time.Now()
+	if !c.Rescan {
+		rep, err := scope.FromFindings(r.Context(), a.projects, a.store, c, now)
+		if err != nil {
+			return nil, scopeErr(err)
+		}
+		return &rep, nil
+	}
+	src, ok := a.store.(scope.EventSource)
+	if !ok {
+		return nil, &Error{Code: http.StatusServiceUnavailable, Msg: "this store cannot rescan stored events"}
+	}
+	rs := scope.Rescanner{Projects: a.projects, Source: src, Guards: guardcache.New(a.projects, a.guard)}
+	rep, err := rs.Rescan(r.Context(), c, now, nil)
+	if err != nil {
+		return nil, scopeErr(err)
+	}
+	return &rep, nil
+}
+
+func scopeErr(err error) error {
+	if errors.Is(err, scope.ErrInvalid) {
+		return badRequest(err.Error())
+	}
+	return err
 }
 
 func withJob(m map[string]any, id string) map[string]any {
