@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/scope"
 	"github.com/sieve-analytics/sieve/internal/store"
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
 )
@@ -286,8 +287,22 @@ func TestCrashChild(t *testing.T) {
 	}
 	var req Request
 	_ = json.Unmarshal([]byte(os.Getenv("PURGE_CRASH_REQ")), &req)
-	j, err := m.Submit(req, "admin", "api", "")
-	if err != nil {
+	var j Job
+	if len(req.Scope) > 0 {
+		rep, _, err := ParseScope(req.Scope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans, err := PlanScope(rep, ScopeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs, err := m.SubmitScope(plans, "admin")
+		if err != nil || len(jobs) != 1 {
+			t.Fatalf("SubmitScope: %d jobs, %v", len(jobs), err)
+		}
+		j = jobs[0]
+	} else if j, err = m.Submit(req, "admin", "api", ""); err != nil {
 		t.Fatal(err)
 	}
 	kill("submitted")
@@ -340,14 +355,25 @@ func TestPurgeCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("re-executes the test binary")
 	}
-	points := []string{"submitted", "sealed", "batch-prepared", "events-installed", "state-prepared", "state-swapped", "done"}
-	for _, point := range points {
-		t.Run(point, func(t *testing.T) {
+	points := []string{"submitted", "sealed", "batch-prepared", "events-installed", "state-prepared", "state-swapped", "done",
+		"scope/submitted", "scope/batch-prepared", "scope/events-installed", "scope/done"}
+	for _, name := range points {
+		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			f := makeFixture(t, filepath.Join(dir, "store"))
+			point, isScope := strings.CutPrefix(name, "scope/")
 			req := Request{ProjectID: 1, DistinctIDs: []string{f.VictimID}}
 			if point == "batch-prepared" || point == "events-installed" {
 				req = Request{ProjectID: 1, Properties: []string{"password"}}
+			}
+			if isScope {
+				// A findings report: the users who sent "password".
+				rep := scope.Report{Source: "findings", Projects: []scope.ProjectReport{{ProjectID: 1}}}
+				for u := range 5 {
+					rep.Projects[0].Users = append(rep.Projects[0].Users, scope.User{DistinctID: fmt.Sprint("u", u), Properties: []string{"password"}})
+				}
+				raw, _ := json.Marshal(rep)
+				req = Request{Properties: []string{"password"}, Scope: raw} // Properties: what the checks below expect
 			}
 			rb, _ := json.Marshal(req)
 			cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
