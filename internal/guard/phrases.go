@@ -16,7 +16,7 @@ var phraseWords = []string{
 // phraseIndex lists the phrase words by their first two bytes (ASCII
 // letters lower-cased); phraseFirst marks possible first bytes.
 var (
-	phraseIndex = map[[2]byte][]string{}
+	phraseIndex pairIndex[string]
 	phraseFirst [256]bool
 )
 
@@ -29,8 +29,7 @@ func lower(c byte) byte {
 
 func init() {
 	for _, w := range phraseWords {
-		k := [2]byte{w[0], w[1]}
-		phraseIndex[k] = append(phraseIndex[k], w)
+		phraseIndex.add(w[0], w[1], w)
 		phraseFirst[w[0]] = true
 		if w[0] >= 'a' && w[0] <= 'z' {
 			phraseFirst[w[0]-32] = true
@@ -50,7 +49,7 @@ func (w *walker) scanPasswordPhrases(s string) {
 		if !phraseFirst[s[i]] || i+1 >= len(s) || i > 0 && isLetterByte(s[i-1]) && s[i] < 0x80 {
 			continue
 		}
-		cands := phraseIndex[[2]byte{lower(s[i]), lower(s[i+1])}]
+		cands := phraseIndex.get(lower(s[i]), lower(s[i+1]))
 		if cands == nil {
 			continue
 		}
@@ -218,15 +217,14 @@ var bankPhrases = []struct {
 
 var (
 	bankFirst [256]bool
-	bankIndex = map[[2]byte][]int{}
+	bankIndex pairIndex[int]
 )
 
 func init() {
 	for i, b := range bankPhrases {
 		bankFirst[b.w[0]] = true
 		bankFirst[b.w[0]-32] = true
-		k := [2]byte{b.w[0], b.w[1]}
-		bankIndex[k] = append(bankIndex[k], i)
+		bankIndex.add(b.w[0], b.w[1], i)
 	}
 }
 
@@ -249,7 +247,7 @@ func (w *walker) scanBankPhrases(s string) {
 			// Not a word of prose: part of a URL, a path or an identifier.
 			continue
 		}
-		for _, bi := range bankIndex[[2]byte{lower(s[i]), lower(s[i+1])}] {
+		for _, bi := range bankIndex.get(lower(s[i]), lower(s[i+1])) {
 			bp := bankPhrases[bi]
 			if len(s)-i < len(bp.w) || !hasPrefixFold(s[i:], bp.w) {
 				continue

@@ -153,14 +153,13 @@ var vendors = []vendor{
 // the vendors by the first two bytes of their prefix.
 var (
 	vendorFirst [256]bool
-	vendorBy    = map[[2]byte][]int{}
+	vendorBy    pairIndex[int]
 )
 
 func init() {
 	for i, v := range vendors {
 		vendorFirst[v.prefix[0]] = true
-		k := [2]byte{v.prefix[0], v.prefix[1]}
-		vendorBy[k] = append(vendorBy[k], i)
+		vendorBy.add(v.prefix[0], v.prefix[1], i)
 	}
 	vendorFirst['e'] = true // eyJ: JWT
 	vendorFirst['M'] = true // MII...: DER private keys in base64
@@ -175,7 +174,7 @@ func matchVendor(s string, i int) (int, string) {
 	if len(rest) < 16 {
 		return -1, ""
 	}
-	for _, k := range vendorBy[[2]byte{rest[0], rest[1]}] {
+	for _, k := range vendorBy.get(rest[0], rest[1]) {
 		v := &vendors[k]
 		if len(rest) < len(v.prefix)+v.min || !strings.HasPrefix(rest, v.prefix) {
 			continue

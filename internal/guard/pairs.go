@@ -1,0 +1,43 @@
+package guard
+
+// pairIndex maps the first two bytes of a word to a list of entries with
+// two array lookups (no hashing): the hot loops of the phrase and vendor
+// scanners ask it at every word start.
+type pairIndex[T any] struct {
+	row   [256]uint8    // first byte -> 1-based row in rows; 0: none
+	rows  [][256]uint16 // second byte -> 1-based list in lists; 0: none
+	lists [][]T
+}
+
+// add files v under the bytes a, b. Only init code calls it.
+func (p *pairIndex[T]) add(a, b byte, v T) {
+	r := p.row[a]
+	if r == 0 {
+		if len(p.rows) >= 255 {
+			panic("guard: pairIndex has too many first bytes")
+		}
+		p.rows = append(p.rows, [256]uint16{})
+		r = uint8(len(p.rows))
+		p.row[a] = r
+	}
+	l := p.rows[r-1][b]
+	if l == 0 {
+		p.lists = append(p.lists, nil)
+		l = uint16(len(p.lists))
+		p.rows[r-1][b] = l
+	}
+	p.lists[l-1] = append(p.lists[l-1], v)
+}
+
+// get returns the entries filed under a, b (nil when none).
+func (p *pairIndex[T]) get(a, b byte) []T {
+	r := p.row[a]
+	if r == 0 {
+		return nil
+	}
+	l := p.rows[r-1][b]
+	if l == 0 {
+		return nil
+	}
+	return p.lists[l-1]
+}
