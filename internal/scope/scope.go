@@ -209,12 +209,12 @@ type acc struct {
 	first, last int64
 	paths       map[string]bool
 	details     map[PathSummary]int64 // key without Events
-	sdks        map[[2]string]int64
+	sdks        map[[2]string]*int64  // pointers: assigning to an existing string key would store the new (maybe borrowed) key
 	users       map[string]map[string]bool
 }
 
 func newAcc() *acc {
-	return &acc{paths: map[string]bool{}, details: map[PathSummary]int64{}, sdks: map[[2]string]int64{}, users: map[string]map[string]bool{}}
+	return &acc{paths: map[string]bool{}, details: map[PathSummary]int64{}, sdks: map[[2]string]*int64{}, users: map[string]map[string]bool{}}
 }
 
 // addEvent records one affected event with its matching findings.
@@ -225,11 +225,7 @@ func (a *acc) addEvent(t int64, distinctID, lib, version string, fs []event.Find
 	}
 	a.last = max(a.last, t)
 	// The strings may point into reused buffers: clone what is kept.
-	sk := [2]string{lexicon.CleanVersion(lib), lexicon.CleanVersion(version)}
-	if _, ok := a.sdks[sk]; !ok {
-		sk = [2]string{strings.Clone(sk[0]), strings.Clone(sk[1])}
-	}
-	a.sdks[sk]++
+	a.addSDK(lib, version, 1)
 	u := a.users[distinctID]
 	if u == nil {
 		u = map[string]bool{}
@@ -241,6 +237,18 @@ func (a *acc) addEvent(t int64, distinctID, lib, version string, fs []event.Find
 		u[f.Path] = true
 		a.details[PathSummary{Path: f.Path, Class: f.Class, Detector: f.Detector, Action: f.Action}]++
 	}
+}
+
+// addSDK counts n events from lib and version. Keys are cloned when first
+// stored and never assigned again, so a borrowed string is never kept.
+func (a *acc) addSDK(lib, version string, n int64) {
+	sk := [2]string{lexicon.CleanVersion(lib), lexicon.CleanVersion(version)}
+	p := a.sdks[sk]
+	if p == nil {
+		p = new(int64)
+		a.sdks[[2]string{strings.Clone(sk[0]), strings.Clone(sk[1])}] = p
+	}
+	*p += n
 }
 
 func (a *acc) merge(b *acc) {
@@ -259,7 +267,7 @@ func (a *acc) merge(b *acc) {
 		a.details[k] += v
 	}
 	for k, v := range b.sdks {
-		a.sdks[k] += v
+		a.addSDK(k[0], k[1], *v)
 	}
 	for id, ps := range b.users {
 		u := a.users[id]
@@ -285,7 +293,7 @@ func (a *acc) report(p project.Project) ProjectReport {
 		return strings.Compare(x.Path+"\x00"+x.Class+"\x00"+x.Detector+"\x00"+x.Action, y.Path+"\x00"+y.Class+"\x00"+y.Detector+"\x00"+y.Action)
 	})
 	for k, n := range a.sdks {
-		r.SDKVersions = append(r.SDKVersions, SDKCount{Lib: k[0], Version: k[1], Events: n})
+		r.SDKVersions = append(r.SDKVersions, SDKCount{Lib: k[0], Version: k[1], Events: *n})
 	}
 	slices.SortFunc(r.SDKVersions, func(x, y SDKCount) int { return strings.Compare(x.Lib+"\x00"+x.Version, y.Lib+"\x00"+y.Version) })
 	for id, ps := range a.users {
@@ -427,7 +435,7 @@ func (g *group) flush() {
 		g.acc.addEvent(g.time, k.id, k.lib, k.ver, uniq)
 		if n > 1 {
 			g.acc.events += int64(n - 1)
-			g.acc.sdks[[2]string{lexicon.CleanVersion(k.lib), lexicon.CleanVersion(k.ver)}] += int64(n - 1)
+			g.acc.addSDK(k.lib, k.ver, int64(n-1))
 			for s, c := range counts {
 				g.acc.details[s] += int64(c - 1)
 			}
