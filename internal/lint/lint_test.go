@@ -72,6 +72,10 @@ var forbidden = map[string][]string{
 	"internal/api":        {"internal/ingest", "internal/server"},
 	"internal/purge":      {"internal/ingest", "internal/api", "internal/server", "internal/audit", "internal/auth", "internal/wire"},
 	"internal/audit":      {"internal/"},
+	"internal/lexicon":    {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
+	"internal/advisory":   {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
+	"internal/alert":      {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
+	"internal/scope":      {"internal/ingest", "internal/api", "internal/server", "internal/purge", "internal/wire"},
 	"sdk/":                {"internal/"},
 }
 
