@@ -25,6 +25,7 @@ const usage = `usage:
   sieve scope [--from T] [--to T] [--class C] [--property P] [--event E] [--project ID] [--rescan] [--criteria FILE]
       env: SIEVE_ADDR, SIEVE_ADMIN_KEY; prints the incident scope report (JSON)
   sieve purge --project ID [--property P]... [--distinct-id D]... [--event E]... [--from T] [--to T] [--no-wait]
+  sieve purge --scope FILE|- [--project ID] [--from T] [--to T]     purge what a scope report (or criteria) lists
   sieve purge status JOB_ID
       env: SIEVE_ADDR, SIEVE_ADMIN_KEY; shows progress, prints the certificate (JSON)
   sieve audit verify [--data DIR]     checks the audit log's hash chain, names the first bad entry
