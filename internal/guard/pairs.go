@@ -41,3 +41,22 @@ func (p *pairIndex[T]) get(a, b byte) []T {
 	}
 	return p.lists[l-1]
 }
+
+// nextStart returns the first index j >= i of s where a scanner's word can
+// start: first[s[j]] & after[s[j-1]] != 0 (after is not consulted at
+// j == 0), or len(s). The tables turn each scanner's "first byte of a word
+// it knows, not glued to the byte before" test into one branch per byte.
+func nextStart(s string, i int, first, after *[256]uint8) int {
+	if i <= 0 {
+		if len(s) > 0 && first[s[0]] != 0 {
+			return 0
+		}
+		i = 1
+	}
+	for ; i < len(s); i++ {
+		if first[s[i]]&after[s[i-1]] != 0 {
+			return i
+		}
+	}
+	return len(s)
+}

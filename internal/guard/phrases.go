@@ -18,6 +18,10 @@ var phraseWords = []string{
 var (
 	phraseIndex pairIndex[string]
 	phraseFirst [256]bool
+
+	// nextStart tables: bit 1 for an ASCII first byte, bit 2 for a byte
+	// >= 0x80, which may follow a letter.
+	phraseStartFirst, phraseStartAfter [256]uint8
 )
 
 func lower(c byte) byte {
@@ -35,6 +39,18 @@ func init() {
 			phraseFirst[w[0]-32] = true
 		}
 	}
+	for c := 0; c < 256; c++ {
+		if phraseFirst[c] {
+			phraseStartFirst[c] = 1
+			if c >= 0x80 {
+				phraseStartFirst[c] = 2
+			}
+		}
+		phraseStartAfter[c] = 3
+		if isLetterByte(byte(c)) {
+			phraseStartAfter[c] = 2
+		}
+	}
 }
 
 // phraseJoiners may stand between the word and the password.
@@ -46,8 +62,10 @@ func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <=
 // scanPasswordPhrases finds a password written after a password word.
 func (w *walker) scanPasswordPhrases(s string) {
 	for i := 0; i < len(s); i++ {
-		if !phraseFirst[s[i]] || i+1 >= len(s) || i > 0 && isLetterByte(s[i-1]) && s[i] < 0x80 {
-			continue
+		// phraseFirst[s[i]], and not glued to a letter before (unless
+		// s[i] starts a multi-byte character).
+		if i = nextStart(s, i, &phraseStartFirst, &phraseStartAfter); i+1 >= len(s) {
+			return
 		}
 		cands := phraseIndex.get(lower(s[i]), lower(s[i+1]))
 		if cands == nil {
@@ -220,11 +238,24 @@ var (
 	bankIndex pairIndex[int]
 )
 
+// bankStartFirst and bankStartAfter: a bank or ID word starts with a
+// bankFirst byte, and not after a letter or a byte of "?&;/#=.-_%"
+// (nextStart tables).
+var bankStartFirst, bankStartAfter [256]uint8
+
 func init() {
 	for i, b := range bankPhrases {
 		bankFirst[b.w[0]] = true
 		bankFirst[b.w[0]-32] = true
 		bankIndex.add(b.w[0], b.w[1], i)
+	}
+	for c := 0; c < 256; c++ {
+		if bankFirst[c] {
+			bankStartFirst[c] = 1
+		}
+		if !isLetterByte(byte(c)) && strings.IndexByte("?&;/#=.-_%", byte(c)) < 0 {
+			bankStartAfter[c] = 1
+		}
 	}
 }
 
@@ -243,9 +274,10 @@ func abaValid(d []byte) bool {
 
 func (w *walker) scanBankPhrases(s string) {
 	for i := 0; i < len(s); i++ {
-		if !bankFirst[s[i]] || i+1 >= len(s) || i > 0 && (isLetterByte(s[i-1]) || strings.IndexByte("?&;/#=.-_%", s[i-1]) >= 0) {
-			// Not a word of prose: part of a URL, a path or an identifier.
-			continue
+		// A bank word not glued to what is before: after a letter, or
+		// "?&;/#=.-_%", it is part of a URL, a path or an identifier.
+		if i = nextStart(s, i, &bankStartFirst, &bankStartAfter); i+1 >= len(s) {
+			return
 		}
 		for _, bi := range bankIndex.get(lower(s[i]), lower(s[i+1])) {
 			bp := bankPhrases[bi]

@@ -1,5 +1,7 @@
 package guard
 
+import "strings"
+
 // Email addresses and phone numbers: PII, kept by default but recorded.
 
 func emailLocal(c byte) bool {
@@ -62,22 +64,19 @@ func scanEmails(s string, fn func(start, end int)) {
 }
 
 func indexByteFrom(s string, c byte, off int) int {
-	for i := off; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
+	if off >= len(s) {
+		return -1
+	}
+	if off < 0 {
+		off = 0
+	}
+	if k := strings.IndexByte(s[off:], c); k >= 0 {
+		return off + k
 	}
 	return -1
 }
 
-func lastIndexByte(s string, c byte) int {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
-}
+func lastIndexByte(s string, c byte) int { return strings.LastIndexByte(s, c) }
 
 func allLetters(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -330,13 +330,11 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 // private keys.
 func (w *walker) scanWords(s string) {
 	for i := 0; i < len(s); i++ {
+		// A vendorFirst byte not glued to a base64url byte before.
+		if i = nextStart(s, i, &vendorStartFirst, &vendorStartAfter); i >= len(s) {
+			return
+		}
 		c := s[i]
-		if !vendorFirst[c] {
-			continue
-		}
-		if i > 0 && alpha[s[i-1]]&alB64URL != 0 {
-			continue
-		}
 		if c == 'e' {
 			if e := matchJWT(s, i); e > 0 {
 				w.add(SecretToken, "secret.jwt", i, e)

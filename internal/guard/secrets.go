@@ -165,7 +165,18 @@ func init() {
 	vendorFirst['M'] = true // MII...: DER private keys in base64
 	vendorFirst['S'] = true // SG.: SendGrid
 	vendorFirst['b'] = true // b3BlbnNzaC1rZXktdjE: OpenSSH private key body
+	for c := 0; c < 256; c++ {
+		if vendorFirst[c] {
+			vendorStartFirst[c] = 1
+		}
+		if alpha[c]&alB64URL == 0 {
+			vendorStartAfter[c] = 1
+		}
+	}
 }
+
+// nextStart tables for scanWords.
+var vendorStartFirst, vendorStartAfter [256]uint8
 
 // matchVendor tries every vendor prefix at s[i:]. It returns the end of the
 // token and the detector name, or -1.

@@ -4,12 +4,14 @@ import "strings"
 
 // URLs, query strings, form-encoded bodies and cookie headers.
 
-func urlStop(c byte) bool {
-	switch c {
-	case ' ', '\t', '\n', '\r', '"', '\'', '<', '>', '`', '\\', '^', '{', '}', '|':
-		return true
+func urlStop(c byte) bool { return urlStops[c] }
+
+var urlStops [256]bool
+
+func init() {
+	for _, c := range []byte(" \t\n\r\"'<>`\\^{}|") {
+		urlStops[c] = true
 	}
-	return false
 }
 
 // scanURLs finds every "scheme://" URL in s and inspects its userinfo,
@@ -99,6 +101,23 @@ func (w *walker) scanURL(s string, st, colon, end, depth int) {
 }
 
 func secretWebhook(host, path string) bool {
+	// Most hosts are none of these: an ASCII host of another length is
+	// rejected without lower-casing it.
+	ascii := true
+	for i := 0; i < len(host); i++ {
+		if host[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		switch len(host) {
+		case len("hooks.slack.com"), len("discord.com"), len("discordapp.com"), len("canary.discord.com"),
+			len("outlook.office365.com"):
+		default:
+			return false
+		}
+	}
 	switch strings.ToLower(host) {
 	case "hooks.slack.com":
 		return strings.HasPrefix(path, "/services/") || strings.HasPrefix(path, "/workflows/")
