@@ -27,7 +27,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/sieve-analytics/sieve/internal/project"
+	"github.com/sieve-analytics/sieve/internal/atomicfile"
 )
 
 // Actions.
@@ -191,7 +191,7 @@ func (r *Registry) save(list []*compiled, next int64) error {
 	if err != nil {
 		return fmt.Errorf("advisory: encode: %w", err)
 	}
-	if err := project.WriteFileAtomic(filepath.Join(r.dir, fileName), b, 0o600); err != nil {
+	if err := atomicfile.Write(filepath.Join(r.dir, fileName), b, 0o600); err != nil {
 		return fmt.Errorf("advisory: write: %w", err)
 	}
 	return nil

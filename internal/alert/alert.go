@@ -28,8 +28,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sieve-analytics/sieve/internal/atomicfile"
 	"github.com/sieve-analytics/sieve/internal/lexicon"
-	"github.com/sieve-analytics/sieve/internal/project"
 )
 
 // Signals.
@@ -433,7 +433,7 @@ func (a *Alerter) flush() error {
 	if err != nil {
 		return fmt.Errorf("alert: encode: %w", err)
 	}
-	if err := project.WriteFileAtomic(filepath.Join(a.opt.Dir, alertsFile), b, 0o600); err != nil {
+	if err := atomicfile.Write(filepath.Join(a.opt.Dir, alertsFile), b, 0o600); err != nil {
 		return fmt.Errorf("alert: write: %w", err)
 	}
 	return nil

@@ -18,7 +18,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/sieve-analytics/sieve/internal/project"
+	"github.com/sieve-analytics/sieve/internal/atomicfile"
 )
 
 // Webhook is a project's alert endpoint. Secret signs every delivery.
@@ -151,7 +151,7 @@ func (a *Alerter) saveHooks() error {
 	if err != nil {
 		return fmt.Errorf("alert: encode webhooks: %w", err)
 	}
-	if err := project.WriteFileAtomic(filepath.Join(a.opt.Dir, webhooksFile), b, 0o600); err != nil {
+	if err := atomicfile.Write(filepath.Join(a.opt.Dir, webhooksFile), b, 0o600); err != nil {
 		return fmt.Errorf("alert: write webhooks: %w", err)
 	}
 	return nil

@@ -32,6 +32,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sieve-analytics/sieve/internal/atomicfile"
 )
 
 // File names in the audit directory.
@@ -140,7 +142,7 @@ func readOrCreateKey(path string) ([]byte, error) {
 	if _, err := rand.Read(b); err != nil {
 		return nil, fmt.Errorf("audit: create key: %w", err)
 	}
-	if err := writeAtomic(path, b); err != nil {
+	if err := atomicfile.Write(path, b, 0o600); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -311,7 +313,7 @@ func (l *Log) flushDropped() {
 // writeHead records the last seq and hash (called with mu held).
 func (l *Log) writeHead() {
 	b := []byte(strconv.FormatInt(l.seq, 10) + " " + l.last + "\n")
-	if err := writeAtomic(filepath.Join(l.dir, headName), b); err != nil {
+	if err := atomicfile.Write(filepath.Join(l.dir, headName), b, 0o600); err != nil {
 		l.log.Error("audit head write failed", "err", err)
 		return
 	}
@@ -343,33 +345,6 @@ func (l *Log) Head() (int64, string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.seq, l.last
-}
-
-func writeAtomic(path string, b []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("audit: write %s: %w", filepath.Base(path), err)
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("audit: write %s: %w", filepath.Base(path), err)
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
 }
 
 // Query selects entries. Zero fields do not filter.

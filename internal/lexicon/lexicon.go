@@ -32,8 +32,8 @@ import (
 
 	"github.com/valyala/fastjson"
 
+	"github.com/sieve-analytics/sieve/internal/atomicfile"
 	"github.com/sieve-analytics/sieve/internal/event"
-	"github.com/sieve-analytics/sieve/internal/project"
 )
 
 // Limits that keep the lexicon's memory bounded whatever clients send.
@@ -617,7 +617,7 @@ func (l *Lexicon) Flush() error {
 	if err != nil {
 		return fmt.Errorf("lexicon: encode: %w", err)
 	}
-	if err := project.WriteFileAtomic(filepath.Join(l.opt.Dir, fileName), b, 0o600); err != nil {
+	if err := atomicfile.Write(filepath.Join(l.opt.Dir, fileName), b, 0o600); err != nil {
 		return fmt.Errorf("lexicon: write: %w", err)
 	}
 	return nil

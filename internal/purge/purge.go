@@ -35,6 +35,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sieve-analytics/sieve/internal/atomicfile"
 	"github.com/sieve-analytics/sieve/internal/purge/propath"
 	"github.com/sieve-analytics/sieve/internal/store"
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
@@ -433,32 +434,8 @@ func (m *Manager) persist(r *record) error {
 	if err != nil {
 		return fmt.Errorf("purge: encode journal entry: %w", err)
 	}
-	path := filepath.Join(m.cfg.Dir, r.ID+".json")
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("purge: write journal: %w", err)
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err == nil {
-		var d *os.File
-		if d, err = os.Open(m.cfg.Dir); err == nil {
-			err = d.Sync()
-			d.Close()
-		}
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("purge: write journal: %w", err)
+	if err := atomicfile.Write(filepath.Join(m.cfg.Dir, r.ID+".json"), b, 0o600); err != nil {
+		return fmt.Errorf("purge: journal: %w", err)
 	}
 	return nil
 }

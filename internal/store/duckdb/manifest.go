@@ -11,17 +11,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sieve-analytics/sieve/internal/atomicfile"
 )
 
 // File names under the data directory. Nothing else is written there.
 const (
-	manifestName = "MANIFEST"     // the list of live files (names and counts only)
-	lockName     = "LOCK"         // flock'ed while a Store has the directory open
-	stateName    = "state.duckdb" // profiles and findings
-	sealedDir    = "sealed"       // sealed/<project>/<yyyy-mm-dd>/<gen>.parquet and .keys
-	tmpDir       = "tmp"          // DuckDB's temp (spill) directory; emptied at Open
-	activePrefix = "active-"      // active-<gen>.duckdb (+ .wal)
-	tmpSuffix    = ".tmp"         // a file being written; never referenced by the manifest
+	manifestName = "MANIFEST"           // the list of live files (names and counts only)
+	lockName     = "LOCK"               // flock'ed while a Store has the directory open
+	stateName    = "state.duckdb"       // profiles and findings
+	sealedDir    = "sealed"             // sealed/<project>/<yyyy-mm-dd>/<gen>.parquet and .keys
+	tmpDir       = "tmp"                // DuckDB's temp (spill) directory; emptied at Open
+	activePrefix = "active-"            // active-<gen>.duckdb (+ .wal)
+	tmpSuffix    = atomicfile.TmpSuffix // a file being written; never referenced by the manifest
 )
 
 const dayMs = int64(24 * time.Hour / time.Millisecond)
@@ -135,7 +137,7 @@ func writeManifest(root string, nextGen uint64, actives []*active, parts map[par
 	if err != nil {
 		return fmt.Errorf("duckdb store: encode manifest: %w", err)
 	}
-	return writeFileAtomic(filepath.Join(root, manifestName), b)
+	return atomicfile.Write(filepath.Join(root, manifestName), b, 0o600)
 }
 
 func cmpInt(a, b int64) int {
@@ -148,34 +150,6 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
-// writeFileAtomic writes b to path through a temporary file: write, fsync,
-// rename, fsync the directory.
-func writeFileAtomic(path string, b []byte) error {
-	tmp := path + tmpSuffix
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("duckdb store: write %s: %w", filepath.Base(path), err)
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err == nil {
-		err = syncDir(filepath.Dir(path))
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("duckdb store: write %s: %w", filepath.Base(path), err)
-	}
-	return nil
-}
-
 // syncFile fsyncs a file written by someone else (DuckDB's COPY).
 func syncFile(path string) error {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
@@ -184,18 +158,6 @@ func syncFile(path string) error {
 	}
 	err = f.Sync()
 	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
 		err = cerr
 	}
 	return err
@@ -218,7 +180,7 @@ func mkdirSynced(root, dir string) error {
 			if err := os.Mkdir(next, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 				return err
 			}
-			if err := syncDir(cur); err != nil {
+			if err := atomicfile.SyncDir(cur); err != nil {
 				return err
 			}
 		}

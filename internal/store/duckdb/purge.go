@@ -19,6 +19,7 @@ import (
 
 	ddb "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/sieve-analytics/sieve/internal/atomicfile"
 	"github.com/sieve-analytics/sieve/internal/jsontext"
 	"github.com/sieve-analytics/sieve/internal/purge/propath"
 	"github.com/sieve-analytics/sieve/internal/store"
@@ -633,7 +634,7 @@ func (s *Store) purgePartition(ctx context.Context, conn *sql.Conn, prefix, stri
 		if err := os.Rename(kpTmp, kp); err != nil {
 			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: %w", err)
 		}
-		if err := syncDir(p.dir(s.dir)); err != nil {
+		if err := atomicfile.SyncDir(p.dir(s.dir)); err != nil {
 			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: sync partition directory: %w", err)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	ddb "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/sieve-analytics/sieve/internal/atomicfile"
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/purge/propath"
 	"github.com/sieve-analytics/sieve/internal/store"
@@ -316,7 +317,7 @@ func (s *Store) swapState(conn *sql.Conn, tmp, statePath string) error {
 	}
 	renameErr := os.Rename(tmp, statePath)
 	if renameErr == nil {
-		renameErr = syncDir(s.dir)
+		renameErr = atomicfile.SyncDir(s.dir)
 	}
 	if _, err := conn.ExecContext(ctx, "ATTACH "+quote(statePath)+" AS st"); err != nil {
 		return errors.Join(renameErr, safeErr("purge state: attach state file", err))

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/sieve-analytics/sieve/internal/atomicfile"
 )
 
 // sealDone tells the writer what a seal of active file gen produced.
@@ -185,7 +187,7 @@ func (s *Store) sealActive(a *active) (int, error) {
 		done.parts = append(done.parts, sp)
 	}
 	for d := range dirs {
-		if err := syncDir(d); err != nil {
+		if err := atomicfile.SyncDir(d); err != nil {
 			return fail(fmt.Errorf("duckdb store: seal: sync partition directory: %w", err))
 		}
 	}

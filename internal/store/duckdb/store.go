@@ -31,6 +31,7 @@ import (
 
 	ddb "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/sieve-analytics/sieve/internal/atomicfile"
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
@@ -408,7 +409,7 @@ func (s *Store) readFileKeys(p partKey, f sealedFile) ([]uint64, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(f.keysPath(s.dir, p), encodeKeys(keys)); err != nil {
+	if err := atomicfile.Write(f.keysPath(s.dir, p), encodeKeys(keys), 0o600); err != nil {
 		return nil, err
 	}
 	return keys, nil
