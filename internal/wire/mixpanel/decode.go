@@ -9,6 +9,7 @@ import (
 	"github.com/valyala/fastjson"
 
 	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/jsontext"
 )
 
 // Options carries what decoding needs besides the object.
@@ -258,7 +259,7 @@ func (w *walker) value(v *fastjson.Value, level int) {
 		w.size += len(v.GetStringBytes()) + 2
 	case fastjson.TypeNumber:
 		w.num = v.MarshalTo(w.num[:0])
-		if !validNumber(w.num) {
+		if !jsontext.ValidNumber(w.num) {
 			w.problem = "a property holds a number that is not valid JSON (such as NaN or Infinity)"
 			return
 		}
@@ -301,7 +302,7 @@ func distinctID(v *fastjson.Value, w *walker) (string, string) {
 	case fastjson.TypeNumber:
 		w.num = v.MarshalTo(w.num[:0])
 		b = w.num
-		if !validNumber(b) {
+		if !jsontext.ValidNumber(b) {
 			return "", "the distinct id must be a string"
 		}
 	default:
@@ -498,7 +499,7 @@ func DecodeProfile(v *fastjson.Value, kind event.ProfileKind, o Options) (u even
 			u.IP = string(ip.GetStringBytes())
 		case fastjson.TypeNumber:
 			n := ip.MarshalTo(nil)
-			if !validNumber(n) {
+			if !jsontext.ValidNumber(n) {
 				return fail("$ip", "$ip must be a string")
 			}
 			u.IP = string(n)
@@ -626,53 +627,9 @@ func profileID(v *fastjson.Value, w *walker) (string, string) {
 		return string(b), ""
 	case fastjson.TypeNumber:
 		w.num = v.MarshalTo(w.num[:0])
-		if validNumber(w.num) {
+		if jsontext.ValidNumber(w.num) {
 			return string(w.num), ""
 		}
 	}
 	return "", "must be a string"
-}
-
-// validNumber reports whether b is a number as JSON defines it. fastjson's
-// parser is laxer (it takes NaN, Inf, 1.2.3, +1, 01), and numbers are
-// stored as written.
-func validNumber(b []byte) bool {
-	i := 0
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-			i++
-		}
-	default:
-		return false
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		j := i
-		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-			i++
-		}
-		if i == j {
-			return false
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		j := i
-		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-			i++
-		}
-		if i == j {
-			return false
-		}
-	}
-	return i == len(b)
 }
