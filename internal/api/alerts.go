@@ -53,16 +53,11 @@ func (in *Insights) Alerts() http.Handler {
 // (project admin). The reply holds the signing secret: shown only here.
 func (in *Insights) PutWebhook() http.Handler {
 	return in.a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		pr, _, err := in.a.projectInPath(r, auth.Admin)
 		if err != nil {
 			return err
 		}
-		if _, err := in.a.authorize(r, auth.Admin, id); err != nil {
-			return err
-		}
-		if _, err := in.a.projects.Get(id); err != nil {
-			return err
-		}
+		id := pr.ID
 		var body struct {
 			URL    string `json:"url"`
 			Secret string `json:"secret"`

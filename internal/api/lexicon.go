@@ -42,17 +42,11 @@ func invalidInput(err error) error {
 // fleet with per-day counts.
 func (in *Insights) Lexicon() http.Handler {
 	return in.a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		pr, who, err := in.a.projectInPath(r, auth.Read)
 		if err != nil {
 			return err
 		}
-		who, err := in.a.authorize(r, auth.Read, id)
-		if err != nil {
-			return err
-		}
-		if _, err := in.a.projects.Get(id); err != nil {
-			return err
-		}
+		id := pr.ID
 		in.a.record(r, who, audit.Entry{Action: "lexicon.read", ProjectID: id})
 		writeJSON(w, http.StatusOK, in.lexicon.Project(id))
 		return nil

@@ -23,6 +23,21 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// projectInPath reads the project id in the path, checks that the caller may
+// act at level on it, and returns the project (404 when there is none).
+func (a *API) projectInPath(r *http.Request, level auth.Level) (project.Project, auth.Principal, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return project.Project{}, auth.Principal{}, err
+	}
+	who, err := a.authorize(r, level, id)
+	if err != nil {
+		return project.Project{}, who, err
+	}
+	p, err := a.projects.Get(id)
+	return p, who, err
+}
+
 // CreateProject handles POST /api/projects {"name"} (admin key).
 func (a *API) CreateProject() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
@@ -143,16 +158,11 @@ func (a *API) CreateServiceAccount() http.Handler {
 // ListServiceAccounts handles GET /api/projects/{id}/service-accounts.
 func (a *API) ListServiceAccounts() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		pr, _, err := a.projectInPath(r, auth.Admin)
 		if err != nil {
 			return err
 		}
-		if _, err := a.authorize(r, auth.Admin, id); err != nil {
-			return err
-		}
-		if _, err := a.projects.Get(id); err != nil {
-			return err
-		}
+		id := pr.ID
 		out := a.projects.ServiceAccounts(id)
 		if out == nil {
 			out = []project.ServiceAccount{}
@@ -264,17 +274,11 @@ func parseTimeParam(r *http.Request, name string, def time.Time) (time.Time, err
 // the guard's findings (metadata only) and per-class counters.
 func (a *API) Findings() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		pr, who, err := a.projectInPath(r, auth.Read)
 		if err != nil {
 			return err
 		}
-		who, err := a.authorize(r, auth.Read, id)
-		if err != nil {
-			return err
-		}
-		if _, err := a.projects.Get(id); err != nil {
-			return err
-		}
+		id := pr.ID
 		now := time.Now()
 		from, err := parseTimeParam(r, "from", now.AddDate(0, 0, -30))
 		if err != nil {
