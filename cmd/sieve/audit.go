@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/sieve-analytics/sieve/internal/audit"
 )
@@ -47,7 +48,7 @@ func auditCmd(args []string) error {
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		c := newAPIClient(*addr)
+		c := newAPIClient(*addr, 5*time.Minute)
 		code, body, err := c.do("GET", "/api/audit?"+q.Encode(), nil)
 		if err != nil {
 			return err

@@ -35,7 +35,7 @@ func purgeCmd(args []string) error {
 		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 1 {
 			return errors.New("purge: usage: sieve purge status JOB_ID")
 		}
-		c := newAPIClient(*addr)
+		c := newAPIClient(*addr, 5*time.Minute)
 		code, body, err := c.do("GET", "/api/purges/"+fs.Arg(0), nil)
 		if err != nil {
 			return err
@@ -56,7 +56,7 @@ func purgeCmd(args []string) error {
 		if len(props) > 0 || len(ids) > 0 || len(events) > 0 {
 			return errors.New("purge: --scope cannot be combined with --property, --distinct-id or --event: the report says what goes")
 		}
-		return purgeScope(newAPIClient(*addr), *scopeFile, *project, *from, *to, *noWait)
+		return purgeScope(newAPIClient(*addr, 5*time.Minute), *scopeFile, *project, *from, *to, *noWait)
 	}
 	req := map[string]any{"project_id": *project}
 	if len(props) > 0 {
@@ -74,7 +74,7 @@ func purgeCmd(args []string) error {
 	if *to != "" {
 		req["to"] = *to
 	}
-	c := newAPIClient(*addr)
+	c := newAPIClient(*addr, 5*time.Minute)
 	b, _ := json.Marshal(req)
 	code, body, err := c.do("POST", "/api/purges", b)
 	if err != nil {
@@ -246,50 +246,4 @@ func indent(b []byte) []byte {
 		return b
 	}
 	return out.Bytes()
-}
-
-// apiClient calls the server's API with the admin key.
-type apiClient struct {
-	base, key string
-	cl        *http.Client
-}
-
-func newAPIClient(addr string) *apiClient {
-	base := addr
-	if !strings.Contains(base, "://") {
-		base = "http://" + base
-	}
-	return &apiClient{base: strings.TrimSuffix(base, "/"), key: os.Getenv("SIEVE_ADMIN_KEY"), cl: &http.Client{Timeout: 5 * time.Minute}}
-}
-
-func (c *apiClient) do(method, path string, body []byte) (int, []byte, error) {
-	if c.key == "" {
-		return 0, nil, errors.New("SIEVE_ADMIN_KEY must hold the admin key")
-	}
-	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
-	if err != nil {
-		return 0, nil, errors.New("SIEVE_ADDR is not a valid address")
-	}
-	req.Header.Set("Authorization", "Bearer "+c.key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.cl.Do(req)
-	if err != nil {
-		return 0, nil, fmt.Errorf("cannot reach the server: %w", err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(io.LimitReader(resp.Body, 1<<30))
-	if err != nil {
-		return 0, nil, fmt.Errorf("read the server's answer: %w", err)
-	}
-	return resp.StatusCode, out, nil
-}
-
-func (c *apiClient) err(status int, body []byte) error {
-	var e struct {
-		Error string `json:"error"`
-	}
-	if json.Unmarshal(body, &e) == nil && e.Error != "" {
-		return fmt.Errorf("the server answered %d: %s", status, e.Error)
-	}
-	return fmt.Errorf("the server answered %d", status)
 }

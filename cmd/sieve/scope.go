@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -95,14 +94,9 @@ func scopeCmd(args []string) error {
 	if *rescan {
 		c["rescan"] = true
 	}
-	base := *addr
-	if !strings.Contains(base, "://") {
-		base = "http://" + base
-	}
-	base = strings.TrimSuffix(base, "/")
-	cl := &http.Client{Timeout: 10 * time.Minute}
+	api := newAPIClient(*addr, 10*time.Minute)
 	body, _ := json.Marshal(c)
-	status, out, err := call(cl, "POST", base+"/api/scope", key, body)
+	status, out, err := api.do("POST", "/api/scope", body)
 	if err != nil {
 		return err
 	}
@@ -112,7 +106,7 @@ func scopeCmd(args []string) error {
 		return err
 	case http.StatusAccepted:
 	default:
-		return apiError(status, out)
+		return api.err(status, out)
 	}
 	var job struct {
 		ID string `json:"id"`
@@ -123,12 +117,12 @@ func scopeCmd(args []string) error {
 	tty := isTerminal(os.Stderr)
 	for {
 		time.Sleep(300 * time.Millisecond)
-		status, out, err = call(cl, "GET", base+"/api/scope/"+job.ID, key, nil)
+		status, out, err = api.do("GET", "/api/scope/"+job.ID, nil)
 		if err != nil {
 			return err
 		}
 		if status != http.StatusOK {
-			return apiError(status, out)
+			return api.err(status, out)
 		}
 		var st struct {
 			Status  string          `json:"status"`
@@ -170,33 +164,4 @@ func progressBar(pct float64, scanned, total int64, rate float64, tty bool) stri
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-func call(cl *http.Client, method, url, key string, body []byte) (int, []byte, error) {
-	req, err := http.NewRequest(method, url, bytes.NewReader(body))
-	if err != nil {
-		return 0, nil, errors.New("scope: SIEVE_ADDR is not a valid address")
-	}
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := cl.Do(req)
-	if err != nil {
-		return 0, nil, fmt.Errorf("scope: cannot reach the server: %w", err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(io.LimitReader(resp.Body, 1<<30))
-	if err != nil {
-		return 0, nil, fmt.Errorf("scope: read the answer: %w", err)
-	}
-	return resp.StatusCode, out, nil
-}
-
-func apiError(status int, body []byte) error {
-	var e struct {
-		Error string `json:"error"`
-	}
-	if json.Unmarshal(body, &e) == nil && e.Error != "" {
-		return fmt.Errorf("scope: the server answered %d: %s", status, e.Error)
-	}
-	return fmt.Errorf("scope: the server answered %d", status)
 }
