@@ -198,7 +198,7 @@ func (w *walker) phraseID(s string, j int, kind uint8) int {
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 6:
-		if !secretShape(tok) || strings.Contains(tok, "://") || tok == w.c.token {
+		if !secretShape(tok) || strings.Contains(tok, "://") || w.isToken(tok) {
 			return -1
 		}
 		w.add(SecretToken, "text.secret", j, j+len(tok))

@@ -159,8 +159,12 @@ type walker struct {
 	key     string // key of the value being scanned, for custom rules
 	panSeen bool   // a card number was found in the current object
 	elem    *elemInfo
-	kinds   map[string]keyKind // classifyKey results; per walker, so no locking
-	num     []byte
+	kinds   map[string]kindEntry // kindOf cache; per walker, so no locking
+	kslots  [kindSlots]kindEntry // direct-mapped in front of kinds
+	// builtinOnly: scanning for the key cache, which every project's
+	// checker shares: no token exemption, no custom rules.
+	builtinOnly bool
+	num         []byte
 
 	// Stringified JSON values are walked like properties, with findings at
 	// the holding property's path (nestedPath) and the outcome gathered in
@@ -181,23 +185,88 @@ const (
 // sensitive value (an e-mail address or a card number used as a key).
 const kSensKey keyKind = 0x80
 
+// kindEntry is a cached key classification: the cloned key, its kind and
+// kSensKey when the built-in value detectors find something in the key.
+type kindEntry struct {
+	key  string
+	kind keyKind
+}
+
+// kindSlots is the size of the walker's direct-mapped key cache, in front
+// of the map (a power of two).
+const kindSlots = 512
+
+// kindSlot picks a key's slot from its length and three of its bytes: much
+// cheaper than a map's hash, and property names differ there.
+func kindSlot(k string) int {
+	n := len(k)
+	h := uint64(n)
+	if n > 0 {
+		h |= uint64(k[0])<<8 | uint64(k[n-1])<<16 | uint64(k[n/2])<<24 | uint64(k[n/3])<<32
+	}
+	h *= 0x9E3779B97F4A7C15
+	return int(h >> (64 - 9))
+}
+
 // kindOf is classifyKey with a cache (property names repeat across
 // events); sens reports that the key itself holds a sensitive value.
+//
+// Walkers are shared by every project's checker, so the cache holds only
+// what does not depend on the project: the key's kind and what the
+// built-in detectors find in it. The project's token and custom rules are
+// applied to the key here, after the cache.
 func (w *walker) kindOf(k string) (kind keyKind, sens bool) {
-	if kk, ok := w.kinds[k]; ok {
-		return kk &^ kSensKey, kk&kSensKey != 0
+	kk := w.cachedKind(k)
+	kind, sens = kk&^kSensKey, kk&kSensKey != 0
+	if sens && w.c.token != "" && strings.Contains(k, w.c.token) {
+		sens = w.keyHolds(k) // the project's token is never a finding
+	}
+	if !sens && len(w.c.rules) > 0 && len(k) >= 6 {
+		mark, key := len(w.hits), w.key
+		w.key = k
+		w.customRules(k)
+		w.key = key
+		sens = len(w.hits) > mark
+		w.hits = w.hits[:mark]
+	}
+	return kind, sens
+}
+
+func (w *walker) cachedKind(k string) keyKind {
+	if k == "" {
+		return classifyKey(k) // an empty slot holds the empty key
+	}
+	slot := &w.kslots[kindSlot(k)]
+	if slot.key == k {
+		return slot.kind
+	}
+	if e, ok := w.kinds[k]; ok {
+		*slot = e
+		return e.kind
 	}
 	kk := classifyKey(k)
+	builtin := w.builtinOnly
+	w.builtinOnly = true
 	if w.keyHolds(k) {
 		kk |= kSensKey
 	}
+	w.builtinOnly = builtin
 	if len(k) <= maxCachedKey {
 		if w.kinds == nil || len(w.kinds) >= maxKindCache {
-			w.kinds = make(map[string]keyKind, 256)
+			w.kinds = make(map[string]kindEntry, 256)
+			w.kslots = [kindSlots]kindEntry{}
 		}
-		w.kinds[strings.Clone(k)] = kk
+		e := kindEntry{key: strings.Clone(k), kind: kk}
+		w.kinds[e.key] = e
+		*slot = e
 	}
-	return kk &^ kSensKey, kk&kSensKey != 0
+	return kk
+}
+
+// isToken: s is the project's token (public: never a finding). Inside
+// the project-independent key cache no string is.
+func (w *walker) isToken(s string) bool {
+	return w.c.token != "" && s == w.c.token && !w.builtinOnly
 }
 
 // keyHolds runs the value detectors (no decoding) on a key's text.
@@ -236,7 +305,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if s == "" || depth > maxDepth {
 		return
 	}
-	if w.c.token != "" && s == w.c.token {
+	if w.isToken(s) {
 		return
 	}
 	if len(s) > maxScan {
@@ -257,7 +326,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if kind.sensitive() || kind == kPhone || kind == kCardParent {
 		w.keyHit(s, kind, &p)
 	}
-	if len(w.c.rules) > 0 {
+	if len(w.c.rules) > 0 && !w.builtinOnly {
 		w.customRules(s)
 	}
 	if len(s) < 6 {

@@ -272,7 +272,7 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 	}
 	raw := s[vs:ve]
 	val := w.decodeValue(raw, !cookie, depth)
-	if w.c.token != "" && val == w.c.token {
+	if w.isToken(val) {
 		return
 	}
 	kind, _ := w.kindOf(name)
