@@ -60,3 +60,38 @@ func nextStart(s string, i int, first, after *[256]uint8) int {
 	}
 	return len(s)
 }
+
+// pairSet is a set of two-byte prefixes (8 KiB of bits).
+type pairSet [256][4]uint64
+
+func (p *pairSet) has(a, b byte) bool { return p[a][b>>6]>>(b&63)&1 != 0 }
+
+func (p *pairSet) put(a, b byte) { p[a][b>>6] |= 1 << (b & 63) }
+
+// putFold adds a, b and their ASCII upper-case variants (a and b are
+// lower case): the set of pairs x, y with lower(x), lower(y) == a, b.
+func (p *pairSet) putFold(a, b byte) {
+	for _, x := range foldVariants(a) {
+		for _, y := range foldVariants(b) {
+			p.put(x, y)
+		}
+	}
+}
+
+func foldVariants(c byte) []byte {
+	if c >= 'a' && c <= 'z' {
+		return []byte{c, c - 32}
+	}
+	return []byte{c}
+}
+
+// nextPairStart is nextStart that also needs s[j], s[j+1] in pairs; it
+// returns len(s) when no such j is left.
+func nextPairStart(s string, i int, first, after *[256]uint8, pairs *pairSet) int {
+	for i = nextStart(s, i, first, after); i+1 < len(s); i = nextStart(s, i+1, first, after) {
+		if pairs.has(s[i], s[i+1]) {
+			return i
+		}
+	}
+	return len(s)
+}

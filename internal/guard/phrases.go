@@ -22,6 +22,7 @@ var (
 	// nextStart tables: bit 1 for an ASCII first byte, bit 2 for a byte
 	// >= 0x80, which may follow a letter.
 	phraseStartFirst, phraseStartAfter [256]uint8
+	phrasePairs                        pairSet
 )
 
 func lower(c byte) byte {
@@ -34,6 +35,7 @@ func lower(c byte) byte {
 func init() {
 	for _, w := range phraseWords {
 		phraseIndex.add(w[0], w[1], w)
+		phrasePairs.putFold(w[0], w[1])
 		phraseFirst[w[0]] = true
 		if w[0] >= 'a' && w[0] <= 'z' {
 			phraseFirst[w[0]-32] = true
@@ -64,7 +66,7 @@ func (w *walker) scanPasswordPhrases(s string) {
 	for i := 0; i < len(s); i++ {
 		// phraseFirst[s[i]], and not glued to a letter before (unless
 		// s[i] starts a multi-byte character).
-		if i = nextStart(s, i, &phraseStartFirst, &phraseStartAfter); i+1 >= len(s) {
+		if i = nextPairStart(s, i, &phraseStartFirst, &phraseStartAfter, &phrasePairs); i+1 >= len(s) {
 			return
 		}
 		cands := phraseIndex.get(lower(s[i]), lower(s[i+1]))
@@ -241,13 +243,17 @@ var (
 // bankStartFirst and bankStartAfter: a bank or ID word starts with a
 // bankFirst byte, and not after a letter or a byte of "?&;/#=.-_%"
 // (nextStart tables).
-var bankStartFirst, bankStartAfter [256]uint8
+var (
+	bankStartFirst, bankStartAfter [256]uint8
+	bankPairs                      pairSet
+)
 
 func init() {
 	for i, b := range bankPhrases {
 		bankFirst[b.w[0]] = true
 		bankFirst[b.w[0]-32] = true
 		bankIndex.add(b.w[0], b.w[1], i)
+		bankPairs.putFold(b.w[0], b.w[1])
 	}
 	for c := 0; c < 256; c++ {
 		if bankFirst[c] {
@@ -276,7 +282,7 @@ func (w *walker) scanBankPhrases(s string) {
 	for i := 0; i < len(s); i++ {
 		// A bank word not glued to what is before: after a letter, or
 		// "?&;/#=.-_%", it is part of a URL, a path or an identifier.
-		if i = nextStart(s, i, &bankStartFirst, &bankStartAfter); i+1 >= len(s) {
+		if i = nextPairStart(s, i, &bankStartFirst, &bankStartAfter, &bankPairs); i+1 >= len(s) {
 			return
 		}
 		for _, bi := range bankIndex.get(lower(s[i]), lower(s[i+1])) {

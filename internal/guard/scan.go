@@ -400,7 +400,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 func (w *walker) scanWords(s string) {
 	for i := 0; i < len(s); i++ {
 		// A vendorFirst byte not glued to a base64url byte before.
-		if i = nextStart(s, i, &vendorStartFirst, &vendorStartAfter); i >= len(s) {
+		if i = nextPairStart(s, i, &vendorStartFirst, &vendorStartAfter, &vendorPairs); i >= len(s) {
 			return
 		}
 		c := s[i]

@@ -160,11 +160,18 @@ func init() {
 	for i, v := range vendors {
 		vendorFirst[v.prefix[0]] = true
 		vendorBy.add(v.prefix[0], v.prefix[1], i)
+		vendorPairs.put(v.prefix[0], v.prefix[1])
 	}
 	vendorFirst['e'] = true // eyJ: JWT
 	vendorFirst['M'] = true // MII...: DER private keys in base64
 	vendorFirst['S'] = true // SG.: SendGrid
 	vendorFirst['b'] = true // b3BlbnNzaC1rZXktdjE: OpenSSH private key body
+	vendorPairs.put('e', 'y')
+	vendorPairs.put('S', 'G')
+	for c := 0; c < 256; c++ {
+		vendorPairs.put('M', byte(c))
+		vendorPairs.put('b', byte(c))
+	}
 	for c := 0; c < 256; c++ {
 		if vendorFirst[c] {
 			vendorStartFirst[c] = 1
@@ -176,7 +183,10 @@ func init() {
 }
 
 // nextStart tables for scanWords.
-var vendorStartFirst, vendorStartAfter [256]uint8
+var (
+	vendorStartFirst, vendorStartAfter [256]uint8
+	vendorPairs                        pairSet // first two bytes of a token scanWords knows
+)
 
 // matchVendor tries every vendor prefix at s[i:]. It returns the end of the
 // token and the detector name, or -1.

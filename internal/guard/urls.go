@@ -117,6 +117,11 @@ func secretWebhook(host, path string) bool {
 		default:
 			return false
 		}
+		switch host[0] | 0x20 {
+		case 'h', 'd', 'c', 'p', 'o':
+		default:
+			return false
+		}
 	}
 	switch strings.ToLower(host) {
 	case "hooks.slack.com":
