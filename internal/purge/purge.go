@@ -376,12 +376,13 @@ func (m *Manager) SubmitRules(rules []duckdb.PurgeRule, crit Criteria, requested
 	if err == nil {
 		m.jobs[r.ID] = r
 	}
+	job := r.Job // copied under the lock: the worker may start it at once
 	m.mu.Unlock()
 	if err != nil {
 		return Job{}, err
 	}
 	m.signal()
-	return r.Job, nil
+	return job, nil
 }
 
 // Get returns a job.

@@ -408,6 +408,8 @@ func (j *Jobs) Start(c Criteria, now time.Time) (Job, error) {
 		jb.Status = "done"
 		jb.Report = &rep
 	}()
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	return j.view(jb), nil
 }
 

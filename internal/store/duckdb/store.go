@@ -483,9 +483,10 @@ func (s *Store) install(nv *version, files []string, actives []*active) {
 	s.retired = append(s.retired, old)
 	close(s.changed)
 	s.changed = make(chan struct{})
-	s.mu.Unlock()
-	// Release the install's own view of old: deletes what is unreferenced.
+	// Release the install's own view of old (refs change only under mu):
+	// deletes what is unreferenced.
 	old.refs++
+	s.mu.Unlock()
 	s.release(old)
 }
 
