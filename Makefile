@@ -16,7 +16,7 @@ build: ## build bin/sieve
 run: build ## run the server with the embedded store in ./sieve-data on 127.0.0.1:8080
 	./$(BIN) serve --addr $${SIEVE_ADDR:-127.0.0.1:8080} --data $${SIEVE_DATA:-./sieve-data}
 
-test: check unit apptest sdk-test ## everything: vet, unit tests, apptest with the official clients, sieve.js in a real browser
+test: check unit race apptest sdk-test ## everything: vet, unit tests (also under -race), apptest with the official clients, sieve.js in a real browser
 	@echo "make test: all passed"
 
 check: ## gofmt and go vet
@@ -27,8 +27,8 @@ check: ## gofmt and go vet
 unit: ## go test ./... (fast, hermetic)
 	$(GO) test -count=1 ./...
 
-race: ## go test -race on the packages without cgo
-	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v -e /store/duckdb -e /apptest -e /internal/server -e /internal/bench)
+race: ## go test -race -short on every package but the black-box apptest
+	$(GO) test -race -short -count=1 $$($(GO) list ./... | grep -v -e /apptest -e /internal/bench)
 
 apptest: build ## black-box tests of bin/sieve with the official Mixpanel SDKs
 	cd apptest/node && npm ci --no-audit --no-fund --loglevel=error
