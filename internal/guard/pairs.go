@@ -95,3 +95,87 @@ func nextPairStart(s string, i int, first, after *[256]uint8, pairs *pairSet) in
 	}
 	return len(s)
 }
+
+// Word scanners listed by wordStarts.
+const (
+	wsVendor      uint8 = 1 << iota // scanWords: vendor tokens, JWTs, DER keys
+	wsPhraseASCII                   // scanPasswordPhrases, ASCII first byte
+	wsPhraseHigh                    // scanPasswordPhrases, first byte >= 0x80
+	wsBank                          // scanBankPhrases
+
+	wsPhrase = wsPhraseASCII | wsPhraseHigh
+)
+
+// wsFirst[c]: the scanners whose words may start with c; wsAfter[c]: the
+// scanners whose words may start right after c (not glued to it).
+var wsFirst, wsAfter [256]uint8
+
+func init() {
+	for c := 0; c < 256; c++ {
+		if vendorStartFirst[c] != 0 {
+			wsFirst[c] |= wsVendor
+		}
+		if vendorStartAfter[c] != 0 {
+			wsAfter[c] |= wsVendor
+		}
+		wsFirst[c] |= phraseStartFirst[c] << 1 // bit 1 -> wsPhraseASCII, bit 2 -> wsPhraseHigh
+		wsAfter[c] |= phraseStartAfter[c] << 1
+		if bankStartFirst[c] != 0 {
+			wsFirst[c] |= wsBank
+		}
+		if bankStartAfter[c] != 0 {
+			wsAfter[c] |= wsBank
+		}
+	}
+}
+
+// startList is one word scanner's candidate positions, ascending.
+type startList struct {
+	pos []int
+	k   int
+}
+
+// next returns the first candidate >= i, or n when none is left.
+func (l *startList) next(i, n int) int {
+	for l.k < len(l.pos) && l.pos[l.k] < i {
+		l.k++
+	}
+	if l.k == len(l.pos) {
+		return n
+	}
+	return l.pos[l.k]
+}
+
+// wordStarts lists, in one pass over s, where the words of each wanted
+// scanner may start: a first byte it knows, not glued to the byte before,
+// and a known pair of first two bytes (see nextPairStart, which does the
+// same for one scanner). The lists are read by the scanners that follow
+// in scanText, before any nested scan could overwrite them.
+func (w *walker) wordStarts(s string, want uint8) {
+	v, p, b := w.starts[0].pos[:0], w.starts[1].pos[:0], w.starts[2].pos[:0]
+	if len(s) >= 2 {
+		m := wsFirst[s[0]] & want
+		for i := 0; ; {
+			if m != 0 {
+				c0, c1 := s[i], s[i+1]
+				if m&wsVendor != 0 && vendorPairs.has(c0, c1) {
+					v = append(v, i)
+				}
+				if m&wsPhrase != 0 && phrasePairs.has(c0, c1) {
+					p = append(p, i)
+				}
+				if m&wsBank != 0 && bankPairs.has(c0, c1) {
+					b = append(b, i)
+				}
+			}
+			i++
+			if i+1 >= len(s) {
+				break
+			}
+			m = wsFirst[s[i]] & wsAfter[s[i-1]] & want
+		}
+	}
+	w.starts[0] = startList{pos: v}
+	w.starts[1] = startList{pos: p}
+	w.starts[2] = startList{pos: b}
+}
