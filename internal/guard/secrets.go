@@ -180,6 +180,7 @@ func init() {
 			vendorStartAfter[c] = 1
 		}
 	}
+	buildWordStarts()
 }
 
 // nextStart tables for scanWords.
