@@ -66,7 +66,7 @@ func (w *walker) scanPasswordPhrases(s string) {
 	for i := 0; i < len(s); i++ {
 		// phraseFirst[s[i]], and not glued to a letter before (unless
 		// s[i] starts a multi-byte character).
-		if i = w.starts[1].next(i, len(s)); i+1 >= len(s) {
+		if i = nextPairStart(s, i, &phraseStartFirst, &phraseStartAfter, &phrasePairs); i+1 >= len(s) {
 			return
 		}
 		cands := phraseIndex.get(lower(s[i]), lower(s[i+1]))
@@ -282,7 +282,7 @@ func (w *walker) scanBankPhrases(s string) {
 	for i := 0; i < len(s); i++ {
 		// A bank word not glued to what is before: after a letter, or
 		// "?&;/#=.-_%", it is part of a URL, a path or an identifier.
-		if i = w.starts[2].next(i, len(s)); i+1 >= len(s) {
+		if i = nextPairStart(s, i, &bankStartFirst, &bankStartAfter, &bankPairs); i+1 >= len(s) {
 			return
 		}
 		for _, bi := range bankIndex.get(lower(s[i]), lower(s[i+1])) {

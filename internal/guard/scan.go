@@ -161,7 +161,6 @@ type walker struct {
 	elem    *elemInfo
 	kinds   map[string]kindEntry // kindOf cache; per walker, so no locking
 	kslots  [kindSlots]kindEntry // direct-mapped in front of kinds
-	starts  [3]startList         // wordStarts: vendor tokens, password phrases, bank phrases
 	// builtinOnly: scanning for the key cache, which every project's
 	// checker shares: no token exemption, no custom rules.
 	builtinOnly bool
@@ -350,24 +349,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if f&(pPlus|pDigit) != 0 && p.digits >= 8 && kind != kPhone {
 		scanPhones(s, func(a, b int) { w.add(Phone, "phone.number", a, b) })
 	}
-	// The word scanners (vendor tokens, password phrases, bank and ID
-	// phrases) share one pass that lists where each one's words may start.
-	var want uint8
-	words := len(s) >= 16 && f&(pUpper|pLower) != 0
-	phrases := len(s) >= 8 && f&(pEq|pColon|pSpace) != 0 && kind != kPassword && kind != kPwd
-	if words {
-		want |= wsVendor
-	}
-	if phrases {
-		want |= wsPhrase
-		if p.digits >= 4 {
-			want |= wsBank
-		}
-	}
-	if want != 0 {
-		w.wordStarts(s, want)
-	}
-	if words {
+	if len(s) >= 16 && f&(pUpper|pLower) != 0 {
 		w.scanWords(s)
 	}
 	if f&pDash != 0 && len(s) >= 40 {
@@ -376,7 +358,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if f&pSpace != 0 && len(s) >= 14 {
 		w.scanAuthSchemes(s, kind)
 	}
-	if phrases {
+	if len(s) >= 8 && f&(pEq|pColon|pSpace) != 0 && kind != kPassword && kind != kPwd {
 		w.scanPasswordPhrases(s)
 		if p.digits >= 4 {
 			w.scanBankPhrases(s)
@@ -418,7 +400,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 func (w *walker) scanWords(s string) {
 	for i := 0; i < len(s); i++ {
 		// A vendorFirst byte not glued to a base64url byte before.
-		if i = w.starts[0].next(i, len(s)); i >= len(s) {
+		if i = nextPairStart(s, i, &vendorStartFirst, &vendorStartAfter, &vendorPairs); i >= len(s) {
 			return
 		}
 		c := s[i]

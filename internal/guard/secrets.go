@@ -180,7 +180,6 @@ func init() {
 			vendorStartAfter[c] = 1
 		}
 	}
-	buildWordStarts()
 }
 
 // nextStart tables for scanWords.
