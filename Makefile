@@ -19,10 +19,13 @@ run: build ## run the server with the embedded store in ./sieve-data on 127.0.0.
 test: check unit race apptest sdk-test ## everything: vet, unit tests (also under -race), apptest with the official clients, sieve.js in a real browser
 	@echo "make test: all passed"
 
-check: ## gofmt and go vet
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+check: ## gofmt, go vet and staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 unit: ## go test ./... (fast, hermetic)
 	$(GO) test -count=1 ./...

@@ -7,28 +7,6 @@ import "strings"
 // -1. Matchers only accept formats strong enough to stand without a key
 // name; bare digit strings are left to key-based detection.
 
-type idMatcher struct {
-	name string
-	fn   func(s string, i int) int
-}
-
-var idMatchers = []idMatcher{
-	{"id.us_ssn", matchSSN},
-	{"id.ca_sin", matchSIN},
-	{"id.br_cpf", matchCPF},
-	{"id.in_aadhaar", matchAadhaar},
-	{"id.uk_nino", matchNINO},
-	{"id.es_dni", matchDNI},
-	{"id.es_nie", matchNIE},
-	{"id.it_codice_fiscale", matchCodiceFiscale},
-	{"id.fi_hetu", matchHETU},
-	{"id.se_personnummer", matchPersonnummer},
-	{"id.fr_nir", matchNIR},
-	{"id.nl_bsn", matchBSNDotted},
-	{"id.de_steuer_id", matchSteuerID},
-	{"id.cn_resident_id", matchCNResident},
-}
-
 // boundaryAfter reports whether s has no letter or digit at position j.
 func boundaryAfter(s string, j int) bool {
 	return j >= len(s) || !isAlnum(s[j])

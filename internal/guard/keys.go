@@ -38,29 +38,6 @@ const (
 	kMaxKind
 )
 
-// class of a key kind's values.
-func (k keyKind) class() Class {
-	switch k {
-	case kPassword, kPwd, kPIN:
-		return Password
-	case kSecret, kAuth, kCookie, kOTP, kTOTP:
-		return SecretToken
-	case kPrivKey, kJWKPriv:
-		return PrivateKey
-	case kCard, kCVV, kExpiry, kCardParent:
-		return PaymentCard
-	case kNatID, kSSN:
-		return NationalID
-	case kBank, kIBAN, kBankParent:
-		return BankAccount
-	case kEmail:
-		return Email
-	case kPhone:
-		return Phone
-	}
-	return ""
-}
-
 // sensitiveKey reports whether the key alone marks its value as critical
 // (given a value of the right shape).
 func (k keyKind) sensitive() bool {
@@ -319,8 +296,6 @@ func (t *keyTok) start(i int) int {
 	}
 	return int(t.ends[i-1])
 }
-
-func (t *keyTok) tok(i int) string { return string(t.buf[t.start(i):t.ends[i]]) }
 
 func (t *keyTok) endToken() {
 	if t.nt > 0 && int(t.ends[t.nt-1]) == t.n {

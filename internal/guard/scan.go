@@ -156,9 +156,8 @@ type walker struct {
 	names   [maxDepth + 2][]byte
 	parsers [maxDepth + 2]fastjson.Parser
 	repl    []byte
-	key     string // key of the value being scanned, for custom rules
-	panSeen bool   // a card number was found in the current object
-	elem    *elemInfo
+	key     string               // key of the value being scanned, for custom rules
+	panSeen bool                 // a card number was found in the current object
 	kinds   map[string]kindEntry // kindOf cache; per walker, so no locking
 	kslots  [kindSlots]kindEntry // direct-mapped in front of kinds
 	// builtinOnly: scanning for the key cache, which every project's
@@ -512,14 +511,6 @@ func (w *walker) scanIDs(s string, f uint32) {
 			i++
 		}
 	}
-}
-
-func (m idMatcher) needsLetter() bool {
-	switch m.name {
-	case "id.uk_nino", "id.es_dni", "id.es_nie", "id.it_codice_fiscale":
-		return true
-	}
-	return false
 }
 
 // cardExtras finds an expiry date or CVV written right after a card number.

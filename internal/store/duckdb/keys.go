@@ -3,7 +3,6 @@ package duckdb
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"os"
 	"slices"
 
@@ -185,12 +184,4 @@ func (d *dedup) applySeal(gen uint64, p partKey, merged []uint64, newGen uint64,
 			delete(pk.fresh, k)
 		}
 	}
-}
-
-func (d *dedup) stats() string {
-	fresh := 0
-	for _, pk := range d.parts {
-		fresh += len(pk.fresh)
-	}
-	return fmt.Sprintf("partitions=%d sealed=%d fresh=%d", len(d.parts), d.sealed, fresh)
 }

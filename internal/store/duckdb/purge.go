@@ -717,9 +717,7 @@ func (s *Store) installPurge(id string, batch []sealedPart) error {
 	s.install(nv, obsolete, nil)
 	s.manifestMu.Unlock()
 	done := sealDone{gen: 0}
-	for _, sp := range batch {
-		done.parts = append(done.parts, sp)
-	}
+	done.parts = append(done.parts, batch...)
 	select {
 	case s.sealDoneCh <- done:
 	case <-s.closing:

@@ -230,16 +230,14 @@ func (g *gen) rfReference() string {
 
 // abaRouting returns a US routing number with a valid 3-7-1 checksum.
 func (g *gen) abaRouting() string {
-	for {
-		s := fmt.Sprintf("%02d", []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 21, 22, 26, 31}[g.r.IntN(16)]) + g.digitsN(6)
-		w := []int{3, 7, 1, 3, 7, 1, 3, 7}
-		sum := 0
-		for i := 0; i < 8; i++ {
-			sum += int(s[i]-'0') * w[i]
-		}
-		d := (10 - sum%10) % 10
-		return s + strconv.Itoa(d)
+	s := fmt.Sprintf("%02d", []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 21, 22, 26, 31}[g.r.IntN(16)]) + g.digitsN(6)
+	w := []int{3, 7, 1, 3, 7, 1, 3, 7}
+	sum := 0
+	for i := 0; i < 8; i++ {
+		sum += int(s[i]-'0') * w[i]
 	}
+	d := (10 - sum%10) % 10
+	return s + strconv.Itoa(d)
 }
 
 func abaValid(s string) bool {
