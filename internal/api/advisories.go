@@ -57,20 +57,26 @@ func (in *Insights) CreateAdvisory() http.Handler {
 	})
 }
 
+// advisoryInPath returns the advisory named by the path's id (404 if none).
+func (in *Insights) advisoryInPath(r *http.Request) (advisory.Advisory, error) {
+	id, err := advisoryID(r)
+	if err != nil {
+		return advisory.Advisory{}, err
+	}
+	adv, err := in.advisories.Get(id)
+	if errors.Is(err, advisory.ErrNotFound) {
+		return advisory.Advisory{}, &Error{Code: http.StatusNotFound, Msg: "no advisory has this id"}
+	}
+	return adv, err
+}
+
 // GetAdvisory handles GET /api/advisories/{id}.
 func (in *Insights) GetAdvisory() http.Handler {
 	return in.a.handler(func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := in.a.auth.FromRequest(r); err != nil {
 			return err
 		}
-		id, err := advisoryID(r)
-		if err != nil {
-			return err
-		}
-		adv, err := in.advisories.Get(id)
-		if errors.Is(err, advisory.ErrNotFound) {
-			return &Error{Code: http.StatusNotFound, Msg: "no advisory has this id"}
-		}
+		adv, err := in.advisoryInPath(r)
 		if err != nil {
 			return err
 		}
@@ -87,14 +93,7 @@ func (in *Insights) AdvisoryReport() http.Handler {
 		if _, err := in.a.authorize(r, auth.GlobalAdmin, 0); err != nil {
 			return err
 		}
-		id, err := advisoryID(r)
-		if err != nil {
-			return err
-		}
-		adv, err := in.advisories.Get(id)
-		if errors.Is(err, advisory.ErrNotFound) {
-			return &Error{Code: http.StatusNotFound, Msg: "no advisory has this id"}
-		}
+		adv, err := in.advisoryInPath(r)
 		if err != nil {
 			return err
 		}

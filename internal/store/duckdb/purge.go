@@ -264,6 +264,27 @@ func (m *eventMatcher) paths(did, name string, t int64) []string {
 }
 
 // udf is a scalar function over (props, distinct_id, name, time).
+// stripUDF returns the scalar function (props, ...) -> props without the
+// paths that pathsOf picks for the row; changed counts the rows it altered.
+func stripUDF(changed *atomic.Int64, pathsOf func(v []driver.Value) []string) udf {
+	return udf{out: ddb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
+		props := asString(v[0])
+		paths := pathsOf(v)
+		if len(paths) == 0 {
+			return props, nil
+		}
+		out, did, err := propath.Remove(nil, []byte(props), paths)
+		if err != nil {
+			return nil, errPurgeRow
+		}
+		if !did {
+			return props, nil
+		}
+		changed.Add(1)
+		return string(out), nil
+	}}
+}
+
 type udf struct {
 	out ddb.Type
 	fn  func(values []driver.Value) (any, error)
@@ -297,22 +318,9 @@ var errPurgeRow = errors.New("duckdb store: purge: a stored row's properties are
 func (s *Store) registerEventUDFs(conn *sql.Conn, m *eventMatcher) (strip, has string, err error) {
 	n := s.udfSeq.Add(1)
 	strip, has = fmt.Sprintf("sieve_purge_strip_%d", n), fmt.Sprintf("sieve_purge_has_%d", n)
-	err = ddb.RegisterScalarUDF(conn, strip, udf{out: ddb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
-		props := asString(v[0])
-		paths := m.paths(asString(v[1]), asString(v[2]), v[3].(int64))
-		if len(paths) == 0 {
-			return props, nil
-		}
-		out, changed, err := propath.Remove(nil, []byte(props), paths)
-		if err != nil {
-			return nil, errPurgeRow
-		}
-		if !changed {
-			return props, nil
-		}
-		m.changed.Add(1)
-		return string(out), nil
-	}})
+	err = ddb.RegisterScalarUDF(conn, strip, stripUDF(&m.changed, func(v []driver.Value) []string {
+		return m.paths(asString(v[1]), asString(v[2]), v[3].(int64))
+	}))
 	if err != nil {
 		return "", "", safeErr("purge: register function", err)
 	}

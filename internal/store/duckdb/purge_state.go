@@ -145,22 +145,9 @@ func (s *Store) purgeState(conn *sql.Conn, req *stateReq) (StateResult, error) {
 		m.ids = append(m.ids, setOf(rules[i].DistinctIDs))
 	}
 	strip, has := fmt.Sprintf("sieve_pstrip_%d", n), fmt.Sprintf("sieve_phas_%d", n)
-	err := ddb.RegisterScalarUDF(conn, strip, udf{out: ddb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
-		props := asString(v[0])
-		paths := m.paths(v[3].(int64), asString(v[2]), asString(v[1]))
-		if len(paths) == 0 {
-			return props, nil
-		}
-		out, changed, err := propath.Remove(nil, []byte(props), paths)
-		if err != nil {
-			return nil, errPurgeRow
-		}
-		if !changed {
-			return props, nil
-		}
-		m.changed.Add(1)
-		return string(out), nil
-	}})
+	err := ddb.RegisterScalarUDF(conn, strip, stripUDF(&m.changed, func(v []driver.Value) []string {
+		return m.paths(v[3].(int64), asString(v[2]), asString(v[1]))
+	}))
 	if err == nil {
 		err = ddb.RegisterScalarUDF(conn, has, udf{out: ddb.TYPE_BOOLEAN, fn: func(v []driver.Value) (any, error) {
 			paths := m.paths(v[3].(int64), asString(v[2]), asString(v[1]))
