@@ -1,0 +1,233 @@
+package duckdb
+
+// Filter: a Go function run over stored events inside DuckDB's own parallel
+// scan, so that only the rows it selects cross database/sql.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+
+	ddb "github.com/duckdb/duckdb-go/v2"
+)
+
+// Pick inspects one stored event inside the store's scan. name, distinctID
+// and props are borrowed: valid only during the call, never retained.
+// A non-nil result selects the row; its bytes are copied by the store.
+// Pick is called concurrently from several goroutines.
+type Pick func(name, distinctID, props string) (result []byte, err error)
+
+// ErrFilterResult is wrapped by Filter's error when pick returned a result
+// that is not valid UTF-8 (results travel as DuckDB VARCHAR).
+var ErrFilterResult = errors.New("duckdb store: filter: a pick result is not valid UTF-8")
+
+// errFilterStopped is the only text the filter function hands DuckDB when it
+// stops a scan; the cause stays in Go (filterRun.err) and never passes
+// through DuckDB, so no message of pick's reaches a DuckDB error.
+var errFilterStopped = errors.New("sieve filter stopped")
+
+// errFilterInternal reports a vector the filter function cannot read.
+var errFilterInternal = errors.New("duckdb store: filter: unexpected input vector")
+
+// Filter runs pick over every stored event of project with from <= time < to
+// that matches where (a SQL condition over the alias e: "e.name IN (?, ?)",
+// or "" for all; args are its parameters), in parallel inside the engine, and
+// calls fn, serially, for each row pick selected, with the row's time, name,
+// distinct_id and pick's result. seen, if not nil, is called (concurrently)
+// with the number of rows pick has looked at, a chunk at a time, for progress.
+//
+// where is SQL text written by the caller: values go in args, never in
+// where. fn is called after the scan, in no particular order; result is
+// valid only during the call. The selected rows are held in memory until
+// then, so pick should select few rows (findings, not events). An error from
+// pick or fn stops the scan; Filter returns fn's error as it is and pick's
+// wrapped. Cancelling ctx stops the scan within a chunk (2048 rows) per
+// thread.
+func (s *Store) Filter(ctx context.Context, project, from, to int64, where string, args []any,
+	pick Pick, seen func(n int), fn func(t int64, name, distinctID string, result []byte) error) error {
+	if pick == nil || fn == nil {
+		return errors.New("duckdb store: filter: pick and fn are required")
+	}
+	return s.Events(ctx, project, from, to, func(ctx context.Context, conn *sql.Conn, relation string) error {
+		run := &filterRun{ctx: ctx, pick: pick, seen: seen}
+		u := &filterUDF{}
+		u.run.Store(run)
+		// The function stays in DuckDB's catalog after the call (registered
+		// functions cannot be dropped); detached, it holds nothing of the
+		// caller's and fails if it is ever called again.
+		defer u.run.Store(nil)
+		name := fmt.Sprintf("sieve_filter_%d", s.udfSeq.Add(1))
+		if err := ddb.RegisterScalarUDF(conn, name, u); err != nil {
+			return safeErr("filter: register function", err)
+		}
+		cond := ""
+		if where != "" {
+			cond = " WHERE (" + where + ")"
+		}
+		query := "SELECT time, name, distinct_id, r FROM (SELECT e.time AS time, e.name AS name, e.distinct_id AS distinct_id, " +
+			name + "(e.name, e.distinct_id, e.props) AS r FROM " + relation + " AS e" + cond + ") WHERE r IS NOT NULL"
+		rows, err := conn.QueryContext(ctx, query, args...)
+		if err != nil {
+			return run.queryErr(ctx, err)
+		}
+		defer rows.Close()
+		var (
+			t         int64
+			ename, id string
+			res       sql.RawBytes
+		)
+		n := 0
+		for rows.Next() {
+			if err := rows.Scan(&t, &ename, &id, &res); err != nil {
+				return run.queryErr(ctx, err)
+			}
+			if err := fn(t, ename, id, res); err != nil {
+				return err
+			}
+			if n++; n%256 == 0 && ctx.Err() != nil {
+				return fmt.Errorf("duckdb store: filter: %w", ctx.Err())
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return run.queryErr(ctx, err)
+		}
+		return nil
+	})
+}
+
+// filterRun is the state of one Filter call, shared by DuckDB's threads.
+type filterRun struct {
+	ctx     context.Context
+	pick    Pick
+	seen    func(int)
+	stopped atomic.Bool
+	mu      sync.Mutex
+	err     error // the first cause of a stop
+}
+
+func (r *filterRun) fail(err error) {
+	r.mu.Lock()
+	if r.err == nil {
+		r.err = err
+	}
+	r.mu.Unlock()
+	r.stopped.Store(true)
+}
+
+// halted reports whether the scan must stop: another thread failed, or ctx
+// is done (checked every 64 rows, so a slow pick stops promptly too).
+func (r *filterRun) halted() bool {
+	if r.stopped.Load() {
+		return true
+	}
+	if err := r.ctx.Err(); err != nil {
+		r.fail(fmt.Errorf("duckdb store: filter: %w", err))
+		return true
+	}
+	return false
+}
+
+// queryErr explains a failed filter query: the cause recorded by the filter
+// function, else ctx's error, else DuckDB's error made safe. DuckDB's
+// message is dropped whenever the cause is known.
+func (r *filterRun) queryErr(ctx context.Context, err error) error {
+	r.mu.Lock()
+	cause := r.err
+	r.mu.Unlock()
+	switch {
+	case cause != nil:
+		return cause
+	case ctx.Err() != nil:
+		return fmt.Errorf("duckdb store: filter: %w", ctx.Err())
+	}
+	return safeErr("filter", err)
+}
+
+// filterUDF is the scalar function (name, distinct_id, props) -> VARCHAR
+// that runs pick over each chunk of rows DuckDB scans: NULL for rows pick
+// passes over, pick's result for the rows it selects.
+type filterUDF struct {
+	run atomic.Pointer[filterRun]
+}
+
+func (u *filterUDF) Config() ddb.ScalarFuncConfig {
+	v, _ := ddb.NewTypeInfo(ddb.TYPE_VARCHAR)
+	return ddb.ScalarFuncConfig{
+		InputTypeInfos: []ddb.TypeInfo{v, v, v},
+		ResultTypeInfo: v,
+		// Volatile: DuckDB must neither fold nor cache the function, nor
+		// copy it into the filter on its result (one call per row).
+		Volatile: true,
+		// NULL inputs are handled in exec; the driver's default handling
+		// would walk every row's validity again after each chunk.
+		SpecialNullHandling: true,
+	}
+}
+
+func (u *filterUDF) Executor() ddb.ScalarFuncExecutor {
+	return ddb.ScalarFuncExecutor{ChunkContextExecutor: u.exec}
+}
+
+func (u *filterUDF) exec(_ context.Context, st *ddb.ChunkIteratorState) error {
+	r := u.run.Load()
+	if r == nil || r.halted() {
+		return errFilterStopped
+	}
+	in := st.GetInputChunk()
+	n := in.GetSize()
+	var views [3]ddb.VectorView[string]
+	for i := range views {
+		vec, err := in.GetVector(i)
+		if err == nil {
+			views[i], err = ddb.GetVectorView[string](vec)
+		}
+		if err != nil {
+			r.fail(errFilterInternal)
+			return errFilterStopped
+		}
+	}
+	out, err := ddb.GetVectorWriter[string](st.GetResultVector())
+	if err != nil {
+		r.fail(errFilterInternal)
+		return errFilterStopped
+	}
+	for row := range n {
+		if row&63 == 63 && r.halted() {
+			return errFilterStopped
+		}
+		name, ok1, err1 := views[0].GetValueBorrowed(row)
+		id, ok2, err2 := views[1].GetValueBorrowed(row)
+		props, ok3, err3 := views[2].GetValueBorrowed(row)
+		if err1 != nil || err2 != nil || err3 != nil {
+			r.fail(errFilterInternal)
+			return errFilterStopped
+		}
+		var res []byte
+		if ok1 && ok2 && ok3 {
+			if res, err = r.pick(name, id, props); err != nil {
+				r.fail(fmt.Errorf("duckdb store: filter: pick: %w", err))
+				return errFilterStopped
+			}
+		}
+		if res == nil {
+			err = out.SetNull(row)
+		} else if !utf8.Valid(res) {
+			r.fail(ErrFilterResult)
+			return errFilterStopped
+		} else {
+			err = out.Set(row, string(res))
+		}
+		if err != nil {
+			r.fail(errFilterInternal)
+			return errFilterStopped
+		}
+	}
+	if r.seen != nil {
+		r.seen(n)
+	}
+	return nil
+}

@@ -1,0 +1,384 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	ddb "github.com/duckdb/duckdb-go/v2"
+	"github.com/valyala/fastjson"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+)
+
+// filterRow is what a test expects Filter to hand fn.
+type filterRow struct {
+	t        int64
+	name, id string
+	result   string
+}
+
+func (r filterRow) String() string {
+	return fmt.Sprintf("%d %s %s %s", r.t, r.name, r.id, r.result)
+}
+
+// filterFixture is a store holding project 1's events over four days in two
+// sealed files per partition and the active file, and project 2's events on
+// the same days (which no Filter of project 1 may see). Each event's props
+// hold its number "i" and a filler.
+type filterFixture struct {
+	s    *Store
+	rows []event.Row // project 1's rows, i = index
+}
+
+var filterNames = []string{"view", "buy", "leak"}
+
+func newFilterFixture(t *testing.T, o Options) *filterFixture {
+	t.Helper()
+	f := &filterFixture{s: mustOpen(t, t.TempDir(), o)}
+	t.Cleanup(func() { f.s.Close() })
+	ctx := context.Background()
+	n := 0
+	for batch := range 3 {
+		var rows []event.Row
+		for j := range 700 {
+			day := int64(j % 4)
+			tm := t0 + day*dayMs + int64(batch*1000+j)*1000
+			r := event.Row{ProjectID: 1, Time: tm, Name: filterNames[n%3], DistinctID: fmt.Sprintf("user-%d", n%5),
+				InsertID: fmt.Sprintf("p1-%d", n), Props: fmt.Appendf(nil, `{"i":%d,"pad":"%s","nested":{"a":[1,2,"x"]}}`, n, strings.Repeat("z", n%40))}
+			rows = append(rows, r)
+			f.rows = append(f.rows, r)
+			rows = append(rows, event.Row{ProjectID: 2, Time: tm, Name: "view", DistinctID: "other",
+				InsertID: fmt.Sprintf("p2-%d", n), Props: fmt.Appendf(nil, `{"i":%d}`, n)})
+			n++
+		}
+		mustAppend(t, f.s, rows)
+		if batch < 2 {
+			if err := f.s.Seal(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	st := f.s.Stats()
+	if st.Actives != 1 || st.Partitions != 8 || st.SealedRows != 2*2*700 {
+		t.Fatalf("fixture: want two batches sealed in 8 partitions and one in the active file, have %+v", st)
+	}
+	return f
+}
+
+// numberOf reads "i" from a fixture event's props.
+func numberOf(props string) (int, error) {
+	v, err := fastjson.Parse(props)
+	if err != nil {
+		return 0, errors.New("props are not JSON")
+	}
+	return v.GetInt("i"), nil
+}
+
+// runFilter runs Filter and returns fn's rows sorted, the number of pick
+// calls and the total seen.
+func runFilter(t *testing.T, s *Store, project, from, to int64, where string, args []any, pick Pick) (got []filterRow, calls, seen int64) {
+	t.Helper()
+	var c, sn atomic.Int64
+	counted := func(name, id, props string) ([]byte, error) {
+		c.Add(1)
+		return pick(name, id, props)
+	}
+	err := s.Filter(context.Background(), project, from, to, where, args, counted, func(n int) { sn.Add(int64(n)) },
+		func(tm int64, name, id string, result []byte) error {
+			got = append(got, filterRow{tm, name, id, string(result)})
+			return nil
+		})
+	if err != nil {
+		t.Fatalf("Filter: %v", err)
+	}
+	slices.SortFunc(got, func(a, b filterRow) int { return strings.Compare(a.String(), b.String()) })
+	return got, c.Load(), sn.Load()
+}
+
+func TestFilter(t *testing.T) {
+	f := newFilterFixture(t, Options{})
+	// Every 7th event, with a result that is not plain ASCII.
+	every7 := func(name, id, props string) ([]byte, error) {
+		i, err := numberOf(props)
+		if err != nil {
+			return nil, err
+		}
+		if i%7 != 0 {
+			return nil, nil
+		}
+		return fmt.Appendf(nil, `{"i":%d,"name":%q,"é":"✓"}`, i, name), nil
+	}
+	check := func(t *testing.T, from, to int64, where string, args []any, names map[string]bool) {
+		t.Helper()
+		var want []filterRow
+		inRange := 0
+		for i, r := range f.rows {
+			if r.Time < from || r.Time >= to || (names != nil && !names[r.Name]) {
+				continue
+			}
+			inRange++
+			if i%7 == 0 {
+				want = append(want, filterRow{r.Time, r.Name, r.DistinctID, fmt.Sprintf(`{"i":%d,"name":%q,"é":"✓"}`, i, r.Name)})
+			}
+		}
+		slices.SortFunc(want, func(a, b filterRow) int { return strings.Compare(a.String(), b.String()) })
+		got, calls, seen := runFilter(t, f.s, 1, from, to, where, args, every7)
+		if len(want) == 0 || inRange == 0 {
+			t.Fatal("test case selects nothing")
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("got %d rows, want %d\nfirst got:  %v\nfirst want: %v", len(got), len(want), got[:min(3, len(got))], want[:min(3, len(want))])
+		}
+		if calls != int64(inRange) {
+			t.Errorf("pick called %d times, want once per row in range: %d", calls, inRange)
+		}
+		if seen != int64(inRange) {
+			t.Errorf("seen totals %d, want %d", seen, inRange)
+		}
+	}
+	t.Run("all", func(t *testing.T) {
+		check(t, t0, t0+4*dayMs, "", nil, nil)
+	})
+	t.Run("range cuts days", func(t *testing.T) {
+		check(t, t0+dayMs/2, t0+3*dayMs+dayMs/3, "", nil, nil)
+	})
+	t.Run("where with args", func(t *testing.T) {
+		check(t, t0+dayMs/2, t0+4*dayMs, "e.name IN (?, ?)", []any{"view", "leak"}, map[string]bool{"view": true, "leak": true})
+	})
+	t.Run("empty range", func(t *testing.T) {
+		got, calls, _ := runFilter(t, f.s, 1, t0, t0, "", nil, every7)
+		if len(got) != 0 || calls != 0 {
+			t.Errorf("empty range: %d rows, %d calls", len(got), calls)
+		}
+	})
+	t.Run("other project", func(t *testing.T) {
+		got, calls, _ := runFilter(t, f.s, 2, t0, t0+4*dayMs, "e.distinct_id = ?", []any{"nobody"}, every7)
+		if len(got) != 0 || calls != 0 {
+			t.Errorf("no matching rows: %d rows, %d calls", len(got), calls)
+		}
+		got, calls, _ = runFilter(t, f.s, 2, t0, t0+4*dayMs, "", nil, every7)
+		if calls != int64(len(f.rows)) || len(got) != (len(f.rows)+6)/7 {
+			t.Errorf("project 2: %d rows, %d calls; want %d rows, %d calls", len(got), calls, (len(f.rows)+6)/7, len(f.rows))
+		}
+	})
+	t.Run("empty result selects", func(t *testing.T) {
+		got, _, _ := runFilter(t, f.s, 1, t0, t0+4*dayMs, "e.name = ?", []any{"buy"}, func(string, string, string) ([]byte, error) {
+			return []byte{}, nil
+		})
+		if len(got) != len(f.rows)/3 {
+			t.Errorf("got %d rows, want every buy event: %d", len(got), len(f.rows)/3)
+		}
+	})
+}
+
+// A result buffer pick reuses is copied by the store. (With several
+// threads a pick needs a buffer per call: one DuckDB thread keeps the
+// sharing legal.)
+func TestFilterResultCopied(t *testing.T) {
+	f := newFilterFixture(t, Options{Threads: 1})
+	var mu sync.Mutex
+	bufs := map[string][]byte{}
+	pick := func(name, id, props string) ([]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		b := bufs[name]
+		b = append(b[:0], props...)
+		bufs[name] = b
+		return b, nil
+	}
+	got, _, _ := runFilter(t, f.s, 1, t0, t0+4*dayMs, "", nil, pick)
+	if len(got) != len(f.rows) {
+		t.Fatalf("got %d rows, want %d", len(got), len(f.rows))
+	}
+	want := map[int64]string{}
+	for _, r := range f.rows {
+		want[r.Time] = string(r.Props)
+	}
+	for _, r := range got {
+		if want[r.t] != r.result {
+			t.Fatalf("row at %d: result is not the props pick saw", r.t)
+		}
+	}
+}
+
+var errTestPick = errors.New("test pick failed")
+
+func TestFilterErrors(t *testing.T) {
+	f := newFilterFixture(t, Options{})
+	secret := `"i":1000,` // part of one row's props: no error text may hold it
+	noop := func(int64, string, string, []byte) error { return nil }
+	t.Run("pick", func(t *testing.T) {
+		var calls atomic.Int64
+		err := f.s.Filter(context.Background(), 1, t0, t0+4*dayMs, "", nil, func(_, _, props string) ([]byte, error) {
+			calls.Add(1)
+			if strings.Contains(props, secret) {
+				return nil, fmt.Errorf("row rejected: %w", errTestPick)
+			}
+			return nil, nil
+		}, nil, noop)
+		if !errors.Is(err, errTestPick) {
+			t.Fatalf("err = %v, want one wrapping the pick error", err)
+		}
+		if strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "sieve filter stopped") {
+			t.Errorf("error text %q holds row data or DuckDB's message", err)
+		}
+		if calls.Load() >= int64(len(f.rows)) {
+			t.Errorf("the scan went on after the error: %d calls", calls.Load())
+		}
+	})
+	t.Run("fn", func(t *testing.T) {
+		errFn := errors.New("fn failed")
+		n := 0
+		err := f.s.Filter(context.Background(), 1, t0, t0+4*dayMs, "", nil, func(string, string, string) ([]byte, error) {
+			return []byte("x"), nil
+		}, nil, func(int64, string, string, []byte) error {
+			if n++; n == 10 {
+				return errFn
+			}
+			return nil
+		})
+		if !errors.Is(err, errFn) || n != 10 {
+			t.Fatalf("err = %v after %d calls, want fn's error after 10", err, n)
+		}
+	})
+	t.Run("result not UTF-8", func(t *testing.T) {
+		err := f.s.Filter(context.Background(), 1, t0, t0+4*dayMs, "", nil, func(string, string, string) ([]byte, error) {
+			return []byte("a\xffb"), nil
+		}, nil, noop)
+		if !errors.Is(err, ErrFilterResult) {
+			t.Fatalf("err = %v, want ErrFilterResult", err)
+		}
+	})
+	t.Run("bad where", func(t *testing.T) {
+		err := f.s.Filter(context.Background(), 1, t0, t0+4*dayMs, "e.no_such_column = ?", []any{"x"},
+			func(string, string, string) ([]byte, error) { return nil, nil }, nil, noop)
+		if err == nil {
+			t.Fatal("a condition on a missing column: no error")
+		}
+	})
+	t.Run("nil pick", func(t *testing.T) {
+		if err := f.s.Filter(context.Background(), 1, t0, t0+4*dayMs, "", nil, nil, nil, noop); err == nil {
+			t.Fatal("nil pick: no error")
+		}
+	})
+	t.Run("closed store", func(t *testing.T) {
+		s := mustOpen(t, t.TempDir(), Options{})
+		s.Close()
+		err := s.Filter(context.Background(), 1, t0, t0+4*dayMs, "", nil, func(string, string, string) ([]byte, error) { return nil, nil }, nil, noop)
+		if err == nil {
+			t.Fatal("closed store: no error")
+		}
+	})
+}
+
+// Cancelling ctx stops a long scan promptly, with ctx's error.
+func TestFilterCancel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stores 100k rows")
+	}
+	s := mustOpen(t, t.TempDir(), Options{})
+	defer s.Close()
+	const total = 100_000
+	start := time.Now()
+	rows := make([]event.Row, 0, 10_000)
+	for b := 0; b < total/10_000; b++ {
+		rows = rows[:0]
+		for j := range 10_000 {
+			n := b*10_000 + j
+			rows = append(rows, event.Row{ProjectID: 1, Time: t0 + int64(n)*1000, Name: "view", DistinctID: "u",
+				InsertID: strconv.Itoa(n), Props: fmt.Appendf(nil, `{"i":%d}`, n)})
+		}
+		mustAppend(t, s, rows)
+		if b == 4 {
+			if err := s.Seal(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	t.Logf("stored in %v", time.Since(start))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var calls atomic.Int64
+	var cancelled atomic.Int64 // UnixNano of the cancel
+	// Without the cancel the scan takes 100k x 50 us / 2 threads = 2.5 s.
+	pick := func(string, string, string) ([]byte, error) {
+		if calls.Add(1) == 2000 {
+			cancelled.Store(time.Now().UnixNano())
+			cancel()
+		}
+		for t := time.Now(); time.Since(t) < 50*time.Microsecond; {
+		}
+		return nil, nil
+	}
+	err := s.Filter(ctx, 1, t0, t0+total*1000, "", nil, pick, nil, func(int64, string, string, []byte) error { return nil })
+	took := time.Since(time.Unix(0, cancelled.Load()))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if cancelled.Load() == 0 || took > time.Second {
+		t.Errorf("Filter returned %v after the cancel, want within a second", took)
+	}
+	if calls.Load() >= total {
+		t.Errorf("pick ran over all %d rows", calls.Load())
+	}
+	t.Logf("returned %v after the cancel, %d calls", took, calls.Load())
+}
+
+// Rows with a NULL input are passed over without a call to pick (stored
+// rows have none; the function is safe anyway).
+func TestFilterNullInputs(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{})
+	defer s.Close()
+	conn, err := s.db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var calls atomic.Int64
+	run := &filterRun{ctx: context.Background(), pick: func(name, id, props string) ([]byte, error) {
+		calls.Add(1)
+		return []byte(name + id + props), nil
+	}}
+	u := &filterUDF{}
+	u.run.Store(run)
+	if err := ddb.RegisterScalarUDF(conn, "test_filter_nulls", u); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.QueryContext(context.Background(), `SELECT k, test_filter_nulls(n, d, p) FROM (VALUES
+		(1, 'a', 'b', 'c'), (2, NULL, 'b', 'c'), (3, 'a', NULL, 'c'), (4, 'a', 'b', NULL), (5, 'x', 'y', 'z')) t(k, n, d, p) ORDER BY k`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var k int
+		var r sql.NullString
+		if err := rows.Scan(&k, &r); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d:%v:%s", k, r.Valid, r.String))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"1:true:abc", "2:false:", "3:false:", "4:false:", "5:true:xyz"}
+	if !slices.Equal(got, want) || calls.Load() != 2 {
+		t.Errorf("got %v with %d calls, want %v with 2", got, calls.Load(), want)
+	}
+	// Detached (after its Filter call), the function fails.
+	u.run.Store(nil)
+	var r sql.NullString
+	if err := conn.QueryRowContext(context.Background(), "SELECT test_filter_nulls('a', 'b', 'c')").Scan(&r); err == nil {
+		t.Error("a detached filter function ran")
+	}
+}
