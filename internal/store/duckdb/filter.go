@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	ddb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/sieve-analytics/sieve/internal/store"
 )
 
 // Pick inspects one stored event inside the store's scan. name, distinctID
@@ -41,24 +43,29 @@ var errFilterInternal = errors.New("duckdb store: filter: unexpected input vecto
 // with the number of rows pick has looked at, a chunk at a time, for progress.
 //
 // where is SQL text written by the caller: values go in args, never in
-// where. fn is called after the scan, in no particular order; result is
-// valid only during the call. The selected rows are held in memory until
-// then, so pick should select few rows (findings, not events). An error from
-// pick or fn stops the scan; Filter returns fn's error as it is and pick's
-// wrapped. Cancelling ctx stops the scan within a chunk (2048 rows) per
-// thread.
+// where. DuckDB calls pick on chunks of up to 2048 rows from its own
+// threads; fn runs after the scan, in no particular order, and result is
+// valid only during its call. The selected rows are held in memory until
+// then, so pick should select few rows (findings, not events).
+//
+// An error from pick stops the scan and Filter returns it wrapped (DuckDB's
+// message is never passed on); an error from fn ends Filter and is returned
+// as it is. Cancelling ctx, or closing the store, stops the scan within 64
+// rows per thread.
 func (s *Store) Filter(ctx context.Context, project, from, to int64, where string, args []any,
 	pick Pick, seen func(n int), fn func(t int64, name, distinctID string, result []byte) error) error {
 	if pick == nil || fn == nil {
 		return errors.New("duckdb store: filter: pick and fn are required")
 	}
-	return s.Events(ctx, project, from, to, func(ctx context.Context, conn *sql.Conn, relation string) error {
+	outer := ctx
+	err := s.Events(ctx, project, from, to, func(ctx context.Context, conn *sql.Conn, relation string) error {
 		run := &filterRun{ctx: ctx, pick: pick, seen: seen}
 		u := &filterUDF{}
 		u.run.Store(run)
-		// The function stays in DuckDB's catalog after the call (registered
-		// functions cannot be dropped); detached, it holds nothing of the
-		// caller's and fails if it is ever called again.
+		// The function stays in DuckDB's catalog after the call (DuckDB
+		// refuses to drop a registered function: "internal catalog entry");
+		// detached, it holds nothing of the caller's and fails if it is
+		// ever called again.
 		defer u.run.Store(nil)
 		name := fmt.Sprintf("sieve_filter_%d", s.udfSeq.Add(1))
 		if err := ddb.RegisterScalarUDF(conn, name, u); err != nil {
@@ -97,6 +104,12 @@ func (s *Store) Filter(ctx context.Context, project, from, to int64, where strin
 		}
 		return nil
 	})
+	// Events hands fn a context that Close cancels too: a scan stopped by
+	// Close, not by the caller, reports that the store closed.
+	if err != nil && errors.Is(err, context.Canceled) && outer.Err() == nil && s.readCtx.Err() != nil {
+		return store.ErrClosed
+	}
+	return err
 }
 
 // filterRun is the state of one Filter call, shared by DuckDB's threads.

@@ -22,6 +22,7 @@ import (
 	"github.com/valyala/fastjson"
 
 	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/store"
 )
 
 // filterRow is what a test expects Filter to hand fn.
@@ -366,6 +367,31 @@ func TestFilterCancel(t *testing.T) {
 		t.Errorf("pick ran over all %d rows", calls.Load())
 	}
 	t.Logf("returned %v after the cancel, %d calls", took, calls.Load())
+}
+
+// Closing the store stops a running Filter, which reports store.ErrClosed.
+func TestFilterClose(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{})
+	mustAppend(t, s, rowsFor(5000, 1, "c", `{"a":1}`))
+	closed := make(chan error, 1)
+	var calls atomic.Int64
+	err := s.Filter(context.Background(), 1, t0, t0+5000*60_000, "", nil, func(string, string, string) ([]byte, error) {
+		if calls.Add(1) == 100 {
+			go func() { closed <- s.Close() }()
+		}
+		for t := time.Now(); time.Since(t) < 100*time.Microsecond; {
+		}
+		return nil, nil
+	}, nil, func(int64, string, string, []byte) error { return nil })
+	if !errors.Is(err, store.ErrClosed) {
+		t.Errorf("err = %v, want store.ErrClosed", err)
+	}
+	if calls.Load() >= 5000 {
+		t.Errorf("the scan ran to its end (%d calls)", calls.Load())
+	}
+	if err := <-closed; err != nil {
+		t.Errorf("Close: %v", err)
+	}
 }
 
 // Rows with a NULL input are passed over without a call to pick (stored
