@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/valyala/fastjson"
 
@@ -37,10 +38,14 @@ type compiledRule struct {
 	action   Action
 }
 
+// checkerIDs numbers checkers, so that a memo entry is one checker's.
+var checkerIDs atomic.Uint64
+
 // Checker is a Guard bound to one project's policy, token and hash key.
 // It is immutable and safe for concurrent use.
 type Checker struct {
 	g       *Guard
+	id      uint64 // names this checker in walkers' memos
 	token   string
 	key     []byte
 	actions map[Class]Action
@@ -57,6 +62,7 @@ func (g *Guard) Compile(p Policy, projectToken string, hashKey []byte) (*Checker
 	}
 	c := &Checker{
 		g:       g,
+		id:      checkerIDs.Add(1),
 		token:   projectToken,
 		key:     append([]byte(nil), hashKey...),
 		actions: make(map[Class]Action, len(p.Actions)),
@@ -210,10 +216,18 @@ func (w *walker) checkField(p *string, path string, isName bool) {
 	if *p == "" {
 		return
 	}
+	memoable := memoFits(path, *p)
+	if memoable && w.memo.has(w.c.id, kNone, path, *p) {
+		return
+	}
 	w.path = append(w.path[:0], path...)
 	mark := len(w.hits)
 	w.key = path
+	found := w.found
 	w.scanText(*p, kNone, 0)
+	if len(w.hits) == mark && memoable && w.found == found {
+		w.memo.add(w.c.id, kNone, path, *p)
+	}
 	act, repl := w.resolve(*p, mark)
 	w.hits = w.hits[:mark]
 	switch act {
@@ -566,6 +580,14 @@ func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInf
 		b, _ := c.StringBytes()
 		s = b2s(b)
 	}
+	// A string outside an element and outside stringified JSON is judged
+	// on (checker, kind, key, value) alone: a value found clean before is
+	// clean again.
+	memoable := !isNum && elem == nil && w.jdepth == 0 && !w.builtinOnly && memoFits(key, s)
+	if memoable && w.memo.has(w.c.id, kind, key, s) {
+		return "", nil
+	}
+	found := w.found
 	if elem != nil && key != "" && !structuralKey(key) && len(s) > 0 {
 		if elem.mark != "" && elementAttrKey(key) {
 			w.add(elem.mark, elem.markDet, 0, len(s))
@@ -575,6 +597,9 @@ func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInf
 	}
 	if !isNum && len(w.hits) == mark && !kind.sensitive() && kind != kElementsChain && looksJSON(s) {
 		if act, repl, ok := w.nestedJSON(s, kind); ok {
+			if act == "" && memoable && w.found == found {
+				w.memo.add(w.c.id, kind, key, s)
+			}
 			return act, repl
 		}
 	}
@@ -586,6 +611,9 @@ func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInf
 		}
 	}
 	if len(w.hits) == mark {
+		if memoable && w.found == found {
+			w.memo.add(w.c.id, kind, key, s)
+		}
 		return "", nil
 	}
 	act, repl := w.resolve(s, mark)
@@ -728,6 +756,7 @@ func (w *walker) nestedJSON(s string, kind keyKind) (act Action, repl *fastjson.
 
 // finding appends a finding unless this event already has the same one.
 func (w *walker) finding(path string, h *hit, act Action) {
+	w.found++
 	for i := w.first; i < len(w.out); i++ {
 		f := &w.out[i]
 		if f.Path == path && f.Class == string(h.class) && f.Detector == h.det && f.Action == string(act) {

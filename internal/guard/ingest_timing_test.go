@@ -96,3 +96,69 @@ func BenchmarkGuardIngestEvent(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(evs)), "ns/event")
 }
+
+// streamEvents is 20,000 different events of the ingest bench's shape as
+// stored: name, distinct_id and properties as JSON text.
+func streamEvents() (raws [][]byte, names, ids []string, size int64) {
+	r := rand.New(rand.NewPCG(3, 4))
+	now := time.Unix(1_780_000_000, 0)
+	raws = make([][]byte, 20_000)
+	names = make([]string, len(raws))
+	ids = make([]string, len(raws))
+	for i := range raws {
+		m := ingestEvent(r, i, now)
+		props := m["properties"].(map[string]any)
+		names[i], ids[i] = m["event"].(string), props["distinct_id"].(string)
+		for _, k := range []string{"token", "time", "distinct_id", "$insert_id"} {
+			delete(props, k)
+		}
+		raws[i], _ = json.Marshal(props)
+		size += int64(len(raws[i]))
+	}
+	return raws, names, ids, size
+}
+
+// BenchmarkParseGuardStream parses and guards (Event) 20,000 different
+// stored events, one after another: the values that differ per event (page
+// URLs of 5,000 products, SKUs, distinct_ids) are not all remembered from
+// earlier rounds, as in a rescan.
+func BenchmarkParseGuardStream(b *testing.B) {
+	raws, names, ids, size := streamEvents()
+	c := mustChecker(b, DefaultPolicy())
+	var p fastjson.Parser
+	var a fastjson.Arena
+	var dst []event.Finding
+	b.SetBytes(size / int64(len(raws)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		k := i % len(raws)
+		v, err := p.ParseBytes(raws[k])
+		if err != nil {
+			b.Fatal(err)
+		}
+		ev := event.Event{ProjectID: 1, Name: names[k], DistinctID: ids[k], Lib: "web", LibVersion: "2.83.0", Props: v}
+		dst, _ = c.Event(&ev, &a, dst[:0])
+		if len(dst) != 0 {
+			b.Fatalf("clean event produced %d findings (first at %s)", len(dst), dst[0].Path)
+		}
+	}
+}
+
+// BenchmarkScanStream: Scan (what a rescan runs) on the same stream.
+func BenchmarkScanStream(b *testing.B) {
+	raws, names, ids, size := streamEvents()
+	c := mustChecker(b, DefaultPolicy())
+	var dst []event.Finding
+	b.SetBytes(size / int64(len(raws)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		k := i % len(raws)
+		var err error
+		dst, err = c.Scan(1, names[k], ids[k], b2s(raws[k]), dst[:0])
+		if err != nil || len(dst) != 0 {
+			b.Fatalf("clean event: %v, %d findings", err, len(dst))
+		}
+	}
+}

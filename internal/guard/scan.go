@@ -141,7 +141,7 @@ func b2s(b []byte) string {
 }
 
 // walker carries the state of one Event or Profile call. Walkers are
-// pooled; nothing in them outlives the call.
+// pooled; only the key cache and the clean-value memo outlive a call.
 type walker struct {
 	c       *Checker
 	a       *fastjson.Arena
@@ -164,6 +164,14 @@ type walker struct {
 	// checker shares: no token exemption, no custom rules.
 	builtinOnly bool
 	num         []byte
+	memo        memo
+	found       int // findings made, counted before de-duplication
+
+	// Scan's own parser, arena and buffers.
+	rawp      fastjson.Parser
+	scanArena fastjson.Arena
+	members   []member
+	one       []byte
 
 	// Stringified JSON values are walked like properties, with findings at
 	// the holding property's path (nestedPath) and the outcome gathered in
