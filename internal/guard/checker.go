@@ -347,65 +347,15 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		if w.drop {
 			return
 		}
-		ks := b2s(k)
-		kind, keySens := w.kindOf(ks)
-		var pl int
-		if keySens {
-			// The key is data: it never appears in a path, and an action
-			// on it removes the property.
-			pl = w.pushKey("[key]")
-			defer func() { w.path = w.path[:pl] }()
-			if act := w.keyValue(ks); act == DropProperty || act == DropEvent {
-				edits = append(edits, pending{key: string(k), drop: true})
-				return
-			}
-		} else {
-			pl = w.pushKey(ks)
-			defer func() { w.path = w.path[:pl] }()
-		}
-		kind = childKind(parent, ks, kind)
-		if pairKind != kNone && pairValueKey(ks) {
-			kind = pairKind
-		}
-		if jwk && jwkPrivate(ks) {
-			kind = kJWKPriv
-		}
-		if kind == kExpiry {
+		e, edit, expiry := w.member(k, c, parent, pairKind, jwk, elem)
+		switch {
+		case expiry:
 			if nexp < len(expiries) {
 				expiries[nexp] = string(k)
 				nexp++
 			}
-			return
-		}
-		switch c.Type() {
-		case fastjson.TypeString, fastjson.TypeNumber:
-			act, repl := w.leaf(c, kind, ks, elem)
-			switch act {
-			case DropProperty:
-				edits = append(edits, pending{key: string(k), drop: true})
-			case Redact, Hash:
-				edits = append(edits, pending{key: string(k), val: repl})
-			}
-		case fastjson.TypeObject:
-			if elem != nil && ks == "attributes" {
-				w.walkObject(c, kind, elem)
-				return
-			}
-			if elem != nil && elem.mark != "" && elementAttrKey(ks) {
-				if act := w.whole(elem.mark, elem.markDet); act == DropProperty || act == Redact || act == Hash {
-					edits = append(edits, pending{key: string(k), drop: true})
-				}
-				return
-			}
-			w.walkObject(c, kind, nil)
-		case fastjson.TypeArray:
-			if elem != nil && elem.mark != "" && elementAttrKey(ks) {
-				if act := w.whole(elem.mark, elem.markDet); act == DropProperty || act == Redact || act == Hash {
-					edits = append(edits, pending{key: string(k), drop: true})
-				}
-				return
-			}
-			w.walkArray(c, kind)
+		case edit:
+			edits = append(edits, e)
 		}
 	})
 	// Card expiry dates count only next to a card number.
@@ -444,6 +394,70 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		o.Set(e.key, e.val)
 	}
 	w.panSeen = savedPan || w.panSeen
+}
+
+// member judges the property k: c of an object whose keys say pairKind,
+// jwk and elem (see objContext), under an object of kind parent. It returns
+// the edit to make to the object, if any (edit), or reports a card expiry,
+// judged only after its siblings (expiry).
+func (w *walker) member(k []byte, c *fastjson.Value, parent, pairKind keyKind, jwk bool, elem *elemInfo) (e pending, edit, expiry bool) {
+	ks := b2s(k)
+	kind, keySens := w.kindOf(ks)
+	var pl int
+	if keySens {
+		// The key is data: it never appears in a path, and an action
+		// on it removes the property.
+		pl = w.pushKey("[key]")
+	} else {
+		pl = w.pushKey(ks)
+	}
+	defer func() { w.path = w.path[:pl] }()
+	if keySens {
+		if act := w.keyValue(ks); act == DropProperty || act == DropEvent {
+			return pending{key: string(k), drop: true}, true, false
+		}
+	}
+	kind = childKind(parent, ks, kind)
+	if pairKind != kNone && pairValueKey(ks) {
+		kind = pairKind
+	}
+	if jwk && jwkPrivate(ks) {
+		kind = kJWKPriv
+	}
+	if kind == kExpiry {
+		return pending{}, false, true
+	}
+	switch c.Type() {
+	case fastjson.TypeString, fastjson.TypeNumber:
+		act, repl := w.leaf(c, kind, ks, elem)
+		switch act {
+		case DropProperty:
+			return pending{key: string(k), drop: true}, true, false
+		case Redact, Hash:
+			return pending{key: string(k), val: repl}, true, false
+		}
+	case fastjson.TypeObject:
+		if elem != nil && ks == "attributes" {
+			w.walkObject(c, kind, elem)
+			return pending{}, false, false
+		}
+		if elem != nil && elem.mark != "" && elementAttrKey(ks) {
+			if act := w.whole(elem.mark, elem.markDet); act == DropProperty || act == Redact || act == Hash {
+				return pending{key: string(k), drop: true}, true, false
+			}
+			return pending{}, false, false
+		}
+		w.walkObject(c, kind, nil)
+	case fastjson.TypeArray:
+		if elem != nil && elem.mark != "" && elementAttrKey(ks) {
+			if act := w.whole(elem.mark, elem.markDet); act == DropProperty || act == Redact || act == Hash {
+				return pending{key: string(k), drop: true}, true, false
+			}
+			return pending{}, false, false
+		}
+		w.walkArray(c, kind)
+	}
+	return pending{}, false, false
 }
 
 // keyValue handles a key whose text is a sensitive value. A key cannot be

@@ -141,6 +141,9 @@ func (c *Checker) Scan(projectID int64, name, distinctID, props string, dst []ev
 		w.walkObject(root, kNone, nil)
 	}
 	for i := 0; i < len(ms) && split; i++ {
+		// Each property is parsed as a one-member object (so that the
+		// parser takes exactly what it takes in the whole) and judged as
+		// walkObject judges a member of an object with no shared context.
 		m := &ms[i]
 		w.one = append(append(append(w.one[:0], '{'), m.text...), '}')
 		v, err := w.rawp.ParseBytes(w.one)
@@ -151,7 +154,12 @@ func (c *Checker) Scan(projectID int64, name, distinctID, props string, dst []ev
 			continue // the rest is only checked to be JSON, as a whole parse would
 		}
 		found := w.found
-		w.walkObject(v, kNone, nil)
+		w.path = w.path[:0]
+		if o, _ := v.Object(); o != nil && o.Len() == 1 {
+			o.Visit(func(k []byte, c *fastjson.Value) { w.member(k, c, kNone, kNone, false, nil) })
+		} else {
+			w.walkObject(v, kNone, nil) // not reached: the text is one member
+		}
 		if w.found == found && !w.drop && len(m.text) <= maxMemoValue {
 			if e := w.memo.add(c.id, kMember, "", b2s(m.text)); e != nil {
 				e.voff, e.sdk = int32(len(m.text)-len(m.val)), sdkField(m.key)
@@ -210,8 +218,8 @@ func (w *walker) splitKnown(id uint64, b []byte, sdk *sdkFields) (unknown []memb
 				return unknown, false
 			}
 			vs := skipSpace(b, j+1)
-			ve := valueEnd(b, vs)
-			if ve <= vs {
+			ve, depth := valueEnd(b, vs)
+			if ve <= vs || depth > maxSplitDepth {
 				return unknown, false
 			}
 			mb := member{key: b[i:ke], val: b[vs:ve], text: b[i:ve]}
@@ -340,44 +348,48 @@ func stringEnd(b []byte, i int) int {
 	}
 }
 
-// valueEnd returns the index after the JSON value starting at b[i], or -1.
-// Containers are delimited by counting brackets outside strings; scalars
-// end at the next delimiter.
-func valueEnd(b []byte, i int) int {
+// maxSplitDepth: a property nested deeper is left to the whole parse.
+const maxSplitDepth = 64
+
+// valueEnd returns the index after the JSON value starting at b[i], or -1,
+// and how deep its containers nest. Containers are delimited by counting
+// brackets outside strings; scalars end at the next delimiter.
+func valueEnd(b []byte, i int) (end, depth int) {
 	if i >= len(b) {
-		return -1
+		return -1, 0
 	}
 	switch b[i] {
 	case '"':
-		return stringEnd(b, i)
+		return stringEnd(b, i), 0
 	case '{', '[':
-		depth := 0
+		d := 0
 		for i < len(b) {
 			switch b[i] {
 			case '"':
 				e := stringEnd(b, i)
 				if e < 0 {
-					return -1
+					return -1, depth
 				}
 				i = e
 				continue
 			case '{', '[':
-				depth++
+				d++
+				depth = max(depth, d)
 			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
+				d--
+				if d == 0 {
+					return i + 1, depth
 				}
 			}
 			i++
 		}
-		return -1
+		return -1, depth
 	}
 	for j := i; j < len(b); j++ {
 		switch b[j] {
 		case ',', '}', ']', ' ', '\n', '\t', '\r':
-			return j
+			return j, 0
 		}
 	}
-	return len(b)
+	return len(b), 0
 }

@@ -109,6 +109,9 @@ func rawCases(t testing.TB) []rawCase {
 		`{}`, `{"a":1,}`, `{"a":1}x`, `[{"password":"p4ssw0rd!"}]`, `{"a":tru}`, `{"a":"\x"}`, `{"a":01}`, `{"a"}`,
 		`{"a":[1,2}`, `{"a":{"b":1]}`, `{"password":"p4ssw0rd!","a":nul}`,
 		`{"body":"{\"password\":\"n3sted-pw!\"}","x":"` + strings.Repeat("z", 300) + `"}`,
+		`{"a":` + strings.Repeat("[", 70) + `1` + strings.Repeat("]", 70) + `,"password":"p4ssw0rd!"}`,
+		`{"a":` + strings.Repeat("[", 299) + `1` + strings.Repeat("]", 299) + `,"password":"p4ssw0rd!"}`,
+		`{"a":` + strings.Repeat("[", 300) + `1` + strings.Repeat("]", 300) + `,"password":"p4ssw0rd!"}`,
 	} {
 		out = append(out, rawCase{"Custom", "user-3", []byte(s)})
 	}

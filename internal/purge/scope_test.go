@@ -290,7 +290,7 @@ func TestScopePurgeNoResidue(t *testing.T) {
 
 	// The policy is tightened; a rescan finds what the lax one kept.
 	projs := scopeProjects{{ID: 1, Name: "autotrack"}, {ID: 2, Name: "backend"}, {ID: 3, Name: "clean"}}
-	rs := &scope.Rescanner{Projects: projs, Source: s, Guards: scopeGuards{1: strict, 2: strict, 3: strict}, Workers: 2}
+	rs := &scope.Rescanner{Projects: projs, Source: s, Guards: scopeGuards{1: strict, 2: strict, 3: strict}}
 	rep, err := rs.Rescan(ctx, scope.Criteria{Classes: []string{"password"}, Rescan: true}, time.Now(), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -5,28 +5,29 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
-
-	"github.com/valyala/fastjson"
 
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/project"
 )
 
-// EventSource gives SQL access to one project's stored events in a time
-// range (store/duckdb's Store.Events).
+// EventSource gives access to one project's stored events in a time range
+// (store/duckdb's Store): SQL over them (Events), and a function run over
+// them inside the store's own parallel scan (Filter; see its doc there).
 type EventSource interface {
 	Events(ctx context.Context, project, from, to int64, fn func(ctx context.Context, conn *sql.Conn, relation string) error) error
+	Filter(ctx context.Context, project, from, to int64, where string, args []any,
+		pick func(name, distinctID, props string) ([]byte, error), seen func(n int),
+		fn func(t int64, name, distinctID string, result []byte) error) error
 }
 
 // Checkers gives a project's guard checker for its current policy
@@ -41,26 +42,19 @@ type Progress struct {
 	Total   atomic.Int64
 }
 
-// Rescanner runs rescans. Workers defaults to GOMAXPROCS.
+// Rescanner runs rescans.
 type Rescanner struct {
 	Projects Projects
 	Source   EventSource
 	Guards   Checkers
-	Workers  int
 }
-
-// task is one slice of one project's events.
-type task struct {
-	p        project.Project
-	chk      *guard.Checker
-	from, to int64
-}
-
-const dayMs = 86_400_000
 
 // Rescan runs every selected project's current guard policy over its stored
-// events matching c and reports what it finds. Events are streamed; memory
-// holds only the report's aggregates. prog, if not nil, is updated as it goes.
+// events matching c and reports what it finds. The guard runs inside the
+// store's parallel scan (guard.Checker.Scan on each event's stored text);
+// only the events with findings the criteria select come back, as metadata.
+// Memory holds the report's aggregates. prog, if not nil, is updated as it
+// goes.
 func (r *Rescanner) Rescan(ctx context.Context, c Criteria, now time.Time, prog *Progress) (Report, error) {
 	t0 := time.Now()
 	if prog == nil {
@@ -74,121 +68,60 @@ func (r *Rescanner) Rescan(ctx context.Context, c Criteria, now time.Time, prog 
 	if err != nil {
 		return Report{}, err
 	}
-	workers := r.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	where, args := p.pushdown()
-	// Count per day first: the total for progress, and balanced tasks.
-	var tasks []task
-	for _, pr := range projs {
-		chk, err := r.Guards.Checker(pr)
-		if err != nil {
+	chks := make([]*guard.Checker, len(projs))
+	for i, pr := range projs {
+		if chks[i], err = r.Guards.Checker(pr); err != nil {
 			return Report{}, fmt.Errorf("scope: guard policy of project %d: %w", pr.ID, err)
 		}
-		type day struct{ d, n int64 }
-		var days []day
-		var total int64
+		// The total first, for progress.
+		var n int64
 		err = r.Source.Events(ctx, pr.ID, p.from, p.to, func(ctx context.Context, conn *sql.Conn, rel string) error {
-			rows, err := conn.QueryContext(ctx, "SELECT time // "+fmt.Sprint(dayMs)+" AS d, count(*) FROM "+rel+" AS e"+where+" GROUP BY d ORDER BY d", args...)
-			if err != nil {
-				return err
+			q := "SELECT count(*) FROM " + rel + " AS e"
+			if where != "" {
+				q += " WHERE " + where
 			}
-			defer rows.Close()
-			for rows.Next() {
-				var d day
-				if err := rows.Scan(&d.d, &d.n); err != nil {
-					return err
-				}
-				days = append(days, d)
-				total += d.n
-			}
-			return rows.Err()
+			return conn.QueryRowContext(ctx, q, args...).Scan(&n)
 		})
 		if err != nil {
 			return Report{}, fmt.Errorf("scope: count events of project %d: %w", pr.ID, err)
 		}
-		prog.Total.Add(total)
-		if total == 0 {
-			continue
+		prog.Total.Add(n)
+	}
+	rep := Report{GeneratedAt: now.UTC(), Criteria: c, Source: "rescan", Projects: []ProjectReport{}}
+	for i, pr := range projs {
+		a := newAcc()
+		sc := &scanner{p: &p, chk: chks[i], project: pr.ID}
+		err := r.Source.Filter(ctx, pr.ID, p.from, p.to, where, args, sc.pick,
+			func(n int) { prog.Scanned.Add(int64(n)) },
+			func(t int64, _, distinctID string, res []byte) error {
+				var h hit
+				if err := json.Unmarshal(res, &h); err != nil {
+					return fmt.Errorf("scope: a rescan result does not decode: %w", err)
+				}
+				fs := make([]event.Finding, len(h.Findings))
+				for i, f := range h.Findings {
+					fs[i] = event.Finding{Path: f.Path, Class: f.Class, Detector: f.Detector, Action: f.Action}
+				}
+				a.addEvent(t, distinctID, h.Lib, h.Version, fs)
+				return nil
+			})
+		if err != nil {
+			return Report{}, fmt.Errorf("scope: rescan project %d: %w", pr.ID, err)
 		}
-		// Tasks of about total/(4*workers) events, whole days.
-		target := max(total/int64(4*workers), 1)
-		var cur int64
-		start := days[0].d
-		for i, d := range days {
-			cur += d.n
-			if cur >= target || i == len(days)-1 {
-				lo, hi := max(start*dayMs, p.from), min((d.d+1)*dayMs, p.to)
-				tasks = append(tasks, task{p: pr, chk: chk, from: lo, to: hi})
-				cur = 0
-				if i+1 < len(days) {
-					start = days[i+1].d
-				}
-			}
-		}
-	}
-	// Largest first keeps the workers busy to the end.
-	accs := map[int64]*acc{}
-	var mu sync.Mutex
-	next := atomic.Int64{}
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sc := newScanner(&p)
-			local := map[int64]*acc{}
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(len(tasks)) || ctx.Err() != nil {
-					break
-				}
-				t := tasks[i]
-				a := local[t.p.ID]
-				if a == nil {
-					a = newAcc()
-					local[t.p.ID] = a
-				}
-				err := r.Source.Events(ctx, t.p.ID, t.from, t.to, func(ctx context.Context, conn *sql.Conn, rel string) error {
-					return sc.scan(ctx, conn, rel, where, args, t.chk, a, prog)
-				})
-				if err != nil {
-					errs[w] = fmt.Errorf("scope: rescan project %d: %w", t.p.ID, err)
-					return
-				}
-			}
-			mu.Lock()
-			for id, a := range local {
-				if accs[id] == nil {
-					accs[id] = newAcc()
-				}
-				accs[id].merge(a)
-			}
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return Report{}, err
-	}
-	if err := ctx.Err(); err != nil {
-		return Report{}, err
-	}
-	rep := Report{GeneratedAt: now.UTC(), Criteria: c, Source: "rescan", Projects: []ProjectReport{}, Scanned: prog.Scanned.Load()}
-	for _, pr := range projs {
-		if a := accs[pr.ID]; a != nil && a.events > 0 {
+		if a.events > 0 {
 			rep.Projects = append(rep.Projects, a.report(pr))
 		}
 	}
+	rep.Scanned = prog.Scanned.Load()
 	rep.Seconds = time.Since(t0).Seconds()
 	return rep, nil
 }
 
-// pushdown returns a SQL filter (and its arguments) that keeps every event
-// the criteria could match: event names, and the last key name of plain
-// property names (a finding's path ends with a key of props).
+// pushdown returns a SQL condition (and its arguments; "" for none) that
+// keeps every event the criteria could match: event names, and the last
+// key name of plain property names (a finding's path ends with a key of
+// props).
 func (p *parsed) pushdown() (string, []any) {
 	var conds []string
 	var args []any
@@ -220,10 +153,7 @@ func (p *parsed) pushdown() (string, []any) {
 			args = append(args, oargs...)
 		}
 	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return strings.Join(conds, " AND "), args
 }
 
 func plainName(s string) bool {
@@ -236,74 +166,47 @@ func plainName(s string) bool {
 	return true
 }
 
-// scanner is one worker's reusable state.
-type scanner struct {
-	p      *parsed
-	parser fastjson.Parser
-	arena  fastjson.Arena
-	fs     []event.Finding
-	keep   []event.Finding
+// hit is what the scan hands back for an event with findings: metadata
+// only (paths, classes, detectors, actions, the SDK), never a value.
+type hit struct {
+	Lib      string        `json:"lib"`
+	Version  string        `json:"version"`
+	Findings []PathSummary `json:"findings"`
 }
 
-func newScanner(p *parsed) *scanner { return &scanner{p: p} }
+// scanner runs one project's checker inside the store's scan.
+type scanner struct {
+	p       *parsed
+	chk     *guard.Checker
+	project int64
+	bufs    sync.Pool // *[]event.Finding
+}
 
-func b2s(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
-
-// scan streams the rows of rel through the checker.
-func (s *scanner) scan(ctx context.Context, conn *sql.Conn, rel, where string, args []any, chk *guard.Checker, a *acc, prog *Progress) error {
-	rows, err := conn.QueryContext(ctx, "SELECT e.time, e.name, e.distinct_id, e.props FROM "+rel+" AS e"+where, args...)
-	if err != nil {
-		return err
+// pick is called concurrently by the store for each stored event; it
+// returns the findings the criteria select, encoded, or nil.
+func (s *scanner) pick(name, distinctID, props string) ([]byte, error) {
+	bp, _ := s.bufs.Get().(*[]event.Finding)
+	if bp == nil {
+		bp = new([]event.Finding)
 	}
-	defer rows.Close()
-	var (
-		t              int64
-		name, did, raw sql.RawBytes
-		n              int64
-	)
-	for rows.Next() {
-		if err := rows.Scan(&t, &name, &did, &raw); err != nil {
-			return err
-		}
-		n++
-		if n&1023 == 0 {
-			prog.Scanned.Add(1024)
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-		}
-		v, err := s.parser.ParseBytes(raw)
-		if err != nil {
-			// Stored props are valid JSON; a row that is not is skipped
-			// (and never quoted).
-			continue
-		}
-		ev := event.Event{Name: b2s(name), DistinctID: b2s(did), Time: t, Props: v}
-		if b := v.GetStringBytes("mp_lib"); b != nil {
-			ev.Lib = b2s(b)
-		} else if b := v.GetStringBytes("$lib"); b != nil {
-			ev.Lib = b2s(b)
-		}
-		ev.LibVersion = b2s(v.GetStringBytes("$lib_version"))
-		lib, ver := ev.Lib, ev.LibVersion // the guard may edit ev's copies
-		origName, origID := ev.Name, ev.DistinctID
-		s.fs, _ = chk.Event(&ev, &s.arena, s.fs[:0])
-		s.arena.Reset()
-		if len(s.fs) == 0 || !s.p.matchEvent(origName) {
-			continue
-		}
-		s.keep = s.keep[:0]
-		for i := range s.fs {
-			if s.p.matchFinding(&s.fs[i]) {
-				s.keep = append(s.keep, s.fs[i])
-			}
-		}
-		if len(s.keep) > 0 {
-			a.addEvent(t, origID, lib, ver, s.keep)
+	defer s.bufs.Put(bp)
+	fs, err := s.chk.Scan(s.project, name, distinctID, props, (*bp)[:0])
+	*bp = fs[:0]
+	// Stored properties are a JSON object; a row that is not is skipped
+	// (and never quoted).
+	if err != nil || len(fs) == 0 || !s.p.matchEvent(name) {
+		return nil, nil
+	}
+	h := hit{Lib: fs[0].Lib, Version: fs[0].LibVersion}
+	for i := range fs {
+		if f := &fs[i]; s.p.matchFinding(f) {
+			h.Findings = append(h.Findings, PathSummary{Path: f.Path, Class: f.Class, Detector: f.Detector, Action: f.Action})
 		}
 	}
-	prog.Scanned.Add(n & 1023)
-	return rows.Err()
+	if len(h.Findings) == 0 {
+		return nil, nil
+	}
+	return json.Marshal(h)
 }
 
 // Job is a rescan running in the background.

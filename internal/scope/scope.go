@@ -251,36 +251,6 @@ func (a *acc) addSDK(lib, version string, n int64) {
 	*p += n
 }
 
-func (a *acc) merge(b *acc) {
-	if b.events == 0 {
-		return
-	}
-	a.events += b.events
-	if a.first == 0 || (b.first != 0 && b.first < a.first) {
-		a.first = b.first
-	}
-	a.last = max(a.last, b.last)
-	for k := range b.paths {
-		a.paths[k] = true
-	}
-	for k, v := range b.details {
-		a.details[k] += v
-	}
-	for k, v := range b.sdks {
-		a.addSDK(k[0], k[1], *v)
-	}
-	for id, ps := range b.users {
-		u := a.users[id]
-		if u == nil {
-			a.users[id] = ps
-			continue
-		}
-		for k := range ps {
-			u[k] = true
-		}
-	}
-}
-
 func (a *acc) report(p project.Project) ProjectReport {
 	r := ProjectReport{ProjectID: p.ID, ProjectName: p.Name, Events: a.events, DistinctIDs: len(a.users),
 		FirstSeen: time.UnixMilli(a.first).UTC(), LastSeen: time.UnixMilli(a.last).UTC(),

@@ -176,7 +176,7 @@ func TestScopeReportThreeProjects(t *testing.T) {
 
 	// A rescan with the current (default) policy finds nothing stored: the
 	// guard dropped every password at ingestion.
-	rs := &scope.Rescanner{Projects: e.reg, Source: e.st, Guards: e.guards, Workers: 2}
+	rs := &scope.Rescanner{Projects: e.reg, Source: e.st, Guards: e.guards}
 	rrep, err := rs.Rescan(context.Background(), scope.Criteria{Rescan: true}, time.Now(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -215,7 +215,7 @@ func TestRescanFindsWhatPolicyAllowed(t *testing.T) {
 	}
 	e.track(ev(p, "Login", "late-user", "web", "2.51.0", map[string]any{"password": canary}))
 
-	rs := &scope.Rescanner{Projects: e.reg, Source: e.st, Guards: e.guards, Workers: 3}
+	rs := &scope.Rescanner{Projects: e.reg, Source: e.st, Guards: e.guards}
 	// Before tightening: the current policy keeps the values, and a keep
 	// is still a finding (the value is stored).
 	if err := e.reg.SetGuard(p.ID, json.RawMessage(`{"actions":{"password":"drop_property","payment_card":"drop_property"}}`), "test"); err != nil {

@@ -21,7 +21,7 @@ import (
 // and props are borrowed: valid only during the call, never retained.
 // A non-nil result selects the row; its bytes are copied by the store.
 // Pick is called concurrently from several goroutines.
-type Pick func(name, distinctID, props string) (result []byte, err error)
+type Pick = func(name, distinctID, props string) (result []byte, err error)
 
 // ErrFilterResult is wrapped by Filter's error when pick returned a result
 // that is not valid UTF-8 (results travel as DuckDB VARCHAR).
