@@ -217,8 +217,17 @@ func (w *walker) checkField(p *string, path string, isName bool) {
 		return
 	}
 	memoable := memoFits(path, *p)
-	if memoable && w.memo.has(w.c.id, kNone, path, *p) {
-		return
+	var h uint64
+	if memoable {
+		st := w.keyStats(path)
+		if memoable = st.ask(); memoable {
+			e, hh := w.memo.find(w.c.id, kNone, path, *p)
+			st.note(e != nil)
+			if e != nil {
+				return
+			}
+			h = hh
+		}
 	}
 	w.path = append(w.path[:0], path...)
 	mark := len(w.hits)
@@ -226,7 +235,7 @@ func (w *walker) checkField(p *string, path string, isName bool) {
 	found := w.found
 	w.scanText(*p, kNone, 0)
 	if len(w.hits) == mark && memoable && w.found == found {
-		w.memo.add(w.c.id, kNone, path, *p)
+		w.memo.add(h, w.c.id, kNone, path, *p)
 	}
 	act, repl := w.resolve(*p, mark)
 	w.hits = w.hits[:mark]
@@ -598,8 +607,12 @@ func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInf
 	// on (checker, kind, key, value) alone: a value found clean before is
 	// clean again.
 	memoable := !isNum && elem == nil && w.jdepth == 0 && !w.builtinOnly && memoFits(key, s)
-	if memoable && w.memo.has(w.c.id, kind, key, s) {
-		return "", nil
+	var h uint64
+	if memoable {
+		var e *memoEntry
+		if e, h = w.memo.find(w.c.id, kind, key, s); e != nil {
+			return "", nil
+		}
 	}
 	found := w.found
 	if elem != nil && key != "" && !structuralKey(key) && len(s) > 0 {
@@ -612,7 +625,7 @@ func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInf
 	if !isNum && len(w.hits) == mark && !kind.sensitive() && kind != kElementsChain && looksJSON(s) {
 		if act, repl, ok := w.nestedJSON(s, kind); ok {
 			if act == "" && memoable && w.found == found {
-				w.memo.add(w.c.id, kind, key, s)
+				w.memo.add(h, w.c.id, kind, key, s)
 			}
 			return act, repl
 		}
@@ -626,7 +639,7 @@ func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInf
 	}
 	if len(w.hits) == mark {
 		if memoable && w.found == found {
-			w.memo.add(w.c.id, kind, key, s)
+			w.memo.add(h, w.c.id, kind, key, s)
 		}
 		return "", nil
 	}

@@ -17,6 +17,7 @@
 // custom rules, run behind their keyword prefilter.
 //
 // Nothing in this package logs, and no error it returns contains a value.
-// guard imports only the standard library, fastjson and internal/event; it
-// must not import store, ingest, api, server or any other Sieve package.
+// guard imports only the standard library, fastjson, internal/event and
+// internal/jsontext; it must not import store, ingest, api, server or any
+// other Sieve package.
 package guard

@@ -54,6 +54,35 @@ const (
 	onceBits     = 1 << 18 // cleared when a quarter is set
 )
 
+// keyStats counts, for one key, how often the memo knew its values. Keys
+// whose values seldom repeat (ids, prices, timestamps) are then judged
+// without asking the memo and are not stored in it, except now and then,
+// to notice when they start to repeat. Only speed depends on it.
+type keyStats struct{ looks, hits, skips uint32 }
+
+// ask reports whether to consult the memo for a value of the key.
+func (s *keyStats) ask() bool {
+	if s == nil || s.looks < 64 || s.hits*16 >= s.looks {
+		return true
+	}
+	s.skips++
+	return s.skips%32 == 0
+}
+
+// note records one consultation.
+func (s *keyStats) note(hit bool) {
+	if s == nil {
+		return
+	}
+	s.looks++
+	if hit {
+		s.hits++
+	}
+	if s.looks >= 1<<12 {
+		s.looks, s.hits = s.looks/2, s.hits/2
+	}
+}
+
 // Test switches: memoEager stores every clean value at once, so that the
 // memo answers as often as it can; memoOff makes it answer nothing.
 var memoEager, memoOff = false, false
@@ -77,14 +106,10 @@ func (m *memo) hash(kind keyKind, key, s string) uint64 {
 
 func (m *memo) bucket(h uint64) *memoBucket { return &m.buckets[h&(memoSlots/2-1)] }
 
-func (m *memo) has(id uint64, kind keyKind, key, s string) bool {
-	return m.find(id, kind, key, s) != nil
-}
-
-// find returns the entry for key and s, or nil.
-func (m *memo) find(id uint64, kind keyKind, key, s string) *memoEntry {
+// find returns the entry for key and s, or nil, and the hash to give add.
+func (m *memo) find(id uint64, kind keyKind, key, s string) (*memoEntry, uint64) {
 	if m.buckets == nil || memoOff {
-		return nil
+		return nil, 0
 	}
 	h := m.hash(kind, key, s)
 	b := m.bucket(h)
@@ -92,10 +117,10 @@ func (m *memo) find(id uint64, kind keyKind, key, s string) *memoEntry {
 		e := &b.ways[i]
 		if e.h == h && e.is(id, kind, key, s) {
 			e.used = true
-			return e
+			return e, h
 		}
 	}
-	return nil
+	return nil, h
 }
 
 // is reports whether e holds key and s for checker id and kind.
@@ -105,14 +130,17 @@ func (e *memoEntry) is(id uint64, kind keyKind, key, s string) bool {
 }
 
 // add records that key and s are clean for checker id and kind, and
-// returns the entry if it stored one.
-func (m *memo) add(id uint64, kind keyKind, key, s string) *memoEntry {
+// returns the entry if it stored one. h is find's hash of them (0: none).
+func (m *memo) add(h, id uint64, kind keyKind, key, s string) *memoEntry {
 	if m.buckets == nil {
 		m.seed = maphash.MakeSeed()
 		m.buckets = make([]memoBucket, memoSlots/2)
 		m.once = make([]uint64, onceBits/64)
+		h = 0
 	}
-	h := m.hash(kind, key, s)
+	if h == 0 {
+		h = m.hash(kind, key, s)
+	}
 	bit := h >> (64 - 18)
 	if m.once[bit/64]&(1<<(bit%64)) == 0 && !memoEager {
 		m.once[bit/64] |= 1 << (bit % 64)

@@ -8,6 +8,7 @@ import (
 	"github.com/valyala/fastjson"
 
 	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/jsontext"
 )
 
 // ErrNotObject is returned by Scan for properties that are not one JSON
@@ -20,7 +21,11 @@ const kMember keyKind = 0xFF
 
 // member is one top-level property of an object as written: the key with
 // its quotes, the value's JSON text, and the whole "key":value text.
-type member struct{ key, val, text []byte }
+type member struct {
+	key, val, text []byte
+	memo           bool   // the memo was asked, and may store it
+	h              uint64 // the memo's hash of text
+}
 
 // sdkFields are the SDK fields as Event's callers read them from the
 // properties: the first of each key, if it is a string.
@@ -141,27 +146,41 @@ func (c *Checker) Scan(projectID int64, name, distinctID, props string, dst []ev
 		w.walkObject(root, kNone, nil)
 	}
 	for i := 0; i < len(ms) && split; i++ {
-		// Each property is parsed as a one-member object (so that the
-		// parser takes exactly what it takes in the whole) and judged as
-		// walkObject judges a member of an object with no shared context.
+		// Each property is judged as walkObject judges a member of an
+		// object with no shared context. A string without escapes or a
+		// valid number becomes a value as the parser would make it; any
+		// other value is parsed as a one-member object, so that the
+		// parser takes exactly what it takes in the whole.
 		m := &ms[i]
-		w.one = append(append(append(w.one[:0], '{'), m.text...), '}')
-		v, err := w.rawp.ParseBytes(w.one)
-		if err != nil {
-			return dst, ErrNotObject
+		key := m.key[1 : len(m.key)-1] // written without escapes (splitKnown)
+		var v *fastjson.Value
+		switch {
+		case m.val[0] == '"' && bytes.IndexByte(m.val, '\\') < 0:
+			v = w.scanArena.NewString(b2s(m.val[1 : len(m.val)-1]))
+		case jsontext.ValidNumber(m.val):
+			v = w.scanArena.NewNumberString(b2s(m.val))
+		}
+		if v == nil {
+			w.one = append(append(append(w.one[:0], '{'), m.text...), '}')
+			p, err := w.rawp.ParseBytes(w.one)
+			if err != nil {
+				return dst, ErrNotObject
+			}
+			if o, _ := p.Object(); o != nil && o.Len() == 1 {
+				v = o.Get(b2s(key))
+			}
+			if v == nil {
+				return dst, ErrNotObject // not reached: the text is one member
+			}
 		}
 		if w.drop {
 			continue // the rest is only checked to be JSON, as a whole parse would
 		}
 		found := w.found
 		w.path = w.path[:0]
-		if o, _ := v.Object(); o != nil && o.Len() == 1 {
-			o.Visit(func(k []byte, c *fastjson.Value) { w.member(k, c, kNone, kNone, false, nil) })
-		} else {
-			w.walkObject(v, kNone, nil) // not reached: the text is one member
-		}
-		if w.found == found && !w.drop && len(m.text) <= maxMemoValue {
-			if e := w.memo.add(c.id, kMember, "", b2s(m.text)); e != nil {
+		w.member(key, v, kNone, kNone, false, nil)
+		if w.found == found && !w.drop && m.memo {
+			if e := w.memo.add(m.h, c.id, kMember, "", b2s(m.text)); e != nil {
 				e.voff, e.sdk = int32(len(m.text)-len(m.val)), sdkField(m.key)
 			}
 		}
@@ -223,15 +242,17 @@ func (w *walker) splitKnown(id uint64, b []byte, sdk *sdkFields) (unknown []memb
 				return unknown, false
 			}
 			mb := member{key: b[i:ke], val: b[vs:ve], text: b[i:ve]}
-			if len(mb.text) <= maxMemoValue {
-				e = m.find(id, kMember, "", b2s(mb.text))
+			k, plain := rawString(mb.key)
+			if !plain {
+				return unknown, false
+			}
+			if st := w.keyStats(k); len(mb.text) <= maxMemoValue && st.ask() {
+				e, mb.h = m.find(id, kMember, "", b2s(mb.text))
+				st.note(e != nil)
+				mb.memo = true
 			}
 			if e == nil {
-				if !sdk.note(sdkField(mb.key), mb.val) {
-					return unknown, false
-				}
-				k, plain := rawString(mb.key)
-				if !plain || w.sharesContext(k, mb.val) {
+				if !sdk.note(sdkField(mb.key), mb.val) || w.sharesContext(k, mb.val) {
 					return unknown, false
 				}
 				unknown = append(unknown, mb)

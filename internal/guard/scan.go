@@ -195,8 +195,9 @@ const kSensKey keyKind = 0x80
 // kindEntry is a cached key classification: the cloned key, its kind and
 // kSensKey when the built-in value detectors find something in the key.
 type kindEntry struct {
-	key  string
-	kind keyKind
+	key   string
+	kind  keyKind
+	stats *keyStats // how often the memo knew the key's values
 }
 
 // kindSlots is the size of the walker's direct-mapped key cache, in front
@@ -239,6 +240,19 @@ func (w *walker) kindOf(k string) (kind keyKind, sens bool) {
 	return kind, sens
 }
 
+// keyStats returns the memo statistics of key k, or nil when the key is
+// not cached (then the memo is always asked).
+func (w *walker) keyStats(k string) *keyStats {
+	if k == "" || len(k) > maxCachedKey {
+		return nil
+	}
+	w.cachedKind(k)
+	if slot := &w.kslots[kindSlot(k)]; slot.key == k {
+		return slot.stats
+	}
+	return nil
+}
+
 func (w *walker) cachedKind(k string) keyKind {
 	if k == "" {
 		return classifyKey(k) // an empty slot holds the empty key
@@ -263,7 +277,7 @@ func (w *walker) cachedKind(k string) keyKind {
 			w.kinds = make(map[string]kindEntry, 256)
 			w.kslots = [kindSlots]kindEntry{}
 		}
-		e := kindEntry{key: strings.Clone(k), kind: kk}
+		e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats)}
 		w.kinds[e.key] = e
 		*slot = e
 	}
