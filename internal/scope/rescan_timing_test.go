@@ -30,10 +30,13 @@ import (
 // The store is generated once through the store's own Append API into
 // -rescan.dir (reused by later runs; default: a temporary directory).
 //
-//	go test -run '^$' -bench Rescan -benchtime 1x ./internal/scope/ -rescan.events 10000000 -rescan.dir /var/tmp/rescan10m
+//	go test -run '^$' -bench Rescan -benchtime 1x ./internal/scope/ -rescan.events 10000000 -rescan.dir DIR
+//
+// With -rescan.unique no value repeats from event to event (a fresh DIR).
 var (
 	rescanEvents = flag.Int("rescan.events", 1_000_000, "events in the rescan benchmark's store")
 	rescanDir    = flag.String("rescan.dir", "", "keep the benchmark's data directory here for later runs")
+	rescanUnique = flag.Bool("rescan.unique", false, "generate events whose every value differs from every other event's (the guard's memo never helps)")
 )
 
 func BenchmarkRescan(b *testing.B) {
@@ -163,6 +166,9 @@ func generate(b *testing.B, st *duckdb.Store, pid int64, n int) {
 var benchNames = []string{"Page View", "Sign Up", "Add To Cart", "Checkout", "Search", "$mp_web_page_view"}
 
 func benchRow(r *rand.Rand, pid int64, i int, now time.Time) event.Row {
+	if *rescanUnique {
+		return uniqueRow(r, pid, i, now)
+	}
 	props := map[string]any{
 		"$os": "Mac OS X", "$browser": "Chrome", "$browser_version": 131,
 		"$current_url":      "https://shop.example.com/products/" + strconv.Itoa(r.IntN(5000)) + "?utm_source=newsletter&utm_campaign=winter",
@@ -180,5 +186,29 @@ func benchRow(r *rand.Rand, pid int64, i int, now time.Time) event.Row {
 	b, _ := json.Marshal(props)
 	return event.Row{ProjectID: pid, Time: now.Add(-time.Duration(r.IntN(30*24*3600)) * time.Second).UnixMilli(),
 		Name: benchNames[r.IntN(len(benchNames))], DistinctID: "$device:" + strconv.FormatUint(r.Uint64(), 36),
+		InsertID: strconv.FormatUint(r.Uint64(), 36), Props: b}
+}
+
+// uniqueRow is benchRow's shape with no value repeated across events: the
+// worst case for the guard's memo of clean values.
+func uniqueRow(r *rand.Rand, pid int64, i int, now time.Time) event.Row {
+	u := strconv.Itoa(i)
+	props := map[string]any{
+		"$os": "Mac OS X " + u, "$browser": "Chrome " + u, "$browser_version": 100000 + i,
+		"$current_url":      "https://shop.example.com/products/" + u + "?utm_source=newsletter" + u + "&utm_campaign=winter",
+		"$referrer":         "https://www.example.org/search?q=running+shoes+" + u,
+		"$referring_domain": "www" + u + ".example.org", "$screen_height": 1000000 + i, "$screen_width": 2000000 + i,
+		"mp_lib": "web", "$lib_version": "2.83." + u, "plan": "pro-" + u,
+		"cart_value":   float64(i) + 0.25,
+		"items":        []any{"sku-" + u, "sku-" + u + "b"},
+		"experiment":   map[string]any{"id": i, "variant": "B" + u},
+		"search_terms": "trail running shoes size " + u,
+	}
+	if i%1000 == 7 {
+		props["password"] = "Kept-Pw-" + u
+	}
+	b, _ := json.Marshal(props)
+	return event.Row{ProjectID: pid, Time: now.Add(-time.Duration(r.IntN(30*24*3600)) * time.Second).UnixMilli(),
+		Name: "Event " + u, DistinctID: "$device:" + strconv.FormatUint(r.Uint64(), 36),
 		InsertID: strconv.FormatUint(r.Uint64(), 36), Props: b}
 }
