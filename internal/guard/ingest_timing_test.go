@@ -78,6 +78,7 @@ func ingestBatch(tb testing.TB, n int) (evs []event.Event, size int64) {
 // `sieve bench ingest` (clean, so the trees are reused unchanged).
 // Reports ns/event next to MB/s of event JSON.
 func BenchmarkGuardIngestEvent(b *testing.B) {
+	defer noMemo()()
 	evs, size := ingestBatch(b, 64)
 	c := mustChecker(b, DefaultPolicy())
 	var a fastjson.Arena

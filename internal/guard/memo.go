@@ -132,6 +132,9 @@ func (e *memoEntry) is(id uint64, kind keyKind, key, s string) bool {
 // add records that key and s are clean for checker id and kind, and
 // returns the entry if it stored one. h is find's hash of them (0: none).
 func (m *memo) add(h, id uint64, kind keyKind, key, s string) *memoEntry {
+	if memoOff {
+		return nil
+	}
 	if m.buckets == nil {
 		m.seed = maphash.MakeSeed()
 		m.buckets = make([]memoBucket, memoSlots/2)
