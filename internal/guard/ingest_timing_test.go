@@ -98,12 +98,12 @@ func BenchmarkGuardIngestEvent(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(evs)), "ns/event")
 }
 
-// streamEvents is 20,000 different events of the ingest bench's shape as
+// streamEvents is 200,000 different events of the ingest bench's shape as
 // stored: name, distinct_id and properties as JSON text.
 func streamEvents() (raws [][]byte, names, ids []string, size int64) {
 	r := rand.New(rand.NewPCG(3, 4))
 	now := time.Unix(1_780_000_000, 0)
-	raws = make([][]byte, 20_000)
+	raws = make([][]byte, 200_000)
 	names = make([]string, len(raws))
 	ids = make([]string, len(raws))
 	for i := range raws {
@@ -119,7 +119,7 @@ func streamEvents() (raws [][]byte, names, ids []string, size int64) {
 	return raws, names, ids, size
 }
 
-// BenchmarkParseGuardStream parses and guards (Event) 20,000 different
+// BenchmarkParseGuardStream parses and guards (Event) 200,000 different
 // stored events, one after another: the values that differ per event (page
 // URLs of 5,000 products, SKUs, distinct_ids) are not all remembered from
 // earlier rounds, as in a rescan.
@@ -159,7 +159,7 @@ func BenchmarkScanStream(b *testing.B) {
 		var err error
 		dst, err = c.Scan(1, names[k], ids[k], b2s(raws[k]), dst[:0])
 		if err != nil || len(dst) != 0 {
-			b.Fatalf("clean event: %v, %d findings", err, len(dst))
+			b.Fatalf("clean event: %v, %+v", err, dst)
 		}
 	}
 }

@@ -285,6 +285,9 @@ func (w *walker) scanBankPhrases(s string) {
 		if i = nextPairStart(s, i, &bankStartFirst, &bankStartAfter, &bankPairs); i+1 >= len(s) {
 			return
 		}
+		if i > 0 && isDigit(s[i-1]) {
+			continue // inside an identifier: "3bsn5gg8"
+		}
 		for _, bi := range bankIndex.get(lower(s[i]), lower(s[i+1])) {
 			bp := bankPhrases[bi]
 			if len(s)-i < len(bp.w) || !hasPrefixFold(s[i:], bp.w) {
@@ -296,6 +299,9 @@ func (w *walker) scanBankPhrases(s string) {
 			}
 			for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '=' || s[j] == '#' || s[j] == '\'' || s[j] == '"') {
 				j++
+			}
+			if bp.kind >= 4 && j == i+len(bp.w) {
+				continue // an ID word glued to what follows ("sin7625") is no phrase
 			}
 			if hasPrefixFold(s[j:], "is ") {
 				j += 3
