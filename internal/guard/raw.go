@@ -3,7 +3,6 @@ package guard
 import (
 	"bytes"
 	"errors"
-	"unsafe"
 
 	"github.com/valyala/fastjson"
 
@@ -114,7 +113,7 @@ func (c *Checker) Scan(projectID int64, name, distinctID, props string, dst []ev
 	w.a = &w.scanArena
 	defer w.scanArena.Reset()
 	var sdk sdkFields
-	ms, split := w.splitKnown(c.id, unsafe.Slice(unsafe.StringData(props), len(props)), &sdk)
+	ms, split := w.splitKnown(c.id, s2b(props), &sdk)
 	w.members = ms[:0]
 	var root *fastjson.Value
 	if !split {
@@ -218,7 +217,7 @@ func (w *walker) splitKnown(id uint64, b []byte, sdk *sdkFields) (unknown []memb
 		var e *memoEntry
 		end := -1
 		// The guess: the property that followed the last known one.
-		if g := guess; g != nil && !memoOff && g.id == id && g.kind == kMember && bytes.HasPrefix(b[i:], unsafe.Slice(unsafe.StringData(g.text), len(g.text))) {
+		if g := guess; g != nil && !memoOff && g.id == id && g.kind == kMember && bytes.HasPrefix(b[i:], s2b(g.text)) {
 			if j := i + len(g.text); j < len(b) && endsValue(b[j]) {
 				e, end = g, j
 				e.used = true
@@ -261,7 +260,7 @@ func (w *walker) splitKnown(id uint64, b []byte, sdk *sdkFields) (unknown []memb
 		}
 		if e != nil {
 			// Known clean: judged alone before, so it shares no context.
-			if e.sdk != sdkNone && !sdk.note(e.sdk, unsafe.Slice(unsafe.StringData(e.text[e.voff:]), len(e.text)-int(e.voff))) {
+			if e.sdk != sdkNone && !sdk.note(e.sdk, s2b(e.text[e.voff:])) {
 				return unknown, false
 			}
 			if prev != nil {

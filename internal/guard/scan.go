@@ -133,6 +133,9 @@ func profileOf(s string) profile {
 	return p
 }
 
+// s2b views s as bytes, for reading only.
+func s2b(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
 func b2s(b []byte) string {
 	if len(b) == 0 {
 		return ""
