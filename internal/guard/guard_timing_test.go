@@ -64,8 +64,7 @@ func totalLen(evs []string) int64 {
 // noMemo turns the memo of clean values off until the returned function
 // runs: the benchmarks that guard one batch over and over measure the
 // guard's cost per value, which the memo would otherwise answer after the
-// first round (BenchmarkParseGuardStream and BenchmarkScanStream show the
-// memo at work).
+// first round (BenchmarkStream shows the memo at work).
 func noMemo() func() {
 	memoOff = true
 	return func() { memoOff = false }
