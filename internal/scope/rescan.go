@@ -5,15 +5,16 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/guard"
@@ -69,45 +70,62 @@ func (r *Rescanner) Rescan(ctx context.Context, c Criteria, now time.Time, prog 
 		return Report{}, err
 	}
 	where, args := p.pushdown()
+	// Count events per day first: the total for progress, and slices of at
+	// most sliceEvents events. The store hands back the events with
+	// findings of a whole scan at its end, so a slice bounds what it holds
+	// even when every event has findings.
+	spans := make([][]span, len(projs))
 	chks := make([]*guard.Checker, len(projs))
 	for i, pr := range projs {
 		if chks[i], err = r.Guards.Checker(pr); err != nil {
 			return Report{}, fmt.Errorf("scope: guard policy of project %d: %w", pr.ID, err)
 		}
-		// The total first, for progress.
-		var n int64
+		var days []span
 		err = r.Source.Events(ctx, pr.ID, p.from, p.to, func(ctx context.Context, conn *sql.Conn, rel string) error {
-			q := "SELECT count(*) FROM " + rel + " AS e"
+			q := "SELECT time // " + fmt.Sprint(dayMs) + " AS d, count(*) FROM " + rel + " AS e"
 			if where != "" {
 				q += " WHERE " + where
 			}
-			return conn.QueryRowContext(ctx, q, args...).Scan(&n)
+			rows, err := conn.QueryContext(ctx, q+" GROUP BY d ORDER BY d", args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var d, n int64
+				if err := rows.Scan(&d, &n); err != nil {
+					return err
+				}
+				days = append(days, span{from: max(d*dayMs, p.from), events: n})
+				prog.Total.Add(n)
+			}
+			return rows.Err()
 		})
 		if err != nil {
 			return Report{}, fmt.Errorf("scope: count events of project %d: %w", pr.ID, err)
 		}
-		prog.Total.Add(n)
+		spans[i] = cover(p.from, p.to, days, sliceEvents)
 	}
 	rep := Report{GeneratedAt: now.UTC(), Criteria: c, Source: "rescan", Projects: []ProjectReport{}}
 	for i, pr := range projs {
 		a := newAcc()
 		sc := &scanner{p: &p, chk: chks[i], project: pr.ID}
-		err := r.Source.Filter(ctx, pr.ID, p.from, p.to, where, args, sc.pick,
-			func(n int) { prog.Scanned.Add(int64(n)) },
-			func(t int64, _, distinctID string, res []byte) error {
-				var h hit
-				if err := json.Unmarshal(res, &h); err != nil {
-					return fmt.Errorf("scope: a rescan result does not decode: %w", err)
-				}
-				fs := make([]event.Finding, len(h.Findings))
-				for i, f := range h.Findings {
-					fs[i] = event.Finding{Path: f.Path, Class: f.Class, Detector: f.Detector, Action: f.Action}
-				}
-				a.addEvent(t, distinctID, h.Lib, h.Version, fs)
-				return nil
-			})
-		if err != nil {
-			return Report{}, fmt.Errorf("scope: rescan project %d: %w", pr.ID, err)
+		var fs []event.Finding
+		add := func(t int64, _, distinctID string, res []byte) error {
+			var lib, version string
+			var ok bool
+			if lib, version, fs, ok = decodeHit(string(res), fs[:0]); !ok {
+				return errors.New("scope: a rescan result does not decode")
+			}
+			a.addEvent(t, distinctID, lib, version, fs)
+			return nil
+		}
+		for _, sl := range spans[i] {
+			err := r.Source.Filter(ctx, pr.ID, sl.from, sl.to, where, args, sc.pick,
+				func(n int) { prog.Scanned.Add(int64(n)) }, add)
+			if err != nil {
+				return Report{}, fmt.Errorf("scope: rescan project %d: %w", pr.ID, err)
+			}
 		}
 		if a.events > 0 {
 			rep.Projects = append(rep.Projects, a.report(pr))
@@ -116,6 +134,32 @@ func (r *Rescanner) Rescan(ctx context.Context, c Criteria, now time.Time, prog 
 	rep.Scanned = prog.Scanned.Load()
 	rep.Seconds = time.Since(t0).Seconds()
 	return rep, nil
+}
+
+// sliceEvents is how many events one store scan of a rescan covers at most
+// (whole days: a larger day is one slice).
+const sliceEvents = 2_000_000
+
+const dayMs = 86_400_000
+
+// span is a time range [from, to) holding events events.
+type span struct{ from, to, events int64 }
+
+// cover cuts [from, to) at day boundaries into spans of at most max events
+// of the counted days (in order), together covering the whole range (events
+// stored after the count are scanned too).
+func cover(from, to int64, days []span, max int64) []span {
+	out := []span{{from: from, to: to}}
+	for _, d := range days {
+		cur := &out[len(out)-1]
+		if cur.events > 0 && cur.events+d.events > max {
+			cur.to = d.from
+			out = append(out, span{from: d.from, to: to})
+			cur = &out[len(out)-1]
+		}
+		cur.events += d.events
+	}
+	return out
 }
 
 // pushdown returns a SQL condition (and its arguments; "" for none) that
@@ -166,12 +210,59 @@ func plainName(s string) bool {
 	return true
 }
 
-// hit is what the scan hands back for an event with findings: metadata
-// only (paths, classes, detectors, actions, the SDK), never a value.
-type hit struct {
-	Lib      string        `json:"lib"`
-	Version  string        `json:"version"`
-	Findings []PathSummary `json:"findings"`
+// A rescan hands back, for each event with findings, metadata only: the
+// SDK and each finding's path, class, detector and action, as netstrings
+// ("3:web6:2.83.0" then four per finding), valid UTF-8 (the store passes
+// results as text). Never a value.
+func encodeHit(dst []byte, lib, version string, fs []event.Finding) []byte {
+	dst = appendField(dst, lib)
+	dst = appendField(dst, version)
+	for i := range fs {
+		f := &fs[i]
+		dst = appendField(appendField(appendField(appendField(dst, f.Path), f.Class), f.Detector), f.Action)
+	}
+	return dst
+}
+
+func appendField(dst []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	dst = strconv.AppendInt(dst, int64(len(s)), 10)
+	return append(append(dst, ':'), s...)
+}
+
+// decodeHit reads encodeHit's text; the strings are copies.
+func decodeHit(s string, fs []event.Finding) (lib, version string, out []event.Finding, ok bool) {
+	var fields [4]string
+	next := func() (string, bool) {
+		i := strings.IndexByte(s, ':')
+		if i <= 0 {
+			return "", false
+		}
+		n, err := strconv.Atoi(s[:i])
+		if err != nil || n < 0 || n > len(s)-i-1 {
+			return "", false
+		}
+		f := s[i+1 : i+1+n]
+		s = s[i+1+n:]
+		return f, true
+	}
+	if lib, ok = next(); !ok {
+		return
+	}
+	if version, ok = next(); !ok {
+		return
+	}
+	for s != "" {
+		for k := range fields {
+			if fields[k], ok = next(); !ok {
+				return
+			}
+		}
+		fs = append(fs, event.Finding{Path: fields[0], Class: fields[1], Detector: fields[2], Action: fields[3]})
+	}
+	return lib, version, fs, true
 }
 
 // scanner runs one project's checker inside the store's scan.
@@ -197,16 +288,17 @@ func (s *scanner) pick(name, distinctID, props string) ([]byte, error) {
 	if err != nil || len(fs) == 0 || !s.p.matchEvent(name) {
 		return nil, nil
 	}
-	h := hit{Lib: fs[0].Lib, Version: fs[0].LibVersion}
+	lib, version := fs[0].Lib, fs[0].LibVersion
+	keep := fs[:0] // the findings the criteria select, in place
 	for i := range fs {
-		if f := &fs[i]; s.p.matchFinding(f) {
-			h.Findings = append(h.Findings, PathSummary{Path: f.Path, Class: f.Class, Detector: f.Detector, Action: f.Action})
+		if s.p.matchFinding(&fs[i]) {
+			keep = append(keep, fs[i])
 		}
 	}
-	if len(h.Findings) == 0 {
+	if len(keep) == 0 {
 		return nil, nil
 	}
-	return json.Marshal(h)
+	return encodeHit(nil, lib, version, keep), nil
 }
 
 // Job is a rescan running in the background.

@@ -210,11 +210,16 @@ type acc struct {
 	paths       map[string]bool
 	details     map[PathSummary]int64 // key without Events
 	sdks        map[[2]string]*int64  // pointers: assigning to an existing string key would store the new (maybe borrowed) key
-	users       map[string]map[string]bool
+	// users maps each distinct_id to its set of paths, interned: most
+	// users of a leak share one set, so a report over millions of users
+	// holds each set once.
+	users map[string]int32
+	sets  [][]string       // sorted paths
+	setIx map[string]int32 // sorted paths joined by NUL -> index in sets
 }
 
 func newAcc() *acc {
-	return &acc{paths: map[string]bool{}, details: map[PathSummary]int64{}, sdks: map[[2]string]*int64{}, users: map[string]map[string]bool{}}
+	return &acc{paths: map[string]bool{}, details: map[PathSummary]int64{}, sdks: map[[2]string]*int64{}, users: map[string]int32{}, setIx: map[string]int32{}}
 }
 
 // addEvent records one affected event with its matching findings.
@@ -226,17 +231,40 @@ func (a *acc) addEvent(t int64, distinctID, lib, version string, fs []event.Find
 	a.last = max(a.last, t)
 	// The strings may point into reused buffers: clone what is kept.
 	a.addSDK(lib, version, 1)
-	u := a.users[distinctID]
-	if u == nil {
-		u = map[string]bool{}
-		a.users[strings.Clone(distinctID)] = u
+	ix, known := a.users[distinctID]
+	var cur []string
+	if known {
+		cur = a.sets[ix]
 	}
+	set := cur
 	for i := range fs {
 		f := &fs[i]
 		a.paths[f.Path] = true
-		u[f.Path] = true
 		a.details[PathSummary{Path: f.Path, Class: f.Class, Detector: f.Detector, Action: f.Action}]++
+		if !slices.Contains(set, f.Path) {
+			if len(set) == len(cur) {
+				set = slices.Clone(cur)
+			}
+			set = append(set, f.Path)
+		}
 	}
+	if known && len(set) == len(cur) {
+		return
+	}
+	slices.Sort(set)
+	key := strings.Join(set, "\x00")
+	ix, ok := a.setIx[key]
+	if !ok {
+		for i := range set {
+			set[i] = strings.Clone(set[i])
+		}
+		ix = int32(len(a.sets))
+		a.sets = append(a.sets, set)
+		a.setIx[key] = ix
+	}
+	// A new key is cloned; assigning to an existing one would store the
+	// (maybe borrowed) key given, so that is cloned too.
+	a.users[strings.Clone(distinctID)] = ix
 }
 
 // addSDK counts n events from lib and version. Keys are cloned when first
@@ -266,8 +294,8 @@ func (a *acc) report(p project.Project) ProjectReport {
 		r.SDKVersions = append(r.SDKVersions, SDKCount{Lib: k[0], Version: k[1], Events: *n})
 	}
 	slices.SortFunc(r.SDKVersions, func(x, y SDKCount) int { return strings.Compare(x.Lib+"\x00"+x.Version, y.Lib+"\x00"+y.Version) })
-	for id, ps := range a.users {
-		r.Users = append(r.Users, User{DistinctID: id, Properties: sortedKeys(ps)})
+	for id, ix := range a.users {
+		r.Users = append(r.Users, User{DistinctID: id, Properties: a.sets[ix]})
 	}
 	slices.SortFunc(r.Users, func(x, y User) int { return strings.Compare(x.DistinctID, y.DistinctID) })
 	return r
