@@ -37,7 +37,14 @@ var (
 	rescanEvents = flag.Int("rescan.events", 1_000_000, "events in the rescan benchmark's store")
 	rescanDir    = flag.String("rescan.dir", "", "keep the benchmark's data directory here for later runs")
 	rescanUnique = flag.Bool("rescan.unique", false, "generate events whose every value differs from every other event's (the guard's memo never helps)")
+	rescanAllHit = flag.Bool("rescan.allhit", false, "also rescan with a rule that every event matches (every event affected)")
 )
+
+// everyEvent is a guard policy whose custom rule matches every generated
+// event ($os holds "Mac OS X").
+type everyEvent struct{ c *guard.Checker }
+
+func (e everyEvent) Checker(project.Project) (*guard.Checker, error) { return e.c, nil }
 
 func BenchmarkRescan(b *testing.B) {
 	dir := *rescanDir
@@ -118,6 +125,28 @@ func BenchmarkRescan(b *testing.B) {
 		b.Logf("targeted rescan (properties: [password]) of the same %d events: %.2fs, %.0f events/s of the store, %d events read",
 			total, time.Since(t1).Seconds(), float64(total)/time.Since(t1).Seconds(), trep.Scanned)
 		b.Logf("rescan of %d events: %.2fs, %.0f events/s, %d affected, Go heap grew at most %.1f MB", total, secs, float64(total)/secs, rep.Projects[0].Events, float64(peak-heap0)/1e6)
+		if *rescanAllHit {
+			c, err := guard.New().Compile(guard.Policy{Rules: []guard.Rule{{Name: "os", Class: guard.Password,
+				Pattern: `Mac OS`, Keywords: []string{"mac"}, Action: guard.Keep}}}, "", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			all := &scope.Rescanner{Projects: reg, Source: st, Guards: everyEvent{c}}
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			heap0 := ms.HeapAlloc
+			t2 := time.Now()
+			arep, err := all.Rescan(context.Background(), scope.Criteria{Rescan: true}, time.Now().Add(48*time.Hour), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			runtime.ReadMemStats(&ms)
+			if len(arep.Projects) != 1 || arep.Projects[0].Events != total {
+				b.Fatalf("the every-event rescan found %+v", arep.Projects)
+			}
+			b.Logf("rescan with every event affected: %.2fs, %.0f events/s, %d distinct_ids in the report, Go heap after: +%.0f MB",
+				time.Since(t2).Seconds(), float64(total)/time.Since(t2).Seconds(), arep.Projects[0].DistinctIDs, float64(ms.HeapAlloc-heap0)/1e6)
+		}
 	}
 }
 
