@@ -79,6 +79,8 @@ func (s *Store) partitionQuery(v *version, p partKey, acts []*active, from, to i
 // each day, spilling under the data directory if a day is large; memory
 // stays bounded by one day's sort, within DuckDB's memory limit.
 func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.Row) error) error {
+	// Close cancels ctx too: readErr tells the two apart by the caller's.
+	caller := ctx
 	ctx, done, err := s.readContext(ctx)
 	if err != nil {
 		return err
@@ -95,7 +97,7 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return s.readErr(ctx, safeErr("export: connect", err))
+		return s.readErr(caller, safeErr("export: connect", err))
 	}
 	defer conn.Close()
 	var row event.Row
@@ -105,12 +107,12 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 		query, args := s.partitionQuery(v, p, acts[p], q.From, q.To, q.Events)
 		rows, err := conn.QueryContext(ctx, "SELECT * FROM ("+query+") ORDER BY time", args...)
 		if err != nil {
-			return s.readErr(ctx, safeErr("export", err))
+			return s.readErr(caller, safeErr("export", err))
 		}
 		for rows.Next() {
 			if err := rows.Scan(&row.ProjectID, &row.Time, &row.Name, &row.DistinctID, &row.InsertID, &props); err != nil {
 				rows.Close()
-				return s.readErr(ctx, safeErr("export: read row", err))
+				return s.readErr(caller, safeErr("export: read row", err))
 			}
 			row.Props = props
 			if err := fn(&row); err != nil {
@@ -119,13 +121,13 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 			}
 			if n++; n%256 == 0 && ctx.Err() != nil {
 				rows.Close()
-				return s.readErr(ctx, ctx.Err())
+				return s.readErr(caller, fmt.Errorf("duckdb store: export: %w", ctx.Err()))
 			}
 		}
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return s.readErr(ctx, safeErr("export", err))
+			return s.readErr(caller, safeErr("export", err))
 		}
 	}
 	return nil
@@ -138,6 +140,8 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 // are read. The files stay in place while fn runs; fn must not keep the
 // connection. This is how queries (trends, funnels, retention) read events.
 func (s *Store) Events(ctx context.Context, project, from, to int64, fn func(ctx context.Context, conn *sql.Conn, relation string) error) error {
+	// Close cancels ctx too: readErr tells the two apart by the caller's.
+	caller := ctx
 	ctx, done, err := s.readContext(ctx)
 	if err != nil {
 		return err
@@ -147,7 +151,7 @@ func (s *Store) Events(ctx context.Context, project, from, to int64, fn func(ctx
 	defer s.release(v)
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return s.readErr(ctx, safeErr("events: connect", err))
+		return s.readErr(caller, safeErr("events: connect", err))
 	}
 	defer conn.Close()
 	relation := fmt.Sprintf("(SELECT %s FROM (SELECT 0::BIGINT AS project_id, 0::BIGINT AS time, ''::VARCHAR AS name, ''::VARCHAR AS distinct_id, ''::VARCHAR AS insert_id, '{}'::VARCHAR AS props) WHERE false)", eventCols)
@@ -177,5 +181,5 @@ func (s *Store) Events(ctx context.Context, project, from, to int64, fn func(ctx
 			relation = "(" + strings.Join(branches, " UNION ALL ") + ")"
 		}
 	}
-	return s.readErr(ctx, fn(ctx, conn, relation))
+	return s.readErr(caller, fn(ctx, conn, relation))
 }
