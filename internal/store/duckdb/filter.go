@@ -8,13 +8,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+	"weak"
 
 	ddb "github.com/duckdb/duckdb-go/v2"
-
-	"github.com/sieve-analytics/sieve/internal/store"
 )
 
 // Pick inspects one stored event inside the store's scan. name, distinctID
@@ -57,26 +58,24 @@ func (s *Store) Filter(ctx context.Context, project, from, to int64, where strin
 	if pick == nil || fn == nil {
 		return errors.New("duckdb store: filter: pick and fn are required")
 	}
-	outer := ctx
-	err := s.Events(ctx, project, from, to, func(ctx context.Context, conn *sql.Conn, relation string) error {
-		run := &filterRun{ctx: ctx, pick: pick, seen: seen}
-		u := &filterUDF{}
-		u.run.Store(run)
-		// The function stays in DuckDB's catalog after the call (DuckDB
-		// refuses to drop a registered function: "internal catalog entry");
-		// detached, it holds nothing of the caller's and fails if it is
-		// ever called again.
-		defer u.run.Store(nil)
-		name := fmt.Sprintf("sieve_filter_%d", s.udfSeq.Add(1))
-		if err := ddb.RegisterScalarUDF(conn, name, u); err != nil {
-			return safeErr("filter: register function", err)
+	f := s.filterFuncs()
+	// Events reports store.ErrClosed when Close, not the caller, stopped
+	// the scan.
+	return s.Events(ctx, project, from, to, func(ctx context.Context, conn *sql.Conn, relation string) error {
+		if err := f.register(conn); err != nil {
+			return err
 		}
+		run := &filterRun{ctx: ctx, pick: pick, seen: seen}
+		runID := f.start(run)
+		// Once the run is gone, a chunk that still names it fails.
+		defer f.end(runID)
 		cond := ""
 		if where != "" {
 			cond = " WHERE (" + where + ")"
 		}
 		query := "SELECT time, name, distinct_id, r FROM (SELECT e.time AS time, e.name AS name, e.distinct_id AS distinct_id, " +
-			name + "(e.name, e.distinct_id, e.props) AS r FROM " + relation + " AS e" + cond + ") WHERE r IS NOT NULL"
+			filterFuncName + "(" + strconv.FormatInt(runID, 10) + "::BIGINT, e.name, e.distinct_id, e.props) AS r FROM " +
+			relation + " AS e" + cond + ") WHERE r IS NOT NULL"
 		rows, err := conn.QueryContext(ctx, query, args...)
 		if err != nil {
 			return run.queryErr(ctx, err)
@@ -104,12 +103,71 @@ func (s *Store) Filter(ctx context.Context, project, from, to int64, where strin
 		}
 		return nil
 	})
-	// Events hands fn a context that Close cancels too: a scan stopped by
-	// Close, not by the caller, reports that the store closed.
-	if err != nil && errors.Is(err, context.Canceled) && outer.Err() == nil && s.readCtx.Err() != nil {
-		return store.ErrClosed
+}
+
+// filterFuncName is the scalar function every Filter call of a store
+// uses: sieve_filter(run BIGINT, name, distinct_id, props VARCHAR) ->
+// VARCHAR, where run names the Filter call whose pick it runs. DuckDB
+// refuses to drop a registered function ("internal catalog entry"), so a
+// store registers it once, not once per call.
+const filterFuncName = "sieve_filter"
+
+// filterFuncs is a store's filter function: registered in the store's
+// database by the first Filter call (DuckDB's catalog is per database, so
+// every connection of the pool then has it), and the runs it serves.
+type filterFuncs struct {
+	mu         sync.Mutex // guards registered and serializes registering
+	registered bool
+	seq        atomic.Int64
+	runs       sync.Map // run id (int64) -> *filterRun, while its Filter call lasts
+}
+
+// register adds the filter function to the database of conn unless an
+// earlier call did. A failed attempt is retried by the next call.
+func (f *filterFuncs) register(conn *sql.Conn) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.registered {
+		return nil
 	}
-	return err
+	if err := ddb.RegisterScalarUDF(conn, filterFuncName, &filterUDF{funcs: f}); err != nil {
+		return safeErr("filter: register function", err)
+	}
+	f.registered = true
+	return nil
+}
+
+// start records run and returns its id, for the query to pass.
+func (f *filterFuncs) start(run *filterRun) int64 {
+	id := f.seq.Add(1)
+	f.runs.Store(id, run)
+	return id
+}
+
+// end forgets run id: a query that names it fails to bind, and a chunk of
+// a query bound to it fails.
+func (f *filterFuncs) end(id int64) {
+	if r, ok := f.runs.LoadAndDelete(id); ok {
+		r.(*filterRun).stopped.Store(true)
+	}
+}
+
+// filterStates holds each Store's filterFuncs in place of a field of Store
+// (whose file this change leaves alone): the key is weak and the entry is
+// deleted when its Store is collected. Nothing in a filterFuncs refers to
+// its Store.
+var filterStates sync.Map // weak.Pointer[Store] -> *filterFuncs
+
+func (s *Store) filterFuncs() *filterFuncs {
+	k := weak.Make(s)
+	if f, ok := filterStates.Load(k); ok {
+		return f.(*filterFuncs)
+	}
+	f, loaded := filterStates.LoadOrStore(k, &filterFuncs{})
+	if !loaded {
+		runtime.AddCleanup(s, func(k weak.Pointer[Store]) { filterStates.Delete(k) }, k)
+	}
+	return f.(*filterFuncs)
 }
 
 // filterRun is the state of one Filter call, shared by DuckDB's threads.
@@ -160,17 +218,19 @@ func (r *filterRun) queryErr(ctx context.Context, err error) error {
 	return safeErr("filter", err)
 }
 
-// filterUDF is the scalar function (name, distinct_id, props) -> VARCHAR
-// that runs pick over each chunk of rows DuckDB scans: NULL for rows pick
-// passes over, pick's result for the rows it selects.
+// filterUDF is the scalar function (run, name, distinct_id, props) ->
+// VARCHAR that runs the pick of Filter call run over each chunk of rows
+// DuckDB scans: NULL for rows pick passes over, pick's result for the rows
+// it selects.
 type filterUDF struct {
-	run atomic.Pointer[filterRun]
+	funcs *filterFuncs
 }
 
 func (u *filterUDF) Config() ddb.ScalarFuncConfig {
+	id, _ := ddb.NewTypeInfo(ddb.TYPE_BIGINT)
 	v, _ := ddb.NewTypeInfo(ddb.TYPE_VARCHAR)
 	return ddb.ScalarFuncConfig{
-		InputTypeInfos: []ddb.TypeInfo{v, v, v},
+		InputTypeInfos: []ddb.TypeInfo{id, v, v, v},
 		ResultTypeInfo: v,
 		// Volatile: DuckDB must neither fold nor cache the function, nor
 		// copy it into the filter on its result (one call per row).
@@ -182,11 +242,42 @@ func (u *filterUDF) Config() ddb.ScalarFuncConfig {
 }
 
 func (u *filterUDF) Executor() ddb.ScalarFuncExecutor {
-	return ddb.ScalarFuncExecutor{ChunkContextExecutor: u.exec}
+	return ddb.ScalarFuncExecutor{ChunkContextExecutor: u.exec, ScalarBinder: u.bind}
 }
 
-func (u *filterUDF) exec(_ context.Context, st *ddb.ChunkIteratorState) error {
-	r := u.run.Load()
+// filterRunKey holds the run a query's function is bound to in the context
+// exec receives.
+type filterRunKey struct{}
+
+// bind finds, once per query, the live run the query names: its first
+// argument must be a constant. (With a binder the driver also sets its
+// per-query context here, once, instead of racing to set it from DuckDB's
+// threads on their first chunks.)
+func (u *filterUDF) bind(ctx context.Context, args []ddb.ScalarUDFArg) (context.Context, error) {
+	if len(args) == 0 || !args[0].Foldable {
+		return nil, errFilterStopped
+	}
+	var id int64
+	switch v := args[0].Value.(type) {
+	case int64:
+		id = v
+	case int32: // an integer literal not cast to BIGINT
+		id = int64(v)
+	default:
+		return nil, errFilterStopped
+	}
+	r, ok := u.funcs.runs.Load(id)
+	if !ok {
+		return nil, errFilterStopped
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return context.WithValue(ctx, filterRunKey{}, r.(*filterRun)), nil
+}
+
+func (u *filterUDF) exec(ctx context.Context, st *ddb.ChunkIteratorState) error {
+	r, _ := ctx.Value(filterRunKey{}).(*filterRun)
 	if r == nil || r.halted() {
 		return errFilterStopped
 	}
@@ -194,7 +285,7 @@ func (u *filterUDF) exec(_ context.Context, st *ddb.ChunkIteratorState) error {
 	n := in.GetSize()
 	var views [3]ddb.VectorView[string]
 	for i := range views {
-		vec, err := in.GetVector(i)
+		vec, err := in.GetVector(i + 1)
 		if err == nil {
 			views[i], err = ddb.GetVectorView[string](vec)
 		}

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"weak"
 
 	ddb "github.com/duckdb/duckdb-go/v2"
 	"github.com/valyala/fastjson"
@@ -409,12 +410,12 @@ func TestFilterNullInputs(t *testing.T) {
 		calls.Add(1)
 		return []byte(name + id + props), nil
 	}}
-	u := &filterUDF{}
-	u.run.Store(run)
-	if err := ddb.RegisterScalarUDF(conn, "test_filter_nulls", u); err != nil {
+	f := &filterFuncs{}
+	if err := ddb.RegisterScalarUDF(conn, "test_filter_nulls", &filterUDF{funcs: f}); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := conn.QueryContext(context.Background(), `SELECT k, test_filter_nulls(n, d, p) FROM (VALUES
+	id := f.start(run)
+	rows, err := conn.QueryContext(context.Background(), `SELECT k, test_filter_nulls(`+strconv.FormatInt(id, 10)+`, n, d, p) FROM (VALUES
 		(1, 'a', 'b', 'c'), (2, NULL, 'b', 'c'), (3, 'a', NULL, 'c'), (4, 'a', 'b', NULL), (5, 'x', 'y', 'z')) t(k, n, d, p) ORDER BY k`)
 	if err != nil {
 		t.Fatal(err)
@@ -436,11 +437,118 @@ func TestFilterNullInputs(t *testing.T) {
 	if !slices.Equal(got, want) || calls.Load() != 2 {
 		t.Errorf("got %v with %d calls, want %v with 2", got, calls.Load(), want)
 	}
-	// Detached (after its Filter call), the function fails.
-	u.run.Store(nil)
-	var r sql.NullString
-	if err := conn.QueryRowContext(context.Background(), "SELECT test_filter_nulls('a', 'b', 'c')").Scan(&r); err == nil {
-		t.Error("a detached filter function ran")
+	// A run that ended (its Filter call returned), or that never was, or
+	// a run id that is not a constant fails the query with the fixed text.
+	f.end(id)
+	for _, arg := range []string{strconv.FormatInt(id, 10), strconv.FormatInt(id+1, 10), "k", "?"} {
+		var r sql.NullString
+		err := conn.QueryRowContext(context.Background(),
+			"SELECT test_filter_nulls("+arg+", 'a', 'b', 'c') FROM (VALUES (1)) t(k)", id).Scan(&r)
+		if err == nil || !strings.Contains(err.Error(), errFilterStopped.Error()) {
+			t.Errorf("run %s: err = %v, want one with %q", arg, err, errFilterStopped)
+		}
+	}
+	if calls.Load() != 2 {
+		t.Errorf("pick ran for a run that ended")
+	}
+}
+
+// filterFunctions counts the filter functions in s's catalog.
+func filterFunctions(t *testing.T, s *Store) int {
+	t.Helper()
+	var n int
+	err := s.db.QueryRowContext(context.Background(),
+		"SELECT count(*) FROM duckdb_functions() WHERE function_name LIKE 'sieve_filter%'").Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Filter calls, serial and parallel, share one function in DuckDB's
+// catalog, and each call sees its own pick only.
+func TestFilterOneFunction(t *testing.T) {
+	f := newFilterFixture(t, Options{})
+	if n := filterFunctions(t, f.s); n != 0 {
+		t.Fatalf("a new store has %d filter functions, want 0", n)
+	}
+	// Call c selects the rows with i%50 == c.
+	filter := func(c int) error {
+		pick := func(_, _, props string) ([]byte, error) {
+			i, err := numberOf(props)
+			if err != nil || i%50 != c {
+				return nil, err
+			}
+			return strconv.AppendInt(nil, int64(c), 10), nil
+		}
+		got := 0
+		err := f.s.Filter(context.Background(), 1, t0, t0+4*dayMs, "", nil, pick, nil, func(_ int64, _, _ string, r []byte) error {
+			if string(r) != strconv.Itoa(c) {
+				return fmt.Errorf("call %d got a row of call %s", c, r)
+			}
+			got++
+			return nil
+		})
+		if want := (len(f.rows) - c + 49) / 50; err == nil && got != want {
+			err = fmt.Errorf("call %d got %d rows, want %d", c, got, want)
+		}
+		return err
+	}
+	// The first calls run in parallel: they race to register.
+	errs := make(chan error, 50)
+	var wg sync.WaitGroup
+	for c := range 10 {
+		wg.Go(func() { errs <- filter(c) })
+	}
+	wg.Wait()
+	for c := 10; c < 50; c++ {
+		errs <- filter(c)
+	}
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := filterFunctions(t, f.s); n != 1 {
+		t.Errorf("50 Filter calls left %d filter functions in the catalog, want 1", n)
+	}
+}
+
+// DuckDB's catalog is per database: a function registered through one
+// connection of the pool is callable from another, so registering once
+// per store suffices.
+func TestFilterFunctionSharedByConnections(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{})
+	defer s.Close()
+	ctx := context.Background()
+	c1, err := s.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c1.Close()
+	c2, err := s.db.Conn(ctx) // c1 is held: a different connection
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	f := s.filterFuncs()
+	if err := f.register(c1); err != nil {
+		t.Fatal(err)
+	}
+	id := f.start(&filterRun{ctx: ctx, pick: func(name, id, props string) ([]byte, error) {
+		return []byte(props + id + name), nil
+	}})
+	defer f.end(id)
+	var got string
+	if err := c2.QueryRowContext(ctx, "SELECT "+filterFuncName+"("+strconv.FormatInt(id, 10)+", 'a', 'b', 'c')").Scan(&got); err != nil {
+		t.Fatalf("the function registered through one connection, called from another: %v", err)
+	}
+	if got != "cba" {
+		t.Errorf("got %q, want %q", got, "cba")
+	}
+	if s.filterFuncs() != f {
+		t.Error("a store's filter functions changed between calls")
 	}
 }
 
@@ -621,4 +729,35 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// A store's filter state goes when the store is collected (it stands in
+// for a field of Store).
+func TestFilterStateCollected(t *testing.T) {
+	var k weak.Pointer[Store]
+	func() {
+		s := mustOpen(t, t.TempDir(), Options{})
+		mustAppend(t, s, rowsFor(10, 1, "c", `{"a":1}`))
+		err := s.Filter(context.Background(), 1, t0, t0+10*60_000, "", nil,
+			func(string, string, string) ([]byte, error) { return nil, nil }, nil,
+			func(int64, string, string, []byte) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		k = weak.Make(s)
+		if _, ok := filterStates.Load(k); !ok {
+			t.Fatal("no filter state after a Filter call")
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	for i := 0; i < 50; i++ {
+		if _, ok := filterStates.Load(k); !ok {
+			return
+		}
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Error("a closed, unreachable store's filter state stays")
 }
