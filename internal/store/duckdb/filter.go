@@ -8,12 +8,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
-	"weak"
 
 	ddb "github.com/duckdb/duckdb-go/v2"
 )
@@ -58,7 +56,7 @@ func (s *Store) Filter(ctx context.Context, project, from, to int64, where strin
 	if pick == nil || fn == nil {
 		return errors.New("duckdb store: filter: pick and fn are required")
 	}
-	f := s.filterFuncs()
+	f := &s.filters
 	// Events reports store.ErrClosed when Close, not the caller, stopped
 	// the scan.
 	return s.Events(ctx, project, from, to, func(ctx context.Context, conn *sql.Conn, relation string) error {
@@ -150,24 +148,6 @@ func (f *filterFuncs) end(id int64) {
 	if r, ok := f.runs.LoadAndDelete(id); ok {
 		r.(*filterRun).stopped.Store(true)
 	}
-}
-
-// filterStates holds each Store's filterFuncs in place of a field of Store
-// (whose file this change leaves alone): the key is weak and the entry is
-// deleted when its Store is collected. Nothing in a filterFuncs refers to
-// its Store.
-var filterStates sync.Map // weak.Pointer[Store] -> *filterFuncs
-
-func (s *Store) filterFuncs() *filterFuncs {
-	k := weak.Make(s)
-	if f, ok := filterStates.Load(k); ok {
-		return f.(*filterFuncs)
-	}
-	f, loaded := filterStates.LoadOrStore(k, &filterFuncs{})
-	if !loaded {
-		runtime.AddCleanup(s, func(k weak.Pointer[Store]) { filterStates.Delete(k) }, k)
-	}
-	return f.(*filterFuncs)
 }
 
 // filterRun is the state of one Filter call, shared by DuckDB's threads.

@@ -17,7 +17,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-	"weak"
 
 	ddb "github.com/duckdb/duckdb-go/v2"
 	"github.com/valyala/fastjson"
@@ -532,7 +531,7 @@ func TestFilterFunctionSharedByConnections(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c2.Close()
-	f := s.filterFuncs()
+	f := &s.filters
 	if err := f.register(c1); err != nil {
 		t.Fatal(err)
 	}
@@ -546,9 +545,6 @@ func TestFilterFunctionSharedByConnections(t *testing.T) {
 	}
 	if got != "cba" {
 		t.Errorf("got %q, want %q", got, "cba")
-	}
-	if s.filterFuncs() != f {
-		t.Error("a store's filter functions changed between calls")
 	}
 }
 
@@ -729,35 +725,4 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// A store's filter state goes when the store is collected (it stands in
-// for a field of Store).
-func TestFilterStateCollected(t *testing.T) {
-	var k weak.Pointer[Store]
-	func() {
-		s := mustOpen(t, t.TempDir(), Options{})
-		mustAppend(t, s, rowsFor(10, 1, "c", `{"a":1}`))
-		err := s.Filter(context.Background(), 1, t0, t0+10*60_000, "", nil,
-			func(string, string, string) ([]byte, error) { return nil, nil }, nil,
-			func(int64, string, string, []byte) error { return nil })
-		if err != nil {
-			t.Fatal(err)
-		}
-		k = weak.Make(s)
-		if _, ok := filterStates.Load(k); !ok {
-			t.Fatal("no filter state after a Filter call")
-		}
-		if err := s.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}()
-	for i := 0; i < 50; i++ {
-		if _, ok := filterStates.Load(k); !ok {
-			return
-		}
-		runtime.GC()
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Error("a closed, unreachable store's filter state stays")
 }

@@ -100,6 +100,8 @@ type Store struct {
 
 	db *sql.DB
 
+	filters filterFuncs // Filter's one DuckDB function (filter.go)
+
 	// mu guards cur, retired and nextGen, and the days maps of actives.
 	mu      sync.Mutex
 	cur     *version
