@@ -79,6 +79,7 @@ func (s *Store) PurgeState(ctx context.Context, job StatePurgeJob) (StateResult,
 
 // StatePurgeApplied reports whether the state file was rewritten by job id.
 func (s *Store) StatePurgeApplied(ctx context.Context, id string) (bool, error) {
+	caller := ctx // Close cancels ctx too: readErr tells them apart by the caller's
 	ctx, done, err := s.readContext(ctx)
 	if err != nil {
 		return false, err
@@ -88,7 +89,7 @@ func (s *Store) StatePurgeApplied(ctx context.Context, id string) (bool, error) 
 	defer s.stMu.RUnlock()
 	var n int
 	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM st.purge_marks WHERE job = ?", id).Scan(&n); err != nil {
-		return false, s.readErr(ctx, safeErr("purge marks", err))
+		return false, s.readErr(caller, safeErr("purge marks", err))
 	}
 	return n > 0, nil
 }

@@ -144,3 +144,36 @@ func TestReadCallerCancel(t *testing.T) {
 		t.Errorf("Events: err = %v, want context.Canceled", err)
 	}
 }
+
+// Closing the store stops a running Findings read, which reports
+// store.ErrClosed.
+func TestFindingsClose(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{})
+	fs := make([]event.Finding, 5000)
+	for i := range fs {
+		fs[i] = event.Finding{Time: t0 + int64(i), ProjectID: 1, DistinctID: "u", Event: "e", Path: "password", Class: "password", Detector: "key.password", Action: "drop_property"}
+	}
+	if err := s.AppendFindings(context.Background(), fs); err != nil {
+		t.Fatal(err)
+	}
+	var closed <-chan error
+	n := 0
+	err := s.Findings(context.Background(), store.FindingQuery{ProjectID: 1, From: 0, To: 1 << 62}, func(*event.Finding) error {
+		if n++; n == 100 {
+			closed = closeDuringRead(t, s, s.readCtx.Done())
+		}
+		if closed != nil {
+			time.Sleep(time.Millisecond)
+		}
+		return nil
+	})
+	if !errors.Is(err, store.ErrClosed) {
+		t.Errorf("err = %v, want store.ErrClosed", err)
+	}
+	if closed == nil {
+		t.Fatal("the read ended before Close was started")
+	}
+	if err := <-closed; err != nil {
+		t.Errorf("Close: %v", err)
+	}
+}

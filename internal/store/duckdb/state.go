@@ -346,6 +346,7 @@ func (s *Store) commitFindings(conn *sql.Conn, group []*call) error {
 // Profiles implements store.Store. The count and the page are read in one
 // transaction, so they agree.
 func (s *Store) Profiles(ctx context.Context, q store.ProfileQuery, fn func(*store.Profile) error) (int, error) {
+	caller := ctx // Close cancels ctx too: readErr tells them apart by the caller's
 	ctx, done, err := s.readContext(ctx)
 	if err != nil {
 		return 0, err
@@ -367,17 +368,17 @@ func (s *Store) Profiles(ctx context.Context, q store.ProfileQuery, fn func(*sto
 	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return 0, s.readErr(ctx, safeErr("profiles: connect", err))
+		return 0, s.readErr(caller, safeErr("profiles: connect", err))
 	}
 	defer conn.Close()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, s.readErr(ctx, safeErr("profiles", err))
+		return 0, s.readErr(caller, safeErr("profiles", err))
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
 	var total int
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM st.profiles WHERE "+where, args...).Scan(&total); err != nil {
-		return 0, s.readErr(ctx, safeErr("profiles: count", err))
+		return 0, s.readErr(caller, safeErr("profiles: count", err))
 	}
 	page := " ORDER BY id, group_key"
 	if q.Limit > 0 {
@@ -388,14 +389,14 @@ func (s *Store) Profiles(ctx context.Context, q store.ProfileQuery, fn func(*sto
 	}
 	rows, err := tx.QueryContext(ctx, "SELECT id, group_key, props FROM st.profiles WHERE "+where+page, args...)
 	if err != nil {
-		return 0, s.readErr(ctx, safeErr("profiles", err))
+		return 0, s.readErr(caller, safeErr("profiles", err))
 	}
 	defer rows.Close()
 	var p store.Profile
 	var props sql.RawBytes
 	for rows.Next() {
 		if err := rows.Scan(&p.ID, &p.GroupKey, &props); err != nil {
-			return 0, s.readErr(ctx, safeErr("profiles: read row", err))
+			return 0, s.readErr(caller, safeErr("profiles: read row", err))
 		}
 		p.Properties = props
 		if err := fn(&p); err != nil {
@@ -403,13 +404,14 @@ func (s *Store) Profiles(ctx context.Context, q store.ProfileQuery, fn func(*sto
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return 0, s.readErr(ctx, safeErr("profiles", err))
+		return 0, s.readErr(caller, safeErr("profiles", err))
 	}
 	return total, nil
 }
 
 // Findings implements store.Store.
 func (s *Store) Findings(ctx context.Context, q store.FindingQuery, fn func(*event.Finding) error) error {
+	caller := ctx // Close cancels ctx too: readErr tells them apart by the caller's
 	ctx, done, err := s.readContext(ctx)
 	if err != nil {
 		return err
@@ -425,17 +427,17 @@ func (s *Store) Findings(ctx context.Context, q store.FindingQuery, fn func(*eve
 	}
 	rows, err := s.db.QueryContext(ctx, query+" ORDER BY time", args...)
 	if err != nil {
-		return s.readErr(ctx, safeErr("findings", err))
+		return s.readErr(caller, safeErr("findings", err))
 	}
 	defer rows.Close()
 	var f event.Finding
 	for rows.Next() {
 		if err := rows.Scan(&f.Time, &f.ProjectID, &f.DistinctID, &f.Event, &f.Path, &f.Class, &f.Detector, &f.Action, &f.Lib, &f.LibVersion); err != nil {
-			return s.readErr(ctx, safeErr("findings: read row", err))
+			return s.readErr(caller, safeErr("findings: read row", err))
 		}
 		if err := fn(&f); err != nil {
 			return err
 		}
 	}
-	return s.readErr(ctx, safeErr("findings", rows.Err()))
+	return s.readErr(caller, safeErr("findings", rows.Err()))
 }
