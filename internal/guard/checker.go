@@ -219,7 +219,7 @@ func (w *walker) checkField(p *string, path string, isName bool) {
 	memoable := memoFits(path, *p)
 	var h uint64
 	if memoable {
-		st := w.keyStats(path)
+		_, st := w.keyInfo(path)
 		if memoable = st.ask(); memoable {
 			e, hh := w.memo.find(w.c.id, kNone, path, *p)
 			st.note(e != nil)

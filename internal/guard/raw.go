@@ -146,10 +146,10 @@ func (c *Checker) Scan(projectID int64, name, distinctID, props string, dst []ev
 	}
 	for i := 0; i < len(ms) && split; i++ {
 		// Each property is judged as walkObject judges a member of an
-		// object with no shared context. A string without escapes or a
-		// valid number becomes a value as the parser would make it; any
-		// other value is parsed as a one-member object, so that the
-		// parser takes exactly what it takes in the whole.
+		// object with no shared context. A string without escapes, a
+		// valid number, or an array of those becomes a value as the parser
+		// would make it; any other value is parsed as a one-member object,
+		// so that the parser takes exactly what it takes in the whole.
 		m := &ms[i]
 		key := m.key[1 : len(m.key)-1] // written without escapes (splitKnown)
 		var v *fastjson.Value
@@ -158,6 +158,8 @@ func (c *Checker) Scan(projectID int64, name, distinctID, props string, dst []ev
 			v = w.scanArena.NewString(b2s(m.val[1 : len(m.val)-1]))
 		case jsontext.ValidNumber(m.val):
 			v = w.scanArena.NewNumberString(b2s(m.val))
+		case m.val[0] == '[':
+			v = w.plainArray(m.val)
 		}
 		if v == nil {
 			w.one = append(append(append(w.one[:0], '{'), m.text...), '}')
@@ -245,13 +247,14 @@ func (w *walker) splitKnown(id uint64, b []byte, sdk *sdkFields) (unknown []memb
 			if !plain {
 				return unknown, false
 			}
-			if st := w.keyStats(k); len(mb.text) <= maxMemoValue && st.ask() {
+			kk, st := w.keyInfo(k)
+			if len(mb.text) <= maxMemoValue && st.ask() {
 				e, mb.h = m.find(id, kMember, "", b2s(mb.text))
 				st.note(e != nil)
 				mb.memo = true
 			}
 			if e == nil {
-				if !sdk.note(sdkField(mb.key), mb.val) || w.sharesContext(k, mb.val) {
+				if !sdk.note(sdkField(mb.key), mb.val) || sharesContext(k, kk&^kSensKey, mb.val) {
 					return unknown, false
 				}
 				unknown = append(unknown, mb)
@@ -290,16 +293,15 @@ func endsValue(c byte) bool {
 	return c == ',' || c == '}' || c == ' ' || c == '\n' || c == '\t' || c == '\r'
 }
 
-// sharesContext reports whether the top-level property k: val changes how
-// its siblings are judged (see objContext and walkObject): a tag name makes
+// sharesContext reports whether the top-level property k: val, of kind
+// (k's class, without kSensKey), changes how its siblings are judged (see objContext and walkObject): a tag name makes
 // the object an autotrack element, "kty" a JSON Web Key, a name-like key
 // holding a sensitive-looking name a {name, value} pair, and a card expiry
 // counts only next to a card number.
-func (w *walker) sharesContext(k string, val []byte) bool {
+func sharesContext(k string, kind keyKind, val []byte) bool {
 	if k == "kty" || tagKey(k) {
 		return true
 	}
-	kind, _ := w.kindOf(k)
 	if childKind(kNone, k, kind) == kExpiry {
 		return true
 	}
@@ -312,6 +314,52 @@ func (w *walker) sharesContext(k string, val []byte) bool {
 		return !ok || classifyKey(s).sensitive()
 	}
 	return false
+}
+
+// plainArray returns the array b holds when it holds only strings without
+// escapes and valid numbers (as the parser would build it), else nil.
+func (w *walker) plainArray(b []byte) *fastjson.Value {
+	arr := w.scanArena.NewArray()
+	i := skipSpace(b, 1)
+	if i < len(b) && b[i] == ']' {
+		return arr
+	}
+	for n := 0; ; n++ {
+		if i >= len(b) {
+			return nil
+		}
+		var v *fastjson.Value
+		if b[i] == '"' {
+			e := stringEnd(b, i)
+			s, ok := rawString(b[i:max(e, i)])
+			if e < 0 || !ok {
+				return nil
+			}
+			v, i = w.scanArena.NewString(s), e
+		} else {
+			e, _ := valueEnd(b, i)
+			if e <= i || !jsontext.ValidNumber(b[i:e]) {
+				return nil
+			}
+			v, i = w.scanArena.NewNumberString(b2s(b[i:e])), e
+		}
+		arr.SetArrayItem(n, v)
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return nil
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case ']':
+			if skipSpace(b, i+1) != len(b) {
+				return nil
+			}
+			return arr
+		default:
+			return nil
+		}
+	}
 }
 
 // rawString returns the text of a JSON string literal without escapes;

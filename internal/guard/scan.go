@@ -243,17 +243,18 @@ func (w *walker) kindOf(k string) (kind keyKind, sens bool) {
 	return kind, sens
 }
 
-// keyStats returns the memo statistics of key k, or nil when the key is
-// not cached (then the memo is always asked).
-func (w *walker) keyStats(k string) *keyStats {
+// keyInfo returns key k's cached classification (kSensKey included) and
+// its memo statistics (nil when the key is not cached: then the memo is
+// always asked).
+func (w *walker) keyInfo(k string) (keyKind, *keyStats) {
+	kk := w.cachedKind(k)
 	if k == "" || len(k) > maxCachedKey {
-		return nil
+		return kk, nil
 	}
-	w.cachedKind(k)
 	if slot := &w.kslots[kindSlot(k)]; slot.key == k {
-		return slot.stats
+		return kk, slot.stats
 	}
-	return nil
+	return kk, nil
 }
 
 func (w *walker) cachedKind(k string) keyKind {
