@@ -13,7 +13,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -263,41 +265,163 @@ func (m *eventMatcher) paths(did, name string, t int64) []string {
 	return out
 }
 
-// udf is a scalar function over (props, distinct_id, name, time).
-// stripUDF returns the scalar function (props, ...) -> props without the
-// paths that pathsOf picks for the row; changed counts the rows it altered.
-func stripUDF(changed *atomic.Int64, pathsOf func(v []driver.Value) []string) udf {
-	return udf{out: ddb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
-		props := asString(v[0])
-		paths := pathsOf(v)
-		if len(paths) == 0 {
-			return props, nil
+// The purge functions are registered once per store, like Filter's
+// (DuckDB refuses to drop a registered function, so one set per purge would
+// stay in the catalog for the life of the process). Event and state purges
+// share them:
+//
+//	sieve_purge_strip(run BIGINT, props, a, b VARCHAR, n BIGINT) -> VARCHAR
+//	sieve_purge_has(run BIGINT, props, a, b VARCHAR, n BIGINT) -> BOOLEAN
+//
+// where run names the purge whose rules apply, and a, b and n are what its
+// paths function reads: (distinct_id, name, time) for events, (id, kind,
+// project_id) for profiles. strip returns props without the paths that
+// apply to the row, has whether one of them is present.
+const (
+	purgeStripName = "sieve_purge_strip"
+	purgeHasName   = "sieve_purge_has"
+)
+
+// purgeFuncs is a store's purge functions, registered in the store's
+// database by the first purge, and the purge runs they serve.
+type purgeFuncs struct {
+	mu         sync.Mutex // guards registered and serializes registering
+	registered int        // how many of purgeUDFs are registered, in order
+	seq        atomic.Int64
+	runs       sync.Map // run id (int64) -> *purgeRun, while its purge lasts
+}
+
+// purgeUDFs lists the purge functions in the order register adds them.
+var purgeUDFs = []struct {
+	name string
+	has  bool
+}{{purgeStripName, false}, {purgeHasName, true}}
+
+// register adds the purge functions to the database of conn unless an
+// earlier call did; op names the caller in its error. A failed attempt is
+// retried by the next call.
+func (f *purgeFuncs) register(conn *sql.Conn, op string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for ; f.registered < len(purgeUDFs); f.registered++ {
+		u := purgeUDFs[f.registered]
+		if err := ddb.RegisterScalarUDF(conn, u.name, &purgeUDF{funcs: f, has: u.has}); err != nil {
+			return safeErr(op+": register function", err)
 		}
-		out, did, err := propath.Remove(nil, []byte(props), paths)
+	}
+	return nil
+}
+
+// start records run and returns its id, for the queries to pass.
+func (f *purgeFuncs) start(run *purgeRun) int64 {
+	id := f.seq.Add(1)
+	f.runs.Store(id, run)
+	return id
+}
+
+// end forgets run id: a query that names it then fails to bind.
+func (f *purgeFuncs) end(id int64) { f.runs.Delete(id) }
+
+// purgeRun is the state of one purge, shared by DuckDB's threads: paths
+// returns the property paths that apply to a row (a, b and n as in the
+// function's arguments), changed counts the rows strip altered.
+type purgeRun struct {
+	paths   func(a, b string, n int64) []string
+	changed *atomic.Int64
+}
+
+// purgeCall is the SQL call of purge function name for run over args.
+func purgeCall(name string, run int64, args string) string {
+	return name + "(" + strconv.FormatInt(run, 10) + "::BIGINT, " + args + ")"
+}
+
+// errPurgeStopped is the bind error of a purge function whose run is gone
+// (or was never started); it names no content.
+var errPurgeStopped = errors.New("sieve purge run not found")
+
+// purgeUDF is sieve_purge_has when has is set, else sieve_purge_strip.
+type purgeUDF struct {
+	funcs *purgeFuncs
+	has   bool
+}
+
+func (u *purgeUDF) Config() ddb.ScalarFuncConfig {
+	id, _ := ddb.NewTypeInfo(ddb.TYPE_BIGINT)
+	v, _ := ddb.NewTypeInfo(ddb.TYPE_VARCHAR)
+	out := v
+	if u.has {
+		out, _ = ddb.NewTypeInfo(ddb.TYPE_BOOLEAN)
+	}
+	return ddb.ScalarFuncConfig{InputTypeInfos: []ddb.TypeInfo{id, v, v, v, id}, ResultTypeInfo: out}
+}
+
+func (u *purgeUDF) Executor() ddb.ScalarFuncExecutor {
+	return ddb.ScalarFuncExecutor{RowContextExecutor: u.row, ScalarBinder: u.bind}
+}
+
+// purgeRunKey holds the run a query's purge function is bound to in the
+// context its rows receive.
+type purgeRunKey struct{}
+
+// bind finds, once per query, the live run the query names: the first
+// argument must be a constant. (With a binder the driver also sets its
+// per-query context here, once, not from DuckDB's threads.)
+func (u *purgeUDF) bind(ctx context.Context, args []ddb.ScalarUDFArg) (context.Context, error) {
+	if len(args) == 0 || !args[0].Foldable {
+		return nil, errPurgeStopped
+	}
+	var id int64
+	switch v := args[0].Value.(type) {
+	case int64:
+		id = v
+	case int32: // an integer literal not cast to BIGINT
+		id = int64(v)
+	default:
+		return nil, errPurgeStopped
+	}
+	r, ok := u.funcs.runs.Load(id)
+	if !ok {
+		return nil, errPurgeStopped
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return context.WithValue(ctx, purgeRunKey{}, r.(*purgeRun)), nil
+}
+
+// row runs over (run, props, a, b, n); NULL inputs never reach it (the
+// driver's default NULL handling answers NULL).
+func (u *purgeUDF) row(ctx context.Context, v []driver.Value) (any, error) {
+	r, _ := ctx.Value(purgeRunKey{}).(*purgeRun)
+	if r == nil || len(v) != 5 {
+		return nil, errPurgeStopped
+	}
+	n, _ := v[4].(int64)
+	paths := r.paths(asString(v[2]), asString(v[3]), n)
+	if u.has {
+		if len(paths) == 0 {
+			return false, nil
+		}
+		ok, err := propath.Has([]byte(asString(v[1])), paths)
 		if err != nil {
 			return nil, errPurgeRow
 		}
-		if !did {
-			return props, nil
-		}
-		changed.Add(1)
-		return string(out), nil
-	}}
+		return ok, nil
+	}
+	props := asString(v[1])
+	if len(paths) == 0 {
+		return props, nil
+	}
+	out, did, err := propath.Remove(nil, []byte(props), paths)
+	if err != nil {
+		return nil, errPurgeRow
+	}
+	if !did {
+		return props, nil
+	}
+	r.changed.Add(1)
+	return string(out), nil
 }
-
-type udf struct {
-	out ddb.Type
-	fn  func(values []driver.Value) (any, error)
-}
-
-func (u udf) Config() ddb.ScalarFuncConfig {
-	v, _ := ddb.NewTypeInfo(ddb.TYPE_VARCHAR)
-	b, _ := ddb.NewTypeInfo(ddb.TYPE_BIGINT)
-	o, _ := ddb.NewTypeInfo(u.out)
-	return ddb.ScalarFuncConfig{InputTypeInfos: []ddb.TypeInfo{v, v, v, b}, ResultTypeInfo: o}
-}
-
-func (u udf) Executor() ddb.ScalarFuncExecutor { return ddb.ScalarFuncExecutor{RowExecutor: u.fn} }
 
 func asString(v driver.Value) string {
 	switch x := v.(type) {
@@ -312,31 +436,6 @@ func asString(v driver.Value) string {
 // errPurgeRow is returned by the purge functions for a stored row whose
 // properties are not a JSON object; it names no content.
 var errPurgeRow = errors.New("duckdb store: purge: a stored row's properties are not a JSON object")
-
-// registerEventUDFs registers the strip and has functions of m on conn and
-// returns their names.
-func (s *Store) registerEventUDFs(conn *sql.Conn, m *eventMatcher) (strip, has string, err error) {
-	n := s.udfSeq.Add(1)
-	strip, has = fmt.Sprintf("sieve_purge_strip_%d", n), fmt.Sprintf("sieve_purge_has_%d", n)
-	err = ddb.RegisterScalarUDF(conn, strip, stripUDF(&m.changed, func(v []driver.Value) []string {
-		return m.paths(asString(v[1]), asString(v[2]), v[3].(int64))
-	}))
-	if err != nil {
-		return "", "", safeErr("purge: register function", err)
-	}
-	err = ddb.RegisterScalarUDF(conn, has, udf{out: ddb.TYPE_BOOLEAN, fn: func(v []driver.Value) (any, error) {
-		paths := m.paths(asString(v[1]), asString(v[2]), v[3].(int64))
-		if len(paths) == 0 {
-			return false, nil
-		}
-		ok, err := propath.Has([]byte(asString(v[0])), paths)
-		if err != nil {
-			return nil, errPurgeRow
-		}
-		return ok, nil
-	}})
-	return strip, has, safeErr("purge: register function", err)
-}
 
 // loadRuleLists puts the id and name lists of the rules into temp tables
 // on conn (prefix_ids, prefix_names with columns r, v), so that no id or
@@ -451,11 +550,14 @@ func (s *Store) purgeEvents(req *purgeReq) (PurgeEventsResult, error) {
 	if err := loadRuleLists(ctx, conn, prefix, job.Rules); err != nil {
 		return res, err
 	}
-	m := newEventMatcher(job.Rules)
-	strip, has, err := s.registerEventUDFs(conn, m)
-	if err != nil {
+	if err := s.purges.register(conn, "purge"); err != nil {
 		return res, err
 	}
+	m := newEventMatcher(job.Rules)
+	run := s.purges.start(&purgeRun{paths: m.paths, changed: &m.changed})
+	defer s.purges.end(run)
+	const args = "props, distinct_id, name, time"
+	strip, has := purgeCall(purgeStripName, run, args), purgeCall(purgeHasName, run, args)
 
 	var batch []sealedPart
 	var batchRes []PartitionResult
@@ -545,7 +647,7 @@ func (s *Store) purgeEvents(req *purgeReq) (PurgeEventsResult, error) {
 		}
 		del, pre := partitionConds(prefix, job.Rules, idx, p)
 		var left int64
-		q := fmt.Sprintf("SELECT count(*) FILTER (WHERE %s OR (%s AND %s(props, distinct_id, name, time))) FROM %s WHERE project_id = %d",
+		q := fmt.Sprintf("SELECT count(*) FILTER (WHERE %s OR (%s AND %s)) FROM %s WHERE project_id = %d",
 			del, pre, has, parquetList(s.dir, p, files), p.project)
 		if err := conn.QueryRowContext(ctx, q).Scan(&left); err != nil {
 			return res, safeErr("purge: verify", err)
@@ -556,7 +658,8 @@ func (s *Store) purgeEvents(req *purgeReq) (PurgeEventsResult, error) {
 	return res, nil
 }
 
-// purgePartition rewrites one partition. It returns sp == nil when nothing
+// purgePartition rewrites one partition; strip is the call of the strip
+// function for m's run over a partition row. It returns sp == nil when nothing
 // in the partition matched (no file is written then).
 func (s *Store) purgePartition(ctx context.Context, conn *sql.Conn, prefix, strip string, m *eventMatcher,
 	rules []PurgeRule, idx []int, p partKey, files []sealedFile) (PartitionResult, *sealedPart, []string, error) {
@@ -589,7 +692,7 @@ func (s *Store) purgePartition(ctx context.Context, conn *sql.Conn, prefix, stri
 			order = " ORDER BY time"
 		}
 		m.changed.Store(0)
-		propsExpr := fmt.Sprintf("CASE WHEN %s THEN %s(props, distinct_id, name, time) ELSE props END AS props", pre, strip)
+		propsExpr := fmt.Sprintf("CASE WHEN %s THEN %s ELSE props END AS props", pre, strip)
 		q := fmt.Sprintf("COPY (SELECT project_id, time, name, distinct_id, insert_id, %s FROM %s WHERE NOT %s%s) TO %s (FORMAT parquet, COMPRESSION %s)",
 			propsExpr, src, del, order, quote(pqTmp), s.compression())
 		r, err := conn.ExecContext(ctx, q)

@@ -3,7 +3,6 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -12,11 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	ddb "github.com/duckdb/duckdb-go/v2"
-
 	"github.com/sieve-analytics/sieve/internal/atomicfile"
 	"github.com/sieve-analytics/sieve/internal/event"
-	"github.com/sieve-analytics/sieve/internal/purge/propath"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
 
@@ -145,26 +141,16 @@ func (s *Store) purgeState(conn *sql.Conn, req *stateReq) (StateResult, error) {
 	for i := range rules {
 		m.ids = append(m.ids, setOf(rules[i].DistinctIDs))
 	}
-	strip, has := fmt.Sprintf("sieve_pstrip_%d", n), fmt.Sprintf("sieve_phas_%d", n)
-	err := ddb.RegisterScalarUDF(conn, strip, stripUDF(&m.changed, func(v []driver.Value) []string {
-		return m.paths(v[3].(int64), asString(v[2]), asString(v[1]))
-	}))
-	if err == nil {
-		err = ddb.RegisterScalarUDF(conn, has, udf{out: ddb.TYPE_BOOLEAN, fn: func(v []driver.Value) (any, error) {
-			paths := m.paths(v[3].(int64), asString(v[2]), asString(v[1]))
-			if len(paths) == 0 {
-				return false, nil
-			}
-			ok, err := propath.Has([]byte(asString(v[0])), paths)
-			if err != nil {
-				return nil, errPurgeRow
-			}
-			return ok, nil
-		}})
+	if err := s.purges.register(conn, "purge state"); err != nil {
+		return res, err
 	}
-	if err != nil {
-		return res, safeErr("purge state: register function", err)
-	}
+	run := s.purges.start(&purgeRun{
+		paths:   func(id, kind string, project int64) []string { return m.paths(project, kind, id) },
+		changed: &m.changed,
+	})
+	defer s.purges.end(run)
+	const args = "props, id, CAST(kind AS VARCHAR), project_id"
+	strip, hasExpr := purgeCall(purgeStripName, run, args), purgeCall(purgeHasName, run, args)
 
 	var profDel, findDel, profPre []string
 	for i := range rules {
@@ -189,7 +175,6 @@ func (s *Store) purgeState(conn *sql.Conn, req *stateReq) (StateResult, error) {
 		return "(" + strings.Join(cs, " OR ") + ")"
 	}
 	pd, fd, pp := or(profDel), or(findDel), or(profPre)
-	hasExpr := has + "(props, id, CAST(kind AS VARCHAR), project_id)"
 	count := func(stage string) (pTotal, pDel, pPre, fTotal, fDel int64, err error) {
 		if err = conn.QueryRowContext(ctx, fmt.Sprintf(
 			"SELECT count(*), count(*) FILTER (WHERE %s), count(*) FILTER (WHERE NOT %s AND %s AND %s) FROM st.profiles",
@@ -226,7 +211,7 @@ func (s *Store) purgeState(conn *sql.Conn, req *stateReq) (StateResult, error) {
 			path VARCHAR, class VARCHAR, detector VARCHAR, action VARCHAR, lib VARCHAR, lib_version VARCHAR)`,
 		`CREATE TABLE ` + alias + `.purge_marks (job VARCHAR NOT NULL, time BIGINT NOT NULL)`,
 		fmt.Sprintf(`INSERT INTO %s.profiles SELECT project_id, kind, group_key, id,
-			CASE WHEN %s THEN %s(props, id, CAST(kind AS VARCHAR), project_id) ELSE props END
+			CASE WHEN %s THEN %s ELSE props END
 			FROM st.profiles WHERE NOT %s ORDER BY project_id, kind, group_key, id`, alias, pp, strip, pd),
 		fmt.Sprintf("INSERT INTO %s.findings SELECT * FROM st.findings WHERE NOT %s ORDER BY time", alias, fd),
 		fmt.Sprintf("INSERT INTO %s.purge_marks SELECT * FROM st.purge_marks", alias),

@@ -101,6 +101,7 @@ type Store struct {
 	db *sql.DB
 
 	filters filterFuncs // Filter's one DuckDB function (filter.go)
+	purges  purgeFuncs  // the purges' DuckDB functions, one set per store (purge.go)
 
 	// mu guards cur, retired and nextGen, and the days maps of actives.
 	mu      sync.Mutex
