@@ -50,6 +50,7 @@ type memoEntry struct {
 // about 1 MiB for typical properties).
 const (
 	memoSlots    = 16384
+	minMemoValue = 16
 	maxMemoValue = 256
 	onceBits     = 1 << 18 // cleared when a quarter is set
 )
@@ -87,7 +88,10 @@ func (s *keyStats) note(hit bool) {
 // memo answers as often as it can; memoOff makes it answer nothing.
 var memoEager, memoOff = false, false
 
-func memoFits(key, s string) bool { return len(key)+len(s) <= maxMemoValue }
+// memoFits reports whether a string is worth the memo: long enough that
+// scanning it costs more than a lookup (short values are scanned in a few
+// nanoseconds; a lookup may wait for memory), short enough to keep.
+func memoFits(key, s string) bool { return len(s) >= minMemoValue && len(key)+len(s) <= maxMemoValue }
 
 // hash mixes the value's hash with the key's length and ends; the key
 // itself is compared on a hit.

@@ -182,18 +182,18 @@ func TestScanMemoIsPerPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	props := []byte(`{"plan":"gold-42","items":["gold-42"],"nested":{"plan":"gold-42"}}`)
+	props := []byte(`{"plan":"gold-424242424242","items":["gold-424242424242"],"nested":{"plan":"gold-424242424242"}}`)
 	for range 5 {
 		fs, err := loose.Scan(1, "Buy", "u", string(props), nil)
 		if err != nil || len(fs) != 0 {
 			t.Fatalf("loose: %v %+v", err, fs)
 		}
-		fs, _ = loose.Scan(1, "gold-42", "gold-42", string(props), nil)
+		fs, _ = loose.Scan(1, "gold-424242424242", "gold-424242424242", string(props), nil)
 		if len(fs) != 0 {
 			t.Fatalf("loose: %+v", fs)
 		}
 	}
-	fs, err := tight.Scan(1, "gold-42", "gold-42", string(props), nil)
+	fs, err := tight.Scan(1, "gold-424242424242", "gold-424242424242", string(props), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
