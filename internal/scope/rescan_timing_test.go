@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -97,8 +98,10 @@ func BenchmarkRescan(b *testing.B) {
 				}
 			}
 		}()
+		cpu0 := cpuTime()
 		t0 := time.Now()
 		rep, err := rs.Rescan(context.Background(), scope.Criteria{Rescan: true}, time.Now().Add(48*time.Hour), &prog)
+		cores := (cpuTime() - cpu0).Seconds() / time.Since(t0).Seconds()
 		close(stop)
 		<-sampled
 		if err != nil {
@@ -124,7 +127,8 @@ func BenchmarkRescan(b *testing.B) {
 		}
 		b.Logf("targeted rescan (properties: [password]) of the same %d events: %.2fs, %.0f events/s of the store, %d events read",
 			total, time.Since(t1).Seconds(), float64(total)/time.Since(t1).Seconds(), trep.Scanned)
-		b.Logf("rescan of %d events: %.2fs, %.0f events/s, %d affected, Go heap grew at most %.1f MB", total, secs, float64(total)/secs, rep.Projects[0].Events, float64(peak-heap0)/1e6)
+		b.Logf("rescan of %d events: %.2fs, %.0f events/s, %d affected, Go heap grew at most %.1f MB, %.2f cores busy (process CPU time / wall time)",
+			total, secs, float64(total)/secs, rep.Projects[0].Events, float64(peak-heap0)/1e6, cores)
 		if *rescanAllHit {
 			c, err := guard.New().Compile(guard.Policy{Rules: []guard.Rule{{Name: "os", Class: guard.Password,
 				Pattern: `Mac OS`, Keywords: []string{"mac"}, Action: guard.Keep}}}, "", nil)
@@ -240,4 +244,11 @@ func uniqueRow(r *rand.Rand, pid int64, i int, now time.Time) event.Row {
 	return event.Row{ProjectID: pid, Time: now.Add(-time.Duration(r.IntN(30*24*3600)) * time.Second).UnixMilli(),
 		Name: "Event " + u, DistinctID: "$device:" + strconv.FormatUint(r.Uint64(), 36),
 		InsertID: strconv.FormatUint(r.Uint64(), 36), Props: b}
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
