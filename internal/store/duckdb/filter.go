@@ -64,7 +64,7 @@ func (s *Store) Filter(ctx context.Context, project, from, to int64, where strin
 			return err
 		}
 		run := &filterRun{ctx: ctx, pick: pick, seen: seen}
-		runID := f.start(run)
+		runID := f.runs.start(run)
 		// Once the run is gone, a chunk that still names it fails.
 		defer f.end(runID)
 		cond := ""
@@ -116,8 +116,7 @@ const filterFuncName = "sieve_filter"
 type filterFuncs struct {
 	mu         sync.Mutex // guards registered and serializes registering
 	registered bool
-	seq        atomic.Int64
-	runs       sync.Map // run id (int64) -> *filterRun, while its Filter call lasts
+	runs       runs[filterRun] // while their Filter calls last
 }
 
 // register adds the filter function to the database of conn unless an
@@ -135,18 +134,11 @@ func (f *filterFuncs) register(conn *sql.Conn) error {
 	return nil
 }
 
-// start records run and returns its id, for the query to pass.
-func (f *filterFuncs) start(run *filterRun) int64 {
-	id := f.seq.Add(1)
-	f.runs.Store(id, run)
-	return id
-}
-
 // end forgets run id: a query that names it fails to bind, and a chunk of
 // a query bound to it fails.
 func (f *filterFuncs) end(id int64) {
-	if r, ok := f.runs.LoadAndDelete(id); ok {
-		r.(*filterRun).stopped.Store(true)
+	if r, ok := f.runs.end(id); ok {
+		r.stopped.Store(true)
 	}
 }
 
@@ -225,39 +217,12 @@ func (u *filterUDF) Executor() ddb.ScalarFuncExecutor {
 	return ddb.ScalarFuncExecutor{ChunkContextExecutor: u.exec, ScalarBinder: u.bind}
 }
 
-// filterRunKey holds the run a query's function is bound to in the context
-// exec receives.
-type filterRunKey struct{}
-
-// bind finds, once per query, the live run the query names: its first
-// argument must be a constant. (With a binder the driver also sets its
-// per-query context here, once, instead of racing to set it from DuckDB's
-// threads on their first chunks.)
 func (u *filterUDF) bind(ctx context.Context, args []ddb.ScalarUDFArg) (context.Context, error) {
-	if len(args) == 0 || !args[0].Foldable {
-		return nil, errFilterStopped
-	}
-	var id int64
-	switch v := args[0].Value.(type) {
-	case int64:
-		id = v
-	case int32: // an integer literal not cast to BIGINT
-		id = int64(v)
-	default:
-		return nil, errFilterStopped
-	}
-	r, ok := u.funcs.runs.Load(id)
-	if !ok {
-		return nil, errFilterStopped
-	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	return context.WithValue(ctx, filterRunKey{}, r.(*filterRun)), nil
+	return u.funcs.runs.bind(ctx, args, errFilterStopped)
 }
 
 func (u *filterUDF) exec(ctx context.Context, st *ddb.ChunkIteratorState) error {
-	r, _ := ctx.Value(filterRunKey{}).(*filterRun)
+	r := runOf[filterRun](ctx)
 	if r == nil || r.halted() {
 		return errFilterStopped
 	}

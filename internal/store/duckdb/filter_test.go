@@ -413,7 +413,7 @@ func TestFilterNullInputs(t *testing.T) {
 	if err := ddb.RegisterScalarUDF(conn, "test_filter_nulls", &filterUDF{funcs: f}); err != nil {
 		t.Fatal(err)
 	}
-	id := f.start(run)
+	id := f.runs.start(run)
 	rows, err := conn.QueryContext(context.Background(), `SELECT k, test_filter_nulls(`+strconv.FormatInt(id, 10)+`, n, d, p) FROM (VALUES
 		(1, 'a', 'b', 'c'), (2, NULL, 'b', 'c'), (3, 'a', NULL, 'c'), (4, 'a', 'b', NULL), (5, 'x', 'y', 'z')) t(k, n, d, p) ORDER BY k`)
 	if err != nil {
@@ -535,7 +535,7 @@ func TestFilterFunctionSharedByConnections(t *testing.T) {
 	if err := f.register(c1); err != nil {
 		t.Fatal(err)
 	}
-	id := f.start(&filterRun{ctx: ctx, pick: func(name, id, props string) ([]byte, error) {
+	id := f.runs.start(&filterRun{ctx: ctx, pick: func(name, id, props string) ([]byte, error) {
 		return []byte(props + id + name), nil
 	}})
 	defer f.end(id)

@@ -285,10 +285,9 @@ const (
 // purgeFuncs is a store's purge functions, registered in the store's
 // database by the first purge, and the purge runs they serve.
 type purgeFuncs struct {
-	mu         sync.Mutex // guards registered and serializes registering
-	registered int        // how many of purgeUDFs are registered, in order
-	seq        atomic.Int64
-	runs       sync.Map // run id (int64) -> *purgeRun, while its purge lasts
+	mu         sync.Mutex     // guards registered and serializes registering
+	registered int            // how many of purgeUDFs are registered, in order
+	runs       runs[purgeRun] // while their purges last
 }
 
 // purgeUDFs lists the purge functions in the order register adds them.
@@ -311,16 +310,6 @@ func (f *purgeFuncs) register(conn *sql.Conn, op string) error {
 	}
 	return nil
 }
-
-// start records run and returns its id, for the queries to pass.
-func (f *purgeFuncs) start(run *purgeRun) int64 {
-	id := f.seq.Add(1)
-	f.runs.Store(id, run)
-	return id
-}
-
-// end forgets run id: a query that names it then fails to bind.
-func (f *purgeFuncs) end(id int64) { f.runs.Delete(id) }
 
 // purgeRun is the state of one purge, shared by DuckDB's threads: paths
 // returns the property paths that apply to a row (a, b and n as in the
@@ -359,40 +348,14 @@ func (u *purgeUDF) Executor() ddb.ScalarFuncExecutor {
 	return ddb.ScalarFuncExecutor{RowContextExecutor: u.row, ScalarBinder: u.bind}
 }
 
-// purgeRunKey holds the run a query's purge function is bound to in the
-// context its rows receive.
-type purgeRunKey struct{}
-
-// bind finds, once per query, the live run the query names: the first
-// argument must be a constant. (With a binder the driver also sets its
-// per-query context here, once, not from DuckDB's threads.)
 func (u *purgeUDF) bind(ctx context.Context, args []ddb.ScalarUDFArg) (context.Context, error) {
-	if len(args) == 0 || !args[0].Foldable {
-		return nil, errPurgeStopped
-	}
-	var id int64
-	switch v := args[0].Value.(type) {
-	case int64:
-		id = v
-	case int32: // an integer literal not cast to BIGINT
-		id = int64(v)
-	default:
-		return nil, errPurgeStopped
-	}
-	r, ok := u.funcs.runs.Load(id)
-	if !ok {
-		return nil, errPurgeStopped
-	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	return context.WithValue(ctx, purgeRunKey{}, r.(*purgeRun)), nil
+	return u.funcs.runs.bind(ctx, args, errPurgeStopped)
 }
 
 // row runs over (run, props, a, b, n); NULL inputs never reach it (the
 // driver's default NULL handling answers NULL).
 func (u *purgeUDF) row(ctx context.Context, v []driver.Value) (any, error) {
-	r, _ := ctx.Value(purgeRunKey{}).(*purgeRun)
+	r := runOf[purgeRun](ctx)
 	if r == nil || len(v) != 5 {
 		return nil, errPurgeStopped
 	}
@@ -554,8 +517,8 @@ func (s *Store) purgeEvents(req *purgeReq) (PurgeEventsResult, error) {
 		return res, err
 	}
 	m := newEventMatcher(job.Rules)
-	run := s.purges.start(&purgeRun{paths: m.paths, changed: &m.changed})
-	defer s.purges.end(run)
+	run := s.purges.runs.start(&purgeRun{paths: m.paths, changed: &m.changed})
+	defer s.purges.runs.end(run)
 	const args = "props, distinct_id, name, time"
 	strip, has := purgeCall(purgeStripName, run, args), purgeCall(purgeHasName, run, args)
 

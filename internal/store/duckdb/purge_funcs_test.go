@@ -43,11 +43,7 @@ func purgeFunctions(t *testing.T, s *Store) map[string]int {
 }
 
 // liveRuns counts the purge runs s still records.
-func liveRuns(s *Store) int {
-	n := 0
-	s.purges.runs.Range(func(_, _ any) bool { n++; return true })
-	return n
-}
+func liveRuns(s *Store) int { return s.purges.runs.len() }
 
 var wantPurgeFunctions = map[string]int{purgeStripName: 1, purgeHasName: 1}
 
@@ -185,7 +181,7 @@ func TestPurgeFunctionsRuns(t *testing.T) {
 		t.Fatalf("second register: %v", err)
 	}
 	var changed atomic.Int64
-	id := s.purges.start(&purgeRun{changed: &changed, paths: func(a, b string, n int64) []string {
+	id := s.purges.runs.start(&purgeRun{changed: &changed, paths: func(a, b string, n int64) []string {
 		if a == "u" && b == "e" && n == 5 {
 			return []string{"secret"}
 		}
@@ -228,7 +224,7 @@ func TestPurgeFunctionsRuns(t *testing.T) {
 			t.Errorf("%s over a non-object: err = %v, want errPurgeRow's text without the value", fn, err)
 		}
 	}
-	s.purges.end(id)
+	s.purges.runs.end(id)
 	for _, fn := range []string{purgeStripName, purgeHasName} {
 		for _, run := range []string{strconv.FormatInt(id, 10) + "::BIGINT", strconv.FormatInt(id+1, 10), "k", "?"} {
 			var r sql.NullString

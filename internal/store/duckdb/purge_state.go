@@ -144,11 +144,11 @@ func (s *Store) purgeState(conn *sql.Conn, req *stateReq) (StateResult, error) {
 	if err := s.purges.register(conn, "purge state"); err != nil {
 		return res, err
 	}
-	run := s.purges.start(&purgeRun{
+	run := s.purges.runs.start(&purgeRun{
 		paths:   func(id, kind string, project int64) []string { return m.paths(project, kind, id) },
 		changed: &m.changed,
 	})
-	defer s.purges.end(run)
+	defer s.purges.runs.end(run)
 	const args = "props, id, CAST(kind AS VARCHAR), project_id"
 	strip, hasExpr := purgeCall(purgeStripName, run, args), purgeCall(purgeHasName, run, args)
 
