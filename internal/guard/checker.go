@@ -282,8 +282,7 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
 			b, _ := v.StringBytes()
 			vs := b2s(b)
 			ei.feed(ks, vs)
-			switch ks {
-			case "name", "field", "fieldName", "field_name", "key", "label", "param", "parameter", "input_name", "inputName":
+			if pairNameKey(ks) {
 				if kk := classifyKey(vs); kk.sensitive() && pairKind == kNone {
 					pairKind = kk
 				}
@@ -312,6 +311,15 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
 		ei.finish()
 	}
 	return pairKind, jwk
+}
+
+// pairNameKey: k names the field of a {name: "password", value: ...} pair.
+func pairNameKey(k string) bool {
+	switch k {
+	case "name", "field", "fieldName", "field_name", "key", "label", "param", "parameter", "input_name", "inputName":
+		return true
+	}
+	return false
 }
 
 // jwkPrivate names the private members of a JSON Web Key.

@@ -305,15 +305,11 @@ func sharesContext(k string, kind keyKind, val []byte) bool {
 	if childKind(kNone, k, kind) == kExpiry {
 		return true
 	}
-	switch k {
-	case "name", "field", "fieldName", "field_name", "key", "label", "param", "parameter", "input_name", "inputName":
-		if len(val) == 0 || val[0] != '"' {
-			return false
-		}
-		s, ok := rawString(val)
-		return !ok || classifyKey(s).sensitive()
+	if !pairNameKey(k) || len(val) == 0 || val[0] != '"' {
+		return false
 	}
-	return false
+	s, ok := rawString(val)
+	return !ok || classifyKey(s).sensitive()
 }
 
 // plainArray returns the array b holds when it holds only strings without
