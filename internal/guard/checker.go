@@ -270,7 +270,8 @@ type pending struct {
 
 // objContext gathers, before an object's values are visited, what its
 // keys say together: whether it is an autotrack element, and whether it is
-// a {name: "password", value: ...} pair.
+// a {name: "password", value: ...} pair. Scan's sharesContext (raw.go) must
+// recognise every key that changes the result here.
 func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		ks := b2s(k)
