@@ -162,7 +162,7 @@ type walker struct {
 	// d. It is apart from parsers because a value inside that tree is
 	// scanned from depth 0 again: sharing one array let a nested value
 	// that looked like JSON reset the parser of the tree being walked.
-	trees [maxDepth + 2]fastjson.Parser
+	trees   [maxDepth + 2]fastjson.Parser
 	repl    []byte
 	key     string               // key of the value being scanned, for custom rules
 	panSeen bool                 // a card number was found in the current object
