@@ -817,10 +817,10 @@ func looksJSON(s string) bool {
 // the holding property; parts to redact or hash are replaced inside it and
 // the value is re-encoded. ok is false when s is not JSON after all.
 func (w *walker) nestedJSON(s string, kind keyKind) (act Action, repl *fastjson.Value, ok bool) {
-	if w.jdepth+1 >= len(w.parsers) {
+	if w.jdepth+1 >= len(w.trees) {
 		return "", nil, false
 	}
-	v, err := w.parsers[w.jdepth+1].Parse(strings.TrimSpace(s))
+	v, err := w.trees[w.jdepth+1].Parse(strings.TrimSpace(s))
 	if err != nil {
 		return "", nil, false
 	}
@@ -843,7 +843,7 @@ func (w *walker) nestedJSON(s string, kind keyKind) (act Action, repl *fastjson.
 	if len(s) > 1<<16 {
 		// Do not keep a large buffer in the pooled walker (v stays valid:
 		// it keeps the old buffers alive until it is unused).
-		defer func(d int) { w.parsers[d] = fastjson.Parser{} }(w.jdepth + 1)
+		defer func(d int) { w.trees[d] = fastjson.Parser{} }(w.jdepth + 1)
 	}
 	drop, changed := w.nestedDrop, w.nestedChanged
 	w.nestedPath, w.nestedDrop, w.nestedChanged = outerPath, outerDrop, outerChanged

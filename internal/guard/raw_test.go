@@ -85,6 +85,8 @@ func rawCases(t testing.TB) []rawCase {
 	// splitter must not take apart (or must take apart exactly).
 	for _, s := range []string{
 		`{"name":"password","value":"hunter2!x"}`,
+		`{"request_body":"{\"operationName\": \"ChangePassword\", \"variables\": {\"current\": \"[REDACTED]\", \"next\": \"[REDACTED]\"}, \"query\": \"mutation ChangePassword($current: String!) { ok }\"}"}`,
+		`{"request_body":"{\"variables\":{\"current\":\"[x]\",\"password\":\"Tr0ub4dor&3x!\"}}"}`,
 		`{"name":"plan","value":"hunter2!x"}`,
 		`{"field":"card_number","value":"4111111111111111"}`,
 		`{"kty":"RSA","d":"` + strings.Repeat("Qk", 40) + `","n":"AQAB"}`,
