@@ -298,10 +298,11 @@ func evalCall(n *Call, env Env) any {
 
 // FormatNumber is string(n): the shortest decimal that reads back as n,
 // in exponent form ("1e+16", "2.5e-05") below 1e-4 and from 1e16 in
-// magnitude, and without a fraction when n is whole ("3", not "3.0").
+// magnitude, and without a fraction when n is whole ("3", not "3.0"); -0
+// is "0".
 func FormatNumber(f float64) string {
 	if f == 0 {
-		return strconv.FormatFloat(f, 'f', -1, 64)
+		return "0"
 	}
 	e := strconv.FormatFloat(f, 'e', -1, 64)
 	exp, _ := strconv.Atoi(e[strings.LastIndexByte(e, 'e')+1:])
