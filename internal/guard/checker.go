@@ -21,6 +21,7 @@ import (
 // concurrent use; one per process is enough.
 type Guard struct {
 	walkers sync.Pool
+	fault   atomic.Pointer[string] // tests only: see SetFault
 }
 
 // New returns a Guard with the built-in detectors.
@@ -124,6 +125,7 @@ func (c *Checker) getWalker(a *fastjson.Arena, dst []event.Finding) *walker {
 	w.path = w.path[:0]
 	w.panSeen = false
 	w.jdepth, w.nestedPath, w.nestedDrop, w.nestedChanged = 0, "", false, false
+	w.failPath = ""
 	return w
 }
 
@@ -152,9 +154,12 @@ func (c *Checker) putWalker(w *walker) {
 // or removed the property they came from; when no property holds them they
 // are checked as fields. A finding, the SDK fleet or a report never holds
 // what the guard removed.
+//
+// Should the guard itself fail, the event is dropped and out holds only a
+// GuardError finding (see Failed).
 func (c *Checker) Event(ev *event.Event, a *fastjson.Arena, dst []event.Finding) (out []event.Finding, drop bool) {
 	w := c.getWalker(a, dst)
-	defer c.putWalker(w)
+	defer c.release(w, &out, &drop, ev.ProjectID)
 	// The name and distinct_id are checked first, and their own findings get
 	// the cleaned values afterwards: a finding never holds what was removed.
 	w.meta = event.Finding{ProjectID: ev.ProjectID}
@@ -207,7 +212,7 @@ func keptProp(props *fastjson.Value, s string, keys ...string) string {
 // when the guard would change them.
 func (c *Checker) Profile(u *event.ProfileUpdate, a *fastjson.Arena, dst []event.Finding) (out []event.Finding, drop bool) {
 	w := c.getWalker(a, dst)
-	defer c.putWalker(w)
+	defer c.release(w, &out, &drop, u.ProjectID)
 	name, idPath := "$engage", "distinct_id"
 	if u.Kind == event.Group {
 		name, idPath = "$groups", "$group_id"
@@ -502,7 +507,17 @@ func (w *walker) member(k []byte, c *fastjson.Value, parent, pairKind keyKind, j
 	} else {
 		pl = w.pushKey(ks)
 	}
-	defer func() { w.path = w.path[:pl] }()
+	defer func() {
+		if w.failPath == "" {
+			if r := recover(); r != nil {
+				// Note where the guard failed, for release.
+				w.failPath = string(w.path)
+				panic(r)
+			}
+		}
+		w.path = w.path[:pl]
+	}()
+	w.checkFault()
 	if keySens {
 		if act := w.keyValue(ks); act == DropProperty || act == DropEvent {
 			return pending{key: string(k), drop: true}, true, false

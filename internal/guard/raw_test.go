@@ -295,6 +295,9 @@ func FuzzScan(f *testing.F) {
 				if err != nil {
 					t.Fatalf("Scan refused what parses: %v", err)
 				}
+				if Failed(got) || Failed(want) {
+					t.Fatalf("the guard failed (a panic, recovered)")
+				}
 				if (len(got) != 0 || len(want) != 0) && !reflect.DeepEqual(got, want) {
 					t.Fatalf("Scan %+v\nEvent %+v", got, want)
 				}

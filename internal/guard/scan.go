@@ -188,6 +188,8 @@ type walker struct {
 	nestedPath    string
 	nestedDrop    bool
 	nestedChanged bool
+
+	failPath string // where a walk panicked (see release)
 }
 
 // maxKindCache bounds the per-walker key cache (keys are client input).
