@@ -10,6 +10,8 @@ package ingest
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -368,7 +370,7 @@ func (in *Ingester) event(req *request, v *fastjson.Value) *mixpanel.RecordError
 		return &mixpanel.RecordError{Field: "properties", Message: err.Error()}
 	}
 	req.propBuf = buf
-	t.rows = append(t.rows, event.Row{
+	row := event.Row{
 		ProjectID:  t.p.ID,
 		Time:       ev.Time,
 		Name:       ev.Name,
@@ -376,7 +378,14 @@ func (in *Ingester) event(req *request, v *fastjson.Value) *mixpanel.RecordError
 		InsertID:   ev.InsertID,
 		// Earlier rows keep the old backing array when propBuf grows.
 		Props: req.propBuf[start:len(req.propBuf):len(req.propBuf)],
-	})
+	}
+	if row.InsertID == "" {
+		// As Mixpanel does, every stored event gets an $insert_id: export
+		// readers rely on it. It is stored, so every export shows the same
+		// one, and never de-duplicates (see event.Row.GeneratedID).
+		row.InsertID, row.GeneratedID = newInsertID(), true
+	}
+	t.rows = append(t.rows, row)
 	req.out.Accepted++
 	return nil
 }
@@ -446,6 +455,14 @@ func (in *Ingester) guardFailed(req *request, n int) bool {
 	in.Stats.Dropped.Add(1)
 	req.out.Accepted++
 	return true
+}
+
+// newInsertID returns a generated $insert_id: 32 hex digits of 128 random
+// bits, a valid $insert_id that no other event shares.
+func newInsertID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+	return hex.EncodeToString(b[:])
 }
 
 // stamp sets the time of the findings appended since index n.
