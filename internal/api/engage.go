@@ -121,8 +121,10 @@ func (a *API) Engage() http.Handler {
 		if h := a.hashIDs([]string{q.GroupKey}); q.GroupKey != "" && len(h) == 1 {
 			crit["data_group_id_hash"] = h[0] // a group key is data, hashed like a distinct_id
 		}
-		a.record(r, who, audit.Entry{Action: "engage", ProjectID: id, Criteria: crit,
-			Properties: seen.list(), AllProperties: seen.all, Rows: int64(len(results))})
+		if err := a.record(r, who, audit.Entry{Action: "engage", ProjectID: id, Criteria: crit,
+			Properties: seen.list(), AllProperties: seen.all, Rows: int64(len(results))}); err != nil {
+			return err
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		bw := bufio.NewWriter(w)
