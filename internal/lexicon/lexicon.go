@@ -48,9 +48,9 @@ const (
 	// to lexicon.json): names and paths within the limits above, and their
 	// counters, types and per-day SDK counts.
 	MaxProjectBytes = 4 << 20
-	fleetDays     = 90   // days of per-day SDK counts kept
-	minuteRing    = 120  // minutes of per-minute counters kept
-	fileName      = "lexicon.json"
+	fleetDays       = 90  // days of per-day SDK counts kept
+	minuteRing      = 120 // minutes of per-minute counters kept
+	fileName        = "lexicon.json"
 )
 
 // Value types as reported by the API.
