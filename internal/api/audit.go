@@ -80,8 +80,8 @@ func (a *API) auditDenied(r *http.Request, code int) {
 	} else if s := r.PathValue("id"); s != "" && r.Pattern != "" && !slices.Contains([]string{"GET /api/purges/{id}"}, r.Pattern) {
 		project, _ = strconv.ParseInt(s, 10, 64)
 	}
-	a.audit.AppendAsync(audit.Entry{Actor: actor, Action: "denied", ProjectID: max(project, 0), Endpoint: r.Pattern,
-		Outcome: audit.Denied, Status: code})
+	a.audit.Denied(audit.Entry{Actor: actor, Action: "denied", ProjectID: max(project, 0), Endpoint: r.Pattern,
+		Outcome: audit.Denied, Status: code}, audit.Source(r))
 }
 
 // maxAuditProps caps the property names an entry lists; beyond it the entry

@@ -61,7 +61,7 @@ type Ingester struct {
 	observer Observer    // lexicon, fleet, alerts, after the guard; may be nil
 	obsOff   atomic.Bool // benchmarks only: see SetObserversEnabled
 
-	denied func(r *http.Request, endpoint string) // see SetDeniedHook
+	denied func(r *http.Request, endpoint string, status int) // see SetDeniedHook
 
 	parsers fastjson.ParserPool
 	arenas  fastjson.ArenaPool
@@ -110,7 +110,9 @@ func (in *Ingester) SetObserversEnabled(on bool) { in.obsOff.Store(!on) }
 // SetDeniedHook installs fn, called for every request refused for its
 // credentials or token (the audit log records denied attempts). fn must
 // not block and must not record the credentials. Call it before serving.
-func (in *Ingester) SetDeniedHook(fn func(r *http.Request, endpoint string)) { in.denied = fn }
+func (in *Ingester) SetDeniedHook(fn func(r *http.Request, endpoint string, status int)) {
+	in.denied = fn
+}
 
 // Track handles /track and /track/.
 func (in *Ingester) Track() http.Handler { return in.handler(mixpanel.Track) }
@@ -145,8 +147,13 @@ func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 		if err != nil {
 			out = mixpanel.Outcome{Err: err}
 		}
-		if in.denied != nil && (errors.Is(out.Err, mixpanel.ErrUnauthorized) || errors.Is(out.Err, mixpanel.ErrForbidden)) {
-			in.denied(r, ep.String())
+		if in.denied != nil {
+			switch {
+			case errors.Is(out.Err, mixpanel.ErrUnauthorized):
+				in.denied(r, ep.String(), http.StatusUnauthorized)
+			case errors.Is(out.Err, mixpanel.ErrForbidden):
+				in.denied(r, ep.String(), http.StatusForbidden)
+			}
 		}
 		reply := mixpanel.Respond(ep, opts, out)
 		h := w.Header()

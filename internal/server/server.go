@@ -261,8 +261,8 @@ func (s *Server) newAuditAndPurges(st *duckdb.Store) error {
 	s.audit = al
 	s.api.SetAudit(al)
 	s.api.SetPurges(pm)
-	s.ingest.SetDeniedHook(func(r *http.Request, endpoint string) {
-		al.AppendAsync(audit.Entry{Actor: "unauthenticated", Action: "ingest.denied", Endpoint: endpoint, Outcome: audit.Denied, Status: http.StatusUnauthorized})
+	s.ingest.SetDeniedHook(func(r *http.Request, endpoint string, status int) {
+		al.Denied(audit.Entry{Actor: "unauthenticated", Action: "ingest.denied", Endpoint: endpoint, Outcome: audit.Denied, Status: status}, audit.Source(r))
 	})
 	s.background = append(s.background, func(ctx context.Context) error {
 		pm.Start()
