@@ -68,7 +68,7 @@ func (a *API) handler(h HandlerFunc) http.Handler {
 			a.auditDenied(r, code)
 		}
 		if code >= 500 {
-			a.log.Error("api request failed", "method", r.Method, "route", r.Pattern, "err", err)
+			a.log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "route", r.Pattern, "err", err)
 		}
 		if code == http.StatusUnauthorized {
 			w.Header().Set("WWW-Authenticate", `Basic realm="sieve"`)

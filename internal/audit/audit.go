@@ -33,6 +33,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/atomicfile"
@@ -93,7 +94,17 @@ type Log struct {
 	wg      sync.WaitGroup
 	closed  bool
 	now     func() time.Time
+	// failures counts appends that failed; failing is true from a failed
+	// append until the next one that succeeds
+	failures atomic.Int64
+	failing  atomic.Bool
 }
+
+// Failures is the number of appends that failed since Open.
+func (l *Log) Failures() int64 { return l.failures.Load() }
+
+// Failing reports whether the last append failed (the log cannot write).
+func (l *Log) Failing() bool { return l.failing.Load() }
 
 // DefaultSegmentBytes is the size beyond which the current segment
 // (audit.log) is closed and renamed, and a new one started.
@@ -352,7 +363,12 @@ func (l *Log) Append(e Entry) error {
 	Bound(&e)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.append(e)
+	err := l.append(e)
+	if err != nil {
+		l.failures.Add(1)
+	}
+	l.failing.Store(err != nil)
+	return err
 }
 
 // append writes e (called with mu held).

@@ -27,6 +27,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/guardcache"
 	"github.com/sieve-analytics/sieve/internal/jsontext"
+	"github.com/sieve-analytics/sieve/internal/metrics"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/store"
 	"github.com/sieve-analytics/sieve/internal/wire/mixpanel"
@@ -61,7 +62,9 @@ type Ingester struct {
 	observer Observer    // lexicon, fleet, alerts, after the guard; may be nil
 	obsOff   atomic.Bool // benchmarks only: see SetObserversEnabled
 
-	denied func(r *http.Request, endpoint string, status int) // see SetDeniedHook
+	denied  func(r *http.Request, endpoint string, status int) // see SetDeniedHook
+	metrics *metrics.Metrics                                   // may be nil
+	failing atomic.Bool                                        // the last commit failed
 
 	parsers fastjson.ParserPool
 	arenas  fastjson.ArenaPool
@@ -114,6 +117,15 @@ func (in *Ingester) SetDeniedHook(fn func(r *http.Request, endpoint string, stat
 	in.denied = fn
 }
 
+// Failing reports whether the last commit to the store failed: the server
+// is then not ready (GET /readyz) until one succeeds.
+func (in *Ingester) Failing() bool { return in.failing.Load() }
+
+// SetMetrics makes the ingester count events by endpoint and outcome,
+// request and commit latency and guard actions in m. Call it before
+// serving.
+func (in *Ingester) SetMetrics(m *metrics.Metrics) { in.metrics = m }
+
 // Track handles /track and /track/.
 func (in *Ingester) Track() http.Handler { return in.handler(mixpanel.Track) }
 
@@ -129,6 +141,8 @@ func (in *Ingester) Groups() http.Handler { return in.handler(mixpanel.Groups) }
 func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		in.Stats.Requests.Add(1)
+		start := time.Now()
+		var req *request
 		q := r.URL.Query()
 		var opts mixpanel.ReplyOptions
 		var out mixpanel.Outcome
@@ -137,7 +151,6 @@ func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 		// merged the body's fields into q, and before anything is stored.
 		_, err := mixpanel.ParseReplyOptions(q, ep)
 		if err == nil {
-			var req *request
 			req, out = in.decode(r, ep, q)
 			if opts, err = mixpanel.ParseReplyOptions(q, ep); err == nil && out.Err == nil {
 				out = in.commit(r.Context(), req)
@@ -155,6 +168,7 @@ func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 				in.denied(r, ep.String(), http.StatusForbidden)
 			}
 		}
+		in.observe(ep, req, out, time.Since(start))
 		reply := mixpanel.Respond(ep, opts, out)
 		h := w.Header()
 		for k, v := range reply.Header {
@@ -165,6 +179,31 @@ func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 		w.WriteHeader(reply.Status)
 		_, _ = w.Write(reply.Body)
 	})
+}
+
+// observe counts one request's objects by outcome and its latency.
+func (in *Ingester) observe(ep mixpanel.Endpoint, req *request, out mixpanel.Outcome, d time.Duration) {
+	m := in.metrics
+	if m == nil {
+		return
+	}
+	name := ep.String()
+	m.Batch(name, d)
+	m.Events(name, "rejected", len(out.Failed))
+	if req == nil {
+		return
+	}
+	m.Events(name, "dropped", req.dropped)
+	if out.Err != nil {
+		m.Events(name, "failed", req.kept)
+		return
+	}
+	m.Events(name, "stored", req.stored)
+	m.Events(name, "duplicate", req.dups)
+	for i := range req.findings {
+		f := &req.findings[i]
+		m.GuardAction(f.Class, f.Detector, f.Action)
+	}
 }
 
 // request is the state of one ingestion request.
@@ -178,6 +217,9 @@ type request struct {
 	parser   *fastjson.Parser
 	arena    *fastjson.Arena
 	propBuf  []byte
+	// counts for metrics: objects dropped by the guard, kept for the store,
+	// and, after commit, stored (events and profile updates) and duplicates
+	dropped, kept, stored, dups int
 }
 
 // release returns the request's parser and arena to their pools; nothing
@@ -367,6 +409,7 @@ func (in *Ingester) event(req *request, v *fastjson.Value) *mixpanel.RecordError
 	}
 	if drop {
 		in.Stats.Dropped.Add(1)
+		req.dropped++
 		req.out.Accepted++
 		return nil
 	}
@@ -418,6 +461,7 @@ func (in *Ingester) profile(req *request, v *fastjson.Value, kind event.ProfileK
 	}
 	if drop {
 		in.Stats.Dropped.Add(1)
+		req.dropped++
 		req.out.Accepted++
 		return nil
 	}
@@ -460,6 +504,7 @@ func (in *Ingester) guardFailed(req *request, n int) bool {
 	}
 	in.Stats.GuardErrors.Add(1)
 	in.Stats.Dropped.Add(1)
+	req.dropped++
 	req.out.Accepted++
 	return true
 }
@@ -482,9 +527,13 @@ func (in *Ingester) stamp(req *request, n int) {
 
 // commit stores what decode kept and returns the outcome to answer.
 func (in *Ingester) commit(ctx context.Context, req *request) mixpanel.Outcome {
-	if err := in.write(ctx, req); err != nil {
+	err := in.write(ctx, req)
+	if !errors.Is(err, context.Canceled) {
+		in.failing.Store(err != nil)
+	}
+	if err != nil {
 		if !errors.Is(err, context.Canceled) {
-			in.log.Error("ingest commit failed", "endpoint", req.ep.String(), "err", err)
+			in.log.ErrorContext(ctx, "ingest commit failed", "endpoint", req.ep.String(), "err", err)
 		}
 		return mixpanel.Outcome{Err: mixpanel.ErrUnavailable, Failed: req.out.Failed}
 	}
@@ -494,10 +543,15 @@ func (in *Ingester) commit(ctx context.Context, req *request) mixpanel.Outcome {
 // write stores findings, events and profiles durably, in that order: a
 // finding never waits on the data it describes.
 func (in *Ingester) write(ctx context.Context, req *request) error {
+	for _, t := range req.projects {
+		req.kept += len(t.rows) + len(t.profiles)
+	}
 	if len(req.findings) > 0 {
+		t := time.Now()
 		if err := in.store.AppendFindings(ctx, req.findings); err != nil {
 			return err
 		}
+		in.metrics.Commit("findings", time.Since(t))
 		in.Stats.Findings.Add(int64(len(req.findings)))
 	}
 	var rows []event.Row
@@ -507,17 +561,23 @@ func (in *Ingester) write(ctx context.Context, req *request) error {
 		profiles = append(profiles, t.profiles...)
 	}
 	if len(rows) > 0 {
+		t := time.Now()
 		res, err := in.store.Append(ctx, rows)
 		if err != nil {
 			return err
 		}
+		in.metrics.Commit("events", time.Since(t))
+		req.stored, req.dups = res.Stored, res.Duplicates
 		in.Stats.Events.Add(int64(res.Stored))
 		in.Stats.Dups.Add(int64(res.Duplicates))
 	}
 	if len(profiles) > 0 {
+		t := time.Now()
 		if err := in.store.UpdateProfiles(ctx, profiles); err != nil {
 			return err
 		}
+		in.metrics.Commit("profiles", time.Since(t))
+		req.stored += len(profiles)
 		in.Stats.Profiles.Add(int64(len(profiles)))
 	}
 	return nil
