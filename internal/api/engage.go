@@ -129,8 +129,10 @@ func (a *API) Engage() http.Handler {
 		if where != nil {
 			crit["where_properties"] = whereProps(where)
 		}
-		a.record(r, who, audit.Entry{Action: "engage", ProjectID: id, Criteria: crit,
-			Properties: seen.list(), AllProperties: seen.all, Rows: int64(len(results))})
+		if err := a.record(r, who, audit.Entry{Action: "engage", ProjectID: id, Criteria: crit,
+			Properties: seen.list(), AllProperties: seen.all, Rows: int64(len(results))}); err != nil {
+			return err
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		bw := bufio.NewWriter(w)
