@@ -372,3 +372,63 @@ func jsonQuote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// TestCorpus2ScanMatchesEvent checks that the rescan path (Checker.Scan on
+// the stored text) reports what Event reports on every corpus2 event.
+func TestCorpus2ScanMatchesEvent(t *testing.T) {
+	c, err := guard.New().Compile(guard.DefaultPolicy(), corpus2Token, []byte("corpus2-test-hash-key"))
+	if err != nil {
+		t.Fatalf("compile the default policy: %v", err)
+	}
+	fh, err := os.Open(filepath.Join("testdata", corpus2File))
+	if err != nil {
+		t.Fatalf("open the corpus: %v", err)
+	}
+	defer fh.Close()
+	sc := bufio.NewScanner(fh)
+	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
+	var p fastjson.Parser
+	var arena fastjson.Arena
+	n, differ := 0, 0
+	for sc.Scan() {
+		n++
+		var ln corpus2Line
+		if err := json.Unmarshal(sc.Bytes(), &ln); err != nil {
+			t.Fatalf("line %d: not a corpus line", n)
+		}
+		obj, err := p.Parse(`{"event":` + jsonQuote(ln.Event) + `,"properties":` + string(ln.Properties) + `}`)
+		if err != nil {
+			t.Fatalf("line %d: properties are not JSON", n)
+		}
+		ev, _, _, rerr := mixpanel.DecodeEvent(obj, mixpanel.Options{Endpoint: mixpanel.Import, Now: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)})
+		if rerr != nil {
+			t.Fatalf("line %d: the decoder refuses the event", n)
+		}
+		ev.ProjectID = 1
+		props := string(ev.Props.MarshalTo(nil))
+		scanned, err := c.Scan(1, ev.Name, ev.DistinctID, props, nil)
+		if err != nil {
+			t.Fatalf("line %d: Scan: %v", n, err)
+		}
+		arena.Reset()
+		walked, _ := c.Event(&ev, &arena, nil)
+		if a, b := findingKeys(scanned), findingKeys(walked); a != b {
+			differ++
+			if differ <= 20 {
+				t.Errorf("line %d [%s]: Scan finds %s, Event finds %s", n, ln.Scenario, a, b)
+			}
+		}
+	}
+	if differ > 0 {
+		t.Errorf("Scan and Event differ on %d of %d events", differ, n)
+	}
+}
+
+func findingKeys(fs []event.Finding) string {
+	ks := make([]string, 0, len(fs))
+	for _, f := range fs {
+		ks = append(ks, f.Path+" "+f.Class+" "+f.Detector+" "+f.Action)
+	}
+	sort.Strings(ks)
+	return "[" + strings.Join(ks, "; ") + "]"
+}
