@@ -270,7 +270,24 @@ func cleanScenarios() []scenario {
 		}},
 		{"numbers shaped like national IDs that fail their checks", 40, func(s *g) {
 			s.ev.name = pick(s, []string{"part_ordered", "ticket_created", "form_viewed", "inventory_synced"})
-			switch s.r.IntN(5) {
+			switch s.r.IntN(11) {
+			case 5: // HMRC's own example number, printed on forms
+				s.put("example", pick(s, []string{"QQ123456C", "QQ 12 34 56 C"}))
+			case 6:
+				ib := s.iban()
+				s.put("payment_reference", ib[:2]+fmt.Sprintf("%02d", (int(ib[2]-'0')*10+int(ib[3]-'0')+1)%100)+ib[4:])
+			case 7:
+				d := s.prcID()
+				s.put("serial", d[:17]+string("10X98765432"[(strings.IndexByte("10X98765432", d[17])+1)%11]))
+			case 8:
+				d := s.zaID()
+				s.put("shipment", luhnBreak(d))
+			case 9:
+				d := s.sin()
+				s.put("sku_code", luhnBreak(d))
+			case 10:
+				d := s.steuerID()
+				s.put("kundennummer", d[:10]+string('0'+(d[10]-'0'+1)%10))
 			case 0:
 				s.put("part_number", s.badSSN())
 			case 1:

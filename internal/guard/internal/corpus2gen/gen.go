@@ -210,19 +210,25 @@ func Generate(seed uint64) []Line {
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x5eed)) }
 
 // fill spreads n events over the scenarios in proportion to their weights,
-// each scenario at least twice.
+// each scenario at least twice; rounding is settled on the heaviest one.
 func (s *g) fill(scs []scenario, n int) []Line {
-	sum := 0
-	for _, sc := range scs {
+	sum, heaviest := 0, 0
+	for i, sc := range scs {
 		sum += sc.weight
+		if sc.weight > scs[heaviest].weight {
+			heaviest = i
+		}
 	}
+	counts := make([]int, len(scs))
+	left := n
+	for i, sc := range scs {
+		counts[i] = max(2, (n*sc.weight+sum/2)/sum)
+		left -= counts[i]
+	}
+	counts[heaviest] += left
 	var out []Line
 	for i, sc := range scs {
-		k := max(2, (n*sc.weight+sum/2)/sum)
-		if i == len(scs)-1 {
-			k = max(2, n-len(out))
-		}
-		for range k {
+		for range counts[i] {
 			out = append(out, s.event(sc))
 		}
 	}

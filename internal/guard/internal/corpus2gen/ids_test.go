@@ -143,3 +143,34 @@ func TestGeneratedIDsPassTheirChecks(t *testing.T) {
 		}
 	}
 }
+
+func TestBrokenIDsFailTheirChecks(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		for _, ln := range Generate(seed) {
+			if ln.Scenario != "numbers shaped like national IDs that fail their checks" {
+				continue
+			}
+			for i, k := range ln.Properties.keys {
+				v, _ := ln.Properties.vals[i].(string)
+				switch k {
+				case "payment_reference":
+					if ibanOK(v) {
+						t.Errorf("a broken IBAN passes mod 97")
+					}
+				case "serial":
+					if prcCheck(v[:17]) == v[17] {
+						t.Errorf("a broken PRC ID passes its check")
+					}
+				case "shipment", "sku_code":
+					if luhnOK(v) {
+						t.Errorf("a broken %s passes Luhn", k)
+					}
+				case "kundennummer":
+					if mod11_10(v[:10]) == v[10] {
+						t.Errorf("a broken Steuer-ID passes its check")
+					}
+				}
+			}
+		}
+	}
+}

@@ -90,6 +90,16 @@ func cardScenarios() []scenario {
 			s.put(k, pick(s, texts))
 			s.label(k, card, v)
 		}},
+		{"card number split over lines or odd separators", 3, func(s *g) {
+			s.ev.name = pick(s, []string{"support_message", "chat_message"})
+			num, _ := s.card()
+			for len(num) != 16 {
+				num, _ = s.card()
+			}
+			v := num[:4] + " " + num[4:8] + pick(s, []string{"\n", " \n", " / ", " - "}) + num[8:12] + " " + num[12:]
+			s.put("message", "here is the card:\n"+v+"\nthanks")
+			s.label("message", card, v)
+		}},
 		{"card number in a URL", 5, func(s *g) {
 			s.ev.name = "$pageview"
 			num, _ := s.card()
