@@ -259,4 +259,3 @@ func writeKinds(b *strings.Builder, title string, m map[string]int) {
 		fmt.Fprintf(b, "    %4d  %s\n", m[k], k)
 	}
 }
-
