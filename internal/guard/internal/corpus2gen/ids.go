@@ -507,26 +507,23 @@ func groupIBAN(iban string) string {
 
 // aba returns a US routing number with a valid 3-7-1 checksum.
 func (s *g) aba() string {
-	for {
-		d := fmt.Sprintf("%02d", pick(s, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 21, 22, 26, 31})) + s.digits(6)
-		w := []int{3, 7, 1, 3, 7, 1, 3, 7}
-		sum := 0
-		for i, x := range w {
-			sum += int(d[i]-'0') * x
-		}
-		c := (10 - sum%10) % 10
-		return d + strconv.Itoa(c)
-	}
+	// The first two digits are a Federal Reserve district (01-12) or a
+	// thrift (21-32).
+	d := fmt.Sprintf("%02d", pick(s, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 21, 22, 26, 31})) + s.digits(6)
+	return d + strconv.Itoa((10-abaSum(d)%10)%10)
 }
 
-func abaOK(d string) bool {
-	w := []int{3, 7, 1, 3, 7, 1, 3, 7, 1}
+// abaSum is the 3-7-1 weighted sum of the digits of a routing number.
+func abaSum(d string) int {
+	w := []int{3, 7, 1}
 	sum := 0
-	for i, x := range w {
-		sum += int(d[i]-'0') * x
+	for i := 0; i < len(d); i++ {
+		sum += int(d[i]-'0') * w[i%3]
 	}
-	return sum%10 == 0
+	return sum
 }
+
+func abaOK(d string) bool { return abaSum(d)%10 == 0 }
 
 func (s *g) sortCode() string {
 	return fmt.Sprintf("%02d-%02d-%02d", 10+s.r.IntN(80), s.r.IntN(100), s.r.IntN(100))
