@@ -91,11 +91,8 @@ type corpus2Result struct {
 }
 
 func TestCorpus2(t *testing.T) {
-	c, err := guard.New().Compile(guard.DefaultPolicy(), corpus2Token, []byte("corpus2-test-hash-key"))
-	if err != nil {
-		t.Fatalf("compile the default policy: %v", err)
-	}
-	res := scoreCorpus2(t, c, filepath.Join("testdata", corpus2File))
+	c := corpus2Checker(t)
+	res := scoreCorpus2(t, c)
 	t.Log(res.report())
 	minRecall, maxFP := corpus2MinRecall, corpus2MaxFPRate
 	if *corpus2Goal {
@@ -116,36 +113,22 @@ func TestCorpus2(t *testing.T) {
 	}
 }
 
-func scoreCorpus2(t *testing.T, c *guard.Checker, file string) *corpus2Result {
+func corpus2Checker(t *testing.T) *guard.Checker {
 	t.Helper()
-	fh, err := os.Open(file)
+	c, err := guard.New().Compile(guard.DefaultPolicy(), corpus2Token, []byte("corpus2-test-hash-key"))
 	if err != nil {
-		t.Fatalf("open the corpus: %v", err)
+		t.Fatalf("compile the default policy: %v", err)
 	}
-	defer fh.Close()
+	return c
+}
+
+func scoreCorpus2(t *testing.T, c *guard.Checker) *corpus2Result {
+	t.Helper()
 	res := &corpus2Result{classes: map[string]*corpus2Score{}, missKinds: map[string]int{}, fpKinds: map[string]int{}}
-	sc := bufio.NewScanner(fh)
-	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
-	var p, snap fastjson.Parser
+	var snap fastjson.Parser
 	var arena fastjson.Arena
-	n := 0
-	for sc.Scan() {
-		n++
-		var ln corpus2Line
-		if err := json.Unmarshal(sc.Bytes(), &ln); err != nil {
-			t.Fatalf("line %d: not a corpus line", n) // the decoder's message could quote a value
-		}
-		// The object a client sends to /import.
-		obj, err := p.Parse(`{"event":` + jsonQuote(ln.Event) + `,"properties":` + string(ln.Properties) + `}`)
-		if err != nil {
-			t.Fatalf("line %d: properties are not JSON", n)
-		}
-		ev, _, ignored, rerr := mixpanel.DecodeEvent(obj, mixpanel.Options{Endpoint: mixpanel.Import, Now: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)})
-		if rerr != nil || ignored {
-			t.Fatalf("line %d: the decoder refuses the event (%v): the corpus is broken", n, rerr)
-		}
-		ev.ProjectID = 1
-		before := corpus2Leaves(&ev)
+	forEachCorpus2(t, func(n int, ln *corpus2Line, ev *event.Event) {
+		before := corpus2Leaves(ev)
 		for _, l := range ln.Labels {
 			if !corpus2Holds(before, l) {
 				t.Fatalf("line %d: the %s value labelled at %s is not in the decoded event: the corpus or the scorer is broken", n, l.Class, l.Path)
@@ -154,7 +137,7 @@ func scoreCorpus2(t *testing.T, c *guard.Checker, file string) *corpus2Result {
 		beforeText := string(ev.Props.MarshalTo(nil))
 		name, distinct := ev.Name, ev.DistinctID
 		arena.Reset()
-		findings, drop := c.Event(&ev, &arena, nil)
+		findings, drop := c.Event(ev, &arena, nil)
 		res.events++
 
 		if len(ln.Labels) == 0 {
@@ -168,11 +151,11 @@ func scoreCorpus2(t *testing.T, c *guard.Checker, file string) *corpus2Result {
 				res.fpKinds[ln.Scenario+" / "+kinds]++
 				res.details = append(res.details, fmt.Sprintf("false positive line %d [%s]: %s at %s", n, ln.Scenario, kinds, corpus2Paths(findings)))
 			}
-			continue
+			return
 		}
 		var after []corpus2Leaf
 		if !drop {
-			after = corpus2Leaves(&ev)
+			after = corpus2Leaves(ev)
 		}
 		for _, l := range ln.Labels {
 			s := res.classes[l.Class]
@@ -207,14 +190,45 @@ func scoreCorpus2(t *testing.T, c *guard.Checker, file string) *corpus2Result {
 			res.missKinds[l.Class+" / "+l.Scenario]++
 			res.details = append(res.details, fmt.Sprintf("miss line %d [%s]: %s at %s, %s (value: %d bytes)", n, l.Scenario, l.Class, l.Path, reason, len(l.Value)))
 		}
+	})
+	return res
+}
+
+// forEachCorpus2 decodes each corpus line as /import does and hands it to fn.
+func forEachCorpus2(t *testing.T, fn func(n int, ln *corpus2Line, ev *event.Event)) {
+	t.Helper()
+	fh, err := os.Open(filepath.Join("testdata", corpus2File))
+	if err != nil {
+		t.Fatalf("open the corpus: %v", err)
+	}
+	defer fh.Close()
+	sc := bufio.NewScanner(fh)
+	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
+	var p fastjson.Parser
+	n := 0
+	for sc.Scan() {
+		n++
+		var ln corpus2Line
+		if err := json.Unmarshal(sc.Bytes(), &ln); err != nil {
+			t.Fatalf("line %d: not a corpus line", n) // the decoder's message could quote a value
+		}
+		obj, err := p.Parse(`{"event":` + jsonQuote(ln.Event) + `,"properties":` + string(ln.Properties) + `}`)
+		if err != nil {
+			t.Fatalf("line %d: properties are not JSON", n)
+		}
+		ev, _, ignored, rerr := mixpanel.DecodeEvent(obj, mixpanel.Options{Endpoint: mixpanel.Import, Now: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)})
+		if rerr != nil || ignored {
+			t.Fatalf("line %d: the decoder refuses the event (%v): the corpus is broken", n, rerr) // its messages hold no values
+		}
+		ev.ProjectID = 1
+		fn(n, &ln, &ev)
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatalf("read the corpus: %v", err)
 	}
-	if res.events == 0 {
+	if n == 0 {
 		t.Fatal("the corpus is empty")
 	}
-	return res
 }
 
 // corpus2Leaf is a string, key or number of an event and the path of the
@@ -387,51 +401,26 @@ func jsonQuote(s string) string {
 // TestCorpus2ScanMatchesEvent checks that the rescan path (Checker.Scan on
 // the stored text) reports what Event reports on every corpus2 event.
 func TestCorpus2ScanMatchesEvent(t *testing.T) {
-	c, err := guard.New().Compile(guard.DefaultPolicy(), corpus2Token, []byte("corpus2-test-hash-key"))
-	if err != nil {
-		t.Fatalf("compile the default policy: %v", err)
-	}
-	fh, err := os.Open(filepath.Join("testdata", corpus2File))
-	if err != nil {
-		t.Fatalf("open the corpus: %v", err)
-	}
-	defer fh.Close()
-	sc := bufio.NewScanner(fh)
-	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
-	var p fastjson.Parser
+	c := corpus2Checker(t)
 	var arena fastjson.Arena
-	n, differ := 0, 0
-	for sc.Scan() {
-		n++
-		var ln corpus2Line
-		if err := json.Unmarshal(sc.Bytes(), &ln); err != nil {
-			t.Fatalf("line %d: not a corpus line", n)
-		}
-		obj, err := p.Parse(`{"event":` + jsonQuote(ln.Event) + `,"properties":` + string(ln.Properties) + `}`)
-		if err != nil {
-			t.Fatalf("line %d: properties are not JSON", n)
-		}
-		ev, _, _, rerr := mixpanel.DecodeEvent(obj, mixpanel.Options{Endpoint: mixpanel.Import, Now: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)})
-		if rerr != nil {
-			t.Fatalf("line %d: the decoder refuses the event", n)
-		}
-		ev.ProjectID = 1
-		props := string(ev.Props.MarshalTo(nil))
-		scanned, err := c.Scan(1, ev.Name, ev.DistinctID, props, nil)
+	events, differ := 0, 0
+	forEachCorpus2(t, func(n int, ln *corpus2Line, ev *event.Event) {
+		events++
+		scanned, err := c.Scan(1, ev.Name, ev.DistinctID, string(ev.Props.MarshalTo(nil)), nil)
 		if err != nil {
 			t.Fatalf("line %d: Scan: %v", n, err)
 		}
 		arena.Reset()
-		walked, _ := c.Event(&ev, &arena, nil)
+		walked, _ := c.Event(ev, &arena, nil)
 		if a, b := findingKeys(scanned), findingKeys(walked); a != b {
 			differ++
 			if differ <= 20 {
 				t.Errorf("line %d [%s]: Scan finds %s, Event finds %s", n, ln.Scenario, a, b)
 			}
 		}
-	}
+	})
 	if differ > 0 {
-		t.Errorf("Scan and Event differ on %d of %d events", differ, n)
+		t.Errorf("Scan and Event differ on %d of %d events", differ, events)
 	}
 }
 

@@ -10,17 +10,16 @@ import (
 
 // Class names, as docs/GUARD.md spells them.
 const (
-	password    = "password"
-	card        = "payment_card"
-	nationalID  = "national_id"
-	bank        = "bank_account"
-	secret      = "secret_token"
-	privateKey  = "private_key"
-	credsInURL  = "credentials_in_url"
-	formValue   = "form_value"
-	email       = "email"
-	phone       = "phone"
-	otpAltClass = secret
+	password   = "password"
+	card       = "payment_card"
+	nationalID = "national_id"
+	bank       = "bank_account"
+	secret     = "secret_token"
+	privateKey = "private_key"
+	credsInURL = "credentials_in_url"
+	formValue  = "form_value"
+	email      = "email"
+	phone      = "phone"
 )
 
 func sensitiveScenarios() []scenario {
@@ -325,7 +324,7 @@ func passwordScenarios() []scenario {
 			k := pick(s, []string{"otp", "otp_code", "verification_code", "2fa_code", "mfa_code", "totp", "one_time_password", "sms_code", "auth_code", "codigo_verificacion", "Bestätigungscode"})
 			s.put("method", pick(s, []string{"sms", "totp", "email"}))
 			s.put(k, code)
-			s.label(k, password, code, otpAltClass)
+			s.label(k, password, code, secret)
 		}},
 		{"password input captured by autotrack", 10, func(s *g) {
 			s.ev.name = pick(s, []string{"$autocapture", "$web_event", "$mp_click", "$mp_input_change"})
