@@ -47,7 +47,7 @@ func secretScenarios() []scenario {
 		{"UUID-shaped key under its variable", 4, func(s *g) {
 			s.ev.name = "env_dumped"
 			tok := s.uuid()
-			k := pick(s, []string{"HEROKU_API_KEY", "heroku_api_key", "DD_API_KEY_UUID", "SNYK_TOKEN", "NEW_RELIC_LICENSE_KEY"})
+			k := pick(s, []string{"HEROKU_API_KEY", "heroku_api_key", "SNYK_TOKEN", "herokuApiKey", "snyk_api_token"})
 			s.put(k, tok)
 			s.label(k, secret, tok)
 		}},
