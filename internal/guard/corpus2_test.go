@@ -135,7 +135,7 @@ func scoreCorpus2(t *testing.T, c *guard.Checker) *corpus2Result {
 			}
 		}
 		beforeText := string(ev.Props.MarshalTo(nil))
-		name, distinct := ev.Name, ev.DistinctID
+		name, distinct, insertID := ev.Name, ev.DistinctID, ev.InsertID
 		arena.Reset()
 		findings, drop := c.Event(ev, &arena, nil)
 		res.events++
@@ -145,7 +145,7 @@ func scoreCorpus2(t *testing.T, c *guard.Checker) *corpus2Result {
 			if len(findings) > 0 {
 				res.withFindings++
 			}
-			if drop || ev.Name != name || ev.DistinctID != distinct || withoutIP(&snap, beforeText) != withoutIP(&snap, string(ev.Props.MarshalTo(nil))) {
+			if drop || ev.Name != name || ev.DistinctID != distinct || ev.InsertID != insertID || withoutIP(&snap, beforeText) != withoutIP(&snap, string(ev.Props.MarshalTo(nil))) {
 				res.changed++
 				kinds := corpus2FindingKinds(findings, drop)
 				res.fpKinds[ln.Scenario+" / "+kinds]++
