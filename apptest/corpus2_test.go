@@ -21,8 +21,8 @@ import (
 // many labelled values of 8 bytes or more are in the data directory or the
 // server's output. Like internal/guard's TestCorpus2 it logs the scores and
 // fails only when scoring breaks (no positive control on disk, exported
-// events that match no event sent);
-// the kinds of misses are for the guard's engineers, the samples are not.
+// events that match no event sent); the kinds of misses are for the guard's
+// engineers, the samples are not.
 func TestCorpus2EndToEnd(t *testing.T) {
 	type label struct {
 		Path, Class, Value, Scenario string
