@@ -55,6 +55,7 @@ type Entry struct {
 	Seq        int64          `json:"seq"`
 	Time       time.Time      `json:"time"`
 	Actor      string         `json:"actor"`
+	Session    string         `json:"session,omitempty"` // public id of the web UI session the request came through
 	Action     string         `json:"action"`
 	ProjectID  int64          `json:"project_id,omitempty"`
 	Endpoint   string         `json:"endpoint,omitempty"`
@@ -452,6 +453,39 @@ func Verify(dir string) (int64, error) {
 		return 0, fmt.Errorf("audit: open log: %w", err)
 	}
 	defer f.Close()
+	seq, hashes, err := verifyChain(f)
+	if err != nil {
+		return seq, err
+	}
+	return seq, verifyHead(dir, seq, hashes)
+}
+
+// Verify checks the chain of the open log up to its last entry, as the
+// offline Verify does, while appends go on (entries appended meanwhile are
+// not read; HEAD is the log's own, so it is not compared).
+func (l *Log) Verify() (int64, error) {
+	f, err := os.Open(filepath.Join(l.dir, LogName))
+	if err != nil {
+		return 0, fmt.Errorf("audit: open log: %w", err)
+	}
+	defer f.Close()
+	l.mu.Lock()
+	if l.f == nil {
+		l.mu.Unlock()
+		return 0, errors.New("audit: log closed")
+	}
+	st, err := l.f.Stat()
+	l.mu.Unlock()
+	if err != nil {
+		return 0, fmt.Errorf("audit: read log: %w", err)
+	}
+	seq, _, err := verifyChain(io.LimitReader(f, st.Size()))
+	return seq, err
+}
+
+// verifyChain reads entries from r and checks seq, prev_hash and hash; it
+// returns the last seq and the recent entries' hashes by seq.
+func verifyChain(f io.Reader) (int64, map[int64]string, error) {
 	r := bufio.NewReaderSize(f, 1<<20)
 	prev := genesis
 	var seq int64
@@ -462,28 +496,28 @@ func Verify(dir string) (int64, error) {
 			break
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
-			return seq, fmt.Errorf("audit: read log: %w", err)
+			return seq, nil, fmt.Errorf("audit: read log: %w", err)
 		}
 		if !bytes.HasSuffix(b, []byte("\n")) {
-			return seq, &VerifyError{Line: line, Reason: "the last line is incomplete"}
+			return seq, nil, &VerifyError{Line: line, Reason: "the last line is incomplete"}
 		}
 		b = b[:len(b)-1]
 		var e Entry
 		if err := json.Unmarshal(b, &e); err != nil {
-			return seq, &VerifyError{Line: line, Seq: seq + 1, Reason: "not a valid entry (edited?)"}
+			return seq, nil, &VerifyError{Line: line, Seq: seq + 1, Reason: "not a valid entry (edited?)"}
 		}
 		suffix := []byte(`,"hash":"` + e.Hash + `"}`)
 		if len(e.Hash) != 64 || !bytes.HasSuffix(b, suffix) {
-			return seq, &VerifyError{Line: line, Seq: e.Seq, Reason: "the hash field is missing or misplaced"}
+			return seq, nil, &VerifyError{Line: line, Seq: e.Seq, Reason: "the hash field is missing or misplaced"}
 		}
 		body := append(append([]byte(nil), b[:len(b)-len(suffix)]...), '}')
 		switch {
 		case e.Seq != seq+1:
-			return seq, &VerifyError{Line: line, Seq: e.Seq, Reason: fmt.Sprintf("expected seq %d: an entry was removed or reordered", seq+1)}
+			return seq, nil, &VerifyError{Line: line, Seq: e.Seq, Reason: fmt.Sprintf("expected seq %d: an entry was removed or reordered", seq+1)}
 		case e.PrevHash != prev:
-			return seq, &VerifyError{Line: line, Seq: e.Seq, Reason: "prev_hash does not match the previous entry: an entry was removed, reordered or edited"}
+			return seq, nil, &VerifyError{Line: line, Seq: e.Seq, Reason: "prev_hash does not match the previous entry: an entry was removed, reordered or edited"}
 		case chainHash(prev, body) != e.Hash:
-			return seq, &VerifyError{Line: line, Seq: e.Seq, Reason: "the entry's hash does not match its content: it was edited"}
+			return seq, nil, &VerifyError{Line: line, Seq: e.Seq, Reason: "the entry's hash does not match its content: it was edited"}
 		}
 		prev, seq = e.Hash, e.Seq
 		hashes[seq] = e.Hash
@@ -491,18 +525,23 @@ func Verify(dir string) (int64, error) {
 			clear(hashes)
 		}
 	}
+	return seq, hashes, nil
+}
+
+// verifyHead checks that the log reaches the head recorded in dir's HEAD.
+func verifyHead(dir string, seq int64, hashes map[int64]string) error {
 	// HEAD: the log must reach at least the recorded head.
 	if b, err := os.ReadFile(filepath.Join(dir, headName)); err == nil {
 		parts := strings.Fields(string(b))
 		if len(parts) == 2 {
 			n, _ := strconv.ParseInt(parts[0], 10, 64)
 			if n > seq {
-				return seq, &VerifyError{Line: int(seq) + 1, Seq: n, Reason: fmt.Sprintf("HEAD records entry %d but the log ends at %d: entries were removed", n, seq)}
+				return &VerifyError{Line: int(seq) + 1, Seq: n, Reason: fmt.Sprintf("HEAD records entry %d but the log ends at %d: entries were removed", n, seq)}
 			}
 			if h, ok := hashes[n]; ok && h != parts[1] {
-				return seq, &VerifyError{Line: int(n), Seq: n, Reason: "the entry HEAD records has a different hash"}
+				return &VerifyError{Line: int(n), Seq: n, Reason: "the entry HEAD records has a different hash"}
 			}
 		}
 	}
-	return seq, nil
+	return nil
 }

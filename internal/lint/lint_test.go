@@ -78,6 +78,8 @@ var forbidden = map[string][]string{
 	"internal/alert":      {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
 	"internal/scope":      {"internal/ingest", "internal/api", "internal/server", "internal/purge", "internal/wire"},
 	"sdk/":                {"internal/"},
+	"web":                 {"internal/"},
+	"internal/session":    {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/audit"},
 }
 
 // leaf packages import nothing of Sieve, so anything may import them.

@@ -32,6 +32,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/scope"
+	"github.com/sieve-analytics/sieve/internal/session"
 	"github.com/sieve-analytics/sieve/internal/store"
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
@@ -63,7 +64,8 @@ type Server struct {
 	bgCancel   context.CancelFunc
 	bgDone     chan error
 	api        *api.API
-	audit      *audit.Log // closed last
+	sessions   *session.Store // web UI sign-ins, in memory
+	audit      *audit.Log     // closed last
 
 	ln       net.Listener
 	http     *http.Server
@@ -128,6 +130,8 @@ func New(cfg Config) (*Server, error) {
 	guards := guardcache.New(reg, g)
 	s.ingest = ingest.New(cfg.Log, reg, st, guards)
 	s.api = api.New(cfg.Log, reg, st, g)
+	s.sessions = session.New(session.Config{})
+	s.api.SetSessions(s.sessions, cfg.TLSCert != "")
 	if err := s.newAuditAndPurges(st); err != nil {
 		st.Close()
 		return nil, err
