@@ -25,12 +25,13 @@ func (a *API) SetSessions(s *session.Store, secure bool) {
 // sessionInfo is what the UI learns about its own session.
 type sessionInfo struct {
 	session.Session
-	Global bool   `json:"global"`
-	CSRF   string `json:"csrf_token"`
+	SignedIn bool   `json:"signed_in"`
+	Global   bool   `json:"global"`
+	CSRF     string `json:"csrf_token"`
 }
 
 func infoOf(s session.Session) sessionInfo {
-	return sessionInfo{Session: s, Global: s.Principal.Global, CSRF: s.CSRF}
+	return sessionInfo{Session: s, SignedIn: true, Global: s.Principal.Global, CSRF: s.CSRF}
 }
 
 // SignIn handles POST /api/session {"admin_key"} or {"username","secret"}:
@@ -105,12 +106,15 @@ func (a *API) currentSession(r *http.Request) (session.Session, error) {
 	return sess, nil
 }
 
-// WhoAmI handles GET /api/session: the caller's session, with its CSRF token.
+// WhoAmI handles GET /api/session: the caller's session with its CSRF
+// token and "signed_in": true, or {"signed_in": false} (200, so that the
+// sign-in page loads without an error).
 func (a *API) WhoAmI() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
 		sess, err := a.currentSession(r)
 		if err != nil {
-			return err
+			writeJSON(w, http.StatusOK, map[string]bool{"signed_in": false})
+			return nil
 		}
 		writeJSON(w, http.StatusOK, infoOf(sess))
 		return nil

@@ -33,7 +33,7 @@ function App() {
   useEffect(() => { applyTheme(theme); localStorage.setItem('sieve.theme', theme) }, [theme])
   useEffect(() => {
     whenSignedOut(() => { setCSRF(''); setMe(null) })
-    api('GET', '/api/session', undefined, { quiet401: true }).then(signedIn, () => setMe(null))
+    api('GET', '/api/session').then((s) => (s.signed_in ? signedIn(s) : setMe(null)), () => setMe(null))
   }, [])
 
   async function signedIn(s) {
