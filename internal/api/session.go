@@ -41,6 +41,10 @@ func infoOf(s session.Session) sessionInfo {
 // Ingest-only credentials cannot sign in: there is nothing they may read.
 func (a *API) SignIn() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		// Login CSRF: a browser says where a request comes from.
+		if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+			return &Error{Code: http.StatusForbidden, Msg: "sign in from Sieve's own page", Err: auth.ErrCSRF}
+		}
 		if ok, wait := a.signIns.Allow(session.ClientAddr(r)); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
 			return &Error{Code: http.StatusTooManyRequests, Msg: "too many sign-in attempts from this address; wait a minute and try again"}
@@ -193,15 +197,15 @@ var pageName = regexp.MustCompile(`^/[a-z0-9/_-]{0,80}$`)
 // page; the reads the page makes are recorded by their own endpoints too.
 func (a *API) PageView() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		who, err := a.auth.FromRequest(r)
+		if err != nil {
+			return err
+		}
 		var body struct {
 			Page      string `json:"page"`
 			ProjectID int64  `json:"project_id"`
 		}
 		if err := decodeBody(w, r, &body); err != nil {
-			return err
-		}
-		who, err := a.auth.FromRequest(r)
-		if err != nil {
 			return err
 		}
 		if body.ProjectID != 0 && !who.Can(auth.Read, body.ProjectID) {

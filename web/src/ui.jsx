@@ -85,7 +85,7 @@ export function fmtTime(s) {
   if (!s || s.startsWith('0001-')) return '—'
   const d = new Date(s)
   if (Number.isNaN(d.getTime())) return s
-  return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/:\d\dZ$/, 'Z')
+  return <time datetime={d.toISOString()}>{d.toISOString().slice(0, 16).replace('T', ' ')}Z</time>
 }
 
 export const pct = (x) => `${(x * 100).toFixed(x >= 0.995 || x === 0 ? 0 : 1)}%`

@@ -53,17 +53,18 @@ function Editor({ doc, project, admin, saved }) {
         <div class="card">
           <h3>Policy (version {doc.version})</h3>
           <label>Policy document (JSON)
-            <textarea value={text} onInput={(e) => setText(e.target.value)} readOnly={!admin} spellcheck={false} rows={18} />
+            <textarea value={text} onInput={(e) => setText(e.target.value)} readOnly={!admin} spellcheck={false} rows={12} />
           </label>
+          <p class="muted">An empty policy is the default: critical classes are dropped (drop_property), email and phone kept and recorded. See docs/GUARD.md for actions, allow paths and custom rules.</p>
           {admin ? <p><button type="button" onClick={save}>Save the policy</button></p> : <p class="muted">Read-only: changing the policy needs the admin role.</p>}
         </div>
         <form class="card" onSubmit={dryRun} aria-label="Dry run">
           <h3>Dry run</h3>
           <p class="muted">Paste an event as an SDK sends it; see what the guard would drop, redact or hash, and why. Nothing of it is stored or logged.</p>
           <label>Event (JSON)
-            <textarea value={event} onInput={(e) => setEvent(e.target.value)} spellcheck={false} autocomplete="off" rows={12} placeholder={SAMPLE} />
+            <textarea value={event} onInput={(e) => setEvent(e.target.value)} spellcheck={false} autocomplete="off" rows={10} placeholder={SAMPLE} />
           </label>
-          <div class="row">
+          <div class="row center">
             <label class="check"><input type="checkbox" checked={draft} onChange={(e) => setDraft(e.target.checked)} />Use the policy in the editor (not saved)</label>
             <button type="button" class="secondary" onClick={() => setEvent(SAMPLE)}>Use an example</button>
             <button type="submit">Dry run</button>
