@@ -163,4 +163,3 @@ func (a *API) FindingsSummary() http.Handler {
 		return nil
 	})
 }
-

@@ -352,7 +352,9 @@ func TestRecentEventsSummaryAndVerify(t *testing.T) {
 			t.Fatalf("track: %s", b)
 		}
 	}
-	var recent struct{ Events []struct{ Event, DistinctID string } }
+	var recent struct {
+		Events []struct{ Event, DistinctID string }
+	}
 	_ = json.Unmarshal(s.admin("GET", "/api/projects/1/events/recent?limit=3", ""), &recent)
 	if got := len(recent.Events); got != 3 || recent.Events[0].Event != "d" || recent.Events[2].Event != "b" {
 		t.Fatalf("recent, newest first, 3: %+v", recent.Events)
