@@ -174,8 +174,19 @@ test('web UI', { timeout: 240_000 }, async (t) => {
     assert.ok(!sieve.log().includes(DRY_RUN_SECRET), 'the dry-run event reached the log')
   })
 
+  await t.test('the SDK fleet: an advisory and the share of affected projects on a fixed version', async () => {
+    await sieve.api('POST', '/api/advisories', { lib: 'node', versions: '<=0.24.0', description: 'Old node clients sent form fields', action: 'drop_properties', properties: ['password'] })
+    await open(page, '/fleet', 'SDK fleet')
+    await page.getByRole('button', { name: 'Report' }).click()
+    const report = page.getByRole('table', { name: 'Projects affected' })
+    await report.waitFor()
+    assert.match(await report.innerText(), /Default \(#1\)\s+0\.24\.0\s+\d+\s+\S+ \S+\s+no/)
+    assert.match(await page.getByText(/affected projects updated/).innerText(), /0 of 2 affected projects updated.*0%/)
+    await shot(page, 'fleet')
+  })
+
   await t.test('the other pages', async () => {
-    for (const [p, h, name] of [['/alerts', 'Alerts', 'alerts'], ['/fleet', 'SDK fleet', 'fleet'], ['/settings', 'Project', 'settings'],
+    for (const [p, h, name] of [['/alerts', 'Alerts', 'alerts'], ['/settings', 'Project', 'settings'],
       ['/settings/access', 'Access', 'access'], ['/settings/webhook', 'Webhook', 'webhook']]) {
       await open(page, p, h)
       await shot(page, name)

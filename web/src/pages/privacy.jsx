@@ -105,8 +105,8 @@ function AdvisoryReport({ id }) {
   return (
     <Load state={state} what="Reading the fleet">{(r) => (
       <div>
-        <p>{r.updated_projects} of {r.affected_projects} affected projects updated. Share of traffic on a fixed version: <b>{pct(r.updated_share || 0)}</b>{' '}
-          <progress max="1" value={r.updated_share || 0} aria-label="Share on a fixed version" /></p>
+        <p>{r.updated_projects} of {r.affected_projects} affected projects updated: <b>{pct(r.updated_share || 0)}</b> on a fixed version.{' '}
+          <progress max="1" value={r.updated_share || 0} aria-label="Share of affected projects on a fixed version" /></p>
         <Table caption="Projects affected" rows={r.projects} empty="No project has sent events from an affected version." cols={[
           { label: 'Project', render: (p) => `${p.project_name} (#${p.project_id})` }, { label: 'Affected versions', key: 'affected_versions' },
           { label: 'Affected events', key: 'affected_events', num: true }, { label: 'Last affected event', render: (p) => fmtTime(p.last_affected_event) },
