@@ -94,10 +94,13 @@ func (a *API) RecentEvents() http.Handler {
 	})
 }
 
+// summaryLatest is how many of the newest findings a summary lists.
+const summaryLatest = 100
+
 // FindingsSummary handles GET /api/projects/{id}/findings/summary?from=&to=
 // (read): counts of the project's findings by day and class, by path and
-// class, and by SDK (lib and version), for the privacy center's charts.
-// Findings hold no values; neither does this.
+// class, and by SDK (lib and version), and the newest 100 findings, for the
+// privacy center. Findings hold no values; neither does this.
 func (a *API) FindingsSummary() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
 		pr, who, err := a.projectInPath(r, auth.Read)
@@ -119,8 +122,19 @@ func (a *API) FindingsSummary() http.Handler {
 		type key struct{ a, b, c string }
 		days, paths, sdks := map[key]int{}, map[key]int{}, map[key]int{}
 		total := 0
+		type finding struct {
+			Time string `json:"time"`
+			event.Finding
+		}
+		latest := make([]finding, 0, summaryLatest) // a ring of the newest
 		err = a.store.Findings(r.Context(), store.FindingQuery{ProjectID: pr.ID, From: from.UnixMilli(), To: to.UnixMilli()},
 			func(f *event.Finding) error {
+				fd := finding{Time: time.UnixMilli(f.Time).UTC().Format(time.RFC3339Nano), Finding: *f}
+				if len(latest) < summaryLatest {
+					latest = append(latest, fd)
+				} else {
+					latest[total%summaryLatest] = fd
+				}
 				total++
 				days[key{time.UnixMilli(f.Time).UTC().Format(time.DateOnly), f.Class, ""}]++
 				paths[key{f.Path, f.Class, f.Event}]++
@@ -152,6 +166,10 @@ func (a *API) FindingsSummary() http.Handler {
 			})
 			return out
 		}
+		newest := make([]finding, 0, len(latest))
+		for i := range latest {
+			newest = append(newest, latest[(total-1-i)%len(latest)])
+		}
 		a.record(r, who, audit.Entry{Action: "findings.read", ProjectID: pr.ID, Rows: int64(total),
 			Criteria: map[string]any{"from": from.Format(time.RFC3339), "to": to.Format(time.RFC3339), "summary": true}})
 		writeJSON(w, http.StatusOK, map[string]any{
@@ -159,6 +177,7 @@ func (a *API) FindingsSummary() http.Handler {
 			"by_day":  list(days, func(k key, n int) count { return count{Day: k.a, Class: k.b, Count: n} }),
 			"by_path": list(paths, func(k key, n int) count { return count{Path: k.a, Class: k.b, Event: k.c, Count: n} }),
 			"by_sdk":  list(sdks, func(k key, n int) count { return count{Lib: k.a, LibVersion: k.b, Class: k.c, Count: n} }),
+			"latest":  newest,
 		})
 		return nil
 	})

@@ -370,9 +370,11 @@ func TestRecentEventsSummaryAndVerify(t *testing.T) {
 			Count int
 		} `json:"by_day"`
 		ByPath []struct{ Path, Class string } `json:"by_path"`
+		Latest []struct{ Event string }
 	}
 	_ = json.Unmarshal(s.admin("GET", "/api/projects/1/findings/summary", ""), &sum)
-	if sum.Total != 4 || len(sum.ByDay) != 1 || sum.ByDay[0].Count != 4 || sum.ByDay[0].Class != "password" || len(sum.ByPath) != 4 {
+	if sum.Total != 4 || len(sum.ByDay) != 1 || sum.ByDay[0].Count != 4 || sum.ByDay[0].Class != "password" || len(sum.ByPath) != 4 ||
+		len(sum.Latest) != 4 || sum.Latest[0].Event != "d" || sum.Latest[3].Event != "a" {
 		t.Fatalf("summary: %+v", sum)
 	}
 	if b := s.admin("GET", "/api/audit/verify", ""); !bytes.Contains(b, []byte(`"ok":true`)) {

@@ -142,7 +142,7 @@ export function Snippet({ token }) {
   const origin = location.origin
   return (
     <div class="card">
-      <p>No events yet. Add Sieve's browser SDK to your site, or point an official Mixpanel SDK's API host at <code>{origin}</code>:</p>
+      <p>To send events, add Sieve's browser SDK to your site with this project's token, or point an official Mixpanel SDK's API host at <code>{origin}</code>:</p>
       <pre>{`<script src="${origin}/sdk/sieve.js"></script>
 <script>sieve.init("${token}", { api_host: "${origin}" }); sieve.track("Signed up", { plan: "pro" })</script>`}</pre>
       <p>Or send one from a shell:</p>

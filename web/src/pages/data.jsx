@@ -16,12 +16,14 @@ function EventTable({ rows, caption, empty }) {
 
 export function Events({ project }) {
   const [live, setLive] = useState(true)
-  const state = useLoad(() => api('GET', `/api/projects/${project.id}/events/recent${qs({ since: '24h', limit: 100 })}`), [project.id])
+  const state = useLoad(() => api('GET', `/api/projects/${project.id}/events/recent${qs({ since: '1h', limit: 100 })}`), [project.id])
   useInterval(() => state.reload(true), 5000, live)
   return (
-    <Page title="Live events" lead="The newest events of the last 24 hours as they were stored, after the guard: what the guard removed is not here."
+    <Page title="Live events" lead="The newest events of the last hour as they were stored, after the guard: what the guard removed is not here."
       actions={<label class="check"><input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} />Refresh every 5 s</label>}>
-      <Load state={state}>{(d) => d.events.length === 0 ? <Snippet token={project.token} /> : <EventTable caption="Recent events" rows={d.events} />}</Load>
+      <Load state={state}>{(d) => d.events.length === 0
+        ? <><p class="notice" role="status">No events stored in {project.name} in the last hour.</p><Snippet token={project.token} /></>
+        : <EventTable caption="Recent events" rows={d.events} />}</Load>
     </Page>
   )
 }
@@ -62,7 +64,7 @@ export function Lexicon({ project }) {
   return (
     <Page title="Lexicon" lead="Every event name and property path this project has stored, with types, counts, first and last seen, the guard classes found there and the SDK versions that sent it. Never a value."
       actions={<label>Filter<input value={filter} onInput={(e) => setFilter(e.target.value)} type="search" /></label>}>
-      <Load state={state}>{(l) => l.events.length === 0 ? <Snippet token={project.token} /> : (
+      <Load state={state}>{(l) => l.events.length === 0 ? <><p class="notice" role="status">{project.name} has no events yet.</p><Snippet token={project.token} /></> : (
         <>
           {l.overflow && <p class="notice">The lexicon is full: new names are counted but not listed.</p>}
           <h3>Events</h3>

@@ -27,7 +27,6 @@ export function Findings({ me, project, projects, path, params }) {
   const days = Number(params.get('days')) || 30
   const from = new Date(Date.now() - days * 864e5).toISOString()
   const summary = useLoad(() => api('GET', `/api/projects/${project.id}/findings/summary${qs({ from })}`), [project.id, days])
-  const recent = useLoad(() => api('GET', `/api/projects/${project.id}/findings${qs({ from: new Date(Date.now() - 864e5).toISOString(), limit: 5000 })}`), [project.id])
   const all = useLoad(() => (me.global && projects.length > 1
     ? Promise.all(projects.map((p) => api('GET', `/api/projects/${p.id}/findings/summary${qs({ from })}`).then((s) => ({ ...s, name: p.name }))))
     : Promise.resolve(null)), [me.global, projects.length, days])
@@ -75,13 +74,15 @@ export function Findings({ me, project, projects, path, params }) {
             { label: 'Classes', render: (r) => [...new Set(r.by_day.map((c) => c.class))].sort().join(', ') || '—' }]} />
         </>
       )}
-      <h3>Latest findings (last 24 hours)</h3>
-      <Load state={recent}>{(r) => (
-        <Table caption="Latest findings" empty="None in the last 24 hours." limit={200} rows={[...r.findings].reverse()} cols={[
-          { label: 'Time', render: (f) => fmtTime(f.time) }, { label: 'Event', key: 'event' }, { label: 'Path', render: (f) => <code>{f.path}</code> },
-          { label: 'Class', key: 'class' }, { label: 'Detector', key: 'detector' }, { label: 'Action', key: 'action' },
-          { label: 'SDK', render: (f) => `${f.lib || '?'} ${f.lib_version || ''}` }]} />
-      )}</Load>
+      {summary.data && (
+        <>
+          <h3>Latest findings</h3>
+          <Table caption="Latest findings" empty="None in this period." rows={summary.data.latest} cols={[
+            { label: 'Time', render: (f) => fmtTime(f.time) }, { label: 'Event', key: 'event' }, { label: 'Path', render: (f) => <code>{f.path}</code> },
+            { label: 'Class', key: 'class' }, { label: 'Detector', key: 'detector' }, { label: 'Action', key: 'action' },
+            { label: 'SDK', render: (f) => `${f.lib || '?'} ${f.lib_version || ''}` }]} />
+        </>
+      )}
     </Page>
   )
 }
