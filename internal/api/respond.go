@@ -84,6 +84,8 @@ func status(err error) (int, string) {
 		return http.StatusBadRequest, err.Error()
 	case errors.Is(err, store.ErrClosed):
 		return http.StatusServiceUnavailable, "the server is shutting down"
+	case errors.Is(err, store.ErrUnsupported):
+		return http.StatusBadRequest, "the store cannot answer this query (where expression too complex, or reading what this endpoint has not)"
 	}
 	return http.StatusInternalServerError, "internal error"
 }
