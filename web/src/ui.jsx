@@ -76,7 +76,7 @@ export function Table({ cols, rows, empty, caption, limit = 500 }) {
 export function fmt(v) {
   if (v === null || v === undefined || v === '') return '—'
   if (typeof v === 'number') return v.toLocaleString('en-US')
-  if (Array.isArray(v)) return v.join(', ')
+  if (Array.isArray(v)) return v.length ? v.join(', ') : '—'
   if (typeof v === 'object') return JSON.stringify(v)
   return String(v)
 }

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import { api, qs } from '../api.js'
 import { navigate } from '../router.js'
-import { Empty, ErrorBox, fmtTime, Load, Page, pct, StackedBars, Table, useLoad } from '../ui.jsx'
+import { Empty, ErrorBox, fmt, fmtTime, Load, Page, pct, StackedBars, Table, useLoad } from '../ui.jsx'
 
 const RANGES = { 1: 'Last 24 hours', 7: 'Last 7 days', 30: 'Last 30 days', 90: 'Last 90 days' }
 
@@ -94,7 +94,7 @@ export function Alerts({ project }) {
       <Load state={state}>{(a) => (
         <Table caption="Alerts" rows={a.alerts} empty={`No alerts for ${project.name}.`} cols={[
           { label: 'Time', render: (x) => fmtTime(x.time) }, { label: 'Signal', key: 'signal' },
-          { label: 'Path', render: (x) => x.path ? <code>{x.path}</code> : '—' }, { label: 'Class', key: 'class' },
+          { label: 'Path', render: (x) => x.path ? <code>{x.path}</code> : '—' }, { label: 'Class', render: (x) => fmt(x.class || x.classes) },
           { label: 'Message', key: 'message' }, { label: 'Webhook', render: (x) => x.webhook || '—' }]} />
       )}</Load>
     </Page>
