@@ -33,7 +33,7 @@ func funnel(all []ev, loc *time.Location, q *query.Query) *query.FunnelResult {
 	totalTimes := make([][]int64, n)
 	bk := query.MakeBuckets(q.Interval, loc, q.From, q.To)
 	over := make([]query.FunnelBucket, len(bk.Keys))
-	for _, evs := range byUser(all, stepRank) {
+	for _, evs := range byUser(all, q, stepRank) {
 		var atts []attempt
 		firstTouch := -1
 		for i, e := range evs {

@@ -332,8 +332,9 @@ func aggregate(in []ev, s query.Series) float64 {
 }
 
 // byUser groups events by user, each list sorted by time, then by the
-// lowest funnel step an event matches (steps first), then by name.
-func byUser(all []ev, rank func(ev) int) map[string][]ev {
+// lowest funnel step an event matches (steps first), then by name, then by
+// breakdown values.
+func byUser(all []ev, q *query.Query, rank func(ev) int) map[string][]ev {
 	out := map[string][]ev{}
 	for _, e := range all {
 		out[e.user] = append(out[e.user], e)
@@ -347,7 +348,10 @@ func byUser(all []ev, rank func(ev) int) map[string][]ev {
 			if ra, rb := rank(a), rank(b); ra != rb {
 				return ra < rb
 			}
-			return a.name < b.name
+			if a.name != b.name {
+				return a.name < b.name
+			}
+			return slices.Compare(tuple(a, q), tuple(b, q)) < 0
 		})
 	}
 	return out

@@ -1,0 +1,223 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/query"
+)
+
+var _ query.Backend = (*Store)(nil)
+
+// Query implements query.Backend: it answers trends and retention in SQL
+// and funnels with a per-user scan in Go over the step events DuckDB
+// returns sorted by user and time (funnel.go). Every value from the query
+// document (event and property names) is a bound parameter; the SQL text
+// holds only numbers and dates the code computed.
+func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*query.Result, query.Stats, error) {
+	b := newQB(p, q)
+	var res *query.Result
+	var st query.Stats
+	err := s.Events(ctx, p.ID, 0, b.readEnd, func(ctx context.Context, conn *sql.Conn, rel string) error {
+		b.rel = rel
+		if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM %s WHERE time >= %d", rel, b.readStart)).Scan(&st.RowsScanned); err != nil {
+			return safeErr("query: count rows", err)
+		}
+		var err error
+		switch q.Kind {
+		case query.Trends:
+			var t *query.TrendsResult
+			t, err = b.trends(ctx, conn)
+			res = &query.Result{Trends: t}
+		case query.Funnels:
+			var f *query.FunnelResult
+			f, err = b.funnel(ctx, conn)
+			res = &query.Result{Funnel: f}
+		default:
+			var r *query.RetentionResult
+			r, err = b.retention(ctx, conn)
+			res = &query.Result{Retention: r}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, st, err
+	}
+	return res, st, nil
+}
+
+// qb builds the SQL of one query.
+type qb struct {
+	q                  *query.Query
+	loc                *time.Location
+	start, end         int64 // the query range
+	readStart, readEnd int64
+	rel                string
+	paths              []string // JSON pointers extracted into the list j, 1-based in SQL
+	args               []any
+}
+
+// The fixed members of j.
+const (
+	jUserID = 1 + iota
+	jDeviceID
+	jAnon
+	jIdentified
+)
+
+func newQB(p query.Project, q *query.Query) *qb {
+	b := &qb{q: q, loc: p.Loc()}
+	b.start, b.end = q.Range(b.loc)
+	b.readStart, b.readEnd = q.ReadRange(b.loc)
+	for _, n := range []string{"$user_id", "$device_id", "$anon_distinct_id", "$identified_id"} {
+		b.prop(n)
+	}
+	return b
+}
+
+// arg binds v and returns its placeholder.
+func (b *qb) arg(v any) string {
+	b.args = append(b.args, v)
+	return "$" + strconv.Itoa(len(b.args))
+}
+
+// prop is the SQL of property name's JSON value (NULL when absent).
+func (b *qb) prop(name string) string {
+	ptr := "/" + strings.ReplaceAll(strings.ReplaceAll(name, "~", "~0"), "/", "~1")
+	for i, p := range b.paths {
+		if p == ptr {
+			return fmt.Sprintf("j[%d]", i+1)
+		}
+	}
+	b.paths = append(b.paths, ptr)
+	return fmt.Sprintf("j[%d]", len(b.paths))
+}
+
+// value is the SQL of a property as a breakdown value (package query:
+// strings as they are, numbers as integers when integral, "(none)").
+func (b *qb) value(name string) string {
+	v := b.prop(name)
+	return fmt.Sprintf(`CASE json_type(%[1]s) WHEN 'VARCHAR' THEN %[1]s->>'$' WHEN 'DOUBLE' THEN (CASE WHEN %[1]s::DOUBLE = trunc(%[1]s::DOUBLE) AND abs(%[1]s::DOUBLE) < 1e15 THEN (%[1]s::DOUBLE)::BIGINT::VARCHAR ELSE (%[1]s::DOUBLE)::VARCHAR END) WHEN 'NULL' THEN %[2]s ELSE coalesce(%[1]s::VARCHAR, %[2]s) END`, v, b.arg(query.None))
+}
+
+// number is the SQL of a property as a DOUBLE, NULL unless a JSON number.
+func (b *qb) number(name string) string {
+	v := b.prop(name)
+	return fmt.Sprintf(`CASE WHEN json_type(%[1]s) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN %[1]s::DOUBLE END`, v)
+}
+
+func str(j int) string {
+	return fmt.Sprintf(`CASE WHEN json_type(j[%[1]d]) = 'VARCHAR' THEN nullif(j[%[1]d]->>'$', '') END`, j)
+}
+
+// names is a condition on the event name: one of events, or true when one
+// of them is "" (any event).
+func (b *qb) names(events ...string) string {
+	var ps []string
+	for _, e := range events {
+		if e == "" {
+			return "true"
+		}
+		ps = append(ps, b.arg(e))
+	}
+	return "name IN (" + strings.Join(ps, ", ") + ")"
+}
+
+// localDate is the SQL of an event's local calendar date: the time zone's
+// offsets over the read range are spelled out, so DuckDB needs no time-zone
+// database.
+func (b *qb) localDate() string {
+	offs := query.Offsets(b.loc, b.readStart, b.readEnd)
+	var c strings.Builder
+	c.WriteString("CASE")
+	for i := 1; i < len(offs); i++ {
+		fmt.Fprintf(&c, " WHEN time < %d THEN %d", offs[i].At, offs[i-1].Offset)
+	}
+	fmt.Fprintf(&c, " ELSE %d END", offs[len(offs)-1].Offset)
+	return "CAST(epoch_ms(time + " + c.String() + ") AS DATE)"
+}
+
+// bucket is the SQL of an event's bucket key (see bucketKey).
+// d names the column of the local date.
+func (b *qb) bucket(iv query.Interval, d string) string {
+	switch iv {
+	case query.Hour:
+		return fmt.Sprintf("CAST(%d + (time - %d) // 3600000 * 3600000 AS VARCHAR)", b.start, b.start)
+	case query.Day:
+		return "strftime(" + d + ", '%Y-%m-%d')"
+	}
+	return fmt.Sprintf("strftime(date_trunc('%s', %s), '%%Y-%%m-%%d')", iv, d)
+}
+
+// bucketKey turns the SQL bucket into a query.Buckets key.
+func (b *qb) bucketKey(iv query.Interval, s string) string {
+	if iv != query.Hour {
+		return s
+	}
+	ms, _ := strconv.ParseInt(s, 10, 64)
+	return time.UnixMilli(ms).In(b.loc).Format(time.RFC3339)
+}
+
+// base is the WITH clause that every query starts from: the relation u of
+// the events in the read range named by nameCond, with columns time, name,
+// usr (the user, package query's rule), d (local date), bucket and j (the
+// extracted properties: call prop before base).
+func (b *qb) base(nameCond string, cols ...string) string {
+	paths := make([]string, len(b.paths))
+	for i, p := range b.paths {
+		paths[i] = b.arg(p)
+	}
+	extra := ""
+	for _, c := range cols {
+		extra += ", " + c
+	}
+	return fmt.Sprintf(`WITH raw AS (
+  SELECT time, name, distinct_id, json_extract(props, [%[1]s]) AS j FROM %[2]s
+  WHERE (time >= %[3]d AND %[4]s) OR name = '$identify' OR contains(props, '"$device_id"')
+), ev AS (
+  SELECT time, name, distinct_id, j, %[5]s AS uid, %[6]s AS did FROM raw
+), links AS (
+  SELECT dev, first(usr ORDER BY time, usr) AS usr FROM (
+    SELECT %[7]s AS dev, coalesce(%[8]s, distinct_id) AS usr, time FROM ev WHERE name = '$identify'
+    UNION ALL SELECT did, uid, time FROM ev WHERE did IS NOT NULL AND uid IS NOT NULL
+  ) WHERE dev IS NOT NULL AND usr IS NOT NULL AND usr <> '' GROUP BY dev
+), u0 AS (
+  SELECT ev.time, ev.name, ev.j, coalesce(ev.uid, links.usr, ev.did, ev.distinct_id) AS usr
+  FROM ev LEFT JOIN links ON links.dev = coalesce(ev.did, ev.distinct_id)
+  WHERE ev.time >= %[3]d AND ev.time < %[9]d AND %[4]s
+), u1 AS (
+  SELECT *, %[10]s AS d FROM u0
+), u AS (
+  SELECT *, %[11]s AS bucket%[12]s FROM u1
+)`, strings.Join(paths, ", "), b.rel, b.readStart, nameCond, str(jUserID), str(jDeviceID), str(jAnon), str(jIdentified),
+		b.readEnd, b.localDate(), b.bucket(b.q.Interval, "d"), extra)
+}
+
+// tupleCols are the SQL of the breakdown values, aliased v1..vn.
+func (b *qb) tupleCols() []string {
+	var out []string
+	for i, p := range b.q.Breakdown {
+		out = append(out, fmt.Sprintf("%s AS v%d", b.value(p.Name), i+1))
+	}
+	return out
+}
+
+func vlist(n int, prefix string) string {
+	var s []string
+	for i := 1; i <= n; i++ {
+		s = append(s, fmt.Sprintf("%sv%d", prefix, i))
+	}
+	return strings.Join(s, ", ")
+}
+
+func (b *qb) query(ctx context.Context, conn *sql.Conn, sqlText string) (*sql.Rows, error) {
+	rows, err := conn.QueryContext(ctx, sqlText, b.args...)
+	if err != nil {
+		return nil, safeErr("query", err)
+	}
+	return rows, nil
+}
