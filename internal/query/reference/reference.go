@@ -9,6 +9,7 @@ package reference
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -355,4 +356,13 @@ func byUser(all []ev, q *query.Query, rank func(ev) int) map[string][]ev {
 		})
 	}
 	return out
+}
+
+// Backend serves Eval over a fixed set of rows as a query.Backend.
+type Backend struct{ Rows []event.Row }
+
+// Query implements query.Backend.
+func (b Backend) Query(_ context.Context, p query.Project, q *query.Query) (*query.Result, query.Stats, error) {
+	r, err := Eval(b.Rows, p, q)
+	return r, query.Stats{RowsScanned: int64(len(b.Rows))}, err
 }

@@ -132,6 +132,9 @@ func (b *qb) names(events ...string) string {
 // database.
 func (b *qb) localDate() string {
 	offs := query.Offsets(b.loc, b.readStart, b.readEnd)
+	if len(offs) == 1 {
+		return fmt.Sprintf("CAST(epoch_ms(time + %d) AS DATE)", offs[0].Offset)
+	}
 	var c strings.Builder
 	c.WriteString("CASE")
 	for i := 1; i < len(offs); i++ {

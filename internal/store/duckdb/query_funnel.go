@@ -41,9 +41,9 @@ func (b *qb) funnel(ctx context.Context, conn *sql.Conn) (*query.FunnelResult, e
 		names = append(names, e.Event)
 		xmask = append(xmask, fmt.Sprintf("CASE WHEN name = %s THEN %d ELSE 0 END", p, uint64(1)<<x))
 	}
-	nameCond := b.names(names...)
-	if q.Funnel.Order == query.Strict {
-		nameCond = "true"
+	nameCond := "true" // strict: every event can break the chain
+	if q.Funnel.Order != query.Strict {
+		nameCond = b.names(names...)
 	}
 	nv := len(q.Breakdown)
 	var sb strings.Builder
