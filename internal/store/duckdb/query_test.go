@@ -34,3 +34,11 @@ func TestQueryConformance(t *testing.T) {
 func TestQueryConformanceSealed(t *testing.T) {
 	querytest.Run(t, openQuery(Options{SealBytes: 1 << 10, GroupRows: 4}))
 }
+
+func TestQueryDifferential(t *testing.T) {
+	n := 40
+	if testing.Short() {
+		n = 8
+	}
+	querytest.Differential(t, openQuery(Options{SealBytes: 4 << 10}), n)
+}
