@@ -25,6 +25,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	_ "time/tzdata" // time zones work on hosts without a zone database
 
 	"github.com/sieve-analytics/sieve/internal/atomicfile"
 )
@@ -53,11 +54,26 @@ type Settings struct {
 	Autotrack bool     `json:"autotrack"`  // sieve.js autotrack; off for every new project
 	URLParams []string `json:"url_params"` // query parameters sieve.js keeps in captured URLs
 	StoreIP   bool     `json:"store_ip"`   // keep raw IP addresses of profile updates
+	// TimeZone is the IANA time zone in which queries read dates and draw
+	// day, week and month buckets ("" reads as UTC).
+	TimeZone string `json:"time_zone,omitempty"`
+}
+
+// Location is the project's time zone (UTC when unset or unknown).
+func (s Settings) Location() *time.Location {
+	if s.TimeZone == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // DefaultSettings are those of a new project.
 func DefaultSettings() Settings {
-	return Settings{URLParams: []string{"utm_*"}}
+	return Settings{URLParams: []string{"utm_*"}, TimeZone: "UTC"}
 }
 
 // Project is the public view of a project.
@@ -353,6 +369,7 @@ type Patch struct {
 	Autotrack *bool     `json:"autotrack"`
 	URLParams *[]string `json:"url_params"`
 	StoreIP   *bool     `json:"store_ip"`
+	TimeZone  *string   `json:"time_zone"`
 }
 
 // Update applies p to the project with id.
@@ -367,6 +384,11 @@ func (r *Registry) Update(id int64, p Patch) (Project, error) {
 			if s == "" || len(s) > 100 {
 				return Project{}, fmt.Errorf("%w: url_params entries must be 1 to 100 bytes", ErrInvalid)
 			}
+		}
+	}
+	if p.TimeZone != nil {
+		if _, err := time.LoadLocation(*p.TimeZone); err != nil || *p.TimeZone == "" || *p.TimeZone == "Local" {
+			return Project{}, fmt.Errorf("%w: time_zone must be an IANA time zone name, e.g. Europe/Paris or UTC", ErrInvalid)
 		}
 	}
 	r.mu.Lock()
@@ -387,6 +409,9 @@ func (r *Registry) Update(id int64, p Patch) (Project, error) {
 	}
 	if p.StoreIP != nil {
 		rec.Settings.StoreIP = *p.StoreIP
+	}
+	if p.TimeZone != nil {
+		rec.Settings.TimeZone = *p.TimeZone
 	}
 	if err := r.save(); err != nil {
 		rec.Project = old

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRegistryPersistsAndHashesSecrets(t *testing.T) {
@@ -89,6 +90,19 @@ func TestRegistryValidation(t *testing.T) {
 	}
 	if p.Settings.Autotrack {
 		t.Error("autotrack must be off for a new project")
+	}
+	if p.Settings.TimeZone != "UTC" || p.Settings.Location() != time.UTC {
+		t.Errorf("a new project's time zone is %q, want UTC", p.Settings.TimeZone)
+	}
+	for _, bad := range []string{"", "Local", "Mars/Olympus", "../etc/passwd"} {
+		if _, err := r.Update(p.ID, Patch{TimeZone: &bad}); !errors.Is(err, ErrInvalid) {
+			t.Errorf("time_zone %q: %v", bad, err)
+		}
+	}
+	ny := "America/New_York"
+	got, err = r.Update(p.ID, Patch{TimeZone: &ny})
+	if err != nil || got.Settings.Location().String() != ny {
+		t.Errorf("Update time_zone: %+v %v", got, err)
 	}
 }
 
