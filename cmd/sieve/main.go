@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/sieve-analytics/sieve/internal/bench"
 	"github.com/sieve-analytics/sieve/internal/server"
@@ -78,13 +79,15 @@ func serve(args []string) error {
 	data := fs.String("data", env("SIEVE_DATA", "./sieve-data"), "data directory")
 	cert := fs.String("tls-cert", "", "serve HTTPS with this PEM certificate")
 	key := fs.String("tls-key", "", "and this PEM key")
+	qTime := fs.Duration("query-timeout", 60*time.Second, "time limit of one analytics query")
+	qMem := fs.Int64("query-memory", 1<<30, "memory limit in bytes of one analytics query (what it holds outside DuckDB)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	srv, err := server.New(server.Config{
 		Addr: *addr, DataDir: *data, AdminKey: os.Getenv("SIEVE_ADMIN_KEY"),
-		TLSCert: *cert, TLSKey: *key, Log: log,
+		TLSCert: *cert, TLSKey: *key, Log: log, QueryTimeout: *qTime, QueryMemory: *qMem,
 	})
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
+	"github.com/sieve-analytics/sieve/internal/query"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
 
@@ -128,6 +129,9 @@ type API struct {
 	guard    *guard.Guard
 	audit    *audit.Log     // see SetAudit; nil records nothing
 	purges   *purge.Manager // see SetPurges
+
+	queries     query.Backend // see SetQueries
+	queryLimits QueryLimits
 }
 
 // New returns the API over a registry and a store.

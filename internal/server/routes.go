@@ -36,6 +36,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/projects/{id}/guard", s.api.GetGuard())
 	mux.Handle("PUT /api/projects/{id}/guard", s.api.PutGuard())
 	mux.Handle("GET /api/projects/{id}/findings", s.api.Findings())
+	mux.Handle("POST /api/projects/{id}/query", s.api.Query())
 	mux.Handle("GET /api/2.0/export", s.api.Export())
 	mux.Handle("GET /api/2.0/engage", s.api.Engage())
 	mux.Handle("POST /api/2.0/engage", s.api.Engage())

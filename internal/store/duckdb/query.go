@@ -3,10 +3,13 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	ddb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/sieve-analytics/sieve/internal/query"
 )
@@ -25,7 +28,7 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 	err := s.Events(ctx, p.ID, 0, b.readEnd, func(ctx context.Context, conn *sql.Conn, rel string) error {
 		b.rel = rel
 		if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM %s WHERE time >= %d", rel, b.readStart)).Scan(&st.RowsScanned); err != nil {
-			return safeErr("query: count rows", err)
+			return queryErr("query: count rows", err)
 		}
 		var err error
 		switch q.Kind {
@@ -220,7 +223,17 @@ func vlist(n int, prefix string) string {
 func (b *qb) query(ctx context.Context, conn *sql.Conn, sqlText string) (*sql.Rows, error) {
 	rows, err := conn.QueryContext(ctx, sqlText, b.args...)
 	if err != nil {
-		return nil, safeErr("query", err)
+		return nil, queryErr("query", err)
 	}
 	return rows, nil
+}
+
+// queryErr is safeErr, with DuckDB running out of memory reported as
+// query.ErrMemoryLimit.
+func queryErr(op string, err error) error {
+	var de *ddb.Error
+	if errors.As(err, &de) && de.Type == ddb.ErrorTypeOutOfMemory {
+		return fmt.Errorf("duckdb store: %s: %w: %w", op, query.ErrMemoryLimit, err)
+	}
+	return safeErr(op, err)
 }

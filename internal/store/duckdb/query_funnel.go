@@ -58,6 +58,7 @@ ORDER BY usr, time, CASE %[4]s ELSE %[5]d END, name%[3]s`,
 	defer rows.Close()
 
 	sc := newFunnelScan(b)
+	limit := query.MemoryLimit(ctx)
 	var usr, cur string
 	var e fev
 	tup := make([]string, nv)
@@ -69,7 +70,7 @@ ORDER BY usr, time, CASE %[4]s ELSE %[5]d END, name%[3]s`,
 	first := true
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, safeErr("query: read row", err)
+			return nil, queryErr("query: read row", err)
 		}
 		if !first && usr != cur {
 			sc.user(evs)
@@ -81,9 +82,14 @@ ORDER BY usr, time, CASE %[4]s ELSE %[5]d END, name%[3]s`,
 			e.tuple = append([]string(nil), tup...)
 		}
 		evs = append(evs, e)
+		// The Go side holds one user's events and a conversion time per
+		// converting user and step.
+		if limit > 0 && int64(len(evs))*fevBytes(nv)+sc.held*8 > limit {
+			return nil, fmt.Errorf("duckdb store: funnel: %w", query.ErrMemoryLimit)
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, safeErr("query", err)
+		return nil, queryErr("query", err)
 	}
 	if len(evs) > 0 {
 		sc.user(evs)
@@ -94,6 +100,7 @@ ORDER BY usr, time, CASE %[4]s ELSE %[5]d END, name%[3]s`,
 // funnelScan accumulates the funnel over users.
 type funnelScan struct {
 	b          *qb
+	held       int64 // conversion times kept
 	n          int
 	win        int64
 	total      []int
@@ -231,6 +238,7 @@ func (f *funnelScan) user(evs []fev) {
 		if s > 0 {
 			d := evs[best.at[s]].t - evs[best.at[s-1]].t
 			t.times[s] = append(t.times[s], d)
+			f.held += 2
 			f.totalTimes[s] = append(f.totalTimes[s], d)
 		}
 	}
@@ -262,3 +270,5 @@ func (f *funnelScan) result() *query.FunnelResult {
 	return res
 }
 
+// fevBytes is about what one buffered event costs with n breakdown values.
+func fevBytes(n int) int64 { return 64 + int64(n)*32 }

@@ -106,7 +106,7 @@ UNION ALL `, b.bucket(b.q.Interval, "d0"), cohorts, retName, withV, periodSQL, p
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, safeErr("query: read row", err)
+			return nil, queryErr("query: read row", err)
 		}
 		bi := bk.Index(b.bucketKey(b.q.Interval, bucket))
 		if bi < 0 {
@@ -127,7 +127,7 @@ UNION ALL `, b.bucket(b.q.Interval, "d0"), cohorts, retName, withV, periodSQL, p
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, safeErr("query", err)
+		return nil, queryErr("query", err)
 	}
 	// on_or_after: a member whose last return is in period p counts in 0..p.
 	for _, m := range mode {

@@ -105,7 +105,7 @@ func (b *qb) series(ctx context.Context, conn *sql.Conn, bk *query.Buckets, s qu
 	dest[n+1] = &v
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, safeErr("query: read row", err)
+			return nil, queryErr("query: read row", err)
 		}
 		k := strings.Join(tup, "\x00")
 		r := out[k]
@@ -128,7 +128,7 @@ func (b *qb) series(ctx context.Context, conn *sql.Conn, bk *query.Buckets, s qu
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, safeErr("query", err)
+		return nil, queryErr("query", err)
 	}
 	res := make([]query.TrendSeries, 0, len(order))
 	for _, k := range order {
