@@ -36,7 +36,9 @@ func (q *Query) Properties() []string {
 		set[p] = true
 	}
 	for _, p := range q.Breakdown {
-		set[p.Name] = true
+		if p.Scope != ScopeEventName {
+			set[p.Name] = true
+		}
 	}
 	for _, s := range q.Series {
 		if s.Property != "" {

@@ -159,9 +159,12 @@ type Series struct {
 
 // Property names a property to break down by.
 type Property struct {
-	Name  string `json:"property"`
-	Scope string `json:"scope,omitempty"` // "event" (default) or "user"
+	Name  string `json:"property,omitempty"`
+	Scope string `json:"scope,omitempty"` // "event" (default), "user", or "event_name": the event's name (Name unused)
 }
+
+// ScopeEventName breaks down by the event's name.
+const ScopeEventName = "event_name"
 
 // Formula is an arithmetic expression over series letters, e.g. "A/B*100".
 type Formula struct {
@@ -296,15 +299,15 @@ func (q *Query) Validate() error {
 	}
 	for i, p := range q.Breakdown {
 		f := fmt.Sprintf("breakdown[%d]", i)
-		if p.Name == "" {
+		if p.Name == "" && p.Scope != ScopeEventName {
 			return fieldErr(f+".property", "required")
 		}
 		switch p.Scope {
-		case "", "event":
+		case "", "event", ScopeEventName:
 		case "user":
 			return fieldErr(f+".scope", "profile properties are not supported yet; use event")
 		default:
-			return fieldErr(f+".scope", "must be event or user")
+			return fieldErr(f+".scope", "must be event, user or event_name")
 		}
 	}
 	switch {

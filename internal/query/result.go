@@ -141,6 +141,8 @@ type FunnelStep struct {
 	OverallConversion float64  `json:"overall_conversion"`
 	AvgSeconds        *float64 `json:"avg_time_seconds"`
 	MedianSeconds     *float64 `json:"median_time_seconds"`
+	// AvgFromStartSeconds is the average time from the first step.
+	AvgFromStartSeconds *float64 `json:"avg_time_from_start_seconds"`
 }
 
 // FunnelBreakdown is the funnel of the users with one breakdown tuple.
@@ -172,8 +174,8 @@ type Cohort struct {
 }
 
 // FunnelSteps turns per-step user counts and conversion times (ms, per
-// converting user) into steps.
-func FunnelSteps(q *Query, counts []int, times [][]int64) []FunnelStep {
+// converting user: from the previous step, and from the first) into steps.
+func FunnelSteps(q *Query, counts []int, times, fromStart [][]int64) []FunnelStep {
 	steps := make([]FunnelStep, len(q.Series))
 	for i := range steps {
 		s := &steps[i]
@@ -205,6 +207,12 @@ func FunnelSteps(q *Query, counts []int, times [][]int64) []FunnelStep {
 				med = float64(sorted[m-1]+sorted[m]) / 2000
 			}
 			s.AvgSeconds, s.MedianSeconds = &avg, &med
+			sum = 0
+			for _, t := range fromStart[i] {
+				sum += float64(t)
+			}
+			fromAvg := sum / float64(len(fromStart[i])) / 1000
+			s.AvgFromStartSeconds = &fromAvg
 		}
 	}
 	return steps

@@ -108,6 +108,9 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 	for i := range r.IntN(3) {
 		q.Breakdown = append(q.Breakdown, query.Property{Name: props[(i+r.IntN(2))%2]})
 	}
+	if len(q.Breakdown) > 0 && r.IntN(4) == 0 {
+		q.Breakdown[0] = query.Property{Scope: query.ScopeEventName}
+	}
 	intervals := []query.Interval{query.Hour, query.Day, query.Week, query.Month}
 	switch r.IntN(3) {
 	case 0:

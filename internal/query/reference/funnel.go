@@ -28,9 +28,11 @@ func funnel(all []ev, loc *time.Location, q *query.Query) *query.FunnelResult {
 	}
 	counts := map[string][]int{} // breakdown key -> users per step
 	times := map[string][][]int64{}
+	fromStart := map[string][][]int64{}
 	tuples := map[string][]string{}
 	total := make([]int, n)
 	totalTimes := make([][]int64, n)
+	totalFromStart := make([][]int64, n)
 	bk := query.MakeBuckets(q.Interval, loc, q.From, q.To)
 	over := make([]query.FunnelBucket, len(bk.Keys))
 	for _, evs := range byUser(all, q, stepRank) {
@@ -69,7 +71,7 @@ func funnel(all []ev, loc *time.Location, q *query.Query) *query.FunnelResult {
 		t := tuple(evs[firstTouch], q)
 		k := key(t)
 		if counts[k] == nil {
-			counts[k], times[k], tuples[k] = make([]int, n), make([][]int64, n), t
+			counts[k], times[k], fromStart[k], tuples[k] = make([]int, n), make([][]int64, n), make([][]int64, n), t
 		}
 		for s := 0; s <= best.level; s++ {
 			counts[k][s]++
@@ -78,6 +80,8 @@ func funnel(all []ev, loc *time.Location, q *query.Query) *query.FunnelResult {
 				d := best.times[s] - best.times[s-1]
 				times[k][s] = append(times[k][s], d)
 				totalTimes[s] = append(totalTimes[s], d)
+				fromStart[k][s] = append(fromStart[k][s], best.times[s]-best.times[0])
+				totalFromStart[s] = append(totalFromStart[s], best.times[s]-best.times[0])
 			}
 		}
 		b := bk.Index(bucketKey(evs[best.start].time, q.Interval, loc, start))
@@ -86,7 +90,7 @@ func funnel(all []ev, loc *time.Location, q *query.Query) *query.FunnelResult {
 			over[b].Converted++
 		}
 	}
-	res := &query.FunnelResult{Steps: query.FunnelSteps(q, total, totalTimes)}
+	res := &query.FunnelResult{Steps: query.FunnelSteps(q, total, totalTimes, totalFromStart)}
 	for i := range over {
 		over[i].Bucket = bk.Labels[i]
 		if over[i].Entered > 0 {
@@ -96,7 +100,7 @@ func funnel(all []ev, loc *time.Location, q *query.Query) *query.FunnelResult {
 	res.OverTime = over
 	if len(q.Breakdown) > 0 {
 		for k, c := range counts {
-			res.Breakdowns = append(res.Breakdowns, query.FunnelBreakdown{Breakdown: tuples[k], Steps: query.FunnelSteps(q, c, times[k])})
+			res.Breakdowns = append(res.Breakdowns, query.FunnelBreakdown{Breakdown: tuples[k], Steps: query.FunnelSteps(q, c, times[k], fromStart[k])})
 		}
 		sortBreakdowns(res.Breakdowns)
 	}

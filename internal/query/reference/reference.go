@@ -133,6 +133,9 @@ func tuple(e ev, q *query.Query) []string {
 	t := make([]string, len(q.Breakdown))
 	for i, p := range q.Breakdown {
 		t[i] = value(e.props, p.Name)
+		if p.Scope == query.ScopeEventName {
+			t[i] = e.name
+		}
 	}
 	return t
 }

@@ -207,7 +207,11 @@ func (b *qb) base(nameCond string, cols ...string) string {
 func (b *qb) tupleCols() []string {
 	var out []string
 	for i, p := range b.q.Breakdown {
-		out = append(out, fmt.Sprintf("%s AS v%d", b.value(p.Name), i+1))
+		v := "name"
+		if p.Scope != query.ScopeEventName {
+			v = b.value(p.Name)
+		}
+		out = append(out, fmt.Sprintf("%s AS v%d", v, i+1))
 	}
 	return out
 }

@@ -105,6 +105,7 @@ type funnelScan struct {
 	win        int64
 	total      []int
 	totalTimes [][]int64
+	totalFrom  [][]int64
 	byTuple    map[string]*tupleFunnel
 	bk         *query.Buckets
 	over       []query.FunnelBucket
@@ -113,13 +114,14 @@ type funnelScan struct {
 type tupleFunnel struct {
 	tuple  []string
 	counts []int
-	times  [][]int64
+	times  [][]int64 // from the previous step
+	from   [][]int64 // from the first step
 }
 
 func newFunnelScan(b *qb) *funnelScan {
 	n := len(b.q.Series)
 	bk := query.MakeBuckets(b.q.Interval, b.loc, b.q.From, b.q.To)
-	return &funnelScan{b: b, n: n, win: b.q.Funnel.WindowMillis(), total: make([]int, n), totalTimes: make([][]int64, n),
+	return &funnelScan{b: b, n: n, win: b.q.Funnel.WindowMillis(), total: make([]int, n), totalTimes: make([][]int64, n), totalFrom: make([][]int64, n),
 		byTuple: map[string]*tupleFunnel{}, bk: bk, over: make([]query.FunnelBucket, len(bk.Keys))}
 }
 
@@ -229,7 +231,7 @@ func (f *funnelScan) user(evs []fev) {
 	}
 	t := f.byTuple[strings.Join(evs[firstTouch].tuple, "\x00")]
 	if t == nil {
-		t = &tupleFunnel{tuple: evs[firstTouch].tuple, counts: make([]int, n), times: make([][]int64, n)}
+		t = &tupleFunnel{tuple: evs[firstTouch].tuple, counts: make([]int, n), times: make([][]int64, n), from: make([][]int64, n)}
 		f.byTuple[strings.Join(evs[firstTouch].tuple, "\x00")] = t
 	}
 	for s := 0; s <= best.level; s++ {
@@ -238,7 +240,10 @@ func (f *funnelScan) user(evs []fev) {
 		if s > 0 {
 			d := evs[best.at[s]].t - evs[best.at[s-1]].t
 			t.times[s] = append(t.times[s], d)
-			f.held += 2
+			d0 := evs[best.at[s]].t - evs[best.at[0]].t
+			t.from[s] = append(t.from[s], d0)
+			f.totalFrom[s] = append(f.totalFrom[s], d0)
+			f.held += 4
 			f.totalTimes[s] = append(f.totalTimes[s], d)
 		}
 	}
@@ -252,7 +257,7 @@ func (f *funnelScan) user(evs []fev) {
 
 func (f *funnelScan) result() *query.FunnelResult {
 	q := f.b.q
-	res := &query.FunnelResult{Steps: query.FunnelSteps(q, f.total, f.totalTimes), OverTime: f.over}
+	res := &query.FunnelResult{Steps: query.FunnelSteps(q, f.total, f.totalTimes, f.totalFrom), OverTime: f.over}
 	for i := range f.over {
 		f.over[i].Bucket = f.bk.Labels[i]
 		if f.over[i].Entered > 0 {
@@ -261,7 +266,7 @@ func (f *funnelScan) result() *query.FunnelResult {
 	}
 	if len(q.Breakdown) > 0 {
 		for _, t := range f.byTuple {
-			res.Breakdowns = append(res.Breakdowns, query.FunnelBreakdown{Breakdown: t.tuple, Steps: query.FunnelSteps(q, t.counts, t.times)})
+			res.Breakdowns = append(res.Breakdowns, query.FunnelBreakdown{Breakdown: t.tuple, Steps: query.FunnelSteps(q, t.counts, t.times, t.from)})
 		}
 		sort.Slice(res.Breakdowns, func(i, j int) bool {
 			return query.CompareTuples(res.Breakdowns[i].Breakdown, res.Breakdowns[j].Breakdown) < 0
