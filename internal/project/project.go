@@ -108,6 +108,16 @@ type projectRecord struct {
 	Guard        json.RawMessage `json:"guard,omitempty"`
 	GuardVersion int64           `json:"guard_version"`
 	GuardHistory []PolicyChange  `json:"guard_history,omitempty"`
+	Funnels      []Funnel        `json:"funnels,omitempty"`
+}
+
+// Funnel is a saved funnel of a project: its steps and options as the
+// query API reads them (Definition is opaque to this package).
+type Funnel struct {
+	ID         int64           `json:"funnel_id"`
+	Name       string          `json:"name"`
+	Definition json.RawMessage `json:"definition"`
+	Created    time.Time       `json:"created"`
 }
 
 type accountRecord struct {
@@ -118,6 +128,7 @@ type accountRecord struct {
 type state struct {
 	AdminKeyHash string           `json:"admin_key_hash"`
 	NextID       int64            `json:"next_id"`
+	NextFunnelID int64            `json:"next_funnel_id,omitempty"`
 	Projects     []*projectRecord `json:"projects"`
 	Accounts     []*accountRecord `json:"accounts"`
 }
@@ -531,4 +542,73 @@ func (r *Registry) AuthServiceAccount(username, secret string) (ServiceAccount, 
 		return ServiceAccount{}, false
 	}
 	return a.ServiceAccount, true
+}
+
+// SaveFunnel stores a new saved funnel of a project and returns it with its
+// id (unique in the registry).
+func (r *Registry) SaveFunnel(projectID int64, name string, def json.RawMessage) (Funnel, error) {
+	if err := validName(name); err != nil {
+		return Funnel{}, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec, ok := r.byID[projectID]
+	if !ok {
+		return Funnel{}, ErrNotFound
+	}
+	r.st.NextFunnelID++
+	f := Funnel{ID: r.st.NextFunnelID, Name: strings.TrimSpace(name), Definition: def, Created: time.Now().UTC()}
+	rec.Funnels = append(rec.Funnels, f)
+	if err := r.save(); err != nil {
+		rec.Funnels = rec.Funnels[:len(rec.Funnels)-1]
+		return Funnel{}, err
+	}
+	return f, nil
+}
+
+// Funnels lists a project's saved funnels, oldest first.
+func (r *Registry) Funnels(projectID int64) ([]Funnel, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	rec, ok := r.byID[projectID]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return append([]Funnel(nil), rec.Funnels...), nil
+}
+
+// Funnel returns one saved funnel of a project.
+func (r *Registry) Funnel(projectID, id int64) (Funnel, error) {
+	fs, err := r.Funnels(projectID)
+	if err != nil {
+		return Funnel{}, err
+	}
+	for _, f := range fs {
+		if f.ID == id {
+			return f, nil
+		}
+	}
+	return Funnel{}, ErrNotFound
+}
+
+// DeleteFunnel removes a saved funnel.
+func (r *Registry) DeleteFunnel(projectID, id int64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec, ok := r.byID[projectID]
+	if !ok {
+		return ErrNotFound
+	}
+	for i, f := range rec.Funnels {
+		if f.ID == id {
+			old := rec.Funnels
+			rec.Funnels = append(append([]Funnel(nil), old[:i]...), old[i+1:]...)
+			if err := r.save(); err != nil {
+				rec.Funnels = old
+				return err
+			}
+			return nil
+		}
+	}
+	return ErrNotFound
 }
