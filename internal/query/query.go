@@ -108,6 +108,15 @@ func (m Math) NeedsProperty() bool {
 	return false
 }
 
+// NeedsUsers reports whether m counts users.
+func (m Math) NeedsUsers() bool {
+	switch m {
+	case Unique, DAU, WAU, MAU, AvgPerUser:
+		return true
+	}
+	return false
+}
+
 // Quantile is the fraction of the quantile maths, 0 for others.
 func (m Math) Quantile() float64 {
 	switch m {

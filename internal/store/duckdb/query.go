@@ -172,17 +172,25 @@ func (b *qb) bucketKey(iv query.Interval, s string) string {
 // the events in the read range named by nameCond, with columns time, name,
 // usr (the user, package query's rule), d (local date), bucket and j (the
 // extracted properties: call prop before base).
-func (b *qb) base(nameCond string, cols ...string) string {
-	paths := make([]string, len(b.paths))
-	for i, p := range b.paths {
-		paths[i] = b.arg(p)
+//
+// Without users (usersToo false) usr is left out, and so are the links and,
+// when no property is needed, the properties themselves: DuckDB then reads
+// only the time and name columns.
+func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
+	if !usersToo {
+		j := "NULL::JSON[]"
+		if len(b.paths) > len(query.IdentityProperties) {
+			j = b.extract()
+		}
+		return fmt.Sprintf(`WITH u1 AS (
+  SELECT time, name, %[1]s AS j, %[2]s AS d FROM %[3]s WHERE time >= %[4]d AND time < %[5]d AND %[6]s
+), u AS (
+  SELECT *, %[7]s AS bucket%[8]s FROM u1
+)`, j, b.localDate(), b.rel, b.readStart, b.readEnd, nameCond, b.bucket(b.q.Interval, "d"), prefixed(strings.Join(cols, ", ")))
 	}
-	extra := ""
-	for _, c := range cols {
-		extra += ", " + c
-	}
+	extra := prefixed(strings.Join(cols, ", "))
 	return fmt.Sprintf(`WITH raw AS (
-  SELECT time, name, distinct_id, json_extract(props, [%[1]s]) AS j FROM %[2]s
+  SELECT time, name, distinct_id, %[1]s AS j FROM %[2]s
   WHERE (time >= %[3]d AND %[4]s) OR name = '$identify' OR contains(props, '"$device_id"')
 ), ev AS (
   SELECT time, name, distinct_id, j, %[5]s AS uid, %[6]s AS did FROM raw
@@ -199,8 +207,17 @@ func (b *qb) base(nameCond string, cols ...string) string {
   SELECT *, %[10]s AS d FROM u0
 ), u AS (
   SELECT *, %[11]s AS bucket%[12]s FROM u1
-)`, strings.Join(paths, ", "), b.rel, b.readStart, nameCond, str(jUserID), str(jDeviceID), str(jAnon), str(jIdentified),
+)`, b.extract(), b.rel, b.readStart, nameCond, str(jUserID), str(jDeviceID), str(jAnon), str(jIdentified),
 		b.readEnd, b.localDate(), b.bucket(b.q.Interval, "d"), extra)
+}
+
+// extract is the SQL of the list of the properties' JSON values.
+func (b *qb) extract() string {
+	paths := make([]string, len(b.paths))
+	for i, p := range b.paths {
+		paths[i] = b.arg(p)
+	}
+	return "json_extract(props, [" + strings.Join(paths, ", ") + "])"
 }
 
 // tupleCols are the SQL of the breakdown values, aliased v1..vn.

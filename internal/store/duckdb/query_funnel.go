@@ -47,7 +47,7 @@ func (b *qb) funnel(ctx context.Context, conn *sql.Conn) (*query.FunnelResult, e
 	}
 	nv := len(q.Breakdown)
 	var sb strings.Builder
-	sb.WriteString(b.base(nameCond, cols...))
+	sb.WriteString(b.base(nameCond, true, cols...))
 	fmt.Fprintf(&sb, ` SELECT usr, time, (%[1]s)::UBIGINT AS mask, (%[2]s)::UBIGINT AS xmask, bucket%[3]s FROM u
 ORDER BY usr, time, CASE %[4]s ELSE %[5]d END, name%[3]s`,
 		strings.Join(mask, " + "), strings.Join(xmask, " + "), prefixed(vlist(nv, "")), strings.Join(rank, " "), n)

@@ -49,7 +49,7 @@ func (b *qb) retention(ctx context.Context, conn *sql.Conn) (*query.RetentionRes
 		withV = ", " + vlist(n, "c.")
 	}
 	var sb strings.Builder
-	sb.WriteString(b.base(nameCond, cols...))
+	sb.WriteString(b.base(nameCond, true, cols...))
 	fmt.Fprintf(&sb, `, c AS (
   SELECT *, %[1]s AS cb FROM (%[2]s)
 ), r AS (

@@ -37,7 +37,7 @@ func (b *qb) series(ctx context.Context, conn *sql.Conn, bk *query.Buckets, s qu
 	}
 	cols = append(cols, x+" AS x")
 	var sb strings.Builder
-	sb.WriteString(b.base(b.names(s.Event), cols...))
+	sb.WriteString(b.base(b.names(s.Event), s.Math.NeedsUsers(), cols...))
 	// g: the series' events with their group (top N tuples, else other).
 	if n == 0 {
 		sb.WriteString(", g AS (SELECT * FROM u)")
