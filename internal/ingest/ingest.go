@@ -37,8 +37,11 @@ type Stats struct {
 	Dups     atomic.Int64 // events skipped as duplicates
 	Profiles atomic.Int64 // profile updates applied
 	Rejected atomic.Int64 // objects refused with a record error
-	Dropped  atomic.Int64 // events dropped by the guard ($ignore not counted)
+	Dropped  atomic.Int64 // events and updates dropped by the guard ($ignore not counted)
 	Findings atomic.Int64
+	// GuardErrors counts events and updates discarded because the guard
+	// failed on them (counted in Dropped too; see guard.GuardError).
+	GuardErrors atomic.Int64
 }
 
 // Ingester serves the ingestion endpoints.
@@ -140,7 +143,7 @@ func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 		if err != nil {
 			out = mixpanel.Outcome{Err: err}
 		}
-		if in.denied != nil && errors.Is(out.Err, mixpanel.ErrUnauthorized) {
+		if in.denied != nil && (errors.Is(out.Err, mixpanel.ErrUnauthorized) || errors.Is(out.Err, mixpanel.ErrForbidden)) {
 			in.denied(r, ep.String())
 		}
 		reply := mixpanel.Respond(ep, opts, out)
@@ -252,7 +255,8 @@ func (in *Ingester) decode(r *http.Request, ep mixpanel.Endpoint, q url.Values) 
 
 // importProject authenticates an /import request: Basic auth with the
 // project's API secret or token (empty password), or a service account with
-// ?project_id=.
+// ?project_id=. Bad credentials are ErrUnauthorized (401), valid ones
+// without the right to the project ErrForbidden (403).
 func (in *Ingester) importProject(r *http.Request) (project.Project, error) {
 	user, pass, ok := r.BasicAuth()
 	if !ok {
@@ -270,12 +274,13 @@ func (in *Ingester) importProject(r *http.Request) (project.Project, error) {
 		}
 		id = n
 	}
+	// Valid credentials without the right to this project: 403.
 	if id == 0 || !who.Can(auth.Ingest, id) {
-		return project.Project{}, mixpanel.ErrUnauthorized
+		return project.Project{}, mixpanel.ErrForbidden
 	}
 	p, err := in.projects.Get(id)
 	if err != nil {
-		return project.Project{}, mixpanel.ErrUnauthorized
+		return project.Project{}, mixpanel.ErrForbidden
 	}
 	return p, nil
 }
@@ -341,6 +346,9 @@ func (in *Ingester) event(req *request, v *fastjson.Value) *mixpanel.RecordError
 	if !in.guardOff.Load() {
 		req.findings, drop = t.checker.Event(&ev, req.arena, req.findings)
 		in.stamp(req, n)
+		if in.guardFailed(req, n) {
+			return nil
+		}
 	}
 	if in.observer != nil && !in.obsOff.Load() {
 		if drop {
@@ -388,6 +396,9 @@ func (in *Ingester) profile(req *request, v *fastjson.Value, kind event.ProfileK
 	if !in.guardOff.Load() {
 		req.findings, drop = t.checker.Profile(&u, req.arena, req.findings)
 		in.stamp(req, n)
+		if in.guardFailed(req, n) {
+			return nil
+		}
 	}
 	if drop {
 		in.Stats.Dropped.Add(1)
@@ -420,6 +431,21 @@ func (in *Ingester) profile(req *request, v *fastjson.Value, kind event.ProfileK
 	t.profiles = append(t.profiles, row)
 	req.out.Accepted++
 	return nil
+}
+
+// guardFailed reports whether the guard failed on the object whose findings
+// start at index n. Such an object was dropped whole and is counted as
+// accepted, as any object the guard drops is; the rest of the request goes
+// on. Only its guard_error finding is kept: the observers never see it,
+// since its name, distinct_id and SDK may not have been judged.
+func (in *Ingester) guardFailed(req *request, n int) bool {
+	if !guard.Failed(req.findings[n:]) {
+		return false
+	}
+	in.Stats.GuardErrors.Add(1)
+	in.Stats.Dropped.Add(1)
+	req.out.Accepted++
+	return true
 }
 
 // stamp sets the time of the findings appended since index n.
