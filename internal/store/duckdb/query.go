@@ -130,13 +130,13 @@ func (b *qb) names(events ...string) string {
 	return "name IN (" + strings.Join(ps, ", ") + ")"
 }
 
-// localDate is the SQL of an event's local calendar date: the time zone's
-// offsets over the read range are spelled out, so DuckDB needs no time-zone
-// database.
-func (b *qb) localDate() string {
+// localDay is the SQL of an event's local calendar day, as days since
+// 1970-01-01: the time zone's offsets over the read range are spelled out,
+// so DuckDB needs no time-zone database, and buckets are integers.
+func (b *qb) localDay() string {
 	offs := query.Offsets(b.loc, b.readStart, b.readEnd)
 	if len(offs) == 1 {
-		return fmt.Sprintf("CAST(epoch_ms(time + %d) AS DATE)", offs[0].Offset)
+		return fmt.Sprintf("((time + %d) // 86400000)", offs[0].Offset)
 	}
 	var c strings.Builder
 	c.WriteString("CASE")
@@ -144,29 +144,39 @@ func (b *qb) localDate() string {
 		fmt.Fprintf(&c, " WHEN time < %d THEN %d", offs[i].At, offs[i-1].Offset)
 	}
 	fmt.Fprintf(&c, " ELSE %d END", offs[len(offs)-1].Offset)
-	return "CAST(epoch_ms(time + " + c.String() + ") AS DATE)"
+	return "((time + " + c.String() + ") // 86400000)"
 }
 
-// bucket is the SQL of an event's bucket key (see bucketKey).
-// d names the column of the local date.
+// bucket is the SQL of the bucket number of an event whose local day is
+// the column d: hours as Unix ms of their start, days as the local day,
+// weeks (Monday first) and months counted from 1970 (see bucketKey).
 func (b *qb) bucket(iv query.Interval, d string) string {
 	switch iv {
 	case query.Hour:
-		return fmt.Sprintf("CAST(%d + (time - %d) // 3600000 * 3600000 AS VARCHAR)", b.start, b.start)
+		return fmt.Sprintf("(%d + (time - %d) // 3600000 * 3600000)", b.start, b.start)
 	case query.Day:
-		return "strftime(" + d + ", '%Y-%m-%d')"
+		return d
+	case query.Week:
+		return "((" + d + " + 3) // 7)" // 1970-01-01 was a Thursday
 	}
-	return fmt.Sprintf("strftime(date_trunc('%s', %s), '%%Y-%%m-%%d')", iv, d)
+	return "(year(DATE '1970-01-01' + CAST(" + d + " AS INTEGER)) * 12 + month(DATE '1970-01-01' + CAST(" + d + " AS INTEGER)) - 1)"
 }
 
-// bucketKey turns the SQL bucket into a query.Buckets key.
-func (b *qb) bucketKey(iv query.Interval, s string) string {
-	if iv != query.Hour {
-		return s
+// bucketKey turns a bucket number into a query.Buckets key.
+func (b *qb) bucketKey(iv query.Interval, n int64) string {
+	switch iv {
+	case query.Hour:
+		return time.UnixMilli(n).In(b.loc).Format(time.RFC3339)
+	case query.Day:
+		return time.Unix(n*86400, 0).UTC().Format(time.DateOnly)
+	case query.Week:
+		return time.Unix((n*7-3)*86400, 0).UTC().Format(time.DateOnly)
 	}
-	ms, _ := strconv.ParseInt(s, 10, 64)
-	return time.UnixMilli(ms).In(b.loc).Format(time.RFC3339)
+	return time.Date(int(n/12), time.Month(n%12+1), 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 }
+
+// dayNumber is the local day number of a date (a UTC midnight).
+func dayNumber(d time.Time) int64 { return d.Unix() / 86400 }
 
 // base is the WITH clause that every query starts from: the relation u of
 // the events in the read range named by nameCond, with columns time, name,
@@ -186,7 +196,7 @@ func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
   SELECT time, name, %[1]s AS j, %[2]s AS d FROM %[3]s WHERE time >= %[4]d AND time < %[5]d AND %[6]s
 ), u AS (
   SELECT *, %[7]s AS bucket%[8]s FROM u1
-)`, j, b.localDate(), b.rel, b.readStart, b.readEnd, nameCond, b.bucket(b.q.Interval, "d"), prefixed(strings.Join(cols, ", ")))
+)`, j, b.localDay(), b.rel, b.readStart, b.readEnd, nameCond, b.bucket(b.q.Interval, "d"), prefixed(strings.Join(cols, ", ")))
 	}
 	extra := prefixed(strings.Join(cols, ", "))
 	return fmt.Sprintf(`WITH raw AS (
@@ -208,7 +218,7 @@ func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
 ), u AS (
   SELECT *, %[11]s AS bucket%[12]s FROM u1
 )`, b.extract(), b.rel, b.readStart, nameCond, str(jUserID), str(jDeviceID), str(jAnon), str(jIdentified),
-		b.readEnd, b.localDate(), b.bucket(b.q.Interval, "d"), extra)
+		b.readEnd, b.localDay(), b.bucket(b.q.Interval, "d"), extra)
 }
 
 // extract is the SQL of the list of the properties' JSON values.
@@ -242,6 +252,9 @@ func vlist(n int, prefix string) string {
 }
 
 func (b *qb) query(ctx context.Context, conn *sql.Conn, sqlText string) (*sql.Rows, error) {
+	if debugSQL != nil {
+		debugSQL(conn, sqlText, b.args)
+	}
 	rows, err := conn.QueryContext(ctx, sqlText, b.args...)
 	if err != nil {
 		return nil, queryErr("query", err)
@@ -258,3 +271,5 @@ func queryErr(op string, err error) error {
 	}
 	return safeErr(op, err)
 }
+
+var debugSQL func(conn *sql.Conn, text string, args []any)

@@ -15,7 +15,7 @@ type fev struct {
 	t      int64
 	mask   uint64 // bit k: matches step k
 	xmask  uint64 // bit x: matches exclusion x
-	bucket string
+	bucket int64
 	tuple  []string
 }
 

@@ -37,13 +37,7 @@ func (b *qb) retention(ctx context.Context, conn *sql.Conn) (*query.RetentionRes
 		cohorts = fmt.Sprintf(`SELECT usr, %s FROM u WHERE name = %s AND time >= %d AND time < %d GROUP BY usr, bucket`,
 			strings.Join(firsts, ", "), startName, b.start, b.end)
 	}
-	periodSQL := "date_diff('day', c.d0, r.d)"
-	switch b.q.Interval {
-	case query.Week:
-		periodSQL = "date_diff('day', date_trunc('week', c.d0), date_trunc('week', r.d)) // 7"
-	case query.Month:
-		periodSQL = "date_diff('month', date_trunc('month', c.d0), date_trunc('month', r.d))"
-	}
+	periodSQL := b.bucket(b.q.Interval, "r.d") + " - " + b.bucket(b.q.Interval, "c.d0")
 	withV := ""
 	if n > 0 {
 		withV = ", " + vlist(n, "c.")
@@ -91,7 +85,7 @@ UNION ALL `, b.bucket(b.q.Interval, "d0"), cohorts, retName, withV, periodSQL, p
 			get(i, nil)
 		}
 	}
-	var bucket string
+	var bucket int64
 	var period, count int
 	tup := make([]string, n)
 	dest := []any{&bucket}

@@ -72,13 +72,13 @@ func (b *qb) series(ctx context.Context, conn *sql.Conn, bk *query.Buckets, s qu
 			if last.After(to) {
 				last = to
 			}
-			win = append(win, fmt.Sprintf("(%d, DATE '%s', DATE '%s')", i, last.AddDate(0, 0, 1-days).Format(time.DateOnly), last.Format(time.DateOnly)))
+			win = append(win, fmt.Sprintf("(%d, %d, %d)", i, dayNumber(last.AddDate(0, 0, 1-days)), dayNumber(last)))
 		}
 		join := ""
 		if n > 0 {
 			join = fmt.Sprintf(" JOIN (SELECT DISTINCT %[1]s FROM g WHERE time >= %[2]d) USING (%[1]s)", groups, b.start)
 		}
-		fmt.Fprintf(&sb, ` SELECT w.k::VARCHAR AS bucket%[1]s, count(DISTINCT usr)::DOUBLE FROM g%[2]s JOIN (VALUES %[3]s) w(k, lo, hi) ON g.d BETWEEN w.lo AND w.hi GROUP BY ALL`,
+		fmt.Fprintf(&sb, ` SELECT w.k AS bucket%[1]s, count(DISTINCT usr)::DOUBLE FROM g%[2]s JOIN (VALUES %[3]s) w(k, lo, hi) ON g.d BETWEEN w.lo AND w.hi GROUP BY ALL`,
 			strings.TrimPrefix(sel, "bucket"), join, strings.Join(win, ", "))
 	default:
 		fmt.Fprintf(&sb, " SELECT %s, %s FROM g WHERE time >= %d GROUP BY ALL", sel, aggregate(s.Math), b.start)
@@ -95,7 +95,7 @@ func (b *qb) series(ctx context.Context, conn *sql.Conn, bk *query.Buckets, s qu
 		order = append(order, "")
 	}
 	dest := make([]any, n+2)
-	var bucket string
+	var bucket int64
 	var v float64
 	tup := make([]string, n)
 	dest[0] = &bucket
@@ -117,10 +117,8 @@ func (b *qb) series(ctx context.Context, conn *sql.Conn, bk *query.Buckets, s qu
 			out[k] = r
 			order = append(order, k)
 		}
-		idx := -1
-		if s.Math == query.WAU || s.Math == query.MAU {
-			fmt.Sscan(bucket, &idx)
-		} else {
+		idx := int(bucket) // the window's index
+		if s.Math != query.WAU && s.Math != query.MAU {
 			idx = bk.Index(b.bucketKey(b.q.Interval, bucket))
 		}
 		if idx >= 0 {
