@@ -252,9 +252,6 @@ func vlist(n int, prefix string) string {
 }
 
 func (b *qb) query(ctx context.Context, conn *sql.Conn, sqlText string) (*sql.Rows, error) {
-	if debugSQL != nil {
-		debugSQL(conn, sqlText, b.args)
-	}
 	rows, err := conn.QueryContext(ctx, sqlText, b.args...)
 	if err != nil {
 		return nil, queryErr("query", err)
@@ -271,5 +268,3 @@ func queryErr(op string, err error) error {
 	}
 	return safeErr(op, err)
 }
-
-var debugSQL func(conn *sql.Conn, text string, args []any)
