@@ -207,8 +207,10 @@ func byBreakdown(s query.TrendSeries) (string, bool) {
 	return s.Breakdown[0], s.Breakdown[0] != query.Other
 }
 
-// Segmentation handles /segmentation, /segmentation/sum and
-// /segmentation/average: kind "", "sum" or "average".
+// Segmentation handles /segmentation, /segmentation/numeric,
+// /segmentation/sum and /segmentation/average: kind "", "numeric", "sum" or
+// "average". numeric splits the range of the on property into 10
+// equal-width ranges (query.Bins).
 func (a *API) Segmentation(kind string) http.Handler {
 	return a.mpHandler(func(w http.ResponseWriter, m *mpRequest) error {
 		event := m.get("event")
@@ -236,6 +238,14 @@ func (a *API) Segmentation(kind string) http.Handler {
 			}
 		}
 		switch kind {
+		case "numeric":
+			if prop == "" {
+				return badRequest("on is required: the numeric property, as properties[\"name\"]")
+			}
+			if s.Math, err = mathOf(m.get("type")); err != nil {
+				return err
+			}
+			q.Breakdown, q.BreakdownLimit = []query.Property{{Name: prop, Bins: 10}}, query.MaxTopN
 		case "sum", "average":
 			if prop == "" {
 				return badRequest("on is required: the numeric property, as properties[\"name\"]")
@@ -261,7 +271,7 @@ func (a *API) Segmentation(kind string) http.Handler {
 			return err
 		}
 		tr := res.Trends
-		if kind != "" {
+		if kind == "sum" || kind == "average" {
 			results := map[string]float64{}
 			for i, d := range mpLabels(iv, tr.Buckets) {
 				results[d] = tr.Series[0].Values[i]
@@ -272,6 +282,9 @@ func (a *API) Segmentation(kind string) http.Handler {
 		key := func(query.TrendSeries) (string, bool) { return event, true }
 		if prop != "" {
 			key = byBreakdown
+		}
+		if kind == "numeric" {
+			key = func(s query.TrendSeries) (string, bool) { return s.Breakdown[0], s.Breakdown[0] != query.None }
 		}
 		writeJSON(w, http.StatusOK, seriesValues(iv, tr, key))
 		return nil

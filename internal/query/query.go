@@ -170,6 +170,9 @@ type Series struct {
 type Property struct {
 	Name  string `json:"property,omitempty"`
 	Scope string `json:"scope,omitempty"` // "event" (default), "user", or "event_name": the event's name (Name unused)
+	// Bins (trends) splits a numeric property's range over the series'
+	// events into this many equal-width ranges (see BinLabel).
+	Bins int `json:"bins,omitempty"`
 }
 
 // ScopeEventName breaks down by the event's name.
@@ -259,6 +262,7 @@ const (
 	MaxSteps       = 20
 	MaxSeries      = 26
 	MaxBreakdowns  = 3
+	MaxBins        = 100
 	MaxBuckets     = 5000
 	maxWindowDays  = 366
 	DefaultTopN    = 25
@@ -310,6 +314,9 @@ func (q *Query) Validate() error {
 		f := fmt.Sprintf("breakdown[%d]", i)
 		if p.Name == "" && p.Scope != ScopeEventName {
 			return fieldErr(f+".property", "required")
+		}
+		if p.Bins != 0 && (p.Bins < 2 || p.Bins > MaxBins || p.Scope == ScopeEventName || q.Kind != Trends) {
+			return fieldErr(f+".bins", "from 2 to %d, on an event property of a trends query", MaxBins)
 		}
 		switch p.Scope {
 		case "", "event", ScopeEventName:

@@ -1,7 +1,9 @@
 package query
 
 import (
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -171,6 +173,42 @@ type Cohort struct {
 	Breakdown []string `json:"breakdown,omitempty"`
 	Size      int      `json:"size"`
 	Counts    []int    `json:"counts"` // Counts[i]: returned in interval i (0: the cohort's own bucket)
+}
+
+// Bins is how a binned breakdown splits [Lo, Hi], the range of a numeric
+// property over a series' events in the range: N ranges of width
+// (Hi-Lo)/N; x falls in range min(floor((x-Lo)/width), N-1), or in 0 when
+// Lo == Hi. Events without a numeric value get None.
+type Bins struct {
+	Lo, Hi float64
+	N      int
+}
+
+// Index is the range of x.
+func (b Bins) Index(x float64) int {
+	w := (b.Hi - b.Lo) / float64(b.N)
+	if w == 0 {
+		return 0
+	}
+	return min(int(math.Floor((x-b.Lo)/w)), b.N-1)
+}
+
+// Labels are the ranges' breakdown values, "lo - hi".
+func (b Bins) Labels() []string {
+	w := (b.Hi - b.Lo) / float64(b.N)
+	n := b.N
+	if w == 0 {
+		n = 1
+	}
+	out := make([]string, n)
+	for i := range out {
+		hi := b.Lo + float64(i+1)*w
+		if i == n-1 {
+			hi = b.Hi
+		}
+		out[i] = strconv.FormatFloat(b.Lo+float64(i)*w, 'g', -1, 64) + " - " + strconv.FormatFloat(hi, 'g', -1, 64)
+	}
+	return out
 }
 
 // FunnelSteps turns per-step user counts and conversion times (ms, per

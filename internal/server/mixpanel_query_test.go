@@ -74,6 +74,9 @@ func TestMixpanelQueryAPI(t *testing.T) {
 		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"pro":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0},"free":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":2}`)
 	f(p, "segmentation", march+q("event", "Signed up", "type", "average"),
 		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"Signed up":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0}}},"legend_size":1}`)
+	// Purchased amounts 30, 20, 50: ten ranges of 3 from 20 to 50.
+	f(p, "segmentation/numeric", march+q("event", "Purchased", "on", `properties["amount"]`),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"29 - 32":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0},"20 - 23":{"2026-03-02":0,"2026-03-03":1,"2026-03-04":0},"47 - 50":{"2026-03-02":0,"2026-03-03":1,"2026-03-04":0}}},"legend_size":3}`)
 	f(p, "events", "from_date=2026-03-02&to_date=2026-03-03&"+q("event", `["Signed up","Purchased"]`, "type", "general", "unit", "day"),
 		`{"data":{"series":["2026-03-02","2026-03-03"],"values":{"Signed up":{"2026-03-02":2,"2026-03-03":1},"Purchased":{"2026-03-02":1,"2026-03-03":2}}},"legend_size":2}`)
 	f(p, "events/properties", "from_date=2026-03-02&to_date=2026-03-03&"+q("event", "Signed up", "name", "plan", "type", "general", "unit", "day"),

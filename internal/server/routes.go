@@ -44,6 +44,7 @@ func (s *Server) routes() http.Handler {
 	// Mixpanel's Query API (docs/QUERIES.md), under both of its prefixes.
 	for path, h := range map[string]http.Handler{
 		"segmentation":             s.api.Segmentation(""),
+		"segmentation/numeric":     s.api.Segmentation("numeric"),
 		"segmentation/sum":         s.api.Segmentation("sum"),
 		"segmentation/average":     s.api.Segmentation("average"),
 		"events":                   s.api.Events(),

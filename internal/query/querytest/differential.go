@@ -111,6 +111,7 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 	if len(q.Breakdown) > 0 && r.IntN(4) == 0 {
 		q.Breakdown[0] = query.Property{Scope: query.ScopeEventName}
 	}
+	binned := len(q.Breakdown) > 0 && r.IntN(3) == 0
 	intervals := []query.Interval{query.Hour, query.Day, query.Week, query.Month}
 	switch r.IntN(3) {
 	case 0:
@@ -131,6 +132,9 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 			q.Series = append(q.Series, s)
 		}
 		q.BreakdownLimit = 1 + r.IntN(4)
+		if binned {
+			q.Breakdown[len(q.Breakdown)-1] = query.Property{Name: "amount", Bins: 2 + r.IntN(5)}
+		}
 		if r.IntN(3) == 0 {
 			q.Formulas = []query.Formula{{Formula: "A*2-A/(A+1)"}}
 		}

@@ -126,7 +126,10 @@ func value(props map[string]any, k string) string {
 	}
 }
 
-func tuple(e ev, q *query.Query) []string {
+func tuple(e ev, q *query.Query) []string { return binnedTuple(e, q, nil) }
+
+// binnedTuple is tuple with binned properties (bins[i] set) as ranges.
+func binnedTuple(e ev, q *query.Query, bins []*query.Bins) []string {
 	if len(q.Breakdown) == 0 {
 		return nil
 	}
@@ -135,6 +138,12 @@ func tuple(e ev, q *query.Query) []string {
 		t[i] = value(e.props, p.Name)
 		if p.Scope == query.ScopeEventName {
 			t[i] = e.name
+		}
+		if i < len(bins) && bins[i] != nil {
+			t[i] = query.None
+			if x, ok := number(e.props, p.Name); ok {
+				t[i] = bins[i].Labels()[bins[i].Index(x)]
+			}
 		}
 	}
 	return t
@@ -180,6 +189,22 @@ func trends(all []ev, loc *time.Location, q *query.Query) *query.TrendsResult {
 	res := &query.TrendsResult{Buckets: bk.Labels}
 	to, _ := time.Parse(time.DateOnly, q.To)
 	for si, s := range q.Series {
+		// Bins: the range of each binned property over the series' events.
+		bins := make([]*query.Bins, len(q.Breakdown))
+		for i, p := range q.Breakdown {
+			if p.Bins == 0 {
+				continue
+			}
+			for _, e := range all {
+				if x, ok := number(e.props, p.Name); ok && e.time >= start && e.time < end && matches(e, s) {
+					if bins[i] == nil {
+						bins[i] = &query.Bins{Lo: x, Hi: x, N: p.Bins}
+					}
+					bins[i].Lo, bins[i].Hi = min(bins[i].Lo, x), max(bins[i].Hi, x)
+				}
+			}
+		}
+		tuple := func(e ev, q *query.Query) []string { return binnedTuple(e, q, bins) }
 		// Rank tuples by events in range.
 		counts := map[string]int{}
 		tuples := map[string][]string{}

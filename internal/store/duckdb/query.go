@@ -230,12 +230,30 @@ func (b *qb) extract() string {
 	return "json_extract(props, [" + strings.Join(paths, ", ") + "])"
 }
 
+// binned is the SQL of a numeric property's range label (query.Bins).
+func (b *qb) binned(name string, bins query.Bins) string {
+	labels := bins.Labels()
+	ps := make([]string, len(labels))
+	for i, l := range labels {
+		ps[i] = b.arg(l)
+	}
+	x := b.number(name)
+	idx := "0"
+	if w := (bins.Hi - bins.Lo) / float64(bins.N); w != 0 {
+		idx = fmt.Sprintf("least(floor((%s - %s) / %s), %d)::BIGINT", x, b.arg(bins.Lo), b.arg(w), bins.N-1)
+	}
+	return fmt.Sprintf("CASE WHEN %s IS NULL THEN %s ELSE [%s][%s + 1] END", x, b.arg(query.None), strings.Join(ps, ", "), idx)
+}
+
 // tupleCols are the SQL of the breakdown values, aliased v1..vn.
-func (b *qb) tupleCols() []string {
+func (b *qb) tupleCols(bins ...*query.Bins) []string {
 	var out []string
 	for i, p := range b.q.Breakdown {
 		v := "name"
-		if p.Scope != query.ScopeEventName {
+		switch {
+		case i < len(bins) && bins[i] != nil:
+			v = b.binned(p.Name, *bins[i])
+		case p.Scope != query.ScopeEventName:
 			v = b.value(p.Name)
 		}
 		out = append(out, fmt.Sprintf("%s AS v%d", v, i+1))

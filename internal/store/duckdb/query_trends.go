@@ -28,9 +28,13 @@ func (b *qb) trends(ctx context.Context, conn *sql.Conn) (*query.TrendsResult, e
 }
 
 func (b *qb) series(ctx context.Context, conn *sql.Conn, bk *query.Buckets, s query.Series) ([]query.TrendSeries, error) {
+	bins, err := b.binRanges(ctx, conn, s)
+	if err != nil {
+		return nil, err
+	}
 	b.args = nil
 	n := len(b.q.Breakdown)
-	cols := b.tupleCols()
+	cols := b.tupleCols(bins...)
 	x := "NULL::DOUBLE"
 	if s.Property != "" {
 		x = b.number(s.Property)
@@ -158,4 +162,49 @@ func aggregate(m query.Math) string {
 		return fmt.Sprintf("coalesce(%s(x), 0)::DOUBLE", m)
 	}
 	return fmt.Sprintf("coalesce(quantile_cont(x, %g), 0)::DOUBLE", m.Quantile())
+}
+
+// binRanges finds the range of each binned breakdown property over the
+// series' events in the range (nil where a property is not binned or has
+// no numeric value).
+func (b *qb) binRanges(ctx context.Context, conn *sql.Conn, s query.Series) ([]*query.Bins, error) {
+	b.args = nil // a statement of its own
+	var cols, aggs []string
+	for i, p := range b.q.Breakdown {
+		if p.Bins > 0 {
+			cols = append(cols, fmt.Sprintf("%s AS x%d", b.number(p.Name), i))
+			aggs = append(aggs, fmt.Sprintf("min(x%[1]d), max(x%[1]d)", i))
+		}
+	}
+	if len(cols) == 0 {
+		return nil, nil
+	}
+	text := b.base(b.names(s.Event), false, cols...) + fmt.Sprintf(" SELECT %s FROM u WHERE time >= %d", strings.Join(aggs, ", "), b.start)
+	rows, err := b.query(ctx, conn, text)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	vals := make([]sql.NullFloat64, 2*len(aggs))
+	dest := make([]any, len(vals))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	if !rows.Next() {
+		return nil, queryErr("query: bins", rows.Err())
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return nil, queryErr("query: bins", err)
+	}
+	out := make([]*query.Bins, len(b.q.Breakdown))
+	k := 0
+	for i, p := range b.q.Breakdown {
+		if p.Bins > 0 {
+			if vals[k].Valid {
+				out[i] = &query.Bins{Lo: vals[k].Float64, Hi: vals[k+1].Float64, N: p.Bins}
+			}
+			k += 2
+		}
+	}
+	return out, nil
 }
