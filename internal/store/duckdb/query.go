@@ -183,6 +183,11 @@ func dayNumber(d time.Time) int64 { return d.Unix() / 86400 }
 // usr (the user, package query's rule), d (local date), bucket and j (the
 // extracted properties: call prop before base).
 //
+// Links can come from any stored event: the events outside the range and
+// the names read are parsed only when they are $identify events or their
+// text holds both "$device_id" and "$user_id" (stored JSON is re-encoded by
+// Sieve, which never escapes those keys' characters).
+//
 // Without users (usersToo false) usr is left out, and so are the links and,
 // when no property is needed, the properties themselves: DuckDB then reads
 // only the time and name columns.
@@ -201,7 +206,7 @@ func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
 	extra := prefixed(strings.Join(cols, ", "))
 	return fmt.Sprintf(`WITH raw AS (
   SELECT time, name, distinct_id, %[1]s AS j FROM %[2]s
-  WHERE (time >= %[3]d AND %[4]s) OR name = '$identify' OR contains(props, '"$device_id"')
+  WHERE (time >= %[3]d AND %[4]s) OR name = '$identify' OR (contains(props, '"$device_id"') AND contains(props, '"$user_id"'))
 ), ev AS (
   SELECT time, name, distinct_id, j, %[5]s AS uid, %[6]s AS did FROM raw
 ), links AS (

@@ -121,13 +121,13 @@ var benchQueries = []struct {
 		`SELECT CAST(epoch_ms(time) AS DATE) d, props->>'$."$browser"' b, count(*) FROM events WHERE time >= $1 AND time < $2 AND name = 'Page viewed' GROUP BY d, b`},
 	{"funnel_3_steps_7d", `{"kind":"funnels","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Viewed signup"},{"event":"Signed up"},{"event":"Completed onboarding"}],"funnel":{"window":7}}`,
 		`WITH e AS (SELECT coalesce(props->>'$."$user_id"', props->>'$."$device_id"', distinct_id) u, time, name FROM events
-		  WHERE time >= $1 AND time < $2 + 7*86400000 AND name IN ('Viewed signup', 'Signed up', 'Completed onboarding')),
+		  WHERE time >= $1 AND time < $2 + 7*86400000::BIGINT AND name IN ('Viewed signup', 'Signed up', 'Completed onboarding')),
 		s1 AS (SELECT u, time t1 FROM e WHERE name = 'Viewed signup' AND time < $2),
 		s2 AS (SELECT s1.u, s1.t1, min(e.time) t2 FROM s1 JOIN e ON e.u = s1.u AND e.name = 'Signed up' AND e.time > s1.t1 AND e.time <= s1.t1 + 7*86400000 GROUP BY ALL),
 		s3 AS (SELECT s2.u FROM s2 JOIN e ON e.u = s2.u AND e.name = 'Completed onboarding' AND e.time > s2.t2 AND e.time <= s2.t1 + 7*86400000)
 		SELECT (SELECT count(DISTINCT u) FROM s1), (SELECT count(DISTINCT u) FROM s2), (SELECT count(DISTINCT u) FROM s3)`},
 	{"retention_8_weeks", `{"kind":"retention","from":"2026-01-05","to":"2026-02-03","interval":"week","retention":{"start":{"event":"Signed up"},"return":{},"intervals":8}}`,
-		`WITH e AS (SELECT coalesce(props->>'$."$user_id"', props->>'$."$device_id"', distinct_id) u, time, name, date_trunc('week', CAST(epoch_ms(time) AS DATE)) w FROM events WHERE time < $2 + 63*86400000),
+		`WITH e AS (SELECT coalesce(props->>'$."$user_id"', props->>'$."$device_id"', distinct_id) u, time, name, date_trunc('week', CAST(epoch_ms(time) AS DATE)) w FROM events WHERE time < $2 + 63*86400000::BIGINT),
 		c AS (SELECT u, min(w) cw, min(time) t0 FROM e WHERE name = 'Signed up' GROUP BY u HAVING t0 >= $1 AND t0 < $2),
 		r AS (SELECT DISTINCT u, w FROM e)
 		SELECT c.cw, date_diff('week', c.cw, r.w) p, count(*) FROM c JOIN r USING (u) WHERE date_diff('week', c.cw, r.w) BETWEEN 0 AND 8 GROUP BY ALL`},
