@@ -18,7 +18,7 @@ var _ query.Backend = (*Store)(nil)
 
 // Query implements query.Backend: it answers trends and retention in SQL
 // and funnels with a per-user scan in Go over the step events DuckDB
-// returns sorted by user and time (funnel.go). Every value from the query
+// returns sorted by user and time (query_funnel.go). Every value from the query
 // document (event and property names) is a bound parameter; the SQL text
 // holds only numbers and dates the code computed.
 func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*query.Result, query.Stats, error) {
@@ -76,7 +76,7 @@ func newQB(p query.Project, q *query.Query) *qb {
 	b := &qb{q: q, loc: p.Loc()}
 	b.start, b.end = q.Range(b.loc)
 	b.readStart, b.readEnd = q.ReadRange(b.loc)
-	for _, n := range []string{"$user_id", "$device_id", "$anon_distinct_id", "$identified_id"} {
+	for _, n := range query.IdentityProperties { // j[1..4], in the order of jUserID...
 		b.prop(n)
 	}
 	return b
