@@ -176,6 +176,20 @@ func TestQueryTimeLimit(t *testing.T) {
 	}
 }
 
+func TestQueryMemoryLimit(t *testing.T) {
+	base, token, secret := testServer(t, Config{QueryMemory: 10})
+	body := fmt.Sprintf(`data=[{"event":"a","properties":{"token":%q,"distinct_id":"u","time":%d}},{"event":"b","properties":{"token":%q,"distinct_id":"u","time":%d}}]`,
+		token, time.Now().Unix(), token, time.Now().Unix())
+	if code, b := call(t, "POST", base+"/track", "", "", body); code != 200 {
+		t.Fatalf("track: %d %s", code, b)
+	}
+	day := time.Now().UTC().Format(time.DateOnly)
+	code, b := call(t, "POST", base+"/api/projects/1/query", secret, "", fmt.Sprintf(`{"kind":"funnels","from":%q,"to":%q,"series":[{"event":"a"},{"event":"b"}]}`, day, day))
+	if code != http.StatusUnprocessableEntity || !bytes.Contains(b, []byte("memory")) {
+		t.Errorf("query over its memory limit: %d %s", code, b)
+	}
+}
+
 func mustZone(t *testing.T, name string) *time.Location {
 	loc, err := time.LoadLocation(name)
 	if err != nil {
