@@ -21,8 +21,8 @@ import (
 )
 
 const usage = `usage:
-  sieve serve [--addr ADDR] [--data DIR] [--tls-cert FILE --tls-key FILE] [--log-format text|json]
-      env: SIEVE_ADDR, SIEVE_DATA, SIEVE_ADMIN_KEY, SIEVE_LOG_FORMAT
+  sieve serve [--addr ADDR] [--data DIR] [--tls-cert FILE --tls-key FILE] [--log-format text|json] [--webhook-allow-private]
+      env: SIEVE_ADDR, SIEVE_DATA, SIEVE_ADMIN_KEY, SIEVE_LOG_FORMAT, SIEVE_WEBHOOK_ALLOW_PRIVATE=1
   sieve scope [--from T] [--to T] [--class C] [--property P] [--event E] [--project ID] [--rescan] [--criteria FILE]
       env: SIEVE_ADDR, SIEVE_ADMIN_KEY; prints the incident scope report (JSON)
   sieve purge --project ID [--property P]... [--distinct-id D]... [--event E]... [--from T] [--to T] [--no-wait]
@@ -80,6 +80,8 @@ func serve(args []string) error {
 	cert := fs.String("tls-cert", "", "serve HTTPS with this PEM certificate")
 	key := fs.String("tls-key", "", "and this PEM key")
 	logFormat := fs.String("log-format", env("SIEVE_LOG_FORMAT", logx.Text), "log lines as text or json (log/slog)")
+	allowPrivate := fs.Bool("webhook-allow-private", os.Getenv("SIEVE_WEBHOOK_ALLOW_PRIVATE") == "1",
+		"let alert webhooks reach loopback, link-local and private addresses")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -89,7 +91,7 @@ func serve(args []string) error {
 	}
 	srv, err := server.New(server.Config{
 		Addr: *addr, DataDir: *data, AdminKey: os.Getenv("SIEVE_ADMIN_KEY"),
-		TLSCert: *cert, TLSKey: *key, Log: log,
+		TLSCert: *cert, TLSKey: *key, Log: log, AllowPrivateWebhooks: *allowPrivate,
 	})
 	if err != nil {
 		return err

@@ -57,7 +57,7 @@ func TestWebhookSignedAndRetried(t *testing.T) {
 		t.Fatalf("test server not on 127.0.0.1: %s", srv.URL)
 	}
 	dir := t.TempDir()
-	a, err := New(Options{Dir: dir, RetryBase: 10 * time.Millisecond, Tick: 20 * time.Millisecond})
+	a, err := New(Options{Dir: dir, RetryBase: 10 * time.Millisecond, Tick: 20 * time.Millisecond, AllowPrivateWebhooks: true}) // the test server is on 127.0.0.1
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestWebhookSignedAndRetried(t *testing.T) {
 		t.Errorf("kept alerts %+v", list)
 	}
 	// Kept across restarts; the secret is in webhooks.json only.
-	a2, err := New(Options{Dir: dir})
+	a2, err := New(Options{Dir: dir, AllowPrivateWebhooks: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestWebhookGivesUp(t *testing.T) {
 		w.WriteHeader(http.StatusInternalServerError)
 	}))
 	defer srv.Close()
-	a, _ := New(Options{RetryBase: time.Millisecond, Attempts: 3})
+	a, _ := New(Options{RetryBase: time.Millisecond, Attempts: 3, AllowPrivateWebhooks: true})
 	if _, err := a.SetWebhook(1, srv.URL, ""); err != nil {
 		t.Fatal(err)
 	}

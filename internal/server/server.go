@@ -51,6 +51,9 @@ type Config struct {
 	TLSKey   string
 	Log      *slog.Logger
 	Stdout   io.Writer // where first-start keys are printed; default os.Stdout
+	// AllowPrivateWebhooks lets alert webhooks reach loopback, link-local
+	// and private addresses (refused by default).
+	AllowPrivateWebhooks bool
 }
 
 // Server is one Sieve instance. Create it with New, then call Run.
@@ -290,7 +293,7 @@ func (s *Server) newInsights(st *duckdb.Store, guards *guardcache.Cache) error {
 	if err != nil {
 		return err
 	}
-	if al, err = alert.New(alert.Options{Dir: dir, Log: s.cfg.Log, Source: lex}); err != nil {
+	if al, err = alert.New(alert.Options{Dir: dir, Log: s.cfg.Log, Source: lex, AllowPrivateWebhooks: s.cfg.AllowPrivateWebhooks}); err != nil {
 		return err
 	}
 	adv, err := advisory.Open(dir)
