@@ -85,6 +85,9 @@ func serve(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	// Every file Sieve writes is its owner's only, including those DuckDB
+	// creates itself (state, active files, Parquet, WAL, temp files).
+	syscall.Umask(0o077)
 	log, err := logx.New(os.Stderr, *logFormat, slog.LevelInfo)
 	if err != nil {
 		return err
