@@ -87,15 +87,15 @@ type ServiceAccount struct {
 
 type projectRecord struct {
 	Project
-	SecretHash   string          `json:"secret_hash"`
+	SecretHash string `json:"secret_hash"`
 	// PrevSecretHash, the secret before the last rotation, is accepted
 	// until PrevSecretUntil (see RotateSecret).
-	PrevSecretHash  string    `json:"prev_secret_hash,omitempty"`
-	PrevSecretUntil time.Time `json:"prev_secret_until,omitempty"`
-	HashKey      []byte          `json:"hash_key"` // per-project key of the guard's "hash" action
-	Guard        json.RawMessage `json:"guard,omitempty"`
-	GuardVersion int64           `json:"guard_version"`
-	GuardHistory []PolicyChange  `json:"guard_history,omitempty"`
+	PrevSecretHash  string          `json:"prev_secret_hash,omitempty"`
+	PrevSecretUntil time.Time       `json:"prev_secret_until,omitempty"`
+	HashKey         []byte          `json:"hash_key"` // per-project key of the guard's "hash" action
+	Guard           json.RawMessage `json:"guard,omitempty"`
+	GuardVersion    int64           `json:"guard_version"`
+	GuardHistory    []PolicyChange  `json:"guard_history,omitempty"`
 }
 
 type accountRecord struct {
