@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -41,6 +42,12 @@ func main() {
 		os.Exit(2)
 	}
 	var err error
+	// `sieve audit --help`, `sieve bench -h`: commands with subcommands
+	// answer a help flag before a subcommand with the usage.
+	if len(os.Args) == 3 && (os.Args[1] == "audit" || os.Args[1] == "bench") && isHelp(os.Args[2]) {
+		fmt.Print(usage)
+		return
+	}
 	switch os.Args[1] {
 	case "serve":
 		err = serve(os.Args[2:])
@@ -60,11 +67,16 @@ func main() {
 		fmt.Fprintf(os.Stderr, "sieve: unknown command %q\n%s", os.Args[1], usage)
 		os.Exit(2)
 	}
+	if errors.Is(err, flag.ErrHelp) {
+		return // the flag set printed its usage
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sieve:", err)
 		os.Exit(1)
 	}
 }
+
+func isHelp(s string) bool { return s == "-h" || s == "--help" || s == "-help" || s == "help" }
 
 func env(name, def string) string {
 	if v := os.Getenv(name); v != "" {
