@@ -244,6 +244,15 @@ func (a *Alerter) fromSignal(s lexicon.Signal) {
 	}
 }
 
+// classes names the guard classes of an alert for a log line: Class (rate
+// signals) or Classes (a new path), comma-separated.
+func (al *Alert) classes() string {
+	if al.Class != "" {
+		return al.Class
+	}
+	return strings.Join(al.Classes, ",")
+}
+
 // raise keeps, logs and queues an alert unless the same one was raised
 // within the cooldown.
 func (a *Alerter) raise(al Alert, key string) {
@@ -271,7 +280,7 @@ func (a *Alerter) raise(al Alert, key string) {
 	a.dirty = true
 	a.mu.Unlock()
 	a.log.Warn("ingestion alert", "alert_id", al.ID, "project_id", al.ProjectID, "signal", al.Signal,
-		"path", al.Path, "class", al.Class, "observed", al.Observed, "baseline", round(al.Baseline))
+		"path", al.Path, "class", al.classes(), "observed", al.Observed, "baseline", round(al.Baseline))
 	if hasHook {
 		a.inflight.Add(1)
 		select {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -227,5 +228,15 @@ func TestNoSpikeOnFirstTraffic(t *testing.T) {
 	a.evaluate(now)
 	if l, _ := a.List(Query{}); len(l) != 0 {
 		t.Errorf("first traffic raised %+v", l)
+	}
+}
+
+// The log line of a new-path alert names the classes the guard found.
+func TestAlertLogNamesClasses(t *testing.T) {
+	var buf strings.Builder
+	a, _ := New(Options{Log: slog.New(slog.NewTextHandler(&buf, nil))})
+	a.fromSignal(lexicon.Signal{Kind: lexicon.SignalNewPath, ProjectID: 1, Path: "pw", Time: time.Now(), Classes: []string{"password", "secret_token"}})
+	if !strings.Contains(buf.String(), "class=password,secret_token") {
+		t.Errorf("log line: %s", buf.String())
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/sieve-analytics/sieve/internal/audit"
@@ -133,8 +134,9 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 		if errors.As(err, &ute) {
 			return badRequest("field " + ute.Field + " has the wrong type")
 		}
-		if msg := err.Error(); len(msg) > 22 && msg[:22] == "json: unknown field \"" {
-			return badRequest("unknown field " + msg[21:])
+		const unknown = `json: unknown field "`
+		if msg := err.Error(); strings.HasPrefix(msg, unknown) {
+			return badRequest("unknown field " + msg[len(unknown)-1:])
 		}
 		return badRequest("request body must be a JSON object")
 	}
