@@ -12,7 +12,7 @@ import (
 // depth — is named in the error.
 func TestUnknownFieldNamed(t *testing.T) {
 	for body, want := range map[string]string{
-		`{"actions":{"email":"hash"},"allowlist":["x"]}`:                                  `unknown field "allowlist"`,
+		`{"actions":{"email":"hash"},"allowlist":["x"]}`:                                 `unknown field "allowlist"`,
 		`{"rules":[{"name":"r","class":"c","keywords":["ab"],"pattern":"x","bogus":1}]}`: `unknown field "bogus"`,
 	} {
 		var pol guard.Policy
