@@ -100,10 +100,10 @@ func status(err error) (int, string) {
 		return http.StatusBadRequest, err.Error()
 	case errors.Is(err, store.ErrClosed):
 		return http.StatusServiceUnavailable, "the server is shutting down"
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
-		return errDiskFull.Code, errDiskFull.Msg
 	case errors.Is(err, store.ErrUnsupported):
 		return http.StatusBadRequest, "the store cannot answer this query (where expression too complex, or reading what this endpoint has not)"
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return errDiskFull.Code, errDiskFull.Msg
 	}
 	return http.StatusInternalServerError, "internal error"
 }
