@@ -75,7 +75,8 @@ func (s *syncBuffer) String() string {
 
 type serverOpts struct {
 	TLS  bool
-	Data string // reuse a data directory (restart)
+	Data string   // reuse a data directory (restart)
+	Args []string // more flags of sieve serve
 }
 
 func freeAddr(t *testing.T) string {
@@ -96,7 +97,7 @@ func startServer(t *testing.T, o serverOpts) *server {
 		s.Data = t.TempDir()
 	}
 	s.addr = freeAddr(t)
-	s.args = []string{"serve", "--addr", s.addr, "--data", s.Data}
+	s.args = append([]string{"serve", "--addr", s.addr, "--data", s.Data}, o.Args...)
 	scheme := "http"
 	if o.TLS {
 		certFile, keyFile, certPEM := selfSigned(t)

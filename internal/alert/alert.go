@@ -68,15 +68,18 @@ type Source interface {
 
 // Options configure an Alerter. Zero values are sane defaults.
 type Options struct {
-	Dir       string // alerts.json and webhooks.json; empty: memory only
-	Log       *slog.Logger
-	Source    Source
-	Client    *http.Client  // webhook client (default: 10 s timeout)
-	Tick      time.Duration // rate evaluation and flush period (default 5s)
-	RetryBase time.Duration // first webhook retry delay (default 1s), doubled up to 30s
-	Attempts  int           // webhook attempts per alert (default 6)
-	Cooldown  time.Duration // one alert per project, signal and key within this (default 15m)
-	Now       func() time.Time
+	Dir    string // alerts.json and webhooks.json; empty: memory only
+	Log    *slog.Logger
+	Source Source
+	Client *http.Client // webhook client (default: 10 s timeout, internal addresses refused; see egress.go)
+	// AllowPrivateWebhooks lets webhooks reach loopback, link-local and
+	// private addresses (the operator's --webhook-allow-private).
+	AllowPrivateWebhooks bool
+	Tick                 time.Duration // rate evaluation and flush period (default 5s)
+	RetryBase            time.Duration // first webhook retry delay (default 1s), doubled up to 30s
+	Attempts             int           // webhook attempts per alert (default 6)
+	Cooldown             time.Duration // one alert per project, signal and key within this (default 15m)
+	Now                  func() time.Time
 }
 
 const (
@@ -131,7 +134,7 @@ func New(opt Options) (*Alerter, error) {
 		opt.Now = time.Now
 	}
 	if opt.Client == nil {
-		opt.Client = &http.Client{Timeout: 10 * time.Second}
+		opt.Client = egressClient(defaultAllowed(opt.AllowPrivateWebhooks))
 	}
 	log := opt.Log
 	if log == nil {
@@ -241,6 +244,15 @@ func (a *Alerter) fromSignal(s lexicon.Signal) {
 	}
 }
 
+// classes names the guard classes of an alert for a log line: Class (rate
+// signals) or Classes (a new path), comma-separated.
+func (al *Alert) classes() string {
+	if al.Class != "" {
+		return al.Class
+	}
+	return strings.Join(al.Classes, ",")
+}
+
 // raise keeps, logs and queues an alert unless the same one was raised
 // within the cooldown.
 func (a *Alerter) raise(al Alert, key string) {
@@ -268,7 +280,7 @@ func (a *Alerter) raise(al Alert, key string) {
 	a.dirty = true
 	a.mu.Unlock()
 	a.log.Warn("ingestion alert", "alert_id", al.ID, "project_id", al.ProjectID, "signal", al.Signal,
-		"path", al.Path, "class", al.Class, "observed", al.Observed, "baseline", round(al.Baseline))
+		"path", al.Path, "class", al.classes(), "observed", al.Observed, "baseline", round(al.Baseline))
 	if hasHook {
 		a.inflight.Add(1)
 		select {

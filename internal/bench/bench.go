@@ -260,7 +260,7 @@ func httpIngest(ctx context.Context, o Options, guardOn bool) (Phase, error) {
 	defer os.RemoveAll(dir)
 	adminKey := "bench-admin-key-0123456789"
 	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", DataDir: dir, AdminKey: adminKey,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Stdout: io.Discard})
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Console: io.Discard})
 	if err != nil {
 		return Phase{}, err
 	}

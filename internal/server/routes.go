@@ -38,6 +38,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/projects/{id}", s.api.GetProject())
 	mux.Handle("PATCH /api/projects/{id}", s.api.PatchProject())
 	mux.Handle("POST /api/projects/{id}/service-accounts", s.api.CreateServiceAccount())
+	mux.Handle("POST /api/projects/{id}/secret", s.api.RotateSecret())
 	mux.Handle("GET /api/projects/{id}/service-accounts", s.api.ListServiceAccounts())
 	mux.Handle("GET /api/projects/{id}/guard", s.api.GetGuard())
 	mux.Handle("PUT /api/projects/{id}/guard", s.api.PutGuard())
