@@ -252,33 +252,13 @@ func evalCall(n *Call, env Env) any {
 	case FnBoolean:
 		return Truthy(x)
 	case FnNumber:
-		switch v := x.(type) {
-		case float64:
-			return v
-		case bool:
-			if v {
-				return 1.0
-			}
-			return 0.0
-		case string:
-			if !numberText.MatchString(v) {
-				return nil
-			}
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				return nil
-			}
-			return finite(f)
+		if f, ok := NumberOf(x); ok {
+			return f
 		}
 		return nil
 	case FnString:
-		switch v := x.(type) {
-		case string:
-			return v
-		case float64:
-			return FormatNumber(v)
-		case bool:
-			return strconv.FormatBool(v)
+		if s, ok := StringOf(x); ok {
+			return s
 		}
 		return nil
 	}
@@ -294,6 +274,42 @@ func evalCall(n *Call, env Env) any {
 	default:
 		return math.Round(f) // half away from zero
 	}
+}
+
+// NumberOf is number(v): ok is false when the result is undefined.
+func NumberOf(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case bool:
+		if x {
+			return 1, true
+		}
+		return 0, true
+	case string:
+		if !numberText.MatchString(x) {
+			return 0, false
+		}
+		f, err := strconv.ParseFloat(x, 64)
+		if err != nil || math.IsInf(f, 0) {
+			return 0, false
+		}
+		return f, true
+	}
+	return 0, false
+}
+
+// StringOf is string(v): ok is false when the result is undefined.
+func StringOf(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case float64:
+		return FormatNumber(x), true
+	case bool:
+		return strconv.FormatBool(x), true
+	}
+	return "", false
 }
 
 // FormatNumber is string(n): the shortest decimal that reads back as n,

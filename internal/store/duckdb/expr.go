@@ -8,6 +8,7 @@ package duckdb
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -87,15 +88,37 @@ type exprCols struct {
 	name, props, user string
 }
 
-// compileExpr compiles n to a SQL condition: true where Eval's result is
-// truthy, never NULL.
+// compileExpr compiles n to a SQL condition: true where expr.Truthy of
+// expr.Eval's result is, never NULL.
 func compileExpr(n expr.Node, cols exprCols, a *sqlArgs) (string, error) {
 	c := &exprCompiler{cols: cols, a: a}
 	v, err := c.value(n)
 	if err != nil {
 		return "", err
 	}
-	return c.check(truthy(v))
+	return c.check("COALESCE(list_bool_or(" + c.bound(truthy(v)) + "), false)")
+}
+
+// compileText compiles n to a VARCHAR: expr's string(n) (NULL when
+// undefined), e.g. the segment of an on expression.
+func compileText(n expr.Node, cols exprCols, a *sqlArgs) (string, error) {
+	c := &exprCompiler{cols: cols, a: a}
+	v, err := c.value(n)
+	if err != nil {
+		return "", err
+	}
+	return c.check(c.bound(toStr(v)) + "[1]")
+}
+
+// compileNumber compiles n to a DOUBLE: expr's number(n) (NULL when
+// undefined), e.g. the value summed by segmentation/sum.
+func compileNumber(n expr.Node, cols exprCols, a *sqlArgs) (string, error) {
+	c := &exprCompiler{cols: cols, a: a}
+	v, err := c.value(n)
+	if err != nil {
+		return "", err
+	}
+	return c.check(c.bound(toNum(v)) + "[1]")
 }
 
 // kind is how a compiled value is held in SQL.
@@ -117,6 +140,53 @@ type exprCompiler struct {
 	cols    exprCols
 	a       *sqlArgs
 	lambdas int
+	binds   []bind // the columns properties are read from, in order of first use
+}
+
+// bind is one JSON column's properties, read with one json_extract of all
+// their paths per row (DuckDB parses the JSON text once per call, so one
+// call per property, or per use, would parse it again and again) and bound
+// to a lambda parameter that the property leaves index.
+type bind struct {
+	col   string
+	paths []string
+}
+
+// leaf returns the SQL of property path of col: an element of its column's
+// bound list, JSON null as SQL NULL.
+func (c *exprCompiler) leaf(col, path string) string {
+	k := slices.IndexFunc(c.binds, func(b bind) bool { return b.col == col })
+	if k < 0 {
+		k = len(c.binds)
+		c.binds = append(c.binds, bind{col: col})
+	}
+	i := slices.Index(c.binds[k].paths, path)
+	if i < 0 {
+		i = len(c.binds[k].paths)
+		c.binds[k].paths = append(c.binds[k].paths, path)
+	}
+	return fmt.Sprintf("nullif(sieve_props%d[%d], 'null')", k, i+1)
+}
+
+// bound wraps body, which reads the leaves, in the lambdas that bind them:
+// list_transform([json_extract(col, [paths])], lambda sieve_propsK: body).
+// The result is a one-element list holding body's value.
+func (c *exprCompiler) bound(body string) string {
+	for k := len(c.binds) - 1; k >= 0; k-- {
+		b := c.binds[k]
+		paths := make([]string, len(b.paths))
+		for i, p := range b.paths {
+			paths[i] = c.a.param(p, "VARCHAR")
+		}
+		body = fmt.Sprintf("list_transform([json_extract(%s, [%s])], lambda sieve_props%d: %s)", b.col, strings.Join(paths, ", "), k, body)
+		if k > 0 {
+			body += "[1]"
+		}
+	}
+	if len(c.binds) == 0 {
+		return "[" + body + "]"
+	}
+	return body
 }
 
 func (c *exprCompiler) check(s string) (string, error) {
@@ -147,7 +217,7 @@ func (c *exprCompiler) value1(n expr.Node) (sqlVal, error) {
 		if col == "" {
 			return sqlVal{}, fmt.Errorf("%w: %s properties are not available", ErrExprUnsupported, map[expr.Scope]string{expr.EventScope: "event", expr.UserScope: "user"}[n.Scope])
 		}
-		return sqlVal{"nullif(json_extract(" + col + ", " + c.a.param(jsonPointer(n.Name), "VARCHAR") + "), 'null')", kAny}, nil
+		return sqlVal{c.leaf(col, jsonPointer(n.Name)), kAny}, nil
 	case *expr.EventName:
 		if c.cols.name == "" {
 			return sqlVal{}, fmt.Errorf("%w: the event name is not available", ErrExprUnsupported)

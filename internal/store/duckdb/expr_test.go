@@ -209,7 +209,15 @@ func TestExprDifferential(t *testing.T) {
 			if err != nil {
 				return fmt.Errorf("%s: %w", n, err)
 			}
-			text, args := a.finish("SELECT e.insert_id, (" + v.sql + ")::VARCHAR, " + cond + " FROM " + rel + " AS e")
+			txt, err := compileText(n, cols, &a)
+			if err != nil {
+				return fmt.Errorf("%s: %w", n, err)
+			}
+			num, err := compileNumber(n, cols, &a)
+			if err != nil {
+				return fmt.Errorf("%s: %w", n, err)
+			}
+			text, args := a.finish("SELECT e.insert_id, (" + c.bound(v.sql) + "[1])::VARCHAR, " + cond + ", " + txt + ", " + num + " FROM " + rel + " AS e")
 			for _, m := range sqlStrings.FindAllStringSubmatch(text, -1) {
 				if inputs[m[1]] {
 					t.Fatalf("input %q reached the SQL text: %s", m[1], text)
@@ -221,9 +229,10 @@ func TestExprDifferential(t *testing.T) {
 			}
 			for res.Next() {
 				var id string
-				var raw sql.NullString
+				var raw, gotText sql.NullString
 				var keep bool
-				if err := res.Scan(&id, &raw, &keep); err != nil {
+				var gotNum sql.NullFloat64
+				if err := res.Scan(&id, &raw, &keep, &gotText, &gotNum); err != nil {
 					res.Close()
 					return err
 				}
@@ -234,6 +243,14 @@ func TestExprDifferential(t *testing.T) {
 				}
 				env := envs[id]
 				want := expr.Eval(n, env)
+				wantText, textOK := expr.StringOf(want)
+				wantNum, numOK := expr.NumberOf(want)
+				if gotText.Valid != textOK || gotText.String != wantText || gotNum.Valid != numOK || gotNum.Float64 != wantNum {
+					if mismatches++; mismatches <= 10 {
+						t.Errorf("%s over %s %v: string() duckdb %v go %q %v; number() duckdb %v go %v %v",
+							n, env.name, env.props, gotText, wantText, textOK, gotNum, wantNum, numOK)
+					}
+				}
 				if !sameValue(got, want) || keep != expr.Truthy(want) {
 					if mismatches++; mismatches <= 10 {
 						t.Errorf("%s over %s %v:\n  duckdb %#v (where %v)\n  go     %#v (where %v)", n, env.name, env.props, got, keep, want, expr.Truthy(want))
