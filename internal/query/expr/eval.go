@@ -13,6 +13,11 @@ import (
 // (string, float64 or json.Number, bool, []any, map[string]any, nil); a
 // missing property returns ok == false. JSON null and missing are the same
 // to every expression.
+//
+// For an event, Prop also answers the keys ingestion lifts out of the
+// properties, as an export line shows them: "distinct_id", "time" (Unix
+// seconds, rounded down) and "$insert_id" (missing when empty). EventEnv
+// does that.
 type Env interface {
 	Event() string
 	Prop(name string) (any, bool)
@@ -66,6 +71,41 @@ func Eval(n Node, env Env) any {
 		return ok && n.re.MatchString(s)
 	}
 	panic("expr: unknown node")
+}
+
+// EventEnv is an Env over one stored event: its name, distinct_id, time
+// (Unix ms), insert_id and decoded properties, with user properties from
+// User (nil: none).
+type EventEnv struct {
+	Name, DistinctID, InsertID string
+	Time                       int64
+	Props                      map[string]any
+	Users                      func(name string) (any, bool)
+}
+
+// Event implements Env.
+func (e *EventEnv) Event() string { return e.Name }
+
+// Prop implements Env.
+func (e *EventEnv) Prop(name string) (any, bool) {
+	switch name {
+	case "distinct_id":
+		return e.DistinctID, true
+	case "time":
+		return math.Floor(float64(e.Time) / 1000), true
+	case "$insert_id":
+		return e.InsertID, e.InsertID != ""
+	}
+	v, ok := e.Props[name]
+	return v, ok
+}
+
+// User implements Env.
+func (e *EventEnv) User(name string) (any, bool) {
+	if e.Users == nil {
+		return nil, false
+	}
+	return e.Users(name)
 }
 
 // normalize turns a decoded JSON value into Eval's value set.

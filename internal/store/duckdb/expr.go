@@ -84,8 +84,27 @@ func (a *sqlArgs) finish(text string) (string, []any) {
 // exprCols names the SQL an expression reads: the event name, the event's
 // properties (JSON text), the user's profile properties. An empty name
 // makes what reads it ErrExprUnsupported.
+//
+// Ingestion lifts distinct_id, time and $insert_id out of an event's
+// properties into columns; when row is set, properties["distinct_id"],
+// properties["time"] (Unix seconds) and properties["$insert_id"] read
+// those columns, as an export line shows them.
 type exprCols struct {
 	name, props, user string
+	row               bool // columns distinct_id, time (Unix ms), insert_id
+}
+
+// liftedProp is the SQL and kind of a lifted event property.
+func liftedProp(name string) (string, kind, bool) {
+	switch name {
+	case "distinct_id":
+		return "distinct_id", kStr, true
+	case "time":
+		return "floor(time / 1000)::DOUBLE", kNum, true
+	case "$insert_id":
+		return "nullif(insert_id, '')", kStr, true
+	}
+	return "", kAny, false
 }
 
 // compileExpr compiles n to a SQL condition: true where expr.Truthy of
@@ -213,6 +232,8 @@ func (c *exprCompiler) value1(n expr.Node) (sqlVal, error) {
 		col := c.cols.props
 		if n.Scope == expr.UserScope {
 			col = c.cols.user
+		} else if sql, k, ok := liftedProp(n.Name); ok && c.cols.row {
+			return sqlVal{sql, k}, nil
 		}
 		if col == "" {
 			return sqlVal{}, fmt.Errorf("%w: %s properties are not available", ErrExprUnsupported, map[expr.Scope]string{expr.EventScope: "event", expr.UserScope: "user"}[n.Scope])

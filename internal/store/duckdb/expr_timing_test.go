@@ -85,8 +85,8 @@ func BenchmarkExportWhere(b *testing.B) {
 		b.Run(fmt.Sprintf("where=%s/go", tc.name), func(b *testing.B) {
 			for range b.N {
 				got := export(b, q, func(r *event.Row) bool {
-					env := rowEnv{name: r.Name}
-					if err := json.Unmarshal(r.Props, &env.props); err != nil {
+					env := &expr.EventEnv{Name: r.Name, DistinctID: r.DistinctID, InsertID: r.InsertID, Time: r.Time}
+					if err := json.Unmarshal(r.Props, &env.Props); err != nil {
 						b.Fatal(err)
 					}
 					return expr.Truthy(expr.Eval(where, env))

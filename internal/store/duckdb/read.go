@@ -88,7 +88,7 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 	cond := ""
 	var a sqlArgs
 	if q.Where != nil {
-		if cond, err = compileExpr(q.Where, exprCols{name: "name", props: "props"}, &a); err != nil {
+		if cond, err = compileExpr(q.Where, exprCols{name: "name", props: "props", row: true}, &a); err != nil {
 			return fmt.Errorf("duckdb store: export: %w", err)
 		}
 	}
