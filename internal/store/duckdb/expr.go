@@ -86,23 +86,33 @@ func (a *sqlArgs) finish(text string) (string, []any) {
 // makes what reads it ErrExprUnsupported.
 //
 // Ingestion lifts distinct_id, time and $insert_id out of an event's
-// properties into columns; when row is set, properties["distinct_id"],
-// properties["time"] (Unix seconds) and properties["$insert_id"] read
-// those columns, as an export line shows them.
+// properties into columns; when distinctID, timeMS and insertID are set,
+// properties["distinct_id"], properties["time"] (Unix seconds) and
+// properties["$insert_id"] read those columns, as an export line shows them.
 type exprCols struct {
-	name, props, user string
-	row               bool // columns distinct_id, time (Unix ms), insert_id
+	name, props, user            string
+	distinctID, timeMS, insertID string
 }
 
-// liftedProp is the SQL and kind of a lifted event property.
-func liftedProp(name string) (string, kind, bool) {
-	switch name {
-	case "distinct_id":
-		return "distinct_id", kStr, true
-	case "time":
-		return "floor(time / 1000)::DOUBLE", kNum, true
-	case "$insert_id":
-		return "nullif(insert_id, '')", kStr, true
+// eventExprCols are the columns of a stored event relation (eventCols),
+// qualified by alias unless it is empty.
+func eventExprCols(alias string) exprCols {
+	q := ""
+	if alias != "" {
+		q = alias + "."
+	}
+	return exprCols{name: q + "name", props: q + "props", distinctID: q + "distinct_id", timeMS: q + "time", insertID: q + "insert_id"}
+}
+
+// lifted is the SQL and kind of a lifted event property.
+func (c exprCols) lifted(name string) (string, kind, bool) {
+	switch {
+	case name == "distinct_id" && c.distinctID != "":
+		return c.distinctID, kStr, true
+	case name == "time" && c.timeMS != "":
+		return "floor(" + c.timeMS + " / 1000)::DOUBLE", kNum, true
+	case name == "$insert_id" && c.insertID != "":
+		return "nullif(" + c.insertID + ", '')", kStr, true
 	}
 	return "", kAny, false
 }
@@ -232,7 +242,7 @@ func (c *exprCompiler) value1(n expr.Node) (sqlVal, error) {
 		col := c.cols.props
 		if n.Scope == expr.UserScope {
 			col = c.cols.user
-		} else if sql, k, ok := liftedProp(n.Name); ok && c.cols.row {
+		} else if sql, k, ok := c.cols.lifted(n.Name); ok {
 			return sqlVal{sql, k}, nil
 		}
 		if col == "" {

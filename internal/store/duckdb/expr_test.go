@@ -182,7 +182,7 @@ func TestExprDifferential(t *testing.T) {
 	delete(inputs, "")
 	delete(inputs, "false")
 	delete(inputs, "true")
-	cols := exprCols{name: "e.name", props: "e.props", row: true}
+	cols := eventExprCols("e")
 	mismatches := 0
 	err = s.Events(context.Background(), 1, 0, t0+1e9, func(ctx context.Context, conn *sql.Conn, rel string) error {
 		for _, n := range nodes {
