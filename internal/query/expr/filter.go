@@ -130,6 +130,7 @@ func (f Filter) lower(path string, count *int) (Node, error) {
 	if f.Property == "" {
 		return nil, fail("property", "is required")
 	}
+	f.Value = normalize(f.Value) // a decoder's UseNumber gives json.Number
 	prop := &Prop{Name: f.Property}
 	switch f.Scope {
 	case "", "event":
