@@ -88,6 +88,22 @@ func (a *API) Export() http.Handler {
 		}
 		inMS := q.Get("time_in_ms") == "true" || q.Get("time_in_ms") == "1"
 
+		crit := map[string]any{"from_date": q.Get("from_date"), "to_date": q.Get("to_date")}
+		if limit >= 0 {
+			crit["limit"] = limit
+		}
+		if len(eq.Events) > 0 {
+			crit["event"] = eq.Events
+		}
+		if where != nil {
+			crit["where_properties"] = whereProps(where)
+		}
+		// The stream's own entry (what it returned) is written when it
+		// ends; this one, durable before the first byte, makes sure that
+		// no export goes unaudited.
+		if err := a.record(r, who, audit.Entry{Action: "export.start", ProjectID: id, Criteria: crit}); err != nil {
+			return err
+		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		bw := bufio.NewWriterSize(w, 64<<10)
@@ -98,22 +114,12 @@ func (a *API) Export() http.Handler {
 		props.add("time")
 		props.add("distinct_id")
 		defer func() {
-			crit := map[string]any{"from_date": q.Get("from_date"), "to_date": q.Get("to_date")}
-			if limit >= 0 {
-				crit["limit"] = limit
-			}
-			if len(eq.Events) > 0 {
-				crit["event"] = eq.Events
-			}
-			if where != nil {
-				crit["where_properties"] = whereProps(where)
-			}
 			evs := make([]string, 0, len(names))
 			for k := range names {
 				evs = append(evs, k)
 			}
 			slices.Sort(evs)
-			a.record(r, who, audit.Entry{Action: "export", ProjectID: id, Criteria: crit, Events: evs,
+			a.recordDone(r, who, audit.Entry{Action: "export", ProjectID: id, Criteria: crit, Events: evs,
 				Properties: props.list(), AllProperties: props.all, Rows: int64(n)})
 		}()
 		err = a.store.Export(r.Context(), eq, func(row *event.Row) error {

@@ -3,6 +3,8 @@ package server
 import (
 	"net/http"
 
+	"github.com/sieve-analytics/sieve/internal/logx"
+
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
 )
 
@@ -10,6 +12,8 @@ import (
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.metricsHandler())
 
 	// Mixpanel-compatible ingestion, with and without the trailing slash.
 	for path, h := range map[string]http.Handler{
@@ -64,5 +68,5 @@ func (s *Server) routes() http.Handler {
 	// sieve.js and its per-project configuration.
 	mux.Handle("/sdk/", sdkjs.Handler(s.sdkConfig))
 
-	return s.recoverer(mux)
+	return logx.Middleware(s.metrics.Middleware(s.recoverer(mux)))
 }

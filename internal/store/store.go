@@ -82,7 +82,8 @@ type Store interface {
 	// Append stores rows durably and returns only once they are committed:
 	// a crash after Append returns loses none of them. Concurrent calls may be
 	// combined into one commit (group commit). A row whose InsertID is not
-	// empty and whose key (ProjectID, Name, DistinctID, Time, InsertID) is
+	// empty nor generated (event.Row.GeneratedID) and whose key
+	// (ProjectID, Name, DistinctID, Time, InsertID) is
 	// already stored, or repeated earlier in rows, is skipped and counted as a
 	// duplicate. Either every new row of the call is stored or, with an error,
 	// none is.

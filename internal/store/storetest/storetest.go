@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"TimeOrder", testTimeOrder},
 		{"DedupWithinCall", testDedupWithinCall},
 		{"DedupAcrossCalls", testDedupAcrossCalls},
+		{"GeneratedIDsNotDeduplicated", testGeneratedIDs},
 		{"DedupAcrossReopen", testDedupAcrossReopen},
 		{"DedupAcrossSeal", testDedupAcrossSeal},
 		{"Durability", testDurability},
@@ -305,6 +306,26 @@ func testDedupAcrossCalls(t *testing.T, open Opener) {
 	wantResult(t, appendT(t, s, batch[1], row(1, base, "e", "u", "r3", `{}`)), 1, 1)
 	if n := len(export(t, s, all(1))); n != 5 {
 		t.Fatalf("%d rows, want 5", n)
+	}
+}
+
+// Rows whose InsertID Sieve generated are never de-duplicated, even with
+// the same key, and keep their id.
+func testGeneratedIDs(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	g := row(1, base, "e", "u", "0123456789abcdef0123456789abcdef", `{}`)
+	g.GeneratedID = true
+	wantResult(t, appendT(t, s, g, g), 2, 0)
+	wantResult(t, appendT(t, s, g), 1, 0)
+	got := export(t, s, all(1))
+	if len(got) != 3 {
+		t.Fatalf("%d rows, want 3", len(got))
+	}
+	for _, r := range got {
+		if r.InsertID != g.InsertID {
+			t.Fatalf("exported insert id %q, want %q", r.InsertID, g.InsertID)
+		}
 	}
 }
 
