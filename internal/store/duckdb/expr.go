@@ -120,34 +120,30 @@ func (c exprCols) lifted(name string) (string, kind, bool) {
 // compileExpr compiles n to a SQL condition: true where expr.Truthy of
 // expr.Eval's result is, never NULL.
 func compileExpr(n expr.Node, cols exprCols, a *sqlArgs) (string, error) {
-	c := &exprCompiler{cols: cols, a: a}
-	v, err := c.value(n)
-	if err != nil {
-		return "", err
-	}
-	return c.check("COALESCE(list_bool_or(" + c.bound(truthy(v)) + "), false)")
+	return compile(n, cols, a, func(c *exprCompiler, v sqlVal) string {
+		return "COALESCE(list_bool_or(" + c.bound(truthy(v)) + "), false)"
+	})
 }
 
 // compileText compiles n to a VARCHAR: expr's string(n) (NULL when
 // undefined), e.g. the segment of an on expression.
 func compileText(n expr.Node, cols exprCols, a *sqlArgs) (string, error) {
-	c := &exprCompiler{cols: cols, a: a}
-	v, err := c.value(n)
-	if err != nil {
-		return "", err
-	}
-	return c.check(c.bound(toStr(v)) + "[1]")
+	return compile(n, cols, a, func(c *exprCompiler, v sqlVal) string { return c.bound(toStr(v)) + "[1]" })
 }
 
 // compileNumber compiles n to a DOUBLE: expr's number(n) (NULL when
 // undefined), e.g. the value summed by segmentation/sum.
 func compileNumber(n expr.Node, cols exprCols, a *sqlArgs) (string, error) {
+	return compile(n, cols, a, func(c *exprCompiler, v sqlVal) string { return c.bound(toNum(v)) + "[1]" })
+}
+
+func compile(n expr.Node, cols exprCols, a *sqlArgs, result func(*exprCompiler, sqlVal) string) (string, error) {
 	c := &exprCompiler{cols: cols, a: a}
 	v, err := c.value(n)
 	if err != nil {
 		return "", err
 	}
-	return c.check(c.bound(toNum(v)) + "[1]")
+	return checkSize(result(c, v))
 }
 
 // kind is how a compiled value is held in SQL.
@@ -218,7 +214,7 @@ func (c *exprCompiler) bound(body string) string {
 	return body
 }
 
-func (c *exprCompiler) check(s string) (string, error) {
+func checkSize(s string) (string, error) {
 	if len(s) > maxExprSQL {
 		return "", fmt.Errorf("%w: its SQL would exceed %d bytes", ErrExprTooComplex, maxExprSQL)
 	}
@@ -230,7 +226,7 @@ func (c *exprCompiler) value(n expr.Node) (sqlVal, error) {
 	if err != nil {
 		return v, err
 	}
-	_, err = c.check(v.sql)
+	_, err = checkSize(v.sql)
 	return v, err
 }
 

@@ -144,8 +144,12 @@ func TestExprDifferential(t *testing.T) {
 		t.Fatalf("export: %v, %d rows", err, len(envs))
 	}
 
+	count := 300
+	if testing.Short() {
+		count = 60
+	}
 	var nodes []expr.Node
-	for len(nodes) < 300 {
+	for len(nodes) < count {
 		n, err := expr.Parse(randExpr(r, 4))
 		if err == nil {
 			nodes = append(nodes, n)
