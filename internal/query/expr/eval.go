@@ -1,7 +1,10 @@
 package expr
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -14,7 +17,7 @@ import (
 // missing property returns ok == false. JSON null and missing are the same
 // to every expression.
 //
-// For an event, Prop also answers the keys ingestion lifts out of the
+// Decode stored properties with DecodeProps. For an event, Prop also answers the keys ingestion lifts out of the
 // properties, as an export line shows them: "distinct_id", "time" (Unix
 // seconds, rounded down) and "$insert_id" (missing when empty). EventEnv
 // does that.
@@ -71,6 +74,40 @@ func Eval(n Node, env Env) any {
 		return ok && n.re.MatchString(s)
 	}
 	panic("expr: unknown node")
+}
+
+// DecodeProps decodes a JSON object of properties for an Env. A key that
+// occurs more than once keeps its first value, as the DuckDB store reads it
+// (encoding/json alone keeps the last).
+func DecodeProps(data []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, errors.New("expr: properties are not a JSON object")
+	}
+	out := map[string]any{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("expr: properties: %w", err)
+		}
+		key, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, fmt.Errorf("expr: properties: %w", err)
+		}
+		if _, dup := out[key]; dup {
+			continue
+		}
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, fmt.Errorf("expr: properties: %w", err)
+		}
+		out[key] = v
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, fmt.Errorf("expr: properties: %w", err)
+	}
+	return out, nil
 }
 
 // EventEnv is an Env over one stored event: its name, distinct_id, time

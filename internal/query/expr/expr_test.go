@@ -287,3 +287,15 @@ func BenchmarkEval(b *testing.B) {
 		}
 	}
 }
+
+func TestDecodePropsKeepsFirst(t *testing.T) {
+	m, err := DecodeProps([]byte(`{"a":1,"b":[1,{"x":2}],"a":"two"}`))
+	if err != nil || m["a"] != 1.0 || len(m["b"].([]any)) != 2 {
+		t.Fatalf("%v %v", m, err)
+	}
+	for _, bad := range []string{`[1]`, `{"a":}`, `{"a":1`, ``} {
+		if _, err := DecodeProps([]byte(bad)); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
+	}
+}

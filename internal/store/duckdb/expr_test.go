@@ -50,6 +50,9 @@ func randEvents(r *rand.Rand, n int) []event.Row {
 			if r.IntN(4) > 0 {
 				kb, _ := json.Marshal(k)
 				parts = append(parts, string(kb)+":"+randValue(r))
+				if r.IntN(10) == 0 { // a repeated key: the first counts
+					parts = append(parts, string(kb)+":"+randValue(r))
+				}
 			}
 		}
 		rows[i] = event.Row{ProjectID: 1, Time: t0 + int64(i)*1777 - 5000, Name: []string{"A", "B", "pro"}[r.IntN(3)],
@@ -134,7 +137,8 @@ func TestExprDifferential(t *testing.T) {
 	envs := map[string]*expr.EventEnv{}
 	err := s.Export(context.Background(), store.ExportQuery{ProjectID: 1, From: 0, To: t0 + 1e9}, func(row *event.Row) error {
 		env := &expr.EventEnv{Name: row.Name, DistinctID: row.DistinctID, InsertID: row.InsertID, Time: row.Time}
-		if err := json.Unmarshal(row.Props, &env.Props); err != nil {
+		var err error
+		if env.Props, err = expr.DecodeProps(row.Props); err != nil {
 			return err
 		}
 		envs[row.InsertID] = env

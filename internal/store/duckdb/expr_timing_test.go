@@ -86,7 +86,8 @@ func BenchmarkExportWhere(b *testing.B) {
 			for range b.N {
 				got := export(b, q, func(r *event.Row) bool {
 					env := &expr.EventEnv{Name: r.Name, DistinctID: r.DistinctID, InsertID: r.InsertID, Time: r.Time}
-					if err := json.Unmarshal(r.Props, &env.Props); err != nil {
+					var err error
+					if env.Props, err = expr.DecodeProps(r.Props); err != nil {
 						b.Fatal(err)
 					}
 					return expr.Truthy(expr.Eval(where, env))

@@ -768,7 +768,8 @@ func envOf(t *testing.T, name string, props []byte) jsonEnv {
 func rowEnv(t *testing.T, r event.Row) *expr.EventEnv {
 	t.Helper()
 	env := &expr.EventEnv{Name: r.Name, DistinctID: r.DistinctID, InsertID: r.InsertID, Time: r.Time}
-	if err := json.Unmarshal(r.Props, &env.Props); err != nil {
+	var err error
+	if env.Props, err = expr.DecodeProps(r.Props); err != nil {
 		t.Fatalf("props %s: %v", r.Props, err)
 	}
 	return env
