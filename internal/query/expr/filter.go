@@ -196,7 +196,9 @@ func (f Filter) lower(path string, count *int) (Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if fmt.Sprintf("%T", pair[0]) != fmt.Sprintf("%T", pair[1]) {
+		_, loStr := pair[0].(string)
+		_, hiStr := pair[1].(string)
+		if loStr != hiStr {
 			return nil, fail("value", "low and high must both be numbers or both strings")
 		}
 		return &Binary{Op: OpAnd, L: lo, R: hi}, nil
