@@ -28,8 +28,18 @@ type ev struct {
 	name  string
 	user  string
 	props map[string]any // json.Number for numbers
-	env   *expr.EventEnv // what filters read
+	env   env            // what filters read
 }
+
+// env is what a filter reads of an event: its name and properties.
+type env struct {
+	name  string
+	props map[string]any
+}
+
+func (e env) Event() string                { return e.name }
+func (e env) Prop(name string) (any, bool) { v, ok := e.props[name]; return v, ok }
+func (e env) User(name string) (any, bool) { return nil, false }
 
 // Eval answers q (validated) over rows, the events of project p.
 func Eval(rows []event.Row, p query.Project, q *query.Query) (*query.Result, error) {
@@ -46,7 +56,7 @@ func Eval(rows []event.Row, p query.Project, q *query.Query) (*query.Result, err
 		if err := dec.Decode(&e.props); err != nil {
 			return nil, fmt.Errorf("reference: event properties: %w", err)
 		}
-		e.env = &expr.EventEnv{Name: r.Name, DistinctID: r.DistinctID, InsertID: r.InsertID, Time: r.Time, Props: e.props}
+		e.env = env{name: r.Name, props: e.props}
 		all = append(all, e)
 	}
 	resolveUsers(all)

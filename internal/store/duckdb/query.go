@@ -101,7 +101,7 @@ func (b *qb) cond(ns ...expr.Node) (string, error) {
 	if n == nil {
 		return "true", nil
 	}
-	c, err := compileExpr(n, eventExprCols(""), &b.a)
+	c, err := compileExpr(n, exprCols{name: "name", props: "props"}, &b.a)
 	if err != nil {
 		return "", fmt.Errorf("duckdb store: query filter: %w", err)
 	}
