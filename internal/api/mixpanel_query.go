@@ -22,10 +22,10 @@ import (
 
 // mpRequest is one Mixpanel Query API call: its project and parameters.
 type mpRequest struct {
-	r    *http.Request
-	who  auth.Principal
-	pr   project.Project
-	loc  *time.Location
+	r     *http.Request
+	who   auth.Principal
+	pr    project.Project
+	loc   *time.Location
 	get   func(string) string
 	crit  map[string]any
 	where expr.Node // the where parameter: a condition on every event counted
