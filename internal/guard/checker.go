@@ -283,10 +283,8 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
 			b, _ := v.StringBytes()
 			vs := b2s(b)
 			ei.feed(ks, vs)
-			if pairNameKey(ks) {
-				if kk := classifyKey(vs); kk.sensitive() && pairKind == kNone {
-					pairKind = kk
-				}
+			if pairKind == kNone {
+				pairKind = pairNameKind(ks, vs)
 			}
 		case fastjson.TypeArray:
 			if ks == "$classes" || ks == "classes" || ks == "$el_classes" || ks == "attr__class" {
@@ -314,13 +312,31 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
 	return pairKind, jwk
 }
 
-// pairNameKey: k names the field of a {name: "password", value: ...} pair.
+// pairNameKey: k names the field of a {name: "password", value: ...} pair
+// (form field lists, HAR headers and cookies, ID documents as
+// {type: "passport", value: ...}).
 func pairNameKey(k string) bool {
 	switch k {
-	case "name", "field", "fieldName", "field_name", "key", "label", "param", "parameter", "input_name", "inputName":
+	case "name", "field", "fieldName", "field_name", "key", "label", "param", "parameter", "input_name", "inputName",
+		"type", "kind", "fieldType", "field_type", "inputType", "input_type", "id", "fieldId", "field_id",
+		"document_type", "documentType", "doc_type", "docType", "id_type", "idType", "identifier_type",
+		"identifierType", "question", "prompt", "title", "k", "n", "attribute", "property", "Name", "Type", "Key":
 		return true
 	}
 	return false
+}
+
+// pairNameKind is what the sibling key k holding v says about a pair's
+// value: the kind v names when k is a name-like key and v names a
+// sensitive kind.
+func pairNameKind(k, v string) keyKind {
+	if !pairNameKey(k) || len(v) > 96 {
+		return kNone
+	}
+	if kk := classifyKey(v); kk.sensitive() {
+		return kk
+	}
+	return kNone
 }
 
 // jwkPrivate names the private members of a JSON Web Key.
@@ -334,7 +350,8 @@ func jwkPrivate(k string) bool {
 
 func pairValueKey(k string) bool {
 	switch k {
-	case "value", "val", "text", "input", "answer", "data", "content", "entered", "response":
+	case "value", "val", "text", "input", "answer", "data", "content", "entered", "response", "v", "Value",
+		"number", "values", "secret", "contents":
 		return true
 	}
 	return false
@@ -349,6 +366,12 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 	}
 	var ei elemInfo
 	pairKind, jwk := objContext(o, &ei)
+	if pairKind == kNone && parent == kCookie {
+		// A HAR-style cookie list: [{name: "sessionid", value: ...}].
+		if b, err := o.Get("name").StringBytes(); err == nil && cookieSecretName(b2s(b)) {
+			pairKind = kSecret
+		}
+	}
 	elem := &ei
 	if parentElem != nil {
 		elem = parentElem
@@ -625,11 +648,7 @@ func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInf
 	}
 	found := w.found
 	if elem != nil && key != "" && !structuralKey(key) && len(s) > 0 {
-		if elem.mark != "" && elementAttrKey(key) {
-			w.add(elem.mark, elem.markDet, 0, len(s))
-		} else if elem.formField && valueKey(key) {
-			w.add(FormValue, "element.form_value", 0, len(s))
-		}
+		w.elemHit(elem, key, s, 0, len(s))
 	}
 	if !isNum && len(w.hits) == mark && !kind.sensitive() && kind != kElementsChain && looksJSON(s) {
 		if act, repl, ok := w.nestedJSON(s, kind); ok {

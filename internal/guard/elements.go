@@ -19,6 +19,8 @@ type elemInfo struct {
 	nn        int
 	nameMark  Class // what the name, id, label or placeholder says (form fields only)
 	pmMark    Class // a password manager filled or decorated the field
+	classPw   bool  // a class names a password ("revealed-password")
+	reveals   bool  // not a form field, but its name, id or class says it shows a password
 }
 
 // pwManagerAttr: attributes password managers add to fields they fill
@@ -120,6 +122,14 @@ func (e *elemInfo) feed(key, val string) {
 		if e.mark == "" && hasSensitiveClass(val) {
 			e.mark, e.markDet = FormValue, "element.sensitive_class"
 		}
+		if !e.classPw && len(val) <= 200 {
+			for _, c := range strings.Fields(val) {
+				if nameMarker(c) == Password {
+					e.classPw = true
+					break
+				}
+			}
+		}
 	}
 }
 
@@ -148,9 +158,9 @@ func nameMarker(v string) Class {
 	}
 	k := classifyKey(v)
 	switch k {
-	case kPassword, kPwd, kPIN:
+	case kPassword, kPwd, kPIN, kPass:
 		return Password
-	case kSecret, kAuth, kCookie, kOTP, kTOTP:
+	case kSecret, kKey, kAuth, kCookie, kOTP, kTOTP:
 		return SecretToken
 	case kPrivKey:
 		return PrivateKey
@@ -235,6 +245,9 @@ func (e *elemInfo) finish() {
 	if e.mark == "" && e.formField && e.pmMark != "" {
 		e.mark, e.markDet = e.pmMark, "element.password_manager"
 	}
+	if !e.formField && (e.nameMark == Password || e.classPw) {
+		e.reveals = true
+	}
 	if e.mark == "" && e.formField {
 		for _, n := range e.names[:e.nn] {
 			if c := fieldMarker(n); c != "" {
@@ -242,6 +255,27 @@ func (e *elemInfo) finish() {
 				break
 			}
 		}
+	}
+}
+
+// revealedPassword: the text of an element that shows a password (a
+// "show password" span) is one typed word, not a label ("Show password").
+func revealedPassword(s string) bool {
+	t := strings.TrimSpace(s)
+	return !strings.ContainsAny(t, " \t\n") && phraseToken(t, false) && nameMarker(t) == ""
+}
+
+// elemHit records what an element's key and value say: its attributes
+// when the element is a sensitive field, the value of a form field, the
+// text of an element that shows a password.
+func (w *walker) elemHit(e *elemInfo, key, val string, start, end int) {
+	switch {
+	case e.mark != "" && elementAttrKey(key):
+		w.add(e.mark, e.markDet, start, end)
+	case e.formField && valueKey(key):
+		w.add(FormValue, "element.form_value", start, end)
+	case e.reveals && valueKey(key) && revealedPassword(val):
+		w.add(Password, "element.revealed_password", start, end)
 	}
 }
 
@@ -334,11 +368,7 @@ func (w *walker) scanChain(s string) {
 			}
 			mark := len(w.hits)
 			if a.ve > a.vs {
-				if e.mark != "" && elementAttrKey(a.name) {
-					w.add(e.mark, e.markDet, a.vs, a.ve)
-				} else if e.formField && valueKey(a.name) {
-					w.add(FormValue, "element.form_value", a.vs, a.ve)
-				}
+				w.elemHit(&e, a.name, s[a.vs:a.ve], a.vs, a.ve)
 			}
 			sub := len(w.hits)
 			w.scanText(s[a.vs:a.ve], classifyKey(a.name), 1)

@@ -208,17 +208,15 @@ func (w *walker) phraseID(s string, j int, kind uint8) int {
 	return j + len(tok)
 }
 
-// Bank details in prose: "routing 021000021" (with the ABA checksum),
-// "sort code 12-34-56", "account number 12345678".
+// Bank details in prose: "account number 12345678". Routing numbers and
+// sort codes name a bank or a branch: they are public.
 
 // bankPhrases are the words that introduce a bank number, lower case, with
 // the kind of number that may follow.
 var bankPhrases = []struct {
 	w    string
-	kind uint8 // 1 routing (ABA checksum), 2 sort code, 3 account number
+	kind uint8 // 3 account number
 }{
-	{"routing number", 1}, {"routing no", 1}, {"routing #", 1}, {"routing", 1}, {"aba", 1}, {"rtn", 1},
-	{"sort code", 2}, {"sortcode", 2},
 	{"account number", 3}, {"account no", 3}, {"account #", 3}, {"acct number", 3}, {"acct no", 3}, {"acct #", 3},
 	{"acct", 3}, {"a/c", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
 	{"número de cuenta", 3}, {"numero de cuenta", 3}, {"numero de conta", 3}, {"rekeningnummer", 3},
@@ -263,19 +261,6 @@ func init() {
 			bankStartAfter[c] = 1
 		}
 	}
-}
-
-// abaValid is the ABA routing number checksum (weights 3, 7, 1).
-func abaValid(d []byte) bool {
-	if len(d) != 9 {
-		return false
-	}
-	sum := 0
-	w := [3]int{3, 7, 1}
-	for i, c := range d {
-		sum += int(c-'0') * w[i%3]
-	}
-	return sum%10 == 0 && sum > 0
 }
 
 func (w *walker) scanBankPhrases(s string) {
@@ -334,16 +319,7 @@ func (w *walker) scanBankPhrases(s string) {
 			if e == j || !boundaryAfter(s, e) {
 				continue
 			}
-			ok := false
-			switch bp.kind {
-			case 1:
-				ok = abaValid(d)
-			case 2:
-				ok = len(d) == 6
-			case 3:
-				ok = len(d) >= 6 && len(d) <= 17
-			}
-			if ok {
+			if len(d) >= 6 && len(d) <= 17 {
 				w.add(BankAccount, "text.bank_account", j, e)
 				i = e
 			}

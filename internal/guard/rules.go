@@ -17,6 +17,8 @@ var detectors = []DetectorInfo{
 	{"key.password", Password, "key names meaning password in about 40 languages and any casing or separator; the value must be a typed string (not a boolean word, empty, mask or template); pwd values that are paths are not passwords"},
 	{"key.pin", Password, "pin, PIN code keys"},
 	{"text.password", Password, "a password word in prose or a log line followed by a separator or 'is', then a token with digits, symbols or mixed case"},
+	{"text.cli_password", Password, "a command line's flag or assignment named like a sensitive key (--password, --api-key=, PGPASSWORD=), mysql -p<pw>, sshpass -p <pw>, redis-cli -a <pw>, -u/--user user:<pw>"},
+	{"text.config_secret", SecretToken, "a 'name = value' or 'name: value' line (INI, .env, YAML, TOML, WireGuard) whose name is a sensitive key, the value judged as under that key"},
 	{"key.secret", SecretToken, "secret, token, API key, credential... keys (stop list for page tokens, cache keys, public keys); value long and random enough, not a placeholder"},
 	{"key.authorization", SecretToken, "Authorization and Proxy-Authorization headers with real credentials after the scheme"},
 	{"key.cookie", SecretToken, "a Cookie header value that is a bare random token"},
@@ -103,5 +105,6 @@ var detectors = []DetectorInfo{
 	{"element.sensitive_field", Password, "every attribute of a form field whose name, id, aria-label or placeholder names a critical class (class follows the name), including show-password toggles"},
 	{"element.autocomplete", Password, "every attribute of a form field with autocomplete current-password/new-password (password), one-time-code (secret_token) or cc-* (payment_card)"},
 	{"element.password_manager", Password, "every attribute of a form field a password manager filled or decorated (1Password, LastPass, Dashlane, Bitwarden... attributes; not their ignore opt-outs)"},
+	{"element.revealed_password", Password, "the text of an element that is not a form field but whose name, id, label or class names a password (a revealed password), when the text is one word with digits, symbols or mixed case"},
 	{"element.sensitive_class", FormValue, "every attribute of an element with ph-sensitive, mp-sensitive, ph-no-capture, mp-no-track or similar classes"},
 }
