@@ -859,7 +859,7 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 // detKey names the key-based detector of each kind.
 var detKey = [kMaxKind]string{
 	kPassword: "key.password", kPwd: "key.password", kPIN: "key.pin", kPass: "key.password", kSecret: "key.secret",
-	kKey: "key.secret",
+	kKey:  "key.secret",
 	kAuth: "key.authorization", kCookie: "key.cookie", kOTP: "key.otp", kTOTP: "key.totp_seed",
 	kPrivKey: "key.private_key", kCard: "key.card_number", kCardParent: "key.card_number", kCVV: "key.card_cvv",
 	kExpiry: "key.card_expiry", kNatID: "key.national_id", kSSN: "key.ssn", kBank: "key.bank_account",
