@@ -592,6 +592,7 @@ func (w *walker) walkArray(v *fastjson.Value, kind keyKind) {
 	w.path = append(w.path, "[]"...)
 	var dbuf [8]int
 	drops := dbuf[:0]
+	pairKind := pairArrayKind(arr)
 	for i, c := range arr {
 		if w.drop {
 			break
@@ -602,7 +603,11 @@ func (w *walker) walkArray(v *fastjson.Value, kind keyKind) {
 		case fastjson.TypeArray:
 			w.walkArray(c, kind)
 		case fastjson.TypeString, fastjson.TypeNumber:
-			act, repl := w.leaf(c, kind, "", nil)
+			k := kind
+			if i == 1 && pairKind != kNone {
+				k = pairKind
+			}
+			act, repl := w.leaf(c, k, "", nil)
 			switch act {
 			case DropProperty:
 				drops = append(drops, i)
@@ -615,6 +620,26 @@ func (w *walker) walkArray(v *fastjson.Value, kind keyKind) {
 		v.Del(strconv.Itoa(drops[k]))
 	}
 	w.path = w.path[:pl]
+}
+
+// pairArrayKind: a two-element array ["password", "hunter2"] (headers as
+// lists of pairs, form fields as [name, value]) gives its second element
+// what the first names.
+func pairArrayKind(arr []*fastjson.Value) keyKind {
+	if len(arr) != 2 || arr[0].Type() != fastjson.TypeString {
+		return kNone
+	}
+	if t := arr[1].Type(); t != fastjson.TypeString && t != fastjson.TypeNumber {
+		return kNone
+	}
+	b, _ := arr[0].StringBytes()
+	if len(b) > 96 {
+		return kNone
+	}
+	if k := classifyKey(b2s(b)); k.sensitive() {
+		return k
+	}
+	return kNone
 }
 
 // leaf inspects a string or number and returns the action to apply to it

@@ -230,6 +230,10 @@ func init() {
 		"socialsec", "socialsecurityid", "ssnid", "nationalidentity", "nationalidentitycard", "taxidnumber",
 		"taxidentifier", "taxpayeridentificationnumber", "cpfnumber", "cpfcnpj", "cnpj", "pancardnumber",
 		"permanentaccountnumber", "aadhaarcard", "aadharcard", "passportid", "nirpp", "numerofiscale",
+		"identificacion", "identificación", "identificacao", "identificação", "numeroidentificacion",
+		"numerodeidentificacion", "documentodeidentidad", "documentoidentidade", "carteiradeidentidade",
+		"personalausweisnr", "identiteitsnummer", "identitetskort", "henkilokortti", "dui", "nit", "ci",
+		"cedulaciudadania", "cedulaidentidadnumero",
 	)
 	addKeys(kIBAN, "iban", "ibannumber", "ibancode", "ibanno", "accountiban", "bankiban")
 	addKeys(kBank,
@@ -546,6 +550,16 @@ func classifyTokens(t *keyTok) keyKind {
 		if len(last) > len(w) && strings.HasSuffix(last, w) {
 			if k, ok := keyDict[last[:len(last)-len(w)]]; ok {
 				return k
+			}
+		}
+	}
+	// "security_question_answer", "answer_to_secret_question": the answer
+	// to a security question.
+	if nt > 1 && (last == "answer" || last == "answers" || last == "question" && string(t.buf[:t.ends[0]]) == "answer") {
+		for i := 0; i < nt-1; i++ {
+			switch string(t.buf[t.start(i):t.ends[i]]) {
+			case "security", "secret", "challenge", "recovery", "memorable", "question":
+				return kPassword
 			}
 		}
 	}

@@ -199,6 +199,15 @@ func (w *walker) phraseID(s string, j int, kind uint8) int {
 			return -1
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
+	case 7:
+		// A bare "ID": only numbers whose check digits make them a
+		// national ID (South Africa, CPF), not any order or user id.
+		var buf [24]byte
+		d, clean := onlyDigits(buf[:0], tok)
+		if !clean || !(zaIDValid(d) || cpfValid(d)) {
+			return -1
+		}
+		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 6:
 		if !secretShape(tok) || strings.Contains(tok, "://") || w.isToken(tok) {
 			return -1
@@ -221,13 +230,19 @@ var bankPhrases = []struct {
 	{"acct", 3}, {"a/c", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
 	{"número de cuenta", 3}, {"numero de cuenta", 3}, {"numero de conta", 3}, {"rekeningnummer", 3},
 	{"checking account", 3}, {"savings account", 3}, {"bank account", 3},
-	// National IDs (4: SSN, 9 digits; 5: any ID shape) and secrets (6).
+	// National IDs (4: SSN, 9 digits; 5: any ID shape; 7: a checksum
+	// that makes a bare number an ID) and secrets (6).
 	{"ssn", 4}, {"social security number", 4}, {"social security no", 4}, {"social security", 4},
 	{"sin", 5}, {"bsn", 5}, {"nino", 5}, {"national insurance number", 5}, {"national insurance", 5},
 	{"cpf", 5}, {"aadhaar", 5}, {"aadhar", 5}, {"dni", 5}, {"nie", 5}, {"nif", 5}, {"pesel", 5},
 	{"personnummer", 5}, {"steuer-id", 5}, {"steuer id", 5}, {"steueridentifikationsnummer", 5},
 	{"tax id", 5}, {"passport number", 5}, {"passport no", 5}, {"passport", 5}, {"national id", 5},
-	{"id number", 5}, {"codice fiscale", 5}, {"numéro de sécurité sociale", 5}, {"curp", 5},
+	{"id number", 5}, {"id no", 5}, {"id #", 5}, {"identity number", 5}, {"identity no", 5},
+	{"identification number", 5}, {"document number", 5}, {"personal number", 5}, {"driver's license", 5},
+	{"driving licence", 5}, {"license number", 5}, {"licence number", 5}, {"burgerservicenummer", 5},
+	{"sozialversicherungsnummer", 5}, {"steuernummer", 5}, {"fødselsnummer", 5}, {"henkilötunnus", 5},
+	{"hetu", 5}, {"nric", 5}, {"cnp", 5}, {"egn", 5}, {"número de identificación", 5}, {"numero de identificacion", 5},
+	{"id", 7}, {"identity", 7}, {"codice fiscale", 5}, {"numéro de sécurité sociale", 5}, {"curp", 5},
 	{"api key", 6}, {"api_key", 6}, {"apikey", 6}, {"api token", 6}, {"access token", 6}, {"access_token", 6},
 	{"secret key", 6}, {"secret_key", 6}, {"client secret", 6}, {"client_secret", 6}, {"auth token", 6},
 	{"token", 6}, {"secret", 6},

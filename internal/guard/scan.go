@@ -771,7 +771,12 @@ func (w *walker) detectTree(v *fastjson.Value, kind keyKind, depth int) {
 		})
 	case fastjson.TypeArray:
 		a, _ := v.Array()
-		for _, c := range a {
+		pairKind := pairArrayKind(a)
+		for i, c := range a {
+			if i == 1 && pairKind != kNone {
+				w.detectTree(c, pairKind, depth)
+				continue
+			}
 			w.detectTree(c, kind, depth)
 		}
 	case fastjson.TypeString:
@@ -884,7 +889,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kKey:
-		if randomToken(t) {
+		if randomToken(t) && !publishableKey(t) {
 			w.add(SecretToken, detKey[kind], 0, n)
 		}
 	case kPwd:
@@ -892,7 +897,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kSecret:
-		if secretShape(t) {
+		if secretShape(t) && !publishableKey(t) {
 			w.add(SecretToken, detKey[kind], 0, n)
 		}
 	case kAuth:
@@ -972,6 +977,11 @@ func passwordShape(t string) bool {
 		return false
 	}
 	return true
+}
+
+// publishableKey: keys made to be public (Stripe's pk_live_, pk_test_).
+func publishableKey(t string) bool {
+	return strings.HasPrefix(t, "pk_live_") || strings.HasPrefix(t, "pk_test_")
 }
 
 // indiaPAN: India's Permanent Account Number, AAAAA9999A, whose fourth
