@@ -228,7 +228,7 @@ func (w *walker) configLine(s string, ls, le int) {
 	if ve <= i {
 		return
 	}
-	kind := w.cachedKind(s[ns:ne]) &^ kSensKey
+	kind := classifyKey(s[ns:ne])
 	if !kind.sensitive() || kind == kCookie || kind == kExpiry {
 		return
 	}

@@ -122,13 +122,14 @@ func (e *elemInfo) feed(key, val string) {
 		if e.mark == "" && hasSensitiveClass(val) {
 			e.mark, e.markDet = FormValue, "element.sensitive_class"
 		}
-		if !e.classPw && len(val) <= 200 {
-			for _, c := range strings.Fields(val) {
-				if nameMarker(c) == Password {
-					e.classPw = true
-					break
-				}
+		for v := val; !e.classPw && len(val) <= 200 && v != ""; {
+			c := v
+			if sp := strings.IndexByte(v, ' '); sp >= 0 {
+				c, v = v[:sp], v[sp+1:]
+			} else {
+				v = ""
 			}
+			e.classPw = c != "" && nameMarker(c) == Password
 		}
 	}
 }
