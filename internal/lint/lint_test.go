@@ -75,6 +75,7 @@ var forbidden = map[string][]string{
 	"internal/audit":      {"internal/"},
 	"internal/lexicon":    {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
 	"internal/advisory":   {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
+	"internal/valueshape": {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire", "internal/project", "internal/lexicon", "internal/alert"},
 	"internal/alert":      {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
 	"internal/scope":      {"internal/ingest", "internal/api", "internal/server", "internal/purge", "internal/wire"},
 	"sdk/":                {"internal/"},
