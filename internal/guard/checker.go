@@ -273,18 +273,23 @@ type pending struct {
 // a {name: "password", value: ...} pair. Scan's sharesContext (raw.go) must
 // recognise every key that changes the result here.
 func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
+	// Names are classified only when the object has a value key too.
+	var names [4]string
+	nn, hasValue := 0, false
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		ks := b2s(k)
 		if ks == "kty" {
 			jwk = true
 		}
+		hasValue = hasValue || pairValueKey(ks)
 		switch v.Type() {
 		case fastjson.TypeString:
 			b, _ := v.StringBytes()
 			vs := b2s(b)
 			ei.feed(ks, vs)
-			if pairKind == kNone {
-				pairKind = pairNameKind(ks, vs)
+			if nn < len(names) && pairNameKey(ks) {
+				names[nn] = vs
+				nn++
 			}
 		case fastjson.TypeArray:
 			if ks == "$classes" || ks == "classes" || ks == "$el_classes" || ks == "attr__class" {
@@ -309,6 +314,12 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
 	if ei.isElem {
 		ei.finish()
 	}
+	for _, n := range names[:nn] {
+		if !hasValue || pairKind != kNone {
+			break
+		}
+		pairKind = pairNameKind("name", n)
+	}
 	return pairKind, jwk
 }
 
@@ -320,7 +331,7 @@ func pairNameKey(k string) bool {
 	case "name", "field", "fieldName", "field_name", "key", "label", "param", "parameter", "input_name", "inputName",
 		"type", "kind", "fieldType", "field_type", "inputType", "input_type", "id", "fieldId", "field_id",
 		"document_type", "documentType", "doc_type", "docType", "id_type", "idType", "identifier_type",
-		"identifierType", "question", "prompt", "title", "k", "n", "attribute", "property", "Name", "Type", "Key":
+		"identifierType", "question", "k", "n", "attribute", "property", "Name", "Type", "Key":
 		return true
 	}
 	return false

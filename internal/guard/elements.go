@@ -122,7 +122,7 @@ func (e *elemInfo) feed(key, val string) {
 		if e.mark == "" && hasSensitiveClass(val) {
 			e.mark, e.markDet = FormValue, "element.sensitive_class"
 		}
-		for v := val; !e.classPw && len(val) <= 200 && v != ""; {
+		for v := val; !e.classPw && len(val) <= 200 && mayNamePassword(v) && v != ""; {
 			c := v
 			if sp := strings.IndexByte(v, ' '); sp >= 0 {
 				c, v = v[:sp], v[sp+1:]
@@ -257,6 +257,46 @@ func (e *elemInfo) finish() {
 			}
 		}
 	}
+}
+
+// mayNamePassword is a cheap first look: s may hold a word naming a
+// password or PIN ("pass", "pw", "pin", "wort", "woord", "contraseña",
+// "senha", "clave", "parola", "hasło", "mdp", a non-ASCII word).
+func mayNamePassword(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		t := s[i:]
+		switch s[i] | 0x20 {
+		case 'p':
+			if hasPrefixFold(t, "pw") || hasPrefixFold(t, "pass") || hasPrefixFold(t, "pin") || hasPrefixFold(t, "parol") {
+				return true
+			}
+		case 'w':
+			if hasPrefixFold(t, "wort") || hasPrefixFold(t, "woord") {
+				return true
+			}
+		case 'c':
+			if hasPrefixFold(t, "contra") || hasPrefixFold(t, "clave") {
+				return true
+			}
+		case 's':
+			if hasPrefixFold(t, "senha") {
+				return true
+			}
+		case 'h':
+			if hasPrefixFold(t, "has") {
+				return true
+			}
+		case 'm':
+			if hasPrefixFold(t, "mdp") {
+				return true
+			}
+		default:
+			if s[i] >= 0x80 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // revealedPassword: the text of an element that shows a password (a
