@@ -37,8 +37,11 @@ type Stats struct {
 	Dups     atomic.Int64 // events skipped as duplicates
 	Profiles atomic.Int64 // profile updates applied
 	Rejected atomic.Int64 // objects refused with a record error
-	Dropped  atomic.Int64 // events dropped by the guard ($ignore not counted)
+	Dropped  atomic.Int64 // events and updates dropped by the guard ($ignore not counted)
 	Findings atomic.Int64
+	// GuardErrors counts events and updates discarded because the guard
+	// failed on them (counted in Dropped too; see guard.GuardError).
+	GuardErrors atomic.Int64
 }
 
 // Ingester serves the ingestion endpoints.
@@ -357,6 +360,9 @@ func (in *Ingester) event(req *request, v *fastjson.Value) *mixpanel.RecordError
 			req.findings = in.profiler.Check(&ev, req.arena, string(t.checker.ActionFor(guard.AnomalousValue)), req.now, req.findings)
 		}
 		in.stamp(req, n)
+		if in.guardFailed(req, n) {
+			return nil
+		}
 	}
 	if in.observer != nil && !in.obsOff.Load() {
 		if drop {
@@ -404,6 +410,9 @@ func (in *Ingester) profile(req *request, v *fastjson.Value, kind event.ProfileK
 	if !in.guardOff.Load() {
 		req.findings, drop = t.checker.Profile(&u, req.arena, req.findings)
 		in.stamp(req, n)
+		if in.guardFailed(req, n) {
+			return nil
+		}
 	}
 	if drop {
 		in.Stats.Dropped.Add(1)
@@ -436,6 +445,21 @@ func (in *Ingester) profile(req *request, v *fastjson.Value, kind event.ProfileK
 	t.profiles = append(t.profiles, row)
 	req.out.Accepted++
 	return nil
+}
+
+// guardFailed reports whether the guard failed on the object whose findings
+// start at index n. Such an object was dropped whole and is counted as
+// accepted, as any object the guard drops is; the rest of the request goes
+// on. Only its guard_error finding is kept: the observers never see it,
+// since its name, distinct_id and SDK may not have been judged.
+func (in *Ingester) guardFailed(req *request, n int) bool {
+	if !guard.Failed(req.findings[n:]) {
+		return false
+	}
+	in.Stats.GuardErrors.Add(1)
+	in.Stats.Dropped.Add(1)
+	req.out.Accepted++
+	return true
 }
 
 // stamp sets the time of the findings appended since index n.
