@@ -383,7 +383,7 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 	pairKind, jwk := objContext(o, &ei)
 	if pairKind == kNone && parent == kCookie {
 		// A HAR-style cookie list: [{name: "sessionid", value: ...}].
-		if b, err := o.Get("name").StringBytes(); err == nil && cookieSecretName(b2s(b)) {
+		if nv := o.Get("name"); nv != nil && nv.Type() == fastjson.TypeString && cookieSecretName(b2s(nv.GetStringBytes())) {
 			pairKind = kSecret
 		}
 	}

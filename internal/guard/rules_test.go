@@ -155,6 +155,7 @@ func samples() map[string][2][]sample {
 			kv("feature_key", "new_checkout"), kv("color_key", "#a1b2c3"), kv("stripe_key", "pk_live_"+fake(99, 24, alnum)),
 			raw(`{"headers":[["Accept","text/html"],["X-Request-Id","`+fake(100, 32, alnum)+`"]]}`, ""),
 			raw(`{"har":{"cookies":[{"name":"theme","value":"dark"},{"name":"sessionid","value":"1"}]}}`, ""),
+			raw(`{"cookies":[{"value":"`+fake(101, 32, alnum)+`"},{"name":7,"value":"x"}]}`, ""),
 		}},
 		"text.cli_password": {{kv("cmd", "mysql -u root -pS3cretPw99 prod"), kv("cmd", "pg_dump --password S3cretPw99 -h db app"),
 			kv("cmd", "curl -u alice:S3cretPw99 https://api.example.com/v1"), kv("cmd", "sshpass -p 'hunter2' ssh root@10.0.0.5"),
