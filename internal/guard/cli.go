@@ -68,51 +68,39 @@ func (w *walker) scanCommandLine(s string) {
 			gluedP, spacedP, spacedA = gluedP || g, spacedP || sp, spacedA || sa
 			continue
 		}
+		// The argument after word, taken when word is a flag that wants it.
+		next := func() argv {
+			b, j := nextArg(s, i)
+			if b.e <= b.s || s[b.s] == '-' {
+				return argv{}
+			}
+			i = j
+			return b
+		}
 		switch {
+		case word == "-u" || word == "-U" || word == "--user" || word == "--auth":
+			w.userPassArg(s, next())
+		case strings.HasPrefix(word, "--user=") || strings.HasPrefix(word, "--auth="):
+			w.userPassArg(s, argv{a.s + strings.IndexByte(word, '=') + 1, a.e})
 		case strings.HasPrefix(word, "--") && len(word) > 3:
 			name, val, eq := strings.Cut(word[2:], "=")
-			if name == "user" || name == "auth" {
+			if kind := classifyKey(name); kind.sensitive() {
+				v := argv{a.e - len(val), a.e}
 				if !eq {
-					var b argv
-					b, i = nextArg(s, i)
-					w.userPassArg(s, b)
-				} else {
-					w.userPassArg(s, argv{a.e - len(val), a.e})
+					v = next()
 				}
-				continue
+				w.namedValue(s, v, kind, true)
 			}
-			kind := classifyKey(name)
-			if !kind.sensitive() {
-				continue
-			}
-			if eq {
-				w.cliValue(s, argv{a.e - len(val), a.e}, kind)
-				continue
-			}
-			b, j := nextArg(s, i)
-			if b.e > b.s && s[b.s] != '-' {
-				w.cliValue(s, b, kind)
-				i = j
-			}
-		case word == "-u" || word == "-U":
-			var b argv
-			b, i = nextArg(s, i)
-			w.userPassArg(s, b)
 		case word == "-p" && spacedP || word == "-a" && spacedA:
-			b, j := nextArg(s, i)
-			if b.e > b.s && s[b.s] != '-' {
-				w.cliValue(s, b, kPassword)
-				i = j
-			}
+			w.cliPassword(s, next())
 		case gluedP && len(word) > 2 && word[0] == '-' && word[1] == 'p':
-			w.cliValue(s, argv{a.s + 2, a.e}, kPassword)
-		case gluedP && strings.HasPrefix(word, "-u") && len(word) > 2:
+			w.cliPassword(s, argv{a.s + 2, a.e})
 		default:
 			// NAME=value assignments (environment variables before a
 			// command, .env lines).
-			if eq := strings.IndexByte(word, '='); eq > 0 && eq < len(word)-1 && word[0] != '-' {
-				if kind := classifyKey(word[:eq]); kind.sensitive() && envName(word[:eq]) {
-					w.cliValue(s, argv{a.s + eq + 1, a.e}, kind)
+			if eq := strings.IndexByte(word, '='); eq > 0 && eq < len(word)-1 && envName(word[:eq]) {
+				if kind := classifyKey(word[:eq]); kind.sensitive() {
+					w.namedValue(s, argv{a.s + eq + 1, a.e}, kind, true)
 				}
 			}
 		}
@@ -129,54 +117,67 @@ func envName(n string) bool {
 	return true
 }
 
-// cliValue records v (a flag's or assignment's value) when it has the
-// shape the name's kind requires.
-func (w *walker) cliValue(s string, v argv, kind keyKind) {
-	t := strings.TrimRight(s[v.s:v.e], ",;")
-	if t == "" || t[0] == '$' || isPlaceholder(t) {
-		return
-	}
-	mark := len(w.hits)
-	var p profile
-	if kind == kPassword || kind == kPwd {
-		// A flag's value is typed, never a sentence: the prose rule.
-		if phraseToken(t, false) || len(t) >= 8 && !isBoolWord(t) {
-			w.add(Password, "text.cli_password", 0, len(t))
-		}
-	} else {
-		p = profileOf(t)
-		w.keyHit(t, kind, &p)
-	}
-	for k := mark; k < len(w.hits); k++ {
-		w.hits[k].start += v.s
-		w.hits[k].end += v.s
-		if strings.HasPrefix(w.hits[k].det, "key.") {
-			w.hits[k].det = "text.cli_password"
-		}
+// typedPassword: t looks typed as a password: one word, not a template,
+// with digits, symbols or mixed case — or, when loose (a flag's value, a
+// line of a multi-line config), any word of 6+ bytes but a boolean word.
+func typedPassword(t string, loose bool) bool {
+	return !strings.ContainsAny(t, " \t") && !isPlaceholder(t) && t[0] != '$' &&
+		(phraseToken(t, false) || loose && len(t) >= 6 && !isBoolWord(t))
+}
+
+// cliPassword records the argument of a program's password flag.
+func (w *walker) cliPassword(s string, v argv) {
+	if t := strings.TrimRight(s[v.s:v.e], ",;"); t != "" && typedPassword(t, true) {
+		w.add(Password, "text.cli_password", v.s, v.s+len(t))
 	}
 }
 
 // userPassArg records the password of a "user:password" argument.
 func (w *walker) userPassArg(s string, b argv) {
-	if b.e <= b.s {
-		return
-	}
 	arg := s[b.s:b.e]
 	c := strings.IndexByte(arg, ':')
 	if c <= 0 || c == len(arg)-1 || strings.Contains(arg, "://") {
 		return
 	}
-	pw := arg[c+1:]
-	if isPlaceholder(pw) || userinfoWord(pw) || pw[0] == '$' {
+	if pw := arg[c+1:]; !isPlaceholder(pw) && !userinfoWord(pw) && pw[0] != '$' {
+		w.add(Password, "text.cli_password", b.s+c+1, b.e)
+	}
+}
+
+// namedValue judges s[v.s:v.e], the value of a flag, an assignment or a
+// config line whose name says kind, as a property under that name would
+// be (a password must look typed, see typedPassword). Detector
+// text.config_secret.
+func (w *walker) namedValue(s string, v argv, kind keyKind, loose bool) {
+	t := strings.TrimRight(s[v.s:v.e], ",;")
+	if t == "" || kind == kCookie || kind == kExpiry {
 		return
 	}
-	w.add(Password, "text.cli_password", b.s+c+1, b.e)
+	mark := len(w.hits)
+	switch kind {
+	case kPassword, kPwd, kPass:
+		if typedPassword(t, loose) && !(kind == kPwd && pathLike(t)) {
+			w.add(Password, "text.config_secret", 0, len(t))
+		}
+	default:
+		if t[0] == '$' {
+			return
+		}
+		p := profileOf(t)
+		w.keyHit(t, kind, &p)
+	}
+	for k := mark; k < len(w.hits); k++ {
+		w.hits[k].start += v.s
+		w.hits[k].end += v.s
+		w.hits[k].det = "text.config_secret"
+	}
 }
 
 // scanConfigLines reads "name = value" and "name: value" lines (INI,
 // .env, YAML, TOML, WireGuard, Java properties): a name that is a
 // sensitive key makes the value what the key says.
 func (w *walker) scanConfigLines(s string) {
+	multiline := strings.IndexByte(s, '\n') >= 0
 	for ls := 0; ls < len(s); {
 		le := strings.IndexByte(s[ls:], '\n')
 		if le < 0 {
@@ -184,17 +185,17 @@ func (w *walker) scanConfigLines(s string) {
 		} else {
 			le += ls
 		}
-		w.configLine(s, ls, le)
+		w.configLine(s, ls, le, multiline)
 		ls = le + 1
 	}
 }
 
-func (w *walker) configLine(s string, ls, le int) {
+func (w *walker) configLine(s string, ls, le int, multiline bool) {
 	i := ls
 	for i < le && (s[i] == ' ' || s[i] == '\t' || s[i] == '-') {
 		i++
 	}
-	if i < le && s[i] == '"' || i < le && s[i] == '\'' {
+	if i < le && (s[i] == '"' || s[i] == '\'') {
 		i++
 	}
 	ns := i
@@ -219,7 +220,7 @@ func (w *walker) configLine(s string, ls, le int) {
 		i++
 	}
 	ve := le
-	for ve > i && (s[ve-1] == ' ' || s[ve-1] == '\r' || s[ve-1] == '\t' || s[ve-1] == ',' || s[ve-1] == ';') {
+	for ve > i && (s[ve-1] == ' ' || s[ve-1] == '\r' || s[ve-1] == '\t') {
 		ve--
 	}
 	if ve-i >= 2 && (s[i] == '"' || s[i] == '\'') && s[ve-1] == s[i] {
@@ -228,32 +229,7 @@ func (w *walker) configLine(s string, ls, le int) {
 	if ve <= i {
 		return
 	}
-	kind := classifyKey(s[ns:ne])
-	if !kind.sensitive() || kind == kCookie || kind == kExpiry {
-		return
-	}
-	t := s[i:ve]
-	mark := len(w.hits)
-	switch kind {
-	case kPassword, kPwd, kPass:
-		// One word, typed: "Password: must be 8 characters" is prose.
-		multiline := strings.IndexByte(s, '\n') >= 0
-		if strings.ContainsAny(t, " \t") || isPlaceholder(t) || !(phraseToken(t, false) || multiline && len(t) >= 6 && !isBoolWord(t)) {
-			return
-		}
-		if kind == kPwd && pathLike(t) {
-			return
-		}
-		w.add(Password, "text.config_secret", 0, len(t))
-	default:
-		p := profileOf(t)
-		w.keyHit(t, kind, &p)
-	}
-	for k := mark; k < len(w.hits); k++ {
-		w.hits[k].start += i
-		w.hits[k].end += i
-		if strings.HasPrefix(w.hits[k].det, "key.") {
-			w.hits[k].det = "text.config_secret"
-		}
+	if kind := classifyKey(s[ns:ne]); kind.sensitive() {
+		w.namedValue(s, argv{i, ve}, kind, multiline)
 	}
 }
