@@ -35,27 +35,36 @@ func nextArg(s string, i int) (argv, int) {
 	return argv{i, e}, e
 }
 
-// program names whose short flags take a password.
-func cliProgram(word string) (gluedP, spacedP, spacedA bool) {
+// cliProgram names the short flag through which a program takes a
+// password: glued to it ("mysql -pS3cret") or as the next argument
+// ("sshpass -p S3cret"). Zero when word is no such program.
+func cliProgram(word string) (glued, spaced byte) {
 	if k := strings.LastIndexByte(word, '/'); k >= 0 {
 		word = word[k+1:]
 	}
 	switch word {
 	case "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck", "mysqlshow", "mysqlsh", "mariadb",
 		"mariadb-dump", "mariadb-admin", "mysqlpump":
-		return true, false, false
+		return 'p', 0
+	case "7z", "7za":
+		return 'p', 0
 	case "sshpass":
-		return false, true, false
+		return 0, 'p'
 	case "redis-cli", "keydb-cli":
-		return false, false, true
+		return 0, 'a'
+	case "ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldapwhoami", "ldappasswd", "ldapcompare":
+		return 0, 'w'
+	case "zip", "unzip":
+		return 0, 'P'
 	}
-	return false, false, false
+	return 0, 0
 }
 
 // scanCommandLine finds flags and assignments whose name is a sensitive
-// key, and the short password flags of the programs cliProgram knows.
+// key, and the short password flags of the programs cliProgram knows (of
+// the last program named before them).
 func (w *walker) scanCommandLine(s string) {
-	var gluedP, spacedP, spacedA bool
+	var glued, spaced byte
 	i := 0
 	for n := 0; n < maxArgs && i < len(s); n++ {
 		var a argv
@@ -64,8 +73,12 @@ func (w *walker) scanCommandLine(s string) {
 			continue
 		}
 		word := s[a.s:a.e]
-		if g, sp, sa := cliProgram(word); g || sp || sa {
-			gluedP, spacedP, spacedA = gluedP || g, spacedP || sp, spacedA || sa
+		if g, sp := cliProgram(word); g != 0 || sp != 0 {
+			glued, spaced = g, sp
+			continue
+		}
+		if word == "login" && registryCLI(s[:a.s]) {
+			glued, spaced = 0, 'p' // docker login -u bob -p S3cret
 			continue
 		}
 		// The argument after word, taken when word is a flag that wants it.
@@ -91,9 +104,9 @@ func (w *walker) scanCommandLine(s string) {
 				}
 				w.namedValue(s, v, kind, true)
 			}
-		case word == "-p" && spacedP || word == "-a" && spacedA:
+		case spaced != 0 && len(word) == 2 && word[0] == '-' && word[1] == spaced:
 			w.cliPassword(s, next())
-		case gluedP && len(word) > 2 && word[0] == '-' && word[1] == 'p':
+		case glued != 0 && len(word) > 2 && word[0] == '-' && word[1] == glued:
 			w.cliPassword(s, argv{a.s + 2, a.e})
 		default:
 			// NAME=value assignments (environment variables before a
@@ -105,6 +118,103 @@ func (w *walker) scanCommandLine(s string) {
 			}
 		}
 	}
+}
+
+// registryCLI: the word before "login" (in before) is a container tool
+// whose login takes -p <password> (elsewhere its -p is a port).
+func registryCLI(before string) bool {
+	before = strings.TrimRight(before, " \t")
+	if k := strings.LastIndexAny(before, " \t/"); k >= 0 {
+		before = before[k+1:]
+	}
+	switch before {
+	case "docker", "podman", "buildah", "nerdctl", "oc", "helm", "skopeo":
+		return true
+	}
+	return false
+}
+
+// scanXML reads <name>value</name> elements and <add key="name"
+// value="..."/> attribute pairs: a name that is a sensitive key makes the
+// value what the key says (XML payloads, .NET appSettings, SOAP bodies).
+func (w *walker) scanXML(s string) {
+	for i := 0; i < len(s); i++ {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			return
+		}
+		i += k + 1
+		ns := i
+		for i < len(s) && (isAlnum(s[i]) || s[i] == '_' || s[i] == '-' || s[i] == ':' || s[i] == '.') {
+			i++
+		}
+		if i == ns || i >= len(s) {
+			continue
+		}
+		name := s[ns:i]
+		te := strings.IndexByte(s[i:], '>')
+		if te < 0 {
+			return
+		}
+		attrs := s[i : i+te]
+		i += te
+		if pk, vs, ve := xmlPair(attrs); pk != kNone {
+			w.namedValue(s, argv{ns + len(name) + vs, ns + len(name) + ve}, pk, true)
+		}
+		if len(attrs) > 0 && attrs[len(attrs)-1] == '/' {
+			continue
+		}
+		vs := i + 1
+		ve := strings.IndexByte(s[vs:], '<')
+		if ve < 0 {
+			return
+		}
+		ve += vs
+		if !strings.HasPrefix(s[ve:], "</"+name+">") || len(name) > 64 {
+			continue
+		}
+		if kind := classifyKey(name); kind.sensitive() {
+			t0, t1 := vs, ve
+			for t0 < t1 && (s[t0] == ' ' || s[t0] == '\n' || s[t0] == '\t') {
+				t0++
+			}
+			for t1 > t0 && (s[t1-1] == ' ' || s[t1-1] == '\n' || s[t1-1] == '\t') {
+				t1--
+			}
+			if t1 > t0 {
+				w.namedValue(s, argv{t0, t1}, kind, true)
+			}
+		}
+		i = ve
+	}
+}
+
+// xmlPair finds key="name" (or name="...") and value="..." among a tag's
+// attributes and returns what the name says and the value's span in attrs.
+func xmlPair(attrs string) (kind keyKind, vs, ve int) {
+	attr := func(n string) (int, int) {
+		for _, q := range []string{" " + n + `="`, " " + n + `='`} {
+			if k := strings.Index(attrs, q); k >= 0 {
+				st := k + len(q)
+				if e := strings.IndexByte(attrs[st:], q[len(q)-1]); e >= 0 {
+					return st, st + e
+				}
+			}
+		}
+		return -1, -1
+	}
+	vs, ve = attr("value")
+	if vs < 0 || ve <= vs {
+		return kNone, 0, 0
+	}
+	for _, n := range []string{"key", "name"} {
+		if ns, ne := attr(n); ns >= 0 {
+			if k := pairNameKind("name", attrs[ns:ne]); k != kNone {
+				return k, vs, ve
+			}
+		}
+	}
+	return kNone, 0, 0
 }
 
 // envName: an identifier as shells and config files write them.

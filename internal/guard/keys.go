@@ -228,11 +228,11 @@ func init() {
 		// South African identity number; more spellings of the above.
 		"said", "rsaid", "zaid", "saidnumber", "southafricanid", "southafricanidnumber", "identitynumberza",
 		"socialsec", "socialsecurityid", "ssnid", "nationalidentity", "nationalidentitycard", "taxidnumber",
-		"taxidentifier", "taxpayeridentificationnumber", "cpfnumber", "cpfcnpj", "cnpj", "pancardnumber",
+		"taxidentifier", "taxpayeridentificationnumber", "cpfnumber", "cpfcnpj", "pancardnumber",
 		"permanentaccountnumber", "aadhaarcard", "aadharcard", "passportid", "nirpp", "numerofiscale",
 		"identificacion", "identificación", "identificacao", "identificação", "numeroidentificacion",
 		"numerodeidentificacion", "documentodeidentidad", "documentoidentidade", "carteiradeidentidade",
-		"personalausweisnr", "identiteitsnummer", "identitetskort", "henkilokortti", "dui", "nit", "ci",
+		"personalausweisnr", "identiteitsnummer", "identitetskort", "henkilokortti", "dui",
 		"cedulaciudadania", "cedulaidentidadnumero",
 	)
 	addKeys(kIBAN, "iban", "ibannumber", "ibancode", "ibanno", "accountiban", "bankiban")
@@ -579,6 +579,10 @@ var fusedTransparent = []string{"confirm", "confirmation", "again", "repeat", "v
 func childKind(parent keyKind, key string, own keyKind) keyKind {
 	if own != kNone && own != kEmail && own != kPhone && own != kURL {
 		return own
+	}
+	if own == kNone && parent.sensitive() && parent != kCard && parent != kBank && parent != kCookie && pairValueKey(key) {
+		// {"password": {"value": "...", "strength": "weak"}}
+		return parent
 	}
 	switch parent {
 	case kCardParent, kCard:

@@ -148,7 +148,9 @@ func phraseToken(t string, pin bool) bool {
 	if pin {
 		return len(t) >= 4 && len(t) <= 8 && allDigits(t)
 	}
-	if len(t) < 4 || len(t) > 64 || isPlaceholder(t) || isBoolWord(t) || strings.Contains(t, "://") {
+	if len(t) < 4 || len(t) > 64 || isPlaceholder(t) || isBoolWord(t) || strings.Contains(t, "://") ||
+		t[0] == '/' || t[len(t)-1] == '/' || strings.HasPrefix(t, "./") || strings.HasPrefix(t, "~/") {
+		// Paths ("grep -r password src/") are not passwords.
 		return false
 	}
 	var up, lo, di, ot int
@@ -199,6 +201,11 @@ func (w *walker) phraseID(s string, j int, kind uint8) int {
 			return -1
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
+	case 8:
+		if len(tok) < 4 || len(tok) > 8 || !allDigits(tok) {
+			return -1
+		}
+		w.add(SecretToken, "text.secret", j, j+len(tok))
 	case 7:
 		// A bare "ID": only numbers whose check digits make them a
 		// national ID (South Africa, CPF), not any order or user id.
@@ -246,6 +253,11 @@ var bankPhrases = []struct {
 	{"api key", 6}, {"api_key", 6}, {"apikey", 6}, {"api token", 6}, {"access token", 6}, {"access_token", 6},
 	{"secret key", 6}, {"secret_key", 6}, {"client secret", 6}, {"client_secret", 6}, {"auth token", 6},
 	{"token", 6}, {"secret", 6},
+	// One-time codes (8: 4 to 8 digits).
+	{"verification code", 8}, {"one-time code", 8}, {"one time code", 8}, {"one-time password", 8},
+	{"security code", 8}, {"login code", 8}, {"otp", 8}, {"2fa code", 8}, {"mfa code", 8}, {"auth code", 8},
+	{"authentication code", 8}, {"sign-in code", 8}, {"codigo de verificacion", 8}, {"código de verificación", 8},
+	{"bestätigungscode", 8}, {"code de vérification", 8}, {"verificatiecode", 8},
 }
 
 var (

@@ -398,6 +398,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 			w.scanCommandLine(s)
 		}
 	}
+	if len(s) >= 12 && f&pSlash != 0 && kind != kPassword && kind != kPwd && (strings.Contains(s, "</") || strings.Contains(s, "/>")) {
+		w.scanXML(s)
+	}
 	if len(s) >= 8 && f&(pEq|pColon|pSpace) != 0 && kind != kPassword && kind != kPwd {
 		w.scanPasswordPhrases(s)
 		if p.digits >= 4 {
@@ -957,7 +960,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if natIDShape(t) && !failsSSN(t) {
+		if natIDShape(t) && !failsSSN(t) && !businessTaxID(t) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kBank:
@@ -989,6 +992,36 @@ func passwordShape(t string) bool {
 // publishableKey: keys made to be public (Stripe's pk_live_, pk_test_).
 func publishableKey(t string) bool {
 	return strings.HasPrefix(t, "pk_live_") || strings.HasPrefix(t, "pk_test_")
+}
+
+// businessTaxID: identifiers printed on every invoice, not personal
+// secrets: an EU VAT number (country prefix and 8 to 12 letters and digits,
+// GB/XI/CHE too) and a US employer identification number (NN-NNNNNNN).
+func businessTaxID(t string) bool {
+	if len(t) == 10 && t[2] == '-' && allDigits(t[:2]) && allDigits(t[3:]) {
+		return true
+	}
+	if len(t) < 10 || len(t) > 15 || !isUpper(t[0]) || !isUpper(t[1]) {
+		return false
+	}
+	switch t[:2] {
+	case "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT", "LT", "LU",
+		"LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "GB", "XI", "CH":
+	default:
+		return false
+	}
+	body := strings.TrimPrefix(t[2:], "E") // CHE-123.456.789
+	nd := 0
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case isDigit(c):
+			nd++
+		case isUpper(c), c == '.', c == '-', c == ' ':
+		default:
+			return false
+		}
+	}
+	return nd >= 8
 }
 
 // indiaPAN: India's Permanent Account Number, AAAAA9999A, whose fourth

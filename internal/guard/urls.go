@@ -249,8 +249,7 @@ func paramSpecial(name string) (det string, min int) {
 	case "code", "auth_code", "authorization_code", "oauth_code":
 		return "url.param", 6
 	case "sig", "signature", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-goog-signature",
-		"x-goog-credential", "x-goog-security-token", "oauth_signature", "hmac", "googleaccessid", "key-pair-id",
-		"policy":
+		"x-goog-credential", "x-goog-security-token", "oauth_signature", "hmac", "policy":
 		return "secret.signed_url", 8
 	case "jsessionid", "phpsessid", "sessionid", "session", "sid", "session_token", "ticket", "st", "key",
 		"apikey", "api-key", "access-token", "accesstoken", "token", "t", "auth", "secret":
