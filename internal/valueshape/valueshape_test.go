@@ -210,7 +210,7 @@ func TestShape(t *testing.T) {
 		{"the order shipped late but support was quick", false},
 		{"Tr0ub4dor&3", false}, // too short to judge by shape
 		{"data:image/png;base64," + strings.Repeat("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk", 10), false}, // long
-		{"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1a", false}, // low entropy
+		{"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1a", false},                                                            // low entropy
 		{"https://shop.example.com/products/12?utm_source=mail", false},
 		{"2024-05-01T10:00:00.123Z", false},
 	} {
