@@ -322,7 +322,7 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
 		if !hasValue || pairKind != kNone {
 			break
 		}
-		pairKind = pairNameKind("name", n)
+		pairKind = namedKind(n)
 	}
 	return pairKind, jwk
 }
@@ -341,11 +341,10 @@ func pairNameKey(k string) bool {
 	return false
 }
 
-// pairNameKind is what the sibling key k holding v says about a pair's
-// value: the kind v names when k is a name-like key and v names a
-// sensitive kind.
-func pairNameKind(k, v string) keyKind {
-	if !pairNameKey(k) || len(v) > 96 {
+// namedKind is what a pair's name v ("password", "X-Api-Key") says about
+// the pair's value: a sensitive kind, or kNone.
+func namedKind(v string) keyKind {
+	if len(v) > 96 {
 		return kNone
 	}
 	if kk := classifyKey(v); kk.sensitive() {
@@ -657,14 +656,7 @@ func pairArrayKind(arr []*fastjson.Value) keyKind {
 	if t := arr[1].Type(); t != fastjson.TypeString && t != fastjson.TypeNumber {
 		return kNone
 	}
-	b, _ := arr[0].StringBytes()
-	if len(b) > 96 {
-		return kNone
-	}
-	if k := classifyKey(b2s(b)); k.sensitive() {
-		return k
-	}
-	return kNone
+	return namedKind(b2s(arr[0].GetStringBytes()))
 }
 
 // leaf inspects a string or number and returns the action to apply to it

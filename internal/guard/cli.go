@@ -209,7 +209,7 @@ func xmlPair(attrs string) (kind keyKind, vs, ve int) {
 	}
 	for _, n := range []string{"key", "name"} {
 		if ns, ne := attr(n); ns >= 0 {
-			if k := pairNameKind("name", attrs[ns:ne]); k != kNone {
+			if k := namedKind(attrs[ns:ne]); k != kNone {
 				return k, vs, ve
 			}
 		}
