@@ -231,7 +231,7 @@ func init() {
 		"taxidentifier", "taxpayeridentificationnumber", "cpfnumber", "cpfcnpj", "pancardnumber",
 		"permanentaccountnumber", "aadhaarcard", "aadharcard", "passportid", "nirpp", "numerofiscale",
 		"identificacion", "identificación", "identificacao", "identificação", "numeroidentificacion",
-		"numerodeidentificacion", "documentodeidentidad", "documentoidentidade", "carteiradeidentidade",
+		"numerodeidentificacion", "documentodeidentidad", "documentoidentidade", "carteiradeidentidade", "numerodedocumento", "nrodocumento",
 		"personalausweisnr", "identiteitsnummer", "identitetskort", "henkilokortti", "dui",
 		"cedulaciudadania", "cedulaidentidadnumero",
 	)
@@ -260,6 +260,48 @@ func init() {
 		"sourceurl", "destinationurl", "imageurl", "downloadurl", "webhookurl", "action", "formaction", "canonicalurl")
 	addKeys(kElements, "elements")
 	addKeys(kElementsChain, "elementschain")
+	foldWords()
+}
+
+// latinFold maps accented Latin letters to their base letters, so that a
+// key matches however it is accented ("numéro_de_sécurité_sociale",
+// "numero_de_seguranca"): tokenize folds keys, foldWords the dictionary.
+var latinFold = map[rune]string{
+	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'ā': "a", 'ą': "a", 'ç': "c", 'ć': "c", 'č': "c",
+	'ď': "d", 'è': "e", 'é': "e", 'ê': "e", 'ë': "e", 'ē': "e", 'ę': "e", 'ě': "e", 'ğ': "g", 'ì': "i", 'í': "i",
+	'î': "i", 'ï': "i", 'ī': "i", 'ı': "i", 'ł': "l", 'ñ': "n", 'ń': "n", 'ň': "n", 'ò': "o", 'ó': "o", 'ô': "o",
+	'õ': "o", 'ö': "o", 'ø': "o", 'ő': "o", 'ř': "r", 'ś': "s", 'š': "s", 'ş': "s", 'ß': "ss", 'ť': "t", 'ù': "u",
+	'ú': "u", 'û': "u", 'ü': "u", 'ū': "u", 'ů': "u", 'ű': "u", 'ý': "y", 'ÿ': "y", 'ź': "z", 'ż': "z", 'ž': "z",
+	'æ': "ae", 'œ': "oe", 'ð': "d", 'þ': "th",
+}
+
+func foldString(w string) string {
+	var b strings.Builder
+	for _, r := range w {
+		if f, ok := latinFold[r]; ok {
+			b.WriteString(f)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// foldWords adds the folded spelling of every dictionary word.
+func foldWords() {
+	for w, k := range keyDict {
+		if f := foldString(w); f != w {
+			if _, taken := keyDict[f]; !taken {
+				keyDict[f] = k
+			}
+		}
+	}
+	for w := range transparent {
+		transparent[foldString(w)] = true
+	}
+	for i := range fusedHeads {
+		fusedHeads[i].s = foldString(fusedHeads[i].s)
+	}
 }
 
 // fusedHeads are dictionary words that are recognised at the end of a
@@ -294,7 +336,8 @@ var transparent = map[string]bool{
 	"input": true, "txt": true, "text": true, "str": true, "string": true, "raw": true, "plain": true,
 	"plaintext": true, "cleartext": true, "entry": true, "entered": true, "field": true, "fld": true,
 	"tf": true, "box": true, "textbox": true, "txtbox": true, "bestätigen": true, "wiederholen": true,
-	"confirmacion": true, "confirmación": true,
+	"confirmacion": true, "confirmación": true, "bestätigung": true, "bestaetigung": true, "répété": true,
+	"répétée": true, "confirmé": true, "confirmée": true, "confirmação": true, "confirma": true,
 	// Where or how the value is used does not change what it is
 	// ("api_key_live", "client_secret_b64", "db_password_prod").
 	"prod": true, "production": true, "live": true, "test": true, "dev": true, "development": true,
@@ -429,6 +472,14 @@ func tokenize(key string, t *keyTok) {
 			t.endToken()
 		}
 		r = unicode.ToLower(r)
+		if f, ok := latinFold[r]; ok {
+			if t.n+len(f) > len(t.buf) {
+				break
+			}
+			t.n += copy(t.buf[t.n:], f)
+			prev = cLower
+			continue
+		}
 		if t.n+utf8.RuneLen(r) > len(t.buf) {
 			break
 		}
