@@ -105,6 +105,10 @@ func (c *Checker) actionFor(cl Class, rule int) Action {
 	return defaultAction(cl)
 }
 
+// Allowed reports whether the policy's allowlist covers path (for
+// detections made outside the guard, such as anomalous values).
+func (c *Checker) Allowed(path string) bool { return c.allowed(path) }
+
 func (c *Checker) allowed(path string) bool {
 	for _, p := range c.allow {
 		if globMatch(p, path) {

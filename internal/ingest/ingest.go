@@ -101,9 +101,10 @@ type Observer interface {
 // Profiler learns the shape of the values of every property path after the
 // guard and reports, as findings of class guard.AnomalousValue, values
 // unlike anything their path held, applying act (the project's action for
-// that class) in place. It must be cheap and keep no value.
+// that class) in place, except at paths allowed lists. It must be cheap and
+// keep no value.
 type Profiler interface {
-	Check(ev *event.Event, a *fastjson.Arena, act string, now time.Time, dst []event.Finding) []event.Finding
+	Check(ev *event.Event, a *fastjson.Arena, act string, allowed func(path string) bool, now time.Time, dst []event.Finding) []event.Finding
 }
 
 // SetHooks installs the advisory enforcer and the observer (either may be
@@ -357,7 +358,7 @@ func (in *Ingester) event(req *request, v *fastjson.Value) *mixpanel.RecordError
 	if !in.guardOff.Load() {
 		req.findings, drop = t.checker.Event(&ev, req.arena, req.findings)
 		if !drop && in.profiler != nil {
-			req.findings = in.profiler.Check(&ev, req.arena, string(t.checker.ActionFor(guard.AnomalousValue)), req.now, req.findings)
+			req.findings = in.profiler.Check(&ev, req.arena, string(t.checker.ActionFor(guard.AnomalousValue)), t.checker.Allowed, req.now, req.findings)
 		}
 		in.stamp(req, n)
 		if in.guardFailed(req, n) {

@@ -57,6 +57,7 @@ const (
 	Hash         = "hash"
 	DropProperty = "drop_property"
 	DropEvent    = "drop_event"
+	Allow        = "allow" // recorded when the path is allowlisted: the value stays
 )
 
 const (
@@ -373,6 +374,7 @@ type walker struct {
 	pr      *project
 	learn   bool
 	act     string
+	allowed func(string) bool
 	now     time.Time
 	path    []byte
 	values  int
@@ -384,9 +386,10 @@ type walker struct {
 
 // Check learns from ev's string values and reports those that are
 // secret-shaped and unlike their path's history, applying act to them
-// (see the action constants). Findings are
+// (see the action constants) unless allowed (may be nil) says the path is
+// allowlisted. Findings are
 // appended to dst (the caller sets Time); the tree is edited in place.
-func (p *Profiles) Check(ev *event.Event, a *fastjson.Arena, act string, now time.Time, dst []event.Finding) []event.Finding {
+func (p *Profiles) Check(ev *event.Event, a *fastjson.Arena, act string, allowed func(path string) bool, now time.Time, dst []event.Finding) []event.Finding {
 	if ev.Props == nil || ev.Props.Type() != fastjson.TypeObject {
 		return dst
 	}
@@ -395,7 +398,7 @@ func (p *Profiles) Check(ev *event.Event, a *fastjson.Arena, act string, now tim
 	if w == nil {
 		w = &walker{}
 	}
-	*w = walker{p: p, pr: pr, act: act, now: now, a: a, out: dst, path: w.path[:0],
+	*w = walker{p: p, pr: pr, act: act, allowed: allowed, now: now, a: a, out: dst, path: w.path[:0],
 		learn: pr.seq.Add(1)%p.opt.Sample == 0,
 		meta:  event.Finding{ProjectID: ev.ProjectID, DistinctID: ev.DistinctID, Event: ev.Name, Lib: ev.Lib, LibVersion: ev.LibVersion}}
 	w.object(ev.Props, 0)
@@ -498,13 +501,17 @@ func (w *walker) str(s string) bool {
 		return false
 	}
 	path := string(w.path)
+	act := w.act
+	if w.allowed != nil && w.allowed(path) {
+		act = Allow
+	}
 	f := w.meta
-	f.Path, f.Class, f.Detector, f.Action = path, Class, Detector, w.act
+	f.Path, f.Class, f.Detector, f.Action = path, Class, Detector, act
 	w.out = append(w.out, f)
 	if w.p.opt.OnAnomaly != nil {
 		w.p.opt.OnAnomaly(Anomaly{ProjectID: w.meta.ProjectID, Path: path, Seen: seen, Time: w.now})
 	}
-	switch w.act {
+	switch act {
 	case Redact, Hash, DropProperty, DropEvent:
 		w.changed = true
 		return true

@@ -86,9 +86,9 @@ func (r *run) check(t *testing.T, props, act string) string {
 	var a fastjson.Arena
 	ev := event.Event{ProjectID: 7, Name: "Review", DistinctID: "u1", Props: v}
 	n := len(r.findings)
-	r.findings = r.p.Check(&ev, &a, act, time.Unix(1_780_000_000, 0), r.findings)
+	r.findings = r.p.Check(&ev, &a, act, func(path string) bool { return path == "allowed" }, time.Unix(1_780_000_000, 0), r.findings)
 	for _, f := range r.findings[n:] {
-		if f.Class != Class || f.Detector != Detector || f.Action != act || f.ProjectID != 7 {
+		if f.Class != Class || f.Detector != Detector || f.Action != act && f.Path != "allowed" || f.ProjectID != 7 {
 			t.Errorf("finding %+v", f)
 		}
 	}
@@ -144,10 +144,19 @@ func TestAnomalousValue(t *testing.T) {
 	if !strings.Contains(out, secret) || len(r.findings) != 2 {
 		t.Errorf("keep: %s, %d findings", out, len(r.findings))
 	}
-	// drop_property removes it; inside an array it is replaced.
+	// drop_property removes it.
 	out = r.check(t, `{"content":"`+secret+`","plan":"pro"}`, DropProperty)
 	if out != `{"plan":"pro"}` {
 		t.Errorf("drop_property: %s", out)
+	}
+	// An allowlisted path keeps the value and records "allow".
+	for range 300 {
+		r.check(t, `{"allowed":"just words here"}`, Redact)
+	}
+	n := len(r.findings)
+	out = r.check(t, `{"allowed":"`+secret+`"}`, Redact)
+	if !strings.Contains(out, secret) || len(r.findings) != n+1 || r.findings[n].Action != Allow {
+		t.Errorf("allowlisted: %s, %+v", out, r.findings[n:])
 	}
 	// Persisted and reloaded: the learnt shapes survive a restart.
 	p2, err := New(Options{Dir: dir, MinSeen: 50})
@@ -295,7 +304,7 @@ func BenchmarkCheck(b *testing.B) {
 	for range b.N {
 		for _, v := range trees {
 			ev := event.Event{ProjectID: 1, Props: v}
-			dst = p.Check(&ev, &a, Keep, time.Time{}, dst[:0])
+			dst = p.Check(&ev, &a, Keep, nil, time.Time{}, dst[:0])
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(evs)), "ns/event")
