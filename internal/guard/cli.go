@@ -266,7 +266,8 @@ func (w *walker) namedValue(s string, v argv, kind keyKind, loose bool) {
 	mark := len(w.hits)
 	switch kind {
 	case kPassword, kPwd, kPass:
-		if typedPassword(t, loose) && !(kind == kPwd && pathLike(t)) {
+		// "pass=failed" in a log line is a result, not a password.
+		if typedPassword(t, loose && kind != kPass) && !(kind == kPwd && pathLike(t)) {
 			w.add(Password, "text.config_secret", 0, len(t))
 		}
 	default:

@@ -19,7 +19,7 @@ type elemInfo struct {
 	nn        int
 	nameMark  Class // what the name, id, label or placeholder says (form fields only)
 	pmMark    Class // a password manager filled or decorated the field
-	classPw   bool  // a class names a password ("revealed-password")
+	classPw   bool  // a name, label or class names a password itself ("revealed-password")
 	reveals   bool  // not a form field, but its name, id or class says it shows a password
 }
 
@@ -115,8 +115,10 @@ func (e *elemInfo) feed(key, val string) {
 			e.names[e.nn] = val
 			e.nn++
 		}
-		if e.nameMark == "" {
-			e.nameMark = nameMarker(val)
+		if e.nameMark == "" && val != "" && len(val) <= 200 {
+			k := classifyKey(val)
+			e.nameMark = kindMarker(k)
+			e.classPw = e.classPw || k == kPassword || k == kPwd
 		}
 	case "class", "classes":
 		if e.mark == "" && hasSensitiveClass(val) {
@@ -129,7 +131,7 @@ func (e *elemInfo) feed(key, val string) {
 			} else {
 				v = ""
 			}
-			e.classPw = c != "" && nameMarker(c) == Password
+			e.classPw = c != "" && namesPassword(c)
 		}
 	}
 }
@@ -157,7 +159,11 @@ func nameMarker(v string) Class {
 	if v == "" || len(v) > 200 {
 		return ""
 	}
-	k := classifyKey(v)
+	return kindMarker(classifyKey(v))
+}
+
+// kindMarker is the class a field named like k holds.
+func kindMarker(k keyKind) Class {
 	switch k {
 	case kPassword, kPwd, kPIN, kPass:
 		return Password
@@ -246,9 +252,9 @@ func (e *elemInfo) finish() {
 	if e.mark == "" && e.formField && e.pmMark != "" {
 		e.mark, e.markDet = e.pmMark, "element.password_manager"
 	}
-	if !e.formField && (e.nameMark == Password || e.classPw) {
-		e.reveals = true
-	}
+	// Only a name or class naming a password itself counts ("map-pin",
+	// "boarding-pass" elements show other things).
+	e.reveals = !e.formField && e.classPw
 	if e.mark == "" && e.formField {
 		for _, n := range e.names[:e.nn] {
 			if c := fieldMarker(n); c != "" {
@@ -257,6 +263,12 @@ func (e *elemInfo) finish() {
 			}
 		}
 	}
+}
+
+// namesPassword: v (a class, name or id) names a password itself.
+func namesPassword(v string) bool {
+	k := classifyKey(v)
+	return k == kPassword || k == kPwd
 }
 
 // mayNamePassword is a cheap first look: s may hold a word naming a

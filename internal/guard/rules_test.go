@@ -171,7 +171,7 @@ func samples() map[string][2][]sample {
 			kv("cmd", "pg_dump --password S3cretPw99 -h db app"), kv("cmd", "PGPASSWORD=Xk29pq7z psql -h db"),
 			kv("cmd", "deploy --api-key "+fake(95, 32, alnum)+" --env prod"), kv("xml", "<login><user>bob</user><password>Xk29pq7zL4</password></login>"),
 			kv("xml", `<appSettings><add key="ApiKey" value="`+fake(102, 32, alnum)+`" /></appSettings>`)},
-			{kv("msg", "Password: must contain 8 characters"), kv("cfg", "# peer\n[Peer]\nPublicKey = "+fake(98, 43, alnum+"+/")+"=\n"),
+			{kv("msg", "Password: must contain 8 characters"), kv("log", "test=login pass=failed took=2s"), kv("cfg", "# peer\n[Peer]\nPublicKey = "+fake(98, 43, alnum+"+/")+"=\n"),
 				kv("yaml", "auth:\n  password: ${DB_PASSWORD}\n"), kv("cfg", "WWW-Authenticate: Basic realm=api"),
 				kv("cmd", "app --password-file /run/secrets/db"), kv("cmd", "app --password $DB_PASSWORD"),
 				kv("cmd", "git commit -m 'fix password reset'"), kv("cmd", "NODE_ENV=production TOKEN_TTL=3600 node app.js"),
@@ -308,7 +308,9 @@ func samples() map[string][2][]sample {
 			raw(elements(`{"tag_name":"div","attr__data-testid":"revealed-password","$el_text":"xK9#mQ2p"}`), "xK9#mQ2p")},
 			{raw(elements(`{"tag_name":"button","attr__class":"toggle-password","$el_text":"Show password"}`), ""),
 				raw(elements(`{"tag_name":"span","attr__class":"password-strength","$el_text":"Strong"}`), ""),
-				raw(elements(`{"tag_name":"a","attr__id":"forgot-password","$el_text":"Forgot password?"}`), "")}},
+				raw(elements(`{"tag_name":"a","attr__id":"forgot-password","$el_text":"Forgot password?"}`), ""),
+				raw(elements(`{"tag_name":"div","attr__class":"map-pin","$el_text":"Gate12"}`), ""),
+				raw(elements(`{"tag_name":"span","attr__id":"boarding-pass","$el_text":"Seat14C"}`), "")}},
 		"element.sensitive_class": {{raw(elements(`{"tag_name":"div","classes":["ph-sensitive"],"$el_text":"Acct 99-1234"}`), "Acct 99-1234")}, {raw(elements(`{"tag_name":"div","classes":["ph-no-capture-x"],"$el_text":"Docs"}`), "")}},
 	}
 }
