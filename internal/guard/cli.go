@@ -44,9 +44,7 @@ func cliProgram(word string) (glued, spaced byte) {
 	}
 	switch word {
 	case "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck", "mysqlshow", "mysqlsh", "mariadb",
-		"mariadb-dump", "mariadb-admin", "mysqlpump":
-		return 'p', 0
-	case "7z", "7za":
+		"mariadb-dump", "mariadb-admin", "mysqlpump", "7z", "7za":
 		return 'p', 0
 	case "sshpass":
 		return 0, 'p'
@@ -170,7 +168,8 @@ func (w *walker) scanXML(s string) {
 			return
 		}
 		ve += vs
-		if !strings.HasPrefix(s[ve:], "</"+name+">") || len(name) > 64 {
+		if c := s[ve:]; len(name) > 64 || !strings.HasPrefix(c, "</") || !strings.HasPrefix(c[2:], name) ||
+			len(c) <= 2+len(name) || c[2+len(name)] != '>' {
 			continue
 		}
 		if kind := classifyKey(name); kind.sensitive() {
@@ -192,29 +191,42 @@ func (w *walker) scanXML(s string) {
 // xmlPair finds key="name" (or name="...") and value="..." among a tag's
 // attributes and returns what the name says and the value's span in attrs.
 func xmlPair(attrs string) (kind keyKind, vs, ve int) {
-	attr := func(n string) (int, int) {
-		for _, q := range []string{" " + n + `="`, " " + n + `='`} {
-			if k := strings.Index(attrs, q); k >= 0 {
-				st := k + len(q)
-				if e := strings.IndexByte(attrs[st:], q[len(q)-1]); e >= 0 {
-					return st, st + e
-				}
-			}
-		}
-		return -1, -1
+	if !strings.Contains(attrs, "value=") {
+		return kNone, 0, 0
 	}
-	vs, ve = attr("value")
+	vs, ve = xmlAttr(attrs, "value")
 	if vs < 0 || ve <= vs {
 		return kNone, 0, 0
 	}
-	for _, n := range []string{"key", "name"} {
-		if ns, ne := attr(n); ns >= 0 {
+	for _, n := range [...]string{"key", "name"} {
+		if ns, ne := xmlAttr(attrs, n); ns >= 0 {
 			if k := namedKind(attrs[ns:ne]); k != kNone {
 				return k, vs, ve
 			}
 		}
 	}
 	return kNone, 0, 0
+}
+
+// xmlAttr returns the span of attribute n's quoted value in attrs, or -1.
+func xmlAttr(attrs, n string) (int, int) {
+	for off := 0; off < len(attrs); {
+		k := strings.Index(attrs[off:], n)
+		if k < 0 {
+			return -1, -1
+		}
+		k += off
+		off = k + len(n)
+		st := off + 2
+		if k == 0 || attrs[k-1] != ' ' || st > len(attrs) || attrs[off] != '=' || attrs[off+1] != '"' && attrs[off+1] != '\'' {
+			continue
+		}
+		if e := strings.IndexByte(attrs[st:], attrs[off+1]); e >= 0 {
+			return st, st + e
+		}
+		return -1, -1
+	}
+	return -1, -1
 }
 
 // envName: an identifier as shells and config files write them.
