@@ -10,6 +10,8 @@ package ingest
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -25,6 +27,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/guardcache"
 	"github.com/sieve-analytics/sieve/internal/jsontext"
+	"github.com/sieve-analytics/sieve/internal/metrics"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/store"
 	"github.com/sieve-analytics/sieve/internal/wire/mixpanel"
@@ -60,7 +63,9 @@ type Ingester struct {
 	profiler Profiler    // value shapes per path, after the guard; may be nil
 	obsOff   atomic.Bool // benchmarks only: see SetObserversEnabled
 
-	denied func(r *http.Request, endpoint string) // see SetDeniedHook
+	denied  func(r *http.Request, endpoint string, status int) // see SetDeniedHook
+	metrics *metrics.Metrics                                   // may be nil
+	failing atomic.Bool                                        // the last commit failed
 
 	parsers fastjson.ParserPool
 	arenas  fastjson.ArenaPool
@@ -122,7 +127,18 @@ func (in *Ingester) SetObserversEnabled(on bool) { in.obsOff.Store(!on) }
 // SetDeniedHook installs fn, called for every request refused for its
 // credentials or token (the audit log records denied attempts). fn must
 // not block and must not record the credentials. Call it before serving.
-func (in *Ingester) SetDeniedHook(fn func(r *http.Request, endpoint string)) { in.denied = fn }
+func (in *Ingester) SetDeniedHook(fn func(r *http.Request, endpoint string, status int)) {
+	in.denied = fn
+}
+
+// Failing reports whether the last commit to the store failed: the server
+// is then not ready (GET /readyz) until one succeeds.
+func (in *Ingester) Failing() bool { return in.failing.Load() }
+
+// SetMetrics makes the ingester count events by endpoint and outcome,
+// request and commit latency and guard actions in m. Call it before
+// serving.
+func (in *Ingester) SetMetrics(m *metrics.Metrics) { in.metrics = m }
 
 // Track handles /track and /track/.
 func (in *Ingester) Track() http.Handler { return in.handler(mixpanel.Track) }
@@ -139,6 +155,8 @@ func (in *Ingester) Groups() http.Handler { return in.handler(mixpanel.Groups) }
 func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		in.Stats.Requests.Add(1)
+		start := time.Now()
+		var req *request
 		q := r.URL.Query()
 		var opts mixpanel.ReplyOptions
 		var out mixpanel.Outcome
@@ -147,7 +165,6 @@ func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 		// merged the body's fields into q, and before anything is stored.
 		_, err := mixpanel.ParseReplyOptions(q, ep)
 		if err == nil {
-			var req *request
 			req, out = in.decode(r, ep, q)
 			if opts, err = mixpanel.ParseReplyOptions(q, ep); err == nil && out.Err == nil {
 				out = in.commit(r.Context(), req)
@@ -157,9 +174,15 @@ func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 		if err != nil {
 			out = mixpanel.Outcome{Err: err}
 		}
-		if in.denied != nil && errors.Is(out.Err, mixpanel.ErrUnauthorized) {
-			in.denied(r, ep.String())
+		if in.denied != nil {
+			switch {
+			case errors.Is(out.Err, mixpanel.ErrUnauthorized):
+				in.denied(r, ep.String(), http.StatusUnauthorized)
+			case errors.Is(out.Err, mixpanel.ErrForbidden):
+				in.denied(r, ep.String(), http.StatusForbidden)
+			}
 		}
+		in.observe(ep, req, out, time.Since(start))
 		reply := mixpanel.Respond(ep, opts, out)
 		h := w.Header()
 		for k, v := range reply.Header {
@@ -170,6 +193,31 @@ func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 		w.WriteHeader(reply.Status)
 		_, _ = w.Write(reply.Body)
 	})
+}
+
+// observe counts one request's objects by outcome and its latency.
+func (in *Ingester) observe(ep mixpanel.Endpoint, req *request, out mixpanel.Outcome, d time.Duration) {
+	m := in.metrics
+	if m == nil {
+		return
+	}
+	name := ep.String()
+	m.Batch(name, d)
+	m.Events(name, "rejected", len(out.Failed))
+	if req == nil {
+		return
+	}
+	m.Events(name, "dropped", req.dropped)
+	if out.Err != nil {
+		m.Events(name, "failed", req.kept)
+		return
+	}
+	m.Events(name, "stored", req.stored)
+	m.Events(name, "duplicate", req.dups)
+	for i := range req.findings {
+		f := &req.findings[i]
+		m.GuardAction(f.Class, f.Detector, f.Action)
+	}
 }
 
 // request is the state of one ingestion request.
@@ -183,6 +231,9 @@ type request struct {
 	parser   *fastjson.Parser
 	arena    *fastjson.Arena
 	propBuf  []byte
+	// counts for metrics: objects dropped by the guard, kept for the store,
+	// and, after commit, stored (events and profile updates) and duplicates
+	dropped, kept, stored, dups int
 }
 
 // release returns the request's parser and arena to their pools; nothing
@@ -269,7 +320,8 @@ func (in *Ingester) decode(r *http.Request, ep mixpanel.Endpoint, q url.Values) 
 
 // importProject authenticates an /import request: Basic auth with the
 // project's API secret or token (empty password), or a service account with
-// ?project_id=.
+// ?project_id=. Bad credentials are ErrUnauthorized (401), valid ones
+// without the right to the project ErrForbidden (403).
 func (in *Ingester) importProject(r *http.Request) (project.Project, error) {
 	user, pass, ok := r.BasicAuth()
 	if !ok {
@@ -287,12 +339,13 @@ func (in *Ingester) importProject(r *http.Request) (project.Project, error) {
 		}
 		id = n
 	}
+	// Valid credentials without the right to this project: 403.
 	if id == 0 || !who.Can(auth.Ingest, id) {
-		return project.Project{}, mixpanel.ErrUnauthorized
+		return project.Project{}, mixpanel.ErrForbidden
 	}
 	p, err := in.projects.Get(id)
 	if err != nil {
-		return project.Project{}, mixpanel.ErrUnauthorized
+		return project.Project{}, mixpanel.ErrForbidden
 	}
 	return p, nil
 }
@@ -373,6 +426,7 @@ func (in *Ingester) event(req *request, v *fastjson.Value) *mixpanel.RecordError
 	}
 	if drop {
 		in.Stats.Dropped.Add(1)
+		req.dropped++
 		req.out.Accepted++
 		return nil
 	}
@@ -383,7 +437,7 @@ func (in *Ingester) event(req *request, v *fastjson.Value) *mixpanel.RecordError
 		return &mixpanel.RecordError{Field: "properties", Message: err.Error()}
 	}
 	req.propBuf = buf
-	t.rows = append(t.rows, event.Row{
+	row := event.Row{
 		ProjectID:  t.p.ID,
 		Time:       ev.Time,
 		Name:       ev.Name,
@@ -391,7 +445,14 @@ func (in *Ingester) event(req *request, v *fastjson.Value) *mixpanel.RecordError
 		InsertID:   ev.InsertID,
 		// Earlier rows keep the old backing array when propBuf grows.
 		Props: req.propBuf[start:len(req.propBuf):len(req.propBuf)],
-	})
+	}
+	if row.InsertID == "" {
+		// As Mixpanel does, every stored event gets an $insert_id: export
+		// readers rely on it. It is stored, so every export shows the same
+		// one, and never de-duplicates (see event.Row.GeneratedID).
+		row.InsertID, row.GeneratedID = newInsertID(), true
+	}
+	t.rows = append(t.rows, row)
 	req.out.Accepted++
 	return nil
 }
@@ -417,6 +478,7 @@ func (in *Ingester) profile(req *request, v *fastjson.Value, kind event.ProfileK
 	}
 	if drop {
 		in.Stats.Dropped.Add(1)
+		req.dropped++
 		req.out.Accepted++
 		return nil
 	}
@@ -459,8 +521,17 @@ func (in *Ingester) guardFailed(req *request, n int) bool {
 	}
 	in.Stats.GuardErrors.Add(1)
 	in.Stats.Dropped.Add(1)
+	req.dropped++
 	req.out.Accepted++
 	return true
+}
+
+// newInsertID returns a generated $insert_id: 32 hex digits of 128 random
+// bits, a valid $insert_id that no other event shares.
+func newInsertID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+	return hex.EncodeToString(b[:])
 }
 
 // stamp sets the time of the findings appended since index n.
@@ -473,9 +544,13 @@ func (in *Ingester) stamp(req *request, n int) {
 
 // commit stores what decode kept and returns the outcome to answer.
 func (in *Ingester) commit(ctx context.Context, req *request) mixpanel.Outcome {
-	if err := in.write(ctx, req); err != nil {
+	err := in.write(ctx, req)
+	if !errors.Is(err, context.Canceled) {
+		in.failing.Store(err != nil)
+	}
+	if err != nil {
 		if !errors.Is(err, context.Canceled) {
-			in.log.Error("ingest commit failed", "endpoint", req.ep.String(), "err", err)
+			in.log.ErrorContext(ctx, "ingest commit failed", "endpoint", req.ep.String(), "err", err)
 		}
 		return mixpanel.Outcome{Err: mixpanel.ErrUnavailable, Failed: req.out.Failed}
 	}
@@ -485,10 +560,15 @@ func (in *Ingester) commit(ctx context.Context, req *request) mixpanel.Outcome {
 // write stores findings, events and profiles durably, in that order: a
 // finding never waits on the data it describes.
 func (in *Ingester) write(ctx context.Context, req *request) error {
+	for _, t := range req.projects {
+		req.kept += len(t.rows) + len(t.profiles)
+	}
 	if len(req.findings) > 0 {
+		t := time.Now()
 		if err := in.store.AppendFindings(ctx, req.findings); err != nil {
 			return err
 		}
+		in.metrics.Commit("findings", time.Since(t))
 		in.Stats.Findings.Add(int64(len(req.findings)))
 	}
 	var rows []event.Row
@@ -498,17 +578,23 @@ func (in *Ingester) write(ctx context.Context, req *request) error {
 		profiles = append(profiles, t.profiles...)
 	}
 	if len(rows) > 0 {
+		t := time.Now()
 		res, err := in.store.Append(ctx, rows)
 		if err != nil {
 			return err
 		}
+		in.metrics.Commit("events", time.Since(t))
+		req.stored, req.dups = res.Stored, res.Duplicates
 		in.Stats.Events.Add(int64(res.Stored))
 		in.Stats.Dups.Add(int64(res.Duplicates))
 	}
 	if len(profiles) > 0 {
+		t := time.Now()
 		if err := in.store.UpdateProfiles(ctx, profiles); err != nil {
 			return err
 		}
+		in.metrics.Commit("profiles", time.Since(t))
+		req.stored += len(profiles)
 		in.Stats.Profiles.Add(int64(len(profiles)))
 	}
 	return nil

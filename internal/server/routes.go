@@ -2,14 +2,20 @@ package server
 
 import (
 	"net/http"
+	"strings"
+
+	"github.com/sieve-analytics/sieve/internal/logx"
 
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
+	webui "github.com/sieve-analytics/sieve/web"
 )
 
 // routes is the whole route table of the server.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.metricsHandler())
 
 	// Mixpanel-compatible ingestion, with and without the trailing slash.
 	for path, h := range map[string]http.Handler{
@@ -36,6 +42,31 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/projects/{id}/guard", s.api.GetGuard())
 	mux.Handle("PUT /api/projects/{id}/guard", s.api.PutGuard())
 	mux.Handle("GET /api/projects/{id}/findings", s.api.Findings())
+	mux.Handle("POST /api/projects/{id}/query", s.api.Query())
+	mux.Handle("POST /api/projects/{id}/funnels", s.api.CreateFunnel())
+	mux.Handle("GET /api/projects/{id}/funnels", s.api.ListFunnels())
+	mux.Handle("DELETE /api/projects/{id}/funnels/{funnel_id}", s.api.DeleteFunnel())
+
+	// Mixpanel's Query API (docs/QUERIES.md), under both of its prefixes.
+	for path, h := range map[string]http.Handler{
+		"segmentation":             s.api.Segmentation(""),
+		"segmentation/numeric":     s.api.Segmentation("numeric"),
+		"segmentation/sum":         s.api.Segmentation("sum"),
+		"segmentation/average":     s.api.Segmentation("average"),
+		"events":                   s.api.Events(),
+		"events/top":               s.api.EventsTop(),
+		"events/names":             s.api.EventNames(),
+		"events/properties":        s.api.EventProperties(),
+		"events/properties/values": s.api.EventPropertyValues(),
+		"retention":                s.api.Retention(),
+		"funnels":                  s.api.Funnels(),
+		"funnels/list":             s.api.FunnelsList(),
+	} {
+		for _, prefix := range []string{"/api/2.0/", "/api/query/"} {
+			mux.Handle("GET "+prefix+path, h)
+			mux.Handle("POST "+prefix+path, h)
+		}
+	}
 	mux.Handle("GET /api/2.0/export", s.api.Export())
 	mux.Handle("GET /api/2.0/engage", s.api.Engage())
 	mux.Handle("POST /api/2.0/engage", s.api.Engage())
@@ -64,5 +95,35 @@ func (s *Server) routes() http.Handler {
 	// sieve.js and its per-project configuration.
 	mux.Handle("/sdk/", sdkjs.Handler(s.sdkConfig))
 
-	return s.recoverer(mux)
+	// ---- Web UI (docs/UI.md): sessions, the reads only the UI needs, and
+	// the app itself, which answers every path no other route claims. ----
+	mux.Handle("POST /api/session", s.api.SignIn())
+	mux.Handle("GET /api/session", s.api.WhoAmI())
+	mux.Handle("DELETE /api/session", s.api.SignOut())
+	mux.Handle("GET /api/sessions", s.api.ListSessions())
+	mux.Handle("DELETE /api/sessions/{id}", s.api.RevokeSession())
+	mux.Handle("POST /api/ui/views", s.api.PageView())
+	mux.Handle("GET /api/audit/verify", s.api.VerifyAudit())
+	mux.Handle("POST /api/projects/{id}/guard/dry-run", s.api.GuardDryRun())
+	mux.Handle("GET /api/projects/{id}/events/recent", s.api.RecentEvents())
+	mux.Handle("GET /api/projects/{id}/findings/summary", s.api.FindingsSummary())
+	mux.Handle("/", webui.Handler())
+	// ---- end of the web UI's routes ----
+
+	return logx.Middleware(s.metrics.Middleware(s.recoverer(s.apiLayer(mux))))
+}
+
+// apiLayer resolves web UI sessions on /api/ requests (see package session)
+// and forbids framing API answers.
+func (s *Server) apiLayer(next http.Handler) http.Handler {
+	withSession := s.sessions.Middleware(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("X-Frame-Options", "DENY")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		withSession.ServeHTTP(w, r)
+	})
 }

@@ -32,7 +32,9 @@ func (o Options) nowMillis() int64 {
 //     with token, distinct_id, time and $insert_id removed (they go to token
 //     and the fields); every other property stays exactly as sent, including
 //     mp_lib, $lib and $lib_version, which are also copied to Lib and
-//     LibVersion.
+//     LibVersion when they have the shape of an SDK name and version
+//     (see sdkName, sdkVersion); the guard empties them again when it
+//     changes the property they came from.
 //   - ignored is true, with no error, when properties.$ignore is true: the
 //     event is to be dropped silently.
 //   - time is seconds (integer or fractional) below MillisThreshold and
@@ -61,7 +63,8 @@ func DecodeEvent(v *fastjson.Value, o Options) (ev event.Event, token string, ig
 	count := 0
 	po.Visit(func(k []byte, val *fastjson.Value) {
 		count++
-		w.size += len(k) + 4 // "k":v,
+		w.size += len(k) + 4
+		w.key(k) // "k":v,
 		switch string(k) {
 		case "token":
 			f.set(&f.token, val)
@@ -114,6 +117,9 @@ func DecodeEvent(v *fastjson.Value, o Options) (ev event.Event, token string, ig
 	nb := name.GetStringBytes()
 	if len(nb) == 0 {
 		return fail("event", "the event name is empty")
+	}
+	if len(nb) > MaxNameBytes {
+		return fail("event", nameTooLong("the event name"))
 	}
 	w.size += len(nb) + len(`{"event":"","properties":{}}`)
 
@@ -170,14 +176,10 @@ func DecodeEvent(v *fastjson.Value, o Options) (ev event.Event, token string, ig
 	}
 
 	ev.Name = string(nb)
-	if f.mpLib != nil && f.mpLib.Type() == fastjson.TypeString {
-		ev.Lib = string(f.mpLib.GetStringBytes())
-	} else if f.lib != nil && f.lib.Type() == fastjson.TypeString {
-		ev.Lib = string(f.lib.GetStringBytes())
+	if ev.Lib = sdkName(f.mpLib); ev.Lib == "" {
+		ev.Lib = sdkName(f.lib)
 	}
-	if f.libVersion != nil && f.libVersion.Type() == fastjson.TypeString {
-		ev.LibVersion = string(f.libVersion.GetStringBytes())
-	}
+	ev.LibVersion = sdkVersion(f.libVersion)
 	for _, k := range liftedKeys {
 		po.Del(k)
 	}
@@ -239,6 +241,7 @@ func (w *walker) value(v *fastjson.Value, level int) {
 		w.size += 2
 		o.Visit(func(k []byte, c *fastjson.Value) {
 			w.size += len(k) + 4
+			w.key(k)
 			w.value(c, level+1)
 		})
 	case fastjson.TypeArray:
@@ -269,6 +272,19 @@ func (w *walker) value(v *fastjson.Value, level int) {
 	default: // true, null
 		w.size += 4
 	}
+}
+
+// key checks the length of a property name.
+func (w *walker) key(k []byte) {
+	if len(k) > MaxNameBytes && w.problem == "" {
+		w.problem = nameTooLong("a property name")
+	}
+}
+
+// nameTooLong is the message for a name over MaxNameBytes; it never quotes
+// the name.
+func nameTooLong(what string) string {
+	return what + " is longer than " + strconv.Itoa(MaxNameBytes) + " bytes"
 }
 
 // insertID validates a $insert_id: a string of 1 to 36 letters, digits or
@@ -307,6 +323,9 @@ func distinctID(v *fastjson.Value, w *walker) (string, string) {
 		}
 	default:
 		return "", "the distinct id must be a string"
+	}
+	if len(b) > MaxNameBytes {
+		return "", nameTooLong("the distinct id")
 	}
 	if isPlaceholder(b) {
 		return "", "the distinct id is a placeholder value (such as anon, null, undefined or 0); send the user's real id, or an empty string for events without a user"
@@ -453,6 +472,9 @@ func DecodeProfile(v *fastjson.Value, kind event.ProfileKind, o Options) (u even
 		if gkey == nil || gkey.Type() != fastjson.TypeString || len(gkey.GetStringBytes()) == 0 {
 			return fail("$group_key", "$group_key must be a non-empty string")
 		}
+		if len(gkey.GetStringBytes()) > MaxNameBytes {
+			return fail("$group_key", nameTooLong("$group_key"))
+		}
 		id, msg := profileID(gid, &w)
 		if msg != "" {
 			return fail("$group_id", "$group_id "+msg)
@@ -508,14 +530,10 @@ func DecodeProfile(v *fastjson.Value, kind event.ProfileKind, o Options) (u even
 			return fail("$ip", "$ip must be a string")
 		}
 	}
-	if mpLib != nil && mpLib.Type() == fastjson.TypeString {
-		u.Lib = string(mpLib.GetStringBytes())
-	} else if lib != nil && lib.Type() == fastjson.TypeString {
-		u.Lib = string(lib.GetStringBytes())
+	if u.Lib = sdkName(mpLib); u.Lib == "" {
+		u.Lib = sdkName(lib)
 	}
-	if libVersion != nil && libVersion.Type() == fastjson.TypeString {
-		u.LibVersion = string(libVersion.GetStringBytes())
-	}
+	u.LibVersion = sdkVersion(libVersion)
 	u.Ops = make([]event.ProfileOp, 0, nops)
 	for i, val := range ops {
 		if val != nil {
@@ -569,6 +587,10 @@ func (w *walker) opValue(op string, v *fastjson.Value) {
 				w.fail(op, "$unset must be a list of property names")
 				return
 			}
+			if len(c.GetStringBytes()) > MaxNameBytes {
+				w.fail(op, nameTooLong("a property name"))
+				return
+			}
 			w.size += len(c.GetStringBytes()) + 2
 		}
 		return
@@ -590,6 +612,10 @@ func (w *walker) opValue(op string, v *fastjson.Value) {
 			return
 		}
 		w.size += len(k) + 4
+		if w.key(k); w.problem != "" {
+			w.field = op
+			return
+		}
 		switch op {
 		case event.OpAdd:
 			if c.Type() != fastjson.TypeNumber {
@@ -623,6 +649,9 @@ func profileID(v *fastjson.Value, w *walker) (string, string) {
 		b := v.GetStringBytes()
 		if len(bytes.TrimSpace(b)) == 0 {
 			return "", "is empty"
+		}
+		if len(b) > MaxNameBytes {
+			return "", "is longer than " + strconv.Itoa(MaxNameBytes) + " bytes"
 		}
 		return string(b), ""
 	case fastjson.TypeNumber:
