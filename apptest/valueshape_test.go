@@ -23,9 +23,9 @@ func TestAnomalousValueAlert(t *testing.T) {
 		t.Fatalf("PUT guard: %d %s", code, out)
 	}
 	words := strings.Fields("great product fast delivery would buy again the size runs small colour as pictured")
-	// 1,000 clean events: the profiles learn from one event in four and a
+	// 2,000 clean events: the profiles learn from one event in eight and a
 	// path needs 200 values before anything there can be anomalous.
-	for b := range 20 {
+	for b := range 40 {
 		var evs []map[string]any
 		for i := range 50 {
 			n := b*50 + i
