@@ -1,6 +1,7 @@
 // Package alert raises ingestion anomaly alerts and delivers them: a new
 // property path whose name or guard findings smell sensitive, a value-type
-// change (both noticed by the lexicon as events arrive), a rise in guard
+// change (both noticed by the lexicon as events arrive), a secret-shaped
+// value unlike anything its path held (noticed by valueshape), a rise in guard
 // findings for a class, and an event-volume spike or drop against the
 // project's own per-minute baseline (both computed from the lexicon's
 // per-minute counters every few seconds). An alert names the project, the
@@ -37,6 +38,7 @@ const (
 	NewSensitivePath = lexicon.SignalNewPath
 	TypeChange       = lexicon.SignalTypeChange
 	FindingsRise     = "findings_rise"
+	AnomalousValue   = "anomalous_value" // a secret-shaped value unlike its path's history (valueshape)
 	VolumeSpike      = "volume_spike"
 	VolumeDrop       = "volume_drop"
 )
@@ -241,6 +243,11 @@ func (a *Alerter) fromSignal(s lexicon.Signal) {
 		al.Message = fmt.Sprintf("project %d: property %s was %s in %d events and now holds a %s", s.ProjectID, s.Path,
 			strings.Join(s.OldTypes, "/"), s.Seen, s.NewType)
 		a.raise(al, s.Path+"\x00"+s.NewType)
+	case AnomalousValue:
+		al.Observed = float64(s.Seen)
+		al.Message = fmt.Sprintf("project %d: property %s received a secret-shaped value unlike the %d values it held before",
+			s.ProjectID, s.Path, s.Seen)
+		a.raise(al, s.Path)
 	}
 }
 

@@ -60,6 +60,7 @@ type Ingester struct {
 
 	enforcer Enforcer    // SDK advisories, before the guard; may be nil
 	observer Observer    // lexicon, fleet, alerts, after the guard; may be nil
+	profiler Profiler    // value shapes per path, after the guard; may be nil
 	obsOff   atomic.Bool // benchmarks only: see SetObserversEnabled
 
 	denied  func(r *http.Request, endpoint string, status int) // see SetDeniedHook
@@ -102,9 +103,22 @@ type Observer interface {
 	Observe(ev *event.Event, findings []event.Finding, now time.Time)
 }
 
+// Profiler learns the shape of the values of every property path after the
+// guard and reports, as findings of class guard.AnomalousValue, values
+// unlike anything their path held, applying act (the project's action for
+// that class) in place, except at paths allowed lists. It must be cheap and
+// keep no value.
+type Profiler interface {
+	Check(ev *event.Event, a *fastjson.Arena, act string, allowed func(path string) bool, now time.Time, dst []event.Finding) []event.Finding
+}
+
 // SetHooks installs the advisory enforcer and the observer (either may be
 // nil). Call it before serving.
 func (in *Ingester) SetHooks(e Enforcer, o Observer) { in.enforcer, in.observer = e, o }
+
+// SetProfiler installs the value-shape profiler (nil: none). It runs with
+// the guard. Call it before serving.
+func (in *Ingester) SetProfiler(p Profiler) { in.profiler = p }
 
 // SetObserversEnabled turns the observer off or on; like SetGuardEnabled it
 // exists only for `sieve bench`.
@@ -396,6 +410,9 @@ func (in *Ingester) event(req *request, v *fastjson.Value) *mixpanel.RecordError
 	var drop bool
 	if !in.guardOff.Load() {
 		req.findings, drop = t.checker.Event(&ev, req.arena, req.findings)
+		if !drop && in.profiler != nil {
+			req.findings = in.profiler.Check(&ev, req.arena, string(t.checker.ActionFor(guard.AnomalousValue)), t.checker.Allowed, req.now, req.findings)
+		}
 		in.stamp(req, n)
 		if in.guardFailed(req, n) {
 			return nil

@@ -39,6 +39,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/session"
 	"github.com/sieve-analytics/sieve/internal/store"
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
+	"github.com/sieve-analytics/sieve/internal/valueshape"
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
 )
 
@@ -329,10 +330,17 @@ func (s *Server) newInsights(st *duckdb.Store, guards *guardcache.Cache) error {
 	if err != nil {
 		return err
 	}
+	shapes, err := valueshape.New(valueshape.Options{Dir: dir, Log: s.cfg.Log, OnAnomaly: func(an valueshape.Anomaly) {
+		al.Signal(lexicon.Signal{Kind: alert.AnomalousValue, ProjectID: an.ProjectID, Path: an.Path, Seen: an.Seen, Time: an.Time})
+	}})
+	if err != nil {
+		return err
+	}
 	jobs := &scope.Jobs{R: &scope.Rescanner{Projects: s.projects, Source: st, Guards: guards}, Log: s.cfg.Log.With("component", "scope")}
 	s.ingest.SetHooks(advisory.Hook{Registry: adv, Fleet: lex}, lex)
+	s.ingest.SetProfiler(shapes)
 	s.insights = s.api.Insights(lex, adv, al, jobs)
-	s.background = append(s.background, lex.Run, al.Run, jobs.Run)
+	s.background = append(s.background, lex.Run, al.Run, jobs.Run, shapes.Run)
 	return nil
 }
 
