@@ -25,7 +25,8 @@ type Options struct {
 // callback of Decode gets the same *Item for every event: it must not keep
 // it, nor Profiles. Values point into the parser.
 type Item struct {
-	Index int // position of the event in the request
+	Index int    // position of the event in the request
+	Token string // the request's project token
 	Event event.Event
 	// Profiles holds the person update ($set, $set_once, $unset, from the
 	// event's top level or its properties, unless $process_person_profile
@@ -71,7 +72,10 @@ func dropped(name []byte) bool {
 //   - Props is the properties object without token and distinct_id. Top-level
 //     $set and $set_once are moved into it when it has none of its own.
 //   - Lib and LibVersion come from $lib and $lib_version (or posthog-go 1.5's
-//     top-level library and library_version).
+//     top-level library and library_version); posthog-js's "web" becomes
+//     "posthog-js", so that findings, the SDK fleet and advisories tell it
+//     from mixpanel-browser (whose mp_lib is "web" too). The properties keep
+//     what was sent.
 //   - Events named $snapshot or $performance_event are skipped silently.
 //
 // fn may return an error to stop decoding; Decode returns it unchanged.
@@ -130,7 +134,7 @@ func Decode(p *fastjson.Parser, a *fastjson.Arena, payload []byte, o Options, fn
 	d := decoder{a: a, now: now.UnixMilli(), sentAt: sentAt, ep: o.Endpoint}
 	var it Item
 	for i, v := range events {
-		it = Item{Index: i, Profiles: it.Profiles[:0]}
+		it = Item{Index: i, Token: token, Profiles: it.Profiles[:0]}
 		skip, err := d.event(v, &it)
 		if err != nil {
 			return err
@@ -268,6 +272,9 @@ func (d *decoder) event(v *fastjson.Value, it *Item) (skip bool, err error) {
 	ev.Lib = stringOf(po.Get("$lib"))
 	if ev.Lib == "" {
 		ev.Lib = stringOf(v.Get("library"))
+	}
+	if ev.Lib == "web" {
+		ev.Lib = "posthog-js" // mixpanel-browser's mp_lib is "web" too
 	}
 	ev.LibVersion = stringOf(po.Get("$lib_version"))
 	if ev.LibVersion == "" {

@@ -83,7 +83,7 @@ func TestDecodeShapes(t *testing.T) {
 		}
 		e := out[0].ev
 		want := time.Date(2026, 3, 1, 11, 0, 0, 0, time.UTC).UnixMilli()
-		if e.Name != "e" || e.DistinctID != "u1" || e.InsertID != uuid1 || e.Time != want || e.Lib != "web" || e.LibVersion != "1.449.2" {
+		if e.Name != "e" || e.DistinctID != "u1" || e.InsertID != uuid1 || e.Time != want || e.Lib != "posthog-js" || e.LibVersion != "1.449.2" {
 			t.Errorf("%s: got %+v", name, e)
 		}
 		if out[0].props != `{"$lib":"web","$lib_version":"1.449.2"}` {
@@ -405,5 +405,32 @@ func TestParseMeta(t *testing.T) {
 	q, _ = url.ParseQuery("sent_at=1500000000000") // 2017: ignored
 	if m := ParseMeta(q); m.SentAt != 0 {
 		t.Fatalf("got %+v", m)
+	}
+}
+
+func TestIsPostHogBody(t *testing.T) {
+	var p fastjson.Parser
+	cases := []struct {
+		body        string
+		compression string
+		engage      bool
+		want        bool
+	}{
+		{`data=eyJldmVudCI6ImUifQ==`, "", false, false},                                    // mixpanel-browser, -node
+		{`data=eyJldmVudCI6ImUifQ==`, "base64", false, true},                               // posthog-js's form
+		{`[{"event":"e","properties":{"token":"t","distinct_id":"u"}}]`, "", false, false}, // mixpanel-go
+		{`{"event":"e","properties":{"token":"t"}}`, "", false, false},                     // hand-written Mixpanel
+		{`{"api_key":"t","batch":[]}`, "", false, true},                                    // posthog batch
+		{`[{"event":"e","distinct_id":"u","properties":{}}]`, "", false, true},             // posthog array
+		{`{"event":"e","properties":{"distinct_id":"u"},"timestamp":"2026-01-01"}`, "", false, true},
+		{string(gz(t, `{"api_key":"t","batch":[]}`)), "", false, true},   // gzip, no header
+		{`{"$token":"t","$distinct_id":"u","$set":{}}`, "", true, false}, // Mixpanel engage
+		{`{"token":"t","distinct_id":"u","$set":{}}`, "", true, true},    // PostHog engage
+		{`not json`, "", false, false},
+	}
+	for _, c := range cases {
+		if got := IsPostHogBody(&p, []byte(c.body), c.compression, c.engage); got != c.want {
+			t.Errorf("%q (engage %v): %v", c.body, c.engage, got)
+		}
 	}
 }
