@@ -69,7 +69,8 @@ func dropped(name []byte) bool {
 //     when the skew exceeds SkewTolerance and $ignore_sent_at is not true;
 //     else the timestamp as sent; else now. A time more than MaxFuture ahead
 //     becomes now; a time before 1970 becomes 1970.
-//   - Props is the properties object without token and distinct_id. Top-level
+//   - Props is the properties object without token, distinct_id and
+//     $insert_id (posthog-js's own random id per event; the uuid replaces it). Top-level
 //     $set and $set_once are moved into it when it has none of its own.
 //   - Lib and LibVersion come from $lib and $lib_version (or posthog-go 1.5's
 //     top-level library and library_version); posthog-js's "web" becomes
@@ -283,6 +284,7 @@ func (d *decoder) event(v *fastjson.Value, it *Item) (skip bool, err error) {
 
 	po.Del("token")
 	po.Del("distinct_id")
+	po.Del("$insert_id") // posthog-js's random id per event: uuid is the key
 	for _, k := range [...]string{"$set", "$set_once"} {
 		if top := v.Get(k); top != nil && top.Type() == fastjson.TypeObject && po.Get(k) == nil {
 			po.Set(k, top)

@@ -70,7 +70,7 @@ func mustDecode(t *testing.T, payload string, o Options) []decoded {
 const uuid1 = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
 
 func TestDecodeShapes(t *testing.T) {
-	ev := `{"event":"e","properties":{"distinct_id":"u1","token":"tok","$lib":"web","$lib_version":"1.449.2"},"uuid":"` + uuid1 + `","timestamp":"2026-03-01T11:00:00.000Z"}`
+	ev := `{"event":"e","properties":{"distinct_id":"u1","token":"tok","$insert_id":"x1","$lib":"web","$lib_version":"1.449.2"},"uuid":"` + uuid1 + `","timestamp":"2026-03-01T11:00:00.000Z"}`
 	for name, payload := range map[string]string{
 		"single":          ev,
 		"array":           `[` + ev + `]`,
