@@ -5,7 +5,7 @@ BIN := bin/sieve
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/sieve-analytics/sieve/internal/version.Version=$(VERSION)
 
-.PHONY: help build run test unit race apptest sdk-setup sdk-test fuzz bench check clean
+.PHONY: help build run test unit race apptest sdk-setup sdk-test fuzz fuzz-guard bench check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -16,7 +16,7 @@ build: ## build bin/sieve
 run: build ## run the server with the embedded store in ./sieve-data on 127.0.0.1:8080
 	./$(BIN) serve --addr $${SIEVE_ADDR:-127.0.0.1:8080} --data $${SIEVE_DATA:-./sieve-data}
 
-test: check unit race apptest sdk-test ## everything: vet, unit tests (also under -race), apptest with the official clients, sieve.js in a real browser
+test: check unit race fuzz-guard apptest sdk-test ## everything: vet, unit tests (also under -race), a minute of the guard's shape fuzzer, apptest with the official clients, sieve.js in a real browser
 	@echo "make test: all passed"
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -50,6 +50,9 @@ fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $${FUZZTIME:-30s} $$pkg || exit 1; \
 	  done; done
+
+fuzz-guard: ## the guard's structure-aware fuzzer (realistic nested shapes) for FUZZTIME (default 60s)
+	$(GO) test -run '^$$' -fuzz '^FuzzShapes$$' -fuzztime $${FUZZTIME:-60s} ./internal/guard
 
 bench: build ## end-to-end ingest benchmark (see docs/PERFORMANCE.md)
 	./$(BIN) bench ingest

@@ -21,6 +21,7 @@ import (
 // concurrent use; one per process is enough.
 type Guard struct {
 	walkers sync.Pool
+	fault   atomic.Pointer[string] // tests only: see SetFault
 }
 
 // New returns a Guard with the built-in detectors.
@@ -124,6 +125,7 @@ func (c *Checker) getWalker(a *fastjson.Arena, dst []event.Finding) *walker {
 	w.path = w.path[:0]
 	w.panSeen = false
 	w.jdepth, w.nestedPath, w.nestedDrop, w.nestedChanged = 0, "", false, false
+	w.failPath = ""
 	return w
 }
 
@@ -145,9 +147,11 @@ func (c *Checker) putWalker(w *walker) {
 // policy in place (deleting properties, or replacing them with values built
 // in a), and appends one finding per action to dst. drop reports that the
 // whole event must be discarded. The caller sets each finding's Time.
+// Should the guard itself fail, the event is dropped and out holds only a
+// GuardError finding (see Failed).
 func (c *Checker) Event(ev *event.Event, a *fastjson.Arena, dst []event.Finding) (out []event.Finding, drop bool) {
 	w := c.getWalker(a, dst)
-	defer c.putWalker(w)
+	defer c.release(w, &out, &drop, ev.ProjectID)
 	// The name and distinct_id are checked first, and their own findings get
 	// the cleaned values afterwards: a finding never holds what was removed.
 	w.meta = event.Finding{ProjectID: ev.ProjectID, Lib: ev.Lib, LibVersion: ev.LibVersion}
@@ -167,7 +171,7 @@ func (c *Checker) Event(ev *event.Event, a *fastjson.Arena, dst []event.Finding)
 // event. Paths start with the operation: "$set.password".
 func (c *Checker) Profile(u *event.ProfileUpdate, a *fastjson.Arena, dst []event.Finding) (out []event.Finding, drop bool) {
 	w := c.getWalker(a, dst)
-	defer c.putWalker(w)
+	defer c.release(w, &out, &drop, u.ProjectID)
 	name, idPath := "$engage", "distinct_id"
 	if u.Kind == event.Group {
 		name, idPath = "$groups", "$group_id"
@@ -429,7 +433,17 @@ func (w *walker) member(k []byte, c *fastjson.Value, parent, pairKind keyKind, j
 	} else {
 		pl = w.pushKey(ks)
 	}
-	defer func() { w.path = w.path[:pl] }()
+	defer func() {
+		if w.failPath == "" {
+			if r := recover(); r != nil {
+				// Note where the guard failed, for release.
+				w.failPath = string(w.path)
+				panic(r)
+			}
+		}
+		w.path = w.path[:pl]
+	}()
+	w.checkFault()
 	if keySens {
 		if act := w.keyValue(ks); act == DropProperty || act == DropEvent {
 			return pending{key: string(k), drop: true}, true, false
@@ -744,10 +758,10 @@ func looksJSON(s string) bool {
 // the holding property; parts to redact or hash are replaced inside it and
 // the value is re-encoded. ok is false when s is not JSON after all.
 func (w *walker) nestedJSON(s string, kind keyKind) (act Action, repl *fastjson.Value, ok bool) {
-	if w.jdepth+1 >= len(w.parsers) {
+	if w.jdepth+1 >= len(w.trees) {
 		return "", nil, false
 	}
-	v, err := w.parsers[w.jdepth+1].Parse(strings.TrimSpace(s))
+	v, err := w.trees[w.jdepth+1].Parse(strings.TrimSpace(s))
 	if err != nil {
 		return "", nil, false
 	}
@@ -770,7 +784,7 @@ func (w *walker) nestedJSON(s string, kind keyKind) (act Action, repl *fastjson.
 	if len(s) > 1<<16 {
 		// Do not keep a large buffer in the pooled walker (v stays valid:
 		// it keeps the old buffers alive until it is unused).
-		defer func(d int) { w.parsers[d] = fastjson.Parser{} }(w.jdepth + 1)
+		defer func(d int) { w.trees[d] = fastjson.Parser{} }(w.jdepth + 1)
 	}
 	drop, changed := w.nestedDrop, w.nestedChanged
 	w.nestedPath, w.nestedDrop, w.nestedChanged = outerPath, outerDrop, outerChanged

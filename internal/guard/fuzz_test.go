@@ -85,6 +85,9 @@ func run(t *testing.T, c *Checker, v *fastjson.Value, dst []event.Finding, _ int
 		t.Fatalf("the guard produced invalid JSON: %v", err)
 	}
 	for _, fd := range out {
+		if fd.Class == string(GuardError) {
+			t.Fatalf("the guard failed (a panic, recovered) at a path of %d bytes", len(fd.Path))
+		}
 		if fd.Path == "" || fd.Class == "" || fd.Action == "" || fd.Detector == "" {
 			t.Fatalf("incomplete finding %+v", fd)
 		}

@@ -107,9 +107,10 @@ func (f *sdkFields) lib() string {
 // event to event are recognised by comparing the text with the one that
 // followed last time. Otherwise Scan parses and walks the whole object as
 // Event does.
-func (c *Checker) Scan(projectID int64, name, distinctID, props string, dst []event.Finding) ([]event.Finding, error) {
+func (c *Checker) Scan(projectID int64, name, distinctID, props string, dst []event.Finding) (out []event.Finding, err error) {
 	w := c.getWalker(nil, dst)
-	defer c.putWalker(w)
+	var failed bool
+	defer c.release(w, &out, &failed, projectID)
 	w.a = &w.scanArena
 	defer w.scanArena.Reset()
 	var sdk sdkFields

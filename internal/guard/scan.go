@@ -157,7 +157,12 @@ type walker struct {
 	digits  []byte
 	dec     [maxDepth + 2][]byte
 	names   [maxDepth + 2][]byte
-	parsers [maxDepth + 2]fastjson.Parser
+	parsers [maxDepth + 2]fastjson.Parser // scanText's stringified JSON, by encoding depth
+	// trees[d] holds the stringified JSON that nestedJSON walks at jdepth
+	// d. It is apart from parsers because a value inside that tree is
+	// scanned from depth 0 again: sharing one array let a nested value
+	// that looked like JSON reset the parser of the tree being walked.
+	trees   [maxDepth + 2]fastjson.Parser
 	repl    []byte
 	key     string               // key of the value being scanned, for custom rules
 	panSeen bool                 // a card number was found in the current object
@@ -183,6 +188,8 @@ type walker struct {
 	nestedPath    string
 	nestedDrop    bool
 	nestedChanged bool
+
+	failPath string // where a walk panicked (see release)
 }
 
 // maxKindCache bounds the per-walker key cache (keys are client input).

@@ -39,8 +39,11 @@ type Stats struct {
 	Dups     atomic.Int64 // events skipped as duplicates
 	Profiles atomic.Int64 // profile updates applied
 	Rejected atomic.Int64 // objects refused with a record error
-	Dropped  atomic.Int64 // events dropped by the guard ($ignore not counted)
+	Dropped  atomic.Int64 // events and updates dropped by the guard ($ignore not counted)
 	Findings atomic.Int64
+	// GuardErrors counts events and updates discarded because the guard
+	// failed on them (counted in Dropped too; see guard.GuardError).
+	GuardErrors atomic.Int64
 }
 
 // Ingester serves the ingestion endpoints.

@@ -127,7 +127,8 @@ func (in *Ingester) target(b *batch, token string) (*target, *refusal) {
 
 // addEvent runs one decoded event through the pipeline: project, IP
 // removal, advisories, guard, observer, row. dropped is true when the guard
-// dropped the event (nothing of it is stored; not a refusal).
+// dropped the event, or failed on it (nothing of it is stored; not a
+// refusal).
 func (in *Ingester) addEvent(b *batch, ev *event.Event, token string) (dropped bool, r *refusal) {
 	t, r := in.target(b, token)
 	if r != nil {
@@ -149,6 +150,9 @@ func (in *Ingester) addEvent(b *batch, ev *event.Event, token string) (dropped b
 	if !in.guardOff.Load() {
 		b.findings, drop = t.checker.Event(ev, a, b.findings)
 		in.stamp(b, n)
+		if in.guardFailed(b, n) {
+			return true, nil
+		}
 	}
 	if in.observer != nil && !in.obsOff.Load() {
 		if drop {
@@ -192,6 +196,9 @@ func (in *Ingester) addProfile(b *batch, u *event.ProfileUpdate, token string) *
 	if !in.guardOff.Load() {
 		b.findings, drop = t.checker.Profile(u, in.arenaOf(b), b.findings)
 		in.stamp(b, n)
+		if in.guardFailed(b, n) {
+			return nil
+		}
 	}
 	if drop {
 		in.Stats.Dropped.Add(1)
@@ -222,6 +229,20 @@ func (in *Ingester) addProfile(b *batch, u *event.ProfileUpdate, token string) *
 	}
 	t.profiles = append(t.profiles, row)
 	return nil
+}
+
+// guardFailed reports whether the guard failed on the object whose findings
+// start at index n. Such an object was dropped whole, as any object the
+// guard drops is (the front end counts it as accepted); the rest of the
+// request goes on. Only its guard_error finding is kept: the observers never
+// see it, since its name, distinct_id and SDK may not have been judged.
+func (in *Ingester) guardFailed(b *batch, n int) bool {
+	if !guard.Failed(b.findings[n:]) {
+		return false
+	}
+	in.Stats.GuardErrors.Add(1)
+	in.Stats.Dropped.Add(1)
+	return true
 }
 
 // stamp sets the time of the findings appended since index n.
