@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 
 	"log/slog"
 	"net/http"
@@ -19,10 +20,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sieve-analytics/sieve/internal/advisory"
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/guardcache"
 	"github.com/sieve-analytics/sieve/internal/ingest"
+	"github.com/sieve-analytics/sieve/internal/lexicon"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/store"
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
@@ -352,5 +355,101 @@ func TestPostHogFlagsAndConfig(t *testing.T) {
 	w := e.post(e.ing.Recordings(), "/s/", []byte(`[{"event":"$snapshot"}]`))
 	if w.Code != 200 || !strings.Contains(w.Body.String(), `"quota_limited":["recordings"]`) {
 		t.Errorf("/s/: %d %s", w.Code, w.Body.String())
+	}
+}
+
+// TestPostHogCarriers sends a secret in each of PostHog's secret-prone
+// properties and checks that none is stored, while the event and its
+// harmless properties are, and that a finding names each path.
+func TestPostHogCarriers(t *testing.T) {
+	e := newEnv(t)
+	const secret = "Zq8vT3xLm2Nw9Rk4Hb7Yc1Pd6Fs5Jg0A"
+	url := "https://app.example.com/account?token=" + secret + "&ok=1"
+	props := map[string]any{
+		"$current_url":            url,
+		"$referrer":               url,
+		"$session_entry_url":      url,
+		"$session_entry_referrer": url,
+		"$external_click_url":     url,
+		"$prev_pageview_url":      url,
+		"$initial_current_url":    url,
+		"$el_text":                "api_key=" + secret,
+		"$elements":               []any{map[string]any{"tag_name": "a", "attr__href": url, "attr__data-token": secret, "$el_text": "Open", "nth_child": 1}},
+		"$exception_list": []any{map[string]any{"type": "Error", "value": "boom", "stacktrace": map[string]any{"type": "raw", "frames": []any{
+			map[string]any{"filename": url, "function": "f", "lineno": 3, "in_app": true}}}}},
+		"$set":      map[string]any{"api_key": secret, "plan": "pro"},
+		"$set_once": map[string]any{"$initial_referrer": url, "first": "yes"},
+		"harmless":  "kept",
+	}
+	ev := map[string]any{"event": "$exception", "distinct_id": "u9", "uuid": u1, "timestamp": time.Now().UTC().Format(time.RFC3339),
+		"properties": props, "$set": map[string]any{"password": "Pw-" + secret}}
+	b, _ := json.Marshal(map[string]any{"api_key": e.p.Token, "batch": []any{ev}})
+	if w := e.post(e.ing.PostHog(posthog.Batch), "/batch/", b); w.Code != 200 {
+		t.Fatalf("status %d %s", w.Code, w.Body.String())
+	}
+	rows := e.export()
+	if len(rows) != 1 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	stored := string(rows[0].Props)
+	prof := fmt.Sprint(e.profiles(event.People, ""))
+	for where, s := range map[string]string{"the event": stored, "the profile": prof} {
+		if strings.Contains(s, secret) {
+			t.Errorf("%s holds the secret: %s", where, s)
+		}
+	}
+	if !strings.Contains(stored, `"harmless":"kept"`) || !strings.Contains(prof, `"plan":"pro"`) || !strings.Contains(prof, `"first":"yes"`) {
+		t.Errorf("harmless values lost: %s / %s", stored, prof)
+	}
+	paths := map[string]bool{}
+	_ = e.st.Findings(context.Background(), store.FindingQuery{ProjectID: e.p.ID, To: time.Now().Add(time.Hour).UnixMilli()}, func(f *event.Finding) error {
+		paths[f.Path] = true
+		if f.Lib != "" && f.Lib != "posthog-js" && f.Lib != "posthog-node" {
+			t.Errorf("finding lib %q", f.Lib)
+		}
+		return nil
+	})
+	for _, p := range []string{"$current_url", "$referrer", "$session_entry_url", "$external_click_url", "$prev_pageview_url", "$initial_current_url", "$set.api_key"} {
+		if !paths[p] {
+			t.Errorf("no finding at %s (findings at %v)", p, paths)
+		}
+	}
+}
+
+// TestPostHogFleetAndAdvisories checks that the SDK fleet sees posthog-js
+// and posthog-node versions, and that an advisory can target one of them.
+func TestPostHogFleetAndAdvisories(t *testing.T) {
+	e := newEnv(t)
+	dir := t.TempDir()
+	lex, err := lexicon.New(lexicon.Options{Dir: dir, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	adv, err := advisory.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ing.SetHooks(advisory.Hook{Registry: adv, Fleet: lex}, lex)
+	h := e.ing.PostHog(posthog.Batch)
+	node := `{"event":"n","distinct_id":"u","uuid":"` + u2 + `","properties":{"$lib":"posthog-node","$lib_version":"5.70.0"}}`
+	if w := e.post(h, "/batch/", []byte(e.batch(evJSON("js", u1, ""), node))); w.Code != 200 {
+		t.Fatalf("status %d %s", w.Code, w.Body.String())
+	}
+	seen := map[string]bool{}
+	for _, s := range lex.SDKs(e.p.ID) {
+		seen[s.Lib+" "+s.Version] = true
+	}
+	if !seen["posthog-js 1.449.2"] || !seen["posthog-node 5.70.0"] {
+		t.Errorf("fleet: %v", seen)
+	}
+	if _, err := adv.Add(advisory.Advisory{Lib: "posthog-js", Versions: "<1.450.0", Description: "leaks", Action: advisory.Reject}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	const u3 = "0190a1b2-c3d4-7e5f-8a9b-000000000003"
+	if w := e.post(h, "/batch/", []byte(e.batch(evJSON("js", u3, "")))); w.Code != 400 || !strings.Contains(w.Body.String(), "advisory") {
+		t.Errorf("advisory reject: %d %s", w.Code, w.Body.String())
+	}
+	if n := len(e.export()); n != 2 {
+		t.Errorf("%d rows, want the 2 sent before the advisory", n)
 	}
 }
