@@ -199,10 +199,7 @@ func (in *Ingester) Shared(mp, ph http.Handler, engage bool) http.Handler {
 			mp.ServeHTTP(w, r)
 			return
 		}
-		p := in.parsers.Get()
-		isPH := posthog.IsPostHogBody(p, head, strings.ToLower(r.URL.Query().Get("compression")), engage)
-		in.parsers.Put(p)
-		if isPH {
+		if posthog.IsPostHogBody(head, strings.ToLower(r.URL.Query().Get("compression")), engage) {
 			ph.ServeHTTP(w, r)
 			return
 		}

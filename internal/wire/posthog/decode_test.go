@@ -409,7 +409,6 @@ func TestParseMeta(t *testing.T) {
 }
 
 func TestIsPostHogBody(t *testing.T) {
-	var p fastjson.Parser
 	cases := []struct {
 		body        string
 		compression string
@@ -427,9 +426,13 @@ func TestIsPostHogBody(t *testing.T) {
 		{`{"$token":"t","$distinct_id":"u","$set":{}}`, "", true, false}, // Mixpanel engage
 		{`{"token":"t","distinct_id":"u","$set":{}}`, "", true, true},    // PostHog engage
 		{`not json`, "", false, false},
+		{`[{"properties":{"distinct_id":"u","a":"}\"{"},"event":"e"}]`, "", false, false},
+		{`[{"properties":{"a":[1,{"b":"]"}]},"event":"e","uuid":"x"}]`, "", false, true},
+		{`[{"properties":{"a":1},"event":"e"`, "", false, false},
+		{base64.StdEncoding.EncodeToString([]byte(`{"api_key":"t","batch":[]}`)), "", false, true},
 	}
 	for _, c := range cases {
-		if got := IsPostHogBody(&p, []byte(c.body), c.compression, c.engage); got != c.want {
+		if got := IsPostHogBody([]byte(c.body), c.compression, c.engage); got != c.want {
 			t.Errorf("%q (engage %v): %v", c.body, c.engage, got)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -83,6 +84,45 @@ func FuzzDecode(f *testing.F) {
 				if !errors.As(err, &e) || (e.Status != 400 && e.Status != 401 && e.Status != 413) {
 					t.Fatalf("unexpected error %T %v", err, err)
 				}
+			}
+		}
+	})
+}
+
+// FuzzTopKeys compares topKeys, the scanner that tells PostHog bodies from
+// Mixpanel's on /track, with encoding/json on valid JSON: the keys of the
+// first object must be the same.
+func FuzzTopKeys(f *testing.F) {
+	for _, s := range []string{`{"a":1,"b":[1,{"c":"]"}]}`, `[{"event":"e","properties":{"x":"}\"{"}}]`, `{"api_key":"t","batch":[]}`, `[]`, `{}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		keys, ok := topKeys(b)
+		IsPostHogBody(b, "", false)
+		if !json.Valid(b) || !utf8.Valid(b) { // encoding/json rewrites invalid UTF-8 in keys
+			return
+		}
+		var first json.RawMessage = b
+		var arr []json.RawMessage
+		if json.Unmarshal(b, &arr) == nil {
+			if len(arr) == 0 {
+				return
+			}
+			first = arr[0]
+		}
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(first, &obj) != nil {
+			if ok {
+				t.Fatalf("topKeys read keys of a non-object: %v", keys)
+			}
+			return
+		}
+		if !ok {
+			t.Fatalf("topKeys failed on a valid object")
+		}
+		for k := range obj {
+			if !keys[k] && !strings.Contains(k, `\`) && !strings.ContainsRune(string(first), '\\') {
+				t.Fatalf("key %q missing from %v", k, keys)
 			}
 		}
 	})
