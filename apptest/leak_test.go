@@ -245,3 +245,115 @@ func values(cs []canary) []string {
 	}
 	return out
 }
+
+// TestGuardLeakFields puts canary secrets in every stored field that is not
+// a property — event name, distinct_id, $insert_id, SDK name and version,
+// group key and id, profile ids — and in the properties that carry ids
+// ($device_id, $user_id, alias), then checks that none reaches the export,
+// the findings, the lexicon's SDK fleet, the audit log, any file under the
+// data directory or the server's output, and that an event sent twice with
+// a secret-shaped $insert_id is still stored once.
+func TestGuardLeakFields(t *testing.T) {
+	s := startServer(t, serverOpts{})
+	p := s.createProject("leak-fields")
+	now := time.Now().Unix()
+	aws := func() string { return "AKIA" + randString(upper2, 16) }
+	ghp := func() string { return "ghp_" + randString(alnum, 36) }
+	var all []canary
+	add := func(path, v string) string { all = append(all, canary{path, v}); return v }
+
+	name := add("event", ghp())
+	did := add("distinct_id", luhnCard())
+	iid := add("$insert_id", luhnCard())
+	ev := map[string]any{"event": name, "properties": map[string]any{
+		"token": p.Token, "time": now, "distinct_id": did, "$insert_id": iid,
+		"$device_id": add("$device_id", aws()), "$user_id": add("$user_id", ghp()),
+		"mp_lib": add("mp_lib", ghp()), "$lib_version": add("$lib_version", aws()),
+		"plan": "pro",
+	}}
+	alias := map[string]any{"event": "$create_alias", "properties": map[string]any{
+		"token": p.Token, "time": now, "distinct_id": "u-alias", "alias": add("alias", luhnCard()),
+		"$insert_id": "alias-1",
+	}}
+	gkey, gid := add("$group_key", ghp()), add("$group_id", aws())
+	group := map[string]any{"$token": p.Token, "$group_key": gkey, "$group_id": gid,
+		"mp_lib": add("mp_lib", ghp()), "$lib_version": add("$lib_version", aws()),
+		"$set": map[string]any{"plan": "pro"}}
+	engage := map[string]any{"$token": p.Token, "$distinct_id": add("distinct_id", luhnCard()),
+		"$device_id": aws(), "$user_id": ghp(), "$set": map[string]any{"plan": "pro"}}
+
+	send := func(path string, v any) {
+		t.Helper()
+		b, _ := json.Marshal(v)
+		code, body := s.do("POST", path, http.Header{"Content-Type": {"application/json"}}, b)
+		if code != 200 || !bytes.Equal(body, []byte("1")) {
+			t.Fatalf("POST %s: %d %s", path, code, body)
+		}
+	}
+	send("/track", []any{ev, alias})
+	send("/track", []any{ev}) // the same $insert_id again: a duplicate
+	send("/groups", []any{group})
+	send("/engage", []any{engage})
+	// An engage query naming the group key: the audit log must not keep it.
+	s.engage(p, url.Values{"data_group_id": {gkey}})
+
+	check := func(where string, hay []byte) {
+		t.Helper()
+		for _, c := range all {
+			if bytes.Contains(hay, []byte(c.value)) {
+				t.Errorf("%s holds the %d-byte canary of %s", where, len(c.value), c.path)
+			}
+		}
+	}
+	ex := s.export(p, false)
+	if len(ex) != 2 {
+		t.Errorf("export has %d events, want 2 (the event once, the alias)", len(ex))
+	}
+	exb, _ := json.Marshal(ex)
+	check("the export", exb)
+	for _, e := range ex {
+		if e.Event != "$create_alias" && e.Properties["plan"] != "pro" {
+			t.Errorf("harmless property lost: %v", e.Properties)
+		}
+	}
+	gb, _ := json.Marshal(s.engage(p, url.Values{"data_group_id": {"[redacted]"}}))
+	check("the group engage reply", gb)
+
+	code, fb := s.do("GET", fmt.Sprintf("/api/projects/%d/findings?limit=100000", p.ID), basic(p.APISecret, ""), nil)
+	if code != 200 {
+		t.Fatalf("findings: %d %s", code, fb)
+	}
+	check("the findings reply", fb)
+	var fr struct {
+		Findings []struct{ Path string } `json:"findings"`
+	}
+	json.Unmarshal(fb, &fr)
+	paths := map[string]bool{}
+	for _, f := range fr.Findings {
+		paths[f.Path] = true
+	}
+	for _, c := range all {
+		if !paths[c.path] {
+			t.Errorf("no finding for path %s", c.path)
+		}
+	}
+	code, lb := s.do("GET", fmt.Sprintf("/api/projects/%d/lexicon", p.ID), bearer(), nil)
+	if code != 200 {
+		t.Fatalf("lexicon: %d %s", code, lb)
+	}
+	check("the lexicon", lb)
+	code, ab := s.do("GET", "/api/audit", bearer(), nil)
+	if code != 200 {
+		t.Fatalf("audit: %d %s", code, ab)
+	}
+	check("the audit log", ab)
+
+	for _, h := range grepData(t, s.Data, values(all)...) {
+		t.Errorf("while running: %s", h)
+	}
+	s.stop()
+	for _, h := range grepData(t, s.Data, values(all)...) {
+		t.Errorf("after stop: %s", h)
+	}
+	check("the server output", []byte(s.out.String()))
+}

@@ -118,8 +118,8 @@ func (a *API) Engage() http.Handler {
 		if len(q.IDs) > 0 {
 			crit["distinct_id_hashes"] = a.hashIDs(q.IDs)
 		}
-		if q.GroupKey != "" {
-			crit["data_group_id"] = q.GroupKey
+		if h := a.hashIDs([]string{q.GroupKey}); q.GroupKey != "" && len(h) == 1 {
+			crit["data_group_id_hash"] = h[0] // a group key is data, hashed like a distinct_id
 		}
 		a.record(r, who, audit.Entry{Action: "engage", ProjectID: id, Criteria: crit,
 			Properties: seen.list(), AllProperties: seen.all, Rows: int64(len(results))})

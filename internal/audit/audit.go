@@ -63,8 +63,9 @@ type Entry struct {
 	Criteria   map[string]any `json:"criteria,omitempty"`
 	Events     []string       `json:"events,omitempty"`
 	Properties []string       `json:"properties,omitempty"`
-	// AllProperties means the entry's read may have returned any property
-	// (the list was capped).
+	// AllEvents and AllProperties mean the entry's read may have returned
+	// any event or property (the list was capped, see MaxNames).
+	AllEvents     bool   `json:"all_events,omitempty"`
 	AllProperties bool   `json:"all_properties,omitempty"`
 	Rows          int64  `json:"rows"`
 	PrevHash      string `json:"prev_hash"`
@@ -148,7 +149,9 @@ func readOrCreateKey(path string) ([]byte, error) {
 	return b, nil
 }
 
-// recover finds the last entry and cuts a torn tail.
+// recover finds the last entry and cuts a torn tail. Lines may have any
+// length: the tail is read backwards in chunks until the start of the last
+// complete line.
 func (l *Log) recover() (bool, error) {
 	st, err := l.f.Stat()
 	if err != nil {
@@ -158,34 +161,58 @@ func (l *Log) recover() (bool, error) {
 	if size == 0 {
 		return false, nil
 	}
-	// Read the tail (entries are small; 1 MiB holds many).
-	off := max(0, size-1<<20)
-	buf := make([]byte, size-off)
-	if _, err := l.f.ReadAt(buf, off); err != nil {
+	var last [1]byte
+	if _, err := l.f.ReadAt(last[:], size-1); err != nil {
 		return false, fmt.Errorf("audit: read log: %w", err)
 	}
 	torn := false
-	if buf[len(buf)-1] != '\n' {
-		i := bytes.LastIndexByte(buf, '\n')
-		cut := off + int64(i+1)
-		if err := l.f.Truncate(cut); err != nil {
+	if last[0] != '\n' {
+		// A torn line: cut it back to the last newline (or to nothing).
+		end, err := l.lastNewline(size - 1)
+		if err != nil {
+			return false, err
+		}
+		if err := l.f.Truncate(end + 1); err != nil {
 			return false, fmt.Errorf("audit: cut torn line: %w", err)
 		}
-		buf = buf[:i+1]
-		torn = true
+		size, torn = end+1, true
+		if size == 0 {
+			return torn, nil
+		}
 	}
-	if len(buf) == 0 {
-		return torn, nil
+	start, err := l.lastNewline(size - 1)
+	if err != nil {
+		return false, err
 	}
-	lines := bytes.Split(bytes.TrimSuffix(buf, []byte("\n")), []byte("\n"))
-	lastLine := lines[len(lines)-1]
+	line := make([]byte, size-1-(start+1))
+	if _, err := l.f.ReadAt(line, start+1); err != nil {
+		return false, fmt.Errorf("audit: read log: %w", err)
+	}
 	var e Entry
-	if err := json.Unmarshal(lastLine, &e); err != nil || e.Hash == "" {
+	if err := json.Unmarshal(line, &e); err != nil || e.Hash == "" {
 		return false, errors.New("audit: the last entry of the log is damaged; run `sieve audit verify`")
 	}
 	l.seq, l.last = e.Seq, e.Hash
 	l.head = e.Seq
 	return torn, nil
+}
+
+// lastNewline returns the offset of the last '\n' before end (exclusive),
+// or -1 when there is none.
+func (l *Log) lastNewline(end int64) (int64, error) {
+	buf := make([]byte, 64<<10)
+	for end > 0 {
+		off := max(0, end-int64(len(buf)))
+		chunk := buf[:end-off]
+		if _, err := l.f.ReadAt(chunk, off); err != nil {
+			return 0, fmt.Errorf("audit: read log: %w", err)
+		}
+		if i := bytes.LastIndexByte(chunk, '\n'); i >= 0 {
+			return off + int64(i), nil
+		}
+		end = off
+	}
+	return -1, nil
 }
 
 // HashID is the keyed hash the log records for a distinct_id.
@@ -220,10 +247,17 @@ func chainHash(prev string, body []byte) string {
 }
 
 // Append adds e durably (the file is fsynced before Append returns). Seq,
-// PrevHash, Hash and (when zero) Time are set by the log.
+// PrevHash, Hash and (when zero) Time are set by the log. The entry is
+// bounded first (see Bound).
 func (l *Log) Append(e Entry) error {
+	Bound(&e)
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.append(e)
+}
+
+// append writes e (called with mu held).
+func (l *Log) append(e Entry) error {
 	if l.f == nil {
 		return errors.New("audit: log closed")
 	}
@@ -378,7 +412,8 @@ func (q *Query) Matches(e *Entry) bool {
 		if e.AllProperties {
 			return true
 		}
-		return slices.ContainsFunc(e.Properties, func(p string) bool { return coversPath(p, q.Property) })
+		d := boundName(q.Property)
+		return slices.ContainsFunc(e.Properties, func(p string) bool { return p == d || coversPath(p, q.Property) })
 	}
 	return true
 }
@@ -407,11 +442,17 @@ func (l *Log) Query(q Query) ([]Entry, error) {
 	upto := l.seq
 	l.mu.Unlock()
 	out := []Entry{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for sc.Scan() {
+	r := bufio.NewReaderSize(f, 64<<10)
+	for {
+		b, err := r.ReadBytes('\n')
+		if len(b) == 0 && errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("audit: read log: %w", err)
+		}
 		var e Entry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+		if err := json.Unmarshal(b, &e); err != nil {
 			return nil, errors.New("audit: the log holds a damaged entry; run `sieve audit verify`")
 		}
 		if e.Seq > upto {
@@ -420,9 +461,6 @@ func (l *Log) Query(q Query) ([]Entry, error) {
 		if q.Matches(&e) {
 			out = append(out, e)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("audit: read log: %w", err)
 	}
 	if q.Limit > 0 && len(out) > q.Limit {
 		out = out[len(out)-q.Limit:]
@@ -505,4 +543,79 @@ func Verify(dir string) (int64, error) {
 		}
 	}
 	return seq, nil
+}
+
+// Bounds of one entry: names longer than MaxNameBytes are recorded by
+// Digest; lists of names (events, properties, criteria) keep at most
+// MaxNames, and AllEvents/AllProperties then say that any may have been
+// returned. An entry stays well under 1 MiB.
+const (
+	MaxNameBytes = 255
+	MaxNames     = 2000
+	DigestPrefix = "sha256:"
+)
+
+// Digest is how the log records a name longer than MaxNameBytes:
+// "sha256:" and the hex SHA-256 of the name (a name, not a value: it is
+// not keyed, so "was this property read?" can be answered by hashing it).
+func Digest(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return DigestPrefix + hex.EncodeToString(sum[:])
+}
+
+func boundName(s string) string {
+	if len(s) > MaxNameBytes {
+		return Digest(s)
+	}
+	return s
+}
+
+// boundNames caps list at MaxNames names and digests long ones; capped
+// reports whether names were left out.
+func boundNames(list []string) (out []string, capped bool) {
+	if len(list) > MaxNames {
+		list, capped = list[:MaxNames], true
+	}
+	for i, s := range list {
+		if len(s) > MaxNameBytes {
+			if out == nil {
+				out = slices.Clone(list)
+			}
+			out[i] = Digest(s)
+		}
+	}
+	if out == nil {
+		out = list
+	}
+	return out, capped
+}
+
+// Bound applies the entry bounds to e in place (Append calls it).
+func Bound(e *Entry) {
+	var capped bool
+	if e.Events, capped = boundNames(e.Events); capped {
+		e.AllEvents = true
+	}
+	if e.Properties, capped = boundNames(e.Properties); capped {
+		e.AllProperties = true
+	}
+	if len(e.Criteria) == 0 {
+		return
+	}
+	c := make(map[string]any, len(e.Criteria))
+	for k, v := range e.Criteria {
+		switch v := v.(type) {
+		case string:
+			c[k] = boundName(v)
+		case []string:
+			list, capped := boundNames(v)
+			c[k] = list
+			if capped {
+				c[k+"_capped"] = true
+			}
+		default:
+			c[k] = v
+		}
+	}
+	e.Criteria = c
 }

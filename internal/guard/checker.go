@@ -143,10 +143,18 @@ func (c *Checker) putWalker(w *walker) {
 	c.g.walkers.Put(w)
 }
 
-// Event inspects ev (its properties, name and distinct_id), applies the
-// policy in place (deleting properties, or replacing them with values built
-// in a), and appends one finding per action to dst. drop reports that the
-// whole event must be discarded. The caller sets each finding's Time.
+// Event inspects ev (its properties, name, distinct_id and $insert_id),
+// applies the policy in place (deleting properties, or replacing them with
+// values built in a), and appends one finding per action to dst. drop
+// reports that the whole event must be discarded. The caller sets each
+// finding's Time.
+//
+// ev.Lib and ev.LibVersion, copies of properties (mp_lib or $lib,
+// $lib_version), are taken after the walk and emptied when the guard changed
+// or removed the property they came from; when no property holds them they
+// are checked as fields. A finding, the SDK fleet or a report never holds
+// what the guard removed.
+//
 // Should the guard itself fail, the event is dropped and out holds only a
 // GuardError finding (see Failed).
 func (c *Checker) Event(ev *event.Event, a *fastjson.Arena, dst []event.Finding) (out []event.Finding, drop bool) {
@@ -154,21 +162,54 @@ func (c *Checker) Event(ev *event.Event, a *fastjson.Arena, dst []event.Finding)
 	defer c.release(w, &out, &drop, ev.ProjectID)
 	// The name and distinct_id are checked first, and their own findings get
 	// the cleaned values afterwards: a finding never holds what was removed.
-	w.meta = event.Finding{ProjectID: ev.ProjectID, Lib: ev.Lib, LibVersion: ev.LibVersion}
+	w.meta = event.Finding{ProjectID: ev.ProjectID}
 	w.checkField(&ev.Name, "event", true)
 	w.checkField(&ev.DistinctID, "distinct_id", false)
+	w.checkID(&ev.InsertID, "$insert_id")
 	w.meta.Event, w.meta.DistinctID = ev.Name, ev.DistinctID
-	for i := w.first; i < len(w.out); i++ {
-		w.out[i].Event, w.out[i].DistinctID = ev.Name, ev.DistinctID
+	libProp := keptProp(ev.Props, ev.Lib, "mp_lib", "$lib") != ""
+	verProp := keptProp(ev.Props, ev.LibVersion, "$lib_version") != ""
+	if !libProp {
+		w.checkSDK(&ev.Lib, "mp_lib")
+	}
+	if !verProp {
+		w.checkSDK(&ev.LibVersion, "$lib_version")
 	}
 	if !w.drop && ev.Props != nil && ev.Props.Type() == fastjson.TypeObject {
 		w.walkObject(ev.Props, kNone, nil)
 	}
+	if libProp {
+		ev.Lib = keptProp(ev.Props, ev.Lib, "mp_lib", "$lib")
+	}
+	if verProp {
+		ev.LibVersion = keptProp(ev.Props, ev.LibVersion, "$lib_version")
+	}
+	for i := w.first; i < len(w.out); i++ {
+		f := &w.out[i]
+		f.Event, f.DistinctID, f.Lib, f.LibVersion = ev.Name, ev.DistinctID, ev.Lib, ev.LibVersion
+	}
 	return w.out, w.drop
 }
 
+// keptProp returns s if one of keys holds it as a string in props, and ""
+// otherwise.
+func keptProp(props *fastjson.Value, s string, keys ...string) string {
+	if s == "" || props == nil {
+		return ""
+	}
+	for _, k := range keys {
+		if v := props.Get(k); v != nil && v.Type() == fastjson.TypeString && string(v.GetStringBytes()) == s {
+			return s
+		}
+	}
+	return ""
+}
+
 // Profile does for an /engage or /groups update what Event does for an
-// event. Paths start with the operation: "$set.password".
+// event. Paths start with the operation: "$set.password". The group key
+// (path "$group_key") is checked like an event name; the SDK name and
+// version (top-level keys, paths "mp_lib" and "$lib_version") are emptied
+// when the guard would change them.
 func (c *Checker) Profile(u *event.ProfileUpdate, a *fastjson.Arena, dst []event.Finding) (out []event.Finding, drop bool) {
 	w := c.getWalker(a, dst)
 	defer c.release(w, &out, &drop, u.ProjectID)
@@ -176,11 +217,14 @@ func (c *Checker) Profile(u *event.ProfileUpdate, a *fastjson.Arena, dst []event
 	if u.Kind == event.Group {
 		name, idPath = "$groups", "$group_id"
 	}
-	w.meta = event.Finding{ProjectID: u.ProjectID, Event: name, Lib: u.Lib, LibVersion: u.LibVersion}
+	w.meta = event.Finding{ProjectID: u.ProjectID, Event: name}
 	w.checkField(&u.ID, idPath, false)
-	w.meta.DistinctID = u.ID
+	w.checkField(&u.GroupKey, "$group_key", true)
+	w.checkSDK(&u.Lib, "mp_lib")
+	w.checkSDK(&u.LibVersion, "$lib_version")
+	w.meta.DistinctID, w.meta.Lib, w.meta.LibVersion = u.ID, u.Lib, u.LibVersion
 	for i := w.first; i < len(w.out); i++ {
-		w.out[i].DistinctID = u.ID
+		w.out[i].DistinctID, w.out[i].Lib, w.out[i].LibVersion = u.ID, u.Lib, u.LibVersion
 	}
 	for i := range u.Ops {
 		if w.drop {
@@ -254,6 +298,36 @@ func (w *walker) checkField(p *string, path string, isName bool) {
 		*p = string(repl)
 	}
 	w.path = w.path[:0]
+}
+
+// checkID inspects an id that de-duplicates events ($insert_id). One that
+// holds a sensitive value (any action but keep or allow) is replaced by a
+// keyed hash of it: 32 hex digits of HMAC-SHA256 under the project's hash
+// key, itself a valid $insert_id, so that retries of the same event are
+// still stored once. Without a hash key the id is emptied.
+func (w *walker) checkID(p *string, path string) {
+	orig := *p
+	w.checkField(p, path, false)
+	if *p == orig {
+		return
+	}
+	*p = ""
+	if len(w.c.key) >= 16 {
+		m := hmac.New(sha256.New, w.c.key)
+		m.Write([]byte("$insert_id\x00"))
+		m.Write([]byte(orig))
+		*p = hex.EncodeToString(m.Sum(nil)[:16])
+	}
+}
+
+// checkSDK inspects an SDK name or version; one the guard would change is
+// emptied (an SDK name is an identifier, not a value to redact).
+func (w *walker) checkSDK(p *string, path string) {
+	orig := *p
+	w.checkField(p, path, false)
+	if *p != orig {
+		*p = ""
+	}
 }
 
 func (w *walker) pushKey(k string) int {

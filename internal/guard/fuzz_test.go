@@ -156,7 +156,15 @@ func TestNoSlowInput(t *testing.T) {
 	}
 	for i, c := range checkers {
 		for name, g := range gens {
-			small, large := measure(c, g(1<<16)), measure(c, g(1<<18))
+			// A quadratic cost shows in every try; a busy machine's pause
+			// seldom in three in a row.
+			var small, large time.Duration
+			for try := 0; try < 3; try++ {
+				small, large = measure(c, g(1<<16)), measure(c, g(1<<18))
+				if large <= 12*small+20*time.Millisecond {
+					break
+				}
+			}
 			if large > 2*time.Second || large > 12*small+20*time.Millisecond {
 				t.Errorf("policy %d, %s: 64 KiB took %v, 256 KiB took %v: not linear", i, name, small, large)
 			}

@@ -52,7 +52,7 @@ func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 		if err != nil {
 			out = mixpanel.Outcome{Err: err}
 		}
-		if in.denied != nil && errors.Is(out.Err, mixpanel.ErrUnauthorized) {
+		if in.denied != nil && (errors.Is(out.Err, mixpanel.ErrUnauthorized) || errors.Is(out.Err, mixpanel.ErrForbidden)) {
 			in.denied(r, ep.String())
 		}
 		reply := mixpanel.Respond(ep, opts, out)
@@ -131,7 +131,8 @@ func (in *Ingester) decode(r *http.Request, req *request, q url.Values) mixpanel
 
 // importProject authenticates an /import request: Basic auth with the
 // project's API secret or token (empty password), or a service account with
-// ?project_id=.
+// ?project_id=. Bad credentials are ErrUnauthorized (401), valid ones
+// without the right to the project ErrForbidden (403).
 func (in *Ingester) importProject(r *http.Request) (project.Project, error) {
 	user, pass, ok := r.BasicAuth()
 	if !ok {
@@ -149,12 +150,13 @@ func (in *Ingester) importProject(r *http.Request) (project.Project, error) {
 		}
 		id = n
 	}
+	// Valid credentials without the right to this project: 403.
 	if id == 0 || !who.Can(auth.Ingest, id) {
-		return project.Project{}, mixpanel.ErrUnauthorized
+		return project.Project{}, mixpanel.ErrForbidden
 	}
 	p, err := in.projects.Get(id)
 	if err != nil {
-		return project.Project{}, mixpanel.ErrUnauthorized
+		return project.Project{}, mixpanel.ErrForbidden
 	}
 	return p, nil
 }

@@ -32,7 +32,9 @@ func (o Options) nowMillis() int64 {
 //     with token, distinct_id, time and $insert_id removed (they go to token
 //     and the fields); every other property stays exactly as sent, including
 //     mp_lib, $lib and $lib_version, which are also copied to Lib and
-//     LibVersion.
+//     LibVersion when they have the shape of an SDK name and version
+//     (see sdkName, sdkVersion); the guard empties them again when it
+//     changes the property they came from.
 //   - ignored is true, with no error, when properties.$ignore is true: the
 //     event is to be dropped silently.
 //   - time is seconds (integer or fractional) below MillisThreshold and
@@ -170,14 +172,10 @@ func DecodeEvent(v *fastjson.Value, o Options) (ev event.Event, token string, ig
 	}
 
 	ev.Name = string(nb)
-	if f.mpLib != nil && f.mpLib.Type() == fastjson.TypeString {
-		ev.Lib = string(f.mpLib.GetStringBytes())
-	} else if f.lib != nil && f.lib.Type() == fastjson.TypeString {
-		ev.Lib = string(f.lib.GetStringBytes())
+	if ev.Lib = sdkName(f.mpLib); ev.Lib == "" {
+		ev.Lib = sdkName(f.lib)
 	}
-	if f.libVersion != nil && f.libVersion.Type() == fastjson.TypeString {
-		ev.LibVersion = string(f.libVersion.GetStringBytes())
-	}
+	ev.LibVersion = sdkVersion(f.libVersion)
 	for _, k := range liftedKeys {
 		po.Del(k)
 	}
@@ -508,14 +506,10 @@ func DecodeProfile(v *fastjson.Value, kind event.ProfileKind, o Options) (u even
 			return fail("$ip", "$ip must be a string")
 		}
 	}
-	if mpLib != nil && mpLib.Type() == fastjson.TypeString {
-		u.Lib = string(mpLib.GetStringBytes())
-	} else if lib != nil && lib.Type() == fastjson.TypeString {
-		u.Lib = string(lib.GetStringBytes())
+	if u.Lib = sdkName(mpLib); u.Lib == "" {
+		u.Lib = sdkName(lib)
 	}
-	if libVersion != nil && libVersion.Type() == fastjson.TypeString {
-		u.LibVersion = string(libVersion.GetStringBytes())
-	}
+	u.LibVersion = sdkVersion(libVersion)
 	u.Ops = make([]event.ProfileOp, 0, nops)
 	for i, val := range ops {
 		if val != nil {

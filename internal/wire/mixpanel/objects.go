@@ -13,7 +13,9 @@ import (
 //
 // fastjson's parser accepts a few things strict JSON does not (NaN, 1.2.3
 // as numbers; unknown escapes, kept as written): the decoders reject such
-// numbers where they would be stored. NDJSON lines are validated strictly,
+// numbers where they would be stored. Infinity, which it does not parse, is
+// rewritten as NaN first (see markNonFinite), so that it too is an error of
+// its record only. NDJSON lines are validated strictly,
 // so that a line holds exactly one value. An empty
 // array, more than MaxObjects elements (ErrTooLarge) or invalid JSON
 // (ErrMalformed) is an error for the whole request. Elements that are not
@@ -26,6 +28,11 @@ func Objects(p *fastjson.Parser, payload []byte) ([]*fastjson.Value, error) {
 	switch s[0] {
 	case '[':
 		v, err := p.ParseBytes(s)
+		if err != nil {
+			if m, ok := markNonFinite(s); ok {
+				v, err = p.ParseBytes(m)
+			}
+		}
 		if err != nil {
 			return nil, malformed("the payload is not valid JSON")
 		}
@@ -40,6 +47,11 @@ func Objects(p *fastjson.Parser, payload []byte) ([]*fastjson.Value, error) {
 	case '{':
 		if v, err := p.ParseBytes(s); err == nil {
 			return []*fastjson.Value{v}, nil
+		}
+		if m, ok := markNonFinite(s); ok && bytes.IndexByte(s, '\n') < 0 {
+			if v, err := p.ParseBytes(m); err == nil {
+				return []*fastjson.Value{v}, nil
+			}
 		}
 		if bytes.IndexByte(s, '\n') < 0 {
 			return nil, malformed("the payload is not valid JSON")
@@ -74,7 +86,13 @@ func ndjson(p *fastjson.Parser, s []byte) ([]*fastjson.Value, error) {
 			return nil, tooManyObjects()
 		}
 		if fastjson.ValidateBytes(l) != nil {
-			return nil, malformed("line " + strconv.Itoa(line) + " of the NDJSON payload is not valid JSON")
+			// Valid but for non-finite numbers: the line goes on with them
+			// marked, and its record gets the error.
+			z, ok := replaceNonFinite(l, "0")
+			if !ok || fastjson.ValidateBytes(z) != nil {
+				return nil, malformed("line " + strconv.Itoa(line) + " of the NDJSON payload is not valid JSON")
+			}
+			l, _ = markNonFinite(l)
 		}
 		if n > 1 {
 			buf = append(buf, ',')

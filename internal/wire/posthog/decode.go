@@ -73,7 +73,9 @@ func dropped(name []byte) bool {
 //     $insert_id (posthog-js's own random id per event; the uuid replaces it). Top-level
 //     $set and $set_once are moved into it when it has none of its own.
 //   - Lib and LibVersion come from $lib and $lib_version (or posthog-go 1.5's
-//     top-level library and library_version); posthog-js's "web" becomes
+//     top-level library and library_version) when they have the shape of an
+//     SDK name and version (event.SDKName, event.SDKVersion); posthog-js's
+//     "web" becomes
 //     "posthog-js", so that findings, the SDK fleet and advisories tell it
 //     from mixpanel-browser (whose mp_lib is "web" too). The properties keep
 //     what was sent.
@@ -270,17 +272,17 @@ func (d *decoder) event(v *fastjson.Value, it *Item) (skip bool, err error) {
 		return false, NewError(ErrMalformed, err.Error()+at, nil)
 	}
 
-	ev.Lib = stringOf(po.Get("$lib"))
-	if ev.Lib == "" {
-		ev.Lib = stringOf(v.Get("library"))
+	lib, ver := po.Get("$lib"), po.Get("$lib_version")
+	if lib == nil {
+		lib = v.Get("library")
 	}
-	if ev.Lib == "web" {
+	if ver == nil {
+		ver = v.Get("library_version")
+	}
+	if ev.Lib = event.SDKName(stringBytes(lib)); ev.Lib == "web" {
 		ev.Lib = "posthog-js" // mixpanel-browser's mp_lib is "web" too
 	}
-	ev.LibVersion = stringOf(po.Get("$lib_version"))
-	if ev.LibVersion == "" {
-		ev.LibVersion = stringOf(v.Get("library_version"))
-	}
+	ev.LibVersion = event.SDKVersion(stringBytes(ver))
 
 	po.Del("token")
 	po.Del("distinct_id")
@@ -299,11 +301,13 @@ func isAbsent(v *fastjson.Value) bool {
 	return v == nil || v.Type() == fastjson.TypeNull || v.Type() == fastjson.TypeString && len(v.GetStringBytes()) == 0
 }
 
-func stringOf(v *fastjson.Value) string {
+func stringOf(v *fastjson.Value) string { return string(stringBytes(v)) }
+
+func stringBytes(v *fastjson.Value) []byte {
 	if v == nil || v.Type() != fastjson.TypeString {
-		return ""
+		return nil
 	}
-	return string(v.GetStringBytes())
+	return v.GetStringBytes()
 }
 
 // profiles appends the person and group updates the event implies.

@@ -437,3 +437,12 @@ func TestIsPostHogBody(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeLibShape(t *testing.T) {
+	// An SDK name or version without the shape of one is not taken as the
+	// SDK (the property stays as sent, for the guard to judge).
+	out := mustDecode(t, `{"event":"e","token":"t","distinct_id":"u","properties":{"$lib":"https://x.example/?t=1","$lib_version":"AKIAQ3ZKX7VB2MLP4RTW"}}`, Options{})
+	if out[0].ev.Lib != "" || out[0].ev.LibVersion != "" || !strings.Contains(out[0].props, `"$lib":"https://x.example/?t=1"`) {
+		t.Fatalf("got %+v %s", out[0].ev, out[0].props)
+	}
+}
