@@ -115,6 +115,10 @@ type Result struct {
 	// ingestion of the same events, guard on (--format=both): the PostHog
 	// phase over the mean of the Mixpanel phases before and after it.
 	PostHogOverMixpanel float64 `json:"posthog_over_mixpanel,omitempty"`
+	// PostHogOverMixpanelCPU is the same comparison by CPU time per event
+	// (Mixpanel's over PostHog's: above 1, PostHog costs less), steadier
+	// than rates when other work shares the machine.
+	PostHogOverMixpanelCPU float64 `json:"posthog_over_mixpanel_cpu,omitempty"`
 }
 
 // The wire formats of the HTTP phases.
@@ -188,6 +192,7 @@ func Ingest(ctx context.Context, o Options) (Result, error) {
 		}
 		res.Phases = append(res.Phases, ph, mp2)
 		res.PostHogOverMixpanel = ph.EventsPerSec / ((mp.EventsPerSec + mp2.EventsPerSec) / 2)
+		res.PostHogOverMixpanelCPU = (mp.CPUMicrosPerEvent + mp2.CPUMicrosPerEvent) / 2 / ph.CPUMicrosPerEvent
 	}
 	if o.Observers == "both" && on.EventsPerSec > 0 {
 		oo := o

@@ -112,7 +112,7 @@ func (in *Ingester) Flags(decide bool) http.Handler {
 				ContentEncoding: r.Header.Get("Content-Encoding"), ContentLength: r.ContentLength, Body: r.Body})
 			if err == nil {
 				p := in.parsers.Get()
-				s = in.settings(posthog.FlagsToken(p, payload))
+				s, _ = in.settings(posthog.FlagsToken(p, payload))
 				in.parsers.Put(p)
 			}
 		}
@@ -123,13 +123,10 @@ func (in *Ingester) Flags(decide bool) http.Handler {
 }
 
 // settings returns the posthog-js settings of the project of token; an
-// unknown token gets everything off.
-func (in *Ingester) settings(token string) posthog.Settings {
+// unknown token (ok false) gets everything off.
+func (in *Ingester) settings(token string) (s posthog.Settings, ok bool) {
 	p, ok := in.projects.ByToken(token)
-	if !ok {
-		return posthog.Settings{Token: token}
-	}
-	return posthog.Settings{Token: token, Autocapture: p.Settings.Autotrack}
+	return posthog.Settings{Token: token, Autocapture: ok && p.Settings.Autotrack}, ok
 }
 
 // RemoteConfig handles /array/{token}/config and /array/{token}/config.js
@@ -137,12 +134,11 @@ func (in *Ingester) settings(token string) posthog.Settings {
 // posthog-js reads as "everything off".
 func (in *Ingester) RemoteConfig(js bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token := r.PathValue("token")
-		if _, ok := in.projects.ByToken(token); !ok {
+		s, ok := in.settings(r.PathValue("token"))
+		if !ok {
 			writeReply(w, posthog.Reply{Status: 404, ContentType: "text/plain; charset=utf-8", Body: []byte("unknown project token")})
 			return
 		}
-		s := in.settings(token)
 		if js {
 			writeReply(w, posthog.Reply{Status: 200, ContentType: "application/javascript", Body: posthog.ConfigJS(s)})
 			return
