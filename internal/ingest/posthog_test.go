@@ -244,6 +244,7 @@ func TestPostHogRefusals(t *testing.T) {
 		{"personal key", []byte(`{"api_key":"phx_x","batch":[` + ev(e.p.Token) + `]}`), 401},
 		{"oversized", bytes.Repeat([]byte(" "), posthog.MaxBodyBytes+1), 413},
 		{"gzip bomb", bomb, 413},
+		{"NaN", []byte(`{"event":"e","distinct_id":"u","properties":{"token":"` + e.p.Token + `","x":NaN}}`), 400},
 		{"one valid then one invalid", []byte(`[` + ev(e.p.Token) + `,{"event":"e","properties":{"token":"` + e.p.Token + `"}}]`), 400},
 	}
 	if len(bomb) > posthog.MaxBodyBytes {
