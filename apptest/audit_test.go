@@ -120,7 +120,7 @@ func TestAuditLongNamesRestart(t *testing.T) {
 	const n = 3000
 	var batch []map[string]any
 	for i := range n {
-		batch = append(batch, map[string]any{"event": fmt.Sprintf("%0600d", i), "properties": map[string]any{
+		batch = append(batch, map[string]any{"event": fmt.Sprintf("%0255d", i), "properties": map[string]any{
 			"token": p.Token, "distinct_id": "u", "$insert_id": fmt.Sprintf("ln-%d", i)}})
 		if len(batch) == 1000 {
 			s.track(batch)

@@ -27,16 +27,21 @@ func auditCmd(args []string) error {
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		n, err := audit.Verify(filepath.Join(*data, "audit"))
+		v, err := audit.VerifyAll(filepath.Join(*data, "audit"))
 		if err != nil {
 			var ve *audit.VerifyError
 			if errors.As(err, &ve) {
-				fmt.Fprintf(os.Stdout, "audit log BROKEN after %d good entries: %v\n", n, ve)
+				fmt.Fprintf(os.Stdout, "audit log BROKEN after %d good entries: %v\n", v.Entries, ve)
 				return errors.New("audit: verification failed")
 			}
 			return err
 		}
-		fmt.Fprintf(os.Stdout, "audit log OK: %d entries, hash chain intact\n", n)
+		fmt.Fprintf(os.Stdout, "audit log OK: %d entries, hash chain intact\n", v.Entries)
+		fmt.Fprintf(os.Stdout, "entries %d to %d in %d segment(s)", v.First, v.Last, v.Segments)
+		if v.First > 1 {
+			fmt.Fprintf(os.Stdout, "; entries before %d were removed with their segments (retention)", v.First)
+		}
+		fmt.Fprintln(os.Stdout)
 		return nil
 	case "query":
 		fs := flag.NewFlagSet("audit query", flag.ContinueOnError)

@@ -15,13 +15,14 @@ import (
 	"syscall"
 
 	"github.com/sieve-analytics/sieve/internal/bench"
+	"github.com/sieve-analytics/sieve/internal/logx"
 	"github.com/sieve-analytics/sieve/internal/server"
 	"github.com/sieve-analytics/sieve/internal/version"
 )
 
 const usage = `usage:
-  sieve serve [--addr ADDR] [--data DIR] [--tls-cert FILE --tls-key FILE]
-      env: SIEVE_ADDR, SIEVE_DATA, SIEVE_ADMIN_KEY
+  sieve serve [--addr ADDR] [--data DIR] [--tls-cert FILE --tls-key FILE] [--log-format text|json]
+      env: SIEVE_ADDR, SIEVE_DATA, SIEVE_ADMIN_KEY, SIEVE_LOG_FORMAT
   sieve scope [--from T] [--to T] [--class C] [--property P] [--event E] [--project ID] [--rescan] [--criteria FILE]
       env: SIEVE_ADDR, SIEVE_ADMIN_KEY; prints the incident scope report (JSON)
   sieve purge --project ID [--property P]... [--distinct-id D]... [--event E]... [--from T] [--to T] [--no-wait]
@@ -78,10 +79,14 @@ func serve(args []string) error {
 	data := fs.String("data", env("SIEVE_DATA", "./sieve-data"), "data directory")
 	cert := fs.String("tls-cert", "", "serve HTTPS with this PEM certificate")
 	key := fs.String("tls-key", "", "and this PEM key")
+	logFormat := fs.String("log-format", env("SIEVE_LOG_FORMAT", logx.Text), "log lines as text or json (log/slog)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	log, err := logx.New(os.Stderr, *logFormat, slog.LevelInfo)
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Config{
 		Addr: *addr, DataDir: *data, AdminKey: os.Getenv("SIEVE_ADMIN_KEY"),
 		TLSCert: *cert, TLSKey: *key, Log: log,

@@ -21,11 +21,13 @@ func (a *API) SetAudit(l *audit.Log) { a.audit = l }
 func (a *API) SetPurges(m *purge.Manager) { a.purges = m }
 
 // record appends an audit entry for request r by who. The entry's actor,
-// endpoint and outcome are filled in here; a failure to record is logged
-// (the audit log itself reports nothing of the request's data).
-func (a *API) record(r *http.Request, who auth.Principal, e audit.Entry) {
+// endpoint and outcome are filled in here. A read calls it before it
+// returns any data and fails with its error: a read that cannot be audited
+// is refused (errAuditUnavailable, 503). What is already done (a change
+// made, an export streamed) calls recordDone instead.
+func (a *API) record(r *http.Request, who auth.Principal, e audit.Entry) error {
 	if a.audit == nil {
-		return
+		return nil
 	}
 	if e.Actor == "" {
 		e.Actor = who.Actor
@@ -35,7 +37,16 @@ func (a *API) record(r *http.Request, who auth.Principal, e audit.Entry) {
 	}
 	if err := a.audit.Append(e); err != nil {
 		a.log.Error("audit append failed", "action", e.Action, "err", err)
+		return errAuditUnavailable
 	}
+	return nil
+}
+
+// recordDone records what was already done (a change made, an export
+// streamed); a failure to record is logged (by record), as it cannot be
+// taken back.
+func (a *API) recordDone(r *http.Request, who auth.Principal, e audit.Entry) {
+	_ = a.record(r, who, e)
 }
 
 // hashIDs returns the keyed hashes of distinct_ids, for audit criteria.
@@ -69,8 +80,8 @@ func (a *API) auditDenied(r *http.Request, code int) {
 	} else if s := r.PathValue("id"); s != "" && r.Pattern != "" && !slices.Contains([]string{"GET /api/purges/{id}"}, r.Pattern) {
 		project, _ = strconv.ParseInt(s, 10, 64)
 	}
-	a.audit.AppendAsync(audit.Entry{Actor: actor, Action: "denied", ProjectID: max(project, 0), Endpoint: r.Pattern,
-		Outcome: audit.Denied, Status: code})
+	a.audit.Denied(audit.Entry{Actor: actor, Action: "denied", ProjectID: max(project, 0), Endpoint: r.Pattern,
+		Outcome: audit.Denied, Status: code}, audit.Source(r))
 }
 
 // maxAuditProps caps the property names an entry lists; beyond it the entry
@@ -168,7 +179,9 @@ func (a *API) AuditLog() http.Handler {
 				crit[k] = v
 			}
 		}
-		a.record(r, who, audit.Entry{Action: "audit.read", ProjectID: project, Criteria: crit, Rows: int64(len(entries))})
+		if err := a.record(r, who, audit.Entry{Action: "audit.read", ProjectID: project, Criteria: crit, Rows: int64(len(entries))}); err != nil {
+			return err
+		}
 		seq, head := a.audit.Head()
 		writeJSON(w, http.StatusOK, map[string]any{"entries": entries, "head": map[string]any{"seq": seq, "hash": head}})
 		return nil

@@ -17,8 +17,9 @@ const maxEngagePage = 1000
 // Engage handles GET|POST /api/2.0/engage?project_id=: Mixpanel's profile
 // query. Parameters (query string or form): distinct_id, distinct_ids (JSON
 // array), data_group_id (a group key: query group profiles), page, page_size
-// (at most 1000), output_properties (JSON array). "where" expressions are not
-// supported yet and are refused rather than ignored.
+// (at most 1000), output_properties (JSON array), where (an expression over
+// the profile's properties: properties["x"] and user["x"] both read them).
+// filter_by_cohort is not supported and is refused rather than ignored.
 func (a *API) Engage() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
 		who, err := a.auth.FromRequest(r)
@@ -42,10 +43,14 @@ func (a *API) Engage() http.Handler {
 			return err
 		}
 		get := r.FormValue
-		if get("where") != "" || get("filter_by_cohort") != "" {
-			return badRequest("where and filter_by_cohort are not supported yet; select profiles with distinct_id or distinct_ids")
+		if get("filter_by_cohort") != "" {
+			return badRequest("filter_by_cohort is not supported yet; select profiles with where, distinct_id or distinct_ids")
 		}
-		q := store.ProfileQuery{ProjectID: id, Kind: event.People}
+		where, err := whereParam(get("where"), "engage")
+		if err != nil {
+			return err
+		}
+		q := store.ProfileQuery{ProjectID: id, Kind: event.People, Where: where}
 		if g := get("data_group_id"); g != "" {
 			q.Kind, q.GroupKey = event.Group, g
 		}
@@ -121,8 +126,13 @@ func (a *API) Engage() http.Handler {
 		if h := a.hashIDs([]string{q.GroupKey}); q.GroupKey != "" && len(h) == 1 {
 			crit["data_group_id_hash"] = h[0] // a group key is data, hashed like a distinct_id
 		}
-		a.record(r, who, audit.Entry{Action: "engage", ProjectID: id, Criteria: crit,
-			Properties: seen.list(), AllProperties: seen.all, Rows: int64(len(results))})
+		if where != nil {
+			crit["where_properties"] = whereProps(where)
+		}
+		if err := a.record(r, who, audit.Entry{Action: "engage", ProjectID: id, Criteria: crit,
+			Properties: seen.list(), AllProperties: seen.all, Rows: int64(len(results))}); err != nil {
+			return err
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		bw := bufio.NewWriter(w)

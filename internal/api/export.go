@@ -12,6 +12,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/jsontext"
+	"github.com/sieve-analytics/sieve/internal/query/expr"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
 
@@ -35,8 +36,10 @@ func projectParam(r *http.Request, p auth.Principal) (int64, error) {
 	return id, nil
 }
 
-// Export handles GET /api/2.0/export?project_id=&from_date=&to_date=[&event=][&limit=][&time_in_ms=]:
+// Export handles GET /api/2.0/export?project_id=&from_date=&to_date=[&event=][&where=][&limit=][&time_in_ms=]:
 // Mixpanel's raw export, JSONL {"event","properties"} streamed in time order.
+// where is an expression (package expr) over the event's properties, run
+// by the store.
 func (a *API) Export() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
 		who, err := a.auth.FromRequest(r)
@@ -65,10 +68,11 @@ func (a *API) Export() http.Handler {
 		if to.Before(from) {
 			return badRequest("to_date must not be before from_date")
 		}
-		if q.Get("where") != "" {
-			return badRequest("where is not supported yet; filter by event names with event")
+		where, err := whereParam(q.Get("where"), "export")
+		if err != nil {
+			return err
 		}
-		eq := store.ExportQuery{ProjectID: id, From: from.UnixMilli(), To: to.AddDate(0, 0, 1).UnixMilli()}
+		eq := store.ExportQuery{ProjectID: id, From: from.UnixMilli(), To: to.AddDate(0, 0, 1).UnixMilli(), Where: where}
 		if s := q.Get("event"); s != "" {
 			if err := json.Unmarshal([]byte(s), &eq.Events); err != nil || len(eq.Events) == 0 {
 				return badRequest(`event must be a JSON array of event names, e.g. ["signup","purchase"]`)
@@ -84,6 +88,22 @@ func (a *API) Export() http.Handler {
 		}
 		inMS := q.Get("time_in_ms") == "true" || q.Get("time_in_ms") == "1"
 
+		crit := map[string]any{"from_date": q.Get("from_date"), "to_date": q.Get("to_date")}
+		if limit >= 0 {
+			crit["limit"] = limit
+		}
+		if len(eq.Events) > 0 {
+			crit["event"] = eq.Events
+		}
+		if where != nil {
+			crit["where_properties"] = whereProps(where)
+		}
+		// The stream's own entry (what it returned) is written when it
+		// ends; this one, durable before the first byte, makes sure that
+		// no export goes unaudited.
+		if err := a.record(r, who, audit.Entry{Action: "export.start", ProjectID: id, Criteria: crit}); err != nil {
+			return err
+		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		bw := bufio.NewWriterSize(w, 64<<10)
@@ -94,19 +114,12 @@ func (a *API) Export() http.Handler {
 		props.add("time")
 		props.add("distinct_id")
 		defer func() {
-			crit := map[string]any{"from_date": q.Get("from_date"), "to_date": q.Get("to_date")}
-			if limit >= 0 {
-				crit["limit"] = limit
-			}
-			if len(eq.Events) > 0 {
-				crit["event"] = eq.Events
-			}
 			evs := make([]string, 0, len(names))
 			for k := range names {
 				evs = append(evs, k)
 			}
 			slices.Sort(evs)
-			a.record(r, who, audit.Entry{Action: "export", ProjectID: id, Criteria: crit, Events: evs,
+			a.recordDone(r, who, audit.Entry{Action: "export", ProjectID: id, Criteria: crit, Events: evs,
 				Properties: props.list(), AllProperties: props.all, Rows: int64(n)})
 		}()
 		err = a.store.Export(r.Context(), eq, func(row *event.Row) error {
@@ -186,4 +199,39 @@ func allSpace(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// whereParam parses a where parameter of endpoint ("export" or "engage"):
+// a malformed expression is a 400 whose message points at the column. An
+// export reads no profiles, so user["..."] is refused there.
+func whereParam(src, endpoint string) (expr.Node, error) {
+	if src == "" {
+		return nil, nil
+	}
+	n, err := expr.Parse(src)
+	if err != nil {
+		return nil, badRequest("where: " + err.Error())
+	}
+	if endpoint == "export" {
+		for _, p := range expr.Props(n) {
+			if p.Scope == expr.UserScope {
+				return nil, badRequest(`where: user["..."] reads profile properties, which export does not join; filter on properties["..."]`)
+			}
+		}
+	}
+	return n, nil
+}
+
+// whereProps names the properties a where expression reads, for the audit
+// log (the expression itself may hold values: it is not recorded).
+func whereProps(n expr.Node) []string {
+	var out []string
+	for _, p := range expr.Props(n) {
+		name := p.Name
+		if p.Scope == expr.UserScope {
+			name = "user." + name
+		}
+		out = append(out, name)
+	}
+	return out
 }

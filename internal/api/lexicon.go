@@ -47,7 +47,9 @@ func (in *Insights) Lexicon() http.Handler {
 			return err
 		}
 		id := pr.ID
-		in.a.record(r, who, audit.Entry{Action: "lexicon.read", ProjectID: id})
+		if err := in.a.record(r, who, audit.Entry{Action: "lexicon.read", ProjectID: id}); err != nil {
+			return err
+		}
 		writeJSON(w, http.StatusOK, in.lexicon.Project(id))
 		return nil
 	})

@@ -55,7 +55,7 @@ func (a *API) CreateProject() http.Handler {
 		if err != nil {
 			return err
 		}
-		a.record(r, who, audit.Entry{Action: "project.create", ProjectID: c.ID})
+		a.recordDone(r, who, audit.Entry{Action: "project.create", ProjectID: c.ID})
 		writeJSON(w, http.StatusCreated, c)
 		return nil
 	})
@@ -121,7 +121,7 @@ func (a *API) PatchProject() http.Handler {
 		if err != nil {
 			return err
 		}
-		a.record(r, who, audit.Entry{Action: "project.change", ProjectID: id})
+		a.recordDone(r, who, audit.Entry{Action: "project.change", ProjectID: id})
 		writeJSON(w, http.StatusOK, p)
 		return nil
 	})
@@ -149,7 +149,7 @@ func (a *API) CreateServiceAccount() http.Handler {
 		if err != nil {
 			return err
 		}
-		a.record(r, who, audit.Entry{Action: "key.create", ProjectID: id, Criteria: map[string]any{"username": sa.Username, "role": string(body.Role)}})
+		a.recordDone(r, who, audit.Entry{Action: "key.create", ProjectID: id, Criteria: map[string]any{"username": sa.Username, "role": string(body.Role)}})
 		writeJSON(w, http.StatusCreated, sa)
 		return nil
 	})
@@ -193,7 +193,9 @@ func (a *API) GetGuard() http.Handler {
 		if err != nil {
 			return err
 		}
-		a.record(r, who, audit.Entry{Action: "guard.read", ProjectID: id, Criteria: map[string]any{"version": version}})
+		if err := a.record(r, who, audit.Entry{Action: "guard.read", ProjectID: id, Criteria: map[string]any{"version": version}}); err != nil {
+			return err
+		}
 		pol, err := guardcache.Policy(raw)
 		if err != nil {
 			return err
@@ -248,7 +250,7 @@ func (a *API) PutGuard() http.Handler {
 			return err
 		}
 		_, version, _, _ := a.projects.Guard(id)
-		a.record(r, who, audit.Entry{Action: "guard.change", ProjectID: id, Criteria: map[string]any{"version": version}})
+		a.recordDone(r, who, audit.Entry{Action: "guard.change", ProjectID: id, Criteria: map[string]any{"version": version}})
 		hist, _ := a.projects.GuardHistory(id)
 		writeJSON(w, http.StatusOK, guardDoc{Policy: pol, Version: version, History: hist})
 		return nil
@@ -328,7 +330,9 @@ func (a *API) Findings() http.Handler {
 		if q.Class != "" {
 			crit["class"] = q.Class
 		}
-		a.record(r, who, audit.Entry{Action: "findings.read", ProjectID: id, Criteria: crit, Rows: int64(res.Total)})
+		if err := a.record(r, who, audit.Entry{Action: "findings.read", ProjectID: id, Criteria: crit, Rows: int64(res.Total)}); err != nil {
+			return err
+		}
 		writeJSON(w, http.StatusOK, res)
 		return nil
 	})

@@ -99,7 +99,7 @@ func (a *API) CreatePurge() http.Handler {
 		if err != nil {
 			return purgeErr(err)
 		}
-		a.record(r, who, audit.Entry{Action: "purge.create", ProjectID: req.ProjectID, Criteria: withJob(purgeCriteria(job.Criteria), job.ID),
+		a.recordDone(r, who, audit.Entry{Action: "purge.create", ProjectID: req.ProjectID, Criteria: withJob(purgeCriteria(job.Criteria), job.ID),
 			Events: req.Events, Properties: req.Properties})
 		writeJSON(w, http.StatusAccepted, job)
 		return nil
@@ -204,7 +204,7 @@ func (a *API) createScopePurge(w http.ResponseWriter, r *http.Request, m *purge.
 	}
 	jobs, err := m.SubmitScope(plans, who.Actor)
 	for _, job := range jobs {
-		a.record(r, who, audit.Entry{Action: "purge.create", ProjectID: job.Criteria.ProjectID, Criteria: withJob(purgeCriteria(job.Criteria), job.ID),
+		a.recordDone(r, who, audit.Entry{Action: "purge.create", ProjectID: job.Criteria.ProjectID, Criteria: withJob(purgeCriteria(job.Criteria), job.ID),
 			Events: job.Criteria.Events, Properties: job.Criteria.Properties})
 	}
 	if err != nil {
@@ -224,7 +224,9 @@ func (a *API) scopeReport(r *http.Request, who auth.Principal, c scope.Criteria)
 		_ = json.Unmarshal(b, &crit)
 	}
 	crit["for"] = "purge"
-	a.record(r, who, audit.Entry{Action: "scope.report", Criteria: crit})
+	if err := a.record(r, who, audit.Entry{Action: "scope.report", Criteria: crit}); err != nil {
+		return nil, err
+	}
 	now := time.Now()
 	if !c.Rescan {
 		rep, err := scope.FromFindings(r.Context(), a.projects, a.store, c, now)
@@ -360,7 +362,7 @@ func (a *API) GDPRDelete() http.Handler {
 		if err != nil {
 			return purgeErr(err)
 		}
-		a.record(r, who, audit.Entry{Action: "purge.create", ProjectID: project, Criteria: withJob(purgeCriteria(job.Criteria), job.ID)})
+		a.recordDone(r, who, audit.Entry{Action: "purge.create", ProjectID: project, Criteria: withJob(purgeCriteria(job.Criteria), job.ID)})
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "results": map[string]any{"task_id": job.ID}})
 		return nil
 	})

@@ -12,6 +12,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"syscall"
 
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
@@ -27,6 +29,8 @@ type Error struct {
 	Code int
 	Msg  string
 	Err  error
+	// RetryAfter, in seconds, is sent as Retry-After when not zero.
+	RetryAfter int
 }
 
 func (e *Error) Error() string {
@@ -39,6 +43,15 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 func badRequest(msg string) error { return &Error{Code: http.StatusBadRequest, Msg: msg} }
+
+// errDiskFull answers a change the disk had no room for.
+var errDiskFull = &Error{Code: http.StatusServiceUnavailable, RetryAfter: 30,
+	Msg: "the disk is full: the change was not saved; free space under the data directory and retry"}
+
+// errAuditUnavailable answers a read whose audit entry could not be made
+// durable: nothing of the data was returned.
+var errAuditUnavailable = &Error{Code: http.StatusServiceUnavailable, RetryAfter: 5,
+	Msg: "the audit log cannot record this read right now (is the disk full?), so nothing was returned; retry later"}
 
 // HandlerFunc is an API handler that returns an error instead of writing one.
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
@@ -55,10 +68,15 @@ func (a *API) handler(h HandlerFunc) http.Handler {
 			a.auditDenied(r, code)
 		}
 		if code >= 500 {
-			a.log.Error("api request failed", "method", r.Method, "route", r.Pattern, "err", err)
+			a.log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "route", r.Pattern, "err", err)
 		}
 		if code == http.StatusUnauthorized {
 			w.Header().Set("WWW-Authenticate", `Basic realm="sieve"`)
+		}
+		if e := (*Error)(nil); errors.As(err, &e) && e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+		} else if code == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", "5")
 		}
 		writeJSON(w, code, map[string]string{"error": msg, "status": "error"})
 	})
@@ -81,6 +99,10 @@ func status(err error) (int, string) {
 		return http.StatusBadRequest, err.Error()
 	case errors.Is(err, store.ErrClosed):
 		return http.StatusServiceUnavailable, "the server is shutting down"
+	case errors.Is(err, store.ErrUnsupported):
+		return http.StatusBadRequest, "the store cannot answer this query (where expression too complex, or reading what this endpoint has not)"
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return errDiskFull.Code, errDiskFull.Msg
 	}
 	return http.StatusInternalServerError, "internal error"
 }

@@ -29,7 +29,9 @@ func (in *Insights) Scope() http.Handler {
 		if b, err := json.Marshal(c); err == nil {
 			_ = json.Unmarshal(b, &crit)
 		}
-		in.a.record(r, who, audit.Entry{Action: "scope.report", Criteria: crit})
+		if err := in.a.record(r, who, audit.Entry{Action: "scope.report", Criteria: crit}); err != nil {
+			return err
+		}
 		now := time.Now()
 		if c.Rescan {
 			job, err := in.scope.Start(c, now)

@@ -25,12 +25,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/atomicfile"
@@ -74,20 +77,42 @@ type Entry struct {
 
 // Log is an open audit log. It is safe for concurrent use.
 type Log struct {
-	dir  string
-	log  *slog.Logger
-	key  []byte
-	mu   sync.Mutex
-	f    *os.File
-	seq  int64
-	last string // hash of the last entry
-	head int64  // seq written to HEAD
-	// async appends (denied ingest attempts)
-	async   chan Entry
+	dir      string
+	log      *slog.Logger
+	key      []byte
+	mu       sync.Mutex
+	f        *os.File
+	size     int64 // bytes in the current segment
+	segBytes int64 // rotate the current segment beyond this size
+	seq      int64
+	last     string // hash of the last entry
+	head     int64  // seq written to HEAD
+	// denied attempts, aggregated per minute (see Denied)
+	denied  map[deniedKey]*deniedAgg
 	dropped int64
+	stop    chan struct{}
 	wg      sync.WaitGroup
 	closed  bool
+	now     func() time.Time
+	// failures counts appends that failed; failing is true from a failed
+	// append until the next one that succeeds
+	failures atomic.Int64
+	failing  atomic.Bool
 }
+
+// Failures is the number of appends that failed since Open.
+func (l *Log) Failures() int64 { return l.failures.Load() }
+
+// Failing reports whether the last append failed (the log cannot write).
+func (l *Log) Failing() bool { return l.failing.Load() }
+
+// DefaultSegmentBytes is the size beyond which the current segment
+// (audit.log) is closed and renamed, and a new one started.
+const DefaultSegmentBytes = 64 << 20
+
+// maxDeniedKeys bounds the denied attempts aggregated in one minute; beyond
+// it they are counted in one audit.coalesced entry.
+const maxDeniedKeys = 4096
 
 // genesis is the prev_hash of the first entry.
 var genesis = strings.Repeat("0", 64)
@@ -110,7 +135,8 @@ func Open(dir string, logger *slog.Logger) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit: open log: %w", err)
 	}
-	l := &Log{dir: dir, log: logger.With("component", "audit"), key: key, f: f, last: genesis, async: make(chan Entry, 4096)}
+	l := &Log{dir: dir, log: logger.With("component", "audit"), key: key, f: f, last: genesis,
+		segBytes: DefaultSegmentBytes, denied: map[deniedKey]*deniedAgg{}, stop: make(chan struct{}), now: time.Now}
 	torn, err := l.recover()
 	if err != nil {
 		f.Close()
@@ -124,8 +150,16 @@ func Open(dir string, logger *slog.Logger) (*Log, error) {
 		}
 	}
 	l.wg.Add(1)
-	go l.asyncLoop()
+	go l.loop()
 	return l, nil
+}
+
+// SetSegmentBytes sets the size beyond which the current segment is
+// rotated (DefaultSegmentBytes unless set). Call it before appending.
+func (l *Log) SetSegmentBytes(n int64) {
+	l.mu.Lock()
+	l.segBytes = n
+	l.mu.Unlock()
 }
 
 func readOrCreateKey(path string) ([]byte, error) {
@@ -158,8 +192,9 @@ func (l *Log) recover() (bool, error) {
 		return false, fmt.Errorf("audit: %w", err)
 	}
 	size := st.Size()
+	l.size = size
 	if size == 0 {
-		return false, nil
+		return false, l.recoverFromSegment()
 	}
 	var last [1]byte
 	if _, err := l.f.ReadAt(last[:], size-1); err != nil {
@@ -176,8 +211,9 @@ func (l *Log) recover() (bool, error) {
 			return false, fmt.Errorf("audit: cut torn line: %w", err)
 		}
 		size, torn = end+1, true
+		l.size = size
 		if size == 0 {
-			return torn, nil
+			return torn, l.recoverFromSegment()
 		}
 	}
 	start, err := l.lastNewline(size - 1)
@@ -195,6 +231,80 @@ func (l *Log) recover() (bool, error) {
 	l.seq, l.last = e.Seq, e.Hash
 	l.head = e.Seq
 	return torn, nil
+}
+
+// recoverFromSegment continues the chain from the newest closed segment
+// when the current one is empty (a rotation just happened).
+func (l *Log) recoverFromSegment() error {
+	segs, err := segments(l.dir)
+	if err != nil || len(segs) == 0 {
+		return err
+	}
+	f, err := os.Open(filepath.Join(l.dir, segs[len(segs)-1]))
+	if err != nil {
+		return fmt.Errorf("audit: open segment: %w", err)
+	}
+	defer f.Close()
+	inner := &Log{f: f, last: genesis}
+	if _, err := inner.recover(); err != nil {
+		return err
+	}
+	l.seq, l.last, l.head = inner.seq, inner.last, inner.seq
+	return nil
+}
+
+// segments returns the names of the closed segments in dir, oldest first.
+func segments(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("audit: list segments: %w", err)
+	}
+	var out []string
+	for _, e := range ents {
+		if n := e.Name(); strings.HasPrefix(n, "audit-") && strings.HasSuffix(n, ".log") {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out) // names hold the last seq, zero-padded
+	return out, nil
+}
+
+// files returns the paths of every segment of the log in dir, oldest first,
+// the current one (audit.log) last.
+func files(dir string) ([]string, error) {
+	segs, err := segments(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(segs)+1)
+	for _, n := range segs {
+		out = append(out, filepath.Join(dir, n))
+	}
+	return append(out, filepath.Join(dir, LogName)), nil
+}
+
+// rotate closes the current segment as audit-<last seq>.log and starts a
+// new one (called with mu held, after an fsynced append).
+func (l *Log) rotate() error {
+	name := filepath.Join(l.dir, fmt.Sprintf("audit-%016d.log", l.seq))
+	if err := l.f.Close(); err != nil {
+		return fmt.Errorf("audit: close segment: %w", err)
+	}
+	l.f = nil
+	if err := os.Rename(filepath.Join(l.dir, LogName), name); err != nil {
+		return fmt.Errorf("audit: rotate segment: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(l.dir, LogName), os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("audit: open new segment: %w", err)
+	}
+	if d, err := os.Open(l.dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	l.f, l.size = f, 0
+	l.writeHead()
+	return nil
 }
 
 // lastNewline returns the offset of the last '\n' before end (exclusive),
@@ -253,7 +363,12 @@ func (l *Log) Append(e Entry) error {
 	Bound(&e)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.append(e)
+	err := l.append(e)
+	if err != nil {
+		l.failures.Add(1)
+	}
+	l.failing.Store(err != nil)
+	return err
 }
 
 // append writes e (called with mu held).
@@ -286,44 +401,79 @@ func (l *Log) append(e Entry) error {
 		return fmt.Errorf("audit: sync log: %w", err)
 	}
 	l.seq, l.last = e.Seq, e.Hash
-	if l.seq-l.head >= 64 {
+	l.size += int64(len(line))
+	if l.segBytes > 0 && l.size >= l.segBytes {
+		if err := l.rotate(); err != nil {
+			// The entry is durable; the next append retries the rotation
+			// or fails if the segment could not be reopened.
+			l.log.Error("audit segment rotation failed", "err", err)
+		}
+	} else if l.seq-l.head >= 64 {
 		l.writeHead()
 	}
 	return nil
 }
 
-// AppendAsync queues e without waiting (for denied ingestion attempts, which
-// a client can send at any rate). When the queue is full, entries are
-// counted and the count is logged as one entry later.
-func (l *Log) AppendAsync(e Entry) {
-	if e.Time.IsZero() {
-		e.Time = time.Now().UTC()
-	}
-	select {
-	case l.async <- e:
-	default:
-		l.mu.Lock()
-		l.dropped++
-		l.mu.Unlock()
-	}
+// deniedKey groups denied attempts: the same actor, action, project,
+// endpoint, status and source within one minute.
+type deniedKey struct {
+	actor, action, endpoint, source string
+	project                         int64
+	status                          int
+	minute                          int64
 }
 
-func (l *Log) asyncLoop() {
+// deniedAgg is one group's first attempt and the count of the others.
+type deniedAgg struct {
+	first   Entry
+	written bool
+	repeats int64
+}
+
+// Denied records a refused attempt without waiting (clients can send them
+// at any rate). Attempts are aggregated per actor, action, project,
+// endpoint, status and source (the client's address, never its
+// credentials) and minute: the first is written within a second, as an
+// entry of Rows 1; the others of that minute are counted and written when
+// the minute is over, as one entry whose Rows is their number and whose
+// criteria say "repeats". A client hammering the server thus costs at most
+// two entries per group and minute.
+func (l *Log) Denied(e Entry, source string) {
+	t := e.Time
+	if t.IsZero() {
+		t = l.now()
+	}
+	min := t.UTC().Truncate(time.Minute)
+	k := deniedKey{e.Actor, e.Action, e.Endpoint, source, e.ProjectID, e.Status, min.Unix()}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if d := l.denied[k]; d != nil {
+		d.repeats++
+		return
+	}
+	if len(l.denied) >= maxDeniedKeys || l.closed {
+		l.dropped++
+		return
+	}
+	e.Time, e.Rows = t.UTC(), 1
+	if e.Outcome == "" {
+		e.Outcome = Denied
+	}
+	e.Criteria = map[string]any{"source": source}
+	l.denied[k] = &deniedAgg{first: e}
+}
+
+func (l *Log) loop() {
 	defer l.wg.Done()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
 		select {
-		case e, ok := <-l.async:
-			if !ok {
-				l.flushDropped()
-				return
-			}
-			if err := l.Append(e); err != nil {
-				l.log.Error("audit append failed", "action", e.Action, "err", err)
-			}
+		case <-l.stop:
+			l.flushDenied(true)
+			return
 		case <-tick.C:
-			l.flushDropped()
+			l.flushDenied(false)
 			l.mu.Lock()
 			if l.f != nil && l.head != l.seq {
 				l.writeHead()
@@ -333,15 +483,51 @@ func (l *Log) asyncLoop() {
 	}
 }
 
-func (l *Log) flushDropped() {
+// flushDenied appends the first attempts not yet written, the repeat counts
+// of past minutes (of every minute with all), and the count of attempts
+// beyond the bound.
+func (l *Log) flushDenied(all bool) {
+	cur := l.now().UTC().Truncate(time.Minute).Unix()
 	l.mu.Lock()
+	var out []Entry
+	for k, d := range l.denied {
+		if !d.written {
+			out = append(out, d.first)
+			d.written = true
+		}
+		if all || k.minute < cur {
+			if d.repeats > 0 {
+				e := d.first
+				e.Time = time.Unix(k.minute, 0).UTC().Add(time.Minute - time.Microsecond)
+				e.Rows = d.repeats
+				e.Criteria = map[string]any{"source": k.source, "repeats": true, "window": "1m"}
+				out = append(out, e)
+			}
+			delete(l.denied, k)
+		}
+	}
 	n := l.dropped
 	l.dropped = 0
 	l.mu.Unlock()
+	slices.SortStableFunc(out, func(a, b Entry) int { return a.Time.Compare(b.Time) })
+	for _, e := range out {
+		if err := l.Append(e); err != nil {
+			l.log.Error("audit append failed", "action", e.Action, "err", err)
+		}
+	}
 	if n > 0 {
 		_ = l.Append(Entry{Actor: "sieve", Action: "audit.coalesced", Outcome: OK, Rows: n,
-			Criteria: map[string]any{"note": "denied attempts beyond the audit queue, counted in rows"}})
+			Criteria: map[string]any{"note": "denied attempts beyond the per-minute bound, counted in rows"}})
 	}
+}
+
+// Source is the source Denied records for r: the address of the peer
+// (not a forwarded-for header, which the client writes).
+func Source(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
 }
 
 // writeHead records the last seq and hash (called with mu held).
@@ -354,19 +540,23 @@ func (l *Log) writeHead() {
 	l.head = l.seq
 }
 
-// Close drains queued entries, records the head and closes the file.
+// Close writes the aggregated denied attempts, records the head and closes
+// the file.
 func (l *Log) Close() error {
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
 		return nil
 	}
-	l.closed = true
+	l.closed = true // Denied counts from now on; the loop writes what it holds
 	l.mu.Unlock()
-	close(l.async)
+	close(l.stop)
 	l.wg.Wait()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.f == nil {
+		return nil
+	}
 	l.writeHead()
 	err := l.f.Close()
 	l.f = nil
@@ -431,35 +621,46 @@ func coversPath(p, q string) bool {
 	return strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "[]")
 }
 
-// Query returns the entries matching q, oldest first.
+// Query returns the entries matching q, oldest first, from every segment.
 func (l *Log) Query(q Query) ([]Entry, error) {
-	f, err := os.Open(filepath.Join(l.dir, LogName))
+	// The files are listed and opened under the lock, so that a rotation
+	// cannot slip between the two; open files survive a rename.
+	l.mu.Lock()
+	upto := l.seq
+	paths, err := files(l.dir)
+	var fs []*os.File
+	for _, p := range paths {
+		if err != nil {
+			break
+		}
+		var f *os.File
+		if f, err = os.Open(p); err == nil {
+			fs = append(fs, f)
+		}
+	}
+	l.mu.Unlock()
+	defer func() {
+		for _, f := range fs {
+			f.Close()
+		}
+	}()
 	if err != nil {
 		return nil, fmt.Errorf("audit: read log: %w", err)
 	}
-	defer f.Close()
-	l.mu.Lock()
-	upto := l.seq
-	l.mu.Unlock()
 	out := []Entry{}
-	r := bufio.NewReaderSize(f, 64<<10)
-	for {
-		b, err := r.ReadBytes('\n')
-		if len(b) == 0 && errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("audit: read log: %w", err)
-		}
-		var e Entry
-		if err := json.Unmarshal(b, &e); err != nil {
-			return nil, errors.New("audit: the log holds a damaged entry; run `sieve audit verify`")
-		}
-		if e.Seq > upto {
-			break
-		}
-		if q.Matches(&e) {
-			out = append(out, e)
+	for _, f := range fs {
+		err := eachLine(f, func(b []byte, _ bool) error {
+			var e Entry
+			if err := json.Unmarshal(b, &e); err != nil {
+				return errors.New("audit: the log holds a damaged entry; run `sieve audit verify`")
+			}
+			if e.Seq <= upto && q.Matches(&e) {
+				out = append(out, e)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	if q.Limit > 0 && len(out) > q.Limit {
@@ -468,65 +669,119 @@ func (l *Log) Query(q Query) ([]Entry, error) {
 	return out, nil
 }
 
+// eachLine calls fn with every line of f (any length), without its
+// newline; complete is false for a last line that has none.
+func eachLine(f *os.File, fn func(b []byte, complete bool) error) error {
+	r := bufio.NewReaderSize(f, 64<<10)
+	for {
+		b, err := r.ReadBytes('\n')
+		if len(b) == 0 && errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("audit: read log: %w", err)
+		}
+		if ferr := fn(bytes.TrimSuffix(b, []byte("\n")), err == nil); ferr != nil {
+			return ferr
+		}
+		if err != nil {
+			return nil
+		}
+	}
+}
+
 // VerifyError names the first entry where the chain breaks.
 type VerifyError struct {
-	Line   int   // 1-based line of the log file
-	Seq    int64 // the entry's seq as written (0 when unreadable)
+	File   string // the segment's file name
+	Line   int    // 1-based line in that file
+	Seq    int64  // the entry's seq as written (0 when unreadable)
 	Reason string
 }
 
 func (e *VerifyError) Error() string {
 	if e.Seq > 0 {
-		return fmt.Sprintf("audit log: entry seq %d (line %d): %s", e.Seq, e.Line, e.Reason)
+		return fmt.Sprintf("audit log: entry seq %d (%s line %d): %s", e.Seq, e.File, e.Line, e.Reason)
 	}
-	return fmt.Sprintf("audit log: line %d: %s", e.Line, e.Reason)
+	return fmt.Sprintf("audit log: %s line %d: %s", e.File, e.Line, e.Reason)
 }
 
-// Verify checks the chain of the audit log in dir and returns how many
-// entries it holds. The first broken entry is reported as a *VerifyError.
+// Verified is what Verify found: Entries entries, seq First to Last, in
+// Segments files. First is above 1 when older segments were removed
+// (retention): the chain is checked from there on.
+type Verified struct {
+	Entries, First, Last int64
+	Segments             int
+}
+
+// Verify checks the chain of the audit log in dir across its segments and
+// returns how many entries it holds. The first broken entry is reported as
+// a *VerifyError.
 func Verify(dir string) (int64, error) {
-	f, err := os.Open(filepath.Join(dir, LogName))
+	v, err := VerifyAll(dir)
+	return v.Entries, err
+}
+
+// VerifyAll is Verify with the details of what was checked.
+func VerifyAll(dir string) (Verified, error) {
+	var v Verified
+	paths, err := files(dir)
 	if err != nil {
-		return 0, fmt.Errorf("audit: open log: %w", err)
+		return v, err
 	}
-	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<20)
-	prev := genesis
-	var seq int64
+	prev := ""
 	hashes := map[int64]string{}
-	for line := 1; ; line++ {
-		b, err := r.ReadBytes('\n')
-		if len(b) == 0 && errors.Is(err, io.EOF) {
-			break
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return v, fmt.Errorf("audit: open log: %w", err)
 		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return seq, fmt.Errorf("audit: read log: %w", err)
-		}
-		if !bytes.HasSuffix(b, []byte("\n")) {
-			return seq, &VerifyError{Line: line, Reason: "the last line is incomplete"}
-		}
-		b = b[:len(b)-1]
-		var e Entry
-		if err := json.Unmarshal(b, &e); err != nil {
-			return seq, &VerifyError{Line: line, Seq: seq + 1, Reason: "not a valid entry (edited?)"}
-		}
-		suffix := []byte(`,"hash":"` + e.Hash + `"}`)
-		if len(e.Hash) != 64 || !bytes.HasSuffix(b, suffix) {
-			return seq, &VerifyError{Line: line, Seq: e.Seq, Reason: "the hash field is missing or misplaced"}
-		}
-		body := append(append([]byte(nil), b[:len(b)-len(suffix)]...), '}')
-		switch {
-		case e.Seq != seq+1:
-			return seq, &VerifyError{Line: line, Seq: e.Seq, Reason: fmt.Sprintf("expected seq %d: an entry was removed or reordered", seq+1)}
-		case e.PrevHash != prev:
-			return seq, &VerifyError{Line: line, Seq: e.Seq, Reason: "prev_hash does not match the previous entry: an entry was removed, reordered or edited"}
-		case chainHash(prev, body) != e.Hash:
-			return seq, &VerifyError{Line: line, Seq: e.Seq, Reason: "the entry's hash does not match its content: it was edited"}
-		}
-		prev, seq = e.Hash, e.Seq
-		hashes[seq] = e.Hash
-		if len(hashes) > 1<<16 {
-			clear(hashes)
+		v.Segments++
+		name := filepath.Base(p)
+		line := 0
+		err = eachLine(f, func(b []byte, complete bool) error {
+			line++
+			fail := func(seq int64, reason string) error {
+				return &VerifyError{File: name, Line: line, Seq: seq, Reason: reason}
+			}
+			if !complete {
+				return fail(0, "the last line is incomplete")
+			}
+			var e Entry
+			if err := json.Unmarshal(b, &e); err != nil {
+				return fail(v.Last+1, "not a valid entry (edited?)")
+			}
+			suffix := []byte(`,"hash":"` + e.Hash + `"}`)
+			if len(e.Hash) != 64 || !bytes.HasSuffix(b, suffix) {
+				return fail(e.Seq, "the hash field is missing or misplaced")
+			}
+			body := append(append([]byte(nil), b[:len(b)-len(suffix)]...), '}')
+			if prev == "" {
+				// The oldest entry present: the chain starts at genesis, or
+				// older segments were removed and it starts where they ended.
+				if e.Seq == 1 && e.PrevHash != genesis {
+					return fail(e.Seq, "the first entry does not start the chain")
+				}
+				prev, v.First, v.Last = e.PrevHash, e.Seq, e.Seq-1
+			}
+			switch {
+			case e.Seq != v.Last+1:
+				return fail(e.Seq, fmt.Sprintf("expected seq %d: an entry was removed or reordered", v.Last+1))
+			case e.PrevHash != prev:
+				return fail(e.Seq, "prev_hash does not match the previous entry: an entry was removed, reordered or edited")
+			case chainHash(prev, body) != e.Hash:
+				return fail(e.Seq, "the entry's hash does not match its content: it was edited")
+			}
+			prev, v.Last = e.Hash, e.Seq
+			v.Entries++
+			hashes[e.Seq] = e.Hash
+			if len(hashes) > 1<<16 {
+				clear(hashes)
+			}
+			return nil
+		})
+		f.Close()
+		if err != nil {
+			return v, err
 		}
 	}
 	// HEAD: the log must reach at least the recorded head.
@@ -534,15 +789,15 @@ func Verify(dir string) (int64, error) {
 		parts := strings.Fields(string(b))
 		if len(parts) == 2 {
 			n, _ := strconv.ParseInt(parts[0], 10, 64)
-			if n > seq {
-				return seq, &VerifyError{Line: int(seq) + 1, Seq: n, Reason: fmt.Sprintf("HEAD records entry %d but the log ends at %d: entries were removed", n, seq)}
+			if n > v.Last {
+				return v, &VerifyError{File: LogName, Seq: n, Reason: fmt.Sprintf("HEAD records entry %d but the log ends at %d: entries were removed", n, v.Last)}
 			}
 			if h, ok := hashes[n]; ok && h != parts[1] {
-				return seq, &VerifyError{Line: int(n), Seq: n, Reason: "the entry HEAD records has a different hash"}
+				return v, &VerifyError{File: LogName, Seq: n, Reason: "the entry HEAD records has a different hash"}
 			}
 		}
 	}
-	return seq, nil
+	return v, nil
 }
 
 // Bounds of one entry: names longer than MaxNameBytes are recorded by

@@ -118,7 +118,7 @@ func TestAppendQueryReopen(t *testing.T) {
 	if h1 != h2 || bytes.Contains([]byte(h1), []byte("example")) || h1 == l.HashID("other") {
 		t.Errorf("HashID: %q %q", h1, h2)
 	}
-	l.AppendAsync(Entry{Actor: "unauthenticated", Action: "ingest.denied", Outcome: Denied})
+	l.Denied(Entry{Actor: "unauthenticated", Action: "ingest.denied"}, "192.0.2.1")
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}

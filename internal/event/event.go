@@ -35,8 +35,11 @@ type Row struct {
 	Time       int64 // Unix milliseconds, UTC
 	Name       string
 	DistinctID string
-	InsertID   string // empty when the client sent none; such rows are never de-duplicated
-	Props      []byte
+	InsertID   string // the client's $insert_id, or one Sieve generated (see GeneratedID)
+	// GeneratedID means InsertID was generated at ingestion because the
+	// client sent none: such rows are never de-duplicated.
+	GeneratedID bool
+	Props       []byte
 }
 
 // ProfileKind says whether a profile update is for a user (/engage) or a

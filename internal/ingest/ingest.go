@@ -28,6 +28,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/guardcache"
+	"github.com/sieve-analytics/sieve/internal/metrics"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
@@ -61,7 +62,9 @@ type Ingester struct {
 	observer Observer    // lexicon, fleet, alerts, after the guard; may be nil
 	obsOff   atomic.Bool // benchmarks only: see SetObserversEnabled
 
-	denied func(r *http.Request, endpoint string) // see SetDeniedHook
+	denied  func(r *http.Request, endpoint string, status int) // see SetDeniedHook
+	metrics *metrics.Metrics                                   // may be nil
+	failing atomic.Bool                                        // the last commit failed
 
 	parsers fastjson.ParserPool
 	arenas  fastjson.ArenaPool
@@ -110,4 +113,15 @@ func (in *Ingester) SetObserversEnabled(on bool) { in.obsOff.Store(!on) }
 // SetDeniedHook installs fn, called for every request refused for its
 // credentials or token (the audit log records denied attempts). fn must
 // not block and must not record the credentials. Call it before serving.
-func (in *Ingester) SetDeniedHook(fn func(r *http.Request, endpoint string)) { in.denied = fn }
+func (in *Ingester) SetDeniedHook(fn func(r *http.Request, endpoint string, status int)) {
+	in.denied = fn
+}
+
+// Failing reports whether the last commit to the store failed: the server
+// is then not ready (GET /readyz) until one succeeds.
+func (in *Ingester) Failing() bool { return in.failing.Load() }
+
+// SetMetrics makes the ingester count events by endpoint and outcome,
+// request and commit latency and guard actions in m. Call it before
+// serving.
+func (in *Ingester) SetMetrics(m *metrics.Metrics) { in.metrics = m }

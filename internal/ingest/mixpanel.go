@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/valyala/fastjson"
 
@@ -31,6 +32,8 @@ func (in *Ingester) Groups() http.Handler { return in.handler(mixpanel.Groups) }
 func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		in.Stats.Requests.Add(1)
+		start := time.Now()
+		var req *request
 		q := r.URL.Query()
 		var opts mixpanel.ReplyOptions
 		var out mixpanel.Outcome
@@ -39,7 +42,7 @@ func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 		// merged the body's fields into q, and before anything is stored.
 		_, err := mixpanel.ParseReplyOptions(q, ep)
 		if err == nil {
-			req := &request{batch: in.newBatch(), ep: ep}
+			req = &request{batch: in.newBatch(), ep: ep}
 			out = in.decode(r, req, q)
 			if opts, err = mixpanel.ParseReplyOptions(q, ep); err == nil && out.Err == nil {
 				out = req.out
@@ -52,9 +55,19 @@ func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 		if err != nil {
 			out = mixpanel.Outcome{Err: err}
 		}
-		if in.denied != nil && (errors.Is(out.Err, mixpanel.ErrUnauthorized) || errors.Is(out.Err, mixpanel.ErrForbidden)) {
-			in.denied(r, ep.String())
+		if in.denied != nil {
+			switch {
+			case errors.Is(out.Err, mixpanel.ErrUnauthorized):
+				in.denied(r, ep.String(), http.StatusUnauthorized)
+			case errors.Is(out.Err, mixpanel.ErrForbidden):
+				in.denied(r, ep.String(), http.StatusForbidden)
+			}
 		}
+		var b *batch
+		if req != nil {
+			b = req.batch
+		}
+		in.observe(ep.String(), b, len(out.Failed), out.Err, time.Since(start))
 		reply := mixpanel.Respond(ep, opts, out)
 		h := w.Header()
 		for k, v := range reply.Header {

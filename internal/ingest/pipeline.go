@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"time"
 
@@ -28,6 +30,9 @@ type batch struct {
 	parser   *fastjson.Parser
 	arena    *fastjson.Arena
 	propBuf  []byte
+	// counts for metrics: objects dropped by the guard, kept for the store,
+	// and, after commit, stored (events and profile updates) and duplicates
+	dropped, kept, stored, dups int
 }
 
 // target gathers what one request sends to one project.
@@ -162,6 +167,7 @@ func (in *Ingester) addEvent(b *batch, ev *event.Event, token string) (dropped b
 	}
 	if drop {
 		in.Stats.Dropped.Add(1)
+		b.dropped++
 		return true, nil
 	}
 	start := len(b.propBuf)
@@ -171,7 +177,7 @@ func (in *Ingester) addEvent(b *batch, ev *event.Event, token string) (dropped b
 		return false, &refusal{refusedInvalid, "properties", err.Error()}
 	}
 	b.propBuf = buf
-	t.rows = append(t.rows, event.Row{
+	row := event.Row{
 		ProjectID:  t.p.ID,
 		Time:       ev.Time,
 		Name:       ev.Name,
@@ -179,7 +185,14 @@ func (in *Ingester) addEvent(b *batch, ev *event.Event, token string) (dropped b
 		InsertID:   ev.InsertID,
 		// Earlier rows keep the old backing array when propBuf grows.
 		Props: b.propBuf[start:len(b.propBuf):len(b.propBuf)],
-	})
+	}
+	if row.InsertID == "" {
+		// As Mixpanel does, every stored event gets an $insert_id: export
+		// readers rely on it. It is stored, so every export shows the same
+		// one, and never de-duplicates (see event.Row.GeneratedID).
+		row.InsertID, row.GeneratedID = newInsertID(), true
+	}
+	t.rows = append(t.rows, row)
 	return false, nil
 }
 
@@ -202,6 +215,7 @@ func (in *Ingester) addProfile(b *batch, u *event.ProfileUpdate, token string) *
 	}
 	if drop {
 		in.Stats.Dropped.Add(1)
+		b.dropped++
 		return nil
 	}
 	row := event.ProfileRow{
@@ -242,7 +256,16 @@ func (in *Ingester) guardFailed(b *batch, n int) bool {
 	}
 	in.Stats.GuardErrors.Add(1)
 	in.Stats.Dropped.Add(1)
+	b.dropped++
 	return true
+}
+
+// newInsertID returns a generated $insert_id: 32 hex digits of 128 random
+// bits, a valid $insert_id that no other event shares.
+func newInsertID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+	return hex.EncodeToString(b[:])
 }
 
 // stamp sets the time of the findings appended since index n.
@@ -257,19 +280,53 @@ func (in *Ingester) stamp(b *batch, n int) {
 // with a value) and returned; the front end answers it as transient.
 func (in *Ingester) commit(ctx context.Context, b *batch, endpoint string) error {
 	err := in.write(ctx, b)
-	if err != nil && !errors.Is(err, context.Canceled) {
-		in.log.Error("ingest commit failed", "endpoint", endpoint, "err", err)
+	if !errors.Is(err, context.Canceled) {
+		in.failing.Store(err != nil)
+		if err != nil {
+			in.log.ErrorContext(ctx, "ingest commit failed", "endpoint", endpoint, "err", err)
+		}
 	}
 	return err
+}
+
+// observe counts one request's objects by outcome, and its latency, in the
+// metrics: rejected is the number of objects the front end refused, err the
+// request's failure (its kept objects then count as failed).
+func (in *Ingester) observe(endpoint string, b *batch, rejected int, err error, d time.Duration) {
+	m := in.metrics
+	if m == nil {
+		return
+	}
+	m.Batch(endpoint, d)
+	m.Events(endpoint, "rejected", rejected)
+	if b == nil {
+		return
+	}
+	m.Events(endpoint, "dropped", b.dropped)
+	if err != nil {
+		m.Events(endpoint, "failed", b.kept)
+		return
+	}
+	m.Events(endpoint, "stored", b.stored)
+	m.Events(endpoint, "duplicate", b.dups)
+	for i := range b.findings {
+		f := &b.findings[i]
+		m.GuardAction(f.Class, f.Detector, f.Action)
+	}
 }
 
 // write stores findings, events and profiles durably, in that order: a
 // finding never waits on the data it describes.
 func (in *Ingester) write(ctx context.Context, b *batch) error {
+	for _, t := range b.projects {
+		b.kept += len(t.rows) + len(t.profiles)
+	}
 	if len(b.findings) > 0 {
+		t := time.Now()
 		if err := in.store.AppendFindings(ctx, b.findings); err != nil {
 			return err
 		}
+		in.metrics.Commit("findings", time.Since(t))
 		in.Stats.Findings.Add(int64(len(b.findings)))
 	}
 	var rows []event.Row
@@ -279,17 +336,23 @@ func (in *Ingester) write(ctx context.Context, b *batch) error {
 		profiles = append(profiles, t.profiles...)
 	}
 	if len(rows) > 0 {
+		t := time.Now()
 		res, err := in.store.Append(ctx, rows)
 		if err != nil {
 			return err
 		}
+		in.metrics.Commit("events", time.Since(t))
+		b.stored, b.dups = res.Stored, res.Duplicates
 		in.Stats.Events.Add(int64(res.Stored))
 		in.Stats.Dups.Add(int64(res.Duplicates))
 	}
 	if len(profiles) > 0 {
+		t := time.Now()
 		if err := in.store.UpdateProfiles(ctx, profiles); err != nil {
 			return err
 		}
+		in.metrics.Commit("profiles", time.Since(t))
+		b.stored += len(profiles)
 		in.Stats.Profiles.Add(int64(len(profiles)))
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sieve-analytics/sieve/internal/wire/mixpanel"
 	"github.com/sieve-analytics/sieve/internal/wire/posthog"
@@ -23,6 +24,7 @@ import (
 func (in *Ingester) PostHog(ep posthog.Endpoint) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		in.Stats.Requests.Add(1)
+		start := time.Now()
 		meta := posthog.ParseMeta(r.URL.Query())
 		b := in.newBatch()
 		err := in.posthogDecode(r, ep, b, meta)
@@ -32,9 +34,11 @@ func (in *Ingester) PostHog(ep posthog.Endpoint) http.Handler {
 			}
 		}
 		in.release(b)
+		name := "posthog." + ep.String()
 		if in.denied != nil && errors.Is(err, posthog.ErrUnauthorized) {
-			in.denied(r, "posthog."+ep.String())
+			in.denied(r, name, http.StatusUnauthorized)
 		}
+		in.observe(name, b, 0, err, time.Since(start))
 		writeReply(w, posthog.CaptureReply(meta, err))
 	})
 }

@@ -43,9 +43,14 @@ const (
 	MaxSDKs       = 256  // lib/version pairs per project
 	MaxDepth      = 8    // nesting depth walked
 	MaxPathLen    = 200  // bytes; longer paths are counted in Overflow
-	fleetDays     = 90   // days of per-day SDK counts kept
-	minuteRing    = 120  // minutes of per-minute counters kept
-	fileName      = "lexicon.json"
+	MaxNameLen    = 255  // bytes; longer event names are counted in Overflow
+	// MaxProjectBytes bounds what one project's lexicon holds (and writes
+	// to lexicon.json): names and paths within the limits above, and their
+	// counters, types and per-day SDK counts.
+	MaxProjectBytes = 4 << 20
+	fleetDays       = 90  // days of per-day SDK counts kept
+	minuteRing      = 120 // minutes of per-minute counters kept
+	fileName        = "lexicon.json"
 )
 
 // Value types as reported by the API.
@@ -355,8 +360,10 @@ func (l *Lexicon) Observe(ev *event.Event, findings []event.Finding, now time.Ti
 		es.count++
 		es.first = min(es.first, t)
 		es.last = max(es.last, t)
-	} else if len(p.events) < MaxEventNames {
+	} else if len(p.events) < MaxEventNames && len(ev.Name) <= MaxNameLen {
 		p.events[ev.Name] = &eventStat{count: 1, first: t, last: t}
+	} else {
+		p.overflow++
 	}
 	if ev.Props != nil && ev.Props.Type() == fastjson.TypeObject {
 		w := walker{l: l, p: p, pid: ev.ProjectID, si: si, t: t, now: now, sigs: &sigs, findings: findings}

@@ -190,3 +190,31 @@ func BenchmarkObserve(b *testing.B) {
 		l.Observe(ev, nil, now)
 	}
 }
+
+// The lexicon of one project stays within MaxProjectBytes whatever names a
+// client sends: 3,000 event names of 1 MiB and as many long paths write a
+// small file; long names are counted in Overflow.
+func TestProjectBytesBounded(t *testing.T) {
+	dir := t.TempDir()
+	l, _ := New(Options{Dir: dir})
+	long := string(bytes.Repeat([]byte("n"), 1<<20))
+	for i := range 3000 {
+		suffix := time.Duration(i).String()
+		l.Observe(mkEvent(t, 1, long+suffix, "web", "1.0", `{"`+long[:300]+suffix+`":1}`), nil, time.Now())
+		l.Observe(mkEvent(t, 1, long[:MaxNameLen-len(suffix)]+suffix, "web", "1.0", `{}`), nil, time.Now())
+	}
+	if err := l.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(filepath.Join(dir, fileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() > MaxProjectBytes+64<<10 {
+		t.Errorf("lexicon file is %d bytes, bound %d", st.Size(), MaxProjectBytes)
+	}
+	p := l.Project(1)
+	if len(p.Events) != MaxEventNames || p.Overflow < 3000 {
+		t.Errorf("events %d overflow %d", len(p.Events), p.Overflow)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/sieve-analytics/sieve/internal/ingest"
+	"github.com/sieve-analytics/sieve/internal/logx"
 	"github.com/sieve-analytics/sieve/internal/wire/posthog"
 
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
@@ -13,6 +14,8 @@ import (
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.metricsHandler())
 
 	// Ingestion: Mixpanel's and PostHog's paths, with and without the
 	// trailing slash, GET, POST and OPTIONS (CORS preflight). /track and
@@ -93,5 +96,5 @@ func (s *Server) routes() http.Handler {
 	// sieve.js and its per-project configuration.
 	mux.Handle("/sdk/", sdkjs.Handler(s.sdkConfig))
 
-	return s.recoverer(mux)
+	return logx.Middleware(s.metrics.Middleware(s.recoverer(mux)))
 }

@@ -18,17 +18,21 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/advisory"
 	"github.com/sieve-analytics/sieve/internal/alert"
 	"github.com/sieve-analytics/sieve/internal/api"
 	"github.com/sieve-analytics/sieve/internal/audit"
+	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/guardcache"
 	"github.com/sieve-analytics/sieve/internal/ingest"
 	"github.com/sieve-analytics/sieve/internal/lexicon"
+	"github.com/sieve-analytics/sieve/internal/metrics"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/scope"
@@ -64,6 +68,8 @@ type Server struct {
 	bgDone     chan error
 	api        *api.API
 	audit      *audit.Log // closed last
+	purges     *purge.Manager
+	metrics    *metrics.Metrics
 
 	ln       net.Listener
 	http     *http.Server
@@ -136,6 +142,7 @@ func New(cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
+	s.newMetrics(st)
 
 	s.http = &http.Server{
 		Handler:           s.routes(),
@@ -258,11 +265,11 @@ func (s *Server) newAuditAndPurges(st *duckdb.Store) error {
 		al.Close()
 		return err
 	}
-	s.audit = al
+	s.audit, s.purges = al, pm
 	s.api.SetAudit(al)
 	s.api.SetPurges(pm)
-	s.ingest.SetDeniedHook(func(r *http.Request, endpoint string) {
-		al.AppendAsync(audit.Entry{Actor: "unauthenticated", Action: "ingest.denied", Endpoint: endpoint, Outcome: audit.Denied, Status: http.StatusUnauthorized})
+	s.ingest.SetDeniedHook(func(r *http.Request, endpoint string, status int) {
+		al.Denied(audit.Entry{Actor: "unauthenticated", Action: "ingest.denied", Endpoint: endpoint, Outcome: audit.Denied, Status: status}, audit.Source(r))
 	})
 	s.background = append(s.background, func(ctx context.Context) error {
 		pm.Start()
@@ -295,6 +302,98 @@ func (s *Server) newInsights(st *duckdb.Store, guards *guardcache.Cache) error {
 	s.insights = s.api.Insights(lex, adv, al, jobs)
 	s.background = append(s.background, lex.Run, al.Run, jobs.Run)
 	return nil
+}
+
+// newMetrics registers what GET /metrics serves besides the ingester's own
+// counters: store queue and files, disk free, audit failures, purge jobs.
+func (s *Server) newMetrics(st *duckdb.Store) {
+	m := metrics.New()
+	s.metrics = m
+	s.ingest.SetMetrics(m)
+	m.Gauge("sieve_store_queue_depth", "Append calls waiting for a durable commit.", func() float64 { return float64(st.Stats().Queued) })
+	m.Gauge("sieve_store_active_files", "Active DuckDB files (more than 1 while a seal is pending).", func() float64 { return float64(st.Stats().Actives) })
+	m.Gauge("sieve_store_sealed_files", "Sealed Parquet files.", func() float64 { return float64(st.Stats().SealedFiles) })
+	m.Gauge("sieve_disk_free_bytes", "Bytes available to Sieve on the file system of the data directory.", func() float64 {
+		free, _ := diskFree(s.cfg.DataDir)
+		return float64(free)
+	})
+	m.Counter("sieve_audit_write_failures_total", "Audit entries that could not be written.", func() float64 { return float64(s.audit.Failures()) })
+	m.GaugeVec("sieve_purge_jobs", "Purge jobs by status.", "status", func() map[string]float64 {
+		out := map[string]float64{}
+		for _, j := range s.purges.List(0) {
+			out[j.Status]++
+		}
+		return out
+	})
+}
+
+// diskFree returns the bytes available to an unprivileged user on the file
+// system holding dir.
+func diskFree(dir string) (uint64, error) {
+	var fs syscall.Statfs_t
+	if err := syscall.Statfs(dir, &fs); err != nil {
+		return 0, err
+	}
+	return fs.Bavail * uint64(fs.Bsize), nil
+}
+
+// metricsHandler serves GET /metrics to the admin key only: the metrics
+// hold no value, but name routes, classes and volumes.
+func (s *Server) metricsHandler() http.Handler {
+	h := s.metrics.Handler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		who, err := (auth.Authenticator{Projects: s.projects}).FromRequest(r)
+		if err != nil || !who.Global {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="sieve"`)
+			http.Error(w, "the admin key is required (Authorization: Bearer ...)", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// readyz answers 200 when the server can take data: the data directory
+// takes a synced write, the last store commit and the last audit append
+// succeeded. Otherwise 503 with the reasons, one a line (a load balancer
+// then sends traffic elsewhere; /healthz only says the process runs).
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	var reasons []string
+	if s.stopping.Load() {
+		reasons = append(reasons, "stopping")
+	}
+	if err := probeWrite(s.cfg.DataDir); err != nil {
+		reasons = append(reasons, "the data directory cannot be written (is the disk full?)")
+	}
+	if s.ingest.Failing() {
+		reasons = append(reasons, "the last store commit failed")
+	}
+	if s.audit != nil && s.audit.Failing() {
+		reasons = append(reasons, "the last audit append failed")
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if len(reasons) > 0 {
+		w.Header().Set("Retry-After", "5")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, "not ready: "+strings.Join(reasons, "; ")+"\n")
+		return
+	}
+	_, _ = io.WriteString(w, "ready\n")
+}
+
+// probeWrite writes, syncs and removes 64 KiB in dir: it fails when the
+// file system is full or read-only.
+func probeWrite(dir string) error {
+	f, err := os.CreateTemp(dir, ".readyz-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(make([]byte, 64<<10))
+	if err == nil {
+		err = f.Sync()
+	}
+	return errors.Join(err, f.Close())
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -350,7 +449,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("handler panic", "method", r.Method, "route", r.Pattern, "stack", string(debug.Stack()))
+				s.log.ErrorContext(r.Context(), "handler panic", "method", r.Method, "route", r.Pattern, "stack", string(debug.Stack()))
 				http.Error(w, `{"error":"internal error","status":"error"}`, http.StatusInternalServerError)
 			}
 		}()

@@ -14,12 +14,17 @@ import (
 	"errors"
 
 	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/query/expr"
 )
 
 // Errors every backend reports through errors.Is.
 var (
 	ErrClosed   = errors.New("store: closed")
 	ErrNotFound = errors.New("store: not found")
+	// ErrUnsupported: the query asks for what the backend cannot answer
+	// (a where expression reading what the query has not, or one too
+	// complex). Its message names the reason, never a value.
+	ErrUnsupported = errors.New("store: query not supported")
 )
 
 // AppendResult tells how many of the appended rows were new.
@@ -30,16 +35,20 @@ type AppendResult struct {
 
 // ExportQuery selects events for export. From and To are Unix milliseconds,
 // From inclusive and To exclusive; Events, when not empty, lists the event
-// names to keep.
+// names to keep; Where, when not nil, keeps the events it is truthy for
+// (expr.Eval's semantics; event properties and the event name only).
 type ExportQuery struct {
 	ProjectID int64
 	From, To  int64
 	Events    []string
+	Where     expr.Node
 }
 
 // ProfileQuery selects profiles of one kind. IDs, when not empty, lists the
 // distinct_ids (or group ids) to return; otherwise all, ordered by id, after
-// skipping Offset and returning at most Limit (0 = no limit).
+// skipping Offset and returning at most Limit (0 = no limit). Where, when
+// not nil, keeps the profiles it is truthy for: properties["x"] and
+// user["x"] both read the profile's properties.
 type ProfileQuery struct {
 	ProjectID int64
 	Kind      event.ProfileKind
@@ -47,6 +56,7 @@ type ProfileQuery struct {
 	IDs       []string
 	Offset    int
 	Limit     int
+	Where     expr.Node
 }
 
 // Profile is the current state of one user or group profile.
@@ -72,7 +82,8 @@ type Store interface {
 	// Append stores rows durably and returns only once they are committed:
 	// a crash after Append returns loses none of them. Concurrent calls may be
 	// combined into one commit (group commit). A row whose InsertID is not
-	// empty and whose key (ProjectID, Name, DistinctID, Time, InsertID) is
+	// empty nor generated (event.Row.GeneratedID) and whose key
+	// (ProjectID, Name, DistinctID, Time, InsertID) is
 	// already stored, or repeated earlier in rows, is skipped and counted as a
 	// duplicate. Either every new row of the call is stored or, with an error,
 	// none is.
@@ -88,7 +99,7 @@ type Store interface {
 	Export(ctx context.Context, q ExportQuery, fn func(*event.Row) error) error
 
 	// Profiles streams matching profiles to fn and returns how many profiles
-	// matched before Offset and Limit were applied.
+	// matched (Where included) before Offset and Limit were applied.
 	Profiles(ctx context.Context, q ProfileQuery, fn func(*Profile) error) (total int, err error)
 
 	// AppendFindings stores guard findings durably (they hold no values).

@@ -109,6 +109,13 @@ func (q *queue) close() {
 	}
 }
 
+// depth returns how many calls are queued.
+func (q *queue) depth() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.calls)
+}
+
 // empty reports whether no call is queued.
 func (q *queue) empty() bool {
 	q.mu.Lock()

@@ -44,34 +44,30 @@ func (s *Store) days(v *version, project, from, to int64) ([]partKey, map[partKe
 }
 
 // partitionQuery selects the rows of partition p in [from, to), optionally
-// of some event names, from its sealed files and the given actives.
-func (s *Store) partitionQuery(v *version, p partKey, acts []*active, from, to int64, names []string) (string, []any) {
+// of some event names and matching cond (a compiled expression over the
+// event columns), from its sealed files and the given actives. Names are
+// parameters in a.
+func (s *Store) partitionQuery(v *version, p partKey, acts []*active, from, to int64, names []string, cond string, a *sqlArgs) string {
 	lo, hi := max(from, p.start()), min(to, p.end())
-	var filter strings.Builder
-	fmt.Fprintf(&filter, " WHERE project_id = %d AND time >= %d AND time < %d", p.project, lo, hi)
-	var args []any
-	var branches []string
-	addNames := func() {
-		if len(names) == 0 {
-			return
-		}
-		for _, n := range names {
-			args = append(args, n)
-		}
-	}
-	nameFilter := ""
+	filter := fmt.Sprintf(" WHERE project_id = %d AND time >= %d AND time < %d", p.project, lo, hi)
 	if len(names) > 0 {
-		nameFilter = " AND name IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ") + ")"
+		ps := make([]string, len(names))
+		for i, n := range names {
+			ps[i] = a.param(n, "VARCHAR")
+		}
+		filter += " AND name IN (" + strings.Join(ps, ", ") + ")"
 	}
+	if cond != "" {
+		filter += " AND " + cond
+	}
+	var branches []string
 	if files := v.parts[p]; len(files) > 0 {
-		branches = append(branches, "SELECT "+eventCols+" FROM "+parquetList(s.dir, p, files)+filter.String()+nameFilter)
-		addNames()
+		branches = append(branches, "SELECT "+eventCols+" FROM "+parquetList(s.dir, p, files)+filter)
 	}
-	for _, a := range acts {
-		branches = append(branches, "SELECT "+eventCols+" FROM "+a.alias+".events"+filter.String()+nameFilter)
-		addNames()
+	for _, act := range acts {
+		branches = append(branches, "SELECT "+eventCols+" FROM "+act.alias+".events"+filter)
 	}
-	return strings.Join(branches, " UNION ALL "), args
+	return strings.Join(branches, " UNION ALL ")
 }
 
 // Export implements store.Store. It reads one UTC day at a time (days are
@@ -89,6 +85,13 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 	if q.To <= q.From {
 		return nil
 	}
+	cond := ""
+	var a sqlArgs
+	if q.Where != nil {
+		if cond, err = compileExpr(q.Where, exprCols{name: "name", props: "props"}, &a); err != nil {
+			return fmt.Errorf("duckdb store: export: %w", err)
+		}
+	}
 	v := s.acquire()
 	defer s.release(v)
 	parts, acts := s.days(v, q.ProjectID, q.From, q.To)
@@ -104,8 +107,10 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 	var props sql.RawBytes
 	n := 0
 	for _, p := range parts {
-		query, args := s.partitionQuery(v, p, acts[p], q.From, q.To, q.Events)
-		rows, err := conn.QueryContext(ctx, "SELECT * FROM ("+query+") ORDER BY time", args...)
+		pa := a // the where clause's parameters, then this partition's
+		pa.vals = slices.Clip(pa.vals)
+		query, args := pa.finish("SELECT * FROM (" + s.partitionQuery(v, p, acts[p], q.From, q.To, q.Events, cond, &pa) + ") ORDER BY time")
+		rows, err := conn.QueryContext(ctx, query, args...)
 		if err != nil {
 			return s.readErr(caller, safeErr("export", err))
 		}

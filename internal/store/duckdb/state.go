@@ -354,17 +354,24 @@ func (s *Store) Profiles(ctx context.Context, q store.ProfileQuery, fn func(*sto
 	defer done()
 	s.stMu.RLock()
 	defer s.stMu.RUnlock()
-	where := "project_id = ? AND kind = ?"
-	args := []any{q.ProjectID, uint8(q.Kind)}
+	var a sqlArgs
+	where := "project_id = " + a.param(q.ProjectID, "BIGINT") + " AND kind = " + a.param(uint8(q.Kind), "UTINYINT")
 	if q.GroupKey != "" {
-		where += " AND group_key = ?"
-		args = append(args, q.GroupKey)
+		where += " AND group_key = " + a.param(q.GroupKey, "VARCHAR")
 	}
 	if len(q.IDs) > 0 {
-		where += " AND id IN (" + placeholders(len(q.IDs)) + ")"
-		for _, id := range q.IDs {
-			args = append(args, id)
+		ps := make([]string, len(q.IDs))
+		for i, id := range q.IDs {
+			ps[i] = a.param(id, "VARCHAR")
 		}
+		where += " AND id IN (" + strings.Join(ps, ", ") + ")"
+	}
+	if q.Where != nil {
+		cond, err := compileExpr(q.Where, exprCols{props: "props", user: "props"}, &a)
+		if err != nil {
+			return 0, fmt.Errorf("duckdb store: profiles: %w", err)
+		}
+		where += " AND " + cond
 	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
@@ -377,7 +384,8 @@ func (s *Store) Profiles(ctx context.Context, q store.ProfileQuery, fn func(*sto
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
 	var total int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM st.profiles WHERE "+where, args...).Scan(&total); err != nil {
+	countQuery, args := a.finish("SELECT count(*) FROM st.profiles WHERE " + where)
+	if err := tx.QueryRowContext(ctx, countQuery, args...).Scan(&total); err != nil {
 		return 0, s.readErr(caller, safeErr("profiles: count", err))
 	}
 	page := " ORDER BY id, group_key"
@@ -387,7 +395,8 @@ func (s *Store) Profiles(ctx context.Context, q store.ProfileQuery, fn func(*sto
 	if q.Offset > 0 {
 		page += fmt.Sprintf(" OFFSET %d", q.Offset)
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT id, group_key, props FROM st.profiles WHERE "+where+page, args...)
+	pageQuery, args := a.finish("SELECT id, group_key, props FROM st.profiles WHERE " + where + page)
+	rows, err := tx.QueryContext(ctx, pageQuery, args...)
 	if err != nil {
 		return 0, s.readErr(caller, safeErr("profiles", err))
 	}

@@ -623,13 +623,14 @@ type Stats struct {
 	Partitions  int // project-days with sealed files
 	SealedFiles int
 	SealedRows  int64
+	Queued      int // Append calls waiting for a commit
 }
 
 // Stats returns the current file counts.
 func (s *Store) Stats() Stats {
 	v := s.acquire()
 	defer s.release(v)
-	st := Stats{Actives: len(v.actives), Partitions: len(v.parts)}
+	st := Stats{Actives: len(v.actives), Partitions: len(v.parts), Queued: s.events.depth()}
 	for _, files := range v.parts {
 		st.SealedFiles += len(files)
 		for _, f := range files {

@@ -42,7 +42,7 @@ func (s *Store) Append(ctx context.Context, rows []event.Row) (store.AppendResul
 		if err := validRow(i, r); err != nil {
 			return store.AppendResult{}, err
 		}
-		if r.InsertID != "" {
+		if dedups(r) {
 			c.keys[i] = rowKey(scratch[:0], r)
 		}
 		c.size += rowSize(r)
@@ -55,6 +55,10 @@ func (s *Store) Append(ctx context.Context, rows []event.Row) (store.AppendResul
 	}
 	return c.res, nil
 }
+
+// dedups reports whether r takes part in de-duplication: it has an
+// InsertID the client sent (a generated one is unique by construction).
+func dedups(r *event.Row) bool { return r.InsertID != "" && !r.GeneratedID }
 
 func rowSize(r *event.Row) int {
 	return len(r.Name) + len(r.DistinctID) + len(r.InsertID) + len(r.Props) + 24
@@ -158,7 +162,7 @@ func (s *Store) commitGroup(group []*call) error {
 		c.dup = nil
 		for i := range c.rows {
 			r := &c.rows[i]
-			if r.InsertID != "" {
+			if dedups(r) {
 				p := partOf(r.ProjectID, r.Time)
 				pk := pinned[p]
 				if pk == nil {
@@ -206,7 +210,7 @@ func (s *Store) commitGroup(group []*call) error {
 					return errors.New("injected failure")
 				}
 				var k driver.Value
-				if r.InsertID != "" {
+				if dedups(r) {
 					k = int64(c.keys[i])
 				}
 				if err := app.AppendRow(r.ProjectID, r.Time, r.Name, r.DistinctID, r.InsertID, r.Props, k); err != nil {

@@ -7,15 +7,17 @@
 // insert id (within a call, across calls, across a restart and, for
 // backends with a Seal method, across sealing), durability across reopen,
 // concurrent appends, profile operations and paging, findings, ErrClosed
-// after Close and context cancellation.
+// after Close and context cancellation, and where expressions on exports
+// and profiles, whose answers must equal expr.Eval's.
 //
-// storetest imports store, event and the standard library's testing; it must
-// not import a backend, nor ingest, api, server or guard.
+// storetest imports store, event, query/expr and the standard library's
+// testing; it must not import a backend, nor ingest, api, server or guard.
 package storetest
 
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -27,6 +29,7 @@ import (
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/query/expr"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
 
@@ -52,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"TimeOrder", testTimeOrder},
 		{"DedupWithinCall", testDedupWithinCall},
 		{"DedupAcrossCalls", testDedupAcrossCalls},
+		{"GeneratedIDsNotDeduplicated", testGeneratedIDs},
 		{"DedupAcrossReopen", testDedupAcrossReopen},
 		{"DedupAcrossSeal", testDedupAcrossSeal},
 		{"Durability", testDurability},
@@ -62,6 +66,8 @@ func Run(t *testing.T, open Opener) {
 		{"ErrClosed", testErrClosed},
 		{"Cancellation", testCancellation},
 		{"ExportCallbackError", testExportCallbackError},
+		{"Where", testWhere},
+		{"ProfileWhere", testProfileWhere},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
@@ -300,6 +306,26 @@ func testDedupAcrossCalls(t *testing.T, open Opener) {
 	wantResult(t, appendT(t, s, batch[1], row(1, base, "e", "u", "r3", `{}`)), 1, 1)
 	if n := len(export(t, s, all(1))); n != 5 {
 		t.Fatalf("%d rows, want 5", n)
+	}
+}
+
+// Rows whose InsertID Sieve generated are never de-duplicated, even with
+// the same key, and keep their id.
+func testGeneratedIDs(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	g := row(1, base, "e", "u", "0123456789abcdef0123456789abcdef", `{}`)
+	g.GeneratedID = true
+	wantResult(t, appendT(t, s, g, g), 2, 0)
+	wantResult(t, appendT(t, s, g), 1, 0)
+	got := export(t, s, all(1))
+	if len(got) != 3 {
+		t.Fatalf("%d rows, want 3", len(got))
+	}
+	for _, r := range got {
+		if r.InsertID != g.InsertID {
+			t.Fatalf("exported insert id %q, want %q", r.InsertID, g.InsertID)
+		}
 	}
 }
 
@@ -714,5 +740,147 @@ func testExportCallbackError(t *testing.T, open Opener) {
 	err := s.Export(context.Background(), all(1), func(*event.Row) error { n++; return stop })
 	if !errors.Is(err, stop) || n != 1 {
 		t.Fatalf("Export returned %v after %d rows, want the callback's error after 1", err, n)
+	}
+}
+
+// jsonEnv is an expr.Env over one event or profile, for the oracle.
+type jsonEnv struct {
+	name  string
+	props map[string]any
+}
+
+func (e jsonEnv) Event() string { return e.name }
+func (e jsonEnv) Prop(k string) (any, bool) {
+	v, ok := e.props[k]
+	return v, ok
+}
+func (e jsonEnv) User(k string) (any, bool) { return e.Prop(k) }
+
+func envOf(t *testing.T, name string, props []byte) jsonEnv {
+	t.Helper()
+	env := jsonEnv{name: name}
+	if err := json.Unmarshal(props, &env.props); err != nil {
+		t.Fatalf("props %s: %v", props, err)
+	}
+	return env
+}
+
+func mustParse(t *testing.T, src string) expr.Node {
+	t.Helper()
+	n, err := expr.Parse(src)
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	return n
+}
+
+// whereCases are expressions over whereProps, each tried on exports and
+// profiles.
+var whereCases = []string{
+	`properties["plan"] == "pro"`,
+	`properties["plan"] != "pro"`,
+	`number(properties["n"]) >= 2 and not defined(properties["gone"])`,
+	`"ace" in properties["ref"] or properties["n"] in [1, 3]`,
+	`properties["$browser"] == "Firefox"`,
+	`properties["tags"] and "b" in properties["tags"]`,
+	`string(properties["n"]) == "2"`,
+	`properties["n"] % 2 == 1`,
+}
+
+var whereProps = []string{
+	`{"plan":"pro","n":1,"ref":"facebook.com","$browser":"Firefox","tags":["a","b"]}`,
+	`{"plan":"free","n":"2","ref":"example.com","$browser":"Chrome","tags":[]}`,
+	`{"plan":"Pro","n":2,"gone":null}`,
+	`{"n":3,"ref":"space","tags":["b"],"gone":1}`,
+	`{}`,
+}
+
+func testWhere(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	var rows []event.Row
+	for i := range 40 {
+		rows = append(rows, row(1, base+int64(i)*day/8, []string{"a", "b"}[i%2], "u", fmt.Sprint("w", i), whereProps[i%len(whereProps)]))
+	}
+	appendT(t, s, rows[:25]...)
+	if s, ok := s.(Sealer); ok {
+		if err := s.Seal(context.Background()); err != nil {
+			t.Fatalf("Seal: %v", err)
+		}
+	}
+	appendT(t, s, rows[25:]...)
+	for _, src := range whereCases {
+		where := mustParse(t, src)
+		for _, q := range []store.ExportQuery{
+			{ProjectID: 1, From: base, To: base + 10*day, Where: where},
+			{ProjectID: 1, From: base + day, To: base + 4*day, Events: []string{"b"}, Where: where},
+		} {
+			var want []event.Row
+			for _, r := range rows {
+				if r.Time >= q.From && r.Time < q.To && (len(q.Events) == 0 || slices.Contains(q.Events, r.Name)) &&
+					expr.Truthy(expr.Eval(where, envOf(t, r.Name, r.Props))) {
+					want = append(want, r)
+				}
+			}
+			if len(want) == 0 || len(want) == len(rows) {
+				t.Fatalf("%s: a case that selects nothing or everything tests little", src)
+			}
+			got := export(t, s, q)
+			sameRows(t, got, want)
+		}
+	}
+	// The event name is a column.
+	f, err := expr.Filter{Event: "a"}.Node()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := export(t, s, store.ExportQuery{ProjectID: 1, From: base, To: base + 10*day, Where: f}); len(got) != 20 {
+		t.Fatalf("event name filter: %d rows, want 20", len(got))
+	}
+	// A profile property in an event export is refused, not ignored.
+	err = s.Export(context.Background(), store.ExportQuery{ProjectID: 1, From: base, To: base + day, Where: mustParse(t, `user["x"] == 1`)},
+		func(*event.Row) error { return nil })
+	if !errors.Is(err, store.ErrUnsupported) {
+		t.Fatalf("user[] in export: got %v, want store.ErrUnsupported", err)
+	}
+}
+
+func testProfileWhere(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	var ups []event.ProfileRow
+	envs := map[string]jsonEnv{}
+	for i := range 20 {
+		id := fmt.Sprintf("p%02d", i)
+		props := whereProps[i%len(whereProps)]
+		ups = append(ups, event.ProfileRow{ProjectID: 1, Kind: event.People, ID: id, Time: base, IgnoreTime: true, Ops: ops("$set", props)})
+		envs[id] = envOf(t, "", []byte(props))
+	}
+	if err := s.UpdateProfiles(context.Background(), ups); err != nil {
+		t.Fatalf("UpdateProfiles: %v", err)
+	}
+	for _, src := range append(whereCases, `user["plan"] == "pro"`) {
+		where := mustParse(t, src)
+		var want []string
+		for id, env := range envs {
+			if expr.Truthy(expr.Eval(where, env)) {
+				want = append(want, id)
+			}
+		}
+		sort.Strings(want)
+		_, order, total := profiles(t, s, store.ProfileQuery{ProjectID: 1, Kind: event.People, Where: where, Limit: 3})
+		if total != len(want) || !slices.Equal(order, want[:min(3, len(want))]) {
+			t.Fatalf("%s: total %d first %v, want %d %v", src, total, order, len(want), want)
+		}
+	}
+	_, err := s.Profiles(context.Background(), store.ProfileQuery{ProjectID: 1, Kind: event.People, Where: mustParse(t, `properties["a"] == 1`)},
+		func(*store.Profile) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := expr.Filter{Event: "a"}.Node()
+	_, err = s.Profiles(context.Background(), store.ProfileQuery{ProjectID: 1, Kind: event.People, Where: f}, func(*store.Profile) error { return nil })
+	if !errors.Is(err, store.ErrUnsupported) {
+		t.Fatalf("event name on profiles: got %v, want store.ErrUnsupported", err)
 	}
 }

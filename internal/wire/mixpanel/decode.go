@@ -63,7 +63,8 @@ func DecodeEvent(v *fastjson.Value, o Options) (ev event.Event, token string, ig
 	count := 0
 	po.Visit(func(k []byte, val *fastjson.Value) {
 		count++
-		w.size += len(k) + 4 // "k":v,
+		w.size += len(k) + 4
+		w.key(k) // "k":v,
 		switch string(k) {
 		case "token":
 			f.set(&f.token, val)
@@ -116,6 +117,9 @@ func DecodeEvent(v *fastjson.Value, o Options) (ev event.Event, token string, ig
 	nb := name.GetStringBytes()
 	if len(nb) == 0 {
 		return fail("event", "the event name is empty")
+	}
+	if len(nb) > MaxNameBytes {
+		return fail("event", nameTooLong("the event name"))
 	}
 	w.size += len(nb) + len(`{"event":"","properties":{}}`)
 
@@ -237,6 +241,7 @@ func (w *walker) value(v *fastjson.Value, level int) {
 		w.size += 2
 		o.Visit(func(k []byte, c *fastjson.Value) {
 			w.size += len(k) + 4
+			w.key(k)
 			w.value(c, level+1)
 		})
 	case fastjson.TypeArray:
@@ -267,6 +272,19 @@ func (w *walker) value(v *fastjson.Value, level int) {
 	default: // true, null
 		w.size += 4
 	}
+}
+
+// key checks the length of a property name.
+func (w *walker) key(k []byte) {
+	if len(k) > MaxNameBytes && w.problem == "" {
+		w.problem = nameTooLong("a property name")
+	}
+}
+
+// nameTooLong is the message for a name over MaxNameBytes; it never quotes
+// the name.
+func nameTooLong(what string) string {
+	return what + " is longer than " + strconv.Itoa(MaxNameBytes) + " bytes"
 }
 
 // insertID validates a $insert_id: a string of 1 to 36 letters, digits or
@@ -305,6 +323,9 @@ func distinctID(v *fastjson.Value, w *walker) (string, string) {
 		}
 	default:
 		return "", "the distinct id must be a string"
+	}
+	if len(b) > MaxNameBytes {
+		return "", nameTooLong("the distinct id")
 	}
 	if isPlaceholder(b) {
 		return "", "the distinct id is a placeholder value (such as anon, null, undefined or 0); send the user's real id, or an empty string for events without a user"
@@ -451,6 +472,9 @@ func DecodeProfile(v *fastjson.Value, kind event.ProfileKind, o Options) (u even
 		if gkey == nil || gkey.Type() != fastjson.TypeString || len(gkey.GetStringBytes()) == 0 {
 			return fail("$group_key", "$group_key must be a non-empty string")
 		}
+		if len(gkey.GetStringBytes()) > MaxNameBytes {
+			return fail("$group_key", nameTooLong("$group_key"))
+		}
 		id, msg := profileID(gid, &w)
 		if msg != "" {
 			return fail("$group_id", "$group_id "+msg)
@@ -563,6 +587,10 @@ func (w *walker) opValue(op string, v *fastjson.Value) {
 				w.fail(op, "$unset must be a list of property names")
 				return
 			}
+			if len(c.GetStringBytes()) > MaxNameBytes {
+				w.fail(op, nameTooLong("a property name"))
+				return
+			}
 			w.size += len(c.GetStringBytes()) + 2
 		}
 		return
@@ -584,6 +612,10 @@ func (w *walker) opValue(op string, v *fastjson.Value) {
 			return
 		}
 		w.size += len(k) + 4
+		if w.key(k); w.problem != "" {
+			w.field = op
+			return
+		}
 		switch op {
 		case event.OpAdd:
 			if c.Type() != fastjson.TypeNumber {
@@ -617,6 +649,9 @@ func profileID(v *fastjson.Value, w *walker) (string, string) {
 		b := v.GetStringBytes()
 		if len(bytes.TrimSpace(b)) == 0 {
 			return "", "is empty"
+		}
+		if len(b) > MaxNameBytes {
+			return "", "is longer than " + strconv.Itoa(MaxNameBytes) + " bytes"
 		}
 		return string(b), ""
 	case fastjson.TypeNumber:

@@ -169,7 +169,7 @@ func TestDecodeEventErrors(t *testing.T) {
 	f(Track, `{"event":"e","properties":{"d":[`+strings.Repeat("1,", MaxElements)+`1]}}`, "properties", "")
 	f(Track, `{"event":"e","properties":{"d":{`+many(MaxElements+1)+`}}}`, "properties", "")
 	f(Track, `{"event":"e","properties":{"big":"`+strings.Repeat("x", MaxObjectBytes)+`"}}`, "", "")
-	f(Track, `{"event":"`+strings.Repeat("x", MaxObjectBytes)+`","properties":{}}`, "", "")
+	f(Track, `{"event":"`+strings.Repeat("x", MaxObjectBytes)+`","properties":{}}`, "event", "")
 }
 
 func TestDecodeEventAccepts(t *testing.T) {

@@ -72,6 +72,10 @@ const (
 	MaxElements = 255
 	// MaxInsertIDBytes is the longest $insert_id.
 	MaxInsertIDBytes = 36
+	// MaxNameBytes is the longest event name, property name (at any depth,
+	// and in $unset), distinct_id, group key and group id, as Mixpanel's
+	// 255. A longer one is an error of its record: nothing of it is stored.
+	MaxNameBytes = 255
 )
 
 // Time rules.

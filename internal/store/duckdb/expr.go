@@ -1,0 +1,435 @@
+package duckdb
+
+// Expressions: the syntax trees of package expr (Mixpanel's where and on,
+// and filter documents) compiled to DuckDB SQL over the stored columns.
+// Every value that comes from the expression (property names, literals,
+// regular expressions) is a parameter: the SQL text holds only what this
+// file writes.
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sieve-analytics/sieve/internal/query/expr"
+	"github.com/sieve-analytics/sieve/internal/store"
+)
+
+// Errors of compileExpr, wrapped with the detail; both wrap
+// store.ErrUnsupported.
+var (
+	// ErrExprUnsupported: the expression reads something the query has
+	// not (user[...] in an event export, the event name on profiles).
+	ErrExprUnsupported = fmt.Errorf("%w: expression not supported here", store.ErrUnsupported)
+	// ErrExprTooComplex: the compiled SQL would exceed maxExprSQL.
+	ErrExprTooComplex = fmt.Errorf("%w: expression too complex", store.ErrUnsupported)
+)
+
+// maxExprSQL bounds the SQL text of one compiled expression. Casts of casts
+// repeat their operand, so a small tree may grow; this stops it.
+const maxExprSQL = 256 << 10
+
+// paramMark opens and closes a parameter placeholder inside SQL text being
+// built; sqlArgs.finish numbers them. NUL never occurs in SQL this package
+// writes, and input never reaches SQL text.
+const paramMark = "\x00"
+
+// sqlArgs collects the parameters of a SQL statement being built. param
+// returns a placeholder; finish turns placeholders into $1, $2, ... in order
+// of first use (equal values share one), dropping those the text no longer
+// holds (DuckDB refuses unused parameters).
+type sqlArgs struct {
+	vals []any
+}
+
+// param returns a placeholder for v, cast to the SQL type typ.
+func (a *sqlArgs) param(v any, typ string) string {
+	a.vals = append(a.vals, v)
+	return "(" + paramMark + strconv.Itoa(len(a.vals)-1) + paramMark + "::" + typ + ")"
+}
+
+// finish numbers the placeholders of text and returns the statement's
+// arguments.
+func (a *sqlArgs) finish(text string) (string, []any) {
+	var b strings.Builder
+	var args []any
+	num := map[int]int{} // index in vals -> $n
+	dedup := map[any]int{}
+	for {
+		i := strings.Index(text, paramMark)
+		if i < 0 {
+			b.WriteString(text)
+			break
+		}
+		j := strings.Index(text[i+1:], paramMark) + i + 1
+		idx, _ := strconv.Atoi(text[i+1 : j])
+		n, ok := num[idx]
+		if !ok {
+			v := a.vals[idx]
+			if n, ok = dedup[v]; !ok {
+				args = append(args, v)
+				n = len(args)
+				dedup[v] = n
+			}
+			num[idx] = n
+		}
+		b.WriteString(text[:i])
+		b.WriteString("$" + strconv.Itoa(n))
+		text = text[j+1:]
+	}
+	return b.String(), args
+}
+
+// exprCols names the SQL an expression reads: the event name, the event's
+// properties (JSON text), the user's profile properties. An empty name
+// makes what reads it ErrExprUnsupported.
+type exprCols struct {
+	name, props, user string
+}
+
+// compileExpr compiles n to a SQL condition: true where Eval's result is
+// truthy, never NULL.
+func compileExpr(n expr.Node, cols exprCols, a *sqlArgs) (string, error) {
+	c := &exprCompiler{cols: cols, a: a}
+	v, err := c.value(n)
+	if err != nil {
+		return "", err
+	}
+	return c.check(truthy(v))
+}
+
+// kind is how a compiled value is held in SQL.
+type kind uint8
+
+const (
+	kAny  kind = iota // JSON, or NULL when undefined (JSON null included, except inside lists)
+	kNum              // DOUBLE, finite, or NULL
+	kStr              // VARCHAR or NULL
+	kBool             // BOOLEAN, never NULL
+)
+
+type sqlVal struct {
+	sql string
+	k   kind
+}
+
+type exprCompiler struct {
+	cols    exprCols
+	a       *sqlArgs
+	lambdas int
+}
+
+func (c *exprCompiler) check(s string) (string, error) {
+	if len(s) > maxExprSQL {
+		return "", fmt.Errorf("%w: its SQL would exceed %d bytes", ErrExprTooComplex, maxExprSQL)
+	}
+	return s, nil
+}
+
+func (c *exprCompiler) value(n expr.Node) (sqlVal, error) {
+	v, err := c.value1(n)
+	if err != nil {
+		return v, err
+	}
+	_, err = c.check(v.sql)
+	return v, err
+}
+
+const jsonNum = "('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')"
+
+func (c *exprCompiler) value1(n expr.Node) (sqlVal, error) {
+	switch n := n.(type) {
+	case *expr.Prop:
+		col := c.cols.props
+		if n.Scope == expr.UserScope {
+			col = c.cols.user
+		}
+		if col == "" {
+			return sqlVal{}, fmt.Errorf("%w: %s properties are not available", ErrExprUnsupported, map[expr.Scope]string{expr.EventScope: "event", expr.UserScope: "user"}[n.Scope])
+		}
+		return sqlVal{"nullif(json_extract(" + col + ", " + c.a.param(jsonPointer(n.Name), "VARCHAR") + "), 'null')", kAny}, nil
+	case *expr.EventName:
+		if c.cols.name == "" {
+			return sqlVal{}, fmt.Errorf("%w: the event name is not available", ErrExprUnsupported)
+		}
+		return sqlVal{c.cols.name, kStr}, nil
+	case *expr.Literal:
+		switch v := n.Value.(type) {
+		case string:
+			return sqlVal{c.a.param(v, "VARCHAR"), kStr}, nil
+		case float64:
+			return sqlVal{c.a.param(v, "DOUBLE"), kNum}, nil
+		case bool:
+			return sqlVal{c.a.param(v, "BOOLEAN"), kBool}, nil
+		}
+	case *expr.Unary:
+		x, err := c.value(n.X)
+		if err != nil {
+			return x, err
+		}
+		if n.Op == expr.OpNot {
+			return sqlVal{"(NOT " + truthy(x) + ")", kBool}, nil
+		}
+		return sqlVal{"(-" + asNum(x) + ")", kNum}, nil
+	case *expr.Binary:
+		return c.binary(n)
+	case *expr.Call:
+		x, err := c.value(n.Arg)
+		if err != nil {
+			return x, err
+		}
+		switch n.Fn {
+		case expr.FnDefined:
+			return sqlVal{"(" + x.sql + " IS NOT NULL)", kBool}, nil
+		case expr.FnBoolean:
+			return sqlVal{truthy(x), kBool}, nil
+		case expr.FnNumber:
+			return sqlVal{toNum(x), kNum}, nil
+		case expr.FnString:
+			return sqlVal{toStr(x), kStr}, nil
+		case expr.FnFloor, expr.FnCeil, expr.FnRound:
+			// DuckDB's round, like Go's math.Round, rounds half away from zero.
+			return sqlVal{n.Fn.String() + "(" + asNum(x) + ")", kNum}, nil
+		}
+	case *expr.Regex:
+		x, err := c.value(n.X)
+		if err != nil {
+			return x, err
+		}
+		// DuckDB's regexp_matches is RE2, searching like Go's MatchString;
+		// expr.NewRegex admitted only the syntax both read alike.
+		return sqlVal{"COALESCE(regexp_matches(" + asStr(x) + ", " + c.a.param(n.Pattern, "VARCHAR") + "), false)", kBool}, nil
+	}
+	return sqlVal{}, fmt.Errorf("%w: node %T", ErrExprUnsupported, n)
+}
+
+// jsonPointer is the JSON Pointer (RFC 6901) of a top-level key: DuckDB's
+// JSON functions take it as a path, with no quoting rules to get wrong.
+func jsonPointer(key string) string {
+	return "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(key)
+}
+
+// finite turns an overflowed result into NULL (undefined).
+func finite(s string) string { return "nullif(nullif(" + s + ", 'inf'::DOUBLE), '-inf'::DOUBLE)" }
+
+func (c *exprCompiler) binary(n *expr.Binary) (sqlVal, error) {
+	l, err := c.value(n.L)
+	if err != nil {
+		return l, err
+	}
+	if list, ok := n.R.(*expr.ListLit); ok && n.Op == expr.OpIn {
+		return sqlVal{c.inList(l, list), kBool}, nil
+	}
+	r, err := c.value(n.R)
+	if err != nil {
+		return r, err
+	}
+	switch n.Op {
+	case expr.OpAnd:
+		return sqlVal{"(" + truthy(l) + " AND " + truthy(r) + ")", kBool}, nil
+	case expr.OpOr:
+		return sqlVal{"(" + truthy(l) + " OR " + truthy(r) + ")", kBool}, nil
+	case expr.OpEq:
+		return sqlVal{eq(l, r), kBool}, nil
+	case expr.OpNe:
+		return sqlVal{"(NOT " + eq(l, r) + ")", kBool}, nil
+	case expr.OpGt, expr.OpGe, expr.OpLt, expr.OpLe:
+		return sqlVal{order(n.Op.String(), l, r), kBool}, nil
+	case expr.OpIn:
+		return sqlVal{c.in(l, r), kBool}, nil
+	case expr.OpAdd, expr.OpSub, expr.OpMul:
+		return sqlVal{finite("(" + asNum(l) + " " + n.Op.String() + " " + asNum(r) + ")"), kNum}, nil
+	case expr.OpDiv:
+		return sqlVal{finite("(" + asNum(l) + " / nullif(" + asNum(r) + ", 0))"), kNum}, nil
+	case expr.OpMod:
+		// DOUBLE % is fmod, as Go's math.Mod: the sign of the dividend.
+		return sqlVal{"(" + asNum(l) + " % nullif(" + asNum(r) + ", 0))", kNum}, nil
+	}
+	return sqlVal{}, fmt.Errorf("%w: operator %s", ErrExprUnsupported, n.Op)
+}
+
+// asNum is v if it is a number, else NULL.
+func asNum(v sqlVal) string {
+	switch v.k {
+	case kNum:
+		return v.sql
+	case kAny:
+		return "(CASE WHEN json_type(" + v.sql + ") IN " + jsonNum + " THEN CAST(" + v.sql + " AS DOUBLE) END)"
+	}
+	return "(CASE WHEN " + v.sql + " IS NULL THEN NULL END)::DOUBLE"
+}
+
+// asStr is v if it is a string, else NULL.
+func asStr(v sqlVal) string {
+	switch v.k {
+	case kStr:
+		return v.sql
+	case kAny:
+		return "(CASE WHEN json_type(" + v.sql + ") = 'VARCHAR' THEN json_extract_string(" + v.sql + ", '$') END)"
+	}
+	return "(CASE WHEN " + v.sql + " IS NULL THEN NULL END)::VARCHAR"
+}
+
+// asBool is v if it is a boolean, else NULL.
+func asBool(v sqlVal) string {
+	switch v.k {
+	case kBool:
+		return v.sql
+	case kAny:
+		return "(CASE WHEN json_type(" + v.sql + ") = 'BOOLEAN' THEN CAST(" + v.sql + " AS BOOLEAN) END)"
+	}
+	return "(CASE WHEN " + v.sql + " IS NULL THEN NULL END)::BOOLEAN"
+}
+
+// truthy is expr.Truthy.
+func truthy(v sqlVal) string {
+	switch v.k {
+	case kBool:
+		return v.sql
+	case kNum:
+		return "COALESCE(" + v.sql + " <> 0, false)"
+	case kStr:
+		return "COALESCE(" + v.sql + " NOT IN ('', 'false'), false)"
+	}
+	x := v.sql
+	return "COALESCE(CASE WHEN json_type(" + x + ") = 'BOOLEAN' THEN CAST(" + x + " AS BOOLEAN)" +
+		" WHEN json_type(" + x + ") IN " + jsonNum + " THEN CAST(" + x + " AS DOUBLE) <> 0" +
+		" WHEN json_type(" + x + ") = 'VARCHAR' THEN json_extract_string(" + x + ", '$') NOT IN ('', 'false')" +
+		" WHEN json_type(" + x + ") = 'ARRAY' THEN json_array_length(" + x + ") > 0" +
+		" WHEN json_type(" + x + ") = 'OBJECT' THEN true END, false)"
+}
+
+func canNum(v sqlVal) bool { return v.k == kAny || v.k == kNum }
+func canStr(v sqlVal) bool { return v.k == kAny || v.k == kStr }
+
+// eq is expr's ==: undefined equals only undefined; numbers, strings and
+// booleans equal values of their own type; lists and objects nothing. Each
+// non-JSON operand appears once in the SQL (see maxExprSQL).
+func eq(l, r sqlVal) string {
+	if l.k != kAny && r.k == kAny {
+		l, r = r, l
+	}
+	x := l.sql
+	switch {
+	case l.k == kAny && r.k == kAny:
+		return "COALESCE(CASE WHEN " + x + " IS NULL OR " + r.sql + " IS NULL THEN " + x + " IS NULL AND " + r.sql + " IS NULL END, " +
+			asNum(l) + " = " + asNum(r) + ", " + asStr(l) + " = " + asStr(r) + ", " + asBool(l) + " = " + asBool(r) + ", false)"
+	case l.k == kAny && r.k == kNum:
+		// NaN stands for "not a number": r is never NaN.
+		return "((CASE WHEN " + x + " IS NULL THEN NULL WHEN json_type(" + x + ") IN " + jsonNum + " THEN CAST(" + x +
+			" AS DOUBLE) ELSE 'NaN'::DOUBLE END) IS NOT DISTINCT FROM " + r.sql + ")"
+	case l.k == kAny && r.k == kStr:
+		// Tagged: 's' marks a string, 'x' anything else defined.
+		return "((CASE WHEN " + x + " IS NULL THEN NULL WHEN json_type(" + x + ") = 'VARCHAR' THEN 's' || json_extract_string(" + x +
+			", '$') ELSE 'x' END) IS NOT DISTINCT FROM ('s' || " + r.sql + "))"
+	case l.k == kAny && r.k == kBool:
+		return "COALESCE(" + asBool(l) + " = " + r.sql + ", false)"
+	case l.k == kBool && r.k == kBool:
+		return "(" + x + " = " + r.sql + ")"
+	case l.k == r.k:
+		return "(" + x + " IS NOT DISTINCT FROM " + r.sql + ")"
+	}
+	return "(" + x + " IS NULL AND " + r.sql + " IS NULL)"
+}
+
+// order is < <= > >=: numbers with numbers, strings with strings (by
+// bytes, as Go compares strings); false for any other pair.
+func order(op string, l, r sqlVal) string {
+	var terms []string
+	if canNum(l) && canNum(r) {
+		terms = append(terms, asNum(l)+" "+op+" "+asNum(r))
+	}
+	if canStr(l) && canStr(r) {
+		terms = append(terms, asStr(l)+" "+op+" "+asStr(r))
+	}
+	return "COALESCE(" + strings.Join(append(terms, "false"), ", ") + ")"
+}
+
+// in is "l in r" for a string or JSON r: contains on strings, equality
+// with an item on lists.
+func (c *exprCompiler) in(l, r sqlVal) string {
+	switch r.k {
+	case kStr:
+		if !canStr(l) {
+			return "false"
+		}
+		return "COALESCE(contains(" + r.sql + ", " + asStr(l) + "), false)"
+	case kAny:
+		c.lambdas++
+		item := sqlVal{"sieve_item" + strconv.Itoa(c.lambdas), kAny}
+		x := r.sql
+		return "COALESCE(CASE WHEN json_type(" + x + ") = 'VARCHAR' THEN contains(json_extract_string(" + x + ", '$'), " + asStr(l) + ")" +
+			" WHEN json_type(" + x + ") = 'ARRAY' THEN list_bool_or(list_transform(json_extract(" + x + ", '$[*]'), lambda " +
+			item.sql + ": " + eq(item, l) + ")) END, false)"
+	}
+	return "false"
+}
+
+// inList is "l in [literals]".
+func (c *exprCompiler) inList(l sqlVal, list *expr.ListLit) string {
+	var nums, strs, bools []string
+	for _, it := range list.Items {
+		switch v := it.Value.(type) {
+		case float64:
+			nums = append(nums, c.a.param(v, "DOUBLE"))
+		case string:
+			strs = append(strs, c.a.param(v, "VARCHAR"))
+		case bool:
+			bools = append(bools, c.a.param(v, "BOOLEAN"))
+		}
+	}
+	var terms []string
+	if len(nums) > 0 && canNum(l) {
+		terms = append(terms, "COALESCE("+asNum(l)+" IN ("+strings.Join(nums, ", ")+"), false)")
+	}
+	if len(strs) > 0 && canStr(l) {
+		terms = append(terms, "COALESCE("+asStr(l)+" IN ("+strings.Join(strs, ", ")+"), false)")
+	}
+	if len(bools) > 0 && (l.k == kAny || l.k == kBool) {
+		terms = append(terms, "COALESCE("+asBool(l)+" IN ("+strings.Join(bools, ", ")+"), false)")
+	}
+	if len(terms) == 0 {
+		return "false"
+	}
+	return "(" + strings.Join(terms, " OR ") + ")"
+}
+
+// parseNum is number() of a string: expr.NumberPattern or NULL.
+func parseNum(s string) string {
+	return finite("TRY_CAST(regexp_extract(" + s + ", '" + expr.NumberPattern + "') AS DOUBLE)")
+}
+
+// toNum is number().
+func toNum(v sqlVal) string {
+	x := v.sql
+	switch v.k {
+	case kNum:
+		return x
+	case kBool:
+		return "(CASE WHEN " + x + " THEN 1.0 ELSE 0.0 END)::DOUBLE"
+	case kStr:
+		return parseNum(x)
+	}
+	return "(CASE WHEN json_type(" + x + ") IN " + jsonNum + " THEN CAST(" + x + " AS DOUBLE)" +
+		" WHEN json_type(" + x + ") = 'VARCHAR' THEN " + parseNum("json_extract_string("+x+", '$')") +
+		" WHEN json_type(" + x + ") = 'BOOLEAN' THEN (CASE WHEN CAST(" + x + " AS BOOLEAN) THEN 1.0 ELSE 0.0 END) END)::DOUBLE"
+}
+
+// fmtNum is expr.FormatNumber: DuckDB's DOUBLE text without a ".0" tail;
+// adding 0.0 turns -0 into 0.
+func fmtNum(s string) string { return "regexp_replace(CAST(" + s + " + 0.0 AS VARCHAR), '\\.0$', '')" }
+
+// toStr is string().
+func toStr(v sqlVal) string {
+	x := v.sql
+	switch v.k {
+	case kStr:
+		return x
+	case kNum:
+		return fmtNum(x)
+	case kBool:
+		return "(CASE WHEN " + x + " THEN 'true' ELSE 'false' END)"
+	}
+	return "(CASE WHEN json_type(" + x + ") IN ('VARCHAR', 'BOOLEAN') THEN json_extract_string(" + x + ", '$')" +
+		" WHEN json_type(" + x + ") IN " + jsonNum + " THEN " + fmtNum("CAST("+x+" AS DOUBLE)") + " END)"
+}
