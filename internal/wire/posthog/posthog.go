@@ -24,6 +24,9 @@
 //     as an Item: the event and the person and group updates it implies.
 //     Any invalid event fails the whole request, as PostHog's capture does.
 //  3. CaptureReply, FlagsReply, Config and ConfigJS build the replies.
+//
+// IsPostHogBody tells a PostHog body from a Mixpanel one on the paths both
+// SDK families use (/track, /engage).
 package posthog
 
 import "time"
