@@ -5,18 +5,22 @@ BIN := bin/sieve
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/sieve-analytics/sieve/internal/version.Version=$(VERSION)
 
-.PHONY: help build run test unit race apptest sdk-setup sdk-test fuzz fuzz-guard bench check clean
+.PHONY: help web build run test unit race apptest sdk-setup sdk-test ui-test fuzz fuzz-guard bench check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-build: ## build bin/sieve
+web: ## build the web UI into web/dist, embedded by the server (installs its npm packages when missing)
+	bash web/scripts/setup.sh
+	cd web && npm run --silent build
+
+build: web ## build bin/sieve (with the web UI)
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/sieve
 
 run: build ## run the server with the embedded store in ./sieve-data on 127.0.0.1:8080
 	./$(BIN) serve --addr $${SIEVE_ADDR:-127.0.0.1:8080} --data $${SIEVE_DATA:-./sieve-data}
 
-test: check unit race fuzz-guard apptest sdk-test ## everything: vet, unit tests (also under -race), a minute of the guard's shape fuzzer, apptest with the official clients, sieve.js in a real browser
+test: check unit race fuzz-guard apptest sdk-test ui-test ## everything: vet, unit tests (also under -race), a minute of the guard's shape fuzzer, apptest with the official clients, sieve.js and the web UI in a real browser
 	@echo "make test: all passed"
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -44,6 +48,11 @@ sdk-setup: ## install sieve.js's npm packages and Debian's chromium (idempotent)
 sdk-test: build sdk-setup ## sieve.js: unit tests, size budget, browser tests against bin/sieve
 	cd sdk/js && npm run --silent build:check && npm run --silent size && npm run --silent test:unit
 	cd sdk/js && SIEVE_BIN=$(CURDIR)/$(BIN) npm run --silent test:browser
+
+ui-test: build ## the web UI in Debian's chromium against bin/sieve (installs chromium when missing); saves docs/ui/*.png
+	bash web/scripts/setup.sh --browser
+	cd web && npm run --silent build:check
+	cd web && SIEVE_BIN=$(CURDIR)/$(BIN) npm run --silent test:browser
 
 fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
 	@for pkg in $$($(GO) list ./...); do \

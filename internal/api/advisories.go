@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/advisory"
+	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
 )
 
@@ -22,10 +23,13 @@ func advisoryID(r *http.Request) (int64, error) {
 // names an SDK, not a project).
 func (in *Insights) ListAdvisories() http.Handler {
 	return in.a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		if _, err := in.a.auth.FromRequest(r); err != nil {
+		who, err := in.a.auth.FromRequest(r)
+		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"advisories": in.advisories.List()})
+		list := in.advisories.List()
+		in.a.record(r, who, audit.Entry{Action: "advisory.read", Rows: int64(len(list))})
+		writeJSON(w, http.StatusOK, map[string]any{"advisories": list})
 		return nil
 	})
 }
@@ -90,13 +94,15 @@ func (in *Insights) GetAdvisory() http.Handler {
 // and the share that has updated.
 func (in *Insights) AdvisoryReport() http.Handler {
 	return in.a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		if _, err := in.a.authorize(r, auth.GlobalAdmin, 0); err != nil {
+		who, err := in.a.authorize(r, auth.GlobalAdmin, 0)
+		if err != nil {
 			return err
 		}
 		adv, err := in.advisoryInPath(r)
 		if err != nil {
 			return err
 		}
+		in.a.record(r, who, audit.Entry{Action: "advisory.report", Criteria: map[string]any{"advisory": adv.ID}})
 		name := func(pid int64) string {
 			if p, err := in.a.projects.Get(pid); err == nil {
 				return p.Name

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/sieve-analytics/sieve/internal/alert"
+	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
 )
 
@@ -44,6 +45,7 @@ func (in *Insights) Alerts() http.Handler {
 			}
 		}
 		alerts, dropped := in.alerts.List(query)
+		in.a.record(r, p, audit.Entry{Action: "alerts.read", ProjectID: query.ProjectID, Rows: int64(len(alerts))})
 		writeJSON(w, http.StatusOK, map[string]any{"alerts": alerts, "dropped": dropped})
 		return nil
 	})

@@ -35,6 +35,9 @@ func (a *API) record(r *http.Request, who auth.Principal, e audit.Entry) error {
 	if e.Endpoint == "" {
 		e.Endpoint = r.Pattern
 	}
+	if e.Session == "" {
+		e.Session = auth.SessionID(r.Context())
+	}
 	if err := a.audit.Append(e); err != nil {
 		a.log.Error("audit append failed", "action", e.Action, "err", err)
 		return errAuditUnavailable
@@ -80,8 +83,8 @@ func (a *API) auditDenied(r *http.Request, code int) {
 	} else if s := r.PathValue("id"); s != "" && r.Pattern != "" && !slices.Contains([]string{"GET /api/purges/{id}"}, r.Pattern) {
 		project, _ = strconv.ParseInt(s, 10, 64)
 	}
-	a.audit.Denied(audit.Entry{Actor: actor, Action: "denied", ProjectID: max(project, 0), Endpoint: r.Pattern,
-		Outcome: audit.Denied, Status: code}, audit.Source(r))
+	a.audit.Denied(audit.Entry{Actor: actor, Session: auth.SessionID(r.Context()), Action: "denied", ProjectID: max(project, 0),
+		Endpoint: r.Pattern, Outcome: audit.Denied, Status: code}, audit.Source(r))
 }
 
 // maxAuditProps caps the property names an entry lists; beyond it the entry

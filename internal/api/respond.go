@@ -20,6 +20,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
+	"github.com/sieve-analytics/sieve/internal/session"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
 
@@ -91,6 +92,8 @@ func status(err error) (int, string) {
 		return http.StatusUnauthorized, "authentication required: send the admin key as a Bearer token, or Basic auth with a project secret or a service account"
 	case errors.Is(err, auth.ErrBadCredentials):
 		return http.StatusUnauthorized, "invalid credentials"
+	case errors.Is(err, auth.ErrCSRF):
+		return http.StatusForbidden, "this change was refused: it did not carry the session's CSRF token (reload the page and try again)"
 	case errors.Is(err, auth.ErrForbidden):
 		return http.StatusForbidden, "these credentials may not do this for this project"
 	case errors.Is(err, project.ErrNotFound), errors.Is(err, store.ErrNotFound):
@@ -150,6 +153,10 @@ type API struct {
 	guard    *guard.Guard
 	audit    *audit.Log     // see SetAudit; nil records nothing
 	purges   *purge.Manager // see SetPurges
+	// web UI sessions, see SetSessions
+	sessions      *session.Store
+	signIns       *session.Limiter
+	secureCookies bool
 }
 
 // New returns the API over a registry and a store.

@@ -55,12 +55,16 @@ func (in *Insights) Scope() http.Handler {
 // progress, with the report once done.
 func (in *Insights) ScopeJob() http.Handler {
 	return in.a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		if _, err := in.a.authorize(r, auth.GlobalAdmin, 0); err != nil {
+		who, err := in.a.authorize(r, auth.GlobalAdmin, 0)
+		if err != nil {
 			return err
 		}
 		job, ok := in.scope.Get(r.PathValue("id"))
 		if !ok {
 			return &Error{Code: http.StatusNotFound, Msg: "no rescan has this id (only the last 16 are kept, and none across restarts)"}
+		}
+		if job.Status != "running" { // progress polls are not reads of the report
+			in.a.record(r, who, audit.Entry{Action: "scope.read", Criteria: map[string]any{"job_id": job.ID, "status": job.Status}})
 		}
 		writeJSON(w, http.StatusOK, job)
 		return nil

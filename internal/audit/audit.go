@@ -58,6 +58,7 @@ type Entry struct {
 	Seq        int64          `json:"seq"`
 	Time       time.Time      `json:"time"`
 	Actor      string         `json:"actor"`
+	Session    string         `json:"session,omitempty"` // public id of the web UI session the request came through
 	Action     string         `json:"action"`
 	ProjectID  int64          `json:"project_id,omitempty"`
 	Endpoint   string         `json:"endpoint,omitempty"`
@@ -671,7 +672,7 @@ func (l *Log) Query(q Query) ([]Entry, error) {
 
 // eachLine calls fn with every line of f (any length), without its
 // newline; complete is false for a last line that has none.
-func eachLine(f *os.File, fn func(b []byte, complete bool) error) error {
+func eachLine(f io.Reader, fn func(b []byte, complete bool) error) error {
 	r := bufio.NewReaderSize(f, 64<<10)
 	for {
 		b, err := r.ReadBytes('\n')
@@ -723,22 +724,96 @@ func Verify(dir string) (int64, error) {
 
 // VerifyAll is Verify with the details of what was checked.
 func VerifyAll(dir string) (Verified, error) {
-	var v Verified
 	paths, err := files(dir)
+	if err != nil {
+		return Verified{}, err
+	}
+	fs, err := openAll(paths)
+	defer closeAll(fs)
+	if err != nil {
+		return Verified{}, err
+	}
+	v, hashes, err := verifyChain(fs, paths, -1)
 	if err != nil {
 		return v, err
 	}
-	prev := ""
-	hashes := map[int64]string{}
+	// HEAD: the log must reach at least the recorded head.
+	if b, err := os.ReadFile(filepath.Join(dir, headName)); err == nil {
+		parts := strings.Fields(string(b))
+		if len(parts) == 2 {
+			n, _ := strconv.ParseInt(parts[0], 10, 64)
+			if n > v.Last {
+				return v, &VerifyError{File: LogName, Seq: n, Reason: fmt.Sprintf("HEAD records entry %d but the log ends at %d: entries were removed", n, v.Last)}
+			}
+			if h, ok := hashes[n]; ok && h != parts[1] {
+				return v, &VerifyError{File: LogName, Seq: n, Reason: "the entry HEAD records has a different hash"}
+			}
+		}
+	}
+	return v, nil
+}
+
+// Verify checks the chain of the open log, as VerifyAll does offline, while
+// appends go on: the segments are opened under the lock, so that a rotation
+// cannot slip in, and the current one is read only up to its size at that
+// moment, so that an append in progress is not read. HEAD is the log's own
+// and is not compared.
+func (l *Log) Verify() (int64, error) {
+	l.mu.Lock()
+	if l.f == nil {
+		l.mu.Unlock()
+		return 0, errors.New("audit: log closed")
+	}
+	size := l.size
+	paths, err := files(l.dir)
+	var fs []*os.File
+	if err == nil {
+		fs, err = openAll(paths)
+	}
+	l.mu.Unlock()
+	defer closeAll(fs)
+	if err != nil {
+		return 0, err
+	}
+	v, _, err := verifyChain(fs, paths, size)
+	return v.Entries, err
+}
+
+func openAll(paths []string) ([]*os.File, error) {
+	var fs []*os.File
 	for _, p := range paths {
 		f, err := os.Open(p)
 		if err != nil {
-			return v, fmt.Errorf("audit: open log: %w", err)
+			return fs, fmt.Errorf("audit: open log: %w", err)
+		}
+		fs = append(fs, f)
+	}
+	return fs, nil
+}
+
+func closeAll(fs []*os.File) {
+	for _, f := range fs {
+		f.Close()
+	}
+}
+
+// verifyChain checks seq, prev_hash and hash of every entry of the
+// segments fs (named by paths), oldest first; the last is read only up to
+// lastSize bytes when lastSize >= 0. It returns the recent entries' hashes
+// by seq, for the HEAD check.
+func verifyChain(fs []*os.File, paths []string, lastSize int64) (Verified, map[int64]string, error) {
+	var v Verified
+	prev := ""
+	hashes := map[int64]string{}
+	for i, f := range fs {
+		var r io.Reader = f
+		if i == len(fs)-1 && lastSize >= 0 {
+			r = io.LimitReader(f, lastSize)
 		}
 		v.Segments++
-		name := filepath.Base(p)
+		name := filepath.Base(paths[i])
 		line := 0
-		err = eachLine(f, func(b []byte, complete bool) error {
+		err := eachLine(r, func(b []byte, complete bool) error {
 			line++
 			fail := func(seq int64, reason string) error {
 				return &VerifyError{File: name, Line: line, Seq: seq, Reason: reason}
@@ -779,25 +854,11 @@ func VerifyAll(dir string) (Verified, error) {
 			}
 			return nil
 		})
-		f.Close()
 		if err != nil {
-			return v, err
+			return v, nil, err
 		}
 	}
-	// HEAD: the log must reach at least the recorded head.
-	if b, err := os.ReadFile(filepath.Join(dir, headName)); err == nil {
-		parts := strings.Fields(string(b))
-		if len(parts) == 2 {
-			n, _ := strconv.ParseInt(parts[0], 10, 64)
-			if n > v.Last {
-				return v, &VerifyError{File: LogName, Seq: n, Reason: fmt.Sprintf("HEAD records entry %d but the log ends at %d: entries were removed", n, v.Last)}
-			}
-			if h, ok := hashes[n]; ok && h != parts[1] {
-				return v, &VerifyError{File: LogName, Seq: n, Reason: "the entry HEAD records has a different hash"}
-			}
-		}
-	}
-	return v, nil
+	return v, hashes, nil
 }
 
 // Bounds of one entry: names longer than MaxNameBytes are recorded by

@@ -156,3 +156,26 @@ func TestTornLineRecovered(t *testing.T) {
 		t.Errorf("no recovery entry: %s", got[3])
 	}
 }
+
+func TestLiveVerify(t *testing.T) {
+	dir := t.TempDir()
+	fill(t, dir, 5)
+	l, err := Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := l.Append(Entry{Actor: "admin", Session: "abc", Action: "page.view"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := l.Verify(); err != nil || n != 6 {
+		t.Fatalf("live Verify = %d, %v; want 6 entries, no error", n, err)
+	}
+	ls := lines(t, dir)
+	ls[2] = bytes.Replace(ls[2], []byte(`"rows":2`), []byte(`"rows":7`), 1)
+	writeLines(t, dir, ls)
+	var ve *VerifyError
+	if _, err := l.Verify(); !errors.As(err, &ve) || ve.Seq != 3 {
+		t.Fatalf("live Verify of an edited log = %v, want a VerifyError at seq 3", err)
+	}
+}

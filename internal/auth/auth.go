@@ -4,12 +4,16 @@
 //   - Authorization: Bearer <admin key> — the global admin;
 //   - Basic <service-account username>:<secret> — that account's role in its project;
 //   - Basic <project API secret>: — admin of that project (Mixpanel's legacy secret);
-//   - Basic <project token>: — may ingest into that project (Mixpanel's /import).
+//   - Basic <project token>: — may ingest into that project (Mixpanel's /import);
+//   - a web UI session (package session), which puts the principal it was
+//     signed in as into the request's context (WithSession): the same
+//     principal the credentials it was created with would give.
 //
 // auth must not import ingest, api, server or store.
 package auth
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -23,6 +27,8 @@ var (
 	ErrNoCredentials  = errors.New("auth: no credentials")
 	ErrBadCredentials = errors.New("auth: invalid credentials")
 	ErrForbidden      = errors.New("auth: forbidden")
+	// ErrCSRF: a session's changing request without its CSRF token.
+	ErrCSRF = errors.New("auth: missing or wrong CSRF token")
 )
 
 // Level is what an action needs.
@@ -68,11 +74,43 @@ type Authenticator struct {
 	Projects *project.Registry
 }
 
+// sessionKey is the context key of a request's session (see WithSession).
+type sessionKey struct{}
+
+type viaSession struct {
+	p   Principal
+	id  string
+	err error
+}
+
+// WithSession returns ctx carrying the principal of the web UI session id.
+// Only the session middleware calls it, after checking the session cookie
+// (and the CSRF token of a changing request).
+func WithSession(ctx context.Context, p Principal, id string) context.Context {
+	return context.WithValue(ctx, sessionKey{}, viaSession{p: p, id: id})
+}
+
+// WithSessionError returns ctx for a request whose session cookie was not
+// accepted: FromRequest answers err (ErrBadCredentials or ErrCSRF, wrapped).
+func WithSessionError(ctx context.Context, err error) context.Context {
+	return context.WithValue(ctx, sessionKey{}, viaSession{err: err})
+}
+
+// SessionID is the public id of the session a request came through, or "".
+func SessionID(ctx context.Context) string {
+	v, _ := ctx.Value(sessionKey{}).(viaSession)
+	return v.id
+}
+
 // FromRequest authenticates r. It returns ErrNoCredentials when r carries
-// none and ErrBadCredentials when they do not match.
+// none and ErrBadCredentials when they do not match. An Authorization
+// header wins over a session cookie.
 func (a Authenticator) FromRequest(r *http.Request) (Principal, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
+		if v, ok := r.Context().Value(sessionKey{}).(viaSession); ok {
+			return v.p, v.err
+		}
 		return Principal{}, ErrNoCredentials
 	}
 	if scheme, key, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") {

@@ -81,6 +81,8 @@ var forbidden = map[string][]string{
 	"internal/alert":      {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
 	"internal/scope":      {"internal/ingest", "internal/api", "internal/server", "internal/purge", "internal/wire"},
 	"sdk/":                {"internal/"},
+	"web":                 {"internal/"},
+	"internal/session":    {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/audit"},
 
 	// The second corpus of the guard is written without the guard's code.
 	"internal/guard/internal/corpus2gen": {"internal/"},

@@ -2,12 +2,14 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/sieve-analytics/sieve/internal/ingest"
 	"github.com/sieve-analytics/sieve/internal/logx"
 	"github.com/sieve-analytics/sieve/internal/wire/posthog"
 
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
+	webui "github.com/sieve-analytics/sieve/web"
 )
 
 // routes is the whole route table of the server.
@@ -96,5 +98,35 @@ func (s *Server) routes() http.Handler {
 	// sieve.js and its per-project configuration.
 	mux.Handle("/sdk/", sdkjs.Handler(s.sdkConfig))
 
-	return logx.Middleware(s.metrics.Middleware(s.recoverer(mux)))
+	// ---- Web UI (docs/UI.md): sessions, the reads only the UI needs, and
+	// the app itself, which answers every path no other route claims. ----
+	mux.Handle("POST /api/session", s.api.SignIn())
+	mux.Handle("GET /api/session", s.api.WhoAmI())
+	mux.Handle("DELETE /api/session", s.api.SignOut())
+	mux.Handle("GET /api/sessions", s.api.ListSessions())
+	mux.Handle("DELETE /api/sessions/{id}", s.api.RevokeSession())
+	mux.Handle("POST /api/ui/views", s.api.PageView())
+	mux.Handle("GET /api/audit/verify", s.api.VerifyAudit())
+	mux.Handle("POST /api/projects/{id}/guard/dry-run", s.api.GuardDryRun())
+	mux.Handle("GET /api/projects/{id}/events/recent", s.api.RecentEvents())
+	mux.Handle("GET /api/projects/{id}/findings/summary", s.api.FindingsSummary())
+	mux.Handle("/", webui.Handler())
+	// ---- end of the web UI's routes ----
+
+	return logx.Middleware(s.metrics.Middleware(s.recoverer(s.apiLayer(mux))))
+}
+
+// apiLayer resolves web UI sessions on /api/ requests (see package session)
+// and forbids framing API answers.
+func (s *Server) apiLayer(next http.Handler) http.Handler {
+	withSession := s.sessions.Middleware(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("X-Frame-Options", "DENY")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		withSession.ServeHTTP(w, r)
+	})
 }

@@ -36,6 +36,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/scope"
+	"github.com/sieve-analytics/sieve/internal/session"
 	"github.com/sieve-analytics/sieve/internal/store"
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
@@ -70,6 +71,7 @@ type Server struct {
 	audit      *audit.Log // closed last
 	purges     *purge.Manager
 	metrics    *metrics.Metrics
+	sessions   *session.Store // web UI sign-ins, in memory
 
 	ln       net.Listener
 	http     *http.Server
@@ -134,6 +136,8 @@ func New(cfg Config) (*Server, error) {
 	guards := guardcache.New(reg, g)
 	s.ingest = ingest.New(cfg.Log, reg, st, guards)
 	s.api = api.New(cfg.Log, reg, st, g)
+	s.sessions = session.New(session.Config{})
+	s.api.SetSessions(s.sessions, cfg.TLSCert != "")
 	if err := s.newAuditAndPurges(st); err != nil {
 		st.Close()
 		return nil, err

@@ -1,0 +1,36 @@
+// index.js: every page, where it lives in the navigation and who may open
+// it (the same rule the API enforces; the API refuses anyway).
+import { Alerts, Findings, Fleet } from './privacy.jsx'
+import { PurgesRoute, Scope } from './purges.jsx'
+import { Audit } from './audit.jsx'
+import { Guard } from './guard.jsx'
+import { Events, Lexicon, Users } from './data.jsx'
+import { Access, ProjectSettings, Webhook } from './settings.jsx'
+
+const read = () => true
+const admin = (me) => me.global || me.role === 'admin'
+const globalAdmin = (me) => me.global
+
+const page = (path, title, group, component, may, needs, extra = {}) => ({
+  path, title, group, component, may, needs,
+  match: (p) => p === path || (extra.prefix && p.startsWith(path + '/')),
+  ...extra,
+})
+
+// Insights (trends, funnels, retention, dashboards) join this list when
+// the query engine lands; until then they are not in the navigation.
+export const pages = [
+  page('/findings', 'Findings', 'Privacy center', Findings, read, 'a project role'),
+  page('/alerts', 'Alerts', 'Privacy center', Alerts, read, 'a project role'),
+  page('/fleet', 'SDK fleet', 'Privacy center', Fleet, read, 'a project role'),
+  page('/guard', 'Guard policy', 'Privacy center', Guard, read, 'a project role'),
+  page('/scope', 'Incident scope', 'Privacy center', Scope, globalAdmin, 'the admin key', { global: true }),
+  page('/purges', 'Purges', 'Privacy center', PurgesRoute, admin, 'the admin role', { prefix: true }),
+  page('/audit', 'Audit log', 'Privacy center', Audit, admin, 'the admin role'),
+  page('/events', 'Live events', 'Data', Events, read, 'a project role'),
+  page('/users', 'Users', 'Data', Users, read, 'a project role'),
+  page('/lexicon', 'Lexicon', 'Data', Lexicon, read, 'a project role'),
+  page('/settings', 'Project', 'Settings', ProjectSettings, admin, 'the admin role'),
+  page('/settings/access', 'Access', 'Settings', Access, admin, 'the admin role'),
+  page('/settings/webhook', 'Webhook', 'Settings', Webhook, admin, 'the admin role'),
+]

@@ -1,0 +1,144 @@
+// settings.jsx: project settings, service accounts and sessions, webhook.
+// Secrets the server shows once (a new account's secret, a webhook's signing
+// secret, a new project's API secret) are shown once here too, and kept
+// nowhere.
+import { useState } from 'preact/hooks'
+import { api } from '../api.js'
+import { ErrorBox, fmtTime, Load, Page, splitList, Table, useLoad } from '../ui.jsx'
+
+function useAction(fn) {
+  const [state, set] = useState({ error: null, result: null, busy: false })
+  async function run(...args) {
+    set({ error: null, result: null, busy: true })
+    try {
+      set({ error: null, result: await fn(...args), busy: false })
+    } catch (error) { set({ error, result: null, busy: false }) }
+  }
+  return [state, run]
+}
+
+const Once = ({ label, value }) => (
+  <div class="notice" role="status"><b>{label}</b> (shown once; copy it now, only its hash is kept):<pre>{value}</pre></div>
+)
+
+export function ProjectSettings({ me, project, reloadProjects }) {
+  const [save, runSave] = useAction(async (e) => {
+    e.preventDefault()
+    const f = new FormData(e.target)
+    const p = await api('PATCH', `/api/projects/${project.id}`, {
+      name: f.get('name'), autotrack: f.get('autotrack') === 'on', store_ip: f.get('store_ip') === 'on', url_params: splitList(String(f.get('url_params'))),
+    })
+    await reloadProjects()
+    return p
+  })
+  const [created, runCreate] = useAction(async (e) => {
+    e.preventDefault()
+    const p = await api('POST', '/api/projects', { name: new FormData(e.target).get('name') })
+    e.target.reset()
+    await reloadProjects()
+    return p
+  })
+  const s = project.settings || {}
+  return (
+    <Page title="Project" lead={`Settings of ${project.name} (#${project.id}).`}>
+      <form class="card stack" onSubmit={runSave} key={project.id}>
+        <ErrorBox error={save.error} />
+        {save.result && <p class="notice" role="status">Saved.</p>}
+        <label>Name<input name="name" defaultValue={project.name} required /></label>
+        <label class="check"><input type="checkbox" name="autotrack" defaultChecked={s.autotrack} />sieve.js autotrack (page views, clicks, submits; never what users type)</label>
+        <label>URL parameters sieve.js keeps in captured URLs (comma-separated; a trailing * matches a prefix)
+          <input name="url_params" defaultValue={(s.url_params || ['utm_*']).join(', ')} /></label>
+        <label class="check"><input type="checkbox" name="store_ip" defaultChecked={s.store_ip} />Store raw IP addresses sent with events and profile updates</label>
+        <div><button type="submit" disabled={save.busy}>Save</button></div>
+      </form>
+      <div class="card">
+        <h3>Project token</h3>
+        <p class="muted">Public: it goes into every event your apps send.</p>
+        <pre>{project.token}</pre>
+      </div>
+      {me.global && (
+        <form class="card stack" onSubmit={runCreate}>
+          <h3>New project</h3>
+          <ErrorBox error={created.error} />
+          {created.result && <Once label={`API secret of ${created.result.name} (token ${created.result.token})`} value={created.result.api_secret} />}
+          <div class="row"><label>Name<input name="name" required /></label><button type="submit">Create</button></div>
+        </form>
+      )}
+    </Page>
+  )
+}
+
+export function Access({ me, project }) {
+  const accounts = useLoad(() => api('GET', `/api/projects/${project.id}/service-accounts`), [project.id])
+  const sessions = useLoad(() => api('GET', '/api/sessions'), [])
+  const [created, runCreate] = useAction(async (e) => {
+    e.preventDefault()
+    const f = new FormData(e.target)
+    const sa = await api('POST', `/api/projects/${project.id}/service-accounts`, { name: f.get('name'), role: f.get('role') })
+    e.target.reset()
+    accounts.reload(true)
+    return sa
+  })
+  const [revoked, runRevoke] = useAction(async (id) => {
+    await api('DELETE', `/api/sessions/${id}`)
+    sessions.reload(true)
+  })
+  return (
+    <Page title="Access" lead="Service accounts and their roles: ingest can only send, analyst can read, admin can do everything in the project. And who is signed in to this UI.">
+      <h3>Service accounts of {project.name}</h3>
+      <Load state={accounts}>{(list) => (
+        <Table caption="Service accounts" rows={list} empty="No service accounts." cols={[
+          { label: 'Username', key: 'username' }, { label: 'Name', key: 'name' }, { label: 'Role', key: 'role' }, { label: 'Created', render: (a) => fmtTime(a.created) }]} />
+      )}</Load>
+      <form class="card stack" onSubmit={runCreate}>
+        <h3>New service account</h3>
+        <ErrorBox error={created.error} />
+        {created.result && <Once label={`Secret of ${created.result.username}`} value={created.result.secret} />}
+        <div class="row">
+          <label>Name<input name="name" required /></label>
+          <label>Role<select name="role"><option value="analyst">analyst (read)</option><option value="admin">admin</option><option value="ingest">ingest (send only)</option></select></label>
+          <button type="submit">Create</button>
+        </div>
+      </form>
+      <h3>Signed-in sessions</h3>
+      <ErrorBox error={revoked.error} />
+      <Load state={sessions}>{(s) => (
+        <Table caption="Sessions" rows={s.sessions} empty="No sessions." cols={[
+          { label: 'Session', key: 'id' }, { label: 'Actor', key: 'actor' }, { label: 'Role', key: 'role' },
+          { label: 'Signed in', render: (x) => fmtTime(x.created) }, { label: 'Last seen', render: (x) => fmtTime(x.last_seen) },
+          { label: 'Expires', render: (x) => fmtTime(x.expires) },
+          { label: '', render: (x) => (x.id === me.id ? <span class="muted">this session</span> : <button class="secondary" type="button" onClick={() => runRevoke(x.id)}>Revoke</button>) }]} />
+      )}</Load>
+    </Page>
+  )
+}
+
+export function Webhook({ project }) {
+  const state = useLoad(() => api('GET', `/api/projects/${project.id}/webhook`).catch((e) => { if (e.status === 404) return null; throw e }), [project.id])
+  const [put, runPut] = useAction(async (e) => {
+    e.preventDefault()
+    const r = await api('PUT', `/api/projects/${project.id}/webhook`, { url: new FormData(e.target).get('url') })
+    state.reload(true)
+    return r
+  })
+  const [del, runDel] = useAction(async () => {
+    await api('DELETE', `/api/projects/${project.id}/webhook`)
+    state.reload(true)
+  })
+  return (
+    <Page title="Webhook" lead="Where alerts are sent, signed with HMAC-SHA256 (X-Sieve-Signature).">
+      <ErrorBox error={put.error || del.error} />
+      {put.result && <Once label="Signing secret" value={put.result.secret} />}
+      <Load state={state}>{(w) => (
+        <form class="card stack" onSubmit={runPut} key={w?.url || ''}>
+          <p>{w ? <>Alerts of {project.name} go to <code>{w.url}</code>.</> : `${project.name} has no webhook: alerts are only listed under Alerts.`}</p>
+          <div class="row">
+            <label>URL<input name="url" type="text" inputMode="url" defaultValue={w?.url || ''} required placeholder="https://hooks.example.com/sieve" /></label>
+            <button type="submit">{w ? 'Replace (new secret)' : 'Set the webhook'}</button>
+            {w && <button class="secondary" type="button" onClick={runDel}>Remove</button>}
+          </div>
+        </form>
+      )}</Load>
+    </Page>
+  )
+}
