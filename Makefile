@@ -35,7 +35,7 @@ unit: ## go test ./... (fast, hermetic)
 	$(GO) test -count=1 ./...
 
 race: ## go test -race -short on every package but the black-box apptest
-	$(GO) test -race -short -count=1 $$($(GO) list ./... | grep -v -e /apptest -e /internal/bench)
+	$(GO) test -race -short -count=1 -timeout 30m $$($(GO) list ./... | grep -v -e /apptest -e /internal/bench)
 
 apptest: build sdk-setup ## black-box tests of bin/sieve with the official Mixpanel and PostHog SDKs (posthog-js in Debian's chromium)
 	cd apptest/node && npm ci --no-audit --no-fund --loglevel=error

@@ -61,6 +61,11 @@ func TestRoleMatrix(t *testing.T) {
 		{"GET", "/api/2.0/export?project_id=%d&from_date=" + day + "&to_date=" + day, nil, read},
 		{"GET", "/api/2.0/engage?project_id=%d", nil, read},
 		{"GET", "/api/projects/%d/findings", nil, read},
+		{"POST", "/api/projects/%d/query", func(project) []byte {
+			return []byte(`{"kind":"trends","from":"` + day + `","to":"` + day + `","series":[{}]}`)
+		}, read},
+		{"GET", "/api/query/segmentation?project_id=%d&event=e&from_date=" + day + "&to_date=" + day, nil, read},
+		{"GET", "/api/projects/%d/funnels", nil, read},
 		{"GET", "/api/projects/%d/guard", nil, read},
 		{"GET", "/api/projects/%d", nil, read},
 		{"PUT", "/api/projects/%d/guard", func(project) []byte { return gd.Policy }, admin},

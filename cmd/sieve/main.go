@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/sieve-analytics/sieve/internal/bench"
 	"github.com/sieve-analytics/sieve/internal/logx"
@@ -80,6 +81,8 @@ func serve(args []string) error {
 	cert := fs.String("tls-cert", "", "serve HTTPS with this PEM certificate")
 	key := fs.String("tls-key", "", "and this PEM key")
 	logFormat := fs.String("log-format", env("SIEVE_LOG_FORMAT", logx.Text), "log lines as text or json (log/slog)")
+	qTime := fs.Duration("query-timeout", 60*time.Second, "time limit of one analytics query")
+	qMem := fs.Int64("query-memory", 1<<30, "memory limit in bytes of one analytics query (what it holds outside DuckDB)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -89,7 +92,7 @@ func serve(args []string) error {
 	}
 	srv, err := server.New(server.Config{
 		Addr: *addr, DataDir: *data, AdminKey: os.Getenv("SIEVE_ADMIN_KEY"),
-		TLSCert: *cert, TLSKey: *key, Log: log,
+		TLSCert: *cert, TLSKey: *key, Log: log, QueryTimeout: *qTime, QueryMemory: *qMem,
 	})
 	if err != nil {
 		return err

@@ -102,7 +102,7 @@ func (a *API) GetProject() http.Handler {
 	})
 }
 
-// PatchProject handles PATCH /api/projects/{id} {"name","autotrack","url_params","store_ip"}.
+// PatchProject handles PATCH /api/projects/{id} {"name","autotrack","url_params","store_ip","time_zone"}.
 func (a *API) PatchProject() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r)

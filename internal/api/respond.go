@@ -20,6 +20,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
+	"github.com/sieve-analytics/sieve/internal/query"
 	"github.com/sieve-analytics/sieve/internal/session"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
@@ -157,6 +158,9 @@ type API struct {
 	sessions      *session.Store
 	signIns       *session.Limiter
 	secureCookies bool
+
+	queries     query.Backend // see SetQueries
+	queryLimits QueryLimits
 }
 
 // New returns the API over a registry and a store.

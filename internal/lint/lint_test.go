@@ -80,6 +80,7 @@ var forbidden = map[string][]string{
 	"internal/advisory":   {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
 	"internal/alert":      {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
 	"internal/scope":      {"internal/ingest", "internal/api", "internal/server", "internal/purge", "internal/wire"},
+	"internal/query":      {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/project", "internal/wire"},
 	"sdk/":                {"internal/"},
 	"web":                 {"internal/"},
 	"internal/session":    {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/audit"},

@@ -25,6 +25,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	_ "time/tzdata" // time zones work on hosts without a zone database
 
 	"github.com/sieve-analytics/sieve/internal/atomicfile"
 )
@@ -53,11 +54,26 @@ type Settings struct {
 	Autotrack bool     `json:"autotrack"`  // sieve.js autotrack; off for every new project
 	URLParams []string `json:"url_params"` // query parameters sieve.js keeps in captured URLs
 	StoreIP   bool     `json:"store_ip"`   // keep raw IP addresses of profile updates
+	// TimeZone is the IANA time zone in which queries read dates and draw
+	// day, week and month buckets ("" reads as UTC).
+	TimeZone string `json:"time_zone,omitempty"`
+}
+
+// Location is the project's time zone (UTC when unset or unknown).
+func (s Settings) Location() *time.Location {
+	if s.TimeZone == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // DefaultSettings are those of a new project.
 func DefaultSettings() Settings {
-	return Settings{URLParams: []string{"utm_*"}}
+	return Settings{URLParams: []string{"utm_*"}, TimeZone: "UTC"}
 }
 
 // Project is the public view of a project.
@@ -92,6 +108,16 @@ type projectRecord struct {
 	Guard        json.RawMessage `json:"guard,omitempty"`
 	GuardVersion int64           `json:"guard_version"`
 	GuardHistory []PolicyChange  `json:"guard_history,omitempty"`
+	Funnels      []Funnel        `json:"funnels,omitempty"`
+}
+
+// Funnel is a saved funnel of a project: its steps and options as the
+// query API reads them (Definition is opaque to this package).
+type Funnel struct {
+	ID         int64           `json:"funnel_id"`
+	Name       string          `json:"name"`
+	Definition json.RawMessage `json:"definition"`
+	Created    time.Time       `json:"created"`
 }
 
 type accountRecord struct {
@@ -102,6 +128,7 @@ type accountRecord struct {
 type state struct {
 	AdminKeyHash string           `json:"admin_key_hash"`
 	NextID       int64            `json:"next_id"`
+	NextFunnelID int64            `json:"next_funnel_id,omitempty"`
 	Projects     []*projectRecord `json:"projects"`
 	Accounts     []*accountRecord `json:"accounts"`
 }
@@ -353,6 +380,7 @@ type Patch struct {
 	Autotrack *bool     `json:"autotrack"`
 	URLParams *[]string `json:"url_params"`
 	StoreIP   *bool     `json:"store_ip"`
+	TimeZone  *string   `json:"time_zone"`
 }
 
 // Update applies p to the project with id.
@@ -367,6 +395,11 @@ func (r *Registry) Update(id int64, p Patch) (Project, error) {
 			if s == "" || len(s) > 100 {
 				return Project{}, fmt.Errorf("%w: url_params entries must be 1 to 100 bytes", ErrInvalid)
 			}
+		}
+	}
+	if p.TimeZone != nil {
+		if _, err := time.LoadLocation(*p.TimeZone); err != nil || *p.TimeZone == "" || *p.TimeZone == "Local" {
+			return Project{}, fmt.Errorf("%w: time_zone must be an IANA time zone name, e.g. Europe/Paris or UTC", ErrInvalid)
 		}
 	}
 	r.mu.Lock()
@@ -387,6 +420,9 @@ func (r *Registry) Update(id int64, p Patch) (Project, error) {
 	}
 	if p.StoreIP != nil {
 		rec.Settings.StoreIP = *p.StoreIP
+	}
+	if p.TimeZone != nil {
+		rec.Settings.TimeZone = *p.TimeZone
 	}
 	if err := r.save(); err != nil {
 		rec.Project = old
@@ -506,4 +542,73 @@ func (r *Registry) AuthServiceAccount(username, secret string) (ServiceAccount, 
 		return ServiceAccount{}, false
 	}
 	return a.ServiceAccount, true
+}
+
+// SaveFunnel stores a new saved funnel of a project and returns it with its
+// id (unique in the registry).
+func (r *Registry) SaveFunnel(projectID int64, name string, def json.RawMessage) (Funnel, error) {
+	if err := validName(name); err != nil {
+		return Funnel{}, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec, ok := r.byID[projectID]
+	if !ok {
+		return Funnel{}, ErrNotFound
+	}
+	r.st.NextFunnelID++
+	f := Funnel{ID: r.st.NextFunnelID, Name: strings.TrimSpace(name), Definition: def, Created: time.Now().UTC()}
+	rec.Funnels = append(rec.Funnels, f)
+	if err := r.save(); err != nil {
+		rec.Funnels = rec.Funnels[:len(rec.Funnels)-1]
+		return Funnel{}, err
+	}
+	return f, nil
+}
+
+// Funnels lists a project's saved funnels, oldest first.
+func (r *Registry) Funnels(projectID int64) ([]Funnel, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	rec, ok := r.byID[projectID]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return append([]Funnel(nil), rec.Funnels...), nil
+}
+
+// Funnel returns one saved funnel of a project.
+func (r *Registry) Funnel(projectID, id int64) (Funnel, error) {
+	fs, err := r.Funnels(projectID)
+	if err != nil {
+		return Funnel{}, err
+	}
+	for _, f := range fs {
+		if f.ID == id {
+			return f, nil
+		}
+	}
+	return Funnel{}, ErrNotFound
+}
+
+// DeleteFunnel removes a saved funnel.
+func (r *Registry) DeleteFunnel(projectID, id int64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec, ok := r.byID[projectID]
+	if !ok {
+		return ErrNotFound
+	}
+	for i, f := range rec.Funnels {
+		if f.ID == id {
+			old := rec.Funnels
+			rec.Funnels = append(append([]Funnel(nil), old[:i]...), old[i+1:]...)
+			if err := r.save(); err != nil {
+				rec.Funnels = old
+				return err
+			}
+			return nil
+		}
+	}
+	return ErrNotFound
 }

@@ -1,11 +1,14 @@
 package project
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRegistryPersistsAndHashesSecrets(t *testing.T) {
@@ -90,6 +93,19 @@ func TestRegistryValidation(t *testing.T) {
 	if p.Settings.Autotrack {
 		t.Error("autotrack must be off for a new project")
 	}
+	if p.Settings.TimeZone != "UTC" || p.Settings.Location() != time.UTC {
+		t.Errorf("a new project's time zone is %q, want UTC", p.Settings.TimeZone)
+	}
+	for _, bad := range []string{"", "Local", "Mars/Olympus", "../etc/passwd"} {
+		if _, err := r.Update(p.ID, Patch{TimeZone: &bad}); !errors.Is(err, ErrInvalid) {
+			t.Errorf("time_zone %q: %v", bad, err)
+		}
+	}
+	ny := "America/New_York"
+	got, err = r.Update(p.ID, Patch{TimeZone: &ny})
+	if err != nil || got.Settings.Location().String() != ny {
+		t.Errorf("Update time_zone: %+v %v", got, err)
+	}
 }
 
 func TestRegistryDamagedFileIsAnError(t *testing.T) {
@@ -115,5 +131,43 @@ func TestGuardPolicyHistory(t *testing.T) {
 	h, _ := r.GuardHistory(p.ID)
 	if len(h) != 1 || h[0].Actor != "sa:alice" {
 		t.Fatalf("history = %+v", h)
+	}
+}
+
+func TestSavedFunnels(t *testing.T) {
+	dir := t.TempDir()
+	r, _ := Open(dir)
+	p, _ := r.Create("p")
+	f, err := r.SaveFunnel(p.ID, "Signup", []byte(`{"steps":[]}`))
+	if err != nil || f.ID != 1 {
+		t.Fatalf("SaveFunnel: %+v %v", f, err)
+	}
+	if _, err := r.SaveFunnel(99, "x", nil); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown project: %v", err)
+	}
+	if _, err := r.SaveFunnel(p.ID, " ", nil); !errors.Is(err, ErrInvalid) {
+		t.Errorf("empty name: %v", err)
+	}
+	g, _ := r.SaveFunnel(p.ID, "Checkout", []byte(`{}`))
+	r2, err := Open(dir) // saved funnels survive a restart
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := r2.Funnels(p.ID)
+	var def bytes.Buffer
+	if len(fs) == 2 {
+		json.Compact(&def, fs[0].Definition)
+	}
+	if len(fs) != 2 || fs[0].Name != "Signup" || def.String() != `{"steps":[]}` {
+		t.Errorf("after reopen: %+v", fs)
+	}
+	if err := r2.DeleteFunnel(p.ID, f.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r2.Funnel(p.ID, f.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("deleted funnel: %v", err)
+	}
+	if got, err := r2.Funnel(p.ID, g.ID); err != nil || got.Name != "Checkout" {
+		t.Errorf("Funnel: %+v %v", got, err)
 	}
 }

@@ -70,6 +70,31 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/projects/{id}/guard", s.api.GetGuard())
 	mux.Handle("PUT /api/projects/{id}/guard", s.api.PutGuard())
 	mux.Handle("GET /api/projects/{id}/findings", s.api.Findings())
+	mux.Handle("POST /api/projects/{id}/query", s.api.Query())
+	mux.Handle("POST /api/projects/{id}/funnels", s.api.CreateFunnel())
+	mux.Handle("GET /api/projects/{id}/funnels", s.api.ListFunnels())
+	mux.Handle("DELETE /api/projects/{id}/funnels/{funnel_id}", s.api.DeleteFunnel())
+
+	// Mixpanel's Query API (docs/QUERIES.md), under both of its prefixes.
+	for path, h := range map[string]http.Handler{
+		"segmentation":             s.api.Segmentation(""),
+		"segmentation/numeric":     s.api.Segmentation("numeric"),
+		"segmentation/sum":         s.api.Segmentation("sum"),
+		"segmentation/average":     s.api.Segmentation("average"),
+		"events":                   s.api.Events(),
+		"events/top":               s.api.EventsTop(),
+		"events/names":             s.api.EventNames(),
+		"events/properties":        s.api.EventProperties(),
+		"events/properties/values": s.api.EventPropertyValues(),
+		"retention":                s.api.Retention(),
+		"funnels":                  s.api.Funnels(),
+		"funnels/list":             s.api.FunnelsList(),
+	} {
+		for _, prefix := range []string{"/api/2.0/", "/api/query/"} {
+			mux.Handle("GET "+prefix+path, h)
+			mux.Handle("POST "+prefix+path, h)
+		}
+	}
 	mux.Handle("GET /api/2.0/export", s.api.Export())
 	mux.Handle("GET /api/2.0/engage", s.api.Engage())
 	mux.Handle("POST /api/2.0/engage", s.api.Engage())

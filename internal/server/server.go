@@ -52,6 +52,10 @@ type Config struct {
 	TLSKey   string
 	Log      *slog.Logger
 	Stdout   io.Writer // where first-start keys are printed; default os.Stdout
+	// QueryTimeout and QueryMemory bound every analytics query (defaults
+	// 60s and 1 GiB; see api.QueryLimits).
+	QueryTimeout time.Duration
+	QueryMemory  int64
 }
 
 // Server is one Sieve instance. Create it with New, then call Run.
@@ -138,6 +142,7 @@ func New(cfg Config) (*Server, error) {
 	s.api = api.New(cfg.Log, reg, st, g)
 	s.sessions = session.New(session.Config{})
 	s.api.SetSessions(s.sessions, cfg.TLSCert != "")
+	s.api.SetQueries(st, api.QueryLimits{Time: cfg.QueryTimeout, Memory: cfg.QueryMemory})
 	if err := s.newAuditAndPurges(st); err != nil {
 		st.Close()
 		return nil, err

@@ -1,0 +1,73 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"slices"
+)
+
+// Errors of a query that ran out of its budget.
+var (
+	ErrTimeLimit   = errors.New("query: time limit exceeded")
+	ErrMemoryLimit = errors.New("query: memory limit exceeded")
+)
+
+type memoryKey struct{}
+
+// WithMemoryLimit gives a query run under ctx a memory budget in bytes for
+// what the backend holds outside its database engine (0: none).
+func WithMemoryLimit(ctx context.Context, bytes int64) context.Context {
+	return context.WithValue(ctx, memoryKey{}, bytes)
+}
+
+// MemoryLimit is ctx's memory budget (0: none).
+func MemoryLimit(ctx context.Context) int64 {
+	n, _ := ctx.Value(memoryKey{}).(int64)
+	return n
+}
+
+// IdentityProperties are read by every query to find users.
+var IdentityProperties = []string{"$user_id", "$device_id", "$anon_distinct_id", "$identified_id"}
+
+// Properties lists, sorted, every event property q reads: for the audit log.
+func (q *Query) Properties() []string {
+	set := map[string]bool{}
+	for _, p := range IdentityProperties {
+		set[p] = true
+	}
+	for _, p := range q.Breakdown {
+		if p.Scope != ScopeEventName {
+			set[p.Name] = true
+		}
+	}
+	for _, s := range q.Series {
+		if s.Property != "" {
+			set[s.Property] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Events lists, sorted, the event names q names ("" when a series or a
+// return event is any event): for the audit log.
+func (q *Query) Events() []string {
+	var out []string
+	for _, s := range q.Series {
+		out = append(out, s.Event)
+	}
+	if q.Funnel != nil {
+		for _, x := range q.Funnel.Exclusions {
+			out = append(out, x.Event)
+		}
+	}
+	if q.Retention != nil {
+		out = append(out, q.Retention.Start.Event, q.Retention.Return.Event)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

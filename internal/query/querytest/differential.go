@@ -1,0 +1,217 @@
+package querytest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/query/reference"
+)
+
+// zones of the random projects: DST in spring and autumn, a half-hour
+// offset, the southern hemisphere.
+var zones = []string{"UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia/Sydney"}
+
+var names = []string{"a", "b", "c", "d"}
+
+// RandomEvents is a random event set for project ProjectID over a few days
+// around a DST change: devices that identify, events carrying $user_id and
+// $device_id, times on a coarse grid so that many tie, and properties of
+// every JSON type.
+func RandomEvents(r *rand.Rand) []event.Row {
+	base := time.Date(2026, 3, 25, 0, 0, 0, 0, time.UTC).UnixMilli() // DST: Berlin 29 Mar, Sydney 5 Apr
+	if r.IntN(2) == 0 {
+		base = time.Date(2026, 10, 27, 0, 0, 0, 0, time.UTC).UnixMilli() // New York 1 Nov
+	}
+	var rows []event.Row
+	users := 2 + r.IntN(8)
+	for u := range users {
+		dev := fmt.Sprintf("dev%d", u)
+		user := fmt.Sprintf("user%d", u%5) // some devices share a user
+		identified := false
+		for range r.IntN(25) {
+			t := base + int64(r.IntN(14*48))*30*60_000 // 14 days, 30-minute grid
+			if r.IntN(4) == 0 {
+				t += int64(r.IntN(3)) * 60_000
+			}
+			props := map[string]any{}
+			id := dev
+			switch r.IntN(6) {
+			case 0:
+				props["$device_id"] = dev
+				props["$user_id"] = user
+				id = user
+			case 1:
+				props["$device_id"] = dev
+				id = "$device:" + dev
+			case 2:
+				if identified {
+					id = user
+				}
+			}
+			name := names[r.IntN(len(names))]
+			if r.IntN(10) == 0 && !identified {
+				name = "$identify"
+				props["$anon_distinct_id"] = dev
+				if r.IntN(2) == 0 {
+					props["$identified_id"] = user
+				}
+				id = user
+				identified = true
+			}
+			switch r.IntN(6) {
+			case 0:
+				props["plan"] = "free"
+			case 1:
+				props["plan"] = "pro"
+			case 2:
+				props["plan"] = r.IntN(3)
+			case 3:
+				props["plan"] = r.IntN(2) == 0
+			case 4:
+				props["plan"] = nil
+			}
+			switch r.IntN(4) {
+			case 0:
+				props["amount"] = r.IntN(100)
+			case 1:
+				props["amount"] = float64(r.IntN(400)) / 4
+			case 2:
+				props["amount"] = "12"
+			}
+			b, _ := json.Marshal(props)
+			rows = append(rows, event.Row{ProjectID: ProjectID, Time: t, Name: name, DistinctID: id, InsertID: fmt.Sprintf("r%d", len(rows)), Props: b})
+		}
+	}
+	return rows
+}
+
+// RandomQuery is a random valid query over RandomEvents' range.
+func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
+	pick := func() string { return names[r.IntN(len(names))] }
+	var first int64 = 1 << 62
+	for _, row := range rows {
+		first = min(first, row.Time)
+	}
+	if len(rows) == 0 {
+		first = time.Date(2026, 3, 25, 0, 0, 0, 0, time.UTC).UnixMilli()
+	}
+	from := time.UnixMilli(first).UTC().AddDate(0, 0, r.IntN(4)-1)
+	to := from.AddDate(0, 0, r.IntN(12))
+	q := &query.Query{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly)}
+	props := []string{"plan", "amount"}
+	for i := range r.IntN(3) {
+		q.Breakdown = append(q.Breakdown, query.Property{Name: props[(i+r.IntN(2))%2]})
+	}
+	if len(q.Breakdown) > 0 && r.IntN(4) == 0 {
+		q.Breakdown[0] = query.Property{Scope: query.ScopeEventName}
+	}
+	binned := len(q.Breakdown) > 0 && r.IntN(3) == 0
+	intervals := []query.Interval{query.Hour, query.Day, query.Week, query.Month}
+	switch r.IntN(3) {
+	case 0:
+		q.Kind = query.Trends
+		q.Interval = intervals[r.IntN(4)]
+		maths := []query.Math{query.Total, query.Unique, query.DAU, query.WAU, query.MAU, query.Sum, query.Avg, query.Min, query.Max, query.Median, query.P90, query.P99, query.AvgPerUser}
+		for range 1 + r.IntN(3) {
+			s := query.Series{Math: maths[r.IntN(len(maths))]}
+			if r.IntN(3) > 0 {
+				s.Event = pick()
+			}
+			if s.Math.NeedsProperty() {
+				s.Property = "amount"
+			}
+			if q.Interval == query.Hour && (s.Math == query.WAU || s.Math == query.MAU) {
+				s.Math = query.Unique
+			}
+			q.Series = append(q.Series, s)
+		}
+		q.BreakdownLimit = 1 + r.IntN(4)
+		if binned {
+			q.Breakdown[len(q.Breakdown)-1] = query.Property{Name: "amount", Bins: 2 + r.IntN(5)}
+		}
+		if r.IntN(3) == 0 {
+			q.Formulas = []query.Formula{{Formula: "A*2-A/(A+1)"}}
+		}
+		q.Compare = r.IntN(4) == 0
+	case 1:
+		q.Kind = query.Funnels
+		q.Interval = intervals[1+r.IntN(3)]
+		for range 2 + r.IntN(3) {
+			q.Series = append(q.Series, query.Series{Event: pick()})
+		}
+		units := []string{"minute", "hour", "day"}
+		q.Funnel = &query.FunnelOptions{Window: 1 + r.IntN(90), WindowUnit: units[r.IntN(3)],
+			Order: []string{query.Ordered, query.Strict, query.AnyOrd}[r.IntN(3)]}
+		if q.Funnel.Order != query.AnyOrd && r.IntN(2) == 0 {
+			from := r.IntN(len(q.Series) - 1)
+			q.Funnel.Exclusions = []query.Exclusion{{Event: pick(), From: from, To: from + 1 + r.IntN(len(q.Series)-1-from)}}
+		}
+	default:
+		q.Kind = query.Retention
+		q.Interval = intervals[1+r.IntN(2)]
+		q.Retention = &query.RetentionOptions{Type: []string{query.FirstTime, query.Recurring}[r.IntN(2)],
+			Mode: []string{query.On, query.OnOrAfter}[r.IntN(2)], Start: query.Series{Event: pick()}, Intervals: 1 + r.IntN(5)}
+		if r.IntN(3) > 0 {
+			q.Retention.Return.Event = pick()
+		}
+	}
+	return q
+}
+
+// Differential runs n random event sets, each with a few random queries,
+// on the backend and the reference evaluator, and fails on any difference.
+func Differential(t *testing.T, open Open, n int) {
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	r := rand.New(rand.NewPCG(seed, 1))
+	for i := range n {
+		rows := RandomEvents(r)
+		b := open(t, rows)
+		ref := reference.Backend{Rows: rows}
+		loc, _ := time.LoadLocation(zones[r.IntN(len(zones))])
+		p := query.Project{ID: ProjectID, Location: loc}
+		for range 5 {
+			q := RandomQuery(r, rows)
+			if err := q.Validate(); err != nil {
+				t.Fatalf("random query invalid: %v", err)
+			}
+			doc, _ := json.Marshal(q)
+			want, _, err := query.Run(context.Background(), ref, p, q)
+			if err != nil {
+				t.Fatalf("set %d: reference: %v\nquery %s", i, err, doc)
+			}
+			got, _, err := query.Run(context.Background(), b, p, q)
+			if err != nil {
+				t.Fatalf("set %d: backend: %v\nquery %s", i, err, doc)
+			}
+			wj, _ := json.Marshal(want)
+			gj, _ := json.Marshal(got)
+			if d := Diff(wj, gj); d != "" {
+				ev := readable(rows)
+				t.Fatalf("set %d, zone %s: %s\nquery %s\nwant %s\ngot  %s\nevents %s", i, loc, d, doc, wj, gj, ev)
+			}
+		}
+	}
+}
+
+// readable is rows as JSON with their properties inline.
+func readable(rows []event.Row) string {
+	type row struct {
+		Time  int64           `json:"time"`
+		Name  string          `json:"event"`
+		ID    string          `json:"distinct_id"`
+		Props json.RawMessage `json:"properties"`
+	}
+	out := make([]row, len(rows))
+	for i, r := range rows {
+		out[i] = row{r.Time, r.Name, r.DistinctID, r.Props}
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
+}

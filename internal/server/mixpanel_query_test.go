@@ -1,0 +1,144 @@
+package server
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/query/querytest"
+)
+
+// TestMixpanelQueryAPI checks each Mixpanel Query API endpoint's reply
+// shape and numbers against values computed by hand from the events below.
+func TestMixpanelQueryAPI(t *testing.T) {
+	base, _, secret := testServer(t, Config{})
+	ev := func(name, user string, at time.Time, props string) string {
+		if props != "" {
+			props = "," + props
+		}
+		return fmt.Sprintf(`{"event":%q,"properties":{"distinct_id":%q,"time":%d,"$insert_id":"%x-%s-%d"%s}}`, name, user, at.UnixMilli(), name, user, at.UnixMilli(), props)
+	}
+	d := func(day, hour int) time.Time { return time.Date(2026, 3, day, hour, 0, 0, 0, time.UTC) }
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	yesterday := today.AddDate(0, 0, -1)
+	events := []string{
+		ev("Signed up", "u1", d(2, 10), `"plan":"pro","amount":10`),
+		ev("Signed up", "u2", d(2, 11), `"plan":"free","amount":5`),
+		ev("Purchased", "u1", d(2, 12), `"amount":30`),
+		ev("Signed up", "u3", d(3, 9), `"plan":"pro","amount":1`),
+		ev("Purchased", "u3", d(3, 10), `"amount":20`),
+		ev("Purchased", "u3", d(3, 11), `"amount":50`),
+		ev("Viewed", "u2", d(4, 8), ""),
+		ev("Viewed", "u1", d(5, 8), ""),
+		// Today and yesterday, for events/top and events/names.
+		ev("A", "u1", today.Add(time.Second), ""), ev("A", "u1", today.Add(2*time.Second), ""), ev("A", "u2", today.Add(3*time.Second), ""),
+		ev("B", "u1", today.Add(4*time.Second), ""),
+		ev("A", "u1", yesterday.Add(time.Second), ""), ev("B", "u1", yesterday.Add(2*time.Second), ""), ev("B", "u2", yesterday.Add(3*time.Second), ""),
+	}
+	if code, b := call(t, "POST", base+"/import?strict=1", secret, "", "["+strings.Join(events, ",")+"]"); code != 200 {
+		t.Fatalf("import: %d %s", code, b)
+	}
+	user, pass := serviceAccount(t, base, secret, "analyst")
+	if code, b := call(t, "POST", base+"/api/projects/1/funnels", user, pass,
+		`{"name":"Signup to purchase","steps":[{"event":"Signed up"},{"event":"Purchased"}],"funnel":{"window":1,"window_unit":"day"}}`); code != 201 || !strings.Contains(string(b), `"funnel_id":1`) {
+		t.Fatalf("save funnel: %d %s", code, b)
+	}
+
+	f := func(prefix, endpoint, params, want string) {
+		t.Helper()
+		code, b := call(t, "GET", base+prefix+endpoint+"?project_id=1&"+params, user, pass, "")
+		if code != 200 {
+			t.Errorf("%s?%s: %d %s", endpoint, params, code, b)
+			return
+		}
+		if d := querytest.Diff([]byte(want), b); d != "" {
+			t.Errorf("%s?%s: %s\ngot  %s\nwant %s", endpoint, params, d, b, want)
+		}
+	}
+	q := func(kv ...string) string {
+		v := url.Values{}
+		for i := 0; i < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v.Encode()
+	}
+	march := "from_date=2026-03-02&to_date=2026-03-04&"
+	for _, p := range []string{"/api/2.0/", "/api/query/"} {
+		f(p, "segmentation", march+q("event", "Signed up"),
+			`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"Signed up":{"2026-03-02":2,"2026-03-03":1,"2026-03-04":0}}},"legend_size":1}`)
+	}
+	p := "/api/2.0/"
+	f(p, "segmentation", march+q("event", "Signed up", "on", `properties["plan"]`, "type", "unique"),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"pro":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0},"free":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":2}`)
+	f(p, "segmentation", march+q("event", "Signed up", "type", "average"),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"Signed up":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0}}},"legend_size":1}`)
+	// Purchased amounts 30, 20, 50: ten ranges of 3 from 20 to 50.
+	f(p, "segmentation/numeric", march+q("event", "Purchased", "on", `properties["amount"]`),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"29 - 32":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0},"20 - 23":{"2026-03-02":0,"2026-03-03":1,"2026-03-04":0},"47 - 50":{"2026-03-02":0,"2026-03-03":1,"2026-03-04":0}}},"legend_size":3}`)
+	f(p, "events", "from_date=2026-03-02&to_date=2026-03-03&"+q("event", `["Signed up","Purchased"]`, "type", "general", "unit", "day"),
+		`{"data":{"series":["2026-03-02","2026-03-03"],"values":{"Signed up":{"2026-03-02":2,"2026-03-03":1},"Purchased":{"2026-03-02":1,"2026-03-03":2}}},"legend_size":2}`)
+	f(p, "events/properties", "from_date=2026-03-02&to_date=2026-03-03&"+q("event", "Signed up", "name", "plan", "type", "general", "unit", "day"),
+		`{"data":{"series":["2026-03-02","2026-03-03"],"values":{"pro":{"2026-03-02":1,"2026-03-03":1},"free":{"2026-03-02":1,"2026-03-03":0}}},"legend_size":2}`)
+	f(p, "events/properties", "from_date=2026-03-02&to_date=2026-03-03&"+q("event", "Signed up", "name", "plan", "type", "general", "unit", "day", "values", `["pro"]`),
+		`{"data":{"series":["2026-03-02","2026-03-03"],"values":{"pro":{"2026-03-02":1,"2026-03-03":1}}},"legend_size":1}`)
+	f(p, "events/properties/values", "from_date=2026-03-01&to_date=2026-03-31&"+q("event", "Signed up", "name", "plan"), `["pro","free"]`)
+	f(p, "events/top", q("type", "general"),
+		`{"events":[{"amount":3,"event":"A","percent_change":2},{"amount":1,"event":"B","percent_change":-0.5}],"type":"general"}`)
+	f(p, "events/names", q("type", "general"), `["A","B"]`)
+	f(p, "retention", "from_date=2026-03-02&to_date=2026-03-03&"+q("born_event", "Signed up", "event", "Purchased", "interval_count", "2"),
+		`{"2026-03-02":{"counts":[1,0,0],"first":2},"2026-03-03":{"counts":[1,0,0],"first":1}}`)
+	f(p, "retention", "from_date=2026-03-02&to_date=2026-03-03&"+q("retention_type", "compounded", "born_event", "Signed up", "interval_count", "2"),
+		`{"2026-03-02":{"counts":[2,0,1],"first":2},"2026-03-03":{"counts":[1,0,0],"first":1}}`)
+	f(p, "funnels/list", "", `[{"funnel_id":1,"name":"Signup to purchase"}]`)
+	f(p, "funnels", "from_date=2026-03-02&to_date=2026-03-03&funnel_id=1", `{"meta":{"dates":["2026-03-02","2026-03-03"]},"data":{
+		"2026-03-02":{"steps":[
+			{"count":2,"avg_time":null,"avg_time_from_start":null,"step_conv_ratio":1,"overall_conv_ratio":1,"goal":"Signed up","event":"Signed up","step_label":"Signed up"},
+			{"count":1,"avg_time":7200,"avg_time_from_start":7200,"step_conv_ratio":0.5,"overall_conv_ratio":0.5,"goal":"Purchased","event":"Purchased","step_label":"Purchased"}],
+			"analysis":{"completion":1,"starting_amount":2,"steps":2,"worst":1}},
+		"2026-03-03":{"steps":[
+			{"count":1,"avg_time":null,"avg_time_from_start":null,"step_conv_ratio":1,"overall_conv_ratio":1,"goal":"Signed up","event":"Signed up","step_label":"Signed up"},
+			{"count":1,"avg_time":3600,"avg_time_from_start":3600,"step_conv_ratio":1,"overall_conv_ratio":1,"goal":"Purchased","event":"Purchased","step_label":"Purchased"}],
+			"analysis":{"completion":1,"starting_amount":1,"steps":2,"worst":1}}}}`)
+
+	// sum and average carry computed_at: compare their results only.
+	for endpoint, want := range map[string]string{
+		"segmentation/sum":     `{"2026-03-02":30,"2026-03-03":70,"2026-03-04":0}`,
+		"segmentation/average": `{"2026-03-02":30,"2026-03-03":35,"2026-03-04":0}`,
+	} {
+		code, b := call(t, "GET", base+p+endpoint+"?project_id=1&"+march+q("event", "Purchased", "on", `properties["amount"]`), user, pass, "")
+		s := string(b)
+		i := strings.Index(s, `"results":`)
+		if code != 200 || i < 0 || !strings.Contains(s, `"status":"ok"`) {
+			t.Errorf("%s: %d %s", endpoint, code, b)
+			continue
+		}
+		if d := querytest.Diff([]byte(want), []byte(s[i+len(`"results":`):strings.Index(s[i:], "}")+i+1])); d != "" {
+			t.Errorf("%s: %s in %s", endpoint, d, b)
+		}
+	}
+
+	// Mistakes get 400 with what to fix.
+	for _, bad := range []string{
+		"segmentation?" + march,
+		"segmentation?from_date=2026-03-02&event=x",
+		"segmentation?" + march + q("event", "x", "unit", "minute"),
+		"segmentation?" + march + q("event", "x", "on", `user["plan"]`),
+		"segmentation?" + march + q("event", "x", "where", `properties["a"] == 1`),
+		"events?" + q("event", "x", "type", "general", "unit", "day"),
+		"retention?" + march,
+		"funnels?" + march,
+	} {
+		if code, b := call(t, "GET", base+p+bad+"&project_id=1", user, pass, ""); code != 400 {
+			t.Errorf("%s: %d %s, want 400", bad, code, b)
+		}
+	}
+	if code, _ := call(t, "GET", base+p+"funnels?"+march+"funnel_id=9&project_id=1", user, pass, ""); code != 404 {
+		t.Errorf("unknown funnel: %d", code)
+	}
+	if code, _ := call(t, "DELETE", base+"/api/projects/1/funnels/1", user, pass, ""); code != 204 {
+		t.Errorf("delete funnel: %d", code)
+	}
+	f(p, "funnels/list", "", `[]`)
+}

@@ -1,0 +1,293 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	ddb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/sieve-analytics/sieve/internal/query"
+)
+
+var _ query.Backend = (*Store)(nil)
+
+// Query implements query.Backend: it answers trends and retention in SQL
+// and funnels with a per-user scan in Go over the step events DuckDB
+// returns sorted by user and time (query_funnel.go). Every value from the query
+// document (event and property names) is a bound parameter; the SQL text
+// holds only numbers and dates the code computed.
+func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*query.Result, query.Stats, error) {
+	b := newQB(p, q)
+	var res *query.Result
+	var st query.Stats
+	err := s.Events(ctx, p.ID, 0, b.readEnd, func(ctx context.Context, conn *sql.Conn, rel string) error {
+		b.rel = rel
+		if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM %s WHERE time >= %d", rel, b.readStart)).Scan(&st.RowsScanned); err != nil {
+			return queryErr("query: count rows", err)
+		}
+		var err error
+		switch q.Kind {
+		case query.Trends:
+			var t *query.TrendsResult
+			t, err = b.trends(ctx, conn)
+			res = &query.Result{Trends: t}
+		case query.Funnels:
+			var f *query.FunnelResult
+			f, err = b.funnel(ctx, conn)
+			res = &query.Result{Funnel: f}
+		default:
+			var r *query.RetentionResult
+			r, err = b.retention(ctx, conn)
+			res = &query.Result{Retention: r}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, st, err
+	}
+	return res, st, nil
+}
+
+// qb builds the SQL of one query.
+type qb struct {
+	q                  *query.Query
+	loc                *time.Location
+	start, end         int64 // the query range
+	readStart, readEnd int64
+	rel                string
+	paths              []string // JSON pointers extracted into the list j, 1-based in SQL
+	args               []any
+}
+
+// The fixed members of j.
+const (
+	jUserID = 1 + iota
+	jDeviceID
+	jAnon
+	jIdentified
+)
+
+func newQB(p query.Project, q *query.Query) *qb {
+	b := &qb{q: q, loc: p.Loc()}
+	b.start, b.end = q.Range(b.loc)
+	b.readStart, b.readEnd = q.ReadRange(b.loc)
+	for _, n := range query.IdentityProperties { // j[1..4], in the order of jUserID...
+		b.prop(n)
+	}
+	return b
+}
+
+// arg binds v and returns its placeholder.
+func (b *qb) arg(v any) string {
+	b.args = append(b.args, v)
+	return "$" + strconv.Itoa(len(b.args))
+}
+
+// prop is the SQL of property name's JSON value (NULL when absent).
+func (b *qb) prop(name string) string {
+	ptr := "/" + strings.ReplaceAll(strings.ReplaceAll(name, "~", "~0"), "/", "~1")
+	for i, p := range b.paths {
+		if p == ptr {
+			return fmt.Sprintf("j[%d]", i+1)
+		}
+	}
+	b.paths = append(b.paths, ptr)
+	return fmt.Sprintf("j[%d]", len(b.paths))
+}
+
+// value is the SQL of a property as a breakdown value (package query:
+// strings as they are, numbers as integers when integral, "(none)").
+func (b *qb) value(name string) string {
+	v := b.prop(name)
+	return fmt.Sprintf(`CASE json_type(%[1]s) WHEN 'VARCHAR' THEN %[1]s->>'$' WHEN 'DOUBLE' THEN (CASE WHEN %[1]s::DOUBLE = trunc(%[1]s::DOUBLE) AND abs(%[1]s::DOUBLE) < 1e15 THEN (%[1]s::DOUBLE)::BIGINT::VARCHAR ELSE (%[1]s::DOUBLE)::VARCHAR END) WHEN 'NULL' THEN %[2]s ELSE coalesce(%[1]s::VARCHAR, %[2]s) END`, v, b.arg(query.None))
+}
+
+// number is the SQL of a property as a DOUBLE, NULL unless a JSON number.
+func (b *qb) number(name string) string {
+	v := b.prop(name)
+	return fmt.Sprintf(`CASE WHEN json_type(%[1]s) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN %[1]s::DOUBLE END`, v)
+}
+
+func str(j int) string {
+	return fmt.Sprintf(`CASE WHEN json_type(j[%[1]d]) = 'VARCHAR' THEN nullif(j[%[1]d]->>'$', '') END`, j)
+}
+
+// names is a condition on the event name: one of events, or true when one
+// of them is "" (any event).
+func (b *qb) names(events ...string) string {
+	var ps []string
+	for _, e := range events {
+		if e == "" {
+			return "true"
+		}
+		ps = append(ps, b.arg(e))
+	}
+	return "name IN (" + strings.Join(ps, ", ") + ")"
+}
+
+// localDay is the SQL of an event's local calendar day, as days since
+// 1970-01-01: the time zone's offsets over the read range are spelled out,
+// so DuckDB needs no time-zone database, and buckets are integers.
+func (b *qb) localDay() string {
+	offs := query.Offsets(b.loc, b.readStart, b.readEnd)
+	if len(offs) == 1 {
+		return fmt.Sprintf("((time + %d) // 86400000)", offs[0].Offset)
+	}
+	var c strings.Builder
+	c.WriteString("CASE")
+	for i := 1; i < len(offs); i++ {
+		fmt.Fprintf(&c, " WHEN time < %d THEN %d", offs[i].At, offs[i-1].Offset)
+	}
+	fmt.Fprintf(&c, " ELSE %d END", offs[len(offs)-1].Offset)
+	return "((time + " + c.String() + ") // 86400000)"
+}
+
+// bucket is the SQL of the bucket number of an event whose local day is
+// the column d: hours as Unix ms of their start, days as the local day,
+// weeks (Monday first) and months counted from 1970 (see bucketKey).
+func (b *qb) bucket(iv query.Interval, d string) string {
+	switch iv {
+	case query.Hour:
+		return fmt.Sprintf("(%d + (time - %d) // 3600000 * 3600000)", b.start, b.start)
+	case query.Day:
+		return d
+	case query.Week:
+		return "((" + d + " + 3) // 7)" // 1970-01-01 was a Thursday
+	}
+	return "(year(DATE '1970-01-01' + CAST(" + d + " AS INTEGER)) * 12 + month(DATE '1970-01-01' + CAST(" + d + " AS INTEGER)) - 1)"
+}
+
+// bucketKey turns a bucket number into a query.Buckets key.
+func (b *qb) bucketKey(iv query.Interval, n int64) string {
+	switch iv {
+	case query.Hour:
+		return time.UnixMilli(n).In(b.loc).Format(time.RFC3339)
+	case query.Day:
+		return time.Unix(n*86400, 0).UTC().Format(time.DateOnly)
+	case query.Week:
+		return time.Unix((n*7-3)*86400, 0).UTC().Format(time.DateOnly)
+	}
+	return time.Date(int(n/12), time.Month(n%12+1), 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+}
+
+// dayNumber is the local day number of a date (a UTC midnight).
+func dayNumber(d time.Time) int64 { return d.Unix() / 86400 }
+
+// base is the WITH clause that every query starts from: the relation u of
+// the events in the read range named by nameCond, with columns time, name,
+// usr (the user, package query's rule), d (local date), bucket and j (the
+// extracted properties: call prop before base).
+//
+// Links can come from any stored event: the events outside the range and
+// the names read are parsed only when they are $identify events or their
+// text holds both "$device_id" and "$user_id" (stored JSON is re-encoded by
+// Sieve, which never escapes those keys' characters).
+//
+// Without users (usersToo false) usr is left out, and so are the links and,
+// when no property is needed, the properties themselves: DuckDB then reads
+// only the time and name columns.
+func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
+	if !usersToo {
+		j := "NULL::JSON[]"
+		if len(b.paths) > len(query.IdentityProperties) {
+			j = b.extract()
+		}
+		return fmt.Sprintf(`WITH u1 AS (
+  SELECT time, name, %[1]s AS j, %[2]s AS d FROM %[3]s WHERE time >= %[4]d AND time < %[5]d AND %[6]s
+), u AS (
+  SELECT *, %[7]s AS bucket%[8]s FROM u1
+)`, j, b.localDay(), b.rel, b.readStart, b.readEnd, nameCond, b.bucket(b.q.Interval, "d"), prefixed(strings.Join(cols, ", ")))
+	}
+	extra := prefixed(strings.Join(cols, ", "))
+	return fmt.Sprintf(`WITH raw AS (
+  SELECT time, name, distinct_id, %[1]s AS j FROM %[2]s
+  WHERE (time >= %[3]d AND %[4]s) OR name = '$identify' OR (contains(props, '"$device_id"') AND contains(props, '"$user_id"'))
+), ev AS (
+  SELECT time, name, distinct_id, j, %[5]s AS uid, %[6]s AS did FROM raw
+), links AS (
+  SELECT dev, first(usr ORDER BY time, usr) AS usr FROM (
+    SELECT %[7]s AS dev, coalesce(%[8]s, distinct_id) AS usr, time FROM ev WHERE name = '$identify'
+    UNION ALL SELECT did, uid, time FROM ev WHERE did IS NOT NULL AND uid IS NOT NULL
+  ) WHERE dev IS NOT NULL AND usr IS NOT NULL AND usr <> '' GROUP BY dev
+), u0 AS (
+  SELECT ev.time, ev.name, ev.j, coalesce(ev.uid, links.usr, ev.did, ev.distinct_id) AS usr
+  FROM ev LEFT JOIN links ON links.dev = coalesce(ev.did, ev.distinct_id)
+  WHERE ev.time >= %[3]d AND ev.time < %[9]d AND %[4]s
+), u1 AS (
+  SELECT *, %[10]s AS d FROM u0
+), u AS (
+  SELECT *, %[11]s AS bucket%[12]s FROM u1
+)`, b.extract(), b.rel, b.readStart, nameCond, str(jUserID), str(jDeviceID), str(jAnon), str(jIdentified),
+		b.readEnd, b.localDay(), b.bucket(b.q.Interval, "d"), extra)
+}
+
+// extract is the SQL of the list of the properties' JSON values.
+func (b *qb) extract() string {
+	paths := make([]string, len(b.paths))
+	for i, p := range b.paths {
+		paths[i] = b.arg(p)
+	}
+	return "json_extract(props, [" + strings.Join(paths, ", ") + "])"
+}
+
+// binned is the SQL of a numeric property's range label (query.Bins).
+func (b *qb) binned(name string, bins query.Bins) string {
+	labels := bins.Labels()
+	ps := make([]string, len(labels))
+	for i, l := range labels {
+		ps[i] = b.arg(l)
+	}
+	x := b.number(name)
+	idx := "0"
+	if w := (bins.Hi - bins.Lo) / float64(bins.N); w != 0 {
+		idx = fmt.Sprintf("least(floor((%s - %s) / %s), %d)::BIGINT", x, b.arg(bins.Lo), b.arg(w), bins.N-1)
+	}
+	return fmt.Sprintf("CASE WHEN %s IS NULL THEN %s ELSE [%s][%s + 1] END", x, b.arg(query.None), strings.Join(ps, ", "), idx)
+}
+
+// tupleCols are the SQL of the breakdown values, aliased v1..vn.
+func (b *qb) tupleCols(bins ...*query.Bins) []string {
+	var out []string
+	for i, p := range b.q.Breakdown {
+		v := "name"
+		switch {
+		case i < len(bins) && bins[i] != nil:
+			v = b.binned(p.Name, *bins[i])
+		case p.Scope != query.ScopeEventName:
+			v = b.value(p.Name)
+		}
+		out = append(out, fmt.Sprintf("%s AS v%d", v, i+1))
+	}
+	return out
+}
+
+func vlist(n int, prefix string) string {
+	var s []string
+	for i := 1; i <= n; i++ {
+		s = append(s, fmt.Sprintf("%sv%d", prefix, i))
+	}
+	return strings.Join(s, ", ")
+}
+
+func (b *qb) query(ctx context.Context, conn *sql.Conn, sqlText string) (*sql.Rows, error) {
+	rows, err := conn.QueryContext(ctx, sqlText, b.args...)
+	if err != nil {
+		return nil, queryErr("query", err)
+	}
+	return rows, nil
+}
+
+// queryErr is safeErr, with DuckDB running out of memory reported as
+// query.ErrMemoryLimit.
+func queryErr(op string, err error) error {
+	var de *ddb.Error
+	if errors.As(err, &de) && de.Type == ddb.ErrorTypeOutOfMemory {
+		return fmt.Errorf("duckdb store: %s: %w: %w", op, query.ErrMemoryLimit, err)
+	}
+	return safeErr(op, err)
+}

@@ -1,0 +1,168 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/sieve-analytics/sieve/internal/query"
+)
+
+// retention computes cohorts in SQL: each cohort member's start (time and
+// local date), then, per member, the periods of their return events.
+func (b *qb) retention(ctx context.Context, conn *sql.Conn) (*query.RetentionResult, error) {
+	o := b.q.Retention
+	n := len(b.q.Breakdown)
+	b.args = nil
+	cols := b.tupleCols()
+	startName, retName := b.arg(o.Start.Event), "true"
+	if o.Return.Event != "" {
+		retName = "name = " + b.arg(o.Return.Event)
+	}
+	nameCond := "true"
+	if o.Return.Event != "" {
+		nameCond = b.names(o.Start.Event, o.Return.Event)
+	}
+	vs := vlist(n, "")
+	firsts := []string{"first(time ORDER BY time, " + orderTuple(n) + ") AS t0", "first(d ORDER BY time, " + orderTuple(n) + ") AS d0"}
+	for i := 1; i <= n; i++ {
+		firsts = append(firsts, fmt.Sprintf("first(v%d ORDER BY time, %s) AS v%d", i, orderTuple(n), i))
+	}
+	var cohorts string
+	if o.Type == query.FirstTime {
+		cohorts = fmt.Sprintf(`SELECT * FROM (SELECT usr, %s FROM u WHERE name = %s GROUP BY usr) WHERE t0 >= %d AND t0 < %d`,
+			strings.Join(firsts, ", "), startName, b.start, b.end)
+	} else {
+		cohorts = fmt.Sprintf(`SELECT usr, %s FROM u WHERE name = %s AND time >= %d AND time < %d GROUP BY usr, bucket`,
+			strings.Join(firsts, ", "), startName, b.start, b.end)
+	}
+	periodSQL := b.bucket(b.q.Interval, "r.d") + " - " + b.bucket(b.q.Interval, "c.d0")
+	withV := ""
+	if n > 0 {
+		withV = ", " + vlist(n, "c.")
+	}
+	var sb strings.Builder
+	sb.WriteString(b.base(nameCond, true, cols...))
+	fmt.Fprintf(&sb, `, c AS (
+  SELECT *, %[1]s AS cb FROM (%[2]s)
+), r AS (
+  SELECT DISTINCT usr, time, d FROM u WHERE %[3]s
+), p AS (
+  SELECT c.usr, c.cb%[4]s, %[5]s AS period FROM c JOIN r ON r.usr = c.usr WHERE r.time >= c.t0 OR %[5]s > 0
+)
+SELECT cb%[6]s, -1 AS period, count(*) FROM c GROUP BY ALL
+UNION ALL `, b.bucket(b.q.Interval, "d0"), cohorts, retName, withV, periodSQL, prefixed(vs))
+	if o.Mode == query.On {
+		fmt.Fprintf(&sb, `SELECT cb%[1]s, period, count(DISTINCT usr) FROM p WHERE period BETWEEN 0 AND %[2]d GROUP BY ALL`, prefixed(vs), o.Intervals)
+	} else {
+		fmt.Fprintf(&sb, `SELECT cb%[1]s, least(maxp, %[2]d), count(*) FROM (SELECT usr, cb%[1]s, max(period) AS maxp FROM p GROUP BY ALL) WHERE maxp >= 0 GROUP BY ALL`, prefixed(vs), o.Intervals)
+	}
+	rows, err := b.query(ctx, conn, sb.String())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	bk := query.MakeBuckets(b.q.Interval, b.loc, b.q.From, b.q.To)
+	type ck struct {
+		b int
+		t string
+	}
+	cs := map[ck]*query.Cohort{}
+	get := func(bi int, tup []string) *query.Cohort {
+		k := ck{bi, strings.Join(tup, "\x00")}
+		if cs[k] == nil {
+			c := &query.Cohort{Date: bk.Labels[bi], Counts: make([]int, o.Intervals+1)}
+			if n > 0 {
+				c.Breakdown = append([]string(nil), tup...)
+			}
+			cs[k] = c
+		}
+		return cs[k]
+	}
+	if n == 0 {
+		for i := range bk.Keys {
+			get(i, nil)
+		}
+	}
+	var bucket int64
+	var period, count int
+	tup := make([]string, n)
+	dest := []any{&bucket}
+	for i := range tup {
+		dest = append(dest, &tup[i])
+	}
+	dest = append(dest, &period, &count)
+	var mode []struct {
+		c      *query.Cohort
+		period int
+		count  int
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, queryErr("query: read row", err)
+		}
+		bi := bk.Index(b.bucketKey(b.q.Interval, bucket))
+		if bi < 0 {
+			continue
+		}
+		c := get(bi, tup)
+		switch {
+		case period < 0:
+			c.Size = count
+		case o.Mode == query.On:
+			c.Counts[period] = count
+		default:
+			mode = append(mode, struct {
+				c      *query.Cohort
+				period int
+				count  int
+			}{c, period, count})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, queryErr("query", err)
+	}
+	// on_or_after: a member whose last return is in period p counts in 0..p.
+	for _, m := range mode {
+		for i := 0; i <= m.period; i++ {
+			m.c.Counts[i] += m.count
+		}
+	}
+	res := &query.RetentionResult{}
+	for bi := range bk.Keys {
+		var here []query.Cohort
+		for k, c := range cs {
+			if k.b == bi {
+				here = append(here, *c)
+			}
+		}
+		sortCohorts(here)
+		res.Cohorts = append(res.Cohorts, here...)
+	}
+	return res, nil
+}
+
+func sortCohorts(cs []query.Cohort) {
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && query.CompareTuples(cs[j].Breakdown, cs[j-1].Breakdown) < 0; j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+		}
+	}
+}
+
+// orderTuple orders ties at one time by breakdown values, as the oracle
+// does; "name" when there is no breakdown.
+func orderTuple(n int) string {
+	if n == 0 {
+		return "name"
+	}
+	return vlist(n, "")
+}
+
+func prefixed(vs string) string {
+	if vs == "" {
+		return ""
+	}
+	return ", " + vs
+}

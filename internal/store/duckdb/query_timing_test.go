@@ -1,0 +1,204 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/query"
+)
+
+var (
+	benchEvents = flag.Int("query.events", 1_000_000, "BenchmarkQuery: events in the dataset (100 per user, over 30 days)")
+	benchDir    = flag.String("query.dir", "", "BenchmarkQuery: keep the dataset in this directory and reuse it (default: a temporary one)")
+)
+
+var benchStart = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+
+var benchNames = []string{"Page viewed", "Clicked button", "Searched", "Added to cart", "Removed from cart", "Viewed product",
+	"Shared", "Commented", "Liked", "Opened app", "Closed app", "Played video", "Paused video", "Downloaded file",
+	"Changed settings", "Invited friend", "Viewed pricing"}
+
+// benchDataset appends a realistic dataset of n events: 100 per user over
+// 30 days, in sessions; a third of users sign up (Viewed signup, Signed
+// up, Completed onboarding) and are identified from then on; ~40
+// properties per event.
+func benchDataset(b *testing.B, s *Store, n int) {
+	r := rand.New(rand.NewPCG(1, 2))
+	users := max(n/100, 1)
+	batch := make([]event.Row, 0, 20000)
+	flush := func() {
+		if _, err := s.Append(context.Background(), batch); err != nil {
+			b.Fatal(err)
+		}
+		batch = batch[:0]
+	}
+	browsers := []string{"Chrome", "Safari", "Firefox", "Edge", "Opera", "Samsung Internet"}
+	countries := []string{"US", "FR", "DE", "GB", "IN", "BR", "JP", "CA", "ES", "IT"}
+	sources := []string{"google", "twitter", "newsletter", "direct", "facebook"}
+	total := 0
+	for u := 0; u < users && total < n; u++ {
+		dev := fmt.Sprintf("dev-%07d", u)
+		user := fmt.Sprintf("user-%07d", u)
+		signs := r.IntN(3) == 0
+		signedUp := false
+		browser, country := browsers[r.IntN(len(browsers))], countries[r.IntN(len(countries))]
+		left := 100
+		for left > 0 && total < n {
+			t := benchStart.Add(time.Duration(r.Int64N(int64(30 * 24 * time.Hour))))
+			k := min(left, 5+r.IntN(20))
+			for i := range k {
+				name := benchNames[r.IntN(len(benchNames))]
+				if i == 0 {
+					name = "Page viewed"
+				}
+				if signs && !signedUp && i == 2 {
+					name = "Viewed signup"
+				}
+				props := map[string]any{"$browser": browser, "$os": "Mac OS X", "$country_code": country, "$city": "City " + country,
+					"$current_url": "https://example.com/p/" + fmt.Sprint(r.IntN(50)), "$referrer": "https://" + sources[r.IntN(5)] + ".com/",
+					"utm_source": sources[r.IntN(5)], "utm_medium": "cpc", "utm_campaign": "spring", "$screen_width": 1440, "$screen_height": 900,
+					"mp_lib": "web", "$lib_version": "2.55.0", "amount": r.IntN(200), "plan": []string{"free", "pro", "team"}[r.IntN(3)]}
+				for p := range 25 {
+					props[fmt.Sprintf("p%02d", p)] = r.IntN(10)
+				}
+				id := dev
+				if signedUp {
+					props["$device_id"], props["$user_id"] = dev, user
+					id = user
+				}
+				add := func(name string, props map[string]any, at time.Time) {
+					pj, _ := json.Marshal(props)
+					batch = append(batch, event.Row{ProjectID: 1, Time: at.UnixMilli(), Name: name, DistinctID: id,
+						InsertID: fmt.Sprintf("%d-%d", u, total), Props: pj})
+					total++
+					if len(batch) == cap(batch) {
+						flush()
+					}
+				}
+				add(name, props, t)
+				t = t.Add(time.Duration(5+r.IntN(120)) * time.Second)
+				if signs && !signedUp && i == 3 {
+					add("Signed up", props, t)
+					add("$identify", map[string]any{"$anon_distinct_id": dev, "$identified_id": user}, t)
+					signedUp = true
+					if r.IntN(2) == 0 {
+						t = t.Add(time.Duration(r.IntN(3*24)) * time.Hour)
+						add("Completed onboarding", props, t)
+					}
+				}
+			}
+			left -= k
+		}
+	}
+	if len(batch) > 0 {
+		flush()
+	}
+	if err := s.Seal(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// benchQueries are the questions the issue times, as query documents and
+// as hand-written SQL over one native table (users: $user_id, else
+// $device_id, else distinct_id; no identify links).
+var benchQueries = []struct {
+	name, doc, native string
+}{
+	{"trends_total_day", `{"kind":"trends","from":"2026-01-05","to":"2026-02-03","series":[{"math":"total"}]}`,
+		`SELECT CAST(epoch_ms(time) AS DATE) d, count(*) FROM events WHERE time >= $1 AND time < $2 GROUP BY d`},
+	{"trends_unique_day", `{"kind":"trends","from":"2026-01-05","to":"2026-02-03","series":[{"math":"unique"}]}`,
+		`SELECT CAST(epoch_ms(time) AS DATE) d, count(DISTINCT coalesce(props->>'$."$user_id"', props->>'$."$device_id"', distinct_id)) FROM events WHERE time >= $1 AND time < $2 GROUP BY d`},
+	{"breakdown_browser", `{"kind":"trends","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Page viewed"}],"breakdown":[{"property":"$browser"}]}`,
+		`SELECT CAST(epoch_ms(time) AS DATE) d, props->>'$."$browser"' b, count(*) FROM events WHERE time >= $1 AND time < $2 AND name = 'Page viewed' GROUP BY d, b`},
+	{"funnel_3_steps_7d", `{"kind":"funnels","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Viewed signup"},{"event":"Signed up"},{"event":"Completed onboarding"}],"funnel":{"window":7}}`,
+		`WITH e AS (SELECT coalesce(props->>'$."$user_id"', props->>'$."$device_id"', distinct_id) u, time, name FROM events
+		  WHERE time >= $1 AND time < $2 + 7*86400000::BIGINT AND name IN ('Viewed signup', 'Signed up', 'Completed onboarding')),
+		s1 AS (SELECT u, time t1 FROM e WHERE name = 'Viewed signup' AND time < $2),
+		s2 AS (SELECT s1.u, s1.t1, min(e.time) t2 FROM s1 JOIN e ON e.u = s1.u AND e.name = 'Signed up' AND e.time > s1.t1 AND e.time <= s1.t1 + 7*86400000 GROUP BY ALL),
+		s3 AS (SELECT s2.u FROM s2 JOIN e ON e.u = s2.u AND e.name = 'Completed onboarding' AND e.time > s2.t2 AND e.time <= s2.t1 + 7*86400000)
+		SELECT (SELECT count(DISTINCT u) FROM s1), (SELECT count(DISTINCT u) FROM s2), (SELECT count(DISTINCT u) FROM s3)`},
+	{"retention_8_weeks", `{"kind":"retention","from":"2026-01-05","to":"2026-02-03","interval":"week","retention":{"start":{"event":"Signed up"},"return":{},"intervals":8}}`,
+		`WITH e AS (SELECT coalesce(props->>'$."$user_id"', props->>'$."$device_id"', distinct_id) u, time, name, date_trunc('week', CAST(epoch_ms(time) AS DATE)) w FROM events WHERE time < $2 + 63*86400000::BIGINT),
+		c AS (SELECT u, min(w) cw, min(time) t0 FROM e WHERE name = 'Signed up' GROUP BY u HAVING t0 >= $1 AND t0 < $2),
+		r AS (SELECT DISTINCT u, w FROM e)
+		SELECT c.cw, date_diff('week', c.cw, r.w) p, count(*) FROM c JOIN r USING (u) WHERE date_diff('week', c.cw, r.w) BETWEEN 0 AND 8 GROUP BY ALL`},
+}
+
+// BenchmarkQuery times the issue's questions on the store (sieve) and as
+// hand-written SQL over one native DuckDB table of the same rows (native):
+//
+//	go test -run XXX -bench Query -benchtime 5x -query.events 1000000 -query.dir /tmp/qbench ./internal/store/duckdb
+func BenchmarkQuery(b *testing.B) {
+	dir := *benchDir
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	storeDir := filepath.Join(dir, fmt.Sprintf("store-%d", *benchEvents))
+	_, statErr := os.Stat(filepath.Join(storeDir, "loaded"))
+	s, err := Open(storeDir, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	nativePath := filepath.Join(storeDir, "native.duckdb")
+	if statErr != nil {
+		start := time.Now()
+		benchDataset(b, s, *benchEvents)
+		b.Logf("loaded %d events in %v", *benchEvents, time.Since(start))
+		os.Remove(nativePath)
+		err := s.Events(context.Background(), 1, 0, 1<<62, func(ctx context.Context, conn *sql.Conn, rel string) error {
+			if _, err := conn.ExecContext(ctx, "ATTACH '"+nativePath+"' AS native"); err != nil {
+				return err
+			}
+			defer conn.ExecContext(context.Background(), "DETACH native")
+			_, err := conn.ExecContext(ctx, "CREATE TABLE native.events AS SELECT time, name, distinct_id, props::JSON AS props FROM "+rel+" ORDER BY time")
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(storeDir, "loaded"), nil, 0o600)
+	}
+	native, err := sql.Open("duckdb", nativePath+"?access_mode=read_only")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer native.Close()
+	from, to := benchStart.UnixMilli(), benchStart.AddDate(0, 0, 30).UnixMilli()
+	p := query.Project{ID: 1, Location: time.UTC}
+	for _, bq := range benchQueries {
+		q, err := query.Parse([]byte(bq.doc))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(bq.name+"/sieve", func(b *testing.B) {
+			for b.Loop() {
+				if _, _, err := query.Run(context.Background(), s, p, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(bq.name+"/native", func(b *testing.B) {
+			for b.Loop() {
+				rows, err := native.Query(bq.native, from, to)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for rows.Next() {
+				}
+				if err := rows.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
