@@ -47,8 +47,9 @@ unit: ## go test ./... (fast, hermetic)
 race: ## go test -race -short on every package but the black-box apptest
 	$(GO) test -race -short -count=1 -timeout 30m $$($(GO) list ./... | grep -v -e /apptest -e /internal/bench)
 
-apptest: build ## black-box tests of bin/sieve with the official Mixpanel SDKs
+apptest: build sdk-setup ## black-box tests of bin/sieve with the official Mixpanel and PostHog SDKs (posthog-js in Debian's chromium)
 	cd apptest/node && npm ci --no-audit --no-fund --loglevel=error
+	cd apptest/posthog && npm ci --no-audit --no-fund --loglevel=error
 	SIEVE_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 15m ./apptest/...
 
 sdk-setup: ## install sieve.js's npm packages and Debian's chromium (idempotent)

@@ -1,6 +1,8 @@
 // Package apptest drives the built sieve binary as a black box, with the
 // official Mixpanel clients (npm "mixpanel" run by node, and
-// github.com/mixpanel/mixpanel-go) and raw HTTP. It runs only when SIEVE_BIN
+// github.com/mixpanel/mixpanel-go), the official PostHog clients (npm
+// posthog-node, and posthog-js in Debian's chromium, in apptest/posthog;
+// github.com/posthog/posthog-go) and raw HTTP. It runs only when SIEVE_BIN
 // names the binary (make apptest sets it); `go test ./...` skips it.
 package apptest
 
