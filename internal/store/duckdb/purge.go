@@ -21,7 +21,6 @@ import (
 
 	ddb "github.com/duckdb/duckdb-go/v2"
 
-	"github.com/sieve-analytics/sieve/internal/atomicfile"
 	"github.com/sieve-analytics/sieve/internal/jsontext"
 	"github.com/sieve-analytics/sieve/internal/purge/propath"
 	"github.com/sieve-analytics/sieve/internal/store"
@@ -544,7 +543,7 @@ func (s *Store) purgeEvents(req *purgeReq) (PurgeEventsResult, error) {
 				return err
 			}
 		}
-		if err := s.installPurge(id, batch); err != nil {
+		if err := s.installParts(id, batch); err != nil {
 			return err
 		}
 		written = nil // installed: no longer ours to remove
@@ -690,26 +689,14 @@ func (s *Store) purgePartition(ctx context.Context, conn *sql.Conn, prefix, stri
 			keys = mergeSorted(lists...)
 		}
 		nf.Rows, nf.Keys = keep, int64(len(keys))
-		if err := writeSynced(kpTmp, encodeKeys(keys)); err != nil {
-			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: write key file: %w", err)
-		}
-		if err := syncFile(pqTmp); err != nil {
-			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: sync partition file: %w", err)
-		}
 		d, err := s.digest(pqTmp, keep)
 		if err != nil {
 			return pr, nil, newFiles, err
 		}
 		d.File = s.rel(pq)
 		pr.After = []FileDigest{d}
-		if err := os.Rename(pqTmp, pq); err != nil {
+		if err := placeFile(p.dir(s.dir), pqTmp, pq, kpTmp, kp, keys); err != nil {
 			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: %w", err)
-		}
-		if err := os.Rename(kpTmp, kp); err != nil {
-			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: %w", err)
-		}
-		if err := atomicfile.SyncDir(p.dir(s.dir)); err != nil {
-			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: sync partition directory: %w", err)
 		}
 	}
 	pr.RowsDeleted = nDel
@@ -752,9 +739,10 @@ func (s *Store) digest(path string, rows int64) (FileDigest, error) {
 	return FileDigest{File: s.rel(path), Rows: rows, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
-// installPurge makes a batch's files current with one manifest write that
-// also records the batch id, then tells the writer about the new key sets.
-func (s *Store) installPurge(id string, batch []sealedPart) error {
+// installParts makes a batch's files current with one manifest write
+// (recording batchID, a purge batch, among the applied ones unless
+// empty), then tells the writer about the new key sets.
+func (s *Store) installParts(batchID string, batch []sealedPart) error {
 	s.manifestMu.Lock()
 	s.mu.Lock()
 	nv := s.cur.clone()
@@ -779,21 +767,25 @@ func (s *Store) installPurge(id string, batch []sealedPart) error {
 			nv.parts[sp.p] = kept
 		}
 	}
-	applied := append(slices.Clone(s.applied), id)
-	if len(applied) > maxApplied {
-		applied = applied[len(applied)-maxApplied:]
+	applied := s.applied
+	if batchID != "" {
+		applied = append(slices.Clone(s.applied), batchID)
+		if len(applied) > maxApplied {
+			applied = applied[len(applied)-maxApplied:]
+		}
 	}
 	if err := writeManifest(s.dir, next, nv.actives, nv.parts, applied); err != nil {
 		s.manifestMu.Unlock()
 		return err
 	}
 	s.applied = applied
+	s.mu.Lock()
+	s.touch(batch)
+	s.mu.Unlock()
 	s.install(nv, obsolete, nil)
 	s.manifestMu.Unlock()
-	done := sealDone{gen: 0}
-	done.parts = append(done.parts, batch...)
 	select {
-	case s.sealDoneCh <- done:
+	case s.sealDoneCh <- sealDone{parts: batch}:
 	case <-s.closing:
 	}
 	return nil
