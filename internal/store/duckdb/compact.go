@@ -125,9 +125,9 @@ func (s *Store) compactPass(ctx context.Context, all bool) (res CompactResult, m
 	defer conn.Close()
 	var batch []sealedPart
 	var written []string
-	for i, p := range parts {
+	for _, p := range parts {
 		if res.Rows >= compactBatchRows {
-			more = i < len(parts)
+			more = true
 			break
 		}
 		files := v.parts[p]

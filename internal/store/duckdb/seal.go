@@ -50,7 +50,9 @@ func (s *Store) sealer() {
 			close(req.done)
 			continue
 		case <-compactTick:
-			compactT.Reset(s.compactBackground())
+			if !s.closed.Load() { // no new work during Close
+				compactT.Reset(s.compactBackground())
+			}
 			continue
 		case next, ok := <-s.sealCh:
 			if !ok {
