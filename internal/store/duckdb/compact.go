@@ -32,7 +32,7 @@ const compactRowGroup = 122_880
 // seals and purges waiting for the sealer are not held up for long.
 const compactBatchRows = 4 << 20
 
-// CompactResult tells what one compaction pass did.
+// CompactResult tells what compaction did.
 type CompactResult struct {
 	Partitions int   // partitions compacted
 	FilesIn    int   // files merged

@@ -721,7 +721,8 @@ func (s *Store) installParts(batchID string, batch []sealedPart) error {
 }
 
 // WaitObsolete waits until every file that versions current at the call
-// made obsolete is deleted: readers that held them are done. After a purge
+// made obsolete is deleted: readers that held them are done and the
+// deletions have finished. After a purge
 // this is when the old partition files and sealed active files are gone.
 func (s *Store) WaitObsolete(ctx context.Context) error {
 	s.mu.Lock()
@@ -730,14 +731,13 @@ func (s *Store) WaitObsolete(ctx context.Context) error {
 		last = s.retired[n-1]
 	}
 	s.mu.Unlock()
-	if last == nil {
-		return nil
-	}
 	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
 	for {
+		// A version leaves retired before its files are deleted: wait for
+		// the deletions under way too.
 		s.mu.Lock()
-		held := slices.Contains(s.retired, last)
+		held := (last != nil && slices.Contains(s.retired, last)) || s.removing > 0
 		s.mu.Unlock()
 		if !held {
 			return nil

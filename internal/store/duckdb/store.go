@@ -122,6 +122,9 @@ type Store struct {
 	retired []*version // superseded versions, oldest first, awaiting release
 	nextGen uint64
 	changed chan struct{} // closed and replaced at every install
+	// removing counts releases deleting obsolete files right now (they
+	// left retired before the files are gone; WaitObsolete waits for them).
+	removing int
 
 	// manifestMu serializes changes of the file set (rotation, seal install)
 	// and guards applied.
@@ -492,8 +495,17 @@ func (s *Store) release(v *version) {
 		files = append(files, r.obsoleteFiles...)
 		actives = append(actives, r.obsoleteActives...)
 	}
+	removing := len(files) > 0 || len(actives) > 0
+	if removing {
+		s.removing++
+	}
 	s.mu.Unlock()
-	s.removeFiles(files, actives)
+	if removing {
+		s.removeFiles(files, actives)
+		s.mu.Lock()
+		s.removing--
+		s.mu.Unlock()
+	}
 }
 
 // install makes nv the current version. Called with manifestMu held, after
