@@ -90,6 +90,41 @@ var forbidden = map[string][]string{
 	"internal/guard/internal/corpus2gen": {"internal/"},
 }
 
+// backendFree lists package directory prefixes that reach stored data only
+// through package store's interfaces: no backend package and no
+// database/sql, so that no SQL is written outside a backend and a second
+// backend (ClickHouse) needs no change in them.
+var backendFree = []string{"internal/scope", "internal/purge", "internal/query", "internal/api"}
+
+// backendPackages are what backendFree packages must not import.
+var backendPackages = []string{module + "internal/store/duckdb", "database/sql", "github.com/duckdb/duckdb-go/v2"}
+
+func TestBackendBehindStore(t *testing.T) {
+	for dir, files := range packages(t) {
+		free := false
+		for _, p := range backendFree {
+			free = free || dir == p || strings.HasPrefix(dir, p+"/")
+		}
+		if !free {
+			continue
+		}
+		for _, f := range files {
+			af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, imp := range af.Imports {
+				path, _ := strconv.Unquote(imp.Path.Value)
+				for _, ban := range backendPackages {
+					if path == ban || strings.HasPrefix(path, ban+"/") {
+						t.Errorf("%s imports %s: it must reach stored data through package store's interfaces", f, path)
+					}
+				}
+			}
+		}
+	}
+}
+
 // leaf packages import nothing of Sieve, so anything may import them.
 var leaf = map[string]bool{"internal/event": true, "internal/jsontext": true, "internal/atomicfile": true,
 	"internal/metrics": true, "internal/logx": true}

@@ -13,8 +13,9 @@
 // scope.Report: one job per affected project, one rule per group of users
 // with the same property paths (scope.go).
 //
-// purge imports store/duckdb (the backend it drives), propath and scope
-// (the report type); it must not import api, ingest, server, audit or auth.
+// purge imports store (the purge types and the backend's interface, here
+// Backend), propath and scope (the report type); it must not import a
+// backend (store/duckdb), database/sql, api, ingest, server, audit or auth.
 package purge
 
 import (
@@ -38,7 +39,6 @@ import (
 	"github.com/sieve-analytics/sieve/internal/atomicfile"
 	"github.com/sieve-analytics/sieve/internal/purge/propath"
 	"github.com/sieve-analytics/sieve/internal/store"
-	"github.com/sieve-analytics/sieve/internal/store/duckdb"
 )
 
 // Job statuses.
@@ -101,7 +101,7 @@ var profileOps = []string{"$set.", "$set_once.", "$add.", "$append.", "$union.",
 // event properties. With no properties the matching events are deleted;
 // distinct_ids with neither event names nor a time range also erase those
 // users' profiles and findings (GDPR erasure).
-func Compile(req Request) ([]duckdb.PurgeRule, error) {
+func Compile(req Request) ([]store.PurgeRule, error) {
 	bad := func(msg string) error { return fmt.Errorf("%w: %s", ErrInvalid, msg) }
 	if req.ProjectID <= 0 {
 		return nil, bad("project_id must be a positive integer")
@@ -112,7 +112,7 @@ func Compile(req Request) ([]duckdb.PurgeRule, error) {
 	if len(req.Properties) > MaxProperties || len(req.Events) > MaxEvents || len(req.DistinctIDs) > MaxDistinctIDs {
 		return nil, bad(fmt.Sprintf("at most %d properties, %d events and %d distinct_ids per purge", MaxProperties, MaxEvents, MaxDistinctIDs))
 	}
-	r := duckdb.PurgeRule{Project: req.ProjectID, From: duckdb.AllTimeFrom, To: duckdb.AllTimeTo}
+	r := store.PurgeRule{Project: req.ProjectID, From: store.AllTimeFrom, To: store.AllTimeTo}
 	if req.From != "" {
 		t, err := time.Parse(time.RFC3339Nano, req.From)
 		if err != nil {
@@ -164,21 +164,20 @@ func Compile(req Request) ([]duckdb.PurgeRule, error) {
 			r.EraseProfiles = true
 		}
 	}
-	return []duckdb.PurgeRule{r}, nil
+	return []store.PurgeRule{r}, nil
 }
 
-// Backend is what a purge needs of the store; *duckdb.Store implements it.
+// Backend is what a purge needs of the store; store/duckdb's Store
+// implements it.
 type Backend interface {
 	Dir() string
 	Seal(ctx context.Context) error
-	PurgeEvents(ctx context.Context, job duckdb.PurgeJob) (duckdb.PurgeEventsResult, error)
+	PurgeEvents(ctx context.Context, job store.PurgeJob) (store.PurgeEventsResult, error)
 	PurgeApplied(batchID string) bool
-	PurgeState(ctx context.Context, job duckdb.StatePurgeJob) (duckdb.StateResult, error)
+	PurgeState(ctx context.Context, job store.StatePurgeJob) (store.StateResult, error)
 	StatePurgeApplied(ctx context.Context, id string) (bool, error)
 	WaitObsolete(ctx context.Context) error
 }
-
-var _ Backend = (*duckdb.Store)(nil)
 
 // Verification is the certificate's account of the re-scan.
 type Verification struct {
@@ -191,20 +190,20 @@ type Verification struct {
 
 // Certificate is the record of a finished purge. It holds no value.
 type Certificate struct {
-	JobID             string                   `json:"job_id"`
-	Criteria          Criteria                 `json:"criteria"`
-	RequestedBy       string                   `json:"requested_by"`
-	Requested         time.Time                `json:"requested"`
-	Started           time.Time                `json:"started"`
-	Finished          time.Time                `json:"finished"`
-	PartitionsScanned int                      `json:"partitions_scanned"`
-	RowsScanned       int64                    `json:"rows_scanned"`
-	RowsDeleted       int64                    `json:"rows_deleted"`
-	RowsChanged       int64                    `json:"rows_changed"`
-	Partitions        []duckdb.PartitionResult `json:"partitions"` // the rewritten ones, with file digests
-	State             *duckdb.StateResult      `json:"state,omitempty"`
-	Verification      Verification             `json:"verification"`
-	Note              string                   `json:"note"`
+	JobID             string                  `json:"job_id"`
+	Criteria          Criteria                `json:"criteria"`
+	RequestedBy       string                  `json:"requested_by"`
+	Requested         time.Time               `json:"requested"`
+	Started           time.Time               `json:"started"`
+	Finished          time.Time               `json:"finished"`
+	PartitionsScanned int                     `json:"partitions_scanned"`
+	RowsScanned       int64                   `json:"rows_scanned"`
+	RowsDeleted       int64                   `json:"rows_deleted"`
+	RowsChanged       int64                   `json:"rows_changed"`
+	Partitions        []store.PartitionResult `json:"partitions"` // the rewritten ones, with file digests
+	State             *store.StateResult      `json:"state,omitempty"`
+	Verification      Verification            `json:"verification"`
+	Note              string                  `json:"note"`
 }
 
 const certNote = "Purged values were removed from every file of the data directory by rewriting the files that held them and deleting the old ones. " +
@@ -230,10 +229,10 @@ type record struct {
 	Started time.Time `json:"started,omitzero"`
 	// Rules hold the request's distinct_ids and event names in the clear,
 	// only until the job ends.
-	Rules   []duckdb.PurgeRule  `json:"rules,omitempty"`
-	Batches []duckdb.PurgeBatch `json:"batches,omitempty"`
-	State   *duckdb.StateResult `json:"state,omitempty"`
-	Seq     int64               `json:"seq"`
+	Rules   []store.PurgeRule  `json:"rules,omitempty"`
+	Batches []store.PurgeBatch `json:"batches,omitempty"`
+	State   *store.StateResult `json:"state,omitempty"`
+	Seq     int64              `json:"seq"`
 }
 
 // Config configures a Manager.
@@ -367,7 +366,7 @@ func (m *Manager) hash(id string) string {
 }
 
 // SubmitRules queues a purge of compiled rules.
-func (m *Manager) SubmitRules(rules []duckdb.PurgeRule, crit Criteria, requestedBy string) (Job, error) {
+func (m *Manager) SubmitRules(rules []store.PurgeRule, crit Criteria, requestedBy string) (Job, error) {
 	m.mu.Lock()
 	m.seq++
 	r := &record{Job: Job{ID: newID(), Status: StatusQueued, Criteria: crit, RequestedBy: requestedBy, Requested: time.Now().UTC()},
@@ -509,7 +508,7 @@ func (m *Manager) run(ctx context.Context, r *record) error {
 			r.Started = time.Now().UTC()
 		}
 		// Batches prepared but not installed before a crash are void.
-		r.Batches = slices.DeleteFunc(r.Batches, func(bt duckdb.PurgeBatch) bool { return !b.PurgeApplied(bt.ID) })
+		r.Batches = slices.DeleteFunc(r.Batches, func(bt store.PurgeBatch) bool { return !b.PurgeApplied(bt.ID) })
 	}); err != nil {
 		return err
 	}
@@ -525,9 +524,9 @@ func (m *Manager) run(ctx context.Context, r *record) error {
 	m.mu.Lock()
 	rules := r.Rules
 	m.mu.Unlock()
-	er, err := b.PurgeEvents(ctx, duckdb.PurgeJob{
+	er, err := b.PurgeEvents(ctx, store.PurgeJob{
 		ID: r.ID, Rules: rules, Skip: skip,
-		Prepared: func(bt duckdb.PurgeBatch) error {
+		Prepared: func(bt store.PurgeBatch) error {
 			return m.update(r, func(r *record) { r.Batches = append(r.Batches, bt) })
 		},
 		Progress: func(done, total int) {
@@ -542,7 +541,7 @@ func (m *Manager) run(ctx context.Context, r *record) error {
 	if err := m.update(r, func(r *record) { r.Status, r.Progress = StatusVerifying, 0.9 }); err != nil {
 		return err
 	}
-	sr, err := b.PurgeState(ctx, duckdb.StatePurgeJob{ID: r.ID, Rules: rules, Prepared: func(res duckdb.StateResult) error {
+	sr, err := b.PurgeState(ctx, store.StatePurgeJob{ID: r.ID, Rules: rules, Prepared: func(res store.StateResult) error {
 		return m.update(r, func(r *record) { r.State = &res })
 	}})
 	if err != nil {
@@ -565,10 +564,10 @@ func (m *Manager) run(ctx context.Context, r *record) error {
 
 	// Certificate.
 	cert := &Certificate{JobID: r.ID, Criteria: r.Criteria, RequestedBy: r.RequestedBy, Requested: r.Requested,
-		Started: r.Started, State: state, Note: certNote, Partitions: []duckdb.PartitionResult{}}
+		Started: r.Started, State: state, Note: certNote, Partitions: []store.PartitionResult{}}
 	removed := true
 	seen := map[string]bool{}
-	add := func(p duckdb.PartitionResult) {
+	add := func(p store.PartitionResult) {
 		key := fmt.Sprintf("%d/%s", p.Project, p.Day)
 		if seen[key] {
 			return

@@ -23,6 +23,8 @@ import (
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
 )
 
+var _ Backend = (*duckdb.Store)(nil)
+
 func TestCompile(t *testing.T) {
 	bad := func(req Request) {
 		t.Helper()

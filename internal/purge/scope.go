@@ -13,7 +13,7 @@ import (
 
 	"github.com/sieve-analytics/sieve/internal/purge/propath"
 	"github.com/sieve-analytics/sieve/internal/scope"
-	"github.com/sieve-analytics/sieve/internal/store/duckdb"
+	"github.com/sieve-analytics/sieve/internal/store"
 )
 
 // Limits of a scope purge, per project of the report.
@@ -40,7 +40,7 @@ type ScopeRef struct {
 // ScopePlan is the purge of one project a scope report asks for.
 type ScopePlan struct {
 	ProjectID   int64
-	Rules       []duckdb.PurgeRule
+	Rules       []store.PurgeRule
 	Properties  []string // every path the plan removes (as the report wrote it)
 	DistinctIDs []string
 	Events      []string
@@ -107,7 +107,7 @@ func PlanScope(rep *scope.Report, opt ScopeOptions) ([]ScopePlan, error) {
 	if rep.Source != "findings" && rep.Source != "rescan" {
 		return nil, bad(`the scope report's source must be "findings" or "rescan", as POST /api/scope writes it`)
 	}
-	from, to := duckdb.AllTimeFrom, duckdb.AllTimeTo
+	from, to := store.AllTimeFrom, store.AllTimeTo
 	if opt.From != "" {
 		t, err := time.Parse(time.RFC3339Nano, opt.From)
 		if err != nil {
@@ -236,7 +236,7 @@ func planProject(pr *scope.ProjectReport, from, to int64, events []string) (*Sco
 			pr.ProjectID, len(groups), MaxScopeRules)
 	}
 	plan := &ScopePlan{ProjectID: pr.ProjectID, Properties: sortedKeys(all), Events: events,
-		From: rfc3339(from, duckdb.AllTimeFrom), To: rfc3339(to, duckdb.AllTimeTo)}
+		From: rfc3339(from, store.AllTimeFrom), To: rfc3339(to, store.AllTimeTo)}
 	keys := make([]string, 0, len(groups))
 	for k := range groups {
 		keys = append(keys, k)
@@ -244,13 +244,13 @@ func planProject(pr *scope.ProjectReport, from, to int64, events []string) (*Sco
 	slices.Sort(keys)
 	for _, k := range keys {
 		dids := slices.Sorted(slices.Values(groups[k]))
-		plan.Rules = append(plan.Rules, duckdb.PurgeRule{Project: pr.ProjectID, From: from, To: to,
+		plan.Rules = append(plan.Rules, store.PurgeRule{Project: pr.ProjectID, From: from, To: to,
 			DistinctIDs: dids, Events: events, Paths: strings.Split(k, "\x00")})
 		plan.DistinctIDs = append(plan.DistinctIDs, dids...)
 	}
 	slices.Sort(plan.DistinctIDs)
 	if len(profile) > 0 {
-		plan.Rules = append(plan.Rules, duckdb.PurgeRule{Project: pr.ProjectID, From: duckdb.AllTimeFrom, To: duckdb.AllTimeTo,
+		plan.Rules = append(plan.Rules, store.PurgeRule{Project: pr.ProjectID, From: store.AllTimeFrom, To: store.AllTimeTo,
 			ProfilePaths: sortedKeys(profile)})
 	}
 	return plan, nil

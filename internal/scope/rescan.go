@@ -3,7 +3,6 @@ package scope
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -19,17 +18,12 @@ import (
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/project"
+	"github.com/sieve-analytics/sieve/internal/store"
 )
 
-// EventSource gives access to one project's stored events in a time range
-// (store/duckdb's Store): SQL over them (Events), and a function run over
-// them inside the store's own parallel scan (Filter; see its doc there).
-type EventSource interface {
-	Events(ctx context.Context, project, from, to int64, fn func(ctx context.Context, conn *sql.Conn, relation string) error) error
-	Filter(ctx context.Context, project, from, to int64, where string, args []any,
-		pick func(name, distinctID, props string) ([]byte, error), seen func(n int),
-		fn func(t int64, name, distinctID string, result []byte) error) error
-}
+// EventSource counts and scans stored events where they are stored
+// (store.EventScanner; store/duckdb's Store).
+type EventSource = store.EventScanner
 
 // Checkers gives a project's guard checker for its current policy
 // (guardcache.Cache).
@@ -69,7 +63,7 @@ func (r *Rescanner) Rescan(ctx context.Context, c Criteria, now time.Time, prog 
 	if err != nil {
 		return Report{}, err
 	}
-	where, args := p.pushdown()
+	sq := p.pushdown()
 	// Count events per day first: the total for progress, and slices of at
 	// most sliceEvents events. The store hands back the events with
 	// findings of a whole scan at its end, so a slice bounds what it holds
@@ -80,29 +74,15 @@ func (r *Rescanner) Rescan(ctx context.Context, c Criteria, now time.Time, prog 
 		if chks[i], err = r.Guards.Checker(pr); err != nil {
 			return Report{}, fmt.Errorf("scope: guard policy of project %d: %w", pr.ID, err)
 		}
-		var days []span
-		err = r.Source.Events(ctx, pr.ID, p.from, p.to, func(ctx context.Context, conn *sql.Conn, rel string) error {
-			q := "SELECT time // " + fmt.Sprint(dayMs) + " AS d, count(*) FROM " + rel + " AS e"
-			if where != "" {
-				q += " WHERE " + where
-			}
-			rows, err := conn.QueryContext(ctx, q+" GROUP BY d ORDER BY d", args...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var d, n int64
-				if err := rows.Scan(&d, &n); err != nil {
-					return err
-				}
-				days = append(days, span{from: max(d*dayMs, p.from), events: n})
-				prog.Total.Add(n)
-			}
-			return rows.Err()
-		})
+		sq.ProjectID, sq.From, sq.To = pr.ID, p.from, p.to
+		counts, err := r.Source.CountByDay(ctx, sq)
 		if err != nil {
 			return Report{}, fmt.Errorf("scope: count events of project %d: %w", pr.ID, err)
+		}
+		days := make([]span, len(counts))
+		for j, c := range counts {
+			days[j] = span{from: max(c.Day, p.from), events: c.Events}
+			prog.Total.Add(c.Events)
 		}
 		spans[i] = cover(p.from, p.to, days, sliceEvents)
 	}
@@ -121,8 +101,8 @@ func (r *Rescanner) Rescan(ctx context.Context, c Criteria, now time.Time, prog 
 			return nil
 		}
 		for _, sl := range spans[i] {
-			err := r.Source.Filter(ctx, pr.ID, sl.from, sl.to, where, args, sc.pick,
-				func(n int) { prog.Scanned.Add(int64(n)) }, add)
+			sq.ProjectID, sq.From, sq.To = pr.ID, sl.from, sl.to
+			err := r.Source.Scan(ctx, sq, sc.pick, func(n int) { prog.Scanned.Add(int64(n)) }, add)
 			if err != nil {
 				return Report{}, fmt.Errorf("scope: rescan project %d: %w", pr.ID, err)
 			}
@@ -165,42 +145,27 @@ func cover(from, to int64, days []span, max int64) []span {
 	return out
 }
 
-// pushdown returns a SQL condition (and its arguments; "" for none) that
-// keeps every event the criteria could match: event names, and the last
-// key name of plain property names (a finding's path ends with a key of
-// props).
-func (p *parsed) pushdown() (string, []any) {
-	var conds []string
-	var args []any
-	if len(p.Events) > 0 {
-		conds = append(conds, "e.name IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(p.Events)), ", ")+")")
-		for _, e := range p.Events {
-			args = append(args, e)
+// pushdown returns what a store can filter on that keeps every event the
+// criteria could match: event names, and the last key name of plain
+// property names (a finding's path ends with a key of props), quoted as in
+// the JSON text.
+func (p *parsed) pushdown() store.ScanQuery {
+	var q store.ScanQuery
+	q.Events = p.Events
+	var contains []string
+	for _, pat := range p.Properties {
+		last := pat
+		if i := strings.LastIndexByte(last, '.'); i >= 0 {
+			last = last[i+1:]
 		}
+		last = strings.TrimSuffix(last, "[]")
+		if last == "" || pat == "event" || pat == "distinct_id" || !plainName(last) {
+			return q
+		}
+		contains = append(contains, last+`"`)
 	}
-	if len(p.Properties) > 0 {
-		var ors []string
-		var oargs []any
-		ok := true
-		for _, pat := range p.Properties {
-			last := pat
-			if i := strings.LastIndexByte(last, '.'); i >= 0 {
-				last = last[i+1:]
-			}
-			last = strings.TrimSuffix(last, "[]")
-			if last == "" || pat == "event" || pat == "distinct_id" || !plainName(last) {
-				ok = false
-				break
-			}
-			ors = append(ors, "contains(e.props, ?)")
-			oargs = append(oargs, last+`"`)
-		}
-		if ok {
-			conds = append(conds, "("+strings.Join(ors, " OR ")+")")
-			args = append(args, oargs...)
-		}
-	}
-	return strings.Join(conds, " AND "), args
+	q.PropsContain = contains
+	return q
 }
 
 func plainName(s string) bool {

@@ -74,6 +74,50 @@ type FindingQuery struct {
 	Class     string
 }
 
+// ScanQuery selects the events of one project a rescan reads: time in
+// [From, To) Unix ms, name in Events when that is not empty, and, when
+// PropsContain is not empty, properties whose JSON text contains one of
+// its strings (a cheap prefilter; the scan's pick decides).
+type ScanQuery struct {
+	ProjectID    int64
+	From, To     int64
+	Events       []string
+	PropsContain []string
+}
+
+// DayCount is how many events a ScanQuery selects in one UTC day; Day is
+// the day's start, Unix ms.
+type DayCount struct {
+	Day    int64
+	Events int64
+}
+
+// Pick inspects one stored event inside a backend's scan. name,
+// distinctID and props are borrowed: valid only during the call, never
+// retained. A non-nil result selects the event; the backend copies it,
+// and it must be valid UTF-8. Pick is called from several goroutines at
+// once.
+type Pick = func(name, distinctID, props string) (result []byte, err error)
+
+// EventScanner runs Go code over stored events where they are stored, so
+// that only what it selects comes back: the guard's rescans (package
+// scope). Backends implement it beside Store.
+type EventScanner interface {
+	// CountByDay returns how many events q selects per UTC day, days in
+	// order, days without events left out.
+	CountByDay(ctx context.Context, q ScanQuery) ([]DayCount, error)
+	// Scan runs pick over every event q selects, concurrently, and then
+	// calls fn serially, in no particular order, for each event pick
+	// selected, with its time, name, distinct_id and pick's result (valid
+	// only during the call). seen, when not nil, is called concurrently
+	// with how many events pick has looked at, for progress. Selected
+	// events are held until the scan ends: pick should select few. An
+	// error from pick stops the scan and is returned wrapped; one from fn
+	// is returned as it is.
+	Scan(ctx context.Context, q ScanQuery, pick Pick, seen func(n int),
+		fn func(t int64, name, distinctID string, result []byte) error) error
+}
+
 // Store is the storage backend. All methods are safe for concurrent use.
 //
 // Lifecycle: open the backend (its own constructor), call methods, then Close

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,9 +19,10 @@ import (
 
 const crashChildEnv = "SIEVE_STORE_CRASH_CHILD"
 
-// crashOptions are small limits, so that rotations and seals are under way
-// when the child is killed.
-var crashOptions = Options{SealBytes: 256 << 10, GroupRows: 500, DedupKeys: 2000}
+// crashOptions are small limits, so that rotations, seals and compactions
+// are under way when the child is killed.
+var crashOptions = Options{SealBytes: 256 << 10, GroupRows: 500, DedupKeys: 2000,
+	CompactInterval: 20 * time.Millisecond, CompactAfter: time.Nanosecond}
 
 // TestCrashChild is the child of TestCrash: it appends until killed and
 // prints "ack <batch>" once Append returned for a batch.
@@ -38,6 +40,20 @@ func TestCrashChild(t *testing.T) {
 	out := bufio.NewWriter(os.Stdout)
 	run := os.Getenv("SIEVE_STORE_CRASH_RUN")
 	var wg sync.WaitGroup
+	go func() {
+		// Compact all along (besides in the background), so that kills
+		// land in compactions too.
+		for range time.Tick(10 * time.Millisecond) {
+			if _, err := s.Compact(context.Background()); err != nil {
+				fmt.Fprintln(os.Stderr, "compact failed:", err)
+				os.Exit(6)
+			}
+			mu.Lock()
+			fmt.Fprintln(out, "compacted", s.Stats().Compacted)
+			out.Flush()
+			mu.Unlock()
+		}
+	}()
 	for w := 0; w < 6; w++ {
 		wg.Add(1)
 		go func() {
@@ -80,13 +96,16 @@ func crashBatch(batch string) []event.Row {
 // TestCrash kills a child process that appends concurrently at a random
 // moment (kill -9), reopens the store and checks that every acknowledged
 // row is there exactly once and that no batch is there in part. It repeats
-// on the same directory, so recovery itself is crashed into.
+// on the same directory, so recovery itself is crashed into. The child
+// compacts partitions in the background all along, so kills land in
+// compactions too.
 func TestCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
 	dir := t.TempDir()
 	acked := map[string]bool{}
+	compactions := 0
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	for run := 0; run < 3; run++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v")
@@ -108,9 +127,13 @@ func TestCrash(t *testing.T) {
 			}
 			close(lines)
 		}()
-		// Wait for the first acknowledgement, then kill at a random moment.
+		// Wait for the first acknowledgement (and in the last run for the
+		// first compaction), then kill at a random moment.
 		deadline := time.After(time.Duration(300+r.IntN(1500)) * time.Millisecond)
+		waitCompaction := run == 2
+		giveUp := time.After(30 * time.Second)
 		n := 0
+		runCompacted := 0
 		killed := false
 		for !killed {
 			select {
@@ -122,8 +145,17 @@ func TestCrash(t *testing.T) {
 					acked[b] = true
 					n++
 				}
+				if c, ok := strings.CutPrefix(l, "compacted "); ok {
+					runCompacted, _ = strconv.Atoi(c)
+					if waitCompaction && runCompacted > 0 {
+						waitCompaction = false
+						deadline = time.After(time.Duration(r.IntN(500)) * time.Millisecond)
+					}
+				}
+			case <-giveUp:
+				t.Fatal("the child compacted nothing in 30 s")
 			case <-deadline:
-				if n == 0 {
+				if n == 0 || waitCompaction {
 					deadline = time.After(100 * time.Millisecond)
 					continue
 				}
@@ -140,9 +172,13 @@ func TestCrash(t *testing.T) {
 			}
 		}
 		_ = cmd.Wait()
-		t.Logf("run %d: killed after %d acknowledged batches", run, n)
+		compactions += runCompacted
+		t.Logf("run %d: killed after %d acknowledged batches and %d compacted partitions", run, n, runCompacted)
 	}
 
+	if compactions == 0 {
+		t.Fatal("no child compacted a partition before it was killed")
+	}
 	s, err := Open(dir, crashOptions)
 	if err != nil {
 		t.Fatalf("reopen after crash: %v", err)

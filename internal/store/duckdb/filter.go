@@ -14,13 +14,12 @@ import (
 	"unicode/utf8"
 
 	ddb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/sieve-analytics/sieve/internal/store"
 )
 
-// Pick inspects one stored event inside the store's scan. name, distinctID
-// and props are borrowed: valid only during the call, never retained.
-// A non-nil result selects the row; its bytes are copied by the store.
-// Pick is called concurrently from several goroutines.
-type Pick = func(name, distinctID, props string) (result []byte, err error)
+// Pick is store.Pick: a function run on each row inside the scan.
+type Pick = store.Pick
 
 // ErrFilterResult is wrapped by Filter's error when pick returned a result
 // that is not valid UTF-8 (results travel as DuckDB VARCHAR).

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,100 +20,29 @@ import (
 
 	ddb "github.com/duckdb/duckdb-go/v2"
 
-	"github.com/sieve-analytics/sieve/internal/atomicfile"
 	"github.com/sieve-analytics/sieve/internal/jsontext"
 	"github.com/sieve-analytics/sieve/internal/purge/propath"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
 
-// PurgeRule selects stored data of one project for a purge. Events match
-// when their time is in [From, To), and, when the lists are not empty,
-// their name is in Events and their distinct_id in DistinctIDs. Matching
-// events lose the property Paths (the events stay), or, with DeleteEvents,
-// are deleted. A rule with neither leaves events alone.
-//
-// ProfilePaths are removed from the properties of the project's profiles
-// (people profiles of DistinctIDs when that list is not empty, else every
-// user and group profile). EraseProfiles deletes the people profiles and the
-// findings of DistinctIDs (GDPR erasure).
-type PurgeRule struct {
-	Project       int64
-	From, To      int64 // Unix ms; math.MinInt64 and math.MaxInt64 for all time
-	DistinctIDs   []string
-	Events        []string
-	Paths         []string
-	DeleteEvents  bool
-	ProfilePaths  []string
-	EraseProfiles bool
-}
-
-// AllTime is the time range of a rule without one.
-const (
-	AllTimeFrom = int64(math.MinInt64)
-	AllTimeTo   = int64(math.MaxInt64)
+// The purge's request and result types are backend-neutral (package
+// store); these names are kept for the code of this package.
+type (
+	PurgeRule         = store.PurgeRule
+	FileDigest        = store.FileDigest
+	PartitionResult   = store.PartitionResult
+	PurgeBatch        = store.PurgeBatch
+	PurgeJob          = store.PurgeJob
+	PurgeEventsResult = store.PurgeEventsResult
+	StatePurgeJob     = store.StatePurgeJob
+	StateResult       = store.StateResult
 )
 
-func (r *PurgeRule) touchesEvents() bool {
-	return len(r.Paths) > 0 || r.DeleteEvents
-}
-
-func (r *PurgeRule) touchesState() bool {
-	return len(r.ProfilePaths) > 0 || (r.EraseProfiles && len(r.DistinctIDs) > 0)
-}
-
-// FileDigest identifies a file a purge read or wrote: its path relative to
-// the data directory, its row count and the SHA-256 of its bytes.
-type FileDigest struct {
-	File   string `json:"file"`
-	Rows   int64  `json:"rows"`
-	SHA256 string `json:"sha256"`
-}
-
-// PartitionResult is what a purge did to one project-day.
-type PartitionResult struct {
-	Project     int64        `json:"project_id"`
-	Day         string       `json:"day"`
-	RowsScanned int64        `json:"rows_scanned"`
-	RowsDeleted int64        `json:"rows_deleted"`
-	RowsChanged int64        `json:"rows_changed"` // rows that lost properties
-	Rewritten   bool         `json:"rewritten"`
-	Before      []FileDigest `json:"before,omitempty"`
-	After       []FileDigest `json:"after,omitempty"`
-}
-
-// PurgeBatch is a set of partitions installed with one manifest write.
-type PurgeBatch struct {
-	ID         string            `json:"id"`
-	Partitions []PartitionResult `json:"partitions"`
-}
-
-// PurgeJob is a purge of sealed event partitions.
-type PurgeJob struct {
-	ID    string // names the job's batches in the manifest; letters, digits, '-'
-	Rules []PurgeRule
-	// Skip lists partitions ("<project>/<yyyy-mm-dd>") an earlier run of the
-	// job finished (their batch is in PurgeApplied).
-	Skip map[string]bool
-	// Prepared, when set, is called with each batch's results after its
-	// files are written and before they are installed; an error stops the
-	// purge with nothing of the batch installed. This is where a caller
-	// records results durably, so that a crash after the install loses
-	// nothing.
-	Prepared func(PurgeBatch) error
-	// Progress, when set, is called after each partition.
-	Progress func(done, total int)
-	// BatchRows caps the rows rewritten per manifest write (default 4M).
-	BatchRows int64
-}
-
-// PurgeEventsResult is the outcome of PurgeEvents.
-type PurgeEventsResult struct {
-	Partitions []PartitionResult // partitions in scope handled by this run (not the skipped ones)
-	// Verification: matches found re-scanning every partition in scope
-	// after the rewrite (0 for a successful purge).
-	Checked   int
-	Remaining int64
-}
+// AllTimeFrom and AllTimeTo are the time range of a rule without one.
+const (
+	AllTimeFrom = store.AllTimeFrom
+	AllTimeTo   = store.AllTimeTo
+)
 
 type purgeReq struct {
 	ctx  context.Context
@@ -206,7 +134,7 @@ func rulesFor(rules []PurgeRule, p partKey) []int {
 	var out []int
 	for i := range rules {
 		r := &rules[i]
-		if r.Project == p.project && r.touchesEvents() && r.From < p.end() && r.To > p.start() {
+		if r.Project == p.project && r.TouchesEvents() && r.From < p.end() && r.To > p.start() {
 			out = append(out, i)
 		}
 	}
@@ -544,7 +472,7 @@ func (s *Store) purgeEvents(req *purgeReq) (PurgeEventsResult, error) {
 				return err
 			}
 		}
-		if err := s.installPurge(id, batch); err != nil {
+		if err := s.installParts(id, batch); err != nil {
 			return err
 		}
 		written = nil // installed: no longer ours to remove
@@ -690,26 +618,14 @@ func (s *Store) purgePartition(ctx context.Context, conn *sql.Conn, prefix, stri
 			keys = mergeSorted(lists...)
 		}
 		nf.Rows, nf.Keys = keep, int64(len(keys))
-		if err := writeSynced(kpTmp, encodeKeys(keys)); err != nil {
-			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: write key file: %w", err)
-		}
-		if err := syncFile(pqTmp); err != nil {
-			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: sync partition file: %w", err)
-		}
 		d, err := s.digest(pqTmp, keep)
 		if err != nil {
 			return pr, nil, newFiles, err
 		}
 		d.File = s.rel(pq)
 		pr.After = []FileDigest{d}
-		if err := os.Rename(pqTmp, pq); err != nil {
+		if err := placeFile(p.dir(s.dir), pqTmp, pq, kpTmp, kp, keys); err != nil {
 			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: %w", err)
-		}
-		if err := os.Rename(kpTmp, kp); err != nil {
-			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: %w", err)
-		}
-		if err := atomicfile.SyncDir(p.dir(s.dir)); err != nil {
-			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: sync partition directory: %w", err)
 		}
 	}
 	pr.RowsDeleted = nDel
@@ -752,9 +668,10 @@ func (s *Store) digest(path string, rows int64) (FileDigest, error) {
 	return FileDigest{File: s.rel(path), Rows: rows, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
-// installPurge makes a batch's files current with one manifest write that
-// also records the batch id, then tells the writer about the new key sets.
-func (s *Store) installPurge(id string, batch []sealedPart) error {
+// installParts makes a batch's files current with one manifest write
+// (recording batchID, a purge batch, among the applied ones unless
+// empty), then tells the writer about the new key sets.
+func (s *Store) installParts(batchID string, batch []sealedPart) error {
 	s.manifestMu.Lock()
 	s.mu.Lock()
 	nv := s.cur.clone()
@@ -779,28 +696,33 @@ func (s *Store) installPurge(id string, batch []sealedPart) error {
 			nv.parts[sp.p] = kept
 		}
 	}
-	applied := append(slices.Clone(s.applied), id)
-	if len(applied) > maxApplied {
-		applied = applied[len(applied)-maxApplied:]
+	applied := s.applied
+	if batchID != "" {
+		applied = append(slices.Clone(s.applied), batchID)
+		if len(applied) > maxApplied {
+			applied = applied[len(applied)-maxApplied:]
+		}
 	}
 	if err := writeManifest(s.dir, next, nv.actives, nv.parts, applied); err != nil {
 		s.manifestMu.Unlock()
 		return err
 	}
 	s.applied = applied
+	s.mu.Lock()
+	s.touch(batch)
+	s.mu.Unlock()
 	s.install(nv, obsolete, nil)
 	s.manifestMu.Unlock()
-	done := sealDone{gen: 0}
-	done.parts = append(done.parts, batch...)
 	select {
-	case s.sealDoneCh <- done:
+	case s.sealDoneCh <- sealDone{parts: batch}:
 	case <-s.closing:
 	}
 	return nil
 }
 
 // WaitObsolete waits until every file that versions current at the call
-// made obsolete is deleted: readers that held them are done. After a purge
+// made obsolete is deleted: readers that held them are done and the
+// deletions have finished. After a purge
 // this is when the old partition files and sealed active files are gone.
 func (s *Store) WaitObsolete(ctx context.Context) error {
 	s.mu.Lock()
@@ -809,14 +731,13 @@ func (s *Store) WaitObsolete(ctx context.Context) error {
 		last = s.retired[n-1]
 	}
 	s.mu.Unlock()
-	if last == nil {
-		return nil
-	}
 	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
 	for {
+		// A version leaves retired before its files are deleted: wait for
+		// the deletions under way too.
 		s.mu.Lock()
-		held := slices.Contains(s.retired, last)
+		held := (last != nil && slices.Contains(s.retired, last)) || s.removing > 0
 		s.mu.Unlock()
 		if !held {
 			return nil

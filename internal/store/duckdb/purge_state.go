@@ -16,31 +16,6 @@ import (
 	"github.com/sieve-analytics/sieve/internal/store"
 )
 
-// StatePurgeJob is a purge of profiles and findings (state.duckdb).
-type StatePurgeJob struct {
-	ID    string
-	Rules []PurgeRule
-	// Prepared, when set, is called with the results once the fresh state
-	// file is written and before it replaces the old one; an error stops
-	// the purge with the old file in place.
-	Prepared func(StateResult) error
-}
-
-// StateResult is what a purge did to state.duckdb.
-type StateResult struct {
-	Rewritten       bool        `json:"rewritten"`
-	ProfilesScanned int64       `json:"profiles_scanned"`
-	ProfilesDeleted int64       `json:"profiles_deleted"`
-	ProfilesChanged int64       `json:"profiles_changed"`
-	FindingsScanned int64       `json:"findings_scanned"`
-	FindingsDeleted int64       `json:"findings_deleted"`
-	Before          *FileDigest `json:"before,omitempty"`
-	After           *FileDigest `json:"after,omitempty"`
-	// Remaining is the number of matches a re-scan found after the swap
-	// (0 for a successful purge).
-	Remaining int64 `json:"remaining"`
-}
-
 type stateReq struct {
 	ctx  context.Context
 	job  *StatePurgeJob
@@ -120,7 +95,7 @@ func (s *Store) purgeState(conn *sql.Conn, req *stateReq) (StateResult, error) {
 	ctx := req.ctx
 	var rules []PurgeRule
 	for _, r := range req.job.Rules {
-		if r.touchesState() {
+		if r.TouchesState() {
 			rules = append(rules, r)
 		}
 	}

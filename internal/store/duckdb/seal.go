@@ -31,12 +31,28 @@ type sealedPart struct {
 // Close a seal is tried once.
 func (s *Store) sealer() {
 	defer s.sealerWG.Done()
+	var compactT *time.Timer
+	var compactTick <-chan time.Time // nil: background compaction off
+	if s.opts.CompactInterval > 0 {
+		compactT = time.NewTimer(s.opts.CompactInterval)
+		defer compactT.Stop()
+		compactTick = compactT.C
+	}
 	for {
 		var a *active
 		select {
 		case req := <-s.purgeCh:
 			req.res, req.err = s.purgeEvents(req)
 			close(req.done)
+			continue
+		case req := <-s.compactCh:
+			req.res, req.more, req.err = s.compactPass(context.Background(), req.all)
+			close(req.done)
+			continue
+		case <-compactTick:
+			if !s.closed.Load() { // no new work during Close
+				compactT.Reset(s.compactBackground())
+			}
 			continue
 		case next, ok := <-s.sealCh:
 			if !ok {
@@ -62,6 +78,25 @@ func (s *Store) sealer() {
 			break
 		}
 	}
+}
+
+// compactBackground runs one compaction pass and tells when the next is
+// due: at once when candidates are left (after the sealer loop has served
+// what waits), else after CompactInterval.
+func (s *Store) compactBackground() time.Duration {
+	start := time.Now()
+	res, more, err := s.compactPass(context.Background(), false)
+	if err != nil {
+		s.log.Error("compact partitions", "err", err)
+		return s.opts.CompactInterval
+	}
+	if res.Partitions > 0 {
+		s.log.Info("compacted partitions", "partitions", res.Partitions, "files", res.FilesIn, "rows", res.Rows, "took", time.Since(start))
+	}
+	if more {
+		return 0
+	}
+	return s.opts.CompactInterval
 }
 
 // sealActive writes the rows of active file a into sealed partition files
@@ -216,6 +251,9 @@ func (s *Store) sealActive(a *active) (int, error) {
 		s.manifestMu.Unlock()
 		return fail(err)
 	}
+	s.mu.Lock()
+	s.touch(done.parts)
+	s.mu.Unlock()
 	s.install(nv, obsolete, []*active{a})
 	s.manifestMu.Unlock()
 	select {

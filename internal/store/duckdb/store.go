@@ -59,6 +59,13 @@ type Options struct {
 	MemoryLimit string
 	// Threads is DuckDB's thread count (default: the number of cores).
 	Threads int
+	// CompactInterval is how often the sealer looks for partitions to
+	// compact (default 1 minute; negative: never in the background, only
+	// on Compact). CompactAfter is how long a partition must be left alone
+	// by seals and purges before it is compacted (default 30 minutes), so
+	// that the day still being written is not rewritten at every seal.
+	CompactInterval time.Duration
+	CompactAfter    time.Duration
 	// NoSealOnClose leaves the active file for the next Open instead of
 	// sealing it in Close.
 	NoSealOnClose bool
@@ -82,6 +89,12 @@ func (o *Options) defaults() {
 	}
 	if o.GroupBytes <= 0 {
 		o.GroupBytes = 16 << 20
+	}
+	if o.CompactInterval == 0 {
+		o.CompactInterval = time.Minute
+	}
+	if o.CompactAfter == 0 {
+		o.CompactAfter = 30 * time.Minute
 	}
 	if o.DedupKeys <= 0 {
 		o.DedupKeys = 32 << 20
@@ -109,13 +122,23 @@ type Store struct {
 	retired []*version // superseded versions, oldest first, awaiting release
 	nextGen uint64
 	changed chan struct{} // closed and replaced at every install
+	// removing counts releases deleting obsolete files right now (they
+	// left retired before the files are gone; WaitObsolete waits for them).
+	removing int
 
 	// manifestMu serializes changes of the file set (rotation, seal install)
 	// and guards applied.
 	manifestMu sync.Mutex
 	applied    []string // purge batches installed, as in the manifest
 
-	purgeCh  chan *purgeReq // -> sealer: purges of sealed partitions
+	purgeCh   chan *purgeReq   // -> sealer: purges of sealed partitions
+	compactCh chan *compactReq // -> sealer: Compact
+	// changedAt is when a seal or purge last changed a partition (guarded
+	// by mu); compaction waits CompactAfter after it. Unknown after Open.
+	changedAt map[partKey]time.Time
+	compacted atomic.Int64 // partitions compacted since Open
+	// testHook, set by tests before use, can fail a step by name.
+	testHook func(step string) error
 	stateReq chan *stateReq // -> state writer: purges of state.duckdb
 	// stMu is held shared by reads of state.duckdb and exclusively while a
 	// purge swaps the file.
@@ -218,6 +241,8 @@ func Open(dir string, opts Options) (*Store, error) {
 		closing:    make(chan struct{}),
 		rdrained:   make(chan struct{}),
 		purgeCh:    make(chan *purgeReq),
+		compactCh:  make(chan *compactReq),
+		changedAt:  map[partKey]time.Time{},
 		stateReq:   make(chan *stateReq),
 	}
 	s.readCtx, s.readCancel = context.WithCancel(context.Background())
@@ -470,8 +495,17 @@ func (s *Store) release(v *version) {
 		files = append(files, r.obsoleteFiles...)
 		actives = append(actives, r.obsoleteActives...)
 	}
+	removing := len(files) > 0 || len(actives) > 0
+	if removing {
+		s.removing++
+	}
 	s.mu.Unlock()
-	s.removeFiles(files, actives)
+	if removing {
+		s.removeFiles(files, actives)
+		s.mu.Lock()
+		s.removing--
+		s.mu.Unlock()
+	}
 }
 
 // install makes nv the current version. Called with manifestMu held, after
@@ -623,14 +657,15 @@ type Stats struct {
 	Partitions  int // project-days with sealed files
 	SealedFiles int
 	SealedRows  int64
-	Queued      int // Append calls waiting for a commit
+	Queued      int   // Append calls waiting for a commit
+	Compacted   int64 // partitions compacted since Open
 }
 
 // Stats returns the current file counts.
 func (s *Store) Stats() Stats {
 	v := s.acquire()
 	defer s.release(v)
-	st := Stats{Actives: len(v.actives), Partitions: len(v.parts), Queued: s.events.depth()}
+	st := Stats{Actives: len(v.actives), Partitions: len(v.parts), Queued: s.events.depth(), Compacted: s.compacted.Load()}
 	for _, files := range v.parts {
 		st.SealedFiles += len(files)
 		for _, f := range files {

@@ -7,8 +7,9 @@
 // insert id (within a call, across calls, across a restart and, for
 // backends with a Seal method, across sealing), durability across reopen,
 // concurrent appends, profile operations and paging, findings, ErrClosed
-// after Close and context cancellation, and where expressions on exports
-// and profiles, whose answers must equal expr.Eval's.
+// after Close and context cancellation, where expressions on exports
+// and profiles, whose answers must equal expr.Eval's, and, for backends
+// that implement store.EventScanner, its counts and scans.
 //
 // storetest imports store, event, query/expr and the standard library's
 // testing; it must not import a backend, nor ingest, api, server or guard.
@@ -68,6 +69,7 @@ func Run(t *testing.T, open Opener) {
 		{"ExportCallbackError", testExportCallbackError},
 		{"Where", testWhere},
 		{"ProfileWhere", testProfileWhere},
+		{"EventScanner", testEventScanner},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
@@ -894,5 +896,136 @@ func testProfileWhere(t *testing.T, open Opener) {
 	_, err = s.Profiles(context.Background(), store.ProfileQuery{ProjectID: 1, Kind: event.People, Where: f}, func(*store.Profile) error { return nil })
 	if !errors.Is(err, store.ErrUnsupported) {
 		t.Fatalf("event name on profiles: got %v, want store.ErrUnsupported", err)
+	}
+}
+
+// testEventScanner checks store.EventScanner, for backends that implement
+// it, against a plain Go reference over the appended rows: counts per UTC
+// day and the rows a scan hands pick, for project, time, event names and
+// the properties prefilter, over sealed and recent rows alike.
+func testEventScanner(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	sc, ok := s.(store.EventScanner)
+	if !ok {
+		t.Skip("the backend does not implement store.EventScanner")
+	}
+	ctx := context.Background()
+	var rows []event.Row
+	for i := 0; i < 300; i++ {
+		props := fmt.Sprintf(`{"n":%d}`, i)
+		switch i % 4 {
+		case 1:
+			props = fmt.Sprintf(`{"password":"pw%d","n":%d}`, i, i)
+		case 2:
+			props = fmt.Sprintf(`{"form":{"token":"t%d"},"n":%d}`, i, i)
+		}
+		rows = append(rows, row(int64(1+i%3/2), base+int64(i)*day/40-day/2, []string{"view", "login", "signup"}[i%3],
+			fmt.Sprintf("u%d", i%11), fmt.Sprint("s", i), props))
+	}
+	appendT(t, s, rows[:150]...)
+	if sl, ok := s.(Sealer); ok {
+		if err := sl.Seal(ctx); err != nil {
+			t.Fatalf("Seal: %v", err)
+		}
+	}
+	appendT(t, s, rows[150:]...)
+
+	selects := func(q store.ScanQuery, r event.Row) bool {
+		if r.ProjectID != q.ProjectID || r.Time < q.From || r.Time >= q.To {
+			return false
+		}
+		if len(q.Events) > 0 && !slices.Contains(q.Events, r.Name) {
+			return false
+		}
+		if len(q.PropsContain) > 0 && !slices.ContainsFunc(q.PropsContain, func(c string) bool { return strings.Contains(string(r.Props), c) }) {
+			return false
+		}
+		return true
+	}
+	queries := []store.ScanQuery{
+		{ProjectID: 1, From: 0, To: 1 << 62},
+		{ProjectID: 2, From: base, To: base + 3*day},
+		{ProjectID: 1, From: base - day/4, To: base + 2*day + 7, Events: []string{"view", "signup", "absent"}},
+		{ProjectID: 1, From: 0, To: 1 << 62, PropsContain: []string{`password"`, `token"`}},
+		{ProjectID: 1, From: base, To: base + 5*day, Events: []string{"login"}, PropsContain: []string{`password"`}},
+		{ProjectID: 3, From: 0, To: 1 << 62},
+	}
+	for qi, q := range queries {
+		perDay := map[int64]int64{}
+		var wantHits []string
+		var selected int64
+		for _, r := range rows {
+			if !selects(q, r) {
+				continue
+			}
+			d := r.Time - ((r.Time%day)+day)%day
+			perDay[d]++
+			selected++
+			if strings.Contains(string(r.Props), "pw") {
+				wantHits = append(wantHits, fmt.Sprintf("%d %s %s %s", r.Time, r.Name, r.DistinctID, r.InsertID))
+			}
+		}
+		var want []store.DayCount
+		for d, n := range perDay {
+			want = append(want, store.DayCount{Day: d, Events: n})
+		}
+		slices.SortFunc(want, func(a, b store.DayCount) int { return int(a.Day/day - b.Day/day) })
+		got, err := sc.CountByDay(ctx, q)
+		if err != nil {
+			t.Fatalf("query %d: CountByDay: %v", qi, err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("query %d: CountByDay = %v, want %v", qi, got, want)
+		}
+
+		// pick selects the rows holding a password, with a result naming
+		// the row's insert id (read from the props text: n).
+		var mu sync.Mutex
+		var seen int64
+		var hits []string
+		pick := func(name, distinctID, props string) ([]byte, error) {
+			if !strings.Contains(props, `"password"`) {
+				return nil, nil
+			}
+			var v struct{ N int }
+			if err := json.Unmarshal([]byte(props), &v); err != nil {
+				return nil, err
+			}
+			return []byte(fmt.Sprintf("%s %s s%d", name, distinctID, v.N)), nil
+		}
+		err = sc.Scan(ctx, q, pick, func(n int) { mu.Lock(); seen += int64(n); mu.Unlock() },
+			func(tm int64, name, distinctID string, result []byte) error {
+				if !strings.HasPrefix(string(result), name+" "+distinctID+" ") {
+					return fmt.Errorf("result %q handed with another row (%s %s)", result, name, distinctID)
+				}
+				hits = append(hits, fmt.Sprintf("%d %s", tm, result))
+				return nil
+			})
+		if err != nil {
+			t.Fatalf("query %d: Scan: %v", qi, err)
+		}
+		sort.Strings(hits)
+		sort.Strings(wantHits)
+		if !slices.Equal(hits, wantHits) {
+			t.Errorf("query %d: Scan selected\n %s\nwant\n %s", qi, clip(hits), clip(wantHits))
+		}
+		if seen != selected {
+			t.Errorf("query %d: seen reported %d rows, want %d", qi, seen, selected)
+		}
+	}
+
+	// Errors: pick's stops the scan and is wrapped; fn's is returned.
+	errPick, errFn := errors.New("pick failed"), errors.New("fn failed")
+	q := store.ScanQuery{ProjectID: 1, From: 0, To: 1 << 62}
+	err := sc.Scan(ctx, q, func(string, string, string) ([]byte, error) { return nil, errPick }, nil,
+		func(int64, string, string, []byte) error { return nil })
+	if !errors.Is(err, errPick) {
+		t.Errorf("Scan with a failing pick: %v, want it wrapped", err)
+	}
+	err = sc.Scan(ctx, q, func(string, string, string) ([]byte, error) { return []byte("x"), nil }, nil,
+		func(int64, string, string, []byte) error { return errFn })
+	if !errors.Is(err, errFn) {
+		t.Errorf("Scan with a failing fn: %v, want it returned", err)
 	}
 }

@@ -1,5 +1,0 @@
-package scope_test
-
-import "database/sql"
-
-type sqlConn = sql.Conn
