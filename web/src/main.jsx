@@ -1,5 +1,6 @@
 // main.jsx: the app shell: sign-in, the session, the project picker, the
 // navigation (only the pages the role may use) and a tiny history router.
+import 'uplot/dist/uPlot.min.css'
 import './style.css'
 import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'

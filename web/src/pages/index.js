@@ -5,6 +5,7 @@ import { PurgesRoute, Scope } from './purges.jsx'
 import { Audit } from './audit.jsx'
 import { Guard } from './guard.jsx'
 import { Events, Lexicon, Users } from './data.jsx'
+import { Dashboards, Insights } from './insights.jsx'
 import { Access, ProjectSettings, Webhook } from './settings.jsx'
 
 const read = () => true
@@ -17,9 +18,9 @@ const page = (path, title, group, component, may, needs, extra = {}) => ({
   ...extra,
 })
 
-// Insights (trends, funnels, retention, dashboards) join this list when
-// the query engine lands; until then they are not in the navigation.
 export const pages = [
+  page('/insights', 'Insights', 'Insights', Insights, read, 'a project role'),
+  page('/dashboards', 'Dashboards', 'Insights', Dashboards, read, 'a project role'),
   page('/findings', 'Findings', 'Privacy center', Findings, read, 'a project role'),
   page('/alerts', 'Alerts', 'Privacy center', Alerts, read, 'a project role'),
   page('/fleet', 'SDK fleet', 'Privacy center', Fleet, read, 'a project role'),
