@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/sieve-analytics/sieve/internal/audit"
@@ -134,11 +135,12 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 			return &Error{Code: http.StatusRequestEntityTooLarge, Msg: "request body is larger than 1 MiB"}
 		}
 		var ute *json.UnmarshalTypeError
-		if errors.As(err, &ute) {
+		if errors.As(err, &ute) && ute.Field != "" {
 			return badRequest("field " + ute.Field + " has the wrong type")
 		}
-		if msg := err.Error(); len(msg) > 22 && msg[:22] == "json: unknown field \"" {
-			return badRequest("unknown field " + msg[21:])
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			// The name is not echoed: a mistyped field may hold a secret.
+			return badRequest("request body has an unknown field")
 		}
 		return badRequest("request body must be a JSON object")
 	}

@@ -46,6 +46,9 @@ func (r *Registry) Insight(projectID, id int64) (Insight, error) {
 
 // SaveInsight creates (ID 0) or replaces a saved insight and returns it.
 func (r *Registry) SaveInsight(projectID int64, in Insight) (Insight, error) {
+	if err := validName(in.Name); err != nil {
+		return Insight{}, err
+	}
 	return put(r, projectID, in, func(rec *projectRecord) *[]Insight { return &rec.Insights },
 		func(v *Insight, id int64, created, now time.Time) {
 			v.ID, v.Name, v.Created, v.Updated = id, strings.TrimSpace(v.Name), created, now
@@ -77,6 +80,9 @@ func (r *Registry) Dashboard(projectID, id int64) (Dashboard, error) {
 
 // SaveDashboard creates (ID 0) or replaces a dashboard and returns it.
 func (r *Registry) SaveDashboard(projectID int64, d Dashboard) (Dashboard, error) {
+	if err := validName(d.Name); err != nil {
+		return Dashboard{}, err
+	}
 	if d.Insights == nil {
 		d.Insights = []int64{}
 	}
