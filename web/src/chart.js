@@ -13,6 +13,9 @@ const palette = ['#3b6fd8', '#d8713b', '#2f9e6e', '#a64fc9', '#c9a13b', '#d84a6a
  */
 export function draw(el, { labels, series, bars = false, percent = false }) {
   el.textContent = ''
+  // Dates of one year read better without it.
+  const year = labels[0]?.slice(0, 5)
+  const short = labels.every((l) => /^\d{4}-\d\d-\d\d/.test(l) && l.startsWith(year)) ? labels.map((l) => l.slice(5).replace('T', ' ').slice(0, 11)) : labels
   const width = Math.max(320, el.clientWidth || 900)
   const opts = {
     width,
@@ -21,7 +24,7 @@ export function draw(el, { labels, series, bars = false, percent = false }) {
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false } },
     axes: [
-      { values: (u, ticks) => ticks.map((t) => (Number.isInteger(t) && labels[t] !== undefined ? labels[t] : '')), stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } },
+      { space: 80, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (u, ticks) => ticks.map((t) => (Number.isInteger(t) && short[t] !== undefined ? short[t] : '')), stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } },
       { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' }, values: (u, ticks) => ticks.map((t) => (percent ? `${t}%` : t.toLocaleString('en-US'))) },
     ],
     series: [{}, ...series.map((s, i) => ({

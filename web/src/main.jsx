@@ -64,7 +64,7 @@ function App() {
       <a class="skip" href="#main">Skip to content</a>
       <nav class="side" aria-label="Sections">
         <div class="brand">Sieve<small>privacy-first analytics</small></div>
-        {['Privacy center', 'Data', 'Settings'].filter((g) => allowed.some((p) => p.group === g)).map((g) => (
+        {[...new Set(pages.map((p) => p.group))].filter((g) => allowed.some((p) => p.group === g)).map((g) => (
           <>
             <h2>{g}</h2>
             {allowed.filter((p) => p.group === g).map((p) => (

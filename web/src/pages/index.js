@@ -18,9 +18,8 @@ const page = (path, title, group, component, may, needs, extra = {}) => ({
   ...extra,
 })
 
+// The navigation shows the groups in the order they first appear here.
 export const pages = [
-  page('/insights', 'Insights', 'Insights', Insights, read, 'a project role'),
-  page('/dashboards', 'Dashboards', 'Insights', Dashboards, read, 'a project role'),
   page('/findings', 'Findings', 'Privacy center', Findings, read, 'a project role'),
   page('/alerts', 'Alerts', 'Privacy center', Alerts, read, 'a project role'),
   page('/fleet', 'SDK fleet', 'Privacy center', Fleet, read, 'a project role'),
@@ -31,6 +30,8 @@ export const pages = [
   page('/events', 'Live events', 'Data', Events, read, 'a project role'),
   page('/users', 'Users', 'Data', Users, read, 'a project role'),
   page('/lexicon', 'Lexicon', 'Data', Lexicon, read, 'a project role'),
+  page('/insights', 'Insights', 'Insights', Insights, read, 'a project role'),
+  page('/dashboards', 'Dashboards', 'Insights', Dashboards, read, 'a project role'),
   page('/settings', 'Project', 'Settings', ProjectSettings, admin, 'the admin role'),
   page('/settings/access', 'Access', 'Settings', Access, admin, 'the admin role'),
   page('/settings/webhook', 'Webhook', 'Settings', Webhook, admin, 'the admin role'),

@@ -255,7 +255,7 @@ export function Result({ project, q, compact = false, title = 'insight' }) {
   )
 }
 
-function SaveBox({ project, q, me }) {
+function SaveBox({ project, q, me, onSaved }) {
   const [msg, setMsg] = useState(null)
   const [error, setError] = useState(null)
   const boards = useLoad(() => api('GET', `/api/projects/${project.id}/dashboards`), [project.id])
@@ -271,6 +271,7 @@ function SaveBox({ project, q, me }) {
         const d = await api('GET', `/api/projects/${project.id}/dashboards/${did}`)
         await api('PUT', `/api/projects/${project.id}/dashboards/${did}`, { ...d, insights: [...(d.insights || []), ins.id] })
       }
+      onSaved()
       setMsg(did ? `Saved “${ins.name}” and added it to the dashboard.` : `Saved “${ins.name}”.`)
       e.target.reset()
     } catch (err) {
@@ -290,6 +291,7 @@ function SaveBox({ project, q, me }) {
 
 export function Insights({ project, params, me }) {
   const pk = usePickers(project)
+  const saved = useLoad(() => api('GET', `/api/projects/${project.id}/insights`), [project.id])
   const q = readQuery(params)
   const set = (next) => navigate(insightURL(next))
   useEffect(() => {
@@ -307,16 +309,15 @@ export function Insights({ project, params, me }) {
           <>
             <Builder q={q} set={set} pk={pk} />
             <Result project={project} q={q} />
-            <SaveBox project={project} q={q} me={me} />
-            <SavedList project={project} />
+            <SaveBox project={project} q={q} me={me} onSaved={() => saved.reload(true)} />
+            <SavedList state={saved} />
           </>
         )}</Load>
     </Page>
   )
 }
 
-function SavedList({ project }) {
-  const state = useLoad(() => api('GET', `/api/projects/${project.id}/insights`), [project.id])
+function SavedList({ state }) {
   return (
     <>
       <h3>Saved insights</h3>
