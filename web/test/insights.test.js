@@ -127,6 +127,7 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     assert.deepEqual(drawn[0].values, want)
     assert.deepEqual(want, [4, 3, 2])
     await page.getByRole('table', { name: 'Results of the funnels query' }).getByRole('cell', { name: '75.0%' }).first().waitFor()
+    await page.locator('[data-chart]').evaluate((e) => e.scrollIntoView({ block: 'center' }))
     await shot(page, 'insights-funnels')
   })
 

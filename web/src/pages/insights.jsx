@@ -20,7 +20,7 @@ function lastDays(n) {
 }
 
 /** fresh is the document a builder starts from for a kind. */
-export function fresh(kind, events = []) {
+function fresh(kind, events = []) {
   const e0 = events[0] || '', e1 = events[1] || e0
   const base = { kind, ...lastDays(30), interval: 'day' }
   if (kind === 'funnels') return { ...base, series: [{ event: e0 }, { event: e1 }], funnel: { window: 14, window_unit: 'day', order: 'ordered' } }
@@ -29,7 +29,7 @@ export function fresh(kind, events = []) {
 }
 
 /** readQuery parses ?q=; null when absent or not a JSON object. */
-export function readQuery(params) {
+function readQuery(params) {
   try {
     const q = JSON.parse(params.get('q') || '')
     return q && typeof q === 'object' && !Array.isArray(q) ? q : null
@@ -38,7 +38,7 @@ export function readQuery(params) {
   }
 }
 
-export const insightURL = (q) => `/insights?${new URLSearchParams({ q: JSON.stringify(q) })}`
+const insightURL = (q) => `/insights?${new URLSearchParams({ q: JSON.stringify(q) })}`
 
 /** usePickers is what the lexicon offers: event names and the properties
  * that are not guard-stripped (a class the guard removes is never offered). */
@@ -138,7 +138,7 @@ function Builder({ q, set, pk }) {
 const rowName = (r) => (r.breakdown && r.breakdown.length ? `${r.name} · ${r.breakdown.join(', ')}` : r.name)
 
 /** plot is what the chart draws for a result. */
-export function plot(q, res) {
+function plot(res) {
   if (res.trends) {
     const t = res.trends
     const series = []
@@ -156,7 +156,7 @@ export function plot(q, res) {
 /** retentionCurve is, per interval, the percentage of all cohorts' members
  * who returned (weighted by cohort size; a cohort too recent to have
  * reached an interval does not count for it). */
-export function retentionCurve(r) {
+function retentionCurve(r) {
   const n = Math.max(0, ...r.cohorts.map((c) => c.counts.length))
   const out = []
   for (let i = 0; i < n; i++) {
@@ -168,7 +168,7 @@ export function retentionCurve(r) {
 }
 
 /** table is the result as header and rows (also the CSV's content). */
-export function table(res) {
+function table(res) {
   if (res.trends) {
     const t = res.trends
     const head = ['Series', 'Breakdown', ...t.buckets]
@@ -198,7 +198,7 @@ export function table(res) {
 /** csv renders a table as RFC 4180 text. Text cells that a spreadsheet
  * would run as a formula (=, +, -, @) get a leading apostrophe: event names
  * and property values come from anyone who can send events. */
-export function csv({ head, rows }) {
+function csv({ head, rows }) {
   const cell = (v) => {
     if (typeof v === 'number') return String(v)
     let s = String(v ?? '')
@@ -216,7 +216,7 @@ function isEmpty(res) {
 }
 
 /** Chart loads ../chart.js (and uPlot) on first use and draws into a div. */
-export function Chart({ spec, label }) {
+function Chart({ spec, label }) {
   const el = useRef(null)
   const [error, setError] = useState(null)
   useEffect(() => {
@@ -228,12 +228,12 @@ export function Chart({ spec, label }) {
 }
 
 function ResultTable({ t, caption }) {
-  const num = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : (v <= 1 && v >= 0 && /conversion/i.test(caption) ? v : v.toFixed(2))) : fmt(v))
-  return <Table caption={caption} rows={t.rows} cols={t.head.map((h, i) => ({ label: h, num: typeof t.rows[0]?.[i] === 'number', render: (r) => (/conversion/i.test(h) && typeof r[i] === 'number' ? pct(r[i]) : num(r[i])) }))} />
+  const show = (h, v) => (typeof v !== 'number' ? fmt(v) : /conversion/i.test(h) ? pct(v) : Number.isInteger(v) ? fmt(v) : v.toFixed(2))
+  return <Table caption={caption} rows={t.rows} cols={t.head.map((h, i) => ({ label: h, num: typeof t.rows[0]?.[i] === 'number', render: (r) => show(h, r[i]) }))} />
 }
 
 /** Result runs a query document and shows its chart and table. */
-export function Result({ project, q, compact = false, title = 'insight' }) {
+function Result({ project, q, compact = false, title = 'insight' }) {
   const text = JSON.stringify(q)
   const state = useLoad(() => api('POST', `/api/projects/${project.id}/query`, q), [project.id, text])
   if (state.error) return <ErrorBox error={state.error} />
@@ -242,8 +242,8 @@ export function Result({ project, q, compact = false, title = 'insight' }) {
   if (isEmpty(res)) return <Empty>No matching events between {q.from} and {q.to}. Widen the date range or pick other events.</Empty>
   const t = table(res)
   return (
-    <div class="result" data-result={JSON.stringify(res)}>
-      <Chart spec={plot(q, res)} label={`Chart of the ${q.kind} ${title}`} />
+    <div class="result">
+      <Chart spec={plot(res)} label={`Chart of the ${q.kind} ${title}`} />
       {!compact && (
         <>
           <div class="row"><span class="muted">{state.data.rows_scanned?.toLocaleString('en-US')} rows read in {Math.round(state.data.elapsed_ms)} ms · time zone {state.data.time_zone}</span><span class="grow" />
