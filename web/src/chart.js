@@ -23,7 +23,11 @@ export function draw(el, { labels, series, bars = false, percent = false }) {
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
     // Bars need half a slot of room at each end.
-    scales: { x: { time: false, range: bars ? [-0.5, labels.length - 0.5] : undefined } },
+    // The y axis starts at zero (counts), below it only for negative values.
+    scales: {
+      x: { time: false, range: bars ? [-0.5, labels.length - 0.5] : undefined },
+      y: { range: (u, min, max) => uPlot.rangeNum(Math.min(0, min), Math.max(max, 1), 0.1, true) },
+    },
     axes: [
       { space: 80, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (u, ticks) => ticks.map((t) => (Number.isInteger(t) && short[t] !== undefined ? short[t] : '')), stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } },
       { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' }, values: (u, ticks) => ticks.map((t) => (percent ? `${t}%` : t.toLocaleString('en-US'))) },
