@@ -44,7 +44,7 @@ func TestSavedInsightsAndDashboardsAPI(t *testing.T) {
 			t.Errorf("POST insights %s: %d %s, want 400 naming %q", c.body, code, b, c.want)
 		}
 	}
-	if code, b := as("GET", "/api/projects/1/insights", ""); code != 200 || b != `{"insights":[]}`+"\n" && !strings.Contains(b, `"insights":[]`) {
+	if code, b := as("GET", "/api/projects/1/insights", ""); code != 200 || !strings.Contains(b, `"insights":[]`) {
 		t.Fatalf("list after refused creates: %d %s", code, b)
 	}
 
@@ -142,7 +142,9 @@ func TestSavedInsightsAndDashboardsAPI(t *testing.T) {
 	}
 
 	// Audited: reads and changes, by the analyst.
-	code, b = as("GET", "/api/projects/1/insights", "")
+	if code, b := as("GET", "/api/projects/1/insights", ""); code != 200 {
+		t.Fatalf("list insights: %d %s", code, b)
+	}
 	_, audit := call(t, "GET", base+"/api/audit?project_id=1", "server-test-admin-key", "", "")
 	for _, action := range []string{"insight.create", "insight.change", "insight.read", "insight.delete", "dashboard.create", "dashboard.change", "dashboard.read", "dashboard.delete"} {
 		if !strings.Contains(string(audit), `"action":"`+action+`"`) {
