@@ -113,7 +113,7 @@ func (a *API) ListInsights() http.Handler {
 // CreateInsight handles POST /api/projects/{id}/insights {"name","query"}.
 func (a *API) CreateInsight() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		return a.putInsight(w, r, 0)
+		return a.putInsight(w, r, "")
 	})
 }
 
@@ -143,19 +143,22 @@ func (a *API) GetInsight() http.Handler {
 // UpdateInsight handles PUT /api/projects/{id}/insights/{iid}.
 func (a *API) UpdateInsight() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		iid, err := savedID(r, "iid")
-		if err != nil {
-			return err
-		}
-		return a.putInsight(w, r, iid)
+		return a.putInsight(w, r, "iid")
 	})
 }
 
-// putInsight creates (iid 0) or replaces a saved insight.
-func (a *API) putInsight(w http.ResponseWriter, r *http.Request, iid int64) error {
+// putInsight creates a saved insight, or replaces the one named by the
+// path value idParam (after the caller's role is checked).
+func (a *API) putInsight(w http.ResponseWriter, r *http.Request, idParam string) error {
 	pr, who, err := a.projectInPath(r, auth.Read)
 	if err != nil {
 		return err
+	}
+	var iid int64
+	if idParam != "" {
+		if iid, err = savedID(r, idParam); err != nil {
+			return err
+		}
 	}
 	var b insightBody
 	if err := decodeBody(w, r, &b); err != nil {
@@ -223,7 +226,7 @@ func (a *API) ListDashboards() http.Handler {
 // {"name","insights":[ids],"from","to"}.
 func (a *API) CreateDashboard() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		return a.putDashboard(w, r, 0)
+		return a.putDashboard(w, r, "")
 	})
 }
 
@@ -253,19 +256,22 @@ func (a *API) GetDashboard() http.Handler {
 // UpdateDashboard handles PUT /api/projects/{id}/dashboards/{did}.
 func (a *API) UpdateDashboard() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		did, err := savedID(r, "did")
-		if err != nil {
-			return err
-		}
-		return a.putDashboard(w, r, did)
+		return a.putDashboard(w, r, "did")
 	})
 }
 
-// putDashboard creates (did 0) or replaces a dashboard.
-func (a *API) putDashboard(w http.ResponseWriter, r *http.Request, did int64) error {
+// putDashboard creates a dashboard, or replaces the one named by the path
+// value idParam (after the caller's role is checked).
+func (a *API) putDashboard(w http.ResponseWriter, r *http.Request, idParam string) error {
 	pr, who, err := a.projectInPath(r, auth.Read)
 	if err != nil {
 		return err
+	}
+	var did int64
+	if idParam != "" {
+		if did, err = savedID(r, idParam); err != nil {
+			return err
+		}
 	}
 	var b dashboardBody
 	if err := decodeBody(w, r, &b); err != nil {
