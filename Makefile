@@ -5,7 +5,7 @@ BIN := bin/sieve
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/sieve-analytics/sieve/internal/version.Version=$(VERSION)
 
-.PHONY: help web build run test unit race apptest sdk-setup sdk-test ui-test fuzz fuzz-guard bench check clean
+.PHONY: help web build run run-tls test unit race apptest sdk-setup sdk-test ui-test fuzz fuzz-guard bench check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -19,6 +19,16 @@ build: web ## build bin/sieve (with the web UI)
 
 run: build ## run the server with the embedded store in ./sieve-data on 127.0.0.1:8080
 	./$(BIN) serve --addr $${SIEVE_ADDR:-127.0.0.1:8080} --data $${SIEVE_DATA:-./sieve-data}
+
+TLS_DIR := $${SIEVE_TLS_DIR:-./sieve-tls}
+
+run-tls: build ## like run, over HTTPS with a self-signed certificate for localhost/127.0.0.1 made once in ./sieve-tls (mixpanel-node's import needs HTTPS)
+	@mkdir -p $(TLS_DIR) && chmod 700 $(TLS_DIR)
+	@test -f $(TLS_DIR)/cert.pem || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 \
+	  -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	  -keyout $(TLS_DIR)/key.pem -out $(TLS_DIR)/cert.pem 2>/dev/null
+	@echo "certificate: $(TLS_DIR)/cert.pem (let clients trust it, e.g. NODE_EXTRA_CA_CERTS=$(TLS_DIR)/cert.pem)"
+	./$(BIN) serve --addr $${SIEVE_ADDR:-127.0.0.1:8443} --data $${SIEVE_DATA:-./sieve-data} --tls-cert $(TLS_DIR)/cert.pem --tls-key $(TLS_DIR)/key.pem
 
 test: check unit race fuzz-guard apptest sdk-test ui-test ## everything: vet, unit tests (also under -race), a minute of the guard's shape fuzzer, apptest with the official clients, sieve.js and the web UI in a real browser
 	@echo "make test: all passed"
@@ -37,8 +47,9 @@ unit: ## go test ./... (fast, hermetic)
 race: ## go test -race -short on every package but the black-box apptest
 	$(GO) test -race -short -count=1 -timeout 30m $$($(GO) list ./... | grep -v -e /apptest -e /internal/bench)
 
-apptest: build ## black-box tests of bin/sieve with the official Mixpanel SDKs
+apptest: build sdk-setup ## black-box tests of bin/sieve with the official Mixpanel and PostHog SDKs (posthog-js in Debian's chromium)
 	cd apptest/node && npm ci --no-audit --no-fund --loglevel=error
+	cd apptest/posthog && npm ci --no-audit --no-fund --loglevel=error
 	SIEVE_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 15m ./apptest/...
 
 sdk-setup: ## install sieve.js's npm packages and Debian's chromium (idempotent)

@@ -64,7 +64,7 @@ func TestAlertNewSensitivePath(t *testing.T) {
 	}))
 	defer hook.Close()
 
-	s := startServer(t, serverOpts{})
+	s := startServer(t, serverOpts{Args: []string{"--webhook-allow-private"}}) // the hook is on 127.0.0.1
 	p := s.createProject("Alerting")
 	code, out := s.do("PUT", fmt.Sprintf("/api/projects/%d/webhook", p.ID), basic(p.APISecret, ""), []byte(`{"url":`+quote(hook.URL+"/sieve")+`}`))
 	if code != 200 {
@@ -168,5 +168,18 @@ func TestAlertNewSensitivePath(t *testing.T) {
 	noCanary(t, "server output", []byte(logOut), canaries)
 	if !strings.Contains(logOut, "ingestion alert") || !strings.Contains(logOut, "account.stripe_api_key") {
 		t.Errorf("no alert log line in:\n%s", logOut)
+	}
+}
+
+// TestWebhookInternalRefused: without the operator's flag, a project admin
+// cannot point the webhook at the server's own network.
+func TestWebhookInternalRefused(t *testing.T) {
+	s := startServer(t, serverOpts{})
+	p := s.createProject("egress")
+	for _, u := range []string{"http://127.0.0.1:9/h", "http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/h", "http://localhost/h", "http://[::1]/h"} {
+		code, out := s.do("PUT", fmt.Sprintf("/api/projects/%d/webhook", p.ID), basic(p.APISecret, ""), []byte(`{"url":`+quote(u)+`}`))
+		if code != 400 || !strings.Contains(string(out), "internal address") {
+			t.Errorf("PUT webhook %s: %d %s", u, code, out)
+		}
 	}
 }

@@ -1,6 +1,8 @@
 // Package apptest drives the built sieve binary as a black box, with the
 // official Mixpanel clients (npm "mixpanel" run by node, and
-// github.com/mixpanel/mixpanel-go) and raw HTTP. It runs only when SIEVE_BIN
+// github.com/mixpanel/mixpanel-go), the official PostHog clients (npm
+// posthog-node, and posthog-js in Debian's chromium, in apptest/posthog;
+// github.com/posthog/posthog-go) and raw HTTP. It runs only when SIEVE_BIN
 // names the binary (make apptest sets it); `go test ./...` skips it.
 package apptest
 
@@ -75,7 +77,8 @@ func (s *syncBuffer) String() string {
 
 type serverOpts struct {
 	TLS  bool
-	Data string // reuse a data directory (restart)
+	Data string   // reuse a data directory (restart)
+	Args []string // more flags of sieve serve
 }
 
 func freeAddr(t *testing.T) string {
@@ -96,7 +99,7 @@ func startServer(t *testing.T, o serverOpts) *server {
 		s.Data = t.TempDir()
 	}
 	s.addr = freeAddr(t)
-	s.args = []string{"serve", "--addr", s.addr, "--data", s.Data}
+	s.args = append([]string{"serve", "--addr", s.addr, "--data", s.Data}, o.Args...)
 	scheme := "http"
 	if o.TLS {
 		certFile, keyFile, certPEM := selfSigned(t)

@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -22,8 +23,8 @@ import (
 )
 
 const usage = `usage:
-  sieve serve [--addr ADDR] [--data DIR] [--tls-cert FILE --tls-key FILE] [--log-format text|json]
-      env: SIEVE_ADDR, SIEVE_DATA, SIEVE_ADMIN_KEY, SIEVE_LOG_FORMAT
+  sieve serve [--addr ADDR] [--data DIR] [--tls-cert FILE --tls-key FILE] [--log-format text|json] [--webhook-allow-private]
+      env: SIEVE_ADDR, SIEVE_DATA, SIEVE_ADMIN_KEY, SIEVE_LOG_FORMAT, SIEVE_WEBHOOK_ALLOW_PRIVATE=1
   sieve scope [--from T] [--to T] [--class C] [--property P] [--event E] [--project ID] [--rescan] [--criteria FILE]
       env: SIEVE_ADDR, SIEVE_ADMIN_KEY; prints the incident scope report (JSON)
   sieve purge --project ID [--property P]... [--distinct-id D]... [--event E]... [--from T] [--to T] [--no-wait]
@@ -42,6 +43,12 @@ func main() {
 		os.Exit(2)
 	}
 	var err error
+	// `sieve audit --help`, `sieve bench -h`: commands with subcommands
+	// answer a help flag before a subcommand with the usage.
+	if len(os.Args) == 3 && (os.Args[1] == "audit" || os.Args[1] == "bench") && isHelp(os.Args[2]) {
+		fmt.Print(usage)
+		return
+	}
 	switch os.Args[1] {
 	case "serve":
 		err = serve(os.Args[2:])
@@ -61,11 +68,16 @@ func main() {
 		fmt.Fprintf(os.Stderr, "sieve: unknown command %q\n%s", os.Args[1], usage)
 		os.Exit(2)
 	}
+	if errors.Is(err, flag.ErrHelp) {
+		return // the flag set printed its usage
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sieve:", err)
 		os.Exit(1)
 	}
 }
+
+func isHelp(s string) bool { return s == "-h" || s == "--help" || s == "-help" || s == "help" }
 
 func env(name, def string) string {
 	if v := os.Getenv(name); v != "" {
@@ -83,9 +95,14 @@ func serve(args []string) error {
 	logFormat := fs.String("log-format", env("SIEVE_LOG_FORMAT", logx.Text), "log lines as text or json (log/slog)")
 	qTime := fs.Duration("query-timeout", 60*time.Second, "time limit of one analytics query")
 	qMem := fs.Int64("query-memory", 1<<30, "memory limit in bytes of one analytics query (what it holds outside DuckDB)")
+	allowPrivate := fs.Bool("webhook-allow-private", os.Getenv("SIEVE_WEBHOOK_ALLOW_PRIVATE") == "1",
+		"let alert webhooks reach loopback, link-local and private addresses")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	// Every file Sieve writes is its owner's only, including those DuckDB
+	// creates itself (state, active files, Parquet, WAL, temp files).
+	syscall.Umask(0o077)
 	log, err := logx.New(os.Stderr, *logFormat, slog.LevelInfo)
 	if err != nil {
 		return err
@@ -93,6 +110,7 @@ func serve(args []string) error {
 	srv, err := server.New(server.Config{
 		Addr: *addr, DataDir: *data, AdminKey: os.Getenv("SIEVE_ADMIN_KEY"),
 		TLSCert: *cert, TLSKey: *key, Log: log, QueryTimeout: *qTime, QueryMemory: *qMem,
+		AllowPrivateWebhooks: *allowPrivate,
 	})
 	if err != nil {
 		return err

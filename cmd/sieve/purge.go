@@ -33,6 +33,10 @@ func purgeCmd(args []string) error {
 	scopeFile := fs.String("scope", "", "scope report or scope criteria JSON file ('-' for stdin): purge everything the report lists")
 	if len(args) > 0 && args[0] == "status" {
 		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 1 {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Println("usage: sieve purge status JOB_ID")
+				return err
+			}
 			return errors.New("purge: usage: sieve purge status JOB_ID")
 		}
 		c := newAPIClient(*addr, 5*time.Minute)
@@ -96,9 +100,28 @@ func purgeCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "purge job %s done: %d rows changed; certificate follows\n", job.ID, job.RowsChanged)
+	fmt.Fprintf(os.Stderr, "purge job %s done: %s; certificate follows\n", job.ID, changes(job.Certificate))
 	_, err = os.Stdout.Write(append(indent(job.Certificate), '\n'))
 	return err
+}
+
+// changes says what a purge certificate counts, each kind apart: events
+// deleted and changed, profiles deleted and changed, findings deleted.
+func changes(cert json.RawMessage) string {
+	var c struct {
+		RowsDeleted int64 `json:"rows_deleted"`
+		RowsChanged int64 `json:"rows_changed"`
+		State       struct {
+			ProfilesDeleted int64 `json:"profiles_deleted"`
+			ProfilesChanged int64 `json:"profiles_changed"`
+			FindingsDeleted int64 `json:"findings_deleted"`
+		} `json:"state"`
+	}
+	if json.Unmarshal(cert, &c) != nil {
+		return "see the certificate"
+	}
+	return fmt.Sprintf("%d events deleted, %d events changed, %d profiles deleted, %d profiles changed, %d findings deleted",
+		c.RowsDeleted, c.RowsChanged, c.State.ProfilesDeleted, c.State.ProfilesChanged, c.State.FindingsDeleted)
 }
 
 // purgeJob is what the CLI reads of a purge job.
@@ -218,7 +241,7 @@ func purgeScope(c *apiClient, file string, project int64, from, to string, noWai
 			fmt.Fprintln(os.Stderr, err)
 			failed = append(failed, j.ID)
 		} else {
-			fmt.Fprintf(os.Stderr, "purge job %s done (project %d): %d rows changed\n", j.ID, j.Criteria.ProjectID, j.RowsChanged)
+			fmt.Fprintf(os.Stderr, "purge job %s done (project %d): %s\n", j.ID, j.Criteria.ProjectID, changes(j.Certificate))
 		}
 		if len(j.Certificate) > 0 {
 			certs = append(certs, j.Certificate)

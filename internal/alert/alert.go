@@ -1,6 +1,7 @@
 // Package alert raises ingestion anomaly alerts and delivers them: a new
 // property path whose name or guard findings smell sensitive, a value-type
-// change (both noticed by the lexicon as events arrive), a rise in guard
+// change (both noticed by the lexicon as events arrive), a secret-shaped
+// value unlike anything its path held (noticed by valueshape), a rise in guard
 // findings for a class, and an event-volume spike or drop against the
 // project's own per-minute baseline (both computed from the lexicon's
 // per-minute counters every few seconds). An alert names the project, the
@@ -37,6 +38,7 @@ const (
 	NewSensitivePath = lexicon.SignalNewPath
 	TypeChange       = lexicon.SignalTypeChange
 	FindingsRise     = "findings_rise"
+	AnomalousValue   = "anomalous_value" // a secret-shaped value unlike its path's history (valueshape)
 	VolumeSpike      = "volume_spike"
 	VolumeDrop       = "volume_drop"
 )
@@ -68,15 +70,18 @@ type Source interface {
 
 // Options configure an Alerter. Zero values are sane defaults.
 type Options struct {
-	Dir       string // alerts.json and webhooks.json; empty: memory only
-	Log       *slog.Logger
-	Source    Source
-	Client    *http.Client  // webhook client (default: 10 s timeout)
-	Tick      time.Duration // rate evaluation and flush period (default 5s)
-	RetryBase time.Duration // first webhook retry delay (default 1s), doubled up to 30s
-	Attempts  int           // webhook attempts per alert (default 6)
-	Cooldown  time.Duration // one alert per project, signal and key within this (default 15m)
-	Now       func() time.Time
+	Dir    string // alerts.json and webhooks.json; empty: memory only
+	Log    *slog.Logger
+	Source Source
+	Client *http.Client // webhook client (default: 10 s timeout, internal addresses refused; see egress.go)
+	// AllowPrivateWebhooks lets webhooks reach loopback, link-local and
+	// private addresses (the operator's --webhook-allow-private).
+	AllowPrivateWebhooks bool
+	Tick                 time.Duration // rate evaluation and flush period (default 5s)
+	RetryBase            time.Duration // first webhook retry delay (default 1s), doubled up to 30s
+	Attempts             int           // webhook attempts per alert (default 6)
+	Cooldown             time.Duration // one alert per project, signal and key within this (default 15m)
+	Now                  func() time.Time
 }
 
 const (
@@ -131,7 +136,7 @@ func New(opt Options) (*Alerter, error) {
 		opt.Now = time.Now
 	}
 	if opt.Client == nil {
-		opt.Client = &http.Client{Timeout: 10 * time.Second}
+		opt.Client = egressClient(defaultAllowed(opt.AllowPrivateWebhooks))
 	}
 	log := opt.Log
 	if log == nil {
@@ -238,7 +243,21 @@ func (a *Alerter) fromSignal(s lexicon.Signal) {
 		al.Message = fmt.Sprintf("project %d: property %s was %s in %d events and now holds a %s", s.ProjectID, s.Path,
 			strings.Join(s.OldTypes, "/"), s.Seen, s.NewType)
 		a.raise(al, s.Path+"\x00"+s.NewType)
+	case AnomalousValue:
+		al.Observed = float64(s.Seen)
+		al.Message = fmt.Sprintf("project %d: property %s received a secret-shaped value unlike the %d values it held before",
+			s.ProjectID, s.Path, s.Seen)
+		a.raise(al, s.Path)
 	}
+}
+
+// classes names the guard classes of an alert for a log line: Class (rate
+// signals) or Classes (a new path), comma-separated.
+func (al *Alert) classes() string {
+	if al.Class != "" {
+		return al.Class
+	}
+	return strings.Join(al.Classes, ",")
 }
 
 // raise keeps, logs and queues an alert unless the same one was raised
@@ -268,7 +287,7 @@ func (a *Alerter) raise(al Alert, key string) {
 	a.dirty = true
 	a.mu.Unlock()
 	a.log.Warn("ingestion alert", "alert_id", al.ID, "project_id", al.ProjectID, "signal", al.Signal,
-		"path", al.Path, "class", al.Class, "observed", al.Observed, "baseline", round(al.Baseline))
+		"path", al.Path, "class", al.classes(), "observed", al.Observed, "baseline", round(al.Baseline))
 	if hasHook {
 		a.inflight.Add(1)
 		select {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -57,7 +58,7 @@ func TestWebhookSignedAndRetried(t *testing.T) {
 		t.Fatalf("test server not on 127.0.0.1: %s", srv.URL)
 	}
 	dir := t.TempDir()
-	a, err := New(Options{Dir: dir, RetryBase: 10 * time.Millisecond, Tick: 20 * time.Millisecond})
+	a, err := New(Options{Dir: dir, RetryBase: 10 * time.Millisecond, Tick: 20 * time.Millisecond, AllowPrivateWebhooks: true}) // the test server is on 127.0.0.1
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestWebhookSignedAndRetried(t *testing.T) {
 		t.Errorf("kept alerts %+v", list)
 	}
 	// Kept across restarts; the secret is in webhooks.json only.
-	a2, err := New(Options{Dir: dir})
+	a2, err := New(Options{Dir: dir, AllowPrivateWebhooks: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestWebhookGivesUp(t *testing.T) {
 		w.WriteHeader(http.StatusInternalServerError)
 	}))
 	defer srv.Close()
-	a, _ := New(Options{RetryBase: time.Millisecond, Attempts: 3})
+	a, _ := New(Options{RetryBase: time.Millisecond, Attempts: 3, AllowPrivateWebhooks: true})
 	if _, err := a.SetWebhook(1, srv.URL, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -227,5 +228,15 @@ func TestNoSpikeOnFirstTraffic(t *testing.T) {
 	a.evaluate(now)
 	if l, _ := a.List(Query{}); len(l) != 0 {
 		t.Errorf("first traffic raised %+v", l)
+	}
+}
+
+// The log line of a new-path alert names the classes the guard found.
+func TestAlertLogNamesClasses(t *testing.T) {
+	var buf strings.Builder
+	a, _ := New(Options{Log: slog.New(slog.NewTextHandler(&buf, nil))})
+	a.fromSignal(lexicon.Signal{Kind: lexicon.SignalNewPath, ProjectID: 1, Path: "pw", Time: time.Now(), Classes: []string{"password", "secret_token"}})
+	if !strings.Contains(buf.String(), "class=password,secret_token") {
+		t.Errorf("log line: %s", buf.String())
 	}
 }

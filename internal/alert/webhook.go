@@ -90,6 +90,9 @@ func (a *Alerter) SetWebhook(id int64, rawURL, secret string) (Webhook, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(rawURL) > 2000 || u.User != nil {
 		return Webhook{}, fmt.Errorf("%w: url must be an http or https URL without credentials, at most 2000 bytes", ErrInvalid)
 	}
+	if err := checkHost(context.Background(), u, a.opt.AllowPrivateWebhooks); err != nil {
+		return Webhook{}, err
+	}
 	if secret == "" {
 		var b [32]byte
 		_, _ = rand.Read(b[:])

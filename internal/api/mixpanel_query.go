@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/query/expr"
 )
 
 // This file serves Mixpanel's Query API (docs/QUERIES.md, "Mixpanel Query
@@ -22,12 +22,13 @@ import (
 
 // mpRequest is one Mixpanel Query API call: its project and parameters.
 type mpRequest struct {
-	r    *http.Request
-	who  auth.Principal
-	pr   project.Project
-	loc  *time.Location
-	get  func(string) string
-	crit map[string]any
+	r     *http.Request
+	who   auth.Principal
+	pr    project.Project
+	loc   *time.Location
+	get   func(string) string
+	crit  map[string]any
+	where expr.Node // the where parameter: a condition on every event counted
 }
 
 // mpHandler authenticates a Mixpanel Query API call (service account or
@@ -59,14 +60,18 @@ func (a *API) mpHandler(h func(w http.ResponseWriter, m *mpRequest) error) http.
 		if m.get("format") == "csv" {
 			return badRequest("format=csv is not supported; the reply is JSON")
 		}
-		if m.get("where") != "" || m.get("born_where") != "" {
-			return badRequest("where expressions are not supported yet")
+		if m.get("born_where") != "" {
+			return badRequest("born_where is not supported yet; where applies to every event")
+		}
+		if m.where, err = whereParam(m.get("where"), "export"); err != nil {
+			return err
 		}
 		return h(w, m)
 	})
 }
 
 func (a *API) mpRun(m *mpRequest, q *query.Query) (*query.Result, error) {
+	q.Where = m.where
 	if err := q.Validate(); err != nil {
 		return nil, queryError(err)
 	}
@@ -137,20 +142,18 @@ func (m *mpRequest) intParam(name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
-var propertyExpr = regexp.MustCompile(`^\s*properties\s*\[\s*"((?:[^"\\]|\\.)*)"\s*\]\s*$`)
-
-// onProperty reads an "on" expression that names one event property,
-// properties["name"].
-func onProperty(expr string) (string, error) {
-	sub := propertyExpr.FindStringSubmatch(expr)
-	if sub == nil {
-		return "", badRequest(`on must name one event property, as properties["name"]`)
+// onProperty reads an "on" expression, which must name one event
+// property: properties["name"].
+func onProperty(src string) (string, error) {
+	n, err := expr.Parse(src)
+	if err != nil {
+		return "", badRequest("on: " + err.Error())
 	}
-	var name string
-	if err := json.Unmarshal([]byte(`"`+sub[1]+`"`), &name); err != nil {
-		return "", badRequest(`on: the property name is not a valid string`)
+	p, ok := n.(*expr.Prop)
+	if !ok || p.Scope != expr.EventScope {
+		return "", badRequest(`on must name one event property, as properties["name"]; other expressions are not supported yet`)
 	}
-	return name, nil
+	return p.Name, nil
 }
 
 // mathOf maps Mixpanel's type parameter.

@@ -155,6 +155,45 @@ func (a *API) CreateServiceAccount() http.Handler {
 	})
 }
 
+// RotateSecret handles POST /api/projects/{id}/secret {"grace_seconds": N}:
+// a new API secret, shown once; the current one stays valid for N seconds
+// (default 86400, at most 7 days; 0 ends it at once). Admin of the project.
+func (a *API) RotateSecret() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		who, err := a.authorize(r, auth.Admin, id)
+		if err != nil {
+			return err
+		}
+		body := struct {
+			Grace *int64 `json:"grace_seconds"`
+		}{}
+		if r.ContentLength != 0 {
+			if err := decodeBody(w, r, &body); err != nil {
+				return err
+			}
+		}
+		grace := 24 * time.Hour
+		if body.Grace != nil {
+			if *body.Grace < 0 || *body.Grace > int64(project.MaxSecretGrace/time.Second) {
+				return badRequest("grace_seconds must be from 0 to 604800 (7 days)")
+			}
+			grace = time.Duration(*body.Grace) * time.Second
+		}
+		secret, until, err := a.projects.RotateSecret(id, grace)
+		if err != nil {
+			return err
+		}
+		a.recordDone(r, who, audit.Entry{Action: "key.rotate", ProjectID: id, Criteria: map[string]any{"grace_seconds": int64(grace / time.Second)}})
+		writeJSON(w, http.StatusOK, map[string]any{"project_id": id, "api_secret": secret,
+			"previous_valid_until": until.Format(time.RFC3339)})
+		return nil
+	})
+}
+
 // ListServiceAccounts handles GET /api/projects/{id}/service-accounts.
 func (a *API) ListServiceAccounts() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {

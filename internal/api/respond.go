@@ -138,13 +138,32 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 		if errors.As(err, &ute) && ute.Field != "" {
 			return badRequest("field " + ute.Field + " has the wrong type")
 		}
-		if strings.HasPrefix(err.Error(), "json: unknown field ") {
-			// The name is not echoed: a mistyped field may hold a secret.
-			return badRequest("request body has an unknown field")
+		const unknown = `json: unknown field "`
+		if msg := err.Error(); strings.HasPrefix(msg, unknown) {
+			// The name is quoted only when it has the shape of a field
+			// name: input that is not one is never echoed.
+			if name := strings.TrimSuffix(msg[len(unknown):], `"`); fieldShaped(name) {
+				return badRequest(`unknown field "` + name + `"`)
+			}
+			return badRequest("the body holds an unknown field (its name is not shown: it does not look like a field name)")
 		}
 		return badRequest("request body must be a JSON object")
 	}
 	return nil
+}
+
+// fieldShaped reports whether s looks like a JSON field name of this API:
+// 1 to 40 letters, digits and '_'.
+func fieldShaped(s string) bool {
+	if len(s) == 0 || len(s) > 40 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // API holds what the management and read endpoints need.

@@ -121,6 +121,9 @@ func TestExportWhere(t *testing.T) {
 	f(`properties["$browser"] == "Chrome" and number(properties["n"]) >= 2`, "u2", "u3")
 	f(`not defined(properties["plan"]) or properties["n"] in [1]`, "u1", "u4")
 	f(`"Fire" in properties["$browser"]`, "u1")
+	// The keys export lifts out of the properties read the event's columns.
+	f(`properties["distinct_id"] == "u2" or properties["$insert_id"] == "i4"`, "u2", "u4")
+	f(`properties["time"] >= 1772359202`, "u3", "u4")
 
 	// A malformed expression: 400, naming the column, with a caret.
 	code, body := whereGet(t, srv, secret, "/api/2.0/export", url.Values{"from_date": {"2026-03-01"}, "to_date": {"2026-03-01"},

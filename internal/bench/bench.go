@@ -9,7 +9,10 @@ package bench
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -36,7 +39,7 @@ import (
 // Main runs `sieve bench <what> [flags]`.
 func Main(args []string) error {
 	if len(args) == 0 || args[0] != "ingest" {
-		return errors.New("usage: sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--dir DIR]")
+		return errors.New("usage: sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--format=mixpanel|posthog|both] [--dir DIR]")
 	}
 	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
 	o := Options{}
@@ -44,6 +47,7 @@ func Main(args []string) error {
 	fs.IntVar(&o.Batch, "batch", 50, "events per request")
 	fs.IntVar(&o.Senders, "senders", 16, "concurrent HTTP senders")
 	fs.StringVar(&o.Guard, "guard", "both", "on, off or both")
+	fs.StringVar(&o.Format, "format", "mixpanel", "wire format: mixpanel (JSON to /track), posthog (posthog-js-shaped gzip batches to /e/), or both (the same events in both, guard on)")
 	fs.StringVar(&o.Observers, "observers", "on", "lexicon and alerts: on, off, or both (adds a guard-on phase with them off)")
 	fs.StringVar(&o.Dir, "dir", "", "parent of the temporary data directories (default: system temp)")
 	fs.DurationVar(&o.MaxTime, "max-time", 5*time.Minute, "stop a phase after this long")
@@ -75,6 +79,7 @@ func Main(args []string) error {
 type Options struct {
 	Events, Batch, Senders int
 	Guard                  string
+	Format                 string // mixpanel (default), posthog, both
 	Observers              string // lexicon and alerts: on (default), off, both
 	Dir                    string
 	MaxTime                time.Duration
@@ -106,7 +111,21 @@ type Result struct {
 	// ObserversOnOverOff compares guard-on phases with the lexicon and
 	// alerts on and off (--observers=both).
 	ObserversOnOverOff float64 `json:"observers_on_over_off,omitempty"`
+	// PostHogOverMixpanel compares PostHog ingestion with Mixpanel
+	// ingestion of the same events, guard on (--format=both): the PostHog
+	// phase over the mean of the Mixpanel phases before and after it.
+	PostHogOverMixpanel float64 `json:"posthog_over_mixpanel,omitempty"`
+	// PostHogOverMixpanelCPU is the same comparison by CPU time per event
+	// (Mixpanel's over PostHog's: above 1, PostHog costs less), steadier
+	// than rates when other work shares the machine.
+	PostHogOverMixpanelCPU float64 `json:"posthog_over_mixpanel_cpu,omitempty"`
 }
+
+// The wire formats of the HTTP phases.
+const (
+	formatMixpanel = "mixpanel"
+	formatPostHog  = "posthog"
+)
 
 // Ingest runs the raw store append phase and the HTTP phases.
 func Ingest(ctx context.Context, o Options) (Result, error) {
@@ -116,21 +135,32 @@ func Ingest(ctx context.Context, o Options) (Result, error) {
 	if o.MaxTime <= 0 {
 		o.MaxTime = 5 * time.Minute
 	}
+	switch o.Format {
+	case "":
+		o.Format = formatMixpanel
+	case formatMixpanel, formatPostHog, "both":
+	default:
+		return Result{}, errors.New("bench: format must be mixpanel, posthog or both")
+	}
 	res := Result{Date: time.Now().UTC().Format(time.RFC3339), Options: o}
 	raw, err := rawAppend(ctx, o)
 	if err != nil {
 		return res, err
 	}
 	res.Phases = append(res.Phases, raw)
+	format := o.Format
+	if format == "both" {
+		format = formatMixpanel
+	}
 	var on, off Phase
 	if o.Guard == "off" || o.Guard == "both" {
-		if off, err = httpIngest(ctx, o, false); err != nil {
+		if off, err = httpIngest(ctx, o, false, format); err != nil {
 			return res, err
 		}
 		res.Phases = append(res.Phases, off)
 	}
 	if o.Guard == "on" || o.Guard == "both" {
-		if on, err = httpIngest(ctx, o, true); err != nil {
+		if on, err = httpIngest(ctx, o, true, format); err != nil {
 			return res, err
 		}
 		res.Phases = append(res.Phases, on)
@@ -141,10 +171,33 @@ func Ingest(ctx context.Context, o Options) (Result, error) {
 	if on.EventsPerSec > 0 && off.EventsPerSec > 0 {
 		res.GuardOnOverOff = on.EventsPerSec / off.EventsPerSec
 	}
+	if o.Format == "both" {
+		// Mixpanel, PostHog, Mixpanel again: the PostHog phase is compared
+		// with the mean of the two around it, so that a drift of the
+		// machine during the run does not favour either format.
+		mp := on
+		if mp.EventsPerSec == 0 {
+			if mp, err = httpIngest(ctx, o, true, formatMixpanel); err != nil {
+				return res, err
+			}
+			res.Phases = append(res.Phases, mp)
+		}
+		ph, err := httpIngest(ctx, o, true, formatPostHog)
+		if err != nil {
+			return res, err
+		}
+		mp2, err := httpIngest(ctx, o, true, formatMixpanel)
+		if err != nil {
+			return res, err
+		}
+		res.Phases = append(res.Phases, ph, mp2)
+		res.PostHogOverMixpanel = ph.EventsPerSec / ((mp.EventsPerSec + mp2.EventsPerSec) / 2)
+		res.PostHogOverMixpanelCPU = (mp.CPUMicrosPerEvent + mp2.CPUMicrosPerEvent) / 2 / ph.CPUMicrosPerEvent
+	}
 	if o.Observers == "both" && on.EventsPerSec > 0 {
 		oo := o
 		oo.Observers = "off"
-		noObs, err := httpIngest(ctx, oo, true)
+		noObs, err := httpIngest(ctx, oo, true, format)
 		if err != nil {
 			return res, err
 		}
@@ -252,7 +305,47 @@ func rawAppend(ctx context.Context, o Options) (Phase, error) {
 		MBPerSec: float64(bytesTotal) / secs / 1e6}, nil
 }
 
-func httpIngest(ctx context.Context, o Options, guardOn bool) (Phase, error) {
+// posthogBatch turns Mixpanel-shaped events into a posthog-js 1.449 body:
+// {api_key, batch, sent_at}, each event with a uuid, an ISO timestamp and
+// its properties (distinct_id and token inside, $lib "web"), gzipped.
+func posthogBatch(r *rand.Rand, token string, evs []any, now time.Time) []byte {
+	batch := make([]any, len(evs))
+	for i, e := range evs {
+		ev := e.(map[string]any)
+		props := ev["properties"].(map[string]any)
+		ph := make(map[string]any, len(props))
+		for k, v := range props {
+			switch k {
+			case "time", "$insert_id", "mp_lib":
+			default:
+				ph[k] = v
+			}
+		}
+		ph["$lib"] = "web"
+		ph["$lib_version"] = "1.449.2"
+		var u [16]byte
+		binary.BigEndian.PutUint64(u[:8], r.Uint64())
+		binary.BigEndian.PutUint64(u[8:], r.Uint64())
+		u[6], u[8] = u[6]&0x0f|0x70, u[8]&0x3f|0x80
+		h := hex.EncodeToString(u[:])
+		batch[i] = map[string]any{
+			"event":      ev["event"],
+			"uuid":       h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:],
+			"timestamp":  time.UnixMilli(props["time"].(int64)).UTC().Format("2006-01-02T15:04:05.000Z"),
+			"properties": ph,
+		}
+	}
+	b, _ := json.Marshal(map[string]any{"api_key": token, "batch": batch, "sent_at": now.UTC().Format("2006-01-02T15:04:05.000Z")})
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	return z.Bytes()
+}
+
+// httpIngest runs one HTTP phase: the same events (same seed) in the given
+// wire format.
+func httpIngest(ctx context.Context, o Options, guardOn bool, format string) (Phase, error) {
 	dir, err := os.MkdirTemp(o.Dir, "sieve-bench-http-*")
 	if err != nil {
 		return Phase{}, err
@@ -260,7 +353,7 @@ func httpIngest(ctx context.Context, o Options, guardOn bool) (Phase, error) {
 	defer os.RemoveAll(dir)
 	adminKey := "bench-admin-key-0123456789"
 	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", DataDir: dir, AdminKey: adminKey,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Stdout: io.Discard})
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Console: io.Discard})
 	if err != nil {
 		return Phase{}, err
 	}
@@ -292,7 +385,12 @@ func httpIngest(ctx context.Context, o Options, guardOn bool) (Phase, error) {
 		for j := range evs {
 			evs[j] = sampleEvent(r, token, i+j, now)
 		}
-		b, _ := json.Marshal(evs)
+		var b []byte
+		if format == formatPostHog {
+			b = posthogBatch(r, token, evs, now)
+		} else {
+			b, _ = json.Marshal(evs)
+		}
 		bytesTotal += int64(len(b))
 		bodies = append(bodies, b)
 	}
@@ -314,7 +412,11 @@ func httpIngest(ctx context.Context, o Options, guardOn bool) (Phase, error) {
 					return
 				}
 				start := time.Now()
-				resp, err := client.Post(base+"/track?verbose=1", "application/json", bytes.NewReader(bodies[i]))
+				path, ctype := "/track?verbose=1", "application/json"
+				if format == formatPostHog {
+					path, ctype = "/e/", "text/plain" // posthog-js: gzip without Content-Encoding
+				}
+				resp, err := client.Post(base+path, ctype, bytes.NewReader(bodies[i]))
 				if err != nil {
 					once.Do(func() { firstErr = err })
 					return
@@ -322,7 +424,7 @@ func httpIngest(ctx context.Context, o Options, guardOn bool) (Phase, error) {
 				body, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
 				if resp.StatusCode != 200 || !bytes.Contains(body, []byte(`"status":1`)) {
-					once.Do(func() { firstErr = fmt.Errorf("bench: /track answered %d %s", resp.StatusCode, body) })
+					once.Do(func() { firstErr = fmt.Errorf("bench: %s answered %d %s", path, resp.StatusCode, body) })
 					return
 				}
 				lat[s] = append(lat[s], time.Since(start))
@@ -344,9 +446,14 @@ func httpIngest(ctx context.Context, o Options, guardOn bool) (Phase, error) {
 		}
 		return float64(all[int(p*float64(len(all)-1))].Microseconds()) / 1000
 	}
-	name := "HTTP /track, guard off"
+	name := "HTTP /track (Mixpanel JSON), guard "
+	if format == formatPostHog {
+		name = "HTTP /e/ (PostHog gzip batches), guard "
+	}
 	if guardOn {
-		name = "HTTP /track, guard on"
+		name += "on"
+	} else {
+		name += "off"
 	}
 	n := done.Load()
 	return Phase{Name: name, Events: n, Seconds: secs, EventsPerSec: float64(n) / secs,

@@ -105,6 +105,10 @@ func (c *Checker) actionFor(cl Class, rule int) Action {
 	return defaultAction(cl)
 }
 
+// Allowed reports whether the policy's allowlist covers path (for
+// detections made outside the guard, such as anomalous values).
+func (c *Checker) Allowed(path string) bool { return c.allowed(path) }
+
 func (c *Checker) allowed(path string) bool {
 	for _, p := range c.allow {
 		if globMatch(p, path) {
@@ -351,20 +355,23 @@ type pending struct {
 // a {name: "password", value: ...} pair. Scan's sharesContext (raw.go) must
 // recognise every key that changes the result here.
 func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
+	// Names are classified only when the object has a value key too.
+	var names [4]string
+	nn, hasValue := 0, false
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		ks := b2s(k)
 		if ks == "kty" {
 			jwk = true
 		}
+		hasValue = hasValue || pairValueKey(ks)
 		switch v.Type() {
 		case fastjson.TypeString:
 			b, _ := v.StringBytes()
 			vs := b2s(b)
 			ei.feed(ks, vs)
-			if pairNameKey(ks) {
-				if kk := classifyKey(vs); kk.sensitive() && pairKind == kNone {
-					pairKind = kk
-				}
+			if nn < len(names) && pairNameKey(ks) {
+				names[nn] = vs
+				nn++
 			}
 		case fastjson.TypeArray:
 			if ks == "$classes" || ks == "classes" || ks == "$el_classes" || ks == "attr__class" {
@@ -389,16 +396,39 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
 	if ei.isElem {
 		ei.finish()
 	}
+	for _, n := range names[:nn] {
+		if !hasValue || pairKind != kNone {
+			break
+		}
+		pairKind = namedKind(n)
+	}
 	return pairKind, jwk
 }
 
-// pairNameKey: k names the field of a {name: "password", value: ...} pair.
+// pairNameKey: k names the field of a {name: "password", value: ...} pair
+// (form field lists, HAR headers and cookies, ID documents as
+// {type: "passport", value: ...}).
 func pairNameKey(k string) bool {
 	switch k {
-	case "name", "field", "fieldName", "field_name", "key", "label", "param", "parameter", "input_name", "inputName":
+	case "name", "field", "fieldName", "field_name", "key", "label", "param", "parameter", "input_name", "inputName",
+		"type", "kind", "fieldType", "field_type", "inputType", "input_type", "id", "fieldId", "field_id",
+		"document_type", "documentType", "doc_type", "docType", "id_type", "idType", "identifier_type",
+		"identifierType", "question", "k", "n", "attribute", "property", "Name", "Type", "Key":
 		return true
 	}
 	return false
+}
+
+// namedKind is what a pair's name v ("password", "X-Api-Key") says about
+// the pair's value: a sensitive kind, or kNone.
+func namedKind(v string) keyKind {
+	if len(v) > 96 {
+		return kNone
+	}
+	if kk := classifyKey(v); kk.sensitive() {
+		return kk
+	}
+	return kNone
 }
 
 // jwkPrivate names the private members of a JSON Web Key.
@@ -412,7 +442,8 @@ func jwkPrivate(k string) bool {
 
 func pairValueKey(k string) bool {
 	switch k {
-	case "value", "val", "text", "input", "answer", "data", "content", "entered", "response":
+	case "value", "val", "text", "input", "answer", "data", "content", "entered", "response", "v", "Value",
+		"number", "values", "secret", "contents":
 		return true
 	}
 	return false
@@ -427,6 +458,12 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 	}
 	var ei elemInfo
 	pairKind, jwk := objContext(o, &ei)
+	if pairKind == kNone && parent == kCookie {
+		// A HAR-style cookie list: [{name: "sessionid", value: ...}].
+		if nv := o.Get("name"); nv != nil && nv.Type() == fastjson.TypeString && cookieSecretName(b2s(nv.GetStringBytes())) {
+			pairKind = kSecret
+		}
+	}
 	elem := &ei
 	if parentElem != nil {
 		elem = parentElem
@@ -657,6 +694,7 @@ func (w *walker) walkArray(v *fastjson.Value, kind keyKind) {
 	w.path = append(w.path, "[]"...)
 	var dbuf [8]int
 	drops := dbuf[:0]
+	pairKind := pairArrayKind(arr)
 	for i, c := range arr {
 		if w.drop {
 			break
@@ -667,7 +705,11 @@ func (w *walker) walkArray(v *fastjson.Value, kind keyKind) {
 		case fastjson.TypeArray:
 			w.walkArray(c, kind)
 		case fastjson.TypeString, fastjson.TypeNumber:
-			act, repl := w.leaf(c, kind, "", nil)
+			k := kind
+			if i == 1 && pairKind != kNone {
+				k = pairKind
+			}
+			act, repl := w.leaf(c, k, "", nil)
 			switch act {
 			case DropProperty:
 				drops = append(drops, i)
@@ -680,6 +722,19 @@ func (w *walker) walkArray(v *fastjson.Value, kind keyKind) {
 		v.Del(strconv.Itoa(drops[k]))
 	}
 	w.path = w.path[:pl]
+}
+
+// pairArrayKind: a two-element array ["password", "hunter2"] (headers as
+// lists of pairs, form fields as [name, value]) gives its second element
+// what the first names.
+func pairArrayKind(arr []*fastjson.Value) keyKind {
+	if len(arr) != 2 || arr[0].Type() != fastjson.TypeString {
+		return kNone
+	}
+	if t := arr[1].Type(); t != fastjson.TypeString && t != fastjson.TypeNumber {
+		return kNone
+	}
+	return namedKind(b2s(arr[0].GetStringBytes()))
 }
 
 // leaf inspects a string or number and returns the action to apply to it
@@ -713,11 +768,7 @@ func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInf
 	}
 	found := w.found
 	if elem != nil && key != "" && !structuralKey(key) && len(s) > 0 {
-		if elem.mark != "" && elementAttrKey(key) {
-			w.add(elem.mark, elem.markDet, 0, len(s))
-		} else if elem.formField && valueKey(key) {
-			w.add(FormValue, "element.form_value", 0, len(s))
-		}
+		w.elemHit(elem, key, s, 0, len(s))
 	}
 	if !isNum && len(w.hits) == mark && !kind.sensitive() && kind != kElementsChain && looksJSON(s) {
 		if act, repl, ok := w.nestedJSON(s, kind); ok {

@@ -18,20 +18,26 @@ const (
 	FormValue Class = "form_value"
 	Email     Class = "email"
 	Phone     Class = "phone"
+	// AnomalousValue is a secret-shaped value unlike anything its property
+	// path held before. The guard does not detect it: the value-shape
+	// profiles after it do (internal/valueshape); the class is here so that
+	// a policy can set its action (default keep, recorded).
+	AnomalousValue Class = "anomalous_value"
 )
 
 // builtinClasses lists every built-in class in a stable order.
-var builtinClasses = []Class{Password, PaymentCard, NationalID, BankAccount, SecretToken, PrivateKey, CredentialsInURL, FormValue, Email, Phone}
+var builtinClasses = []Class{Password, PaymentCard, NationalID, BankAccount, SecretToken, PrivateKey, CredentialsInURL, FormValue, Email, Phone, AnomalousValue}
 
 // Classes returns the built-in classes.
 func Classes() []Class { return append([]Class(nil), builtinClasses...) }
 
 // Critical reports whether c is a critical class: one whose values are dropped
 // unless the policy says otherwise. Custom-rule classes are critical too;
-// only email and phone (PII kept by default, but recorded) are not.
+// only email and phone (PII kept by default, but recorded) and
+// anomalous_value (a guess from a path's history) are not.
 func Critical(c Class) bool {
 	switch c {
-	case Email, Phone:
+	case Email, Phone, AnomalousValue:
 		return false
 	case "":
 		return false

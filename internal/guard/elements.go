@@ -19,6 +19,8 @@ type elemInfo struct {
 	nn        int
 	nameMark  Class // what the name, id, label or placeholder says (form fields only)
 	pmMark    Class // a password manager filled or decorated the field
+	classPw   bool  // a name, label or class names a password itself ("revealed-password")
+	reveals   bool  // not a form field, but its name, id or class says it shows a password
 }
 
 // pwManagerAttr: attributes password managers add to fields they fill
@@ -113,12 +115,23 @@ func (e *elemInfo) feed(key, val string) {
 			e.names[e.nn] = val
 			e.nn++
 		}
-		if e.nameMark == "" {
-			e.nameMark = nameMarker(val)
+		if e.nameMark == "" && val != "" && len(val) <= 200 {
+			k := classifyKey(val)
+			e.nameMark = kindMarker(k)
+			e.classPw = e.classPw || k == kPassword || k == kPwd
 		}
 	case "class", "classes":
 		if e.mark == "" && hasSensitiveClass(val) {
 			e.mark, e.markDet = FormValue, "element.sensitive_class"
+		}
+		for v := val; !e.classPw && len(val) <= 200 && mayNamePassword(v) && v != ""; {
+			c := v
+			if sp := strings.IndexByte(v, ' '); sp >= 0 {
+				c, v = v[:sp], v[sp+1:]
+			} else {
+				v = ""
+			}
+			e.classPw = c != "" && namesPassword(c)
 		}
 	}
 }
@@ -146,11 +159,15 @@ func nameMarker(v string) Class {
 	if v == "" || len(v) > 200 {
 		return ""
 	}
-	k := classifyKey(v)
+	return kindMarker(classifyKey(v))
+}
+
+// kindMarker is the class a field named like k holds.
+func kindMarker(k keyKind) Class {
 	switch k {
-	case kPassword, kPwd, kPIN:
+	case kPassword, kPwd, kPIN, kPass:
 		return Password
-	case kSecret, kAuth, kCookie, kOTP, kTOTP:
+	case kSecret, kKey, kAuth, kCookie, kOTP, kTOTP:
 		return SecretToken
 	case kPrivKey:
 		return PrivateKey
@@ -235,6 +252,9 @@ func (e *elemInfo) finish() {
 	if e.mark == "" && e.formField && e.pmMark != "" {
 		e.mark, e.markDet = e.pmMark, "element.password_manager"
 	}
+	// Only a name or class naming a password itself counts ("map-pin",
+	// "boarding-pass" elements show other things).
+	e.reveals = !e.formField && e.classPw
 	if e.mark == "" && e.formField {
 		for _, n := range e.names[:e.nn] {
 			if c := fieldMarker(n); c != "" {
@@ -242,6 +262,73 @@ func (e *elemInfo) finish() {
 				break
 			}
 		}
+	}
+}
+
+// namesPassword: v (a class, name or id) names a password itself.
+func namesPassword(v string) bool {
+	k := classifyKey(v)
+	return k == kPassword || k == kPwd
+}
+
+// mayNamePassword is a cheap first look: s may hold a word naming a
+// password or PIN ("pass", "pw", "pin", "wort", "woord", "contraseña",
+// "senha", "clave", "parola", "hasło", "mdp", a non-ASCII word).
+func mayNamePassword(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		t := s[i:]
+		switch s[i] | 0x20 {
+		case 'p':
+			if hasPrefixFold(t, "pw") || hasPrefixFold(t, "pass") || hasPrefixFold(t, "pin") || hasPrefixFold(t, "parol") {
+				return true
+			}
+		case 'w':
+			if hasPrefixFold(t, "wort") || hasPrefixFold(t, "woord") {
+				return true
+			}
+		case 'c':
+			if hasPrefixFold(t, "contra") || hasPrefixFold(t, "clave") {
+				return true
+			}
+		case 's':
+			if hasPrefixFold(t, "senha") {
+				return true
+			}
+		case 'h':
+			if hasPrefixFold(t, "has") {
+				return true
+			}
+		case 'm':
+			if hasPrefixFold(t, "mdp") {
+				return true
+			}
+		default:
+			if s[i] >= 0x80 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// revealedPassword: the text of an element that shows a password (a
+// "show password" span) is one typed word, not a label ("Show password").
+func revealedPassword(s string) bool {
+	t := strings.TrimSpace(s)
+	return !strings.ContainsAny(t, " \t\n") && phraseToken(t, false) && nameMarker(t) == ""
+}
+
+// elemHit records what an element's key and value say: its attributes
+// when the element is a sensitive field, the value of a form field, the
+// text of an element that shows a password.
+func (w *walker) elemHit(e *elemInfo, key, val string, start, end int) {
+	switch {
+	case e.mark != "" && elementAttrKey(key):
+		w.add(e.mark, e.markDet, start, end)
+	case e.formField && valueKey(key):
+		w.add(FormValue, "element.form_value", start, end)
+	case e.reveals && valueKey(key) && revealedPassword(val):
+		w.add(Password, "element.revealed_password", start, end)
 	}
 }
 
@@ -334,11 +421,7 @@ func (w *walker) scanChain(s string) {
 			}
 			mark := len(w.hits)
 			if a.ve > a.vs {
-				if e.mark != "" && elementAttrKey(a.name) {
-					w.add(e.mark, e.markDet, a.vs, a.ve)
-				} else if e.formField && valueKey(a.name) {
-					w.add(FormValue, "element.form_value", a.vs, a.ve)
-				}
+				w.elemHit(&e, a.name, s[a.vs:a.ve], a.vs, a.ve)
 			}
 			sub := len(w.hits)
 			w.scanText(s[a.vs:a.ve], classifyKey(a.name), 1)

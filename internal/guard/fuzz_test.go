@@ -2,6 +2,7 @@ package guard
 
 import (
 	"encoding/base64"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -137,6 +138,10 @@ func TestNoSlowInput(t *testing.T) {
 		"many phones":    func(n int) string { return strings.Repeat("+14155552671 ", n/13) },
 		"many cards":     func(n int) string { return strings.Repeat("4111111111111111 ", n/17) },
 	}
+	// CPU time of this goroutine's locked thread: on a shared machine,
+	// wall time also counts the time other processes hold the core.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	measure := func(c *Checker, s string) time.Duration {
 		best := time.Duration(1 << 62)
 		for i := 0; i < 3; i++ {
@@ -146,9 +151,9 @@ func TestNoSlowInput(t *testing.T) {
 				obj.Set(k, a.NewString(s))
 			}
 			ev := event.Event{Name: "x", Props: obj}
-			st := time.Now()
+			st := threadCPU()
 			c.Event(&ev, &a, nil)
-			if d := time.Since(st); d < best {
+			if d := threadCPU() - st; d < best {
 				best = d
 			}
 		}

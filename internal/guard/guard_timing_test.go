@@ -89,7 +89,7 @@ func BenchmarkGuardClean(b *testing.B) {
 	var dst []event.Finding
 	b.SetBytes(totalLen(evs))
 	b.ReportAllocs()
-	b.ResetTimer()
+	cpu := startCPU(b)
 	for n := 0; n < b.N; n++ {
 		for _, t := range trees {
 			ev := event.Event{Name: "Page View", DistinctID: "user-1", Props: t}
@@ -99,6 +99,7 @@ func BenchmarkGuardClean(b *testing.B) {
 			}
 		}
 	}
+	cpu.stop(b, totalLen(evs))
 }
 
 func benchParseGuard(b *testing.B, dirty, guard bool) {
@@ -111,7 +112,8 @@ func benchParseGuard(b *testing.B, dirty, guard bool) {
 	var out []byte
 	b.SetBytes(totalLen(evs))
 	b.ReportAllocs()
-	b.ResetTimer()
+	cpu := startCPU(b)
+	defer cpu.stop(b, totalLen(evs))
 	for n := 0; n < b.N; n++ {
 		for _, e := range evs {
 			v, err := p.Parse(e)

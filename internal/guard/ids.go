@@ -111,6 +111,16 @@ func matchSIN(s string, i int) int {
 	return j
 }
 
+// zaIDValid: a South African identity number, YYMMDDSSSSCAZ: a birth
+// date, citizenship 0 or 1 (2 for refugees) and a Luhn check digit.
+func zaIDValid(d []byte) bool {
+	if len(d) != 13 {
+		return false
+	}
+	mm, dd := atoi(d[2:4]), atoi(d[4:6])
+	return dateOK(dd, mm) && d[10] <= '2' && luhn(d)
+}
+
 func cpfValid(d []byte) bool {
 	if len(d) != 11 {
 		return false

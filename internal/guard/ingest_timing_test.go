@@ -85,7 +85,7 @@ func BenchmarkGuardIngestEvent(b *testing.B) {
 	var dst []event.Finding
 	b.SetBytes(size)
 	b.ReportAllocs()
-	b.ResetTimer()
+	cpu := startCPU(b)
 	for range b.N {
 		for i := range evs {
 			ev := evs[i]
@@ -95,6 +95,7 @@ func BenchmarkGuardIngestEvent(b *testing.B) {
 			}
 		}
 	}
+	cpu.stop(b, size)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(evs)), "ns/event")
 }
 

@@ -14,6 +14,7 @@ const (
 	kPassword
 	kPwd // "pwd": a password, unless the value is a path
 	kPIN
+	kPass // "pass", "clave", "parola": a password only when the value is credential-shaped
 	kSecret
 	kAuth   // Authorization header
 	kCookie // Cookie / Set-Cookie header
@@ -32,6 +33,7 @@ const (
 	kEmail
 	kPhone
 	kURL
+	kKey           // "<something>_key" the dictionary does not know: a secret only when strongly random
 	kJWKPriv       // private member of a JSON Web Key (d, p, q, dp, dq, qi, k)
 	kElements      // $elements: autotrack element list
 	kElementsChain // $elements_chain: PostHog's string form
@@ -42,7 +44,7 @@ const (
 // (given a value of the right shape).
 func (k keyKind) sensitive() bool {
 	switch k {
-	case kPassword, kPwd, kPIN, kSecret, kAuth, kCookie, kOTP, kTOTP, kPrivKey, kJWKPriv,
+	case kPassword, kPwd, kPIN, kPass, kKey, kSecret, kAuth, kCookie, kOTP, kTOTP, kPrivKey, kJWKPriv,
 		kCard, kCVV, kExpiry, kNatID, kSSN, kBank, kIBAN:
 		return true
 	}
@@ -59,11 +61,11 @@ func addKeys(k keyKind, names ...string) {
 
 func init() {
 	addKeys(kPassword,
-		"password", "passwd", "passwort", "passphrase", "passcode", "pass", "pw", "pword", "pswd", "psw",
+		"password", "passwd", "passwort", "passphrase", "passcode", "pw", "pword", "pswd", "psw",
 		"userpass", "loginpass", "adminpass", "rootpass", "dbpass", "mypass", "newpass", "oldpass", "currentpass",
 		"confirmpass", "accountpass", "wifipass", "mailpass", "smtppass", "masterpass", "secretword",
-		"kennwort", "contraseña", "contrasena", "contrasenya", "clave", "clavedeacceso", "motdepasse", "mdp", "senha",
-		"wachtwoord", "haslo", "hasło", "parola", "parole", "parool", "lösenord", "losenord", "salasana",
+		"kennwort", "contraseña", "contrasena", "contrasenya", "clavedeacceso", "motdepasse", "mdp", "senha",
+		"wachtwoord", "haslo", "hasło", "parool", "lösenord", "losenord", "salasana",
 		"adgangskode", "passord", "jelszó", "jelszo", "heslo", "şifre", "sifre", "geslo", "lozinka",
 		"wagwoord", "slaptažodis", "slaptazodis", "salasõna", "salasona", "parolă", "jelszava",
 		"пароль", "пароля", "парола", "лозинка", "パスワード", "暗証番号", "密码", "密碼", "口令", "비밀번호", "암호",
@@ -73,12 +75,22 @@ func init() {
 	)
 	addKeys(kPassword, "lykilorð", "lykilord", "pasahitza", "contrasinal", "pasvorto", "nenosiri", "비번", "գաղտնաբառ",
 		"პაროლი", "পাসওয়ার্ড", "கடவுச்சொல்", "پاسورڈ", "parol", "құпиясөз", "parolu", "lösen", "losen", "kodeord",
-		"passe", "passw", "passwrd", "passwds", "userpw", "loginpw", "pwrd", "pssword", "passwort2", "geheimwort",
+		"passw", "passwrd", "passwds", "userpw", "loginpw", "pwrd", "pssword", "passwort2", "geheimwort",
 		"zugangscode", "zugangspasswort", "accesscode", "clavesecreta2", "senhaatual", "novasenha", "nuevacontraseña",
 		"nouveaumotdepasse", "neuespasswort", "nieuwwachtwoord", "nuovapassword", "новыйпароль")
 	addKeys(kPassword, "palavrapasse", "palavradepasse", "contrassenya", "гасло", "lozinke", "parolasi", "passwortneu",
 		"apipassword", "dbpassword", "databasepassword", "smtppassword", "adminpassword", "rootpassword",
 		"userpassword", "loginpassword", "accountpassword", "wifipassword", "clavedeusuario", "codigodeacceso")
+	// Words that also mean something else ("boarding pass", "pass/fail",
+	// Italian "parola" = word): a password only when the value looks typed
+	// as one (see keyHit).
+	addKeys(kPass, "pass", "passe", "clave", "parola", "parole")
+	// Answers to security questions are credentials.
+	addKeys(kPassword, "secretanswer", "securityanswer", "securityanswers", "secretanswers", "securityquestionanswer",
+		"secretquestionanswer", "challengeanswer", "recoveryanswer", "memorableword", "memorablephrase",
+		"memorableinfo", "memorableinformation", "memorabledate", "mothersmaidenname", "maidenname",
+		"respuestasecreta", "respuestadeseguridad", "reponsesecrete", "sicherheitsantwort", "antwortsicherheitsfrage",
+		"respostasecreta", "rispostasegreta")
 	// Plurals: lists of values.
 	addKeys(kPassword, "passwords", "passwörter", "passworter", "contraseñas", "contrasenas", "pins")
 	addKeys(kSecret, "secrets", "apikeys", "accesstokens", "refreshtokens", "authtokens", "bearertokens", "apitokens",
@@ -127,8 +139,17 @@ func init() {
 		"cursortoken", "nexttoken", "synctoken", "paginationtoken", "pagingtoken", "cachekey", "s3key",
 		"objectkey", "idempotencykey", "sortkey", "partitionkey", "primarykey", "foreignkey", "publickey",
 		"pubkey", "publishablekey", "keyid", "kid", "keyname", "hotkey", "shortcutkey", "i18nkey",
-		"translationkey", "storagekeyname", "eventkey", "tokenizer", "csrfheader", "sessionid", "anonid")
-	addKeys(kAuth, "authorization", "authheader", "authorizationheader", "proxyauthorization", "wwwauthenticate")
+		"translationkey", "storagekeyname", "eventkey", "tokenizer", "csrfheader", "sessionid", "anonid",
+		"tokenid", "tokentype", "keytype", "rowkey", "routekey", "routingkey", "lookupkey", "uniquekey", "dedupkey",
+		"dedupekey", "groupkey", "mapkey", "hashkey", "bucketkey", "sessionkeyid", "featurekey", "flagkey",
+		"experimentkey", "variantkey", "querykey", "reactkey", "itemkey", "productkey", "categorykey",
+		"settingkey", "configkey", "propertykey", "fieldkey", "columnkey", "messagekey", "templatekey", "apikeyid",
+		"apikeyname", "apikeyprefix", "apikeylast4", "tokenprefix", "tokenlast4", "tokenhint")
+	// Public bank identifiers: they name a bank or branch, not an account.
+	addKeys(kNone, "routingnumber", "routing", "routingno", "abanumber", "abarouting", "aba", "rtn", "sortcode",
+		"bsb", "bsbnumber", "transitnumber", "institutionnumber", "branchcode", "achrouting", "bic", "swift",
+		"swiftcode", "swiftbic", "bankcode", "bankleitzahl", "blz", "ifsc", "ifsccode")
+	addKeys(kAuth, "authorization", "authheader", "authorizationheader", "proxyauthorization")
 	addKeys(kCookie, "cookie", "cookies", "setcookie", "cookieheader", "phpsessid", "jsessionid", "connectsid", "laravelsession")
 	addKeys(kOTP, "2fa", "mfa", "codigoverificacion", "codigodeverificacion", "codigodeverificacao", "verifizierungscode",
 		"bestätigungscode", "bestaetigungscode", "codedeverification", "codicediverifica", "verificatiecode",
@@ -204,15 +225,22 @@ func init() {
 		"idpersonal", "rg", "registrogeral", "cni", "cartedidentite", "numerocni", "carteidentite", "dowod",
 		"dowodosobisty", "numerpesel", "henkilotunnus2", "personbevis", "sotu", "nationalnumber", "idcode",
 		"personalnr", "identitydocument", "idnum",
+		// South African identity number; more spellings of the above.
+		"said", "rsaid", "zaid", "saidnumber", "southafricanid", "southafricanidnumber", "identitynumberza",
+		"socialsec", "socialsecurityid", "ssnid", "nationalidentity", "nationalidentitycard", "taxidnumber",
+		"taxidentifier", "taxpayeridentificationnumber", "cpfnumber", "cpfcnpj", "pancardnumber",
+		"permanentaccountnumber", "aadhaarcard", "aadharcard", "passportid", "nirpp", "numerofiscale",
+		"identificacion", "identificación", "identificacao", "identificação", "numeroidentificacion",
+		"numerodeidentificacion", "documentodeidentidad", "documentoidentidade", "carteiradeidentidade", "numerodedocumento", "nrodocumento",
+		"personalausweisnr", "identiteitsnummer", "identitetskort", "henkilokortti", "dui",
+		"cedulaciudadania", "cedulaidentidadnumero",
 	)
 	addKeys(kIBAN, "iban", "ibannumber", "ibancode", "ibanno", "accountiban", "bankiban")
 	addKeys(kBank,
 		"bankaccount", "bankaccountnumber", "bankaccountno", "bankacct", "accountnumber", "acctnumber", "acctno",
-		"accountno", "accountnum", "acctnum", "routingnumber", "routing", "routingno", "abanumber", "abarouting",
-		"aba", "sortcode", "bsb", "bsbnumber", "kontonummer", "numerodecuenta", "numerocuenta", "cuentabancaria",
+		"accountno", "accountnum", "acctnum", "kontonummer", "numerodecuenta", "numerocuenta", "cuentabancaria",
 		"numerodecompte", "numerocompte", "rib", "clabe", "rekeningnummer", "bankrekening", "contocorrente",
-		"numeroconto", "bankkonto", "номерсчета", "口座番号", "银行账号", "银行卡号", "계좌번호", "transitnumber",
-		"institutionnumber", "branchcode", "achaccount", "achrouting", "directdebit", "checkingaccount",
+		"numeroconto", "bankkonto", "номерсчета", "口座番号", "银行账号", "银行卡号", "계좌번호", "achaccount", "directdebit", "checkingaccount",
 		"savingsaccount", "checkingacct", "savingsacct", "depositaccount", "checkingaccountnumber",
 		"savingsaccountnumber", "bankaccountiban", "accountiban", "bankkontonummer", "kontonr", "numerodeconta",
 		"contabancaria", "rekeningnr", "tilinumero", "kontonumer", "numerrachunku", "rachunek", "hesapnumarası",
@@ -232,6 +260,48 @@ func init() {
 		"sourceurl", "destinationurl", "imageurl", "downloadurl", "webhookurl", "action", "formaction", "canonicalurl")
 	addKeys(kElements, "elements")
 	addKeys(kElementsChain, "elementschain")
+	foldWords()
+}
+
+// latinFold maps accented Latin letters to their base letters, so that a
+// key matches however it is accented ("numéro_de_sécurité_sociale",
+// "numero_de_seguranca"): tokenize folds keys, foldWords the dictionary.
+var latinFold = map[rune]string{
+	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'ā': "a", 'ą': "a", 'ç': "c", 'ć': "c", 'č': "c",
+	'ď': "d", 'è': "e", 'é': "e", 'ê': "e", 'ë': "e", 'ē': "e", 'ę': "e", 'ě': "e", 'ğ': "g", 'ì': "i", 'í': "i",
+	'î': "i", 'ï': "i", 'ī': "i", 'ı': "i", 'ł': "l", 'ñ': "n", 'ń': "n", 'ň': "n", 'ò': "o", 'ó': "o", 'ô': "o",
+	'õ': "o", 'ö': "o", 'ø': "o", 'ő': "o", 'ř': "r", 'ś': "s", 'š': "s", 'ş': "s", 'ß': "ss", 'ť': "t", 'ù': "u",
+	'ú': "u", 'û': "u", 'ü': "u", 'ū': "u", 'ů': "u", 'ű': "u", 'ý': "y", 'ÿ': "y", 'ź': "z", 'ż': "z", 'ž': "z",
+	'æ': "ae", 'œ': "oe", 'ð': "d", 'þ': "th",
+}
+
+func foldString(w string) string {
+	var b strings.Builder
+	for _, r := range w {
+		if f, ok := latinFold[r]; ok {
+			b.WriteString(f)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// foldWords adds the folded spelling of every dictionary word.
+func foldWords() {
+	for w, k := range keyDict {
+		if f := foldString(w); f != w {
+			if _, taken := keyDict[f]; !taken {
+				keyDict[f] = k
+			}
+		}
+	}
+	for w := range transparent {
+		transparent[foldString(w)] = true
+	}
+	for i := range fusedHeads {
+		fusedHeads[i].s = foldString(fusedHeads[i].s)
+	}
 }
 
 // fusedHeads are dictionary words that are recognised at the end of a
@@ -266,7 +336,14 @@ var transparent = map[string]bool{
 	"input": true, "txt": true, "text": true, "str": true, "string": true, "raw": true, "plain": true,
 	"plaintext": true, "cleartext": true, "entry": true, "entered": true, "field": true, "fld": true,
 	"tf": true, "box": true, "textbox": true, "txtbox": true, "bestätigen": true, "wiederholen": true,
-	"confirmacion": true, "confirmación": true,
+	"confirmacion": true, "confirmación": true, "bestätigung": true, "bestaetigung": true, "répété": true,
+	"répétée": true, "confirmé": true, "confirmée": true, "confirmação": true, "confirma": true,
+	// Where or how the value is used does not change what it is
+	// ("api_key_live", "client_secret_b64", "db_password_prod").
+	"prod": true, "production": true, "live": true, "test": true, "dev": true, "development": true,
+	"staging": true, "stage": true, "sandbox": true, "qa": true, "primary": true, "secondary": true,
+	"backup": true, "b64": true, "base64": true, "hex": true, "encoded": true, "enc": true, "v": true,
+	"env": true, "main": true, "default": true,
 }
 
 // negativeHead tokens at the start of a key turn it into a statement about
@@ -395,6 +472,14 @@ func tokenize(key string, t *keyTok) {
 			t.endToken()
 		}
 		r = unicode.ToLower(r)
+		if f, ok := latinFold[r]; ok {
+			if t.n+len(f) > len(t.buf) {
+				break
+			}
+			t.n += copy(t.buf[t.n:], f)
+			prev = cLower
+			continue
+		}
 		if t.n+utf8.RuneLen(r) > len(t.buf) {
 			break
 		}
@@ -519,6 +604,22 @@ func classifyTokens(t *keyTok) keyKind {
 			}
 		}
 	}
+	// "security_question_answer", "answer_to_secret_question": the answer
+	// to a security question.
+	if nt > 1 && (last == "answer" || last == "answers" || last == "question" && string(t.buf[:t.ends[0]]) == "answer") {
+		for i := 0; i < nt-1; i++ {
+			switch string(t.buf[t.start(i):t.ends[i]]) {
+			case "security", "secret", "challenge", "recovery", "memorable", "question":
+				return kPassword
+			}
+		}
+	}
+	// "<something> key" that no entry above knows ("client_key",
+	// "mapbox_key"): most such keys are ids, so only a strongly random
+	// value counts (see keyHit).
+	if nt > 1 && last == "key" {
+		return kKey
+	}
 	return kNone
 }
 
@@ -529,6 +630,10 @@ var fusedTransparent = []string{"confirm", "confirmation", "again", "repeat", "v
 func childKind(parent keyKind, key string, own keyKind) keyKind {
 	if own != kNone && own != kEmail && own != kPhone && own != kURL {
 		return own
+	}
+	if own == kNone && parent.sensitive() && parent != kCard && parent != kBank && parent != kCookie && pairValueKey(key) {
+		// {"password": {"value": "...", "strength": "weak"}}
+		return parent
 	}
 	switch parent {
 	case kCardParent, kCard:
@@ -549,8 +654,7 @@ func childKind(parent keyKind, key string, own keyKind) keyKind {
 		var t keyTok
 		tokenize(key, &t)
 		switch compact(&t) {
-		case "number", "account", "accountnumber", "no", "num", "routing", "routingnumber", "sortcode", "iban",
-			"transit", "institution":
+		case "number", "account", "accountnumber", "no", "num", "iban":
 			return kBank
 		}
 	}

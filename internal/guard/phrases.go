@@ -148,7 +148,9 @@ func phraseToken(t string, pin bool) bool {
 	if pin {
 		return len(t) >= 4 && len(t) <= 8 && allDigits(t)
 	}
-	if len(t) < 4 || len(t) > 64 || isPlaceholder(t) || isBoolWord(t) || strings.Contains(t, "://") {
+	if len(t) < 4 || len(t) > 64 || isPlaceholder(t) || isBoolWord(t) || strings.Contains(t, "://") ||
+		t[0] == '/' || t[len(t)-1] == '/' || strings.HasPrefix(t, "./") || strings.HasPrefix(t, "~/") {
+		// Paths ("grep -r password src/") are not passwords.
 		return false
 	}
 	var up, lo, di, ot int
@@ -199,6 +201,20 @@ func (w *walker) phraseID(s string, j int, kind uint8) int {
 			return -1
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
+	case 8:
+		if len(tok) < 4 || len(tok) > 8 || !allDigits(tok) {
+			return -1
+		}
+		w.add(SecretToken, "text.secret", j, j+len(tok))
+	case 7:
+		// A bare "ID": only numbers whose check digits make them a
+		// national ID (South Africa, CPF), not any order or user id.
+		var buf [24]byte
+		d, clean := onlyDigits(buf[:0], tok)
+		if !clean || !(zaIDValid(d) || cpfValid(d)) {
+			return -1
+		}
+		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 6:
 		if !secretShape(tok) || strings.Contains(tok, "://") || w.isToken(tok) {
 			return -1
@@ -208,31 +224,40 @@ func (w *walker) phraseID(s string, j int, kind uint8) int {
 	return j + len(tok)
 }
 
-// Bank details in prose: "routing 021000021" (with the ABA checksum),
-// "sort code 12-34-56", "account number 12345678".
+// Bank details in prose: "account number 12345678". Routing numbers and
+// sort codes name a bank or a branch: they are public.
 
 // bankPhrases are the words that introduce a bank number, lower case, with
 // the kind of number that may follow.
 var bankPhrases = []struct {
 	w    string
-	kind uint8 // 1 routing (ABA checksum), 2 sort code, 3 account number
+	kind uint8 // 3 account number
 }{
-	{"routing number", 1}, {"routing no", 1}, {"routing #", 1}, {"routing", 1}, {"aba", 1}, {"rtn", 1},
-	{"sort code", 2}, {"sortcode", 2},
 	{"account number", 3}, {"account no", 3}, {"account #", 3}, {"acct number", 3}, {"acct no", 3}, {"acct #", 3},
 	{"acct", 3}, {"a/c", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
 	{"número de cuenta", 3}, {"numero de cuenta", 3}, {"numero de conta", 3}, {"rekeningnummer", 3},
 	{"checking account", 3}, {"savings account", 3}, {"bank account", 3},
-	// National IDs (4: SSN, 9 digits; 5: any ID shape) and secrets (6).
+	// National IDs (4: SSN, 9 digits; 5: any ID shape; 7: a checksum
+	// that makes a bare number an ID) and secrets (6).
 	{"ssn", 4}, {"social security number", 4}, {"social security no", 4}, {"social security", 4},
 	{"sin", 5}, {"bsn", 5}, {"nino", 5}, {"national insurance number", 5}, {"national insurance", 5},
 	{"cpf", 5}, {"aadhaar", 5}, {"aadhar", 5}, {"dni", 5}, {"nie", 5}, {"nif", 5}, {"pesel", 5},
 	{"personnummer", 5}, {"steuer-id", 5}, {"steuer id", 5}, {"steueridentifikationsnummer", 5},
 	{"tax id", 5}, {"passport number", 5}, {"passport no", 5}, {"passport", 5}, {"national id", 5},
-	{"id number", 5}, {"codice fiscale", 5}, {"numéro de sécurité sociale", 5}, {"curp", 5},
+	{"id number", 5}, {"id no", 5}, {"id #", 5}, {"identity number", 5}, {"identity no", 5},
+	{"identification number", 5}, {"document number", 5}, {"personal number", 5}, {"driver's license", 5},
+	{"driving licence", 5}, {"license number", 5}, {"licence number", 5}, {"burgerservicenummer", 5},
+	{"sozialversicherungsnummer", 5}, {"steuernummer", 5}, {"fødselsnummer", 5}, {"henkilötunnus", 5},
+	{"hetu", 5}, {"nric", 5}, {"cnp", 5}, {"egn", 5}, {"número de identificación", 5}, {"numero de identificacion", 5},
+	{"id", 7}, {"identity", 7}, {"codice fiscale", 5}, {"numéro de sécurité sociale", 5}, {"curp", 5},
 	{"api key", 6}, {"api_key", 6}, {"apikey", 6}, {"api token", 6}, {"access token", 6}, {"access_token", 6},
 	{"secret key", 6}, {"secret_key", 6}, {"client secret", 6}, {"client_secret", 6}, {"auth token", 6},
 	{"token", 6}, {"secret", 6},
+	// One-time codes (8: 4 to 8 digits).
+	{"verification code", 8}, {"one-time code", 8}, {"one time code", 8}, {"one-time password", 8},
+	{"security code", 8}, {"login code", 8}, {"otp", 8}, {"2fa code", 8}, {"mfa code", 8}, {"auth code", 8},
+	{"authentication code", 8}, {"sign-in code", 8}, {"codigo de verificacion", 8}, {"código de verificación", 8},
+	{"bestätigungscode", 8}, {"code de vérification", 8}, {"verificatiecode", 8},
 }
 
 var (
@@ -263,19 +288,6 @@ func init() {
 			bankStartAfter[c] = 1
 		}
 	}
-}
-
-// abaValid is the ABA routing number checksum (weights 3, 7, 1).
-func abaValid(d []byte) bool {
-	if len(d) != 9 {
-		return false
-	}
-	sum := 0
-	w := [3]int{3, 7, 1}
-	for i, c := range d {
-		sum += int(c-'0') * w[i%3]
-	}
-	return sum%10 == 0 && sum > 0
 }
 
 func (w *walker) scanBankPhrases(s string) {
@@ -334,16 +346,7 @@ func (w *walker) scanBankPhrases(s string) {
 			if e == j || !boundaryAfter(s, e) {
 				continue
 			}
-			ok := false
-			switch bp.kind {
-			case 1:
-				ok = abaValid(d)
-			case 2:
-				ok = len(d) == 6
-			case 3:
-				ok = len(d) >= 6 && len(d) <= 17
-			}
-			if ok {
+			if len(d) >= 6 && len(d) <= 17 {
 				w.add(BankAccount, "text.bank_account", j, e)
 				i = e
 			}

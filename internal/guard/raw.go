@@ -310,7 +310,7 @@ func sharesContext(k string, kind keyKind, val []byte) bool {
 		return false
 	}
 	s, ok := rawString(val)
-	return !ok || classifyKey(s).sensitive()
+	return !ok || namedKind(s) != kNone
 }
 
 // plainArray returns the array b holds when it holds only strings without

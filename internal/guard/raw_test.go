@@ -114,8 +114,18 @@ func rawCases(t testing.TB) []rawCase {
 		`{"a":` + strings.Repeat("[", 70) + `1` + strings.Repeat("]", 70) + `,"password":"p4ssw0rd!"}`,
 		`{"a":` + strings.Repeat("[", 299) + `1` + strings.Repeat("]", 299) + `,"password":"p4ssw0rd!"}`,
 		`{"a":` + strings.Repeat("[", 300) + `1` + strings.Repeat("]", 300) + `,"password":"p4ssw0rd!"}`,
+		`{"type":"password","value":"hunter2!x"}`, `{"kind":"ssn","value":"123-45-6789","x":1}`,
+		`{"auth":["password","hunter2!x"],"b":["plan","pro"]}`, `{"id":"passport","val":"X12345678"}`,
 	} {
 		out = append(out, rawCase{"Custom", "user-3", []byte(s)})
+	}
+	// Every detector's samples, positive and negative.
+	for _, ss := range samples() {
+		for _, list := range ss {
+			for _, sm := range list {
+				out = append(out, rawCase{"Sample", "user-4", []byte(sm.props)})
+			}
+		}
 	}
 	return out
 }

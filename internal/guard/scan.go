@@ -390,6 +390,17 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if f&pSpace != 0 && len(s) >= 14 {
 		w.scanAuthSchemes(s, kind)
 	}
+	if len(s) >= 8 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
+		if f&(pEq|pColon) != 0 {
+			w.scanConfigLines(s)
+		}
+		if f&pEq != 0 || f&pDash != 0 && strings.Contains(s, " -") {
+			w.scanCommandLine(s)
+		}
+	}
+	if len(s) >= 12 && f&pSlash != 0 && kind != kPassword && kind != kPwd && (strings.Contains(s, "</") || strings.Contains(s, "/>")) {
+		w.scanXML(s)
+	}
 	if len(s) >= 8 && f&(pEq|pColon|pSpace) != 0 && kind != kPassword && kind != kPwd {
 		w.scanPasswordPhrases(s)
 		if p.digits >= 4 {
@@ -770,7 +781,12 @@ func (w *walker) detectTree(v *fastjson.Value, kind keyKind, depth int) {
 		})
 	case fastjson.TypeArray:
 		a, _ := v.Array()
-		for _, c := range a {
+		pairKind := pairArrayKind(a)
+		for i, c := range a {
+			if i == 1 && pairKind != kNone {
+				w.detectTree(c, pairKind, depth)
+				continue
+			}
 			w.detectTree(c, kind, depth)
 		}
 	case fastjson.TypeString:
@@ -796,7 +812,7 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 	for _, c := range raw {
 		if !isDigit(c) {
 			// Negative, fractional or exponent: not an identifier.
-			if kind.sensitive() && (kind == kPassword || kind == kPIN) && len(raw) >= 4 {
+			if kind == kPassword || kind == kPIN || kind == kPass {
 				break
 			}
 			return
@@ -805,7 +821,7 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 	n := len(raw)
 	s := b2s(raw)
 	switch kind {
-	case kPassword, kPwd, kPIN:
+	case kPassword, kPwd, kPIN, kPass:
 		if n >= 4 {
 			w.add(Password, detKey[kind], 0, n)
 		}
@@ -831,7 +847,7 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 	case kExpiry:
 		// Decided by the object walker, which knows whether a PAN is near.
 	case kSSN:
-		if n >= 7 && n <= 9 {
+		if n >= 7 && n <= 9 && (n < 9 || ssnValid(raw)) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
@@ -857,7 +873,8 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 
 // detKey names the key-based detector of each kind.
 var detKey = [kMaxKind]string{
-	kPassword: "key.password", kPwd: "key.password", kPIN: "key.pin", kSecret: "key.secret",
+	kPassword: "key.password", kPwd: "key.password", kPIN: "key.pin", kPass: "key.password", kSecret: "key.secret",
+	kKey:  "key.secret",
 	kAuth: "key.authorization", kCookie: "key.cookie", kOTP: "key.otp", kTOTP: "key.totp_seed",
 	kPrivKey: "key.private_key", kCard: "key.card_number", kCardParent: "key.card_number", kCVV: "key.card_cvv",
 	kExpiry: "key.card_expiry", kNatID: "key.national_id", kSSN: "key.ssn", kBank: "key.bank_account",
@@ -869,16 +886,28 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 	t := strings.TrimSpace(s)
 	n := len(s)
 	switch kind {
-	case kPassword, kPIN:
+	case kPassword:
 		if passwordShape(t) {
 			w.add(Password, detKey[kind], 0, n)
+		}
+	case kPIN:
+		if pinShape(t) {
+			w.add(Password, detKey[kind], 0, n)
+		}
+	case kPass:
+		if passwordShape(t) && p.flags&pSpace == 0 && phraseToken(t, false) {
+			w.add(Password, detKey[kind], 0, n)
+		}
+	case kKey:
+		if randomToken(t) && !publishableKey(t) {
+			w.add(SecretToken, detKey[kind], 0, n)
 		}
 	case kPwd:
 		if passwordShape(t) && !pathLike(t) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kSecret:
-		if secretShape(t) {
+		if secretShape(t) && !publishableKey(t) {
 			w.add(SecretToken, detKey[kind], 0, n)
 		}
 	case kAuth:
@@ -905,6 +934,9 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 		if clean && len(d) >= 12 && len(d) <= 19 {
 			w.add(PaymentCard, detKey[kCard], 0, n)
 			w.panSeen = true
+		} else if kind == kCard && indiaPAN(t) {
+			// "PAN" is also India's Permanent Account Number.
+			w.add(NationalID, detKey[kNatID], 0, n)
 		}
 	case kCVV:
 		// "Security code" is a card's CVV (3-4 digits) or a one-time code
@@ -924,11 +956,11 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 	case kSSN:
 		d, clean := onlyDigits(w.digits[:0], t)
 		w.digits = d[:0]
-		if clean && len(d) == 9 {
+		if clean && len(d) == 9 && ssnValid(d) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if natIDShape(t) {
+		if natIDShape(t) && !failsSSN(t) && !businessTaxID(t) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kBank:
@@ -955,6 +987,113 @@ func passwordShape(t string) bool {
 		return false
 	}
 	return true
+}
+
+// publishableKey: keys made to be public (Stripe's pk_live_, pk_test_).
+func publishableKey(t string) bool {
+	return strings.HasPrefix(t, "pk_live_") || strings.HasPrefix(t, "pk_test_")
+}
+
+// businessTaxID: identifiers printed on every invoice, not personal
+// secrets: an EU VAT number (country prefix and 8 to 12 letters and digits,
+// GB/XI/CHE too) and a US employer identification number (NN-NNNNNNN).
+func businessTaxID(t string) bool {
+	if len(t) == 10 && t[2] == '-' && allDigits(t[:2]) && allDigits(t[3:]) {
+		return true
+	}
+	if len(t) < 10 || len(t) > 15 || !isUpper(t[0]) || !isUpper(t[1]) {
+		return false
+	}
+	switch t[:2] {
+	case "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT", "LT", "LU",
+		"LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "GB", "XI", "CH":
+	default:
+		return false
+	}
+	body := strings.TrimPrefix(t[2:], "E") // CHE-123.456.789
+	nd := 0
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case isDigit(c):
+			nd++
+		case isUpper(c), c == '.', c == '-', c == ' ':
+		default:
+			return false
+		}
+	}
+	return nd >= 8
+}
+
+// indiaPAN: India's Permanent Account Number, AAAAA9999A, whose fourth
+// letter says who holds it (P a person, C a company...).
+func indiaPAN(t string) bool {
+	if len(t) != 10 {
+		return false
+	}
+	for i := 0; i < 10; i++ {
+		c := upper(t[i])
+		if i >= 5 && i < 9 {
+			if !isDigit(c) {
+				return false
+			}
+		} else if !isUpper(c) {
+			return false
+		}
+	}
+	return strings.IndexByte("ABCFGHLJPT", upper(t[3])) >= 0
+}
+
+// pinShape: a PIN is typed digits (4 to 12, perhaps with a letter or
+// two), not a word ("top") or a phrase ("gate 4").
+func pinShape(t string) bool {
+	if len(t) < 4 || len(t) > 16 || isPlaceholder(t) {
+		return false
+	}
+	nd := 0
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case isDigit(c):
+			nd++
+		case !isAlnum(c):
+			return false
+		}
+	}
+	return nd >= 4 && nd*3 >= len(t)*2
+}
+
+// randomToken: a machine-made secret (20+ characters of upper and lower
+// case letters and digits, high entropy), not an id written with dashes
+// (UUID), a hex hash or a word.
+func randomToken(t string) bool {
+	if len(t) < 20 || len(t) > 4096 || isPlaceholder(t) {
+		return false
+	}
+	var up, lo, di int
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case c >= 'A' && c <= 'Z':
+			up++
+		case c >= 'a' && c <= 'z':
+			lo++
+		case isDigit(c):
+			di++
+		case c == '-' || c == '_' || c == '+' || c == '/' || c == '=' || c == '.' || c == '~':
+		default:
+			return false
+		}
+	}
+	return up > 0 && lo > 0 && di > 0 && entropy(t) >= 3.5
+}
+
+// failsSSN: t is written as a US SSN (NNN-NN-NNNN) but breaks the SSA's
+// rules, so it is some other number.
+func failsSSN(t string) bool {
+	if len(t) != 11 || t[3] != '-' || t[6] != '-' {
+		return false
+	}
+	var buf [9]byte
+	d, clean := onlyDigits(buf[:0], t)
+	return clean && len(d) == 9 && !ssnValid(d)
 }
 
 func pathLike(t string) bool {

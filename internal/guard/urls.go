@@ -61,6 +61,12 @@ func (w *walker) scanURL(s string, st, colon, end, depth int) {
 			if !isPlaceholder(pw) && !isPlaceholder(ui) && !userinfoWord(pw) {
 				w.add(CredentialsInURL, "url.userinfo", a+c+1, a+at)
 			}
+		} else if c == len(ui)-1 && c > 0 {
+			// "https://<api key>:@host": the key is the user, the
+			// password empty (HTTP Basic with an API key).
+			if u := w.decodeValue(ui[:c], false, depth); randomToken(u) || len(u) >= 20 && isHexRun(u) && !sameRune(u) {
+				w.add(CredentialsInURL, "url.userinfo", a, a+c)
+			}
 		}
 		host = host[at+1:]
 	}
@@ -175,6 +181,9 @@ func (w *walker) scanKV(s string, kind keyKind, p profile, depth int) {
 		sep := byte('&')
 		if p.flags&pAmp == 0 && p.flags&pSemi != 0 {
 			sep = ';'
+		} else if p.flags&(pAmp|pSemi) == 0 && strings.IndexByte(s, ',') >= 0 {
+			// "t=1492774577,v1=5f3a..." (webhook signature headers).
+			sep = ','
 		}
 		w.scanPairs(s, 0, len(s), sep, false, sep == ';', depth)
 		return
@@ -240,8 +249,7 @@ func paramSpecial(name string) (det string, min int) {
 	case "code", "auth_code", "authorization_code", "oauth_code":
 		return "url.param", 6
 	case "sig", "signature", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-goog-signature",
-		"x-goog-credential", "x-goog-security-token", "oauth_signature", "hmac", "googleaccessid", "key-pair-id",
-		"policy":
+		"x-goog-credential", "x-goog-security-token", "oauth_signature", "hmac", "policy":
 		return "secret.signed_url", 8
 	case "jsessionid", "phpsessid", "sessionid", "session", "sid", "session_token", "ticket", "st", "key",
 		"apikey", "api-key", "access-token", "accesstoken", "token", "t", "auth", "secret":
@@ -294,7 +302,9 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 		case minLen > 0:
 			shapeOK = len(t) >= minLen && !isPlaceholder(t) && !isBoolWord(t) && !strings.Contains(t, "://")
 		default:
-			shapeOK = secretShape(t)
+			// "?t=1718200000": a short name holding a number is a
+			// timestamp or a counter.
+			shapeOK = secretShape(t) && !(len(name) <= 3 && allDigits(t))
 		}
 		if shapeOK {
 			w.add(SecretToken, det, 0, len(val))

@@ -103,14 +103,18 @@ type ServiceAccount struct {
 
 type projectRecord struct {
 	Project
-	SecretHash   string          `json:"secret_hash"`
-	HashKey      []byte          `json:"hash_key"` // per-project key of the guard's "hash" action
-	Guard        json.RawMessage `json:"guard,omitempty"`
-	GuardVersion int64           `json:"guard_version"`
-	GuardHistory []PolicyChange  `json:"guard_history,omitempty"`
-	Funnels      []Funnel        `json:"funnels,omitempty"`
-	Insights     []Insight       `json:"insights,omitempty"`
-	Dashboards   []Dashboard     `json:"dashboards,omitempty"`
+	SecretHash string `json:"secret_hash"`
+	// PrevSecretHash, the secret before the last rotation, is accepted
+	// until PrevSecretUntil (see RotateSecret).
+	PrevSecretHash  string          `json:"prev_secret_hash,omitempty"`
+	PrevSecretUntil time.Time       `json:"prev_secret_until,omitempty"`
+	HashKey         []byte          `json:"hash_key"` // per-project key of the guard's "hash" action
+	Guard           json.RawMessage `json:"guard,omitempty"`
+	GuardVersion    int64           `json:"guard_version"`
+	GuardHistory    []PolicyChange  `json:"guard_history,omitempty"`
+	Funnels         []Funnel        `json:"funnels,omitempty"`
+	Insights        []Insight       `json:"insights,omitempty"`
+	Dashboards      []Dashboard     `json:"dashboards,omitempty"`
 }
 
 // Funnel is a saved funnel of a project: its steps and options as the
@@ -146,6 +150,7 @@ type Registry struct {
 	byToken  map[string]*projectRecord
 	bySecret map[string]*projectRecord // by secret hash
 	accounts map[string]*accountRecord // by username
+	now      func() time.Time
 }
 
 const fileName = "registry.json"
@@ -156,7 +161,7 @@ func Open(dir string) (*Registry, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("project: create directory: %w", err)
 	}
-	r := &Registry{path: filepath.Join(dir, fileName)}
+	r := &Registry{path: filepath.Join(dir, fileName), now: time.Now}
 	b, err := os.ReadFile(r.path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -180,6 +185,9 @@ func (r *Registry) index() {
 		r.byID[p.ID] = p
 		r.byToken[p.Token] = p
 		r.bySecret[p.SecretHash] = p
+		if p.PrevSecretHash != "" {
+			r.bySecret[p.PrevSecretHash] = p
+		}
 	}
 	r.accounts = make(map[string]*accountRecord, len(r.st.Accounts))
 	for _, a := range r.st.Accounts {
@@ -371,10 +379,46 @@ func (r *Registry) BySecret(secret string) (Project, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	p, ok := r.bySecret[h]
-	if !ok || !equalHash(h, p.SecretHash) {
+	if !ok {
 		return Project{}, false
 	}
-	return p.Project, true
+	if equalHash(h, p.SecretHash) ||
+		(p.PrevSecretHash != "" && equalHash(h, p.PrevSecretHash) && r.now().Before(p.PrevSecretUntil)) {
+		return p.Project, true
+	}
+	return Project{}, false
+}
+
+// MaxSecretGrace is the longest a rotated-out API secret stays valid.
+const MaxSecretGrace = 7 * 24 * time.Hour
+
+// RotateSecret gives project id a new API secret, returned once (only its
+// hash is stored). The current secret stays valid for grace (0 ends it at
+// once; at most MaxSecretGrace), so that clients can move over; a secret
+// rotated out earlier stops at once.
+func (r *Registry) RotateSecret(id int64, grace time.Duration) (secret string, oldUntil time.Time, err error) {
+	if grace < 0 || grace > MaxSecretGrace {
+		return "", time.Time{}, fmt.Errorf("%w: the grace period must be from 0 to %s", ErrInvalid, MaxSecretGrace)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p, ok := r.byID[id]
+	if !ok {
+		return "", time.Time{}, ErrNotFound
+	}
+	old := *p
+	secret = NewSecret()
+	until := r.now().UTC().Add(grace)
+	p.PrevSecretHash, p.PrevSecretUntil, p.SecretHash = p.SecretHash, until, hashSecret(secret)
+	if grace == 0 {
+		p.PrevSecretHash, p.PrevSecretUntil = "", time.Time{}
+	}
+	if err := r.save(); err != nil {
+		*p = old
+		return "", time.Time{}, err
+	}
+	r.index()
+	return secret, until, nil
 }
 
 // Patch changes a project's name and settings. Nil fields stay as they are.

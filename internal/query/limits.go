@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"slices"
+
+	"github.com/sieve-analytics/sieve/internal/query/expr"
 )
 
 // Errors of a query that ran out of its budget.
@@ -40,9 +42,26 @@ func (q *Query) Properties() []string {
 			set[p.Name] = true
 		}
 	}
+	filters := []expr.Node{q.GlobalNode()}
 	for _, s := range q.Series {
 		if s.Property != "" {
 			set[s.Property] = true
+		}
+		filters = append(filters, Node(s.Filter))
+	}
+	if q.Funnel != nil {
+		for _, x := range q.Funnel.Exclusions {
+			filters = append(filters, Node(x.Filter))
+		}
+	}
+	if q.Retention != nil {
+		filters = append(filters, Node(q.Retention.Start.Filter), Node(q.Retention.Return.Filter))
+	}
+	for _, n := range filters {
+		if n != nil {
+			for _, p := range expr.Props(n) {
+				set[p.Name] = true
+			}
 		}
 	}
 	out := make([]string, 0, len(set))

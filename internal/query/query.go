@@ -43,6 +43,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/sieve-analytics/sieve/internal/query/expr"
 )
 
 // ErrInvalid is wrapped by every validation error (a *FieldError).
@@ -130,10 +132,10 @@ func (m Math) Quantile() float64 {
 	return 0
 }
 
-// Filter is a filter document (AND/OR groups of property conditions). It is
-// the seam for the expression layer (package query/expr): until that lands,
-// a non-empty filter is refused by Validate, so no filter is ever ignored.
-type Filter = json.RawMessage
+// Filter is a filter document: AND/OR groups of conditions on event
+// properties and the event name (package query/expr, docs/QUERIES.md).
+// Profile properties (scope "user") are refused by Validate for now.
+type Filter = *expr.Filter
 
 // Query is the query document, POSTed as JSON.
 type Query struct {
@@ -143,8 +145,12 @@ type Query struct {
 	Interval Interval `json:"interval,omitempty"`
 	// Series are the trends series, or the funnel steps in order.
 	Series []Series `json:"series,omitempty"`
-	// Filter applies to every event the query reads.
+	// Filter applies to every event the query counts (user links come from
+	// every event).
 	Filter Filter `json:"filter,omitempty"`
+	// Where is a parsed Mixpanel expression, ANDed with Filter (the Query
+	// API's where parameter; not part of the JSON document).
+	Where expr.Node `json:"-"`
 	// Breakdown splits results by up to 3 properties.
 	Breakdown      []Property `json:"breakdown,omitempty"`
 	BreakdownLimit int        `json:"breakdown_limit,omitempty"` // trends: top N tuples, default 25, the rest is "other"
@@ -307,6 +313,11 @@ func (q *Query) Validate() error {
 	if err := checkFilter("filter", q.Filter); err != nil {
 		return err
 	}
+	if q.Where != nil {
+		if err := checkNode("where", q.Where); err != nil {
+			return err
+		}
+	}
 	if len(q.Breakdown) > MaxBreakdowns {
 		return fieldErr("breakdown", "at most %d properties", MaxBreakdowns)
 	}
@@ -369,10 +380,61 @@ func bucketEstimate(iv Interval, days int) int {
 }
 
 func checkFilter(field string, f Filter) error {
-	if len(bytes.TrimSpace(f)) == 0 || string(bytes.TrimSpace(f)) == "null" {
+	if f == nil {
 		return nil
 	}
-	return fieldErr(field, "filters are not supported yet")
+	n, err := f.Node()
+	if err != nil {
+		var fe *expr.FieldError
+		if errors.As(err, &fe) && fe.Path != "" {
+			return fieldErr(field+"."+fe.Path, "%s", fe.Msg)
+		}
+		return fieldErr(field, "%v", err)
+	}
+	return checkNode(field, n)
+}
+
+// checkNode refuses what backends cannot read yet: profile properties.
+func checkNode(field string, n expr.Node) error {
+	for _, p := range expr.Props(n) {
+		if p.Scope == expr.UserScope {
+			return fieldErr(field, "profile properties (user scope) are not supported in queries yet")
+		}
+	}
+	return nil
+}
+
+// Node is f's syntax tree; nil for no filter. f must have been validated.
+func Node(f Filter) expr.Node {
+	if f == nil {
+		return nil
+	}
+	n, err := f.Node()
+	if err != nil {
+		panic("query: Node of an unvalidated filter: " + err.Error())
+	}
+	return n
+}
+
+// GlobalNode is the condition on every counted event: Filter and Where
+// together; nil for none.
+func (q *Query) GlobalNode() expr.Node {
+	return And(Node(q.Filter), q.Where)
+}
+
+// And is the conjunction of the non-nil nodes; nil for none.
+func And(ns ...expr.Node) expr.Node {
+	var out expr.Node
+	for _, n := range ns {
+		switch {
+		case n == nil:
+		case out == nil:
+			out = n
+		default:
+			out = &expr.Binary{Op: expr.OpAnd, L: out, R: n}
+		}
+	}
+	return out
 }
 
 func (q *Query) validateTrends() error {

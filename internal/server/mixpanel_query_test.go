@@ -72,6 +72,8 @@ func TestMixpanelQueryAPI(t *testing.T) {
 	p := "/api/2.0/"
 	f(p, "segmentation", march+q("event", "Signed up", "on", `properties["plan"]`, "type", "unique"),
 		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"pro":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0},"free":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":2}`)
+	f(p, "segmentation", march+q("event", "Signed up", "where", `properties["plan"] == "pro" and properties["amount"] > 5`),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"Signed up":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":1}`)
 	f(p, "segmentation", march+q("event", "Signed up", "type", "average"),
 		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"Signed up":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0}}},"legend_size":1}`)
 	// Purchased amounts 30, 20, 50: ten ranges of 3 from 20 to 50.
@@ -125,7 +127,8 @@ func TestMixpanelQueryAPI(t *testing.T) {
 		"segmentation?from_date=2026-03-02&event=x",
 		"segmentation?" + march + q("event", "x", "unit", "minute"),
 		"segmentation?" + march + q("event", "x", "on", `user["plan"]`),
-		"segmentation?" + march + q("event", "x", "where", `properties["a"] == 1`),
+		"segmentation?" + march + q("event", "x", "where", `properties["a"] ==`),
+		"segmentation?" + march + q("event", "x", "where", `user["a"] == 1`),
 		"events?" + q("event", "x", "type", "general", "unit", "day"),
 		"retention?" + march,
 		"funnels?" + march,

@@ -16,7 +16,7 @@ func startTest(t *testing.T) (*Server, string, *bytes.Buffer) {
 	t.Helper()
 	var stdout bytes.Buffer
 	srv, err := New(Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), AdminKey: "server-test-admin-key",
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Stdout: &stdout})
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Console: &stdout})
 	if err != nil {
 		t.Fatal(err)
 	}

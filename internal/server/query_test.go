@@ -19,7 +19,7 @@ func testServer(t *testing.T, cfg Config) (base, token, secret string) {
 	t.Helper()
 	var stdout bytes.Buffer
 	cfg.Addr, cfg.DataDir, cfg.AdminKey = "127.0.0.1:0", t.TempDir(), "server-test-admin-key"
-	cfg.Log, cfg.Stdout = slog.New(slog.NewTextHandler(io.Discard, nil)), &stdout
+	cfg.Log, cfg.Console = slog.New(slog.NewTextHandler(io.Discard, nil)), &stdout
 	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,9 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/sieve-analytics/sieve/internal/ingest"
 	"github.com/sieve-analytics/sieve/internal/logx"
+	"github.com/sieve-analytics/sieve/internal/wire/posthog"
 
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
 	webui "github.com/sieve-analytics/sieve/web"
@@ -17,12 +19,24 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metricsHandler())
 
-	// Mixpanel-compatible ingestion, with and without the trailing slash.
+	// Ingestion: Mixpanel's and PostHog's paths, with and without the
+	// trailing slash, GET, POST and OPTIONS (CORS preflight). /track and
+	// /engage are both SDK families' paths: the body tells them apart.
 	for path, h := range map[string]http.Handler{
-		"/track":  s.ingest.Track(),
-		"/engage": s.ingest.Engage(),
-		"/groups": s.ingest.Groups(),
-		"/import": s.ingest.Import(),
+		"/track":         s.ingest.Shared(s.ingest.Track(), s.ingest.PostHog(posthog.Capture), false),
+		"/engage":        s.ingest.Shared(s.ingest.Engage(), s.ingest.PostHog(posthog.Engage), true),
+		"/groups":        s.ingest.Groups(),
+		"/import":        s.ingest.Import(),
+		"/e":             s.ingest.PostHog(posthog.Capture),
+		"/i/v0/e":        s.ingest.PostHog(posthog.Capture),
+		"/capture":       s.ingest.PostHog(posthog.Capture),
+		"/batch":         s.ingest.PostHog(posthog.Batch),
+		"/i/v0/ai/batch": s.ingest.PostHog(posthog.Batch),
+		"/s":             s.ingest.Recordings(),
+		"/flags":         s.ingest.Flags(false),
+		"/decide":        s.ingest.Flags(true),
+		"/i/v1/logs":     ingest.Fixed(posthog.EmptyObjectReply),
+		"/i/v1/metrics":  ingest.Fixed(posthog.EmptyObjectReply),
 	} {
 		h = s.ingestMiddleware(h)
 		for _, p := range []string{path, path + "/"} {
@@ -31,6 +45,20 @@ func (s *Server) routes() http.Handler {
 			mux.Handle("OPTIONS "+p, h)
 		}
 	}
+	// posthog-js's remote config and optional feature endpoints (GET).
+	for path, h := range map[string]http.Handler{
+		"/array/{token}/config":       s.ingest.RemoteConfig(false),
+		"/array/{token}/config.js":    s.ingest.RemoteConfig(true),
+		"/api/surveys/":               ingest.Fixed(posthog.SurveysReply),
+		"/api/early_access_features/": ingest.Fixed(posthog.EarlyAccessReply),
+		"/api/product_tours/":         ingest.Fixed(posthog.ProductToursReply),
+		"/api/web_experiments/":       ingest.Fixed(posthog.WebExperimentsReply),
+		"/flags/definitions":          ingest.Fixed(posthog.FlagDefinitionsReply),
+	} {
+		h = s.ingestMiddleware(h)
+		mux.Handle("GET "+path, h)
+		mux.Handle("OPTIONS "+path, h)
+	}
 
 	// Management and reads.
 	mux.Handle("POST /api/projects", s.api.CreateProject())
@@ -38,6 +66,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/projects/{id}", s.api.GetProject())
 	mux.Handle("PATCH /api/projects/{id}", s.api.PatchProject())
 	mux.Handle("POST /api/projects/{id}/service-accounts", s.api.CreateServiceAccount())
+	mux.Handle("POST /api/projects/{id}/secret", s.api.RotateSecret())
 	mux.Handle("GET /api/projects/{id}/service-accounts", s.api.ListServiceAccounts())
 	mux.Handle("GET /api/projects/{id}/guard", s.api.GetGuard())
 	mux.Handle("PUT /api/projects/{id}/guard", s.api.PutGuard())

@@ -39,6 +39,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/session"
 	"github.com/sieve-analytics/sieve/internal/store"
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
+	"github.com/sieve-analytics/sieve/internal/valueshape"
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
 )
 
@@ -51,7 +52,10 @@ type Config struct {
 	TLSCert  string // serve HTTPS with this certificate and key (PEM files)
 	TLSKey   string
 	Log      *slog.Logger
-	Stdout   io.Writer // where first-start keys are printed; default os.Stdout
+	Console  io.Writer // where first-start keys are printed, in one block; default os.Stderr
+	// AllowPrivateWebhooks lets alert webhooks reach loopback, link-local
+	// and private addresses (refused by default).
+	AllowPrivateWebhooks bool
 	// QueryTimeout and QueryMemory bound every analytics query (defaults
 	// 60s and 1 GiB; see api.QueryLimits).
 	QueryTimeout time.Duration
@@ -85,7 +89,8 @@ type Server struct {
 
 // New opens the data directory and prepares the server; it does not listen
 // yet. On the first start it creates the admin key (unless given) and the
-// project "Default", and prints their keys once to cfg.Stdout.
+// project "Default", and prints their keys once, in one block, to
+// cfg.Console (see printKeys).
 func New(cfg Config) (*Server, error) {
 	if cfg.DataDir == "" {
 		return nil, errors.New("server: a data directory is required (--data or SIEVE_DATA)")
@@ -96,8 +101,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	if cfg.Stdout == nil {
-		cfg.Stdout = os.Stdout
+	if cfg.Console == nil {
+		cfg.Console = os.Stderr
 	}
 	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
 		return nil, errors.New("server: --tls-cert and --tls-key go together")
@@ -116,17 +121,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if key != "" {
-		fmt.Fprintf(cfg.Stdout, "Admin key (shown once; keep it, only its hash is stored): %s\n", key)
-	}
 	def, err := reg.EnsureDefault()
 	if err != nil {
 		return nil, err
 	}
-	if def != nil {
-		fmt.Fprintf(cfg.Stdout, "Created project %q (id %d)\n  token:      %s\n  api_secret: %s (shown once)\n",
-			def.Name, def.ID, def.Token, def.APISecret)
-	}
+	printKeys(cfg.Console, key, def)
 
 	// SIEVE_TEST_UNCOMPRESSED=1 stores files uncompressed, for leak and
 	// purge tests only: a byte search of compressed files proves nothing.
@@ -163,6 +162,31 @@ func New(cfg Config) (*Server, error) {
 		ErrorLog:          slog.NewLogLogger(cfg.Log.With("component", "http").Handler(), slog.LevelWarn),
 	}
 	return s, nil
+}
+
+// printKeys prints what the first start created — the admin key (unless
+// SIEVE_ADMIN_KEY gave it) and the default project's token and secret — in
+// one block set apart from the log lines, with how to recover a lost key.
+// Sieve keeps only hashes: this is the one time they are shown.
+func printKeys(w io.Writer, adminKey string, def *project.Created) {
+	if adminKey == "" && def == nil {
+		return
+	}
+	const rule = "================================================================"
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%s\nSieve created keys. They are shown once: only their hashes are stored.\n\n", rule)
+	if adminKey != "" {
+		fmt.Fprintf(&b, "  admin key:  %s\n\n", adminKey)
+	}
+	if def != nil {
+		fmt.Fprintf(&b, "  project %q (id %d)\n  token:      %s\n  api_secret: %s\n\n", def.Name, def.ID, def.Token, def.APISecret)
+	}
+	b.WriteString("Lost the admin key? Start Sieve with SIEVE_ADMIN_KEY set to a new key\n" +
+		"(16 characters or more): it replaces the stored one.\n" +
+		"Lost a project's api_secret? POST /api/projects/{id}/secret with the\n" +
+		"admin key gives a new one (the old one stays valid for a grace period).\n" +
+		rule + "\n\n")
+	_, _ = io.WriteString(w, b.String())
 }
 
 // Ready is closed once the server accepts connections.
@@ -299,17 +323,24 @@ func (s *Server) newInsights(st *duckdb.Store, guards *guardcache.Cache) error {
 	if err != nil {
 		return err
 	}
-	if al, err = alert.New(alert.Options{Dir: dir, Log: s.cfg.Log, Source: lex}); err != nil {
+	if al, err = alert.New(alert.Options{Dir: dir, Log: s.cfg.Log, Source: lex, AllowPrivateWebhooks: s.cfg.AllowPrivateWebhooks}); err != nil {
 		return err
 	}
 	adv, err := advisory.Open(dir)
 	if err != nil {
 		return err
 	}
+	shapes, err := valueshape.New(valueshape.Options{Dir: dir, Log: s.cfg.Log, OnAnomaly: func(an valueshape.Anomaly) {
+		al.Signal(lexicon.Signal{Kind: alert.AnomalousValue, ProjectID: an.ProjectID, Path: an.Path, Seen: an.Seen, Time: an.Time})
+	}})
+	if err != nil {
+		return err
+	}
 	jobs := &scope.Jobs{R: &scope.Rescanner{Projects: s.projects, Source: st, Guards: guards}, Log: s.cfg.Log.With("component", "scope")}
 	s.ingest.SetHooks(advisory.Hook{Registry: adv, Fleet: lex}, lex)
+	s.ingest.SetProfiler(shapes)
 	s.insights = s.api.Insights(lex, adv, al, jobs)
-	s.background = append(s.background, lex.Run, al.Run, jobs.Run)
+	s.background = append(s.background, lex.Run, al.Run, jobs.Run, shapes.Run)
 	return nil
 }
 

@@ -22,7 +22,7 @@ func TestServeTrackExportShutdown(t *testing.T) {
 	var logs bytes.Buffer
 	var stdout bytes.Buffer
 	srv, err := New(Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), AdminKey: "server-test-admin-key",
-		Log: slog.New(slog.NewTextHandler(&logs, nil)), Stdout: &stdout})
+		Log: slog.New(slog.NewTextHandler(&logs, nil)), Console: &stdout})
 	if err != nil {
 		t.Fatal(err)
 	}

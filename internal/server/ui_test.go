@@ -31,7 +31,7 @@ func startUI(t *testing.T) *uiServer {
 	logs := &bytes.Buffer{}
 	dir := t.TempDir()
 	srv, err := New(Config{Addr: "127.0.0.1:0", DataDir: dir, AdminKey: uiAdminKey,
-		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Stdout: io.Discard})
+		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Console: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,7 +103,7 @@ func (f Func) String() string { return funcText[f] }
 type Node interface {
 	Type() Type
 	Pos() int
-	String() string // the node in expression syntax
+	String() string // the node in expression syntax (EventName and Regex, which only filters make, print as $event and regex(x, "re"))
 	node()
 }
 

@@ -1,7 +1,10 @@
 package expr
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -13,6 +16,11 @@ import (
 // (string, float64 or json.Number, bool, []any, map[string]any, nil); a
 // missing property returns ok == false. JSON null and missing are the same
 // to every expression.
+//
+// Decode stored properties with DecodeProps. For an event, Prop also answers the keys ingestion lifts out of the
+// properties, as an export line shows them: "distinct_id", "time" (Unix
+// seconds, rounded down) and "$insert_id" (missing when empty). EventEnv
+// does that.
 type Env interface {
 	Event() string
 	Prop(name string) (any, bool)
@@ -66,6 +74,75 @@ func Eval(n Node, env Env) any {
 		return ok && n.re.MatchString(s)
 	}
 	panic("expr: unknown node")
+}
+
+// DecodeProps decodes a JSON object of properties for an Env. A key that
+// occurs more than once keeps its first value, as the DuckDB store reads it
+// (encoding/json alone keeps the last).
+func DecodeProps(data []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, errors.New("expr: properties are not a JSON object")
+	}
+	out := map[string]any{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("expr: properties: %w", err)
+		}
+		key, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, fmt.Errorf("expr: properties: %w", err)
+		}
+		if _, dup := out[key]; dup {
+			continue
+		}
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, fmt.Errorf("expr: properties: %w", err)
+		}
+		out[key] = v
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, fmt.Errorf("expr: properties: %w", err)
+	}
+	return out, nil
+}
+
+// EventEnv is an Env over one stored event: its name, distinct_id, time
+// (Unix ms), insert_id and decoded properties, with user properties from
+// User (nil: none).
+type EventEnv struct {
+	Name, DistinctID, InsertID string
+	Time                       int64
+	Props                      map[string]any
+	Users                      func(name string) (any, bool)
+}
+
+// Event implements Env.
+func (e *EventEnv) Event() string { return e.Name }
+
+// Prop implements Env.
+func (e *EventEnv) Prop(name string) (any, bool) {
+	switch name {
+	case "distinct_id":
+		return e.DistinctID, true
+	case "time":
+		return math.Floor(float64(e.Time) / 1000), true
+	case "$insert_id":
+		return e.InsertID, e.InsertID != ""
+	}
+	v, ok := e.Props[name]
+	return v, ok
+}
+
+// User implements Env.
+func (e *EventEnv) User(name string) (any, bool) {
+	if e.Users == nil {
+		return nil, false
+	}
+	return e.Users(name)
 }
 
 // normalize turns a decoded JSON value into Eval's value set.
@@ -252,33 +329,13 @@ func evalCall(n *Call, env Env) any {
 	case FnBoolean:
 		return Truthy(x)
 	case FnNumber:
-		switch v := x.(type) {
-		case float64:
-			return v
-		case bool:
-			if v {
-				return 1.0
-			}
-			return 0.0
-		case string:
-			if !numberText.MatchString(v) {
-				return nil
-			}
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				return nil
-			}
-			return finite(f)
+		if f, ok := NumberOf(x); ok {
+			return f
 		}
 		return nil
 	case FnString:
-		switch v := x.(type) {
-		case string:
-			return v
-		case float64:
-			return FormatNumber(v)
-		case bool:
-			return strconv.FormatBool(v)
+		if s, ok := StringOf(x); ok {
+			return s
 		}
 		return nil
 	}
@@ -294,6 +351,42 @@ func evalCall(n *Call, env Env) any {
 	default:
 		return math.Round(f) // half away from zero
 	}
+}
+
+// NumberOf is number(v): ok is false when the result is undefined.
+func NumberOf(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case bool:
+		if x {
+			return 1, true
+		}
+		return 0, true
+	case string:
+		if !numberText.MatchString(x) {
+			return 0, false
+		}
+		f, err := strconv.ParseFloat(x, 64)
+		if err != nil || math.IsInf(f, 0) {
+			return 0, false
+		}
+		return f, true
+	}
+	return 0, false
+}
+
+// StringOf is string(v): ok is false when the result is undefined.
+func StringOf(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case float64:
+		return FormatNumber(x), true
+	case bool:
+		return strconv.FormatBool(x), true
+	}
+	return "", false
 }
 
 // FormatNumber is string(n): the shortest decimal that reads back as n,

@@ -260,3 +260,42 @@ func TestEvalEventNameAndRegex(t *testing.T) {
 	f("Logged in", map[string]any{"u": "abcd"}, false)
 	f("Logged in", map[string]any{"u": 1.0}, false)
 }
+
+// BenchmarkParse and BenchmarkEval: the reference evaluator's cost per
+// event, for a three-condition where.
+const benchWhere = `properties["plan"] == "pro" and "Chrome" in properties["$browser"] and number(properties["$browser_version"]) >= 100`
+
+func BenchmarkParse(b *testing.B) {
+	b.ReportAllocs()
+	for range b.N {
+		if _, err := Parse(benchWhere); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEval(b *testing.B) {
+	n, err := Parse(benchWhere)
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := mapEnv{props: map[string]any{"plan": "pro", "$browser": "Chrome", "$browser_version": 124.0}}
+	b.ReportAllocs()
+	for range b.N {
+		if !Truthy(Eval(n, env)) {
+			b.Fatal("false")
+		}
+	}
+}
+
+func TestDecodePropsKeepsFirst(t *testing.T) {
+	m, err := DecodeProps([]byte(`{"a":1,"b":[1,{"x":2}],"a":"two"}`))
+	if err != nil || m["a"] != 1.0 || len(m["b"].([]any)) != 2 {
+		t.Fatalf("%v %v", m, err)
+	}
+	for _, bad := range []string{`[1]`, `{"a":}`, `{"a":1`, ``} {
+		if _, err := DecodeProps([]byte(bad)); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
+	}
+}

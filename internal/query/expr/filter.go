@@ -130,6 +130,7 @@ func (f Filter) lower(path string, count *int) (Node, error) {
 	if f.Property == "" {
 		return nil, fail("property", "is required")
 	}
+	f.Value = normalize(f.Value) // a decoder's UseNumber gives json.Number
 	prop := &Prop{Name: f.Property}
 	switch f.Scope {
 	case "", "event":
@@ -195,7 +196,9 @@ func (f Filter) lower(path string, count *int) (Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if fmt.Sprintf("%T", pair[0]) != fmt.Sprintf("%T", pair[1]) {
+		_, loStr := pair[0].(string)
+		_, hiStr := pair[1].(string)
+		if loStr != hiStr {
 			return nil, fail("value", "low and high must both be numbers or both strings")
 		}
 		return &Binary{Op: OpAnd, L: lo, R: hi}, nil

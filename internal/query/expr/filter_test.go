@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -32,6 +33,22 @@ func TestFilterLowering(t *testing.T) {
 	f(`{"property":"n","operator":"in","value":["a","b"]}`, `(properties["n"] in ["a", "b"])`)
 	f(`{"and":[{"event":"A"},{"or":[{"event":["B","C"]},{"property":"x","operator":"is_set"}]}]}`,
 		`(($event == "A") and (($event in ["B", "C"]) or defined(properties["x"])))`)
+}
+
+func TestFilterValuesFromUseNumber(t *testing.T) {
+	dec := json.NewDecoder(strings.NewReader(`{"property":"n","operator":"between","value":[1, 2.5]}`))
+	dec.UseNumber()
+	var f Filter
+	if err := dec.Decode(&f); err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.Node()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := n.String(); got != `((number(properties["n"]) >= 1) and (number(properties["n"]) <= 2.5))` {
+		t.Fatal(got)
+	}
 }
 
 func TestFilterErrorsNameTheField(t *testing.T) {

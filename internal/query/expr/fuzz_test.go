@@ -36,3 +36,26 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseFilter: ParseFilter never panics, its errors are *FieldError,
+// and what it accepts evaluates without panicking.
+func FuzzParseFilter(f *testing.F) {
+	for _, s := range []string{
+		`{"and":[{"event":"A"},{"or":[{"property":"p","operator":"eq","value":[1,"a",true]},{"property":"u","scope":"user","operator":"regex","value":"^a+$"}]}]}`,
+		`{"property":"n","operator":"between","value":[1,2]}`,
+		`{"property":"n","operator":"is_not_set"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n, err := ParseFilter(data)
+		if err != nil {
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("%q: error %T %v", data, err, err)
+			}
+			return
+		}
+		Eval(n, &EventEnv{Props: map[string]any{"p": "a", "n": 1.5, "u": "aa"}})
+	})
+}

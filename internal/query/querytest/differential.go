@@ -10,6 +10,7 @@ import (
 
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/query/expr"
 	"github.com/sieve-analytics/sieve/internal/query/reference"
 )
 
@@ -103,7 +104,7 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 	}
 	from := time.UnixMilli(first).UTC().AddDate(0, 0, r.IntN(4)-1)
 	to := from.AddDate(0, 0, r.IntN(12))
-	q := &query.Query{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly)}
+	q := &query.Query{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Filter: randomFilter(r)}
 	props := []string{"plan", "amount"}
 	for i := range r.IntN(3) {
 		q.Breakdown = append(q.Breakdown, query.Property{Name: props[(i+r.IntN(2))%2]})
@@ -119,7 +120,7 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 		q.Interval = intervals[r.IntN(4)]
 		maths := []query.Math{query.Total, query.Unique, query.DAU, query.WAU, query.MAU, query.Sum, query.Avg, query.Min, query.Max, query.Median, query.P90, query.P99, query.AvgPerUser}
 		for range 1 + r.IntN(3) {
-			s := query.Series{Math: maths[r.IntN(len(maths))]}
+			s := query.Series{Math: maths[r.IntN(len(maths))], Filter: randomFilter(r)}
 			if r.IntN(3) > 0 {
 				s.Event = pick()
 			}
@@ -143,20 +144,21 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 		q.Kind = query.Funnels
 		q.Interval = intervals[1+r.IntN(3)]
 		for range 2 + r.IntN(3) {
-			q.Series = append(q.Series, query.Series{Event: pick()})
+			q.Series = append(q.Series, query.Series{Event: pick(), Filter: randomFilter(r)})
 		}
 		units := []string{"minute", "hour", "day"}
 		q.Funnel = &query.FunnelOptions{Window: 1 + r.IntN(90), WindowUnit: units[r.IntN(3)],
 			Order: []string{query.Ordered, query.Strict, query.AnyOrd}[r.IntN(3)]}
 		if q.Funnel.Order != query.AnyOrd && r.IntN(2) == 0 {
 			from := r.IntN(len(q.Series) - 1)
-			q.Funnel.Exclusions = []query.Exclusion{{Event: pick(), From: from, To: from + 1 + r.IntN(len(q.Series)-1-from)}}
+			q.Funnel.Exclusions = []query.Exclusion{{Event: pick(), Filter: randomFilter(r), From: from, To: from + 1 + r.IntN(len(q.Series)-1-from)}}
 		}
 	default:
 		q.Kind = query.Retention
 		q.Interval = intervals[1+r.IntN(2)]
 		q.Retention = &query.RetentionOptions{Type: []string{query.FirstTime, query.Recurring}[r.IntN(2)],
-			Mode: []string{query.On, query.OnOrAfter}[r.IntN(2)], Start: query.Series{Event: pick()}, Intervals: 1 + r.IntN(5)}
+			Mode: []string{query.On, query.OnOrAfter}[r.IntN(2)], Start: query.Series{Event: pick(), Filter: randomFilter(r)},
+			Return: query.Series{Filter: randomFilter(r)}, Intervals: 1 + r.IntN(5)}
 		if r.IntN(3) > 0 {
 			q.Retention.Return.Event = pick()
 		}
@@ -214,4 +216,50 @@ func readable(rows []event.Row) string {
 	}
 	b, _ := json.Marshal(out)
 	return string(b)
+}
+
+// randomFilter is nil or a random filter document over the properties
+// RandomEvents writes (every operator, groups, the event name).
+func randomFilter(r *rand.Rand) query.Filter {
+	if r.IntN(3) > 0 {
+		return nil
+	}
+	return randomCond(r, 0)
+}
+
+func randomCond(r *rand.Rand, depth int) *expr.Filter {
+	if depth < 2 && r.IntN(4) == 0 {
+		g := &expr.Filter{}
+		members := []expr.Filter{*randomCond(r, depth+1), *randomCond(r, depth+1)}
+		if r.IntN(2) == 0 {
+			g.And = members
+		} else {
+			g.Or = members
+		}
+		return g
+	}
+	prop := []string{"plan", "amount"}[r.IntN(2)]
+	switch r.IntN(11) {
+	case 0:
+		return &expr.Filter{Event: names[r.IntN(len(names))]}
+	case 1:
+		return &expr.Filter{Property: prop, Operator: "eq", Value: []any{"pro", "free", 1.0, true}[r.IntN(4)]}
+	case 2:
+		return &expr.Filter{Property: prop, Operator: "ne", Value: "pro"}
+	case 3:
+		return &expr.Filter{Property: prop, Operator: "in", Value: []any{"free", 2.0, "12"}}
+	case 4:
+		return &expr.Filter{Property: prop, Operator: "contains", Value: "r"}
+	case 5:
+		return &expr.Filter{Property: prop, Operator: "regex", Value: "^p"}
+	case 6:
+		return &expr.Filter{Property: prop, Operator: "gt", Value: float64(r.IntN(60))}
+	case 7:
+		return &expr.Filter{Property: prop, Operator: "lt", Value: float64(r.IntN(60))}
+	case 8:
+		return &expr.Filter{Property: prop, Operator: "between", Value: []any{10.0, 50.0}}
+	case 9:
+		return &expr.Filter{Property: prop, Operator: "is_set"}
+	}
+	return &expr.Filter{Property: prop, Operator: "is_not_set"}
 }

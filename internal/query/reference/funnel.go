@@ -18,13 +18,22 @@ func funnel(all []ev, loc *time.Location, q *query.Query) *query.FunnelResult {
 	start, end := q.Range(loc)
 	n := len(q.Series)
 	win := q.Funnel.WindowMillis()
-	stepRank := func(e ev) int {
+	// Ties at one time: by the lowest step matched, then by the steps and
+	// the exclusions matched (bit sets).
+	stepRank := func(e ev) []uint64 {
+		rank, mask, xmask := uint64(n), uint64(0), uint64(0)
 		for k, s := range q.Series {
 			if matches(e, s) {
-				return k
+				rank = min(rank, uint64(k))
+				mask |= 1 << k
 			}
 		}
-		return n
+		for x, ex := range q.Funnel.Exclusions {
+			if e.name == ex.Event && pass(e, ex.Filter) {
+				xmask |= 1 << x
+			}
+		}
+		return []uint64{rank, mask, xmask}
 	}
 	counts := map[string][]int{} // breakdown key -> users per step
 	times := map[string][][]int64{}
@@ -154,7 +163,7 @@ func ordered(evs []ev, i int, q *query.Query, win int64) (attempt, bool) {
 			hi = idx[x.To]
 		}
 		for j := lo + 1; j < hi && evs[j].time-t0 <= win; j++ {
-			if evs[j].name == x.Event {
+			if evs[j].name == x.Event && pass(evs[j], x.Filter) {
 				a.excluded = true
 			}
 		}

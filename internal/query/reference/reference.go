@@ -19,6 +19,7 @@ import (
 
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/query/expr"
 )
 
 // ev is one event, its properties decoded.
@@ -27,7 +28,18 @@ type ev struct {
 	name  string
 	user  string
 	props map[string]any // json.Number for numbers
+	env   env            // what filters read
 }
+
+// env is what a filter reads of an event: its name and properties.
+type env struct {
+	name  string
+	props map[string]any
+}
+
+func (e env) Event() string                { return e.name }
+func (e env) Prop(name string) (any, bool) { v, ok := e.props[name]; return v, ok }
+func (e env) User(name string) (any, bool) { return nil, false }
 
 // Eval answers q (validated) over rows, the events of project p.
 func Eval(rows []event.Row, p query.Project, q *query.Query) (*query.Result, error) {
@@ -44,9 +56,20 @@ func Eval(rows []event.Row, p query.Project, q *query.Query) (*query.Result, err
 		if err := dec.Decode(&e.props); err != nil {
 			return nil, fmt.Errorf("reference: event properties: %w", err)
 		}
+		e.env = env{name: r.Name, props: e.props}
 		all = append(all, e)
 	}
 	resolveUsers(all)
+	// The global filter selects the events counted; links came from all.
+	if g := q.GlobalNode(); g != nil {
+		var kept []ev
+		for _, e := range all {
+			if expr.Truthy(expr.Eval(g, e.env)) {
+				kept = append(kept, e)
+			}
+		}
+		all = kept
+	}
 	switch q.Kind {
 	case query.Trends:
 		return &query.Result{Trends: trends(all, loc, q)}, nil
@@ -165,7 +188,13 @@ func number(props map[string]any, k string) (float64, bool) {
 }
 
 func matches(e ev, s query.Series) bool {
-	return s.Event == "" || s.Event == e.name
+	return (s.Event == "" || s.Event == e.name) && pass(e, s.Filter)
+}
+
+// pass reports whether e passes filter f (none: true).
+func pass(e ev, f query.Filter) bool {
+	n := query.Node(f)
+	return n == nil || expr.Truthy(expr.Eval(n, e.env))
 }
 
 // localDate is the local calendar date of t, as a UTC midnight.
@@ -363,7 +392,7 @@ func aggregate(in []ev, s query.Series) float64 {
 // byUser groups events by user, each list sorted by time, then by the
 // lowest funnel step an event matches (steps first), then by name, then by
 // breakdown values.
-func byUser(all []ev, q *query.Query, rank func(ev) int) map[string][]ev {
+func byUser(all []ev, q *query.Query, rank func(ev) []uint64) map[string][]ev {
 	out := map[string][]ev{}
 	for _, e := range all {
 		out[e.user] = append(out[e.user], e)
@@ -374,8 +403,8 @@ func byUser(all []ev, q *query.Query, rank func(ev) int) map[string][]ev {
 			if a.time != b.time {
 				return a.time < b.time
 			}
-			if ra, rb := rank(a), rank(b); ra != rb {
-				return ra < rb
+			if c := slices.Compare(rank(a), rank(b)); c != 0 {
+				return c < 0
 			}
 			if a.name != b.name {
 				return a.name < b.name

@@ -20,7 +20,7 @@ func retention(all []ev, loc *time.Location, q *query.Query) *query.RetentionRes
 	}
 	members := map[cohortKey]map[string]member{}
 	tuples := map[string][]string{}
-	users := byUser(all, q, func(ev) int { return 0 })
+	users := byUser(all, q, func(ev) []uint64 { return nil })
 	for u, evs := range users {
 		seen := map[int]bool{}
 		for _, e := range evs {

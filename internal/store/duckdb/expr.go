@@ -8,6 +8,7 @@ package duckdb
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -83,19 +84,66 @@ func (a *sqlArgs) finish(text string) (string, []any) {
 // exprCols names the SQL an expression reads: the event name, the event's
 // properties (JSON text), the user's profile properties. An empty name
 // makes what reads it ErrExprUnsupported.
+//
+// Ingestion lifts distinct_id, time and $insert_id out of an event's
+// properties into columns; when distinctID, timeMS and insertID are set,
+// properties["distinct_id"], properties["time"] (Unix seconds) and
+// properties["$insert_id"] read those columns, as an export line shows them.
 type exprCols struct {
-	name, props, user string
+	name, props, user            string
+	distinctID, timeMS, insertID string
 }
 
-// compileExpr compiles n to a SQL condition: true where Eval's result is
-// truthy, never NULL.
+// eventExprCols are the columns of a stored event relation (eventCols),
+// qualified by alias unless it is empty.
+func eventExprCols(alias string) exprCols {
+	q := ""
+	if alias != "" {
+		q = alias + "."
+	}
+	return exprCols{name: q + "name", props: q + "props", distinctID: q + "distinct_id", timeMS: q + "time", insertID: q + "insert_id"}
+}
+
+// lifted is the SQL and kind of a lifted event property.
+func (c exprCols) lifted(name string) (string, kind, bool) {
+	switch {
+	case name == "distinct_id" && c.distinctID != "":
+		return c.distinctID, kStr, true
+	case name == "time" && c.timeMS != "":
+		return "floor(" + c.timeMS + " / 1000)::DOUBLE", kNum, true
+	case name == "$insert_id" && c.insertID != "":
+		return "nullif(" + c.insertID + ", '')", kStr, true
+	}
+	return "", kAny, false
+}
+
+// compileExpr compiles n to a SQL condition: true where expr.Truthy of
+// expr.Eval's result is, never NULL.
 func compileExpr(n expr.Node, cols exprCols, a *sqlArgs) (string, error) {
+	return compile(n, cols, a, func(c *exprCompiler, v sqlVal) string {
+		return "COALESCE(list_bool_or(" + c.bound(truthy(v)) + "), false)"
+	})
+}
+
+// compileText compiles n to a VARCHAR: expr's string(n) (NULL when
+// undefined), e.g. the segment of an on expression.
+func compileText(n expr.Node, cols exprCols, a *sqlArgs) (string, error) {
+	return compile(n, cols, a, func(c *exprCompiler, v sqlVal) string { return c.bound(toStr(v)) + "[1]" })
+}
+
+// compileNumber compiles n to a DOUBLE: expr's number(n) (NULL when
+// undefined), e.g. the value summed by segmentation/sum.
+func compileNumber(n expr.Node, cols exprCols, a *sqlArgs) (string, error) {
+	return compile(n, cols, a, func(c *exprCompiler, v sqlVal) string { return c.bound(toNum(v)) + "[1]" })
+}
+
+func compile(n expr.Node, cols exprCols, a *sqlArgs, result func(*exprCompiler, sqlVal) string) (string, error) {
 	c := &exprCompiler{cols: cols, a: a}
 	v, err := c.value(n)
 	if err != nil {
 		return "", err
 	}
-	return c.check(truthy(v))
+	return checkSize(result(c, v))
 }
 
 // kind is how a compiled value is held in SQL.
@@ -117,9 +165,56 @@ type exprCompiler struct {
 	cols    exprCols
 	a       *sqlArgs
 	lambdas int
+	binds   []bind // the columns properties are read from, in order of first use
 }
 
-func (c *exprCompiler) check(s string) (string, error) {
+// bind is one JSON column's properties, read with one json_extract of all
+// their paths per row (DuckDB parses the JSON text once per call, so one
+// call per property, or per use, would parse it again and again) and bound
+// to a lambda parameter that the property leaves index.
+type bind struct {
+	col   string
+	paths []string
+}
+
+// leaf returns the SQL of property path of col: an element of its column's
+// bound list, JSON null as SQL NULL.
+func (c *exprCompiler) leaf(col, path string) string {
+	k := slices.IndexFunc(c.binds, func(b bind) bool { return b.col == col })
+	if k < 0 {
+		k = len(c.binds)
+		c.binds = append(c.binds, bind{col: col})
+	}
+	i := slices.Index(c.binds[k].paths, path)
+	if i < 0 {
+		i = len(c.binds[k].paths)
+		c.binds[k].paths = append(c.binds[k].paths, path)
+	}
+	return fmt.Sprintf("nullif(sieve_props%d[%d], 'null')", k, i+1)
+}
+
+// bound wraps body, which reads the leaves, in the lambdas that bind them:
+// list_transform([json_extract(col, [paths])], lambda sieve_propsK: body).
+// The result is a one-element list holding body's value.
+func (c *exprCompiler) bound(body string) string {
+	for k := len(c.binds) - 1; k >= 0; k-- {
+		b := c.binds[k]
+		paths := make([]string, len(b.paths))
+		for i, p := range b.paths {
+			paths[i] = c.a.param(p, "VARCHAR")
+		}
+		body = fmt.Sprintf("list_transform([json_extract(%s, [%s])], lambda sieve_props%d: %s)", b.col, strings.Join(paths, ", "), k, body)
+		if k > 0 {
+			body += "[1]"
+		}
+	}
+	if len(c.binds) == 0 {
+		return "[" + body + "]"
+	}
+	return body
+}
+
+func checkSize(s string) (string, error) {
 	if len(s) > maxExprSQL {
 		return "", fmt.Errorf("%w: its SQL would exceed %d bytes", ErrExprTooComplex, maxExprSQL)
 	}
@@ -131,7 +226,7 @@ func (c *exprCompiler) value(n expr.Node) (sqlVal, error) {
 	if err != nil {
 		return v, err
 	}
-	_, err = c.check(v.sql)
+	_, err = checkSize(v.sql)
 	return v, err
 }
 
@@ -143,11 +238,13 @@ func (c *exprCompiler) value1(n expr.Node) (sqlVal, error) {
 		col := c.cols.props
 		if n.Scope == expr.UserScope {
 			col = c.cols.user
+		} else if sql, k, ok := c.cols.lifted(n.Name); ok {
+			return sqlVal{sql, k}, nil
 		}
 		if col == "" {
 			return sqlVal{}, fmt.Errorf("%w: %s properties are not available", ErrExprUnsupported, map[expr.Scope]string{expr.EventScope: "event", expr.UserScope: "user"}[n.Scope])
 		}
-		return sqlVal{"nullif(json_extract(" + col + ", " + c.a.param(jsonPointer(n.Name), "VARCHAR") + "), 'null')", kAny}, nil
+		return sqlVal{c.leaf(col, jsonPointer(n.Name)), kAny}, nil
 	case *expr.EventName:
 		if c.cols.name == "" {
 			return sqlVal{}, fmt.Errorf("%w: the event name is not available", ErrExprUnsupported)

@@ -5,13 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	ddb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/query/expr"
 )
 
 var _ query.Backend = (*Store)(nil)
@@ -61,7 +61,8 @@ type qb struct {
 	readStart, readEnd int64
 	rel                string
 	paths              []string // JSON pointers extracted into the list j, 1-based in SQL
-	args               []any
+	a                  sqlArgs
+	flags              []string // boolean columns over name and props (filters), f1..fn
 }
 
 // The fixed members of j.
@@ -82,10 +83,61 @@ func newQB(p query.Project, q *query.Query) *qb {
 	return b
 }
 
-// arg binds v and returns its placeholder.
+// reset starts a new statement.
+func (b *qb) reset() { b.a, b.flags = sqlArgs{}, nil }
+
+// arg binds v (a string or a float64) and returns its placeholder.
 func (b *qb) arg(v any) string {
-	b.args = append(b.args, v)
-	return "$" + strconv.Itoa(len(b.args))
+	if _, ok := v.(float64); ok {
+		return b.a.param(v, "DOUBLE")
+	}
+	return b.a.param(v, "VARCHAR")
+}
+
+// cond is the SQL condition of filter nodes (ANDed; nil ones skipped) over
+// the stored columns: "true" for none.
+func (b *qb) cond(ns ...expr.Node) (string, error) {
+	n := query.And(ns...)
+	if n == nil {
+		return "true", nil
+	}
+	c, err := compileExpr(n, exprCols{name: "name", props: "props"}, &b.a)
+	if err != nil {
+		return "", fmt.Errorf("duckdb store: query filter: %w", err)
+	}
+	return "(" + c + ")", nil
+}
+
+// flag registers a filter as a boolean column of u and returns its name
+// ("true" for no filter).
+func (b *qb) flag(n expr.Node) (string, error) {
+	if n == nil {
+		return "true", nil
+	}
+	c, err := b.cond(n)
+	if err != nil {
+		return "", err
+	}
+	b.flags = append(b.flags, c)
+	return fmt.Sprintf("f%d", len(b.flags)), nil
+}
+
+// flagCols are the flags as SELECT columns.
+func (b *qb) flagCols() string {
+	var s strings.Builder
+	for i, c := range b.flags {
+		fmt.Fprintf(&s, ", %s AS f%d", c, i+1)
+	}
+	return s.String()
+}
+
+// flagNames are the flags' columns, for a SELECT list.
+func (b *qb) flagNames(prefix string) string {
+	var s strings.Builder
+	for i := range b.flags {
+		fmt.Fprintf(&s, ", %sf%d", prefix, i+1)
+	}
+	return s.String()
 }
 
 // prop is the SQL of property name's JSON value (NULL when absent).
@@ -198,32 +250,32 @@ func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
 			j = b.extract()
 		}
 		return fmt.Sprintf(`WITH u1 AS (
-  SELECT time, name, %[1]s AS j, %[2]s AS d FROM %[3]s WHERE time >= %[4]d AND time < %[5]d AND %[6]s
+  SELECT time, name, %[1]s AS j, %[2]s AS d%[9]s FROM %[3]s WHERE time >= %[4]d AND time < %[5]d AND %[6]s
 ), u AS (
   SELECT *, %[7]s AS bucket%[8]s FROM u1
-)`, j, b.localDay(), b.rel, b.readStart, b.readEnd, nameCond, b.bucket(b.q.Interval, "d"), prefixed(strings.Join(cols, ", ")))
+)`, j, b.localDay(), b.rel, b.readStart, b.readEnd, nameCond, b.bucket(b.q.Interval, "d"), prefixed(strings.Join(cols, ", ")), b.flagCols())
 	}
 	extra := prefixed(strings.Join(cols, ", "))
 	return fmt.Sprintf(`WITH raw AS (
-  SELECT time, name, distinct_id, %[1]s AS j FROM %[2]s
+  SELECT time, name, distinct_id, %[1]s AS j, (time >= %[3]d AND time < %[9]d AND %[4]s) AS keep%[13]s FROM %[2]s
   WHERE (time >= %[3]d AND %[4]s) OR name = '$identify' OR (contains(props, '"$device_id"') AND contains(props, '"$user_id"'))
 ), ev AS (
-  SELECT time, name, distinct_id, j, %[5]s AS uid, %[6]s AS did FROM raw
+  SELECT time, name, distinct_id, j, keep%[14]s, %[5]s AS uid, %[6]s AS did FROM raw
 ), links AS (
   SELECT dev, first(usr ORDER BY time, usr) AS usr FROM (
     SELECT %[7]s AS dev, coalesce(%[8]s, distinct_id) AS usr, time FROM ev WHERE name = '$identify'
     UNION ALL SELECT did, uid, time FROM ev WHERE did IS NOT NULL AND uid IS NOT NULL
   ) WHERE dev IS NOT NULL AND usr IS NOT NULL AND usr <> '' GROUP BY dev
 ), u0 AS (
-  SELECT ev.time, ev.name, ev.j, coalesce(ev.uid, links.usr, ev.did, ev.distinct_id) AS usr
+  SELECT ev.time, ev.name, ev.j%[15]s, coalesce(ev.uid, links.usr, ev.did, ev.distinct_id) AS usr
   FROM ev LEFT JOIN links ON links.dev = coalesce(ev.did, ev.distinct_id)
-  WHERE ev.time >= %[3]d AND ev.time < %[9]d AND %[4]s
+  WHERE ev.keep
 ), u1 AS (
   SELECT *, %[10]s AS d FROM u0
 ), u AS (
   SELECT *, %[11]s AS bucket%[12]s FROM u1
 )`, b.extract(), b.rel, b.readStart, nameCond, str(jUserID), str(jDeviceID), str(jAnon), str(jIdentified),
-		b.readEnd, b.localDay(), b.bucket(b.q.Interval, "d"), extra)
+		b.readEnd, b.localDay(), b.bucket(b.q.Interval, "d"), extra, b.flagCols(), b.flagNames(""), b.flagNames("ev."))
 }
 
 // extract is the SQL of the list of the properties' JSON values.
@@ -275,7 +327,8 @@ func vlist(n int, prefix string) string {
 }
 
 func (b *qb) query(ctx context.Context, conn *sql.Conn, sqlText string) (*sql.Rows, error) {
-	rows, err := conn.QueryContext(ctx, sqlText, b.args...)
+	sqlText, args := b.a.finish(sqlText)
+	rows, err := conn.QueryContext(ctx, sqlText, args...)
 	if err != nil {
 		return nil, queryErr("query", err)
 	}

@@ -25,31 +25,42 @@ type fev struct {
 func (b *qb) funnel(ctx context.Context, conn *sql.Conn) (*query.FunnelResult, error) {
 	q := b.q
 	n := len(q.Series)
-	b.args = nil
+	b.reset()
 	cols := b.tupleCols()
 	var names []string
 	var mask, rank, xmask []string
 	for k, s := range q.Series {
-		p := b.arg(s.Event)
+		f, err := b.flag(query.Node(s.Filter))
+		if err != nil {
+			return nil, err
+		}
+		m := fmt.Sprintf("name = %s AND %s", b.arg(s.Event), f)
 		names = append(names, s.Event)
-		mask = append(mask, fmt.Sprintf("CASE WHEN name = %s THEN %d ELSE 0 END", p, uint64(1)<<k))
-		rank = append(rank, fmt.Sprintf("WHEN name = %s THEN %d", p, k))
+		mask = append(mask, fmt.Sprintf("CASE WHEN %s THEN %d ELSE 0 END", m, uint64(1)<<k))
+		rank = append(rank, fmt.Sprintf("WHEN %s THEN %d", m, k))
 	}
 	xmask = append(xmask, "0")
 	for x, e := range q.Funnel.Exclusions {
-		p := b.arg(e.Event)
+		f, err := b.flag(query.Node(e.Filter))
+		if err != nil {
+			return nil, err
+		}
 		names = append(names, e.Event)
-		xmask = append(xmask, fmt.Sprintf("CASE WHEN name = %s THEN %d ELSE 0 END", p, uint64(1)<<x))
+		xmask = append(xmask, fmt.Sprintf("CASE WHEN name = %s AND %s THEN %d ELSE 0 END", b.arg(e.Event), f, uint64(1)<<x))
 	}
-	nameCond := "true" // strict: every event can break the chain
+	global, err := b.cond(q.GlobalNode())
+	if err != nil {
+		return nil, err
+	}
+	nameCond := global // strict: every event can break the chain
 	if q.Funnel.Order != query.Strict {
-		nameCond = b.names(names...)
+		nameCond = b.names(names...) + " AND " + global
 	}
 	nv := len(q.Breakdown)
 	var sb strings.Builder
 	sb.WriteString(b.base(nameCond, true, cols...))
 	fmt.Fprintf(&sb, ` SELECT usr, time, (%[1]s)::UBIGINT AS mask, (%[2]s)::UBIGINT AS xmask, bucket%[3]s FROM u
-ORDER BY usr, time, CASE %[4]s ELSE %[5]d END, name%[3]s`,
+ORDER BY usr, time, CASE %[4]s ELSE %[5]d END, mask, xmask, name%[3]s`,
 		strings.Join(mask, " + "), strings.Join(xmask, " + "), prefixed(vlist(nv, "")), strings.Join(rank, " "), n)
 	rows, err := b.query(ctx, conn, sb.String())
 	if err != nil {

@@ -14,15 +14,25 @@ import (
 func (b *qb) retention(ctx context.Context, conn *sql.Conn) (*query.RetentionResult, error) {
 	o := b.q.Retention
 	n := len(b.q.Breakdown)
-	b.args = nil
+	b.reset()
 	cols := b.tupleCols()
-	startName, retName := b.arg(o.Start.Event), "true"
-	if o.Return.Event != "" {
-		retName = "name = " + b.arg(o.Return.Event)
+	fs, err := b.flag(query.Node(o.Start.Filter))
+	if err != nil {
+		return nil, err
 	}
-	nameCond := "true"
+	fr, err := b.flag(query.Node(o.Return.Filter))
+	if err != nil {
+		return nil, err
+	}
+	global, err := b.cond(b.q.GlobalNode())
+	if err != nil {
+		return nil, err
+	}
+	startName, retName := b.arg(o.Start.Event)+" AND "+fs, fr
+	nameCond := global
 	if o.Return.Event != "" {
-		nameCond = b.names(o.Start.Event, o.Return.Event)
+		retName = "name = " + b.arg(o.Return.Event) + " AND " + fr
+		nameCond = b.names(o.Start.Event, o.Return.Event) + " AND " + global
 	}
 	vs := vlist(n, "")
 	firsts := []string{"first(time ORDER BY time, " + orderTuple(n) + ") AS t0", "first(d ORDER BY time, " + orderTuple(n) + ") AS d0"}

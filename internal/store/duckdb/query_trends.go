@@ -32,7 +32,7 @@ func (b *qb) series(ctx context.Context, conn *sql.Conn, bk *query.Buckets, s qu
 	if err != nil {
 		return nil, err
 	}
-	b.args = nil
+	b.reset()
 	n := len(b.q.Breakdown)
 	cols := b.tupleCols(bins...)
 	x := "NULL::DOUBLE"
@@ -41,7 +41,11 @@ func (b *qb) series(ctx context.Context, conn *sql.Conn, bk *query.Buckets, s qu
 	}
 	cols = append(cols, x+" AS x")
 	var sb strings.Builder
-	sb.WriteString(b.base(b.names(s.Event), s.Math.NeedsUsers(), cols...))
+	cond, err := b.seriesCond(s)
+	if err != nil {
+		return nil, err
+	}
+	sb.WriteString(b.base(cond, s.Math.NeedsUsers(), cols...))
 	// g: the series' events with their group (top N tuples, else other).
 	if n == 0 {
 		sb.WriteString(", g AS (SELECT * FROM u)")
@@ -168,7 +172,7 @@ func aggregate(m query.Math) string {
 // series' events in the range (nil where a property is not binned or has
 // no numeric value).
 func (b *qb) binRanges(ctx context.Context, conn *sql.Conn, s query.Series) ([]*query.Bins, error) {
-	b.args = nil // a statement of its own
+	b.reset() // a statement of its own
 	var cols, aggs []string
 	for i, p := range b.q.Breakdown {
 		if p.Bins > 0 {
@@ -179,7 +183,11 @@ func (b *qb) binRanges(ctx context.Context, conn *sql.Conn, s query.Series) ([]*
 	if len(cols) == 0 {
 		return nil, nil
 	}
-	text := b.base(b.names(s.Event), false, cols...) + fmt.Sprintf(" SELECT %s FROM u WHERE time >= %d", strings.Join(aggs, ", "), b.start)
+	cond, err := b.seriesCond(s)
+	if err != nil {
+		return nil, err
+	}
+	text := b.base(cond, false, cols...) + fmt.Sprintf(" SELECT %s FROM u WHERE time >= %d", strings.Join(aggs, ", "), b.start)
 	rows, err := b.query(ctx, conn, text)
 	if err != nil {
 		return nil, err
@@ -207,4 +215,14 @@ func (b *qb) binRanges(ctx context.Context, conn *sql.Conn, s query.Series) ([]*
 		}
 	}
 	return out, nil
+}
+
+// seriesCond is the condition on a series' events: its name, the query's
+// filter and its own.
+func (b *qb) seriesCond(s query.Series) (string, error) {
+	c, err := b.cond(b.q.GlobalNode(), query.Node(s.Filter))
+	if err != nil {
+		return "", err
+	}
+	return b.names(s.Event) + " AND " + c, nil
 }

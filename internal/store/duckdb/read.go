@@ -88,7 +88,7 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 	cond := ""
 	var a sqlArgs
 	if q.Where != nil {
-		if cond, err = compileExpr(q.Where, exprCols{name: "name", props: "props"}, &a); err != nil {
+		if cond, err = compileExpr(q.Where, eventExprCols(""), &a); err != nil {
 			return fmt.Errorf("duckdb store: export: %w", err)
 		}
 	}
@@ -143,7 +143,9 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 // [from, to), with columns project_id, time (Unix ms), name, distinct_id,
 // insert_id and props (JSON text). Only the partitions overlapping the range
 // are read. The files stay in place while fn runs; fn must not keep the
-// connection. This is how queries (trends, funnels, retention) read events.
+// connection. This is how queries (trends, funnels, retention) read events;
+// compileExpr(n, eventExprCols(alias), &args) turns a where expression or
+// filter into a condition over the relation, with its parameters.
 func (s *Store) Events(ctx context.Context, project, from, to int64, fn func(ctx context.Context, conn *sql.Conn, relation string) error) error {
 	// Close cancels ctx too: readErr tells the two apart by the caller's.
 	caller := ctx

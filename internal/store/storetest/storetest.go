@@ -765,6 +765,16 @@ func envOf(t *testing.T, name string, props []byte) jsonEnv {
 	return env
 }
 
+func rowEnv(t *testing.T, r event.Row) *expr.EventEnv {
+	t.Helper()
+	env := &expr.EventEnv{Name: r.Name, DistinctID: r.DistinctID, InsertID: r.InsertID, Time: r.Time}
+	var err error
+	if env.Props, err = expr.DecodeProps(r.Props); err != nil {
+		t.Fatalf("props %s: %v", r.Props, err)
+	}
+	return env
+}
+
 func mustParse(t *testing.T, src string) expr.Node {
 	t.Helper()
 	n, err := expr.Parse(src)
@@ -785,6 +795,8 @@ var whereCases = []string{
 	`properties["tags"] and "b" in properties["tags"]`,
 	`string(properties["n"]) == "2"`,
 	`properties["n"] % 2 == 1`,
+	`properties["distinct_id"] in ["u1", "u3"] or properties["$insert_id"] == "w7"`,
+	`properties["time"] % 86400 >= 43200`,
 }
 
 var whereProps = []string{
@@ -800,7 +812,7 @@ func testWhere(t *testing.T, open Opener) {
 	defer closeT(t, s)
 	var rows []event.Row
 	for i := range 40 {
-		rows = append(rows, row(1, base+int64(i)*day/8, []string{"a", "b"}[i%2], "u", fmt.Sprint("w", i), whereProps[i%len(whereProps)]))
+		rows = append(rows, row(1, base+int64(i)*day/8, []string{"a", "b"}[i%2], fmt.Sprint("u", i%4), fmt.Sprint("w", i), whereProps[i%len(whereProps)]))
 	}
 	appendT(t, s, rows[:25]...)
 	if s, ok := s.(Sealer); ok {
@@ -818,7 +830,7 @@ func testWhere(t *testing.T, open Opener) {
 			var want []event.Row
 			for _, r := range rows {
 				if r.Time >= q.From && r.Time < q.To && (len(q.Events) == 0 || slices.Contains(q.Events, r.Name)) &&
-					expr.Truthy(expr.Eval(where, envOf(t, r.Name, r.Props))) {
+					expr.Truthy(expr.Eval(where, rowEnv(t, r))) {
 					want = append(want, r)
 				}
 			}

@@ -2,15 +2,19 @@
 //
 // This module is the whole privacy surface of autotrack; keep it small enough
 // to audit in one sitting. Its invariants:
-//   1. It never reads an element's `.value`, its `value` attribute, nor the
+//   1. It never sends an element's `.value`, its `value` attribute, nor the
 //      textContent/innerText of input, select, textarea or contenteditable
 //      elements or of anything inside them. Text is read only from the
-//      `nodeValue` of text nodes outside such elements.
+//      `nodeValue` of text nodes outside such elements. The `.value` of
+//      text fields is read at one place only, repeatsField, to compare it
+//      in memory with a clicked element's text: text that repeats what a
+//      user typed ("Search for <typed>") is not sent.
 //   2. Attributes come only from ALLOWED_ATTRS (plus `href` of links and
 //      `data-sieve-*`), and none at all from sensitive elements.
 //   3. Card-, SSN-, token- and email-shaped strings are dropped.
 //   4. URLs lose credentials, fragments and every query parameter that is not
-//      allowlisted; token-shaped path segments become "*".
+//      allowlisted; token-shaped path segments become "*". A URL inside
+//      clicked text gets the same treatment.
 //   5. Unknown or odd DOM shapes fail closed: too deep or cyclic -> no event.
 // DOM properties are read through the prototype getters, so a form whose
 // inputs are named "parentNode", "tagName" or "getAttribute" cannot confuse
@@ -235,10 +239,40 @@ function directText(el, deep, out, depth) {
  * subtrees), scrubbed of secret-shaped tokens. '' for form controls,
  * contenteditable elements, anything inside them, and sensitive elements.
  */
-export function safeText(el) {
+export function safeText(el, allow = ['utm_*'], base) {
   if (!isElement(el) || isFormish(el) || isSensitive(el)) return ''
   const t = tag(el)
-  return scrubText(directText(el, t === 'a' || t === 'button', [], 0).join(' ')) || ''
+  const words = directText(el, t === 'a' || t === 'button', [], 0)
+    .join(' ')
+    .split(/\s+/)
+    .map((w) => (URL_START.test(w) ? sanitizeUrl(w, allow, base) : w))
+  return scrubText(words.join(' ')) || ''
+}
+
+const URL_START = /^[a-z][a-z0-9+.-]*:\/\//i
+const NOT_TYPED = ['checkbox', 'radio', 'submit', 'button', 'reset', 'image', 'file', 'range', 'color']
+const MAX_FIELDS = 500
+
+/**
+ * repeatsField reports whether text holds what one of the page's text
+ * fields holds (3 characters or more, compared case-insensitively): a
+ * button that echoes a query. The values are compared here and dropped.
+ */
+function repeatsField(el, text) {
+  const doc = prop(el, 'ownerDocument')
+  const all = doc && prop(doc, 'querySelectorAll')
+  if (typeof all !== 'function') return true // fail closed
+  const fields = all.call(doc, 'input, textarea')
+  const lower = text.toLowerCase()
+  for (let i = 0; i < fields.length && i < MAX_FIELDS; i++) {
+    const f = fields[i]
+    if (NOT_TYPED.includes((attr(f, 'type') || '').toLowerCase())) continue
+    const v = prop(f, 'value')
+    if (typeof v !== 'string') continue
+    const w = v.trim().toLowerCase()
+    if (w.length >= 3 && lower.includes(w)) return true
+  }
+  return false
 }
 
 // --- URLs ---------------------------------------------------------------------
@@ -355,7 +389,7 @@ export function elementProps(target, type, allow, base) {
     if (k === '$tag_name' || k === '$id' || k === '$classes') props['$el_' + k.slice(1)] = v
     else if (k.startsWith('$attr-')) props['$el_attr__' + k.slice(6)] = v
   }
-  const text = safeText(el)
-  if (text) props.$el_text = text
+  const text = safeText(el, allow, base)
+  if (text && !repeatsField(el, text)) props.$el_text = text
   return props
 }

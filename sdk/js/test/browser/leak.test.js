@@ -23,6 +23,10 @@ const S = {
   pageToken: 'page' + hex() + 'Tk',
   plainField: 'Plain' + hex() + 'Fd',
   memo: 'Memo' + hex() + 'Rc',
+  linkText: 'txt' + hex() + 'Lt', // a token in a link's visible URL text
+  // typed, then echoed by a button's text; words, not token-shaped, so that
+  // only the echo rule can keep it out
+  search: 'quiet ' + hex().replace(/[0-9]/g, (d) => 'ghijklmnop'[d]) + ' plans',
 }
 
 let sieve
@@ -108,7 +112,15 @@ function routes() {
           }, true)
         </script>`,
       ),
-    '/welcome': () => html('Welcome', sieveTag(), `<h1>Welcome</h1><p><a id="reset-link" href="/next?token=${S.link}&utm_source=browser-test">Reset your password</a></p>`),
+    '/welcome': () =>
+      html(
+        'Welcome',
+        sieveTag(),
+        `<h1>Welcome</h1><p><a id="reset-link" href="/next?token=${S.link}&utm_source=browser-test">Reset your password</a></p>
+        <p><a id="url-text" href="#copied">https://app.example/reset?token=${S.linkText}&amp;utm_source=mail</a></p>
+        <input id="search" name="q"><button id="echo" type="button">Search for <span id="echoed"></span></button>
+        <script>document.getElementById('search').addEventListener('input', (e) => { document.getElementById('echoed').textContent = e.target.value })</script>`,
+      ),
     '/next': () => html('Next', sieveTag(), '<h1>Next</h1>'),
     '/mixpanel': () =>
       html(
@@ -172,6 +184,9 @@ test('sieve.js autotrack captures clicks, submits and pageviews but no typed sec
   await Promise.all([page.waitForURL(/\/welcome\?/), page.locator('#sign-in').click()])
   assert.ok(page.url().includes(S.password), 'the browser URL carries the password, as a GET form does')
   await sieveReady(page)
+  await page.locator('#url-text').click()
+  await page.locator('#search').pressSequentially(S.search)
+  await page.locator('#echo').click()
   await Promise.all([page.waitForURL(/\/next\?/), page.locator('#reset-link').click()])
   await sieveReady(page)
   await page.evaluate((c) => window.sieve.track('browser canary', { canary: c }), CANARY)
@@ -185,6 +200,8 @@ test('sieve.js autotrack captures clicks, submits and pageviews but no typed sec
       by('$mp_web_page_view', (p) => p.current_url_path === '/next') &&
       by('$mp_click', (p) => p.$el_id === 'toggle') &&
       by('$mp_click', (p) => p.$el_id === 'reset-link') &&
+      by('$mp_click', (p) => p.$el_id === 'url-text' && /^https:\/\/app\.example\/reset\?utm_source=mail$/.test(p.$el_text)) &&
+      by('$mp_click', (p) => p.$el_id === 'echo' && p.$el_text === undefined) &&
       by('$mp_submit', (p) => p.$el_id === 'login') &&
       by('$mp_submit', (p) => p.$el_id === 'card-form') &&
       by('$mp_input_change', (p) => p.$el_tag_name === 'input') &&

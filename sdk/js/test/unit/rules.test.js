@@ -330,3 +330,29 @@ test('document.designMode on makes the whole page editable: no text, no details'
   assert.equal(safeText($('#p')), '')
   assert.ok(isSensitive($('#p')))
 })
+
+// --- clicked text passes the URL and token rules (issue 16, item 11) ------
+
+test('a link whose text is a URL carrying a token: the text goes through sanitizeUrl', () => {
+  const tok = 'Zq8xN2vR7tLm4pKd9sWc'
+  const { $ } = dom(`<p><a id="l" href="/r">Open https://app.example/reset?utm_source=mail&amp;token=${tok} now</a></p>`)
+  const p = elementProps($('#l'), 'click', ['utm_*'], 'https://app.example/')
+  assert.doesNotMatch(JSON.stringify(p), new RegExp(tok))
+  assert.match(p.$el_text, /^Open https:\/\/app\.example\/reset\?utm_source=mail\b/)
+})
+
+test('clicked text that repeats what a field holds is not sent', () => {
+  const typed = 'my private query words'
+  const { $ } = dom(`<form><input id="q" name="q"><textarea id="t"></textarea><button id="b" type="button">Search for <span id="echo"></span></button><button id="ok" type="button">Search</button></form>`)
+  $('#q').value = typed
+  $('#echo').textContent = typed
+  const p = elementProps($('#b'), 'click', ['utm_*'], 'https://app.example/')
+  assert.ok(p, 'the click is recorded')
+  assert.equal(p.$el_text, undefined)
+  assert.doesNotMatch(JSON.stringify(p), /private query/)
+  // A plain label, and a field holding something short or unrelated, keep the text.
+  assert.equal(elementProps($('#ok'), 'click', ['utm_*'], 'https://app.example/').$el_text, 'Search')
+  $('#t').value = 'ok'
+  $('#q').value = 'unrelated'
+  assert.equal(elementProps($('#b'), 'click', ['utm_*'], 'https://app.example/').$el_text, 'Search for my private query words')
+})

@@ -1,0 +1,358 @@
+package guard
+
+import "strings"
+
+// Secrets in command lines and configuration text: the name of a flag
+// ("--password", "--api-key=") or of an assignment ("PGPASSWORD=",
+// "PrivateKey = ", "api_key: ") says what the value is, exactly as a
+// property's key does; a few programs take a password through a short
+// flag ("mysql -p<pw>", "sshpass -p <pw>", "curl -u user:<pw>").
+
+// maxArgs bounds the words a command-line scan looks at in one value.
+const maxArgs = 256
+
+// argv is one whitespace-separated word of a command line: its span
+// without surrounding quotes.
+type argv struct{ s, e int }
+
+// nextArg returns the next word of s at or after i, quotes removed.
+func nextArg(s string, i int) (argv, int) {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	if i >= len(s) {
+		return argv{i, i}, i
+	}
+	if q := s[i]; q == '\'' || q == '"' {
+		if e := strings.IndexByte(s[i+1:], q); e >= 0 {
+			return argv{i + 1, i + 1 + e}, i + e + 2
+		}
+	}
+	e := i
+	for e < len(s) && s[e] != ' ' && s[e] != '\t' && s[e] != '\n' && s[e] != '\r' {
+		e++
+	}
+	return argv{i, e}, e
+}
+
+// cliProgram names the short flag through which a program takes a
+// password: glued to it ("mysql -pS3cret") or as the next argument
+// ("sshpass -p S3cret"). Zero when word is no such program.
+func cliProgram(word string) (glued, spaced byte) {
+	if k := strings.LastIndexByte(word, '/'); k >= 0 {
+		word = word[k+1:]
+	}
+	switch word {
+	case "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck", "mysqlshow", "mysqlsh", "mariadb",
+		"mariadb-dump", "mariadb-admin", "mysqlpump", "7z", "7za":
+		return 'p', 0
+	case "sshpass":
+		return 0, 'p'
+	case "redis-cli", "keydb-cli":
+		return 0, 'a'
+	case "ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldapwhoami", "ldappasswd", "ldapcompare":
+		return 0, 'w'
+	case "zip", "unzip":
+		return 0, 'P'
+	}
+	return 0, 0
+}
+
+// scanCommandLine finds flags and assignments whose name is a sensitive
+// key, and the short password flags of the programs cliProgram knows (of
+// the last program named before them).
+func (w *walker) scanCommandLine(s string) {
+	var glued, spaced byte
+	i := 0
+	for n := 0; n < maxArgs && i < len(s); n++ {
+		var a argv
+		a, i = nextArg(s, i)
+		if a.e <= a.s {
+			continue
+		}
+		word := s[a.s:a.e]
+		if g, sp := cliProgram(word); g != 0 || sp != 0 {
+			glued, spaced = g, sp
+			continue
+		}
+		if word == "login" && registryCLI(s[:a.s]) {
+			glued, spaced = 0, 'p' // docker login -u bob -p S3cret
+			continue
+		}
+		// The argument after word, taken when word is a flag that wants it.
+		next := func() argv {
+			b, j := nextArg(s, i)
+			if b.e <= b.s || s[b.s] == '-' {
+				return argv{}
+			}
+			i = j
+			return b
+		}
+		switch {
+		case word == "-u" || word == "-U" || word == "--user" || word == "--auth":
+			w.userPassArg(s, next())
+		case strings.HasPrefix(word, "--user=") || strings.HasPrefix(word, "--auth="):
+			w.userPassArg(s, argv{a.s + strings.IndexByte(word, '=') + 1, a.e})
+		case strings.HasPrefix(word, "--") && len(word) > 3:
+			name, val, eq := strings.Cut(word[2:], "=")
+			if kind := classifyKey(name); kind.sensitive() {
+				v := argv{a.e - len(val), a.e}
+				if !eq {
+					v = next()
+				}
+				w.namedValue(s, v, kind, true)
+			}
+		case spaced != 0 && len(word) == 2 && word[0] == '-' && word[1] == spaced:
+			w.cliPassword(s, next())
+		case glued != 0 && len(word) > 2 && word[0] == '-' && word[1] == glued:
+			w.cliPassword(s, argv{a.s + 2, a.e})
+		default:
+			// NAME=value assignments (environment variables before a
+			// command, .env lines).
+			if eq := strings.IndexByte(word, '='); eq > 0 && eq < len(word)-1 && envName(word[:eq]) {
+				if kind := classifyKey(word[:eq]); kind.sensitive() {
+					w.namedValue(s, argv{a.s + eq + 1, a.e}, kind, true)
+				}
+			}
+		}
+	}
+}
+
+// registryCLI: the word before "login" (in before) is a container tool
+// whose login takes -p <password> (elsewhere its -p is a port).
+func registryCLI(before string) bool {
+	before = strings.TrimRight(before, " \t")
+	if k := strings.LastIndexAny(before, " \t/"); k >= 0 {
+		before = before[k+1:]
+	}
+	switch before {
+	case "docker", "podman", "buildah", "nerdctl", "oc", "helm", "skopeo":
+		return true
+	}
+	return false
+}
+
+// scanXML reads <name>value</name> elements and <add key="name"
+// value="..."/> attribute pairs: a name that is a sensitive key makes the
+// value what the key says (XML payloads, .NET appSettings, SOAP bodies).
+func (w *walker) scanXML(s string) {
+	for i := 0; i < len(s); i++ {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			return
+		}
+		i += k + 1
+		ns := i
+		for i < len(s) && (isAlnum(s[i]) || s[i] == '_' || s[i] == '-' || s[i] == ':' || s[i] == '.') {
+			i++
+		}
+		if i == ns || i >= len(s) {
+			continue
+		}
+		name := s[ns:i]
+		te := strings.IndexByte(s[i:], '>')
+		if te < 0 {
+			return
+		}
+		attrs := s[i : i+te]
+		i += te
+		if pk, vs, ve := xmlPair(attrs); pk != kNone {
+			w.namedValue(s, argv{ns + len(name) + vs, ns + len(name) + ve}, pk, true)
+		}
+		if len(attrs) > 0 && attrs[len(attrs)-1] == '/' {
+			continue
+		}
+		vs := i + 1
+		ve := strings.IndexByte(s[vs:], '<')
+		if ve < 0 {
+			return
+		}
+		ve += vs
+		if c := s[ve:]; len(name) > 64 || !strings.HasPrefix(c, "</") || !strings.HasPrefix(c[2:], name) ||
+			len(c) <= 2+len(name) || c[2+len(name)] != '>' {
+			continue
+		}
+		if kind := classifyKey(name); kind.sensitive() {
+			t0, t1 := vs, ve
+			for t0 < t1 && (s[t0] == ' ' || s[t0] == '\n' || s[t0] == '\t') {
+				t0++
+			}
+			for t1 > t0 && (s[t1-1] == ' ' || s[t1-1] == '\n' || s[t1-1] == '\t') {
+				t1--
+			}
+			if t1 > t0 {
+				w.namedValue(s, argv{t0, t1}, kind, true)
+			}
+		}
+		i = ve
+	}
+}
+
+// xmlPair finds key="name" (or name="...") and value="..." among a tag's
+// attributes and returns what the name says and the value's span in attrs.
+func xmlPair(attrs string) (kind keyKind, vs, ve int) {
+	if !strings.Contains(attrs, "value=") {
+		return kNone, 0, 0
+	}
+	vs, ve = xmlAttr(attrs, "value")
+	if vs < 0 || ve <= vs {
+		return kNone, 0, 0
+	}
+	for _, n := range [...]string{"key", "name"} {
+		if ns, ne := xmlAttr(attrs, n); ns >= 0 {
+			if k := namedKind(attrs[ns:ne]); k != kNone {
+				return k, vs, ve
+			}
+		}
+	}
+	return kNone, 0, 0
+}
+
+// xmlAttr returns the span of attribute n's quoted value in attrs, or -1.
+func xmlAttr(attrs, n string) (int, int) {
+	for off := 0; off < len(attrs); {
+		k := strings.Index(attrs[off:], n)
+		if k < 0 {
+			return -1, -1
+		}
+		k += off
+		off = k + len(n)
+		st := off + 2
+		if k == 0 || attrs[k-1] != ' ' || st > len(attrs) || attrs[off] != '=' || attrs[off+1] != '"' && attrs[off+1] != '\'' {
+			continue
+		}
+		if e := strings.IndexByte(attrs[st:], attrs[off+1]); e >= 0 {
+			return st, st + e
+		}
+		return -1, -1
+	}
+	return -1, -1
+}
+
+// envName: an identifier as shells and config files write them.
+func envName(n string) bool {
+	for i := 0; i < len(n); i++ {
+		if c := n[i]; !isAlnum(c) && c != '_' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// typedPassword: t looks typed as a password: one word, not a template,
+// with digits, symbols or mixed case — or, when loose (a flag's value, a
+// line of a multi-line config), any word of 6+ bytes but a boolean word.
+func typedPassword(t string, loose bool) bool {
+	return !strings.ContainsAny(t, " \t") && !isPlaceholder(t) && t[0] != '$' &&
+		(phraseToken(t, false) || loose && len(t) >= 6 && !isBoolWord(t))
+}
+
+// cliPassword records the argument of a program's password flag.
+func (w *walker) cliPassword(s string, v argv) {
+	if t := strings.TrimRight(s[v.s:v.e], ",;"); t != "" && typedPassword(t, true) {
+		w.add(Password, "text.cli_password", v.s, v.s+len(t))
+	}
+}
+
+// userPassArg records the password of a "user:password" argument.
+func (w *walker) userPassArg(s string, b argv) {
+	arg := s[b.s:b.e]
+	c := strings.IndexByte(arg, ':')
+	if c <= 0 || c == len(arg)-1 || strings.Contains(arg, "://") {
+		return
+	}
+	if pw := arg[c+1:]; !isPlaceholder(pw) && !userinfoWord(pw) && pw[0] != '$' {
+		w.add(Password, "text.cli_password", b.s+c+1, b.e)
+	}
+}
+
+// namedValue judges s[v.s:v.e], the value of a flag, an assignment or a
+// config line whose name says kind, as a property under that name would
+// be (a password must look typed, see typedPassword). Detector
+// text.config_secret.
+func (w *walker) namedValue(s string, v argv, kind keyKind, loose bool) {
+	t := strings.TrimRight(s[v.s:v.e], ",;")
+	if t == "" || kind == kCookie || kind == kExpiry {
+		return
+	}
+	mark := len(w.hits)
+	switch kind {
+	case kPassword, kPwd, kPass:
+		// "pass=failed" in a log line is a result, not a password.
+		if typedPassword(t, loose && kind != kPass) && !(kind == kPwd && pathLike(t)) {
+			w.add(Password, "text.config_secret", 0, len(t))
+		}
+	default:
+		if t[0] == '$' {
+			return
+		}
+		p := profileOf(t)
+		w.keyHit(t, kind, &p)
+	}
+	for k := mark; k < len(w.hits); k++ {
+		w.hits[k].start += v.s
+		w.hits[k].end += v.s
+		w.hits[k].det = "text.config_secret"
+	}
+}
+
+// scanConfigLines reads "name = value" and "name: value" lines (INI,
+// .env, YAML, TOML, WireGuard, Java properties): a name that is a
+// sensitive key makes the value what the key says.
+func (w *walker) scanConfigLines(s string) {
+	multiline := strings.IndexByte(s, '\n') >= 0
+	for ls := 0; ls < len(s); {
+		le := strings.IndexByte(s[ls:], '\n')
+		if le < 0 {
+			le = len(s)
+		} else {
+			le += ls
+		}
+		w.configLine(s, ls, le, multiline)
+		ls = le + 1
+	}
+}
+
+func (w *walker) configLine(s string, ls, le int, multiline bool) {
+	i := ls
+	for i < le && (s[i] == ' ' || s[i] == '\t' || s[i] == '-') {
+		i++
+	}
+	if i < le && (s[i] == '"' || s[i] == '\'') {
+		i++
+	}
+	ns := i
+	for i < le && (isAlnum(s[i]) || s[i] == '_' || s[i] == '-' || s[i] == '.' || s[i] >= 0x80) {
+		i++
+	}
+	ne := i
+	if ne == ns || ne-ns > 64 {
+		return
+	}
+	if i < le && (s[i] == '"' || s[i] == '\'') {
+		i++
+	}
+	for i < le && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	if i >= le || s[i] != '=' && s[i] != ':' {
+		return
+	}
+	i++
+	for i < le && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	ve := le
+	for ve > i && (s[ve-1] == ' ' || s[ve-1] == '\r' || s[ve-1] == '\t') {
+		ve--
+	}
+	if ve-i >= 2 && (s[i] == '"' || s[i] == '\'') && s[ve-1] == s[i] {
+		i, ve = i+1, ve-1
+	}
+	if ve <= i {
+		return
+	}
+	if kind := classifyKey(s[ns:ne]); kind.sensitive() {
+		w.namedValue(s, argv{i, ve}, kind, multiline)
+	}
+}
