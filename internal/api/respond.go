@@ -135,7 +135,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 			return &Error{Code: http.StatusRequestEntityTooLarge, Msg: "request body is larger than 1 MiB"}
 		}
 		var ute *json.UnmarshalTypeError
-		if errors.As(err, &ute) {
+		if errors.As(err, &ute) && ute.Field != "" {
 			return badRequest("field " + ute.Field + " has the wrong type")
 		}
 		const unknown = `json: unknown field "`

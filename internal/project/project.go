@@ -113,6 +113,8 @@ type projectRecord struct {
 	GuardVersion    int64           `json:"guard_version"`
 	GuardHistory    []PolicyChange  `json:"guard_history,omitempty"`
 	Funnels         []Funnel        `json:"funnels,omitempty"`
+	Insights        []Insight       `json:"insights,omitempty"`
+	Dashboards      []Dashboard     `json:"dashboards,omitempty"`
 }
 
 // Funnel is a saved funnel of a project: its steps and options as the
@@ -133,6 +135,7 @@ type state struct {
 	AdminKeyHash string           `json:"admin_key_hash"`
 	NextID       int64            `json:"next_id"`
 	NextFunnelID int64            `json:"next_funnel_id,omitempty"`
+	NextSavedID  int64            `json:"next_saved_id,omitempty"` // insights and dashboards
 	Projects     []*projectRecord `json:"projects"`
 	Accounts     []*accountRecord `json:"accounts"`
 }

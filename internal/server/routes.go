@@ -121,6 +121,20 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/app/data-deletions/v3.0/{id}", s.api.GDPRStatus())
 	mux.Handle("GET /api/audit", s.api.AuditLog())
 
+	// ---- Saved insights and dashboards (docs/API.md), for the web UI's
+	// insight pages: analyst role, as the query API. ----
+	mux.Handle("GET /api/projects/{id}/insights", s.api.ListInsights())
+	mux.Handle("POST /api/projects/{id}/insights", s.api.CreateInsight())
+	mux.Handle("GET /api/projects/{id}/insights/{iid}", s.api.GetInsight())
+	mux.Handle("PUT /api/projects/{id}/insights/{iid}", s.api.UpdateInsight())
+	mux.Handle("DELETE /api/projects/{id}/insights/{iid}", s.api.DeleteInsight())
+	mux.Handle("GET /api/projects/{id}/dashboards", s.api.ListDashboards())
+	mux.Handle("POST /api/projects/{id}/dashboards", s.api.CreateDashboard())
+	mux.Handle("GET /api/projects/{id}/dashboards/{did}", s.api.GetDashboard())
+	mux.Handle("PUT /api/projects/{id}/dashboards/{did}", s.api.UpdateDashboard())
+	mux.Handle("DELETE /api/projects/{id}/dashboards/{did}", s.api.DeleteDashboard())
+	// ---- end of saved insights and dashboards ----
+
 	// sieve.js and its per-project configuration.
 	mux.Handle("/sdk/", sdkjs.Handler(s.sdkConfig))
 

@@ -17,7 +17,9 @@ export async function bundle() {
     target: 'es2020',
     jsx: 'automatic',
     jsxImportSource: 'preact',
+    splitting: true,
     entryNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
     outdir: root + 'dist/assets',
     legalComments: 'none',
     loader: { '.css': 'css' },
@@ -29,7 +31,7 @@ export async function bundle() {
   for (const f of r.outputFiles) {
     const name = f.path.slice(f.path.lastIndexOf('/') + 1)
     files['assets/' + name] = f.text
-    if (name.endsWith('.js')) js = name
+    if (name.startsWith('app-') && name.endsWith('.js')) js = name
     if (name.endsWith('.css')) css = name
   }
   files['index.html'] = readFileSync(root + 'src/index.html', 'utf8').replace('%CSS%', `/assets/${css}`).replace('%JS%', `/assets/${js}`)

@@ -1,5 +1,6 @@
 // main.jsx: the app shell: sign-in, the session, the project picker, the
 // navigation (only the pages the role may use) and a tiny history router.
+import 'uplot/dist/uPlot.min.css'
 import './style.css'
 import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
@@ -63,7 +64,7 @@ function App() {
       <a class="skip" href="#main">Skip to content</a>
       <nav class="side" aria-label="Sections">
         <div class="brand">Sieve<small>privacy-first analytics</small></div>
-        {['Privacy center', 'Data', 'Settings'].filter((g) => allowed.some((p) => p.group === g)).map((g) => (
+        {[...new Set(pages.map((p) => p.group))].filter((g) => allowed.some((p) => p.group === g)).map((g) => (
           <>
             <h2>{g}</h2>
             {allowed.filter((p) => p.group === g).map((p) => (

@@ -5,6 +5,7 @@ import { PurgesRoute, Scope } from './purges.jsx'
 import { Audit } from './audit.jsx'
 import { Guard } from './guard.jsx'
 import { Events, Lexicon, Users } from './data.jsx'
+import { Dashboards, Insights } from './insights.jsx'
 import { Access, ProjectSettings, Webhook } from './settings.jsx'
 
 const read = () => true
@@ -17,8 +18,7 @@ const page = (path, title, group, component, may, needs, extra = {}) => ({
   ...extra,
 })
 
-// Insights (trends, funnels, retention, dashboards) join this list when
-// the query engine lands; until then they are not in the navigation.
+// The navigation shows the groups in the order they first appear here.
 export const pages = [
   page('/findings', 'Findings', 'Privacy center', Findings, read, 'a project role'),
   page('/alerts', 'Alerts', 'Privacy center', Alerts, read, 'a project role'),
@@ -30,6 +30,8 @@ export const pages = [
   page('/events', 'Live events', 'Data', Events, read, 'a project role'),
   page('/users', 'Users', 'Data', Users, read, 'a project role'),
   page('/lexicon', 'Lexicon', 'Data', Lexicon, read, 'a project role'),
+  page('/insights', 'Insights', 'Insights', Insights, read, 'a project role'),
+  page('/dashboards', 'Dashboards', 'Insights', Dashboards, read, 'a project role'),
   page('/settings', 'Project', 'Settings', ProjectSettings, admin, 'the admin role'),
   page('/settings/access', 'Access', 'Settings', Access, admin, 'the admin role'),
   page('/settings/webhook', 'Webhook', 'Settings', Webhook, admin, 'the admin role'),

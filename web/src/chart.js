@@ -1,0 +1,48 @@
+// chart.js: the insight charts, drawn by uPlot. Loaded lazily (a dynamic
+// import from pages/insights.jsx) so the first page's script stays small;
+// it imports nothing of Preact, so esbuild puts it and uPlot in one chunk.
+import uPlot from 'uplot'
+
+const palette = ['#3b6fd8', '#d8713b', '#2f9e6e', '#a64fc9', '#c9a13b', '#d84a6a', '#4fb3c9', '#7a7a7a']
+
+/**
+ * draw plots labelled x positions against series of numbers in el and
+ * returns a function that removes the chart. bars draws bars (funnel steps)
+ * instead of lines. The plotted numbers are left on el as data-plotted (JSON
+ * of [{name, values}]) so what the chart shows can be read back.
+ */
+export function draw(el, { labels, series, bars = false, percent = false }) {
+  el.textContent = ''
+  // Dates of one year read better without it.
+  const year = labels[0]?.slice(0, 5)
+  const short = labels.every((l) => /^\d{4}-\d\d-\d\d/.test(l) && l.startsWith(year)) ? labels.map((l) => l.slice(5).replace('T', ' ').slice(0, 11)) : labels
+  const width = Math.max(320, el.clientWidth || 900)
+  const opts = {
+    width,
+    height: 300,
+    legend: { live: false },
+    cursor: { drag: { x: false, y: false } },
+    // Bars need half a slot of room at each end.
+    // The y axis starts at zero (counts), below it only for negative values.
+    scales: {
+      x: { time: false, range: bars ? [-0.5, labels.length - 0.5] : undefined },
+      y: { range: (u, min, max) => uPlot.rangeNum(Math.min(0, min), Math.max(max, 1), 0.1, true) },
+    },
+    axes: [
+      { space: 80, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (u, ticks) => ticks.map((t) => (Number.isInteger(t) && short[t] !== undefined ? short[t] : '')), stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } },
+      { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' }, values: (u, ticks) => ticks.map((t) => (percent ? `${t}%` : t.toLocaleString('en-US'))) },
+    ],
+    series: [{}, ...series.map((s, i) => ({
+      label: s.name,
+      stroke: palette[i % palette.length],
+      fill: bars ? palette[i % palette.length] + '99' : undefined,
+      width: 2,
+      paths: bars ? uPlot.paths.bars({ size: [0.6, 80] }) : undefined,
+      points: { show: labels.length <= 60 },
+    }))],
+  }
+  const data = [labels.map((_, i) => i), ...series.map((s) => s.values)]
+  const u = new uPlot(opts, data, el)
+  el.dataset.plotted = JSON.stringify(series.map((s, i) => ({ name: s.name, values: u.data[i + 1] })))
+  return () => u.destroy()
+}

@@ -1,0 +1,193 @@
+// The insight pages in Debian's Chromium against bin/sieve: events sent
+// with the official Mixpanel client; a trend, a funnel and a retention chart
+// built from query documents in the URL, their plotted numbers read back
+// from the page and compared with the query API's answer to the same
+// document; the builder changing the URL; the CSV download; an insight
+// saved to a dashboard and seen there; no console errors; screenshots under
+// docs/ui/.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { launch, root, startSieve } from './harness.js'
+
+const Mixpanel = createRequire(import.meta.url)('mixpanel')
+const shots = join(root, 'docs/ui')
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+function send(sieve, token, name, props) {
+  const mp = Mixpanel.init(token, { host: '127.0.0.1', port: sieve.port, protocol: 'http', keepAlive: false })
+  return new Promise((res, rej) => mp.track(name, props, (err) => (err ? rej(err) : res())))
+}
+
+async function shot(page, name) {
+  mkdirSync(shots, { recursive: true })
+  await page.waitForTimeout(200)
+  await page.screenshot({ path: join(shots, `${name}.png`) })
+}
+
+/** plotted waits for the chart and returns what it drew. */
+async function plotted(page) {
+  const el = page.locator('[data-chart][data-plotted]').first()
+  await el.waitFor({ timeout: 20000 })
+  return JSON.parse(await el.getAttribute('data-plotted'))
+}
+
+const insightPath = (q) => `/insights?${new URLSearchParams({ q: JSON.stringify(q) })}`
+
+test('insight pages', { timeout: 180_000 }, async (t) => {
+  const sieve = await startSieve()
+  const chrome = await launch()
+  t.after(async () => {
+    await chrome.stop()
+    await sieve.stop()
+  })
+  const [def] = await sieve.api('GET', '/api/projects')
+  const query = (q) => sieve.api('POST', `/api/projects/${def.id}/query`, q)
+  const page = await chrome.context.newPage()
+  const errors = []
+  page.on('console', (m) => m.type() === 'error' && errors.push(`${page.url()}: ${m.text()}`))
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`))
+
+  const today = new Date().toISOString().slice(0, 10)
+  const weekAgo = new Date(Date.now() - 6 * 86400000).toISOString().slice(0, 10)
+  // Four users sign up (two plans), three view pricing, two purchase; one
+  // also sends a password, which the guard strips (never offered).
+  for (const [u, plan] of [['u1', 'pro'], ['u2', 'pro'], ['u3', 'free'], ['u4', 'free']]) {
+    await send(sieve, def.token, 'Signed up', { distinct_id: u, plan, ...(u === 'u1' ? { password: 'S3cret-never-offered' } : {}) })
+  }
+  for (const u of ['u1', 'u2', 'u3']) await send(sieve, def.token, 'Viewed pricing', { distinct_id: u, amount: 10 })
+  for (const u of ['u1', 'u2']) await send(sieve, def.token, 'Purchased', { distinct_id: u, amount: u === 'u1' ? 30 : 12 })
+  const trend = { kind: 'trends', from: weekAgo, to: today, interval: 'day', series: [{ event: 'Signed up', math: 'total' }, { event: 'Purchased', math: 'unique' }], breakdown: [{ property: 'plan' }] }
+  for (let i = 0; ; i++) {
+    const r = await query({ kind: 'trends', from: today, to: today, series: [{ event: 'Purchased' }] })
+    if (r.results.trends.series[0].values[0] === 2) break
+    if (i > 100) throw new Error('the events were not queryable after 10 s')
+    await sleep(100)
+  }
+
+  await t.test('sign in', async () => {
+    await page.goto(sieve.url + '/')
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+    await page.keyboard.type(sieve.adminKey)
+    await page.keyboard.press('Enter')
+    await page.getByText('Signed in as').waitFor()
+  })
+
+  await t.test('a trend: the plotted numbers are the query API\'s', async () => {
+    await page.goto(sieve.url + insightPath(trend))
+    const drawn = await plotted(page)
+    const want = (await query(trend)).results.trends
+    assert.deepEqual(drawn.map((s) => s.values), want.series.map((s) => s.values))
+    assert.deepEqual(drawn.map((s) => s.name), want.series.map((s) => (s.breakdown?.length ? `${s.name} · ${s.breakdown.join(', ')}` : s.name)))
+    // Signed up by plan (2 + 2) today; purchases: 2 unique users.
+    assert.equal(want.series.find((s) => s.name === 'A' && s.breakdown[0] === 'pro').values.at(-1), 2)
+    await shot(page, 'insights-trends')
+  })
+
+  await t.test('pickers come from the lexicon and never offer a guard-stripped key', async () => {
+    const options = await page.getByLabel('Breakdown').locator('option').allInnerTexts()
+    assert.ok(options.includes('plan') && options.includes('amount'), options.join(','))
+    assert.ok(!options.some((o) => /password/i.test(o)), `a stripped key is offered: ${options}`)
+    const events = await page.getByLabel('Event').first().locator('option').allInnerTexts()
+    assert.deepEqual(['Purchased', 'Signed up', 'Viewed pricing'].filter((e) => events.includes(e)).length, 3, events.join(','))
+  })
+
+  await t.test('the builder rewrites the URL, which alone holds the query', async () => {
+    await page.getByLabel('Compare with the previous period').check()
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).compare === true)
+    const q = JSON.parse(new URL(page.url()).searchParams.get('q'))
+    const drawn = await plotted(page)
+    assert.equal(drawn.length, 2 * (await query(q)).results.trends.series.length, 'compare adds a previous-period line per row')
+    // The same URL in a fresh page shows the same chart.
+    const other = await chrome.context.newPage()
+    await other.goto(page.url())
+    assert.deepEqual(await plotted(other), drawn)
+    await other.close()
+  })
+
+  await t.test('CSV download', async () => {
+    await page.goto(sieve.url + insightPath(trend))
+    await plotted(page)
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()])
+    assert.equal(dl.suggestedFilename(), `trends-${weekAgo}-${today}.csv`)
+    const text = readFileSync(await dl.path(), 'utf8')
+    const want = (await query(trend)).results.trends
+    const lines = text.trim().split('\r\n')
+    assert.equal(lines[0], ['Series', 'Breakdown', ...want.buckets].join(','))
+    assert.deepEqual(lines.slice(1), want.series.map((s) => [s.name, s.breakdown.join(', '), ...s.values].join(',')))
+  })
+
+  await t.test('a funnel: the plotted counts are the query API\'s', async () => {
+    const funnel = { kind: 'funnels', from: weekAgo, to: today, series: [{ event: 'Signed up' }, { event: 'Viewed pricing' }, { event: 'Purchased' }] }
+    await page.goto(sieve.url + insightPath(funnel))
+    const drawn = await plotted(page)
+    const want = (await query(funnel)).results.funnel.steps.map((s) => s.count)
+    assert.deepEqual(drawn[0].values, want)
+    assert.deepEqual(want, [4, 3, 2])
+    await page.getByRole('table', { name: 'Results of the funnels query' }).getByRole('cell', { name: '75.0%' }).first().waitFor()
+    await page.locator('[data-chart]').evaluate((e) => e.scrollIntoView({ block: 'center' }))
+    await shot(page, 'insights-funnels')
+  })
+
+  await t.test('a retention chart: the plotted curve is the query API\'s', async () => {
+    const ret = { kind: 'retention', from: weekAgo, to: today, interval: 'day', retention: { start: { event: 'Signed up' }, return: { event: 'Purchased' }, intervals: 3 } }
+    await page.goto(sieve.url + insightPath(ret))
+    const drawn = await plotted(page)
+    const cohorts = (await query(ret)).results.retention.cohorts
+    const n = Math.max(...cohorts.map((c) => c.counts.length))
+    const want = Array.from({ length: n }, (_, i) => {
+      const ok = cohorts.filter((c) => i < c.counts.length)
+      const size = ok.reduce((s, c) => s + c.size, 0)
+      return size ? Math.round((ok.reduce((s, c) => s + c.counts[i], 0) / size) * 10000) / 100 : 0
+    })
+    assert.deepEqual(drawn[0].values, want)
+    assert.equal(want[0], 50, 'two of four sign-ups purchased the same day')
+    await shot(page, 'insights-retention')
+  })
+
+  await t.test('save an insight to a dashboard and see it there', async () => {
+    await page.goto(sieve.url + '/dashboards')
+    await page.getByRole('heading', { level: 1, name: 'Dashboards' }).waitFor()
+    await page.getByRole('form', { name: 'New dashboard' }).getByLabel('Name').fill('Growth')
+    await page.getByRole('button', { name: 'Create dashboard' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Growth' }).waitFor()
+    await page.getByText('This dashboard is empty').waitFor()
+
+    await page.goto(sieve.url + insightPath(trend))
+    await plotted(page)
+    const form = page.getByRole('form', { name: 'Save this insight' })
+    await form.getByLabel('Name').fill('Sign-ups by plan')
+    await form.getByLabel('Add to dashboard').selectOption({ label: 'Growth' })
+    await form.getByRole('button', { name: 'Save insight' }).click()
+    await page.getByText('Saved “Sign-ups by plan” and added it to the dashboard.').waitFor()
+    await page.getByRole('table', { name: 'Saved insights' }).getByRole('link', { name: 'Sign-ups by plan' }).waitFor()
+
+    await page.goto(sieve.url + '/dashboards')
+    await page.getByRole('link', { name: 'Growth' }).click()
+    const tile = page.getByRole('article', { name: 'Sign-ups by plan' })
+    await tile.waitFor()
+    const drawn = JSON.parse(await tile.locator('[data-plotted]').getAttribute('data-plotted', { timeout: 20000 }).catch(async () => {
+      await tile.locator('[data-plotted]').waitFor({ timeout: 20000 })
+      return tile.locator('[data-plotted]').getAttribute('data-plotted')
+    }))
+    assert.deepEqual(drawn.map((s) => s.values), (await query(trend)).results.trends.series.map((s) => s.values))
+    await shot(page, 'dashboard')
+    // The dashboard-wide range applies to every tile.
+    await page.getByRole('group', { name: 'Dashboard date range' }).getByLabel('From').fill(today)
+    await page.waitForURL((u) => new URL(u).searchParams.get('from') === today)
+    await page.getByRole('group', { name: 'Dashboard date range' }).getByLabel('To').fill(today)
+    await page.waitForURL((u) => new URL(u).searchParams.get('to') === today)
+    await tile.getByText(`${today} – ${today}`).waitFor()
+    const one = JSON.parse(await tile.locator('[data-plotted]').getAttribute('data-plotted'))
+    assert.equal(one[0].values.length, 1, 'one day, one bucket')
+    await page.goto(sieve.url + '/dashboards')
+    await page.getByRole('table', { name: 'Dashboards' }).waitFor()
+    await shot(page, 'dashboards')
+  })
+
+  await t.test('no console errors', () => {
+    assert.deepEqual(errors, [])
+  })
+})
