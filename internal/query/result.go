@@ -190,7 +190,9 @@ func (b Bins) Index(x float64) int {
 	if w == 0 {
 		return 0
 	}
-	return min(int(math.Floor((x-b.Lo)/w)), b.N-1)
+	// Values outside [Lo, Hi] (rows a rolling window reads before the
+	// range, from which Lo and Hi were taken) fall in the nearest range.
+	return max(0, min(int(math.Floor((x-b.Lo)/w)), b.N-1))
 }
 
 // Labels are the ranges' breakdown values, "lo - hi".

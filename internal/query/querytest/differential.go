@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -170,6 +172,9 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 // on the backend and the reference evaluator, and fails on any difference.
 func Differential(t *testing.T, open Open, n int) {
 	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("SIEVE_QUERY_SEED"); s != "" { // replay a failure
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
 	t.Logf("seed %d", seed)
 	r := rand.New(rand.NewPCG(seed, 1))
 	for i := range n {

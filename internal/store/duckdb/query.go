@@ -297,7 +297,8 @@ func (b *qb) binned(name string, bins query.Bins) string {
 	x := b.number(name)
 	idx := "0"
 	if w := (bins.Hi - bins.Lo) / float64(bins.N); w != 0 {
-		idx = fmt.Sprintf("least(floor((%s - %s) / %s), %d)::BIGINT", x, b.arg(bins.Lo), b.arg(w), bins.N-1)
+		// Clamped as query.Bins.Index clamps.
+		idx = fmt.Sprintf("greatest(least(floor((%s - %s) / %s), %d), 0)::BIGINT", x, b.arg(bins.Lo), b.arg(w), bins.N-1)
 	}
 	return fmt.Sprintf("CASE WHEN %s IS NULL THEN %s ELSE [%s][%s + 1] END", x, b.arg(query.None), strings.Join(ps, ", "), idx)
 }
