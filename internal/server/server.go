@@ -517,7 +517,7 @@ func (s *Server) backupFunc(st *duckdb.Store) api.BackupFunc {
 		if err != nil {
 			return nil, err
 		}
-		s.log.Info("backup written", "files", len(m.Files), "bytes", m.Bytes, "audit_seq", m.AuditSeq, "took", time.Since(t0).Round(time.Millisecond))
+		s.log.InfoContext(ctx, "backup written", "files", len(m.Files), "bytes", m.Bytes, "audit_seq", m.AuditSeq, "took", time.Since(t0).Round(time.Millisecond))
 		return m, nil
 	}
 }
