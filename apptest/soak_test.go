@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -278,6 +279,24 @@ func TestSoak(t *testing.T) {
 	s.stop()
 	s.restart()
 	end = watch()
+	// ~50%: a backup through the server, ingestion going on.
+	sleepUntil(at(0.5))
+	mu.Lock()
+	ackedBefore := make(map[string]bool, len(acked))
+	for id := range acked {
+		ackedBefore[id] = true
+	}
+	mu.Unlock()
+	bkDir := filepath.Join(t.TempDir(), "backup")
+	bkStart := time.Now()
+	bkOut, bkErr := sieveCLI(t, "backup", "--url", s.Base, "--to", bkDir)
+	bkTook := time.Since(bkStart)
+	if bkErr != nil {
+		t.Errorf("backup during the soak: %v\n%s", bkErr, bkOut)
+	}
+	mu.Lock()
+	ackedByEnd := len(acked)
+	mu.Unlock()
 	// A random moment in 55%..90%: kill -9.
 	sleepUntil(at(0.55 + 0.35*mrand.Float64()))
 	killedAt := time.Since(start).Round(time.Second)
@@ -321,6 +340,47 @@ func TestSoak(t *testing.T) {
 	end("SIGTERM")
 	s.stop()
 	out, verr := sieveCLI(t, "audit", "verify", "--data", s.Data)
+
+	// The backup: restored, every batch in it whole, everything acknowledged
+	// before it began there, nothing the final export lacks.
+	var bkReport string
+	if bkErr == nil {
+		restored := filepath.Join(t.TempDir(), "restored")
+		if out, err := sieveCLI(t, "restore", "--from", bkDir, "--data", restored); err != nil {
+			t.Fatalf("restore of the soak's backup: %v\n%s", err, out)
+		}
+		r := startServer(t, serverOpts{Data: restored})
+		inBackup := map[string]bool{}
+		batches := map[string]int{}
+		for _, p := range projects {
+			streamExport(t, r, p, func(id, user string) {
+				inBackup[id] = true
+				batches[id[:strings.LastIndexByte(id, '-')]]++
+			})
+		}
+		r.stop()
+		partial, missing, extra := 0, 0, 0
+		for b, n := range batches {
+			if want := map[byte]int{'t': 50, 'i': 500, 'v': 50}[b[0]]; n != want {
+				partial++
+			}
+		}
+		for id := range ackedBefore {
+			if !inBackup[id] {
+				missing++
+			}
+		}
+		for id := range inBackup {
+			if !seen[id] {
+				extra++
+			}
+		}
+		if partial > 0 || missing > 0 || extra > 0 {
+			t.Errorf("backup: %d partial batches, %d events acknowledged before it missing, %d events the final export lacks", partial, missing, extra)
+		}
+		bkReport = fmt.Sprintf("%d events (%d acknowledged before it began, %d by its end), took %s under load; %d partial batches, %d missing, %d not in the final export\n  %s",
+			len(inBackup), len(ackedBefore), ackedByEnd, bkTook.Round(time.Millisecond), partial, missing, extra, strings.ReplaceAll(strings.TrimSpace(bkOut), "\n", "\n  "))
+	}
 	load1 := loadavg()
 
 	var keys []string
@@ -344,12 +404,14 @@ duplicated:                 %d
 exported but never acknowledged (reply lost to the kill): %d
 purged user's events exported: %d
 kill -9 at %s; a graceful restart at %s; the purge at %s
+backup through the server at %s: %s
 memory high-water mark (VmHWM) per server life:
   %s
 requests:
 %saudit: %s
 `, time.Since(start).Round(time.Second), d, time.Now().UTC().Format(time.RFC3339), load0, load1,
 		len(acked), victim.Load(), exported, lost, dup, unacked, victims, killedAt, at(0.45).Round(time.Second), at(0.3).Round(time.Second),
+		at(0.5).Round(time.Second), bkReport,
 		strings.Join(lives, "\n  "), req.String(), strings.TrimSpace(out))
 
 	if lost > 0 || dup > 0 {
