@@ -5,7 +5,7 @@ BIN := bin/sieve
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/sieve-analytics/sieve/internal/version.Version=$(VERSION)
 
-.PHONY: help web build run run-tls test unit race apptest sdk-setup sdk-test ui-test fuzz fuzz-guard bench check clean
+.PHONY: help web build run run-tls test unit race apptest soak sdk-setup sdk-test ui-test fuzz fuzz-guard bench check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ apptest: build sdk-setup ## black-box tests of bin/sieve with the official Mixpa
 	cd apptest/node && npm ci --no-audit --no-fund --loglevel=error
 	cd apptest/posthog && npm ci --no-audit --no-fund --loglevel=error
 	SIEVE_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 15m ./apptest/...
+
+soak: build ## not in test: SOAK_DURATION (default 5m) of mixed ingestion, queries, exports, a purge, a restart and a kill -9; prints acknowledged vs exported, memory high-water mark, audit verification
+	SOAK_DURATION=$${SOAK_DURATION:-5m} SIEVE_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 60m -run '^TestSoak$$' -v ./apptest/
 
 sdk-setup: ## install sieve.js's npm packages and Debian's chromium (idempotent)
 	bash sdk/js/scripts/setup.sh

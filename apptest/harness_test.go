@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -81,8 +82,22 @@ type serverOpts struct {
 	Args []string // more flags of sieve serve
 }
 
+// freeAddr returns a free 127.0.0.1 address: a port of SIEVE_TEST_PORTS
+// ("lo-hi") when set, so that runs beside others on one machine stay in
+// their range; otherwise one the system picks.
 func freeAddr(t *testing.T) string {
 	t.Helper()
+	var lo, hi int
+	if _, err := fmt.Sscanf(os.Getenv("SIEVE_TEST_PORTS"), "%d-%d", &lo, &hi); err == nil && lo > 0 && hi >= lo {
+		for range 4 * (hi - lo + 1) {
+			addr := fmt.Sprintf("127.0.0.1:%d", lo+mrand.IntN(hi-lo+1))
+			if ln, err := net.Listen("tcp", addr); err == nil {
+				ln.Close()
+				return addr
+			}
+		}
+		t.Fatalf("no free port in SIEVE_TEST_PORTS=%s", os.Getenv("SIEVE_TEST_PORTS"))
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,10 @@ const usage = `usage:
       env: SIEVE_ADDR, SIEVE_ADMIN_KEY; shows progress, prints the certificate (JSON)
   sieve audit verify [--data DIR]     checks the audit log's hash chain, names the first bad entry
   sieve audit query [--project_id ID] [--property P] [--actor A] [--from T] [--to T]
+  sieve backup --to DEST [--url ADDR] [--admin-key K]   a consistent backup through the running server
+      env: SIEVE_ADDR, SIEVE_ADMIN_KEY
+  sieve backup --data DIR --to DEST     the same, offline (server stopped)
+  sieve restore --from SRC --data DIR   restore a backup into a new or empty data directory
   sieve bench ingest [--events N] [--batch N] [--senders N]
   sieve version
 `
@@ -58,6 +62,10 @@ func main() {
 		err = purgeCmd(os.Args[2:])
 	case "audit":
 		err = auditCmd(os.Args[2:])
+	case "backup":
+		err = backupCmd(os.Args[2:])
+	case "restore":
+		err = restoreCmd(os.Args[2:])
 	case "bench":
 		err = bench.Main(os.Args[2:])
 	case "version", "--version", "-v":

@@ -39,7 +39,7 @@ func (a *API) record(r *http.Request, who auth.Principal, e audit.Entry) error {
 		e.Session = auth.SessionID(r.Context())
 	}
 	if err := a.audit.Append(e); err != nil {
-		a.log.Error("audit append failed", "action", e.Action, "err", err)
+		a.log.ErrorContext(r.Context(), "audit append failed", "action", e.Action, "err", err)
 		return errAuditUnavailable
 	}
 	return nil

@@ -143,7 +143,7 @@ func (a *API) Export() http.Handler {
 				return err
 			}
 			// Headers are gone: end the stream short; the client sees a cut.
-			a.log.Error("export stream failed", "project_id", id, "rows", n, "err", err)
+			a.log.ErrorContext(r.Context(), "export stream failed", "project_id", id, "rows", n, "err", err)
 			return nil
 		}
 		return bw.Flush()

@@ -175,6 +175,7 @@ type API struct {
 	guard    *guard.Guard
 	audit    *audit.Log     // see SetAudit; nil records nothing
 	purges   *purge.Manager // see SetPurges
+	backup   BackupFunc     // see SetBackup
 	// web UI sessions, see SetSessions
 	sessions      *session.Store
 	signIns       *session.Limiter

@@ -42,7 +42,7 @@ func (in *Ingester) handler(ep mixpanel.Endpoint) http.Handler {
 		// merged the body's fields into q, and before anything is stored.
 		_, err := mixpanel.ParseReplyOptions(q, ep)
 		if err == nil {
-			req = &request{batch: in.newBatch(), ep: ep}
+			req = &request{batch: in.newBatch(r.Context()), ep: ep}
 			out = in.decode(r, req, q)
 			if opts, err = mixpanel.ParseReplyOptions(q, ep); err == nil && out.Err == nil {
 				out = req.out

@@ -23,6 +23,7 @@ import (
 
 // batch is the state of one ingestion request.
 type batch struct {
+	ctx      context.Context // the request's: its log lines carry its id
 	now      time.Time
 	fixed    *project.Project // set when credentials chose the project (/import)
 	projects map[int64]*target
@@ -61,8 +62,8 @@ type refusal struct {
 	message string
 }
 
-func (in *Ingester) newBatch() *batch {
-	return &batch{now: in.now(), projects: map[int64]*target{}}
+func (in *Ingester) newBatch(ctx context.Context) *batch {
+	return &batch{ctx: ctx, now: in.now(), projects: map[int64]*target{}}
 }
 
 // parserOf returns the batch's parser, taken from the pool on first use.
@@ -122,7 +123,7 @@ func (in *Ingester) target(b *batch, token string) (*target, *refusal) {
 	}
 	chk, err := in.guards.Checker(p)
 	if err != nil {
-		in.log.Error("guard unavailable for project", "project_id", p.ID, "err", err)
+		in.log.ErrorContext(b.ctx, "guard unavailable for project", "project_id", p.ID, "err", err)
 		return nil, &refusal{refusedUnavailable, "token", "the project's guard policy cannot be loaded; nothing was stored"}
 	}
 	t := &target{p: p, checker: chk}

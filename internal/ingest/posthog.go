@@ -26,7 +26,7 @@ func (in *Ingester) PostHog(ep posthog.Endpoint) http.Handler {
 		in.Stats.Requests.Add(1)
 		start := time.Now()
 		meta := posthog.ParseMeta(r.URL.Query())
-		b := in.newBatch()
+		b := in.newBatch(r.Context())
 		err := in.posthogDecode(r, ep, b, meta)
 		if err == nil {
 			if cerr := in.commit(r.Context(), b, "posthog."+ep.String()); cerr != nil {

@@ -120,6 +120,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/app/data-deletions/v3.0", s.api.GDPRDelete())
 	mux.Handle("GET /api/app/data-deletions/v3.0/{id}", s.api.GDPRStatus())
 	mux.Handle("GET /api/audit", s.api.AuditLog())
+	mux.Handle("POST /api/admin/backup", s.api.Backup())
 
 	// ---- Saved insights and dashboards (docs/API.md), for the web UI's
 	// insight pages: analyst role, as the query API. ----

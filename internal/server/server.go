@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -28,6 +29,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/api"
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
+	"github.com/sieve-analytics/sieve/internal/backup"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/guardcache"
 	"github.com/sieve-analytics/sieve/internal/ingest"
@@ -40,6 +42,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/store"
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
 	"github.com/sieve-analytics/sieve/internal/valueshape"
+	"github.com/sieve-analytics/sieve/internal/version"
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
 )
 
@@ -85,6 +88,7 @@ type Server struct {
 	http     *http.Server
 	ready    chan struct{}
 	stopping atomic.Bool
+	backupMu sync.Mutex // one backup at a time
 }
 
 // New opens the data directory and prepares the server; it does not listen
@@ -151,6 +155,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.newMetrics(st)
+	s.api.SetBackup(s.backupFunc(st))
 
 	s.http = &http.Server{
 		Handler:           s.routes(),
@@ -495,4 +500,24 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// backupFunc writes a backup of the data directory while the server
+// serves: the store's consistent copy, an audit snapshot and the other
+// files (package backup). One runs at a time.
+func (s *Server) backupFunc(st *duckdb.Store) api.BackupFunc {
+	return func(ctx context.Context, dest, actor string) (*backup.Manifest, error) {
+		if !s.backupMu.TryLock() {
+			return nil, api.ErrBackupRunning
+		}
+		defer s.backupMu.Unlock()
+		t0 := time.Now()
+		m, err := backup.Create(ctx, backup.Sources{DataDir: s.cfg.DataDir, Audit: s.audit, Actor: actor, Online: true,
+			Version: version.Version, Store: func(ctx context.Context, d string) (any, error) { return st.Backup(ctx, d) }}, dest)
+		if err != nil {
+			return nil, err
+		}
+		s.log.InfoContext(ctx, "backup written", "files", len(m.Files), "bytes", m.Bytes, "audit_seq", m.AuditSeq, "took", time.Since(t0).Round(time.Millisecond))
+		return m, nil
+	}
 }

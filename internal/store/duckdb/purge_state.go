@@ -175,22 +175,14 @@ func (s *Store) purgeState(conn *sql.Conn, req *stateReq) (StateResult, error) {
 	_ = os.Remove(tmp)
 	_ = os.Remove(tmp + ".wal")
 	alias := fmt.Sprintf("stn_%d", n)
-	stmts := []string{
-		"ATTACH " + quote(tmp) + " AS " + alias,
-		`CREATE TABLE ` + alias + `.profiles (
-			project_id BIGINT NOT NULL, kind UTINYINT NOT NULL, group_key VARCHAR NOT NULL,
-			id VARCHAR NOT NULL, props VARCHAR NOT NULL,
-			PRIMARY KEY (project_id, kind, group_key, id))`,
-		`CREATE TABLE ` + alias + `.findings (
-			time BIGINT NOT NULL, project_id BIGINT NOT NULL, distinct_id VARCHAR, event VARCHAR,
-			path VARCHAR, class VARCHAR, detector VARCHAR, action VARCHAR, lib VARCHAR, lib_version VARCHAR)`,
-		`CREATE TABLE ` + alias + `.purge_marks (job VARCHAR NOT NULL, time BIGINT NOT NULL)`,
+	stmts := append([]string{"ATTACH " + quote(tmp) + " AS " + alias}, stateTables(alias, false)...)
+	stmts = append(stmts,
 		fmt.Sprintf(`INSERT INTO %s.profiles SELECT project_id, kind, group_key, id,
 			CASE WHEN %s THEN %s ELSE props END
 			FROM st.profiles WHERE NOT %s ORDER BY project_id, kind, group_key, id`, alias, pp, strip, pd),
 		fmt.Sprintf("INSERT INTO %s.findings SELECT * FROM st.findings WHERE NOT %s ORDER BY time", alias, fd),
 		fmt.Sprintf("INSERT INTO %s.purge_marks SELECT * FROM st.purge_marks", alias),
-	}
+	)
 	m.changed.Store(0)
 	fail := func(err error) (StateResult, error) {
 		_, _ = conn.ExecContext(context.Background(), "DETACH DATABASE IF EXISTS "+alias)

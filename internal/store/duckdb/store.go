@@ -144,6 +144,8 @@ type Store struct {
 	// purge swaps the file.
 	stMu   sync.RWMutex
 	udfSeq atomic.Uint64
+	// backupMu serializes backups (their attach aliases are fixed).
+	backupMu sync.Mutex
 
 	events *queue
 	state  *queue // profile updates and findings
@@ -303,16 +305,8 @@ func (s *Store) open() error {
 		settings = append(settings, fmt.Sprintf("SET GLOBAL threads = %d", s.opts.Threads))
 	}
 	settings = append(settings,
-		"ATTACH "+quote(filepath.Join(s.dir, stateName))+" AS st",
-		`CREATE TABLE IF NOT EXISTS st.profiles (
-			project_id BIGINT NOT NULL, kind UTINYINT NOT NULL, group_key VARCHAR NOT NULL,
-			id VARCHAR NOT NULL, props VARCHAR NOT NULL,
-			PRIMARY KEY (project_id, kind, group_key, id))`,
-		`CREATE TABLE IF NOT EXISTS st.findings (
-			time BIGINT NOT NULL, project_id BIGINT NOT NULL, distinct_id VARCHAR, event VARCHAR,
-			path VARCHAR, class VARCHAR, detector VARCHAR, action VARCHAR, lib VARCHAR, lib_version VARCHAR)`,
-		`CREATE TABLE IF NOT EXISTS st.purge_marks (job VARCHAR NOT NULL, time BIGINT NOT NULL)`,
-	)
+		"ATTACH "+quote(filepath.Join(s.dir, stateName))+" AS st")
+	settings = append(settings, stateTables("st", true)...)
 	for _, q := range settings {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			return safeErr("configure duckdb", err)
@@ -367,10 +361,33 @@ func (s *Store) attach(ctx context.Context, a *active) error {
 	if _, err := s.db.ExecContext(ctx, "ATTACH "+quote(a.path)+" AS "+a.alias); err != nil {
 		return safeErr("attach active file", err)
 	}
-	_, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS `+a.alias+`.events (
-		project_id BIGINT NOT NULL, time BIGINT NOT NULL, name VARCHAR NOT NULL,
-		distinct_id VARCHAR NOT NULL, insert_id VARCHAR NOT NULL, props VARCHAR NOT NULL, k BIGINT)`)
+	_, err := s.db.ExecContext(ctx, eventsTable(a.alias))
 	return safeErr("create events table", err)
+}
+
+// eventsTable creates the events table of an active file attached as alias.
+func eventsTable(alias string) string {
+	return `CREATE TABLE IF NOT EXISTS ` + alias + `.events (
+		project_id BIGINT NOT NULL, time BIGINT NOT NULL, name VARCHAR NOT NULL,
+		distinct_id VARCHAR NOT NULL, insert_id VARCHAR NOT NULL, props VARCHAR NOT NULL, k BIGINT)`
+}
+
+// stateTables creates the tables of a state file attached as alias.
+func stateTables(alias string, ifNotExists bool) []string {
+	c := "CREATE TABLE "
+	if ifNotExists {
+		c += "IF NOT EXISTS "
+	}
+	return []string{
+		c + alias + `.profiles (
+			project_id BIGINT NOT NULL, kind UTINYINT NOT NULL, group_key VARCHAR NOT NULL,
+			id VARCHAR NOT NULL, props VARCHAR NOT NULL,
+			PRIMARY KEY (project_id, kind, group_key, id))`,
+		c + alias + `.findings (
+			time BIGINT NOT NULL, project_id BIGINT NOT NULL, distinct_id VARCHAR, event VARCHAR,
+			path VARCHAR, class VARCHAR, detector VARCHAR, action VARCHAR, lib VARCHAR, lib_version VARCHAR)`,
+		c + alias + `.purge_marks (job VARCHAR NOT NULL, time BIGINT NOT NULL)`,
+	}
 }
 
 // rebuildActive restores the writer's view of an active file after Open:
