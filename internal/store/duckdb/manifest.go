@@ -55,6 +55,9 @@ type sealedFile struct {
 	Gen  uint64 `json:"gen"`
 	Rows int64  `json:"rows"`
 	Keys int64  `json:"keys"`
+	// Schema is idSchema when the file holds the identity columns
+	// (identity.go), 0 for files written before them.
+	Schema int `json:"schema,omitempty"`
 }
 
 func (f sealedFile) parquet(root string, p partKey) string {

@@ -65,21 +65,10 @@ type qb struct {
 	flags              []string // boolean columns over name and props (filters), f1..fn
 }
 
-// The fixed members of j.
-const (
-	jUserID = 1 + iota
-	jDeviceID
-	jAnon
-	jIdentified
-)
-
 func newQB(p query.Project, q *query.Query) *qb {
 	b := &qb{q: q, loc: p.Loc()}
 	b.start, b.end = q.Range(b.loc)
 	b.readStart, b.readEnd = q.ReadRange(b.loc)
-	for _, n := range query.IdentityProperties { // j[1..4], in the order of jUserID...
-		b.prop(n)
-	}
 	return b
 }
 
@@ -165,10 +154,6 @@ func (b *qb) number(name string) string {
 	return fmt.Sprintf(`CASE WHEN json_type(%[1]s) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN %[1]s::DOUBLE END`, v)
 }
 
-func str(j int) string {
-	return fmt.Sprintf(`CASE WHEN json_type(j[%[1]d]) = 'VARCHAR' THEN nullif(j[%[1]d]->>'$', '') END`, j)
-}
-
 // names is a condition on the event name: one of events, or true when one
 // of them is "" (any event).
 func (b *qb) names(events ...string) string {
@@ -235,20 +220,19 @@ func dayNumber(d time.Time) int64 { return d.Unix() / 86400 }
 // usr (the user, package query's rule), d (local date), bucket and j (the
 // extracted properties: call prop before base).
 //
-// Links can come from any stored event: the events outside the range and
-// the names read are parsed only when they are $identify events or their
-// text holds both "$device_id" and "$user_id" (stored JSON is re-encoded by
-// Sieve, which never escapes those keys' characters).
+// Links can come from any stored event before the end of the read range:
+// they are read from the identity columns (identity.go), never from the
+// JSON properties (see links).
 //
-// Without users (usersToo false) usr is left out, and so are the links and,
-// when no property is needed, the properties themselves: DuckDB then reads
-// only the time and name columns.
+// Without users (usersToo false) usr is left out, and so are the links.
+// When no property but the identity ones is needed, j is NULL and DuckDB
+// does not read the properties at all.
 func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
+	j := "NULL::JSON[]"
+	if len(b.paths) > 0 {
+		j = b.extract()
+	}
 	if !usersToo {
-		j := "NULL::JSON[]"
-		if len(b.paths) > len(query.IdentityProperties) {
-			j = b.extract()
-		}
 		return fmt.Sprintf(`WITH u1 AS (
   SELECT time, name, %[1]s AS j, %[2]s AS d%[9]s FROM %[3]s WHERE time >= %[4]d AND time < %[5]d AND %[6]s
 ), u AS (
@@ -256,26 +240,40 @@ func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
 )`, j, b.localDay(), b.rel, b.readStart, b.readEnd, nameCond, b.bucket(b.q.Interval, "d"), prefixed(strings.Join(cols, ", ")), b.flagCols())
 	}
 	extra := prefixed(strings.Join(cols, ", "))
-	return fmt.Sprintf(`WITH raw AS (
-  SELECT time, name, distinct_id, %[1]s AS j, (time >= %[3]d AND time < %[9]d AND %[4]s) AS keep%[13]s FROM %[2]s
-  WHERE (time >= %[3]d AND %[4]s) OR name = '$identify' OR (contains(props, '"$device_id"') AND contains(props, '"$user_id"'))
-), ev AS (
-  SELECT time, name, distinct_id, j, keep%[14]s, %[5]s AS uid, %[6]s AS did FROM raw
-), links AS (
-  SELECT dev, first(usr ORDER BY time, usr) AS usr FROM (
-    SELECT %[7]s AS dev, coalesce(%[8]s, distinct_id) AS usr, time FROM ev WHERE name = '$identify'
-    UNION ALL SELECT did, uid, time FROM ev WHERE did IS NOT NULL AND uid IS NOT NULL
-  ) WHERE dev IS NOT NULL AND usr IS NOT NULL AND usr <> '' GROUP BY dev
+	return fmt.Sprintf(`WITH %[1]s, ev AS (
+  SELECT time, name, distinct_id, user_id, device_id, %[2]s AS j%[3]s FROM %[4]s
+  WHERE time >= %[5]d AND time < %[6]d AND %[7]s
 ), u0 AS (
-  SELECT ev.time, ev.name, ev.j%[15]s, coalesce(ev.uid, links.usr, ev.did, ev.distinct_id) AS usr
-  FROM ev LEFT JOIN links ON links.dev = coalesce(ev.did, ev.distinct_id)
-  WHERE ev.keep
+  SELECT ev.time, ev.name, ev.j%[8]s, %[9]s AS usr
+  FROM ev LEFT JOIN links ON links.dev = coalesce(ev.device_id, ev.distinct_id)
 ), u1 AS (
   SELECT *, %[10]s AS d FROM u0
 ), u AS (
   SELECT *, %[11]s AS bucket%[12]s FROM u1
-)`, b.extract(), b.rel, b.readStart, nameCond, str(jUserID), str(jDeviceID), str(jAnon), str(jIdentified),
-		b.readEnd, b.localDay(), b.bucket(b.q.Interval, "d"), extra, b.flagCols(), b.flagNames(""), b.flagNames("ev."))
+)`, links(b.rel), j, b.flagCols(), b.rel, b.readStart, b.readEnd, nameCond, b.flagNames("ev."),
+		userOf("ev.user_id", "links.usr", "ev.device_id", "ev.distinct_id"),
+		b.localDay(), b.bucket(b.q.Interval, "d"), extra)
+}
+
+// links is the CTE "links" over the events relation rel: per device (or
+// anonymous distinct_id), the user it is linked to. An $identify event
+// links $anon_distinct_id to $identified_id (else its distinct_id); an
+// event carrying both $device_id and $user_id links them. The earliest
+// link wins (ties: the smallest user). It reads the identity columns only.
+func links(rel string) string {
+	return fmt.Sprintf(`links AS (
+  SELECT dev, first(usr ORDER BY time, usr) AS usr FROM (
+    SELECT anon_id AS dev, coalesce(identified_id, distinct_id) AS usr, time FROM %[1]s WHERE name = '$identify'
+    UNION ALL SELECT device_id, user_id, time FROM %[1]s WHERE device_id IS NOT NULL AND user_id IS NOT NULL
+  ) WHERE dev IS NOT NULL AND usr IS NOT NULL AND usr <> '' GROUP BY dev
+)`, rel)
+}
+
+// userOf is the SQL of an event's user from its identity columns and its
+// device's link: $user_id, else the linked user, else $device_id, else
+// distinct_id.
+func userOf(userID, linked, deviceID, distinctID string) string {
+	return "coalesce(" + strings.Join([]string{userID, linked, deviceID, distinctID}, ", ") + ")"
 }
 
 // extract is the SQL of the list of the properties' JSON values.

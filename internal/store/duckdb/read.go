@@ -141,7 +141,8 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 // Events gives fn a connection and a SQL relation (a parenthesized
 // subquery, usable after FROM) over the events of one project in
 // [from, to), with columns project_id, time (Unix ms), name, distinct_id,
-// insert_id and props (JSON text). Only the partitions overlapping the range
+// insert_id, props (JSON text) and the identity columns user_id,
+// device_id, anon_id and identified_id (identity.go). Only the partitions overlapping the range
 // are read. The files stay in place while fn runs; fn must not keep the
 // connection. This is how queries (trends, funnels, retention) read events;
 // compileExpr(n, eventExprCols(alias), &args) turns a where expression or
@@ -161,14 +162,18 @@ func (s *Store) Events(ctx context.Context, project, from, to int64, fn func(ctx
 		return s.readErr(caller, safeErr("events: connect", err))
 	}
 	defer conn.Close()
-	relation := fmt.Sprintf("(SELECT %s FROM (SELECT 0::BIGINT AS project_id, 0::BIGINT AS time, ''::VARCHAR AS name, ''::VARCHAR AS distinct_id, ''::VARCHAR AS insert_id, '{}'::VARCHAR AS props) WHERE false)", eventCols)
+	relation := fmt.Sprintf("(SELECT %s, %s FROM (SELECT 0::BIGINT AS project_id, 0::BIGINT AS time, ''::VARCHAR AS name, ''::VARCHAR AS distinct_id, ''::VARCHAR AS insert_id, '{}'::VARCHAR AS props, NULL::VARCHAR AS user_id, NULL::VARCHAR AS device_id, NULL::VARCHAR AS anon_id, NULL::VARCHAR AS identified_id) WHERE false)", eventCols, idCols)
 	if to > from {
 		parts, acts := s.days(v, project, from, to)
-		var files []string
+		var stored, legacy []string // files with and without the identity columns
 		actSet := map[*active]bool{}
 		for _, p := range parts {
 			for _, f := range v.parts[p] {
-				files = append(files, quote(f.parquet(s.dir, p)))
+				if f.Schema == idSchema {
+					stored = append(stored, quote(f.parquet(s.dir, p)))
+				} else {
+					legacy = append(legacy, quote(f.parquet(s.dir, p)))
+				}
 			}
 			for _, a := range acts[p] {
 				actSet[a] = true
@@ -176,12 +181,15 @@ func (s *Store) Events(ctx context.Context, project, from, to int64, fn func(ctx
 		}
 		filter := fmt.Sprintf(" WHERE project_id = %d AND time >= %d AND time < %d", project, from, to)
 		var branches []string
-		if len(files) > 0 {
-			branches = append(branches, "SELECT "+eventCols+" FROM read_parquet(["+strings.Join(files, ", ")+"])"+filter)
+		if len(stored) > 0 {
+			branches = append(branches, storedSelect("read_parquet(["+strings.Join(stored, ", ")+"])", filter))
+		}
+		if len(legacy) > 0 {
+			branches = append(branches, identitySelect("read_parquet(["+strings.Join(legacy, ", ")+"])", filter))
 		}
 		for _, a := range v.actives {
 			if actSet[a] {
-				branches = append(branches, "SELECT "+eventCols+" FROM "+a.alias+".events"+filter)
+				branches = append(branches, identitySelect(a.alias+".events", filter))
 			}
 		}
 		if len(branches) > 0 {

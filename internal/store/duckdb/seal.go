@@ -162,7 +162,7 @@ func (s *Store) sealActive(a *active) (int, error) {
 			i--
 		}
 		merge := files[i:]
-		nf := sealedFile{Gen: s.allocGen()}
+		nf := sealedFile{Gen: s.allocGen(), Schema: idSchema}
 		dir := p.dir(s.dir)
 		if err := mkdirSynced(s.dir, dir); err != nil {
 			return fail(fmt.Errorf("duckdb store: seal: create partition directory: %w", err))
@@ -178,7 +178,7 @@ func (s *Store) sealActive(a *active) (int, error) {
 		if len(merge) > 0 {
 			query = "SELECT " + cols + " FROM " + parquetList(s.dir, p, merge) + " UNION ALL " + query
 		}
-		res, err := conn.ExecContext(ctx, "COPY (SELECT * FROM ("+query+") ORDER BY time) TO "+quote(pqTmp)+
+		res, err := conn.ExecContext(ctx, "COPY ("+identitySelect("("+query+")", "")+" ORDER BY time) TO "+quote(pqTmp)+
 			" (FORMAT parquet, COMPRESSION "+s.compression()+")")
 		if err != nil {
 			return fail(safeErr("seal: write partition file", err))
@@ -290,13 +290,19 @@ func activeKeys(ctx context.Context, conn *sql.Conn, from string) ([]uint64, err
 func parquetList(root string, p partKey, files []sealedFile) string {
 	var b strings.Builder
 	b.WriteString("read_parquet([")
+	mixed := false
 	for i, f := range files {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(quote(f.parquet(root, p)))
+		mixed = mixed || f.Schema != files[0].Schema
 	}
-	b.WriteString("])")
+	b.WriteString("]")
+	if mixed { // legacy files lack the identity columns
+		b.WriteString(", union_by_name = true")
+	}
+	b.WriteString(")")
 	return b.String()
 }
 

@@ -1,0 +1,57 @@
+package duckdb
+
+import "fmt"
+
+// Identity columns. Queries count users by the rule of package query:
+// $user_id when set, else $device_id, else distinct_id, with $identify
+// events ($anon_distinct_id -> $identified_id) and events carrying both
+// $user_id and $device_id linking a device to a user. Finding those four
+// values in the JSON properties of every event read is most of a query's
+// time, so sealed Parquet files (schema idSchema) keep them as columns,
+// computed from props when the file is written (seal, compaction, purge:
+// a purge that removes one of these properties recomputes them).
+//
+// Active files and sealed files written before the columns existed
+// (schema 0) have them computed when read (identitySelect), so every
+// relation over events has the same columns; compaction and sealing
+// rewrite legacy files into the current schema over time.
+//
+// A value is a JSON string that is not empty; anything else is NULL.
+
+// idSchema is the sealed-file schema with the identity columns.
+const idSchema = 1
+
+// idCols are the identity columns, in the order of query.IdentityProperties.
+const idCols = "user_id, device_id, anon_id, identified_id"
+
+// idPaths are the JSON pointers of the identity properties, in the order of
+// idCols (the same names as query.IdentityProperties; constants, so the SQL
+// text holds no value from a request).
+const idPaths = `['/$user_id', '/$device_id', '/$anon_distinct_id', '/$identified_id']`
+
+// identitySelect is a SELECT of the event columns plus the identity
+// columns computed from props, over src (a relation) with an optional
+// where clause (" WHERE ..." or "").
+func identitySelect(src, where string) string {
+	return fmt.Sprintf(`SELECT %s, _ids[1] AS user_id, _ids[2] AS device_id, _ids[3] AS anon_id, _ids[4] AS identified_id FROM (
+  SELECT %s, list_transform(json_extract(props, %s), x -> CASE WHEN json_type(x) = 'VARCHAR' THEN nullif(x->>'$', '') END) AS _ids
+  FROM %s%s)`, eventCols, eventCols, idPaths, src, where)
+}
+
+// storedSelect is a SELECT of the event and identity columns of sealed
+// files of schema idSchema.
+func storedSelect(src, where string) string {
+	return "SELECT " + eventCols + ", " + idCols + " FROM " + src + where
+}
+
+// rewriteSelect is a SELECT of the event and identity columns of sealed
+// files of partition p, for writing them into a new file: stored columns
+// when every file has them, else computed from props.
+func rewriteSelect(root string, p partKey, files []sealedFile) string {
+	for _, f := range files {
+		if f.Schema != idSchema {
+			return identitySelect(parquetList(root, p, files), "")
+		}
+	}
+	return storedSelect(parquetList(root, p, files), "")
+}
