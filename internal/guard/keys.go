@@ -234,6 +234,14 @@ func init() {
 		"numerodeidentificacion", "documentodeidentidad", "documentoidentidade", "carteiradeidentidade", "numerodedocumento", "nrodocumento",
 		"personalausweisnr", "identiteitsnummer", "identitetskort", "henkilokortti", "dui",
 		"cedulaciudadania", "cedulaidentidadnumero",
+		// Passports and social insurance in more languages.
+		"reisepass", "reisepassnummer", "reisepassnr", "passnummer", "passeport", "numeropasseport",
+		"numerodepasseport", "pasaporte", "numeropasaporte", "numerodepasaporte", "passaporto", "numeropassaporto",
+		"passaporte", "numerodopassaporte", "paspoort", "paspoortnummer", "paszport", "numerpaszportu",
+		"passinumero", "passportnumbers", "assurancesociale", "numeroassurancesociale",
+		"numerodassurancesociale", "socialinsuranceno", "sinnumber", "numerosegurosocial", "segurosocial",
+		"idcardnumbers", "паспорт", "номерпаспорта", "护照", "护照号", "护照号码",
+		"パスポート", "パスポート番号", "여권번호", "여권",
 	)
 	addKeys(kIBAN, "iban", "ibannumber", "ibancode", "ibanno", "accountiban", "bankiban")
 	addKeys(kBank,
@@ -245,6 +253,8 @@ func init() {
 		"savingsaccountnumber", "bankaccountiban", "accountiban", "bankkontonummer", "kontonr", "numerodeconta",
 		"contabancaria", "rekeningnr", "tilinumero", "kontonumer", "numerrachunku", "rachunek", "hesapnumarası",
 		"hesapno", "счет", "расчетныйсчет", "номерсчёта", "账户号码", "账号", "銀行口座", "口座",
+		"accnumber", "accno", "accnum", "accountnr", "acctnr", "bankaccountnr", "bankaccno", "bankacctno",
+		"bankacctnumber", "payoutaccountnumber", "beneficiaryaccount", "beneficiaryaccountnumber",
 	)
 	addKeys(kBankParent, "bank", "bankdetails", "bankinfo", "payout", "payoutaccount", "ach", "sepa", "directdebitmandate",
 		"directdeposit", "bankaccountdetails", "banking", "bankdata", "bankverbindung", "datosbancarios", "coordonneesbancaires")
@@ -654,7 +664,8 @@ func childKind(parent keyKind, key string, own keyKind) keyKind {
 		var t keyTok
 		tokenize(key, &t)
 		switch compact(&t) {
-		case "number", "account", "accountnumber", "no", "num", "iban":
+		case "number", "account", "accountnumber", "no", "num", "iban", "acct", "acctno", "acctnumber", "accountno",
+			"accountnum", "accno", "accnumber", "nr", "nummer", "numero", "konto", "cuenta", "compte", "conta", "rekening":
 			return kBank
 		}
 	}

@@ -833,6 +833,10 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 		if n >= 4 && n <= 10 {
 			w.add(SecretToken, detKey[kind], 0, n)
 		}
+	case kTOTP:
+		if n >= 6 && n <= 8 {
+			w.add(SecretToken, detKey[kOTP], 0, n) // the code, not the seed
+		}
 	case kCard, kCardParent:
 		if n >= 12 && n <= 19 {
 			w.add(PaymentCard, detKey[kCard], 0, n)
@@ -923,6 +927,9 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 	case kTOTP:
 		if len(t) >= 16 && (base32ish(t) || secretShape(t)) && !isPlaceholder(t) {
 			w.add(SecretToken, detKey[kind], 0, n)
+		} else if len(t) >= 6 && len(t) <= 8 && allDigits(t) {
+			// "totp": "482913" is the code the seed made.
+			w.add(SecretToken, detKey[kOTP], 0, n)
 		}
 	case kPrivKey:
 		if secretShape(t) {
