@@ -170,7 +170,40 @@ func phraseToken(t string, pin bool) bool {
 	if di == len(t) {
 		return len(t) >= 4
 	}
+	if di == 0 && proseWord(t) {
+		return false // "min.", "Case-Sensitive", "Wi-Fi", "wrong!"
+	}
 	return di > 0 && up+lo > 0 || ot > 0 && up+lo > 0 || up > 0 && lo > 0 && up < len(t)-1 && !(up == 1 && t[0] >= 'A' && t[0] <= 'Z')
+}
+
+// proseWord: t is made of words as prose writes them: letters in runs
+// that are lower case, Capitalised or all capitals, joined or ended by
+// hyphens, apostrophes and sentence punctuation.
+func proseWord(t string) bool {
+	seg, up, lo := 0, 0, false
+	for i := 0; i <= len(t); i++ {
+		if i == len(t) || strings.IndexByte("-'.,:;!?()", t[i]) >= 0 {
+			if up > 1 && up < seg || up == 1 && seg > 1 && !lo {
+				return false
+			}
+			seg, up, lo = 0, 0, false
+			continue
+		}
+		c := t[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			if lo || up == 0 && seg > 0 {
+				return false // "heLLo", "wOrd": a capital after a small letter
+			}
+			up++
+		case c >= 'a' && c <= 'z':
+			lo = true
+		default:
+			return false
+		}
+		seg++
+	}
+	return true
 }
 
 // phraseID reads the identifier or secret that follows an ID or secret
