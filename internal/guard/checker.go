@@ -428,7 +428,37 @@ func namedKind(v string) keyKind {
 	if kk := classifyKey(v); kk.sensitive() {
 		return kk
 	}
+	if securityQuestion(v) {
+		// {question: "What was the name of your first pet?", answer: ...}
+		return kPassword
+	}
 	return kNone
+}
+
+// securityQuestions are what the usual account-recovery questions ask
+// about (lower case); their answers are credentials.
+var securityQuestions = []string{"maiden name", "first pet", "pet's name", "pet’s name", "were you born",
+	"first car", "first school", "elementary school", "primary school", "childhood", "favorite teacher",
+	"favourite teacher", "did you grow up", "first job", "childhood best friend", "honeymoon", "middle name",
+	"first concert", "first employer", "street you grew up", "name of your first", "memorable word",
+	"security question", "secret question", "first boss", "oldest sibling", "oldest cousin"}
+
+// securityQuestion reports whether v is an account-recovery question.
+func securityQuestion(v string) bool {
+	if len(v) < 12 || strings.IndexByte(v, ' ') < 0 {
+		return false
+	}
+	var buf [96]byte
+	l := buf[:0]
+	for i := 0; i < len(v); i++ {
+		l = append(l, lower(v[i]))
+	}
+	for _, q := range securityQuestions {
+		if strings.Contains(b2s(l), q) {
+			return true
+		}
+	}
+	return false
 }
 
 // jwkPrivate names the private members of a JSON Web Key.
@@ -695,10 +725,13 @@ func (w *walker) walkArray(v *fastjson.Value, kind keyKind) {
 	var dbuf [8]int
 	drops := dbuf[:0]
 	pairKind := pairArrayKind(arr)
+	flag := kNone
 	for i, c := range arr {
 		if w.drop {
 			break
 		}
+		prev := flag
+		flag = kNone
 		switch c.Type() {
 		case fastjson.TypeObject:
 			w.walkObject(c, kind, nil)
@@ -708,6 +741,12 @@ func (w *walker) walkArray(v *fastjson.Value, kind keyKind) {
 			k := kind
 			if i == 1 && pairKind != kNone {
 				k = pairKind
+			}
+			if prev != kNone {
+				k = prev // argv: ["psql", "--password", "S3cret!"]
+			}
+			if c.Type() == fastjson.TypeString {
+				flag = argvFlagKind(b2s(c.GetStringBytes()))
 			}
 			act, repl := w.leaf(c, k, "", nil)
 			switch act {
@@ -722,6 +761,20 @@ func (w *walker) walkArray(v *fastjson.Value, kind keyKind) {
 		v.Del(strconv.Itoa(drops[k]))
 	}
 	w.path = w.path[:pl]
+}
+
+// argvFlagKind: an element of an argument vector that is a flag named
+// like a sensitive key ("--password", "-api-key", "--client_secret") gives
+// the next element what it names.
+func argvFlagKind(s string) keyKind {
+	if len(s) < 3 || len(s) > 64 || s[0] != '-' {
+		return kNone
+	}
+	n := strings.TrimLeft(s, "-")
+	if len(s)-len(n) > 2 || len(n) < 2 || strings.ContainsAny(n, "= \t/") {
+		return kNone
+	}
+	return namedKind(n)
 }
 
 // pairArrayKind: a two-element array ["password", "hunter2"] (headers as

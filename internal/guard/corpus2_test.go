@@ -83,6 +83,8 @@ type corpus2Score struct {
 }
 
 type corpus2Result struct {
+	file                                 string
+	listDetails                          bool
 	events, clean, changed, withFindings int
 	classes                              map[string]*corpus2Score
 	missKinds                            map[string]int // class / scenario
@@ -115,7 +117,13 @@ func TestCorpus2(t *testing.T) {
 
 func corpus2Checker(t *testing.T) *guard.Checker {
 	t.Helper()
-	c, err := guard.New().Compile(guard.DefaultPolicy(), corpus2Token, []byte("corpus2-test-hash-key"))
+	return corpusChecker(t, corpus2Token)
+}
+
+// corpusChecker compiles the default policy for a corpus's project token.
+func corpusChecker(t *testing.T, token string) *guard.Checker {
+	t.Helper()
+	c, err := guard.New().Compile(guard.DefaultPolicy(), token, []byte("corpus2-test-hash-key"))
 	if err != nil {
 		t.Fatalf("compile the default policy: %v", err)
 	}
@@ -124,10 +132,16 @@ func corpus2Checker(t *testing.T) *guard.Checker {
 
 func scoreCorpus2(t *testing.T, c *guard.Checker) *corpus2Result {
 	t.Helper()
-	res := &corpus2Result{classes: map[string]*corpus2Score{}, missKinds: map[string]int{}, fpKinds: map[string]int{}}
+	return scoreCorpusFile(t, c, corpus2File, *corpus2Details)
+}
+
+// scoreCorpusFile scores a corpus in corpus2's format (testdata/file).
+func scoreCorpusFile(t *testing.T, c *guard.Checker, file string, details bool) *corpus2Result {
+	t.Helper()
+	res := &corpus2Result{file: file, listDetails: details, classes: map[string]*corpus2Score{}, missKinds: map[string]int{}, fpKinds: map[string]int{}}
 	var snap fastjson.Parser
 	var arena fastjson.Arena
-	forEachCorpus2(t, func(n int, ln *corpus2Line, ev *event.Event) {
+	forEachCorpusFile(t, file, func(n int, ln *corpus2Line, ev *event.Event) {
 		before := corpus2Leaves(ev)
 		for _, l := range ln.Labels {
 			if !corpus2Holds(before, l) {
@@ -197,7 +211,13 @@ func scoreCorpus2(t *testing.T, c *guard.Checker) *corpus2Result {
 // forEachCorpus2 decodes each corpus line as /import does and hands it to fn.
 func forEachCorpus2(t *testing.T, fn func(n int, ln *corpus2Line, ev *event.Event)) {
 	t.Helper()
-	fh, err := os.Open(filepath.Join("testdata", corpus2File))
+	forEachCorpusFile(t, corpus2File, fn)
+}
+
+// forEachCorpusFile does what forEachCorpus2 does for testdata/file.
+func forEachCorpusFile(t *testing.T, file string, fn func(n int, ln *corpus2Line, ev *event.Event)) {
+	t.Helper()
+	fh, err := os.Open(filepath.Join("testdata", file))
 	if err != nil {
 		t.Fatalf("open the corpus: %v", err)
 	}
@@ -333,7 +353,7 @@ func (r *corpus2Result) fpRate() float64 {
 
 func (r *corpus2Result) report() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "corpus %s: %d events, %d clean\n", corpus2File, r.events, r.clean)
+	fmt.Fprintf(&b, "corpus %s: %d events, %d clean\n", r.file, r.events, r.clean)
 	fmt.Fprintf(&b, "  %-20s %6s %6s %7s %12s\n", "class", "labels", "caught", "recall", "named-right")
 	classes := make([]string, 0, len(r.classes))
 	for c := range r.classes {
@@ -354,7 +374,7 @@ func (r *corpus2Result) report() string {
 		r.changed, r.clean, 100*r.fpRate(), r.withFindings)
 	b.WriteString(kindTable("misses by class / kind", r.missKinds))
 	b.WriteString(kindTable("false positives by kind / what the guard did", r.fpKinds))
-	if *corpus2Details {
+	if r.listDetails {
 		for _, d := range r.details {
 			b.WriteString("  " + d + "\n")
 		}

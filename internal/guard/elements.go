@@ -83,6 +83,11 @@ func valueKey(k string) bool {
 
 // feed records one attribute (name without prefix, or a plain element key).
 func (e *elemInfo) feed(key, val string) {
+	if strings.HasPrefix(key, "$el_attr__") || key == "$el_classes" {
+		// mixpanel autocapture writes the clicked element's attributes
+		// as event properties: the event is the element.
+		e.isElem = true
+	}
 	an := attrName(key)
 	if an == "" {
 		switch key {
@@ -131,7 +136,7 @@ func (e *elemInfo) feed(key, val string) {
 			} else {
 				v = ""
 			}
-			e.classPw = c != "" && namesPassword(c)
+			e.classPw = c != "" && classNamesPassword(c)
 		}
 	}
 }
@@ -263,6 +268,40 @@ func (e *elemInfo) finish() {
 			}
 		}
 	}
+}
+
+// classNamesPassword: a CSS class names a password ("reveal-password",
+// "password-display", "generated_password"), and not something about one
+// ("password-strength", "password-toggle", "forgot-password").
+func classNamesPassword(c string) bool {
+	if namesPassword(c) {
+		return true
+	}
+	var t keyTok
+	tokenize(c, &t)
+	pw := false
+	for i := 0; i < t.nt; i++ {
+		tok := b2s(t.buf[t.start(i):t.ends[i]])
+		if classAbout[tok] {
+			return false
+		}
+		if k := keyDict[tok]; k == kPassword || k == kPwd {
+			pw = true
+		}
+	}
+	return pw
+}
+
+// classAbout: words of a class name that make it about a password rather
+// than showing one.
+var classAbout = map[string]bool{
+	"strength": true, "meter": true, "hint": true, "hints": true, "rule": true, "rules": true, "requirement": true,
+	"requirements": true, "error": true, "errors": true, "toggle": true, "label": true, "policy": true, "forgot": true,
+	"reset": true, "match": true, "icon": true, "eye": true, "show": true, "hide": true, "visibility": true,
+	"help": true, "tip": true, "tooltip": true, "feedback": true, "invalid": true, "valid": true, "strong": true,
+	"weak": true, "indicator": true, "bar": true, "criteria": true, "checklist": true, "link": true, "btn": true,
+	"button": true, "title": true, "header": true, "heading": true, "change": true, "update": true, "has": true,
+	"no": true, "length": true, "expired": true, "expiry": true, "manager": true, "less": true, "mismatch": true,
 }
 
 // namesPassword: v (a class, name or id) names a password itself.

@@ -210,6 +210,11 @@ func matchAadhaar(s string, i int) int {
 	if j < 0 || !aadhaarValid(d) {
 		return -1
 	}
+	// Twelve digits inside a longer run of groups ("4111 1111 1111 1112")
+	// are part of another number.
+	if i >= 2 && (s[i-1] == ' ' || s[i-1] == '-') && isDigit(s[i-2]) || j+1 < len(s) && (s[j] == ' ' || s[j] == '-') && isDigit(s[j+1]) {
+		return -1
+	}
 	return j
 }
 

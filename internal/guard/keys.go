@@ -92,7 +92,8 @@ func init() {
 		"respuestasecreta", "respuestadeseguridad", "reponsesecrete", "sicherheitsantwort", "antwortsicherheitsfrage",
 		"respostasecreta", "rispostasegreta")
 	// Plurals: lists of values.
-	addKeys(kPassword, "passwords", "passwörter", "passworter", "contraseñas", "contrasenas", "pins")
+	addKeys(kPassword, "passwords", "passwörter", "passworter", "contraseñas", "contrasenas")
+	addKeys(kPIN, "pins")
 	addKeys(kSecret, "secrets", "apikeys", "accesstokens", "refreshtokens", "authtokens", "bearertokens", "apitokens",
 		"sessiontokens", "clientsecrets", "secretkeys", "accesskeys")
 	addKeys(kPrivKey, "privatekeys")
@@ -113,7 +114,7 @@ func init() {
 		"webhooksecret", "signingsecret", "signingkey", "encryptionkey", "decryptionkey", "masterkey", "licensekey",
 		"hmac", "hmackey", "hmacsecret", "jwt", "jwttoken", "bearer", "sharedsecret", "secretkeybase", "secrettoken",
 		"servicekey", "serviceaccountkey", "subscriptionkey", "ocpapimsubscriptionkey", "xapikey", "xauthtoken",
-		"xaccesstoken", "apiaccesstoken", "devicetoken", "pushtoken", "fcmtoken", "apnstoken", "registrationtoken",
+		"xaccesstoken", "apiaccesstoken",
 		"resettoken", "verificationtoken", "confirmationtoken", "invitetoken", "magictoken", "logintoken",
 		"remembertoken", "rememberme", "accountkey", "storagekey", "sastoken",
 		"passkey", "recoverycode", "recoverycodes", "backupcode", "backupcodes", "recoverykey", "seedphrase",
@@ -131,7 +132,7 @@ func init() {
 		"액세스토큰", "비밀키", "api키", "토큰", "시크릿", "cred", "apikeysecret", "accesskeysecret",
 		"deploykey", "deploytoken", "runnertoken", "bottoken", "securitytoken", "accesssecret", "tokensecret",
 		"oauthtokensecret", "privatetoken", "githubtoken", "gitlabtoken", "npmtoken", "slacktoken", "awssecret",
-		"stripekey", "stripesecret", "openaikey", "webhookkey", "integrationtoken", "servicetoken", "clienttoken",
+		"stripekey", "stripesecret", "openaikey", "webhookkey", "integrationtoken", "servicetoken",
 		"machinetoken", "clitoken", "agenttoken", "admintoken", "rootkey", "secretaccesstoken",
 	)
 	// Stop entries: keys that end like a secret but name something public.
@@ -145,6 +146,24 @@ func init() {
 		"experimentkey", "variantkey", "querykey", "reactkey", "itemkey", "productkey", "categorykey",
 		"settingkey", "configkey", "propertykey", "fieldkey", "columnkey", "messagekey", "templatekey", "apikeyid",
 		"apikeyname", "apikeyprefix", "apikeylast4", "tokenprefix", "tokenlast4", "tokenhint")
+	// Keys made to be public: client-side keys and ids that web pages and
+	// apps embed by design (analytics project tokens and write keys,
+	// captcha site keys, OAuth client ids, search-only keys, anon keys).
+	addKeys(kNone, "anonkey", "supabaseanonkey", "anonpublickey", "sitekey", "recaptchasitekey", "hcaptchasitekey",
+		"turnstilesitekey", "captchasitekey", "writekey", "segmentwritekey", "rudderstackwritekey", "clientid",
+		"oauthclientid", "appid", "applicationid", "measurementid", "projecttoken", "mixpaneltoken",
+		"mixpanelprojecttoken", "projectapikey", "posthogprojectapikey", "posthogapikey", "posthogkey",
+		"posthogprojectkey", "amplitudeapikey", "amplitudekey", "heapappid", "searchkey", "searchapikey",
+		"searchonlyapikey", "searchonlykey", "algoliasearchkey", "algoliasearchapikey", "clienttoken",
+		"ddclienttoken", "datadogclienttoken", "rumclienttoken", "clientsidekey", "clientsideid",
+		"browserkey", "publicapikey", "publicsdkkey", "sdkclientkey", "publictoken", "mapboxpublictoken",
+		"publicaccesstoken", "publishabletoken", "publishableapikey", "statsigclientkey", "clientsdkkey")
+	// Push notification tokens address a device (analytics SDKs store
+	// them on profiles, mixpanel as $ios_devices); sending needs the
+	// sender's server key, which is a secret.
+	addKeys(kNone, "pushtoken", "devicetoken", "fcmtoken", "apnstoken", "registrationtoken", "apnsdevicetoken",
+		"fcmregistrationtoken", "expopushtoken", "pushnotificationtoken", "notificationtoken", "gcmtoken",
+		"pushregistrationtoken", "iosdevices", "androiddevices")
 	// Public bank identifiers: they name a bank or branch, not an account.
 	addKeys(kNone, "routingnumber", "routing", "routingno", "abanumber", "abarouting", "aba", "rtn", "sortcode",
 		"bsb", "bsbnumber", "transitnumber", "institutionnumber", "branchcode", "achrouting", "bic", "swift",
@@ -234,6 +253,14 @@ func init() {
 		"numerodeidentificacion", "documentodeidentidad", "documentoidentidade", "carteiradeidentidade", "numerodedocumento", "nrodocumento",
 		"personalausweisnr", "identiteitsnummer", "identitetskort", "henkilokortti", "dui",
 		"cedulaciudadania", "cedulaidentidadnumero",
+		// Passports and social insurance in more languages.
+		"reisepass", "reisepassnummer", "reisepassnr", "passnummer", "passeport", "numeropasseport",
+		"numerodepasseport", "pasaporte", "numeropasaporte", "numerodepasaporte", "passaporto", "numeropassaporto",
+		"passaporte", "numerodopassaporte", "paspoort", "paspoortnummer", "paszport", "numerpaszportu",
+		"passinumero", "passportnumbers", "assurancesociale", "numeroassurancesociale",
+		"numerodassurancesociale", "socialinsuranceno", "sinnumber", "numerosegurosocial", "segurosocial",
+		"idcardnumbers", "паспорт", "номерпаспорта", "护照", "护照号", "护照号码",
+		"パスポート", "パスポート番号", "여권번호", "여권",
 	)
 	addKeys(kIBAN, "iban", "ibannumber", "ibancode", "ibanno", "accountiban", "bankiban")
 	addKeys(kBank,
@@ -245,6 +272,8 @@ func init() {
 		"savingsaccountnumber", "bankaccountiban", "accountiban", "bankkontonummer", "kontonr", "numerodeconta",
 		"contabancaria", "rekeningnr", "tilinumero", "kontonumer", "numerrachunku", "rachunek", "hesapnumarası",
 		"hesapno", "счет", "расчетныйсчет", "номерсчёта", "账户号码", "账号", "銀行口座", "口座",
+		"accnumber", "accno", "accnum", "accountnr", "acctnr", "bankaccountnr", "bankaccno", "bankacctno",
+		"bankacctnumber", "payoutaccountnumber", "beneficiaryaccount", "beneficiaryaccountnumber",
 	)
 	addKeys(kBankParent, "bank", "bankdetails", "bankinfo", "payout", "payoutaccount", "ach", "sepa", "directdebitmandate",
 		"directdeposit", "bankaccountdetails", "banking", "bankdata", "bankverbindung", "datosbancarios", "coordonneesbancaires")
@@ -654,7 +683,8 @@ func childKind(parent keyKind, key string, own keyKind) keyKind {
 		var t keyTok
 		tokenize(key, &t)
 		switch compact(&t) {
-		case "number", "account", "accountnumber", "no", "num", "iban":
+		case "number", "account", "accountnumber", "no", "num", "iban", "acct", "acctno", "acctnumber", "accountno",
+			"accountnum", "accno", "accnumber", "nr", "nummer", "numero", "konto", "cuenta", "compte", "conta", "rekening":
 			return kBank
 		}
 	}

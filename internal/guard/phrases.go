@@ -10,7 +10,7 @@ var phraseWords = []string{
 	"password", "passwort", "passwd", "passcode", "passphrase", "pwd", "pass", "pin", "kennwort", "contraseña",
 	"contrasena", "senha", "wachtwoord", "mot de passe", "mdp", "пароль", "parola", "hasło", "haslo", "lösenord",
 	"losenord", "salasana", "adgangskode", "passord", "heslo", "şifre", "sifre", "パスワード", "密码", "密碼",
-	"비밀번호", "clave", "jelszó", "jelszo",
+	"비밀번호", "clave", "jelszó", "jelszo", "pw",
 }
 
 // phraseIndex lists the phrase words by their first two bytes (ASCII
@@ -56,7 +56,7 @@ func init() {
 }
 
 // phraseJoiners may stand between the word and the password.
-var phraseJoiners = []string{"is now", "is set to", "set to", "is", "was", "ist jetzt", "ist", "lautet", "war", "est",
+var phraseJoiners = []string{"is now", "is set to", "set to", "changed to", "reset to", "to", "is", "was", "ist jetzt", "ist", "lautet", "war", "est",
 	"es", "era", "é", "será", "sera", "är", "er", "on", "jest", "je", "это", "->", "=>", "=", ":", "：", "是", "は"}
 
 func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 }
@@ -170,7 +170,40 @@ func phraseToken(t string, pin bool) bool {
 	if di == len(t) {
 		return len(t) >= 4
 	}
+	if di == 0 && proseWord(t) {
+		return false // "min.", "Case-Sensitive", "Wi-Fi", "wrong!"
+	}
 	return di > 0 && up+lo > 0 || ot > 0 && up+lo > 0 || up > 0 && lo > 0 && up < len(t)-1 && !(up == 1 && t[0] >= 'A' && t[0] <= 'Z')
+}
+
+// proseWord: t is made of words as prose writes them: letters in runs
+// that are lower case, Capitalised or all capitals, joined or ended by
+// hyphens, apostrophes and sentence punctuation.
+func proseWord(t string) bool {
+	seg, up, lo := 0, 0, false
+	for i := 0; i <= len(t); i++ {
+		if i == len(t) || strings.IndexByte("-'.,:;!?()", t[i]) >= 0 {
+			if up > 1 && up < seg || up == 1 && seg > 1 && !lo {
+				return false
+			}
+			seg, up, lo = 0, 0, false
+			continue
+		}
+		c := t[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			if lo || up == 0 && seg > 0 {
+				return false // "heLLo", "wOrd": a capital after a small letter
+			}
+			up++
+		case c >= 'a' && c <= 'z':
+			lo = true
+		default:
+			return false
+		}
+		seg++
+	}
+	return true
 }
 
 // phraseID reads the identifier or secret that follows an ID or secret
@@ -260,6 +293,10 @@ var bankPhrases = []struct {
 	{"bestätigungscode", 8}, {"code de vérification", 8}, {"verificatiecode", 8},
 }
 
+// idJoiners may stand between an account, ID or code word and its value
+// ("my SSN is ...", "Ihr Bestätigungscode lautet ...").
+var idJoiners = []string{"is now ", "is ", "was ", "ist ", "lautet ", "est ", "es ", "är ", "er ", "era ", "é ", "wordt "}
+
 var (
 	bankFirst [256]bool
 	bankIndex pairIndex[int]
@@ -309,16 +346,27 @@ func (w *walker) scanBankPhrases(s string) {
 			if j < len(s) && isLetterByte(s[j]) {
 				continue
 			}
+			if bp.kind == 8 {
+				if ds, de := codeBefore(s, i); de > ds {
+					w.add(SecretToken, "text.secret", ds, de) // "482913 is your login code"
+				}
+			}
+			if j+1 < len(s) && s[j] == '.' && s[j+1] == ' ' && isLetterByte(s[j-1]) {
+				j++ // "account no. 12345678", "acct. 12345678"
+			}
 			for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '=' || s[j] == '#' || s[j] == '\'' || s[j] == '"') {
 				j++
 			}
 			if bp.kind >= 4 && j == i+len(bp.w) {
 				continue // an ID word glued to what follows ("sin7625") is no phrase
 			}
-			if hasPrefixFold(s[j:], "is ") {
-				j += 3
-				for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '\'' || s[j] == '"') {
-					j++
+			for _, jw := range idJoiners {
+				if hasPrefixFold(s[j:], jw) {
+					j += len(jw)
+					for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '\'' || s[j] == '"') {
+						j++
+					}
+					break
 				}
 			}
 			if bp.kind >= 4 {
@@ -353,4 +401,48 @@ func (w *walker) scanBankPhrases(s string) {
 			break
 		}
 	}
+}
+
+// codeBefore finds a one-time code written before its cue word at s[i:]:
+// "482913 is your login code", "482913 is your Acme verification code".
+// It returns the code's span, or (0, 0).
+func codeBefore(s string, i int) (int, int) {
+	k := i
+	for k > 0 && s[k-1] == ' ' {
+		k--
+	}
+	hasLink := func(k int) int {
+		for _, l := range []string{"is your", "is the", "ist ihr", "est votre", "es tu", "es su", "is je", "är din"} {
+			if k >= len(l) && strings.EqualFold(s[k-len(l):k], l) && (k == len(l) || s[k-len(l)-1] == ' ') {
+				return k - len(l)
+			}
+		}
+		return -1
+	}
+	st := hasLink(k)
+	if st < 0 {
+		// One word (a brand, "new") between the link and the cue.
+		w := k
+		for w > 0 && isLetterByte(s[w-1]) {
+			w--
+		}
+		if w == k || w == 0 || s[w-1] != ' ' {
+			return 0, 0
+		}
+		if st = hasLink(w - 1); st < 0 {
+			return 0, 0
+		}
+	}
+	e := st
+	for e > 0 && s[e-1] == ' ' {
+		e--
+	}
+	d := e
+	for d > 0 && isDigit(s[d-1]) {
+		d--
+	}
+	if e-d < 4 || e-d > 8 || d > 0 && (isLetterByte(s[d-1]) || s[d-1] == '.' || s[d-1] == '-') {
+		return 0, 0
+	}
+	return d, e
 }

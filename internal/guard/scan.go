@@ -833,6 +833,10 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 		if n >= 4 && n <= 10 {
 			w.add(SecretToken, detKey[kind], 0, n)
 		}
+	case kTOTP:
+		if n >= 6 && n <= 8 {
+			w.add(SecretToken, detKey[kOTP], 0, n) // the code, not the seed
+		}
 	case kCard, kCardParent:
 		if n >= 12 && n <= 19 {
 			w.add(PaymentCard, detKey[kCard], 0, n)
@@ -923,6 +927,9 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 	case kTOTP:
 		if len(t) >= 16 && (base32ish(t) || secretShape(t)) && !isPlaceholder(t) {
 			w.add(SecretToken, detKey[kind], 0, n)
+		} else if len(t) >= 6 && len(t) <= 8 && allDigits(t) {
+			// "totp": "482913" is the code the seed made.
+			w.add(SecretToken, detKey[kOTP], 0, n)
 		}
 	case kPrivKey:
 		if secretShape(t) {
@@ -989,9 +996,28 @@ func passwordShape(t string) bool {
 	return true
 }
 
-// publishableKey: keys made to be public (Stripe's pk_live_, pk_test_).
+// publishableKey: keys made to be public, embedded in web pages and apps
+// by design (their vendors' documentation says so): Stripe's and Clerk's
+// pk_live_/pk_test_, Mapbox public tokens (pk.eyJ...), PostHog project
+// keys (phc_), RevenueCat public SDK keys (appl_, goog_, amzn_, strp_),
+// Statsig client keys (client-), Square application ids (sq0idp-) and
+// Datadog client tokens (pub + 32 hex digits).
 func publishableKey(t string) bool {
-	return strings.HasPrefix(t, "pk_live_") || strings.HasPrefix(t, "pk_test_")
+	switch {
+	case strings.HasPrefix(t, "pk_live_"), strings.HasPrefix(t, "pk_test_"), strings.HasPrefix(t, "pk.eyJ"),
+		strings.HasPrefix(t, "phc_"), strings.HasPrefix(t, "appl_"), strings.HasPrefix(t, "goog_"),
+		strings.HasPrefix(t, "amzn_"), strings.HasPrefix(t, "strp_"), strings.HasPrefix(t, "client-"),
+		strings.HasPrefix(t, "sq0idp-"):
+		return true
+	case len(t) == 35 && strings.HasPrefix(t, "pub"):
+		for i := 3; i < len(t); i++ {
+			if !isDigit(t[i]) && (t[i] < 'a' || t[i] > 'f') {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // businessTaxID: identifiers printed on every invoice, not personal

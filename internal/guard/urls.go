@@ -119,12 +119,12 @@ func secretWebhook(host, path string) bool {
 	if ascii {
 		switch len(host) {
 		case len("hooks.slack.com"), len("discord.com"), len("discordapp.com"), len("canary.discord.com"),
-			len("outlook.office365.com"):
+			len("outlook.office365.com"), len("api.telegram.org"):
 		default:
 			return false
 		}
 		switch host[0] | 0x20 {
-		case 'h', 'd', 'c', 'p', 'o':
+		case 'h', 'd', 'c', 'p', 'o', 'a':
 		default:
 			return false
 		}
@@ -136,6 +136,14 @@ func secretWebhook(host, path string) bool {
 		return strings.HasPrefix(path, "/api/webhooks/")
 	case "outlook.office.com", "outlook.office365.com":
 		return strings.HasPrefix(path, "/webhook/")
+	case "api.telegram.org":
+		// The Bot API puts the bot's token in the path: /bot<id>:<secret>/method.
+		p, ok := strings.CutPrefix(path, "/bot")
+		if !ok {
+			p, ok = strings.CutPrefix(path, "/file/bot")
+		}
+		c := strings.IndexByte(p, ':')
+		return ok && c >= 6 && allDigits(p[:c]) && len(p)-c > 30
 	}
 	return false
 }
