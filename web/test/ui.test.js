@@ -193,6 +193,35 @@ test('web UI', { timeout: 240_000 }, async (t) => {
     }
   })
 
+  await t.test('project settings: time zone and API secret rotation', async () => {
+    const other = await sieve.api('POST', '/api/projects', { name: 'Zoned' })
+    await open(page, '/settings', 'Project')
+    const pid = await page.locator('#project').inputValue()
+    await page.locator('#project').selectOption(String(other.id))
+    await page.getByText(`Settings of Zoned (#${other.id}).`).waitFor()
+    await page.getByLabel(/^Time zone/).fill('Mars/Olympus')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByRole('alert').getByText('“Mars/Olympus” is not an IANA time zone name').waitFor()
+    await page.getByLabel(/^Time zone/).fill('Europe/Paris')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByText('Saved.').waitFor()
+    assert.equal((await sieve.api('GET', `/api/projects/${other.id}`)).settings.time_zone, 'Europe/Paris')
+
+    const basic = (secret) => `Basic ${Buffer.from(`${secret}:`).toString('base64')}`
+    await sieve.api('GET', `/api/projects/${other.id}`, null, basic(other.api_secret))
+    const form = page.getByRole('form', { name: 'Rotate the API secret' })
+    await form.getByLabel('Previous secret keeps working for').selectOption('0')
+    await form.getByRole('button', { name: 'Rotate the API secret' }).click()
+    const fresh = (await form.locator('pre').innerText()).trim()
+    assert.match(fresh, /^\S{20,}$/)
+    assert.notEqual(fresh, other.api_secret)
+    await form.getByText('The previous secret works until').waitFor()
+    await sieve.api('GET', `/api/projects/${other.id}`, null, basic(fresh))
+    await assert.rejects(sieve.api('GET', `/api/projects/${other.id}`, null, basic(other.api_secret)), /HTTP 401/)
+    assert.ok(!sieve.log().includes(fresh), 'the new secret reached the log')
+    await page.locator('#project').selectOption(pid)
+  })
+
   await t.test('the audit log shows this session reading the findings page', async () => {
     const me = await page.evaluate(() => fetch('/api/session').then((r) => r.json()))
     await open(page, '/audit?action=page.view', 'Audit log')
