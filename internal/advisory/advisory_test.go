@@ -159,3 +159,37 @@ func TestReportUpdatedShare(t *testing.T) {
 		t.Errorf("after the update: %+v", rep)
 	}
 }
+
+// The traffic share counts, over the last seven UTC days, the affected
+// projects' events from fixed versions against all their events of the lib.
+func TestReportTrafficShare(t *testing.T) {
+	a := Advisory{ID: 1, Lib: "web", Versions: "<2.3.0", Action: StripAutotrackValues}
+	now := time.Date(2026, 3, 20, 15, 0, 0, 0, time.UTC)
+	sdk := func(lib, v string, days map[string]int64) lexicon.SDK {
+		var n int64
+		for _, c := range days {
+			n += c
+		}
+		return lexicon.SDK{Lib: lib, Version: v, Events: n, FirstSeen: now.AddDate(0, 0, -30), LastSeen: now, Days: days}
+	}
+	fl := fleet{
+		1: {sdk("web", "2.1.0", map[string]int64{"2026-03-01": 100, "2026-03-19": 6, "2026-03-20": 2}), sdk("web", "2.4.0", map[string]int64{"2026-03-20": 8}),
+			sdk("ios", "1.0.0", map[string]int64{"2026-03-20": 50})}, // another lib: not counted
+		2: {sdk("web", "2.2.0", map[string]int64{"2026-03-14": 4, "2026-03-13": 1000})}, // 03-13 is outside the seven days
+		3: {sdk("web", "2.4.0", map[string]int64{"2026-03-20": 70})},                    // never affected: not counted
+	}
+	rep := BuildReport(a, fl, nil, now)
+	if len(rep.Traffic) != TrafficWindowDays || rep.Traffic[0].Day != "2026-03-07" || rep.Traffic[13].Day != "2026-03-20" {
+		t.Fatalf("days: %+v", rep.Traffic)
+	}
+	if got := rep.Traffic[13]; got.Affected != 2 || got.Fixed != 8 {
+		t.Errorf("today: %+v", got)
+	}
+	if got := rep.Traffic[6]; got.Day != "2026-03-13" || got.Affected != 1000 {
+		t.Errorf("03-13: %+v", got)
+	}
+	// Last seven days: affected 6 + 2 + 4, fixed 8.
+	if want := 8.0 / 20; rep.FixedTrafficShare != want {
+		t.Errorf("share %v, want %v", rep.FixedTrafficShare, want)
+	}
+}

@@ -28,7 +28,9 @@ func (in *Insights) ListAdvisories() http.Handler {
 			return err
 		}
 		list := in.advisories.List()
-		in.a.record(r, who, audit.Entry{Action: "advisory.read", Rows: int64(len(list))})
+		if err := in.a.record(r, who, audit.Entry{Action: "advisory.read", Rows: int64(len(list))}); err != nil {
+			return err
+		}
 		writeJSON(w, http.StatusOK, map[string]any{"advisories": list})
 		return nil
 	})
@@ -102,7 +104,9 @@ func (in *Insights) AdvisoryReport() http.Handler {
 		if err != nil {
 			return err
 		}
-		in.a.record(r, who, audit.Entry{Action: "advisory.report", Criteria: map[string]any{"advisory": adv.ID}})
+		if err := in.a.record(r, who, audit.Entry{Action: "advisory.report", Criteria: map[string]any{"advisory": adv.ID}}); err != nil {
+			return err
+		}
 		name := func(pid int64) string {
 			if p, err := in.a.projects.Get(pid); err == nil {
 				return p.Name

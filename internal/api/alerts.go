@@ -45,7 +45,9 @@ func (in *Insights) Alerts() http.Handler {
 			}
 		}
 		alerts, dropped := in.alerts.List(query)
-		in.a.record(r, p, audit.Entry{Action: "alerts.read", ProjectID: query.ProjectID, Rows: int64(len(alerts))})
+		if err := in.a.record(r, p, audit.Entry{Action: "alerts.read", ProjectID: query.ProjectID, Rows: int64(len(alerts))}); err != nil {
+			return err
+		}
 		writeJSON(w, http.StatusOK, map[string]any{"alerts": alerts, "dropped": dropped})
 		return nil
 	})

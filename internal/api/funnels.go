@@ -54,7 +54,7 @@ func (a *API) CreateFunnel() http.Handler {
 		if err != nil {
 			return err
 		}
-		a.record(r, who, audit.Entry{Action: "funnel.create", ProjectID: pr.ID, Criteria: map[string]any{"funnel_id": saved.ID}})
+		a.recordDone(r, who, audit.Entry{Action: "funnel.create", ProjectID: pr.ID, Criteria: map[string]any{"funnel_id": saved.ID}})
 		writeJSON(w, http.StatusCreated, map[string]any{"funnel_id": saved.ID, "name": saved.Name})
 		return nil
 	})
@@ -95,7 +95,7 @@ func (a *API) DeleteFunnel() http.Handler {
 		if err := a.projects.DeleteFunnel(pr.ID, fid); err != nil {
 			return err
 		}
-		a.record(r, who, audit.Entry{Action: "funnel.delete", ProjectID: pr.ID, Criteria: map[string]any{"funnel_id": fid}})
+		a.recordDone(r, who, audit.Entry{Action: "funnel.delete", ProjectID: pr.ID, Criteria: map[string]any{"funnel_id": fid}})
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	})

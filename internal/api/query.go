@@ -86,7 +86,10 @@ func (a *API) runQuery(r *http.Request, who auth.Principal, p query.Project, q *
 	if err != nil {
 		e.Outcome = audit.Failed
 	}
-	a.record(r, who, e)
+	auditErr := a.record(r, who, e)
+	if err == nil && auditErr != nil {
+		return nil, st, elapsed, auditErr // an answer read without its audit entry is not given
+	}
 	if err != nil {
 		if errors.Is(context.Cause(ctx), query.ErrTimeLimit) {
 			err = query.ErrTimeLimit

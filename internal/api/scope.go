@@ -64,7 +64,9 @@ func (in *Insights) ScopeJob() http.Handler {
 			return &Error{Code: http.StatusNotFound, Msg: "no rescan has this id (only the last 16 are kept, and none across restarts)"}
 		}
 		if job.Status != "running" { // progress polls are not reads of the report
-			in.a.record(r, who, audit.Entry{Action: "scope.read", Criteria: map[string]any{"job_id": job.ID, "status": job.Status}})
+			if err := in.a.record(r, who, audit.Entry{Action: "scope.read", Criteria: map[string]any{"job_id": job.ID, "status": job.Status}}); err != nil {
+				return err
+			}
 		}
 		writeJSON(w, http.StatusOK, job)
 		return nil

@@ -101,11 +101,7 @@ func (l *Lexicon) Project(id int64) Project {
 		out.Properties = append(out.Properties, pr)
 	}
 	for _, s := range p.sdkList {
-		days := make(map[string]int64, len(s.days))
-		for d, n := range s.days {
-			days[d] = n
-		}
-		out.SDKs = append(out.SDKs, SDK{Lib: s.lib, Version: s.version, Events: s.count, FirstSeen: tm(s.first), LastSeen: tm(s.last), Days: days})
+		out.SDKs = append(out.SDKs, SDK{Lib: s.lib, Version: s.version, Events: s.count, FirstSeen: tm(s.first), LastSeen: tm(s.last), Days: cloneDays(s.days)})
 	}
 	out.Overflow = p.overflow
 	slices.SortFunc(out.Events, func(a, b Event) int { return strings.Compare(a.Name, b.Name) })
@@ -119,7 +115,7 @@ func (l *Lexicon) Project(id int64) Project {
 	return out
 }
 
-// SDKs returns project id's fleet (without per-day counts).
+// SDKs returns project id's fleet with its per-day counts.
 func (l *Lexicon) SDKs(id int64) []SDK {
 	l.mu.RLock()
 	p := l.projects[id]
@@ -131,7 +127,7 @@ func (l *Lexicon) SDKs(id int64) []SDK {
 	defer p.mu.Unlock()
 	out := make([]SDK, 0, len(p.sdkList))
 	for _, s := range p.sdkList {
-		out = append(out, SDK{Lib: s.lib, Version: s.version, Events: s.count, FirstSeen: tm(s.first), LastSeen: tm(s.last)})
+		out = append(out, SDK{Lib: s.lib, Version: s.version, Events: s.count, FirstSeen: tm(s.first), LastSeen: tm(s.last), Days: cloneDays(s.days)})
 	}
 	return out
 }
@@ -175,6 +171,15 @@ func (l *Lexicon) Minutes(id int64, since, until time.Time) []Minute {
 				}
 			}
 		}
+	}
+	return out
+}
+
+// cloneDays copies per-day counts out of the lock.
+func cloneDays(m map[string]int64) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for d, n := range m {
+		out[d] = n
 	}
 	return out
 }

@@ -622,6 +622,7 @@ func Run(ctx context.Context, b Backend, p Project, q *Query) (*Result, Stats, e
 	if err != nil || q.Kind != Trends {
 		return res, st, err
 	}
+	defer res.Trends.emptyNotNull()
 	if q.Compare {
 		pq := *q
 		pq.From, pq.To = PreviousPeriod(q.From, q.To)

@@ -1,6 +1,8 @@
 package query
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -127,5 +129,27 @@ func TestBucketsAcrossDST(t *testing.T) {
 func TestPreviousPeriod(t *testing.T) {
 	if f, to := PreviousPeriod("2026-03-01", "2026-03-07"); f != "2026-02-22" || to != "2026-02-28" {
 		t.Errorf("previous of a week: %s..%s", f, to)
+	}
+}
+
+// emptyBackend answers every trend with no rows, as a store does when a
+// breakdown finds no tuple.
+type emptyBackend struct{}
+
+func (emptyBackend) Query(_ context.Context, _ Project, q *Query) (*Result, Stats, error) {
+	return &Result{Trends: &TrendsResult{Buckets: []string{q.From}}}, Stats{}, nil
+}
+
+func TestRunAnswersNoRowsAsEmptyList(t *testing.T) {
+	for _, compare := range []bool{false, true} {
+		q := &Query{Kind: Trends, From: "2026-01-01", To: "2026-01-01", Compare: compare, Series: []Series{{Event: "e"}}}
+		res, _, err := Run(context.Background(), emptyBackend{}, Project{ID: 1}, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(res)
+		if !strings.Contains(string(b), `"series":[]`) {
+			t.Errorf("compare=%v: %s", compare, b)
+		}
 	}
 }

@@ -36,6 +36,14 @@ type TrendSeries struct {
 	Previous  []float64 `json:"previous,omitempty"` // Compare: the previous period, bucket by bucket
 }
 
+// emptyNotNull makes a trend without rows answer "series": [] rather than
+// null (no event matched, or a breakdown found no tuple).
+func (r *TrendsResult) emptyNotNull() {
+	if r != nil && r.Series == nil {
+		r.Series = []TrendSeries{}
+	}
+}
+
 // SeriesName is the letter of series i.
 func SeriesName(i int) string { return string(rune('A' + i)) }
 

@@ -107,4 +107,23 @@ func TestMetricsAndReadyz(t *testing.T) {
 	if !strings.Contains(m, "sieve_audit_write_failures_total 1") {
 		t.Errorf("audit failures not counted")
 	}
+	// Every read refuses to answer without its audit entry.
+	for _, path := range []string{"/api/advisories", "/api/alerts", "/api/projects/1/lexicon"} {
+		if code, _, b := get(t, base+path, admin); code != http.StatusServiceUnavailable {
+			t.Errorf("GET %s without an audit log: %d %s", path, code, b)
+		}
+	}
+	q := `{"kind":"trends","from":"2026-01-01","to":"2026-01-02","series":[{"event":"e"}]}`
+	req, _ := http.NewRequest("POST", base+"/api/projects/1/query", strings.NewReader(q))
+	req.Header = admin.Clone()
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qb, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || strings.Contains(string(qb), "series") {
+		t.Errorf("a query without an audit log: %d %s", resp.StatusCode, qb)
+	}
 }

@@ -6,10 +6,21 @@ import uPlot from 'uplot'
 const palette = ['#3b6fd8', '#d8713b', '#2f9e6e', '#a64fc9', '#c9a13b', '#d84a6a', '#4fb3c9', '#7a7a7a']
 
 /**
+ * lineWidth makes earlier lines wider, so that lines with equal values
+ * (two breakdown values that counted the same) show as stripes of each
+ * colour instead of the last one hiding the others: 2 px for the last
+ * line, 1.5 more for each line before it, at most 6 steps (so the first
+ * lines of a chart with more than six share the widest width).
+ */
+function lineWidth(i, n) {
+  return 2 + 1.5 * Math.min(5, n - 1 - i)
+}
+
+/**
  * draw plots labelled x positions against series of numbers in el and
  * returns a function that removes the chart. bars draws bars (funnel steps)
  * instead of lines. The plotted numbers are left on el as data-plotted (JSON
- * of [{name, values}]) so what the chart shows can be read back.
+ * of [{name, values, color}]) so what the chart shows can be read back.
  */
 export function draw(el, { labels, series, bars = false, percent = false }) {
   el.textContent = ''
@@ -36,13 +47,14 @@ export function draw(el, { labels, series, bars = false, percent = false }) {
       label: s.name,
       stroke: palette[i % palette.length],
       fill: bars ? palette[i % palette.length] + '99' : undefined,
-      width: 2,
+      width: bars ? 2 : lineWidth(i, series.length),
+      dash: s.previous ? [6, 4] : undefined,
       paths: bars ? uPlot.paths.bars({ size: [0.6, 80] }) : undefined,
       points: { show: labels.length <= 60 },
     }))],
   }
   const data = [labels.map((_, i) => i), ...series.map((s) => s.values)]
   const u = new uPlot(opts, data, el)
-  el.dataset.plotted = JSON.stringify(series.map((s, i) => ({ name: s.name, values: u.data[i + 1] })))
+  el.dataset.plotted = JSON.stringify(series.map((s, i) => ({ name: s.name, values: u.data[i + 1], color: palette[i % palette.length] })))
   return () => u.destroy()
 }

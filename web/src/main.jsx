@@ -28,6 +28,7 @@ function App() {
   const [me, setMe] = useState(undefined) // undefined: checking; null: signed out
   const [projects, setProjects] = useState(null)
   const [theme, setTheme] = useState(localStorage.getItem('sieve.theme') || 'auto')
+  const [, setPicked] = useState('') // the project chosen lives in localStorage; this re-renders on a change
   const loc = usePath()
   const path = loc.split('?')[0]
 
@@ -77,7 +78,7 @@ function App() {
         <header class="top">
           <label class="sr" for="project">Project</label>
           {projects && projects.length > 0 && (
-            <select id="project" value={project?.id} onChange={(e) => { localStorage.setItem('sieve.project', e.target.value); navigate(path) }}>
+            <select id="project" value={project?.id} onChange={(e) => { localStorage.setItem('sieve.project', e.target.value); setPicked(e.target.value); navigate(path) }}>
               {projects.map((p) => <option value={p.id}>{p.name} (#{p.id})</option>)}
             </select>
           )}

@@ -34,6 +34,23 @@ async function plotted(page) {
   return JSON.parse(await el.getAttribute('data-plotted'))
 }
 
+/** colourPixels counts, on the canvas inside loc, the pixels of each colour
+ * (#rrggbb, within a small tolerance for anti-aliasing). */
+function colourPixels(loc, colours) {
+  return loc.locator('canvas').first().evaluate((c, colours) => {
+    const rgb = colours.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)))
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data
+    const n = rgb.map(() => 0)
+    for (let p = 0; p < d.length; p += 4) {
+      if (d[p + 3] < 250) continue
+      rgb.forEach(([r, g, b], i) => {
+        if (Math.abs(d[p] - r) + Math.abs(d[p + 1] - g) + Math.abs(d[p + 2] - b) <= 12) n[i]++
+      })
+    }
+    return n
+  }, colours)
+}
+
 const insightPath = (q) => `/insights?${new URLSearchParams({ q: JSON.stringify(q) })}`
 
 test('insight pages', { timeout: 180_000 }, async (t) => {
@@ -107,6 +124,70 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     await other.close()
   })
 
+  await t.test('filters and formulas from the builder: the plotted numbers are the query API\'s', async () => {
+    await page.goto(sieve.url + insightPath({ ...trend, breakdown: undefined }))
+    await plotted(page)
+    await page.getByRole('button', { name: 'Add condition' }).click()
+    const cond = page.getByRole('group', { name: 'Condition 1' })
+    await cond.getByLabel('Property').selectOption('plan')
+    await cond.getByLabel('Operator').selectOption('ne')
+    await cond.getByLabel('Value').fill('free')
+    await cond.getByLabel('Value').press('Enter')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).filter?.and?.[0]?.value === 'free')
+    await page.getByRole('button', { name: 'Add formula' }).click()
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).formulas?.length === 1)
+    const q = JSON.parse(new URL(page.url()).searchParams.get('q'))
+    assert.deepEqual(q.filter, { and: [{ property: 'plan', operator: 'ne', value: 'free' }] })
+    assert.deepEqual(q.formulas, [{ formula: 'A/B' }])
+    const want = (await query(q)).results.trends
+    let drawn = await plotted(page)
+    for (let i = 0; i < 50 && drawn.length !== want.series.length; i++) drawn = await plotted(page)
+    assert.deepEqual(drawn.map((s) => s.values), want.series.map((s) => s.values))
+    // Plan not free: two pro sign-ups; purchases carry no plan, so both
+    // purchasers count: A = 2, B = 2, A/B = 1.
+    assert.deepEqual(want.series.map((s) => s.values.at(-1)), [2, 2, 1])
+  })
+
+  await t.test('three breakdowns, bins, exclusions and on-or-after from the URL show in the builder and run', async () => {
+    const multi = { ...trend, breakdown: [{ property: 'plan' }, { property: 'amount', bins: 2 }] }
+    await page.goto(sieve.url + insightPath(multi))
+    const drawn = await plotted(page)
+    const want = (await query(multi)).results.trends
+    assert.deepEqual(drawn.map((s) => s.values), want.series.map((s) => s.values))
+    assert.equal(await page.getByRole('combobox', { name: /^Breakdown 2/ }).inputValue(), 'amount')
+    assert.equal(await page.getByLabel('Bins').inputValue(), '2')
+    await page.getByRole('button', { name: 'Add breakdown' }).click()
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).breakdown?.length === 3)
+    assert.equal(await page.getByRole('button', { name: 'Add breakdown' }).count(), 0, 'at most three breakdowns')
+
+    const excl = { kind: 'funnels', from: weekAgo, to: today, series: [{ event: 'Signed up' }, { event: 'Purchased' }], funnel: { exclusions: [{ event: 'Viewed pricing', from_step: 0, to_step: 1 }] } }
+    await page.goto(sieve.url + insightPath(excl))
+    const fd = await plotted(page)
+    const fw = (await query(excl)).results.funnel.steps.map((s) => s.count)
+    assert.deepEqual(fd[0].values, fw)
+    assert.equal(await page.getByRole('group', { name: 'Exclusion 1' }).getByLabel('Excluded event').inputValue(), 'Viewed pricing')
+
+    const later = { kind: 'retention', from: weekAgo, to: today, interval: 'day', retention: { start: { event: 'Signed up' }, return: { event: 'Purchased' }, intervals: 3 } }
+    await page.goto(sieve.url + insightPath(later))
+    await plotted(page)
+    await page.getByLabel('Counted in interval').selectOption('on_or_after')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).retention?.mode === 'on_or_after')
+  })
+
+  await t.test('a funnel broken down: conversion lines per group are the query API\'s', async () => {
+    const fb = { kind: 'funnels', from: weekAgo, to: today, series: [{ event: 'Signed up' }, { event: 'Viewed pricing' }, { event: 'Purchased' }], breakdown: [{ property: 'plan' }] }
+    await page.goto(sieve.url + insightPath(fb))
+    const drawn = await plotted(page)
+    const f = (await query(fb)).results.funnel
+    const conv = (steps) => steps.map((s) => Math.round(s.overall_conversion * 10000) / 100)
+    assert.deepEqual(drawn.map((s) => s.name), ['All users', ...f.breakdowns.map((b) => b.breakdown.join(', '))])
+    assert.deepEqual(drawn.map((s) => s.values), [conv(f.steps), ...f.breakdowns.map((b) => conv(b.steps))])
+    // Pro: both signed up, viewed pricing and purchased.
+    assert.deepEqual(drawn.find((s) => s.name === 'pro').values, [100, 100, 100])
+    await page.locator('[data-chart]').evaluate((e) => e.scrollIntoView({ block: 'center' }))
+    await shot(page, 'insights-funnel-breakdown')
+  })
+
   await t.test('CSV download', async () => {
     await page.goto(sieve.url + insightPath(trend))
     await plotted(page)
@@ -173,6 +254,11 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
       return tile.locator('[data-plotted]').getAttribute('data-plotted')
     }))
     assert.deepEqual(drawn.map((s) => s.values), (await query(trend)).results.trends.series.map((s) => s.values))
+    // Three lines with the same values (free and pro signed up alike, and
+    // (none) purchased as many): each one's colour is still on the canvas.
+    assert.deepEqual(drawn[0].values, drawn[1].values)
+    const seen = await colourPixels(tile, drawn.map((s) => s.color))
+    for (const [i, s] of drawn.entries()) assert.ok(seen[i] >= 30, `${s.name} (${s.color}) is hidden: ${seen[i]} pixels of its colour`)
     await shot(page, 'dashboard')
     // The dashboard-wide range applies to every tile.
     await page.getByRole('group', { name: 'Dashboard date range' }).getByLabel('From').fill(today)
@@ -185,6 +271,36 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     await page.goto(sieve.url + '/dashboards')
     await page.getByRole('table', { name: 'Dashboards' }).waitFor()
     await shot(page, 'dashboards')
+  })
+
+  await t.test('rename, replace and delete a saved insight; delete a dashboard', async () => {
+    const retention = { kind: 'retention', from: weekAgo, to: today, interval: 'day', retention: { start: { event: 'Signed up' }, return: { event: 'Purchased' }, intervals: 3 } }
+    await page.goto(sieve.url + insightPath(retention))
+    await plotted(page)
+    const saved = page.getByRole('table', { name: 'Saved insights' })
+    await saved.getByRole('button', { name: 'Rename Sign-ups by plan' }).click()
+    await page.getByRole('form', { name: 'Rename Sign-ups by plan' }).getByLabel('New name').fill('Plans <b>& co</b>')
+    await page.getByRole('form', { name: 'Rename Sign-ups by plan' }).getByRole('button', { name: 'Rename' }).click()
+    await page.getByText('Renamed to “Plans <b>& co</b>”.').waitFor()
+    await saved.getByRole('link', { name: 'Plans <b>& co</b>' }).waitFor()
+    await saved.getByRole('button', { name: 'Replace Plans <b>& co</b> with the query above' }).click()
+    await page.getByText('now holds the query above').waitFor()
+    const list = await sieve.api('GET', `/api/projects/${def.id}/insights`)
+    assert.deepEqual(list.insights.map((i) => [i.name, i.query.kind]), [['Plans <b>& co</b>', 'retention']])
+    await shot(page, 'insights-saved')
+    await saved.getByRole('button', { name: 'Delete Plans <b>& co</b>' }).click()
+    await page.getByRole('button', { name: 'Delete', exact: true }).click()
+    await page.getByText('No saved insights yet').waitFor()
+    assert.deepEqual((await sieve.api('GET', `/api/projects/${def.id}/insights`)).insights, [])
+
+    await page.goto(sieve.url + '/dashboards')
+    await page.getByRole('link', { name: 'Growth' }).click()
+    await page.getByText('This dashboard is empty').waitFor() // deleting an insight takes it off its dashboards
+    await page.getByRole('button', { name: 'Delete dashboard…' }).click()
+    await page.getByRole('button', { name: 'Delete dashboard', exact: true }).click()
+    await page.getByRole('heading', { level: 1, name: 'Dashboards' }).waitFor()
+    await page.getByText('No dashboards yet').waitFor()
+    assert.deepEqual((await sieve.api('GET', `/api/projects/${def.id}/dashboards`)).dashboards, [])
   })
 
   await t.test('no console errors', () => {

@@ -138,6 +138,11 @@ test('web UI', { timeout: 240_000 }, async (t) => {
     await page.getByRole('checkbox', { name: 'password' }).check()
     await page.getByRole('checkbox', { name: 'Legacy' }).check()
     await page.getByRole('checkbox', { name: /Rescan stored events/ }).check()
+    // Another detector than the one that found the passwords: nothing.
+    await page.getByLabel('Detectors').fill('value.card')
+    await page.getByRole('button', { name: 'Build the report' }).click()
+    await page.getByText('Nothing matched these criteria.').waitFor({ timeout: 60000 })
+    await page.getByLabel('Detectors').fill('key.password')
     await page.getByRole('button', { name: 'Build the report' }).click()
     await page.getByRole('heading', { name: /Report \(rescan\): 3 affected events in 1 project/ }).waitFor({ timeout: 60000 })
     await shot(page, 'scope')
@@ -182,6 +187,14 @@ test('web UI', { timeout: 240_000 }, async (t) => {
     await report.waitFor()
     assert.match(await report.innerText(), /Default \(#1\)\s+0\.24\.0\s+\d+\s+\S+ \S+\s+no/)
     assert.match(await page.getByText(/affected projects updated/).innerText(), /0 of 2 affected projects updated.*0%/)
+    // Every event so far came from mixpanel-node 0.24.0: none on a fixed version.
+    assert.match(await page.getByText(/^Last 7 days:/).innerText(), /Last 7 days: 0% of these projects’ node events came from a fixed version/)
+    const days = page.getByRole('table', { name: 'Traffic by day' })
+    const today = new Date().toISOString().slice(0, 10)
+    const rep = await sieve.api('GET', '/api/advisories/1/report')
+    const t = rep.traffic.find((d) => d.day === today)
+    assert.ok(t.affected > 0 && t.fixed === 0, JSON.stringify(t))
+    assert.match(await days.innerText(), new RegExp(`${today}\\s+${t.affected}\\s+0\\s+0%`))
     await shot(page, 'fleet')
   })
 
@@ -191,6 +204,35 @@ test('web UI', { timeout: 240_000 }, async (t) => {
       await open(page, p, h)
       await shot(page, name)
     }
+  })
+
+  await t.test('project settings: time zone and API secret rotation', async () => {
+    const other = await sieve.api('POST', '/api/projects', { name: 'Zoned' })
+    await open(page, '/settings', 'Project')
+    const pid = await page.locator('#project').inputValue()
+    await page.locator('#project').selectOption(String(other.id))
+    await page.getByText(`Settings of Zoned (#${other.id}).`).waitFor()
+    await page.getByLabel(/^Time zone/).fill('Mars/Olympus')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByRole('alert').getByText('“Mars/Olympus” is not an IANA time zone name').waitFor()
+    await page.getByLabel(/^Time zone/).fill('Europe/Paris')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByText('Saved.').waitFor()
+    assert.equal((await sieve.api('GET', `/api/projects/${other.id}`)).settings.time_zone, 'Europe/Paris')
+
+    const basic = (secret) => `Basic ${Buffer.from(`${secret}:`).toString('base64')}`
+    await sieve.api('GET', `/api/projects/${other.id}`, null, basic(other.api_secret))
+    const form = page.getByRole('form', { name: 'Rotate the API secret' })
+    await form.getByLabel('Previous secret keeps working for').selectOption('0')
+    await form.getByRole('button', { name: 'Rotate the API secret' }).click()
+    const fresh = (await form.locator('pre').innerText()).trim()
+    assert.match(fresh, /^\S{20,}$/)
+    assert.notEqual(fresh, other.api_secret)
+    await form.getByText('The previous secret works until').waitFor()
+    await sieve.api('GET', `/api/projects/${other.id}`, null, basic(fresh))
+    await assert.rejects(sieve.api('GET', `/api/projects/${other.id}`, null, basic(other.api_secret)), /HTTP 401/)
+    assert.ok(!sieve.log().includes(fresh), 'the new secret reached the log')
+    await page.locator('#project').selectOption(pid)
   })
 
   await t.test('the audit log shows this session reading the findings page', async () => {

@@ -73,7 +73,6 @@ function Builder({ q, set, pk }) {
   const series = q.series || []
   const putSeries = (i, patch) => put({ series: series.map((s, j) => (j === i ? { ...s, ...patch } : s)) })
   const drop = (i) => put({ series: series.filter((_, j) => j !== i) })
-  const bd = (q.breakdown || [])[0]?.property || ''
   const intervals = q.kind === 'retention' ? ['day', 'week', 'month'] : ['hour', 'day', 'week', 'month']
   return (
     <form class="card builder" onSubmit={(e) => e.preventDefault()} aria-label="Query">
@@ -85,9 +84,10 @@ function Builder({ q, set, pk }) {
         <label>From<input type="date" value={q.from} onChange={(e) => put({ from: e.target.value })} required /></label>
         <label>To<input type="date" value={q.to} onChange={(e) => put({ to: e.target.value })} required /></label>
         <Pick label="Interval" value={q.interval || 'day'} options={intervals} onChange={(v) => put({ interval: v })} />
-        <Pick label="Breakdown" value={bd} options={pk.properties} any="None" onChange={(v) => put({ breakdown: v ? [{ property: v }] : undefined })} />
         {q.kind === 'trends' && <label class="check"><input type="checkbox" checked={!!q.compare} onChange={(e) => put({ compare: e.target.checked || undefined })} />Compare with the previous period</label>}
       </div>
+      <Breakdowns q={q} put={put} pk={pk} />
+      <Filters q={q} put={put} pk={pk} />
       {q.kind === 'trends' && (
         <fieldset><legend>Series</legend>
           {series.map((s, i) => (
@@ -102,6 +102,7 @@ function Builder({ q, set, pk }) {
           {series.length < 26 && <button type="button" onClick={() => put({ series: [...series, { event: pk.events[0] || '', math: 'total' }] })}>Add series</button>}
         </fieldset>
       )}
+      {q.kind === 'trends' && <Formulas q={q} put={put} />}
       {q.kind === 'funnels' && (
         <fieldset><legend>Steps</legend>
           {series.map((s, i) => (
@@ -119,6 +120,7 @@ function Builder({ q, set, pk }) {
           </div>
         </fieldset>
       )}
+      {q.kind === 'funnels' && <Exclusions q={q} put={put} pk={pk} />}
       {q.kind === 'retention' && (
         <fieldset><legend>Retention</legend>
           <div class="row wrap">
@@ -126,10 +128,141 @@ function Builder({ q, set, pk }) {
             <Pick label="And came back to do" value={q.retention?.return?.event} options={pk.events} any="Any event" onChange={(v) => put({ retention: { ...q.retention, return: { event: v } } })} />
             <Pick label="Cohort" value={q.retention?.type || 'first_time'} options={['first_time', 'recurring']} onChange={(v) => put({ retention: { ...q.retention, type: v } })} />
             <label>Intervals<input type="number" min="1" max="100" value={q.retention?.intervals ?? 8} onChange={(e) => put({ retention: { ...q.retention, intervals: Number(e.target.value) } })} /></label>
+            <Pick label="Counted in interval" value={q.retention?.mode || 'on'} options={['on', 'on_or_after']} onChange={(v) => put({ retention: { ...q.retention, mode: v === 'on' ? undefined : v } })} />
           </div>
         </fieldset>
       )}
     </form>
+  )
+}
+
+/** Breakdowns: up to three properties; on trends, a numeric property can be
+ * split into equal-width bins. */
+function Breakdowns({ q, put, pk }) {
+  const list = q.breakdown || []
+  const set = (next) => put({ breakdown: next.length ? next : undefined })
+  const putAt = (i, patch) => set(list.map((b, j) => (j === i ? { ...b, ...patch } : b)))
+  return (
+    <fieldset><legend>Breakdown</legend>
+      {list.map((b, i) => (
+        <div class="row wrap">
+          {b.scope && b.scope !== 'event' ? <span class="muted">{b.scope === 'event_name' ? 'By event name' : `User property ${b.property}`}</span> : (
+            <Pick label={`Breakdown ${i + 1}`} value={b.property} options={pk.properties} onChange={(v) => putAt(i, { property: v, bins: pk.numeric.includes(v) ? b.bins : undefined })} />
+          )}
+          {q.kind === 'trends' && pk.numeric.includes(b.property) && (
+            <label>Bins<input type="number" min="0" max="100" value={b.bins || ''} placeholder="none" onChange={(e) => putAt(i, { bins: Number(e.target.value) || undefined })} /></label>
+          )}
+          <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove breakdown ${i + 1}`}>Remove</button>
+        </div>
+      ))}
+      {list.length < 3 && pk.properties.length > 0 && <button type="button" onClick={() => set([...list, { property: pk.properties[0] }])}>Add breakdown</button>}
+    </fieldset>
+  )
+}
+
+// Filter conditions the builder shows: operator, label, and what the value is.
+const ops = [['eq', 'equals'], ['ne', 'does not equal'], ['contains', 'contains'], ['not_contains', 'does not contain'],
+  ['in', 'is one of'], ['not_in', 'is none of'], ['gt', '>'], ['gte', '≥'], ['lt', '<'], ['lte', '≤'], ['regex', 'matches'], ['is_set', 'is set'], ['is_not_set', 'is not set']]
+const noValue = new Set(['is_set', 'is_not_set'])
+const listOps = new Set(['in', 'not_in'])
+const numberOps = new Set(['gt', 'gte', 'lt', 'lte'])
+
+/** simpleConditions is the filter as a list of event-property conditions
+ * ANDed, or null when it holds more than the builder shows (it then runs as
+ * written and is shown read-only). */
+function simpleConditions(f) {
+  if (!f) return []
+  const list = f.and
+  if (!Array.isArray(list) || Object.keys(f).length !== 1) return null
+  const ok = list.every((c) => c && typeof c.property === 'string' && (!c.scope || c.scope === 'event') && ops.some(([o]) => o === c.operator))
+  return ok ? list : null
+}
+
+/** typed is the value a condition compares with: numbers for numeric
+ * operators and numeric properties, lists for in/not_in. */
+function typed(op, text, numeric) {
+  const one = (t) => {
+    const n = Number(t)
+    return (numberOps.has(op) || numeric) && t.trim() !== '' && Number.isFinite(n) ? n : t
+  }
+  if (noValue.has(op)) return undefined
+  if (listOps.has(op)) return text.split(',').map((t) => t.trim()).filter((t) => t !== '').map(one)
+  return one(text)
+}
+const shown = (v) => (Array.isArray(v) ? v.join(', ') : v === undefined ? '' : String(v))
+
+/** Filters: event-property conditions every counted event must meet. */
+function Filters({ q, put, pk }) {
+  const list = simpleConditions(q.filter)
+  if (list === null) {
+    return <fieldset><legend>Filter</legend><p class="muted">This query has a filter the builder cannot show; it runs as written in the address bar.</p>
+      <code class="wrap">{JSON.stringify(q.filter)}</code> <button type="button" class="link" onClick={() => put({ filter: undefined })}>Remove the filter</button></fieldset>
+  }
+  const set = (next) => put({ filter: next.length ? { and: next } : undefined })
+  const putAt = (i, c) => set(list.map((x, j) => (j === i ? c : x)))
+  const make = (c) => {
+    const out = { property: c.property, operator: c.operator }
+    const v = typed(c.operator, shown(c.value), pk.numeric.includes(c.property))
+    if (v !== undefined) out.value = v
+    return out
+  }
+  return (
+    <fieldset><legend>Filter (every condition)</legend>
+      {list.map((c, i) => (
+        <div class="row wrap" role="group" aria-label={`Condition ${i + 1}`}>
+          <Pick label="Property" value={c.property} options={pk.properties} onChange={(v) => putAt(i, make({ ...c, property: v }))} />
+          <label>Operator<select value={c.operator} onChange={(e) => putAt(i, make({ ...c, operator: e.target.value }))}>
+            {ops.map(([o, t]) => <option value={o}>{t}</option>)}</select></label>
+          {!noValue.has(c.operator) && (
+            <label>{listOps.has(c.operator) ? 'Values (comma-separated)' : 'Value'}
+              <input value={shown(c.value)} onChange={(e) => putAt(i, make({ ...c, value: e.target.value }))} required autocomplete="off" /></label>
+          )}
+          <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove condition ${i + 1}`}>Remove</button>
+        </div>
+      ))}
+      {list.length < 20 && pk.properties.length > 0 && <button type="button" onClick={() => set([...list, { property: pk.properties[0], operator: 'is_set' }])}>Add condition</button>}
+    </fieldset>
+  )
+}
+
+/** Formulas: arithmetic over series letters (A/B*100), each drawn as a line. */
+function Formulas({ q, put }) {
+  const list = q.formulas || []
+  const set = (next) => put({ formulas: next.length ? next : undefined })
+  const putAt = (i, patch) => set(list.map((f, j) => (j === i ? { ...f, ...patch } : f)))
+  return (
+    <fieldset><legend>Formulas</legend>
+      {list.map((f, i) => (
+        <div class="row wrap" role="group" aria-label={`Formula ${i + 1}`}>
+          <label>Formula<input value={f.formula} placeholder="A/B*100" onChange={(e) => putAt(i, { formula: e.target.value })} required autocomplete="off" /></label>
+          <label>Name<input value={f.name || ''} onChange={(e) => putAt(i, { name: e.target.value || undefined })} autocomplete="off" /></label>
+          <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove formula ${i + 1}`}>Remove</button>
+        </div>
+      ))}
+      {list.length < 10 && <button type="button" onClick={() => set([...list, { formula: (q.series || []).length > 1 ? 'A/B' : 'A' }])}>Add formula</button>}
+    </fieldset>
+  )
+}
+
+/** Exclusions: a user who did an event between two steps drops out. */
+function Exclusions({ q, put, pk }) {
+  const list = q.funnel?.exclusions || []
+  const steps = (q.series || []).length
+  const set = (next) => put({ funnel: { ...q.funnel, exclusions: next.length ? next : undefined } })
+  const putAt = (i, patch) => set(list.map((x, j) => (j === i ? { ...x, ...patch } : x)))
+  const nums = Array.from({ length: steps }, (_, i) => String(i + 1))
+  return (
+    <fieldset><legend>Exclusions</legend>
+      {list.map((x, i) => (
+        <div class="row wrap" role="group" aria-label={`Exclusion ${i + 1}`}>
+          <Pick label="Excluded event" value={x.event} options={pk.events} onChange={(v) => putAt(i, { event: v })} />
+          <Pick label="After step" value={String(x.from_step + 1)} options={nums.slice(0, -1)} onChange={(v) => putAt(i, { from_step: Number(v) - 1 })} />
+          <Pick label="Before step" value={String(x.to_step + 1)} options={nums.slice(1)} onChange={(v) => putAt(i, { to_step: Number(v) - 1 })} />
+          <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove exclusion ${i + 1}`}>Remove</button>
+        </div>
+      ))}
+      {steps >= 2 && list.length < 10 && <button type="button" onClick={() => set([...list, { event: pk.events[0] || '', from_step: 0, to_step: steps - 1 }])}>Add exclusion</button>}
+    </fieldset>
   )
 }
 
@@ -144,11 +277,19 @@ function plot(res) {
     const series = []
     for (const r of t.series) {
       series.push({ name: rowName(r), values: r.values })
-      if (r.previous) series.push({ name: `${rowName(r)} (previous period)`, values: r.previous })
+      if (r.previous) series.push({ name: `${rowName(r)} (previous period)`, values: r.previous, previous: true })
     }
     return { labels: t.buckets, series }
   }
-  if (res.funnel) return { labels: res.funnel.steps.map((s, i) => `${i + 1}. ${s.event}`), series: [{ name: 'Users', values: res.funnel.steps.map((s) => s.count) }], bars: true }
+  if (res.funnel) {
+    const labels = res.funnel.steps.map((s, i) => `${i + 1}. ${s.event}`)
+    const bds = res.funnel.breakdowns || []
+    if (!bds.length) return { labels, series: [{ name: 'Users', values: res.funnel.steps.map((s) => s.count) }], bars: true }
+    // Broken down: the share of each group's users still in at each step,
+    // one line per group (and everyone), so groups of any size compare.
+    const conv = (steps) => steps.map((s) => Math.round(s.overall_conversion * 10000) / 100)
+    return { labels, percent: true, series: [{ name: 'All users', values: conv(res.funnel.steps) }, ...bds.map((b) => ({ name: b.breakdown.join(', '), values: conv(b.steps) }))] }
+  }
   if (res.retention) return { labels: retentionCurve(res.retention).map((_, i) => `${i}`), series: [{ name: 'Retained %', values: retentionCurve(res.retention) }], percent: true }
   return null
 }
@@ -310,21 +451,69 @@ export function Insights({ project, params, me }) {
             <Builder q={q} set={set} pk={pk} />
             <Result project={project} q={q} />
             <SaveBox project={project} q={q} me={me} onSaved={() => saved.reload(true)} />
-            <SavedList state={saved} />
+            <SavedList state={saved} project={project} q={q} me={me} />
           </>
         )}</Load>
     </Page>
   )
 }
 
-function SavedList({ state }) {
+/** SavedList: saved insights, each to open, rename, replace with the query
+ * shown above, or delete (asked twice). */
+function SavedList({ state, project, q, me }) {
+  const [editing, setEditing] = useState(0)
+  const [deleting, setDeleting] = useState(0)
+  const [error, setError] = useState(null)
+  const [msg, setMsg] = useState(null)
+  const canChange = !me || me.role !== 'ingest'
+  const act = async (fn, done) => {
+    setError(null)
+    setMsg(null)
+    try {
+      await fn()
+      setEditing(0)
+      setDeleting(0)
+      if (done) setMsg(done)
+      state.reload(true)
+    } catch (err) {
+      setError(err)
+    }
+  }
+  const path = (i) => `/api/projects/${project.id}/insights/${i.id}`
+  const rename = (i) => (e) => {
+    e.preventDefault()
+    const name = new FormData(e.target).get('name')
+    act(() => api('PUT', path(i), { name, query: i.query }), `Renamed to “${name}”.`)
+  }
+  const actions = (i) => editing === i.id ? (
+    <form class="row" onSubmit={rename(i)} aria-label={`Rename ${i.name}`}>
+      <label class="sr" for={`rename-${i.id}`}>New name</label>
+      <input id={`rename-${i.id}`} name="name" defaultValue={i.name} required maxLength={200} autocomplete="off" />
+      <button type="submit">Rename</button><button type="button" class="link" onClick={() => setEditing(0)}>Cancel</button>
+    </form>
+  ) : deleting === i.id ? (
+    <span class="row center">Delete “{i.name}” everywhere?
+      <button type="button" class="danger" onClick={() => act(() => api('DELETE', path(i)), `Deleted “${i.name}”.`)}>Delete</button>
+      <button type="button" class="link" onClick={() => setDeleting(0)}>Keep it</button></span>
+  ) : (
+    <span class="row center">
+      <button type="button" class="link" onClick={() => setEditing(i.id)} aria-label={`Rename ${i.name}`}>Rename</button>
+      <button type="button" class="link" onClick={() => act(() => api('PUT', path(i), { name: i.name, query: q }), `“${i.name}” now holds the query above.`)}
+        aria-label={`Replace ${i.name} with the query above`}>Replace with this query</button>
+      <button type="button" class="link" onClick={() => setDeleting(i.id)} aria-label={`Delete ${i.name}`}>Delete</button>
+    </span>
+  )
+  const cols = [
+    { label: 'Name', render: (i) => <a href={insightURL(i.query)}>{i.name}</a> }, { label: 'Kind', render: (i) => i.query.kind },
+    { label: 'Range', render: (i) => `${i.query.from} – ${i.query.to}` }, { label: 'Updated', render: (i) => i.updated_at?.slice(0, 10) }]
   return (
     <>
       <h3>Saved insights</h3>
+      {msg && <p role="status">{msg}</p>}
+      <ErrorBox error={error} />
       <Load state={state}>{(d) => (
-        <Table caption="Saved insights" rows={d.insights} empty="No saved insights yet: build one above and save it." cols={[
-          { label: 'Name', render: (i) => <a href={insightURL(i.query)}>{i.name}</a> }, { label: 'Kind', render: (i) => i.query.kind },
-          { label: 'Range', render: (i) => `${i.query.from} – ${i.query.to}` }, { label: 'Updated', render: (i) => i.updated_at?.slice(0, 10) }]} />
+        <Table caption="Saved insights" rows={d.insights} empty="No saved insights yet: build one above and save it."
+          cols={canChange ? [...cols, { label: 'Actions', render: actions }] : cols} />
       )}</Load>
     </>
   )
@@ -381,6 +570,14 @@ function Dashboard({ project, id, params }) {
       state.reload(true)
     } catch (err) { setError(err) }
   }
+  const [deleting, setDeleting] = useState(false)
+  async function del() {
+    setError(null)
+    try {
+      await api('DELETE', `/api/projects/${project.id}/dashboards/${id}`)
+      navigate('/dashboards')
+    } catch (err) { setError(err) }
+  }
   async function remove(iid) {
     setError(null)
     try {
@@ -396,6 +593,12 @@ function Dashboard({ project, id, params }) {
           <label>To<input type="date" value={to} onChange={(e) => range({ to: e.target.value })} /></label>
           <button type="button" onClick={saveRange}>Save this range</button>
           <button type="button" class="link" onClick={() => range({ from: '', to: '' })}>Each insight’s own range</button>
+          <span class="grow" />
+          {deleting ? (
+            <span class="row center">Delete this dashboard (its insights stay saved)?
+              <button type="button" class="danger" onClick={del}>Delete dashboard</button>
+              <button type="button" class="link" onClick={() => setDeleting(false)}>Keep it</button></span>
+          ) : <button type="button" class="link" onClick={() => setDeleting(true)}>Delete dashboard…</button>}
           <ErrorBox error={error} />
         </div>
         {(d.insights || []).length === 0 ? <Empty>This dashboard is empty. Open Insights, build one and save it to “{d.name}”.</Empty> : (

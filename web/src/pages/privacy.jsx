@@ -108,6 +108,12 @@ function AdvisoryReport({ id }) {
       <div>
         <p>{r.updated_projects} of {r.affected_projects} affected projects updated: <b>{pct(r.updated_share || 0)}</b> on a fixed version.{' '}
           <progress max="1" value={r.updated_share || 0} aria-label="Share of affected projects on a fixed version" /></p>
+        <p>Last 7 days: <b>{pct(r.fixed_traffic_share || 0)}</b> of these projects’ {r.advisory.lib} events came from a fixed version.{' '}
+          <progress max="1" value={r.fixed_traffic_share || 0} aria-label="Share of traffic on a fixed version" /></p>
+        <Table caption="Traffic by day" rows={(r.traffic || []).filter((d) => d.affected || d.fixed).reverse()}
+          empty="No events from this SDK in the last 14 days." cols={[
+            { label: 'Day (UTC)', key: 'day' }, { label: 'Affected versions', key: 'affected', num: true }, { label: 'Fixed versions', key: 'fixed', num: true },
+            { label: 'On a fixed version', render: (d) => pct(d.fixed / (d.fixed + d.affected)), num: true }]} />
         <Table caption="Projects affected" rows={r.projects} empty="No project has sent events from an affected version." cols={[
           { label: 'Project', render: (p) => `${p.project_name} (#${p.project_id})` }, { label: 'Affected versions', key: 'affected_versions' },
           { label: 'Affected events', key: 'affected_events', num: true }, { label: 'Last affected event', render: (p) => fmtTime(p.last_affected_event) },

@@ -28,7 +28,7 @@ export function Scope({ projects }) {
     e.preventDefault()
     const f = new FormData(e.target)
     const crit = {
-      classes: f.getAll('classes'), properties: splitList(String(f.get('properties'))), events: splitList(String(f.get('events'))),
+      classes: f.getAll('classes'), detectors: splitList(String(f.get('detectors'))), properties: splitList(String(f.get('properties'))), events: splitList(String(f.get('events'))),
       project_ids: f.getAll('project_ids').map(Number), rescan: f.get('rescan') === 'on',
     }
     if (f.get('from')) crit.from = new Date(f.get('from') + 'T00:00:00Z').toISOString()
@@ -61,6 +61,7 @@ export function Scope({ projects }) {
           <label>To (UTC day, exclusive)<input type="date" name="to" /></label>
           <label>Properties (names or globs)<input name="properties" placeholder="password, *.token" /></label>
           <label>Events<input name="events" placeholder="Signed up" /></label>
+          <label>Detectors (as findings name them)<input name="detectors" placeholder="key.password, value.card" /></label>
         </div>
         <fieldset class="row"><legend>Classes</legend>
           {CLASSES.map((c) => <label class="check"><input type="checkbox" name="classes" value={c} />{c}</label>)}

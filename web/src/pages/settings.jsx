@@ -25,8 +25,15 @@ export function ProjectSettings({ me, project, reloadProjects }) {
   const [save, runSave] = useAction(async (e) => {
     e.preventDefault()
     const f = new FormData(e.target)
+    const tz = String(f.get('time_zone')).trim()
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz }) // eslint-disable-line no-new
+    } catch {
+      throw new Error(`“${tz}” is not an IANA time zone name (e.g. Europe/Paris or UTC).`)
+    }
     const p = await api('PATCH', `/api/projects/${project.id}`, {
       name: f.get('name'), autotrack: f.get('autotrack') === 'on', store_ip: f.get('store_ip') === 'on', url_params: splitList(String(f.get('url_params'))),
+      time_zone: tz,
     })
     await reloadProjects()
     return p
@@ -49,6 +56,9 @@ export function ProjectSettings({ me, project, reloadProjects }) {
         <label>URL parameters sieve.js keeps in captured URLs (comma-separated; a trailing * matches a prefix)
           <input name="url_params" defaultValue={(s.url_params || ['utm_*']).join(', ')} /></label>
         <label class="check"><input type="checkbox" name="store_ip" defaultChecked={s.store_ip} />Store raw IP addresses sent with events and profile updates</label>
+        <label>Time zone (IANA name: the days, weeks and months of every query and chart)
+          <input name="time_zone" defaultValue={s.time_zone || 'UTC'} list="time-zones" required autocomplete="off" /></label>
+        <datalist id="time-zones">{zones().map((z) => <option value={z} />)}</datalist>
         <div><button type="submit" disabled={save.busy}>Save</button></div>
       </form>
       <div class="card">
@@ -56,6 +66,7 @@ export function ProjectSettings({ me, project, reloadProjects }) {
         <p class="muted">Public: it goes into every event your apps send.</p>
         <pre>{project.token}</pre>
       </div>
+      <RotateSecret project={project} />
       {me.global && (
         <form class="card stack" onSubmit={runCreate}>
           <h3>New project</h3>
@@ -65,6 +76,42 @@ export function ProjectSettings({ me, project, reloadProjects }) {
         </form>
       )}
     </Page>
+  )
+}
+
+/** zones are the time zone names the browser knows, for the picker's
+ * suggestions (the server checks the name). */
+function zones() {
+  try {
+    return Intl.supportedValuesOf('timeZone')
+  } catch {
+    return ['UTC']
+  }
+}
+
+const graces = [['86400', 'one day'], ['3600', 'one hour'], ['604800', 'seven days'], ['0', 'none: it stops working now']]
+
+/** RotateSecret issues a new API secret; the old one keeps working for the
+ * grace period chosen, so that clients can be moved over. */
+function RotateSecret({ project }) {
+  const [rotated, runRotate] = useAction(async (e) => {
+    e.preventDefault()
+    return api('POST', `/api/projects/${project.id}/secret`, { grace_seconds: Number(new FormData(e.target).get('grace')) })
+  })
+  return (
+    <form class="card stack" onSubmit={runRotate} aria-label="Rotate the API secret" key={project.id}>
+      <h3>API secret</h3>
+      <p class="muted">Used as Basic auth by Mixpanel-style server clients (admin of this project). Rotating issues a new one; the current one keeps working for the grace period.</p>
+      <ErrorBox error={rotated.error} />
+      {rotated.result && <>
+        <Once label={`New API secret of ${project.name}`} value={rotated.result.api_secret} />
+        <p role="status">The previous secret works until {fmtTime(rotated.result.previous_valid_until)}.</p>
+      </>}
+      <div class="row">
+        <label>Previous secret keeps working for<select name="grace">{graces.map(([v, t]) => <option value={v}>{t}</option>)}</select></label>
+        <button type="submit" disabled={rotated.busy}>Rotate the API secret</button>
+      </div>
+    </form>
   )
 }
 
