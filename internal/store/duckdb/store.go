@@ -312,6 +312,7 @@ func (s *Store) open() error {
 			time BIGINT NOT NULL, project_id BIGINT NOT NULL, distinct_id VARCHAR, event VARCHAR,
 			path VARCHAR, class VARCHAR, detector VARCHAR, action VARCHAR, lib VARCHAR, lib_version VARCHAR)`,
 		`CREATE TABLE IF NOT EXISTS st.purge_marks (job VARCHAR NOT NULL, time BIGINT NOT NULL)`,
+		personIDsDDL("st", "IF NOT EXISTS "),
 	)
 	for _, q := range settings {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
