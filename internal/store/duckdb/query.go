@@ -71,13 +71,14 @@ const (
 	jDeviceID
 	jAnon
 	jIdentified
+	jAlias // query_alias.go
 )
 
 func newQB(p query.Project, q *query.Query) *qb {
 	b := &qb{q: q, loc: p.Loc()}
 	b.start, b.end = q.Range(b.loc)
 	b.readStart, b.readEnd = q.ReadRange(b.loc)
-	for _, n := range query.IdentityProperties { // j[1..4], in the order of jUserID...
+	for _, n := range query.IdentityProperties { // j[1..5], in the order of jUserID...
 		b.prop(n)
 	}
 	return b
@@ -236,7 +237,7 @@ func dayNumber(d time.Time) int64 { return d.Unix() / 86400 }
 // extracted properties: call prop before base).
 //
 // Links can come from any stored event: the events outside the range and
-// the names read are parsed only when they are $identify events or their
+// the names read are parsed only when they are $identify or alias events or their
 // text holds both "$device_id" and "$user_id" (stored JSON is re-encoded by
 // Sieve, which never escapes those keys' characters).
 //
@@ -258,13 +259,13 @@ func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
 	extra := prefixed(strings.Join(cols, ", "))
 	return fmt.Sprintf(`WITH raw AS (
   SELECT time, name, distinct_id, %[1]s AS j, (time >= %[3]d AND time < %[9]d AND %[4]s) AS keep%[13]s FROM %[2]s
-  WHERE (time >= %[3]d AND %[4]s) OR name = '$identify' OR (contains(props, '"$device_id"') AND contains(props, '"$user_id"'))
+  WHERE (time >= %[3]d AND %[4]s) OR name = '$identify'%[16]s OR (contains(props, '"$device_id"') AND contains(props, '"$user_id"'))
 ), ev AS (
   SELECT time, name, distinct_id, j, keep%[14]s, %[5]s AS uid, %[6]s AS did FROM raw
 ), links AS (
   SELECT dev, first(usr ORDER BY time, usr) AS usr FROM (
     SELECT %[7]s AS dev, coalesce(%[8]s, distinct_id) AS usr, time FROM ev WHERE name = '$identify'
-    UNION ALL SELECT did, uid, time FROM ev WHERE did IS NOT NULL AND uid IS NOT NULL
+    UNION ALL SELECT did, uid, time FROM ev WHERE did IS NOT NULL AND uid IS NOT NULL%[17]s
   ) WHERE dev IS NOT NULL AND usr IS NOT NULL AND usr <> '' GROUP BY dev
 ), u0 AS (
   SELECT ev.time, ev.name, ev.j%[15]s, coalesce(ev.uid, links.usr, ev.did, ev.distinct_id) AS usr
@@ -275,7 +276,8 @@ func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
 ), u AS (
   SELECT *, %[11]s AS bucket%[12]s FROM u1
 )`, b.extract(), b.rel, b.readStart, nameCond, str(jUserID), str(jDeviceID), str(jAnon), str(jIdentified),
-		b.readEnd, b.localDay(), b.bucket(b.q.Interval, "d"), extra, b.flagCols(), b.flagNames(""), b.flagNames("ev."))
+		b.readEnd, b.localDay(), b.bucket(b.q.Interval, "d"), extra, b.flagCols(), b.flagNames(""), b.flagNames("ev."),
+		aliasRead(), aliasLinks())
 }
 
 // extract is the SQL of the list of the properties' JSON values.
