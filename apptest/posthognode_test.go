@@ -22,8 +22,10 @@ func posthogDeps(t *testing.T, module string) {
 }
 
 // TestPostHogNode drives sieve with the official posthog-node client,
-// unchanged: captures, identify, alias and group identify in one gzip
-// /batch/, then a batch over the size limit that posthog-node halves on 413.
+// unchanged: captures, identify, alias (merging the alias's person) and
+// group identify in one gzip /batch/, then a batch over the size limit that
+// posthog-node halves on 413, then a batch stored but answered 503 that
+// posthog-node resends and Sieve stores once.
 func TestPostHogNode(t *testing.T) {
 	posthogDeps(t, "posthog-node")
 	s := startServer(t, serverOpts{})
@@ -45,7 +47,9 @@ func TestPostHogNode(t *testing.T) {
 		Statuses []struct {
 			Path   string `json:"path"`
 			Status int    `json:"status"`
+			Lost   bool   `json:"lost"`
 		} `json:"statuses"`
+		BatchesAfterLoss int `json:"batchesAfterLoss"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(out))
 	dec.UseNumber()
@@ -87,14 +91,24 @@ func TestPostHogNode(t *testing.T) {
 		t.Errorf("grouped event $groups = %s", normalize(g[0].Properties["$groups"]))
 	}
 
-	// Profiles: identify's $set, the group's properties.
+	// Profiles: identify's $set, the alias's person merged in (its plan
+	// loses to identify's), the group's properties.
 	prof := s.engage(p, url.Values{"distinct_id": {"node-user-1"}})
 	if len(prof) != 1 {
 		t.Fatalf("engage node-user-1: %d profiles", len(prof))
 	}
 	pp := prof[0]["$properties"].(map[string]any)
-	if pp["email"] != "n1@example.com" || pp["plan"] != "team" {
+	if pp["email"] != "n1@example.com" || pp["plan"] != "team" || pp["referrer"] != "newsletter" {
 		t.Errorf("profile node-user-1: %v", pp)
+	}
+	byAlias := s.engage(p, url.Values{"distinct_id": {"node-alias-1"}})
+	if len(byAlias) != 1 || byAlias[0]["$distinct_id"] != "node-user-1" {
+		t.Errorf("engage by the alias: %v", byAlias)
+	}
+	for _, pr := range s.engage(p, url.Values{}) {
+		if pr["$distinct_id"] == "node-alias-1" {
+			t.Errorf("the alias kept a profile of its own: %v", pr)
+		}
 	}
 	grp := s.engage(p, url.Values{"data_group_id": {"company"}, "distinct_id": {"initech"}})
 	if len(grp) != 1 || normalize(grp[0]["$properties"].(map[string]any)["employees"]) != "12" {
@@ -114,6 +128,9 @@ func TestPostHogNode(t *testing.T) {
 		default:
 			t.Errorf("status %d", st.Status)
 		}
+	}
+	if res.BatchesAfterLoss < 2 {
+		t.Errorf("posthog-node did not resend after the 503 (%d requests)", res.BatchesAfterLoss)
 	}
 	if !saw413 {
 		t.Errorf("no 413: posthog-node's halving was not exercised (statuses %v)", res.Statuses)

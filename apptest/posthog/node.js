@@ -7,6 +7,9 @@
 // Phase 2: 100 events of ~250 KB each: the first /batch/ (25 MB once
 // inflated) is over Sieve's 20 MiB limit, Sieve answers 413, and
 // posthog-node halves its batch size and resends.
+// Phase 3: the first /batch/ reaches Sieve and is stored, but the client is
+// told 503 (as when a reply is lost): posthog-node resends the same events,
+// which Sieve must store once.
 "use strict";
 const { PostHog } = require("posthog-node");
 
@@ -28,6 +31,9 @@ async function main() {
     sent.push({ event: "node event", properties });
   }
   ph.identify({ distinctId: "node-user-1", properties: { email: "n1@example.com", plan: "team" } });
+  // A person under the alias before the alias call: merged into node-user-1.
+  ph.capture({ distinctId: "node-alias-1", event: "pre-alias", properties: { seq: 200, $set: { referrer: "newsletter", plan: "trial" } } });
+  sent.push({ event: "pre-alias", properties: { seq: 200 } });
   ph.alias({ distinctId: "node-user-1", alias: "node-alias-1" });
   ph.groupIdentify({ groupType: "company", groupKey: "initech", properties: { name: "Initech", employees: 12 } });
   ph.capture({ distinctId: "node-user-1", event: "grouped", properties: { seq: 100 }, groups: { company: "initech" } });
@@ -40,7 +46,25 @@ async function main() {
     big.capture({ distinctId: "node-big", event: "big event", properties: { seq: 1000 + i, filler } });
   }
   await big.shutdown();
-  process.stdout.write(JSON.stringify({ sent, statuses }));
+
+  let lost = 0;
+  const loseFirstReply = async (url, opts) => {
+    const r = await fetch(url, opts);
+    if (lost++ === 0) {
+      statuses.push({ path: new URL(url).pathname, status: r.status, lost: true });
+      return new Response("unavailable", { status: 503, headers: { "Retry-After": "1" } });
+    }
+    statuses.push({ path: new URL(url).pathname, status: r.status });
+    return r;
+  };
+  const flaky = new PostHog(token, { host, flushAt: 1000, flushInterval: 0, fetch: loseFirstReply, disableGeoip: true, fetchRetryDelay: 200 });
+  for (let i = 0; i < 5; i++) {
+    const properties = { seq: 300 + i, phase: "lost reply" };
+    flaky.capture({ distinctId: "node-flaky", event: "flaky", properties });
+    sent.push({ event: "flaky", properties });
+  }
+  await flaky.shutdown();
+  process.stdout.write(JSON.stringify({ sent, statuses, batchesAfterLoss: lost }));
 }
 
 main().catch((e) => {

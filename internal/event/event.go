@@ -93,6 +93,12 @@ type ProfileUpdate struct {
 	Lib        string
 	LibVersion string
 	Ops        []ProfileOp
+	// MergeFrom, for People only, names another distinct_id whose person
+	// merges into ID's before Ops apply (PostHog's $identify with
+	// $anon_distinct_id, $create_alias and $merge_dangerously): its
+	// properties fill the gaps of ID's, and later updates and look-ups by
+	// MergeFrom reach ID's person. An update may then carry no Ops.
+	MergeFrom string
 }
 
 // ProfileOpRow is a guarded profile operation with its argument encoded as JSON.
@@ -111,6 +117,7 @@ type ProfileRow struct {
 	IgnoreTime bool
 	IP         string // empty unless the project stores IP addresses
 	Ops        []ProfileOpRow
+	MergeFrom  string // see ProfileUpdate.MergeFrom
 }
 
 // Finding records that the guard acted on a property. It never holds the

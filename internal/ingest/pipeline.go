@@ -230,6 +230,7 @@ func (in *Ingester) addProfile(b *batch, u *event.ProfileUpdate, token string) *
 		Time:       u.Time,
 		IgnoreTime: u.IgnoreTime,
 		Ops:        make([]event.ProfileOpRow, 0, len(u.Ops)),
+		MergeFrom:  u.MergeFrom,
 	}
 	if t.p.Settings.StoreIP {
 		row.IP = u.IP

@@ -72,7 +72,10 @@ var opOrder = map[string]int{
 // Validate reports whether every operation of u is known and has an argument
 // of the right shape. It is what Apply checks before changing anything.
 func Validate(u *event.ProfileRow) error {
-	if len(u.Ops) == 0 {
+	if u.MergeFrom != "" && u.Kind != event.People {
+		return fmt.Errorf("%w: only people profiles merge", ErrInvalid)
+	}
+	if len(u.Ops) == 0 && u.MergeFrom == "" {
 		return fmt.Errorf("%w: no operation", ErrInvalid)
 	}
 	for i := range u.Ops {
@@ -167,8 +170,48 @@ func (s *State) AppendJSON(dst []byte) []byte {
 	return s.obj.MarshalTo(dst)
 }
 
-// Apply folds u into the state. On error the state is unchanged.
+// Merge folds the properties of other, the profile of a person merged into
+// this one, into the state: a property this profile already has keeps its
+// value ($set_once semantics), except "$last_seen", which becomes the later
+// of the two. Merging a profile that does not exist changes nothing;
+// merging into one that does not exist copies other.
+func (s *State) Merge(other *State) {
+	if other == nil || other.obj == nil {
+		return
+	}
+	if s.obj == nil {
+		s.obj = s.arena.NewObject()
+	}
+	obj := s.obj.GetObject()
+	other.obj.GetObject().Visit(func(k []byte, v *fastjson.Value) {
+		key := string(k)
+		cur := obj.Get(key)
+		switch {
+		case cur == nil:
+			obj.Set(key, copyValue(&s.arena, v))
+		case key == LastSeen && cur.Type() == fastjson.TypeString && v.Type() == fastjson.TypeString &&
+			string(cur.GetStringBytes()) < string(v.GetStringBytes()):
+			obj.Set(key, s.arena.NewString(string(v.GetStringBytes())))
+		}
+	})
+}
+
+// copyValue copies v into a's memory, so that it outlives other's state.
+func copyValue(a *fastjson.Arena, v *fastjson.Value) *fastjson.Value {
+	c, err := fastjson.ParseBytes(v.MarshalTo(nil))
+	if err != nil { // cannot happen: v was parsed
+		return a.NewNull()
+	}
+	return c
+}
+
+// Apply folds u into the state. On error the state is unchanged. An update
+// with no Ops (a merge only, see event.ProfileUpdate.MergeFrom) changes
+// nothing: the store merges before it applies.
 func (s *State) Apply(u *event.ProfileRow) error {
+	if len(u.Ops) == 0 && u.MergeFrom != "" {
+		return nil
+	}
 	type parsed struct {
 		op   string
 		rank int

@@ -163,3 +163,30 @@ func TestEqual(t *testing.T) {
 	f(`null`, `false`, false)
 	f(`true`, `true`, true)
 }
+
+func TestMerge(t *testing.T) {
+	dst, _ := Parse([]byte(`{"plan":"pro","$last_seen":"2026-01-01T00:00:00"}`))
+	src, _ := Parse([]byte(`{"plan":"free","first":{"a":[1,"x"]},"$last_seen":"2026-02-01T00:00:00"}`))
+	dst.Merge(src)
+	src.Merge(&State{}) // a profile that does not exist changes nothing
+	if got := string(dst.AppendJSON(nil)); got != `{"plan":"pro","$last_seen":"2026-02-01T00:00:00","first":{"a":[1,"x"]}}` {
+		t.Errorf("merged: %s", got)
+	}
+	empty := &State{}
+	empty.Merge(src)
+	if got := string(empty.AppendJSON(nil)); got != string(src.AppendJSON(nil)) {
+		t.Errorf("into nothing: %s", got)
+	}
+	// A merge-only update is valid and applies nothing.
+	u := event.ProfileRow{Kind: event.People, ID: "a", MergeFrom: "b"}
+	if err := Validate(&u); err != nil {
+		t.Errorf("merge-only update: %v", err)
+	}
+	if err := empty.Apply(&u); err != nil || string(empty.AppendJSON(nil)) != string(src.AppendJSON(nil)) {
+		t.Errorf("apply merge-only: %v %s", err, empty.AppendJSON(nil))
+	}
+	u.Kind = event.Group
+	if err := Validate(&u); err == nil {
+		t.Error("a group merge is valid")
+	}
+}

@@ -29,7 +29,7 @@ func MemoryLimit(ctx context.Context) int64 {
 }
 
 // IdentityProperties are read by every query to find users.
-var IdentityProperties = []string{"$user_id", "$device_id", "$anon_distinct_id", "$identified_id"}
+var IdentityProperties = []string{"$user_id", "$device_id", "$anon_distinct_id", "$identified_id", "alias"}
 
 // Properties lists, sorted, every event property q reads: for the audit log.
 func (q *Query) Properties() []string {

@@ -13,7 +13,9 @@
 // device is linked to a user, the user is that link's target, else the device
 // itself. Links come from the project's events up to the end of the query
 // range: an "$identify" event links "$anon_distinct_id" to "$identified_id"
-// (or to its distinct_id when "$identified_id" is absent), and any event with
+// (or to its distinct_id when "$identified_id" is absent), a "$create_alias"
+// or "$merge_dangerously" event links its "alias" to its distinct_id (the
+// alias calls of Mixpanel's and PostHog's SDKs), and any event with
 // both "$device_id" and "$user_id" links the device to the user. A device
 // linked more than once keeps its earliest link (ties: the smallest user).
 // Links are not followed transitively.

@@ -9,6 +9,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/wire/posthog"
 
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
+	"github.com/sieve-analytics/sieve/sdk/posthogjs"
 	webui "github.com/sieve-analytics/sieve/web"
 )
 
@@ -138,6 +139,11 @@ func (s *Server) routes() http.Handler {
 
 	// sieve.js and its per-project configuration.
 	mux.Handle("/sdk/", sdkjs.Handler(s.sdkConfig))
+	// posthog-js's array.js for PostHog's HTML snippet; its other static
+	// files (lazily loaded extensions) are 404, which posthog-js logs and
+	// carries on from.
+	mux.Handle("GET /static/array.js", posthogjs.Handler())
+	mux.Handle("/static/", http.NotFoundHandler())
 
 	// ---- Web UI (docs/UI.md): sessions, the reads only the UI needs, and
 	// the app itself, which answers every path no other route claims. ----

@@ -135,6 +135,11 @@ type Store interface {
 
 	// UpdateProfiles applies profile updates in order, durably, with the
 	// semantics of package profile (Mixpanel's $set, $set_once, $add...).
+	// A people update with MergeFrom first merges MergeFrom's person into
+	// ID's (profile.State.Merge; the source profile is deleted); from then
+	// on updates and Profiles look-ups by any id of either person reach the
+	// one profile, stored under the id it already had. A purge that erases
+	// a merged id erases its person and forgets every id linked to it.
 	UpdateProfiles(ctx context.Context, updates []event.ProfileRow) error
 
 	// Export streams the events matching q in time order to fn, which must

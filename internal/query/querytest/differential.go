@@ -67,6 +67,15 @@ func RandomEvents(r *rand.Rand) []event.Row {
 				id = user
 				identified = true
 			}
+			switch r.IntN(12) {
+			case 0: // an alias call links "al:dev" to the sender
+				name = [...]string{"$create_alias", "$merge_dangerously"}[r.IntN(2)]
+				props["alias"] = "al:" + dev
+			case 1: // an event sent under the alias, linked or not (yet)
+				if props["$user_id"] == nil && props["$device_id"] == nil {
+					id = "al:" + dev
+				}
+			}
 			switch r.IntN(6) {
 			case 0:
 				props["plan"] = "free"

@@ -110,6 +110,9 @@ func resolveUsers(all []ev) {
 			}
 			offer(str(e.props, "$anon_distinct_id"), id, e.time)
 		}
+		if e.name == "$create_alias" || e.name == "$merge_dangerously" {
+			offer(str(e.props, "alias"), e.user, e.time)
+		}
 		offer(str(e.props, "$device_id"), str(e.props, "$user_id"), e.time)
 	}
 	for i := range all {

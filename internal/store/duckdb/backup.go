@@ -139,7 +139,7 @@ func (s *Store) Backup(ctx context.Context, dest string) (BackupResult, error) {
 
 	// state.duckdb, under stMu: a state purge cannot swap it meanwhile.
 	stmts := stateTables("bk", false)
-	for _, t := range []string{"profiles", "findings", "purge_marks"} {
+	for _, t := range stateTableNames {
 		stmts = append(stmts, "INSERT INTO bk."+t+" SELECT * FROM st."+t)
 	}
 	s.stMu.RLock()

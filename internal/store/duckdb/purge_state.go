@@ -102,6 +102,10 @@ func (s *Store) purgeState(conn *sql.Conn, req *stateReq) (StateResult, error) {
 	if len(rules) == 0 {
 		return res, nil
 	}
+	rules, err := expandPersons(ctx, conn, rules)
+	if err != nil {
+		return res, err
+	}
 	n := s.udfSeq.Add(1)
 	prefix := fmt.Sprintf("spurge_%d", n)
 	if err := loadRuleLists(ctx, conn, prefix, rules); err != nil {
@@ -127,13 +131,14 @@ func (s *Store) purgeState(conn *sql.Conn, req *stateReq) (StateResult, error) {
 	const args = "props, id, CAST(kind AS VARCHAR), project_id"
 	strip, hasExpr := purgeCall(purgeStripName, run, args), purgeCall(purgeHasName, run, args)
 
-	var profDel, findDel, profPre []string
+	var profDel, findDel, profPre, idsDel []string
 	for i := range rules {
 		r := &rules[i]
 		ids := fmt.Sprintf("(SELECT v FROM %s_ids WHERE r = %d)", prefix, i)
 		if r.EraseProfiles && len(r.DistinctIDs) > 0 {
 			profDel = append(profDel, fmt.Sprintf("(project_id = %d AND kind = %d AND id IN %s)", r.Project, event.People, ids))
 			findDel = append(findDel, fmt.Sprintf("(project_id = %d AND distinct_id IN %s)", r.Project, ids))
+			idsDel = append(idsDel, fmt.Sprintf("(project_id = %d AND (id IN %s OR person IN %s))", r.Project, ids, ids))
 		}
 		if len(r.ProfilePaths) > 0 {
 			c := fmt.Sprintf("(project_id = %d", r.Project)
@@ -149,7 +154,7 @@ func (s *Store) purgeState(conn *sql.Conn, req *stateReq) (StateResult, error) {
 		}
 		return "(" + strings.Join(cs, " OR ") + ")"
 	}
-	pd, fd, pp := or(profDel), or(findDel), or(profPre)
+	pd, fd, pp, idd := or(profDel), or(findDel), or(profPre), or(idsDel)
 	count := func(stage string) (pTotal, pDel, pPre, fTotal, fDel int64, err error) {
 		if err = conn.QueryRowContext(ctx, fmt.Sprintf(
 			"SELECT count(*), count(*) FILTER (WHERE %s), count(*) FILTER (WHERE NOT %s AND %s AND %s) FROM st.profiles",
@@ -165,8 +170,12 @@ func (s *Store) purgeState(conn *sql.Conn, req *stateReq) (StateResult, error) {
 	if err != nil {
 		return res, err
 	}
+	var idsN int64
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM st.person_ids WHERE "+idd).Scan(&idsN); err != nil {
+		return res, safeErr("purge state: scan", err)
+	}
 	res.ProfilesScanned, res.FindingsScanned = pTotal, fTotal
-	if pDel == 0 && pPre == 0 && fDel == 0 {
+	if pDel == 0 && pPre == 0 && fDel == 0 && idsN == 0 {
 		return res, nil
 	}
 
@@ -182,6 +191,7 @@ func (s *Store) purgeState(conn *sql.Conn, req *stateReq) (StateResult, error) {
 			FROM st.profiles WHERE NOT %s ORDER BY project_id, kind, group_key, id`, alias, pp, strip, pd),
 		fmt.Sprintf("INSERT INTO %s.findings SELECT * FROM st.findings WHERE NOT %s ORDER BY time", alias, fd),
 		fmt.Sprintf("INSERT INTO %s.purge_marks SELECT * FROM st.purge_marks", alias),
+		fmt.Sprintf("INSERT INTO %s.person_ids SELECT * FROM st.person_ids WHERE NOT %s ORDER BY project_id, id", alias, idd),
 	)
 	m.changed.Store(0)
 	fail := func(err error) (StateResult, error) {
@@ -266,4 +276,50 @@ func (s *Store) swapState(conn *sql.Conn, tmp, statePath string) error {
 		return fmt.Errorf("duckdb store: purge state: %w", renameErr)
 	}
 	return nil
+}
+
+// expandPersons returns rules whose distinct_id lists also name the persons
+// those ids were merged into (person_ids): erasing an id erases its person's
+// profile, and the ids merged into it. rules is not changed.
+func expandPersons(ctx context.Context, conn *sql.Conn, rules []PurgeRule) ([]PurgeRule, error) {
+	out := make([]PurgeRule, len(rules))
+	for i, r := range rules {
+		out[i] = r
+		if len(r.DistinctIDs) == 0 {
+			continue
+		}
+		have := setOf(r.DistinctIDs)
+		ids := append([]string(nil), r.DistinctIDs...)
+		for rest := r.DistinctIDs; len(rest) > 0; {
+			chunk := rest[:min(len(rest), 500)]
+			rest = rest[len(chunk):]
+			args := []any{r.Project}
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			rows, err := conn.QueryContext(ctx, "SELECT DISTINCT person FROM st.person_ids WHERE project_id = ? AND id IN ("+
+				placeholders(len(chunk))+")", args...)
+			if err != nil {
+				return nil, safeErr("purge state: read person ids", err)
+			}
+			for rows.Next() {
+				var p string
+				if err := rows.Scan(&p); err != nil {
+					rows.Close()
+					return nil, safeErr("purge state: read person ids", err)
+				}
+				if !have[p] {
+					have[p] = true
+					ids = append(ids, p)
+				}
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return nil, safeErr("purge state: read person ids", err)
+			}
+		}
+		out[i].DistinctIDs = ids
+	}
+	return out, nil
 }

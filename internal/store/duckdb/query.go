@@ -259,14 +259,15 @@ func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
 // anonymous distinct_id), the user it is linked to. An $identify event
 // links $anon_distinct_id to $identified_id (else its distinct_id); an
 // event carrying both $device_id and $user_id links them. The earliest
-// link wins (ties: the smallest user). It reads the identity columns only.
+// link wins (ties: the smallest user). It reads the identity columns, and
+// the JSON of alias events only (query_alias.go).
 func links(rel string) string {
 	return fmt.Sprintf(`links AS (
   SELECT dev, first(usr ORDER BY time, usr) AS usr FROM (
     SELECT anon_id AS dev, coalesce(identified_id, distinct_id) AS usr, time FROM %[1]s WHERE name = '$identify'
-    UNION ALL SELECT device_id, user_id, time FROM %[1]s WHERE device_id IS NOT NULL AND user_id IS NOT NULL
+    UNION ALL SELECT device_id, user_id, time FROM %[1]s WHERE device_id IS NOT NULL AND user_id IS NOT NULL%[2]s
   ) WHERE dev IS NOT NULL AND usr IS NOT NULL AND usr <> '' GROUP BY dev
-)`, rel)
+)`, rel, aliasLinks(rel))
 }
 
 // userOf is the SQL of an event's user from its identity columns and its

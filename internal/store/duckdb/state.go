@@ -201,12 +201,18 @@ type profEntry struct {
 }
 
 // commitProfiles folds the updates of group into the stored states and
-// writes the changed profiles in one transaction.
+// writes the changed profiles in one transaction. People ids are read
+// through person_ids; a merge (MergeFrom) folds the source person's profile
+// into the target's, deletes it and re-points its ids.
 func (s *Store) commitProfiles(conn *sql.Conn, group []*call) error {
 	if conn == nil {
 		return errors.New("duckdb store: write profiles: no connection")
 	}
 	ctx := context.Background()
+	pm, err := loadPersons(ctx, conn, group)
+	if err != nil {
+		return err
+	}
 	entries := map[profKey]*profEntry{}
 	var order []profKey
 	// Which ids to load, per (project, kind, group key).
@@ -216,59 +222,107 @@ func (s *Store) commitProfiles(conn *sql.Conn, group []*call) error {
 		group   string
 	}
 	want := map[scope][]string{}
-	for _, c := range group {
-		for i := range c.profiles {
-			u := &c.profiles[i]
-			k := profKey{u.ProjectID, u.Kind, groupKeyOf(u), u.ID}
-			if _, ok := entries[k]; !ok {
-				entries[k] = &profEntry{}
-				order = append(order, k)
-				sc := scope{k.project, k.kind, k.group}
-				want[sc] = append(want[sc], k.id)
-			}
+	keyOf := func(u *event.ProfileRow, id string) profKey {
+		if u.Kind == event.People {
+			id = pm.resolve(u.ProjectID, id)
+		}
+		return profKey{u.ProjectID, u.Kind, groupKeyOf(u), id}
+	}
+	note := func(k profKey) {
+		if _, ok := entries[k]; !ok {
+			entries[k] = &profEntry{}
+			order = append(order, k)
+			sc := scope{k.project, k.kind, k.group}
+			want[sc] = append(want[sc], k.id)
 		}
 	}
-	for sc, ids := range want {
-		for len(ids) > 0 {
-			chunk := ids[:min(len(ids), 500)]
-			ids = ids[len(chunk):]
-			args := []any{sc.project, uint8(sc.kind), sc.group}
-			for _, id := range chunk {
-				args = append(args, id)
-			}
-			rows, err := conn.QueryContext(ctx, "SELECT id, props FROM st.profiles WHERE project_id = ? AND kind = ? AND group_key = ? AND id IN ("+
-				placeholders(len(chunk))+")", args...)
-			if err != nil {
-				return safeErr("read profiles", err)
-			}
-			for rows.Next() {
-				var id string
-				var props []byte
-				if err := rows.Scan(&id, &props); err != nil {
-					rows.Close()
+	load := func() error {
+		for sc, ids := range want {
+			for len(ids) > 0 {
+				chunk := ids[:min(len(ids), 500)]
+				ids = ids[len(chunk):]
+				args := []any{sc.project, uint8(sc.kind), sc.group}
+				for _, id := range chunk {
+					args = append(args, id)
+				}
+				rows, err := conn.QueryContext(ctx, "SELECT id, props FROM st.profiles WHERE project_id = ? AND kind = ? AND group_key = ? AND id IN ("+
+					placeholders(len(chunk))+")", args...)
+				if err != nil {
 					return safeErr("read profiles", err)
 				}
-				st, err := profile.Parse(props)
-				if err != nil {
-					rows.Close()
-					return err
+				for rows.Next() {
+					var id string
+					var props []byte
+					if err := rows.Scan(&id, &props); err != nil {
+						rows.Close()
+						return safeErr("read profiles", err)
+					}
+					st, err := profile.Parse(props)
+					if err != nil {
+						rows.Close()
+						return err
+					}
+					e := entries[profKey{sc.project, sc.kind, sc.group, id}]
+					e.existed, e.st = true, st
 				}
-				e := entries[profKey{sc.project, sc.kind, sc.group, id}]
-				e.existed, e.st = true, st
-			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
-				return safeErr("read profiles", err)
+				err = rows.Err()
+				rows.Close()
+				if err != nil {
+					return safeErr("read profiles", err)
+				}
 			}
 		}
+		clear(want)
+		return nil
+	}
+	// entry returns the state of k, reading it when a merge made it needed.
+	entry := func(k profKey) (*profEntry, error) {
+		if _, ok := entries[k]; !ok {
+			note(k)
+			if err := load(); err != nil {
+				return nil, err
+			}
+		}
+		e := entries[k]
+		if e.st == nil {
+			e.st = &profile.State{}
+		}
+		return e, nil
 	}
 	for _, c := range group {
 		for i := range c.profiles {
 			u := &c.profiles[i]
-			e := entries[profKey{u.ProjectID, u.Kind, groupKeyOf(u), u.ID}]
-			if e.st == nil {
-				e.st = &profile.State{}
+			note(keyOf(u, u.ID))
+			if u.MergeFrom != "" {
+				note(keyOf(u, u.MergeFrom))
+			}
+		}
+	}
+	if err := load(); err != nil {
+		return err
+	}
+	for _, c := range group {
+		for i := range c.profiles {
+			u := &c.profiles[i]
+			if u.MergeFrom != "" && u.Kind == event.People {
+				src, dst := keyOf(u, u.MergeFrom), keyOf(u, u.ID)
+				if src != dst {
+					es, err := entry(src)
+					if err != nil {
+						return err
+					}
+					ed, err := entry(dst)
+					if err != nil {
+						return err
+					}
+					ed.st.Merge(es.st)
+					es.st = &profile.State{}
+					pm.merge(u.ProjectID, u.MergeFrom, src.id, dst.id)
+				}
+			}
+			e, err := entry(keyOf(u, u.ID))
+			if err != nil {
+				return err
 			}
 			if err := e.st.Apply(u); err != nil {
 				return fmt.Errorf("duckdb store: profile update %d: %w", i, err)
@@ -282,7 +336,7 @@ func (s *Store) commitProfiles(conn *sql.Conn, group []*call) error {
 	for _, k := range order {
 		e := entries[k]
 		switch {
-		case e.st.Exists():
+		case e.st != nil && e.st.Exists():
 			upserts = append(upserts, k.project, uint8(k.kind), k.group, k.id, string(e.st.AppendJSON(nil)))
 		case e.existed:
 			sc := scope{k.project, k.kind, k.group}
@@ -307,7 +361,7 @@ func (s *Store) commitProfiles(conn *sql.Conn, group []*call) error {
 				return safeErr("delete profiles", err)
 			}
 		}
-		return nil
+		return pm.write(ctx, conn)
 	})
 }
 
@@ -364,7 +418,18 @@ func (s *Store) Profiles(ctx context.Context, q store.ProfileQuery, fn func(*sto
 		for i, id := range q.IDs {
 			ps[i] = a.param(id, "VARCHAR")
 		}
-		where += " AND id IN (" + strings.Join(ps, ", ") + ")"
+		list := strings.Join(ps, ", ")
+		if q.Kind == event.People {
+			// An id merged into another person finds that person's profile.
+			ps2 := make([]string, len(q.IDs))
+			for i, id := range q.IDs {
+				ps2[i] = a.param(id, "VARCHAR")
+			}
+			where += " AND (id IN (" + list + ") OR id IN (SELECT person FROM st.person_ids WHERE project_id = " +
+				a.param(q.ProjectID, "BIGINT") + " AND id IN (" + strings.Join(ps2, ", ") + ")))"
+		} else {
+			where += " AND id IN (" + list + ")"
+		}
 	}
 	if q.Where != nil {
 		cond, err := compileExpr(q.Where, exprCols{props: "props", user: "props"}, &a)

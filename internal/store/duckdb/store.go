@@ -372,6 +372,9 @@ func eventsTable(alias string) string {
 		distinct_id VARCHAR NOT NULL, insert_id VARCHAR NOT NULL, props VARCHAR NOT NULL, k BIGINT)`
 }
 
+// stateTableNames are the tables of state.duckdb that stateTables creates.
+var stateTableNames = []string{"profiles", "findings", "purge_marks", "person_ids"}
+
 // stateTables creates the tables of a state file attached as alias.
 func stateTables(alias string, ifNotExists bool) []string {
 	c := "CREATE TABLE "
@@ -387,6 +390,7 @@ func stateTables(alias string, ifNotExists bool) []string {
 			time BIGINT NOT NULL, project_id BIGINT NOT NULL, distinct_id VARCHAR, event VARCHAR,
 			path VARCHAR, class VARCHAR, detector VARCHAR, action VARCHAR, lib VARCHAR, lib_version VARCHAR)`,
 		c + alias + `.purge_marks (job VARCHAR NOT NULL, time BIGINT NOT NULL)`,
+		personIDsDDL(alias, strings.TrimPrefix(c, "CREATE TABLE ")),
 	}
 }
 

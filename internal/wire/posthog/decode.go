@@ -330,6 +330,15 @@ func (d *decoder) profiles(it *Item, po *fastjson.Object) {
 			it.Profiles = append(it.Profiles, u)
 		}
 	}
+	if from := d.mergeSource(ev, po); from != "" {
+		// The merge goes first: the update above then applies to the
+		// merged person (the store merges before it applies ops).
+		u := base
+		u.Kind, u.ID, u.MergeFrom = event.People, ev.DistinctID, from
+		it.Profiles = append(it.Profiles, event.ProfileUpdate{})
+		copy(it.Profiles[1:], it.Profiles)
+		it.Profiles[0] = u
+	}
 	if ev.Name == "$groupidentify" {
 		typ := stringOf(po.Get("$group_type"))
 		key, _ := d.stringify(po.Get("$group_key"))
@@ -344,6 +353,31 @@ func (d *decoder) profiles(it *Item, po *fastjson.Object) {
 			it.Profiles = append(it.Profiles, u)
 		}
 	}
+}
+
+// mergeSource returns the distinct_id whose person an identity event
+// merges into the event's: $anon_distinct_id of an $identify, alias of a
+// $create_alias or $merge_dangerously (both directions of PostHog's merge
+// end in one person; Sieve keeps the event's distinct_id as its id). It
+// returns "" for other events and for a source equal to the distinct_id.
+func (d *decoder) mergeSource(ev *event.Event, po *fastjson.Object) string {
+	var v *fastjson.Value
+	switch ev.Name {
+	case "$identify":
+		v = po.Get("$anon_distinct_id")
+	case "$create_alias", "$merge_dangerously":
+		v = po.Get("alias")
+	default:
+		return ""
+	}
+	if isAbsent(v) {
+		return ""
+	}
+	s, err := d.distinctID(v) // the same rules as a distinct_id
+	if err != nil || s == ev.DistinctID {
+		return ""
+	}
+	return s
 }
 
 type decodeErr string

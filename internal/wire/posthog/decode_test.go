@@ -46,6 +46,9 @@ func decodeAll(t *testing.T, payload string, o Options) ([]decoded, error) {
 		d.ev.Props = nil
 		for _, u := range it.Profiles {
 			s := u.Kind.String() + " " + u.GroupKey + " " + u.ID
+			if u.MergeFrom != "" {
+				s += " <- " + u.MergeFrom
+			}
 			for _, op := range u.Ops {
 				b, _ := jsontext.AppendValue(nil, op.Value)
 				s += " " + op.Op + "=" + string(b)
@@ -232,7 +235,11 @@ func TestDecodeProfiles(t *testing.T) {
 		{"identify (js)",
 			`{"event":"$identify","properties":{"distinct_id":"user","$anon_distinct_id":"anon","token":"t"},"$set":{"email":"a@b.c"},"$set_once":{"$initial_current_url":"https://x"}}`,
 			`{"$anon_distinct_id":"anon","$set":{"email":"a@b.c"},"$set_once":{"$initial_current_url":"https://x"}}`,
-			[]string{`people  user $set={"email":"a@b.c"} $set_once={"$initial_current_url":"https://x"}`}},
+			[]string{`people  user <- anon`, `people  user $set={"email":"a@b.c"} $set_once={"$initial_current_url":"https://x"}`}},
+		{"identify without an anonymous id: no merge",
+			`{"event":"$identify","distinct_id":"user","token":"t","properties":{"$anon_distinct_id":"user"},"$set":{"a":1}}`,
+			`{"$anon_distinct_id":"user","$set":{"a":1}}`,
+			[]string{`people  user $set={"a":1}`}},
 		{"$set in properties",
 			`{"event":"$set","distinct_id":"u","token":"t","properties":{"$set":{"plan":"pro"},"$unset":["old"]}}`,
 			`{"$set":{"plan":"pro"},"$unset":["old"]}`,
@@ -248,9 +255,18 @@ func TestDecodeProfiles(t *testing.T) {
 			`{"event":"$groupidentify","distinct_id":"$company_acme","token":"t","properties":{"$group_type":"company","$group_key":"acme","$group_set":{"name":"Acme"}}}`,
 			`{"$group_type":"company","$group_key":"acme","$group_set":{"name":"Acme"}}`,
 			[]string{`group company acme $set={"name":"Acme"}`}},
-		{"alias: an event only",
+		{"alias merges the alias into the distinct_id's person",
 			`{"event":"$create_alias","token":"t","properties":{"distinct_id":"u","alias":"v"}}`,
-			`{"alias":"v"}`, nil},
+			`{"alias":"v"}`, []string{`people  u <- v`}},
+		{"merge_dangerously, a numeric alias",
+			`{"event":"$merge_dangerously","token":"t","distinct_id":"u","properties":{"alias":42}}`,
+			`{"alias":42}`, []string{`people  u <- 42`}},
+		{"alias even when person profiles are off",
+			`{"event":"$create_alias","token":"t","distinct_id":"u","properties":{"alias":"v","$process_person_profile":false}}`,
+			`{"alias":"v","$process_person_profile":false}`, []string{`people  u <- v`}},
+		{"alias of itself: nothing",
+			`{"event":"$create_alias","token":"t","distinct_id":"u","properties":{"alias":"u"}}`,
+			`{"alias":"u"}`, nil},
 	}
 	for _, c := range cases {
 		out := mustDecode(t, c.ev, Options{})
