@@ -1,0 +1,429 @@
+package clickhouse
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/query/expr"
+	"github.com/sieve-analytics/sieve/internal/store"
+)
+
+// eventKey is the de-duplication key of a row with a client insert id.
+type eventKey struct {
+	project    int64
+	name, user string
+	time       int64
+	insertID   string
+}
+
+func dedupable(r *event.Row) bool { return r.InsertID != "" && !r.GeneratedID }
+
+// insertSettings make an INSERT into a Distributed table return only once
+// every shard has written its rows.
+var insertSettings = url.Values{"insert_distributed_sync": {"1"}}
+
+// Append implements store.Store. Within this process Appends are
+// serialised: the stored keys of the call's rows are looked up, the new
+// rows inserted with a synchronous distributed insert. Two Sieve nodes may
+// both insert a row the other is inserting; reads keep one copy.
+//
+// Once the insert is sent, ctx no longer stops it (a request cut off
+// midway could leave the rows stored and the caller told otherwise); it is
+// bounded by the store's timeout instead.
+func (s *Store) Append(ctx context.Context, rows []event.Row) (store.AppendResult, error) {
+	var res store.AppendResult
+	done, err := s.begin()
+	if err != nil {
+		return res, err
+	}
+	defer done()
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	for i := range rows {
+		r := &rows[i]
+		if !utf8.ValidString(r.Name) || !utf8.ValidString(r.DistinctID) || !utf8.ValidString(r.InsertID) {
+			return res, fmt.Errorf("%w: row %d: text is not valid UTF-8", ErrInvalidRow, i)
+		}
+	}
+	keep := make([]bool, len(rows))
+	seen := map[eventKey]bool{}
+	var keys []int
+	for i := range rows {
+		r := &rows[i]
+		if !dedupable(r) {
+			keep[i] = true
+			continue
+		}
+		k := eventKey{r.ProjectID, r.Name, r.DistinctID, r.Time, r.InsertID}
+		if seen[k] {
+			res.Duplicates++
+			continue
+		}
+		seen[k] = true
+		keep[i] = true
+		keys = append(keys, i)
+	}
+
+	s.appendMu.Lock()
+	defer s.appendMu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return store.AppendResult{}, err
+	}
+	if len(keys) > 0 {
+		stored, err := s.storedKeys(ctx, rows, keys)
+		if err != nil {
+			if ctx.Err() != nil {
+				return store.AppendResult{}, ctx.Err()
+			}
+			return store.AppendResult{}, fmt.Errorf("clickhouse store: look up insert ids: %w", err)
+		}
+		for _, i := range keys {
+			r := &rows[i]
+			if stored[eventKey{r.ProjectID, r.Name, r.DistinctID, r.Time, r.InsertID}] {
+				keep[i] = false
+				res.Duplicates++
+			}
+		}
+	}
+	var w rbWriter
+	ver := math.MaxUint64 - uint64(time.Now().UnixNano())
+	for i := range rows {
+		if !keep[i] {
+			continue
+		}
+		r := &rows[i]
+		nodup := ""
+		if !dedupable(r) {
+			nodup = uniqueID()
+		}
+		w.i64(r.ProjectID)
+		w.i64(r.Time)
+		w.str(r.Name)
+		w.str(r.DistinctID)
+		w.str(r.InsertID)
+		w.str(nodup)
+		w.bytes(r.Props)
+		w.u64(ver)
+		res.Stored++
+	}
+	if res.Stored == 0 {
+		return res, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return store.AppendResult{}, err
+	}
+	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
+	defer cancel()
+	err = s.q.exec(ictx, "INSERT INTO "+s.db+".events (project_id, time, event, distinct_id, insert_id, nodup, props, ver) FORMAT RowBinary",
+		insertSettings, w.b)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("%w: insert timed out", ErrUnavailable)
+		}
+		return store.AppendResult{}, fmt.Errorf("clickhouse store: insert events: %w", err)
+	}
+	return res, nil
+}
+
+// storedKeys returns which keys of rows[idx] are already stored. The keys
+// go to the server as an external table, never in the statement.
+func (s *Store) storedKeys(ctx context.Context, rows []event.Row, idx []int) (map[eventKey]bool, error) {
+	var w rbWriter
+	projects := map[int64]bool{}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for _, i := range idx {
+		r := &rows[i]
+		w.i64(r.ProjectID)
+		w.str(r.Name)
+		w.str(r.DistinctID)
+		w.i64(r.Time)
+		w.str(r.InsertID)
+		projects[r.ProjectID] = true
+		lo, hi = min(lo, r.Time), max(hi, r.Time)
+	}
+	var ps []string
+	for p := range projects {
+		ps = append(ps, strconv.FormatInt(p, 10))
+	}
+	slices.Sort(ps)
+	q := fmt.Sprintf("SELECT project_id, event, distinct_id, time, insert_id FROM %s.events WHERE project_id IN (%s) AND time >= %d AND time <= %d"+
+		" AND nodup = '' AND (project_id, event, distinct_id, time, insert_id) GLOBAL IN (SELECT p, e, d, t, i FROM keys) FORMAT RowBinary",
+		s.db, strings.Join(ps, ", "), lo, hi)
+	rc, err := s.q.do(ctx, q, nil, nil, []extTable{{name: "keys", structure: "p Int64, e String, d String, t Int64, i String", data: w.b}})
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	out := map[eventKey]bool{}
+	rd := newRB(rc)
+	for rd.more() {
+		var k eventKey
+		k.project = rd.i64()
+		k.name = rd.str()
+		k.user = rd.str()
+		k.time = rd.i64()
+		k.insertID = rd.str()
+		out[k] = true
+	}
+	return out, rd.err
+}
+
+func uniqueID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// dedupKey is the LIMIT BY list that keeps one copy of each stored row.
+const dedupKey = "project_id, event, distinct_id, time, insert_id, nodup"
+
+// eventWhere is the WHERE of reads of one project's events in [from, to)
+// with names in events (names are schema, not values: literals).
+func (s *Store) eventWhere(project, from, to int64, events []string) string {
+	w := fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", project, from, to)
+	if len(events) > 0 {
+		q := make([]string, len(events))
+		for i, e := range events {
+			q[i] = quote(e)
+		}
+		w += " AND event IN (" + strings.Join(q, ", ") + ")"
+	}
+	return w
+}
+
+// readsUser reports whether n reads a profile property (user[...]).
+func readsUser(n expr.Node) bool {
+	found := false
+	expr.Walk(n, func(n expr.Node) {
+		if p, ok := n.(*expr.Prop); ok && p.Scope == expr.UserScope {
+			found = true
+		}
+	})
+	return found
+}
+
+// readsEvent reports whether n reads the event name.
+func readsEvent(n expr.Node) bool {
+	found := false
+	expr.Walk(n, func(n expr.Node) {
+		if _, ok := n.(*expr.EventName); ok {
+			found = true
+		}
+	})
+	return found
+}
+
+// Export implements store.Store. Where is evaluated here, with expr.Eval,
+// on the rows the cluster returns.
+func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.Row) error) error {
+	done, err := s.begin()
+	if err != nil {
+		return err
+	}
+	defer done()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if q.Where != nil && readsUser(q.Where) {
+		return fmt.Errorf("%w: an event export cannot read profile properties (user[...])", store.ErrUnsupported)
+	}
+	if q.From >= q.To {
+		return nil
+	}
+	caller := ctx
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	stmt := "SELECT time, event, distinct_id, insert_id, props FROM " + s.db + ".events WHERE " + s.eventWhere(q.ProjectID, q.From, q.To, q.Events) +
+		" ORDER BY time, event, distinct_id, insert_id, nodup, ver DESC LIMIT 1 BY " + dedupKey + " FORMAT RowBinary"
+	rc, err := s.q.do(ctx, stmt, readSettings, nil, nil)
+	if err != nil {
+		return s.readErr(caller, "export", err)
+	}
+	defer rc.Close()
+	rd := newRB(rc)
+	var r event.Row
+	var env expr.EventEnv
+	var name, user, ins []byte
+	for rd.more() {
+		r.ProjectID = q.ProjectID
+		r.Time = rd.i64()
+		name = rd.bytesInto(name)
+		user = rd.bytesInto(user)
+		ins = rd.bytesInto(ins)
+		r.Props = rd.bytesInto(r.Props)
+		if rd.err != nil {
+			break
+		}
+		r.Name, r.DistinctID, r.InsertID = string(name), string(user), string(ins)
+		if q.Where != nil {
+			env = expr.EventEnv{Name: r.Name, DistinctID: r.DistinctID, InsertID: r.InsertID, Time: r.Time}
+			if env.Props, err = expr.DecodeProps(r.Props); err != nil {
+				return fmt.Errorf("clickhouse store: export: stored properties are not a JSON object")
+			}
+			if !expr.Truthy(expr.Eval(q.Where, &env)) {
+				continue
+			}
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return s.readErr(caller, "export", rd.err)
+}
+
+// readSettings let large sorted reads spill to disk instead of failing.
+var readSettings = url.Values{"max_bytes_before_external_sort": {"500000000"}}
+
+// CountByDay implements store.EventScanner.
+func (s *Store) CountByDay(ctx context.Context, q store.ScanQuery) ([]store.DayCount, error) {
+	done, err := s.begin()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	if q.From >= q.To {
+		return nil, nil
+	}
+	caller := ctx
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	const day = 86400000
+	stmt := fmt.Sprintf("SELECT d, count() FROM (SELECT time - (((time %% %[1]d) + %[1]d) %% %[1]d) AS d FROM %[2]s.events WHERE %[3]s LIMIT 1 BY "+dedupKey+
+		") GROUP BY d ORDER BY d FORMAT RowBinary", day, s.db, s.scanWhere(q))
+	rc, err := s.q.do(ctx, stmt, nil, nil, nil)
+	if err != nil {
+		return nil, s.readErr(caller, "count by day", err)
+	}
+	defer rc.Close()
+	var out []store.DayCount
+	rd := newRB(rc)
+	for rd.more() {
+		out = append(out, store.DayCount{Day: rd.i64(), Events: int64(rd.u64())})
+	}
+	return out, s.readErr(caller, "count by day", rd.err)
+}
+
+// scanWhere is the WHERE of a ScanQuery. PropsContain strings are property
+// names from the guard's rules (not values) and go in as literals.
+func (s *Store) scanWhere(q store.ScanQuery) string {
+	w := s.eventWhere(q.ProjectID, q.From, q.To, q.Events)
+	if len(q.PropsContain) > 0 {
+		var or []string
+		for _, c := range q.PropsContain {
+			or = append(or, "position(props, "+quote(c)+") > 0")
+		}
+		w += " AND (" + strings.Join(or, " OR ") + ")"
+	}
+	return w
+}
+
+// Scan implements store.EventScanner: the cluster returns the events q
+// selects and pick runs here, on as many goroutines as there are shards
+// plus one.
+func (s *Store) Scan(ctx context.Context, q store.ScanQuery, pick store.Pick, seen func(n int),
+	fn func(t int64, name, distinctID string, result []byte) error) error {
+	done, err := s.begin()
+	if err != nil {
+		return err
+	}
+	defer done()
+	if q.From >= q.To {
+		return nil
+	}
+	caller := ctx
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	stmt := "SELECT time, event, distinct_id, props FROM " + s.db + ".events WHERE " + s.scanWhere(q) + " LIMIT 1 BY " + dedupKey + " FORMAT RowBinary"
+	rc, err := s.q.do(ctx, stmt, nil, nil, nil)
+	if err != nil {
+		return s.readErr(caller, "scan", err)
+	}
+	defer rc.Close()
+	type item struct {
+		t                 int64
+		name, user, props string
+	}
+	type hit struct {
+		t          int64
+		name, user string
+		result     []byte
+	}
+	work := make(chan []item, 4)
+	var mu sync.Mutex
+	var hits []hit
+	var pickErr error
+	var wg sync.WaitGroup
+	for range len(s.nodes) + 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for batch := range work {
+				for _, it := range batch {
+					if ctx.Err() != nil {
+						break
+					}
+					res, err := pick(it.name, it.user, it.props)
+					if err != nil {
+						mu.Lock()
+						if pickErr == nil {
+							pickErr = err
+						}
+						mu.Unlock()
+						cancel()
+						break
+					}
+					if res != nil {
+						mu.Lock()
+						hits = append(hits, hit{it.t, it.name, it.user, slices.Clone(res)})
+						mu.Unlock()
+					}
+				}
+				if seen != nil {
+					seen(len(batch))
+				}
+			}
+		}()
+	}
+	rd := newRB(rc)
+	batch := make([]item, 0, 256)
+	for rd.more() && ctx.Err() == nil {
+		batch = append(batch, item{t: rd.i64(), name: rd.str(), user: rd.str(), props: rd.str()})
+		if len(batch) == cap(batch) {
+			work <- batch
+			batch = make([]item, 0, 256)
+		}
+	}
+	if len(batch) > 0 && rd.err == nil && ctx.Err() == nil {
+		work <- batch
+	}
+	close(work)
+	wg.Wait()
+	if pickErr != nil {
+		return fmt.Errorf("clickhouse store: scan: %w", pickErr)
+	}
+	if err := s.readErr(caller, "scan", rd.err); err != nil {
+		return err
+	}
+	if err := caller.Err(); err != nil {
+		return err
+	}
+	for _, h := range hits {
+		if err := fn(h.t, h.name, h.user, h.result); err != nil {
+			return err
+		}
+	}
+	return nil
+}
