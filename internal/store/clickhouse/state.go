@@ -331,4 +331,3 @@ func (s *Store) Findings(ctx context.Context, q store.FindingQuery, fn func(*eve
 	}
 	return s.readErr(caller, "findings", rd.err)
 }
-
