@@ -46,9 +46,13 @@ var ErrInvalidRow = errors.New("clickhouse store: invalid row")
 
 // Config says where the cluster is. Parse it from a URL with ParseURL.
 type Config struct {
-	// Shards are the HTTP addresses (host:port) of one server per shard;
-	// the first also answers the queries. Statements that must run on
-	// every shard (schema, later purges) go to each.
+	// Entry is the HTTP address (host:port) of the server that takes
+	// this node's inserts and queries: a server of the cluster, or a
+	// proxy in front of them.
+	Entry string
+	// Shards are the HTTP addresses of one server per shard. Statements
+	// that must run on every shard (schema, later purges) go to each.
+	// Empty: Entry, for a cluster of one shard.
 	Shards   []string
 	Database string
 	Cluster  string // the remote_servers name of the cluster
@@ -71,16 +75,10 @@ func ParseURL(s string) (Config, error) {
 	if c.Database == "" {
 		c.Database = "sieve"
 	}
-	c.Shards = []string{u.Host}
-	if sh := u.Query().Get("shards"); sh != "" {
-		c.Shards = c.Shards[:0]
-		for _, h := range strings.Split(sh, ",") {
-			if h = strings.TrimSpace(h); h != "" {
-				c.Shards = append(c.Shards, h)
-			}
-		}
-		if len(c.Shards) > 0 && c.Shards[0] != u.Host {
-			c.Shards = append([]string{u.Host}, c.Shards...)
+	c.Entry = u.Host
+	for _, h := range strings.Split(u.Query().Get("shards"), ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			c.Shards = append(c.Shards, h)
 		}
 	}
 	if t := u.Query().Get("timeout"); t != "" {
@@ -94,9 +92,9 @@ func ParseURL(s string) (Config, error) {
 // Store is a store.Store on a ClickHouse cluster.
 type Store struct {
 	cfg   Config
-	nodes []*node // one per shard; nodes[0] answers queries
-	q     *node
-	db    string // quoted identifiers are not needed: names are checked
+	nodes []*node // one per shard
+	q     *node   // the entry: inserts and queries
+	db    string  // quoted identifiers are not needed: names are checked
 
 	appendMu sync.Mutex // serialises key look-up and insert of Appends in this process
 	stateMu  sync.Mutex // serialises profile read-modify-write in this process
@@ -117,8 +115,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Cluster == "" || !nameRE.MatchString(cfg.Cluster) {
 		return nil, errors.New("clickhouse store: cluster=NAME is required (the remote_servers name; letters, digits and _)")
 	}
-	if len(cfg.Shards) == 0 {
+	if cfg.Entry == "" {
 		return nil, errors.New("clickhouse store: no server address")
+	}
+	if len(cfg.Shards) == 0 {
+		cfg.Shards = []string{cfg.Entry}
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
@@ -128,12 +129,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	for _, h := range cfg.Shards {
 		s.nodes = append(s.nodes, &node{base: "http://" + h + "/", client: client})
 	}
-	s.q = s.nodes[0]
+	s.q = &node{base: "http://" + cfg.Entry + "/", client: client}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	n, err := s.q.queryString(ctx, "SELECT uniqExact(shard_num) FROM system.clusters WHERE cluster = "+quote(cfg.Cluster))
 	if err != nil {
 		s.cancel()
-		return nil, fmt.Errorf("clickhouse store: connect to %s: %w", cfg.Shards[0], err)
+		return nil, fmt.Errorf("clickhouse store: connect to %s: %w", cfg.Entry, err)
 	}
 	if shards, _ := strconv.Atoi(n); shards != len(cfg.Shards) {
 		s.cancel()
