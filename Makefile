@@ -61,7 +61,8 @@ clickhouse-setup: ## install Debian's clickhouse-server and clickhouse-client wh
 clickhouse-test: clickhouse-setup ## the ClickHouse backend's tests on a local 2-shard cluster (ports from SIEVE_CH_PORT_BASE, default 29100), stopped also when a test fails
 	@trap 'scripts/clickhouse-cluster down' EXIT; scripts/clickhouse-cluster up && \
 	  eval "$$(scripts/clickhouse-cluster env | sed 's/^/export /')" && \
-	  $(GO) test -count=1 -timeout 10m ./internal/store/clickhouse/...
+	  $(GO) test -count=1 -timeout 10m ./internal/store/clickhouse/... && \
+	  $(GO) test -count=1 -timeout 5m -run ClickHouse ./internal/server/
 
 sdk-setup: ## install sieve.js's npm packages and Debian's chromium (idempotent)
 	bash sdk/js/scripts/setup.sh

@@ -77,4 +77,3 @@ func redactURL(s string) string {
 	}
 	return s
 }
-
