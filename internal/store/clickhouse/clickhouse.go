@@ -96,9 +96,13 @@ type Store struct {
 	q     *node   // the entry: inserts and queries
 	db    string  // quoted identifiers are not needed: names are checked
 
-	appendMu sync.Mutex // serialises key look-up and insert of Appends in this process
-	stateMu  sync.Mutex // serialises profile read-modify-write in this process
-	lastVer  uint64     // guarded by stateMu: profile versions only grow
+	appendMu   sync.Mutex    // guards pending
+	pending    []*appendCall // Appends waiting for the writer
+	wake       chan struct{}
+	stop       chan struct{} // closed by Close once no call is in flight
+	writerDone chan struct{}
+	stateMu    sync.Mutex // serialises profile read-modify-write in this process
+	lastVer    uint64     // guarded by stateMu: profile versions only grow
 
 	closed   atomic.Bool
 	ctx      context.Context // cancelled by Close: stops reads under way
@@ -148,6 +152,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.cancel()
 		return nil, err
 	}
+	s.wake, s.stop, s.writerDone = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
+	go s.writer()
 	return s, nil
 }
 
@@ -158,8 +164,10 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
-	s.cancel()
-	s.inflight.Wait()
+	s.cancel()        // stops reads
+	s.inflight.Wait() // Appends already called are committed first
+	close(s.stop)
+	<-s.writerDone
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -34,108 +35,202 @@ func dedupable(r *event.Row) bool { return r.InsertID != "" && !r.GeneratedID }
 // every shard has written its rows.
 var insertSettings = url.Values{"insert_distributed_sync": {"1"}}
 
-// Append implements store.Store. Within this process Appends are
-// serialised: the stored keys of the call's rows are looked up, the new
-// rows inserted with a synchronous distributed insert. Two Sieve nodes may
+// Append implements store.Store. Concurrent Appends of this process are
+// combined (group commit): one writer takes every call waiting, looks up
+// which of their keys are stored already, and inserts the new rows of all
+// of them with one synchronous distributed insert. Two Sieve nodes may
 // both insert a row the other is inserting; reads keep one copy.
 //
-// Once the insert is sent, ctx no longer stops it (a request cut off
-// midway could leave the rows stored and the caller told otherwise); it is
-// bounded by the store's timeout instead.
+// A call whose ctx ends before the writer takes it stores nothing and
+// returns ctx's error. Once taken, the call waits for the insert whatever
+// ctx does (a request cut off midway could leave the rows stored and the
+// caller told otherwise); the insert is bounded by the store's timeout.
 func (s *Store) Append(ctx context.Context, rows []event.Row) (store.AppendResult, error) {
-	var res store.AppendResult
 	done, err := s.begin()
 	if err != nil {
-		return res, err
+		return store.AppendResult{}, err
 	}
 	defer done()
 	if err := ctx.Err(); err != nil {
-		return res, err
+		return store.AppendResult{}, err
 	}
 	for i := range rows {
 		r := &rows[i]
 		if !utf8.ValidString(r.Name) || !utf8.ValidString(r.DistinctID) || !utf8.ValidString(r.InsertID) {
-			return res, fmt.Errorf("%w: row %d: text is not valid UTF-8", ErrInvalidRow, i)
+			return store.AppendResult{}, fmt.Errorf("%w: row %d: text is not valid UTF-8", ErrInvalidRow, i)
 		}
 	}
-	keep := make([]bool, len(rows))
-	seen := map[eventKey]bool{}
-	var keys []int
-	for i := range rows {
-		r := &rows[i]
-		if !dedupable(r) {
-			keep[i] = true
-			continue
-		}
-		k := eventKey{r.ProjectID, r.Name, r.DistinctID, r.Time, r.InsertID}
-		if seen[k] {
-			res.Duplicates++
-			continue
-		}
-		seen[k] = true
-		keep[i] = true
-		keys = append(keys, i)
+	if len(rows) == 0 {
+		return store.AppendResult{}, nil
 	}
-
+	c := &appendCall{rows: rows, done: make(chan struct{})}
 	s.appendMu.Lock()
-	defer s.appendMu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return store.AppendResult{}, err
+	s.pending = append(s.pending, c)
+	s.appendMu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
 	}
-	if len(keys) > 0 {
-		stored, err := s.storedKeys(ctx, rows, keys)
-		if err != nil {
-			if ctx.Err() != nil {
-				return store.AppendResult{}, ctx.Err()
-			}
-			return store.AppendResult{}, fmt.Errorf("clickhouse store: look up insert ids: %w", err)
+	select {
+	case <-c.done:
+	case <-ctx.Done():
+		if c.state.CompareAndSwap(callPending, callWithdrawn) {
+			return store.AppendResult{}, ctx.Err()
 		}
-		for _, i := range keys {
-			r := &rows[i]
+		<-c.done
+	}
+	return c.res, c.err
+}
+
+// appendCall is one Append waiting for the writer.
+type appendCall struct {
+	rows  []event.Row
+	state atomic.Int32 // callPending, then callTaken by the writer or callWithdrawn by the caller
+	res   store.AppendResult
+	err   error
+	done  chan struct{}
+}
+
+const (
+	callPending int32 = iota
+	callTaken
+	callWithdrawn
+)
+
+// maxGroupRows bounds the rows of one group commit.
+const maxGroupRows = 100_000
+
+// writer commits the waiting Appends, a group at a time, until Close.
+func (s *Store) writer() {
+	defer close(s.writerDone)
+	for {
+		select {
+		case <-s.wake:
+		case <-s.stop:
+			// No call is in flight any more; fail any left, to be safe.
+			s.appendMu.Lock()
+			for _, c := range s.pending {
+				c.err = store.ErrClosed
+				close(c.done)
+			}
+			s.pending = nil
+			s.appendMu.Unlock()
+			return
+		}
+		for {
+			s.appendMu.Lock()
+			var group []*appendCall
+			n := 0
+			for len(s.pending) > 0 && (n == 0 || n+len(s.pending[0].rows) <= maxGroupRows) {
+				c := s.pending[0]
+				s.pending = s.pending[1:]
+				if !c.state.CompareAndSwap(callPending, callTaken) {
+					continue // withdrawn
+				}
+				group = append(group, c)
+				n += len(c.rows)
+			}
+			s.appendMu.Unlock()
+			if len(group) == 0 {
+				break
+			}
+			s.commit(group)
+		}
+	}
+}
+
+// commit stores the new rows of a group and answers each call.
+func (s *Store) commit(group []*appendCall) {
+	type ref struct{ call, row int }
+	seen := map[eventKey]bool{}
+	var keyRows []event.Row
+	var keyRefs []ref
+	keep := make([][]bool, len(group))
+	for ci, c := range group {
+		keep[ci] = make([]bool, len(c.rows))
+		for i := range c.rows {
+			r := &c.rows[i]
+			if !dedupable(r) {
+				keep[ci][i] = true
+				continue
+			}
+			k := eventKey{r.ProjectID, r.Name, r.DistinctID, r.Time, r.InsertID}
+			if seen[k] {
+				c.res.Duplicates++
+				continue
+			}
+			seen[k] = true
+			keep[ci][i] = true
+			keyRows = append(keyRows, *r)
+			keyRefs = append(keyRefs, ref{ci, i})
+		}
+	}
+	fail := func(err error) {
+		for _, c := range group {
+			c.res, c.err = store.AppendResult{}, err
+			close(c.done)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
+	defer cancel()
+	if len(keyRows) > 0 {
+		idx := make([]int, len(keyRows))
+		for i := range idx {
+			idx[i] = i
+		}
+		stored, err := s.storedKeys(ctx, keyRows, idx)
+		if err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
+				err = fmt.Errorf("%w: look-up timed out", ErrUnavailable)
+			}
+			fail(fmt.Errorf("clickhouse store: look up insert ids: %w", err))
+			return
+		}
+		for i, r := range keyRows {
 			if stored[eventKey{r.ProjectID, r.Name, r.DistinctID, r.Time, r.InsertID}] {
-				keep[i] = false
-				res.Duplicates++
+				rf := keyRefs[i]
+				keep[rf.call][rf.row] = false
+				group[rf.call].res.Duplicates++
 			}
 		}
 	}
 	var w rbWriter
 	ver := math.MaxUint64 - uint64(time.Now().UnixNano())
-	for i := range rows {
-		if !keep[i] {
-			continue
+	for ci, c := range group {
+		for i := range c.rows {
+			if !keep[ci][i] {
+				continue
+			}
+			r := &c.rows[i]
+			nodup := ""
+			if !dedupable(r) {
+				nodup = uniqueID()
+			}
+			w.i64(r.ProjectID)
+			w.i64(r.Time)
+			w.str(r.Name)
+			w.str(r.DistinctID)
+			w.str(r.InsertID)
+			w.str(nodup)
+			w.bytes(r.Props)
+			w.u64(ver)
+			c.res.Stored++
 		}
-		r := &rows[i]
-		nodup := ""
-		if !dedupable(r) {
-			nodup = uniqueID()
+	}
+	if len(w.b) > 0 {
+		err := s.q.exec(ctx, "INSERT INTO "+s.db+".events (project_id, time, event, distinct_id, insert_id, nodup, props, ver) FORMAT RowBinary",
+			insertSettings, w.b)
+		if err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
+				err = fmt.Errorf("%w: insert timed out", ErrUnavailable)
+			}
+			fail(fmt.Errorf("clickhouse store: insert events: %w", err))
+			return
 		}
-		w.i64(r.ProjectID)
-		w.i64(r.Time)
-		w.str(r.Name)
-		w.str(r.DistinctID)
-		w.str(r.InsertID)
-		w.str(nodup)
-		w.bytes(r.Props)
-		w.u64(ver)
-		res.Stored++
 	}
-	if res.Stored == 0 {
-		return res, nil
+	for _, c := range group {
+		close(c.done)
 	}
-	if err := ctx.Err(); err != nil {
-		return store.AppendResult{}, err
-	}
-	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
-	defer cancel()
-	err = s.q.exec(ictx, "INSERT INTO "+s.db+".events (project_id, time, event, distinct_id, insert_id, nodup, props, ver) FORMAT RowBinary",
-		insertSettings, w.b)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			err = fmt.Errorf("%w: insert timed out", ErrUnavailable)
-		}
-		return store.AppendResult{}, fmt.Errorf("clickhouse store: insert events: %w", err)
-	}
-	return res, nil
 }
 
 // storedKeys returns which keys of rows[idx] are already stored. The keys
@@ -258,6 +353,9 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 	var env expr.EventEnv
 	var name, user, ins []byte
 	for rd.more() {
+		if ctx.Err() != nil {
+			return s.readErr(caller, "export", ctx.Err())
+		}
 		r.ProjectID = q.ProjectID
 		r.Time = rd.i64()
 		name = rd.bytesInto(name)

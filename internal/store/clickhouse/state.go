@@ -222,6 +222,9 @@ func (s *Store) Profiles(ctx context.Context, q store.ProfileQuery, fn func(*sto
 	var id, gk []byte
 	total := 0
 	for rd.more() {
+		if ctx.Err() != nil {
+			return 0, s.readErr(caller, "profiles", ctx.Err())
+		}
 		id = rd.bytesInto(id)
 		gk = rd.bytesInto(gk)
 		p.Properties = rd.bytesInto(p.Properties)
@@ -315,6 +318,9 @@ func (s *Store) Findings(ctx context.Context, q store.FindingQuery, fn func(*eve
 	defer rc.Close()
 	rd := newRB(rc)
 	for rd.more() {
+		if ctx.Err() != nil {
+			return s.readErr(caller, "findings", ctx.Err())
+		}
 		var f event.Finding
 		f.Time = rd.i64()
 		f.ProjectID = rd.i64()
