@@ -56,13 +56,21 @@ type Config struct {
 	Shards   []string
 	Database string
 	Cluster  string // the remote_servers name of the cluster
+	// User and Password, when User is set, authenticate every request
+	// (HTTP basic auth; clickhouse://user:password@host:port/...).
+	User, Password string
 	// Timeout bounds one insert (default 30 s).
 	Timeout time.Duration
 }
 
+var (
+	_ store.Store        = (*Store)(nil)
+	_ store.EventScanner = (*Store)(nil)
+)
+
 var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
 
-// ParseURL reads clickhouse://host:port/db?cluster=NAME&shards=host:port,...
+// ParseURL reads clickhouse://[user:password@]host:port/db?cluster=NAME&shards=host:port,...
 // host:port is a server's HTTP interface; shards lists the HTTP address of
 // one server per shard when there is more than one (host:port is then one
 // of them or a proxy in front of them).
@@ -76,6 +84,10 @@ func ParseURL(s string) (Config, error) {
 		c.Database = "sieve"
 	}
 	c.Entry = u.Host
+	if u.User != nil {
+		c.User = u.User.Username()
+		c.Password, _ = u.User.Password()
+	}
 	for _, h := range strings.Split(u.Query().Get("shards"), ",") {
 		if h = strings.TrimSpace(h); h != "" {
 			c.Shards = append(c.Shards, h)
@@ -131,9 +143,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	client := newClient()
 	s := &Store{cfg: cfg, db: cfg.Database}
 	for _, h := range cfg.Shards {
-		s.nodes = append(s.nodes, &node{base: "http://" + h + "/", client: client})
+		s.nodes = append(s.nodes, &node{base: "http://" + h + "/", client: client, user: cfg.User, password: cfg.Password})
 	}
-	s.q = &node{base: "http://" + cfg.Entry + "/", client: client}
+	s.q = &node{base: "http://" + cfg.Entry + "/", client: client, user: cfg.User, password: cfg.Password}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	n, err := s.q.queryString(ctx, "SELECT uniqExact(shard_num) FROM system.clusters WHERE cluster = "+quote(cfg.Cluster))
 	if err != nil {

@@ -25,8 +25,9 @@ import (
 
 // node is one ClickHouse server's HTTP interface.
 type node struct {
-	base   string // http://host:port/
-	client *http.Client
+	base           string // http://host:port/
+	client         *http.Client
+	user, password string
 }
 
 // extTable is an external table sent with a query: name, its structure
@@ -103,6 +104,9 @@ func (n *node) do(ctx context.Context, query string, settings url.Values, body [
 	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
+	}
+	if n.user != "" {
+		req.SetBasicAuth(n.user, n.password)
 	}
 	resp, err := n.client.Do(req)
 	if err != nil {

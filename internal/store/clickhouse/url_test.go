@@ -16,6 +16,10 @@ func TestParseURL(t *testing.T) {
 		!slices.Equal(c.Shards, []string{"10.0.0.1:8123", "10.0.0.2:8123"}) {
 		t.Fatalf("%+v", c)
 	}
+	c, err = ParseURL("clickhouse://sieve:s3cret@h:1/db?cluster=x")
+	if err != nil || c.User != "sieve" || c.Password != "s3cret" || c.Entry != "h:1" {
+		t.Fatalf("%+v %v", c, err)
+	}
 	c, err = ParseURL("clickhouse://h:1?cluster=x")
 	if err != nil || c.Database != "sieve" || len(c.Shards) != 0 {
 		t.Fatalf("%+v %v", c, err)
