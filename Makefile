@@ -58,11 +58,12 @@ clickhouse-setup: ## install Debian's clickhouse-server and clickhouse-client wh
 	@command -v clickhouse-server >/dev/null && command -v clickhouse-client >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clickhouse-server clickhouse-client; }
 
-clickhouse-test: clickhouse-setup ## the ClickHouse backend's tests on a local 2-shard cluster (ports from SIEVE_CH_PORT_BASE, default 29100), stopped also when a test fails
+clickhouse-test: clickhouse-setup build ## the ClickHouse backend's tests on a local 2-shard cluster (ports from SIEVE_CH_PORT_BASE, default 29100), stopped also when a test fails; two bin/sieve nodes on it
 	@trap 'scripts/clickhouse-cluster down' EXIT; scripts/clickhouse-cluster up && \
 	  eval "$$(scripts/clickhouse-cluster env | sed 's/^/export /')" && \
 	  $(GO) test -count=1 -timeout 10m ./internal/store/clickhouse/... && \
-	  $(GO) test -count=1 -timeout 5m -run ClickHouse ./internal/server/
+	  $(GO) test -count=1 -timeout 5m -run ClickHouse ./internal/server/ && \
+	  SIEVE_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 5m -run ClickHouse ./apptest/
 
 sdk-setup: ## install sieve.js's npm packages and Debian's chromium (idempotent)
 	bash sdk/js/scripts/setup.sh
