@@ -5,7 +5,7 @@ BIN := bin/sieve
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/sieve-analytics/sieve/internal/version.Version=$(VERSION)
 
-.PHONY: help web build run run-tls test unit race apptest sdk-setup sdk-test ui-test fuzz fuzz-guard bench check clean clickhouse-setup clickhouse-test
+.PHONY: help web build run run-tls test unit race apptest sdk-setup sdk-test ui-test fuzz fuzz-guard bench check clean clickhouse-setup clickhouse-test clickhouse-dialect
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -61,9 +61,14 @@ clickhouse-setup: ## install Debian's clickhouse-server and clickhouse-client wh
 clickhouse-test: clickhouse-setup build ## the ClickHouse backend's tests on a local 2-shard cluster (ports from SIEVE_CH_PORT_BASE, default 29100), stopped also when a test fails; two bin/sieve nodes on it
 	@trap 'scripts/clickhouse-cluster down' EXIT; scripts/clickhouse-cluster up && \
 	  eval "$$(scripts/clickhouse-cluster env | sed 's/^/export /')" && \
-	  $(GO) test -count=1 -timeout 10m ./internal/store/clickhouse/... && \
+	  mkdir -p tmp && SIEVE_CH_DIALECT_OUT=$(CURDIR)/tmp/clickhouse-statements.jsonl $(GO) test -count=1 -timeout 10m ./internal/store/clickhouse/... && \
 	  $(GO) test -count=1 -timeout 5m -run ClickHouse ./internal/server/ && \
-	  SIEVE_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 5m -run ClickHouse ./apptest/
+	  SIEVE_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 5m -run ClickHouse ./apptest/ && \
+	  $(MAKE) --no-print-directory clickhouse-dialect
+
+clickhouse-dialect: ## replay the statements the last clickhouse-test recorded on a current ClickHouse engine (npm chdb, in-process)
+	cd scripts/chdb && npm ci --no-audit --no-fund --loglevel=error
+	node scripts/chdb/dialect.mjs tmp/clickhouse-statements.jsonl
 
 sdk-setup: ## install sieve.js's npm packages and Debian's chromium (idempotent)
 	bash sdk/js/scripts/setup.sh

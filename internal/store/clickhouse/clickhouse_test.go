@@ -53,7 +53,13 @@ func openDir(t *testing.T, dir string) *Store {
 	return s
 }
 
+// TestConformance runs the conformance suite on the cluster; with
+// SIEVE_CH_DIALECT_OUT set, it also records every statement sent.
 func TestConformance(t *testing.T) {
 	testConfig(t)
+	if out := os.Getenv("SIEVE_CH_DIALECT_OUT"); out != "" {
+		runRecordingDialect(t, out)
+		return
+	}
 	storetest.Run(t, func(t *testing.T, dir string) store.Store { return openDir(t, dir) })
 }
