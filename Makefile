@@ -67,7 +67,7 @@ clickhouse-test: clickhouse-setup build ## the ClickHouse backend's tests on a l
 	  $(MAKE) --no-print-directory clickhouse-dialect
 
 clickhouse-dialect: ## replay the statements the last clickhouse-test recorded on a current ClickHouse engine (npm chdb, in-process)
-	cd scripts/chdb && npm ci --no-audit --no-fund --loglevel=error
+	cd scripts/chdb && (test -d node_modules/chdb || npm install --no-audit --no-fund --loglevel=error)
 	node scripts/chdb/dialect.mjs tmp/clickhouse-statements.jsonl
 
 sdk-setup: ## install sieve.js's npm packages and Debian's chromium (idempotent)
