@@ -18,11 +18,13 @@ var migrations = [][]string{
 	{
 		// Events: one row per stored event. nodup is empty for rows
 		// de-duplicated by (project, event, distinct_id, time, insert_id)
-		// and unique otherwise; ver orders copies of a key so that the
-		// first stored wins (ReplacingMergeTree keeps the highest ver).
+		// and unique otherwise; k is a 64-bit hash of that key (0 for
+		// the others), read by Append's look-up instead of the five
+		// columns; ver orders copies of a key so that the first stored
+		// wins (ReplacingMergeTree keeps the highest ver).
 		`CREATE TABLE IF NOT EXISTS %[1]s.events_local (
 			project_id Int64, time Int64, event String, distinct_id String,
-			insert_id String, nodup String, props String, ver UInt64
+			insert_id String, nodup String, props String, ver UInt64, k UInt64
 		) ENGINE = ReplacingMergeTree(ver)
 		PARTITION BY (project_id, toYYYYMM(toDateTime(intDiv(time, 1000))))
 		ORDER BY (project_id, event, time, distinct_id, insert_id, nodup)`,
