@@ -5,7 +5,7 @@ BIN := bin/sieve
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/sieve-analytics/sieve/internal/version.Version=$(VERSION)
 
-.PHONY: help web build run run-tls test unit race apptest soak sdk-setup sdk-test ui-test fuzz fuzz-guard bench check clean
+.PHONY: help web build run run-tls test unit race apptest soak sdk-setup sdk-test ui-test fuzz fuzz-guard bench check clean clickhouse-setup clickhouse-test clickhouse-dialect
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -30,7 +30,7 @@ run-tls: build ## like run, over HTTPS with a self-signed certificate for localh
 	@echo "certificate: $(TLS_DIR)/cert.pem (let clients trust it, e.g. NODE_EXTRA_CA_CERTS=$(TLS_DIR)/cert.pem)"
 	./$(BIN) serve --addr $${SIEVE_ADDR:-127.0.0.1:8443} --data $${SIEVE_DATA:-./sieve-data} --tls-cert $(TLS_DIR)/cert.pem --tls-key $(TLS_DIR)/key.pem
 
-test: check unit race fuzz-guard apptest sdk-test ui-test ## everything: vet, unit tests (also under -race), a minute of the guard's shape fuzzer, apptest with the official clients, sieve.js and the web UI in a real browser
+test: check unit race fuzz-guard clickhouse-test apptest sdk-test ui-test ## everything: vet, unit tests (also under -race), a minute of the guard's shape fuzzer, apptest with the official clients, sieve.js and the web UI in a real browser
 	@echo "make test: all passed"
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -54,6 +54,24 @@ apptest: build sdk-setup ## black-box tests of bin/sieve with the official Mixpa
 
 soak: build ## not in test: SOAK_DURATION (default 5m) of mixed ingestion, queries, exports, a purge, a restart and a kill -9; prints acknowledged vs exported, memory high-water mark, audit verification
 	SOAK_DURATION=$${SOAK_DURATION:-5m} SIEVE_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 60m -run '^TestSoak$$' -v ./apptest/
+
+# ClickHouse backend (docs/CLICKHOUSE.md): Debian's clickhouse-server, a
+# 2-shard cluster on 127.0.0.1 started for the tests and stopped always.
+clickhouse-setup: ## install Debian's clickhouse-server and clickhouse-client when missing (idempotent)
+	@command -v clickhouse-server >/dev/null && command -v clickhouse-client >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clickhouse-server clickhouse-client; }
+
+clickhouse-test: clickhouse-setup build ## the ClickHouse backend's tests on a local 2-shard cluster (ports from SIEVE_CH_PORT_BASE, default 29100), stopped also when a test fails; two bin/sieve nodes on it
+	@trap 'scripts/clickhouse-cluster down' EXIT; scripts/clickhouse-cluster up && \
+	  eval "$$(scripts/clickhouse-cluster env | sed 's/^/export /')" && \
+	  mkdir -p tmp && SIEVE_CH_DIALECT_OUT=$(CURDIR)/tmp/clickhouse-statements.jsonl $(GO) test -count=1 -timeout 10m ./internal/store/clickhouse/... && \
+	  $(GO) test -count=1 -timeout 5m -run ClickHouse ./internal/server/ && \
+	  SIEVE_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 5m -run ClickHouse ./apptest/ && \
+	  $(MAKE) --no-print-directory clickhouse-dialect
+
+clickhouse-dialect: ## replay the statements the last clickhouse-test recorded on a current ClickHouse engine (npm chdb, in-process)
+	cd scripts/chdb && (test -d node_modules/chdb || npm install --no-audit --no-fund --loglevel=error)
+	node scripts/chdb/dialect.mjs tmp/clickhouse-statements.jsonl
 
 sdk-setup: ## install sieve.js's npm packages and Debian's chromium (idempotent)
 	bash sdk/js/scripts/setup.sh

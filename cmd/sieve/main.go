@@ -98,6 +98,7 @@ func serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", env("SIEVE_ADDR", "127.0.0.1:8080"), "listen address")
 	data := fs.String("data", env("SIEVE_DATA", "./sieve-data"), "data directory")
+	storeURL := fs.String("store", env("SIEVE_STORE", "duckdb"), "event store: duckdb (embedded, in the data directory) or clickhouse://host:port/db?cluster=NAME&shards=host:port,... (docs/CLICKHOUSE.md)")
 	cert := fs.String("tls-cert", "", "serve HTTPS with this PEM certificate")
 	key := fs.String("tls-key", "", "and this PEM key")
 	logFormat := fs.String("log-format", env("SIEVE_LOG_FORMAT", logx.Text), "log lines as text or json (log/slog)")
@@ -118,7 +119,7 @@ func serve(args []string) error {
 	srv, err := server.New(server.Config{
 		Addr: *addr, DataDir: *data, AdminKey: os.Getenv("SIEVE_ADMIN_KEY"),
 		TLSCert: *cert, TLSKey: *key, Log: log, QueryTimeout: *qTime, QueryMemory: *qMem,
-		AllowPrivateWebhooks: *allowPrivate,
+		AllowPrivateWebhooks: *allowPrivate, Store: *storeURL,
 	})
 	if err != nil {
 		return err

@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -33,13 +34,15 @@ import (
 
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/server"
+	"github.com/sieve-analytics/sieve/internal/store"
+	"github.com/sieve-analytics/sieve/internal/store/clickhouse"
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
 )
 
 // Main runs `sieve bench <what> [flags]`.
 func Main(args []string) error {
 	if len(args) == 0 || args[0] != "ingest" {
-		return errors.New("usage: sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--format=mixpanel|posthog|both] [--dir DIR]")
+		return errors.New("usage: sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--format=mixpanel|posthog|both] [--dir DIR] [--store clickhouse://...]")
 	}
 	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
 	o := Options{}
@@ -50,6 +53,7 @@ func Main(args []string) error {
 	fs.StringVar(&o.Format, "format", "mixpanel", "wire format: mixpanel (JSON to /track), posthog (posthog-js-shaped gzip batches to /e/), or both (the same events in both, guard on)")
 	fs.StringVar(&o.Observers, "observers", "on", "lexicon and alerts: on, off, or both (adds a guard-on phase with them off)")
 	fs.StringVar(&o.Dir, "dir", "", "parent of the temporary data directories (default: system temp)")
+	fs.StringVar(&o.Store, "store", "duckdb", "duckdb, or clickhouse://host:port/db?cluster=NAME&shards=... (each phase uses a fresh database <db>_bench_<random>, dropped after; adds a phase of ClickHouse's own bulk insert of the same rows)")
 	fs.DurationVar(&o.MaxTime, "max-time", 5*time.Minute, "stop a phase after this long")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -83,6 +87,7 @@ type Options struct {
 	Observers              string // lexicon and alerts: on (default), off, both
 	Dir                    string
 	MaxTime                time.Duration
+	Store                  string // "" or duckdb, or clickhouse://...
 }
 
 // Phase is one measured phase.
@@ -119,6 +124,9 @@ type Result struct {
 	// (Mixpanel's over PostHog's: above 1, PostHog costs less), steadier
 	// than rates when other work shares the machine.
 	PostHogOverMixpanelCPU float64 `json:"posthog_over_mixpanel_cpu,omitempty"`
+	// E2EOverBulk compares end-to-end ingestion (guard on when run) with
+	// ClickHouse's own bulk insert of the same rows (--store clickhouse://).
+	E2EOverBulk float64 `json:"e2e_over_bulk,omitempty"`
 }
 
 // The wire formats of the HTTP phases.
@@ -148,6 +156,13 @@ func Ingest(ctx context.Context, o Options) (Result, error) {
 		return res, err
 	}
 	res.Phases = append(res.Phases, raw)
+	var bulk Phase
+	if isClickHouse(o.Store) {
+		if bulk, err = bulkLoad(ctx, o); err != nil {
+			return res, err
+		}
+		res.Phases = append(res.Phases, bulk)
+	}
 	format := o.Format
 	if format == "both" {
 		format = formatMixpanel
@@ -170,6 +185,13 @@ func Ingest(ctx context.Context, o Options) (Result, error) {
 	}
 	if on.EventsPerSec > 0 && off.EventsPerSec > 0 {
 		res.GuardOnOverOff = on.EventsPerSec / off.EventsPerSec
+	}
+	if bulk.EventsPerSec > 0 {
+		e2e := on
+		if e2e.EventsPerSec == 0 {
+			e2e = off
+		}
+		res.E2EOverBulk = e2e.EventsPerSec / bulk.EventsPerSec
 	}
 	if o.Format == "both" {
 		// Mixpanel, PostHog, Mixpanel again: the PostHog phase is compared
@@ -237,17 +259,62 @@ func sampleEvent(r *rand.Rand, token string, i int, now time.Time) map[string]an
 	}
 }
 
-func rawAppend(ctx context.Context, o Options) (Phase, error) {
-	dir, err := os.MkdirTemp(o.Dir, "sieve-bench-raw-*")
-	if err != nil {
-		return Phase{}, err
+func isClickHouse(u string) bool {
+	return len(u) > len("clickhouse://") && u[:len("clickhouse://")] == "clickhouse://"
+}
+
+// benchStoreURL returns o.Store with a fresh database for one phase, and
+// a function that drops it.
+func benchStoreURL(o Options) (string, func(), error) {
+	if !isClickHouse(o.Store) {
+		return o.Store, func() {}, nil
 	}
-	defer os.RemoveAll(dir)
-	st, err := duckdb.Open(filepath.Join(dir, "store"), duckdb.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cfg, err := clickhouse.ParseURL(o.Store)
 	if err != nil {
-		return Phase{}, err
+		return "", nil, err
 	}
-	defer st.Close()
+	db := cfg.Database + "_bench_" + strconv.FormatUint(rand.Uint64(), 36)
+	u, err := url.Parse(o.Store)
+	if err != nil {
+		return "", nil, err
+	}
+	u.Path = "/" + db
+	cfg.Database = db
+	drop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if st, err := clickhouse.Open(ctx, cfg); err == nil {
+			_ = st.DropDatabase(ctx)
+			st.Close()
+		}
+	}
+	return u.String(), drop, nil
+}
+
+// openRaw opens the store a raw phase appends to.
+func openRaw(o Options, dir string) (store.Store, func(), error) {
+	if !isClickHouse(o.Store) {
+		st, err := duckdb.Open(filepath.Join(dir, "store"), duckdb.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		return st, func() {}, err
+	}
+	u, drop, err := benchStoreURL(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := clickhouse.ParseURL(u)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := clickhouse.Open(context.Background(), cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, drop, nil
+}
+
+// rawBatches are the rows of the raw phases, batch by batch, and their
+// properties' size.
+func rawBatches(o Options) ([][]event.Row, int64) {
 	r := rand.New(rand.NewPCG(1, 2))
 	now := time.Now()
 	batches := make([][]event.Row, 0, o.Events/o.Batch+1)
@@ -270,6 +337,22 @@ func rawAppend(ctx context.Context, o Options) (Phase, error) {
 		}
 		batches = append(batches, rows)
 	}
+	return batches, bytesTotal
+}
+
+func rawAppend(ctx context.Context, o Options) (Phase, error) {
+	dir, err := os.MkdirTemp(o.Dir, "sieve-bench-raw-*")
+	if err != nil {
+		return Phase{}, err
+	}
+	defer os.RemoveAll(dir)
+	st, drop, err := openRaw(o, dir)
+	if err != nil {
+		return Phase{}, err
+	}
+	defer drop()
+	defer st.Close()
+	batches, bytesTotal := rawBatches(o)
 	var next atomic.Int64
 	var done atomic.Int64
 	var firstErr error
@@ -303,6 +386,35 @@ func rawAppend(ctx context.Context, o Options) (Phase, error) {
 	n := done.Load()
 	return Phase{Name: "store append (raw)", Events: n, Seconds: secs, EventsPerSec: float64(n) / secs,
 		MBPerSec: float64(bytesTotal) / secs / 1e6}, nil
+}
+
+// bulkLoad inserts the raw phase's rows with ClickHouse's own bulk insert
+// (one RowBinary statement per 100,000 rows, no key look-up), one
+// statement at a time, as a loader would.
+func bulkLoad(ctx context.Context, o Options) (Phase, error) {
+	st, drop, err := openRaw(o, "")
+	if err != nil {
+		return Phase{}, err
+	}
+	defer drop()
+	defer st.Close()
+	batches, bytesTotal := rawBatches(o)
+	var all []event.Row
+	for _, b := range batches {
+		all = append(all, b...)
+	}
+	t0 := time.Now()
+	for len(all) > 0 {
+		n := min(len(all), 100_000)
+		if err := st.(*clickhouse.Store).BulkLoad(ctx, all[:n]); err != nil {
+			return Phase{}, err
+		}
+		all = all[n:]
+	}
+	secs := time.Since(t0).Seconds()
+	n := int64(o.Events)
+	return Phase{Name: "ClickHouse bulk insert (RowBinary, 100k rows per statement)", Events: n, Seconds: secs,
+		EventsPerSec: float64(n) / secs, MBPerSec: float64(bytesTotal) / secs / 1e6}, nil
 }
 
 // posthogBatch turns Mixpanel-shaped events into a posthog-js 1.449 body:
@@ -352,7 +464,12 @@ func httpIngest(ctx context.Context, o Options, guardOn bool, format string) (Ph
 	}
 	defer os.RemoveAll(dir)
 	adminKey := "bench-admin-key-0123456789"
-	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", DataDir: dir, AdminKey: adminKey,
+	storeURL, drop, err := benchStoreURL(o)
+	if err != nil {
+		return Phase{}, err
+	}
+	defer drop()
+	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", DataDir: dir, AdminKey: adminKey, Store: storeURL,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Console: io.Discard})
 	if err != nil {
 		return Phase{}, err

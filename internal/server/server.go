@@ -40,7 +40,6 @@ import (
 	"github.com/sieve-analytics/sieve/internal/scope"
 	"github.com/sieve-analytics/sieve/internal/session"
 	"github.com/sieve-analytics/sieve/internal/store"
-	"github.com/sieve-analytics/sieve/internal/store/duckdb"
 	"github.com/sieve-analytics/sieve/internal/valueshape"
 	"github.com/sieve-analytics/sieve/internal/version"
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
@@ -63,6 +62,11 @@ type Config struct {
 	// 60s and 1 GiB; see api.QueryLimits).
 	QueryTimeout time.Duration
 	QueryMemory  int64
+	// Store selects the backend: "" or "duckdb" for the embedded store in
+	// DataDir, clickhouse://host:port/db?cluster=NAME for a ClickHouse
+	// cluster (docs/CLICKHOUSE.md). Metadata (projects, keys, audit,
+	// purge journal) stays in DataDir either way.
+	Store string
 }
 
 // Server is one Sieve instance. Create it with New, then call Run.
@@ -131,31 +135,34 @@ func New(cfg Config) (*Server, error) {
 	}
 	printKeys(cfg.Console, key, def)
 
-	// SIEVE_TEST_UNCOMPRESSED=1 stores files uncompressed, for leak and
-	// purge tests only: a byte search of compressed files proves nothing.
-	st, err := duckdb.Open(filepath.Join(cfg.DataDir, "store"), duckdb.Options{Logger: cfg.Log,
-		Uncompressed: os.Getenv("SIEVE_TEST_UNCOMPRESSED") == "1"})
+	be, err := openBackend(cfg)
 	if err != nil {
 		return nil, err
 	}
+	st := be.store
 	s.store = st
+	s.log.Info("store opened", "backend", be.name)
 	g := guard.New()
 	guards := guardcache.New(reg, g)
 	s.ingest = ingest.New(cfg.Log, reg, st, guards)
 	s.api = api.New(cfg.Log, reg, st, g)
 	s.sessions = session.New(session.Config{})
 	s.api.SetSessions(s.sessions, cfg.TLSCert != "")
-	s.api.SetQueries(st, api.QueryLimits{Time: cfg.QueryTimeout, Memory: cfg.QueryMemory})
-	if err := s.newAuditAndPurges(st); err != nil {
+	if be.queries != nil {
+		s.api.SetQueries(be.queries, api.QueryLimits{Time: cfg.QueryTimeout, Memory: cfg.QueryMemory})
+	}
+	if err := s.newAuditAndPurges(be.purges); err != nil {
 		st.Close()
 		return nil, err
 	}
-	if err := s.newInsights(st, guards); err != nil {
+	if err := s.newInsights(be.scanner, guards); err != nil {
 		st.Close()
 		return nil, err
 	}
-	s.newMetrics(st)
-	s.api.SetBackup(s.backupFunc(st))
+	s.newMetrics(be.gauges)
+	if be.backup != nil {
+		s.api.SetBackup(s.backupFunc(be.backup))
+	}
 
 	s.http = &http.Server{
 		Handler:           s.routes(),
@@ -282,12 +289,23 @@ func (s *Server) shutdown() error {
 // journal (<data>/purges), and hooks them into the API and ingestion.
 // Purge jobs run as a background component: stopped with the others,
 // before the store closes; an interrupted job resumes at the next start.
-func (s *Server) newAuditAndPurges(st *duckdb.Store) error {
+//
+// pb nil (a backend without purges): the audit log only; purge routes
+// answer 503.
+func (s *Server) newAuditAndPurges(pb purge.Backend) error {
 	al, err := audit.Open(filepath.Join(s.cfg.DataDir, "audit"), s.cfg.Log)
 	if err != nil {
 		return err
 	}
-	pm, err := purge.New(purge.Config{Dir: filepath.Join(s.cfg.DataDir, "purges"), Backend: st, HashID: al.HashID, Log: s.cfg.Log,
+	s.audit = al
+	s.api.SetAudit(al)
+	s.ingest.SetDeniedHook(func(r *http.Request, endpoint string, status int) {
+		al.Denied(audit.Entry{Actor: "unauthenticated", Action: "ingest.denied", Endpoint: endpoint, Outcome: audit.Denied, Status: status}, audit.Source(r))
+	})
+	if pb == nil {
+		return nil
+	}
+	pm, err := purge.New(purge.Config{Dir: filepath.Join(s.cfg.DataDir, "purges"), Backend: pb, HashID: al.HashID, Log: s.cfg.Log,
 		OnFinish: func(j purge.Job) {
 			e := audit.Entry{Actor: j.RequestedBy, Action: "purge.done", ProjectID: j.Criteria.ProjectID, Outcome: audit.OK,
 				Criteria: map[string]any{"job_id": j.ID, "status": j.Status}, Properties: j.Criteria.Properties, Events: j.Criteria.Events,
@@ -303,12 +321,8 @@ func (s *Server) newAuditAndPurges(st *duckdb.Store) error {
 		al.Close()
 		return err
 	}
-	s.audit, s.purges = al, pm
-	s.api.SetAudit(al)
+	s.purges = pm
 	s.api.SetPurges(pm)
-	s.ingest.SetDeniedHook(func(r *http.Request, endpoint string, status int) {
-		al.Denied(audit.Entry{Actor: "unauthenticated", Action: "ingest.denied", Endpoint: endpoint, Outcome: audit.Denied, Status: status}, audit.Source(r))
-	})
 	s.background = append(s.background, func(ctx context.Context) error {
 		pm.Start()
 		<-ctx.Done()
@@ -321,7 +335,7 @@ func (s *Server) newAuditAndPurges(st *duckdb.Store) error {
 // newInsights builds the lexicon, the alerter, the advisory registry and
 // the rescan jobs (all metadata under <data>/insight), and hooks them into
 // ingestion: advisories before the guard, the lexicon after it.
-func (s *Server) newInsights(st *duckdb.Store, guards *guardcache.Cache) error {
+func (s *Server) newInsights(st store.EventScanner, guards *guardcache.Cache) error {
 	dir := filepath.Join(s.cfg.DataDir, "insight")
 	var al *alert.Alerter
 	lex, err := lexicon.New(lexicon.Options{Dir: dir, Log: s.cfg.Log, OnSignal: func(sg lexicon.Signal) { al.Signal(sg) }})
@@ -351,13 +365,13 @@ func (s *Server) newInsights(st *duckdb.Store, guards *guardcache.Cache) error {
 
 // newMetrics registers what GET /metrics serves besides the ingester's own
 // counters: store queue and files, disk free, audit failures, purge jobs.
-func (s *Server) newMetrics(st *duckdb.Store) {
+func (s *Server) newMetrics(gauges func(*metrics.Metrics)) {
 	m := metrics.New()
 	s.metrics = m
 	s.ingest.SetMetrics(m)
-	m.Gauge("sieve_store_queue_depth", "Append calls waiting for a durable commit.", func() float64 { return float64(st.Stats().Queued) })
-	m.Gauge("sieve_store_active_files", "Active DuckDB files (more than 1 while a seal is pending).", func() float64 { return float64(st.Stats().Actives) })
-	m.Gauge("sieve_store_sealed_files", "Sealed Parquet files.", func() float64 { return float64(st.Stats().SealedFiles) })
+	if gauges != nil {
+		gauges(m)
+	}
 	m.Gauge("sieve_disk_free_bytes", "Bytes available to Sieve on the file system of the data directory.", func() float64 {
 		free, _ := diskFree(s.cfg.DataDir)
 		return float64(free)
@@ -365,6 +379,9 @@ func (s *Server) newMetrics(st *duckdb.Store) {
 	m.Counter("sieve_audit_write_failures_total", "Audit entries that could not be written.", func() float64 { return float64(s.audit.Failures()) })
 	m.GaugeVec("sieve_purge_jobs", "Purge jobs by status.", "status", func() map[string]float64 {
 		out := map[string]float64{}
+		if s.purges == nil {
+			return out
+		}
 		for _, j := range s.purges.List(0) {
 			out[j.Status]++
 		}
@@ -505,7 +522,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 // backupFunc writes a backup of the data directory while the server
 // serves: the store's consistent copy, an audit snapshot and the other
 // files (package backup). One runs at a time.
-func (s *Server) backupFunc(st *duckdb.Store) api.BackupFunc {
+func (s *Server) backupFunc(storeBackup func(ctx context.Context, dir string) (any, error)) api.BackupFunc {
 	return func(ctx context.Context, dest, actor string) (*backup.Manifest, error) {
 		if !s.backupMu.TryLock() {
 			return nil, api.ErrBackupRunning
@@ -513,7 +530,7 @@ func (s *Server) backupFunc(st *duckdb.Store) api.BackupFunc {
 		defer s.backupMu.Unlock()
 		t0 := time.Now()
 		m, err := backup.Create(ctx, backup.Sources{DataDir: s.cfg.DataDir, Audit: s.audit, Actor: actor, Online: true,
-			Version: version.Version, Store: func(ctx context.Context, d string) (any, error) { return st.Backup(ctx, d) }}, dest)
+			Version: version.Version, Store: storeBackup}, dest)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,100 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/store/clickhouse"
+)
+
+// chStore returns a clickhouse:// URL of the test cluster (make
+// clickhouse-test) with a database of its own, dropped at the end.
+func chStore(t *testing.T) string {
+	t.Helper()
+	u := os.Getenv("SIEVE_CH_URL")
+	if u == "" {
+		t.Skip("SIEVE_CH_URL is not set: run make clickhouse-test")
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	db := "srv_" + hex.EncodeToString(b[:])
+	u = strings.Replace(u, "/sieve?", "/"+db+"?", 1)
+	t.Cleanup(func() {
+		cfg, err := clickhouse.ParseURL(u)
+		if err != nil {
+			return
+		}
+		if s, err := clickhouse.Open(context.Background(), cfg); err == nil {
+			_ = s.DropDatabase(context.Background())
+			s.Close()
+		}
+	})
+	return u
+}
+
+// TestServeClickHouse runs the server on the ClickHouse backend: ingest
+// through the guard, export and findings from the cluster, a retried
+// batch stored once; queries and purges, which this backend does not
+// offer yet, answer 503 with a message.
+func TestServeClickHouse(t *testing.T) {
+	u := chStore(t)
+	base, token, secret := testServer(t, Config{Store: u})
+	const canary = "Hunter2-canary-ch1"
+	now := time.Now().Unix()
+	var batch []string
+	for i, user := range []string{"u1", "u2", "u3"} {
+		batch = append(batch, fmt.Sprintf(`{"event":"Signed up","properties":{"token":%q,"distinct_id":%q,"time":%d,"$insert_id":"c%d","plan":"pro","password":%q}}`,
+			token, user, now, i, canary))
+	}
+	data := "data=[" + strings.Join(batch, ",") + "]"
+	for range 2 { // a client retry
+		if code, b := call(t, "POST", base+"/track", "", "", data); code != 200 {
+			t.Fatalf("track: %d %s", code, b)
+		}
+	}
+	day := time.Now().UTC().Format(time.DateOnly)
+	code, b := call(t, "GET", base+"/api/2.0/export?from_date="+day+"&to_date="+day, secret, "", "")
+	if code != 200 {
+		t.Fatalf("export: %d %s", code, b)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("export has %d lines, want 3 (one per insert id): %s", len(lines), b)
+	}
+	var line struct {
+		Event      string         `json:"event"`
+		Properties map[string]any `json:"properties"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &line); err != nil || line.Event != "Signed up" || line.Properties["plan"] != "pro" {
+		t.Fatalf("export line: %s (%v)", lines[0], err)
+	}
+	if bytes.Contains(b, []byte(canary)) {
+		t.Fatal("the password reached the export")
+	}
+	code, b = call(t, "GET", base+"/api/projects/1/findings", secret, "", "")
+	if code != 200 || !bytes.Contains(b, []byte(`"class":"password"`)) {
+		t.Fatalf("findings: %d %s", code, b)
+	}
+	doc := fmt.Sprintf(`{"kind":"trends","from":%q,"to":%q,"series":[{"event":"Signed up"}]}`, day, day)
+	if code, b := call(t, "POST", base+"/api/projects/1/query", secret, "", doc); code != 503 || !bytes.Contains(b, []byte("not available")) {
+		t.Fatalf("query on ClickHouse: %d %s, want 503", code, b)
+	}
+	if code, b := call(t, "POST", base+"/api/purges", secret, "", `{"project_id":1,"properties":["plan"]}`); code != 503 {
+		t.Fatalf("purge on ClickHouse: %d %s, want 503", code, b)
+	}
+}
+
+func TestServeUnknownStore(t *testing.T) {
+	_, err := New(Config{DataDir: t.TempDir(), Store: "postgres://user:pw@host/db", Console: &bytes.Buffer{}})
+	if err == nil || !strings.Contains(err.Error(), "clickhouse://") || strings.Contains(err.Error(), "pw") {
+		t.Fatalf("unknown store: %v", err)
+	}
+}

@@ -1,0 +1,93 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+)
+
+// schemaVersion is the version of the layout below. Each shard records the
+// versions applied in <db>.schema_version; Open applies what is missing.
+// ON CLUSTER DDL needs ZooKeeper, which a plain sharded cluster lacks, so
+// every statement goes to every shard.
+const schemaVersion = 1
+
+// migrations[i] takes a shard from version i to i+1. %[1]s is the
+// database, %[2]s the cluster.
+var migrations = [][]string{
+	{
+		// Events: one row per stored event. nodup is empty for rows
+		// de-duplicated by (project, event, distinct_id, time, insert_id)
+		// and unique otherwise; k is a 64-bit hash of that key (0 for
+		// the others), read by Append's look-up instead of the five
+		// columns; ver orders copies of a key so that the first stored
+		// wins (ReplacingMergeTree keeps the highest ver).
+		`CREATE TABLE IF NOT EXISTS %[1]s.events_local (
+			project_id Int64, time Int64, event String, distinct_id String,
+			insert_id String, nodup String, props String, ver UInt64, k UInt64
+		) ENGINE = ReplacingMergeTree(ver)
+		PARTITION BY (project_id, toYYYYMM(toDateTime(intDiv(time, 1000))))
+		ORDER BY (project_id, event, time, distinct_id, insert_id, nodup)`,
+		`CREATE TABLE IF NOT EXISTS %[1]s.events AS %[1]s.events_local
+		ENGINE = Distributed(%[2]s, %[1]s, events_local, sipHash64(distinct_id))`,
+		// Profiles: every write is a new version of the whole profile;
+		// the highest ver is current, deleted = 1 marks a deleted one.
+		`CREATE TABLE IF NOT EXISTS %[1]s.profiles_local (
+			project_id Int64, kind UInt8, group_key String, id String,
+			props String, deleted UInt8, ver UInt64
+		) ENGINE = ReplacingMergeTree(ver)
+		PARTITION BY project_id
+		ORDER BY (project_id, kind, group_key, id)`,
+		`CREATE TABLE IF NOT EXISTS %[1]s.profiles AS %[1]s.profiles_local
+		ENGINE = Distributed(%[2]s, %[1]s, profiles_local, sipHash64(id))`,
+		`CREATE TABLE IF NOT EXISTS %[1]s.findings_local (
+			time Int64, project_id Int64, distinct_id String, event String, path String,
+			class String, detector String, action String, lib String, lib_version String
+		) ENGINE = MergeTree()
+		PARTITION BY (project_id, toYYYYMM(toDateTime(intDiv(time, 1000))))
+		ORDER BY (project_id, time)`,
+		`CREATE TABLE IF NOT EXISTS %[1]s.findings AS %[1]s.findings_local
+		ENGINE = Distributed(%[2]s, %[1]s, findings_local, sipHash64(distinct_id))`,
+	},
+}
+
+// migrate brings every shard to schemaVersion.
+func (s *Store) migrate(ctx context.Context) error {
+	for i, n := range s.nodes {
+		if err := n.exec(ctx, "CREATE DATABASE IF NOT EXISTS "+s.db, nil, nil); err != nil {
+			return fmt.Errorf("clickhouse store: shard %d: create database: %w", i+1, err)
+		}
+		if err := n.exec(ctx, "CREATE TABLE IF NOT EXISTS "+s.db+".schema_version (version UInt32, applied DateTime) ENGINE = MergeTree() ORDER BY version", nil, nil); err != nil {
+			return fmt.Errorf("clickhouse store: shard %d: create schema_version: %w", i+1, err)
+		}
+		v, err := n.queryString(ctx, "SELECT max(version) FROM "+s.db+".schema_version")
+		if err != nil {
+			return fmt.Errorf("clickhouse store: shard %d: read schema version: %w", i+1, err)
+		}
+		have, _ := strconv.Atoi(v)
+		if have > schemaVersion {
+			return fmt.Errorf("clickhouse store: shard %d has schema version %d, newer than this Sieve's %d", i+1, have, schemaVersion)
+		}
+		for ; have < schemaVersion; have++ {
+			for _, stmt := range migrations[have] {
+				if err := n.exec(ctx, fmt.Sprintf(stmt, s.db, s.cfg.Cluster), nil, nil); err != nil {
+					return fmt.Errorf("clickhouse store: shard %d: migrate to version %d: %w", i+1, have+1, err)
+				}
+			}
+			if err := n.exec(ctx, fmt.Sprintf("INSERT INTO %s.schema_version VALUES (%d, now())", s.db, have+1), nil, nil); err != nil {
+				return fmt.Errorf("clickhouse store: shard %d: record version %d: %w", i+1, have+1, err)
+			}
+		}
+	}
+	return nil
+}
+
+// DropDatabase removes the store's database from every shard (tests).
+func (s *Store) DropDatabase(ctx context.Context) error {
+	for i, n := range s.nodes {
+		if err := n.exec(ctx, "DROP DATABASE IF EXISTS "+s.db, nil, nil); err != nil {
+			return fmt.Errorf("clickhouse store: shard %d: drop database: %w", i+1, err)
+		}
+	}
+	return nil
+}
