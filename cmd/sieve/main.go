@@ -31,7 +31,11 @@ const usage = `usage:
   sieve purge --scope FILE|- [--project ID] [--from T] [--to T]     purge what a scope report (or criteria) lists
   sieve purge status JOB_ID
       env: SIEVE_ADDR, SIEVE_ADMIN_KEY; shows progress, prints the certificate (JSON)
-  sieve audit verify [--data DIR]     checks the audit log's hash chain, names the first bad entry
+  sieve audit verify [--data DIR] [--head FILE [--key KEYS]]
+      checks the audit log's hash chain, names the first bad entry; --head: and that it still reaches a signed head
+  sieve certificate verify FILE [--key KEYS] [--data DIR]
+      checks a signed purge/GDPR certificate (or audit head) offline; prints what it proves and what not
+  sieve keys list|rotate     the signing keys (env: SIEVE_ADDR, SIEVE_ADMIN_KEY)
   sieve audit query [--project_id ID] [--property P] [--actor A] [--from T] [--to T]
   sieve bench ingest [--events N] [--batch N] [--senders N]
   sieve version
@@ -58,6 +62,10 @@ func main() {
 		err = purgeCmd(os.Args[2:])
 	case "audit":
 		err = auditCmd(os.Args[2:])
+	case "certificate":
+		err = certificateCmd(os.Args[2:])
+	case "keys":
+		err = keysCmd(os.Args[2:])
 	case "bench":
 		err = bench.Main(os.Args[2:])
 	case "version", "--version", "-v":

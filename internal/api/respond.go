@@ -23,6 +23,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/query"
 	"github.com/sieve-analytics/sieve/internal/session"
+	"github.com/sieve-analytics/sieve/internal/sign"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
 
@@ -182,6 +183,8 @@ type API struct {
 
 	queries     query.Backend // see SetQueries
 	queryLimits QueryLimits
+
+	keys *sign.Keyring // see SetKeys
 }
 
 // New returns the API over a registry and a store.

@@ -37,6 +37,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/scope"
 	"github.com/sieve-analytics/sieve/internal/session"
+	"github.com/sieve-analytics/sieve/internal/sign"
 	"github.com/sieve-analytics/sieve/internal/store"
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
 	"github.com/sieve-analytics/sieve/internal/valueshape"
@@ -273,16 +274,22 @@ func (s *Server) shutdown() error {
 	return err
 }
 
-// newAuditAndPurges opens the audit log (<data>/audit) and the purge
-// journal (<data>/purges), and hooks them into the API and ingestion.
+// newAuditAndPurges opens the signing keys (<data>/keys), the audit log
+// (<data>/audit) and the purge journal (<data>/purges), and hooks them into the API and ingestion.
 // Purge jobs run as a background component: stopped with the others,
 // before the store closes; an interrupted job resumes at the next start.
 func (s *Server) newAuditAndPurges(st *duckdb.Store) error {
+	keys, err := sign.Open(filepath.Join(s.cfg.DataDir, "keys"))
+	if err != nil {
+		return err
+	}
+	s.api.SetKeys(keys)
 	al, err := audit.Open(filepath.Join(s.cfg.DataDir, "audit"), s.cfg.Log)
 	if err != nil {
 		return err
 	}
 	pm, err := purge.New(purge.Config{Dir: filepath.Join(s.cfg.DataDir, "purges"), Backend: st, HashID: al.HashID, Log: s.cfg.Log,
+		Sign: keys.Sign,
 		OnFinish: func(j purge.Job) {
 			e := audit.Entry{Actor: j.RequestedBy, Action: "purge.done", ProjectID: j.Criteria.ProjectID, Outcome: audit.OK,
 				Criteria: map[string]any{"job_id": j.ID, "status": j.Status}, Properties: j.Criteria.Properties, Events: j.Criteria.Events,

@@ -263,3 +263,17 @@ func ParseKeys(b []byte) ([]PublicKey, error) {
 	}
 	return nil, errors.New(`sign: no public key found (expected {"keys":[...]}, a list of keys or one key as GET /api/keys/certificates publishes them)`)
 }
+
+// ReadPublic returns the public keys of the key file in dir without
+// creating one (for offline verification on the server's machine).
+func ReadPublic(dir string) ([]PublicKey, error) {
+	b, err := os.ReadFile(filepath.Join(dir, FileName))
+	if err != nil {
+		return nil, fmt.Errorf("sign: read key file: %w", err)
+	}
+	var f keyFile
+	if err := json.Unmarshal(b, &f); err != nil || len(f.Keys) == 0 {
+		return nil, errors.New("sign: the key file is damaged")
+	}
+	return f.Keys, nil
+}

@@ -1,0 +1,200 @@
+package apptest
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sieveCLI runs the sieve binary with args and returns its output and
+// whether it exited 0.
+func sieveCLI(t *testing.T, env []string, args ...string) (string, bool) {
+	t.Helper()
+	cmd := exec.Command(sieveBin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if _, ok := err.(*exec.ExitError); !ok {
+			t.Fatal(err)
+		}
+	}
+	return string(out), err == nil
+}
+
+func writeFile(t *testing.T, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestSignedCertificates: a purge certificate and a GDPR certificate
+// verify offline against the published key; one changed byte, or another
+// installation's key, fails with a clear message; after a rotation old
+// certificates still verify and new ones use the new key; a signed audit
+// head makes the removal of the newest entries evident.
+func TestSignedCertificates(t *testing.T) {
+	s := startServer(t, serverOpts{})
+	dir := t.TempDir()
+	f := sendPurgeFixture(t, s)
+	job := s.purge(map[string]any{"project_id": f.p.ID, "properties": []string{"note_a"}})
+	checkDone(t, job)
+	jobJSON, _ := json.MarshalIndent(job, "", "  ")
+	certFile := writeFile(t, dir, "purge.json", jobJSON)
+
+	code, keysBody := s.do("GET", "/api/keys/certificates", nil, nil) // public: no credentials
+	if code != 200 {
+		t.Fatalf("GET /api/keys/certificates: %d %s", code, keysBody)
+	}
+	keysFile := writeFile(t, dir, "keys.json", keysBody)
+	var published struct {
+		Current string `json:"current"`
+		Keys    []struct {
+			KeyID, Public string
+		} `json:"keys"`
+	}
+	_ = json.Unmarshal(keysBody, &published)
+	if len(published.Keys) != 1 || published.Current == "" {
+		t.Fatalf("published keys: %s", keysBody)
+	}
+	if st, err := os.Stat(filepath.Join(s.Data, "keys", "signing.json")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("signing key file: %v %v", st, err)
+	}
+
+	out, ok := sieveCLI(t, nil, "certificate", "verify", certFile, "--key", keysFile)
+	if !ok || !strings.Contains(out, "VERIFIED") || !strings.Contains(out, "note_a") ||
+		!strings.Contains(out, "What it does not prove") || !strings.Contains(out, "blocks of the deleted files") ||
+		!strings.Contains(out, "-> PASSED") || !strings.Contains(out, "sha256") {
+		t.Fatalf("verify: ok=%v\n%s", ok, out)
+	}
+	// Without --key, the data directory's public keys.
+	if out, ok := sieveCLI(t, nil, "certificate", "verify", "--data", s.Data, certFile); !ok {
+		t.Fatalf("verify --data: %s", out)
+	}
+
+	// One byte changed: the rows deleted count.
+	cert := job["certificate"].(map[string]any)
+	rows := cert["rows_deleted"].(float64)
+	cert["rows_changed"] = cert["rows_changed"].(float64) + 1
+	tampered, _ := json.Marshal(cert)
+	cert["rows_changed"] = cert["rows_changed"].(float64) - 1
+	out, ok = sieveCLI(t, nil, "certificate", "verify", writeFile(t, dir, "tampered.json", tampered), "--key", keysFile)
+	if ok || !strings.Contains(out, "NOT VERIFIED") || !strings.Contains(out, "changed after signing") {
+		t.Fatalf("tampered certificate: ok=%v rows=%v\n%s", ok, rows, out)
+	}
+	// A byte flipped in the raw file (a digit of a digest).
+	raw := bytes.Replace(jobJSON, []byte(`"sha256": "`), []byte(`"sha256": "0`), 1)
+	if bytes.Equal(raw, jobJSON) {
+		t.Fatal("no digest in the certificate")
+	}
+	if out, ok := sieveCLI(t, nil, "certificate", "verify", writeFile(t, dir, "tampered2.json", raw), "--key", keysFile); ok {
+		t.Fatalf("changed digest verified:\n%s", out)
+	}
+
+	// Another installation's key.
+	other := startServer(t, serverOpts{})
+	_, otherKeys := other.do("GET", "/api/keys/certificates", nil, nil)
+	other.stop()
+	out, ok = sieveCLI(t, nil, "certificate", "verify", certFile, "--key", writeFile(t, dir, "other.json", otherKeys))
+	if ok || !strings.Contains(out, "NOT VERIFIED") || !strings.Contains(out, "another installation") || !strings.Contains(out, published.Current) {
+		t.Fatalf("other installation's key: ok=%v\n%s", ok, out)
+	}
+
+	// A GDPR deletion certificate (Mixpanel's GDPR API shape).
+	code, b := s.do("POST", "/api/app/data-deletions/v3.0?token="+f.p.Token, bearer(), []byte(`{"distinct_ids":[`+quote(f.victimD)+`],"compliance_type":"GDPR"}`))
+	if code != 200 {
+		t.Fatalf("gdpr: %d %s", code, b)
+	}
+	var gd struct {
+		Results struct {
+			TaskID string `json:"task_id"`
+		} `json:"results"`
+	}
+	_ = json.Unmarshal(b, &gd)
+	s.waitPurge(gd.Results.TaskID)
+	_, gdprStatus := s.do("GET", "/api/app/data-deletions/v3.0/"+gd.Results.TaskID+"?token="+f.p.Token, bearer(), nil)
+	gdprFile := writeFile(t, dir, "gdpr.json", gdprStatus)
+	if out, ok := sieveCLI(t, nil, "certificate", "verify", gdprFile, "--key", keysFile); !ok || !strings.Contains(out, "GDPR deletion") ||
+		strings.Contains(out, f.victimD) || strings.Contains(string(gdprStatus), f.victimD) {
+		t.Fatalf("gdpr certificate: ok=%v\n%s", ok, out)
+	}
+
+	// Rotation: `sieve keys rotate`; the old certificate verifies with the
+	// new key list (old key kept, retired); a new certificate uses the new key.
+	env := []string{"SIEVE_ADDR=" + s.addr, "SIEVE_ADMIN_KEY=" + adminKey}
+	if out, ok := sieveCLI(t, env, "keys", "rotate"); !ok || !strings.Contains(out, "retired") {
+		t.Fatalf("keys rotate: %s", out)
+	}
+	listed, ok := sieveCLI(t, env, "keys", "list")
+	if !ok {
+		t.Fatal(listed)
+	}
+	keys2 := writeFile(t, dir, "keys2.json", []byte(listed))
+	if out, ok := sieveCLI(t, nil, "certificate", "verify", certFile, "--key", keys2); !ok || !strings.Contains(out, "retired") {
+		t.Fatalf("old certificate after rotation: %s", out)
+	}
+	job2 := s.purge(map[string]any{"project_id": f.p.ID, "events": []string{"leak"}})
+	checkDone(t, job2)
+	sig := job2["certificate"].(map[string]any)["signature"].(map[string]any)
+	if sig["key_id"] == published.Current {
+		t.Fatal("a certificate after the rotation is signed with the old key")
+	}
+	j2, _ := json.Marshal(job2)
+	if out, ok := sieveCLI(t, nil, "certificate", "verify", writeFile(t, dir, "purge2.json", j2), "--key", keysFile); ok {
+		t.Fatalf("a new certificate verified with the keys published before its key existed:\n%s", out)
+	}
+	if code, _ := s.do("POST", "/api/keys/rotate", basic(f.p.APISecret, ""), nil); code != 403 {
+		t.Fatalf("rotate by a project secret: %d, want 403", code)
+	}
+
+	// Signed audit head: save it, cut the newest entries, detect it.
+	code, head := s.do("GET", "/api/audit/head", bearer(), nil)
+	if code != 200 || !strings.Contains(string(head), `"signature"`) {
+		t.Fatalf("audit head: %d %s", code, head)
+	}
+	headFile := writeFile(t, dir, "head.json", head)
+	if out, ok := sieveCLI(t, nil, "certificate", "verify", headFile, "--key", keys2); !ok || !strings.Contains(out, "audit log") {
+		t.Fatalf("verify head: %s", out)
+	}
+	s.stop()
+	if out, ok := sieveCLI(t, nil, "audit", "verify", "--data", s.Data, "--head", headFile, "--key", keys2); !ok {
+		t.Fatalf("audit verify --head on the intact log: %s", out)
+	}
+	logPath := filepath.Join(s.Data, "audit", "audit.log")
+	lb, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(bytes.TrimSuffix(lb, []byte("\n")), []byte("\n"))
+	var hd struct{ Seq int64 }
+	_ = json.Unmarshal(head, &hd)
+	keep := 0
+	for i, l := range lines {
+		var e struct{ Seq int64 }
+		_ = json.Unmarshal(l, &e)
+		if e.Seq < hd.Seq {
+			keep = i + 1
+		}
+	}
+	cut := bytes.Join(lines[:keep], nil)
+	if !bytes.HasSuffix(cut, []byte("\n")) {
+		cut = append(cut, '\n')
+	}
+	if err := os.WriteFile(logPath, cut, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Remove(filepath.Join(s.Data, "audit", "HEAD")) // the operator hides the cut
+	if out, ok := sieveCLI(t, nil, "audit", "verify", "--data", s.Data); !ok {
+		t.Fatalf("the cut log's chain should still be intact without the head: %s", out)
+	}
+	out, ok = sieveCLI(t, nil, "audit", "verify", "--data", s.Data, "--head", headFile, "--key", keys2)
+	if ok || !strings.Contains(out, "entries were removed") {
+		t.Fatalf("audit verify --head after a cut: ok=%v\n%s", ok, out)
+	}
+}
