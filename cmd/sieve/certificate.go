@@ -251,3 +251,31 @@ func auditHeadCheck(dir, headFile, keyFile, data string) (audit.Verified, error)
 	}
 	return audit.VerifyHead(dir, h.Seq, h.Hash)
 }
+
+// selftestCmd is `sieve selftest [--addr ADDR]`: POST /api/selftest.
+func selftestCmd(args []string) error {
+	fs := flag.NewFlagSet("selftest", flag.ContinueOnError)
+	addr := fs.String("addr", env("SIEVE_ADDR", "127.0.0.1:8080"), "server address or URL")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	c := newAPIClient(*addr, 15*time.Minute)
+	code, body, err := c.do("POST", "/api/selftest", nil)
+	if err != nil {
+		return err
+	}
+	if code != http.StatusOK {
+		return c.err(code, body)
+	}
+	if _, err := os.Stdout.Write(append(indent(body), '\n')); err != nil {
+		return err
+	}
+	var res struct {
+		Passed bool `json:"passed"`
+	}
+	if json.Unmarshal(body, &res) != nil || !res.Passed {
+		return errors.New("selftest: FAILED (see the result above)")
+	}
+	fmt.Fprintln(os.Stderr, "selftest: passed")
+	return nil
+}

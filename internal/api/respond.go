@@ -22,6 +22,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/selftest"
 	"github.com/sieve-analytics/sieve/internal/session"
 	"github.com/sieve-analytics/sieve/internal/sign"
 	"github.com/sieve-analytics/sieve/internal/store"
@@ -184,7 +185,8 @@ type API struct {
 	queries     query.Backend // see SetQueries
 	queryLimits QueryLimits
 
-	keys *sign.Keyring // see SetKeys
+	keys     *sign.Keyring    // see SetKeys
+	selftest *selftest.Runner // see SetSelfTest
 }
 
 // New returns the API over a registry and a store.

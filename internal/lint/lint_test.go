@@ -75,6 +75,7 @@ var forbidden = map[string][]string{
 	"internal/api":        {"internal/ingest", "internal/server"},
 	"internal/purge":      {"internal/ingest", "internal/api", "internal/server", "internal/audit", "internal/auth", "internal/wire"},
 	"internal/audit":      {"internal/"},
+	"internal/selftest":   {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/purge", "internal/guard", "internal/project", "internal/wire"},
 	"internal/sign":       {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/project", "internal/purge", "internal/audit", "internal/wire"},
 	"internal/query/expr": {"internal/"},
 	"internal/lexicon":    {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},

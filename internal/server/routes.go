@@ -120,10 +120,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/app/data-deletions/v3.0", s.api.GDPRDelete())
 	mux.Handle("GET /api/app/data-deletions/v3.0/{id}", s.api.GDPRStatus())
 	mux.Handle("GET /api/audit", s.api.AuditLog())
-	// Signed certificates and audit heads (docs/PRIVACY.md).
+	// Signed certificates, audit heads, the self-test (docs/PRIVACY.md).
 	mux.Handle("GET /api/keys/certificates", s.api.PublicKeys())
 	mux.Handle("POST /api/keys/rotate", s.api.RotateKey())
 	mux.Handle("GET /api/audit/head", s.api.SignedAuditHead())
+	mux.Handle("GET /api/selftest", s.api.SelfTestResults())
+	mux.Handle("POST /api/selftest", s.api.RunSelfTest())
 
 	// ---- Saved insights and dashboards (docs/API.md), for the web UI's
 	// insight pages: analyst role, as the query API. ----

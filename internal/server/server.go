@@ -36,6 +36,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/scope"
+	"github.com/sieve-analytics/sieve/internal/selftest"
 	"github.com/sieve-analytics/sieve/internal/session"
 	"github.com/sieve-analytics/sieve/internal/sign"
 	"github.com/sieve-analytics/sieve/internal/store"
@@ -61,6 +62,12 @@ type Config struct {
 	// 60s and 1 GiB; see api.QueryLimits).
 	QueryTimeout time.Duration
 	QueryMemory  int64
+	// SelfTestInterval is the period of the self-test (default 10
+	// minutes; negative: only on request, POST /api/selftest).
+	SelfTestInterval time.Duration
+	// LogTail receives a copy of the log output, for the self-test's log
+	// check (nil: the log is not checked).
+	LogTail *selftest.LogTail
 }
 
 // Server is one Sieve instance. Create it with New, then call Run.
@@ -81,6 +88,8 @@ type Server struct {
 	purges     *purge.Manager
 	metrics    *metrics.Metrics
 	sessions   *session.Store // web UI sign-ins, in memory
+	alerter    *alert.Alerter
+	selftest   *selftest.Runner
 
 	ln       net.Listener
 	http     *http.Server
@@ -152,6 +161,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.newMetrics(st)
+	s.newSelfTest(st)
 
 	s.http = &http.Server{
 		Handler:           s.routes(),
@@ -347,6 +357,7 @@ func (s *Server) newInsights(st *duckdb.Store, guards *guardcache.Cache) error {
 	s.ingest.SetHooks(advisory.Hook{Registry: adv, Fleet: lex}, lex)
 	s.ingest.SetProfiler(shapes)
 	s.insights = s.api.Insights(lex, adv, al, jobs)
+	s.alerter = al
 	s.background = append(s.background, lex.Run, al.Run, jobs.Run, shapes.Run)
 	return nil
 }
