@@ -18,6 +18,7 @@ import (
 
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
+	"github.com/sieve-analytics/sieve/internal/findingstream"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
@@ -185,8 +186,9 @@ type API struct {
 	queries     query.Backend // see SetQueries
 	queryLimits QueryLimits
 
-	keys     *sign.Keyring    // see SetKeys
-	selftest *selftest.Runner // see SetSelfTest
+	keys     *sign.Keyring         // see SetKeys
+	selftest *selftest.Runner      // see SetSelfTest
+	stream   *findingstream.Stream // see SetFindingStream
 }
 
 // New returns the API over a registry and a store.

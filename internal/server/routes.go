@@ -126,6 +126,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/audit/head", s.api.SignedAuditHead())
 	mux.Handle("GET /api/selftest", s.api.SelfTestResults())
 	mux.Handle("POST /api/selftest", s.api.RunSelfTest())
+	mux.Handle("GET /api/projects/{id}/findings/stream", s.api.FindingStream())
 
 	// ---- Saved insights and dashboards (docs/API.md), for the web UI's
 	// insight pages: analyst role, as the query API. ----

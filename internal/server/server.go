@@ -28,6 +28,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/api"
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
+	"github.com/sieve-analytics/sieve/internal/findingstream"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/guardcache"
 	"github.com/sieve-analytics/sieve/internal/ingest"
@@ -89,6 +90,7 @@ type Server struct {
 	metrics    *metrics.Metrics
 	sessions   *session.Store // web UI sign-ins, in memory
 	alerter    *alert.Alerter
+	stream     *findingstream.Stream // closed after the store
 	selftest   *selftest.Runner
 
 	ln       net.Listener
@@ -275,6 +277,11 @@ func (s *Server) shutdown() error {
 		err = errors.Join(err, cerr)
 	}
 	s.log.Info("store closed", "took", time.Since(t1).Round(time.Millisecond))
+	if s.stream != nil {
+		if cerr := s.stream.Close(); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+	}
 	if s.audit != nil {
 		if cerr := s.audit.Close(); cerr != nil {
 			err = errors.Join(err, cerr)
@@ -316,6 +323,15 @@ func (s *Server) newAuditAndPurges(st *duckdb.Store) error {
 		return err
 	}
 	s.audit, s.purges = al, pm
+	fst, err := findingstream.Open(findingstream.Options{Dir: filepath.Join(s.cfg.DataDir, "findings"), HashID: al.HashID,
+		Critical: func(c string) bool { return guard.Critical(guard.Class(c)) }})
+	if err != nil {
+		al.Close()
+		return err
+	}
+	s.stream = fst
+	s.ingest.SetFindingSink(fst.Append)
+	s.api.SetFindingStream(fst)
 	s.api.SetAudit(al)
 	s.api.SetPurges(pm)
 	s.ingest.SetDeniedHook(func(r *http.Request, endpoint string, status int) {
