@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // sieveCLI runs the sieve binary with args and returns its output and
@@ -330,5 +333,97 @@ func TestFindingStreamResumesAcrossRestart(t *testing.T) {
 	// A bad cursor is a clear 400.
 	if code, b := s.do("GET", "/api/projects/"+strconv.FormatInt(p.ID, 10)+"/findings/stream?after=x", basic(p.APISecret, ""), nil); code != 400 || !strings.Contains(string(b), "cursor") {
 		t.Fatalf("bad cursor: %d %s", code, b)
+	}
+}
+
+// TestFindingWebhookBatches: findings go to the project's findings webhook
+// in signed NDJSON batches; a refused delivery is retried and a SIGKILL
+// restart in between loses nothing (at least once).
+func TestFindingWebhookBatches(t *testing.T) {
+	var mu sync.Mutex
+	got := map[string]int{}
+	refuse := 1
+	var secret string
+	badSig := 0
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		if !verifySig(secret, r.Header.Get("X-Sieve-Signature"), b) || r.Header.Get("X-Sieve-Cursor") == "" {
+			badSig++
+		}
+		if refuse > 0 {
+			refuse--
+			w.WriteHeader(503)
+			return
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var rec struct{ Event string }
+			if json.Unmarshal([]byte(line), &rec) == nil {
+				got[rec.Event]++
+			}
+		}
+	}))
+	defer recv.Close()
+	s := startServer(t, serverOpts{Args: []string{"--webhook-allow-private"}})
+	p := s.createProject("siem-hook")
+	code, b := s.do("PUT", "/api/projects/"+strconv.FormatInt(p.ID, 10)+"/findings/webhook", bearer(), []byte(`{"url":"`+recv.URL+`"}`))
+	if code != 200 {
+		t.Fatalf("set findings webhook: %d %s", code, b)
+	}
+	var hook struct{ Secret string }
+	_ = json.Unmarshal(b, &hook)
+	mu.Lock()
+	secret = hook.Secret
+	mu.Unlock()
+	send := func(tag string, n int) {
+		var evs []map[string]any
+		for i := range n {
+			evs = append(evs, map[string]any{"event": tag + "-" + strconv.Itoa(i), "properties": map[string]any{"token": p.Token, "distinct_id": "u", "password": "Pw-" + strings.ReplaceAll(wordCanary(), " ", "-")}})
+		}
+		s.track(evs)
+	}
+	waitAll := func(prefix string, n int) {
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) {
+			mu.Lock()
+			k := 0
+			for i := range n {
+				if got[prefix+"-"+strconv.Itoa(i)] > 0 {
+					k++
+				}
+			}
+			mu.Unlock()
+			if k == n {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Fatalf("not every %s finding was delivered", prefix)
+	}
+	send("a", 25)
+	waitAll("a", 25)
+	// The receiver goes down; findings "b" are recorded meanwhile, the
+	// server is killed before any is acknowledged, then restarted.
+	mu.Lock()
+	refuse = 1 << 30
+	mu.Unlock()
+	send("b", 25)
+	time.Sleep(1500 * time.Millisecond)
+	s.kill9()
+	mu.Lock()
+	if got["b-0"] > 0 {
+		t.Fatal("a refused batch counted as delivered")
+	}
+	refuse = 0
+	mu.Unlock()
+	s.restart()
+	send("c", 5)
+	waitAll("b", 25)
+	waitAll("c", 5)
+	mu.Lock()
+	defer mu.Unlock()
+	if badSig > 0 {
+		t.Fatalf("%d deliveries with a bad signature or no cursor; refusals left %d", badSig, refuse)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/sieve-analytics/sieve/internal/alert"
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/findingstream"
@@ -65,6 +66,80 @@ func (a *API) FindingStream() http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Sieve-Cursor", strconv.FormatInt(next, 10))
 		_, _ = w.Write(body)
+		return nil
+	})
+}
+
+// SetFindingForwarder gives the API the findings webhook forwarder. Call
+// it before serving.
+func (a *API) SetFindingForwarder(f *alert.Forwarder) { a.forwarder = f }
+
+// PutFindingWebhook handles PUT /api/projects/{id}/findings/webhook
+// (admin) with {"url","secret"?}: the project's findings are delivered
+// there in signed NDJSON batches from now on. The secret is shown once.
+func (a *API) PutFindingWebhook() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		pr, who, err := a.projectInPath(r, auth.Admin)
+		if err != nil {
+			return err
+		}
+		if a.forwarder == nil {
+			return &Error{Code: http.StatusServiceUnavailable, Msg: "the findings forwarder is not available"}
+		}
+		var body struct {
+			URL    string `json:"url"`
+			Secret string `json:"secret"`
+		}
+		if err := decodeBody(w, r, &body); err != nil {
+			return err
+		}
+		h, err := a.forwarder.Set(pr.ID, body.URL, body.Secret)
+		if err != nil {
+			return invalidInput(err)
+		}
+		a.recordDone(r, who, audit.Entry{Action: "findings.webhook.set", ProjectID: pr.ID})
+		writeJSON(w, http.StatusOK, map[string]any{"project_id": pr.ID, "url": h.URL, "secret": h.Secret, "cursor": h.Cursor,
+			"signature": "header " + alert.SignatureHeader + ": t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + \".\" + body)>; " +
+				alert.CursorHeader + ": the last record's seq"})
+		return nil
+	})
+}
+
+// GetFindingWebhook handles GET /api/projects/{id}/findings/webhook
+// (admin; never the secret): URL, cursor, consecutive failures.
+func (a *API) GetFindingWebhook() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		pr, _, err := a.projectInPath(r, auth.Admin)
+		if err != nil {
+			return err
+		}
+		if a.forwarder == nil {
+			return &Error{Code: http.StatusServiceUnavailable, Msg: "the findings forwarder is not available"}
+		}
+		h, ok := a.forwarder.Get(pr.ID)
+		if !ok {
+			return &Error{Code: http.StatusNotFound, Msg: "this project has no findings webhook"}
+		}
+		writeJSON(w, http.StatusOK, h)
+		return nil
+	})
+}
+
+// DeleteFindingWebhook handles DELETE /api/projects/{id}/findings/webhook (admin).
+func (a *API) DeleteFindingWebhook() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		pr, who, err := a.projectInPath(r, auth.Admin)
+		if err != nil {
+			return err
+		}
+		if a.forwarder == nil {
+			return &Error{Code: http.StatusServiceUnavailable, Msg: "the findings forwarder is not available"}
+		}
+		if err := a.forwarder.Delete(pr.ID); err != nil {
+			return err
+		}
+		a.recordDone(r, who, audit.Entry{Action: "findings.webhook.delete", ProjectID: pr.ID})
+		w.WriteHeader(http.StatusNoContent)
 		return nil
 	})
 }

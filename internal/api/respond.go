@@ -16,6 +16,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/sieve-analytics/sieve/internal/alert"
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/findingstream"
@@ -186,9 +187,10 @@ type API struct {
 	queries     query.Backend // see SetQueries
 	queryLimits QueryLimits
 
-	keys     *sign.Keyring         // see SetKeys
-	selftest *selftest.Runner      // see SetSelfTest
-	stream   *findingstream.Stream // see SetFindingStream
+	keys      *sign.Keyring         // see SetKeys
+	selftest  *selftest.Runner      // see SetSelfTest
+	stream    *findingstream.Stream // see SetFindingStream
+	forwarder *alert.Forwarder      // see SetFindingForwarder
 }
 
 // New returns the API over a registry and a store.

@@ -127,6 +127,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/selftest", s.api.SelfTestResults())
 	mux.Handle("POST /api/selftest", s.api.RunSelfTest())
 	mux.Handle("GET /api/projects/{id}/findings/stream", s.api.FindingStream())
+	mux.Handle("GET /api/projects/{id}/findings/webhook", s.api.GetFindingWebhook())
+	mux.Handle("PUT /api/projects/{id}/findings/webhook", s.api.PutFindingWebhook())
+	mux.Handle("DELETE /api/projects/{id}/findings/webhook", s.api.DeleteFindingWebhook())
 
 	// ---- Saved insights and dashboards (docs/API.md), for the web UI's
 	// insight pages: analyst role, as the query API. ----

@@ -28,6 +28,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/api"
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
+	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/findingstream"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/guardcache"
@@ -330,8 +331,22 @@ func (s *Server) newAuditAndPurges(st *duckdb.Store) error {
 		return err
 	}
 	s.stream = fst
-	s.ingest.SetFindingSink(fst.Append)
+	fwd, err := alert.NewForwarder(alert.ForwarderOptions{Dir: filepath.Join(s.cfg.DataDir, "findings"), Source: fst, Log: s.cfg.Log,
+		AllowPrivateWebhooks: s.cfg.AllowPrivateWebhooks})
+	if err != nil {
+		al.Close()
+		return err
+	}
+	s.ingest.SetFindingSink(func(fs []event.Finding) error {
+		if err := fst.Append(fs); err != nil {
+			return err
+		}
+		fwd.Notify()
+		return nil
+	})
 	s.api.SetFindingStream(fst)
+	s.api.SetFindingForwarder(fwd)
+	s.background = append(s.background, fwd.Run)
 	s.api.SetAudit(al)
 	s.api.SetPurges(pm)
 	s.ingest.SetDeniedHook(func(r *http.Request, endpoint string, status int) {
