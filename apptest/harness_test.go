@@ -20,13 +20,13 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -44,6 +44,24 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
+}
+
+// portsTaken remembers the addresses freeAddr handed out, so that a
+// server not yet listening does not get its port given again.
+var portsTaken = &addrSet{m: map[string]bool{}}
+
+type addrSet struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+// Swap marks addr taken and reports whether it was already.
+func (s *addrSet) Swap(addr string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	was := s.m[addr]
+	s.m[addr] = true
+	return was
 }
 
 // server is a running sieve process.
@@ -82,21 +100,25 @@ type serverOpts struct {
 	Args []string // more flags of sieve serve
 }
 
-// freeAddr returns a free 127.0.0.1 address: a port of SIEVE_TEST_PORTS
-// ("lo-hi") when set, so that runs beside others on one machine stay in
-// their range; otherwise one the system picks.
+// freeAddr picks a free 127.0.0.1 port, from SIEVE_TEST_PORTS
+// ("LOW-HIGH") when set (machines shared by several test runs), else any.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	var lo, hi int
-	if _, err := fmt.Sscanf(os.Getenv("SIEVE_TEST_PORTS"), "%d-%d", &lo, &hi); err == nil && lo > 0 && hi >= lo {
-		for range 4 * (hi - lo + 1) {
-			addr := fmt.Sprintf("127.0.0.1:%d", lo+mrand.IntN(hi-lo+1))
-			if ln, err := net.Listen("tcp", addr); err == nil {
-				ln.Close()
-				return addr
+	if lo, hi, ok := strings.Cut(os.Getenv("SIEVE_TEST_PORTS"), "-"); ok {
+		a, errA := strconv.Atoi(lo)
+		b, errB := strconv.Atoi(hi)
+		if errA == nil && errB == nil {
+			for p := a; p <= b; p++ {
+				if ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p)); err == nil {
+					addr := ln.Addr().String()
+					ln.Close()
+					if !portsTaken.Swap(addr) {
+						return addr
+					}
+				}
 			}
+			t.Fatalf("no free port in SIEVE_TEST_PORTS=%s", os.Getenv("SIEVE_TEST_PORTS"))
 		}
-		t.Fatalf("no free port in SIEVE_TEST_PORTS=%s", os.Getenv("SIEVE_TEST_PORTS"))
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

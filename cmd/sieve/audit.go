@@ -24,10 +24,18 @@ func auditCmd(args []string) error {
 	case "verify":
 		fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 		data := fs.String("data", env("SIEVE_DATA", "./sieve-data"), "data directory")
+		head := fs.String("head", "", "a signed head saved earlier (GET /api/audit/head): check the log still reaches it")
+		key := fs.String("key", "", "public keys for --head (GET /api/keys/certificates); default: the data directory's")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		v, err := audit.VerifyAll(filepath.Join(*data, "audit"))
+		var v audit.Verified
+		var err error
+		if *head != "" {
+			v, err = auditHeadCheck(filepath.Join(*data, "audit"), *head, *key, *data)
+		} else {
+			v, err = audit.VerifyAll(filepath.Join(*data, "audit"))
+		}
 		if err != nil {
 			var ve *audit.VerifyError
 			if errors.As(err, &ve) {
@@ -42,6 +50,9 @@ func auditCmd(args []string) error {
 			fmt.Fprintf(os.Stdout, "; entries before %d were removed with their segments (retention)", v.First)
 		}
 		fmt.Fprintln(os.Stdout)
+		if *head != "" {
+			fmt.Fprintf(os.Stdout, "the signed head %s is in the log: no entry up to it was removed\n", *head)
+		}
 		return nil
 	case "query":
 		fs := flag.NewFlagSet("audit query", flag.ContinueOnError)

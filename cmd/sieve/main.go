@@ -10,6 +10,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -18,12 +19,14 @@ import (
 
 	"github.com/sieve-analytics/sieve/internal/bench"
 	"github.com/sieve-analytics/sieve/internal/logx"
+	"github.com/sieve-analytics/sieve/internal/selftest"
 	"github.com/sieve-analytics/sieve/internal/server"
 	"github.com/sieve-analytics/sieve/internal/version"
 )
 
 const usage = `usage:
   sieve serve [--addr ADDR] [--data DIR] [--tls-cert FILE --tls-key FILE] [--log-format text|json] [--webhook-allow-private]
+              [--selftest-interval 10m]
       env: SIEVE_ADDR, SIEVE_DATA, SIEVE_ADMIN_KEY, SIEVE_LOG_FORMAT, SIEVE_WEBHOOK_ALLOW_PRIVATE=1
   sieve scope [--from T] [--to T] [--class C] [--property P] [--event E] [--project ID] [--rescan] [--criteria FILE]
       env: SIEVE_ADDR, SIEVE_ADMIN_KEY; prints the incident scope report (JSON)
@@ -31,7 +34,12 @@ const usage = `usage:
   sieve purge --scope FILE|- [--project ID] [--from T] [--to T]     purge what a scope report (or criteria) lists
   sieve purge status JOB_ID
       env: SIEVE_ADDR, SIEVE_ADMIN_KEY; shows progress, prints the certificate (JSON)
-  sieve audit verify [--data DIR]     checks the audit log's hash chain, names the first bad entry
+  sieve audit verify [--data DIR] [--head FILE [--key KEYS]]
+      checks the audit log's hash chain, names the first bad entry; --head: and that it still reaches a signed head
+  sieve certificate verify FILE [--key KEYS] [--data DIR]
+      checks a signed purge/GDPR certificate (or audit head) offline; prints what it proves and what not
+  sieve keys list|rotate     the signing keys (env: SIEVE_ADDR, SIEVE_ADMIN_KEY)
+  sieve selftest             runs the server's self-test now, prints the result, exits 1 if it failed
   sieve audit query [--project_id ID] [--property P] [--actor A] [--from T] [--to T]
   sieve backup --to DEST [--url ADDR] [--admin-key K]   a consistent backup through the running server
       env: SIEVE_ADDR, SIEVE_ADMIN_KEY
@@ -66,6 +74,12 @@ func main() {
 		err = backupCmd(os.Args[2:])
 	case "restore":
 		err = restoreCmd(os.Args[2:])
+	case "certificate":
+		err = certificateCmd(os.Args[2:])
+	case "keys":
+		err = keysCmd(os.Args[2:])
+	case "selftest":
+		err = selftestCmd(os.Args[2:])
 	case "bench":
 		err = bench.Main(os.Args[2:])
 	case "version", "--version", "-v":
@@ -83,6 +97,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "sieve:", err)
 		os.Exit(1)
 	}
+}
+
+// selfTestInterval maps the flag (0: off) to server.Config's (negative: off).
+func selfTestInterval(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
 }
 
 func isHelp(s string) bool { return s == "-h" || s == "--help" || s == "-help" || s == "help" }
@@ -104,6 +126,7 @@ func serve(args []string) error {
 	logFormat := fs.String("log-format", env("SIEVE_LOG_FORMAT", logx.Text), "log lines as text or json (log/slog)")
 	qTime := fs.Duration("query-timeout", 60*time.Second, "time limit of one analytics query")
 	qMem := fs.Int64("query-memory", 1<<30, "memory limit in bytes of one analytics query (what it holds outside DuckDB)")
+	selfTest := fs.Duration("selftest-interval", 10*time.Minute, "period of the self-test (docs/PRIVACY.md); 0: only on request")
 	allowPrivate := fs.Bool("webhook-allow-private", os.Getenv("SIEVE_WEBHOOK_ALLOW_PRIVATE") == "1",
 		"let alert webhooks reach loopback, link-local and private addresses")
 	if err := fs.Parse(args); err != nil {
@@ -112,14 +135,17 @@ func serve(args []string) error {
 	// Every file Sieve writes is its owner's only, including those DuckDB
 	// creates itself (state, active files, Parquet, WAL, temp files).
 	syscall.Umask(0o077)
-	log, err := logx.New(os.Stderr, *logFormat, slog.LevelInfo)
+	// The self-test checks that no canary reaches the log: it reads a copy
+	// of the log's last 4 MiB.
+	tail := selftest.NewLogTail(4 << 20)
+	log, err := logx.New(io.MultiWriter(os.Stderr, tail), *logFormat, slog.LevelInfo)
 	if err != nil {
 		return err
 	}
 	srv, err := server.New(server.Config{
 		Addr: *addr, DataDir: *data, AdminKey: os.Getenv("SIEVE_ADMIN_KEY"),
 		TLSCert: *cert, TLSKey: *key, Log: log, QueryTimeout: *qTime, QueryMemory: *qMem,
-		AllowPrivateWebhooks: *allowPrivate, Store: *storeURL,
+		AllowPrivateWebhooks: *allowPrivate, Store: *storeURL, LogTail: tail, SelfTestInterval: selfTestInterval(*selfTest),
 	})
 	if err != nil {
 		return err

@@ -487,3 +487,31 @@ func (a *Alerter) load() error {
 	}
 	return nil
 }
+
+// SelfTestFailed is the signal of a failed self-test run (package selftest).
+const SelfTestFailed = "selftest_failed"
+
+// RaiseInstallation raises al, an alert about the whole installation (a
+// failed self-test), for every project that has a webhook, so that each
+// is told; with no webhook at all it is raised once for al.ProjectID. key
+// scopes the cooldown.
+func (a *Alerter) RaiseInstallation(al Alert, key string) {
+	if al.Time.IsZero() {
+		al.Time = a.opt.Now().UTC()
+	}
+	a.mu.Lock()
+	var ids []int64
+	for id := range a.hooks {
+		ids = append(ids, id)
+	}
+	a.mu.Unlock()
+	if len(ids) == 0 {
+		ids = []int64{al.ProjectID}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		c := al
+		c.ProjectID = id
+		a.raise(c, key)
+	}
+}

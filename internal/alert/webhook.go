@@ -93,12 +93,8 @@ func (a *Alerter) SetWebhook(id int64, rawURL, secret string) (Webhook, error) {
 	if err := checkHost(context.Background(), u, a.opt.AllowPrivateWebhooks); err != nil {
 		return Webhook{}, err
 	}
-	if secret == "" {
-		var b [32]byte
-		_, _ = rand.Read(b[:])
-		secret = "whsec_" + hex.EncodeToString(b[:])
-	} else if len(secret) < 16 || len(secret) > 200 {
-		return Webhook{}, fmt.Errorf("%w: secret must be 16 to 200 bytes (or omitted to generate one)", ErrInvalid)
+	if secret, err = newSecret(secret); err != nil {
+		return Webhook{}, err
 	}
 	h := Webhook{ProjectID: id, URL: rawURL, Secret: secret}
 	a.mu.Lock()
@@ -114,6 +110,19 @@ func (a *Alerter) SetWebhook(id int64, rawURL, secret string) (Webhook, error) {
 		return Webhook{}, err
 	}
 	return h, nil
+}
+
+// newSecret checks a signing secret, or generates one when it is empty.
+func newSecret(secret string) (string, error) {
+	if secret == "" {
+		var b [32]byte
+		_, _ = rand.Read(b[:])
+		return "whsec_" + hex.EncodeToString(b[:]), nil
+	}
+	if len(secret) < 16 || len(secret) > 200 {
+		return "", fmt.Errorf("%w: secret must be 16 to 200 bytes (or omitted to generate one)", ErrInvalid)
+	}
+	return secret, nil
 }
 
 // DeleteWebhook removes project id's webhook.

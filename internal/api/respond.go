@@ -16,13 +16,17 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/sieve-analytics/sieve/internal/alert"
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
+	"github.com/sieve-analytics/sieve/internal/findingstream"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/selftest"
 	"github.com/sieve-analytics/sieve/internal/session"
+	"github.com/sieve-analytics/sieve/internal/sign"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
 
@@ -183,6 +187,11 @@ type API struct {
 
 	queries     query.Backend // see SetQueries
 	queryLimits QueryLimits
+
+	keys      *sign.Keyring         // see SetKeys
+	selftest  *selftest.Runner      // see SetSelfTest
+	stream    *findingstream.Stream // see SetFindingStream
+	forwarder *alert.Forwarder      // see SetFindingForwarder
 }
 
 // New returns the API over a registry and a store.

@@ -935,3 +935,49 @@ func Bound(e *Entry) {
 	}
 	e.Criteria = c
 }
+
+// VerifyHead is VerifyAll, and also checks that the log still holds entry
+// seq with the given hash: a head published earlier (GET /api/audit/head,
+// signed) makes the removal of the newest entries, or a rewrite of the
+// chain from there on, evident.
+func VerifyHead(dir string, seq int64, hash string) (Verified, error) {
+	v, err := VerifyAll(dir)
+	if err != nil {
+		return v, err
+	}
+	if seq > v.Last {
+		return v, &VerifyError{File: LogName, Seq: seq, Reason: fmt.Sprintf("the published head is entry %d but the log ends at %d: entries were removed", seq, v.Last)}
+	}
+	if seq < v.First {
+		return v, &VerifyError{File: LogName, Seq: seq, Reason: fmt.Sprintf("the published head is entry %d, older than the oldest kept entry %d (retention): it cannot be compared", seq, v.First)}
+	}
+	paths, err := files(dir)
+	if err != nil {
+		return v, err
+	}
+	found := ""
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return v, fmt.Errorf("audit: open log: %w", err)
+		}
+		err = eachLine(f, func(b []byte, complete bool) error {
+			var e struct {
+				Seq  int64  `json:"seq"`
+				Hash string `json:"hash"`
+			}
+			if complete && json.Unmarshal(b, &e) == nil && e.Seq == seq {
+				found = e.Hash
+			}
+			return nil
+		})
+		f.Close()
+		if err != nil {
+			return v, err
+		}
+	}
+	if found != hash {
+		return v, &VerifyError{File: LogName, Seq: seq, Reason: "the entry the published head names has a different hash: the log was rewritten from there on"}
+	}
+	return v, nil
+}

@@ -63,6 +63,8 @@ type Ingester struct {
 	profiler Profiler    // value shapes per path, after the guard; may be nil
 	obsOff   atomic.Bool // benchmarks only: see SetObserversEnabled
 
+	findingSink func([]event.Finding) error // see SetFindingSink
+
 	denied  func(r *http.Request, endpoint string, status int) // see SetDeniedHook
 	metrics *metrics.Metrics                                   // may be nil
 	failing atomic.Bool                                        // the last commit failed
@@ -115,6 +117,12 @@ type Profiler interface {
 // SetHooks installs the advisory enforcer and the observer (either may be
 // nil). Call it before serving.
 func (in *Ingester) SetHooks(e Enforcer, o Observer) { in.enforcer, in.observer = e, o }
+
+// SetFindingSink installs fn, called with a batch's findings before they
+// are stored (the findings stream for SIEM consumers); its error fails the
+// batch, so a stored finding is always in the stream too. Call it before
+// serving.
+func (in *Ingester) SetFindingSink(fn func([]event.Finding) error) { in.findingSink = fn }
 
 // SetProfiler installs the value-shape profiler (nil: none). It runs with
 // the guard. Call it before serving.

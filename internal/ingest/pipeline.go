@@ -328,6 +328,11 @@ func (in *Ingester) write(ctx context.Context, b *batch) error {
 	}
 	if len(b.findings) > 0 {
 		t := time.Now()
+		if in.findingSink != nil {
+			if err := in.findingSink(b.findings); err != nil {
+				return err
+			}
+		}
 		if err := in.store.AppendFindings(ctx, b.findings); err != nil {
 			return err
 		}

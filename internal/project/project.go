@@ -83,6 +83,9 @@ type Project struct {
 	Token    string    `json:"token"`
 	Created  time.Time `json:"created"`
 	Settings Settings  `json:"settings"`
+	// Internal marks the project Sieve reserves for itself (the
+	// self-test's canaries): left out of List, so of every project list.
+	Internal bool `json:"internal,omitempty"`
 }
 
 // PolicyChange records who changed a project's guard policy, and to what.
@@ -302,8 +305,28 @@ func validName(name string) error {
 	return nil
 }
 
+// SelfTestProject is the name of the project the self-test reserves.
+const SelfTestProject = "Sieve self-test (internal)"
+
+// EnsureInternal returns the reserved internal project, creating it on
+// first use. It is left out of List.
+func (r *Registry) EnsureInternal() (Project, error) {
+	r.mu.RLock()
+	for _, p := range r.st.Projects {
+		if p.Internal {
+			r.mu.RUnlock()
+			return p.Project, nil
+		}
+	}
+	r.mu.RUnlock()
+	c, err := r.create(SelfTestProject, true)
+	return c.Project, err
+}
+
 // Create makes a project with a fresh token, API secret and hash key.
-func (r *Registry) Create(name string) (Created, error) {
+func (r *Registry) Create(name string) (Created, error) { return r.create(name, false) }
+
+func (r *Registry) create(name string, internal bool) (Created, error) {
 	if err := validName(name); err != nil {
 		return Created{}, err
 	}
@@ -324,6 +347,7 @@ func (r *Registry) Create(name string) (Created, error) {
 			Token:    newToken(),
 			Created:  time.Now().UTC().Truncate(time.Second),
 			Settings: DefaultSettings(),
+			Internal: internal,
 		},
 		SecretHash: hashSecret(secret),
 		HashKey:    key,
@@ -339,12 +363,15 @@ func (r *Registry) Create(name string) (Created, error) {
 	return Created{Project: p.Project, APISecret: secret}, nil
 }
 
-// List returns every project, ordered by id.
+// List returns every project but the internal one, ordered by id.
 func (r *Registry) List() []Project {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	out := make([]Project, 0, len(r.st.Projects))
 	for _, p := range r.st.Projects {
+		if p.Internal {
+			continue
+		}
 		out = append(out, p.Project)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })

@@ -3,7 +3,7 @@
 // job at a time (seal, rewrite the affected partitions and the state file,
 // verify, wait until the old files are gone), keeps a journal that lets a
 // restarted server finish an interrupted job, and writes a certificate that
-// names no value.
+// names no value, signed with the installation's key (package sign).
 //
 // The journal holds criteria, never property values. distinct_ids a request
 // names are kept in it only until the job ends; the certificate and the
@@ -38,6 +38,7 @@ import (
 
 	"github.com/sieve-analytics/sieve/internal/atomicfile"
 	"github.com/sieve-analytics/sieve/internal/purge/propath"
+	"github.com/sieve-analytics/sieve/internal/sign"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
 
@@ -204,6 +205,9 @@ type Certificate struct {
 	State             *store.StateResult      `json:"state,omitempty"`
 	Verification      Verification            `json:"verification"`
 	Note              string                  `json:"note"`
+	// Signature is the installation's ed25519 signature over the rest of
+	// the certificate (package sign); absent when no signer was configured.
+	Signature *sign.Signature `json:"signature,omitempty"`
 }
 
 const certNote = "Purged values were removed from every file of the data directory by rewriting the files that held them and deleting the old ones. " +
@@ -242,6 +246,9 @@ type Config struct {
 	// HashID is the keyed hash recorded for a distinct_id.
 	HashID func(string) string
 	Log    *slog.Logger
+	// Sign signs a finished job's certificate (sign.Keyring.Sign); nil
+	// leaves certificates unsigned.
+	Sign func(doc any) (*sign.Signature, error)
 	// OnFinish is called when a job ends (done or failed).
 	OnFinish func(Job)
 	// ObsoleteWait bounds how long a job waits for readers to release the
@@ -605,6 +612,13 @@ func (m *Manager) run(ctx context.Context, r *record) error {
 		cert.Verification.Result = "failed"
 	}
 	cert.Finished = time.Now().UTC()
+	if m.cfg.Sign != nil {
+		sig, err := m.cfg.Sign(cert)
+		if err != nil {
+			return fmt.Errorf("sign the certificate: %w", err)
+		}
+		cert.Signature = sig
+	}
 	changed := cert.RowsDeleted + cert.RowsChanged + state.ProfilesDeleted + state.ProfilesChanged + state.FindingsDeleted
 	return m.update(r, func(r *record) {
 		r.Certificate = cert

@@ -122,6 +122,16 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/app/data-deletions/v3.0/{id}", s.api.GDPRStatus())
 	mux.Handle("GET /api/audit", s.api.AuditLog())
 	mux.Handle("POST /api/admin/backup", s.api.Backup())
+	// Signed certificates, audit heads, the self-test (docs/PRIVACY.md).
+	mux.Handle("GET /api/keys/certificates", s.api.PublicKeys())
+	mux.Handle("POST /api/keys/rotate", s.api.RotateKey())
+	mux.Handle("GET /api/audit/head", s.api.SignedAuditHead())
+	mux.Handle("GET /api/selftest", s.api.SelfTestResults())
+	mux.Handle("POST /api/selftest", s.api.RunSelfTest())
+	mux.Handle("GET /api/projects/{id}/findings/stream", s.api.FindingStream())
+	mux.Handle("GET /api/projects/{id}/findings/webhook", s.api.GetFindingWebhook())
+	mux.Handle("PUT /api/projects/{id}/findings/webhook", s.api.PutFindingWebhook())
+	mux.Handle("DELETE /api/projects/{id}/findings/webhook", s.api.DeleteFindingWebhook())
 
 	// ---- Saved insights and dashboards (docs/API.md), for the web UI's
 	// insight pages: analyst role, as the query API. ----

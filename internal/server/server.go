@@ -30,6 +30,8 @@ import (
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/backup"
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/findingstream"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/guardcache"
 	"github.com/sieve-analytics/sieve/internal/ingest"
@@ -38,7 +40,9 @@ import (
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/scope"
+	"github.com/sieve-analytics/sieve/internal/selftest"
 	"github.com/sieve-analytics/sieve/internal/session"
+	"github.com/sieve-analytics/sieve/internal/sign"
 	"github.com/sieve-analytics/sieve/internal/store"
 	"github.com/sieve-analytics/sieve/internal/valueshape"
 	"github.com/sieve-analytics/sieve/internal/version"
@@ -67,6 +71,12 @@ type Config struct {
 	// cluster (docs/CLICKHOUSE.md). Metadata (projects, keys, audit,
 	// purge journal) stays in DataDir either way.
 	Store string
+	// SelfTestInterval is the period of the self-test (default 10
+	// minutes; negative: only on request, POST /api/selftest).
+	SelfTestInterval time.Duration
+	// LogTail receives a copy of the log output, for the self-test's log
+	// check (nil: the log is not checked).
+	LogTail *selftest.LogTail
 }
 
 // Server is one Sieve instance. Create it with New, then call Run.
@@ -87,6 +97,9 @@ type Server struct {
 	purges     *purge.Manager
 	metrics    *metrics.Metrics
 	sessions   *session.Store // web UI sign-ins, in memory
+	alerter    *alert.Alerter
+	stream     *findingstream.Stream // closed after the store
+	selftest   *selftest.Runner
 
 	ln       net.Listener
 	http     *http.Server
@@ -162,6 +175,9 @@ func New(cfg Config) (*Server, error) {
 	s.newMetrics(be.gauges)
 	if be.backup != nil {
 		s.api.SetBackup(s.backupFunc(be.backup))
+	}
+	if s.purges != nil { // the self-test ends with a purge
+		s.newSelfTest(st)
 	}
 
 	s.http = &http.Server{
@@ -276,6 +292,11 @@ func (s *Server) shutdown() error {
 		err = errors.Join(err, cerr)
 	}
 	s.log.Info("store closed", "took", time.Since(t1).Round(time.Millisecond))
+	if s.stream != nil {
+		if cerr := s.stream.Close(); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+	}
 	if s.audit != nil {
 		if cerr := s.audit.Close(); cerr != nil {
 			err = errors.Join(err, cerr)
@@ -285,14 +306,19 @@ func (s *Server) shutdown() error {
 	return err
 }
 
-// newAuditAndPurges opens the audit log (<data>/audit) and the purge
-// journal (<data>/purges), and hooks them into the API and ingestion.
+// newAuditAndPurges opens the signing keys (<data>/keys), the audit log
+// (<data>/audit) and the purge journal (<data>/purges), and hooks them into the API and ingestion.
 // Purge jobs run as a background component: stopped with the others,
 // before the store closes; an interrupted job resumes at the next start.
 //
-// pb nil (a backend without purges): the audit log only; purge routes
+// pb nil (a backend without purges): no purge manager; purge routes
 // answer 503.
 func (s *Server) newAuditAndPurges(pb purge.Backend) error {
+	keys, err := sign.Open(filepath.Join(s.cfg.DataDir, "keys"))
+	if err != nil {
+		return err
+	}
+	s.api.SetKeys(keys)
 	al, err := audit.Open(filepath.Join(s.cfg.DataDir, "audit"), s.cfg.Log)
 	if err != nil {
 		return err
@@ -302,10 +328,15 @@ func (s *Server) newAuditAndPurges(pb purge.Backend) error {
 	s.ingest.SetDeniedHook(func(r *http.Request, endpoint string, status int) {
 		al.Denied(audit.Entry{Actor: "unauthenticated", Action: "ingest.denied", Endpoint: endpoint, Outcome: audit.Denied, Status: status}, audit.Source(r))
 	})
+	if err := s.newFindingStream(al); err != nil {
+		al.Close()
+		return err
+	}
 	if pb == nil {
 		return nil
 	}
 	pm, err := purge.New(purge.Config{Dir: filepath.Join(s.cfg.DataDir, "purges"), Backend: pb, HashID: al.HashID, Log: s.cfg.Log,
+		Sign: keys.Sign,
 		OnFinish: func(j purge.Job) {
 			e := audit.Entry{Actor: j.RequestedBy, Action: "purge.done", ProjectID: j.Criteria.ProjectID, Outcome: audit.OK,
 				Criteria: map[string]any{"job_id": j.ID, "status": j.Status}, Properties: j.Criteria.Properties, Events: j.Criteria.Events,
@@ -359,6 +390,7 @@ func (s *Server) newInsights(st store.EventScanner, guards *guardcache.Cache) er
 	s.ingest.SetHooks(advisory.Hook{Registry: adv, Fleet: lex}, lex)
 	s.ingest.SetProfiler(shapes)
 	s.insights = s.api.Insights(lex, adv, al, jobs)
+	s.alerter = al
 	s.background = append(s.background, lex.Run, al.Run, jobs.Run, shapes.Run)
 	return nil
 }
@@ -537,4 +569,31 @@ func (s *Server) backupFunc(storeBackup func(ctx context.Context, dir string) (a
 		s.log.InfoContext(ctx, "backup written", "files", len(m.Files), "bytes", m.Bytes, "audit_seq", m.AuditSeq, "took", time.Since(t0).Round(time.Millisecond))
 		return m, nil
 	}
+}
+
+// newFindingStream opens the findings stream (<data>/findings) for the SIEM
+// and its webhook forwarder (docs/PRIVACY.md), and feeds it from ingestion.
+func (s *Server) newFindingStream(al *audit.Log) error {
+	fst, err := findingstream.Open(findingstream.Options{Dir: filepath.Join(s.cfg.DataDir, "findings"), HashID: al.HashID,
+		Critical: func(c string) bool { return guard.Critical(guard.Class(c)) }})
+	if err != nil {
+		return err
+	}
+	s.stream = fst
+	fwd, err := alert.NewForwarder(alert.ForwarderOptions{Dir: filepath.Join(s.cfg.DataDir, "findings"), Source: fst, Log: s.cfg.Log,
+		AllowPrivateWebhooks: s.cfg.AllowPrivateWebhooks})
+	if err != nil {
+		return err
+	}
+	s.ingest.SetFindingSink(func(fs []event.Finding) error {
+		if err := fst.Append(fs); err != nil {
+			return err
+		}
+		fwd.Notify()
+		return nil
+	})
+	s.api.SetFindingStream(fst)
+	s.api.SetFindingForwarder(fwd)
+	s.background = append(s.background, fwd.Run)
+	return nil
 }
