@@ -133,6 +133,25 @@ func TestMixpanelQueryAPI(t *testing.T) {
 		t.Fatalf("save insight: %d %s", code, b)
 	}
 
+	// funnels with on: "$overall" and each value (u3, pro, on the 3rd).
+	steps3 := `{"steps":[
+			{"count":1,"avg_time":null,"avg_time_from_start":null,"step_conv_ratio":1,"overall_conv_ratio":1,"goal":"Signed up","event":"Signed up","step_label":"Signed up"},
+			{"count":1,"avg_time":3600,"avg_time_from_start":3600,"step_conv_ratio":1,"overall_conv_ratio":1,"goal":"Purchased","event":"Purchased","step_label":"Purchased"}],
+			"analysis":{"completion":1,"starting_amount":1,"steps":2,"worst":1}}`
+	f(p, "funnels", "from_date=2026-03-03&to_date=2026-03-03&funnel_id=1&"+q("on", `properties["plan"]`),
+		`{"meta":{"dates":["2026-03-03"]},"data":{"2026-03-03":{"$overall":`+steps3+`,"pro":`+steps3+`}}}`)
+	// On the 2nd: pro converted, free did not; limit 1 keeps one value.
+	code, b = call(t, "GET", base+p+"funnels?project_id=1&from_date=2026-03-02&to_date=2026-03-02&funnel_id=1&"+q("on", `properties["plan"]`), user, pass, "")
+	if code != 200 || !strings.Contains(string(b), `"free":{"analysis":{"completion":0,"starting_amount":1,`) ||
+		!strings.Contains(string(b), `"pro":{"analysis":{"completion":1,"starting_amount":1,`) ||
+		!strings.Contains(string(b), `"$overall":{"analysis":{"completion":1,"starting_amount":2,`) {
+		t.Errorf("funnels on, the 2nd: %d %s", code, b)
+	}
+	code, b = call(t, "GET", base+p+"funnels?project_id=1&from_date=2026-03-02&to_date=2026-03-02&funnel_id=1&limit=1&"+q("on", `properties["plan"]`), user, pass, "")
+	if code != 200 || strings.Count(string(b), `"analysis"`) != 2 {
+		t.Errorf("funnels on, limit 1: %d %s", code, b)
+	}
+
 	// sum and average carry computed_at: compare their results only.
 	for endpoint, want := range map[string]string{
 		"segmentation/sum":     `{"2026-03-02":30,"2026-03-03":70,"2026-03-04":0}`,
