@@ -9,7 +9,8 @@
 // It knows nothing of net/http (the front end in internal/ingest calls it),
 // of the guard, or of storage. It must not import net/http nor any other
 // Sieve package except internal/event, internal/jsontext and
-// internal/wire/inflate (gunzip with a size cap, shared with mixpanel).
+// internal/wire/inflate and internal/wire/reqerr (gunzip with a size cap,
+// request errors: shared with mixpanel).
 //
 // Every error it returns is safe to show to a client and to log: messages are
 // constant sentences that name fields and limits, never bytes of the input.
