@@ -208,6 +208,10 @@ func TestPostHogBrowser(t *testing.T) {
 	if pp["email"] != "browser@example.com" || pp["plan"] != "pro" || pp["first_visit"] != "yes" {
 		t.Errorf("profile browser-user: %v", pp)
 	}
+	// posthog.alias merged the alias into the identified person.
+	if al := s.engage(p, url.Values{"distinct_id": {"browser-alias"}}); len(al) != 1 || al[0]["$distinct_id"] != "browser-user" {
+		t.Errorf("engage by the alias: %v", al)
+	}
 	grp := s.engage(p, url.Values{"data_group_id": {"company"}, "distinct_id": {"acme"}})
 	if len(grp) != 1 || grp[0]["$properties"].(map[string]any)["name"] != "Acme" {
 		t.Errorf("group acme: %v", grp)
