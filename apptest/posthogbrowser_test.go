@@ -65,14 +65,26 @@ func TestPostHogBrowser(t *testing.T) {
 			Event      string `json:"event"`
 			Custom     string `json:"custom"`
 			LibVersion string `json:"lib_version"`
+			URL        string `json:"url"`
 		} `json:"sent"`
 		Requests []struct {
 			Method, Path, Query, Type string
 			Status                    int
 			DecodeError               string
+			Injected                  bool  // the proxy answered, not Sieve
+			Quota                     bool  // Sieve's 200 was replaced by quota_limited
+			T                         int64 // capture requests: when, Unix ms
 		} `json:"requests"`
 		ConsoleErrors []string        `json:"consoleErrors"`
 		OnWire        map[string]bool `json:"onWire"`
+		Flag          *struct {
+			Loaded  bool   `json:"loaded"`
+			Type    string `json:"type"`
+			Enabled *bool  `json:"enabled"`
+		} `json:"flag"`
+		Refused     map[string]int `json:"refused"`
+		QuotaAt     int64          `json:"quotaAt"`
+		PausedUntil int64          `json:"pausedUntil"`
 	}
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("browser.js output: %v", err)
@@ -86,7 +98,7 @@ func TestPostHogBrowser(t *testing.T) {
 		if r.DecodeError != "" {
 			t.Errorf("the test could not read a request to %s: %s", r.Path, r.DecodeError)
 		}
-		if r.Status != 200 && r.Status != 204 && !(r.Status == 500 && r.Method == "POST") {
+		if r.Status != 200 && r.Status != 204 && !(r.Status == 500 && r.Method == "POST") && !r.Injected {
 			failed = append(failed, fmt.Sprintf("%s %s%s: %d", r.Method, r.Path, r.Query, r.Status))
 		}
 	}
@@ -131,7 +143,7 @@ func TestPostHogBrowser(t *testing.T) {
 	for _, se := range res.Sent {
 		customs[se.Custom] = true
 	}
-	for _, c := range []string{"identified", "retried", "old"} {
+	for _, c := range []string{"identified", "retried", "old", "snippet", "noconfig", "after-429", "quota"} {
 		if !customs[c] {
 			t.Errorf("custom event %q not sent", c)
 		}
@@ -146,6 +158,47 @@ func TestPostHogBrowser(t *testing.T) {
 		t.Error("the injected 500 was never served")
 	}
 
+	// PostHog's snippet loaded posthog-js from Sieve.
+	if paths["GET /static/array.js"] == 0 {
+		t.Errorf("the snippet page did not load /static/array.js: %v", paths)
+	}
+	// Config 404: capture went on, autocapture stayed off.
+	for _, se := range res.Sent {
+		if se.Event == "$autocapture" && strings.Contains(se.URL, "/noconfig") {
+			t.Errorf("autocapture ran on the page whose config was 404: %s", se.UUID)
+		}
+	}
+	// 429: the refused events were never sent again, nor stored.
+	if len(res.Refused) == 0 {
+		t.Error("the injected 429 was never served")
+	}
+	for id, n := range res.Refused {
+		if n != 1 {
+			t.Errorf("event %s answered 429 reached the server %d times", id, n)
+		}
+		if _, ok := byID[id]; ok {
+			t.Errorf("event %s answered 429 was stored", id)
+		}
+	}
+	// quota_limited: no capture request while paused.
+	quotaSeen := false
+	for _, r := range res.Requests {
+		quotaSeen = quotaSeen || r.Quota
+		if r.T > res.QuotaAt && r.T < res.PausedUntil {
+			t.Errorf("posthog-js sent %s %s while its events quota was limited", r.Method, r.Path)
+		}
+	}
+	if !quotaSeen || res.QuotaAt == 0 || res.PausedUntil-res.QuotaAt < 5000 {
+		t.Errorf("the quota_limited reply was not exercised (%v, %d..%d)", quotaSeen, res.QuotaAt, res.PausedUntil)
+	}
+	if customs["paused"] {
+		t.Error("the event captured while paused was sent")
+	}
+	// No flags: getFeatureFlag is undefined once flags loaded.
+	if res.Flag == nil || !res.Flag.Loaded || res.Flag.Type != "undefined" {
+		t.Errorf("feature flags: %+v", res.Flag)
+	}
+
 	// Profiles.
 	prof := s.engage(p, url.Values{"distinct_id": {"browser-user"}})
 	if len(prof) != 1 {
@@ -154,6 +207,10 @@ func TestPostHogBrowser(t *testing.T) {
 	pp := prof[0]["$properties"].(map[string]any)
 	if pp["email"] != "browser@example.com" || pp["plan"] != "pro" || pp["first_visit"] != "yes" {
 		t.Errorf("profile browser-user: %v", pp)
+	}
+	// posthog.alias merged the alias into the identified person.
+	if al := s.engage(p, url.Values{"distinct_id": {"browser-alias"}}); len(al) != 1 || al[0]["$distinct_id"] != "browser-user" {
+		t.Errorf("engage by the alias: %v", al)
 	}
 	grp := s.engage(p, url.Values{"data_group_id": {"company"}, "distinct_id": {"acme"}})
 	if len(grp) != 1 || grp[0]["$properties"].(map[string]any)["name"] != "Acme" {

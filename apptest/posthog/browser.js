@@ -9,7 +9,11 @@
 // Env: SIEVE_URL; TOKEN (a project with autotrack on); the planted secrets
 // URL_TOKEN, RESET_TOKEN, PASSWORD, CARD, OTP; CONTROL, a harmless text that
 // must be stored. The first capture request of the retry page is answered
-// 500 by the proxy: posthog-js must resend the same events.
+// 500 by the proxy: posthog-js must resend the same events. Further pages:
+// PostHog's HTML snippet (array.js from Sieve's /static/); a page whose
+// config requests the proxy answers 404 (autocapture must stay off); a
+// capture answered 429 (never resent); a capture stored but answered with
+// quota_limited (posthog-js pauses sending).
 "use strict";
 const http = require("node:http");
 const zlib = require("node:zlib");
@@ -41,6 +45,10 @@ function proxy() {
   const sent = new Map();
   const wire = []; // decoded capture and flags bodies, to tell which secrets reached the wire
   let failNext = 0;
+  let failStatus = 500;
+  let configMissing = false;
+  let quotaNext = false;
+  const refused = new Map(); // uuid -> times a 429'd event reached the proxy
   const srv = http.createServer((req, res) => {
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
@@ -57,25 +65,60 @@ function proxy() {
           // Not JSON: /s/ or an empty body.
         }
       }
+      const cors = { "Access-Control-Allow-Origin": req.headers.origin || "*", "Access-Control-Allow-Credentials": "true" };
+      if (configMissing && /^\/array\//.test(u.pathname)) {
+        rec.status = 404;
+        rec.injected = true;
+        res.writeHead(404, cors);
+        return res.end("no config");
+      }
       if (capture) {
+        let evs = [];
         try {
-          for (const ev of decodeEvents(req, body)) {
-            const p = ev.properties || {};
-            sent.set(ev.uuid, { uuid: ev.uuid, event: ev.event, custom: p.custom, lib_version: p.$lib_version });
-          }
+          evs = decodeEvents(req, body);
         } catch (e) {
           rec.decodeError = String(e);
+        }
+        rec.t = Date.now();
+        if (failNext > 0 && failStatus === 429) {
+          // Refused for good: these events are never stored, and must never come back.
+          failNext--;
+          for (const ev of evs) refused.set(ev.uuid, (refused.get(ev.uuid) || 0) + 1);
+          rec.status = 429;
+          rec.injected = true;
+          res.writeHead(429, { ...cors, "Retry-After": "1" });
+          return res.end("injected 429");
+        }
+        for (const ev of evs) {
+          if (refused.has(ev.uuid)) {
+            refused.set(ev.uuid, refused.get(ev.uuid) + 1);
+            continue;
+          }
+          const p = ev.properties || {};
+          sent.set(ev.uuid, { uuid: ev.uuid, event: ev.event, custom: p.custom, lib_version: p.$lib_version, url: p.$current_url });
         }
         if (failNext > 0) {
           failNext--;
           rec.status = 500;
-          res.writeHead(500, { "Access-Control-Allow-Origin": req.headers.origin || "*", "Access-Control-Allow-Credentials": "true" });
+          res.writeHead(500, cors);
           return res.end("injected failure");
         }
+      }
+      const quota = capture && quotaNext;
+      if (quota) {
+        quotaNext = false;
+        rec.quota = true;
       }
       const headers = { ...req.headers, host: sieve.host };
       const up = http.request({ host: sieve.hostname, port: sieve.port, method: req.method, path: req.url, headers }, (r) => {
         rec.status = r.statusCode;
+        if (quota) {
+          // Stored by Sieve; posthog-js is told its events quota is used up.
+          r.resume();
+          const b = JSON.stringify({ status: 1, quota_limited: ["events"] });
+          res.writeHead(200, { ...cors, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(b) });
+          return res.end(b);
+        }
         res.writeHead(r.statusCode, r.headers);
         r.pipe(res);
       });
@@ -89,7 +132,17 @@ function proxy() {
   });
   return new Promise((r) =>
     srv.listen(0, "127.0.0.1", () =>
-      r({ url: `http://127.0.0.1:${srv.address().port}`, requests, sent, wire, failOnce: () => (failNext = 1), stop: () => new Promise((q) => srv.close(q)) }),
+      r({
+        url: `http://127.0.0.1:${srv.address().port}`,
+        requests,
+        sent,
+        wire,
+        refused,
+        failOnce: (status = 500) => ((failNext = 1), (failStatus = status)),
+        setConfigMissing: (v) => (configMissing = v),
+        quotaOnce: () => (quotaNext = true),
+        stop: () => new Promise((q) => srv.close(q)),
+      }),
     ),
   );
 }
@@ -103,6 +156,17 @@ function page(title, script, apiHost, body, initExtra = "") {
 <script src="${script}"></script>
 <script>posthog.init(${JSON.stringify(env.TOKEN)}, {api_host: ${JSON.stringify(apiHost)}, opt_out_useragent_filter: true${initExtra}});</script>
 </head><body>${body}</body></html>`;
+}
+
+// PostHog's HTML snippet: a stub that queues calls and loads
+// api_host + "/static/array.js" (written after PostHog's published snippet).
+function snippetPage(apiHost) {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Snippet</title>
+<script>
+!function(t,e){var o,n,p,r;e.__SV||(window.posthog=e,e._i=[],e.init=function(i,s,a){function g(t,e){var o=e.split(".");2==o.length&&(t=t[o[0]],e=o[1]),t[e]=function(){t.push([e].concat(Array.prototype.slice.call(arguments,0)))}}(p=t.createElement("script")).type="text/javascript",p.crossOrigin="anonymous",p.async=!0,p.src=s.api_host.replace(".i.posthog.com","-assets.i.posthog.com")+"/static/array.js",(r=t.getElementsByTagName("script")[0]).parentNode.insertBefore(p,r);var u=e;for(void 0!==a?u=e[a]=[]:a="posthog",u.people=u.people||[],u.toString=function(t){var e="posthog";return"posthog"!==a&&(e+="."+a),t||(e+=" (stub)"),e},u.people.toString=function(){return u.toString(1)+".people (stub)"},o="init capture register unregister getFeatureFlag isFeatureEnabled reloadFeatureFlags onFeatureFlags identify alias group reset get_distinct_id set_config".split(" "),n=0;n<o.length;n++)g(u,o[n]);e._i.push([i,s,a])},e.__SV=1)}(document,window.posthog||[]);
+posthog.init(${JSON.stringify(env.TOKEN)}, {api_host: ${JSON.stringify(apiHost)}, opt_out_useragent_filter: true});
+posthog.capture("custom", {custom: "snippet"});
+</script></head><body><p>snippet</p></body></html>`;
 }
 
 function pages(apiHost) {
@@ -142,6 +206,10 @@ function pages(apiHost) {
     "/identity": () => ({ type: "text/html", body: page("Identity", cur, apiHost, identity) }),
     "/retry": () => ({ type: "text/html", body: page("Retry", cur, apiHost, `<p>retry</p>`) }),
     "/old": () => ({ type: "text/html", body: page("Old", "/posthog-decide.js", apiHost, `<button id="old-btn">Old button</button>`) }),
+    "/snippet": () => ({ type: "text/html", body: snippetPage(apiHost) }),
+    "/noconfig": () => ({ type: "text/html", body: page("No config", cur, apiHost, `<button id="nc-btn">No config button</button>`) }),
+    "/throttled": () => ({ type: "text/html", body: page("Throttled", cur, apiHost, `<p>throttled</p>`) }),
+    "/quota": () => ({ type: "text/html", body: page("Quota", cur, apiHost, `<p>quota</p>`) }),
   };
 }
 
@@ -174,12 +242,15 @@ async function main() {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   const consoleErrors = [];
+  let quotaAt = 0;
+  let flag = null;
+  let pausedUntil = 0;
   const pg = await context.newPage();
   pg.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text().slice(0, 200)));
   const timeout = setTimeout(() => {
     console.error("browser.js: timed out");
     process.exit(2);
-  }, 150000);
+  }, 240000);
   try {
     // Login with a password manager's attributes, a token in the URL, a
     // show-password toggle; then the reset link (navigates: the click
@@ -217,6 +288,16 @@ async function main() {
       posthog.group("company", "acme", { name: "Acme", seats: 10 });
       posthog.capture("custom", { custom: "identified" });
     });
+    // No flags: getFeatureFlag answers undefined once flags have loaded.
+    flag = await pg.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const done = (loaded) => resolve({ loaded, type: typeof posthog.getFeatureFlag("new-checkout"), enabled: posthog.isFeatureEnabled("new-checkout") });
+          posthog.onFeatureFlags(() => done(true));
+          posthog.reloadFeatureFlags();
+          setTimeout(() => done(false), 8000);
+        }),
+    );
     await flush(pg);
 
     // Retries: the proxy answers the first capture request 500.
@@ -237,6 +318,46 @@ async function main() {
     await flush(pg);
     await pg.goto("about:blank");
     await pg.waitForTimeout(1500);
+
+    // PostHog's HTML snippet: posthog-js comes from Sieve's /static/array.js.
+    await pg.goto(`${site.url}/snippet`);
+    await pg.waitForFunction(() => window.posthog && window.posthog.__loaded, null, { timeout: 20000 });
+    await flush(pg);
+
+    // Config requests answered 404: capture still works, autocapture stays
+    // off although the project's autotrack is on. Another origin
+    // (localhost), so that no config persisted by the pages above applies.
+    px.setConfigMissing(true);
+    await pg.goto(`${site.url.replace("127.0.0.1", "localhost")}/noconfig`);
+    await pg.waitForFunction(() => window.posthog && window.posthog.__loaded);
+    await pg.waitForTimeout(1000);
+    await pg.click("#nc-btn");
+    await pg.evaluate(() => posthog.capture("custom", { custom: "noconfig" }));
+    await flush(pg);
+    px.setConfigMissing(false);
+
+    // A capture answered 429 is dropped by posthog-js, never resent.
+    await pg.goto(`${site.url}/throttled`);
+    await pg.waitForFunction(() => window.posthog && window.posthog.__loaded);
+    await flush(pg);
+    px.failOnce(429);
+    await pg.evaluate(() => posthog.capture("custom", { custom: "throttled" }));
+    await pg.waitForTimeout(12000); // a retry would come within 3 s +-50% and the next flush
+    await pg.evaluate(() => posthog.capture("custom", { custom: "after-429" }));
+    await flush(pg);
+
+    // quota_limited: the capture is stored, and posthog-js then pauses
+    // sending events (60 s): nothing reaches the proxy meanwhile.
+    await pg.goto(`${site.url}/quota`);
+    await pg.waitForFunction(() => window.posthog && window.posthog.__loaded);
+    await flush(pg);
+    px.quotaOnce();
+    await pg.evaluate(() => posthog.capture("custom", { custom: "quota" }));
+    await flush(pg);
+    quotaAt = Date.now();
+    await pg.evaluate(() => posthog.capture("custom", { custom: "paused" }));
+    await pg.waitForTimeout(8000);
+    pausedUntil = Date.now();
   } finally {
     clearTimeout(timeout);
     await context.close();
@@ -247,7 +368,9 @@ async function main() {
   const all = px.wire.join("\n");
   const onWire = {};
   for (const k of ["URL_TOKEN", "RESET_TOKEN", "PASSWORD", "CARD", "OTP"]) onWire[k] = all.includes(env[k]);
-  process.stdout.write(JSON.stringify({ sent: [...px.sent.values()], requests: px.requests, consoleErrors, onWire }));
+  process.stdout.write(
+    JSON.stringify({ sent: [...px.sent.values()], requests: px.requests, consoleErrors, onWire, flag, refused: Object.fromEntries(px.refused), quotaAt, pausedUntil }),
+  );
 }
 
 main().catch((e) => {

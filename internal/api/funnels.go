@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -118,7 +119,8 @@ func (a *API) FunnelsList() http.Handler {
 }
 
 // Funnels handles Mixpanel's /funnels: a saved funnel per date bucket (unit
-// day, week or month) of users who entered it then.
+// day, week or month) of users who entered it then; with on, per value of
+// the property too (under "$overall" and each value, up to limit values).
 func (a *API) Funnels() http.Handler {
 	return a.mpHandler(func(w http.ResponseWriter, m *mpRequest) error {
 		fid, err := strconv.ParseInt(m.get("funnel_id"), 10, 64)
@@ -144,8 +146,15 @@ func (a *API) Funnels() http.Handler {
 		if n, err := m.intParam("interval", 1, 1, 1); err != nil || n != 1 {
 			return badRequest("interval must be 1")
 		}
-		if m.get("on") != "" {
-			return badRequest("on is not supported yet for funnels; use POST /api/projects/{id}/query with a breakdown")
+		var on string
+		if src := m.get("on"); src != "" {
+			if on, err = onProperty(src); err != nil {
+				return err
+			}
+		}
+		limit, err := m.intParam("limit", 255, 1, 10000)
+		if err != nil {
+			return err
 		}
 		if l := m.get("length"); l != "" {
 			n, err := strconv.Atoi(l)
@@ -178,11 +187,27 @@ func (a *API) Funnels() http.Handler {
 			} else {
 				hi = to
 			}
-			res, err := a.mpRun(m, f.query(lo, hi))
+			fq := f.query(lo, hi)
+			if on != "" {
+				fq.Breakdown = []query.Property{{Name: on}}
+			}
+			res, err := a.mpRun(m, fq)
 			if err != nil {
 				return err
 			}
-			data[bk.Labels[i]] = mpFunnel(f.Steps, res.Funnel.Steps)
+			if on == "" {
+				data[bk.Labels[i]] = mpFunnel(f.Steps, res.Funnel.Steps)
+				continue
+			}
+			// By value: "$overall", then the values with the most users
+			// entering, up to limit.
+			byValue := map[string]any{"$overall": mpFunnel(f.Steps, res.Funnel.Steps)}
+			bs := slices.Clone(res.Funnel.Breakdowns)
+			slices.SortStableFunc(bs, func(x, y query.FunnelBreakdown) int { return y.Steps[0].Count - x.Steps[0].Count })
+			for _, b := range bs[:min(limit, len(bs))] {
+				byValue[b.Breakdown[0]] = mpFunnel(f.Steps, b.Steps)
+			}
+			data[bk.Labels[i]] = byValue
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"meta": map[string]any{"dates": bk.Labels}, "data": data})
 		return nil

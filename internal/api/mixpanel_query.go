@@ -9,10 +9,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/valyala/fastjson"
+
+	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
+	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/query"
 	"github.com/sieve-analytics/sieve/internal/query/expr"
+	"github.com/sieve-analytics/sieve/internal/store"
 )
 
 // This file serves Mixpanel's Query API (docs/QUERIES.md, "Mixpanel Query
@@ -60,8 +65,8 @@ func (a *API) mpHandler(h func(w http.ResponseWriter, m *mpRequest) error) http.
 		if m.get("format") == "csv" {
 			return badRequest("format=csv is not supported; the reply is JSON")
 		}
-		if m.get("born_where") != "" {
-			return badRequest("born_where is not supported yet; where applies to every event")
+		if m.get("born_where") != "" && !strings.HasSuffix(r.URL.Path, "/retention") {
+			return badRequest("born_where applies to /retention only (the birth event); use where")
 		}
 		if m.where, err = whereParam(m.get("where"), "export"); err != nil {
 			return err
@@ -573,6 +578,12 @@ func (a *API) Retention() http.Handler {
 		default:
 			return badRequest("retention_type must be birth or compounded")
 		}
+		if bw := m.get("born_where"); bw != "" {
+			if _, err := whereParam(bw, "query"); err != nil {
+				return badRequest("born_where: " + strings.TrimPrefix(err.Error(), "where: "))
+			}
+			o.Start.Filter = &expr.Filter{Where: bw}
+		}
 		if b, _ := strconv.ParseBool(m.get("unbounded_retention")); b {
 			o.Mode = query.OnOrAfter
 		}
@@ -610,4 +621,183 @@ func (a *API) Retention() http.Handler {
 		writeJSON(w, http.StatusOK, out)
 		return nil
 	})
+}
+
+// CohortsList handles Mixpanel's /cohorts/list: Sieve has no cohorts, so
+// the list is empty.
+func (a *API) CohortsList() http.Handler {
+	return a.mpHandler(func(w http.ResponseWriter, m *mpRequest) error {
+		writeJSON(w, http.StatusOK, []any{})
+		return nil
+	})
+}
+
+// JQL handles Mixpanel's /jql: refused. JQL runs user JavaScript over raw
+// events (Mixpanel has deprecated it); Sieve answers the same questions
+// through the query endpoints.
+func (a *API) JQL() http.Handler {
+	return a.mpHandler(func(w http.ResponseWriter, m *mpRequest) error {
+		return badRequest("JQL is not supported: Sieve runs no scripts over events. Use /segmentation, /funnels, /retention, " +
+			"/api/2.0/export or POST /api/projects/{id}/query (docs/QUERIES.md)")
+	})
+}
+
+// EventPropertiesTop handles /events/properties/top: the property names an
+// event carries most often, with how many of its events carry each
+// ({"plan":{"count":295}}), over from_date..to_date or the last 31 days.
+// It reads the events' properties (names only) from the store.
+func (a *API) EventPropertiesTop() http.Handler {
+	return a.mpHandler(func(w http.ResponseWriter, m *mpRequest) error {
+		name := m.get("event")
+		if name == "" {
+			return badRequest("event is required")
+		}
+		limit, err := m.intParam("limit", 10, 1, 10000)
+		if err != nil {
+			return err
+		}
+		if m.where != nil {
+			return badRequest("where is not supported on /events/properties/top")
+		}
+		from, to, err := m.dates(31)
+		if err != nil {
+			return err
+		}
+		start, end := (&query.Query{From: from, To: to}).Range(m.loc)
+		counts := map[string]int{}
+		var p fastjson.Parser
+		n := 0
+		defer func() {
+			a.recordDone(m.r, m.who, audit.Entry{Action: "query", ProjectID: m.pr.ID, Criteria: m.crit, Events: []string{name}, Rows: int64(n)})
+		}()
+		err = a.store.Export(m.r.Context(), store.ExportQuery{ProjectID: m.pr.ID, From: start, To: end, Events: []string{name}}, func(row *event.Row) error {
+			n++
+			v, err := p.ParseBytes(row.Props)
+			if err != nil {
+				return nil // stored properties are JSON objects; skip anything else
+			}
+			if o, err := v.Object(); err == nil {
+				o.Visit(func(k []byte, _ *fastjson.Value) { counts[string(k)]++ })
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		names := make([]string, 0, len(counts))
+		for k := range counts {
+			names = append(names, k)
+		}
+		slices.SortFunc(names, func(x, y string) int {
+			if counts[x] != counts[y] {
+				return counts[y] - counts[x]
+			}
+			return strings.Compare(x, y)
+		})
+		out := map[string]any{}
+		for _, k := range names[:min(limit, len(names))] {
+			out[k] = map[string]int{"count": counts[k]}
+		}
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+// MixpanelInsights handles Mixpanel's /insights?bookmark_id=: a saved trends
+// insight (POST /api/projects/{id}/insights), run over its own range, in
+// Mixpanel's shape: series by series name (the event, or the formula's
+// name), then by breakdown value, then by the bucket's start in the
+// project's time zone (RFC 3339); headers name "$event" and the breakdown
+// properties.
+func (a *API) MixpanelInsights() http.Handler {
+	return a.mpHandler(func(w http.ResponseWriter, m *mpRequest) error {
+		id, err := strconv.ParseInt(m.get("bookmark_id"), 10, 64)
+		if err != nil || id <= 0 {
+			return badRequest("bookmark_id is required: the id of a saved insight")
+		}
+		in, err := a.projects.Insight(m.pr.ID, id)
+		if err != nil {
+			return err
+		}
+		q, err := query.Parse(in.Query)
+		if err != nil {
+			return queryError(err)
+		}
+		if q.Kind != query.Trends {
+			return badRequest(fmt.Sprintf("bookmark_id %d is a %s insight: /insights answers trends insights; use /funnels, /retention or POST /api/projects/{id}/query", id, q.Kind))
+		}
+		m.crit["insight"] = id
+		res, err := a.mpRun(m, q) // where, if given, applies on top
+		if err != nil {
+			return err
+		}
+		tr := res.Trends
+		dates := make([]string, len(tr.Buckets))
+		for i, b := range tr.Buckets {
+			dates[i] = bucketTime(b, m.loc)
+		}
+		headers := []string{"$event"}
+		for _, p := range q.Breakdown {
+			h := p.Name
+			if p.Scope == query.ScopeEventName {
+				h = "$event_name"
+			}
+			headers = append(headers, h)
+		}
+		series := map[string]any{}
+		for _, ts := range tr.Series {
+			name := ts.Name
+			if ts.Series >= 0 {
+				if name = q.Series[ts.Series].Event; name == "" {
+					name = "All Events"
+				}
+				if n := seriesNamed(q, name); n > 1 {
+					name += " (" + query.SeriesName(ts.Series) + ")"
+				}
+			}
+			node := series
+			for _, b := range append([]string{name}, ts.Breakdown...) {
+				next, ok := node[b].(map[string]any)
+				if !ok {
+					next = map[string]any{}
+					node[b] = next
+				}
+				node = next
+			}
+			for i, d := range dates {
+				node[d] = ts.Values[i]
+			}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{
+			"computed_at": time.Now().UTC().Format(time.RFC3339),
+			"date_range":  map[string]string{"from_date": bucketTime(q.From, m.loc), "to_date": bucketTime(q.To, m.loc)},
+			"headers":     headers,
+			"series":      series,
+		})
+		return nil
+	})
+}
+
+// seriesNamed counts the series of q for the event name.
+func seriesNamed(q *query.Query, name string) int {
+	n := 0
+	for _, s := range q.Series {
+		e := s.Event
+		if e == "" {
+			e = "All Events"
+		}
+		if e == name {
+			n++
+		}
+	}
+	return n
+}
+
+// bucketTime is a bucket key (yyyy-mm-dd, or RFC 3339 for hours) as the
+// RFC 3339 time of its start in loc.
+func bucketTime(key string, loc *time.Location) string {
+	if t, err := time.ParseInLocation(time.DateOnly, key, loc); err == nil {
+		return t.Format(time.RFC3339)
+	}
+	return key
 }

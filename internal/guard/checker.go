@@ -223,7 +223,9 @@ func (c *Checker) Profile(u *event.ProfileUpdate, a *fastjson.Arena, dst []event
 	}
 	w.meta = event.Finding{ProjectID: u.ProjectID, Event: name}
 	w.checkField(&u.ID, idPath, false)
-	w.checkField(&u.MergeFrom, "$merge_from", false) // a distinct_id too
+	// A merge source is a distinct_id: the same policy applies, so that it
+	// still names the id its events were stored under.
+	w.checkField(&u.MergeFrom, idPath, false)
 	w.checkField(&u.GroupKey, "$group_key", true)
 	w.checkSDK(&u.Lib, "mp_lib")
 	w.checkSDK(&u.LibVersion, "$lib_version")

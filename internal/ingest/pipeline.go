@@ -211,13 +211,19 @@ func (in *Ingester) addProfile(b *batch, u *event.ProfileUpdate, token string) *
 	n := len(b.findings)
 	var drop bool
 	if !in.guardOff.Load() {
+		from := u.MergeFrom
 		b.findings, drop = t.checker.Profile(u, in.arenaOf(b), b.findings)
 		in.stamp(b, n)
 		if in.guardFailed(b, n) {
 			return nil
 		}
+		if u.MergeFrom != from {
+			// The guard judged the merge source a secret: a redacted id
+			// would join unrelated persons, so no merge is made.
+			u.MergeFrom = ""
+		}
 	}
-	if drop {
+	if drop || len(u.Ops) == 0 && u.MergeFrom == "" {
 		in.Stats.Dropped.Add(1)
 		b.dropped++
 		return nil

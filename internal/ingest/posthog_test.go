@@ -221,6 +221,57 @@ func TestPostHogProfiles(t *testing.T) {
 	}
 }
 
+// TestPostHogPersonMerge: $create_alias and $identify merge the alias's
+// and the anonymous id's persons into the identified one; a merge source
+// the guard judges secret (a card number as an alias) never reaches the
+// store.
+func TestPostHogPersonMerge(t *testing.T) {
+	e := newEnv(t)
+	h := e.ing.PostHog(posthog.Batch)
+	const card = "4111111111111111"
+	body := e.batch(
+		`{"event":"$set","distinct_id":"anon-1","properties":{"$set":{"plan":"free","source":"ad"}}}`,
+		`{"event":"$set","distinct_id":"old-alias","properties":{"$set":{"legacy":true}}}`,
+		`{"event":"$identify","distinct_id":"user-1","properties":{"$anon_distinct_id":"anon-1"},"$set":{"plan":"pro"}}`,
+		`{"event":"$create_alias","distinct_id":"user-1","properties":{"alias":"old-alias"}}`,
+		`{"event":"$create_alias","distinct_id":"user-1","properties":{"alias":"`+card+`"}}`,
+		`{"event":"$set","distinct_id":"anon-1","properties":{"$set":{"late":1}}}`,
+	)
+	if w := e.post(h, "/batch/", gz(body), "Content-Encoding", "gzip"); w.Code != 200 {
+		t.Fatalf("status %d %s\n%s", w.Code, w.Body.String(), e.logs.String())
+	}
+	people := e.profiles(event.People, "")
+	if len(people) != 1 {
+		t.Fatalf("profiles after the merges: %v", people)
+	}
+	p := people["user-1"]
+	for _, want := range []string{`"plan":"pro"`, `"source":"ad"`, `"legacy":true`, `"late":1`} {
+		if !strings.Contains(p, want) {
+			t.Errorf("merged profile lacks %s: %s", want, p)
+		}
+	}
+	var found []string
+	_, err := e.st.Profiles(context.Background(), store.ProfileQuery{ProjectID: e.p.ID, Kind: event.People, IDs: []string{"old-alias"}}, func(p *store.Profile) error {
+		found = append(found, p.ID)
+		return nil
+	})
+	if err != nil || len(found) != 1 || found[0] != "user-1" {
+		t.Errorf("look-up by the alias: %v %v", found, err)
+	}
+	for _, r := range e.export() {
+		if strings.Contains(string(r.Props), card) {
+			t.Errorf("the card alias was stored: %s", r.Props)
+		}
+	}
+	_, err = e.st.Profiles(context.Background(), store.ProfileQuery{ProjectID: e.p.ID, Kind: event.People, IDs: []string{card}}, func(p *store.Profile) error {
+		t.Errorf("the card alias links to a person: %s", p.ID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestPostHogRefusals(t *testing.T) {
 	e := newEnv(t)
 	other, err := e.reg.Create("other")

@@ -104,6 +104,54 @@ func TestMixpanelQueryAPI(t *testing.T) {
 			{"count":1,"avg_time":3600,"avg_time_from_start":3600,"step_conv_ratio":1,"overall_conv_ratio":1,"goal":"Purchased","event":"Purchased","step_label":"Purchased"}],
 			"analysis":{"completion":1,"starting_amount":1,"steps":2,"worst":1}}}}`)
 
+	// born_where: only the pro sign-ups are born (u1 on the 2nd, u3 on the 3rd).
+	f(p, "retention", "from_date=2026-03-02&to_date=2026-03-03&"+q("born_event", "Signed up", "event", "Purchased", "interval_count", "2",
+		"born_where", `properties["plan"] == "pro"`),
+		`{"2026-03-02":{"counts":[1,0,0],"first":1},"2026-03-03":{"counts":[1,0,0],"first":1}}`)
+	f(p, "cohorts/list", "", `[]`)
+	// Signed up: plan and amount on its 3 events; Purchased: amount on all 3,
+	// limited to 1; Viewed: no property (distinct_id and $insert_id are columns).
+	f(p, "events/properties/top", "from_date=2026-03-01&to_date=2026-03-31&"+q("event", "Signed up"),
+		`{"amount":{"count":3},"plan":{"count":3}}`)
+	f(p, "events/properties/top", "from_date=2026-03-01&to_date=2026-03-31&"+q("event", "Signed up", "limit", "1"),
+		`{"amount":{"count":3}}`)
+	f(p, "events/properties/top", "from_date=2026-03-01&to_date=2026-03-31&"+q("event", "Viewed"), `{}`)
+	// insights: a saved trends insight in Mixpanel's shape.
+	if code, b := call(t, "POST", base+"/api/projects/1/insights", user, pass,
+		`{"name":"Sign-ups by plan","query":{"kind":"trends","from":"2026-03-02","to":"2026-03-03","series":[{"event":"Signed up"}],"breakdown":[{"property":"plan"}]}}`); code != 201 || !strings.Contains(string(b), `"id":1`) {
+		t.Fatalf("save insight: %d %s", code, b)
+	}
+	code, b := call(t, "GET", base+p+"insights?project_id=1&bookmark_id=1", user, pass, "")
+	if i := strings.Index(string(b), `"date_range"`); code != 200 || i < 0 {
+		t.Errorf("insights: %d %s", code, b)
+	} else if d := querytest.Diff([]byte(`{`+string(b)[i:]), []byte(`{"date_range":{"from_date":"2026-03-02T00:00:00Z","to_date":"2026-03-03T00:00:00Z"},"headers":["$event","plan"],`+
+		`"series":{"Signed up":{"pro":{"2026-03-02T00:00:00Z":1,"2026-03-03T00:00:00Z":1},"free":{"2026-03-02T00:00:00Z":1,"2026-03-03T00:00:00Z":0}}}}`)); d != "" {
+		t.Errorf("insights: %s in %s", d, b)
+	}
+	if code, b := call(t, "POST", base+"/api/projects/1/insights", user, pass,
+		`{"name":"Funnel","query":{"kind":"funnels","from":"2026-03-02","to":"2026-03-03","series":[{"event":"Signed up"},{"event":"Purchased"}]}}`); code != 201 {
+		t.Fatalf("save insight: %d %s", code, b)
+	}
+
+	// funnels with on: "$overall" and each value (u3, pro, on the 3rd).
+	steps3 := `{"steps":[
+			{"count":1,"avg_time":null,"avg_time_from_start":null,"step_conv_ratio":1,"overall_conv_ratio":1,"goal":"Signed up","event":"Signed up","step_label":"Signed up"},
+			{"count":1,"avg_time":3600,"avg_time_from_start":3600,"step_conv_ratio":1,"overall_conv_ratio":1,"goal":"Purchased","event":"Purchased","step_label":"Purchased"}],
+			"analysis":{"completion":1,"starting_amount":1,"steps":2,"worst":1}}`
+	f(p, "funnels", "from_date=2026-03-03&to_date=2026-03-03&funnel_id=1&"+q("on", `properties["plan"]`),
+		`{"meta":{"dates":["2026-03-03"]},"data":{"2026-03-03":{"$overall":`+steps3+`,"pro":`+steps3+`}}}`)
+	// On the 2nd: pro converted, free did not; limit 1 keeps one value.
+	code, b = call(t, "GET", base+p+"funnels?project_id=1&from_date=2026-03-02&to_date=2026-03-02&funnel_id=1&"+q("on", `properties["plan"]`), user, pass, "")
+	if code != 200 || !strings.Contains(string(b), `"free":{"analysis":{"completion":0,"starting_amount":1,`) ||
+		!strings.Contains(string(b), `"pro":{"analysis":{"completion":1,"starting_amount":1,`) ||
+		!strings.Contains(string(b), `"$overall":{"analysis":{"completion":1,"starting_amount":2,`) {
+		t.Errorf("funnels on, the 2nd: %d %s", code, b)
+	}
+	code, b = call(t, "GET", base+p+"funnels?project_id=1&from_date=2026-03-02&to_date=2026-03-02&funnel_id=1&limit=1&"+q("on", `properties["plan"]`), user, pass, "")
+	if code != 200 || strings.Count(string(b), `"analysis"`) != 2 {
+		t.Errorf("funnels on, limit 1: %d %s", code, b)
+	}
+
 	// sum and average carry computed_at: compare their results only.
 	for endpoint, want := range map[string]string{
 		"segmentation/sum":     `{"2026-03-02":30,"2026-03-03":70,"2026-03-04":0}`,
@@ -132,6 +180,12 @@ func TestMixpanelQueryAPI(t *testing.T) {
 		"events?" + q("event", "x", "type", "general", "unit", "day"),
 		"retention?" + march,
 		"funnels?" + march,
+		"segmentation?" + march + q("event", "x", "born_where", `properties["a"] == 1`),
+		"retention?" + march + q("born_event", "x", "born_where", `properties["a"] ==`),
+		"events/properties/top?" + q("name", "x"),
+		"insights?" + q("bookmark_id", "x"),
+		"insights?" + q("bookmark_id", "2"), // a funnels insight
+		"jql?" + q("script", "function main(){ return Events({}) }"),
 	} {
 		if code, b := call(t, "GET", base+p+bad+"&project_id=1", user, pass, ""); code != 400 {
 			t.Errorf("%s: %d %s, want 400", bad, code, b)

@@ -88,9 +88,13 @@ func (s *Server) routes() http.Handler {
 		"events/names":             s.api.EventNames(),
 		"events/properties":        s.api.EventProperties(),
 		"events/properties/values": s.api.EventPropertyValues(),
+		"events/properties/top":    s.api.EventPropertiesTop(),
 		"retention":                s.api.Retention(),
 		"funnels":                  s.api.Funnels(),
 		"funnels/list":             s.api.FunnelsList(),
+		"cohorts/list":             s.api.CohortsList(),
+		"insights":                 s.api.MixpanelInsights(),
+		"jql":                      s.api.JQL(),
 	} {
 		for _, prefix := range []string{"/api/2.0/", "/api/query/"} {
 			mux.Handle("GET "+prefix+path, h)

@@ -22,7 +22,8 @@ import (
 // contains, not_contains (a string), regex (an RE2 pattern), gt, gte, lt, lte
 // (a number or a string), between ([low, high], inclusive), is_set and
 // is_not_set (no value). A number value compares the property as a number,
-// so numeric strings match too ("42" eq 42).
+// so numeric strings match too ("42" eq 42). A condition may also be an
+// expression of Mixpanel's language: {"where":"properties[\"n\"] > 3"}.
 type Filter struct {
 	And      []Filter `json:"and,omitempty"`
 	Or       []Filter `json:"or,omitempty"`
@@ -31,6 +32,9 @@ type Filter struct {
 	Scope    string   `json:"scope,omitempty"`
 	Operator string   `json:"operator,omitempty"`
 	Value    any      `json:"value,omitempty"`
+	// Where is a condition in Mixpanel's expression language (Parse), e.g.
+	// properties["plan"] == "pro" and defined(properties["seats"]).
+	Where string `json:"where,omitempty"`
 }
 
 // MaxConditions bounds the conditions of one filter document.
@@ -72,13 +76,24 @@ func join(path, field string) string {
 func (f Filter) lower(path string, count *int) (Node, error) {
 	fail := func(field, msg string) error { return &FieldError{Path: join(path, field), Msg: msg} }
 	kinds := 0
-	for _, set := range []bool{f.And != nil, f.Or != nil, f.Event != nil, f.Property != "" || f.Operator != ""} {
+	for _, set := range []bool{f.And != nil, f.Or != nil, f.Event != nil, f.Property != "" || f.Operator != "", f.Where != ""} {
 		if set {
 			kinds++
 		}
 	}
 	if kinds != 1 {
-		return nil, &FieldError{Path: path, Msg: `a filter is exactly one of {"and":[...]}, {"or":[...]}, {"event":...} or {"property":..., "operator":...}`}
+		return nil, &FieldError{Path: path, Msg: `a filter is exactly one of {"and":[...]}, {"or":[...]}, {"event":...}, {"property":..., "operator":...} or {"where":...}`}
+	}
+	if f.Where != "" {
+		if f.Scope != "" || f.Value != nil {
+			return nil, &FieldError{Path: path, Msg: `a where condition holds only "where"`}
+		}
+		*count++
+		n, err := Parse(f.Where)
+		if err != nil {
+			return nil, fail("where", err.Error())
+		}
+		return n, nil
 	}
 	if f.And != nil || f.Or != nil {
 		if f.Scope != "" || f.Value != nil {

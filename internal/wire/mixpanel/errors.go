@@ -3,22 +3,15 @@ package mixpanel
 import (
 	"errors"
 	"strconv"
+
+	"github.com/sieve-analytics/sieve/internal/wire/reqerr"
 )
 
 // Error is a request-level failure with the HTTP status to answer and a
 // message that is safe to send to the client and to log: it never holds a
-// byte of the request. Cause, when set, is the underlying error for logs and
-// errors.Is / errors.As; it is never sent to the client.
-//
-// Compare an error with the sentinels below through errors.Is:
-// errors.Is(err, mixpanel.ErrTooLarge).
-type Error struct {
-	Status     int    // HTTP status
-	Message    string // client-safe sentence
-	RetryAfter int    // seconds for a Retry-After header; 0 = none
-	kind       *Error
-	cause      error
-}
+// byte of the request (package reqerr, shared by the wire formats). Compare
+// with the sentinels below through errors.Is.
+type Error = reqerr.Error
 
 // Request-level errors. A handler passes one of these (or an error made with
 // NewError, or one wrapping either) in Outcome.Err.
@@ -42,22 +35,7 @@ var (
 // with its own client-safe message and an optional cause kept for logs. An
 // empty message keeps the kind's message.
 func NewError(kind *Error, message string, cause error) *Error {
-	if message == "" {
-		message = kind.Message
-	}
-	return &Error{Status: kind.Status, Message: message, RetryAfter: kind.RetryAfter, kind: kind, cause: cause}
-}
-
-// Error returns the client-safe message.
-func (e *Error) Error() string { return e.Message }
-
-// Unwrap returns the cause, if any.
-func (e *Error) Unwrap() error { return e.cause }
-
-// Is reports whether e is of the kind target (a sentinel).
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && (e == t || e.kind == t)
+	return reqerr.New(kind, message, cause)
 }
 
 func malformed(msg string) error { return NewError(ErrMalformed, msg, nil) }

@@ -10,7 +10,7 @@ import (
 )
 
 // TestImports enforces the package doc: no net/http, and no Sieve package
-// but internal/event and internal/jsontext.
+// but internal/event, internal/jsontext, internal/wire/inflate and internal/wire/reqerr.
 func TestImports(t *testing.T) {
 	files, err := filepath.Glob("*.go")
 	if err != nil {
@@ -30,7 +30,9 @@ func TestImports(t *testing.T) {
 			path, _ := strconv.Unquote(imp.Path.Value)
 			if path == "net/http" || strings.HasPrefix(path, "net/http/") ||
 				(strings.HasPrefix(path, "github.com/sieve-analytics/sieve/") && path != "github.com/sieve-analytics/sieve/internal/event" &&
-					path != "github.com/sieve-analytics/sieve/internal/jsontext") {
+					path != "github.com/sieve-analytics/sieve/internal/jsontext" &&
+					path != "github.com/sieve-analytics/sieve/internal/wire/inflate" &&
+					path != "github.com/sieve-analytics/sieve/internal/wire/reqerr") {
 				t.Errorf("%s imports %s", name, path)
 			}
 		}

@@ -6,7 +6,9 @@
 // body, turns the payload into event.Event and event.ProfileUpdate values,
 // and builds reply bytes. It knows nothing of net/http (the HTTP handlers in
 // internal/ingest call it), of the guard, or of storage. It must not import
-// net/http nor any other Sieve package except internal/event and internal/jsontext.
+// net/http nor any other Sieve package except internal/event, internal/jsontext
+// internal/wire/inflate and internal/wire/reqerr (gunzip with a size cap,
+// request errors: shared with posthog).
 //
 // Every error it returns is safe to show to a client and to log: messages are
 // constant sentences that name fields and limits, never bytes of the input.

@@ -2,16 +2,16 @@ package mixpanel
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/base64"
 	"errors"
 	"io"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/sieve-analytics/sieve/internal/wire/inflate"
 )
 
 // Request is what the HTTP handler hands over: the URL query, the headers
@@ -114,9 +114,7 @@ func readLimited(r io.Reader, hint int64) ([]byte, error) {
 	return buf, nil
 }
 
-var gzipPool sync.Pool
-
-func isGzip(b []byte) bool { return len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b }
+func isGzip(b []byte) bool { return inflate.IsGzip(b) }
 
 // decompress gunzips body when the header or the magic bytes say gzip.
 func decompress(body []byte, encoding string) ([]byte, error) {
@@ -136,27 +134,14 @@ func decompress(body []byte, encoding string) ([]byte, error) {
 	default:
 		return nil, malformed("unsupported Content-Encoding: only gzip is accepted")
 	}
-	zr, _ := gzipPool.Get().(*gzip.Reader)
-	var err error
-	if zr == nil {
-		zr, err = gzip.NewReader(bytes.NewReader(body))
-	} else {
-		err = zr.Reset(bytes.NewReader(body))
-	}
-	if err != nil {
-		return nil, malformed("the gzip body is corrupt")
-	}
-	defer gzipPool.Put(zr)
-	var buf bytes.Buffer
-	buf.Grow(min(len(body)*4, MaxRequestBytes+1))
-	n, err := buf.ReadFrom(io.LimitReader(zr, MaxRequestBytes+1))
-	if n > MaxRequestBytes {
+	out, err := inflate.Gunzip(body, MaxRequestBytes, len(body)*4)
+	switch {
+	case errors.Is(err, inflate.ErrTooLarge):
 		return nil, tooLarge("the request is larger than " + strconv.Itoa(MaxRequestBytes) + " bytes once decompressed")
-	}
-	if err != nil {
+	case err != nil:
 		return nil, malformed("the gzip body is corrupt")
 	}
-	return buf.Bytes(), nil
+	return out, nil
 }
 
 // bodyData finds the data in a non-empty body, whatever its Content-Type

@@ -1,17 +1,16 @@
 package posthog
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/sieve-analytics/sieve/internal/wire/reqerr"
+)
 
 // Error is a request-level failure with the HTTP status to answer and a
 // message that is safe to send to the client and to log: it never holds a
-// byte of the request. Compare with the sentinels through errors.Is.
-type Error struct {
-	Status     int    // HTTP status
-	Message    string // client-safe sentence
-	RetryAfter int    // seconds for a Retry-After header; 0 = none
-	kind       *Error
-	cause      error
-}
+// byte of the request (package reqerr, shared by the wire formats). Compare
+// with the sentinels below through errors.Is.
+type Error = reqerr.Error
 
 // Request-level errors, with PostHog's statuses.
 var (
@@ -29,26 +28,11 @@ var (
 	ErrUnavailable = &Error{Status: 503, Message: "the server could not store the data right now; please retry later", RetryAfter: 5}
 )
 
-// NewError returns an error of the given kind with its own client-safe
-// message and an optional cause kept for logs. An empty message keeps the
-// kind's message.
+// NewError returns an error of the given kind (one of the sentinels above)
+// with its own client-safe message and an optional cause kept for logs. An
+// empty message keeps the kind's message.
 func NewError(kind *Error, message string, cause error) *Error {
-	if message == "" {
-		message = kind.Message
-	}
-	return &Error{Status: kind.Status, Message: message, RetryAfter: kind.RetryAfter, kind: kind, cause: cause}
-}
-
-// Error returns the client-safe message.
-func (e *Error) Error() string { return e.Message }
-
-// Unwrap returns the cause, if any.
-func (e *Error) Unwrap() error { return e.cause }
-
-// Is reports whether e is of the kind target (a sentinel).
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && (e == t || e.kind == t)
+	return reqerr.New(kind, message, cause)
 }
 
 // AsError returns err as an *Error, or ErrUnavailable's kind when err is

@@ -2,15 +2,15 @@ package posthog
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/base64"
 	"errors"
 	"io"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
+
+	"github.com/sieve-analytics/sieve/internal/wire/inflate"
 )
 
 // Request is what the HTTP front end hands over: the endpoint, the URL
@@ -159,33 +159,18 @@ func readLimited(r io.Reader, hint int64, limit int) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func isGzip(b []byte) bool { return len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b }
-
-var gzipPool sync.Pool
+func isGzip(b []byte) bool { return inflate.IsGzip(b) }
 
 // gunzip inflates b, at most MaxPayloadBytes.
 func gunzip(b []byte) ([]byte, error) {
-	zr, _ := gzipPool.Get().(*gzip.Reader)
-	var err error
-	if zr == nil {
-		zr, err = gzip.NewReader(bytes.NewReader(b))
-	} else {
-		err = zr.Reset(bytes.NewReader(b))
-	}
-	if err != nil {
-		return nil, malformed("the gzip body is corrupt")
-	}
-	defer gzipPool.Put(zr)
-	var buf bytes.Buffer
-	buf.Grow(min(len(b)*8, MaxPayloadBytes+1))
-	n, err := buf.ReadFrom(io.LimitReader(zr, MaxPayloadBytes+1))
-	if n > MaxPayloadBytes {
+	out, err := inflate.Gunzip(b, MaxPayloadBytes, len(b)*8)
+	switch {
+	case errors.Is(err, inflate.ErrTooLarge):
 		return nil, tooLarge("the request is larger than " + strconv.Itoa(MaxPayloadBytes) + " bytes once decompressed")
-	}
-	if err != nil {
+	case err != nil:
 		return nil, malformed("the gzip body is corrupt")
 	}
-	return buf.Bytes(), nil
+	return out, nil
 }
 
 // formField returns the URL-decoded value of the field name of a form

@@ -8,7 +8,9 @@
 // event.Event plus the profile updates it implies, and builds reply bytes.
 // It knows nothing of net/http (the front end in internal/ingest calls it),
 // of the guard, or of storage. It must not import net/http nor any other
-// Sieve package except internal/event and internal/jsontext.
+// Sieve package except internal/event, internal/jsontext and
+// internal/wire/inflate and internal/wire/reqerr (gunzip with a size cap,
+// request errors: shared with mixpanel).
 //
 // Every error it returns is safe to show to a client and to log: messages are
 // constant sentences that name fields and limits, never bytes of the input.
