@@ -142,6 +142,11 @@ func Create(ctx context.Context, src Sources, dest string) (*Manifest, error) {
 	m, err := create(ctx, src, partial, dest)
 	if err != nil {
 		_ = os.RemoveAll(partial)
+		if !errors.Is(err, ErrAudit) {
+			// The backup's entry says it began; this one that it failed.
+			_ = src.Audit.Append(audit.Entry{Actor: src.Actor, Action: "backup", Outcome: audit.Failed,
+				Criteria: map[string]any{"to": dest, "online": src.Online}})
+		}
 		return nil, err
 	}
 	if err := syncTree(partial); err != nil {

@@ -78,6 +78,9 @@ func TestCreateAndRestore(t *testing.T) {
 	if ents, _ := os.ReadDir(filepath.Dir(dest2)); len(ents) != 0 {
 		t.Errorf("a failed backup left %v", ents)
 	}
+	if got, _ := al.Query(audit.Query{Action: "backup"}); len(got) != 3 || got[2].Outcome != audit.Failed {
+		t.Errorf("audit entries of the backups: %+v, want ok, ok (the failed one began), error", got)
+	}
 
 	b, err := os.ReadFile(filepath.Join(dest, ManifestName))
 	must(err)
