@@ -166,18 +166,24 @@ func create(ctx context.Context, src Sources, partial, dest string) (*Manifest, 
 		Criteria: map[string]any{"to": dest, "online": src.Online}}); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrAudit, err)
 	}
+	// Order matters: the metadata first, then the audit log, the store
+	// last, so that the store is never older than the purge journal (nor
+	// than the audit entries of purges), as after a crash: a purge the
+	// journal calls done is in the store, and one it was running resumes
+	// after a restore knowing which of its batches the store has.
+	if err := copyRest(ctx, src.DataDir, partial); err != nil {
+		return nil, err
+	}
+	var err error
+	if m.AuditSeq, err = src.Audit.Snapshot(filepath.Join(partial, auditDir)); err != nil {
+		return nil, err
+	}
 	info, err := src.Store(ctx, filepath.Join(partial, storeDir))
 	if err != nil {
 		return nil, err
 	}
 	if m.Store, err = json.Marshal(info); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
-	}
-	if m.AuditSeq, err = src.Audit.Snapshot(filepath.Join(partial, auditDir)); err != nil {
-		return nil, err
-	}
-	if err := copyRest(ctx, src.DataDir, partial); err != nil {
-		return nil, err
 	}
 	if m.Files, err = listFiles(partial); err != nil {
 		return nil, err
