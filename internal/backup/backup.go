@@ -391,11 +391,19 @@ func Restore(src, dataDir string) (*Restored, error) {
 	if err := syncTree(partial); err != nil {
 		return fail(err)
 	}
-	if err := os.Remove(dataDir); err != nil && !errors.Is(err, fs.ErrNotExist) { // empty, checked above
-		return fail(fmt.Errorf("backup: %w", err))
-	}
 	if err := os.Rename(partial, dataDir); err != nil {
-		return fail(fmt.Errorf("backup: %w", err))
+		// dataDir exists (empty, checked above; perhaps a mount point):
+		// move the restored entries into it instead.
+		if err := moveInto(partial, dataDir); err != nil {
+			return fail(fmt.Errorf("backup: %w", err))
+		}
+		if err := os.Chmod(dataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("backup: %w", err)
+		}
+		if err := atomicfile.SyncDir(dataDir); err != nil {
+			return nil, fmt.Errorf("backup: %w", err)
+		}
+		_ = os.Remove(partial)
 	}
 	if err := atomicfile.SyncDir(filepath.Dir(dataDir)); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
@@ -414,6 +422,20 @@ func syncTree(dir string) error {
 	})
 	if err != nil {
 		return fmt.Errorf("backup: sync: %w", err)
+	}
+	return nil
+}
+
+// moveInto renames every entry of src into the empty directory dst.
+func moveInto(src, dst string) error {
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if err := os.Rename(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
+			return err
+		}
 	}
 	return nil
 }
