@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -153,6 +154,10 @@ func TestBackupRestore(t *testing.T) {
 	t.Logf("%s", out)
 	checkPrivate(t, live)
 
+	// /metrics says when the last backup succeeded.
+	if code, b := s.do("GET", "/metrics", bearer(), nil); code != 200 || !regexp.MustCompile(`(?m)^sieve_backup_last_success_timestamp_seconds [1-9]`).Match(b) {
+		t.Errorf("/metrics: %d, no recent sieve_backup_last_success_timestamp_seconds", code)
+	}
 	// Refusals through the API.
 	if code, b := s.do("POST", "/api/admin/backup", basic(p.APISecret, ""), []byte(`{"to":"/tmp/x"}`)); code != 401 && code != 403 {
 		t.Errorf("backup with a project secret: %d %s", code, b)

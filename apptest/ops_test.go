@@ -84,7 +84,7 @@ func TestKeysBlockAndRotation(t *testing.T) {
 // exits 0 for every command and subcommand.
 func TestHelpEveryCommand(t *testing.T) {
 	for _, c := range [][]string{{"serve"}, {"scope"}, {"purge"}, {"purge", "status"}, {"audit"}, {"audit", "verify"},
-		{"audit", "query"}, {"bench"}, {"bench", "ingest"}, {"version"}, {"help"}} {
+		{"audit", "query"}, {"bench"}, {"bench", "ingest"}, {"backup"}, {"restore"}, {"version"}, {"help"}} {
 		for _, h := range []string{"--help", "-h"} {
 			out, err := exec.Command(sieveBin, append(c, h)...).CombinedOutput()
 			if err != nil || !strings.Contains(strings.ToLower(string(out)), "usage") && c[0] != "version" {

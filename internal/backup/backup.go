@@ -142,6 +142,11 @@ func Create(ctx context.Context, src Sources, dest string) (*Manifest, error) {
 	m, err := create(ctx, src, partial, dest)
 	if err != nil {
 		_ = os.RemoveAll(partial)
+		if !errors.Is(err, ErrAudit) {
+			// The backup's entry says it began; this one that it failed.
+			_ = src.Audit.Append(audit.Entry{Actor: src.Actor, Action: "backup", Outcome: audit.Failed,
+				Criteria: map[string]any{"to": dest, "online": src.Online}})
+		}
 		return nil, err
 	}
 	if err := syncTree(partial); err != nil {
@@ -161,18 +166,24 @@ func create(ctx context.Context, src Sources, partial, dest string) (*Manifest, 
 		Criteria: map[string]any{"to": dest, "online": src.Online}}); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrAudit, err)
 	}
+	// Order matters: the metadata first, then the audit log, the store
+	// last, so that the store is never older than the purge journal (nor
+	// than the audit entries of purges), as after a crash: a purge the
+	// journal calls done is in the store, and one it was running resumes
+	// after a restore knowing which of its batches the store has.
+	if err := copyRest(ctx, src.DataDir, partial); err != nil {
+		return nil, err
+	}
+	var err error
+	if m.AuditSeq, err = src.Audit.Snapshot(filepath.Join(partial, auditDir)); err != nil {
+		return nil, err
+	}
 	info, err := src.Store(ctx, filepath.Join(partial, storeDir))
 	if err != nil {
 		return nil, err
 	}
 	if m.Store, err = json.Marshal(info); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
-	}
-	if m.AuditSeq, err = src.Audit.Snapshot(filepath.Join(partial, auditDir)); err != nil {
-		return nil, err
-	}
-	if err := copyRest(ctx, src.DataDir, partial); err != nil {
-		return nil, err
 	}
 	if m.Files, err = listFiles(partial); err != nil {
 		return nil, err
@@ -380,11 +391,19 @@ func Restore(src, dataDir string) (*Restored, error) {
 	if err := syncTree(partial); err != nil {
 		return fail(err)
 	}
-	if err := os.Remove(dataDir); err != nil && !errors.Is(err, fs.ErrNotExist) { // empty, checked above
-		return fail(fmt.Errorf("backup: %w", err))
-	}
 	if err := os.Rename(partial, dataDir); err != nil {
-		return fail(fmt.Errorf("backup: %w", err))
+		// dataDir exists (empty, checked above; perhaps a mount point):
+		// move the restored entries into it instead.
+		if err := moveInto(partial, dataDir); err != nil {
+			return fail(fmt.Errorf("backup: %w", err))
+		}
+		if err := os.Chmod(dataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("backup: %w", err)
+		}
+		if err := atomicfile.SyncDir(dataDir); err != nil {
+			return nil, fmt.Errorf("backup: %w", err)
+		}
+		_ = os.Remove(partial)
 	}
 	if err := atomicfile.SyncDir(filepath.Dir(dataDir)); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
@@ -403,6 +422,20 @@ func syncTree(dir string) error {
 	})
 	if err != nil {
 		return fmt.Errorf("backup: sync: %w", err)
+	}
+	return nil
+}
+
+// moveInto renames every entry of src into the empty directory dst.
+func moveInto(src, dst string) error {
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if err := os.Rename(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -69,6 +69,20 @@ func TestCreateAndRestore(t *testing.T) {
 	if r.Audit.Entries != 1 {
 		t.Errorf("restored audit entries %d", r.Audit.Entries)
 	}
+	// An existing empty directory takes the restore; a non-empty one is refused.
+	empty := t.TempDir()
+	if _, err := Restore(dest, empty); err != nil {
+		t.Fatalf("restore into an empty directory: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(empty, "meta", "registry.json")); err != nil || string(b) != `{"x":1}` {
+		t.Errorf("restored registry %q, %v", b, err)
+	}
+	if fi, _ := os.Stat(empty); fi.Mode().Perm() != 0o700 {
+		t.Errorf("restored directory mode %v", fi.Mode().Perm())
+	}
+	if _, err := Restore(dest, empty); !errors.Is(err, ErrExists) {
+		t.Errorf("restore into a non-empty directory: %v", err)
+	}
 
 	failing := func(ctx context.Context, d string) (any, error) { return nil, errors.New("boom") }
 	dest2 := filepath.Join(t.TempDir(), "b2")
@@ -77,6 +91,9 @@ func TestCreateAndRestore(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(filepath.Dir(dest2)); len(ents) != 0 {
 		t.Errorf("a failed backup left %v", ents)
+	}
+	if got, _ := al.Query(audit.Query{Action: "backup"}); len(got) != 3 || got[2].Outcome != audit.Failed {
+		t.Errorf("audit entries of the backups: %+v, want ok, ok (the failed one began), error", got)
 	}
 
 	b, err := os.ReadFile(filepath.Join(dest, ManifestName))

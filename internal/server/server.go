@@ -106,6 +106,9 @@ type Server struct {
 	ready    chan struct{}
 	stopping atomic.Bool
 	backupMu sync.Mutex // one backup at a time
+	// lastBackup is when the last backup through this process succeeded
+	// (Unix seconds; 0: none since start), for /metrics.
+	lastBackup atomic.Int64
 }
 
 // New opens the data directory and prepares the server; it does not listen
@@ -408,6 +411,8 @@ func (s *Server) newMetrics(gauges func(*metrics.Metrics)) {
 		free, _ := diskFree(s.cfg.DataDir)
 		return float64(free)
 	})
+	m.Gauge("sieve_backup_last_success_timestamp_seconds", "When the last backup through this server succeeded (Unix seconds; 0: none since it started).",
+		func() float64 { return float64(s.lastBackup.Load()) })
 	m.Counter("sieve_audit_write_failures_total", "Audit entries that could not be written.", func() float64 { return float64(s.audit.Failures()) })
 	m.GaugeVec("sieve_purge_jobs", "Purge jobs by status.", "status", func() map[string]float64 {
 		out := map[string]float64{}
@@ -566,6 +571,7 @@ func (s *Server) backupFunc(storeBackup func(ctx context.Context, dir string) (a
 		if err != nil {
 			return nil, err
 		}
+		s.lastBackup.Store(time.Now().Unix())
 		s.log.InfoContext(ctx, "backup written", "files", len(m.Files), "bytes", m.Bytes, "audit_seq", m.AuditSeq, "took", time.Since(t0).Round(time.Millisecond))
 		return m, nil
 	}
