@@ -114,3 +114,30 @@ export function filesUnder(dir) {
 export function filesHolding(dir, s) {
   return filesUnder(dir).filter((f) => readFileSync(f).includes(Buffer.from(s)))
 }
+
+/**
+ * unlabelled lists the visible form controls, buttons and links of the page
+ * that have no accessible name (no label text of their own, aria-label,
+ * aria-labelledby, title, or text for buttons and links): keyboard and
+ * screen-reader users cannot tell what they do.
+ */
+export function unlabelled(page) {
+  return page.evaluate(() => {
+    const out = []
+    const own = (label) => {
+      const c = label.cloneNode(true)
+      c.querySelectorAll('select, input, textarea').forEach((x) => x.remove())
+      return c.textContent.trim()
+    }
+    for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href]')) {
+      if (!el.getClientRects().length) continue // not shown
+      const name = (el.getAttribute('aria-label') || '').trim() ||
+        (el.getAttribute('aria-labelledby') || '').split(/\s+/).map((id) => document.getElementById(id)?.textContent.trim() || '').join('') ||
+        [...(el.labels || [])].map(own).join('') ||
+        (el.tagName === 'BUTTON' || el.tagName === 'A' ? el.textContent.trim() : '') ||
+        (el.getAttribute('title') || '').trim()
+      if (!name) out.push(el.outerHTML.slice(0, 160))
+    }
+    return out
+  })
+}

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { launch, root, startSieve } from './harness.js'
+import { launch, root, startSieve, unlabelled } from './harness.js'
 
 const Mixpanel = createRequire(import.meta.url)('mixpanel')
 const shots = join(root, 'docs/ui')
@@ -21,9 +21,12 @@ function send(sieve, token, name, props) {
   return new Promise((res, rej) => mp.track(name, props, (err) => (err ? rej(err) : res())))
 }
 
+/** shot saves a 1280x800 screenshot of the page, after checking that every
+ * control on it has an accessible name. */
 async function shot(page, name) {
   mkdirSync(shots, { recursive: true })
   await page.waitForTimeout(200)
+  assert.deepEqual(await unlabelled(page), [], `controls without a name on ${name}`)
   await page.screenshot({ path: join(shots, `${name}.png`) })
 }
 
@@ -301,6 +304,13 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     await page.getByRole('heading', { level: 1, name: 'Dashboards' }).waitFor()
     await page.getByText('No dashboards yet').waitFor()
     assert.deepEqual((await sieve.api('GET', `/api/projects/${def.id}/dashboards`)).dashboards, [])
+  })
+
+  await t.test('the labelled-controls check (run before every screenshot) finds unnamed controls', async () => {
+    const blank = await chrome.context.newPage()
+    await blank.setContent('<label>Named<input></label><label><select><option>only an option</option></select></label><input id=a><button></button><button aria-label="Close"></button><a href="/x"> </a><input type=hidden>')
+    assert.deepEqual((await unlabelled(blank)).map((h) => h.slice(0, 7)), ['<select', '<input ', '<button', '<a href'])
+    await blank.close()
   })
 
   await t.test('no console errors', () => {
