@@ -9,11 +9,11 @@ const palette = ['#3b6fd8', '#d8713b', '#2f9e6e', '#a64fc9', '#c9a13b', '#d84a6a
  * lineWidth makes earlier lines wider, so that lines with equal values
  * (two breakdown values that counted the same) show as stripes of each
  * colour instead of the last one hiding the others: 2 px for the last
- * line, 1.5 more for each line before it, at most 6 steps (so the first
- * lines of a chart with more than six share the widest width).
+ * line, 2 more for each line before it, at most 5 steps (so the first
+ * lines of a chart with more than five share the widest width, 10 px).
  */
 function lineWidth(i, n) {
-  return 2 + 1.5 * Math.min(5, n - 1 - i)
+  return 2 + 2 * Math.min(4, n - 1 - i)
 }
 
 /**

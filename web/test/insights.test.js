@@ -103,6 +103,7 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     assert.deepEqual(drawn.map((s) => s.name), want.series.map((s) => (s.breakdown?.length ? `${s.name} · ${s.breakdown.join(', ')}` : s.name)))
     // Signed up by plan (2 + 2) today; purchases: 2 unique users.
     assert.equal(want.series.find((s) => s.name === 'A' && s.breakdown[0] === 'pro').values.at(-1), 2)
+    await page.locator('[data-chart]').evaluate((e) => e.scrollIntoView({ block: 'end' }))
     await shot(page, 'insights-trends')
   })
 
@@ -149,6 +150,8 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     // Plan not free: two pro sign-ups; purchases carry no plan, so both
     // purchasers count: A = 2, B = 2, A/B = 1.
     assert.deepEqual(want.series.map((s) => s.values.at(-1)), [2, 2, 1])
+    await page.getByRole('group', { name: 'Formula 1' }).evaluate((e) => e.scrollIntoView({ block: 'start' }))
+    await shot(page, 'insights-filter-formula')
   })
 
   await t.test('three breakdowns, bins, exclusions and on-or-after from the URL show in the builder and run', async () => {

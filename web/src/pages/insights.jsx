@@ -86,8 +86,6 @@ function Builder({ q, set, pk }) {
         <Pick label="Interval" value={q.interval || 'day'} options={intervals} onChange={(v) => put({ interval: v })} />
         {q.kind === 'trends' && <label class="check"><input type="checkbox" checked={!!q.compare} onChange={(e) => put({ compare: e.target.checked || undefined })} />Compare with the previous period</label>}
       </div>
-      <Breakdowns q={q} put={put} pk={pk} />
-      <Filters q={q} put={put} pk={pk} />
       {q.kind === 'trends' && (
         <fieldset><legend>Series</legend>
           {series.map((s, i) => (
@@ -99,10 +97,9 @@ function Builder({ q, set, pk }) {
               {series.length > 1 && <button type="button" class="link" onClick={() => drop(i)} aria-label={`Remove series ${letter(i)}`}>Remove</button>}
             </div>
           ))}
-          {series.length < 26 && <button type="button" onClick={() => put({ series: [...series, { event: pk.events[0] || '', math: 'total' }] })}>Add series</button>}
+          {series.length < 26 && <button type="button" class="secondary" onClick={() => put({ series: [...series, { event: pk.events[0] || '', math: 'total' }] })}>Add series</button>}
         </fieldset>
       )}
-      {q.kind === 'trends' && <Formulas q={q} put={put} />}
       {q.kind === 'funnels' && (
         <fieldset><legend>Steps</legend>
           {series.map((s, i) => (
@@ -112,7 +109,7 @@ function Builder({ q, set, pk }) {
               {series.length > 2 && <button type="button" class="link" onClick={() => drop(i)} aria-label={`Remove step ${i + 1}`}>Remove</button>}
             </div>
           ))}
-          {series.length < 20 && <button type="button" onClick={() => put({ series: [...series, { event: pk.events[0] || '' }] })}>Add step</button>}
+          {series.length < 20 && <button type="button" class="secondary" onClick={() => put({ series: [...series, { event: pk.events[0] || '' }] })}>Add step</button>}
           <div class="row wrap">
             <label>Conversion window<input type="number" min="1" value={q.funnel?.window ?? 14} onChange={(e) => put({ funnel: { ...q.funnel, window: Number(e.target.value) } })} /></label>
             <Pick label="Unit" value={q.funnel?.window_unit || 'day'} options={['minute', 'hour', 'day', 'week', 'month']} onChange={(v) => put({ funnel: { ...q.funnel, window_unit: v } })} />
@@ -120,7 +117,6 @@ function Builder({ q, set, pk }) {
           </div>
         </fieldset>
       )}
-      {q.kind === 'funnels' && <Exclusions q={q} put={put} pk={pk} />}
       {q.kind === 'retention' && (
         <fieldset><legend>Retention</legend>
           <div class="row wrap">
@@ -132,6 +128,12 @@ function Builder({ q, set, pk }) {
           </div>
         </fieldset>
       )}
+      <div class="addons">
+        <Breakdowns q={q} put={put} pk={pk} />
+        <Filters q={q} put={put} pk={pk} />
+        {q.kind === 'trends' && <Formulas q={q} put={put} />}
+        {q.kind === 'funnels' && <Exclusions q={q} put={put} pk={pk} />}
+      </div>
     </form>
   )
 }
@@ -155,7 +157,7 @@ function Breakdowns({ q, put, pk }) {
           <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove breakdown ${i + 1}`}>Remove</button>
         </div>
       ))}
-      {list.length < 3 && pk.properties.length > 0 && <button type="button" onClick={() => set([...list, { property: pk.properties[0] }])}>Add breakdown</button>}
+      {list.length < 3 && pk.properties.length > 0 && <button type="button" class="secondary" onClick={() => set([...list, { property: pk.properties[0] }])}>Add breakdown</button>}
     </fieldset>
   )
 }
@@ -220,7 +222,7 @@ function Filters({ q, put, pk }) {
           <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove condition ${i + 1}`}>Remove</button>
         </div>
       ))}
-      {list.length < 20 && pk.properties.length > 0 && <button type="button" onClick={() => set([...list, { property: pk.properties[0], operator: 'is_set' }])}>Add condition</button>}
+      {list.length < 20 && pk.properties.length > 0 && <button type="button" class="secondary" onClick={() => set([...list, { property: pk.properties[0], operator: 'is_set' }])}>Add condition</button>}
     </fieldset>
   )
 }
@@ -239,7 +241,7 @@ function Formulas({ q, put }) {
           <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove formula ${i + 1}`}>Remove</button>
         </div>
       ))}
-      {list.length < 10 && <button type="button" onClick={() => set([...list, { formula: (q.series || []).length > 1 ? 'A/B' : 'A' }])}>Add formula</button>}
+      {list.length < 10 && <button type="button" class="secondary" onClick={() => set([...list, { formula: (q.series || []).length > 1 ? 'A/B' : 'A' }])}>Add formula</button>}
     </fieldset>
   )
 }
@@ -261,7 +263,7 @@ function Exclusions({ q, put, pk }) {
           <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove exclusion ${i + 1}`}>Remove</button>
         </div>
       ))}
-      {steps >= 2 && list.length < 10 && <button type="button" onClick={() => set([...list, { event: pk.events[0] || '', from_step: 0, to_step: steps - 1 }])}>Add exclusion</button>}
+      {steps >= 2 && list.length < 10 && <button type="button" class="secondary" onClick={() => set([...list, { event: pk.events[0] || '', from_step: 0, to_step: steps - 1 }])}>Add exclusion</button>}
     </fieldset>
   )
 }
