@@ -103,7 +103,7 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     assert.deepEqual(drawn.map((s) => s.name), want.series.map((s) => (s.breakdown?.length ? `${s.name} · ${s.breakdown.join(', ')}` : s.name)))
     // Signed up by plan (2 + 2) today; purchases: 2 unique users.
     assert.equal(want.series.find((s) => s.name === 'A' && s.breakdown[0] === 'pro').values.at(-1), 2)
-    await page.locator('[data-chart]').evaluate((e) => e.scrollIntoView({ block: 'end' }))
+    await page.locator('[data-chart]').first().evaluate((e) => e.scrollIntoView({ block: 'end' }))
     await shot(page, 'insights-trends')
   })
 
@@ -190,7 +190,7 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     assert.deepEqual(drawn.map((s) => s.values), [conv(f.steps), ...f.breakdowns.map((b) => conv(b.steps))])
     // Pro: both signed up, viewed pricing and purchased.
     assert.deepEqual(drawn.find((s) => s.name === 'pro').values, [100, 100, 100])
-    await page.locator('[data-chart]').evaluate((e) => e.scrollIntoView({ block: 'center' }))
+    await page.locator('[data-chart]').first().evaluate((e) => e.scrollIntoView({ block: 'center' }))
     await shot(page, 'insights-funnel-breakdown')
   })
 
@@ -213,8 +213,15 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     const want = (await query(funnel)).results.funnel.steps.map((s) => s.count)
     assert.deepEqual(drawn[0].values, want)
     assert.deepEqual(want, [4, 3, 2])
+    // Conversion over time: a second chart, the share completed per day of entry.
+    const overTime = (await query(funnel)).results.funnel.over_time
+    const second = page.getByRole('img', { name: 'Chart of the funnel\'s conversion by day' })
+    await second.and(page.locator('[data-plotted]')).waitFor()
+    const ot = JSON.parse(await second.getAttribute('data-plotted'))
+    assert.deepEqual(ot[0].values, overTime.map((b) => Math.round(b.conversion * 10000) / 100))
+    assert.equal(ot[0].values.at(-1), 50, 'two of four who entered today completed')
     await page.getByRole('table', { name: 'Results of the funnels query' }).getByRole('cell', { name: '75.0%' }).first().waitFor()
-    await page.locator('[data-chart]').evaluate((e) => e.scrollIntoView({ block: 'center' }))
+    await page.locator('[data-chart]').first().evaluate((e) => e.scrollIntoView({ block: 'center' }))
     await shot(page, 'insights-funnels')
   })
 

@@ -296,6 +296,15 @@ function plot(res) {
   return null
 }
 
+/** conversionOverTime plots, per bucket of entry, the share of the users
+ * who entered the funnel then and completed it. */
+function conversionOverTime(f) {
+  return {
+    labels: f.over_time.map((b) => b.bucket), percent: true,
+    series: [{ name: 'Completed %', values: f.over_time.map((b) => Math.round(b.conversion * 10000) / 100) }],
+  }
+}
+
 /** retentionCurve is, per interval, the percentage of all cohorts' members
  * who returned (weighted by cohort size; a cohort too recent to have
  * reached an interval does not count for it). */
@@ -387,6 +396,13 @@ function Result({ project, q, compact = false, title = 'insight' }) {
   return (
     <div class="result">
       <Chart spec={plot(res)} label={`Chart of the ${q.kind} ${title}`} />
+      {!compact && res.funnel && (res.funnel.over_time || []).length > 1 && (
+        <>
+          <h3>Conversion over time</h3>
+          <p class="muted">Of the users who entered the funnel in each {q.interval || 'day'}, the share who completed it.</p>
+          <Chart spec={conversionOverTime(res.funnel)} label={`Chart of the funnel's conversion by ${q.interval || 'day'}`} />
+        </>
+      )}
       {!compact && (
         <>
           <div class="row"><span class="muted">{state.data.rows_scanned?.toLocaleString('en-US')} rows read in {Math.round(state.data.elapsed_ms)} ms · time zone {state.data.time_zone}</span><span class="grow" />
