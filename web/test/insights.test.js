@@ -194,6 +194,19 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     await shot(page, 'insights-funnel-breakdown')
   })
 
+  await t.test('the kind tabs work from the keyboard', async () => {
+    await page.goto(sieve.url + insightPath(trend))
+    await plotted(page)
+    await page.getByRole('tab', { name: 'Trends' }).focus()
+    await page.keyboard.press('ArrowRight')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).kind === 'funnels')
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Funnels')
+    await page.keyboard.press('ArrowLeft')
+    await page.keyboard.press('ArrowLeft')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).kind === 'retention')
+    assert.equal(await page.getByRole('tab', { selected: true }).innerText(), 'Retention')
+  })
+
   await t.test('CSV download', async () => {
     await page.goto(sieve.url + insightPath(trend))
     await plotted(page)

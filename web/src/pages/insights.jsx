@@ -76,8 +76,17 @@ function Builder({ q, set, pk }) {
   const intervals = q.kind === 'retention' ? ['day', 'week', 'month'] : ['hour', 'day', 'week', 'month']
   return (
     <form class="card builder" onSubmit={(e) => e.preventDefault()} aria-label="Query">
-      <div class="row" role="tablist" aria-label="Kind">
-        {kinds.map(([k, t]) => <button type="button" role="tab" aria-selected={q.kind === k} class={q.kind === k ? 'tab on' : 'tab'}
+      <div class="row" role="tablist" aria-label="Kind" onKeyDown={(e) => {
+        // Arrow keys move between the kinds, as in any tab list.
+        const d = { ArrowRight: 1, ArrowLeft: -1 }[e.key]
+        if (!d) return
+        const i = (kinds.findIndex(([k]) => k === q.kind) + d + kinds.length) % kinds.length
+        const list = e.currentTarget
+        e.preventDefault()
+        set({ ...fresh(kinds[i][0], pk.events), from: q.from, to: q.to })
+        requestAnimationFrame(() => list.querySelectorAll('[role=tab]')[i]?.focus())
+      }}>
+        {kinds.map(([k, t]) => <button type="button" role="tab" aria-selected={q.kind === k} tabIndex={q.kind === k ? 0 : -1} class={q.kind === k ? 'tab on' : 'tab'}
           onClick={() => q.kind !== k && set({ ...fresh(k, pk.events), from: q.from, to: q.to })}>{t}</button>)}
       </div>
       <div class="row wrap">
