@@ -105,6 +105,15 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     assert.equal(want.series.find((s) => s.name === 'A' && s.breakdown[0] === 'pro').values.at(-1), 2)
     await page.locator('[data-chart]').first().evaluate((e) => e.scrollIntoView({ block: 'end' }))
     await shot(page, 'insights-trends')
+    // The canvas is drawn again in the dark theme's text colour.
+    const light = await page.locator('[data-chart]').first().getAttribute('data-ink')
+    await page.locator('#theme').selectOption('dark')
+    await page.waitForFunction((l) => {
+      const m = document.querySelector('[data-chart]').dataset.ink.match(/\d+/g)
+      return document.querySelector('[data-chart]').dataset.ink !== l && m && Number(m[0]) > 150
+    }, light)
+    await shot(page, 'insights-trends-dark')
+    await page.locator('#theme').selectOption('auto')
   })
 
   await t.test('pickers come from the lexicon and never offer a guard-stripped key', async () => {

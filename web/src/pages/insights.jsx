@@ -376,15 +376,31 @@ function isEmpty(res) {
   return true
 }
 
+/** useTheme changes whenever the page's theme does (the chosen one, or the
+ * system's when following it), so that canvases are drawn again. */
+function useTheme() {
+  const [n, set] = useState(0)
+  useEffect(() => {
+    const bump = () => set((x) => x + 1)
+    const mo = new MutationObserver(bump)
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] })
+    const mq = matchMedia('(prefers-color-scheme: dark)')
+    mq.addEventListener('change', bump)
+    return () => { mo.disconnect(); mq.removeEventListener('change', bump) }
+  }, [])
+  return n
+}
+
 /** Chart loads ../chart.js (and uPlot) on first use and draws into a div. */
 function Chart({ spec, label }) {
   const el = useRef(null)
   const [error, setError] = useState(null)
+  const theme = useTheme()
   useEffect(() => {
     let undo = () => {}, live = true
     import('../chart.js').then((m) => { if (live && el.current) undo = m.draw(el.current, spec) }).catch((e) => setError(e))
     return () => { live = false; undo() }
-  }, [JSON.stringify(spec)])
+  }, [JSON.stringify(spec), theme])
   return <figure class="chart"><div ref={el} class="plot" role="img" aria-label={label} data-chart="1" /><ErrorBox error={error} /></figure>
 }
 
