@@ -91,227 +91,180 @@ func (a *API) dashboard(pid int64, b dashboardBody) (project.Dashboard, error) {
 	return project.Dashboard{Name: b.Name, Insights: b.Insights, From: b.From, To: b.To}, nil
 }
 
-// ListInsights handles GET /api/projects/{id}/insights.
-func (a *API) ListInsights() http.Handler {
+// savedKind is one kind of saved object (insights, dashboards): how the
+// generic handlers below read, validate, store and audit it. Both kinds are
+// read and written with the analyst role, as queries are run.
+type savedKind[T any] struct {
+	noun    string // audit actions are noun.read, noun.create, noun.change, noun.delete
+	plural  string // the list's key in GET answers
+	idParam string // the path value naming one object
+	list    func(pid int64) ([]T, error)
+	get     func(pid, id int64) (T, error)
+	save    func(pid int64, v T) (T, error) // v's id 0: create
+	del     func(pid, id int64) error
+	// decode reads and validates a request body into an object (its id unset).
+	decode func(w http.ResponseWriter, r *http.Request, pid int64) (T, error)
+	setID  func(v *T, id int64)
+	id     func(v T) int64
+}
+
+func (a *API) insightKind() savedKind[project.Insight] {
+	return savedKind[project.Insight]{
+		noun: "insight", plural: "insights", idParam: "iid",
+		list: a.projects.Insights, get: a.projects.Insight, save: a.projects.SaveInsight, del: a.projects.DeleteInsight,
+		decode: func(w http.ResponseWriter, r *http.Request, _ int64) (project.Insight, error) {
+			var b insightBody
+			if err := decodeBody(w, r, &b); err != nil {
+				return project.Insight{}, err
+			}
+			return b.insight()
+		},
+		setID: func(v *project.Insight, id int64) { v.ID = id },
+		id:    func(v project.Insight) int64 { return v.ID },
+	}
+}
+
+func (a *API) dashboardKind() savedKind[project.Dashboard] {
+	return savedKind[project.Dashboard]{
+		noun: "dashboard", plural: "dashboards", idParam: "did",
+		list: a.projects.Dashboards, get: a.projects.Dashboard, save: a.projects.SaveDashboard, del: a.projects.DeleteDashboard,
+		decode: func(w http.ResponseWriter, r *http.Request, pid int64) (project.Dashboard, error) {
+			var b dashboardBody
+			if err := decodeBody(w, r, &b); err != nil {
+				return project.Dashboard{}, err
+			}
+			return a.dashboard(pid, b)
+		},
+		setID: func(v *project.Dashboard, id int64) { v.ID = id },
+		id:    func(v project.Dashboard) int64 { return v.ID },
+	}
+}
+
+// listSaved handles GET .../{plural}: {"<plural>": [...]}, audited as a read.
+func listSaved[T any](a *API, k savedKind[T]) http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
 		pr, who, err := a.projectInPath(r, auth.Read)
 		if err != nil {
 			return err
 		}
-		list, err := a.projects.Insights(pr.ID)
+		list, err := k.list(pr.ID)
 		if err != nil {
 			return err
 		}
-		if err := a.record(r, who, audit.Entry{Action: "insight.read", ProjectID: pr.ID, Rows: int64(len(list))}); err != nil {
+		if err := a.record(r, who, audit.Entry{Action: k.noun + ".read", ProjectID: pr.ID, Rows: int64(len(list))}); err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"insights": list})
+		writeJSON(w, http.StatusOK, map[string]any{k.plural: list})
 		return nil
 	})
 }
+
+// getSaved handles GET .../{plural}/{id}, audited as a read.
+func getSaved[T any](a *API, k savedKind[T]) http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		pr, who, err := a.projectInPath(r, auth.Read)
+		if err != nil {
+			return err
+		}
+		id, err := savedID(r, k.idParam)
+		if err != nil {
+			return err
+		}
+		v, err := k.get(pr.ID, id)
+		if err != nil {
+			return err
+		}
+		if err := a.record(r, who, audit.Entry{Action: k.noun + ".read", ProjectID: pr.ID, Rows: 1, Criteria: map[string]any{k.noun: id}}); err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, v)
+		return nil
+	})
+}
+
+// putSaved handles POST .../{plural} (replace false: 201 and a new id) and
+// PUT .../{plural}/{id} (replace true: 200). The role is checked before the
+// id or the body is read.
+func putSaved[T any](a *API, k savedKind[T], replace bool) http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		pr, who, err := a.projectInPath(r, auth.Read)
+		if err != nil {
+			return err
+		}
+		var id int64
+		if replace {
+			if id, err = savedID(r, k.idParam); err != nil {
+				return err
+			}
+		}
+		v, err := k.decode(w, r, pr.ID)
+		if err != nil {
+			return err
+		}
+		k.setID(&v, id)
+		saved, err := k.save(pr.ID, v)
+		if err != nil {
+			return err
+		}
+		action, code := k.noun+".create", http.StatusCreated
+		if replace {
+			action, code = k.noun+".change", http.StatusOK
+		}
+		a.recordDone(r, who, audit.Entry{Action: action, ProjectID: pr.ID, Criteria: map[string]any{k.noun: k.id(saved)}})
+		writeJSON(w, code, saved)
+		return nil
+	})
+}
+
+// deleteSaved handles DELETE .../{plural}/{id}: 204.
+func deleteSaved[T any](a *API, k savedKind[T]) http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		pr, who, err := a.projectInPath(r, auth.Read)
+		if err != nil {
+			return err
+		}
+		id, err := savedID(r, k.idParam)
+		if err != nil {
+			return err
+		}
+		if err := k.del(pr.ID, id); err != nil {
+			return err
+		}
+		a.recordDone(r, who, audit.Entry{Action: k.noun + ".delete", ProjectID: pr.ID, Criteria: map[string]any{k.noun: id}})
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+}
+
+// ListInsights handles GET /api/projects/{id}/insights.
+func (a *API) ListInsights() http.Handler { return listSaved(a, a.insightKind()) }
 
 // CreateInsight handles POST /api/projects/{id}/insights {"name","query"}.
-func (a *API) CreateInsight() http.Handler {
-	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		return a.putInsight(w, r, "")
-	})
-}
+func (a *API) CreateInsight() http.Handler { return putSaved(a, a.insightKind(), false) }
 
 // GetInsight handles GET /api/projects/{id}/insights/{iid}.
-func (a *API) GetInsight() http.Handler {
-	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		pr, who, err := a.projectInPath(r, auth.Read)
-		if err != nil {
-			return err
-		}
-		iid, err := savedID(r, "iid")
-		if err != nil {
-			return err
-		}
-		in, err := a.projects.Insight(pr.ID, iid)
-		if err != nil {
-			return err
-		}
-		if err := a.record(r, who, audit.Entry{Action: "insight.read", ProjectID: pr.ID, Rows: 1, Criteria: map[string]any{"insight": iid}}); err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, in)
-		return nil
-	})
-}
+func (a *API) GetInsight() http.Handler { return getSaved(a, a.insightKind()) }
 
 // UpdateInsight handles PUT /api/projects/{id}/insights/{iid}.
-func (a *API) UpdateInsight() http.Handler {
-	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		return a.putInsight(w, r, "iid")
-	})
-}
-
-// putInsight creates a saved insight, or replaces the one named by the
-// path value idParam (after the caller's role is checked).
-func (a *API) putInsight(w http.ResponseWriter, r *http.Request, idParam string) error {
-	pr, who, err := a.projectInPath(r, auth.Read)
-	if err != nil {
-		return err
-	}
-	var iid int64
-	if idParam != "" {
-		if iid, err = savedID(r, idParam); err != nil {
-			return err
-		}
-	}
-	var b insightBody
-	if err := decodeBody(w, r, &b); err != nil {
-		return err
-	}
-	in, err := b.insight()
-	if err != nil {
-		return err
-	}
-	in.ID = iid
-	saved, err := a.projects.SaveInsight(pr.ID, in)
-	if err != nil {
-		return err
-	}
-	action, code := "insight.create", http.StatusCreated
-	if iid != 0 {
-		action, code = "insight.change", http.StatusOK
-	}
-	a.recordDone(r, who, audit.Entry{Action: action, ProjectID: pr.ID, Criteria: map[string]any{"insight": saved.ID}})
-	writeJSON(w, code, saved)
-	return nil
-}
+func (a *API) UpdateInsight() http.Handler { return putSaved(a, a.insightKind(), true) }
 
 // DeleteInsight handles DELETE /api/projects/{id}/insights/{iid}; the
 // insight also leaves every dashboard that showed it.
-func (a *API) DeleteInsight() http.Handler {
-	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		pr, who, err := a.projectInPath(r, auth.Read)
-		if err != nil {
-			return err
-		}
-		iid, err := savedID(r, "iid")
-		if err != nil {
-			return err
-		}
-		if err := a.projects.DeleteInsight(pr.ID, iid); err != nil {
-			return err
-		}
-		a.recordDone(r, who, audit.Entry{Action: "insight.delete", ProjectID: pr.ID, Criteria: map[string]any{"insight": iid}})
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	})
-}
+func (a *API) DeleteInsight() http.Handler { return deleteSaved(a, a.insightKind()) }
 
 // ListDashboards handles GET /api/projects/{id}/dashboards.
-func (a *API) ListDashboards() http.Handler {
-	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		pr, who, err := a.projectInPath(r, auth.Read)
-		if err != nil {
-			return err
-		}
-		list, err := a.projects.Dashboards(pr.ID)
-		if err != nil {
-			return err
-		}
-		if err := a.record(r, who, audit.Entry{Action: "dashboard.read", ProjectID: pr.ID, Rows: int64(len(list))}); err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"dashboards": list})
-		return nil
-	})
-}
+func (a *API) ListDashboards() http.Handler { return listSaved(a, a.dashboardKind()) }
 
 // CreateDashboard handles POST /api/projects/{id}/dashboards
 // {"name","insights":[ids],"from","to"}.
-func (a *API) CreateDashboard() http.Handler {
-	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		return a.putDashboard(w, r, "")
-	})
-}
+func (a *API) CreateDashboard() http.Handler { return putSaved(a, a.dashboardKind(), false) }
 
 // GetDashboard handles GET /api/projects/{id}/dashboards/{did}.
-func (a *API) GetDashboard() http.Handler {
-	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		pr, who, err := a.projectInPath(r, auth.Read)
-		if err != nil {
-			return err
-		}
-		did, err := savedID(r, "did")
-		if err != nil {
-			return err
-		}
-		d, err := a.projects.Dashboard(pr.ID, did)
-		if err != nil {
-			return err
-		}
-		if err := a.record(r, who, audit.Entry{Action: "dashboard.read", ProjectID: pr.ID, Rows: 1, Criteria: map[string]any{"dashboard": did}}); err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, d)
-		return nil
-	})
-}
+func (a *API) GetDashboard() http.Handler { return getSaved(a, a.dashboardKind()) }
 
 // UpdateDashboard handles PUT /api/projects/{id}/dashboards/{did}.
-func (a *API) UpdateDashboard() http.Handler {
-	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		return a.putDashboard(w, r, "did")
-	})
-}
-
-// putDashboard creates a dashboard, or replaces the one named by the path
-// value idParam (after the caller's role is checked).
-func (a *API) putDashboard(w http.ResponseWriter, r *http.Request, idParam string) error {
-	pr, who, err := a.projectInPath(r, auth.Read)
-	if err != nil {
-		return err
-	}
-	var did int64
-	if idParam != "" {
-		if did, err = savedID(r, idParam); err != nil {
-			return err
-		}
-	}
-	var b dashboardBody
-	if err := decodeBody(w, r, &b); err != nil {
-		return err
-	}
-	d, err := a.dashboard(pr.ID, b)
-	if err != nil {
-		return err
-	}
-	d.ID = did
-	saved, err := a.projects.SaveDashboard(pr.ID, d)
-	if err != nil {
-		return err
-	}
-	action, code := "dashboard.create", http.StatusCreated
-	if did != 0 {
-		action, code = "dashboard.change", http.StatusOK
-	}
-	a.recordDone(r, who, audit.Entry{Action: action, ProjectID: pr.ID, Criteria: map[string]any{"dashboard": saved.ID}})
-	writeJSON(w, code, saved)
-	return nil
-}
+func (a *API) UpdateDashboard() http.Handler { return putSaved(a, a.dashboardKind(), true) }
 
 // DeleteDashboard handles DELETE /api/projects/{id}/dashboards/{did}; its
 // insights stay saved.
-func (a *API) DeleteDashboard() http.Handler {
-	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
-		pr, who, err := a.projectInPath(r, auth.Read)
-		if err != nil {
-			return err
-		}
-		did, err := savedID(r, "did")
-		if err != nil {
-			return err
-		}
-		if err := a.projects.DeleteDashboard(pr.ID, did); err != nil {
-			return err
-		}
-		a.recordDone(r, who, audit.Entry{Action: "dashboard.delete", ProjectID: pr.ID, Criteria: map[string]any{"dashboard": did}})
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	})
-}
+func (a *API) DeleteDashboard() http.Handler { return deleteSaved(a, a.dashboardKind()) }

@@ -9,11 +9,11 @@ const palette = ['#3b6fd8', '#d8713b', '#2f9e6e', '#a64fc9', '#c9a13b', '#d84a6a
  * lineWidth makes earlier lines wider, so that lines with equal values
  * (two breakdown values that counted the same) show as stripes of each
  * colour instead of the last one hiding the others: 2 px for the last
- * line, 1.5 more for each line before it, at most 6 steps (so the first
- * lines of a chart with more than six share the widest width).
+ * line, 2 more for each line before it, at most 5 steps (so the first
+ * lines of a chart with more than five share the widest width, 10 px).
  */
 function lineWidth(i, n) {
-  return 2 + 1.5 * Math.min(5, n - 1 - i)
+  return 2 + 2 * Math.min(4, n - 1 - i)
 }
 
 /**
@@ -28,6 +28,10 @@ export function draw(el, { labels, series, bars = false, percent = false }) {
   const year = labels[0]?.slice(0, 5)
   const short = labels.every((l) => /^\d{4}-\d\d-\d\d/.test(l) && l.startsWith(year)) ? labels.map((l) => l.slice(5).replace('T', ' ').slice(0, 11)) : labels
   const width = Math.max(320, el.clientWidth || 900)
+  // The canvas does not follow the theme by itself: axes take the page's
+  // text colour at drawing time (the page draws again when the theme changes).
+  const ink = getComputedStyle(el).color
+  el.dataset.ink = ink
   const opts = {
     width,
     height: 300,
@@ -40,8 +44,8 @@ export function draw(el, { labels, series, bars = false, percent = false }) {
       y: { range: (u, min, max) => uPlot.rangeNum(Math.min(0, min), Math.max(max, 1), 0.1, true) },
     },
     axes: [
-      { space: 80, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (u, ticks) => ticks.map((t) => (Number.isInteger(t) && short[t] !== undefined ? short[t] : '')), stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } },
-      { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' }, values: (u, ticks) => ticks.map((t) => (percent ? `${t}%` : t.toLocaleString('en-US'))) },
+      { space: 80, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (u, ticks) => ticks.map((t) => (Number.isInteger(t) && short[t] !== undefined ? short[t] : '')), stroke: ink, grid: { stroke: 'rgba(128,128,128,.2)' } },
+      { stroke: ink, grid: { stroke: 'rgba(128,128,128,.2)' }, values: (u, ticks) => ticks.map((t) => (percent ? `${t}%` : t.toLocaleString('en-US'))) },
     ],
     series: [{}, ...series.map((s, i) => ({
       label: s.name,

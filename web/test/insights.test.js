@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { launch, root, startSieve } from './harness.js'
+import { launch, root, startSieve, unlabelled } from './harness.js'
 
 const Mixpanel = createRequire(import.meta.url)('mixpanel')
 const shots = join(root, 'docs/ui')
@@ -21,9 +21,12 @@ function send(sieve, token, name, props) {
   return new Promise((res, rej) => mp.track(name, props, (err) => (err ? rej(err) : res())))
 }
 
+/** shot saves a 1280x800 screenshot of the page, after checking that every
+ * control on it has an accessible name. */
 async function shot(page, name) {
   mkdirSync(shots, { recursive: true })
   await page.waitForTimeout(200)
+  assert.deepEqual(await unlabelled(page), [], `controls without a name on ${name}`)
   await page.screenshot({ path: join(shots, `${name}.png`) })
 }
 
@@ -100,7 +103,17 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     assert.deepEqual(drawn.map((s) => s.name), want.series.map((s) => (s.breakdown?.length ? `${s.name} · ${s.breakdown.join(', ')}` : s.name)))
     // Signed up by plan (2 + 2) today; purchases: 2 unique users.
     assert.equal(want.series.find((s) => s.name === 'A' && s.breakdown[0] === 'pro').values.at(-1), 2)
+    await page.locator('[data-chart]').first().evaluate((e) => e.scrollIntoView({ block: 'end' }))
     await shot(page, 'insights-trends')
+    // The canvas is drawn again in the dark theme's text colour.
+    const light = await page.locator('[data-chart]').first().getAttribute('data-ink')
+    await page.locator('#theme').selectOption('dark')
+    await page.waitForFunction((l) => {
+      const m = document.querySelector('[data-chart]').dataset.ink.match(/\d+/g)
+      return document.querySelector('[data-chart]').dataset.ink !== l && m && Number(m[0]) > 150
+    }, light)
+    await shot(page, 'insights-trends-dark')
+    await page.locator('#theme').selectOption('auto')
   })
 
   await t.test('pickers come from the lexicon and never offer a guard-stripped key', async () => {
@@ -146,6 +159,8 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     // Plan not free: two pro sign-ups; purchases carry no plan, so both
     // purchasers count: A = 2, B = 2, A/B = 1.
     assert.deepEqual(want.series.map((s) => s.values.at(-1)), [2, 2, 1])
+    await page.getByRole('group', { name: 'Formula 1' }).evaluate((e) => e.scrollIntoView({ block: 'start' }))
+    await shot(page, 'insights-filter-formula')
   })
 
   await t.test('three breakdowns, bins, exclusions and on-or-after from the URL show in the builder and run', async () => {
@@ -184,8 +199,21 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     assert.deepEqual(drawn.map((s) => s.values), [conv(f.steps), ...f.breakdowns.map((b) => conv(b.steps))])
     // Pro: both signed up, viewed pricing and purchased.
     assert.deepEqual(drawn.find((s) => s.name === 'pro').values, [100, 100, 100])
-    await page.locator('[data-chart]').evaluate((e) => e.scrollIntoView({ block: 'center' }))
+    await page.locator('[data-chart]').first().evaluate((e) => e.scrollIntoView({ block: 'center' }))
     await shot(page, 'insights-funnel-breakdown')
+  })
+
+  await t.test('the kind tabs work from the keyboard', async () => {
+    await page.goto(sieve.url + insightPath(trend))
+    await plotted(page)
+    await page.getByRole('tab', { name: 'Trends' }).focus()
+    await page.keyboard.press('ArrowRight')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).kind === 'funnels')
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Funnels')
+    await page.keyboard.press('ArrowLeft')
+    await page.keyboard.press('ArrowLeft')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).kind === 'retention')
+    assert.equal(await page.getByRole('tab', { selected: true }).innerText(), 'Retention')
   })
 
   await t.test('CSV download', async () => {
@@ -207,8 +235,15 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     const want = (await query(funnel)).results.funnel.steps.map((s) => s.count)
     assert.deepEqual(drawn[0].values, want)
     assert.deepEqual(want, [4, 3, 2])
+    // Conversion over time: a second chart, the share completed per day of entry.
+    const overTime = (await query(funnel)).results.funnel.over_time
+    const second = page.getByRole('img', { name: 'Chart of the funnel\'s conversion by day' })
+    await second.and(page.locator('[data-plotted]')).waitFor()
+    const ot = JSON.parse(await second.getAttribute('data-plotted'))
+    assert.deepEqual(ot[0].values, overTime.map((b) => Math.round(b.conversion * 10000) / 100))
+    assert.equal(ot[0].values.at(-1), 50, 'two of four who entered today completed')
     await page.getByRole('table', { name: 'Results of the funnels query' }).getByRole('cell', { name: '75.0%' }).first().waitFor()
-    await page.locator('[data-chart]').evaluate((e) => e.scrollIntoView({ block: 'center' }))
+    await page.locator('[data-chart]').first().evaluate((e) => e.scrollIntoView({ block: 'center' }))
     await shot(page, 'insights-funnels')
   })
 
@@ -301,6 +336,13 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     await page.getByRole('heading', { level: 1, name: 'Dashboards' }).waitFor()
     await page.getByText('No dashboards yet').waitFor()
     assert.deepEqual((await sieve.api('GET', `/api/projects/${def.id}/dashboards`)).dashboards, [])
+  })
+
+  await t.test('the labelled-controls check (run before every screenshot) finds unnamed controls', async () => {
+    const blank = await chrome.context.newPage()
+    await blank.setContent('<label>Named<input></label><label><select><option>only an option</option></select></label><input id=a><button></button><button aria-label="Close"></button><a href="/x"> </a><input type=hidden>')
+    assert.deepEqual((await unlabelled(blank)).map((h) => h.slice(0, 7)), ['<select', '<input ', '<button', '<a href'])
+    await blank.close()
   })
 
   await t.test('no console errors', () => {

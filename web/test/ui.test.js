@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { filesHolding, launch, root, startSieve } from './harness.js'
+import { filesHolding, launch, root, startSieve, unlabelled } from './harness.js'
 
 const Mixpanel = createRequire(import.meta.url)('mixpanel')
 const shots = join(root, 'docs/ui')
@@ -49,9 +49,12 @@ function watch(page) {
   return seen
 }
 
+/** shot saves a 1280x800 screenshot of the page, after checking that every
+ * control on it has an accessible name. */
 async function shot(page, name) {
   mkdirSync(shots, { recursive: true })
   await page.waitForTimeout(150)
+  assert.deepEqual(await unlabelled(page), [], `controls without a name on ${name}`)
   await page.screenshot({ path: join(shots, `${name}.png`) })
 }
 

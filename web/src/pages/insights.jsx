@@ -76,8 +76,17 @@ function Builder({ q, set, pk }) {
   const intervals = q.kind === 'retention' ? ['day', 'week', 'month'] : ['hour', 'day', 'week', 'month']
   return (
     <form class="card builder" onSubmit={(e) => e.preventDefault()} aria-label="Query">
-      <div class="row" role="tablist" aria-label="Kind">
-        {kinds.map(([k, t]) => <button type="button" role="tab" aria-selected={q.kind === k} class={q.kind === k ? 'tab on' : 'tab'}
+      <div class="row" role="tablist" aria-label="Kind" onKeyDown={(e) => {
+        // Arrow keys move between the kinds, as in any tab list.
+        const d = { ArrowRight: 1, ArrowLeft: -1 }[e.key]
+        if (!d) return
+        const i = (kinds.findIndex(([k]) => k === q.kind) + d + kinds.length) % kinds.length
+        const list = e.currentTarget
+        e.preventDefault()
+        set({ ...fresh(kinds[i][0], pk.events), from: q.from, to: q.to })
+        requestAnimationFrame(() => list.querySelectorAll('[role=tab]')[i]?.focus())
+      }}>
+        {kinds.map(([k, t]) => <button type="button" role="tab" aria-selected={q.kind === k} tabIndex={q.kind === k ? 0 : -1} class={q.kind === k ? 'tab on' : 'tab'}
           onClick={() => q.kind !== k && set({ ...fresh(k, pk.events), from: q.from, to: q.to })}>{t}</button>)}
       </div>
       <div class="row wrap">
@@ -86,8 +95,6 @@ function Builder({ q, set, pk }) {
         <Pick label="Interval" value={q.interval || 'day'} options={intervals} onChange={(v) => put({ interval: v })} />
         {q.kind === 'trends' && <label class="check"><input type="checkbox" checked={!!q.compare} onChange={(e) => put({ compare: e.target.checked || undefined })} />Compare with the previous period</label>}
       </div>
-      <Breakdowns q={q} put={put} pk={pk} />
-      <Filters q={q} put={put} pk={pk} />
       {q.kind === 'trends' && (
         <fieldset><legend>Series</legend>
           {series.map((s, i) => (
@@ -99,10 +106,9 @@ function Builder({ q, set, pk }) {
               {series.length > 1 && <button type="button" class="link" onClick={() => drop(i)} aria-label={`Remove series ${letter(i)}`}>Remove</button>}
             </div>
           ))}
-          {series.length < 26 && <button type="button" onClick={() => put({ series: [...series, { event: pk.events[0] || '', math: 'total' }] })}>Add series</button>}
+          {series.length < 26 && <button type="button" class="secondary" onClick={() => put({ series: [...series, { event: pk.events[0] || '', math: 'total' }] })}>Add series</button>}
         </fieldset>
       )}
-      {q.kind === 'trends' && <Formulas q={q} put={put} />}
       {q.kind === 'funnels' && (
         <fieldset><legend>Steps</legend>
           {series.map((s, i) => (
@@ -112,7 +118,7 @@ function Builder({ q, set, pk }) {
               {series.length > 2 && <button type="button" class="link" onClick={() => drop(i)} aria-label={`Remove step ${i + 1}`}>Remove</button>}
             </div>
           ))}
-          {series.length < 20 && <button type="button" onClick={() => put({ series: [...series, { event: pk.events[0] || '' }] })}>Add step</button>}
+          {series.length < 20 && <button type="button" class="secondary" onClick={() => put({ series: [...series, { event: pk.events[0] || '' }] })}>Add step</button>}
           <div class="row wrap">
             <label>Conversion window<input type="number" min="1" value={q.funnel?.window ?? 14} onChange={(e) => put({ funnel: { ...q.funnel, window: Number(e.target.value) } })} /></label>
             <Pick label="Unit" value={q.funnel?.window_unit || 'day'} options={['minute', 'hour', 'day', 'week', 'month']} onChange={(v) => put({ funnel: { ...q.funnel, window_unit: v } })} />
@@ -120,7 +126,6 @@ function Builder({ q, set, pk }) {
           </div>
         </fieldset>
       )}
-      {q.kind === 'funnels' && <Exclusions q={q} put={put} pk={pk} />}
       {q.kind === 'retention' && (
         <fieldset><legend>Retention</legend>
           <div class="row wrap">
@@ -132,6 +137,12 @@ function Builder({ q, set, pk }) {
           </div>
         </fieldset>
       )}
+      <div class="addons">
+        <Breakdowns q={q} put={put} pk={pk} />
+        <Filters q={q} put={put} pk={pk} />
+        {q.kind === 'trends' && <Formulas q={q} put={put} />}
+        {q.kind === 'funnels' && <Exclusions q={q} put={put} pk={pk} />}
+      </div>
     </form>
   )
 }
@@ -155,7 +166,7 @@ function Breakdowns({ q, put, pk }) {
           <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove breakdown ${i + 1}`}>Remove</button>
         </div>
       ))}
-      {list.length < 3 && pk.properties.length > 0 && <button type="button" onClick={() => set([...list, { property: pk.properties[0] }])}>Add breakdown</button>}
+      {list.length < 3 && pk.properties.length > 0 && <button type="button" class="secondary" onClick={() => set([...list, { property: pk.properties[0] }])}>Add breakdown</button>}
     </fieldset>
   )
 }
@@ -220,7 +231,7 @@ function Filters({ q, put, pk }) {
           <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove condition ${i + 1}`}>Remove</button>
         </div>
       ))}
-      {list.length < 20 && pk.properties.length > 0 && <button type="button" onClick={() => set([...list, { property: pk.properties[0], operator: 'is_set' }])}>Add condition</button>}
+      {list.length < 20 && pk.properties.length > 0 && <button type="button" class="secondary" onClick={() => set([...list, { property: pk.properties[0], operator: 'is_set' }])}>Add condition</button>}
     </fieldset>
   )
 }
@@ -239,7 +250,7 @@ function Formulas({ q, put }) {
           <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove formula ${i + 1}`}>Remove</button>
         </div>
       ))}
-      {list.length < 10 && <button type="button" onClick={() => set([...list, { formula: (q.series || []).length > 1 ? 'A/B' : 'A' }])}>Add formula</button>}
+      {list.length < 10 && <button type="button" class="secondary" onClick={() => set([...list, { formula: (q.series || []).length > 1 ? 'A/B' : 'A' }])}>Add formula</button>}
     </fieldset>
   )
 }
@@ -261,7 +272,7 @@ function Exclusions({ q, put, pk }) {
           <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove exclusion ${i + 1}`}>Remove</button>
         </div>
       ))}
-      {steps >= 2 && list.length < 10 && <button type="button" onClick={() => set([...list, { event: pk.events[0] || '', from_step: 0, to_step: steps - 1 }])}>Add exclusion</button>}
+      {steps >= 2 && list.length < 10 && <button type="button" class="secondary" onClick={() => set([...list, { event: pk.events[0] || '', from_step: 0, to_step: steps - 1 }])}>Add exclusion</button>}
     </fieldset>
   )
 }
@@ -292,6 +303,15 @@ function plot(res) {
   }
   if (res.retention) return { labels: retentionCurve(res.retention).map((_, i) => `${i}`), series: [{ name: 'Retained %', values: retentionCurve(res.retention) }], percent: true }
   return null
+}
+
+/** conversionOverTime plots, per bucket of entry, the share of the users
+ * who entered the funnel then and completed it. */
+function conversionOverTime(f) {
+  return {
+    labels: f.over_time.map((b) => b.bucket), percent: true,
+    series: [{ name: 'Completed %', values: f.over_time.map((b) => Math.round(b.conversion * 10000) / 100) }],
+  }
 }
 
 /** retentionCurve is, per interval, the percentage of all cohorts' members
@@ -356,15 +376,31 @@ function isEmpty(res) {
   return true
 }
 
+/** useTheme changes whenever the page's theme does (the chosen one, or the
+ * system's when following it), so that canvases are drawn again. */
+function useTheme() {
+  const [n, set] = useState(0)
+  useEffect(() => {
+    const bump = () => set((x) => x + 1)
+    const mo = new MutationObserver(bump)
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] })
+    const mq = matchMedia('(prefers-color-scheme: dark)')
+    mq.addEventListener('change', bump)
+    return () => { mo.disconnect(); mq.removeEventListener('change', bump) }
+  }, [])
+  return n
+}
+
 /** Chart loads ../chart.js (and uPlot) on first use and draws into a div. */
 function Chart({ spec, label }) {
   const el = useRef(null)
   const [error, setError] = useState(null)
+  const theme = useTheme()
   useEffect(() => {
     let undo = () => {}, live = true
     import('../chart.js').then((m) => { if (live && el.current) undo = m.draw(el.current, spec) }).catch((e) => setError(e))
     return () => { live = false; undo() }
-  }, [JSON.stringify(spec)])
+  }, [JSON.stringify(spec), theme])
   return <figure class="chart"><div ref={el} class="plot" role="img" aria-label={label} data-chart="1" /><ErrorBox error={error} /></figure>
 }
 
@@ -385,6 +421,13 @@ function Result({ project, q, compact = false, title = 'insight' }) {
   return (
     <div class="result">
       <Chart spec={plot(res)} label={`Chart of the ${q.kind} ${title}`} />
+      {!compact && res.funnel && (res.funnel.over_time || []).length > 1 && (
+        <>
+          <h3>Conversion over time</h3>
+          <p class="muted">Of the users who entered the funnel in each {q.interval || 'day'}, the share who completed it.</p>
+          <Chart spec={conversionOverTime(res.funnel)} label={`Chart of the funnel's conversion by ${q.interval || 'day'}`} />
+        </>
+      )}
       {!compact && (
         <>
           <div class="row"><span class="muted">{state.data.rows_scanned?.toLocaleString('en-US')} rows read in {Math.round(state.data.elapsed_ms)} ms · time zone {state.data.time_zone}</span><span class="grow" />

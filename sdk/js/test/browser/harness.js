@@ -1,86 +1,26 @@
 // harness.js: a Sieve server, a page server and a headless Chromium for the
-// browser tests. Everything binds to 127.0.0.1 and is torn down by stop().
-import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+// browser tests, on the shared harness (testkit/browser). Everything binds
+// to 127.0.0.1 and is torn down by stop().
+import { readFileSync } from 'node:fs'
 import { createServer, request as httpRequest } from 'node:http'
-import { createServer as netServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
+import * as kit from '../../../../testkit/browser/harness.mjs'
 
 export const root = fileURLToPath(new URL('../../', import.meta.url))
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium'
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = netServer()
-    s.once('error', rej)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => res(port))
-    })
-  })
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+export const { filesUnder } = kit
+const { sleep } = kit
 
 /**
  * startSieve runs `sieve serve` on a free 127.0.0.1 port with a fresh data
- * directory and waits for /healthz. Returns {url, dataDir, adminKey, log(), api(), stop()}.
+ * directory and waits for /healthz. Returns {url, dataDir, adminKey, log(),
+ * api(), stop(), proc}; api answers the body's text. The data directory
+ * stays after stop() (the test removes it).
  */
 export async function startSieve() {
-  const bin = resolve(root, process.env.SIEVE_BIN || '../../bin/sieve')
-  if (!existsSync(bin)) throw new Error(`no Sieve binary at ${bin}: build it with \`make build\` or set SIEVE_BIN`)
-  const port = await freePort()
-  const dataDir = mkdtempSync(join(tmpdir(), 'sieve-browser-data-'))
-  const adminKey = randomBytes(24).toString('hex')
-  const url = `http://127.0.0.1:${port}`
-  let output = ''
-  const proc = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--data', dataDir], {
-    env: { ...process.env, SIEVE_ADMIN_KEY: adminKey },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  proc.stdout.on('data', (b) => (output += b))
-  proc.stderr.on('data', (b) => (output += b))
-  let exited = null
-  proc.on('exit', (code, sig) => (exited = { code, sig }))
-
-  const api = async (method, path, body, auth = `Bearer ${adminKey}`) => {
-    const r = await fetch(url + path, {
-      method,
-      headers: { Authorization: auth, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    const text = await r.text()
-    if (!r.ok) throw new Error(`${method} ${path}: HTTP ${r.status}: ${text.slice(0, 300)}`)
-    return text
-  }
-
-  const stop = async () => {
-    if (!exited) {
-      proc.kill('SIGTERM')
-      for (let i = 0; i < 100 && !exited; i++) await sleep(100)
-      if (!exited) proc.kill('SIGKILL')
-    }
-  }
-
-  for (let i = 0; ; i++) {
-    if (exited) throw new Error(`sieve serve exited (${JSON.stringify(exited)}) before it was ready:\n${output.slice(-2000)}`)
-    try {
-      const r = await fetch(url + '/healthz')
-      if (r.status === 200) break
-    } catch {
-      // Not listening yet.
-    }
-    if (i > 300) {
-      await stop()
-      throw new Error(`sieve serve was not healthy after 30 s:\n${output.slice(-2000)}`)
-    }
-    await sleep(100)
-  }
-  return { url, dataDir, adminKey, api, stop, log: () => output, proc }
+  const s = await kit.startSieve({ bin: resolve(root, process.env.SIEVE_BIN || '../../bin/sieve'), keepData: true })
+  return { ...s, api: s.apiText }
 }
 
 /** createProject makes a project and turns autotrack on when asked; returns {id, token, api_secret}. */
@@ -155,33 +95,8 @@ export function vendor(path) {
 }
 
 /** launch starts Debian's Chromium headless with a fresh profile; returns {context, stop()}. */
-export async function launch() {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run sdk/js/scripts/setup.sh`)
-  const profile = mkdtempSync(join(tmpdir(), 'sieve-browser-profile-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-  return {
-    context,
-    stop: async () => {
-      await context.close()
-      rmSync(profile, { recursive: true, force: true })
-    },
-  }
-}
-
-/** filesUnder lists every regular file below dir. */
-export function filesUnder(dir) {
-  const out = []
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name)
-    const st = statSync(p)
-    if (st.isDirectory()) out.push(...filesUnder(p))
-    else if (st.isFile()) out.push(p)
-  }
-  return out
+export function launch() {
+  return kit.launch(chromium, { args: ['--disable-quic'] })
 }
 
 /**
