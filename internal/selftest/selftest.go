@@ -41,7 +41,7 @@ type Config struct {
 	OnResult func(Result)
 	Log      *slog.Logger
 	// Interval between runs of Run (default 10 minutes); the first run is
-	// one minute after start, or Interval if shorter.
+	// one Interval after start.
 	Interval time.Duration
 	// Keep is how many results GET /api/selftest shows (default 50).
 	Keep int
@@ -124,8 +124,7 @@ func (r *Runner) Results() []Result {
 
 // Run runs the self-test every Interval until ctx is done.
 func (r *Runner) Run(ctx context.Context) error {
-	first := min(time.Minute, r.cfg.Interval)
-	t := time.NewTimer(first)
+	t := time.NewTimer(r.cfg.Interval)
 	defer t.Stop()
 	for {
 		select {
