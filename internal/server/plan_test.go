@@ -65,6 +65,26 @@ func TestTrackingPlanOverHTTP(t *testing.T) {
 	if strings.Join(got, "|") != want {
 		t.Fatalf("findings:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.ReplaceAll(want, "|", "\n"))
 	}
+	// The lexicon marks the paths with the class.
+	code, b = s.do("GET", "/api/projects/1/lexicon", "")
+	var lex struct {
+		Properties []struct {
+			Path    string
+			Classes []string
+		}
+	}
+	if code != 200 || json.Unmarshal(b, &lex) != nil {
+		t.Fatalf("lexicon: %d %s", code, b)
+	}
+	marked := map[string]bool{}
+	for _, p := range lex.Properties {
+		if slices.Contains(p.Classes, "unplanned") {
+			marked[p.Path] = true
+		}
+	}
+	if !marked["note"] || !marked["amount"] || marked["currency"] {
+		t.Fatalf("lexicon marks: %v", marked)
+	}
 	// A plan generated from the lexicon (after its flush) is a starting point.
 	if code, b := s.do("GET", "/api/projects/1/plan?generate=lexicon", ""); code != 200 || !strings.Contains(string(b), `"mode":"report"`) || !strings.Contains(string(b), `"Paid":{"properties":{"amount":{"type":["string"]}`) {
 		t.Fatalf("generate: %d %s", code, b)
