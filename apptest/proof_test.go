@@ -224,6 +224,11 @@ func TestSelfTestBinary(t *testing.T) {
 	if !strings.Contains(s.out.String(), "selftest passed") {
 		t.Fatal("no log line of the run")
 	}
+	s.stop()
+	s.restart()
+	if code, b := s.do("GET", "/api/selftest", bearer(), nil); code != 200 || !strings.Contains(string(b), `"passed":true`) {
+		t.Fatalf("the results after a restart: %d %s", code, b)
+	}
 
 	ts := startServer(t, serverOpts{TLS: true})
 	code, b := ts.do("POST", "/api/selftest", bearer(), nil)

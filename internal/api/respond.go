@@ -21,6 +21,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/findingstream"
 	"github.com/sieve-analytics/sieve/internal/guard"
+	"github.com/sieve-analytics/sieve/internal/plan"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/query"
@@ -192,6 +193,7 @@ type API struct {
 	selftest  *selftest.Runner      // see SetSelfTest
 	stream    *findingstream.Stream // see SetFindingStream
 	forwarder *alert.Forwarder      // see SetFindingForwarder
+	plans     *plan.Store           // see SetPlans
 }
 
 // New returns the API over a registry and a store.

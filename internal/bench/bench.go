@@ -55,6 +55,7 @@ func Main(args []string) error {
 	fs.StringVar(&o.Dir, "dir", "", "parent of the temporary data directories (default: system temp)")
 	fs.StringVar(&o.Store, "store", "duckdb", "duckdb, or clickhouse://host:port/db?cluster=NAME&shards=... (each phase uses a fresh database <db>_bench_<random>, dropped after; adds a phase of ClickHouse's own bulk insert of the same rows)")
 	fs.DurationVar(&o.MaxTime, "max-time", 5*time.Minute, "stop a phase after this long")
+	fs.BoolVar(&o.Password, "password", false, "every event carries a password property (one finding each)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -88,6 +89,9 @@ type Options struct {
 	Dir                    string
 	MaxTime                time.Duration
 	Store                  string // "" or duckdb, or clickhouse://...
+	// Password adds a "password" property to every event of the HTTP
+	// phases: one guard finding per event (the findings stream's worst case).
+	Password bool
 }
 
 // Phase is one measured phase.
@@ -500,7 +504,11 @@ func httpIngest(ctx context.Context, o Options, guardOn bool, format string) (Ph
 		n := min(o.Batch, o.Events-i)
 		evs := make([]any, n)
 		for j := range evs {
-			evs[j] = sampleEvent(r, token, i+j, now)
+			ev := sampleEvent(r, token, i+j, now)
+			if o.Password {
+				ev["properties"].(map[string]any)["password"] = "Pw-" + strconv.FormatUint(r.Uint64(), 36)
+			}
+			evs[j] = ev
 		}
 		var b []byte
 		if format == formatPostHog {

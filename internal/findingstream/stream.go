@@ -29,6 +29,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/event"
@@ -80,6 +81,14 @@ type Stream struct {
 	f    *os.File
 	size int64
 	seq  int64
+
+	written int64        // appends written (under mu)
+	syncMu  sync.Mutex   // one fsync at a time
+	synced  atomic.Int64 // appends known to be on disk
+	// durable is the seq of the last record known to be on disk: readers
+	// see no further, so a cursor never names a record a crash could
+	// take back (and its seq give to another).
+	durable atomic.Int64
 }
 
 const prefix, suffix = "stream-", ".ndjson"
@@ -158,18 +167,20 @@ func Open(opt Options) (*Stream, error) {
 		f.Close()
 		return nil, fmt.Errorf("findingstream: %w", err)
 	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("findingstream: %w", err)
+	}
 	s.f, s.size = f, good
+	s.durable.Store(s.seq)
 	return s, nil
 }
 
-// Last is the sequence number of the newest record (0: none yet).
-func (s *Stream) Last() int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.seq
-}
+// Last is the sequence number of the newest record on disk (0: none yet).
+func (s *Stream) Last() int64 { return s.durable.Load() }
 
-// Append adds fs durably (fsynced) and returns once they are on disk.
+// Append adds fs durably and returns once they are on disk (fsynced;
+// concurrent appends share an fsync).
 func (s *Stream) Append(fs []event.Finding) error {
 	if len(fs) == 0 {
 		return nil
@@ -205,16 +216,59 @@ func (s *Stream) Append(fs []event.Finding) error {
 		_, _ = s.f.Seek(s.size, io.SeekStart)
 		return fmt.Errorf("findingstream: append: %w", err)
 	}
-	if err := s.f.Sync(); err != nil {
-		_ = s.f.Truncate(s.size)
-		_, _ = s.f.Seek(s.size, io.SeekStart)
-		return fmt.Errorf("findingstream: sync: %w", err)
-	}
 	s.size += int64(buf.Len())
 	s.seq = seq
+	s.written++
+	mine, f := s.written, s.f
 	if s.size >= s.opt.SegmentBytes {
+		// The old segment is synced before it is closed.
+		if err := f.Sync(); err != nil {
+			return fmt.Errorf("findingstream: sync: %w", err)
+		}
+		s.synced.Store(mine)
+		s.advanceDurable(s.seq)
 		s.rotate()
+		return nil
 	}
+	s.mu.Unlock()
+	err := s.syncTo(f, mine)
+	s.mu.Lock()
+	return err
+}
+
+func (s *Stream) advanceDurable(seq int64) {
+	for {
+		cur := s.durable.Load()
+		if seq <= cur || s.durable.CompareAndSwap(cur, seq) {
+			return
+		}
+	}
+}
+
+// syncTo returns once the append numbered mine is on disk. Appends that
+// wait together share one fsync (group commit): the first to get the
+// sync lock syncs everything written so far.
+func (s *Stream) syncTo(f *os.File, mine int64) error {
+	if s.synced.Load() >= mine {
+		return nil
+	}
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	if s.synced.Load() >= mine {
+		return nil
+	}
+	s.mu.Lock()
+	upTo, seq := s.written, s.seq
+	same := f == s.f
+	s.mu.Unlock()
+	if !same {
+		return nil // rotated: the old segment was synced before its close
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("findingstream: sync: %w", err)
+	}
+	s.synced.Store(upTo)
+	s.advanceDurable(seq)
 	return nil
 }
 
@@ -251,8 +305,8 @@ func (s *Stream) Close() error {
 // returns the seq of the last record it passed (after when none). It
 // fails with ErrGap when after is older than the oldest kept record.
 func (s *Stream) Read(project, after int64, limit int, fn func(seq int64, line []byte) error) (int64, error) {
+	last := s.durable.Load()
 	s.mu.Lock()
-	last := s.seq
 	segs, err := s.segments()
 	s.mu.Unlock()
 	if err != nil {

@@ -64,6 +64,7 @@ type Ingester struct {
 	obsOff   atomic.Bool // benchmarks only: see SetObserversEnabled
 
 	findingSink func([]event.Finding) error // see SetFindingSink
+	planner     Planner                     // see SetPlanner
 
 	denied  func(r *http.Request, endpoint string, status int) // see SetDeniedHook
 	metrics *metrics.Metrics                                   // may be nil
@@ -117,6 +118,16 @@ type Profiler interface {
 // SetHooks installs the advisory enforcer and the observer (either may be
 // nil). Call it before serving.
 func (in *Ingester) SetHooks(e Enforcer, o Observer) { in.enforcer, in.observer = e, o }
+
+// Planner checks an event against its project's tracking plan after the
+// guard (package plan): it appends violations to fs, may remove unplanned
+// properties from ev.Props, and reports whether to drop the event.
+type Planner interface {
+	Check(ev *event.Event, fs []event.Finding) ([]event.Finding, bool)
+}
+
+// SetPlanner installs the tracking plans (nil: none). Call it before serving.
+func (in *Ingester) SetPlanner(p Planner) { in.planner = p }
 
 // SetFindingSink installs fn, called with a batch's findings before they
 // are stored (the findings stream for SIEM consumers); its error fails the

@@ -163,6 +163,11 @@ func (in *Ingester) addEvent(b *batch, ev *event.Event, token string) (dropped b
 			return true, nil
 		}
 	}
+	if in.planner != nil && !drop {
+		m := len(b.findings)
+		b.findings, drop = in.planner.Check(ev, b.findings)
+		in.stamp(b, m)
+	}
 	if in.observer != nil && !in.obsOff.Load() {
 		if drop {
 			ev.Props = nil

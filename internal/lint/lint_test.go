@@ -77,6 +77,7 @@ var forbidden = map[string][]string{
 	"internal/audit":         {"internal/"},
 	"internal/selftest":      {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/purge", "internal/guard", "internal/project", "internal/wire"},
 	"internal/findingstream": {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/purge", "internal/guard", "internal/project", "internal/wire", "internal/audit"},
+	"internal/plan":          {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/purge", "internal/guard", "internal/project", "internal/wire", "internal/audit", "internal/lexicon"},
 	"internal/sign":          {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/project", "internal/purge", "internal/audit", "internal/wire"},
 	"internal/query/expr":    {"internal/"},
 	"internal/lexicon":       {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},

@@ -9,6 +9,6 @@
 // gone after the run's purge of the reserved project.
 //
 // The server supplies the seams (Config): how to send, read findings and
-// purge. selftest imports event only; it must not import ingest, api,
+// purge. selftest imports event and atomicfile only; it must not import ingest, api,
 // server, store or purge.
 package selftest

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sieve-analytics/sieve/internal/atomicfile"
 	"github.com/sieve-analytics/sieve/internal/event"
 )
 
@@ -41,10 +42,12 @@ type Config struct {
 	OnResult func(Result)
 	Log      *slog.Logger
 	// Interval between runs of Run (default 10 minutes); the first run is
-	// one minute after start, or Interval if shorter.
+	// one Interval after start.
 	Interval time.Duration
 	// Keep is how many results GET /api/selftest shows (default 50).
 	Keep int
+	// ResultsFile keeps the results across restarts (empty: memory only).
+	ResultsFile string
 }
 
 // CanaryResult is what one canary's check found. It names no value.
@@ -110,7 +113,13 @@ func New(cfg Config) *Runner {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Runner{cfg: cfg, log: cfg.Log.With("component", "selftest")}
+	r := &Runner{cfg: cfg, log: cfg.Log.With("component", "selftest")}
+	if cfg.ResultsFile != "" {
+		if b, err := os.ReadFile(cfg.ResultsFile); err == nil && json.Unmarshal(b, &r.results) != nil {
+			r.results = nil // damaged: start over (results are a report, not a record)
+		}
+	}
+	return r
 }
 
 // Results returns the kept results, newest first.
@@ -124,8 +133,7 @@ func (r *Runner) Results() []Result {
 
 // Run runs the self-test every Interval until ctx is done.
 func (r *Runner) Run(ctx context.Context) error {
-	first := min(time.Minute, r.cfg.Interval)
-	t := time.NewTimer(first)
+	t := time.NewTimer(r.cfg.Interval)
 	defer t.Stop()
 	for {
 		select {
@@ -231,7 +239,13 @@ func (r *Runner) Once(ctx context.Context) Result {
 	if len(r.results) > r.cfg.Keep {
 		r.results = slices.Delete(r.results, 0, len(r.results)-r.cfg.Keep)
 	}
+	saved, _ := json.Marshal(r.results)
 	r.mu.Unlock()
+	if r.cfg.ResultsFile != "" {
+		if err := atomicfile.Write(r.cfg.ResultsFile, saved, 0o600); err != nil {
+			r.log.Warn("selftest results not saved", "err", err)
+		}
+	}
 	if res.Passed {
 		r.log.Info("selftest passed", "run", res.ID, "files_searched", res.FilesSearched, "bytes_searched", res.BytesSearched)
 	} else {

@@ -107,6 +107,8 @@ func (s *Server) routes() http.Handler {
 
 	// Lexicon, SDK advisories, alerts, incident scope (docs/INCIDENTS.md).
 	mux.Handle("GET /api/projects/{id}/lexicon", s.insights.Lexicon())
+	mux.Handle("GET /api/projects/{id}/plan", s.insights.GetPlan())
+	mux.Handle("PUT /api/projects/{id}/plan", s.insights.PutPlan())
 	mux.Handle("GET /api/projects/{id}/webhook", s.insights.GetWebhook())
 	mux.Handle("PUT /api/projects/{id}/webhook", s.insights.PutWebhook())
 	mux.Handle("DELETE /api/projects/{id}/webhook", s.insights.DeleteWebhook())

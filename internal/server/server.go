@@ -37,6 +37,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/ingest"
 	"github.com/sieve-analytics/sieve/internal/lexicon"
 	"github.com/sieve-analytics/sieve/internal/metrics"
+	"github.com/sieve-analytics/sieve/internal/plan"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/scope"
@@ -392,6 +393,12 @@ func (s *Server) newInsights(st store.EventScanner, guards *guardcache.Cache) er
 	jobs := &scope.Jobs{R: &scope.Rescanner{Projects: s.projects, Source: st, Guards: guards}, Log: s.cfg.Log.With("component", "scope")}
 	s.ingest.SetHooks(advisory.Hook{Registry: adv, Fleet: lex}, lex)
 	s.ingest.SetProfiler(shapes)
+	plans, err := plan.Open(filepath.Join(s.cfg.DataDir, "plans"))
+	if err != nil {
+		return err
+	}
+	s.ingest.SetPlanner(plans)
+	s.api.SetPlans(plans)
 	s.insights = s.api.Insights(lex, adv, al, jobs)
 	s.alerter = al
 	s.background = append(s.background, lex.Run, al.Run, jobs.Run, shapes.Run)
@@ -581,7 +588,7 @@ func (s *Server) backupFunc(storeBackup func(ctx context.Context, dir string) (a
 // and its webhook forwarder (docs/PRIVACY.md), and feeds it from ingestion.
 func (s *Server) newFindingStream(al *audit.Log) error {
 	fst, err := findingstream.Open(findingstream.Options{Dir: filepath.Join(s.cfg.DataDir, "findings"), HashID: al.HashID,
-		Critical: func(c string) bool { return guard.Critical(guard.Class(c)) }})
+		Critical: func(c string) bool { return c != plan.Class && guard.Critical(guard.Class(c)) }})
 	if err != nil {
 		return err
 	}
