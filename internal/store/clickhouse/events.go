@@ -103,9 +103,22 @@ const (
 // maxGroupRows bounds the rows of one group commit.
 const maxGroupRows = 100_000
 
+// writers is how many group commits may run at once: a commit waits
+// mostly on the cluster (look-up, then a synchronous insert on every
+// shard), so several in flight keep it busy.
+const writers = 4
+
+// groupState is a group commit under way; a later group holding one of
+// its keys waits for it to end before looking its keys up, so that the
+// two never both store a row.
+type groupState struct {
+	done chan struct{}
+	keys []eventKey
+}
+
 // writer commits the waiting Appends, a group at a time, until Close.
 func (s *Store) writer() {
-	defer close(s.writerDone)
+	defer s.writersDone.Done()
 	for {
 		select {
 		case <-s.wake:
@@ -133,11 +146,48 @@ func (s *Store) writer() {
 				group = append(group, c)
 				n += len(c.rows)
 			}
-			s.appendMu.Unlock()
 			if len(group) == 0 {
+				s.appendMu.Unlock()
 				break
 			}
+			// Register the group's keys; note the groups under way it
+			// must wait for.
+			gs := &groupState{done: make(chan struct{})}
+			deps := map[*groupState]bool{}
+			for _, c := range group {
+				for i := range c.rows {
+					r := &c.rows[i]
+					if !dedupable(r) {
+						continue
+					}
+					k := eventKey{r.ProjectID, r.Name, r.DistinctID, r.Time, r.InsertID}
+					if prev := s.keysInFlight[k]; prev != nil && prev != gs {
+						deps[prev] = true
+					}
+					s.keysInFlight[k] = gs
+					gs.keys = append(gs.keys, k)
+				}
+			}
+			more := len(s.pending) > 0
+			s.appendMu.Unlock()
+			if more {
+				select { // let another writer take the rest meanwhile
+				case s.wake <- struct{}{}:
+				default:
+				}
+			}
+			for d := range deps {
+				<-d.done
+			}
 			s.commit(group)
+			s.appendMu.Lock()
+			for _, k := range gs.keys {
+				if s.keysInFlight[k] == gs {
+					delete(s.keysInFlight, k)
+				}
+			}
+			s.appendMu.Unlock()
+			close(gs.done)
 		}
 	}
 }
