@@ -351,6 +351,10 @@ func uniqueID() string {
 	return hex.EncodeToString(b[:])
 }
 
+// errMidStream: an answer stopped being RowBinary rows, as when the
+// server fails after it began answering (it then writes its error text).
+var errMidStream = errors.New("the answer broke off (a server error after the answer began?)")
+
 // dedupKey is the LIMIT BY list that keeps one copy of each stored row.
 const dedupKey = "project_id, event, distinct_id, time, insert_id, nodup"
 
@@ -433,6 +437,11 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 		r.Props = rd.bytesInto(r.Props)
 		if rd.err != nil {
 			break
+		}
+		if len(r.Props) == 0 || r.Props[0] != '{' || !utf8.Valid(name) || !utf8.Valid(user) {
+			// ClickHouse writes an error that happens after the answer
+			// began into the body: stop before handing on what it decodes to.
+			return s.readErr(caller, "export", errMidStream)
 		}
 		r.Name, r.DistinctID, r.InsertID = string(name), string(user), string(ins)
 		if q.Where != nil {
@@ -567,7 +576,12 @@ func (s *Store) Scan(ctx context.Context, q store.ScanQuery, pick store.Pick, se
 	rd := newRB(rc)
 	batch := make([]item, 0, 256)
 	for rd.more() && ctx.Err() == nil {
-		batch = append(batch, item{t: rd.i64(), name: rd.str(), user: rd.str(), props: rd.str()})
+		it := item{t: rd.i64(), name: rd.str(), user: rd.str(), props: rd.str()}
+		if rd.err == nil && (it.props == "" || it.props[0] != '{') {
+			rd.err = errMidStream
+			break
+		}
+		batch = append(batch, it)
 		if len(batch) == cap(batch) {
 			work <- batch
 			batch = make([]item, 0, 256)
