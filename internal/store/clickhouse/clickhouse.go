@@ -116,6 +116,8 @@ type Store struct {
 	keysInFlight map[eventKey]*groupState // guarded by appendMu
 	stateMu      sync.Mutex               // serialises profile read-modify-write in this process
 	lastVer      uint64                   // guarded by stateMu: profile versions only grow
+	purgeMu      sync.Mutex
+	replaced     map[int][]string // per shard, "(table, part)" the running purge's mutations replace
 
 	closed   atomic.Bool
 	ctx      context.Context // cancelled by Close: stops reads under way

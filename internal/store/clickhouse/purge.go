@@ -126,8 +126,24 @@ func (s *Store) countDays(ctx context.Context, n *node, table, cond string) (map
 }
 
 // mutate runs an ALTER ... DELETE on table of every shard and waits until
-// every shard reports its mutations of the table done.
+// every shard reports its mutations of the table done. The parts that
+// exist before (active ones, which the mutation replaces, and inactive ones
+// merges left) are noted: WaitObsolete waits until they are gone from disk.
 func (s *Store) mutate(ctx context.Context, table, cond string) error {
+	for i, n := range s.nodes {
+		names, err := n.queryString(ctx, "SELECT name FROM system.parts WHERE database = "+quote(s.db)+" AND table = "+quote(table)+" FORMAT TSV")
+		if err != nil {
+			return fmt.Errorf("clickhouse store: shard %d: list parts: %w", i+1, err)
+		}
+		s.purgeMu.Lock()
+		if s.replaced == nil {
+			s.replaced = map[int][]string{}
+		}
+		for _, name := range strings.Fields(names) {
+			s.replaced[i] = append(s.replaced[i], "("+quote(table)+", "+quote(name)+")")
+		}
+		s.purgeMu.Unlock()
+	}
 	for i, n := range s.nodes {
 		if err := n.exec(ctx, "ALTER TABLE "+s.db+"."+table+" DELETE WHERE "+cond, nil, nil); err != nil {
 			return fmt.Errorf("clickhouse store: shard %d: delete from %s: %w", i+1, table, err)
@@ -284,24 +300,31 @@ func (s *Store) PurgeState(ctx context.Context, job store.StatePurgeJob) (store.
 	return res, nil
 }
 
-// WaitObsolete implements purge.Backend: it returns once no shard keeps an
-// inactive part of the store's tables (the parts mutations replaced, still
-// holding purged rows until the server deletes them, old_parts_lifetime
-// after). The server's cleanup runs every few seconds.
+// WaitObsolete implements purge.Backend: it returns once no shard keeps
+// any of the parts the purge's mutations replaced (they hold the purged
+// rows until the server deletes them, old_parts_lifetime after they became
+// inactive; its cleanup runs every few seconds). Parts that merges of new
+// data leave behind meanwhile are not waited for.
 func (s *Store) WaitObsolete(ctx context.Context) error {
 	done, err := s.begin()
 	if err != nil {
 		return err
 	}
 	defer done()
+	s.purgeMu.Lock()
+	replaced := s.replaced
+	s.replaced = nil
+	s.purgeMu.Unlock()
 	for i, n := range s.nodes {
-		for {
-			left, err := n.queryString(ctx, "SELECT count() FROM system.parts WHERE database = "+quote(s.db)+" AND active = 0")
+		for len(replaced[i]) > 0 {
+			chunk := replaced[i][:min(len(replaced[i]), 1000)]
+			left, err := n.queryString(ctx, "SELECT count() FROM system.parts WHERE database = "+quote(s.db)+" AND (table, name) IN ("+strings.Join(chunk, ", ")+")")
 			if err != nil {
-				return fmt.Errorf("clickhouse store: shard %d: wait for old parts: %w", i+1, err)
+				return fmt.Errorf("clickhouse store: shard %d: wait for replaced parts: %w", i+1, err)
 			}
 			if left == "0" {
-				break
+				replaced[i] = replaced[i][len(chunk):]
+				continue
 			}
 			select {
 			case <-ctx.Done():
