@@ -166,3 +166,126 @@ func TestClickHouseTwoNodesKill9(t *testing.T) {
 	}
 	t.Logf("%d events acknowledged (%d batches) before and after node A's SIGKILL; %d exported by each node", len(acked), len(ackedBatches), nb)
 }
+
+// TestClickHouseShardDownUnderLoad stops one ClickHouse shard's server
+// while clients send to bin/sieve: every request is either acknowledged
+// (200, status 1) or refused with 503 and Retry-After — never
+// acknowledged and lost. Once the shard is back, every acknowledged event
+// is exported once, and the refused batches, retried, are stored.
+func TestClickHouseShardDownUnderLoad(t *testing.T) {
+	u1, _ := chURLs(t)
+	if os.Getenv("SIEVE_CH_DIR") == "" {
+		t.Skip("SIEVE_CH_DIR is not set")
+	}
+	script := filepath.Join("..", "scripts", "clickhouse-cluster")
+	cluster := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command(script, args...).CombinedOutput(); err != nil {
+			t.Fatalf("clickhouse-cluster %v: %v %s", args, err, out)
+		}
+	}
+	s := startServer(t, serverOpts{Args: []string{"--store", u1}})
+	p := s.createProject("shard down")
+	client := s.client()
+	now := time.Now().UnixMilli()
+	body := func(w, n int) []byte {
+		var evs []string
+		for i := range 25 {
+			evs = append(evs, fmt.Sprintf(`{"event":"sd","properties":{"token":%s,"distinct_id":"u%d","time":%d,"$insert_id":"w%d-b%d-i%d"}}`,
+				quote(p.Token), i, now, w, n, i))
+		}
+		return []byte("[" + strings.Join(evs, ",") + "]")
+	}
+	var mu sync.Mutex
+	acked := map[[2]int]bool{}
+	var refused [][2]int
+	other := 0
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				resp, err := client.Post(s.Base+"/track?verbose=1", "application/json", strings.NewReader(string(body(w, n))))
+				if err != nil {
+					mu.Lock()
+					other++
+					mu.Unlock()
+					continue
+				}
+				rb := make([]byte, 512)
+				k, _ := resp.Body.Read(rb)
+				resp.Body.Close()
+				mu.Lock()
+				switch {
+				case resp.StatusCode == 200 && strings.Contains(string(rb[:k]), `"status":1`):
+					acked[[2]int{w, n}] = true
+				case resp.StatusCode == 503 && resp.Header.Get("Retry-After") != "":
+					refused = append(refused, [2]int{w, n})
+				default:
+					other++
+				}
+				mu.Unlock()
+				if resp.StatusCode != 200 {
+					time.Sleep(100 * time.Millisecond) // a client backing off (briefly: the test retries later)
+				}
+			}
+		}()
+	}
+	time.Sleep(time.Second)
+	cluster("stop-node", "2")
+	t.Cleanup(func() { cluster("start-node", "2") })
+	time.Sleep(2 * time.Second)
+	cluster("start-node", "2")
+	time.Sleep(2 * time.Second)
+	close(stop)
+	wg.Wait()
+	if other > 0 {
+		t.Errorf("%d requests got neither an acknowledgement nor 503 with Retry-After", other)
+	}
+	if len(refused) == 0 {
+		t.Fatal("no request was refused while a shard was down: the test proves nothing")
+	}
+	retries := make(chan [2]int, len(refused)) // the clients' retries, 8 at a time
+	for _, b := range refused {
+		retries <- b
+	}
+	close(retries)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range retries {
+				for tries := 0; tries < 100; tries++ {
+					resp, err := client.Post(s.Base+"/track?verbose=1", "application/json", strings.NewReader(string(body(b[0], b[1]))))
+					if err == nil {
+						resp.Body.Close()
+						if resp.StatusCode == 200 {
+							break
+						}
+					}
+					time.Sleep(200 * time.Millisecond)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	ex := byInsertID(t, s.export(p, false))
+	for b := range acked {
+		for i := range 25 {
+			if _, ok := ex[fmt.Sprintf("w%d-b%d-i%d", b[0], b[1], i)]; !ok {
+				t.Fatalf("acknowledged event w%d-b%d-i%d is missing", b[0], b[1], i)
+			}
+		}
+	}
+	if want := 25 * (len(acked) + len(refused)); len(ex) != want {
+		t.Errorf("exported %d events, want %d (acknowledged and retried batches)", len(ex), want)
+	}
+	t.Logf("%d batches acknowledged, %d refused with 503 + Retry-After while shard 2 was down, all stored once after retries", len(acked), len(refused))
+}

@@ -575,7 +575,7 @@ func (m *Manager) run(ctx context.Context, r *record) error {
 	removed := true
 	seen := map[string]bool{}
 	add := func(p store.PartitionResult) {
-		key := fmt.Sprintf("%d/%s", p.Project, p.Day)
+		key := fmt.Sprintf("%d/%s/%d", p.Project, p.Day, p.Shard)
 		if seen[key] {
 			return
 		}
@@ -603,7 +603,7 @@ func (m *Manager) run(ctx context.Context, r *record) error {
 	}
 	sort.Slice(cert.Partitions, func(i, j int) bool {
 		a, c := cert.Partitions[i], cert.Partitions[j]
-		return a.Project < c.Project || (a.Project == c.Project && a.Day < c.Day)
+		return a.Project < c.Project || (a.Project == c.Project && (a.Day < c.Day || (a.Day == c.Day && a.Shard < c.Shard)))
 	})
 	cert.Verification = Verification{PartitionsChecked: er.Checked, EventMatchesLeft: er.Remaining, StateMatchesLeft: sr.Remaining,
 		OldFilesRemoved: removed, Result: "passed"}

@@ -50,10 +50,12 @@ type FileDigest struct {
 	SHA256 string `json:"sha256"`
 }
 
-// PartitionResult is what a purge did to one project-day.
+// PartitionResult is what a purge did to one project-day (of one shard,
+// on a sharded backend).
 type PartitionResult struct {
 	Project     int64        `json:"project_id"`
 	Day         string       `json:"day"`
+	Shard       int          `json:"shard,omitempty"` // 1-based shard number; 0 on an unsharded backend
 	RowsScanned int64        `json:"rows_scanned"`
 	RowsDeleted int64        `json:"rows_deleted"`
 	RowsChanged int64        `json:"rows_changed"` // rows that lost properties

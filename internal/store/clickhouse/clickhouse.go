@@ -108,13 +108,16 @@ type Store struct {
 	q     *node   // the entry: inserts and queries
 	db    string  // quoted identifiers are not needed: names are checked
 
-	appendMu   sync.Mutex    // guards pending
-	pending    []*appendCall // Appends waiting for the writer
-	wake       chan struct{}
-	stop       chan struct{} // closed by Close once no call is in flight
-	writerDone chan struct{}
-	stateMu    sync.Mutex // serialises profile read-modify-write in this process
-	lastVer    uint64     // guarded by stateMu: profile versions only grow
+	appendMu     sync.Mutex    // guards pending
+	pending      []*appendCall // Appends waiting for the writer
+	wake         chan struct{}
+	stop         chan struct{} // closed by Close once no call is in flight
+	writersDone  sync.WaitGroup
+	keysInFlight map[eventKey]*groupState // guarded by appendMu
+	stateMu      sync.Mutex               // serialises profile read-modify-write in this process
+	lastVer      uint64                   // guarded by stateMu: profile versions only grow
+	purgeMu      sync.Mutex
+	replaced     map[int][]string // per shard, "(table, part)" the running purge's mutations replace
 
 	closed   atomic.Bool
 	ctx      context.Context // cancelled by Close: stops reads under way
@@ -164,8 +167,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.cancel()
 		return nil, err
 	}
-	s.wake, s.stop, s.writerDone = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
-	go s.writer()
+	s.wake, s.stop, s.keysInFlight = make(chan struct{}, 1), make(chan struct{}), map[eventKey]*groupState{}
+	for range writers {
+		s.writersDone.Add(1)
+		go s.writer()
+	}
 	return s, nil
 }
 
@@ -179,7 +185,7 @@ func (s *Store) Close() error {
 	s.cancel()        // stops reads
 	s.inflight.Wait() // Appends already called are committed first
 	close(s.stop)
-	<-s.writerDone
+	s.writersDone.Wait()
 	return nil
 }
 

@@ -151,6 +151,7 @@ func secondNode(t *testing.T, s *Store) *Store {
 	if err != nil {
 		t.Fatal(err)
 	}
+	record(s2)
 	return s2
 }
 

@@ -13,9 +13,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/sieve-analytics/sieve/internal/store"
-	"github.com/sieve-analytics/sieve/internal/store/storetest"
 )
 
 // dialectStatement is one statement shape the backend sent: the schema
@@ -29,19 +26,40 @@ type dialectStatement struct {
 
 var testDB = regexp.MustCompile(`\bt_[0-9a-f]{16}\b`)
 
-// runRecordingDialect runs the conformance suite through a proxy in front
-// of the entry server that records every statement, and writes the
-// distinct ones, with the schema, to out (JSON lines), for
+// recorder, when SIEVE_CH_DIALECT_OUT is set, puts a proxy in front of
+// every server a test store talks to and records each distinct statement;
+// TestMain writes them, with the schema, to that file (JSON lines) for
 // scripts/chdb/dialect.mjs to replay on a current ClickHouse engine
-// (make clickhouse-test sets SIEVE_CH_DIALECT_OUT).
-func runRecordingDialect(t *testing.T, out string) {
-	cfg := testConfig(t)
-	target, err := url.Parse("http://" + cfg.Entry)
-	if err != nil {
-		t.Fatal(err)
+// (make clickhouse-test, then make clickhouse-dialect).
+var recorder struct {
+	mu      sync.Mutex
+	out     string
+	proxies map[string]*httptest.Server // target base URL -> proxy
+	seen    map[string]dialectStatement
+}
+
+// record routes s's requests through recording proxies.
+func record(s *Store) {
+	if recorder.out == "" {
+		return
 	}
-	var mu sync.Mutex
-	seen := map[string]dialectStatement{}
+	for _, n := range append([]*node{s.q}, s.nodes...) {
+		n.base = recordingProxy(n.base)
+	}
+}
+
+func recordingProxy(base string) string {
+	recorder.mu.Lock()
+	defer recorder.mu.Unlock()
+	if p, ok := recorder.proxies[base]; ok {
+		return p.URL + "/"
+	}
+	for _, p := range recorder.proxies {
+		if p.URL+"/" == base {
+			return base // already a proxy
+		}
+	}
+	target, _ := url.Parse(base)
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -56,33 +74,47 @@ func runRecordingDialect(t *testing.T, out string) {
 				st.Settings[k] = q.Get(k)
 			}
 		}
-		mu.Lock()
-		seen[st.Query] = st
-		mu.Unlock()
+		recorder.mu.Lock()
+		recorder.seen[st.Query] = st
+		recorder.mu.Unlock()
 		proxy.ServeHTTP(w, r)
 	}))
-	defer srv.Close()
-	storetest.Run(t, func(t *testing.T, dir string) store.Store {
-		s := openDir(t, dir)
-		s.q.base = srv.URL + "/"
-		return s
-	})
-	var lines []string
-	for _, m := range migrations {
-		for _, stmt := range m {
-			b, _ := json.Marshal(dialectStatement{Kind: "ddl", Query: fmt.Sprintf(stmt, "sieve", "sieve")})
-			lines = append(lines, string(b))
+	recorder.proxies[base] = srv
+	return srv.URL + "/"
+}
+
+func TestMain(m *testing.M) {
+	recorder.out = os.Getenv("SIEVE_CH_DIALECT_OUT")
+	recorder.proxies, recorder.seen = map[string]*httptest.Server{}, map[string]dialectStatement{}
+	code := m.Run()
+	for _, p := range recorder.proxies {
+		p.Close()
+	}
+	if recorder.out != "" && len(recorder.seen) > 0 {
+		b, _ := json.Marshal(dialectStatement{Kind: "ddl", Query: fmt.Sprintf(versionTable, "sieve")})
+		lines := []string{string(b)}
+		for _, m := range migrations {
+			for _, stmt := range m {
+				b, _ := json.Marshal(dialectStatement{Kind: "ddl", Query: fmt.Sprintf(stmt, "sieve", "sieve")})
+				lines = append(lines, string(b))
+			}
+		}
+		var stmts []string
+		for _, st := range recorder.seen {
+			if strings.HasPrefix(st.Query, "CREATE ") || strings.HasPrefix(st.Query, "DROP ") {
+				continue // the schema is replayed from migrations; DDL of tests is not Sieve's
+			}
+			b, _ := json.Marshal(st)
+			stmts = append(stmts, string(b))
+		}
+		slices.Sort(stmts)
+		lines = append(lines, stmts...)
+		if err := os.WriteFile(recorder.out, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		} else {
+			fmt.Printf("%d statements written to %s\n", len(lines), recorder.out)
 		}
 	}
-	var stmts []string
-	for _, st := range seen {
-		b, _ := json.Marshal(st)
-		stmts = append(stmts, string(b))
-	}
-	slices.Sort(stmts)
-	lines = append(lines, stmts...)
-	if err := os.WriteFile(out, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d statements written to %s", len(lines), out)
+	os.Exit(code)
 }

@@ -103,9 +103,22 @@ const (
 // maxGroupRows bounds the rows of one group commit.
 const maxGroupRows = 100_000
 
+// writers is how many group commits may run at once: a commit waits
+// mostly on the cluster (look-up, then a synchronous insert on every
+// shard), so several in flight keep it busy.
+const writers = 4
+
+// groupState is a group commit under way; a later group holding one of
+// its keys waits for it to end before looking its keys up, so that the
+// two never both store a row.
+type groupState struct {
+	done chan struct{}
+	keys []eventKey
+}
+
 // writer commits the waiting Appends, a group at a time, until Close.
 func (s *Store) writer() {
-	defer close(s.writerDone)
+	defer s.writersDone.Done()
 	for {
 		select {
 		case <-s.wake:
@@ -133,11 +146,48 @@ func (s *Store) writer() {
 				group = append(group, c)
 				n += len(c.rows)
 			}
-			s.appendMu.Unlock()
 			if len(group) == 0 {
+				s.appendMu.Unlock()
 				break
 			}
+			// Register the group's keys; note the groups under way it
+			// must wait for.
+			gs := &groupState{done: make(chan struct{})}
+			deps := map[*groupState]bool{}
+			for _, c := range group {
+				for i := range c.rows {
+					r := &c.rows[i]
+					if !dedupable(r) {
+						continue
+					}
+					k := eventKey{r.ProjectID, r.Name, r.DistinctID, r.Time, r.InsertID}
+					if prev := s.keysInFlight[k]; prev != nil && prev != gs {
+						deps[prev] = true
+					}
+					s.keysInFlight[k] = gs
+					gs.keys = append(gs.keys, k)
+				}
+			}
+			more := len(s.pending) > 0
+			s.appendMu.Unlock()
+			if more {
+				select { // let another writer take the rest meanwhile
+				case s.wake <- struct{}{}:
+				default:
+				}
+			}
+			for d := range deps {
+				<-d.done
+			}
 			s.commit(group)
+			s.appendMu.Lock()
+			for _, k := range gs.keys {
+				if s.keysInFlight[k] == gs {
+					delete(s.keysInFlight, k)
+				}
+			}
+			s.appendMu.Unlock()
+			close(gs.done)
 		}
 	}
 }
@@ -301,6 +351,10 @@ func uniqueID() string {
 	return hex.EncodeToString(b[:])
 }
 
+// errMidStream: an answer stopped being RowBinary rows, as when the
+// server fails after it began answering (it then writes its error text).
+var errMidStream = errors.New("the answer broke off (a server error after the answer began?)")
+
 // dedupKey is the LIMIT BY list that keeps one copy of each stored row.
 const dedupKey = "project_id, event, distinct_id, time, insert_id, nodup"
 
@@ -383,6 +437,11 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 		r.Props = rd.bytesInto(r.Props)
 		if rd.err != nil {
 			break
+		}
+		if len(r.Props) == 0 || r.Props[0] != '{' || !utf8.Valid(name) || !utf8.Valid(user) {
+			// ClickHouse writes an error that happens after the answer
+			// began into the body: stop before handing on what it decodes to.
+			return s.readErr(caller, "export", errMidStream)
 		}
 		r.Name, r.DistinctID, r.InsertID = string(name), string(user), string(ins)
 		if q.Where != nil {
@@ -517,7 +576,12 @@ func (s *Store) Scan(ctx context.Context, q store.ScanQuery, pick store.Pick, se
 	rd := newRB(rc)
 	batch := make([]item, 0, 256)
 	for rd.more() && ctx.Err() == nil {
-		batch = append(batch, item{t: rd.i64(), name: rd.str(), user: rd.str(), props: rd.str()})
+		it := item{t: rd.i64(), name: rd.str(), user: rd.str(), props: rd.str()}
+		if rd.err == nil && (it.props == "" || it.props[0] != '{') {
+			rd.err = errMidStream
+			break
+		}
+		batch = append(batch, it)
 		if len(batch) == cap(batch) {
 			work <- batch
 			batch = make([]item, 0, 256)

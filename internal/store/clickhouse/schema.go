@@ -12,6 +12,9 @@ import (
 // every statement goes to every shard.
 const schemaVersion = 1
 
+// versionTable records, on each shard, the schema versions applied.
+const versionTable = "CREATE TABLE IF NOT EXISTS %s.schema_version (version UInt32, applied DateTime) ENGINE = MergeTree() ORDER BY version"
+
 // migrations[i] takes a shard from version i to i+1. %[1]s is the
 // database, %[2]s the cluster.
 var migrations = [][]string{
@@ -57,7 +60,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err := n.exec(ctx, "CREATE DATABASE IF NOT EXISTS "+s.db, nil, nil); err != nil {
 			return fmt.Errorf("clickhouse store: shard %d: create database: %w", i+1, err)
 		}
-		if err := n.exec(ctx, "CREATE TABLE IF NOT EXISTS "+s.db+".schema_version (version UInt32, applied DateTime) ENGINE = MergeTree() ORDER BY version", nil, nil); err != nil {
+		if err := n.exec(ctx, fmt.Sprintf(versionTable, s.db), nil, nil); err != nil {
 			return fmt.Errorf("clickhouse store: shard %d: create schema_version: %w", i+1, err)
 		}
 		v, err := n.queryString(ctx, "SELECT max(version) FROM "+s.db+".schema_version")

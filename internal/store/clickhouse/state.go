@@ -231,6 +231,9 @@ func (s *Store) Profiles(ctx context.Context, q store.ProfileQuery, fn func(*sto
 		if rd.err != nil {
 			break
 		}
+		if len(p.Properties) == 0 || p.Properties[0] != '{' {
+			return 0, s.readErr(caller, "profiles", errMidStream)
+		}
 		if q.Where != nil {
 			props, err := expr.DecodeProps(p.Properties)
 			if err != nil {

@@ -1,0 +1,337 @@
+package clickhouse
+
+// Purges on ClickHouse (docs/CLICKHOUSE.md, "Purges"): mutations on every
+// shard's local tables, waited for, then a verification count, then a wait
+// until the parts the mutations replaced are deleted from disk. A rule
+// selects users by two 64-bit hashes of their distinct_id (sipHash64 and
+// cityHash64), never by the distinct_id itself: ClickHouse keeps mutation
+// texts on disk (mutation_N.txt) and may log them.
+//
+// What mutations can do on every version Sieve supports: delete events
+// (by project, time, event names, users) and erase users' profiles and
+// findings. Removing properties from stored JSON (rule.Paths,
+// rule.ProfilePaths) would need JSON functions 18.16 lacks, or rewriting
+// rows through Sieve; it is refused with ErrPurgeUnsupported.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/store"
+)
+
+// ErrPurgeUnsupported is returned for a purge rule the ClickHouse backend
+// cannot apply yet (removing properties from events or profiles).
+var ErrPurgeUnsupported = errors.New("clickhouse store: removing properties is not supported on ClickHouse yet; delete the events or erase the users instead")
+
+// Dir implements purge.Backend: a ClickHouse store has no local files.
+func (s *Store) Dir() string { return "" }
+
+// Seal implements purge.Backend: there is nothing to seal.
+func (s *Store) Seal(ctx context.Context) error {
+	done, err := s.begin()
+	if err != nil {
+		return err
+	}
+	done()
+	return nil
+}
+
+// PurgeApplied implements purge.Backend. Mutations are re-run in full
+// when a job resumes (deleting again is harmless), so no batch is ever
+// recorded as applied.
+func (s *Store) PurgeApplied(string) bool { return false }
+
+// StatePurgeApplied implements purge.Backend (no state file swap here).
+func (s *Store) StatePurgeApplied(context.Context, string) (bool, error) { return false, nil }
+
+// userHashes returns "(h1, h2), ..." for ids: ClickHouse's sipHash64 and
+// cityHash64 of each, computed by the server from an external table (so
+// that the ids never appear in a statement).
+func (s *Store) userHashes(ctx context.Context, ids []string) (string, error) {
+	if len(ids) == 0 {
+		return "", nil
+	}
+	var w rbWriter
+	for _, id := range ids {
+		w.str(id)
+	}
+	rc, err := s.q.do(ctx, "SELECT sipHash64(i), cityHash64(i) FROM ids FORMAT RowBinary", nil, nil,
+		[]extTable{{name: "ids", structure: "i String", data: w.b}})
+	if err != nil {
+		return "", fmt.Errorf("clickhouse store: hash ids: %w", err)
+	}
+	defer rc.Close()
+	rd := newRB(rc)
+	var t []string
+	for rd.more() {
+		a, b := rd.u64(), rd.u64()
+		t = append(t, "("+strconv.FormatUint(a, 10)+", "+strconv.FormatUint(b, 10)+")")
+	}
+	if rd.err != nil {
+		return "", fmt.Errorf("clickhouse store: hash ids: %w", rd.err)
+	}
+	return strings.Join(t, ", "), nil
+}
+
+// inHashes is the condition "col is one of the ids hashed to h".
+func inHashes(col, h string) string {
+	return "(sipHash64(" + col + "), cityHash64(" + col + ")) IN (" + h + ")"
+}
+
+// eventCond is the condition on events_local of a rule; users holds
+// the hashes of its distinct_ids.
+func eventCond(r *store.PurgeRule, users string) string {
+	c := []string{"project_id = " + strconv.FormatInt(r.Project, 10)}
+	if r.From != store.AllTimeFrom {
+		c = append(c, "time >= "+strconv.FormatInt(r.From, 10))
+	}
+	if r.To != store.AllTimeTo {
+		c = append(c, "time < "+strconv.FormatInt(r.To, 10))
+	}
+	if len(r.Events) > 0 {
+		q := make([]string, len(r.Events))
+		for i, e := range r.Events {
+			q[i] = quote(e)
+		}
+		c = append(c, "event IN ("+strings.Join(q, ", ")+")")
+	}
+	if users != "" {
+		c = append(c, inHashes("distinct_id", users))
+	}
+	return strings.Join(c, " AND ")
+}
+
+// countDays returns, on one shard, the rows of table matching cond per
+// UTC day.
+func (s *Store) countDays(ctx context.Context, n *node, table, cond string) (map[string]int64, error) {
+	out, err := n.queryString(ctx, "SELECT toString(toDate(toDateTime(intDiv(time, 1000)))) AS d, count() FROM "+s.db+"."+table+
+		" WHERE "+cond+" GROUP BY d ORDER BY d FORMAT TSV")
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]int64{}
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) == 2 {
+			v, _ := strconv.ParseInt(f[1], 10, 64)
+			m[f[0]] = v
+		}
+	}
+	return m, nil
+}
+
+// mutate runs an ALTER ... DELETE on table of every shard and waits until
+// every shard reports its mutations of the table done. The parts that
+// exist before (active ones, which the mutation replaces, and inactive ones
+// merges left) are noted: WaitObsolete waits until they are gone from disk.
+func (s *Store) mutate(ctx context.Context, table, cond string) error {
+	for i, n := range s.nodes {
+		names, err := n.queryString(ctx, "SELECT name FROM system.parts WHERE database = "+quote(s.db)+" AND table = "+quote(table)+" FORMAT TSV")
+		if err != nil {
+			return fmt.Errorf("clickhouse store: shard %d: list parts: %w", i+1, err)
+		}
+		s.purgeMu.Lock()
+		if s.replaced == nil {
+			s.replaced = map[int][]string{}
+		}
+		for _, name := range strings.Fields(names) {
+			s.replaced[i] = append(s.replaced[i], "("+quote(table)+", "+quote(name)+")")
+		}
+		s.purgeMu.Unlock()
+	}
+	for i, n := range s.nodes {
+		if err := n.exec(ctx, "ALTER TABLE "+s.db+"."+table+" DELETE WHERE "+cond, nil, nil); err != nil {
+			return fmt.Errorf("clickhouse store: shard %d: delete from %s: %w", i+1, table, err)
+		}
+	}
+	for i, n := range s.nodes {
+		for {
+			left, err := n.queryString(ctx, "SELECT count() FROM system.mutations WHERE database = "+quote(s.db)+" AND table = "+quote(table)+" AND is_done = 0")
+			if err != nil {
+				return fmt.Errorf("clickhouse store: shard %d: wait for mutations: %w", i+1, err)
+			}
+			if left == "0" {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
+
+// PurgeEvents implements purge.Backend: for each rule, the matching rows
+// are counted per shard and day, deleted by a mutation on every shard,
+// and counted again through the Distributed table (Remaining).
+func (s *Store) PurgeEvents(ctx context.Context, job store.PurgeJob) (store.PurgeEventsResult, error) {
+	var res store.PurgeEventsResult
+	done, err := s.begin()
+	if err != nil {
+		return res, err
+	}
+	defer done()
+	for i := range job.Rules {
+		if r := &job.Rules[i]; len(r.Paths) > 0 || len(r.ProfilePaths) > 0 {
+			return res, ErrPurgeUnsupported
+		}
+	}
+	type pk struct {
+		project int64
+		day     string
+		shard   int
+	}
+	parts := map[pk]*store.PartitionResult{}
+	var order []pk
+	for ri := range job.Rules {
+		r := &job.Rules[ri]
+		if !r.DeleteEvents {
+			continue
+		}
+		users, err := s.userHashes(ctx, r.DistinctIDs)
+		if err != nil {
+			return res, err
+		}
+		cond := eventCond(r, users)
+		for si, n := range s.nodes {
+			days, err := s.countDays(ctx, n, "events_local", cond)
+			if err != nil {
+				return res, fmt.Errorf("clickhouse store: shard %d: count: %w", si+1, err)
+			}
+			for d, c := range days {
+				k := pk{r.Project, d, si + 1}
+				p := parts[k]
+				if p == nil {
+					p = &store.PartitionResult{Project: r.Project, Day: d, Shard: si + 1, Rewritten: true}
+					parts[k] = p
+					order = append(order, k)
+				}
+				p.RowsScanned += c
+				p.RowsDeleted += c
+			}
+		}
+		if err := s.mutate(ctx, "events_local", cond); err != nil {
+			return res, err
+		}
+		left, err := s.q.queryString(ctx, "SELECT count() FROM "+s.db+".events WHERE "+cond)
+		if err != nil {
+			return res, fmt.Errorf("clickhouse store: verify: %w", err)
+		}
+		v, _ := strconv.ParseInt(left, 10, 64)
+		res.Remaining += v
+		res.Checked++
+		if job.Progress != nil {
+			job.Progress(ri+1, len(job.Rules))
+		}
+	}
+	for _, k := range order {
+		res.Partitions = append(res.Partitions, *parts[k])
+	}
+	return res, nil
+}
+
+// PurgeState implements purge.Backend: erasing users deletes their people
+// profiles (every version) and their findings on every shard.
+func (s *Store) PurgeState(ctx context.Context, job store.StatePurgeJob) (store.StateResult, error) {
+	var res store.StateResult
+	done, err := s.begin()
+	if err != nil {
+		return res, err
+	}
+	defer done()
+	for i := range job.Rules {
+		if len(job.Rules[i].ProfilePaths) > 0 {
+			return res, ErrPurgeUnsupported
+		}
+	}
+	count := func(table, cond string) (int64, error) {
+		v, err := s.q.queryString(ctx, "SELECT count() FROM "+s.db+"."+table+" WHERE "+cond)
+		if err != nil {
+			return 0, err
+		}
+		return strconv.ParseInt(v, 10, 64)
+	}
+	for i := range job.Rules {
+		r := &job.Rules[i]
+		if !r.EraseProfiles || len(r.DistinctIDs) == 0 {
+			continue
+		}
+		users, err := s.userHashes(ctx, r.DistinctIDs)
+		if err != nil {
+			return res, err
+		}
+		proj := "project_id = " + strconv.FormatInt(r.Project, 10)
+		pc := proj + " AND kind = 1 AND " + inHashes("id", users)
+		fc := proj + " AND " + inHashes("distinct_id", users)
+		np, err := count("profiles", pc)
+		if err != nil {
+			return res, fmt.Errorf("clickhouse store: count profiles: %w", err)
+		}
+		nf, err := count("findings", fc)
+		if err != nil {
+			return res, fmt.Errorf("clickhouse store: count findings: %w", err)
+		}
+		res.ProfilesScanned += np
+		res.ProfilesDeleted += np
+		res.FindingsScanned += nf
+		res.FindingsDeleted += nf
+		if err := s.mutate(ctx, "profiles_local", pc); err != nil {
+			return res, err
+		}
+		if err := s.mutate(ctx, "findings_local", fc); err != nil {
+			return res, err
+		}
+		res.Rewritten = true
+		for _, q := range [][2]string{{"profiles", pc}, {"findings", fc}} {
+			v, err := count(q[0], q[1])
+			if err != nil {
+				return res, fmt.Errorf("clickhouse store: verify: %w", err)
+			}
+			res.Remaining += v
+		}
+	}
+	return res, nil
+}
+
+// WaitObsolete implements purge.Backend: it returns once no shard keeps
+// any of the parts the purge's mutations replaced (they hold the purged
+// rows until the server deletes them, old_parts_lifetime after they became
+// inactive; its cleanup runs every few seconds). Parts that merges of new
+// data leave behind meanwhile are not waited for.
+func (s *Store) WaitObsolete(ctx context.Context) error {
+	done, err := s.begin()
+	if err != nil {
+		return err
+	}
+	defer done()
+	s.purgeMu.Lock()
+	replaced := s.replaced
+	s.replaced = nil
+	s.purgeMu.Unlock()
+	for i, n := range s.nodes {
+		for len(replaced[i]) > 0 {
+			chunk := replaced[i][:min(len(replaced[i]), 1000)]
+			left, err := n.queryString(ctx, "SELECT count() FROM system.parts WHERE database = "+quote(s.db)+" AND (table, name) IN ("+strings.Join(chunk, ", ")+")")
+			if err != nil {
+				return fmt.Errorf("clickhouse store: shard %d: wait for replaced parts: %w", i+1, err)
+			}
+			if left == "0" {
+				replaced[i] = replaced[i][len(chunk):]
+				continue
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("clickhouse store: shard %d still keeps %s replaced parts (old_parts_lifetime?): %w", i+1, left, ctx.Err())
+			case <-time.After(500 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
