@@ -63,7 +63,7 @@ func (a *API) mpHandler(h func(w http.ResponseWriter, m *mpRequest) error) http.
 		if m.get("born_where") != "" {
 			return badRequest("born_where is not supported yet; where applies to every event")
 		}
-		if m.where, err = whereParam(m.get("where"), "export"); err != nil {
+		if m.where, err = whereParam(m.get("where"), "query"); err != nil {
 			return err
 		}
 		return h(w, m)
