@@ -87,6 +87,8 @@ func TestMixpanelQueryAPI(t *testing.T) {
 		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"Signed up":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":1}`)
 	f(p, "segmentation", march+q("event", "Signed up", "where", `user["tier"] == "gold" or user["tier"] == "silver"`),
 		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"Signed up":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0}}},"legend_size":1}`)
+	f(p, "segmentation", march+q("event", "Signed up", "on", `user["tier"]`, "type", "unique"),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"gold":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0},"silver":{"2026-03-02":0,"2026-03-03":1,"2026-03-04":0},"(none)":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":3}`)
 	f(p, "segmentation", march+q("event", "Signed up", "where", `not defined(user["tier"])`),
 		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"Signed up":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":1}`)
 	f(p, "segmentation", march+q("event", "Signed up", "type", "average"),
@@ -141,7 +143,8 @@ func TestMixpanelQueryAPI(t *testing.T) {
 		"segmentation?" + march,
 		"segmentation?from_date=2026-03-02&event=x",
 		"segmentation?" + march + q("event", "x", "unit", "minute"),
-		"segmentation?" + march + q("event", "x", "on", `user["plan"]`),
+		"segmentation/sum?" + march + q("event", "x", "on", `user["plan"]`),
+		"segmentation?" + march + q("event", "x", "on", `user["plan"] == 1`),
 		"segmentation?" + march + q("event", "x", "where", `properties["a"] ==`),
 		"events?" + q("event", "x", "type", "general", "unit", "day"),
 		"retention?" + march,
