@@ -201,7 +201,8 @@ func allSpace(b []byte) bool {
 	return true
 }
 
-// whereParam parses a where parameter of endpoint ("export" or "engage"):
+// whereParam parses a where parameter of endpoint ("export", "engage" or
+// "query", the Query API):
 // a malformed expression is a 400 whose message points at the column. An
 // export reads no profiles, so user["..."] is refused there.
 func whereParam(src, endpoint string) (expr.Node, error) {

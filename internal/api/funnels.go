@@ -148,9 +148,11 @@ func (a *API) Funnels() http.Handler {
 		}
 		var on string
 		if src := m.get("on"); src != "" {
-			if on, err = onProperty(src); err != nil {
+			p, err := onProperty(src, false)
+			if err != nil {
 				return err
 			}
+			on = p.Name
 		}
 		limit, err := m.intParam("limit", 255, 1, 10000)
 		if err != nil {

@@ -68,7 +68,7 @@ func (a *API) mpHandler(h func(w http.ResponseWriter, m *mpRequest) error) http.
 		if m.get("born_where") != "" && !strings.HasSuffix(r.URL.Path, "/retention") {
 			return badRequest("born_where applies to /retention only (the birth event); use where")
 		}
-		if m.where, err = whereParam(m.get("where"), "export"); err != nil {
+		if m.where, err = whereParam(m.get("where"), "query"); err != nil {
 			return err
 		}
 		return h(w, m)
@@ -147,18 +147,24 @@ func (m *mpRequest) intParam(name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
-// onProperty reads an "on" expression, which must name one event
-// property: properties["name"].
-func onProperty(src string) (string, error) {
+// onProperty reads an "on" expression, which must name one property: an
+// event's, properties["name"], or (when user is allowed) the user's
+// profile's, user["name"].
+func onProperty(src string, user bool) (query.Property, error) {
 	n, err := expr.Parse(src)
 	if err != nil {
-		return "", badRequest("on: " + err.Error())
+		return query.Property{}, badRequest("on: " + err.Error())
 	}
 	p, ok := n.(*expr.Prop)
-	if !ok || p.Scope != expr.EventScope {
-		return "", badRequest(`on must name one event property, as properties["name"]; other expressions are not supported yet`)
+	switch {
+	case ok && p.Scope == expr.EventScope:
+		return query.Property{Name: p.Name}, nil
+	case ok && p.Scope == expr.UserScope && user:
+		return query.Property{Name: p.Name, Scope: query.ScopeUser}, nil
+	case ok && p.Scope == expr.UserScope:
+		return query.Property{}, badRequest(`on must name one event property here, as properties["name"]`)
 	}
-	return p.Name, nil
+	return query.Property{}, badRequest(`on must name one property, as properties["name"] or user["name"]; other expressions are not supported yet`)
 }
 
 // mathOf maps Mixpanel's type parameter.
@@ -239,12 +245,13 @@ func (a *API) Segmentation(kind string) http.Handler {
 		}
 		q := &query.Query{Kind: query.Trends, From: from, To: to, Interval: iv}
 		s := query.Series{Event: event}
-		var prop string
-		if on := m.get("on"); on != "" {
-			if prop, err = onProperty(on); err != nil {
+		var on query.Property // a breakdown (profile properties too), or the numeric property
+		if src := m.get("on"); src != "" {
+			if on, err = onProperty(src, kind == ""); err != nil {
 				return err
 			}
 		}
+		prop := on.Name
 		switch kind {
 		case "numeric":
 			if prop == "" {
@@ -267,7 +274,7 @@ func (a *API) Segmentation(kind string) http.Handler {
 				return err
 			}
 			if prop != "" {
-				q.Breakdown = []query.Property{{Name: prop}}
+				q.Breakdown = []query.Property{on}
 				if q.BreakdownLimit, err = m.intParam("limit", 60, 1, 10000); err != nil {
 					return err
 				}
@@ -589,11 +596,11 @@ func (a *API) Retention() http.Handler {
 		}
 		q := &query.Query{Kind: query.Retention, From: from, To: to, Interval: iv, Retention: o}
 		if on := m.get("on"); on != "" {
-			prop, err := onProperty(on)
+			prop, err := onProperty(on, true)
 			if err != nil {
 				return err
 			}
-			q.Breakdown = []query.Property{{Name: prop}}
+			q.Breakdown = []query.Property{prop}
 		}
 		res, err := a.mpRun(m, q)
 		if err != nil {

@@ -31,21 +31,48 @@ func MemoryLimit(ctx context.Context) int64 {
 // IdentityProperties are read by every query to find users.
 var IdentityProperties = []string{"$user_id", "$device_id", "$anon_distinct_id", "$identified_id", "alias"}
 
-// Properties lists, sorted, every event property q reads: for the audit log.
+// Properties lists, sorted, every property q reads, for the audit log:
+// event properties by name, profile properties as "user.name" (as the
+// audit of a where expression names them).
 func (q *Query) Properties() []string {
 	set := map[string]bool{}
 	for _, p := range IdentityProperties {
 		set[p] = true
 	}
+	q.eachProperty(func(name string, user bool) {
+		if user {
+			name = "user." + name
+		}
+		set[name] = true
+	})
+	out := make([]string, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ReadsProfiles reports whether q reads a profile property (a filter of
+// scope user or a breakdown of scope ScopeUser).
+func (q *Query) ReadsProfiles() bool {
+	reads := false
+	q.eachProperty(func(_ string, user bool) { reads = reads || user })
+	return reads
+}
+
+// eachProperty calls fn with every property q reads (the identity ones
+// aside), user true for a profile property.
+func (q *Query) eachProperty(fn func(name string, user bool)) {
 	for _, p := range q.Breakdown {
 		if p.Scope != ScopeEventName {
-			set[p.Name] = true
+			fn(p.Name, p.Scope == ScopeUser)
 		}
 	}
 	filters := []expr.Node{q.GlobalNode()}
 	for _, s := range q.Series {
 		if s.Property != "" {
-			set[s.Property] = true
+			fn(s.Property, false)
 		}
 		filters = append(filters, Node(s.Filter))
 	}
@@ -60,16 +87,10 @@ func (q *Query) Properties() []string {
 	for _, n := range filters {
 		if n != nil {
 			for _, p := range expr.Props(n) {
-				set[p.Name] = true
+				fn(p.Name, p.Scope == expr.UserScope)
 			}
 		}
 	}
-	out := make([]string, 0, len(set))
-	for p := range set {
-		out = append(out, p)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // Events lists, sorted, the event names q names ("" when a series or a

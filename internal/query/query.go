@@ -20,6 +20,14 @@
 // linked more than once keeps its earliest link (ties: the smallest user).
 // Links are not followed transitively.
 //
+// # Profiles
+//
+// A user["x"] filter (scope "user") or a breakdown of scope "user" reads
+// property x of the profile whose id is the event's user (the rule above),
+// as the profile is when the query runs; an event whose user has no
+// profile, or whose profile lacks x, reads x as absent. So the anonymous
+// events of a device later linked to a user read that user's profile.
+//
 // # Time
 //
 // Dates are yyyy-mm-dd in the project's IANA time zone; a range covers local
@@ -186,6 +194,10 @@ type Property struct {
 // ScopeEventName breaks down by the event's name.
 const ScopeEventName = "event_name"
 
+// ScopeUser breaks down by a property of the event's user's profile (see
+// Profiles in the package documentation).
+const ScopeUser = "user"
+
 // Formula is an arithmetic expression over series letters, e.g. "A/B*100".
 type Formula struct {
 	Formula string `json:"formula"`
@@ -315,11 +327,6 @@ func (q *Query) Validate() error {
 	if err := checkFilter("filter", q.Filter); err != nil {
 		return err
 	}
-	if q.Where != nil {
-		if err := checkNode("where", q.Where); err != nil {
-			return err
-		}
-	}
 	if len(q.Breakdown) > MaxBreakdowns {
 		return fieldErr("breakdown", "at most %d properties", MaxBreakdowns)
 	}
@@ -328,13 +335,11 @@ func (q *Query) Validate() error {
 		if p.Name == "" && p.Scope != ScopeEventName {
 			return fieldErr(f+".property", "required")
 		}
-		if p.Bins != 0 && (p.Bins < 2 || p.Bins > MaxBins || p.Scope == ScopeEventName || q.Kind != Trends) {
+		if p.Bins != 0 && (p.Bins < 2 || p.Bins > MaxBins || (p.Scope != "" && p.Scope != "event") || q.Kind != Trends) {
 			return fieldErr(f+".bins", "from 2 to %d, on an event property of a trends query", MaxBins)
 		}
 		switch p.Scope {
-		case "", "event", ScopeEventName:
-		case "user":
-			return fieldErr(f+".scope", "profile properties are not supported yet; use event")
+		case "", "event", ScopeEventName, ScopeUser:
 		default:
 			return fieldErr(f+".scope", "must be event, user or event_name")
 		}
@@ -385,23 +390,12 @@ func checkFilter(field string, f Filter) error {
 	if f == nil {
 		return nil
 	}
-	n, err := f.Node()
-	if err != nil {
+	if _, err := f.Node(); err != nil {
 		var fe *expr.FieldError
 		if errors.As(err, &fe) && fe.Path != "" {
 			return fieldErr(field+"."+fe.Path, "%s", fe.Msg)
 		}
 		return fieldErr(field, "%v", err)
-	}
-	return checkNode(field, n)
-}
-
-// checkNode refuses what backends cannot read yet: profile properties.
-func checkNode(field string, n expr.Node) error {
-	for _, p := range expr.Props(n) {
-		if p.Scope == expr.UserScope {
-			return fieldErr(field, "profile properties (user scope) are not supported in queries yet")
-		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -13,7 +14,7 @@ import (
 // TestMixpanelQueryAPI checks each Mixpanel Query API endpoint's reply
 // shape and numbers against values computed by hand from the events below.
 func TestMixpanelQueryAPI(t *testing.T) {
-	base, _, secret := testServer(t, Config{})
+	base, token, secret := testServer(t, Config{})
 	ev := func(name, user string, at time.Time, props string) string {
 		if props != "" {
 			props = "," + props
@@ -39,6 +40,16 @@ func TestMixpanelQueryAPI(t *testing.T) {
 	}
 	if code, b := call(t, "POST", base+"/import?strict=1", secret, "", "["+strings.Join(events, ",")+"]"); code != 200 {
 		t.Fatalf("import: %d %s", code, b)
+	}
+	// Profiles, for where user["..."]: u1 gold, u3 silver, u2 none.
+	ups := fmt.Sprintf(`[{"$token":%[1]q,"$distinct_id":"u1","$set":{"tier":"gold"}},{"$token":%[1]q,"$distinct_id":"u3","$set":{"tier":"silver"}}]`, token)
+	resp, err := http.Post(base+"/engage", "application/x-www-form-urlencoded", strings.NewReader("data="+url.QueryEscape(ups)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("engage: %d", resp.StatusCode)
 	}
 	user, pass := serviceAccount(t, base, secret, "analyst")
 	if code, b := call(t, "POST", base+"/api/projects/1/funnels", user, pass,
@@ -73,6 +84,12 @@ func TestMixpanelQueryAPI(t *testing.T) {
 	f(p, "segmentation", march+q("event", "Signed up", "on", `properties["plan"]`, "type", "unique"),
 		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"pro":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0},"free":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":2}`)
 	f(p, "segmentation", march+q("event", "Signed up", "where", `properties["plan"] == "pro" and properties["amount"] > 5`),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"Signed up":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":1}`)
+	f(p, "segmentation", march+q("event", "Signed up", "where", `user["tier"] == "gold" or user["tier"] == "silver"`),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"Signed up":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0}}},"legend_size":1}`)
+	f(p, "segmentation", march+q("event", "Signed up", "on", `user["tier"]`, "type", "unique"),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"gold":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0},"silver":{"2026-03-02":0,"2026-03-03":1,"2026-03-04":0},"(none)":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":3}`)
+	f(p, "segmentation", march+q("event", "Signed up", "where", `not defined(user["tier"])`),
 		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"Signed up":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":1}`)
 	f(p, "segmentation", march+q("event", "Signed up", "type", "average"),
 		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"Signed up":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0}}},"legend_size":1}`)
@@ -174,9 +191,9 @@ func TestMixpanelQueryAPI(t *testing.T) {
 		"segmentation?" + march,
 		"segmentation?from_date=2026-03-02&event=x",
 		"segmentation?" + march + q("event", "x", "unit", "minute"),
-		"segmentation?" + march + q("event", "x", "on", `user["plan"]`),
+		"segmentation/sum?" + march + q("event", "x", "on", `user["plan"]`),
+		"segmentation?" + march + q("event", "x", "on", `user["plan"] == 1`),
 		"segmentation?" + march + q("event", "x", "where", `properties["a"] ==`),
-		"segmentation?" + march + q("event", "x", "where", `user["a"] == 1`),
 		"events?" + q("event", "x", "type", "general", "unit", "day"),
 		"retention?" + march,
 		"funnels?" + march,

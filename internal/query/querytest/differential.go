@@ -103,6 +103,48 @@ func RandomEvents(r *rand.Rand) []event.Row {
 	return rows
 }
 
+// RandomProfiles are random user profiles for RandomEvents' users and
+// devices (ids user0..user4 and dev0..dev9), some missing, with "plan" and
+// "amount" of every JSON type as the events have them.
+func RandomProfiles(r *rand.Rand) []Profile {
+	var out []Profile
+	ids := []string{"user0", "user1", "user2", "user3", "user4"}
+	for d := range 10 {
+		ids = append(ids, fmt.Sprintf("dev%d", d))
+	}
+	for _, id := range ids {
+		if r.IntN(3) == 0 {
+			continue
+		}
+		props := map[string]any{}
+		switch r.IntN(5) {
+		case 0:
+			props["plan"] = "free"
+		case 1:
+			props["plan"] = "pro"
+		case 2:
+			props["plan"] = r.IntN(3)
+		case 3:
+			props["plan"] = nil
+		}
+		if r.IntN(2) == 0 {
+			props["amount"] = r.IntN(100)
+		}
+		b, _ := json.Marshal(props)
+		out = append(out, Profile{ID: id, Props: b})
+	}
+	return out
+}
+
+// ProfileMap is profiles by id, as reference.Backend takes them.
+func ProfileMap(profiles []Profile) map[string][]byte {
+	m := make(map[string][]byte, len(profiles))
+	for _, p := range profiles {
+		m[p.ID] = p.Props
+	}
+	return m
+}
+
 // RandomQuery is a random valid query over RandomEvents' range.
 func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 	pick := func() string { return names[r.IntN(len(names))] }
@@ -122,6 +164,9 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 	}
 	if len(q.Breakdown) > 0 && r.IntN(4) == 0 {
 		q.Breakdown[0] = query.Property{Scope: query.ScopeEventName}
+	}
+	if last := len(q.Breakdown) - 1; last >= 0 && q.Breakdown[last].Scope == "" && r.IntN(3) == 0 {
+		q.Breakdown[last].Scope = query.ScopeUser
 	}
 	binned := len(q.Breakdown) > 0 && r.IntN(3) == 0
 	intervals := []query.Interval{query.Hour, query.Day, query.Week, query.Month}
@@ -188,8 +233,9 @@ func Differential(t *testing.T, open Open, n int) {
 	r := rand.New(rand.NewPCG(seed, 1))
 	for i := range n {
 		rows := RandomEvents(r)
-		b := open(t, rows)
-		ref := reference.Backend{Rows: rows}
+		profiles := RandomProfiles(r)
+		b := open(t, Data{Rows: rows, Profiles: profiles})
+		ref := reference.Backend{Rows: rows, Profiles: ProfileMap(profiles)}
 		loc, _ := time.LoadLocation(zones[r.IntN(len(zones))])
 		p := query.Project{ID: ProjectID, Location: loc}
 		for range 5 {
@@ -210,7 +256,8 @@ func Differential(t *testing.T, open Open, n int) {
 			gj, _ := json.Marshal(got)
 			if d := Diff(wj, gj); d != "" {
 				ev := readable(rows)
-				t.Fatalf("set %d, zone %s: %s\nquery %s\nwant %s\ngot  %s\nevents %s", i, loc, d, doc, wj, gj, ev)
+				pj, _ := json.Marshal(profiles)
+				t.Fatalf("set %d, zone %s: %s\nquery %s\nwant %s\ngot  %s\nevents %s\nprofiles %s", i, loc, d, doc, wj, gj, ev, pj)
 			}
 		}
 	}
@@ -242,7 +289,7 @@ func randomFilter(r *rand.Rand) query.Filter {
 }
 
 func randomCond(r *rand.Rand, depth int) *expr.Filter {
-	if depth < 2 && r.IntN(4) == 0 {
+	if depth >= 0 && depth < 2 && r.IntN(4) == 0 { // depth -1: a leaf
 		g := &expr.Filter{}
 		members := []expr.Filter{*randomCond(r, depth+1), *randomCond(r, depth+1)}
 		if r.IntN(2) == 0 {
@@ -253,6 +300,13 @@ func randomCond(r *rand.Rand, depth int) *expr.Filter {
 		return g
 	}
 	prop := []string{"plan", "amount"}[r.IntN(2)]
+	if r.IntN(3) == 0 && depth >= 0 {
+		f := randomCond(r, -1) // a leaf
+		if f.Property != "" {
+			f.Scope = "user" // the profile's property
+		}
+		return f
+	}
 	switch r.IntN(11) {
 	case 0:
 		return &expr.Filter{Event: names[r.IntN(len(names))]}

@@ -40,16 +40,32 @@ var testdata embed.FS
 // ProjectID is the project of every event the suite loads.
 const ProjectID = 7
 
-// Open returns a backend holding rows (all of project ProjectID).
-type Open func(t *testing.T, rows []event.Row) query.Backend
+// Profile is a user profile: ID is the user (package query's identity
+// rule), Props its properties (a JSON object), what a user["x"] filter or
+// a breakdown of scope "user" reads.
+type Profile struct {
+	ID    string
+	Props []byte
+}
 
-// Dataset is the shared dataset.
-func Dataset(t testing.TB) []event.Row {
+// Data is what a backend under test holds: events (all of project
+// ProjectID) and user profiles.
+type Data struct {
+	Rows     []event.Row
+	Profiles []Profile
+}
+
+// Open returns a backend holding d.
+type Open func(t *testing.T, d Data) query.Backend
+
+// Dataset is the shared dataset: event lines, and profile lines
+// {"profile": id, "properties": {...}}.
+func Dataset(t testing.TB) Data {
 	data, err := testdata.ReadFile("testdata/dataset.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rows []event.Row
+	var d Data
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -57,25 +73,30 @@ func Dataset(t testing.TB) []event.Row {
 			continue
 		}
 		var r struct {
-			Time  string          `json:"time"`
-			Event string          `json:"event"`
-			ID    string          `json:"distinct_id"`
-			Props json.RawMessage `json:"properties"`
+			Time    string          `json:"time"`
+			Event   string          `json:"event"`
+			ID      string          `json:"distinct_id"`
+			Profile string          `json:"profile"`
+			Props   json.RawMessage `json:"properties"`
 		}
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatalf("dataset line %d: %v", n, err)
-		}
-		ts, err := time.Parse(time.RFC3339, r.Time)
-		if err != nil {
 			t.Fatalf("dataset line %d: %v", n, err)
 		}
 		if r.Props == nil {
 			r.Props = json.RawMessage("{}")
 		}
-		rows = append(rows, event.Row{ProjectID: ProjectID, Time: ts.UnixMilli(), Name: r.Event, DistinctID: r.ID,
+		if r.Profile != "" {
+			d.Profiles = append(d.Profiles, Profile{ID: r.Profile, Props: r.Props})
+			continue
+		}
+		ts, err := time.Parse(time.RFC3339, r.Time)
+		if err != nil {
+			t.Fatalf("dataset line %d: %v", n, err)
+		}
+		d.Rows = append(d.Rows, event.Row{ProjectID: ProjectID, Time: ts.UnixMilli(), Name: r.Event, DistinctID: r.ID,
 			InsertID: fmt.Sprintf("i%d", n), Props: r.Props})
 	}
-	return rows
+	return d
 }
 
 // Case is one query of the suite.

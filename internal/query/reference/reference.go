@@ -31,18 +31,28 @@ type ev struct {
 	env   env            // what filters read
 }
 
-// env is what a filter reads of an event: its name and properties.
+// env is what a filter reads of an event: its name, its properties and
+// its user's profile properties.
 type env struct {
 	name  string
 	props map[string]any
+	user  map[string]any
 }
 
 func (e env) Event() string                { return e.name }
 func (e env) Prop(name string) (any, bool) { v, ok := e.props[name]; return v, ok }
-func (e env) User(name string) (any, bool) { return nil, false }
+func (e env) User(name string) (any, bool) { v, ok := e.user[name]; return v, ok }
 
-// Eval answers q (validated) over rows, the events of project p.
+// Eval answers q (validated) over rows, the events of project p, without
+// user profiles.
 func Eval(rows []event.Row, p query.Project, q *query.Query) (*query.Result, error) {
+	return EvalProfiles(rows, nil, p, q)
+}
+
+// EvalProfiles answers q (validated) over rows, the events of project p,
+// and profiles, the user profiles' properties (JSON objects) by user id:
+// an event reads the profile of its user (package query's identity rule).
+func EvalProfiles(rows []event.Row, profiles map[string][]byte, p query.Project, q *query.Query) (*query.Result, error) {
 	loc := p.Loc()
 	_, readEnd := q.ReadRange(loc)
 	var all []ev
@@ -60,6 +70,19 @@ func Eval(rows []event.Row, p query.Project, q *query.Query) (*query.Result, err
 		all = append(all, e)
 	}
 	resolveUsers(all)
+	decoded := map[string]map[string]any{}
+	for id, b := range profiles {
+		var m map[string]any
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		if err := dec.Decode(&m); err != nil {
+			return nil, fmt.Errorf("reference: profile properties: %w", err)
+		}
+		decoded[id] = m
+	}
+	for i := range all {
+		all[i].env.user = decoded[all[i].user]
+	}
 	// The global filter selects the events counted; links came from all.
 	if g := q.GlobalNode(); g != nil {
 		var kept []ev
@@ -161,9 +184,13 @@ func binnedTuple(e ev, q *query.Query, bins []*query.Bins) []string {
 	}
 	t := make([]string, len(q.Breakdown))
 	for i, p := range q.Breakdown {
-		t[i] = value(e.props, p.Name)
-		if p.Scope == query.ScopeEventName {
+		switch p.Scope {
+		case query.ScopeEventName:
 			t[i] = e.name
+		case query.ScopeUser:
+			t[i] = value(e.env.user, p.Name)
+		default:
+			t[i] = value(e.props, p.Name)
 		}
 		if i < len(bins) && bins[i] != nil {
 			t[i] = query.None
@@ -418,11 +445,15 @@ func byUser(all []ev, q *query.Query, rank func(ev) []uint64) map[string][]ev {
 	return out
 }
 
-// Backend serves Eval over a fixed set of rows as a query.Backend.
-type Backend struct{ Rows []event.Row }
+// Backend serves EvalProfiles over a fixed set of rows and profiles as a
+// query.Backend.
+type Backend struct {
+	Rows     []event.Row
+	Profiles map[string][]byte // user id -> properties (a JSON object)
+}
 
 // Query implements query.Backend.
 func (b Backend) Query(_ context.Context, p query.Project, q *query.Query) (*query.Result, query.Stats, error) {
-	r, err := Eval(b.Rows, p, q)
+	r, err := EvalProfiles(b.Rows, b.Profiles, p, q)
 	return r, query.Stats{RowsScanned: int64(len(b.Rows))}, err
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/query"
 	"github.com/sieve-analytics/sieve/internal/query/querytest"
 )
@@ -67,16 +66,15 @@ func legacyStore(t *testing.T, dir string) {
 
 // openLegacy loads rows, seals them all, and reopens the store with every
 // sealed file in the legacy schema (no identity columns).
-func openLegacy(t *testing.T, rows []event.Row) query.Backend {
+func openLegacy(t *testing.T, d querytest.Data) query.Backend {
+	rows := d.Rows
 	dir := t.TempDir()
 	s, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	loadQueryData(t, s, d)
 	if len(rows) > 0 {
-		if _, err := s.Append(context.Background(), rows); err != nil {
-			t.Fatal(err)
-		}
 		if err := s.Seal(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -104,9 +102,9 @@ func TestQueryConformanceLegacyFiles(t *testing.T) {
 // TestIdentityColumnsAfterCompaction: compacting legacy files with current
 // ones writes the identity columns, computed from the properties.
 func TestIdentityColumnsAfterCompaction(t *testing.T) {
-	rows := querytest.Dataset(t)
+	rows := querytest.Dataset(t).Rows
 	half := len(rows) / 2
-	s := openLegacy(t, rows[:half]).(*Store)
+	s := openLegacy(t, querytest.Data{Rows: rows[:half]}).(*Store)
 	if _, err := s.Append(context.Background(), rows[half:]); err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +156,7 @@ func TestPurgeRecomputesIdentity(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	rows := querytest.Dataset(t)
+	rows := querytest.Dataset(t).Rows
 	for i := range rows {
 		rows[i].ProjectID = 1
 	}

@@ -10,6 +10,7 @@ import (
 
 	ddb "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/query"
 	"github.com/sieve-analytics/sieve/internal/query/expr"
 )
@@ -61,12 +62,15 @@ type qb struct {
 	readStart, readEnd int64
 	rel                string
 	paths              []string // JSON pointers extracted into the list j, 1-based in SQL
+	upaths             []string // the same for the user's profile, into uj
+	project            int64
+	profiles           bool // the query reads profile properties (see base)
 	a                  sqlArgs
 	flags              []string // boolean columns over name and props (filters), f1..fn
 }
 
 func newQB(p query.Project, q *query.Query) *qb {
-	b := &qb{q: q, loc: p.Loc()}
+	b := &qb{q: q, loc: p.Loc(), project: p.ID, profiles: q.ReadsProfiles()}
 	b.start, b.end = q.Range(b.loc)
 	b.readStart, b.readEnd = q.ReadRange(b.loc)
 	return b
@@ -90,7 +94,7 @@ func (b *qb) cond(ns ...expr.Node) (string, error) {
 	if n == nil {
 		return "true", nil
 	}
-	c, err := compileExpr(n, exprCols{name: "name", props: "props"}, &b.a)
+	c, err := compileExpr(n, exprCols{name: "name", props: "props", user: "pprops"}, &b.a)
 	if err != nil {
 		return "", fmt.Errorf("duckdb store: query filter: %w", err)
 	}
@@ -130,21 +134,32 @@ func (b *qb) flagNames(prefix string) string {
 }
 
 // prop is the SQL of property name's JSON value (NULL when absent).
-func (b *qb) prop(name string) string {
+func (b *qb) prop(name string) string { return "j" + jsonIndex(&b.paths, name) }
+
+// uprop is the SQL of the JSON value of property name of the event's
+// user's profile (NULL when absent or no profile).
+func (b *qb) uprop(name string) string { return "uj" + jsonIndex(&b.upaths, name) }
+
+// jsonIndex registers name's JSON pointer in paths and returns its SQL
+// subscript, "[i]".
+func jsonIndex(paths *[]string, name string) string {
 	ptr := "/" + strings.ReplaceAll(strings.ReplaceAll(name, "~", "~0"), "/", "~1")
-	for i, p := range b.paths {
+	for i, p := range *paths {
 		if p == ptr {
-			return fmt.Sprintf("j[%d]", i+1)
+			return fmt.Sprintf("[%d]", i+1)
 		}
 	}
-	b.paths = append(b.paths, ptr)
-	return fmt.Sprintf("j[%d]", len(b.paths))
+	*paths = append(*paths, ptr)
+	return fmt.Sprintf("[%d]", len(*paths))
 }
 
 // value is the SQL of a property as a breakdown value (package query:
 // strings as they are, numbers as integers when integral, "(none)").
-func (b *qb) value(name string) string {
-	v := b.prop(name)
+func (b *qb) value(p query.Property) string {
+	v := b.prop(p.Name)
+	if p.Scope == query.ScopeUser {
+		v = b.uprop(p.Name)
+	}
 	return fmt.Sprintf(`CASE json_type(%[1]s) WHEN 'VARCHAR' THEN %[1]s->>'$' WHEN 'DOUBLE' THEN (CASE WHEN %[1]s::DOUBLE = trunc(%[1]s::DOUBLE) AND abs(%[1]s::DOUBLE) < 1e15 THEN (%[1]s::DOUBLE)::BIGINT::VARCHAR ELSE (%[1]s::DOUBLE)::VARCHAR END) WHEN 'NULL' THEN %[2]s ELSE coalesce(%[1]s::VARCHAR, %[2]s) END`, v, b.arg(query.None))
 }
 
@@ -230,7 +245,10 @@ func dayNumber(d time.Time) int64 { return d.Unix() / 86400 }
 func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
 	j := "NULL::JSON[]"
 	if len(b.paths) > 0 {
-		j = b.extract()
+		j = b.extract("props", b.paths)
+	}
+	if b.profiles {
+		return b.baseProfiles(nameCond, j, cols)
 	}
 	if !usersToo {
 		return fmt.Sprintf(`WITH u1 AS (
@@ -255,6 +273,38 @@ func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
 		b.localDay(), b.bucket(b.q.Interval, "d"), extra)
 }
 
+// baseProfiles is base for a query that reads profile properties: the
+// events' users are found first, then their profiles (pprops, the JSON
+// text, and uj, the properties read), then filters apply.
+func (b *qb) baseProfiles(nameCond, j string, cols []string) string {
+	uj := "NULL::JSON[]"
+	if len(b.upaths) > 0 {
+		uj = b.extract("pprops", b.upaths)
+	}
+	return fmt.Sprintf(`WITH %[1]s, ev AS (
+  SELECT time, name, distinct_id, user_id, device_id, props FROM %[2]s WHERE time >= %[3]d AND time < %[4]d
+), eu AS (
+  SELECT ev.time, ev.name, ev.props, %[5]s AS usr
+  FROM ev LEFT JOIN links ON links.dev = coalesce(ev.device_id, ev.distinct_id)
+), ep AS (
+  SELECT eu.*, pr.props AS pprops FROM eu LEFT JOIN (%[6]s) pr ON pr.id = eu.usr
+), u0 AS (
+  SELECT time, name, usr, %[7]s AS j, %[8]s AS uj%[9]s FROM ep WHERE %[10]s
+), u1 AS (
+  SELECT *, %[11]s AS d FROM u0
+), u AS (
+  SELECT *, %[12]s AS bucket%[13]s FROM u1
+)`, links(b.rel), b.rel, b.readStart, b.readEnd, userOf("ev.user_id", "links.usr", "ev.device_id", "ev.distinct_id"),
+		userProfiles(b.project), j, uj, b.flagCols(), nameCond, b.localDay(), b.bucket(b.q.Interval, "d"),
+		prefixed(strings.Join(cols, ", ")))
+}
+
+// userProfiles is the SQL of the user profiles of a project: columns id
+// and props (JSON text), as they are now.
+func userProfiles(project int64) string {
+	return fmt.Sprintf("SELECT id, props FROM st.profiles WHERE project_id = %d AND kind = %d AND group_key = ''", project, event.People)
+}
+
 // links is the CTE "links" over the events relation rel: per device (or
 // anonymous distinct_id), the user it is linked to. An $identify event
 // links $anon_distinct_id to $identified_id (else its distinct_id); an
@@ -277,13 +327,14 @@ func userOf(userID, linked, deviceID, distinctID string) string {
 	return "coalesce(" + strings.Join([]string{userID, linked, deviceID, distinctID}, ", ") + ")"
 }
 
-// extract is the SQL of the list of the properties' JSON values.
-func (b *qb) extract() string {
-	paths := make([]string, len(b.paths))
-	for i, p := range b.paths {
-		paths[i] = b.arg(p)
+// extract is the SQL of the list of the JSON values at paths in the JSON
+// text column col.
+func (b *qb) extract(col string, paths []string) string {
+	ps := make([]string, len(paths))
+	for i, p := range paths {
+		ps[i] = b.arg(p)
 	}
-	return "json_extract(props, [" + strings.Join(paths, ", ") + "])"
+	return "json_extract(" + col + ", [" + strings.Join(ps, ", ") + "])"
 }
 
 // binned is the SQL of a numeric property's range label (query.Bins).
@@ -311,7 +362,7 @@ func (b *qb) tupleCols(bins ...*query.Bins) []string {
 		case i < len(bins) && bins[i] != nil:
 			v = b.binned(p.Name, *bins[i])
 		case p.Scope != query.ScopeEventName:
-			v = b.value(p.Name)
+			v = b.value(p)
 		}
 		out = append(out, fmt.Sprintf("%s AS v%d", v, i+1))
 	}

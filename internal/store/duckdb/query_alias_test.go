@@ -6,6 +6,7 @@ import (
 
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/query/querytest"
 	"github.com/sieve-analytics/sieve/internal/query/reference"
 )
 
@@ -27,7 +28,7 @@ func TestQueryAliasLinks(t *testing.T) {
 	if err := q.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	for name, b := range map[string]query.Backend{"duckdb": openQuery(Options{})(t, rows), "reference": reference.Backend{Rows: rows}} {
+	for name, b := range map[string]query.Backend{"duckdb": openQuery(Options{})(t, querytest.Data{Rows: rows}), "reference": reference.Backend{Rows: rows}} {
 		res, _, err := query.Run(context.Background(), b, query.Project{ID: 7}, q)
 		if err != nil {
 			t.Fatal(err)

@@ -11,18 +11,35 @@ import (
 )
 
 func openQuery(opts Options) querytest.Open {
-	return func(t *testing.T, rows []event.Row) query.Backend {
+	return func(t *testing.T, d querytest.Data) query.Backend {
 		s, err := Open(t.TempDir(), opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		if len(rows) > 0 {
-			if _, err := s.Append(context.Background(), rows); err != nil {
-				t.Fatal(err)
-			}
-		}
+		loadQueryData(t, s, d)
 		return s
+	}
+}
+
+// loadQueryData appends d's events and sets d's profiles ($set of their
+// properties, in project querytest.ProjectID).
+func loadQueryData(t *testing.T, s *Store, d querytest.Data) {
+	t.Helper()
+	if len(d.Rows) > 0 {
+		if _, err := s.Append(context.Background(), d.Rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ups []event.ProfileRow
+	for _, p := range d.Profiles {
+		ups = append(ups, event.ProfileRow{ProjectID: querytest.ProjectID, Kind: event.People, ID: p.ID, Time: 1,
+			IgnoreTime: true, Ops: []event.ProfileOpRow{{Op: event.OpSet, Value: p.Props}}})
+	}
+	if len(ups) > 0 {
+		if err := s.UpdateProfiles(context.Background(), ups); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -54,7 +71,7 @@ func TestQueryInputIsNeverSQL(t *testing.T) {
 		{ProjectID: 7, Time: 1772323200001, Name: name, DistinctID: "u2", InsertID: "2", Props: []byte(`{"p.\"q\"[0]/~x'":"v'1"}`)},
 		{ProjectID: 7, Time: 1772323200002, Name: "other", DistinctID: "u2", InsertID: "3", Props: []byte(`{}`)},
 	}
-	b := openQuery(Options{})(t, rows)
+	b := openQuery(Options{})(t, querytest.Data{Rows: rows})
 	q := &query.Query{Kind: query.Trends, From: "2026-03-01", To: "2026-03-01", Series: []query.Series{{Event: name, Math: query.Unique}},
 		Breakdown: []query.Property{{Name: prop}}}
 	if err := q.Validate(); err != nil {

@@ -9,6 +9,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -138,36 +141,8 @@ var benchQueries = []struct {
 //
 //	go test -run XXX -bench Query -benchtime 5x -query.events 1000000 -query.dir /tmp/qbench ./internal/store/duckdb
 func BenchmarkQuery(b *testing.B) {
-	dir := *benchDir
-	if dir == "" {
-		dir = b.TempDir()
-	}
-	storeDir := filepath.Join(dir, fmt.Sprintf("store-%d", *benchEvents))
-	_, statErr := os.Stat(filepath.Join(storeDir, "loaded"))
-	s, err := Open(storeDir, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s, nativePath := benchStore(b)
 	defer s.Close()
-	nativePath := filepath.Join(storeDir, "native.duckdb")
-	if statErr != nil {
-		start := time.Now()
-		benchDataset(b, s, *benchEvents)
-		b.Logf("loaded %d events in %v", *benchEvents, time.Since(start))
-		os.Remove(nativePath)
-		err := s.Events(context.Background(), 1, 0, 1<<62, func(ctx context.Context, conn *sql.Conn, rel string) error {
-			if _, err := conn.ExecContext(ctx, "ATTACH '"+nativePath+"' AS native"); err != nil {
-				return err
-			}
-			defer conn.ExecContext(context.Background(), "DETACH native")
-			_, err := conn.ExecContext(ctx, "CREATE TABLE native.events AS SELECT time, name, distinct_id, props::JSON AS props FROM "+rel+" ORDER BY time")
-			return err
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		os.WriteFile(filepath.Join(storeDir, "loaded"), nil, 0o600)
-	}
 	native, err := sql.Open("duckdb", nativePath+"?access_mode=read_only")
 	if err != nil {
 		b.Fatal(err)
@@ -200,5 +175,122 @@ func BenchmarkQuery(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// benchStore opens the benchmark's store (loading the dataset and the
+// native table the first time in -query.dir) and returns it with the
+// native table's path.
+func benchStore(b *testing.B) (*Store, string) {
+	dir := *benchDir
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	storeDir := filepath.Join(dir, fmt.Sprintf("store-%d", *benchEvents))
+	_, statErr := os.Stat(filepath.Join(storeDir, "loaded"))
+	s, err := Open(storeDir, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	nativePath := filepath.Join(storeDir, "native.duckdb")
+
+	if statErr != nil {
+		start := time.Now()
+		benchDataset(b, s, *benchEvents)
+		b.Logf("loaded %d events in %v", *benchEvents, time.Since(start))
+		os.Remove(nativePath)
+		err := s.Events(context.Background(), 1, 0, 1<<62, func(ctx context.Context, conn *sql.Conn, rel string) error {
+			if _, err := conn.ExecContext(ctx, "ATTACH '"+nativePath+"' AS native"); err != nil {
+				return err
+			}
+			defer conn.ExecContext(context.Background(), "DETACH native")
+			_, err := conn.ExecContext(ctx, "CREATE TABLE native.events AS SELECT time, name, distinct_id, props::JSON AS props FROM "+rel+" ORDER BY time")
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(storeDir, "loaded"), nil, 0o600)
+	}
+	return s, nativePath
+}
+
+// BenchmarkIngestDuringFunnel measures ingestion (8 callers making calls of
+// 100 events to Store.Append, as the ingest pipeline does, into another
+// project)
+// for a few seconds idle, then while a funnel query over the benchmark
+// dataset runs in a loop; it reports events/s and the p99 time of a call
+// in both phases:
+//
+//	go test -run XXX -bench IngestDuringFunnel -benchtime 1x ./internal/store/duckdb -args -query.dir /tmp/qbench
+func BenchmarkIngestDuringFunnel(b *testing.B) {
+	s, _ := benchStore(b)
+	defer s.Close()
+	q, err := query.Parse([]byte(benchQueries[3].doc))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := query.Project{ID: 1, Location: time.UTC}
+	var seq atomic.Int64
+	// ingest runs 8 callers for d, as concurrent HTTP requests would.
+	ingest := func(d time.Duration) (perSec float64, p99 time.Duration) {
+		var mu sync.Mutex
+		var lat []time.Duration
+		var n atomic.Int64
+		start := time.Now()
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for time.Since(start) < d {
+					rows := make([]event.Row, 100)
+					for i := range rows {
+						k := seq.Add(1)
+						rows[i] = event.Row{ProjectID: 2, Time: time.Now().UnixMilli(), Name: "Page viewed", DistinctID: fmt.Sprint("u", k%1000),
+							InsertID: fmt.Sprint("ing-", time.Now().UnixNano(), "-", k), Props: []byte(`{"$browser":"Chrome","$current_url":"https://example.com/p/1","plan":"pro","amount":12}`)}
+					}
+					t0 := time.Now()
+					if _, err := s.Append(context.Background(), rows); err != nil {
+						b.Error(err)
+						return
+					}
+					mu.Lock()
+					lat = append(lat, time.Since(t0))
+					mu.Unlock()
+					n.Add(int64(len(rows)))
+				}
+			}()
+		}
+		wg.Wait()
+		slices.Sort(lat)
+		return float64(n.Load()) / time.Since(start).Seconds(), lat[len(lat)*99/100]
+	}
+	for b.Loop() {
+		idle, idleP99 := ingest(5 * time.Second)
+		ctx, cancel := context.WithCancel(context.Background())
+		var queries atomic.Int64
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				if _, _, err := query.Run(ctx, s, p, q); err != nil && ctx.Err() == nil {
+					b.Error(err)
+					return
+				}
+				queries.Add(1)
+			}
+		}()
+		time.Sleep(500 * time.Millisecond) // the first query is under way
+		busy, busyP99 := ingest(10 * time.Second)
+		cancel()
+		wg.Wait()
+		b.ReportMetric(idle, "idle-events/s")
+		b.ReportMetric(float64(idleP99.Microseconds())/1000, "idle-p99-ms")
+		b.ReportMetric(busy, "busy-events/s")
+		b.ReportMetric(float64(busyP99.Microseconds())/1000, "busy-p99-ms")
+		b.ReportMetric(busy/idle, "busy/idle")
+		b.ReportMetric(float64(queries.Load()), "funnels")
 	}
 }
