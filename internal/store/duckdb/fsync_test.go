@@ -60,6 +60,11 @@ func TestAppendFsyncsBeforeAck(t *testing.T) {
 	}
 	walOpen := regexp.MustCompile(`openat\(.*active-\d+\.duckdb\.wal".*\) = (\d+)`)
 	sync := regexp.MustCompile(`(?:fsync|fdatasync)\((\d+)\)\s+= 0`)
+	// Under -f, a call another thread interrupts is split in two lines:
+	// "PID fsync(FD <unfinished ...>" and "PID <... fsync resumed>) = 0".
+	unfinished := regexp.MustCompile(`^(\d+)\s+(?:fsync|fdatasync)\((\d+) <unfinished`)
+	resumed := regexp.MustCompile(`^(\d+)\s+<\.\.\. (?:fsync|fdatasync) resumed>.*= 0`)
+	pending := map[string]string{} // pid -> fd of its unfinished sync
 	walFDs := map[string]bool{}
 	synced, acks := false, 0
 	for _, line := range strings.Split(string(b), "\n") {
@@ -69,6 +74,17 @@ func TestAppendFsyncsBeforeAck(t *testing.T) {
 		}
 		if m := sync.FindStringSubmatch(line); m != nil && walFDs[m[1]] {
 			synced = true
+			continue
+		}
+		if m := unfinished.FindStringSubmatch(line); m != nil {
+			pending[m[1]] = m[2]
+			continue
+		}
+		if m := resumed.FindStringSubmatch(line); m != nil {
+			if walFDs[pending[m[1]]] {
+				synced = true
+			}
+			delete(pending, m[1])
 			continue
 		}
 		if strings.Contains(line, `write(1, "acked\n"`) {
