@@ -367,6 +367,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	f := p.flags
 	if p.digits >= 12 {
 		scanCards(s, w.digits[:0], func(a, b int) {
+			if inUUID(s, a, b) {
+				return
+			}
 			w.add(PaymentCard, "card.pan", a, b)
 			w.panSeen = true
 			w.cardExtras(s, b)
@@ -545,7 +548,7 @@ func (w *walker) scanIDs(s string, f uint32) {
 		case dr == 17 || dr == 18:
 			try(matchCNResident, "id.cn_resident_id")
 		}
-		if e > 0 {
+		if e > 0 && !inUUID(s, i, e) {
 			w.add(NationalID, name, i, e)
 			i = e
 			continue
