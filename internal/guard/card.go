@@ -209,9 +209,16 @@ func cardSep(s string, j int) int {
 		if j+1 < len(s) && s[j+1] == ' ' {
 			return 2
 		}
+		if j+2 < len(s) && (s[j+1] == '-' || s[j+1] == '/' || s[j+1] == '|') && s[j+2] == ' ' {
+			return 3 // "4111 - 1111 - 1111 - 1111"
+		}
 		return 1
-	case '-', '.', '/', '_', '\t':
+	case '-', '.', '/', '_', '\t', '\n', '|':
 		return 1
+	case '\r':
+		if j+1 < len(s) && s[j+1] == '\n' {
+			return 2
+		}
 	case 0xC2: // U+00A0 no-break space
 		if j+1 < len(s) && s[j+1] == 0xA0 {
 			return 2

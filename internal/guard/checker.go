@@ -354,7 +354,7 @@ type pending struct {
 // keys say together: whether it is an autotrack element, and whether it is
 // a {name: "password", value: ...} pair. Scan's sharesContext (raw.go) must
 // recognise every key that changes the result here.
-func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
+func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank bool) {
 	// Names are classified only when the object has a value key too.
 	var names [4]string
 	nn, hasValue := 0, false
@@ -363,6 +363,7 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
 		if ks == "kty" {
 			jwk = true
 		}
+		bank = bank || bankIDKey(ks)
 		hasValue = hasValue || pairValueKey(ks)
 		switch v.Type() {
 		case fastjson.TypeString:
@@ -402,7 +403,30 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
 		}
 		pairKind = namedKind(n)
 	}
-	return pairKind, jwk
+	return pairKind, jwk, bank
+}
+
+// bankIDKey: k names a public bank identifier (routing number, sort code,
+// BSB, transit number). An object holding one is bank details: its
+// account, number, checking... members are account numbers.
+func bankIDKey(k string) bool {
+	if len(k) < 3 || len(k) > 24 {
+		return false
+	}
+	switch k[0] | 0x20 {
+	case 'r', 'a', 's', 'b', 't':
+	default:
+		return false
+	}
+	var t keyTok
+	tokenize(k, &t)
+	switch compact(&t) {
+	case "routingnumber", "routing", "routingno", "abanumber", "aba", "abarouting", "abaroutingnumber", "rtn",
+		"sortcode", "bsb", "bsbnumber", "transitnumber", "achrouting", "achroutingnumber", "bankrouting",
+		"bankroutingnumber", "routingcode", "routingtransitnumber":
+		return true
+	}
+	return false
 }
 
 // pairNameKey: k names the field of a {name: "password", value: ...} pair
@@ -487,7 +511,10 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		return
 	}
 	var ei elemInfo
-	pairKind, jwk := objContext(o, &ei)
+	pairKind, jwk, bank := objContext(o, &ei)
+	if bank && !parent.sensitive() {
+		parent = kBankParent
+	}
 	if pairKind == kNone && parent == kCookie {
 		// A HAR-style cookie list: [{name: "sessionid", value: ...}].
 		if nv := o.Get("name"); nv != nil && nv.Type() == fastjson.TypeString && cookieSecretName(b2s(nv.GetStringBytes())) {

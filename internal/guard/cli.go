@@ -46,16 +46,53 @@ func cliProgram(word string) (glued, spaced byte) {
 	case "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck", "mysqlshow", "mysqlsh", "mariadb",
 		"mariadb-dump", "mariadb-admin", "mysqlpump", "7z", "7za":
 		return 'p', 0
-	case "sshpass":
+	case "sshpass", "mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport", "mongostat",
+		"mongotop", "mongofiles", "psexec", "psexec64":
 		return 0, 'p'
 	case "redis-cli", "keydb-cli":
 		return 0, 'a'
 	case "ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldapwhoami", "ldappasswd", "ldapcompare":
 		return 0, 'w'
-	case "zip", "unzip":
+	case "zip", "unzip", "sqlcmd", "bcp", "ipmitool", "osql":
 		return 0, 'P'
 	}
 	return 0, 0
+}
+
+// scanPgpass finds the password of PostgreSQL password-file lines
+// (~/.pgpass: "host:port:database:user:password", port digits or *).
+func (w *walker) scanPgpass(s string) {
+	for ls := 0; ls < len(s); {
+		le := strings.IndexByte(s[ls:], '\n')
+		if le < 0 {
+			le = len(s)
+		} else {
+			le += ls
+		}
+		line := strings.TrimRight(s[ls:le], "\r")
+		var f [5]int // field starts
+		n := 0
+		ok := !strings.ContainsAny(line, " \t/")
+		for i := 0; ok && i < len(line); i++ {
+			if line[i] == ':' {
+				if n == 4 {
+					ok = false
+					break
+				}
+				n++
+				f[n] = i + 1
+			}
+		}
+		if ok && n == 4 {
+			port := line[f[1] : f[2]-1]
+			pw := line[f[4]:]
+			if (port == "*" || allDigits(port) && len(port) <= 5) && f[1] > 1 && f[4]-f[3] > 1 && len(pw) >= 4 &&
+				pw != "*" && passwordShape(pw) {
+				w.add(Password, "text.config_secret", ls+f[4], ls+len(line))
+			}
+		}
+		ls = le + 1
+	}
 }
 
 // scanCommandLine finds flags and assignments whose name is a sensitive

@@ -270,6 +270,9 @@ var bankPhrases = []struct {
 	{"acct", 3}, {"a/c", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
 	{"número de cuenta", 3}, {"numero de cuenta", 3}, {"numero de conta", 3}, {"rekeningnummer", 3},
 	{"checking account", 3}, {"savings account", 3}, {"bank account", 3},
+	// The bare word "account" only next to a routing number or sort code
+	// ("routing 021000021 account 1234567890").
+	{"account", 9}, {"acc", 9}, {"checking", 9}, {"savings", 9},
 	// National IDs (4: SSN, 9 digits; 5: any ID shape; 7: a checksum
 	// that makes a bare number an ID) and secrets (6).
 	{"ssn", 4}, {"social security number", 4}, {"social security no", 4}, {"social security", 4},
@@ -357,7 +360,10 @@ func (w *walker) scanBankPhrases(s string) {
 			for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '=' || s[j] == '#' || s[j] == '\'' || s[j] == '"') {
 				j++
 			}
-			if bp.kind >= 4 && j == i+len(bp.w) {
+			if bp.kind == 9 && !bankCue(s) {
+				continue
+			}
+			if bp.kind >= 4 && bp.kind != 9 && j == i+len(bp.w) {
 				continue // an ID word glued to what follows ("sin7625") is no phrase
 			}
 			for _, jw := range idJoiners {
@@ -369,7 +375,7 @@ func (w *walker) scanBankPhrases(s string) {
 					break
 				}
 			}
-			if bp.kind >= 4 {
+			if bp.kind >= 4 && bp.kind != 9 {
 				if e := w.phraseID(s, j, bp.kind); e > j {
 					i = e
 				}
@@ -401,6 +407,13 @@ func (w *walker) scanBankPhrases(s string) {
 			break
 		}
 	}
+}
+
+// bankCue: s names a routing number, sort code or BSB, so an "account"
+// number in it is a bank account.
+func bankCue(s string) bool {
+	return containsFold(s, "routing") || containsFold(s, "sort code") || containsFold(s, "sort-code") ||
+		containsFold(s, "aba ") || containsFold(s, "bsb") || containsFold(s, "transit")
 }
 
 // codeBefore finds a one-time code written before its cue word at s[i:]:

@@ -397,6 +397,11 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		if f&(pEq|pColon) != 0 {
 			w.scanConfigLines(s)
 		}
+	}
+	if len(s) >= 12 && f&pColon != 0 && strings.Count(s, ":") >= 4 {
+		w.scanPgpass(s)
+	}
+	if len(s) >= 8 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
 		if f&pEq != 0 || f&pDash != 0 && strings.Contains(s, " -") {
 			w.scanCommandLine(s)
 		}
@@ -916,6 +921,9 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 	case kSecret:
 		if secretShape(t) && !publishableKey(t) {
 			w.add(SecretToken, detKey[kind], 0, n)
+		} else if len(t) >= 4 && len(t) <= 10 && allDigits(t) && strings.HasSuffix(strings.ToLower(w.key), "code") {
+			// "auth_code": "482913", "recovery_code": "12345678".
+			w.add(SecretToken, detKey[kOTP], 0, n)
 		}
 	case kAuth:
 		if authShape(t) {
