@@ -213,6 +213,9 @@ func (w *walker) phraseID(s string, j int, kind uint8) int {
 	for e < len(s) && !phraseStop(s[e]) {
 		e++
 	}
+	if kind == 4 || kind == 5 || kind == 7 {
+		e = idGroupsEnd(s, j, e)
+	}
 	tok := s[j:e]
 	for len(tok) > 1 && strings.IndexByte(".!?:", tok[len(tok)-1]) >= 0 {
 		tok = tok[:len(tok)-1]
@@ -232,6 +235,14 @@ func (w *walker) phraseID(s string, j int, kind uint8) int {
 	case 5:
 		if !natIDShape(tok) {
 			return -1
+		}
+		if strings.IndexByte(tok, ' ') >= 0 {
+			// Digits in groups must pass a national ID's check digits.
+			var buf [24]byte
+			if d, clean := onlyDigits(buf[:0], tok); clean && !(len(d) == 9 && (luhn(d) || bsnValid(d)) ||
+				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d)) {
+				return -1
+			}
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 8:
@@ -286,6 +297,12 @@ var bankPhrases = []struct {
 	{"sozialversicherungsnummer", 5}, {"steuernummer", 5}, {"fødselsnummer", 5}, {"henkilötunnus", 5},
 	{"hetu", 5}, {"nric", 5}, {"cnp", 5}, {"egn", 5}, {"número de identificación", 5}, {"numero de identificacion", 5},
 	{"id", 7}, {"identity", 7}, {"codice fiscale", 5}, {"numéro de sécurité sociale", 5}, {"curp", 5},
+	{"personalausweis", 5}, {"ausweisnummer", 5}, {"reisepass", 5}, {"passeport", 5}, {"pasaporte", 5},
+	{"passaporto", 5}, {"paspoort", 5}, {"passaporte", 5}, {"pesel", 5}, {"nric", 5}, {"kimlik", 5}, {"tc kimlik", 5},
+	{"cédula", 5}, {"cedula", 5}, {"documento de identidad", 5}, {"carte d'identité", 5}, {"numéro d'identité", 5},
+	{"identiteitsnummer", 5}, {"cpr-nr", 5}, {"cpr nr", 5}, {"isikukood", 5}, {"rijksregisternummer", 5},
+	{"social insurance number", 5}, {"tax file number", 5}, {"tfn", 5}, {"ppsn", 5}, {"pps number", 5},
+	{"identity card", 5}, {"id card", 5}, {"national identity", 5}, {"insurance number", 5}, {"tax number", 5},
 	{"api key", 6}, {"api_key", 6}, {"apikey", 6}, {"api token", 6}, {"access token", 6}, {"access_token", 6},
 	{"secret key", 6}, {"secret_key", 6}, {"client secret", 6}, {"client_secret", 6}, {"auth token", 6},
 	{"token", 6}, {"secret", 6},
@@ -407,6 +424,33 @@ func (w *walker) scanBankPhrases(s string) {
 			break
 		}
 	}
+}
+
+// idGroupsEnd extends an ID read in prose over groups written with single
+// spaces ("046 454 286", "AB 12 34 56 C", "8001015 009 087"): digit groups
+// of up to 6 digits, and one or two letters after digits.
+func idGroupsEnd(s string, j, e int) int {
+	if e <= j || !isAlnum(s[e-1]) {
+		return e
+	}
+	for e+1 < len(s) && s[e] == ' ' && isAlnum(s[e+1]) && e-j < 24 {
+		g := e + 1
+		for g < len(s) && isAlnum(s[g]) {
+			g++
+		}
+		grp := s[e+1 : g]
+		if g < len(s) && !phraseStop(s[g]) && strings.IndexByte(".!?:", s[g]) < 0 {
+			break
+		}
+		switch {
+		case allDigits(grp) && len(grp) <= 6:
+		case len(grp) <= 2 && !allDigits(grp) && isDigit(s[e-1]) && (isUpper(grp[0]) && (len(grp) == 1 || isUpper(grp[1]))):
+		default:
+			return e
+		}
+		e = g
+	}
+	return e
 }
 
 // bankCue: s names a routing number, sort code or BSB, so an "account"
