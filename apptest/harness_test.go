@@ -83,6 +83,19 @@ type serverOpts struct {
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
+	// SIEVE_TEST_PORTS=lo-hi keeps the servers in a port range (a shared
+	// machine gives each developer one).
+	var lo, hi int
+	if _, err := fmt.Sscanf(os.Getenv("SIEVE_TEST_PORTS"), "%d-%d", &lo, &hi); err == nil && lo > 0 && hi >= lo {
+		for p := lo; p <= hi; p++ {
+			if ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p)); err == nil {
+				addr := ln.Addr().String()
+				ln.Close()
+				return addr
+			}
+		}
+		t.Fatalf("no free port in SIEVE_TEST_PORTS %d-%d", lo, hi)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
