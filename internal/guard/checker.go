@@ -364,7 +364,7 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank b
 			jwk = true
 		}
 		bank = bank || bankIDKey(ks)
-		hasValue = hasValue || pairValueKey(ks)
+		hasValue = hasValue || pairValueKey(ks) || ks == "id"
 		switch v.Type() {
 		case fastjson.TypeString:
 			b, _ := v.StringBytes()
@@ -618,7 +618,8 @@ func (w *walker) member(k []byte, c *fastjson.Value, parent, pairKind keyKind, j
 		}
 	}
 	kind = childKind(parent, ks, kind)
-	if pairKind != kNone && pairValueKey(ks) {
+	if pairKind != kNone && (pairValueKey(ks) || ks == "id" && (pairKind == kNatID || pairKind == kSSN)) {
+		// {"id_type": "passport", "id": "X1234567"}: the id is the document's.
 		kind = pairKind
 	}
 	if jwk && jwkPrivate(ks) {

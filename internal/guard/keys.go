@@ -256,7 +256,8 @@ func init() {
 		"permanentaccountnumber", "aadhaarcard", "aadharcard", "passportid", "nirpp", "numerofiscale",
 		"identificacion", "identificación", "identificacao", "identificação", "numeroidentificacion",
 		"numerodeidentificacion", "documentodeidentidad", "documentoidentidade", "carteiradeidentidade", "numerodedocumento", "nrodocumento",
-		"personalausweisnr", "identiteitsnummer", "identitetskort", "henkilokortti", "dui",
+		"personalausweisnr", "identiteitsnummer", "steuerlicheid", "steueridnummer", "sozialversicherungsnr",
+		"versicherungsnr", "identitetskort", "henkilokortti", "dui",
 		"cedulaciudadania", "cedulaidentidadnumero",
 		// Passports and social insurance in more languages.
 		"reisepass", "reisepassnummer", "reisepassnr", "passnummer", "passeport", "numeropasseport",
