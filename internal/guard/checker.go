@@ -357,14 +357,16 @@ type pending struct {
 func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank bool) {
 	// Names are classified only when the object has a value key too.
 	var names [4]string
-	nn, hasValue := 0, false
+	nn, hasValue, hasID := 0, false, false
+	docType := ""
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		ks := b2s(k)
 		if ks == "kty" {
 			jwk = true
 		}
 		bank = bank || bankIDKey(ks)
-		hasValue = hasValue || pairValueKey(ks) || ks == "id"
+		hasValue = hasValue || pairValueKey(ks)
+		hasID = hasID || ks == "id"
 		switch v.Type() {
 		case fastjson.TypeString:
 			b, _ := v.StringBytes()
@@ -373,6 +375,9 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank b
 			if nn < len(names) && pairNameKey(ks) {
 				names[nn] = vs
 				nn++
+				if docTypeKey(ks) {
+					docType = vs
+				}
 			}
 		case fastjson.TypeArray:
 			if ks == "$classes" || ks == "classes" || ks == "$el_classes" || ks == "attr__class" {
@@ -403,7 +408,23 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank b
 		}
 		pairKind = namedKind(n)
 	}
+	if pairKind == kNone && !hasValue && hasID && docType != "" {
+		// {"id_type": "passport", "id": ...}: the id is the document's.
+		if k := namedKind(docType); k == kNatID || k == kSSN {
+			pairKind = k
+		}
+	}
 	return pairKind, jwk, bank
+}
+
+// docTypeKey: a key that gives the type of a document or identifier.
+func docTypeKey(k string) bool {
+	switch k {
+	case "type", "kind", "id_type", "idType", "document_type", "documentType", "doc_type", "docType",
+		"identifier_type", "identifierType", "Type":
+		return true
+	}
+	return false
 }
 
 // bankIDKey: k names a public bank identifier (routing number, sort code,
@@ -416,6 +437,16 @@ func bankIDKey(k string) bool {
 	switch k[0] | 0x20 {
 	case 'r', 'a', 's', 'b', 't':
 	default:
+		return false
+	}
+	// Cheap look first: the key holds one of the words' letters.
+	var lb [24]byte
+	for i := 0; i < len(k); i++ {
+		lb[i] = lower(k[i])
+	}
+	l := b2s(lb[:len(k)])
+	if !strings.Contains(l, "rout") && !strings.Contains(l, "sort") && !strings.Contains(l, "aba") &&
+		!strings.Contains(l, "bsb") && !strings.Contains(l, "rtn") && !strings.Contains(l, "transit") {
 		return false
 	}
 	var t keyTok
