@@ -51,6 +51,7 @@ func Main(args []string) error {
 	fs.StringVar(&o.Observers, "observers", "on", "lexicon and alerts: on, off, or both (adds a guard-on phase with them off)")
 	fs.StringVar(&o.Dir, "dir", "", "parent of the temporary data directories (default: system temp)")
 	fs.DurationVar(&o.MaxTime, "max-time", 5*time.Minute, "stop a phase after this long")
+	fs.StringVar(&o.Addr, "addr", "127.0.0.1:0", "listen address of the in-process server (a loopback port, 0 for any)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -83,6 +84,7 @@ type Options struct {
 	Observers              string // lexicon and alerts: on (default), off, both
 	Dir                    string
 	MaxTime                time.Duration
+	Addr                   string // in-process server's listen address; "" means 127.0.0.1:0
 }
 
 // Phase is one measured phase.
@@ -352,7 +354,11 @@ func httpIngest(ctx context.Context, o Options, guardOn bool, format string) (Ph
 	}
 	defer os.RemoveAll(dir)
 	adminKey := "bench-admin-key-0123456789"
-	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", DataDir: dir, AdminKey: adminKey,
+	addr := o.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	srv, err := server.New(server.Config{Addr: addr, DataDir: dir, AdminKey: adminKey,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Console: io.Discard})
 	if err != nil {
 		return Phase{}, err
