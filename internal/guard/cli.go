@@ -44,7 +44,7 @@ func cliProgram(word string) (glued, spaced byte) {
 	}
 	switch word {
 	case "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck", "mysqlshow", "mysqlsh", "mariadb",
-		"mariadb-dump", "mariadb-admin", "mysqlpump", "7z", "7za":
+		"mariadb-dump", "mariadb-admin", "mysqlpump", "7z", "7za", "unrar", "rar":
 		return 'p', 0
 	case "sshpass", "mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport", "mongostat",
 		"mongotop", "mongofiles", "psexec", "psexec64":
@@ -55,6 +55,8 @@ func cliProgram(word string) (glued, spaced byte) {
 		return 0, 'w'
 	case "zip", "unzip", "sqlcmd", "bcp", "ipmitool", "osql":
 		return 0, 'P'
+	case "ssh-keygen":
+		return 0, 'N'
 	}
 	return 0, 0
 }
@@ -138,6 +140,13 @@ func (w *walker) scanCommandLine(s string) {
 					v = next()
 				}
 				w.namedValue(s, v, kind, true)
+			}
+		case word == "-S" && strings.HasSuffix(strings.TrimRight(s[:a.s], " \t"), "sudo"):
+			// echo 'S3cret' | sudo -S cmd: sudo reads the password from the pipe.
+			if k := strings.LastIndex(s[:a.s], "echo "); k >= 0 {
+				if b, _ := nextArg(s, k+5); b.e > b.s && strings.Contains(s[b.e:a.s], "|") {
+					w.cliPassword(s, b)
+				}
 			}
 		case spaced != 0 && len(word) == 2 && word[0] == '-' && word[1] == spaced:
 			w.cliPassword(s, next())
@@ -286,6 +295,9 @@ func typedPassword(t string, loose bool) bool {
 
 // cliPassword records the argument of a program's password flag.
 func (w *walker) cliPassword(s string, v argv) {
+	if v.e-v.s >= 3 && (s[v.s] == '"' || s[v.s] == '\'') && s[v.e-1] == s[v.s] {
+		v.s, v.e = v.s+1, v.e-1 // -p"S3cret", 'S3cret'
+	}
 	if t := strings.TrimRight(s[v.s:v.e], ",;"); t != "" && typedPassword(t, true) {
 		w.add(Password, "text.cli_password", v.s, v.s+len(t))
 	}
@@ -295,6 +307,9 @@ func (w *walker) cliPassword(s string, v argv) {
 func (w *walker) userPassArg(s string, b argv) {
 	arg := s[b.s:b.e]
 	c := strings.IndexByte(arg, ':')
+	if c < 0 {
+		c = strings.IndexByte(arg, '%') // smbclient -U user%password
+	}
 	if c <= 0 || c == len(arg)-1 || strings.Contains(arg, "://") {
 		return
 	}
