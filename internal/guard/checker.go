@@ -439,14 +439,12 @@ func bankIDKey(k string) bool {
 	default:
 		return false
 	}
-	// Cheap look first: the key holds one of the words' letters.
-	var lb [24]byte
-	for i := 0; i < len(k); i++ {
-		lb[i] = lower(k[i])
-	}
-	l := b2s(lb[:len(k)])
-	if !strings.Contains(l, "rout") && !strings.Contains(l, "sort") && !strings.Contains(l, "aba") &&
-		!strings.Contains(l, "bsb") && !strings.Contains(l, "rtn") && !strings.Contains(l, "transit") {
+	// Cheap look first: how the names end ("...number", "routing",
+	// "...no", "aba", "rtn", "...code", "bsb").
+	switch uint32(lower(k[len(k)-3]))<<16 | uint32(lower(k[len(k)-2]))<<8 | uint32(lower(k[len(k)-1])) {
+	case 'b'<<16 | 'e'<<8 | 'r', 'i'<<16 | 'n'<<8 | 'g', 'g'<<16 | 'n'<<8 | 'o', 'a'<<16 | 'b'<<8 | 'a',
+		'r'<<16 | 't'<<8 | 'n', 'o'<<16 | 'd'<<8 | 'e', 'b'<<16 | 's'<<8 | 'b':
+	default:
 		return false
 	}
 	var t keyTok
