@@ -114,8 +114,8 @@ func (w *walker) scanURL(s string, st, colon, end, depth int) {
 // 16+ bytes long (6+ on Zapier's and IFTTT's hosts), and is neither a UUID
 // nor an API object's id (a webhook's id in a dashboard URL).
 func webhookPathSecret(host, path string) bool {
-	if len(path) < 12 {
-		return false
+	if len(path) < 12 || !strings.Contains(path, "ook") && !strings.Contains(path, "/key/") {
+		return false // no "hooks", "webhook", "Webhook" segment
 	}
 	minLen := 16
 	if strings.EqualFold(host, "hooks.zapier.com") || strings.EqualFold(host, "maker.ifttt.com") {
