@@ -371,15 +371,13 @@ func groupIBAN(s string) string {
 // aba returns a routing number with a valid ABA checksum: a public bank
 // identifier.
 func (g *gen) aba() string {
-	for {
-		d := string("0123"[g.n(4)]) + g.digitsN(7)
-		w := []int{3, 7, 1, 3, 7, 1, 3, 7}
-		sum := 0
-		for i := 0; i < 8; i++ {
-			sum += int(d[i]-'0') * w[i]
-		}
-		return d + strconv.Itoa((10-sum%10)%10)
+	d := string("0123"[g.n(4)]) + g.digitsN(7)
+	w := []int{3, 7, 1, 3, 7, 1, 3, 7}
+	sum := 0
+	for i := 0; i < 8; i++ {
+		sum += int(d[i]-'0') * w[i]
 	}
+	return d + strconv.Itoa((10-sum%10)%10)
 }
 
 func (g *gen) sortCode() string {
