@@ -354,7 +354,7 @@ type pending struct {
 // keys say together: whether it is an autotrack element, and whether it is
 // a {name: "password", value: ...} pair. Scan's sharesContext (raw.go) must
 // recognise every key that changes the result here.
-func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank bool) {
+func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank, address bool) {
 	// Names are classified only when the object has a value key too.
 	var names [4]string
 	nn, hasValue, hasID := 0, false, false
@@ -365,6 +365,7 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank b
 			jwk = true
 		}
 		bank = bank || bankIDKey(ks)
+		address = address || addressKey(ks)
 		hasValue = hasValue || pairValueKey(ks)
 		hasID = hasID || ks == "id"
 		switch v.Type() {
@@ -414,7 +415,19 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank b
 			pairKind = k
 		}
 	}
-	return pairKind, jwk, bank
+	return pairKind, jwk, bank, address
+}
+
+// addressKey: k is a field of a postal address. In an address, a six-digit
+// "pincode" or "pin" is India's Postal Index Number, not a secret.
+func addressKey(k string) bool {
+	switch k {
+	case "city", "City", "state", "State", "district", "District", "street", "Street", "locality", "Locality",
+		"landmark", "Landmark", "address_line1", "addressLine1", "address1", "line1", "town", "Town", "taluk",
+		"country", "Country", "street_address", "streetAddress", "address_line_1":
+		return true
+	}
+	return false
 }
 
 // docTypeKey: a key that gives the type of a document or identifier.
@@ -540,7 +553,10 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		return
 	}
 	var ei elemInfo
-	pairKind, jwk, bank := objContext(o, &ei)
+	pairKind, jwk, bank, address := objContext(o, &ei)
+	savedAddr := w.address
+	w.address = address
+	defer func() { w.address = savedAddr }()
 	if bank && !parent.sensitive() {
 		parent = kBankParent
 	}

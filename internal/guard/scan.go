@@ -166,6 +166,7 @@ type walker struct {
 	repl    []byte
 	key     string               // key of the value being scanned, for custom rules
 	panSeen bool                 // a card number was found in the current object
+	address bool                 // the current object is a postal address (its pincode is India's postal code)
 	kinds   map[string]kindEntry // kindOf cache; per walker, so no locking
 	kslots  [kindSlots]kindEntry // direct-mapped in front of kinds
 	// builtinOnly: scanning for the key cache, which every project's
@@ -903,7 +904,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kPIN:
-		if pinShape(t) {
+		if pinShape(t) && !(w.address && len(t) == 6 && t[0] != '0' && allDigits(t)) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kPass:
