@@ -77,6 +77,17 @@ func zaID() string {
 	panic("unreachable")
 }
 
+// sinRandom returns a random Canadian SIN (first digit 1-7, Luhn).
+func sinRandom() string {
+	n := string("1234567"[randString(digits, 1)[0]%7]) + randString(digits, 7)
+	for c := 0; c <= 9; c++ {
+		if x := n + fmt.Sprint(c); luhnOK(x) {
+			return x
+		}
+	}
+	panic("unreachable")
+}
+
 func luhnOK(n string) bool {
 	sum := 0
 	for i := len(n) - 1; i >= 0; i-- {
@@ -132,6 +143,28 @@ func canaryProps() (map[string]any, []canary) {
 	jsonPw := "Js" + randString(alnum, 14) + "7"
 	formPw := "Fb" + randString(alnum, 14) + "7"
 	sessionCookie := randString(alnum, 32)
+	// The second round of issue 13: codes before their cue, prose passwords,
+	// security questions, argv vectors, Bot API URLs, autocapture's
+	// top-level element, routing-number context, .pgpass lines, more
+	// command-line tools, IDs in spaced groups and in other languages.
+	smsCode := randString("123456789", 8)
+	prosePw := "Pr" + randString(alnum, 12) + "7"
+	toPw := "To" + randString(alnum, 12) + "7"
+	acctNo := randString("123456789", 11)
+	totpCode := randString("123456789", 8)
+	qaAnswer := "Qa" + randString(alnum, 10)
+	argvPw := "Av" + randString(alnum, 14) + "7"
+	botTok := randString(alnum, 35)
+	elPw := "El" + randString(alnum, 12) + "#7"
+	checking := randString("123456789", 10)
+	pgpassPw := "Pg" + randString(alnum, 14) + "7"
+	mongoShellPw := "Ms" + randString(alnum, 14) + "7"
+	sqlcmdPw := "Sq" + randString(alnum, 14) + "7"
+	sin := sinRandom()
+	spacedSIN := sin[:3] + " " + sin[3:6] + " " + sin[6:]
+	reisepass := "C" + randString("CFGHJKLMNPRTVWXYZ", 3) + randString(digits, 5)
+	splitCard := luhnCard()
+	splitCardText := splitCard[:4] + " - " + splitCard[4:8] + " - " + splitCard[8:12] + " - " + splitCard[12:]
 	props := map[string]any{
 		"password":     pw,
 		"checkout":     map[string]any{"card_number": card, "plan": "pro"},
@@ -170,6 +203,27 @@ func canaryProps() (map[string]any, []canary) {
 		"har":                    map[string]any{"cookies": []any{map[string]any{"name": "sessionid", "value": sessionCookie}}},
 		"routing_number":         "021000021",
 		"stripe_signature":       "t=1492774577,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd",
+		"sms_body":               smsCode + " is your login code",
+		"chat":                   "pw: " + prosePw + " (changed yesterday)",
+		"ticket":                 "I set the password to " + toPw + " but login fails",
+		"refund_note":            "my account no. is " + acctNo,
+		"totp":                   totpCode,
+		"recovery":               map[string]any{"question": "What was the name of your first pet?", "answer": qaAnswer},
+		"argv":                   []any{"/usr/bin/psql", "--user", "svc", "--password", argvPw, "--verbose"},
+		"notify_url":             "https://api.telegram.org/bot5954144829:" + botTok + "/sendMessage?chat_id=1",
+		"$el_attr__class":        "reveal-password",
+		"$el_text":               elPw,
+		"ach":                    map[string]any{"routing": "021000021", "checking": checking},
+		"pgpass":                 "db.internal:5432:app:appuser:" + pgpassPw,
+		"mongo_cmd":              "mongo --host db -u admin -p " + mongoShellPw,
+		"sql_cmd":                "sqlcmd -S db -U sa -P " + sqlcmdPw + " -Q 'select 1'",
+		"kyc_note":               "my SIN is " + spacedSIN,
+		"reisepassnummer":        reisepass,
+		"payment_note":           "card " + splitCardText + " please",
+		// Kept: a publishable client key, a push token, a UUID.
+		"posthog_key": "phc_Xk29dkLmQp1zAbCdEfGhIjKlMnOpQrStUvWxYz01234",
+		"push_token":  "3f9a2c7e1b8d4f6a0c5e9b2d7f1a3c8e3f9a2c7e1b8d4f6a0c5e9b2d7f1a3c8e",
+		"order_uuid":  "99999999-9999-4999-8999-411111111111",
 	}
 	props["$elements"] = append(props["$elements"].([]any),
 		map[string]any{"tag_name": "span", "attr__class": "reveal-password", "$el_text": shownPw})
@@ -182,6 +236,10 @@ func canaryProps() (map[string]any, []canary) {
 		{"password", pw}, {"$elements[].attr__value", reactPw}, {"checkout.card_number", card}, {"aws_key", aws},
 		{"note", ghp}, {"session", jwt}, {"key_material", pemBody}, {"$current_url", urlTok},
 		{"webhook", userinfo}, {"headers.Authorization", bearer}, {"iban", iban},
+		{"sms_body", smsCode}, {"chat", prosePw}, {"ticket", toPw}, {"refund_note", acctNo}, {"totp", totpCode},
+		{"recovery.answer", qaAnswer}, {"argv[]", argvPw}, {"notify_url", botTok}, {"$el_text", elPw},
+		{"ach.checking", checking}, {"pgpass", pgpassPw}, {"mongo_cmd", mongoShellPw}, {"sql_cmd", sqlcmdPw},
+		{"kyc_note", spacedSIN}, {"reisepassnummer", reisepass}, {"payment_note", splitCardText},
 	}
 }
 
@@ -214,12 +272,14 @@ func TestGuardLeak(t *testing.T) {
 	profile := func(endpoint string) []byte {
 		props, cs := canaryProps()
 		delete(props, "$elements")
+		delete(props, "$el_attr__class") // autotrack elements are events, not profiles
+		delete(props, "$el_text")
 		for i := range cs {
 			cs[i].path = "$set." + cs[i].path
 		}
 		var keep []canary
 		for _, c := range cs {
-			if !strings.HasPrefix(c.path, "$set.$elements") {
+			if !strings.HasPrefix(c.path, "$set.$el") {
 				keep = append(keep, c)
 			}
 		}
@@ -284,6 +344,8 @@ func TestGuardLeak(t *testing.T) {
 	for _, e := range ex {
 		// Harmless values, public bank identifiers and webhook signatures stay.
 		for k, want := range map[string]string{"plan": "pro", "routing_number": "021000021",
+			"posthog_key": "phc_Xk29dkLmQp1zAbCdEfGhIjKlMnOpQrStUvWxYz01234", "order_uuid": "99999999-9999-4999-8999-411111111111",
+			"push_token":       "3f9a2c7e1b8d4f6a0c5e9b2d7f1a3c8e3f9a2c7e1b8d4f6a0c5e9b2d7f1a3c8e",
 			"stripe_signature": "t=1492774577,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"} {
 			if e.Properties[k] != want {
 				t.Errorf("harmless property %s lost: %v", k, e.Properties[k])

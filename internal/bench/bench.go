@@ -56,6 +56,7 @@ func Main(args []string) error {
 	fs.StringVar(&o.Store, "store", "duckdb", "duckdb, or clickhouse://host:port/db?cluster=NAME&shards=... (each phase uses a fresh database <db>_bench_<random>, dropped after; adds a phase of ClickHouse's own bulk insert of the same rows)")
 	fs.DurationVar(&o.MaxTime, "max-time", 5*time.Minute, "stop a phase after this long")
 	fs.BoolVar(&o.Password, "password", false, "every event carries a password property (one finding each)")
+	fs.StringVar(&o.Addr, "addr", "127.0.0.1:0", "listen address of the in-process server (a loopback port, 0 for any)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -92,6 +93,7 @@ type Options struct {
 	// Password adds a "password" property to every event of the HTTP
 	// phases: one guard finding per event (the findings stream's worst case).
 	Password bool
+	Addr     string // in-process server's listen address; "" means 127.0.0.1:0
 }
 
 // Phase is one measured phase.
@@ -473,7 +475,11 @@ func httpIngest(ctx context.Context, o Options, guardOn bool, format string) (Ph
 		return Phase{}, err
 	}
 	defer drop()
-	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", DataDir: dir, AdminKey: adminKey, Store: storeURL,
+	addr := o.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	srv, err := server.New(server.Config{Addr: addr, DataDir: dir, AdminKey: adminKey, Store: storeURL,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Console: io.Discard})
 	if err != nil {
 		return Phase{}, err

@@ -209,9 +209,16 @@ func cardSep(s string, j int) int {
 		if j+1 < len(s) && s[j+1] == ' ' {
 			return 2
 		}
+		if j+2 < len(s) && (s[j+1] == '-' || s[j+1] == '/' || s[j+1] == '|') && s[j+2] == ' ' {
+			return 3 // "4111 - 1111 - 1111 - 1111"
+		}
 		return 1
-	case '-', '.', '/', '_', '\t':
+	case '-', '.', '/', '_', '\t', '\n', '|':
 		return 1
+	case '\r':
+		if j+1 < len(s) && s[j+1] == '\n' {
+			return 2
+		}
 	case 0xC2: // U+00A0 no-break space
 		if j+1 < len(s) && s[j+1] == 0xA0 {
 			return 2
@@ -223,6 +230,39 @@ func cardSep(s string, j int) int {
 	}
 	return 0
 }
+
+// inUUID reports whether s[a:b] lies inside a UUID (8-4-4-4-12 hex
+// digits): random UUIDs hold digit runs that now and then pass a card's or
+// an ID's check ("...-4123-987654321098" read as a card number,
+// "19850101-1234" as a personnummer).
+func inUUID(s string, a, b int) bool {
+	l, r := a, b
+	for l > 0 && (isHexDigit(s[l-1]) || s[l-1] == '-') {
+		l--
+	}
+	for r < len(s) && (isHexDigit(s[r]) || s[r] == '-') {
+		r++
+	}
+	u := s[l:r]
+	if len(u) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		switch i {
+		case 8, 13, 18, 23:
+			if u[i] != '-' {
+				return false
+			}
+		default:
+			if u[i] == '-' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isHexDigit(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 
 func isAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'

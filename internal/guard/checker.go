@@ -357,16 +357,20 @@ type pending struct {
 // keys say together: whether it is an autotrack element, and whether it is
 // a {name: "password", value: ...} pair. Scan's sharesContext (raw.go) must
 // recognise every key that changes the result here.
-func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
+func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank, address bool) {
 	// Names are classified only when the object has a value key too.
 	var names [4]string
-	nn, hasValue := 0, false
+	nn, hasValue, hasID := 0, false, false
+	docType := ""
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		ks := b2s(k)
 		if ks == "kty" {
 			jwk = true
 		}
+		bank = bank || bankIDKey(ks)
+		address = address || addressKey(ks)
 		hasValue = hasValue || pairValueKey(ks)
+		hasID = hasID || ks == "id"
 		switch v.Type() {
 		case fastjson.TypeString:
 			b, _ := v.StringBytes()
@@ -375,6 +379,9 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
 			if nn < len(names) && pairNameKey(ks) {
 				names[nn] = vs
 				nn++
+				if docTypeKey(ks) {
+					docType = vs
+				}
 			}
 		case fastjson.TypeArray:
 			if ks == "$classes" || ks == "classes" || ks == "$el_classes" || ks == "attr__class" {
@@ -405,7 +412,66 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk bool) {
 		}
 		pairKind = namedKind(n)
 	}
-	return pairKind, jwk
+	if pairKind == kNone && !hasValue && hasID && docType != "" {
+		// {"id_type": "passport", "id": ...}: the id is the document's.
+		if k := namedKind(docType); k == kNatID || k == kSSN {
+			pairKind = k
+		}
+	}
+	return pairKind, jwk, bank, address
+}
+
+// addressKey: k is a field of a postal address. In an address, a six-digit
+// "pincode" or "pin" is India's Postal Index Number, not a secret.
+func addressKey(k string) bool {
+	switch k {
+	case "city", "City", "state", "State", "district", "District", "street", "Street", "locality", "Locality",
+		"landmark", "Landmark", "address_line1", "addressLine1", "address1", "line1", "town", "Town", "taluk",
+		"country", "Country", "street_address", "streetAddress", "address_line_1":
+		return true
+	}
+	return false
+}
+
+// docTypeKey: a key that gives the type of a document or identifier.
+func docTypeKey(k string) bool {
+	switch k {
+	case "type", "kind", "id_type", "idType", "document_type", "documentType", "doc_type", "docType",
+		"identifier_type", "identifierType", "Type":
+		return true
+	}
+	return false
+}
+
+// bankIDKey: k names a public bank identifier (routing number, sort code,
+// BSB, transit number). An object holding one is bank details: its
+// account, number, checking... members are account numbers.
+func bankIDKey(k string) bool {
+	if len(k) < 3 || len(k) > 24 {
+		return false
+	}
+	switch k[0] | 0x20 {
+	case 'r', 'a', 's', 'b', 't':
+	default:
+		return false
+	}
+	// Cheap look first: how the names end ("...number", "routing",
+	// "...no", "aba", "rtn", "...code", "bsb").
+	switch uint32(lower(k[len(k)-3]))<<16 | uint32(lower(k[len(k)-2]))<<8 | uint32(lower(k[len(k)-1])) {
+	case 'b'<<16 | 'e'<<8 | 'r', 'i'<<16 | 'n'<<8 | 'g', 'g'<<16 | 'n'<<8 | 'o', 'a'<<16 | 'b'<<8 | 'a',
+		'r'<<16 | 't'<<8 | 'n', 'o'<<16 | 'd'<<8 | 'e', 'b'<<16 | 's'<<8 | 'b':
+	default:
+		return false
+	}
+	var t keyTok
+	tokenize(k, &t)
+	switch compact(&t) {
+	case "routingnumber", "routing", "routingno", "abanumber", "aba", "abarouting", "abaroutingnumber", "rtn",
+		"sortcode", "bsb", "bsbnumber", "transitnumber", "achrouting", "achroutingnumber", "bankrouting",
+		"bankroutingnumber", "routingcode", "routingtransitnumber":
+		return true
+	}
+	return false
 }
 
 // pairNameKey: k names the field of a {name: "password", value: ...} pair
@@ -490,7 +556,13 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		return
 	}
 	var ei elemInfo
-	pairKind, jwk := objContext(o, &ei)
+	pairKind, jwk, bank, address := objContext(o, &ei)
+	savedAddr := w.address
+	w.address = address
+	defer func() { w.address = savedAddr }()
+	if bank && !parent.sensitive() {
+		parent = kBankParent
+	}
 	if pairKind == kNone && parent == kCookie {
 		// A HAR-style cookie list: [{name: "sessionid", value: ...}].
 		if nv := o.Get("name"); nv != nil && nv.Type() == fastjson.TypeString && cookieSecretName(b2s(nv.GetStringBytes())) {
@@ -594,7 +666,8 @@ func (w *walker) member(k []byte, c *fastjson.Value, parent, pairKind keyKind, j
 		}
 	}
 	kind = childKind(parent, ks, kind)
-	if pairKind != kNone && pairValueKey(ks) {
+	if pairKind != kNone && (pairValueKey(ks) || ks == "id" && (pairKind == kNatID || pairKind == kSSN)) {
+		// {"id_type": "passport", "id": "X1234567"}: the id is the document's.
 		kind = pairKind
 	}
 	if jwk && jwkPrivate(ks) {

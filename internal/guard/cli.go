@@ -44,18 +44,57 @@ func cliProgram(word string) (glued, spaced byte) {
 	}
 	switch word {
 	case "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck", "mysqlshow", "mysqlsh", "mariadb",
-		"mariadb-dump", "mariadb-admin", "mysqlpump", "7z", "7za":
+		"mariadb-dump", "mariadb-admin", "mysqlpump", "7z", "7za", "unrar", "rar":
 		return 'p', 0
-	case "sshpass":
+	case "sshpass", "mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport", "mongostat",
+		"mongotop", "mongofiles", "psexec", "psexec64":
 		return 0, 'p'
 	case "redis-cli", "keydb-cli":
 		return 0, 'a'
 	case "ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldapwhoami", "ldappasswd", "ldapcompare":
 		return 0, 'w'
-	case "zip", "unzip":
+	case "zip", "unzip", "sqlcmd", "bcp", "ipmitool", "osql":
 		return 0, 'P'
+	case "ssh-keygen":
+		return 0, 'N'
 	}
 	return 0, 0
+}
+
+// scanPgpass finds the password of PostgreSQL password-file lines
+// (~/.pgpass: "host:port:database:user:password", port digits or *).
+func (w *walker) scanPgpass(s string) {
+	for ls := 0; ls < len(s); {
+		le := strings.IndexByte(s[ls:], '\n')
+		if le < 0 {
+			le = len(s)
+		} else {
+			le += ls
+		}
+		line := strings.TrimRight(s[ls:le], "\r")
+		var f [5]int // field starts
+		n := 0
+		ok := !strings.ContainsAny(line, " \t/")
+		for i := 0; ok && i < len(line); i++ {
+			if line[i] == ':' {
+				if n == 4 {
+					ok = false
+					break
+				}
+				n++
+				f[n] = i + 1
+			}
+		}
+		if ok && n == 4 {
+			port := line[f[1] : f[2]-1]
+			pw := line[f[4]:]
+			if (port == "*" || allDigits(port) && len(port) <= 5) && f[1] > 1 && f[4]-f[3] > 1 && len(pw) >= 4 &&
+				pw != "*" && passwordShape(pw) {
+				w.add(Password, "text.config_secret", ls+f[4], ls+len(line))
+			}
+		}
+		ls = le + 1
+	}
 }
 
 // scanCommandLine finds flags and assignments whose name is a sensitive
@@ -101,6 +140,13 @@ func (w *walker) scanCommandLine(s string) {
 					v = next()
 				}
 				w.namedValue(s, v, kind, true)
+			}
+		case word == "-S" && strings.HasSuffix(strings.TrimRight(s[:a.s], " \t"), "sudo"):
+			// echo 'S3cret' | sudo -S cmd: sudo reads the password from the pipe.
+			if k := strings.LastIndex(s[:a.s], "echo "); k >= 0 {
+				if b, _ := nextArg(s, k+5); b.e > b.s && strings.Contains(s[b.e:a.s], "|") {
+					w.cliPassword(s, b)
+				}
 			}
 		case spaced != 0 && len(word) == 2 && word[0] == '-' && word[1] == spaced:
 			w.cliPassword(s, next())
@@ -249,6 +295,9 @@ func typedPassword(t string, loose bool) bool {
 
 // cliPassword records the argument of a program's password flag.
 func (w *walker) cliPassword(s string, v argv) {
+	if v.e-v.s >= 3 && (s[v.s] == '"' || s[v.s] == '\'') && s[v.e-1] == s[v.s] {
+		v.s, v.e = v.s+1, v.e-1 // -p"S3cret", 'S3cret'
+	}
 	if t := strings.TrimRight(s[v.s:v.e], ",;"); t != "" && typedPassword(t, true) {
 		w.add(Password, "text.cli_password", v.s, v.s+len(t))
 	}
@@ -258,6 +307,9 @@ func (w *walker) cliPassword(s string, v argv) {
 func (w *walker) userPassArg(s string, b argv) {
 	arg := s[b.s:b.e]
 	c := strings.IndexByte(arg, ':')
+	if c < 0 {
+		c = strings.IndexByte(arg, '%') // smbclient -U user%password
+	}
 	if c <= 0 || c == len(arg)-1 || strings.Contains(arg, "://") {
 		return
 	}

@@ -19,10 +19,11 @@ const (
 	corpusDevToken = "d3v0c0rpu5t0k3n0000000000000a1b2" // devcorpusgen.Token
 )
 
-// The thresholds the test enforces on the development corpus.
+// The thresholds the test enforces on the development corpus (the guard
+// scores 1.000 on every class, no false positive).
 var (
-	corpusDevMinRecall = 0.0
-	corpusDevMaxFPRate = 1.0
+	corpusDevMinRecall = 0.98
+	corpusDevMaxFPRate = 0.005
 )
 
 var corpusDevDetails = flag.Bool("corpusdev.details", false, "list each miss and false positive of the development corpus (line, path, class, kind; never the value)")

@@ -94,6 +94,9 @@ func init() {
 	// Plurals: lists of values.
 	addKeys(kPassword, "passwords", "passwörter", "passworter", "contraseñas", "contrasenas")
 	addKeys(kPIN, "pins")
+	// keytool's and other tools' password options.
+	addKeys(kPassword, "storepass", "keypass", "srcstorepass", "deststorepass", "srckeypass", "destkeypass",
+		"storepassword", "keystorepassword", "truststorepassword", "keypassword")
 	addKeys(kSecret, "secrets", "apikeys", "accesstokens", "refreshtokens", "authtokens", "bearertokens", "apitokens",
 		"sessiontokens", "clientsecrets", "secretkeys", "accesskeys")
 	addKeys(kPrivKey, "privatekeys")
@@ -195,7 +198,9 @@ func init() {
 		"cardcvv", "cardcvc", "cccsc", "cccvv", "cccvc", "cardverificationcode", "cardverificationvalue",
 		"codigodeseguridad", "cryptogramme", "prüfnummer", "pruefnummer", "kartenprüfnummer", "prüfziffer",
 		"codicedisicurezza", "codigodeseguranca", "kodbezpieczenstwa", "cvvcode", "cvccode", "cardcvv2",
-		"セキュリティコード", "安全码", "보안코드", "guvenlikkodu", "güvenlikkodu", "codicecvv", "cryptogrammevisuel")
+		"セキュリティコード", "安全码", "보안코드", "guvenlikkodu", "güvenlikkodu", "codicecvv", "cryptogrammevisuel",
+		"cvvnumber", "cvcnumber", "cvv2number", "cscnumber", "csccode", "cidcode", "cardsecuritynumber",
+		"verificationvalue", "cardverificationnumber", "cvvcvc", "cvccvv", "cvv2cvc2")
 	addKeys(kExpiry, "ccexp", "ccexpiry", "ccexpiration", "ccexpdate", "ccexpmonth", "ccexpyear", "cardexp", "cardexpiry",
 		"cardexpiration", "cardexpdate", "cardexpmonth", "cardexpyear", "cardexpirymonth", "cardexpiryyear",
 		"cardexpirationmonth", "cardexpirationyear", "cardexpirationdate", "cardexpirydate", "creditcardexpiry",
@@ -251,7 +256,8 @@ func init() {
 		"permanentaccountnumber", "aadhaarcard", "aadharcard", "passportid", "nirpp", "numerofiscale",
 		"identificacion", "identificación", "identificacao", "identificação", "numeroidentificacion",
 		"numerodeidentificacion", "documentodeidentidad", "documentoidentidade", "carteiradeidentidade", "numerodedocumento", "nrodocumento",
-		"personalausweisnr", "identiteitsnummer", "identitetskort", "henkilokortti", "dui",
+		"personalausweisnr", "identiteitsnummer", "steuerlicheid", "steueridnummer", "sozialversicherungsnr",
+		"versicherungsnr", "identitetskort", "henkilokortti", "dui",
 		"cedulaciudadania", "cedulaidentidadnumero",
 		// Passports and social insurance in more languages.
 		"reisepass", "reisepassnummer", "reisepassnr", "passnummer", "passeport", "numeropasseport",
@@ -684,7 +690,8 @@ func childKind(parent keyKind, key string, own keyKind) keyKind {
 		tokenize(key, &t)
 		switch compact(&t) {
 		case "number", "account", "accountnumber", "no", "num", "iban", "acct", "acctno", "acctnumber", "accountno",
-			"accountnum", "accno", "accnumber", "nr", "nummer", "numero", "konto", "cuenta", "compte", "conta", "rekening":
+			"accountnum", "accno", "accnumber", "nr", "nummer", "numero", "konto", "cuenta", "compte", "conta", "rekening",
+			"checking", "savings", "dda", "checkingnumber", "savingsnumber", "depositaccount", "ddanumber":
 			return kBank
 		}
 	}

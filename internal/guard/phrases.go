@@ -213,6 +213,9 @@ func (w *walker) phraseID(s string, j int, kind uint8) int {
 	for e < len(s) && !phraseStop(s[e]) {
 		e++
 	}
+	if kind == 4 || kind == 5 || kind == 7 {
+		e = idGroupsEnd(s, j, e)
+	}
 	tok := s[j:e]
 	for len(tok) > 1 && strings.IndexByte(".!?:", tok[len(tok)-1]) >= 0 {
 		tok = tok[:len(tok)-1]
@@ -232,6 +235,14 @@ func (w *walker) phraseID(s string, j int, kind uint8) int {
 	case 5:
 		if !natIDShape(tok) {
 			return -1
+		}
+		if strings.IndexByte(tok, ' ') >= 0 {
+			// Digits in groups must pass a national ID's check digits.
+			var buf [24]byte
+			if d, clean := onlyDigits(buf[:0], tok); clean && !(len(d) == 9 && (luhn(d) || bsnValid(d)) ||
+				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d)) {
+				return -1
+			}
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 8:
@@ -270,6 +281,9 @@ var bankPhrases = []struct {
 	{"acct", 3}, {"a/c", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
 	{"número de cuenta", 3}, {"numero de cuenta", 3}, {"numero de conta", 3}, {"rekeningnummer", 3},
 	{"checking account", 3}, {"savings account", 3}, {"bank account", 3},
+	// The bare word "account" only next to a routing number or sort code
+	// ("routing 021000021 account 1234567890").
+	{"account", 9}, {"acc", 9}, {"checking", 9}, {"savings", 9},
 	// National IDs (4: SSN, 9 digits; 5: any ID shape; 7: a checksum
 	// that makes a bare number an ID) and secrets (6).
 	{"ssn", 4}, {"social security number", 4}, {"social security no", 4}, {"social security", 4},
@@ -283,6 +297,12 @@ var bankPhrases = []struct {
 	{"sozialversicherungsnummer", 5}, {"steuernummer", 5}, {"fødselsnummer", 5}, {"henkilötunnus", 5},
 	{"hetu", 5}, {"nric", 5}, {"cnp", 5}, {"egn", 5}, {"número de identificación", 5}, {"numero de identificacion", 5},
 	{"id", 7}, {"identity", 7}, {"codice fiscale", 5}, {"numéro de sécurité sociale", 5}, {"curp", 5},
+	{"personalausweis", 5}, {"ausweisnummer", 5}, {"reisepass", 5}, {"passeport", 5}, {"pasaporte", 5},
+	{"passaporto", 5}, {"paspoort", 5}, {"passaporte", 5}, {"pesel", 5}, {"nric", 5}, {"kimlik", 5}, {"tc kimlik", 5},
+	{"cédula", 5}, {"cedula", 5}, {"documento de identidad", 5}, {"carte d'identité", 5}, {"numéro d'identité", 5},
+	{"identiteitsnummer", 5}, {"cpr-nr", 5}, {"cpr nr", 5}, {"isikukood", 5}, {"rijksregisternummer", 5},
+	{"social insurance number", 5}, {"tax file number", 5}, {"tfn", 5}, {"ppsn", 5}, {"pps number", 5},
+	{"identity card", 5}, {"id card", 5}, {"national identity", 5}, {"insurance number", 5}, {"tax number", 5},
 	{"api key", 6}, {"api_key", 6}, {"apikey", 6}, {"api token", 6}, {"access token", 6}, {"access_token", 6},
 	{"secret key", 6}, {"secret_key", 6}, {"client secret", 6}, {"client_secret", 6}, {"auth token", 6},
 	{"token", 6}, {"secret", 6},
@@ -357,7 +377,10 @@ func (w *walker) scanBankPhrases(s string) {
 			for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '=' || s[j] == '#' || s[j] == '\'' || s[j] == '"') {
 				j++
 			}
-			if bp.kind >= 4 && j == i+len(bp.w) {
+			if bp.kind == 9 && !bankCue(s) {
+				continue
+			}
+			if bp.kind >= 4 && bp.kind != 9 && j == i+len(bp.w) {
 				continue // an ID word glued to what follows ("sin7625") is no phrase
 			}
 			for _, jw := range idJoiners {
@@ -369,7 +392,7 @@ func (w *walker) scanBankPhrases(s string) {
 					break
 				}
 			}
-			if bp.kind >= 4 {
+			if bp.kind >= 4 && bp.kind != 9 {
 				if e := w.phraseID(s, j, bp.kind); e > j {
 					i = e
 				}
@@ -401,6 +424,40 @@ func (w *walker) scanBankPhrases(s string) {
 			break
 		}
 	}
+}
+
+// idGroupsEnd extends an ID read in prose over groups written with single
+// spaces ("046 454 286", "AB 12 34 56 C", "8001015 009 087"): digit groups
+// of up to 6 digits, and one or two letters after digits.
+func idGroupsEnd(s string, j, e int) int {
+	if e <= j || !isAlnum(s[e-1]) {
+		return e
+	}
+	for e+1 < len(s) && s[e] == ' ' && isAlnum(s[e+1]) && e-j < 24 {
+		g := e + 1
+		for g < len(s) && isAlnum(s[g]) {
+			g++
+		}
+		grp := s[e+1 : g]
+		if g < len(s) && !phraseStop(s[g]) && strings.IndexByte(".!?:", s[g]) < 0 {
+			break
+		}
+		switch {
+		case allDigits(grp) && len(grp) <= 6:
+		case len(grp) <= 2 && !allDigits(grp) && isDigit(s[e-1]) && (isUpper(grp[0]) && (len(grp) == 1 || isUpper(grp[1]))):
+		default:
+			return e
+		}
+		e = g
+	}
+	return e
+}
+
+// bankCue: s names a routing number, sort code or BSB, so an "account"
+// number in it is a bank account.
+func bankCue(s string) bool {
+	return containsFold(s, "routing") || containsFold(s, "sort code") || containsFold(s, "sort-code") ||
+		containsFold(s, "aba ") || containsFold(s, "bsb") || containsFold(s, "transit")
 }
 
 // codeBefore finds a one-time code written before its cue word at s[i:]:

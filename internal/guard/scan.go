@@ -166,6 +166,7 @@ type walker struct {
 	repl    []byte
 	key     string               // key of the value being scanned, for custom rules
 	panSeen bool                 // a card number was found in the current object
+	address bool                 // the current object is a postal address (its pincode is India's postal code)
 	kinds   map[string]kindEntry // kindOf cache; per walker, so no locking
 	kslots  [kindSlots]kindEntry // direct-mapped in front of kinds
 	// builtinOnly: scanning for the key cache, which every project's
@@ -367,6 +368,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	f := p.flags
 	if p.digits >= 12 {
 		scanCards(s, w.digits[:0], func(a, b int) {
+			if inUUID(s, a, b) {
+				return
+			}
 			w.add(PaymentCard, "card.pan", a, b)
 			w.panSeen = true
 			w.cardExtras(s, b)
@@ -394,6 +398,11 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		if f&(pEq|pColon) != 0 {
 			w.scanConfigLines(s)
 		}
+	}
+	if len(s) >= 12 && f&pColon != 0 && strings.Count(s, ":") >= 4 {
+		w.scanPgpass(s)
+	}
+	if len(s) >= 8 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
 		if f&pEq != 0 || f&pDash != 0 && strings.Contains(s, " -") {
 			w.scanCommandLine(s)
 		}
@@ -545,7 +554,7 @@ func (w *walker) scanIDs(s string, f uint32) {
 		case dr == 17 || dr == 18:
 			try(matchCNResident, "id.cn_resident_id")
 		}
-		if e > 0 {
+		if e > 0 && !inUUID(s, i, e) {
 			w.add(NationalID, name, i, e)
 			i = e
 			continue
@@ -895,7 +904,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kPIN:
-		if pinShape(t) {
+		if pinShape(t) && !(w.address && len(t) == 6 && t[0] != '0' && allDigits(t)) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kPass:
@@ -913,6 +922,9 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 	case kSecret:
 		if secretShape(t) && !publishableKey(t) {
 			w.add(SecretToken, detKey[kind], 0, n)
+		} else if len(t) >= 4 && len(t) <= 10 && allDigits(t) && strings.HasSuffix(strings.ToLower(w.key), "code") {
+			// "auth_code": "482913", "recovery_code": "12345678".
+			w.add(SecretToken, detKey[kOTP], 0, n)
 		}
 	case kAuth:
 		if authShape(t) {

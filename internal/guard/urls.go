@@ -80,7 +80,7 @@ func (w *walker) scanURL(s string, st, colon, end, depth int) {
 		pathEnd = h
 	}
 	path := s[ae:pathEnd]
-	if secretWebhook(host, path) {
+	if secretWebhook(host, path) || webhookPathSecret(host, path) {
 		w.add(SecretToken, "secret.webhook_url", ae, pathEnd)
 	}
 	if k := strings.IndexByte(path, ';'); k >= 0 {
@@ -104,6 +104,72 @@ func (w *walker) scanURL(s string, st, colon, end, depth int) {
 		}
 		w.scanPairs(s, fs, end, '&', false, false, depth)
 	}
+}
+
+// webhookPathSecret: an incoming-webhook URL carries its secret in the
+// path (Microsoft Teams' *.webhook.office.com/webhookb2/..., Mattermost's
+// and Rocket.Chat's /hooks/<token>, Zapier's hooks.zapier.com/hooks/catch/
+// <id>/<token>, IFTTT's maker.ifttt.com/trigger/<event>/with/key/<key>):
+// a segment after hooks, webhook(s) or key that mixes letters and digits,
+// 16+ bytes long (6+ on Zapier's and IFTTT's hosts), and is neither a UUID
+// nor an API object's id (a webhook's id in a dashboard URL).
+func webhookPathSecret(host, path string) bool {
+	if len(path) < 12 || !strings.Contains(path, "ook") && !strings.Contains(path, "/key/") {
+		return false // no "hooks", "webhook", "Webhook" segment
+	}
+	minLen := 16
+	if strings.EqualFold(host, "hooks.zapier.com") || strings.EqualFold(host, "maker.ifttt.com") {
+		minLen = 6
+	}
+	after := false
+	for p := path; p != ""; {
+		seg := p
+		if k := strings.IndexByte(p[1:], '/'); k >= 0 {
+			seg, p = p[:k+1], p[k+1:]
+		} else {
+			p = ""
+		}
+		seg = strings.TrimPrefix(seg, "/")
+		if after && len(seg) >= minLen && mixesLettersDigits(seg) && !inUUID(seg, 0, len(seg)) && !objectID(seg) {
+			return true
+		}
+		switch strings.ToLower(seg) {
+		case "hooks", "webhook", "webhooks", "webhookb2", "incomingwebhook", "key":
+			after = true
+		}
+	}
+	return false
+}
+
+// objectID: "we_1NxQ...", "wh_..." — an API object's id (a prefix of 2 to
+// 5 lower-case letters and an underscore) names a webhook, not its secret.
+func objectID(s string) bool {
+	k := strings.IndexByte(s, '_')
+	if k < 2 || k > 5 {
+		return false
+	}
+	for i := 0; i < k; i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+func mixesLettersDigits(s string) bool {
+	var l, d bool
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case isDigit(c):
+			d = true
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			l = true
+		case c == '-' || c == '_' || c == '@' || c == '.':
+		default:
+			return false
+		}
+	}
+	return l && d
 }
 
 func secretWebhook(host, path string) bool {
