@@ -163,6 +163,74 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     await shot(page, 'insights-filter-formula')
   })
 
+  await t.test('or groups and a per-series filter from the builder: the plotted numbers are the query API\'s', async () => {
+    const base = { kind: 'trends', from: weekAgo, to: today, interval: 'day', series: [{ event: 'Signed up', math: 'total' }, { event: 'Purchased', math: 'unique' }] }
+    const current = () => JSON.parse(new URL(page.url()).searchParams.get('q'))
+    const readBack = async (want) => {
+      const q = current()
+      const answer = (await query(q)).results.trends
+      let drawn = await plotted(page)
+      for (let i = 0; i < 50 && JSON.stringify(drawn.map((x) => x.values)) !== JSON.stringify(answer.series.map((x) => x.values)); i++) {
+        await sleep(100)
+        drawn = await plotted(page)
+      }
+      assert.deepEqual(drawn.map((x) => x.values), answer.series.map((x) => x.values))
+      assert.deepEqual(answer.series.map((x) => x.values.at(-1)), want)
+    }
+    await page.goto(sieve.url + insightPath(base))
+    await plotted(page)
+    // Series B counts only purchases under 20 (u2's 12, not u1's 30).
+    await page.getByRole('button', { name: 'Filter series B', exact: true }).click()
+    const sb = page.getByRole('group', { name: 'Condition 1 of series B', exact: true })
+    await sb.getByLabel('Property').selectOption('amount')
+    await sb.getByLabel('Operator').selectOption('lt')
+    await sb.getByLabel('Value').fill('20')
+    await sb.getByLabel('Value').press('Enter')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).series?.[1]?.filter?.and?.[0]?.value === 20)
+    assert.deepEqual(current().series[1].filter, { and: [{ property: 'amount', operator: 'lt', value: 20 }] })
+    assert.equal(current().series[0].filter, undefined)
+    await readBack([4, 1])
+    // Every event: plan is pro, or amount is set. Sign-ups carry a plan and
+    // no amount, purchases the reverse: each half of the or keeps one series.
+    await page.getByRole('button', { name: 'Add condition', exact: true }).click()
+    const c1 = page.getByRole('group', { name: 'Condition 1', exact: true })
+    await c1.getByLabel('Property').selectOption('plan')
+    await c1.getByLabel('Operator').selectOption('eq')
+    await c1.getByLabel('Value').fill('pro')
+    await c1.getByLabel('Value').press('Enter')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).filter?.and?.[0]?.value === 'pro')
+    await page.getByRole('button', { name: 'Or: an alternative to condition 1', exact: true }).click()
+    const c12 = page.getByRole('group', { name: 'Condition 1 or 2', exact: true })
+    await c12.getByLabel('Property').selectOption('amount')
+    await c12.getByLabel('Operator').selectOption('is_set')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).filter?.and?.[0]?.or?.[1]?.property === 'amount')
+    assert.deepEqual(current().filter, { and: [{ or: [{ property: 'plan', operator: 'eq', value: 'pro' }, { property: 'amount', operator: 'is_set' }] }] })
+    assert.deepEqual(current().series[1].filter, { and: [{ property: 'amount', operator: 'lt', value: 20 }] })
+    await readBack([2, 1])
+    // Each half alone gives other numbers: the or is what the page sent.
+    const half = (c) => query({ ...current(), filter: { and: [c] } }).then((r) => r.results.trends.series.map((x) => x.values.at(-1)))
+    assert.deepEqual(await half({ property: 'plan', operator: 'eq', value: 'pro' }), [2, 0])
+    assert.deepEqual(await half({ property: 'amount', operator: 'is_set' }), [0, 1])
+    // The URL alone brings the same builder back.
+    const other = await chrome.context.newPage()
+    await other.goto(page.url())
+    await plotted(other)
+    assert.equal(await other.getByRole('group', { name: 'Condition 1 or 2', exact: true }).getByLabel('Property').inputValue(), 'amount')
+    assert.equal(await other.getByRole('group', { name: 'Condition 1 of series B', exact: true }).getByLabel('Value').inputValue(), '20')
+    await other.close()
+    // Removing the alternative leaves a plain condition.
+    await page.getByRole('button', { name: 'Remove condition 1 or 2', exact: true }).click()
+    await page.waitForURL((u) => !JSON.parse(new URL(u).searchParams.get('q')).filter?.and?.[0]?.or)
+    assert.deepEqual(current().filter, { and: [{ property: 'plan', operator: 'eq', value: 'pro' }] })
+    await readBack([2, 0])
+    await page.getByRole('button', { name: 'Or: an alternative to condition 1', exact: true }).click()
+    await page.getByRole('group', { name: 'Condition 1 or 2', exact: true }).getByLabel('Property').selectOption('amount')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).filter?.and?.[0]?.or?.[1]?.property === 'amount')
+    await readBack([2, 1])
+    await page.getByRole('group', { name: 'Condition 1', exact: true }).evaluate((e) => e.scrollIntoView({ block: 'center' }))
+    await shot(page, 'insights-or-series-filter')
+  })
+
   await t.test('three breakdowns, bins, exclusions and on-or-after from the URL show in the builder and run', async () => {
     const multi = { ...trend, breakdown: [{ property: 'plan' }, { property: 'amount', bins: 2 }] }
     await page.goto(sieve.url + insightPath(multi))
