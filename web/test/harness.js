@@ -16,9 +16,10 @@ export function startSieve() {
   return kit.startSieve({ bin: resolve(root, process.env.SIEVE_BIN || 'bin/sieve'), env: { SIEVE_TEST_UNCOMPRESSED: '1' } })
 }
 
-/** launch starts Debian's Chromium headless with a fresh profile and a 1280x800 viewport; returns {context, stop}. */
+/** launch starts Debian's Chromium headless with a fresh profile, a 1280x800 viewport, the UTC time zone and the en-US locale; returns {context, stop}. */
 export function launch() {
-  return kit.launch(chromium, { viewport: { width: 1280, height: 800 }, acceptDownloads: true })
+  // A fixed time zone and locale: what the page shows does not depend on the machine's.
+  return kit.launch(chromium, { viewport: { width: 1280, height: 800 }, acceptDownloads: true, timezoneId: 'UTC', locale: 'en-US' })
 }
 
 /**
@@ -46,4 +47,22 @@ export function unlabelled(page) {
     }
     return out
   })
+}
+
+/**
+ * screenshot saves a screenshot of the page with what changes from run to
+ * run although the UI does not (instants the server stamps, shown in <time>
+ * elements; durations and random ids, marked data-volatile) left blank in
+ * its place, so docs/ui/*.png change only when the UI does. The tests read
+ * those values before; they are hidden through the CSSOM (which the page's
+ * Content-Security-Policy allows, unlike an injected stylesheet) and shown
+ * again afterwards.
+ */
+export async function screenshot(page, path) {
+  await page.evaluate(() => document.querySelectorAll('time, [data-volatile]').forEach((e) => e.style.setProperty('visibility', 'hidden')))
+  try {
+    await page.screenshot({ path })
+  } finally {
+    await page.evaluate(() => document.querySelectorAll('time, [data-volatile]').forEach((e) => e.style.removeProperty('visibility')))
+  }
 }

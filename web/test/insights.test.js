@@ -1,5 +1,5 @@
-// The insight pages in Debian's Chromium against bin/sieve: events sent
-// with the official Mixpanel client; a trend, a funnel and a retention chart
+// The insight pages in Debian's Chromium against bin/sieve: events
+// imported at fixed times through Mixpanel's /import; a trend, a funnel and a retention chart
 // built from query documents in the URL, their plotted numbers read back
 // from the page and compared with the query API's answer to the same
 // document; the builder changing the URL; the CSV download; an insight
@@ -8,17 +8,23 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { launch, root, startSieve, unlabelled } from './harness.js'
+import { launch, root, screenshot, startSieve, unlabelled } from './harness.js'
 
-const Mixpanel = createRequire(import.meta.url)('mixpanel')
 const shots = join(root, 'docs/ui')
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-function send(sieve, token, name, props) {
-  const mp = Mixpanel.init(token, { host: '127.0.0.1', port: sieve.port, protocol: 'http', keepAlive: false })
-  return new Promise((res, rej) => mp.track(name, props, (err) => (err ? rej(err) : res())))
+/** send imports an event at its fixed time ({time} in seconds) through
+ * Mixpanel's /import (/track takes only the last 5 days' events, and
+ * mixpanel-node sends an API secret over HTTPS only), as the Mixpanel
+ * clients send it: a JSON array, Basic auth with the project's API secret. */
+async function send(sieve, { token, secret }, name, { time, distinct_id: id, ...props }) {
+  const r = await fetch(`${sieve.url}/import?strict=1`, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${Buffer.from(`${secret}:`).toString('base64')}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify([{ event: name, properties: { token, time, distinct_id: id, $insert_id: `${id}-${name}-${time}`.replace(/\W/g, ''), ...props } }]),
+  })
+  if (r.status !== 200) throw new Error(`/import: HTTP ${r.status}: ${await r.text()}`)
 }
 
 /** shot saves a 1280x800 screenshot of the page, after checking that every
@@ -27,7 +33,7 @@ async function shot(page, name) {
   mkdirSync(shots, { recursive: true })
   await page.waitForTimeout(200)
   assert.deepEqual(await unlabelled(page), [], `controls without a name on ${name}`)
-  await page.screenshot({ path: join(shots, `${name}.png`) })
+  await screenshot(page, join(shots, `${name}.png`))
 }
 
 /** plotted waits for the chart and returns what it drew. */
@@ -54,6 +60,9 @@ function colourPixels(loc, colours) {
   }, colours)
 }
 
+// The day the test's events happen (UTC).
+const DAY = '2026-01-15'
+
 const insightPath = (q) => `/insights?${new URLSearchParams({ q: JSON.stringify(q) })}`
 
 test('insight pages', { timeout: 180_000 }, async (t) => {
@@ -70,15 +79,23 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
   page.on('console', (m) => m.type() === 'error' && errors.push(`${page.url()}: ${m.text()}`))
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`))
 
-  const today = new Date().toISOString().slice(0, 10)
-  const weekAgo = new Date(Date.now() - 6 * 86400000).toISOString().slice(0, 10)
+  // Fixed data and clock, so that the screenshots change only when the UI
+  // does: the events happen on a fixed day (a minute apart, in order), and
+  // the page's clock (its "today", for the default date range) is fixed
+  // on that day.
+  const today = DAY
+  const weekAgo = '2026-01-09'
+  await chrome.context.clock.setFixedTime(new Date(`${DAY}T18:00:00Z`))
+  const keys = { token: def.token, secret: (await sieve.api('POST', `/api/projects/${def.id}/secret`, { grace_seconds: 0 })).api_secret }
+  let minute = 0
+  const at = () => Date.parse(`${DAY}T10:00:00Z`) / 1000 + 60 * minute++
   // Four users sign up (two plans), three view pricing, two purchase; one
   // also sends a password, which the guard strips (never offered).
   for (const [u, plan] of [['u1', 'pro'], ['u2', 'pro'], ['u3', 'free'], ['u4', 'free']]) {
-    await send(sieve, def.token, 'Signed up', { distinct_id: u, plan, ...(u === 'u1' ? { password: 'S3cret-never-offered' } : {}) })
+    await send(sieve, keys, 'Signed up', { distinct_id: u, time: at(), plan, ...(u === 'u1' ? { password: 'S3cret-never-offered' } : {}) })
   }
-  for (const u of ['u1', 'u2', 'u3']) await send(sieve, def.token, 'Viewed pricing', { distinct_id: u, amount: 10 })
-  for (const u of ['u1', 'u2']) await send(sieve, def.token, 'Purchased', { distinct_id: u, amount: u === 'u1' ? 30 : 12 })
+  for (const u of ['u1', 'u2', 'u3']) await send(sieve, keys, 'Viewed pricing', { distinct_id: u, time: at(), amount: 10 })
+  for (const u of ['u1', 'u2']) await send(sieve, keys, 'Purchased', { distinct_id: u, time: at(), amount: u === 'u1' ? 30 : 12 })
   const trend = { kind: 'trends', from: weekAgo, to: today, interval: 'day', series: [{ event: 'Signed up', math: 'total' }, { event: 'Purchased', math: 'unique' }], breakdown: [{ property: 'plan' }] }
   for (let i = 0; ; i++) {
     const r = await query({ kind: 'trends', from: today, to: today, series: [{ event: 'Purchased' }] })

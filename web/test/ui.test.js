@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { filesHolding, launch, root, startSieve, unlabelled } from './harness.js'
+import { filesHolding, launch, root, screenshot, startSieve, unlabelled } from './harness.js'
 
 const Mixpanel = createRequire(import.meta.url)('mixpanel')
 const shots = join(root, 'docs/ui')
@@ -55,7 +55,7 @@ async function shot(page, name) {
   mkdirSync(shots, { recursive: true })
   await page.waitForTimeout(150)
   assert.deepEqual(await unlabelled(page), [], `controls without a name on ${name}`)
-  await page.screenshot({ path: join(shots, `${name}.png`) })
+  await screenshot(page, join(shots, `${name}.png`))
 }
 
 async function open(page, path, heading) {

@@ -475,7 +475,7 @@ function Result({ project, q, compact = false, title = 'insight' }) {
       )}
       {!compact && (
         <>
-          <div class="row"><span class="muted">{state.data.rows_scanned?.toLocaleString('en-US')} rows read in {Math.round(state.data.elapsed_ms)} ms · time zone {state.data.time_zone}</span><span class="grow" />
+          <div class="row"><span class="muted">{state.data.rows_scanned?.toLocaleString('en-US')} rows read in <span data-volatile>{Math.round(state.data.elapsed_ms)}</span> ms · time zone {state.data.time_zone}</span><span class="grow" />
             <button type="button" onClick={() => download(`${q.kind}-${q.from}-${q.to}.csv`, csv(t), 'text/csv')}>Download CSV</button></div>
           <ResultTable t={t} caption={`Results of the ${q.kind} query`} />
         </>
@@ -593,7 +593,7 @@ function SavedList({ state, project, q, me }) {
   )
   const cols = [
     { label: 'Name', render: (i) => <a href={insightURL(i.query)}>{i.name}</a> }, { label: 'Kind', render: (i) => i.query.kind },
-    { label: 'Range', render: (i) => `${i.query.from} – ${i.query.to}` }, { label: 'Updated', render: (i) => i.updated_at?.slice(0, 10) }]
+    { label: 'Range', render: (i) => `${i.query.from} – ${i.query.to}` }, { label: 'Updated', render: (i) => i.updated_at && <time datetime={i.updated_at}>{i.updated_at.slice(0, 10)}</time> }]
   return (
     <>
       <h3>Saved insights</h3>
