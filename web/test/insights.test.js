@@ -313,6 +313,30 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     assert.deepEqual(lines.slice(1), want.series.map((s) => [s.name, s.breakdown.join(', '), ...s.values].join(',')))
   })
 
+  await t.test('a filter on a funnel step from the builder: the plotted counts are the query API\'s', async () => {
+    const funnel = { kind: 'funnels', from: weekAgo, to: today, series: [{ event: 'Signed up' }, { event: 'Purchased' }] }
+    await page.goto(sieve.url + insightPath(funnel))
+    assert.deepEqual((await plotted(page))[0].values, [4, 2])
+    // Step 2 counts only purchases of 20 or more: u1's 30, not u2's 12.
+    await page.getByRole('button', { name: 'Filter step 2', exact: true }).click()
+    const c = page.getByRole('group', { name: 'Condition 1 of step 2', exact: true })
+    await c.getByLabel('Property').selectOption('amount')
+    await c.getByLabel('Operator').selectOption('gte')
+    await c.getByLabel('Value').fill('20')
+    await c.getByLabel('Value').press('Enter')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).series?.[1]?.filter?.and?.[0]?.value === 20)
+    const q = JSON.parse(new URL(page.url()).searchParams.get('q'))
+    assert.deepEqual(q.series, [{ event: 'Signed up' }, { event: 'Purchased', filter: { and: [{ property: 'amount', operator: 'gte', value: 20 }] } }])
+    const want = (await query(q)).results.funnel.steps.map((x) => x.count)
+    assert.deepEqual(want, [4, 1])
+    let drawn = await plotted(page)
+    for (let i = 0; i < 50 && JSON.stringify(drawn[0].values) !== JSON.stringify(want); i++) {
+      await sleep(100)
+      drawn = await plotted(page)
+    }
+    assert.deepEqual(drawn[0].values, want)
+  })
+
   await t.test('a funnel: the plotted counts are the query API\'s', async () => {
     const funnel = { kind: 'funnels', from: weekAgo, to: today, series: [{ event: 'Signed up' }, { event: 'Viewed pricing' }, { event: 'Purchased' }] }
     await page.goto(sieve.url + insightPath(funnel))
