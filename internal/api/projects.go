@@ -12,6 +12,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/guardcache"
 	"github.com/sieve-analytics/sieve/internal/project"
+	"github.com/sieve-analytics/sieve/internal/session"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
 
@@ -192,6 +193,81 @@ func (a *API) RotateSecret() http.Handler {
 			"previous_valid_until": until.Format(time.RFC3339)})
 		return nil
 	})
+}
+
+// PatchServiceAccount handles PATCH
+// /api/projects/{id}/service-accounts/{username} {"disabled": true|false}:
+// a disabled account's credentials authenticate nothing (401) until it is
+// enabled again, and its sessions end. Admin of the project; audited as
+// key.disable or key.enable.
+func (a *API) PatchServiceAccount() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		who, err := a.authorize(r, auth.Admin, id)
+		if err != nil {
+			return err
+		}
+		var body struct {
+			Disabled *bool `json:"disabled"`
+		}
+		if err := decodeBody(w, r, &body); err != nil {
+			return err
+		}
+		if body.Disabled == nil {
+			return badRequest(`send {"disabled": true} or {"disabled": false}`)
+		}
+		username := r.PathValue("username")
+		sa, err := a.projects.SetServiceAccountDisabled(id, username, *body.Disabled)
+		if err != nil {
+			return err
+		}
+		action := "key.enable"
+		if sa.Disabled {
+			action = "key.disable"
+			a.endSessionsOf("sa:" + sa.Username)
+		}
+		a.recordDone(r, who, audit.Entry{Action: action, ProjectID: id, Criteria: map[string]any{"username": sa.Username}})
+		writeJSON(w, http.StatusOK, sa)
+		return nil
+	})
+}
+
+// DeleteServiceAccount handles DELETE
+// /api/projects/{id}/service-accounts/{username}: the account is removed,
+// its credentials authenticate nothing from then on (401) and its sessions
+// end. Admin of the project; audited as key.delete.
+func (a *API) DeleteServiceAccount() http.Handler {
+	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		who, err := a.authorize(r, auth.Admin, id)
+		if err != nil {
+			return err
+		}
+		username := r.PathValue("username")
+		if err := a.projects.DeleteServiceAccount(id, username); err != nil {
+			return err
+		}
+		a.endSessionsOf("sa:" + username)
+		a.recordDone(r, who, audit.Entry{Action: "key.delete", ProjectID: id, Criteria: map[string]any{"username": username}})
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+}
+
+// endSessionsOf revokes every UI session signed in as actor.
+func (a *API) endSessionsOf(actor string) {
+	if a.sessions == nil {
+		return
+	}
+	for _, s := range a.sessions.List(func(s session.Session) bool { return s.Actor == actor }) {
+		a.sessions.Revoke(s.ID)
+	}
 }
 
 // ListServiceAccounts handles GET /api/projects/{id}/service-accounts.

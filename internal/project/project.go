@@ -102,6 +102,8 @@ type ServiceAccount struct {
 	Role      Role      `json:"role"`
 	ProjectID int64     `json:"project_id"`
 	Created   time.Time `json:"created"`
+	// Disabled accounts authenticate nothing until enabled again.
+	Disabled bool `json:"disabled"`
 }
 
 type projectRecord struct {
@@ -612,10 +614,55 @@ func (r *Registry) AuthServiceAccount(username, secret string) (ServiceAccount, 
 		equalHash(h, hashSecret("x"))
 		return ServiceAccount{}, false
 	}
-	if !equalHash(h, a.SecretHash) {
+	if !equalHash(h, a.SecretHash) || a.Disabled {
 		return ServiceAccount{}, false
 	}
 	return a.ServiceAccount, true
+}
+
+// SetServiceAccountDisabled disables (or enables again) the service account
+// username of project projectID and returns it. ErrNotFound when the
+// project has no such account.
+func (r *Registry) SetServiceAccountDisabled(projectID int64, username string, disabled bool) (ServiceAccount, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	a, ok := r.accounts[username]
+	if !ok || a.ProjectID != projectID {
+		return ServiceAccount{}, ErrNotFound
+	}
+	old := a.Disabled
+	a.Disabled = disabled
+	if err := r.save(); err != nil {
+		a.Disabled = old
+		return ServiceAccount{}, err
+	}
+	return a.ServiceAccount, nil
+}
+
+// DeleteServiceAccount removes the service account username of project
+// projectID: its credentials authenticate nothing from then on.
+// ErrNotFound when the project has no such account.
+func (r *Registry) DeleteServiceAccount(projectID int64, username string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	a, ok := r.accounts[username]
+	if !ok || a.ProjectID != projectID {
+		return ErrNotFound
+	}
+	old := r.st.Accounts
+	kept := make([]*accountRecord, 0, len(old))
+	for _, x := range old {
+		if x != a {
+			kept = append(kept, x)
+		}
+	}
+	r.st.Accounts = kept
+	if err := r.save(); err != nil {
+		r.st.Accounts = old
+		return err
+	}
+	delete(r.accounts, username)
+	return nil
 }
 
 // SaveFunnel stores a new saved funnel of a project and returns it with its

@@ -69,6 +69,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/projects/{id}/service-accounts", s.api.CreateServiceAccount())
 	mux.Handle("POST /api/projects/{id}/secret", s.api.RotateSecret())
 	mux.Handle("GET /api/projects/{id}/service-accounts", s.api.ListServiceAccounts())
+	mux.Handle("PATCH /api/projects/{id}/service-accounts/{username}", s.api.PatchServiceAccount())
+	mux.Handle("DELETE /api/projects/{id}/service-accounts/{username}", s.api.DeleteServiceAccount())
 	mux.Handle("GET /api/projects/{id}/guard", s.api.GetGuard())
 	mux.Handle("PUT /api/projects/{id}/guard", s.api.PutGuard())
 	mux.Handle("GET /api/projects/{id}/findings", s.api.Findings())

@@ -14,12 +14,31 @@ import { join } from 'node:path'
 export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium'
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-/** freePort is a TCP port free on 127.0.0.1 at the time of asking. */
-export function freePort() {
+/**
+ * freePort is a TCP port free on 127.0.0.1 at the time of asking: any, or
+ * with SIEVE_TEST_PORTS=FROM-TO (e.g. 18900-18999, for a machine shared
+ * with others) the first free one in that range, from a random start.
+ */
+export async function freePort() {
+  const m = /^(\d+)-(\d+)$/.exec(process.env.SIEVE_TEST_PORTS || '')
+  if (!m) return listenOn(0)
+  const [lo, hi] = [Number(m[1]), Number(m[2])]
+  const start = Math.floor(Math.random() * (hi - lo + 1))
+  for (let i = 0; i <= hi - lo; i++) {
+    try {
+      return await listenOn(lo + ((start + i) % (hi - lo + 1)))
+    } catch {
+      // Taken: the next one.
+    }
+  }
+  throw new Error(`no free port in SIEVE_TEST_PORTS=${process.env.SIEVE_TEST_PORTS}`)
+}
+
+function listenOn(want) {
   return new Promise((res, rej) => {
     const s = createServer()
     s.once('error', rej)
-    s.listen(0, '127.0.0.1', () => {
+    s.listen(want, '127.0.0.1', () => {
       const { port } = s.address()
       s.close(() => res(port))
     })

@@ -81,6 +81,8 @@ export function fmt(v) {
   return String(v)
 }
 
+/** fmtTime shows an instant as "YYYY-MM-DD HH:MMZ" in a <time> element (which
+ * the browser tests' screenshots leave blank: it changes on every run). */
 export function fmtTime(s) {
   if (!s || s.startsWith('0001-')) return '—'
   const d = new Date(s)

@@ -16,9 +16,10 @@ export function startSieve() {
   return kit.startSieve({ bin: resolve(root, process.env.SIEVE_BIN || 'bin/sieve'), env: { SIEVE_TEST_UNCOMPRESSED: '1' } })
 }
 
-/** launch starts Debian's Chromium headless with a fresh profile and a 1280x800 viewport; returns {context, stop}. */
+/** launch starts Debian's Chromium headless with a fresh profile, a 1280x800 viewport, the UTC time zone and the en-US locale; returns {context, stop}. */
 export function launch() {
-  return kit.launch(chromium, { viewport: { width: 1280, height: 800 }, acceptDownloads: true })
+  // A fixed time zone and locale: what the page shows does not depend on the machine's.
+  return kit.launch(chromium, { viewport: { width: 1280, height: 800 }, acceptDownloads: true, timezoneId: 'UTC', locale: 'en-US' })
 }
 
 /**
@@ -46,4 +47,40 @@ export function unlabelled(page) {
     }
     return out
   })
+}
+
+/**
+ * screenshot saves a screenshot of the page with what changes from run to
+ * run although the UI does not left blank: instants the server stamps
+ * (<time> elements, and ISO instants in text), durations (marked
+ * data-volatile), and random ids, tokens and hashes (runs of 12 or more
+ * hex digits in text, drawn as dots). So docs/ui/*.png change only when
+ * the UI does. The tests read those values before; hiding goes through
+ * the CSSOM and text nodes (which the page's Content-Security-Policy
+ * allows, unlike an injected stylesheet) and is undone afterwards.
+ */
+export async function screenshot(page, path) {
+  await page.evaluate(() => {
+    document.querySelectorAll('time, [data-volatile]').forEach((e) => e.style.setProperty('visibility', 'hidden'))
+    const re = /[0-9a-f]{12,}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}[0-9:.]*Z/g
+    const saved = []
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (re.test(n.data)) {
+        saved.push([n, n.data])
+        n.data = n.data.replace(re, (m) => '·'.repeat(Math.min(m.length, 16)))
+      }
+      re.lastIndex = 0
+    }
+    window.__shotSaved = saved
+  })
+  try {
+    await page.screenshot({ path })
+  } finally {
+    await page.evaluate(() => {
+      document.querySelectorAll('time, [data-volatile]').forEach((e) => e.style.removeProperty('visibility'))
+      for (const [n, data] of window.__shotSaved || []) n.data = data
+      delete window.__shotSaved
+    })
+  }
 }

@@ -1,5 +1,5 @@
-// The insight pages in Debian's Chromium against bin/sieve: events sent
-// with the official Mixpanel client; a trend, a funnel and a retention chart
+// The insight pages in Debian's Chromium against bin/sieve: events
+// imported at fixed times through Mixpanel's /import; a trend, a funnel and a retention chart
 // built from query documents in the URL, their plotted numbers read back
 // from the page and compared with the query API's answer to the same
 // document; the builder changing the URL; the CSV download; an insight
@@ -8,17 +8,23 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { launch, root, startSieve, unlabelled } from './harness.js'
+import { launch, root, screenshot, startSieve, unlabelled } from './harness.js'
 
-const Mixpanel = createRequire(import.meta.url)('mixpanel')
 const shots = join(root, 'docs/ui')
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-function send(sieve, token, name, props) {
-  const mp = Mixpanel.init(token, { host: '127.0.0.1', port: sieve.port, protocol: 'http', keepAlive: false })
-  return new Promise((res, rej) => mp.track(name, props, (err) => (err ? rej(err) : res())))
+/** send imports an event at its fixed time ({time} in seconds) through
+ * Mixpanel's /import (/track takes only the last 5 days' events, and
+ * mixpanel-node sends an API secret over HTTPS only), as the Mixpanel
+ * clients send it: a JSON array, Basic auth with the project's API secret. */
+async function send(sieve, { token, secret }, name, { time, distinct_id: id, ...props }) {
+  const r = await fetch(`${sieve.url}/import?strict=1`, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${Buffer.from(`${secret}:`).toString('base64')}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify([{ event: name, properties: { token, time, distinct_id: id, $insert_id: `${id}-${name}-${time}`.replace(/\W/g, ''), ...props } }]),
+  })
+  if (r.status !== 200) throw new Error(`/import: HTTP ${r.status}: ${await r.text()}`)
 }
 
 /** shot saves a 1280x800 screenshot of the page, after checking that every
@@ -27,7 +33,7 @@ async function shot(page, name) {
   mkdirSync(shots, { recursive: true })
   await page.waitForTimeout(200)
   assert.deepEqual(await unlabelled(page), [], `controls without a name on ${name}`)
-  await page.screenshot({ path: join(shots, `${name}.png`) })
+  await screenshot(page, join(shots, `${name}.png`))
 }
 
 /** plotted waits for the chart and returns what it drew. */
@@ -54,6 +60,9 @@ function colourPixels(loc, colours) {
   }, colours)
 }
 
+// The day the test's events happen (UTC).
+const DAY = '2026-01-15'
+
 const insightPath = (q) => `/insights?${new URLSearchParams({ q: JSON.stringify(q) })}`
 
 test('insight pages', { timeout: 180_000 }, async (t) => {
@@ -70,15 +79,23 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
   page.on('console', (m) => m.type() === 'error' && errors.push(`${page.url()}: ${m.text()}`))
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`))
 
-  const today = new Date().toISOString().slice(0, 10)
-  const weekAgo = new Date(Date.now() - 6 * 86400000).toISOString().slice(0, 10)
+  // Fixed data and clock, so that the screenshots change only when the UI
+  // does: the events happen on a fixed day (a minute apart, in order), and
+  // the page's clock (its "today", for the default date range) is fixed
+  // on that day.
+  const today = DAY
+  const weekAgo = '2026-01-09'
+  await chrome.context.clock.setFixedTime(new Date(`${DAY}T18:00:00Z`))
+  const keys = { token: def.token, secret: (await sieve.api('POST', `/api/projects/${def.id}/secret`, { grace_seconds: 0 })).api_secret }
+  let minute = 0
+  const at = () => Date.parse(`${DAY}T10:00:00Z`) / 1000 + 60 * minute++
   // Four users sign up (two plans), three view pricing, two purchase; one
   // also sends a password, which the guard strips (never offered).
   for (const [u, plan] of [['u1', 'pro'], ['u2', 'pro'], ['u3', 'free'], ['u4', 'free']]) {
-    await send(sieve, def.token, 'Signed up', { distinct_id: u, plan, ...(u === 'u1' ? { password: 'S3cret-never-offered' } : {}) })
+    await send(sieve, keys, 'Signed up', { distinct_id: u, time: at(), plan, ...(u === 'u1' ? { password: 'S3cret-never-offered' } : {}) })
   }
-  for (const u of ['u1', 'u2', 'u3']) await send(sieve, def.token, 'Viewed pricing', { distinct_id: u, amount: 10 })
-  for (const u of ['u1', 'u2']) await send(sieve, def.token, 'Purchased', { distinct_id: u, amount: u === 'u1' ? 30 : 12 })
+  for (const u of ['u1', 'u2', 'u3']) await send(sieve, keys, 'Viewed pricing', { distinct_id: u, time: at(), amount: 10 })
+  for (const u of ['u1', 'u2']) await send(sieve, keys, 'Purchased', { distinct_id: u, time: at(), amount: u === 'u1' ? 30 : 12 })
   const trend = { kind: 'trends', from: weekAgo, to: today, interval: 'day', series: [{ event: 'Signed up', math: 'total' }, { event: 'Purchased', math: 'unique' }], breakdown: [{ property: 'plan' }] }
   for (let i = 0; ; i++) {
     const r = await query({ kind: 'trends', from: today, to: today, series: [{ event: 'Purchased' }] })
@@ -163,6 +180,74 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     await shot(page, 'insights-filter-formula')
   })
 
+  await t.test('or groups and a per-series filter from the builder: the plotted numbers are the query API\'s', async () => {
+    const base = { kind: 'trends', from: weekAgo, to: today, interval: 'day', series: [{ event: 'Signed up', math: 'total' }, { event: 'Purchased', math: 'unique' }] }
+    const current = () => JSON.parse(new URL(page.url()).searchParams.get('q'))
+    const readBack = async (want) => {
+      const q = current()
+      const answer = (await query(q)).results.trends
+      let drawn = await plotted(page)
+      for (let i = 0; i < 50 && JSON.stringify(drawn.map((x) => x.values)) !== JSON.stringify(answer.series.map((x) => x.values)); i++) {
+        await sleep(100)
+        drawn = await plotted(page)
+      }
+      assert.deepEqual(drawn.map((x) => x.values), answer.series.map((x) => x.values))
+      assert.deepEqual(answer.series.map((x) => x.values.at(-1)), want)
+    }
+    await page.goto(sieve.url + insightPath(base))
+    await plotted(page)
+    // Series B counts only purchases under 20 (u2's 12, not u1's 30).
+    await page.getByRole('button', { name: 'Filter series B', exact: true }).click()
+    const sb = page.getByRole('group', { name: 'Condition 1 of series B', exact: true })
+    await sb.getByLabel('Property').selectOption('amount')
+    await sb.getByLabel('Operator').selectOption('lt')
+    await sb.getByLabel('Value').fill('20')
+    await sb.getByLabel('Value').press('Enter')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).series?.[1]?.filter?.and?.[0]?.value === 20)
+    assert.deepEqual(current().series[1].filter, { and: [{ property: 'amount', operator: 'lt', value: 20 }] })
+    assert.equal(current().series[0].filter, undefined)
+    await readBack([4, 1])
+    // Every event: plan is pro, or amount is set. Sign-ups carry a plan and
+    // no amount, purchases the reverse: each half of the or keeps one series.
+    await page.getByRole('button', { name: 'Add condition', exact: true }).click()
+    const c1 = page.getByRole('group', { name: 'Condition 1', exact: true })
+    await c1.getByLabel('Property').selectOption('plan')
+    await c1.getByLabel('Operator').selectOption('eq')
+    await c1.getByLabel('Value').fill('pro')
+    await c1.getByLabel('Value').press('Enter')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).filter?.and?.[0]?.value === 'pro')
+    await page.getByRole('button', { name: 'Or: an alternative to condition 1', exact: true }).click()
+    const c12 = page.getByRole('group', { name: 'Condition 1 or 2', exact: true })
+    await c12.getByLabel('Property').selectOption('amount')
+    await c12.getByLabel('Operator').selectOption('is_set')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).filter?.and?.[0]?.or?.[1]?.property === 'amount')
+    assert.deepEqual(current().filter, { and: [{ or: [{ property: 'plan', operator: 'eq', value: 'pro' }, { property: 'amount', operator: 'is_set' }] }] })
+    assert.deepEqual(current().series[1].filter, { and: [{ property: 'amount', operator: 'lt', value: 20 }] })
+    await readBack([2, 1])
+    // Each half alone gives other numbers: the or is what the page sent.
+    const half = (c) => query({ ...current(), filter: { and: [c] } }).then((r) => r.results.trends.series.map((x) => x.values.at(-1)))
+    assert.deepEqual(await half({ property: 'plan', operator: 'eq', value: 'pro' }), [2, 0])
+    assert.deepEqual(await half({ property: 'amount', operator: 'is_set' }), [0, 1])
+    // The URL alone brings the same builder back.
+    const other = await chrome.context.newPage()
+    await other.goto(page.url())
+    await plotted(other)
+    assert.equal(await other.getByRole('group', { name: 'Condition 1 or 2', exact: true }).getByLabel('Property').inputValue(), 'amount')
+    assert.equal(await other.getByRole('group', { name: 'Condition 1 of series B', exact: true }).getByLabel('Value').inputValue(), '20')
+    await other.close()
+    // Removing the alternative leaves a plain condition.
+    await page.getByRole('button', { name: 'Remove condition 1 or 2', exact: true }).click()
+    await page.waitForURL((u) => !JSON.parse(new URL(u).searchParams.get('q')).filter?.and?.[0]?.or)
+    assert.deepEqual(current().filter, { and: [{ property: 'plan', operator: 'eq', value: 'pro' }] })
+    await readBack([2, 0])
+    await page.getByRole('button', { name: 'Or: an alternative to condition 1', exact: true }).click()
+    await page.getByRole('group', { name: 'Condition 1 or 2', exact: true }).getByLabel('Property').selectOption('amount')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).filter?.and?.[0]?.or?.[1]?.property === 'amount')
+    await readBack([2, 1])
+    await page.getByRole('group', { name: 'Condition 1', exact: true }).evaluate((e) => e.scrollIntoView({ block: 'center' }))
+    await shot(page, 'insights-or-series-filter')
+  })
+
   await t.test('three breakdowns, bins, exclusions and on-or-after from the URL show in the builder and run', async () => {
     const multi = { ...trend, breakdown: [{ property: 'plan' }, { property: 'amount', bins: 2 }] }
     await page.goto(sieve.url + insightPath(multi))
@@ -226,6 +311,30 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     const lines = text.trim().split('\r\n')
     assert.equal(lines[0], ['Series', 'Breakdown', ...want.buckets].join(','))
     assert.deepEqual(lines.slice(1), want.series.map((s) => [s.name, s.breakdown.join(', '), ...s.values].join(',')))
+  })
+
+  await t.test('a filter on a funnel step from the builder: the plotted counts are the query API\'s', async () => {
+    const funnel = { kind: 'funnels', from: weekAgo, to: today, series: [{ event: 'Signed up' }, { event: 'Purchased' }] }
+    await page.goto(sieve.url + insightPath(funnel))
+    assert.deepEqual((await plotted(page))[0].values, [4, 2])
+    // Step 2 counts only purchases of 20 or more: u1's 30, not u2's 12.
+    await page.getByRole('button', { name: 'Filter step 2', exact: true }).click()
+    const c = page.getByRole('group', { name: 'Condition 1 of step 2', exact: true })
+    await c.getByLabel('Property').selectOption('amount')
+    await c.getByLabel('Operator').selectOption('gte')
+    await c.getByLabel('Value').fill('20')
+    await c.getByLabel('Value').press('Enter')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).series?.[1]?.filter?.and?.[0]?.value === 20)
+    const q = JSON.parse(new URL(page.url()).searchParams.get('q'))
+    assert.deepEqual(q.series, [{ event: 'Signed up' }, { event: 'Purchased', filter: { and: [{ property: 'amount', operator: 'gte', value: 20 }] } }])
+    const want = (await query(q)).results.funnel.steps.map((x) => x.count)
+    assert.deepEqual(want, [4, 1])
+    let drawn = await plotted(page)
+    for (let i = 0; i < 50 && JSON.stringify(drawn[0].values) !== JSON.stringify(want); i++) {
+      await sleep(100)
+      drawn = await plotted(page)
+    }
+    assert.deepEqual(drawn[0].values, want)
   })
 
   await t.test('a funnel: the plotted counts are the query API\'s', async () => {

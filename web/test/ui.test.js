@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { filesHolding, launch, root, startSieve, unlabelled } from './harness.js'
+import { filesHolding, launch, root, screenshot, startSieve, unlabelled } from './harness.js'
 
 const Mixpanel = createRequire(import.meta.url)('mixpanel')
 const shots = join(root, 'docs/ui')
@@ -55,7 +55,7 @@ async function shot(page, name) {
   mkdirSync(shots, { recursive: true })
   await page.waitForTimeout(150)
   assert.deepEqual(await unlabelled(page), [], `controls without a name on ${name}`)
-  await page.screenshot({ path: join(shots, `${name}.png`) })
+  await screenshot(page, join(shots, `${name}.png`))
 }
 
 async function open(page, path, heading) {
@@ -203,7 +203,7 @@ test('web UI', { timeout: 240_000 }, async (t) => {
 
   await t.test('the other pages', async () => {
     for (const [p, h, name] of [['/alerts', 'Alerts', 'alerts'], ['/settings', 'Project', 'settings'],
-      ['/settings/access', 'Access', 'access'], ['/settings/webhook', 'Webhook', 'webhook']]) {
+      ['/settings/webhook', 'Webhook', 'webhook']]) {
       await open(page, p, h)
       await shot(page, name)
     }
@@ -282,6 +282,56 @@ test('web UI', { timeout: 240_000 }, async (t) => {
       assert.equal(await as(m, p, b), 403, `${m} ${p} as an analyst`)
     }
     assert.deepEqual(aseen.errors, [], 'console errors')
+  })
+
+  await t.test('an admin disables, enables and deletes a service account on the Access page', async () => {
+    const bob = await sieve.api('POST', `/api/projects/${def.id}/service-accounts`, { name: 'Bob', role: 'analyst' })
+    const signIn = await fetch(sieve.url + '/api/session', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: bob.username, secret: bob.secret }),
+    })
+    assert.equal(signIn.status, 201)
+    const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('sieve_session=')).split(';')[0]
+    const basic = `Basic ${Buffer.from(`${bob.username}:${bob.secret}`).toString('base64')}`
+    const status = (headers) => fetch(sieve.url + `/api/projects/${def.id}/lexicon`, { headers }).then((r) => r.status)
+    assert.equal(await status({ Authorization: basic }), 200)
+    assert.equal(await status({ Cookie: cookie }), 200)
+
+    await open(page, '/settings/access', 'Access')
+    const table = page.getByRole('table', { name: 'Service accounts' })
+    const row = table.getByRole('row').filter({ hasText: bob.username })
+    assert.match(await row.innerText(), /Bob\s+analyst\s+active/)
+    await page.getByRole('button', { name: `Disable ${bob.username}` }).click()
+    await page.getByRole('status').getByText(`Disabled ${bob.username}`).waitFor()
+    await row.getByText('disabled').waitFor()
+    assert.equal(await status({ Authorization: basic }), 401, 'a disabled account\'s Basic auth')
+    assert.equal(await status({ Cookie: cookie }), 401, 'a disabled account\'s session')
+    const sessions = page.getByRole('table', { name: 'Sessions' })
+    await sessions.getByText(`sa:${bob.username}`).waitFor({ state: 'detached' })
+    await shot(page, 'access')
+
+    await page.getByRole('button', { name: `Enable ${bob.username}` }).click()
+    await page.getByRole('status').getByText(`Enabled ${bob.username}`).waitFor()
+    await row.getByText('active').waitFor()
+    assert.equal(await status({ Authorization: basic }), 200, 'an enabled account')
+    const again = await fetch(sieve.url + '/api/session', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: bob.username, secret: bob.secret }),
+    })
+    assert.equal(again.status, 201, 'an enabled account signs in')
+    const cookie2 = again.headers.getSetCookie().find((c) => c.startsWith('sieve_session=')).split(';')[0]
+
+    await page.getByRole('button', { name: `Delete ${bob.username}` }).click()
+    await row.getByText(`Delete ${bob.username} for good?`).waitFor()
+    await row.getByRole('button', { name: 'Delete', exact: true }).click()
+    await page.getByRole('status').getByText(`Deleted ${bob.username}`).waitFor()
+    await row.waitFor({ state: 'detached' })
+    assert.equal(await status({ Authorization: basic }), 401, 'a deleted account')
+    assert.equal(await status({ Cookie: cookie2 }), 401, 'a deleted account\'s session')
+    const list = await sieve.api('GET', `/api/projects/${def.id}/service-accounts`)
+    assert.ok(!list.some((a) => a.username === bob.username), 'the deleted account is still listed')
+    const log = await sieve.api('GET', `/api/audit?project_id=${def.id}`)
+    for (const action of ['key.disable', 'key.enable', 'key.delete']) {
+      assert.ok(log.entries.some((e) => e.action === action && e.criteria?.username === bob.username), `no ${action} entry`)
+    }
   })
 
   await t.test('sign out ends the session', async () => {

@@ -98,13 +98,14 @@ function Builder({ q, set, pk }) {
       {q.kind === 'trends' && (
         <fieldset><legend>Series</legend>
           {series.map((s, i) => (
-            <div class="row wrap">
+            <div class="series"><div class="row wrap">
               <strong>{letter(i)}</strong>
               <Pick label="Event" value={s.event} options={pk.events} any="Any event" onChange={(v) => putSeries(i, { event: v })} />
               <Pick label="Measure" value={s.math || 'total'} options={maths} onChange={(v) => putSeries(i, { math: v, property: numericMaths.has(v) ? (s.property || pk.numeric[0] || '') : undefined })} />
               {numericMaths.has(s.math) && <Pick label="Of property" value={s.property} options={pk.numeric} onChange={(v) => putSeries(i, { property: v })} />}
               {series.length > 1 && <button type="button" class="link" onClick={() => drop(i)} aria-label={`Remove series ${letter(i)}`}>Remove</button>}
-            </div>
+              <SeriesFilter s={s} putSeries={putSeries} i={i} pk={pk} what={`series ${letter(i)}`} />
+            </div><SeriesFilter s={s} putSeries={putSeries} i={i} pk={pk} what={`series ${letter(i)}`} editor /></div>
           ))}
           {series.length < 26 && <button type="button" class="secondary" onClick={() => put({ series: [...series, { event: pk.events[0] || '', math: 'total' }] })}>Add series</button>}
         </fieldset>
@@ -112,11 +113,12 @@ function Builder({ q, set, pk }) {
       {q.kind === 'funnels' && (
         <fieldset><legend>Steps</legend>
           {series.map((s, i) => (
-            <div class="row">
+            <div class="series"><div class="row wrap">
               <strong>{i + 1}</strong>
               <Pick label={`Step ${i + 1}`} value={s.event} options={pk.events} onChange={(v) => putSeries(i, { event: v })} />
               {series.length > 2 && <button type="button" class="link" onClick={() => drop(i)} aria-label={`Remove step ${i + 1}`}>Remove</button>}
-            </div>
+              <SeriesFilter s={s} putSeries={putSeries} i={i} pk={pk} what={`step ${i + 1}`} />
+            </div><SeriesFilter s={s} putSeries={putSeries} i={i} pk={pk} what={`step ${i + 1}`} editor /></div>
           ))}
           {series.length < 20 && <button type="button" class="secondary" onClick={() => put({ series: [...series, { event: pk.events[0] || '' }] })}>Add step</button>}
           <div class="row wrap">
@@ -178,16 +180,29 @@ const noValue = new Set(['is_set', 'is_not_set'])
 const listOps = new Set(['in', 'not_in'])
 const numberOps = new Set(['gt', 'gte', 'lt', 'lte'])
 
-/** simpleConditions is the filter as a list of event-property conditions
- * ANDed, or null when it holds more than the builder shows (it then runs as
- * written and is shown read-only). */
-function simpleConditions(f) {
+const simple = (c) => !!c && typeof c.property === 'string' && (!c.scope || c.scope === 'event') && ops.some(([o]) => o === c.operator) &&
+  Object.keys(c).every((k) => ['property', 'scope', 'operator', 'value'].includes(k))
+
+/** groupsOf is the filter as AND-ed groups of OR-ed event-property
+ * conditions (a group of one is a plain condition), or null when it holds
+ * more than the builder shows (it then runs as written and is shown
+ * read-only). */
+function groupsOf(f) {
   if (!f) return []
-  const list = f.and
-  if (!Array.isArray(list) || Object.keys(f).length !== 1) return null
-  const ok = list.every((c) => c && typeof c.property === 'string' && (!c.scope || c.scope === 'event') && ops.some(([o]) => o === c.operator))
-  return ok ? list : null
+  const only = (k) => Object.keys(f).length === 1 && Array.isArray(f[k])
+  const items = only('and') ? f.and : only('or') || simple(f) ? [f] : null
+  if (!items) return null
+  const out = []
+  for (const it of items) {
+    if (simple(it)) out.push([it])
+    else if (it && Object.keys(it).length === 1 && Array.isArray(it.or) && it.or.length > 0 && it.or.every(simple)) out.push(it.or)
+    else return null
+  }
+  return out
 }
+
+/** filterOf is the filter document of groups: {and: [condition | {or: [...]}]}. */
+const filterOf = (groups) => (groups.length ? { and: groups.map((g) => (g.length === 1 ? g[0] : { or: g })) } : undefined)
 
 /** typed is the value a condition compares with: numbers for numeric
  * operators and numeric properties, lists for in/not_in. */
@@ -204,36 +219,66 @@ const shown = (v) => (Array.isArray(v) ? v.join(', ') : v === undefined ? '' : S
 
 /** Filters: event-property conditions every counted event must meet. */
 function Filters({ q, put, pk }) {
-  const list = simpleConditions(q.filter)
-  if (list === null) {
-    return <fieldset><legend>Filter</legend><p class="muted">This query has a filter the builder cannot show; it runs as written in the address bar.</p>
-      <code class="wrap">{JSON.stringify(q.filter)}</code> <button type="button" class="link" onClick={() => put({ filter: undefined })}>Remove the filter</button></fieldset>
+  return <FilterEditor filter={q.filter} onChange={(f) => put({ filter: f })} pk={pk} of="" legend="Filter (every condition)" add="Add condition" />
+}
+
+/**
+ * FilterEditor edits a filter as conditions that must all hold, each of
+ * which may have alternatives ("or"): {and: [c1, {or: [c2, c3]}]}. of
+ * names what the filter belongs to in labels (" of series A"); a filter
+ * holding more than this shows read-only, with a button to remove it.
+ */
+function FilterEditor({ filter, onChange, pk, of, legend, add }) {
+  const groups = groupsOf(filter)
+  if (groups === null) {
+    return <fieldset><legend>{legend}</legend><p class="muted">This filter holds more than the builder can show; it runs as written in the address bar.</p>
+      <code class="wrap">{JSON.stringify(filter)}</code> <button type="button" class="link" onClick={() => onChange(undefined)}>Remove the filter{of}</button></fieldset>
   }
-  const set = (next) => put({ filter: next.length ? { and: next } : undefined })
-  const putAt = (i, c) => set(list.map((x, j) => (j === i ? c : x)))
+  const set = (next) => onChange(filterOf(next.filter((g) => g.length)))
+  const putAt = (i, k, c) => set(groups.map((g, j) => (j === i ? g.map((x, m) => (m === k ? c : x)) : g)))
+  const dropAt = (i, k) => set(groups.map((g, j) => (j === i ? g.filter((_, m) => m !== k) : g)))
   const make = (c) => {
     const out = { property: c.property, operator: c.operator }
     const v = typed(c.operator, shown(c.value), pk.numeric.includes(c.property))
     if (v !== undefined) out.value = v
     return out
   }
+  const name = (i, k) => `Condition ${i + 1}${k > 0 ? ` or ${k + 1}` : ''}${of}`
   return (
-    <fieldset><legend>Filter (every condition)</legend>
-      {list.map((c, i) => (
-        <div class="row wrap" role="group" aria-label={`Condition ${i + 1}`}>
-          <Pick label="Property" value={c.property} options={pk.properties} onChange={(v) => putAt(i, make({ ...c, property: v }))} />
-          <label>Operator<select value={c.operator} onChange={(e) => putAt(i, make({ ...c, operator: e.target.value }))}>
-            {ops.map(([o, t]) => <option value={o}>{t}</option>)}</select></label>
-          {!noValue.has(c.operator) && (
-            <label>{listOps.has(c.operator) ? 'Values (comma-separated)' : 'Value'}
-              <input value={shown(c.value)} onChange={(e) => putAt(i, make({ ...c, value: e.target.value }))} required autocomplete="off" /></label>
-          )}
-          <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove condition ${i + 1}`}>Remove</button>
+    <fieldset class={groups.length ? 'wide' : undefined}><legend>{legend}</legend>
+      {groups.map((g, i) => (
+        <div class="orgroup">
+          {g.map((c, k) => (
+            <div class="row wrap" role="group" aria-label={name(i, k)}>
+              {k > 0 && <span class="muted">or</span>}
+              <Pick label="Property" value={c.property} options={pk.properties} onChange={(v) => putAt(i, k, make({ ...c, property: v }))} />
+              <label>Operator<select value={c.operator} onChange={(e) => putAt(i, k, make({ ...c, operator: e.target.value }))}>
+                {ops.map(([o, t]) => <option value={o}>{t}</option>)}</select></label>
+              {!noValue.has(c.operator) && (
+                <label>{listOps.has(c.operator) ? 'Values (comma-separated)' : 'Value'}
+                  <input value={shown(c.value)} onChange={(e) => putAt(i, k, make({ ...c, value: e.target.value }))} required autocomplete="off" /></label>
+              )}
+              <button type="button" class="link" onClick={() => dropAt(i, k)} aria-label={`Remove ${name(i, k).toLowerCase()}`}>Remove</button>
+            </div>
+          ))}
+          {g.length < 20 && <button type="button" class="link" onClick={() => set(groups.map((x, j) => (j === i ? [...x, { property: x[x.length - 1].property, operator: 'is_set' }] : x)))}
+            aria-label={`Or: an alternative to ${name(i, 0).toLowerCase()}`}>or…</button>}
         </div>
       ))}
-      {list.length < 20 && pk.properties.length > 0 && <button type="button" class="secondary" onClick={() => set([...list, { property: pk.properties[0], operator: 'is_set' }])}>Add condition</button>}
+      {groups.length < 20 && pk.properties.length > 0 && <button type="button" class="secondary" onClick={() => set([...groups, [{ property: pk.properties[0], operator: 'is_set' }]])}>{add}</button>}
     </fieldset>
   )
+}
+
+/** SeriesFilter: the button that starts a filter of one series or funnel
+ * step (only its events count), or, when it has one, its editor. */
+function SeriesFilter({ s, putSeries, i, pk, what, editor }) {
+  if (editor) {
+    return s.filter ? <FilterEditor filter={s.filter} onChange={(f) => putSeries(i, { filter: f })} pk={pk} of={` of ${what}`} legend={`Filter of ${what} (its events only)`} add={`Add a condition to ${what}`} /> : null
+  }
+  return !s.filter && pk.properties.length > 0
+    ? <button type="button" class="link" onClick={() => putSeries(i, { filter: { and: [{ property: pk.properties[0], operator: 'is_set' }] } })}>Filter {what}</button>
+    : null
 }
 
 /** Formulas: arithmetic over series letters (A/B*100), each drawn as a line. */
@@ -430,7 +475,7 @@ function Result({ project, q, compact = false, title = 'insight' }) {
       )}
       {!compact && (
         <>
-          <div class="row"><span class="muted">{state.data.rows_scanned?.toLocaleString('en-US')} rows read in {Math.round(state.data.elapsed_ms)} ms · time zone {state.data.time_zone}</span><span class="grow" />
+          <div class="row"><span class="muted">{state.data.rows_scanned?.toLocaleString('en-US')} rows read in <span data-volatile>{Math.round(state.data.elapsed_ms)}</span> ms · time zone {state.data.time_zone}</span><span class="grow" />
             <button type="button" onClick={() => download(`${q.kind}-${q.from}-${q.to}.csv`, csv(t), 'text/csv')}>Download CSV</button></div>
           <ResultTable t={t} caption={`Results of the ${q.kind} query`} />
         </>
@@ -548,7 +593,7 @@ function SavedList({ state, project, q, me }) {
   )
   const cols = [
     { label: 'Name', render: (i) => <a href={insightURL(i.query)}>{i.name}</a> }, { label: 'Kind', render: (i) => i.query.kind },
-    { label: 'Range', render: (i) => `${i.query.from} – ${i.query.to}` }, { label: 'Updated', render: (i) => i.updated_at?.slice(0, 10) }]
+    { label: 'Range', render: (i) => `${i.query.from} – ${i.query.to}` }, { label: 'Updated', render: (i) => i.updated_at && <time datetime={i.updated_at}>{i.updated_at.slice(0, 10)}</time> }]
   return (
     <>
       <h3>Saved insights</h3>

@@ -133,10 +133,7 @@ export function Access({ me, project }) {
   return (
     <Page title="Access" lead="Service accounts and their roles: ingest can only send, analyst can read, admin can do everything in the project. And who is signed in to this UI.">
       <h3>Service accounts of {project.name}</h3>
-      <Load state={accounts}>{(list) => (
-        <Table caption="Service accounts" rows={list} empty="No service accounts." cols={[
-          { label: 'Username', key: 'username' }, { label: 'Name', key: 'name' }, { label: 'Role', key: 'role' }, { label: 'Created', render: (a) => fmtTime(a.created) }]} />
-      )}</Load>
+      <AccountList state={accounts} project={project} sessions={sessions} />
       <form class="card stack" onSubmit={runCreate}>
         <h3>New service account</h3>
         <ErrorBox error={created.error} />
@@ -157,6 +154,51 @@ export function Access({ me, project }) {
           { label: '', render: (x) => (x.id === me.id ? <span class="muted">this session</span> : <button class="secondary" type="button" onClick={() => runRevoke(x.id)}>Revoke</button>) }]} />
       )}</Load>
     </Page>
+  )
+}
+
+/** AccountList: a project's service accounts, each to disable (its
+ * credentials get 401 and its sessions end), enable again, or delete
+ * (asked twice). */
+function AccountList({ state, project, sessions }) {
+  const [deleting, setDeleting] = useState('')
+  const [error, setError] = useState(null)
+  const [msg, setMsg] = useState(null)
+  const path = (a) => `/api/projects/${project.id}/service-accounts/${encodeURIComponent(a.username)}`
+  const act = async (fn, done) => {
+    setError(null)
+    setMsg(null)
+    try {
+      await fn()
+      setDeleting('')
+      setMsg(done)
+      state.reload(true)
+      sessions.reload(true) // a disabled or deleted account's sessions are ended
+    } catch (err) { setError(err) }
+  }
+  const actions = (a) => deleting === a.username ? (
+    <span class="row center">Delete {a.username} for good?
+      <button type="button" class="danger" onClick={() => act(() => api('DELETE', path(a)), `Deleted ${a.username}: its credentials no longer work.`)}>Delete</button>
+      <button type="button" class="link" onClick={() => setDeleting('')}>Keep it</button></span>
+  ) : (
+    <span class="row center">
+      {a.disabled
+        ? <button type="button" class="link" aria-label={`Enable ${a.username}`} onClick={() => act(() => api('PATCH', path(a), { disabled: false }), `Enabled ${a.username}: its secret works again.`)}>Enable</button>
+        : <button type="button" class="link" aria-label={`Disable ${a.username}`} onClick={() => act(() => api('PATCH', path(a), { disabled: true }), `Disabled ${a.username}: its credentials are refused and its sessions ended.`)}>Disable</button>}
+      <button type="button" class="link" aria-label={`Delete ${a.username}`} onClick={() => setDeleting(a.username)}>Delete</button>
+    </span>
+  )
+  return (
+    <>
+      {msg && <p role="status">{msg}</p>}
+      <ErrorBox error={error} />
+      <Load state={state}>{(list) => (
+        <Table caption="Service accounts" rows={list} empty="No service accounts: create one below for a script or a colleague." cols={[
+          { label: 'Username', key: 'username' }, { label: 'Name', key: 'name' }, { label: 'Role', key: 'role' },
+          { label: 'Status', render: (a) => (a.disabled ? <span class="bad">disabled</span> : 'active') },
+          { label: 'Created', render: (a) => fmtTime(a.created) }, { label: 'Actions', render: actions }]} />
+      )}</Load>
+    </>
   )
 }
 
