@@ -76,13 +76,22 @@ func (a *API) runQuery(r *http.Request, who auth.Principal, p query.Project, q *
 	defer cancel()
 	ctx = query.WithMemoryLimit(ctx, a.queryLimits.Memory)
 	start := time.Now()
+	var piiRead *audit.PIIRead
 	res, st, err := query.Run(ctx, a.queries, p, q)
 	elapsed := time.Since(start)
+	if err == nil {
+		mask, merr := a.piiMask(who, p.ID)
+		if merr != nil {
+			return nil, st, elapsed, merr
+		}
+		maskResult(mask, q, res)
+		piiRead = piiAudit(mask)
+	}
 	if crit == nil {
 		crit = map[string]any{}
 	}
 	crit["kind"], crit["from"], crit["to"] = string(q.Kind), q.From, q.To
-	e := audit.Entry{Action: "query", ProjectID: p.ID, Criteria: crit, Events: q.Events(), Properties: q.Properties(), Rows: st.RowsScanned}
+	e := audit.Entry{Action: "query", ProjectID: p.ID, Criteria: crit, Events: q.Events(), Properties: q.Properties(), Rows: st.RowsScanned, PII: piiRead}
 	if err != nil {
 		e.Outcome = audit.Failed
 	}
