@@ -54,6 +54,11 @@ func (a *API) Engage() http.Handler {
 		if err != nil {
 			return err
 		}
+		if where != nil {
+			if err := piiFilter(mask, whereProps(where)); err != nil {
+				return err
+			}
+		}
 		q := store.ProfileQuery{ProjectID: id, Kind: event.People, Where: where}
 		if g := get("data_group_id"); g != "" {
 			q.Kind, q.GroupKey = event.Group, g

@@ -76,6 +76,11 @@ func (a *API) Export() http.Handler {
 		if err != nil {
 			return err
 		}
+		if where != nil {
+			if err := piiFilter(mask, whereProps(where)); err != nil {
+				return err
+			}
+		}
 		eq := store.ExportQuery{ProjectID: id, From: from.UnixMilli(), To: to.AddDate(0, 0, 1).UnixMilli(), Where: where}
 		if s := q.Get("event"); s != "" {
 			if err := json.Unmarshal([]byte(s), &eq.Events); err != nil || len(eq.Events) == 0 {

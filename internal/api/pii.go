@@ -3,11 +3,14 @@ package api
 import (
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/pii"
 	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/query/expr"
 )
 
 // PIIClasses are the guard's classes whose paths are PII paths.
@@ -199,4 +202,47 @@ func (a *API) GrantPII() http.Handler {
 		writeJSON(w, http.StatusOK, sa)
 		return nil
 	})
+}
+
+// piiFilter refuses a reader without the pii grant a filter that reads one
+// of the project's PII paths: comparing a PII value with a guess would
+// tell its value as surely as reading it. props are the property names the
+// filter reads (a profile's prefixed "user.").
+func piiFilter(m *pii.Mask, props []string) error {
+	if m.Clear() {
+		return nil
+	}
+	for _, p := range props {
+		if m.IsPII(strings.TrimPrefix(p, "user.")) {
+			return &Error{Code: http.StatusForbidden, Msg: "the filter reads the PII path " + strconv.Quote(p) +
+				", which this credential reads only hashed (it lacks the pii grant); break down by it instead, or ask an admin for the grant"}
+		}
+	}
+	return nil
+}
+
+// queryFilterProps names the properties q's filters read (not its
+// breakdowns or series properties, which only group or count).
+func queryFilterProps(q *query.Query) []string {
+	nodes := []expr.Node{q.GlobalNode()}
+	for _, s := range q.Series {
+		nodes = append(nodes, query.Node(s.Filter))
+	}
+	if q.Funnel != nil {
+		for _, x := range q.Funnel.Exclusions {
+			nodes = append(nodes, query.Node(x.Filter))
+		}
+	}
+	if q.Retention != nil {
+		nodes = append(nodes, query.Node(q.Retention.Start.Filter), query.Node(q.Retention.Return.Filter))
+	}
+	var out []string
+	for _, n := range nodes {
+		if n != nil {
+			for _, p := range expr.Props(n) {
+				out = append(out, p.Name)
+			}
+		}
+	}
+	return out
 }

@@ -75,15 +75,18 @@ func (a *API) runQuery(r *http.Request, who auth.Principal, p query.Project, q *
 	ctx, cancel := context.WithTimeoutCause(r.Context(), a.queryLimits.Time, query.ErrTimeLimit)
 	defer cancel()
 	ctx = query.WithMemoryLimit(ctx, a.queryLimits.Memory)
+	mask, err := a.piiMask(who, p.ID)
+	if err != nil {
+		return nil, query.Stats{}, 0, err
+	}
+	if err := piiFilter(mask, queryFilterProps(q)); err != nil {
+		return nil, query.Stats{}, 0, err
+	}
 	start := time.Now()
 	var piiRead *audit.PIIRead
 	res, st, err := query.Run(ctx, a.queries, p, q)
 	elapsed := time.Since(start)
 	if err == nil {
-		mask, merr := a.piiMask(who, p.ID)
-		if merr != nil {
-			return nil, st, elapsed, merr
-		}
 		maskResult(mask, q, res)
 		piiRead = piiAudit(mask)
 	}
