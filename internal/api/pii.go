@@ -91,7 +91,8 @@ func maskResult(m *pii.Mask, q *query.Query, res *query.Result) {
 type PIIReply struct {
 	// Paths the project marks personal (PUT replaces them).
 	Paths []string `json:"paths"`
-	// APISecret: the project's API secret holds the pii grant.
+	// APISecret: the project's API secret holds the pii grant (the
+	// default; false takes it away).
 	APISecret bool `json:"api_secret"`
 	// Effective lists every PII path now: the guard's email and phone
 	// paths, the marked paths and the default ones (read only).
@@ -111,7 +112,7 @@ func (a *API) piiReply(who auth.Principal, id int64) (PIIReply, error) {
 	if paths == nil {
 		paths = []string{}
 	}
-	return PIIReply{Paths: paths, APISecret: pr.Settings.PIIForSecret, Effective: slices.Compact(eff), Granted: a.auth.PII(who, id)}, nil
+	return PIIReply{Paths: paths, APISecret: !pr.Settings.SecretNoPII, Effective: slices.Compact(eff), Granted: a.auth.PII(who, id)}, nil
 }
 
 // GetPII handles GET /api/projects/{id}/pii (read): the project's PII
@@ -133,7 +134,7 @@ func (a *API) GetPII() http.Handler {
 
 // PutPII handles PUT /api/projects/{id}/pii {"paths":[...],"api_secret":bool}:
 // the paths the project marks personal and whether its API secret holds
-// the pii grant. Admin of the project who holds the grant itself (so that
+// the pii grant (unchanged when absent). Admin of the project who holds the grant itself (so that
 // no one widens or narrows what they may not read); audited.
 func (a *API) PutPII() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
@@ -154,11 +155,11 @@ func (a *API) PutPII() http.Handler {
 		if body.Paths == nil {
 			return badRequest(`paths is required: a JSON array of property paths, e.g. ["email_address","billing.phone"]`)
 		}
-		forSecret := pr.Settings.PIIForSecret
+		secretPII := !pr.Settings.SecretNoPII
 		if body.APISecret != nil {
-			forSecret = *body.APISecret
+			secretPII = *body.APISecret
 		}
-		if _, err := a.projects.SetPII(pr.ID, *body.Paths, forSecret); err != nil {
+		if _, err := a.projects.SetPII(pr.ID, *body.Paths, secretPII); err != nil {
 			return err
 		}
 		rep, err := a.piiReply(who, pr.ID)

@@ -154,8 +154,9 @@ func (a Authenticator) Basic(user, pass string) (Principal, error) {
 // (issue 14 item 4). It is decided here, from the registry as it is now, so
 // that a grant revoked applies at once, also to web UI sessions signed in
 // before: the admin key always holds it; a service account when granted
-// (Registry.SetAccountPII); the project's API secret when the project says
-// so (Settings.PIIForSecret); nothing else (project tokens, other projects).
+// (Registry.SetAccountPII); the project's API secret unless the project
+// takes it away (Settings.SecretNoPII); nothing else (project tokens, other
+// projects, web UI sessions of other credentials).
 func (a Authenticator) PII(p Principal, projectID int64) bool {
 	if p.Global {
 		return true
@@ -168,7 +169,7 @@ func (a Authenticator) PII(p Principal, projectID int64) bool {
 		return a.Projects.AccountPII(projectID, strings.TrimPrefix(p.Actor, "sa:"))
 	case p.Actor == "secret:"+strconv.FormatInt(projectID, 10):
 		pr, err := a.Projects.Get(projectID)
-		return err == nil && pr.Settings.PIIForSecret
+		return err == nil && !pr.Settings.SecretNoPII
 	}
 	return false
 }

@@ -63,9 +63,11 @@ type Settings struct {
 	// without the pii grant get their values as keyed hashes. Set with
 	// SetPII (PUT /api/projects/{id}/pii).
 	PIIPaths []string `json:"pii_paths,omitempty"`
-	// PIIForSecret grants pii to the project's API secret (Mixpanel's
-	// legacy export credential); off by default.
-	PIIForSecret bool `json:"pii_for_api_secret,omitempty"`
+	// SecretNoPII takes the pii grant from the project's API secret. The
+	// secret is the project's admin and Mixpanel's legacy export
+	// credential, which migrated pipelines read with: it holds pii unless
+	// the project says otherwise.
+	SecretNoPII bool `json:"api_secret_no_pii,omitempty"`
 }
 
 // Location is the project's time zone (UTC when unset or unknown).
@@ -703,9 +705,9 @@ func (r *Registry) DeleteFunnel(projectID, id int64) error {
 const MaxPIIPaths = 500
 
 // SetPII replaces the paths project id marks personal and whether its API
-// secret holds the pii grant. Paths are 1 to 200 bytes, at most
+// secret holds the pii grant (secretPII). Paths are 1 to 200 bytes, at most
 // MaxPIIPaths; duplicates are dropped.
-func (r *Registry) SetPII(id int64, paths []string, forSecret bool) (Project, error) {
+func (r *Registry) SetPII(id int64, paths []string, secretPII bool) (Project, error) {
 	if len(paths) > MaxPIIPaths {
 		return Project{}, fmt.Errorf("%w: at most %d pii paths", ErrInvalid, MaxPIIPaths)
 	}
@@ -727,7 +729,7 @@ func (r *Registry) SetPII(id int64, paths []string, forSecret bool) (Project, er
 		return Project{}, ErrNotFound
 	}
 	old := rec.Settings
-	rec.Settings.PIIPaths, rec.Settings.PIIForSecret = clean, forSecret
+	rec.Settings.PIIPaths, rec.Settings.SecretNoPII = clean, !secretPII
 	if err := r.save(); err != nil {
 		rec.Settings = old
 		return Project{}, err

@@ -98,8 +98,16 @@ func TestPIIRoleMatrix(t *testing.T) {
 		}
 		return code
 	}
+	// The API secret holds pii by default (Mixpanel's export credential),
+	// until the project takes it away.
+	if c := grant([2]string{secret, ""}, plain, false); c != 200 {
+		t.Errorf("the API secret (with pii by default) could not revoke: %d", c)
+	}
+	if code, b := call(t, "PUT", base+"/api/projects/1/pii", secret, "", `{"paths":[],"api_secret":false}`); code != 200 {
+		t.Fatalf("pii settings: %d %s", code, b)
+	}
 	// Nobody grants what they do not hold: not the project's admin account,
-	// not the API secret (which does not hold pii by default).
+	// not the API secret without pii.
 	if c := grant([2]string{padmin, padminSecret}, granted, true); c != 403 {
 		t.Errorf("a project admin without pii granted it: %d", c)
 	}
@@ -187,7 +195,12 @@ func TestPIIRoleMatrix(t *testing.T) {
 		{"property-values", func(u, p string) (int, []byte) {
 			return call(t, "GET", base+"/api/query/events/properties/values?project_id=1&event=Signed+up&name=email&from_date="+from+"&to_date="+to, u, p, "")
 		}},
-		{"ui-recent", func(u, p string) (int, []byte) { return uiGet(session(u, p), "/api/projects/1/events/recent") }},
+		{"ui-recent", func(u, p string) (int, []byte) {
+			if u == secret { // no session signs in with the API secret
+				return call(t, "GET", base+"/api/projects/1/events/recent", u, p, "")
+			}
+			return uiGet(session(u, p), "/api/projects/1/events/recent")
+		}},
 	}
 	type principal struct {
 		name, user, pass string
@@ -198,6 +211,7 @@ func TestPIIRoleMatrix(t *testing.T) {
 		{"analyst with pii", granted, grantedSecret, true},
 		{"analyst", plain, plainSecret, false},
 		{"project admin without pii", padmin, padminSecret, false},
+		{"API secret without pii", secret, "", false},
 	}
 	// The values each reader must (or must not) show, and the hashes seen.
 	want := map[string][]string{"export": {ann, bob, ref}, "engage": {ann}, "query": {ann, bob}, "property-values": {ann, bob}, "ui-recent": {ann, bob, ref}}
@@ -323,7 +337,7 @@ func TestPIIRoleMatrix(t *testing.T) {
 		}
 		seen[fmt.Sprintf("%s hashed=%v", e.Actor, e.PII.Hashed)] = true
 	}
-	for _, k := range []string{"admin hashed=false", "sa:" + granted + " hashed=false", "sa:" + plain + " hashed=true", "sa:" + padmin + " hashed=true"} {
+	for _, k := range []string{"admin hashed=false", "sa:" + granted + " hashed=false", "sa:" + plain + " hashed=true", "sa:" + padmin + " hashed=true", "secret:1 hashed=true"} {
 		if !seen[k] {
 			t.Errorf("no audit entry %q among %v", k, seen)
 		}
@@ -348,7 +362,10 @@ func TestPIIRoleMatrix(t *testing.T) {
 	if _, b := uiGet(cookie, "/api/projects/1/events/recent"); bytes.Contains(b, []byte(ann)) {
 		t.Errorf("a revoked session still reads PII: %s", b)
 	}
-	// The API secret holds pii once the project says so.
+	// The API secret holds pii again once the project says so.
+	if _, b := readers[0].read(secret, ""); bytes.Contains(b, []byte(ann)) || !piiHash.Match(b) {
+		t.Errorf("API secret without pii: %s", b)
+	}
 	if code, b := call(t, "PUT", base+"/api/projects/1/pii", admin[0], "", `{"paths":["customer_ref"],"api_secret":true}`); code != 200 {
 		t.Fatalf("api_secret grant: %d %s", code, b)
 	}
@@ -379,6 +396,9 @@ func TestPIIRoleMatrix(t *testing.T) {
 	}
 	if json.Unmarshal(b, &p2); code != 201 {
 		t.Fatalf("create project: %d %s", code, b)
+	}
+	if code, b := call(t, "PUT", fmt.Sprintf("%s/api/projects/%d/pii", base, p2.ID), piiAdminKey, "", `{"paths":[],"api_secret":false}`); code != 200 {
+		t.Fatalf("project 2 pii settings: %d %s", code, b)
 	}
 	ev := fmt.Sprintf(`[{"event":"Signed up","properties":{"token":%q,"distinct_id":"u1","time":%d,"email":%q}}]`, p2.Token, now, ann)
 	if code, b := call(t, "POST", base+"/track", "", "", "data="+url.QueryEscape(ev)); code != 200 {
