@@ -16,6 +16,7 @@
 package pii
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -39,6 +40,7 @@ type Mask struct {
 	clear bool // the reader holds the grant: values pass unchanged
 	key   []byte
 	paths map[string]bool
+	keys  [][]byte // `"name"` of each path and its last member: a quick test before parsing
 
 	mu       sync.Mutex
 	returned map[string]bool
@@ -55,7 +57,34 @@ func New(key []byte, paths []string, clear bool) *Mask {
 	for _, p := range paths {
 		m.paths[p] = true
 	}
+	seen := map[string]bool{}
+	for p := range m.paths {
+		// The last member, and the whole path (a member name may hold dots).
+		for _, k := range []string{p[strings.LastIndexByte(p, '.')+1:], p} {
+			if !seen[k] {
+				seen[k] = true
+				m.keys = append(m.keys, []byte(`"`+k+`"`))
+			}
+		}
+	}
 	return m
+}
+
+var parsers fastjson.ParserPool
+
+// mayHold reports whether raw may hold a PII path: one of the paths' last
+// member names appears quoted, or raw has an escape (a member name may be
+// spelt with one).
+func (m *Mask) mayHold(raw []byte) bool {
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		return true
+	}
+	for _, k := range m.keys {
+		if bytes.Contains(raw, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // Clear reports whether the reader sees PII values in clear.
@@ -102,10 +131,11 @@ func (m *Mask) Value(path, v string, keep ...string) string {
 // (at any depth, paths dotted) is replaced by its hash. Anything but an
 // object is returned as it is.
 func (m *Mask) JSON(raw []byte) []byte {
-	if len(m.paths) == 0 || len(raw) < 2 {
+	if len(m.paths) == 0 || len(raw) < 2 || !m.mayHold(raw) {
 		return raw
 	}
-	var p fastjson.Parser
+	p := parsers.Get()
+	defer parsers.Put(p)
 	v, err := p.ParseBytes(raw)
 	if err != nil || v.Type() != fastjson.TypeObject {
 		return raw

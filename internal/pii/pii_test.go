@@ -44,6 +44,24 @@ func TestMaskHashesPIIPathsOnly(t *testing.T) {
 	}
 }
 
+func TestMaskSpellings(t *testing.T) {
+	m := New([]byte("k"), []string{"email", "a.b"}, false)
+	for _, raw := range []string{
+		`{"em\u0061il":"ann@example.com"}`, // an escaped member name
+		`{"a.b":"ann@example.com"}`,         // a member name with a dot
+		`{"a":{"b":"ann@example.com"}}`,
+		`{"x":1, "email" : "ann@example.com"}`,
+	} {
+		out := string(m.JSON([]byte(raw)))
+		if strings.Contains(out, "ann@") || !strings.Contains(out, m.Hash("ann@example.com")) {
+			t.Errorf("%s -> %s", raw, out)
+		}
+	}
+	if raw := `{"emails":"ann@example.com","b":"x"}`; string(m.JSON([]byte(raw))) != raw {
+		t.Errorf("a non-PII path changed")
+	}
+}
+
 func TestMaskClearPassesValuesButRecordsPaths(t *testing.T) {
 	m := New([]byte("k"), []string{"email"}, true)
 	raw := []byte(`{"email":"ann@example.com"}`)
