@@ -48,7 +48,7 @@ func TestMaskSpellings(t *testing.T) {
 	m := New([]byte("k"), []string{"email", "a.b"}, false)
 	for _, raw := range []string{
 		`{"em\u0061il":"ann@example.com"}`, // an escaped member name
-		`{"a.b":"ann@example.com"}`,         // a member name with a dot
+		`{"a.b":"ann@example.com"}`,        // a member name with a dot
 		`{"a":{"b":"ann@example.com"}}`,
 		`{"x":1, "email" : "ann@example.com"}`,
 	} {
