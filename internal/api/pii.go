@@ -247,3 +247,26 @@ func queryFilterProps(q *query.Query) []string {
 	}
 	return out
 }
+
+// piiQuery refuses a reader without the pii grant a query that would show
+// a PII path's values other than as breakdown hashes: a filter on it, a
+// numeric aggregate of it (min, max, sum ... of one user are its value) or
+// a binned breakdown of it (the bins' ranges).
+func piiQuery(m *pii.Mask, q *query.Query) error {
+	if err := piiFilter(m, queryFilterProps(q)); err != nil || m.Clear() {
+		return err
+	}
+	for _, s := range q.Series {
+		if s.Property != "" && m.IsPII(s.Property) {
+			return &Error{Code: http.StatusForbidden, Msg: "the series aggregates the PII path " + strconv.Quote(s.Property) +
+				", which this credential reads only hashed (it lacks the pii grant)"}
+		}
+	}
+	for _, b := range q.Breakdown {
+		if b.Bins != 0 && m.IsPII(b.Name) {
+			return &Error{Code: http.StatusForbidden, Msg: "the breakdown bins the PII path " + strconv.Quote(b.Name) +
+				", which this credential reads only hashed (it lacks the pii grant); break down by its values instead"}
+		}
+	}
+	return nil
+}

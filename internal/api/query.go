@@ -79,7 +79,7 @@ func (a *API) runQuery(r *http.Request, who auth.Principal, p query.Project, q *
 	if err != nil {
 		return nil, query.Stats{}, 0, err
 	}
-	if err := piiFilter(mask, queryFilterProps(q)); err != nil {
+	if err := piiQuery(mask, q); err != nil {
 		return nil, query.Stats{}, 0, err
 	}
 	start := time.Now()

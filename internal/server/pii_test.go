@@ -252,6 +252,8 @@ func TestPIIRoleMatrix(t *testing.T) {
 	// A filter on a PII path would tell its value to a reader without pii:
 	// refused (403, naming the path, never the value); allowed with pii.
 	guess := url.QueryEscape(`properties["email"] == "` + ann + `"`)
+	sumDoc := fmt.Sprintf(`{"kind":"trends","from":%q,"to":%q,"series":[{"event":"Signed up","math":"max","property":"customer_ref"}]}`, from, to)
+	binDoc := fmt.Sprintf(`{"kind":"trends","from":%q,"to":%q,"series":[{"event":"Signed up"}],"breakdown":[{"property":"customer_ref","bins":4}]}`, from, to)
 	filterDoc := fmt.Sprintf(`{"kind":"trends","from":%q,"to":%q,"series":[{"event":"Signed up","filter":{"property":"customer_ref","operator":"eq","value":%q}}]}`, from, to, ref)
 	for _, p := range principals {
 		for name, do := range map[string]func() (int, []byte){
@@ -262,9 +264,11 @@ func TestPIIRoleMatrix(t *testing.T) {
 				return call(t, "GET", base+"/api/2.0/engage?project_id=1&where="+url.QueryEscape(`user["$email"] == "`+ann+`"`), p.user, p.pass, "")
 			},
 			"query filter": func() (int, []byte) { return call(t, "POST", base+"/api/projects/1/query", p.user, p.pass, filterDoc) },
+			"query max":    func() (int, []byte) { return call(t, "POST", base+"/api/projects/1/query", p.user, p.pass, sumDoc) },
+			"query bins":   func() (int, []byte) { return call(t, "POST", base+"/api/projects/1/query", p.user, p.pass, binDoc) },
 		} {
 			code, b := do()
-			if p.clear && code != 200 || !p.clear && (code != 403 || !bytes.Contains(b, []byte("PII path")) || bytes.Contains(b, []byte(ann)) || bytes.Contains(b, []byte(ref))) {
+			if p.clear && code != 200 || !p.clear && (code != 403 || !bytes.Contains(b, []byte("the PII path")) || bytes.Contains(b, []byte(ann)) || bytes.Contains(b, []byte(ref))) {
 				t.Errorf("%s, %s: %d %s", p.name, name, code, b)
 			}
 		}
