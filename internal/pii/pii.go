@@ -40,7 +40,7 @@ type Mask struct {
 	clear bool // the reader holds the grant: values pass unchanged
 	key   []byte
 	paths map[string]bool
-	keys  [][]byte // `"name"` of each path and its last member: a quick test before parsing
+	names map[string]bool // each path and its last member: a quick test before parsing
 
 	mu       sync.Mutex
 	returned map[string]bool
@@ -57,32 +57,38 @@ func New(key []byte, paths []string, clear bool) *Mask {
 	for _, p := range paths {
 		m.paths[p] = true
 	}
-	seen := map[string]bool{}
+	m.names = map[string]bool{}
 	for p := range m.paths {
 		// The last member, and the whole path (a member name may hold dots).
-		for _, k := range []string{p[strings.LastIndexByte(p, '.')+1:], p} {
-			if !seen[k] {
-				seen[k] = true
-				m.keys = append(m.keys, []byte(`"`+k+`"`))
-			}
-		}
+		m.names[p[strings.LastIndexByte(p, '.')+1:]], m.names[p] = true, true
 	}
 	return m
 }
 
 var parsers fastjson.ParserPool
 
-// mayHold reports whether raw may hold a PII path: one of the paths' last
-// member names appears quoted, or raw has an escape (a member name may be
-// spelt with one).
+// mayHold reports whether raw may hold a PII path: one of its member names
+// is a path or a path's last member, or raw has an escape (a name may be
+// spelt with one). One pass over the quoted strings of raw.
 func (m *Mask) mayHold(raw []byte) bool {
 	if bytes.IndexByte(raw, '\\') >= 0 {
 		return true
 	}
-	for _, k := range m.keys {
-		if bytes.Contains(raw, k) {
+	for i := 0; i < len(raw); {
+		q := bytes.IndexByte(raw[i:], '"')
+		if q < 0 {
+			return false
+		}
+		start := i + q + 1
+		e := bytes.IndexByte(raw[start:], '"')
+		if e < 0 {
+			return true // not JSON as expected: let the parser decide
+		}
+		end := start + e
+		if m.names[string(raw[start:end])] {
 			return true
 		}
+		i = end + 1
 	}
 	return false
 }
