@@ -20,6 +20,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"slices"
 	"strings"
 	"sync"
@@ -38,9 +39,10 @@ var DefaultPaths = []string{"$email", "$phone"}
 // Mask applies one read's PII decision. It is safe for concurrent use.
 type Mask struct {
 	clear bool // the reader holds the grant: values pass unchanged
-	key   []byte
 	paths map[string]bool
 	names map[string]bool // each path and its last member: a quick test before parsing
+	above map[string]bool // every proper prefix of a path ("a" and "a.b" of "a.b.c")
+	macs  sync.Pool       // of hash.Hash: HMAC-SHA256 under key
 
 	mu       sync.Mutex
 	returned map[string]bool
@@ -50,7 +52,7 @@ type Mask struct {
 // DefaultPaths are added), key its read key, clear whether the reader holds
 // the pii grant.
 func New(key []byte, paths []string, clear bool) *Mask {
-	m := &Mask{clear: clear, key: key, paths: make(map[string]bool, len(paths)+len(DefaultPaths)), returned: map[string]bool{}}
+	m := &Mask{clear: clear, paths: make(map[string]bool, len(paths)+len(DefaultPaths)), returned: map[string]bool{}}
 	for _, p := range DefaultPaths {
 		m.paths[p] = true
 	}
@@ -62,6 +64,15 @@ func New(key []byte, paths []string, clear bool) *Mask {
 		// The last member, and the whole path (a member name may hold dots).
 		m.names[p[strings.LastIndexByte(p, '.')+1:]], m.names[p] = true, true
 	}
+	m.above = map[string]bool{}
+	for p := range m.paths {
+		for i := 0; i < len(p); i++ {
+			if p[i] == '.' {
+				m.above[p[:i]] = true
+			}
+		}
+	}
+	m.macs.New = func() any { return hmac.New(sha256.New, key) }
 	return m
 }
 
@@ -104,9 +115,13 @@ func (m *Mask) IsPII(path string) bool { return m.paths[path] }
 // text, any other value as its JSON text, so that a breakdown's "42" and an
 // export's 42 read the same.
 func (m *Mask) Hash(v string) string {
-	h := hmac.New(sha256.New, m.key)
+	h := m.macs.Get().(hash.Hash)
+	h.Reset()
 	h.Write([]byte(v))
-	return Prefix + hex.EncodeToString(h.Sum(nil)[:12])
+	var sum [sha256.Size]byte
+	s := Prefix + hex.EncodeToString(h.Sum(sum[:0])[:12])
+	m.macs.Put(h)
+	return s
 }
 
 func (m *Mask) saw(path string) {
@@ -150,7 +165,7 @@ func (m *Mask) JSON(raw []byte) []byte {
 	if !m.walk(&a, v, "", 0) || m.clear {
 		return raw
 	}
-	return v.MarshalTo(nil)
+	return v.MarshalTo(make([]byte, 0, len(raw)+64))
 }
 
 // walk replaces PII values under the object v (path prefix) and reports
@@ -196,14 +211,7 @@ func (m *Mask) walk(a *fastjson.Arena, v *fastjson.Value, prefix string, depth i
 }
 
 // under reports whether some PII path lies below prefix.
-func (m *Mask) under(prefix string) bool {
-	for p := range m.paths {
-		if strings.HasPrefix(p, prefix+".") {
-			return true
-		}
-	}
-	return false
-}
+func (m *Mask) under(prefix string) bool { return m.above[prefix] }
 
 // Returned lists the PII paths the read returned so far, sorted.
 func (m *Mask) Returned() []string {
