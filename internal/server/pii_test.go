@@ -55,8 +55,9 @@ func startAt(t *testing.T, dir string) (base, secret string, stop func()) {
 
 var piiHash = regexp.MustCompile(`pii_[0-9a-f]{24}`)
 
-// TestPIIRoleMatrix reads one project's PII paths (an e-mail the guard
-// classed, a path the project marks personal, a profile's $email) through
+// TestPIIRoleMatrix reads one project's PII paths (an e-mail and a nested
+// phone number the guard classed, a path the project marks personal, a
+// profile's $email) through
 // export, engage, a query's breakdown, a Mixpanel property-values query and
 // the web UI's recent-events read, as every kind of reader: only those
 // holding the pii grant see the values; the others see keyed hashes that
@@ -72,12 +73,12 @@ func TestPIIRoleMatrix(t *testing.T) {
 	if json.Unmarshal(b, &proj); code != 200 || proj.Token == "" || secret == "" {
 		t.Fatalf("project: %d %s (secret %q)", code, b, secret)
 	}
-	const ann, bob, ref = "ann.pii@example.com", "bob.pii@example.com", "CUST-77341-REF"
+	const ann, bob, ref, tel = "ann.pii@example.com", "bob.pii@example.com", "CUST-77341-REF", "+1 (415) 555-2671"
 	now := time.Now().Unix()
 	var batch []string
 	for i, e := range []struct{ id, email string }{{"u1", ann}, {"u1", ann}, {"u2", bob}} {
-		batch = append(batch, fmt.Sprintf(`{"event":"Signed up","properties":{"token":%q,"distinct_id":%q,"time":%d,"$insert_id":"p%d","plan":"pro","email":%q,"customer_ref":%q}}`,
-			proj.Token, e.id, now, i, e.email, ref))
+		batch = append(batch, fmt.Sprintf(`{"event":"Signed up","properties":{"token":%q,"distinct_id":%q,"time":%d,"$insert_id":"p%d","plan":"pro","email":%q,"customer_ref":%q,"contact":{"tel":%q}}}`,
+			proj.Token, e.id, now, i, e.email, ref, tel))
 	}
 	if code, b := call(t, "POST", base+"/track", "", "", "data="+url.QueryEscape("["+strings.Join(batch, ",")+"]")); code != 200 {
 		t.Fatalf("track: %d %s", code, b)
@@ -135,7 +136,7 @@ func TestPIIRoleMatrix(t *testing.T) {
 			Granted   bool
 		}
 		json.Unmarshal(b, &rep)
-		if slices.Contains(rep.Effective, "email") && slices.Contains(rep.Effective, "customer_ref") && !rep.Granted {
+		if slices.Contains(rep.Effective, "email") && slices.Contains(rep.Effective, "contact.tel") && slices.Contains(rep.Effective, "customer_ref") && !rep.Granted {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -214,7 +215,7 @@ func TestPIIRoleMatrix(t *testing.T) {
 		{"API secret without pii", secret, "", false},
 	}
 	// The values each reader must (or must not) show, and the hashes seen.
-	want := map[string][]string{"export": {ann, bob, ref}, "engage": {ann}, "query": {ann, bob}, "property-values": {ann, bob}, "ui-recent": {ann, bob, ref}}
+	want := map[string][]string{"export": {ann, bob, ref, tel}, "engage": {ann}, "query": {ann, bob}, "property-values": {ann, bob}, "ui-recent": {ann, bob, ref, tel}}
 	hashes := map[string]map[string]bool{} // reader -> hashes shown to non-pii readers
 	check := func(p principal, rd reader) []byte {
 		t.Helper()
@@ -278,8 +279,8 @@ func TestPIIRoleMatrix(t *testing.T) {
 		t.Errorf("token export: %d", code)
 	}
 	// One value, one hash: the same in every reader and for every reader
-	// without pii (two e-mails and one reference: three hashes in export).
-	if n := len(hashes["export"]); n != 3 {
+	// without pii (two e-mails, a reference, a phone: four in export).
+	if n := len(hashes["export"]); n != 4 {
 		t.Errorf("export hashes: %v", hashes["export"])
 	}
 	for rd, hs := range hashes {
@@ -336,7 +337,7 @@ func TestPIIRoleMatrix(t *testing.T) {
 			continue
 		}
 		paths := strings.Join(e.PII.Paths, ",")
-		if paths != "customer_ref,email" {
+		if paths != "contact.tel,customer_ref,email" {
 			t.Errorf("%s export: pii paths %q", e.Actor, paths)
 		}
 		seen[fmt.Sprintf("%s hashed=%v", e.Actor, e.PII.Hashed)] = true
