@@ -42,6 +42,10 @@ func (a *API) Engage() http.Handler {
 		if _, err := a.projects.Get(id); err != nil {
 			return err
 		}
+		mask, err := a.piiMask(who, id)
+		if err != nil {
+			return err
+		}
 		get := r.FormValue
 		if get("filter_by_cohort") != "" {
 			return badRequest("filter_by_cohort is not supported yet; select profiles with where, distinct_id or distinct_ids")
@@ -49,6 +53,11 @@ func (a *API) Engage() http.Handler {
 		where, err := whereParam(get("where"), "engage")
 		if err != nil {
 			return err
+		}
+		if where != nil {
+			if err := piiFilter(mask, whereProps(where)); err != nil {
+				return err
+			}
 		}
 		q := store.ProfileQuery{ProjectID: id, Kind: event.People, Where: where}
 		if g := get("data_group_id"); g != "" {
@@ -112,6 +121,7 @@ func (a *API) Engage() http.Handler {
 			} else {
 				props = append(json.RawMessage(nil), props...)
 			}
+			props = mask.JSON(props)
 			seen.addJSON(props)
 			results = append(results, result{ID: p.ID, Properties: props})
 			return nil
@@ -130,7 +140,7 @@ func (a *API) Engage() http.Handler {
 			crit["where_properties"] = whereProps(where)
 		}
 		if err := a.record(r, who, audit.Entry{Action: "engage", ProjectID: id, Criteria: crit,
-			Properties: seen.list(), AllProperties: seen.all, Rows: int64(len(results))}); err != nil {
+			Properties: seen.list(), AllProperties: seen.all, Rows: int64(len(results)), PII: piiAudit(mask)}); err != nil {
 			return err
 		}
 		w.Header().Set("Content-Type", "application/json")

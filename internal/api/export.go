@@ -56,6 +56,10 @@ func (a *API) Export() http.Handler {
 		if _, err := a.projects.Get(id); err != nil {
 			return err
 		}
+		mask, err := a.piiMask(who, id)
+		if err != nil {
+			return err
+		}
 		q := r.URL.Query()
 		from, err := time.Parse(time.DateOnly, q.Get("from_date"))
 		if err != nil {
@@ -71,6 +75,11 @@ func (a *API) Export() http.Handler {
 		where, err := whereParam(q.Get("where"), "export")
 		if err != nil {
 			return err
+		}
+		if where != nil {
+			if err := piiFilter(mask, whereProps(where)); err != nil {
+				return err
+			}
 		}
 		eq := store.ExportQuery{ProjectID: id, From: from.UnixMilli(), To: to.AddDate(0, 0, 1).UnixMilli(), Where: where}
 		if s := q.Get("event"); s != "" {
@@ -120,7 +129,7 @@ func (a *API) Export() http.Handler {
 			}
 			slices.Sort(evs)
 			a.recordDone(r, who, audit.Entry{Action: "export", ProjectID: id, Criteria: crit, Events: evs,
-				Properties: props.list(), AllProperties: props.all, Rows: int64(n)})
+				Properties: props.list(), AllProperties: props.all, Rows: int64(n), PII: piiAudit(mask)})
 		}()
 		err = a.store.Export(r.Context(), eq, func(row *event.Row) error {
 			if limit >= 0 && n >= limit {
@@ -134,7 +143,9 @@ func (a *API) Export() http.Handler {
 			if len(names) < maxAuditProps {
 				names[row.Name] = true
 			}
-			line = AppendExportLine(line[:0], row, inMS)
+			shown := *row
+			shown.Props = mask.JSON(row.Props)
+			line = AppendExportLine(line[:0], &shown, inMS)
 			_, err := bw.Write(line)
 			return err
 		})

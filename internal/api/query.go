@@ -75,14 +75,26 @@ func (a *API) runQuery(r *http.Request, who auth.Principal, p query.Project, q *
 	ctx, cancel := context.WithTimeoutCause(r.Context(), a.queryLimits.Time, query.ErrTimeLimit)
 	defer cancel()
 	ctx = query.WithMemoryLimit(ctx, a.queryLimits.Memory)
+	mask, err := a.piiMask(who, p.ID)
+	if err != nil {
+		return nil, query.Stats{}, 0, err
+	}
+	if err := piiQuery(mask, q); err != nil {
+		return nil, query.Stats{}, 0, err
+	}
 	start := time.Now()
+	var piiRead *audit.PIIRead
 	res, st, err := query.Run(ctx, a.queries, p, q)
 	elapsed := time.Since(start)
+	if err == nil {
+		maskResult(mask, q, res)
+		piiRead = piiAudit(mask)
+	}
 	if crit == nil {
 		crit = map[string]any{}
 	}
 	crit["kind"], crit["from"], crit["to"] = string(q.Kind), q.From, q.To
-	e := audit.Entry{Action: "query", ProjectID: p.ID, Criteria: crit, Events: q.Events(), Properties: q.Properties(), Rows: st.RowsScanned}
+	e := audit.Entry{Action: "query", ProjectID: p.ID, Criteria: crit, Events: q.Events(), Properties: q.Properties(), Rows: st.RowsScanned, PII: piiRead}
 	if err != nil {
 		e.Outcome = audit.Failed
 	}

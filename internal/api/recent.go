@@ -40,6 +40,10 @@ func (a *API) RecentEvents() http.Handler {
 			}
 		}
 		id := q.Get("distinct_id")
+		mask, err := a.piiMask(who, pr.ID)
+		if err != nil {
+			return err
+		}
 		now := time.Now()
 		type row struct {
 			Time       string          `json:"time"`
@@ -75,6 +79,8 @@ func (a *API) RecentEvents() http.Handler {
 		for i := range ring {
 			rw := ring[(next+len(ring)-1-i)%len(ring)]
 			out = append(out, rw)
+			rw.Properties = mask.JSON(rw.Properties)
+			out[len(out)-1] = rw
 			props.addJSON(rw.Properties)
 			events[rw.Event] = true
 		}
@@ -88,7 +94,7 @@ func (a *API) RecentEvents() http.Handler {
 		}
 		slices.Sort(evs)
 		if err := a.record(r, who, audit.Entry{Action: "events.read", ProjectID: pr.ID, Criteria: crit, Events: evs,
-			Properties: props.list(), AllProperties: props.all, Rows: int64(len(out))}); err != nil {
+			Properties: props.list(), AllProperties: props.all, Rows: int64(len(out)), PII: piiAudit(mask)}); err != nil {
 			return err
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"events": out})

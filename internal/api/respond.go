@@ -194,6 +194,8 @@ type API struct {
 	stream    *findingstream.Stream // see SetFindingStream
 	forwarder *alert.Forwarder      // see SetFindingForwarder
 	plans     *plan.Store           // see SetPlans
+
+	piiClassPaths func(int64, ...string) []string // see SetPIIPaths
 }
 
 // New returns the API over a registry and a store.

@@ -69,11 +69,20 @@ type Entry struct {
 	Properties []string       `json:"properties,omitempty"`
 	// AllEvents and AllProperties mean the entry's read may have returned
 	// any event or property (the list was capped, see MaxNames).
-	AllEvents     bool   `json:"all_events,omitempty"`
-	AllProperties bool   `json:"all_properties,omitempty"`
-	Rows          int64  `json:"rows"`
-	PrevHash      string `json:"prev_hash"`
-	Hash          string `json:"hash,omitempty"`
+	AllEvents     bool  `json:"all_events,omitempty"`
+	AllProperties bool  `json:"all_properties,omitempty"`
+	Rows          int64 `json:"rows"`
+	// PII names the PII paths the read returned and whether the reader saw
+	// them hashed (no pii grant) or in clear; nil when it returned none.
+	PII      *PIIRead `json:"pii,omitempty"`
+	PrevHash string   `json:"prev_hash"`
+	Hash     string   `json:"hash,omitempty"`
+}
+
+// PIIRead is what a read returned of a project's PII paths.
+type PIIRead struct {
+	Paths  []string `json:"paths"`
+	Hashed bool     `json:"hashed"`
 }
 
 // Log is an open audit log. It is safe for concurrent use.

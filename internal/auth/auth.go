@@ -149,3 +149,27 @@ func (a Authenticator) Basic(user, pass string) (Principal, error) {
 	}
 	return Principal{}, ErrBadCredentials
 }
+
+// PII reports whether p may read project projectID's PII paths in clear
+// (issue 14 item 4). It is decided here, from the registry as it is now, so
+// that a grant revoked applies at once, also to web UI sessions signed in
+// before: the admin key always holds it; a service account when granted
+// (Registry.SetAccountPII); the project's API secret unless the project
+// takes it away (Settings.SecretNoPII); nothing else (project tokens, other
+// projects, web UI sessions of other credentials).
+func (a Authenticator) PII(p Principal, projectID int64) bool {
+	if p.Global {
+		return true
+	}
+	if projectID == 0 || p.ProjectID != projectID || !p.Can(Read, projectID) {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(p.Actor, "sa:"):
+		return a.Projects.AccountPII(projectID, strings.TrimPrefix(p.Actor, "sa:"))
+	case p.Actor == "secret:"+strconv.FormatInt(projectID, 10):
+		pr, err := a.Projects.Get(projectID)
+		return err == nil && !pr.Settings.SecretNoPII
+	}
+	return false
+}

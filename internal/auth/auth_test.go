@@ -67,3 +67,54 @@ func TestFromRequest(t *testing.T) {
 	f(func(r *http.Request) { r.SetBasicAuth(sa.Username, "wrong") }, Principal{}, ErrBadCredentials)
 	f(func(r *http.Request) { r.SetBasicAuth("unknown", "") }, Principal{}, ErrBadCredentials)
 }
+
+func TestPIIGrant(t *testing.T) {
+	reg, err := project.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := reg.Create("P")
+	q, _ := reg.Create("Q")
+	an, _ := reg.CreateServiceAccount(p.ID, "analyst", project.RoleAnalyst)
+	ing, _ := reg.CreateServiceAccount(p.ID, "ingest", project.RoleIngest)
+	a := Authenticator{Projects: reg}
+	login := func(user, pass string) Principal {
+		pr, err := a.Basic(user, pass)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pr
+	}
+	anP, ingP := login(an.Username, an.Secret), login(ing.Username, ing.Secret)
+	secP, tokP := login(mustSecret(t, reg, p.ID), ""), login(p.Token, "")
+	check := func(what string, pr Principal, pid int64, want bool) {
+		t.Helper()
+		if got := a.PII(pr, pid); got != want {
+			t.Errorf("%s on %d: pii %v, want %v", what, pid, got, want)
+		}
+	}
+	check("admin key", Principal{Actor: "admin", Global: true}, p.ID, true)
+	check("analyst", anP, p.ID, false)
+	check("API secret", secP, p.ID, true)
+	check("API secret, other project", secP, q.ID, false)
+	check("token", tokP, p.ID, false)
+	reg.SetAccountPII(p.ID, an.Username, true)
+	reg.SetAccountPII(p.ID, ing.Username, true)
+	check("analyst granted", anP, p.ID, true)
+	check("analyst granted, other project", anP, q.ID, false)
+	check("ingest granted (reads nothing)", ingP, p.ID, false)
+	reg.SetPII(p.ID, nil, false)
+	check("API secret taken away", secP, p.ID, false)
+	reg.SetAccountPII(p.ID, an.Username, false)
+	check("analyst revoked (same principal)", anP, p.ID, false)
+}
+
+// mustSecret rotates project id's API secret and returns the new one.
+func mustSecret(t *testing.T, reg *project.Registry, id int64) string {
+	t.Helper()
+	s, _, err := reg.RotateSecret(id, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

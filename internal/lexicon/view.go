@@ -183,3 +183,27 @@ func cloneDays(m map[string]int64) map[string]int64 {
 	}
 	return out
 }
+
+// PathsWithClass lists project id's property paths on which the guard
+// found a value of one of classes (e.g. "email", "phone"), sorted.
+func (l *Lexicon) PathsWithClass(id int64, classes ...string) []string {
+	l.mu.RLock()
+	p := l.projects[id]
+	l.mu.RUnlock()
+	if p == nil {
+		return nil
+	}
+	var out []string
+	p.mu.Lock()
+	for path, ps := range p.paths {
+		for _, c := range ps.classes {
+			if slices.Contains(classes, c) {
+				out = append(out, path)
+				break
+			}
+		}
+	}
+	p.mu.Unlock()
+	slices.Sort(out)
+	return out
+}

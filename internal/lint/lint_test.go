@@ -80,6 +80,7 @@ var forbidden = map[string][]string{
 	"internal/plan":          {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/purge", "internal/guard", "internal/project", "internal/wire", "internal/audit", "internal/lexicon"},
 	"internal/sign":          {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/project", "internal/purge", "internal/audit", "internal/wire"},
 	"internal/query/expr":    {"internal/"},
+	"internal/pii":           {"internal/"},
 	"internal/lexicon":       {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
 	"internal/advisory":      {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
 	"internal/valueshape":    {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire", "internal/project", "internal/lexicon", "internal/alert"},

@@ -12,6 +12,7 @@
 package project
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -57,6 +58,16 @@ type Settings struct {
 	// TimeZone is the IANA time zone in which queries read dates and draw
 	// day, week and month buckets ("" reads as UTC).
 	TimeZone string `json:"time_zone,omitempty"`
+	// PIIPaths are property paths (dotted, as the lexicon names them) the
+	// project marks personal, besides the email and phone classes: readers
+	// without the pii grant get their values as keyed hashes. Set with
+	// SetPII (PUT /api/projects/{id}/pii).
+	PIIPaths []string `json:"pii_paths,omitempty"`
+	// SecretNoPII takes the pii grant from the project's API secret. The
+	// secret is the project's admin and Mixpanel's legacy export
+	// credential, which migrated pipelines read with: it holds pii unless
+	// the project says otherwise.
+	SecretNoPII bool `json:"api_secret_no_pii,omitempty"`
 }
 
 // Location is the project's time zone (UTC when unset or unknown).
@@ -104,6 +115,9 @@ type ServiceAccount struct {
 	Created   time.Time `json:"created"`
 	// Disabled accounts authenticate nothing until enabled again.
 	Disabled bool `json:"disabled"`
+	// PII grants reading the project's PII paths in clear (see
+	// SetAccountPII); without it they read as keyed hashes.
+	PII bool `json:"pii,omitempty"`
 }
 
 type projectRecord struct {
@@ -732,4 +746,91 @@ func (r *Registry) DeleteFunnel(projectID, id int64) error {
 		}
 	}
 	return ErrNotFound
+}
+
+// MaxPIIPaths bounds the paths a project marks personal.
+const MaxPIIPaths = 500
+
+// SetPII replaces the paths project id marks personal and whether its API
+// secret holds the pii grant (secretPII). Paths are 1 to 200 bytes, at most
+// MaxPIIPaths; duplicates are dropped.
+func (r *Registry) SetPII(id int64, paths []string, secretPII bool) (Project, error) {
+	if len(paths) > MaxPIIPaths {
+		return Project{}, fmt.Errorf("%w: at most %d pii paths", ErrInvalid, MaxPIIPaths)
+	}
+	clean := make([]string, 0, len(paths))
+	for _, p := range paths {
+		p = strings.TrimSpace(p)
+		if p == "" || len(p) > 200 {
+			return Project{}, fmt.Errorf("%w: pii paths must be 1 to 200 bytes", ErrInvalid)
+		}
+		if !slicesContains(clean, p) {
+			clean = append(clean, p)
+		}
+	}
+	sort.Strings(clean)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec, ok := r.byID[id]
+	if !ok {
+		return Project{}, ErrNotFound
+	}
+	old := rec.Settings
+	rec.Settings.PIIPaths, rec.Settings.SecretNoPII = clean, !secretPII
+	if err := r.save(); err != nil {
+		rec.Settings = old
+		return Project{}, err
+	}
+	return rec.Project, nil
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// SetAccountPII grants (or revokes) pii to the service account username of
+// project projectID.
+func (r *Registry) SetAccountPII(projectID int64, username string, pii bool) (ServiceAccount, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	a, ok := r.accounts[username]
+	if !ok || a.ProjectID != projectID {
+		return ServiceAccount{}, ErrNotFound
+	}
+	old := a.PII
+	a.PII = pii
+	if err := r.save(); err != nil {
+		a.PII = old
+		return ServiceAccount{}, err
+	}
+	return a.ServiceAccount, nil
+}
+
+// AccountPII reports whether the service account username holds pii in
+// projectID (false for an unknown account).
+func (r *Registry) AccountPII(projectID int64, username string) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	a, ok := r.accounts[username]
+	return ok && a.ProjectID == projectID && a.PII
+}
+
+// PIIKey is project id's key for hashing PII values on read: derived from
+// its hash key, so stable for the project's life (and across restarts) and
+// different in every project.
+func (r *Registry) PIIKey(id int64) ([]byte, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	p, ok := r.byID[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	m := hmac.New(sha256.New, p.HashKey)
+	m.Write([]byte("sieve pii read v1"))
+	return m.Sum(nil), nil
 }

@@ -171,3 +171,52 @@ func TestSavedFunnels(t *testing.T) {
 		t.Errorf("Funnel: %+v %v", got, err)
 	}
 }
+
+func TestPIISettingsAndGrantsPersist(t *testing.T) {
+	dir := t.TempDir()
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := r.Create("P")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := r.Create("Q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa, err := r.CreateServiceAccount(p.ID, "bot", RoleAnalyst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.SetPII(p.ID, []string{"b", "a", "a", " c "}, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.SetAccountPII(q.ID, sa.Username, true); err != ErrNotFound {
+		t.Errorf("grant in another project: %v", err)
+	}
+	if _, err := r.SetAccountPII(p.ID, sa.Username, true); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range [][]string{{""}, {strings.Repeat("x", 201)}, make([]string, MaxPIIPaths+1)} {
+		if _, err := r.SetPII(p.ID, bad, true); !errors.Is(err, ErrInvalid) {
+			t.Errorf("SetPII(%d paths): %v", len(bad), err)
+		}
+	}
+	k1, _ := r.PIIKey(p.ID)
+	kq, _ := r.PIIKey(q.ID)
+	if len(k1) != 32 || bytes.Equal(k1, kq) {
+		t.Fatal("PII keys must be 32 bytes and differ between projects")
+	}
+	r2, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := r2.Get(p.ID)
+	k2, _ := r2.PIIKey(p.ID)
+	if strings.Join(got.Settings.PIIPaths, ",") != "a,b,c" || !got.Settings.SecretNoPII || !r2.AccountPII(p.ID, sa.Username) ||
+		r2.AccountPII(q.ID, sa.Username) || !bytes.Equal(k1, k2) {
+		t.Errorf("after reopen: %+v, pii %v, key stable %v", got.Settings, r2.AccountPII(p.ID, sa.Username), bytes.Equal(k1, k2))
+	}
+}

@@ -399,6 +399,7 @@ func (s *Server) newInsights(st store.EventScanner, guards *guardcache.Cache) er
 	}
 	s.ingest.SetPlanner(plans)
 	s.api.SetPlans(plans)
+	s.api.SetPIIPaths(lex.PathsWithClass)
 	s.insights = s.api.Insights(lex, adv, al, jobs)
 	s.alerter = al
 	s.background = append(s.background, lex.Run, al.Run, jobs.Run, shapes.Run)
