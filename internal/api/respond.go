@@ -20,6 +20,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/findingstream"
+	"github.com/sieve-analytics/sieve/internal/forward"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
@@ -192,6 +193,7 @@ type API struct {
 	selftest  *selftest.Runner      // see SetSelfTest
 	stream    *findingstream.Stream // see SetFindingStream
 	forwarder *alert.Forwarder      // see SetFindingForwarder
+	eventsOut *forward.Forwarder    // see SetEventForwarder
 }
 
 // New returns the API over a registry and a store.

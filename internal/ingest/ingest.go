@@ -64,6 +64,7 @@ type Ingester struct {
 	obsOff   atomic.Bool // benchmarks only: see SetObserversEnabled
 
 	findingSink func([]event.Finding) error // see SetFindingSink
+	storedSink  func([]event.Row) error     // see SetStoredSink
 
 	denied  func(r *http.Request, endpoint string, status int) // see SetDeniedHook
 	metrics *metrics.Metrics                                   // may be nil
@@ -123,6 +124,12 @@ func (in *Ingester) SetHooks(e Enforcer, o Observer) { in.enforcer, in.observer 
 // batch, so a stored finding is always in the stream too. Call it before
 // serving.
 func (in *Ingester) SetFindingSink(fn func([]event.Finding) error) { in.findingSink = fn }
+
+// SetStoredSink sets where the events of a request go once the store has
+// committed them (the forwarding outbox): exactly the rows stored, after
+// the guard, before the client is answered. An error fails the request as
+// a store failure would (the client retries).
+func (in *Ingester) SetStoredSink(fn func([]event.Row) error) { in.storedSink = fn }
 
 // SetProfiler installs the value-shape profiler (nil: none). It runs with
 // the guard. Call it before serving.

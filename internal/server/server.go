@@ -32,6 +32,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/backup"
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/findingstream"
+	"github.com/sieve-analytics/sieve/internal/forward"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/guardcache"
 	"github.com/sieve-analytics/sieve/internal/ingest"
@@ -173,6 +174,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.newMetrics(be.gauges)
+	if err := s.newForwarder(); err != nil {
+		st.Close()
+		return nil, err
+	}
 	if be.backup != nil {
 		s.api.SetBackup(s.backupFunc(be.backup))
 	}
@@ -595,5 +600,19 @@ func (s *Server) newFindingStream(al *audit.Log) error {
 	s.api.SetFindingStream(fst)
 	s.api.SetFindingForwarder(fwd)
 	s.background = append(s.background, fwd.Run)
+	return nil
+}
+
+// newForwarder opens event forwarding (<data>/forward, docs/FORWARDING.md)
+// and feeds it the events ingestion stored.
+func (s *Server) newForwarder() error {
+	fw, err := forward.New(forward.Options{Dir: filepath.Join(s.cfg.DataDir, "forward"), Log: s.cfg.Log,
+		AllowPrivate: s.cfg.AllowPrivateWebhooks})
+	if err != nil {
+		return err
+	}
+	s.ingest.SetStoredSink(fw.Append)
+	s.api.SetEventForwarder(fw)
+	s.background = append(s.background, fw.Run)
 	return nil
 }
