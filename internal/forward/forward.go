@@ -219,6 +219,17 @@ func (f *Forwarder) Set(ctx context.Context, id int64, ds []Destination) ([]View
 			_ = os.RemoveAll(dirOf(f.opt.Dir, id, d.Name))
 		}
 	}
+	if len(ds) == 0 {
+		// No destination left: what was queued is not sent; it goes.
+		f.mu.Lock()
+		if len(f.dests[id]) == 0 {
+			delete(f.boxes, id)
+			if err := o.remove(); err != nil {
+				f.log.Error("forward: outbox not removed", "project_id", id, "err", err)
+			}
+		}
+		f.mu.Unlock()
+	}
 	f.mu.Lock()
 	if f.runCtx != nil && !f.stopped {
 		for _, d := range f.dests[id] {

@@ -215,6 +215,45 @@ func TestOutboxSurvivesRestartAndTornTail(t *testing.T) {
 	if s.auth[0] != "sieve-token:" {
 		t.Errorf("a sieve destination authenticates with its token: %q", s.auth[0])
 	}
+	s.mu.Unlock()
+
+	// Delivered records do not linger in the outbox, and the numbering
+	// survives a restart after the outbox emptied.
+	waitFor(t, "the delivered segment removed", func() bool { return len(outboxHits(t, dir, "id-00")) == 0 })
+	cancel()
+	<-done
+	f, cancel, done = newTest(t, dir)
+	if err := f.Append(rows(1, 35, 2, nil)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "delivery after the second restart", func() bool { return f.List(1)[0].Cursor == 37 })
+	s.mu.Lock()
+	if len(s.got) != 37 || s.got[36] != "id-0036" {
+		t.Errorf("got %d records after the second restart", len(s.got))
+	}
+	s.mu.Unlock()
+	// Removing the destinations removes the outbox.
+	if _, err := f.Set(context.Background(), 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "outbox", "1")); !os.IsNotExist(err) {
+		t.Errorf("outbox of a project without destinations: %v", err)
+	}
+	s.mu.Lock()
+}
+
+// outboxHits lists the outbox files that contain s.
+func outboxHits(t *testing.T, dir, s string) []string {
+	var hits []string
+	_ = filepath.Walk(filepath.Join(dir, "outbox"), func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			if b, _ := os.ReadFile(p); strings.Contains(string(b), s) {
+				hits = append(hits, p)
+			}
+		}
+		return nil
+	})
+	return hits
 }
 
 // TestSecretsSealedAndValidated: destinations.json holds no secret in the

@@ -218,6 +218,8 @@ func (o *outbox) read(after int64, limit int, fn func(Record)) error {
 }
 
 // prune removes the segments whose records are all at or below upTo.
+// When every record is, the segment being appended to goes too (the next
+// append starts a new one): delivered events do not linger on disk.
 func (o *outbox) prune(upTo int64) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -225,6 +227,33 @@ func (o *outbox) prune(upTo int64) {
 		_ = os.Remove(o.segPath(o.segs[0]))
 		o.segs = o.segs[1:]
 	}
+	if len(o.segs) == 1 && upTo >= o.last && o.segs[0] <= o.last {
+		// An empty segment named after the next seq keeps the numbering
+		// across a restart.
+		next := o.segPath(o.last + 1)
+		f, err := os.OpenFile(next, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return
+		}
+		if o.f != nil {
+			_ = o.f.Close()
+		}
+		_ = os.Remove(o.segPath(o.segs[0]))
+		_ = atomicfile.SyncDir(o.dir)
+		o.f, o.size, o.segs = f, 0, []int64{o.last + 1}
+	}
+}
+
+// remove closes the outbox and deletes its files.
+func (o *outbox) remove() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.f != nil {
+		_ = o.f.Close()
+		o.f = nil
+	}
+	o.segs = nil
+	return os.RemoveAll(o.dir)
 }
 
 // close closes the segment being appended to.
