@@ -39,6 +39,7 @@ type loop struct {
 	failures int
 	lastErr  string
 	skipped  int64
+	head     int64 // Queued of the oldest record not yet delivered (0: none seen)
 }
 
 func (l *loop) notify() {
@@ -89,6 +90,12 @@ func (l *loop) run(ctx context.Context) {
 			}
 			continue
 		}
+		l.mu.Lock()
+		l.head = 0
+		if len(recs) > 0 {
+			l.head = recs[0].Queued
+		}
+		l.mu.Unlock()
 		if len(recs) == 0 {
 			select {
 			case <-ctx.Done():

@@ -100,13 +100,14 @@ func (f *Forwarder) box(id int64) (*outbox, error) {
 // answering the client. Rows of other projects are ignored.
 func (f *Forwarder) Append(rows []event.Row) error {
 	by := map[int64][]Record{}
+	now := time.Now().UnixMilli()
 	f.mu.Lock()
 	for _, r := range rows {
 		if len(f.dests[r.ProjectID]) == 0 {
 			continue
 		}
 		by[r.ProjectID] = append(by[r.ProjectID], Record{Time: r.Time, Name: r.Name, DistinctID: r.DistinctID, InsertID: r.InsertID,
-			Props: append([]byte(nil), r.Props...)})
+			Props: append([]byte(nil), r.Props...), Queued: now})
 	}
 	boxes := map[int64]*outbox{}
 	for id := range by {
@@ -315,4 +316,33 @@ func writeCursor(dir string, c int64) error {
 		return err
 	}
 	return atomicfile.Write(filepath.Join(dir, "cursor"), []byte(strconv.FormatInt(c, 10)+"\n"), 0o600)
+}
+
+// Gauges are the delivery state of every destination, by "project/name":
+// records queued, seconds since the oldest queued record entered the
+// outbox (0 when none), consecutive failures and records the destination
+// refused since start.
+func (f *Forwarder) Gauges() (queued, lag, failures, skipped map[string]float64) {
+	queued, lag, failures, skipped = map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
+	f.mu.Lock()
+	ls := make([]*loop, 0, len(f.loops))
+	for _, l := range f.loops {
+		ls = append(ls, l)
+	}
+	f.mu.Unlock()
+	now := time.Now().UnixMilli()
+	for _, l := range ls {
+		var v View
+		l.state(&v)
+		k := key(l.project, l.d.Name)
+		queued[k], failures[k], skipped[k] = float64(v.Queued), float64(v.Failures), float64(v.Skipped)
+		l.mu.Lock()
+		if l.head > 0 && v.Queued > 0 {
+			lag[k] = float64(now-l.head) / 1000
+		} else {
+			lag[k] = 0
+		}
+		l.mu.Unlock()
+	}
+	return
 }

@@ -26,6 +26,7 @@ type Record struct {
 	DistinctID string          `json:"d"`
 	InsertID   string          `json:"i"`
 	Props      json.RawMessage `json:"p"`
+	Queued     int64           `json:"q"` // Unix milliseconds when it entered the outbox
 }
 
 // segmentBytes is the size after which a new segment file is started.

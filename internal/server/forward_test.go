@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -151,6 +153,17 @@ func TestForwardToSieveOverMixpanelAndPostHogWires(t *testing.T) {
 	code, body = call(t, "GET", "http://"+a.addr+"/api/projects/1/destinations", a.secret, "", "")
 	if code != 200 || !bytes.Contains(body, []byte(`"name":"mp"`)) || bytes.Contains(body, []byte(b1.secret)) {
 		t.Fatalf("GET destinations: %d %s", code, body)
+	}
+	admin := http.Header{"Authorization": {"Bearer server-test-admin-key"}}
+	_, _, m := get(t, "http://"+a.addr+"/metrics", admin)
+	for _, w := range []string{`sieve_forward_queued_records{destination="1/mp"} 120`, `sieve_forward_queued_records{destination="1/ph"} 0`} {
+		if !strings.Contains(m, w) {
+			t.Errorf("metrics while B1 is down lack %s", w)
+		}
+	}
+	if !regexp.MustCompile(`sieve_forward_failures\{destination="1/mp"\} [1-9]`).MatchString(m) ||
+		!regexp.MustCompile(`sieve_forward_lag_seconds\{destination="1/mp"\} [0-9.e+-]*[1-9]`).MatchString(m) {
+		t.Errorf("metrics while B1 is down: no failures or lag:\n%s", m)
 	}
 	b1.start()
 

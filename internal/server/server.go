@@ -612,6 +612,16 @@ func (s *Server) newForwarder() error {
 		return err
 	}
 	s.ingest.SetStoredSink(fw.Append)
+	gauge := func(i int) func() map[string]float64 {
+		return func() map[string]float64 {
+			q, l, f, sk := fw.Gauges()
+			return [...]map[string]float64{q, l, f, sk}[i]
+		}
+	}
+	s.metrics.GaugeVec("sieve_forward_queued_records", "Events in the forwarding outbox not yet delivered, by destination (project/name).", "destination", gauge(0))
+	s.metrics.GaugeVec("sieve_forward_lag_seconds", "Age of the oldest event not yet delivered, by destination.", "destination", gauge(1))
+	s.metrics.GaugeVec("sieve_forward_failures", "Consecutive failed deliveries, by destination.", "destination", gauge(2))
+	s.metrics.GaugeVec("sieve_forward_skipped_records", "Events a destination refused for good since start (strict-mode errors, too large), by destination.", "destination", gauge(3))
 	s.api.SetEventForwarder(fw)
 	s.background = append(s.background, fw.Run)
 	return nil
