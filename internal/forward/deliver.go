@@ -83,7 +83,10 @@ func (l *loop) run(ctx context.Context) {
 			return
 		}
 		var recs []Record
-		if err := l.box.read(c, l.batch, func(r Record) { recs = append(recs, r) }); err != nil {
+		l.box.sending.RLock()
+		last, err := l.box.read(c, l.batch, func(r Record) { recs = append(recs, r) })
+		if err != nil {
+			l.box.sending.RUnlock()
 			l.f.log.Error("forward: outbox unreadable", "project_id", l.project, "destination", l.d.Name, "err", err)
 			if !sleep(ctx, l.f.opt.MaxBackoff) {
 				return
@@ -97,6 +100,16 @@ func (l *loop) run(ctx context.Context) {
 		}
 		l.mu.Unlock()
 		if len(recs) == 0 {
+			if last > c { // the rest was purged while queued
+				c = last
+				if err := writeCursor(l.dir, c); err != nil {
+					l.f.log.Error("forward: cursor not saved", "project_id", l.project, "destination", l.d.Name, "err", err)
+				}
+				l.mu.Lock()
+				l.cursor = c
+				l.mu.Unlock()
+			}
+			l.box.sending.RUnlock()
 			select {
 			case <-ctx.Done():
 				return
@@ -107,6 +120,7 @@ func (l *loop) run(ctx context.Context) {
 		}
 		o := l.send(ctx, recs)
 		if ctx.Err() != nil {
+			l.box.sending.RUnlock()
 			return
 		}
 		switch {
@@ -115,6 +129,7 @@ func (l *loop) run(ctx context.Context) {
 			if err := writeCursor(l.dir, c); err != nil {
 				l.f.log.Error("forward: cursor not saved", "project_id", l.project, "destination", l.d.Name, "err", err)
 			}
+			l.box.sending.RUnlock()
 			l.mu.Lock()
 			l.cursor, l.failures, l.lastErr = c, 0, ""
 			l.skipped += int64(o.skipped)
@@ -128,10 +143,12 @@ func (l *loop) run(ctx context.Context) {
 			backoff = l.f.opt.MinBackoff
 			l.f.prune(l.project)
 		case o.halve:
+			l.box.sending.RUnlock()
 			l.mu.Lock()
 			l.batch = max(1, len(recs)/2)
 			l.mu.Unlock()
 		default:
+			l.box.sending.RUnlock()
 			l.mu.Lock()
 			l.failures++
 			l.lastErr = o.err

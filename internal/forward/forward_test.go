@@ -338,3 +338,63 @@ func TestEncoders(t *testing.T) {
 }
 
 func newListener(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }
+
+// TestPurgeReachesQueuedEvents: a purge rewrites the outbox while the
+// destination is down: deleted events and removed properties are gone
+// from the files and are never sent.
+func TestPurgeReachesQueuedEvents(t *testing.T) {
+	dir := t.TempDir()
+	const canary = "queued-canary-5e2"
+	f, cancel, done := newTest(t, dir)
+	defer func() { cancel(); <-done }()
+	l, err := newListener("127.0.0.1:18851")
+	if err != nil {
+		t.Skip("port 18851 busy:", err)
+	}
+	l.Close() // down for now
+	if _, err := f.Set(context.Background(), 2, []Destination{{Name: "mp", Kind: KindMixpanel, Host: "http://127.0.0.1:18851", Token: "t"}}); err != nil {
+		t.Fatal(err)
+	}
+	var rs []event.Row
+	for i := 0; i < 20; i++ {
+		rs = append(rs, event.Row{ProjectID: 2, Time: 1_700_000_000_000 + int64(i), Name: "e", DistinctID: fmt.Sprintf("u%d", i%2),
+			InsertID: fmt.Sprintf("id-%04d", i), Props: []byte(fmt.Sprintf(`{"n":%d,"leak":%q,"keep":"k"}`, i, canary))})
+	}
+	if err := f.Append(rs); err != nil {
+		t.Fatal(err)
+	}
+	if len(outboxHits(t, dir, canary)) == 0 {
+		t.Fatal("the outbox should hold the queued values before the purge")
+	}
+	n, err := f.Purge([]Rule{
+		{Project: 2, From: 0, To: 1 << 62, DistinctIDs: []string{"u1"}, DeleteEvents: true},
+		{Project: 2, From: 0, To: 1 << 62, Paths: []string{"leak"}},
+		{Project: 3, From: 0, To: 1 << 62, DeleteEvents: true},
+	})
+	if err != nil || n != 20 {
+		t.Fatalf("purge changed %d queued events (%v), want 20", n, err)
+	}
+	if hits := outboxHits(t, dir, canary); len(hits) > 0 || len(outboxHits(t, dir, "id-0001")) > 0 {
+		t.Fatalf("purged values or events left in the outbox: %v", hits)
+	}
+	s := &standIn{maxBatch: 1000}
+	srv := httptest.NewUnstartedServer(s)
+	if srv.Listener, err = newListener("127.0.0.1:18851"); err != nil {
+		t.Skip("port 18851 taken meanwhile:", err)
+	}
+	srv.Start()
+	defer srv.Close()
+	waitFor(t, "delivery", func() bool { return f.List(2)[0].Queued == 0 })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.got) != 10 {
+		t.Errorf("delivered %v, want the 10 events of u0", s.got)
+	}
+	for _, id := range s.got {
+		var i int
+		fmt.Sscanf(id, "id-%d", &i)
+		if i%2 == 1 {
+			t.Errorf("a deleted event was sent: %s", id)
+		}
+	}
+}

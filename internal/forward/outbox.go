@@ -37,12 +37,15 @@ const segmentBytes = 8 << 20
 // line, fsynced before Append returns. Segments every destination has
 // passed are removed.
 type outbox struct {
-	dir  string
-	mu   sync.Mutex
-	segs []int64 // first seq of each segment, ascending
-	last int64   // last seq durably written
-	f    *os.File
-	size int64
+	dir string
+	// sending is held (shared) by a delivery from reading records until
+	// its cursor is saved, and exclusively by a purge.
+	sending sync.RWMutex
+	mu      sync.Mutex
+	segs    []int64 // first seq of each segment, ascending
+	last    int64   // last seq durably written
+	f       *os.File
+	size    int64
 }
 
 // openOutbox opens (or creates) a project's outbox, cutting a torn last
@@ -176,8 +179,10 @@ func (o *outbox) rotate() error {
 	return nil
 }
 
-// read calls fn with up to limit records after seq `after`, in order.
-func (o *outbox) read(after int64, limit int, fn func(Record)) error {
+// read calls fn with up to limit records after seq `after`, in order, and
+// returns the last durable seq it read up to (records a purge deleted
+// leave gaps: a reader with nothing left may move its cursor there).
+func (o *outbox) read(after int64, limit int, fn func(Record)) (int64, error) {
 	o.mu.Lock()
 	last := o.last
 	segs := append([]int64(nil), o.segs...)
@@ -192,7 +197,7 @@ func (o *outbox) read(after int64, limit int, fn func(Record)) error {
 		if errors.Is(err, os.ErrNotExist) {
 			continue // pruned meanwhile
 		} else if err != nil {
-			return err
+			return last, err
 		}
 		br := bufio.NewReaderSize(f, 64<<10)
 		for n < limit {
@@ -203,7 +208,7 @@ func (o *outbox) read(after int64, limit int, fn func(Record)) error {
 			var r Record
 			if err := json.Unmarshal(line, &r); err != nil {
 				f.Close()
-				return fmt.Errorf("forward: outbox record damaged in %s", filepath.Base(f.Name()))
+				return last, fmt.Errorf("forward: outbox record damaged in %s", filepath.Base(f.Name()))
 			}
 			if r.Seq > last {
 				break
@@ -215,7 +220,7 @@ func (o *outbox) read(after int64, limit int, fn func(Record)) error {
 		}
 		f.Close()
 	}
-	return nil
+	return last, nil
 }
 
 // prune removes the segments whose records are all at or below upTo.

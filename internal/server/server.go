@@ -100,6 +100,7 @@ type Server struct {
 	sessions   *session.Store // web UI sign-ins, in memory
 	alerter    *alert.Alerter
 	stream     *findingstream.Stream // closed after the store
+	forward    *forward.Forwarder    // event forwarding (docs/FORWARDING.md)
 	selftest   *selftest.Runner
 
 	ln       net.Listener
@@ -165,6 +166,10 @@ func New(cfg Config) (*Server, error) {
 	if be.queries != nil {
 		s.api.SetQueries(be.queries, api.QueryLimits{Time: cfg.QueryTimeout, Memory: cfg.QueryMemory})
 	}
+	if err := s.newForwarder(); err != nil {
+		st.Close()
+		return nil, err
+	}
 	if err := s.newAuditAndPurges(be.purges); err != nil {
 		st.Close()
 		return nil, err
@@ -174,10 +179,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.newMetrics(be.gauges)
-	if err := s.newForwarder(); err != nil {
-		st.Close()
-		return nil, err
-	}
+	s.forwardMetrics()
 	if be.backup != nil {
 		s.api.SetBackup(s.backupFunc(be.backup))
 	}
@@ -340,6 +342,7 @@ func (s *Server) newAuditAndPurges(pb purge.Backend) error {
 	if pb == nil {
 		return nil
 	}
+	pb = forwardPurging{pb, s.forward} // purges reach what is still queued for forwarding
 	pm, err := purge.New(purge.Config{Dir: filepath.Join(s.cfg.DataDir, "purges"), Backend: pb, HashID: al.HashID, Log: s.cfg.Log,
 		Sign: keys.Sign,
 		OnFinish: func(j purge.Job) {
@@ -611,7 +614,16 @@ func (s *Server) newForwarder() error {
 	if err != nil {
 		return err
 	}
+	s.forward = fw
 	s.ingest.SetStoredSink(fw.Append)
+	s.api.SetEventForwarder(fw)
+	s.background = append(s.background, fw.Run)
+	return nil
+}
+
+// forwardMetrics registers the forwarding gauges, by destination.
+func (s *Server) forwardMetrics() {
+	fw := s.forward
 	gauge := func(i int) func() map[string]float64 {
 		return func() map[string]float64 {
 			q, l, f, sk := fw.Gauges()
@@ -622,7 +634,23 @@ func (s *Server) newForwarder() error {
 	s.metrics.GaugeVec("sieve_forward_lag_seconds", "Age of the oldest event not yet delivered, by destination.", "destination", gauge(1))
 	s.metrics.GaugeVec("sieve_forward_failures", "Consecutive failed deliveries, by destination.", "destination", gauge(2))
 	s.metrics.GaugeVec("sieve_forward_skipped_records", "Events a destination refused for good since start (strict-mode errors, too large), by destination.", "destination", gauge(3))
-	s.api.SetEventForwarder(fw)
-	s.background = append(s.background, fw.Run)
-	return nil
+}
+
+// forwardPurging is the purge backend that first applies a purge's event
+// rules to the events still queued for forwarding, then to the store.
+type forwardPurging struct {
+	purge.Backend
+	fw *forward.Forwarder
+}
+
+func (p forwardPurging) PurgeEvents(ctx context.Context, job store.PurgeJob) (store.PurgeEventsResult, error) {
+	rules := make([]forward.Rule, len(job.Rules))
+	for i, r := range job.Rules {
+		rules[i] = forward.Rule{Project: r.Project, From: r.From, To: r.To, DistinctIDs: r.DistinctIDs, Events: r.Events,
+			Paths: r.Paths, DeleteEvents: r.DeleteEvents}
+	}
+	if _, err := p.fw.Purge(rules); err != nil {
+		return store.PurgeEventsResult{}, err
+	}
+	return p.Backend.PurgeEvents(ctx, job)
 }
