@@ -232,3 +232,46 @@ func TestForwardToSieveOverMixpanelAndPostHogWires(t *testing.T) {
 		t.Error("A never saw B1 down: the retry path was not exercised")
 	}
 }
+
+// TestPurgeReachesForwardOutbox: a purge through the API removes the
+// purged property from events still queued for a destination that is down.
+func TestPurgeReachesForwardOutbox(t *testing.T) {
+	const canary = "queued-purge-canary-8d3"
+	a := &fwdServer{t: t, dir: t.TempDir(), addr: "127.0.0.1:0", allowPrivat: true}
+	a.start()
+	code, body := call(t, "PUT", "http://"+a.addr+"/api/projects/1/destinations", a.secret, "",
+		`{"destinations":[{"name":"down","kind":"sieve","host":"http://127.0.0.1:18803","token":"nobody-listens"}]}`)
+	if code != 200 {
+		t.Fatalf("PUT destinations: %d %s", code, body)
+	}
+	code, body = call(t, "POST", "http://"+a.addr+"/import", a.secret, "",
+		fmt.Sprintf(`[{"event":"e","properties":{"distinct_id":"u","time":%d,"$insert_id":"q1","note":%q,"plan":"pro"}}]`, time.Now().UnixMilli(), canary))
+	if code != 200 {
+		t.Fatalf("import: %d %s", code, body)
+	}
+	outbox := filepath.Join(a.dir, "forward", "outbox")
+	if len(grepAll(t, outbox, []string{canary})) == 0 {
+		t.Fatal("the value should be queued before the purge")
+	}
+	code, body = call(t, "POST", "http://"+a.addr+"/api/purges", a.secret, "", `{"project_id":1,"properties":["note"]}`)
+	if code != 202 {
+		t.Fatalf("purge: %d %s", code, body)
+	}
+	var job struct{ ID, Status string }
+	json.Unmarshal(body, &job)
+	deadline := time.Now().Add(60 * time.Second)
+	for job.Status != "done" && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+		_, body = call(t, "GET", "http://"+a.addr+"/api/purges/"+job.ID, a.secret, "", "")
+		json.Unmarshal(body, &job)
+	}
+	if job.Status != "done" {
+		t.Fatalf("purge job: %s", body)
+	}
+	if hits := grepAll(t, outbox, []string{canary}); len(hits) > 0 {
+		t.Errorf("the purged value is still queued: %v", hits)
+	}
+	if len(grepAll(t, outbox, []string{`"plan":"pro"`})) == 0 {
+		t.Error("the event itself should still be queued, without the purged property")
+	}
+}
