@@ -16,12 +16,12 @@ import (
 )
 
 // TestForwardMixpanelNodeThroughAToB drives Sieve A over HTTPS with the
-// official Mixpanel Node.js client while A forwards to Sieve B1 (Mixpanel
-// kind, /import) and Sieve B2 (PostHog kind, /batch/). B1 is killed (-9)
-// before the client sends; A is killed (-9) right after, while it
-// delivers to B2 and retries B1; both come back. B1's and B2's exports
-// then equal A's, each event once, and a password A's guard removed is in
-// neither.
+// official Mixpanel Node.js client, then with raw /import batches for
+// 30 s, while A forwards to Sieve B1 (Mixpanel kind, /import) and Sieve B2
+// (PostHog kind, /batch/). B1 is killed (-9) before the client sends and
+// stays down for 30 s; A is killed (-9) half way, while it delivers to B2
+// and retries B1, and restarted. B1's and B2's exports then equal A's, each
+// event once, and a password A's guard removed is in neither.
 func TestForwardMixpanelNodeThroughAToB(t *testing.T) {
 	if _, err := exec.LookPath("node"); err != nil {
 		t.Fatal("node is required for apptest")
@@ -58,20 +58,31 @@ func TestForwardMixpanelNodeThroughAToB(t *testing.T) {
 	if out, err := cmd.Output(); err != nil {
 		t.Fatalf("node send.js: %v\n%s\n%s", err, stderr.String(), out)
 	}
-	var evs []string
-	for i := 0; i < 40; i++ {
-		evs = append(evs, fmt.Sprintf(`{"event":"Login","properties":{"distinct_id":"raw-%d","time":%d,"$insert_id":"raw-%d","password":%q,"n":%d}}`,
-			i%5, time.Now().Add(-time.Duration(i)*time.Second).UnixMilli(), i, canary, i))
+	// Under load for 30 s with B1 down: batches of 20 events with a password
+	// every 250 ms; A is killed (-9) half way and restarted.
+	down := time.Now()
+	killed := false
+	for batch := 0; time.Since(down) < 30*time.Second; batch++ {
+		var evs []string
+		for i := 0; i < 20; i++ {
+			n := batch*20 + i
+			evs = append(evs, fmt.Sprintf(`{"event":"Login","properties":{"distinct_id":"raw-%d","time":%d,"$insert_id":"raw-%d","password":%q,"n":%d}}`,
+				n%5, time.Now().Add(-time.Duration(n)*time.Second).UnixMilli(), n, canary, n))
+		}
+		if code, body := a.do("POST", "/import", basic(pa.APISecret, ""), []byte("["+strings.Join(evs, ",")+"]")); code != 200 {
+			t.Fatalf("import to A: %d %s", code, body)
+		}
+		if !killed && time.Since(down) > 15*time.Second {
+			a.kill9()
+			a.restart()
+			killed = true
+		}
+		time.Sleep(250 * time.Millisecond)
 	}
-	if code, body := a.do("POST", "/import", basic(pa.APISecret, ""), []byte("["+strings.Join(evs, ",")+"]")); code != 200 {
-		t.Fatalf("import to A: %d %s", code, body)
-	}
-	a.kill9()
-	a.restart()
 	b1.restart()
 
 	want := byInsertID(t, a.export(pa, true))
-	if len(want) < 200 {
+	if len(want) < 300 {
 		t.Fatalf("A exported only %d events", len(want))
 	}
 	var got1, got2 map[string]exported
