@@ -39,7 +39,9 @@ type loop struct {
 	failures int
 	lastErr  string
 	skipped  int64
-	head     int64 // Queued of the oldest record not yet delivered (0: none seen)
+	head     int64     // Queued of the oldest record not yet delivered (0: none seen)
+	since    time.Time // first failure since the last success (zero: none)
+	stalled  bool
 }
 
 func (l *loop) notify() {
@@ -56,6 +58,14 @@ func (l *loop) state(v *View) {
 	defer l.mu.Unlock()
 	v.Cursor, v.Failures, v.LastError, v.Skipped = l.cursor, l.failures, l.lastErr, l.skipped
 	v.Queued = l.box.Last() - l.cursor
+	v.State = "ok"
+	if !l.since.IsZero() {
+		since := l.since.UTC()
+		v.State, v.FailingSince = "failing", &since
+		if l.stalled {
+			v.State = "stalled"
+		}
+	}
 }
 
 // outcome of one delivery attempt.
@@ -132,6 +142,7 @@ func (l *loop) run(ctx context.Context) {
 			l.box.sending.RUnlock()
 			l.mu.Lock()
 			l.cursor, l.failures, l.lastErr = c, 0, ""
+			l.since, l.stalled = time.Time{}, false
 			l.skipped += int64(o.skipped)
 			if l.batch < l.f.opt.BatchSize {
 				l.batch = min(l.batch*2, l.f.opt.BatchSize)
@@ -152,7 +163,20 @@ func (l *loop) run(ctx context.Context) {
 			l.mu.Lock()
 			l.failures++
 			l.lastErr = o.err
+			if l.since.IsZero() {
+				l.since = time.Now()
+			}
+			stall := !l.stalled && time.Since(l.since) >= l.f.opt.StallAfter
+			l.stalled = l.stalled || stall
+			since, queued := l.since, l.box.Last()-l.cursor
 			l.mu.Unlock()
+			if stall {
+				l.f.log.Error("forward: destination stalled: every delivery failed", "project_id", l.project, "destination", l.d.Name,
+					"since", since.UTC().Format(time.RFC3339), "queued", queued, "err", o.err)
+				if l.f.opt.OnStall != nil {
+					l.f.opt.OnStall(l.project, l.d.Name, since, queued)
+				}
+			}
 			l.f.log.Warn("forward: delivery failed; will retry", "project_id", l.project, "destination", l.d.Name, "err", o.err, "records", len(recs))
 			w := o.wait
 			if w <= 0 {

@@ -27,6 +27,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sieve-analytics/sieve/internal/alert"
 	"github.com/sieve-analytics/sieve/internal/atomicfile"
@@ -74,6 +75,10 @@ type View struct {
 	Failures        int    `json:"failures"` // consecutive failed attempts
 	LastError       string `json:"last_error,omitempty"`
 	Skipped         int64  `json:"skipped"` // records refused by the destination (strict-mode errors, too large)
+	// State is "ok", "failing" (the last delivery failed) or "stalled"
+	// (every delivery failed for longer than the bound; an alert was raised).
+	State        string     `json:"state"`
+	FailingSince *time.Time `json:"failing_since,omitempty"`
 }
 
 // mask shows that a secret is set, and its last 4 characters when it is

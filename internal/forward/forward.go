@@ -26,6 +26,11 @@ type Options struct {
 	BatchSize    int          // records per request (default 500; Mixpanel's /import takes at most 2000)
 	MinBackoff   time.Duration
 	MaxBackoff   time.Duration // default 1s and 5 minutes
+	// StallAfter is how long a destination may fail every delivery before
+	// it is reported stalled (default 1 hour): OnStall is called once per
+	// stall, with the number of events queued. Its events stay queued.
+	StallAfter time.Duration
+	OnStall    func(project int64, name string, since time.Time, queued int64)
 }
 
 // Forwarder keeps the destinations, the outboxes and one delivery loop
@@ -57,6 +62,9 @@ func New(opt Options) (*Forwarder, error) {
 	}
 	if opt.MaxBackoff <= 0 {
 		opt.MaxBackoff = 5 * time.Minute
+	}
+	if opt.StallAfter <= 0 {
+		opt.StallAfter = time.Hour
 	}
 	if opt.Client == nil {
 		opt.Client = egressClient(opt.AllowPrivate)

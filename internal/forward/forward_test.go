@@ -398,3 +398,61 @@ func TestPurgeReachesQueuedEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestStallRaisedOnceThenCleared: a destination failing every delivery for
+// longer than StallAfter is reported once (its events stay queued) and is
+// "ok" again after a success.
+func TestStallRaisedOnceThenCleared(t *testing.T) {
+	var mu sync.Mutex
+	failing := true
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if failing {
+			w.WriteHeader(503)
+			return
+		}
+		w.Write([]byte(`{"code":200,"status":"OK"}`))
+	}))
+	defer srv.Close()
+	type stall struct {
+		name   string
+		queued int64
+	}
+	stalls := make(chan stall, 10)
+	f, err := New(Options{Dir: t.TempDir(), AllowPrivate: true, MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond,
+		StallAfter: 200 * time.Millisecond, OnStall: func(_ int64, name string, _ time.Time, queued int64) { stalls <- stall{name, queued} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	if _, err := f.Set(context.Background(), 1, []Destination{{Name: "ph", Kind: KindPostHog, Host: srv.URL, Token: "k"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Append(rows(1, 0, 3, nil)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "failing", func() bool { return f.List(1)[0].State == "failing" })
+	select {
+	case s := <-stalls:
+		if s.name != "ph" || s.queued != 3 {
+			t.Errorf("stall %+v", s)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no stall reported")
+	}
+	if v := f.List(1)[0]; v.State != "stalled" || v.FailingSince == nil || v.Queued != 3 {
+		t.Errorf("state %+v", v)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if len(stalls) != 0 {
+		t.Errorf("the stall was reported %d more times", len(stalls))
+	}
+	mu.Lock()
+	failing = false
+	mu.Unlock()
+	waitFor(t, "recovery", func() bool { v := f.List(1)[0]; return v.State == "ok" && v.Queued == 0 })
+}

@@ -610,7 +610,12 @@ func (s *Server) newFindingStream(al *audit.Log) error {
 // and feeds it the events ingestion stored.
 func (s *Server) newForwarder() error {
 	fw, err := forward.New(forward.Options{Dir: filepath.Join(s.cfg.DataDir, "forward"), Log: s.cfg.Log,
-		AllowPrivate: s.cfg.AllowPrivateWebhooks})
+		AllowPrivate: s.cfg.AllowPrivateWebhooks,
+		OnStall: func(project int64, name string, since time.Time, queued int64) {
+			s.alerter.Raise(alert.Alert{ProjectID: project, Signal: alert.ForwardStalled, Path: name, Observed: float64(queued),
+				Message: fmt.Sprintf("forwarding destination %q has failed every delivery since %s; %d events are queued", name,
+					since.UTC().Format(time.RFC3339), queued)}, name)
+		}})
 	if err != nil {
 		return err
 	}
