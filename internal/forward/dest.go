@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -108,7 +109,11 @@ func (d *Destination) check(ctx context.Context, allowPrivate bool) error {
 	}
 	d.Host = strings.TrimRight(d.Host, "/")
 	if err := alert.CheckURL(ctx, d.Host, allowPrivate); err != nil {
-		return fmt.Errorf("%w: destination %s: host: %v", ErrInvalid, d.Name, errors.Unwrap(err))
+		return fmt.Errorf("%w: destination %s: host: %s", ErrInvalid, d.Name, strings.TrimPrefix(err.Error(), alert.ErrInvalid.Error()+": "))
+	}
+	if u, err := url.Parse(d.Host); err != nil || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(d.Host, "?") {
+		// A query could carry a credential, and the host is shown.
+		return fmt.Errorf("%w: destination %s: host must be a base URL without a query or fragment", ErrInvalid, d.Name)
 	}
 	if d.Token == "" || len(d.Token) > 500 {
 		return fmt.Errorf("%w: destination %s: token is required (at most 500 bytes)", ErrInvalid, d.Name)

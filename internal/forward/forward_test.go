@@ -296,10 +296,14 @@ func TestSecretsSealedAndValidated(t *testing.T) {
 		{Name: "nt", Kind: KindPostHog, Host: "https://example.com"},
 		{Name: "ph", Kind: KindPostHog, Host: "https://example.com", Token: "k", Secret: sec},
 		{Name: "cred", Kind: KindSieve, Host: "https://user:" + sec + "@example.com", Token: "k"},
+		{Name: "query", Kind: KindSieve, Host: "https://example.com/?key=" + sec, Token: "k"},
 	} {
 		_, err := strict.Set(context.Background(), 1, []Destination{d})
 		if !errors.Is(err, ErrInvalid) || strings.Contains(err.Error(), sec) {
 			t.Errorf("%+v: %v", d, err)
+		}
+		if d.Name == "lo" && !strings.Contains(err.Error(), "--webhook-allow-private") {
+			t.Errorf("an internal host should say how to allow it: %v", err)
 		}
 	}
 }
