@@ -460,3 +460,35 @@ func TestStallRaisedOnceThenCleared(t *testing.T) {
 	mu.Unlock()
 	waitFor(t, "recovery", func() bool { v := f.List(1)[0]; return v.State == "ok" && v.Queued == 0 })
 }
+
+// BenchmarkAppend50 measures what forwarding adds to one ingestion request
+// of 50 events for a project with a destination: encoding and one fsync
+// (docs/FORWARDING.md). Run: go test -run '^$' -bench Append ./internal/forward/
+func BenchmarkAppend50(b *testing.B) {
+	f, err := New(Options{Dir: b.TempDir(), AllowPrivate: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := f.Set(context.Background(), 1, []Destination{{Name: "d", Kind: KindSieve, Host: "http://127.0.0.1:18852", Token: "t"}}); err != nil {
+		b.Fatal(err)
+	}
+	rs := rows(1, 0, 50, nil)
+	for i := range rs {
+		rs[i].Props = []byte(`{"$browser":"Chrome","$current_url":"https://example.com/pricing?plan=pro","plan":"pro","n":1,"list":[1,2,3]}`)
+	}
+	other := rows(2, 0, 50, nil)
+	b.Run("with-destination", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if err := f.Append(rs); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("without-destination", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if err := f.Append(other); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
