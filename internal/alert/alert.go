@@ -515,3 +515,17 @@ func (a *Alerter) RaiseInstallation(al Alert, key string) {
 		a.raise(c, key)
 	}
 }
+
+// ForwardStalled is the signal of an event-forwarding destination that has
+// failed every delivery for longer than the forwarder's bound (package
+// forward).
+const ForwardStalled = "forward_stalled"
+
+// Raise raises al for its project (with the cooldown of key), as the
+// alerter's own signals are: listed, logged, sent to the project's webhook.
+func (a *Alerter) Raise(al Alert, key string) {
+	if al.Time.IsZero() {
+		al.Time = a.opt.Now().UTC()
+	}
+	a.raise(al, key)
+}

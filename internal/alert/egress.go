@@ -92,3 +92,22 @@ func checkHost(ctx context.Context, u *url.URL, allowPrivate bool) error {
 	}
 	return nil
 }
+
+// CheckURL applies the webhook egress rules to a URL chosen by a project
+// admin for another kind of outbound delivery (event forwarding): http or
+// https, no credentials in it, at most 2000 bytes, and a host that is not
+// and does not resolve to an internal address unless allowPrivate. The
+// error wraps ErrInvalid.
+func CheckURL(ctx context.Context, rawURL string, allowPrivate bool) error {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(rawURL) > 2000 || u.User != nil {
+		return fmt.Errorf("%w: the URL must be http or https, without credentials, at most 2000 bytes", ErrInvalid)
+	}
+	return checkHost(ctx, u, allowPrivate)
+}
+
+// EgressClient returns an HTTP client that dials only addresses webhooks
+// may reach (every address, also after redirects, unless allowPrivate).
+func EgressClient(allowPrivate bool) *http.Client {
+	return egressClient(defaultAllowed(allowPrivate))
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
 	"github.com/sieve-analytics/sieve/internal/findingstream"
+	"github.com/sieve-analytics/sieve/internal/forward"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/plan"
 	"github.com/sieve-analytics/sieve/internal/project"
@@ -196,6 +197,7 @@ type API struct {
 	plans     *plan.Store           // see SetPlans
 
 	piiClassPaths func(int64, ...string) []string // see SetPIIPaths
+	eventsOut     *forward.Forwarder              // see SetEventForwarder
 }
 
 // New returns the API over a registry and a store.

@@ -364,6 +364,11 @@ func (in *Ingester) write(ctx context.Context, b *batch) error {
 		}
 		in.metrics.Commit("events", time.Since(t))
 		b.stored, b.dups = res.Stored, res.Duplicates
+		if in.storedSink != nil {
+			if err := in.storedSink(rows); err != nil {
+				return err
+			}
+		}
 		in.Stats.Events.Add(int64(res.Stored))
 		in.Stats.Dups.Add(int64(res.Duplicates))
 	}

@@ -84,6 +84,7 @@ var forbidden = map[string][]string{
 	"internal/lexicon":       {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
 	"internal/advisory":      {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
 	"internal/valueshape":    {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire", "internal/project", "internal/lexicon", "internal/alert"},
+	"internal/forward":       {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire", "internal/project"},
 	"internal/alert":         {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/wire"},
 	"internal/scope":         {"internal/ingest", "internal/api", "internal/server", "internal/purge", "internal/wire"},
 	"internal/query":         {"internal/ingest", "internal/api", "internal/server", "internal/store", "internal/guard", "internal/project", "internal/wire"},

@@ -143,6 +143,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/projects/{id}/findings/webhook", s.api.GetFindingWebhook())
 	mux.Handle("PUT /api/projects/{id}/findings/webhook", s.api.PutFindingWebhook())
 	mux.Handle("DELETE /api/projects/{id}/findings/webhook", s.api.DeleteFindingWebhook())
+	// Event forwarding to Mixpanel, PostHog or another Sieve (docs/FORWARDING.md).
+	mux.Handle("GET /api/projects/{id}/destinations", s.api.GetDestinations())
+	mux.Handle("PUT /api/projects/{id}/destinations", s.api.PutDestinations())
+	mux.Handle("DELETE /api/projects/{id}/destinations", s.api.DeleteDestinations())
 
 	// ---- Saved insights and dashboards (docs/API.md), for the web UI's
 	// insight pages: analyst role, as the query API. ----

@@ -32,6 +32,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/backup"
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/findingstream"
+	"github.com/sieve-analytics/sieve/internal/forward"
 	"github.com/sieve-analytics/sieve/internal/guard"
 	"github.com/sieve-analytics/sieve/internal/guardcache"
 	"github.com/sieve-analytics/sieve/internal/ingest"
@@ -100,6 +101,7 @@ type Server struct {
 	sessions   *session.Store // web UI sign-ins, in memory
 	alerter    *alert.Alerter
 	stream     *findingstream.Stream // closed after the store
+	forward    *forward.Forwarder    // event forwarding (docs/FORWARDING.md)
 	selftest   *selftest.Runner
 
 	ln       net.Listener
@@ -168,6 +170,10 @@ func New(cfg Config) (*Server, error) {
 	if be.queries != nil {
 		s.api.SetQueries(be.queries, api.QueryLimits{Time: cfg.QueryTimeout, Memory: cfg.QueryMemory})
 	}
+	if err := s.newForwarder(); err != nil {
+		st.Close()
+		return nil, err
+	}
 	if err := s.newAuditAndPurges(be.purges); err != nil {
 		st.Close()
 		return nil, err
@@ -177,6 +183,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.newMetrics(be.gauges)
+	s.forwardMetrics()
 	if be.backup != nil {
 		s.api.SetBackup(s.backupFunc(be.backup))
 	}
@@ -339,6 +346,7 @@ func (s *Server) newAuditAndPurges(pb purge.Backend) error {
 	if pb == nil {
 		return nil
 	}
+	pb = forwardPurging{pb, s.forward} // purges reach what is still queued for forwarding
 	pm, err := purge.New(purge.Config{Dir: filepath.Join(s.cfg.DataDir, "purges"), Backend: pb, HashID: al.HashID, Log: s.cfg.Log,
 		Sign: keys.Sign,
 		OnFinish: func(j purge.Job) {

@@ -1,0 +1,136 @@
+package apptest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/forward"
+)
+
+// TestForwardMixpanelNodeThroughAToB drives Sieve A over HTTPS with the
+// official Mixpanel Node.js client, then with raw /import batches for
+// 30 s, while A forwards to Sieve B1 (Mixpanel kind, /import) and Sieve B2
+// (PostHog kind, /batch/). B1 is killed (-9) before the client sends and
+// stays down for 30 s; A is killed (-9) half way, while it delivers to B2
+// and retries B1, and restarted. B1's and B2's exports then equal A's, each
+// event once, and a password A's guard removed is in neither.
+func TestForwardMixpanelNodeThroughAToB(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Fatal("node is required for apptest")
+	}
+	if _, err := os.Stat("node/node_modules/mixpanel"); err != nil {
+		t.Fatal("apptest/node/node_modules is missing: run `make apptest` (npm ci in apptest/node)")
+	}
+	const canary = "Hunter2-apptest-forward-4b1"
+	b1 := startServer(t, serverOpts{})
+	b2 := startServer(t, serverOpts{})
+	p1, p2 := b1.createProject("forwarded, mixpanel wire"), b2.createProject("forwarded, posthog wire")
+	a := startServer(t, serverOpts{TLS: true, Args: []string{"--webhook-allow-private"}})
+	pa := a.createProject("forwarder")
+
+	dests := fmt.Sprintf(`{"destinations":[{"name":"mp","kind":"mixpanel","host":%q,"token":%q,"secret":%q},
+		{"name":"ph","kind":"posthog","host":%q,"token":%q}]}`, b1.Base, p1.Token, p1.APISecret, b2.Base, p2.Token)
+	code, body := a.do("PUT", fmt.Sprintf("/api/projects/%d/destinations", pa.ID), basic(pa.APISecret, ""), []byte(dests))
+	if code != 200 || bytes.Contains(body, []byte(p1.APISecret)) || bytes.Contains(body, []byte(p2.Token)) {
+		t.Fatalf("PUT destinations: %d %s", code, body)
+	}
+
+	b1.kill9()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, a.CertPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := net.SplitHostPort(a.addr)
+	cmd := exec.Command("node", "send.js")
+	cmd.Dir = "node"
+	cmd.Env = append(os.Environ(), "SIEVE_HOST="+host, "SIEVE_PORT="+port, "SIEVE_TOKEN="+pa.Token,
+		"SIEVE_SECRET="+pa.APISecret, "NODE_EXTRA_CA_CERTS="+ca)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if out, err := cmd.Output(); err != nil {
+		t.Fatalf("node send.js: %v\n%s\n%s", err, stderr.String(), out)
+	}
+	// Under load for 30 s with B1 down: batches of 20 events with a password
+	// every 250 ms; A is killed (-9) half way and restarted.
+	down := time.Now()
+	killed := false
+	for batch := 0; time.Since(down) < 30*time.Second; batch++ {
+		var evs []string
+		for i := 0; i < 20; i++ {
+			n := batch*20 + i
+			evs = append(evs, fmt.Sprintf(`{"event":"Login","properties":{"distinct_id":"raw-%d","time":%d,"$insert_id":"raw-%d","password":%q,"n":%d}}`,
+				n%5, time.Now().Add(-time.Duration(n)*time.Second).UnixMilli(), n, canary, n))
+		}
+		if code, body := a.do("POST", "/import", basic(pa.APISecret, ""), []byte("["+strings.Join(evs, ",")+"]")); code != 200 {
+			t.Fatalf("import to A: %d %s", code, body)
+		}
+		if !killed && time.Since(down) > 15*time.Second {
+			a.kill9()
+			a.restart()
+			killed = true
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	b1.restart()
+
+	want := byInsertID(t, a.export(pa, true))
+	if len(want) < 300 {
+		t.Fatalf("A exported only %d events", len(want))
+	}
+	var got1, got2 map[string]exported
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		got1, got2 = byInsertID(t, b1.export(p1, true)), byInsertID(t, b2.export(p2, true))
+		if len(got1) >= len(want) && len(got2) >= len(want) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Second)
+	}
+	time.Sleep(2 * time.Second) // a late duplicate would show now
+	got1, got2 = byInsertID(t, b1.export(p1, true)), byInsertID(t, b2.export(p2, true))
+	if len(got1) != len(want) || len(got2) != len(want) {
+		t.Fatalf("A has %d events, B1 %d, B2 %d\nA's output:\n%s", len(want), len(got1), len(got2), a.out.String())
+	}
+	t.Logf("A, B1 and B2 each hold %d events", len(want))
+	for id, w := range want {
+		g1, ok1 := got1[id]
+		g2, ok2 := got2[forward.UUIDOf(id)]
+		if !ok1 || !ok2 {
+			t.Errorf("event %s: in B1 %v, in B2 %v", id, ok1, ok2)
+			continue
+		}
+		for k, v := range w.Properties {
+			if k == "$insert_id" {
+				continue
+			}
+			wj, _ := json.Marshal(v)
+			j1, _ := json.Marshal(g1.Properties[k])
+			j2, _ := json.Marshal(g2.Properties[k])
+			if string(j1) != string(wj) || string(j2) != string(wj) {
+				t.Errorf("event %s: %s is %s in A, %s in B1, %s in B2", id, k, wj, j1, j2)
+			}
+		}
+		if g1.Event != w.Event || g2.Event != w.Event {
+			t.Errorf("event %s: name %q in A, %q in B1, %q in B2", id, w.Event, g1.Event, g2.Event)
+		}
+	}
+	for _, s := range []*server{a, b1, b2} {
+		if hits := grepData(t, s.Data, canary); len(hits) > 0 {
+			t.Errorf("%s: the password is on disk: %v", s.Base, hits)
+		}
+	}
+	if hits := grepData(t, a.Data, p1.APISecret, p2.Token); len(hits) > 0 {
+		t.Errorf("A's data directory holds a destination secret: %v", hits)
+	}
+	if out := a.out.String(); strings.Contains(out, p1.APISecret) || strings.Contains(out, p2.Token) || strings.Contains(out, canary) {
+		t.Error("A's output holds a destination secret or the password")
+	}
+}

@@ -1,0 +1,392 @@
+package forward
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/alert"
+)
+
+func egressClient(allowPrivate bool) *http.Client { return alert.EgressClient(allowPrivate) }
+
+// loop delivers one destination's records in outbox order.
+type loop struct {
+	f       *Forwarder
+	project int64
+	d       Destination
+	box     *outbox
+	dir     string
+	wake    chan struct{}
+	cancel  context.CancelFunc
+	done    chan struct{}
+
+	mu       sync.Mutex
+	cursor   int64
+	batch    int // current batch size (halved on 413)
+	failures int
+	lastErr  string
+	skipped  int64
+	head     int64     // Queued of the oldest record not yet delivered (0: none seen)
+	since    time.Time // first failure since the last success (zero: none)
+	stalled  bool
+}
+
+func (l *loop) notify() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (l *loop) stop() { l.cancel(); <-l.done }
+
+func (l *loop) state(v *View) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v.Cursor, v.Failures, v.LastError, v.Skipped = l.cursor, l.failures, l.lastErr, l.skipped
+	v.Queued = l.box.Last() - l.cursor
+	v.State = "ok"
+	if !l.since.IsZero() {
+		since := l.since.UTC()
+		v.State, v.FailingSince = "failing", &since
+		if l.stalled {
+			v.State = "stalled"
+		}
+	}
+}
+
+// outcome of one delivery attempt.
+type outcome struct {
+	sent    int           // records acknowledged (the cursor advances by sent)
+	skipped int           // of them, refused by the destination for good
+	halve   bool          // 413: try again with half the batch
+	wait    time.Duration // transient failure: Retry-After, or 0 for the backoff
+	err     string        // why the attempt failed (no value, no secret)
+}
+
+func (l *loop) run(ctx context.Context) {
+	defer close(l.done)
+	c, err := readCursor(l.dir)
+	if err != nil {
+		l.f.log.Error("forward: cursor unreadable; destination stopped", "project_id", l.project, "destination", l.d.Name, "err", err)
+		return
+	}
+	l.mu.Lock()
+	l.cursor = c
+	l.mu.Unlock()
+	backoff := l.f.opt.MinBackoff
+	for {
+		if ctx.Err() != nil {
+			return
+		}
+		var recs []Record
+		l.box.sending.RLock()
+		last, err := l.box.read(c, l.batch, func(r Record) { recs = append(recs, r) })
+		if err != nil {
+			l.box.sending.RUnlock()
+			l.f.log.Error("forward: outbox unreadable", "project_id", l.project, "destination", l.d.Name, "err", err)
+			if !sleep(ctx, l.f.opt.MaxBackoff) {
+				return
+			}
+			continue
+		}
+		l.mu.Lock()
+		l.head = 0
+		if len(recs) > 0 {
+			l.head = recs[0].Queued
+		}
+		l.mu.Unlock()
+		if len(recs) == 0 {
+			if last > c { // the rest was purged while queued
+				c = last
+				if err := writeCursor(l.dir, c); err != nil {
+					l.f.log.Error("forward: cursor not saved", "project_id", l.project, "destination", l.d.Name, "err", err)
+				}
+				l.mu.Lock()
+				l.cursor = c
+				l.mu.Unlock()
+			}
+			l.box.sending.RUnlock()
+			select {
+			case <-ctx.Done():
+				return
+			case <-l.wake:
+			case <-time.After(5 * time.Second):
+			}
+			continue
+		}
+		o := l.send(ctx, recs)
+		if ctx.Err() != nil {
+			l.box.sending.RUnlock()
+			return
+		}
+		switch {
+		case o.sent > 0:
+			c = recs[o.sent-1].Seq
+			if err := writeCursor(l.dir, c); err != nil {
+				l.f.log.Error("forward: cursor not saved", "project_id", l.project, "destination", l.d.Name, "err", err)
+			}
+			l.box.sending.RUnlock()
+			l.mu.Lock()
+			l.cursor, l.failures, l.lastErr = c, 0, ""
+			l.since, l.stalled = time.Time{}, false
+			l.skipped += int64(o.skipped)
+			if l.batch < l.f.opt.BatchSize {
+				l.batch = min(l.batch*2, l.f.opt.BatchSize)
+			}
+			l.mu.Unlock()
+			if o.skipped > 0 {
+				l.f.log.Warn("forward: records refused by the destination, skipped", "project_id", l.project, "destination", l.d.Name, "records", o.skipped)
+			}
+			backoff = l.f.opt.MinBackoff
+			l.f.prune(l.project)
+		case o.halve:
+			l.box.sending.RUnlock()
+			l.mu.Lock()
+			l.batch = max(1, len(recs)/2)
+			l.mu.Unlock()
+		default:
+			l.box.sending.RUnlock()
+			l.mu.Lock()
+			l.failures++
+			l.lastErr = o.err
+			if l.since.IsZero() {
+				l.since = time.Now()
+			}
+			stall := !l.stalled && time.Since(l.since) >= l.f.opt.StallAfter
+			l.stalled = l.stalled || stall
+			since, queued := l.since, l.box.Last()-l.cursor
+			l.mu.Unlock()
+			if stall {
+				l.f.log.Error("forward: destination stalled: every delivery failed", "project_id", l.project, "destination", l.d.Name,
+					"since", since.UTC().Format(time.RFC3339), "queued", queued, "err", o.err)
+				if l.f.opt.OnStall != nil {
+					l.f.opt.OnStall(l.project, l.d.Name, since, queued)
+				}
+			}
+			l.f.log.Warn("forward: delivery failed; will retry", "project_id", l.project, "destination", l.d.Name, "err", o.err, "records", len(recs))
+			w := o.wait
+			if w <= 0 {
+				w = backoff
+				backoff = min(backoff*2, l.f.opt.MaxBackoff)
+			}
+			if !sleep(ctx, min(w, l.f.opt.MaxBackoff)) {
+				return
+			}
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// send makes one request with recs and judges the answer.
+func (l *loop) send(ctx context.Context, recs []Record) outcome {
+	req, err := l.request(ctx, recs)
+	if err != nil {
+		// A record that cannot be encoded (never expected: it was stored
+		// as JSON) is skipped alone.
+		if len(recs) == 1 {
+			return outcome{sent: 1, skipped: 1}
+		}
+		return outcome{halve: true}
+	}
+	resp, err := l.f.opt.Client.Do(req)
+	if err != nil {
+		msg := "the destination cannot be reached"
+		var ue *url.Error
+		if errors.As(err, &ue) && ue.Timeout() {
+			msg = "the destination timed out"
+		}
+		return outcome{err: msg}
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	switch {
+	case resp.StatusCode/100 == 2:
+		return outcome{sent: len(recs)}
+	case resp.StatusCode == http.StatusRequestEntityTooLarge:
+		if len(recs) == 1 {
+			return outcome{sent: 1, skipped: 1}
+		}
+		return outcome{halve: true}
+	case resp.StatusCode == http.StatusBadRequest:
+		// Mixpanel's strict mode imports the valid records and lists
+		// the others in failed_records.
+		var strict struct {
+			Failed []json.RawMessage `json:"failed_records"`
+		}
+		if l.d.Kind != KindPostHog && json.Unmarshal(body, &strict) == nil && strict.Failed != nil {
+			return outcome{sent: len(recs), skipped: len(strict.Failed)}
+		}
+		if len(recs) == 1 {
+			return outcome{sent: 1, skipped: 1}
+		}
+		return outcome{halve: true}
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		return outcome{wait: retryAfter(resp.Header.Get("Retry-After")), err: "HTTP " + strconv.Itoa(resp.StatusCode)}
+	default:
+		return outcome{err: "HTTP " + strconv.Itoa(resp.StatusCode) + " (check the destination's host and credentials)"}
+	}
+}
+
+// retryAfter reads a Retry-After header in seconds or as an HTTP date.
+func retryAfter(h string) time.Duration {
+	if h == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		return max(0, time.Until(t))
+	}
+	return 0
+}
+
+// request encodes recs in the destination's wire format, gzipped.
+func (l *loop) request(ctx context.Context, recs []Record) (*http.Request, error) {
+	var body []byte
+	var err error
+	var u string
+	switch l.d.Kind {
+	case KindPostHog:
+		body, err = EncodePostHog(l.d.Token, recs)
+		u = l.d.Host + "/batch/"
+	default:
+		body, err = EncodeMixpanel(l.d.Token, recs)
+		u = l.d.Host + "/import?strict=1"
+		if l.d.MixpanelProject != "" {
+			u += "&project_id=" + l.d.MixpanelProject
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	var zb bytes.Buffer
+	zw := gzip.NewWriter(&zb)
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, &zb)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Encoding", "gzip")
+	req.Header.Set("User-Agent", "sieve-forward")
+	switch {
+	case l.d.Kind == KindPostHog:
+	case l.d.ServiceAccount != "":
+		req.SetBasicAuth(l.d.ServiceAccount, l.d.Secret)
+	case l.d.Secret != "":
+		req.SetBasicAuth(l.d.Secret, "")
+	default:
+		req.SetBasicAuth(l.d.Token, "")
+	}
+	return req, nil
+}
+
+// EncodeMixpanel encodes records as a Mixpanel /import body: a JSON array
+// of {"event","properties"} with the original time (milliseconds),
+// distinct_id, $insert_id and the project token in the properties.
+func EncodeMixpanel(token string, recs []Record) ([]byte, error) {
+	out := make([]json.RawMessage, 0, len(recs))
+	for _, r := range recs {
+		props, err := propsOf(r)
+		if err != nil {
+			return nil, err
+		}
+		props["time"] = mustJSON(r.Time)
+		props["distinct_id"] = mustJSON(r.DistinctID)
+		props["$insert_id"] = mustJSON(mixpanelInsertID(r.InsertID))
+		props["token"] = mustJSON(token)
+		b, err := json.Marshal(map[string]any{"event": r.Name, "properties": props})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return json.Marshal(out)
+}
+
+// EncodePostHog encodes records as a PostHog /batch/ body, each event with
+// its original timestamp and a uuid derived from its $insert_id.
+func EncodePostHog(apiKey string, recs []Record) ([]byte, error) {
+	batch := make([]map[string]any, 0, len(recs))
+	for _, r := range recs {
+		props, err := propsOf(r)
+		if err != nil {
+			return nil, err
+		}
+		batch = append(batch, map[string]any{"event": r.Name, "distinct_id": r.DistinctID, "properties": props,
+			"timestamp": time.UnixMilli(r.Time).UTC().Format("2006-01-02T15:04:05.000Z"), "uuid": UUIDOf(r.InsertID)})
+	}
+	return json.Marshal(map[string]any{"api_key": apiKey, "batch": batch})
+}
+
+func propsOf(r Record) (map[string]json.RawMessage, error) {
+	props := map[string]json.RawMessage{}
+	if len(r.Props) > 0 && string(r.Props) != "null" {
+		if err := json.Unmarshal(r.Props, &props); err != nil {
+			return nil, fmt.Errorf("forward: stored properties are not an object")
+		}
+	}
+	return props, nil
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, _ := json.Marshal(v)
+	return b
+}
+
+// mixpanelInsertID keeps an $insert_id Mixpanel accepts (at most 36
+// letters, digits and '-'); another is replaced by a stable digest.
+func mixpanelInsertID(id string) string {
+	ok := len(id) > 0 && len(id) <= 36
+	for i := 0; ok && i < len(id); i++ {
+		c := id[i]
+		ok = c == '-' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+	}
+	if ok {
+		return id
+	}
+	h := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(h[:16])
+}
+
+// UUIDOf is the uuid an event is forwarded with to PostHog: its $insert_id
+// when that is a UUID, otherwise a UUID (version 8) from its SHA-256, so
+// every retry carries the same one.
+func UUIDOf(id string) string {
+	if len(id) == 36 && id[8] == '-' && id[13] == '-' && id[18] == '-' && id[23] == '-' {
+		if _, err := hex.DecodeString(strings.ReplaceAll(id, "-", "")); err == nil {
+			return strings.ToLower(id)
+		}
+	}
+	h := sha256.Sum256([]byte(id))
+	h[6] = h[6]&0x0f | 0x80
+	h[8] = h[8]&0x3f | 0x80
+	s := hex.EncodeToString(h[:16])
+	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
+}
