@@ -32,15 +32,21 @@ export function draw(el, { labels, series, bars = false, percent = false }) {
   // text colour at drawing time (the page draws again when the theme changes).
   const ink = getComputedStyle(el).color
   el.dataset.ink = ink
+  // The last x label is centred on the right edge of the plot: leave room
+  // for its right half (else a step name such as "3. Purchase" is clipped).
+  // Labels that are not dates (funnel steps) get half a slot at each end, as bars do.
+  const categorical = short === labels && !labels.every((l) => /^\d{4}-\d\d/.test(l))
+  const right = Math.ceil(textWidth(String(short[short.length - 1] ?? '')) / 2) + 8
   const opts = {
     width,
+    padding: [null, Math.min(160, Math.max(16, right)), null, null],
     height: 300,
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
     // Bars need half a slot of room at each end.
     // The y axis starts at zero (counts), below it only for negative values.
     scales: {
-      x: { time: false, range: bars ? [-0.5, labels.length - 0.5] : undefined },
+      x: { time: false, range: bars || categorical ? [-0.5, labels.length - 0.5] : undefined },
       y: { range: (u, min, max) => uPlot.rangeNum(Math.min(0, min), Math.max(max, 1), 0.1, true) },
     },
     axes: [
@@ -61,4 +67,12 @@ export function draw(el, { labels, series, bars = false, percent = false }) {
   const u = new uPlot(opts, data, el)
   el.dataset.plotted = JSON.stringify(series.map((s, i) => ({ name: s.name, values: u.data[i + 1], color: palette[i % palette.length] })))
   return () => u.destroy()
+}
+
+let measure
+/** textWidth is the width in pixels of s in uPlot's axis font. */
+function textWidth(s) {
+  measure ||= document.createElement('canvas').getContext('2d')
+  measure.font = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol", "Noto Color Emoji"'
+  return measure.measureText(s).width
 }

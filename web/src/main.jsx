@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { api, setCSRF, whenSignedOut } from './api.js'
 import { Loading } from './ui.jsx'
 import { SignIn } from './pages/signin.jsx'
-import { pages } from './pages/index.js'
+import { pages } from './pages/index.jsx'
 import { navigate, usePath } from './router.js'
 
 /** Intercept same-origin link clicks so pages switch without reloading. */

@@ -11,9 +11,9 @@ import * as kit from '../../testkit/browser/harness.mjs'
 export const root = fileURLToPath(new URL('../../', import.meta.url))
 export const { filesHolding, filesUnder } = kit
 
-/** startSieve runs `sieve serve` and waits for /healthz; returns {url, port, dataDir, adminKey, api, log, stop}. */
-export function startSieve() {
-  return kit.startSieve({ bin: resolve(root, process.env.SIEVE_BIN || 'bin/sieve'), env: { SIEVE_TEST_UNCOMPRESSED: '1' } })
+/** startSieve runs `sieve serve` (with env added) and waits for /healthz; returns {url, port, dataDir, adminKey, api, log, stop}. */
+export function startSieve(env = {}) {
+  return kit.startSieve({ bin: resolve(root, process.env.SIEVE_BIN || 'bin/sieve'), env: { SIEVE_TEST_UNCOMPRESSED: '1', ...env } })
 }
 
 /** launch starts Debian's Chromium headless with a fresh profile, a 1280x800 viewport, the UTC time zone and the en-US locale; returns {context, stop}. */

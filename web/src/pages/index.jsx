@@ -7,6 +7,22 @@ import { Guard } from './guard.jsx'
 import { Events, Lexicon, Users } from './data.jsx'
 import { Dashboards, Insights } from './insights.jsx'
 import { Access, ProjectSettings, Webhook } from './settings.jsx'
+import { useEffect, useState } from 'preact/hooks'
+import { ErrorBox, Loading } from '../ui.jsx'
+
+/** lazy is a page whose code is loaded (a chunk of its own) only when it is first opened. */
+function lazy(load, name) {
+  return function Lazy(props) {
+    const [mod, set] = useState(null)
+    const [error, setError] = useState(null)
+    useEffect(() => { load().then(set, () => setError(new Error('This page could not be loaded. Reload to try again.'))) }, [])
+    if (error) return <ErrorBox error={error} />
+    if (!mod) return <Loading what="Loading the page" />
+    const P = mod[name]
+    return <P {...props} />
+  }
+}
+const trust = () => import('./trust.jsx')
 
 const read = () => true
 const admin = (me) => me.global || me.role === 'admin'
@@ -27,6 +43,8 @@ export const pages = [
   page('/scope', 'Incident scope', 'Privacy center', Scope, globalAdmin, 'the admin key', { global: true }),
   page('/purges', 'Purges', 'Privacy center', PurgesRoute, admin, 'the admin role', { prefix: true }),
   page('/audit', 'Audit log', 'Privacy center', Audit, admin, 'the admin role'),
+  page('/plan', 'Tracking plan', 'Privacy center', lazy(trust, 'Plan'), read, 'a project role'),
+  page('/selftest', 'Self-test and keys', 'Privacy center', lazy(trust, 'SelfTest'), globalAdmin, 'the admin key', { global: true }),
   page('/events', 'Live events', 'Data', Events, read, 'a project role'),
   page('/users', 'Users', 'Data', Users, read, 'a project role'),
   page('/lexicon', 'Lexicon', 'Data', Lexicon, read, 'a project role'),
@@ -35,4 +53,6 @@ export const pages = [
   page('/settings', 'Project', 'Settings', ProjectSettings, admin, 'the admin role'),
   page('/settings/access', 'Access', 'Settings', Access, admin, 'the admin role'),
   page('/settings/webhook', 'Webhook', 'Settings', Webhook, admin, 'the admin role'),
+  page('/settings/pii', 'PII', 'Settings', lazy(trust, 'PII'), admin, 'the admin role'),
+  page('/settings/forwarding', 'Forwarding', 'Settings', lazy(trust, 'Destinations'), admin, 'the admin role'),
 ]

@@ -1,0 +1,224 @@
+// trust.jsx: the pages for what proves and limits what Sieve keeps: the
+// self-test's runs, the signing keys and the signed audit head, the PII
+// settings, the forwarding destinations and the tracking plan. Loaded
+// only when one of them is opened (a chunk of its own). Secrets the server
+// holds are shown masked, as the API answers them; a token typed into the
+// destination form is sent once and kept nowhere here.
+import { useState } from 'preact/hooks'
+import { api } from '../api.js'
+import { Empty, ErrorBox, fmt, fmtTime, Load, Page, splitList, Table, useLoad } from '../ui.jsx'
+
+function useAction(fn) {
+  const [state, set] = useState({ error: null, result: null, busy: false })
+  async function run(...args) {
+    set({ error: null, result: null, busy: true })
+    try {
+      set({ error: null, result: await fn(...args), busy: false })
+    } catch (error) { set({ error, result: null, busy: false }) }
+  }
+  return [state, run]
+}
+
+const Badge = ({ ok, yes = 'passed', no = 'failed' }) => <span class={`badge ${ok ? 'ok' : 'bad'}`}>{ok ? yes : no}</span>
+
+/** SelfTest (admin key): the self-test's runs, running it now, the signing keys and the audit head. */
+export function SelfTest() {
+  const runs = useLoad(() => api('GET', '/api/selftest'), [])
+  const keys = useLoad(() => api('GET', '/api/keys/certificates'), [])
+  const head = useLoad(() => api('GET', '/api/audit/head'), [])
+  const [run, doRun] = useAction(async () => { const r = await api('POST', '/api/selftest'); runs.reload(true); return r })
+  const [rot, doRotate] = useAction(async () => {
+    if (!confirm('Make a new signing key? Certificates and audit heads are signed with it from now on; the old public key stays published, retired.')) return null
+    const r = await api('POST', '/api/keys/rotate'); keys.reload(true); head.reload(true); return r
+  })
+  return (
+    <Page title="Self-test and keys" lead="The self-test plants canary secrets through the real ingestion path and checks that none reaches the store, the log or a backup. Certificates and the audit head are signed with the keys below."
+      actions={<button onClick={() => doRun()} disabled={run.busy}>{run.busy ? 'Running…' : 'Run the self-test now'}</button>}>
+      <ErrorBox error={run.error} />
+      {run.result && <p class="notice" role="status">Self-test run finished: <Badge ok={run.result.passed} />.</p>}
+      <h3>Runs</h3>
+      <Load state={runs} what="Reading the self-test's runs">{(r) => (
+        <>
+          <p class="muted">{r.interval_seconds ? `Runs by itself every ${fmt(r.interval_seconds)} seconds.` : 'Runs only when asked (no interval set).'}</p>
+          <Table caption="Self-test runs" rows={r.runs} empty="The self-test has not run yet." cols={[
+            { label: 'Started', render: (x) => fmtTime(x.started) }, { label: 'Result', render: (x) => <Badge ok={x.passed} /> },
+            { label: 'Canaries', render: (x) => (x.canaries || []).map((c) => `${c.kind}: ${c.passed ? 'ok' : 'FAILED'}`).join(', ') || '—' },
+            { label: 'Files searched', key: 'files_searched', num: true }, { label: 'Control found', render: (x) => x.control_found ? 'yes' : 'no' },
+            { label: 'Problems', render: (x) => fmt([...(x.problems || []), ...(x.canaries || []).flatMap((c) => c.problems || []), ...(x.error ? [x.error] : [])]) }]} />
+        </>
+      )}</Load>
+      <h3>Signing keys</h3>
+      <Load state={keys} what="Reading the public keys">{(k) => (
+        <Table caption="Signing keys" rows={k.keys} empty="No signing key yet." cols={[
+          { label: 'Key id', render: (x) => <code>{x.key_id}</code> }, { label: 'Algorithm', key: 'alg' },
+          { label: 'Public key', render: (x) => <code class="wrap">{x.public_key}</code> },
+          { label: 'Created', render: (x) => fmtTime(x.created) }, { label: 'State', render: (x) => x.retired ? 'retired' : <b>current</b> }]} />
+      )}</Load>
+      <ErrorBox error={rot.error} />
+      {rot.result && <p class="notice" role="status">A new signing key is current.</p>}
+      <p><button class="secondary" onClick={() => doRotate()} disabled={rot.busy}>Rotate the signing key</button></p>
+      <h3>Audit chain head</h3>
+      <Load state={head} what="Reading the audit head">{(h) => (
+        <dl class="facts">
+          <dt>Entries</dt><dd>{fmt(h.seq)}</dd>
+          <dt>Head hash</dt><dd><code class="wrap">{h.hash}</code></dd>
+          <dt>Signed</dt><dd>{fmtTime(h.time)} with key <code>{h.signature?.key_id}</code> ({h.signature?.alg})</dd>
+        </dl>
+      )}</Load>
+    </Page>
+  )
+}
+
+/** PII (project admin): the paths marked personal and whether the API secret holds pii. */
+export function PII({ project }) {
+  const state = useLoad(() => api('GET', `/api/projects/${project.id}/pii`), [project.id])
+  const [save, doSave] = useAction(async (e) => {
+    e.preventDefault()
+    const f = new FormData(e.target)
+    const r = await api('PUT', `/api/projects/${project.id}/pii`, { paths: splitList(String(f.get('paths'))), api_secret: f.get('api_secret') === 'on' })
+    state.reload(true)
+    return r
+  })
+  return (
+    <Page title="PII" lead="Paths marked personal are shown only to readers granted pii; everyone else sees a keyed hash in their place. Grant pii to a service account under Access.">
+      <Load state={state} what="Reading the PII settings">{(p) => (
+        <>
+          <p>{p.granted ? 'You hold pii: you see these values.' : 'You do not hold pii: you see keyed hashes, and may not change these settings.'}</p>
+          <h3>Every PII path now</h3>
+          <Table caption="PII paths in effect" rows={(p.effective || []).map((x) => ({ path: x }))} empty="No path is treated as PII."
+            cols={[{ label: 'Path', render: (r) => <code>{r.path}</code> }]} />
+          <form class="card stack" onSubmit={doSave} key={JSON.stringify(p.paths)}>
+            <h3>Paths this project marks personal</h3>
+            <ErrorBox error={save.error} />
+            {save.result && <p class="notice" role="status">Saved: {save.result.paths?.length || 0} paths marked personal.</p>}
+            <label>Paths (one a line or comma-separated)<textarea name="paths" rows={4} disabled={!p.granted}>{(p.paths || []).join('\n')}</textarea></label>
+            <label class="check"><input type="checkbox" name="api_secret" checked={p.api_secret} disabled={!p.granted} /> The project's API secret holds pii (exports with it show values)</label>
+            <div><button type="submit" disabled={!p.granted || save.busy}>Save PII settings</button></div>
+          </form>
+        </>
+      )}</Load>
+    </Page>
+  )
+}
+
+const KINDS = { mixpanel: 'Mixpanel', posthog: 'PostHog', sieve: 'Another Sieve' }
+
+/** Destinations (project admin): where guarded events are forwarded, their delivery state, and setting them. */
+export function Destinations({ project }) {
+  const state = useLoad(() => api('GET', `/api/projects/${project.id}/destinations`), [project.id])
+  const [save, doSave] = useAction(async (e) => {
+    e.preventDefault()
+    const f = new FormData(e.target)
+    const d = { name: f.get('name'), kind: f.get('kind'), host: f.get('host'), token: f.get('token') }
+    for (const k of ['secret', 'service_account', 'mixpanel_project_id']) if (String(f.get(k) || '').trim()) d[k] = String(f.get(k)).trim()
+    const r = await api('PUT', `/api/projects/${project.id}/destinations`, { destinations: [d] })
+    e.target.reset()
+    state.reload(true)
+    return r
+  })
+  const [del, doDelete] = useAction(async () => {
+    if (!confirm(`Stop forwarding ${project.name}'s events? What is still queued is deleted.`)) return null
+    await api('DELETE', `/api/projects/${project.id}/destinations`)
+    state.reload(true)
+    return true
+  })
+  return (
+    <Page title="Forwarding" lead="Guarded events forwarded to Mixpanel, PostHog or another Sieve: only what the guard let through leaves. Tokens and secrets are encrypted at rest and shown masked.">
+      <Load state={state} what="Reading the destinations">{(d) => (
+        <>
+          <Table caption="Destinations" rows={d.destinations} empty={`${project.name} forwards nowhere.`} cols={[
+            { label: 'Name', key: 'name' }, { label: 'Kind', render: (x) => KINDS[x.kind] || x.kind }, { label: 'Host', render: (x) => <code>{x.host}</code> },
+            { label: 'Token', render: (x) => <code>{x.token}</code> }, { label: 'Secret', render: (x) => x.secret ? <code>{x.secret}</code> : '—' },
+            { label: 'State', render: (x) => <span class={`badge ${x.state === 'ok' ? 'ok' : 'bad'}`}>{x.state}</span> },
+            { label: 'Queued', key: 'queued', num: true }, { label: 'Failures', key: 'failures', num: true }, { label: 'Last error', key: 'last_error' }]} />
+          {d.destinations?.length > 0 && (
+            <div class="stack"><ErrorBox error={del.error} /><div><button class="danger" onClick={() => doDelete()} disabled={del.busy}>Stop forwarding</button></div></div>
+          )}
+        </>
+      )}</Load>
+      <form class="card stack" onSubmit={doSave}>
+        <h3>Set the destination</h3>
+        <p class="muted">Replaces every destination of {project.name} with this one (tokens are never shown again, so they are typed anew). A destination kept under the same name keeps its place in the stream.</p>
+        <ErrorBox error={save.error} />
+        {save.result && <p class="notice" role="status">Saved: forwarding to {save.result.destinations?.map((x) => x.name).join(', ')}.</p>}
+        <div class="row">
+          <label>Name<input name="name" required placeholder="mixpanel-eu" /></label>
+          <label>Kind<select name="kind">{Object.entries(KINDS).map(([k, v]) => <option value={k}>{v}</option>)}</select></label>
+          <label>Host<input name="host" required type="url" placeholder="https://api-eu.mixpanel.com" /></label>
+        </div>
+        <div class="row">
+          <label>Token (project token or API key)<input name="token" required autocomplete="off" type="password" /></label>
+          <label>Secret (Mixpanel, optional)<input name="secret" autocomplete="off" type="password" /></label>
+          <label>Service account (Mixpanel, optional)<input name="service_account" autocomplete="off" /></label>
+          <label>Mixpanel project id (optional)<input name="mixpanel_project_id" autocomplete="off" /></label>
+        </div>
+        <div><button type="submit" disabled={save.busy}>Save destination</button></div>
+      </form>
+    </Page>
+  )
+}
+
+const MODES = { off: 'off: no checks', report: 'report: findings only', enforce: 'enforce: drop unplanned properties' }
+
+/** Plan (read; admin edits): the tracking plan, as JSON, with a draft generated from the lexicon. */
+export function Plan({ me, project }) {
+  const state = useLoad(() => api('GET', `/api/projects/${project.id}/plan`), [project.id])
+  const [text, setText] = useState(null)
+  const [gen, doGenerate] = useAction(async () => {
+    const p = await api('GET', `/api/projects/${project.id}/plan?generate=lexicon`)
+    setText(JSON.stringify(p, null, 2))
+    return p
+  })
+  const [save, doSave] = useAction(async (e) => {
+    e.preventDefault()
+    let body
+    try { body = JSON.parse(text) } catch (err) { throw new Error(`The plan is not valid JSON: ${err.message}`) }
+    const r = await api('PUT', `/api/projects/${project.id}/plan`, body)
+    state.reload(true)
+    setText(null)
+    return r
+  })
+  const mayEdit = me.global || me.role === 'admin'
+  return (
+    <Page title="Tracking plan" lead="The events and properties this project expects. In report mode a violation is a finding; in enforce mode unplanned properties are dropped before storage.">
+      <Load state={state} what="Reading the plan">{(p) => {
+        const events = Object.entries(p.events || {})
+        return (
+          <>
+            <div class="cards">
+              <div class="stat"><b>{p.mode || 'off'}</b><span>mode</span></div>
+              <div class="stat"><b>{events.length}</b><span>planned events</span></div>
+              <div class="stat"><b>{p.unplanned_events || 'keep'}</b><span>unplanned events</span></div>
+            </div>
+            {events.length === 0 ? <Empty>No plan yet for {project.name}.</Empty> : (
+              <Table caption="Planned events" rows={events.map(([name, e]) => ({ name, props: Object.keys(e.properties || {}) }))} cols={[
+                { label: 'Event', key: 'name' }, { label: 'Properties', render: (r) => r.props.length ? r.props.map((x) => <code>{x} </code>) : '—' }]} />
+            )}
+            {mayEdit && (
+              <form class="card stack" onSubmit={doSave}>
+                <h3>Edit the plan</h3>
+                <ErrorBox error={gen.error || save.error} />
+                {save.result && <p class="notice" role="status">Saved: mode {save.result.mode}, {Object.keys(save.result.events || {}).length} events.</p>}
+                <label>Mode (from the JSON below)<select value={safeMode(text, p)} onChange={(e) => setText(withMode(text ?? JSON.stringify(p, null, 2), e.target.value))}>
+                  {Object.entries(MODES).map(([k, v]) => <option value={k}>{v}</option>)}</select></label>
+                <label>Plan (JSON)<textarea class="code" rows={14} value={text ?? JSON.stringify(p, null, 2)} onInput={(e) => setText(e.target.value)} spellcheck={false} /></label>
+                <div class="row">
+                  <button type="button" class="secondary" onClick={() => doGenerate()} disabled={gen.busy}>Draft from the lexicon</button>
+                  <button type="submit" disabled={save.busy || text === null}>Save the plan</button>
+                </div>
+              </form>
+            )}
+          </>
+        )
+      }}</Load>
+    </Page>
+  )
+}
+
+function safeMode(text, p) {
+  try { return JSON.parse(text ?? '{}').mode || p.mode || 'off' } catch { return p.mode || 'off' }
+}
+
+function withMode(text, mode) {
+  try { return JSON.stringify({ ...JSON.parse(text), mode }, null, 2) } catch { return text }
+}
