@@ -176,6 +176,15 @@ test('privacy pages', { timeout: 240_000 }, async (t) => {
 
   await t.test('an analyst sees the plan but not the admin pages', async () => {
     const sa = await sieve.api('POST', `/api/projects/${def.id}/service-accounts`, { name: 'Ana', role: 'analyst' })
+    // The pii grant, from the Access page, read back from the API.
+    await open(page, sieve.url, '/settings/access', 'Access')
+    await page.getByRole('button', { name: `Grant pii for ${sa.username}` }).click()
+    await page.getByRole('status').filter({ hasText: `Granted pii to ${sa.username}` }).waitFor()
+    const acct = (await sieve.api('GET', `/api/projects/${def.id}/service-accounts`)).find((a) => a.username === sa.username)
+    assert.equal(acct.pii, true)
+    await page.getByRole('button', { name: `Revoke pii for ${sa.username}` }).click()
+    await page.getByRole('status').filter({ hasText: `Revoked pii for ${sa.username}` }).waitFor()
+    assert.ok(!(await sieve.api('GET', `/api/projects/${def.id}/service-accounts`)).find((a) => a.username === sa.username).pii)
     const other = await launch()
     t.after(() => other.stop())
     const ap = await other.context.newPage()

@@ -159,7 +159,7 @@ export function Access({ me, project }) {
 
 /** AccountList: a project's service accounts, each to disable (its
  * credentials get 401 and its sessions end), enable again, or delete
- * (asked twice). */
+ * (asked twice), and to grant or revoke pii (403 for a caller without it). */
 function AccountList({ state, project, sessions }) {
   const [deleting, setDeleting] = useState('')
   const [error, setError] = useState(null)
@@ -196,6 +196,11 @@ function AccountList({ state, project, sessions }) {
         <Table caption="Service accounts" rows={list} empty="No service accounts: create one below for a script or a colleague." cols={[
           { label: 'Username', key: 'username' }, { label: 'Name', key: 'name' }, { label: 'Role', key: 'role' },
           { label: 'Status', render: (a) => (a.disabled ? <span class="bad">disabled</span> : 'active') },
+          { label: 'PII', render: (a) => (
+            <span class="row center">{a.pii ? 'granted' : 'hashed'}
+              <button type="button" class="link" aria-label={`${a.pii ? 'Revoke' : 'Grant'} pii for ${a.username}`}
+                onClick={() => act(() => api('PUT', `${path(a)}/pii`, { pii: !a.pii }), a.pii ? `Revoked pii for ${a.username}: it sees keyed hashes at PII paths.` : `Granted pii to ${a.username}: it sees the values at PII paths.`)}>
+                {a.pii ? 'Revoke' : 'Grant'}</button></span>) },
           { label: 'Created', render: (a) => fmtTime(a.created) }, { label: 'Actions', render: actions }]} />
       )}</Load>
     </>
