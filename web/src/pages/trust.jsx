@@ -32,7 +32,7 @@ export function SelfTest() {
     const r = await api('POST', '/api/keys/rotate'); keys.reload(true); head.reload(true); return r
   })
   return (
-    <Page title="Self-test and keys" lead="The self-test plants canary secrets through the real ingestion path and checks that none reaches the store, the log or a backup. Certificates and the audit head are signed with the keys below."
+    <Page title="Self-test and keys" lead="The self-test plants canary secrets through the real ingestion path and checks that none reaches the data files or the log, then purges them. Certificates and the audit head are signed with the keys below."
       actions={<button onClick={() => doRun()} disabled={run.busy}>{run.busy ? 'Running…' : 'Run the self-test now'}</button>}>
       <ErrorBox error={run.error} />
       {run.result && <p class="notice" role="status">Self-test run finished: <Badge ok={run.result.passed} />.</p>}
