@@ -40,15 +40,14 @@ func findWordStarts(s string, want uint8) wordStarts {
 		want |= wsPhraseBits
 	}
 	for j := 0; j+1 < len(s) && want != 0; j++ {
-		var m uint8
-		if j == 0 {
-			m = wordStartFirst[s[0]]
-		} else {
-			m = wordStartFirst[s[j]] & wordStartAfter[s[j-1]]
-		}
-		m &= want
+		m := wordStartFirst[s[j]] & want
 		if m == 0 {
 			continue
+		}
+		if j > 0 {
+			if m &= wordStartAfter[s[j-1]]; m == 0 {
+				continue
+			}
 		}
 		a, b := s[j], s[j+1]
 		if m&wsVendor != 0 && vendorPairs.has(a, b) {
