@@ -35,6 +35,9 @@ func pwManagerAttr(an string) bool {
 
 // attrName maps an element key to the HTML attribute it carries, or "".
 func attrName(k string) string {
+	if len(k) < 6 || k[0] != 'a' && k[0] != '$' {
+		return "" // every prefix below starts with "a" or "$" and is 5+ bytes
+	}
 	switch {
 	case strings.HasPrefix(k, "attr__"):
 		return k[6:]

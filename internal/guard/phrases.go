@@ -62,8 +62,9 @@ var phraseJoiners = []string{"is now", "is set to", "set to", "changed to", "res
 func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 }
 
 // scanPasswordPhrases finds a password written after a password word.
-func (w *walker) scanPasswordPhrases(s string) {
-	for i := 0; i < len(s); i++ {
+// It starts at from, its first start (findWordStarts).
+func (w *walker) scanPasswordPhrases(s string, from int) {
+	for i := from; i < len(s); i++ {
 		// phraseFirst[s[i]], and not glued to a letter before (unless
 		// s[i] starts a multi-byte character).
 		if i = nextPairStart(s, i, &phraseStartFirst, &phraseStartAfter, &phrasePairs); i+1 >= len(s) {
@@ -347,8 +348,8 @@ func init() {
 	}
 }
 
-func (w *walker) scanBankPhrases(s string) {
-	for i := 0; i < len(s); i++ {
+func (w *walker) scanBankPhrases(s string, from int) {
+	for i := from; i < len(s); i++ {
 		// A bank word not glued to what is before: after a letter, or
 		// "?&;/#=.-_%", it is part of a URL, a path or an identifier.
 		if i = nextPairStart(s, i, &bankStartFirst, &bankStartAfter, &bankPairs); i+1 >= len(s) {

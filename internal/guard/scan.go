@@ -385,8 +385,24 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if f&(pPlus|pDigit) != 0 && p.digits >= 8 && kind != kPhone {
 		scanPhones(s, func(a, b int) { w.add(Phone, "phone.number", a, b) })
 	}
+	// The word scanners' first starts, in one pass over s.
+	var want uint8
 	if len(s) >= 16 && f&(pUpper|pLower) != 0 {
-		w.scanWords(s)
+		want |= wsVendor
+	}
+	phrases := len(s) >= 8 && f&(pEq|pColon|pSpace) != 0 && kind != kPassword && kind != kPwd
+	if phrases {
+		want |= wsPhrase
+		if p.digits >= 4 {
+			want |= wsBank
+		}
+	}
+	var ws wordStarts
+	if want != 0 {
+		ws = findWordStarts(s, want)
+	}
+	if want&wsVendor != 0 && ws.vendor < len(s) {
+		w.scanWords(s, ws.vendor)
 	}
 	if f&pDash != 0 && len(s) >= 40 {
 		pemPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.pem", a, b) })
@@ -410,10 +426,12 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if len(s) >= 12 && f&pSlash != 0 && kind != kPassword && kind != kPwd && (strings.Contains(s, "</") || strings.Contains(s, "/>")) {
 		w.scanXML(s)
 	}
-	if len(s) >= 8 && f&(pEq|pColon|pSpace) != 0 && kind != kPassword && kind != kPwd {
-		w.scanPasswordPhrases(s)
-		if p.digits >= 4 {
-			w.scanBankPhrases(s)
+	if phrases {
+		if ws.phrase < len(s) {
+			w.scanPasswordPhrases(s, ws.phrase)
+		}
+		if p.digits >= 4 && ws.bank < len(s) {
+			w.scanBankPhrases(s, ws.bank)
 		}
 	}
 	urlish := false
@@ -448,9 +466,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 }
 
 // scanWords looks at each word start for vendor tokens, JWTs and base64
-// private keys.
-func (w *walker) scanWords(s string) {
-	for i := 0; i < len(s); i++ {
+// private keys, from its first start (findWordStarts).
+func (w *walker) scanWords(s string, from int) {
+	for i := from; i < len(s); i++ {
 		// A vendorFirst byte not glued to a base64url byte before.
 		if i = nextPairStart(s, i, &vendorStartFirst, &vendorStartAfter, &vendorPairs); i >= len(s) {
 			return

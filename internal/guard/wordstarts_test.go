@@ -1,0 +1,50 @@
+package guard
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestWordStartTables checks that findWordStarts answers what each word
+// scanner's own nextPairStart would, on values made of the bytes that
+// matter (word starts, letters, digits, separators, UTF-8).
+func TestWordStartTables(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		if wordStartFirst[c]&wsVendor != vendorStartFirst[c] || wordStartFirst[c]>>1&3 != phraseStartFirst[c] || wordStartFirst[c]>>3 != bankStartFirst[c] {
+			t.Fatalf("wordStartFirst[%#x] = %#x: the tables were merged before they were built", c, wordStartFirst[c])
+		}
+	}
+	alphabet := []byte("eyJMbSGpPaAsSwWdDkKbBiIrRnNtToOuUcC0123456789 =:-_./?&%é\"")
+	r := rand.New(rand.NewPCG(1, 2))
+	found := [3]int{}
+	for n := 0; n < 200000; n++ {
+		b := make([]byte, 1+r.IntN(24))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		s := string(b)
+		for _, want := range []uint8{wsVendor, wsPhrase, wsBank, wsVendor | wsPhrase | wsBank, wsPhrase | wsBank} {
+			ws := findWordStarts(s, want)
+			check := func(bit uint8, got int, first, after *[256]uint8, pairs *pairSet, i int) {
+				exp := len(s)
+				if want&bit != 0 {
+					exp = nextPairStart(s, 0, first, after, pairs)
+				}
+				if got != exp {
+					t.Fatalf("findWordStarts(%q, %b): scanner %d starts at %d, nextPairStart says %d", s, want, bit, got, exp)
+				}
+				if got < len(s) {
+					found[i]++
+				}
+			}
+			check(wsVendor, ws.vendor, &vendorStartFirst, &vendorStartAfter, &vendorPairs, 0)
+			check(wsPhrase, ws.phrase, &phraseStartFirst, &phraseStartAfter, &phrasePairs, 1)
+			check(wsBank, ws.bank, &bankStartFirst, &bankStartAfter, &bankPairs, 2)
+		}
+	}
+	for i, n := range found {
+		if n == 0 {
+			t.Errorf("scanner %d never had a start: the test values do not reach it", i)
+		}
+	}
+}
