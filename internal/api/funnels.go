@@ -146,13 +146,13 @@ func (a *API) Funnels() http.Handler {
 		if n, err := m.intParam("interval", 1, 1, 1); err != nil || n != 1 {
 			return badRequest("interval must be 1")
 		}
-		var on string
+		var on *query.Property
 		if src := m.get("on"); src != "" {
-			p, err := onProperty(src, false)
+			p, err := onBreakdown(src, false)
 			if err != nil {
 				return err
 			}
-			on = p.Name
+			on = &p
 		}
 		limit, err := m.intParam("limit", 255, 1, 10000)
 		if err != nil {
@@ -190,14 +190,14 @@ func (a *API) Funnels() http.Handler {
 				hi = to
 			}
 			fq := f.query(lo, hi)
-			if on != "" {
-				fq.Breakdown = []query.Property{{Name: on}}
+			if on != nil {
+				fq.Breakdown = []query.Property{*on}
 			}
 			res, err := a.mpRun(m, fq)
 			if err != nil {
 				return err
 			}
-			if on == "" {
+			if on == nil {
 				data[bk.Labels[i]] = mpFunnel(f.Steps, res.Funnel.Steps)
 				continue
 			}

@@ -167,6 +167,27 @@ func onProperty(src string, user bool) (query.Property, error) {
 	return query.Property{}, badRequest(`on must name one property, as properties["name"] or user["name"]; other expressions are not supported yet`)
 }
 
+// onBreakdown reads an "on" expression to break down by: a property, as
+// onProperty, or any other expression (its string value, "(none)" when
+// undefined). Without user, an expression may not read user["name"].
+func onBreakdown(src string, user bool) (query.Property, error) {
+	n, err := expr.Parse(src)
+	if err != nil {
+		return query.Property{}, badRequest("on: " + err.Error())
+	}
+	if _, ok := n.(*expr.Prop); ok {
+		return onProperty(src, user)
+	}
+	if !user {
+		for _, p := range expr.Props(n) {
+			if p.Scope == expr.UserScope {
+				return query.Property{}, badRequest(`on: user["name"] is not supported here; use properties["name"]`)
+			}
+		}
+	}
+	return query.Property{Expr: n}, nil
+}
+
 // mathOf maps Mixpanel's type parameter.
 func mathOf(t string) (query.Math, error) {
 	switch t {
@@ -245,9 +266,14 @@ func (a *API) Segmentation(kind string) http.Handler {
 		}
 		q := &query.Query{Kind: query.Trends, From: from, To: to, Interval: iv}
 		s := query.Series{Event: event}
-		var on query.Property // a breakdown (profile properties too), or the numeric property
+		var on query.Property // a breakdown (profile properties and expressions too), or the numeric property
 		if src := m.get("on"); src != "" {
-			if on, err = onProperty(src, kind == ""); err != nil {
+			if kind == "" {
+				on, err = onBreakdown(src, true)
+			} else {
+				on, err = onProperty(src, false)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -273,7 +299,7 @@ func (a *API) Segmentation(kind string) http.Handler {
 			if s.Math, err = mathOf(m.get("type")); err != nil {
 				return err
 			}
-			if prop != "" {
+			if prop != "" || on.Expr != nil {
 				q.Breakdown = []query.Property{on}
 				if q.BreakdownLimit, err = m.intParam("limit", 60, 1, 10000); err != nil {
 					return err
@@ -295,7 +321,7 @@ func (a *API) Segmentation(kind string) http.Handler {
 			return nil
 		}
 		key := func(query.TrendSeries) (string, bool) { return event, true }
-		if prop != "" {
+		if prop != "" || on.Expr != nil {
 			key = byBreakdown
 		}
 		if kind == "numeric" {
@@ -596,7 +622,7 @@ func (a *API) Retention() http.Handler {
 		}
 		q := &query.Query{Kind: query.Retention, From: from, To: to, Interval: iv, Retention: o}
 		if on := m.get("on"); on != "" {
-			prop, err := onProperty(on, true)
+			prop, err := onBreakdown(on, true)
 			if err != nil {
 				return err
 			}

@@ -189,6 +189,11 @@ type Property struct {
 	// Bins (trends) splits a numeric property's range over the series'
 	// events into this many equal-width ranges (see BinLabel).
 	Bins int `json:"bins,omitempty"`
+	// Expr, when set, breaks down by an expression's value instead of a
+	// property (the Query API's on parameter): string(Expr) of the event
+	// (package query/expr), "(none)" when undefined. Name, Scope and Bins
+	// must be unset. Not part of the JSON document.
+	Expr expr.Node `json:"-"`
 }
 
 // ScopeEventName breaks down by the event's name.
@@ -332,6 +337,12 @@ func (q *Query) Validate() error {
 	}
 	for i, p := range q.Breakdown {
 		f := fmt.Sprintf("breakdown[%d]", i)
+		if p.Expr != nil {
+			if p.Name != "" || p.Scope != "" || p.Bins != 0 {
+				return fieldErr(f, "an expression breakdown has no property, scope or bins")
+			}
+			continue
+		}
 		if p.Name == "" && p.Scope != ScopeEventName {
 			return fieldErr(f+".property", "required")
 		}

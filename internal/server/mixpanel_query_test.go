@@ -83,6 +83,18 @@ func TestMixpanelQueryAPI(t *testing.T) {
 	p := "/api/2.0/"
 	f(p, "segmentation", march+q("event", "Signed up", "on", `properties["plan"]`, "type", "unique"),
 		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"pro":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0},"free":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":2}`)
+	// on with an expression: its string value per event (amounts 10, 5 on
+	// the 2nd, 1 on the 3rd; plans pro, free, pro).
+	f(p, "segmentation", march+q("event", "Signed up", "on", `properties["amount"] * 2`),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"20":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0},"10":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0},"2":{"2026-03-02":0,"2026-03-03":1,"2026-03-04":0}}},"legend_size":3}`)
+	f(p, "segmentation", march+q("event", "Signed up", "on", `properties["plan"] == "pro"`, "type", "unique"),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"true":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0},"false":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":2}`)
+	f(p, "segmentation", march+q("event", "Signed up", "on", `floor(properties["amount"] / 4)`),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"2":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0},"1":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0},"0":{"2026-03-02":0,"2026-03-03":1,"2026-03-04":0}}},"legend_size":3}`)
+	f(p, "segmentation", march+q("event", "Signed up", "on", `properties["nope"] * 2`),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"(none)":{"2026-03-02":2,"2026-03-03":1,"2026-03-04":0}}},"legend_size":1}`)
+	f(p, "segmentation", march+q("event", "Signed up", "on", `string(user["tier"]) == "gold"`),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"true":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0},"false":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0}}},"legend_size":2}`)
 	f(p, "segmentation", march+q("event", "Signed up", "where", `properties["plan"] == "pro" and properties["amount"] > 5`),
 		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"Signed up":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":1}`)
 	f(p, "segmentation", march+q("event", "Signed up", "where", `user["tier"] == "gold" or user["tier"] == "silver"`),
@@ -125,6 +137,24 @@ func TestMixpanelQueryAPI(t *testing.T) {
 	f(p, "retention", "from_date=2026-03-02&to_date=2026-03-03&"+q("born_event", "Signed up", "event", "Purchased", "interval_count", "2",
 		"born_where", `properties["plan"] == "pro"`),
 		`{"2026-03-02":{"counts":[1,0,0],"first":1},"2026-03-03":{"counts":[1,0,0],"first":1}}`)
+	// on with an expression in retention: pro sign-ups (u1, u3) purchased on
+	// their birth day, the free one (u2) never.
+	f(p, "retention", "from_date=2026-03-02&to_date=2026-03-03&"+q("born_event", "Signed up", "event", "Purchased", "interval_count", "2",
+		"on", `properties["plan"] == "pro"`),
+		`{"2026-03-02":{"false":{"counts":[0,0,0],"first":1},"true":{"counts":[1,0,0],"first":1}},"2026-03-03":{"true":{"counts":[1,0,0],"first":1}}}`)
+	// Funnel on an expression of the first step (u1's amount 10 converts
+	// in 2 hours, u2's 5 does not).
+	f(p, "funnels", "from_date=2026-03-02&to_date=2026-03-02&funnel_id=1&"+q("on", `properties["amount"] > 7`), `{"data":{"2026-03-02":{
+		"$overall":{"analysis":{"completion":1,"starting_amount":2,"steps":2,"worst":1},"steps":[
+			{"avg_time":null,"avg_time_from_start":null,"count":2,"event":"Signed up","goal":"Signed up","overall_conv_ratio":1,"step_conv_ratio":1,"step_label":"Signed up"},
+			{"avg_time":7200,"avg_time_from_start":7200,"count":1,"event":"Purchased","goal":"Purchased","overall_conv_ratio":0.5,"step_conv_ratio":0.5,"step_label":"Purchased"}]},
+		"false":{"analysis":{"completion":0,"starting_amount":1,"steps":2,"worst":1},"steps":[
+			{"avg_time":null,"avg_time_from_start":null,"count":1,"event":"Signed up","goal":"Signed up","overall_conv_ratio":1,"step_conv_ratio":1,"step_label":"Signed up"},
+			{"avg_time":null,"avg_time_from_start":null,"count":0,"event":"Purchased","goal":"Purchased","overall_conv_ratio":0,"step_conv_ratio":0,"step_label":"Purchased"}]},
+		"true":{"analysis":{"completion":1,"starting_amount":1,"steps":2,"worst":1},"steps":[
+			{"avg_time":null,"avg_time_from_start":null,"count":1,"event":"Signed up","goal":"Signed up","overall_conv_ratio":1,"step_conv_ratio":1,"step_label":"Signed up"},
+			{"avg_time":7200,"avg_time_from_start":7200,"count":1,"event":"Purchased","goal":"Purchased","overall_conv_ratio":1,"step_conv_ratio":1,"step_label":"Purchased"}]}}},
+		"meta":{"dates":["2026-03-02"]}}`)
 	f(p, "cohorts/list", "", `[]`)
 	// Signed up: plan and amount on its 3 events; Purchased: amount on all 3,
 	// limited to 1; Viewed: no property (distinct_id and $insert_id are columns).
@@ -192,7 +222,8 @@ func TestMixpanelQueryAPI(t *testing.T) {
 		"segmentation?from_date=2026-03-02&event=x",
 		"segmentation?" + march + q("event", "x", "unit", "minute"),
 		"segmentation/sum?" + march + q("event", "x", "on", `user["plan"]`),
-		"segmentation?" + march + q("event", "x", "on", `user["plan"] == 1`),
+		"segmentation?" + march + q("event", "x", "on", `properties["a"] +`),
+		"funnels?" + march + q("funnel_id", "1", "on", `user["plan"] == 1`),
 		"segmentation?" + march + q("event", "x", "where", `properties["a"] ==`),
 		"events?" + q("event", "x", "type", "general", "unit", "day"),
 		"retention?" + march,

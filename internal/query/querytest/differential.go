@@ -146,6 +146,20 @@ func ProfileMap(profiles []Profile) map[string][]byte {
 }
 
 // RandomQuery is a random valid query over RandomEvents' range.
+// exprBreakdowns are the expressions RandomQuery breaks down by (the Query
+// API's on): every value type, undefined values, profile properties.
+var exprBreakdowns = []string{
+	`properties["amount"] * 2 + 1`,
+	`floor(number(properties["amount"]) / 7)`,
+	`string(properties["plan"])`,
+	`properties["plan"] == "pro" or properties["amount"] > 20`,
+	`defined(properties["plan"])`,
+	`number(user["amount"]) % 3`,
+	`user["plan"] == properties["plan"]`,
+	`-properties["amount"] / 3`,
+	`boolean(properties["amount"])`,
+}
+
 func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 	pick := func() string { return names[r.IntN(len(names))] }
 	var first int64 = 1 << 62
@@ -167,6 +181,13 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 	}
 	if last := len(q.Breakdown) - 1; last >= 0 && q.Breakdown[last].Scope == "" && r.IntN(3) == 0 {
 		q.Breakdown[last].Scope = query.ScopeUser
+	}
+	if len(q.Breakdown) > 0 && r.IntN(4) == 0 {
+		n, err := expr.Parse(exprBreakdowns[r.IntN(len(exprBreakdowns))])
+		if err != nil {
+			panic(err)
+		}
+		q.Breakdown[0] = query.Property{Expr: n}
 	}
 	binned := len(q.Breakdown) > 0 && r.IntN(3) == 0
 	intervals := []query.Interval{query.Hour, query.Day, query.Week, query.Month}

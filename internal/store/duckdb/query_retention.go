@@ -15,7 +15,10 @@ func (b *qb) retention(ctx context.Context, conn *sql.Conn) (*query.RetentionRes
 	o := b.q.Retention
 	n := len(b.q.Breakdown)
 	b.reset()
-	cols := b.tupleCols()
+	cols, err := b.tupleCols()
+	if err != nil {
+		return nil, err
+	}
 	fs, err := b.flag(query.Node(o.Start.Filter))
 	if err != nil {
 		return nil, err
