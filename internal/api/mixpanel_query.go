@@ -586,15 +586,19 @@ func (a *API) Retention() http.Handler {
 		if err != nil {
 			return err
 		}
-		if n, err := m.intParam("interval", 1, 1, 90); err != nil || n != 1 {
-			return badRequest("interval must be 1 (buckets of one unit)")
+		width, err := m.intParam("interval", 1, 1, query.MaxWidth) // units per retention interval
+		if err != nil {
+			return err
 		}
 		count, err := m.intParam("interval_count", 1, 1, query.MaxPeriods)
 		if err != nil {
 			return err
 		}
+		if (count+1)*width > query.MaxPeriods+1 {
+			return badRequest(fmt.Sprintf("(interval_count+1) * interval must be at most %d units", query.MaxPeriods+1))
+		}
 		o := &query.RetentionOptions{Type: query.FirstTime, Start: query.Series{Event: m.get("born_event")},
-			Return: query.Series{Event: m.get("event")}, Intervals: count, Mode: query.On}
+			Return: query.Series{Event: m.get("event")}, Intervals: count, Width: width, Mode: query.On}
 		switch m.get("retention_type") {
 		case "", "birth":
 			if o.Start.Event == "" {

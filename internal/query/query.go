@@ -248,7 +248,11 @@ type RetentionOptions struct {
 	Start     Series `json:"start"`
 	Return    Series `json:"return"`              // Event empty: any event
 	Intervals int    `json:"intervals,omitempty"` // default 8: counts for intervals 0..Intervals
-	Mode      string `json:"mode,omitempty"`      // on (default), on_or_after
+	// Width is how many buckets one interval spans (default 1; Mixpanel's
+	// interval): interval i holds the returns i*Width to (i+1)*Width-1
+	// buckets after the cohort's. Cohorts stay one bucket each.
+	Width int    `json:"width,omitempty"`
+	Mode  string `json:"mode,omitempty"` // on (default), on_or_after
 }
 
 // Parse decodes a query document strictly (unknown fields are errors) and
@@ -295,6 +299,7 @@ const (
 	DefaultWindow  = 14
 	DefaultPeriods = 8
 	MaxPeriods     = 366
+	MaxWidth       = 90 // buckets per retention interval
 )
 
 // Validate checks q and fills in defaults. Errors are *FieldError.
@@ -576,6 +581,9 @@ func (q *Query) validateRetention() error {
 	if o.Intervals == 0 {
 		o.Intervals = DefaultPeriods
 	}
+	if o.Width == 0 {
+		o.Width = 1
+	}
 	switch {
 	case o.Type != FirstTime && o.Type != Recurring:
 		return fieldErr("retention.type", "must be first_time or recurring")
@@ -583,6 +591,10 @@ func (q *Query) validateRetention() error {
 		return fieldErr("retention.mode", "must be on or on_or_after")
 	case o.Intervals < 1 || o.Intervals > MaxPeriods:
 		return fieldErr("retention.intervals", "must be from 1 to %d", MaxPeriods)
+	case o.Width < 1 || o.Width > MaxWidth:
+		return fieldErr("retention.width", "must be from 1 to %d", MaxWidth)
+	case (o.Intervals+1)*o.Width > MaxPeriods+1:
+		return fieldErr("retention.width", "intervals+1 times width is at most %d buckets", MaxPeriods+1)
 	case o.Start.Event == "":
 		return fieldErr("retention.start.event", "required")
 	case o.Start.Math != "" || o.Start.Property != "":

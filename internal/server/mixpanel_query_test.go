@@ -155,6 +155,15 @@ func TestMixpanelQueryAPI(t *testing.T) {
 			{"avg_time":null,"avg_time_from_start":null,"count":1,"event":"Signed up","goal":"Signed up","overall_conv_ratio":1,"step_conv_ratio":1,"step_label":"Signed up"},
 			{"avg_time":7200,"avg_time_from_start":7200,"count":1,"event":"Purchased","goal":"Purchased","overall_conv_ratio":1,"step_conv_ratio":1,"step_label":"Purchased"}]}}},
 		"meta":{"dates":["2026-03-02"]}}`)
+	// interval 2: intervals of two days. u2 (born the 2nd) viewed on the
+	// 4th (2 days on) and u1 (born the 2nd) on the 5th (3 days on): both in
+	// interval 1; u3 (born the 3rd) never viewed.
+	f(p, "retention", "from_date=2026-03-02&to_date=2026-03-03&"+q("born_event", "Signed up", "event", "Viewed", "interval", "2", "interval_count", "2"),
+		`{"2026-03-02":{"counts":[0,2,0],"first":2},"2026-03-03":{"counts":[0,0,0],"first":1}}`)
+	f(p, "retention", "from_date=2026-03-02&to_date=2026-03-03&"+q("born_event", "Signed up", "event", "Viewed", "interval", "2", "interval_count", "2", "unbounded_retention", "true"),
+		`{"2026-03-02":{"counts":[2,2,0],"first":2},"2026-03-03":{"counts":[0,0,0],"first":1}}`)
+	f(p, "retention", "from_date=2026-03-02&to_date=2026-03-03&"+q("born_event", "Signed up", "event", "Viewed", "interval_count", "3"),
+		`{"2026-03-02":{"counts":[0,0,1,1],"first":2},"2026-03-03":{"counts":[0,0,0,0],"first":1}}`)
 	f(p, "cohorts/list", "", `[]`)
 	// Signed up: plan and amount on its 3 events; Purchased: amount on all 3,
 	// limited to 1; Viewed: no property (distinct_id and $insert_id are columns).
@@ -227,6 +236,8 @@ func TestMixpanelQueryAPI(t *testing.T) {
 		"segmentation?" + march + q("event", "x", "where", `properties["a"] ==`),
 		"events?" + q("event", "x", "type", "general", "unit", "day"),
 		"retention?" + march,
+		"retention?" + march + q("born_event", "x", "interval", "91"),
+		"retention?" + march + q("born_event", "x", "interval", "90", "interval_count", "5"),
 		"funnels?" + march,
 		"segmentation?" + march + q("event", "x", "born_where", `properties["a"] == 1`),
 		"retention?" + march + q("born_event", "x", "born_where", `properties["a"] ==`),

@@ -235,7 +235,7 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 		q.Interval = intervals[1+r.IntN(2)]
 		q.Retention = &query.RetentionOptions{Type: []string{query.FirstTime, query.Recurring}[r.IntN(2)],
 			Mode: []string{query.On, query.OnOrAfter}[r.IntN(2)], Start: query.Series{Event: pick(), Filter: randomFilter(r)},
-			Return: query.Series{Filter: randomFilter(r)}, Intervals: 1 + r.IntN(5)}
+			Return: query.Series{Filter: randomFilter(r)}, Intervals: 1 + r.IntN(5), Width: 1 + r.IntN(2)*r.IntN(4)}
 		if r.IntN(3) > 0 {
 			q.Retention.Return.Event = pick()
 		}
