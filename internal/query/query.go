@@ -171,6 +171,7 @@ type Query struct {
 	Compare   bool              `json:"compare,omitempty"`
 	Funnel    *FunnelOptions    `json:"funnel,omitempty"`
 	Retention *RetentionOptions `json:"retention,omitempty"`
+	Addiction *AddictionOptions `json:"addiction,omitempty"`
 }
 
 // Series is one trends series (an event, or any event when Event is empty)
@@ -305,11 +306,11 @@ const (
 // Validate checks q and fills in defaults. Errors are *FieldError.
 func (q *Query) Validate() error {
 	switch q.Kind {
-	case Trends, Funnels, Retention:
+	case Trends, Funnels, Retention, Addiction:
 	case "":
-		return fieldErr("kind", "required: trends, funnels or retention")
+		return fieldErr("kind", "required: trends, funnels, retention or addiction")
 	default:
-		return fieldErr("kind", "must be trends, funnels or retention")
+		return fieldErr("kind", "must be trends, funnels, retention or addiction")
 	}
 	from, err := time.Parse(time.DateOnly, q.From)
 	if err != nil {
@@ -380,11 +381,16 @@ func (q *Query) Validate() error {
 	if q.Kind != Retention && q.Retention != nil {
 		return fieldErr("retention", "only for retention")
 	}
+	if q.Kind != Addiction && q.Addiction != nil {
+		return fieldErr("addiction", "only for addiction")
+	}
 	switch q.Kind {
 	case Trends:
 		return q.validateTrends()
 	case Funnels:
 		return q.validateFunnel()
+	case Addiction:
+		return q.validateAddiction()
 	default:
 		return q.validateRetention()
 	}

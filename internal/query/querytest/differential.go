@@ -191,7 +191,20 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 	}
 	binned := len(q.Breakdown) > 0 && r.IntN(3) == 0
 	intervals := []query.Interval{query.Hour, query.Day, query.Week, query.Month}
-	switch r.IntN(3) {
+	switch r.IntN(4) {
+	case 3:
+		q.Kind = query.Addiction
+		q.Breakdown = nil
+		q.Interval = intervals[1+r.IntN(3)]
+		q.Addiction = &query.AddictionOptions{Unit: query.Hour}
+		if q.Interval != query.Day && r.IntN(2) == 0 {
+			q.Addiction.Unit = query.Day
+		}
+		s := query.Series{Filter: randomFilter(r)}
+		if r.IntN(3) > 0 {
+			s.Event = pick()
+		}
+		q.Series = []query.Series{s}
 	case 0:
 		q.Kind = query.Trends
 		q.Interval = intervals[r.IntN(4)]

@@ -98,6 +98,8 @@ func EvalProfiles(rows []event.Row, profiles map[string][]byte, p query.Project,
 		return &query.Result{Trends: trends(all, loc, q)}, nil
 	case query.Funnels:
 		return &query.Result{Funnel: funnel(all, loc, q)}, nil
+	case query.Addiction:
+		return &query.Result{Addiction: addiction(all, loc, q)}, nil
 	default:
 		return &query.Result{Retention: retention(all, loc, q)}, nil
 	}

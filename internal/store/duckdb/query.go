@@ -41,6 +41,10 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 			var f *query.FunnelResult
 			f, err = b.funnel(ctx, conn)
 			res = &query.Result{Funnel: f}
+		case query.Addiction:
+			var a *query.AddictionResult
+			a, err = b.addiction(ctx, conn)
+			res = &query.Result{Addiction: a}
 		default:
 			var r *query.RetentionResult
 			r, err = b.retention(ctx, conn)
