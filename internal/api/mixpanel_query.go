@@ -838,3 +838,42 @@ func bucketTime(key string, loc *time.Location) string {
 	}
 	return key
 }
+
+// RetentionAddiction handles /retention/addiction: per period of unit
+// (day, week, month), how many users did the event (any event without
+// event) in at least 1, 2, ... distinct addiction_units (hour, day) of it:
+// {"data":{"<date>":[n1, n2, ...]}}.
+func (a *API) RetentionAddiction() http.Handler {
+	return a.mpHandler(func(w http.ResponseWriter, m *mpRequest) error {
+		from, to, err := m.dates(0)
+		if err != nil {
+			return err
+		}
+		iv, err := m.unit("unit", "", query.Day, query.Week, query.Month)
+		if err != nil {
+			return err
+		}
+		au, err := m.unit("addiction_unit", "", query.Hour, query.Day)
+		if err != nil {
+			return err
+		}
+		if au == query.Day && iv == query.Day {
+			return badRequest("addiction_unit must be shorter than unit: hour with unit day")
+		}
+		if m.get("on") != "" {
+			return badRequest("on is not supported on retention/addiction yet")
+		}
+		q := &query.Query{Kind: query.Addiction, From: from, To: to, Interval: iv,
+			Series: []query.Series{{Event: m.get("event")}}, Addiction: &query.AddictionOptions{Unit: au}}
+		res, err := a.mpRun(m, q)
+		if err != nil {
+			return err
+		}
+		data := map[string][]int{}
+		for _, p := range res.Addiction.Periods {
+			data[p.Date] = p.Counts
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"data": data})
+		return nil
+	})
+}

@@ -164,6 +164,27 @@ func TestMixpanelQueryAPI(t *testing.T) {
 		`{"2026-03-02":{"counts":[2,2,0],"first":2},"2026-03-03":{"counts":[0,0,0],"first":1}}`)
 	f(p, "retention", "from_date=2026-03-02&to_date=2026-03-03&"+q("born_event", "Signed up", "event", "Viewed", "interval_count", "3"),
 		`{"2026-03-02":{"counts":[0,0,1,1],"first":2},"2026-03-03":{"counts":[0,0,0,0],"first":1}}`)
+	// retention/addiction: per day, users by distinct hours. The 2nd: u1 in
+	// hours 10 and 12, u2 in 11; the 3rd: u3 in 9, 10 and 11; the 4th: u2 in 8.
+	hours := func(n ...int) string {
+		c := make([]string, 24)
+		for i := range c {
+			c[i] = "0"
+			if i < len(n) {
+				c[i] = fmt.Sprint(n[i])
+			}
+		}
+		return "[" + strings.Join(c, ",") + "]"
+	}
+	f(p, "retention/addiction", march+q("unit", "day", "addiction_unit", "hour", "where", `properties["distinct_id"] != "nobody"`),
+		`{"data":{"2026-03-02":`+hours(2, 1)+`,"2026-03-03":`+hours(1, 1, 1)+`,"2026-03-04":`+hours(1)+`}}`)
+	f(p, "retention/addiction", march+q("unit", "day", "addiction_unit", "hour", "event", "Purchased"),
+		`{"data":{"2026-03-02":`+hours(1)+`,"2026-03-03":`+hours(1, 1)+`,"2026-03-04":`+hours()+`}}`)
+	// Week of Monday 2026-03-02 by day: u1 on the 2nd and 5th, u2 on the
+	// 2nd and 4th, u3 on the 3rd (only the range, the 2nd to the 4th,
+	// counts: u1 in 1 day).
+	f(p, "retention/addiction", march+q("unit", "week", "addiction_unit", "day"),
+		`{"data":{"2026-03-02":[3,1,0,0,0,0,0]}}`)
 	f(p, "cohorts/list", "", `[]`)
 	// Signed up: plan and amount on its 3 events; Purchased: amount on all 3,
 	// limited to 1; Viewed: no property (distinct_id and $insert_id are columns).
@@ -236,6 +257,9 @@ func TestMixpanelQueryAPI(t *testing.T) {
 		"segmentation?" + march + q("event", "x", "where", `properties["a"] ==`),
 		"events?" + q("event", "x", "type", "general", "unit", "day"),
 		"retention?" + march,
+		"retention/addiction?" + march + q("unit", "day", "addiction_unit", "day"),
+		"retention/addiction?" + march + q("unit", "day"),
+		"retention/addiction?" + march + q("unit", "day", "addiction_unit", "hour", "on", `properties["plan"]`),
 		"retention?" + march + q("born_event", "x", "interval", "91"),
 		"retention?" + march + q("born_event", "x", "interval", "90", "interval_count", "5"),
 		"funnels?" + march,
