@@ -185,6 +185,13 @@ func TestMixpanelQueryAPI(t *testing.T) {
 	// counts: u1 in 1 day).
 	f(p, "retention/addiction", march+q("unit", "week", "addiction_unit", "day"),
 		`{"data":{"2026-03-02":[3,1,0,0,0,0,0]}}`)
+	// Funnels with interval 2: one date bucket for the 2nd and 3rd. u1 and
+	// u3 convert (in 2 hours and 1 hour), u2 does not.
+	f(p, "funnels", "from_date=2026-03-02&to_date=2026-03-03&funnel_id=1&interval=2", `{"meta":{"dates":["2026-03-02"]},"data":{
+		"2026-03-02":{"steps":[
+			{"count":3,"avg_time":null,"avg_time_from_start":null,"step_conv_ratio":1,"overall_conv_ratio":1,"goal":"Signed up","event":"Signed up","step_label":"Signed up"},
+			{"count":2,"avg_time":5400,"avg_time_from_start":5400,"step_conv_ratio":0.6666666666666666,"overall_conv_ratio":0.6666666666666666,"goal":"Purchased","event":"Purchased","step_label":"Purchased"}],
+			"analysis":{"completion":2,"starting_amount":3,"steps":2,"worst":1}}}}`)
 	f(p, "cohorts/list", "", `[]`)
 	// Signed up: plan and amount on its 3 events; Purchased: amount on all 3,
 	// limited to 1; Viewed: no property (distinct_id and $insert_id are columns).
@@ -263,6 +270,7 @@ func TestMixpanelQueryAPI(t *testing.T) {
 		"retention?" + march + q("born_event", "x", "interval", "91"),
 		"retention?" + march + q("born_event", "x", "interval", "90", "interval_count", "5"),
 		"funnels?" + march,
+		"funnels?" + march + q("funnel_id", "1", "interval", "0"),
 		"segmentation?" + march + q("event", "x", "born_where", `properties["a"] == 1`),
 		"retention?" + march + q("born_event", "x", "born_where", `properties["a"] ==`),
 		"events/properties/top?" + q("name", "x"),
