@@ -185,7 +185,7 @@ func onBreakdown(src string, user bool) (query.Property, error) {
 			}
 		}
 	}
-	return query.Property{Expr: n}, nil
+	return query.Property{Source: src, Expr: n}, nil
 }
 
 // mathOf maps Mixpanel's type parameter.

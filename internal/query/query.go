@@ -190,10 +190,14 @@ type Property struct {
 	// Bins (trends) splits a numeric property's range over the series'
 	// events into this many equal-width ranges (see BinLabel).
 	Bins int `json:"bins,omitempty"`
-	// Expr, when set, breaks down by an expression's value instead of a
-	// property (the Query API's on parameter): string(Expr) of the event
-	// (package query/expr), "(none)" when undefined. Name, Scope and Bins
-	// must be unset. Not part of the JSON document.
+	// Source, when set, breaks down by an expression's value instead of a
+	// property (Mixpanel's expression language; the Query API's on
+	// parameter): string(expr) of the event (package query/expr), "(none)"
+	// when undefined. Name, Scope and Bins must be unset. Validate parses
+	// it into Expr.
+	Source string `json:"expr,omitempty"`
+	// Expr is Source parsed (set by Validate, or directly by a caller that
+	// parsed it).
 	Expr expr.Node `json:"-"`
 }
 
@@ -343,6 +347,13 @@ func (q *Query) Validate() error {
 	}
 	for i, p := range q.Breakdown {
 		f := fmt.Sprintf("breakdown[%d]", i)
+		if p.Source != "" && p.Expr == nil {
+			n, err := expr.Parse(p.Source)
+			if err != nil {
+				return fieldErr(f+".expr", "%v", err)
+			}
+			q.Breakdown[i].Expr, p.Expr = n, n
+		}
 		if p.Expr != nil {
 			if p.Name != "" || p.Scope != "" || p.Bins != 0 {
 				return fieldErr(f, "an expression breakdown has no property, scope or bins")

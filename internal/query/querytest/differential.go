@@ -183,11 +183,7 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 		q.Breakdown[last].Scope = query.ScopeUser
 	}
 	if len(q.Breakdown) > 0 && r.IntN(4) == 0 {
-		n, err := expr.Parse(exprBreakdowns[r.IntN(len(exprBreakdowns))])
-		if err != nil {
-			panic(err)
-		}
-		q.Breakdown[0] = query.Property{Expr: n}
+		q.Breakdown[0] = query.Property{Source: exprBreakdowns[r.IntN(len(exprBreakdowns))]} // parsed by Validate
 	}
 	binned := len(q.Breakdown) > 0 && r.IntN(3) == 0
 	intervals := []query.Interval{query.Hour, query.Day, query.Week, query.Month}
