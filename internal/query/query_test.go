@@ -164,3 +164,17 @@ func TestRunAnswersNoRowsAsEmptyList(t *testing.T) {
 		}
 	}
 }
+
+// An expression breakdown's properties are what the query reads (the audit
+// log lists them), and a profile property in it makes the query read
+// profiles.
+func TestExprBreakdownProperties(t *testing.T) {
+	q, err := Parse([]byte(`{"kind":"trends","from":"2026-03-01","to":"2026-03-02","series":[{}],"breakdown":[{"expr":"number(properties[\"amount\"]) > number(user[\"limit\"])"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(q.Properties(), ",")
+	if !strings.Contains(got, "amount") || !strings.Contains(got, "user.limit") || !q.ReadsProfiles() {
+		t.Errorf("properties %q, reads profiles %v", got, q.ReadsProfiles())
+	}
+}
