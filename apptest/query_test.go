@@ -94,6 +94,29 @@ func TestMixpanelQueryAPI(t *testing.T) {
 	// days later.
 	want("retention", get("retention", url.Values{"from_date": {"2026-03-08"}, "to_date": {"2026-03-08"}, "born_event": {"Signed up"},
 		"event": {"Viewed page"}, "interval_count": {"2"}}), `{"2026-03-08":{"counts":[0,0,1],"first":2}}`)
+	// interval 2: bob's view two days after his birth is in interval 1.
+	want("retention interval 2", get("retention", url.Values{"from_date": {"2026-03-08"}, "to_date": {"2026-03-08"}, "born_event": {"Signed up"},
+		"event": {"Viewed page"}, "interval": {"2"}, "interval_count": {"1"}}), `{"2026-03-08":{"counts":[0,1],"first":2}}`)
+	// on with an expression.
+	want("segmentation on an expression", get("segmentation", with("event", "Signed up", "on", `properties["plan"] == "pro"`)),
+		`{"data":{"series":["2026-03-07","2026-03-08"],"values":{"true":{"2026-03-07":0,"2026-03-08":1},"false":{"2026-03-07":0,"2026-03-08":1}}},"legend_size":2}`)
+	// retention/addiction by local clock hours: on the 7th alice (as d1) in
+	// hour 23; on the 8th (23 hours long) alice in hours 1 and 3 (EDT), bob
+	// in 22 and 23.
+	hours := func(n ...float64) []any {
+		out := make([]any, 24)
+		for i := range out {
+			out[i] = 0.0
+			if i < len(n) {
+				out[i] = n[i]
+			}
+		}
+		return out
+	}
+	add := get("retention/addiction", with("unit", "day", "addiction_unit", "hour")).(map[string]any)["data"].(map[string]any)
+	if !reflect.DeepEqual(add["2026-03-07"], hours(1)) || !reflect.DeepEqual(add["2026-03-08"], hours(2, 2)) || len(add) != 2 {
+		t.Errorf("retention/addiction: %v", add)
+	}
 	want("funnels/list", get("funnels/list", url.Values{}), `[{"funnel_id":1,"name":"Signup"}]`)
 	// One funnel per day: alice's view on the 7th (as d1) starts her funnel
 	// there; bob's starts on the 8th: Signed up after 300 s, Purchased 6840 s

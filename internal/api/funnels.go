@@ -118,8 +118,8 @@ func (a *API) FunnelsList() http.Handler {
 	})
 }
 
-// Funnels handles Mixpanel's /funnels: a saved funnel per date bucket (unit
-// day, week or month) of users who entered it then; with on, per value of
+// Funnels handles Mixpanel's /funnels: a saved funnel per date bucket
+// (interval units of unit day, week or month) of users who entered it then; with on, per value of
 // the property too (under "$overall" and each value, up to limit values).
 func (a *API) Funnels() http.Handler {
 	return a.mpHandler(func(w http.ResponseWriter, m *mpRequest) error {
@@ -143,16 +143,17 @@ func (a *API) Funnels() http.Handler {
 		if err != nil {
 			return err
 		}
-		if n, err := m.intParam("interval", 1, 1, 1); err != nil || n != 1 {
-			return badRequest("interval must be 1")
+		width, err := m.intParam("interval", 1, 1, query.MaxWidth) // units per date bucket
+		if err != nil {
+			return err
 		}
-		var on string
+		var on *query.Property
 		if src := m.get("on"); src != "" {
-			p, err := onProperty(src, false)
+			p, err := onBreakdown(src, false)
 			if err != nil {
 				return err
 			}
-			on = p.Name
+			on = &p
 		}
 		limit, err := m.intParam("limit", 255, 1, 10000)
 		if err != nil {
@@ -178,26 +179,30 @@ func (a *API) Funnels() http.Handler {
 		m.crit["funnel_id"] = fid
 		bk := query.MakeBuckets(iv, m.loc, from, to)
 		data := map[string]any{}
-		for i, key := range bk.Keys {
+		// A date bucket is interval consecutive units, from the first.
+		var dates []string
+		for i := 0; i < len(bk.Keys); i += width {
+			key := bk.Keys[i]
+			dates = append(dates, bk.Labels[i])
 			lo, hi := key, from
 			if lo < from {
 				lo = from
 			}
-			if i+1 < len(bk.Keys) {
-				next, _ := time.Parse(time.DateOnly, bk.Keys[i+1])
+			if i+width < len(bk.Keys) {
+				next, _ := time.Parse(time.DateOnly, bk.Keys[i+width])
 				hi = next.AddDate(0, 0, -1).Format(time.DateOnly)
 			} else {
 				hi = to
 			}
 			fq := f.query(lo, hi)
-			if on != "" {
-				fq.Breakdown = []query.Property{{Name: on}}
+			if on != nil {
+				fq.Breakdown = []query.Property{*on}
 			}
 			res, err := a.mpRun(m, fq)
 			if err != nil {
 				return err
 			}
-			if on == "" {
+			if on == nil {
 				data[bk.Labels[i]] = mpFunnel(f.Steps, res.Funnel.Steps)
 				continue
 			}
@@ -211,7 +216,7 @@ func (a *API) Funnels() http.Handler {
 			}
 			data[bk.Labels[i]] = byValue
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"meta": map[string]any{"dates": bk.Labels}, "data": data})
+		writeJSON(w, http.StatusOK, map[string]any{"meta": map[string]any{"dates": dates}, "data": data})
 		return nil
 	})
 }

@@ -167,6 +167,27 @@ func onProperty(src string, user bool) (query.Property, error) {
 	return query.Property{}, badRequest(`on must name one property, as properties["name"] or user["name"]; other expressions are not supported yet`)
 }
 
+// onBreakdown reads an "on" expression to break down by: a property, as
+// onProperty, or any other expression (its string value, "(none)" when
+// undefined). Without user, an expression may not read user["name"].
+func onBreakdown(src string, user bool) (query.Property, error) {
+	n, err := expr.Parse(src)
+	if err != nil {
+		return query.Property{}, badRequest("on: " + err.Error())
+	}
+	if _, ok := n.(*expr.Prop); ok {
+		return onProperty(src, user)
+	}
+	if !user {
+		for _, p := range expr.Props(n) {
+			if p.Scope == expr.UserScope {
+				return query.Property{}, badRequest(`on: user["name"] is not supported here; use properties["name"]`)
+			}
+		}
+	}
+	return query.Property{Source: src, Expr: n}, nil
+}
+
 // mathOf maps Mixpanel's type parameter.
 func mathOf(t string) (query.Math, error) {
 	switch t {
@@ -245,9 +266,14 @@ func (a *API) Segmentation(kind string) http.Handler {
 		}
 		q := &query.Query{Kind: query.Trends, From: from, To: to, Interval: iv}
 		s := query.Series{Event: event}
-		var on query.Property // a breakdown (profile properties too), or the numeric property
+		var on query.Property // a breakdown (profile properties and expressions too), or the numeric property
 		if src := m.get("on"); src != "" {
-			if on, err = onProperty(src, kind == ""); err != nil {
+			if kind == "" {
+				on, err = onBreakdown(src, true)
+			} else {
+				on, err = onProperty(src, false)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -273,7 +299,7 @@ func (a *API) Segmentation(kind string) http.Handler {
 			if s.Math, err = mathOf(m.get("type")); err != nil {
 				return err
 			}
-			if prop != "" {
+			if prop != "" || on.Expr != nil {
 				q.Breakdown = []query.Property{on}
 				if q.BreakdownLimit, err = m.intParam("limit", 60, 1, 10000); err != nil {
 					return err
@@ -295,7 +321,7 @@ func (a *API) Segmentation(kind string) http.Handler {
 			return nil
 		}
 		key := func(query.TrendSeries) (string, bool) { return event, true }
-		if prop != "" {
+		if prop != "" || on.Expr != nil {
 			key = byBreakdown
 		}
 		if kind == "numeric" {
@@ -560,15 +586,19 @@ func (a *API) Retention() http.Handler {
 		if err != nil {
 			return err
 		}
-		if n, err := m.intParam("interval", 1, 1, 90); err != nil || n != 1 {
-			return badRequest("interval must be 1 (buckets of one unit)")
+		width, err := m.intParam("interval", 1, 1, query.MaxWidth) // units per retention interval
+		if err != nil {
+			return err
 		}
 		count, err := m.intParam("interval_count", 1, 1, query.MaxPeriods)
 		if err != nil {
 			return err
 		}
+		if (count+1)*width > query.MaxPeriods+1 {
+			return badRequest(fmt.Sprintf("(interval_count+1) * interval must be at most %d units", query.MaxPeriods+1))
+		}
 		o := &query.RetentionOptions{Type: query.FirstTime, Start: query.Series{Event: m.get("born_event")},
-			Return: query.Series{Event: m.get("event")}, Intervals: count, Mode: query.On}
+			Return: query.Series{Event: m.get("event")}, Intervals: count, Width: width, Mode: query.On}
 		switch m.get("retention_type") {
 		case "", "birth":
 			if o.Start.Event == "" {
@@ -596,7 +626,7 @@ func (a *API) Retention() http.Handler {
 		}
 		q := &query.Query{Kind: query.Retention, From: from, To: to, Interval: iv, Retention: o}
 		if on := m.get("on"); on != "" {
-			prop, err := onProperty(on, true)
+			prop, err := onBreakdown(on, true)
 			if err != nil {
 				return err
 			}
@@ -807,4 +837,43 @@ func bucketTime(key string, loc *time.Location) string {
 		return t.Format(time.RFC3339)
 	}
 	return key
+}
+
+// RetentionAddiction handles /retention/addiction: per period of unit
+// (day, week, month), how many users did the event (any event without
+// event) in at least 1, 2, ... distinct addiction_units (hour, day) of it:
+// {"data":{"<date>":[n1, n2, ...]}}.
+func (a *API) RetentionAddiction() http.Handler {
+	return a.mpHandler(func(w http.ResponseWriter, m *mpRequest) error {
+		from, to, err := m.dates(0)
+		if err != nil {
+			return err
+		}
+		iv, err := m.unit("unit", "", query.Day, query.Week, query.Month)
+		if err != nil {
+			return err
+		}
+		au, err := m.unit("addiction_unit", "", query.Hour, query.Day)
+		if err != nil {
+			return err
+		}
+		if au == query.Day && iv == query.Day {
+			return badRequest("addiction_unit must be shorter than unit: hour with unit day")
+		}
+		if m.get("on") != "" {
+			return badRequest("on is not supported on retention/addiction yet")
+		}
+		q := &query.Query{Kind: query.Addiction, From: from, To: to, Interval: iv,
+			Series: []query.Series{{Event: m.get("event")}}, Addiction: &query.AddictionOptions{Unit: au}}
+		res, err := a.mpRun(m, q)
+		if err != nil {
+			return err
+		}
+		data := map[string][]int{}
+		for _, p := range res.Addiction.Periods {
+			data[p.Date] = p.Counts
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"data": data})
+		return nil
+	})
 }

@@ -64,12 +64,17 @@ func (q *Query) ReadsProfiles() bool {
 // eachProperty calls fn with every property q reads (the identity ones
 // aside), user true for a profile property.
 func (q *Query) eachProperty(fn func(name string, user bool)) {
+	var filters []expr.Node
 	for _, p := range q.Breakdown {
+		if p.Expr != nil {
+			filters = append(filters, p.Expr)
+			continue
+		}
 		if p.Scope != ScopeEventName {
 			fn(p.Name, p.Scope == ScopeUser)
 		}
 	}
-	filters := []expr.Node{q.GlobalNode()}
+	filters = append(filters, q.GlobalNode())
 	for _, s := range q.Series {
 		if s.Property != "" {
 			fn(s.Property, false)

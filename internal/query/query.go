@@ -171,6 +171,7 @@ type Query struct {
 	Compare   bool              `json:"compare,omitempty"`
 	Funnel    *FunnelOptions    `json:"funnel,omitempty"`
 	Retention *RetentionOptions `json:"retention,omitempty"`
+	Addiction *AddictionOptions `json:"addiction,omitempty"`
 }
 
 // Series is one trends series (an event, or any event when Event is empty)
@@ -189,6 +190,15 @@ type Property struct {
 	// Bins (trends) splits a numeric property's range over the series'
 	// events into this many equal-width ranges (see BinLabel).
 	Bins int `json:"bins,omitempty"`
+	// Source, when set, breaks down by an expression's value instead of a
+	// property (Mixpanel's expression language; the Query API's on
+	// parameter): string(expr) of the event (package query/expr), "(none)"
+	// when undefined. Name, Scope and Bins must be unset. Validate parses
+	// it into Expr.
+	Source string `json:"expr,omitempty"`
+	// Expr is Source parsed (set by Validate, or directly by a caller that
+	// parsed it).
+	Expr expr.Node `json:"-"`
 }
 
 // ScopeEventName breaks down by the event's name.
@@ -243,7 +253,11 @@ type RetentionOptions struct {
 	Start     Series `json:"start"`
 	Return    Series `json:"return"`              // Event empty: any event
 	Intervals int    `json:"intervals,omitempty"` // default 8: counts for intervals 0..Intervals
-	Mode      string `json:"mode,omitempty"`      // on (default), on_or_after
+	// Width is how many buckets one interval spans (default 1; Mixpanel's
+	// interval): interval i holds the returns i*Width to (i+1)*Width-1
+	// buckets after the cohort's. Cohorts stay one bucket each.
+	Width int    `json:"width,omitempty"`
+	Mode  string `json:"mode,omitempty"` // on (default), on_or_after
 }
 
 // Parse decodes a query document strictly (unknown fields are errors) and
@@ -290,16 +304,17 @@ const (
 	DefaultWindow  = 14
 	DefaultPeriods = 8
 	MaxPeriods     = 366
+	MaxWidth       = 90 // buckets per retention interval
 )
 
 // Validate checks q and fills in defaults. Errors are *FieldError.
 func (q *Query) Validate() error {
 	switch q.Kind {
-	case Trends, Funnels, Retention:
+	case Trends, Funnels, Retention, Addiction:
 	case "":
-		return fieldErr("kind", "required: trends, funnels or retention")
+		return fieldErr("kind", "required: trends, funnels, retention or addiction")
 	default:
-		return fieldErr("kind", "must be trends, funnels or retention")
+		return fieldErr("kind", "must be trends, funnels, retention or addiction")
 	}
 	from, err := time.Parse(time.DateOnly, q.From)
 	if err != nil {
@@ -332,6 +347,19 @@ func (q *Query) Validate() error {
 	}
 	for i, p := range q.Breakdown {
 		f := fmt.Sprintf("breakdown[%d]", i)
+		if p.Source != "" && p.Expr == nil {
+			n, err := expr.Parse(p.Source)
+			if err != nil {
+				return fieldErr(f+".expr", "%v", err)
+			}
+			q.Breakdown[i].Expr, p.Expr = n, n
+		}
+		if p.Expr != nil {
+			if p.Name != "" || p.Scope != "" || p.Bins != 0 {
+				return fieldErr(f, "an expression breakdown has no property, scope or bins")
+			}
+			continue
+		}
 		if p.Name == "" && p.Scope != ScopeEventName {
 			return fieldErr(f+".property", "required")
 		}
@@ -364,11 +392,16 @@ func (q *Query) Validate() error {
 	if q.Kind != Retention && q.Retention != nil {
 		return fieldErr("retention", "only for retention")
 	}
+	if q.Kind != Addiction && q.Addiction != nil {
+		return fieldErr("addiction", "only for addiction")
+	}
 	switch q.Kind {
 	case Trends:
 		return q.validateTrends()
 	case Funnels:
 		return q.validateFunnel()
+	case Addiction:
+		return q.validateAddiction()
 	default:
 		return q.validateRetention()
 	}
@@ -565,6 +598,9 @@ func (q *Query) validateRetention() error {
 	if o.Intervals == 0 {
 		o.Intervals = DefaultPeriods
 	}
+	if o.Width == 0 {
+		o.Width = 1
+	}
 	switch {
 	case o.Type != FirstTime && o.Type != Recurring:
 		return fieldErr("retention.type", "must be first_time or recurring")
@@ -572,6 +608,10 @@ func (q *Query) validateRetention() error {
 		return fieldErr("retention.mode", "must be on or on_or_after")
 	case o.Intervals < 1 || o.Intervals > MaxPeriods:
 		return fieldErr("retention.intervals", "must be from 1 to %d", MaxPeriods)
+	case o.Width < 1 || o.Width > MaxWidth:
+		return fieldErr("retention.width", "must be from 1 to %d", MaxWidth)
+	case (o.Intervals+1)*o.Width > MaxPeriods+1:
+		return fieldErr("retention.width", "intervals+1 times width is at most %d buckets", MaxPeriods+1)
 	case o.Start.Event == "":
 		return fieldErr("retention.start.event", "required")
 	case o.Start.Math != "" || o.Start.Property != "":

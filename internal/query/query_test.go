@@ -38,6 +38,16 @@ func TestParseNamesTheWrongField(t *testing.T) {
 	f(`{"kind":"trends",`+r+`,"series":[{}],"breakdown":[{"property":"age","scope":"user","bins":4}]}`, "breakdown[0].bins")
 	f(`{"kind":"funnels",`+r+`,"series":[{"event":"a"},{"event":"b","filter":{"property":"x","operator":"between","value":1}}]}`, "series[1].filter.value")
 	f(`{"kind":"trends",`+r+`,"series":[{}],"funnel":{}}`, "funnel")
+	f(`{"kind":"trends",`+r+`,"series":[{}],"breakdown":[{"expr":"properties[\"a\"] +"}]}`, "breakdown[0].expr")
+	f(`{"kind":"trends",`+r+`,"series":[{}],"breakdown":[{"expr":"properties[\"a\"] * 2","property":"a"}]}`, "breakdown[0]")
+	f(`{"kind":"retention",`+r+`,"retention":{"start":{"event":"a"},"return":{},"width":91}}`, "retention.width")
+	f(`{"kind":"retention",`+r+`,"retention":{"start":{"event":"a"},"return":{},"intervals":10,"width":40}}`, "retention.width")
+	f(`{"kind":"addiction",`+r+`,"series":[{}]}`, "addiction")
+	f(`{"kind":"addiction",`+r+`,"series":[{}],"addiction":{"unit":"day"}}`, "addiction.unit")
+	f(`{"kind":"addiction",`+r+`,"interval":"week","series":[{}],"addiction":{"unit":"week"}}`, "addiction.unit")
+	f(`{"kind":"addiction",`+r+`,"interval":"week","series":[{},{}],"addiction":{"unit":"day"}}`, "series")
+	f(`{"kind":"addiction",`+r+`,"interval":"week","series":[{}],"breakdown":[{"property":"a"}],"addiction":{"unit":"day"}}`, "breakdown")
+	f(`{"kind":"trends",`+r+`,"series":[{}],"addiction":{"unit":"day"}}`, "addiction")
 	f(`{"kind":"funnels",`+r+`,"series":[{"event":"a"},{}]}`, "series[1].event")
 	f(`{"kind":"funnels",`+r+`,"series":[{"event":"a"},{"event":"b"}],"funnel":{"window_unit":"year"}}`, "funnel.window_unit")
 	f(`{"kind":"funnels",`+r+`,"series":[{"event":"a"},{"event":"b"}],"funnel":{"window":400}}`, "funnel.window")
@@ -152,5 +162,19 @@ func TestRunAnswersNoRowsAsEmptyList(t *testing.T) {
 		if !strings.Contains(string(b), `"series":[]`) {
 			t.Errorf("compare=%v: %s", compare, b)
 		}
+	}
+}
+
+// An expression breakdown's properties are what the query reads (the audit
+// log lists them), and a profile property in it makes the query read
+// profiles.
+func TestExprBreakdownProperties(t *testing.T) {
+	q, err := Parse([]byte(`{"kind":"trends","from":"2026-03-01","to":"2026-03-02","series":[{}],"breakdown":[{"expr":"number(properties[\"amount\"]) > number(user[\"limit\"])"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(q.Properties(), ",")
+	if !strings.Contains(got, "amount") || !strings.Contains(got, "user.limit") || !q.ReadsProfiles() {
+		t.Errorf("properties %q, reads profiles %v", got, q.ReadsProfiles())
 	}
 }

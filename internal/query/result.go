@@ -12,6 +12,7 @@ type Result struct {
 	Trends    *TrendsResult    `json:"trends,omitempty"`
 	Funnel    *FunnelResult    `json:"funnel,omitempty"`
 	Retention *RetentionResult `json:"retention,omitempty"`
+	Addiction *AddictionResult `json:"addiction,omitempty"`
 }
 
 // Other is the breakdown value of the tuples beyond the top N.

@@ -116,8 +116,8 @@ func Offsets(loc *time.Location, start, end int64) []Offset {
 
 // ReadRange is the range of events a backend reads to answer q: the query
 // range, widened for rolling maths (wau, mau: 30 days before), funnel
-// conversions (the window after To) and retention returns (Intervals
-// buckets after To). Retention's first-time cohorts also look at every
+// conversions (the window after To) and retention returns (Intervals+1
+// times Width buckets after To). Retention's first-time cohorts also look at every
 // earlier event (start 0). User links (see Users) come from [0, end).
 func (q *Query) ReadRange(loc *time.Location) (start, end int64) {
 	start, end = q.Range(loc)
@@ -134,7 +134,7 @@ func (q *Query) ReadRange(loc *time.Location) (start, end int64) {
 	case Retention:
 		t, _ := time.Parse(time.DateOnly, q.To)
 		last := TruncDate(t, q.Interval)
-		for range q.Retention.Intervals + 1 {
+		for range (q.Retention.Intervals + 1) * max(q.Retention.Width, 1) {
 			last = nextDate(last, q.Interval)
 		}
 		end = LocalMidnight(last, loc).UnixMilli()

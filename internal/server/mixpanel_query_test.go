@@ -83,6 +83,18 @@ func TestMixpanelQueryAPI(t *testing.T) {
 	p := "/api/2.0/"
 	f(p, "segmentation", march+q("event", "Signed up", "on", `properties["plan"]`, "type", "unique"),
 		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"pro":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0},"free":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":2}`)
+	// on with an expression: its string value per event (amounts 10, 5 on
+	// the 2nd, 1 on the 3rd; plans pro, free, pro).
+	f(p, "segmentation", march+q("event", "Signed up", "on", `properties["amount"] * 2`),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"20":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0},"10":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0},"2":{"2026-03-02":0,"2026-03-03":1,"2026-03-04":0}}},"legend_size":3}`)
+	f(p, "segmentation", march+q("event", "Signed up", "on", `properties["plan"] == "pro"`, "type", "unique"),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"true":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0},"false":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":2}`)
+	f(p, "segmentation", march+q("event", "Signed up", "on", `floor(properties["amount"] / 4)`),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"2":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0},"1":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0},"0":{"2026-03-02":0,"2026-03-03":1,"2026-03-04":0}}},"legend_size":3}`)
+	f(p, "segmentation", march+q("event", "Signed up", "on", `properties["nope"] * 2`),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"(none)":{"2026-03-02":2,"2026-03-03":1,"2026-03-04":0}}},"legend_size":1}`)
+	f(p, "segmentation", march+q("event", "Signed up", "on", `string(user["tier"]) == "gold"`),
+		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"true":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0},"false":{"2026-03-02":1,"2026-03-03":1,"2026-03-04":0}}},"legend_size":2}`)
 	f(p, "segmentation", march+q("event", "Signed up", "where", `properties["plan"] == "pro" and properties["amount"] > 5`),
 		`{"data":{"series":["2026-03-02","2026-03-03","2026-03-04"],"values":{"Signed up":{"2026-03-02":1,"2026-03-03":0,"2026-03-04":0}}},"legend_size":1}`)
 	f(p, "segmentation", march+q("event", "Signed up", "where", `user["tier"] == "gold" or user["tier"] == "silver"`),
@@ -125,6 +137,61 @@ func TestMixpanelQueryAPI(t *testing.T) {
 	f(p, "retention", "from_date=2026-03-02&to_date=2026-03-03&"+q("born_event", "Signed up", "event", "Purchased", "interval_count", "2",
 		"born_where", `properties["plan"] == "pro"`),
 		`{"2026-03-02":{"counts":[1,0,0],"first":1},"2026-03-03":{"counts":[1,0,0],"first":1}}`)
+	// on with an expression in retention: pro sign-ups (u1, u3) purchased on
+	// their birth day, the free one (u2) never.
+	f(p, "retention", "from_date=2026-03-02&to_date=2026-03-03&"+q("born_event", "Signed up", "event", "Purchased", "interval_count", "2",
+		"on", `properties["plan"] == "pro"`),
+		`{"2026-03-02":{"false":{"counts":[0,0,0],"first":1},"true":{"counts":[1,0,0],"first":1}},"2026-03-03":{"true":{"counts":[1,0,0],"first":1}}}`)
+	// Funnel on an expression of the first step (u1's amount 10 converts
+	// in 2 hours, u2's 5 does not).
+	f(p, "funnels", "from_date=2026-03-02&to_date=2026-03-02&funnel_id=1&"+q("on", `properties["amount"] > 7`), `{"data":{"2026-03-02":{
+		"$overall":{"analysis":{"completion":1,"starting_amount":2,"steps":2,"worst":1},"steps":[
+			{"avg_time":null,"avg_time_from_start":null,"count":2,"event":"Signed up","goal":"Signed up","overall_conv_ratio":1,"step_conv_ratio":1,"step_label":"Signed up"},
+			{"avg_time":7200,"avg_time_from_start":7200,"count":1,"event":"Purchased","goal":"Purchased","overall_conv_ratio":0.5,"step_conv_ratio":0.5,"step_label":"Purchased"}]},
+		"false":{"analysis":{"completion":0,"starting_amount":1,"steps":2,"worst":1},"steps":[
+			{"avg_time":null,"avg_time_from_start":null,"count":1,"event":"Signed up","goal":"Signed up","overall_conv_ratio":1,"step_conv_ratio":1,"step_label":"Signed up"},
+			{"avg_time":null,"avg_time_from_start":null,"count":0,"event":"Purchased","goal":"Purchased","overall_conv_ratio":0,"step_conv_ratio":0,"step_label":"Purchased"}]},
+		"true":{"analysis":{"completion":1,"starting_amount":1,"steps":2,"worst":1},"steps":[
+			{"avg_time":null,"avg_time_from_start":null,"count":1,"event":"Signed up","goal":"Signed up","overall_conv_ratio":1,"step_conv_ratio":1,"step_label":"Signed up"},
+			{"avg_time":7200,"avg_time_from_start":7200,"count":1,"event":"Purchased","goal":"Purchased","overall_conv_ratio":1,"step_conv_ratio":1,"step_label":"Purchased"}]}}},
+		"meta":{"dates":["2026-03-02"]}}`)
+	// interval 2: intervals of two days. u2 (born the 2nd) viewed on the
+	// 4th (2 days on) and u1 (born the 2nd) on the 5th (3 days on): both in
+	// interval 1; u3 (born the 3rd) never viewed.
+	f(p, "retention", "from_date=2026-03-02&to_date=2026-03-03&"+q("born_event", "Signed up", "event", "Viewed", "interval", "2", "interval_count", "2"),
+		`{"2026-03-02":{"counts":[0,2,0],"first":2},"2026-03-03":{"counts":[0,0,0],"first":1}}`)
+	f(p, "retention", "from_date=2026-03-02&to_date=2026-03-03&"+q("born_event", "Signed up", "event", "Viewed", "interval", "2", "interval_count", "2", "unbounded_retention", "true"),
+		`{"2026-03-02":{"counts":[2,2,0],"first":2},"2026-03-03":{"counts":[0,0,0],"first":1}}`)
+	f(p, "retention", "from_date=2026-03-02&to_date=2026-03-03&"+q("born_event", "Signed up", "event", "Viewed", "interval_count", "3"),
+		`{"2026-03-02":{"counts":[0,0,1,1],"first":2},"2026-03-03":{"counts":[0,0,0,0],"first":1}}`)
+	// retention/addiction: per day, users by distinct hours. The 2nd: u1 in
+	// hours 10 and 12, u2 in 11; the 3rd: u3 in 9, 10 and 11; the 4th: u2 in 8.
+	hours := func(n ...int) string {
+		c := make([]string, 24)
+		for i := range c {
+			c[i] = "0"
+			if i < len(n) {
+				c[i] = fmt.Sprint(n[i])
+			}
+		}
+		return "[" + strings.Join(c, ",") + "]"
+	}
+	f(p, "retention/addiction", march+q("unit", "day", "addiction_unit", "hour", "where", `properties["distinct_id"] != "nobody"`),
+		`{"data":{"2026-03-02":`+hours(2, 1)+`,"2026-03-03":`+hours(1, 1, 1)+`,"2026-03-04":`+hours(1)+`}}`)
+	f(p, "retention/addiction", march+q("unit", "day", "addiction_unit", "hour", "event", "Purchased"),
+		`{"data":{"2026-03-02":`+hours(1)+`,"2026-03-03":`+hours(1, 1)+`,"2026-03-04":`+hours()+`}}`)
+	// Week of Monday 2026-03-02 by day: u1 on the 2nd and 5th, u2 on the
+	// 2nd and 4th, u3 on the 3rd (only the range, the 2nd to the 4th,
+	// counts: u1 in 1 day).
+	f(p, "retention/addiction", march+q("unit", "week", "addiction_unit", "day"),
+		`{"data":{"2026-03-02":[3,1,0,0,0,0,0]}}`)
+	// Funnels with interval 2: one date bucket for the 2nd and 3rd. u1 and
+	// u3 convert (in 2 hours and 1 hour), u2 does not.
+	f(p, "funnels", "from_date=2026-03-02&to_date=2026-03-03&funnel_id=1&interval=2", `{"meta":{"dates":["2026-03-02"]},"data":{
+		"2026-03-02":{"steps":[
+			{"count":3,"avg_time":null,"avg_time_from_start":null,"step_conv_ratio":1,"overall_conv_ratio":1,"goal":"Signed up","event":"Signed up","step_label":"Signed up"},
+			{"count":2,"avg_time":5400,"avg_time_from_start":5400,"step_conv_ratio":0.6666666666666666,"overall_conv_ratio":0.6666666666666666,"goal":"Purchased","event":"Purchased","step_label":"Purchased"}],
+			"analysis":{"completion":2,"starting_amount":3,"steps":2,"worst":1}}}}`)
 	f(p, "cohorts/list", "", `[]`)
 	// Signed up: plan and amount on its 3 events; Purchased: amount on all 3,
 	// limited to 1; Viewed: no property (distinct_id and $insert_id are columns).
@@ -192,11 +259,18 @@ func TestMixpanelQueryAPI(t *testing.T) {
 		"segmentation?from_date=2026-03-02&event=x",
 		"segmentation?" + march + q("event", "x", "unit", "minute"),
 		"segmentation/sum?" + march + q("event", "x", "on", `user["plan"]`),
-		"segmentation?" + march + q("event", "x", "on", `user["plan"] == 1`),
+		"segmentation?" + march + q("event", "x", "on", `properties["a"] +`),
+		"funnels?" + march + q("funnel_id", "1", "on", `user["plan"] == 1`),
 		"segmentation?" + march + q("event", "x", "where", `properties["a"] ==`),
 		"events?" + q("event", "x", "type", "general", "unit", "day"),
 		"retention?" + march,
+		"retention/addiction?" + march + q("unit", "day", "addiction_unit", "day"),
+		"retention/addiction?" + march + q("unit", "day"),
+		"retention/addiction?" + march + q("unit", "day", "addiction_unit", "hour", "on", `properties["plan"]`),
+		"retention?" + march + q("born_event", "x", "interval", "91"),
+		"retention?" + march + q("born_event", "x", "interval", "90", "interval_count", "5"),
 		"funnels?" + march,
+		"funnels?" + march + q("funnel_id", "1", "interval", "0"),
 		"segmentation?" + march + q("event", "x", "born_where", `properties["a"] == 1`),
 		"retention?" + march + q("born_event", "x", "born_where", `properties["a"] ==`),
 		"events/properties/top?" + q("name", "x"),

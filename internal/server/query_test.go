@@ -127,6 +127,14 @@ func TestQueryEndpoint(t *testing.T) {
 	if bytes.Contains(b, []byte(canary)) {
 		t.Error("the password reached a query result")
 	}
+	// A breakdown by an expression: 3 events, 2 users, one value; the
+	// password was stripped on arrival, so an expression reading it sees
+	// nothing.
+	exprDoc := fmt.Sprintf(`{"kind":"trends","from":%q,"to":%q,"series":[{"event":"Signed up","math":"unique"}],"breakdown":[{"expr":"properties[\"plan\"] == \"pro\""},{"expr":"string(properties[\"password\"])"}]}`, day, day)
+	code, b = call(t, "POST", base+"/api/projects/1/query", analyst, analystSecret, exprDoc)
+	if code != 200 || !bytes.Contains(b, []byte(`"breakdown":["true","(none)"],"values":[2]`)) || bytes.Contains(b, []byte(canary)) {
+		t.Errorf("expression breakdown: %d %s", code, b)
+	}
 
 	if code, b := call(t, "POST", base+"/api/projects/1/query", ingester, ingestSecret, doc); code != 403 {
 		t.Errorf("ingest role: %d %s", code, b)
@@ -137,6 +145,7 @@ func TestQueryEndpoint(t *testing.T) {
 	for body, field := range map[string]string{
 		`{"kind":"trends","from":"yesterday","to":"2026-01-01","series":[{}]}`:                                      "from",
 		`{"kind":"trends","from":"2026-01-01","to":"2026-01-01","series":[{"math":"mean"}]}`:                        "series[0].math",
+		`{"kind":"trends","from":"2026-01-01","to":"2026-01-01","series":[{}],"breakdown":[{"expr":"1 +"}]}`:        "breakdown[0].expr",
 		`{"kind":"funnels","from":"2026-01-01","to":"2026-01-01","series":[{"event":"a"}]}`:                         "series",
 		`{"kind":"trends","from":"2026-01-01","to":"2026-01-01","series":[{}],"colour":"red"}`:                      "colour",
 		`{"kind":"retention","from":"2026-01-01","to":"2026-01-01","retention":{"start":{"event":"a"},"mode":"x"}}`: "retention.mode",

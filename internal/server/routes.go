@@ -95,6 +95,7 @@ func (s *Server) routes() http.Handler {
 		"events/properties/values": s.api.EventPropertyValues(),
 		"events/properties/top":    s.api.EventPropertiesTop(),
 		"retention":                s.api.Retention(),
+		"retention/addiction":      s.api.RetentionAddiction(),
 		"funnels":                  s.api.Funnels(),
 		"funnels/list":             s.api.FunnelsList(),
 		"cohorts/list":             s.api.CohortsList(),

@@ -146,6 +146,20 @@ func ProfileMap(profiles []Profile) map[string][]byte {
 }
 
 // RandomQuery is a random valid query over RandomEvents' range.
+// exprBreakdowns are the expressions RandomQuery breaks down by (the Query
+// API's on): every value type, undefined values, profile properties.
+var exprBreakdowns = []string{
+	`properties["amount"] * 2 + 1`,
+	`floor(number(properties["amount"]) / 7)`,
+	`string(properties["plan"])`,
+	`properties["plan"] == "pro" or properties["amount"] > 20`,
+	`defined(properties["plan"])`,
+	`number(user["amount"]) % 3`,
+	`user["plan"] == properties["plan"]`,
+	`-properties["amount"] / 3`,
+	`boolean(properties["amount"])`,
+}
+
 func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 	pick := func() string { return names[r.IntN(len(names))] }
 	var first int64 = 1 << 62
@@ -168,9 +182,25 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 	if last := len(q.Breakdown) - 1; last >= 0 && q.Breakdown[last].Scope == "" && r.IntN(3) == 0 {
 		q.Breakdown[last].Scope = query.ScopeUser
 	}
+	if len(q.Breakdown) > 0 && r.IntN(4) == 0 {
+		q.Breakdown[0] = query.Property{Source: exprBreakdowns[r.IntN(len(exprBreakdowns))]} // parsed by Validate
+	}
 	binned := len(q.Breakdown) > 0 && r.IntN(3) == 0
 	intervals := []query.Interval{query.Hour, query.Day, query.Week, query.Month}
-	switch r.IntN(3) {
+	switch r.IntN(4) {
+	case 3:
+		q.Kind = query.Addiction
+		q.Breakdown = nil
+		q.Interval = intervals[1+r.IntN(3)]
+		q.Addiction = &query.AddictionOptions{Unit: query.Hour}
+		if q.Interval != query.Day && r.IntN(2) == 0 {
+			q.Addiction.Unit = query.Day
+		}
+		s := query.Series{Filter: randomFilter(r)}
+		if r.IntN(3) > 0 {
+			s.Event = pick()
+		}
+		q.Series = []query.Series{s}
 	case 0:
 		q.Kind = query.Trends
 		q.Interval = intervals[r.IntN(4)]
@@ -214,7 +244,7 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 		q.Interval = intervals[1+r.IntN(2)]
 		q.Retention = &query.RetentionOptions{Type: []string{query.FirstTime, query.Recurring}[r.IntN(2)],
 			Mode: []string{query.On, query.OnOrAfter}[r.IntN(2)], Start: query.Series{Event: pick(), Filter: randomFilter(r)},
-			Return: query.Series{Filter: randomFilter(r)}, Intervals: 1 + r.IntN(5)}
+			Return: query.Series{Filter: randomFilter(r)}, Intervals: 1 + r.IntN(5), Width: 1 + r.IntN(2)*r.IntN(4)}
 		if r.IntN(3) > 0 {
 			q.Retention.Return.Event = pick()
 		}

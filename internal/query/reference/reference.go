@@ -98,6 +98,8 @@ func EvalProfiles(rows []event.Row, profiles map[string][]byte, p query.Project,
 		return &query.Result{Trends: trends(all, loc, q)}, nil
 	case query.Funnels:
 		return &query.Result{Funnel: funnel(all, loc, q)}, nil
+	case query.Addiction:
+		return &query.Result{Addiction: addiction(all, loc, q)}, nil
 	default:
 		return &query.Result{Retention: retention(all, loc, q)}, nil
 	}
@@ -184,10 +186,15 @@ func binnedTuple(e ev, q *query.Query, bins []*query.Bins) []string {
 	}
 	t := make([]string, len(q.Breakdown))
 	for i, p := range q.Breakdown {
-		switch p.Scope {
-		case query.ScopeEventName:
+		switch {
+		case p.Expr != nil:
+			var ok bool
+			if t[i], ok = expr.StringOf(expr.Eval(p.Expr, e.env)); !ok {
+				t[i] = query.None
+			}
+		case p.Scope == query.ScopeEventName:
 			t[i] = e.name
-		case query.ScopeUser:
+		case p.Scope == query.ScopeUser:
 			t[i] = value(e.env.user, p.Name)
 		default:
 			t[i] = value(e.props, p.Name)

@@ -95,7 +95,7 @@ func retention(all []ev, loc *time.Location, q *query.Query) *query.RetentionRes
 }
 
 // returned reports whether a user who started at instant at (local date
-// d) has a return event in interval i after their cohort (on or after it,
+// d) has a return event in interval i (of Width buckets) after their cohort (on or after it,
 // with mode on_or_after); in interval 0 only from the start event on.
 func returned(evs []ev, at int64, d time.Time, i int, q *query.Query, loc *time.Location) bool {
 	for _, e := range evs {
@@ -103,6 +103,10 @@ func returned(evs []ev, at int64, d time.Time, i int, q *query.Query, loc *time.
 			continue
 		}
 		p := query.PeriodsBetween(q.Interval, d, localDate(e.time, loc))
+		if p < 0 {
+			continue
+		}
+		p /= max(q.Retention.Width, 1) // buckets to intervals
 		if p == i || (q.Retention.Mode == query.OnOrAfter && p > i) {
 			return true
 		}

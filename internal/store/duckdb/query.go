@@ -41,6 +41,10 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 			var f *query.FunnelResult
 			f, err = b.funnel(ctx, conn)
 			res = &query.Result{Funnel: f}
+		case query.Addiction:
+			var a *query.AddictionResult
+			a, err = b.addiction(ctx, conn)
+			res = &query.Result{Addiction: a}
 		default:
 			var r *query.RetentionResult
 			r, err = b.retention(ctx, conn)
@@ -353,12 +357,21 @@ func (b *qb) binned(name string, bins query.Bins) string {
 	return fmt.Sprintf("CASE WHEN %s IS NULL THEN %s ELSE [%s][%s + 1] END", x, b.arg(query.None), strings.Join(ps, ", "), idx)
 }
 
-// tupleCols are the SQL of the breakdown values, aliased v1..vn.
-func (b *qb) tupleCols(bins ...*query.Bins) []string {
+// tupleCols are the SQL of the breakdown values, aliased v1..vn. An
+// expression breakdown is computed beside the filters, where the JSON
+// properties (and the profile's) are at hand, as a column of base.
+func (b *qb) tupleCols(bins ...*query.Bins) ([]string, error) {
 	var out []string
 	for i, p := range b.q.Breakdown {
 		v := "name"
 		switch {
+		case p.Expr != nil:
+			c, err := compileText(p.Expr, exprCols{name: "name", props: "props", user: "pprops"}, &b.a)
+			if err != nil {
+				return nil, fmt.Errorf("duckdb store: breakdown expression: %w", err)
+			}
+			b.flags = append(b.flags, fmt.Sprintf("coalesce(%s, %s)", c, b.arg(query.None)))
+			v = fmt.Sprintf("f%d", len(b.flags))
 		case i < len(bins) && bins[i] != nil:
 			v = b.binned(p.Name, *bins[i])
 		case p.Scope != query.ScopeEventName:
@@ -366,7 +379,7 @@ func (b *qb) tupleCols(bins ...*query.Bins) []string {
 		}
 		out = append(out, fmt.Sprintf("%s AS v%d", v, i+1))
 	}
-	return out
+	return out, nil
 }
 
 func vlist(n int, prefix string) string {

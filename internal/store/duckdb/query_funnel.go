@@ -26,7 +26,10 @@ func (b *qb) funnel(ctx context.Context, conn *sql.Conn) (*query.FunnelResult, e
 	q := b.q
 	n := len(q.Series)
 	b.reset()
-	cols := b.tupleCols()
+	cols, err := b.tupleCols()
+	if err != nil {
+		return nil, err
+	}
 	var names []string
 	var mask, rank, xmask []string
 	for k, s := range q.Series {

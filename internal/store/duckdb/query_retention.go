@@ -15,7 +15,10 @@ func (b *qb) retention(ctx context.Context, conn *sql.Conn) (*query.RetentionRes
 	o := b.q.Retention
 	n := len(b.q.Breakdown)
 	b.reset()
-	cols := b.tupleCols()
+	cols, err := b.tupleCols()
+	if err != nil {
+		return nil, err
+	}
 	fs, err := b.flag(query.Node(o.Start.Filter))
 	if err != nil {
 		return nil, err
@@ -47,7 +50,11 @@ func (b *qb) retention(ctx context.Context, conn *sql.Conn) (*query.RetentionRes
 		cohorts = fmt.Sprintf(`SELECT usr, %s FROM u WHERE name = %s AND time >= %d AND time < %d GROUP BY usr, bucket`,
 			strings.Join(firsts, ", "), startName, b.start, b.end)
 	}
-	periodSQL := b.bucket(b.q.Interval, "r.d") + " - " + b.bucket(b.q.Interval, "c.d0")
+	diff := "(" + b.bucket(b.q.Interval, "r.d") + " - " + b.bucket(b.q.Interval, "c.d0") + ")"
+	periodSQL := diff // in buckets; below in intervals of Width buckets
+	if w := max(o.Width, 1); w > 1 {
+		periodSQL = fmt.Sprintf("(CASE WHEN %[1]s < 0 THEN -1 ELSE %[1]s // %[2]d END)", diff, w)
+	}
 	withV := ""
 	if n > 0 {
 		withV = ", " + vlist(n, "c.")

@@ -122,6 +122,12 @@ var benchQueries = []struct {
 		`SELECT CAST(epoch_ms(time) AS DATE) d, count(DISTINCT coalesce(props->>'$."$user_id"', props->>'$."$device_id"', distinct_id)) FROM events WHERE time >= $1 AND time < $2 GROUP BY d`},
 	{"breakdown_browser", `{"kind":"trends","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Page viewed"}],"breakdown":[{"property":"$browser"}]}`,
 		`SELECT CAST(epoch_ms(time) AS DATE) d, props->>'$."$browser"' b, count(*) FROM events WHERE time >= $1 AND time < $2 AND name = 'Page viewed' GROUP BY d, b`},
+	{"breakdown_expr", `{"kind":"trends","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Page viewed"}],"breakdown":[{"expr":"string(properties[\"$browser\"]) == \"Chrome\""}]}`,
+		`SELECT CAST(epoch_ms(time) AS DATE) d, (props->>'$."$browser"') = 'Chrome' b, count(*) FROM events WHERE time >= $1 AND time < $2 AND name = 'Page viewed' GROUP BY d, b`},
+	{"addiction_week_hours", `{"kind":"addiction","from":"2026-01-05","to":"2026-02-03","interval":"week","series":[{"event":"Page viewed"}],"addiction":{"unit":"hour"}}`,
+		`WITH x AS (SELECT date_trunc('week', CAST(epoch_ms(time) AS DATE)) w, coalesce(props->>'$."$user_id"', props->>'$."$device_id"', distinct_id) u, count(DISTINCT time // 3600000) n
+		  FROM events WHERE time >= $1 AND time < $2 AND name = 'Page viewed' GROUP BY ALL)
+		SELECT w, n, count(*) FROM x GROUP BY ALL`},
 	{"funnel_3_steps_7d", `{"kind":"funnels","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Viewed signup"},{"event":"Signed up"},{"event":"Completed onboarding"}],"funnel":{"window":7}}`,
 		`WITH e AS (SELECT coalesce(props->>'$."$user_id"', props->>'$."$device_id"', distinct_id) u, time, name FROM events
 		  WHERE time >= $1 AND time < $2 + 7*86400000::BIGINT AND name IN ('Viewed signup', 'Signed up', 'Completed onboarding')),

@@ -34,7 +34,10 @@ func (b *qb) series(ctx context.Context, conn *sql.Conn, bk *query.Buckets, s qu
 	}
 	b.reset()
 	n := len(b.q.Breakdown)
-	cols := b.tupleCols(bins...)
+	cols, err := b.tupleCols(bins...)
+	if err != nil {
+		return nil, err
+	}
 	x := "NULL::DOUBLE"
 	if s.Property != "" {
 		x = b.number(s.Property)
