@@ -1,0 +1,172 @@
+package clickhouse
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/query/querytest"
+	"github.com/sieve-analytics/sieve/internal/query/reference"
+	"github.com/sieve-analytics/sieve/internal/store"
+)
+
+// openQuery loads d into a fresh database (rows by Append, profiles by
+// UpdateProfiles) and returns the store.
+func openQuery(t *testing.T, d querytest.Data) *Store {
+	t.Helper()
+	s := openDir(t, t.TempDir())
+	t.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	if _, err := s.Append(ctx, d.Rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range d.Profiles {
+		if err := s.UpdateProfiles(ctx, []event.ProfileRow{{ProjectID: querytest.ProjectID, Kind: event.People, ID: p.ID,
+			Time: 1, IgnoreTime: true, Ops: []event.ProfileOpRow{{Op: "$set", Value: p.Props}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// TestQueryConformance runs the shared query cases on the cluster; a case
+// this first part does not answer must fail with store.ErrUnsupported and
+// is skipped, naming why.
+func TestQueryConformance(t *testing.T) {
+	testConfig(t)
+	d := querytest.Dataset(t)
+	s := openQuery(t, d)
+	answered := 0
+	for _, c := range querytest.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			res, _, err := query.Run(context.Background(), s, c.Project, c.Query)
+			if errors.Is(err, store.ErrUnsupported) {
+				if !strings.Contains(err.Error(), "does not answer") {
+					t.Fatalf("unsupported without a reason: %v", err)
+				}
+				t.Skip(err)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			answered++
+			compare(t, c.Expected, res)
+		})
+	}
+	if answered == 0 {
+		t.Error("no case answered")
+	}
+}
+
+// TestQueryTrendsTotal compares total-count trends in every interval and
+// several time zones (DST changes inside the range) with the reference
+// evaluator on the shared dataset, one named event and all events, and
+// checks that the store's duplicate copies are counted once.
+func TestQueryTrendsTotal(t *testing.T) {
+	testConfig(t)
+	d := querytest.Dataset(t)
+	s := openQuery(t, d)
+	ctx := context.Background()
+	// A retried batch: stored twice by nobody's fault, read once.
+	if _, err := s.Append(ctx, d.Rows[:5]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.BulkLoad(ctx, d.Rows[5:10]); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	var from, to int64 = 1 << 62, 0
+	for _, r := range d.Rows {
+		names[r.Name] = true
+		from, to = min(from, r.Time), max(to, r.Time)
+	}
+	var series [][]query.Series
+	series = append(series, []query.Series{{}})
+	for n := range names {
+		series = append(series, []query.Series{{Event: n}, {}})
+		if len(series) > 4 {
+			break
+		}
+	}
+	day := func(ms int64, delta int) string {
+		return time.UnixMilli(ms).UTC().AddDate(0, 0, delta).Format(time.DateOnly)
+	}
+	checked := 0
+	for _, tz := range []string{"UTC", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"} {
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, iv := range []query.Interval{query.Hour, query.Day, query.Week, query.Month} {
+			for _, ss := range series {
+				f, e := day(from, -1), day(to, 1)
+				if iv == query.Hour {
+					e = day(from, 2)
+				}
+				doc := &query.Query{Kind: query.Trends, From: f, To: e, Interval: iv, Series: ss}
+				if err := doc.Validate(); err != nil {
+					t.Fatalf("%s %s: %v", tz, iv, err)
+				}
+				p := query.Project{ID: querytest.ProjectID, Location: loc}
+				want, err := reference.Eval(d.Rows, p, doc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _, err := query.Run(ctx, s, p, doc)
+				if err != nil {
+					t.Fatalf("%s %s: %v", tz, iv, err)
+				}
+				if wj, gj := mustJSON(t, want), mustJSON(t, got); querytest.Diff(wj, gj) != "" {
+					t.Fatalf("%s %s %+v: %s\nwant %s\ngot  %s", tz, iv, ss, querytest.Diff(wj, gj), wj, gj)
+				}
+				checked++
+			}
+		}
+	}
+	t.Logf("%d queries agree with the reference evaluator", checked)
+}
+
+// TestQueryUnsupported: what this part does not answer fails with
+// store.ErrUnsupported (the API's 400) naming what is missing.
+func TestQueryUnsupported(t *testing.T) {
+	for _, c := range []struct {
+		q    query.Query
+		want string
+	}{
+		{query.Query{Kind: query.Funnels}, "funnels"},
+		{query.Query{Kind: query.Retention}, "retention"},
+		{query.Query{Kind: query.Trends, Series: []query.Series{{Math: query.Unique}}}, `"unique"`},
+		{query.Query{Kind: query.Trends, Breakdown: []query.Property{{Name: "x"}}}, "breakdown"},
+	} {
+		err := supported(&c.q)
+		if !errors.Is(err, store.ErrUnsupported) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v", c.q, err)
+		}
+	}
+	if err := supported(&query.Query{Kind: query.Trends, Series: []query.Series{{Event: "e"}}}); err != nil {
+		t.Error(err)
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// compare fails t when res differs from the expected JSON.
+func compare(t *testing.T, want []byte, res *query.Result) {
+	t.Helper()
+	got := mustJSON(t, res)
+	if d := querytest.Diff(want, got); d != "" {
+		t.Errorf("result differs: %s\ngot:\n%s", d, got)
+	}
+}
