@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/sieve-analytics/sieve/internal/query"
-	"github.com/sieve-analytics/sieve/internal/store"
 )
 
 var _ query.Backend = (*Store)(nil)
@@ -15,7 +14,7 @@ var _ query.Backend = (*Store)(nil)
 // Query implements query.Backend, first part: trends whose series count
 // events (math total) of one event name or of all events, without
 // filters or breakdowns, in any interval and time zone. Every other query
-// fails with an error wrapping store.ErrUnsupported that says what is
+// fails with an error wrapping query.ErrUnsupported that says what is
 // missing (the API answers 400 with it).
 //
 // Buckets are computed here (query.MakeBuckets, which knows the project's
@@ -53,10 +52,10 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 }
 
 // supported says why q is beyond this first part, wrapping
-// store.ErrUnsupported; nil when it can answer q.
+// query.ErrUnsupported; nil when it can answer q.
 func supported(q *query.Query) error {
 	unsup := func(what string) error {
-		return fmt.Errorf("%w: the ClickHouse store does not answer %s yet (docs/CLICKHOUSE.md)", store.ErrUnsupported, what)
+		return fmt.Errorf("%w: the ClickHouse store does not answer %s yet (docs/CLICKHOUSE.md)", query.ErrUnsupported, what)
 	}
 	if q.Kind != query.Trends {
 		return unsup(string(q.Kind) + " queries")

@@ -12,7 +12,6 @@ import (
 	"github.com/sieve-analytics/sieve/internal/query"
 	"github.com/sieve-analytics/sieve/internal/query/querytest"
 	"github.com/sieve-analytics/sieve/internal/query/reference"
-	"github.com/sieve-analytics/sieve/internal/store"
 )
 
 // openQuery loads d into a fresh database (rows by Append, profiles by
@@ -35,7 +34,7 @@ func openQuery(t *testing.T, d querytest.Data) *Store {
 }
 
 // TestQueryConformance runs the shared query cases on the cluster; a case
-// this first part does not answer must fail with store.ErrUnsupported and
+// this first part does not answer must fail with query.ErrUnsupported and
 // is skipped, naming why.
 func TestQueryConformance(t *testing.T) {
 	testConfig(t)
@@ -45,7 +44,7 @@ func TestQueryConformance(t *testing.T) {
 	for _, c := range querytest.Cases(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			res, _, err := query.Run(context.Background(), s, c.Project, c.Query)
-			if errors.Is(err, store.ErrUnsupported) {
+			if errors.Is(err, query.ErrUnsupported) {
 				if !strings.Contains(err.Error(), "does not answer") {
 					t.Fatalf("unsupported without a reason: %v", err)
 				}
@@ -132,7 +131,7 @@ func TestQueryTrendsTotal(t *testing.T) {
 }
 
 // TestQueryUnsupported: what this part does not answer fails with
-// store.ErrUnsupported (the API's 400) naming what is missing.
+// query.ErrUnsupported (the API's 400) naming what is missing.
 func TestQueryUnsupported(t *testing.T) {
 	for _, c := range []struct {
 		q    query.Query
@@ -144,7 +143,7 @@ func TestQueryUnsupported(t *testing.T) {
 		{query.Query{Kind: query.Trends, Breakdown: []query.Property{{Name: "x"}}}, "breakdown"},
 	} {
 		err := supported(&c.q)
-		if !errors.Is(err, store.ErrUnsupported) || !strings.Contains(err.Error(), c.want) {
+		if !errors.Is(err, query.ErrUnsupported) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v", c.q, err)
 		}
 	}
