@@ -12,8 +12,9 @@ import (
 var _ query.Backend = (*Store)(nil)
 
 // Query implements query.Backend, first part: trends whose series count
-// events (math total) of one event name or of all events, without
-// filters or breakdowns, in any interval and time zone. Every other query
+// events (math total) or users (unique, dau, avg_per_user) of one event
+// name or of all events, without filters or breakdowns, in any interval
+// and time zone. Every other query
 // fails with an error wrapping query.ErrUnsupported that says what is
 // missing (the API answers 400 with it).
 //
@@ -37,10 +38,11 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 	}
 	loc := p.Loc()
 	start, end := q.Range(loc)
+	_, readEnd := q.ReadRange(loc)
 	bk := query.MakeBuckets(q.Interval, loc, q.From, q.To)
 	res := &query.TrendsResult{Buckets: bk.Labels}
 	for i, sr := range q.Series {
-		vals, n, err := s.countSeries(ctx, p.ID, start, end, bk, sr)
+		vals, n, err := s.countSeries(ctx, p.ID, start, end, readEnd, bk, sr)
 		if err != nil {
 			return nil, st, err
 		}
@@ -67,7 +69,9 @@ func supported(q *query.Query) error {
 		return unsup("trends with a breakdown")
 	}
 	for _, sr := range q.Series {
-		if sr.Math != query.Total && sr.Math != "" {
+		switch sr.Math {
+		case "", query.Total, query.Unique, query.DAU, query.AvgPerUser:
+		default:
 			return unsup("trends with math " + strconv.Quote(string(sr.Math)))
 		}
 		if sr.Filter != nil {
@@ -77,10 +81,12 @@ func supported(q *query.Query) error {
 	return nil
 }
 
-// countSeries counts sr's events per bucket of bk in [start, end), one
-// copy of each stored row (LIMIT 1 BY the de-duplication key, which holds
-// distinct_id: all copies sit on one shard).
-func (s *Store) countSeries(ctx context.Context, project, start, end int64, bk *query.Buckets, sr query.Series) ([]float64, int64, error) {
+// countSeries computes sr per bucket of bk over its events in [start,
+// end), one copy of each stored row (LIMIT 1 BY the de-duplication key,
+// which holds distinct_id: all copies sit on one shard). Users (unique,
+// dau, avg_per_user) follow package query's rule with the links of the
+// project's events before readEnd (see usersSQL).
+func (s *Store) countSeries(ctx context.Context, project, start, end, readEnd int64, bk *query.Buckets, sr query.Series) ([]float64, int64, error) {
 	starts := make([]string, len(bk.Starts))
 	for i, v := range bk.Starts {
 		starts[i] = strconv.FormatInt(v, 10)
@@ -93,8 +99,16 @@ func (s *Store) countSeries(ctx context.Context, project, start, end int64, bk *
 		ext = append(ext, extTable{name: "q_events", structure: "e String", data: w.b})
 		where += " AND event IN (SELECT e FROM q_events)"
 	}
-	stmt := fmt.Sprintf("SELECT toInt64(arrayCount(x -> x <= time, [%s])) AS b, count() FROM (SELECT time FROM %s.events WHERE %s LIMIT 1 BY "+
-		dedupKey+") GROUP BY b ORDER BY b FORMAT RowBinary", strings.Join(starts, ", "), s.db, where)
+	users := sr.Math == query.Unique || sr.Math == query.DAU || sr.Math == query.AvgPerUser
+	from := fmt.Sprintf("(SELECT time, '' AS usr FROM %s.events WHERE %s LIMIT 1 BY "+dedupKey+")", s.db, where)
+	if users {
+		from = s.usersSQL(project, readEnd, where)
+	}
+	// The lambda takes time as an argument: ClickHouse 18.16 loses a
+	// column a lambda captures when the query aggregates another one.
+	arr := "[" + strings.Join(starts, ", ") + "]"
+	stmt := fmt.Sprintf("SELECT toInt64(arrayCount((x, t) -> x <= t, %[1]s, replicate(time, %[1]s))) AS b, count(), uniqExact(usr) FROM %[2]s GROUP BY b ORDER BY b FORMAT RowBinary",
+		arr, from)
 	caller := ctx
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
@@ -107,18 +121,53 @@ func (s *Store) countSeries(ctx context.Context, project, start, end int64, bk *
 	var total int64
 	rd := newRB(rc)
 	for rd.more() {
-		b, n := rd.i64(), int64(rd.u64())
+		b, n, u := rd.i64(), int64(rd.u64()), float64(rd.u64())
 		if rd.err != nil {
 			break
 		}
 		if b < 1 || b > int64(len(vals)) {
 			return nil, 0, s.readErr(caller, "query", errMidStream)
 		}
-		vals[b-1] += float64(n)
+		switch sr.Math {
+		case query.Unique, query.DAU:
+			vals[b-1] = u
+		case query.AvgPerUser:
+			if u > 0 {
+				vals[b-1] = float64(n) / u
+			}
+		default:
+			vals[b-1] = float64(n)
+		}
 		total += n
 	}
 	if err := s.readErr(caller, "query", rd.err); err != nil {
 		return nil, 0, err
 	}
 	return vals, total, nil
+}
+
+// jstr is the SQL of the top-level string property name (a constant of
+// this package, never a request's) of the JSON text props, ” when absent
+// or not a string. ClickHouse 18.16 has visitParamExtractString only: it
+// takes the first "name": in the text, at any depth, so a nested object
+// holding the same key before the top-level one is read instead (the
+// identity keys start with $; SDKs do not nest them).
+func jstr(name string) string { return "visitParamExtractString(props, " + quote(name) + ")" }
+
+// usersSQL is the FROM relation (time, usr) of the events matching where,
+// usr being each event's user (package query): $user_id, else the link of
+// its device ($device_id, else distinct_id), else the device. Links come
+// from the project's events before readEnd and are computed once on the
+// entry node (GLOBAL JOIN): an event and the event that links its device
+// may sit on different shards.
+func (s *Store) usersSQL(project, readEnd int64, where string) string {
+	scope := fmt.Sprintf("%s.events WHERE project_id = %d AND time < %d", s.db, project, readEnd)
+	links := fmt.Sprintf(`SELECT dev, argMin(u, (time, u)) AS lusr FROM (
+  SELECT %[2]s AS dev, if(%[3]s != '', %[3]s, distinct_id) AS u, time FROM %[1]s AND event = '$identify'
+  UNION ALL SELECT %[4]s AS dev, distinct_id AS u, time FROM %[1]s AND event IN ('$create_alias', '$merge_dangerously')
+  UNION ALL SELECT %[5]s AS dev, %[6]s AS u, time FROM %[1]s
+) WHERE dev != '' AND u != '' GROUP BY dev`, scope, jstr("$anon_distinct_id"), jstr("$identified_id"), jstr("alias"), jstr("$device_id"), jstr("$user_id"))
+	return fmt.Sprintf(`(SELECT time, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr FROM (
+  SELECT time, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev FROM %[3]s.events WHERE %[4]s LIMIT 1 BY %[5]s
+) GLOBAL ANY LEFT JOIN (%[6]s) USING dev)`, jstr("$user_id"), jstr("$device_id"), s.db, where, dedupKey, links)
 }

@@ -62,7 +62,7 @@ func TestQueryConformance(t *testing.T) {
 	}
 }
 
-// TestQueryTrendsTotal compares total-count trends in every interval and
+// TestQueryTrendsTotal compares total-count and user trends in every interval and
 // several time zones (DST changes inside the range) with the reference
 // evaluator on the shared dataset, one named event and all events, and
 // checks that the store's duplicate copies are counted once.
@@ -87,8 +87,8 @@ func TestQueryTrendsTotal(t *testing.T) {
 	var series [][]query.Series
 	series = append(series, []query.Series{{}})
 	for n := range names {
-		series = append(series, []query.Series{{Event: n}, {}})
-		if len(series) > 4 {
+		series = append(series, []query.Series{{Event: n}, {}}, []query.Series{{Event: n, Math: query.Unique}, {Math: query.AvgPerUser}, {Math: query.DAU}})
+		if len(series) > 7 {
 			break
 		}
 	}
@@ -139,7 +139,7 @@ func TestQueryUnsupported(t *testing.T) {
 	}{
 		{query.Query{Kind: query.Funnels}, "funnels"},
 		{query.Query{Kind: query.Retention}, "retention"},
-		{query.Query{Kind: query.Trends, Series: []query.Series{{Math: query.Unique}}}, `"unique"`},
+		{query.Query{Kind: query.Trends, Series: []query.Series{{Math: query.WAU}}}, `"wau"`},
 		{query.Query{Kind: query.Trends, Breakdown: []query.Property{{Name: "x"}}}, "breakdown"},
 	} {
 		err := supported(&c.q)
