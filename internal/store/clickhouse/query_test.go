@@ -1,6 +1,7 @@
 package clickhouse
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -167,5 +168,47 @@ func compare(t *testing.T, want []byte, res *query.Result) {
 	got := mustJSON(t, res)
 	if d := querytest.Diff(want, got); d != "" {
 		t.Errorf("result differs: %s\ngot:\n%s", d, got)
+	}
+}
+
+// TestQueryNoValueInLogs runs trends on an event name that is a unique
+// value, counting its events and users, and then finds the value in no
+// server log (the servers log every statement's text; a positive control
+// proves it) and in no error.
+func TestQueryNoValueInLogs(t *testing.T) {
+	s := openDir(t, t.TempDir())
+	defer s.Close()
+	serverLogs(t) // skips without SIEVE_CH_DIR
+	ctx := context.Background()
+	name, control := canary(t), canary(t)
+	rows := []event.Row{{ProjectID: 1, Time: base, Name: name, DistinctID: "d1", InsertID: "a", Props: []byte(`{}`)},
+		{ProjectID: 1, Time: base + 1, Name: name, DistinctID: "d2", InsertID: "b", Props: []byte(`{"$user_id":"d1"}`)}}
+	if _, err := s.Append(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	day := time.UnixMilli(base).UTC().Format(time.DateOnly)
+	q := &query.Query{Kind: query.Trends, From: day, To: day, Interval: query.Day,
+		Series: []query.Series{{Event: name}, {Event: name, Math: query.Unique}}}
+	if err := q.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	res, _, err := query.Run(ctx, s, query.Project{ID: 1}, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := res.Trends.Series; len(v) != 2 || v[0].Values[0] != 2 || v[1].Values[0] != 1 {
+		t.Fatalf("trends: %+v", v)
+	}
+	if _, err := s.q.queryString(ctx, "SELECT '"+control+"'"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !bytes.Contains(serverLogs(t), []byte(control)); {
+		if time.Now().After(deadline) {
+			t.Fatal("positive control: a statement's text is not in the server log (log level must be debug)")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if bytes.Contains(serverLogs(t), []byte(name)) {
+		t.Fatal("the event name of a query reached a server log")
 	}
 }
