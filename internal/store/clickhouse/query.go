@@ -169,5 +169,5 @@ func (s *Store) usersSQL(project, readEnd int64, where string) string {
 ) WHERE dev != '' AND u != '' GROUP BY dev`, scope, jstr("$anon_distinct_id"), jstr("$identified_id"), jstr("alias"), jstr("$device_id"), jstr("$user_id"))
 	return fmt.Sprintf(`(SELECT time, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr FROM (
   SELECT time, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev FROM %[3]s.events WHERE %[4]s LIMIT 1 BY %[5]s
-) GLOBAL ANY LEFT JOIN (%[6]s) USING dev)`, jstr("$user_id"), jstr("$device_id"), s.db, where, dedupKey, links)
+) AS e GLOBAL ANY LEFT JOIN (%[6]s) AS l USING dev)`, jstr("$user_id"), jstr("$device_id"), s.db, where, dedupKey, links)
 }
