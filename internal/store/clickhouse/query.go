@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sieve-analytics/sieve/internal/query"
 )
@@ -42,7 +43,7 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 	bk := query.MakeBuckets(q.Interval, loc, q.From, q.To)
 	res := &query.TrendsResult{Buckets: bk.Labels}
 	for i, sr := range q.Series {
-		vals, n, err := s.countSeries(ctx, p.ID, start, end, readEnd, bk, sr)
+		vals, n, err := s.countSeries(ctx, q, loc, p.ID, start, end, readEnd, bk, sr)
 		if err != nil {
 			return nil, st, err
 		}
@@ -70,7 +71,7 @@ func supported(q *query.Query) error {
 	}
 	for _, sr := range q.Series {
 		switch sr.Math {
-		case "", query.Total, query.Unique, query.DAU, query.AvgPerUser:
+		case "", query.Total, query.Unique, query.DAU, query.AvgPerUser, query.WAU, query.MAU:
 		default:
 			return unsup("trends with math " + strconv.Quote(string(sr.Math)))
 		}
@@ -86,29 +87,43 @@ func supported(q *query.Query) error {
 // which holds distinct_id: all copies sit on one shard). Users (unique,
 // dau, avg_per_user) follow package query's rule with the links of the
 // project's events before readEnd (see usersSQL).
-func (s *Store) countSeries(ctx context.Context, project, start, end, readEnd int64, bk *query.Buckets, sr query.Series) ([]float64, int64, error) {
+func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Location, project, start, end, readEnd int64, bk *query.Buckets, sr query.Series) ([]float64, int64, error) {
 	starts := make([]string, len(bk.Starts))
 	for i, v := range bk.Starts {
 		starts[i] = strconv.FormatInt(v, 10)
 	}
-	where := fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", project, start, end)
 	var ext []extTable
+	names := ""
 	if sr.Event != "" {
 		var w rbWriter
 		w.str(sr.Event)
 		ext = append(ext, extTable{name: "q_events", structure: "e String", data: w.b})
-		where += " AND event IN (SELECT e FROM q_events)"
+		names = " AND event IN (SELECT e FROM q_events)"
 	}
-	users := sr.Math == query.Unique || sr.Math == query.DAU || sr.Math == query.AvgPerUser
+	where := fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", project, start, end) + names
+	users := sr.Math.NeedsUsers()
 	from := fmt.Sprintf("(SELECT time, '' AS usr FROM %s.events WHERE %s LIMIT 1 BY "+dedupKey+")", s.db, where)
+	// The lambdas take time as an argument: ClickHouse 18.16 loses a
+	// column a lambda captures when the query aggregates another one.
+	arr := "[" + strings.Join(starts, ", ") + "]"
+	bucketOf := fmt.Sprintf("arrayCount((x, t) -> x <= t, %[1]s, replicate(time, %[1]s))", arr)
+	if sr.Math == query.WAU || sr.Math == query.MAU {
+		// An event counts in every bucket whose window (the 7 or 30
+		// local days ending with the bucket's last day, at most To)
+		// holds it.
+		los, his, wstart := rollingWindows(q, loc, bk, sr.Math)
+		where = fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", project, wstart, end) + names
+		ks := make([]string, len(los))
+		for i := range ks {
+			ks[i] = strconv.Itoa(i + 1)
+		}
+		bucketOf = fmt.Sprintf("arrayJoin(arrayFilter((k, lo, hi, t) -> lo <= t AND t < hi, [%[1]s], %[2]s, %[3]s, replicate(time, [%[1]s])))",
+			strings.Join(ks, ", "), int64List(los), int64List(his))
+	}
 	if users {
 		from = s.usersSQL(project, readEnd, where)
 	}
-	// The lambda takes time as an argument: ClickHouse 18.16 loses a
-	// column a lambda captures when the query aggregates another one.
-	arr := "[" + strings.Join(starts, ", ") + "]"
-	stmt := fmt.Sprintf("SELECT toInt64(arrayCount((x, t) -> x <= t, %[1]s, replicate(time, %[1]s))) AS b, count(), uniqExact(usr) FROM %[2]s GROUP BY b ORDER BY b FORMAT RowBinary",
-		arr, from)
+	stmt := fmt.Sprintf("SELECT toInt64(%s) AS b, count(), uniqExact(usr) FROM %s GROUP BY b ORDER BY b FORMAT RowBinary", bucketOf, from)
 	caller := ctx
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
@@ -129,7 +144,7 @@ func (s *Store) countSeries(ctx context.Context, project, start, end, readEnd in
 			return nil, 0, s.readErr(caller, "query", errMidStream)
 		}
 		switch sr.Math {
-		case query.Unique, query.DAU:
+		case query.Unique, query.DAU, query.WAU, query.MAU:
 			vals[b-1] = u
 		case query.AvgPerUser:
 			if u > 0 {
@@ -170,4 +185,44 @@ func (s *Store) usersSQL(project, readEnd int64, where string) string {
 	return fmt.Sprintf(`(SELECT time, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr FROM (
   SELECT time, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev FROM %[3]s.events WHERE %[4]s LIMIT 1 BY %[5]s
 ) AS e GLOBAL ANY LEFT JOIN (%[6]s) AS l USING dev)`, jstr("$user_id"), jstr("$device_id"), s.db, where, dedupKey, links)
+}
+
+// rollingWindows are, per bucket of bk, the bounds [lo, hi) in Unix ms of
+// the 7 (wau) or 30 (mau) local days ending with the bucket's last day,
+// at most To, and the earliest lo.
+func rollingWindows(q *query.Query, loc *time.Location, bk *query.Buckets, m query.Math) (los, his []int64, first int64) {
+	days := 7
+	if m == query.MAU {
+		days = 30
+	}
+	to, _ := time.Parse(time.DateOnly, q.To)
+	first = 1<<63 - 1
+	for _, k := range bk.Keys {
+		d, _ := time.Parse(time.DateOnly, k)
+		last := d.AddDate(0, 0, 1)
+		switch q.Interval {
+		case query.Week:
+			last = d.AddDate(0, 0, 7)
+		case query.Month:
+			last = d.AddDate(0, 1, 0)
+		}
+		last = last.AddDate(0, 0, -1)
+		if last.After(to) {
+			last = to
+		}
+		lo := query.LocalMidnight(last.AddDate(0, 0, 1-days), loc).UnixMilli()
+		los = append(los, lo)
+		his = append(his, query.LocalMidnight(last.AddDate(0, 0, 1), loc).UnixMilli())
+		first = min(first, lo)
+	}
+	return los, his, first
+}
+
+// int64List is the SQL array literal of vs.
+func int64List(vs []int64) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = strconv.FormatInt(v, 10)
+	}
+	return "[" + strings.Join(s, ", ") + "]"
 }
