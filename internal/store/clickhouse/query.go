@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/query"
@@ -20,8 +19,8 @@ var _ query.Backend = (*Store)(nil)
 // missing (the API answers 400 with it).
 //
 // Buckets are computed here (query.MakeBuckets, which knows the project's
-// time zone and DST) and go into the statement as numbers: the cluster
-// places each event with arrayCount over the bucket starts, so no time
+// time zone and DST) and sent as an external table of bucket starts: the
+// cluster places each event with arrayCount over them, so no time
 // zone function of the server is relied on. The event name, a value of
 // the request, travels in an external table, never in the statement text.
 func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*query.Result, query.Stats, error) {
@@ -88,10 +87,6 @@ func supported(q *query.Query) error {
 // dau, avg_per_user) follow package query's rule with the links of the
 // project's events before readEnd (see usersSQL).
 func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Location, project, start, end, readEnd int64, bk *query.Buckets, sr query.Series) ([]float64, int64, error) {
-	starts := make([]string, len(bk.Starts))
-	for i, v := range bk.Starts {
-		starts[i] = strconv.FormatInt(v, 10)
-	}
 	var ext []extTable
 	names := ""
 	if sr.Event != "" {
@@ -103,27 +98,37 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 	where := fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", project, start, end) + names
 	users := sr.Math.NeedsUsers()
 	from := fmt.Sprintf("(SELECT time, '' AS usr FROM %s.events WHERE %s LIMIT 1 BY "+dedupKey+")", s.db, where)
-	// The lambdas take time as an argument: ClickHouse 18.16 loses a
-	// column a lambda captures when the query aggregates another one.
-	arr := "[" + strings.Join(starts, ", ") + "]"
-	bucketOf := fmt.Sprintf("arrayCount((x, t) -> x <= t, %[1]s, replicate(time, %[1]s))", arr)
+	// Bucket starts and windows travel in external tables, not in the
+	// statement: 5,000 buckets would pass the URL length the server
+	// accepts. The lambdas take time as an argument: ClickHouse 18.16
+	// loses a column a lambda captures when the query aggregates another.
+	var w rbWriter
+	for _, v := range bk.Starts {
+		w.i64(v)
+	}
+	ext = append(ext, extTable{name: "q_buckets", structure: "s Int64", data: w.b})
+	with := "WITH (SELECT groupArray(s) FROM q_buckets) AS st"
+	bucketOf := "arrayCount((x, t) -> x <= t, st, replicate(time, st))"
 	if sr.Math == query.WAU || sr.Math == query.MAU {
 		// An event counts in every bucket whose window (the 7 or 30
 		// local days ending with the bucket's last day, at most To)
 		// holds it.
 		los, his, wstart := rollingWindows(q, loc, bk, sr.Math)
 		where = fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", project, wstart, end) + names
-		ks := make([]string, len(los))
-		for i := range ks {
-			ks[i] = strconv.Itoa(i + 1)
+		var w rbWriter
+		for i := range los {
+			w.i64(int64(i + 1))
+			w.i64(los[i])
+			w.i64(his[i])
 		}
-		bucketOf = fmt.Sprintf("arrayJoin(arrayFilter((k, lo, hi, t) -> lo <= t AND t < hi, [%[1]s], %[2]s, %[3]s, replicate(time, [%[1]s])))",
-			strings.Join(ks, ", "), int64List(los), int64List(his))
+		ext = append(ext, extTable{name: "q_windows", structure: "k Int64, lo Int64, hi Int64", data: w.b})
+		with = "WITH (SELECT groupArray((k, lo, hi)) FROM q_windows) AS ws"
+		bucketOf = "arrayJoin(arrayMap(w -> tupleElement(w, 1), arrayFilter((w, t) -> tupleElement(w, 2) <= t AND t < tupleElement(w, 3), ws, replicate(time, ws))))"
 	}
 	if users {
 		from = s.usersSQL(project, readEnd, where)
 	}
-	stmt := fmt.Sprintf("SELECT toInt64(%s) AS b, count(), uniqExact(usr) FROM %s GROUP BY b ORDER BY b FORMAT RowBinary", bucketOf, from)
+	stmt := fmt.Sprintf("%s SELECT toInt64(%s) AS b, count(), uniqExact(usr) FROM %s GROUP BY b ORDER BY b FORMAT RowBinary", with, bucketOf, from)
 	caller := ctx
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
@@ -216,13 +221,4 @@ func rollingWindows(q *query.Query, loc *time.Location, bk *query.Buckets, m que
 		first = min(first, lo)
 	}
 	return los, his, first
-}
-
-// int64List is the SQL array literal of vs.
-func int64List(vs []int64) string {
-	s := make([]string, len(vs))
-	for i, v := range vs {
-		s[i] = strconv.FormatInt(v, 10)
-	}
-	return "[" + strings.Join(s, ", ") + "]"
 }

@@ -216,3 +216,43 @@ func TestQueryNoValueInLogs(t *testing.T) {
 		t.Fatal("the event name of a query reached a server log")
 	}
 }
+
+// TestQueryManyBuckets: 4,800 hourly and 5,000 daily buckets (the
+// statement would be too long for the server's URL limit if the bucket
+// starts were in it) agree with the reference evaluator.
+func TestQueryManyBuckets(t *testing.T) {
+	testConfig(t)
+	d := querytest.Dataset(t)
+	s := openQuery(t, d)
+	loc, _ := time.LoadLocation("Europe/Berlin")
+	p := query.Project{ID: querytest.ProjectID, Location: loc}
+	first := time.UnixMilli(d.Rows[0].Time).UTC()
+	for _, c := range []struct {
+		iv   query.Interval
+		days int
+	}{{query.Hour, 200}, {query.Day, 5000}, {query.Week, 5000}} {
+		q := &query.Query{Kind: query.Trends, From: first.AddDate(0, 0, -c.days/2).Format(time.DateOnly),
+			To: first.AddDate(0, 0, c.days/2-1).Format(time.DateOnly), Interval: c.iv,
+			Series: []query.Series{{}, {Math: query.Unique}, {Math: query.MAU}}}
+		if c.iv == query.Hour {
+			q.Series = q.Series[:2]
+		}
+		if err := q.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		want, err := reference.Eval(d.Rows, p, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := query.Run(context.Background(), s, p, q)
+		if err != nil {
+			t.Fatalf("%s: %v", c.iv, err)
+		}
+		if wj, gj := mustJSON(t, want), mustJSON(t, got); querytest.Diff(wj, gj) != "" {
+			t.Fatalf("%s: %s", c.iv, querytest.Diff(wj, gj))
+		}
+		if n := len(got.Trends.Buckets); n < 700 {
+			t.Fatalf("%s: only %d buckets", c.iv, n)
+		}
+	}
+}
