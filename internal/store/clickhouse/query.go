@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sieve-analytics/sieve/internal/query"
 )
@@ -42,12 +43,15 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 	bk := query.MakeBuckets(q.Interval, loc, q.From, q.To)
 	res := &query.TrendsResult{Buckets: bk.Labels}
 	for i, sr := range q.Series {
-		vals, n, err := s.countSeries(ctx, q, loc, p.ID, start, end, readEnd, bk, sr)
+		rows, n, err := s.countSeries(ctx, q, loc, p.ID, start, end, readEnd, bk, sr)
 		if err != nil {
 			return nil, st, err
 		}
 		st.RowsScanned += n
-		res.Series = append(res.Series, query.TrendSeries{Series: i, Name: query.SeriesName(i), Values: vals})
+		for _, r := range rows {
+			r.Series, r.Name = i, query.SeriesName(i)
+			res.Series = append(res.Series, r)
+		}
 	}
 	res.SortSeries()
 	return &query.Result{Trends: res}, st, nil
@@ -65,12 +69,18 @@ func supported(q *query.Query) error {
 	if q.Filter != nil || q.Where != nil {
 		return unsup("trends with a global filter or where expression")
 	}
-	if len(q.Breakdown) > 0 {
-		return unsup("trends with a breakdown")
+	for _, b := range q.Breakdown {
+		if b.Scope != query.ScopeEventName {
+			return unsup("trends with a breakdown by a property")
+		}
 	}
 	for _, sr := range q.Series {
 		switch sr.Math {
-		case "", query.Total, query.Unique, query.DAU, query.AvgPerUser, query.WAU, query.MAU:
+		case query.WAU, query.MAU:
+			if len(q.Breakdown) > 0 {
+				return unsup("trends with math " + strconv.Quote(string(sr.Math)) + " and a breakdown")
+			}
+		case "", query.Total, query.Unique, query.DAU, query.AvgPerUser:
 		default:
 			return unsup("trends with math " + strconv.Quote(string(sr.Math)))
 		}
@@ -86,7 +96,11 @@ func supported(q *query.Query) error {
 // which holds distinct_id: all copies sit on one shard). Users (unique,
 // dau, avg_per_user) follow package query's rule with the links of the
 // project's events before readEnd (see usersSQL).
-func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Location, project, start, end, readEnd int64, bk *query.Buckets, sr query.Series) ([]float64, int64, error) {
+//
+// A breakdown by the event name (the only one this part answers) keeps the
+// BreakdownLimit names with the most events in the range (ties: the
+// smaller name) and groups the others as query.Other.
+func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Location, project, start, end, readEnd int64, bk *query.Buckets, sr query.Series) ([]query.TrendSeries, int64, error) {
 	var ext []extTable
 	names := ""
 	if sr.Event != "" {
@@ -97,7 +111,12 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 	}
 	where := fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", project, start, end) + names
 	users := sr.Math.NeedsUsers()
-	from := fmt.Sprintf("(SELECT time, '' AS usr FROM %s.events WHERE %s LIMIT 1 BY "+dedupKey+")", s.db, where)
+	from := fmt.Sprintf("(SELECT time, event, '' AS usr FROM %s.events WHERE %s LIMIT 1 BY "+dedupKey+")", s.db, where)
+	group := "''"
+	if len(q.Breakdown) > 0 {
+		group = fmt.Sprintf("if(event IN (SELECT event FROM (SELECT event, count() AS c FROM %s GROUP BY event ORDER BY c DESC, event LIMIT %d)), event, %s)",
+			from, q.BreakdownLimit, quote(query.Other))
+	}
 	// Bucket starts and windows travel in external tables, not in the
 	// statement: 5,000 buckets would pass the URL length the server
 	// accepts. The lambdas take time as an argument: ClickHouse 18.16
@@ -128,7 +147,7 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 	if users {
 		from = s.usersSQL(project, readEnd, where)
 	}
-	stmt := fmt.Sprintf("%s SELECT toInt64(%s) AS b, count(), uniqExact(usr) FROM %s GROUP BY b ORDER BY b FORMAT RowBinary", with, bucketOf, from)
+	stmt := fmt.Sprintf("%s SELECT toInt64(%s) AS b, %s AS g, count(), uniqExact(usr) FROM %s GROUP BY b, g ORDER BY b, g FORMAT RowBinary", with, bucketOf, group, from)
 	caller := ctx
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
@@ -137,17 +156,32 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 		return nil, 0, s.readErr(caller, "query", err)
 	}
 	defer rc.Close()
-	vals := make([]float64, len(bk.Starts))
+	out := map[string]*query.TrendSeries{}
+	var order []string
+	if len(q.Breakdown) == 0 {
+		out[""] = &query.TrendSeries{Values: make([]float64, len(bk.Starts))}
+		order = append(order, "")
+	}
 	var total int64
 	rd := newRB(rc)
 	for rd.more() {
-		b, n, u := rd.i64(), int64(rd.u64()), float64(rd.u64())
+		b, g, n, u := rd.i64(), rd.str(), int64(rd.u64()), float64(rd.u64())
 		if rd.err != nil {
 			break
 		}
-		if b < 1 || b > int64(len(vals)) {
+		if b < 1 || b > int64(len(bk.Starts)) || !utf8.ValidString(g) {
 			return nil, 0, s.readErr(caller, "query", errMidStream)
 		}
+		r := out[g]
+		if r == nil {
+			r = &query.TrendSeries{Values: make([]float64, len(bk.Starts))}
+			for range q.Breakdown {
+				r.Breakdown = append(r.Breakdown, g)
+			}
+			out[g] = r
+			order = append(order, g)
+		}
+		vals := r.Values
 		switch sr.Math {
 		case query.Unique, query.DAU, query.WAU, query.MAU:
 			vals[b-1] = u
@@ -163,18 +197,22 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 	if err := s.readErr(caller, "query", rd.err); err != nil {
 		return nil, 0, err
 	}
-	return vals, total, nil
+	rows := make([]query.TrendSeries, len(order))
+	for i, g := range order {
+		rows[i] = *out[g]
+	}
+	return rows, total, nil
 }
 
 // jstr is the SQL of the top-level string property name (a constant of
-// this package, never a request's) of the JSON text props, ” when absent
+// this package, never a request's) of the JSON text props, the empty string when absent
 // or not a string. ClickHouse 18.16 has visitParamExtractString only: it
 // takes the first "name": in the text, at any depth, so a nested object
 // holding the same key before the top-level one is read instead (the
 // identity keys start with $; SDKs do not nest them).
 func jstr(name string) string { return "visitParamExtractString(props, " + quote(name) + ")" }
 
-// usersSQL is the FROM relation (time, usr) of the events matching where,
+// usersSQL is the FROM relation (time, event, usr) of the events matching where,
 // usr being each event's user (package query): $user_id, else the link of
 // its device ($device_id, else distinct_id), else the device. Links come
 // from the project's events before readEnd and are computed once on the
@@ -187,8 +225,8 @@ func (s *Store) usersSQL(project, readEnd int64, where string) string {
   UNION ALL SELECT %[4]s AS dev, distinct_id AS u, time FROM %[1]s AND event IN ('$create_alias', '$merge_dangerously')
   UNION ALL SELECT %[5]s AS dev, %[6]s AS u, time FROM %[1]s
 ) WHERE dev != '' AND u != '' GROUP BY dev`, scope, jstr("$anon_distinct_id"), jstr("$identified_id"), jstr("alias"), jstr("$device_id"), jstr("$user_id"))
-	return fmt.Sprintf(`(SELECT time, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr FROM (
-  SELECT time, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev FROM %[3]s.events WHERE %[4]s LIMIT 1 BY %[5]s
+	return fmt.Sprintf(`(SELECT time, event, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr FROM (
+  SELECT time, event, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev FROM %[3]s.events WHERE %[4]s LIMIT 1 BY %[5]s
 ) AS e GLOBAL ANY LEFT JOIN (%[6]s) AS l USING dev)`, jstr("$user_id"), jstr("$device_id"), s.db, where, dedupKey, links)
 }
 

@@ -97,7 +97,7 @@ func TestQueryTrendsTotal(t *testing.T) {
 	day := func(ms int64, delta int) string {
 		return time.UnixMilli(ms).UTC().AddDate(0, 0, delta).Format(time.DateOnly)
 	}
-	checked := 0
+	checked, broken := 0, 0
 	for _, tz := range []string{"UTC", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"} {
 		loc, err := time.LoadLocation(tz)
 		if err != nil {
@@ -113,6 +113,10 @@ func TestQueryTrendsTotal(t *testing.T) {
 					e = day(from, 2)
 				}
 				doc := &query.Query{Kind: query.Trends, From: f, To: e, Interval: iv, Series: ss}
+				if len(ss) == 3 && ss[1].Math == query.AvgPerUser {
+					// By event name, top 2 and the rest as other.
+					doc.Breakdown, doc.BreakdownLimit = []query.Property{{Scope: query.ScopeEventName}}, 2
+				}
 				if err := doc.Validate(); err != nil {
 					t.Fatalf("%s %s: %v", tz, iv, err)
 				}
@@ -128,11 +132,20 @@ func TestQueryTrendsTotal(t *testing.T) {
 				if wj, gj := mustJSON(t, want), mustJSON(t, got); querytest.Diff(wj, gj) != "" {
 					t.Fatalf("%s %s %+v: %s\nwant %s\ngot  %s", tz, iv, ss, querytest.Diff(wj, gj), wj, gj)
 				}
+				if len(doc.Breakdown) > 0 {
+					broken++
+					if !strings.Contains(string(mustJSON(t, got)), query.Other) && len(names) > 2 {
+						t.Fatalf("no %s group: %s", query.Other, mustJSON(t, got))
+					}
+				}
 				checked++
 			}
 		}
 	}
-	t.Logf("%d queries agree with the reference evaluator", checked)
+	if broken == 0 {
+		t.Fatal("no breakdown checked")
+	}
+	t.Logf("%d queries (%d broken down by event name) agree with the reference evaluator", checked, broken)
 }
 
 // TestQueryUnsupported: what this part does not answer fails with
@@ -145,7 +158,8 @@ func TestQueryUnsupported(t *testing.T) {
 		{query.Query{Kind: query.Funnels}, "funnels"},
 		{query.Query{Kind: query.Retention}, "retention"},
 		{query.Query{Kind: query.Trends, Series: []query.Series{{Math: query.Sum, Property: "x"}}}, `"sum"`},
-		{query.Query{Kind: query.Trends, Breakdown: []query.Property{{Name: "x"}}}, "breakdown"},
+		{query.Query{Kind: query.Trends, Breakdown: []query.Property{{Name: "x"}}}, "breakdown by a property"},
+		{query.Query{Kind: query.Trends, Series: []query.Series{{Math: query.MAU}}, Breakdown: []query.Property{{Scope: query.ScopeEventName}}}, `"mau" and a breakdown`},
 	} {
 		err := supported(&c.q)
 		if !errors.Is(err, query.ErrUnsupported) || !strings.Contains(err.Error(), c.want) {
