@@ -39,21 +39,30 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 	}
 	loc := p.Loc()
 	start, end := q.Range(loc)
-	_, readEnd := q.ReadRange(loc)
+	readStart, readEnd := q.ReadRange(loc)
 	bk := query.MakeBuckets(q.Interval, loc, q.From, q.To)
 	res := &query.TrendsResult{Buckets: bk.Labels}
 	for i, sr := range q.Series {
-		rows, n, err := s.countSeries(ctx, q, loc, p.ID, start, end, readEnd, bk, sr)
+		rows, err := s.countSeries(ctx, q, loc, p.ID, start, end, readEnd, bk, sr)
 		if err != nil {
 			return nil, st, err
 		}
-		st.RowsScanned += n
 		for _, r := range rows {
 			r.Series, r.Name = i, query.SeriesName(i)
 			res.Series = append(res.Series, r)
 		}
 	}
 	res.SortSeries()
+	// rows_scanned: the project's stored rows in the read range (copies
+	// of a row not merged yet included).
+	caller := ctx
+	rctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	n, err := s.q.queryString(rctx, fmt.Sprintf("SELECT count() FROM %s.events WHERE project_id = %d AND time >= %d AND time < %d", s.db, p.ID, readStart, readEnd))
+	if err != nil {
+		return nil, st, s.readErr(caller, "query: count rows", err)
+	}
+	st.RowsScanned, _ = strconv.ParseInt(n, 10, 64)
 	return &query.Result{Trends: res}, st, nil
 }
 
@@ -100,7 +109,7 @@ func supported(q *query.Query) error {
 // A breakdown by the event name (the only one this part answers) keeps the
 // BreakdownLimit names with the most events in the range (ties: the
 // smaller name) and groups the others as query.Other.
-func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Location, project, start, end, readEnd int64, bk *query.Buckets, sr query.Series) ([]query.TrendSeries, int64, error) {
+func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Location, project, start, end, readEnd int64, bk *query.Buckets, sr query.Series) ([]query.TrendSeries, error) {
 	var ext []extTable
 	names := ""
 	if sr.Event != "" {
@@ -153,7 +162,7 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 	defer cancel()
 	rc, err := s.q.do(ctx, stmt, readSettings, nil, ext)
 	if err != nil {
-		return nil, 0, s.readErr(caller, "query", err)
+		return nil, s.readErr(caller, "query", err)
 	}
 	defer rc.Close()
 	out := map[string]*query.TrendSeries{}
@@ -162,7 +171,6 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 		out[""] = &query.TrendSeries{Values: make([]float64, len(bk.Starts))}
 		order = append(order, "")
 	}
-	var total int64
 	rd := newRB(rc)
 	for rd.more() {
 		b, g, n, u := rd.i64(), rd.str(), int64(rd.u64()), float64(rd.u64())
@@ -170,7 +178,7 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 			break
 		}
 		if b < 1 || b > int64(len(bk.Starts)) || !utf8.ValidString(g) {
-			return nil, 0, s.readErr(caller, "query", errMidStream)
+			return nil, s.readErr(caller, "query", errMidStream)
 		}
 		r := out[g]
 		if r == nil {
@@ -192,16 +200,15 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 		default:
 			vals[b-1] = float64(n)
 		}
-		total += n
 	}
 	if err := s.readErr(caller, "query", rd.err); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	rows := make([]query.TrendSeries, len(order))
 	for i, g := range order {
 		rows[i] = *out[g]
 	}
-	return rows, total, nil
+	return rows, nil
 }
 
 // jstr is the SQL of the top-level string property name (a constant of

@@ -210,9 +210,12 @@ func TestQueryNoValueInLogs(t *testing.T) {
 	if err := q.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	res, _, err := query.Run(ctx, s, query.Project{ID: 1}, q)
+	res, st, err := query.Run(ctx, s, query.Project{ID: 1}, q)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if st.RowsScanned != 2 {
+		t.Errorf("rows scanned %d, want 2", st.RowsScanned)
 	}
 	if v := res.Trends.Series; len(v) != 2 || v[0].Values[0] != 2 || v[1].Values[0] != 1 {
 		t.Fatalf("trends: %+v", v)
