@@ -117,6 +117,8 @@ func queryError(err error) error {
 	switch {
 	case errors.As(err, &fe):
 		return &Error{Code: http.StatusBadRequest, Msg: "invalid query: " + fe.Error(), Err: err}
+	case errors.Is(err, query.ErrUnsupported):
+		return &Error{Code: http.StatusBadRequest, Msg: err.Error(), Err: err}
 	case errors.Is(err, query.ErrTimeLimit):
 		return &Error{Code: http.StatusGatewayTimeout, Msg: "the query took longer than the time limit; narrow the date range or raise --query-timeout", Err: err}
 	case errors.Is(err, query.ErrMemoryLimit):

@@ -14,6 +14,11 @@ var (
 	ErrMemoryLimit = errors.New("query: memory limit exceeded")
 )
 
+// ErrUnsupported is wrapped by a backend's error for a valid query it
+// cannot answer (yet). The error's text says what is missing and holds no
+// value from the query: the API answers 400 with it.
+var ErrUnsupported = errors.New("query: not supported by this store")
+
 type memoryKey struct{}
 
 // WithMemoryLimit gives a query run under ctx a memory budget in bytes for

@@ -1,0 +1,269 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sieve-analytics/sieve/internal/query"
+)
+
+var _ query.Backend = (*Store)(nil)
+
+// Query implements query.Backend, first part: trends whose series count
+// events (math total) or users (unique, dau, avg_per_user) of one event
+// name or of all events, without filters or breakdowns, in any interval
+// and time zone. Every other query
+// fails with an error wrapping query.ErrUnsupported that says what is
+// missing (the API answers 400 with it).
+//
+// Buckets are computed here (query.MakeBuckets, which knows the project's
+// time zone and DST) and sent as an external table of bucket starts: the
+// cluster places each event with arrayCount over them, so no time
+// zone function of the server is relied on. The event name, a value of
+// the request, travels in an external table, never in the statement text.
+func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*query.Result, query.Stats, error) {
+	var st query.Stats
+	if err := supported(q); err != nil {
+		return nil, st, err
+	}
+	done, err := s.begin()
+	if err != nil {
+		return nil, st, err
+	}
+	defer done()
+	if err := ctx.Err(); err != nil {
+		return nil, st, err
+	}
+	loc := p.Loc()
+	start, end := q.Range(loc)
+	readStart, readEnd := q.ReadRange(loc)
+	bk := query.MakeBuckets(q.Interval, loc, q.From, q.To)
+	res := &query.TrendsResult{Buckets: bk.Labels}
+	for i, sr := range q.Series {
+		rows, err := s.countSeries(ctx, q, loc, p.ID, start, end, readEnd, bk, sr)
+		if err != nil {
+			return nil, st, err
+		}
+		for _, r := range rows {
+			r.Series, r.Name = i, query.SeriesName(i)
+			res.Series = append(res.Series, r)
+		}
+	}
+	res.SortSeries()
+	// rows_scanned: the project's stored rows in the read range (copies
+	// of a row not merged yet included).
+	caller := ctx
+	rctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	n, err := s.q.queryString(rctx, fmt.Sprintf("SELECT count() FROM %s.events WHERE project_id = %d AND time >= %d AND time < %d", s.db, p.ID, readStart, readEnd))
+	if err != nil {
+		return nil, st, s.readErr(caller, "query: count rows", err)
+	}
+	st.RowsScanned, _ = strconv.ParseInt(n, 10, 64)
+	return &query.Result{Trends: res}, st, nil
+}
+
+// supported says why q is beyond this first part, wrapping
+// query.ErrUnsupported; nil when it can answer q.
+func supported(q *query.Query) error {
+	unsup := func(what string) error {
+		return fmt.Errorf("%w: the ClickHouse store does not answer %s yet (docs/CLICKHOUSE.md)", query.ErrUnsupported, what)
+	}
+	if q.Kind != query.Trends {
+		return unsup(string(q.Kind) + " queries")
+	}
+	if q.Filter != nil || q.Where != nil {
+		return unsup("trends with a global filter or where expression")
+	}
+	for _, b := range q.Breakdown {
+		if b.Scope != query.ScopeEventName {
+			return unsup("trends with a breakdown by a property")
+		}
+	}
+	for _, sr := range q.Series {
+		switch sr.Math {
+		case query.WAU, query.MAU:
+			if len(q.Breakdown) > 0 {
+				return unsup("trends with math " + strconv.Quote(string(sr.Math)) + " and a breakdown")
+			}
+		case "", query.Total, query.Unique, query.DAU, query.AvgPerUser:
+		default:
+			return unsup("trends with math " + strconv.Quote(string(sr.Math)))
+		}
+		if sr.Filter != nil {
+			return unsup("trends with a series filter")
+		}
+	}
+	return nil
+}
+
+// countSeries computes sr per bucket of bk over its events in [start,
+// end), one copy of each stored row (LIMIT 1 BY the de-duplication key,
+// which holds distinct_id: all copies sit on one shard). Users (unique,
+// dau, avg_per_user) follow package query's rule with the links of the
+// project's events before readEnd (see usersSQL).
+//
+// A breakdown by the event name (the only one this part answers) keeps the
+// BreakdownLimit names with the most events in the range (ties: the
+// smaller name) and groups the others as query.Other.
+func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Location, project, start, end, readEnd int64, bk *query.Buckets, sr query.Series) ([]query.TrendSeries, error) {
+	var ext []extTable
+	names := ""
+	if sr.Event != "" {
+		var w rbWriter
+		w.str(sr.Event)
+		ext = append(ext, extTable{name: "q_events", structure: "e String", data: w.b})
+		names = " AND event IN (SELECT e FROM q_events)"
+	}
+	where := fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", project, start, end) + names
+	users := sr.Math.NeedsUsers()
+	from := fmt.Sprintf("(SELECT time, event, '' AS usr FROM %s.events WHERE %s LIMIT 1 BY "+dedupKey+")", s.db, where)
+	group := "''"
+	if len(q.Breakdown) > 0 {
+		group = fmt.Sprintf("if(event IN (SELECT event FROM (SELECT event, count() AS c FROM %s GROUP BY event ORDER BY c DESC, event LIMIT %d)), event, %s)",
+			from, q.BreakdownLimit, quote(query.Other))
+	}
+	// Bucket starts and windows travel in external tables, not in the
+	// statement: 5,000 buckets would pass the URL length the server
+	// accepts. The lambdas take time as an argument: ClickHouse 18.16
+	// loses a column a lambda captures when the query aggregates another.
+	var w rbWriter
+	for _, v := range bk.Starts {
+		w.i64(v)
+	}
+	ext = append(ext, extTable{name: "q_buckets", structure: "s Int64", data: w.b})
+	with := "WITH (SELECT groupArray(s) FROM q_buckets) AS st"
+	bucketOf := "arrayCount((x, t) -> x <= t, st, replicate(time, st))"
+	if sr.Math == query.WAU || sr.Math == query.MAU {
+		// An event counts in every bucket whose window (the 7 or 30
+		// local days ending with the bucket's last day, at most To)
+		// holds it.
+		los, his, wstart := rollingWindows(q, loc, bk, sr.Math)
+		where = fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", project, wstart, end) + names
+		var w rbWriter
+		for i := range los {
+			w.i64(int64(i + 1))
+			w.i64(los[i])
+			w.i64(his[i])
+		}
+		ext = append(ext, extTable{name: "q_windows", structure: "k Int64, lo Int64, hi Int64", data: w.b})
+		with = "WITH (SELECT groupArray((k, lo, hi)) FROM q_windows) AS ws"
+		bucketOf = "arrayJoin(arrayMap(w -> tupleElement(w, 1), arrayFilter((w, t) -> tupleElement(w, 2) <= t AND t < tupleElement(w, 3), ws, replicate(time, ws))))"
+	}
+	if users {
+		from = s.usersSQL(project, readEnd, where)
+	}
+	stmt := fmt.Sprintf("%s SELECT toInt64(%s) AS b, %s AS g, count(), uniqExact(usr) FROM %s GROUP BY b, g ORDER BY b, g FORMAT RowBinary", with, bucketOf, group, from)
+	caller := ctx
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rc, err := s.q.do(ctx, stmt, readSettings, nil, ext)
+	if err != nil {
+		return nil, s.readErr(caller, "query", err)
+	}
+	defer rc.Close()
+	out := map[string]*query.TrendSeries{}
+	var order []string
+	if len(q.Breakdown) == 0 {
+		out[""] = &query.TrendSeries{Values: make([]float64, len(bk.Starts))}
+		order = append(order, "")
+	}
+	rd := newRB(rc)
+	for rd.more() {
+		b, g, n, u := rd.i64(), rd.str(), int64(rd.u64()), float64(rd.u64())
+		if rd.err != nil {
+			break
+		}
+		if b < 1 || b > int64(len(bk.Starts)) || !utf8.ValidString(g) {
+			return nil, s.readErr(caller, "query", errMidStream)
+		}
+		r := out[g]
+		if r == nil {
+			r = &query.TrendSeries{Values: make([]float64, len(bk.Starts))}
+			for range q.Breakdown {
+				r.Breakdown = append(r.Breakdown, g)
+			}
+			out[g] = r
+			order = append(order, g)
+		}
+		vals := r.Values
+		switch sr.Math {
+		case query.Unique, query.DAU, query.WAU, query.MAU:
+			vals[b-1] = u
+		case query.AvgPerUser:
+			if u > 0 {
+				vals[b-1] = float64(n) / u
+			}
+		default:
+			vals[b-1] = float64(n)
+		}
+	}
+	if err := s.readErr(caller, "query", rd.err); err != nil {
+		return nil, err
+	}
+	rows := make([]query.TrendSeries, len(order))
+	for i, g := range order {
+		rows[i] = *out[g]
+	}
+	return rows, nil
+}
+
+// jstr is the SQL of the top-level string property name (a constant of
+// this package, never a request's) of the JSON text props, the empty string when absent
+// or not a string. ClickHouse 18.16 has visitParamExtractString only: it
+// takes the first "name": in the text, at any depth, so a nested object
+// holding the same key before the top-level one is read instead (the
+// identity keys start with $; SDKs do not nest them).
+func jstr(name string) string { return "visitParamExtractString(props, " + quote(name) + ")" }
+
+// usersSQL is the FROM relation (time, event, usr) of the events matching where,
+// usr being each event's user (package query): $user_id, else the link of
+// its device ($device_id, else distinct_id), else the device. Links come
+// from the project's events before readEnd and are computed once on the
+// entry node (GLOBAL JOIN): an event and the event that links its device
+// may sit on different shards.
+func (s *Store) usersSQL(project, readEnd int64, where string) string {
+	scope := fmt.Sprintf("%s.events WHERE project_id = %d AND time < %d", s.db, project, readEnd)
+	links := fmt.Sprintf(`SELECT dev, argMin(u, (time, u)) AS lusr FROM (
+  SELECT %[2]s AS dev, if(%[3]s != '', %[3]s, distinct_id) AS u, time FROM %[1]s AND event = '$identify'
+  UNION ALL SELECT %[4]s AS dev, distinct_id AS u, time FROM %[1]s AND event IN ('$create_alias', '$merge_dangerously')
+  UNION ALL SELECT %[5]s AS dev, %[6]s AS u, time FROM %[1]s
+) WHERE dev != '' AND u != '' GROUP BY dev`, scope, jstr("$anon_distinct_id"), jstr("$identified_id"), jstr("alias"), jstr("$device_id"), jstr("$user_id"))
+	return fmt.Sprintf(`(SELECT time, event, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr FROM (
+  SELECT time, event, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev FROM %[3]s.events WHERE %[4]s LIMIT 1 BY %[5]s
+) AS e GLOBAL ANY LEFT JOIN (%[6]s) AS l USING dev)`, jstr("$user_id"), jstr("$device_id"), s.db, where, dedupKey, links)
+}
+
+// rollingWindows are, per bucket of bk, the bounds [lo, hi) in Unix ms of
+// the 7 (wau) or 30 (mau) local days ending with the bucket's last day,
+// at most To, and the earliest lo.
+func rollingWindows(q *query.Query, loc *time.Location, bk *query.Buckets, m query.Math) (los, his []int64, first int64) {
+	days := 7
+	if m == query.MAU {
+		days = 30
+	}
+	to, _ := time.Parse(time.DateOnly, q.To)
+	first = 1<<63 - 1
+	for _, k := range bk.Keys {
+		d, _ := time.Parse(time.DateOnly, k)
+		last := d.AddDate(0, 0, 1)
+		switch q.Interval {
+		case query.Week:
+			last = d.AddDate(0, 0, 7)
+		case query.Month:
+			last = d.AddDate(0, 1, 0)
+		}
+		last = last.AddDate(0, 0, -1)
+		if last.After(to) {
+			last = to
+		}
+		lo := query.LocalMidnight(last.AddDate(0, 0, 1-days), loc).UnixMilli()
+		los = append(los, lo)
+		his = append(his, query.LocalMidnight(last.AddDate(0, 0, 1), loc).UnixMilli())
+		first = min(first, lo)
+	}
+	return los, his, first
+}
