@@ -254,25 +254,12 @@ func (s *Store) commit(group []*appendCall) {
 			if !keep[ci][i] {
 				continue
 			}
-			r := &c.rows[i]
-			nodup := ""
-			if !dedupable(r) {
-				nodup = uniqueID()
-			}
-			w.i64(r.ProjectID)
-			w.i64(r.Time)
-			w.str(r.Name)
-			w.str(r.DistinctID)
-			w.str(r.InsertID)
-			w.str(nodup)
-			w.bytes(r.Props)
-			w.u64(ver)
-			w.u64(keyHash(r))
+			w.event(&c.rows[i], ver)
 			c.res.Stored++
 		}
 	}
 	if len(w.b) > 0 {
-		err := s.q.exec(ctx, "INSERT INTO "+s.db+".events (project_id, time, event, distinct_id, insert_id, nodup, props, ver, k) FORMAT RowBinary",
+		err := s.q.exec(ctx, s.insertEvents(),
 			insertSettings, w.b)
 		if err != nil {
 			if errors.Is(err, context.DeadlineExceeded) {
@@ -621,24 +608,36 @@ func (s *Store) BulkLoad(ctx context.Context, rows []event.Row) error {
 	var w rbWriter
 	ver := math.MaxUint64 - uint64(time.Now().UnixNano())
 	for i := range rows {
-		r := &rows[i]
-		nodup := ""
-		if !dedupable(r) {
-			nodup = uniqueID()
-		}
-		w.i64(r.ProjectID)
-		w.i64(r.Time)
-		w.str(r.Name)
-		w.str(r.DistinctID)
-		w.str(r.InsertID)
-		w.str(nodup)
-		w.bytes(r.Props)
-		w.u64(ver)
-		w.u64(keyHash(r))
+		w.event(&rows[i], ver)
 	}
-	if err := s.q.exec(ctx, "INSERT INTO "+s.db+".events (project_id, time, event, distinct_id, insert_id, nodup, props, ver, k) FORMAT RowBinary",
+	if err := s.q.exec(ctx, s.insertEvents(),
 		insertSettings, w.b); err != nil {
 		return fmt.Errorf("clickhouse store: bulk load: %w", err)
 	}
 	return nil
+}
+
+// insertEvents is the INSERT statement whose RowBinary body rbWriter.event
+// writes.
+func (s *Store) insertEvents() string {
+	return "INSERT INTO " + s.db + ".events (project_id, time, event, distinct_id, insert_id, nodup, props, ver, k) FORMAT RowBinary"
+}
+
+// event writes r as one row of insertEvents' body, with version ver. A row
+// that cannot be de-duplicated gets a unique nodup so that no copy of it
+// replaces another.
+func (w *rbWriter) event(r *event.Row, ver uint64) {
+	nodup := ""
+	if !dedupable(r) {
+		nodup = uniqueID()
+	}
+	w.i64(r.ProjectID)
+	w.i64(r.Time)
+	w.str(r.Name)
+	w.str(r.DistinctID)
+	w.str(r.InsertID)
+	w.str(nodup)
+	w.bytes(r.Props)
+	w.u64(ver)
+	w.u64(keyHash(r))
 }
