@@ -102,6 +102,8 @@ var forbidden = map[string][]string{
 	"internal/guard/internal/corpus2gen": {"internal/"},
 	// Nor is the development corpus.
 	"internal/guard/internal/devcorpusgen": {"internal/"},
+	// Nor is the fourth corpus.
+	"internal/guard/internal/corpus4gen": {"internal/"},
 }
 
 // backendFree lists package directory prefixes that reach stored data only
