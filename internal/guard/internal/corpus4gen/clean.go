@@ -80,7 +80,7 @@ func cleanScenarios() []scenario {
 			e.name = "Order Completed"
 			e.p["order_number"] = fmt.Sprintf("ORD-2026-%06d", r.Intn(1e6))
 			e.p["invoice"] = fmt.Sprintf("INV/%d/%05d", 2026, r.Intn(1e5))
-			e.p["confirmation_code"] = randFrom(r, upper+digits, 6)
+			e.p["booking_ref"] = randFrom(r, upper+digits, 6)
 			e.p["po_number"] = "45" + randFrom(r, digits, 8)
 			e.p["total"] = 10 + r.Intn(500)
 		}},

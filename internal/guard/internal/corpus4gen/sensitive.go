@@ -463,19 +463,14 @@ func sensitiveScenarios() []scenario {
 			e.p["$elements"] = []any{map[string]any{"tag_name": "input", "attr__type": "text", "attr__name": pick(r, "address", "coupon", "answer", "full_name"), "attr__value": v, "nth_child": 2}, map[string]any{"tag_name": "form", "attr__id": "checkout"}}
 			e.lab("form_value", "$elements[].attr__value", v)
 		}},
-		{"autocaptured input (flat element properties)", func(r *rand.Rand, e *ev) {
-			e.name = pick(r, "$mp_change", "[Amplitude] Element Changed")
+		{"autocaptured input (web pixel input_changed)", func(r *rand.Rand, e *ev) {
+			// Shopify's Web Pixels API documents input_changed with
+			// data.element.{id,name,tagName,type,value}.
+			e.name = "input_changed"
 			v := pick(r, "4 Privet Drive", "Schmidt & Söhne GmbH", "allergic to peanuts", "Rua Augusta 100", "second floor, ring twice")
-			if e.name == "$mp_change" {
-				e.p["$el_tag_name"] = "input"
-				e.p["$el_attr__name"] = pick(r, "notes", "address_line1", "company")
-				e.p["$el_value"] = v
-				e.lab("form_value", "$el_value", v)
-			} else {
-				e.p["[Amplitude] Element Tag"] = "textarea"
-				e.p["[Amplitude] Element Value"] = v
-				e.lab("form_value", "[Amplitude] Element Value", v)
-			}
+			e.p["data"] = map[string]any{"element": map[string]any{"id": "checkout-notes", "name": pick(r, "notes", "address1", "company"), "tagName": "INPUT", "type": "text", "value": v}}
+			e.p["seq"] = r.Intn(50)
+			e.lab("form_value", "data.element.value", v)
 		}},
 		{"mobile network breadcrumb", func(r *rand.Rand, e *ev) {
 			e.name = "Crash Report"
