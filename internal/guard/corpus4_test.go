@@ -9,6 +9,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/sieve-analytics/sieve/internal/event"
 )
 
 // The fourth corpus (testdata/corpus4.jsonl, made by internal/corpus4gen)
@@ -62,5 +66,31 @@ func TestCorpus4Generated(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Error("testdata/corpus4.jsonl is not what corpus4gen writes: run go generate ./internal/guard")
+	}
+}
+
+// TestCorpus4ScanMatchesEvent checks that the rescan path (Checker.Scan on
+// the stored text) reports what Event reports on every corpus4 event.
+func TestCorpus4ScanMatchesEvent(t *testing.T) {
+	c := corpusChecker(t, corpus4Token)
+	var arena fastjson.Arena
+	events, differ := 0, 0
+	forEachCorpusFile(t, "corpus4.jsonl", func(n int, ln *corpus2Line, ev *event.Event) {
+		events++
+		scanned, err := c.Scan(1, ev.Name, ev.DistinctID, string(ev.Props.MarshalTo(nil)), nil)
+		if err != nil {
+			t.Fatalf("line %d: Scan: %v", n, err)
+		}
+		arena.Reset()
+		walked, _ := c.Event(ev, &arena, nil)
+		if a, b := findingKeys(scanned), findingKeys(walked); a != b {
+			differ++
+			if differ <= 20 {
+				t.Errorf("line %d [%s]: Scan finds %s, Event finds %s", n, ln.Scenario, a, b)
+			}
+		}
+	})
+	if differ > 0 {
+		t.Errorf("Scan and Event differ on %d of %d events", differ, events)
 	}
 }
