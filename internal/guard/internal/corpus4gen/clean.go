@@ -321,6 +321,19 @@ func cleanScenarios() []scenario {
 			e.p["$current_url"] = "https://login.acme.io/authorize?redirect_uri=" + qesc(qesc("https://app.acme.io/cb?utm_source=news&ref="+randFrom(r, alnum, 8)))
 			e.p["meta"] = js(map[string]any{"campaign": "winter", "variant": 2})
 		}},
+		{"clean mobile object description", func(r *rand.Rand, e *ev) {
+			e.name = "Debug Log"
+			e.p["log"] = pick(r, "Bundle[{screen=Home, tab=2, from_push=true}]",
+				"PasswordResetState(emailSent=true, attempts=1, lastError=null)",
+				"{\n    hasPassword = 1;\n    tokenExpiresIn = 3600;\n}",
+				"Intent { act=android.intent.action.VIEW dat=acme://product/"+strconv.Itoa(r.Intn(1e5))+" }")
+		}},
+		{"clean Segment context", func(r *rand.Rand, e *ev) {
+			e.name = "Page Viewed"
+			e.p["context"] = map[string]any{"library": map[string]any{"name": "analytics.js", "version": "2.1.0"}, "page": map[string]any{"path": "/pricing", "referrer": "https://www.google.com/"}, "traits": map[string]any{"plan": "pro", "has_password": true}}
+			e.p["anonymousId"] = uuid(r)
+			e.p["messageId"] = "ajs-next-" + randFrom(r, hexLower, 32)
+		}},
 		{"webhook signatures", func(r *rand.Rand, e *ev) {
 			e.name = "Webhook Received"
 			e.p["stripe_signature"] = fmt.Sprintf("t=%d,v1=%s", 1780000000+r.Intn(1e7), randFrom(r, hexLower, 64))

@@ -589,6 +589,43 @@ func sensitiveScenarios() []scenario {
 				e.lab("password", "cmd", pw)
 			}
 		}},
+		{"mobile object description", func(r *rand.Rand, e *ev) {
+			// How Android's Bundle, Kotlin data classes, Foundation's
+			// NSDictionary and Swift structs print themselves in logs.
+			e.name = pick(r, "Debug Log", "Screen Error")
+			pw := strings.NewReplacer(",", "", ";", "", ")", "", "}", "", "\"", "").Replace(password(r))
+			tok, _ := token(r)
+			var text, v, class string
+			switch r.Intn(5) {
+			case 0:
+				text, v, class = "Bundle[{user=jdoe, auth_token="+tok+", screen=Login}]", tok, "secret_token"
+			case 1:
+				text, v, class = "LoginRequest(username=jdoe, password="+pw+", rememberMe=true)", pw, "password"
+			case 2:
+				text, v, class = "{\n    password = \""+pw+"\";\n    username = jdoe;\n}", pw, "password"
+			case 3:
+				text, v, class = "LoginRequest(username: \"jdoe\", password: \""+pw+"\")", pw, "password"
+			default:
+				text, v, class = "Intent { act=android.intent.action.VIEW dat=acme://auth/callback?code=ok extras={api_key="+tok+"} }", tok, "secret_token"
+			}
+			e.p["log"] = text
+			e.lab(class, "log", v)
+		}},
+		{"Segment or RudderStack context traits", func(r *rand.Rand, e *ev) {
+			// Segment's and RudderStack's spec: identify traits travel in
+			// context.traits; forwarded whole, they carry what the form had.
+			e.name = "Order Completed"
+			em, pw := email(r), password(r)
+			e.p["context"] = map[string]any{"library": map[string]any{"name": pick(r, "analytics.js", "rudder-sdk-js"), "version": "2.1.0"}, "traits": map[string]any{"email": em, "password": pw, "plan": "pro"}}
+			e.lab("email", "context.traits.email", em)
+			e.lab("password", "context.traits.password", pw)
+		}},
+		{"custom-scheme deep link", func(r *rand.Rand, e *ev) {
+			e.name = "Deep Link Opened"
+			tok := pick(r, jwt(r), randFrom(r, alnum, 40))
+			e.p["url"] = pick(r, "acme://", "fb123456789://", "com.acme.app://") + "auth/magic?" + pick(r, "token", "login_token", "magic") + "=" + tok + "&source=email"
+			e.lab("secret_token", "url", tok)
+		}},
 		{"secret as an object key", func(r *rand.Rand, e *ev) {
 			e.name = "Keys Listed"
 			tok, _ := token(r)
