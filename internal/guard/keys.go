@@ -259,6 +259,10 @@ func init() {
 		"personalausweisnr", "identiteitsnummer", "steuerlicheid", "steueridnummer", "sozialversicherungsnr",
 		"versicherungsnr", "identitetskort", "henkilokortti", "dui",
 		"cedulaciudadania", "cedulaidentidadnumero",
+		// Brazil's CNPJ names a company, but a sole trader's (MEI) names a
+		// person, and under a key that says so it is removed like a CPF.
+		"cnpj", "cnpjnumber", "numerocnpj", "cnpjcpf", "cnpjoucpf", "cpfoucnpj", "shenfenzheng", "shenfenzhenghao",
+		"juminbeonho", "juminnumber", "mynumbercard", "kojinbango", "個人番号", "gongmin", "cuitcuil", "nuip", "nit",
 		// Passports and social insurance in more languages.
 		"reisepass", "reisepassnummer", "reisepassnr", "passnummer", "passeport", "numeropasseport",
 		"numerodepasseport", "pasaporte", "numeropasaporte", "numerodepasaporte", "passaporto", "numeropassaporto",

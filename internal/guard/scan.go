@@ -882,7 +882,7 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if n >= 6 && n <= 20 {
+		if n >= 6 && n <= 20 && !failsNamedCheck(w.key, b2s(raw)) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kBank, kIBAN:
@@ -997,7 +997,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if natIDShape(t) && !failsSSN(t) && !businessTaxID(t) {
+		if natIDShape(t) && !failsSSN(t) && !businessTaxID(t) && !failsNamedCheck(w.key, t) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kBank:

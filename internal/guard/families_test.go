@@ -1,0 +1,185 @@
+package guard
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// Check-digit helpers for the family samples: each returns a valid
+// identifier of its format built from the given digits.
+
+func cpfOf(d9 string) string {
+	d := d9
+	for _, n := range []int{9, 10} {
+		sum := 0
+		for k := 0; k < n; k++ {
+			sum += int(d[k]-'0') * (n + 1 - k)
+		}
+		r := sum * 10 % 11 % 10
+		d += strconv.Itoa(r)
+	}
+	return d
+}
+
+func cnpjOf(d12 string) string {
+	d := d12
+	for _, w := range [][]int{{5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2}, {6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2}} {
+		sum := 0
+		for k, x := range w {
+			sum += int(d[k]-'0') * x
+		}
+		r := sum % 11
+		if r < 2 {
+			r = 0
+		} else {
+			r = 11 - r
+		}
+		d += strconv.Itoa(r)
+	}
+	return d
+}
+
+func peselOf(d10 string) string {
+	w := []int{1, 3, 7, 9, 1, 3, 7, 9, 1, 3}
+	sum := 0
+	for k, x := range w {
+		sum += int(d10[k]-'0') * x
+	}
+	return d10 + strconv.Itoa((10-sum%10)%10)
+}
+
+func rrnOf(d12 string) string {
+	w := []int{2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5}
+	sum := 0
+	for k, x := range w {
+		sum += int(d12[k]-'0') * x
+	}
+	return d12 + strconv.Itoa((11-sum%11)%10)
+}
+
+func cnIDOf(d17 string) string {
+	sum := 0
+	for k := 0; k < 17; k++ {
+		sum += int(d17[k]-'0') * cnWeights[k]
+	}
+	return d17 + string("10X98765432"[sum%11])
+}
+
+func curpOf(p17 string) string {
+	const al = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ"
+	sum := 0
+	for k := 0; k < 17; k++ {
+		sum += strings.IndexByte(al, p17[k]) * (18 - k)
+	}
+	return p17 + strconv.Itoa((10-sum%10)%10)
+}
+
+func dniOf(n int) string {
+	return strconv.Itoa(n) + string("TRWAGMYFPDXBNJZSQVHLCKE"[n%23])
+}
+
+func bsnOf(d8 string) string {
+	for c := 0; c <= 9; c++ {
+		x := d8 + strconv.Itoa(c)
+		if bsnValid([]byte(x)) {
+			return x
+		}
+	}
+	return bsnOf(d8[:7] + strconv.Itoa((int(d8[7]-'0')+1)%10))
+}
+
+type famCase struct {
+	name   string
+	props  string
+	secret string // "" for a negative: no critical finding and nothing changed
+}
+
+func pos(name, props, secret string) famCase { return famCase{name, props, secret} }
+func neg(name, props string) famCase        { return famCase{name: name, props: props} }
+
+func familyCases() []famCase {
+	cpf := cpfOf("529982247")
+	cnpj := cnpjOf("112223330001")
+	cnpjF := cnpj[:2] + "." + cnpj[2:5] + "." + cnpj[5:8] + "/" + cnpj[8:12] + "-" + cnpj[12:]
+	pesel := peselOf("4405140135")
+	rrn := rrnOf("900101123456")
+	cnid := cnIDOf("11010519491231002")
+	curp := curpOf("GODE561231HDFRRN0")
+	sin := withLuhn("13069254")
+	aad := withVerhoeff("23412341234")
+	za := withLuhn("800101500908")
+	bsn := bsnOf("11122233")
+	steuer := withSteuer("8609574271")
+	pnr := withLuhn("811218987")
+	return []famCase{
+		// national IDs under keys in many spellings
+		pos("ssn full key", kv("social_security_number", "536-22-1234").props, "536-22-1234"),
+		pos("cnpj key", kv("CNPJ", cnpjF).props, cnpjF),
+		pos("cnpj key bare", kv("cnpj", cnpj).props, cnpj),
+		pos("pesel key", kv("pesel", pesel).props, pesel),
+		pos("rrn key", kv("resident_registration_number", rrn[:6]+"-"+rrn[6:]).props, rrn[:6]+"-"+rrn[6:]),
+		pos("curp key", kv("curp", curp).props, curp),
+		pos("cn id key", kv("shenfenzheng", cnid).props, cnid),
+		pos("ssn int", `{"ssn":536221234}`, "536221234"),
+		pos("cpf int", `{"cpf":`+cpf+`}`, cpf),
+		pos("doc pair cnpj", `{"documents":[{"type":"CNPJ","id":"`+cnpjF+`"}]}`, cnpjF),
+		pos("doc pair cn", `{"documents":[{"type":"resident_id","id":"`+cnid+`"}]}`, cnid),
+		pos("doc pair curp", `{"documents":[{"kind":"CURP","number":"`+curp+`"}]}`, curp),
+		pos("doc pair pesel", `{"documents":[{"doc_type":"PESEL","id":"`+pesel+`"}]}`, pesel),
+		// in prose
+		pos("prose cnpj", kv("comment", "Empresa CNPJ "+cnpjF+" cadastrada").props, cnpjF),
+		pos("prose pesel", kv("text", "Mój PESEL to "+pesel).props, pesel),
+		pos("prose rrn", kv("message", "주민등록번호: "+rrn[:6]+"-"+rrn[6:]).props, rrn[:6]+"-"+rrn[6:]),
+		pos("prose curp", kv("body", "Mi CURP es "+curp+", gracias").props, curp),
+		pos("prose cn", kv("body", "身份证号码 "+cnid).props, cnid),
+		pos("prose nino", kv("message", "NI number: QQ123456C").props, "QQ123456C"),
+		pos("prose bsn", kv("message", "mijn BSN is "+bsn).props, bsn),
+		pos("prose sa id", kv("note", "ID number "+za).props, za),
+		pos("prose aadhaar", kv("note", "Aadhaar no. "+aad[:4]+" "+aad[4:8]+" "+aad[8:]).props, aad[:4]+" "+aad[4:8]+" "+aad[8:]),
+		pos("prose ssn", kv("note", "customer's social security number is 536221234").props, "536221234"),
+		pos("prose steuer", kv("note", "Steuer-IdNr. "+steuer).props, steuer),
+		pos("prose pnr", kv("note", "personnr "+pnr[:6]+"-"+pnr[6:]).props, pnr[:6]+"-"+pnr[6:]),
+		pos("prose sin", kv("note", "SIN: "+sin).props, sin),
+		pos("prose dni", kv("note", "con DNI "+dniOf(12345678)).props, dniOf(12345678)),
+		pos("error ssn", kv("$exception_message", "ValidationError: invalid ssn 536221234 for user 42").props, "536221234"),
+		pos("error cpf", kv("$exception_message", "duplicate key value violates unique constraint: (cpf)=("+cpf+")").props, cpf),
+		pos("error cnpj", kv("$exception_message", "CNPJ "+cnpjF+" not found").props, cnpjF),
+		pos("error cnid", kv("$exception_message", "IdCardException: id_card="+cnid).props, cnid),
+		// in URLs
+		pos("url ssn path", kv("$current_url", "https://x.example/api/ssn/536221234").props, "536221234"),
+		pos("url cpf path", kv("$current_url", "https://x.example/users/cpf/"+cpf+"/profile").props, cpf),
+		pos("url cpf query", kv("$current_url", "https://x.example/lookup?cpf="+cpf).props, cpf),
+		pos("url cpf formatted", kv("$current_url", "https://x.example/clientes/"+cpf[:3]+"."+cpf[3:6]+"."+cpf[6:9]+"-"+cpf[9:]).props, cpf[:3]+"."+cpf[3:6]+"."+cpf[6:9]+"-"+cpf[9:]),
+		pos("url nino path", kv("$current_url", "https://x.example/nino/QQ123456C").props, "QQ123456C"),
+		pos("url pesel", kv("$current_url", "https://x.example/pesel/"+pesel).props, pesel),
+		pos("form cnpj", kv("payload", "nome=Acme&cnpj="+cnpj+"&uf=SP").props, cnpj),
+		pos("json cnpj", kv("graphql", `{"variables":{"input":{"cnpj":"`+cnpjF+`"}}}`).props, cnpjF),
+		// negatives
+		neg("ssn bad area", kv("social_security_number", "000-12-3456").props),
+		neg("order id", kv("note", "order id 8001015009088").props),
+		neg("cnpj bad", kv("cnpj", cnpj[:13]+strconv.Itoa((int(cnpj[13]-'0')+1)%10)).props),
+		neg("pesel bad", kv("text", "Mój PESEL to "+pesel[:10]+strconv.Itoa((int(pesel[10]-'0')+1)%10)).props),
+		neg("url users id", kv("$current_url", "https://x.example/users/536221234/profile").props),
+		neg("url order", kv("$current_url", "https://x.example/orders/"+cpf).props),
+	}
+}
+
+func TestFamilies(t *testing.T) {
+	c := mustChecker(t, DefaultPolicy())
+	for _, fc := range familyCases() {
+		r := checkEvent(t, c, fc.props)
+		if fc.secret != "" {
+			if !r.drop && strings.Contains(r.props, jsonText(fc.secret)) {
+				t.Errorf("%s: kept (findings: %s) %s", fc.name, describe(r), fc.props)
+			}
+			continue
+		}
+		for _, f := range r.findings {
+			if Critical(Class(f.Class)) {
+				t.Errorf("%s: reported %s", fc.name, describe(r))
+				break
+			}
+		}
+	}
+}
