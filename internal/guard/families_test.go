@@ -96,7 +96,7 @@ type famCase struct {
 }
 
 func pos(name, props, secret string) famCase { return famCase{name, props, secret} }
-func neg(name, props string) famCase        { return famCase{name: name, props: props} }
+func neg(name, props string) famCase         { return famCase{name: name, props: props} }
 
 func familyCases() []famCase {
 	cpf := cpfOf("529982247")
