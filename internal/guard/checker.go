@@ -801,13 +801,12 @@ func (w *walker) walkArray(v *fastjson.Value, kind keyKind) {
 	var dbuf [8]int
 	drops := dbuf[:0]
 	pairKind := pairArrayKind(arr)
-	flag := kNone
+	var av argvState
 	for i, c := range arr {
 		if w.drop {
 			break
 		}
-		prev := flag
-		flag = kNone
+		ak := av.kind(b2s(c.GetStringBytes()), c.Type() == fastjson.TypeString)
 		switch c.Type() {
 		case fastjson.TypeObject:
 			w.walkObject(c, kind, nil)
@@ -818,11 +817,8 @@ func (w *walker) walkArray(v *fastjson.Value, kind keyKind) {
 			if i == 1 && pairKind != kNone {
 				k = pairKind
 			}
-			if prev != kNone {
-				k = prev // argv: ["psql", "--password", "S3cret!"]
-			}
-			if c.Type() == fastjson.TypeString {
-				flag = argvFlagKind(b2s(c.GetStringBytes()))
+			if ak != kNone {
+				k = ak // argv: ["psql", "--password", "S3cret!"]
 			}
 			act, repl := w.leaf(c, k, "", nil)
 			switch act {

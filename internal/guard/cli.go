@@ -102,6 +102,7 @@ func (w *walker) scanPgpass(s string) {
 // the last program named before them).
 func (w *walker) scanCommandLine(s string) {
 	var glued, spaced byte
+	oracle, netUse := false, false
 	i := 0
 	for n := 0; n < maxArgs && i < len(s); n++ {
 		var a argv
@@ -113,6 +114,37 @@ func (w *walker) scanCommandLine(s string) {
 		if g, sp := cliProgram(word); g != 0 || sp != 0 {
 			glued, spaced = g, sp
 			continue
+		}
+		if oracle {
+			// sqlplus scott/tiger@orcl: the first argument that is not a
+			// flag is the logon.
+			if word[0] != '-' {
+				if ps, pe := oracleLogon(s, a); pe > ps {
+					w.add(Password, "text.cli_password", ps, pe)
+				}
+				oracle = false
+			}
+			continue
+		}
+		if oracleProgram(word) {
+			oracle = true
+			continue
+		}
+		if word == "use" && strings.HasSuffix(strings.ToLower(strings.TrimRight(s[:a.s], " \t")), "net") {
+			netUse = true // net use Z: \\srv\share /user:DOM\bob <password>
+		}
+		if netUse && len(word) > 6 && hasPrefixFold(word, "/user:") {
+			if b, j := nextArg(s, i); b.e > b.s && s[b.s] != '/' && s[b.s:b.e] != "*" {
+				w.cliPassword(s, b)
+				i = j
+			}
+			continue
+		}
+		if word[0] == '/' {
+			if k := winPasswordFlag(word); k > 0 {
+				w.cliPassword(s, argv{a.s + k, a.e}) // xfreerdp /p:S3cret
+				continue
+			}
 		}
 		if word == "login" && registryCLI(s[:a.s]) {
 			glued, spaced = 0, 'p' // docker login -u bob -p S3cret
@@ -407,4 +439,88 @@ func (w *walker) configLine(s string, ls, le int, multiline bool) {
 	if kind := classifyKey(s[ns:ne]); kind.sensitive() {
 		w.namedValue(s, argv{i, ve}, kind, multiline)
 	}
+}
+
+// argvState follows an argument vector (["mysql", "-pS3cret", "db"]) element
+// by element: the program named last and the flag before the current
+// element decide what an element holds, as they do in a command line.
+type argvState struct {
+	glued, spaced byte    // the password flag of the program named last
+	prev          keyKind // what the previous element (a flag) says of this one
+}
+
+// kind returns what the element s (a string when str) holds beyond its
+// array's kind (kNone: nothing), and advances the state.
+func (a *argvState) kind(s string, str bool) keyKind {
+	k := a.prev
+	a.prev = kNone
+	if !str || len(s) < 2 || len(s) > 256 {
+		return k
+	}
+	if g, sp := cliProgram(s); g != 0 || sp != 0 {
+		a.glued, a.spaced = g, sp
+		return k
+	}
+	switch {
+	case s[0] == '-' && len(s) == 2 && a.spaced != 0 && s[1] == a.spaced:
+		a.prev = kPassword // ["sshpass", "-p", "S3cret"]
+	case s[0] == '-' && len(s) > 2 && a.glued != 0 && s[1] == a.glued && typedPassword(s[2:], true):
+		return kPassword // ["mysql", "-pS3cret"]: the element goes
+	case s[0] == '/' && winPasswordFlag(s) > 0:
+		return kPassword // ["xfreerdp", "/p:S3cret"]
+	default:
+		if f := argvFlagKind(s); f != kNone {
+			a.prev = f // ["psql", "--password", "S3cret"]
+		}
+	}
+	return k
+}
+
+// winPasswordFlag: s is a Windows-style password switch with its value
+// ("/p:S3cret", "/password:S3cret", "/pass:S3cret"); it returns where the
+// value starts, or 0.
+func winPasswordFlag(s string) int {
+	for _, f := range [...]string{"/p:", "/pw:", "/pass:", "/password:", "/pwd:", "/passwd:"} {
+		if len(s) > len(f) && hasPrefixFold(s, f) && typedPassword(s[len(f):], true) {
+			return len(f)
+		}
+	}
+	return 0
+}
+
+// oracleProgram: Oracle's tools take user/password@service as their
+// first argument.
+func oracleProgram(word string) bool {
+	if k := strings.LastIndexByte(word, '/'); k >= 0 && k < len(word)-1 {
+		word = word[k+1:]
+	}
+	switch strings.ToLower(strings.TrimSuffix(strings.ToLower(word), ".exe")) {
+	case "sqlplus", "sqlldr", "exp", "imp", "expdp", "impdp", "rman", "dgmgrl", "sqlcl", "sql", "tkprof", "wrap":
+		return true
+	}
+	return false
+}
+
+// oracleLogon returns the span of the password in an Oracle logon
+// argument user/password[@connect] (0, 0 when there is none).
+func oracleLogon(s string, a argv) (int, int) {
+	arg := s[a.s:a.e]
+	sl := strings.IndexByte(arg, '/')
+	if sl <= 0 || strings.Contains(arg, "://") || !isAlnum(arg[0]) {
+		return 0, 0
+	}
+	for k := 0; k < sl; k++ {
+		if c := arg[k]; !isAlnum(c) && c != '_' && c != '$' && c != '#' {
+			return 0, 0
+		}
+	}
+	e := len(arg)
+	if at := strings.IndexByte(arg[sl+1:], '@'); at >= 0 {
+		e = sl + 1 + at
+	}
+	pw := arg[sl+1 : e]
+	if pw == "" || strings.IndexByte(pw, '/') >= 0 || !typedPassword(pw, true) {
+		return 0, 0
+	}
+	return a.s + sl + 1, a.s + e
 }

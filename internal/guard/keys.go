@@ -106,7 +106,11 @@ func init() {
 	addKeys(kPwd, "pwd", "userpwd", "newpwd", "oldpwd", "dbpwd", "loginpwd", "confirmpwd")
 	addKeys(kPIN, "пин", "пинкод", "codigopin", "pinkodu", "kodpin", "pincodigo", "numeropin")
 	addKeys(kPIN, "pin", "pinnumber", "pincode", "atmpin", "cardpin", "securitypin", "userpin", "accountpin",
-		"pinkod", "pinkode", "geheimzahl", "codepin", "codigopin", "passcodepin")
+		"pinkod", "pinkode", "geheimzahl", "codepin", "codigopin", "passcodepin",
+		// Codes that unlock a device, a door or an account as a PIN does.
+		"unlockcode", "unlockpin", "lockcode", "screenlockcode", "screenlockpin", "devicepin", "phonepin", "simpin",
+		"puk", "pukcode", "doorcode", "alarmcode", "keypadcode", "gatecode", "safecode", "lockerpin", "lockercode",
+		"pinnummer", "codiceblocco", "codigodesbloqueo", "codedeverrouillage", "entsperrcode", "ontgrendelcode")
 	addKeys(kSecret,
 		"secret", "token", "apikey", "apitoken", "apisecret", "apisecretkey", "accesskey", "accesskeyid", "secretkey",
 		"secretaccesskey", "awssecretaccesskey", "awsaccesskeyid", "awssecretkey", "clientsecret", "consumersecret",
@@ -196,6 +200,7 @@ func init() {
 	)
 	addKeys(kCVV, "cvv", "cvv2", "cvc", "cvc2", "cvn", "csc", "cvd", "securitycode", "cardsecuritycode", "cardcode",
 		"cardcvv", "cardcvc", "cccsc", "cccvv", "cccvc", "cardverificationcode", "cardverificationvalue",
+		"cardverification", "cardsecurity", "cardvalidation", "cardvalidationcode", "cardvalidationvalue", "cardidentificationnumber",
 		"codigodeseguridad", "cryptogramme", "prüfnummer", "pruefnummer", "kartenprüfnummer", "prüfziffer",
 		"codicedisicurezza", "codigodeseguranca", "kodbezpieczenstwa", "cvvcode", "cvccode", "cardcvv2",
 		"セキュリティコード", "安全码", "보안코드", "guvenlikkodu", "güvenlikkodu", "codicecvv", "cryptogrammevisuel",

@@ -138,7 +138,7 @@ func samples() map[string][2][]sample {
 			kv("parola", "ciao"), kv("security_question", "What was your first pet?"), kv("has_security_answer", "true"),
 			raw(`{"fields":[{"type":"text","value":"Alice"},{"type":"password","value":""}]}`, ""),
 		}},
-		"key.pin": {{kv("pin", "4821"), kv("pin", "48213"), kv("card_pin", "0000x1"), kv("pin", "0000"), kv("pincode", "560001"),
+		"key.pin": {{kv("pin", "4821"), kv("pin", "48213"), kv("unlock_code", "4821"), kv("pin", "0000"), kv("pincode", "560001"),
 			raw(`{"login":{"user":"bob","pin":"560001"}}`, "560001")}, {raw(`{"shipping":{"city":"Bengaluru","pincode":"560001","state":"KA"}}`, ""), kv("pin", "false"), kv("pinned", "true"), kv("pin_enabled", "true"),
 			kv("pin", "top"), kv("pin", "gate 4"), kv("pin", "true")}},
 		"text.password": {{

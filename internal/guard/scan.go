@@ -419,7 +419,8 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		w.scanPgpass(s)
 	}
 	if len(s) >= 8 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
-		if f&pEq != 0 || f&pDash != 0 && strings.Contains(s, " -") {
+		if f&pEq != 0 || f&pDash != 0 && strings.Contains(s, " -") ||
+			f&pSlash != 0 && (f&pAt != 0 || strings.Contains(s, " /")) {
 			w.scanCommandLine(s)
 		}
 	}
@@ -809,12 +810,17 @@ func (w *walker) detectTree(v *fastjson.Value, kind keyKind, depth int) {
 	case fastjson.TypeArray:
 		a, _ := v.Array()
 		pairKind := pairArrayKind(a)
+		var av argvState
 		for i, c := range a {
-			if i == 1 && pairKind != kNone {
+			ak := av.kind(b2s(c.GetStringBytes()), c.Type() == fastjson.TypeString)
+			switch t := c.Type(); {
+			case ak != kNone && (t == fastjson.TypeString || t == fastjson.TypeNumber):
+				w.detectTree(c, ak, depth)
+			case i == 1 && pairKind != kNone:
 				w.detectTree(c, pairKind, depth)
-				continue
+			default:
+				w.detectTree(c, kind, depth)
 			}
-			w.detectTree(c, kind, depth)
 		}
 	case fastjson.TypeString:
 		b, _ := v.StringBytes()
@@ -848,7 +854,11 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 	n := len(raw)
 	s := b2s(raw)
 	switch kind {
-	case kPassword, kPwd, kPIN, kPass:
+	case kPIN:
+		if n >= 4 && n <= 8 && !postalPIN(w.key, s, w.address) {
+			w.add(Password, detKey[kind], 0, n)
+		}
+	case kPassword, kPwd, kPass:
 		if n >= 4 {
 			w.add(Password, detKey[kind], 0, n)
 		}
@@ -922,7 +932,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kPIN:
-		if pinShape(t) && !(w.address && len(t) == 6 && t[0] != '0' && allDigits(t)) {
+		if pinShape(t) && !postalPIN(w.key, t, w.address) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kPass:
@@ -1102,19 +1112,21 @@ func indiaPAN(t string) bool {
 // pinShape: a PIN is typed digits (4 to 12, perhaps with a letter or
 // two), not a word ("top") or a phrase ("gate 4").
 func pinShape(t string) bool {
-	if len(t) < 4 || len(t) > 16 || isPlaceholder(t) {
+	return len(t) >= 4 && len(t) <= 8 && allDigits(t) && !isPlaceholder(t)
+}
+
+// postalPIN: t, under a PIN key, is India's Postal Index Number: six
+// digits (also written "NNN NNN") not starting with 0, in a postal address
+// or under a key that says where something goes (delivery_pincode,
+// shipping_pin). A lone pincode of six digits stays a PIN.
+func postalPIN(key, t string, address bool) bool {
+	if len(t) == 7 && t[3] == ' ' {
+		t = t[:3] + t[4:]
+	}
+	if len(t) != 6 || t[0] == '0' || !allDigits(t) {
 		return false
 	}
-	nd := 0
-	for i := 0; i < len(t); i++ {
-		switch c := t[i]; {
-		case isDigit(c):
-			nd++
-		case !isAlnum(c):
-			return false
-		}
-	}
-	return nd >= 4 && nd*3 >= len(t)*2
+	return address || containsFoldAny(key, "delivery", "shipping", "postal", "zip", "address", "billing", "pickup", "dropoff")
 }
 
 // randomToken: a machine-made secret (20+ characters of upper and lower
