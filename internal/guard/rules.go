@@ -87,6 +87,8 @@ var detectors = []DetectorInfo{
 	{"secret.square", SecretToken, "sq0atp-/sq0csp- tokens"},
 	{"secret.facebook", SecretToken, "EAACEdEose0cBA access tokens"},
 	{"secret.rubygems", SecretToken, "rubygems_ + 48 hex digits"},
+	{"secret.vendor", SecretToken, "prefixed tokens of more vendors, as public secret-scanner rule sets describe them: Groq gsk_, Replicate r8_, Perplexity pplx-, Figma figd_, Doppler dp.st./dp.ct./dp.sa./dp.pt., Heroku HRKU-, PlanetScale pscale_tkn_/pscale_pw_, Render rnd_, Buildkite bkua_, Netlify nfp_, Flutterwave FLWSECK-, Alibaba LTAI, Tencent AKID, Square EAAA, Pulumi pul-, Prefect pnu_, Infracost ico-, Fly.io fo1_, Shippo, Duffel, Scalingo tk-us-, Adafruit aio_, New Relic NRAK-, ReadMe rdme_, Clojars, EasyPost EZAK/EZTK, Frame.io fio-u-, 1Password ops_eyJ; bodies of the vendor's alphabet and length that mix letters and digits"},
+	{"secret.telegram_bot", SecretToken, "a Telegram bot token anywhere: 8-10 digits, ':AA' and 33 base64url characters"},
 	{"secret.jwt", SecretToken, "eyJ base64url segments joined by dots whose first segment decodes to a JSON header with \"alg\""},
 	{"secret.bearer", SecretToken, "Bearer <token> (and Token <token> under Authorization keys) with 8+ varied characters"},
 	{"secret.basic_auth", SecretToken, "Basic <base64 of user:password>"},

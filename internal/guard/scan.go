@@ -404,6 +404,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if want&wsVendor != 0 && ws.vendor < len(s) {
 		w.scanWords(s, ws.vendor)
 	}
+	if len(s) >= 44 && f&pColon != 0 && f&pDigit != 0 {
+		telegramBotTokens(s, func(a, b int) { w.add(SecretToken, "secret.telegram_bot", a, b) })
+	}
 	if f&pDash != 0 && len(s) >= 40 {
 		pemPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.pem", a, b) })
 	}
