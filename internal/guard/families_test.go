@@ -112,7 +112,18 @@ func familyCases() []famCase {
 	bsn := bsnOf("11122233")
 	steuer := withSteuer("8609574271")
 	pnr := withLuhn("811218987")
+	jh := b64url(`{"alg":"HS256","typ":"JWT"}`)
+	anon := jh + "." + b64url(`{"iss":"supabase","ref":"abcdefghijklmnopqrst","role":"anon","iat":1700000000,"exp":2000000000}`) + "." + fake(301, 43, b64u)
+	service := jh + "." + b64url(`{"iss":"supabase","ref":"abcdefghijklmnopqrst","role":"service_role","iat":1700000000,"exp":2000000000}`) + "." + fake(302, 43, b64u)
+	user := jh + "." + b64url(`{"iss":"https://abc.supabase.co/auth/v1","sub":"42","role":"authenticated"}`) + "." + fake(303, 43, b64u)
 	return []famCase{
+		// JWTs: the payload decides
+		neg("supabase anon neutral", kv("config", anon).props),
+		neg("supabase anon in text", kv("msg", "createClient(url, '"+anon+"')").props),
+		neg("supabase anon under key", kv("supabase_key", anon).props),
+		pos("supabase service role", kv("config", service).props, service),
+		pos("supabase service role key", kv("supabase_key", service).props, service),
+		pos("supabase user token", kv("config", user).props, user),
 		// national IDs under keys in many spellings
 		pos("ssn full key", kv("social_security_number", "536-22-1234").props, "536-22-1234"),
 		pos("cnpj key", kv("CNPJ", cnpjF).props, cnpjF),

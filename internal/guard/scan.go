@@ -1052,6 +1052,11 @@ func publishableKey(t string) bool {
 		strings.HasPrefix(t, "amzn_"), strings.HasPrefix(t, "strp_"), strings.HasPrefix(t, "client-"),
 		strings.HasPrefix(t, "sq0idp-"):
 		return true
+	case strings.HasPrefix(t, "eyJ") && strings.Count(t, ".") == 2:
+		// A Supabase anon key (see publicJWTPayload).
+		a := strings.IndexByte(t, '.')
+		b := a + 1 + strings.IndexByte(t[a+1:], '.')
+		return publicJWTPayload(t[a+1 : b])
 	case len(t) == 35 && strings.HasPrefix(t, "pub"):
 		for i := 3; i < len(t); i++ {
 			if !isDigit(t[i]) && (t[i] < 'a' || t[i] > 'f') {

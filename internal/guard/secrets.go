@@ -454,7 +454,38 @@ func matchJWT(s string, i int) int {
 			return -1
 		}
 	}
+	if publicJWTPayload(s[h+1 : p]) {
+		return -1
+	}
 	return end
+}
+
+// publicJWTPayload: the payload segment of a JWT says it is made to be
+// public: Supabase's anon key (issuer supabase, role anon) ships in every
+// web app, and row-level security, not the key, guards the data. Its
+// service_role key, and a signed-in user's token (role authenticated),
+// stay secrets.
+func publicJWTPayload(seg string) bool {
+	if len(seg) < 20 || len(seg) > 600 {
+		return false
+	}
+	var buf [456]byte
+	n, _ := base64.RawURLEncoding.Decode(buf[:], []byte(seg[:len(seg)/4*4]))
+	pl := compactJSON(buf[:n])
+	return strings.Contains(pl, `"role":"anon"`) && strings.Contains(pl, `"iss":"supabase"`) &&
+		!strings.Contains(pl, "service_role")
+}
+
+// compactJSON drops the spaces of a small JSON text (outside nothing:
+// good enough to look for "name":"value" pairs).
+func compactJSON(b []byte) string {
+	o := b[:0]
+	for _, c := range b {
+		if c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+			o = append(o, c)
+		}
+	}
+	return string(o)
 }
 
 // derPrivatePrefixes start base64 DER encodings of private keys.
