@@ -46,7 +46,9 @@ func cliProgram(word string) (glued, spaced byte) {
 	case "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck", "mysqlshow", "mysqlsh", "mariadb",
 		"mariadb-dump", "mariadb-admin", "mysqlpump", "7z", "7za", "unrar", "rar":
 		return 'p', 0
-	case "sshpass", "mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport", "mongostat",
+	case "sshpass":
+		return 'p', 'p'
+	case "mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport", "mongostat",
 		"mongotop", "mongofiles", "psexec", "psexec64":
 		return 0, 'p'
 	case "redis-cli", "keydb-cli":
@@ -57,6 +59,10 @@ func cliProgram(word string) (glued, spaced byte) {
 		return 0, 'P'
 	case "ssh-keygen":
 		return 0, 'N'
+	case "rdesktop", "vncviewer", "x11vnc":
+		return 0, 'p'
+	case "openssl":
+		return 0, 'k'
 	}
 	return 0, 0
 }
@@ -145,6 +151,45 @@ func (w *walker) scanCommandLine(s string) {
 				w.cliPassword(s, argv{a.s + k, a.e}) // xfreerdp /p:S3cret
 				continue
 			}
+		}
+		if pos := positionalPassword(s, a, word); pos > 0 {
+			// htpasswd -b file user <pw>, net user bob <pw>,
+			// smbclient //srv/share <pw>: the password is the
+			// pos-th plain argument after word.
+			for k, j := 0, i; k < pos; k++ {
+				b, nj := nextArg(s, j)
+				for b.e > b.s && s[b.s] == '-' {
+					b, nj = nextArg(s, nj)
+				}
+				if b.e <= b.s {
+					break
+				}
+				j = nj
+				if k == pos-1 && s[b.s] != '/' && s[b.s:b.e] != "*" {
+					w.cliPassword(s, b)
+					i = j
+				}
+			}
+			continue
+		}
+		if word == "chpasswd" && strings.Contains(s[:a.s], "|") {
+			// echo 'bob:S3cret' | chpasswd
+			if k := strings.LastIndex(s[:a.s], "echo "); k >= 0 {
+				if b, _ := nextArg(s, k+5); b.e > b.s && b.e < a.s {
+					w.userPassArg(s, b)
+				}
+			}
+			continue
+		}
+		if word == "-u" && strings.HasSuffix(strings.TrimRight(s[:a.s], " \t"), "lftp") {
+			// lftp -u bob,S3cret host
+			if b, j := nextArg(s, i); b.e > b.s {
+				if c := strings.IndexByte(s[b.s:b.e], ','); c > 0 && c < b.e-b.s-1 {
+					w.cliPassword(s, argv{b.s + c + 1, b.e})
+				}
+				i = j
+			}
+			continue
 		}
 		if word == "login" && registryCLI(s[:a.s]) {
 			glued, spaced = 0, 'p' // docker login -u bob -p S3cret
@@ -420,6 +465,13 @@ func (w *walker) configLine(s string, ls, le int, multiline bool) {
 		i++
 	}
 	if i >= le || s[i] != '=' && s[i] != ':' {
+		// Space-separated directives whose value is a password
+		// (redis.conf's requirepass and masterauth, pgbouncer's auth).
+		if i < le && i > ne && spacedDirective(s[ns:ne]) {
+			if b, _ := nextArg(s[:le], i); b.e > b.s {
+				w.namedValue(s, b, kPassword, true)
+			}
+		}
 		return
 	}
 	i++
@@ -523,4 +575,35 @@ func oracleLogon(s string, a argv) (int, int) {
 		return 0, 0
 	}
 	return a.s + sl + 1, a.s + e
+}
+
+// positionalPassword: word starts a command whose password is a plain
+// argument, not a flag's: the number of plain arguments (flags skipped)
+// after word up to the password, or 0.
+func positionalPassword(s string, a argv, word string) int {
+	before := strings.TrimRight(s[:a.s], " \t")
+	switch {
+	case word == "htpasswd":
+		if strings.Contains(s[a.e:], " -b") || strings.Contains(s[a.e:], " -nb") || strings.Contains(s[a.e:], " -bn") {
+			if strings.Contains(s[a.e:], " -n") {
+				return 2 // htpasswd -nb user <pw>
+			}
+			return 3 // htpasswd -b file user <pw>
+		}
+	case word == "user" && (strings.HasSuffix(before, "net") || strings.HasSuffix(before, "NET")):
+		return 2 // net user bob <pw> /add
+	case word == "smbclient" || strings.HasSuffix(word, "/smbclient"):
+		return 2 // smbclient //srv/share <pw>
+	}
+	return 0
+}
+
+// spacedDirective names configuration directives written "name value"
+// whose value is a password.
+func spacedDirective(n string) bool {
+	switch strings.ToLower(n) {
+	case "requirepass", "masterauth", "masterpassword", "rpcpassword", "auth_password", "bindpw", "rootpw":
+		return true
+	}
+	return false
 }
