@@ -219,6 +219,13 @@ func familyCases() []famCase {
 		pos("cvv long key", `{"card_number":"4111111111111111","card_verification_value":"123"}`, "123"),
 		pos("cvv2", `{"cvv2":"123"}`, "123"),
 		pos("security code card", `{"card":{"security_code":"123"}}`, "123"),
+		pos("nhs spaced", kv("note", "NHS number 943 476 5919").props, "943 476 5919"),
+		pos("nhs key", kv("nhs_number", "9434765919").props, "9434765919"),
+		pos("id then value", kv("$exception_message", "ValidationError: field nino value QQ123456C invalid").props, "QQ123456C"),
+		pos("pan card", kv("note", "my PAN card is ABCPE1234F").props, "ABCPE1234F"),
+		neg("nhs bad", kv("note", "NHS number 943 476 5918").props),
+		neg("nhs key bad", kv("nhs_number", "9434765918").props),
+		neg("rfc prose", kv("note", "see RFC 7231 section 6").props),
 		// negatives
 		neg("ssn bad area", kv("social_security_number", "000-12-3456").props),
 		neg("order id", kv("note", "order id 8001015009088").props),

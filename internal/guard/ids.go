@@ -744,7 +744,24 @@ var namedChecks = []struct {
 	{"cnpj", 14, cnpjValid}, {"cpf", 11, cpfValid}, {"pesel", 11, peselValid}, {"aadha", 12, aadhaarValid},
 	{"bsn", 9, bsnValid}, {"burgerservice", 9, bsnValid}, {"steuerid", 11, steuerIDValid}, {"steuer-id", 11, steuerIDValid},
 	{"steuer_id", 11, steuerIDValid}, {"curp", 18, curpValid}, {"身份证", 18, cnResidentValid},
-	{"resident_id", 18, cnResidentValid}, {"residentid", 18, cnResidentValid},
+	{"resident_id", 18, cnResidentValid}, {"residentid", 18, cnResidentValid}, {"nhs", 10, nhsValid},
+}
+
+// nhsValid: a UK NHS number, 10 digits whose last is a mod-11 check digit
+// (weights 10 down to 2; a remainder giving 10 is never issued).
+func nhsValid(d []byte) bool {
+	if len(d) != 10 {
+		return false
+	}
+	sum := 0
+	for k := 0; k < 9; k++ {
+		sum += int(d[k]-'0') * (10 - k)
+	}
+	c := 11 - sum%11
+	if c == 11 {
+		c = 0
+	}
+	return c != 10 && c == int(d[9]-'0')
 }
 
 // failsNamedCheck: name (a key or a cue word) names formats with check

@@ -269,6 +269,7 @@ func init() {
 		// Brazil's CNPJ names a company, but a sole trader's (MEI) names a
 		// person, and under a key that says so it is removed like a CPF.
 		"cnpj", "cnpjnumber", "numerocnpj", "cnpjcpf", "cnpjoucpf", "cpfoucnpj", "shenfenzheng", "shenfenzhenghao",
+		"nhsnumber", "nhsno", "nhs", "chinumber", "hkidnumber",
 		"juminbeonho", "juminnumber", "mynumbercard", "kojinbango", "個人番号", "gongmin", "cuitcuil", "nuip", "nit",
 		// Passports and social insurance in more languages.
 		"reisepass", "reisepassnummer", "reisepassnr", "passnummer", "passeport", "numeropasseport",

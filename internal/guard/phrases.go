@@ -241,7 +241,7 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
 			// Digits in groups must pass a national ID's check digits.
 			var buf [24]byte
 			if d, clean := onlyDigits(buf[:0], tok); clean && !(len(d) == 9 && (luhn(d) || bsnValid(d)) ||
-				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d)) {
+				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d) || nhsValid(d) || peselValid(d)) {
 				return -1
 			}
 		}
@@ -303,6 +303,8 @@ var bankPhrases = []struct {
 	{"cédula", 5}, {"cedula", 5}, {"documento de identidad", 5}, {"carte d'identité", 5}, {"numéro d'identité", 5},
 	{"identiteitsnummer", 5}, {"cpr-nr", 5}, {"cpr nr", 5}, {"isikukood", 5}, {"rijksregisternummer", 5},
 	{"social insurance number", 5}, {"tax file number", 5}, {"tfn", 5}, {"ppsn", 5}, {"pps number", 5},
+	{"nhs number", 5}, {"nhs no", 5}, {"pan card", 5}, {"pan number", 5}, {"hkid", 5}, {"cpr", 5}, {"rrn", 5},
+	{"rfc", 5}, {"national id number", 5}, {"nationality id", 5}, {"citizen id", 5}, {"resident registration", 5},
 	{"cnpj", 5}, {"ni number", 5}, {"ni no", 5}, {"steuer-idnr", 5}, {"steuer-identifikationsnummer", 5},
 	{"identifikationsnummer", 5}, {"idnr", 5}, {"resident registration number", 5}, {"주민등록번호", 5},
 	{"resident id", 5}, {"身份证号码", 5}, {"身份证号", 5}, {"身份证", 5}, {"マイナンバー", 5}, {"my number", 5},
@@ -321,7 +323,7 @@ var bankPhrases = []struct {
 // idJoiners may stand between an account, ID or code word and its value
 // ("my SSN is ...", "Ihr Bestätigungscode lautet ...").
 var idJoiners = []string{"is now ", "is ", "was ", "ist ", "lautet ", "est ", "es ", "är ", "er ", "era ", "é ", "wordt ",
-	"to ", "je ", "è ", "是 ", "是", "は", "는 ", "은 ", "on ", "jest ", "was: ", "is: "}
+	"value ", "valor ", "valeur ", "wert ", "to ", "je ", "è ", "是 ", "是", "は", "는 ", "은 ", "on ", "jest ", "was: ", "is: "}
 
 var (
 	bankFirst [256]bool
