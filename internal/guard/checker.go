@@ -497,6 +497,16 @@ func namedKind(v string) keyKind {
 	if kk := classifyKey(v); kk.sensitive() {
 		return kk
 	}
+	if len(v) <= 12 {
+		// A form field named "account" holds the account number the user
+		// typed ({name: "account", value: "12345678"}); as a property
+		// key, "account" names an account id, so only names do this.
+		for _, a := range [...]string{"account", "acct", "account no", "account no.", "account #", "acct no", "acct #", "konto", "cuenta", "compte", "conta", "rekening"} {
+			if strings.EqualFold(strings.TrimSpace(v), a) {
+				return kBank
+			}
+		}
+	}
 	if securityQuestion(v) {
 		// {question: "What was the name of your first pet?", answer: ...}
 		return kPassword

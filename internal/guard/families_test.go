@@ -226,6 +226,10 @@ func familyCases() []famCase {
 		neg("nhs bad", kv("note", "NHS number 943 476 5918").props),
 		neg("nhs key bad", kv("nhs_number", "9434765918").props),
 		neg("rfc prose", kv("note", "see RFC 7231 section 6").props),
+		pos("account field", `{"fields":[{"name":"account","value":"12345678901"}]}`, "12345678901"),
+		pos("acct pair", `{"form":[["acct","12345678901"]]}`, "12345678901"),
+		neg("account field name", `{"fields":[{"name":"account","value":"acme-corp"}]}`),
+		neg("account key id", kv("account", "12345678901").props),
 		// negatives
 		neg("ssn bad area", kv("social_security_number", "000-12-3456").props),
 		neg("order id", kv("note", "order id 8001015009088").props),
