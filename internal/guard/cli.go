@@ -46,9 +46,9 @@ func cliProgram(word string) (glued, spaced byte) {
 	case "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck", "mysqlshow", "mysqlsh", "mariadb",
 		"mariadb-dump", "mariadb-admin", "mysqlpump", "7z", "7za", "unrar", "rar":
 		return 'p', 0
-	case "sshpass":
+	case "sshpass", "mongo", "mongosh":
 		return 'p', 'p'
-	case "mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport", "mongostat",
+	case "mongodump", "mongorestore", "mongoexport", "mongoimport", "mongostat",
 		"mongotop", "mongofiles", "psexec", "psexec64":
 		return 0, 'p'
 	case "redis-cli", "keydb-cli":
@@ -59,7 +59,7 @@ func cliProgram(word string) (glued, spaced byte) {
 		return 0, 'P'
 	case "ssh-keygen":
 		return 0, 'N'
-	case "rdesktop", "vncviewer", "x11vnc":
+	case "rdesktop", "vncviewer", "x11vnc", "ncftp", "ncftpput", "ncftpget", "cqlsh", "influx":
 		return 0, 'p'
 	case "openssl":
 		return 0, 'k'
@@ -249,7 +249,7 @@ func registryCLI(before string) bool {
 		before = before[k+1:]
 	}
 	switch before {
-	case "docker", "podman", "buildah", "nerdctl", "oc", "helm", "skopeo":
+	case "docker", "podman", "buildah", "nerdctl", "oc", "helm", "skopeo", "az", "crane", "regctl", "oras":
 		return true
 	}
 	return false
@@ -295,7 +295,16 @@ func (w *walker) scanXML(s string) {
 			len(c) <= 2+len(name) || c[2+len(name)] != '>' {
 			continue
 		}
-		if kind := classifyKey(name); kind.sensitive() {
+		kind := classifyKey(name)
+		if !kind.sensitive() {
+			// <entry key="db.password">...</entry> (Java XML properties)
+			if a, b := xmlAttr(attrs, "key"); b > a {
+				kind = classifyKey(attrs[a:b])
+			} else if a, b := xmlAttr(attrs, "name"); b > a {
+				kind = classifyKey(attrs[a:b])
+			}
+		}
+		if kind.sensitive() {
 			t0, t1 := vs, ve
 			for t0 < t1 && (s[t0] == ' ' || s[t0] == '\n' || s[t0] == '\t') {
 				t0++
@@ -592,6 +601,8 @@ func positionalPassword(s string, a argv, word string) int {
 		}
 	case word == "user" && (strings.HasSuffix(before, "net") || strings.HasSuffix(before, "NET")):
 		return 2 // net user bob <pw> /add
+	case (word == "add_user" || word == "change_password") && strings.HasSuffix(before, "rabbitmqctl"):
+		return 2 // rabbitmqctl add_user bob <pw>
 	case word == "smbclient" || strings.HasSuffix(word, "/smbclient"):
 		return 2 // smbclient //srv/share <pw>
 	}

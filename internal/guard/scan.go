@@ -423,7 +423,8 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	}
 	if len(s) >= 8 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
 		if f&pEq != 0 || f&pDash != 0 && strings.Contains(s, " -") ||
-			f&pSlash != 0 && (f&pAt != 0 || strings.Contains(s, " /")) || strings.IndexByte(s, '|') >= 0 {
+			f&pSlash != 0 && (f&pAt != 0 || strings.Contains(s, " /") || oracleProgram(firstWord(s))) ||
+			strings.IndexByte(s, '|') >= 0 {
 			w.scanCommandLine(s)
 		}
 	}
@@ -913,6 +914,14 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 	} else if n == 15 || n == 18 {
 		w.scanIDs(s, pDigit) // bare NIR or resident ID written as a number
 	}
+}
+
+// firstWord returns s up to its first space.
+func firstWord(s string) string {
+	if k := strings.IndexByte(s, ' '); k >= 0 {
+		return s[:k]
+	}
+	return s
 }
 
 // detKey names the key-based detector of each kind.
