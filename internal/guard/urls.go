@@ -123,6 +123,16 @@ var pathIDWords = map[string]bool{
 	"iban": true, "passport": true, "passport-number": true, "id-number": true, "national-insurance-number": true,
 }
 
+// pathIDPairs holds the first two bytes of the pathIDWords (either case),
+// so that most segments are passed over by one lookup.
+var pathIDPairs pairSet
+
+func init() {
+	for w := range pathIDWords {
+		pathIDPairs.putFold(w[0], w[1])
+	}
+}
+
 // scanPathIDs judges the segment after a path segment that names a
 // national ID or an IBAN as under that key; a detection covers the segment.
 func (w *walker) scanPathIDs(s string, ps, pe, depth int) {
@@ -146,7 +156,7 @@ func (w *walker) scanPathIDs(s string, ps, pe, depth int) {
 			w.key = key
 			w.remap(mark, i, j, "path")
 			prev = kNone
-		case len(seg) >= 3 && len(seg) <= 26 && isLetterByte(seg[0]):
+		case len(seg) >= 3 && len(seg) <= 26 && pathIDPairs.has(seg[0], seg[1]):
 			var lb [26]byte
 			for k := 0; k < len(seg); k++ {
 				lb[k] = lower(seg[k])
