@@ -508,6 +508,7 @@ func (w *walker) configLine(s string, ls, le int, multiline bool) {
 type argvState struct {
 	glued, spaced byte    // the password flag of the program named last
 	prev          keyKind // what the previous element (a flag) says of this one
+	userPass      bool    // the previous element was -u/--user (curl's user:password)
 }
 
 // kind returns what the element s (a string when str) holds beyond its
@@ -515,8 +516,16 @@ type argvState struct {
 func (a *argvState) kind(s string, str bool) keyKind {
 	k := a.prev
 	a.prev = kNone
+	up := a.userPass
+	a.userPass = false
 	if !str || len(s) < 2 || len(s) > 256 {
 		return k
+	}
+	if up {
+		// ["curl", "-u", "bob:S3cret"]: the element holds the password.
+		if c := strings.IndexByte(s, ':'); c > 0 && c < len(s)-1 && !strings.Contains(s, "://") && typedPassword(s[c+1:], true) {
+			return kPassword
+		}
 	}
 	if g, sp := cliProgram(s); g != 0 || sp != 0 {
 		a.glued, a.spaced = g, sp
@@ -529,6 +538,16 @@ func (a *argvState) kind(s string, str bool) keyKind {
 		return kPassword // ["mysql", "-pS3cret"]: the element goes
 	case s[0] == '/' && winPasswordFlag(s) > 0:
 		return kPassword // ["xfreerdp", "/p:S3cret"]
+	case s == "-u" || s == "--user" || s == "-U":
+		a.userPass = true
+	case s[0] == '-' && strings.IndexByte(s, '=') > 0:
+		// ["mysql", "--password=S3cret"]: the element holds the value.
+		eq := strings.IndexByte(s, '=')
+		if n := strings.TrimLeft(s[:eq], "-"); len(n) >= 2 && eq < len(s)-1 {
+			if f := namedKind(n); f.sensitive() && s[eq+1] != '$' && !isPlaceholder(s[eq+1:]) {
+				return f
+			}
+		}
 	default:
 		if f := argvFlagKind(s); f != kNone {
 			a.prev = f // ["psql", "--password", "S3cret"]

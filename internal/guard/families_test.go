@@ -211,6 +211,11 @@ func familyCases() []famCase {
 		neg("xml entry public", kv("content", `<properties><entry key="db.host">db.internal</entry></properties>`).props),
 		neg("az other -p", kv("cmd", "az vm create -n vm1 -p 8080").props),
 		neg("sqlplus path", kv("cmd", "sqlplus @/opt/scripts/run.sql").props),
+		pos("argv flag=value", `{"argv":["mysql","-h","db","--password=Kq7zR2mX","shop"]}`, "Kq7zR2mX"),
+		pos("argv curl -u", `{"argv":["curl","-u","bob:Kq7zR2mX","https://x.io"]}`, "Kq7zR2mX"),
+		neg("argv flag=public", `{"argv":["mysql","-h","db","--password-file=/run/secrets/db","--port=3306"]}`),
+		neg("argv -u user", `{"argv":["ssh","-u","bob","host"]}`),
+		neg("argv flag template", `{"argv":["psql","--password=${DB_PASSWORD}"]}`),
 		// PINs
 		pos("pin digits", kv("pin", "4821").props, "4821"),
 		pos("unlock code", kv("unlock_code", "4821").props, "4821"),
