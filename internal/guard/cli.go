@@ -637,3 +637,64 @@ func spacedDirective(n string) bool {
 	}
 	return false
 }
+
+// scanInlinePairs finds name=value and "name: value" pairs inside a log
+// line or prose, not only at the start of a line ("POST /login
+// ctl00$Main$txtPassword=...", "auth failed (userPassword: ...)"): a name
+// the key dictionary knows (camelCase, prefixes and separators as for
+// property keys, ASP.NET's $ and JSF's : paths) makes the value what it
+// says; a password must look typed (typedPassword). Detector
+// text.config_secret.
+func (w *walker) scanInlinePairs(s string) {
+	n := 0
+	for i := 1; i < len(s)-1 && n < maxArgs; i++ {
+		c := s[i]
+		vs := i + 1
+		switch {
+		case c == '=':
+		case c == ':' && s[i+1] == ' ':
+			vs = i + 2
+		default:
+			continue
+		}
+		n++
+		ne := i
+		ns := ne
+		for ns > 0 && ne-ns < 64 && (isAlnum(s[ns-1]) || strings.IndexByte("_-.$[]:%", s[ns-1]) >= 0) {
+			ns--
+		}
+		if ne-ns < 2 || ns > 0 && s[ns-1] != ' ' && s[ns-1] != '&' && s[ns-1] != '(' && s[ns-1] != ',' &&
+			s[ns-1] != '?' && s[ns-1] != '{' && s[ns-1] != '\t' && s[ns-1] != '"' && s[ns-1] != '\'' {
+			continue
+		}
+		name := s[ns:ne]
+		if k := strings.LastIndexAny(name, "$:"); k >= 0 && k < len(name)-1 {
+			name = name[k+1:] // ctl00$Main$txtPassword, loginForm:password
+		} else if k := strings.LastIndex(name, "%24"); k >= 0 && k < len(name)-3 {
+			name = name[k+3:]
+		} else if k := strings.LastIndex(name, "%3A"); k >= 0 && k < len(name)-3 {
+			name = name[k+3:]
+		}
+		name = strings.Trim(name, "[]")
+		if len(name) < 2 {
+			continue
+		}
+		kind, _ := w.kindOf(name)
+		if !kind.sensitive() || kind == kCookie || kind == kExpiry {
+			continue
+		}
+		for vs < len(s) && (s[vs] == '"' || s[vs] == '\'') {
+			vs++
+		}
+		ve := vs
+		for ve < len(s) && !(s[ve] == ' ' || s[ve] == '&' || s[ve] == ';' || s[ve] == ',' || s[ve] == '"' ||
+			s[ve] == '\'' || s[ve] == ')' || s[ve] == '\n' || s[ve] == '\r' || s[ve] == '\t') {
+			ve++
+		}
+		if ve-vs < 4 {
+			continue
+		}
+		w.namedValue(s, argv{vs, ve}, kind, false)
+		i = ve - 1
+	}
+}

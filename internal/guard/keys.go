@@ -104,7 +104,7 @@ func init() {
 	addKeys(kSSN, "ssns")
 	addKeys(kIBAN, "ibans")
 	// Wi-Fi pre-shared keys are the network's password.
-	addKeys(kPassword, "psk", "wpapsk", "presharedkey", "wpapassphrase", "wifipassphrase", "wifikey", "networkkey")
+	addKeys(kPassword, "upass", "upassword", "mima", "psk", "wpapsk", "presharedkey", "wpapassphrase", "wifipassphrase", "wifikey", "networkkey")
 	addKeys(kPwd, "pwd", "userpwd", "newpwd", "oldpwd", "dbpwd", "loginpwd", "confirmpwd")
 	addKeys(kPIN, "пин", "пинкод", "codigopin", "pinkodu", "kodpin", "pincodigo", "numeropin")
 	addKeys(kPIN, "pin", "pinnumber", "pincode", "atmpin", "cardpin", "securitypin", "userpin", "accountpin",

@@ -416,6 +416,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if len(s) >= 8 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
 		if f&(pEq|pColon) != 0 {
 			w.scanConfigLines(s)
+			w.scanInlinePairs(s)
 		}
 	}
 	if len(s) >= 12 && f&pColon != 0 && strings.Count(s, ":") >= 4 {
