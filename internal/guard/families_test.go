@@ -252,6 +252,13 @@ func familyCases() []famCase {
 		pos("acct pair", `{"form":[["acct","12345678901"]]}`, "12345678901"),
 		neg("account field name", `{"fields":[{"name":"account","value":"acme-corp"}]}`),
 		neg("account key id", kv("account", "12345678901").props),
+		pos("cue no.", kv("message", "customer passport no. X12345678 verified").props, "X12345678"),
+		pos("cue nr.", kv("message", "Ausweis-Nr. L01X00T47 geprüft").props, "L01X00T47"),
+		pos("cue dl#", kv("message", "DL# D1234567 expired").props, "D1234567"),
+		pos("cue russian", kv("message", "номер паспорта 4509123456").props, "4509123456"),
+		pos("cue ss#", kv("message", "SS# 536-22-1234 on file").props, "536-22-1234"),
+		neg("cue no number", kv("message", "passport no. needed before travel").props),
+		neg("license key text", kv("message", "license no longer valid since 2024").props),
 		// negatives
 		neg("ssn bad area", kv("social_security_number", "000-12-3456").props),
 		neg("order id", kv("note", "order id 8001015009088").props),

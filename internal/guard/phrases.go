@@ -303,7 +303,14 @@ var bankPhrases = []struct {
 	{"cédula", 5}, {"cedula", 5}, {"documento de identidad", 5}, {"carte d'identité", 5}, {"numéro d'identité", 5},
 	{"identiteitsnummer", 5}, {"cpr-nr", 5}, {"cpr nr", 5}, {"isikukood", 5}, {"rijksregisternummer", 5},
 	{"social insurance number", 5}, {"tax file number", 5}, {"tfn", 5}, {"ppsn", 5}, {"pps number", 5},
-	{"nhs number", 5}, {"nhs no", 5}, {"pan card", 5}, {"pan number", 5}, {"hkid", 5}, {"cpr", 5}, {"rrn", 5},
+	{"ss#", 4}, {"ssn#", 4}, {"soc sec", 4}, {"soc. sec.", 4}, {"social sec", 4},
+	{"taxpayer id", 5}, {"taxpayer identification number", 5}, {"itin", 5}, {"ausweis", 5}, {"ausweis-nr", 5},
+	{"pass-nr", 5}, {"reisepass-nr", 5}, {"паспорт", 5}, {"номер паспорта", 5}, {"снилс", 5}, {"инн", 5},
+	{"pan no", 5}, {"voter id", 5}, {"driver license", 5}, {"driver licence", 5}, {"driver's licence", 5},
+	{"dl#", 5}, {"dl number", 5}, {"license no", 5}, {"licence no", 5}, {"n.i. number", 5},
+	{"national insurance no", 5}, {"id-nr", 5}, {"personalausweisnummer", 5}, {"carte vitale", 5},
+	{"n° de sécurité sociale", 5}, {"numero di passaporto", 5}, {"número de pasaporte", 5}, {"numero de pasaporte", 5},
+	{"ic number", 5}, {"mykad", 5}, {"identity document", 5}, {"documento de identidad", 5}, {"nhs number", 5}, {"nhs no", 5}, {"pan card", 5}, {"pan number", 5}, {"hkid", 5}, {"cpr", 5}, {"rrn", 5},
 	{"rfc", 5}, {"national id number", 5}, {"nationality id", 5}, {"citizen id", 5}, {"resident registration", 5},
 	{"cnpj", 5}, {"ni number", 5}, {"ni no", 5}, {"steuer-idnr", 5}, {"steuer-identifikationsnummer", 5},
 	{"identifikationsnummer", 5}, {"idnr", 5}, {"resident registration number", 5}, {"주민등록번호", 5},
@@ -391,6 +398,18 @@ func (w *walker) scanBankPhrases(s string, from int) {
 			}
 			if bp.kind >= 4 && bp.kind != 9 && j == i+len(bp.w) {
 				continue // an ID word glued to what follows ("sin7625") is no phrase
+			}
+			if bp.kind == 4 || bp.kind == 5 {
+				// "passport no. X1234567", "Ausweis Nr. ...", "ID # ...".
+				for _, nw := range [...]string{"no. ", "no.", "no ", "nr. ", "nr.", "nr ", "number ", "num ", "# ", "#", "n° ", "nº "} {
+					if hasPrefixFold(s[j:], nw) {
+						j += len(nw)
+						for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '=') {
+							j++
+						}
+						break
+					}
+				}
 			}
 			for _, jw := range idJoiners {
 				if hasPrefixFold(s[j:], jw) {
