@@ -654,17 +654,30 @@ func (w *walker) scanInlinePairs(s string) {
 		case c == '=':
 		case c == ':' && s[i+1] == ' ':
 			vs = i + 2
+		case c == ':' && (s[i+1] == '\'' || s[i+1] == '"') && (s[i-1] == '\'' || s[i-1] == '"'):
+			vs = i + 1 // {'cpf':'...'}
 		default:
 			continue
 		}
 		n++
 		ne := i
+		var q byte
+		if c := s[ne-1]; c == '\'' || c == '"' {
+			q, ne = c, ne-1 // {'cpf': '...'} in a Python repr, "cpf": "..." in JSON text
+		}
 		ns := ne
 		for ns > 0 && ne-ns < 64 && (isAlnum(s[ns-1]) || strings.IndexByte("_-.$[]:%", s[ns-1]) >= 0) {
 			ns--
 		}
-		if ne-ns < 2 || ns > 0 && s[ns-1] != ' ' && s[ns-1] != '&' && s[ns-1] != '(' && s[ns-1] != ',' &&
+		if q != 0 {
+			if ns == 0 || s[ns-1] != q {
+				continue
+			}
+		} else if ns > 0 && s[ns-1] != ' ' && s[ns-1] != '&' && s[ns-1] != '(' && s[ns-1] != ',' &&
 			s[ns-1] != '?' && s[ns-1] != '{' && s[ns-1] != '\t' && s[ns-1] != '"' && s[ns-1] != '\'' {
+			continue
+		}
+		if ne-ns < 2 {
 			continue
 		}
 		name := s[ns:ne]

@@ -259,6 +259,9 @@ func familyCases() []famCase {
 		pos("cue ss#", kv("message", "SS# 536-22-1234 on file").props, "536-22-1234"),
 		neg("cue no number", kv("message", "passport no. needed before travel").props),
 		neg("license key text", kv("message", "license no longer valid since 2024").props),
+		pos("python repr", kv("$exception_message", "ValidationError({'cnpj': '"+cnpjF+"', 'uf': 'SP'})").props, cnpjF),
+		pos("json text in error", kv("$exception_message", `bad request: {"tax_id":"`+cpf+`"}`).props, cpf),
+		neg("python repr public", kv("$exception_message", "KeyError({'cnpj_status': 'active', 'uf': 'SP'})").props),
 		// negatives
 		neg("ssn bad area", kv("social_security_number", "000-12-3456").props),
 		neg("order id", kv("note", "order id 8001015009088").props),
