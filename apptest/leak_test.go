@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,49 @@ func luhnOK(n string) bool {
 	return sum%10 == 0
 }
 
+// cnpjRandom returns a random valid CNPJ (14 digits, two mod-11 digits).
+func cnpjRandom() string {
+	d := randString("123456789", 8) + "0001"
+	for _, w := range [][]int{{5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2}, {6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2}} {
+		sum := 0
+		for k, x := range w {
+			sum += int(d[k]-'0') * x
+		}
+		r := sum % 11
+		if r < 2 {
+			r = 0
+		} else {
+			r = 11 - r
+		}
+		d += strconv.Itoa(r)
+	}
+	return d
+}
+
+// peselRandom returns a random valid PESEL (a 1990s birth date).
+func peselRandom() string {
+	d := "9" + randString("0123456789", 1) + "0" + randString("123456789", 1) + "1" + randString("0123456789", 1) + randString(digits, 4)
+	w := []int{1, 3, 7, 9, 1, 3, 7, 9, 1, 3}
+	sum := 0
+	for k, x := range w {
+		sum += int(d[k]-'0') * x
+	}
+	return d + strconv.Itoa((10-sum%10)%10)
+}
+
+// cpfRandom returns a random valid CPF.
+func cpfRandom() string {
+	d := randString("123456789", 9)
+	for _, n := range []int{9, 10} {
+		sum := 0
+		for k := 0; k < n; k++ {
+			sum += int(d[k]-'0') * (n + 1 - k)
+		}
+		d += strconv.Itoa(sum * 10 % 11 % 10)
+	}
+	return d
+}
+
 type canary struct {
 	path, value string
 }
@@ -165,17 +209,42 @@ func canaryProps() (map[string]any, []canary) {
 	reisepass := "C" + randString("CFGHJKLMNPRTVWXYZ", 3) + randString(digits, 5)
 	splitCard := luhnCard()
 	splitCardText := splitCard[:4] + " - " + splitCard[4:8] + " - " + splitCard[8:12] + " - " + splitCard[12:]
+	// The third round: IDs named by key, cue or REST path; more command
+	// lines; PINs; vendor families; JWT payloads.
+	cnpj := cnpjRandom()
+	cnpjF := cnpj[:2] + "." + cnpj[2:5] + "." + cnpj[5:8] + "/" + cnpj[8:12] + "-" + cnpj[12:]
+	pesel := peselRandom()
+	cpfPath := cpfRandom()
+	oraclePw := "Or" + randString(alnum, 12) + "7"
+	rdpPw := "Rd" + randString(alnum, 12) + "7"
+	gluedPw := "Gl" + randString(alnum, 12) + "7"
+	netPw := "Nu" + randString(alnum, 12) + "7"
+	unlockPin := randString("123456789", 8) // 8 digits: shorter would match other bytes on disk
+	groq := "gsk_" + randString(alnum, 48) + "7a"
+	tgBot := randString("123456789", 10) + ":AA" + randString(alnum, 31) + "7b"
+	serviceJWT := b64(`{"alg":"HS256","typ":"JWT"}`) + "." + b64(`{"iss":"supabase","ref":"`+randString(alnum, 20)+`","role":"service_role"}`) + "." + randString(alnum+"-_", 43)
 	props := map[string]any{
-		"password":     pw,
-		"checkout":     map[string]any{"card_number": card, "plan": "pro"},
-		"aws_key":      aws,
-		"note":         "deploy token " + ghp,
-		"session":      jwt,
-		"key_material": pemKey,
-		"$current_url": "https://shop.example.com/account?access_token=" + urlTok + "&utm_source=mail",
-		"webhook":      "https://deploy:" + userinfo + "@ci.example.com/hook",
-		"headers":      map[string]any{"Authorization": "Bearer " + bearer},
-		"iban":         iban,
+		"empresa":       "Empresa CNPJ " + cnpjF + " cadastrada",
+		"pesel":         pesel,
+		"profile_url":   "https://crm.example.com/api/cpf/" + cpfPath + "/profile",
+		"oracle_cmd":    "sqlplus app/" + oraclePw + "@ORCL",
+		"rdp_cmd":       "xfreerdp /v:10.0.0.5 /u:admin /p:" + rdpPw,
+		"mysql_argv":    []any{"mysql", "-uroot", "-p" + gluedPw, "shop"},
+		"net_cmd":       "net use Z: \\\\fs01\\share /user:CORP\\bob " + netPw,
+		"unlock_code":   unlockPin,
+		"llm_config":    groq,
+		"alert_target":  tgBot,
+		"supabase_conf": serviceJWT,
+		"password":      pw,
+		"checkout":      map[string]any{"card_number": card, "plan": "pro"},
+		"aws_key":       aws,
+		"note":          "deploy token " + ghp,
+		"session":       jwt,
+		"key_material":  pemKey,
+		"$current_url":  "https://shop.example.com/account?access_token=" + urlTok + "&utm_source=mail",
+		"webhook":       "https://deploy:" + userinfo + "@ci.example.com/hook",
+		"headers":       map[string]any{"Authorization": "Bearer " + bearer},
+		"iban":          iban,
 		"$elements": []any{
 			map[string]any{"tag_name": "input", "attr__type": "password", "attr__name": "pwd", "attr__value": reactPw},
 			map[string]any{"tag_name": "form", "attr__id": "login"},
@@ -240,6 +309,9 @@ func canaryProps() (map[string]any, []canary) {
 		{"recovery.answer", qaAnswer}, {"argv[]", argvPw}, {"notify_url", botTok}, {"$el_text", elPw},
 		{"ach.checking", checking}, {"pgpass", pgpassPw}, {"mongo_cmd", mongoShellPw}, {"sql_cmd", sqlcmdPw},
 		{"kyc_note", spacedSIN}, {"reisepassnummer", reisepass}, {"payment_note", splitCardText},
+		{"empresa", cnpjF}, {"pesel", pesel}, {"profile_url", cpfPath}, {"oracle_cmd", oraclePw}, {"rdp_cmd", rdpPw},
+		{"mysql_argv[]", gluedPw}, {"net_cmd", netPw}, {"unlock_code", unlockPin},
+		{"llm_config", groq}, {"alert_target", tgBot}, {"supabase_conf", serviceJWT},
 	}
 }
 

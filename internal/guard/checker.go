@@ -497,6 +497,16 @@ func namedKind(v string) keyKind {
 	if kk := classifyKey(v); kk.sensitive() {
 		return kk
 	}
+	if len(v) <= 12 {
+		// A form field named "account" holds the account number the user
+		// typed ({name: "account", value: "12345678"}); as a property
+		// key, "account" names an account id, so only names do this.
+		for _, a := range [...]string{"account", "acct", "account no", "account no.", "account #", "acct no", "acct #", "konto", "cuenta", "compte", "conta", "rekening"} {
+			if strings.EqualFold(strings.TrimSpace(v), a) {
+				return kBank
+			}
+		}
+	}
 	if securityQuestion(v) {
 		// {question: "What was the name of your first pet?", answer: ...}
 		return kPassword
@@ -801,13 +811,12 @@ func (w *walker) walkArray(v *fastjson.Value, kind keyKind) {
 	var dbuf [8]int
 	drops := dbuf[:0]
 	pairKind := pairArrayKind(arr)
-	flag := kNone
+	var av argvState
 	for i, c := range arr {
 		if w.drop {
 			break
 		}
-		prev := flag
-		flag = kNone
+		ak := av.kind(b2s(c.GetStringBytes()), c.Type() == fastjson.TypeString)
 		switch c.Type() {
 		case fastjson.TypeObject:
 			w.walkObject(c, kind, nil)
@@ -818,11 +827,8 @@ func (w *walker) walkArray(v *fastjson.Value, kind keyKind) {
 			if i == 1 && pairKind != kNone {
 				k = pairKind
 			}
-			if prev != kNone {
-				k = prev // argv: ["psql", "--password", "S3cret!"]
-			}
-			if c.Type() == fastjson.TypeString {
-				flag = argvFlagKind(b2s(c.GetStringBytes()))
+			if ak != kNone {
+				k = ak // argv: ["psql", "--password", "S3cret!"]
 			}
 			act, repl := w.leaf(c, k, "", nil)
 			switch act {

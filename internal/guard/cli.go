@@ -46,7 +46,9 @@ func cliProgram(word string) (glued, spaced byte) {
 	case "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck", "mysqlshow", "mysqlsh", "mariadb",
 		"mariadb-dump", "mariadb-admin", "mysqlpump", "7z", "7za", "unrar", "rar":
 		return 'p', 0
-	case "sshpass", "mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport", "mongostat",
+	case "sshpass", "mongo", "mongosh":
+		return 'p', 'p'
+	case "mongodump", "mongorestore", "mongoexport", "mongoimport", "mongostat",
 		"mongotop", "mongofiles", "psexec", "psexec64":
 		return 0, 'p'
 	case "redis-cli", "keydb-cli":
@@ -57,6 +59,10 @@ func cliProgram(word string) (glued, spaced byte) {
 		return 0, 'P'
 	case "ssh-keygen":
 		return 0, 'N'
+	case "rdesktop", "vncviewer", "x11vnc", "ncftp", "ncftpput", "ncftpget", "cqlsh", "influx":
+		return 0, 'p'
+	case "openssl":
+		return 0, 'k'
 	}
 	return 0, 0
 }
@@ -102,6 +108,7 @@ func (w *walker) scanPgpass(s string) {
 // the last program named before them).
 func (w *walker) scanCommandLine(s string) {
 	var glued, spaced byte
+	oracle, netUse := false, false
 	i := 0
 	for n := 0; n < maxArgs && i < len(s); n++ {
 		var a argv
@@ -112,6 +119,76 @@ func (w *walker) scanCommandLine(s string) {
 		word := s[a.s:a.e]
 		if g, sp := cliProgram(word); g != 0 || sp != 0 {
 			glued, spaced = g, sp
+			continue
+		}
+		if oracle {
+			// sqlplus scott/tiger@orcl: the first argument that is not a
+			// flag is the logon.
+			if word[0] != '-' {
+				if ps, pe := oracleLogon(s, a); pe > ps {
+					w.add(Password, "text.cli_password", ps, pe)
+				}
+				oracle = false
+			}
+			continue
+		}
+		if oracleProgram(word) {
+			oracle = true
+			continue
+		}
+		if word == "use" && strings.HasSuffix(strings.ToLower(strings.TrimRight(s[:a.s], " \t")), "net") {
+			netUse = true // net use Z: \\srv\share /user:DOM\bob <password>
+		}
+		if netUse && len(word) > 6 && hasPrefixFold(word, "/user:") {
+			if b, j := nextArg(s, i); b.e > b.s && s[b.s] != '/' && s[b.s:b.e] != "*" {
+				w.cliPassword(s, b)
+				i = j
+			}
+			continue
+		}
+		if word[0] == '/' {
+			if k := winPasswordFlag(word); k > 0 {
+				w.cliPassword(s, argv{a.s + k, a.e}) // xfreerdp /p:S3cret
+				continue
+			}
+		}
+		if pos := positionalPassword(s, a, word); pos > 0 {
+			// htpasswd -b file user <pw>, net user bob <pw>,
+			// smbclient //srv/share <pw>: the password is the
+			// pos-th plain argument after word.
+			for k, j := 0, i; k < pos; k++ {
+				b, nj := nextArg(s, j)
+				for b.e > b.s && s[b.s] == '-' {
+					b, nj = nextArg(s, nj)
+				}
+				if b.e <= b.s {
+					break
+				}
+				j = nj
+				if k == pos-1 && s[b.s] != '/' && s[b.s:b.e] != "*" {
+					w.cliPassword(s, b)
+					i = j
+				}
+			}
+			continue
+		}
+		if word == "chpasswd" && strings.Contains(s[:a.s], "|") {
+			// echo 'bob:S3cret' | chpasswd
+			if k := strings.LastIndex(s[:a.s], "echo "); k >= 0 {
+				if b, _ := nextArg(s, k+5); b.e > b.s && b.e < a.s {
+					w.userPassArg(s, b)
+				}
+			}
+			continue
+		}
+		if word == "-u" && strings.HasSuffix(strings.TrimRight(s[:a.s], " \t"), "lftp") {
+			// lftp -u bob,S3cret host
+			if b, j := nextArg(s, i); b.e > b.s {
+				if c := strings.IndexByte(s[b.s:b.e], ','); c > 0 && c < b.e-b.s-1 {
+					w.cliPassword(s, argv{b.s + c + 1, b.e})
+				}
+				i = j
+			}
 			continue
 		}
 		if word == "login" && registryCLI(s[:a.s]) {
@@ -172,7 +249,7 @@ func registryCLI(before string) bool {
 		before = before[k+1:]
 	}
 	switch before {
-	case "docker", "podman", "buildah", "nerdctl", "oc", "helm", "skopeo":
+	case "docker", "podman", "buildah", "nerdctl", "oc", "helm", "skopeo", "az", "crane", "regctl", "oras":
 		return true
 	}
 	return false
@@ -218,7 +295,16 @@ func (w *walker) scanXML(s string) {
 			len(c) <= 2+len(name) || c[2+len(name)] != '>' {
 			continue
 		}
-		if kind := classifyKey(name); kind.sensitive() {
+		kind := classifyKey(name)
+		if !kind.sensitive() {
+			// <entry key="db.password">...</entry> (Java XML properties)
+			if a, b := xmlAttr(attrs, "key"); b > a {
+				kind = classifyKey(attrs[a:b])
+			} else if a, b := xmlAttr(attrs, "name"); b > a {
+				kind = classifyKey(attrs[a:b])
+			}
+		}
+		if kind.sensitive() {
 			t0, t1 := vs, ve
 			for t0 < t1 && (s[t0] == ' ' || s[t0] == '\n' || s[t0] == '\t') {
 				t0++
@@ -388,6 +474,13 @@ func (w *walker) configLine(s string, ls, le int, multiline bool) {
 		i++
 	}
 	if i >= le || s[i] != '=' && s[i] != ':' {
+		// Space-separated directives whose value is a password
+		// (redis.conf's requirepass and masterauth, pgbouncer's auth).
+		if i < le && i > ne && spacedDirective(s[ns:ne]) {
+			if b, _ := nextArg(s[:le], i); b.e > b.s {
+				w.namedValue(s, b, kPassword, true)
+			}
+		}
 		return
 	}
 	i++
@@ -406,5 +499,215 @@ func (w *walker) configLine(s string, ls, le int, multiline bool) {
 	}
 	if kind := classifyKey(s[ns:ne]); kind.sensitive() {
 		w.namedValue(s, argv{i, ve}, kind, multiline)
+	}
+}
+
+// argvState follows an argument vector (["mysql", "-pS3cret", "db"]) element
+// by element: the program named last and the flag before the current
+// element decide what an element holds, as they do in a command line.
+type argvState struct {
+	glued, spaced byte    // the password flag of the program named last
+	prev          keyKind // what the previous element (a flag) says of this one
+	userPass      bool    // the previous element was -u/--user (curl's user:password)
+}
+
+// kind returns what the element s (a string when str) holds beyond its
+// array's kind (kNone: nothing), and advances the state.
+func (a *argvState) kind(s string, str bool) keyKind {
+	k := a.prev
+	a.prev = kNone
+	up := a.userPass
+	a.userPass = false
+	if !str || len(s) < 2 || len(s) > 256 {
+		return k
+	}
+	if up {
+		// ["curl", "-u", "bob:S3cret"]: the element holds the password.
+		if c := strings.IndexByte(s, ':'); c > 0 && c < len(s)-1 && !strings.Contains(s, "://") && typedPassword(s[c+1:], true) {
+			return kPassword
+		}
+	}
+	if g, sp := cliProgram(s); g != 0 || sp != 0 {
+		a.glued, a.spaced = g, sp
+		return k
+	}
+	switch {
+	case s[0] == '-' && len(s) == 2 && a.spaced != 0 && s[1] == a.spaced:
+		a.prev = kPassword // ["sshpass", "-p", "S3cret"]
+	case s[0] == '-' && len(s) > 2 && a.glued != 0 && s[1] == a.glued && typedPassword(s[2:], true):
+		return kPassword // ["mysql", "-pS3cret"]: the element goes
+	case s[0] == '/' && winPasswordFlag(s) > 0:
+		return kPassword // ["xfreerdp", "/p:S3cret"]
+	case s == "-u" || s == "--user" || s == "-U":
+		a.userPass = true
+	case s[0] == '-' && strings.IndexByte(s, '=') > 0:
+		// ["mysql", "--password=S3cret"]: the element holds the value.
+		eq := strings.IndexByte(s, '=')
+		if n := strings.TrimLeft(s[:eq], "-"); len(n) >= 2 && eq < len(s)-1 {
+			if f := namedKind(n); f.sensitive() && s[eq+1] != '$' && !isPlaceholder(s[eq+1:]) {
+				return f
+			}
+		}
+	default:
+		if f := argvFlagKind(s); f != kNone {
+			a.prev = f // ["psql", "--password", "S3cret"]
+		}
+	}
+	return k
+}
+
+// winPasswordFlag: s is a Windows-style password switch with its value
+// ("/p:S3cret", "/password:S3cret", "/pass:S3cret"); it returns where the
+// value starts, or 0.
+func winPasswordFlag(s string) int {
+	for _, f := range [...]string{"/p:", "/pw:", "/pass:", "/password:", "/pwd:", "/passwd:"} {
+		if len(s) > len(f) && hasPrefixFold(s, f) && typedPassword(s[len(f):], true) {
+			return len(f)
+		}
+	}
+	return 0
+}
+
+// oracleProgram: Oracle's tools take user/password@service as their
+// first argument.
+func oracleProgram(word string) bool {
+	if k := strings.LastIndexByte(word, '/'); k >= 0 && k < len(word)-1 {
+		word = word[k+1:]
+	}
+	switch strings.ToLower(strings.TrimSuffix(strings.ToLower(word), ".exe")) {
+	case "sqlplus", "sqlldr", "exp", "imp", "expdp", "impdp", "rman", "dgmgrl", "sqlcl", "sql", "tkprof", "wrap":
+		return true
+	}
+	return false
+}
+
+// oracleLogon returns the span of the password in an Oracle logon
+// argument user/password[@connect] (0, 0 when there is none).
+func oracleLogon(s string, a argv) (int, int) {
+	arg := s[a.s:a.e]
+	sl := strings.IndexByte(arg, '/')
+	if sl <= 0 || strings.Contains(arg, "://") || !isAlnum(arg[0]) {
+		return 0, 0
+	}
+	for k := 0; k < sl; k++ {
+		if c := arg[k]; !isAlnum(c) && c != '_' && c != '$' && c != '#' {
+			return 0, 0
+		}
+	}
+	e := len(arg)
+	if at := strings.IndexByte(arg[sl+1:], '@'); at >= 0 {
+		e = sl + 1 + at
+	}
+	pw := arg[sl+1 : e]
+	if pw == "" || strings.IndexByte(pw, '/') >= 0 || !typedPassword(pw, true) {
+		return 0, 0
+	}
+	return a.s + sl + 1, a.s + e
+}
+
+// positionalPassword: word starts a command whose password is a plain
+// argument, not a flag's: the number of plain arguments (flags skipped)
+// after word up to the password, or 0.
+func positionalPassword(s string, a argv, word string) int {
+	before := strings.TrimRight(s[:a.s], " \t")
+	switch {
+	case word == "htpasswd":
+		if strings.Contains(s[a.e:], " -b") || strings.Contains(s[a.e:], " -nb") || strings.Contains(s[a.e:], " -bn") {
+			if strings.Contains(s[a.e:], " -n") {
+				return 2 // htpasswd -nb user <pw>
+			}
+			return 3 // htpasswd -b file user <pw>
+		}
+	case word == "user" && (strings.HasSuffix(before, "net") || strings.HasSuffix(before, "NET")):
+		return 2 // net user bob <pw> /add
+	case (word == "add_user" || word == "change_password") && strings.HasSuffix(before, "rabbitmqctl"):
+		return 2 // rabbitmqctl add_user bob <pw>
+	case word == "smbclient" || strings.HasSuffix(word, "/smbclient"):
+		return 2 // smbclient //srv/share <pw>
+	}
+	return 0
+}
+
+// spacedDirective names configuration directives written "name value"
+// whose value is a password.
+func spacedDirective(n string) bool {
+	switch strings.ToLower(n) {
+	case "requirepass", "masterauth", "masterpassword", "rpcpassword", "auth_password", "bindpw", "rootpw":
+		return true
+	}
+	return false
+}
+
+// scanInlinePairs finds name=value and "name: value" pairs inside a log
+// line or prose, not only at the start of a line ("POST /login
+// ctl00$Main$txtPassword=...", "auth failed (userPassword: ...)"): a name
+// the key dictionary knows (camelCase, prefixes and separators as for
+// property keys, ASP.NET's $ and JSF's : paths) makes the value what it
+// says; a password must look typed (typedPassword). Detector
+// text.config_secret.
+func (w *walker) scanInlinePairs(s string) {
+	n := 0
+	for i := 1; i < len(s)-1 && n < maxArgs; i++ {
+		c := s[i]
+		vs := i + 1
+		switch {
+		case c == '=':
+		case c == ':' && s[i+1] == ' ':
+			vs = i + 2
+		case c == ':' && (s[i+1] == '\'' || s[i+1] == '"') && (s[i-1] == '\'' || s[i-1] == '"'):
+			vs = i + 1 // {'cpf':'...'}
+		default:
+			continue
+		}
+		n++
+		ne := i
+		var q byte
+		if c := s[ne-1]; c == '\'' || c == '"' {
+			q, ne = c, ne-1 // {'cpf': '...'} in a Python repr, "cpf": "..." in JSON text
+		}
+		ns := ne
+		for ns > 0 && ne-ns < 64 && (isAlnum(s[ns-1]) || strings.IndexByte("_-.$[]:%", s[ns-1]) >= 0) {
+			ns--
+		}
+		if q != 0 {
+			if ns == 0 || s[ns-1] != q {
+				continue
+			}
+		} else if ns > 0 && s[ns-1] != ' ' && s[ns-1] != '&' && s[ns-1] != '(' && s[ns-1] != ',' &&
+			s[ns-1] != '?' && s[ns-1] != '{' && s[ns-1] != '\t' && s[ns-1] != '"' && s[ns-1] != '\'' {
+			continue
+		}
+		if ne-ns < 2 {
+			continue
+		}
+		name := s[ns:ne]
+		if k := strings.LastIndexAny(name, "$:"); k >= 0 && k < len(name)-1 {
+			name = name[k+1:] // ctl00$Main$txtPassword, loginForm:password
+		} else if k := strings.LastIndex(name, "%24"); k >= 0 && k < len(name)-3 {
+			name = name[k+3:]
+		} else if k := strings.LastIndex(name, "%3A"); k >= 0 && k < len(name)-3 {
+			name = name[k+3:]
+		}
+		name = strings.Trim(name, "[]")
+		if len(name) < 2 {
+			continue
+		}
+		kind, _ := w.kindOf(name)
+		if !kind.sensitive() || kind == kCookie || kind == kExpiry {
+			continue
+		}
+		for vs < len(s) && (s[vs] == '"' || s[vs] == '\'') {
+			vs++
+		}
+		ve := vs
+		for ve < len(s) && !(s[ve] == ' ' || s[ve] == '&' || s[ve] == ';' || s[ve] == ',' || s[ve] == '"' ||
+			s[ve] == '\'' || s[ve] == ')' || s[ve] == '\n' || s[ve] == '\r' || s[ve] == '\t') {
+			ve++
+		}
+		if ve-vs < 4 {
+			continue
+		}
+		w.namedValue(s, argv{vs, ve}, kind, false)
+		i = ve - 1
 	}
 }

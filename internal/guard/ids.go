@@ -636,3 +636,161 @@ func matchCNResident(s string, i int) int {
 	}
 	return i + 18
 }
+
+// cnpjValid: a Brazilian CNPJ, 14 characters with two mod-11 check digits.
+// Since July 2026 the first 12 may be letters too; each counts as its
+// ASCII code minus 48 ('A' is 17), as the Receita Federal specifies.
+func cnpjValid(u []byte) bool {
+	if len(u) != 14 || !isDigit(u[12]) || !isDigit(u[13]) {
+		return false
+	}
+	same := true
+	for k := 0; k < 12; k++ {
+		if !isDigit(u[k]) && !isUpper(u[k]) {
+			return false
+		}
+		same = same && u[k] == u[0]
+	}
+	if same {
+		return false
+	}
+	for n := 12; n <= 13; n++ {
+		sum, wt := 0, 2
+		for k := n - 1; k >= 0; k-- {
+			sum += int(u[k]-'0') * wt
+			if wt++; wt > 9 {
+				wt = 2
+			}
+		}
+		r := sum % 11
+		if r < 2 {
+			r = 0
+		} else {
+			r = 11 - r
+		}
+		if int(u[n]-'0') != r {
+			return false
+		}
+	}
+	return true
+}
+
+// peselValid: a Polish PESEL, YYMMDDZZZXQ: a birth date whose month
+// carries the century (+80, +0, +20, +40, +60) and a weighted check digit.
+func peselValid(d []byte) bool {
+	if len(d) != 11 {
+		return false
+	}
+	mm, dd := atoi(d[2:4])%20, atoi(d[4:6])
+	if !dateOK(dd, mm) {
+		return false
+	}
+	w := [10]int{1, 3, 7, 9, 1, 3, 7, 9, 1, 3}
+	sum := 0
+	for k, x := range w {
+		sum += int(d[k]-'0') * x
+	}
+	return (10-sum%10)%10 == int(d[10]-'0')
+}
+
+// curpValid: a Mexican CURP, 4 letters, a birth date, H/M (or X), 5
+// letters, a character and a check digit over an alphabet with Ñ as '&'.
+func curpValid(u []byte) bool {
+	if len(u) != 18 {
+		return false
+	}
+	for k := 0; k < 18; k++ {
+		c := u[k]
+		switch {
+		case k < 4 || k >= 11 && k < 16:
+			if !isUpper(c) && c != '&' {
+				return false
+			}
+		case k < 10 || k == 17:
+			if !isDigit(c) {
+				return false
+			}
+		case k == 10:
+			if c != 'H' && c != 'M' && c != 'X' {
+				return false
+			}
+		default:
+			if !isAlnum(c) {
+				return false
+			}
+		}
+	}
+	if !dateOK(atoi(u[8:10]), atoi(u[6:8])) {
+		return false
+	}
+	const al = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ"
+	sum := 0
+	for k := 0; k < 17; k++ {
+		sum += strings.IndexByte(al, u[k]) * (18 - k)
+	}
+	return (10-sum%10)%10 == int(u[17]-'0')
+}
+
+// namedChecks: key or cue words that name one format with check digits,
+// and that format's length and check. Under a key or after a cue naming
+// it, a value of that length must pass the check (a CPF-keyed number with
+// a wrong check digit is some other number, as an SSN breaking the SSA's
+// rules is).
+var namedChecks = []struct {
+	word  string
+	n     int
+	valid func([]byte) bool
+}{
+	{"cnpj", 14, cnpjValid}, {"cpf", 11, cpfValid}, {"pesel", 11, peselValid}, {"aadha", 12, aadhaarValid},
+	{"bsn", 9, bsnValid}, {"burgerservice", 9, bsnValid}, {"steuerid", 11, steuerIDValid}, {"steuer-id", 11, steuerIDValid},
+	{"steuer_id", 11, steuerIDValid}, {"curp", 18, curpValid}, {"身份证", 18, cnResidentValid},
+	{"resident_id", 18, cnResidentValid}, {"residentid", 18, cnResidentValid}, {"nhs", 10, nhsValid},
+}
+
+// nhsValid: a UK NHS number, 10 digits whose last is a mod-11 check digit
+// (weights 10 down to 2; a remainder giving 10 is never issued).
+func nhsValid(d []byte) bool {
+	if len(d) != 10 {
+		return false
+	}
+	sum := 0
+	for k := 0; k < 9; k++ {
+		sum += int(d[k]-'0') * (10 - k)
+	}
+	c := 11 - sum%11
+	if c == 11 {
+		c = 0
+	}
+	return c != 10 && c == int(d[9]-'0')
+}
+
+// failsNamedCheck: name (a key or a cue word) names formats with check
+// digits, t has one's length (letters and digits, separators dropped),
+// and passes none of the named checks.
+func failsNamedCheck(name, t string) bool {
+	if len(name) < 3 || len(t) < 9 || len(t) > 24 {
+		return false
+	}
+	var buf [24]byte
+	u := buf[:0]
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case isAlnum(c):
+			u = append(u, upper(c))
+		case c == '.' || c == '-' || c == '/' || c == ' ':
+		default:
+			return false
+		}
+	}
+	failed := false
+	for _, nc := range namedChecks {
+		if len(u) != nc.n || !containsFold(name, nc.word) || !allDigits(b2s(u)) && nc.n != 14 && nc.n != 18 {
+			continue
+		}
+		if nc.valid(u) {
+			return false
+		}
+		failed = true
+	}
+	return failed
+}

@@ -103,10 +103,16 @@ func init() {
 	addKeys(kCard, "cardnumbers", "creditcards", "cards")
 	addKeys(kSSN, "ssns")
 	addKeys(kIBAN, "ibans")
+	// Wi-Fi pre-shared keys are the network's password.
+	addKeys(kPassword, "upass", "upassword", "mima", "psk", "wpapsk", "presharedkey", "wpapassphrase", "wifipassphrase", "wifikey", "networkkey")
 	addKeys(kPwd, "pwd", "userpwd", "newpwd", "oldpwd", "dbpwd", "loginpwd", "confirmpwd")
 	addKeys(kPIN, "пин", "пинкод", "codigopin", "pinkodu", "kodpin", "pincodigo", "numeropin")
 	addKeys(kPIN, "pin", "pinnumber", "pincode", "atmpin", "cardpin", "securitypin", "userpin", "accountpin",
-		"pinkod", "pinkode", "geheimzahl", "codepin", "codigopin", "passcodepin")
+		"pinkod", "pinkode", "geheimzahl", "codepin", "codigopin", "passcodepin",
+		// Codes that unlock a device, a door or an account as a PIN does.
+		"unlockcode", "unlockpin", "lockcode", "screenlockcode", "screenlockpin", "devicepin", "phonepin", "simpin",
+		"puk", "pukcode", "doorcode", "alarmcode", "keypadcode", "gatecode", "safecode", "lockerpin", "lockercode",
+		"pinnummer", "codiceblocco", "codigodesbloqueo", "codedeverrouillage", "entsperrcode", "ontgrendelcode")
 	addKeys(kSecret,
 		"secret", "token", "apikey", "apitoken", "apisecret", "apisecretkey", "accesskey", "accesskeyid", "secretkey",
 		"secretaccesskey", "awssecretaccesskey", "awsaccesskeyid", "awssecretkey", "clientsecret", "consumersecret",
@@ -196,6 +202,7 @@ func init() {
 	)
 	addKeys(kCVV, "cvv", "cvv2", "cvc", "cvc2", "cvn", "csc", "cvd", "securitycode", "cardsecuritycode", "cardcode",
 		"cardcvv", "cardcvc", "cccsc", "cccvv", "cccvc", "cardverificationcode", "cardverificationvalue",
+		"cardverification", "cardsecurity", "cardvalidation", "cardvalidationcode", "cardvalidationvalue", "cardidentificationnumber",
 		"codigodeseguridad", "cryptogramme", "prüfnummer", "pruefnummer", "kartenprüfnummer", "prüfziffer",
 		"codicedisicurezza", "codigodeseguranca", "kodbezpieczenstwa", "cvvcode", "cvccode", "cardcvv2",
 		"セキュリティコード", "安全码", "보안코드", "guvenlikkodu", "güvenlikkodu", "codicecvv", "cryptogrammevisuel",
@@ -259,6 +266,11 @@ func init() {
 		"personalausweisnr", "identiteitsnummer", "steuerlicheid", "steueridnummer", "sozialversicherungsnr",
 		"versicherungsnr", "identitetskort", "henkilokortti", "dui",
 		"cedulaciudadania", "cedulaidentidadnumero",
+		// Brazil's CNPJ names a company, but a sole trader's (MEI) names a
+		// person, and under a key that says so it is removed like a CPF.
+		"cnpj", "cnpjnumber", "numerocnpj", "cnpjcpf", "cnpjoucpf", "cpfoucnpj", "shenfenzheng", "shenfenzhenghao",
+		"nhsnumber", "nhsno", "nhs", "chinumber", "hkidnumber",
+		"juminbeonho", "juminnumber", "mynumbercard", "kojinbango", "個人番号", "gongmin", "cuitcuil", "nuip", "nit",
 		// Passports and social insurance in more languages.
 		"reisepass", "reisepassnummer", "reisepassnr", "passnummer", "passeport", "numeropasseport",
 		"numerodepasseport", "pasaporte", "numeropasaporte", "numerodepasaporte", "passaporto", "numeropassaporto",

@@ -209,7 +209,7 @@ func proseWord(t string) bool {
 
 // phraseID reads the identifier or secret that follows an ID or secret
 // word at s[j:] and records it; it returns its end, or -1.
-func (w *walker) phraseID(s string, j int, kind uint8) int {
+func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
 	e := j
 	for e < len(s) && !phraseStop(s[e]) {
 		e++
@@ -234,14 +234,14 @@ func (w *walker) phraseID(s string, j int, kind uint8) int {
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 5:
-		if !natIDShape(tok) {
+		if !natIDShape(tok) || failsNamedCheck(cue, tok) {
 			return -1
 		}
 		if strings.IndexByte(tok, ' ') >= 0 {
 			// Digits in groups must pass a national ID's check digits.
 			var buf [24]byte
 			if d, clean := onlyDigits(buf[:0], tok); clean && !(len(d) == 9 && (luhn(d) || bsnValid(d)) ||
-				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d)) {
+				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d) || nhsValid(d) || peselValid(d)) {
 				return -1
 			}
 		}
@@ -303,6 +303,19 @@ var bankPhrases = []struct {
 	{"cédula", 5}, {"cedula", 5}, {"documento de identidad", 5}, {"carte d'identité", 5}, {"numéro d'identité", 5},
 	{"identiteitsnummer", 5}, {"cpr-nr", 5}, {"cpr nr", 5}, {"isikukood", 5}, {"rijksregisternummer", 5},
 	{"social insurance number", 5}, {"tax file number", 5}, {"tfn", 5}, {"ppsn", 5}, {"pps number", 5},
+	{"ss#", 4}, {"ssn#", 4}, {"soc sec", 4}, {"soc. sec.", 4}, {"social sec", 4},
+	{"taxpayer id", 5}, {"taxpayer identification number", 5}, {"itin", 5}, {"ausweis", 5}, {"ausweis-nr", 5},
+	{"pass-nr", 5}, {"reisepass-nr", 5}, {"паспорт", 5}, {"номер паспорта", 5}, {"снилс", 5}, {"инн", 5},
+	{"pan no", 5}, {"voter id", 5}, {"driver license", 5}, {"driver licence", 5}, {"driver's licence", 5},
+	{"dl#", 5}, {"dl number", 5}, {"license no", 5}, {"licence no", 5}, {"n.i. number", 5},
+	{"national insurance no", 5}, {"id-nr", 5}, {"personalausweisnummer", 5}, {"carte vitale", 5},
+	{"n° de sécurité sociale", 5}, {"numero di passaporto", 5}, {"número de pasaporte", 5}, {"numero de pasaporte", 5},
+	{"ic number", 5}, {"mykad", 5}, {"identity document", 5}, {"documento de identidad", 5}, {"nhs number", 5}, {"nhs no", 5}, {"pan card", 5}, {"pan number", 5}, {"hkid", 5}, {"cpr", 5}, {"rrn", 5},
+	{"rfc", 5}, {"national id number", 5}, {"nationality id", 5}, {"citizen id", 5}, {"resident registration", 5},
+	{"cnpj", 5}, {"ni number", 5}, {"ni no", 5}, {"steuer-idnr", 5}, {"steuer-identifikationsnummer", 5},
+	{"identifikationsnummer", 5}, {"idnr", 5}, {"resident registration number", 5}, {"주민등록번호", 5},
+	{"resident id", 5}, {"身份证号码", 5}, {"身份证号", 5}, {"身份证", 5}, {"マイナンバー", 5}, {"my number", 5},
+	{"numer pesel", 5}, {"numéro fiscal", 5}, {"numero fiscal", 5}, {"cuit", 5}, {"cuil", 5},
 	{"identity card", 5}, {"id card", 5}, {"national identity", 5}, {"insurance number", 5}, {"tax number", 5},
 	{"api key", 6}, {"api_key", 6}, {"apikey", 6}, {"api token", 6}, {"access token", 6}, {"access_token", 6},
 	{"secret key", 6}, {"secret_key", 6}, {"client secret", 6}, {"client_secret", 6}, {"auth token", 6},
@@ -316,7 +329,8 @@ var bankPhrases = []struct {
 
 // idJoiners may stand between an account, ID or code word and its value
 // ("my SSN is ...", "Ihr Bestätigungscode lautet ...").
-var idJoiners = []string{"is now ", "is ", "was ", "ist ", "lautet ", "est ", "es ", "är ", "er ", "era ", "é ", "wordt "}
+var idJoiners = []string{"is now ", "is ", "was ", "ist ", "lautet ", "est ", "es ", "är ", "er ", "era ", "é ", "wordt ",
+	"value ", "valor ", "valeur ", "wert ", "to ", "je ", "è ", "是 ", "是", "は", "는 ", "은 ", "on ", "jest ", "was: ", "is: "}
 
 var (
 	bankFirst [256]bool
@@ -375,14 +389,27 @@ func (w *walker) scanBankPhrases(s string, from int) {
 			if j+1 < len(s) && s[j] == '.' && s[j+1] == ' ' && isLetterByte(s[j-1]) {
 				j++ // "account no. 12345678", "acct. 12345678"
 			}
-			for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '=' || s[j] == '#' || s[j] == '\'' || s[j] == '"') {
-				j++
+			for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '=' || s[j] == '#' || s[j] == '\'' || s[j] == '"' ||
+				bp.kind >= 4 && bp.kind != 9 && (s[j] == '(' || s[j] == ')' || s[j] == '[' || s[j] == ']')) {
+				j++ // "Key (cpf)=(...)", "ssn [123-45-6789]"
 			}
 			if bp.kind == 9 && !bankCue(s) {
 				continue
 			}
 			if bp.kind >= 4 && bp.kind != 9 && j == i+len(bp.w) {
 				continue // an ID word glued to what follows ("sin7625") is no phrase
+			}
+			if bp.kind == 4 || bp.kind == 5 {
+				// "passport no. X1234567", "Ausweis Nr. ...", "ID # ...".
+				for _, nw := range [...]string{"no. ", "no.", "no ", "nr. ", "nr.", "nr ", "number ", "num ", "# ", "#", "n° ", "nº "} {
+					if hasPrefixFold(s[j:], nw) {
+						j += len(nw)
+						for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '=') {
+							j++
+						}
+						break
+					}
+				}
 			}
 			for _, jw := range idJoiners {
 				if hasPrefixFold(s[j:], jw) {
@@ -394,7 +421,7 @@ func (w *walker) scanBankPhrases(s string, from int) {
 				}
 			}
 			if bp.kind >= 4 && bp.kind != 9 {
-				if e := w.phraseID(s, j, bp.kind); e > j {
+				if e := w.phraseID(s, j, bp.kind, bp.w); e > j {
 					i = e
 				}
 				break

@@ -15,7 +15,7 @@ func Detectors() []DetectorInfo { return append([]DetectorInfo(nil), detectors..
 
 var detectors = []DetectorInfo{
 	{"key.password", Password, "key names meaning password or security-question answer in about 40 languages, any casing, separator or accents, also as the name of a {name, value} pair or [name, value] array; the value must be a typed string (not a boolean word, empty, mask or template); pwd values that are paths are not passwords; ambiguous words (pass, clave, parola) need a typed-password shape"},
-	{"key.pin", Password, "pin, PIN code keys holding 4-16 letters and digits, at least two thirds digits"},
+	{"key.pin", Password, "pin, PIN code, passcode, unlock/door/SIM code keys holding 4-8 digits; six digits in a postal address or under delivery/shipping/postal keys are India's postal code"},
 	{"text.password", Password, "a password word in prose or a log line followed by a separator or 'is', then a token with digits, symbols or mixed case"},
 	{"text.cli_password", Password, "the password argument of the programs that take one through a short flag (mysql -p<pw>, sshpass -p <pw>, mongo -p <pw>, redis-cli -a <pw>, sqlcmd -P <pw>, ssh-keygen -N <pw>), of -u/--user user:<pw> and smbclient -U user%<pw>, and echo <pw> | sudo -S"},
 	{"text.config_secret", SecretToken, "a command-line flag (--password x, --api-key=x), a NAME=value assignment or a 'name = value' / 'name: value' line (INI, .env, YAML, TOML, WireGuard) whose name is a sensitive key; the value judged as under that key, reported with that key's class; the password of .pgpass lines"},
@@ -87,6 +87,8 @@ var detectors = []DetectorInfo{
 	{"secret.square", SecretToken, "sq0atp-/sq0csp- tokens"},
 	{"secret.facebook", SecretToken, "EAACEdEose0cBA access tokens"},
 	{"secret.rubygems", SecretToken, "rubygems_ + 48 hex digits"},
+	{"secret.vendor", SecretToken, "prefixed tokens of more vendors, as public secret-scanner rule sets describe them: Groq gsk_, Replicate r8_, Perplexity pplx-, Figma figd_, Doppler dp.st./dp.ct./dp.sa./dp.pt., Heroku HRKU-, PlanetScale pscale_tkn_/pscale_pw_, Render rnd_, Buildkite bkua_, Netlify nfp_, Flutterwave FLWSECK-, Alibaba LTAI, Tencent AKID, Square EAAA, Pulumi pul-, Prefect pnu_, Infracost ico-, Fly.io fo1_, Shippo, Duffel, Scalingo tk-us-, Adafruit aio_, New Relic NRAK-, ReadMe rdme_, Clojars, EasyPost EZAK/EZTK, Frame.io fio-u-, 1Password ops_eyJ; bodies of the vendor's alphabet and length that mix letters and digits"},
+	{"secret.telegram_bot", SecretToken, "a Telegram bot token anywhere: 8-10 digits, ':AA' and 33 base64url characters"},
 	{"secret.jwt", SecretToken, "eyJ base64url segments joined by dots whose first segment decodes to a JSON header with \"alg\""},
 	{"secret.bearer", SecretToken, "Bearer <token> (and Token <token> under Authorization keys) with 8+ varied characters"},
 	{"secret.basic_auth", SecretToken, "Basic <base64 of user:password>"},

@@ -404,6 +404,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if want&wsVendor != 0 && ws.vendor < len(s) {
 		w.scanWords(s, ws.vendor)
 	}
+	if len(s) >= 44 && f&pColon != 0 && f&pDigit != 0 {
+		telegramBotTokens(s, func(a, b int) { w.add(SecretToken, "secret.telegram_bot", a, b) })
+	}
 	if f&pDash != 0 && len(s) >= 40 {
 		pemPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.pem", a, b) })
 	}
@@ -413,13 +416,16 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if len(s) >= 8 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
 		if f&(pEq|pColon) != 0 {
 			w.scanConfigLines(s)
+			w.scanInlinePairs(s)
 		}
 	}
 	if len(s) >= 12 && f&pColon != 0 && strings.Count(s, ":") >= 4 {
 		w.scanPgpass(s)
 	}
 	if len(s) >= 8 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
-		if f&pEq != 0 || f&pDash != 0 && strings.Contains(s, " -") {
+		if f&pEq != 0 || f&pDash != 0 && strings.Contains(s, " -") ||
+			f&pSlash != 0 && (f&pAt != 0 || strings.Contains(s, " /") || oracleProgram(firstWord(s))) ||
+			strings.IndexByte(s, '|') >= 0 {
 			w.scanCommandLine(s)
 		}
 	}
@@ -809,12 +815,17 @@ func (w *walker) detectTree(v *fastjson.Value, kind keyKind, depth int) {
 	case fastjson.TypeArray:
 		a, _ := v.Array()
 		pairKind := pairArrayKind(a)
+		var av argvState
 		for i, c := range a {
-			if i == 1 && pairKind != kNone {
+			ak := av.kind(b2s(c.GetStringBytes()), c.Type() == fastjson.TypeString)
+			switch t := c.Type(); {
+			case ak != kNone && (t == fastjson.TypeString || t == fastjson.TypeNumber):
+				w.detectTree(c, ak, depth)
+			case i == 1 && pairKind != kNone:
 				w.detectTree(c, pairKind, depth)
-				continue
+			default:
+				w.detectTree(c, kind, depth)
 			}
-			w.detectTree(c, kind, depth)
 		}
 	case fastjson.TypeString:
 		b, _ := v.StringBytes()
@@ -848,7 +859,11 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 	n := len(raw)
 	s := b2s(raw)
 	switch kind {
-	case kPassword, kPwd, kPIN, kPass:
+	case kPIN:
+		if n >= 4 && n <= 8 && !postalPIN(w.key, s, w.address) {
+			w.add(Password, detKey[kind], 0, n)
+		}
+	case kPassword, kPwd, kPass:
 		if n >= 4 {
 			w.add(Password, detKey[kind], 0, n)
 		}
@@ -882,7 +897,7 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if n >= 6 && n <= 20 {
+		if n >= 6 && n <= 20 && !failsNamedCheck(w.key, b2s(raw)) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kBank, kIBAN:
@@ -900,6 +915,14 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 	} else if n == 15 || n == 18 {
 		w.scanIDs(s, pDigit) // bare NIR or resident ID written as a number
 	}
+}
+
+// firstWord returns s up to its first space.
+func firstWord(s string) string {
+	if k := strings.IndexByte(s, ' '); k >= 0 {
+		return s[:k]
+	}
+	return s
 }
 
 // detKey names the key-based detector of each kind.
@@ -922,7 +945,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kPIN:
-		if pinShape(t) && !(w.address && len(t) == 6 && t[0] != '0' && allDigits(t)) {
+		if pinShape(t) && !postalPIN(w.key, t, w.address) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kPass:
@@ -997,7 +1020,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if natIDShape(t) && !failsSSN(t) && !businessTaxID(t) {
+		if natIDShape(t) && !failsSSN(t) && !businessTaxID(t) && !failsNamedCheck(w.key, t) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kBank:
@@ -1039,6 +1062,11 @@ func publishableKey(t string) bool {
 		strings.HasPrefix(t, "amzn_"), strings.HasPrefix(t, "strp_"), strings.HasPrefix(t, "client-"),
 		strings.HasPrefix(t, "sq0idp-"):
 		return true
+	case strings.HasPrefix(t, "eyJ") && strings.Count(t, ".") == 2:
+		// A Supabase anon key (see publicJWTPayload).
+		a := strings.IndexByte(t, '.')
+		b := a + 1 + strings.IndexByte(t[a+1:], '.')
+		return publicJWTPayload(t[a+1 : b])
 	case len(t) == 35 && strings.HasPrefix(t, "pub"):
 		for i := 3; i < len(t); i++ {
 			if !isDigit(t[i]) && (t[i] < 'a' || t[i] > 'f') {
@@ -1102,19 +1130,21 @@ func indiaPAN(t string) bool {
 // pinShape: a PIN is typed digits (4 to 12, perhaps with a letter or
 // two), not a word ("top") or a phrase ("gate 4").
 func pinShape(t string) bool {
-	if len(t) < 4 || len(t) > 16 || isPlaceholder(t) {
+	return len(t) >= 4 && len(t) <= 8 && allDigits(t) && !isPlaceholder(t)
+}
+
+// postalPIN: t, under a PIN key, is India's Postal Index Number: six
+// digits (also written "NNN NNN") not starting with 0, in a postal address
+// or under a key that says where something goes (delivery_pincode,
+// shipping_pin). A lone pincode of six digits stays a PIN.
+func postalPIN(key, t string, address bool) bool {
+	if len(t) == 7 && t[3] == ' ' {
+		t = t[:3] + t[4:]
+	}
+	if len(t) != 6 || t[0] == '0' || !allDigits(t) {
 		return false
 	}
-	nd := 0
-	for i := 0; i < len(t); i++ {
-		switch c := t[i]; {
-		case isDigit(c):
-			nd++
-		case !isAlnum(c):
-			return false
-		}
-	}
-	return nd >= 4 && nd*3 >= len(t)*2
+	return address || containsFoldAny(key, "delivery", "shipping", "postal", "zip", "address", "billing", "pickup", "dropoff")
 }
 
 // randomToken: a machine-made secret (20+ characters of upper and lower

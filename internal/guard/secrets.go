@@ -147,6 +147,72 @@ var vendors = []vendor{
 	{"EAACEdEose0cBA", "secret.facebook", alAlnum, 20, 300, false, false},
 	{"rubygems_", "secret.rubygems", alAlnum, 48, 48, true, false},
 	{"AGE-SECRET-KEY-1", "private_key.age", alUpperNo, 50, 70, false, false},
+	// More families of public secret-scanner rule sets; a body that must
+	// mix letters and digits keeps ordinary words out.
+	{"gsk_", "secret.vendor", alAlnum, 48, 56, false, true},            // Groq
+	{"r8_", "secret.vendor", alAlnum, 36, 40, false, true},             // Replicate
+	{"pplx-", "secret.vendor", alAlnum, 40, 56, false, true},           // Perplexity
+	{"figd_", "secret.vendor", alB64URL, 38, 64, false, true},          // Figma
+	{"dp.st.", "secret.vendor", alAlnum | aUnder, 40, 64, false, true}, // Doppler
+	{"dp.ct.", "secret.vendor", alAlnum | aUnder, 40, 64, false, true},
+	{"dp.sa.", "secret.vendor", alAlnum | aUnder, 40, 64, false, true},
+	{"dp.pt.", "secret.vendor", alAlnum | aUnder, 40, 64, false, true},
+	{"HRKU-", "secret.vendor", alB64URL, 20, 80, false, true},       // Heroku
+	{"pscale_tkn_", "secret.vendor", alB64URL, 32, 64, false, true}, // PlanetScale
+	{"pscale_pw_", "secret.vendor", alB64URL, 32, 64, false, true},
+	{"pscale_oauth_", "secret.vendor", alB64URL, 32, 64, false, true},
+	{"rnd_", "secret.vendor", alAlnum, 32, 40, false, true},             // Render
+	{"bkua_", "secret.vendor", alAlnum, 40, 40, true, false},            // Buildkite
+	{"nfp_", "secret.vendor", alAlnum, 36, 40, false, true},             // Netlify
+	{"FLWSECK-", "secret.vendor", alAlnum | aDash, 34, 40, false, true}, // Flutterwave
+	{"FLWSECK_TEST-", "secret.vendor", alAlnum | aDash, 34, 40, false, true},
+	{"LTAI", "secret.vendor", alAlnum, 12, 24, false, true},         // Alibaba Cloud
+	{"AKID", "secret.vendor", alAlnum, 32, 32, false, true},         // Tencent Cloud
+	{"EAAA", "secret.vendor", alB64URL, 60, 60, false, true},        // Square
+	{"pul-", "secret.vendor", alAlnum, 40, 40, true, false},         // Pulumi
+	{"pnu_", "secret.vendor", alAlnum, 36, 36, false, true},         // Prefect
+	{"ico-", "secret.vendor", alAlnum, 32, 32, false, true},         // Infracost
+	{"fo1_", "secret.vendor", alB64URL, 43, 43, false, true},        // Fly.io
+	{"shippo_live_", "secret.vendor", alAlnum, 40, 40, true, false}, // Shippo
+	{"shippo_test_", "secret.vendor", alAlnum, 40, 40, true, false},
+	{"duffel_live_", "secret.vendor", alB64URL, 43, 43, false, true}, // Duffel
+	{"duffel_test_", "secret.vendor", alB64URL, 43, 43, false, true},
+	{"tk-us-", "secret.vendor", alB64URL, 48, 48, false, true},  // Scalingo
+	{"aio_", "secret.vendor", alAlnum, 28, 28, false, true},     // Adafruit IO
+	{"NRAK-", "secret.vendor", alAlnum, 27, 27, false, true},    // New Relic
+	{"rdme_", "secret.vendor", alAlnum, 70, 70, false, true},    // ReadMe
+	{"CLOJARS_", "secret.vendor", alAlnum, 60, 60, false, true}, // Clojars
+	{"EZAK", "secret.vendor", alAlnum, 54, 54, false, true},     // EasyPost
+	{"EZTK", "secret.vendor", alAlnum, 54, 54, false, true},
+	{"fio-u-", "secret.vendor", alB64URL | aEq, 64, 64, false, true},      // Frame.io
+	{"ops_eyJ", "secret.vendor", alB64URL | aEq, 100, 2048, false, false}, // 1Password service account
+}
+
+// telegramBotToken: a Telegram bot token, <bot id: 8-10 digits>:AA<33
+// base64url characters>, not glued to a word on either side. It returns
+// the spans found through add.
+func telegramBotTokens(s string, add func(a, b int)) {
+	for off := 0; off < len(s); {
+		k := strings.Index(s[off:], ":AA")
+		if k < 0 {
+			return
+		}
+		k += off
+		off = k + 3
+		d := k
+		for d > 0 && k-d < 11 && isDigit(s[d-1]) {
+			d--
+		}
+		if k-d < 8 || k-d > 10 || d > 0 && alpha[s[d-1]]&alB64URL != 0 {
+			continue
+		}
+		e := runOf(s, k+1, alB64URL)
+		if e-(k+1) != 35 || e < len(s) && alpha[s[e]]&alB64URL != 0 || !mixedAlnum(s[k+1:e]) {
+			continue
+		}
+		add(d, e)
+		off = e
+	}
 }
 
 // vendorFirst marks bytes that start some vendor prefix; vendorBy lists
@@ -388,7 +454,38 @@ func matchJWT(s string, i int) int {
 			return -1
 		}
 	}
+	if publicJWTPayload(s[h+1 : p]) {
+		return -1
+	}
 	return end
+}
+
+// publicJWTPayload: the payload segment of a JWT says it is made to be
+// public: Supabase's anon key (issuer supabase, role anon) ships in every
+// web app, and row-level security, not the key, guards the data. Its
+// service_role key, and a signed-in user's token (role authenticated),
+// stay secrets.
+func publicJWTPayload(seg string) bool {
+	if len(seg) < 20 || len(seg) > 600 {
+		return false
+	}
+	var buf [456]byte
+	n, _ := base64.RawURLEncoding.Decode(buf[:], []byte(seg[:len(seg)/4*4]))
+	pl := compactJSON(buf[:n])
+	return strings.Contains(pl, `"role":"anon"`) && strings.Contains(pl, `"iss":"supabase"`) &&
+		!strings.Contains(pl, "service_role")
+}
+
+// compactJSON drops the spaces of a small JSON text (outside nothing:
+// good enough to look for "name":"value" pairs).
+func compactJSON(b []byte) string {
+	o := b[:0]
+	for _, c := range b {
+		if c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+			o = append(o, c)
+		}
+	}
+	return string(o)
 }
 
 // derPrivatePrefixes start base64 DER encodings of private keys.

@@ -83,6 +83,9 @@ func (w *walker) scanURL(s string, st, colon, end, depth int) {
 	if secretWebhook(host, path) || webhookPathSecret(host, path) {
 		w.add(SecretToken, "secret.webhook_url", ae, pathEnd)
 	}
+	if len(path) > 4 {
+		w.scanPathIDs(s, ae, pathEnd, depth)
+	}
 	if k := strings.IndexByte(path, ';'); k >= 0 {
 		// ;jsessionid=... path parameters.
 		w.scanPairs(s, ae+k+1, pathEnd, ';', false, false, depth)
@@ -103,6 +106,71 @@ func (w *walker) scanURL(s string, st, colon, end, depth int) {
 			}
 		}
 		w.scanPairs(s, fs, end, '&', false, false, depth)
+	}
+}
+
+// pathIDWords are the path segments that name the national ID or bank
+// account in the segment after them (/ssn/123456789, /users/cpf/<cpf>,
+// /iban/<iban>). Plural collection names (/passports/<id>) hold a record's
+// id, and short words that are also ordinary segments (run, fin, tin) are
+// left out.
+var pathIDWords = map[string]bool{
+	"ssn": true, "social-security-number": true, "social_security_number": true, "sin": true, "nino": true,
+	"ni-number": true, "bsn": true, "cpf": true, "cnpj": true, "curp": true, "pesel": true, "aadhaar": true,
+	"aadhar": true, "dni": true, "nie": true, "nif": true, "personnummer": true, "hetu": true, "steuerid": true,
+	"steuer-id": true, "codice-fiscale": true, "codicefiscale": true, "nir": true, "national-id": true,
+	"national_id": true, "nationalid": true, "nric": true, "rrn": true, "tax-id": true, "taxid": true, "tax_id": true,
+	"iban": true, "passport": true, "passport-number": true, "id-number": true, "national-insurance-number": true,
+}
+
+// pathIDPairs holds the first two bytes of the pathIDWords (either case),
+// so that most segments are passed over by one lookup.
+var pathIDPairs pairSet
+
+func init() {
+	for w := range pathIDWords {
+		pathIDPairs.putFold(w[0], w[1])
+	}
+}
+
+// scanPathIDs judges the segment after a path segment that names a
+// national ID or an IBAN as under that key; a detection covers the segment.
+func (w *walker) scanPathIDs(s string, ps, pe, depth int) {
+	prev := kNone
+	var name string
+	for i := ps; i < pe; {
+		if s[i] == '/' {
+			i++
+			continue
+		}
+		j := i
+		for j < pe && s[j] != '/' && s[j] != ';' {
+			j++
+		}
+		seg := s[i:j]
+		switch {
+		case prev != kNone:
+			mark, key := len(w.hits), w.key
+			w.key = name
+			w.scanText(seg, prev, depth+1)
+			w.key = key
+			w.remap(mark, i, j, "path")
+			prev = kNone
+		case len(seg) >= 3 && len(seg) <= 26 && pathIDPairs.has(seg[0], seg[1]):
+			var lb [26]byte
+			for k := 0; k < len(seg); k++ {
+				lb[k] = lower(seg[k])
+			}
+			if pathIDWords[string(lb[:len(seg)])] {
+				if k, _ := w.kindOf(seg); k == kSSN || k == kNatID || k == kIBAN || k == kBank {
+					prev, name = k, seg
+				}
+			}
+		}
+		if j < pe && s[j] == ';' {
+			return
+		}
+		i = j
 	}
 }
 
