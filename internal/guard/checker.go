@@ -360,7 +360,7 @@ type pending struct {
 func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank, address bool) {
 	// Names are classified only when the object has a value key too.
 	var names [4]string
-	nn, hasValue, hasID := 0, false, false
+	nn, hasValue, hasID, elem := 0, false, false, false
 	docType := ""
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		ks := b2s(k)
@@ -373,16 +373,62 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank, 
 		hasID = hasID || ks == "id"
 		switch v.Type() {
 		case fastjson.TypeString:
-			b, _ := v.StringBytes()
-			vs := b2s(b)
-			ei.feed(ks, vs)
+			elem = elem || elemKey(ks)
 			if nn < len(names) && pairNameKey(ks) {
+				b, _ := v.StringBytes()
+				vs := b2s(b)
 				names[nn] = vs
 				nn++
 				if docTypeKey(ks) {
 					docType = vs
 				}
 			}
+		case fastjson.TypeObject:
+			if ks == "attributes" && !elem {
+				ao, _ := v.Object()
+				ao.Visit(func(k2 []byte, v2 *fastjson.Value) {
+					elem = elem || v2.Type() == fastjson.TypeString && elemKey(b2s(k2))
+				})
+			}
+		}
+	})
+	if elem {
+		// Only an element's keys and values are read as one: what the
+		// others say is never used.
+		feedElem(o, ei)
+	}
+	if ei.isElem {
+		ei.finish()
+	}
+	for _, n := range names[:nn] {
+		if !hasValue || pairKind != kNone {
+			break
+		}
+		pairKind = namedKind(n)
+	}
+	if pairKind == kNone && !hasValue && hasID && docType != "" {
+		// {"id_type": "passport", "id": ...}: the id is the document's.
+		if k := namedKind(docType); k == kNatID || k == kSSN {
+			pairKind = k
+		}
+	}
+	return pairKind, jwk, bank, address
+}
+
+// elemKey: a string under k makes its object an autotrack element
+// (elemInfo.feed sets isElem for exactly these keys).
+func elemKey(k string) bool {
+	return strings.HasPrefix(k, "$el_attr__") || k == "$el_classes" || tagKey(k)
+}
+
+// feedElem feeds every key and value of the element o to ei, in order.
+func feedElem(o *fastjson.Object, ei *elemInfo) {
+	o.Visit(func(k []byte, v *fastjson.Value) {
+		ks := b2s(k)
+		switch v.Type() {
+		case fastjson.TypeString:
+			b, _ := v.StringBytes()
+			ei.feed(ks, b2s(b))
 		case fastjson.TypeArray:
 			if ks == "$classes" || ks == "classes" || ks == "$el_classes" || ks == "attr__class" {
 				a, _ := v.Array()
@@ -403,22 +449,6 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank, 
 			}
 		}
 	})
-	if ei.isElem {
-		ei.finish()
-	}
-	for _, n := range names[:nn] {
-		if !hasValue || pairKind != kNone {
-			break
-		}
-		pairKind = namedKind(n)
-	}
-	if pairKind == kNone && !hasValue && hasID && docType != "" {
-		// {"id_type": "passport", "id": ...}: the id is the document's.
-		if k := namedKind(docType); k == kNatID || k == kSSN {
-			pairKind = k
-		}
-	}
-	return pairKind, jwk, bank, address
 }
 
 // addressKey: k is a field of a postal address. In an address, a six-digit
