@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
 
@@ -1034,8 +1035,19 @@ func (w *walker) noteNested(act Action) {
 
 // looksJSON: a string that may hold a JSON object or array.
 func looksJSON(s string) bool {
+	if len(s) < 2 {
+		return false
+	}
+	if c := s[0]; c < utf8.RuneSelf && c != '{' && c != '[' && !asciiSpace(c) {
+		return false // what TrimSpace leaves starts with c
+	}
 	s = strings.TrimSpace(s)
 	return len(s) >= 2 && (s[0] == '{' && s[len(s)-1] == '}' || s[0] == '[' && s[len(s)-1] == ']')
+}
+
+// asciiSpace: c is one of the ASCII bytes strings.TrimSpace removes.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // nestedJSON walks a stringified JSON value in place. A part to drop drops

@@ -53,6 +53,7 @@ const (
 	pHigh
 	pHash
 	pOther
+	pAngle // < or > (set with pOther)
 )
 
 var profTable [256]uint32
@@ -102,6 +103,8 @@ func init() {
 				f = pQuest
 			case '#':
 				f = pHash
+			case '<', '>':
+				f = pOther | pAngle
 			default:
 				f = pOther
 			}
@@ -423,7 +426,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 			w.scanCommandLine(s)
 		}
 	}
-	if len(s) >= 12 && f&pSlash != 0 && kind != kPassword && kind != kPwd && (strings.Contains(s, "</") || strings.Contains(s, "/>")) {
+	if len(s) >= 12 && f&pSlash != 0 && f&pAngle != 0 && kind != kPassword && kind != kPwd && (strings.Contains(s, "</") || strings.Contains(s, "/>")) {
 		w.scanXML(s)
 	}
 	if phrases {
