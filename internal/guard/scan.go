@@ -299,6 +299,16 @@ func (w *walker) cachedKind(k string) keyKind {
 	return kk
 }
 
+// keyClass is classifyKey(k) through the key cache. Filling the cache
+// scans k for values (keyHolds), which may note a card number: that note
+// is not kept, so the answer is exactly classifyKey's with no side effect.
+func (w *walker) keyClass(k string) keyKind {
+	pan := w.panSeen
+	kk := w.cachedKind(k) &^ kSensKey
+	w.panSeen = pan
+	return kk
+}
+
 // isToken: s is the project's token (public: never a finding). Inside
 // the project-independent key cache no string is.
 func (w *walker) isToken(s string) bool {
