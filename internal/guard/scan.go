@@ -171,7 +171,7 @@ type walker struct {
 	panSeen bool                 // a card number was found in the current object
 	address bool                 // the current object is a postal address (its pincode is India's postal code)
 	kinds   map[string]kindEntry // kindOf cache; per walker, so no locking
-	kslots  [kindSlots]kindEntry // direct-mapped in front of kinds
+	kslots  [kindSlots]kindEntry // two-way, in front of kinds
 	// builtinOnly: scanning for the key cache, which every project's
 	// checker shares: no token exemption, no custom rules.
 	builtinOnly bool
@@ -214,8 +214,8 @@ type kindEntry struct {
 	stats *keyStats // how often the memo knew the key's values
 }
 
-// kindSlots is the size of the walker's direct-mapped key cache, in front
-// of the map (a power of two).
+// kindSlots is the size of the walker's key cache (pairs of slots), in
+// front of the map (a power of two).
 const kindSlots = 512
 
 // kindSlot picks a key's slot from its length and three of its bytes: much
@@ -258,27 +258,35 @@ func (w *walker) kindOf(k string) (kind keyKind, sens bool) {
 // its memo statistics (nil when the key is not cached: then the memo is
 // always asked).
 func (w *walker) keyInfo(k string) (keyKind, *keyStats) {
-	kk := w.cachedKind(k)
-	if k == "" || len(k) > maxCachedKey {
+	kk, e := w.kindEntry(k)
+	if e == nil {
 		return kk, nil
 	}
-	if slot := &w.kslots[kindSlot(k)]; slot.key == k {
-		return kk, slot.stats
-	}
-	return kk, nil
+	return kk, e.stats
 }
 
 func (w *walker) cachedKind(k string) keyKind {
+	kk, _ := w.kindEntry(k)
+	return kk
+}
+
+// kindEntry returns k's classification and its cache entry (nil when k
+// is not cached). The slots are two-way: a key is looked for in both
+// slots of its pair, and a new key takes the first, moving the one there
+// to the second.
+func (w *walker) kindEntry(k string) (keyKind, *kindEntry) {
 	if k == "" {
-		return classifyKey(k) // an empty slot holds the empty key
+		return classifyKey(k), nil // an empty slot holds the empty key
 	}
-	slot := &w.kslots[kindSlot(k)]
-	if slot.key == k {
-		return slot.kind
+	i := kindSlot(k) &^ 1
+	if s := &w.kslots[i]; s.key == k {
+		return s.kind, s
+	}
+	if s := &w.kslots[i+1]; s.key == k {
+		return s.kind, s
 	}
 	if e, ok := w.kinds[k]; ok {
-		*slot = e
-		return e.kind
+		return e.kind, w.putKind(i, e)
 	}
 	kk := classifyKey(k)
 	builtin := w.builtinOnly
@@ -287,16 +295,22 @@ func (w *walker) cachedKind(k string) keyKind {
 		kk |= kSensKey
 	}
 	w.builtinOnly = builtin
-	if len(k) <= maxCachedKey {
-		if w.kinds == nil || len(w.kinds) >= maxKindCache {
-			w.kinds = make(map[string]kindEntry, 256)
-			w.kslots = [kindSlots]kindEntry{}
-		}
-		e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats)}
-		w.kinds[e.key] = e
-		*slot = e
+	if len(k) > maxCachedKey {
+		return kk, nil
 	}
-	return kk
+	if w.kinds == nil || len(w.kinds) >= maxKindCache {
+		w.kinds = make(map[string]kindEntry, 256)
+		w.kslots = [kindSlots]kindEntry{}
+	}
+	e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats)}
+	w.kinds[e.key] = e
+	return kk, w.putKind(i, e)
+}
+
+func (w *walker) putKind(i int, e kindEntry) *kindEntry {
+	w.kslots[i+1] = w.kslots[i]
+	w.kslots[i] = e
+	return &w.kslots[i]
 }
 
 // keyClass is classifyKey(k) through the key cache. Filling the cache
