@@ -358,29 +358,28 @@ type pending struct {
 // keys say together: whether it is an autotrack element, and whether it is
 // a {name: "password", value: ...} pair. Scan's sharesContext (raw.go) must
 // recognise every key that changes the result here.
-func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank, address bool) {
+func (w *walker) objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank, address bool) {
 	// Names are classified only when the object has a value key too.
 	var names [4]string
 	nn, hasValue, hasID, elem := 0, false, false, false
 	docType := ""
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		ks := b2s(k)
-		if ks == "kty" {
-			jwk = true
-		}
-		bank = bank || bankIDKey(ks)
-		address = address || addressKey(ks)
-		hasValue = hasValue || pairValueKey(ks)
-		hasID = hasID || ks == "id"
+		kc := w.keyCtx(ks)
+		jwk = jwk || kc&ctxKty != 0
+		bank = bank || kc&ctxBank != 0
+		address = address || kc&ctxAddress != 0
+		hasValue = hasValue || kc&ctxPairValue != 0
+		hasID = hasID || kc&ctxID != 0
 		switch v.Type() {
 		case fastjson.TypeString:
-			elem = elem || elemKey(ks)
-			if nn < len(names) && pairNameKey(ks) {
+			elem = elem || kc&ctxElem != 0
+			if nn < len(names) && kc&ctxPairName != 0 {
 				b, _ := v.StringBytes()
 				vs := b2s(b)
 				names[nn] = vs
 				nn++
-				if docTypeKey(ks) {
+				if kc&ctxDocType != 0 {
 					docType = vs
 				}
 			}
@@ -414,6 +413,64 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank, 
 		}
 	}
 	return pairKind, jwk, bank, address
+}
+
+// Bits of keyContext: what a key says about its object (objContext).
+const (
+	ctxKty       uint8 = 1 << iota // "kty": a JSON Web Key
+	ctxBank                        // bankIDKey
+	ctxAddress                     // addressKey
+	ctxPairValue                   // pairValueKey
+	ctxID                          // "id"
+	ctxElem                        // elemKey
+	ctxPairName                    // pairNameKey
+	ctxDocType                     // docTypeKey (with ctxPairName)
+)
+
+// keyContext computes k's ctx bits.
+func keyContext(k string) uint8 {
+	var c uint8
+	if k == "kty" {
+		c |= ctxKty
+	}
+	if bankIDKey(k) {
+		c |= ctxBank
+	}
+	if addressKey(k) {
+		c |= ctxAddress
+	}
+	if pairValueKey(k) {
+		c |= ctxPairValue
+	}
+	if k == "id" {
+		c |= ctxID
+	}
+	if elemKey(k) {
+		c |= ctxElem
+	}
+	if pairNameKey(k) {
+		c |= ctxPairName
+		if docTypeKey(k) {
+			c |= ctxDocType
+		}
+	}
+	return c
+}
+
+// keyCtx is keyContext(k), from the key cache when k is in one of its
+// slots. It never fills the cache: filling it scans the key for values,
+// which must happen where member classifies the key, as before.
+func (w *walker) keyCtx(k string) uint8 {
+	if k != "" {
+		i := kindSlot(k) &^ 1
+		if s := &w.kslots[i]; s.key == k {
+			return s.ctx
+		}
+		if s := &w.kslots[i+1]; s.key == k {
+			return s.ctx
+		}
+	}
+	return keyContext(k)
 }
 
 // elemKey: a string under k makes its object an autotrack element
@@ -587,7 +644,7 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		return
 	}
 	var ei elemInfo
-	pairKind, jwk, bank, address := objContext(o, &ei)
+	pairKind, jwk, bank, address := w.objContext(o, &ei)
 	savedAddr := w.address
 	w.address = address
 	defer func() { w.address = savedAddr }()

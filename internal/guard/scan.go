@@ -211,6 +211,7 @@ const kSensKey keyKind = 0x80
 type kindEntry struct {
 	key   string
 	kind  keyKind
+	ctx   uint8     // keyContext(key)
 	stats *keyStats // how often the memo knew the key's values
 }
 
@@ -302,7 +303,7 @@ func (w *walker) kindEntry(k string) (keyKind, *kindEntry) {
 		w.kinds = make(map[string]kindEntry, 256)
 		w.kslots = [kindSlots]kindEntry{}
 	}
-	e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats)}
+	e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats), ctx: keyContext(k)}
 	w.kinds[e.key] = e
 	return kk, w.putKind(i, e)
 }
