@@ -31,6 +31,9 @@ type hit struct {
 	rule  int // 1-based custom rule index, 0 for built-in detectors
 }
 
+// profileOf counts digits by adding the pDigit bit: it must be bit 0.
+const _ uint32 = -(pDigit - 1)
+
 // Byte-profile flags.
 const (
 	pDigit uint32 = 1 << iota
@@ -126,9 +129,7 @@ func profileOf(s string) profile {
 	for i := 0; i < len(s); i++ {
 		x := profTable[s[i]]
 		f |= x
-		if x == pDigit {
-			nd++
-		}
+		nd += int(x & pDigit) // pDigit is bit 0, set for digits only
 	}
 	p.flags = f
 	p.digits = nd
@@ -541,6 +542,10 @@ func (w *walker) scanIDs(s string, f uint32) {
 			r++
 		}
 		dr := r - i
+		we := r // the word's end
+		for we < len(s) && isAlnum(s[we]) {
+			we++
+		}
 		var next byte
 		if r < len(s) {
 			next = s[r]
@@ -572,7 +577,10 @@ func (w *walker) scanIDs(s string, f uint32) {
 			case 'x', 'y', 'z':
 				try(matchNIE, "id.es_nie")
 			}
-			try(matchCodiceFiscale, "id.it_codice_fiscale")
+			if we-i == 16 {
+				// A codice fiscale is one word of 16.
+				try(matchCodiceFiscale, "id.it_codice_fiscale")
+			}
 		case dr == 1 && next == ' ':
 			try(matchNIR, "id.fr_nir")
 		case dr == 2 && next == ' ':
@@ -605,10 +613,7 @@ func (w *walker) scanIDs(s string, f uint32) {
 			i = e
 			continue
 		}
-		// Skip the rest of this word.
-		for i+1 < len(s) && isAlnum(s[i+1]) {
-			i++
-		}
+		i = we - 1 // skip the rest of this word
 	}
 }
 
