@@ -28,7 +28,7 @@ type Guard struct {
 // New returns a Guard with the built-in detectors.
 func New() *Guard {
 	g := &Guard{}
-	g.walkers.New = func() any { return &walker{} }
+	g.walkers.New = func() any { return &walker{digits: make([]byte, 0, 64)} } // digits: scanCards' buffer, never grown by it
 	return g
 }
 
