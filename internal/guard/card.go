@@ -264,9 +264,9 @@ func inUUID(s string, a, b int) bool {
 
 func isHexDigit(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 
-func isAlnum(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
+// isAlnum: c is an ASCII letter or digit (one table load: the scanners
+// ask this of nearly every byte).
+func isAlnum(c byte) bool { return profTable[c]&(pDigit|pUpper|pLower) != 0 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
 
@@ -27,7 +28,7 @@ type Guard struct {
 // New returns a Guard with the built-in detectors.
 func New() *Guard {
 	g := &Guard{}
-	g.walkers.New = func() any { return &walker{} }
+	g.walkers.New = func() any { return &walker{digits: make([]byte, 0, 64)} } // digits: scanCards' buffer, never grown by it
 	return g
 }
 
@@ -357,32 +358,135 @@ type pending struct {
 // keys say together: whether it is an autotrack element, and whether it is
 // a {name: "password", value: ...} pair. Scan's sharesContext (raw.go) must
 // recognise every key that changes the result here.
-func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank, address bool) {
+func (w *walker) objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank, address bool) {
 	// Names are classified only when the object has a value key too.
 	var names [4]string
-	nn, hasValue, hasID := 0, false, false
+	nn, hasValue, hasID, elem := 0, false, false, false
 	docType := ""
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		ks := b2s(k)
-		if ks == "kty" {
-			jwk = true
-		}
-		bank = bank || bankIDKey(ks)
-		address = address || addressKey(ks)
-		hasValue = hasValue || pairValueKey(ks)
-		hasID = hasID || ks == "id"
+		kc := w.keyCtx(ks)
+		jwk = jwk || kc&ctxKty != 0
+		bank = bank || kc&ctxBank != 0
+		address = address || kc&ctxAddress != 0
+		hasValue = hasValue || kc&ctxPairValue != 0
+		hasID = hasID || kc&ctxID != 0
 		switch v.Type() {
 		case fastjson.TypeString:
-			b, _ := v.StringBytes()
-			vs := b2s(b)
-			ei.feed(ks, vs)
-			if nn < len(names) && pairNameKey(ks) {
+			elem = elem || kc&ctxElem != 0
+			if nn < len(names) && kc&ctxPairName != 0 {
+				b, _ := v.StringBytes()
+				vs := b2s(b)
 				names[nn] = vs
 				nn++
-				if docTypeKey(ks) {
+				if kc&ctxDocType != 0 {
 					docType = vs
 				}
 			}
+		case fastjson.TypeObject:
+			if ks == "attributes" && !elem {
+				ao, _ := v.Object()
+				ao.Visit(func(k2 []byte, v2 *fastjson.Value) {
+					elem = elem || v2.Type() == fastjson.TypeString && elemKey(b2s(k2))
+				})
+			}
+		}
+	})
+	if elem {
+		// Only an element's keys and values are read as one: what the
+		// others say is never used.
+		feedElem(o, ei)
+	}
+	if ei.isElem {
+		ei.finish()
+	}
+	for _, n := range names[:nn] {
+		if !hasValue || pairKind != kNone {
+			break
+		}
+		pairKind = namedKind(n)
+	}
+	if pairKind == kNone && !hasValue && hasID && docType != "" {
+		// {"id_type": "passport", "id": ...}: the id is the document's.
+		if k := namedKind(docType); k == kNatID || k == kSSN {
+			pairKind = k
+		}
+	}
+	return pairKind, jwk, bank, address
+}
+
+// Bits of keyContext: what a key says about its object (objContext).
+const (
+	ctxKty       uint8 = 1 << iota // "kty": a JSON Web Key
+	ctxBank                        // bankIDKey
+	ctxAddress                     // addressKey
+	ctxPairValue                   // pairValueKey
+	ctxID                          // "id"
+	ctxElem                        // elemKey
+	ctxPairName                    // pairNameKey
+	ctxDocType                     // docTypeKey (with ctxPairName)
+)
+
+// keyContext computes k's ctx bits.
+func keyContext(k string) uint8 {
+	var c uint8
+	if k == "kty" {
+		c |= ctxKty
+	}
+	if bankIDKey(k) {
+		c |= ctxBank
+	}
+	if addressKey(k) {
+		c |= ctxAddress
+	}
+	if pairValueKey(k) {
+		c |= ctxPairValue
+	}
+	if k == "id" {
+		c |= ctxID
+	}
+	if elemKey(k) {
+		c |= ctxElem
+	}
+	if pairNameKey(k) {
+		c |= ctxPairName
+		if docTypeKey(k) {
+			c |= ctxDocType
+		}
+	}
+	return c
+}
+
+// keyCtx is keyContext(k), from the key cache when k is in one of its
+// slots. It never fills the cache: filling it scans the key for values,
+// which must happen where member classifies the key, as before.
+func (w *walker) keyCtx(k string) uint8 {
+	if k != "" {
+		i := kindSlot(k) &^ 1
+		if s := &w.kslots[i]; s.key == k {
+			return s.ctx
+		}
+		if s := &w.kslots[i+1]; s.key == k {
+			return s.ctx
+		}
+	}
+	return keyContext(k)
+}
+
+// elemKey: a string under k makes its object an autotrack element
+// (elemInfo.feed sets isElem for exactly these keys).
+func elemKey(k string) bool {
+	return strings.HasPrefix(k, "$el_attr__") || k == "$el_classes" || tagKey(k)
+}
+
+// feedElem feeds every key and value of the element o to ei, in order.
+func feedElem(o *fastjson.Object, ei *elemInfo) {
+	o.Visit(func(k []byte, v *fastjson.Value) {
+		ks := b2s(k)
+		switch v.Type() {
+		case fastjson.TypeString:
+			b, _ := v.StringBytes()
+			ei.feed(ks, b2s(b))
 		case fastjson.TypeArray:
 			if ks == "$classes" || ks == "classes" || ks == "$el_classes" || ks == "attr__class" {
 				a, _ := v.Array()
@@ -403,22 +507,6 @@ func objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank, 
 			}
 		}
 	})
-	if ei.isElem {
-		ei.finish()
-	}
-	for _, n := range names[:nn] {
-		if !hasValue || pairKind != kNone {
-			break
-		}
-		pairKind = namedKind(n)
-	}
-	if pairKind == kNone && !hasValue && hasID && docType != "" {
-		// {"id_type": "passport", "id": ...}: the id is the document's.
-		if k := namedKind(docType); k == kNatID || k == kSSN {
-			pairKind = k
-		}
-	}
-	return pairKind, jwk, bank, address
 }
 
 // addressKey: k is a field of a postal address. In an address, a six-digit
@@ -566,7 +654,7 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		return
 	}
 	var ei elemInfo
-	pairKind, jwk, bank, address := objContext(o, &ei)
+	pairKind, jwk, bank, address := w.objContext(o, &ei)
 	savedAddr := w.address
 	w.address = address
 	defer func() { w.address = savedAddr }()
@@ -1010,8 +1098,19 @@ func (w *walker) noteNested(act Action) {
 
 // looksJSON: a string that may hold a JSON object or array.
 func looksJSON(s string) bool {
+	if len(s) < 2 {
+		return false
+	}
+	if c := s[0]; c < utf8.RuneSelf && c != '{' && c != '[' && !asciiSpace(c) {
+		return false // what TrimSpace leaves starts with c
+	}
 	s = strings.TrimSpace(s)
 	return len(s) >= 2 && (s[0] == '{' && s[len(s)-1] == '}' || s[0] == '[' && s[len(s)-1] == ']')
+}
+
+// asciiSpace: c is one of the ASCII bytes strings.TrimSpace removes.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // nestedJSON walks a stringified JSON value in place. A part to drop drops

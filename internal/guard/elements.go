@@ -466,7 +466,7 @@ func (w *walker) scanChain(s string) {
 				w.elemHit(&e, a.name, s[a.vs:a.ve], a.vs, a.ve)
 			}
 			sub := len(w.hits)
-			w.scanText(s[a.vs:a.ve], classifyKey(a.name), 1)
+			w.scanText(s[a.vs:a.ve], w.keyClass(a.name), 1)
 			for k := sub; k < len(w.hits); k++ {
 				w.hits[k].start += a.vs
 				w.hits[k].end += a.vs

@@ -362,6 +362,11 @@ func matchCodiceFiscale(s string, i int) int {
 	if i+16 > len(s) || !boundaryAfter(s, i+16) {
 		return -1
 	}
+	for k := 0; k < 6; k++ {
+		if !isUpper(upper(s[i+k])) {
+			return -1 // the first six are letters
+		}
+	}
 	var u [16]byte
 	for k := 0; k < 16; k++ {
 		u[k] = upper(s[i+k])

@@ -31,6 +31,9 @@ type hit struct {
 	rule  int // 1-based custom rule index, 0 for built-in detectors
 }
 
+// profileOf counts digits by adding the pDigit bit: it must be bit 0.
+const _ uint32 = -(pDigit - 1)
+
 // Byte-profile flags.
 const (
 	pDigit uint32 = 1 << iota
@@ -53,6 +56,7 @@ const (
 	pHigh
 	pHash
 	pOther
+	pAngle // < or > (set with pOther)
 )
 
 var profTable [256]uint32
@@ -102,6 +106,8 @@ func init() {
 				f = pQuest
 			case '#':
 				f = pHash
+			case '<', '>':
+				f = pOther | pAngle
 			default:
 				f = pOther
 			}
@@ -123,9 +129,7 @@ func profileOf(s string) profile {
 	for i := 0; i < len(s); i++ {
 		x := profTable[s[i]]
 		f |= x
-		if x == pDigit {
-			nd++
-		}
+		nd += int(x & pDigit) // pDigit is bit 0, set for digits only
 	}
 	p.flags = f
 	p.digits = nd
@@ -168,7 +172,7 @@ type walker struct {
 	panSeen bool                 // a card number was found in the current object
 	address bool                 // the current object is a postal address (its pincode is India's postal code)
 	kinds   map[string]kindEntry // kindOf cache; per walker, so no locking
-	kslots  [kindSlots]kindEntry // direct-mapped in front of kinds
+	kslots  [kindSlots]kindEntry // two-way, in front of kinds
 	// builtinOnly: scanning for the key cache, which every project's
 	// checker shares: no token exemption, no custom rules.
 	builtinOnly bool
@@ -208,11 +212,12 @@ const kSensKey keyKind = 0x80
 type kindEntry struct {
 	key   string
 	kind  keyKind
+	ctx   uint8     // keyContext(key)
 	stats *keyStats // how often the memo knew the key's values
 }
 
-// kindSlots is the size of the walker's direct-mapped key cache, in front
-// of the map (a power of two).
+// kindSlots is the size of the walker's key cache (pairs of slots), in
+// front of the map (a power of two).
 const kindSlots = 512
 
 // kindSlot picks a key's slot from its length and three of its bytes: much
@@ -255,27 +260,35 @@ func (w *walker) kindOf(k string) (kind keyKind, sens bool) {
 // its memo statistics (nil when the key is not cached: then the memo is
 // always asked).
 func (w *walker) keyInfo(k string) (keyKind, *keyStats) {
-	kk := w.cachedKind(k)
-	if k == "" || len(k) > maxCachedKey {
+	kk, e := w.kindEntry(k)
+	if e == nil {
 		return kk, nil
 	}
-	if slot := &w.kslots[kindSlot(k)]; slot.key == k {
-		return kk, slot.stats
-	}
-	return kk, nil
+	return kk, e.stats
 }
 
 func (w *walker) cachedKind(k string) keyKind {
+	kk, _ := w.kindEntry(k)
+	return kk
+}
+
+// kindEntry returns k's classification and its cache entry (nil when k
+// is not cached). The slots are two-way: a key is looked for in both
+// slots of its pair, and a new key takes the first, moving the one there
+// to the second.
+func (w *walker) kindEntry(k string) (keyKind, *kindEntry) {
 	if k == "" {
-		return classifyKey(k) // an empty slot holds the empty key
+		return classifyKey(k), nil // an empty slot holds the empty key
 	}
-	slot := &w.kslots[kindSlot(k)]
-	if slot.key == k {
-		return slot.kind
+	i := kindSlot(k) &^ 1
+	if s := &w.kslots[i]; s.key == k {
+		return s.kind, s
+	}
+	if s := &w.kslots[i+1]; s.key == k {
+		return s.kind, s
 	}
 	if e, ok := w.kinds[k]; ok {
-		*slot = e
-		return e.kind
+		return e.kind, w.putKind(i, e)
 	}
 	kk := classifyKey(k)
 	builtin := w.builtinOnly
@@ -284,15 +297,31 @@ func (w *walker) cachedKind(k string) keyKind {
 		kk |= kSensKey
 	}
 	w.builtinOnly = builtin
-	if len(k) <= maxCachedKey {
-		if w.kinds == nil || len(w.kinds) >= maxKindCache {
-			w.kinds = make(map[string]kindEntry, 256)
-			w.kslots = [kindSlots]kindEntry{}
-		}
-		e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats)}
-		w.kinds[e.key] = e
-		*slot = e
+	if len(k) > maxCachedKey {
+		return kk, nil
 	}
+	if w.kinds == nil || len(w.kinds) >= maxKindCache {
+		w.kinds = make(map[string]kindEntry, 256)
+		w.kslots = [kindSlots]kindEntry{}
+	}
+	e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats), ctx: keyContext(k)}
+	w.kinds[e.key] = e
+	return kk, w.putKind(i, e)
+}
+
+func (w *walker) putKind(i int, e kindEntry) *kindEntry {
+	w.kslots[i+1] = w.kslots[i]
+	w.kslots[i] = e
+	return &w.kslots[i]
+}
+
+// keyClass is classifyKey(k) through the key cache. Filling the cache
+// scans k for values (keyHolds), which may note a card number: that note
+// is not kept, so the answer is exactly classifyKey's with no side effect.
+func (w *walker) keyClass(k string) keyKind {
+	pan := w.panSeen
+	kk := w.cachedKind(k) &^ kSensKey
+	w.panSeen = pan
 	return kk
 }
 
@@ -429,7 +458,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 			w.scanCommandLine(s)
 		}
 	}
-	if len(s) >= 12 && f&pSlash != 0 && kind != kPassword && kind != kPwd && (strings.Contains(s, "</") || strings.Contains(s, "/>")) {
+	if len(s) >= 12 && f&pSlash != 0 && f&pAngle != 0 && kind != kPassword && kind != kPwd && (strings.Contains(s, "</") || strings.Contains(s, "/>")) {
 		w.scanXML(s)
 	}
 	if phrases {
@@ -519,6 +548,10 @@ func (w *walker) scanIDs(s string, f uint32) {
 			r++
 		}
 		dr := r - i
+		we := r // the word's end
+		for we < len(s) && isAlnum(s[we]) {
+			we++
+		}
 		var next byte
 		if r < len(s) {
 			next = s[r]
@@ -550,7 +583,10 @@ func (w *walker) scanIDs(s string, f uint32) {
 			case 'x', 'y', 'z':
 				try(matchNIE, "id.es_nie")
 			}
-			try(matchCodiceFiscale, "id.it_codice_fiscale")
+			if we-i == 16 {
+				// A codice fiscale is one word of 16.
+				try(matchCodiceFiscale, "id.it_codice_fiscale")
+			}
 		case dr == 1 && next == ' ':
 			try(matchNIR, "id.fr_nir")
 		case dr == 2 && next == ' ':
@@ -583,10 +619,7 @@ func (w *walker) scanIDs(s string, f uint32) {
 			i = e
 			continue
 		}
-		// Skip the rest of this word.
-		for i+1 < len(s) && isAlnum(s[i+1]) {
-			i++
-		}
+		i = we - 1 // skip the rest of this word
 	}
 }
 
