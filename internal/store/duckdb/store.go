@@ -294,6 +294,12 @@ func (s *Store) open() error {
 		"SET GLOBAL checkpoint_threshold = '1TB'",
 		"SET GLOBAL autoinstall_known_extensions = false",
 		"SET GLOBAL autoload_known_extensions = false",
+		// Keep each sealed file's Parquet footer (schema, row groups, zone
+		// maps) in memory between queries. Sealed files are immutable and
+		// every rewrite (seal, compaction, purge) writes a new generation
+		// under a new name, so a cached footer never stands for other
+		// contents; a deleted file's entry is never looked up again.
+		"SET GLOBAL parquet_metadata_cache = true",
 	}
 	if s.opts.Uncompressed {
 		settings = append(settings, "SET GLOBAL force_compression = 'uncompressed'")
