@@ -232,7 +232,8 @@ func benchStore(b *testing.B) (*Store, string) {
 func BenchmarkIngestDuringFunnel(b *testing.B) {
 	s, _ := benchStore(b)
 	defer s.Close()
-	q, err := query.Parse([]byte(benchQueries[3].doc))
+	i := slices.IndexFunc(benchQueries, func(q struct{ name, doc, native string }) bool { return q.name == "funnel_3_steps_7d" })
+	q, err := query.Parse([]byte(benchQueries[i].doc))
 	if err != nil {
 		b.Fatal(err)
 	}
