@@ -23,10 +23,15 @@ var _ query.Backend = (*Store)(nil)
 // document (event and property names) is a bound parameter; the SQL text
 // holds only numbers and dates the code computed.
 func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*query.Result, query.Stats, error) {
+	release, err := s.enterQuery(ctx)
+	if err != nil {
+		return nil, query.Stats{}, err
+	}
+	defer release()
 	b := newQB(p, q)
 	var res *query.Result
 	var st query.Stats
-	err := s.eventsAt(ctx, p.ID, 0, b.readEnd, func(ctx context.Context, conn *sql.Conn, rel string, v *version) error {
+	err = s.eventsAt(ctx, p.ID, 0, b.readEnd, func(ctx context.Context, conn *sql.Conn, rel string, v *version) error {
 		b.rel = rel
 		n, err := s.rowsIn(ctx, conn, v, p.ID, b.readStart, b.readEnd)
 		if err != nil {
