@@ -18,7 +18,7 @@ type queryBudget struct {
 	full    int64 // the thread count outside queries
 }
 
-// enter starts a query under the budget and returns its release.
+// enterQuery starts a query under the budget and returns its release.
 func (s *Store) enterQuery(ctx context.Context) (release func(), err error) {
 	n := s.opts.QueryThreads
 	if n <= 0 {
