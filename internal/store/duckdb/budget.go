@@ -19,7 +19,11 @@ type queryBudget struct {
 }
 
 // enterQuery starts a query under the budget and returns its release.
-func (s *Store) enterQuery(ctx context.Context) (release func(), err error) {
+// The settings are changed outside the query's context: they take no
+// time, and a cancelled query must report its cancellation, not a failed
+// setting.
+func (s *Store) enterQuery() (release func(), err error) {
+	ctx := context.Background()
 	n := s.opts.QueryThreads
 	if n <= 0 {
 		return func() {}, nil

@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/sieve-analytics/sieve/internal/query"
@@ -26,11 +27,11 @@ func TestQueryBudget(t *testing.T) {
 	if n := threads(); n != 2 {
 		t.Fatalf("threads at start = %d", n)
 	}
-	r1, err := s.enterQuery(ctx)
+	r1, err := s.enterQuery()
 	if err != nil {
 		t.Fatal(err)
 	}
-	r2, err := s.enterQuery(ctx)
+	r2, err := s.enterQuery()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,6 +56,14 @@ func TestQueryBudget(t *testing.T) {
 	}
 	if n := threads(); n != 2 {
 		t.Errorf("threads after a funnel = %d, want 2", n)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, _, err := query.Run(cctx, s, query.Project{ID: querytest.ProjectID}, q); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled under the budget: %v", err)
+	}
+	if n := threads(); n != 2 {
+		t.Errorf("threads after a cancelled query = %d, want 2", n)
 	}
 }
 
