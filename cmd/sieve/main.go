@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -130,6 +131,7 @@ func serve(args []string) error {
 	logFormat := fs.String("log-format", env("SIEVE_LOG_FORMAT", logx.Text), "log lines as text or json (log/slog)")
 	qTime := fs.Duration("query-timeout", 60*time.Second, "time limit of one analytics query")
 	qMem := fs.Int64("query-memory", 1<<30, "memory limit in bytes of one analytics query (what it holds outside DuckDB)")
+	qThreads := fs.Int("query-threads", max(1, runtime.NumCPU()/2), "DuckDB threads while analytics queries run, so ingestion keeps the other cores (embedded store; 0: all)")
 	selfTest := fs.Duration("selftest-interval", 10*time.Minute, "period of the self-test (docs/PRIVACY.md); 0: only on request")
 	allowPrivate := fs.Bool("webhook-allow-private", os.Getenv("SIEVE_WEBHOOK_ALLOW_PRIVATE") == "1",
 		"let alert webhooks reach loopback, link-local and private addresses")
@@ -145,7 +147,7 @@ func serve(args []string) error {
 	}
 	srv, err := server.New(server.Config{
 		Addr: *addr, DataDir: *data, AdminKey: os.Getenv("SIEVE_ADMIN_KEY"),
-		TLSCert: *cert, TLSKey: *key, Log: log, QueryTimeout: *qTime, QueryMemory: *qMem,
+		TLSCert: *cert, TLSKey: *key, Log: log, QueryTimeout: *qTime, QueryMemory: *qMem, QueryThreads: *qThreads,
 		AllowPrivateWebhooks: *allowPrivate, Store: *storeURL, LogTail: tail, SelfTestInterval: selfTestInterval(*selfTest),
 	})
 	if err != nil {

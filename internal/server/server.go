@@ -68,6 +68,9 @@ type Config struct {
 	// 60s and 1 GiB; see api.QueryLimits).
 	QueryTimeout time.Duration
 	QueryMemory  int64
+	// QueryThreads is the embedded store's thread budget while queries run
+	// (duckdb.Options.QueryThreads; 0: none).
+	QueryThreads int
 	// Store selects the backend: "" or "duckdb" for the embedded store in
 	// DataDir, clickhouse://host:port/db?cluster=NAME for a ClickHouse
 	// cluster (docs/CLICKHOUSE.md). Metadata (projects, keys, audit,

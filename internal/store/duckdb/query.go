@@ -23,15 +23,21 @@ var _ query.Backend = (*Store)(nil)
 // document (event and property names) is a bound parameter; the SQL text
 // holds only numbers and dates the code computed.
 func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*query.Result, query.Stats, error) {
+	release, err := s.enterQuery()
+	if err != nil {
+		return nil, query.Stats{}, err
+	}
+	defer release()
 	b := newQB(p, q)
 	var res *query.Result
 	var st query.Stats
-	err := s.Events(ctx, p.ID, 0, b.readEnd, func(ctx context.Context, conn *sql.Conn, rel string) error {
+	err = s.eventsAt(ctx, p.ID, 0, b.readEnd, func(ctx context.Context, conn *sql.Conn, rel string, v *version) error {
 		b.rel = rel
-		if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM %s WHERE time >= %d", rel, b.readStart)).Scan(&st.RowsScanned); err != nil {
+		n, err := s.rowsIn(ctx, conn, v, p.ID, b.readStart, b.readEnd)
+		if err != nil {
 			return queryErr("query: count rows", err)
 		}
-		var err error
+		st.RowsScanned = n
 		switch q.Kind {
 		case query.Trends:
 			var t *query.TrendsResult

@@ -2,7 +2,9 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/sieve-analytics/sieve/internal/event"
@@ -105,5 +107,42 @@ func TestQueryLimits(t *testing.T) {
 	}
 	if _, _, err := query.Run(query.WithMemoryLimit(context.Background(), 1<<20), b, p, funnel); err != nil {
 		t.Errorf("within the memory limit: %v", err)
+	}
+}
+
+// TestRowsIn: the rows a query reports scanned, counted from the manifest
+// for whole partitions and in SQL at the edges and in active files, equal
+// a plain count over the events relation, for ranges that start and end
+// mid-day and at midnight, over sealed files and an active file.
+func TestRowsIn(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{})
+	defer s.Close()
+	ctx := context.Background()
+	var rows []event.Row
+	for i := range 500 {
+		rows = append(rows, event.Row{ProjectID: 1 + int64(i%2), Time: t0 + int64(i)*997_000, Name: "e", DistinctID: "u", InsertID: fmt.Sprint(i), Props: []byte(`{}`)})
+	}
+	mustAppend(t, s, rows[:300])
+	if err := s.Seal(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, s, rows[300:])
+	ranges := [][2]int64{{t0, t0 + dayMs}, {t0 - 5*dayMs, t0 + 10*dayMs}, {t0 + 3_600_000, t0 + dayMs + 7_200_000}, {0, t0 + 2*dayMs + 1}, {t0 + 4*dayMs, t0 + 5*dayMs}}
+	for _, r := range ranges {
+		var want, got int64
+		err := s.eventsAt(ctx, 1, 0, r[1], func(ctx context.Context, conn *sql.Conn, rel string, v *version) error {
+			if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM %s WHERE time >= %d", rel, r[0])).Scan(&want); err != nil {
+				return err
+			}
+			var err error
+			got, err = s.rowsIn(ctx, conn, v, 1, r[0], r[1])
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want || (r[1]-r[0] > dayMs && want == 0) {
+			t.Errorf("range %v: rowsIn = %d, count = %d", r, got, want)
+		}
 	}
 }

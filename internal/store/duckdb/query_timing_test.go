@@ -20,8 +20,9 @@ import (
 )
 
 var (
-	benchEvents = flag.Int("query.events", 1_000_000, "BenchmarkQuery: events in the dataset (100 per user, over 30 days)")
-	benchDir    = flag.String("query.dir", "", "BenchmarkQuery: keep the dataset in this directory and reuse it (default: a temporary one)")
+	benchEvents       = flag.Int("query.events", 1_000_000, "BenchmarkQuery: events in the dataset (100 per user, over 30 days)")
+	benchQueryThreads = flag.Int("query.threads", 0, "BenchmarkIngestDuringFunnel and BenchmarkQuery: Options.QueryThreads")
+	benchDir          = flag.String("query.dir", "", "BenchmarkQuery: keep the dataset in this directory and reuse it (default: a temporary one)")
 )
 
 var benchStart = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
@@ -194,7 +195,7 @@ func benchStore(b *testing.B) (*Store, string) {
 	}
 	storeDir := filepath.Join(dir, fmt.Sprintf("store-%d", *benchEvents))
 	_, statErr := os.Stat(filepath.Join(storeDir, "loaded"))
-	s, err := Open(storeDir, Options{})
+	s, err := Open(storeDir, Options{QueryThreads: *benchQueryThreads})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -232,7 +233,8 @@ func benchStore(b *testing.B) (*Store, string) {
 func BenchmarkIngestDuringFunnel(b *testing.B) {
 	s, _ := benchStore(b)
 	defer s.Close()
-	q, err := query.Parse([]byte(benchQueries[3].doc))
+	i := slices.IndexFunc(benchQueries, func(q struct{ name, doc, native string }) bool { return q.name == "funnel_3_steps_7d" })
+	q, err := query.Parse([]byte(benchQueries[i].doc))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -148,6 +148,14 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 // compileExpr(n, eventExprCols(alias), &args) turns a where expression or
 // filter into a condition over the relation, with its parameters.
 func (s *Store) Events(ctx context.Context, project, from, to int64, fn func(ctx context.Context, conn *sql.Conn, relation string) error) error {
+	return s.eventsAt(ctx, project, from, to, func(ctx context.Context, conn *sql.Conn, rel string, _ *version) error {
+		return fn(ctx, conn, rel)
+	})
+}
+
+// eventsAt is Events, also giving fn the version of the files the relation
+// reads (see rowsIn).
+func (s *Store) eventsAt(ctx context.Context, project, from, to int64, fn func(ctx context.Context, conn *sql.Conn, relation string, v *version) error) error {
 	// Close cancels ctx too: readErr tells the two apart by the caller's.
 	caller := ctx
 	ctx, done, err := s.readContext(ctx)
@@ -196,5 +204,51 @@ func (s *Store) Events(ctx context.Context, project, from, to int64, fn func(ctx
 			relation = "(" + strings.Join(branches, " UNION ALL ") + ")"
 		}
 	}
-	return s.readErr(caller, fn(ctx, conn, relation))
+	return s.readErr(caller, fn(ctx, conn, relation, v))
+}
+
+// rowsIn counts the stored rows of a project in [from, to) in version v:
+// a sealed file of a partition that lies wholly inside the range counts
+// its rows from the manifest, without a read; only the partitions at the
+// range's edges and the active files are counted in SQL, over the time
+// column.
+func (s *Store) rowsIn(ctx context.Context, conn *sql.Conn, v *version, project, from, to int64) (int64, error) {
+	if to <= from {
+		return 0, nil
+	}
+	parts, acts := s.days(v, project, from, to)
+	var n int64
+	var edge []string
+	actSet := map[*active]bool{}
+	for _, p := range parts {
+		whole := p.start() >= from && p.end() <= to
+		for _, f := range v.parts[p] {
+			if whole {
+				n += f.Rows
+			} else {
+				edge = append(edge, quote(f.parquet(s.dir, p)))
+			}
+		}
+		for _, a := range acts[p] {
+			actSet[a] = true
+		}
+	}
+	filter := fmt.Sprintf(" WHERE project_id = %d AND time >= %d AND time < %d", project, from, to)
+	var branches []string
+	if len(edge) > 0 {
+		branches = append(branches, "SELECT count(*) AS c FROM read_parquet(["+strings.Join(edge, ", ")+"])"+filter)
+	}
+	for _, a := range v.actives {
+		if actSet[a] {
+			branches = append(branches, "SELECT count(*) AS c FROM "+a.alias+".events"+filter)
+		}
+	}
+	if len(branches) == 0 {
+		return n, nil
+	}
+	var m int64
+	if err := conn.QueryRowContext(ctx, "SELECT coalesce(sum(c), 0)::BIGINT FROM ("+strings.Join(branches, " UNION ALL ")+")").Scan(&m); err != nil {
+		return 0, err
+	}
+	return n + m, nil
 }

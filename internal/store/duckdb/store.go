@@ -59,6 +59,10 @@ type Options struct {
 	MemoryLimit string
 	// Threads is DuckDB's thread count (default: the number of cores).
 	Threads int
+	// QueryThreads, when positive, is DuckDB's thread count while a query
+	// (Store.Query) runs, so that ingestion keeps cores for itself during
+	// a long funnel (budget.go). 0: queries use every thread.
+	QueryThreads int
 	// CompactInterval is how often the sealer looks for partitions to
 	// compact (default 1 minute; negative: never in the background, only
 	// on Compact). CompactAfter is how long a partition must be left alone
@@ -112,6 +116,8 @@ type Store struct {
 	lock *os.File
 
 	db *sql.DB
+
+	budget queryBudget // QueryThreads (budget.go)
 
 	filters filterFuncs // Filter's one DuckDB function (filter.go)
 	purges  purgeFuncs  // the purges' DuckDB functions, one set per store (purge.go)
@@ -294,6 +300,12 @@ func (s *Store) open() error {
 		"SET GLOBAL checkpoint_threshold = '1TB'",
 		"SET GLOBAL autoinstall_known_extensions = false",
 		"SET GLOBAL autoload_known_extensions = false",
+		// Keep each sealed file's Parquet footer (schema, row groups, zone
+		// maps) in memory between queries. Sealed files are immutable and
+		// every rewrite (seal, compaction, purge) writes a new generation
+		// under a new name, so a cached footer never stands for other
+		// contents; a deleted file's entry is never looked up again.
+		"SET GLOBAL parquet_metadata_cache = true",
 	}
 	if s.opts.Uncompressed {
 		settings = append(settings, "SET GLOBAL force_compression = 'uncompressed'")
