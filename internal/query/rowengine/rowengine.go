@@ -1,0 +1,436 @@
+// Package rowengine answers any query of package query over a stream of
+// event rows, for a backend that cannot evaluate filters, property
+// breakdowns, numeric maths, funnels or retention itself (the ClickHouse
+// store: its 18.16 JSON readers need property names in the statement text,
+// which Sieve never puts there). The backend pushes down what needs no
+// property — project, read range, event names (Events), one copy of each
+// stored row, each event's user — and streams the rows to an Engine,
+// grouped by user.
+//
+// The engine keeps per-user state only while a user's rows arrive (funnels,
+// retention, addiction run on one user's events at a time) and per-group
+// aggregates for trends; it decodes an event's properties only when the
+// query reads them. It follows the semantics of package query exactly; it
+// shares no code with the reference evaluator (query/reference), against
+// which its tests compare it.
+//
+// rowengine must not import store, api, server, ingest or query/reference.
+package rowengine
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/query/expr"
+)
+
+// Row is one event as the engine reads it.
+type Row struct {
+	Time  int64  // Unix ms
+	Name  string // the event's name
+	User  string // the event's user (package query's identity rule), resolved by the backend
+	Props []byte // the event's properties, a JSON object; the engine copies what it keeps
+}
+
+// Profiles returns the profile properties (a JSON object) of a user, nil
+// when the user has none.
+type Profiles func(user string) []byte
+
+// Engine evaluates one validated query over rows. Add the rows of one user
+// together (users in any order, a user's rows in any order), then call
+// Result.
+type Engine struct {
+	q        *query.Query
+	loc      *time.Location
+	profiles Profiles
+	global   expr.Node
+	start    int64 // the query range
+	end      int64
+	readEnd  int64
+	bk       *query.Buckets
+	decode   bool // the query reads event properties
+	tuples   bool // the query has a breakdown
+
+	cur  string // the user whose rows are buffered
+	has  bool
+	buf  []ev
+	prof map[string]any // cur's profile, decoded
+	pdec bool
+
+	users map[string]int32 // user ids, interned
+
+	trends    *trendsState
+	funnel    *funnelState
+	retention *retentionState
+	addiction *addictionState
+}
+
+// ev is one buffered event of the current user.
+type ev struct {
+	time  int64
+	name  string
+	props map[string]any // json.Number for numbers; nil until decoded
+	raw   []byte
+	tuple []string // breakdown values (not binned)
+	mask  uint64   // funnel steps (retention: 1 start, 2 return) it matches
+	xmask uint64   // funnel exclusions it matches
+	rank  int      // lowest funnel step matched, len(steps) for none
+}
+
+// New returns an engine for q (validated) on project p. profiles may be
+// nil when ReadsProfiles(q) is false.
+func New(q *query.Query, p query.Project, profiles Profiles) *Engine {
+	loc := p.Loc()
+	e := &Engine{q: q, loc: loc, profiles: profiles, global: q.GlobalNode(), users: map[string]int32{}}
+	e.start, e.end = q.Range(loc)
+	_, e.readEnd = q.ReadRange(loc)
+	e.bk = query.MakeBuckets(q.Interval, loc, q.From, q.To)
+	e.tuples = len(q.Breakdown) > 0
+	e.decode = e.global != nil || e.tuples
+	nodes := []query.Filter{}
+	for _, s := range q.Series {
+		nodes = append(nodes, s.Filter)
+		if s.Math.NeedsProperty() {
+			e.decode = true
+		}
+	}
+	if q.Funnel != nil {
+		for _, x := range q.Funnel.Exclusions {
+			nodes = append(nodes, x.Filter)
+		}
+	}
+	if q.Retention != nil {
+		nodes = append(nodes, q.Retention.Start.Filter, q.Retention.Return.Filter)
+	}
+	for _, f := range nodes {
+		if f != nil {
+			e.decode = true
+		}
+	}
+	switch q.Kind {
+	case query.Trends:
+		e.trends = newTrends(e)
+	case query.Funnels:
+		e.funnel = newFunnel(e)
+	case query.Retention:
+		e.retention = newRetention(e)
+	default:
+		e.addiction = newAddiction(e)
+	}
+	return e
+}
+
+// Events are the event names whose rows can change q's answer, nil when
+// any event's can: a backend may stream only rows of these names. User
+// links (package query) come from every event all the same: the backend
+// resolves users before it filters by name.
+func Events(q *query.Query) []string {
+	var out []string
+	add := func(s query.Series) bool {
+		if s.Event == "" {
+			return false
+		}
+		if !slices.Contains(out, s.Event) {
+			out = append(out, s.Event)
+		}
+		return true
+	}
+	switch q.Kind {
+	case query.Funnels:
+		if q.Funnel.Order == query.Strict {
+			return nil // any other event breaks a strict funnel
+		}
+		for _, s := range q.Series {
+			add(s)
+		}
+		for _, x := range q.Funnel.Exclusions {
+			add(query.Series{Event: x.Event})
+		}
+	case query.Retention:
+		if !add(q.Retention.Start) || !add(q.Retention.Return) {
+			return nil
+		}
+	default:
+		for _, s := range q.Series {
+			if !add(s) {
+				return nil
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ReadsProfiles reports whether q reads profile properties (a user
+// breakdown, or user["x"] in a filter, where or breakdown expression).
+func ReadsProfiles(q *query.Query) bool {
+	var nodes []expr.Node
+	nodes = append(nodes, q.GlobalNode())
+	for _, s := range q.Series {
+		nodes = append(nodes, query.Node(s.Filter))
+	}
+	if q.Funnel != nil {
+		for _, x := range q.Funnel.Exclusions {
+			nodes = append(nodes, query.Node(x.Filter))
+		}
+	}
+	if q.Retention != nil {
+		nodes = append(nodes, query.Node(q.Retention.Start.Filter), query.Node(q.Retention.Return.Filter))
+	}
+	for _, b := range q.Breakdown {
+		if b.Scope == query.ScopeUser {
+			return true
+		}
+		nodes = append(nodes, b.Expr)
+	}
+	found := false
+	for _, n := range nodes {
+		if n == nil {
+			continue
+		}
+		expr.Walk(n, func(n expr.Node) {
+			if p, ok := n.(*expr.Prop); ok && p.Scope == expr.UserScope {
+				found = true
+			}
+		})
+	}
+	return found
+}
+
+// errProps is the error of stored properties that are not a JSON object;
+// it names no value.
+var errProps = errors.New("rowengine: stored event properties are not a JSON object")
+
+// Add takes the next row. Rows at or after the end of q's read range are
+// ignored.
+func (e *Engine) Add(r Row) error {
+	if r.Time >= e.readEnd {
+		return nil
+	}
+	if !e.has || r.User != e.cur {
+		if err := e.flush(); err != nil {
+			return err
+		}
+		e.cur, e.has = r.User, true
+	}
+	x := ev{time: r.Time, name: r.Name}
+	if e.decode {
+		m, err := decodeObject(r.Props)
+		if err != nil {
+			return errProps
+		}
+		x.props = m
+	}
+	if e.global != nil && !expr.Truthy(expr.Eval(e.global, e.env(&x))) {
+		return nil
+	}
+	e.buf = append(e.buf, x)
+	return nil
+}
+
+// decodeObject decodes a JSON object, numbers as json.Number (a breakdown
+// value keeps a number's text).
+func decodeObject(b []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, errProps
+	}
+	return m, nil
+}
+
+// profile is the current user's profile properties (nil: none).
+func (e *Engine) profile() map[string]any {
+	if !e.pdec {
+		e.pdec = true
+		e.prof = nil
+		if e.profiles != nil {
+			if b := e.profiles(e.cur); b != nil {
+				e.prof, _ = decodeObject(b)
+			}
+		}
+	}
+	return e.prof
+}
+
+// env is what a filter or expression reads of an event.
+type env struct {
+	e *Engine
+	x *ev
+}
+
+func (v env) Event() string { return v.x.name }
+func (v env) Prop(name string) (any, bool) {
+	p, ok := v.x.props[name]
+	return p, ok
+}
+func (v env) User(name string) (any, bool) {
+	p, ok := v.e.profile()[name]
+	return p, ok
+}
+
+func (e *Engine) env(x *ev) env { return env{e, x} }
+
+func (e *Engine) pass(x *ev, f query.Filter) bool {
+	n := query.Node(f)
+	return n == nil || expr.Truthy(expr.Eval(n, e.env(x)))
+}
+
+func (e *Engine) matches(x *ev, s query.Series) bool {
+	return (s.Event == "" || s.Event == x.name) && e.pass(x, s.Filter)
+}
+
+// userID interns the current user.
+func (e *Engine) userID() int32 {
+	id, ok := e.users[e.cur]
+	if !ok {
+		id = int32(len(e.users))
+		e.users[e.cur] = id
+	}
+	return id
+}
+
+// flush evaluates the buffered user's events.
+func (e *Engine) flush() error {
+	if !e.has {
+		return nil
+	}
+	if len(e.buf) > 0 {
+		if e.tuples {
+			for i := range e.buf {
+				e.buf[i].tuple = e.tuple(&e.buf[i])
+			}
+		}
+		switch {
+		case e.trends != nil:
+			e.trends.user(e)
+		case e.funnel != nil:
+			e.funnel.user(e)
+		case e.retention != nil:
+			e.retention.user(e)
+		default:
+			e.addiction.user(e)
+		}
+	}
+	clear(e.buf)
+	e.buf = e.buf[:0]
+	e.pdec, e.prof = false, nil
+	return nil
+}
+
+// Result finishes the stream and returns the answer.
+func (e *Engine) Result() (*query.Result, error) {
+	if err := e.flush(); err != nil {
+		return nil, err
+	}
+	e.has = false
+	switch {
+	case e.trends != nil:
+		return &query.Result{Trends: e.trends.result(e)}, nil
+	case e.funnel != nil:
+		return &query.Result{Funnel: e.funnel.result(e)}, nil
+	case e.retention != nil:
+		return &query.Result{Retention: e.retention.result(e)}, nil
+	}
+	return &query.Result{Addiction: e.addiction.result(e)}, nil
+}
+
+// tuple is x's breakdown values (binned properties not binned yet).
+func (e *Engine) tuple(x *ev) []string {
+	t := make([]string, len(e.q.Breakdown))
+	for i, p := range e.q.Breakdown {
+		switch {
+		case p.Expr != nil:
+			var ok bool
+			if t[i], ok = expr.StringOf(expr.Eval(p.Expr, e.env(x))); !ok {
+				t[i] = query.None
+			}
+		case p.Scope == query.ScopeEventName:
+			t[i] = x.name
+		case p.Scope == query.ScopeUser:
+			t[i] = value(e.profile(), p.Name)
+		default:
+			t[i] = value(x.props, p.Name)
+		}
+	}
+	return t
+}
+
+// value is a property as a breakdown value.
+func value(props map[string]any, k string) string {
+	switch v := props[k].(type) {
+	case nil:
+		return query.None
+	case string:
+		return v
+	case json.Number:
+		return v.String()
+	case bool:
+		if v {
+			return "true"
+		}
+		return "false"
+	default:
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+}
+
+// number is a numeric property, if it is a JSON number.
+func number(props map[string]any, k string) (float64, bool) {
+	n, ok := props[k].(json.Number)
+	if !ok {
+		return 0, false
+	}
+	f, err := n.Float64()
+	return f, err == nil
+}
+
+// bucket is the index of the bucket holding t (t in the range).
+func (e *Engine) bucket(t int64) int {
+	return sort.Search(len(e.bk.Starts), func(i int) bool { return e.bk.Starts[i] > t }) - 1
+}
+
+// localDate is the local calendar date of t, as a UTC midnight.
+func (e *Engine) localDate(t int64) time.Time {
+	l := time.UnixMilli(t).In(e.loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// sortUser orders the buffered events by time, then by key (ties).
+func (e *Engine) sortUser(key func(a, b *ev) int) {
+	slices.SortStableFunc(e.buf, func(a, b ev) int {
+		if a.time != b.time {
+			if a.time < b.time {
+				return -1
+			}
+			return 1
+		}
+		return key(&a, &b)
+	})
+}
+
+// tieNameTuple orders events at one instant by name, then breakdown values.
+func tieNameTuple(a, b *ev) int {
+	if a.name != b.name {
+		if a.name < b.name {
+			return -1
+		}
+		return 1
+	}
+	return slices.Compare(a.tuple, b.tuple)
+}
+
+func tupleKey(t []string) string {
+	b, _ := json.Marshal(t)
+	return string(b)
+}

@@ -1,0 +1,186 @@
+package rowengine
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/query/querytest"
+)
+
+// memBackend streams its rows, users resolved, to an Engine, as a store
+// does after its push-down.
+type memBackend struct {
+	d       querytest.Data
+	shuffle bool // users in reverse order, a user's rows in reverse time
+}
+
+func (b memBackend) Query(ctx context.Context, p query.Project, q *query.Query) (*query.Result, query.Stats, error) {
+	_, readEnd := q.ReadRange(p.Loc())
+	users := resolve(b.d.Rows, readEnd)
+	prof := querytest.ProfileMap(b.d.Profiles)
+	var profiles Profiles
+	if ReadsProfiles(q) {
+		profiles = func(u string) []byte { return prof[u] }
+	}
+	names := Events(q)
+	var rows []Row
+	for i, r := range b.d.Rows {
+		if names != nil && !slices.Contains(names, r.Name) {
+			continue
+		}
+		rows = append(rows, Row{Time: r.Time, Name: r.Name, User: users[i], Props: r.Props})
+	}
+	slices.SortStableFunc(rows, func(a, b Row) int {
+		if a.User != b.User {
+			return compare(a.User, b.User)
+		}
+		return int(a.Time - b.Time)
+	})
+	if b.shuffle {
+		slices.Reverse(rows)
+	}
+	e := New(q, p, profiles)
+	for _, r := range rows {
+		if err := e.Add(r); err != nil {
+			return nil, query.Stats{}, err
+		}
+	}
+	res, err := e.Result()
+	return res, query.Stats{RowsScanned: int64(len(rows))}, err
+}
+
+func compare(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// resolve is each row's user by package query's rule, written from its
+// documentation (the ClickHouse store does this in SQL).
+func resolve(rows []event.Row, readEnd int64) []string {
+	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+	props := make([]map[string]any, len(rows))
+	type link struct {
+		t int64
+		u string
+	}
+	links := map[string]link{}
+	offer := func(dev, u string, t int64) {
+		if dev == "" || u == "" {
+			return
+		}
+		if l, ok := links[dev]; !ok || t < l.t || (t == l.t && u < l.u) {
+			links[dev] = link{t, u}
+		}
+	}
+	for i, r := range rows {
+		_ = json.Unmarshal(r.Props, &props[i])
+		if r.Time >= readEnd {
+			continue
+		}
+		m := props[i]
+		switch r.Name {
+		case "$identify":
+			id := str(m, "$identified_id")
+			if id == "" {
+				id = r.DistinctID
+			}
+			offer(str(m, "$anon_distinct_id"), id, r.Time)
+		case "$create_alias", "$merge_dangerously":
+			offer(str(m, "alias"), r.DistinctID, r.Time)
+		}
+		offer(str(m, "$device_id"), str(m, "$user_id"), r.Time)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		if u := str(props[i], "$user_id"); u != "" {
+			out[i] = u
+			continue
+		}
+		dev := r.DistinctID
+		if d := str(props[i], "$device_id"); d != "" {
+			dev = d
+		}
+		if l, ok := links[dev]; ok {
+			dev = l.u
+		}
+		out[i] = dev
+	}
+	return out
+}
+
+func TestConformance(t *testing.T) {
+	querytest.Run(t, func(t *testing.T, d querytest.Data) query.Backend { return memBackend{d: d} })
+}
+
+func TestDifferential(t *testing.T) {
+	querytest.Differential(t, func(t *testing.T, d querytest.Data) query.Backend { return memBackend{d: d} }, 300)
+}
+
+// TestDifferentialReversed: users in any order and a user's rows in any
+// order give the same answers.
+func TestDifferentialReversed(t *testing.T) {
+	querytest.Differential(t, func(t *testing.T, d querytest.Data) query.Backend { return memBackend{d: d, shuffle: true} }, 100)
+}
+
+func TestEvents(t *testing.T) {
+	for _, c := range []struct {
+		doc  string
+		want []string
+	}{
+		{`{"kind":"trends","from":"2026-01-01","to":"2026-01-02","series":[{"event":"b"},{"event":"a"},{"event":"b"}]}`, []string{"a", "b"}},
+		{`{"kind":"trends","from":"2026-01-01","to":"2026-01-02","series":[{"event":"b"},{}]}`, nil},
+		{`{"kind":"funnels","from":"2026-01-01","to":"2026-01-02","series":[{"event":"b"},{"event":"a"}],"funnel":{"exclusions":[{"event":"x","from_step":0,"to_step":1}]}}`, []string{"a", "b", "x"}},
+		{`{"kind":"funnels","from":"2026-01-01","to":"2026-01-02","series":[{"event":"b"},{"event":"a"}],"funnel":{"order":"strict"}}`, nil},
+		{`{"kind":"retention","from":"2026-01-01","to":"2026-01-02","retention":{"start":{"event":"s"},"return":{"event":"r"}}}`, []string{"r", "s"}},
+		{`{"kind":"retention","from":"2026-01-01","to":"2026-01-02","retention":{"start":{"event":"s"},"return":{}}}`, nil},
+	} {
+		q, err := query.Parse([]byte(c.doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Events(q); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.doc, got, c.want)
+		}
+	}
+}
+
+func TestReadsProfiles(t *testing.T) {
+	for doc, want := range map[string]bool{
+		`{"kind":"trends","from":"2026-01-01","to":"2026-01-02","series":[{}]}`:                                                                              false,
+		`{"kind":"trends","from":"2026-01-01","to":"2026-01-02","series":[{}],"breakdown":[{"property":"p","scope":"user"}]}`:                                true,
+		`{"kind":"trends","from":"2026-01-01","to":"2026-01-02","series":[{"filter":{"property":"p","scope":"user","operator":"is_set"}}]}`:                  true,
+		`{"kind":"trends","from":"2026-01-01","to":"2026-01-02","series":[{}],"breakdown":[{"expr":"user[\"a\"]"}]}`:                                         true,
+		`{"kind":"trends","from":"2026-01-01","to":"2026-01-02","series":[{}],"filter":{"property":"p","operator":"is_set"},"breakdown":[{"property":"p"}]}`: false,
+	} {
+		q, err := query.Parse([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ReadsProfiles(q) != want {
+			t.Errorf("%s: want %v", doc, want)
+		}
+	}
+}
+
+// TestBadProps: stored properties that are not an object fail with an
+// error that names no value.
+func TestBadProps(t *testing.T) {
+	q, err := query.Parse([]byte(`{"kind":"trends","from":"2026-01-01","to":"2026-01-02","series":[{"math":"sum","property":"x"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := New(q, query.Project{}, nil)
+	err = e.Add(Row{Time: 1, Name: "n", User: "u", Props: []byte(`["secret-canary"]`)})
+	if err == nil || err.Error() != errProps.Error() {
+		t.Fatalf("got %v", err)
+	}
+}
