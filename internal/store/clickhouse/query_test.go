@@ -12,6 +12,7 @@ import (
 
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/query/expr"
 	"github.com/sieve-analytics/sieve/internal/query/querytest"
 	"github.com/sieve-analytics/sieve/internal/query/reference"
 )
@@ -274,6 +275,88 @@ func TestQueryManyBuckets(t *testing.T) {
 		}
 		if n := len(got.Trends.Buckets); n < 700 {
 			t.Fatalf("%s: only %d buckets", c.iv, n)
+		}
+	}
+}
+
+// TestQueryRowsNoValueInLogs runs the queries answered by rows — filters,
+// a where expression, property, profile and expression breakdowns, a
+// numeric math, funnels with an exclusion, retention, addiction — with
+// event names, property names and values that are unique values, checks
+// their answers, and then finds none of those values in any server log (a
+// positive control proves statements are logged) nor in an error.
+func TestQueryRowsNoValueInLogs(t *testing.T) {
+	s := openDir(t, t.TempDir())
+	defer s.Close()
+	serverLogs(t) // skips without SIEVE_CH_DIR
+	ctx := context.Background()
+	e1, e2, ex := canary(t), canary(t), canary(t)
+	pn, pv, num, up, uv := canary(t), canary(t), canary(t), canary(t), canary(t)
+	control := canary(t)
+	props := func(v string, x int) []byte {
+		return []byte(`{"` + pn + `":"` + v + `","` + num + `":` + strconv.Itoa(x) + `}`)
+	}
+	rows := []event.Row{
+		{ProjectID: 1, Time: base, Name: e1, DistinctID: "u1", InsertID: "a", Props: props(pv, 5)},
+		{ProjectID: 1, Time: base + 60_000, Name: e2, DistinctID: "u1", InsertID: "b", Props: props(pv, 7)},
+		{ProjectID: 1, Time: base + 1000, Name: e1, DistinctID: "u2", InsertID: "c", Props: props("other", 1)},
+		{ProjectID: 1, Time: base + 2000, Name: ex, DistinctID: "u2", InsertID: "d", Props: props("other", 1)},
+		{ProjectID: 1, Time: base + 3000, Name: e2, DistinctID: "u2", InsertID: "e", Props: props("other", 1)},
+	}
+	if _, err := s.Append(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateProfiles(ctx, []event.ProfileRow{{ProjectID: 1, Kind: event.People, ID: "u1", Time: 1, IgnoreTime: true,
+		Ops: []event.ProfileOpRow{{Op: "$set", Value: []byte(`{"` + up + `":"` + uv + `"}`)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	day := time.UnixMilli(base).UTC().Format(time.DateOnly)
+	where, err := expr.Parse(`properties["` + pn + `"] == "` + pv + `" or user["` + up + `"] == "` + uv + `"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cond := &expr.Filter{Property: pn, Operator: "eq", Value: pv}
+	cases := []struct {
+		doc  string
+		q    *query.Query
+		want string // in the JSON answer
+	}{
+		{"trends", &query.Query{Kind: query.Trends, From: day, To: day, Filter: cond, Series: []query.Series{{Event: e1}, {Math: query.Sum, Property: num}},
+			Breakdown: []query.Property{{Name: pn}, {Name: up, Scope: query.ScopeUser}}}, `"values":[12]`},
+		{"where", &query.Query{Kind: query.Trends, From: day, To: day, Where: where, Series: []query.Series{{Math: query.Unique}}}, `"values":[1]`},
+		{"funnel", &query.Query{Kind: query.Funnels, From: day, To: day, Series: []query.Series{{Event: e1}, {Event: e2, Filter: cond}},
+			Funnel: &query.FunnelOptions{Exclusions: []query.Exclusion{{Event: ex, From: 0, To: 1}}}}, `"count":1`},
+		{"retention", &query.Query{Kind: query.Retention, From: day, To: day, Retention: &query.RetentionOptions{Start: query.Series{Event: e1},
+			Return: query.Series{Event: e2, Filter: cond}}, Breakdown: []query.Property{{Source: `user["` + up + `"]`}}}, `"size":1`},
+		{"addiction", &query.Query{Kind: query.Addiction, From: day, To: day, Interval: query.Week, Series: []query.Series{{Event: e1, Filter: cond}},
+			Addiction: &query.AddictionOptions{Unit: query.Day}}, `"counts":[1,0,0,0,0,0,0]`},
+	}
+	for _, c := range cases {
+		if err := c.q.Validate(); err != nil {
+			t.Fatalf("%s: %v", c.doc, err)
+		}
+		res, _, err := query.Run(ctx, s, query.Project{ID: 1}, c.q)
+		if err != nil {
+			t.Fatalf("%s: %v", c.doc, err)
+		}
+		got, _ := json.Marshal(res)
+		if !strings.Contains(string(got), c.want) {
+			t.Errorf("%s: %s lacks %s", c.doc, got, c.want)
+		}
+	}
+	if _, err := s.q.queryString(ctx, "SELECT '"+control+"'"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !bytes.Contains(serverLogs(t), []byte(control)); {
+		if time.Now().After(deadline) {
+			t.Fatal("positive control: a statement's text is not in the server log (log level must be debug)")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	logs := serverLogs(t)
+	for _, v := range []string{e1, e2, ex, pn, pv, num, up, uv} {
+		if bytes.Contains(logs, []byte(v)) {
+			t.Fatalf("a value of a query reached a server log")
 		}
 	}
 }
