@@ -108,6 +108,7 @@ func (f *funnelState) user(e *Engine) {
 		if agg == nil {
 			agg = newFunnelAgg(f.n, t)
 			f.byTuple[k] = agg
+			e.hold(128 + 2*len(k) + 56*f.n)
 		}
 	}
 	for s := 0; s <= best.level; s++ {
@@ -117,6 +118,7 @@ func (f *funnelState) user(e *Engine) {
 			}
 			g.counts[s]++
 			if s > 0 {
+				e.hold(16)
 				g.times[s] = append(g.times[s], best.times[s]-best.times[s-1])
 				g.fromStart[s] = append(g.fromStart[s], best.times[s]-best.times[0])
 			}

@@ -73,6 +73,7 @@ func (r *retentionState) member(e *Engine, i int, dates []time.Time) {
 	if c == nil {
 		c = &query.Cohort{Date: e.bk.Labels[b], Breakdown: x.tuple, Counts: make([]int, o.Intervals+1)}
 		r.cohorts[k] = c
+		e.hold(128 + 2*len(k.tuple) + 8*len(c.Counts))
 	}
 	c.Size++
 	d := e.localDate(x.time)

@@ -21,6 +21,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"time"
@@ -64,6 +65,10 @@ type Engine struct {
 
 	users map[string]int32 // user ids, interned
 
+	limit    int64 // memory budget in bytes (0: none)
+	held     int64 // approximate bytes of the aggregates
+	buffered int64 // approximate bytes of the current user's events
+
 	trends    *trendsState
 	funnel    *funnelState
 	retention *retentionState
@@ -83,7 +88,7 @@ type ev struct {
 }
 
 // New returns an engine for q (validated) on project p. profiles may be
-// nil when ReadsProfiles(q) is false.
+// nil when q.ReadsProfiles() is false.
 func New(q *query.Query, p query.Project, profiles Profiles) *Engine {
 	loc := p.Loc()
 	e := &Engine{q: q, loc: loc, profiles: profiles, global: q.GlobalNode(), users: map[string]int32{}}
@@ -166,45 +171,23 @@ func Events(q *query.Query) []string {
 	return out
 }
 
-// ReadsProfiles reports whether q reads profile properties (a user
-// breakdown, or user["x"] in a filter, where or breakdown expression).
-func ReadsProfiles(q *query.Query) bool {
-	var nodes []expr.Node
-	nodes = append(nodes, q.GlobalNode())
-	for _, s := range q.Series {
-		nodes = append(nodes, query.Node(s.Filter))
-	}
-	if q.Funnel != nil {
-		for _, x := range q.Funnel.Exclusions {
-			nodes = append(nodes, query.Node(x.Filter))
-		}
-	}
-	if q.Retention != nil {
-		nodes = append(nodes, query.Node(q.Retention.Start.Filter), query.Node(q.Retention.Return.Filter))
-	}
-	for _, b := range q.Breakdown {
-		if b.Scope == query.ScopeUser {
-			return true
-		}
-		nodes = append(nodes, b.Expr)
-	}
-	found := false
-	for _, n := range nodes {
-		if n == nil {
-			continue
-		}
-		expr.Walk(n, func(n expr.Node) {
-			if p, ok := n.(*expr.Prop); ok && p.Scope == expr.UserScope {
-				found = true
-			}
-		})
-	}
-	return found
-}
-
 // errProps is the error of stored properties that are not a JSON object;
 // it names no value.
 var errProps = errors.New("rowengine: stored event properties are not a JSON object")
+
+// SetMemoryLimit sets a budget in bytes (0: none) for what the engine
+// holds: the current user's events and the aggregates. Add fails with an
+// error wrapping query.ErrMemoryLimit beyond it. The count is an estimate
+// (about what the Go runtime allocates for them).
+func (e *Engine) SetMemoryLimit(n int64) { e.limit = n }
+
+// errMemory is the error of an engine beyond its budget.
+var errMemory = fmt.Errorf("%w (the rows of one user or the aggregates of the query)", query.ErrMemoryLimit)
+
+// hold adds n bytes of aggregates.
+func (e *Engine) hold(n int) { e.held += int64(n) }
+
+func (e *Engine) overBudget() bool { return e.limit > 0 && e.held+e.buffered > e.limit }
 
 // Add takes the next row. Rows at or after the end of q's read range are
 // ignored.
@@ -230,6 +213,15 @@ func (e *Engine) Add(r Row) error {
 		return nil
 	}
 	e.buf = append(e.buf, x)
+	// An event, its name and decoded properties (maps cost about three
+	// times their JSON text).
+	e.buffered += 96 + int64(len(r.Name))
+	if x.props != nil {
+		e.buffered += 3 * int64(len(r.Props))
+	}
+	if e.overBudget() {
+		return errMemory
+	}
 	return nil
 }
 
@@ -295,6 +287,7 @@ func (e *Engine) userID() int32 {
 	if !ok {
 		id = int32(len(e.users))
 		e.users[e.cur] = id
+		e.hold(48 + len(e.cur))
 	}
 	return id
 }
@@ -323,7 +316,11 @@ func (e *Engine) flush() error {
 	}
 	clear(e.buf)
 	e.buf = e.buf[:0]
+	e.buffered = 0
 	e.pdec, e.prof = false, nil
+	if e.overBudget() {
+		return errMemory
+	}
 	return nil
 }
 

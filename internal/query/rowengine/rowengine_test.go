@@ -3,8 +3,11 @@ package rowengine
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/query"
@@ -23,7 +26,7 @@ func (b memBackend) Query(ctx context.Context, p query.Project, q *query.Query) 
 	users := resolve(b.d.Rows, readEnd)
 	prof := querytest.ProfileMap(b.d.Profiles)
 	var profiles Profiles
-	if ReadsProfiles(q) {
+	if q.ReadsProfiles() {
 		profiles = func(u string) []byte { return prof[u] }
 	}
 	names := Events(q)
@@ -153,24 +156,6 @@ func TestEvents(t *testing.T) {
 	}
 }
 
-func TestReadsProfiles(t *testing.T) {
-	for doc, want := range map[string]bool{
-		`{"kind":"trends","from":"2026-01-01","to":"2026-01-02","series":[{}]}`:                                                                              false,
-		`{"kind":"trends","from":"2026-01-01","to":"2026-01-02","series":[{}],"breakdown":[{"property":"p","scope":"user"}]}`:                                true,
-		`{"kind":"trends","from":"2026-01-01","to":"2026-01-02","series":[{"filter":{"property":"p","scope":"user","operator":"is_set"}}]}`:                  true,
-		`{"kind":"trends","from":"2026-01-01","to":"2026-01-02","series":[{}],"breakdown":[{"expr":"user[\"a\"]"}]}`:                                         true,
-		`{"kind":"trends","from":"2026-01-01","to":"2026-01-02","series":[{}],"filter":{"property":"p","operator":"is_set"},"breakdown":[{"property":"p"}]}`: false,
-	} {
-		q, err := query.Parse([]byte(doc))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ReadsProfiles(q) != want {
-			t.Errorf("%s: want %v", doc, want)
-		}
-	}
-}
-
 // TestBadProps: stored properties that are not an object fail with an
 // error that names no value.
 func TestBadProps(t *testing.T) {
@@ -182,5 +167,32 @@ func TestBadProps(t *testing.T) {
 	err = e.Add(Row{Time: 1, Name: "n", User: "u", Props: []byte(`["secret-canary"]`)})
 	if err == nil || err.Error() != errProps.Error() {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestMemoryLimit: beyond its budget the engine fails with
+// query.ErrMemoryLimit; within it, it answers.
+func TestMemoryLimit(t *testing.T) {
+	q, err := query.Parse([]byte(`{"kind":"trends","from":"2026-01-01","to":"2026-01-01","series":[{"math":"median","property":"x"}],"breakdown":[{"property":"b"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	run := func(limit int64) error {
+		e := New(q, query.Project{}, nil)
+		e.SetMemoryLimit(limit)
+		for i := range 20000 {
+			if err := e.Add(Row{Time: day + int64(i), Name: "n", User: fmt.Sprintf("u%d", i%500), Props: []byte(fmt.Sprintf(`{"x":%d,"b":"v%d"}`, i, i%300))}); err != nil {
+				return err
+			}
+		}
+		_, err := e.Result()
+		return err
+	}
+	if err := run(100 << 10); !errors.Is(err, query.ErrMemoryLimit) {
+		t.Fatalf("100 KiB: %v", err)
+	}
+	if err := run(100 << 20); err != nil {
+		t.Fatalf("100 MiB: %v", err)
 	}
 }

@@ -119,6 +119,7 @@ func (t *trendsState) user(e *Engine) {
 			if g == nil {
 				g = &group{tuple: pre}
 				ss.groups[k] = g
+				e.hold(128 + 2*len(k))
 			}
 			if rolling {
 				if d := t.dayIndex(x.time); d >= 0 {
@@ -129,6 +130,7 @@ func (t *trendsState) user(e *Engine) {
 					switch {
 					case len(ds) == 0 || ds[len(ds)-1] < d:
 						g.days[uid] = append(ds, d)
+						e.hold(8)
 					case ds[len(ds)-1] > d: // the user's rows came apart
 						ds = append(ds, d)
 						slices.Sort(ds)
@@ -142,6 +144,7 @@ func (t *trendsState) user(e *Engine) {
 			g.inRange++
 			if g.buckets == nil {
 				g.buckets = make([]bucketAgg, nb)
+				e.hold(40 * nb)
 			}
 			b := &g.buckets[e.bucket(x.time)]
 			b.n++
@@ -149,11 +152,15 @@ func (t *trendsState) user(e *Engine) {
 				if b.users == nil {
 					b.users = map[int32]struct{}{}
 				}
-				b.users[uid] = struct{}{}
+				if _, ok := b.users[uid]; !ok {
+					b.users[uid] = struct{}{}
+					e.hold(16)
+				}
 			}
 			if ss.s.Math.NeedsProperty() {
 				if v, ok := number(x.props, ss.s.Property); ok {
 					b.xs = append(b.xs, v)
+					e.hold(8)
 				}
 			}
 		}

@@ -139,15 +139,22 @@ func (s *Store) rowQuery(ctx context.Context, p query.Project, q *query.Query) (
 		ext = append(ext, extTable{name: "q_events", structure: "e String", data: w.b})
 		where += " AND event IN (SELECT e FROM q_events)"
 	}
+	// The memory budget (the API's --query-memory) covers the profiles
+	// read and what the engine holds.
+	limit := query.MemoryLimit(ctx)
 	var profiles rowengine.Profiles
-	if rowengine.ReadsProfiles(q) {
-		m, err := s.profileMap(ctx, p.ID)
+	if q.ReadsProfiles() {
+		m, size, err := s.profileMap(ctx, p.ID, limit)
 		if err != nil {
 			return nil, err
 		}
 		profiles = func(u string) []byte { return m[u] }
+		if limit > 0 {
+			limit = max(1, limit-size)
+		}
 	}
 	eng := rowengine.New(q, p, profiles)
+	eng.SetMemoryLimit(limit)
 	stmt := "SELECT time, event, usr, props FROM " + s.usersSQL(p.ID, readEnd, where, ", props") + " ORDER BY usr, time FORMAT RowBinary"
 	caller := ctx
 	ctx, cancel := s.readCtx(ctx)
@@ -194,14 +201,21 @@ func (s *Store) rowQuery(ctx context.Context, p query.Project, q *query.Query) (
 	return eng.Result()
 }
 
-// profileMap is the project's user profiles' properties by id.
-func (s *Store) profileMap(ctx context.Context, project int64) (map[string][]byte, error) {
+// profileMap is the project's user profiles' properties by id, and about
+// the bytes it takes; beyond limit (0: none) it fails with
+// query.ErrMemoryLimit.
+func (s *Store) profileMap(ctx context.Context, project, limit int64) (map[string][]byte, int64, error) {
 	m := map[string][]byte{}
+	var size int64
 	_, err := s.Profiles(ctx, store.ProfileQuery{ProjectID: project, Kind: event.People}, func(p *store.Profile) error {
 		m[p.ID] = append([]byte(nil), p.Properties...)
+		size += int64(64 + len(p.ID) + len(p.Properties))
+		if limit > 0 && size > limit {
+			return fmt.Errorf("%w (the profiles the query reads)", query.ErrMemoryLimit)
+		}
 		return nil
 	})
-	return m, err
+	return m, size, err
 }
 
 // countSeries computes sr per bucket of bk over its events in [start,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"strconv"
 	"strings"
@@ -358,5 +359,29 @@ func TestQueryRowsNoValueInLogs(t *testing.T) {
 		if bytes.Contains(logs, []byte(v)) {
 			t.Fatalf("a value of a query reached a server log")
 		}
+	}
+}
+
+// TestQueryRowsMemoryLimit: a query by rows beyond the context's memory
+// budget fails with query.ErrMemoryLimit (the API's 422); with room, it
+// answers.
+func TestQueryRowsMemoryLimit(t *testing.T) {
+	testConfig(t)
+	d := querytest.Dataset(t)
+	s := openQuery(t, d)
+	c := querytest.Cases(t)
+	for _, c := range c {
+		if c.Name != "profile_trends_breakdown" && c.Name != "funnel_ordered" {
+			continue
+		}
+		_, _, err := query.Run(query.WithMemoryLimit(context.Background(), 512), s, c.Project, c.Query)
+		if !errors.Is(err, query.ErrMemoryLimit) {
+			t.Errorf("%s in 512 bytes: %v", c.Name, err)
+		}
+		res, _, err := query.Run(query.WithMemoryLimit(context.Background(), 64<<20), s, c.Project, c.Query)
+		if err != nil {
+			t.Fatalf("%s in 64 MiB: %v", c.Name, err)
+		}
+		compare(t, c.Expected, res)
 	}
 }
