@@ -26,6 +26,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/valyala/fastjson"
+
 	"github.com/sieve-analytics/sieve/internal/query"
 	"github.com/sieve-analytics/sieve/internal/query/expr"
 )
@@ -54,7 +56,9 @@ type Engine struct {
 	end      int64
 	readEnd  int64
 	bk       *query.Buckets
-	decode   bool // the query reads event properties
+	decode   bool            // the query reads event properties
+	needed   map[string]bool // the event properties it reads
+	parser   fastjson.Parser
 	tuples   bool // the query has a breakdown
 
 	cur  string // the user whose rows are buffered
@@ -117,6 +121,7 @@ func New(q *query.Query, p query.Project, profiles Profiles) *Engine {
 			e.decode = true
 		}
 	}
+	e.needed = eventProperties(q)
 	switch q.Kind {
 	case query.Trends:
 		e.trends = newTrends(e)
@@ -203,7 +208,7 @@ func (e *Engine) Add(r Row) error {
 	}
 	x := ev{time: r.Time, name: r.Name}
 	if e.decode {
-		m, err := decodeObject(r.Props)
+		m, err := e.extract(r.Props)
 		if err != nil {
 			return errProps
 		}
@@ -216,11 +221,105 @@ func (e *Engine) Add(r Row) error {
 	// An event, its name and decoded properties (maps cost about three
 	// times their JSON text).
 	e.buffered += 96 + int64(len(r.Name))
-	if x.props != nil {
-		e.buffered += 3 * int64(len(r.Props))
+	for k, v := range x.props {
+		e.buffered += 48 + int64(len(k))
+		if s, ok := v.(string); ok {
+			e.buffered += int64(len(s))
+		}
 	}
 	if e.overBudget() {
 		return errMemory
+	}
+	return nil
+}
+
+// eventProperties are the event properties q reads (breakdowns, numeric
+// maths, filters, where and expressions): the only ones Add decodes.
+func eventProperties(q *query.Query) map[string]bool {
+	out := map[string]bool{}
+	nodes := []expr.Node{q.GlobalNode()}
+	for _, b := range q.Breakdown {
+		switch {
+		case b.Expr != nil:
+			nodes = append(nodes, b.Expr)
+		case b.Scope == "" || b.Scope == "event":
+			out[b.Name] = true
+		}
+	}
+	for _, s := range q.Series {
+		if s.Property != "" {
+			out[s.Property] = true
+		}
+		nodes = append(nodes, query.Node(s.Filter))
+	}
+	if q.Funnel != nil {
+		for _, x := range q.Funnel.Exclusions {
+			nodes = append(nodes, query.Node(x.Filter))
+		}
+	}
+	if q.Retention != nil {
+		nodes = append(nodes, query.Node(q.Retention.Start.Filter), query.Node(q.Retention.Return.Filter))
+	}
+	for _, n := range nodes {
+		if n == nil {
+			continue
+		}
+		for _, p := range expr.Props(n) {
+			if p.Scope != expr.UserScope {
+				out[p.Name] = true
+			}
+		}
+	}
+	return out
+}
+
+// extract decodes the properties of a JSON object that the query reads
+// (e.needed), as decodeObject would: a key given twice keeps its last
+// value, numbers are json.Number.
+func (e *Engine) extract(b []byte) (map[string]any, error) {
+	v, err := e.parser.ParseBytes(b)
+	if err != nil {
+		return nil, err
+	}
+	o, err := v.Object()
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]any{}
+	if len(e.needed) == 0 {
+		return m, nil
+	}
+	o.Visit(func(k []byte, v *fastjson.Value) {
+		if e.needed[string(k)] {
+			m[string(k)] = native(v)
+		}
+	})
+	return m, nil
+}
+
+// native is v as encoding/json decodes it with UseNumber.
+func native(v *fastjson.Value) any {
+	switch v.Type() {
+	case fastjson.TypeString:
+		return string(v.GetStringBytes())
+	case fastjson.TypeNumber:
+		return json.Number(v.String())
+	case fastjson.TypeTrue:
+		return true
+	case fastjson.TypeFalse:
+		return false
+	case fastjson.TypeObject:
+		m := map[string]any{}
+		o, _ := v.Object()
+		o.Visit(func(k []byte, v *fastjson.Value) { m[string(k)] = native(v) })
+		return m
+	case fastjson.TypeArray:
+		a, _ := v.Array()
+		out := make([]any, len(a))
+		for i, x := range a {
+			out[i] = native(x)
+		}
+		return out
 	}
 	return nil
 }

@@ -196,3 +196,39 @@ func TestMemoryLimit(t *testing.T) {
 		t.Fatalf("100 MiB: %v", err)
 	}
 }
+
+// TestExtract: the properties a query reads decode as encoding/json
+// decodes them (numbers' text kept, a repeated key's last value, escapes,
+// nesting), and the others are skipped.
+func TestExtract(t *testing.T) {
+	e := &Engine{needed: map[string]bool{"a": true, "b": true, "c": true, "d": true, "e\u00e9": true, "f": true, "g": true}}
+	for _, doc := range []string{
+		`{"a":1,"b":"x","a":2.50}`,
+		`{"a":-0,"b":1e3,"c":12.50,"d":null,"skip":{"a":1}}`,
+		`{"e\u00e9":"\u00e9\n\"\\","f":[1,"x",{"y":[true,false,null]}],"g":{"h":1,"h":2}}`,
+		`{}`,
+	} {
+		got, err := e.extract([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := decodeObject([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		delete(want, "skip")
+		gj, _ := json.Marshal(got)
+		wj, _ := json.Marshal(want)
+		if string(gj) != string(wj) {
+			t.Errorf("%s: got %s, want %s", doc, gj, wj)
+		}
+		if v, ok := got["c"].(json.Number); ok && v.String() != "12.50" {
+			t.Errorf("number text %q", v)
+		}
+	}
+	for _, bad := range []string{`[1]`, `{"a":`, `"x"`} {
+		if _, err := e.extract([]byte(bad)); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}
