@@ -45,8 +45,8 @@ type Row struct {
 type Profiles func(user string) []byte
 
 // Engine evaluates one validated query over rows. Add the rows of one user
-// together (users in any order, a user's rows in any order), then call
-// Result.
+// together (users in any order, a user's rows in any order; trends only:
+// rows in any order, see NeedsUserOrder), then call Result.
 type Engine struct {
 	q        *query.Query
 	loc      *time.Location
@@ -180,6 +180,29 @@ func Events(q *query.Query) []string {
 // it names no value.
 var errProps = errors.New("rowengine: stored event properties are not a JSON object")
 
+// NeedsProps reports whether the engine reads the rows' properties; when
+// it does not, a backend may send "{}" for each.
+func (e *Engine) NeedsProps() bool { return e.decode }
+
+// NeedsUserOrder reports whether the rows must come grouped by user
+// (funnels, retention, addiction); trends take rows in any order.
+func (e *Engine) NeedsUserOrder() bool { return e.trends == nil }
+
+// NeedsUsers reports whether the engine reads the rows' users: for trends
+// counting events or properties without profiles it does not, and a
+// backend may send "" for each.
+func (e *Engine) NeedsUsers() bool {
+	if e.trends == nil || e.q.ReadsProfiles() {
+		return true
+	}
+	for _, s := range e.q.Series {
+		if s.Math.NeedsUsers() {
+			return true
+		}
+	}
+	return false
+}
+
 // SetMemoryLimit sets a budget in bytes (0: none) for what the engine
 // holds: the current user's events and the aggregates. Add fails with an
 // error wrapping query.ErrMemoryLimit beyond it. The count is an estimate
@@ -215,6 +238,18 @@ func (e *Engine) Add(r Row) error {
 		x.props = m
 	}
 	if e.global != nil && !expr.Truthy(expr.Eval(e.global, e.env(&x))) {
+		return nil
+	}
+	if e.trends != nil {
+		// Trends need no user's events together: each event is counted
+		// as it arrives.
+		if e.tuples {
+			x.tuple = e.tuple(&x)
+		}
+		e.trends.event(e, &x, e.userID())
+		if e.overBudget() {
+			return errMemory
+		}
 		return nil
 	}
 	e.buf = append(e.buf, x)
@@ -403,8 +438,6 @@ func (e *Engine) flush() error {
 			}
 		}
 		switch {
-		case e.trends != nil:
-			e.trends.user(e)
 		case e.funnel != nil:
 			e.funnel.user(e)
 		case e.retention != nil:

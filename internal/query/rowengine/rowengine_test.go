@@ -29,16 +29,25 @@ func (b memBackend) Query(ctx context.Context, p query.Project, q *query.Query) 
 	if q.ReadsProfiles() {
 		profiles = func(u string) []byte { return prof[u] }
 	}
+	e := New(q, p, profiles)
 	names := Events(q)
 	var rows []Row
 	for i, r := range b.d.Rows {
 		if names != nil && !slices.Contains(names, r.Name) {
 			continue
 		}
-		rows = append(rows, Row{Time: r.Time, Name: r.Name, User: users[i], Props: r.Props})
+		row := Row{Time: r.Time, Name: r.Name, User: users[i], Props: r.Props}
+		// What a backend may leave out, the engine says so.
+		if !e.NeedsUsers() {
+			row.User = ""
+		}
+		if !e.NeedsProps() {
+			row.Props = []byte("{}")
+		}
+		rows = append(rows, row)
 	}
 	slices.SortStableFunc(rows, func(a, b Row) int {
-		if a.User != b.User {
+		if a.User != b.User && e.NeedsUserOrder() {
 			return compare(a.User, b.User)
 		}
 		return int(a.Time - b.Time)
@@ -46,7 +55,6 @@ func (b memBackend) Query(ctx context.Context, p query.Project, q *query.Query) 
 	if b.shuffle {
 		slices.Reverse(rows)
 	}
-	e := New(q, p, profiles)
 	for _, r := range rows {
 		if err := e.Add(r); err != nil {
 			return nil, query.Stats{}, err

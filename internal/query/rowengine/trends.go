@@ -76,92 +76,88 @@ func (t *trendsState) dayIndex(ms int64) int32 {
 	return int32(i)
 }
 
-func (t *trendsState) user(e *Engine) {
-	e.sortUser(func(a, b *ev) int { return 0 })
-	uid := e.userID()
+// event counts x, an event of user uid, in every series it matches.
+func (t *trendsState) event(e *Engine, x *ev, uid int32) {
 	nb := len(e.bk.Starts)
-	for i := range e.buf {
-		x := &e.buf[i]
-		in := x.time >= e.start && x.time < e.end
-		for _, ss := range t.series {
-			rolling := ss.s.Math == query.WAU || ss.s.Math == query.MAU
-			if !in && !rolling {
+	in := x.time >= e.start && x.time < e.end
+	for _, ss := range t.series {
+		rolling := ss.s.Math == query.WAU || ss.s.Math == query.MAU
+		if !in && !rolling {
+			continue
+		}
+		if !e.matches(x, ss.s) {
+			continue
+		}
+		pre, cloned := x.tuple, false
+		for j, p := range e.q.Breakdown {
+			if p.Bins == 0 {
 				continue
 			}
-			if !e.matches(x, ss.s) {
-				continue
+			if !cloned {
+				pre, cloned = slices.Clone(x.tuple), true
 			}
-			pre, cloned := x.tuple, false
-			for j, p := range e.q.Breakdown {
-				if p.Bins == 0 {
-					continue
-				}
-				if !cloned {
-					pre, cloned = slices.Clone(x.tuple), true
-				}
-				if v, ok := number(x.props, p.Name); ok {
-					pre[j] = binNum + x.props[p.Name].(json.Number).String()
-					if in {
-						if !ss.seen[j] {
-							ss.lo[j], ss.hi[j], ss.seen[j] = v, v, true
-						}
-						ss.lo[j], ss.hi[j] = min(ss.lo[j], v), max(ss.hi[j], v)
+			if v, ok := number(x.props, p.Name); ok {
+				pre[j] = binNum + x.props[p.Name].(json.Number).String()
+				if in {
+					if !ss.seen[j] {
+						ss.lo[j], ss.hi[j], ss.seen[j] = v, v, true
 					}
-				} else {
-					pre[j] = binOther + pre[j]
+					ss.lo[j], ss.hi[j] = min(ss.lo[j], v), max(ss.hi[j], v)
 				}
+			} else {
+				pre[j] = binOther + pre[j]
 			}
-			k := ""
-			if len(pre) > 0 {
-				k = tupleKey(pre)
-			}
-			g := ss.groups[k]
-			if g == nil {
-				g = &group{tuple: pre}
-				ss.groups[k] = g
-				e.hold(128 + 2*len(k))
-			}
-			if rolling {
-				if d := t.dayIndex(x.time); d >= 0 {
-					if g.days == nil {
-						g.days = map[int32][]int32{}
-					}
-					ds := g.days[uid]
-					switch {
-					case len(ds) == 0 || ds[len(ds)-1] < d:
-						g.days[uid] = append(ds, d)
-						e.hold(8)
-					case ds[len(ds)-1] > d: // the user's rows came apart
-						ds = append(ds, d)
-						slices.Sort(ds)
-						g.days[uid] = slices.Compact(ds)
-					}
+		}
+		k := ""
+		if len(pre) > 0 {
+			k = tupleKey(pre)
+		}
+		g := ss.groups[k]
+		if g == nil {
+			g = &group{tuple: pre}
+			ss.groups[k] = g
+			e.hold(128 + 2*len(k))
+		}
+		if rolling {
+			if d := t.dayIndex(x.time); d >= 0 {
+				if g.days == nil {
+					g.days = map[int32][]int32{}
 				}
-			}
-			if !in {
-				continue
-			}
-			g.inRange++
-			if g.buckets == nil {
-				g.buckets = make([]bucketAgg, nb)
-				e.hold(40 * nb)
-			}
-			b := &g.buckets[e.bucket(x.time)]
-			b.n++
-			if ss.s.Math.NeedsUsers() {
-				if b.users == nil {
-					b.users = map[int32]struct{}{}
-				}
-				if _, ok := b.users[uid]; !ok {
-					b.users[uid] = struct{}{}
-					e.hold(16)
-				}
-			}
-			if ss.s.Math.NeedsProperty() {
-				if v, ok := number(x.props, ss.s.Property); ok {
-					b.xs = append(b.xs, v)
+				ds := g.days[uid]
+				switch {
+				case len(ds) == 0 || ds[len(ds)-1] < d:
+					g.days[uid] = append(ds, d)
 					e.hold(8)
+				case ds[len(ds)-1] > d: // the user's rows came apart
+					ds = append(ds, d)
+					slices.Sort(ds)
+					g.days[uid] = slices.Compact(ds)
 				}
+			}
+		}
+		if !in {
+			continue
+		}
+		g.inRange++
+		if g.buckets == nil {
+			g.buckets = make([]bucketAgg, nb)
+			e.hold(40 * nb)
+		}
+		b := &g.buckets[e.bucket(x.time)]
+		b.n++
+		if ss.s.Math.NeedsUsers() {
+			if b.users == nil {
+				b.users = map[int32]struct{}{}
+			}
+			if _, ok := b.users[uid]; !ok {
+				b.users[uid] = struct{}{}
+				e.hold(16)
+			}
+		}
+		if ss.s.Math.NeedsProperty() {
+			if v, ok := number(x.props, ss.s.Property); ok {
+				b.xs = append(b.xs, v)
+				e.hold(8)
 			}
 		}
 	}

@@ -125,7 +125,7 @@ func sqlPath(q *query.Query) error {
 // rowQuery answers q with a rowengine.Engine over the project's rows in
 // q's read range (of q's event names when rowengine.Events names them),
 // one copy of each, with each event's user (usersSQL), ordered by user
-// and time: a user's rows arrive together, as the engine needs.
+// and time when the engine needs a user's rows together.
 func (s *Store) rowQuery(ctx context.Context, p query.Project, q *query.Query) (*query.Result, error) {
 	loc := p.Loc()
 	readStart, readEnd := q.ReadRange(loc)
@@ -155,7 +155,22 @@ func (s *Store) rowQuery(ctx context.Context, p query.Project, q *query.Query) (
 	}
 	eng := rowengine.New(q, p, profiles)
 	eng.SetMemoryLimit(limit)
-	stmt := "SELECT time, event, usr, props FROM " + s.usersSQL(p.ID, readEnd, where, ", props") + " ORDER BY usr, time FORMAT RowBinary"
+	// Only what the engine reads crosses the network: properties when it
+	// reads some, users (the join of links) when it counts users or reads
+	// profiles, the order by user when it keeps per-user state.
+	props, extra := "'{}'", ""
+	if eng.NeedsProps() {
+		props, extra = "props", ", props"
+	}
+	from := "(SELECT time, event, '' AS usr" + extra + " FROM " + s.db + ".events WHERE " + where + " LIMIT 1 BY " + dedupKey + ")"
+	if eng.NeedsUsers() {
+		from = s.usersSQL(p.ID, readEnd, where, extra)
+	}
+	order := ""
+	if eng.NeedsUserOrder() {
+		order = " ORDER BY usr, time"
+	}
+	stmt := "SELECT time, event, usr, " + props + " FROM " + from + order + " FORMAT RowBinary"
 	caller := ctx
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
@@ -165,7 +180,7 @@ func (s *Store) rowQuery(ctx context.Context, p query.Project, q *query.Query) (
 	}
 	defer rc.Close()
 	rd := newRB(rc)
-	var name, usr, props []byte
+	var name, usr, pj []byte
 	var r rowengine.Row
 	names := map[string]string{}
 	for n := 0; rd.more(); n++ {
@@ -175,11 +190,11 @@ func (s *Store) rowQuery(ctx context.Context, p query.Project, q *query.Query) (
 		r.Time = rd.i64()
 		name = rd.bytesInto(name)
 		usr = rd.bytesInto(usr)
-		props = rd.bytesInto(props)
+		pj = rd.bytesInto(pj)
 		if rd.err != nil {
 			break
 		}
-		if len(props) == 0 || props[0] != '{' || !utf8.Valid(name) || !utf8.Valid(usr) {
+		if len(pj) == 0 || pj[0] != '{' || !utf8.Valid(name) || !utf8.Valid(usr) {
 			return nil, s.readErr(caller, "query", errMidStream)
 		}
 		nm, ok := names[string(name)]
@@ -190,7 +205,7 @@ func (s *Store) rowQuery(ctx context.Context, p query.Project, q *query.Query) (
 		if r.User != string(usr) {
 			r.User = string(usr)
 		}
-		r.Name, r.Props = nm, props
+		r.Name, r.Props = nm, pj
 		if err := eng.Add(r); err != nil {
 			return nil, fmt.Errorf("clickhouse store: query: %w", err)
 		}
