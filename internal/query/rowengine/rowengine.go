@@ -56,7 +56,7 @@ type Engine struct {
 	end      int64
 	readEnd  int64
 	bk       *query.Buckets
-	decode   bool            // the query reads event properties
+	decode   bool            // the query reads event properties (needed is not empty)
 	needed   map[string]bool // the event properties it reads
 	parser   fastjson.Parser
 	tuples   bool // the query has a breakdown
@@ -84,11 +84,10 @@ type ev struct {
 	time  int64
 	name  string
 	props map[string]any // json.Number for numbers; nil until decoded
-	raw   []byte
-	tuple []string // breakdown values (not binned)
-	mask  uint64   // funnel steps (retention: 1 start, 2 return) it matches
-	xmask uint64   // funnel exclusions it matches
-	rank  int      // lowest funnel step matched, len(steps) for none
+	tuple []string       // breakdown values (not binned)
+	mask  uint64         // funnel steps (retention: 1 start, 2 return) it matches
+	xmask uint64         // funnel exclusions it matches
+	rank  int            // lowest funnel step matched, len(steps) for none
 }
 
 // New returns an engine for q (validated) on project p. profiles may be
@@ -100,28 +99,8 @@ func New(q *query.Query, p query.Project, profiles Profiles) *Engine {
 	_, e.readEnd = q.ReadRange(loc)
 	e.bk = query.MakeBuckets(q.Interval, loc, q.From, q.To)
 	e.tuples = len(q.Breakdown) > 0
-	e.decode = e.global != nil || e.tuples
-	nodes := []query.Filter{}
-	for _, s := range q.Series {
-		nodes = append(nodes, s.Filter)
-		if s.Math.NeedsProperty() {
-			e.decode = true
-		}
-	}
-	if q.Funnel != nil {
-		for _, x := range q.Funnel.Exclusions {
-			nodes = append(nodes, x.Filter)
-		}
-	}
-	if q.Retention != nil {
-		nodes = append(nodes, q.Retention.Start.Filter, q.Retention.Return.Filter)
-	}
-	for _, f := range nodes {
-		if f != nil {
-			e.decode = true
-		}
-	}
 	e.needed = eventProperties(q)
+	e.decode = len(e.needed) > 0
 	switch q.Kind {
 	case query.Trends:
 		e.trends = newTrends(e)
