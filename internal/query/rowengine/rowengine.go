@@ -155,6 +155,21 @@ func Events(q *query.Query) []string {
 	return out
 }
 
+// Early says which rows before the query range can change q's answer:
+// for most queries every row of q.ReadRange (from is the read start,
+// names nil: rolling maths read the 29 days before the range); for
+// first-time retention, which reads from time 0 to find each user's first
+// start event, only rows named names (the start event) before from. A
+// backend may leave out the other rows before from.
+func Early(q *query.Query, loc *time.Location) (from int64, names []string) {
+	readStart, _ := q.ReadRange(loc)
+	if q.Kind == query.Retention && q.Retention.Type == query.FirstTime {
+		start, _ := q.Range(loc)
+		return start, []string{q.Retention.Start.Event}
+	}
+	return readStart, nil
+}
+
 // errProps is the error of stored properties that are not a JSON object;
 // it names no value.
 var errProps = errors.New("rowengine: stored event properties are not a JSON object")

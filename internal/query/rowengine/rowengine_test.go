@@ -32,8 +32,12 @@ func (b memBackend) Query(ctx context.Context, p query.Project, q *query.Query) 
 	e := New(q, p, profiles)
 	names := Events(q)
 	var rows []Row
+	early, earlyNames := Early(q, p.Loc())
 	for i, r := range b.d.Rows {
 		if names != nil && !slices.Contains(names, r.Name) {
+			continue
+		}
+		if r.Time < early && !slices.Contains(earlyNames, r.Name) {
 			continue
 		}
 		row := Row{Time: r.Time, Name: r.Name, User: users[i], Props: r.Props}

@@ -131,6 +131,16 @@ func (s *Store) rowQuery(ctx context.Context, p query.Project, q *query.Query) (
 	readStart, readEnd := q.ReadRange(loc)
 	where := fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", p.ID, readStart, readEnd)
 	var ext []extTable
+	if from, names := rowengine.Early(q, loc); from > readStart {
+		// Before from, only rows of these names (first-time retention:
+		// the start event, to find each user's first).
+		var w rbWriter
+		for _, n := range names {
+			w.str(n)
+		}
+		ext = append(ext, extTable{name: "q_early", structure: "e String", data: w.b})
+		where += fmt.Sprintf(" AND (time >= %d OR event IN (SELECT e FROM q_early))", from)
+	}
 	if names := rowengine.Events(q); names != nil {
 		var w rbWriter
 		for _, n := range names {
