@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -44,8 +45,9 @@ func chStore(t *testing.T) string {
 // through the guard, export and findings from the cluster, a retried
 // batch stored once; a user erased through the purge API with a passed
 // certificate that names the shard; a property purge, which this backend
-// cannot do yet, failed with a message that says so; a total-count trend
-// answered, a funnel (not answered yet) refused with 400 and the reason.
+// cannot do yet, failed with a message that says so; a total-count trend,
+// a funnel with a step filter, a property breakdown and Mixpanel's
+// segmentation and retention with on and where answered.
 func TestServeClickHouse(t *testing.T) {
 	u := chStore(t)
 	base, token, secret := testServer(t, Config{Store: u})
@@ -89,9 +91,23 @@ func TestServeClickHouse(t *testing.T) {
 	if code, b := call(t, "POST", base+"/api/projects/1/query", secret, "", doc); code != 200 || !bytes.Contains(b, []byte(`"values":[3]`)) {
 		t.Fatalf("trends on ClickHouse: %d %s, want 200 and 3 events (the retry stored once)", code, b)
 	}
-	doc = fmt.Sprintf(`{"kind":"funnels","from":%q,"to":%q,"series":[{"event":"Signed up"},{"event":"Signed up"}]}`, day, day)
-	if code, b := call(t, "POST", base+"/api/projects/1/query", secret, "", doc); code != 400 || !bytes.Contains(b, []byte("does not answer funnels")) {
-		t.Fatalf("funnel on ClickHouse: %d %s, want 400 naming what is missing", code, b)
+	// Queries that read properties: by rows on ClickHouse (query/rowengine).
+	doc = fmt.Sprintf(`{"kind":"funnels","from":%q,"to":%q,"series":[{"event":"Signed up","filter":{"property":"plan","operator":"eq","value":"pro"}},{"event":"Signed up"}]}`, day, day)
+	if code, b := call(t, "POST", base+"/api/projects/1/query", secret, "", doc); code != 200 || !bytes.Contains(b, []byte(`"count":3`)) {
+		t.Fatalf("funnel on ClickHouse: %d %s, want 200 and 3 users entering", code, b)
+	}
+	doc = fmt.Sprintf(`{"kind":"trends","from":%q,"to":%q,"series":[{"math":"unique"}],"breakdown":[{"property":"plan"}]}`, day, day)
+	if code, b := call(t, "POST", base+"/api/projects/1/query", secret, "", doc); code != 200 || !bytes.Contains(b, []byte(`"breakdown":["pro"],"values":[3]`)) {
+		t.Fatalf("breakdown on ClickHouse: %d %s, want 3 users with plan pro", code, b)
+	}
+	// Mixpanel's Query API builds on the same queries.
+	q := url.Values{"event": {"Signed up"}, "from_date": {day}, "to_date": {day}, "on": {`properties["plan"]`}, "where": {`properties["plan"] == "pro"`}}
+	if code, b := call(t, "GET", base+"/api/2.0/segmentation?"+q.Encode(), secret, "", ""); code != 200 || !bytes.Contains(b, []byte(`"pro":{"`+day+`":3}`)) {
+		t.Fatalf("segmentation on ClickHouse: %d %s", code, b)
+	}
+	q = url.Values{"from_date": {day}, "to_date": {day}, "born_event": {"Signed up"}, "event": {"Signed up"}, "where": {`properties["plan"] == "pro"`}}
+	if code, b := call(t, "GET", base+"/api/2.0/retention?"+q.Encode(), secret, "", ""); code != 200 || !bytes.Contains(b, []byte(`"first":3`)) {
+		t.Fatalf("retention on ClickHouse: %d %s", code, b)
 	}
 	job := func(body string) map[string]any {
 		t.Helper()

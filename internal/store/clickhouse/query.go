@@ -7,28 +7,36 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/query/rowengine"
+	"github.com/sieve-analytics/sieve/internal/store"
 )
 
 var _ query.Backend = (*Store)(nil)
 
-// Query implements query.Backend, first part: trends whose series count
-// events (math total) or users (unique, dau, avg_per_user) of one event
-// name or of all events, without filters or breakdowns, in any interval
-// and time zone. Every other query
-// fails with an error wrapping query.ErrUnsupported that says what is
-// missing (the API answers 400 with it).
+// Query implements query.Backend. It answers in one of two ways:
 //
-// Buckets are computed here (query.MakeBuckets, which knows the project's
-// time zone and DST) and sent as an external table of bucket starts: the
-// cluster places each event with arrayCount over them, so no time
-// zone function of the server is relied on. The event name, a value of
-// the request, travels in an external table, never in the statement text.
+//   - In SQL (sqlPath): trends whose series count events (math total) or
+//     users (unique, dau, avg_per_user, wau, mau) of one event name or of
+//     all events, without filters, broken down by nothing or by the event
+//     name. Buckets are computed here (query.MakeBuckets, which knows the
+//     project's time zone and DST) and sent as an external table of
+//     bucket starts: the cluster places each event with arrayCount over
+//     them, so no time zone function of the server is relied on.
+//   - By rows (rowQuery), every other query: filters and where, property
+//     and profile breakdowns, numeric maths, funnels, retention,
+//     addiction. ClickHouse 18.16 reads a JSON property only by a name
+//     written in the statement, and no request value goes into a
+//     statement; so the cluster selects what needs no property (project,
+//     read range, event names, one copy of each row, each event's user)
+//     and streams the rows, ordered by user and time, to a
+//     query/rowengine Engine, which evaluates the rest.
+//
+// Event names, values of the request, travel in external tables, never in
+// the statement text.
 func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*query.Result, query.Stats, error) {
 	var st query.Stats
-	if err := supported(q); err != nil {
-		return nil, st, err
-	}
 	done, err := s.begin()
 	if err != nil {
 		return nil, st, err
@@ -37,24 +45,19 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 	if err := ctx.Err(); err != nil {
 		return nil, st, err
 	}
-	loc := p.Loc()
-	start, end := q.Range(loc)
-	readStart, readEnd := q.ReadRange(loc)
-	bk := query.MakeBuckets(q.Interval, loc, q.From, q.To)
-	res := &query.TrendsResult{Buckets: bk.Labels}
-	for i, sr := range q.Series {
-		rows, err := s.countSeries(ctx, q, loc, p.ID, start, end, readEnd, bk, sr)
-		if err != nil {
-			return nil, st, err
-		}
-		for _, r := range rows {
-			r.Series, r.Name = i, query.SeriesName(i)
-			res.Series = append(res.Series, r)
-		}
+	var res *query.Result
+	if sqlPath(q) == nil {
+		res, err = s.sqlQuery(ctx, p, q)
+	} else {
+		res, err = s.rowQuery(ctx, p, q)
 	}
-	res.SortSeries()
+	if err != nil {
+		return nil, st, err
+	}
 	// rows_scanned: the project's stored rows in the read range (copies
 	// of a row not merged yet included).
+	loc := p.Loc()
+	readStart, readEnd := q.ReadRange(loc)
 	caller := ctx
 	rctx, cancel := s.readCtx(ctx)
 	defer cancel()
@@ -63,41 +66,181 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 		return nil, st, s.readErr(caller, "query: count rows", err)
 	}
 	st.RowsScanned, _ = strconv.ParseInt(n, 10, 64)
-	return &query.Result{Trends: res}, st, nil
+	return res, st, nil
 }
 
-// supported says why q is beyond this first part, wrapping
-// query.ErrUnsupported; nil when it can answer q.
-func supported(q *query.Query) error {
-	unsup := func(what string) error {
-		return fmt.Errorf("%w: the ClickHouse store does not answer %s yet (docs/CLICKHOUSE.md)", query.ErrUnsupported, what)
+// sqlQuery answers a trends query that sqlPath accepts in SQL.
+func (s *Store) sqlQuery(ctx context.Context, p query.Project, q *query.Query) (*query.Result, error) {
+	loc := p.Loc()
+	start, end := q.Range(loc)
+	_, readEnd := q.ReadRange(loc)
+	bk := query.MakeBuckets(q.Interval, loc, q.From, q.To)
+	res := &query.TrendsResult{Buckets: bk.Labels}
+	for i, sr := range q.Series {
+		rows, err := s.countSeries(ctx, q, loc, p.ID, start, end, readEnd, bk, sr)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			r.Series, r.Name = i, query.SeriesName(i)
+			res.Series = append(res.Series, r)
+		}
 	}
+	res.SortSeries()
+	return &query.Result{Trends: res}, nil
+}
+
+// sqlPath says why q is not answered in SQL (it then goes by rows); nil
+// when it is.
+func sqlPath(q *query.Query) error {
+	rows := func(what string) error { return fmt.Errorf("by rows: %s", what) }
 	if q.Kind != query.Trends {
-		return unsup(string(q.Kind) + " queries")
+		return rows(string(q.Kind) + " queries")
 	}
 	if q.Filter != nil || q.Where != nil {
-		return unsup("trends with a global filter or where expression")
+		return rows("trends with a global filter or where expression")
 	}
 	for _, b := range q.Breakdown {
-		if b.Scope != query.ScopeEventName {
-			return unsup("trends with a breakdown by a property")
+		if b.Scope != query.ScopeEventName || b.Expr != nil {
+			return rows("trends with a breakdown by a property or expression")
 		}
 	}
 	for _, sr := range q.Series {
 		switch sr.Math {
 		case query.WAU, query.MAU:
 			if len(q.Breakdown) > 0 {
-				return unsup("trends with math " + strconv.Quote(string(sr.Math)) + " and a breakdown")
+				return rows("trends with math " + strconv.Quote(string(sr.Math)) + " and a breakdown")
 			}
 		case "", query.Total, query.Unique, query.DAU, query.AvgPerUser:
 		default:
-			return unsup("trends with math " + strconv.Quote(string(sr.Math)))
+			return rows("trends with math " + strconv.Quote(string(sr.Math)))
 		}
 		if sr.Filter != nil {
-			return unsup("trends with a series filter")
+			return rows("trends with a series filter")
 		}
 	}
 	return nil
+}
+
+// rowQuery answers q with a rowengine.Engine over the project's rows in
+// q's read range (of q's event names when rowengine.Events names them),
+// one copy of each, with each event's user (usersSQL), ordered by user
+// and time when the engine needs a user's rows together.
+func (s *Store) rowQuery(ctx context.Context, p query.Project, q *query.Query) (*query.Result, error) {
+	loc := p.Loc()
+	readStart, readEnd := q.ReadRange(loc)
+	where := fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", p.ID, readStart, readEnd)
+	var ext []extTable
+	if from, names := rowengine.Early(q, loc); from > readStart {
+		// Before from, only rows of these names (first-time retention:
+		// the start event, to find each user's first).
+		var w rbWriter
+		for _, n := range names {
+			w.str(n)
+		}
+		ext = append(ext, extTable{name: "q_early", structure: "e String", data: w.b})
+		where += fmt.Sprintf(" AND (time >= %d OR event IN (SELECT e FROM q_early))", from)
+	}
+	if names := rowengine.Events(q); names != nil {
+		var w rbWriter
+		for _, n := range names {
+			w.str(n)
+		}
+		ext = append(ext, extTable{name: "q_events", structure: "e String", data: w.b})
+		where += " AND event IN (SELECT e FROM q_events)"
+	}
+	// The memory budget (the API's --query-memory) covers the profiles
+	// read and what the engine holds.
+	limit := query.MemoryLimit(ctx)
+	var profiles rowengine.Profiles
+	if q.ReadsProfiles() {
+		m, size, err := s.profileMap(ctx, p.ID, limit)
+		if err != nil {
+			return nil, err
+		}
+		profiles = func(u string) []byte { return m[u] }
+		if limit > 0 {
+			limit = max(1, limit-size)
+		}
+	}
+	eng := rowengine.New(q, p, profiles)
+	eng.SetMemoryLimit(limit)
+	// Only what the engine reads crosses the network: properties when it
+	// reads some, users (the join of links) when it counts users or reads
+	// profiles, the order by user when it keeps per-user state.
+	props, extra := "'{}'", ""
+	if eng.NeedsProps() {
+		props, extra = "props", ", props"
+	}
+	from := "(SELECT time, event, '' AS usr" + extra + " FROM " + s.db + ".events WHERE " + where + " LIMIT 1 BY " + dedupKey + ")"
+	if eng.NeedsUsers() {
+		from = s.usersSQL(p.ID, readEnd, where, extra)
+	}
+	order := ""
+	if eng.NeedsUserOrder() {
+		order = " ORDER BY usr, time"
+	}
+	stmt := "SELECT time, event, usr, " + props + " FROM " + from + order + " FORMAT RowBinary"
+	caller := ctx
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rc, err := s.q.do(ctx, stmt, readSettings, nil, ext)
+	if err != nil {
+		return nil, s.readErr(caller, "query", err)
+	}
+	defer rc.Close()
+	rd := newRB(rc)
+	var name, usr, pj []byte
+	var r rowengine.Row
+	names := map[string]string{}
+	for n := 0; rd.more(); n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return nil, s.readErr(caller, "query", ctx.Err())
+		}
+		r.Time = rd.i64()
+		name = rd.bytesInto(name)
+		usr = rd.bytesInto(usr)
+		pj = rd.bytesInto(pj)
+		if rd.err != nil {
+			break
+		}
+		if len(pj) == 0 || pj[0] != '{' || !utf8.Valid(name) || !utf8.Valid(usr) {
+			return nil, s.readErr(caller, "query", errMidStream)
+		}
+		nm, ok := names[string(name)]
+		if !ok {
+			nm = string(name)
+			names[nm] = nm
+		}
+		if r.User != string(usr) {
+			r.User = string(usr)
+		}
+		r.Name, r.Props = nm, pj
+		if err := eng.Add(r); err != nil {
+			return nil, fmt.Errorf("clickhouse store: query: %w", err)
+		}
+	}
+	if err := s.readErr(caller, "query", rd.err); err != nil {
+		return nil, err
+	}
+	return eng.Result()
+}
+
+// profileMap is the project's user profiles' properties by id, and about
+// the bytes it takes; beyond limit (0: none) it fails with
+// query.ErrMemoryLimit.
+func (s *Store) profileMap(ctx context.Context, project, limit int64) (map[string][]byte, int64, error) {
+	m := map[string][]byte{}
+	var size int64
+	_, err := s.Profiles(ctx, store.ProfileQuery{ProjectID: project, Kind: event.People}, func(p *store.Profile) error {
+		m[p.ID] = append([]byte(nil), p.Properties...)
+		size += int64(64 + len(p.ID) + len(p.Properties))
+		if limit > 0 && size > limit {
+			return fmt.Errorf("%w (the profiles the query reads)", query.ErrMemoryLimit)
+		}
+		return nil
+	})
+	return m, size, err
 }
 
 // countSeries computes sr per bucket of bk over its events in [start,
@@ -154,7 +297,7 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 		bucketOf = "arrayJoin(arrayMap(w -> tupleElement(w, 1), arrayFilter((w, t) -> tupleElement(w, 2) <= t AND t < tupleElement(w, 3), ws, replicate(time, ws))))"
 	}
 	if users {
-		from = s.usersSQL(project, readEnd, where)
+		from = s.usersSQL(project, readEnd, where, "")
 	}
 	stmt := fmt.Sprintf("%s SELECT toInt64(%s) AS b, %s AS g, count(), uniqExact(usr) FROM %s GROUP BY b, g ORDER BY b, g FORMAT RowBinary", with, bucketOf, group, from)
 	caller := ctx
@@ -219,22 +362,23 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 // identity keys start with $; SDKs do not nest them).
 func jstr(name string) string { return "visitParamExtractString(props, " + quote(name) + ")" }
 
-// usersSQL is the FROM relation (time, event, usr) of the events matching where,
+// usersSQL is the FROM relation (time, event, usr, then the columns of
+// extra, e.g. ", props") of the events matching where,
 // usr being each event's user (package query): $user_id, else the link of
 // its device ($device_id, else distinct_id), else the device. Links come
 // from the project's events before readEnd and are computed once on the
 // entry node (GLOBAL JOIN): an event and the event that links its device
 // may sit on different shards.
-func (s *Store) usersSQL(project, readEnd int64, where string) string {
+func (s *Store) usersSQL(project, readEnd int64, where, extra string) string {
 	scope := fmt.Sprintf("%s.events WHERE project_id = %d AND time < %d", s.db, project, readEnd)
 	links := fmt.Sprintf(`SELECT dev, argMin(u, (time, u)) AS lusr FROM (
   SELECT %[2]s AS dev, if(%[3]s != '', %[3]s, distinct_id) AS u, time FROM %[1]s AND event = '$identify'
   UNION ALL SELECT %[4]s AS dev, distinct_id AS u, time FROM %[1]s AND event IN ('$create_alias', '$merge_dangerously')
   UNION ALL SELECT %[5]s AS dev, %[6]s AS u, time FROM %[1]s
 ) WHERE dev != '' AND u != '' GROUP BY dev`, scope, jstr("$anon_distinct_id"), jstr("$identified_id"), jstr("alias"), jstr("$device_id"), jstr("$user_id"))
-	return fmt.Sprintf(`(SELECT time, event, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr FROM (
-  SELECT time, event, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev FROM %[3]s.events WHERE %[4]s LIMIT 1 BY %[5]s
-) AS e GLOBAL ANY LEFT JOIN (%[6]s) AS l USING dev)`, jstr("$user_id"), jstr("$device_id"), s.db, where, dedupKey, links)
+	return fmt.Sprintf(`(SELECT time, event, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr%[7]s FROM (
+  SELECT time, event, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev%[7]s FROM %[3]s.events WHERE %[4]s LIMIT 1 BY %[5]s
+) AS e GLOBAL ANY LEFT JOIN (%[6]s) AS l USING dev)`, jstr("$user_id"), jstr("$device_id"), s.db, where, dedupKey, links, extra)
 }
 
 // rollingWindows are, per bucket of bk, the bounds [lo, hi) in Unix ms of
