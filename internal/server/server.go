@@ -70,9 +70,15 @@ type Config struct {
 	QueryMemory  int64
 	// Store selects the backend: "" or "duckdb" for the embedded store in
 	// DataDir, clickhouse://host:port/db?cluster=NAME for a ClickHouse
-	// cluster (docs/CLICKHOUSE.md). Metadata (projects, keys, audit,
-	// purge journal) stays in DataDir either way.
+	// cluster (docs/CLICKHOUSE.md). With ClickHouse, projects, keys and
+	// guard policies are kept in the cluster, shared by every Sieve node
+	// on it; the audit log and purge journal stay in DataDir.
 	Store string
+	// NodeID names this node in shared state (default: host name and
+	// Addr). RegistryPoll is how often a node on a shared registry reads
+	// the other nodes' changes (default 1 s).
+	NodeID       string
+	RegistryPoll time.Duration
 	// SelfTestInterval is the period of the self-test (default 10
 	// minutes; negative: only on request, POST /api/selftest).
 	SelfTestInterval time.Duration
@@ -139,26 +145,27 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: cfg.Log.With("component", "server"), ready: make(chan struct{})}
 
-	reg, err := project.Open(filepath.Join(cfg.DataDir, "meta"))
-	if err != nil {
-		return nil, err
-	}
-	s.projects = reg
-	key, err := reg.EnsureAdminKey(cfg.AdminKey)
-	if err != nil {
-		return nil, err
-	}
-	def, err := reg.EnsureDefault()
-	if err != nil {
-		return nil, err
-	}
-	printKeys(cfg.Console, key, def)
-
 	be, err := openBackend(cfg)
 	if err != nil {
 		return nil, err
 	}
 	st := be.store
+	reg, def, key, err := openRegistry(cfg, be)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	s.projects = reg
+	printKeys(cfg.Console, key, def)
+	if reg.Shared() {
+		poll := cfg.RegistryPoll
+		if poll <= 0 {
+			poll = time.Second
+		}
+		s.background = append(s.background, func(ctx context.Context) error {
+			return reg.Poll(ctx, poll, s.log.With("component", "registry"))
+		})
+	}
 	s.store = st
 	s.log.Info("store opened", "backend", be.name)
 	g := guard.New()
@@ -201,6 +208,27 @@ func New(cfg Config) (*Server, error) {
 		ErrorLog:          slog.NewLogLogger(cfg.Log.With("component", "http").Handler(), slog.LevelWarn),
 	}
 	return s, nil
+}
+
+// openRegistry opens the registry of projects and keys: the backend's
+// shared one, or <data>/meta. It creates the admin key and the project
+// "Default" when missing and returns what it created.
+func openRegistry(cfg Config, be *backend) (reg *project.Registry, def *project.Created, key string, err error) {
+	if be.registry != nil {
+		reg, err = project.OpenShared(be.registry)
+	} else {
+		reg, err = project.Open(filepath.Join(cfg.DataDir, "meta"))
+	}
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if key, err = reg.EnsureAdminKey(cfg.AdminKey); err != nil {
+		return nil, nil, "", err
+	}
+	if def, err = reg.EnsureDefault(); err != nil {
+		return nil, nil, "", err
+	}
+	return reg, def, key, nil
 }
 
 // printKeys prints what the first start created — the admin key (unless
