@@ -127,6 +127,8 @@ func serve(args []string) error {
 	qTime := fs.Duration("query-timeout", 60*time.Second, "time limit of one analytics query")
 	qMem := fs.Int64("query-memory", 1<<30, "memory limit in bytes of one analytics query (what it holds outside DuckDB)")
 	selfTest := fs.Duration("selftest-interval", 10*time.Minute, "period of the self-test (docs/PRIVACY.md); 0: only on request")
+	nodeID := fs.String("node-id", env("SIEVE_NODE_ID", ""), "this node's name in state shared on a ClickHouse cluster (default: host name and --addr)")
+	regPoll := fs.Duration("registry-poll", time.Second, "how often a node on a ClickHouse cluster reads projects, keys and guard policies changed by other nodes")
 	allowPrivate := fs.Bool("webhook-allow-private", os.Getenv("SIEVE_WEBHOOK_ALLOW_PRIVATE") == "1",
 		"let alert webhooks reach loopback, link-local and private addresses")
 	if err := fs.Parse(args); err != nil {
@@ -146,6 +148,7 @@ func serve(args []string) error {
 		Addr: *addr, DataDir: *data, AdminKey: os.Getenv("SIEVE_ADMIN_KEY"),
 		TLSCert: *cert, TLSKey: *key, Log: log, QueryTimeout: *qTime, QueryMemory: *qMem,
 		AllowPrivateWebhooks: *allowPrivate, Store: *storeURL, LogTail: tail, SelfTestInterval: selfTestInterval(*selfTest),
+		NodeID: *nodeID, RegistryPoll: *regPoll,
 	})
 	if err != nil {
 		return err
