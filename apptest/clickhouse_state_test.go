@@ -3,7 +3,10 @@ package apptest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +31,9 @@ func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) time.
 // share projects, keys and guard policies. A project created on A takes
 // events on B; its API secret rotated on B is refused on A; a guard
 // policy changed on A is in force on B — each within seconds (the nodes
-// read changes every second).
+// read changes every second). Both nodes' audit chains, copied to the
+// cluster, pass `sieve audit verify --store`, and an entry edited there
+// is found.
 func TestClickHouseTwoNodesSharedState(t *testing.T) {
 	u1, u2 := chURLs(t)
 	a := startServer(t, serverOpts{Args: []string{"--store", u1, "--node-id", "node-a"}})
@@ -119,4 +124,44 @@ func TestClickHouseTwoNodesSharedState(t *testing.T) {
 		return hasPW(b)
 	})
 	t.Logf("guard policy set on A in force on B after %s", took)
+
+	// Audit: each node's chain is copied to the cluster; `sieve audit
+	// verify --store` checks both, per node, also after a restart of A
+	// (which copies what its stop appended).
+	a.stop()
+	a.restart()
+	a.createProject("after the restart")
+	time.Sleep(1500 * time.Millisecond) // the copy is sent every second
+	verify := func() (string, error) {
+		out, err := exec.Command(sieveBin, "audit", "verify", "--store", u1).CombinedOutput()
+		return string(out), err
+	}
+	out, err := verify()
+	if err != nil || !strings.Contains(out, "node node-a: audit chain OK") || !strings.Contains(out, "node node-b: audit chain OK") ||
+		!strings.Contains(out, "2 node(s), every chain intact") {
+		t.Fatalf("audit verify --store: %v\n%s", err, out)
+	}
+	t.Logf("audit verify --store:\n%s", out)
+	// Positive control: an entry of node B edited in the cluster (on
+	// every shard) breaks B's chain and only B's.
+	cu, _ := url.Parse(u1)
+	db := strings.TrimPrefix(cu.Path, "/")
+	for _, h := range strings.Split(cu.Query().Get("shards"), ",") {
+		q := url.Values{"query": {"INSERT INTO " + db + ".audit_log SELECT node, seq, replaceOne(line, '\"outcome\":\"ok\"', '\"outcome\":\"error\"') FROM " +
+			db + ".audit_log FINAL WHERE node = 'node-b' AND seq = 2"}}
+		resp, err := http.Post("http://"+h+"/?"+q.Encode(), "text/plain", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("tamper: %d %s", resp.StatusCode, body)
+		}
+	}
+	out, err = verify()
+	if err == nil || !strings.Contains(out, "node node-a: audit chain OK") || !strings.Contains(out, "node node-b: audit chain BROKEN") ||
+		!strings.Contains(out, "seq 2") {
+		t.Fatalf("audit verify --store after an edit of node B's entry 2: %v\n%s", err, out)
+	}
 }

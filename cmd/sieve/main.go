@@ -35,6 +35,7 @@ const usage = `usage:
   sieve purge status JOB_ID
       env: SIEVE_ADDR, SIEVE_ADMIN_KEY; shows progress, prints the certificate (JSON)
   sieve audit verify [--data DIR] [--head FILE [--key KEYS]]
+  sieve audit verify --store clickhouse://...  (every node's chain on the cluster)
       checks the audit log's hash chain, names the first bad entry; --head: and that it still reaches a signed head
   sieve certificate verify FILE [--key KEYS] [--data DIR]
       checks a signed purge/GDPR certificate (or audit head) offline; prints what it proves and what not

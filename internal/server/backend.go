@@ -32,6 +32,9 @@ type backend struct {
 	// registry, when not nil, is the registry of projects and keys the
 	// backend keeps for every Sieve node on it (otherwise <data>/meta).
 	registry project.Shared
+	// ch is the ClickHouse store (nil for DuckDB): audit chains are
+	// copied to it.
+	ch *clickhouse.Store
 }
 
 // chRegistry is the ClickHouse store's shared registry as a
@@ -90,7 +93,7 @@ func openBackend(cfg Config) (*backend, error) {
 		if err != nil {
 			return nil, err
 		}
-		b := &backend{store: st, name: "clickhouse", scanner: st, registry: chRegistry{st.Registry(nodeID(cfg))}}
+		b := &backend{store: st, name: "clickhouse", scanner: st, registry: chRegistry{st.Registry(nodeID(cfg))}, ch: st}
 		if qb, ok := any(st).(query.Backend); ok {
 			b.queries = qb
 		}

@@ -46,6 +46,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/session"
 	"github.com/sieve-analytics/sieve/internal/sign"
 	"github.com/sieve-analytics/sieve/internal/store"
+	"github.com/sieve-analytics/sieve/internal/store/clickhouse"
 	"github.com/sieve-analytics/sieve/internal/valueshape"
 	"github.com/sieve-analytics/sieve/internal/version"
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
@@ -185,6 +186,13 @@ func New(cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
+	if be.ch != nil {
+		if err := s.copyAudit(be.ch); err != nil {
+			st.Close()
+			s.audit.Close()
+			return nil, err
+		}
+	}
 	if err := s.newInsights(be.scanner, guards); err != nil {
 		st.Close()
 		return nil, err
@@ -208,6 +216,20 @@ func New(cfg Config) (*Server, error) {
 		ErrorLog:          slog.NewLogLogger(cfg.Log.With("component", "http").Handler(), slog.LevelWarn),
 	}
 	return s, nil
+}
+
+// copyAudit names this node in its audit entries and copies them to the
+// cluster: first what the cluster lacks, then each new entry.
+func (s *Server) copyAudit(st *clickhouse.Store) error {
+	c := &auditCopier{st: st, node: nodeID(s.cfg), log: s.log.With("component", "audit-copy")}
+	s.audit.SetNode(c.node, c.add)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := c.catchUp(ctx, s.audit); err != nil {
+		return fmt.Errorf("server: copy the audit log to the cluster: %w", err)
+	}
+	s.background = append(s.background, c.run)
+	return nil
 }
 
 // openRegistry opens the registry of projects and keys: the backend's
