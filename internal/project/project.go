@@ -357,6 +357,35 @@ func (r *Registry) EnsureInternal() (Project, error) {
 func (r *Registry) Create(name string) (Created, error) { return r.create(name, false) }
 
 func (r *Registry) create(name string, internal bool) (Created, error) {
+	if r.shared == nil {
+		return r.createOnce(name, internal)
+	}
+	// On a shared registry another node may have given out the same id at
+	// the same moment, and the later write wins: read back, and take a
+	// new id if this one was lost (docs/CLICKHOUSE.md: a write landing
+	// after the read-back can still replace it).
+	for attempt := 1; ; attempt++ {
+		c, err := r.createOnce(name, internal)
+		if err != nil {
+			return Created{}, err
+		}
+		if err := r.refresh(context.Background(), true); err != nil {
+			return c, nil // written; the next poll reads it
+		}
+		r.mu.RLock()
+		p, ok := r.byID[c.ID]
+		kept := ok && p.Token == c.Token
+		r.mu.RUnlock()
+		if kept {
+			return c, nil
+		}
+		if attempt == 3 {
+			return Created{}, fmt.Errorf("project: other nodes created projects with the same id %d times in a row; try again", attempt)
+		}
+	}
+}
+
+func (r *Registry) createOnce(name string, internal bool) (Created, error) {
 	if err := validName(name); err != nil {
 		return Created{}, err
 	}

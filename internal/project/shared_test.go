@@ -98,3 +98,54 @@ func TestSharedWriteFailure(t *testing.T) {
 		}
 	}
 }
+
+// racingShared is a memShared on which another node writes a project with
+// the same id right after each of the first n project creations.
+type racingShared struct {
+	memShared
+	n int
+}
+
+func (m *racingShared) Put(ctx context.Context, recs []Record) error {
+	if err := m.memShared.Put(ctx, recs); err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		if rec.Kind == KindProject && m.n > 0 && strings.Contains(string(rec.Body), `"name":"mine"`) {
+			m.n--
+			other := strings.Replace(string(rec.Body), `"name":"mine"`, `"name":"theirs"`, 1)
+			other = strings.Replace(other, `"token":"`, `"token":"zz`, 1)
+			_ = m.memShared.Put(ctx, []Record{{Kind: KindProject, Key: rec.Key, Body: []byte(other)}})
+		}
+	}
+	return nil
+}
+
+// TestSharedCreateLosesID: a creation whose id another node's write took
+// (read back after writing) is made again with the next id; the other
+// node's project stays.
+func TestSharedCreateLosesID(t *testing.T) {
+	sh := &racingShared{n: 1}
+	r, err := OpenShared(sh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := r.Create("mine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ID != 2 {
+		t.Fatalf("id %d, want 2 (1 was taken by the other node)", c.ID)
+	}
+	ps := r.List()
+	if len(ps) != 2 || ps[0].Name != "theirs" || ps[1].Name != "mine" || ps[1].Token != c.Token {
+		t.Fatalf("projects: %+v", ps)
+	}
+	if p, ok := r.BySecret(c.APISecret); !ok || p.ID != 2 {
+		t.Fatal("the created project's secret does not authenticate it")
+	}
+	sh.n = 5
+	if _, err := r.Create("mine"); err == nil || !strings.Contains(err.Error(), "try again") {
+		t.Fatalf("creation lost three times: %v", err)
+	}
+}
