@@ -252,3 +252,42 @@ func (r *Registry) Poll(ctx context.Context, interval time.Duration, log *slog.L
 
 // Shared reports whether the registry is kept in a shared store.
 func (r *Registry) Shared() bool { return r.shared != nil }
+
+// Empty reports whether the registry holds no project and no admin key.
+func (r *Registry) Empty() bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.st.Projects) == 0 && len(r.st.Accounts) == 0 && r.st.AdminKeyHash == ""
+}
+
+// Import copies every project, account and the admin key's hash of from
+// (a node's registry file, when it moves to a shared registry) into r,
+// which must be shared and empty.
+func (r *Registry) Import(from *Registry) error {
+	if r.shared == nil {
+		return ErrNotShared
+	}
+	if !r.Empty() {
+		return fmt.Errorf("%w: the shared registry is not empty", ErrInvalid)
+	}
+	from.mu.RLock()
+	b, err := json.Marshal(&from.st)
+	from.mu.RUnlock()
+	if err != nil {
+		return fmt.Errorf("project: encode registry: %w", err)
+	}
+	var st state
+	if err := json.Unmarshal(b, &st); err != nil {
+		return fmt.Errorf("project: decode registry: %w", err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	old := r.st
+	r.st = st
+	if err := r.save(); err != nil {
+		r.st = old
+		return err
+	}
+	r.index()
+	return nil
+}

@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -161,4 +163,56 @@ func TestSharedRegistryClickHouse(t *testing.T) {
 func hashHex(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
+}
+
+// TestSharedRegistryImportsDataDir: a node moving to a cluster brings its
+// data directory's projects and keys into an empty shared registry; a
+// second node with a registry file of its own changes nothing there.
+func TestSharedRegistryImportsDataDir(t *testing.T) {
+	u := chStore(t)
+	cfg, err := clickhouse.ParseURL(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := clickhouse.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	seed := func() (string, project.Created) {
+		dir := t.TempDir()
+		local, err := project.Open(filepath.Join(dir, "meta"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := local.Create("from the file")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dir, c
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	dirA, ca := seed()
+	be := &backend{registry: chRegistry{st.Registry("a")}}
+	reg, def, _, err := openRegistry(Config{DataDir: dirA, Log: log, AdminKey: "admin-key-import-test-0123"}, be)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if def != nil {
+		t.Fatal("a Default project was created besides the imported one")
+	}
+	if p, ok := reg.BySecret(ca.APISecret); !ok || p.Token != ca.Token {
+		t.Fatal("the imported project's secret does not authenticate it")
+	}
+	dirB, cb := seed()
+	regB, _, _, err := openRegistry(Config{DataDir: dirB, Log: log, AdminKey: "admin-key-import-test-0123"}, &backend{registry: chRegistry{st.Registry("b")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := regB.ByToken(cb.Token); ok || len(regB.List()) != 1 {
+		t.Fatalf("the second node's file changed the shared registry: %+v", regB.List())
+	}
+	if _, ok := regB.BySecret(ca.APISecret); !ok {
+		t.Fatal("the second node does not see the imported project")
+	}
 }

@@ -237,7 +237,27 @@ func (s *Server) copyAudit(st *clickhouse.Store) error {
 // "Default" when missing and returns what it created.
 func openRegistry(cfg Config, be *backend) (reg *project.Registry, def *project.Created, key string, err error) {
 	if be.registry != nil {
-		reg, err = project.OpenShared(be.registry)
+		if reg, err = project.OpenShared(be.registry); err != nil {
+			return nil, nil, "", err
+		}
+		// A node that kept its registry in <data>/meta before moving to a
+		// shared one brings it to an empty cluster; a cluster that has one
+		// already is not changed (the file is left as it is, unused).
+		file := filepath.Join(cfg.DataDir, "meta", "registry.json")
+		if _, serr := os.Stat(file); serr == nil {
+			if reg.Empty() {
+				local, err := project.Open(filepath.Join(cfg.DataDir, "meta"))
+				if err != nil {
+					return nil, nil, "", err
+				}
+				if err := reg.Import(local); err != nil {
+					return nil, nil, "", err
+				}
+				cfg.Log.Info("registry: projects and keys of the data directory copied to the cluster's shared registry", "projects", len(reg.List()))
+			} else {
+				cfg.Log.Warn("registry: the cluster has a shared registry; the data directory's registry file is not used", "file", file)
+			}
+		}
 	} else {
 		reg, err = project.Open(filepath.Join(cfg.DataDir, "meta"))
 	}
