@@ -36,6 +36,7 @@ const usage = `usage:
   sieve purge status JOB_ID
       env: SIEVE_ADDR, SIEVE_ADMIN_KEY; shows progress, prints the certificate (JSON)
   sieve audit verify [--data DIR] [--head FILE [--key KEYS]]
+  sieve audit verify --store clickhouse://...  (every node's chain on the cluster)
       checks the audit log's hash chain, names the first bad entry; --head: and that it still reaches a signed head
   sieve certificate verify FILE [--key KEYS] [--data DIR]
       checks a signed purge/GDPR certificate (or audit head) offline; prints what it proves and what not
@@ -133,6 +134,8 @@ func serve(args []string) error {
 	qMem := fs.Int64("query-memory", 1<<30, "memory limit in bytes of one analytics query (what it holds outside DuckDB)")
 	qThreads := fs.Int("query-threads", max(1, runtime.NumCPU()/2), "DuckDB threads while analytics queries run, so ingestion keeps the other cores (embedded store; 0: all)")
 	selfTest := fs.Duration("selftest-interval", 10*time.Minute, "period of the self-test (docs/PRIVACY.md); 0: only on request")
+	nodeID := fs.String("node-id", env("SIEVE_NODE_ID", ""), "this node's name in state shared on a ClickHouse cluster (default: host name and --addr)")
+	regPoll := fs.Duration("registry-poll", time.Second, "how often a node on a ClickHouse cluster reads projects, keys and guard policies changed by other nodes")
 	allowPrivate := fs.Bool("webhook-allow-private", os.Getenv("SIEVE_WEBHOOK_ALLOW_PRIVATE") == "1",
 		"let alert webhooks reach loopback, link-local and private addresses")
 	if err := fs.Parse(args); err != nil {
@@ -149,6 +152,7 @@ func serve(args []string) error {
 		Addr: *addr, DataDir: *data, AdminKey: os.Getenv("SIEVE_ADMIN_KEY"),
 		TLSCert: *cert, TLSKey: *key, Log: log, QueryTimeout: *qTime, QueryMemory: *qMem, QueryThreads: *qThreads,
 		AllowPrivateWebhooks: *allowPrivate, Store: *storeURL, LogTail: tail, SelfTestInterval: selfTestInterval(*selfTest),
+		NodeID: *nodeID, RegistryPoll: *regPoll,
 	})
 	if err != nil {
 		return err

@@ -74,9 +74,12 @@ type Entry struct {
 	Rows          int64 `json:"rows"`
 	// PII names the PII paths the read returned and whether the reader saw
 	// them hashed (no pii grant) or in clear; nil when it returned none.
-	PII      *PIIRead `json:"pii,omitempty"`
-	PrevHash string   `json:"prev_hash"`
-	Hash     string   `json:"hash,omitempty"`
+	PII *PIIRead `json:"pii,omitempty"`
+	// Node names the Sieve node that wrote the entry, when several share
+	// one cluster (SetNode); empty otherwise.
+	Node     string `json:"node,omitempty"`
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash,omitempty"`
 }
 
 // PIIRead is what a read returned of a project's PII paths.
@@ -108,6 +111,20 @@ type Log struct {
 	// append until the next one that succeeds
 	failures atomic.Int64
 	failing  atomic.Bool
+	// node is written into every entry; ship, when set, receives a copy
+	// of each appended line (with mu held: it must not block)
+	node string
+	ship func(seq int64, line []byte)
+}
+
+// SetNode names this node in every later entry and hands each appended
+// line (once durable in the file) to ship, which must not block: the
+// server copies the lines to a cluster where `sieve audit verify --store`
+// checks every node's chain.
+func (l *Log) SetNode(node string, ship func(seq int64, line []byte)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.node, l.ship = node, ship
 }
 
 // Failures is the number of appends that failed since Open.
@@ -395,6 +412,9 @@ func (l *Log) append(e Entry) error {
 	}
 	e.Seq = l.seq + 1
 	e.PrevHash = l.last
+	if l.node != "" {
+		e.Node = l.node
+	}
 	e.Hash = ""
 	body, err := entryBody(&e)
 	if err != nil {
@@ -412,6 +432,9 @@ func (l *Log) append(e Entry) error {
 	}
 	l.seq, l.last = e.Seq, e.Hash
 	l.size += int64(len(line))
+	if l.ship != nil {
+		l.ship(e.Seq, bytes.TrimSuffix(bytes.Clone(line), []byte("\n")))
+	}
 	if l.segBytes > 0 && l.size >= l.segBytes {
 		if err := l.rotate(); err != nil {
 			// The entry is durable; the next append retries the rotation
@@ -811,11 +834,27 @@ func closeAll(fs []*os.File) {
 // lastSize bytes when lastSize >= 0. It returns the recent entries' hashes
 // by seq, for the HEAD check.
 func verifyChain(fs []*os.File, paths []string, lastSize int64) (Verified, map[int64]string, error) {
+	rs := make([]io.Reader, len(fs))
+	for i, f := range fs {
+		rs[i] = f
+	}
+	return verifyReaders(rs, paths, lastSize)
+}
+
+// VerifyLines checks one chain read from r, one entry per line, oldest
+// first (a node's entries copied to a cluster); name labels errors. The
+// chain may start after seq 1 (entries before were not copied).
+func VerifyLines(name string, r io.Reader) (Verified, error) {
+	v, _, err := verifyReaders([]io.Reader{r}, []string{name}, -1)
+	return v, err
+}
+
+func verifyReaders(fs []io.Reader, paths []string, lastSize int64) (Verified, map[int64]string, error) {
 	var v Verified
 	prev := ""
 	hashes := map[int64]string{}
 	for i, f := range fs {
-		var r io.Reader = f
+		r := f
 		if i == len(fs)-1 && lastSize >= 0 {
 			r = io.LimitReader(f, lastSize)
 		}
@@ -989,4 +1028,39 @@ func VerifyHead(dir string, seq int64, hash string) (Verified, error) {
 		return v, &VerifyError{File: LogName, Seq: seq, Reason: "the entry the published head names has a different hash: the log was rewritten from there on"}
 	}
 	return v, nil
+}
+
+// LinesAfter calls fn with every entry of the log whose seq is above seq,
+// oldest first, as written (without the newline): what a copy of the chain
+// elsewhere lacks. Appends wait meanwhile.
+func (l *Log) LinesAfter(seq int64, fn func(seq int64, line []byte) error) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.seq <= seq {
+		return nil
+	}
+	paths, err := files(l.dir)
+	if err != nil {
+		return err
+	}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return fmt.Errorf("audit: open log: %w", err)
+		}
+		err = eachLine(f, func(b []byte, complete bool) error {
+			var e struct {
+				Seq int64 `json:"seq"`
+			}
+			if !complete || json.Unmarshal(b, &e) != nil || e.Seq <= seq {
+				return nil
+			}
+			return fn(e.Seq, bytes.Clone(b))
+		})
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -7,6 +7,7 @@
 package guardcache
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -26,7 +27,12 @@ type Cache struct {
 
 type entry struct {
 	version int64
-	c       *guard.Checker
+	// raw is the policy compiled: on a registry shared by several nodes,
+	// two nodes changing a policy at once give the same version to
+	// different policies (the last write wins), so the version alone
+	// does not name a policy.
+	raw json.RawMessage
+	c   *guard.Checker
 }
 
 // New returns an empty cache over the registry's policies.
@@ -58,7 +64,7 @@ func (c *Cache) Checker(p project.Project) (*guard.Checker, error) {
 	c.mu.RLock()
 	e, ok := c.m[p.ID]
 	c.mu.RUnlock()
-	if ok && e.version == version {
+	if ok && e.version == version && bytes.Equal(e.raw, raw) {
 		return e.c, nil
 	}
 	pol, err := Policy(raw)
@@ -70,7 +76,7 @@ func (c *Cache) Checker(p project.Project) (*guard.Checker, error) {
 		return nil, fmt.Errorf("guardcache: compile policy of project %d: %w", p.ID, err)
 	}
 	c.mu.Lock()
-	c.m[p.ID] = entry{version: version, c: chk}
+	c.m[p.ID] = entry{version: version, raw: raw, c: chk}
 	c.mu.Unlock()
 	return chk, nil
 }

@@ -12,6 +12,7 @@
 package project
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -170,6 +171,16 @@ type Registry struct {
 	bySecret map[string]*projectRecord // by secret hash
 	accounts map[string]*accountRecord // by username
 	now      func() time.Time
+
+	// shared, when not nil, keeps the registry instead of the file
+	// (OpenShared): written holds each record's body as last loaded or
+	// written (nil: deleted), mark the store's Mark of the last load, and
+	// writes counts this node's writes (a load that overlaps one is
+	// discarded).
+	shared  Shared
+	written map[string][]byte
+	mark    string
+	writes  int64
 }
 
 const fileName = "registry.json"
@@ -216,6 +227,9 @@ func (r *Registry) index() {
 
 // save writes the registry atomically. The caller holds r.mu for writing.
 func (r *Registry) save() error {
+	if r.shared != nil {
+		return r.saveShared()
+	}
 	b, err := json.MarshalIndent(&r.st, "", "  ")
 	if err != nil {
 		return fmt.Errorf("project: encode registry: %w", err)
@@ -343,8 +357,44 @@ func (r *Registry) EnsureInternal() (Project, error) {
 func (r *Registry) Create(name string) (Created, error) { return r.create(name, false) }
 
 func (r *Registry) create(name string, internal bool) (Created, error) {
+	if r.shared == nil {
+		return r.createOnce(name, internal)
+	}
+	// On a shared registry another node may have given out the same id at
+	// the same moment, and the later write wins: read back, and take a
+	// new id if this one was lost (docs/CLICKHOUSE.md: a write landing
+	// after the read-back can still replace it).
+	for attempt := 1; ; attempt++ {
+		c, err := r.createOnce(name, internal)
+		if err != nil {
+			return Created{}, err
+		}
+		if err := r.refresh(context.Background(), true); err != nil {
+			return c, nil // written; the next poll reads it
+		}
+		r.mu.RLock()
+		p, ok := r.byID[c.ID]
+		kept := ok && p.Token == c.Token
+		r.mu.RUnlock()
+		if kept {
+			return c, nil
+		}
+		if attempt == 3 {
+			return Created{}, fmt.Errorf("project: other nodes created projects with the same id %d times in a row; try again", attempt)
+		}
+	}
+}
+
+func (r *Registry) createOnce(name string, internal bool) (Created, error) {
 	if err := validName(name); err != nil {
 		return Created{}, err
+	}
+	if r.shared != nil {
+		// Take the ids other nodes gave out (see docs/CLICKHOUSE.md for
+		// two creations at the same moment).
+		if err := r.refresh(context.Background(), false); err != nil {
+			return Created{}, err
+		}
 	}
 	secret := NewSecret()
 	key := make([]byte, 32)

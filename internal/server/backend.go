@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/metrics"
+	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/query"
 	"github.com/sieve-analytics/sieve/internal/store"
@@ -28,6 +29,38 @@ type backend struct {
 	// backup writes a consistent copy of the store into a directory
 	// (nil: the backend has none; its data lives in the cluster).
 	backup func(ctx context.Context, dir string) (any, error)
+	// registry, when not nil, is the registry of projects and keys the
+	// backend keeps for every Sieve node on it (otherwise <data>/meta).
+	registry project.Shared
+	// ch is the ClickHouse store (nil for DuckDB): audit chains are
+	// copied to it.
+	ch *clickhouse.Store
+}
+
+// chRegistry is the ClickHouse store's shared registry as a
+// project.Shared (store/clickhouse does not import project).
+type chRegistry struct{ r *clickhouse.Registry }
+
+func (c chRegistry) Put(ctx context.Context, recs []project.Record) error {
+	rows := make([]clickhouse.RegistryRow, len(recs))
+	for i, r := range recs {
+		rows[i] = clickhouse.RegistryRow{Kind: r.Kind, Key: r.Key, Deleted: r.Deleted, Body: r.Body}
+	}
+	return c.r.Put(ctx, rows)
+}
+
+func (c chRegistry) Mark(ctx context.Context) (string, error) { return c.r.Mark(ctx) }
+
+func (c chRegistry) Load(ctx context.Context) ([]project.Record, string, error) {
+	rows, mark, err := c.r.Load(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]project.Record, len(rows))
+	for i, r := range rows {
+		out[i] = project.Record{Kind: r.Kind, Key: r.Key, Deleted: r.Deleted, Body: r.Body}
+	}
+	return out, mark, nil
 }
 
 // openBackend opens the store cfg.Store names: empty or "duckdb" for the
@@ -60,7 +93,7 @@ func openBackend(cfg Config) (*backend, error) {
 		if err != nil {
 			return nil, err
 		}
-		b := &backend{store: st, name: "clickhouse", scanner: st}
+		b := &backend{store: st, name: "clickhouse", scanner: st, registry: chRegistry{st.Registry(nodeID(cfg))}, ch: st}
 		if qb, ok := any(st).(query.Backend); ok {
 			b.queries = qb
 		}
@@ -70,6 +103,16 @@ func openBackend(cfg Config) (*backend, error) {
 		return b, nil
 	}
 	return nil, fmt.Errorf("server: --store %q: use duckdb (the default) or clickhouse://host:port/db?cluster=NAME", redactURL(cfg.Store))
+}
+
+// nodeID names this Sieve node in shared state: cfg.NodeID, or the host
+// name and listen address.
+func nodeID(cfg Config) string {
+	if cfg.NodeID != "" {
+		return cfg.NodeID
+	}
+	h, _ := os.Hostname()
+	return h + "/" + cfg.Addr
 }
 
 // redactURL drops what a URL's user info may hold.

@@ -46,6 +46,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/session"
 	"github.com/sieve-analytics/sieve/internal/sign"
 	"github.com/sieve-analytics/sieve/internal/store"
+	"github.com/sieve-analytics/sieve/internal/store/clickhouse"
 	"github.com/sieve-analytics/sieve/internal/valueshape"
 	"github.com/sieve-analytics/sieve/internal/version"
 	sdkjs "github.com/sieve-analytics/sieve/sdk/js"
@@ -73,9 +74,15 @@ type Config struct {
 	QueryThreads int
 	// Store selects the backend: "" or "duckdb" for the embedded store in
 	// DataDir, clickhouse://host:port/db?cluster=NAME for a ClickHouse
-	// cluster (docs/CLICKHOUSE.md). Metadata (projects, keys, audit,
-	// purge journal) stays in DataDir either way.
+	// cluster (docs/CLICKHOUSE.md). With ClickHouse, projects, keys and
+	// guard policies are kept in the cluster, shared by every Sieve node
+	// on it; the audit log and purge journal stay in DataDir.
 	Store string
+	// NodeID names this node in shared state (default: host name and
+	// Addr). RegistryPoll is how often a node on a shared registry reads
+	// the other nodes' changes (default 1 s).
+	NodeID       string
+	RegistryPoll time.Duration
 	// SelfTestInterval is the period of the self-test (default 10
 	// minutes; negative: only on request, POST /api/selftest).
 	SelfTestInterval time.Duration
@@ -142,26 +149,27 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: cfg.Log.With("component", "server"), ready: make(chan struct{})}
 
-	reg, err := project.Open(filepath.Join(cfg.DataDir, "meta"))
-	if err != nil {
-		return nil, err
-	}
-	s.projects = reg
-	key, err := reg.EnsureAdminKey(cfg.AdminKey)
-	if err != nil {
-		return nil, err
-	}
-	def, err := reg.EnsureDefault()
-	if err != nil {
-		return nil, err
-	}
-	printKeys(cfg.Console, key, def)
-
 	be, err := openBackend(cfg)
 	if err != nil {
 		return nil, err
 	}
 	st := be.store
+	reg, def, key, err := openRegistry(cfg, be)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	s.projects = reg
+	printKeys(cfg.Console, key, def)
+	if reg.Shared() {
+		poll := cfg.RegistryPoll
+		if poll <= 0 {
+			poll = time.Second
+		}
+		s.background = append(s.background, func(ctx context.Context) error {
+			return reg.Poll(ctx, poll, s.log.With("component", "registry"))
+		})
+	}
 	s.store = st
 	s.log.Info("store opened", "backend", be.name)
 	g := guard.New()
@@ -180,6 +188,13 @@ func New(cfg Config) (*Server, error) {
 	if err := s.newAuditAndPurges(be.purges); err != nil {
 		st.Close()
 		return nil, err
+	}
+	if be.ch != nil {
+		if err := s.copyAudit(be.ch); err != nil {
+			st.Close()
+			s.audit.Close()
+			return nil, err
+		}
 	}
 	if err := s.newInsights(be.scanner, guards); err != nil {
 		st.Close()
@@ -204,6 +219,61 @@ func New(cfg Config) (*Server, error) {
 		ErrorLog:          slog.NewLogLogger(cfg.Log.With("component", "http").Handler(), slog.LevelWarn),
 	}
 	return s, nil
+}
+
+// copyAudit names this node in its audit entries and copies them to the
+// cluster: first what the cluster lacks, then each new entry.
+func (s *Server) copyAudit(st *clickhouse.Store) error {
+	c := &auditCopier{st: st, node: nodeID(s.cfg), log: s.log.With("component", "audit-copy")}
+	s.audit.SetNode(c.node, c.add)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := c.catchUp(ctx, s.audit); err != nil {
+		return fmt.Errorf("server: copy the audit log to the cluster: %w", err)
+	}
+	s.background = append(s.background, c.run)
+	return nil
+}
+
+// openRegistry opens the registry of projects and keys: the backend's
+// shared one, or <data>/meta. It creates the admin key and the project
+// "Default" when missing and returns what it created.
+func openRegistry(cfg Config, be *backend) (reg *project.Registry, def *project.Created, key string, err error) {
+	if be.registry != nil {
+		if reg, err = project.OpenShared(be.registry); err != nil {
+			return nil, nil, "", err
+		}
+		// A node that kept its registry in <data>/meta before moving to a
+		// shared one brings it to an empty cluster; a cluster that has one
+		// already is not changed (the file is left as it is, unused).
+		file := filepath.Join(cfg.DataDir, "meta", "registry.json")
+		if _, serr := os.Stat(file); serr == nil {
+			if reg.Empty() {
+				local, err := project.Open(filepath.Join(cfg.DataDir, "meta"))
+				if err != nil {
+					return nil, nil, "", err
+				}
+				if err := reg.Import(local); err != nil {
+					return nil, nil, "", err
+				}
+				cfg.Log.Info("registry: projects and keys of the data directory copied to the cluster's shared registry", "projects", len(reg.List()))
+			} else {
+				cfg.Log.Warn("registry: the cluster has a shared registry; the data directory's registry file is not used", "file", file)
+			}
+		}
+	} else {
+		reg, err = project.Open(filepath.Join(cfg.DataDir, "meta"))
+	}
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if key, err = reg.EnsureAdminKey(cfg.AdminKey); err != nil {
+		return nil, nil, "", err
+	}
+	if def, err = reg.EnsureDefault(); err != nil {
+		return nil, nil, "", err
+	}
+	return reg, def, key, nil
 }
 
 // printKeys prints what the first start created — the admin key (unless

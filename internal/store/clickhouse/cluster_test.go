@@ -248,6 +248,10 @@ func TestShardDown(t *testing.T) {
 	if os.Getenv("SIEVE_CH_DIR") == "" {
 		t.Skip("SIEVE_CH_DIR is not set (scripts/clickhouse-cluster env)")
 	}
+	if os.Getenv("SIEVE_CH_PORT_BASE") == "" {
+		// stop-node would stop the node on the default ports: another cluster's.
+		t.Fatal("SIEVE_CH_DIR is set without SIEVE_CH_PORT_BASE: set both (scripts/clickhouse-cluster env prints them)")
+	}
 	s := openDir(t, t.TempDir())
 	defer s.Close()
 	ctx := context.Background()

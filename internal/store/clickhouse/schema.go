@@ -10,7 +10,7 @@ import (
 // versions applied in <db>.schema_version; Open applies what is missing.
 // ON CLUSTER DDL needs ZooKeeper, which a plain sharded cluster lacks, so
 // every statement goes to every shard.
-const schemaVersion = 1
+const schemaVersion = 3
 
 // versionTable records, on each shard, the schema versions applied.
 const versionTable = "CREATE TABLE IF NOT EXISTS %s.schema_version (version UInt32, applied DateTime) ENGINE = MergeTree() ORDER BY version"
@@ -51,6 +51,23 @@ var migrations = [][]string{
 		ORDER BY (project_id, time)`,
 		`CREATE TABLE IF NOT EXISTS %[1]s.findings AS %[1]s.findings_local
 		ENGINE = Distributed(%[2]s, %[1]s, findings_local, sipHash64(distinct_id))`,
+	},
+	{
+		// The registry shared by the Sieve nodes (projects, keys, guard
+		// policies; package project's records): a copy on every shard,
+		// one row per version of a record; the highest (ver, node) wins.
+		`CREATE TABLE IF NOT EXISTS %[1]s.registry (
+			kind String, key String, ver UInt64, node String, deleted UInt8, body String
+		) ENGINE = ReplacingMergeTree(ver)
+		ORDER BY (kind, key)`,
+	},
+	{
+		// Every Sieve node's audit chain, copied from its log file: one
+		// row per entry (the line as written), a copy on every shard.
+		`CREATE TABLE IF NOT EXISTS %[1]s.audit_log (
+			node String, seq Int64, line String
+		) ENGINE = ReplacingMergeTree()
+		ORDER BY (node, seq)`,
 	},
 }
 
