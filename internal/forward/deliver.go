@@ -128,7 +128,11 @@ func (l *loop) run(ctx context.Context) {
 			}
 			continue
 		}
-		o := l.send(ctx, recs)
+		recs, ep := cut(l.d.Kind, recs)
+		o := outcome{sent: len(recs)} // nothing of them goes to this destination
+		if ep != epNone {
+			o = l.send(ctx, recs, ep)
+		}
 		if ctx.Err() != nil {
 			l.box.sending.RUnlock()
 			return
@@ -202,8 +206,8 @@ func sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // send makes one request with recs and judges the answer.
-func (l *loop) send(ctx context.Context, recs []Record) outcome {
-	req, err := l.request(ctx, recs)
+func (l *loop) send(ctx context.Context, recs []Record, ep string) outcome {
+	req, err := l.request(ctx, recs, ep)
 	if err != nil {
 		// A record that cannot be encoded (never expected: it was stored
 		// as JSON) is skipped alone.
@@ -224,6 +228,18 @@ func (l *loop) send(ctx context.Context, recs []Record) outcome {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	switch {
+	case resp.StatusCode/100 == 2 && (ep == epEngage || ep == epGroups):
+		// verbose=1: {"status":1} or {"status":0,"error":"..."}.
+		var v struct {
+			Status *int `json:"status"`
+		}
+		if json.Unmarshal(body, &v) == nil && v.Status != nil && *v.Status == 0 {
+			if len(recs) == 1 {
+				return outcome{sent: 1, skipped: 1}
+			}
+			return outcome{halve: true}
+		}
+		return outcome{sent: len(recs)}
 	case resp.StatusCode/100 == 2:
 		return outcome{sent: len(recs)}
 	case resp.StatusCode == http.StatusRequestEntityTooLarge:
@@ -265,18 +281,24 @@ func retryAfter(h string) time.Duration {
 	return 0
 }
 
-// request encodes recs in the destination's wire format, gzipped.
-func (l *loop) request(ctx context.Context, recs []Record) (*http.Request, error) {
+// request encodes recs in the destination's wire format for endpoint ep:
+// gzipped, except /engage and /groups (Mixpanel takes gzip on /import
+// only).
+func (l *loop) request(ctx context.Context, recs []Record, ep string) (*http.Request, error) {
 	var body []byte
 	var err error
-	var u string
-	switch l.d.Kind {
-	case KindPostHog:
+	u := l.d.Host + ep
+	gz := true
+	switch ep {
+	case epBatch:
 		body, err = EncodePostHog(l.d.Token, recs)
-		u = l.d.Host + "/batch/"
+	case epEngage, epGroups:
+		body, err = EncodeEngage(l.d.Token, recs, l.d.Kind == KindMixpanel)
+		u += "?verbose=1"
+		gz = false
 	default:
 		body, err = EncodeMixpanel(l.d.Token, recs)
-		u = l.d.Host + "/import?strict=1"
+		u += "?strict=1"
 		if l.d.MixpanelProject != "" {
 			u += "&project_id=" + l.d.MixpanelProject
 		}
@@ -284,19 +306,26 @@ func (l *loop) request(ctx context.Context, recs []Record) (*http.Request, error
 	if err != nil {
 		return nil, err
 	}
-	var zb bytes.Buffer
-	zw := gzip.NewWriter(&zb)
-	_, _ = zw.Write(body)
-	_ = zw.Close()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, &zb)
+	var rb io.Reader = bytes.NewReader(body)
+	if gz {
+		var zb bytes.Buffer
+		zw := gzip.NewWriter(&zb)
+		_, _ = zw.Write(body)
+		_ = zw.Close()
+		rb = &zb
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, rb)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Content-Encoding", "gzip")
+	if gz {
+		req.Header.Set("Content-Encoding", "gzip")
+	}
 	req.Header.Set("User-Agent", "sieve-forward")
 	switch {
-	case l.d.Kind == KindPostHog:
+	case l.d.Kind == KindPostHog || ep != epImport:
+		// The body carries the token or API key.
 	case l.d.ServiceAccount != "":
 		req.SetBasicAuth(l.d.ServiceAccount, l.d.Secret)
 	case l.d.Secret != "":
@@ -313,6 +342,9 @@ func (l *loop) request(ctx context.Context, recs []Record) (*http.Request, error
 func EncodeMixpanel(token string, recs []Record) ([]byte, error) {
 	out := make([]json.RawMessage, 0, len(recs))
 	for _, r := range recs {
+		if r.Kind != "" {
+			continue // profile updates go to /engage and /groups
+		}
 		props, err := propsOf(r)
 		if err != nil {
 			return nil, err
@@ -331,10 +363,17 @@ func EncodeMixpanel(token string, recs []Record) ([]byte, error) {
 }
 
 // EncodePostHog encodes records as a PostHog /batch/ body, each event with
-// its original timestamp and a uuid derived from its $insert_id.
+// its original timestamp and a uuid derived from its $insert_id; profile
+// updates from /engage and /groups as $set and $groupidentify events.
 func EncodePostHog(apiKey string, recs []Record) ([]byte, error) {
 	batch := make([]map[string]any, 0, len(recs))
 	for _, r := range recs {
+		if r.Kind != "" {
+			if endpoint(KindPostHog, &r) == epBatch {
+				batch = append(batch, postHogProfileEvent(&r))
+			}
+			continue
+		}
 		props, err := propsOf(r)
 		if err != nil {
 			return nil, err

@@ -103,10 +103,11 @@ func (f *Forwarder) box(id int64) (*outbox, error) {
 	return o, nil
 }
 
-// Append puts stored events of projects that have destinations in their
-// outboxes, durably: ingestion calls it after the store commit and before
-// answering the client. Rows of other projects are ignored.
-func (f *Forwarder) Append(rows []event.Row) error {
+// Append puts the stored events and profile updates of projects that have
+// destinations in their outboxes, durably and in that order: ingestion
+// calls it after the store commits and before answering the client. Rows
+// of other projects are ignored.
+func (f *Forwarder) Append(rows []event.Row, profiles []event.ProfileRow) error {
 	by := map[int64][]Record{}
 	now := time.Now().UnixMilli()
 	f.mu.Lock()
@@ -116,6 +117,13 @@ func (f *Forwarder) Append(rows []event.Row) error {
 		}
 		by[r.ProjectID] = append(by[r.ProjectID], Record{Time: r.Time, Name: r.Name, DistinctID: r.DistinctID, InsertID: r.InsertID,
 			Props: append([]byte(nil), r.Props...), Queued: now})
+	}
+	for i := range profiles {
+		p := &profiles[i]
+		if len(f.dests[p.ProjectID]) == 0 {
+			continue
+		}
+		by[p.ProjectID] = append(by[p.ProjectID], profileRecord(p, now))
 	}
 	boxes := map[int64]*outbox{}
 	for id := range by {

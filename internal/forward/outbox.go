@@ -17,16 +17,39 @@ import (
 	"github.com/sieve-analytics/sieve/internal/atomicfile"
 )
 
-// Record is one stored event in a project's outbox. Props is the stored
-// (guarded) properties object, as the store holds it.
+// Record is one stored event, or one stored profile update, in a
+// project's outbox. Props is the stored (guarded) properties object, as
+// the store holds it; Ops are the stored (guarded) profile operations.
 type Record struct {
 	Seq        int64           `json:"s"`
 	Time       int64           `json:"t"` // Unix milliseconds, the event's own time
 	Name       string          `json:"e"`
-	DistinctID string          `json:"d"`
-	InsertID   string          `json:"i"`
+	DistinctID string          `json:"d"` // a profile update's distinct_id, or its group's id
+	InsertID   string          `json:"i"` // a profile update's is random, set once when queued
 	Props      json.RawMessage `json:"p"`
 	Queued     int64           `json:"q"` // Unix milliseconds when it entered the outbox
+	// Kind is "" for an event, KindPeople or KindGroup for a profile
+	// update.
+	Kind       string `json:"k,omitempty"`
+	GroupKey   string `json:"g,omitempty"`
+	Ops        []Op   `json:"o,omitempty"`
+	MergeFrom  string `json:"m,omitempty"`
+	IP         string `json:"ip,omitempty"`
+	IgnoreTime bool   `json:"it,omitempty"`
+	FromEvent  bool   `json:"fe,omitempty"` // a stored event carries it (PostHog's $set, $identify, $groupidentify)
+}
+
+// Kinds of profile update record.
+const (
+	KindPeople = "people"
+	KindGroup  = "group"
+)
+
+// Op is one stored profile operation: $set, $set_once, $add, $append,
+// $union, $remove, $unset or $delete, with its argument.
+type Op struct {
+	Op    string          `json:"op"`
+	Value json.RawMessage `json:"v"`
 }
 
 // segmentBytes is the size after which a new segment file is started.

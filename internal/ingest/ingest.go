@@ -63,9 +63,9 @@ type Ingester struct {
 	profiler Profiler    // value shapes per path, after the guard; may be nil
 	obsOff   atomic.Bool // benchmarks only: see SetObserversEnabled
 
-	findingSink func([]event.Finding) error // see SetFindingSink
-	planner     Planner                     // see SetPlanner
-	storedSink  func([]event.Row) error     // see SetStoredSink
+	findingSink func([]event.Finding) error                 // see SetFindingSink
+	planner     Planner                                     // see SetPlanner
+	storedSink  func([]event.Row, []event.ProfileRow) error // see SetStoredSink
 
 	denied  func(r *http.Request, endpoint string, status int) // see SetDeniedHook
 	metrics *metrics.Metrics                                   // may be nil
@@ -136,11 +136,11 @@ func (in *Ingester) SetPlanner(p Planner) { in.planner = p }
 // serving.
 func (in *Ingester) SetFindingSink(fn func([]event.Finding) error) { in.findingSink = fn }
 
-// SetStoredSink sets where the events of a request go once the store has
-// committed them (the forwarding outbox): exactly the rows stored, after
-// the guard, before the client is answered. An error fails the request as
-// a store failure would (the client retries).
-func (in *Ingester) SetStoredSink(fn func([]event.Row) error) { in.storedSink = fn }
+// SetStoredSink sets where the events and profile updates of a request go
+// once the store has committed them (the forwarding outbox): exactly the
+// rows stored, after the guard, before the client is answered. An error
+// fails the request as a store failure would (the client retries).
+func (in *Ingester) SetStoredSink(fn func([]event.Row, []event.ProfileRow) error) { in.storedSink = fn }
 
 // SetProfiler installs the value-shape profiler (nil: none). It runs with
 // the guard. Call it before serving.

@@ -242,6 +242,7 @@ func (in *Ingester) addProfile(b *batch, u *event.ProfileUpdate, token string) *
 		IgnoreTime: u.IgnoreTime,
 		Ops:        make([]event.ProfileOpRow, 0, len(u.Ops)),
 		MergeFrom:  u.MergeFrom,
+		FromEvent:  u.FromEvent,
 	}
 	if t.p.Settings.StoreIP {
 		row.IP = u.IP
@@ -364,11 +365,6 @@ func (in *Ingester) write(ctx context.Context, b *batch) error {
 		}
 		in.metrics.Commit("events", time.Since(t))
 		b.stored, b.dups = res.Stored, res.Duplicates
-		if in.storedSink != nil {
-			if err := in.storedSink(rows); err != nil {
-				return err
-			}
-		}
 		in.Stats.Events.Add(int64(res.Stored))
 		in.Stats.Dups.Add(int64(res.Duplicates))
 	}
@@ -380,6 +376,12 @@ func (in *Ingester) write(ctx context.Context, b *batch) error {
 		in.metrics.Commit("profiles", time.Since(t))
 		b.stored += len(profiles)
 		in.Stats.Profiles.Add(int64(len(profiles)))
+	}
+	if in.storedSink != nil && len(rows)+len(profiles) > 0 {
+		// After both commits: what is handed on is what was stored.
+		if err := in.storedSink(rows, profiles); err != nil {
+			return err
+		}
 	}
 	return nil
 }

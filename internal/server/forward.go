@@ -47,21 +47,34 @@ func (s *Server) forwardMetrics() {
 	s.metrics.GaugeVec("sieve_forward_skipped_records", "Events a destination refused for good since start (strict-mode errors, too large), by destination.", "destination", gauge(3))
 }
 
-// forwardPurging is the purge backend that first applies a purge's event
-// rules to the events still queued for forwarding, then to the store.
+// forwardPurging is the purge backend that first applies a purge's rules
+// to the events and profile updates still queued for forwarding, then to
+// the store: its events, then its profiles.
 type forwardPurging struct {
 	purge.Backend
 	fw *forward.Forwarder
 }
 
-func (p forwardPurging) PurgeEvents(ctx context.Context, job store.PurgeJob) (store.PurgeEventsResult, error) {
-	rules := make([]forward.Rule, len(job.Rules))
-	for i, r := range job.Rules {
-		rules[i] = forward.Rule{Project: r.Project, From: r.From, To: r.To, DistinctIDs: r.DistinctIDs, Events: r.Events,
-			Paths: r.Paths, DeleteEvents: r.DeleteEvents}
+func (p forwardPurging) queued(rules []store.PurgeRule) error {
+	rs := make([]forward.Rule, len(rules))
+	for i, r := range rules {
+		rs[i] = forward.Rule{Project: r.Project, From: r.From, To: r.To, DistinctIDs: r.DistinctIDs, Events: r.Events,
+			Paths: r.Paths, DeleteEvents: r.DeleteEvents, ProfilePaths: r.ProfilePaths, EraseProfiles: r.EraseProfiles}
 	}
-	if _, err := p.fw.Purge(rules); err != nil {
+	_, err := p.fw.Purge(rs)
+	return err
+}
+
+func (p forwardPurging) PurgeEvents(ctx context.Context, job store.PurgeJob) (store.PurgeEventsResult, error) {
+	if err := p.queued(job.Rules); err != nil {
 		return store.PurgeEventsResult{}, err
 	}
 	return p.Backend.PurgeEvents(ctx, job)
+}
+
+func (p forwardPurging) PurgeState(ctx context.Context, job store.StatePurgeJob) (store.StateResult, error) {
+	if err := p.queued(job.Rules); err != nil {
+		return store.StateResult{}, err
+	}
+	return p.Backend.PurgeState(ctx, job)
 }
