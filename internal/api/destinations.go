@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/auth"
@@ -28,12 +29,13 @@ func (a *API) PutDestinations() http.Handler {
 			return errNoForwarder
 		}
 		var body struct {
+			forward.Settings
 			Destinations []forward.Destination `json:"destinations"`
 		}
 		if err := decodeBody(w, r, &body); err != nil {
 			return err
 		}
-		views, err := a.eventsOut.Set(r.Context(), pr.ID, body.Destinations)
+		views, err := a.eventsOut.Configure(r.Context(), pr.ID, body.Settings, body.Destinations)
 		if errors.Is(err, forward.ErrInvalid) {
 			return badRequest(err.Error())
 		} else if err != nil {
@@ -43,8 +45,10 @@ func (a *API) PutDestinations() http.Handler {
 		for i, d := range body.Destinations {
 			names[i] = d.Kind + ":" + d.Name
 		}
-		a.recordDone(r, who, audit.Entry{Action: "destinations.set", ProjectID: pr.ID, Criteria: map[string]any{"destinations": names}})
-		writeJSON(w, http.StatusOK, map[string]any{"destinations": views})
+		st := a.eventsOut.SettingsOf(pr.ID)
+		a.recordDone(r, who, audit.Entry{Action: "destinations.set", ProjectID: pr.ID, Criteria: map[string]any{"destinations": names,
+			"mode": st.Mode, "dead_letter_after_hours": st.DeadLetterAfterHours, "outbox_max_mb": st.OutboxMaxMB}})
+		writeJSON(w, http.StatusOK, destinationsReply(st, views))
 		return nil
 	})
 }
@@ -60,7 +64,7 @@ func (a *API) GetDestinations() http.Handler {
 		if a.eventsOut == nil {
 			return errNoForwarder
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"destinations": a.eventsOut.List(pr.ID)})
+		writeJSON(w, http.StatusOK, destinationsReply(a.eventsOut.SettingsOf(pr.ID), a.eventsOut.List(pr.ID)))
 		return nil
 	})
 }
@@ -76,11 +80,26 @@ func (a *API) DeleteDestinations() http.Handler {
 		if a.eventsOut == nil {
 			return errNoForwarder
 		}
-		if _, err := a.eventsOut.Set(r.Context(), pr.ID, nil); err != nil {
+		if _, err := a.eventsOut.Configure(r.Context(), pr.ID, forward.Settings{}, nil); err != nil {
 			return err
 		}
 		a.recordDone(r, who, audit.Entry{Action: "destinations.delete", ProjectID: pr.ID})
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	})
+}
+
+func destinationsReply(s forward.Settings, views []forward.View) map[string]any {
+	return map[string]any{"mode": s.Mode, "dead_letter_after_hours": s.DeadLetterAfterHours, "outbox_max_mb": s.OutboxMaxMB,
+		"destinations": views}
+}
+
+// nothingStored refuses a read of a forward-only project: its events are
+// forwarded, not stored, and an empty answer would look like no traffic.
+func (a *API) nothingStored(id int64) error {
+	if a.eventsOut != nil && a.eventsOut.ForwardOnly(id) {
+		return &Error{Code: http.StatusConflict, Msg: "project " + strconv.FormatInt(id, 10) +
+			" is in forward-only mode: its events and profiles are forwarded to its destinations and not stored in Sieve, so there is nothing to query or export (findings, alerts and the lexicon are kept)"}
+	}
+	return nil
 }

@@ -40,13 +40,14 @@ type Forwarder struct {
 	log    *slog.Logger
 	sealer *sealer
 
-	mu      sync.Mutex
-	dests   map[int64][]Destination
-	boxes   map[int64]*outbox
-	loops   map[string]*loop // by project/name
-	runCtx  context.Context  // set by Run; loops start under it
-	wg      sync.WaitGroup
-	stopped bool
+	mu       sync.Mutex
+	dests    map[int64][]Destination
+	settings map[int64]Settings
+	boxes    map[int64]*outbox
+	loops    map[string]*loop // by project/name
+	runCtx   context.Context  // set by Run; loops start under it
+	wg       sync.WaitGroup
+	stopped  bool
 }
 
 // New opens the forwarding directory.
@@ -80,7 +81,11 @@ func New(opt Options) (*Forwarder, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Forwarder{opt: opt, log: opt.Log.With("component", "forward"), sealer: s, dests: dests,
+	settings, err := loadSettings(filepath.Join(opt.Dir, "settings.json"))
+	if err != nil {
+		return nil, err
+	}
+	f := &Forwarder{opt: opt, log: opt.Log.With("component", "forward"), sealer: s, dests: dests, settings: settings,
 		boxes: map[int64]*outbox{}, loops: map[string]*loop{}}
 	for id := range dests {
 		if _, err := f.box(id); err != nil {

@@ -66,6 +66,7 @@ type Ingester struct {
 	findingSink func([]event.Finding) error                 // see SetFindingSink
 	planner     Planner                                     // see SetPlanner
 	storedSink  func([]event.Row, []event.ProfileRow) error // see SetStoredSink
+	forwardOnly func(project int64) bool                    // see SetForwardOnly
 
 	denied  func(r *http.Request, endpoint string, status int) // see SetDeniedHook
 	metrics *metrics.Metrics                                   // may be nil
@@ -141,6 +142,12 @@ func (in *Ingester) SetFindingSink(fn func([]event.Finding) error) { in.findingS
 // rows stored, after the guard, before the client is answered. An error
 // fails the request as a store failure would (the client retries).
 func (in *Ingester) SetStoredSink(fn func([]event.Row, []event.ProfileRow) error) { in.storedSink = fn }
+
+// SetForwardOnly sets which projects forward without storing: their
+// events and profile updates skip the store and go to the stored sink
+// alone (docs/FORWARDING.md, forward-only mode). Without a stored sink it
+// has no effect.
+func (in *Ingester) SetForwardOnly(fn func(project int64) bool) { in.forwardOnly = fn }
 
 // SetProfiler installs the value-shape profiler (nil: none). It runs with
 // the guard. Call it before serving.

@@ -351,9 +351,15 @@ func (in *Ingester) write(ctx context.Context, b *batch) error {
 		in.metrics.Commit("findings", time.Since(t))
 		in.Stats.Findings.Add(int64(len(b.findings)))
 	}
-	var rows []event.Row
-	var profiles []event.ProfileRow
+	var rows, onlyRows []event.Row
+	var profiles, onlyProfiles []event.ProfileRow
 	for _, t := range b.projects {
+		if in.storedSink != nil && in.forwardOnly != nil && in.forwardOnly(t.p.ID) {
+			// Forward-only: the outbox alone holds them until delivered.
+			onlyRows = append(onlyRows, t.rows...)
+			onlyProfiles = append(onlyProfiles, t.profiles...)
+			continue
+		}
 		rows = append(rows, t.rows...)
 		profiles = append(profiles, t.profiles...)
 	}
@@ -377,8 +383,15 @@ func (in *Ingester) write(ctx context.Context, b *batch) error {
 		b.stored += len(profiles)
 		in.Stats.Profiles.Add(int64(len(profiles)))
 	}
+	if len(onlyRows)+len(onlyProfiles) > 0 {
+		rows, profiles = append(rows, onlyRows...), append(profiles, onlyProfiles...)
+		b.stored += len(onlyRows) + len(onlyProfiles)
+		in.Stats.Events.Add(int64(len(onlyRows)))
+		in.Stats.Profiles.Add(int64(len(onlyProfiles)))
+	}
 	if in.storedSink != nil && len(rows)+len(profiles) > 0 {
-		// After both commits: what is handed on is what was stored.
+		// After the store's commits: what is handed on is what was stored
+		// (or, forward-only, what would have been).
 		if err := in.storedSink(rows, profiles); err != nil {
 			return err
 		}

@@ -27,6 +27,7 @@ func (s *Server) newForwarder() error {
 	}
 	s.forward = fw
 	s.ingest.SetStoredSink(fw.Append)
+	s.ingest.SetForwardOnly(fw.ForwardOnly)
 	s.api.SetEventForwarder(fw)
 	s.background = append(s.background, fw.Run)
 	return nil
