@@ -59,6 +59,29 @@ type Destination struct {
 	ServiceAccount  string `json:"service_account,omitempty"`
 	Secret          string `json:"secret,omitempty"`
 	MixpanelProject string `json:"mixpanel_project_id,omitempty"`
+	Tuning
+}
+
+// Tuning are a destination's delivery knobs; zero means the forwarder's
+// default (500 records, backoff from 1 s to 5 minutes).
+type Tuning struct {
+	BatchSize    int   `json:"batch_size,omitempty"`     // records per request, 1 to 2000
+	MinBackoffMS int64 `json:"min_backoff_ms,omitempty"` // first wait after a failure, 10 ms to 1 hour
+	MaxBackoffMS int64 `json:"max_backoff_ms,omitempty"` // longest wait, at least min_backoff_ms, at most 1 hour
+}
+
+func (t Tuning) check(name string) error {
+	if t.BatchSize < 0 || t.BatchSize > 2000 {
+		return fmt.Errorf("%w: destination %s: batch_size must be 1 to 2000 (Mixpanel's /import takes at most 2000)", ErrInvalid, name)
+	}
+	const hour = int64(time.Hour / time.Millisecond)
+	if t.MinBackoffMS != 0 && (t.MinBackoffMS < 10 || t.MinBackoffMS > hour) || t.MaxBackoffMS != 0 && (t.MaxBackoffMS < 10 || t.MaxBackoffMS > hour) {
+		return fmt.Errorf("%w: destination %s: min_backoff_ms and max_backoff_ms must be 10 to 3600000", ErrInvalid, name)
+	}
+	if t.MinBackoffMS != 0 && t.MaxBackoffMS != 0 && t.MaxBackoffMS < t.MinBackoffMS {
+		return fmt.Errorf("%w: destination %s: max_backoff_ms must be at least min_backoff_ms", ErrInvalid, name)
+	}
+	return nil
 }
 
 // View is a destination as the API shows it: secrets masked, with its
@@ -80,6 +103,9 @@ type View struct {
 	// (every delivery failed for longer than the bound; an alert was raised).
 	State        string     `json:"state"`
 	FailingSince *time.Time `json:"failing_since,omitempty"`
+	DeadLetters  int64      `json:"dead_letters"` // records in the dead-letter file
+	Retrying     int64      `json:"retrying"`     // dead letters sent back for delivery, not yet delivered
+	Tuning
 }
 
 // mask shows that a secret is set, and its last 4 characters when it is
@@ -127,6 +153,9 @@ func (d *Destination) check(ctx context.Context, allowPrivate bool) error {
 	if d.ServiceAccount != "" && (d.Secret == "" || d.MixpanelProject == "") {
 		return fmt.Errorf("%w: destination %s: a service account needs its secret and mixpanel_project_id", ErrInvalid, d.Name)
 	}
+	if err := d.Tuning.check(d.Name); err != nil {
+		return err
+	}
 	if d.MixpanelProject != "" {
 		if _, err := strconv.ParseUint(d.MixpanelProject, 10, 63); err != nil {
 			return fmt.Errorf("%w: destination %s: mixpanel_project_id must be a number", ErrInvalid, d.Name)
@@ -145,6 +174,7 @@ type sealed struct {
 	ServiceAccount  string `json:"service_account,omitempty"`
 	Secret          string `json:"secret_sealed,omitempty"`
 	MixpanelProject string `json:"mixpanel_project_id,omitempty"`
+	Tuning
 }
 
 // sealer encrypts destination secrets at rest.
@@ -227,7 +257,8 @@ func (s *sealer) load(path string) (map[int64][]Destination, error) {
 			return nil, fmt.Errorf("forward: destinations file: project %q", k)
 		}
 		for _, sd := range list {
-			d := Destination{Name: sd.Name, Kind: sd.Kind, Host: sd.Host, ServiceAccount: sd.ServiceAccount, MixpanelProject: sd.MixpanelProject}
+			d := Destination{Name: sd.Name, Kind: sd.Kind, Host: sd.Host, ServiceAccount: sd.ServiceAccount, MixpanelProject: sd.MixpanelProject,
+				Tuning: sd.Tuning}
 			if d.Token, err = s.open(sd.Token, adOf(id, sd.Name, "token")); err != nil {
 				return nil, err
 			}
@@ -247,7 +278,7 @@ func (s *sealer) save(path string, all map[int64][]Destination) error {
 		for _, d := range list {
 			raw[strconv.FormatInt(id, 10)] = append(raw[strconv.FormatInt(id, 10)], sealed{Name: d.Name, Kind: d.Kind, Host: d.Host,
 				Token: s.seal(d.Token, adOf(id, d.Name, "token")), ServiceAccount: d.ServiceAccount,
-				Secret: s.seal(d.Secret, adOf(id, d.Name, "secret")), MixpanelProject: d.MixpanelProject})
+				Secret: s.seal(d.Secret, adOf(id, d.Name, "secret")), MixpanelProject: d.MixpanelProject, Tuning: d.Tuning})
 		}
 	}
 	b, err := json.MarshalIndent(raw, "", "  ")

@@ -68,7 +68,8 @@ type outbox struct {
 	segs    []int64 // first seq of each segment, ascending
 	last    int64   // last seq durably written
 	f       *os.File
-	size    int64
+	size    int64 // of the segment being appended to
+	bytes   int64 // of every segment: the outbox on disk
 }
 
 // openOutbox opens (or creates) a project's outbox, cutting a torn last
@@ -95,6 +96,11 @@ func openOutbox(dir string) (*outbox, error) {
 	if len(o.segs) == 0 {
 		return o, nil
 	}
+	for _, first := range o.segs {
+		if st, err := os.Stat(o.segPath(first)); err == nil {
+			o.bytes += st.Size()
+		}
+	}
 	// Find the last complete record of the last segment; cut what follows.
 	path := o.segPath(o.segs[len(o.segs)-1])
 	b, err := os.ReadFile(path)
@@ -119,6 +125,7 @@ func openOutbox(dir string) (*outbox, error) {
 		if err := os.Truncate(path, int64(good)); err != nil {
 			return nil, fmt.Errorf("forward: cut a torn outbox record: %w", err)
 		}
+		o.bytes -= int64(len(b) - good)
 	}
 	return o, nil
 }
@@ -165,8 +172,25 @@ func (o *outbox) append(recs []Record) error {
 		return fmt.Errorf("forward: write outbox: %w", err)
 	}
 	o.size += int64(n)
+	o.bytes += int64(n)
 	o.last += int64(len(recs))
 	return nil
+}
+
+// Bytes is the size of the outbox on disk.
+func (o *outbox) Bytes() int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.bytes
+}
+
+// removeSeg removes a segment file and its bytes from the count. o.mu is
+// held.
+func (o *outbox) removeSeg(first int64) {
+	if st, err := os.Stat(o.segPath(first)); err == nil {
+		o.bytes -= st.Size()
+	}
+	_ = os.Remove(o.segPath(first))
 }
 
 // rotate opens the segment to append to: the last one when it has room,
@@ -253,7 +277,7 @@ func (o *outbox) prune(upTo int64) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for len(o.segs) > 1 && o.segs[1] <= upTo+1 {
-		_ = os.Remove(o.segPath(o.segs[0]))
+		o.removeSeg(o.segs[0])
 		o.segs = o.segs[1:]
 	}
 	if len(o.segs) == 1 && upTo >= o.last && o.segs[0] <= o.last {
@@ -267,7 +291,7 @@ func (o *outbox) prune(upTo int64) {
 		if o.f != nil {
 			_ = o.f.Close()
 		}
-		_ = os.Remove(o.segPath(o.segs[0]))
+		o.removeSeg(o.segs[0])
 		_ = atomicfile.SyncDir(o.dir)
 		o.f, o.size, o.segs = f, 0, []int64{o.last + 1}
 	}
@@ -281,7 +305,7 @@ func (o *outbox) remove() error {
 		_ = o.f.Close()
 		o.f = nil
 	}
-	o.segs = nil
+	o.segs, o.bytes = nil, 0
 	return os.RemoveAll(o.dir)
 }
 

@@ -112,6 +112,12 @@ func (f *Forwarder) Purge(rules []Rule) (int, error) {
 		if err != nil {
 			return total, err
 		}
+		// Dead letters too: they are kept data.
+		n, err = f.purgeDead(project, rules)
+		total += n
+		if err != nil {
+			return total, err
+		}
 	}
 	return total, nil
 }
@@ -161,6 +167,7 @@ func (o *outbox) purge(project int64, rules []Rule) (int, error) {
 		if err := atomicfile.Write(path, out, 0o600); err != nil {
 			return changed, fmt.Errorf("forward: purge: rewrite outbox: %w", err)
 		}
+		o.bytes += int64(len(out) - len(b))
 		changed += n
 	}
 	return changed, nil

@@ -151,3 +151,20 @@ func (f *Forwarder) ForwardOnly(id int64) bool {
 	defer f.mu.Unlock()
 	return f.settings[id].Mode == ModeForwardOnly && len(f.dests[id]) > 0
 }
+
+// ErrOutboxFull marks ingestion refused because a project's outbox reached
+// its bound (outbox_max_mb): the client should retry later (503).
+var ErrOutboxFull = errors.New("forward: the project's forwarding outbox is full (outbox_max_mb); delivery is behind, retry later")
+
+// Admit reports ErrOutboxFull when project id's outbox is at or above its
+// bound; ingestion calls it before storing anything of a request.
+func (f *Forwarder) Admit(id int64) error {
+	f.mu.Lock()
+	o, ok := f.boxes[id]
+	limit := f.settings[id].withDefaults().OutboxMaxMB << 20
+	f.mu.Unlock()
+	if ok && o.Bytes() >= limit {
+		return ErrOutboxFull
+	}
+	return nil
+}

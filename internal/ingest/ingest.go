@@ -67,6 +67,7 @@ type Ingester struct {
 	planner     Planner                                     // see SetPlanner
 	storedSink  func([]event.Row, []event.ProfileRow) error // see SetStoredSink
 	forwardOnly func(project int64) bool                    // see SetForwardOnly
+	admit       func(project int64) error                   // see SetAdmit
 
 	denied  func(r *http.Request, endpoint string, status int) // see SetDeniedHook
 	metrics *metrics.Metrics                                   // may be nil
@@ -148,6 +149,11 @@ func (in *Ingester) SetStoredSink(fn func([]event.Row, []event.ProfileRow) error
 // alone (docs/FORWARDING.md, forward-only mode). Without a stored sink it
 // has no effect.
 func (in *Ingester) SetForwardOnly(fn func(project int64) bool) { in.forwardOnly = fn }
+
+// SetAdmit sets a check run for every project of a request before anything
+// of it is stored (the forwarding outbox's bound): an error fails the
+// request as a store failure would (503 with Retry-After).
+func (in *Ingester) SetAdmit(fn func(project int64) error) { in.admit = fn }
 
 // SetProfiler installs the value-shape profiler (nil: none). It runs with
 // the guard. Call it before serving.

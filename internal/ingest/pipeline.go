@@ -337,6 +337,11 @@ func (in *Ingester) observe(endpoint string, b *batch, rejected int, err error, 
 func (in *Ingester) write(ctx context.Context, b *batch) error {
 	for _, t := range b.projects {
 		b.kept += len(t.rows) + len(t.profiles)
+		if in.admit != nil && len(t.rows)+len(t.profiles) > 0 {
+			if err := in.admit(t.p.ID); err != nil {
+				return err
+			}
+		}
 	}
 	if len(b.findings) > 0 {
 		t := time.Now()

@@ -148,6 +148,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/projects/{id}/destinations", s.api.GetDestinations())
 	mux.Handle("PUT /api/projects/{id}/destinations", s.api.PutDestinations())
 	mux.Handle("DELETE /api/projects/{id}/destinations", s.api.DeleteDestinations())
+	mux.Handle("GET /api/projects/{id}/destinations/{name}/dead-letters", s.api.GetDeadLetters())
+	mux.Handle("POST /api/projects/{id}/destinations/{name}/dead-letters/retry", s.api.RetryDeadLetters())
+	mux.Handle("DELETE /api/projects/{id}/destinations/{name}/dead-letters", s.api.DeleteDeadLetters())
 
 	// ---- Saved insights and dashboards (docs/API.md), for the web UI's
 	// insight pages: analyst role, as the query API. ----
