@@ -59,39 +59,45 @@ func appendLines(path string, vs []any) error {
 	return err
 }
 
-// readDead reads a dead-letter or retry file (a missing one is empty). A
-// torn last line (a crash while appending) is ignored.
-func readDead(path string) ([]DeadLetter, error) {
+// readDead reads a dead-letter or retry file (a missing one is empty).
+func readDead(path string) ([]DeadLetter, error) { return readLines[DeadLetter](path) }
+
+// writeDead replaces a dead-letter or retry file (removed when empty).
+func writeDead(path string, ds []DeadLetter) error { return writeLines(path, ds) }
+
+// readLines reads a file of JSON lines (a missing one is empty). A torn
+// last line (a crash while appending) is ignored.
+func readLines[T any](path string) ([]T, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	} else if err != nil {
-		return nil, fmt.Errorf("forward: read dead letters: %w", err)
+		return nil, fmt.Errorf("forward: read %s: %w", filepath.Base(path), err)
 	}
-	var out []DeadLetter
+	var out []T
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(nil, 64<<20)
 	for sc.Scan() {
-		var d DeadLetter
-		if json.Unmarshal(sc.Bytes(), &d) != nil {
+		var v T
+		if json.Unmarshal(sc.Bytes(), &v) != nil {
 			continue
 		}
-		out = append(out, d)
+		out = append(out, v)
 	}
 	return out, nil
 }
 
-// writeDead replaces a dead-letter or retry file (removed when empty).
-func writeDead(path string, ds []DeadLetter) error {
-	if len(ds) == 0 {
+// writeLines replaces a file of JSON lines (removed when vs is empty).
+func writeLines[T any](path string, vs []T) error {
+	if len(vs) == 0 {
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 		return nil
 	}
 	var buf bytes.Buffer
-	for _, d := range ds {
-		b, err := json.Marshal(d)
+	for _, v := range vs {
+		b, err := json.Marshal(v)
 		if err != nil {
 			return err
 		}

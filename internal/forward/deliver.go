@@ -37,9 +37,11 @@ type loop struct {
 	done    chan struct{}
 
 	retry atomic.Bool // retry.log holds dead letters to deliver first
+	gdpr  atomic.Bool // gdpr.log holds GDPR deletions to pass on first
 
 	mu       sync.Mutex
 	dead     int64 // records in the dead-letter file
+	gdprLast string
 	retried  int64 // records sent back for delivery, not yet delivered
 	cursor   int64
 	batch    int // current batch size (halved on 413)
@@ -64,7 +66,7 @@ func (l *loop) state(v *View) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	v.Cursor, v.Failures, v.LastError, v.Skipped = l.cursor, l.failures, l.lastErr, l.skipped
-	v.DeadLetters, v.Retrying = l.dead, max(0, l.retried)
+	v.DeadLetters, v.Retrying, v.GDPRLast = l.dead, max(0, l.retried), l.gdprLast
 	v.Queued = l.box.Last() - l.cursor
 	v.State = "ok"
 	if !l.since.IsZero() {
@@ -118,10 +120,19 @@ func (l *loop) run(ctx context.Context) {
 	if st, err := os.Stat(filepath.Join(l.dir, retryFile)); err == nil && st.Size() > 0 {
 		l.retry.Store(true)
 	}
+	if st, err := os.Stat(filepath.Join(l.dir, gdprFile)); err == nil && st.Size() > 0 {
+		l.gdpr.Store(true)
+	}
 	backoff := l.minBackoff()
 	for {
 		if ctx.Err() != nil {
 			return
+		}
+		if l.gdpr.Load() {
+			if !l.passOn(ctx, &backoff) {
+				return
+			}
+			continue
 		}
 		if l.retry.Load() {
 			if !l.deliverRetry(ctx, &backoff) {

@@ -168,7 +168,10 @@ func (f *Forwarder) List(id int64) []View {
 	out := []View{}
 	for _, d := range f.dests[id] {
 		v := View{Name: d.Name, Kind: d.Kind, Host: d.Host, Token: mask(d.Token), ServiceAccount: d.ServiceAccount,
-			Secret: mask(d.Secret), MixpanelProject: d.MixpanelProject, Tuning: d.Tuning}
+			Secret: mask(d.Secret), MixpanelProject: d.MixpanelProject, Tuning: d.Tuning, GDPRToken: mask(d.GDPRToken), GDPRHost: d.GDPRHost}
+		if ds, err := readDeletions(filepath.Join(dirOf(f.opt.Dir, id, d.Name), gdprFile)); err == nil {
+			v.GDPRPending = len(ds)
+		}
 		if l, ok := f.loops[key(id, d.Name)]; ok {
 			l.state(&v)
 		} else if c, err := readCursor(dirOf(f.opt.Dir, id, d.Name)); err == nil {

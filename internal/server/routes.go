@@ -131,6 +131,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/purges", s.api.ListPurges())
 	mux.Handle("GET /api/purges/{id}", s.api.GetPurge())
 	mux.Handle("POST /api/app/data-deletions/v3.0", s.api.GDPRDelete())
+	mux.Handle("POST /api/app/data-deletions/v3.0/", s.api.GDPRDelete()) // as Mixpanel's docs write it
 	mux.Handle("GET /api/app/data-deletions/v3.0/{id}", s.api.GDPRStatus())
 	mux.Handle("GET /api/audit", s.api.AuditLog())
 	mux.Handle("POST /api/admin/backup", s.api.Backup())
