@@ -124,6 +124,7 @@ func (l *loop) run(ctx context.Context) {
 		l.gdpr.Store(true)
 	}
 	backoff := l.minBackoff()
+	var at readPos // where the cursor stands in the outbox, when known
 	for {
 		if ctx.Err() != nil {
 			return
@@ -142,7 +143,7 @@ func (l *loop) run(ctx context.Context) {
 		}
 		var recs []Record
 		l.box.sending.RLock()
-		last, err := l.box.read(c, l.batch, func(r Record) { recs = append(recs, r) })
+		last, err := l.box.read(c, at, l.batch, func(r Record) { recs = append(recs, r) })
 		if err != nil {
 			l.box.sending.RUnlock()
 			l.f.log.Error("forward: outbox unreadable", "project_id", l.project, "destination", l.d.Name, "err", err)
@@ -204,7 +205,7 @@ func (l *loop) run(ctx context.Context) {
 				}
 				continue
 			}
-			c = recs[o.sent-1].Seq
+			c, at = recs[o.sent-1].Seq, recs[o.sent-1].at
 			l.saveCursor(c)
 			l.box.sending.RUnlock()
 			l.succeeded(len(refused))

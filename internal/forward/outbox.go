@@ -37,6 +37,17 @@ type Record struct {
 	IP         string `json:"ip,omitempty"`
 	IgnoreTime bool   `json:"it,omitempty"`
 	FromEvent  bool   `json:"fe,omitempty"` // a stored event carries it (PostHog's $set, $identify, $groupidentify)
+
+	at readPos // where the record ends in the outbox, as read (not stored)
+}
+
+// readPos is where a reader stands in an outbox: after record seq, at byte
+// off of segment seg, valid while the outbox's generation (bumped by every
+// rewrite) is gen.
+type readPos struct {
+	gen      uint64
+	seg, off int64
+	seq      int64
 }
 
 // Kinds of profile update record.
@@ -68,8 +79,9 @@ type outbox struct {
 	segs    []int64 // first seq of each segment, ascending
 	last    int64   // last seq durably written
 	f       *os.File
-	size    int64 // of the segment being appended to
-	bytes   int64 // of every segment: the outbox on disk
+	size    int64  // of the segment being appended to
+	bytes   int64  // of every segment: the outbox on disk
+	gen     uint64 // bumped when a segment is rewritten (a purge): read positions are stale
 }
 
 // openOutbox opens (or creates) a project's outbox, cutting a torn last
@@ -228,30 +240,48 @@ func (o *outbox) rotate() error {
 
 // read calls fn with up to limit records after seq `after`, in order, and
 // returns the last durable seq it read up to (records a purge deleted
-// leave gaps: a reader with nothing left may move its cursor there).
-func (o *outbox) read(after int64, limit int, fn func(Record)) (int64, error) {
+// leave gaps: a reader with nothing left may move its cursor there). From
+// is where the reader stands when it is known (a record's at, the record
+// at `after`): reading starts there instead of at the segment's start.
+func (o *outbox) read(after int64, from readPos, limit int, fn func(Record)) (int64, error) {
 	o.mu.Lock()
-	last := o.last
+	last, gen := o.last, o.gen
 	segs := append([]int64(nil), o.segs...)
 	o.mu.Unlock()
 	i := sort.Search(len(segs), func(i int) bool { return segs[i] > after+1 }) - 1
 	if i < 0 {
 		i = 0
 	}
+	var off int64
+	if from.gen == gen && from.seq == after && from.seg != 0 {
+		if j := sort.Search(len(segs), func(j int) bool { return segs[j] >= from.seg }); j < len(segs) && segs[j] == from.seg {
+			i, off = j, from.off
+		}
+	}
 	n := 0
 	for ; i < len(segs) && n < limit; i++ {
 		f, err := os.Open(o.segPath(segs[i]))
 		if errors.Is(err, os.ErrNotExist) {
+			off = 0
 			continue // pruned meanwhile
 		} else if err != nil {
 			return last, err
 		}
+		if off > 0 {
+			if _, err := f.Seek(off, io.SeekStart); err != nil {
+				f.Close()
+				return last, err
+			}
+		}
+		pos := off
+		off = 0
 		br := bufio.NewReaderSize(f, 64<<10)
 		for n < limit {
 			line, err := br.ReadBytes('\n')
 			if err != nil {
 				break // EOF, or a line still being written
 			}
+			pos += int64(len(line))
 			var r Record
 			if err := json.Unmarshal(line, &r); err != nil {
 				f.Close()
@@ -261,6 +291,7 @@ func (o *outbox) read(after int64, limit int, fn func(Record)) (int64, error) {
 				break
 			}
 			if r.Seq > after {
+				r.at = readPos{gen: gen, seg: segs[i], off: pos, seq: r.Seq}
 				fn(r)
 				n++
 			}

@@ -135,3 +135,47 @@ func TestPurgeReachesQueuedProfiles(t *testing.T) {
 		t.Error("kept's update should stay queued without the purged path")
 	}
 }
+
+// TestOutboxReadPosition: reading on from a record's position gives the
+// same records as a scan; after a purge rewrote the segment the stale
+// position is not used.
+func TestOutboxReadPosition(t *testing.T) {
+	o, err := openOutbox(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []Record
+	for _, r := range rows(1, 0, 100, nil) {
+		recs = append(recs, Record{Time: r.Time, Name: r.Name, DistinctID: r.DistinctID, InsertID: r.InsertID, Props: r.Props})
+	}
+	if err := o.append(recs); err != nil {
+		t.Fatal(err)
+	}
+	var got []Record
+	read := func(after int64, at readPos) []int64 {
+		got = got[:0]
+		if _, err := o.read(after, at, 10, func(r Record) { got = append(got, r) }); err != nil {
+			t.Fatal(err)
+		}
+		var seqs []int64
+		for _, r := range got {
+			seqs = append(seqs, r.Seq)
+		}
+		return seqs
+	}
+	first := read(0, readPos{})
+	at := got[9].at
+	if at.off == 0 || at.seq != 10 {
+		t.Fatalf("position: %+v", at)
+	}
+	if s := read(10, at); s[0] != 11 || s[9] != 20 {
+		t.Fatalf("read on from the position: %v (first %v)", s, first)
+	}
+	// A rewrite shortens the segment: the old offset would land mid-record.
+	if _, err := o.purge(1, []Rule{{Project: 1, From: 0, To: 1 << 62, Paths: []string{"n"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if s := read(10, at); len(s) != 10 || s[0] != 11 || s[9] != 20 {
+		t.Fatalf("read after a rewrite with the stale position: %v", s)
+	}
+}

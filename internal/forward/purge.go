@@ -168,6 +168,7 @@ func (o *outbox) purge(project int64, rules []Rule) (int, error) {
 			return changed, fmt.Errorf("forward: purge: rewrite outbox: %w", err)
 		}
 		o.bytes += int64(len(out) - len(b))
+		o.gen++
 		changed += n
 	}
 	return changed, nil
