@@ -16,12 +16,15 @@ import (
 )
 
 // TestForwardMixpanelNodeThroughAToB drives Sieve A over HTTPS with the
-// official Mixpanel Node.js client, then with raw /import batches for
-// 30 s, while A forwards to Sieve B1 (Mixpanel kind, /import) and Sieve B2
+// official Mixpanel Node.js client and the official posthog-node client
+// (events, identify with $set, group identify), then with raw /import
+// batches for 30 s, while A forwards to Sieve B1 (Mixpanel kind, /import) and Sieve B2
 // (PostHog kind, /batch/). B1 is killed (-9) before the client sends and
 // stays down for 30 s; A is killed (-9) half way, while it delivers to B2
 // and retries B1, and restarted. B1's and B2's exports then equal A's, each
-// event once, and a password A's guard removed is in neither.
+// event once, and a password A's guard removed is in neither. The person and group
+// profiles posthog-node set equal A's at B1 (through /engage and /groups)
+// and B2 (through the events that carry them).
 func TestForwardMixpanelNodeThroughAToB(t *testing.T) {
 	if _, err := exec.LookPath("node"); err != nil {
 		t.Fatal("node is required for apptest")
@@ -29,6 +32,7 @@ func TestForwardMixpanelNodeThroughAToB(t *testing.T) {
 	if _, err := os.Stat("node/node_modules/mixpanel"); err != nil {
 		t.Fatal("apptest/node/node_modules is missing: run `make apptest` (npm ci in apptest/node)")
 	}
+	posthogDeps(t, "posthog-node")
 	const canary = "Hunter2-apptest-forward-4b1"
 	b1 := startServer(t, serverOpts{})
 	b2 := startServer(t, serverOpts{})
@@ -36,8 +40,8 @@ func TestForwardMixpanelNodeThroughAToB(t *testing.T) {
 	a := startServer(t, serverOpts{TLS: true, Args: []string{"--webhook-allow-private"}})
 	pa := a.createProject("forwarder")
 
-	dests := fmt.Sprintf(`{"destinations":[{"name":"mp","kind":"mixpanel","host":%q,"token":%q,"secret":%q},
-		{"name":"ph","kind":"posthog","host":%q,"token":%q}]}`, b1.Base, p1.Token, p1.APISecret, b2.Base, p2.Token)
+	dests := fmt.Sprintf(`{"destinations":[{"name":"mp","kind":"mixpanel","host":%q,"token":%q,"secret":%q,"batch_size":300},
+		{"name":"ph","kind":"posthog","host":%q,"token":%q,"batch_size":50,"min_backoff_ms":200,"max_backoff_ms":2000}]}`, b1.Base, p1.Token, p1.APISecret, b2.Base, p2.Token)
 	code, body := a.do("PUT", fmt.Sprintf("/api/projects/%d/destinations", pa.ID), basic(pa.APISecret, ""), []byte(dests))
 	if code != 200 || bytes.Contains(body, []byte(p1.APISecret)) || bytes.Contains(body, []byte(p2.Token)) {
 		t.Fatalf("PUT destinations: %d %s", code, body)
@@ -57,6 +61,14 @@ func TestForwardMixpanelNodeThroughAToB(t *testing.T) {
 	cmd.Stderr = &stderr
 	if out, err := cmd.Output(); err != nil {
 		t.Fatalf("node send.js: %v\n%s\n%s", err, stderr.String(), out)
+	}
+	ph := exec.Command("node", "forward.js")
+	ph.Dir = "posthog"
+	ph.Env = append(os.Environ(), "SIEVE_URL="+a.Base, "SIEVE_TOKEN="+pa.Token, "SIEVE_CANARY="+canary, "NODE_EXTRA_CA_CERTS="+ca)
+	stderr.Reset()
+	ph.Stderr = &stderr
+	if out, err := ph.Output(); err != nil || !strings.Contains(string(out), `"events":126`) {
+		t.Fatalf("node forward.js (posthog-node): %v\n%s\n%s", err, stderr.String(), out)
 	}
 	// Under load for 30 s with B1 down: batches of 20 events with a password
 	// every 250 ms; A is killed (-9) half way and restarted.
@@ -89,13 +101,40 @@ func TestForwardMixpanelNodeThroughAToB(t *testing.T) {
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		got1, got2 = byInsertID(t, b1.export(p1, true)), byInsertID(t, b2.export(p2, true))
-		if len(got1) >= len(want) && len(got2) >= len(want) || time.Now().After(deadline) {
+		if len(got1) >= len(want) && len(got2) > len(want) || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(time.Second)
 	}
 	time.Sleep(2 * time.Second) // a late duplicate would show now
 	got1, got2 = byInsertID(t, b1.export(p1, true)), byInsertID(t, b2.export(p2, true))
+	// Profile updates from /engage and /groups reach PostHog as $set and
+	// $groupidentify events, which B2 stores as events too: they are
+	// B2's only events A does not have.
+	profileEvents := 0
+	for id, e := range got2 {
+		if _, ok := want[id]; ok {
+			continue
+		}
+		known := false
+		for wid := range want {
+			if forward.UUIDOf(wid) == id {
+				known = true
+				break
+			}
+		}
+		if known {
+			continue
+		}
+		if e.Event != "$set" && e.Event != "$groupidentify" {
+			t.Errorf("B2 has an event A does not: %s %v", e.Event, e.Properties)
+		}
+		profileEvents++
+		delete(got2, id)
+	}
+	if profileEvents == 0 {
+		t.Error("mixpanel-node's profile updates should reach B2 as $set or $groupidentify events")
+	}
 	if len(got1) != len(want) || len(got2) != len(want) {
 		t.Fatalf("A has %d events, B1 %d, B2 %d\nA's output:\n%s", len(want), len(got1), len(got2), a.out.String())
 	}
@@ -122,6 +161,27 @@ func TestForwardMixpanelNodeThroughAToB(t *testing.T) {
 			t.Errorf("event %s: name %q in A, %q in B1, %q in B2", id, w.Event, g1.Event, g2.Event)
 		}
 	}
+	// Profiles posthog-node set: A's, at B1 and B2 alike, without the password.
+	wantP := engage(t, a, pa, "")
+	for u := 0; u < 4; u++ {
+		id := fmt.Sprintf("ph-user-%d", u)
+		if wantP[id]["tier"] != "gold" || wantP[id]["email"] == nil || wantP[id]["password"] != nil {
+			t.Fatalf("A's profile %s: %v", id, wantP[id])
+		}
+		for name, got := range map[string]map[string]map[string]any{"B1": engage(t, b1, p1, ""), "B2": engage(t, b2, p2, "")} {
+			for _, k := range []string{"tier", "email", "password"} {
+				if fmt.Sprint(got[id][k]) != fmt.Sprint(wantP[id][k]) {
+					t.Errorf("%s profile %s: %s is %v, A has %v", name, id, k, got[id][k], wantP[id][k])
+				}
+			}
+		}
+	}
+	wantG := engage(t, a, pa, "company")
+	for name, got := range map[string]map[string]map[string]any{"B1": engage(t, b1, p1, "company"), "B2": engage(t, b2, p2, "company")} {
+		if wantG["globex"]["name"] != "Globex" || fmt.Sprint(got["globex"]["name"], got["globex"]["seats"]) != fmt.Sprint(wantG["globex"]["name"], wantG["globex"]["seats"]) {
+			t.Errorf("%s group globex: %v, A has %v", name, got["globex"], wantG["globex"])
+		}
+	}
 	for _, s := range []*server{a, b1, b2} {
 		if hits := grepData(t, s.Data, canary); len(hits) > 0 {
 			t.Errorf("%s: the password is on disk: %v", s.Base, hits)
@@ -133,4 +193,32 @@ func TestForwardMixpanelNodeThroughAToB(t *testing.T) {
 	if out := a.out.String(); strings.Contains(out, p1.APISecret) || strings.Contains(out, p2.Token) || strings.Contains(out, canary) {
 		t.Error("A's output holds a destination secret or the password")
 	}
+}
+
+// engage returns a project's profiles by distinct_id (or group id, with
+// group key g).
+func engage(t *testing.T, s *server, p project, g string) map[string]map[string]any {
+	t.Helper()
+	path := fmt.Sprintf("/api/2.0/engage?project_id=%d&page_size=1000", p.ID)
+	if g != "" {
+		path += "&data_group_id=" + g
+	}
+	code, body := s.do("GET", path, basic(p.APISecret, ""), nil)
+	if code != 200 {
+		t.Fatalf("engage: %d %s", code, body)
+	}
+	var res struct {
+		Results []struct {
+			ID    string         `json:"$distinct_id"`
+			Props map[string]any `json:"$properties"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(body, &res); err != nil {
+		t.Fatalf("engage: %v", err)
+	}
+	out := map[string]map[string]any{}
+	for _, r := range res.Results {
+		out[r.ID] = r.Props
+	}
+	return out
 }

@@ -521,6 +521,11 @@ func (a *Alerter) RaiseInstallation(al Alert, key string) {
 // forward).
 const ForwardStalled = "forward_stalled"
 
+// ForwardDeadLetter is the signal of records an event-forwarding
+// destination refused for good, or did not accept within the project's
+// bound, moved to the destination's dead-letter file (package forward).
+const ForwardDeadLetter = "forward_dead_letter"
+
 // Raise raises al for its project (with the cooldown of key), as the
 // alerter's own signals are: listed, logged, sent to the project's webhook.
 func (a *Alerter) Raise(al Alert, key string) {

@@ -39,6 +39,9 @@ func (a *API) Engage() http.Handler {
 		if !who.Can(auth.Read, id) {
 			return auth.ErrForbidden
 		}
+		if err := a.nothingStored(id); err != nil {
+			return err
+		}
 		if _, err := a.projects.Get(id); err != nil {
 			return err
 		}

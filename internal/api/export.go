@@ -53,6 +53,9 @@ func (a *API) Export() http.Handler {
 		if !who.Can(auth.Read, id) {
 			return auth.ErrForbidden
 		}
+		if err := a.nothingStored(id); err != nil {
+			return err
+		}
 		if _, err := a.projects.Get(id); err != nil {
 			return err
 		}

@@ -61,6 +61,9 @@ func (a *API) mpHandler(h func(w http.ResponseWriter, m *mpRequest) error) http.
 		if err != nil {
 			return err
 		}
+		if err := a.nothingStored(id); err != nil {
+			return err
+		}
 		m := &mpRequest{r: r, who: who, pr: pr, loc: pr.Settings.Location(), get: r.FormValue, crit: map[string]any{"endpoint": r.URL.Path}}
 		if m.get("format") == "csv" {
 			return badRequest("format=csv is not supported; the reply is JSON")

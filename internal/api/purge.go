@@ -362,7 +362,19 @@ func (a *API) GDPRDelete() http.Handler {
 		if err != nil {
 			return purgeErr(err)
 		}
-		a.recordDone(r, who, audit.Entry{Action: "purge.create", ProjectID: project, Criteria: withJob(purgeCriteria(job.Criteria), job.ID)})
+		crit := withJob(purgeCriteria(job.Criteria), job.ID)
+		if a.eventsOut != nil {
+			// Destinations that opted in get the deletion too
+			// (docs/FORWARDING.md); the answer waits until it is queued.
+			n, err := a.eventsOut.PassOnDeletion(project, job.ID, body.DistinctIDs, ct)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				crit["passed_on_to_destinations"] = n
+			}
+		}
+		a.recordDone(r, who, audit.Entry{Action: "purge.create", ProjectID: project, Criteria: crit})
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "results": map[string]any{"task_id": job.ID}})
 		return nil
 	})

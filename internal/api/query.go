@@ -47,6 +47,9 @@ func (a *API) Query() http.Handler {
 		if err != nil {
 			return err
 		}
+		if err := a.nothingStored(pr.ID); err != nil {
+			return err
+		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAPIBody))
 		if err != nil {
 			return &Error{Code: http.StatusRequestEntityTooLarge, Msg: "request body is larger than 1 MiB"}

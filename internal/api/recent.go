@@ -26,6 +26,9 @@ func (a *API) RecentEvents() http.Handler {
 		if err != nil {
 			return err
 		}
+		if err := a.nothingStored(pr.ID); err != nil {
+			return err
+		}
 		q := r.URL.Query()
 		since := time.Hour
 		if s := q.Get("since"); s != "" {

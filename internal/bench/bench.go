@@ -20,6 +20,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -42,7 +43,7 @@ import (
 // Main runs `sieve bench <what> [flags]`.
 func Main(args []string) error {
 	if len(args) == 0 || args[0] != "ingest" {
-		return errors.New("usage: sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--format=mixpanel|posthog|both] [--dir DIR] [--store clickhouse://...]")
+		return errors.New("usage: sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--format=mixpanel|posthog|both] [--forward=off|on|both] [--dir DIR] [--store clickhouse://...]")
 	}
 	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
 	o := Options{}
@@ -57,6 +58,7 @@ func Main(args []string) error {
 	fs.DurationVar(&o.MaxTime, "max-time", 5*time.Minute, "stop a phase after this long")
 	fs.BoolVar(&o.Password, "password", false, "every event carries a password property (one finding each)")
 	fs.StringVar(&o.Addr, "addr", "127.0.0.1:0", "listen address of the in-process server (a loopback port, 0 for any)")
+	fs.StringVar(&o.Forward, "forward", "off", "off; on (guard-on phases forward every event to one destination, an in-process sink answering like Mixpanel's /import); or both (guard on: without, with, without, with a destination, alternated)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -94,6 +96,9 @@ type Options struct {
 	// phases: one guard finding per event (the findings stream's worst case).
 	Password bool
 	Addr     string // in-process server's listen address; "" means 127.0.0.1:0
+	// Forward: "off" (default), "on" (guard-on phases forward to one
+	// destination) or "both" (alternated phases without and with one).
+	Forward string
 }
 
 // Phase is one measured phase.
@@ -109,6 +114,9 @@ type Phase struct {
 	// clients, user+system) per event: steadier than rates on a shared
 	// machine, and comparable between phases.
 	CPUMicrosPerEvent float64 `json:"cpu_us_per_event,omitempty"`
+	// ForwardedPerSec, with a destination: events the destination
+	// received over the time from the first request until it had them all.
+	ForwardedPerSec float64 `json:"forwarded_per_sec,omitempty"`
 }
 
 // Result of a run.
@@ -133,6 +141,12 @@ type Result struct {
 	// E2EOverBulk compares end-to-end ingestion (guard on when run) with
 	// ClickHouse's own bulk insert of the same rows (--store clickhouse://).
 	E2EOverBulk float64 `json:"e2e_over_bulk,omitempty"`
+	// ForwardOverNone compares guard-on ingestion with one destination to
+	// without (--forward=both): the mean of the phases with over the mean
+	// of those without, alternated; ForwardOverNoneCPU by CPU time per
+	// event (without's over with's: below 1, forwarding costs CPU).
+	ForwardOverNone    float64 `json:"forward_over_none,omitempty"`
+	ForwardOverNoneCPU float64 `json:"forward_over_none_cpu,omitempty"`
 }
 
 // The wire formats of the HTTP phases.
@@ -155,6 +169,13 @@ func Ingest(ctx context.Context, o Options) (Result, error) {
 	case formatMixpanel, formatPostHog, "both":
 	default:
 		return Result{}, errors.New("bench: format must be mixpanel, posthog or both")
+	}
+	switch o.Forward {
+	case "":
+		o.Forward = "off"
+	case "off", "on", "both":
+	default:
+		return Result{}, errors.New("bench: forward must be off, on or both")
 	}
 	res := Result{Date: time.Now().UTC().Format(time.RFC3339), Options: o}
 	raw, err := rawAppend(ctx, o)
@@ -221,6 +242,28 @@ func Ingest(ctx context.Context, o Options) (Result, error) {
 		res.Phases = append(res.Phases, ph, mp2)
 		res.PostHogOverMixpanel = ph.EventsPerSec / ((mp.EventsPerSec + mp2.EventsPerSec) / 2)
 		res.PostHogOverMixpanelCPU = (mp.CPUMicrosPerEvent + mp2.CPUMicrosPerEvent) / 2 / ph.CPUMicrosPerEvent
+	}
+	if o.Forward == "both" {
+		// Without, with, without, with: a drift of the machine during the
+		// run does not favour either.
+		var none, one []Phase
+		for i := 0; i < 4; i++ {
+			p, err := httpPhase(ctx, o, true, format, i%2 == 1)
+			if err != nil {
+				return res, err
+			}
+			res.Phases = append(res.Phases, p)
+			if i%2 == 1 {
+				one = append(one, p)
+			} else {
+				none = append(none, p)
+			}
+		}
+		mean := func(ps []Phase, f func(Phase) float64) float64 { return (f(ps[0]) + f(ps[1])) / 2 }
+		rate := func(p Phase) float64 { return p.EventsPerSec }
+		cpu := func(p Phase) float64 { return p.CPUMicrosPerEvent }
+		res.ForwardOverNone = mean(one, rate) / mean(none, rate)
+		res.ForwardOverNoneCPU = mean(none, cpu) / mean(one, cpu)
 	}
 	if o.Observers == "both" && on.EventsPerSec > 0 {
 		oo := o
@@ -464,6 +507,11 @@ func posthogBatch(r *rand.Rand, token string, evs []any, now time.Time) []byte {
 // httpIngest runs one HTTP phase: the same events (same seed) in the given
 // wire format.
 func httpIngest(ctx context.Context, o Options, guardOn bool, format string) (Phase, error) {
+	return httpPhase(ctx, o, guardOn, format, guardOn && o.Forward == "on")
+}
+
+// httpPhase runs one HTTP phase, with one forwarding destination when fwd.
+func httpPhase(ctx context.Context, o Options, guardOn bool, format string, fwd bool) (Phase, error) {
 	dir, err := os.MkdirTemp(o.Dir, "sieve-bench-http-*")
 	if err != nil {
 		return Phase{}, err
@@ -480,7 +528,7 @@ func httpIngest(ctx context.Context, o Options, guardOn bool, format string) (Ph
 		addr = "127.0.0.1:0"
 	}
 	srv, err := server.New(server.Config{Addr: addr, DataDir: dir, AdminKey: adminKey, Store: storeURL,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Console: io.Discard})
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Console: io.Discard, AllowPrivateWebhooks: fwd})
 	if err != nil {
 		return Phase{}, err
 	}
@@ -501,6 +549,14 @@ func httpIngest(ctx context.Context, o Options, guardOn bool, format string) (Ph
 	token, err := defaultToken(client, base, adminKey)
 	if err != nil {
 		return Phase{}, err
+	}
+	var received *atomic.Int64
+	if fwd {
+		var stop func()
+		if received, stop, err = forwardSink(client, base, adminKey); err != nil {
+			return Phase{}, err
+		}
+		defer stop()
 	}
 	r := rand.New(rand.NewPCG(3, 4))
 	now := time.Now()
@@ -569,6 +625,16 @@ func httpIngest(ctx context.Context, o Options, guardOn bool, format string) (Ph
 	if firstErr != nil {
 		return Phase{}, firstErr
 	}
+	var fwdRate float64
+	if received != nil {
+		for received.Load() < done.Load() && time.Now().Before(deadline.Add(time.Minute)) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if received.Load() < done.Load() {
+			return Phase{}, fmt.Errorf("bench: the destination received %d of %d events", received.Load(), done.Load())
+		}
+		fwdRate = float64(received.Load()) / time.Since(t0).Seconds()
+	}
 	all := slices.Concat(lat...)
 	slices.Sort(all)
 	pct := func(p float64) float64 {
@@ -586,10 +652,13 @@ func httpIngest(ctx context.Context, o Options, guardOn bool, format string) (Ph
 	} else {
 		name += "off"
 	}
+	if fwd {
+		name += ", forwarding to one destination"
+	}
 	n := done.Load()
 	return Phase{Name: name, Events: n, Seconds: secs, EventsPerSec: float64(n) / secs,
 		MBPerSec: float64(bytesTotal) / secs / 1e6, P50Ms: pct(0.50), P99Ms: pct(0.99),
-		CPUMicrosPerEvent: cpuSecs * 1e6 / float64(max(n, 1))}, nil
+		CPUMicrosPerEvent: cpuSecs * 1e6 / float64(max(n, 1)), ForwardedPerSec: fwdRate}, nil
 }
 
 func defaultToken(c *http.Client, base, adminKey string) (string, error) {
@@ -616,4 +685,46 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// forwardSink starts an in-process destination answering like Mixpanel's
+// /import (gzip JSON array in, {"code":200,"status":"OK"} out), sets it as
+// project 1's one destination, and returns the count of events it
+// received and a function that stops it.
+func forwardSink(c *http.Client, base, adminKey string) (*atomic.Int64, func(), error) {
+	var n atomic.Int64
+	sink := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		zr, err := gzip.NewReader(r.Body)
+		if err != nil {
+			http.Error(w, "not gzip", http.StatusBadRequest)
+			return
+		}
+		var recs []json.RawMessage
+		if err := json.NewDecoder(zr).Decode(&recs); err != nil {
+			http.Error(w, "not a JSON array", http.StatusBadRequest)
+			return
+		}
+		n.Add(int64(len(recs)))
+		_, _ = w.Write([]byte(`{"code":200,"num_records_imported":` + strconv.Itoa(len(recs)) + `,"status":"OK"}`))
+	})}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	go func() { _ = sink.Serve(l) }()
+	body := `{"destinations":[{"name":"bench","kind":"mixpanel","host":"http://` + l.Addr().String() + `","token":"bench-destination-token"}]}`
+	req, _ := http.NewRequest("PUT", base+"/api/projects/1/destinations", bytes.NewReader([]byte(body)))
+	req.Header.Set("Authorization", "Bearer "+adminKey)
+	resp, err := c.Do(req)
+	if err != nil {
+		sink.Close()
+		return nil, nil, err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		sink.Close()
+		return nil, nil, fmt.Errorf("bench: PUT destinations answered %d %s", resp.StatusCode, b)
+	}
+	return &n, func() { _ = sink.Close() }, nil
 }

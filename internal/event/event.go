@@ -99,6 +99,10 @@ type ProfileUpdate struct {
 	// properties fill the gaps of ID's, and later updates and look-ups by
 	// MergeFrom reach ID's person. An update may then carry no Ops.
 	MergeFrom string
+	// FromEvent is set when a stored event implies the update and carries
+	// it in its properties (PostHog's $set, $identify, $groupidentify):
+	// forwarding to PostHog sends the event alone.
+	FromEvent bool
 }
 
 // ProfileOpRow is a guarded profile operation with its argument encoded as JSON.
@@ -118,6 +122,7 @@ type ProfileRow struct {
 	IP         string // empty unless the project stores IP addresses
 	Ops        []ProfileOpRow
 	MergeFrom  string // see ProfileUpdate.MergeFrom
+	FromEvent  bool   // see ProfileUpdate.FromEvent
 }
 
 // Finding records that the guard acted on a property. It never holds the

@@ -12,9 +12,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/alert"
@@ -33,7 +36,13 @@ type loop struct {
 	cancel  context.CancelFunc
 	done    chan struct{}
 
+	retry atomic.Bool // retry.log holds dead letters to deliver first
+	gdpr  atomic.Bool // gdpr.log holds GDPR deletions to pass on first
+
 	mu       sync.Mutex
+	dead     int64 // records in the dead-letter file
+	gdprLast string
+	retried  int64 // records sent back for delivery, not yet delivered
 	cursor   int64
 	batch    int // current batch size (halved on 413)
 	failures int
@@ -57,6 +66,7 @@ func (l *loop) state(v *View) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	v.Cursor, v.Failures, v.LastError, v.Skipped = l.cursor, l.failures, l.lastErr, l.skipped
+	v.DeadLetters, v.Retrying, v.GDPRLast = l.dead, max(0, l.retried), l.gdprLast
 	v.Queued = l.box.Last() - l.cursor
 	v.State = "ok"
 	if !l.since.IsZero() {
@@ -70,11 +80,30 @@ func (l *loop) state(v *View) {
 
 // outcome of one delivery attempt.
 type outcome struct {
-	sent    int           // records acknowledged (the cursor advances by sent)
-	skipped int           // of them, refused by the destination for good
+	sent    int           // records answered for (the cursor advances by sent)
+	refused []int         // of them, the indices refused for good: they go to the dead-letter file
+	reason  string        // why they were refused (no value, no secret)
 	halve   bool          // 413: try again with half the batch
 	wait    time.Duration // transient failure: Retry-After, or 0 for the backoff
 	err     string        // why the attempt failed (no value, no secret)
+}
+
+func allOf(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+func pick(recs []Record, idx []int) []Record {
+	out := make([]Record, 0, len(idx))
+	for _, i := range idx {
+		if i >= 0 && i < len(recs) {
+			out = append(out, recs[i])
+		}
+	}
+	return out
 }
 
 func (l *loop) run(ctx context.Context) {
@@ -84,21 +113,41 @@ func (l *loop) run(ctx context.Context) {
 		l.f.log.Error("forward: cursor unreadable; destination stopped", "project_id", l.project, "destination", l.d.Name, "err", err)
 		return
 	}
+	dead, _ := readDead(filepath.Join(l.dir, deadFile))
 	l.mu.Lock()
-	l.cursor = c
+	l.cursor, l.dead = c, int64(len(dead))
 	l.mu.Unlock()
-	backoff := l.f.opt.MinBackoff
+	if st, err := os.Stat(filepath.Join(l.dir, retryFile)); err == nil && st.Size() > 0 {
+		l.retry.Store(true)
+	}
+	if st, err := os.Stat(filepath.Join(l.dir, gdprFile)); err == nil && st.Size() > 0 {
+		l.gdpr.Store(true)
+	}
+	backoff := l.minBackoff()
+	var at readPos // where the cursor stands in the outbox, when known
 	for {
 		if ctx.Err() != nil {
 			return
 		}
+		if l.gdpr.Load() {
+			if !l.passOn(ctx, &backoff) {
+				return
+			}
+			continue
+		}
+		if l.retry.Load() {
+			if !l.deliverRetry(ctx, &backoff) {
+				return
+			}
+			continue
+		}
 		var recs []Record
 		l.box.sending.RLock()
-		last, err := l.box.read(c, l.batch, func(r Record) { recs = append(recs, r) })
+		last, err := l.box.read(c, at, l.batch, func(r Record) { recs = append(recs, r) })
 		if err != nil {
 			l.box.sending.RUnlock()
 			l.f.log.Error("forward: outbox unreadable", "project_id", l.project, "destination", l.d.Name, "err", err)
-			if !sleep(ctx, l.f.opt.MaxBackoff) {
+			if !sleep(ctx, l.maxBackoff()) {
 				return
 			}
 			continue
@@ -112,12 +161,7 @@ func (l *loop) run(ctx context.Context) {
 		if len(recs) == 0 {
 			if last > c { // the rest was purged while queued
 				c = last
-				if err := writeCursor(l.dir, c); err != nil {
-					l.f.log.Error("forward: cursor not saved", "project_id", l.project, "destination", l.d.Name, "err", err)
-				}
-				l.mu.Lock()
-				l.cursor = c
-				l.mu.Unlock()
+				l.saveCursor(c)
 			}
 			l.box.sending.RUnlock()
 			select {
@@ -128,30 +172,44 @@ func (l *loop) run(ctx context.Context) {
 			}
 			continue
 		}
-		o := l.send(ctx, recs)
+		recs, ep := cut(l.d.Kind, recs)
+		o := outcome{sent: len(recs)} // nothing of them goes to this destination
+		if ep != epNone {
+			o = l.send(ctx, recs, ep)
+		}
 		if ctx.Err() != nil {
 			l.box.sending.RUnlock()
 			return
 		}
+		if o.sent == 0 && !o.halve {
+			// Transient failure: records older than the project's bound
+			// go to the dead-letter file rather than wait forever.
+			bound := time.Duration(l.f.SettingsOf(l.project).DeadLetterAfterHours * float64(time.Hour))
+			old := time.Now().Add(-bound).UnixMilli()
+			k := 0
+			for k < len(recs) && recs[k].Queued < old {
+				k++
+			}
+			if k > 0 {
+				o = outcome{sent: k, refused: allOf(k), reason: fmt.Sprintf("not accepted within %g hours (%s)", bound.Hours(), o.err)}
+			}
+		}
 		switch {
 		case o.sent > 0:
-			c = recs[o.sent-1].Seq
-			if err := writeCursor(l.dir, c); err != nil {
-				l.f.log.Error("forward: cursor not saved", "project_id", l.project, "destination", l.d.Name, "err", err)
+			refused := pick(recs[:o.sent], o.refused)
+			if err := l.deadLetter(refused, o.reason); err != nil {
+				l.box.sending.RUnlock()
+				l.f.log.Error("forward: dead letters not saved; will retry", "project_id", l.project, "destination", l.d.Name, "err", err)
+				if !sleep(ctx, l.maxBackoff()) {
+					return
+				}
+				continue
 			}
+			c, at = recs[o.sent-1].Seq, recs[o.sent-1].at
+			l.saveCursor(c)
 			l.box.sending.RUnlock()
-			l.mu.Lock()
-			l.cursor, l.failures, l.lastErr = c, 0, ""
-			l.since, l.stalled = time.Time{}, false
-			l.skipped += int64(o.skipped)
-			if l.batch < l.f.opt.BatchSize {
-				l.batch = min(l.batch*2, l.f.opt.BatchSize)
-			}
-			l.mu.Unlock()
-			if o.skipped > 0 {
-				l.f.log.Warn("forward: records refused by the destination, skipped", "project_id", l.project, "destination", l.d.Name, "records", o.skipped)
-			}
-			backoff = l.f.opt.MinBackoff
+			l.succeeded(len(refused))
+			backoff = l.minBackoff()
 			l.f.prune(l.project)
 		case o.halve:
 			l.box.sending.RUnlock()
@@ -160,33 +218,140 @@ func (l *loop) run(ctx context.Context) {
 			l.mu.Unlock()
 		default:
 			l.box.sending.RUnlock()
-			l.mu.Lock()
-			l.failures++
-			l.lastErr = o.err
-			if l.since.IsZero() {
-				l.since = time.Now()
-			}
-			stall := !l.stalled && time.Since(l.since) >= l.f.opt.StallAfter
-			l.stalled = l.stalled || stall
-			since, queued := l.since, l.box.Last()-l.cursor
-			l.mu.Unlock()
-			if stall {
-				l.f.log.Error("forward: destination stalled: every delivery failed", "project_id", l.project, "destination", l.d.Name,
-					"since", since.UTC().Format(time.RFC3339), "queued", queued, "err", o.err)
-				if l.f.opt.OnStall != nil {
-					l.f.opt.OnStall(l.project, l.d.Name, since, queued)
-				}
-			}
-			l.f.log.Warn("forward: delivery failed; will retry", "project_id", l.project, "destination", l.d.Name, "err", o.err, "records", len(recs))
-			w := o.wait
-			if w <= 0 {
-				w = backoff
-				backoff = min(backoff*2, l.f.opt.MaxBackoff)
-			}
-			if !sleep(ctx, min(w, l.f.opt.MaxBackoff)) {
+			if !l.failed(ctx, o, len(recs), &backoff) {
 				return
 			}
 		}
+	}
+}
+
+func (l *loop) minBackoff() time.Duration {
+	if l.d.MinBackoffMS > 0 {
+		return time.Duration(l.d.MinBackoffMS) * time.Millisecond
+	}
+	return l.f.opt.MinBackoff
+}
+
+func (l *loop) maxBackoff() time.Duration {
+	if l.d.MaxBackoffMS > 0 {
+		return time.Duration(l.d.MaxBackoffMS) * time.Millisecond
+	}
+	return l.f.opt.MaxBackoff
+}
+
+func (l *loop) batchSize() int {
+	if l.d.BatchSize > 0 {
+		return l.d.BatchSize
+	}
+	return l.f.opt.BatchSize
+}
+
+func (l *loop) saveCursor(c int64) {
+	if err := writeCursor(l.dir, c); err != nil {
+		l.f.log.Error("forward: cursor not saved", "project_id", l.project, "destination", l.d.Name, "err", err)
+	}
+	l.mu.Lock()
+	l.cursor = c
+	l.mu.Unlock()
+}
+
+// succeeded records a delivery the destination answered.
+func (l *loop) succeeded(refused int) {
+	l.mu.Lock()
+	l.failures, l.lastErr = 0, ""
+	l.since, l.stalled = time.Time{}, false
+	l.skipped += int64(refused)
+	if l.batch < l.batchSize() {
+		l.batch = min(l.batch*2, l.batchSize())
+	}
+	l.mu.Unlock()
+}
+
+// failed records a failed delivery of n records, raises the stall alert
+// once, and waits before the next attempt; false when ctx ended.
+func (l *loop) failed(ctx context.Context, o outcome, n int, backoff *time.Duration) bool {
+	l.mu.Lock()
+	l.failures++
+	l.lastErr = o.err
+	if l.since.IsZero() {
+		l.since = time.Now()
+	}
+	stall := !l.stalled && time.Since(l.since) >= l.f.opt.StallAfter
+	l.stalled = l.stalled || stall
+	since, queued := l.since, l.box.Last()-l.cursor
+	l.mu.Unlock()
+	if stall {
+		l.f.log.Error("forward: destination stalled: every delivery failed", "project_id", l.project, "destination", l.d.Name,
+			"since", since.UTC().Format(time.RFC3339), "queued", queued, "err", o.err)
+		if l.f.opt.OnStall != nil {
+			l.f.opt.OnStall(l.project, l.d.Name, since, queued)
+		}
+	}
+	l.f.log.Warn("forward: delivery failed; will retry", "project_id", l.project, "destination", l.d.Name, "err", o.err, "records", n)
+	w := o.wait
+	if w <= 0 {
+		w = *backoff
+		*backoff = min(*backoff*2, l.maxBackoff())
+	}
+	return sleep(ctx, min(w, l.maxBackoff()))
+}
+
+// deliverRetry delivers a batch of the dead letters an admin sent back
+// (retry.log), before the outbox; false when ctx ended.
+func (l *loop) deliverRetry(ctx context.Context, backoff *time.Duration) bool {
+	mu := l.f.deadLock(l.project, l.d.Name)
+	mu.Lock()
+	path := filepath.Join(l.dir, retryFile)
+	ds, err := readDead(path)
+	if err != nil || len(ds) == 0 {
+		mu.Unlock()
+		if err != nil {
+			l.f.log.Error("forward: retry file unreadable", "project_id", l.project, "destination", l.d.Name, "err", err)
+			return sleep(ctx, l.maxBackoff())
+		}
+		l.retry.Store(false)
+		return true
+	}
+	recs := make([]Record, 0, min(len(ds), l.batch))
+	for _, d := range ds[:min(len(ds), l.batch)] {
+		recs = append(recs, d.Record)
+	}
+	recs, ep := cut(l.d.Kind, recs)
+	o := outcome{sent: len(recs)}
+	if ep != epNone {
+		o = l.send(ctx, recs, ep) // under the lock: a purge or discard waits for it
+	}
+	if ctx.Err() != nil {
+		mu.Unlock()
+		return false
+	}
+	switch {
+	case o.sent > 0:
+		refused := pick(recs[:o.sent], o.refused)
+		err := writeDead(path, ds[o.sent:])
+		mu.Unlock()
+		if err == nil {
+			err = l.deadLetter(refused, o.reason)
+		}
+		if err != nil {
+			l.f.log.Error("forward: retry file not saved", "project_id", l.project, "destination", l.d.Name, "err", err)
+			return sleep(ctx, l.maxBackoff())
+		}
+		l.mu.Lock()
+		l.retried -= int64(o.sent)
+		l.mu.Unlock()
+		l.succeeded(len(refused))
+		*backoff = l.minBackoff()
+		return true
+	case o.halve:
+		mu.Unlock()
+		l.mu.Lock()
+		l.batch = max(1, len(recs)/2)
+		l.mu.Unlock()
+		return true
+	default:
+		mu.Unlock()
+		return l.failed(ctx, o, len(recs), backoff)
 	}
 }
 
@@ -202,13 +367,13 @@ func sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // send makes one request with recs and judges the answer.
-func (l *loop) send(ctx context.Context, recs []Record) outcome {
-	req, err := l.request(ctx, recs)
+func (l *loop) send(ctx context.Context, recs []Record, ep string) outcome {
+	req, err := l.request(ctx, recs, ep)
 	if err != nil {
 		// A record that cannot be encoded (never expected: it was stored
-		// as JSON) is skipped alone.
+		// as JSON) is refused alone.
 		if len(recs) == 1 {
-			return outcome{sent: 1, skipped: 1}
+			return outcome{sent: 1, refused: []int{0}, reason: "the stored record cannot be encoded"}
 		}
 		return outcome{halve: true}
 	}
@@ -223,31 +388,56 @@ func (l *loop) send(ctx context.Context, recs []Record) outcome {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	status := "HTTP " + strconv.Itoa(resp.StatusCode)
+	one := func(reason string) outcome {
+		if len(recs) == 1 {
+			return outcome{sent: 1, refused: []int{0}, reason: reason}
+		}
+		return outcome{halve: true}
+	}
 	switch {
+	case resp.StatusCode/100 == 2 && (ep == epEngage || ep == epGroups):
+		// verbose=1: {"status":1} or {"status":0,"error":"..."}.
+		var v struct {
+			Status *int `json:"status"`
+		}
+		if json.Unmarshal(body, &v) == nil && v.Status != nil && *v.Status == 0 {
+			return one(status + ` with {"status":0}`)
+		}
+		return outcome{sent: len(recs)}
 	case resp.StatusCode/100 == 2:
 		return outcome{sent: len(recs)}
 	case resp.StatusCode == http.StatusRequestEntityTooLarge:
-		if len(recs) == 1 {
-			return outcome{sent: 1, skipped: 1}
-		}
-		return outcome{halve: true}
+		return one(status + " (too large)")
 	case resp.StatusCode == http.StatusBadRequest:
 		// Mixpanel's strict mode imports the valid records and lists
-		// the others in failed_records.
+		// the others in failed_records, by index in the body.
 		var strict struct {
-			Failed []json.RawMessage `json:"failed_records"`
+			Failed []struct {
+				Index *int `json:"index"`
+			} `json:"failed_records"`
 		}
-		if l.d.Kind != KindPostHog && json.Unmarshal(body, &strict) == nil && strict.Failed != nil {
-			return outcome{sent: len(recs), skipped: len(strict.Failed)}
+		if ep == epImport && json.Unmarshal(body, &strict) == nil && strict.Failed != nil {
+			var enc []int // body index -> recs index
+			for i := range recs {
+				if recs[i].Kind == "" {
+					enc = append(enc, i)
+				}
+			}
+			o := outcome{sent: len(recs), reason: status + " (refused in strict mode)"}
+			for _, f := range strict.Failed {
+				if f.Index != nil && *f.Index >= 0 && *f.Index < len(enc) {
+					o.refused = append(o.refused, enc[*f.Index])
+				}
+			}
+			return o
 		}
-		if len(recs) == 1 {
-			return outcome{sent: 1, skipped: 1}
-		}
-		return outcome{halve: true}
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		return outcome{wait: retryAfter(resp.Header.Get("Retry-After")), err: "HTTP " + strconv.Itoa(resp.StatusCode)}
+		return one(status)
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 || resp.StatusCode == http.StatusRequestTimeout:
+		return outcome{wait: retryAfter(resp.Header.Get("Retry-After")), err: status}
 	default:
-		return outcome{err: "HTTP " + strconv.Itoa(resp.StatusCode) + " (check the destination's host and credentials)"}
+		// Another 4xx (401, 403, 404...): refused for good, as sent.
+		return outcome{sent: len(recs), refused: allOf(len(recs)), reason: status + " (check the destination's host and credentials)"}
 	}
 }
 
@@ -265,18 +455,24 @@ func retryAfter(h string) time.Duration {
 	return 0
 }
 
-// request encodes recs in the destination's wire format, gzipped.
-func (l *loop) request(ctx context.Context, recs []Record) (*http.Request, error) {
+// request encodes recs in the destination's wire format for endpoint ep:
+// gzipped, except /engage and /groups (Mixpanel takes gzip on /import
+// only).
+func (l *loop) request(ctx context.Context, recs []Record, ep string) (*http.Request, error) {
 	var body []byte
 	var err error
-	var u string
-	switch l.d.Kind {
-	case KindPostHog:
+	u := l.d.Host + ep
+	gz := true
+	switch ep {
+	case epBatch:
 		body, err = EncodePostHog(l.d.Token, recs)
-		u = l.d.Host + "/batch/"
+	case epEngage, epGroups:
+		body, err = EncodeEngage(l.d.Token, recs, l.d.Kind == KindMixpanel)
+		u += "?verbose=1"
+		gz = false
 	default:
 		body, err = EncodeMixpanel(l.d.Token, recs)
-		u = l.d.Host + "/import?strict=1"
+		u += "?strict=1"
 		if l.d.MixpanelProject != "" {
 			u += "&project_id=" + l.d.MixpanelProject
 		}
@@ -284,19 +480,26 @@ func (l *loop) request(ctx context.Context, recs []Record) (*http.Request, error
 	if err != nil {
 		return nil, err
 	}
-	var zb bytes.Buffer
-	zw := gzip.NewWriter(&zb)
-	_, _ = zw.Write(body)
-	_ = zw.Close()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, &zb)
+	var rb io.Reader = bytes.NewReader(body)
+	if gz {
+		var zb bytes.Buffer
+		zw := gzip.NewWriter(&zb)
+		_, _ = zw.Write(body)
+		_ = zw.Close()
+		rb = &zb
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, rb)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Content-Encoding", "gzip")
+	if gz {
+		req.Header.Set("Content-Encoding", "gzip")
+	}
 	req.Header.Set("User-Agent", "sieve-forward")
 	switch {
-	case l.d.Kind == KindPostHog:
+	case l.d.Kind == KindPostHog || ep != epImport:
+		// The body carries the token or API key.
 	case l.d.ServiceAccount != "":
 		req.SetBasicAuth(l.d.ServiceAccount, l.d.Secret)
 	case l.d.Secret != "":
@@ -313,6 +516,9 @@ func (l *loop) request(ctx context.Context, recs []Record) (*http.Request, error
 func EncodeMixpanel(token string, recs []Record) ([]byte, error) {
 	out := make([]json.RawMessage, 0, len(recs))
 	for _, r := range recs {
+		if r.Kind != "" {
+			continue // profile updates go to /engage and /groups
+		}
 		props, err := propsOf(r)
 		if err != nil {
 			return nil, err
@@ -331,10 +537,17 @@ func EncodeMixpanel(token string, recs []Record) ([]byte, error) {
 }
 
 // EncodePostHog encodes records as a PostHog /batch/ body, each event with
-// its original timestamp and a uuid derived from its $insert_id.
+// its original timestamp and a uuid derived from its $insert_id; profile
+// updates from /engage and /groups as $set and $groupidentify events.
 func EncodePostHog(apiKey string, recs []Record) ([]byte, error) {
 	batch := make([]map[string]any, 0, len(recs))
 	for _, r := range recs {
+		if r.Kind != "" {
+			if endpoint(KindPostHog, &r) == epBatch {
+				batch = append(batch, postHogProfileEvent(&r))
+			}
+			continue
+		}
 		props, err := propsOf(r)
 		if err != nil {
 			return nil, err

@@ -59,6 +59,35 @@ type Destination struct {
 	ServiceAccount  string `json:"service_account,omitempty"`
 	Secret          string `json:"secret,omitempty"`
 	MixpanelProject string `json:"mixpanel_project_id,omitempty"`
+	// GDPRToken (mixpanel only) opts in to passing GDPR deletions on to
+	// Mixpanel's GDPR API: its OAuth token; sealed at rest, masked in
+	// answers. GDPRHost is that API's base URL when it is not derived from
+	// Host (api.mixpanel.com -> https://mixpanel.com).
+	GDPRToken string `json:"gdpr_token,omitempty"`
+	GDPRHost  string `json:"gdpr_host,omitempty"`
+	Tuning
+}
+
+// Tuning are a destination's delivery knobs; zero means the forwarder's
+// default (500 records, backoff from 1 s to 5 minutes).
+type Tuning struct {
+	BatchSize    int   `json:"batch_size,omitempty"`     // records per request, 1 to 2000
+	MinBackoffMS int64 `json:"min_backoff_ms,omitempty"` // first wait after a failure, 10 ms to 1 hour
+	MaxBackoffMS int64 `json:"max_backoff_ms,omitempty"` // longest wait, at least min_backoff_ms, at most 1 hour
+}
+
+func (t Tuning) check(name string) error {
+	if t.BatchSize < 0 || t.BatchSize > 2000 {
+		return fmt.Errorf("%w: destination %s: batch_size must be 1 to 2000 (Mixpanel's /import takes at most 2000)", ErrInvalid, name)
+	}
+	const hour = int64(time.Hour / time.Millisecond)
+	if t.MinBackoffMS != 0 && (t.MinBackoffMS < 10 || t.MinBackoffMS > hour) || t.MaxBackoffMS != 0 && (t.MaxBackoffMS < 10 || t.MaxBackoffMS > hour) {
+		return fmt.Errorf("%w: destination %s: min_backoff_ms and max_backoff_ms must be 10 to 3600000", ErrInvalid, name)
+	}
+	if t.MinBackoffMS != 0 && t.MaxBackoffMS != 0 && t.MaxBackoffMS < t.MinBackoffMS {
+		return fmt.Errorf("%w: destination %s: max_backoff_ms must be at least min_backoff_ms", ErrInvalid, name)
+	}
+	return nil
 }
 
 // View is a destination as the API shows it: secrets masked, with its
@@ -80,6 +109,13 @@ type View struct {
 	// (every delivery failed for longer than the bound; an alert was raised).
 	State        string     `json:"state"`
 	FailingSince *time.Time `json:"failing_since,omitempty"`
+	DeadLetters  int64      `json:"dead_letters"`         // records in the dead-letter file
+	Retrying     int64      `json:"retrying"`             // dead letters sent back for delivery, not yet delivered
+	GDPRToken    string     `json:"gdpr_token,omitempty"` // masked
+	GDPRHost     string     `json:"gdpr_host,omitempty"`
+	GDPRPending  int        `json:"gdpr_pending,omitempty"` // GDPR deletions not yet passed on
+	GDPRLast     string     `json:"gdpr_last,omitempty"`    // outcome of the last one passed on
+	Tuning
 }
 
 // mask shows that a secret is set, and its last 4 characters when it is
@@ -121,11 +157,26 @@ func (d *Destination) check(ctx context.Context, allowPrivate bool) error {
 	if len(d.Secret) > 500 || len(d.ServiceAccount) > 500 {
 		return fmt.Errorf("%w: destination %s: secret and service_account are at most 500 bytes", ErrInvalid, d.Name)
 	}
-	if d.Kind != KindMixpanel && (d.Secret != "" || d.ServiceAccount != "" || d.MixpanelProject != "") {
-		return fmt.Errorf("%w: destination %s: secret, service_account and mixpanel_project_id are for kind mixpanel", ErrInvalid, d.Name)
+	if d.Kind != KindMixpanel && (d.Secret != "" || d.ServiceAccount != "" || d.MixpanelProject != "" || d.GDPRToken != "" || d.GDPRHost != "") {
+		return fmt.Errorf("%w: destination %s: secret, service_account, mixpanel_project_id, gdpr_token and gdpr_host are for kind mixpanel", ErrInvalid, d.Name)
+	}
+	if len(d.GDPRToken) > 500 || d.GDPRHost != "" && d.GDPRToken == "" {
+		return fmt.Errorf("%w: destination %s: gdpr_host needs gdpr_token (at most 500 bytes)", ErrInvalid, d.Name)
+	}
+	if d.GDPRHost != "" {
+		d.GDPRHost = strings.TrimRight(d.GDPRHost, "/")
+		if err := alert.CheckURL(ctx, d.GDPRHost, allowPrivate); err != nil {
+			return fmt.Errorf("%w: destination %s: gdpr_host: %s", ErrInvalid, d.Name, strings.TrimPrefix(err.Error(), alert.ErrInvalid.Error()+": "))
+		}
+		if u, err := url.Parse(d.GDPRHost); err != nil || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(d.GDPRHost, "?") {
+			return fmt.Errorf("%w: destination %s: gdpr_host must be a base URL without a query or fragment", ErrInvalid, d.Name)
+		}
 	}
 	if d.ServiceAccount != "" && (d.Secret == "" || d.MixpanelProject == "") {
 		return fmt.Errorf("%w: destination %s: a service account needs its secret and mixpanel_project_id", ErrInvalid, d.Name)
+	}
+	if err := d.Tuning.check(d.Name); err != nil {
+		return err
 	}
 	if d.MixpanelProject != "" {
 		if _, err := strconv.ParseUint(d.MixpanelProject, 10, 63); err != nil {
@@ -145,6 +196,9 @@ type sealed struct {
 	ServiceAccount  string `json:"service_account,omitempty"`
 	Secret          string `json:"secret_sealed,omitempty"`
 	MixpanelProject string `json:"mixpanel_project_id,omitempty"`
+	GDPRToken       string `json:"gdpr_token_sealed,omitempty"`
+	GDPRHost        string `json:"gdpr_host,omitempty"`
+	Tuning
 }
 
 // sealer encrypts destination secrets at rest.
@@ -227,11 +281,15 @@ func (s *sealer) load(path string) (map[int64][]Destination, error) {
 			return nil, fmt.Errorf("forward: destinations file: project %q", k)
 		}
 		for _, sd := range list {
-			d := Destination{Name: sd.Name, Kind: sd.Kind, Host: sd.Host, ServiceAccount: sd.ServiceAccount, MixpanelProject: sd.MixpanelProject}
+			d := Destination{Name: sd.Name, Kind: sd.Kind, Host: sd.Host, ServiceAccount: sd.ServiceAccount, MixpanelProject: sd.MixpanelProject,
+				GDPRHost: sd.GDPRHost, Tuning: sd.Tuning}
 			if d.Token, err = s.open(sd.Token, adOf(id, sd.Name, "token")); err != nil {
 				return nil, err
 			}
 			if d.Secret, err = s.open(sd.Secret, adOf(id, sd.Name, "secret")); err != nil {
+				return nil, err
+			}
+			if d.GDPRToken, err = s.open(sd.GDPRToken, adOf(id, sd.Name, "gdpr_token")); err != nil {
 				return nil, err
 			}
 			out[id] = append(out[id], d)
@@ -247,7 +305,8 @@ func (s *sealer) save(path string, all map[int64][]Destination) error {
 		for _, d := range list {
 			raw[strconv.FormatInt(id, 10)] = append(raw[strconv.FormatInt(id, 10)], sealed{Name: d.Name, Kind: d.Kind, Host: d.Host,
 				Token: s.seal(d.Token, adOf(id, d.Name, "token")), ServiceAccount: d.ServiceAccount,
-				Secret: s.seal(d.Secret, adOf(id, d.Name, "secret")), MixpanelProject: d.MixpanelProject})
+				Secret: s.seal(d.Secret, adOf(id, d.Name, "secret")), MixpanelProject: d.MixpanelProject, Tuning: d.Tuning,
+				GDPRToken: s.seal(d.GDPRToken, adOf(id, d.Name, "gdpr_token")), GDPRHost: d.GDPRHost})
 		}
 	}
 	b, err := json.MarshalIndent(raw, "", "  ")

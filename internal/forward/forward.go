@@ -31,6 +31,9 @@ type Options struct {
 	// stall, with the number of events queued. Its events stay queued.
 	StallAfter time.Duration
 	OnStall    func(project int64, name string, since time.Time, queued int64)
+	// OnDeadLetter is called when records move to a destination's
+	// dead-letter file, with their number and the reason (no value).
+	OnDeadLetter func(project int64, name string, records int, reason string)
 }
 
 // Forwarder keeps the destinations, the outboxes and one delivery loop
@@ -40,13 +43,15 @@ type Forwarder struct {
 	log    *slog.Logger
 	sealer *sealer
 
-	mu      sync.Mutex
-	dests   map[int64][]Destination
-	boxes   map[int64]*outbox
-	loops   map[string]*loop // by project/name
-	runCtx  context.Context  // set by Run; loops start under it
-	wg      sync.WaitGroup
-	stopped bool
+	mu       sync.Mutex
+	dests    map[int64][]Destination
+	settings map[int64]Settings
+	boxes    map[int64]*outbox
+	loops    map[string]*loop       // by project/name
+	dlocks   map[string]*sync.Mutex // by project/name: its dead-letter and retry files
+	runCtx   context.Context        // set by Run; loops start under it
+	wg       sync.WaitGroup
+	stopped  bool
 }
 
 // New opens the forwarding directory.
@@ -80,8 +85,12 @@ func New(opt Options) (*Forwarder, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Forwarder{opt: opt, log: opt.Log.With("component", "forward"), sealer: s, dests: dests,
-		boxes: map[int64]*outbox{}, loops: map[string]*loop{}}
+	settings, err := loadSettings(filepath.Join(opt.Dir, "settings.json"))
+	if err != nil {
+		return nil, err
+	}
+	f := &Forwarder{opt: opt, log: opt.Log.With("component", "forward"), sealer: s, dests: dests, settings: settings,
+		boxes: map[int64]*outbox{}, loops: map[string]*loop{}, dlocks: map[string]*sync.Mutex{}}
 	for id := range dests {
 		if _, err := f.box(id); err != nil {
 			return nil, err
@@ -103,10 +112,11 @@ func (f *Forwarder) box(id int64) (*outbox, error) {
 	return o, nil
 }
 
-// Append puts stored events of projects that have destinations in their
-// outboxes, durably: ingestion calls it after the store commit and before
-// answering the client. Rows of other projects are ignored.
-func (f *Forwarder) Append(rows []event.Row) error {
+// Append puts the stored events and profile updates of projects that have
+// destinations in their outboxes, durably and in that order: ingestion
+// calls it after the store commits and before answering the client. Rows
+// of other projects are ignored.
+func (f *Forwarder) Append(rows []event.Row, profiles []event.ProfileRow) error {
 	by := map[int64][]Record{}
 	now := time.Now().UnixMilli()
 	f.mu.Lock()
@@ -116,6 +126,13 @@ func (f *Forwarder) Append(rows []event.Row) error {
 		}
 		by[r.ProjectID] = append(by[r.ProjectID], Record{Time: r.Time, Name: r.Name, DistinctID: r.DistinctID, InsertID: r.InsertID,
 			Props: append([]byte(nil), r.Props...), Queued: now})
+	}
+	for i := range profiles {
+		p := &profiles[i]
+		if len(f.dests[p.ProjectID]) == 0 {
+			continue
+		}
+		by[p.ProjectID] = append(by[p.ProjectID], profileRecord(p, now))
 	}
 	boxes := map[int64]*outbox{}
 	for id := range by {
@@ -151,7 +168,10 @@ func (f *Forwarder) List(id int64) []View {
 	out := []View{}
 	for _, d := range f.dests[id] {
 		v := View{Name: d.Name, Kind: d.Kind, Host: d.Host, Token: mask(d.Token), ServiceAccount: d.ServiceAccount,
-			Secret: mask(d.Secret), MixpanelProject: d.MixpanelProject}
+			Secret: mask(d.Secret), MixpanelProject: d.MixpanelProject, Tuning: d.Tuning, GDPRToken: mask(d.GDPRToken), GDPRHost: d.GDPRHost}
+		if ds, err := readDeletions(filepath.Join(dirOf(f.opt.Dir, id, d.Name), gdprFile)); err == nil {
+			v.GDPRPending = len(ds)
+		}
 		if l, ok := f.loops[key(id, d.Name)]; ok {
 			l.state(&v)
 		} else if c, err := readCursor(dirOf(f.opt.Dir, id, d.Name)); err == nil {
@@ -254,7 +274,8 @@ func (f *Forwarder) Set(ctx context.Context, id int64, ds []Destination) ([]View
 func (f *Forwarder) startLocked(id int64, d Destination) {
 	ctx, cancel := context.WithCancel(f.runCtx)
 	l := &loop{f: f, project: id, d: d, box: f.boxes[id], dir: dirOf(f.opt.Dir, id, d.Name),
-		wake: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{}), batch: f.opt.BatchSize}
+		wake: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
+	l.batch = l.batchSize()
 	f.loops[key(id, d.Name)] = l
 	f.wg.Add(1)
 	go func() {
@@ -264,6 +285,19 @@ func (f *Forwarder) startLocked(id int64, d Destination) {
 }
 
 func key(id int64, name string) string { return strconv.FormatInt(id, 10) + "/" + name }
+
+// deadLock is the lock of a destination's dead-letter and retry files.
+func (f *Forwarder) deadLock(id int64, name string) *sync.Mutex {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	k := key(id, name)
+	m, ok := f.dlocks[k]
+	if !ok {
+		m = &sync.Mutex{}
+		f.dlocks[k] = m
+	}
+	return m
+}
 
 // Run delivers until ctx is done, then stops the loops and closes the
 // outboxes.
@@ -328,10 +362,10 @@ func writeCursor(dir string, c int64) error {
 
 // Gauges are the delivery state of every destination, by "project/name":
 // records queued, seconds since the oldest queued record entered the
-// outbox (0 when none), consecutive failures and records the destination
-// refused since start.
-func (f *Forwarder) Gauges() (queued, lag, failures, skipped map[string]float64) {
-	queued, lag, failures, skipped = map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
+// outbox (0 when none), consecutive failures, records the destination
+// refused since start and records in its dead-letter file.
+func (f *Forwarder) Gauges() (queued, lag, failures, skipped, dead map[string]float64) {
+	queued, lag, failures, skipped, dead = map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
 	f.mu.Lock()
 	ls := make([]*loop, 0, len(f.loops))
 	for _, l := range f.loops {
@@ -343,7 +377,7 @@ func (f *Forwarder) Gauges() (queued, lag, failures, skipped map[string]float64)
 		var v View
 		l.state(&v)
 		k := key(l.project, l.d.Name)
-		queued[k], failures[k], skipped[k] = float64(v.Queued), float64(v.Failures), float64(v.Skipped)
+		queued[k], failures[k], skipped[k], dead[k] = float64(v.Queued), float64(v.Failures), float64(v.Skipped), float64(v.DeadLetters)
 		l.mu.Lock()
 		if l.head > 0 && v.Queued > 0 {
 			lag[k] = float64(now-l.head) / 1000

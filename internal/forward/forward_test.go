@@ -134,10 +134,10 @@ func TestDeliveryRetriesHalvesAndSkips(t *testing.T) {
 		t.Fatal(err)
 	}
 	bad := func(i int) bool { return i%25 == 24 }
-	if err := f.Append(rows(7, 0, 100, bad)); err != nil {
+	if err := f.Append(rows(7, 0, 100, bad), nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Append(rows(8, 0, 5, nil)); err != nil { // a project without destinations
+	if err := f.Append(rows(8, 0, 5, nil), nil); err != nil { // a project without destinations
 		t.Fatal(err)
 	}
 	waitFor(t, "delivery", func() bool { v := f.List(7)[0]; return v.Cursor == 100 })
@@ -179,7 +179,7 @@ func TestOutboxSurvivesRestartAndTornTail(t *testing.T) {
 	if _, err := f.Set(context.Background(), 1, []Destination{{Name: "sv", Kind: KindSieve, Host: "http://127.0.0.1:18850", Token: "sieve-token"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Append(rows(1, 0, 30, nil)); err != nil {
+	if err := f.Append(rows(1, 0, 30, nil), nil); err != nil {
 		t.Fatal(err)
 	}
 	cancel()
@@ -203,7 +203,7 @@ func TestOutboxSurvivesRestartAndTornTail(t *testing.T) {
 	defer srv.Close()
 	f, cancel, done = newTest(t, dir)
 	defer func() { cancel(); <-done }()
-	if err := f.Append(rows(1, 30, 5, nil)); err != nil {
+	if err := f.Append(rows(1, 30, 5, nil), nil); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "delivery after restart", func() bool { return f.List(1)[0].Cursor == 35 })
@@ -223,7 +223,7 @@ func TestOutboxSurvivesRestartAndTornTail(t *testing.T) {
 	cancel()
 	<-done
 	f, cancel, done = newTest(t, dir)
-	if err := f.Append(rows(1, 35, 2, nil)); err != nil {
+	if err := f.Append(rows(1, 35, 2, nil), nil); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "delivery after the second restart", func() bool { return f.List(1)[0].Cursor == 37 })
@@ -364,7 +364,7 @@ func TestPurgeReachesQueuedEvents(t *testing.T) {
 		rs = append(rs, event.Row{ProjectID: 2, Time: 1_700_000_000_000 + int64(i), Name: "e", DistinctID: fmt.Sprintf("u%d", i%2),
 			InsertID: fmt.Sprintf("id-%04d", i), Props: []byte(fmt.Sprintf(`{"n":%d,"leak":%q,"keep":"k"}`, i, canary))})
 	}
-	if err := f.Append(rs); err != nil {
+	if err := f.Append(rs, nil); err != nil {
 		t.Fatal(err)
 	}
 	if len(outboxHits(t, dir, canary)) == 0 {
@@ -436,7 +436,7 @@ func TestStallRaisedOnceThenCleared(t *testing.T) {
 	if _, err := f.Set(context.Background(), 1, []Destination{{Name: "ph", Kind: KindPostHog, Host: srv.URL, Token: "k"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Append(rows(1, 0, 3, nil)); err != nil {
+	if err := f.Append(rows(1, 0, 3, nil), nil); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "failing", func() bool { return f.List(1)[0].State == "failing" })
@@ -479,14 +479,14 @@ func BenchmarkAppend50(b *testing.B) {
 	other := rows(2, 0, 50, nil)
 	b.Run("with-destination", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if err := f.Append(rs); err != nil {
+			if err := f.Append(rs, nil); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("without-destination", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if err := f.Append(other); err != nil {
+			if err := f.Append(other, nil); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -10,23 +10,84 @@ import (
 	"github.com/sieve-analytics/sieve/internal/purge/propath"
 )
 
-// Rule is a purge rule as it applies to queued events (the store's purge
-// rule, event side): events of Project with From <= time < To, of one of
-// DistinctIDs and Events when they are given, are deleted (DeleteEvents)
-// or lose the property Paths.
+// Rule is a purge rule as it applies to queued records (the store's purge
+// rule): events of Project with From <= time < To, of one of DistinctIDs
+// and Events when they are given, are deleted (DeleteEvents) or lose the
+// property Paths. Profile updates lose the ProfilePaths from their
+// operations' arguments (every update of the project, or the people
+// updates of DistinctIDs when given); EraseProfiles with DistinctIDs
+// deletes their people updates. These are the store's rules for profiles.
 type Rule struct {
-	Project      int64
-	From, To     int64 // Unix ms
-	DistinctIDs  []string
-	Events       []string
-	Paths        []string
-	DeleteEvents bool
+	Project       int64
+	From, To      int64 // Unix ms
+	DistinctIDs   []string
+	Events        []string
+	Paths         []string
+	DeleteEvents  bool
+	ProfilePaths  []string
+	EraseProfiles bool
 }
 
 func (r *Rule) matches(project int64, rec *Record) bool {
-	return project == r.Project && rec.Time >= r.From && rec.Time < r.To &&
+	return project == r.Project && rec.Kind == "" && rec.Time >= r.From && rec.Time < r.To &&
 		(len(r.DistinctIDs) == 0 || slices.Contains(r.DistinctIDs, rec.DistinctID)) &&
 		(len(r.Events) == 0 || slices.Contains(r.Events, rec.Name))
+}
+
+// touchesProfile reports whether the rule applies to profile update rec.
+func (r *Rule) touchesProfile(project int64, rec *Record) bool {
+	return project == r.Project && rec.Kind != "" &&
+		(len(r.DistinctIDs) == 0 || rec.Kind == KindPeople && slices.Contains(r.DistinctIDs, rec.DistinctID))
+}
+
+func (r *Rule) touches() bool {
+	return r.DeleteEvents || len(r.Paths) > 0 || len(r.ProfilePaths) > 0 || r.EraseProfiles && len(r.DistinctIDs) > 0
+}
+
+// apply applies rules to one queued record: keep is false when it is
+// deleted; changed when it lost a property.
+func applyRules(project int64, rules []Rule, rec *Record) (keep, changed bool, err error) {
+	var paths, profilePaths []string
+	for i := range rules {
+		r := &rules[i]
+		switch {
+		case r.matches(project, rec):
+			if r.DeleteEvents {
+				return false, true, nil
+			}
+			paths = append(paths, r.Paths...)
+		case r.touchesProfile(project, rec):
+			if r.EraseProfiles && len(r.DistinctIDs) > 0 {
+				return false, true, nil
+			}
+			profilePaths = append(profilePaths, r.ProfilePaths...)
+		}
+	}
+	if len(paths) > 0 {
+		p, removed, err := propath.Remove(nil, rec.Props, paths)
+		if err != nil {
+			return true, false, err
+		}
+		if removed {
+			rec.Props, changed = p, true
+		}
+	}
+	if len(profilePaths) > 0 {
+		for i := range rec.Ops {
+			v := rec.Ops[i].Value
+			if len(v) == 0 || v[0] != '{' {
+				continue // $unset's names, $delete's ""
+			}
+			p, removed, err := propath.Remove(nil, v, profilePaths)
+			if err != nil {
+				return true, false, err
+			}
+			if removed {
+				rec.Ops[i].Value, changed = p, true
+			}
+		}
+	}
+	return true, changed, nil
 }
 
 // Purge applies rules to the events still queued in the outboxes: the
@@ -39,7 +100,7 @@ func (f *Forwarder) Purge(rules []Rule) (int, error) {
 	f.mu.Lock()
 	boxes := map[int64]*outbox{}
 	for _, r := range rules {
-		if o, ok := f.boxes[r.Project]; ok && (r.DeleteEvents || len(r.Paths) > 0) {
+		if o, ok := f.boxes[r.Project]; ok && r.touches() {
 			boxes[r.Project] = o
 		}
 	}
@@ -47,6 +108,12 @@ func (f *Forwarder) Purge(rules []Rule) (int, error) {
 	total := 0
 	for project, o := range boxes {
 		n, err := o.purge(project, rules)
+		total += n
+		if err != nil {
+			return total, err
+		}
+		// Dead letters too: they are kept data.
+		n, err = f.purgeDead(project, rules)
 		total += n
 		if err != nil {
 			return total, err
@@ -74,33 +141,18 @@ func (o *outbox) purge(project int64, rules []Rule) (int, error) {
 			if err := json.Unmarshal(line, &rec); err != nil {
 				return changed, fmt.Errorf("forward: purge: outbox record damaged in %s", first2name(first))
 			}
-			keep := true
-			var paths []string
-			for i := range rules {
-				r := &rules[i]
-				if !r.matches(project, &rec) {
-					continue
-				}
-				if r.DeleteEvents {
-					keep = false
-				}
-				paths = append(paths, r.Paths...)
+			keep, ch, err := applyRules(project, rules, &rec)
+			if err != nil {
+				return changed, fmt.Errorf("forward: purge: %w", err)
 			}
-			switch {
-			case !keep:
+			if !keep {
 				n++
 				continue
-			case len(paths) > 0:
-				p, removed, err := propath.Remove(nil, rec.Props, paths)
-				if err != nil {
-					return changed, fmt.Errorf("forward: purge: %w", err)
-				}
-				if removed {
-					n++
-					rec.Props = p
-					if line, err = json.Marshal(&rec); err != nil {
-						return changed, err
-					}
+			}
+			if ch {
+				n++
+				if line, err = json.Marshal(&rec); err != nil {
+					return changed, err
 				}
 			}
 			out = append(append(out, line...), '\n')
@@ -115,6 +167,8 @@ func (o *outbox) purge(project int64, rules []Rule) (int, error) {
 		if err := atomicfile.Write(path, out, 0o600); err != nil {
 			return changed, fmt.Errorf("forward: purge: rewrite outbox: %w", err)
 		}
+		o.bytes += int64(len(out) - len(b))
+		o.gen++
 		changed += n
 	}
 	return changed, nil

@@ -63,9 +63,11 @@ type Ingester struct {
 	profiler Profiler    // value shapes per path, after the guard; may be nil
 	obsOff   atomic.Bool // benchmarks only: see SetObserversEnabled
 
-	findingSink func([]event.Finding) error // see SetFindingSink
-	planner     Planner                     // see SetPlanner
-	storedSink  func([]event.Row) error     // see SetStoredSink
+	findingSink func([]event.Finding) error                 // see SetFindingSink
+	planner     Planner                                     // see SetPlanner
+	storedSink  func([]event.Row, []event.ProfileRow) error // see SetStoredSink
+	forwardOnly func(project int64) bool                    // see SetForwardOnly
+	admit       func(project int64) error                   // see SetAdmit
 
 	denied  func(r *http.Request, endpoint string, status int) // see SetDeniedHook
 	metrics *metrics.Metrics                                   // may be nil
@@ -136,11 +138,22 @@ func (in *Ingester) SetPlanner(p Planner) { in.planner = p }
 // serving.
 func (in *Ingester) SetFindingSink(fn func([]event.Finding) error) { in.findingSink = fn }
 
-// SetStoredSink sets where the events of a request go once the store has
-// committed them (the forwarding outbox): exactly the rows stored, after
-// the guard, before the client is answered. An error fails the request as
-// a store failure would (the client retries).
-func (in *Ingester) SetStoredSink(fn func([]event.Row) error) { in.storedSink = fn }
+// SetStoredSink sets where the events and profile updates of a request go
+// once the store has committed them (the forwarding outbox): exactly the
+// rows stored, after the guard, before the client is answered. An error
+// fails the request as a store failure would (the client retries).
+func (in *Ingester) SetStoredSink(fn func([]event.Row, []event.ProfileRow) error) { in.storedSink = fn }
+
+// SetForwardOnly sets which projects forward without storing: their
+// events and profile updates skip the store and go to the stored sink
+// alone (docs/FORWARDING.md, forward-only mode). Without a stored sink it
+// has no effect.
+func (in *Ingester) SetForwardOnly(fn func(project int64) bool) { in.forwardOnly = fn }
+
+// SetAdmit sets a check run for every project of a request before anything
+// of it is stored (the forwarding outbox's bound): an error fails the
+// request as a store failure would (503 with Retry-After).
+func (in *Ingester) SetAdmit(fn func(project int64) error) { in.admit = fn }
 
 // SetProfiler installs the value-shape profiler (nil: none). It runs with
 // the guard. Call it before serving.

@@ -242,6 +242,7 @@ func (in *Ingester) addProfile(b *batch, u *event.ProfileUpdate, token string) *
 		IgnoreTime: u.IgnoreTime,
 		Ops:        make([]event.ProfileOpRow, 0, len(u.Ops)),
 		MergeFrom:  u.MergeFrom,
+		FromEvent:  u.FromEvent,
 	}
 	if t.p.Settings.StoreIP {
 		row.IP = u.IP
@@ -336,6 +337,11 @@ func (in *Ingester) observe(endpoint string, b *batch, rejected int, err error, 
 func (in *Ingester) write(ctx context.Context, b *batch) error {
 	for _, t := range b.projects {
 		b.kept += len(t.rows) + len(t.profiles)
+		if in.admit != nil && len(t.rows)+len(t.profiles) > 0 {
+			if err := in.admit(t.p.ID); err != nil {
+				return err
+			}
+		}
 	}
 	if len(b.findings) > 0 {
 		t := time.Now()
@@ -350,9 +356,15 @@ func (in *Ingester) write(ctx context.Context, b *batch) error {
 		in.metrics.Commit("findings", time.Since(t))
 		in.Stats.Findings.Add(int64(len(b.findings)))
 	}
-	var rows []event.Row
-	var profiles []event.ProfileRow
+	var rows, onlyRows []event.Row
+	var profiles, onlyProfiles []event.ProfileRow
 	for _, t := range b.projects {
+		if in.storedSink != nil && in.forwardOnly != nil && in.forwardOnly(t.p.ID) {
+			// Forward-only: the outbox alone holds them until delivered.
+			onlyRows = append(onlyRows, t.rows...)
+			onlyProfiles = append(onlyProfiles, t.profiles...)
+			continue
+		}
 		rows = append(rows, t.rows...)
 		profiles = append(profiles, t.profiles...)
 	}
@@ -364,11 +376,6 @@ func (in *Ingester) write(ctx context.Context, b *batch) error {
 		}
 		in.metrics.Commit("events", time.Since(t))
 		b.stored, b.dups = res.Stored, res.Duplicates
-		if in.storedSink != nil {
-			if err := in.storedSink(rows); err != nil {
-				return err
-			}
-		}
 		in.Stats.Events.Add(int64(res.Stored))
 		in.Stats.Dups.Add(int64(res.Duplicates))
 	}
@@ -380,6 +387,19 @@ func (in *Ingester) write(ctx context.Context, b *batch) error {
 		in.metrics.Commit("profiles", time.Since(t))
 		b.stored += len(profiles)
 		in.Stats.Profiles.Add(int64(len(profiles)))
+	}
+	if len(onlyRows)+len(onlyProfiles) > 0 {
+		rows, profiles = append(rows, onlyRows...), append(profiles, onlyProfiles...)
+		b.stored += len(onlyRows) + len(onlyProfiles)
+		in.Stats.Events.Add(int64(len(onlyRows)))
+		in.Stats.Profiles.Add(int64(len(onlyProfiles)))
+	}
+	if in.storedSink != nil && len(rows)+len(profiles) > 0 {
+		// After the store's commits: what is handed on is what was stored
+		// (or, forward-only, what would have been).
+		if err := in.storedSink(rows, profiles); err != nil {
+			return err
+		}
 	}
 	return nil
 }

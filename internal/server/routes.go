@@ -131,6 +131,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/purges", s.api.ListPurges())
 	mux.Handle("GET /api/purges/{id}", s.api.GetPurge())
 	mux.Handle("POST /api/app/data-deletions/v3.0", s.api.GDPRDelete())
+	mux.Handle("POST /api/app/data-deletions/v3.0/", s.api.GDPRDelete()) // as Mixpanel's docs write it
 	mux.Handle("GET /api/app/data-deletions/v3.0/{id}", s.api.GDPRStatus())
 	mux.Handle("GET /api/audit", s.api.AuditLog())
 	mux.Handle("POST /api/admin/backup", s.api.Backup())
@@ -148,6 +149,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/projects/{id}/destinations", s.api.GetDestinations())
 	mux.Handle("PUT /api/projects/{id}/destinations", s.api.PutDestinations())
 	mux.Handle("DELETE /api/projects/{id}/destinations", s.api.DeleteDestinations())
+	mux.Handle("GET /api/projects/{id}/destinations/{name}/dead-letters", s.api.GetDeadLetters())
+	mux.Handle("POST /api/projects/{id}/destinations/{name}/dead-letters/retry", s.api.RetryDeadLetters())
+	mux.Handle("DELETE /api/projects/{id}/destinations/{name}/dead-letters", s.api.DeleteDeadLetters())
 
 	// ---- Saved insights and dashboards (docs/API.md), for the web UI's
 	// insight pages: analyst role, as the query API. ----

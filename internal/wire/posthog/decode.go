@@ -313,7 +313,7 @@ func stringBytes(v *fastjson.Value) []byte {
 // profiles appends the person and group updates the event implies.
 func (d *decoder) profiles(it *Item, po *fastjson.Object) {
 	ev := &it.Event
-	base := event.ProfileUpdate{Time: ev.Time, Lib: ev.Lib, LibVersion: ev.LibVersion}
+	base := event.ProfileUpdate{Time: ev.Time, Lib: ev.Lib, LibVersion: ev.LibVersion, FromEvent: true}
 	if pp := po.Get("$process_person_profile"); pp == nil || pp.Type() != fastjson.TypeFalse {
 		var ops []event.ProfileOp
 		for _, k := range [...]string{event.OpSet, event.OpSetOnce} {
