@@ -59,6 +59,10 @@ type Destination struct {
 	ServiceAccount  string `json:"service_account,omitempty"`
 	Secret          string `json:"secret,omitempty"`
 	MixpanelProject string `json:"mixpanel_project_id,omitempty"`
+	// KeepSecrets (in a PUT only, never stored): an empty Token or Secret
+	// keeps the value stored under this destination's name, when its kind
+	// and host are unchanged (see keepSecrets).
+	KeepSecrets bool `json:"keep_secrets,omitempty"`
 }
 
 // View is a destination as the API shows it: secrets masked, with its
