@@ -76,7 +76,6 @@ func backupCmd(args []string) error {
 // the store (whose lock refuses a running server's directory) and the
 // audit log, and writes the same backup the server would.
 func backupOffline(data, dest string) error {
-	syscall.Umask(0o077)
 	if err := backup.CheckDest(data, dest); err != nil {
 		return err
 	}
@@ -120,7 +119,6 @@ func restoreCmd(args []string) error {
 	if *from == "" || *data == "" || fs.NArg() > 0 {
 		return errors.New("restore: usage: sieve restore --from SRC --data DIR (DIR new or empty)")
 	}
-	syscall.Umask(0o077)
 	r, err := backup.Restore(*from, *data)
 	if err != nil {
 		return err

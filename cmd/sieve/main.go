@@ -54,6 +54,10 @@ func main() {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
 	}
+	// Every file any command writes is its owner's only, including those
+	// DuckDB creates itself (state, active files, Parquet, WAL, temp files,
+	// and the stores `sieve bench` makes).
+	syscall.Umask(0o077)
 	var err error
 	// `sieve audit --help`, `sieve bench -h`: commands with subcommands
 	// answer a help flag before a subcommand with the usage.
@@ -132,9 +136,6 @@ func serve(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	// Every file Sieve writes is its owner's only, including those DuckDB
-	// creates itself (state, active files, Parquet, WAL, temp files).
-	syscall.Umask(0o077)
 	// The self-test checks that no canary reaches the log: it reads a copy
 	// of the log's last 4 MiB.
 	tail := selftest.NewLogTail(4 << 20)
