@@ -440,6 +440,18 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     await shot(page, 'insights-user-properties')
   })
 
+  await t.test('users: the profiles listed, each a link to its page', async () => {
+    await page.goto(sieve.url + '/users')
+    const table = page.getByRole('table', { name: 'Profiles' })
+    await table.waitFor()
+    const want = (await sieve.api('GET', `/api/2.0/engage?project_id=${def.id}&page_size=50`)).results
+    assert.equal(await table.getByRole('row').count(), want.length + 1)
+    for (const p of want) assert.ok((await table.innerText()).includes(`tier: ${p.$properties.tier}`), p.$distinct_id)
+    await table.getByRole('link', { name: 'u2', exact: true }).click()
+    await page.waitForURL((u) => new URL(u).searchParams.get('id') === 'u2')
+    await page.getByRole('table', { name: 'Profile properties' }).getByText('silver').waitFor()
+  })
+
   await t.test('an expression breakdown from the URL shows in the builder, is edited there and runs', async () => {
     const ex = { kind: 'trends', from: weekAgo, to: today, interval: 'day', series: [{ event: 'Purchased', math: 'total' }], breakdown: [{ expr: 'number(properties["amount"]) > 20' }] }
     await page.goto(sieve.url + insightPath(ex))
@@ -578,6 +590,17 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     await tile.getByText(`${today} – ${today}`).waitFor()
     const one = JSON.parse(await tile.locator('[data-plotted]').getAttribute('data-plotted'))
     assert.equal(one[0].values.length, 1, 'one day, one bucket')
+    // A saved insight not on the dashboard is added from the dashboard's page.
+    const funnel = await sieve.api('POST', `/api/projects/${def.id}/insights`, { name: 'Sign-up to purchase', query: { kind: 'funnels', from: weekAgo, to: today, series: [{ event: 'Signed up' }, { event: 'Purchased' }] } })
+    await page.reload()
+    const addForm = page.getByRole('form', { name: 'Add a saved insight' })
+    await addForm.getByLabel('Saved insight').selectOption(String(funnel.id))
+    await addForm.getByRole('button', { name: 'Add to this dashboard' }).click()
+    await page.getByRole('article', { name: 'Sign-up to purchase' }).locator('[data-plotted]').waitFor({ timeout: 20000 })
+    const boards = (await sieve.api('GET', `/api/projects/${def.id}/dashboards`)).dashboards
+    assert.deepEqual(boards.find((b) => b.name === 'Growth').insights.slice(-1), [funnel.id])
+    assert.equal(await addForm.count(), 0, 'every saved insight is on the dashboard: nothing left to add')
+    await sieve.api('DELETE', `/api/projects/${def.id}/insights/${funnel.id}`) // the next test starts from one saved insight
     await page.goto(sieve.url + '/dashboards')
     await page.getByRole('table', { name: 'Dashboards' }).waitFor()
     await shot(page, 'dashboards')

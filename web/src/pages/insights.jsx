@@ -755,6 +755,19 @@ export function Dashboards({ project, params }) {
   )
 }
 
+/** AddInsight puts a saved insight that is not on the dashboard yet on it. */
+function AddInsight({ d, byID, add }) {
+  const on = new Set(d.insights || [])
+  const left = [...byID.values()].filter((i) => !on.has(i.id))
+  if (!left.length) return null
+  return (
+    <form class="card row" aria-label="Add a saved insight" onSubmit={(e) => { e.preventDefault(); add(Number(new FormData(e.target).get('insight'))) }}>
+      <label>Saved insight<select name="insight">{left.map((i) => <option value={i.id}>{i.name} ({i.query.kind})</option>)}</select></label>
+      <button type="submit">Add to this dashboard</button>
+    </form>
+  )
+}
+
 function Dashboard({ project, id, params }) {
   const state = useLoad(async () => {
     const d = await api('GET', `/api/projects/${project.id}/dashboards/${id}`)
@@ -781,6 +794,13 @@ function Dashboard({ project, id, params }) {
       navigate('/dashboards')
     } catch (err) { setError(err) }
   }
+  async function add(iid) {
+    setError(null)
+    try {
+      await api('PUT', `/api/projects/${project.id}/dashboards/${id}`, { ...state.data.d, insights: [...(state.data.d.insights || []), iid] })
+      state.reload(true)
+    } catch (err) { setError(err) }
+  }
   async function remove(iid) {
     setError(null)
     try {
@@ -804,7 +824,8 @@ function Dashboard({ project, id, params }) {
           ) : <button type="button" class="link" onClick={() => setDeleting(true)}>Delete dashboard…</button>}
           <ErrorBox error={error} />
         </div>
-        {(d.insights || []).length === 0 ? <Empty>This dashboard is empty. Open Insights, build one and save it to “{d.name}”.</Empty> : (
+        <AddInsight d={d} byID={byID} add={add} />
+        {(d.insights || []).length === 0 ? <Empty>This dashboard is empty. Add a saved insight above, or open Insights, build one and save it to “{d.name}”.</Empty> : (
           <div class="tiles">
             {d.insights.map((iid) => {
               const ins = byID.get(iid)
