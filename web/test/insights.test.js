@@ -120,6 +120,8 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     await sleep(100)
   }
 
+  const current = () => JSON.parse(new URL(page.url()).searchParams.get('q'))
+
   await t.test('sign in', async () => {
     await page.goto(sieve.url + '/')
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
@@ -304,6 +306,19 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     await shot(page, 'insights-funnel-breakdown')
   })
 
+  await t.test('a quick range sets from and to (today from the page\'s clock)', async () => {
+    await page.goto(sieve.url + insightPath(trend))
+    await plotted(page)
+    assert.equal(await page.getByLabel('Range', { exact: true }).inputValue(), '7')
+    await page.getByLabel('Range', { exact: true }).selectOption('30')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).from === '2025-12-17')
+    assert.equal(current().to, today)
+    await page.getByLabel('From').fill('2026-01-03')
+    await page.getByLabel('From').press('Enter')
+    await page.waitForURL((u) => JSON.parse(new URL(u).searchParams.get('q')).from === '2026-01-03')
+    assert.equal(await page.getByLabel('Range', { exact: true }).inputValue(), 'custom')
+  })
+
   await t.test('the kind tabs work from the keyboard', async () => {
     await page.goto(sieve.url + insightPath(trend))
     await plotted(page)
@@ -388,7 +403,6 @@ test('insight pages', { timeout: 180_000 }, async (t) => {
     await shot(page, 'insights-retention')
   })
 
-  const current = () => JSON.parse(new URL(page.url()).searchParams.get('q'))
   /** drawnIs waits until the chart shows what the query API answers to the URL's document; returns the answer. */
   const drawnIs = async (pick) => {
     const answer = pick((await query(current())).results)

@@ -19,6 +19,10 @@ function lastDays(n) {
   return { from: day(new Date(to.getTime() - (n - 1) * 86400000)), to: day(to) }
 }
 
+// Quick ranges: the last n days, today included.
+const presets = [7, 14, 30, 90, 180]
+const presetOf = (q) => String(presets.find((n) => { const r = lastDays(n); return r.from === q.from && r.to === q.to }) || 'custom')
+
 /** fresh is the document a builder starts from for a kind. */
 function fresh(kind, events = []) {
   const e0 = events[0] || '', e1 = events[1] || e0
@@ -142,6 +146,8 @@ function Builder({ q, set, pk }) {
           onClick={() => q.kind !== k && set({ ...fresh(k, pk.events), from: q.from, to: q.to })}>{t}</button>)}
       </div>
       <div class="row wrap">
+        <SelectField label="Range" value={presetOf(q)} onChange={(v) => v !== 'custom' && put(lastDays(Number(v)))}>
+          {presets.map((n) => <option value={String(n)}>Last {n} days</option>)}<option value="custom">Custom</option></SelectField>
         <label>From<input type="date" value={q.from} onChange={(e) => put({ from: e.target.value })} required /></label>
         <label>To<input type="date" value={q.to} onChange={(e) => put({ to: e.target.value })} required /></label>
         <Pick label="Interval" value={q.interval || 'day'} options={intervals} onChange={putInterval} />
