@@ -65,6 +65,11 @@ type Destination struct {
 	// Host (api.mixpanel.com -> https://mixpanel.com).
 	GDPRToken string `json:"gdpr_token,omitempty"`
 	GDPRHost  string `json:"gdpr_host,omitempty"`
+	// KeepSecrets (in a PUT only, never stored): an empty Token, Secret or
+	// GDPRToken keeps the value stored under this destination's name, when its kind
+	// and host are unchanged (see keepSecrets).
+	KeepSecrets bool `json:"keep_secrets,omitempty"`
+
 	Tuning
 }
 

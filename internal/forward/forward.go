@@ -191,6 +191,10 @@ func (f *Forwarder) Set(ctx context.Context, id int64, ds []Destination) ([]View
 	if len(ds) > 8 {
 		return nil, fmt.Errorf("%w: at most 8 destinations per project", ErrInvalid)
 	}
+	ds = append([]Destination(nil), ds...) // keepSecrets fills in the caller's copies
+	if err := f.keepSecrets(id, ds); err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	for i := range ds {
 		if err := ds[i].check(ctx, f.opt.AllowPrivate); err != nil {

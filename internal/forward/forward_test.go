@@ -492,3 +492,82 @@ func BenchmarkAppend50(b *testing.B) {
 		}
 	})
 }
+
+// TestKeepSecrets: a destination sent again with keep_secrets and empty
+// token/secret keeps the stored ones (what the web UI's editor sends for a
+// destination whose secrets were not retyped); a typed one replaces; a
+// changed kind or host, or an unknown name, is refused without the secret
+// in the message; keep_secrets is never written to disk.
+func TestKeepSecrets(t *testing.T) {
+	dir := t.TempDir()
+	f, err := New(Options{Dir: dir, AllowPrivate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	const tok, sec, tok2 = "keep-token-canary-0001", "keep-secret-canary-0002", "other-token-canary-0003"
+	mp := Destination{Name: "mp", Kind: KindMixpanel, Host: "https://api.mixpanel.com", Token: tok, Secret: sec}
+	ph := Destination{Name: "ph", Kind: KindPostHog, Host: "https://us.i.posthog.com", Token: tok2}
+	if _, err := f.Set(ctx, 1, []Destination{mp, ph}); err != nil {
+		t.Fatal(err)
+	}
+	stored := func(name string) Destination {
+		t.Helper()
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		for _, d := range f.dests[1] {
+			if d.Name == name {
+				return d
+			}
+		}
+		t.Fatalf("no destination %s", name)
+		return Destination{}
+	}
+	// Keep both of mp's secrets, drop ph, add a new one.
+	views, err := f.Set(ctx, 1, []Destination{
+		{Name: "mp", Kind: KindMixpanel, Host: "https://api.mixpanel.com/", KeepSecrets: true},
+		{Name: "sv", Kind: KindSieve, Host: "https://sieve.example.com", Token: "new-token"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := stored("mp"); d.Token != tok || d.Secret != sec || d.KeepSecrets {
+		t.Fatalf("kept: %+v", d)
+	}
+	if len(views) != 2 || views[0].Token != "****0001" || views[0].Secret != "****0002" {
+		t.Fatalf("views: %+v", views)
+	}
+	// A typed token replaces; the empty secret is still kept.
+	if _, err := f.Set(ctx, 1, []Destination{{Name: "mp", Kind: KindMixpanel, Host: "https://api.mixpanel.com", Token: "typed-anew", KeepSecrets: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if d := stored("mp"); d.Token != "typed-anew" || d.Secret != sec {
+		t.Fatalf("replaced token: %+v", d)
+	}
+	// Without keep_secrets an empty token is refused, as before.
+	if _, err := f.Set(ctx, 1, []Destination{{Name: "mp", Kind: KindMixpanel, Host: "https://api.mixpanel.com"}}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("empty token without keep: %v", err)
+	}
+	for _, d := range []Destination{
+		{Name: "mp", Kind: KindMixpanel, Host: "https://attacker.example.com", KeepSecrets: true}, // host changed
+		{Name: "mp", Kind: KindSieve, Host: "https://api.mixpanel.com", KeepSecrets: true},        // kind changed
+		{Name: "nope", Kind: KindMixpanel, Host: "https://api.mixpanel.com", KeepSecrets: true},   // nothing stored
+	} {
+		_, err := f.Set(ctx, 1, []Destination{d})
+		if !errors.Is(err, ErrInvalid) || strings.Contains(err.Error(), sec) || !strings.Contains(err.Error(), "keep_secrets") {
+			t.Errorf("%+v: %v", d, err)
+		}
+	}
+	if d := stored("mp"); d.Host != "https://api.mixpanel.com" || d.Secret != sec {
+		t.Fatalf("a refused PUT changed the destination: %+v", d)
+	}
+	// Nothing of keep_secrets on disk, and the kept secret survives a restart.
+	b, _ := os.ReadFile(filepath.Join(dir, "destinations.json"))
+	if strings.Contains(string(b), "keep") || strings.Contains(string(b), sec) {
+		t.Fatalf("destinations.json: %s", b)
+	}
+	g, err := New(Options{Dir: dir})
+	if err != nil || g.List(1)[0].Secret != "****0002" {
+		t.Fatalf("reopen: %v %+v", err, g.List(1))
+	}
+}

@@ -28,6 +28,7 @@ export function draw(el, { labels, series, bars = false, percent = false }) {
   const year = labels[0]?.slice(0, 5)
   const short = labels.every((l) => /^\d{4}-\d\d-\d\d/.test(l) && l.startsWith(year)) ? labels.map((l) => l.slice(5).replace('T', ' ').slice(0, 11)) : labels
   const width = Math.max(320, el.clientWidth || 900)
+  const whole = !percent && series.every((s) => s.values.every((v) => v == null || Number.isInteger(v)))
   // The canvas does not follow the theme by itself: axes take the page's
   // text colour at drawing time (the page draws again when the theme changes).
   const ink = getComputedStyle(el).color
@@ -51,7 +52,8 @@ export function draw(el, { labels, series, bars = false, percent = false }) {
     },
     axes: [
       { space: 80, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (u, ticks) => ticks.map((t) => (Number.isInteger(t) && short[t] !== undefined ? short[t] : '')), stroke: ink, grid: { stroke: 'rgba(128,128,128,.2)' } },
-      { stroke: ink, grid: { stroke: 'rgba(128,128,128,.2)' }, values: (u, ticks) => ticks.map((t) => (percent ? `${t}%` : t.toLocaleString('en-US'))) },
+      // Counts get whole-number ticks (no "1.5 users"); averages, ratios and percentages any.
+      { stroke: ink, grid: { stroke: 'rgba(128,128,128,.2)' }, incrs: whole ? wholeSteps : undefined, values: (u, ticks) => ticks.map((t) => (percent ? `${t}%` : t.toLocaleString('en-US'))) },
     ],
     series: [{}, ...series.map((s, i) => ({
       label: s.name,
@@ -68,6 +70,9 @@ export function draw(el, { labels, series, bars = false, percent = false }) {
   el.dataset.plotted = JSON.stringify(series.map((s, i) => ({ name: s.name, values: u.data[i + 1], color: palette[i % palette.length] })))
   return () => u.destroy()
 }
+
+// Whole-number tick steps: 1, 2, 5, 10, 20, 50, ... up to 5e12.
+const wholeSteps = Array.from({ length: 39 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3))
 
 let measure
 /** textWidth is the width in pixels of s in uPlot's axis font. */

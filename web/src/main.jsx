@@ -63,17 +63,7 @@ function App() {
   return (
     <div class="layout" onClick={onClick}>
       <a class="skip" href="#main">Skip to content</a>
-      <nav class="side" aria-label="Sections">
-        <div class="brand">Sieve<small>privacy-first analytics</small></div>
-        {[...new Set(pages.map((p) => p.group))].filter((g) => allowed.some((p) => p.group === g)).map((g) => (
-          <>
-            <h2>{g}</h2>
-            {allowed.filter((p) => p.group === g).map((p) => (
-              <a href={p.path} aria-current={route === p ? 'page' : undefined}>{p.title}</a>
-            ))}
-          </>
-        ))}
-      </nav>
+      <Nav allowed={allowed} route={route} />
       <div class="main">
         <header class="top">
           <label class="sr" for="project">Project</label>
@@ -96,6 +86,47 @@ function App() {
         </main>
       </div>
     </div>
+  )
+}
+
+/**
+ * Nav lists the pages the role may use by group. A group's heading folds
+ * it (remembered in localStorage, as the theme); opening a page unfolds
+ * its group, and its link is scrolled into view, since the list scrolls on
+ * its own on a short screen.
+ */
+function Nav({ allowed, route }) {
+  const [folded, setFolded] = useState(() => {
+    try { return JSON.parse(localStorage.getItem('sieve.nav') || '[]') } catch { return [] }
+  })
+  const groups = [...new Set(allowed.map((p) => p.group))]
+  const fold = (next) => {
+    setFolded(next)
+    localStorage.setItem('sieve.nav', JSON.stringify(next))
+  }
+  const toggle = (g) => fold(folded.includes(g) ? folded.filter((x) => x !== g) : [...folded, g])
+  useEffect(() => {
+    if (route && folded.includes(route.group)) fold(folded.filter((x) => x !== route.group)) // opened from a link
+    requestAnimationFrame(() => document.querySelector('.side a[aria-current=page]')?.scrollIntoView({ block: 'nearest' }))
+  }, [route])
+  return (
+    <nav class="side" aria-label="Sections">
+      <div class="brand">Sieve<small>privacy-first analytics</small></div>
+      {groups.map((g) => {
+        const items = allowed.filter((p) => p.group === g)
+        const open = !folded.includes(g)
+        const id = `nav-${g.replace(/\W+/g, '-').toLowerCase()}`
+        return (
+          <>
+            <h2><button type="button" aria-expanded={open} aria-controls={id} onClick={() => toggle(g)}>
+              {g}{!open && <span class="count">({items.length})</span>}</button></h2>
+            <div id={id} hidden={!open}>
+              {items.map((p) => <a href={p.path} aria-current={route === p ? 'page' : undefined}>{p.title}</a>)}
+            </div>
+          </>
+        )
+      })}
+    </nav>
   )
 }
 

@@ -53,8 +53,11 @@ export function unlabelled(page) {
  * screenshot saves a screenshot of the page with what changes from run to
  * run although the UI does not left blank: instants the server stamps
  * (<time> elements, and ISO instants in text), durations (marked
- * data-volatile), and random ids, tokens and hashes (runs of 12 or more
- * hex digits in text, drawn as dots). So docs/ui/*.png change only when
+ * data-volatile), random ids, tokens and hashes (runs of 12 or more
+ * hex digits in text, drawn as dots), public keys (runs of 40 or more
+ * base64 characters), the last 4 characters of masked secrets (after
+ * ****), and the test server's port (after 127.0.0.1:), in text and in
+ * inputs' values and placeholders. So docs/ui/*.png change only when
  * the UI does. The tests read those values before; hiding goes through
  * the CSSOM and text nodes (which the page's Content-Security-Policy
  * allows, unlike an injected stylesheet) and is undone afterwards.
@@ -62,17 +65,29 @@ export function unlabelled(page) {
 export async function screenshot(page, path) {
   await page.evaluate(() => {
     document.querySelectorAll('time, [data-volatile]').forEach((e) => e.style.setProperty('visibility', 'hidden'))
-    const re = /[0-9a-f]{12,}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}[0-9:.]*Z/g
+    const re = /[0-9a-f]{12,}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}[0-9:.]*Z|(?<=127\.0\.0\.1:)\d{2,5}|(?<=\*\*\*\*)[\w-]{4}|[A-Za-z0-9+/]{40,}={0,2}/g
+    const dots = (m) => '·'.repeat(Math.min(m.length, 16))
     const saved = []
     const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
     for (let n = walk.nextNode(); n; n = walk.nextNode()) {
       if (re.test(n.data)) {
         saved.push([n, n.data])
-        n.data = n.data.replace(re, (m) => '·'.repeat(Math.min(m.length, 16)))
+        n.data = n.data.replace(re, dots)
+      }
+      re.lastIndex = 0
+    }
+    // Values typed into inputs (e.g. the test server's address and port).
+    const inputs = []
+    for (const el of document.querySelectorAll('input')) {
+      if (re.test(el.value) || (re.lastIndex = 0, re.test(el.placeholder))) {
+        inputs.push([el, el.value, el.placeholder])
+        el.value = el.value.replace(re, dots)
+        el.placeholder = el.placeholder.replace(re, dots)
       }
       re.lastIndex = 0
     }
     window.__shotSaved = saved
+    window.__shotInputs = inputs
   })
   try {
     await page.screenshot({ path })
@@ -80,7 +95,12 @@ export async function screenshot(page, path) {
     await page.evaluate(() => {
       document.querySelectorAll('time, [data-volatile]').forEach((e) => e.style.removeProperty('visibility'))
       for (const [n, data] of window.__shotSaved || []) n.data = data
+      for (const [el, value, placeholder] of window.__shotInputs || []) {
+        el.value = value
+        el.placeholder = placeholder
+      }
       delete window.__shotSaved
+      delete window.__shotInputs
     })
   }
 }

@@ -15,9 +15,21 @@ const shots = join(root, 'docs/ui')
 
 async function shot(page, name) {
   mkdirSync(shots, { recursive: true })
+  await page.evaluate(() => window.scrollTo(0, 0))
   await page.waitForTimeout(150)
   assert.deepEqual(await unlabelled(page), [], `controls without a name on ${name}`)
   await screenshot(page, join(shots, `${name}.png`))
+}
+
+/** shots saves the page in the light theme and, as name-dark, in the dark one (the system's, which the page follows by default). */
+async function shots2(page, name) {
+  await shot(page, name)
+  await page.emulateMedia({ colorScheme: 'dark' })
+  try {
+    await shot(page, `${name}-dark`)
+  } finally {
+    await page.emulateMedia({ colorScheme: 'light' })
+  }
 }
 
 async function open(page, base, path, heading) {
@@ -73,6 +85,44 @@ test('privacy pages', { timeout: 240_000 }, async (t) => {
     assert.ok(scripts.some((s) => !before.has(s)), 'opening the plan loaded no chunk of its own')
   })
 
+  await t.test('layout: the navigation fits or scrolls on its own at 1366x768 and 1920x1080; groups fold', async () => {
+    const nav = page.getByRole('navigation', { name: 'Sections' })
+    for (const [w, h] of [[1366, 768], [1920, 1080]]) {
+      await page.setViewportSize({ width: w, height: h })
+      await open(page, sieve.url, '/settings/forwarding', 'Forwarding')
+      // The page shown is in view in the navigation, which stays put while the page scrolls.
+      const cur = nav.getByRole('link', { name: 'Forwarding' })
+      await page.waitForTimeout(100)
+      const box = await cur.boundingBox()
+      assert.ok(box && box.y >= 0 && box.y + box.height <= h, `the current page's link is off screen at ${w}x${h}: ${JSON.stringify(box)}`)
+      const m = await page.evaluate(() => {
+        const n = document.querySelector('.side')
+        window.scrollTo(0, document.body.scrollHeight)
+        return { navHeight: n.getBoundingClientRect().height, top: n.getBoundingClientRect().top, scrolls: n.scrollHeight > n.clientHeight, overflow: getComputedStyle(n).overflowY }
+      })
+      assert.ok(m.navHeight <= h && m.top === 0, `the navigation is not one screen high at ${w}x${h}: ${JSON.stringify(m)}`)
+      assert.ok(!m.scrolls || m.overflow === 'auto', JSON.stringify(m))
+      await page.evaluate(() => window.scrollTo(0, 0))
+      await shot(page, `layout-${w}x${h}`)
+    }
+    // At 1920x1080 (the last size) every item fits without scrolling.
+    assert.ok(await page.evaluate(() => { const n = document.querySelector('.side'); return n.scrollHeight <= n.clientHeight }), 'the navigation does not fit 1920x1080')
+    // Folding a group hides its links, is remembered, and opening one of its pages unfolds it.
+    const head = nav.getByRole('button', { name: /^Privacy center/ })
+    await head.click()
+    assert.equal(await head.getAttribute('aria-expanded'), 'false')
+    assert.equal(await nav.getByRole('link', { name: 'Findings' }).count(), 0)
+    await page.reload()
+    await page.getByRole('heading', { level: 1, name: 'Forwarding' }).waitFor()
+    assert.equal(await nav.getByRole('link', { name: 'Findings' }).count(), 0, 'the fold was not remembered')
+    await open(page, sieve.url, '/findings', 'Findings')
+    await nav.getByRole('link', { name: 'Findings' }).waitFor()
+    assert.equal(await head.getAttribute('aria-expanded'), 'true')
+    await page.reload()
+    await nav.getByRole('link', { name: 'Findings' }).waitFor()
+    await page.setViewportSize({ width: 1280, height: 800 })
+  })
+
   await t.test('self-test: run from the page, result as the API reports it', async () => {
     await open(page, sieve.url, '/selftest', 'Self-test and keys')
     await page.getByRole('button', { name: 'Run the self-test now' }).click()
@@ -100,7 +150,7 @@ test('privacy pages', { timeout: 240_000 }, async (t) => {
     const head = await sieve.api('GET', '/api/audit/head')
     const facts = await page.locator('dl.facts').innerText()
     assert.ok(facts.includes(head.hash.slice(0, 16)) || facts.includes(String(head.seq)), facts)
-    await shot(page, 'selftest')
+    await shots2(page, 'selftest')
   })
 
   await t.test('PII: paths saved on the page are what the API answers', async () => {
@@ -114,45 +164,84 @@ test('privacy pages', { timeout: 240_000 }, async (t) => {
     assert.equal(pii.api_secret, true)
     const eff = await page.getByRole('table', { name: 'PII paths in effect' }).innerText()
     for (const p of pii.effective) assert.ok(eff.includes(p), `${p} not listed: ${eff}`)
-    await shot(page, 'pii')
+    await shots2(page, 'pii')
   })
 
-  await t.test('forwarding: a destination set on the page delivers, its token never shown whole', async () => {
+  await t.test('forwarding: several destinations edited on the page deliver, their tokens never sent back', async () => {
     const dest = await sieve.api('POST', '/api/projects', { name: 'Mirror' })
+    const dest2 = await sieve.api('POST', '/api/projects', { name: 'Mirror two' })
+    const stored = async () => (await sieve.api('GET', `/api/projects/${def.id}/destinations`)).destinations || []
+    const group = (n) => page.getByRole('group', { name: new RegExp(`^Destination ${n}\\b`) })
+    const arrived = async (project, event) => {
+      for (let i = 0; i < 100; i++) {
+        const got = (await sieve.api('GET', `/api/projects/${project.id}/events/recent?limit=50`).catch(() => ({ events: [] }))).events || []
+        if (got.some((e) => e.event === event)) return true
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      return false
+    }
     await open(page, sieve.url, '/settings/forwarding', 'Forwarding')
+    await page.getByRole('button', { name: 'Add destination' }).click()
     // A bad host: the server's sentence, nothing saved.
-    await page.getByLabel('Name').fill('mirror')
-    await page.getByLabel('Kind').selectOption('sieve')
-    await page.getByLabel('Host').fill('ftp://example.invalid')
-    await page.getByLabel('Token (project token or API key)').fill(dest.token)
-    await page.getByRole('button', { name: 'Save destination' }).click()
+    await group(1).getByLabel('Name').fill('mirror')
+    await group(1).getByLabel('Kind').selectOption('sieve')
+    await group(1).getByLabel('Host').fill('ftp://example.invalid')
+    await group(1).getByLabel('Token (project token or API key)').fill(dest.token)
+    await page.getByRole('button', { name: 'Save destinations' }).click()
     await page.getByRole('alert').waitFor()
-    assert.deepEqual((await sieve.api('GET', `/api/projects/${def.id}/destinations`)).destinations || [], [])
-    await page.getByLabel('Host').fill(sieve.url)
-    await page.getByRole('button', { name: 'Save destination' }).click()
-    await page.getByRole('status').filter({ hasText: 'Saved: forwarding to mirror' }).waitFor()
-    const [d] = (await sieve.api('GET', `/api/projects/${def.id}/destinations`)).destinations
+    assert.deepEqual(await stored(), [])
+    await group(1).getByLabel('Host').fill(sieve.url)
+    await page.getByRole('button', { name: 'Save destinations' }).click()
+    await page.getByRole('status').filter({ hasText: 'Saved: forwarding to mirror.' }).waitFor()
+    let [d] = await stored()
     assert.equal(d.name, 'mirror')
     assert.equal(d.kind, 'sieve')
     assert.ok(!d.token.includes(dest.token))
+    // The typed token left the form; the stored one is shown as a placeholder only.
+    assert.equal(await group(1).getByLabel('Token (project token or API key)').inputValue(), '')
+    assert.match(await group(1).getByLabel('Token (project token or API key)').getAttribute('placeholder'), /^unchanged \(\*\*\*\*/)
+
+    // A second destination, the first one's token not typed again: both deliver.
+    await page.getByRole('button', { name: 'Add destination' }).click()
+    await group(2).getByLabel('Name').fill('mirror-two')
+    await group(2).getByLabel('Kind').selectOption('sieve')
+    await group(2).getByLabel('Host').fill(sieve.url)
+    await group(2).getByLabel('Token (project token or API key)').fill(dest2.token)
+    await page.getByRole('button', { name: 'Save destinations' }).click()
+    await page.getByRole('status').filter({ hasText: 'Saved: forwarding to mirror, mirror-two.' }).waitFor()
+    assert.deepEqual((await stored()).map((x) => x.name), ['mirror', 'mirror-two'])
     await track(sieve, def.token, 'Forwarded', { distinct_id: 'f1' })
-    let got = []
-    for (let i = 0; i < 100 && !got.length; i++) {
-      got = (await sieve.api('GET', `/api/projects/${dest.id}/events/recent?limit=10`).catch(() => ({ events: [] }))).events || []
-      if (!got.length) await new Promise((r) => setTimeout(r, 200))
-    }
-    assert.ok(got.some((e) => e.event === 'Forwarded'), 'the event did not arrive at the destination')
+    assert.ok(await arrived(dest, 'Forwarded'), 'the event did not arrive at the first destination (its kept token)')
+    assert.ok(await arrived(dest2, 'Forwarded'), 'the event did not arrive at the second destination')
+
+    // A changed host with the token left empty: refused in the page, nothing sent.
+    await group(1).getByLabel('Host').fill('https://elsewhere.example.com')
+    await page.getByRole('button', { name: 'Save destinations' }).click()
+    await page.getByRole('alert').filter({ hasText: 'kind or host changed' }).waitFor()
+    await group(1).getByLabel('Host').fill(sieve.url)
+
     await page.reload()
     const table = page.getByRole('table', { name: 'Destinations' })
-    await table.getByRole('cell', { name: 'mirror' }).waitFor()
+    await table.getByRole('cell', { name: 'mirror-two' }).waitFor()
+    d = (await stored())[0]
     assert.ok((await table.innerText()).includes(d.token), 'the masked token is not shown')
-    assert.ok(!(await page.content()).includes(dest.token), 'the token is on the page')
-    assert.ok(responses.length >= 3, `${responses.length} destinations answers seen`)
-    assert.ok(!responses.some((b) => b.includes(dest.token)), 'the destinations API sent the token back to the browser')
-    await shot(page, 'forwarding')
+    const html = await page.content()
+    assert.ok(!html.includes(dest.token) && !html.includes(dest2.token), 'a token is on the page')
+    assert.ok(responses.length >= 4, `${responses.length} destinations answers seen`)
+    assert.ok(!responses.some((b) => b.includes(dest.token) || b.includes(dest2.token)), 'the destinations API sent a token back to the browser')
+    await shots2(page, 'forwarding')
+
+    // Remove the first; the second keeps its token and still delivers.
+    await page.getByRole('button', { name: 'Remove destination 1 (mirror)' }).click()
+    await page.getByRole('button', { name: 'Save destinations' }).click()
+    await page.getByRole('status').filter({ hasText: 'Saved: forwarding to mirror-two.' }).waitFor()
+    assert.deepEqual((await stored()).map((x) => x.name), ['mirror-two'])
+    await track(sieve, def.token, 'Forwarded again', { distinct_id: 'f1' })
+    assert.ok(await arrived(dest2, 'Forwarded again'), 'the kept destination stopped delivering')
+
     await page.getByRole('button', { name: 'Stop forwarding' }).click()
     await page.getByText('forwards nowhere').waitFor()
-    assert.deepEqual((await sieve.api('GET', `/api/projects/${def.id}/destinations`)).destinations || [], [])
+    assert.deepEqual(await stored(), [])
   })
 
   await t.test('tracking plan: drafted from the lexicon, saved in report mode', async () => {
@@ -171,7 +260,7 @@ test('privacy pages', { timeout: 240_000 }, async (t) => {
     assert.ok(plan.events['Signed up'] && plan.events['Signed up'].properties.plan, JSON.stringify(plan))
     const planned = await page.getByRole('table', { name: 'Planned events' }).innerText()
     for (const e of Object.keys(plan.events)) assert.ok(planned.includes(e), `${e} not listed`)
-    await shot(page, 'plan')
+    await shots2(page, 'plan')
   })
 
   await t.test('an analyst sees the plan but not the admin pages', async () => {

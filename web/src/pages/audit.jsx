@@ -21,9 +21,9 @@ export function Audit({ me, project, path, params }) {
     <Page title="Audit log" lead="Every read and change, and every refused request, in a hash-chained log. Entries name properties and events, never values; distinct_ids are keyed hashes.">
       <Load state={chain} what="Verifying the chain">{(c) => (
         <p class={c.ok ? 'notice' : 'error'} role="status">
-          {c.ok ? <><b class="ok">Chain verified</b>: {fmt(c.entries)} entries, each hash matching its content and the previous entry. </>
+          {c.ok ? <><b class="ok">Chain verified</b>: <span data-volatile>{fmt(c.entries)}</span> entries, each hash matching its content and the previous entry. </>
             : <><b>The chain is broken</b>: {c.error}. Run <code>sieve audit verify</code> and treat the log as tampered with. </>}
-          Head: seq {c.head.seq}, <code>{c.head.hash.slice(0, 16)}…</code> (publish it elsewhere to make a later truncation evident).
+          Head: seq <span data-volatile>{c.head.seq}</span>, <code>{c.head.hash.slice(0, 16)}…</code> (publish it elsewhere to make a later truncation evident).
         </p>
       )}</Load>
       <form class="card row" onSubmit={apply} aria-label="Filters">
@@ -33,7 +33,7 @@ export function Audit({ me, project, path, params }) {
       </form>
       <Load state={log}>{(l) => (
         <Table caption="Audit entries" rows={[...l.entries].reverse()} empty="No entry matches." cols={[
-          { label: 'Seq', key: 'seq', num: true }, { label: 'Time', render: (e) => fmtTime(e.time) }, { label: 'Actor', key: 'actor' },
+          { label: 'Seq', render: (e) => <span data-volatile>{e.seq}</span>, num: true }, { label: 'Time', render: (e) => fmtTime(e.time) }, { label: 'Actor', key: 'actor' },
           { label: 'Session', key: 'session' }, { label: 'Action', key: 'action' }, { label: 'Project', key: 'project_id' },
           { label: 'Endpoint', render: (e) => e.endpoint ? <code>{e.endpoint}</code> : '—' },
           { label: 'Outcome', render: (e) => <span class={e.outcome === 'ok' ? '' : 'bad'}>{e.outcome}{e.status ? ` ${e.status}` : ''}</span> },

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import { api, qs } from '../api.js'
 import { navigate } from '../router.js'
-import { Empty, fmt, fmtTime, Load, Page, Snippet, Table, useInterval, useLoad } from '../ui.jsx'
+import { Empty, fmt, fmtTime, Load, Loading, Page, Snippet, Table, useInterval, useLoad } from '../ui.jsx'
 
 function EventTable({ rows, caption, empty }) {
   return (
@@ -42,18 +42,38 @@ export function Users({ project, params }) {
         <label>distinct_id<input name="id" defaultValue={id} required autocomplete="off" /></label>
         <button type="submit">Show</button>
       </form>
-      {!id ? <Empty>Enter a distinct_id, or follow one from Live events.</Empty> : (
+      {!id ? <Profiles project={project} /> : (
         <>
           <h3>Profile</h3>
-          <Load state={profile}>{(p) => p.results.length === 0 ? <Empty>No profile for this distinct_id (events may exist without one).</Empty> : (
+          <Load state={profile}>{(p) => !p ? <Loading /> : p.results.length === 0 ? <Empty>No profile for this distinct_id (events may exist without one).</Empty> : (
             <Table caption="Profile properties" rows={Object.entries(p.results[0].$properties)} cols={[
               { label: 'Property', render: ([k]) => <code>{k}</code> }, { label: 'Value', render: ([, v]) => (typeof v === 'string' ? v : JSON.stringify(v)), cls: 'props' }]} />
           )}</Load>
           <h3>Timeline (last 7 days)</h3>
-          <Load state={events}>{(d) => <EventTable caption="Events of this user" rows={d.events} empty="No events from this user in the last 7 days." />}</Load>
+          <Load state={events}>{(d) => !d ? <Loading /> : <EventTable caption="Events of this user" rows={d.events} empty="No events from this user in the last 7 days." />}</Load>
         </>
       )}
     </Page>
+  )
+}
+
+/** Profiles lists the first 50 profiles (as /api/2.0/engage pages them),
+ * each a link to its page, with a few of its properties. */
+function Profiles({ project }) {
+  const state = useLoad(() => api('GET', `/api/2.0/engage${qs({ project_id: project.id, page_size: 50 })}`), [project.id])
+  const shown = (p) => Object.entries(p.$properties || {}).slice(0, 4).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · ')
+  return (
+    <>
+      <h3>Profiles</h3>
+      <Load state={state} what="Reading the profiles">{(d) => (
+        <Table caption="Profiles" rows={d.results} limit={50}
+          empty="No profiles yet: they come from the SDKs' people/identify calls (Mixpanel's /engage, PostHog's $set). Enter a distinct_id above to see a user's events anyway."
+          cols={[
+            { label: 'distinct_id', render: (p) => <a href={`/users?${new URLSearchParams({ id: p.$distinct_id })}`}>{p.$distinct_id}</a> },
+            { label: 'Properties', render: shown, cls: 'props' }]} />
+      )}</Load>
+      {state.data?.total > 50 && <p class="muted">The first 50 of {fmt(state.data.total)} profiles; enter a distinct_id above for any other.</p>}
+    </>
   )
 }
 

@@ -9,7 +9,7 @@ import { api, qs } from '../api.js'
 import { navigate } from '../router.js'
 import { download, Empty, ErrorBox, fmt, Load, Loading, Page, pct, Snippet, Table, useLoad } from '../ui.jsx'
 
-const kinds = [['trends', 'Trends'], ['funnels', 'Funnels'], ['retention', 'Retention']]
+const kinds = [['trends', 'Trends'], ['funnels', 'Funnels'], ['retention', 'Retention'], ['addiction', 'Frequency']]
 const maths = ['total', 'unique', 'dau', 'wau', 'mau', 'avg_per_user', 'sum', 'avg', 'min', 'max', 'median', 'p90', 'p99']
 const numericMaths = new Set(['sum', 'avg', 'min', 'max', 'median', 'p90', 'p99'])
 
@@ -19,11 +19,16 @@ function lastDays(n) {
   return { from: day(new Date(to.getTime() - (n - 1) * 86400000)), to: day(to) }
 }
 
+// Quick ranges: the last n days, today included.
+const presets = [7, 14, 30, 90, 180]
+const presetOf = (q) => String(presets.find((n) => { const r = lastDays(n); return r.from === q.from && r.to === q.to }) || 'custom')
+
 /** fresh is the document a builder starts from for a kind. */
 function fresh(kind, events = []) {
   const e0 = events[0] || '', e1 = events[1] || e0
   const base = { kind, ...lastDays(30), interval: 'day' }
   if (kind === 'funnels') return { ...base, series: [{ event: e0 }, { event: e1 }], funnel: { window: 14, window_unit: 'day', order: 'ordered' } }
+  if (kind === 'addiction') return { ...base, interval: 'week', series: [{ event: e0 }], addiction: { unit: 'day' } }
   if (kind === 'retention') return { ...base, interval: 'week', from: lastDays(56).from, retention: { type: 'first_time', start: { event: e0 }, return: { event: e1 }, intervals: 8 } }
   return { ...base, series: [{ event: e0, math: 'total' }] }
 }
@@ -42,8 +47,9 @@ const insightURL = (q) => `/insights?${new URLSearchParams({ q: JSON.stringify(q
 
 /** usePickers is what the lexicon offers: event names and the properties
  * that are not guard-stripped (a class the guard removes is never offered). */
-function usePickers(project) {
+function usePickers(project, wantUser) {
   const lex = useLoad(() => api('GET', `/api/projects/${project.id}/lexicon`), [project.id])
+  const users = useUserProps(project, wantUser)
   const l = lex.data || { events: [], properties: [] }
   const props = (l.properties || []).filter((p) => !p.guarded && !(p.classes && p.classes.length))
   return {
@@ -51,8 +57,56 @@ function usePickers(project) {
     events: (l.events || []).map((e) => e.name),
     properties: props.map((p) => p.path),
     numeric: props.filter((p) => String(p.types || '').includes('number')).map((p) => p.path),
+    userProps: users,
   }
 }
+
+/** usesUser says whether a query document reads the user's profile
+ * (a user-scoped condition or breakdown). */
+const usesUser = (q) => !!q && JSON.stringify(q).includes('"scope":"user"')
+
+/** useUserProps is the profile property names seen on up to 500 profiles
+ * (GET /api/2.0/engage), read only once a document uses a user property:
+ * the lexicon records event properties only. The pickers offer these and
+ * take any other name typed. */
+function useUserProps(project, want) {
+  const [names, setNames] = useState([])
+  const [asked, setAsked] = useState(false)
+  useEffect(() => { setNames([]); setAsked(false) }, [project.id])
+  useEffect(() => {
+    if (!want || asked) return
+    setAsked(true)
+    api('GET', `/api/2.0/engage${qs({ project_id: project.id, page_size: 500 })}`).then((r) => {
+      const seen = new Set()
+      for (const p of r.results || []) for (const k of Object.keys(p.$properties || {})) seen.add(k)
+      setNames([...seen].sort())
+    }, () => {})
+  }, [want, asked, project.id])
+  return names
+}
+
+/** PropPick picks a property of the event (from the lexicon) or of the
+ * user's profile (seen on profiles, or typed: a text input with
+ * suggestions, committed on change). */
+function PropPick({ label, scope, value, pk, onChange }) {
+  const id = `userprops-${useRef(Math.random().toString(36).slice(2)).current}`
+  if (scope !== 'user') return <Pick label={label} value={value} options={pk.properties} onChange={onChange} />
+  return (
+    <label>{label}
+      <input value={value || ''} list={id} required autocomplete="off" placeholder="e.g. plan" onChange={(e) => onChange(e.target.value.trim())} />
+      <datalist id={id}>{pk.userProps.map((o) => <option value={o} />)}</datalist>
+    </label>
+  )
+}
+
+/** SelectField is a select whose label is its own element (for=), so the
+ * label's text is not mixed with the options' (as it is in <label>text<select>). */
+function SelectField({ label, value, onChange, children }) {
+  const id = `sel-${useRef(Math.random().toString(36).slice(2)).current}`
+  return <div class="field"><label for={id}>{label}</label><select id={id} value={value} onChange={(e) => onChange(e.target.value)}>{children}</select></div>
+}
+
+const scopes = [['event', 'the event'], ['user', 'the user’s profile']]
 
 function Pick({ label, value, options, onChange, any }) {
   const opts = value && !options.includes(value) ? [value, ...options] : options
@@ -73,7 +127,9 @@ function Builder({ q, set, pk }) {
   const series = q.series || []
   const putSeries = (i, patch) => put({ series: series.map((s, j) => (j === i ? { ...s, ...patch } : s)) })
   const drop = (i) => put({ series: series.filter((_, j) => j !== i) })
-  const intervals = q.kind === 'retention' ? ['day', 'week', 'month'] : ['hour', 'day', 'week', 'month']
+  const intervals = q.kind === 'retention' || q.kind === 'addiction' ? ['day', 'week', 'month'] : ['hour', 'day', 'week', 'month']
+  const putRet = (which, patch) => put({ retention: { ...q.retention, [which]: { ...q.retention?.[which], ...patch } } })
+  const putInterval = (v) => put(q.kind === 'addiction' && v === 'day' ? { interval: v, addiction: { unit: 'hour' } } : { interval: v })
   return (
     <form class="card builder" onSubmit={(e) => e.preventDefault()} aria-label="Query">
       <div class="row" role="tablist" aria-label="Kind" onKeyDown={(e) => {
@@ -90,9 +146,11 @@ function Builder({ q, set, pk }) {
           onClick={() => q.kind !== k && set({ ...fresh(k, pk.events), from: q.from, to: q.to })}>{t}</button>)}
       </div>
       <div class="row wrap">
+        <SelectField label="Range" value={presetOf(q)} onChange={(v) => v !== 'custom' && put(lastDays(Number(v)))}>
+          {presets.map((n) => <option value={String(n)}>Last {n} days</option>)}<option value="custom">Custom</option></SelectField>
         <label>From<input type="date" value={q.from} onChange={(e) => put({ from: e.target.value })} required /></label>
         <label>To<input type="date" value={q.to} onChange={(e) => put({ to: e.target.value })} required /></label>
-        <Pick label="Interval" value={q.interval || 'day'} options={intervals} onChange={(v) => put({ interval: v })} />
+        <Pick label="Interval" value={q.interval || 'day'} options={intervals} onChange={putInterval} />
         {q.kind === 'trends' && <label class="check"><input type="checkbox" checked={!!q.compare} onChange={(e) => put({ compare: e.target.checked || undefined })} />Compare with the previous period</label>}
       </div>
       {q.kind === 'trends' && (
@@ -131,16 +189,30 @@ function Builder({ q, set, pk }) {
       {q.kind === 'retention' && (
         <fieldset><legend>Retention</legend>
           <div class="row wrap">
-            <Pick label="Users who did" value={q.retention?.start?.event} options={pk.events} onChange={(v) => put({ retention: { ...q.retention, start: { event: v } } })} />
-            <Pick label="And came back to do" value={q.retention?.return?.event} options={pk.events} any="Any event" onChange={(v) => put({ retention: { ...q.retention, return: { event: v } } })} />
+            <Pick label="Users who did" value={q.retention?.start?.event} options={pk.events} onChange={(v) => putRet('start', { event: v })} />
+            <RetentionFilter q={q} putRet={putRet} which="start" pk={pk} />
+            <Pick label="And came back to do" value={q.retention?.return?.event} options={pk.events} any="Any event" onChange={(v) => putRet('return', { event: v || undefined })} />
+            <RetentionFilter q={q} putRet={putRet} which="return" pk={pk} />
             <Pick label="Cohort" value={q.retention?.type || 'first_time'} options={['first_time', 'recurring']} onChange={(v) => put({ retention: { ...q.retention, type: v } })} />
             <label>Intervals<input type="number" min="1" max="100" value={q.retention?.intervals ?? 8} onChange={(e) => put({ retention: { ...q.retention, intervals: Number(e.target.value) } })} /></label>
             <Pick label="Counted in interval" value={q.retention?.mode || 'on'} options={['on', 'on_or_after']} onChange={(v) => put({ retention: { ...q.retention, mode: v === 'on' ? undefined : v } })} />
           </div>
+          <RetentionFilter q={q} putRet={putRet} which="start" pk={pk} editor />
+          <RetentionFilter q={q} putRet={putRet} which="return" pk={pk} editor />
+        </fieldset>
+      )}
+      {q.kind === 'addiction' && (
+        <fieldset><legend>Frequency</legend>
+          <p class="muted">Per {q.interval || 'week'}, how many users did the event in at least 1, 2, 3… distinct {q.addiction?.unit === 'hour' ? 'hours' : 'days'} of it.</p>
+          <div class="series"><div class="row wrap">
+            <Pick label="Event" value={series[0]?.event} options={pk.events} any="Any event" onChange={(v) => putSeries(0, { event: v || undefined })} />
+            <Pick label="Distinct" value={q.addiction?.unit || 'day'} options={q.interval === 'day' ? ['hour'] : ['hour', 'day']} onChange={(v) => put({ addiction: { unit: v } })} />
+            <SeriesFilter s={series[0] || {}} putSeries={putSeries} i={0} pk={pk} what="the event" />
+          </div><SeriesFilter s={series[0] || {}} putSeries={putSeries} i={0} pk={pk} what="the event" editor /></div>
         </fieldset>
       )}
       <div class="addons">
-        <Breakdowns q={q} put={put} pk={pk} />
+        {q.kind !== 'addiction' && <Breakdowns q={q} put={put} pk={pk} />}
         <Filters q={q} put={put} pk={pk} />
         {q.kind === 'trends' && <Formulas q={q} put={put} />}
         {q.kind === 'funnels' && <Exclusions q={q} put={put} pk={pk} />}
@@ -149,26 +221,37 @@ function Builder({ q, set, pk }) {
   )
 }
 
-/** Breakdowns: up to three properties; on trends, a numeric property can be
- * split into equal-width bins. */
+/** Breakdowns: up to three, each an event property, a user (profile)
+ * property, the event's name, or an expression (section 6 of QUERIES.md);
+ * on trends, a numeric event property can be split into equal-width bins. */
 function Breakdowns({ q, put, pk }) {
   const list = q.breakdown || []
   const set = (next) => put({ breakdown: next.length ? next : undefined })
-  const putAt = (i, patch) => set(list.map((b, j) => (j === i ? { ...b, ...patch } : b)))
+  const putAt = (i, b) => set(list.map((x, j) => (j === i ? b : x)))
+  const kindOf = (b) => (b.expr !== undefined ? 'expr' : b.scope === 'event_name' ? 'event_name' : b.scope === 'user' ? 'user' : 'event')
+  const switchTo = (i, k) => putAt(i, k === 'expr' ? { expr: list[i].property ? `properties["${list[i].property}"]` : 'properties["$browser"]' }
+    : k === 'event_name' ? { scope: 'event_name' } : k === 'user' ? { property: '', scope: 'user' } : { property: pk.properties[0] || '' })
   return (
-    <fieldset><legend>Breakdown</legend>
-      {list.map((b, i) => (
-        <div class="row wrap">
-          {b.scope && b.scope !== 'event' ? <span class="muted">{b.scope === 'event_name' ? 'By event name' : `User property ${b.property}`}</span> : (
-            <Pick label={`Breakdown ${i + 1}`} value={b.property} options={pk.properties} onChange={(v) => putAt(i, { property: v, bins: pk.numeric.includes(v) ? b.bins : undefined })} />
-          )}
-          {q.kind === 'trends' && pk.numeric.includes(b.property) && (
-            <label>Bins<input type="number" min="0" max="100" value={b.bins || ''} placeholder="none" onChange={(e) => putAt(i, { bins: Number(e.target.value) || undefined })} /></label>
-          )}
-          <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove breakdown ${i + 1}`}>Remove</button>
-        </div>
-      ))}
-      {list.length < 3 && pk.properties.length > 0 && <button type="button" class="secondary" onClick={() => set([...list, { property: pk.properties[0] }])}>Add breakdown</button>}
+    <fieldset class={list.length ? 'wide' : undefined}><legend>Breakdown</legend>
+      {list.map((b, i) => {
+        const k = kindOf(b)
+        return (
+          <div class="row wrap" role="group" aria-label={`Breakdown ${i + 1}`}>
+            <SelectField label={`Breakdown ${i + 1} by`} value={k} onChange={(v) => switchTo(i, v)}>
+              <option value="event">Event property</option><option value="user">User property</option>
+              <option value="event_name">Event name</option><option value="expr">Expression</option></SelectField>
+            {(k === 'event' || k === 'user') && <PropPick label="Property" scope={k} value={b.property} pk={pk}
+              onChange={(v) => putAt(i, { ...b, property: v, bins: k === 'event' && pk.numeric.includes(v) ? b.bins : undefined })} />}
+            {k === 'expr' && <label class="grow">Expression<input class="mono" value={b.expr} required autocomplete="off" spellcheck={false}
+              placeholder='floor(number(properties["amount"]) / 10)' onChange={(e) => putAt(i, { expr: e.target.value })} /></label>}
+            {q.kind === 'trends' && k === 'event' && pk.numeric.includes(b.property) && (
+              <label>Bins<input type="number" min="0" max="100" value={b.bins || ''} placeholder="none" onChange={(e) => putAt(i, { ...b, bins: Number(e.target.value) || undefined })} /></label>
+            )}
+            <button type="button" class="link" onClick={() => set(list.filter((_, j) => j !== i))} aria-label={`Remove breakdown ${i + 1}`}>Remove</button>
+          </div>
+        )
+      })}
+      {list.length < 3 && <button type="button" class="secondary" onClick={() => set([...list, pk.properties.length ? { property: pk.properties[0] } : { scope: 'event_name' }])}>Add breakdown</button>}
     </fieldset>
   )
 }
@@ -180,7 +263,7 @@ const noValue = new Set(['is_set', 'is_not_set'])
 const listOps = new Set(['in', 'not_in'])
 const numberOps = new Set(['gt', 'gte', 'lt', 'lte'])
 
-const simple = (c) => !!c && typeof c.property === 'string' && (!c.scope || c.scope === 'event') && ops.some(([o]) => o === c.operator) &&
+const simple = (c) => !!c && typeof c.property === 'string' && (!c.scope || c.scope === 'event' || c.scope === 'user') && ops.some(([o]) => o === c.operator) &&
   Object.keys(c).every((k) => ['property', 'scope', 'operator', 'value'].includes(k))
 
 /** groupsOf is the filter as AND-ed groups of OR-ed event-property
@@ -239,7 +322,8 @@ function FilterEditor({ filter, onChange, pk, of, legend, add }) {
   const dropAt = (i, k) => set(groups.map((g, j) => (j === i ? g.filter((_, m) => m !== k) : g)))
   const make = (c) => {
     const out = { property: c.property, operator: c.operator }
-    const v = typed(c.operator, shown(c.value), pk.numeric.includes(c.property))
+    if (c.scope === 'user') out.scope = 'user'
+    const v = typed(c.operator, shown(c.value), c.scope !== 'user' && pk.numeric.includes(c.property))
     if (v !== undefined) out.value = v
     return out
   }
@@ -251,7 +335,9 @@ function FilterEditor({ filter, onChange, pk, of, legend, add }) {
           {g.map((c, k) => (
             <div class="row wrap" role="group" aria-label={name(i, k)}>
               {k > 0 && <span class="muted">or</span>}
-              <Pick label="Property" value={c.property} options={pk.properties} onChange={(v) => putAt(i, k, make({ ...c, property: v }))} />
+              <SelectField label="Of" value={c.scope === 'user' ? 'user' : 'event'} onChange={(v) => putAt(i, k, make({ ...c, scope: v, property: v === 'user' ? '' : pk.properties[0] || '' }))}>
+                {scopes.map(([v, t]) => <option value={v}>{t}</option>)}</SelectField>
+              <PropPick label="Property" scope={c.scope} value={c.property} pk={pk} onChange={(v) => putAt(i, k, make({ ...c, property: v }))} />
               <label>Operator<select value={c.operator} onChange={(e) => putAt(i, k, make({ ...c, operator: e.target.value }))}>
                 {ops.map(([o, t]) => <option value={o}>{t}</option>)}</select></label>
               {!noValue.has(c.operator) && (
@@ -261,7 +347,7 @@ function FilterEditor({ filter, onChange, pk, of, legend, add }) {
               <button type="button" class="link" onClick={() => dropAt(i, k)} aria-label={`Remove ${name(i, k).toLowerCase()}`}>Remove</button>
             </div>
           ))}
-          {g.length < 20 && <button type="button" class="link" onClick={() => set(groups.map((x, j) => (j === i ? [...x, { property: x[x.length - 1].property, operator: 'is_set' }] : x)))}
+          {g.length < 20 && <button type="button" class="link" onClick={() => set(groups.map((x, j) => (j === i ? [...x, make({ ...x[x.length - 1], operator: 'is_set' })] : x)))}
             aria-label={`Or: an alternative to ${name(i, 0).toLowerCase()}`}>or…</button>}
         </div>
       ))}
@@ -278,6 +364,19 @@ function SeriesFilter({ s, putSeries, i, pk, what, editor }) {
   }
   return !s.filter && pk.properties.length > 0
     ? <button type="button" class="link" onClick={() => putSeries(i, { filter: { and: [{ property: pk.properties[0], operator: 'is_set' }] } })}>Filter {what}</button>
+    : null
+}
+
+/** RetentionFilter: as SeriesFilter, for the retention's start or return
+ * event (which of its events count as a start or a return). */
+function RetentionFilter({ q, putRet, which, pk, editor }) {
+  const f = q.retention?.[which]?.filter
+  const what = which === 'start' ? 'the start event' : 'the return event'
+  if (editor) {
+    return f ? <FilterEditor filter={f} onChange={(v) => putRet(which, { filter: v })} pk={pk} of={` of ${what}`} legend={`Filter of ${what} (which of its events count)`} add={`Add a condition to ${what}`} /> : null
+  }
+  return !f && pk.properties.length > 0
+    ? <button type="button" class="link" onClick={() => putRet(which, { filter: { and: [{ property: pk.properties[0], operator: 'is_set' }] } })}>Filter {what}</button>
     : null
 }
 
@@ -326,8 +425,10 @@ function Exclusions({ q, put, pk }) {
 
 const rowName = (r) => (r.breakdown && r.breakdown.length ? `${r.name} · ${r.breakdown.join(', ')}` : r.name)
 
-/** plot is what the chart draws for a result. */
-function plot(res) {
+const unitWord = (q, k) => `${q.addiction?.unit === 'hour' ? 'hour' : 'day'}${k === 1 ? '' : 's'}`
+
+/** plot is what the chart draws for a result (q: the document it answers). */
+function plot(res, q) {
   if (res.trends) {
     const t = res.trends
     const series = []
@@ -346,8 +447,20 @@ function plot(res) {
     const conv = (steps) => steps.map((s) => Math.round(s.overall_conversion * 10000) / 100)
     return { labels, percent: true, series: [{ name: 'All users', values: conv(res.funnel.steps) }, ...bds.map((b) => ({ name: b.breakdown.join(', '), values: conv(b.steps) }))] }
   }
+  if (res.addiction) {
+    const n = addictionWidth(res.addiction)
+    return { labels: Array.from({ length: n }, (_, k) => `≥ ${k + 1} ${unitWord(q, k + 1)}`), series: res.addiction.periods.map((p) => ({ name: p.date, values: p.counts.slice(0, n) })) }
+  }
   if (res.retention) return { labels: retentionCurve(res.retention).map((_, i) => `${i}`), series: [{ name: 'Retained %', values: retentionCurve(res.retention) }], percent: true }
   return null
+}
+
+/** addictionWidth is how many "at least k units" columns are worth
+ * showing: up to the last k any period reached (at least one). */
+function addictionWidth(a) {
+  let n = 1
+  for (const p of a.periods) for (let k = p.counts.length; k > n; k--) if (p.counts[k - 1] > 0) { n = k; break }
+  return n
 }
 
 /** conversionOverTime plots, per bucket of entry, the share of the users
@@ -374,7 +487,7 @@ function retentionCurve(r) {
 }
 
 /** table is the result as header and rows (also the CSV's content). */
-function table(res) {
+function table(res, q) {
   if (res.trends) {
     const t = res.trends
     const head = ['Series', 'Breakdown', ...t.buckets]
@@ -392,6 +505,10 @@ function table(res) {
     add('', res.funnel.steps)
     for (const b of res.funnel.breakdowns || []) add(b.breakdown.join(', '), b.steps)
     return { head, rows }
+  }
+  if (res.addiction) {
+    const n = addictionWidth(res.addiction)
+    return { head: ['Period', ...Array.from({ length: n }, (_, k) => `At least ${k + 1} ${unitWord(q, k + 1)}`)], rows: res.addiction.periods.map((p) => [p.date, ...p.counts.slice(0, n)]) }
   }
   if (res.retention) {
     const n = Math.max(0, ...res.retention.cohorts.map((c) => c.counts.length))
@@ -418,6 +535,7 @@ function isEmpty(res) {
   if (res.trends) return res.trends.series.every((r) => r.values.every((v) => !v))
   if (res.funnel) return !res.funnel.steps.length || res.funnel.steps[0].count === 0
   if (res.retention) return res.retention.cohorts.every((c) => !c.size)
+  if (res.addiction) return res.addiction.periods.every((p) => !p.counts[0])
   return true
 }
 
@@ -457,15 +575,18 @@ function ResultTable({ t, caption }) {
 /** Result runs a query document and shows its chart and table. */
 function Result({ project, q, compact = false, title = 'insight' }) {
   const text = JSON.stringify(q)
-  const state = useLoad(() => api('POST', `/api/projects/${project.id}/query`, q), [project.id, text])
+  // A property or expression not typed yet (a user property is typed): wait for it rather than send a query the server refuses.
+  const waiting = /"(property|expr)":""/.test(text)
+  const state = useLoad(() => (waiting ? Promise.resolve(null) : api('POST', `/api/projects/${project.id}/query`, q)), [project.id, text])
+  if (waiting) return <Empty>Type the property's name above to run the query.</Empty>
   if (state.error) return <ErrorBox error={state.error} />
   if (state.loading || !state.data) return <Loading what="Running the query" />
   const res = state.data.results || {}
   if (isEmpty(res)) return <Empty>No matching events between {q.from} and {q.to}. Widen the date range or pick other events.</Empty>
-  const t = table(res)
+  const t = table(res, q)
   return (
     <div class="result">
-      <Chart spec={plot(res)} label={`Chart of the ${q.kind} ${title}`} />
+      <Chart spec={plot(res, q)} label={`Chart of the ${q.kind === 'addiction' ? 'frequency' : q.kind} ${title}`} />
       {!compact && res.funnel && (res.funnel.over_time || []).length > 1 && (
         <>
           <h3>Conversion over time</h3>
@@ -519,9 +640,9 @@ function SaveBox({ project, q, me, onSaved }) {
 }
 
 export function Insights({ project, params, me }) {
-  const pk = usePickers(project)
-  const saved = useLoad(() => api('GET', `/api/projects/${project.id}/insights`), [project.id])
   const q = readQuery(params)
+  const pk = usePickers(project, usesUser(q))
+  const saved = useLoad(() => api('GET', `/api/projects/${project.id}/insights`), [project.id])
   const set = (next) => navigate(insightURL(next))
   useEffect(() => {
     // Without a document in the URL, start one from the lexicon's events.
@@ -531,7 +652,7 @@ export function Insights({ project, params, me }) {
     }
   }, [!q, pk.state.loading])
   return (
-    <Page title="Insights" lead="Trends, funnels and retention over the stored events. The address bar holds the query: copy it to share this insight.">
+    <Page title="Insights" lead="Trends, funnels, retention and frequency over the stored events. The address bar holds the query: copy it to share this insight.">
       <Load state={pk.state} what="Reading the lexicon">{() => !pk.events.length
         ? <><p class="notice" role="status">{project.name} has no events yet: send some, then build an insight.</p><Snippet token={project.token} /></>
         : !q ? <Loading /> : (
@@ -640,6 +761,19 @@ export function Dashboards({ project, params }) {
   )
 }
 
+/** AddInsight puts a saved insight that is not on the dashboard yet on it. */
+function AddInsight({ d, byID, add }) {
+  const on = new Set(d.insights || [])
+  const left = [...byID.values()].filter((i) => !on.has(i.id))
+  if (!left.length) return null
+  return (
+    <form class="card row" aria-label="Add a saved insight" onSubmit={(e) => { e.preventDefault(); add(Number(new FormData(e.target).get('insight'))) }}>
+      <label>Saved insight<select name="insight">{left.map((i) => <option value={i.id}>{i.name} ({i.query.kind})</option>)}</select></label>
+      <button type="submit">Add to this dashboard</button>
+    </form>
+  )
+}
+
 function Dashboard({ project, id, params }) {
   const state = useLoad(async () => {
     const d = await api('GET', `/api/projects/${project.id}/dashboards/${id}`)
@@ -666,6 +800,13 @@ function Dashboard({ project, id, params }) {
       navigate('/dashboards')
     } catch (err) { setError(err) }
   }
+  async function add(iid) {
+    setError(null)
+    try {
+      await api('PUT', `/api/projects/${project.id}/dashboards/${id}`, { ...state.data.d, insights: [...(state.data.d.insights || []), iid] })
+      state.reload(true)
+    } catch (err) { setError(err) }
+  }
   async function remove(iid) {
     setError(null)
     try {
@@ -689,7 +830,8 @@ function Dashboard({ project, id, params }) {
           ) : <button type="button" class="link" onClick={() => setDeleting(true)}>Delete dashboard…</button>}
           <ErrorBox error={error} />
         </div>
-        {(d.insights || []).length === 0 ? <Empty>This dashboard is empty. Open Insights, build one and save it to “{d.name}”.</Empty> : (
+        <AddInsight d={d} byID={byID} add={add} />
+        {(d.insights || []).length === 0 ? <Empty>This dashboard is empty. Add a saved insight above, or open Insights, build one and save it to “{d.name}”.</Empty> : (
           <div class="tiles">
             {d.insights.map((iid) => {
               const ins = byID.get(iid)

@@ -45,7 +45,7 @@ export function Findings({ me, project, projects, path, params }) {
               {perClass.slice(0, 5).map((c) => <div class="stat"><b>{c.count.toLocaleString('en-US')}</b><span>{c.class}</span></div>)}
             </div>
             {s.total === 0 ? (
-              <Empty>No findings in this period: the guard had nothing to remove from {project.name}'s events.</Empty>
+              <Empty>No findings in this period: the guard had nothing to remove from {project.name}'s events. No events yet? <a href="/events">Live events</a> shows how to send some.</Empty>
             ) : (
               <>
                 <div class="card"><StackedBars days={dayList(s.from, s.to)} series={classes} data={byDay} label="Findings per day by class" /></div>

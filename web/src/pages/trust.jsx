@@ -103,23 +103,101 @@ export function PII({ project }) {
 
 const KINDS = { mixpanel: 'Mixpanel', posthog: 'PostHog', sieve: 'Another Sieve' }
 
-/** Destinations (project admin): where guarded events are forwarded, their delivery state, and setting them. */
-export function Destinations({ project }) {
-  const state = useLoad(() => api('GET', `/api/projects/${project.id}/destinations`), [project.id])
+/** draftOf is a stored destination as the editor starts from it: its
+ * token and secret empty (the server keeps them unless new ones are typed). */
+const draftOf = (x) => ({ name: x.name, kind: x.kind, host: x.host, token: '', secret: '', service_account: x.service_account || '',
+  mixpanel_project_id: x.mixpanel_project_id || '', stored: { kind: x.kind, host: x.host, token: x.token, secret: x.secret } })
+const blank = () => ({ name: '', kind: 'mixpanel', host: '', token: '', secret: '', service_account: '', mixpanel_project_id: '', stored: null })
+const sameHost = (a, b) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '')
+
+/** bodyOf is the PUT document of the editor's drafts: a stored destination
+ * whose token or secret was left empty asks the server to keep it
+ * (keep_secrets), which it does only when kind and host are unchanged. */
+function bodyOf(drafts) {
+  return {
+    destinations: drafts.map((x, i) => {
+      const d = { name: x.name.trim(), kind: x.kind, host: x.host.trim() }
+      if (x.token) d.token = x.token
+      const mp = x.kind === 'mixpanel'
+      if (mp && x.secret) d.secret = x.secret
+      if (mp && x.service_account.trim()) d.service_account = x.service_account.trim()
+      if (mp && x.mixpanel_project_id.trim()) d.mixpanel_project_id = x.mixpanel_project_id.trim()
+      const kept = x.stored && (!x.token || (mp && !x.secret && x.stored.secret))
+      if (kept) {
+        if (x.kind !== x.stored.kind || !sameHost(d.host, x.stored.host)) {
+          throw new Error(`Destination ${i + 1} (${d.name}): its kind or host changed, so type its token${mp && x.stored.secret ? ' and secret' : ''} anew.`)
+        }
+        d.keep_secrets = true
+      } else if (!x.token) {
+        throw new Error(`Destination ${i + 1}${d.name ? ` (${d.name})` : ''}: type its token.`)
+      }
+      return d
+    }),
+  }
+}
+
+/** DestinationEditor edits every destination of the project at once (the
+ * API replaces the list): add, change, remove; stored tokens and secrets
+ * stay unless new ones are typed (they are never sent to the page). */
+function DestinationEditor({ project, stored, onSaved }) {
+  const [drafts, setDrafts] = useState(() => stored.map(draftOf))
+  const put = (i, patch) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, ...patch } : x)))
   const [save, doSave] = useAction(async (e) => {
     e.preventDefault()
-    const f = new FormData(e.target)
-    const d = { name: f.get('name'), kind: f.get('kind'), host: f.get('host'), token: f.get('token') }
-    for (const k of ['secret', 'service_account', 'mixpanel_project_id']) if (String(f.get(k) || '').trim()) d[k] = String(f.get(k)).trim()
-    const r = await api('PUT', `/api/projects/${project.id}/destinations`, { destinations: [d] })
-    e.target.reset()
-    state.reload(true)
+    const r = await api('PUT', `/api/projects/${project.id}/destinations`, bodyOf(drafts))
+    setDrafts(r.destinations.map(draftOf)) // the typed secrets leave the page's memory
+    onSaved()
     return r
   })
+  const label = (x, i) => `Destination ${i + 1}${x.name ? ` (${x.name})` : ''}`
+  return (
+    <form class="card stack dests" onSubmit={doSave} aria-label="Destinations editor">
+      <h3>Edit destinations</h3>
+      <p class="muted">Saving replaces every destination of {project.name} with the list below (at most 8). Stored tokens and secrets are never shown: leave them empty to keep them. A destination kept under the same name keeps its place in the stream.</p>
+      <ErrorBox error={save.error} />
+      {save.result && <p class="notice" role="status">{save.result.destinations?.length ? `Saved: forwarding to ${save.result.destinations.map((x) => x.name).join(', ')}.` : 'Saved: no destinations.'}</p>}
+      {drafts.length === 0 && <p class="muted">No destinations: add one.</p>}
+      {drafts.map((x, i) => {
+        const mp = x.kind === 'mixpanel'
+        const keep = (masked) => (x.stored && masked ? `unchanged (${masked})` : '')
+        return (
+          <fieldset class="dest" role="group" aria-label={label(x, i)}>
+            <legend>{label(x, i)}{x.stored ? '' : ' · new'}</legend>
+            <div class="row wrap">
+              <label>Name<input value={x.name} onInput={(e) => put(i, { name: e.target.value })} required placeholder="mixpanel-eu" autocomplete="off" /></label>
+              <label>Kind<select value={x.kind} onChange={(e) => put(i, { kind: e.target.value })}>{Object.entries(KINDS).map(([k, v]) => <option value={k}>{v}</option>)}</select></label>
+              <label>Host<input value={x.host} onInput={(e) => put(i, { host: e.target.value })} required type="url" placeholder="https://api-eu.mixpanel.com" autocomplete="off" /></label>
+              <button type="button" class="link" onClick={() => setDrafts(drafts.filter((_, j) => j !== i))} aria-label={`Remove ${label(x, i).toLowerCase()}`}>Remove</button>
+            </div>
+            <div class="row wrap">
+              <label>Token (project token or API key)<input type="password" value={x.token} onInput={(e) => put(i, { token: e.target.value })} autocomplete="off"
+                required={!x.stored} placeholder={keep(x.stored?.token)} /></label>
+              {mp && <>
+                <label>Secret (optional)<input type="password" value={x.secret} onInput={(e) => put(i, { secret: e.target.value })} autocomplete="off" placeholder={keep(x.stored?.secret)} /></label>
+                <label>Service account (optional)<input value={x.service_account} onInput={(e) => put(i, { service_account: e.target.value })} autocomplete="off" /></label>
+                <label>Mixpanel project id (optional)<input value={x.mixpanel_project_id} onInput={(e) => put(i, { mixpanel_project_id: e.target.value })} autocomplete="off" inputMode="numeric" /></label>
+              </>}
+            </div>
+          </fieldset>
+        )
+      })}
+      <div class="row">
+        {drafts.length < 8 && <button type="button" class="secondary" onClick={() => setDrafts([...drafts, blank()])}>Add destination</button>}
+        <button type="submit" disabled={save.busy}>Save destinations</button>
+      </div>
+    </form>
+  )
+}
+
+/** Destinations (project admin): where guarded events are forwarded, their delivery state, and the editor. */
+export function Destinations({ project }) {
+  const state = useLoad(() => api('GET', `/api/projects/${project.id}/destinations`), [project.id])
+  const [gen, setGen] = useState(0)
   const [del, doDelete] = useAction(async () => {
     if (!confirm(`Stop forwarding ${project.name}'s events? What is still queued is deleted.`)) return null
     await api('DELETE', `/api/projects/${project.id}/destinations`)
-    state.reload(true)
+    await state.reload(true)
+    setGen((n) => n + 1)
     return true
   })
   return (
@@ -134,26 +212,9 @@ export function Destinations({ project }) {
           {d.destinations?.length > 0 && (
             <div class="stack"><ErrorBox error={del.error} /><div><button class="danger" onClick={() => doDelete()} disabled={del.busy}>Stop forwarding</button></div></div>
           )}
+          <DestinationEditor key={`${project.id}-${gen}`} project={project} stored={d.destinations || []} onSaved={() => state.reload(true)} />
         </>
       )}</Load>
-      <form class="card stack" onSubmit={doSave}>
-        <h3>Set the destination</h3>
-        <p class="muted">Replaces every destination of {project.name} with this one (tokens are never shown again, so they are typed anew). A destination kept under the same name keeps its place in the stream.</p>
-        <ErrorBox error={save.error} />
-        {save.result && <p class="notice" role="status">Saved: forwarding to {save.result.destinations?.map((x) => x.name).join(', ')}.</p>}
-        <div class="row">
-          <label>Name<input name="name" required placeholder="mixpanel-eu" /></label>
-          <label>Kind<select name="kind">{Object.entries(KINDS).map(([k, v]) => <option value={k}>{v}</option>)}</select></label>
-          <label>Host<input name="host" required type="url" placeholder="https://api-eu.mixpanel.com" /></label>
-        </div>
-        <div class="row">
-          <label>Token (project token or API key)<input name="token" required autocomplete="off" type="password" /></label>
-          <label>Secret (Mixpanel, optional)<input name="secret" autocomplete="off" type="password" /></label>
-          <label>Service account (Mixpanel, optional)<input name="service_account" autocomplete="off" /></label>
-          <label>Mixpanel project id (optional)<input name="mixpanel_project_id" autocomplete="off" /></label>
-        </div>
-        <div><button type="submit" disabled={save.busy}>Save destination</button></div>
-      </form>
     </Page>
   )
 }
