@@ -80,6 +80,9 @@ func (in *Insights) PutWebhook() http.Handler {
 }
 
 // GetWebhook handles GET /api/projects/{id}/webhook (read; never the secret).
+// A project without a webhook answers 200 with "url": null: having none is
+// a state of the project, not a missing resource (and a page asking for it
+// then logs no failed request).
 func (in *Insights) GetWebhook() http.Handler {
 	return in.a.handler(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r)
@@ -89,11 +92,11 @@ func (in *Insights) GetWebhook() http.Handler {
 		if _, err := in.a.authorize(r, auth.Read, id); err != nil {
 			return err
 		}
-		u, ok := in.alerts.WebhookURL(id)
-		if !ok {
-			return &Error{Code: http.StatusNotFound, Msg: "this project has no webhook"}
+		var url any // null when the project has no webhook
+		if u, ok := in.alerts.WebhookURL(id); ok {
+			url = u
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"project_id": id, "url": u})
+		writeJSON(w, http.StatusOK, map[string]any{"project_id": id, "url": url})
 		return nil
 	})
 }

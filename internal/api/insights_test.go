@@ -113,6 +113,9 @@ func TestInsightsAuthAndErrors(t *testing.T) {
 	f("GET", "/api/advisories/1/report", as(p1), "", 403)
 	f("GET", "/api/advisories/7/report", admin, "", 404)
 	f("GET", "/api/advisories/1/report", admin, "", 200)
+	if b := f("GET", "/api/projects/1/webhook", as(p1), "", 200); !bytes.Contains(b, []byte(`"url":null`)) {
+		t.Errorf("GET webhook without one: %s, want url null", b)
+	}
 	f("PUT", "/api/projects/1/webhook", as(p2), `{"url":"http://192.0.2.10:1/x"}`, 403)
 	f("PUT", "/api/projects/1/webhook", as(p1), `{"url":"`+secret+`"}`, 400)
 	b := f("PUT", "/api/projects/1/webhook", as(p1), `{"url":"http://192.0.2.10:1/x"}`, 200)

@@ -208,7 +208,7 @@ function AccountList({ state, project, sessions }) {
 }
 
 export function Webhook({ project }) {
-  const state = useLoad(() => api('GET', `/api/projects/${project.id}/webhook`).catch((e) => { if (e.status === 404) return null; throw e }), [project.id])
+  const state = useLoad(() => api('GET', `/api/projects/${project.id}/webhook`).then((w) => (w.url ? w : null)), [project.id])
   const [put, runPut] = useAction(async (e) => {
     e.preventDefault()
     const r = await api('PUT', `/api/projects/${project.id}/webhook`, { url: new FormData(e.target).get('url') })
