@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -426,5 +429,60 @@ func TestPIIRoleMatrix(t *testing.T) {
 			t.Fatalf("project 2 export: %s", b)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestPIIPathsDurable: the paths where the guard found an e-mail address
+// (an event property, a profile property set by /engage) stay PII paths
+// after a restart that lost the lexicon (evicted, or never saved): a reader
+// without the pii grant still reads them hashed in export and engage.
+func TestPIIPathsDurable(t *testing.T) {
+	dir := t.TempDir()
+	base, secret, stop := startAt(t, dir)
+	var proj struct{ Token string }
+	code, b := call(t, "GET", base+"/api/projects/1", piiAdminKey, "", "")
+	if json.Unmarshal(b, &proj); code != 200 || proj.Token == "" {
+		t.Fatalf("project: %d %s", code, b)
+	}
+	const ann, cal = "ann.durable@example.com", "cal.durable@example.org"
+	ev := fmt.Sprintf(`[{"event":"Joined","properties":{"token":%q,"distinct_id":"u1","time":%d,"$insert_id":"d1","work_mail":%q,"plan":"pro"}}]`,
+		proj.Token, time.Now().Unix(), ann)
+	if code, b := call(t, "POST", base+"/track", "", "", "data="+url.QueryEscape(ev)); code != 200 {
+		t.Fatalf("track: %d %s", code, b)
+	}
+	eng := fmt.Sprintf(`[{"$token":%q,"$distinct_id":"u1","$set":{"backup_contact":%q,"name":"Ann"}}]`, proj.Token, cal)
+	if code, b := call(t, "POST", base+"/engage", "", "", "data="+url.QueryEscape(eng)); code != 200 {
+		t.Fatalf("engage: %d %s", code, b)
+	}
+	plain, plainSecret := serviceAccount(t, base, secret, "analyst")
+	stop()
+	// The lexicon lost: its file removed, as if evicted or never saved.
+	if err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Name() == "lexicon.json" {
+			return os.Remove(p)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	base, _, _ = startAt(t, dir)
+	from := time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+	to := time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	for _, rd := range []struct{ name, url, value string }{
+		{"export", base + "/api/2.0/export?project_id=1&from_date=" + from + "&to_date=" + to, ann},
+		{"engage", base + "/api/2.0/engage?project_id=1", cal},
+	} {
+		code, b := call(t, "GET", rd.url, plain, plainSecret, "")
+		if code != 200 || bytes.Contains(b, []byte(rd.value)) || !piiHash.Match(b) || !bytes.Contains(b, []byte("pro")) && rd.name == "export" {
+			t.Errorf("%s without pii after restart: %d %s", rd.name, code, b)
+		}
+		code, b = call(t, "GET", rd.url, piiAdminKey, "", "")
+		if code != 200 || !bytes.Contains(b, []byte(rd.value)) {
+			t.Errorf("%s with pii after restart: %d %s", rd.name, code, b)
+		}
+	}
+	_, b = call(t, "GET", base+"/api/projects/1/pii", plain, plainSecret, "")
+	if !bytes.Contains(b, []byte(`"work_mail"`)) || !bytes.Contains(b, []byte(`"backup_contact"`)) {
+		t.Errorf("effective PII paths after restart: %s", b)
 	}
 }
