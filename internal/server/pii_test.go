@@ -541,3 +541,55 @@ func TestPIIAddressesAsIDsAndText(t *testing.T) {
 		t.Errorf("one distinct_id, hashes %v (want one, in all three readers)", seen)
 	}
 }
+
+// TestPIIAPISecretSetting: whether the project's API secret holds the pii
+// grant is a visible project setting (api_secret_pii, true by default) that
+// only a caller holding the grant changes, and it applies at once.
+func TestPIIAPISecretSetting(t *testing.T) {
+	base, secret, _ := startAt(t, t.TempDir())
+	var proj struct {
+		Token        string
+		APISecretPII *bool `json:"api_secret_pii"`
+	}
+	get := func() bool {
+		t.Helper()
+		proj.APISecretPII = nil
+		code, b := call(t, "GET", base+"/api/projects/1", secret, "", "")
+		if json.Unmarshal(b, &proj); code != 200 || proj.APISecretPII == nil {
+			t.Fatalf("project: %d %s", code, b)
+		}
+		return *proj.APISecretPII
+	}
+	if !get() {
+		t.Fatal("api_secret_pii is not true by default")
+	}
+	const eve = "eve.secret@example.com"
+	ev := fmt.Sprintf(`[{"event":"Paid","properties":{"token":%q,"distinct_id":"u9","time":%d,"$insert_id":"s1","email":%q}}]`, proj.Token, time.Now().Unix(), eve)
+	if code, b := call(t, "POST", base+"/track", "", "", "data="+url.QueryEscape(ev)); code != 200 {
+		t.Fatalf("track: %d %s", code, b)
+	}
+	export := base + "/api/2.0/export?project_id=1&from_date=" + time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly) +
+		"&to_date=" + time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	if _, b := call(t, "GET", export, secret, "", ""); !bytes.Contains(b, []byte(eve)) {
+		t.Fatalf("the API secret (pii by default) reads hashed: %s", b)
+	}
+	padmin, padminSecret := serviceAccount(t, base, secret, "admin")
+	if code, b := call(t, "PATCH", base+"/api/projects/1", padmin, padminSecret, `{"api_secret_pii":false}`); code != 403 || !get() {
+		t.Fatalf("a project admin without pii changed it: %d %s", code, b)
+	}
+	if code, b := call(t, "PATCH", base+"/api/projects/1", piiAdminKey, "", `{"api_secret_pii":false}`); code != 200 || !bytes.Contains(b, []byte(`"api_secret_pii":false`)) || get() {
+		t.Fatalf("turn off: %d %s", code, b)
+	}
+	if _, b := call(t, "GET", base+"/api/projects/1/pii", piiAdminKey, "", ""); !bytes.Contains(b, []byte(`"api_secret":false`)) {
+		t.Errorf("GET pii disagrees: %s", b)
+	}
+	if code, b := call(t, "GET", export, secret, "", ""); code != 200 || bytes.Contains(b, []byte(eve)) || !piiHash.Match(b) {
+		t.Errorf("the API secret without pii: %d %s", code, b)
+	}
+	if code, b := call(t, "PATCH", base+"/api/projects/1", piiAdminKey, "", `{"api_secret_pii":true}`); code != 200 || !get() {
+		t.Fatalf("turn on: %d %s", code, b)
+	}
+	if _, b := call(t, "GET", export, secret, "", ""); !bytes.Contains(b, []byte(eve)) {
+		t.Errorf("the API secret with pii again reads hashed: %s", b)
+	}
+}
