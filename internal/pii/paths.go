@@ -19,7 +19,7 @@ const PathsFile = "pii_paths.jsonl"
 // bytes: the bound keeps it under a few megabytes). Past it Record fails,
 // so that the batch that would have needed a new PII path is not stored
 // unmasked.
-const maxPaths = 100_000
+var maxPaths = 100_000
 
 // Paths is the durable set of the paths at which the guard found a value
 // of a PII class (e-mail, phone) in a project. Unlike the lexicon (bounded,

@@ -42,3 +42,21 @@ func TestProfilePath(t *testing.T) {
 		}
 	}
 }
+
+func TestPathsFullRefusesNewPaths(t *testing.T) {
+	defer func(n int) { maxPaths = n }(maxPaths)
+	maxPaths = 2
+	p, err := OpenPaths(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Record(1, "a", "b"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Record(1, "a", "c"); err == nil || p.Has(1, "c") {
+		t.Fatalf("a full set took a new path: %v", err)
+	}
+	if err := p.Record(1, "b"); err != nil { // known paths still pass
+		t.Fatal(err)
+	}
+}
