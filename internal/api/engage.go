@@ -126,7 +126,7 @@ func (a *API) Engage() http.Handler {
 			}
 			props = mask.JSON(props)
 			seen.addJSON(props)
-			results = append(results, result{ID: p.ID, Properties: props})
+			results = append(results, result{ID: mask.ID(p.ID), Properties: props})
 			return nil
 		})
 		if err != nil {

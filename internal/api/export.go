@@ -148,6 +148,7 @@ func (a *API) Export() http.Handler {
 			}
 			shown := *row
 			shown.Props = mask.JSON(row.Props)
+			shown.DistinctID = mask.ID(row.DistinctID)
 			line = AppendExportLine(line[:0], &shown, inMS)
 			_, err := bw.Write(line)
 			return err

@@ -98,12 +98,22 @@ func (a *API) GetProject() http.Handler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, p)
+		writeJSON(w, http.StatusOK, shownProject{p, !p.Settings.SecretNoPII})
 		return nil
 	})
 }
 
-// PatchProject handles PATCH /api/projects/{id} {"name","autotrack","url_params","store_ip","time_zone"}.
+// shownProject is a project as GET and PATCH /api/projects/{id} show it:
+// with api_secret_pii, whether its API secret holds the pii grant (true by
+// default), so that the default is visible where the project is.
+type shownProject struct {
+	project.Project
+	APISecretPII bool `json:"api_secret_pii"`
+}
+
+// PatchProject handles PATCH /api/projects/{id} {"name","autotrack","url_params","store_ip","time_zone","api_secret_pii"}.
+// api_secret_pii (whether the API secret holds the pii grant) may be
+// changed only by a caller holding the grant, as PUT .../pii.
 func (a *API) PatchProject() http.Handler {
 	return a.handler(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r)
@@ -114,16 +124,29 @@ func (a *API) PatchProject() http.Handler {
 		if err != nil {
 			return err
 		}
-		var patch project.Patch
+		var patch struct {
+			project.Patch
+			APISecretPII *bool `json:"api_secret_pii"`
+		}
 		if err := decodeBody(w, r, &patch); err != nil {
 			return err
 		}
-		p, err := a.projects.Update(id, patch)
+		if patch.APISecretPII != nil && !a.auth.PII(who, id) {
+			return &Error{Code: http.StatusForbidden, Msg: "changing api_secret_pii needs the pii grant on the project"}
+		}
+		p, err := a.projects.Update(id, patch.Patch)
 		if err != nil {
 			return err
 		}
-		a.recordDone(r, who, audit.Entry{Action: "project.change", ProjectID: id})
-		writeJSON(w, http.StatusOK, p)
+		var crit map[string]any
+		if v := patch.APISecretPII; v != nil && *v == p.Settings.SecretNoPII {
+			if p, err = a.projects.SetPII(id, p.Settings.PIIPaths, *v); err != nil {
+				return err
+			}
+			crit = map[string]any{"api_secret_pii": *v}
+		}
+		a.recordDone(r, who, audit.Entry{Action: "project.change", ProjectID: id, Criteria: crit})
+		writeJSON(w, http.StatusOK, shownProject{p, !p.Settings.SecretNoPII})
 		return nil
 	})
 }

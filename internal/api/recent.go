@@ -83,6 +83,7 @@ func (a *API) RecentEvents() http.Handler {
 			rw := ring[(next+len(ring)-1-i)%len(ring)]
 			out = append(out, rw)
 			rw.Properties = mask.JSON(rw.Properties)
+			rw.DistinctID = mask.ID(rw.DistinctID)
 			out[len(out)-1] = rw
 			props.addJSON(rw.Properties)
 			events[rw.Event] = true

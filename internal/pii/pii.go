@@ -133,11 +133,18 @@ func (m *Mask) saw(path string) {
 }
 
 // Value returns what a reader sees of value v at path: v itself when path
-// is not PII or the reader holds the grant, its hash otherwise. Keep (the
+// is not PII or the reader holds the grant, its hash otherwise (at
+// another path, v with the e-mail addresses in it hashed). Keep (the
 // query's "$other" and "(none)" placeholders) pass unchanged.
 func (m *Mask) Value(path, v string, keep ...string) string {
-	if !m.paths[path] || slices.Contains(keep, v) {
+	if slices.Contains(keep, v) {
 		return v
+	}
+	if !m.paths[path] {
+		if m.clear {
+			return v
+		}
+		return m.text(path, v)
 	}
 	m.saw(path)
 	if m.clear {
@@ -149,10 +156,17 @@ func (m *Mask) Value(path, v string, keep ...string) string {
 // JSON returns what a reader sees of a JSON object of properties (an
 // event's or a profile's): raw itself when it holds no PII path or the
 // reader holds the grant, else a copy in which the value at each PII path
-// (at any depth, paths dotted) is replaced by its hash. Anything but an
+// (at any depth, paths dotted) is replaced by its hash, and each e-mail
+// address inside another string value by the address's hash. Anything but an
 // object is returned as it is.
 func (m *Mask) JSON(raw []byte) []byte {
-	if len(m.paths) == 0 || len(raw) < 2 || !m.mayHold(raw) {
+	if len(raw) < 2 {
+		return raw
+	}
+	// E-mail addresses in free text: only for a reader without the grant,
+	// and only when raw has an "@" at all.
+	texts := !m.clear && bytes.IndexByte(raw, '@') >= 0
+	if !texts && (len(m.paths) == 0 || !m.mayHold(raw)) {
 		return raw
 	}
 	p := parsers.Get()
@@ -162,7 +176,11 @@ func (m *Mask) JSON(raw []byte) []byte {
 		return raw
 	}
 	var a fastjson.Arena
-	if !m.walk(&a, v, "", 0) || m.clear {
+	found := m.walk(&a, v, "", 0)
+	if texts {
+		found = m.texts(&a, v, "", 0) || found
+	}
+	if !found || m.clear {
 		return raw
 	}
 	return v.MarshalTo(make([]byte, 0, len(raw)+64))

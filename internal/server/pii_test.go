@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -426,5 +429,167 @@ func TestPIIRoleMatrix(t *testing.T) {
 			t.Fatalf("project 2 export: %s", b)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestPIIPathsDurable: the paths where the guard found an e-mail address
+// (an event property, a profile property set by /engage) stay PII paths
+// after a restart that lost the lexicon (evicted, or never saved): a reader
+// without the pii grant still reads them hashed in export and engage.
+func TestPIIPathsDurable(t *testing.T) {
+	dir := t.TempDir()
+	base, secret, stop := startAt(t, dir)
+	var proj struct{ Token string }
+	code, b := call(t, "GET", base+"/api/projects/1", piiAdminKey, "", "")
+	if json.Unmarshal(b, &proj); code != 200 || proj.Token == "" {
+		t.Fatalf("project: %d %s", code, b)
+	}
+	const ann, cal = "ann.durable@example.com", "cal.durable@example.org"
+	ev := fmt.Sprintf(`[{"event":"Joined","properties":{"token":%q,"distinct_id":"u1","time":%d,"$insert_id":"d1","work_mail":%q,"plan":"pro"}}]`,
+		proj.Token, time.Now().Unix(), ann)
+	if code, b := call(t, "POST", base+"/track", "", "", "data="+url.QueryEscape(ev)); code != 200 {
+		t.Fatalf("track: %d %s", code, b)
+	}
+	eng := fmt.Sprintf(`[{"$token":%q,"$distinct_id":"u1","$set":{"backup_contact":%q,"name":"Ann"}}]`, proj.Token, cal)
+	if code, b := call(t, "POST", base+"/engage", "", "", "data="+url.QueryEscape(eng)); code != 200 {
+		t.Fatalf("engage: %d %s", code, b)
+	}
+	plain, plainSecret := serviceAccount(t, base, secret, "analyst")
+	stop()
+	// The lexicon lost: its file removed, as if evicted or never saved.
+	if err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Name() == "lexicon.json" {
+			return os.Remove(p)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	base, _, _ = startAt(t, dir)
+	from := time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+	to := time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	for _, rd := range []struct{ name, url, value string }{
+		{"export", base + "/api/2.0/export?project_id=1&from_date=" + from + "&to_date=" + to, ann},
+		{"engage", base + "/api/2.0/engage?project_id=1", cal},
+	} {
+		code, b := call(t, "GET", rd.url, plain, plainSecret, "")
+		if code != 200 || bytes.Contains(b, []byte(rd.value)) || !piiHash.Match(b) || !bytes.Contains(b, []byte("pro")) && rd.name == "export" {
+			t.Errorf("%s without pii after restart: %d %s", rd.name, code, b)
+		}
+		code, b = call(t, "GET", rd.url, piiAdminKey, "", "")
+		if code != 200 || !bytes.Contains(b, []byte(rd.value)) {
+			t.Errorf("%s with pii after restart: %d %s", rd.name, code, b)
+		}
+	}
+	_, b = call(t, "GET", base+"/api/projects/1/pii", plain, plainSecret, "")
+	if !bytes.Contains(b, []byte(`"work_mail"`)) || !bytes.Contains(b, []byte(`"backup_contact"`)) {
+		t.Errorf("effective PII paths after restart: %s", b)
+	}
+}
+
+// TestPIIAddressesAsIDsAndText: an e-mail address used as a distinct_id,
+// or written inside free text at a path that is not PII, reads as the
+// address's keyed hash for a reader without the pii grant, the same hash
+// in export, engage and the recent events (so joins hold), and in clear
+// for a reader with the grant.
+func TestPIIAddressesAsIDsAndText(t *testing.T) {
+	base, secret, _ := startAt(t, t.TempDir())
+	var proj struct{ Token string }
+	code, b := call(t, "GET", base+"/api/projects/1", piiAdminKey, "", "")
+	if json.Unmarshal(b, &proj); code != 200 || proj.Token == "" {
+		t.Fatalf("project: %d %s", code, b)
+	}
+	const dan = "dan.id@example.net"
+	ev := fmt.Sprintf(`[{"event":"Asked","properties":{"token":%q,"distinct_id":%q,"time":%d,"$insert_id":"t1","question":"please write to dan.id@example.net soon"}}]`,
+		proj.Token, dan, time.Now().Unix())
+	if code, b := call(t, "POST", base+"/track", "", "", "data="+url.QueryEscape(ev)); code != 200 {
+		t.Fatalf("track: %d %s", code, b)
+	}
+	eng := fmt.Sprintf(`[{"$token":%q,"$distinct_id":%q,"$set":{"name":"Dan"}}]`, proj.Token, dan)
+	if code, b := call(t, "POST", base+"/engage", "", "", "data="+url.QueryEscape(eng)); code != 200 {
+		t.Fatalf("engage: %d %s", code, b)
+	}
+	plain, plainSecret := serviceAccount(t, base, secret, "analyst")
+	from := time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+	to := time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	var seen []string // the distinct_id's hashes
+	for _, u := range []string{
+		base + "/api/2.0/export?project_id=1&from_date=" + from + "&to_date=" + to,
+		base + "/api/2.0/engage?project_id=1",
+		base + "/api/projects/1/events/recent",
+	} {
+		code, b := call(t, "GET", u, plain, plainSecret, "")
+		hs := piiHash.FindAllString(string(b), -1)
+		if code != 200 || bytes.Contains(b, []byte("dan.id@")) || len(hs) == 0 {
+			t.Errorf("%s without pii: %d %s", u, code, b)
+		}
+		// The distinct_id's hash (the question, where the guard found the
+		// address, became a PII path and reads hashed whole).
+		if m := regexp.MustCompile(`"\$?distinct_id":"(pii_[0-9a-f]{24})"`).FindSubmatch(b); m != nil {
+			seen = append(seen, string(m[1]))
+		}
+		code, b = call(t, "GET", u, piiAdminKey, "", "")
+		if code != 200 || !bytes.Contains(b, []byte(dan)) || piiHash.Match(b) {
+			t.Errorf("%s with pii: %d %s", u, code, b)
+		}
+	}
+	slices.Sort(seen)
+	if n := len(seen); n != 3 {
+		t.Errorf("distinct_id hashes in %d of 3 readers", n)
+	}
+	if seen = slices.Compact(seen); len(seen) != 1 {
+		t.Errorf("one distinct_id, hashes %v (want one, in all three readers)", seen)
+	}
+}
+
+// TestPIIAPISecretSetting: whether the project's API secret holds the pii
+// grant is a visible project setting (api_secret_pii, true by default) that
+// only a caller holding the grant changes, and it applies at once.
+func TestPIIAPISecretSetting(t *testing.T) {
+	base, secret, _ := startAt(t, t.TempDir())
+	var proj struct {
+		Token        string
+		APISecretPII *bool `json:"api_secret_pii"`
+	}
+	get := func() bool {
+		t.Helper()
+		proj.APISecretPII = nil
+		code, b := call(t, "GET", base+"/api/projects/1", secret, "", "")
+		if json.Unmarshal(b, &proj); code != 200 || proj.APISecretPII == nil {
+			t.Fatalf("project: %d %s", code, b)
+		}
+		return *proj.APISecretPII
+	}
+	if !get() {
+		t.Fatal("api_secret_pii is not true by default")
+	}
+	const eve = "eve.secret@example.com"
+	ev := fmt.Sprintf(`[{"event":"Paid","properties":{"token":%q,"distinct_id":"u9","time":%d,"$insert_id":"s1","email":%q}}]`, proj.Token, time.Now().Unix(), eve)
+	if code, b := call(t, "POST", base+"/track", "", "", "data="+url.QueryEscape(ev)); code != 200 {
+		t.Fatalf("track: %d %s", code, b)
+	}
+	export := base + "/api/2.0/export?project_id=1&from_date=" + time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly) +
+		"&to_date=" + time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	if _, b := call(t, "GET", export, secret, "", ""); !bytes.Contains(b, []byte(eve)) {
+		t.Fatalf("the API secret (pii by default) reads hashed: %s", b)
+	}
+	padmin, padminSecret := serviceAccount(t, base, secret, "admin")
+	if code, b := call(t, "PATCH", base+"/api/projects/1", padmin, padminSecret, `{"api_secret_pii":false}`); code != 403 || !get() {
+		t.Fatalf("a project admin without pii changed it: %d %s", code, b)
+	}
+	if code, b := call(t, "PATCH", base+"/api/projects/1", piiAdminKey, "", `{"api_secret_pii":false}`); code != 200 || !bytes.Contains(b, []byte(`"api_secret_pii":false`)) || get() {
+		t.Fatalf("turn off: %d %s", code, b)
+	}
+	if _, b := call(t, "GET", base+"/api/projects/1/pii", piiAdminKey, "", ""); !bytes.Contains(b, []byte(`"api_secret":false`)) {
+		t.Errorf("GET pii disagrees: %s", b)
+	}
+	if code, b := call(t, "GET", export, secret, "", ""); code != 200 || bytes.Contains(b, []byte(eve)) || !piiHash.Match(b) {
+		t.Errorf("the API secret without pii: %d %s", code, b)
+	}
+	if code, b := call(t, "PATCH", base+"/api/projects/1", piiAdminKey, "", `{"api_secret_pii":true}`); code != 200 || !get() {
+		t.Fatalf("turn on: %d %s", code, b)
+	}
+	if _, b := call(t, "GET", export, secret, "", ""); !bytes.Contains(b, []byte(eve)) {
+		t.Errorf("the API secret with pii again reads hashed: %s", b)
 	}
 }

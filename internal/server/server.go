@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,6 +39,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/ingest"
 	"github.com/sieve-analytics/sieve/internal/lexicon"
 	"github.com/sieve-analytics/sieve/internal/metrics"
+	"github.com/sieve-analytics/sieve/internal/pii"
 	"github.com/sieve-analytics/sieve/internal/plan"
 	"github.com/sieve-analytics/sieve/internal/project"
 	"github.com/sieve-analytics/sieve/internal/purge"
@@ -93,6 +95,7 @@ type Config struct {
 
 // Server is one Sieve instance. Create it with New, then call Run.
 type Server struct {
+	piiPaths *pii.Paths // durable PII path set (see recordPIIPaths)
 	cfg      Config
 	log      *slog.Logger
 	projects *project.Registry
@@ -480,7 +483,13 @@ func (s *Server) newInsights(st store.EventScanner, guards *guardcache.Cache) er
 	}
 	s.ingest.SetPlanner(plans)
 	s.api.SetPlans(plans)
-	s.api.SetPIIPaths(lex.PathsWithClass)
+	s.api.SetPIIPaths(func(id int64, classes ...string) []string {
+		out := lex.PathsWithClass(id, classes...)
+		if s.piiPaths != nil {
+			out = append(out, s.piiPaths.List(id)...)
+		}
+		return out
+	})
 	s.insights = s.api.Insights(lex, adv, al, jobs)
 	s.alerter = al
 	s.background = append(s.background, lex.Run, al.Run, jobs.Run, shapes.Run)
@@ -680,7 +689,17 @@ func (s *Server) newFindingStream(al *audit.Log) error {
 	if err != nil {
 		return err
 	}
+	piiPaths, err := pii.OpenPaths(filepath.Join(s.cfg.DataDir, "pii"))
+	if err != nil {
+		return err
+	}
+	s.piiPaths = piiPaths
 	s.ingest.SetFindingSink(func(fs []event.Finding) error {
+		// The batch's PII paths are on disk before the batch is: a restart
+		// or the lexicon's eviction never unmasks a stored value.
+		if err := recordPIIPaths(piiPaths, fs); err != nil {
+			return err
+		}
 		if err := fst.Append(fs); err != nil {
 			return err
 		}
@@ -690,5 +709,36 @@ func (s *Server) newFindingStream(al *audit.Log) error {
 	s.api.SetFindingStream(fst)
 	s.api.SetFindingForwarder(fwd)
 	s.background = append(s.background, fwd.Run)
+	return nil
+}
+
+// recordPIIPaths records in ps the paths of fs where the guard found an
+// e-mail address or a phone number: an event's property path, or a profile
+// update's property path without its operator ("$set.email" -> "email").
+// Identifier fields (distinct_id, $group_id ...) are not property paths.
+func recordPIIPaths(ps *pii.Paths, fs []event.Finding) error {
+	var byProject map[int64][]string
+	for i := range fs {
+		f := &fs[i]
+		if !slices.Contains(api.PIIClasses, f.Class) {
+			continue
+		}
+		path := f.Path
+		if f.Event == "$engage" || f.Event == "$groups" {
+			path = pii.ProfilePath(path)
+		}
+		if path == "" || path == "distinct_id" || strings.HasPrefix(path, "$group_") || path == "event" {
+			continue
+		}
+		if byProject == nil {
+			byProject = map[int64][]string{}
+		}
+		byProject[f.ProjectID] = append(byProject[f.ProjectID], path)
+	}
+	for id, paths := range byProject {
+		if err := ps.Record(id, paths...); err != nil {
+			return err
+		}
+	}
 	return nil
 }
