@@ -679,9 +679,13 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 	edits := pbuf[:0]
 	var expiries [4]string
 	nexp := 0
+	ndigit := 0
 	o.Visit(func(k []byte, c *fastjson.Value) {
 		if w.drop {
 			return
+		}
+		if t := c.Type(); t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c) {
+			ndigit++
 		}
 		e, edit, expiry := w.member(k, c, parent, pairKind, jwk, elem)
 		switch {
@@ -694,6 +698,24 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 			edits = append(edits, e)
 		}
 	})
+	// A card number split over sibling fields.
+	if ndigit >= 2 && !w.drop {
+		if keys := w.splitCard(o, parent); keys != nil {
+			for _, k := range keys {
+				pl := w.pushKey(k)
+				mark := len(w.hits)
+				w.add(PaymentCard, "card.split", 0, 0)
+				act, _ := w.resolve("", mark)
+				w.hits = w.hits[:mark]
+				w.noteNested(act)
+				w.path = w.path[:pl]
+				if act == DropProperty || act == Redact || act == Hash {
+					edits = append(edits, pending{key: k, drop: true})
+				}
+			}
+			w.panSeen = true
+		}
+	}
 	// Card expiry dates count only next to a card number.
 	if w.panSeen && !w.drop {
 		for _, k := range expiries[:nexp] {

@@ -269,6 +269,16 @@ func familyCases() []famCase {
 		neg("pesel bad", kv("text", "Mój PESEL to "+pesel[:10]+strconv.Itoa((int(pesel[10]-'0')+1)%10)).props),
 		neg("url users id", kv("$current_url", "https://x.example/users/536221234/profile").props),
 		neg("url order", kv("$current_url", "https://x.example/orders/"+cpf).props),
+		// a card number split over sibling fields
+		pos("split card four groups", `{"card_number_1":"4111","card_number_2":"1111","card_number_3":"1111","card_number_4":"1111","plan":"pro"}`, "4111"),
+		pos("split card halves", `{"checkout":{"cc_first_half":"55555555","cc_second_half":"55554444"}}`, "55554444"),
+		pos("split card under card key", `{"card":{"part1":"3782","part2":"822463","part3":"10005"}}`, "822463"),
+		pos("split card numbers", `{"pan_part_2":1111,"pan_part_1":4111,"pan_part_3":1111,"pan_part_4":1111}`, "4111"),
+		neg("split card bad luhn", `{"card_number_1":"4111","card_number_2":"1111","card_number_3":"1111","card_number_4":"1112"}`),
+		neg("unrelated 4-digit siblings", `{"year":"4111","build":"1111","port":"1111","code":"1111"}`),
+		neg("phone parts", `{"phone_1":"4111","phone_2":"1111","phone_3":"1111","phone_4":"1111"}`),
+		neg("card date parts", `{"card_exp_month":"12","card_exp_year":"2030","card_issue_1":"2021"}`),
+		neg("card bin and last4", `{"card_bin":"411111","card_last4":"1111","card_first6":"411111"}`),
 	}
 }
 
