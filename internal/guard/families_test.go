@@ -279,6 +279,17 @@ func familyCases() []famCase {
 		neg("phone parts", `{"phone_1":"4111","phone_2":"1111","phone_3":"1111","phone_4":"1111"}`),
 		neg("card date parts", `{"card_exp_month":"12","card_exp_year":"2030","card_issue_1":"2021"}`),
 		neg("card bin and last4", `{"card_bin":"411111","card_last4":"1111","card_first6":"411111"}`),
+		// passwords in SQL text
+		pos("sql identified by", kv("query", "CREATE USER 'app'@'%' IDENTIFIED BY 'Tr0ub4dor&3';").props, "Tr0ub4dor&3"),
+		pos("sql oracle bare", kv("$exception_message", "ORA-01935 in: alter user scott identified by Tiger2024x account unlock").props, "Tiger2024x"),
+		pos("sql identified with", kv("sql", "ALTER USER bob IDENTIFIED WITH mysql_native_password BY 'pl4net#X'").props, "pl4net#X"),
+		pos("sql postgres role", kv("stmt", `CREATE ROLE reporting WITH LOGIN PASSWORD 'r3p0rt-Only!' VALID UNTIL '2027-01-01'`).props, "r3p0rt-Only!"),
+		pos("sql set password", kv("log", "query: SET PASSWORD FOR 'bob'@'localhost' = 'n3wPass!9';").props, "n3wPass!9"),
+		neg("sql no password", kv("query", "CREATE USER 'app'@'%' IDENTIFIED WITH auth_socket;").props),
+		neg("sql hash only", kv("query", "ALTER USER app IDENTIFIED BY VALUES 'S:1234ABCD';").props),
+		neg("sql placeholder", kv("query", "CREATE ROLE app LOGIN PASSWORD $1").props),
+		neg("sql select", kv("query", "SELECT id FROM users WHERE password_reset = 'pending' AND role = 'x'").props),
+		neg("prose identified", kv("message", "The user identified by the badge entered the room").props),
 	}
 }
 
