@@ -290,6 +290,18 @@ func familyCases() []famCase {
 		neg("sql placeholder", kv("query", "CREATE ROLE app LOGIN PASSWORD $1").props),
 		neg("sql select", kv("query", "SELECT id FROM users WHERE password_reset = 'pending' AND role = 'x'").props),
 		neg("prose identified", kv("message", "The user identified by the badge entered the room").props),
+		// passwords, PINs and one-time codes under keys in other scripts
+		pos("key greek", kv("κωδικός_πρόσβασης", "Ελλάδα2024!").props, "Ελλάδα2024!"),
+		pos("key greek capitals", kv("ΚΩΔΙΚΌΣ_ΠΡΌΣΒΑΣΗΣ", "Ath3na#77").props, "Ath3na#77"),
+		pos("key cyrillic capitalised", kv("Пароль", "Moskva_1990").props, "Moskva_1990"),
+		pos("key japanese otp", kv("確認コード", "482913").props, "482913"),
+		pos("key chinese otp", kv("短信验证码", "730215").props, "730215"),
+		pos("key korean otp", kv("인증코드", "615204").props, "615204"),
+		pos("key italian phrase", kv("parola_d_ordine", "Colosseo!88").props, "Colosseo!88"),
+		pos("key greek otp", kv("Κωδικός_Επαλήθευσης", "904417").props, "904417"),
+		neg("key greek product code", kv("κωδικός_προϊόντος", "SKU-44810").props),
+		neg("key japanese date", kv("確認日", "2026-12-01").props),
+		neg("key russian changed at", kv("Пароль_изменён_дата", "2026-11-30").props),
 	}
 }
 
