@@ -685,7 +685,9 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 			return
 		}
 		if t := c.Type(); t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c) {
-			ndigit++
+			if ok, _ := cardPartKey(b2s(k), parent == kCard || parent == kCardParent); ok {
+				ndigit++
+			}
 		}
 		e, edit, expiry := w.member(k, c, parent, pairKind, jwk, elem)
 		switch {
@@ -698,7 +700,7 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 			edits = append(edits, e)
 		}
 	})
-	// A card number split over sibling fields.
+	// A card number split over sibling fields (ndigit counts the parts).
 	if ndigit >= 2 && !w.drop {
 		if keys := w.splitCard(o, parent); keys != nil {
 			for _, k := range keys {

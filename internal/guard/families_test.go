@@ -302,6 +302,13 @@ func familyCases() []famCase {
 		neg("key greek product code", kv("κωδικός_προϊόντος", "SKU-44810").props),
 		neg("key japanese date", kv("確認日", "2026-12-01").props),
 		neg("key russian changed at", kv("Пароль_изменён_дата", "2026-11-30").props),
+		// one-time tokens in sign-in links and custom-scheme deep links
+		pos("deep link magic", kv("$deeplink", "myapp://login?magic=Qm9vdHN0cmFwX2xpbms4S2x5Zz&src=email").props, "Qm9vdHN0cmFwX2xpbms4S2x5Zz"),
+		pos("deep link reverse dns", kv("url", "com.example.shop://auth/callback?session_key=hT7qP2vXw9LmZ4rN8sKd3Fa").props, "hT7qP2vXw9LmZ4rN8sKd3Fa"),
+		pos("web magic link", kv("$current_url", "https://app.example.com/verify?login_token=Zx81kQ0pLmW2vTy7RnB4cD5e").props, "Zx81kQ0pLmW2vTy7RnB4cD5e"),
+		neg("deep link ids", kv("$deeplink", "myapp://product?id=8841209&ref=home_banner&campaign_code=SPRING24").props),
+		neg("deep link flag", kv("$deeplink", "myapp://settings?magic=true&auth_mode=biometric").props),
+		neg("web magic word", kv("$current_url", "https://shop.example/search?q=magic+link+sign+in").props),
 	}
 }
 

@@ -170,6 +170,7 @@ type walker struct {
 	repl    []byte
 	key     string               // key of the value being scanned, for custom rules
 	panSeen bool                 // a card number was found in the current object
+	appLink bool                 // the query being read is a custom-scheme deep link's
 	address bool                 // the current object is a postal address (its pincode is India's postal code)
 	kinds   map[string]kindEntry // kindOf cache; per walker, so no locking
 	kslots  [kindSlots]kindEntry // two-way, in front of kinds
