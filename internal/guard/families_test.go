@@ -309,6 +309,13 @@ func familyCases() []famCase {
 		neg("deep link ids", kv("$deeplink", "myapp://product?id=8841209&ref=home_banner&campaign_code=SPRING24").props),
 		neg("deep link flag", kv("$deeplink", "myapp://settings?magic=true&auth_mode=biometric").props),
 		neg("web magic word", kv("$current_url", "https://shop.example/search?q=magic+link+sign+in").props),
+		// CSV text whose header names a column
+		pos("csv passport column", kv("export", "name,passport_number,country\nAda Lovelace,X12345678,GB\nAlan Turing,Y87654321,GB").props, "Y87654321"),
+		pos("csv bsn semicolon", kv("upload_preview", "naam;bsn;stad\r\nJan;"+bsn+";Utrecht\r\n").props, bsn),
+		pos("csv password tab", kv("paste", "user\tpassword\nbob\tBl4ckC@t!\n").props, "Bl4ckC@t!"),
+		neg("csv ids", kv("export", "order_id,tracking_number,sku\n100234,1Z999AA10123456784,SKU-1\n100235,1Z999AA10123456785,SKU-2").props),
+		neg("csv bsn bad check", kv("export", "naam;bsn\nJan;"+bsn[:8]+strconv.Itoa((int(bsn[8]-'0')+1)%10)+"\n").props),
+		neg("csv status column", kv("export", "name,passport_status\nAda,verified\nAlan,pending").props),
 	}
 }
 

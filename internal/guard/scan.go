@@ -451,6 +451,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	}
 	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
 		w.scanSQLPasswords(s)
+		if strings.IndexByte(s, '\n') > 0 {
+			w.scanCSV(s)
+		}
 	}
 	if len(s) >= 12 && f&pColon != 0 && strings.Count(s, ":") >= 4 {
 		w.scanPgpass(s)
