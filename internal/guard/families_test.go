@@ -316,6 +316,13 @@ func familyCases() []famCase {
 		neg("csv ids", kv("export", "order_id,tracking_number,sku\n100234,1Z999AA10123456784,SKU-1\n100235,1Z999AA10123456785,SKU-2").props),
 		neg("csv bsn bad check", kv("export", "naam;bsn\nJan;"+bsn[:8]+strconv.Itoa((int(bsn[8]-'0')+1)%10)+"\n").props),
 		neg("csv status column", kv("export", "name,passport_status\nAda,verified\nAlan,pending").props),
+		// passwords in chat prose written without spaces
+		pos("chat chinese", kv("message", "你好，我的密码是Xy7kq92m，登录不了").props, "Xy7kq92m"),
+		pos("chat chinese wei", kv("message", "新密码为Hk29!pqz。谢谢").props, "Hk29!pqz"),
+		pos("chat japanese", kv("message", "パスワードはSakura2024です").props, "Sakura2024"),
+		neg("chat chinese forgot", kv("message", "忘记密码是怎么回事？请帮忙").props),
+		neg("chat chinese rule", kv("message", "密码是8位数字和字母的组合").props),
+		pos("chat spanish accent", kv("message", "mi contraseña: señor1234").props, "señor1234"),
 	}
 }
 

@@ -420,7 +420,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if len(s) >= 16 && f&(pUpper|pLower) != 0 {
 		want |= wsVendor
 	}
-	phrases := len(s) >= 8 && f&(pEq|pColon|pSpace) != 0 && kind != kPassword && kind != kPwd
+	phrases := len(s) >= 8 && f&(pEq|pColon|pSpace|pHigh) != 0 && kind != kPassword && kind != kPwd
 	if phrases {
 		want |= wsPhrase
 		if p.digits >= 4 {
