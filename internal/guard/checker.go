@@ -684,10 +684,9 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		if w.drop {
 			return
 		}
-		if t := c.Type(); t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c) {
-			if ok, _ := cardPartKey(b2s(k), parent == kCard || parent == kCardParent); ok {
-				ndigit++
-			}
+		if t := c.Type(); (t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c)) &&
+			(parent == kCard || parent == kCardParent || cardWordHint(b2s(k))) {
+			ndigit++
 		}
 		e, edit, expiry := w.member(k, c, parent, pairKind, jwk, elem)
 		switch {
@@ -700,7 +699,8 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 			edits = append(edits, e)
 		}
 	})
-	// A card number split over sibling fields (ndigit counts the parts).
+	// A card number split over sibling fields (ndigit counts the members
+	// that could be parts).
 	if ndigit >= 2 && !w.drop {
 		if keys := w.splitCard(o, parent); keys != nil {
 			for _, k := range keys {

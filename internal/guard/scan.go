@@ -166,14 +166,15 @@ type walker struct {
 	// d. It is apart from parsers because a value inside that tree is
 	// scanned from depth 0 again: sharing one array let a nested value
 	// that looked like JSON reset the parser of the tree being walked.
-	trees   [maxDepth + 2]fastjson.Parser
-	repl    []byte
-	key     string               // key of the value being scanned, for custom rules
-	panSeen bool                 // a card number was found in the current object
-	appLink bool                 // the query being read is a custom-scheme deep link's
-	address bool                 // the current object is a postal address (its pincode is India's postal code)
-	kinds   map[string]kindEntry // kindOf cache; per walker, so no locking
-	kslots  [kindSlots]kindEntry // two-way, in front of kinds
+	trees     [maxDepth + 2]fastjson.Parser
+	repl      []byte
+	key       string               // key of the value being scanned, for custom rules
+	panSeen   bool                 // a card number was found in the current object
+	appLink   bool                 // the query being read is a custom-scheme deep link's
+	cardParts []cardPart           // splitCard's buffer
+	address   bool                 // the current object is a postal address (its pincode is India's postal code)
+	kinds     map[string]kindEntry // kindOf cache; per walker, so no locking
+	kslots    [kindSlots]kindEntry // two-way, in front of kinds
 	// builtinOnly: scanning for the key cache, which every project's
 	// checker shares: no token exemption, no custom rules.
 	builtinOnly bool

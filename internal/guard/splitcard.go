@@ -16,7 +16,7 @@ import (
 // (a trailing index, or part, group, block, half, first, second...). It
 // returns the index the key gives, or -1.
 func cardPartKey(k string, underCard bool) (bool, int) {
-	if len(k) < 2 || len(k) > 48 {
+	if len(k) < 2 || len(k) > 48 || !underCard && !cardWordHint(k) {
 		return false, -1
 	}
 	var buf [48]byte
@@ -68,17 +68,12 @@ type cardPart struct {
 // holding its parts, or nil.
 func (w *walker) splitCard(o *fastjson.Object, parent keyKind) []string {
 	underCard := parent == kCard || parent == kCardParent
-	var pbuf [8]cardPart
-	parts := pbuf[:0]
+	parts := w.cardParts[:0]
 	var dbuf [24]byte
 	n := 0
 	o.Visit(func(k []byte, c *fastjson.Value) {
 		n++
 		if len(parts) >= 6 {
-			return
-		}
-		ok, idx := cardPartKey(b2s(k), underCard)
-		if !ok {
 			return
 		}
 		var s string
@@ -92,12 +87,20 @@ func (w *walker) splitCard(o *fastjson.Object, parent keyKind) []string {
 		default:
 			return
 		}
+		if s == "" || !isDigit(s[0]) {
+			return
+		}
+		ok, idx := cardPartKey(b2s(k), underCard)
+		if !ok {
+			return
+		}
 		d, good := onlyDigits(dbuf[:0], s)
 		if !good || len(d) == 0 || len(d) > 16 {
 			return
 		}
 		parts = append(parts, cardPart{key: string(k), idx: idx, pos: n})
 	})
+	w.cardParts = parts[:0]
 	if len(parts) < 2 {
 		return nil
 	}
@@ -141,4 +144,28 @@ func (w *walker) splitCard(o *fastjson.Object, parent keyKind) []string {
 func digitLead(c *fastjson.Value) bool {
 	b, err := c.StringBytes()
 	return err == nil && len(b) > 0 && len(b) <= 24 && isDigit(b[0])
+}
+
+// cardWordHint is a quick test that k may hold a card word: "ca" (card,
+// carte, carta), "ka" (kart), "rj" (tarjeta), or a "pan"/"cc" start.
+func cardWordHint(k string) bool {
+	if len(k) < 2 {
+		return false
+	}
+	if a, b := k[0]|0x20, k[1]|0x20; a == 'c' && b == 'c' || a == 'p' && b == 'a' {
+		return true
+	}
+	for i := 1; i < len(k); i++ {
+		switch k[i] | 0x20 {
+		case 'a':
+			if a := k[i-1] | 0x20; a == 'c' || a == 'k' {
+				return true
+			}
+		case 'j':
+			if k[i-1]|0x20 == 'r' {
+				return true
+			}
+		}
+	}
+	return false
 }
