@@ -129,6 +129,7 @@ func (c *Checker) getWalker(a *fastjson.Arena, dst []event.Finding) *walker {
 	w.hits = w.hits[:0]
 	w.path = w.path[:0]
 	w.panSeen = false
+	w.appLink = false
 	w.jdepth, w.nestedPath, w.nestedDrop, w.nestedChanged = 0, "", false, false
 	w.failPath = ""
 	return w
