@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -333,6 +334,11 @@ func TestFamilies(t *testing.T) {
 		if fc.secret != "" {
 			if !r.drop && strings.Contains(r.props, jsonText(fc.secret)) {
 				t.Errorf("%s: kept (findings: %s) %s", fc.name, describe(r), fc.props)
+			}
+			for _, f := range r.findings {
+				if strings.Contains(fmt.Sprintf("%+v", f), fc.secret) {
+					t.Errorf("%s: a finding holds the value", fc.name)
+				}
 			}
 			continue
 		}
