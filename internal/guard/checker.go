@@ -129,6 +129,7 @@ func (c *Checker) getWalker(a *fastjson.Arena, dst []event.Finding) *walker {
 	w.hits = w.hits[:0]
 	w.path = w.path[:0]
 	w.panSeen = false
+	w.appLink = false
 	w.jdepth, w.nestedPath, w.nestedDrop, w.nestedChanged = 0, "", false, false
 	w.failPath = ""
 	return w
@@ -679,9 +680,14 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 	edits := pbuf[:0]
 	var expiries [4]string
 	nexp := 0
+	ndigit := 0
 	o.Visit(func(k []byte, c *fastjson.Value) {
 		if w.drop {
 			return
+		}
+		if t := c.Type(); (t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c)) &&
+			(parent == kCard || parent == kCardParent || cardWordHint(b2s(k))) {
+			ndigit++
 		}
 		e, edit, expiry := w.member(k, c, parent, pairKind, jwk, elem)
 		switch {
@@ -694,6 +700,25 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 			edits = append(edits, e)
 		}
 	})
+	// A card number split over sibling fields (ndigit counts the members
+	// that could be parts).
+	if ndigit >= 2 && !w.drop {
+		if keys := w.splitCard(o, parent); keys != nil {
+			for _, k := range keys {
+				pl := w.pushKey(k)
+				mark := len(w.hits)
+				w.add(PaymentCard, "card.split", 0, 0)
+				act, _ := w.resolve("", mark)
+				w.hits = w.hits[:mark]
+				w.noteNested(act)
+				w.path = w.path[:pl]
+				if act == DropProperty || act == Redact || act == Hash {
+					edits = append(edits, pending{key: k, drop: true})
+				}
+			}
+			w.panSeen = true
+		}
+	}
 	// Card expiry dates count only next to a card number.
 	if w.panSeen && !w.drop {
 		for _, k := range expiries[:nexp] {

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -269,6 +270,60 @@ func familyCases() []famCase {
 		neg("pesel bad", kv("text", "Mój PESEL to "+pesel[:10]+strconv.Itoa((int(pesel[10]-'0')+1)%10)).props),
 		neg("url users id", kv("$current_url", "https://x.example/users/536221234/profile").props),
 		neg("url order", kv("$current_url", "https://x.example/orders/"+cpf).props),
+		// a card number split over sibling fields
+		pos("split card four groups", `{"card_number_1":"4111","card_number_2":"1111","card_number_3":"1111","card_number_4":"1111","plan":"pro"}`, "4111"),
+		pos("split card halves", `{"checkout":{"cc_first_half":"55555555","cc_second_half":"55554444"}}`, "55554444"),
+		pos("split card under card key", `{"card":{"part1":"3782","part2":"822463","part3":"10005"}}`, "822463"),
+		pos("split card numbers", `{"pan_part_2":1111,"pan_part_1":4111,"pan_part_3":1111,"pan_part_4":1111}`, "4111"),
+		neg("split card bad luhn", `{"card_number_1":"4111","card_number_2":"1111","card_number_3":"1111","card_number_4":"1112"}`),
+		neg("unrelated 4-digit siblings", `{"year":"4111","build":"1111","port":"1111","code":"1111"}`),
+		neg("phone parts", `{"phone_1":"4111","phone_2":"1111","phone_3":"1111","phone_4":"1111"}`),
+		neg("card date parts", `{"card_exp_month":"12","card_exp_year":"2030","card_issue_1":"2021"}`),
+		neg("card bin and last4", `{"card_bin":"411111","card_last4":"1111","card_first6":"411111"}`),
+		// passwords in SQL text
+		pos("sql identified by", kv("query", "CREATE USER 'app'@'%' IDENTIFIED BY 'Tr0ub4dor&3';").props, "Tr0ub4dor&3"),
+		pos("sql oracle bare", kv("$exception_message", "ORA-01935 in: alter user scott identified by Tiger2024x account unlock").props, "Tiger2024x"),
+		pos("sql identified with", kv("sql", "ALTER USER bob IDENTIFIED WITH mysql_native_password BY 'pl4net#X'").props, "pl4net#X"),
+		pos("sql postgres role", kv("stmt", `CREATE ROLE reporting WITH LOGIN PASSWORD 'r3p0rt-Only!' VALID UNTIL '2027-01-01'`).props, "r3p0rt-Only!"),
+		pos("sql set password", kv("log", "query: SET PASSWORD FOR 'bob'@'localhost' = 'n3wPass!9';").props, "n3wPass!9"),
+		neg("sql no password", kv("query", "CREATE USER 'app'@'%' IDENTIFIED WITH auth_socket;").props),
+		neg("sql hash only", kv("query", "ALTER USER app IDENTIFIED BY VALUES 'S:1234ABCD';").props),
+		neg("sql placeholder", kv("query", "CREATE ROLE app LOGIN PASSWORD $1").props),
+		neg("sql select", kv("query", "SELECT id FROM users WHERE password_reset = 'pending' AND role = 'x'").props),
+		neg("prose identified", kv("message", "The user identified by the badge entered the room").props),
+		// passwords, PINs and one-time codes under keys in other scripts
+		pos("key greek", kv("κωδικός_πρόσβασης", "Ελλάδα2024!").props, "Ελλάδα2024!"),
+		pos("key greek capitals", kv("ΚΩΔΙΚΌΣ_ΠΡΌΣΒΑΣΗΣ", "Ath3na#77").props, "Ath3na#77"),
+		pos("key cyrillic capitalised", kv("Пароль", "Moskva_1990").props, "Moskva_1990"),
+		pos("key japanese otp", kv("確認コード", "482913").props, "482913"),
+		pos("key chinese otp", kv("短信验证码", "730215").props, "730215"),
+		pos("key korean otp", kv("인증코드", "615204").props, "615204"),
+		pos("key italian phrase", kv("parola_d_ordine", "Colosseo!88").props, "Colosseo!88"),
+		pos("key greek otp", kv("Κωδικός_Επαλήθευσης", "904417").props, "904417"),
+		neg("key greek product code", kv("κωδικός_προϊόντος", "SKU-44810").props),
+		neg("key japanese date", kv("確認日", "2026-12-01").props),
+		neg("key russian changed at", kv("Пароль_изменён_дата", "2026-11-30").props),
+		// one-time tokens in sign-in links and custom-scheme deep links
+		pos("deep link magic", kv("$deeplink", "myapp://login?magic=Qm9vdHN0cmFwX2xpbms4S2x5Zz&src=email").props, "Qm9vdHN0cmFwX2xpbms4S2x5Zz"),
+		pos("deep link reverse dns", kv("url", "com.example.shop://auth/callback?session_key=hT7qP2vXw9LmZ4rN8sKd3Fa").props, "hT7qP2vXw9LmZ4rN8sKd3Fa"),
+		pos("web magic link", kv("$current_url", "https://app.example.com/verify?login_token=Zx81kQ0pLmW2vTy7RnB4cD5e").props, "Zx81kQ0pLmW2vTy7RnB4cD5e"),
+		neg("deep link ids", kv("$deeplink", "myapp://product?id=8841209&ref=home_banner&campaign_code=SPRING24").props),
+		neg("deep link flag", kv("$deeplink", "myapp://settings?magic=true&auth_mode=biometric").props),
+		neg("web magic word", kv("$current_url", "https://shop.example/search?q=magic+link+sign+in").props),
+		// CSV text whose header names a column
+		pos("csv passport column", kv("export", "name,passport_number,country\nAda Lovelace,X12345678,GB\nAlan Turing,Y87654321,GB").props, "Y87654321"),
+		pos("csv bsn semicolon", kv("upload_preview", "naam;bsn;stad\r\nJan;"+bsn+";Utrecht\r\n").props, bsn),
+		pos("csv password tab", kv("paste", "user\tpassword\nbob\tBl4ckC@t!\n").props, "Bl4ckC@t!"),
+		neg("csv ids", kv("export", "order_id,tracking_number,sku\n100234,1Z999AA10123456784,SKU-1\n100235,1Z999AA10123456785,SKU-2").props),
+		neg("csv bsn bad check", kv("export", "naam;bsn\nJan;"+bsn[:8]+strconv.Itoa((int(bsn[8]-'0')+1)%10)+"\n").props),
+		neg("csv status column", kv("export", "name,passport_status\nAda,verified\nAlan,pending").props),
+		// passwords in chat prose written without spaces
+		pos("chat chinese", kv("message", "你好，我的密码是Xy7kq92m，登录不了").props, "Xy7kq92m"),
+		pos("chat chinese wei", kv("message", "新密码为Hk29!pqz。谢谢").props, "Hk29!pqz"),
+		pos("chat japanese", kv("message", "パスワードはSakura2024です").props, "Sakura2024"),
+		neg("chat chinese forgot", kv("message", "忘记密码是怎么回事？请帮忙").props),
+		neg("chat chinese rule", kv("message", "密码是8位数字和字母的组合").props),
+		pos("chat spanish accent", kv("message", "mi contraseña: señor1234").props, "señor1234"),
 	}
 }
 
@@ -279,6 +334,11 @@ func TestFamilies(t *testing.T) {
 		if fc.secret != "" {
 			if !r.drop && strings.Contains(r.props, jsonText(fc.secret)) {
 				t.Errorf("%s: kept (findings: %s) %s", fc.name, describe(r), fc.props)
+			}
+			for _, f := range r.findings {
+				if strings.Contains(fmt.Sprintf("%+v", f), fc.secret) {
+					t.Errorf("%s: a finding holds the value", fc.name)
+				}
 			}
 			continue
 		}

@@ -185,6 +185,24 @@ func init() {
 		"otppin", "securitycodeotp", "verifycode", "confirmationcode", "logincode", "twofactor", "2facode2")
 	addKeys(kOTP, "otp", "otpcode", "onetimecode", "onetimepassword", "onetimepasscode", "verificationcode", "smscode",
 		"mfacode", "2facode", "twofactorcode", "totpcode", "authcode2fa", "securitycode2fa", "otpvalue", "mfatoken", "tfacode")
+	// Passwords, PINs and one-time codes in more languages and scripts
+	// (keys are lower-cased with Unicode case folding and accent-folded
+	// before lookup: "ΚΩΔΙΚΌΣ", "Пароль" match too).
+	addKeys(kPassword, "κωδικόςπρόσβασης", "κωδικόςχρήστη", "συνθηματικό", "paroladordine", "paroladiaccesso",
+		"パスコード", "ログインパスワード", "登录密码", "登錄密碼", "支付密码", "交易密码", "用户密码", "로그인비밀번호",
+		"кодовоеслово", "пароли", "парольпользователя", "гасло", "шифра", "лозинку", "סיסמת", "رمزالمرور",
+		"गुप्तशब्द", "mậtmã", "matma")
+	addKeys(kPIN, "κωδικόςpin", "pinκωδικός", "pinコード", "暗証コード", "pin码", "pin碼", "个人识别码", "個人識別碼",
+		"핀번호", "핀코드", "пинкодкарты", "الرقمالسري", "رمزpin", "קודסודי", "पिन", "पिनकोड", "รหัสpin", "mãpin", "mapin")
+	addKeys(kOTP, "κωδικόςεπαλήθευσης", "κωδικόςεπιβεβαίωσης", "κωδικόςμιάςχρήσης", "κωδικόςotp",
+		"確認コード", "確認番号", "認証番号", "ワンタイムパスワード", "ワンタイムコード",
+		"验证代码", "驗證碼", "校验码", "校驗碼", "动态密码", "動態密碼", "一次性密码", "一次性密碼", "短信验证码", "簡訊驗證碼",
+		"인증코드", "확인코드", "일회용비밀번호", "otp번호", "одноразовыйкод", "одноразовыйпароль", "кодизсмс", "смскод",
+		"кодпідтвердження", "одноразовийкод", "رمزالتحقق", "رمزالتأكيد", "كودالتحقق", "קודאימות", "ओटीपी", "सत्यापनकोड",
+		"รหัสยืนยัน", "รหัสotp", "mãxácthực", "maxacthuc", "mãotp", "kodeverifikasi", "kodeotp", "kodweryfikacyjny",
+		"kodsms", "jednorazowykod", "overenikod", "ověřovacíkód", "vahvistuskoodi", "bekræftelseskode", "verifieringskod",
+		"bekreftelseskode", "einmalcode", "einmalpasswort", "codiceotp", "codigootp", "codeotp",
+		"tekkullanimliksifre", "tekkullanımlıkşifre")
 	addKeys(kTOTP, "totp", "totpsecret", "totpseed", "otpsecret", "otpseed", "mfasecret", "mfaseed", "2fasecret",
 		"twofactorsecret", "authenticatorsecret", "authenticatorkey", "tfasecret")
 	addKeys(kPrivKey, "privatekey", "privkey", "sshkey", "sshprivatekey", "rsaprivatekey", "pemkey", "pgpprivatekey",
@@ -320,6 +338,9 @@ var latinFold = map[rune]string{
 	'õ': "o", 'ö': "o", 'ø': "o", 'ő': "o", 'ř': "r", 'ś': "s", 'š': "s", 'ş': "s", 'ß': "ss", 'ť': "t", 'ù': "u",
 	'ú': "u", 'û': "u", 'ü': "u", 'ū': "u", 'ů': "u", 'ű': "u", 'ý': "y", 'ÿ': "y", 'ź': "z", 'ż': "z", 'ž': "z",
 	'æ': "ae", 'œ': "oe", 'ð': "d", 'þ': "th",
+	// Greek: accents (tonos, dialytika) and the final sigma.
+	'ά': "α", 'έ': "ε", 'ή': "η", 'ί': "ι", 'ό': "ο", 'ύ': "υ", 'ώ': "ω", 'ϊ': "ι", 'ΐ': "ι", 'ϋ': "υ", 'ΰ': "υ",
+	'ς': "σ",
 }
 
 func foldString(w string) string {

@@ -57,7 +57,7 @@ func init() {
 
 // phraseJoiners may stand between the word and the password.
 var phraseJoiners = []string{"is now", "is set to", "set to", "changed to", "reset to", "to", "is", "was", "ist jetzt", "ist", "lautet", "war", "est",
-	"es", "era", "é", "será", "sera", "är", "er", "on", "jest", "je", "это", "->", "=>", "=", ":", "：", "是", "は"}
+	"es", "era", "é", "será", "sera", "är", "er", "on", "jest", "je", "это", "->", "=>", "=", ":", "：", "是", "为", "為", "は"}
 
 func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 }
 
@@ -94,7 +94,7 @@ func (w *walker) scanPasswordPhrases(s string, from int) {
 		j = skipPhraseSep(s, j)
 		sepSeen := j > i+wl
 		for _, jw := range phraseJoiners {
-			if len(s)-j > len(jw) && hasPrefixFold(s[j:], jw) && (len(jw) > 0 && !isLetterByte(jw[len(jw)-1]) || !isLetterByte(s[j+len(jw)])) {
+			if len(s)-j > len(jw) && hasPrefixFold(s[j:], jw) && (len(jw) > 0 && !isLetterByte(jw[len(jw)-1]) || cjkLead(jw[0]) || !isLetterByte(s[j+len(jw)])) {
 				j = skipPhraseSep(s, j+len(jw))
 				sepSeen = true
 				break
@@ -104,7 +104,7 @@ func (w *walker) scanPasswordPhrases(s string, from int) {
 			continue
 		}
 		e := j
-		for e < len(s) && !phraseStop(s[e]) {
+		for e < len(s) && !phraseStop(s[e]) && !(e > j && cjkLead(s[e])) {
 			e++
 		}
 		tok := s[j:e]
@@ -134,6 +134,11 @@ func skipPhraseSep(s string, j int) int {
 	}
 	return j
 }
+
+// cjkLead reports whether c starts a CJK, kana, hangul or full-width
+// character (U+3000-U+DFFF, U+F000-U+FFFF): prose in those scripts writes
+// no space after a password ("密码是Abc12345，谢谢").
+func cjkLead(c byte) bool { return c >= 0xE3 && c <= 0xED || c == 0xEF }
 
 func phraseStop(c byte) bool {
 	switch c {

@@ -174,6 +174,10 @@ func samples() map[string][2][]sample {
 			raw(`{"har":{"cookies":[{"name":"theme","value":"dark"},{"name":"sessionid","value":"1"}]}}`, ""),
 			raw(`{"cookies":[{"value":"`+fake(101, 32, alnum)+`"},{"name":7,"value":"x"}]}`, ""),
 		}},
+		"text.sql_password": {{kv("query", "CREATE USER 'app'@'%' IDENTIFIED BY 'Tr0ub4dor&3';"),
+			kv("stmt", "ALTER ROLE reporting WITH PASSWORD 'r3p0rt-Only!'"), kv("log", "SET PASSWORD FOR 'bob'@'localhost' = 'n3wPass!9'")}, {
+			kv("query", "ALTER USER app IDENTIFIED BY VALUES 'S:1234ABCD';"), kv("query", "CREATE ROLE app LOGIN PASSWORD $1"),
+			kv("query", "UPDATE users SET password_changed_at = now() WHERE id = 4")}},
 		"text.cli_password": {{kv("cmd", "mysql -u root -pS3cretPw99 prod"), kv("cmd", "curl -u alice:S3cretPw99 https://api.example.com/v1"),
 			kv("cmd", "sshpass -p 'hunter2' ssh root@10.0.0.5"), kv("cmd", "redis-cli -h cache -a Xk29pq7zL4 ping"),
 			kv("cmd", "wget --user=bob:Xk29pq7zL4 https://x.example.com/a.zip"), kv("cmd", "docker login -u bob -p Xk29pq7zL4 registry.example.com"),
@@ -216,6 +220,10 @@ func samples() map[string][2][]sample {
 		"key.card_cvv": {{kv("cvv", "123"), kv("card", `{"cvc":"1234"}`)}, {kv("cvv", "abc"), kv("cvv_required", "true")}},
 		"key.card_expiry": {{raw(`{"card":{"number":"`+pan16+`","exp":"12/29"}}`, "12/29"), raw(`{"billing":{"num":"`+pan16+`","expiration":"2029-12"}}`, "2029-12")},
 			{raw(`{"card":{"brand":"visa","last4":"4242","exp":"12/29"}}`, ""), raw(`{"token":{"exp":1718200000}}`, "")}},
+		"card.split": {{raw(`{"card_number_1":"4111","card_number_2":"1111","card_number_3":"1111","card_number_4":"1111"}`, "4111"),
+			raw(`{"payment":{"cc_first_half":"55555555","cc_second_half":"55554444"}}`, "55554444")}, {
+			raw(`{"phone_1":"4111","phone_2":"1111","phone_3":"1111","phone_4":"1111"}`, ""),
+			raw(`{"card_number_1":"4111","card_number_2":"1111","card_number_3":"1111","card_number_4":"1112"}`, "")}},
 		"card.pan": {{kv("note", "card 4111-1111-1111-1111 declined"), kv("n", pan16), kv("amex", amex), kv("s", "5555 5555 5555 4444"),
 			kv("maestro", "6759 6498 2643 8453"), kv("visa13", "4222222222222"), kv("slashes", "4111/1111/1111/1111"),
 			kv("nbsp", "4111\u00a01111\u00a01111\u00a01111"), kv("double", "4111  1111  1111  1111"),
@@ -330,6 +338,11 @@ func samples() map[string][2][]sample {
 			kv("u", "https://api.github.com/repos/o/r/hooks/12345"), kv("u", "https://example.com/docs/webhooks/setup-guide"),
 			kv("u", "https://app.example.com/settings/webhooks/3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b/edit"),
 			kv("u", "https://dashboard.example.com/webhooks/we_1NxQk29dkLmQp1zAbCd")}},
+		"url.magic_link": {{kv("$deeplink", "myapp://login?magic="+fake(120, 26, alnum)+"&src=email"),
+			kv("url", "com.example.app://auth/callback?auth_code="+fake(121, 24, alnum)),
+			kv("$current_url", "https://app.example.com/verify?login_token="+fake(122, 30, alnum))}, {
+			kv("$deeplink", "myapp://product?id=8841209&ref=home_banner"), kv("$deeplink", "myapp://settings?magic=true"),
+			kv("$current_url", "https://x.example/?magic=abracadabra")}},
 		"url.param": {{kv("$current_url", "https://x.com/cb?code="+fake(79, 20, alnum)+"&state=abc"), kv("redirect", "https%3A%2F%2Fapp.example.com%2Fcb%3Ftoken%3D"+fake(84, 20, alnum)), kv("$referrer", "https://x.com/#access_token="+fake(80, 30, alnum)+"&expires_in=3600")}, {kv("$current_url", "https://x.com/forgot-password?step=2"), kv("$current_url", "https://x.com/?utm_source=mail&ref=abc"),
 			kv("Stripe-Signature", "t=1492774577,v1="+fake(91, 64, hexs)+",v0="+fake(92, 64, hexs)), kv("src", "https://cdn.x.com/app.js?t=1718200000")}},
 		"url.userinfo": {{kv("db", "postgres://app:S3cr3tPw@db:5432/prod"), kv("remote", "https://x-access-token:"+fake(81, 20, alnum)+"@git.example.com/o/r.git"),

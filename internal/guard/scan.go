@@ -166,13 +166,15 @@ type walker struct {
 	// d. It is apart from parsers because a value inside that tree is
 	// scanned from depth 0 again: sharing one array let a nested value
 	// that looked like JSON reset the parser of the tree being walked.
-	trees   [maxDepth + 2]fastjson.Parser
-	repl    []byte
-	key     string               // key of the value being scanned, for custom rules
-	panSeen bool                 // a card number was found in the current object
-	address bool                 // the current object is a postal address (its pincode is India's postal code)
-	kinds   map[string]kindEntry // kindOf cache; per walker, so no locking
-	kslots  [kindSlots]kindEntry // two-way, in front of kinds
+	trees     [maxDepth + 2]fastjson.Parser
+	repl      []byte
+	key       string               // key of the value being scanned, for custom rules
+	panSeen   bool                 // a card number was found in the current object
+	appLink   bool                 // the query being read is a custom-scheme deep link's
+	cardParts []cardPart           // splitCard's buffer
+	address   bool                 // the current object is a postal address (its pincode is India's postal code)
+	kinds     map[string]kindEntry // kindOf cache; per walker, so no locking
+	kslots    [kindSlots]kindEntry // two-way, in front of kinds
 	// builtinOnly: scanning for the key cache, which every project's
 	// checker shares: no token exemption, no custom rules.
 	builtinOnly bool
@@ -419,7 +421,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if len(s) >= 16 && f&(pUpper|pLower) != 0 {
 		want |= wsVendor
 	}
-	phrases := len(s) >= 8 && f&(pEq|pColon|pSpace) != 0 && kind != kPassword && kind != kPwd
+	phrases := len(s) >= 8 && f&(pEq|pColon|pSpace|pHigh) != 0 && kind != kPassword && kind != kPwd
 	if phrases {
 		want |= wsPhrase
 		if p.digits >= 4 {
@@ -446,6 +448,12 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		if f&(pEq|pColon) != 0 {
 			w.scanConfigLines(s)
 			w.scanInlinePairs(s)
+		}
+	}
+	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
+		w.scanSQLPasswords(s)
+		if strings.IndexByte(s, '\n') > 0 {
+			w.scanCSV(s)
 		}
 	}
 	if len(s) >= 12 && f&pColon != 0 && strings.Count(s, ":") >= 4 {

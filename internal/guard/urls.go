@@ -90,6 +90,8 @@ func (w *walker) scanURL(s string, st, colon, end, depth int) {
 		// ;jsessionid=... path parameters.
 		w.scanPairs(s, ae+k+1, pathEnd, ';', false, false, depth)
 	}
+	savedApp := w.appLink
+	w.appLink = appScheme(scheme)
 	if q >= 0 {
 		qe := end
 		if h > q {
@@ -107,6 +109,7 @@ func (w *walker) scanURL(s string, st, colon, end, depth int) {
 		}
 		w.scanPairs(s, fs, end, '&', false, false, depth)
 	}
+	w.appLink = savedApp
 }
 
 // pathIDWords are the path segments that name the national ID or bank
@@ -437,6 +440,11 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 			w.add(SecretToken, "secret.session_cookie", 0, len(val))
 		}
 		kind = kNone
+	} else if t := strings.TrimSpace(val); (magicLinkParam(name) || w.appLink && appLinkSecretName(name)) && randomToken(t) {
+		// A sign-in link's one-time token (?magic=, ?login_token=), and
+		// any random token a custom-scheme deep link carries in a
+		// parameter named for a token, code or key.
+		w.add(SecretToken, "url.magic_link", 0, len(val))
 	} else if det, minLen := paramSpecial(name); det != "" {
 		t := strings.TrimSpace(val)
 		shapeOK := false
@@ -536,4 +544,32 @@ func userinfoWord(pw string) bool {
 		return true
 	}
 	return false
+}
+
+// appScheme reports whether scheme is an app's own (myapp://), not a web
+// or file transfer protocol.
+func appScheme(scheme string) bool {
+	switch strings.ToLower(scheme) {
+	case "http", "https", "ws", "wss", "ftp", "ftps", "sftp", "file", "data", "blob", "about", "chrome",
+		"chrome-extension", "moz-extension", "android-app", "ios-app":
+		return false
+	}
+	return scheme != "" && !strings.Contains(scheme, "+")
+}
+
+// magicLinkParam names the query parameters of sign-in ("magic") links.
+func magicLinkParam(name string) bool {
+	switch name {
+	case "magic", "magic_token", "magictoken", "magic_link", "magiclink", "magic_code", "magic_link_token",
+		"login_token", "logintoken", "signin_token", "sign_in_token", "login_link_token", "one_time_token",
+		"onetimetoken", "ott", "email_token", "link_token", "auth_link":
+		return true
+	}
+	return false
+}
+
+// appLinkSecretName: a deep-link parameter whose name says it carries a
+// credential.
+func appLinkSecretName(name string) bool {
+	return containsFoldAny(name, "token", "code", "magic", "otp", "secret", "key", "auth", "login", "session")
 }
