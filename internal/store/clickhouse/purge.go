@@ -130,7 +130,18 @@ func (s *Store) countDays(ctx context.Context, n *node, table, cond string) (map
 // exist before (active ones, which the mutation replaces, and inactive ones
 // merges left) are noted: WaitObsolete waits until they are gone from disk.
 func (s *Store) mutate(ctx context.Context, table, cond string) error {
-	for i, n := range s.nodes {
+	return s.mutateShards(ctx, s.nodes, 0, table, cond)
+}
+
+// mutateOn is mutate on shard i alone.
+func (s *Store) mutateOn(ctx context.Context, i int, table, cond string) error {
+	return s.mutateShards(ctx, s.nodes[i:i+1], i, table, cond)
+}
+
+// mutateShards is mutate on nodes, the shards first, first+1, ...
+func (s *Store) mutateShards(ctx context.Context, nodes []*node, first int, table, cond string) error {
+	for j, n := range nodes {
+		i := first + j
 		names, err := n.queryString(ctx, "SELECT name FROM system.parts WHERE database = "+quote(s.db)+" AND table = "+quote(table)+" FORMAT TSV")
 		if err != nil {
 			return fmt.Errorf("clickhouse store: shard %d: list parts: %w", i+1, err)
@@ -144,12 +155,14 @@ func (s *Store) mutate(ctx context.Context, table, cond string) error {
 		}
 		s.purgeMu.Unlock()
 	}
-	for i, n := range s.nodes {
+	for j, n := range nodes {
+		i := first + j
 		if err := n.exec(ctx, "ALTER TABLE "+s.db+"."+table+" DELETE WHERE "+cond, nil, nil); err != nil {
 			return fmt.Errorf("clickhouse store: shard %d: delete from %s: %w", i+1, table, err)
 		}
 	}
-	for i, n := range s.nodes {
+	for j, n := range nodes {
+		i := first + j
 		for {
 			left, err := n.queryString(ctx, "SELECT count() FROM system.mutations WHERE database = "+quote(s.db)+" AND table = "+quote(table)+" AND is_done = 0")
 			if err != nil {
@@ -179,7 +192,7 @@ func (s *Store) PurgeEvents(ctx context.Context, job store.PurgeJob) (store.Purg
 	}
 	defer done()
 	for i := range job.Rules {
-		if r := &job.Rules[i]; len(r.Paths) > 0 || len(r.ProfilePaths) > 0 {
+		if r := &job.Rules[i]; len(r.ProfilePaths) > 0 {
 			return res, ErrPurgeUnsupported
 		}
 	}
@@ -192,12 +205,33 @@ func (s *Store) PurgeEvents(ctx context.Context, job store.PurgeJob) (store.Purg
 	var order []pk
 	for ri := range job.Rules {
 		r := &job.Rules[ri]
-		if !r.DeleteEvents {
+		if !r.DeleteEvents && len(r.Paths) == 0 {
 			continue
 		}
 		users, err := s.userHashes(ctx, r.DistinctIDs)
 		if err != nil {
 			return res, err
+		}
+		if !r.DeleteEvents {
+			left, err := s.stripProps(ctx, r, users, func(day string, shard int) *store.PartitionResult {
+				k := pk{r.Project, day, shard}
+				p := parts[k]
+				if p == nil {
+					p = &store.PartitionResult{Project: r.Project, Day: day, Shard: shard}
+					parts[k] = p
+					order = append(order, k)
+				}
+				return p
+			})
+			if err != nil {
+				return res, err
+			}
+			res.Remaining += left
+			res.Checked++
+			if job.Progress != nil {
+				job.Progress(ri+1, len(job.Rules))
+			}
+			continue
 		}
 		cond := eventCond(r, users)
 		for si, n := range s.nodes {
