@@ -9,9 +9,9 @@ package clickhouse
 //
 // What mutations can do on every version Sieve supports: delete events
 // (by project, time, event names, users) and erase users' profiles and
-// findings. Removing properties from stored JSON (rule.Paths,
-// rule.ProfilePaths) would need JSON functions 18.16 lacks, or rewriting
-// rows through Sieve; it is refused with ErrPurgeUnsupported.
+// findings. Removing properties from events (rule.Paths) rewrites the rows
+// through Sieve (purgeprops.go); removing them from profiles
+// (rule.ProfilePaths) is refused with ErrPurgeUnsupported.
 
 import (
 	"context"
@@ -21,12 +21,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sieve-analytics/sieve/internal/purge/propath"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
 
 // ErrPurgeUnsupported is returned for a purge rule the ClickHouse backend
-// cannot apply yet (removing properties from events or profiles).
+// cannot apply yet (removing properties from profiles).
 var ErrPurgeUnsupported = errors.New("clickhouse store: removing properties is not supported on ClickHouse yet; delete the events or erase the users instead")
+
+// ErrPurgeInvalid is returned, before anything is changed, for a purge rule
+// that both deletes events and removes properties, or names a bad path.
+var ErrPurgeInvalid = errors.New("clickhouse store: invalid purge")
 
 // Dir implements purge.Backend: a ClickHouse store has no local files.
 func (s *Store) Dir() string { return "" }
@@ -192,8 +197,17 @@ func (s *Store) PurgeEvents(ctx context.Context, job store.PurgeJob) (store.Purg
 	}
 	defer done()
 	for i := range job.Rules {
-		if r := &job.Rules[i]; len(r.ProfilePaths) > 0 {
+		r := &job.Rules[i]
+		if len(r.ProfilePaths) > 0 {
 			return res, ErrPurgeUnsupported
+		}
+		if r.DeleteEvents && len(r.Paths) > 0 {
+			return res, fmt.Errorf("%w: rule %d: either delete events or remove properties", ErrPurgeInvalid, i)
+		}
+		for _, p := range r.Paths {
+			if err := propath.Check(p); err != nil {
+				return res, fmt.Errorf("%w: rule %d: %w", ErrPurgeInvalid, i, err)
+			}
 		}
 	}
 	type pk struct {

@@ -165,6 +165,14 @@ func TestPurgePropertyNoResidue(t *testing.T) {
 		t.Fatal("positive control: the values are not found on disk before the purge")
 	}
 	rule := store.PurgeRule{Project: 2, From: base, To: base + 30*3_600_000*3, Events: []string{"signup"}, Paths: []string{"token"}}
+	for _, bad := range []store.PurgeRule{
+		{Project: 2, From: store.AllTimeFrom, To: store.AllTimeTo, Paths: []string{"token"}, DeleteEvents: true},
+		{Project: 2, From: store.AllTimeFrom, To: store.AllTimeTo, Paths: []string{"token..x"}},
+	} {
+		if _, err := s.PurgeEvents(ctx, store.PurgeJob{ID: "bad", Rules: []store.PurgeRule{rule, bad}}); !errors.Is(err, ErrPurgeInvalid) {
+			t.Fatalf("invalid rule %+v: %v, want ErrPurgeInvalid", bad, err)
+		}
+	}
 	er, err := s.PurgeEvents(ctx, store.PurgeJob{ID: "pp", Rules: []store.PurgeRule{rule}})
 	if err != nil {
 		t.Fatal(err)
