@@ -11,11 +11,15 @@ package clickhouse
 //  2. the paths are removed in Go (propath.Remove, as the DuckDB store
 //     does); each changed copy is inserted again into the same shard with
 //     the same key, ver + 1 and a generation gen above every earlier one,
-//     so that reads (which prefer the highest gen, then ver) and merges
-//     (ReplacingMergeTree keeps the highest ver) pick the new copy;
+//     so that reads (which take the highest ver, then gen) and merges
+//     (ReplacingMergeTree keeps the highest ver) pick it over the old one;
 //  3. the old copies are deleted by a mutation naming them by (k, ver,
 //     nodup) and gen below the new generation, waited for as for event
 //     deletions; rows stored meanwhile are never named, so none is lost.
+//     The mutation also deletes older copies with ver one above a named
+//     one: the copies an interrupted run of the purge already rewrote
+//     (they no longer pass the prefilter, and the new generation replaces
+//     them), so that a rerun leaves one copy.
 //
 // Inserting before deleting means a crash leaves both copies (reads pick
 // the new one) and a rerun finishes the job; nothing of a row's values is
@@ -35,7 +39,7 @@ import (
 )
 
 // rewriteBatch is how many rows' bytes (about) one insert of rewritten
-// rows carries; deleteBatch how many rows one deletion mutation names
+// rows carries; deleteBatch how many copies one deletion mutation names
 // (its text stays below max_query_size, 256 KiB by default).
 const (
 	rewriteBatch = 8 << 20
@@ -147,7 +151,9 @@ func (s *Store) rewriteShard(ctx context.Context, n *node, si int, r *store.Purg
 		w.u64(ver + 1)
 		w.u64(k)
 		w.u64(gen)
-		*old = append(*old, "("+strconv.FormatUint(k, 10)+", "+strconv.FormatUint(ver, 10)+", "+quote(nodup)+")")
+		for _, v := range []uint64{ver, ver + 1} { // the copy, and what an interrupted run made of it
+			*old = append(*old, "("+strconv.FormatUint(k, 10)+", "+strconv.FormatUint(v, 10)+", "+quote(nodup)+")")
+		}
 		if len(w.b) >= rewriteBatch {
 			if err := flush(); err != nil {
 				return err

@@ -72,8 +72,8 @@ var migrations = [][]string{
 	{
 		// Events: gen is the generation of a row. A property purge
 		// rewrites the rows it changes with a higher gen (and ver + 1),
-		// then deletes the older generation; reads prefer the highest
-		// gen, then the highest ver, of a key.
+		// then deletes the older generation; reads take the copy of a
+		// key with the highest ver, then the highest gen.
 		`ALTER TABLE %[1]s.events_local ADD COLUMN gen UInt64 DEFAULT 0`,
 		`ALTER TABLE %[1]s.events ADD COLUMN gen UInt64 DEFAULT 0`,
 	},
