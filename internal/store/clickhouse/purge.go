@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -162,7 +163,8 @@ func (s *Store) mutateShards(ctx context.Context, nodes []*node, first int, tabl
 	}
 	for j, n := range nodes {
 		i := first + j
-		if err := n.exec(ctx, "ALTER TABLE "+s.db+"."+table+" DELETE WHERE "+cond, nil, nil); err != nil {
+		// In the request's body (longStatement): lists of users or rows.
+		if err := n.exec(ctx, "", longStatement, []byte("ALTER TABLE "+s.db+"."+table+" DELETE WHERE "+cond)); err != nil {
 			return fmt.Errorf("clickhouse store: shard %d: delete from %s: %w", i+1, table, err)
 		}
 	}
@@ -364,9 +366,13 @@ func (s *Store) WaitObsolete(ctx context.Context) error {
 	s.replaced = nil
 	s.purgeMu.Unlock()
 	for i, n := range s.nodes {
+		// Each mutation of a purge notes the parts then present: the same
+		// part is often noted many times.
+		slices.Sort(replaced[i])
+		replaced[i] = slices.Compact(replaced[i])
 		for len(replaced[i]) > 0 {
-			chunk := replaced[i][:min(len(replaced[i]), 1000)]
-			left, err := n.queryString(ctx, "SELECT count() FROM system.parts WHERE database = "+quote(s.db)+" AND (table, name) IN ("+strings.Join(chunk, ", ")+")")
+			chunk := replaced[i][:min(len(replaced[i]), 10000)]
+			left, err := n.postString(ctx, "SELECT count() FROM system.parts WHERE database = "+quote(s.db)+" AND (table, name) IN ("+strings.Join(chunk, ", ")+")")
 			if err != nil {
 				return fmt.Errorf("clickhouse store: shard %d: wait for replaced parts: %w", i+1, err)
 			}

@@ -39,11 +39,14 @@ import (
 )
 
 // rewriteBatch is how many rows' bytes (about) one insert of rewritten
-// rows carries; deleteBatch how many copies one deletion mutation names
-// (its text stays below max_query_size, 256 KiB by default).
+// rows carries; deleteBatch how many (k, ver, nodup) tuples one deletion
+// mutation names: at most 74 bytes and 5 syntax tree elements each, so
+// that its text stays below the default max_query_size (256 KiB) and its
+// tree below max_ast_elements (50,000), which the server applies again
+// when it runs the stored mutation.
 const (
 	rewriteBatch = 8 << 20
-	deleteBatch  = 2000
+	deleteBatch  = 3000
 )
 
 // keyFilterCH is a prefilter true for every props text one of paths can
