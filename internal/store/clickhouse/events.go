@@ -402,7 +402,7 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
 	stmt := "SELECT time, event, distinct_id, insert_id, props FROM " + s.db + ".events WHERE " + s.eventWhere(q.ProjectID, q.From, q.To, q.Events) +
-		" ORDER BY time, event, distinct_id, insert_id, nodup, ver DESC LIMIT 1 BY " + dedupKey + " FORMAT RowBinary"
+		" ORDER BY time, event, distinct_id, insert_id, nodup, ver DESC, gen DESC LIMIT 1 BY " + dedupKey + " FORMAT RowBinary"
 	rc, err := s.q.do(ctx, stmt, readSettings, nil, nil)
 	if err != nil {
 		return s.readErr(caller, "export", err)
@@ -509,7 +509,7 @@ func (s *Store) Scan(ctx context.Context, q store.ScanQuery, pick store.Pick, se
 	caller := ctx
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	stmt := "SELECT time, event, distinct_id, props FROM " + s.db + ".events WHERE " + s.scanWhere(q) + " LIMIT 1 BY " + dedupKey + " FORMAT RowBinary"
+	stmt := "SELECT time, event, distinct_id, props FROM " + s.db + ".events WHERE " + s.scanWhere(q) + " ORDER BY ver DESC, gen DESC LIMIT 1 BY " + dedupKey + " FORMAT RowBinary"
 	rc, err := s.q.do(ctx, stmt, nil, nil, nil)
 	if err != nil {
 		return s.readErr(caller, "scan", err)

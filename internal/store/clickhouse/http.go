@@ -159,6 +159,23 @@ func (n *node) queryString(ctx context.Context, query string) (string, error) {
 	return strings.TrimSpace(string(b)), err
 }
 
+// longStatement are the settings of a statement sent as a request's body
+// (postString, purge mutations): the server's URL length limit is far
+// below what a long list of rows, users or parts needs, and
+// max_query_size (256 KiB by default) is raised for it.
+var longStatement = url.Values{"max_query_size": {"8388608"}}
+
+// postString is queryString with the statement in the request's body.
+func (n *node) postString(ctx context.Context, query string) (string, error) {
+	rc, err := n.do(ctx, "", longStatement, []byte(query), nil)
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, 1<<20))
+	return strings.TrimSpace(string(b)), err
+}
+
 // quote returns s as a ClickHouse string literal. It is used for names
 // only (database, cluster, event names, property-name fragments), never
 // for stored values.

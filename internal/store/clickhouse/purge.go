@@ -9,24 +9,30 @@ package clickhouse
 //
 // What mutations can do on every version Sieve supports: delete events
 // (by project, time, event names, users) and erase users' profiles and
-// findings. Removing properties from stored JSON (rule.Paths,
-// rule.ProfilePaths) would need JSON functions 18.16 lacks, or rewriting
-// rows through Sieve; it is refused with ErrPurgeUnsupported.
+// findings. Removing properties from events (rule.Paths) rewrites the rows
+// through Sieve (purgeprops.go); removing them from profiles
+// (rule.ProfilePaths) is refused with ErrPurgeUnsupported.
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sieve-analytics/sieve/internal/purge/propath"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
 
 // ErrPurgeUnsupported is returned for a purge rule the ClickHouse backend
-// cannot apply yet (removing properties from events or profiles).
+// cannot apply yet (removing properties from profiles).
 var ErrPurgeUnsupported = errors.New("clickhouse store: removing properties is not supported on ClickHouse yet; delete the events or erase the users instead")
+
+// ErrPurgeInvalid is returned, before anything is changed, for a purge rule
+// that both deletes events and removes properties, or names a bad path.
+var ErrPurgeInvalid = errors.New("clickhouse store: invalid purge")
 
 // Dir implements purge.Backend: a ClickHouse store has no local files.
 func (s *Store) Dir() string { return "" }
@@ -130,7 +136,18 @@ func (s *Store) countDays(ctx context.Context, n *node, table, cond string) (map
 // exist before (active ones, which the mutation replaces, and inactive ones
 // merges left) are noted: WaitObsolete waits until they are gone from disk.
 func (s *Store) mutate(ctx context.Context, table, cond string) error {
-	for i, n := range s.nodes {
+	return s.mutateShards(ctx, s.nodes, 0, table, cond)
+}
+
+// mutateOn is mutate on shard i alone.
+func (s *Store) mutateOn(ctx context.Context, i int, table, cond string) error {
+	return s.mutateShards(ctx, s.nodes[i:i+1], i, table, cond)
+}
+
+// mutateShards is mutate on nodes, the shards first, first+1, ...
+func (s *Store) mutateShards(ctx context.Context, nodes []*node, first int, table, cond string) error {
+	for j, n := range nodes {
+		i := first + j
 		names, err := n.queryString(ctx, "SELECT name FROM system.parts WHERE database = "+quote(s.db)+" AND table = "+quote(table)+" FORMAT TSV")
 		if err != nil {
 			return fmt.Errorf("clickhouse store: shard %d: list parts: %w", i+1, err)
@@ -144,12 +161,15 @@ func (s *Store) mutate(ctx context.Context, table, cond string) error {
 		}
 		s.purgeMu.Unlock()
 	}
-	for i, n := range s.nodes {
-		if err := n.exec(ctx, "ALTER TABLE "+s.db+"."+table+" DELETE WHERE "+cond, nil, nil); err != nil {
+	for j, n := range nodes {
+		i := first + j
+		// In the request's body (longStatement): lists of users or rows.
+		if err := n.exec(ctx, "", longStatement, []byte("ALTER TABLE "+s.db+"."+table+" DELETE WHERE "+cond)); err != nil {
 			return fmt.Errorf("clickhouse store: shard %d: delete from %s: %w", i+1, table, err)
 		}
 	}
-	for i, n := range s.nodes {
+	for j, n := range nodes {
+		i := first + j
 		for {
 			left, err := n.queryString(ctx, "SELECT count() FROM system.mutations WHERE database = "+quote(s.db)+" AND table = "+quote(table)+" AND is_done = 0")
 			if err != nil {
@@ -179,8 +199,17 @@ func (s *Store) PurgeEvents(ctx context.Context, job store.PurgeJob) (store.Purg
 	}
 	defer done()
 	for i := range job.Rules {
-		if r := &job.Rules[i]; len(r.Paths) > 0 || len(r.ProfilePaths) > 0 {
+		r := &job.Rules[i]
+		if len(r.ProfilePaths) > 0 {
 			return res, ErrPurgeUnsupported
+		}
+		if r.DeleteEvents && len(r.Paths) > 0 {
+			return res, fmt.Errorf("%w: rule %d: either delete events or remove properties", ErrPurgeInvalid, i)
+		}
+		for _, p := range r.Paths {
+			if err := propath.Check(p); err != nil {
+				return res, fmt.Errorf("%w: rule %d: %w", ErrPurgeInvalid, i, err)
+			}
 		}
 	}
 	type pk struct {
@@ -192,12 +221,33 @@ func (s *Store) PurgeEvents(ctx context.Context, job store.PurgeJob) (store.Purg
 	var order []pk
 	for ri := range job.Rules {
 		r := &job.Rules[ri]
-		if !r.DeleteEvents {
+		if !r.DeleteEvents && len(r.Paths) == 0 {
 			continue
 		}
 		users, err := s.userHashes(ctx, r.DistinctIDs)
 		if err != nil {
 			return res, err
+		}
+		if !r.DeleteEvents {
+			left, err := s.stripProps(ctx, r, users, func(day string, shard int) *store.PartitionResult {
+				k := pk{r.Project, day, shard}
+				p := parts[k]
+				if p == nil {
+					p = &store.PartitionResult{Project: r.Project, Day: day, Shard: shard}
+					parts[k] = p
+					order = append(order, k)
+				}
+				return p
+			})
+			if err != nil {
+				return res, err
+			}
+			res.Remaining += left
+			res.Checked++
+			if job.Progress != nil {
+				job.Progress(ri+1, len(job.Rules))
+			}
+			continue
 		}
 		cond := eventCond(r, users)
 		for si, n := range s.nodes {
@@ -316,9 +366,13 @@ func (s *Store) WaitObsolete(ctx context.Context) error {
 	s.replaced = nil
 	s.purgeMu.Unlock()
 	for i, n := range s.nodes {
+		// Each mutation of a purge notes the parts then present: the same
+		// part is often noted many times.
+		slices.Sort(replaced[i])
+		replaced[i] = slices.Compact(replaced[i])
 		for len(replaced[i]) > 0 {
-			chunk := replaced[i][:min(len(replaced[i]), 1000)]
-			left, err := n.queryString(ctx, "SELECT count() FROM system.parts WHERE database = "+quote(s.db)+" AND (table, name) IN ("+strings.Join(chunk, ", ")+")")
+			chunk := replaced[i][:min(len(replaced[i]), 10000)]
+			left, err := n.postString(ctx, "SELECT count() FROM system.parts WHERE database = "+quote(s.db)+" AND (table, name) IN ("+strings.Join(chunk, ", ")+")")
 			if err != nil {
 				return fmt.Errorf("clickhouse store: shard %d: wait for replaced parts: %w", i+1, err)
 			}

@@ -168,11 +168,14 @@ func (s *Store) rowQuery(ctx context.Context, p query.Project, q *query.Query) (
 	// Only what the engine reads crosses the network: properties when it
 	// reads some, users (the join of links) when it counts users or reads
 	// profiles, the order by user when it keeps per-user state.
-	props, extra := "'{}'", ""
+	// A key's copy read for its properties is the one with the highest
+	// ver, then gen (a property purge inserts a rewritten copy with ver + 1
+	// before it deletes the old one).
+	props, extra, newest := "'{}'", "", ""
 	if eng.NeedsProps() {
-		props, extra = "props", ", props"
+		props, extra, newest = "props", ", props", " ORDER BY ver DESC, gen DESC"
 	}
-	from := "(SELECT time, event, '' AS usr" + extra + " FROM " + s.db + ".events WHERE " + where + " LIMIT 1 BY " + dedupKey + ")"
+	from := "(SELECT time, event, '' AS usr" + extra + " FROM " + s.db + ".events WHERE " + where + newest + " LIMIT 1 BY " + dedupKey + ")"
 	if eng.NeedsUsers() {
 		from = s.usersSQL(p.ID, readEnd, where, extra)
 	}
@@ -377,7 +380,7 @@ func (s *Store) usersSQL(project, readEnd int64, where, extra string) string {
   UNION ALL SELECT %[5]s AS dev, %[6]s AS u, time FROM %[1]s
 ) WHERE dev != '' AND u != '' GROUP BY dev`, scope, jstr("$anon_distinct_id"), jstr("$identified_id"), jstr("alias"), jstr("$device_id"), jstr("$user_id"))
 	return fmt.Sprintf(`(SELECT time, event, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr%[7]s FROM (
-  SELECT time, event, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev%[7]s FROM %[3]s.events WHERE %[4]s LIMIT 1 BY %[5]s
+  SELECT time, event, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev%[7]s FROM %[3]s.events WHERE %[4]s ORDER BY ver DESC, gen DESC LIMIT 1 BY %[5]s
 ) AS e GLOBAL ANY LEFT JOIN (%[6]s) AS l USING dev)`, jstr("$user_id"), jstr("$device_id"), s.db, where, dedupKey, links, extra)
 }
 

@@ -10,7 +10,7 @@ import (
 // versions applied in <db>.schema_version; Open applies what is missing.
 // ON CLUSTER DDL needs ZooKeeper, which a plain sharded cluster lacks, so
 // every statement goes to every shard.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // versionTable records, on each shard, the schema versions applied.
 const versionTable = "CREATE TABLE IF NOT EXISTS %s.schema_version (version UInt32, applied DateTime) ENGINE = MergeTree() ORDER BY version"
@@ -68,6 +68,14 @@ var migrations = [][]string{
 			node String, seq Int64, line String
 		) ENGINE = ReplacingMergeTree()
 		ORDER BY (node, seq)`,
+	},
+	{
+		// Events: gen is the generation of a row. A property purge
+		// rewrites the rows it changes with a higher gen (and ver + 1),
+		// then deletes the older generation; reads take the copy of a
+		// key with the highest ver, then the highest gen.
+		`ALTER TABLE %[1]s.events_local ADD COLUMN gen UInt64 DEFAULT 0`,
+		`ALTER TABLE %[1]s.events ADD COLUMN gen UInt64 DEFAULT 0`,
 	},
 }
 

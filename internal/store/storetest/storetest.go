@@ -8,8 +8,9 @@
 // backends with a Seal method, across sealing), durability across reopen,
 // concurrent appends, profile operations and paging, findings, ErrClosed
 // after Close and context cancellation, where expressions on exports
-// and profiles, whose answers must equal expr.Eval's, and, for backends
-// that implement store.EventScanner, its counts and scans.
+// and profiles, whose answers must equal expr.Eval's, for backends
+// that implement store.EventScanner, its counts and scans, and, for
+// backends with purges (Purger), removing event properties.
 //
 // storetest imports store, event, query/expr and the standard library's
 // testing; it must not import a backend, nor ingest, api, server or guard.
@@ -22,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -70,6 +72,7 @@ func Run(t *testing.T, open Opener) {
 		{"Where", testWhere},
 		{"ProfileWhere", testProfileWhere},
 		{"EventScanner", testEventScanner},
+		{"PurgeProperties", testPurgeProperties},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
@@ -1027,5 +1030,115 @@ func testEventScanner(t *testing.T, open Opener) {
 		func(int64, string, string, []byte) error { return errFn })
 	if !errors.Is(err, errFn) {
 		t.Errorf("Scan with a failing fn: %v, want it returned", err)
+	}
+}
+
+// Purger is implemented by backends with purges (docs/PURGE.md); the suite
+// then checks that removing properties from events changes exactly the
+// rows and members a slow reference says.
+type Purger interface {
+	Sealer
+	PurgeEvents(ctx context.Context, job store.PurgeJob) (store.PurgeEventsResult, error)
+	WaitObsolete(ctx context.Context) error
+}
+
+func testPurgeProperties(t *testing.T, open Opener) {
+	s := openT(t, open, t.TempDir())
+	defer closeT(t, s)
+	pg, ok := s.(Purger)
+	if !ok {
+		t.Skip("the backend has no purges")
+	}
+	ctx := context.Background()
+	var rows []event.Row
+	for i := 0; i < 200; i++ {
+		props := fmt.Sprintf(`{"token":"t%d","form":{"token":"f%d","keep":%d},"n":%d,"arr":[{"token":1}]}`, i, i, i, i)
+		if i%5 == 0 {
+			props = fmt.Sprintf(`{"n":%d}`, i)
+		}
+		rows = append(rows, row(int64(1+i%4/3), base+int64(i)*day/50-day/2, []string{"view", "login", "signup"}[i%3],
+			fmt.Sprintf("u%d", i%7), fmt.Sprint("p", i), props))
+	}
+	appendT(t, s, rows[:100]...)
+	if err := pg.Seal(ctx); err != nil {
+		t.Fatalf("Seal: %v", err)
+	}
+	appendT(t, s, rows[100:]...)
+	appendT(t, s, rows[:20]...) // duplicates: stored once
+	if err := pg.Seal(ctx); err != nil {
+		t.Fatalf("Seal: %v", err)
+	}
+	rules := []store.PurgeRule{
+		{Project: 1, From: base, To: base + day, Events: []string{"login", "signup"}, DistinctIDs: []string{"u1", "u2", "u3"},
+			Paths: []string{"token", "form.token"}},
+		{Project: 2, From: store.AllTimeFrom, To: store.AllTimeTo, Paths: []string{"n"}},
+	}
+	// The reference: decode, delete the members, compare decoded.
+	want := map[string]map[string]any{}
+	changed := 0
+	for _, r := range rows {
+		var m map[string]any
+		if err := json.Unmarshal(r.Props, &m); err != nil {
+			t.Fatal(err)
+		}
+		did := false
+		for _, ru := range rules {
+			if r.ProjectID != ru.Project || r.Time < ru.From || r.Time >= ru.To ||
+				(len(ru.Events) > 0 && !slices.Contains(ru.Events, r.Name)) ||
+				(len(ru.DistinctIDs) > 0 && !slices.Contains(ru.DistinctIDs, r.DistinctID)) {
+				continue
+			}
+			for _, p := range ru.Paths {
+				obj, key := m, p
+				if a, b, nested := strings.Cut(p, "."); nested {
+					obj, _ = m[a].(map[string]any)
+					key = b
+				}
+				if _, ok := obj[key]; ok {
+					delete(obj, key)
+					did = true
+				}
+			}
+		}
+		if did {
+			changed++
+		}
+		want[r.InsertID] = m
+	}
+	if changed < 20 {
+		t.Fatalf("the test changes only %d rows", changed)
+	}
+	res, err := pg.PurgeEvents(ctx, store.PurgeJob{ID: "conf", Rules: rules})
+	if err != nil {
+		t.Fatalf("PurgeEvents: %v", err)
+	}
+	var got int64
+	for _, p := range res.Partitions {
+		got += p.RowsChanged
+		if p.RowsDeleted != 0 {
+			t.Errorf("partition %+v deletes rows", p)
+		}
+	}
+	if got != int64(changed) || res.Remaining != 0 {
+		t.Fatalf("PurgeEvents: %d rows changed, %d remaining; want %d, 0", got, res.Remaining, changed)
+	}
+	if err := pg.WaitObsolete(ctx); err != nil {
+		t.Fatalf("WaitObsolete: %v", err)
+	}
+	n := 0
+	for _, project := range []int64{1, 2} {
+		for _, r := range export(t, s, all(project)) {
+			n++
+			var m map[string]any
+			if err := json.Unmarshal(r.Props, &m); err != nil {
+				t.Fatalf("event %s: props %s: %v", r.InsertID, r.Props, err)
+			}
+			if w, ok := want[r.InsertID]; !ok || !reflect.DeepEqual(m, w) {
+				t.Errorf("event %s: props %s, want %v", r.InsertID, r.Props, w)
+			}
+		}
+	}
+	if n != len(rows) {
+		t.Fatalf("export after the purge: %d events, want %d", n, len(rows))
 	}
 }
