@@ -28,7 +28,7 @@ import (
 
 // ErrPurgeUnsupported is returned for a purge rule the ClickHouse backend
 // cannot apply yet (removing properties from profiles).
-var ErrPurgeUnsupported = errors.New("clickhouse store: removing properties is not supported on ClickHouse yet; delete the events or erase the users instead")
+var ErrPurgeUnsupported = errors.New("clickhouse store: removing properties from profiles is not supported on ClickHouse yet (from events it is); erase the users instead")
 
 // ErrPurgeInvalid is returned, before anything is changed, for a purge rule
 // that both deletes events and removes properties, or names a bad path.
