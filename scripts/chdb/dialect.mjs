@@ -34,7 +34,8 @@ for (const st of lines.filter((l) => l.kind === "ddl")) {
   run("schema", sql);
 }
 // A few rows, so that reads evaluate their expressions on data.
-run("sample rows", `INSERT INTO sieve.events_local VALUES (1, 1772323200000, 'e', 'u1', 'k1', '', '{"password":"x","n":1}', 18446744073709551615, 7),
+// Columns named, so that columns a later migration adds take their defaults.
+run("sample rows", `INSERT INTO sieve.events_local (project_id, time, event, distinct_id, insert_id, nodup, props, ver, k) VALUES (1, 1772323200000, 'e', 'u1', 'k1', '', '{"password":"x","n":1}', 18446744073709551615, 7),
   (1, 1772323200000, 'e', 'u1', 'k1', '', '{"n":1}', 1, 7), (2, -86400001, 'view', 'u2', '', 'abc', '{}', 5, 0)`);
 run("sample rows", `INSERT INTO sieve.profiles_local VALUES (1, 1, '', 'alice', '{"a":1}', 0, 1), (1, 1, '', 'alice', '{"a":2}', 0, 2), (1, 2, 'company', 'acme', '{}', 1, 3)`);
 run("sample rows", `INSERT INTO sieve.findings_local VALUES (1772323200000, 1, 'u1', 'e', 'password', 'password', 'name', 'drop', 'web', '1.0')`);
