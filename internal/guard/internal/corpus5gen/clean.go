@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,7 +21,7 @@ func newEncoder(w io.Writer) *json.Encoder {
 func cleanScenarios() []scenario {
 	var s []scenario
 	kinds := idKinds()
-	for range 6 {
+	for range 10 {
 		s = append(s, scenario{"id_checkfail", func(g *gen, p map[string]any) {
 			k := kinds[g.r.Intn(len(kinds))]
 			g.cur.Scenario = "id_checkfail_" + k.name
@@ -39,7 +40,7 @@ func cleanScenarios() []scenario {
 		scenario{"luhn_valid_order_number", func(g *gen, p map[string]any) {
 			var n string
 			for {
-				n = luhnComplete(g.pick("9", "1", "0", "7", "8") + g.digits(14))
+				n = luhnComplete(g.pick("9", "1", "0", "7") + g.digits(14))
 				if !cardBrandPrefix(n) {
 					break
 				}
@@ -77,15 +78,15 @@ func cleanScenarios() []scenario {
 			p["bsb"] = g.digits(3) + "-" + g.digits(3)
 			p["account_last4"] = g.digits(4)
 		}},
-		scenario{"iban_checkfail", func(g *gen, p map[string]any) {
-			v := g.iban()
-			bad := v[:2] + fmt.Sprintf("%02d", (int(v[2]-'0')*10+int(v[3]-'0')+1+g.r.Intn(90))%98+1) + v[4:]
-			if ibanValid(bad) {
-				bad = v[:2] + "00" + v[4:]
+		scenario{"creditor_reference_rf", func(g *gen, p map[string]any) {
+			v := g.creditorReference()
+			if !ibanValid(v) {
+				panic("creditor reference fails mod 97")
 			}
-			g.name("IBAN Validation Failed")
-			p["iban_input"] = bad
-			p["error"] = "invalid_checksum"
+			g.name("Invoice Viewed")
+			p["payment_reference"] = v
+			p["payee_bic"] = g.pick("DEUTDEFFXXX", "NDEAFIHH", "INGBNL2A")
+			p["due_date"] = "2026-12-15"
 		}},
 		scenario{"publishable_keys", func(g *gen, p map[string]any) {
 			g.name("SDK Configured")
@@ -286,6 +287,27 @@ func cleanScenarios() []scenario {
 			g.name("Auth Client Log")
 			p["frame"] = outer
 			p["state_blob"] = b64(fmt.Sprintf(`{"step":"review","cart_items":%d,"coupon":"WINTER%d"}`, 1+g.r.Intn(5), 10+g.r.Intn(40)))
+		}},
+		scenario{"snowplow_ue_px_clean", func(g *gen, p map[string]any) {
+			inner, _ := jsonString(map[string]any{"schema": "iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0", "data": map[string]any{"schema": "iglu:com.acme/password_reset/jsonschema/1-0-0", "data": map[string]any{"step": "requested", "method": "email", "password_policy_version": 3}}})
+			g.name("snowplow_unstruct")
+			p["e"] = "ue"
+			p["ue_px"] = base64.RawURLEncoding.EncodeToString([]byte(inner))
+			p["tv"] = "js-3.24.0"
+			p["eid"] = g.uuid()
+		}},
+		scenario{"heap_amplitude_autocapture_clean", func(g *gen, p map[string]any) {
+			if g.r.Intn(2) == 0 {
+				g.name("[Amplitude] Element Clicked")
+				p["[Amplitude] Element Text"] = g.pick("Forgot password?", "Add card", "Verify identity", "Show PIN")
+				p["[Amplitude] Element Tag"] = "button"
+				p["[Amplitude] Element Hierarchy"] = []any{map[string]any{"tag": "form", "id": "login"}, map[string]any{"tag": "button", "classes": []any{"btn"}}}
+			} else {
+				g.name("click")
+				p["target_text"] = g.pick("Reset password", "Enter SSN later", "Use saved card ending 4242")
+				p["target_tag"] = "BUTTON"
+				p["hierarchy"] = "@form;#checkout;|@button;.primary;"
+			}
 		}},
 		scenario{"education_ids", func(g *gen, p map[string]any) {
 			g.name("Assignment Submitted")

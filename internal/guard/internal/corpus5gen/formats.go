@@ -99,7 +99,7 @@ func cardBrandPrefix(n string) bool {
 	p2, _ := strconv.Atoi(n[:2])
 	p4, _ := strconv.Atoi(n[:4])
 	return n[0] == '4' || (p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720) || p2 == 34 || p2 == 37 ||
-		strings.HasPrefix(n, "6") || (p4 >= 3528 && p4 <= 3589) || p2 == 36 || p2 == 30 || p2 == 38 || p2 == 39
+		strings.HasPrefix(n, "6") || (p4 >= 3528 && p4 <= 3589) || p2 == 36 || p2 == 30 || p2 == 38 || p2 == 39 || p2 == 81
 }
 
 // iban returns a valid IBAN of one of a few countries (electronic form).
@@ -147,7 +147,21 @@ func ibanValid(s string) bool {
 }
 
 // printed groups an IBAN by four.
-func printed(iban string) string { return spaced(iban) }
+func printed(iban string) string {
+	var parts []string
+	for i := 0; i < len(iban); i += 4 {
+		parts = append(parts, iban[i:min(i+4, len(iban))])
+	}
+	return strings.Join(parts, " ")
+}
+
+// creditorReference returns an ISO 11649 structured creditor reference
+// (RF, two mod-97 check digits, up to 21 characters): printed on invoices,
+// public.
+func (g *gen) creditorReference() string {
+	ref := g.from("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 8+g.r.Intn(10))
+	return fmt.Sprintf("RF%02d%s", 98-ibanMod(ref+"RF00"), ref)
+}
 
 func abaValid(s string) bool {
 	d := digitsOf(s)

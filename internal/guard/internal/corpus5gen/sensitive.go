@@ -12,7 +12,7 @@ func sensitiveScenarios() []scenario {
 	// National identifiers: KYC, HR onboarding, healthcare intake, under
 	// keys that name them, in prose and in nested forms.
 	kinds := idKinds()
-	for range 4 {
+	for range 10 {
 		s = append(s, scenario{"kyc_id", func(g *gen, p map[string]any) {
 			k := kinds[g.r.Intn(len(kinds))]
 			g.cur.Scenario = "kyc_id_" + k.name
@@ -92,6 +92,40 @@ func sensitiveScenarios() []scenario {
 			p["booking_ref"] = g.from("ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 6)
 			p["passengers"] = []any{map[string]any{"type": "ADT", "passport": map[string]any{"number": doc, "issuing_country": "DEU", "expiry": "2031-04-30"}, "frequent_flyer": map[string]any{"program": "LH", "number": "9920" + g.digits(11)}}}
 			g.label("national_id", "passengers[].passport.number", doc)
+		}},
+		scenario{"snowplow_ue_px_secret", func(g *gen, p map[string]any) {
+			ks := idKinds()
+			k := ks[g.r.Intn(len(ks))]
+			data := map[string]any{"step": "submit", "password": g.password()}
+			if g.r.Intn(2) == 0 {
+				data = map[string]any{"step": "kyc", k.keys[0]: k.make(g)}
+			}
+			inner, _ := jsonString(map[string]any{"schema": "iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0", "data": map[string]any{"schema": "iglu:com.acme/form_submit/jsonschema/1-0-0", "data": data}})
+			v := base64.RawURLEncoding.EncodeToString([]byte(inner))
+			g.name("snowplow_unstruct")
+			p["e"] = "ue"
+			p["ue_px"] = v
+			p["tv"] = "js-3.24.0"
+			if _, ok := data["password"]; ok {
+				g.label("password", "ue_px", v)
+			} else {
+				g.label("national_id", "ue_px", v)
+			}
+		}},
+		scenario{"segment_context_traits", func(g *gen, p map[string]any) {
+			ks := idKinds()
+			k := ks[g.r.Intn(len(ks))]
+			v := k.make(g)
+			key := k.keys[g.r.Intn(len(k.keys))]
+			g.name("Identify")
+			p["context"] = map[string]any{"library": map[string]any{"name": "analytics.js", "version": "next-1.70.0"}, "traits": map[string]any{"plan": "pro", key: v}}
+			g.label("national_id", "context.traits."+key, v)
+		}},
+		scenario{"amplitude_user_properties", func(g *gen, p map[string]any) {
+			v := g.iban()
+			g.name("$identify")
+			p["user_properties"] = map[string]any{"$set": map[string]any{"payout_iban": v, "tier": "gold"}}
+			g.label("bank_account", "user_properties.$set.payout_iban", v)
 		}},
 		// Cards.
 		scenario{"checkout_card_form", func(g *gen, p map[string]any) {
@@ -372,8 +406,10 @@ func sensitiveScenarios() []scenario {
 			ts := vendorTokens()
 			v := ts[g.r.Intn(len(ts))].make(g)
 			g.name("SDK Init")
-			p["a"] = map[string]any{"b": map[string]any{"c": map[string]any{"d": map[string]any{"e": map[string]any{"f": map[string]any{"credentials": map[string]any{"api_secret": v}}}}}}}
-			g.label("secret_token", "a.b.c.d.e.f.credentials.api_secret", v)
+			// Events may nest 3 levels; deeper nesting arrives as a string.
+			deep, _ := jsonString(map[string]any{"d": map[string]any{"e": map[string]any{"f": map[string]any{"credentials": map[string]any{"api_secret": v}}}}})
+			p["a"] = map[string]any{"b": map[string]any{"c": deep}}
+			g.label("secret_token", "a.b.c", v)
 		}},
 		scenario{"token_zero_width_split", func(g *gen, p map[string]any) {
 			v := "sk_live_51" + g.alnum(20) + "\u200b" + g.alnum(40)
