@@ -309,6 +309,21 @@ func cleanScenarios() []scenario {
 				p["hierarchy"] = "@form;#checkout;|@button;.primary;"
 			}
 		}},
+		scenario{"secret_references_clean", func(g *gen, p map[string]any) {
+			g.name("Workflow Parsed")
+			p["workflow_yaml"] = "env:\n  DB_PASSWORD: ${{ secrets.DB_PASSWORD }}\n  NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n"
+			p["k8s_env"] = `{"name":"API_KEY","valueFrom":{"secretKeyRef":{"name":"api","key":"token"}}}`
+			p["ansible_var"] = "db_password: \"{{ vault_db_password }}\""
+			p["docker_login"] = "echo $CR_PAT | docker login ghcr.io -u ci-bot --password-stdin"
+			p["helm_set"] = "--set auth.existingSecret=pg-auth"
+		}},
+		scenario{"placeholder_values_clean", func(g *gen, p map[string]any) {
+			g.name("Setup Wizard Step")
+			p["api_key"] = g.pick("YOUR_API_KEY", "<your-api-key>", "xxxxxxxxxxxxxxxx", "${API_KEY}", "")
+			p["password"] = g.pick("", "********", "••••••••")
+			p["token_hint"] = "ghp_…" + g.alnum(4)
+			p["ssn"] = g.pick("XXX-XX-XXXX", "***-**-"+g.digits(4))
+		}},
 		scenario{"education_ids", func(g *gen, p map[string]any) {
 			g.name("Assignment Submitted")
 			p["student_id"] = "S" + g.digits(8)

@@ -437,6 +437,52 @@ func sensitiveScenarios() []scenario {
 			g.name("Game Server Registered")
 			p["steam_api_key"] = g.label("secret_token", "steam_api_key", v)
 		}},
+		scenario{"vendor_token_log_line", func(g *gen, p map[string]any) {
+			ts := vendorTokens()
+			t := ts[g.r.Intn(len(ts))]
+			v := t.make(g)
+			g.name("Server Log Shipped")
+			p["line"] = fmt.Sprintf(`ts=2026-11-%02dT10:%02d:11Z level=error msg="upstream auth failed" vendor=%s %s=%s retry=3`, 1+g.r.Intn(28), g.r.Intn(60), t.vendor, g.pick("api_key", "token", "auth", "key"), v)
+			g.label("secret_token", "line", v)
+		}},
+		scenario{"git_credential_helper_output", func(g *gen, p map[string]any) {
+			v := "ghp_" + g.alnum(36)
+			g.name("Git Credential Debug")
+			p["helper_output"] = "protocol=https\nhost=github.com\nusername=ci-bot\npassword=" + v + "\n"
+			g.label("secret_token", "helper_output", v, "password")
+		}},
+		scenario{"docker_login_command", func(g *gen, p map[string]any) {
+			v := g.mixed(16)
+			g.name("CI Step Started")
+			p["command"] = "docker login " + g.pick("registry.gitlab.com", "ghcr.io", "docker.io") + " -u deploy -p " + v
+			g.label("password", "command", v, "secret_token")
+		}},
+		scenario{"har_header_objects", func(g *gen, p map[string]any) {
+			ts := vendorTokens()
+			v := ts[g.r.Intn(len(ts))].make(g)
+			g.name("Network Request Captured")
+			p["headers"] = []any{map[string]any{"name": "accept", "value": "application/json"}, map[string]any{"name": g.pick("authorization", "x-api-key", "X-Access-Token"), "value": g.pick("Bearer ", "") + v}}
+			g.label("secret_token", "headers[].value", v)
+		}},
+		scenario{"banking_pin", func(g *gen, p map[string]any) {
+			v := g.digits(4 + g.r.Intn(3))
+			k := g.pick("card_pin", "atm_pin", "pin", "transaction_pin", "upi_pin")
+			g.name("PIN Set")
+			p["flow"] = "card_activation"
+			p[k] = g.label("password", k, v)
+		}},
+		scenario{"password_in_query_string", func(g *gen, p map[string]any) {
+			v := g.mixed(12)
+			g.name("$pageview")
+			p["$current_url"] = "https://portal.example.edu/login.php?user=s" + g.digits(7) + "&" + g.pick("password", "pwd", "pass") + "=" + v + "&lang=en"
+			g.label("password", "$current_url", v)
+		}},
+		scenario{"roblox_security_cookie", func(g *gen, p map[string]any) {
+			v := "_|WARNING:-DO-NOT-SHARE-THIS.--Sharing-this-will-allow-someone-to-log-in-as-you-and-to-steal-your-ROBUX-and-items.|_" + strings.ToUpper(g.hex(300))
+			g.name("Game Launcher Error")
+			p["cookie"] = ".ROBLOSECURITY=" + v
+			g.label("secret_token", "cookie", v)
+		}},
 		// Private keys.
 		scenario{"private_key_in_config", func(g *gen, p map[string]any) {
 			text, probe := g.privateKey()
