@@ -9,6 +9,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/sieve-analytics/sieve/internal/event"
 )
 
 // The fifth corpus (testdata/corpus5.jsonl, made by internal/corpus5gen)
@@ -64,5 +68,31 @@ func TestCorpus5Generated(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Error("testdata/corpus5.jsonl is not what corpus5gen writes: run go generate ./internal/guard")
+	}
+}
+
+// TestCorpus5ScanMatchesEvent checks that the rescan path (Checker.Scan on
+// the stored text) reports what Event reports on every corpus5 event.
+func TestCorpus5ScanMatchesEvent(t *testing.T) {
+	c := corpusChecker(t, corpus5Token)
+	var arena fastjson.Arena
+	events, differ := 0, 0
+	forEachCorpusFile(t, "corpus5.jsonl", func(n int, ln *corpus2Line, ev *event.Event) {
+		events++
+		scanned, err := c.Scan(1, ev.Name, ev.DistinctID, string(ev.Props.MarshalTo(nil)), nil)
+		if err != nil {
+			t.Fatalf("line %d: Scan: %v", n, err)
+		}
+		arena.Reset()
+		walked, _ := c.Event(ev, &arena, nil)
+		if a, b := findingKeys(scanned), findingKeys(walked); a != b {
+			differ++
+			if differ <= 20 {
+				t.Errorf("line %d [%s]: Scan finds %s, Event finds %s", n, ln.Scenario, a, b)
+			}
+		}
+	})
+	if differ > 0 {
+		t.Errorf("Scan and Event differ on %d of %d events", differ, events)
 	}
 }
