@@ -135,9 +135,11 @@ func sensitiveScenarios() []scenario {
 				cvv = g.digits(4)
 			}
 			g.name("Payment Info Entered")
-			p["payment"] = map[string]any{"brand": brand, "cardNumber": spaced(n), "securityCode": cvv, "expiry": fmt.Sprintf("%02d/%02d", 1+g.r.Intn(12), 27+g.r.Intn(5))}
+			exp := fmt.Sprintf("%02d/%02d", 1+g.r.Intn(12), 27+g.r.Intn(5))
+			p["payment"] = map[string]any{"brand": brand, "cardNumber": spaced(n), "securityCode": cvv, "expiry": exp}
 			g.label("payment_card", "payment.cardNumber", spaced(n))
 			g.label("payment_card", "payment.securityCode", cvv)
+			g.label("payment_card", "payment.expiry", exp) // an expiry next to a PAN
 		}},
 		scenario{"card_full_width_digits", func(g *gen, p map[string]any) {
 			n, _ := g.card()
