@@ -127,6 +127,30 @@ func sensitiveScenarios() []scenario {
 			p["user_properties"] = map[string]any{"$set": map[string]any{"payout_iban": v, "tier": "gold"}}
 			g.label("bank_account", "user_properties.$set.payout_iban", v)
 		}},
+		scenario{"email_as_distinct_id", func(g *gen, p map[string]any) {
+			e := g.pick("ana.souza", "k.tanaka", "o.nowak", "lea.martin") + g.digits(3) + "@example." + g.pick("com", "net", "org")
+			g.name("Logged In")
+			p["distinct_id"] = g.label("email", "distinct_id", e)
+			p["login_method"] = "password"
+		}},
+		scenario{"cpf_as_distinct_id", func(g *gen, p map[string]any) {
+			var k idKind
+			for _, x := range idKinds() {
+				if x.name == "cpf" {
+					k = x
+				}
+			}
+			v := k.make(g)
+			g.name("Conta Aberta")
+			p["distinct_id"] = g.label("national_id", "distinct_id", v)
+			p["$identified_id"] = true
+		}},
+		scenario{"token_in_event_name", func(g *gen, p map[string]any) {
+			v := "glpat-" + g.from(urlB64, 20)
+			g.name("Error: 401 for token " + v)
+			g.label("secret_token", "event", v)
+			p["source"] = "cli"
+		}},
 		// Cards.
 		scenario{"checkout_card_form", func(g *gen, p map[string]any) {
 			n, brand := g.card()
