@@ -97,7 +97,7 @@ func completeWith(body, alphabet string, valid func(string) bool) string {
 			return s
 		}
 	}
-	panic("no check character for " + body)
+	panic("no check character completes the value") // never print generated values
 }
 
 // breakLast replaces the last character of s by another one of alphabet that
@@ -109,7 +109,7 @@ func breakLast(g *gen, s, alphabet string, valid func(string) bool) string {
 			return t
 		}
 	}
-	panic("cannot break " + s)
+	panic("no character breaks the check")
 }
 
 const digitsAlpha = "0123456789"
