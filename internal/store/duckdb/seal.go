@@ -188,6 +188,11 @@ func (s *Store) sealActive(a *active) (int, error) {
 			return fail(fmt.Errorf("duckdb store: seal: wrote %d rows to a partition file, expected %d", n, want))
 		}
 		nf.Rows = want
+		written = append(written, nf.linksPath(s.dir, p)+tmpSuffix, nf.linksPath(s.dir, p))
+		lkTmp, err := s.writeLinks(ctx, conn, p, &nf, pqTmp)
+		if err != nil {
+			return fail(fmt.Errorf("duckdb store: seal: %w", err))
+		}
 
 		lists := make([][]uint64, 0, len(merge)+1)
 		for _, f := range merge {
@@ -215,6 +220,9 @@ func (s *Store) sealActive(a *active) (int, error) {
 		if err := os.Rename(kpTmp, kp); err != nil {
 			return fail(fmt.Errorf("duckdb store: seal: %w", err))
 		}
+		if err := placeLinks(lkTmp); err != nil {
+			return fail(fmt.Errorf("duckdb store: seal: %w", err))
+		}
 		sp := sealedPart{p: p, file: nf, keys: keys}
 		for _, f := range merge {
 			sp.merged = append(sp.merged, f.Gen)
@@ -239,7 +247,7 @@ func (s *Store) sealActive(a *active) (int, error) {
 		var kept []sealedFile
 		for _, f := range nv.parts[sp.p] {
 			if slices.Contains(sp.merged, f.Gen) {
-				obsolete = append(obsolete, f.parquet(s.dir, sp.p), f.keysPath(s.dir, sp.p))
+				obsolete = append(obsolete, f.paths(s.dir, sp.p)...)
 			} else {
 				kept = append(kept, f)
 			}
