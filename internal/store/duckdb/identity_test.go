@@ -91,7 +91,7 @@ func openLegacy(t *testing.T, d querytest.Data) query.Backend {
 	if len(rows) > 0 {
 		legacyStore(t, dir)
 	}
-	s, err = Open(dir, Options{})
+	s, err = Open(dir, Options{noLinkBackfill: true})
 	if err != nil {
 		t.Fatal(err)
 	}

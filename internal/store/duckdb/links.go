@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/atomicfile"
 )
 
 // Identity link files. Queries count users by package query's rule, in
@@ -160,4 +164,136 @@ func (s *Store) linkSource(v *version, project, from, to int64) string {
 		return empty
 	}
 	return strings.Join(branches, "\nUNION ALL ")
+}
+
+// linkBatch is how many sealed files one backfill pass gives link files.
+const linkBatch = 32
+
+// linkPass writes the link files of up to linkBatch sealed files that have
+// none (written before link files, e.g. an old data directory or a restored
+// old backup) and installs them with one manifest write; more is true when
+// such files are left. It runs on the sealer goroutine, so no seal,
+// compaction or purge changes the sealed files meanwhile.
+func (s *Store) linkPass(ctx context.Context) (n int, more bool, err error) {
+	type todo struct {
+		p partKey
+		f sealedFile
+	}
+	v := s.acquire()
+	var list []todo
+	for p, files := range v.parts {
+		for _, f := range files {
+			if !f.Linked {
+				list = append(list, todo{p, f})
+			}
+		}
+	}
+	s.release(v) // sealed files change only on this goroutine
+	if len(list) == 0 {
+		return 0, false, nil
+	}
+	slices.SortFunc(list, func(a, b todo) int {
+		if c := cmpInt(a.p.project, b.p.project); c != 0 {
+			return c
+		}
+		if c := cmpInt(a.p.day, b.p.day); c != 0 {
+			return c
+		}
+		return cmpInt(int64(a.f.Gen), int64(b.f.Gen))
+	})
+	if len(list) > linkBatch {
+		list, more = list[:linkBatch], true
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return 0, false, safeErr("link files: connect", err)
+	}
+	defer conn.Close()
+	var written []string
+	fail := func(err error) (int, bool, error) {
+		for _, f := range written {
+			_ = os.Remove(f)
+		}
+		return 0, false, err
+	}
+	dirs := map[string]bool{}
+	for i, t := range list {
+		src := "read_parquet(" + quote(t.f.parquet(s.dir, t.p)) + ")"
+		sel := storedSelect(src, "")
+		if t.f.Schema != idSchema {
+			sel = identitySelect(src, "")
+		}
+		lp := t.f.linksPath(s.dir, t.p)
+		written = append(written, lp+tmpSuffix, lp)
+		tmp, err := s.writeLinksFrom(ctx, conn, t.p, &list[i].f, "("+sel+")")
+		if err != nil {
+			return fail(fmt.Errorf("duckdb store: link files: %w", err))
+		}
+		if err := placeLinks(tmp); err != nil {
+			return fail(fmt.Errorf("duckdb store: link files: %w", err))
+		}
+		dirs[t.p.dir(s.dir)] = true
+	}
+	for d := range dirs {
+		if err := atomicfile.SyncDir(d); err != nil {
+			return fail(fmt.Errorf("duckdb store: link files: sync directory: %w", err))
+		}
+	}
+	s.manifestMu.Lock()
+	defer s.manifestMu.Unlock()
+	s.mu.Lock()
+	nv := s.cur.clone()
+	next := s.nextGen
+	s.mu.Unlock()
+	for _, t := range list {
+		files := nv.parts[t.p]
+		i := slices.IndexFunc(files, func(f sealedFile) bool { return f.Gen == t.f.Gen })
+		if i < 0 {
+			continue // gone meanwhile (cannot happen on the sealer goroutine); its link file is an orphan
+		}
+		files = slices.Clone(files)
+		files[i] = t.f
+		nv.parts[t.p] = files
+		n++
+	}
+	if err := writeManifest(s.dir, next, nv.actives, nv.parts, s.applied); err != nil {
+		return fail(err)
+	}
+	s.install(nv, nil, nil)
+	return n, more, nil
+}
+
+// linkBackfill runs one linkPass and tells when the next is due: at once
+// when files are left, else never (-1).
+func (s *Store) linkBackfill() time.Duration {
+	start := time.Now()
+	n, more, err := s.linkPass(context.Background())
+	if err != nil {
+		s.log.Error("write link files", "err", err)
+		return time.Minute
+	}
+	if n > 0 {
+		s.log.Info("wrote link files", "files", n, "took", time.Since(start))
+	}
+	if more {
+		return 0
+	}
+	return -1
+}
+
+// forgetMissingLinks marks the sealed files of m whose link file is
+// missing (a version without link files opened the directory and removed
+// them as unknown) as having none, so that queries scan them and the
+// backfill writes the file again.
+func forgetMissingLinks(root string, m *manifest) {
+	for p, files := range m.parts {
+		for i, f := range files {
+			if f.LinkRows == 0 {
+				continue
+			}
+			if _, err := os.Stat(f.linksPath(root, p)); err != nil {
+				files[i].Linked, files[i].LinkRows = false, 0
+			}
+		}
+	}
 }

@@ -38,6 +38,13 @@ func (s *Store) sealer() {
 		defer compactT.Stop()
 		compactTick = compactT.C
 	}
+	var linkT *time.Timer // link files of old sealed files (links.go)
+	var linkTick <-chan time.Time
+	if !s.opts.noLinkBackfill {
+		linkT = time.NewTimer(0)
+		defer linkT.Stop()
+		linkTick = linkT.C
+	}
 	for {
 		var a *active
 		select {
@@ -52,6 +59,11 @@ func (s *Store) sealer() {
 		case <-compactTick:
 			if !s.closed.Load() { // no new work during Close
 				compactT.Reset(s.compactBackground())
+			}
+			continue
+		case <-linkTick:
+			if d := s.linkBackfill(); d >= 0 && !s.closed.Load() {
+				linkT.Reset(d)
 			}
 			continue
 		case next, ok := <-s.sealCh:
