@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -359,4 +360,32 @@ func TestQueryDifferentialPurge(t *testing.T) {
 		}
 		s.Close()
 	}
+}
+
+// TestLinkFilesInBackup: a backup copies the link files with their sealed
+// files; the restored store reads them (no backfill) and answers the same.
+func TestLinkFilesInBackup(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpen(t, filepath.Join(dir, "store"), Options{})
+	loadQueryData(t, s, querytest.Dataset(t))
+	if err := s.Seal(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := readLinkFiles(t, s, querytest.ProjectID)
+	if len(want) == 0 {
+		t.Fatal("the dataset made no links")
+	}
+	dest := filepath.Join(dir, "backup")
+	if _, err := s.Backup(context.Background(), dest); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r := mustOpen(t, dest, Options{noLinkBackfill: true})
+	defer r.Close()
+	if got := readLinkFiles(t, r, querytest.ProjectID); !slices.Equal(got, want) {
+		t.Fatalf("restored links differ:\n got %v\nwant %v", got, want)
+	}
+	querytest.Run(t, func(*testing.T, querytest.Data) query.Backend { return r })
 }
