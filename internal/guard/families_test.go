@@ -117,7 +117,16 @@ func familyCases() []famCase {
 	anon := jh + "." + b64url(`{"iss":"supabase","ref":"abcdefghijklmnopqrst","role":"anon","iat":1700000000,"exp":2000000000}`) + "." + fake(301, 43, b64u)
 	service := jh + "." + b64url(`{"iss":"supabase","ref":"abcdefghijklmnopqrst","role":"service_role","iat":1700000000,"exp":2000000000}`) + "." + fake(302, 43, b64u)
 	user := jh + "." + b64url(`{"iss":"https://abc.supabase.co/auth/v1","sub":"42","role":"authenticated"}`) + "." + fake(303, 43, b64u)
+	ga := withLuhn("412345678170000000") // a _ga id and timestamp that read as a Visa 19
+	fbp := withLuhn("170000000000041234") // an _fbp timestamp and id
 	return []famCase{
+		// analytics cookies: dotted counters and timestamps are no card
+		neg("ga cookie", kv("cookie", "_ga=GA1.2."+ga[:9]+"."+ga[9:]+"; _gid=GA1.2.1.1").props),
+		neg("fbp cookie", kv("$cookies", "_fbp=fb.1."+fbp[:13]+"."+fbp[13:]+"; theme=dark").props),
+		neg("gcl cookie", kv("cookie", "_gcl_au=1.1."+ga[:9]+"."+ga[9:]).props),
+		pos("dotted card", kv("note", "card 4111.1111.1111.1111 on file").props, "4111.1111.1111.1111"),
+		pos("dotted amex", kv("note", "amex 3782.822463.10005").props, "3782.822463.10005"),
+		pos("card then counter", kv("note", "pan 4111111111111111.1700000000 logged").props, "4111111111111111"),
 		// JWTs: the payload decides
 		neg("supabase anon neutral", kv("config", anon).props),
 		neg("supabase anon in text", kv("msg", "createClient(url, '"+anon+"')").props),
