@@ -117,7 +117,7 @@ func familyCases() []famCase {
 	anon := jh + "." + b64url(`{"iss":"supabase","ref":"abcdefghijklmnopqrst","role":"anon","iat":1700000000,"exp":2000000000}`) + "." + fake(301, 43, b64u)
 	service := jh + "." + b64url(`{"iss":"supabase","ref":"abcdefghijklmnopqrst","role":"service_role","iat":1700000000,"exp":2000000000}`) + "." + fake(302, 43, b64u)
 	user := jh + "." + b64url(`{"iss":"https://abc.supabase.co/auth/v1","sub":"42","role":"authenticated"}`) + "." + fake(303, 43, b64u)
-	ga := withLuhn("412345678170000000") // a _ga id and timestamp that read as a Visa 19
+	ga := withLuhn("412345678170000000")  // a _ga id and timestamp that read as a Visa 19
 	fbp := withLuhn("170000000000041234") // an _fbp timestamp and id
 	return []famCase{
 		// analytics cookies: dotted counters and timestamps are no card
