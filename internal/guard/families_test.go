@@ -120,6 +120,37 @@ func familyCases() []famCase {
 	ga := withLuhn("412345678170000000")  // a _ga id and timestamp that read as a Visa 19
 	fbp := withLuhn("170000000000041234") // an _fbp timestamp and id
 	return []famCase{
+		// Hong Kong and Taiwan identity numbers, with their check characters
+		pos("hkid key", kv("hkid", "A123456(3)").props, "A123456(3)"),
+		pos("hkid key compact", kv("hong_kong_id", "A1234563").props, "A1234563"),
+		pos("hkid two letters", kv("note", "HKID: AB987654(3)").props, "AB987654(3)"),
+		pos("hkid prose chinese", kv("message", "我的身份證號碼是G123456(A)").props, "G123456(A)"),
+		pos("hkid anywhere", kv("$exception_message", "KYC rejected for A123456(3): photo unclear").props, "A123456(3)"),
+		pos("hkid doc pair", `{"documents":[{"type":"HKID","number":"A123456(3)"}]}`, "A123456(3)"),
+		neg("hkid bad check", kv("hkid", "A123456(4)").props),
+		neg("hkid bad check prose", kv("note", "HKID A123456(4)").props),
+		neg("hkid-like model", kv("product", "Lens A123456(3)x kit").props),
+		pos("taiwan key", kv("taiwan_id", "A123456789").props, "A123456789"),
+		pos("taiwan chinese key", kv("身分證字號", "F131104093").props, "F131104093"),
+		pos("taiwan prose", kv("message", "身分證字號：A123456789，請核對").props, "A123456789"),
+		pos("taiwan prose english", kv("note", "Taiwan ID A123456789 verified").props, "A123456789"),
+		pos("taiwan resident", kv("tw_id", "A800000014").props, "A800000014"),
+		neg("taiwan bad check", kv("taiwan_id", "A123456788").props),
+		neg("taiwan bad check chinese key", kv("身分證字號", "F131104094").props),
+		neg("taiwan bad check prose", kv("note", "Taiwan ID A123456788 verified").props),
+		neg("taiwan shape alone", kv("order", "A123456789").props),
+		// cased cues in scripts other than Latin
+		pos("cyrillic cue capitalised", kv("message", "Пароль: Moskva_1990").props, "Moskva_1990"),
+		pos("cyrillic cue capitals", kv("message", "ЛОГИН: ivan ПАРОЛЬ: Zx81kq9").props, "Zx81kq9"),
+		pos("cyrillic id cue", kv("note", "Паспорт 4509123456, выдан 2015").props, "4509123456"),
+		pos("cyrillic snils", kv("note", "СНИЛС: 11223344595").props, "11223344595"),
+		pos("greek cue capitals", kv("message", "ΚΩΔΙΚΟΣ ΠΡΟΣΒΑΣΗΣ: Ath3na#77").props, "Ath3na#77"),
+		pos("greek cue", kv("message", "Ο κωδικός πρόσβασης είναι: Ath3na#77").props, "Ath3na#77"),
+		pos("polish cue capitals", kv("message", "HASŁO: Krakow#2024").props, "Krakow#2024"),
+		pos("turkish cue capitalised", kv("message", "Şifre: Ankara06!x").props, "Ankara06!x"),
+		neg("cyrillic cue prose", kv("message", "Пароль: минимум 8 символов").props),
+		neg("cyrillic cue word", kv("message", "ПАРОЛЬ: неверный").props),
+		neg("cyrillic passport prose", kv("note", "Паспорт: нужен для поездки").props),
 		// analytics cookies: dotted counters and timestamps are no card
 		neg("ga cookie", kv("cookie", "_ga=GA1.2."+ga[:9]+"."+ga[9:]+"; _gid=GA1.2.1.1").props),
 		neg("fbp cookie", kv("$cookies", "_fbp=fb.1."+fbp[:13]+"."+fbp[13:]+"; theme=dark").props),

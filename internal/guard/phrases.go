@@ -1,16 +1,93 @@
 package guard
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Passwords written in prose or log lines: "password: hunter2",
 // "pwd=Stern5540#", "my password is football71$", "Passwort: ...".
 
 // phraseWords are the words that introduce a password, lower case.
-var phraseWords = []string{
+var phraseWords = casedForms([]string{
 	"password", "passwort", "passwd", "passcode", "passphrase", "pwd", "pass", "pin", "kennwort", "contraseña",
 	"contrasena", "senha", "wachtwoord", "mot de passe", "mdp", "пароль", "parola", "hasło", "haslo", "lösenord",
 	"losenord", "salasana", "adgangskode", "passord", "heslo", "şifre", "sifre", "パスワード", "密码", "密碼",
-	"비밀번호", "clave", "jelszó", "jelszo", "pw",
+	"비밀번호", "clave", "jelszó", "jelszo", "pw", "κωδικός πρόσβασης", "κωδικος προσβασης", "συνθηματικό",
+})
+
+// casedForms adds to words written in lower case the forms text writes
+// them in when a word of a cased script other than ASCII starts a
+// sentence or a label, or is written in capitals ("Пароль:", "ПАРОЛЬ",
+// "Hasło", "ΚΩΔΙΚΟΣ ΠΡΟΣΒΑΣΗΣ", "Номер паспорта", "СНИЛС"). The scanners
+// fold ASCII letters themselves, so those stay lower case in every form;
+// Greek capitals are also listed without their accents, as Greek writes
+// them.
+func casedForms(words []string) []string {
+	out := append([]string(nil), words...)
+	seen := make(map[string]bool, len(words))
+	for _, w := range words {
+		seen[w] = true
+	}
+	add := func(f string) {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	for _, w := range words {
+		if !hasCasedNonASCII(w) {
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(w)
+		if r >= utf8.RuneSelf {
+			add(string(unicode.ToUpper(r)) + w[n:])
+		}
+		up := asciiLower(strings.ToUpper(w))
+		add(up)
+		add(strings.Map(greekCapitalNoAccent, up))
+	}
+	return out
+}
+
+// hasCasedNonASCII: w holds a letter beyond ASCII that has a capital.
+func hasCasedNonASCII(w string) bool {
+	for _, r := range w {
+		if r >= utf8.RuneSelf && unicode.ToUpper(r) != r {
+			return true
+		}
+	}
+	return false
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = lower(c)
+	}
+	return string(b)
+}
+
+// greekCapitalNoAccent maps an accented Greek capital to its plain letter.
+func greekCapitalNoAccent(r rune) rune {
+	switch r {
+	case 'Ά':
+		return 'Α'
+	case 'Έ':
+		return 'Ε'
+	case 'Ή':
+		return 'Η'
+	case 'Ί':
+		return 'Ι'
+	case 'Ό':
+		return 'Ο'
+	case 'Ύ':
+		return 'Υ'
+	case 'Ώ':
+		return 'Ω'
+	}
+	return r
 }
 
 // phraseIndex lists the phrase words by their first two bytes (ASCII
@@ -57,7 +134,7 @@ func init() {
 
 // phraseJoiners may stand between the word and the password.
 var phraseJoiners = []string{"is now", "is set to", "set to", "changed to", "reset to", "to", "is", "was", "ist jetzt", "ist", "lautet", "war", "est",
-	"es", "era", "é", "será", "sera", "är", "er", "on", "jest", "je", "это", "->", "=>", "=", ":", "：", "是", "为", "為", "は"}
+	"es", "era", "é", "será", "sera", "är", "er", "on", "jest", "je", "это", "είναι", "->", "=>", "=", ":", "：", "是", "为", "為", "は"}
 
 func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 }
 
@@ -216,11 +293,14 @@ func proseWord(t string) bool {
 // word at s[j:] and records it; it returns its end, or -1.
 func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
 	e := j
-	for e < len(s) && !phraseStop(s[e]) {
-		e++
+	for e < len(s) && !phraseStop(s[e]) && s[e] < 0x80 {
+		e++ // identifiers are ASCII: "A123456789，請核對" ends at the comma
 	}
 	if kind == 4 || kind == 5 || kind == 7 {
 		e = idGroupsEnd(s, j, e)
+	}
+	if e < len(s) && s[e] == ')' && strings.IndexByte(s[j:e], '(') > 0 {
+		e++ // "HKID A123456(3)": the check character in parentheses
 	}
 	tok := s[j:e]
 	for len(tok) > 1 && strings.IndexByte(".!?:", tok[len(tok)-1]) >= 0 {
@@ -279,10 +359,7 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
 
 // bankPhrases are the words that introduce a bank number, lower case, with
 // the kind of number that may follow.
-var bankPhrases = []struct {
-	w    string
-	kind uint8 // 3 account number
-}{
+var bankPhrases = casedPhrases([]bankPhrase{
 	{"account number", 3}, {"account no", 3}, {"account #", 3}, {"acct number", 3}, {"acct no", 3}, {"acct #", 3},
 	{"acct", 3}, {"a/c", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
 	{"número de cuenta", 3}, {"numero de cuenta", 3}, {"numero de conta", 3}, {"rekeningnummer", 3},
@@ -330,6 +407,26 @@ var bankPhrases = []struct {
 	{"security code", 8}, {"login code", 8}, {"otp", 8}, {"2fa code", 8}, {"mfa code", 8}, {"auth code", 8},
 	{"authentication code", 8}, {"sign-in code", 8}, {"codigo de verificacion", 8}, {"código de verificación", 8},
 	{"bestätigungscode", 8}, {"code de vérification", 8}, {"verificatiecode", 8},
+	{"hong kong id", 5}, {"hong kong identity card", 5}, {"hk id", 5}, {"hkid no", 5}, {"身份證", 5}, {"身份證號碼", 5},
+	{"身分證", 5}, {"身分證字號", 5}, {"身分證號碼", 5}, {"taiwan id", 5}, {"統一證號", 5}, {"居留證號", 5},
+	{"αμκα", 5}, {"αφμ", 5}, {"αριθμός ταυτότητας", 5}, {"αριθμος ταυτοτητας", 5}, {"αριθμός διαβατηρίου", 5},
+})
+
+type bankPhrase struct {
+	w    string
+	kind uint8 // 3 account number
+}
+
+// casedPhrases adds the cased forms of each word (casedForms), each with
+// its word's kind.
+func casedPhrases(ps []bankPhrase) []bankPhrase {
+	out := ps
+	for _, p := range ps {
+		for _, f := range casedForms([]string{p.w})[1:] {
+			out = append(out, bankPhrase{f, p.kind})
+		}
+	}
+	return out
 }
 
 // idJoiners may stand between an account, ID or code word and its value
@@ -383,7 +480,7 @@ func (w *walker) scanBankPhrases(s string, from int) {
 				continue
 			}
 			j := i + len(bp.w)
-			if j < len(s) && isLetterByte(s[j]) {
+			if j < len(s) && isLetterByte(s[j]) && !strings.HasPrefix(s[j:], "：") {
 				continue
 			}
 			if bp.kind == 8 {
@@ -395,7 +492,11 @@ func (w *walker) scanBankPhrases(s string, from int) {
 				j++ // "account no. 12345678", "acct. 12345678"
 			}
 			for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '=' || s[j] == '#' || s[j] == '\'' || s[j] == '"' ||
-				bp.kind >= 4 && bp.kind != 9 && (s[j] == '(' || s[j] == ')' || s[j] == '[' || s[j] == ']')) {
+				bp.kind >= 4 && bp.kind != 9 && (s[j] == '(' || s[j] == ')' || s[j] == '[' || s[j] == ']') ||
+				strings.HasPrefix(s[j:], "：")) {
+				if s[j] >= 0x80 {
+					j += len("：") - 1 // a full-width colon ("身分證字號：...")
+				}
 				j++ // "Key (cpf)=(...)", "ssn [123-45-6789]"
 			}
 			if bp.kind == 9 && !bankCue(s) {

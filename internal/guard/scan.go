@@ -599,6 +599,7 @@ func (w *walker) scanIDs(s string, f uint32) {
 			}
 			if isUpper(c) {
 				try(matchNINO, "id.uk_nino")
+				try(matchHKID, "id.hk_hkid")
 			}
 			switch c | 0x20 {
 			case 'x', 'y', 'z':
@@ -1263,7 +1264,7 @@ func natIDShape(t string) bool {
 			al++
 		case isAlnum(c):
 			al++
-		case c == ' ' || c == '-' || c == '.' || c == '/':
+		case c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')':
 		default:
 			return false
 		}
