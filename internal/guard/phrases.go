@@ -314,8 +314,8 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
 		// Digits with at most two separators: 123456789, 123-45-6789.
 		var buf [16]byte
 		d, clean := onlyDigits(buf[:0], tok)
-		if !clean || len(d) != 9 {
-			return -1
+		if !clean || len(d) != 9 || !ssnValid(d) {
+			return -1 // an SSN-shaped number breaking the SSA's rules is some other number
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 5:
@@ -503,7 +503,18 @@ func (w *walker) scanBankPhrases(s string, from int) {
 				continue
 			}
 			if bp.kind >= 4 && bp.kind != 9 && j == i+len(bp.w) {
+				if (bp.kind == 4 || bp.kind == 5) && (j == len(s) || !isAlnum(s[j])) {
+					if vs := idBefore(s, i); vs >= 0 {
+						w.phraseID(s, vs, bp.kind, bp.w) // "... is not a valid SSN."
+					}
+				}
 				continue // an ID word glued to what follows ("sin7625") is no phrase
+			}
+			if bp.kind == 4 || bp.kind == 5 {
+				// "CPF inválido: ...", "SSN invalid: ...": one word, then a colon.
+				if k := wordThenColon(s, j); k > 0 {
+					j = k
+				}
 			}
 			if bp.kind == 4 || bp.kind == 5 {
 				// "passport no. X1234567", "Ausweis Nr. ...", "ID # ...".
@@ -529,6 +540,11 @@ func (w *walker) scanBankPhrases(s string, from int) {
 			if bp.kind >= 4 && bp.kind != 9 {
 				if e := w.phraseID(s, j, bp.kind, bp.w); e > j {
 					i = e
+				} else if bp.kind == 4 || bp.kind == 5 {
+					// "536221234 is not a valid SSN", "... não é um CPF válido".
+					if vs := idBefore(s, i); vs >= 0 {
+						w.phraseID(s, vs, bp.kind, bp.w)
+					}
 				}
 				break
 			}
@@ -558,6 +574,57 @@ func (w *walker) scanBankPhrases(s string, from int) {
 			break
 		}
 	}
+}
+
+// wordThenColon: s[j:] is one word of letters (any script, up to 16
+// bytes) and a colon ("inválido: "); it returns where the value after them
+// starts, or 0.
+func wordThenColon(s string, j int) int {
+	k := j
+	for k < len(s) && k-j <= 16 && isLetterByte(s[k]) {
+		k++
+	}
+	if k == j || k >= len(s) || k-j > 16 || s[k] != ':' {
+		return 0
+	}
+	k++
+	for k < len(s) && s[k] == ' ' {
+		k++
+	}
+	return k
+}
+
+// idBeforeLinks are what stands between an identifier and the ID word
+// after it that says what it is not ("... is not a valid SSN").
+var idBeforeLinks = []string{"is not a valid ", "is not a ", "is an invalid ", "is not an ", "isn't a valid ", "is invalid ",
+	"is no valid ", "não é um ", "não é uma ", "nao e um ", "no es un ", "no es una ", "n'est pas un ", "ist keine gültige ",
+	"ist keine ", "is geen geldig ", "is geen ", "non è un ", "nie jest ", "is not valid ", "is not a correct "}
+
+// idBefore returns where the identifier written before the ID word at
+// s[i:] starts ("536221234 is not a valid SSN"), or -1. The identifier may
+// be quoted; phraseID reads and checks it.
+func idBefore(s string, i int) int {
+	for _, l := range idBeforeLinks {
+		if i < len(l)+2 || !strings.EqualFold(s[i-len(l):i], l) {
+			continue
+		}
+		e := i - len(l)
+		for e > 0 && s[e-1] == ' ' {
+			e--
+		}
+		if e > 0 && (s[e-1] == '"' || s[e-1] == '\'' || s[e-1] == '`') {
+			e--
+		}
+		v := e
+		for v > 0 && (isAlnum(s[v-1]) || s[v-1] == '-' || s[v-1] == '.' || s[v-1] == '/') {
+			v--
+		}
+		if v == e || v > 0 && s[v-1] != ' ' && s[v-1] != '"' && s[v-1] != '\'' && s[v-1] != '`' && s[v-1] != '(' && s[v-1] != ':' {
+			return -1
+		}
+		return v
+	}
+	return -1
 }
 
 // idGroupsEnd extends an ID read in prose over groups written with single

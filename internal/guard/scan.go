@@ -463,6 +463,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 			w.scanInlinePairs(s)
 		}
 	}
+	if len(s) >= 12 && p.digits >= 5 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
+		w.scanFieldNames(s)
+	}
 	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
 		w.scanSQLPasswords(s)
 		if strings.IndexByte(s, '\n') > 0 {
