@@ -487,6 +487,16 @@ func (w *walker) namedValue(s string, v argv, kind keyKind, loose bool) {
 	}
 }
 
+// namedValueOf is namedValue with the value's own name standing for the
+// property's key, so that a name naming a format with check digits
+// ("cpf") has the value pass them (failsNamedCheck).
+func (w *walker) namedValueOf(name, s string, v argv, kind keyKind, loose bool) {
+	key := w.key
+	w.key = name
+	w.namedValue(s, v, kind, loose)
+	w.key = key
+}
+
 // scanConfigLines reads "name = value" and "name: value" lines (INI,
 // .env, YAML, TOML, WireGuard, Java properties): a name that is a
 // sensitive key makes the value what the key says.
@@ -691,6 +701,130 @@ func spacedDirective(n string) bool {
 	return false
 }
 
+// scanRejectedValues reads the messages validation libraries write about
+// a field and the value they rejected, and judges the value as under the
+// field's name:
+//
+//	"ssn" with value "536221234" fails to match ...      (Joi)
+//	Field error in object 'user' on field 'ssn': rejected value [536221234]  (Spring)
+//	ssn\n  String should match pattern ... [type=..., input_value='536221234', ...]  (Pydantic)
+//	invalid value "536221234" for field "ssn"            (and "for parameter", "for key")
+//
+// Detector text.config_secret.
+func (w *walker) scanRejectedValues(s string) {
+	for from, n := 0, 0; from < len(s) && n < 16; n++ {
+		k := indexValueWord(s, from)
+		if k < 0 {
+			return
+		}
+		from = k + 5
+		var name string
+		var v argv
+		switch {
+		case k >= 6 && hasPrefixFold(s[k-6:], "input_value="):
+			// Pydantic: the field is the last unindented line before.
+			v = quotedAt(s, k+6)
+			name = pydanticField(s, k)
+		case k >= 5 && hasPrefixFold(s[k-5:], "with value "):
+			// Joi: "name" with value "..."
+			v = quotedAt(s, k+6)
+			e := k - 6
+			if e > 0 && s[e-1] == '"' {
+				b := strings.LastIndexByte(s[:e-1], '"')
+				if b >= 0 {
+					name = s[b+1 : e-1]
+				}
+			}
+		case k >= 9 && hasPrefixFold(s[k-9:], "rejected value ["):
+			// Spring: on field 'name': rejected value [...]
+			if e := strings.IndexByte(s[k+7:], ']'); e > 0 {
+				v = argv{k + 7, k + 7 + e}
+			}
+			if f := strings.LastIndex(s[:k], "on field '"); f >= 0 {
+				if e := strings.IndexByte(s[f+10:k], '\''); e > 0 {
+					name = s[f+10 : f+10+e]
+				}
+			}
+		case k >= 8 && hasPrefixFold(s[k-8:], "invalid value "):
+			v = quotedAt(s, k+6)
+			if v.e > v.s {
+				rest := s[v.e:]
+				if rest != "" && (rest[0] == '"' || rest[0] == '\'' || rest[0] == '`') {
+					rest = rest[1:]
+				}
+				for _, f := range [...]string{" for field ", " for parameter ", " for key ", " for property ", " for "} {
+					if hasPrefixFold(rest, f) {
+						name = strings.Trim(firstWord(rest[len(f):]), "\"'`:.,")
+						break
+					}
+				}
+			}
+		}
+		if name == "" || v.e <= v.s || len(name) > 64 {
+			continue
+		}
+		if d := strings.LastIndexAny(name, ".["); d >= 0 && d < len(name)-1 {
+			name = strings.TrimRight(name[d+1:], "]") // user.ssn, body[ssn]
+		}
+		if kind, _ := w.kindOf(name); kind.sensitive() {
+			w.namedValueOf(name, s, v, kind, false)
+		}
+	}
+}
+
+// indexValueWord returns the index of the next "value" (any case) at or
+// after from in s, or -1.
+func indexValueWord(s string, from int) int {
+	for i := from + 1; i+4 <= len(s); i++ {
+		k := strings.Index(s[i:], "alue")
+		if k < 0 {
+			return -1
+		}
+		i += k
+		if s[i-1]|0x20 == 'v' {
+			return i - 1
+		}
+	}
+	return -1
+}
+
+// quotedAt returns the span of the value at s[i:]: inside quotes when it
+// starts with one, else up to the next space, comma or bracket.
+func quotedAt(s string, i int) argv {
+	if i >= len(s) {
+		return argv{}
+	}
+	if q := s[i]; q == '"' || q == '\'' || q == '`' {
+		if e := strings.IndexByte(s[i+1:], q); e > 0 {
+			return argv{i + 1, i + 1 + e}
+		}
+		return argv{}
+	}
+	e := i
+	for e < len(s) && !phraseStop(s[e]) && s[e] != ']' && s[e] != '}' {
+		e++
+	}
+	return argv{i, e}
+}
+
+// pydanticField returns the field a Pydantic error line at s[k:] is about:
+// the last line before it that is not indented.
+func pydanticField(s string, k int) string {
+	ls := strings.LastIndexByte(s[:k], '\n')
+	for ls > 0 {
+		ps := strings.LastIndexByte(s[:ls], '\n') + 1
+		line := strings.TrimRight(s[ps:ls], "\r ")
+		if line != "" && line[0] != ' ' && line[0] != '\t' {
+			if strings.IndexByte(line, ' ') < 0 {
+				return line
+			}
+			return ""
+		}
+		ls = ps - 1
+	}
+	return ""
+}
+
 // scanFieldNames finds a value written after a field name and a space in
 // a log line or an error message ("social_security_number 536221234
 // rejected", "nationalId 52998224725", "user.ssn 536221234", "id_number
@@ -746,7 +880,7 @@ func (w *walker) scanFieldNames(s string) {
 			ve--
 		}
 		if ve-vs >= 5 {
-			w.namedValue(s, argv{vs, ve}, kind, false)
+			w.namedValueOf(name, s, argv{vs, ve}, kind, false)
 			i = ve - 1
 		}
 	}
@@ -834,7 +968,7 @@ func (w *walker) scanInlinePairs(s string) {
 		if ve-vs < 4 {
 			continue
 		}
-		w.namedValue(s, argv{vs, ve}, kind, false)
+		w.namedValueOf(name, s, argv{vs, ve}, kind, false)
 		i = ve - 1
 	}
 }

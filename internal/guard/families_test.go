@@ -186,6 +186,16 @@ func familyCases() []famCase {
 		neg("field name order", kv("log", "order_id 536221234 shipped to user_id 8001015009087").props),
 		neg("field name bad ssn", kv("log", "social_security_number 000-12-3456 rejected").props),
 		neg("field name status", kv("log", "ssn_status 536221234 pending, national_id_verified 20240101").props),
+		// values that validation libraries quote in their errors
+		pos("joi", kv("$exception_message", `ValidationError: "ssn" with value "536221234" fails to match the required pattern`).props, "536221234"),
+		pos("joi password", kv("$exception_message", `"password" with value "Qz19xxLp" fails to match the required pattern`).props, "Qz19xxLp"),
+		pos("spring", kv("$exception_message", `Field error in object 'user' on field 'ssn': rejected value [536221234]; codes [Pattern.user.ssn]`).props, "536221234"),
+		pos("pydantic", kv("$exception_message", "1 validation error for User\nssn\n  String should match pattern '^x$' [type=string_pattern_mismatch, input_value='536221234', input_type=str]").props, "536221234"),
+		pos("invalid value for field", kv("$exception_message", `invalid value "`+cpf+`" for field "cpf"`).props, cpf),
+		neg("joi public field", kv("$exception_message", `"order_id" with value "536221234" fails to match`).props),
+		neg("joi bad ssn", kv("$exception_message", `"ssn" with value "000123456" fails to match`).props),
+		neg("spring public field", kv("$exception_message", `Field error in object 'order' on field 'quantity': rejected value [536221234]`).props),
+		neg("invalid value bad cpf", kv("$exception_message", `invalid value "52998224726" for field "cpf"`).props),
 		// analytics cookies: dotted counters and timestamps are no card
 		neg("ga cookie", kv("cookie", "_ga=GA1.2."+ga[:9]+"."+ga[9:]+"; _gid=GA1.2.1.1").props),
 		neg("fbp cookie", kv("$cookies", "_fbp=fb.1."+fbp[:13]+"."+fbp[13:]+"; theme=dark").props),

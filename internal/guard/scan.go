@@ -467,6 +467,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		w.scanFieldNames(s)
 	}
 	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
+		w.scanRejectedValues(s)
+	}
+	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
 		w.scanSQLPasswords(s)
 		if strings.IndexByte(s, '\n') > 0 {
 			w.scanCSV(s)
