@@ -209,6 +209,17 @@ const (
 // sensitive value (an e-mail address or a card number used as a key).
 const kSensKey keyKind = 0x80
 
+// kPanKey marks, in the key cache, a key in which the built-in detectors
+// find a card number: meeting the key counts as a card in its object (a
+// card expiry next to it is card data), whether or not the cache answers.
+const kPanKey keyKind = 0x40
+
+// kKeyFlags are the cache's marks, above every keyKind.
+const kKeyFlags = kSensKey | kPanKey
+
+// Every keyKind is below the marks (a compile error otherwise).
+var _ = [kPanKey - kMaxKind]struct{}{}
+
 // kindEntry is a cached key classification: the cloned key, its kind and
 // kSensKey when the built-in value detectors find something in the key.
 type kindEntry struct {
@@ -242,8 +253,11 @@ func kindSlot(k string) int {
 // built-in detectors find in it. The project's token and custom rules are
 // applied to the key here, after the cache.
 func (w *walker) kindOf(k string) (kind keyKind, sens bool) {
-	kk := w.cachedKind(k)
-	kind, sens = kk&^kSensKey, kk&kSensKey != 0
+	kk, _ := w.kindEntry(k)
+	kind, sens = kk&^kKeyFlags, kk&kSensKey != 0
+	if kk&kPanKey != 0 {
+		w.panSeen = true
+	}
 	if sens && w.c.token != "" && strings.Contains(k, w.c.token) {
 		sens = w.keyHolds(k) // the project's token is never a finding
 	}
@@ -264,14 +278,14 @@ func (w *walker) kindOf(k string) (kind keyKind, sens bool) {
 func (w *walker) keyInfo(k string) (keyKind, *keyStats) {
 	kk, e := w.kindEntry(k)
 	if e == nil {
-		return kk, nil
+		return kk &^ kPanKey, nil
 	}
-	return kk, e.stats
+	return kk &^ kPanKey, e.stats
 }
 
 func (w *walker) cachedKind(k string) keyKind {
 	kk, _ := w.kindEntry(k)
-	return kk
+	return kk &^ kPanKey
 }
 
 // kindEntry returns k's classification and its cache entry (nil when k
@@ -293,12 +307,15 @@ func (w *walker) kindEntry(k string) (keyKind, *kindEntry) {
 		return e.kind, w.putKind(i, e)
 	}
 	kk := classifyKey(k)
-	builtin := w.builtinOnly
-	w.builtinOnly = true
+	builtin, pan := w.builtinOnly, w.panSeen
+	w.builtinOnly, w.panSeen = true, false
 	if w.keyHolds(k) {
 		kk |= kSensKey
+		if w.panSeen {
+			kk |= kPanKey
+		}
 	}
-	w.builtinOnly = builtin
+	w.builtinOnly, w.panSeen = builtin, pan
 	if len(k) > maxCachedKey {
 		return kk, nil
 	}
@@ -317,14 +334,10 @@ func (w *walker) putKind(i int, e kindEntry) *kindEntry {
 	return &w.kslots[i]
 }
 
-// keyClass is classifyKey(k) through the key cache. Filling the cache
-// scans k for values (keyHolds), which may note a card number: that note
-// is not kept, so the answer is exactly classifyKey's with no side effect.
+// keyClass is classifyKey(k) through the key cache, with no side effect
+// (filling the cache leaves the walker's card note as it was).
 func (w *walker) keyClass(k string) keyKind {
-	pan := w.panSeen
-	kk := w.cachedKind(k) &^ kSensKey
-	w.panSeen = pan
-	return kk
+	return w.cachedKind(k) &^ kSensKey
 }
 
 // isToken: s is the project's token (public: never a finding). Inside
@@ -449,6 +462,12 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 			w.scanConfigLines(s)
 			w.scanInlinePairs(s)
 		}
+	}
+	if len(s) >= 12 && p.digits >= 5 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
+		w.scanFieldNames(s)
+	}
+	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
+		w.scanRejectedValues(s)
 	}
 	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
 		w.scanSQLPasswords(s)
@@ -586,6 +605,7 @@ func (w *walker) scanIDs(s string, f uint32) {
 			}
 			if isUpper(c) {
 				try(matchNINO, "id.uk_nino")
+				try(matchHKID, "id.hk_hkid")
 			}
 			switch c | 0x20 {
 			case 'x', 'y', 'z':
@@ -1250,7 +1270,7 @@ func natIDShape(t string) bool {
 			al++
 		case isAlnum(c):
 			al++
-		case c == ' ' || c == '-' || c == '.' || c == '/':
+		case c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')':
 		default:
 			return false
 		}
