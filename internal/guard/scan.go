@@ -175,6 +175,7 @@ type walker struct {
 	address   bool                 // the current object is a postal address (its pincode is India's postal code)
 	kinds     map[string]kindEntry // kindOf cache; per walker, so no locking
 	kslots    [kindSlots]kindEntry // two-way, in front of kinds
+	kindGen   int                  // counts resets of kinds (see memberPre)
 	// builtinOnly: scanning for the key cache, which every project's
 	// checker shares: no token exemption, no custom rules.
 	builtinOnly bool
@@ -195,8 +196,6 @@ type walker struct {
 	nestedPath    string
 	nestedDrop    bool
 	nestedChanged bool
-
-	failPath string // where a walk panicked (see release)
 }
 
 // maxKindCache bounds the per-walker key cache (keys are client input).
@@ -215,6 +214,7 @@ type kindEntry struct {
 	key   string
 	kind  keyKind
 	ctx   uint8     // keyContext(key)
+	card  bool      // cardWordHint(key)
 	stats *keyStats // how often the memo knew the key's values
 }
 
@@ -242,7 +242,12 @@ func kindSlot(k string) int {
 // built-in detectors find in it. The project's token and custom rules are
 // applied to the key here, after the cache.
 func (w *walker) kindOf(k string) (kind keyKind, sens bool) {
-	kk := w.cachedKind(k)
+	return w.projectKind(k, w.cachedKind(k))
+}
+
+// projectKind applies the project's token and custom rules to kk, k's
+// cached classification (see kindOf).
+func (w *walker) projectKind(k string, kk keyKind) (kind keyKind, sens bool) {
 	kind, sens = kk&^kSensKey, kk&kSensKey != 0
 	if sens && w.c.token != "" && strings.Contains(k, w.c.token) {
 		sens = w.keyHolds(k) // the project's token is never a finding
@@ -305,8 +310,9 @@ func (w *walker) kindEntry(k string) (keyKind, *kindEntry) {
 	if w.kinds == nil || len(w.kinds) >= maxKindCache {
 		w.kinds = make(map[string]kindEntry, 256)
 		w.kslots = [kindSlots]kindEntry{}
+		w.kindGen++
 	}
-	e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats), ctx: keyContext(k)}
+	e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats), ctx: keyContext(k), card: cardWordHint(k)}
 	w.kinds[e.key] = e
 	return kk, w.putKind(i, e)
 }
