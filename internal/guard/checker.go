@@ -1039,7 +1039,7 @@ func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInf
 	if isNum {
 		w.num = c.MarshalTo(w.num[:0])
 		s = b2s(w.num)
-		w.scanNumber(c, kind)
+		w.scanNumberText(w.num, kind)
 		if len(w.c.rules) > 0 {
 			w.customRules(s)
 		}

@@ -891,6 +891,12 @@ func (w *walker) detectTree(v *fastjson.Value, kind keyKind, depth int) {
 func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 	raw := v.MarshalTo(w.digits[:0])
 	w.digits = raw[:0]
+	w.scanNumberText(raw, kind)
+}
+
+// scanNumberText is scanNumber on the number's JSON text raw, which it
+// only reads.
+func (w *walker) scanNumberText(raw []byte, kind keyKind) {
 	if len(raw) == 0 || len(raw) > 24 {
 		return
 	}
