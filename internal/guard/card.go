@@ -116,79 +116,41 @@ func scanCards(s string, digits []byte, fn func(start, end int)) {
 			}
 			continue
 		}
-		i = cardAt(s, i, &groups, digits, fn)
-	}
-}
-
-// scanCardsWords is scanCards over the word spans of s (wordSpans): a
-// number can only start at a word's first byte, when it is a digit.
-func scanCardsWords(s string, words []int32, digits []byte, fn func(start, end int)) {
-	var groups [24]group
-	i := 0
-	for k := 0; k < len(words); k += 2 {
-		st := int(words[k])
-		if st < i || !isDigit(s[st]) {
+		// Collect a run of digit groups.
+		ng := 0
+		j := i
+		ok := true
+		for {
+			st := j
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			if ng < len(groups) {
+				groups[ng] = group{st, j, j - st}
+				ng++
+			} else {
+				ok = false
+			}
+			if k := cardSep(s, j); k > 0 && j+k < len(s) && isDigit(s[j+k]) {
+				j += k
+				continue
+			}
+			break
+		}
+		end := j
+		if end < len(s) && isAlnum(s[end]) {
+			// Digits glued to letters ("4242...suffix"): an identifier.
+			for end < len(s) && isAlnum(s[end]) {
+				end++
+			}
+			i = end
 			continue
 		}
-		i = cardAt(s, st, &groups, digits, fn)
-	}
-}
-
-// cardAt reads the run of digit groups starting at i, a digit that no
-// letter or digit precedes, passes the card numbers in it to fn, and
-// returns where scanning resumes.
-func cardAt(s string, i int, groups *[24]group, digits []byte, fn func(start, end int)) int {
-	// Collect a run of digit groups.
-	ng := 0
-	j := i
-	ok := true
-	for {
-		st := j
-		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-			j++
+		if ok {
+			scanGroups(s, groups[:ng], digits, fn)
 		}
-		if ng < len(groups) {
-			groups[ng] = group{st, j, j - st}
-			ng++
-		} else {
-			ok = false
-		}
-		if k := cardSep(s, j); k > 0 && j+k < len(s) && isDigit(s[j+k]) {
-			j += k
-			continue
-		}
-		break
+		i = end
 	}
-	end := j
-	if end < len(s) && isAlnum(s[end]) {
-		// Digits glued to letters ("4242...suffix"): an identifier.
-		for end < len(s) && isAlnum(s[end]) {
-			end++
-		}
-		return end
-	}
-	if ok {
-		scanGroups(s, groups[:ng], digits, fn)
-	}
-	return end
-}
-
-// wordSpans appends to dst the start and end of each maximal run of ASCII
-// letters and digits in s (the words the card, phone and ID scanners start
-// at), as pairs.
-func wordSpans(dst []int32, s string) []int32 {
-	in := false
-	for i := 0; i < len(s); i++ {
-		a := isAlnum(s[i])
-		if a != in {
-			dst = append(dst, int32(i))
-			in = a
-		}
-	}
-	if in {
-		dst = append(dst, int32(len(s)))
-	}
-	return dst
 }
 
 type group struct{ start, end, n int }

@@ -148,25 +148,6 @@ func scanPhones(s string, fn func(start, end int)) {
 	}
 }
 
-// scanPhonesWords is scanPhones over the word spans of s (wordSpans),
-// for an s without '+' or '(': then a number can only start at a word's
-// first byte, when it is a digit.
-func scanPhonesWords(s string, words []int32, fn func(start, end int)) {
-	next := 0
-	for k := 0; k < len(words); k += 2 {
-		i := int(words[k])
-		if i < next || !isDigit(s[i]) {
-			continue
-		}
-		if i == 0 || s[i-1] != '-' && s[i-1] != '.' && s[i-1] != '/' {
-			if e := matchNANP(s, i); e > 0 {
-				fn(i, e)
-				next = e + 1
-			}
-		}
-	}
-}
-
 func matchNANP(s string, i int) int {
 	j := i
 	paren := false

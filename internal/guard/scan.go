@@ -57,7 +57,6 @@ const (
 	pHash
 	pOther
 	pAngle // < or > (set with pOther)
-	pParen // ( (set with pOther)
 )
 
 var profTable [256]uint32
@@ -109,8 +108,6 @@ func init() {
 				f = pHash
 			case '<', '>':
 				f = pOther | pAngle
-			case '(':
-				f = pOther | pParen
 			default:
 				f = pOther
 			}
@@ -175,7 +172,6 @@ type walker struct {
 	panSeen   bool                 // a card number was found in the current object
 	appLink   bool                 // the query being read is a custom-scheme deep link's
 	cardParts []cardPart           // splitCard's buffer
-	words     []int32              // scanText's word spans (wordSpans)
 	address   bool                 // the current object is a postal address (its pincode is India's postal code)
 	kinds     map[string]kindEntry // kindOf cache; per walker, so no locking
 	kslots    [kindSlots]kindEntry // two-way, in front of kinds
@@ -407,15 +403,8 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		return
 	}
 	f := p.flags
-	// The card, ID and phone scanners start at words: the words are found
-	// once for the three (each needs at least 6 digits).
-	var words []int32
-	if p.digits >= 6 {
-		w.words = wordSpans(w.words[:0], s)
-		words = w.words
-	}
 	if p.digits >= 12 {
-		scanCardsWords(s, words, w.digits[:0], func(a, b int) {
+		scanCards(s, w.digits[:0], func(a, b int) {
 			if inUUID(s, a, b) {
 				return
 			}
@@ -425,17 +414,13 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		})
 	}
 	if p.digits >= 6 && len(s) >= 9 {
-		w.scanIDsWords(s, words, f)
+		w.scanIDs(s, f)
 	}
 	if f&pAt != 0 {
 		scanEmails(s, func(a, b int) { w.add(Email, "email.address", a, b) })
 	}
 	if f&(pPlus|pDigit) != 0 && p.digits >= 8 && kind != kPhone {
-		if f&pParen == 0 && f&pPlus == 0 {
-			scanPhonesWords(s, words, func(a, b int) { w.add(Phone, "phone.number", a, b) })
-		} else {
-			scanPhones(s, func(a, b int) { w.add(Phone, "phone.number", a, b) })
-		}
+		scanPhones(s, func(a, b int) { w.add(Phone, "phone.number", a, b) })
 	}
 	// The word scanners' first starts, in one pass over s.
 	var want uint8
@@ -572,101 +557,84 @@ func (w *walker) scanIDs(s string, f uint32) {
 		if !isAlnum(c) || i > 0 && isAlnum(s[i-1]) {
 			continue
 		}
-		i = w.idAt(s, i, letters)
-	}
-}
-
-// scanIDsWords is scanIDs over the word spans of s (wordSpans): IDs start
-// at words' first bytes.
-func (w *walker) scanIDsWords(s string, words []int32, f uint32) {
-	letters := f&(pUpper|pLower) != 0
-	next := 0
-	for k := 0; k < len(words); k += 2 {
-		if i := int(words[k]); i >= next {
-			next = w.idAt(s, i, letters) + 1
+		r := i
+		for r < len(s) && isDigit(s[r]) {
+			r++
 		}
-	}
-}
-
-// idAt tries the ID formats at the word starting at i and returns the
-// last index scanning skips (the next word start is after it).
-func (w *walker) idAt(s string, i int, letters bool) int {
-	c := s[i]
-	r := i
-	for r < len(s) && isDigit(s[r]) {
-		r++
-	}
-	dr := r - i
-	we := r // the word's end
-	for we < len(s) && isAlnum(s[we]) {
-		we++
-	}
-	var next byte
-	if r < len(s) {
-		next = s[r]
-	}
-	e, name := -1, ""
-	try := func(m func(string, int) int, n string) {
-		if e < 0 {
-			if x := m(s, i); x > 0 {
-				e, name = x, n
+		dr := r - i
+		we := r // the word's end
+		for we < len(s) && isAlnum(s[we]) {
+			we++
+		}
+		var next byte
+		if r < len(s) {
+			next = s[r]
+		}
+		e, name := -1, ""
+		try := func(m func(string, int) int, n string) {
+			if e < 0 {
+				if x := m(s, i); x > 0 {
+					e, name = x, n
+				}
 			}
 		}
-	}
-	switch {
-	case dr == 0:
-		if !letters {
-			break
-		}
-		if i+15 <= len(s) {
-			if x := matchIBAN(s, i); x > 0 {
-				w.add(BankAccount, "bank.iban", i, x)
-				return x
+		switch {
+		case dr == 0:
+			if !letters {
+				break
 			}
+			if i+15 <= len(s) {
+				if x := matchIBAN(s, i); x > 0 {
+					w.add(BankAccount, "bank.iban", i, x)
+					i = x
+					continue
+				}
+			}
+			if isUpper(c) {
+				try(matchNINO, "id.uk_nino")
+			}
+			switch c | 0x20 {
+			case 'x', 'y', 'z':
+				try(matchNIE, "id.es_nie")
+			}
+			if we-i == 16 {
+				// A codice fiscale is one word of 16.
+				try(matchCodiceFiscale, "id.it_codice_fiscale")
+			}
+		case dr == 1 && next == ' ':
+			try(matchNIR, "id.fr_nir")
+		case dr == 2 && next == ' ':
+			try(matchSteuerID, "id.de_steuer_id")
+		case dr == 3 && (next == '-' || next == ' '):
+			try(matchSSN, "id.us_ssn")
+			try(matchSIN, "id.ca_sin")
+		case dr == 3 && next == '.':
+			try(matchCPF, "id.br_cpf")
+		case dr == 4 && (next == ' ' || next == '-'):
+			try(matchAadhaar, "id.in_aadhaar")
+		case dr == 4 && next == '.':
+			try(matchBSNDotted, "id.nl_bsn")
+		case dr == 6:
+			try(matchHETU, "id.fi_hetu")
+			try(matchPersonnummer, "id.se_personnummer")
+			try(matchNIR, "id.fr_nir")
+		case dr == 8:
+			if letters {
+				try(matchDNI, "id.es_dni")
+			}
+			try(matchPersonnummer, "id.se_personnummer")
+		case dr == 15:
+			try(matchNIR, "id.fr_nir")
+		case dr == 17 || dr == 18:
+			try(matchCNResident, "id.cn_resident_id")
 		}
-		if isUpper(c) {
-			try(matchNINO, "id.uk_nino")
+		if e > 0 && !inUUID(s, i, e) {
+			w.add(NationalID, name, i, e)
+			i = e
+			continue
 		}
-		switch c | 0x20 {
-		case 'x', 'y', 'z':
-			try(matchNIE, "id.es_nie")
-		}
-		if we-i == 16 {
-			// A codice fiscale is one word of 16.
-			try(matchCodiceFiscale, "id.it_codice_fiscale")
-		}
-	case dr == 1 && next == ' ':
-		try(matchNIR, "id.fr_nir")
-	case dr == 2 && next == ' ':
-		try(matchSteuerID, "id.de_steuer_id")
-	case dr == 3 && (next == '-' || next == ' '):
-		try(matchSSN, "id.us_ssn")
-		try(matchSIN, "id.ca_sin")
-	case dr == 3 && next == '.':
-		try(matchCPF, "id.br_cpf")
-	case dr == 4 && (next == ' ' || next == '-'):
-		try(matchAadhaar, "id.in_aadhaar")
-	case dr == 4 && next == '.':
-		try(matchBSNDotted, "id.nl_bsn")
-	case dr == 6:
-		try(matchHETU, "id.fi_hetu")
-		try(matchPersonnummer, "id.se_personnummer")
-		try(matchNIR, "id.fr_nir")
-	case dr == 8:
-		if letters {
-			try(matchDNI, "id.es_dni")
-		}
-		try(matchPersonnummer, "id.se_personnummer")
-	case dr == 15:
-		try(matchNIR, "id.fr_nir")
-	case dr == 17 || dr == 18:
-		try(matchCNResident, "id.cn_resident_id")
+		i = we - 1 // skip the rest of this word
 	}
-	if e > 0 && !inUUID(s, i, e) {
-		w.add(NationalID, name, i, e)
-		return e
-	}
-	return we - 1 // skip the rest of this word
 }
 
 // cardExtras finds an expiry date or CVV written right after a card number.
