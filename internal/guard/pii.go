@@ -134,6 +134,15 @@ func scanPhones(s string, fn func(start, end int)) {
 			if e := matchNANP(s, i); e > 0 {
 				fn(i, e)
 				i = e
+				continue
+			}
+		}
+		if isAlnum(c) {
+			// The rest of a word starts nothing: '+' and '(' are no
+			// letters, and a digit glued to a letter or digit before it
+			// starts no number.
+			for i+1 < len(s) && isAlnum(s[i+1]) {
+				i++
 			}
 		}
 	}

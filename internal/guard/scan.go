@@ -175,6 +175,7 @@ type walker struct {
 	address   bool                 // the current object is a postal address (its pincode is India's postal code)
 	kinds     map[string]kindEntry // kindOf cache; per walker, so no locking
 	kslots    [kindSlots]kindEntry // two-way, in front of kinds
+	kindGen   int                  // counts resets of kinds (see memberPre)
 	// builtinOnly: scanning for the key cache, which every project's
 	// checker shares: no token exemption, no custom rules.
 	builtinOnly bool
@@ -195,8 +196,6 @@ type walker struct {
 	nestedPath    string
 	nestedDrop    bool
 	nestedChanged bool
-
-	failPath string // where a walk panicked (see release)
 }
 
 // maxKindCache bounds the per-walker key cache (keys are client input).
@@ -226,6 +225,7 @@ type kindEntry struct {
 	key   string
 	kind  keyKind
 	ctx   uint8     // keyContext(key)
+	card  bool      // cardWordHint(key)
 	stats *keyStats // how often the memo knew the key's values
 }
 
@@ -253,7 +253,13 @@ func kindSlot(k string) int {
 // built-in detectors find in it. The project's token and custom rules are
 // applied to the key here, after the cache.
 func (w *walker) kindOf(k string) (kind keyKind, sens bool) {
-	kk, _ := w.kindEntry(k)
+	return w.projectKind(k, w.cachedKind(k))
+}
+
+// projectKind applies the project's token and custom rules to kk, k's
+// cached classification with its marks (see kindOf); a key holding a card
+// number counts as a card in its object.
+func (w *walker) projectKind(k string, kk keyKind) (kind keyKind, sens bool) {
 	kind, sens = kk&^kKeyFlags, kk&kSensKey != 0
 	if kk&kPanKey != 0 {
 		w.panSeen = true
@@ -283,9 +289,10 @@ func (w *walker) keyInfo(k string) (keyKind, *keyStats) {
 	return kk &^ kPanKey, e.stats
 }
 
+// cachedKind is k's cached classification, marks included.
 func (w *walker) cachedKind(k string) keyKind {
 	kk, _ := w.kindEntry(k)
-	return kk &^ kPanKey
+	return kk
 }
 
 // kindEntry returns k's classification and its cache entry (nil when k
@@ -322,8 +329,9 @@ func (w *walker) kindEntry(k string) (keyKind, *kindEntry) {
 	if w.kinds == nil || len(w.kinds) >= maxKindCache {
 		w.kinds = make(map[string]kindEntry, 256)
 		w.kslots = [kindSlots]kindEntry{}
+		w.kindGen++
 	}
-	e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats), ctx: keyContext(k)}
+	e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats), ctx: keyContext(k), card: cardWordHint(k)}
 	w.kinds[e.key] = e
 	return kk, w.putKind(i, e)
 }
@@ -905,6 +913,12 @@ func (w *walker) detectTree(v *fastjson.Value, kind keyKind, depth int) {
 func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 	raw := v.MarshalTo(w.digits[:0])
 	w.digits = raw[:0]
+	w.scanNumberText(raw, kind)
+}
+
+// scanNumberText is scanNumber on the number's JSON text raw, which it
+// only reads.
+func (w *walker) scanNumberText(raw []byte, kind keyKind) {
 	if len(raw) == 0 || len(raw) > 24 {
 		return
 	}
