@@ -436,12 +436,18 @@ func (s *Server) newAuditAndPurges(pb purge.Backend) error {
 			if err := al.Append(e); err != nil {
 				s.log.Error("audit append failed", "action", e.Action, "err", err)
 			}
+			s.eraseFromStream(al, j)
 		}})
 	if err != nil {
 		al.Close()
 		return err
 	}
 	s.purges = pm
+	// Erasures that finished but did not reach the findings stream (a
+	// crash in between) reach it now.
+	for _, j := range pm.List(0) {
+		s.eraseFromStream(al, j)
+	}
 	s.api.SetPurges(pm)
 	s.background = append(s.background, func(ctx context.Context) error {
 		pm.Start()
@@ -450,6 +456,27 @@ func (s *Server) newAuditAndPurges(pb purge.Backend) error {
 		return nil
 	})
 	return nil
+}
+
+// eraseFromStream takes the keyed hashes of a finished GDPR erasure's
+// distinct_ids (a purge of whole users: no events, properties or times
+// named) out of the findings stream, once per job (docs/PRIVACY.md). The
+// store's findings of those users are gone with the purge; the stream keeps
+// the records, no longer linked to the person.
+func (s *Server) eraseFromStream(al *audit.Log, j purge.Job) {
+	if s.stream == nil || j.Status != purge.StatusDone || !j.Criteria.EraseProfiles || len(j.Criteria.DistinctIDHash) == 0 || s.stream.Erased(j.ID) {
+		return
+	}
+	n, err := s.stream.Erase(j.ID, j.Criteria.DistinctIDHash)
+	if err != nil {
+		s.log.Error("findings stream erasure failed; it is tried again at the next start", "job", j.ID, "err", err)
+		return
+	}
+	s.log.Info("findings stream: erased users' hashes removed", "job", j.ID, "records", n)
+	if err := al.Append(audit.Entry{Actor: "sieve", Action: "findings.erase", ProjectID: j.Criteria.ProjectID, Outcome: audit.OK,
+		Criteria: map[string]any{"job_id": j.ID, "records": n}}); err != nil {
+		s.log.Error("audit append failed", "action", "findings.erase", "err", err)
+	}
 }
 
 // newInsights builds the lexicon, the alerter, the advisory registry and
