@@ -76,11 +76,12 @@ type Options struct {
 
 // Stream is an open findings stream. Safe for concurrent use.
 type Stream struct {
-	opt  Options
-	mu   sync.Mutex
-	f    *os.File
-	size int64
-	seq  int64
+	opt     Options
+	mu      sync.Mutex
+	eraseMu sync.Mutex // one Erase at a time
+	f       *os.File
+	size    int64
+	seq     int64
 
 	written int64        // appends written (under mu)
 	syncMu  sync.Mutex   // one fsync at a time

@@ -9,6 +9,7 @@ import (
 	"github.com/valyala/fastjson"
 
 	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/piidetect"
 )
 
 // maxDepth bounds how many encodings (stringified JSON, base64, URL
@@ -432,10 +433,10 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		w.scanIDs(s, f)
 	}
 	if f&pAt != 0 {
-		scanEmails(s, func(a, b int) { w.add(Email, "email.address", a, b) })
+		piidetect.Emails(s, func(a, b int) { w.add(Email, "email.address", a, b) })
 	}
 	if f&(pPlus|pDigit) != 0 && p.digits >= 8 && kind != kPhone {
-		scanPhones(s, func(a, b int) { w.add(Phone, "phone.number", a, b) })
+		piidetect.Phones(s, func(a, b int) { w.add(Phone, "phone.number", a, b) })
 	}
 	// The word scanners' first starts, in one pass over s.
 	var want uint8
@@ -1109,7 +1110,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(BankAccount, detKey[kind], 0, n)
 		}
 	case kPhone:
-		if phoneShape(t) {
+		if piidetect.PhoneShape(t) {
 			w.add(Phone, detKey[kind], 0, n)
 		}
 	}

@@ -12,7 +12,9 @@
 // paths and key come from the project registry and the lexicon; package
 // api builds one Mask per read and runs every reader's output through it.
 //
-// pii imports only the standard library and fastjson.
+// pii imports only the standard library, fastjson and the leaf packages
+// atomicfile and piidetect (the e-mail and phone detector it shares with
+// the guard).
 package pii
 
 import (

@@ -593,3 +593,81 @@ func TestPIIAPISecretSetting(t *testing.T) {
 		t.Errorf("the API secret with pii again reads hashed: %s", b)
 	}
 }
+
+// TestPIIPathsRebuiltFromStoredFindings: a data directory whose findings
+// were stored before the durable PII path set existed (set and mark
+// removed, lexicon lost) gets its set rebuilt from the stored findings on
+// the first start, durably and once: a phone number at a path the guard
+// classed (which no free-text rule would catch) reads hashed without the
+// grant, and the paths are in the set file.
+func TestPIIPathsRebuiltFromStoredFindings(t *testing.T) {
+	dir := t.TempDir()
+	base, secret, stop := startAt(t, dir)
+	var proj struct{ Token string }
+	code, b := call(t, "GET", base+"/api/projects/1", piiAdminKey, "", "")
+	if json.Unmarshal(b, &proj); code != 200 || proj.Token == "" {
+		t.Fatalf("project: %d %s", code, b)
+	}
+	const ann, tel = "ann.rebuilt@example.com", "+1 (415) 555-2671"
+	ev := fmt.Sprintf(`[{"event":"Joined","properties":{"token":%q,"distinct_id":"u1","time":%d,"$insert_id":"r1","work_mail":%q,"contact":{"tel":%q},"plan":"pro"}}]`,
+		proj.Token, time.Now().Unix(), ann, tel)
+	if code, b := call(t, "POST", base+"/track", "", "", "data="+url.QueryEscape(ev)); code != 200 {
+		t.Fatalf("track: %d %s", code, b)
+	}
+	eng := fmt.Sprintf(`[{"$token":%q,"$distinct_id":"u1","$set":{"backup_contact":%q}}]`, proj.Token, ann)
+	if code, b := call(t, "POST", base+"/engage", "", "", "data="+url.QueryEscape(eng)); code != 200 {
+		t.Fatalf("engage: %d %s", code, b)
+	}
+	plain, plainSecret := serviceAccount(t, base, secret, "analyst")
+	stop()
+	// As before the set existed: no set, no mark, no lexicon.
+	for _, name := range []string{"pii/pii_paths.jsonl", "pii/pii_paths.rebuilt"} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Name() == "lexicon.json" {
+			return os.Remove(p)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	base, _, stop = startAt(t, dir)
+	set, err := os.ReadFile(filepath.Join(dir, "pii", "pii_paths.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"work_mail", "contact.tel", "backup_contact"} {
+		if !bytes.Contains(set, []byte(`"path":"`+p+`"`)) {
+			t.Errorf("rebuilt set lacks %s: %s", p, set)
+		}
+	}
+	if bytes.Contains(set, []byte(ann)) || bytes.Contains(set, []byte("555-2671")) {
+		t.Errorf("the set holds a value: %s", set)
+	}
+	mark, err := os.Stat(filepath.Join(dir, "pii", "pii_paths.rebuilt"))
+	if err != nil {
+		t.Fatalf("no rebuilt mark: %v", err)
+	}
+	_, b = call(t, "GET", base+"/api/projects/1/pii", plain, plainSecret, "")
+	for _, p := range []string{`"work_mail"`, `"contact.tel"`, `"backup_contact"`} {
+		if !bytes.Contains(b, []byte(p)) {
+			t.Errorf("effective PII paths after the rebuild lack %s: %s", p, b)
+		}
+	}
+	from := time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+	to := time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	code, b = call(t, "GET", base+"/api/2.0/export?project_id=1&from_date="+from+"&to_date="+to, plain, plainSecret, "")
+	if code != 200 || bytes.Contains(b, []byte("555-2671")) || !bytes.Contains(b, []byte(`"plan":"pro"`)) || !piiHash.Match(b) {
+		t.Errorf("export without pii after the rebuild: %d %s", code, b)
+	}
+	stop()
+	// Once: a later start leaves the mark as it is.
+	_, _, stop = startAt(t, dir)
+	stop()
+	if again, err := os.Stat(filepath.Join(dir, "pii", "pii_paths.rebuilt")); err != nil || !again.ModTime().Equal(mark.ModTime()) {
+		t.Errorf("the set was rebuilt again: %v %v", again, err)
+	}
+}
