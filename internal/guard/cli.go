@@ -712,6 +712,7 @@ func spacedDirective(n string) bool {
 //
 // Detector text.config_secret.
 func (w *walker) scanRejectedValues(s string) {
+	w.scanDuplicateEntries(s)
 	for from, n := 0, 0; from < len(s) && n < 16; n++ {
 		k := indexValueWord(s, from)
 		if k < 0 {
@@ -765,6 +766,47 @@ func (w *walker) scanRejectedValues(s string) {
 		}
 		if d := strings.LastIndexAny(name, ".["); d >= 0 && d < len(name)-1 {
 			name = strings.TrimRight(name[d+1:], "]") // user.ssn, body[ssn]
+		}
+		if kind, _ := w.kindOf(name); kind.sensitive() {
+			w.namedValueOf(name, s, v, kind, false)
+		}
+	}
+}
+
+// scanDuplicateEntries reads MySQL's unique-key errors, "Duplicate entry
+// '536221234' for key 'users.ssn'" (or the index name 'ssn_UNIQUE'): the
+// column names the value.
+func (w *walker) scanDuplicateEntries(s string) {
+	for from, n := 0, 0; n < 4; n++ {
+		k := strings.Index(s[from:], "uplicate entry '")
+		if k < 0 {
+			return
+		}
+		vs := from + k + len("uplicate entry '")
+		e := strings.IndexByte(s[vs:], '\'')
+		if e <= 0 {
+			return
+		}
+		v := argv{vs, vs + e}
+		from = v.e
+		rest := s[v.e+1:]
+		if !hasPrefixFold(rest, " for key '") {
+			continue
+		}
+		rest = rest[len(" for key '"):]
+		ne := strings.IndexByte(rest, '\'')
+		if ne <= 0 || ne > 96 {
+			continue
+		}
+		name := rest[:ne]
+		if d := strings.LastIndexByte(name, '.'); d >= 0 {
+			name = name[d+1:]
+		}
+		for _, suf := range [...]string{"_unique", "_uniq", "_key", "_idx", "_index", "_uk", "_uq"} {
+			if len(name) > len(suf) && strings.EqualFold(name[len(name)-len(suf):], suf) {
+				name = name[:len(name)-len(suf)]
+				break
+			}
 		}
 		if kind, _ := w.kindOf(name); kind.sensitive() {
 			w.namedValueOf(name, s, v, kind, false)
