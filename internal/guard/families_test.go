@@ -204,6 +204,16 @@ func familyCases() []famCase {
 		pos("india pan cue", kv("$exception_message", "Error: invalid PAN ABCPE1234F").props, "ABCPE1234F"),
 		pos("india pan before cue", kv("$exception_message", "ABCPE1234F is not a valid PAN").props, "ABCPE1234F"),
 		neg("pan cue card word", kv("message", "PAN entry mode 051 and PAN sequence 001").props),
+		// multipart form bodies and configuration written in code
+		pos("multipart", kv("body", "--b\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nbob\r\n--b\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nQz19xxLp\r\n--b--").props, "Qz19xxLp"),
+		pos("multipart lf", kv("body", "--x\nContent-Disposition: form-data; name=\"ssn\"\n\n536221234\n--x--").props, "536221234"),
+		neg("multipart public", kv("body", "--b\r\nContent-Disposition: form-data; name=\"password_hint\"\r\n\r\nmy dog\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello 1234567\r\n--b--").props),
+		pos("php define", kv("content", "define( 'DB_PASSWORD', 'Qz19xxLp' );\ndefine( 'DB_HOST', 'localhost' );").props, "Qz19xxLp"),
+		pos("laravel env default", kv("content", "'password' => env('DB_PASSWORD', 'Qz19xxLp'),").props, "Qz19xxLp"),
+		pos("ruby set symbol", kv("content", "set :password, 'Qz19xxLp'").props, "Qz19xxLp"),
+		pos("python tuple", kv("content", `conn = connect(("user", "bob"), ("password", "Qz19xxLp"))`).props, "Qz19xxLp"),
+		neg("php define public", kv("content", "define( 'DB_NAME', 'wordpress' ); define('DB_PASSWORD', getenv('DB_PW'));").props),
+		neg("quoted pair word", kv("content", `labels = ("password", "reset"), ("token", "expired")`).props),
 		// analytics cookies: dotted counters and timestamps are no card
 		neg("ga cookie", kv("cookie", "_ga=GA1.2."+ga[:9]+"."+ga[9:]+"; _gid=GA1.2.1.1").props),
 		neg("fbp cookie", kv("$cookies", "_fbp=fb.1."+fbp[:13]+"."+fbp[13:]+"; theme=dark").props),

@@ -468,6 +468,10 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	}
 	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
 		w.scanRejectedValues(s)
+		w.scanQuotedPairs(s)
+		if f&pColon != 0 && len(s) >= 40 {
+			w.scanMultipart(s)
+		}
 	}
 	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
 		w.scanSQLPasswords(s)
