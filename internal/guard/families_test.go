@@ -214,6 +214,9 @@ func familyCases() []famCase {
 		pos("python tuple", kv("content", `conn = connect(("user", "bob"), ("password", "Qz19xxLp"))`).props, "Qz19xxLp"),
 		neg("php define public", kv("content", "define( 'DB_NAME', 'wordpress' ); define('DB_PASSWORD', getenv('DB_PW'));").props),
 		neg("quoted pair word", kv("content", `labels = ("password", "reset"), ("token", "expired")`).props),
+		// a percent-encoded parameter name that decodes to a card number
+		pos("encoded card name", kv("$current_url", "https://h.example/p?4111%201111%201111%201111=v&x=1").props, "4111%201111%201111%201111"),
+		neg("encoded public name", kv("$current_url", "https://h.example/p?order%20id=4111&utm%5Bsource%5D=mail").props),
 		// analytics cookies: dotted counters and timestamps are no card
 		neg("ga cookie", kv("cookie", "_ga=GA1.2."+ga[:9]+"."+ga[9:]+"; _gid=GA1.2.1.1").props),
 		neg("fbp cookie", kv("$cookies", "_fbp=fb.1."+fbp[:13]+"."+fbp[13:]+"; theme=dark").props),
