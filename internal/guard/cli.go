@@ -935,6 +935,15 @@ func (w *walker) scanQuotedPairs(s string) {
 		if i < 3 {
 			continue
 		}
+		// The value: a quoted string after the comma (checked first: most
+		// commas are prose's).
+		vs := i + 1
+		for vs < len(s) && s[vs] == ' ' {
+			vs++
+		}
+		if vs >= len(s) || s[vs] != '\'' && s[vs] != '"' {
+			continue
+		}
 		// The name: 'NAME' or :name just before the comma.
 		ne := i
 		q := s[ne-1]
@@ -956,14 +965,6 @@ func (w *walker) scanQuotedPairs(s string) {
 				continue // only a Ruby symbol stands unquoted
 			}
 		default:
-			continue
-		}
-		// The value: a quoted string after the comma.
-		vs := i + 1
-		for vs < len(s) && s[vs] == ' ' {
-			vs++
-		}
-		if vs >= len(s) || s[vs] != '\'' && s[vs] != '"' {
 			continue
 		}
 		vq := s[vs]
@@ -1001,7 +1002,7 @@ func (w *walker) scanFieldNames(s string) {
 		if vs < len(s) && (s[vs] == '"' || s[vs] == '\'') {
 			vs++
 		}
-		if vs >= len(s) || !isAlnum(s[vs]) {
+		if vs >= len(s) || !isAlnum(s[vs]) || !digitNear(s, vs) {
 			continue
 		}
 		ne := i
@@ -1041,6 +1042,17 @@ func (w *walker) scanFieldNames(s string) {
 			i = ve - 1
 		}
 	}
+}
+
+// digitNear: one of the four bytes at s[i:] is a digit (identifiers
+// start so: 536221234, QQ123456C, X1234567).
+func digitNear(s string, i int) bool {
+	for k := i; k < len(s) && k < i+4; k++ {
+		if isDigit(s[k]) {
+			return true
+		}
+	}
+	return false
 }
 
 // scanInlinePairs finds name=value and "name: value" pairs inside a log
