@@ -57,6 +57,7 @@ const (
 	pHash
 	pOther
 	pAngle // < or > (set with pOther)
+	pQuote // ' or " (set with pOther)
 )
 
 var profTable [256]uint32
@@ -108,6 +109,8 @@ func init() {
 				f = pHash
 			case '<', '>':
 				f = pOther | pAngle
+			case '\'', '"':
+				f = pOther | pQuote
 			default:
 				f = pOther
 			}
@@ -467,9 +470,13 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		w.scanFieldNames(s)
 	}
 	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
-		w.scanRejectedValues(s)
-		w.scanQuotedPairs(s)
-		if f&pColon != 0 && len(s) >= 40 {
+		if f&(pQuote|pOpen) != 0 || p.digits >= 4 {
+			w.scanRejectedValues(s)
+		}
+		if f&pQuote != 0 {
+			w.scanQuotedPairs(s)
+		}
+		if f&(pColon|pSemi) == pColon|pSemi && len(s) >= 40 {
 			w.scanMultipart(s)
 		}
 	}
