@@ -712,6 +712,7 @@ func spacedDirective(n string) bool {
 //
 // Detector text.config_secret.
 func (w *walker) scanRejectedValues(s string) {
+	w.scanDuplicateEntries(s)
 	for from, n := 0, 0; from < len(s) && n < 16; n++ {
 		k := indexValueWord(s, from)
 		if k < 0 {
@@ -772,6 +773,47 @@ func (w *walker) scanRejectedValues(s string) {
 	}
 }
 
+// scanDuplicateEntries reads MySQL's unique-key errors, "Duplicate entry
+// '536221234' for key 'users.ssn'" (or the index name 'ssn_UNIQUE'): the
+// column names the value.
+func (w *walker) scanDuplicateEntries(s string) {
+	for from, n := 0, 0; n < 4; n++ {
+		k := strings.Index(s[from:], "uplicate entry '")
+		if k < 0 {
+			return
+		}
+		vs := from + k + len("uplicate entry '")
+		e := strings.IndexByte(s[vs:], '\'')
+		if e <= 0 {
+			return
+		}
+		v := argv{vs, vs + e}
+		from = v.e
+		rest := s[v.e+1:]
+		if !hasPrefixFold(rest, " for key '") {
+			continue
+		}
+		rest = rest[len(" for key '"):]
+		ne := strings.IndexByte(rest, '\'')
+		if ne <= 0 || ne > 96 {
+			continue
+		}
+		name := rest[:ne]
+		if d := strings.LastIndexByte(name, '.'); d >= 0 {
+			name = name[d+1:]
+		}
+		for _, suf := range [...]string{"_unique", "_uniq", "_key", "_idx", "_index", "_uk", "_uq"} {
+			if len(name) > len(suf) && strings.EqualFold(name[len(name)-len(suf):], suf) {
+				name = name[:len(name)-len(suf)]
+				break
+			}
+		}
+		if kind, _ := w.kindOf(name); kind.sensitive() {
+			w.namedValueOf(name, s, v, kind, false)
+		}
+	}
+}
+
 // indexValueWord returns the index of the next "value" (any case) at or
 // after from in s, or -1.
 func indexValueWord(s string, from int) int {
@@ -825,6 +867,122 @@ func pydanticField(s string, k int) string {
 	return ""
 }
 
+// scanMultipart reads multipart/form-data bodies: each part's
+// Content-Disposition names the field ('form-data; name="password"') and
+// its value follows the blank line, up to the next boundary line. A name
+// the key dictionary knows makes the value what it says. Detector
+// text.config_secret.
+func (w *walker) scanMultipart(s string) {
+	for from, n := 0, 0; n < 64; n++ {
+		k := strings.Index(s[from:], "form-data; name=")
+		if k < 0 {
+			return
+		}
+		ns := from + k + len("form-data; name=")
+		q := byte(0)
+		if ns < len(s) && (s[ns] == '"' || s[ns] == '\'') {
+			q = s[ns]
+			ns++
+		}
+		ne := ns
+		for ne < len(s) && ne-ns < 96 && s[ne] != q && s[ne] != ';' && s[ne] != '\r' && s[ne] != '\n' && (q != 0 || s[ne] != ' ') {
+			ne++
+		}
+		from = ne
+		hs := strings.Index(s[ne:], "\n\r\n")
+		hl := 3
+		if h2 := strings.Index(s[ne:], "\n\n"); h2 >= 0 && (hs < 0 || h2 < hs) {
+			hs, hl = h2, 2
+		}
+		if hs < 0 {
+			return
+		}
+		vs := ne + hs + hl
+		ve := strings.Index(s[vs:], "\n--")
+		if ve < 0 {
+			ve = len(s)
+		} else {
+			ve += vs
+		}
+		for ve > vs && (s[ve-1] == '\r' || s[ve-1] == '\n') {
+			ve--
+		}
+		from = max(from, ve)
+		name := s[ns:ne]
+		if ve <= vs || name == "" {
+			continue
+		}
+		if kind, _ := w.kindOf(name); kind.sensitive() {
+			w.namedValueOf(name, s, argv{vs, ve}, kind, true)
+		}
+	}
+}
+
+// scanQuotedPairs reads a quoted name followed by a comma and a quoted
+// value, as configuration written in code passes them: PHP's
+// define('DB_PASSWORD', '...') (wp-config.php), Laravel's env('DB_PASSWORD',
+// '...'), Python tuples ("password", "..."), Ruby's set :password, '...'.
+// A name the key dictionary knows makes the value what it says; a
+// password must look typed. Detector text.config_secret.
+func (w *walker) scanQuotedPairs(s string) {
+	for i, n := 0, 0; i < len(s) && n < maxArgs; i++ {
+		k := strings.IndexByte(s[i:], ',')
+		if k < 0 {
+			return
+		}
+		i += k
+		n++
+		if i < 3 {
+			continue
+		}
+		// The value: a quoted string after the comma (checked first: most
+		// commas are prose's).
+		vs := i + 1
+		for vs < len(s) && s[vs] == ' ' {
+			vs++
+		}
+		if vs >= len(s) || s[vs] != '\'' && s[vs] != '"' {
+			continue
+		}
+		// The name: 'NAME' or :name just before the comma.
+		ne := i
+		q := s[ne-1]
+		var ns int
+		switch {
+		case q == '\'' || q == '"':
+			ns = strings.LastIndexByte(s[:ne-1], q)
+			if ns < 0 || ne-1-ns > 64 {
+				continue
+			}
+			ns++
+			ne--
+		case isAlnum(q) || q == '_':
+			ns = ne
+			for ns > 0 && (isAlnum(s[ns-1]) || s[ns-1] == '_') {
+				ns--
+			}
+			if ns == 0 || s[ns-1] != ':' {
+				continue // only a Ruby symbol stands unquoted
+			}
+		default:
+			continue
+		}
+		vq := s[vs]
+		ve := strings.IndexByte(s[vs+1:], vq)
+		if ve <= 0 {
+			continue
+		}
+		name := s[ns:ne]
+		if !envName(name) {
+			continue
+		}
+		if kind, _ := w.kindOf(name); kind.sensitive() && kind != kCookie && kind != kExpiry {
+			w.namedValueOf(name, s, argv{vs + 1, vs + 1 + ve}, kind, false)
+			i = vs + ve
+		}
+	}
+}
+
 // scanFieldNames finds a value written after a field name and a space in
 // a log line or an error message ("social_security_number 536221234
 // rejected", "nationalId 52998224725", "user.ssn 536221234", "id_number
@@ -844,7 +1002,7 @@ func (w *walker) scanFieldNames(s string) {
 		if vs < len(s) && (s[vs] == '"' || s[vs] == '\'') {
 			vs++
 		}
-		if vs >= len(s) || !isAlnum(s[vs]) {
+		if vs >= len(s) || !isAlnum(s[vs]) || !digitNear(s, vs) {
 			continue
 		}
 		ne := i
@@ -884,6 +1042,17 @@ func (w *walker) scanFieldNames(s string) {
 			i = ve - 1
 		}
 	}
+}
+
+// digitNear: one of the four bytes at s[i:] is a digit (identifiers
+// start so: 536221234, QQ123456C, X1234567).
+func digitNear(s string, i int) bool {
+	for k := i; k < len(s) && k < i+4; k++ {
+		if isDigit(s[k]) {
+			return true
+		}
+	}
+	return false
 }
 
 // scanInlinePairs finds name=value and "name: value" pairs inside a log

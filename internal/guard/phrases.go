@@ -331,6 +331,13 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
 			}
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
+	case 10:
+		// "PAN" alone also names a card number: only India's Permanent
+		// Account Number shape follows it as a national ID.
+		if !indiaPAN(tok) {
+			return -1
+		}
+		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 8:
 		if len(tok) < 4 || len(tok) > 8 || !allDigits(tok) {
 			return -1
@@ -407,7 +414,7 @@ var bankPhrases = casedPhrases([]bankPhrase{
 	{"security code", 8}, {"login code", 8}, {"otp", 8}, {"2fa code", 8}, {"mfa code", 8}, {"auth code", 8},
 	{"authentication code", 8}, {"sign-in code", 8}, {"codigo de verificacion", 8}, {"código de verificación", 8},
 	{"bestätigungscode", 8}, {"code de vérification", 8}, {"verificatiecode", 8},
-	{"hong kong id", 5}, {"hong kong identity card", 5}, {"hk id", 5}, {"hkid no", 5}, {"身份證", 5}, {"身份證號碼", 5},
+	{"pan", 10}, {"hong kong id", 5}, {"hong kong identity card", 5}, {"hk id", 5}, {"hkid no", 5}, {"身份證", 5}, {"身份證號碼", 5},
 	{"身分證", 5}, {"身分證字號", 5}, {"身分證號碼", 5}, {"taiwan id", 5}, {"統一證號", 5}, {"居留證號", 5},
 	{"αμκα", 5}, {"αφμ", 5}, {"αριθμός ταυτότητας", 5}, {"αριθμος ταυτοτητας", 5}, {"αριθμός διαβατηρίου", 5},
 })
@@ -492,7 +499,7 @@ func (w *walker) scanBankPhrases(s string, from int) {
 				j++ // "account no. 12345678", "acct. 12345678"
 			}
 			for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '=' || s[j] == '#' || s[j] == '\'' || s[j] == '"' ||
-				bp.kind >= 4 && bp.kind != 9 && (s[j] == '(' || s[j] == ')' || s[j] == '[' || s[j] == ']') ||
+				bp.kind >= 4 && bp.kind != 9 && (s[j] == '(' || s[j] == ')' || s[j] == '[' || s[j] == ']' || s[j] == '<') ||
 				strings.HasPrefix(s[j:], "：")) {
 				if s[j] >= 0x80 {
 					j += len("：") - 1 // a full-width colon ("身分證字號：...")
@@ -503,14 +510,14 @@ func (w *walker) scanBankPhrases(s string, from int) {
 				continue
 			}
 			if bp.kind >= 4 && bp.kind != 9 && j == i+len(bp.w) {
-				if (bp.kind == 4 || bp.kind == 5) && (j == len(s) || !isAlnum(s[j])) {
+				if (bp.kind == 4 || bp.kind == 5 || bp.kind == 10) && (j == len(s) || !isAlnum(s[j])) {
 					if vs := idBefore(s, i); vs >= 0 {
 						w.phraseID(s, vs, bp.kind, bp.w) // "... is not a valid SSN."
 					}
 				}
 				continue // an ID word glued to what follows ("sin7625") is no phrase
 			}
-			if bp.kind == 4 || bp.kind == 5 {
+			if bp.kind == 4 || bp.kind == 5 || bp.kind == 10 {
 				// "CPF inválido: ...", "SSN invalid: ...": one word, then a colon.
 				if k := wordThenColon(s, j); k > 0 {
 					j = k
@@ -540,7 +547,7 @@ func (w *walker) scanBankPhrases(s string, from int) {
 			if bp.kind >= 4 && bp.kind != 9 {
 				if e := w.phraseID(s, j, bp.kind, bp.w); e > j {
 					i = e
-				} else if bp.kind == 4 || bp.kind == 5 {
+				} else if bp.kind == 4 || bp.kind == 5 || bp.kind == 10 {
 					// "536221234 is not a valid SSN", "... não é um CPF válido".
 					if vs := idBefore(s, i); vs >= 0 {
 						w.phraseID(s, vs, bp.kind, bp.w)

@@ -58,6 +58,7 @@ const (
 	pHash
 	pOther
 	pAngle // < or > (set with pOther)
+	pQuote // ' or " (set with pOther)
 )
 
 var profTable [256]uint32
@@ -109,6 +110,8 @@ func init() {
 				f = pHash
 			case '<', '>':
 				f = pOther | pAngle
+			case '\'', '"':
+				f = pOther | pQuote
 			default:
 				f = pOther
 			}
@@ -476,7 +479,15 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		w.scanFieldNames(s)
 	}
 	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
-		w.scanRejectedValues(s)
+		if f&(pQuote|pOpen) != 0 || p.digits >= 4 {
+			w.scanRejectedValues(s)
+		}
+		if f&pQuote != 0 {
+			w.scanQuotedPairs(s)
+		}
+		if f&(pColon|pSemi) == pColon|pSemi && len(s) >= 40 {
+			w.scanMultipart(s)
+		}
 	}
 	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
 		w.scanSQLPasswords(s)

@@ -433,8 +433,15 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 	if w.isToken(val) {
 		return
 	}
-	kind, _ := w.kindOf(name)
+	kind, sens := w.kindOf(name)
 	mark := len(w.hits)
+	if sens && strings.IndexByte(rawName, '%') >= 0 && vs > len(rawName) {
+		// A percent-encoded name that decodes to a sensitive value
+		// ("4111%201111%201111%201111=1"): the text scan cannot see it.
+		w.scanText(name, kNone, depth+1)
+		w.remap(mark, vs-1-len(rawName), vs-1, "name")
+		mark = len(w.hits)
+	}
 	if cookie && (kind == kCookie || kind == kNone && cookieSecretName(name)) {
 		if t := strings.TrimSpace(val); len(t) >= 8 && !isPlaceholder(t) && !isBoolWord(t) {
 			w.add(SecretToken, "secret.session_cookie", 0, len(val))
