@@ -719,11 +719,12 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		if w.drop {
 			return
 		}
-		if t := c.Type(); (t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c)) &&
+		t := c.Type()
+		if (t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c)) &&
 			(parent == kCard || parent == kCardParent || (mp != nil && mp.card || mp == nil && cardWordHint(b2s(k)))) {
 			ndigit++
 		}
-		e, edit, expiry := w.member(k, c, parent, pairKind, jwk, elem, mp)
+		e, edit, expiry := w.member(k, c, t, parent, pairKind, jwk, elem, mp)
 		switch {
 		case expiry:
 			if nexp < len(expiries) {
@@ -802,7 +803,7 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 //
 // The path is restored on return, not by a deferred call: should the walk
 // panic, release reports the path as it was at the panic.
-func (w *walker) member(k []byte, c *fastjson.Value, parent, pairKind keyKind, jwk bool, elem *elemInfo, pre *memberPre) (e pending, edit, expiry bool) {
+func (w *walker) member(k []byte, c *fastjson.Value, t fastjson.Type, parent, pairKind keyKind, jwk bool, elem *elemInfo, pre *memberPre) (e pending, edit, expiry bool) {
 	ks := b2s(k)
 	var kind keyKind
 	var keySens bool
@@ -819,13 +820,13 @@ func (w *walker) member(k []byte, c *fastjson.Value, parent, pairKind keyKind, j
 	} else {
 		pl = w.pushKey(ks)
 	}
-	e, edit, expiry = w.memberValue(k, ks, c, parent, pairKind, jwk, elem, kind, keySens)
+	e, edit, expiry = w.memberValue(k, ks, c, t, parent, pairKind, jwk, elem, kind, keySens)
 	w.path = w.path[:pl]
 	return e, edit, expiry
 }
 
 // memberValue is member after the key's classification and path.
-func (w *walker) memberValue(k []byte, ks string, c *fastjson.Value, parent, pairKind keyKind, jwk bool, elem *elemInfo, kind keyKind, keySens bool) (e pending, edit, expiry bool) {
+func (w *walker) memberValue(k []byte, ks string, c *fastjson.Value, t fastjson.Type, parent, pairKind keyKind, jwk bool, elem *elemInfo, kind keyKind, keySens bool) (e pending, edit, expiry bool) {
 	w.checkFault()
 	if keySens {
 		if act := w.keyValue(ks); act == DropProperty || act == DropEvent {
@@ -843,9 +844,9 @@ func (w *walker) memberValue(k []byte, ks string, c *fastjson.Value, parent, pai
 	if kind == kExpiry {
 		return pending{}, false, true
 	}
-	switch c.Type() {
+	switch t {
 	case fastjson.TypeString, fastjson.TypeNumber:
-		act, repl := w.leaf(c, kind, ks, elem)
+		act, repl := w.leafOf(c, t == fastjson.TypeNumber, kind, ks, elem)
 		switch act {
 		case DropProperty:
 			return pending{key: string(k), drop: true}, true, false
@@ -1032,8 +1033,13 @@ func pairArrayKind(arr []*fastjson.Value) keyKind {
 // leaf inspects a string or number and returns the action to apply to it
 // and, for redact and hash, its replacement.
 func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInfo) (Action, *fastjson.Value) {
+	return w.leafOf(c, c.Type() == fastjson.TypeNumber, kind, key, elem)
+}
+
+// leafOf is leaf for a c whose type the caller knows (isNum: a number,
+// else a string).
+func (w *walker) leafOf(c *fastjson.Value, isNum bool, kind keyKind, key string, elem *elemInfo) (Action, *fastjson.Value) {
 	var s string
-	isNum := c.Type() == fastjson.TypeNumber
 	mark := len(w.hits)
 	w.key = key
 	if isNum {
