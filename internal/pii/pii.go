@@ -26,8 +26,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/valyala/fastjson"
+
+	"github.com/sieve-analytics/sieve/internal/piidetect"
 )
 
 // Prefix starts every hashed value, so that a reader can tell a hash from
@@ -165,9 +168,11 @@ func (m *Mask) JSON(raw []byte) []byte {
 	if len(raw) < 2 {
 		return raw
 	}
-	// E-mail addresses in free text: only for a reader without the grant,
-	// and only when raw has an "@" at all.
-	texts := !m.clear && bytes.IndexByte(raw, '@') >= 0
+	// E-mail addresses and phone numbers in free text: only for a reader
+	// without the grant, and only when raw has an "@" or a phone number at
+	// all (JSON writes neither escaped; a number found in raw's keys or
+	// numbers costs a parse, nothing else).
+	texts := !m.clear && (bytes.IndexByte(raw, '@') >= 0 || piidetect.HasPhone(unsafe.String(&raw[0], len(raw))))
 	if !texts && (len(m.paths) == 0 || !m.mayHold(raw)) {
 		return raw
 	}
