@@ -540,6 +540,18 @@ func TestPIIAddressesAsIDsAndText(t *testing.T) {
 	if seen = slices.Compact(seen); len(seen) != 1 {
 		t.Errorf("one distinct_id, hashes %v (want one, in all three readers)", seen)
 	}
+	// A North American phone number as a distinct_id: hashed too; a
+	// numeric user id is not.
+	ev = fmt.Sprintf(`[{"event":"Called","properties":{"token":%q,"distinct_id":"(415) 555-2671","time":%d,"$insert_id":"t2","plan":"pro"}},
+		{"event":"Called","properties":{"token":%q,"distinct_id":"4155552671","time":%d,"$insert_id":"t3","plan":"pro"}}]`,
+		proj.Token, time.Now().Unix(), proj.Token, time.Now().Unix())
+	if code, b := call(t, "POST", base+"/track", "", "", "data="+url.QueryEscape(ev)); code != 200 {
+		t.Fatalf("track: %d %s", code, b)
+	}
+	code, b = call(t, "GET", base+"/api/2.0/export?project_id=1&event=%5B%22Called%22%5D&from_date="+from+"&to_date="+to, plain, plainSecret, "")
+	if code != 200 || bytes.Contains(b, []byte("555-2671")) || !bytes.Contains(b, []byte(`"distinct_id":"4155552671"`)) || len(piiHash.FindAll(b, -1)) != 1 {
+		t.Errorf("phone distinct_ids without pii: %d %s", code, b)
+	}
 }
 
 // TestPIIAPISecretSetting: whether the project's API secret holds the pii
