@@ -362,6 +362,38 @@ func TestPIIRoleMatrix(t *testing.T) {
 		}
 	}
 
+	// A refused PII filter is audited with the path it would have read
+	// (denied entries are written once a second, aggregated per minute).
+	deniedPaths := func() map[string]bool {
+		_, ab := call(t, "GET", base+"/api/audit?project_id=1&limit=1000", piiAdminKey, "", "")
+		var dl struct {
+			Entries []struct {
+				Actor, Action string
+				PII           *struct{ Paths []string }
+			}
+		}
+		json.Unmarshal(ab, &dl)
+		out := map[string]bool{}
+		for _, e := range dl.Entries {
+			if e.Action == "pii.denied" && e.PII != nil && e.Actor == "sa:"+plain {
+				out[strings.Join(e.PII.Paths, ",")] = true
+			}
+		}
+		return out
+	}
+	dp := deniedPaths()
+	for deadline := time.Now().Add(5 * time.Second); len(dp) == 0 && time.Now().Before(deadline); dp = deniedPaths() {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if len(dp) == 0 {
+		t.Error("no pii.denied audit entry for the analyst without pii")
+	}
+	for p := range dp {
+		if p != "email" && p != "customer_ref" && p != "contact.tel" && p != "$email" {
+			t.Errorf("pii.denied names %q", p)
+		}
+	}
+
 	// The entries with their PII records keep the log's hash chain whole.
 	if code, b := call(t, "GET", base+"/api/audit/verify", piiAdminKey, "", ""); code != 200 || !bytes.Contains(b, []byte(`"ok":true`)) {
 		t.Errorf("audit verify: %d %s", code, b)
