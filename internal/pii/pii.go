@@ -139,7 +139,8 @@ func (m *Mask) saw(path string) {
 
 // Value returns what a reader sees of value v at path: v itself when path
 // is not PII or the reader holds the grant, its hash otherwise (at
-// another path, v with the e-mail addresses in it hashed). Keep (the
+// another path, v with the e-mail addresses and phone numbers in it
+// hashed). Keep (the
 // query's "$other" and "(none)" placeholders) pass unchanged.
 func (m *Mask) Value(path, v string, keep ...string) string {
 	if slices.Contains(keep, v) {
@@ -162,8 +163,8 @@ func (m *Mask) Value(path, v string, keep ...string) string {
 // event's or a profile's): raw itself when it holds no PII path or the
 // reader holds the grant, else a copy in which the value at each PII path
 // (at any depth, paths dotted) is replaced by its hash, and each e-mail
-// address inside another string value by the address's hash. Anything but an
-// object is returned as it is.
+// address or phone number inside another string value by its own hash.
+// Anything but an object is returned as it is.
 func (m *Mask) JSON(raw []byte) []byte {
 	if len(raw) < 2 {
 		return raw
