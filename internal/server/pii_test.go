@@ -714,4 +714,21 @@ func TestPIIPathsRebuiltFromStoredFindings(t *testing.T) {
 	if again, err := os.Stat(filepath.Join(dir, "pii", "pii_paths.rebuilt")); err != nil || !again.ModTime().Equal(mark.ModTime()) {
 		t.Errorf("the set was rebuilt again: %v %v", again, err)
 	}
+	// A set older than the findings (written by a version that recorded
+	// new paths only, no mark): completed from the findings, its own path
+	// kept.
+	if err := os.WriteFile(filepath.Join(dir, "pii", "pii_paths.jsonl"), []byte(`{"project_id":1,"path":"older.path"}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "pii", "pii_paths.rebuilt")); err != nil {
+		t.Fatal(err)
+	}
+	_, _, stop = startAt(t, dir)
+	stop()
+	set, _ = os.ReadFile(filepath.Join(dir, "pii", "pii_paths.jsonl"))
+	for _, p := range []string{"older.path", "work_mail", "contact.tel", "backup_contact"} {
+		if !bytes.Contains(set, []byte(`"path":"`+p+`"`)) {
+			t.Errorf("completed set lacks %s: %s", p, set)
+		}
+	}
 }
