@@ -101,7 +101,7 @@ func (s *Stream) eraseSegment(name string, set map[string]bool) (int, error) {
 		s.mu.Unlock()
 		return 0, errors.New("closed")
 	}
-	active := s.f.Name() == path
+	active := s.name == name
 	if active {
 		defer s.mu.Unlock()
 		if err := s.f.Sync(); err != nil {
@@ -153,7 +153,7 @@ func (s *Stream) eraseSegment(name string, set map[string]bool) (int, error) {
 	}
 	if nf != nil {
 		s.f.Close()
-		s.f, s.size = nf, size
+		s.f, s.size = nf, size // s.name stays: nf is that segment now
 	}
 	if err := atomicfile.SyncDir(s.opt.Dir); err != nil {
 		return n, err

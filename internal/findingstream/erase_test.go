@@ -92,13 +92,47 @@ func TestEraseRemovesUserHashes(t *testing.T) {
 	if _, err := s.Read(0, last, 0, func(int64, []byte) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
+	// A second erasure, appends running: the segment being appended to
+	// is still known as such after the first one replaced its file, so no
+	// append is lost.
+	total, _ := readAll(t, s, 0, 0, 0)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 50; i++ {
+			if err := s.Append(findings(3, 1, "dan")); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	if _, err := s.Erase("job-2", []string{"h:USER-CAL"}); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	all, _ := readAll(t, s, 0, 0, 0)
+	if len(all) != len(total)+50 {
+		t.Fatalf("records after the second erasure: %d, want %d", len(all), len(total)+50)
+	}
+	for _, r := range all {
+		if r.UserHash == "h:USER-CAL" || r.UserHash == "h:USER-ANN" {
+			t.Fatalf("erased hash left: %+v", r)
+		}
+	}
 	s.Close()
 	r, err := Open(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	check(r)
+	if again, _ := readAll(t, r, 0, 0, 0); len(again) != len(all) {
+		t.Fatalf("after a reopen: %d records, want %d", len(again), len(all))
+	}
+	for _, name := range mustSegments(t, r) {
+		b, _ := os.ReadFile(filepath.Join(dir, name))
+		if bytes.Contains(b, []byte("h:USER-ANN")) || bytes.Contains(b, []byte("h:USER-CAL")) {
+			t.Fatalf("%s still holds an erased hash", name)
+		}
+	}
 	if !r.Erased("job-1") {
 		t.Fatal("the erasure's mark did not survive a reopen")
 	}
@@ -114,4 +148,59 @@ func mustSegments(t *testing.T, s *Stream) []string {
 		t.Fatal(err)
 	}
 	return segs
+}
+
+// TestEraseTwiceOneSegment: erasures in a row on the segment being
+// appended to, appends running during the second: every append is read
+// back, before and after a reopen.
+func TestEraseTwiceOneSegment(t *testing.T) {
+	opt := Options{Dir: t.TempDir(), HashID: func(s string) string { return "h:" + s }}
+	s, err := Open(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Append(findings(1, 3, "ann")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Erase("j1", []string{"h:user-ann"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Append(findings(1, 3, "bob")); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 100; i++ {
+			if err := s.Append(findings(1, 1, "cal")); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	if n, err := s.Erase("j2", []string{"h:user-bob"}); err != nil || n != 3 {
+		t.Fatalf("second erasure: %d %v", n, err)
+	}
+	wg.Wait()
+	if err := s.Append(findings(1, 1, "dan")); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []*Stream{s, nil} {
+		if st == nil {
+			s.Close()
+			if st, err = Open(opt); err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+		}
+		recs, _ := readAll(t, st, 0, 0, 0)
+		if len(recs) != 107 || recs[106].UserHash != "h:user-dan" {
+			t.Fatalf("%d records, want 107; last %+v", len(recs), recs[len(recs)-1])
+		}
+		for _, r := range recs {
+			if r.UserHash == "h:user-ann" || r.UserHash == "h:user-bob" {
+				t.Fatalf("erased hash left: %+v", r)
+			}
+		}
+	}
 }

@@ -156,9 +156,91 @@ func boundaryAfter(s string, j int) bool { return j >= len(s) || !isAlnum(s[j]) 
 // written (415) 555-2671, 415-555-2671 or 415.555.2671. Bare digit runs are
 // not phone numbers here: they are ids, amounts and timestamps as often.
 func Phones(s string, fn func(start, end int)) {
+	phones(s, func(a, b int) bool { fn(a, b); return true })
+}
+
+// HasPhone reports whether Phones would find a phone number in s. It
+// tries only the places a number can start near a '+', '-' or '.' that
+// mayHavePhone's test finds, so a long text without one costs a few
+// strings.IndexByte calls.
+func HasPhone(s string) bool {
+	for off := 0; off < len(s); {
+		k := strings.IndexByte(s[off:], '+')
+		if k < 0 {
+			break
+		}
+		if phoneAt(s, off+k) > 0 {
+			return true
+		}
+		off += k + 1
+	}
+	for _, sep := range [2]byte{'-', '.'} {
+		for off := 0; off < len(s); {
+			k := strings.IndexByte(s[off:], sep)
+			if k < 0 {
+				break
+			}
+			k += off
+			off = k + 1
+			if !(k >= 3 && k+3 < len(s) && isDigit(s[k-1]) && isDigit(s[k-2]) && isDigit(s[k-3]) && isDigit(s[k+1]) && isDigit(s[k+2]) && isDigit(s[k+3])) {
+				continue
+			}
+			// k is the first or the second separator of "(415) 555-2671",
+			// "415-555-2671": the number starts 3 to 9 bytes before.
+			for i := max(0, k-9); i <= k-3; i++ {
+				if phoneAt(s, i) > 0 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// mayHavePhone is a quick test that s cannot hold a phone number: each
+// has a '+' (international) or a '-' or '.' between 3 digits and 3 digits
+// (North American: "555-2671" in "(415) 555-2671"). It finds them with
+// strings.IndexByte, much faster than a walk over every byte.
+func mayHavePhone(s string) bool {
+	return strings.IndexByte(s, '+') >= 0 || digitsAround(s, '-') || digitsAround(s, '.')
+}
+
+// digitsAround reports whether some sep in s has 3 digits before and after.
+func digitsAround(s string, sep byte) bool {
+	for off := 0; off < len(s); {
+		k := strings.IndexByte(s[off:], sep)
+		if k < 0 {
+			return false
+		}
+		k += off
+		if k >= 3 && k+3 < len(s) && isDigit(s[k-1]) && isDigit(s[k-2]) && isDigit(s[k-3]) && isDigit(s[k+1]) && isDigit(s[k+2]) && isDigit(s[k+3]) {
+			return true
+		}
+		off = k + 1
+	}
+	return false
+}
+
+// phones calls fn with each phone number in s until fn returns false.
+func phones(s string, fn func(start, end int) bool) {
+	if !mayHavePhone(s) {
+		return
+	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '+' && i+1 < len(s) && (isDigit(s[i+1]) || s[i+1] == '(') && (i == 0 || !isAlnum(s[i-1]) && s[i-1] != '+') {
+		if e := phoneAt(s, i); e > 0 {
+			if !fn(i, e) {
+				return
+			}
+			i = e
+		}
+	}
+}
+
+// phoneAt returns the end of the phone number starting at s[i], or -1.
+func phoneAt(s string, i int) int {
+	c := s[i]
+	if c == '+' {
+		if i+1 < len(s) && (isDigit(s[i+1]) || s[i+1] == '(') && (i == 0 || !isAlnum(s[i-1]) && s[i-1] != '+') {
 			j := i + 1
 			nd := 0
 			last := j
@@ -170,27 +252,15 @@ func Phones(s string, fn func(start, end int)) {
 				j++
 			}
 			if nd >= 8 && nd <= 15 && boundaryAfter(s, last) {
-				fn(i, last)
-				i = last
-			}
-			continue
-		}
-		if (c == '(' || isDigit(c)) && (i == 0 || !isAlnum(s[i-1]) && s[i-1] != '-' && s[i-1] != '.' && s[i-1] != '/') {
-			if e := matchNANP(s, i); e > 0 {
-				fn(i, e)
-				i = e
-				continue
+				return last
 			}
 		}
-		if isAlnum(c) {
-			// The rest of a word starts nothing: '+' and '(' are no
-			// letters, and a digit glued to a letter or digit before it
-			// starts no number.
-			for i+1 < len(s) && isAlnum(s[i+1]) {
-				i++
-			}
-		}
+		return -1
 	}
+	if (c == '(' || isDigit(c)) && (i == 0 || !isAlnum(s[i-1]) && s[i-1] != '-' && s[i-1] != '.' && s[i-1] != '/') {
+		return matchNANP(s, i)
+	}
+	return -1
 }
 
 func matchNANP(s string, i int) int {
@@ -280,4 +350,16 @@ func InternationalPhone(s string) bool {
 		}
 	}
 	return digits >= 8 && digits <= 15
+}
+
+// WholePhone reports whether the whole of s is one phone number as Phones
+// finds them: an international number, or a North American one written
+// with its separators. A bare run of digits is not one.
+func WholePhone(s string) bool {
+	if len(s) < 10 || len(s) > 32 {
+		return false
+	}
+	whole := false
+	Phones(s, func(a, b int) { whole = a == 0 && b == len(s) })
+	return whole
 }

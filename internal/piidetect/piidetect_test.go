@@ -1,6 +1,7 @@
 package piidetect
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -57,6 +58,42 @@ func TestPhoneShapes(t *testing.T) {
 		"+12": false, "+1234567": false, "+44 20 7946 0958 x": false, "+1234567890123456": false} {
 		if InternationalPhone(s) != want {
 			t.Errorf("InternationalPhone(%q) != %v", s, want)
+		}
+	}
+}
+
+// TestPhoneShortcutsAgree: HasPhone and Phones's quick test answer as a
+// walk over every byte does, on random texts made of a phone number's
+// characters and a few others.
+func TestPhoneShortcutsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 14))
+	const alphabet = "0123456789012345678901234567890123456789+-.() ()a/x"
+	foundN := 0
+	defer func() {
+		if foundN < 1000 {
+			t.Errorf("only %d texts held a phone number", foundN)
+		}
+	}()
+	for n := 0; n < 300_000; n++ {
+		b := make([]byte, 1+rng.IntN(24))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		s := string(b)
+		var walk []int
+		for i := 0; i < len(s); i++ {
+			if e := phoneAt(s, i); e > 0 {
+				walk = append(walk, i, e)
+				i = e
+			}
+		}
+		var got []int
+		Phones(s, func(a, b int) { got = append(got, a, b) })
+		if len(walk) > 0 {
+			foundN++
+		}
+		if !slices.Equal(got, walk) || HasPhone(s) != (len(walk) > 0) {
+			t.Fatalf("%q: Phones %v, walk %v, HasPhone %v", s, got, walk, HasPhone(s))
 		}
 	}
 }

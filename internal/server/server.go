@@ -774,11 +774,13 @@ func (s *Server) rebuildPIIPaths(ps *pii.Paths) error {
 		ids = append(ids, p.ID)
 	}
 	total := 0
+	// All time: -1<<62 ms is before anything, and a literal every backend's
+	// SQL reads as an integer (math.MinInt64's is not in all of them).
 	for _, id := range ids {
 		seen := map[string]bool{}
 		var paths []string
 		for _, class := range api.PIIClasses {
-			err := s.store.Findings(ctx, store.FindingQuery{ProjectID: id, From: math.MinInt64, To: math.MaxInt64, Class: class}, func(f *event.Finding) error {
+			err := s.store.Findings(ctx, store.FindingQuery{ProjectID: id, From: -1 << 62, To: math.MaxInt64, Class: class}, func(f *event.Finding) error {
 				if p := piiPath(f); p != "" && !seen[p] {
 					seen[p] = true
 					paths = append(paths, p)
