@@ -149,7 +149,7 @@ func (d *pushdown) cond(n expr.Node) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("(%[1]sp > 0 AND %[1]sr != 'null')", c), nil
+		return fmt.Sprintf("(%[1]sp > 0 AND %[1]sc != 'n')", c), nil
 	case *expr.Binary:
 		switch n.Op {
 		case expr.OpAnd, expr.OpOr:
@@ -234,7 +234,7 @@ func (d *pushdown) eqList(x expr.Node, lits []*expr.Literal) (string, error) {
 		if kind == "b" {
 			return fmt.Sprintf("(%sr IN %s)", c, d.values(strs)), nil
 		}
-		return fmt.Sprintf("(%[1]sc = '\"' AND substring(%[1]sr, 2, length(%[1]sr) - 2) IN %[2]s)", c, d.values(strs)), nil
+		return fmt.Sprintf("(%[1]sc = '\"' AND %[1]ss IN %[2]s)", c, d.values(strs)), nil
 	}
 	return "", errNotSQL
 }
@@ -243,7 +243,7 @@ func (d *pushdown) eqList(x expr.Node, lits []*expr.Literal) (string, error) {
 // string, the JSON text of a number or boolean, query.None when absent or
 // null.
 func label(c string) string {
-	return fmt.Sprintf("multiIf(%[1]sp = 0 OR %[1]sr = 'null', %[2]s, %[1]sc = '\"', substring(%[1]sr, 2, length(%[1]sr) - 2), %[1]sr)", c, quote(query.None))
+	return fmt.Sprintf("multiIf(%[1]sp = 0 OR %[1]sc = 'n', %[2]s, %[1]sc = '\"', %[1]ss, %[1]sr)", c, quote(query.None))
 }
 
 // isNumber is the SQL of "property column c holds a JSON number".
@@ -260,11 +260,17 @@ func (d *pushdown) propCols() (cols, unsure string) {
 	for i, name := range d.names {
 		c := "q" + strconv.Itoa(i)
 		pat := `"` + name + `"`
-		fmt.Fprintf(&b, ", position(props, %[2]s) AS %[1]sp, visitParamExtractRaw(props, %[3]s) AS %[1]sr, substring(%[1]sr, 1, 1) AS %[1]sc", c, quote(pat), quote(name))
+		fmt.Fprintf(&b, ", position(props, %[2]s) AS %[1]sp, substring(props, %[1]sp + %[4]d, 1) AS %[1]sc, visitParamExtractString(props, %[3]s) AS %[1]ss, visitParamExtractRaw(props, %[3]s) AS %[1]sr", c, quote(pat), quote(name), len(pat)+1)
+		// The value's text starts right after the colon (c): a string is
+		// sure when its text is exactly '"' + s + '"' (no escape), a
+		// number, true, false or null when its text is exactly r and ends
+		// there.
 		sure := fmt.Sprintf(`%[1]sp > 1 AND substring(props, greatest(%[1]sp, 2) - 1, 1) IN ('{', ',') AND substring(props, %[1]sp + %[2]d, 1) = ':'`+
 			` AND position(substring(props, 2, greatest(%[1]sp, 2) - 2), '{') = 0 AND position(substring(props, 2, greatest(%[1]sp, 2) - 2), '[') = 0`+
 			` AND position(substring(props, %[1]sp + %[2]d), %[3]s) = 0`+
-			` AND (%[1]sc IN ('t', 'f', 'n') OR (%[1]sc = '"' AND position(%[1]sr, '\\') = 0) OR (%[4]s AND position(%[1]sr, 'e') = 0 AND position(%[1]sr, 'E') = 0))`,
+			` AND ((%[1]sc = '"' AND position(%[1]ss, '\\') = 0 AND substring(props, %[1]sp + %[2]d + 1, length(%[1]ss) + 2) = concat('"', %[1]ss, '"'))`+
+			` OR ((%[1]sr IN ('true', 'false', 'null') OR (%[4]s AND match(%[1]sr, '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$')))`+
+			` AND substring(props, %[1]sp + %[2]d + 1 + length(%[1]sr), 1) IN (',', '}') AND substring(props, %[1]sp + %[2]d + 1, length(%[1]sr)) = %[1]sr))`,
 			c, len(pat), quote(pat), isNumber(c))
 		u := fmt.Sprintf("(%sp > 0 AND NOT (%s))", c, sure)
 		for _, e := range escapes(name) {
