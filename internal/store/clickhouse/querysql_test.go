@@ -177,3 +177,38 @@ func TestQuerySQLNoValueInLogs(t *testing.T) {
 		}
 	}
 }
+
+// TestPropPath: which trends with properties SQL answers: only names the
+// lexicon holds, and filters of the subset.
+func TestPropPath(t *testing.T) {
+	known := query.Project{ID: 1, KnownProperty: func(n string) bool { return n == "plan" || n == "n" || n == "distinct_id" || n == `a"b` }}
+	day := `"from":"2026-01-01","to":"2026-01-02"`
+	for _, c := range []struct {
+		doc string
+		p   query.Project
+		sql bool
+	}{
+		{`{"kind":"trends",` + day + `,"series":[{}],"breakdown":[{"property":"plan"}]}`, known, true},
+		{`{"kind":"trends",` + day + `,"series":[{}],"breakdown":[{"property":"plan"}]}`, query.Project{ID: 1}, false},
+		{`{"kind":"trends",` + day + `,"series":[{}],"breakdown":[{"property":"other"}]}`, known, false},
+		{`{"kind":"trends",` + day + `,"series":[{}],"breakdown":[{"property":"distinct_id"}]}`, known, false},
+		{`{"kind":"trends",` + day + `,"series":[{}],"breakdown":[{"property":"a\"b"}]}`, known, false},
+		{`{"kind":"trends",` + day + `,"series":[{}],"breakdown":[{"property":"n","bins":4}]}`, known, false},
+		{`{"kind":"trends",` + day + `,"series":[{}],"breakdown":[{"property":"plan","scope":"user"}]}`, known, false},
+		{`{"kind":"trends",` + day + `,"series":[{"math":"p99","property":"n"}],"filter":{"and":[{"event":["a","b"]},{"property":"plan","operator":"ne","value":"x"},{"property":"n","operator":"is_not_set"}]}}`, known, true},
+		{`{"kind":"trends",` + day + `,"series":[{"math":"mau"}],"filter":{"property":"plan","operator":"eq","value":"x"}}`, known, false},
+		{`{"kind":"trends",` + day + `,"series":[{}],"filter":{"property":"plan","operator":"contains","value":"x"}}`, known, false},
+		{`{"kind":"trends",` + day + `,"series":[{}],"filter":{"property":"n","operator":"eq","value":3}}`, known, false},
+		{`{"kind":"trends",` + day + `,"series":[{"filter":{"property":"plan","operator":"in","value":["x",true]}}]}`, known, true},
+		{`{"kind":"trends",` + day + `,"series":[{"filter":{"property":"plan","operator":"in","value":["x",3]}}]}`, known, false},
+		{`{"kind":"funnels",` + day + `,"series":[{"event":"a"},{"event":"b"}],"breakdown":[{"property":"plan"}]}`, known, false},
+	} {
+		q, err := query.Parse([]byte(c.doc))
+		if err != nil {
+			t.Fatalf("%s: %v", c.doc, err)
+		}
+		if got := propPath(c.p, q) == nil; got != c.sql {
+			t.Errorf("%s: in SQL %v, want %v", c.doc, got, c.sql)
+		}
+	}
+}
