@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -256,7 +257,7 @@ func isNumber(c string) string {
 // row" (see the file's comment).
 func (d *pushdown) propCols() (cols, unsure string) {
 	var b strings.Builder
-	var us []string
+	var us, esc []string
 	for i, name := range d.names {
 		c := "q" + strconv.Itoa(i)
 		pat := `"` + name + `"`
@@ -272,15 +273,17 @@ func (d *pushdown) propCols() (cols, unsure string) {
 			` OR ((%[1]sr IN ('true', 'false', 'null') OR (%[4]s AND match(%[1]sr, '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$')))`+
 			` AND substring(props, %[1]sp + %[2]d + 1 + length(%[1]sr), 1) IN (',', '}') AND substring(props, %[1]sp + %[2]d + 1, length(%[1]sr)) = %[1]sr))`,
 			c, len(pat), quote(pat), isNumber(c))
-		u := fmt.Sprintf("(%sp > 0 AND NOT (%s))", c, sure)
+		us = append(us, fmt.Sprintf("(%sp > 0 AND NOT (%s))", c, sure))
 		for _, e := range escapes(name) {
-			u += fmt.Sprintf(" OR position(props, %s) > 0", quote(e))
+			esc = append(esc, regexp.QuoteMeta(e))
 		}
-		us = append(us, u)
 	}
 	if len(us) == 0 {
 		return "", "0"
 	}
+	// One scan of the text for every escape of every name's characters.
+	slices.Sort(esc)
+	us = append(us, "match(props, "+quote(strings.Join(slices.Compact(esc), "|"))+")")
 	return b.String(), "(" + strings.Join(us, " OR ") + ")"
 }
 
