@@ -200,6 +200,7 @@ type API struct {
 	plans     *plan.Store           // see SetPlans
 
 	piiClassPaths func(int64, ...string) []string // see SetPIIPaths
+	propNames     func(int64, string) bool        // see SetPropertyNames
 	eventsOut     *forward.Forwarder              // see SetEventForwarder
 }
 

@@ -519,6 +519,7 @@ func (s *Server) newInsights(st store.EventScanner, guards *guardcache.Cache) er
 		return out
 	})
 	s.insights = s.api.Insights(lex, adv, al, jobs)
+	s.api.SetPropertyNames(lex.HasProperty)
 	s.alerter = al
 	s.background = append(s.background, lex.Run, al.Run, jobs.Run, shapes.Run)
 	return nil
