@@ -298,6 +298,10 @@ func init() {
 		"idcardnumbers", "паспорт", "номерпаспорта", "护照", "护照号", "护照号码",
 		"パスポート", "パスポート番号", "여권번호", "여권",
 	)
+	// Australia's tax file number and Israel's identity number (teudat
+	// zehut), whose checks natcheck.go knows.
+	addKeys(kNatID, "tfn", "taxfilenumber", "tfnnumber", "teudatzehut", "misparzehut", "zehut", "israeliid",
+		"israelid", "israeliidnumber", "תעודתזהות", "מספרזהות")
 	addKeys(kIBAN, "iban", "ibannumber", "ibancode", "ibanno", "accountiban", "bankiban")
 	addKeys(kBank,
 		"bankaccount", "bankaccountnumber", "bankaccountno", "bankacct", "accountnumber", "acctnumber", "acctno",

@@ -407,7 +407,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 			w.cardExtras(s, b)
 		})
 	}
-	if p.digits >= 6 && len(s) >= 9 {
+	if p.digits >= 6 && len(s) >= 9 && !(kind == kNatID && failsIDCheck(w.key, strings.TrimSpace(s))) {
+		// A value failing the check of the format its key names is not
+		// taken for another country's ID that it happens to pass.
 		w.scanIDs(s, f)
 	}
 	if f&pAt != 0 {
@@ -938,7 +940,7 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if n >= 6 && n <= 20 && !failsNamedCheck(w.key, b2s(raw)) {
+		if n >= 6 && n <= 20 && !failsIDCheck(w.key, b2s(raw)) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kBank, kIBAN:
@@ -1061,7 +1063,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if natIDShape(t) && !failsSSN(t) && !businessTaxID(t) && !failsNamedCheck(w.key, t) {
+		if natIDShape(t) && !failsSSN(t) && !businessTaxID(t) && !failsIDCheck(w.key, t) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kBank:
