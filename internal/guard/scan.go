@@ -923,7 +923,7 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 			w.add(SecretToken, detKey[kOTP], 0, n) // the code, not the seed
 		}
 	case kCard, kCardParent:
-		if n >= 12 && n <= 19 {
+		if n >= 12 && n <= 19 && (!otherCardKey(w.key) || isPAN(raw)) {
 			w.add(PaymentCard, detKey[kCard], 0, n)
 			w.panSeen = true
 		}
@@ -1034,7 +1034,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 	case kCard, kCardParent:
 		d, clean := onlyDigits(w.digits[:0], t)
 		w.digits = d[:0]
-		if clean && len(d) >= 12 && len(d) <= 19 {
+		if clean && len(d) >= 12 && len(d) <= 19 && (!otherCardKey(w.key) || isPAN(d)) {
 			w.add(PaymentCard, detKey[kCard], 0, n)
 			w.panSeen = true
 		} else if kind == kCard && indiaPAN(t) {
