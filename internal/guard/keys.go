@@ -302,6 +302,12 @@ func init() {
 	// zehut), whose checks natcheck.go knows.
 	addKeys(kNatID, "tfn", "taxfilenumber", "tfnnumber", "teudatzehut", "misparzehut", "zehut", "israeliid",
 		"israelid", "israeliidnumber", "תעודתזהות", "מספרזהות")
+	// Wi-Fi pre-shared keys, and the pairing secrets of Bluetooth LE
+	// (a six-digit passkey) and HomeKit (an eight-digit setup code).
+	addKeys(kPassword, "wpakey", "wpapsk", "wpapassphrase", "wpa2key", "wpa2psk", "psk", "presharedkey", "wifipsk",
+		"wifikey", "wlankey", "wlanpassword", "networkkey")
+	addKeys(kPIN, "passkey", "blepasskey", "pairingpasskey", "bluetoothpasskey", "pairingpin", "setupcode",
+		"homekitcode", "homekitsetupcode", "accessorysetupcode", "hapsetupcode", "pairingcode", "setuppin")
 	addKeys(kIBAN, "iban", "ibannumber", "ibancode", "ibanno", "accountiban", "bankiban")
 	addKeys(kBank,
 		"bankaccount", "bankaccountnumber", "bankaccountno", "bankacct", "accountnumber", "acctnumber", "acctno",

@@ -440,8 +440,12 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if len(s) >= 44 && f&pColon != 0 && f&pDigit != 0 {
 		telegramBotTokens(s, func(a, b int) { w.add(SecretToken, "secret.telegram_bot", a, b) })
 	}
+	w.scanTextForms(s, f, kind, depth)
 	if f&pDash != 0 && len(s) >= 40 {
 		pemPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.pem", a, b) })
+		if len(s) >= 120 && f&pColon != 0 && strings.IndexByte(s, '|') >= 0 {
+			robloxCookies(s, func(a, b int) { w.add(SecretToken, "secret.roblox_cookie", a, b) })
+		}
 	}
 	if f&pSpace != 0 && len(s) >= 14 {
 		w.scanAuthSchemes(s, kind)
@@ -988,7 +992,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kPIN:
-		if pinShape(t) && !postalPIN(w.key, t, w.address) {
+		if (pinShape(t) || homeKitCode(t)) && !postalPIN(w.key, t, w.address) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kPass:
