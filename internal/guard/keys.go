@@ -301,7 +301,9 @@ func init() {
 	// Australia's tax file number and Israel's identity number (teudat
 	// zehut), whose checks natcheck.go knows.
 	addKeys(kNatID, "tfn", "taxfilenumber", "tfnnumber", "teudatzehut", "misparzehut", "zehut", "israeliid",
-		"israelid", "israeliidnumber", "תעודתזהות", "מספרזהות")
+		"israelid", "israeliidnumber", "תעודתזהות", "מספרזהות", "tckimlik", "kimliknumarası", "kimliknumarasi",
+		"tckimliknumarası", "tckimliknumarasi", "tckimliknumarası", "tcnumarası", "sofinummer", "sofinr", "sofinumber",
+		"rutcliente", "runcliente", "rutdelcliente", "rutpersona", "rutusuario")
 	// Wi-Fi pre-shared keys, and the pairing secrets of Bluetooth LE
 	// (a six-digit passkey) and HomeKit (an eight-digit setup code).
 	addKeys(kPassword, "wpakey", "wpapsk", "wpapassphrase", "wpa2key", "wpa2psk", "psk", "presharedkey", "wifipsk",

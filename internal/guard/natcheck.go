@@ -43,6 +43,7 @@ var idFormats = []idFormat{
 	{[]string{"mynumber", "my_number", "kojinbango", "kojin_bango", "マイナンバー", "個人番号"}, false, digitsShape(12), myNumberValid, nil},
 	{[]string{"rut", "run"}, false, rutShape, rutValid, nil},
 	{[]string{"shenfenzheng", "身份证", "公民身份", "idcardno", "id_card_no", "idcardnumber", "id_card_number"}, true, cnShape, cnResidentValid, nil},
+	{[]string{"sofi", "sofinummer", "sofinr", "sofinumber"}, false, digitsShape(9), bsnValid, nil},
 	{[]string{"tfn", "taxfilenumber", "tax_file_number"}, false, digitsShape(9), tfnValid, nil},
 	{[]string{"zehut", "teudat", "israeli", "תעודתזהות", "תעודת_זהות", "מספרזהות"}, false, digitsShape(9), luhn, nil},
 }
