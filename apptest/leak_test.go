@@ -296,7 +296,7 @@ func canaryProps() (map[string]any, []canary) {
 	}
 	props["$elements"] = append(props["$elements"].([]any),
 		map[string]any{"tag_name": "span", "attr__class": "reveal-password", "$el_text": shownPw})
-	return props, []canary{
+	return props, append(corpus5Canaries(props), []canary{
 		{"cmd", mysqlPw}, {"deploy_log", curlPw}, {"script", sshPw}, {"fields[].value", fieldPw},
 		{"documents[].value", passport}, {"security_answer", answer}, {"$elements[].$el_text", shownPw},
 		{"api_error", apiUser}, {"vpn_config", wgKey}, {"social_security_number", ssn}, {"support_note", za},
@@ -312,7 +312,7 @@ func canaryProps() (map[string]any, []canary) {
 		{"empresa", cnpjF}, {"pesel", pesel}, {"profile_url", cpfPath}, {"oracle_cmd", oraclePw}, {"rdp_cmd", rdpPw},
 		{"mysql_argv[]", gluedPw}, {"net_cmd", netPw}, {"unlock_code", unlockPin},
 		{"llm_config", groq}, {"alert_target", tgBot}, {"supabase_conf", serviceJWT},
-	}
+	}...)
 }
 
 // TestGuardLeak sends canary secrets through every ingestion endpoint and
