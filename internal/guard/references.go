@@ -89,3 +89,51 @@ func robloxCookies(s string, add func(a, b int)) {
 func homeKitCode(t string) bool {
 	return len(t) == 10 && t[3] == '-' && t[6] == '-' && allDigits(t[:3]) && allDigits(t[4:6]) && allDigits(t[7:])
 }
+
+// otherCodeValue: the key names a code of another kind (a game's friend
+// code or match id, an invite or promo code, a GS1 barcode number) and s
+// is one such code: digits in groups, nothing else. Such a value is not
+// taken for a card number or a national ID by its shape alone; an
+// EAN/GTIN/UPC must pass the GS1 check to count as one.
+func otherCodeValue(key, s string) bool {
+	if len(key) < 3 || len(s) > 40 {
+		return false
+	}
+	var buf [40]byte
+	d := buf[:0]
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			d = append(d, c)
+		case c == '-' || c == ' ' || c == '.':
+		case i < 3 && c >= 'A' && c <= 'Z':
+			// SW-1234-5678-9012: a platform prefix
+		default:
+			return false
+		}
+	}
+	if containsFoldAny(key, "ean", "gtin", "upc", "barcode", "isbn") {
+		return gs1Valid(d)
+	}
+	return containsFoldAny(key, "friendcode", "friend_code", "friend-code", "matchid", "match_id", "lobby", "invitecode", "invite_code", "referralcode", "referral_code", "promocode", "promo_code",
+		"couponcode", "coupon_code", "voucher", "redeemcode", "redeem_code", "roomcode", "room_code")
+}
+
+// gs1Valid: a GS1 number (EAN-8/13, UPC-A, GTIN-14, ISBN-13): weights 3
+// and 1 alternating from the right of the body, the check digit making the
+// sum a multiple of ten.
+func gs1Valid(d []byte) bool {
+	n := len(d)
+	if n != 8 && n != 12 && n != 13 && n != 14 {
+		return false
+	}
+	sum := 0
+	for k := n - 2; k >= 0; k-- {
+		x := int(d[k] - '0')
+		if (n-2-k)%2 == 0 {
+			x *= 3
+		}
+		sum += x
+	}
+	return (10-sum%10)%10 == int(d[n-1]-'0')
+}

@@ -397,7 +397,8 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		return
 	}
 	f := p.flags
-	if p.digits >= 12 {
+	codeKey := p.digits >= 12 && otherCodeValue(w.key, s)
+	if p.digits >= 12 && !codeKey {
 		scanCards(s, w.digits[:0], func(a, b int) {
 			if inUUID(s, a, b) {
 				return
@@ -407,7 +408,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 			w.cardExtras(s, b)
 		})
 	}
-	if p.digits >= 6 && len(s) >= 9 && !(kind == kNatID && failsIDCheck(w.key, strings.TrimSpace(s))) {
+	if p.digits >= 6 && len(s) >= 9 && !codeKey && !(kind == kNatID && failsIDCheck(w.key, strings.TrimSpace(s))) {
 		// A value failing the check of the format its key names is not
 		// taken for another country's ID that it happens to pass.
 		w.scanIDs(s, f)
@@ -956,7 +957,7 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 			w.add(Phone, detKey[kind], 0, n)
 		}
 	}
-	if n >= 13 && n <= 19 && kind != kCard && kind != kCardParent && isPAN(raw) {
+	if n >= 13 && n <= 19 && kind != kCard && kind != kCardParent && isPAN(raw) && !otherCodeValue(w.key, s) {
 		w.add(PaymentCard, "card.pan", 0, n)
 		w.panSeen = true
 	} else if n == 15 || n == 18 {
