@@ -144,6 +144,10 @@ func idCheckCases() []famCase {
 		pos("sofinummer", kv("sofinummer", bsnOf("11122233")).props, bsnOf("11122233")),
 		neg("sofinummer bad", kv("sofinummer", bump(bsnOf("11122233"))).props),
 		pos("rut cliente", kv("rut_cliente", rutF).props, rutF),
+		pos("prose zehut", kv("message", "shalom, my teudat zehut is "+zehut+" thanks").props, zehut),
+		neg("prose zehut bad", kv("message", "shalom, my teudat zehut is "+bump(zehut)+" thanks").props),
+		pos("prose rut", kv("message", "hola, mi RUT es "+rutF+" gracias").props, rutF),
+		neg("prose rut bad", kv("message", "hola, mi RUT es "+rutF[:len(rutF)-1]+"9 gracias").props),
 		neg("zehut bad", kv("israeli_id", bump(zehut)).props),
 		pos("danish cpr under personnummer", kv("personnummer", "010190-1235").props, "010190-1235"),
 		pos("dni shape no check under dni key (Argentina)", kv("dni", "30123456").props, "30123456"),
@@ -180,4 +184,16 @@ func idCheckCases() []famCase {
 func TestIDChecks(t *testing.T) {
 	c := mustChecker(t, DefaultPolicy())
 	runFamCases(t, c, idCheckCases())
+}
+
+// TestIDCuesIndexed checks that idcues.go's init ran before the phrase
+// index was built.
+func TestIDCuesIndexed(t *testing.T) {
+	found := false
+	for _, i := range bankIndex.get('t', 'e') {
+		found = found || bankPhrases[i].w == "teudat zehut"
+	}
+	if !found {
+		t.Error("idcues.go's cues are not in bankIndex")
+	}
 }
