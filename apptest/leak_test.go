@@ -355,7 +355,7 @@ func canaryProps() (map[string]any, []canary) {
 	}
 	props["$elements"] = append(props["$elements"].([]any),
 		map[string]any{"tag_name": "span", "attr__class": "reveal-password", "$el_text": shownPw})
-	return props, []canary{
+	return props, append(corpus5Canaries(props), []canary{
 		{"cmd", mysqlPw}, {"deploy_log", curlPw}, {"script", sshPw}, {"fields[].value", fieldPw},
 		{"documents[].value", passport}, {"security_answer", answer}, {"$elements[].$el_text", shownPw},
 		{"api_error", apiUser}, {"vpn_config", wgKey}, {"social_security_number", ssn}, {"support_note", za},
@@ -374,7 +374,7 @@ func canaryProps() (map[string]any, []canary) {
 		{"kyc_hk", hkid}, {"taiwan_id", twID}, {"ru_note", ruPw}, {"rails_log", railsPw}, {"stdin_cmd", stdinPw},
 		{"keytool_cmd", ktPw}, {"java_cmd", javaPw}, {"id_error", ssnBefore}, {"kyc_log", fieldSSN},
 		{"spring_error", springCPF}, {"db_error", dupCPF}, {"upload", mpPw}, {"wp_config", wpPw},
-	}
+	}...)
 }
 
 // TestGuardLeak sends canary secrets through every ingestion endpoint and

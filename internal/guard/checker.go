@@ -668,7 +668,7 @@ func jwkPrivate(k string) bool {
 func pairValueKey(k string) bool {
 	switch k {
 	case "value", "val", "text", "input", "answer", "data", "content", "entered", "response", "v", "Value",
-		"number", "values", "secret", "contents":
+		"number", "values", "secret", "contents", "field_value", "fieldValue", "input_value", "inputValue":
 		return true
 	}
 	return false

@@ -300,6 +300,18 @@ func init() {
 		"idcardnumbers", "паспорт", "номерпаспорта", "护照", "护照号", "护照号码",
 		"パスポート", "パスポート番号", "여권번호", "여권",
 	)
+	// Australia's tax file number and Israel's identity number (teudat
+	// zehut), whose checks natcheck.go knows.
+	addKeys(kNatID, "tfn", "taxfilenumber", "tfnnumber", "teudatzehut", "misparzehut", "zehut", "israeliid",
+		"israelid", "israeliidnumber", "תעודתזהות", "מספרזהות", "tckimlik", "kimliknumarası", "kimliknumarasi",
+		"tckimliknumarası", "tckimliknumarasi", "tckimliknumarası", "tcnumarası", "sofinummer", "sofinr", "sofinumber",
+		"rutcliente", "runcliente", "rutdelcliente", "rutpersona", "rutusuario")
+	// Wi-Fi pre-shared keys, and the pairing secrets of Bluetooth LE
+	// (a six-digit passkey) and HomeKit (an eight-digit setup code).
+	addKeys(kPassword, "wpakey", "wpapsk", "wpapassphrase", "wpa2key", "wpa2psk", "psk", "presharedkey", "wifipsk",
+		"wifikey", "wlankey", "wlanpassword", "networkkey")
+	addKeys(kPIN, "passkey", "blepasskey", "pairingpasskey", "bluetoothpasskey", "pairingpin", "setupcode",
+		"homekitcode", "homekitsetupcode", "accessorysetupcode", "hapsetupcode", "pairingcode", "setuppin")
 	addKeys(kIBAN, "iban", "ibannumber", "ibancode", "ibanno", "accountiban", "bankiban")
 	addKeys(kBank,
 		"bankaccount", "bankaccountnumber", "bankaccountno", "bankacct", "accountnumber", "acctnumber", "acctno",

@@ -319,7 +319,7 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 5:
-		if !natIDShape(tok) || failsNamedCheck(cue, tok) {
+		if !natIDShape(tok) || failsIDCheck(cue, tok) {
 			return -1
 		}
 		if strings.IndexByte(tok, ' ') >= 0 {

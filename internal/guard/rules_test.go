@@ -383,6 +383,9 @@ func samples() map[string][2][]sample {
 func TestDetectorSamples(t *testing.T) {
 	c := mustChecker(t, DefaultPolicy())
 	all := samples()
+	for k, v := range textFormSamples() {
+		all[k] = v
+	}
 	for _, d := range detectors {
 		s, ok := all[d.Name]
 		if !ok || len(s[0]) == 0 || len(s[1]) == 0 {

@@ -422,7 +422,8 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		return
 	}
 	f := p.flags
-	if p.digits >= 12 {
+	codeKey := p.digits >= 12 && otherCodeValue(w.key, s)
+	if p.digits >= 12 && !codeKey {
 		scanCards(s, w.digits[:0], func(a, b int) {
 			if inUUID(s, a, b) {
 				return
@@ -432,7 +433,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 			w.cardExtras(s, b)
 		})
 	}
-	if p.digits >= 6 && len(s) >= 9 {
+	if p.digits >= 6 && len(s) >= 9 && !codeKey && !(kind == kNatID && failsIDCheck(w.key, strings.TrimSpace(s))) {
+		// A value failing the check of the format its key names is not
+		// taken for another country's ID that it happens to pass.
 		w.scanIDs(s, f)
 	}
 	if f&pAt != 0 {
@@ -463,8 +466,12 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if len(s) >= 44 && f&pColon != 0 && f&pDigit != 0 {
 		telegramBotTokens(s, func(a, b int) { w.add(SecretToken, "secret.telegram_bot", a, b) })
 	}
+	w.scanTextForms(s, f, kind, depth)
 	if f&pDash != 0 && len(s) >= 40 {
 		pemPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.pem", a, b) })
+		if len(s) >= 120 && f&pColon != 0 && strings.IndexByte(s, '|') >= 0 {
+			robloxCookies(s, func(a, b int) { w.add(SecretToken, "secret.roblox_cookie", a, b) })
+		}
 	}
 	if f&pSpace != 0 && len(s) >= 14 {
 		w.scanAuthSchemes(s, kind)
@@ -967,7 +974,7 @@ func (w *walker) scanNumberText(raw []byte, kind keyKind) {
 			w.add(SecretToken, detKey[kOTP], 0, n) // the code, not the seed
 		}
 	case kCard, kCardParent:
-		if n >= 12 && n <= 19 {
+		if n >= 12 && n <= 19 && (!otherCardKey(w.key) || isPAN(raw)) {
 			w.add(PaymentCard, detKey[kCard], 0, n)
 			w.panSeen = true
 		}
@@ -984,7 +991,7 @@ func (w *walker) scanNumberText(raw []byte, kind keyKind) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if n >= 6 && n <= 20 && !failsNamedCheck(w.key, b2s(raw)) {
+		if n >= 6 && n <= 20 && !failsIDCheck(w.key, b2s(raw)) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kBank, kIBAN:
@@ -996,7 +1003,7 @@ func (w *walker) scanNumberText(raw []byte, kind keyKind) {
 			w.add(Phone, detKey[kind], 0, n)
 		}
 	}
-	if n >= 13 && n <= 19 && kind != kCard && kind != kCardParent && isPAN(raw) {
+	if n >= 13 && n <= 19 && kind != kCard && kind != kCardParent && isPAN(raw) && !otherCodeValue(w.key, s) {
 		w.add(PaymentCard, "card.pan", 0, n)
 		w.panSeen = true
 	} else if n == 15 || n == 18 {
@@ -1032,7 +1039,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kPIN:
-		if pinShape(t) && !postalPIN(w.key, t, w.address) {
+		if (pinShape(t) || homeKitCode(t)) && !postalPIN(w.key, t, w.address) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kPass:
@@ -1078,7 +1085,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 	case kCard, kCardParent:
 		d, clean := onlyDigits(w.digits[:0], t)
 		w.digits = d[:0]
-		if clean && len(d) >= 12 && len(d) <= 19 {
+		if clean && len(d) >= 12 && len(d) <= 19 && (!otherCardKey(w.key) || isPAN(d)) {
 			w.add(PaymentCard, detKey[kCard], 0, n)
 			w.panSeen = true
 		} else if kind == kCard && indiaPAN(t) {
@@ -1107,7 +1114,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if natIDShape(t) && !failsSSN(t) && !businessTaxID(t) && !failsNamedCheck(w.key, t) {
+		if natIDShape(t) && !failsSSN(t) && !businessTaxID(t) && !failsIDCheck(w.key, t) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kBank:

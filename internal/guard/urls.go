@@ -477,7 +477,7 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 		mark = len(w.hits)
 	}
 	if cookie && (kind == kCookie || kind == kNone && cookieSecretName(name)) {
-		if t := strings.TrimSpace(val); len(t) >= 8 && !isPlaceholder(t) && !isBoolWord(t) {
+		if t := strings.TrimSpace(val); len(t) >= 8 && (strings.HasPrefix(t, robloxWarning) || !isPlaceholder(t) && !isBoolWord(t)) {
 			w.add(SecretToken, "secret.session_cookie", 0, len(val))
 		}
 		kind = kNone
@@ -514,7 +514,7 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 
 func cookieSecretName(name string) bool {
 	return containsFoldAny(name, "sess", "sid", "token", "auth", "jwt", "remember", "csrf", "xsrf", "logged_in",
-		"secret", "login")
+		"secret", "login") || vendorSessionCookie(name)
 }
 
 func isHex(c byte) bool {
