@@ -45,11 +45,11 @@ func TestPurgedFileNotReadFromCache(t *testing.T) {
 		return canaries, total
 	}
 	n, total := seen()
-	if n != len(f.pw) || total != 600 {
+	if n != len(f.pw) || total != float64(f.n1) {
 		t.Fatalf("before the purge: %d of %d canaries, %v events", n, len(f.pw), total)
 	}
 	runPurge(t, s, "job-cache", []PurgeRule{{Project: 1, From: AllTimeFrom, To: AllTimeTo, Paths: []string{"password"}}})
-	if n, total := seen(); n != 0 || total != 600 {
+	if n, total := seen(); n != 0 || total != float64(f.n1) {
 		t.Errorf("after the purge: %d canaries read back, %v events", n, total)
 	}
 	if _, err := s.Compact(ctx); err != nil {
@@ -58,7 +58,7 @@ func TestPurgedFileNotReadFromCache(t *testing.T) {
 	if err := s.WaitObsolete(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n, total := seen(); n != 0 || total != 600 {
+	if n, total := seen(); n != 0 || total != float64(f.n1) {
 		t.Errorf("after compaction: %d canaries read back, %v events", n, total)
 	}
 	if hits := residue(t, f.dir, f.pw); len(hits) != 0 {
