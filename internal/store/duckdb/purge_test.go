@@ -41,6 +41,7 @@ type purgeFixture struct {
 	names []string // values in events named "leak" (project 1)
 	prof  []string // values of profile property "password" (project 1)
 	vic   []string // values of the victim's profile
+	n1    int      // events of project 1
 	ids   []string // values of "$device_id" (the victim's too), "$user_id" and "$anon_distinct_id" (project 1, links)
 	keep  []string // values that must survive
 }
@@ -97,11 +98,13 @@ func newPurgeFixture(t *testing.T) *purgeFixture {
 			}
 			b, _ := json.Marshal(props)
 			rows = append(rows, event.Row{ProjectID: 1, Time: tm, Name: name, DistinctID: did, InsertID: fmt.Sprintf("b%d-%d", batch, i), Props: b})
+			f.n1++
 			if i%25 == 0 { // an $identify linking an anonymous id
 				anon := canary("anon")
 				f.ids = append(f.ids, anon)
 				rows = append(rows, event.Row{ProjectID: 1, Time: tm + 1, Name: "$identify", DistinctID: did, InsertID: fmt.Sprintf("i%d-%d", batch, i),
 					Props: []byte(`{"$anon_distinct_id":"` + anon + `"}`)})
+				f.n1++
 			}
 			// Project 2 holds the same property names: a purge of project 1
 			// must leave them.

@@ -13,7 +13,7 @@ import "fmt"
 const aliasNames = "('$create_alias', '$merge_dangerously')"
 
 // aliasLinks is the SQL of the alias links over the events relation rel, a
-// UNION ALL branch of links (dev, usr, time).
+// UNION ALL branch of linksOf (dev, usr, time; links.go).
 func aliasLinks(rel string) string {
 	return fmt.Sprintf("\n    UNION ALL SELECT nullif(json_extract_string(props, '$.alias'), ''), distinct_id, time FROM %s WHERE name IN %s", rel, aliasNames)
 }
