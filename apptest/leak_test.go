@@ -351,7 +351,7 @@ func canaryProps() (map[string]any, []canary) {
 		"posthog_key": "phc_Xk29dkLmQp1zAbCdEfGhIjKlMnOpQrStUvWxYz01234",
 		"push_token":  "3f9a2c7e1b8d4f6a0c5e9b2d7f1a3c8e3f9a2c7e1b8d4f6a0c5e9b2d7f1a3c8e",
 		"order_uuid":  "99999999-9999-4999-8999-411111111111",
-		"ga_cookie":   "_ga=GA1.2.412345678.1700000003; _gid=GA1.2.1.1",
+		"cookie":      "_ga=GA1.2.412345678.1700000003; _gid=GA1.2.1.1",
 	}
 	props["$elements"] = append(props["$elements"].([]any),
 		map[string]any{"tag_name": "span", "attr__class": "reveal-password", "$el_text": shownPw})
@@ -480,7 +480,7 @@ func TestGuardLeak(t *testing.T) {
 		for k, want := range map[string]string{"plan": "pro", "routing_number": "021000021",
 			"posthog_key": "phc_Xk29dkLmQp1zAbCdEfGhIjKlMnOpQrStUvWxYz01234", "order_uuid": "99999999-9999-4999-8999-411111111111",
 			"push_token":       "3f9a2c7e1b8d4f6a0c5e9b2d7f1a3c8e3f9a2c7e1b8d4f6a0c5e9b2d7f1a3c8e",
-			"ga_cookie":        "_ga=GA1.2.412345678.1700000003; _gid=GA1.2.1.1",
+			"cookie":           "_ga=GA1.2.412345678.1700000003; _gid=GA1.2.1.1",
 			"stripe_signature": "t=1492774577,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"} {
 			if e.Properties[k] != want {
 				t.Errorf("harmless property %s lost: %v", k, e.Properties[k])

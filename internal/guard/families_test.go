@@ -217,6 +217,10 @@ func familyCases() []famCase {
 		// a percent-encoded parameter name that decodes to a card number
 		pos("encoded card name", kv("$current_url", "https://h.example/p?4111%201111%201111%201111=v&x=1").props, "4111%201111%201111%201111"),
 		neg("encoded public name", kv("$current_url", "https://h.example/p?order%20id=4111&utm%5Bsource%5D=mail").props),
+		// space-separated directives in a config file with no '=' or ':'
+		pos("redis.conf", kv("content", "bind 127.0.0.1\nport 6379\nrequirepass Qz19xxLp\n").props, "Qz19xxLp"),
+		pos("slapd.conf", kv("content", "database mdb\nsuffix dc=example\nrootpw Qz19xxLp").props, "Qz19xxLp"),
+		neg("redis.conf commented", kv("content", "port 6379\n# requirepass foobared\nrequirepass\n").props),
 		// analytics cookies: dotted counters and timestamps are no card
 		neg("ga cookie", kv("cookie", "_ga=GA1.2."+ga[:9]+"."+ga[9:]+"; _gid=GA1.2.1.1").props),
 		neg("fbp cookie", kv("$cookies", "_fbp=fb.1."+fbp[:13]+"."+fbp[13:]+"; theme=dark").props),

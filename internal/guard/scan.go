@@ -480,6 +480,10 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		if f&(pEq|pColon) != 0 {
 			w.scanConfigLines(s)
 			w.scanInlinePairs(s)
+		} else if strings.IndexByte(s, '\n') > 0 {
+			// Space-separated directives need no '=' or ':'
+			// (redis.conf's "requirepass ...", slapd.conf's "rootpw ...").
+			w.scanConfigLines(s)
 		}
 	}
 	if len(s) >= 12 && p.digits >= 5 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
