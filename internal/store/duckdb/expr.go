@@ -92,6 +92,9 @@ func (a *sqlArgs) finish(text string) (string, []any) {
 type exprCols struct {
 	name, props, user            string
 	distinctID, timeMS, insertID string
+	// hot maps event properties to the hot columns hs<n>, hj<n> that
+	// hold them (hotcols.go), read instead of props.
+	hot map[string]int
 }
 
 // eventExprCols are the columns of a stored event relation (eventCols),
@@ -240,6 +243,9 @@ func (c *exprCompiler) value1(n expr.Node) (sqlVal, error) {
 			col = c.cols.user
 		} else if sql, k, ok := c.cols.lifted(n.Name); ok {
 			return sqlVal{sql, k}, nil
+		} else if h, ok := c.cols.hot[n.Name]; ok {
+			// The JSON value: a string from hs, anything else from hj.
+			return sqlVal{fmt.Sprintf("(CASE WHEN hs%[1]d IS NOT NULL THEN to_json(hs%[1]d) ELSE nullif(hj%[1]d, 'null') END)", h), kAny}, nil
 		}
 		if col == "" {
 			return sqlVal{}, fmt.Errorf("%w: %s properties are not available", ErrExprUnsupported, map[expr.Scope]string{expr.EventScope: "event", expr.UserScope: "user"}[n.Scope])

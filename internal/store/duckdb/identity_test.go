@@ -46,6 +46,7 @@ func legacyStore(t *testing.T, dir string) {
 				t.Fatal(err)
 			}
 			m.Parts[i].Files[j].Schema = 0
+			m.Parts[i].Files[j].Hot = nil
 			n++
 		}
 	}
@@ -56,7 +57,7 @@ func legacyStore(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(b), `"schema"`) {
+	if strings.Contains(string(b), `"schema"`) || strings.Contains(string(b), `"hot"`) {
 		t.Fatal("the legacy manifest still names a schema")
 	}
 	if err := os.WriteFile(filepath.Join(dir, manifestName), b, 0o600); err != nil {

@@ -58,6 +58,9 @@ type sealedFile struct {
 	// Schema is idSchema when the file holds the identity columns
 	// (identity.go), 0 for files written before them.
 	Schema int `json:"schema,omitempty"`
+	// Hot names the hot properties the file holds as columns hs<i>, hj<i>
+	// (hotcols.go), in column order; none for files written before them.
+	Hot []string `json:"hot,omitempty"`
 }
 
 func (f sealedFile) parquet(root string, p partKey) string {

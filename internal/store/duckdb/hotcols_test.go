@@ -1,0 +1,190 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/query/querytest"
+)
+
+// hotTest makes the differential generator's properties hot: "plan" is a
+// string, a number, a boolean or null from one event to the next, and
+// "amount" a number or a string (type drift).
+func hotTest(int64) []string { return []string{"plan", "amount"} }
+
+// openHotMixed loads the first half of the rows into files written without
+// the test's hot properties (only the defaults), the rest into files with
+// them, the last quarter into an active file, so one query reads every
+// layout: a partition holds files of both lists.
+func openHotMixed(t *testing.T, d querytest.Data) query.Backend {
+	dir := t.TempDir()
+	half := len(d.Rows) / 2
+	s := mustOpen(t, dir, Options{SealBytes: 4 << 10})
+	loadQueryData(t, s, querytest.Data{Rows: d.Rows[:half]})
+	if err := s.Seal(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = mustOpen(t, dir, Options{SealBytes: 4 << 10, HotProperties: hotTest})
+	t.Cleanup(func() { s.Close() })
+	q3 := half + (len(d.Rows)-half)/2
+	loadQueryData(t, s, querytest.Data{Rows: d.Rows[half:q3], Profiles: d.Profiles})
+	if err := s.Seal(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	loadQueryData(t, s, querytest.Data{Rows: d.Rows[q3:]})
+	return s
+}
+
+// TestQueryConformanceHot: the conformance suite with its properties hot.
+func TestQueryConformanceHot(t *testing.T) {
+	querytest.Run(t, openQuery(Options{SealBytes: 1 << 10, GroupRows: 4, HotProperties: hotTest}))
+}
+
+// TestQueryDifferentialHot: random event sets and queries (filters and
+// breakdowns on hot properties of every JSON type, missing values, and on
+// expressions) over files with and without the hot columns answer as the
+// reference evaluator does.
+func TestQueryDifferentialHot(t *testing.T) {
+	n := 30
+	if testing.Short() {
+		n = 6
+	}
+	querytest.Differential(t, openHotMixed, n)
+}
+
+// hotFileValues returns, per sealed file of project that holds name as a
+// hot column, its rows' (hs, hj) values, and its rows' values computed from
+// props the way the read path does for files without the columns.
+func hotFileValues(t *testing.T, s *Store, project int64, name string) (files int, stored, computed []string) {
+	t.Helper()
+	v := s.acquire()
+	defer s.release(v)
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for p, fs := range v.parts {
+		if p.project != project {
+			continue
+		}
+		for _, f := range fs {
+			i := slices.Index(f.Hot, name)
+			if i < 0 {
+				continue
+			}
+			files++
+			src := "read_parquet(" + quote(f.parquet(s.dir, p)) + ")"
+			q := fmt.Sprintf("SELECT coalesce('s:' || hs%d, 'j:' || hj%d::VARCHAR, '-'), coalesce('s:' || c.hs1, 'j:' || c.hj1::VARCHAR, '-') FROM (SELECT insert_id, hs%d, hj%d FROM %s) a JOIN (%s) c USING (insert_id) ORDER BY insert_id",
+				i+1, i+1, i+1, i+1, src, eventSelect(src, "", false, nil, []string{name}))
+			rows, err := db.Query(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var a, b string
+				if err := rows.Scan(&a, &b); err != nil {
+					t.Fatal(err)
+				}
+				stored, computed = append(stored, a), append(computed, b)
+			}
+			rows.Close()
+		}
+	}
+	return files, stored, computed
+}
+
+// TestHotColumnsMatchProps: the hot columns written by seal and compaction
+// hold what props holds, strings in hs and every other type in hj.
+func TestHotColumnsMatchProps(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{SealBytes: 4 << 10, HotProperties: hotTest})
+	defer s.Close()
+	rows := querytest.Dataset(t).Rows
+	mustAppend(t, s, rows)
+	if err := s.Seal(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	check := func(stage string) {
+		for _, name := range []string{"plan", "amount"} {
+			files, stored, computed := hotFileValues(t, s, querytest.ProjectID, name)
+			if files == 0 || len(stored) == 0 {
+				t.Fatalf("%s: no file holds %q as a hot column", stage, name)
+			}
+			kinds := map[byte]int{}
+			for i := range stored {
+				if stored[i] != computed[i] {
+					t.Fatalf("%s: %q row %d: column %q, props %q", stage, name, i, stored[i], computed[i])
+				}
+				kinds[stored[i][0]]++
+			}
+			// Positive control: the dataset has strings, other JSON values
+			// and events without the property.
+			if kinds['s'] == 0 || kinds['j'] == 0 || kinds['-'] == 0 {
+				t.Errorf("%s: %q: values by kind %v, want strings, JSON and absent", stage, name, kinds)
+			}
+		}
+	}
+	check("sealed")
+	if _, err := s.Compact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	check("compacted")
+}
+
+// TestCompactAddsHotColumns: a partition's single file written before hot
+// columns is rewritten with them by compaction, and answers stay the same.
+func TestCompactAddsHotColumns(t *testing.T) {
+	d := querytest.Dataset(t)
+	s := openLegacy(t, d).(*Store)
+	v := s.acquire()
+	for _, fs := range v.parts {
+		for _, f := range fs {
+			if f.Hot != nil {
+				t.Fatal("a legacy file has hot columns")
+			}
+		}
+	}
+	s.release(v)
+	if _, err := s.Compact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	v = s.acquire()
+	n := 0
+	for _, fs := range v.parts {
+		for _, f := range fs {
+			if !slices.Equal(f.Hot, defaultHotProperties) || f.Schema != idSchema {
+				t.Errorf("file %d after compaction: schema %d, hot %v", f.Gen, f.Schema, f.Hot)
+			}
+			n++
+		}
+	}
+	s.release(v)
+	if n == 0 {
+		t.Fatal("no file")
+	}
+}
+
+func TestHotName(t *testing.T) {
+	for _, n := range []string{"$browser", "mp_country_code", "utm source", "a.b-c"} {
+		if !hotName(n) {
+			t.Errorf("%q refused", n)
+		}
+	}
+	for _, n := range []string{"", "a'b", "a/b", "a~b", `a"b`, "é", string(make([]byte, 65))} {
+		if hotName(n) {
+			t.Errorf("%q admitted", n)
+		}
+	}
+	s := &Store{opts: Options{HotProperties: func(int64) []string { return []string{"plan", "x'y", "$browser", "plan"} }}}
+	got := s.hotList(1)
+	if !slices.Contains(got, "plan") || slices.Contains(got, "x'y") || len(got) != len(defaultHotProperties)+1 {
+		t.Errorf("hotList = %v", got)
+	}
+}
