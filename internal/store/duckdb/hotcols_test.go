@@ -171,6 +171,49 @@ func TestCompactAddsHotColumns(t *testing.T) {
 	}
 }
 
+// purgeHot are the hot properties of the purge tests' stores.
+func purgeHot(int64) []string { return []string{"password", "note"} }
+
+// hotColumnStrings returns the hs values of hot property name in the sealed
+// files of project (0: every project).
+func hotColumnStrings(t *testing.T, s *Store, project int64, name string) []string {
+	t.Helper()
+	v := s.acquire()
+	defer s.release(v)
+	var out []string
+	err := s.Events(context.Background(), 1, 0, 0, func(ctx context.Context, conn *sql.Conn, _ string) error {
+		for p, fs := range v.parts {
+			if project != 0 && p.project != project {
+				continue
+			}
+			for _, f := range fs {
+				i := slices.Index(f.Hot, name)
+				if i < 0 {
+					continue
+				}
+				rows, err := conn.QueryContext(ctx, fmt.Sprintf("SELECT hs%d FROM read_parquet(%s) WHERE hs%d IS NOT NULL", i+1, quote(f.parquet(s.dir, p)), i+1))
+				if err != nil {
+					return err
+				}
+				for rows.Next() {
+					var x string
+					if err := rows.Scan(&x); err != nil {
+						rows.Close()
+						return err
+					}
+					out = append(out, x)
+				}
+				rows.Close()
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func TestHotName(t *testing.T) {
 	for _, n := range []string{"$browser", "mp_country_code", "utm source", "a.b-c"} {
 		if !hotName(n) {
