@@ -66,8 +66,12 @@ func hotName(name string) bool {
 // duplicates, at most maxHot in all).
 func (s *Store) hotList(project int64) []string {
 	out := slices.Clone(defaultHotProperties)
-	if s.opts.HotProperties != nil {
-		for _, n := range s.opts.HotProperties(project) {
+	fn := s.opts.HotProperties
+	if p := s.hotFn.Load(); p != nil {
+		fn = *p
+	}
+	if fn != nil {
+		for _, n := range fn(project) {
 			if len(out) >= maxHot {
 				break
 			}
@@ -77,6 +81,12 @@ func (s *Store) hotList(project int64) []string {
 		}
 	}
 	return out
+}
+
+// SetHotProperties replaces Options.HotProperties for the files written
+// from now on (the server sets it once the lexicon is open).
+func (s *Store) SetHotProperties(fn func(project int64) []string) {
+	s.hotFn.Store(&fn)
 }
 
 // hotPointer is the SQL literal of name's JSON pointer (hotName names only).

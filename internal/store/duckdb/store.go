@@ -119,6 +119,8 @@ type Store struct {
 	opts Options
 	log  *slog.Logger
 	lock *os.File
+	// hotFn replaces Options.HotProperties once SetHotProperties is called.
+	hotFn atomic.Pointer[func(project int64) []string]
 
 	db *sql.DB
 
