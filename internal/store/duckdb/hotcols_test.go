@@ -3,12 +3,17 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/query"
 	"github.com/sieve-analytics/sieve/internal/query/querytest"
+	"github.com/sieve-analytics/sieve/internal/store"
 )
 
 // hotTest makes the differential generator's properties hot: "plan" is a
@@ -229,5 +234,82 @@ func TestHotName(t *testing.T) {
 	got := s.hotList(1)
 	if !slices.Contains(got, "plan") || slices.Contains(got, "x'y") || len(got) != len(defaultHotProperties)+1 {
 		t.Errorf("hotList = %v", got)
+	}
+}
+
+// TestHotFilesExportScanBackup: files with hot columns export, scan (the
+// rescans' path) and back up exactly as files without them, and a backup
+// keeps them.
+func TestHotFilesExportScanBackup(t *testing.T) {
+	ctx := context.Background()
+	rows := querytest.Dataset(t).Rows
+	plain := mustOpen(t, t.TempDir(), Options{})
+	defer plain.Close()
+	hotDir := t.TempDir()
+	hot := mustOpen(t, filepath.Join(hotDir, "store"), Options{HotProperties: hotTest})
+	defer hot.Close()
+	for _, s := range []*Store{plain, hot} {
+		mustAppend(t, s, rows)
+		if err := s.Seal(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if files, _, _ := hotFileValues(t, hot, querytest.ProjectID, "plan"); files == 0 {
+		t.Fatal("no file holds plan as a hot column")
+	}
+	export := func(s *Store) string {
+		var b strings.Builder
+		err := s.Export(ctx, store.ExportQuery{ProjectID: querytest.ProjectID, From: -1 << 62, To: 1 << 62}, func(r *event.Row) error {
+			fmt.Fprintf(&b, "%d %q %q %q %s\n", r.Time, r.Name, r.DistinctID, r.InsertID, r.Props)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	scan := func(s *Store) string {
+		var out []string
+		pick := func(name, distinctID, props string) ([]byte, error) { return []byte(props), nil }
+		err := s.Scan(ctx, store.ScanQuery{ProjectID: querytest.ProjectID, From: -1 << 62, To: 1 << 62}, pick, nil,
+			func(tm int64, name, id string, res []byte) error {
+				out = append(out, fmt.Sprintf("%d %q %q %s", tm, name, id, res))
+				return nil
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(out)
+		return strings.Join(out, "\n")
+	}
+	breakdown := func(s *Store) string {
+		q, err := query.Parse([]byte(`{"kind":"trends","from":"2026-03-01","to":"2026-03-31","series":[{"math":"total"}],"breakdown":[{"property":"plan"}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, _, err := query.Run(ctx, s, query.Project{ID: querytest.ProjectID}, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(res)
+		return string(b)
+	}
+	want, wantScan, wantQ := export(plain), scan(plain), breakdown(plain)
+	if want == "" || wantScan == "" || !strings.Contains(wantQ, `"pro"`) {
+		t.Fatalf("nothing exported, scanned or broken down: %s", wantQ)
+	}
+	if export(hot) != want || scan(hot) != wantScan || breakdown(hot) != wantQ {
+		t.Fatal("files with hot columns export, scan or answer differently")
+	}
+	if _, err := hot.Backup(ctx, filepath.Join(hotDir, "backup")); err != nil {
+		t.Fatal(err)
+	}
+	r := mustOpen(t, filepath.Join(hotDir, "backup"), Options{})
+	defer r.Close()
+	if files, _, _ := hotFileValues(t, r, querytest.ProjectID, "plan"); files == 0 {
+		t.Error("the backup's files lost their hot columns")
+	}
+	if export(r) != want || scan(r) != wantScan || breakdown(r) != wantQ {
+		t.Error("the backup exports, scans or answers differently")
 	}
 }
