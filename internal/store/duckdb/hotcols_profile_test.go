@@ -12,8 +12,16 @@ import (
 	"github.com/sieve-analytics/sieve/internal/query"
 )
 
-func TestZZProfile(t *testing.T) {
-	dir := os.Getenv("QHOT_DIR")
+// TestProfileBreakdown times the pieces of a $browser breakdown over an
+// existing store (docs/PERFORMANCE.md, Hot properties as columns): the scan,
+// the JSON extraction, the value, the grouping, the row count, the whole
+// query, medians of 3. Skipped unless SIEVE_PROFILE_DIR names a store
+// directory (e.g. BenchmarkQuery's DIR/store-1000000); SIEVE_PROFILE_NOHOT
+// set reads props instead of the hot columns.
+//
+//	SIEVE_PROFILE_DIR=/tmp/qbench/store-1000000 go test -run TestProfileBreakdown -v ./internal/store/duckdb
+func TestProfileBreakdown(t *testing.T) {
+	dir := os.Getenv("SIEVE_PROFILE_DIR")
 	if dir == "" {
 		t.Skip()
 	}
@@ -28,7 +36,7 @@ func TestZZProfile(t *testing.T) {
 	}
 	p := query.Project{ID: 1, Location: time.UTC}
 	props := q.Properties()
-	if os.Getenv("QHOT_NOHOT") != "" {
+	if os.Getenv("SIEVE_PROFILE_NOHOT") != "" {
 		props = nil
 	}
 	b := newQB(p, q)
