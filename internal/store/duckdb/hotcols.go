@@ -63,7 +63,7 @@ func hotName(name string) bool {
 
 // hotList is the list of hot properties new files of project get: the
 // defaults, then Options.HotProperties' names (plain names only, no
-// duplicates, at most maxHot in all).
+// duplicates, at most maxHot in all, sorted).
 func (s *Store) hotList(project int64) []string {
 	out := slices.Clone(defaultHotProperties)
 	fn := s.opts.HotProperties
@@ -80,6 +80,9 @@ func (s *Store) hotList(project int64) []string {
 			}
 		}
 	}
+	// Sorted, so that a list changes only when its names do (not when
+	// their ranking does): files of one list are read together.
+	slices.Sort(out[len(defaultHotProperties):])
 	return out
 }
 
