@@ -366,6 +366,9 @@ func (c *exprCompiler) binary(n *expr.Binary) (sqlVal, error) {
 
 // asNum is v if it is a number, else NULL.
 func asNum(v sqlVal) string {
+	if v.hot != 0 {
+		return asNum(hotOther(v)) // a string is never a number
+	}
 	switch v.k {
 	case kNum:
 		return v.sql
@@ -391,6 +394,9 @@ func asStr(v sqlVal) string {
 
 // asBool is v if it is a boolean, else NULL.
 func asBool(v sqlVal) string {
+	if v.hot != 0 {
+		return asBool(hotOther(v))
+	}
 	switch v.k {
 	case kBool:
 		return v.sql
@@ -522,6 +528,9 @@ func parseNum(s string) string {
 
 // toNum is number().
 func toNum(v sqlVal) string {
+	if v.hot != 0 {
+		return "coalesce(" + parseNum(hotStr(v)) + ", " + toNum(hotOther(v)) + ")"
+	}
 	x := v.sql
 	switch v.k {
 	case kNum:
