@@ -37,3 +37,9 @@ func identitySelect(src, where string) string {
   SELECT %s, list_transform(json_extract(props, %s), x -> CASE WHEN json_type(x) = 'VARCHAR' THEN nullif(x->>'$', '') END) AS _ids
   FROM %s%s)`, eventCols, eventCols, idPaths, src, where)
 }
+
+// storedSelect is a SELECT of the event and identity columns of sealed
+// files of schema idSchema.
+func storedSelect(src, where string) string {
+	return "SELECT " + eventCols + ", " + idCols + " FROM " + src + where
+}
