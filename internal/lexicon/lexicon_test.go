@@ -219,6 +219,32 @@ func TestProjectBytesBounded(t *testing.T) {
 	}
 }
 
+func TestTopProperties(t *testing.T) {
+	l, _ := New(Options{})
+	now := time.Now()
+	for i := range 5 {
+		props := `{"plan":"pro","n":1,"obj":{"a":1},"list":[1],"flag":true,"api_token":"x"`
+		if i < 3 {
+			props += `,"$browser":"Chrome","email_addr":"a@b.c"`
+		}
+		l.Observe(mkEvent(t, 3, "x", "web", "1.0", props+`}`), nil, now)
+	}
+	// The guard acted on email_addr once: never a candidate.
+	l.Observe(mkEvent(t, 3, "x", "web", "1.0", `{"email_addr":"a@b.c"}`),
+		[]event.Finding{{ProjectID: 3, Path: "email_addr", Class: "email", Detector: "value.email", Action: "redact"}}, now)
+	got := l.TopProperties(3, 10)
+	want := []string{"n", "plan", "$browser"} // most frequent first, ties by path
+	if !slices.Equal(got, want) {
+		t.Errorf("TopProperties = %v, want %v", got, want)
+	}
+	if got := l.TopProperties(3, 1); !slices.Equal(got, []string{"n"}) {
+		t.Errorf("TopProperties(1) = %v", got)
+	}
+	if got := l.TopProperties(99, 10); len(got) != 0 {
+		t.Errorf("unknown project: %v", got)
+	}
+}
+
 // TestHasProperty: the names and paths ingestion stored, per project; no
 // value, no unseen name, no other project's.
 func TestHasProperty(t *testing.T) {

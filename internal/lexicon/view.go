@@ -208,6 +208,48 @@ func (l *Lexicon) PathsWithClass(id int64, classes ...string) []string {
 	return out
 }
 
+// TopProperties lists up to n of project id's top-level properties that
+// hold scalars (strings, numbers, booleans or null, never objects or
+// lists), most frequent first (ties by path): the candidates for columns
+// in the store. Paths the guard ever acted on, or whose name smells
+// sensitive, are left out.
+func (l *Lexicon) TopProperties(id int64, n int) []string {
+	l.mu.RLock()
+	p := l.projects[id]
+	l.mu.RUnlock()
+	if p == nil || n <= 0 {
+		return nil
+	}
+	type cand struct {
+		path  string
+		count int64
+	}
+	var cs []cand
+	p.mu.Lock()
+	for path, ps := range p.paths {
+		if strings.ContainsAny(path, ".[") || ps.guarded > 0 || len(ps.classes) > 0 ||
+			ps.types&(tObject|tArray) != 0 || ps.types&(tString|tNumber) == 0 || SensitiveName(path) {
+			continue
+		}
+		cs = append(cs, cand{path, ps.count})
+	}
+	p.mu.Unlock()
+	slices.SortFunc(cs, func(a, b cand) int {
+		if a.count != b.count {
+			if a.count > b.count {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.path, b.path)
+	})
+	out := make([]string, 0, min(n, len(cs)))
+	for _, c := range cs[:min(n, len(cs))] {
+		out = append(out, c.path)
+	}
+	return out
+}
+
 // HasProperty reports whether project id's events were seen with the
 // property path (a top-level name, or a nested path "a.b"): a name stored
 // before, after the guard. Queries may read such a name in a backend's

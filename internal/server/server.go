@@ -479,6 +479,10 @@ func (s *Server) eraseFromStream(al *audit.Log, j purge.Job) {
 	}
 }
 
+// hotFromLexicon is how many of a project's most frequent properties (from
+// the lexicon) the embedded store keeps as columns besides its defaults.
+const hotFromLexicon = 10
+
 // newInsights builds the lexicon, the alerter, the advisory registry and
 // the rescan jobs (all metadata under <data>/insight), and hooks them into
 // ingestion: advisories before the guard, the lexicon after it.
@@ -504,6 +508,13 @@ func (s *Server) newInsights(st store.EventScanner, guards *guardcache.Cache) er
 	}
 	jobs := &scope.Jobs{R: &scope.Rescanner{Projects: s.projects, Source: st, Guards: guards}, Log: s.cfg.Log.With("component", "scope")}
 	s.ingest.SetHooks(advisory.Hook{Registry: adv, Fleet: lex}, lex)
+	// The embedded store keeps each project's most frequent scalar
+	// properties as columns, besides its defaults.
+	if hs, ok := st.(interface {
+		SetHotProperties(func(project int64) []string)
+	}); ok {
+		hs.SetHotProperties(func(project int64) []string { return lex.TopProperties(project, hotFromLexicon) })
+	}
 	s.ingest.SetProfiler(shapes)
 	plans, err := plan.Open(filepath.Join(s.cfg.DataDir, "plans"))
 	if err != nil {

@@ -92,6 +92,9 @@ func (a *sqlArgs) finish(text string) (string, []any) {
 type exprCols struct {
 	name, props, user            string
 	distinctID, timeMS, insertID string
+	// hot maps event properties to the hot columns hs<n>, hj<n> that
+	// hold them (hotcols.go), read instead of props.
+	hot map[string]int
 }
 
 // eventExprCols are the columns of a stored event relation (eventCols),
@@ -159,6 +162,19 @@ const (
 type sqlVal struct {
 	sql string
 	k   kind
+	// hot, when not 0, says the value is hot property hot (kAny): its
+	// string is the column hs<hot> and anything else the JSON hj<hot>
+	// (hotcols.go), so string reads skip the JSON.
+	hot int
+}
+
+// hotStr is the SQL of a hot value's string (NULL when not a string).
+func hotStr(v sqlVal) string { return "hs" + strconv.Itoa(v.hot) }
+
+// hotOther is the hot value without its strings: the JSON of hj, NULL for
+// strings and undefined.
+func hotOther(v sqlVal) sqlVal {
+	return sqlVal{"nullif(hj" + strconv.Itoa(v.hot) + ", 'null')", kAny, 0}
 }
 
 type exprCompiler struct {
@@ -239,25 +255,28 @@ func (c *exprCompiler) value1(n expr.Node) (sqlVal, error) {
 		if n.Scope == expr.UserScope {
 			col = c.cols.user
 		} else if sql, k, ok := c.cols.lifted(n.Name); ok {
-			return sqlVal{sql, k}, nil
+			return sqlVal{sql, k, 0}, nil
+		} else if h, ok := c.cols.hot[n.Name]; ok {
+			// The JSON value: a string from hs, anything else from hj.
+			return sqlVal{fmt.Sprintf("(CASE WHEN hs%[1]d IS NOT NULL THEN to_json(hs%[1]d) ELSE nullif(hj%[1]d, 'null') END)", h), kAny, h}, nil
 		}
 		if col == "" {
 			return sqlVal{}, fmt.Errorf("%w: %s properties are not available", ErrExprUnsupported, map[expr.Scope]string{expr.EventScope: "event", expr.UserScope: "user"}[n.Scope])
 		}
-		return sqlVal{c.leaf(col, jsonPointer(n.Name)), kAny}, nil
+		return sqlVal{c.leaf(col, jsonPointer(n.Name)), kAny, 0}, nil
 	case *expr.EventName:
 		if c.cols.name == "" {
 			return sqlVal{}, fmt.Errorf("%w: the event name is not available", ErrExprUnsupported)
 		}
-		return sqlVal{c.cols.name, kStr}, nil
+		return sqlVal{c.cols.name, kStr, 0}, nil
 	case *expr.Literal:
 		switch v := n.Value.(type) {
 		case string:
-			return sqlVal{c.a.param(v, "VARCHAR"), kStr}, nil
+			return sqlVal{c.a.param(v, "VARCHAR"), kStr, 0}, nil
 		case float64:
-			return sqlVal{c.a.param(v, "DOUBLE"), kNum}, nil
+			return sqlVal{c.a.param(v, "DOUBLE"), kNum, 0}, nil
 		case bool:
-			return sqlVal{c.a.param(v, "BOOLEAN"), kBool}, nil
+			return sqlVal{c.a.param(v, "BOOLEAN"), kBool, 0}, nil
 		}
 	case *expr.Unary:
 		x, err := c.value(n.X)
@@ -265,9 +284,9 @@ func (c *exprCompiler) value1(n expr.Node) (sqlVal, error) {
 			return x, err
 		}
 		if n.Op == expr.OpNot {
-			return sqlVal{"(NOT " + truthy(x) + ")", kBool}, nil
+			return sqlVal{"(NOT " + truthy(x) + ")", kBool, 0}, nil
 		}
-		return sqlVal{"(-" + asNum(x) + ")", kNum}, nil
+		return sqlVal{"(-" + asNum(x) + ")", kNum, 0}, nil
 	case *expr.Binary:
 		return c.binary(n)
 	case *expr.Call:
@@ -277,16 +296,16 @@ func (c *exprCompiler) value1(n expr.Node) (sqlVal, error) {
 		}
 		switch n.Fn {
 		case expr.FnDefined:
-			return sqlVal{"(" + x.sql + " IS NOT NULL)", kBool}, nil
+			return sqlVal{"(" + x.sql + " IS NOT NULL)", kBool, 0}, nil
 		case expr.FnBoolean:
-			return sqlVal{truthy(x), kBool}, nil
+			return sqlVal{truthy(x), kBool, 0}, nil
 		case expr.FnNumber:
-			return sqlVal{toNum(x), kNum}, nil
+			return sqlVal{toNum(x), kNum, 0}, nil
 		case expr.FnString:
-			return sqlVal{toStr(x), kStr}, nil
+			return sqlVal{toStr(x), kStr, 0}, nil
 		case expr.FnFloor, expr.FnCeil, expr.FnRound:
 			// DuckDB's round, like Go's math.Round, rounds half away from zero.
-			return sqlVal{n.Fn.String() + "(" + asNum(x) + ")", kNum}, nil
+			return sqlVal{n.Fn.String() + "(" + asNum(x) + ")", kNum, 0}, nil
 		}
 	case *expr.Regex:
 		x, err := c.value(n.X)
@@ -295,7 +314,7 @@ func (c *exprCompiler) value1(n expr.Node) (sqlVal, error) {
 		}
 		// DuckDB's regexp_matches is RE2, searching like Go's MatchString;
 		// expr.NewRegex admitted only the syntax both read alike.
-		return sqlVal{"COALESCE(regexp_matches(" + asStr(x) + ", " + c.a.param(n.Pattern, "VARCHAR") + "), false)", kBool}, nil
+		return sqlVal{"COALESCE(regexp_matches(" + asStr(x) + ", " + c.a.param(n.Pattern, "VARCHAR") + "), false)", kBool, 0}, nil
 	}
 	return sqlVal{}, fmt.Errorf("%w: node %T", ErrExprUnsupported, n)
 }
@@ -315,7 +334,7 @@ func (c *exprCompiler) binary(n *expr.Binary) (sqlVal, error) {
 		return l, err
 	}
 	if list, ok := n.R.(*expr.ListLit); ok && n.Op == expr.OpIn {
-		return sqlVal{c.inList(l, list), kBool}, nil
+		return sqlVal{c.inList(l, list), kBool, 0}, nil
 	}
 	r, err := c.value(n.R)
 	if err != nil {
@@ -323,30 +342,33 @@ func (c *exprCompiler) binary(n *expr.Binary) (sqlVal, error) {
 	}
 	switch n.Op {
 	case expr.OpAnd:
-		return sqlVal{"(" + truthy(l) + " AND " + truthy(r) + ")", kBool}, nil
+		return sqlVal{"(" + truthy(l) + " AND " + truthy(r) + ")", kBool, 0}, nil
 	case expr.OpOr:
-		return sqlVal{"(" + truthy(l) + " OR " + truthy(r) + ")", kBool}, nil
+		return sqlVal{"(" + truthy(l) + " OR " + truthy(r) + ")", kBool, 0}, nil
 	case expr.OpEq:
-		return sqlVal{eq(l, r), kBool}, nil
+		return sqlVal{eq(l, r), kBool, 0}, nil
 	case expr.OpNe:
-		return sqlVal{"(NOT " + eq(l, r) + ")", kBool}, nil
+		return sqlVal{"(NOT " + eq(l, r) + ")", kBool, 0}, nil
 	case expr.OpGt, expr.OpGe, expr.OpLt, expr.OpLe:
-		return sqlVal{order(n.Op.String(), l, r), kBool}, nil
+		return sqlVal{order(n.Op.String(), l, r), kBool, 0}, nil
 	case expr.OpIn:
-		return sqlVal{c.in(l, r), kBool}, nil
+		return sqlVal{c.in(l, r), kBool, 0}, nil
 	case expr.OpAdd, expr.OpSub, expr.OpMul:
-		return sqlVal{finite("(" + asNum(l) + " " + n.Op.String() + " " + asNum(r) + ")"), kNum}, nil
+		return sqlVal{finite("(" + asNum(l) + " " + n.Op.String() + " " + asNum(r) + ")"), kNum, 0}, nil
 	case expr.OpDiv:
-		return sqlVal{finite("(" + asNum(l) + " / nullif(" + asNum(r) + ", 0))"), kNum}, nil
+		return sqlVal{finite("(" + asNum(l) + " / nullif(" + asNum(r) + ", 0))"), kNum, 0}, nil
 	case expr.OpMod:
 		// DOUBLE % is fmod, as Go's math.Mod: the sign of the dividend.
-		return sqlVal{"(" + asNum(l) + " % nullif(" + asNum(r) + ", 0))", kNum}, nil
+		return sqlVal{"(" + asNum(l) + " % nullif(" + asNum(r) + ", 0))", kNum, 0}, nil
 	}
 	return sqlVal{}, fmt.Errorf("%w: operator %s", ErrExprUnsupported, n.Op)
 }
 
 // asNum is v if it is a number, else NULL.
 func asNum(v sqlVal) string {
+	if v.hot != 0 {
+		return asNum(hotOther(v)) // a string is never a number
+	}
 	switch v.k {
 	case kNum:
 		return v.sql
@@ -358,6 +380,9 @@ func asNum(v sqlVal) string {
 
 // asStr is v if it is a string, else NULL.
 func asStr(v sqlVal) string {
+	if v.hot != 0 {
+		return hotStr(v) // hj never holds a string
+	}
 	switch v.k {
 	case kStr:
 		return v.sql
@@ -369,6 +394,9 @@ func asStr(v sqlVal) string {
 
 // asBool is v if it is a boolean, else NULL.
 func asBool(v sqlVal) string {
+	if v.hot != 0 {
+		return asBool(hotOther(v))
+	}
 	switch v.k {
 	case kBool:
 		return v.sql
@@ -415,6 +443,8 @@ func eq(l, r sqlVal) string {
 		// NaN stands for "not a number": r is never NaN.
 		return "((CASE WHEN " + x + " IS NULL THEN NULL WHEN json_type(" + x + ") IN " + jsonNum + " THEN CAST(" + x +
 			" AS DOUBLE) ELSE 'NaN'::DOUBLE END) IS NOT DISTINCT FROM " + r.sql + ")"
+	case l.hot != 0 && r.k == kStr:
+		return "((CASE WHEN " + hotStr(l) + " IS NOT NULL THEN 's' || " + hotStr(l) + " WHEN " + hotOther(l).sql + " IS NOT NULL THEN 'x' END) IS NOT DISTINCT FROM ('s' || " + r.sql + "))"
 	case l.k == kAny && r.k == kStr:
 		// Tagged: 's' marks a string, 'x' anything else defined.
 		return "((CASE WHEN " + x + " IS NULL THEN NULL WHEN json_type(" + x + ") = 'VARCHAR' THEN 's' || json_extract_string(" + x +
@@ -453,7 +483,7 @@ func (c *exprCompiler) in(l, r sqlVal) string {
 		return "COALESCE(contains(" + r.sql + ", " + asStr(l) + "), false)"
 	case kAny:
 		c.lambdas++
-		item := sqlVal{"sieve_item" + strconv.Itoa(c.lambdas), kAny}
+		item := sqlVal{"sieve_item" + strconv.Itoa(c.lambdas), kAny, 0}
 		x := r.sql
 		return "COALESCE(CASE WHEN json_type(" + x + ") = 'VARCHAR' THEN contains(json_extract_string(" + x + ", '$'), " + asStr(l) + ")" +
 			" WHEN json_type(" + x + ") = 'ARRAY' THEN list_bool_or(list_transform(json_extract(" + x + ", '$[*]'), lambda " +
@@ -498,6 +528,9 @@ func parseNum(s string) string {
 
 // toNum is number().
 func toNum(v sqlVal) string {
+	if v.hot != 0 {
+		return "coalesce(" + parseNum(hotStr(v)) + ", " + toNum(hotOther(v)) + ")"
+	}
 	x := v.sql
 	switch v.k {
 	case kNum:
@@ -518,6 +551,9 @@ func fmtNum(s string) string { return "regexp_replace(CAST(" + s + " + 0.0 AS VA
 
 // toStr is string().
 func toStr(v sqlVal) string {
+	if v.hot != 0 {
+		return "coalesce(" + hotStr(v) + ", " + toStr(hotOther(v)) + ")"
+	}
 	x := v.sql
 	switch v.k {
 	case kStr:

@@ -125,13 +125,30 @@ func sameValue(a, b any) bool {
 	return string(ja) == string(jb)
 }
 
-func TestExprDifferential(t *testing.T) {
+func TestExprDifferential(t *testing.T) { exprDifferential(t, false) }
+
+// TestExprDifferentialHot: the same with the plain keys as hot columns
+// (sealed files), so properties are read from hs/hj.
+func TestExprDifferentialHot(t *testing.T) { exprDifferential(t, true) }
+
+func exprDifferential(t *testing.T, hot bool) {
 	seed := uint64(rand.Int64())
 	t.Logf("seed %d", seed)
 	r := rand.New(rand.NewPCG(seed, 7))
-	s := mustOpen(t, t.TempDir(), Options{})
+	opts := Options{}
+	if hot {
+		opts.HotProperties = func(int64) []string { return diffKeys }
+	}
+	s := mustOpen(t, t.TempDir(), opts)
 	rows := randEvents(r, 200)
 	mustAppend(t, s, rows)
+	var props []string
+	if hot {
+		if err := s.Seal(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		props = diffKeys
+	}
 
 	// The Go side reads what the store kept, through Export.
 	envs := map[string]*expr.EventEnv{}
@@ -192,7 +209,16 @@ func TestExprDifferential(t *testing.T) {
 	delete(inputs, "true")
 	cols := eventExprCols("e")
 	mismatches := 0
-	err = s.Events(context.Background(), 1, 0, t0+1e9, func(ctx context.Context, conn *sql.Conn, rel string) error {
+	err = s.eventsAt(context.Background(), 1, 0, t0+1e9, props, func(ctx context.Context, conn *sql.Conn, rel string, _ *version, hotList []string) error {
+		if hot {
+			if len(hotList) < 5 {
+				return fmt.Errorf("hot columns read: %v", hotList)
+			}
+			cols.hot = map[string]int{}
+			for i, h := range hotList {
+				cols.hot[h] = i + 1
+			}
+		}
 		for _, n := range nodes {
 			// Values.
 			var a sqlArgs

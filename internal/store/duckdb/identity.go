@@ -12,7 +12,7 @@ import "fmt"
 // a purge that removes one of these properties recomputes them).
 //
 // Active files and sealed files written before the columns existed
-// (schema 0) have them computed when read (identitySelect), so every
+// (schema 0) have them computed when read (eventSelect), so every
 // relation over events has the same columns; compaction and sealing
 // rewrite legacy files into the current schema over time.
 //
@@ -42,16 +42,4 @@ func identitySelect(src, where string) string {
 // files of schema idSchema.
 func storedSelect(src, where string) string {
 	return "SELECT " + eventCols + ", " + idCols + " FROM " + src + where
-}
-
-// rewriteSelect is a SELECT of the event and identity columns of sealed
-// files of partition p, for writing them into a new file: stored columns
-// when every file has them, else computed from props.
-func rewriteSelect(root string, p partKey, files []sealedFile) string {
-	for _, f := range files {
-		if f.Schema != idSchema {
-			return identitySelect(parquetList(root, p, files), "")
-		}
-	}
-	return storedSelect(parquetList(root, p, files), "")
 }

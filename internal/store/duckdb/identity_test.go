@@ -46,6 +46,7 @@ func legacyStore(t *testing.T, dir string) {
 				t.Fatal(err)
 			}
 			m.Parts[i].Files[j].Schema = 0
+			m.Parts[i].Files[j].Hot = nil
 			if f.LinkRows > 0 { // written before link files too
 				if err := os.Remove(f.linksPath(dir, p)); err != nil {
 					t.Fatal(err)
@@ -62,7 +63,7 @@ func legacyStore(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(b), `"schema"`) {
+	if strings.Contains(string(b), `"schema"`) || strings.Contains(string(b), `"hot"`) {
 		t.Fatal("the legacy manifest still names a schema")
 	}
 	if err := os.WriteFile(filepath.Join(dir, manifestName), b, 0o600); err != nil {

@@ -150,7 +150,8 @@ func (s *Store) linkSource(v *version, project, from, to int64) string {
 			strings.Join(linkFiles, ", "), from, to))
 	}
 	if len(stored) > 0 {
-		branches = append(branches, linksOf("("+storedSelect("read_parquet(["+strings.Join(stored, ", ")+"])", filter)+")"))
+		// union_by_name: the files may differ in hot columns (hotcols.go).
+		branches = append(branches, linksOf("("+storedSelect("read_parquet(["+strings.Join(stored, ", ")+"], union_by_name = true)", filter)+")"))
 	}
 	if len(legacy) > 0 {
 		branches = append(branches, linksOf("("+identitySelect("read_parquet(["+strings.Join(legacy, ", ")+"])", filter)+")"))

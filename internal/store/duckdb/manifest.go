@@ -58,6 +58,9 @@ type sealedFile struct {
 	// Schema is idSchema when the file holds the identity columns
 	// (identity.go), 0 for files written before them.
 	Schema int `json:"schema,omitempty"`
+	// Hot names the hot properties the file holds as columns hs<i>, hj<i>
+	// (hotcols.go), in column order; none for files written before them.
+	Hot []string `json:"hot,omitempty"`
 	// Linked is set when the file's identity links were written to its
 	// link file (links.go); LinkRows is their number (no file when 0).
 	Linked   bool  `json:"linked,omitempty"`

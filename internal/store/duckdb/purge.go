@@ -571,7 +571,7 @@ func (s *Store) purgePartition(ctx context.Context, conn *sql.Conn, prefix, stri
 	if nDel == 0 && nPre == 0 {
 		return pr, nil, nil, nil
 	}
-	nf := sealedFile{Gen: s.allocGen(), Schema: idSchema}
+	nf := sealedFile{Gen: s.allocGen(), Schema: idSchema, Hot: s.hotList(p.project)}
 	pq, kp := nf.parquet(s.dir, p), nf.keysPath(s.dir, p)
 	pqTmp, kpTmp := pq+tmpSuffix, kp+tmpSuffix
 	newFiles := []string{pqTmp, kpTmp, pq, kp, nf.linksPath(s.dir, p) + tmpSuffix, nf.linksPath(s.dir, p)}
@@ -583,12 +583,12 @@ func (s *Store) purgePartition(ctx context.Context, conn *sql.Conn, prefix, stri
 			order = " ORDER BY time"
 		}
 		m.changed.Store(0)
-		// The identity columns are recomputed from the stripped props (a
-		// purge may remove $user_id or $device_id).
+		// The identity and hot columns are recomputed from the stripped
+		// props (a purge may remove $user_id, $device_id or $browser).
 		propsExpr := fmt.Sprintf("CASE WHEN %s THEN %s ELSE props END AS props", pre, strip)
 		stripped := fmt.Sprintf("(SELECT project_id, time, name, distinct_id, insert_id, %s FROM %s WHERE NOT %s)", propsExpr, src, del)
 		q := fmt.Sprintf("COPY (%s%s) TO %s (FORMAT parquet, COMPRESSION %s)",
-			identitySelect(stripped, ""), order, quote(pqTmp), s.compression())
+			writeSelect(stripped, nf.Hot), order, quote(pqTmp), s.compression())
 		r, err := conn.ExecContext(ctx, q)
 		if err != nil {
 			if strings.Contains(err.Error(), errPurgeRow.Error()) {

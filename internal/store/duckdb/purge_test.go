@@ -49,7 +49,8 @@ type purgeFixture struct {
 func newPurgeFixture(t *testing.T) *purgeFixture {
 	t.Helper()
 	f := &purgeFixture{dir: t.TempDir()}
-	f.s = mustOpen(t, f.dir, Options{Uncompressed: true})
+	// "password" and "note" are hot: their values are in hot columns too.
+	f.s = mustOpen(t, f.dir, Options{Uncompressed: true, HotProperties: purgeHot})
 	ctx := context.Background()
 	for batch := 0; batch < 3; batch++ {
 		var rows []event.Row
@@ -226,16 +227,17 @@ func TestPurgeLeavesNoResidue(t *testing.T) {
 		name    string
 		rules   []PurgeRule
 		gone    func(f *purgeFixture) [][]string
-		changed int64 // rows changed or deleted
+		changed int64  // rows changed or deleted
+		hot     string // the hot property holding canaries that go
 	}{
 		{"properties", []PurgeRule{{Project: 1, From: all, To: end, Paths: []string{"password", "u.secret", "$elements[].attr__value"}, ProfilePaths: []string{"password"}}},
-			func(f *purgeFixture) [][]string { return [][]string{f.pw, f.sec, f.attr, f.prof} }, 360},
+			func(f *purgeFixture) [][]string { return [][]string{f.pw, f.sec, f.attr, f.prof} }, 360, "password"},
 		{"distinct_ids", []PurgeRule{{Project: 1, From: all, To: end, DistinctIDs: []string{"victim"}, DeleteEvents: true, EraseProfiles: true}},
-			func(f *purgeFixture) [][]string { return [][]string{f.gone, f.vic} }, 120},
+			func(f *purgeFixture) [][]string { return [][]string{f.gone, f.vic} }, 120, "note"},
 		{"events", []PurgeRule{{Project: 1, From: all, To: end, Events: []string{"leak"}, DeleteEvents: true}},
-			func(f *purgeFixture) [][]string { return [][]string{f.names} }, 120},
+			func(f *purgeFixture) [][]string { return [][]string{f.names} }, 120, "note"},
 		{"identity", []PurgeRule{{Project: 1, From: all, To: end, Paths: []string{"$device_id", "$user_id", "$anon_distinct_id"}}},
-			func(f *purgeFixture) [][]string { return [][]string{f.ids} }, 120 + 120 + 24},
+			func(f *purgeFixture) [][]string { return [][]string{f.ids} }, 120 + 120 + 24, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -251,6 +253,31 @@ func TestPurgeLeavesNoResidue(t *testing.T) {
 			}
 			if hits := residue(t, f.dir, c.gone(f)...); len(hits) < want {
 				t.Fatalf("before purge: %d of %d canaries visible to a byte search", len(hits), want)
+			}
+			// The hot column holds them before (in sealed files), none after.
+			goneSet := map[string]bool{}
+			for _, cs := range c.gone(f) {
+				for _, x := range cs {
+					goneSet[x] = true
+				}
+			}
+			inColumn := func() (gone, other int) {
+				for _, x := range hotColumnStrings(t, s, 0, c.hot) {
+					if goneSet[x] {
+						gone++
+					} else {
+						other++
+					}
+				}
+				return gone, other
+			}
+			if c.hot != "" {
+				if err := s.Seal(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				if n, _ := inColumn(); n == 0 {
+					t.Fatalf("before purge: no canary in hot column %q", c.hot)
+				}
 			}
 			// Positive control for the link files: identity values that
 			// link are in them before the purge.
@@ -269,6 +296,9 @@ func TestPurgeLeavesNoResidue(t *testing.T) {
 				}
 			}
 			er, sr := runPurge(t, s, "job-"+c.name, c.rules)
+			if n, other := inColumn(); c.hot != "" && (n != 0 || other == 0) {
+				t.Errorf("after purge: hot column %q holds %d canaries (and %d other values)", c.hot, n, other)
+			}
 			var n int64
 			for _, p := range er.Partitions {
 				n += p.RowsChanged + p.RowsDeleted

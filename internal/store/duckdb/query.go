@@ -31,8 +31,9 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 	b := newQB(p, q)
 	var res *query.Result
 	var st query.Stats
-	err = s.eventsAt(ctx, p.ID, 0, b.readEnd, func(ctx context.Context, conn *sql.Conn, rel string, v *version) error {
+	err = s.eventsAt(ctx, p.ID, 0, b.readEnd, q.Properties(), func(ctx context.Context, conn *sql.Conn, rel string, v *version, hot []string) error {
 		b.rel = rel
+		b.setHot(hot)
 		b.linkRel = s.linkSource(v, p.ID, 0, b.readEnd)
 		n, err := s.rowsIn(ctx, conn, v, p.ID, b.readStart, b.readEnd)
 		if err != nil {
@@ -78,7 +79,31 @@ type qb struct {
 	project            int64
 	profiles           bool // the query reads profile properties (see base)
 	a                  sqlArgs
-	flags              []string // boolean columns over name and props (filters), f1..fn
+	flags              []string       // boolean columns over name and props (filters), f1..fn
+	hot                map[string]int // hot properties the relation has as columns hs<n>, hj<n>
+}
+
+// setHot records the hot columns of the relation (eventsAt).
+func (b *qb) setHot(hot []string) {
+	b.hot = map[string]int{}
+	for i, h := range hot {
+		b.hot[h] = i + 1
+	}
+}
+
+// hotCols are the relation's hot columns for a SELECT list (", hs1, hj1,
+// ..."), each with prefix.
+func (b *qb) hotCols(prefix string) string {
+	var s strings.Builder
+	for n := 1; n <= len(b.hot); n++ {
+		fmt.Fprintf(&s, ", %shs%d, %shj%d", prefix, n, prefix, n)
+	}
+	return s.String()
+}
+
+// exprCols are the columns filters and expressions read.
+func (b *qb) exprCols() exprCols {
+	return exprCols{name: "name", props: "props", user: "pprops", hot: b.hot}
 }
 
 func newQB(p query.Project, q *query.Query) *qb {
@@ -106,7 +131,7 @@ func (b *qb) cond(ns ...expr.Node) (string, error) {
 	if n == nil {
 		return "true", nil
 	}
-	c, err := compileExpr(n, exprCols{name: "name", props: "props", user: "pprops"}, &b.a)
+	c, err := compileExpr(n, b.exprCols(), &b.a)
 	if err != nil {
 		return "", fmt.Errorf("duckdb store: query filter: %w", err)
 	}
@@ -168,16 +193,28 @@ func jsonIndex(paths *[]string, name string) string {
 // value is the SQL of a property as a breakdown value (package query:
 // strings as they are, numbers as integers when integral, "(none)").
 func (b *qb) value(p query.Property) string {
+	if n, ok := b.hot[p.Name]; ok && p.Scope != query.ScopeUser {
+		// A string is in hs, anything else in hj (hotcols.go).
+		return fmt.Sprintf("CASE WHEN hs%[1]d IS NOT NULL THEN hs%[1]d ELSE %[2]s END", n, b.jsonValue(fmt.Sprintf("hj%d", n)))
+	}
 	v := b.prop(p.Name)
 	if p.Scope == query.ScopeUser {
 		v = b.uprop(p.Name)
 	}
+	return b.jsonValue(v)
+}
+
+// jsonValue is the SQL of the JSON value v as a breakdown value.
+func (b *qb) jsonValue(v string) string {
 	return fmt.Sprintf(`CASE json_type(%[1]s) WHEN 'VARCHAR' THEN %[1]s->>'$' WHEN 'DOUBLE' THEN (CASE WHEN %[1]s::DOUBLE = trunc(%[1]s::DOUBLE) AND abs(%[1]s::DOUBLE) < 1e15 THEN (%[1]s::DOUBLE)::BIGINT::VARCHAR ELSE (%[1]s::DOUBLE)::VARCHAR END) WHEN 'NULL' THEN %[2]s ELSE coalesce(%[1]s::VARCHAR, %[2]s) END`, v, b.arg(query.None))
 }
 
 // number is the SQL of a property as a DOUBLE, NULL unless a JSON number.
 func (b *qb) number(name string) string {
-	v := b.prop(name)
+	v := fmt.Sprintf("hj%d", b.hot[name]) // a string is never a number
+	if _, ok := b.hot[name]; !ok {
+		v = b.prop(name)
+	}
 	return fmt.Sprintf(`CASE WHEN json_type(%[1]s) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN %[1]s::DOUBLE END`, v)
 }
 
@@ -264,17 +301,17 @@ func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
 	}
 	if !usersToo {
 		return fmt.Sprintf(`WITH u1 AS (
-  SELECT time, name, %[1]s AS j, %[2]s AS d%[9]s FROM %[3]s WHERE time >= %[4]d AND time < %[5]d AND %[6]s
+  SELECT time, name, %[1]s AS j, %[2]s AS d%[9]s%[10]s FROM %[3]s WHERE time >= %[4]d AND time < %[5]d AND %[6]s
 ), u AS (
   SELECT *, %[7]s AS bucket%[8]s FROM u1
-)`, j, b.localDay(), b.rel, b.readStart, b.readEnd, nameCond, b.bucket(b.q.Interval, "d"), prefixed(strings.Join(cols, ", ")), b.flagCols())
+)`, j, b.localDay(), b.rel, b.readStart, b.readEnd, nameCond, b.bucket(b.q.Interval, "d"), prefixed(strings.Join(cols, ", ")), b.flagCols(), b.hotCols(""))
 	}
 	extra := prefixed(strings.Join(cols, ", "))
 	return fmt.Sprintf(`WITH %[1]s, ev AS (
-  SELECT time, name, distinct_id, user_id, device_id, %[2]s AS j%[3]s FROM %[4]s
+  SELECT time, name, distinct_id, user_id, device_id, %[2]s AS j%[3]s%[13]s FROM %[4]s
   WHERE time >= %[5]d AND time < %[6]d AND %[7]s
 ), u0 AS (
-  SELECT ev.time, ev.name, ev.j%[8]s, %[9]s AS usr
+  SELECT ev.time, ev.name, ev.j%[8]s%[14]s, %[9]s AS usr
   FROM ev LEFT JOIN links ON links.dev = coalesce(ev.device_id, ev.distinct_id)
 ), u1 AS (
   SELECT *, %[10]s AS d FROM u0
@@ -282,7 +319,7 @@ func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
   SELECT *, %[11]s AS bucket%[12]s FROM u1
 )`, links(b.linkRel), j, b.flagCols(), b.rel, b.readStart, b.readEnd, nameCond, b.flagNames("ev."),
 		userOf("ev.user_id", "links.usr", "ev.device_id", "ev.distinct_id"),
-		b.localDay(), b.bucket(b.q.Interval, "d"), extra)
+		b.localDay(), b.bucket(b.q.Interval, "d"), extra, b.hotCols(""), b.hotCols("ev."))
 }
 
 // baseProfiles is base for a query that reads profile properties: the
@@ -294,21 +331,21 @@ func (b *qb) baseProfiles(nameCond, j string, cols []string) string {
 		uj = b.extract("pprops", b.upaths)
 	}
 	return fmt.Sprintf(`WITH %[1]s, ev AS (
-  SELECT time, name, distinct_id, user_id, device_id, props FROM %[2]s WHERE time >= %[3]d AND time < %[4]d
+  SELECT time, name, distinct_id, user_id, device_id, props%[14]s FROM %[2]s WHERE time >= %[3]d AND time < %[4]d
 ), eu AS (
-  SELECT ev.time, ev.name, ev.props, %[5]s AS usr
+  SELECT ev.time, ev.name, ev.props%[15]s, %[5]s AS usr
   FROM ev LEFT JOIN links ON links.dev = coalesce(ev.device_id, ev.distinct_id)
 ), ep AS (
   SELECT eu.*, pr.props AS pprops FROM eu LEFT JOIN (%[6]s) pr ON pr.id = eu.usr
 ), u0 AS (
-  SELECT time, name, usr, %[7]s AS j, %[8]s AS uj%[9]s FROM ep WHERE %[10]s
+  SELECT time, name, usr, %[7]s AS j, %[8]s AS uj%[9]s%[14]s FROM ep WHERE %[10]s
 ), u1 AS (
   SELECT *, %[11]s AS d FROM u0
 ), u AS (
   SELECT *, %[12]s AS bucket%[13]s FROM u1
 )`, links(b.linkRel), b.rel, b.readStart, b.readEnd, userOf("ev.user_id", "links.usr", "ev.device_id", "ev.distinct_id"),
 		userProfiles(b.project), j, uj, b.flagCols(), nameCond, b.localDay(), b.bucket(b.q.Interval, "d"),
-		prefixed(strings.Join(cols, ", ")))
+		prefixed(strings.Join(cols, ", ")), b.hotCols(""), b.hotCols("ev."))
 }
 
 // userProfiles is the SQL of the user profiles of a project: columns id
@@ -369,7 +406,7 @@ func (b *qb) tupleCols(bins ...*query.Bins) ([]string, error) {
 		v := "name"
 		switch {
 		case p.Expr != nil:
-			c, err := compileText(p.Expr, exprCols{name: "name", props: "props", user: "pprops"}, &b.a)
+			c, err := compileText(p.Expr, b.exprCols(), &b.a)
 			if err != nil {
 				return nil, fmt.Errorf("duckdb store: breakdown expression: %w", err)
 			}

@@ -130,7 +130,7 @@ func TestRowsIn(t *testing.T) {
 	ranges := [][2]int64{{t0, t0 + dayMs}, {t0 - 5*dayMs, t0 + 10*dayMs}, {t0 + 3_600_000, t0 + dayMs + 7_200_000}, {0, t0 + 2*dayMs + 1}, {t0 + 4*dayMs, t0 + 5*dayMs}}
 	for _, r := range ranges {
 		var want, got int64
-		err := s.eventsAt(ctx, 1, 0, r[1], func(ctx context.Context, conn *sql.Conn, rel string, v *version) error {
+		err := s.eventsAt(ctx, 1, 0, r[1], nil, func(ctx context.Context, conn *sql.Conn, rel string, v *version, _ []string) error {
 			if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM %s WHERE time >= %d", rel, r[0])).Scan(&want); err != nil {
 				return err
 			}

@@ -148,14 +148,16 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 // compileExpr(n, eventExprCols(alias), &args) turns a where expression or
 // filter into a condition over the relation, with its parameters.
 func (s *Store) Events(ctx context.Context, project, from, to int64, fn func(ctx context.Context, conn *sql.Conn, relation string) error) error {
-	return s.eventsAt(ctx, project, from, to, func(ctx context.Context, conn *sql.Conn, rel string, _ *version) error {
+	return s.eventsAt(ctx, project, from, to, nil, func(ctx context.Context, conn *sql.Conn, rel string, _ *version, _ []string) error {
 		return fn(ctx, conn, rel)
 	})
 }
 
 // eventsAt is Events, also giving fn the version of the files the relation
-// reads (see rowsIn).
-func (s *Store) eventsAt(ctx context.Context, project, from, to int64, fn func(ctx context.Context, conn *sql.Conn, relation string, v *version) error) error {
+// reads (see rowsIn) and the hot properties the relation carries as
+// columns hs<n>, hj<n> (hotcols.go): those of props (event property names)
+// that some file of the project stores as columns.
+func (s *Store) eventsAt(ctx context.Context, project, from, to int64, props []string, fn func(ctx context.Context, conn *sql.Conn, relation string, v *version, hot []string) error) error {
 	// Close cancels ctx too: readErr tells the two apart by the caller's.
 	caller := ctx
 	ctx, done, err := s.readContext(ctx)
@@ -170,18 +172,22 @@ func (s *Store) eventsAt(ctx context.Context, project, from, to int64, fn func(c
 		return s.readErr(caller, safeErr("events: connect", err))
 	}
 	defer conn.Close()
-	relation := fmt.Sprintf("(SELECT %s, %s FROM (SELECT 0::BIGINT AS project_id, 0::BIGINT AS time, ''::VARCHAR AS name, ''::VARCHAR AS distinct_id, ''::VARCHAR AS insert_id, '{}'::VARCHAR AS props, NULL::VARCHAR AS user_id, NULL::VARCHAR AS device_id, NULL::VARCHAR AS anon_id, NULL::VARCHAR AS identified_id) WHERE false)", eventCols, idCols)
+	var hot []string
+	if len(props) > 0 {
+		hot = s.hotWanted(v, project, props)
+	}
+	var none strings.Builder
+	for n := range hot {
+		fmt.Fprintf(&none, ", NULL::VARCHAR AS hs%d, NULL::JSON AS hj%d", n+1, n+1)
+	}
+	relation := fmt.Sprintf("(SELECT * FROM (SELECT 0::BIGINT AS project_id, 0::BIGINT AS time, ''::VARCHAR AS name, ''::VARCHAR AS distinct_id, ''::VARCHAR AS insert_id, '{}'::VARCHAR AS props, NULL::VARCHAR AS user_id, NULL::VARCHAR AS device_id, NULL::VARCHAR AS anon_id, NULL::VARCHAR AS identified_id%s) WHERE false)", none.String())
 	if to > from {
 		parts, acts := s.days(v, project, from, to)
-		var stored, legacy []string // files with and without the identity columns
+		var groups []hotGroup // sealed files by layout
 		actSet := map[*active]bool{}
 		for _, p := range parts {
 			for _, f := range v.parts[p] {
-				if f.Schema == idSchema {
-					stored = append(stored, quote(f.parquet(s.dir, p)))
-				} else {
-					legacy = append(legacy, quote(f.parquet(s.dir, p)))
-				}
+				groups = groupFiles(groups, f, quote(f.parquet(s.dir, p)))
 			}
 			for _, a := range acts[p] {
 				actSet[a] = true
@@ -189,22 +195,19 @@ func (s *Store) eventsAt(ctx context.Context, project, from, to int64, fn func(c
 		}
 		filter := fmt.Sprintf(" WHERE project_id = %d AND time >= %d AND time < %d", project, from, to)
 		var branches []string
-		if len(stored) > 0 {
-			branches = append(branches, storedSelect("read_parquet(["+strings.Join(stored, ", ")+"])", filter))
-		}
-		if len(legacy) > 0 {
-			branches = append(branches, identitySelect("read_parquet(["+strings.Join(legacy, ", ")+"])", filter))
+		for _, g := range groups {
+			branches = append(branches, eventSelect("read_parquet(["+strings.Join(g.paths, ", ")+"])", filter, g.schema == idSchema, g.hot, hot))
 		}
 		for _, a := range v.actives {
 			if actSet[a] {
-				branches = append(branches, identitySelect(a.alias+".events", filter))
+				branches = append(branches, eventSelect(a.alias+".events", filter, false, nil, hot))
 			}
 		}
 		if len(branches) > 0 {
 			relation = "(" + strings.Join(branches, " UNION ALL ") + ")"
 		}
 	}
-	return s.readErr(caller, fn(ctx, conn, relation, v))
+	return s.readErr(caller, fn(ctx, conn, relation, v, hot))
 }
 
 // rowsIn counts the stored rows of a project in [from, to) in version v:

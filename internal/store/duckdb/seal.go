@@ -174,7 +174,7 @@ func (s *Store) sealActive(a *active) (int, error) {
 			i--
 		}
 		merge := files[i:]
-		nf := sealedFile{Gen: s.allocGen(), Schema: idSchema}
+		nf := sealedFile{Gen: s.allocGen(), Schema: idSchema, Hot: s.hotList(p.project)}
 		dir := p.dir(s.dir)
 		if err := mkdirSynced(s.dir, dir); err != nil {
 			return fail(fmt.Errorf("duckdb store: seal: create partition directory: %w", err))
@@ -190,7 +190,7 @@ func (s *Store) sealActive(a *active) (int, error) {
 		if len(merge) > 0 {
 			query = "SELECT " + cols + " FROM " + parquetList(s.dir, p, merge) + " UNION ALL " + query
 		}
-		res, err := conn.ExecContext(ctx, "COPY ("+identitySelect("("+query+")", "")+" ORDER BY time) TO "+quote(pqTmp)+
+		res, err := conn.ExecContext(ctx, "COPY ("+writeSelect("("+query+")", nf.Hot)+" ORDER BY time) TO "+quote(pqTmp)+
 			" (FORMAT parquet, COMPRESSION "+s.compression()+")")
 		if err != nil {
 			return fail(safeErr("seal: write partition file", err))
@@ -316,10 +316,10 @@ func parquetList(root string, p partKey, files []sealedFile) string {
 			b.WriteString(", ")
 		}
 		b.WriteString(quote(f.parquet(root, p)))
-		mixed = mixed || f.Schema != files[0].Schema
+		mixed = mixed || f.Schema != files[0].Schema || !slices.Equal(f.Hot, files[0].Hot)
 	}
 	b.WriteString("]")
-	if mixed { // legacy files lack the identity columns
+	if mixed { // legacy files lack the identity columns, files differ in hot columns
 		b.WriteString(", union_by_name = true")
 	}
 	b.WriteString(")")

@@ -70,6 +70,11 @@ type Options struct {
 	// that the day still being written is not rewritten at every seal.
 	CompactInterval time.Duration
 	CompactAfter    time.Duration
+	// HotProperties, when set, names properties of a project to keep as
+	// columns in sealed files besides the defaults (hotcols.go), e.g. the
+	// most frequent top-level properties of its lexicon. Names that are
+	// not plain (hotName) are skipped; a file keeps its list until rewritten.
+	HotProperties func(project int64) []string
 	// NoSealOnClose leaves the active file for the next Open instead of
 	// sealing it in Close.
 	NoSealOnClose bool
@@ -117,6 +122,8 @@ type Store struct {
 	opts Options
 	log  *slog.Logger
 	lock *os.File
+	// hotFn replaces Options.HotProperties once SetHotProperties is called.
+	hotFn atomic.Pointer[func(project int64) []string]
 
 	db *sql.DB
 
