@@ -243,10 +243,10 @@ test('privacy pages', { timeout: 240_000 }, async (t) => {
     const other = await launch()
     t.after(() => other.stop())
     const ap = await other.context.newPage()
-    let provoked = 0 // the one refusal the test provokes below (PUT /pii without the grant: 403)
+    let provoked = 0 // the two refusals the test provokes below (PUT /pii without the grant: 403)
     ap.on('console', (m) => {
       if (m.type() !== 'error') return
-      if (/\/pii$/.test(m.location().url) && /403/.test(m.text()) && provoked++ === 0) return
+      if (/\/pii$/.test(m.location().url) && /403/.test(m.text()) && provoked++ < 2) return
       errors.push(`${ap.url()}: ${m.location().url} ${m.text()}`)
     })
     ap.on('pageerror', (e) => errors.push(`${ap.url()}: ${e.message}`))
@@ -273,6 +273,18 @@ test('privacy pages', { timeout: 240_000 }, async (t) => {
     await ap.setViewportSize({ width: 1280, height: 1000 })
     await ap.emulateMedia({ colorScheme: 'dark' })
     await shot(ap, 'pii-denied-dark')
+    await ap.emulateMedia({ colorScheme: 'light' })
+    // Granted, the same admin may change things; revoked while the page is
+    // open, the API's 403 is shown with the reason, and nothing changes.
+    await sieve.api('PUT', `/api/projects/${def.id}/service-accounts/${padmin.username}/pii`, { pii: true })
+    await ap.reload()
+    await ap.getByText('You hold pii on').waitFor()
+    await sieve.api('PUT', `/api/projects/${def.id}/service-accounts/${padmin.username}/pii`, { pii: false })
+    await ap.getByRole('button', { name: 'Unmark customer_ref' }).click()
+    const alert = ap.getByRole('alert')
+    await alert.waitFor()
+    assert.match(await alert.innerText(), /pii grant.*answers 403/s)
+    assert.deepEqual((await sieve.api('GET', `/api/projects/${def.id}/pii`)).paths, ['customer_ref'])
   })
 
   await t.test('forwarding: several destinations edited on the page deliver, their tokens never sent back', async () => {
