@@ -1,6 +1,8 @@
 // The privacy pages added for issues 11/14/17 in Debian's Chromium against
 // bin/sieve: the self-test run from the page and its result read back from
-// the API, a signing-key rotation, the audit head, PII paths saved, a
+// the API, a signing-key rotation, the audit head, the Personal data page
+// (a path marked there reads hashed to an analyst without pii in export and
+// queries; pii granted and revoked; the 403 explained to an admin without it), a
 // forwarding destination (this same Sieve's second project) whose token is
 // never shown or sent back whole and whose events arrive, the tracking plan
 // drafted from the lexicon and saved, an analyst kept out, and a screenshot
