@@ -97,6 +97,12 @@ type PIIReply struct {
 	// Effective lists every PII path now: the guard's email and phone
 	// paths, the marked paths and the default ones (read only).
 	Effective []string `json:"effective"`
+	// Classified lists the paths on which the guard found an e-mail
+	// address or a phone number (read only; a path may also be marked).
+	Classified []string `json:"classified"`
+	// Defaults are the paths that are PII in every project ($email,
+	// $phone; read only).
+	Defaults []string `json:"defaults"`
 	// Granted: the caller holds the pii grant on the project (read only).
 	Granted bool `json:"granted"`
 }
@@ -112,7 +118,14 @@ func (a *API) piiReply(who auth.Principal, id int64) (PIIReply, error) {
 	if paths == nil {
 		paths = []string{}
 	}
-	return PIIReply{Paths: paths, APISecret: !pr.Settings.SecretNoPII, Effective: slices.Compact(eff), Granted: a.auth.PII(who, id)}, nil
+	classified := []string{}
+	if a.piiClassPaths != nil {
+		classified = append(classified, a.piiClassPaths(id, PIIClasses...)...)
+		slices.Sort(classified)
+		classified = slices.Compact(classified)
+	}
+	return PIIReply{Paths: paths, APISecret: !pr.Settings.SecretNoPII, Effective: slices.Compact(eff),
+		Classified: classified, Defaults: slices.Clone(pii.DefaultPaths), Granted: a.auth.PII(who, id)}, nil
 }
 
 // GetPII handles GET /api/projects/{id}/pii (read): the project's PII

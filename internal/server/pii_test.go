@@ -135,11 +135,16 @@ func TestPIIRoleMatrix(t *testing.T) {
 	for {
 		_, b := call(t, "GET", base+"/api/projects/1/pii", plain, plainSecret, "")
 		var rep struct {
-			Effective []string
-			Granted   bool
+			Effective, Classified, Defaults []string
+			Granted                         bool
 		}
 		json.Unmarshal(b, &rep)
 		if slices.Contains(rep.Effective, "email") && slices.Contains(rep.Effective, "contact.tel") && slices.Contains(rep.Effective, "customer_ref") && !rep.Granted {
+			// Where each path comes from: the guard's classes, the marked ones, the defaults.
+			if !slices.Contains(rep.Classified, "email") || !slices.Contains(rep.Classified, "contact.tel") || slices.Contains(rep.Classified, "customer_ref") ||
+				!slices.Equal(rep.Defaults, []string{"$email", "$phone"}) {
+				t.Errorf("classified %v, defaults %v", rep.Classified, rep.Defaults)
+			}
 			break
 		}
 		if time.Now().After(deadline) {

@@ -1,6 +1,8 @@
 // The privacy pages added for issues 11/14/17 in Debian's Chromium against
 // bin/sieve: the self-test run from the page and its result read back from
-// the API, a signing-key rotation, the audit head, PII paths saved, a
+// the API, a signing-key rotation, the audit head, the Personal data page
+// (a path marked there reads hashed to an analyst without pii in export and
+// queries; pii granted and revoked; the 403 explained to an admin without it), a
 // forwarding destination (this same Sieve's second project) whose token is
 // never shown or sent back whole and whose events arrive, the tracking plan
 // drafted from the lexicon and saved, an analyst kept out, and a screenshot
@@ -79,7 +81,7 @@ test('privacy pages', { timeout: 240_000 }, async (t) => {
     await page.keyboard.press('Enter')
     await page.getByText('Signed in as').waitFor()
     const nav = await page.getByRole('navigation', { name: 'Sections' }).innerText()
-    for (const p of ['Self-test and keys', 'Tracking plan', 'PII', 'Forwarding']) assert.ok(nav.includes(p), `navigation lacks ${p}: ${nav}`)
+    for (const p of ['Self-test and keys', 'Tracking plan', 'Personal data', 'Forwarding']) assert.ok(nav.includes(p), `navigation lacks ${p}: ${nav}`)
     const before = new Set(scripts)
     await open(page, sieve.url, '/plan', 'Tracking plan')
     assert.ok(scripts.some((s) => !before.has(s)), 'opening the plan loaded no chunk of its own')
@@ -153,18 +155,138 @@ test('privacy pages', { timeout: 240_000 }, async (t) => {
     await shots2(page, 'selftest')
   })
 
-  await t.test('PII: paths saved on the page are what the API answers', async () => {
-    await open(page, sieve.url, '/settings/pii', 'PII')
-    await page.getByLabel('Paths (one a line or comma-separated)').fill('customer_ref\nbilling.phone')
-    await page.getByLabel(/API secret holds pii/).check()
-    await page.getByRole('button', { name: 'Save PII settings' }).click()
-    await page.getByRole('status').filter({ hasText: 'Saved: 2 paths' }).waitFor()
+  await t.test('Personal data: a path marked on the page reads hashed to a reader without pii, in export and queries', async () => {
+    const ref = 'CUST-UI-4711'
+    await track(sieve, def.token, 'Ordered', { distinct_id: 'u-pii', customer_ref: ref, plan: 'pro', contact: 'ann.ui@example.com' })
+    const reader = await sieve.api('POST', `/api/projects/${def.id}/service-accounts`, { name: 'Reader', role: 'analyst' })
+    const auth = { Authorization: 'Basic ' + Buffer.from(`${reader.username}:${reader.secret}`).toString('base64') }
+    const day = (d) => new Date(Date.now() + d * 86400_000).toISOString().slice(0, 10)
+    const exportAsReader = async () => {
+      const r = await fetch(`${sieve.url}/api/2.0/export?project_id=${def.id}&from_date=${day(-1)}&to_date=${day(1)}&event=${encodeURIComponent('["Ordered"]')}`, { headers: auth })
+      assert.equal(r.status, 200, await r.clone().text())
+      return (await r.text()).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    }
+    const queryAsReader = async () => {
+      const r = await fetch(`${sieve.url}/api/projects/${def.id}/query`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ kind: 'trends', from: day(-1), to: day(1), series: [{ event: 'Ordered' }], breakdown: [{ property: 'customer_ref' }] }) })
+      const j = await r.json()
+      assert.equal(r.status, 200, JSON.stringify(j))
+      return j.results.trends.series.map((x) => x.breakdown[0])
+    }
+    let rows = []
+    for (let i = 0; i < 100 && rows.length === 0; i++) {
+      rows = await exportAsReader()
+      if (rows.length === 0) await page.waitForTimeout(100)
+    }
+    // Before the path is marked, the reader without pii reads it in clear
+    // (the guard's e-mail path is hashed already).
+    assert.equal(rows[0]?.properties.customer_ref, ref, JSON.stringify(rows))
+    assert.match(rows[0].properties.contact, /^pii_[0-9a-f]{24}$/)
+    assert.deepEqual(await queryAsReader(), [ref])
+
+    await open(page, sieve.url, '/settings/pii', 'Personal data')
+    const table = page.getByRole('table', { name: 'PII paths in effect' })
+    await table.getByRole('row', { name: /contact/ }).waitFor()
+    assert.match(await table.getByRole('row', { name: /contact/ }).innerText(), /found by the guard/)
+    assert.match(await table.getByRole('row', { name: /\$email/ }).innerText(), /default/)
+    assert.equal(await table.getByRole('row', { name: /customer_ref/ }).count(), 0)
+    // Bad input is refused in the page, with nothing sent.
+    await page.getByRole('button', { name: 'Mark personal' }).click()
+    await page.getByRole('alert').filter({ hasText: 'Type the property path to mark' }).waitFor()
+    assert.deepEqual((await sieve.api('GET', `/api/projects/${def.id}/pii`)).paths, [])
+    await page.getByLabel('Property path').fill('customer_ref')
+    await page.getByRole('button', { name: 'Mark personal' }).click()
+    await page.getByRole('status').filter({ hasText: 'Marked customer_ref personal' }).waitFor()
     const pii = await sieve.api('GET', `/api/projects/${def.id}/pii`)
-    assert.deepEqual([...pii.paths].sort(), ['billing.phone', 'customer_ref'])
-    assert.equal(pii.api_secret, true)
-    const eff = await page.getByRole('table', { name: 'PII paths in effect' }).innerText()
+    assert.deepEqual(pii.paths, ['customer_ref'])
+    await table.getByRole('row', { name: /customer_ref/ }).waitFor()
+    assert.match(await table.getByRole('row', { name: /customer_ref/ }).innerText(), /marked personal/)
+    const eff = await table.innerText()
     for (const p of pii.effective) assert.ok(eff.includes(p), `${p} not listed: ${eff}`)
+
+    // The reader without pii now sees the keyed hash, the same in export and in a query's breakdown.
+    rows = await exportAsReader()
+    const hashed = rows[0].properties.customer_ref
+    assert.match(hashed, /^pii_[0-9a-f]{24}$/, JSON.stringify(rows))
+    assert.ok(!JSON.stringify(rows).includes(ref))
+    assert.equal(rows[0].properties.plan, 'pro')
+    assert.deepEqual(await queryAsReader(), [hashed])
+
+    // Granted pii on the page, the reader reads the value; revoked, the hash again.
+    const who = page.getByRole('table', { name: 'Who holds pii' })
+    await who.getByRole('button', { name: `Grant pii for ${reader.username}` }).click()
+    await page.getByRole('status').filter({ hasText: `Granted pii to ${reader.username}` }).waitFor()
+    assert.equal((await exportAsReader())[0].properties.customer_ref, ref)
+    await who.getByRole('button', { name: `Revoke pii for ${reader.username}` }).click()
+    await page.getByRole('status').filter({ hasText: `Revoked pii for ${reader.username}` }).waitFor()
+    assert.equal((await exportAsReader())[0].properties.customer_ref, hashed)
+
+    // The API secret's grant (api_secret_pii), taken away and given back.
+    await who.getByRole('button', { name: 'Take pii from the API secret' }).click()
+    await page.getByRole('status').filter({ hasText: 'The API secret no longer holds pii' }).waitFor()
+    assert.equal((await sieve.api('GET', `/api/projects/${def.id}`)).api_secret_pii, false)
+    await page.setViewportSize({ width: 1280, height: 1000 }) // the whole page, both tables
     await shots2(page, 'pii')
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await who.getByRole('button', { name: 'Give pii to the API secret' }).click()
+    await page.getByRole('status').filter({ hasText: 'The API secret holds pii again' }).waitFor()
+    assert.equal((await sieve.api('GET', `/api/projects/${def.id}/pii`)).api_secret, true)
+
+    // Unmarked, the path reads in clear again.
+    await table.getByRole('button', { name: 'Unmark customer_ref' }).click()
+    await page.getByRole('status').filter({ hasText: 'Unmarked customer_ref' }).waitFor()
+    assert.equal((await exportAsReader())[0].properties.customer_ref, ref)
+    await page.getByLabel('Property path').fill('customer_ref')
+    await page.getByRole('button', { name: 'Mark personal' }).click()
+    await page.getByRole('status').filter({ hasText: 'Marked customer_ref personal' }).waitFor()
+
+    // A project admin without pii: the page says why it may change nothing (the API answers 403).
+    const padmin = await sieve.api('POST', `/api/projects/${def.id}/service-accounts`, { name: 'Pat', role: 'admin' })
+    const other = await launch()
+    t.after(() => other.stop())
+    const ap = await other.context.newPage()
+    let provoked = 0 // the two refusals the test provokes below (PUT /pii without the grant: 403)
+    ap.on('console', (m) => {
+      if (m.type() !== 'error') return
+      if (/\/pii$/.test(m.location().url) && /403/.test(m.text()) && provoked++ < 2) return
+      errors.push(`${ap.url()}: ${m.location().url} ${m.text()}`)
+    })
+    ap.on('pageerror', (e) => errors.push(`${ap.url()}: ${e.message}`))
+    await ap.goto(sieve.url + '/settings/pii')
+    await ap.getByRole('tab', { name: 'Service account' }).click()
+    await ap.getByLabel('Username').fill(padmin.username)
+    await ap.getByLabel('Secret').fill(padmin.secret)
+    await ap.getByRole('button', { name: 'Sign in' }).click()
+    await ap.getByRole('heading', { level: 1, name: 'Personal data' }).waitFor()
+    await ap.getByRole('note').filter({ hasText: 'You do not hold pii' }).waitFor()
+    assert.match(await ap.getByRole('note').innerText(), /answers 403/)
+    assert.ok(await ap.getByRole('button', { name: 'Mark personal' }).isDisabled())
+    assert.ok(await ap.getByRole('button', { name: 'Unmark customer_ref' }).isDisabled())
+    assert.ok(await ap.getByRole('button', { name: `Grant pii for ${reader.username}` }).isDisabled())
+    // The API refuses the change anyway (with the session's CSRF token, so the 403 is the grant's).
+    const refused = await ap.evaluate(async (id) => {
+      const { csrf_token: token } = await (await fetch('/api/session')).json()
+      const r = await fetch(`/api/projects/${id}/pii`, { method: 'PUT', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token }, body: '{"paths":[]}' })
+      return { status: r.status, error: (await r.json()).error }
+    }, def.id)
+    assert.equal(refused.status, 403)
+    assert.match(refused.error, /pii grant/)
+    assert.deepEqual((await sieve.api('GET', `/api/projects/${def.id}/pii`)).paths, ['customer_ref'])
+    await ap.setViewportSize({ width: 1280, height: 1000 })
+    await ap.emulateMedia({ colorScheme: 'dark' })
+    await shot(ap, 'pii-denied-dark')
+    await ap.emulateMedia({ colorScheme: 'light' })
+    // Granted, the same admin may change things; revoked while the page is
+    // open, the API's 403 is shown with the reason, and nothing changes.
+    await sieve.api('PUT', `/api/projects/${def.id}/service-accounts/${padmin.username}/pii`, { pii: true })
+    await ap.reload()
+    await ap.getByText('You hold pii on').waitFor()
+    await sieve.api('PUT', `/api/projects/${def.id}/service-accounts/${padmin.username}/pii`, { pii: false })
+    await ap.getByRole('button', { name: 'Unmark customer_ref' }).click()
+    const alert = ap.getByRole('alert')
+    await alert.waitFor()
+    assert.match(await alert.innerText(), /pii grant.*answers 403/s)
+    assert.deepEqual((await sieve.api('GET', `/api/projects/${def.id}/pii`)).paths, ['customer_ref'])
   })
 
   await t.test('forwarding: several destinations edited on the page deliver, their tokens never sent back', async () => {
@@ -286,7 +408,7 @@ test('privacy pages', { timeout: 240_000 }, async (t) => {
     await ap.getByRole('table', { name: 'Planned events' }).waitFor()
     assert.equal(await ap.getByRole('button', { name: 'Save the plan' }).count(), 0)
     const nav = await ap.getByRole('navigation', { name: 'Sections' }).innerText()
-    for (const p of ['Self-test and keys', 'PII', 'Forwarding']) assert.ok(!nav.includes(p), `the analyst's navigation shows ${p}`)
+    for (const p of ['Self-test and keys', 'Personal data', 'Forwarding']) assert.ok(!nav.includes(p), `the analyst's navigation shows ${p}`)
     for (const p of ['/selftest', '/settings/pii', '/settings/forwarding']) {
       await ap.goto(sieve.url + p)
       await ap.getByText(/This page needs/).waitFor()

@@ -53,6 +53,6 @@ export const pages = [
   page('/settings', 'Project', 'Settings', ProjectSettings, admin, 'the admin role'),
   page('/settings/access', 'Access', 'Settings', Access, admin, 'the admin role'),
   page('/settings/webhook', 'Webhook', 'Settings', Webhook, admin, 'the admin role'),
-  page('/settings/pii', 'PII', 'Settings', lazy(trust, 'PII'), admin, 'the admin role'),
+  page('/settings/pii', 'Personal data', 'Settings', lazy(trust, 'PII'), admin, 'the admin role'),
   page('/settings/forwarding', 'Forwarding', 'Settings', lazy(trust, 'Destinations'), admin, 'the admin role'),
 ]

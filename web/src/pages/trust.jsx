@@ -6,7 +6,7 @@
 // destination form is sent once and kept nowhere here.
 import { useState } from 'preact/hooks'
 import { api } from '../api.js'
-import { Empty, ErrorBox, fmt, fmtTime, Load, Page, splitList, Table, useLoad } from '../ui.jsx'
+import { Empty, ErrorBox, fmt, fmtTime, Load, Page, Table, useLoad } from '../ui.jsx'
 
 function useAction(fn) {
   const [state, set] = useState({ error: null, result: null, busy: false })
@@ -69,34 +69,110 @@ export function SelfTest() {
   )
 }
 
-/** PII (project admin): the paths marked personal and whether the API secret holds pii. */
+/** lacksPII is what a 403 from a PII change means, said in full. */
+const lacksPII = 'Changing who reads personal data needs the pii grant on this project: the server answers 403 to a caller without it, because no one may widen or narrow what they cannot read themselves. Ask whoever holds the admin key, or an admin granted pii, to grant it to you.'
+
+/** explain adds lacksPII to a 403's sentence. */
+function explain(err) {
+  if (err?.status !== 403) return err
+  return { message: `${err.message} ${lacksPII}` }
+}
+
+/** piiRows lists every PII path with where it comes from: found by the
+ * guard (e-mail or phone values), marked by the project, or a default. */
+function piiRows(p) {
+  const marked = new Set(p.paths || []), classified = new Set(p.classified || []), defaults = new Set(p.defaults || [])
+  return (p.effective || []).map((path) => ({ path, marked: marked.has(path), classified: classified.has(path), default: defaults.has(path) }))
+}
+
+/** PII (project admin): every PII path and where it comes from, marking
+ * and unmarking paths, who reads them in clear (the admin key, the API
+ * secret, service accounts granted pii) and granting or revoking it. Every
+ * change needs the caller to hold pii (the API answers 403 otherwise). */
 export function PII({ project }) {
   const state = useLoad(() => api('GET', `/api/projects/${project.id}/pii`), [project.id])
-  const [save, doSave] = useAction(async (e) => {
-    e.preventDefault()
-    const f = new FormData(e.target)
-    const r = await api('PUT', `/api/projects/${project.id}/pii`, { paths: splitList(String(f.get('paths'))), api_secret: f.get('api_secret') === 'on' })
+  const accounts = useLoad(() => api('GET', `/api/projects/${project.id}/service-accounts`), [project.id])
+  const lexicon = useLoad(() => api('GET', `/api/projects/${project.id}/lexicon`).catch(() => null), [project.id])
+  const [act, doAct] = useAction(async (fn, done) => {
+    try {
+      await fn()
+    } catch (err) { throw explain(err) }
     state.reload(true)
-    return r
+    accounts.reload(true)
+    return done
   })
+  const [draft, setDraft] = useState('')
+  const put = (p, body) => api('PUT', `/api/projects/${project.id}/pii`, { paths: p.paths || [], ...body })
+  const mark = (e, p) => {
+    e.preventDefault()
+    const path = draft.trim()
+    if (!path) return doAct(() => Promise.reject(new Error('Type the property path to mark, as the lexicon names it (e.g. billing.phone).')))
+    if (new TextEncoder().encode(path).length > 200) return doAct(() => Promise.reject(new Error('A path is at most 200 bytes.')))
+    if ((p.paths || []).includes(path)) return doAct(() => Promise.reject(new Error(`${path} is already marked personal.`)))
+    return doAct(() => put(p, { paths: [...(p.paths || []), path] }).then(() => setDraft('')), `Marked ${path} personal: readers without pii see keyed hashes there from their next read.`)
+  }
+  const unmark = (p, path) => doAct(() => put(p, { paths: (p.paths || []).filter((x) => x !== path) }),
+    `Unmarked ${path}${(p.classified || []).includes(path) ? ': it stays PII, since the guard found e-mail addresses or phone numbers there.' : ': readers without pii see its values from their next read.'}`)
+  const grant = (a) => doAct(() => api('PUT', `/api/projects/${project.id}/service-accounts/${encodeURIComponent(a.username)}/pii`, { pii: !a.pii }),
+    a.pii ? `Revoked pii for ${a.username}: it sees keyed hashes at PII paths from now on, its open sessions too.` : `Granted pii to ${a.username}: it sees the values at PII paths.`)
   return (
-    <Page title="PII" lead="Paths marked personal are shown only to readers granted pii; everyone else sees a keyed hash in their place. Grant pii to a service account under Access.">
-      <Load state={state} what="Reading the PII settings">{(p) => (
-        <>
-          <p>{p.granted ? 'You hold pii: you see these values.' : 'You do not hold pii: you see keyed hashes, and may not change these settings.'}</p>
-          <h3>Every PII path now</h3>
-          <Table caption="PII paths in effect" rows={(p.effective || []).map((x) => ({ path: x }))} empty="No path is treated as PII."
-            cols={[{ label: 'Path', render: (r) => <code>{r.path}</code> }]} />
-          <form class="card stack" onSubmit={doSave} key={JSON.stringify(p.paths)}>
-            <h3>Paths this project marks personal</h3>
-            <ErrorBox error={save.error} />
-            {save.result && <p class="notice" role="status">Saved: {save.result.paths?.length || 0} paths marked personal.</p>}
-            <label>Paths (one a line or comma-separated)<textarea name="paths" rows={4} disabled={!p.granted}>{(p.paths || []).join('\n')}</textarea></label>
-            <label class="check"><input type="checkbox" name="api_secret" checked={p.api_secret} disabled={!p.granted} /> The project's API secret holds pii (exports with it show values)</label>
-            <div><button type="submit" disabled={!p.granted || save.busy}>Save PII settings</button></div>
-          </form>
-        </>
-      )}</Load>
+    <Page title="Personal data" lead="Values at PII paths (e-mail addresses and phone numbers the guard found, paths this project marks personal, $email and $phone) are read in clear only by those holding the pii grant; everyone else sees a keyed hash (pii_ and 24 hex digits), the same for one value everywhere, in exports, profiles, queries and this UI.">
+      <ErrorBox error={act.error} />
+      {act.result && <p class="notice" role="status">{act.result}</p>}
+      <Load state={state} what="Reading the PII settings">{(p) => {
+        const rows = piiRows(p)
+        const known = new Set(p.effective || [])
+        const offer = (lexicon.data?.properties || []).map((x) => x.path).filter((x) => !known.has(x))
+        return (
+          <>
+            {p.granted
+              ? <p>You hold pii on {project.name}: you see these values, and may change the settings below.</p>
+              : <p class="notice warn-edge" role="note">You do not hold pii on {project.name}: you see keyed hashes, and the settings below are read-only. {lacksPII}</p>}
+            <h3>PII paths</h3>
+            <Table caption="PII paths in effect" rows={rows} empty="No path is treated as PII." cols={[
+              { label: 'Path', render: (r) => <code>{r.path}</code> },
+              { label: 'Why', render: (r) => (
+                <span class="row center">
+                  {r.classified && <span class="badge bad" title="The guard found e-mail addresses or phone numbers at this path">found by the guard</span>}
+                  {r.marked && <span class="badge warn">marked personal</span>}
+                  {r.default && <span class="badge" title="PII in every project">default</span>}
+                </span>) },
+              { label: 'Actions', render: (r) => r.marked
+                ? <button type="button" class="link" aria-label={`Unmark ${r.path}`} disabled={!p.granted || act.busy} onClick={() => unmark(p, r.path)}>Unmark</button>
+                : <span class="muted">{r.classified ? 'stays PII while the guard finds it' : 'always PII'}</span> }]} />
+            <form class="card stack" onSubmit={(e) => mark(e, p)}>
+              <h3>Mark a path personal</h3>
+              <p class="muted flush">A path holding personal data the guard does not recognise (a customer number, a street address). Paths are dotted, as the lexicon names them; at most 200 bytes.</p>
+              <div class="row">
+                <label>Property path<input name="path" type="text" list="pii-offer" value={draft} onInput={(e) => setDraft(e.target.value)} disabled={!p.granted} placeholder="e.g. billing.street" autocomplete="off" /></label>
+                <button type="submit" disabled={!p.granted || act.busy}>Mark personal</button>
+              </div>
+              <datalist id="pii-offer">{offer.map((o) => <option value={o} />)}</datalist>
+            </form>
+            <h3>Who reads PII in clear</h3>
+            <Load state={accounts} what="Reading the service accounts">{(list) => (
+              <Table caption="Who holds pii" rows={[{ kind: 'key' }, { kind: 'secret' }, ...(list || []).map((a) => ({ kind: 'account', a }))]} cols={[
+                { label: 'Credential', render: (r) => r.kind === 'key' ? 'The admin key' : r.kind === 'secret' ? `${project.name}'s API secret` : <><code>{r.a.username}</code> {r.a.name}</> },
+                { label: 'Role', render: (r) => r.kind === 'key' ? 'admin of every project' : r.kind === 'secret' ? 'admin of this project' : r.a.role + (r.a.disabled ? ' (disabled)' : '') },
+                { label: 'pii', render: (r) => {
+                  const on = r.kind === 'key' || (r.kind === 'secret' ? p.api_secret : r.a.pii)
+                  return <span class={`badge ${on ? 'ok' : ''}`}>{on ? 'reads values' : 'reads hashes'}</span>
+                } },
+                { label: 'Actions', render: (r) => {
+                  if (r.kind === 'key') return <span class="muted">always</span>
+                  if (r.kind === 'secret') {
+                    return <button type="button" class="link" disabled={!p.granted || act.busy} aria-label={p.api_secret ? 'Take pii from the API secret' : 'Give pii to the API secret'}
+                      onClick={() => doAct(() => put(p, { api_secret: !p.api_secret }), p.api_secret ? 'The API secret no longer holds pii: exports made with it show keyed hashes from the next read.' : 'The API secret holds pii again: exports made with it show values.')}>
+                      {p.api_secret ? 'Take pii away' : 'Give pii back'}</button>
+                  }
+                  if (r.a.role === 'ingest') return <span class="muted">sends only, reads nothing</span>
+                  return <button type="button" class="link" disabled={!p.granted || act.busy} aria-label={`${r.a.pii ? 'Revoke' : 'Grant'} pii for ${r.a.username}`} onClick={() => grant(r.a)}>{r.a.pii ? 'Revoke' : 'Grant'}</button>
+                } }]} />
+            )}</Load>
+            <p class="muted">The API secret (api_secret_pii) holds pii by default so that pipelines migrated from Mixpanel export as before; taking it away makes its exports hashed. Every change here is in the audit log (pii.settings, pii.grant).</p>
+          </>
+        )
+      }}</Load>
     </Page>
   )
 }
