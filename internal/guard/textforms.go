@@ -186,7 +186,7 @@ func asciiDigits(s string) string {
 // scanTextForms runs the scanners of this file on s, each behind a check
 // of s's byte profile f.
 func (w *walker) scanTextForms(s string, f uint32, kind keyKind, depth int) {
-	if len(s) >= 12 && f&pColon != 0 && f&pSemi != 0 {
+	if len(s) >= 12 && f&pColon != 0 && f&pSemi != 0 && f&pUpper != 0 {
 		wifiQRPasswords(s, func(a, b int) { w.add(Password, "text.wifi_qr", a, b) })
 		if len(s) >= 40 && f&pEq != 0 && strings.Contains(s, "form-data; name=\"") {
 			multipartFields(s, func(name string, a, b int) {
@@ -196,7 +196,9 @@ func (w *walker) scanTextForms(s string, f uint32, kind keyKind, depth int) {
 			})
 		}
 	}
-	if len(s) >= 80 && f&pUpper != 0 && f&pLower != 0 && f&pDigit != 0 && strings.Contains(s, pemBase64Head) {
+	if len(s) >= 80 && f&pSpace != 0 && f&(pColon|pEq) != 0 && f&pUpper != 0 && f&pDigit != 0 && strings.Contains(s, pemBase64Head) {
+		// In a config text ("client-key-data: LS0t...", KEY=LS0t...); a
+		// whole value of base64 is decoded by scanBase64.
 		base64PEMKeys(s, func(a, b int) { w.add(PrivateKey, "private_key.pem_base64", a, b) })
 	}
 	if len(s) >= 30 && f&pAngle != 0 && f&pUpper != 0 {
