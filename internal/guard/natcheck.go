@@ -118,7 +118,9 @@ func failsIDCheck(key, t string) bool {
 	// whose shape t has is judged by the particular written shapes.
 	applies := false
 	for pass := 0; pass < 2 && !applies; pass++ {
-		if pass == 1 && !genericIDKey(key) {
+		if pass == 1 && (!genericIDKey(key) || pairValueKey(key)) {
+			// A "number" or "value" whose ID context comes from its parent
+			// object or a sibling (a passport's number) is left to it.
 			break
 		}
 		for k := range idFormats {
@@ -411,4 +413,27 @@ func tfnValid(d []byte) bool {
 		sum += int(d[k]-'0') * x
 	}
 	return sum%11 == 0
+}
+
+// passportNumberShape: a passport or travel document number as issued:
+// six to nine capital letters and digits with at least two digits (German
+// passports, for one, draw from CFGHJKLMNPRTVWXYZ and 0-9, so few digits
+// is common). Judged only under passport keys or as the number of a
+// passport object or {type: passport} pair.
+func passportNumberShape(t string) bool {
+	if len(t) < 6 || len(t) > 9 {
+		return false
+	}
+	nd, nl := 0, 0
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case c >= '0' && c <= '9':
+			nd++
+		case c >= 'A' && c <= 'Z':
+			nl++
+		default:
+			return false
+		}
+	}
+	return nd >= 2 && nl >= 1
 }

@@ -1074,7 +1074,8 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if natIDShape(t) && !failsSSN(t) && !businessTaxID(t) && !failsIDCheck(w.key, t) {
+		if (natIDShape(t) || passportNumberShape(t) && (pairValueKey(w.key) || containsFoldAny(w.key, "passport", "reisepass"))) &&
+			!failsSSN(t) && !businessTaxID(t) && !failsIDCheck(w.key, t) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kBank:
