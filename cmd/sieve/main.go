@@ -3,6 +3,7 @@
 //	sieve serve [--addr 127.0.0.1:8080] [--data ./sieve-data] [--tls-cert F --tls-key F]
 //	sieve version
 //	sieve bench ingest [flags]
+//	sieve bench query --store clickhouse://... [flags]
 package main
 
 import (
@@ -48,6 +49,7 @@ const usage = `usage:
   sieve backup --data DIR --to DEST     the same, offline (server stopped)
   sieve restore --from SRC --data DIR   restore a backup into a new or empty data directory
   sieve bench ingest [--events N] [--batch N] [--senders N]
+  sieve bench query --store clickhouse://... [--events N] [--runs N] [--dir DIR] [--keep]   query times beside DuckDB's on the same events
   sieve version
 `
 

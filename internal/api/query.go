@@ -71,6 +71,13 @@ func (a *API) Query() http.Handler {
 
 // runQuery runs q within the limits, cancelled when the client goes away,
 // and records it in the audit log with the properties it read.
+// SetPropertyNames gives the queries the project's lexicon: known(project,
+// name) reports whether the project's events were stored with the
+// property name (query.Project.KnownProperty: a backend may then read it
+// in its own language). Call it before serving; without it no name is
+// known.
+func (a *API) SetPropertyNames(known func(project int64, name string) bool) { a.propNames = known }
+
 func (a *API) runQuery(r *http.Request, who auth.Principal, p query.Project, q *query.Query, crit map[string]any) (*query.Result, query.Stats, time.Duration, error) {
 	if a.queries == nil {
 		return nil, query.Stats{}, 0, &Error{Code: http.StatusServiceUnavailable, Msg: "queries are not available on this server"}
@@ -84,6 +91,10 @@ func (a *API) runQuery(r *http.Request, who auth.Principal, p query.Project, q *
 	}
 	if err := piiQuery(mask, q); err != nil {
 		return nil, query.Stats{}, 0, err
+	}
+	if a.propNames != nil && p.KnownProperty == nil {
+		id := p.ID
+		p.KnownProperty = func(name string) bool { return a.propNames(id, name) }
 	}
 	start := time.Now()
 	var piiRead *audit.PIIRead

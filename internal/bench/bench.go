@@ -42,8 +42,11 @@ import (
 
 // Main runs `sieve bench <what> [flags]`.
 func Main(args []string) error {
+	if len(args) > 0 && args[0] == "query" {
+		return queryMain(args[1:])
+	}
 	if len(args) == 0 || args[0] != "ingest" {
-		return errors.New("usage: sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--format=mixpanel|posthog|both] [--forward=off|on|both] [--dir DIR] [--store clickhouse://...]")
+		return errors.New("usage: sieve bench query [--events N] [--runs N] --store clickhouse://... [--dir DIR] [--keep] [--only a,b]\n       sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--format=mixpanel|posthog|both] [--forward=off|on|both] [--dir DIR] [--store clickhouse://...]")
 	}
 	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
 	o := Options{}

@@ -109,7 +109,7 @@ func failsIDCheck(key, t string) bool {
 		switch c := t[i]; {
 		case isAlnum(c):
 			u = append(u, upper(c))
-		case c == '.' || c == '-' || c == '/' || c == ' ' || c == '+':
+		case c == '.' || c == '-' || c == '/' || c == ' ' || c == '+' || c == '(' || c == ')':
 		default:
 			return false
 		}

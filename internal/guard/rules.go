@@ -44,6 +44,7 @@ var detectors = []DetectorInfo{
 	{"id.br_cpf", NationalID, "NNN.NNN.NNN-NN with both mod-11 check digits"},
 	{"id.in_aadhaar", NationalID, "NNNN NNNN NNNN (first digit 2-9) with the Verhoeff check digit"},
 	{"id.uk_nino", NationalID, "UK National Insurance number with valid prefix letters and suffix A-D"},
+	{"id.hk_hkid", NationalID, "Hong Kong identity card number with its check character in parentheses (weighted mod 11)"},
 	{"id.es_dni", NationalID, "8 digits and the mod-23 control letter"},
 	{"id.es_nie", NationalID, "X/Y/Z, 7 digits and the mod-23 control letter"},
 	{"id.it_codice_fiscale", NationalID, "16-character codice fiscale with its check character"},

@@ -218,3 +218,22 @@ func TestProjectBytesBounded(t *testing.T) {
 		t.Errorf("events %d overflow %d", len(p.Events), p.Overflow)
 	}
 }
+
+// TestHasProperty: the names and paths ingestion stored, per project; no
+// value, no unseen name, no other project's.
+func TestHasProperty(t *testing.T) {
+	l, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Observe(mkEvent(t, 3, "e", "web", "1.0.0", `{"plan":"pro","o":{"k":1}}`), nil, time.Now())
+	for _, c := range []struct {
+		id   int64
+		name string
+		want bool
+	}{{3, "plan", true}, {3, "o", true}, {3, "o.k", true}, {3, "pro", false}, {3, "k", false}, {4, "plan", false}} {
+		if got := l.HasProperty(c.id, c.name); got != c.want {
+			t.Errorf("HasProperty(%d, %q) = %v, want %v", c.id, c.name, got, c.want)
+		}
+	}
+}

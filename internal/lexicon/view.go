@@ -207,3 +207,19 @@ func (l *Lexicon) PathsWithClass(id int64, classes ...string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// HasProperty reports whether project id's events were seen with the
+// property path (a top-level name, or a nested path "a.b"): a name stored
+// before, after the guard. Queries may read such a name in a backend's
+// own language (query.Project.KnownProperty).
+func (l *Lexicon) HasProperty(id int64, path string) bool {
+	l.mu.RLock()
+	p := l.projects[id]
+	l.mu.RUnlock()
+	if p == nil {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.paths[path] != nil
+}

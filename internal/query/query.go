@@ -629,6 +629,18 @@ func (q *Query) validateRetention() error {
 type Project struct {
 	ID       int64
 	Location *time.Location // nil: UTC
+	// KnownProperty, when set, reports whether name is a top-level event
+	// property name the project's lexicon holds: a name ingestion stored
+	// before, after the guard. A backend may then write the name in a
+	// statement's text (it is schema of stored data, already on disk);
+	// a name it does not know is read as a request value (never in a
+	// statement's text). nil: no name is known.
+	KnownProperty func(name string) bool
+}
+
+// Known reports whether p's lexicon holds the event property name.
+func (p Project) Known(name string) bool {
+	return p.KnownProperty != nil && p.KnownProperty(name)
 }
 
 // Loc is p's time zone.

@@ -2,6 +2,7 @@ package clickhouse
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -46,9 +47,18 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 		return nil, st, err
 	}
 	var res *query.Result
-	if sqlPath(q) == nil {
-		res, err = s.sqlQuery(ctx, p, q)
-	} else {
+	switch {
+	case sqlPath(q) == nil:
+		res, err = s.sqlQuery(ctx, p, q, false)
+	case propPath(p, q) == nil:
+		res, err = s.sqlQuery(ctx, p, q, true)
+		if errors.Is(err, errUnsure) {
+			propUnsure.Add(1)
+			res, err = s.rowQuery(ctx, p, q)
+		} else if err == nil {
+			propAnswers.Add(1)
+		}
+	default:
 		res, err = s.rowQuery(ctx, p, q)
 	}
 	if err != nil {
@@ -69,15 +79,22 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 	return res, st, nil
 }
 
-// sqlQuery answers a trends query that sqlPath accepts in SQL.
-func (s *Store) sqlQuery(ctx context.Context, p query.Project, q *query.Query) (*query.Result, error) {
+// sqlQuery answers a trends query that sqlPath accepts in SQL, or with
+// props one that propPath accepts (which may fail with errUnsure).
+func (s *Store) sqlQuery(ctx context.Context, p query.Project, q *query.Query, props bool) (*query.Result, error) {
 	loc := p.Loc()
 	start, end := q.Range(loc)
 	_, readEnd := q.ReadRange(loc)
 	bk := query.MakeBuckets(q.Interval, loc, q.From, q.To)
 	res := &query.TrendsResult{Buckets: bk.Labels}
 	for i, sr := range q.Series {
-		rows, err := s.countSeries(ctx, q, loc, p.ID, start, end, readEnd, bk, sr)
+		var rows []query.TrendSeries
+		var err error
+		if props {
+			rows, err = s.propSeries(ctx, q, p, start, end, readEnd, bk, sr)
+		} else {
+			rows, err = s.countSeries(ctx, q, loc, p.ID, start, end, readEnd, bk, sr)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -373,15 +390,22 @@ func jstr(name string) string { return "visitParamExtractString(props, " + quote
 // entry node (GLOBAL JOIN): an event and the event that links its device
 // may sit on different shards.
 func (s *Store) usersSQL(project, readEnd int64, where, extra string) string {
+	return s.usersSQLCols(project, readEnd, where, extra, extra)
+}
+
+// usersSQLCols is usersSQL with inner, the extra columns of the select of
+// the events (expressions with their aliases, e.g. ", props" or ", f(props)
+// AS x"), and outer, the same columns as the relation shows them (", x").
+func (s *Store) usersSQLCols(project, readEnd int64, where, inner, outer string) string {
 	scope := fmt.Sprintf("%s.events WHERE project_id = %d AND time < %d", s.db, project, readEnd)
 	links := fmt.Sprintf(`SELECT dev, argMin(u, (time, u)) AS lusr FROM (
   SELECT %[2]s AS dev, if(%[3]s != '', %[3]s, distinct_id) AS u, time FROM %[1]s AND event = '$identify'
   UNION ALL SELECT %[4]s AS dev, distinct_id AS u, time FROM %[1]s AND event IN ('$create_alias', '$merge_dangerously')
   UNION ALL SELECT %[5]s AS dev, %[6]s AS u, time FROM %[1]s
 ) WHERE dev != '' AND u != '' GROUP BY dev`, scope, jstr("$anon_distinct_id"), jstr("$identified_id"), jstr("alias"), jstr("$device_id"), jstr("$user_id"))
-	return fmt.Sprintf(`(SELECT time, event, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr%[7]s FROM (
+	return fmt.Sprintf(`(SELECT time, event, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr%[8]s FROM (
   SELECT time, event, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev%[7]s FROM %[3]s.events WHERE %[4]s ORDER BY ver DESC, gen DESC LIMIT 1 BY %[5]s
-) AS e GLOBAL ANY LEFT JOIN (%[6]s) AS l USING dev)`, jstr("$user_id"), jstr("$device_id"), s.db, where, dedupKey, links, extra)
+) AS e GLOBAL ANY LEFT JOIN (%[6]s) AS l USING dev)`, jstr("$user_id"), jstr("$device_id"), s.db, where, dedupKey, links, inner, outer)
 }
 
 // rollingWindows are, per bucket of bk, the bounds [lo, hi) in Unix ms of

@@ -37,7 +37,36 @@ func openQuery(t *testing.T, d querytest.Data) *Store {
 	return s
 }
 
-// TestQueryConformance runs every shared query case on the cluster.
+// lexBackend is the store queried as the API queries it: with the
+// project's lexicon, here the top-level property names of the rows.
+type lexBackend struct {
+	s     *Store
+	known map[string]bool
+}
+
+func (b lexBackend) Query(ctx context.Context, p query.Project, q *query.Query) (*query.Result, query.Stats, error) {
+	p.KnownProperty = func(name string) bool { return b.known[name] }
+	return b.s.Query(ctx, p, q)
+}
+
+// lexOf is the top-level property names of rows, as a lexicon has them.
+func lexOf(t *testing.T, rows []event.Row) lexBackend {
+	known := map[string]bool{}
+	for _, r := range rows {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(r.Props, &m); err != nil {
+			t.Fatal(err)
+		}
+		for k := range m {
+			known[k] = true
+		}
+	}
+	return lexBackend{known: known}
+}
+
+// TestQueryConformance runs every shared query case on the cluster, with
+// the dataset's property names known (trends with properties in SQL) and
+// without (by rows).
 func TestQueryConformance(t *testing.T) {
 	testConfig(t)
 	d := querytest.Dataset(t)
@@ -46,15 +75,27 @@ func TestQueryConformance(t *testing.T) {
 	if len(cases) < 20 {
 		t.Fatalf("only %d cases", len(cases))
 	}
-	for _, c := range cases {
-		t.Run(c.Name, func(t *testing.T) {
-			res, _, err := query.Run(context.Background(), s, c.Project, c.Query)
-			if err != nil {
-				t.Fatal(err)
-			}
-			compare(t, c.Expected, res)
-		})
+	lex := lexOf(t, d.Rows)
+	lex.s = s
+	sql0 := propAnswers.Load()
+	for _, mode := range []struct {
+		name string
+		b    query.Backend
+	}{{"lexicon", lex}, {"no_lexicon", s}} {
+		for _, c := range cases {
+			t.Run(mode.name+"/"+c.Name, func(t *testing.T) {
+				res, _, err := query.Run(context.Background(), mode.b, c.Project, c.Query)
+				if err != nil {
+					t.Fatal(err)
+				}
+				compare(t, c.Expected, res)
+			})
+		}
 	}
+	if propAnswers.Load() == sql0 {
+		t.Error("no case was answered by propSeries")
+	}
+	t.Logf("%d answers by propSeries, %d fell back to rows (unsure rows)", propAnswers.Load()-sql0, propUnsure.Load())
 }
 
 // TestQueryTrendsTotal compares total-count and user trends in every interval and
@@ -174,14 +215,24 @@ func TestQueryDifferential(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("SIEVE_CH_DIFF_SETS")); err == nil && v > 0 {
 		n = v
 	}
+	sets := 0
+	sql0, unsure0 := propAnswers.Load(), propUnsure.Load()
 	querytest.Differential(t, func(t *testing.T, d querytest.Data) query.Backend {
 		s := openQuery(t, d)
 		// A third of the rows stored twice (a retried batch), read once.
 		if err := s.BulkLoad(context.Background(), d.Rows[:len(d.Rows)/3]); err != nil {
 			t.Fatal(err)
 		}
-		return s
+		// Two sets of three with the rows' property names known (trends
+		// with properties in SQL), one without (by rows).
+		if sets++; sets%3 == 0 {
+			return s
+		}
+		lex := lexOf(t, d.Rows)
+		lex.s = s
+		return lex
 	}, n)
+	t.Logf("%d trends by propSeries, %d fell back to rows (unsure rows)", propAnswers.Load()-sql0, propUnsure.Load()-unsure0)
 }
 
 func mustJSON(t *testing.T, v any) []byte {

@@ -1,0 +1,414 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/store/clickhouse"
+	"github.com/sieve-analytics/sieve/internal/store/duckdb"
+)
+
+// cmpQueries are the questions timed on both backends. sql, when set, is
+// the same question in ClickHouse's own SQL, hand-written against the
+// events table ({db}) as one would without Sieve: no de-duplication of
+// retried rows and no identity merge, literals in the text, so a lower
+// bound rather than the same answer.
+var cmpQueries = []struct{ name, doc, sql string }{
+	{"trends_total_day", `{"kind":"trends","from":"2026-01-05","to":"2026-02-03","series":[{"math":"total"}]}`,
+		`SELECT toDate(toDateTime(intDiv(time, 1000), 'UTC')) AS d, count() FROM {db}.events WHERE project_id = 1 AND time >= 1767571200000 AND time < 1770163200000 GROUP BY d ORDER BY d`},
+	{"breakdown_browser", `{"kind":"trends","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Page viewed"}],"breakdown":[{"property":"$browser"}]}`,
+		`SELECT toDate(toDateTime(intDiv(time, 1000), 'UTC')) AS d, visitParamExtractString(props, '$browser') AS b, count() FROM {db}.events WHERE project_id = 1 AND time >= 1767571200000 AND time < 1770163200000 AND event = 'Page viewed' GROUP BY d, b ORDER BY d, b`},
+	{"breakdown_expr", `{"kind":"trends","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Page viewed"}],"breakdown":[{"expr":"string(properties[\"$browser\"]) == \"Chrome\""}]}`, ""},
+	{"filter_sum", `{"kind":"trends","from":"2026-01-05","to":"2026-02-03","series":[{"math":"sum","property":"amount"}],"filter":{"property":"plan","operator":"eq","value":"pro"}}`,
+		`SELECT toDate(toDateTime(intDiv(time, 1000), 'UTC')) AS d, sum(visitParamExtractFloat(props, 'amount')) FROM {db}.events WHERE project_id = 1 AND time >= 1767571200000 AND time < 1770163200000 AND visitParamExtractString(props, 'plan') = 'pro' GROUP BY d ORDER BY d`},
+	{"funnel_3_steps_7d", `{"kind":"funnels","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Viewed signup"},{"event":"Signed up"},{"event":"Completed onboarding"}],"funnel":{"window":7}}`, ""},
+	{"funnel_any_event_breakdown", `{"kind":"funnels","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Page viewed"},{"event":"Purchased"}],"breakdown":[{"property":"$country_code"}],"funnel":{"window":1}}`, ""},
+	{"retention_8_weeks", `{"kind":"retention","from":"2026-01-05","to":"2026-02-03","interval":"week","retention":{"start":{"event":"Signed up"},"return":{},"intervals":8}}`, ""},
+	{"addiction_week_hours", `{"kind":"addiction","from":"2026-01-05","to":"2026-02-03","interval":"week","series":[{"event":"Page viewed"}],"addiction":{"unit":"hour"}}`, ""},
+}
+
+// genRows makes the benchmark's dataset, n events, and hands it to emit in
+// batches of at most batch rows (emit may keep no reference to the slice):
+// users of 100 events in sessions over 30 days from 2026-01-05, about 40
+// properties an event (~1 KB of JSON), a third sign up (identify, then
+// $user_id with $device_id), as the DuckDB store's query benchmark has it.
+// The same n gives the same rows. It returns the top-level property names
+// the rows hold (what a project's lexicon would hold after ingesting them).
+func genRows(n, batch int, emit func([]event.Row) error) (map[string]bool, error) {
+	r := rand.New(rand.NewPCG(1, 2))
+	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	names := []string{"Page viewed", "Page viewed", "Page viewed", "Clicked", "Searched", "Added to cart", "Purchased"}
+	browsers := []string{"Chrome", "Safari", "Firefox", "Edge", "Opera", "Samsung Internet"}
+	countries := []string{"US", "FR", "DE", "GB", "IN", "BR", "JP", "CA", "ES", "IT"}
+	sources := []string{"google", "twitter", "newsletter", "direct", "facebook"}
+	known := map[string]bool{}
+	rows := make([]event.Row, 0, batch)
+	count := 0
+	var err error
+	flush := func() {
+		if len(rows) > 0 && err == nil {
+			err = emit(rows)
+		}
+		rows = rows[:0]
+	}
+	for u := 0; count < n && err == nil; u++ {
+		dev, user := fmt.Sprintf("dev-%07d", u), fmt.Sprintf("user-%07d", u)
+		signs, signedUp := r.IntN(3) == 0, false
+		browser, country := browsers[r.IntN(len(browsers))], countries[r.IntN(len(countries))]
+		for left := 100; left > 0 && count < n; {
+			t := start.Add(time.Duration(r.Int64N(int64(30 * 24 * time.Hour))))
+			k := min(left, 5+r.IntN(20))
+			for i := range k {
+				name := names[r.IntN(len(names))]
+				if i == 0 {
+					name = "Page viewed"
+				}
+				if signs && !signedUp && i == 2 {
+					name = "Viewed signup"
+				}
+				props := map[string]any{"$browser": browser, "$os": "Mac OS X", "$country_code": country, "$city": "City " + country,
+					"$current_url": "https://example.com/p/" + fmt.Sprint(r.IntN(50)), "$referrer": "https://" + sources[r.IntN(5)] + ".com/",
+					"utm_source": sources[r.IntN(5)], "utm_medium": "cpc", "utm_campaign": "spring", "$screen_width": 1440, "$screen_height": 900,
+					"mp_lib": "web", "$lib_version": "2.55.0", "amount": r.IntN(200), "plan": []string{"free", "pro", "team"}[r.IntN(3)]}
+				for p := range 25 {
+					props[fmt.Sprintf("p%02d", p)] = r.IntN(10)
+				}
+				id := dev
+				if signedUp {
+					props["$device_id"], props["$user_id"] = dev, user
+					id = user
+				}
+				add := func(name string, props map[string]any, at time.Time) {
+					if count >= n {
+						return
+					}
+					for k := range props {
+						known[k] = true
+					}
+					pj, _ := json.Marshal(props)
+					rows = append(rows, event.Row{ProjectID: 1, Time: at.UnixMilli(), Name: name, DistinctID: id, InsertID: fmt.Sprintf("%d-%d", u, count), Props: pj})
+					count++
+					if len(rows) == batch {
+						flush()
+					}
+				}
+				add(name, props, t)
+				t = t.Add(time.Duration(5+r.IntN(120)) * time.Second)
+				if signs && !signedUp && i == 3 {
+					add("Signed up", props, t)
+					add("$identify", map[string]any{"$anon_distinct_id": dev, "$identified_id": user}, t)
+					signedUp = true
+					if r.IntN(2) == 0 {
+						t = t.Add(time.Duration(r.IntN(3*24)) * time.Hour)
+						add("Completed onboarding", props, t)
+					}
+				}
+			}
+			left -= k
+		}
+	}
+	flush()
+	return known, err
+}
+
+// QueryOptions of `sieve bench query`.
+type QueryOptions struct {
+	Events int
+	Runs   int
+	Store  string // clickhouse://host:port/db?cluster=NAME&shards=...
+	Dir    string // keeps the DuckDB store between runs; "" a temporary one
+	Keep   bool   // keep the ClickHouse database <db>_benchq_<events> for the next run
+	Only   string // comma-separated query names; "" all
+}
+
+// QueryTime is one query's median times in ms (0: not run).
+type QueryTime struct {
+	Name       string  `json:"name"`
+	DuckDBMs   float64 `json:"duckdb_ms"`
+	ClickHouse float64 `json:"clickhouse_ms"`
+	// HandSQLMs is ClickHouse's own hand-written SQL for the question
+	// (cmpQueries), when there is one.
+	HandSQLMs float64 `json:"hand_sql_ms,omitempty"`
+	Ratio     float64 `json:"clickhouse_over_duckdb"`
+}
+
+// QueryResult of `sieve bench query`.
+type QueryResult struct {
+	Date    string       `json:"date"`
+	Options QueryOptions `json:"options"`
+	// Load times of this run (0: the store already held the events).
+	DuckDBLoadSeconds     float64     `json:"duckdb_load_seconds"`
+	ClickHouseLoadSeconds float64     `json:"clickhouse_load_seconds"`
+	GenerateSeconds       float64     `json:"generate_seconds,omitempty"`
+	Queries               []QueryTime `json:"queries"`
+}
+
+func queryMain(args []string) error {
+	fs := flag.NewFlagSet("bench query", flag.ContinueOnError)
+	o := QueryOptions{}
+	fs.IntVar(&o.Events, "events", 1_000_000, "events in the dataset")
+	fs.IntVar(&o.Runs, "runs", 5, "timed runs of each query per backend (medians reported)")
+	fs.StringVar(&o.Store, "store", "", "clickhouse://host:port/db?cluster=NAME&shards=... (required): the cluster compared with DuckDB")
+	fs.StringVar(&o.Dir, "dir", "", "keep the DuckDB store under this directory between runs (default: a temporary one, removed)")
+	fs.BoolVar(&o.Keep, "keep", false, "keep the ClickHouse database <db>_benchq_<events> for the next run (default: dropped)")
+	fs.StringVar(&o.Only, "only", "", "comma-separated query names (default: all)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	res, err := Query(context.Background(), o)
+	if err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(res, "", "  ")
+	fmt.Println(string(b))
+	return nil
+}
+
+// Query loads the same generated events into a DuckDB store and the
+// ClickHouse cluster of o.Store (both skipped when they already hold
+// them), checks that both backends give the same answer to every query
+// (numbers to a relative 1e-9), then times them, alternating backends.
+func Query(ctx context.Context, o QueryOptions) (QueryResult, error) {
+	res := QueryResult{Date: time.Now().UTC().Format(time.RFC3339), Options: o}
+	if o.Events <= 0 || o.Runs <= 0 {
+		return res, errors.New("bench query: events and runs must be positive")
+	}
+	if !isClickHouse(o.Store) {
+		return res, errors.New("bench query: --store clickhouse://... is required (the cluster compared with DuckDB)")
+	}
+	cfg, err := clickhouse.ParseURL(o.Store)
+	if err != nil {
+		return res, err
+	}
+	dir := o.Dir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "sieve-bench-query-"); err != nil {
+			return res, err
+		}
+		defer os.RemoveAll(dir)
+	}
+	ddir := filepath.Join(dir, fmt.Sprintf("duckdb-%d", o.Events))
+	_, statErr := os.Stat(filepath.Join(ddir, "loaded"))
+	dk, err := duckdb.Open(ddir, duckdb.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), CompactAfter: time.Millisecond})
+	if err != nil {
+		return res, err
+	}
+	defer dk.Close()
+	cfg.Database = fmt.Sprintf("%s_benchq_%d", cfg.Database, o.Events)
+	ch, err := clickhouse.Open(ctx, cfg)
+	if err != nil {
+		return res, err
+	}
+	defer ch.Close()
+	if !o.Keep {
+		defer ch.DropDatabase(context.Background())
+	}
+	p := query.Project{ID: 1, Location: time.UTC}
+	all := &query.Query{Kind: query.Trends, From: "2026-01-01", To: "2026-03-31", Interval: query.Month, Series: []query.Series{{}}}
+	if err := all.Validate(); err != nil {
+		return res, err
+	}
+	loadDuck := statErr != nil
+	loadCH := true
+	if r, _, err := query.Run(ctx, ch, p, all); err == nil && totalOf(r.Trends.Series) >= float64(o.Events) {
+		loadCH = false
+	}
+	var dDur, cDur time.Duration
+	t0 := time.Now()
+	known, err := genRows(o.Events, 50_000, func(rows []event.Row) error {
+		if loadDuck {
+			t := time.Now()
+			for i := 0; i < len(rows); i += 20_000 {
+				if _, err := dk.Append(ctx, rows[i:min(i+20_000, len(rows))]); err != nil {
+					return err
+				}
+			}
+			dDur += time.Since(t)
+		}
+		if loadCH {
+			t := time.Now()
+			if err := ch.BulkLoad(ctx, rows); err != nil {
+				return err
+			}
+			cDur += time.Since(t)
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	if loadDuck {
+		t := time.Now()
+		if err := dk.Seal(ctx); err != nil {
+			return res, err
+		}
+		if _, err := dk.Compact(ctx); err != nil {
+			return res, err
+		}
+		dDur += time.Since(t)
+		if err := os.WriteFile(filepath.Join(ddir, "loaded"), nil, 0o600); err != nil {
+			return res, err
+		}
+	}
+	res.GenerateSeconds = (time.Since(t0) - dDur - cDur).Seconds()
+	res.DuckDBLoadSeconds, res.ClickHouseLoadSeconds = dDur.Seconds(), cDur.Seconds()
+	// The names the events hold, as the project's lexicon would after
+	// ingesting them: the ClickHouse store reads these in SQL.
+	p.KnownProperty = func(name string) bool { return known[name] }
+	backends := []struct {
+		name string
+		b    query.Backend
+	}{{"duckdb", dk}, {"clickhouse", ch}}
+	for _, cq := range cmpQueries {
+		if o.Only != "" && !slices.Contains(strings.Split(o.Only, ","), cq.name) {
+			continue
+		}
+		q, err := query.Parse([]byte(cq.doc))
+		if err != nil {
+			return res, err
+		}
+		var answers [][]byte
+		for _, be := range backends {
+			r, _, err := query.Run(ctx, be.b, p, q)
+			if err != nil {
+				return res, fmt.Errorf("%s on %s: %w", cq.name, be.name, err)
+			}
+			j, _ := json.Marshal(r)
+			answers = append(answers, j)
+		}
+		if d := jsonDiff(answers[0], answers[1]); d != "" {
+			return res, fmt.Errorf("%s: the backends differ: %s", cq.name, d)
+		}
+		var dk, cl, hs []float64
+		for range o.Runs {
+			for i, be := range backends {
+				t := time.Now()
+				if _, _, err := query.Run(ctx, be.b, p, q); err != nil {
+					return res, fmt.Errorf("%s on %s: %w", cq.name, be.name, err)
+				}
+				ms := float64(time.Since(t).Microseconds()) / 1000
+				if i == 0 {
+					dk = append(dk, ms)
+				} else {
+					cl = append(cl, ms)
+				}
+			}
+			if cq.sql != "" {
+				t := time.Now()
+				if err := handSQL(ctx, cfg, strings.ReplaceAll(cq.sql, "{db}", cfg.Database)); err != nil {
+					return res, fmt.Errorf("%s in hand-written SQL: %w", cq.name, err)
+				}
+				hs = append(hs, float64(time.Since(t).Microseconds())/1000)
+			}
+		}
+		qt := QueryTime{Name: cq.name, DuckDBMs: median(dk), ClickHouse: median(cl), HandSQLMs: median(hs)}
+		qt.Ratio = math.Round(qt.ClickHouse/qt.DuckDBMs*100) / 100
+		res.Queries = append(res.Queries, qt)
+	}
+	return res, nil
+}
+
+// handSQL runs stmt on the cluster's entry server and reads the whole answer.
+func handSQL(ctx context.Context, cfg clickhouse.Config, stmt string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+cfg.Entry+"/?database="+url.QueryEscape(cfg.Database), strings.NewReader(stmt))
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("status %d: %s", resp.StatusCode, bytes.TrimSpace(b[:min(len(b), 300)]))
+	}
+	return err
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func totalOf(ss []query.TrendSeries) float64 {
+	t := 0.0
+	for _, s := range ss {
+		for _, v := range s.Values {
+			t += v
+		}
+	}
+	return t
+}
+
+// jsonDiff compares two JSON results, numbers to a relative 1e-9; "" if
+// equal (the rule of query/querytest's Diff, which is test-only).
+func jsonDiff(want, got []byte) string {
+	var w, g any
+	if err := json.Unmarshal(want, &w); err != nil {
+		return "first: " + err.Error()
+	}
+	if err := json.Unmarshal(got, &g); err != nil {
+		return "second: " + err.Error()
+	}
+	return diffAt("$", w, g)
+}
+
+func diffAt(path string, w, g any) string {
+	switch wv := w.(type) {
+	case map[string]any:
+		gv, ok := g.(map[string]any)
+		if !ok || len(gv) != len(wv) {
+			return path + ": objects differ"
+		}
+		for k := range wv {
+			if d := diffAt(path+"."+k, wv[k], gv[k]); d != "" {
+				return d
+			}
+		}
+	case []any:
+		gv, ok := g.([]any)
+		if !ok || len(gv) != len(wv) {
+			return fmt.Sprintf("%s: %d elements, then %v", path, len(wv), g)
+		}
+		for i := range wv {
+			if d := diffAt(fmt.Sprintf("%s[%d]", path, i), wv[i], gv[i]); d != "" {
+				return d
+			}
+		}
+	case float64:
+		gv, ok := g.(float64)
+		if !ok || math.Abs(wv-gv) > 1e-9*math.Max(1, math.Abs(wv)) {
+			return fmt.Sprintf("%s: %v, then %v", path, wv, g)
+		}
+	default:
+		if fmt.Sprint(w) != fmt.Sprint(g) {
+			return fmt.Sprintf("%s: %v, then %v", path, w, g)
+		}
+	}
+	return ""
+}
