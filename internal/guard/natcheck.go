@@ -43,6 +43,7 @@ var idFormats = []idFormat{
 	{[]string{"mynumber", "my_number", "kojinbango", "kojin_bango", "マイナンバー", "個人番号"}, false, digitsShape(12), myNumberValid, nil},
 	{[]string{"rut", "run"}, false, rutShape, rutValid, nil},
 	{[]string{"shenfenzheng", "身份证", "公民身份", "idcardno", "id_card_no", "idcardnumber", "id_card_number"}, true, cnShape, cnResidentValid, nil},
+	{[]string{"hk_identity", "hkidentity", "hk_id", "hongkong"}, false, hkidShape, hkidValid, nil},
 	{[]string{"sofi", "sofinummer", "sofinr", "sofinumber"}, false, digitsShape(9), bsnValid, nil},
 	{[]string{"tfn", "taxfilenumber", "tax_file_number"}, false, digitsShape(9), tfnValid, nil},
 	{[]string{"zehut", "teudat", "israeli", "תעודתזהות", "תעודת_זהות", "מספרזהות"}, false, digitsShape(9), luhn, nil},
@@ -436,4 +437,20 @@ func passportNumberShape(t string) bool {
 		}
 	}
 	return nd >= 2 && nl >= 1
+}
+
+// hkidShape: one or two letters, six digits and a check character (its
+// parentheses dropped).
+func hkidShape(u []byte) bool {
+	n := len(u)
+	if n != 8 && n != 9 {
+		return false
+	}
+	nl := n - 7
+	for k := 0; k < nl; k++ {
+		if !isUpper(u[k]) {
+			return false
+		}
+	}
+	return allDigits(b2s(u[nl:n-1])) && (isDigit(u[n-1]) || u[n-1] == 'A')
 }

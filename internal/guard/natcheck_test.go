@@ -151,6 +151,8 @@ func idCheckCases() []famCase {
 		pos("passport few digits", `{"passengers":[{"passport":{"number":"CF7KXM2PR"}}]}`, "CF7KXM2PR"),
 		pos("passport object DNI look-alike", `{"passport":{"number":"12345678A"}}`, "12345678A"),
 		neg("passport status word", `{"passport":{"number":"PENDING"}}`),
+		pos("hkid with parentheses", kv("hk_identity_card", "A123456(3)").props, "A123456(3)"),
+		neg("hkid bad with parentheses", kv("hk_identity_card", "A123456(4)").props),
 		neg("zehut bad", kv("israeli_id", bump(zehut)).props),
 		pos("danish cpr under personnummer", kv("personnummer", "010190-1235").props, "010190-1235"),
 		pos("dni shape no check under dni key (Argentina)", kv("dni", "30123456").props, "30123456"),
