@@ -44,6 +44,7 @@ var idFormats = []idFormat{
 	{[]string{"rut", "run"}, false, rutShape, rutValid, nil},
 	{[]string{"shenfenzheng", "身份证", "公民身份", "idcardno", "id_card_no", "idcardnumber", "id_card_number"}, true, cnShape, cnResidentValid, nil},
 	{[]string{"hk_identity", "hkidentity", "hk_id", "hongkong"}, false, hkidShape, hkidValid, nil},
+	{[]string{"taiwan", "twid", "tw_id"}, true, twShape, twIDValid, nil},
 	{[]string{"sofi", "sofinummer", "sofinr", "sofinumber"}, false, digitsShape(9), bsnValid, nil},
 	{[]string{"tfn", "taxfilenumber", "tax_file_number"}, false, digitsShape(9), tfnValid, nil},
 	{[]string{"zehut", "teudat", "israeli", "תעודתזהות", "תעודת_זהות", "מספרזהות"}, false, digitsShape(9), luhn, nil},
@@ -453,4 +454,11 @@ func hkidShape(u []byte) bool {
 		}
 	}
 	return allDigits(b2s(u[nl:n-1])) && (isDigit(u[n-1]) || u[n-1] == 'A')
+}
+
+// twShape: a Taiwan national ID or resident certificate number as
+// written, a capital letter, 1, 2, 8 or 9, and eight digits: a shape no
+// other format in this file has, judged under generic ID keys too.
+func twShape(u []byte) bool {
+	return len(u) == 10 && isUpper(u[0]) && (u[1] == '1' || u[1] == '2' || u[1] == '8' || u[1] == '9') && allDigits(b2s(u[1:]))
 }

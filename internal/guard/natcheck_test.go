@@ -153,6 +153,8 @@ func idCheckCases() []famCase {
 		neg("passport status word", `{"passport":{"number":"PENDING"}}`),
 		pos("hkid with parentheses", kv("hk_identity_card", "A123456(3)").props, "A123456(3)"),
 		neg("hkid bad with parentheses", kv("hk_identity_card", "A123456(4)").props),
+		pos("taiwan id generic key", kv("national_id_no", "A123456789").props, "A123456789"),
+		neg("taiwan id bad generic key", kv("national_id_no", "A123456788").props),
 		neg("zehut bad", kv("israeli_id", bump(zehut)).props),
 		pos("danish cpr under personnummer", kv("personnummer", "010190-1235").props, "010190-1235"),
 		pos("dni shape no check under dni key (Argentina)", kv("dni", "30123456").props, "30123456"),
