@@ -43,6 +43,8 @@ var idFormats = []idFormat{
 	{[]string{"mynumber", "my_number", "kojinbango", "kojin_bango", "マイナンバー", "個人番号"}, false, digitsShape(12), myNumberValid, nil},
 	{[]string{"rut", "run"}, false, rutShape, rutValid, nil},
 	{[]string{"shenfenzheng", "身份证", "公民身份", "idcardno", "id_card_no", "idcardnumber", "id_card_number"}, true, cnShape, cnResidentValid, nil},
+	{[]string{"hk_identity", "hkidentity", "hk_id", "hongkong"}, false, hkidShape, hkidValid, nil},
+	{[]string{"taiwan", "twid", "tw_id"}, true, twShape, twIDValid, nil},
 	{[]string{"sofi", "sofinummer", "sofinr", "sofinumber"}, false, digitsShape(9), bsnValid, nil},
 	{[]string{"tfn", "taxfilenumber", "tax_file_number"}, false, digitsShape(9), tfnValid, nil},
 	{[]string{"zehut", "teudat", "israeli", "תעודתזהות", "תעודת_זהות", "מספרזהות"}, false, digitsShape(9), luhn, nil},
@@ -118,7 +120,9 @@ func failsIDCheck(key, t string) bool {
 	// whose shape t has is judged by the particular written shapes.
 	applies := false
 	for pass := 0; pass < 2 && !applies; pass++ {
-		if pass == 1 && !genericIDKey(key) {
+		if pass == 1 && (!genericIDKey(key) || pairValueKey(key)) {
+			// A "number" or "value" whose ID context comes from its parent
+			// object or a sibling (a passport's number) is left to it.
 			break
 		}
 		for k := range idFormats {
@@ -411,4 +415,50 @@ func tfnValid(d []byte) bool {
 		sum += int(d[k]-'0') * x
 	}
 	return sum%11 == 0
+}
+
+// passportNumberShape: a passport or travel document number as issued:
+// six to nine capital letters and digits with at least two digits (German
+// passports, for one, draw from CFGHJKLMNPRTVWXYZ and 0-9, so few digits
+// is common). Judged only under passport keys or as the number of a
+// passport object or {type: passport} pair.
+func passportNumberShape(t string) bool {
+	if len(t) < 6 || len(t) > 9 {
+		return false
+	}
+	nd, nl := 0, 0
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case c >= '0' && c <= '9':
+			nd++
+		case c >= 'A' && c <= 'Z':
+			nl++
+		default:
+			return false
+		}
+	}
+	return nd >= 2 && nl >= 1
+}
+
+// hkidShape: one or two letters, six digits and a check character (its
+// parentheses dropped).
+func hkidShape(u []byte) bool {
+	n := len(u)
+	if n != 8 && n != 9 {
+		return false
+	}
+	nl := n - 7
+	for k := 0; k < nl; k++ {
+		if !isUpper(u[k]) {
+			return false
+		}
+	}
+	return allDigits(b2s(u[nl:n-1])) && (isDigit(u[n-1]) || u[n-1] == 'A')
+}
+
+// twShape: a Taiwan national ID or resident certificate number as
+// written, a capital letter, 1, 2, 8 or 9, and eight digits: a shape no
+// other format in this file has, judged under generic ID keys too.
+func twShape(u []byte) bool {
+	return len(u) == 10 && isUpper(u[0]) && (u[1] == '1' || u[1] == '2' || u[1] == '8' || u[1] == '9') && allDigits(b2s(u[1:]))
 }

@@ -422,8 +422,8 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		return
 	}
 	f := p.flags
-	codeKey := p.digits >= 12 && otherCodeValue(w.key, s)
-	if p.digits >= 12 && !codeKey {
+	mark0, pan0 := len(w.hits), w.panSeen
+	if p.digits >= 12 {
 		scanCards(s, w.digits[:0], func(a, b int) {
 			if inUUID(s, a, b) {
 				return
@@ -433,10 +433,14 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 			w.cardExtras(s, b)
 		})
 	}
-	if p.digits >= 6 && len(s) >= 9 && !codeKey && !(kind == kNatID && failsIDCheck(w.key, strings.TrimSpace(s))) {
+	if p.digits >= 6 && len(s) >= 9 && !(kind == kNatID && failsIDCheck(w.key, strings.TrimSpace(s))) {
 		// A value failing the check of the format its key names is not
 		// taken for another country's ID that it happens to pass.
 		w.scanIDs(s, f)
+	}
+	if len(w.hits) > mark0 && otherCodeValue(w.key, s) {
+		// A friend code, match id or barcode number is what its key says.
+		w.hits, w.panSeen = w.hits[:mark0], pan0
 	}
 	if f&pAt != 0 {
 		piidetect.Emails(s, func(a, b int) { w.add(Email, "email.address", a, b) })
@@ -466,7 +470,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if len(s) >= 44 && f&pColon != 0 && f&pDigit != 0 {
 		telegramBotTokens(s, func(a, b int) { w.add(SecretToken, "secret.telegram_bot", a, b) })
 	}
-	w.scanTextForms(s, f, kind, depth)
+	if f&(pSemi|pAngle|pHigh) != 0 || len(s) >= 80 && f&pSpace != 0 {
+		w.scanTextForms(s, f, kind, depth)
+	}
 	if f&pDash != 0 && len(s) >= 40 {
 		pemPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.pem", a, b) })
 		if len(s) >= 120 && f&pColon != 0 && strings.IndexByte(s, '|') >= 0 {
@@ -1118,7 +1124,8 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if natIDShape(t) && !failsSSN(t) && !businessTaxID(t) && !failsIDCheck(w.key, t) {
+		if (natIDShape(t) || passportNumberShape(t) && (pairValueKey(w.key) || containsFoldAny(w.key, "passport", "reisepass"))) &&
+			!failsSSN(t) && !businessTaxID(t) && !failsIDCheck(w.key, t) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kBank:

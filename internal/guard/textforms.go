@@ -7,7 +7,8 @@ import (
 
 // Secrets in text forms the other scanners do not parse: Wi-Fi QR
 // payloads, base64-wrapped PEM private keys inside configs (kubeconfig
-// client-key-data), multipart/form-data bodies, and full-width digits.
+// client-key-data), and full-width digits. (Multipart bodies: scanMultipart
+// in cli.go.)
 
 // wifiQRPasswords finds the P: field of Wi-Fi network QR payloads
 // (WIFI:T:WPA;S:<ssid>;P:<password>;H:false;;, the format phones scan;
@@ -85,63 +86,6 @@ func base64PEMKeys(s string, add func(a, b int)) {
 	}
 }
 
-// multipartFields calls field for each part of a multipart/form-data body
-// in s: the name of Content-Disposition: form-data; name="..." and the
-// span of the part's body (after the blank line, up to the next boundary
-// line).
-func multipartFields(s string, field func(name string, a, b int)) {
-	for from := 0; from < len(s); {
-		k := indexFold(s[from:], "form-data; name=\"")
-		if k < 0 {
-			return
-		}
-		i := from + k + len("form-data; name=\"")
-		q := strings.IndexByte(s[i:min(len(s), i+128)], '"')
-		if q < 0 {
-			from = i
-			continue
-		}
-		name := s[i : i+q]
-		j := i + q + 1
-		// The part's headers end at a blank line.
-		blank := strings.Index(s[j:], "\n\n")
-		crlf := strings.Index(s[j:], "\r\n\r\n")
-		switch {
-		case crlf >= 0 && (blank < 0 || crlf < blank):
-			j += crlf + 4
-		case blank >= 0:
-			j += blank + 2
-		default:
-			return
-		}
-		end := strings.Index(s[j:], "\n--")
-		if end < 0 {
-			end = len(s) - j
-		}
-		b := j + end
-		if b > j && s[b-1] == '\r' {
-			b--
-		}
-		if b > j && !strings.Contains(name, "filename") {
-			field(name, j, b)
-		}
-		from = j
-	}
-}
-
-// indexFold: strings.Index ignoring ASCII case of s (sub is lower-case).
-func indexFold(s, sub string) int {
-	if k := strings.Index(s, sub); k >= 0 {
-		return k
-	}
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i]|0x20 == sub[0] && equalFoldASCII(s[i:i+len(sub)], sub) {
-			return i
-		}
-	}
-	return -1
-}
-
 // fullWidthDigits reports whether s holds a full-width digit (U+FF10 to
 // U+FF19, typed by East Asian input methods).
 func fullWidthDigits(s string) bool {
@@ -186,17 +130,12 @@ func asciiDigits(s string) string {
 // scanTextForms runs the scanners of this file on s, each behind a check
 // of s's byte profile f.
 func (w *walker) scanTextForms(s string, f uint32, kind keyKind, depth int) {
-	if len(s) >= 12 && f&pColon != 0 && f&pSemi != 0 {
+	if len(s) >= 12 && f&pColon != 0 && f&pSemi != 0 && f&pUpper != 0 {
 		wifiQRPasswords(s, func(a, b int) { w.add(Password, "text.wifi_qr", a, b) })
-		if len(s) >= 40 && f&pEq != 0 && strings.Contains(s, "form-data; name=\"") {
-			multipartFields(s, func(name string, a, b int) {
-				if k, _ := w.kindOf(name); k.sensitive() {
-					w.namedValue(s, argv{s: a, e: b}, k, false)
-				}
-			})
-		}
 	}
-	if len(s) >= 80 && f&pUpper != 0 && f&pLower != 0 && f&pDigit != 0 && strings.Contains(s, pemBase64Head) {
+	if len(s) >= 80 && f&pSpace != 0 && f&(pColon|pEq) != 0 && f&pUpper != 0 && f&pDigit != 0 && strings.Contains(s, pemBase64Head) {
+		// In a config text ("client-key-data: LS0t...", KEY=LS0t...); a
+		// whole value of base64 is decoded by scanBase64.
 		base64PEMKeys(s, func(a, b int) { w.add(PrivateKey, "private_key.pem_base64", a, b) })
 	}
 	if len(s) >= 30 && f&pAngle != 0 && f&pUpper != 0 {

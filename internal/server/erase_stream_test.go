@@ -101,6 +101,10 @@ func TestGDPRErasureLeavesNoHashInFindingsStream(t *testing.T) {
 		})
 		return n
 	}
+	// The audit entry follows the stream's rewrite: wait for it.
+	for deadline := time.Now().Add(30 * time.Second); waitAudit() < 1 && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+	}
 	if waitAudit() != 1 {
 		t.Errorf("findings.erase audited %d times, want 1", waitAudit())
 	}
