@@ -36,6 +36,7 @@ func TestParseNamesTheWrongField(t *testing.T) {
 	f(`{"kind":"trends",`+r+`,"series":[{"filter":{"and":[]}}]}`, "series[0].filter.and")
 	f(`{"kind":"trends",`+r+`,"series":[{}],"filter":{"property":"age","scope":"profile","operator":"is_set"}}`, "filter.scope")
 	f(`{"kind":"trends",`+r+`,"series":[{}],"breakdown":[{"property":"age","scope":"user","bins":4}]}`, "breakdown[0].bins")
+	f(`{"kind":"addiction",`+r+`,"series":[{}],"breakdown":[{"property":"n","bins":4}]}`, "breakdown[0].bins")
 	f(`{"kind":"funnels",`+r+`,"series":[{"event":"a"},{"event":"b","filter":{"property":"x","operator":"between","value":1}}]}`, "series[1].filter.value")
 	f(`{"kind":"trends",`+r+`,"series":[{}],"funnel":{}}`, "funnel")
 	f(`{"kind":"trends",`+r+`,"series":[{}],"breakdown":[{"expr":"properties[\"a\"] +"}]}`, "breakdown[0].expr")

@@ -228,6 +228,9 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 		q.Compare = r.IntN(4) == 0
 	case 1:
 		q.Kind = query.Funnels
+		if binned {
+			q.Breakdown[len(q.Breakdown)-1] = query.Property{Name: "amount", Bins: 2 + r.IntN(5)}
+		}
 		q.Interval = intervals[1+r.IntN(3)]
 		for range 2 + r.IntN(3) {
 			q.Series = append(q.Series, query.Series{Event: pick(), Filter: randomFilter(r)})
@@ -241,6 +244,9 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 		}
 	default:
 		q.Kind = query.Retention
+		if binned {
+			q.Breakdown[len(q.Breakdown)-1] = query.Property{Name: "amount", Bins: 2 + r.IntN(5)}
+		}
 		q.Interval = intervals[1+r.IntN(2)]
 		q.Retention = &query.RetentionOptions{Type: []string{query.FirstTime, query.Recurring}[r.IntN(2)],
 			Mode: []string{query.On, query.OnOrAfter}[r.IntN(2)], Start: query.Series{Event: pick(), Filter: randomFilter(r)},

@@ -59,7 +59,8 @@ type Engine struct {
 	decode   bool            // the query reads event properties (needed is not empty)
 	needed   map[string]bool // the event properties it reads
 	parser   fastjson.Parser
-	tuples   bool // the query has a breakdown
+	tuples   bool      // the query has a breakdown
+	bins     *binState // funnel and retention: binned breakdown ranges (nil: none)
 
 	cur  string // the user whose rows are buffered
 	has  bool
@@ -99,6 +100,7 @@ func New(q *query.Query, p query.Project, profiles Profiles) *Engine {
 	_, e.readEnd = q.ReadRange(loc)
 	e.bk = query.MakeBuckets(q.Interval, loc, q.From, q.To)
 	e.tuples = len(q.Breakdown) > 0
+	e.bins = newBinState(q)
 	e.needed = eventProperties(q)
 	e.decode = len(e.needed) > 0
 	switch q.Kind {
@@ -429,6 +431,9 @@ func (e *Engine) flush() error {
 		if e.tuples {
 			for i := range e.buf {
 				e.buf[i].tuple = e.tuple(&e.buf[i])
+				if e.bins != nil {
+					e.bins.observe(e, &e.buf[i])
+				}
 			}
 		}
 		switch {
@@ -465,6 +470,15 @@ func (e *Engine) Result() (*query.Result, error) {
 		return &query.Result{Retention: e.retention.result(e)}, nil
 	}
 	return &query.Result{Addiction: e.addiction.result(e)}, nil
+}
+
+// groupTuple is the tuple x's user is counted under: x.tuple, or its
+// pre-tuple when the query bins (binned at the end, see binState).
+func (e *Engine) groupTuple(x *ev) []string {
+	if e.bins != nil {
+		return preTuple(e.q, x)
+	}
+	return x.tuple
 }
 
 // tuple is x's breakdown values (binned properties not binned yet).

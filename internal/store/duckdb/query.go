@@ -385,6 +385,22 @@ func (b *qb) tupleCols(bins ...*query.Bins) ([]string, error) {
 	return out, nil
 }
 
+// tieCols are the breakdown columns ties at one instant are ordered by, as
+// the oracle orders them: a binned property's raw value (column r<i>, added
+// to cols), not its range.
+func (b *qb) tieCols(cols *[]string, bins []*query.Bins) []string {
+	var out []string
+	for i, p := range b.q.Breakdown {
+		if i < len(bins) && bins[i] != nil {
+			*cols = append(*cols, fmt.Sprintf("%s AS r%d", b.value(p), i+1))
+			out = append(out, fmt.Sprintf("r%d", i+1))
+			continue
+		}
+		out = append(out, fmt.Sprintf("v%d", i+1))
+	}
+	return out
+}
+
 func vlist(n int, prefix string) string {
 	var s []string
 	for i := 1; i <= n; i++ {
