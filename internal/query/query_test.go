@@ -47,7 +47,6 @@ func TestParseNamesTheWrongField(t *testing.T) {
 	f(`{"kind":"addiction",`+r+`,"series":[{}],"addiction":{"unit":"day"}}`, "addiction.unit")
 	f(`{"kind":"addiction",`+r+`,"interval":"week","series":[{}],"addiction":{"unit":"week"}}`, "addiction.unit")
 	f(`{"kind":"addiction",`+r+`,"interval":"week","series":[{},{}],"addiction":{"unit":"day"}}`, "series")
-	f(`{"kind":"addiction",`+r+`,"interval":"week","series":[{}],"breakdown":[{"property":"a"}],"addiction":{"unit":"day"}}`, "breakdown")
 	f(`{"kind":"trends",`+r+`,"series":[{}],"addiction":{"unit":"day"}}`, "addiction")
 	f(`{"kind":"funnels",`+r+`,"series":[{"event":"a"},{}]}`, "series[1].event")
 	f(`{"kind":"funnels",`+r+`,"series":[{"event":"a"},{"event":"b"}],"funnel":{"window_unit":"year"}}`, "funnel.window_unit")
