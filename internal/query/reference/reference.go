@@ -8,7 +8,6 @@
 package reference
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -61,21 +60,20 @@ func EvalProfiles(rows []event.Row, profiles map[string][]byte, p query.Project,
 			continue
 		}
 		e := ev{time: r.Time, name: r.Name, user: r.DistinctID}
-		dec := json.NewDecoder(bytes.NewReader(r.Props))
-		dec.UseNumber()
-		if err := dec.Decode(&e.props); err != nil {
+		// A repeated key keeps its first value (expr.DecodeProps).
+		props, err := expr.DecodePropsNumber(r.Props)
+		if err != nil {
 			return nil, fmt.Errorf("reference: event properties: %w", err)
 		}
+		e.props = props
 		e.env = env{name: r.Name, props: e.props}
 		all = append(all, e)
 	}
 	resolveUsers(all)
 	decoded := map[string]map[string]any{}
 	for id, b := range profiles {
-		var m map[string]any
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.UseNumber()
-		if err := dec.Decode(&m); err != nil {
+		m, err := expr.DecodePropsNumber(b)
+		if err != nil {
 			return nil, fmt.Errorf("reference: profile properties: %w", err)
 		}
 		decoded[id] = m

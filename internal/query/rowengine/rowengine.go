@@ -18,7 +18,6 @@
 package rowengine
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -305,8 +304,8 @@ func eventProperties(q *query.Query) map[string]bool {
 }
 
 // extract decodes the properties of a JSON object that the query reads
-// (e.needed), as decodeObject would: a key given twice keeps its last
-// value, numbers are json.Number.
+// (e.needed), as decodeObject would: a key given twice at the top level
+// keeps its first value (expr.DecodeProps), numbers are json.Number.
 func (e *Engine) extract(b []byte) (map[string]any, error) {
 	v, err := e.parser.ParseBytes(b)
 	if err != nil {
@@ -321,7 +320,7 @@ func (e *Engine) extract(b []byte) (map[string]any, error) {
 		return m, nil
 	}
 	o.Visit(func(k []byte, v *fastjson.Value) {
-		if e.needed[string(k)] {
+		if _, seen := m[string(k)]; !seen && e.needed[string(k)] {
 			m[string(k)] = native(v)
 		}
 	})
@@ -356,15 +355,10 @@ func native(v *fastjson.Value) any {
 }
 
 // decodeObject decodes a JSON object, numbers as json.Number (a breakdown
-// value keeps a number's text).
+// value keeps a number's text), a repeated top-level key's first value.
 func decodeObject(b []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, err
-	}
-	if m == nil {
+	m, err := expr.DecodePropsNumber(b)
+	if err != nil {
 		return nil, errProps
 	}
 	return m, nil
