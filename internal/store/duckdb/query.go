@@ -23,7 +23,7 @@ var _ query.Backend = (*Store)(nil)
 // document (event and property names) is a bound parameter; the SQL text
 // holds only numbers and dates the code computed.
 func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*query.Result, query.Stats, error) {
-	release, err := s.enterQuery()
+	release, err := s.enterQueryLimit(query.MemoryLimit(ctx))
 	if err != nil {
 		return nil, query.Stats{}, err
 	}
