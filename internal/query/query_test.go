@@ -178,3 +178,15 @@ func TestExprBreakdownProperties(t *testing.T) {
 		t.Errorf("properties %q, reads profiles %v", got, q.ReadsProfiles())
 	}
 }
+
+// TestBinLabels: bounds are rounded past the float noise of the width's
+// sums; the last bound is hi itself.
+func TestBinLabels(t *testing.T) {
+	got := Bins{Lo: 0, Hi: 87, N: 10}.Labels()
+	if got[2] != "17.4 - 26.1" || got[5] != "43.5 - 52.2" || got[9] != "78.3 - 87" || len(got) != 10 {
+		t.Errorf("labels %q", got)
+	}
+	if got := (Bins{Lo: 5, Hi: 5, N: 4}).Labels(); len(got) != 1 || got[0] != "5 - 5" {
+		t.Errorf("one value: %q", got)
+	}
+}
