@@ -3,8 +3,11 @@ package duckdb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
+	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/query"
 	"github.com/sieve-analytics/sieve/internal/query/querytest"
 )
@@ -146,5 +149,45 @@ func TestParseSize(t *testing.T) {
 		if got := parseSize(in); got != want {
 			t.Errorf("parseSize(%q) = %d, want %d", in, got, want)
 		}
+	}
+}
+
+// TestQueryMemoryLimitRefuses: a trends breakdown over 200,000 distinct
+// values needs more than the 32 MiB a tiny query limit gives DuckDB: it
+// fails with query.ErrMemoryLimit (the API's 422), DuckDB's memory_limit
+// is restored, and the same query without a limit is answered.
+func TestQueryMemoryLimitRefuses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("200,000 rows")
+	}
+	s := mustOpen(t, t.TempDir(), Options{MemoryLimit: "2GiB"})
+	defer s.Close()
+	ctx := context.Background()
+	var rows []event.Row
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	for i := range 200_000 {
+		rows = append(rows, event.Row{ProjectID: 7, Time: t0 + int64(i)*1000, Name: "e", DistinctID: fmt.Sprintf("u%d", i),
+			InsertID: fmt.Sprintf("i%d", i), Props: []byte(fmt.Sprintf(`{"k":"%064d"}`, i))})
+	}
+	if _, err := s.Append(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	q, err := query.Parse([]byte(`{"kind":"trends","from":"2026-03-01","to":"2026-03-05","series":[{"event":"e","math":"unique"}],"breakdown":[{"property":"k"}],"breakdown_limit":10000}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := query.Run(query.WithMemoryLimit(ctx, 1<<20), s, query.Project{ID: 7}, q); !errors.Is(err, query.ErrMemoryLimit) {
+		t.Errorf("1 MiB: %v, want query.ErrMemoryLimit", err)
+	}
+	var v string
+	if err := s.db.QueryRowContext(ctx, "SELECT current_setting('memory_limit')").Scan(&v); err != nil || v != "2.0 GiB" {
+		t.Errorf("memory_limit after the refused query: %q %v", v, err)
+	}
+	res, _, err := query.Run(ctx, s, query.Project{ID: 7}, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.Trends.Series); n != 10001 {
+		t.Errorf("unlimited: %d series, want 10,000 values and $other", n)
 	}
 }
