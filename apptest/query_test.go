@@ -117,6 +117,12 @@ func TestMixpanelQueryAPI(t *testing.T) {
 	if !reflect.DeepEqual(add["2026-03-07"], hours(1)) || !reflect.DeepEqual(add["2026-03-08"], hours(2, 2)) || len(add) != 2 {
 		t.Errorf("retention/addiction: %v", add)
 	}
+	// on: alice signs up on a pro plan in hour 1 of the 8th, bob on a free
+	// one in hour 22; nobody signs up on the 7th.
+	addOn := get("retention/addiction", with("unit", "day", "addiction_unit", "hour", "event", "Signed up", "on", `properties["plan"]`)).(map[string]any)["data"].(map[string]any)
+	if d8, _ := addOn["2026-03-08"].(map[string]any); len(addOn) != 1 || len(d8) != 2 || !reflect.DeepEqual(d8["pro"], hours(1)) || !reflect.DeepEqual(d8["free"], hours(1)) {
+		t.Errorf("retention/addiction on plan: %v", addOn)
+	}
 	want("funnels/list", get("funnels/list", url.Values{}), `[{"funnel_id":1,"name":"Signup"}]`)
 	// One funnel per day: alice's view on the 7th (as d1) starts her funnel
 	// there; bob's starts on the 8th: Signed up after 300 s, Purchased 6840 s

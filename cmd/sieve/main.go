@@ -134,6 +134,7 @@ func serve(args []string) error {
 	logFormat := fs.String("log-format", env("SIEVE_LOG_FORMAT", logx.Text), "log lines as text or json (log/slog)")
 	qTime := fs.Duration("query-timeout", 60*time.Second, "time limit of one analytics query")
 	qMem := fs.Int64("query-memory", 1<<30, "memory limit in bytes of one analytics query (what it holds outside DuckDB)")
+	threads := fs.Int("threads", 0, "DuckDB's thread count (embedded store; 0: the number of cores)")
 	qThreads := fs.Int("query-threads", max(1, runtime.NumCPU()/2), "DuckDB threads while analytics queries run, so ingestion keeps the other cores (embedded store; 0: all)")
 	selfTest := fs.Duration("selftest-interval", 10*time.Minute, "period of the self-test (docs/PRIVACY.md); 0: only on request")
 	nodeID := fs.String("node-id", env("SIEVE_NODE_ID", ""), "this node's name in state shared on a ClickHouse cluster (default: host name and --addr)")
@@ -142,6 +143,9 @@ func serve(args []string) error {
 		"let alert webhooks reach loopback, link-local and private addresses")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *threads < 0 || *qThreads < 0 {
+		return errors.New("--threads and --query-threads must be 0 or more")
 	}
 	// The self-test checks that no canary reaches the log: it reads a copy
 	// of the log's last 4 MiB.
@@ -152,7 +156,7 @@ func serve(args []string) error {
 	}
 	srv, err := server.New(server.Config{
 		Addr: *addr, DataDir: *data, AdminKey: os.Getenv("SIEVE_ADMIN_KEY"),
-		TLSCert: *cert, TLSKey: *key, Log: log, QueryTimeout: *qTime, QueryMemory: *qMem, QueryThreads: *qThreads,
+		TLSCert: *cert, TLSKey: *key, Log: log, QueryTimeout: *qTime, QueryMemory: *qMem, QueryThreads: *qThreads, Threads: *threads,
 		AllowPrivateWebhooks: *allowPrivate, Store: *storeURL, LogTail: tail, SelfTestInterval: selfTestInterval(*selfTest),
 		NodeID: *nodeID, RegistryPoll: *regPoll,
 	})

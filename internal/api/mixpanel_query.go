@@ -845,7 +845,10 @@ func bucketTime(key string, loc *time.Location) string {
 // RetentionAddiction handles /retention/addiction: per period of unit
 // (day, week, month), how many users did the event (any event without
 // event) in at least 1, 2, ... distinct addiction_units (hour, day) of it:
-// {"data":{"<date>":[n1, n2, ...]}}.
+// {"data":{"<date>":[n1, n2, ...]}}; with on (a property or an
+// expression), {"data":{"<date>":{"<value>":[n1, n2, ...]}}}, a user
+// counted per value over the events with it, dates without events
+// absent.
 func (a *API) RetentionAddiction() http.Handler {
 	return a.mpHandler(func(w http.ResponseWriter, m *mpRequest) error {
 		from, to, err := m.dates(0)
@@ -863,18 +866,34 @@ func (a *API) RetentionAddiction() http.Handler {
 		if au == query.Day && iv == query.Day {
 			return badRequest("addiction_unit must be shorter than unit: hour with unit day")
 		}
-		if m.get("on") != "" {
-			return badRequest("on is not supported on retention/addiction yet")
-		}
 		q := &query.Query{Kind: query.Addiction, From: from, To: to, Interval: iv,
 			Series: []query.Series{{Event: m.get("event")}}, Addiction: &query.AddictionOptions{Unit: au}}
+		if on := m.get("on"); on != "" {
+			prop, err := onBreakdown(on, true)
+			if err != nil {
+				return err
+			}
+			q.Breakdown = []query.Property{prop}
+		}
 		res, err := a.mpRun(m, q)
 		if err != nil {
 			return err
 		}
-		data := map[string][]int{}
+		if len(q.Breakdown) == 0 {
+			data := map[string][]int{}
+			for _, p := range res.Addiction.Periods {
+				data[p.Date] = p.Counts
+			}
+			writeJSON(w, http.StatusOK, map[string]any{"data": data})
+			return nil
+		}
+		// With on, as /retention with on: each date's arrays by value.
+		data := map[string]map[string][]int{}
 		for _, p := range res.Addiction.Periods {
-			data[p.Date] = p.Counts
+			if data[p.Date] == nil {
+				data[p.Date] = map[string][]int{}
+			}
+			data[p.Date][p.Breakdown[0]] = p.Counts
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"data": data})
 		return nil

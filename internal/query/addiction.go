@@ -17,7 +17,10 @@ type AddictionOptions struct {
 	Unit Interval `json:"unit"`
 }
 
-// AddictionResult lists the periods of the range in order.
+// AddictionResult lists the periods of the range in order; with a
+// breakdown, one entry per period and tuple with users, by tuple within a
+// period (a user's units are counted per tuple, over the events that have
+// it).
 type AddictionResult struct {
 	Periods []AddictionPeriod `json:"periods"`
 }
@@ -26,8 +29,9 @@ type AddictionResult struct {
 // the event in at least k+1 distinct units of it. len(Counts) is the
 // number of units the period has (hours: 24 per day).
 type AddictionPeriod struct {
-	Date   string `json:"date"`
-	Counts []int  `json:"counts"`
+	Date      string   `json:"date"`
+	Breakdown []string `json:"breakdown,omitempty"`
+	Counts    []int    `json:"counts"`
 }
 
 func (q *Query) validateAddiction() error {
@@ -39,9 +43,6 @@ func (q *Query) validateAddiction() error {
 	}
 	if err := checkFilter("series[0].filter", q.Series[0].Filter); err != nil {
 		return err
-	}
-	if len(q.Breakdown) > 0 {
-		return fieldErr("breakdown", "not supported for addiction")
 	}
 	if q.Addiction == nil {
 		return fieldErr("addiction", "required: the unit (hour or day)")

@@ -187,8 +187,9 @@ type Series struct {
 type Property struct {
 	Name  string `json:"property,omitempty"`
 	Scope string `json:"scope,omitempty"` // "event" (default), "user", or "event_name": the event's name (Name unused)
-	// Bins (trends) splits a numeric property's range over the series'
-	// events into this many equal-width ranges (see BinLabel).
+	// Bins splits a numeric property's range into this many equal-width
+	// ranges (see Bins): the range over a trends series' events, a
+	// funnel's first step's, or retention's start events, in the range.
 	Bins int `json:"bins,omitempty"`
 	// Source, when set, breaks down by an expression's value instead of a
 	// property (Mixpanel's expression language; the Query API's on
@@ -363,8 +364,8 @@ func (q *Query) Validate() error {
 		if p.Name == "" && p.Scope != ScopeEventName {
 			return fieldErr(f+".property", "required")
 		}
-		if p.Bins != 0 && (p.Bins < 2 || p.Bins > MaxBins || (p.Scope != "" && p.Scope != "event") || q.Kind != Trends) {
-			return fieldErr(f+".bins", "from 2 to %d, on an event property of a trends query", MaxBins)
+		if p.Bins != 0 && (p.Bins < 2 || p.Bins > MaxBins || (p.Scope != "" && p.Scope != "event") || q.Kind == Addiction) {
+			return fieldErr(f+".bins", "from 2 to %d, on an event property of a trends, funnels or retention query", MaxBins)
 		}
 		switch p.Scope {
 		case "", "event", ScopeEventName, ScopeUser:

@@ -36,6 +36,7 @@ func TestParseNamesTheWrongField(t *testing.T) {
 	f(`{"kind":"trends",`+r+`,"series":[{"filter":{"and":[]}}]}`, "series[0].filter.and")
 	f(`{"kind":"trends",`+r+`,"series":[{}],"filter":{"property":"age","scope":"profile","operator":"is_set"}}`, "filter.scope")
 	f(`{"kind":"trends",`+r+`,"series":[{}],"breakdown":[{"property":"age","scope":"user","bins":4}]}`, "breakdown[0].bins")
+	f(`{"kind":"addiction",`+r+`,"series":[{}],"breakdown":[{"property":"n","bins":4}]}`, "breakdown[0].bins")
 	f(`{"kind":"funnels",`+r+`,"series":[{"event":"a"},{"event":"b","filter":{"property":"x","operator":"between","value":1}}]}`, "series[1].filter.value")
 	f(`{"kind":"trends",`+r+`,"series":[{}],"funnel":{}}`, "funnel")
 	f(`{"kind":"trends",`+r+`,"series":[{}],"breakdown":[{"expr":"properties[\"a\"] +"}]}`, "breakdown[0].expr")
@@ -46,7 +47,6 @@ func TestParseNamesTheWrongField(t *testing.T) {
 	f(`{"kind":"addiction",`+r+`,"series":[{}],"addiction":{"unit":"day"}}`, "addiction.unit")
 	f(`{"kind":"addiction",`+r+`,"interval":"week","series":[{}],"addiction":{"unit":"week"}}`, "addiction.unit")
 	f(`{"kind":"addiction",`+r+`,"interval":"week","series":[{},{}],"addiction":{"unit":"day"}}`, "series")
-	f(`{"kind":"addiction",`+r+`,"interval":"week","series":[{}],"breakdown":[{"property":"a"}],"addiction":{"unit":"day"}}`, "breakdown")
 	f(`{"kind":"trends",`+r+`,"series":[{}],"addiction":{"unit":"day"}}`, "addiction")
 	f(`{"kind":"funnels",`+r+`,"series":[{"event":"a"},{}]}`, "series[1].event")
 	f(`{"kind":"funnels",`+r+`,"series":[{"event":"a"},{"event":"b"}],"funnel":{"window_unit":"year"}}`, "funnel.window_unit")
@@ -176,5 +176,17 @@ func TestExprBreakdownProperties(t *testing.T) {
 	got := strings.Join(q.Properties(), ",")
 	if !strings.Contains(got, "amount") || !strings.Contains(got, "user.limit") || !q.ReadsProfiles() {
 		t.Errorf("properties %q, reads profiles %v", got, q.ReadsProfiles())
+	}
+}
+
+// TestBinLabels: bounds are rounded past the float noise of the width's
+// sums; the last bound is hi itself.
+func TestBinLabels(t *testing.T) {
+	got := Bins{Lo: 0, Hi: 87, N: 10}.Labels()
+	if got[2] != "17.4 - 26.1" || got[5] != "43.5 - 52.2" || got[9] != "78.3 - 87" || len(got) != 10 {
+		t.Errorf("labels %q", got)
+	}
+	if got := (Bins{Lo: 5, Hi: 5, N: 4}).Labels(); len(got) != 1 || got[0] != "5 - 5" {
+		t.Errorf("one value: %q", got)
 	}
 }

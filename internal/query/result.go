@@ -204,6 +204,17 @@ func (b Bins) Index(x float64) int {
 	return max(0, min(int(math.Floor((x-b.Lo)/w)), b.N-1))
 }
 
+// binBound is a range's bound as a label shows it: rounded to 12
+// significant digits (no "26.099999999999998" from the width's sums), in
+// its shortest form.
+func binBound(x float64) string {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
+	if err != nil {
+		r = x
+	}
+	return strconv.FormatFloat(r, 'g', -1, 64)
+}
+
 // Labels are the ranges' breakdown values, "lo - hi".
 func (b Bins) Labels() []string {
 	w := (b.Hi - b.Lo) / float64(b.N)
@@ -217,7 +228,7 @@ func (b Bins) Labels() []string {
 		if i == n-1 {
 			hi = b.Hi
 		}
-		out[i] = strconv.FormatFloat(b.Lo+float64(i)*w, 'g', -1, 64) + " - " + strconv.FormatFloat(hi, 'g', -1, 64)
+		out[i] = binBound(b.Lo+float64(i)*w) + " - " + binBound(hi)
 	}
 	return out
 }

@@ -71,7 +71,7 @@ func openBackend(cfg Config) (*backend, error) {
 	case cfg.Store == "" || cfg.Store == "duckdb":
 		// SIEVE_TEST_UNCOMPRESSED=1 stores files uncompressed, for leak and
 		// purge tests only: a byte search of compressed files proves nothing.
-		st, err := duckdb.Open(filepath.Join(cfg.DataDir, "store"), duckdb.Options{Logger: cfg.Log, QueryThreads: cfg.QueryThreads,
+		st, err := duckdb.Open(filepath.Join(cfg.DataDir, "store"), duckdb.Options{Logger: cfg.Log, QueryThreads: cfg.QueryThreads, Threads: cfg.Threads,
 			Uncompressed: os.Getenv("SIEVE_TEST_UNCOMPRESSED") == "1"})
 		if err != nil {
 			return nil, err

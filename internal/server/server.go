@@ -75,6 +75,9 @@ type Config struct {
 	// QueryThreads is the embedded store's thread budget while queries run
 	// (duckdb.Options.QueryThreads; 0: none).
 	QueryThreads int
+	// Threads is the embedded store's DuckDB thread count
+	// (duckdb.Options.Threads; 0: the number of cores).
+	Threads int
 	// Store selects the backend: "" or "duckdb" for the embedded store in
 	// DataDir, clickhouse://host:port/db?cluster=NAME for a ClickHouse
 	// cluster (docs/CLICKHOUSE.md). With ClickHouse, projects, keys and

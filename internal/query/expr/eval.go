@@ -77,9 +77,20 @@ func Eval(n Node, env Env) any {
 }
 
 // DecodeProps decodes a JSON object of properties for an Env. A key that
-// occurs more than once keeps its first value, as the DuckDB store reads it
-// (encoding/json alone keeps the last).
+// occurs more than once at the top level keeps its first value, as every
+// stored-JSON reader of Sieve reads it (DuckDB's json_extract; the row
+// engine and the reference evaluator; encoding/json alone keeps the last).
 func DecodeProps(data []byte) (map[string]any, error) {
+	return decodeProps(data, false)
+}
+
+// DecodePropsNumber is DecodeProps with numbers as json.Number (their
+// text kept).
+func DecodePropsNumber(data []byte) (map[string]any, error) {
+	return decodeProps(data, true)
+}
+
+func decodeProps(data []byte, useNumber bool) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, errors.New("expr: properties are not a JSON object")
@@ -99,7 +110,11 @@ func DecodeProps(data []byte) (map[string]any, error) {
 			continue
 		}
 		var v any
-		if err := json.Unmarshal(raw, &v); err != nil {
+		vd := json.NewDecoder(bytes.NewReader(raw))
+		if useNumber {
+			vd.UseNumber()
+		}
+		if err := vd.Decode(&v); err != nil {
 			return nil, fmt.Errorf("expr: properties: %w", err)
 		}
 		out[key] = v

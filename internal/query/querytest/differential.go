@@ -97,6 +97,14 @@ func RandomEvents(r *rand.Rand) []event.Row {
 				props["amount"] = "12"
 			}
 			b, _ := json.Marshal(props)
+			if r.IntN(6) == 0 {
+				// A repeated key: its first value counts (expr.DecodeProps).
+				dup := []string{`"plan":"dup"`, `"amount":77`, `"plan":3`}[r.IntN(3)]
+				if len(b) > 2 {
+					dup = "," + dup
+				}
+				b = append(b[:len(b)-1], dup+"}"...)
+			}
 			rows = append(rows, event.Row{ProjectID: ProjectID, Time: t, Name: name, DistinctID: id, InsertID: fmt.Sprintf("r%d", len(rows)), Props: b})
 		}
 	}
@@ -190,7 +198,9 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 	switch r.IntN(4) {
 	case 3:
 		q.Kind = query.Addiction
-		q.Breakdown = nil
+		if r.IntN(2) == 0 {
+			q.Breakdown = nil
+		}
 		q.Interval = intervals[1+r.IntN(3)]
 		q.Addiction = &query.AddictionOptions{Unit: query.Hour}
 		if q.Interval != query.Day && r.IntN(2) == 0 {
@@ -228,6 +238,9 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 		q.Compare = r.IntN(4) == 0
 	case 1:
 		q.Kind = query.Funnels
+		if binned {
+			q.Breakdown[len(q.Breakdown)-1] = query.Property{Name: "amount", Bins: 2 + r.IntN(5)}
+		}
 		q.Interval = intervals[1+r.IntN(3)]
 		for range 2 + r.IntN(3) {
 			q.Series = append(q.Series, query.Series{Event: pick(), Filter: randomFilter(r)})
@@ -241,6 +254,9 @@ func RandomQuery(r *rand.Rand, rows []event.Row) *query.Query {
 		}
 	default:
 		q.Kind = query.Retention
+		if binned {
+			q.Breakdown[len(q.Breakdown)-1] = query.Property{Name: "amount", Bins: 2 + r.IntN(5)}
+		}
 		q.Interval = intervals[1+r.IntN(2)]
 		q.Retention = &query.RetentionOptions{Type: []string{query.FirstTime, query.Recurring}[r.IntN(2)],
 			Mode: []string{query.On, query.OnOrAfter}[r.IntN(2)], Start: query.Series{Event: pick(), Filter: randomFilter(r)},

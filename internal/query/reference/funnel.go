@@ -44,6 +44,8 @@ func funnel(all []ev, loc *time.Location, q *query.Query) *query.FunnelResult {
 	totalFromStart := make([][]int64, n)
 	bk := query.MakeBuckets(q.Interval, loc, q.From, q.To)
 	over := make([]query.FunnelBucket, len(bk.Keys))
+	// Bins: over the first step's events in the range.
+	bins := rangeBins(all, start, end, q, q.Series[0])
 	for _, evs := range byUser(all, q, stepRank) {
 		var atts []attempt
 		firstTouch := -1
@@ -77,7 +79,7 @@ func funnel(all []ev, loc *time.Location, q *query.Query) *query.FunnelResult {
 		if best.excluded {
 			continue
 		}
-		t := tuple(evs[firstTouch], q)
+		t := binnedTuple(evs[firstTouch], q, bins)
 		k := key(t)
 		if counts[k] == nil {
 			counts[k], times[k], fromStart[k], tuples[k] = make([]int, n), make([][]int64, n), make([][]int64, n), t

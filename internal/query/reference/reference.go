@@ -8,7 +8,6 @@
 package reference
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -61,21 +60,20 @@ func EvalProfiles(rows []event.Row, profiles map[string][]byte, p query.Project,
 			continue
 		}
 		e := ev{time: r.Time, name: r.Name, user: r.DistinctID}
-		dec := json.NewDecoder(bytes.NewReader(r.Props))
-		dec.UseNumber()
-		if err := dec.Decode(&e.props); err != nil {
+		// A repeated key keeps its first value (expr.DecodeProps).
+		props, err := expr.DecodePropsNumber(r.Props)
+		if err != nil {
 			return nil, fmt.Errorf("reference: event properties: %w", err)
 		}
+		e.props = props
 		e.env = env{name: r.Name, props: e.props}
 		all = append(all, e)
 	}
 	resolveUsers(all)
 	decoded := map[string]map[string]any{}
 	for id, b := range profiles {
-		var m map[string]any
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.UseNumber()
-		if err := dec.Decode(&m); err != nil {
+		m, err := expr.DecodePropsNumber(b)
+		if err != nil {
 			return nil, fmt.Errorf("reference: profile properties: %w", err)
 		}
 		decoded[id] = m
@@ -209,6 +207,27 @@ func binnedTuple(e ev, q *query.Query, bins []*query.Bins) []string {
 	return t
 }
 
+// rangeBins are the bins of each binned breakdown property: the range of
+// its numeric values over the events of s in [start, end) (nil where a
+// property is not binned or has no numeric value there).
+func rangeBins(all []ev, start, end int64, q *query.Query, s query.Series) []*query.Bins {
+	bins := make([]*query.Bins, len(q.Breakdown))
+	for i, p := range q.Breakdown {
+		if p.Bins == 0 {
+			continue
+		}
+		for _, e := range all {
+			if x, ok := number(e.props, p.Name); ok && e.time >= start && e.time < end && matches(e, s) {
+				if bins[i] == nil {
+					bins[i] = &query.Bins{Lo: x, Hi: x, N: p.Bins}
+				}
+				bins[i].Lo, bins[i].Hi = min(bins[i].Lo, x), max(bins[i].Hi, x)
+			}
+		}
+	}
+	return bins
+}
+
 func key(t []string) string {
 	b, _ := json.Marshal(t)
 	return string(b)
@@ -255,21 +274,7 @@ func trends(all []ev, loc *time.Location, q *query.Query) *query.TrendsResult {
 	res := &query.TrendsResult{Buckets: bk.Labels}
 	to, _ := time.Parse(time.DateOnly, q.To)
 	for si, s := range q.Series {
-		// Bins: the range of each binned property over the series' events.
-		bins := make([]*query.Bins, len(q.Breakdown))
-		for i, p := range q.Breakdown {
-			if p.Bins == 0 {
-				continue
-			}
-			for _, e := range all {
-				if x, ok := number(e.props, p.Name); ok && e.time >= start && e.time < end && matches(e, s) {
-					if bins[i] == nil {
-						bins[i] = &query.Bins{Lo: x, Hi: x, N: p.Bins}
-					}
-					bins[i].Lo, bins[i].Hi = min(bins[i].Lo, x), max(bins[i].Hi, x)
-				}
-			}
-		}
+		bins := rangeBins(all, start, end, q, s)
 		tuple := func(e ev, q *query.Query) []string { return binnedTuple(e, q, bins) }
 		// Rank tuples by events in range.
 		counts := map[string]int{}

@@ -20,6 +20,8 @@ func retention(all []ev, loc *time.Location, q *query.Query) *query.RetentionRes
 	}
 	members := map[cohortKey]map[string]member{}
 	tuples := map[string][]string{}
+	// Bins: over the start events in the range.
+	bins := rangeBins(all, start, end, q, o.Start)
 	users := byUser(all, q, func(ev) []uint64 { return nil })
 	for u, evs := range users {
 		seen := map[int]bool{}
@@ -31,7 +33,7 @@ func retention(all []ev, loc *time.Location, q *query.Query) *query.RetentionRes
 			if o.Type == query.FirstTime {
 				if inRange {
 					b := bk.Index(bucketKey(e.time, q.Interval, loc, start))
-					t := tuple(e, q)
+					t := binnedTuple(e, q, bins)
 					ck := cohortKey{b, key(t)}
 					tuples[ck.tuple] = t
 					if members[ck] == nil {
@@ -49,7 +51,7 @@ func retention(all []ev, loc *time.Location, q *query.Query) *query.RetentionRes
 				continue
 			}
 			seen[b] = true
-			t := tuple(e, q)
+			t := binnedTuple(e, q, bins)
 			ck := cohortKey{b, key(t)}
 			tuples[ck.tuple] = t
 			if members[ck] == nil {

@@ -102,7 +102,7 @@ func (f *funnelState) user(e *Engine) {
 	}
 	var agg *funnelAgg
 	if e.tuples {
-		t := evs[firstTouch].tuple
+		t := e.groupTuple(&evs[firstTouch])
 		k := tupleKey(t)
 		agg = f.byTuple[k]
 		if agg == nil {
@@ -219,7 +219,26 @@ func (f *funnelState) result(e *Engine) *query.FunnelResult {
 	}
 	res.OverTime = f.over
 	if e.tuples {
-		for _, g := range f.byTuple {
+		groups := f.byTuple
+		if e.bins != nil {
+			groups = map[string]*funnelAgg{}
+			bins := e.bins.bins(e.q)
+			for _, g := range f.byTuple {
+				t := binTuple(e.q, g.tuple, bins)
+				k := tupleKey(t)
+				m := groups[k]
+				if m == nil {
+					m = newFunnelAgg(f.n, t)
+					groups[k] = m
+				}
+				for s := range m.counts {
+					m.counts[s] += g.counts[s]
+					m.times[s] = append(m.times[s], g.times[s]...)
+					m.fromStart[s] = append(m.fromStart[s], g.fromStart[s]...)
+				}
+			}
+		}
+		for _, g := range groups {
 			res.Breakdowns = append(res.Breakdowns, query.FunnelBreakdown{Breakdown: g.tuple, Steps: query.FunnelSteps(e.q, g.counts, g.times, g.fromStart)})
 		}
 		sortBreakdowns(res.Breakdowns)

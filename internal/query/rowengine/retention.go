@@ -68,10 +68,11 @@ func (r *retentionState) member(e *Engine, i int, dates []time.Time) {
 	o := e.q.Retention
 	x := &e.buf[i]
 	b := e.bucket(x.time)
-	k := cohortKey{b, tupleKey(x.tuple)}
+	t := e.groupTuple(x)
+	k := cohortKey{b, tupleKey(t)}
 	c := r.cohorts[k]
 	if c == nil {
-		c = &query.Cohort{Date: e.bk.Labels[b], Breakdown: x.tuple, Counts: make([]int, o.Intervals+1)}
+		c = &query.Cohort{Date: e.bk.Labels[b], Breakdown: t, Counts: make([]int, o.Intervals+1)}
 		r.cohorts[k] = c
 		e.hold(128 + 2*len(k.tuple) + 8*len(c.Counts))
 	}
@@ -107,8 +108,28 @@ func (r *retentionState) member(e *Engine, i int, dates []time.Time) {
 func (r *retentionState) result(e *Engine) *query.RetentionResult {
 	o := e.q.Retention
 	res := &query.RetentionResult{}
+	cohorts := r.cohorts
+	if e.bins != nil {
+		// Merge the pre-tuples' cohorts that fall in one range: a user is
+		// in one cohort per bucket, so sizes and counts add.
+		cohorts = map[cohortKey]*query.Cohort{}
+		bins := e.bins.bins(e.q)
+		for k, c := range r.cohorts {
+			t := binTuple(e.q, c.Breakdown, bins)
+			nk := cohortKey{k.bucket, tupleKey(t)}
+			m := cohorts[nk]
+			if m == nil {
+				m = &query.Cohort{Date: c.Date, Breakdown: t, Counts: make([]int, len(c.Counts))}
+				cohorts[nk] = m
+			}
+			m.Size += c.Size
+			for i, n := range c.Counts {
+				m.Counts[i] += n
+			}
+		}
+	}
 	byBucket := make([][]*query.Cohort, len(e.bk.Keys))
-	for k, c := range r.cohorts {
+	for k, c := range cohorts {
 		byBucket[k.bucket] = append(byBucket[k.bucket], c)
 	}
 	for b, cs := range byBucket {

@@ -18,7 +18,6 @@
 package rowengine
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,7 +58,8 @@ type Engine struct {
 	decode   bool            // the query reads event properties (needed is not empty)
 	needed   map[string]bool // the event properties it reads
 	parser   fastjson.Parser
-	tuples   bool // the query has a breakdown
+	tuples   bool      // the query has a breakdown
+	bins     *binState // funnel and retention: binned breakdown ranges (nil: none)
 
 	cur  string // the user whose rows are buffered
 	has  bool
@@ -99,6 +99,7 @@ func New(q *query.Query, p query.Project, profiles Profiles) *Engine {
 	_, e.readEnd = q.ReadRange(loc)
 	e.bk = query.MakeBuckets(q.Interval, loc, q.From, q.To)
 	e.tuples = len(q.Breakdown) > 0
+	e.bins = newBinState(q)
 	e.needed = eventProperties(q)
 	e.decode = len(e.needed) > 0
 	switch q.Kind {
@@ -303,8 +304,8 @@ func eventProperties(q *query.Query) map[string]bool {
 }
 
 // extract decodes the properties of a JSON object that the query reads
-// (e.needed), as decodeObject would: a key given twice keeps its last
-// value, numbers are json.Number.
+// (e.needed), as decodeObject would: a key given twice at the top level
+// keeps its first value (expr.DecodeProps), numbers are json.Number.
 func (e *Engine) extract(b []byte) (map[string]any, error) {
 	v, err := e.parser.ParseBytes(b)
 	if err != nil {
@@ -319,7 +320,7 @@ func (e *Engine) extract(b []byte) (map[string]any, error) {
 		return m, nil
 	}
 	o.Visit(func(k []byte, v *fastjson.Value) {
-		if e.needed[string(k)] {
+		if _, seen := m[string(k)]; !seen && e.needed[string(k)] {
 			m[string(k)] = native(v)
 		}
 	})
@@ -354,15 +355,10 @@ func native(v *fastjson.Value) any {
 }
 
 // decodeObject decodes a JSON object, numbers as json.Number (a breakdown
-// value keeps a number's text).
+// value keeps a number's text), a repeated top-level key's first value.
 func decodeObject(b []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, err
-	}
-	if m == nil {
+	m, err := expr.DecodePropsNumber(b)
+	if err != nil {
 		return nil, errProps
 	}
 	return m, nil
@@ -429,6 +425,9 @@ func (e *Engine) flush() error {
 		if e.tuples {
 			for i := range e.buf {
 				e.buf[i].tuple = e.tuple(&e.buf[i])
+				if e.bins != nil {
+					e.bins.observe(e, &e.buf[i])
+				}
 			}
 		}
 		switch {
@@ -465,6 +464,15 @@ func (e *Engine) Result() (*query.Result, error) {
 		return &query.Result{Retention: e.retention.result(e)}, nil
 	}
 	return &query.Result{Addiction: e.addiction.result(e)}, nil
+}
+
+// groupTuple is the tuple x's user is counted under: x.tuple, or its
+// pre-tuple when the query bins (binned at the end, see binState).
+func (e *Engine) groupTuple(x *ev) []string {
+	if e.bins != nil {
+		return preTuple(e.q, x)
+	}
+	return x.tuple
 }
 
 // tuple is x's breakdown values (binned properties not binned yet).

@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/query"
@@ -210,22 +209,7 @@ func (t *trendsState) result(e *Engine) *query.TrendsResult {
 		}
 		final := map[string]*group{}
 		for _, g := range ss.groups {
-			tu := slices.Clone(g.tuple)
-			for j, p := range q.Breakdown {
-				if p.Bins == 0 {
-					continue
-				}
-				num, rest := tu[j][:1], tu[j][1:]
-				switch {
-				case bins[j] == nil:
-					tu[j] = rest
-				case num == binNum:
-					v, _ := strconv.ParseFloat(rest, 64)
-					tu[j] = bins[j].Labels()[bins[j].Index(v)]
-				default:
-					tu[j] = query.None
-				}
-			}
+			tu := binTuple(q, g.tuple, bins)
 			k := tupleKey(tu)
 			f := final[k]
 			if f == nil {

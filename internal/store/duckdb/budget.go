@@ -3,6 +3,8 @@ package duckdb
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -16,6 +18,99 @@ type queryBudget struct {
 	mu      sync.Mutex
 	running int
 	full    int64 // the thread count outside queries
+
+	// Memory (enterQueryLimit): while queries with a memory limit run,
+	// DuckDB's memory_limit (global, like threads) is the sum of their
+	// limits, at least minQueryMemory, never above its value outside them.
+	limited  int    // running queries with a limit
+	sum      int64  // the sum of their limits
+	memFull  string // memory_limit outside them, as DuckDB shows it
+	memBytes int64  // the same in bytes
+}
+
+// minQueryMemory is the least memory_limit a query's limit sets: seals,
+// compaction and ingestion's inserts share DuckDB's memory with queries.
+const minQueryMemory = 32 << 20
+
+// enterQueryLimit is enterQuery for a query that may use limit bytes in
+// DuckDB (0: no limit): DuckDB's memory_limit follows the running queries'
+// limits, so a query that needs more fails with DuckDB's out-of-memory
+// error, which the store reports as query.ErrMemoryLimit.
+func (s *Store) enterQueryLimit(limit int64) (release func(), err error) {
+	releaseThreads, err := s.enterQuery()
+	if err != nil || limit <= 0 {
+		return releaseThreads, err
+	}
+	ctx := context.Background()
+	b := &s.budget
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.limited == 0 {
+		if err := s.db.QueryRowContext(ctx, "SELECT current_setting('memory_limit')").Scan(&b.memFull); err != nil {
+			releaseThreads()
+			return nil, safeErr("query: read memory limit", err)
+		}
+		b.memBytes = parseSize(b.memFull)
+	}
+	if err := s.setQueryMemory(b.sum + limit); err != nil {
+		if b.limited == 0 {
+			s.restoreMemory()
+		}
+		releaseThreads()
+		return nil, err
+	}
+	b.limited++
+	b.sum += limit
+	return func() {
+		b.mu.Lock()
+		b.limited--
+		b.sum -= limit
+		if b.limited == 0 {
+			s.restoreMemory()
+		} else if err := s.setQueryMemory(b.sum); err != nil {
+			s.log.Error("lower DuckDB's memory limit after a query", "err", err)
+		}
+		b.mu.Unlock()
+		releaseThreads()
+	}, nil
+}
+
+// setQueryMemory sets memory_limit for queries using n bytes in all
+// (b.mu held).
+func (s *Store) setQueryMemory(n int64) error {
+	n = max(n, minQueryMemory)
+	if b := s.budget.memBytes; b > 0 && n > b {
+		n = b
+	}
+	if _, err := s.db.ExecContext(context.Background(), fmt.Sprintf("SET GLOBAL memory_limit = '%dB'", n)); err != nil {
+		return safeErr("query: set memory limit", err)
+	}
+	return nil
+}
+
+// restoreMemory sets memory_limit back to its value outside queries
+// (b.mu held).
+func (s *Store) restoreMemory() {
+	v := s.budget.memFull
+	if s.opts.MemoryLimit != "" {
+		v = s.opts.MemoryLimit
+	}
+	if _, err := s.db.ExecContext(context.Background(), "SET GLOBAL memory_limit = "+quote(v)); err != nil {
+		s.log.Error("restore DuckDB's memory limit after queries", "err", err)
+	}
+}
+
+// parseSize reads a size as DuckDB shows it ("18.8 GiB", "512 bytes");
+// 0 when it cannot.
+func parseSize(v string) int64 {
+	num, unit, _ := strings.Cut(strings.TrimSpace(v), " ")
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0
+	}
+	mult := map[string]float64{"": 1, "bytes": 1, "B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40,
+		"KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12}[strings.TrimSpace(unit)]
+	return int64(f * mult)
 }
 
 // enterQuery starts a query under the budget and returns its release.

@@ -3,8 +3,11 @@ package duckdb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
+	"github.com/sieve-analytics/sieve/internal/event"
 	"github.com/sieve-analytics/sieve/internal/query"
 	"github.com/sieve-analytics/sieve/internal/query/querytest"
 )
@@ -69,4 +72,122 @@ func TestQueryBudget(t *testing.T) {
 
 func TestQueryConformanceBudget(t *testing.T) {
 	querytest.Run(t, openQuery(Options{QueryThreads: 1}))
+}
+
+// TestQueryMemoryLimit: a query's memory limit (query.WithMemoryLimit,
+// the server's --query-memory) is DuckDB's memory_limit while it runs
+// (the sum over running queries, at least minQueryMemory, at most the
+// store's own), and the store's own once no limited query runs; a query
+// within its limit is answered.
+func TestQueryMemoryLimit(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{MemoryLimit: "1GiB"})
+	defer s.Close()
+	ctx := context.Background()
+	mem := func() string {
+		t.Helper()
+		var v string
+		if err := s.db.QueryRowContext(ctx, "SELECT current_setting('memory_limit')").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if v := mem(); v != "1.0 GiB" {
+		t.Fatalf("memory_limit at start = %q", v)
+	}
+	r1, err := s.enterQueryLimit(64 << 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := mem(); v != "64.0 MiB" {
+		t.Errorf("one query of 64 MiB: %q", v)
+	}
+	r2, err := s.enterQueryLimit(1 << 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := mem(); v != "65.0 MiB" {
+		t.Errorf("two queries, 64 + 1 MiB: %q", v)
+	}
+	r3, err := s.enterQueryLimit(4 << 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := mem(); v != "1.0 GiB" {
+		t.Errorf("over the store's own limit: %q", v)
+	}
+	r3()
+	r1()
+	if v := mem(); v != "32.0 MiB" {
+		t.Errorf("one query of 1 MiB (the floor): %q", v)
+	}
+	r2()
+	if v := mem(); v != "1.0 GiB" {
+		t.Errorf("after the queries: %q", v)
+	}
+	if r, err := s.enterQueryLimit(0); err != nil {
+		t.Fatal(err)
+	} else if v := mem(); v != "1.0 GiB" {
+		t.Errorf("a query without a limit: %q", v)
+	} else {
+		r()
+	}
+	loadQueryData(t, s, querytest.Dataset(t))
+	q, err := query.Parse([]byte(`{"kind":"trends","from":"2026-03-01","to":"2026-03-31","series":[{"math":"unique"}],"breakdown":[{"property":"plan"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := query.Run(query.WithMemoryLimit(ctx, 1<<20), s, query.Project{ID: querytest.ProjectID}, q); err != nil {
+		t.Errorf("within its limit: %v", err)
+	}
+	if v := mem(); v != "1.0 GiB" {
+		t.Errorf("after a limited query: %q", v)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"18.5 GiB": 37 << 29, "64.0 MiB": 64 << 20, "512 bytes": 512, "2GB": 0, "x": 0} {
+		if got := parseSize(in); got != want {
+			t.Errorf("parseSize(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+// TestQueryMemoryLimitRefuses: a trends breakdown over 200,000 distinct
+// values needs more than the 32 MiB a tiny query limit gives DuckDB: it
+// fails with query.ErrMemoryLimit (the API's 422), DuckDB's memory_limit
+// is restored, and the same query without a limit is answered.
+func TestQueryMemoryLimitRefuses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("200,000 rows")
+	}
+	s := mustOpen(t, t.TempDir(), Options{MemoryLimit: "2GiB"})
+	defer s.Close()
+	ctx := context.Background()
+	var rows []event.Row
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	for i := range 200_000 {
+		rows = append(rows, event.Row{ProjectID: 7, Time: t0 + int64(i)*1000, Name: "e", DistinctID: fmt.Sprintf("u%d", i),
+			InsertID: fmt.Sprintf("i%d", i), Props: []byte(fmt.Sprintf(`{"k":"%064d"}`, i))})
+	}
+	if _, err := s.Append(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	q, err := query.Parse([]byte(`{"kind":"trends","from":"2026-03-01","to":"2026-03-05","series":[{"event":"e","math":"unique"}],"breakdown":[{"property":"k"}],"breakdown_limit":10000}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := query.Run(query.WithMemoryLimit(ctx, 1<<20), s, query.Project{ID: 7}, q); !errors.Is(err, query.ErrMemoryLimit) {
+		t.Errorf("1 MiB: %v, want query.ErrMemoryLimit", err)
+	}
+	var v string
+	if err := s.db.QueryRowContext(ctx, "SELECT current_setting('memory_limit')").Scan(&v); err != nil || v != "2.0 GiB" {
+		t.Errorf("memory_limit after the refused query: %q %v", v, err)
+	}
+	res, _, err := query.Run(ctx, s, query.Project{ID: 7}, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.Trends.Series); n != 10001 {
+		t.Errorf("unlimited: %d series, want 10,000 values and $other", n)
+	}
 }

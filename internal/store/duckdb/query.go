@@ -23,7 +23,7 @@ var _ query.Backend = (*Store)(nil)
 // document (event and property names) is a bound parameter; the SQL text
 // holds only numbers and dates the code computed.
 func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*query.Result, query.Stats, error) {
-	release, err := s.enterQuery()
+	release, err := s.enterQueryLimit(query.MemoryLimit(ctx))
 	if err != nil {
 		return nil, query.Stats{}, err
 	}
@@ -420,6 +420,22 @@ func (b *qb) tupleCols(bins ...*query.Bins) ([]string, error) {
 		out = append(out, fmt.Sprintf("%s AS v%d", v, i+1))
 	}
 	return out, nil
+}
+
+// tieCols are the breakdown columns ties at one instant are ordered by, as
+// the oracle orders them: a binned property's raw value (column r<i>, added
+// to cols), not its range.
+func (b *qb) tieCols(cols *[]string, bins []*query.Bins) []string {
+	var out []string
+	for i, p := range b.q.Breakdown {
+		if i < len(bins) && bins[i] != nil {
+			*cols = append(*cols, fmt.Sprintf("%s AS r%d", b.value(p), i+1))
+			out = append(out, fmt.Sprintf("r%d", i+1))
+			continue
+		}
+		out = append(out, fmt.Sprintf("v%d", i+1))
+	}
+	return out
 }
 
 func vlist(n int, prefix string) string {

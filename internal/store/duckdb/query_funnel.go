@@ -25,11 +25,17 @@ type fev struct {
 func (b *qb) funnel(ctx context.Context, conn *sql.Conn) (*query.FunnelResult, error) {
 	q := b.q
 	n := len(q.Series)
-	b.reset()
-	cols, err := b.tupleCols()
+	// Bins: over the first step's events in the range.
+	bins, err := b.binRanges(ctx, conn, q.Series[0])
 	if err != nil {
 		return nil, err
 	}
+	b.reset()
+	cols, err := b.tupleCols(bins...)
+	if err != nil {
+		return nil, err
+	}
+	ties := b.tieCols(&cols, bins)
 	var names []string
 	var mask, rank, xmask []string
 	for k, s := range q.Series {
@@ -63,8 +69,8 @@ func (b *qb) funnel(ctx context.Context, conn *sql.Conn) (*query.FunnelResult, e
 	var sb strings.Builder
 	sb.WriteString(b.base(nameCond, true, cols...))
 	fmt.Fprintf(&sb, ` SELECT usr, time, (%[1]s)::UBIGINT AS mask, (%[2]s)::UBIGINT AS xmask, bucket%[3]s FROM u
-ORDER BY usr, time, CASE %[4]s ELSE %[5]d END, mask, xmask, name%[3]s`,
-		strings.Join(mask, " + "), strings.Join(xmask, " + "), prefixed(vlist(nv, "")), strings.Join(rank, " "), n)
+ORDER BY usr, time, CASE %[4]s ELSE %[5]d END, mask, xmask, name%[6]s`,
+		strings.Join(mask, " + "), strings.Join(xmask, " + "), prefixed(vlist(nv, "")), strings.Join(rank, " "), n, prefixed(strings.Join(ties, ", ")))
 	rows, err := b.query(ctx, conn, sb.String())
 	if err != nil {
 		return nil, err

@@ -14,10 +14,19 @@ import (
 func (b *qb) retention(ctx context.Context, conn *sql.Conn) (*query.RetentionResult, error) {
 	o := b.q.Retention
 	n := len(b.q.Breakdown)
-	b.reset()
-	cols, err := b.tupleCols()
+	// Bins: over the start events in the range.
+	bins, err := b.binRanges(ctx, conn, o.Start)
 	if err != nil {
 		return nil, err
+	}
+	b.reset()
+	cols, err := b.tupleCols(bins...)
+	if err != nil {
+		return nil, err
+	}
+	order := "name"
+	if ties := b.tieCols(&cols, bins); len(ties) > 0 {
+		order = strings.Join(ties, ", ")
 	}
 	fs, err := b.flag(query.Node(o.Start.Filter))
 	if err != nil {
@@ -38,9 +47,9 @@ func (b *qb) retention(ctx context.Context, conn *sql.Conn) (*query.RetentionRes
 		nameCond = b.names(o.Start.Event, o.Return.Event) + " AND " + global
 	}
 	vs := vlist(n, "")
-	firsts := []string{"first(time ORDER BY time, " + orderTuple(n) + ") AS t0", "first(d ORDER BY time, " + orderTuple(n) + ") AS d0"}
+	firsts := []string{"first(time ORDER BY time, " + order + ") AS t0", "first(d ORDER BY time, " + order + ") AS d0"}
 	for i := 1; i <= n; i++ {
-		firsts = append(firsts, fmt.Sprintf("first(v%d ORDER BY time, %s) AS v%d", i, orderTuple(n), i))
+		firsts = append(firsts, fmt.Sprintf("first(v%d ORDER BY time, %s) AS v%d", i, order, i))
 	}
 	var cohorts string
 	if o.Type == query.FirstTime {
@@ -166,15 +175,6 @@ func sortCohorts(cs []query.Cohort) {
 			cs[j], cs[j-1] = cs[j-1], cs[j]
 		}
 	}
-}
-
-// orderTuple orders ties at one time by breakdown values, as the oracle
-// does; "name" when there is no breakdown.
-func orderTuple(n int) string {
-	if n == 0 {
-		return "name"
-	}
-	return vlist(n, "")
 }
 
 func prefixed(vs string) string {

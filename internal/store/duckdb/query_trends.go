@@ -190,7 +190,7 @@ func (b *qb) binRanges(ctx context.Context, conn *sql.Conn, s query.Series) ([]*
 	if err != nil {
 		return nil, err
 	}
-	text := b.base(cond, false, cols...) + fmt.Sprintf(" SELECT %s FROM u WHERE time >= %d", strings.Join(aggs, ", "), b.start)
+	text := b.base(cond, false, cols...) + fmt.Sprintf(" SELECT %s FROM u WHERE time >= %d AND time < %d", strings.Join(aggs, ", "), b.start, b.end)
 	rows, err := b.query(ctx, conn, text)
 	if err != nil {
 		return nil, err
