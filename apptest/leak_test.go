@@ -147,6 +147,33 @@ func cpfRandom() string {
 	return d
 }
 
+// hkidRandom returns a random Hong Kong identity card number as printed,
+// with its check character in parentheses.
+func hkidRandom() string {
+	l := randString("ABCDEFGHJKLMNPRSTVWYZ", 1)
+	d := randString(digits, 6)
+	sum := 36*9 + int(l[0]-'A'+10)*8
+	for k := 0; k < 6; k++ {
+		sum += int(d[k]-'0') * (7 - k)
+	}
+	c := (11 - sum%11) % 11
+	ch := "0123456789A"[c : c+1]
+	return l + d + "(" + ch + ")"
+}
+
+// twIDRandom returns a random valid Taiwan national identification number.
+func twIDRandom() string {
+	codes := map[byte]int{'A': 10, 'B': 11, 'C': 12, 'D': 13, 'E': 14, 'F': 15, 'G': 16, 'H': 17, 'J': 18, 'K': 19}
+	l := randString("ABCDEFGHJK", 1)
+	d := randString("12", 1) + randString(digits, 7)
+	v := codes[l[0]]
+	sum := v/10 + v%10*9
+	for k := 0; k < 8; k++ {
+		sum += int(d[k]-'0') * (8 - k)
+	}
+	return l + d + strconv.Itoa((10-sum%10)%10)
+}
+
 type canary struct {
 	path, value string
 }
@@ -223,7 +250,37 @@ func canaryProps() (map[string]any, []canary) {
 	groq := "gsk_" + randString(alnum, 48) + "7a"
 	tgBot := randString("123456789", 10) + ":AA" + randString(alnum, 31) + "7b"
 	serviceJWT := b64(`{"alg":"HS256","typ":"JWT"}`) + "." + b64(`{"iss":"supabase","ref":"`+randString(alnum, 20)+`","role":"service_role"}`) + "." + randString(alnum+"-_", 43)
+	// The fourth round: Hong Kong and Taiwan IDs, cues of cased scripts,
+	// Ruby hashes, piped and one-dash passwords, IDs named before their
+	// cue, by a field name or by a validation error, multipart parts and
+	// configuration written in code.
+	hkid := hkidRandom()
+	twID := twIDRandom()
+	ruPw := "Ru" + randString(alnum, 12) + "7"
+	railsPw := "Rb" + randString(alnum, 12) + "7"
+	stdinPw := "Si" + randString(alnum, 12) + "7"
+	ktPw := "Kt" + randString(alnum, 12) + "7"
+	javaPw := "Jv" + randString(alnum, 12) + "7"
+	ssnBefore := strings.ReplaceAll(ssnRandom(), "-", "")
+	fieldSSN := strings.ReplaceAll(ssnRandom(), "-", "")
+	springCPF := cpfRandom()
+	dupCPF := cpfRandom()
+	mpPw := "Mp" + randString(alnum, 12) + "7"
+	wpPw := "Wp" + randString(alnum, 12) + "7"
 	props := map[string]any{
+		"kyc_hk":        "KYC rejected for " + hkid + ": photo unclear",
+		"taiwan_id":     twID,
+		"ru_note":       "Логин: ivan, Пароль: " + ruPw,
+		"rails_log":     `Parameters: {"user"=>{"email"=>"a@b.c", "password"=>"` + railsPw + `"}}`,
+		"stdin_cmd":     "echo '" + stdinPw + "' | passwd --stdin bob",
+		"keytool_cmd":   "keytool -genkey -alias a -storepass " + ktPw + " -keystore k.jks",
+		"java_cmd":      "java -Djavax.net.ssl.keyStorePassword=" + javaPw + " -jar app.jar",
+		"id_error":      "ValueError: " + ssnBefore + " is not a valid SSN",
+		"kyc_log":       "error: social_security_number " + fieldSSN + " rejected",
+		"spring_error":  "Field error in object 'user' on field 'cpf': rejected value [" + springCPF + "]; codes [x]",
+		"db_error":      "ERROR 1062 (23000): Duplicate entry '" + dupCPF + "' for key 'users.cpf'",
+		"upload":        "--b\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n" + mpPw + "\r\n--b--",
+		"wp_config":     "define( 'DB_PASSWORD', '" + wpPw + "' );",
 		"empresa":       "Empresa CNPJ " + cnpjF + " cadastrada",
 		"pesel":         pesel,
 		"profile_url":   "https://crm.example.com/api/cpf/" + cpfPath + "/profile",
@@ -289,14 +346,16 @@ func canaryProps() (map[string]any, []canary) {
 		"kyc_note":               "my SIN is " + spacedSIN,
 		"reisepassnummer":        reisepass,
 		"payment_note":           "card " + splitCardText + " please",
-		// Kept: a publishable client key, a push token, a UUID.
+		// Kept: a publishable client key, a push token, a UUID, an analytics
+		// cookie whose dotted id and timestamp would pass for a Visa number.
 		"posthog_key": "phc_Xk29dkLmQp1zAbCdEfGhIjKlMnOpQrStUvWxYz01234",
 		"push_token":  "3f9a2c7e1b8d4f6a0c5e9b2d7f1a3c8e3f9a2c7e1b8d4f6a0c5e9b2d7f1a3c8e",
 		"order_uuid":  "99999999-9999-4999-8999-411111111111",
+		"ga_cookie":   "_ga=GA1.2.412345678.1700000003; _gid=GA1.2.1.1",
 	}
 	props["$elements"] = append(props["$elements"].([]any),
 		map[string]any{"tag_name": "span", "attr__class": "reveal-password", "$el_text": shownPw})
-	return props, []canary{
+	return props, append(corpus5Canaries(props), []canary{
 		{"cmd", mysqlPw}, {"deploy_log", curlPw}, {"script", sshPw}, {"fields[].value", fieldPw},
 		{"documents[].value", passport}, {"security_answer", answer}, {"$elements[].$el_text", shownPw},
 		{"api_error", apiUser}, {"vpn_config", wgKey}, {"social_security_number", ssn}, {"support_note", za},
@@ -312,7 +371,10 @@ func canaryProps() (map[string]any, []canary) {
 		{"empresa", cnpjF}, {"pesel", pesel}, {"profile_url", cpfPath}, {"oracle_cmd", oraclePw}, {"rdp_cmd", rdpPw},
 		{"mysql_argv[]", gluedPw}, {"net_cmd", netPw}, {"unlock_code", unlockPin},
 		{"llm_config", groq}, {"alert_target", tgBot}, {"supabase_conf", serviceJWT},
-	}
+		{"kyc_hk", hkid}, {"taiwan_id", twID}, {"ru_note", ruPw}, {"rails_log", railsPw}, {"stdin_cmd", stdinPw},
+		{"keytool_cmd", ktPw}, {"java_cmd", javaPw}, {"id_error", ssnBefore}, {"kyc_log", fieldSSN},
+		{"spring_error", springCPF}, {"db_error", dupCPF}, {"upload", mpPw}, {"wp_config", wpPw},
+	}...)
 }
 
 // TestGuardLeak sends canary secrets through every ingestion endpoint and
@@ -418,6 +480,7 @@ func TestGuardLeak(t *testing.T) {
 		for k, want := range map[string]string{"plan": "pro", "routing_number": "021000021",
 			"posthog_key": "phc_Xk29dkLmQp1zAbCdEfGhIjKlMnOpQrStUvWxYz01234", "order_uuid": "99999999-9999-4999-8999-411111111111",
 			"push_token":       "3f9a2c7e1b8d4f6a0c5e9b2d7f1a3c8e3f9a2c7e1b8d4f6a0c5e9b2d7f1a3c8e",
+			"ga_cookie":        "_ga=GA1.2.412345678.1700000003; _gid=GA1.2.1.1",
 			"stripe_signature": "t=1492774577,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"} {
 			if e.Properties[k] != want {
 				t.Errorf("harmless property %s lost: %v", k, e.Properties[k])

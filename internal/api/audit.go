@@ -66,8 +66,9 @@ func (a *API) hashIDs(ids []string) []string {
 
 // auditDenied records a refused request (401 or 403). The actor is named
 // when the credentials were valid; credentials themselves are never
-// recorded.
-func (a *API) auditDenied(r *http.Request, code int) {
+// recorded. A refusal to read a PII path (err an *Error with PIIPath) is
+// recorded as action "pii.denied" with the path.
+func (a *API) auditDenied(r *http.Request, code int, err error) {
 	if a.audit == nil {
 		return
 	}
@@ -83,8 +84,12 @@ func (a *API) auditDenied(r *http.Request, code int) {
 	} else if s := r.PathValue("id"); s != "" && r.Pattern != "" && !slices.Contains([]string{"GET /api/purges/{id}"}, r.Pattern) {
 		project, _ = strconv.ParseInt(s, 10, 64)
 	}
-	a.audit.Denied(audit.Entry{Actor: actor, Session: auth.SessionID(r.Context()), Action: "denied", ProjectID: max(project, 0),
-		Endpoint: r.Pattern, Outcome: audit.Denied, Status: code}, audit.Source(r))
+	e := audit.Entry{Actor: actor, Session: auth.SessionID(r.Context()), Action: "denied", ProjectID: max(project, 0),
+		Endpoint: r.Pattern, Outcome: audit.Denied, Status: code}
+	if ae := (*Error)(nil); errors.As(err, &ae) && ae.PIIPath != "" {
+		e.Action, e.PII = "pii.denied", &audit.PIIRead{Paths: []string{ae.PIIPath}, Hashed: true}
+	}
+	a.audit.Denied(e, audit.Source(r))
 }
 
 // maxAuditProps caps the property names an entry lists; beyond it the entry

@@ -215,7 +215,7 @@ func piiFilter(m *pii.Mask, props []string) error {
 	}
 	for _, p := range props {
 		if m.IsPII(strings.TrimPrefix(p, "user.")) {
-			return &Error{Code: http.StatusForbidden, Msg: "the filter reads the PII path " + strconv.Quote(p) +
+			return &Error{Code: http.StatusForbidden, PIIPath: strings.TrimPrefix(p, "user."), Msg: "the filter reads the PII path " + strconv.Quote(p) +
 				", which this credential reads only hashed (it lacks the pii grant); break down by it instead, or ask an admin for the grant"}
 		}
 	}
@@ -258,13 +258,13 @@ func piiQuery(m *pii.Mask, q *query.Query) error {
 	}
 	for _, s := range q.Series {
 		if s.Property != "" && m.IsPII(s.Property) {
-			return &Error{Code: http.StatusForbidden, Msg: "the series aggregates the PII path " + strconv.Quote(s.Property) +
+			return &Error{Code: http.StatusForbidden, PIIPath: s.Property, Msg: "the series aggregates the PII path " + strconv.Quote(s.Property) +
 				", which this credential reads only hashed (it lacks the pii grant)"}
 		}
 	}
 	for _, b := range q.Breakdown {
 		if b.Bins != 0 && m.IsPII(b.Name) {
-			return &Error{Code: http.StatusForbidden, Msg: "the breakdown bins the PII path " + strconv.Quote(b.Name) +
+			return &Error{Code: http.StatusForbidden, PIIPath: b.Name, Msg: "the breakdown bins the PII path " + strconv.Quote(b.Name) +
 				", which this credential reads only hashed (it lacks the pii grant); break down by its values instead"}
 		}
 	}

@@ -27,6 +27,8 @@ func benchLine(b *testing.B, props string, mask bool) {
 }
 
 const (
+	digitProps = `{"$browser":"Chrome","$browser_version":131,"$current_url":"https://shop.example.com/orders/20261203-55512?page=2","$device_id":"0129ed32-1097-4fe8-a330-b99a2f87287b","$insert_id":"55Da69D0CeB80EC6FEb37BA68bfe66C0","$os":"Mac OS X","$screen_height":768,"$screen_width":1440,"plan":"pro","order_total":"1234.56","placed":"2026-12-03T14:05:00Z","$lib":"web","$lib_version":"2.55.0"}`
+	phoneProps = `{"$browser":"Chrome","$current_url":"https://shop.example.com/cart?utm_source=x","$os":"Mac OS X","$screen_width":1440,"plan":"pro","note":"please call back on +44 20 7946 0958","nested":{"a":[1,"x"],"b":true},"$lib":"web","$lib_version":"2.55.0"}`
 	cleanProps = `{"$browser":"Chrome","$current_url":"https://shop.example.com/cart?utm_source=x","$os":"Mac OS X","$screen_width":1440,"plan":"pro","seats":12,"nested":{"a":[1,"x"],"b":true},"$lib":"web","$lib_version":"2.55.0"}`
 	textProps  = `{"$browser":"Chrome","$current_url":"https://shop.example.com/cart?utm_source=x","$os":"Mac OS X","$screen_width":1440,"plan":"pro","note":"please call back ann@example.com","nested":{"a":[1,"x"],"b":true},"$lib":"web","$lib_version":"2.55.0"}`
 	piiProps   = `{"$browser":"Chrome","$current_url":"https://shop.example.com/cart?utm_source=x","$os":"Mac OS X","$screen_width":1440,"plan":"pro","email":"ann@example.com","nested":{"a":[1,"x"],"b":true},"$lib":"web","$lib_version":"2.55.0"}`
@@ -38,3 +40,9 @@ func BenchmarkExportLinePII(b *testing.B)         { benchLine(b, piiProps, false
 func BenchmarkExportLinePIIMasked(b *testing.B)   { benchLine(b, piiProps, true) }
 func BenchmarkExportLineText(b *testing.B)        { benchLine(b, textProps, false) }
 func BenchmarkExportLineTextMasked(b *testing.B)  { benchLine(b, textProps, true) }
+
+// "digits": a clean row of an SDK's usual digits (a device UUID, an insert
+// id, a URL with an order number, versions, a date), for a reader without
+// the grant; "phone": a phone number inside free text.
+func BenchmarkExportLineDigitsMasked(b *testing.B) { benchLine(b, digitProps, true) }
+func BenchmarkExportLinePhoneMasked(b *testing.B)  { benchLine(b, phoneProps, true) }

@@ -40,6 +40,9 @@ type Error struct {
 	Err  error
 	// RetryAfter, in seconds, is sent as Retry-After when not zero.
 	RetryAfter int
+	// PIIPath names the PII path a 403 refused to read (the audit entry
+	// records it).
+	PIIPath string
 }
 
 func (e *Error) Error() string {
@@ -74,7 +77,7 @@ func (a *API) handler(h HandlerFunc) http.Handler {
 		}
 		code, msg := status(err)
 		if code == http.StatusUnauthorized || code == http.StatusForbidden {
-			a.auditDenied(r, code)
+			a.auditDenied(r, code, err)
 		}
 		if code >= 500 {
 			a.log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "route", r.Pattern, "err", err)

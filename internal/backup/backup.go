@@ -30,6 +30,7 @@ import (
 
 	"github.com/sieve-analytics/sieve/internal/atomicfile"
 	"github.com/sieve-analytics/sieve/internal/audit"
+	"github.com/sieve-analytics/sieve/internal/pii"
 )
 
 // ManifestName is the file that describes a backup; it is written last.
@@ -202,9 +203,11 @@ func create(ctx context.Context, src Sources, partial, dest string) (*Manifest, 
 }
 
 // skip reports whether a file of the data directory is not part of a
-// backup: files being written, the readiness probe's.
+// backup: files being written, the readiness probe's, and the PII path
+// set's rebuilt mark (the set is copied before the store, whose findings
+// may name newer paths: a restore rebuilds the set from them once).
 func skip(name string) bool {
-	return strings.HasSuffix(name, atomicfile.TmpSuffix) || strings.HasPrefix(name, ".readyz-")
+	return strings.HasSuffix(name, atomicfile.TmpSuffix) || strings.HasPrefix(name, ".readyz-") || name == pii.RebuiltFile
 }
 
 // copyRest copies every regular file of dataDir outside store/ and audit/.

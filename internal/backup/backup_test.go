@@ -44,6 +44,9 @@ func TestCreateAndRestore(t *testing.T) {
 	must(os.MkdirAll(filepath.Join(data, "meta"), 0o700))
 	must(os.WriteFile(filepath.Join(data, "meta", "registry.json"), []byte(`{"x":1}`), 0o600))
 	must(os.WriteFile(filepath.Join(data, "meta", "registry.json.tmp"), []byte(`half`), 0o600))
+	must(os.MkdirAll(filepath.Join(data, "pii"), 0o700))
+	must(os.WriteFile(filepath.Join(data, "pii", "pii_paths.jsonl"), []byte(`{"project_id":1,"path":"email"}`+"\n"), 0o600))
+	must(os.WriteFile(filepath.Join(data, "pii", "pii_paths.rebuilt"), []byte(`{}`), 0o600))
 	al, err := audit.Open(filepath.Join(data, "audit"), nil)
 	must(err)
 	defer al.Close()
@@ -58,7 +61,10 @@ func TestCreateAndRestore(t *testing.T) {
 		names = append(names, f.Path)
 	}
 	got := strings.Join(names, " ")
-	if !strings.Contains(got, "meta/registry.json") || strings.Contains(got, ".tmp") || !strings.Contains(got, "audit/audit.log") {
+	// The PII path set's rebuilt mark stays out: a restore rebuilds the set
+	// from the restored findings once.
+	if !strings.Contains(got, "meta/registry.json") || strings.Contains(got, ".tmp") || !strings.Contains(got, "audit/audit.log") ||
+		!strings.Contains(got, "pii/pii_paths.jsonl") || strings.Contains(got, "pii_paths.rebuilt") {
 		t.Errorf("files %s", got)
 	}
 	if m.AuditSeq != 1 {

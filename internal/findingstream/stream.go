@@ -76,11 +76,13 @@ type Options struct {
 
 // Stream is an open findings stream. Safe for concurrent use.
 type Stream struct {
-	opt  Options
-	mu   sync.Mutex
-	f    *os.File
-	size int64
-	seq  int64
+	opt     Options
+	mu      sync.Mutex
+	eraseMu sync.Mutex // one Erase at a time
+	f       *os.File
+	name    string // f's segment name
+	size    int64
+	seq     int64
 
 	written int64        // appends written (under mu)
 	syncMu  sync.Mutex   // one fsync at a time
@@ -171,7 +173,7 @@ func Open(opt Options) (*Stream, error) {
 		f.Close()
 		return nil, fmt.Errorf("findingstream: %w", err)
 	}
-	s.f, s.size = f, good
+	s.f, s.name, s.size = f, name, good
 	s.durable.Store(s.seq)
 	return s, nil
 }
@@ -275,12 +277,13 @@ func (s *Stream) syncTo(f *os.File, mine int64) error {
 // rotate starts a new segment and removes the oldest beyond KeepSegments.
 // A failure keeps the current segment (it only grows further).
 func (s *Stream) rotate() {
-	f, err := os.OpenFile(filepath.Join(s.opt.Dir, segName(s.seq+1)), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	name := segName(s.seq + 1)
+	f, err := os.OpenFile(filepath.Join(s.opt.Dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return
 	}
 	s.f.Close()
-	s.f, s.size = f, 0
+	s.f, s.name, s.size = f, name, 0
 	if segs, err := s.segments(); err == nil && len(segs) > s.opt.KeepSegments {
 		for _, n := range segs[:len(segs)-s.opt.KeepSegments] {
 			_ = os.Remove(filepath.Join(s.opt.Dir, n))

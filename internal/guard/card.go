@@ -182,7 +182,7 @@ func scanGroups(s string, groups []group, digits []byte, fn func(start, end int)
 					t += groups[k].n
 					d = append(d, s[groups[k].start:groups[k].end]...)
 				}
-				if t >= 13 && t <= 19 && isPAN(d) {
+				if t >= 13 && t <= 19 && isPAN(d) && !dottedCounters(s, groups[a:b+1]) {
 					found = b
 					fn(groups[a].start, groups[b].end)
 					break
@@ -195,6 +195,25 @@ func scanGroups(s string, groups []group, digits []byte, fn func(start, end int)
 			a++
 		}
 	}
+}
+
+// dottedCounters: digit groups joined by dots of which one has 7 or more
+// digits are counters and timestamps ("GA1.2.412345678.1700000000" in a
+// _ga cookie, "fb.1.1700000000000.4123456" in _fbp, version and build
+// numbers), not a card number: cards are written in dotted groups of 3
+// to 6 digits (4111.1111.1111.1111, 3782.822463.10005).
+func dottedCounters(s string, gs []group) bool {
+	if len(gs) < 2 {
+		return false
+	}
+	long := false
+	for k, g := range gs {
+		if k < len(gs)-1 && s[g.end] != '.' {
+			return false
+		}
+		long = long || g.n > 6
+	}
+	return long
 }
 
 // cardSep returns the length of a separator between digit groups at s[j:]:

@@ -131,7 +131,6 @@ func (c *Checker) getWalker(a *fastjson.Arena, dst []event.Finding) *walker {
 	w.panSeen = false
 	w.appLink = false
 	w.jdepth, w.nestedPath, w.nestedDrop, w.nestedChanged = 0, "", false, false
-	w.failPath = ""
 	return w
 }
 
@@ -359,14 +358,27 @@ type pending struct {
 // keys say together: whether it is an autotrack element, and whether it is
 // a {name: "password", value: ...} pair. Scan's sharesContext (raw.go) must
 // recognise every key that changes the result here.
-func (w *walker) objContext(o *fastjson.Object, ei *elemInfo) (pairKind keyKind, jwk, bank, address bool) {
+//
+// pre receives, for the object's first len(pre) members in order, the key
+// cache's entry for each key found in the cache's slots (see memberPre).
+func (w *walker) objContext(o *fastjson.Object, ei *elemInfo, pre *[maxPre]memberPre) (pairKind keyKind, jwk, bank, address bool) {
 	// Names are classified only when the object has a value key too.
 	var names [4]string
 	nn, hasValue, hasID, elem := 0, false, false, false
 	docType := ""
+	j := 0
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		ks := b2s(k)
-		kc := w.keyCtx(ks)
+		var kc uint8
+		if e := w.slotEntry(ks); e != nil {
+			kc = e.ctx
+			if j < maxPre {
+				pre[j] = memberPre{kind: e.kind, card: e.card, ok: true}
+			}
+		} else {
+			kc = keyContext(ks)
+		}
+		j++
 		jwk = jwk || kc&ctxKty != 0
 		bank = bank || kc&ctxBank != 0
 		address = address || kc&ctxAddress != 0
@@ -458,20 +470,35 @@ func keyContext(k string) uint8 {
 	return c
 }
 
-// keyCtx is keyContext(k), from the key cache when k is in one of its
-// slots. It never fills the cache: filling it scans the key for values,
+// slotEntry is k's entry when k is in one of the key cache's slots, else
+// nil. It never fills the cache: filling it scans the key for values,
 // which must happen where member classifies the key, as before.
-func (w *walker) keyCtx(k string) uint8 {
+func (w *walker) slotEntry(k string) *kindEntry {
 	if k != "" {
 		i := kindSlot(k) &^ 1
 		if s := &w.kslots[i]; s.key == k {
-			return s.ctx
+			return s
 		}
 		if s := &w.kslots[i+1]; s.key == k {
-			return s.ctx
+			return s
 		}
 	}
-	return keyContext(k)
+	return nil
+}
+
+// maxPre is how many members of an object objContext notes the key
+// cache's entries for.
+const maxPre = 32
+
+// memberPre is what the key cache said about a member's key when
+// objContext read it, so that walkObject and member look the key up once.
+// A key in the cache's slots stays in the cache (slots or map) until the
+// cache is reset (kindGen), and an entry never changes: member's own
+// lookup would return the same kind and fill nothing.
+type memberPre struct {
+	kind keyKind // with kSensKey
+	card bool    // cardWordHint(key)
+	ok   bool
 }
 
 // elemKey: a string under k makes its object an autotrack element
@@ -641,7 +668,7 @@ func jwkPrivate(k string) bool {
 func pairValueKey(k string) bool {
 	switch k {
 	case "value", "val", "text", "input", "answer", "data", "content", "entered", "response", "v", "Value",
-		"number", "values", "secret", "contents":
+		"number", "values", "secret", "contents", "field_value", "fieldValue", "input_value", "inputValue":
 		return true
 	}
 	return false
@@ -655,10 +682,11 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		return
 	}
 	var ei elemInfo
-	pairKind, jwk, bank, address := w.objContext(o, &ei)
+	var pre [maxPre]memberPre
+	pairKind, jwk, bank, address := w.objContext(o, &ei, &pre)
+	gen := w.kindGen
 	savedAddr := w.address
 	w.address = address
-	defer func() { w.address = savedAddr }()
 	if bank && !parent.sensitive() {
 		parent = kBankParent
 	}
@@ -681,15 +709,22 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 	var expiries [4]string
 	nexp := 0
 	ndigit := 0
+	j := 0
 	o.Visit(func(k []byte, c *fastjson.Value) {
+		var mp *memberPre
+		if j < maxPre && pre[j].ok && w.kindGen == gen {
+			mp = &pre[j]
+		}
+		j++
 		if w.drop {
 			return
 		}
-		if t := c.Type(); (t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c)) &&
-			(parent == kCard || parent == kCardParent || cardWordHint(b2s(k))) {
+		t := c.Type()
+		if (t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c)) &&
+			(parent == kCard || parent == kCardParent || (mp != nil && mp.card || mp == nil && cardWordHint(b2s(k)))) {
 			ndigit++
 		}
-		e, edit, expiry := w.member(k, c, parent, pairKind, jwk, elem)
+		e, edit, expiry := w.member(k, c, t, parent, pairKind, jwk, elem, mp)
 		switch {
 		case expiry:
 			if nexp < len(expiries) {
@@ -755,15 +790,28 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		o.Set(e.key, e.val)
 	}
 	w.panSeen = savedPan || w.panSeen
+	// Not deferred: after a panic the walker is not used again (release).
+	w.address = savedAddr
 }
 
 // member judges the property k: c of an object whose keys say pairKind,
 // jwk and elem (see objContext), under an object of kind parent. It returns
 // the edit to make to the object, if any (edit), or reports a card expiry,
 // judged only after its siblings (expiry).
-func (w *walker) member(k []byte, c *fastjson.Value, parent, pairKind keyKind, jwk bool, elem *elemInfo) (e pending, edit, expiry bool) {
+//
+// pre, when not nil, is the key cache's entry for k (see memberPre).
+//
+// The path is restored on return, not by a deferred call: should the walk
+// panic, release reports the path as it was at the panic.
+func (w *walker) member(k []byte, c *fastjson.Value, t fastjson.Type, parent, pairKind keyKind, jwk bool, elem *elemInfo, pre *memberPre) (e pending, edit, expiry bool) {
 	ks := b2s(k)
-	kind, keySens := w.kindOf(ks)
+	var kind keyKind
+	var keySens bool
+	if pre != nil {
+		kind, keySens = w.projectKind(ks, pre.kind)
+	} else {
+		kind, keySens = w.kindOf(ks)
+	}
 	var pl int
 	if keySens {
 		// The key is data: it never appears in a path, and an action
@@ -772,16 +820,13 @@ func (w *walker) member(k []byte, c *fastjson.Value, parent, pairKind keyKind, j
 	} else {
 		pl = w.pushKey(ks)
 	}
-	defer func() {
-		if w.failPath == "" {
-			if r := recover(); r != nil {
-				// Note where the guard failed, for release.
-				w.failPath = string(w.path)
-				panic(r)
-			}
-		}
-		w.path = w.path[:pl]
-	}()
+	e, edit, expiry = w.memberValue(k, ks, c, t, parent, pairKind, jwk, elem, kind, keySens)
+	w.path = w.path[:pl]
+	return e, edit, expiry
+}
+
+// memberValue is member after the key's classification and path.
+func (w *walker) memberValue(k []byte, ks string, c *fastjson.Value, t fastjson.Type, parent, pairKind keyKind, jwk bool, elem *elemInfo, kind keyKind, keySens bool) (e pending, edit, expiry bool) {
 	w.checkFault()
 	if keySens {
 		if act := w.keyValue(ks); act == DropProperty || act == DropEvent {
@@ -799,9 +844,9 @@ func (w *walker) member(k []byte, c *fastjson.Value, parent, pairKind keyKind, j
 	if kind == kExpiry {
 		return pending{}, false, true
 	}
-	switch c.Type() {
+	switch t {
 	case fastjson.TypeString, fastjson.TypeNumber:
-		act, repl := w.leaf(c, kind, ks, elem)
+		act, repl := w.leafOf(c, t == fastjson.TypeNumber, kind, ks, elem)
 		switch act {
 		case DropProperty:
 			return pending{key: string(k), drop: true}, true, false
@@ -988,14 +1033,19 @@ func pairArrayKind(arr []*fastjson.Value) keyKind {
 // leaf inspects a string or number and returns the action to apply to it
 // and, for redact and hash, its replacement.
 func (w *walker) leaf(c *fastjson.Value, kind keyKind, key string, elem *elemInfo) (Action, *fastjson.Value) {
+	return w.leafOf(c, c.Type() == fastjson.TypeNumber, kind, key, elem)
+}
+
+// leafOf is leaf for a c whose type the caller knows (isNum: a number,
+// else a string).
+func (w *walker) leafOf(c *fastjson.Value, isNum bool, kind keyKind, key string, elem *elemInfo) (Action, *fastjson.Value) {
 	var s string
-	isNum := c.Type() == fastjson.TypeNumber
 	mark := len(w.hits)
 	w.key = key
 	if isNum {
 		w.num = c.MarshalTo(w.num[:0])
 		s = b2s(w.num)
-		w.scanNumber(c, kind)
+		w.scanNumberText(w.num, kind)
 		if len(w.c.rules) > 0 {
 			w.customRules(s)
 		}

@@ -205,6 +205,14 @@ func (w *walker) scanCommandLine(s string) {
 			return b
 		}
 		switch {
+		case word == "-S" && strings.HasSuffix(strings.TrimRight(s[:a.s], " \t"), "sudo") ||
+			word == "--stdin" || word == "--password-stdin" || word == "--passphrase-stdin":
+			// echo 'S3cret' | sudo -S cmd, printf 'S3cret\n' | passwd
+			// --stdin bob, echo S3cret | docker login --password-stdin:
+			// the program reads the password from the pipe.
+			if b := pipedArg(s, a.s); b.e > b.s {
+				w.cliPassword(s, b)
+			}
 		case word == "-u" || word == "-U" || word == "--user" || word == "--auth":
 			w.userPassArg(s, next())
 		case strings.HasPrefix(word, "--user=") || strings.HasPrefix(word, "--auth="):
@@ -218,12 +226,20 @@ func (w *walker) scanCommandLine(s string) {
 				}
 				w.namedValue(s, v, kind, true)
 			}
-		case word == "-S" && strings.HasSuffix(strings.TrimRight(s[:a.s], " \t"), "sudo"):
-			// echo 'S3cret' | sudo -S cmd: sudo reads the password from the pipe.
-			if k := strings.LastIndex(s[:a.s], "echo "); k >= 0 {
-				if b, _ := nextArg(s, k+5); b.e > b.s && strings.Contains(s[b.e:a.s], "|") {
-					w.cliPassword(s, b)
-				}
+		case len(word) > 5 && strings.HasPrefix(word, "pass:"):
+			// OpenSSL's pass phrase argument: -passin pass:S3cret.
+			w.cliPassword(s, argv{a.s + 5, a.e})
+		case len(word) > 4 && word[0] == '-' && word[1] == 'D' && strings.IndexByte(word, '=') > 3:
+			// Java system properties: -Djavax.net.ssl.keyStorePassword=S3cret.
+			name, val, _ := strings.Cut(word[2:], "=")
+			if kind := classifyKey(name); kind.sensitive() && kind != kExpiry {
+				w.namedValue(s, argv{a.e - len(val), a.e}, kind, true)
+			}
+		case len(word) > 3 && word[0] == '-' && word[1] != '-' && singleDashName(word[1:]):
+			// Long options written with one dash (keytool's -storepass,
+			// plink's -pw, influx's -password, gpg's -passphrase).
+			if kind := classifyKey(word[1:]); kind.sensitive() && kind != kExpiry && kind != kCookie {
+				w.namedValue(s, next(), kind, true)
 			}
 		case spaced != 0 && len(word) == 2 && word[0] == '-' && word[1] == spaced:
 			w.cliPassword(s, next())
@@ -239,6 +255,43 @@ func (w *walker) scanCommandLine(s string) {
 			}
 		}
 	}
+}
+
+// pipedArg returns the argument of the echo or printf whose output is
+// piped into the command whose word starts at at ("echo S3cret | passwd
+// --stdin bob"): only when a pipe stands between them. A printf format's
+// trailing \n is not part of it.
+func pipedArg(s string, at int) argv {
+	k := max(strings.LastIndex(s[:at], "echo "), strings.LastIndex(s[:at], "printf "))
+	if k < 0 {
+		return argv{}
+	}
+	k += strings.IndexByte(s[k:], ' ') + 1
+	b, _ := nextArg(s, k)
+	for b.e > b.s && s[b.s] == '-' { // echo -n S3cret
+		b, _ = nextArg(s, b.e+1)
+	}
+	if b.e <= b.s || b.e >= at || !strings.Contains(s[b.e:at], "|") {
+		return argv{}
+	}
+	if strings.HasSuffix(s[b.s:b.e], "\\n") {
+		b.e -= 2
+	}
+	return b
+}
+
+// singleDashName: n (a flag without its dash) is a word of 3 to 24
+// letters, as long options written with one dash are.
+func singleDashName(n string) bool {
+	if len(n) < 2 || len(n) > 24 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if !(n[i] >= 'a' && n[i] <= 'z' || n[i] >= 'A' && n[i] <= 'Z' || n[i] == '-' || n[i] == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // registryCLI: the word before "login" (in before) is a container tool
@@ -432,6 +485,16 @@ func (w *walker) namedValue(s string, v argv, kind keyKind, loose bool) {
 		w.hits[k].end += v.s
 		w.hits[k].det = "text.config_secret"
 	}
+}
+
+// namedValueOf is namedValue with the value's own name standing for the
+// property's key, so that a name naming a format with check digits
+// ("cpf") has the value pass them (failsNamedCheck).
+func (w *walker) namedValueOf(name, s string, v argv, kind keyKind, loose bool) {
+	key := w.key
+	w.key = name
+	w.namedValue(s, v, kind, loose)
+	w.key = key
 }
 
 // scanConfigLines reads "name = value" and "name: value" lines (INI,
@@ -638,6 +701,360 @@ func spacedDirective(n string) bool {
 	return false
 }
 
+// scanRejectedValues reads the messages validation libraries write about
+// a field and the value they rejected, and judges the value as under the
+// field's name:
+//
+//	"ssn" with value "536221234" fails to match ...      (Joi)
+//	Field error in object 'user' on field 'ssn': rejected value [536221234]  (Spring)
+//	ssn\n  String should match pattern ... [type=..., input_value='536221234', ...]  (Pydantic)
+//	invalid value "536221234" for field "ssn"            (and "for parameter", "for key")
+//
+// Detector text.config_secret.
+func (w *walker) scanRejectedValues(s string) {
+	w.scanDuplicateEntries(s)
+	for from, n := 0, 0; from < len(s) && n < 16; n++ {
+		k := indexValueWord(s, from)
+		if k < 0 {
+			return
+		}
+		from = k + 5
+		var name string
+		var v argv
+		switch {
+		case k >= 6 && hasPrefixFold(s[k-6:], "input_value="):
+			// Pydantic: the field is the last unindented line before.
+			v = quotedAt(s, k+6)
+			name = pydanticField(s, k)
+		case k >= 5 && hasPrefixFold(s[k-5:], "with value "):
+			// Joi: "name" with value "..."
+			v = quotedAt(s, k+6)
+			e := k - 6
+			if e > 0 && s[e-1] == '"' {
+				b := strings.LastIndexByte(s[:e-1], '"')
+				if b >= 0 {
+					name = s[b+1 : e-1]
+				}
+			}
+		case k >= 9 && hasPrefixFold(s[k-9:], "rejected value ["):
+			// Spring: on field 'name': rejected value [...]
+			if e := strings.IndexByte(s[k+7:], ']'); e > 0 {
+				v = argv{k + 7, k + 7 + e}
+			}
+			if f := strings.LastIndex(s[:k], "on field '"); f >= 0 {
+				if e := strings.IndexByte(s[f+10:k], '\''); e > 0 {
+					name = s[f+10 : f+10+e]
+				}
+			}
+		case k >= 8 && hasPrefixFold(s[k-8:], "invalid value "):
+			v = quotedAt(s, k+6)
+			if v.e > v.s {
+				rest := s[v.e:]
+				if rest != "" && (rest[0] == '"' || rest[0] == '\'' || rest[0] == '`') {
+					rest = rest[1:]
+				}
+				for _, f := range [...]string{" for field ", " for parameter ", " for key ", " for property ", " for "} {
+					if hasPrefixFold(rest, f) {
+						name = strings.Trim(firstWord(rest[len(f):]), "\"'`:.,")
+						break
+					}
+				}
+			}
+		}
+		if name == "" || v.e <= v.s || len(name) > 64 {
+			continue
+		}
+		if d := strings.LastIndexAny(name, ".["); d >= 0 && d < len(name)-1 {
+			name = strings.TrimRight(name[d+1:], "]") // user.ssn, body[ssn]
+		}
+		if kind, _ := w.kindOf(name); kind.sensitive() {
+			w.namedValueOf(name, s, v, kind, false)
+		}
+	}
+}
+
+// scanDuplicateEntries reads MySQL's unique-key errors, "Duplicate entry
+// '536221234' for key 'users.ssn'" (or the index name 'ssn_UNIQUE'): the
+// column names the value.
+func (w *walker) scanDuplicateEntries(s string) {
+	for from, n := 0, 0; n < 4; n++ {
+		k := strings.Index(s[from:], "uplicate entry '")
+		if k < 0 {
+			return
+		}
+		vs := from + k + len("uplicate entry '")
+		e := strings.IndexByte(s[vs:], '\'')
+		if e <= 0 {
+			return
+		}
+		v := argv{vs, vs + e}
+		from = v.e
+		rest := s[v.e+1:]
+		if !hasPrefixFold(rest, " for key '") {
+			continue
+		}
+		rest = rest[len(" for key '"):]
+		ne := strings.IndexByte(rest, '\'')
+		if ne <= 0 || ne > 96 {
+			continue
+		}
+		name := rest[:ne]
+		if d := strings.LastIndexByte(name, '.'); d >= 0 {
+			name = name[d+1:]
+		}
+		for _, suf := range [...]string{"_unique", "_uniq", "_key", "_idx", "_index", "_uk", "_uq"} {
+			if len(name) > len(suf) && strings.EqualFold(name[len(name)-len(suf):], suf) {
+				name = name[:len(name)-len(suf)]
+				break
+			}
+		}
+		if kind, _ := w.kindOf(name); kind.sensitive() {
+			w.namedValueOf(name, s, v, kind, false)
+		}
+	}
+}
+
+// indexValueWord returns the index of the next "value" (any case) at or
+// after from in s, or -1.
+func indexValueWord(s string, from int) int {
+	for i := from + 1; i+4 <= len(s); i++ {
+		k := strings.Index(s[i:], "alue")
+		if k < 0 {
+			return -1
+		}
+		i += k
+		if s[i-1]|0x20 == 'v' {
+			return i - 1
+		}
+	}
+	return -1
+}
+
+// quotedAt returns the span of the value at s[i:]: inside quotes when it
+// starts with one, else up to the next space, comma or bracket.
+func quotedAt(s string, i int) argv {
+	if i >= len(s) {
+		return argv{}
+	}
+	if q := s[i]; q == '"' || q == '\'' || q == '`' {
+		if e := strings.IndexByte(s[i+1:], q); e > 0 {
+			return argv{i + 1, i + 1 + e}
+		}
+		return argv{}
+	}
+	e := i
+	for e < len(s) && !phraseStop(s[e]) && s[e] != ']' && s[e] != '}' {
+		e++
+	}
+	return argv{i, e}
+}
+
+// pydanticField returns the field a Pydantic error line at s[k:] is about:
+// the last line before it that is not indented.
+func pydanticField(s string, k int) string {
+	ls := strings.LastIndexByte(s[:k], '\n')
+	for ls > 0 {
+		ps := strings.LastIndexByte(s[:ls], '\n') + 1
+		line := strings.TrimRight(s[ps:ls], "\r ")
+		if line != "" && line[0] != ' ' && line[0] != '\t' {
+			if strings.IndexByte(line, ' ') < 0 {
+				return line
+			}
+			return ""
+		}
+		ls = ps - 1
+	}
+	return ""
+}
+
+// scanMultipart reads multipart/form-data bodies: each part's
+// Content-Disposition names the field ('form-data; name="password"') and
+// its value follows the blank line, up to the next boundary line. A name
+// the key dictionary knows makes the value what it says. Detector
+// text.config_secret.
+func (w *walker) scanMultipart(s string) {
+	for from, n := 0, 0; n < 64; n++ {
+		k := strings.Index(s[from:], "form-data; name=")
+		if k < 0 {
+			return
+		}
+		ns := from + k + len("form-data; name=")
+		q := byte(0)
+		if ns < len(s) && (s[ns] == '"' || s[ns] == '\'') {
+			q = s[ns]
+			ns++
+		}
+		ne := ns
+		for ne < len(s) && ne-ns < 96 && s[ne] != q && s[ne] != ';' && s[ne] != '\r' && s[ne] != '\n' && (q != 0 || s[ne] != ' ') {
+			ne++
+		}
+		from = ne
+		hs := strings.Index(s[ne:], "\n\r\n")
+		hl := 3
+		if h2 := strings.Index(s[ne:], "\n\n"); h2 >= 0 && (hs < 0 || h2 < hs) {
+			hs, hl = h2, 2
+		}
+		if hs < 0 {
+			return
+		}
+		vs := ne + hs + hl
+		ve := strings.Index(s[vs:], "\n--")
+		if ve < 0 {
+			ve = len(s)
+		} else {
+			ve += vs
+		}
+		for ve > vs && (s[ve-1] == '\r' || s[ve-1] == '\n') {
+			ve--
+		}
+		from = max(from, ve)
+		name := s[ns:ne]
+		if ve <= vs || name == "" {
+			continue
+		}
+		if kind, _ := w.kindOf(name); kind.sensitive() {
+			w.namedValueOf(name, s, argv{vs, ve}, kind, true)
+		}
+	}
+}
+
+// scanQuotedPairs reads a quoted name followed by a comma and a quoted
+// value, as configuration written in code passes them: PHP's
+// define('DB_PASSWORD', '...') (wp-config.php), Laravel's env('DB_PASSWORD',
+// '...'), Python tuples ("password", "..."), Ruby's set :password, '...'.
+// A name the key dictionary knows makes the value what it says; a
+// password must look typed. Detector text.config_secret.
+func (w *walker) scanQuotedPairs(s string) {
+	for i, n := 0, 0; i < len(s) && n < maxArgs; i++ {
+		k := strings.IndexByte(s[i:], ',')
+		if k < 0 {
+			return
+		}
+		i += k
+		n++
+		if i < 3 {
+			continue
+		}
+		// The value: a quoted string after the comma (checked first: most
+		// commas are prose's).
+		vs := i + 1
+		for vs < len(s) && s[vs] == ' ' {
+			vs++
+		}
+		if vs >= len(s) || s[vs] != '\'' && s[vs] != '"' {
+			continue
+		}
+		// The name: 'NAME' or :name just before the comma.
+		ne := i
+		q := s[ne-1]
+		var ns int
+		switch {
+		case q == '\'' || q == '"':
+			ns = strings.LastIndexByte(s[:ne-1], q)
+			if ns < 0 || ne-1-ns > 64 {
+				continue
+			}
+			ns++
+			ne--
+		case isAlnum(q) || q == '_':
+			ns = ne
+			for ns > 0 && (isAlnum(s[ns-1]) || s[ns-1] == '_') {
+				ns--
+			}
+			if ns == 0 || s[ns-1] != ':' {
+				continue // only a Ruby symbol stands unquoted
+			}
+		default:
+			continue
+		}
+		vq := s[vs]
+		ve := strings.IndexByte(s[vs+1:], vq)
+		if ve <= 0 {
+			continue
+		}
+		name := s[ns:ne]
+		if !envName(name) {
+			continue
+		}
+		if kind, _ := w.kindOf(name); kind.sensitive() && kind != kCookie && kind != kExpiry {
+			w.namedValueOf(name, s, argv{vs + 1, vs + 1 + ve}, kind, false)
+			i = vs + ve
+		}
+	}
+}
+
+// scanFieldNames finds a value written after a field name and a space in
+// a log line or an error message ("social_security_number 536221234
+// rejected", "nationalId 52998224725", "user.ssn 536221234", "id_number
+// \"8001015009087\""): a name written as an identifier (with an
+// underscore, a dot or a capital inside a word) that the key dictionary
+// reads as a national ID or bank account makes the value what it says,
+// judged as under that key (check digits and all). Prose words are left
+// to the phrase scanners. Detector text.config_secret.
+func (w *walker) scanFieldNames(s string) {
+	for i := 2; i < len(s)-1; i++ {
+		k := strings.IndexByte(s[i:], ' ')
+		if k < 0 {
+			return
+		}
+		i += k
+		vs := i + 1
+		if vs < len(s) && (s[vs] == '"' || s[vs] == '\'') {
+			vs++
+		}
+		if vs >= len(s) || !isAlnum(s[vs]) || !digitNear(s, vs) {
+			continue
+		}
+		ne := i
+		if s[ne-1] == ':' {
+			continue // "name: value" is scanInlinePairs'
+		}
+		ns := ne
+		ident := false
+		for ns > 0 && ne-ns < 48 && (isAlnum(s[ns-1]) || s[ns-1] == '_' || s[ns-1] == '.') {
+			ns--
+			c := s[ns]
+			ident = ident || c == '_' || c == '.' || isUpper(c) && ns > 0 && s[ns-1] >= 'a' && s[ns-1] <= 'z'
+		}
+		if !ident || ne-ns < 3 || ns > 0 && isLetterByte(s[ns-1]) {
+			continue
+		}
+		name := s[ns:ne]
+		if d := strings.LastIndexByte(name, '.'); d >= 0 {
+			name = name[d+1:] // user.ssn
+		}
+		if len(name) < 3 {
+			continue
+		}
+		kind, _ := w.kindOf(name)
+		if kind != kSSN && kind != kNatID && kind != kIBAN && kind != kBank {
+			continue
+		}
+		ve := vs
+		for ve < len(s) && (isAlnum(s[ve]) || s[ve] == '-' || s[ve] == '.' || s[ve] == '/') {
+			ve++
+		}
+		for ve > vs && s[ve-1] == '.' {
+			ve--
+		}
+		if ve-vs >= 5 {
+			w.namedValueOf(name, s, argv{vs, ve}, kind, false)
+			i = ve - 1
+		}
+	}
+}
+
+// digitNear: one of the four bytes at s[i:] is a digit (identifiers
+// start so: 536221234, QQ123456C, X1234567).
+func digitNear(s string, i int) bool {
+	for k := i; k < len(s) && k < i+4; k++ {
+		if isDigit(s[k]) {
+			return true
+		}
+	}
+	return false
+}
+
 // scanInlinePairs finds name=value and "name: value" pairs inside a log
 // line or prose, not only at the start of a line ("POST /login
 // ctl00$Main$txtPassword=...", "auth failed (userPassword: ...)"): a name
@@ -650,7 +1067,15 @@ func (w *walker) scanInlinePairs(s string) {
 	for i := 1; i < len(s)-1 && n < maxArgs; i++ {
 		c := s[i]
 		vs := i + 1
+		arrow := false
 		switch {
+		case c == '=' && s[i+1] == '>':
+			// Ruby hashes and Rails' "Parameters:" log lines:
+			// {"password"=>"...", :password => "..."}.
+			arrow, vs = true, i+2
+			for vs < len(s) && s[vs] == ' ' {
+				vs++
+			}
 		case c == '=':
 		case c == ':' && s[i+1] == ' ':
 			vs = i + 2
@@ -661,6 +1086,9 @@ func (w *walker) scanInlinePairs(s string) {
 		}
 		n++
 		ne := i
+		for arrow && ne > 1 && s[ne-1] == ' ' {
+			ne--
+		}
 		var q byte
 		if c := s[ne-1]; c == '\'' || c == '"' {
 			q, ne = c, ne-1 // {'cpf': '...'} in a Python repr, "cpf": "..." in JSON text
@@ -673,6 +1101,8 @@ func (w *walker) scanInlinePairs(s string) {
 			if ns == 0 || s[ns-1] != q {
 				continue
 			}
+		} else if arrow && ns > 0 && s[ns-1] == ':' {
+			ns-- // a Ruby symbol, :password
 		} else if ns > 0 && s[ns-1] != ' ' && s[ns-1] != '&' && s[ns-1] != '(' && s[ns-1] != ',' &&
 			s[ns-1] != '?' && s[ns-1] != '{' && s[ns-1] != '\t' && s[ns-1] != '"' && s[ns-1] != '\'' {
 			continue
@@ -707,7 +1137,7 @@ func (w *walker) scanInlinePairs(s string) {
 		if ve-vs < 4 {
 			continue
 		}
-		w.namedValue(s, argv{vs, ve}, kind, false)
+		w.namedValueOf(name, s, argv{vs, ve}, kind, false)
 		i = ve - 1
 	}
 }

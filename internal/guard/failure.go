@@ -62,10 +62,8 @@ func (c *Checker) release(w *walker, out *[]event.Finding, drop *bool, projectID
 		c.putWalker(w)
 		return
 	}
-	path := w.failPath
-	if path == "" {
-		path = string(w.path)
-	}
+	// Nothing restores w.path during a panic: it is where the walk failed.
+	path := string(w.path)
 	*out = append(w.out[:w.first], event.Finding{ProjectID: projectID, Path: path,
 		Class: string(GuardError), Detector: failureDetector, Action: string(DropEvent)})
 	*drop = true

@@ -117,7 +117,113 @@ func familyCases() []famCase {
 	anon := jh + "." + b64url(`{"iss":"supabase","ref":"abcdefghijklmnopqrst","role":"anon","iat":1700000000,"exp":2000000000}`) + "." + fake(301, 43, b64u)
 	service := jh + "." + b64url(`{"iss":"supabase","ref":"abcdefghijklmnopqrst","role":"service_role","iat":1700000000,"exp":2000000000}`) + "." + fake(302, 43, b64u)
 	user := jh + "." + b64url(`{"iss":"https://abc.supabase.co/auth/v1","sub":"42","role":"authenticated"}`) + "." + fake(303, 43, b64u)
+	ga := withLuhn("412345678170000000")  // a _ga id and timestamp that read as a Visa 19
+	fbp := withLuhn("170000000000041234") // an _fbp timestamp and id
 	return []famCase{
+		// Hong Kong and Taiwan identity numbers, with their check characters
+		pos("hkid key", kv("hkid", "A123456(3)").props, "A123456(3)"),
+		pos("hkid key compact", kv("hong_kong_id", "A1234563").props, "A1234563"),
+		pos("hkid two letters", kv("note", "HKID: AB987654(3)").props, "AB987654(3)"),
+		pos("hkid prose chinese", kv("message", "我的身份證號碼是G123456(A)").props, "G123456(A)"),
+		pos("hkid anywhere", kv("$exception_message", "KYC rejected for A123456(3): photo unclear").props, "A123456(3)"),
+		pos("hkid doc pair", `{"documents":[{"type":"HKID","number":"A123456(3)"}]}`, "A123456(3)"),
+		neg("hkid bad check", kv("hkid", "A123456(4)").props),
+		neg("hkid bad check prose", kv("note", "HKID A123456(4)").props),
+		neg("hkid-like model", kv("product", "Lens A123456(3)x kit").props),
+		pos("taiwan key", kv("taiwan_id", "A123456789").props, "A123456789"),
+		pos("taiwan chinese key", kv("身分證字號", "F131104093").props, "F131104093"),
+		pos("taiwan prose", kv("message", "身分證字號：A123456789，請核對").props, "A123456789"),
+		pos("taiwan prose english", kv("note", "Taiwan ID A123456789 verified").props, "A123456789"),
+		pos("taiwan resident", kv("tw_id", "A800000014").props, "A800000014"),
+		neg("taiwan bad check", kv("taiwan_id", "A123456788").props),
+		neg("taiwan bad check chinese key", kv("身分證字號", "F131104094").props),
+		neg("taiwan bad check prose", kv("note", "Taiwan ID A123456788 verified").props),
+		neg("taiwan shape alone", kv("order", "A123456789").props),
+		// cased cues in scripts other than Latin
+		pos("cyrillic cue capitalised", kv("message", "Пароль: Moskva_1990").props, "Moskva_1990"),
+		pos("cyrillic cue capitals", kv("message", "ЛОГИН: ivan ПАРОЛЬ: Zx81kq9").props, "Zx81kq9"),
+		pos("cyrillic id cue", kv("note", "Паспорт 4509123456, выдан 2015").props, "4509123456"),
+		pos("cyrillic snils", kv("note", "СНИЛС: 11223344595").props, "11223344595"),
+		pos("greek cue capitals", kv("message", "ΚΩΔΙΚΟΣ ΠΡΟΣΒΑΣΗΣ: Ath3na#77").props, "Ath3na#77"),
+		pos("greek cue", kv("message", "Ο κωδικός πρόσβασης είναι: Ath3na#77").props, "Ath3na#77"),
+		pos("polish cue capitals", kv("message", "HASŁO: Krakow#2024").props, "Krakow#2024"),
+		pos("turkish cue capitalised", kv("message", "Şifre: Ankara06!x").props, "Ankara06!x"),
+		neg("cyrillic cue prose", kv("message", "Пароль: минимум 8 символов").props),
+		neg("cyrillic cue word", kv("message", "ПАРОЛЬ: неверный").props),
+		neg("cyrillic passport prose", kv("note", "Паспорт: нужен для поездки").props),
+		// passwords in Ruby hashes (Rails "Parameters:" log lines)
+		pos("rails params", kv("log", `Parameters: {"user"=>{"email"=>"a@b.c", "password"=>"Qz19xxLp"}}`).props, "Qz19xxLp"),
+		pos("ruby symbol arrow", kv("log", `params: {:user=>"bob", :password => "Qz19xxLp"}`).props, "Qz19xxLp"),
+		neg("rails filtered", kv("log", `Parameters: {"password"=>"[FILTERED]", "commit"=>"Log in"}`).props),
+		neg("ruby arrow word", kv("log", `params {:pin=>"top", :pass=>"gate 4"}`).props),
+		// passwords piped into a program that reads them from stdin
+		pos("passwd stdin", kv("cmd", "echo 'Qz19xxLp' | passwd --stdin bob").props, "Qz19xxLp"),
+		pos("docker password-stdin", kv("cmd", "echo Qz19xxLp | docker login -u bob --password-stdin").props, "Qz19xxLp"),
+		pos("printf sudo", kv("cmd", `printf 'Qz19xxLp\n' | sudo -S ls`).props, "Qz19xxLp"),
+		neg("stdin from file", kv("cmd", "cat ~/pw.txt | docker login -u bob --password-stdin").props),
+		neg("stdin from variable", kv("cmd", "echo $REGISTRY_TOKEN | docker login -u bob --password-stdin").props),
+		neg("stdin no pipe", kv("cmd", "echo starting; passwd --stdin bob < /run/pw").props),
+		// one-dash long options, Java properties, OpenSSL pass phrases
+		pos("keytool storepass", kv("cmd", "keytool -genkey -alias a -storepass Qz19xxLp -keystore k.jks").props, "Qz19xxLp"),
+		pos("plink pw", kv("cmd", "plink -ssh bob@h -pw Qz19xxLp").props, "Qz19xxLp"),
+		pos("java property", kv("cmd", "java -Djavax.net.ssl.keyStorePassword=Qz19xxLp -jar app.jar").props, "Qz19xxLp"),
+		pos("openssl passin", kv("cmd", "openssl rsa -in k.pem -passin pass:Qz19xxLp -out k2.pem").props, "Qz19xxLp"),
+		neg("openssl passin env", kv("cmd", "openssl rsa -in k.pem -passin env:KEY_PW -out k2.pem").props),
+		neg("java property public", kv("cmd", "java -Dfile.encoding=UTF-8 -Dpassword.policy=strict -jar app.jar").props),
+		neg("find name", kv("cmd", "find . -name secrets -type d -print").props),
+		// national IDs named after their value, or by a field name in a log line
+		pos("ssn before cue", kv("$exception_message", "ValueError: 536221234 is not a valid SSN").props, "536221234"),
+		pos("cpf before cue", kv("$exception_message", "Erro: "+cpf+" não é um CPF válido").props, cpf),
+		pos("cue word colon", kv("$exception_message", "Error: CPF inválido: "+cpf).props, cpf),
+		neg("ssn before cue bad area", kv("$exception_message", "ValueError: 000123456 is not a valid SSN").props),
+		neg("cpf before cue bad check", kv("$exception_message", "Erro: 52998224726 não é um CPF válido").props),
+		neg("cue word colon bad check", kv("$exception_message", "Error: CPF inválido: 52998224726").props),
+		pos("field name snake", kv("log", "error: social_security_number 536221234 rejected").props, "536221234"),
+		pos("field name camel", kv("log", "lookup failed for nationalId "+cpf).props, cpf),
+		pos("field name dotted", kv("log", "user.ssn 536221234 rejected by KYC").props, "536221234"),
+		pos("field name quoted", kv("log", `failed to parse national_id "536221234": checksum`).props, "536221234"),
+		pos("field name za id", kv("log", "Error 422: id_number "+za+" is not valid").props, za),
+		neg("field name order", kv("log", "order_id 536221234 shipped to user_id 8001015009087").props),
+		neg("field name bad ssn", kv("log", "social_security_number 000-12-3456 rejected").props),
+		neg("field name status", kv("log", "ssn_status 536221234 pending, national_id_verified 20240101").props),
+		// values that validation libraries quote in their errors
+		pos("joi", kv("$exception_message", `ValidationError: "ssn" with value "536221234" fails to match the required pattern`).props, "536221234"),
+		pos("joi password", kv("$exception_message", `"password" with value "Qz19xxLp" fails to match the required pattern`).props, "Qz19xxLp"),
+		pos("spring", kv("$exception_message", `Field error in object 'user' on field 'ssn': rejected value [536221234]; codes [Pattern.user.ssn]`).props, "536221234"),
+		pos("pydantic", kv("$exception_message", "1 validation error for User\nssn\n  String should match pattern '^x$' [type=string_pattern_mismatch, input_value='536221234', input_type=str]").props, "536221234"),
+		pos("invalid value for field", kv("$exception_message", `invalid value "`+cpf+`" for field "cpf"`).props, cpf),
+		neg("joi public field", kv("$exception_message", `"order_id" with value "536221234" fails to match`).props),
+		neg("joi bad ssn", kv("$exception_message", `"ssn" with value "000123456" fails to match`).props),
+		neg("spring public field", kv("$exception_message", `Field error in object 'order' on field 'quantity': rejected value [536221234]`).props),
+		neg("invalid value bad cpf", kv("$exception_message", `invalid value "52998224726" for field "cpf"`).props),
+		pos("mysql duplicate entry", kv("$exception_message", "ERROR 1062 (23000): Duplicate entry '536221234' for key 'users.ssn'").props, "536221234"),
+		pos("mysql duplicate index", kv("$exception_message", "Duplicate entry '"+cpf+"' for key 'cpf_UNIQUE'").props, cpf),
+		neg("mysql duplicate public", kv("$exception_message", "Duplicate entry '536221234' for key 'orders.order_no'").props),
+		neg("mysql duplicate bad cpf", kv("$exception_message", "Duplicate entry '52998224726' for key 'cpf_UNIQUE'").props),
+		pos("cue angle brackets", kv("$exception_message", "Failed to verify CPF <"+cpf+">").props, cpf),
+		pos("india pan cue", kv("$exception_message", "Error: invalid PAN ABCPE1234F").props, "ABCPE1234F"),
+		pos("india pan before cue", kv("$exception_message", "ABCPE1234F is not a valid PAN").props, "ABCPE1234F"),
+		neg("pan cue card word", kv("message", "PAN entry mode 051 and PAN sequence 001").props),
+		// multipart form bodies and configuration written in code
+		pos("multipart", kv("body", "--b\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nbob\r\n--b\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nQz19xxLp\r\n--b--").props, "Qz19xxLp"),
+		pos("multipart lf", kv("body", "--x\nContent-Disposition: form-data; name=\"ssn\"\n\n536221234\n--x--").props, "536221234"),
+		neg("multipart public", kv("body", "--b\r\nContent-Disposition: form-data; name=\"password_hint\"\r\n\r\nmy dog\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello 1234567\r\n--b--").props),
+		pos("php define", kv("content", "define( 'DB_PASSWORD', 'Qz19xxLp' );\ndefine( 'DB_HOST', 'localhost' );").props, "Qz19xxLp"),
+		pos("laravel env default", kv("content", "'password' => env('DB_PASSWORD', 'Qz19xxLp'),").props, "Qz19xxLp"),
+		pos("ruby set symbol", kv("content", "set :password, 'Qz19xxLp'").props, "Qz19xxLp"),
+		pos("python tuple", kv("content", `conn = connect(("user", "bob"), ("password", "Qz19xxLp"))`).props, "Qz19xxLp"),
+		neg("php define public", kv("content", "define( 'DB_NAME', 'wordpress' ); define('DB_PASSWORD', getenv('DB_PW'));").props),
+		neg("quoted pair word", kv("content", `labels = ("password", "reset"), ("token", "expired")`).props),
+		// a percent-encoded parameter name that decodes to a card number
+		pos("encoded card name", kv("$current_url", "https://h.example/p?4111%201111%201111%201111=v&x=1").props, "4111%201111%201111%201111"),
+		neg("encoded public name", kv("$current_url", "https://h.example/p?order%20id=4111&utm%5Bsource%5D=mail").props),
+		// analytics cookies: dotted counters and timestamps are no card
+		neg("ga cookie", kv("cookie", "_ga=GA1.2."+ga[:9]+"."+ga[9:]+"; _gid=GA1.2.1.1").props),
+		neg("fbp cookie", kv("$cookies", "_fbp=fb.1."+fbp[:13]+"."+fbp[13:]+"; theme=dark").props),
+		neg("gcl cookie", kv("cookie", "_gcl_au=1.1."+ga[:9]+"."+ga[9:]).props),
+		pos("dotted card", kv("note", "card 4111.1111.1111.1111 on file").props, "4111.1111.1111.1111"),
+		pos("dotted amex", kv("note", "amex 3782.822463.10005").props, "3782.822463.10005"),
+		pos("card then counter", kv("note", "pan 4111111111111111.1700000000 logged").props, "4111111111111111"),
 		// JWTs: the payload decides
 		neg("supabase anon neutral", kv("config", anon).props),
 		neg("supabase anon in text", kv("msg", "createClient(url, '"+anon+"')").props),
@@ -145,7 +251,7 @@ func familyCases() []famCase {
 		pos("prose rrn", kv("message", "주민등록번호: "+rrn[:6]+"-"+rrn[6:]).props, rrn[:6]+"-"+rrn[6:]),
 		pos("prose curp", kv("body", "Mi CURP es "+curp+", gracias").props, curp),
 		pos("prose cn", kv("body", "身份证号码 "+cnid).props, cnid),
-		pos("prose nino", kv("message", "NI number: QQ123456C").props, "QQ123456C"),
+		pos("prose nino", kv("message", "NI number: AB123456C").props, "AB123456C"),
 		pos("prose bsn", kv("message", "mijn BSN is "+bsn).props, bsn),
 		pos("prose sa id", kv("note", "ID number "+za).props, za),
 		pos("prose aadhaar", kv("note", "Aadhaar no. "+aad[:4]+" "+aad[4:8]+" "+aad[8:]).props, aad[:4]+" "+aad[4:8]+" "+aad[8:]),
@@ -163,7 +269,7 @@ func familyCases() []famCase {
 		pos("url cpf path", kv("$current_url", "https://x.example/users/cpf/"+cpf+"/profile").props, cpf),
 		pos("url cpf query", kv("$current_url", "https://x.example/lookup?cpf="+cpf).props, cpf),
 		pos("url cpf formatted", kv("$current_url", "https://x.example/clientes/"+cpf[:3]+"."+cpf[3:6]+"."+cpf[6:9]+"-"+cpf[9:]).props, cpf[:3]+"."+cpf[3:6]+"."+cpf[6:9]+"-"+cpf[9:]),
-		pos("url nino path", kv("$current_url", "https://x.example/nino/QQ123456C").props, "QQ123456C"),
+		pos("url nino path", kv("$current_url", "https://x.example/nino/AB123456C").props, "AB123456C"),
 		pos("url pesel", kv("$current_url", "https://x.example/pesel/"+pesel).props, pesel),
 		pos("form cnpj", kv("payload", "nome=Acme&cnpj="+cnpj+"&uf=SP").props, cnpj),
 		pos("json cnpj", kv("graphql", `{"variables":{"input":{"cnpj":"`+cnpjF+`"}}}`).props, cnpjF),
@@ -244,7 +350,7 @@ func familyCases() []famCase {
 		pos("security code card", `{"card":{"security_code":"123"}}`, "123"),
 		pos("nhs spaced", kv("note", "NHS number 943 476 5919").props, "943 476 5919"),
 		pos("nhs key", kv("nhs_number", "9434765919").props, "9434765919"),
-		pos("id then value", kv("$exception_message", "ValidationError: field nino value QQ123456C invalid").props, "QQ123456C"),
+		pos("id then value", kv("$exception_message", "ValidationError: field nino value AB123456C invalid").props, "AB123456C"),
 		pos("pan card", kv("note", "my PAN card is ABCPE1234F").props, "ABCPE1234F"),
 		neg("nhs bad", kv("note", "NHS number 943 476 5918").props),
 		neg("nhs key bad", kv("nhs_number", "9434765918").props),
@@ -329,7 +435,14 @@ func familyCases() []famCase {
 
 func TestFamilies(t *testing.T) {
 	c := mustChecker(t, DefaultPolicy())
-	for _, fc := range familyCases() {
+	runFamCases(t, c, familyCases())
+}
+
+// runFamCases checks positives (the secret removed, no finding holding it)
+// and negatives (no critical finding).
+func runFamCases(t *testing.T, c *Checker, cases []famCase) {
+	t.Helper()
+	for _, fc := range cases {
 		r := checkEvent(t, c, fc.props)
 		if fc.secret != "" {
 			if !r.drop && strings.Contains(r.props, jsonText(fc.secret)) {

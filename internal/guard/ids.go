@@ -750,6 +750,115 @@ var namedChecks = []struct {
 	{"bsn", 9, bsnValid}, {"burgerservice", 9, bsnValid}, {"steuerid", 11, steuerIDValid}, {"steuer-id", 11, steuerIDValid},
 	{"steuer_id", 11, steuerIDValid}, {"curp", 18, curpValid}, {"身份证", 18, cnResidentValid},
 	{"resident_id", 18, cnResidentValid}, {"residentid", 18, cnResidentValid}, {"nhs", 10, nhsValid},
+	{"hkid", 8, hkidValid}, {"hkid", 9, hkidValid}, {"hong", 8, hkidValid}, {"hong", 9, hkidValid},
+	{"身份證", 8, hkidValid}, {"身份證", 9, hkidValid}, {"身份證", 10, twIDValid}, {"身分證", 10, twIDValid},
+	{"taiwan", 10, twIDValid}, {"twid", 10, twIDValid}, {"tw_id", 10, twIDValid}, {"統一證", 10, twIDValid},
+	{"居留證", 10, twIDValid}, {"身份證", 18, cnResidentValid},
+}
+
+// namedAlnum: the named formats of namedChecks that hold letters besides
+// the CNPJ's 14 and the CURP's and PRC ID's 18 characters.
+var namedAlnum = map[string]bool{"hkid": true, "hong": true, "身份證": true, "身分證": true, "taiwan": true, "twid": true,
+	"tw_id": true, "統一證": true, "居留證": true}
+
+// hkidValid: a Hong Kong identity card number, one or two letters, six
+// digits and a check character (0-9 or A; written in parentheses, which
+// the caller drops): weights 9 down to 2 over the letters (A=10 ... Z=35,
+// a space before a single letter counting 36) and the digits, and the
+// check makes the sum divisible by 11.
+func hkidValid(u []byte) bool {
+	n := len(u)
+	if n != 8 && n != 9 {
+		return false
+	}
+	nl := n - 7
+	sum := 0
+	if nl == 1 {
+		sum = 36 * 9
+	}
+	for k := 0; k < n-1; k++ {
+		c := u[k]
+		wt := 9 - k - (2 - nl)
+		switch {
+		case k < nl && isUpper(c):
+			sum += int(c-'A'+10) * wt
+		case k >= nl && isDigit(c):
+			sum += int(c-'0') * wt
+		default:
+			return false
+		}
+	}
+	var cv int
+	switch c := u[n-1]; {
+	case isDigit(c):
+		cv = int(c - '0')
+	case c == 'A':
+		cv = 10
+	default:
+		return false
+	}
+	return (sum+cv)%11 == 0
+}
+
+// twLetter: the two-digit number of each first letter of a Taiwan ID.
+var twLetter = [26]int{10, 11, 12, 13, 14, 15, 16, 17, 34, 18, 19, 20, 21, 22, 35, 23, 24, 25, 26, 27, 28, 29, 32, 30, 31, 33}
+
+// twIDValid: a Taiwan national identification number (or the resident
+// certificate number of the same form since 2021): a letter, 1 or 2
+// (8 or 9 for residents), seven digits and a check digit; the letter's
+// two-digit number weighted 1 and 9, the digits 8 down to 1 and the
+// check 1, the sum divisible by 10.
+func twIDValid(u []byte) bool {
+	if len(u) != 10 || !isUpper(u[0]) || !(u[1] == '1' || u[1] == '2' || u[1] == '8' || u[1] == '9') {
+		return false
+	}
+	l := twLetter[u[0]-'A']
+	sum := l/10 + l%10*9
+	for k := 1; k < 10; k++ {
+		if !isDigit(u[k]) {
+			return false
+		}
+		wt := 9 - k
+		if k == 9 {
+			wt = 1
+		}
+		sum += int(u[k]-'0') * wt
+	}
+	return sum%10 == 0
+}
+
+// matchHKID: a Hong Kong identity card number as it is printed, with its
+// check character in parentheses ("A123456(3)", "AB987654(A)"): a shape
+// no other identifier has, so it stands without a key.
+func matchHKID(s string, i int) int {
+	var u [9]byte
+	n := 0
+	k := i
+	for k < len(s) && isUpper(s[k]) && n < 2 {
+		u[n] = s[k]
+		n++
+		k++
+	}
+	if n == 0 || k+9 > len(s) {
+		return -1
+	}
+	for d := 0; d < 6; d++ {
+		if !isDigit(s[k+d]) {
+			return -1
+		}
+		u[n] = s[k+d]
+		n++
+	}
+	k += 6
+	if s[k] != '(' || s[k+2] != ')' {
+		return -1
+	}
+	u[n] = s[k+1]
+	n++
+	if !hkidValid(u[:n]) || !boundaryAfter(s, k+3) {
+		return -1
+	}
+	return k + 3
 }
 
 // nhsValid: a UK NHS number, 10 digits whose last is a mod-11 check digit
@@ -782,14 +891,14 @@ func failsNamedCheck(name, t string) bool {
 		switch c := t[i]; {
 		case isAlnum(c):
 			u = append(u, upper(c))
-		case c == '.' || c == '-' || c == '/' || c == ' ':
+		case c == '.' || c == '-' || c == '/' || c == ' ' || c == '(' || c == ')':
 		default:
 			return false
 		}
 	}
 	failed := false
 	for _, nc := range namedChecks {
-		if len(u) != nc.n || !containsFold(name, nc.word) || !allDigits(b2s(u)) && nc.n != 14 && nc.n != 18 {
+		if len(u) != nc.n || !containsFold(name, nc.word) || !allDigits(b2s(u)) && nc.n != 14 && nc.n != 18 && !namedAlnum[nc.word] {
 			continue
 		}
 		if nc.valid(u) {

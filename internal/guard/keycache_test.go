@@ -58,3 +58,43 @@ func TestKeyCacheAcrossProjects(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyCachePanInKey: a card number in a key (a property key, or a
+// parameter name inside a value, where the percent-decoded name holds it)
+// counts as a card in its object, so a card expiry next to it is removed,
+// every time the key is met: not only the first time, when the key cache
+// is filled, but also when the cache answers.
+func TestKeyCachePanInKey(t *testing.T) {
+	defer noMemo()()
+	const pan = "4111111111111111"
+	cases := []struct{ warm, both, gone string }{
+		{`{"` + pan + `":"visa"}`, `{"` + pan + `":"visa","expiry":"12/30","plan":"pro"}`, pan},
+		{`{"u":"https://h.example/p?4111%201111%201111%201111=v"}`,
+			`{"x":{"u":"https://h.example/p?4111%201111%201111%201111=v","expiry":"12/30"},"plan":"pro"}`, ""},
+		{`{"c":"4111%201111%201111%201111=1; a=b"}`, `{"x":{"c":"4111%201111%201111%201111=1; a=b","expiry":"12/30"},"plan":"pro"}`, ""},
+	}
+	for _, tc := range cases {
+		c := mustChecker(t, DefaultPolicy())
+		for round := 0; round < 4; round++ {
+			if round == 1 {
+				checkEvent(t, c, tc.warm) // the key is cached in an object without an expiry
+			}
+			r := checkEvent(t, c, tc.both)
+			if tc.gone != "" && strings.Contains(r.props, tc.gone) || strings.Contains(r.props, "4111%201111") || strings.Contains(r.props, "12/30") || !strings.Contains(r.props, "pro") {
+				t.Fatalf("round %d: the expiry next to a card key was kept: %s -> %s (%s)", round, tc.both, r.props, describe(r))
+			}
+			f, err := c.Scan(1, "test", "user-1", tc.both, nil)
+			if err != nil || len(f) != len(r.findings) {
+				t.Fatalf("round %d: Scan found %d, Event %d (%v)", round, len(f), len(r.findings), err)
+			}
+		}
+	}
+	// A key that is no card number gives no expiry a card, cached or not.
+	c := mustChecker(t, DefaultPolicy())
+	for round := 0; round < 2; round++ {
+		r := checkEvent(t, c, `{"order 4111":"x","expiry":"12/30"}`)
+		if !strings.Contains(r.props, "12/30") {
+			t.Fatalf("round %d: an expiry without a card was removed: %s", round, r.props)
+		}
+	}
+}

@@ -259,7 +259,9 @@ func init() {
 		"身份证", "身份证号", "身份证号码", "cédula", "cedula", "cedulaidentidad", "rut", "run", "cuil", "cuit", "dninumber",
 		"documentoidentidad", "numerodocumento", "ahvnummer", "ahv", "cnp", "egn", "oib", "jmbg", "emso", "amka",
 		"cpr", "cprnummer", "fødselsnummer", "fodselsnummer", "kennitala", "isikukood", "asmenskodas", "personaskods",
-		"rodnecislo", "rodnéčíslo", "tckimlikno", "tckn", "kimlikno", "nric", "fin", "hkid", "mykad", "ktp", "nik",
+		"rodnecislo", "rodnéčíslo", "tckimlikno", "tckn", "kimlikno", "nric", "fin", "hkid", "hkidno", "hkidnumber", "hongkongid",
+		"hongkongidentitycard", "hongkongidcard", "hongkongidentitycardnumber", "身份證", "身份證號碼", "香港身份證",
+		"身分證", "身分證字號", "身分證號碼", "統一證號", "居留證號", "taiwanid", "taiwannationalid", "twid", "twnationalid", "mykad", "ktp", "nik",
 		"idno", "socialid", "nationalidcard", "citizenid", "voterid", "ssnlast9", "residentid", "residentidnumber",
 		"residentidcard", "personalid", "personalidno", "personalidcode", "personalcode", "personalidentitycode",
 		"documentnumber", "iddocumentnumber", "documentno", "taxnumber", "taxno", "taxcode", "taxpayernumber",
@@ -298,6 +300,18 @@ func init() {
 		"idcardnumbers", "паспорт", "номерпаспорта", "护照", "护照号", "护照号码",
 		"パスポート", "パスポート番号", "여권번호", "여권",
 	)
+	// Australia's tax file number and Israel's identity number (teudat
+	// zehut), whose checks natcheck.go knows.
+	addKeys(kNatID, "tfn", "taxfilenumber", "tfnnumber", "teudatzehut", "misparzehut", "zehut", "israeliid",
+		"israelid", "israeliidnumber", "תעודתזהות", "מספרזהות", "tckimlik", "kimliknumarası", "kimliknumarasi",
+		"tckimliknumarası", "tckimliknumarasi", "tckimliknumarası", "tcnumarası", "sofinummer", "sofinr", "sofinumber",
+		"rutcliente", "runcliente", "rutdelcliente", "rutpersona", "rutusuario")
+	// Wi-Fi pre-shared keys, and the pairing secrets of Bluetooth LE
+	// (a six-digit passkey) and HomeKit (an eight-digit setup code).
+	addKeys(kPassword, "wpakey", "wpapsk", "wpapassphrase", "wpa2key", "wpa2psk", "psk", "presharedkey", "wifipsk",
+		"wifikey", "wlankey", "wlanpassword", "networkkey")
+	addKeys(kPIN, "passkey", "blepasskey", "pairingpasskey", "bluetoothpasskey", "pairingpin", "setupcode",
+		"homekitcode", "homekitsetupcode", "accessorysetupcode", "hapsetupcode", "pairingcode", "setuppin")
 	addKeys(kIBAN, "iban", "ibannumber", "ibancode", "ibanno", "accountiban", "bankiban")
 	addKeys(kBank,
 		"bankaccount", "bankaccountnumber", "bankaccountno", "bankacct", "accountnumber", "acctnumber", "acctno",

@@ -1,16 +1,93 @@
 package guard
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Passwords written in prose or log lines: "password: hunter2",
 // "pwd=Stern5540#", "my password is football71$", "Passwort: ...".
 
 // phraseWords are the words that introduce a password, lower case.
-var phraseWords = []string{
+var phraseWords = casedForms([]string{
 	"password", "passwort", "passwd", "passcode", "passphrase", "pwd", "pass", "pin", "kennwort", "contraseña",
 	"contrasena", "senha", "wachtwoord", "mot de passe", "mdp", "пароль", "parola", "hasło", "haslo", "lösenord",
 	"losenord", "salasana", "adgangskode", "passord", "heslo", "şifre", "sifre", "パスワード", "密码", "密碼",
-	"비밀번호", "clave", "jelszó", "jelszo", "pw",
+	"비밀번호", "clave", "jelszó", "jelszo", "pw", "κωδικός πρόσβασης", "κωδικος προσβασης", "συνθηματικό",
+})
+
+// casedForms adds to words written in lower case the forms text writes
+// them in when a word of a cased script other than ASCII starts a
+// sentence or a label, or is written in capitals ("Пароль:", "ПАРОЛЬ",
+// "Hasło", "ΚΩΔΙΚΟΣ ΠΡΟΣΒΑΣΗΣ", "Номер паспорта", "СНИЛС"). The scanners
+// fold ASCII letters themselves, so those stay lower case in every form;
+// Greek capitals are also listed without their accents, as Greek writes
+// them.
+func casedForms(words []string) []string {
+	out := append([]string(nil), words...)
+	seen := make(map[string]bool, len(words))
+	for _, w := range words {
+		seen[w] = true
+	}
+	add := func(f string) {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	for _, w := range words {
+		if !hasCasedNonASCII(w) {
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(w)
+		if r >= utf8.RuneSelf {
+			add(string(unicode.ToUpper(r)) + w[n:])
+		}
+		up := asciiLower(strings.ToUpper(w))
+		add(up)
+		add(strings.Map(greekCapitalNoAccent, up))
+	}
+	return out
+}
+
+// hasCasedNonASCII: w holds a letter beyond ASCII that has a capital.
+func hasCasedNonASCII(w string) bool {
+	for _, r := range w {
+		if r >= utf8.RuneSelf && unicode.ToUpper(r) != r {
+			return true
+		}
+	}
+	return false
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = lower(c)
+	}
+	return string(b)
+}
+
+// greekCapitalNoAccent maps an accented Greek capital to its plain letter.
+func greekCapitalNoAccent(r rune) rune {
+	switch r {
+	case 'Ά':
+		return 'Α'
+	case 'Έ':
+		return 'Ε'
+	case 'Ή':
+		return 'Η'
+	case 'Ί':
+		return 'Ι'
+	case 'Ό':
+		return 'Ο'
+	case 'Ύ':
+		return 'Υ'
+	case 'Ώ':
+		return 'Ω'
+	}
+	return r
 }
 
 // phraseIndex lists the phrase words by their first two bytes (ASCII
@@ -57,7 +134,7 @@ func init() {
 
 // phraseJoiners may stand between the word and the password.
 var phraseJoiners = []string{"is now", "is set to", "set to", "changed to", "reset to", "to", "is", "was", "ist jetzt", "ist", "lautet", "war", "est",
-	"es", "era", "é", "será", "sera", "är", "er", "on", "jest", "je", "это", "->", "=>", "=", ":", "：", "是", "为", "為", "は"}
+	"es", "era", "é", "será", "sera", "är", "er", "on", "jest", "je", "это", "είναι", "->", "=>", "=", ":", "：", "是", "为", "為", "は"}
 
 func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 }
 
@@ -216,11 +293,14 @@ func proseWord(t string) bool {
 // word at s[j:] and records it; it returns its end, or -1.
 func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
 	e := j
-	for e < len(s) && !phraseStop(s[e]) {
-		e++
+	for e < len(s) && !phraseStop(s[e]) && s[e] < 0x80 {
+		e++ // identifiers are ASCII: "A123456789，請核對" ends at the comma
 	}
 	if kind == 4 || kind == 5 || kind == 7 {
 		e = idGroupsEnd(s, j, e)
+	}
+	if e < len(s) && s[e] == ')' && strings.IndexByte(s[j:e], '(') > 0 {
+		e++ // "HKID A123456(3)": the check character in parentheses
 	}
 	tok := s[j:e]
 	for len(tok) > 1 && strings.IndexByte(".!?:", tok[len(tok)-1]) >= 0 {
@@ -234,12 +314,12 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
 		// Digits with at most two separators: 123456789, 123-45-6789.
 		var buf [16]byte
 		d, clean := onlyDigits(buf[:0], tok)
-		if !clean || len(d) != 9 {
-			return -1
+		if !clean || len(d) != 9 || !ssnValid(d) {
+			return -1 // an SSN-shaped number breaking the SSA's rules is some other number
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 5:
-		if !natIDShape(tok) || failsNamedCheck(cue, tok) {
+		if !natIDShape(tok) || failsIDCheck(cue, tok) {
 			return -1
 		}
 		if strings.IndexByte(tok, ' ') >= 0 {
@@ -249,6 +329,13 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
 				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d) || nhsValid(d) || peselValid(d)) {
 				return -1
 			}
+		}
+		w.add(NationalID, "text.national_id", j, j+len(tok))
+	case 10:
+		// "PAN" alone also names a card number: only India's Permanent
+		// Account Number shape follows it as a national ID.
+		if !indiaPAN(tok) {
+			return -1
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 8:
@@ -279,10 +366,7 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
 
 // bankPhrases are the words that introduce a bank number, lower case, with
 // the kind of number that may follow.
-var bankPhrases = []struct {
-	w    string
-	kind uint8 // 3 account number
-}{
+var bankPhrases = casedPhrases([]bankPhrase{
 	{"account number", 3}, {"account no", 3}, {"account #", 3}, {"acct number", 3}, {"acct no", 3}, {"acct #", 3},
 	{"acct", 3}, {"a/c", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
 	{"número de cuenta", 3}, {"numero de cuenta", 3}, {"numero de conta", 3}, {"rekeningnummer", 3},
@@ -330,6 +414,26 @@ var bankPhrases = []struct {
 	{"security code", 8}, {"login code", 8}, {"otp", 8}, {"2fa code", 8}, {"mfa code", 8}, {"auth code", 8},
 	{"authentication code", 8}, {"sign-in code", 8}, {"codigo de verificacion", 8}, {"código de verificación", 8},
 	{"bestätigungscode", 8}, {"code de vérification", 8}, {"verificatiecode", 8},
+	{"pan", 10}, {"hong kong id", 5}, {"hong kong identity card", 5}, {"hk id", 5}, {"hkid no", 5}, {"身份證", 5}, {"身份證號碼", 5},
+	{"身分證", 5}, {"身分證字號", 5}, {"身分證號碼", 5}, {"taiwan id", 5}, {"統一證號", 5}, {"居留證號", 5},
+	{"αμκα", 5}, {"αφμ", 5}, {"αριθμός ταυτότητας", 5}, {"αριθμος ταυτοτητας", 5}, {"αριθμός διαβατηρίου", 5},
+})
+
+type bankPhrase struct {
+	w    string
+	kind uint8 // 3 account number
+}
+
+// casedPhrases adds the cased forms of each word (casedForms), each with
+// its word's kind.
+func casedPhrases(ps []bankPhrase) []bankPhrase {
+	out := ps
+	for _, p := range ps {
+		for _, f := range casedForms([]string{p.w})[1:] {
+			out = append(out, bankPhrase{f, p.kind})
+		}
+	}
+	return out
 }
 
 // idJoiners may stand between an account, ID or code word and its value
@@ -383,7 +487,7 @@ func (w *walker) scanBankPhrases(s string, from int) {
 				continue
 			}
 			j := i + len(bp.w)
-			if j < len(s) && isLetterByte(s[j]) {
+			if j < len(s) && isLetterByte(s[j]) && !strings.HasPrefix(s[j:], "：") {
 				continue
 			}
 			if bp.kind == 8 {
@@ -395,14 +499,29 @@ func (w *walker) scanBankPhrases(s string, from int) {
 				j++ // "account no. 12345678", "acct. 12345678"
 			}
 			for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '=' || s[j] == '#' || s[j] == '\'' || s[j] == '"' ||
-				bp.kind >= 4 && bp.kind != 9 && (s[j] == '(' || s[j] == ')' || s[j] == '[' || s[j] == ']')) {
+				bp.kind >= 4 && bp.kind != 9 && (s[j] == '(' || s[j] == ')' || s[j] == '[' || s[j] == ']' || s[j] == '<') ||
+				strings.HasPrefix(s[j:], "：")) {
+				if s[j] >= 0x80 {
+					j += len("：") - 1 // a full-width colon ("身分證字號：...")
+				}
 				j++ // "Key (cpf)=(...)", "ssn [123-45-6789]"
 			}
 			if bp.kind == 9 && !bankCue(s) {
 				continue
 			}
 			if bp.kind >= 4 && bp.kind != 9 && j == i+len(bp.w) {
+				if (bp.kind == 4 || bp.kind == 5 || bp.kind == 10) && (j == len(s) || !isAlnum(s[j])) {
+					if vs := idBefore(s, i); vs >= 0 {
+						w.phraseID(s, vs, bp.kind, bp.w) // "... is not a valid SSN."
+					}
+				}
 				continue // an ID word glued to what follows ("sin7625") is no phrase
+			}
+			if bp.kind == 4 || bp.kind == 5 || bp.kind == 10 {
+				// "CPF inválido: ...", "SSN invalid: ...": one word, then a colon.
+				if k := wordThenColon(s, j); k > 0 {
+					j = k
+				}
 			}
 			if bp.kind == 4 || bp.kind == 5 {
 				// "passport no. X1234567", "Ausweis Nr. ...", "ID # ...".
@@ -428,6 +547,11 @@ func (w *walker) scanBankPhrases(s string, from int) {
 			if bp.kind >= 4 && bp.kind != 9 {
 				if e := w.phraseID(s, j, bp.kind, bp.w); e > j {
 					i = e
+				} else if bp.kind == 4 || bp.kind == 5 || bp.kind == 10 {
+					// "536221234 is not a valid SSN", "... não é um CPF válido".
+					if vs := idBefore(s, i); vs >= 0 {
+						w.phraseID(s, vs, bp.kind, bp.w)
+					}
 				}
 				break
 			}
@@ -457,6 +581,57 @@ func (w *walker) scanBankPhrases(s string, from int) {
 			break
 		}
 	}
+}
+
+// wordThenColon: s[j:] is one word of letters (any script, up to 16
+// bytes) and a colon ("inválido: "); it returns where the value after them
+// starts, or 0.
+func wordThenColon(s string, j int) int {
+	k := j
+	for k < len(s) && k-j <= 16 && isLetterByte(s[k]) {
+		k++
+	}
+	if k == j || k >= len(s) || k-j > 16 || s[k] != ':' {
+		return 0
+	}
+	k++
+	for k < len(s) && s[k] == ' ' {
+		k++
+	}
+	return k
+}
+
+// idBeforeLinks are what stands between an identifier and the ID word
+// after it that says what it is not ("... is not a valid SSN").
+var idBeforeLinks = []string{"is not a valid ", "is not a ", "is an invalid ", "is not an ", "isn't a valid ", "is invalid ",
+	"is no valid ", "não é um ", "não é uma ", "nao e um ", "no es un ", "no es una ", "n'est pas un ", "ist keine gültige ",
+	"ist keine ", "is geen geldig ", "is geen ", "non è un ", "nie jest ", "is not valid ", "is not a correct "}
+
+// idBefore returns where the identifier written before the ID word at
+// s[i:] starts ("536221234 is not a valid SSN"), or -1. The identifier may
+// be quoted; phraseID reads and checks it.
+func idBefore(s string, i int) int {
+	for _, l := range idBeforeLinks {
+		if i < len(l)+2 || !strings.EqualFold(s[i-len(l):i], l) {
+			continue
+		}
+		e := i - len(l)
+		for e > 0 && s[e-1] == ' ' {
+			e--
+		}
+		if e > 0 && (s[e-1] == '"' || s[e-1] == '\'' || s[e-1] == '`') {
+			e--
+		}
+		v := e
+		for v > 0 && (isAlnum(s[v-1]) || s[v-1] == '-' || s[v-1] == '.' || s[v-1] == '/') {
+			v--
+		}
+		if v == e || v > 0 && s[v-1] != ' ' && s[v-1] != '"' && s[v-1] != '\'' && s[v-1] != '`' && s[v-1] != '(' && s[v-1] != ':' {
+			return -1
+		}
+		return v
+	}
+	return -1
 }
 
 // idGroupsEnd extends an ID read in prose over groups written with single

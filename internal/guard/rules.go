@@ -44,6 +44,7 @@ var detectors = []DetectorInfo{
 	{"id.br_cpf", NationalID, "NNN.NNN.NNN-NN with both mod-11 check digits"},
 	{"id.in_aadhaar", NationalID, "NNNN NNNN NNNN (first digit 2-9) with the Verhoeff check digit"},
 	{"id.uk_nino", NationalID, "UK National Insurance number with valid prefix letters and suffix A-D"},
+	{"id.hk_hkid", NationalID, "Hong Kong identity card number with its check character in parentheses (weighted mod 11)"},
 	{"id.es_dni", NationalID, "8 digits and the mod-23 control letter"},
 	{"id.es_nie", NationalID, "X/Y/Z, 7 digits and the mod-23 control letter"},
 	{"id.it_codice_fiscale", NationalID, "16-character codice fiscale with its check character"},
@@ -112,4 +113,8 @@ var detectors = []DetectorInfo{
 	{"element.password_manager", Password, "every attribute of a form field a password manager filled or decorated (1Password, LastPass, Dashlane, Bitwarden... attributes; not their ignore opt-outs)"},
 	{"element.revealed_password", Password, "the text of an element that is not a form field but whose name, id, label or class names a password (a revealed password: 'reveal-password', 'password-display', not 'password-strength'), also mixpanel autocapture's top-level $el_* properties, when the text is one word with digits, symbols or mixed case"},
 	{"element.sensitive_class", FormValue, "every attribute of an element with ph-sensitive, mp-sensitive, ph-no-capture, mp-no-track or similar classes"},
+	{"text.wifi_qr", Password, "the P: field of a Wi-Fi network QR payload (WIFI:T:WPA;S:<ssid>;P:<password>;;), escapes honoured; nopass networks have none"},
+	{"private_key.pem_base64", PrivateKey, "a base64 run inside a text (kubeconfig client-key-data, a CI variable) that decodes to a PEM PRIVATE KEY block"},
+	{"id.mrz", NationalID, "a machine-readable zone line with a document number (ICAO 9303): passport (TD3) and TD2 line 2 whose document number, birth date and expiry pass their check digits, TD1 line 1 whose document number does"},
+	{"secret.roblox_cookie", SecretToken, "a Roblox .ROBLOSECURITY cookie value (its _|WARNING:-DO-NOT-SHARE-THIS... preamble and hex token) anywhere in a text"},
 }

@@ -248,9 +248,11 @@ func samples() map[string][2][]sample {
 				raw(`{"documents":[{"type":"passport","value":"DE"}]}`, "")}},
 		"id.us_ssn": {{kv("note", "SSN 123-45-6789 on file"), kv("x", "078-05-1120")},
 			{kv("note", "000-12-3456"), kv("n", "666-12-3456"), kv("m", "123-00-4567"), kv("k", "123-45-0000"), kv("date", "2024-01-15")}},
-		"id.ca_sin":            {{kv("note", "SIN "+sin[:3]+" "+sin[3:6]+" "+sin[6:])}, {kv("note", "SIN 046 454 288")}}, // 046 454 287 passes the Dutch BSN 11-test
-		"id.br_cpf":            {{kv("doc", "CPF 111.444.777-35")}, {kv("doc", "111.444.777-36"), kv("v", "1.444.777-35")}},
-		"id.in_aadhaar":        {{kv("doc", aadhaar[:4]+" "+aadhaar[4:8]+" "+aadhaar[8:])}, {kv("doc", "1234 5678 9012"), kv("ref", "4111 "+aadhaar[:4]+" "+aadhaar[4:8]+" "+aadhaar[8:])}},
+		"id.ca_sin":     {{kv("note", "SIN "+sin[:3]+" "+sin[3:6]+" "+sin[6:])}, {kv("note", "SIN 046 454 288")}}, // 046 454 287 passes the Dutch BSN 11-test
+		"id.br_cpf":     {{kv("doc", "CPF 111.444.777-35")}, {kv("doc", "111.444.777-36"), kv("v", "1.444.777-35")}},
+		"id.in_aadhaar": {{kv("doc", aadhaar[:4]+" "+aadhaar[4:8]+" "+aadhaar[8:])}, {kv("doc", "1234 5678 9012"), kv("ref", "4111 "+aadhaar[:4]+" "+aadhaar[4:8]+" "+aadhaar[8:])}},
+		"id.hk_hkid": {{kv("note", "HKID A123456(3) on file"), kv("doc", "AB987654(3)"), kv("msg", "holder G123456(A), renewed")},
+			{kv("note", "HKID A123456(4) on file"), kv("ref", "model A123456(3)b"), kv("sku", "A1234563")}},
 		"id.uk_nino":           {{kv("ni", "AB123456C"), kv("ni", "AB 12 34 56 C")}, {kv("ni", "BG123456A"), kv("ni", "AB123456E")}},
 		"id.es_dni":            {{kv("dni_doc", "12345678Z")}, {kv("doc", "12345678A")}},
 		"id.es_nie":            {{kv("doc", "X1234567L")}, {kv("doc", "X1234567A")}},
@@ -381,6 +383,9 @@ func samples() map[string][2][]sample {
 func TestDetectorSamples(t *testing.T) {
 	c := mustChecker(t, DefaultPolicy())
 	all := samples()
+	for k, v := range textFormSamples() {
+		all[k] = v
+	}
 	for _, d := range detectors {
 		s, ok := all[d.Name]
 		if !ok || len(s[0]) == 0 || len(s[1]) == 0 {

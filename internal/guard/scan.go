@@ -9,6 +9,7 @@ import (
 	"github.com/valyala/fastjson"
 
 	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/piidetect"
 )
 
 // maxDepth bounds how many encodings (stringified JSON, base64, URL
@@ -57,6 +58,7 @@ const (
 	pHash
 	pOther
 	pAngle // < or > (set with pOther)
+	pQuote // ' or " (set with pOther)
 )
 
 var profTable [256]uint32
@@ -108,6 +110,8 @@ func init() {
 				f = pHash
 			case '<', '>':
 				f = pOther | pAngle
+			case '\'', '"':
+				f = pOther | pQuote
 			default:
 				f = pOther
 			}
@@ -175,6 +179,7 @@ type walker struct {
 	address   bool                 // the current object is a postal address (its pincode is India's postal code)
 	kinds     map[string]kindEntry // kindOf cache; per walker, so no locking
 	kslots    [kindSlots]kindEntry // two-way, in front of kinds
+	kindGen   int                  // counts resets of kinds (see memberPre)
 	// builtinOnly: scanning for the key cache, which every project's
 	// checker shares: no token exemption, no custom rules.
 	builtinOnly bool
@@ -195,8 +200,6 @@ type walker struct {
 	nestedPath    string
 	nestedDrop    bool
 	nestedChanged bool
-
-	failPath string // where a walk panicked (see release)
 }
 
 // maxKindCache bounds the per-walker key cache (keys are client input).
@@ -209,12 +212,24 @@ const (
 // sensitive value (an e-mail address or a card number used as a key).
 const kSensKey keyKind = 0x80
 
+// kPanKey marks, in the key cache, a key in which the built-in detectors
+// find a card number: meeting the key counts as a card in its object (a
+// card expiry next to it is card data), whether or not the cache answers.
+const kPanKey keyKind = 0x40
+
+// kKeyFlags are the cache's marks, above every keyKind.
+const kKeyFlags = kSensKey | kPanKey
+
+// Every keyKind is below the marks (a compile error otherwise).
+var _ = [kPanKey - kMaxKind]struct{}{}
+
 // kindEntry is a cached key classification: the cloned key, its kind and
 // kSensKey when the built-in value detectors find something in the key.
 type kindEntry struct {
 	key   string
 	kind  keyKind
 	ctx   uint8     // keyContext(key)
+	card  bool      // cardWordHint(key)
 	stats *keyStats // how often the memo knew the key's values
 }
 
@@ -242,8 +257,17 @@ func kindSlot(k string) int {
 // built-in detectors find in it. The project's token and custom rules are
 // applied to the key here, after the cache.
 func (w *walker) kindOf(k string) (kind keyKind, sens bool) {
-	kk := w.cachedKind(k)
-	kind, sens = kk&^kSensKey, kk&kSensKey != 0
+	return w.projectKind(k, w.cachedKind(k))
+}
+
+// projectKind applies the project's token and custom rules to kk, k's
+// cached classification with its marks (see kindOf); a key holding a card
+// number counts as a card in its object.
+func (w *walker) projectKind(k string, kk keyKind) (kind keyKind, sens bool) {
+	kind, sens = kk&^kKeyFlags, kk&kSensKey != 0
+	if kk&kPanKey != 0 {
+		w.panSeen = true
+	}
 	if sens && w.c.token != "" && strings.Contains(k, w.c.token) {
 		sens = w.keyHolds(k) // the project's token is never a finding
 	}
@@ -264,11 +288,12 @@ func (w *walker) kindOf(k string) (kind keyKind, sens bool) {
 func (w *walker) keyInfo(k string) (keyKind, *keyStats) {
 	kk, e := w.kindEntry(k)
 	if e == nil {
-		return kk, nil
+		return kk &^ kPanKey, nil
 	}
-	return kk, e.stats
+	return kk &^ kPanKey, e.stats
 }
 
+// cachedKind is k's cached classification, marks included.
 func (w *walker) cachedKind(k string) keyKind {
 	kk, _ := w.kindEntry(k)
 	return kk
@@ -293,20 +318,24 @@ func (w *walker) kindEntry(k string) (keyKind, *kindEntry) {
 		return e.kind, w.putKind(i, e)
 	}
 	kk := classifyKey(k)
-	builtin := w.builtinOnly
-	w.builtinOnly = true
+	builtin, pan := w.builtinOnly, w.panSeen
+	w.builtinOnly, w.panSeen = true, false
 	if w.keyHolds(k) {
 		kk |= kSensKey
+		if w.panSeen {
+			kk |= kPanKey
+		}
 	}
-	w.builtinOnly = builtin
+	w.builtinOnly, w.panSeen = builtin, pan
 	if len(k) > maxCachedKey {
 		return kk, nil
 	}
 	if w.kinds == nil || len(w.kinds) >= maxKindCache {
 		w.kinds = make(map[string]kindEntry, 256)
 		w.kslots = [kindSlots]kindEntry{}
+		w.kindGen++
 	}
-	e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats), ctx: keyContext(k)}
+	e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats), ctx: keyContext(k), card: cardWordHint(k)}
 	w.kinds[e.key] = e
 	return kk, w.putKind(i, e)
 }
@@ -317,14 +346,10 @@ func (w *walker) putKind(i int, e kindEntry) *kindEntry {
 	return &w.kslots[i]
 }
 
-// keyClass is classifyKey(k) through the key cache. Filling the cache
-// scans k for values (keyHolds), which may note a card number: that note
-// is not kept, so the answer is exactly classifyKey's with no side effect.
+// keyClass is classifyKey(k) through the key cache, with no side effect
+// (filling the cache leaves the walker's card note as it was).
 func (w *walker) keyClass(k string) keyKind {
-	pan := w.panSeen
-	kk := w.cachedKind(k) &^ kSensKey
-	w.panSeen = pan
-	return kk
+	return w.cachedKind(k) &^ kSensKey
 }
 
 // isToken: s is the project's token (public: never a finding). Inside
@@ -397,7 +422,8 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		return
 	}
 	f := p.flags
-	if p.digits >= 12 {
+	codeKey := p.digits >= 12 && otherCodeValue(w.key, s)
+	if p.digits >= 12 && !codeKey {
 		scanCards(s, w.digits[:0], func(a, b int) {
 			if inUUID(s, a, b) {
 				return
@@ -407,14 +433,16 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 			w.cardExtras(s, b)
 		})
 	}
-	if p.digits >= 6 && len(s) >= 9 {
+	if p.digits >= 6 && len(s) >= 9 && !codeKey && !(kind == kNatID && failsIDCheck(w.key, strings.TrimSpace(s))) {
+		// A value failing the check of the format its key names is not
+		// taken for another country's ID that it happens to pass.
 		w.scanIDs(s, f)
 	}
 	if f&pAt != 0 {
-		scanEmails(s, func(a, b int) { w.add(Email, "email.address", a, b) })
+		piidetect.Emails(s, func(a, b int) { w.add(Email, "email.address", a, b) })
 	}
 	if f&(pPlus|pDigit) != 0 && p.digits >= 8 && kind != kPhone {
-		scanPhones(s, func(a, b int) { w.add(Phone, "phone.number", a, b) })
+		piidetect.Phones(s, func(a, b int) { w.add(Phone, "phone.number", a, b) })
 	}
 	// The word scanners' first starts, in one pass over s.
 	var want uint8
@@ -438,8 +466,12 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if len(s) >= 44 && f&pColon != 0 && f&pDigit != 0 {
 		telegramBotTokens(s, func(a, b int) { w.add(SecretToken, "secret.telegram_bot", a, b) })
 	}
+	w.scanTextForms(s, f, kind, depth)
 	if f&pDash != 0 && len(s) >= 40 {
 		pemPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.pem", a, b) })
+		if len(s) >= 120 && f&pColon != 0 && strings.IndexByte(s, '|') >= 0 {
+			robloxCookies(s, func(a, b int) { w.add(SecretToken, "secret.roblox_cookie", a, b) })
+		}
 	}
 	if f&pSpace != 0 && len(s) >= 14 {
 		w.scanAuthSchemes(s, kind)
@@ -448,6 +480,20 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		if f&(pEq|pColon) != 0 {
 			w.scanConfigLines(s)
 			w.scanInlinePairs(s)
+		}
+	}
+	if len(s) >= 12 && p.digits >= 5 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
+		w.scanFieldNames(s)
+	}
+	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
+		if f&(pQuote|pOpen) != 0 || p.digits >= 4 {
+			w.scanRejectedValues(s)
+		}
+		if f&pQuote != 0 {
+			w.scanQuotedPairs(s)
+		}
+		if f&(pColon|pSemi) == pColon|pSemi && len(s) >= 40 {
+			w.scanMultipart(s)
 		}
 	}
 	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
@@ -586,6 +632,7 @@ func (w *walker) scanIDs(s string, f uint32) {
 			}
 			if isUpper(c) {
 				try(matchNINO, "id.uk_nino")
+				try(matchHKID, "id.hk_hkid")
 			}
 			switch c | 0x20 {
 			case 'x', 'y', 'z':
@@ -885,6 +932,12 @@ func (w *walker) detectTree(v *fastjson.Value, kind keyKind, depth int) {
 func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 	raw := v.MarshalTo(w.digits[:0])
 	w.digits = raw[:0]
+	w.scanNumberText(raw, kind)
+}
+
+// scanNumberText is scanNumber on the number's JSON text raw, which it
+// only reads.
+func (w *walker) scanNumberText(raw []byte, kind keyKind) {
 	if len(raw) == 0 || len(raw) > 24 {
 		return
 	}
@@ -921,7 +974,7 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 			w.add(SecretToken, detKey[kOTP], 0, n) // the code, not the seed
 		}
 	case kCard, kCardParent:
-		if n >= 12 && n <= 19 {
+		if n >= 12 && n <= 19 && (!otherCardKey(w.key) || isPAN(raw)) {
 			w.add(PaymentCard, detKey[kCard], 0, n)
 			w.panSeen = true
 		}
@@ -938,7 +991,7 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if n >= 6 && n <= 20 && !failsNamedCheck(w.key, b2s(raw)) {
+		if n >= 6 && n <= 20 && !failsIDCheck(w.key, b2s(raw)) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kBank, kIBAN:
@@ -950,7 +1003,7 @@ func (w *walker) scanNumber(v *fastjson.Value, kind keyKind) {
 			w.add(Phone, detKey[kind], 0, n)
 		}
 	}
-	if n >= 13 && n <= 19 && kind != kCard && kind != kCardParent && isPAN(raw) {
+	if n >= 13 && n <= 19 && kind != kCard && kind != kCardParent && isPAN(raw) && !otherCodeValue(w.key, s) {
 		w.add(PaymentCard, "card.pan", 0, n)
 		w.panSeen = true
 	} else if n == 15 || n == 18 {
@@ -986,7 +1039,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kPIN:
-		if pinShape(t) && !postalPIN(w.key, t, w.address) {
+		if (pinShape(t) || homeKitCode(t)) && !postalPIN(w.key, t, w.address) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kPass:
@@ -1032,7 +1085,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 	case kCard, kCardParent:
 		d, clean := onlyDigits(w.digits[:0], t)
 		w.digits = d[:0]
-		if clean && len(d) >= 12 && len(d) <= 19 {
+		if clean && len(d) >= 12 && len(d) <= 19 && (!otherCardKey(w.key) || isPAN(d)) {
 			w.add(PaymentCard, detKey[kCard], 0, n)
 			w.panSeen = true
 		} else if kind == kCard && indiaPAN(t) {
@@ -1061,7 +1114,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if natIDShape(t) && !failsSSN(t) && !businessTaxID(t) && !failsNamedCheck(w.key, t) {
+		if natIDShape(t) && !failsSSN(t) && !businessTaxID(t) && !failsIDCheck(w.key, t) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kBank:
@@ -1075,7 +1128,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(BankAccount, detKey[kind], 0, n)
 		}
 	case kPhone:
-		if phoneShape(t) {
+		if piidetect.PhoneShape(t) {
 			w.add(Phone, detKey[kind], 0, n)
 		}
 	}
@@ -1250,7 +1303,7 @@ func natIDShape(t string) bool {
 			al++
 		case isAlnum(c):
 			al++
-		case c == ' ' || c == '-' || c == '.' || c == '/':
+		case c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')':
 		default:
 			return false
 		}

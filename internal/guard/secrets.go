@@ -649,7 +649,8 @@ func isPlaceholder(s string) bool {
 		s[0] == '[' && s[n-1] == ']' && n < 40,
 		strings.HasPrefix(s, "%(") || s == "%s",
 		strings.HasPrefix(s, "process.env."),
-		s[0] == '$' && n > 1 && isEnvName(s[1:]):
+		s[0] == '$' && n > 1 && isEnvName(s[1:]),
+		hclReference(s):
 		return true
 	}
 	if isEnvName(s) && strings.IndexByte(s, '_') > 0 && containsFoldAny(s, "key", "token", "secret", "password", "pass", "your") {

@@ -243,6 +243,21 @@ func mixesLettersDigits(s string) bool {
 	return l && d
 }
 
+// asciiEqualFold: the ASCII strings a and lower (lower case, same length)
+// are equal but for the case of letters.
+func asciiEqualFold(a, lower string) bool {
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 32
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
 func secretWebhook(host, path string) bool {
 	// Most hosts are none of these: an ASCII host of another length is
 	// rejected without lower-casing it.
@@ -254,17 +269,36 @@ func secretWebhook(host, path string) bool {
 		}
 	}
 	if ascii {
-		switch len(host) {
-		case len("hooks.slack.com"), len("discord.com"), len("discordapp.com"), len("canary.discord.com"),
-			len("outlook.office365.com"), len("api.telegram.org"):
-		default:
+		// ASCII case folding is all strings.ToLower does to an ASCII
+		// host: find the one name of the switch below it can be.
+		if host == "" {
 			return false
 		}
+		var name string
 		switch host[0] | 0x20 {
-		case 'h', 'd', 'c', 'p', 'o', 'a':
-		default:
+		case 'h':
+			name = "hooks.slack.com"
+		case 'd':
+			name = "discord.com"
+			if len(host) == len("discordapp.com") {
+				name = "discordapp.com"
+			}
+		case 'c':
+			name = "canary.discord.com"
+		case 'p':
+			name = "ptb.discord.com"
+		case 'o':
+			name = "outlook.office.com"
+			if len(host) == len("outlook.office365.com") {
+				name = "outlook.office365.com"
+			}
+		case 'a':
+			name = "api.telegram.org"
+		}
+		if len(host) != len(name) || !asciiEqualFold(host, name) {
 			return false
 		}
+		host = name
 	}
 	switch strings.ToLower(host) {
 	case "hooks.slack.com":
@@ -433,10 +467,17 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 	if w.isToken(val) {
 		return
 	}
-	kind, _ := w.kindOf(name)
+	kind, sens := w.kindOf(name)
 	mark := len(w.hits)
+	if sens && strings.IndexByte(rawName, '%') >= 0 && vs > len(rawName) {
+		// A percent-encoded name that decodes to a sensitive value
+		// ("4111%201111%201111%201111=1"): the text scan cannot see it.
+		w.scanText(name, kNone, depth+1)
+		w.remap(mark, vs-1-len(rawName), vs-1, "name")
+		mark = len(w.hits)
+	}
 	if cookie && (kind == kCookie || kind == kNone && cookieSecretName(name)) {
-		if t := strings.TrimSpace(val); len(t) >= 8 && !isPlaceholder(t) && !isBoolWord(t) {
+		if t := strings.TrimSpace(val); len(t) >= 8 && (strings.HasPrefix(t, robloxWarning) || !isPlaceholder(t) && !isBoolWord(t)) {
 			w.add(SecretToken, "secret.session_cookie", 0, len(val))
 		}
 		kind = kNone
@@ -473,7 +514,7 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 
 func cookieSecretName(name string) bool {
 	return containsFoldAny(name, "sess", "sid", "token", "auth", "jwt", "remember", "csrf", "xsrf", "logged_in",
-		"secret", "login")
+		"secret", "login") || vendorSessionCookie(name)
 }
 
 func isHex(c byte) bool {
@@ -490,10 +531,25 @@ func unhex(c byte) byte {
 	return c - 'A' + 10
 }
 
+// needsDecode reports whether raw holds a '%' (or, with plus, a '+'):
+// one loop over a short value (most parameter values) instead of a search
+// for each byte.
+func needsDecode(raw string, plus bool) bool {
+	if len(raw) > 32 {
+		return strings.IndexByte(raw, '%') >= 0 || plus && strings.IndexByte(raw, '+') >= 0
+	}
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c == '%' || plus && c == '+' {
+			return true
+		}
+	}
+	return false
+}
+
 // decodeValue percent-decodes raw (and turns '+' into a space when plus
 // is set) into the scratch buffer of this depth.
 func (w *walker) decodeValue(raw string, plus bool, depth int) string {
-	if strings.IndexByte(raw, '%') < 0 && (!plus || strings.IndexByte(raw, '+') < 0) {
+	if !needsDecode(raw, plus) {
 		return raw
 	}
 	buf := w.dec[depth+1][:0]

@@ -5,15 +5,25 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/atomicfile"
 )
 
 // PathsFile is the name of the durable PII path set in its directory.
 const PathsFile = "pii_paths.jsonl"
+
+// RebuiltFile is the name of the mark, next to PathsFile, that the set
+// holds the paths of every finding stored before it existed (MarkRebuilt).
+// A backup leaves it out (its set is copied before its store), so that a
+// restored data directory rebuilds its set once on its first start.
+const RebuiltFile = "pii_paths.rebuilt"
 
 // maxPaths bounds the set, all projects together (a path is a few dozen
 // bytes: the bound keeps it under a few megabytes). Past it Record fails,
@@ -30,6 +40,7 @@ var maxPaths = 100_000
 // concurrent use.
 type Paths struct {
 	mu   sync.RWMutex
+	dir  string
 	file string
 	set  map[int64]map[string]bool
 	n    int
@@ -41,13 +52,14 @@ type pathLine struct {
 }
 
 // OpenPaths loads the set kept in dir (created when missing). A torn last
-// line (a crash mid-write) is ignored.
+// line (a crash mid-write) is cut off, so that the next Record starts a
+// line of its own.
 func OpenPaths(dir string) (*Paths, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	p := &Paths{file: filepath.Join(dir, PathsFile), set: map[int64]map[string]bool{}}
-	f, err := os.Open(p.file)
+	p := &Paths{dir: dir, file: filepath.Join(dir, PathsFile), set: map[int64]map[string]bool{}}
+	f, err := os.OpenFile(p.file, os.O_RDWR, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return p, nil
 	}
@@ -55,19 +67,55 @@ func OpenPaths(dir string) (*Paths, error) {
 		return nil, err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() {
+	r := bufio.NewReaderSize(f, 64<<10)
+	var good int64
+	for {
+		line, err := r.ReadBytes('\n')
+		if errors.Is(err, io.EOF) {
+			break // a line without its newline is torn
+		}
+		if err != nil {
+			return nil, fmt.Errorf("pii paths %s: %w", p.file, err)
+		}
+		good += int64(len(line))
 		var l pathLine
-		if json.Unmarshal(sc.Bytes(), &l) != nil || l.Path == "" {
+		if json.Unmarshal(line, &l) != nil || l.Path == "" {
 			continue
 		}
 		p.add(l.Project, l.Path)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("pii paths %s: %w", p.file, err)
+	if st, err := f.Stat(); err == nil && st.Size() > good {
+		if err := f.Truncate(good); err != nil {
+			return nil, fmt.Errorf("pii paths %s: %w", p.file, err)
+		}
+		if err := f.Sync(); err != nil {
+			return nil, fmt.Errorf("pii paths %s: %w", p.file, err)
+		}
 	}
 	return p, nil
+}
+
+// Rebuilt reports whether MarkRebuilt was called on this set (in this or
+// an earlier run): whether the paths of the findings stored before the
+// set existed are in it.
+func (p *Paths) Rebuilt() bool {
+	_, err := os.Stat(filepath.Join(p.dir, RebuiltFile))
+	return err == nil
+}
+
+// MarkRebuilt records durably that the set now holds the paths of every
+// stored finding (the caller recorded them), so that later starts skip
+// the rebuild: from then on ingestion records each path before it stores
+// the finding.
+func (p *Paths) MarkRebuilt(paths int) error {
+	b, _ := json.Marshal(struct {
+		Time  time.Time `json:"rebuilt_at"`
+		Paths int       `json:"paths"`
+	}{time.Now().UTC(), paths})
+	if err := atomicfile.Write(filepath.Join(p.dir, RebuiltFile), append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("pii paths: %w", err)
+	}
+	return nil
 }
 
 func (p *Paths) add(project int64, path string) bool {
@@ -121,6 +169,7 @@ func (p *Paths) Record(project int64, paths ...string) error {
 		buf = append(append(buf, b...), '\n')
 		added = append(added, path)
 	}
+	_, statErr := os.Stat(p.file)
 	f, err := os.OpenFile(p.file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return err
@@ -130,6 +179,9 @@ func (p *Paths) Record(project int64, paths ...string) error {
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil && errors.Is(statErr, os.ErrNotExist) {
+		err = atomicfile.SyncDir(p.dir) // the file's creation is durable too
 	}
 	if err != nil {
 		return fmt.Errorf("pii paths: %w", err)

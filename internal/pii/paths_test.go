@@ -33,6 +33,41 @@ func TestPathsDurable(t *testing.T) {
 	if got := q.List(1); !slices.Equal(got, []string{"contact.tel", "email"}) || !q.Has(2, "mail") || q.Has(2, "email") {
 		t.Fatalf("reloaded %v", got)
 	}
+	// The torn tail was cut: a path recorded after it reads back.
+	if err := q.Record(3, "after.tear"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenPaths(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Has(3, "after.tear") || !r.Has(1, "email") {
+		t.Fatalf("a path recorded after a torn line was lost: %v %v", r.List(3), r.List(1))
+	}
+}
+
+func TestPathsRebuiltMark(t *testing.T) {
+	dir := t.TempDir()
+	p, err := OpenPaths(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Rebuilt() {
+		t.Fatal("a new set says it was rebuilt")
+	}
+	if err := p.MarkRebuilt(0); err != nil {
+		t.Fatal(err)
+	}
+	q, err := OpenPaths(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !q.Rebuilt() {
+		t.Fatal("the rebuilt mark did not survive a reopen")
+	}
+	if st, err := os.Stat(filepath.Join(dir, RebuiltFile)); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("mark: %v %v", st, err)
+	}
 }
 
 func TestProfilePath(t *testing.T) {

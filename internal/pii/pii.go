@@ -12,7 +12,9 @@
 // paths and key come from the project registry and the lexicon; package
 // api builds one Mask per read and runs every reader's output through it.
 //
-// pii imports only the standard library and fastjson.
+// pii imports only the standard library, fastjson and the leaf packages
+// atomicfile and piidetect (the e-mail and phone detector it shares with
+// the guard).
 package pii
 
 import (
@@ -24,8 +26,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/valyala/fastjson"
+
+	"github.com/sieve-analytics/sieve/internal/piidetect"
 )
 
 // Prefix starts every hashed value, so that a reader can tell a hash from
@@ -134,7 +139,8 @@ func (m *Mask) saw(path string) {
 
 // Value returns what a reader sees of value v at path: v itself when path
 // is not PII or the reader holds the grant, its hash otherwise (at
-// another path, v with the e-mail addresses in it hashed). Keep (the
+// another path, v with the e-mail addresses and phone numbers in it
+// hashed). Keep (the
 // query's "$other" and "(none)" placeholders) pass unchanged.
 func (m *Mask) Value(path, v string, keep ...string) string {
 	if slices.Contains(keep, v) {
@@ -157,15 +163,17 @@ func (m *Mask) Value(path, v string, keep ...string) string {
 // event's or a profile's): raw itself when it holds no PII path or the
 // reader holds the grant, else a copy in which the value at each PII path
 // (at any depth, paths dotted) is replaced by its hash, and each e-mail
-// address inside another string value by the address's hash. Anything but an
-// object is returned as it is.
+// address or phone number inside another string value by its own hash.
+// Anything but an object is returned as it is.
 func (m *Mask) JSON(raw []byte) []byte {
 	if len(raw) < 2 {
 		return raw
 	}
-	// E-mail addresses in free text: only for a reader without the grant,
-	// and only when raw has an "@" at all.
-	texts := !m.clear && bytes.IndexByte(raw, '@') >= 0
+	// E-mail addresses and phone numbers in free text: only for a reader
+	// without the grant, and only when raw has an "@" or a phone number at
+	// all (JSON writes neither escaped; a number found in raw's keys or
+	// numbers costs a parse, nothing else).
+	texts := !m.clear && (bytes.IndexByte(raw, '@') >= 0 || piidetect.HasPhone(unsafe.String(&raw[0], len(raw))))
 	if !texts && (len(m.paths) == 0 || !m.mayHold(raw)) {
 		return raw
 	}

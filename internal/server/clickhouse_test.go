@@ -44,8 +44,8 @@ func chStore(t *testing.T) string {
 // TestServeClickHouse runs the server on the ClickHouse backend: ingest
 // through the guard, export and findings from the cluster, a retried
 // batch stored once; a user erased through the purge API with a passed
-// certificate that names the shard; a property purge, which this backend
-// cannot do yet, failed with a message that says so; a total-count trend,
+// certificate that names the shard; an event property purge and a
+// profile property purge, each with a passed certificate; a total-count trend,
 // a funnel with a step filter, a property breakdown and Mixpanel's
 // segmentation and retention with on and where answered.
 func TestServeClickHouse(t *testing.T) {
@@ -152,6 +152,25 @@ func TestServeClickHouse(t *testing.T) {
 	if _, b := call(t, "GET", base+"/api/2.0/export?from_date="+day+"&to_date="+day, secret, "", ""); bytes.Contains(b, []byte(`"plan"`)) ||
 		!bytes.Contains(b, []byte(`"Signed up"`)) {
 		t.Fatalf("export after purging plan: %s", b)
+	}
+	// A profile property purge: the property goes from the profile, the
+	// others stay, and the certificate says what was done per shard.
+	const nick = "Zed-canary-ch2"
+	engage := fmt.Sprintf(`[{"$token":%q,"$distinct_id":"u1","$set":{"nickname":%q,"tier":"gold"}}]`, token, nick)
+	if code, b := call(t, "POST", base+"/engage", "", "", "data="+url.QueryEscape(engage)); code != 200 {
+		t.Fatalf("engage: %d %s", code, b)
+	}
+	if _, b := call(t, "GET", base+"/api/2.0/engage?project_id=1", secret, "", ""); !bytes.Contains(b, []byte(nick)) {
+		t.Fatalf("engage query before the purge: %s", b)
+	}
+	st = job(`{"project_id":1,"properties":["$set.nickname"]}`)
+	cert, _ = json.Marshal(st["certificate"])
+	if st["status"] != "done" || !bytes.Contains(cert, []byte(`"result":"passed"`)) || !bytes.Contains(cert, []byte(`"shards":[`)) ||
+		!bytes.Contains(cert, []byte(`"profiles_changed":1`)) || bytes.Contains(cert, []byte(nick)) {
+		t.Fatalf("profile property purge on ClickHouse: %v %v\ncertificate %s", st["status"], st["error"], cert)
+	}
+	if _, b := call(t, "GET", base+"/api/2.0/engage?project_id=1", secret, "", ""); bytes.Contains(b, []byte(nick)) || !bytes.Contains(b, []byte(`"gold"`)) {
+		t.Fatalf("engage query after the purge: %s", b)
 	}
 }
 

@@ -362,6 +362,38 @@ func TestPIIRoleMatrix(t *testing.T) {
 		}
 	}
 
+	// A refused PII filter is audited with the path it would have read
+	// (denied entries are written once a second, aggregated per minute).
+	deniedPaths := func() map[string]bool {
+		_, ab := call(t, "GET", base+"/api/audit?project_id=1&limit=1000", piiAdminKey, "", "")
+		var dl struct {
+			Entries []struct {
+				Actor, Action string
+				PII           *struct{ Paths []string }
+			}
+		}
+		json.Unmarshal(ab, &dl)
+		out := map[string]bool{}
+		for _, e := range dl.Entries {
+			if e.Action == "pii.denied" && e.PII != nil && e.Actor == "sa:"+plain {
+				out[strings.Join(e.PII.Paths, ",")] = true
+			}
+		}
+		return out
+	}
+	dp := deniedPaths()
+	for deadline := time.Now().Add(5 * time.Second); len(dp) == 0 && time.Now().Before(deadline); dp = deniedPaths() {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if len(dp) == 0 {
+		t.Error("no pii.denied audit entry for the analyst without pii")
+	}
+	for p := range dp {
+		if p != "email" && p != "customer_ref" && p != "contact.tel" && p != "$email" {
+			t.Errorf("pii.denied names %q", p)
+		}
+	}
+
 	// The entries with their PII records keep the log's hash chain whole.
 	if code, b := call(t, "GET", base+"/api/audit/verify", piiAdminKey, "", ""); code != 200 || !bytes.Contains(b, []byte(`"ok":true`)) {
 		t.Errorf("audit verify: %d %s", code, b)
@@ -540,6 +572,18 @@ func TestPIIAddressesAsIDsAndText(t *testing.T) {
 	if seen = slices.Compact(seen); len(seen) != 1 {
 		t.Errorf("one distinct_id, hashes %v (want one, in all three readers)", seen)
 	}
+	// A North American phone number as a distinct_id: hashed too; a
+	// numeric user id is not.
+	ev = fmt.Sprintf(`[{"event":"Called","properties":{"token":%q,"distinct_id":"(415) 555-2671","time":%d,"$insert_id":"t2","plan":"pro"}},
+		{"event":"Called","properties":{"token":%q,"distinct_id":"4155552671","time":%d,"$insert_id":"t3","plan":"pro"}}]`,
+		proj.Token, time.Now().Unix(), proj.Token, time.Now().Unix())
+	if code, b := call(t, "POST", base+"/track", "", "", "data="+url.QueryEscape(ev)); code != 200 {
+		t.Fatalf("track: %d %s", code, b)
+	}
+	code, b = call(t, "GET", base+"/api/2.0/export?project_id=1&event=%5B%22Called%22%5D&from_date="+from+"&to_date="+to, plain, plainSecret, "")
+	if code != 200 || bytes.Contains(b, []byte("555-2671")) || !bytes.Contains(b, []byte(`"distinct_id":"4155552671"`)) || len(piiHash.FindAll(b, -1)) != 1 {
+		t.Errorf("phone distinct_ids without pii: %d %s", code, b)
+	}
 }
 
 // TestPIIAPISecretSetting: whether the project's API secret holds the pii
@@ -591,5 +635,100 @@ func TestPIIAPISecretSetting(t *testing.T) {
 	}
 	if _, b := call(t, "GET", export, secret, "", ""); !bytes.Contains(b, []byte(eve)) {
 		t.Errorf("the API secret with pii again reads hashed: %s", b)
+	}
+}
+
+// TestPIIPathsRebuiltFromStoredFindings: a data directory whose findings
+// were stored before the durable PII path set existed (set and mark
+// removed, lexicon lost) gets its set rebuilt from the stored findings on
+// the first start, durably and once: a phone number at a path the guard
+// classed (which no free-text rule would catch) reads hashed without the
+// grant, and the paths are in the set file.
+func TestPIIPathsRebuiltFromStoredFindings(t *testing.T) {
+	dir := t.TempDir()
+	base, secret, stop := startAt(t, dir)
+	var proj struct{ Token string }
+	code, b := call(t, "GET", base+"/api/projects/1", piiAdminKey, "", "")
+	if json.Unmarshal(b, &proj); code != 200 || proj.Token == "" {
+		t.Fatalf("project: %d %s", code, b)
+	}
+	const ann, tel = "ann.rebuilt@example.com", "+1 (415) 555-2671"
+	ev := fmt.Sprintf(`[{"event":"Joined","properties":{"token":%q,"distinct_id":"u1","time":%d,"$insert_id":"r1","work_mail":%q,"contact":{"tel":%q},"plan":"pro"}}]`,
+		proj.Token, time.Now().Unix(), ann, tel)
+	if code, b := call(t, "POST", base+"/track", "", "", "data="+url.QueryEscape(ev)); code != 200 {
+		t.Fatalf("track: %d %s", code, b)
+	}
+	eng := fmt.Sprintf(`[{"$token":%q,"$distinct_id":"u1","$set":{"backup_contact":%q}}]`, proj.Token, ann)
+	if code, b := call(t, "POST", base+"/engage", "", "", "data="+url.QueryEscape(eng)); code != 200 {
+		t.Fatalf("engage: %d %s", code, b)
+	}
+	plain, plainSecret := serviceAccount(t, base, secret, "analyst")
+	stop()
+	// As before the set existed: no set, no mark, no lexicon.
+	for _, name := range []string{"pii/pii_paths.jsonl", "pii/pii_paths.rebuilt"} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Name() == "lexicon.json" {
+			return os.Remove(p)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	base, _, stop = startAt(t, dir)
+	set, err := os.ReadFile(filepath.Join(dir, "pii", "pii_paths.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"work_mail", "contact.tel", "backup_contact"} {
+		if !bytes.Contains(set, []byte(`"path":"`+p+`"`)) {
+			t.Errorf("rebuilt set lacks %s: %s", p, set)
+		}
+	}
+	if bytes.Contains(set, []byte(ann)) || bytes.Contains(set, []byte("555-2671")) {
+		t.Errorf("the set holds a value: %s", set)
+	}
+	mark, err := os.Stat(filepath.Join(dir, "pii", "pii_paths.rebuilt"))
+	if err != nil {
+		t.Fatalf("no rebuilt mark: %v", err)
+	}
+	_, b = call(t, "GET", base+"/api/projects/1/pii", plain, plainSecret, "")
+	for _, p := range []string{`"work_mail"`, `"contact.tel"`, `"backup_contact"`} {
+		if !bytes.Contains(b, []byte(p)) {
+			t.Errorf("effective PII paths after the rebuild lack %s: %s", p, b)
+		}
+	}
+	from := time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+	to := time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	code, b = call(t, "GET", base+"/api/2.0/export?project_id=1&from_date="+from+"&to_date="+to, plain, plainSecret, "")
+	if code != 200 || bytes.Contains(b, []byte("555-2671")) || !bytes.Contains(b, []byte(`"plan":"pro"`)) || !piiHash.Match(b) {
+		t.Errorf("export without pii after the rebuild: %d %s", code, b)
+	}
+	stop()
+	// Once: a later start leaves the mark as it is.
+	_, _, stop = startAt(t, dir)
+	stop()
+	if again, err := os.Stat(filepath.Join(dir, "pii", "pii_paths.rebuilt")); err != nil || !again.ModTime().Equal(mark.ModTime()) {
+		t.Errorf("the set was rebuilt again: %v %v", again, err)
+	}
+	// A set older than the findings (written by a version that recorded
+	// new paths only, no mark): completed from the findings, its own path
+	// kept.
+	if err := os.WriteFile(filepath.Join(dir, "pii", "pii_paths.jsonl"), []byte(`{"project_id":1,"path":"older.path"}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "pii", "pii_paths.rebuilt")); err != nil {
+		t.Fatal(err)
+	}
+	_, _, stop = startAt(t, dir)
+	stop()
+	set, _ = os.ReadFile(filepath.Join(dir, "pii", "pii_paths.jsonl"))
+	for _, p := range []string{"older.path", "work_mail", "contact.tel", "backup_contact"} {
+		if !bytes.Contains(set, []byte(`"path":"`+p+`"`)) {
+			t.Errorf("completed set lacks %s: %s", p, set)
+		}
 	}
 }

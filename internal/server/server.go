@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -435,12 +436,18 @@ func (s *Server) newAuditAndPurges(pb purge.Backend) error {
 			if err := al.Append(e); err != nil {
 				s.log.Error("audit append failed", "action", e.Action, "err", err)
 			}
+			s.eraseFromStream(al, j)
 		}})
 	if err != nil {
 		al.Close()
 		return err
 	}
 	s.purges = pm
+	// Erasures that finished but did not reach the findings stream (a
+	// crash in between) reach it now.
+	for _, j := range pm.List(0) {
+		s.eraseFromStream(al, j)
+	}
 	s.api.SetPurges(pm)
 	s.background = append(s.background, func(ctx context.Context) error {
 		pm.Start()
@@ -449,6 +456,27 @@ func (s *Server) newAuditAndPurges(pb purge.Backend) error {
 		return nil
 	})
 	return nil
+}
+
+// eraseFromStream takes the keyed hashes of a finished GDPR erasure's
+// distinct_ids (a purge of whole users: no events, properties or times
+// named) out of the findings stream, once per job (docs/PRIVACY.md). The
+// store's findings of those users are gone with the purge; the stream keeps
+// the records, no longer linked to the person.
+func (s *Server) eraseFromStream(al *audit.Log, j purge.Job) {
+	if s.stream == nil || j.Status != purge.StatusDone || !j.Criteria.EraseProfiles || len(j.Criteria.DistinctIDHash) == 0 || s.stream.Erased(j.ID) {
+		return
+	}
+	n, err := s.stream.Erase(j.ID, j.Criteria.DistinctIDHash)
+	if err != nil {
+		s.log.Error("findings stream erasure failed; it is tried again at the next start", "job", j.ID, "err", err)
+		return
+	}
+	s.log.Info("findings stream: erased users' hashes removed", "job", j.ID, "records", n)
+	if err := al.Append(audit.Entry{Actor: "sieve", Action: "findings.erase", ProjectID: j.Criteria.ProjectID, Outcome: audit.OK,
+		Criteria: map[string]any{"job_id": j.ID, "records": n}}); err != nil {
+		s.log.Error("audit append failed", "action", "findings.erase", "err", err)
+	}
 }
 
 // newInsights builds the lexicon, the alerter, the advisory registry and
@@ -695,6 +723,11 @@ func (s *Server) newFindingStream(al *audit.Log) error {
 		return err
 	}
 	s.piiPaths = piiPaths
+	if !piiPaths.Rebuilt() {
+		if err := s.rebuildPIIPaths(piiPaths); err != nil {
+			return err
+		}
+	}
 	s.ingest.SetFindingSink(func(fs []event.Finding) error {
 		// The batch's PII paths are on disk before the batch is: a restart
 		// or the lexicon's eviction never unmasks a stored value.
@@ -713,6 +746,64 @@ func (s *Server) newFindingStream(al *audit.Log) error {
 	return nil
 }
 
+// piiPath is the property path f makes a PII path ("" for none).
+func piiPath(f *event.Finding) string {
+	if !slices.Contains(api.PIIClasses, f.Class) {
+		return ""
+	}
+	path := f.Path
+	if f.Event == "$engage" || f.Event == "$groups" {
+		path = pii.ProfilePath(path)
+	}
+	if path == "" || path == "distinct_id" || strings.HasPrefix(path, "$group_") || path == "event" {
+		return ""
+	}
+	return path
+}
+
+// rebuildPIIPaths records in ps the PII paths of every finding stored
+// before ps existed (a data directory from a version without the set, or
+// restored from a backup, which leaves the set's mark out), then marks ps
+// rebuilt so that later starts skip this: from then on ingestion records a
+// path before it stores the finding. It reads findings' metadata only
+// (class, event, path), one PII class of one project at a time.
+func (s *Server) rebuildPIIPaths(ps *pii.Paths) error {
+	t0 := time.Now()
+	ctx := context.Background()
+	var ids []int64
+	for _, p := range s.projects.List() { // not the self-test's project: its data is purged after each run
+		ids = append(ids, p.ID)
+	}
+	total := 0
+	// All time: -1<<62 ms is before anything, and a literal every backend's
+	// SQL reads as an integer (math.MinInt64's is not in all of them).
+	for _, id := range ids {
+		seen := map[string]bool{}
+		var paths []string
+		for _, class := range api.PIIClasses {
+			err := s.store.Findings(ctx, store.FindingQuery{ProjectID: id, From: -1 << 62, To: math.MaxInt64, Class: class}, func(f *event.Finding) error {
+				if p := piiPath(f); p != "" && !seen[p] {
+					seen[p] = true
+					paths = append(paths, p)
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("rebuild the PII path set: %w", err)
+			}
+		}
+		if err := ps.Record(id, paths...); err != nil {
+			return fmt.Errorf("rebuild the PII path set: %w", err)
+		}
+		total += len(paths)
+	}
+	if err := ps.MarkRebuilt(total); err != nil {
+		return err
+	}
+	s.log.Info("PII path set rebuilt from the stored findings", "projects", len(ids), "paths", total, "took", time.Since(t0).Round(time.Millisecond))
+	return nil
+}
+
 // recordPIIPaths records in ps the paths of fs where the guard found an
 // e-mail address or a phone number: an event's property path, or a profile
 // update's property path without its operator ("$set.email" -> "email").
@@ -720,21 +811,14 @@ func (s *Server) newFindingStream(al *audit.Log) error {
 func recordPIIPaths(ps *pii.Paths, fs []event.Finding) error {
 	var byProject map[int64][]string
 	for i := range fs {
-		f := &fs[i]
-		if !slices.Contains(api.PIIClasses, f.Class) {
-			continue
-		}
-		path := f.Path
-		if f.Event == "$engage" || f.Event == "$groups" {
-			path = pii.ProfilePath(path)
-		}
-		if path == "" || path == "distinct_id" || strings.HasPrefix(path, "$group_") || path == "event" {
+		path := piiPath(&fs[i])
+		if path == "" {
 			continue
 		}
 		if byProject == nil {
 			byProject = map[int64][]string{}
 		}
-		byProject[f.ProjectID] = append(byProject[f.ProjectID], path)
+		byProject[fs[i].ProjectID] = append(byProject[fs[i].ProjectID], path)
 	}
 	for id, paths := range byProject {
 		if err := ps.Record(id, paths...); err != nil {

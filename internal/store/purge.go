@@ -121,4 +121,19 @@ type StateResult struct {
 	// Remaining is the number of matches a re-scan found after the swap
 	// (0 for a successful purge).
 	Remaining int64 `json:"remaining"`
+	// Shards is what removing profile properties did on each shard of a
+	// sharded backend (nil on the others).
+	Shards []StateShardResult `json:"shards,omitempty"`
+}
+
+// StateShardResult is what removing profile properties did on one shard.
+type StateShardResult struct {
+	Shard           int   `json:"shard"` // 1-based
+	ProfilesChanged int64 `json:"profiles_changed"`
+	// VersionsRewritten counts the profiles whose current version was
+	// written again without the paths; VersionsDeleted the stored
+	// versions (current and earlier) then deleted.
+	VersionsRewritten int64 `json:"versions_rewritten"`
+	VersionsDeleted   int64 `json:"versions_deleted"`
+	Remaining         int64 `json:"remaining"` // versions on the shard still holding a path after the purge
 }

@@ -114,6 +114,8 @@ type Store struct {
 	stop         chan struct{} // closed by Close once no call is in flight
 	writersDone  sync.WaitGroup
 	keysInFlight map[eventKey]*groupState // guarded by appendMu
+	lookupMu     sync.Mutex               // held by the group commit forming and looking up its group
+	insertMu     sync.Mutex               // held by the group commit inserting
 	stateMu      sync.Mutex               // serialises profile read-modify-write in this process
 	lastVer      uint64                   // guarded by stateMu: profile versions only grow
 	purgeMu      sync.Mutex

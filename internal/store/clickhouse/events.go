@@ -103,10 +103,16 @@ const (
 // maxGroupRows bounds the rows of one group commit.
 const maxGroupRows = 100_000
 
-// writers is how many group commits may run at once: a commit waits
-// mostly on the cluster (look-up, then a synchronous insert on every
-// shard), so several in flight keep it busy.
-const writers = 4
+// writers is how many group commits may be under way at once. A commit
+// has two stages, run as a pipeline: forming the group and looking its
+// keys up (one group at a time), then the synchronous insert on every
+// shard (one insert at a time). While a group is being inserted, the
+// next one forms from the calls that arrived meanwhile and is looked up.
+// One insert at a time makes the inserts as large as the arrivals allow:
+// an insert into 18.16 costs about the same for 100 rows as for several
+// thousand (docs/PERFORMANCE.md, "ClickHouse backend ingestion"), so
+// several small concurrent inserts were slower than one larger one.
+const writers = 2
 
 // groupState is a group commit under way; a later group holding one of
 // its keys waits for it to end before looking its keys up, so that the
@@ -133,67 +139,91 @@ func (s *Store) writer() {
 			s.appendMu.Unlock()
 			return
 		}
-		for {
-			s.appendMu.Lock()
-			var group []*appendCall
-			n := 0
-			for len(s.pending) > 0 && (n == 0 || n+len(s.pending[0].rows) <= maxGroupRows) {
-				c := s.pending[0]
-				s.pending = s.pending[1:]
-				if !c.state.CompareAndSwap(callPending, callTaken) {
-					continue // withdrawn
-				}
-				group = append(group, c)
-				n += len(c.rows)
-			}
-			if len(group) == 0 {
-				s.appendMu.Unlock()
-				break
-			}
-			// Register the group's keys; note the groups under way it
-			// must wait for.
-			gs := &groupState{done: make(chan struct{})}
-			deps := map[*groupState]bool{}
-			for _, c := range group {
-				for i := range c.rows {
-					r := &c.rows[i]
-					if !dedupable(r) {
-						continue
-					}
-					k := eventKey{r.ProjectID, r.Name, r.DistinctID, r.Time, r.InsertID}
-					if prev := s.keysInFlight[k]; prev != nil && prev != gs {
-						deps[prev] = true
-					}
-					s.keysInFlight[k] = gs
-					gs.keys = append(gs.keys, k)
-				}
-			}
-			more := len(s.pending) > 0
-			s.appendMu.Unlock()
-			if more {
-				select { // let another writer take the rest meanwhile
-				case s.wake <- struct{}{}:
-				default:
-				}
-			}
-			for d := range deps {
-				<-d.done
-			}
-			s.commit(group)
-			s.appendMu.Lock()
-			for _, k := range gs.keys {
-				if s.keysInFlight[k] == gs {
-					delete(s.keysInFlight, k)
-				}
-			}
-			s.appendMu.Unlock()
-			close(gs.done)
+		for s.commitNext() {
 		}
 	}
 }
 
-// commit stores the new rows of a group and answers each call.
-func (s *Store) commit(group []*appendCall) {
+// commitNext takes the calls waiting (up to maxGroupRows rows), looks
+// their keys up, then inserts their new rows and answers them. It
+// reports false when no call was waiting.
+func (s *Store) commitNext() bool {
+	s.lookupMu.Lock() // stage 1: released once this group holds insertMu
+	s.appendMu.Lock()
+	var group []*appendCall
+	n := 0
+	for len(s.pending) > 0 && (n == 0 || n+len(s.pending[0].rows) <= maxGroupRows) {
+		c := s.pending[0]
+		s.pending = s.pending[1:]
+		if !c.state.CompareAndSwap(callPending, callTaken) {
+			continue // withdrawn
+		}
+		group = append(group, c)
+		n += len(c.rows)
+	}
+	if len(group) == 0 {
+		s.appendMu.Unlock()
+		s.lookupMu.Unlock()
+		return false
+	}
+	// Register the group's keys; note the groups under way it must wait
+	// for.
+	gs := &groupState{done: make(chan struct{})}
+	deps := map[*groupState]bool{}
+	for _, c := range group {
+		for i := range c.rows {
+			r := &c.rows[i]
+			if !dedupable(r) {
+				continue
+			}
+			k := eventKey{r.ProjectID, r.Name, r.DistinctID, r.Time, r.InsertID}
+			if prev := s.keysInFlight[k]; prev != nil && prev != gs {
+				deps[prev] = true
+			}
+			s.keysInFlight[k] = gs
+			gs.keys = append(gs.keys, k)
+		}
+	}
+	more := len(s.pending) > 0
+	s.appendMu.Unlock()
+	if more {
+		select { // the other writer takes the rest once this group is inserting
+		case s.wake <- struct{}{}:
+		default:
+		}
+	}
+	for d := range deps {
+		<-d.done
+	}
+	body, err := s.prepare(group)
+	s.insertMu.Lock() // stage 2
+	s.lookupMu.Unlock()
+	if err == nil {
+		err = s.insert(body)
+	}
+	s.insertMu.Unlock()
+	for _, c := range group {
+		if err != nil {
+			c.res, c.err = store.AppendResult{}, err
+		}
+		close(c.done)
+	}
+	s.appendMu.Lock()
+	for _, k := range gs.keys {
+		if s.keysInFlight[k] == gs {
+			delete(s.keysInFlight, k)
+		}
+	}
+	s.appendMu.Unlock()
+	close(gs.done)
+	return true
+}
+
+// prepare looks up which rows of a group are stored already, counts them
+// as duplicates (as it does repeats within the group), counts the others
+// as stored and returns them as an insert's RowBinary body. On an error
+// the counts are meaningless: the caller fails every call.
+func (s *Store) prepare(group []*appendCall) ([]byte, error) {
 	type ref struct{ call, row int }
 	seen := map[eventKey]bool{}
 	var keyRows []event.Row
@@ -218,15 +248,9 @@ func (s *Store) commit(group []*appendCall) {
 			keyRefs = append(keyRefs, ref{ci, i})
 		}
 	}
-	fail := func(err error) {
-		for _, c := range group {
-			c.res, c.err = store.AppendResult{}, err
-			close(c.done)
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
-	defer cancel()
 	if len(keyRows) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
+		defer cancel()
 		idx := make([]int, len(keyRows))
 		for i := range idx {
 			idx[i] = i
@@ -236,8 +260,7 @@ func (s *Store) commit(group []*appendCall) {
 			if errors.Is(err, context.DeadlineExceeded) {
 				err = fmt.Errorf("%w: look-up timed out", ErrUnavailable)
 			}
-			fail(fmt.Errorf("clickhouse store: look up insert ids: %w", err))
-			return
+			return nil, fmt.Errorf("clickhouse store: look up insert ids: %w", err)
 		}
 		for i, r := range keyRows {
 			if stored[eventKey{r.ProjectID, r.Name, r.DistinctID, r.Time, r.InsertID}] {
@@ -258,35 +281,49 @@ func (s *Store) commit(group []*appendCall) {
 			c.res.Stored++
 		}
 	}
-	if len(w.b) > 0 {
-		err := s.q.exec(ctx, s.insertEvents(),
-			insertSettings, w.b)
-		if err != nil {
-			if errors.Is(err, context.DeadlineExceeded) {
-				err = fmt.Errorf("%w: insert timed out", ErrUnavailable)
-			}
-			fail(fmt.Errorf("clickhouse store: insert events: %w", err))
-			return
+	return w.b, nil
+}
+
+// insert stores a group's new rows with one synchronous distributed
+// insert, bounded by the store's timeout.
+func (s *Store) insert(body []byte) error {
+	if len(body) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
+	defer cancel()
+	if err := s.q.exec(ctx, s.insertEvents(), insertSettings, body); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("%w: insert timed out", ErrUnavailable)
 		}
+		return fmt.Errorf("clickhouse store: insert events: %w", err)
 	}
-	for _, c := range group {
-		close(c.done)
-	}
+	return nil
 }
 
 // storedKeys returns which keys of rows[idx] are already stored. Their
-// hashes go to the server as an external table, never in the statement;
-// the server reads the k column of the rows in the keys' time range and
-// returns the full keys of the rows whose hash matches, which are then
-// compared exactly.
+// hashes and event names go to the server as external tables, never in
+// the statement; the server reads the k column of the rows of those
+// events in the keys' time range and returns the full keys of the rows
+// whose hash matches, which are then compared exactly. The event names
+// are matched with a plain IN (external tables are sent to every shard):
+// with it the primary key (project_id, event, time) narrows the read to
+// the granules of those events in the time range, where without it every
+// row of the month's partition was read (18.16 does not use a GLOBAL IN
+// set for the key).
 func (s *Store) storedKeys(ctx context.Context, rows []event.Row, idx []int) (map[eventKey]bool, error) {
-	var w rbWriter
+	var w, nw rbWriter
 	projects := map[int64]bool{}
+	names := map[string]bool{}
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, i := range idx {
 		r := &rows[i]
 		w.u64(keyHash(r))
 		projects[r.ProjectID] = true
+		if !names[r.Name] {
+			names[r.Name] = true
+			nw.str(r.Name)
+		}
 		lo, hi = min(lo, r.Time), max(hi, r.Time)
 	}
 	var ps []string
@@ -295,9 +332,9 @@ func (s *Store) storedKeys(ctx context.Context, rows []event.Row, idx []int) (ma
 	}
 	slices.Sort(ps)
 	q := fmt.Sprintf("SELECT project_id, event, distinct_id, time, insert_id FROM %s.events PREWHERE k GLOBAL IN (SELECT k FROM keys)"+
-		" WHERE project_id IN (%s) AND time >= %d AND time <= %d AND nodup = '' FORMAT RowBinary",
+		" WHERE project_id IN (%s) AND event IN (SELECT e FROM names) AND time >= %d AND time <= %d AND nodup = '' FORMAT RowBinary",
 		s.db, strings.Join(ps, ", "), lo, hi)
-	rc, err := s.q.do(ctx, q, nil, nil, []extTable{{name: "keys", structure: "k UInt64", data: w.b}})
+	rc, err := s.q.do(ctx, q, nil, nil, []extTable{{name: "keys", structure: "k UInt64", data: w.b}, {name: "names", structure: "e String", data: nw.b}})
 	if err != nil {
 		return nil, err
 	}

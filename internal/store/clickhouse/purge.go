@@ -9,9 +9,9 @@ package clickhouse
 //
 // What mutations can do on every version Sieve supports: delete events
 // (by project, time, event names, users) and erase users' profiles and
-// findings. Removing properties from events (rule.Paths) rewrites the rows
-// through Sieve (purgeprops.go); removing them from profiles
-// (rule.ProfilePaths) is refused with ErrPurgeUnsupported.
+// findings. Removing properties from events (rule.Paths) and from profiles
+// (rule.ProfilePaths) rewrites the rows through Sieve (purgeprops.go,
+// purgeprofiles.go).
 
 import (
 	"context"
@@ -25,10 +25,6 @@ import (
 	"github.com/sieve-analytics/sieve/internal/purge/propath"
 	"github.com/sieve-analytics/sieve/internal/store"
 )
-
-// ErrPurgeUnsupported is returned for a purge rule the ClickHouse backend
-// cannot apply yet (removing properties from profiles).
-var ErrPurgeUnsupported = errors.New("clickhouse store: removing properties from profiles is not supported on ClickHouse yet (from events it is); erase the users instead")
 
 // ErrPurgeInvalid is returned, before anything is changed, for a purge rule
 // that both deletes events and removes properties, or names a bad path.
@@ -200,9 +196,6 @@ func (s *Store) PurgeEvents(ctx context.Context, job store.PurgeJob) (store.Purg
 	defer done()
 	for i := range job.Rules {
 		r := &job.Rules[i]
-		if len(r.ProfilePaths) > 0 {
-			return res, ErrPurgeUnsupported
-		}
 		if r.DeleteEvents && len(r.Paths) > 0 {
 			return res, fmt.Errorf("%w: rule %d: either delete events or remove properties", ErrPurgeInvalid, i)
 		}
@@ -297,8 +290,10 @@ func (s *Store) PurgeState(ctx context.Context, job store.StatePurgeJob) (store.
 	}
 	defer done()
 	for i := range job.Rules {
-		if len(job.Rules[i].ProfilePaths) > 0 {
-			return res, ErrPurgeUnsupported
+		for _, p := range job.Rules[i].ProfilePaths {
+			if err := propath.Check(p); err != nil {
+				return res, fmt.Errorf("%w: rule %d: %w", ErrPurgeInvalid, i, err)
+			}
 		}
 	}
 	count := func(table, cond string) (int64, error) {
@@ -307,6 +302,36 @@ func (s *Store) PurgeState(ctx context.Context, job store.StatePurgeJob) (store.
 			return 0, err
 		}
 		return strconv.ParseInt(v, 10, 64)
+	}
+	strip := func(r *store.PurgeRule) bool {
+		return len(r.ProfilePaths) > 0 && !(r.EraseProfiles && len(r.DistinctIDs) > 0) // an erased profile loses every property anyway
+	}
+	if slices.ContainsFunc(job.Rules, func(r store.PurgeRule) bool { return strip(&r) }) {
+		// The node's profile updates wait until every rule is applied
+		// (purgeprofiles.go).
+		s.stateMu.Lock()
+		defer s.stateMu.Unlock()
+		for si := range s.nodes {
+			res.Shards = append(res.Shards, store.StateShardResult{Shard: si + 1})
+		}
+	}
+	for i := range job.Rules {
+		r := &job.Rules[i]
+		if !strip(r) {
+			continue
+		}
+		users, err := s.userHashes(ctx, r.DistinctIDs)
+		if err != nil {
+			return res, err
+		}
+		if err := s.stripProfileProps(ctx, r, users, res.Shards); err != nil {
+			return res, err
+		}
+	}
+	for _, sh := range res.Shards {
+		res.ProfilesChanged += sh.ProfilesChanged
+		res.Remaining += sh.Remaining
+		res.Rewritten = res.Rewritten || sh.VersionsRewritten > 0
 	}
 	for i := range job.Rules {
 		r := &job.Rules[i]

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -114,10 +115,119 @@ func TestPurgeEraseUserNoResidue(t *testing.T) {
 	if hits := filesHolding(t, secret, pprop, victim); len(hits) > 0 {
 		t.Fatalf("purged values are still on disk in %v", hits)
 	}
-	// Removing properties from profiles is refused, not half-done.
-	_, err = s.PurgeEvents(ctx, store.PurgeJob{ID: "p2", Rules: []store.PurgeRule{{Project: 1, From: store.AllTimeFrom, To: store.AllTimeTo, ProfilePaths: []string{"n"}}}})
-	if !errors.Is(err, ErrPurgeUnsupported) {
-		t.Fatalf("profile property purge: %v, want ErrPurgeUnsupported", err)
+}
+
+// TestPurgeProfilePropertyNoResidue removes a property holding unique
+// values from users' profiles (on both shards), each stored in several
+// versions (the current one and earlier ones holding other values), and
+// from a deleted profile's earlier version. The values are on disk before
+// (positive control) and nowhere under the cluster's directory after;
+// the profiles keep their other properties, a user outside the rule and a
+// group profile keep the property, a later update lands on the purged
+// version, and a second run changes nothing.
+func TestPurgeProfilePropertyNoResidue(t *testing.T) {
+	s := openDir(t, t.TempDir())
+	defer s.Close()
+	ctx := context.Background()
+	set := func(id string, kind event.ProfileKind, op, v string) event.ProfileRow {
+		gk := ""
+		if kind == event.Group {
+			gk = "company"
+		}
+		return event.ProfileRow{ProjectID: 1, Kind: kind, GroupKey: gk, ID: id, Time: base, IgnoreTime: true,
+			Ops: []event.ProfileOpRow{{Op: op, Value: []byte(v)}}}
+	}
+	var users, secrets []string
+	for i := range 12 {
+		users = append(users, "user-"+strconv.Itoa(i))
+	}
+	for _, u := range users {
+		s1, s2 := canary(t), canary(t)
+		secrets = append(secrets, s1, s2)
+		for _, up := range []event.ProfileRow{
+			set(u, event.People, "$set", `{"token":"`+s1+`","keep":"k"}`),
+			set(u, event.People, "$set", `{"token":"`+s2+`","n":1}`),
+			set(u, event.People, "$set", `{"plan":"x"}`),
+		} {
+			if err := s.UpdateProfiles(ctx, []event.ProfileRow{up}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	gone := canary(t)
+	secrets = append(secrets, gone)
+	keep := canary(t)
+	for _, up := range []event.ProfileRow{
+		set("gone", event.People, "$set", `{"token":"`+gone+`"}`),
+		set("gone", event.People, "$delete", `""`),
+		set("outsider", event.People, "$set", `{"token":"`+keep+`"}`),
+		set("user-0", event.Group, "$set", `{"token":"`+keep+`"}`),
+	} {
+		if err := s.UpdateProfiles(ctx, []event.ProfileRow{up}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if hits := filesHolding(t, secrets...); len(hits) == 0 {
+		t.Fatal("positive control: the values are not found on disk before the purge")
+	}
+	rule := store.PurgeRule{Project: 1, DistinctIDs: append(slices.Clone(users), "gone"), ProfilePaths: []string{"token"}}
+	if _, err := s.PurgeState(ctx, store.StatePurgeJob{ID: "bad", Rules: []store.PurgeRule{{Project: 1, ProfilePaths: []string{"token..x"}}}}); !errors.Is(err, ErrPurgeInvalid) {
+		t.Fatalf("invalid path: %v, want ErrPurgeInvalid", err)
+	}
+	sr, err := s.PurgeState(ctx, store.StatePurgeJob{ID: "pp", Rules: []store.PurgeRule{rule}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rewritten, deleted int64
+	for _, sh := range sr.Shards {
+		if sh.VersionsRewritten == 0 {
+			t.Errorf("shard %d rewrote nothing: %+v (12 users should hash to both)", sh.Shard, sh)
+		}
+		rewritten += sh.VersionsRewritten
+		deleted += sh.VersionsDeleted
+	}
+	// 12 users, and the deleted profile when its earlier version is not
+	// merged away yet; each with the versions merges have not folded.
+	if len(sr.Shards) != 2 || sr.ProfilesChanged != 12 || sr.Remaining != 0 || rewritten < 12 || rewritten > 13 ||
+		deleted < rewritten || deleted > 12*3+2 || !sr.Rewritten {
+		t.Fatalf("purge result: %+v", sr)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	if err := s.WaitObsolete(wctx); err != nil {
+		t.Fatal(err)
+	}
+	if hits := filesHolding(t, secrets...); len(hits) > 0 {
+		t.Fatalf("purged values are still on disk in %v", hits)
+	}
+	if hits := filesHolding(t, keep); len(hits) == 0 {
+		t.Fatal("the value outside the rule is gone from disk too")
+	}
+	if err := s.UpdateProfiles(ctx, []event.ProfileRow{set("user-0", event.People, "$set", `{"later":2}`)}); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	if _, err := s.Profiles(ctx, store.ProfileQuery{ProjectID: 1, Kind: event.People}, func(p *store.Profile) error {
+		got[p.ID] = string(p.Properties)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		want := `{"keep":"k","n":1,"plan":"x"}`
+		if u == "user-0" {
+			want = `{"keep":"k","n":1,"plan":"x","later":2}`
+		}
+		if got[u] != want {
+			t.Errorf("profile %s: %s, want %s", u, got[u], want)
+		}
+	}
+	if _, ok := got["gone"]; ok || got["outsider"] != `{"token":"`+keep+`"}` || len(got) != 13 {
+		t.Errorf("profiles after the purge: %v", got)
+	}
+	sr, err = s.PurgeState(ctx, store.StatePurgeJob{ID: "pp2", Rules: []store.PurgeRule{rule}})
+	if err != nil || sr.ProfilesChanged != 0 || sr.Remaining != 0 {
+		t.Fatalf("second run: %+v %v", sr, err)
 	}
 }
 

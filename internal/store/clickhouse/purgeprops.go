@@ -87,7 +87,7 @@ func (s *Store) stripProps(ctx context.Context, r *store.PurgeRule, users string
 			old = old[len(chunk):]
 		}
 		// Verification: no copy on the shard still holds one of the paths.
-		left, err := s.countWithPaths(ctx, n, cond, r.Paths)
+		left, err := s.countWithPaths(ctx, n, "events_local", cond, r.Paths)
 		if err != nil {
 			return 0, fmt.Errorf("clickhouse store: shard %d: verify: %w", si+1, err)
 		}
@@ -169,10 +169,11 @@ func (s *Store) rewriteShard(ctx context.Context, n *node, si int, r *store.Purg
 	return flush()
 }
 
-// countWithPaths counts, on one shard, the copies matching cond that still
-// hold one of paths (decided in Go, as the rewrite does).
-func (s *Store) countWithPaths(ctx context.Context, n *node, cond string, paths []string) (int64, error) {
-	rc, err := n.do(ctx, "SELECT props FROM "+s.db+".events_local WHERE "+cond+" FORMAT RowBinary", readSettings, nil, nil)
+// countWithPaths counts, on one shard, the rows of table (events_local or
+// profiles_local) matching cond that still hold one of paths (decided in
+// Go, as the rewrite does).
+func (s *Store) countWithPaths(ctx context.Context, n *node, table, cond string, paths []string) (int64, error) {
+	rc, err := n.do(ctx, "SELECT props FROM "+s.db+"."+table+" WHERE "+cond+" FORMAT RowBinary", readSettings, nil, nil)
 	if err != nil {
 		return 0, err
 	}

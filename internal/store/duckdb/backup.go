@@ -62,7 +62,7 @@ func (s *Store) Backup(ctx context.Context, dest string) (BackupResult, error) {
 			return res, fmt.Errorf("duckdb store: backup: %w", err)
 		}
 		for _, f := range files {
-			for _, src := range []string{f.parquet(s.dir, p), f.keysPath(s.dir, p)} {
+			for _, src := range f.paths(s.dir, p) {
 				if err := ctx.Err(); err != nil {
 					return res, err
 				}

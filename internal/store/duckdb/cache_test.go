@@ -44,13 +44,13 @@ func TestPurgedFileNotReadFromCache(t *testing.T) {
 		}
 		return canaries, total
 	}
-	n, total := seen()
-	if n != len(f.pw) || total != 600 {
-		t.Fatalf("before the purge: %d of %d canaries, %v events", n, len(f.pw), total)
+	n, events := seen()
+	if n != len(f.pw) || events < 600 {
+		t.Fatalf("before the purge: %d of %d canaries, %v events", n, len(f.pw), events)
 	}
 	runPurge(t, s, "job-cache", []PurgeRule{{Project: 1, From: AllTimeFrom, To: AllTimeTo, Paths: []string{"password"}}})
-	if n, total := seen(); n != 0 || total != 600 {
-		t.Errorf("after the purge: %d canaries read back, %v events", n, total)
+	if n, total := seen(); n != 0 || total != events {
+		t.Errorf("after the purge: %d canaries read back, %v events of %v", n, total, events)
 	}
 	if _, err := s.Compact(ctx); err != nil {
 		t.Fatal(err)
@@ -58,8 +58,8 @@ func TestPurgedFileNotReadFromCache(t *testing.T) {
 	if err := s.WaitObsolete(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n, total := seen(); n != 0 || total != 600 {
-		t.Errorf("after compaction: %d canaries read back, %v events", n, total)
+	if n, total := seen(); n != 0 || total != events {
+		t.Errorf("after compaction: %d canaries read back, %v events of %v", n, total, events)
 	}
 	if hits := residue(t, f.dir, f.pw); len(hits) != 0 {
 		t.Errorf("residue: %v", hits)

@@ -169,7 +169,7 @@ func (s *Store) compactPartition(ctx context.Context, conn *sql.Conn, p partKey,
 	nf := sealedFile{Gen: s.allocGen(), Schema: idSchema}
 	pq, kp := nf.parquet(s.dir, p), nf.keysPath(s.dir, p)
 	pqTmp, kpTmp := pq+tmpSuffix, kp+tmpSuffix
-	newFiles := []string{pqTmp, kpTmp, pq, kp}
+	newFiles := []string{pqTmp, kpTmp, pq, kp, nf.linksPath(s.dir, p) + tmpSuffix, nf.linksPath(s.dir, p)}
 	var want int64
 	lists := make([][]uint64, 0, len(files))
 	sp := &sealedPart{p: p}
@@ -193,6 +193,13 @@ func (s *Store) compactPartition(ctx context.Context, conn *sql.Conn, p partKey,
 	}
 	sp.keys = mergeSorted(lists...)
 	nf.Rows, nf.Keys = want, int64(len(sp.keys))
+	lkTmp, err := s.writeLinks(ctx, conn, p, &nf, pqTmp)
+	if err != nil {
+		return nil, newFiles, fmt.Errorf("duckdb store: compact: %w", err)
+	}
+	if err := placeLinks(lkTmp); err != nil {
+		return nil, newFiles, fmt.Errorf("duckdb store: compact: %w", err)
+	}
 	sp.file = nf
 	if err := placeFile(p.dir(s.dir), pqTmp, pq, kpTmp, kp, sp.keys); err != nil {
 		return nil, newFiles, fmt.Errorf("duckdb store: compact: %w", err)

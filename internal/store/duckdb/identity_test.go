@@ -14,8 +14,8 @@ import (
 )
 
 // legacyStore turns the sealed files of the store in dir (closed) into
-// files written before the identity columns: Parquet without them, and a
-// manifest without the schema field.
+// files written before the identity columns: Parquet without them, no
+// link files, and a manifest without the schema and link fields.
 func legacyStore(t *testing.T, dir string) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, manifestName))
@@ -46,6 +46,12 @@ func legacyStore(t *testing.T, dir string) {
 				t.Fatal(err)
 			}
 			m.Parts[i].Files[j].Schema = 0
+			if f.LinkRows > 0 { // written before link files too
+				if err := os.Remove(f.linksPath(dir, p)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			m.Parts[i].Files[j].Linked, m.Parts[i].Files[j].LinkRows = false, 0
 			n++
 		}
 	}
@@ -85,7 +91,7 @@ func openLegacy(t *testing.T, d querytest.Data) query.Backend {
 	if len(rows) > 0 {
 		legacyStore(t, dir)
 	}
-	s, err = Open(dir, Options{})
+	s, err = Open(dir, Options{noLinkBackfill: true})
 	if err != nil {
 		t.Fatal(err)
 	}

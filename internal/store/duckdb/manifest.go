@@ -20,7 +20,7 @@ const (
 	manifestName = "MANIFEST"           // the list of live files (names and counts only)
 	lockName     = "LOCK"               // flock'ed while a Store has the directory open
 	stateName    = "state.duckdb"       // profiles and findings
-	sealedDir    = "sealed"             // sealed/<project>/<yyyy-mm-dd>/<gen>.parquet and .keys
+	sealedDir    = "sealed"             // sealed/<project>/<yyyy-mm-dd>/<gen>.parquet, .keys, .links.parquet
 	tmpDir       = "tmp"                // DuckDB's temp (spill) directory; emptied at Open
 	activePrefix = "active-"            // active-<gen>.duckdb (+ .wal)
 	tmpSuffix    = atomicfile.TmpSuffix // a file being written; never referenced by the manifest
@@ -58,6 +58,10 @@ type sealedFile struct {
 	// Schema is idSchema when the file holds the identity columns
 	// (identity.go), 0 for files written before them.
 	Schema int `json:"schema,omitempty"`
+	// Linked is set when the file's identity links were written to its
+	// link file (links.go); LinkRows is their number (no file when 0).
+	Linked   bool  `json:"linked,omitempty"`
+	LinkRows int64 `json:"link_rows,omitempty"`
 }
 
 func (f sealedFile) parquet(root string, p partKey) string {
@@ -198,8 +202,9 @@ func removeOrphans(root string, m *manifest) error {
 	live := map[string]bool{}
 	for p, files := range m.parts {
 		for _, f := range files {
-			live[f.parquet(root, p)] = true
-			live[f.keysPath(root, p)] = true
+			for _, path := range f.paths(root, p) {
+				live[path] = true
+			}
 		}
 	}
 	for _, g := range m.Actives {

@@ -574,7 +574,7 @@ func (s *Store) purgePartition(ctx context.Context, conn *sql.Conn, prefix, stri
 	nf := sealedFile{Gen: s.allocGen(), Schema: idSchema}
 	pq, kp := nf.parquet(s.dir, p), nf.keysPath(s.dir, p)
 	pqTmp, kpTmp := pq+tmpSuffix, kp+tmpSuffix
-	newFiles := []string{pqTmp, kpTmp, pq, kp}
+	newFiles := []string{pqTmp, kpTmp, pq, kp, nf.linksPath(s.dir, p) + tmpSuffix, nf.linksPath(s.dir, p)}
 	keep := pr.RowsScanned - nDel
 	var keys []uint64
 	if keep > 0 {
@@ -627,6 +627,15 @@ func (s *Store) purgePartition(ctx context.Context, conn *sql.Conn, prefix, stri
 		}
 		d.File = s.rel(pq)
 		pr.After = []FileDigest{d}
+		// The links are found again from the rows written: no purged
+		// value reaches the new link file.
+		lkTmp, err := s.writeLinks(ctx, conn, p, &nf, pqTmp)
+		if err != nil {
+			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: %w", err)
+		}
+		if err := placeLinks(lkTmp); err != nil {
+			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: %w", err)
+		}
 		if err := placeFile(p.dir(s.dir), pqTmp, pq, kpTmp, kp, keys); err != nil {
 			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: %w", err)
 		}
@@ -685,7 +694,7 @@ func (s *Store) installParts(batchID string, batch []sealedPart) error {
 		var kept []sealedFile
 		for _, f := range nv.parts[sp.p] {
 			if slices.Contains(sp.merged, f.Gen) {
-				obsolete = append(obsolete, f.parquet(s.dir, sp.p), f.keysPath(s.dir, sp.p))
+				obsolete = append(obsolete, f.paths(s.dir, sp.p)...)
 			} else {
 				kept = append(kept, f)
 			}

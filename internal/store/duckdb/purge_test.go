@@ -41,6 +41,7 @@ type purgeFixture struct {
 	names []string // values in events named "leak" (project 1)
 	prof  []string // values of profile property "password" (project 1)
 	vic   []string // values of the victim's profile
+	ids   []string // values of "$device_id" (the victim's too), "$user_id" and "$anon_distinct_id" (project 1, links)
 	keep  []string // values that must survive
 }
 
@@ -64,6 +65,10 @@ func newPurgeFixture(t *testing.T) *purgeFixture {
 				c := canary("pw")
 				f.pw = append(f.pw, c)
 				props["password"] = c
+				// Identity links (the sealed files' link files hold them).
+				dev, uid := canary("dev"), canary("uid")
+				f.ids = append(f.ids, dev, uid)
+				props["$device_id"], props["$user_id"] = dev, uid
 			case 1:
 				c := canary("sec")
 				f.sec = append(f.sec, c)
@@ -77,6 +82,11 @@ func newPurgeFixture(t *testing.T) *purgeFixture {
 				c := canary("vic")
 				f.gone = append(f.gone, c)
 				props["note"] = c
+				// The victim's device is linked to the victim.
+				dev := canary("vdev")
+				f.gone = append(f.gone, dev)
+				f.ids = append(f.ids, dev)
+				props["$device_id"], props["$user_id"] = dev, "victim"
 				f.keep = f.keep[:len(f.keep)-1]
 			case 4:
 				name = "leak"
@@ -87,6 +97,12 @@ func newPurgeFixture(t *testing.T) *purgeFixture {
 			}
 			b, _ := json.Marshal(props)
 			rows = append(rows, event.Row{ProjectID: 1, Time: tm, Name: name, DistinctID: did, InsertID: fmt.Sprintf("b%d-%d", batch, i), Props: b})
+			if i%25 == 0 { // an $identify linking an anonymous id
+				anon := canary("anon")
+				f.ids = append(f.ids, anon)
+				rows = append(rows, event.Row{ProjectID: 1, Time: tm + 1, Name: "$identify", DistinctID: did, InsertID: fmt.Sprintf("i%d-%d", batch, i),
+					Props: []byte(`{"$anon_distinct_id":"` + anon + `"}`)})
+			}
 			// Project 2 holds the same property names: a purge of project 1
 			// must leave them.
 			k2 := canary("p2")
@@ -215,6 +231,8 @@ func TestPurgeLeavesNoResidue(t *testing.T) {
 			func(f *purgeFixture) [][]string { return [][]string{f.gone, f.vic} }, 120},
 		{"events", []PurgeRule{{Project: 1, From: all, To: end, Events: []string{"leak"}, DeleteEvents: true}},
 			func(f *purgeFixture) [][]string { return [][]string{f.names} }, 120},
+		{"identity", []PurgeRule{{Project: 1, From: all, To: end, Paths: []string{"$device_id", "$user_id", "$anon_distinct_id"}}},
+			func(f *purgeFixture) [][]string { return [][]string{f.ids} }, 120 + 120 + 24},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -231,6 +249,22 @@ func TestPurgeLeavesNoResidue(t *testing.T) {
 			if hits := residue(t, f.dir, c.gone(f)...); len(hits) < want {
 				t.Fatalf("before purge: %d of %d canaries visible to a byte search", len(hits), want)
 			}
+			// Positive control for the link files: identity values that
+			// link are in them before the purge.
+			if c.name == "identity" || c.name == "distinct_ids" {
+				if err := s.Seal(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				inLinks := 0
+				for _, h := range residue(t, f.dir, c.gone(f)...) {
+					if strings.Contains(h, ".links.parquet:") {
+						inLinks++
+					}
+				}
+				if inLinks == 0 {
+					t.Fatal("before purge: no identity value in a link file")
+				}
+			}
 			er, sr := runPurge(t, s, "job-"+c.name, c.rules)
 			var n int64
 			for _, p := range er.Partitions {
@@ -242,7 +276,7 @@ func TestPurgeLeavesNoResidue(t *testing.T) {
 			if n != c.changed {
 				t.Errorf("rows changed or deleted = %d, want %d", n, c.changed)
 			}
-			if c.name != "events" && !sr.Rewritten {
+			if c.name != "events" && c.name != "identity" && !sr.Rewritten {
 				t.Errorf("state file not rewritten: %+v", sr)
 			}
 			if hits := residue(t, f.dir, c.gone(f)...); len(hits) != 0 {

@@ -33,6 +33,7 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 	var st query.Stats
 	err = s.eventsAt(ctx, p.ID, 0, b.readEnd, func(ctx context.Context, conn *sql.Conn, rel string, v *version) error {
 		b.rel = rel
+		b.linkRel = s.linkSource(v, p.ID, 0, b.readEnd)
 		n, err := s.rowsIn(ctx, conn, v, p.ID, b.readStart, b.readEnd)
 		if err != nil {
 			return queryErr("query: count rows", err)
@@ -71,6 +72,7 @@ type qb struct {
 	start, end         int64 // the query range
 	readStart, readEnd int64
 	rel                string
+	linkRel            string   // the link rows of the events before readEnd (linkSource)
 	paths              []string // JSON pointers extracted into the list j, 1-based in SQL
 	upaths             []string // the same for the user's profile, into uj
 	project            int64
@@ -246,8 +248,8 @@ func dayNumber(d time.Time) int64 { return d.Unix() / 86400 }
 // extracted properties: call prop before base).
 //
 // Links can come from any stored event before the end of the read range:
-// they are read from the identity columns (identity.go), never from the
-// JSON properties (see links).
+// they are read from the sealed files' link files and the identity
+// columns of the other rows (links.go), never from the JSON properties.
 //
 // Without users (usersToo false) usr is left out, and so are the links.
 // When no property but the identity ones is needed, j is NULL and DuckDB
@@ -278,7 +280,7 @@ func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
   SELECT *, %[10]s AS d FROM u0
 ), u AS (
   SELECT *, %[11]s AS bucket%[12]s FROM u1
-)`, links(b.rel), j, b.flagCols(), b.rel, b.readStart, b.readEnd, nameCond, b.flagNames("ev."),
+)`, links(b.linkRel), j, b.flagCols(), b.rel, b.readStart, b.readEnd, nameCond, b.flagNames("ev."),
 		userOf("ev.user_id", "links.usr", "ev.device_id", "ev.distinct_id"),
 		b.localDay(), b.bucket(b.q.Interval, "d"), extra)
 }
@@ -304,7 +306,7 @@ func (b *qb) baseProfiles(nameCond, j string, cols []string) string {
   SELECT *, %[11]s AS d FROM u0
 ), u AS (
   SELECT *, %[12]s AS bucket%[13]s FROM u1
-)`, links(b.rel), b.rel, b.readStart, b.readEnd, userOf("ev.user_id", "links.usr", "ev.device_id", "ev.distinct_id"),
+)`, links(b.linkRel), b.rel, b.readStart, b.readEnd, userOf("ev.user_id", "links.usr", "ev.device_id", "ev.distinct_id"),
 		userProfiles(b.project), j, uj, b.flagCols(), nameCond, b.localDay(), b.bucket(b.q.Interval, "d"),
 		prefixed(strings.Join(cols, ", ")))
 }
@@ -315,19 +317,14 @@ func userProfiles(project int64) string {
 	return fmt.Sprintf("SELECT id, props FROM st.profiles WHERE project_id = %d AND kind = %d AND group_key = ''", project, event.People)
 }
 
-// links is the CTE "links" over the events relation rel: per device (or
-// anonymous distinct_id), the user it is linked to. An $identify event
-// links $anon_distinct_id to $identified_id (else its distinct_id); an
-// event carrying both $device_id and $user_id links them. The earliest
-// link wins (ties: the smallest user). It reads the identity columns, and
-// the JSON of alias events only (query_alias.go).
-func links(rel string) string {
-	return fmt.Sprintf(`links AS (
-  SELECT dev, first(usr ORDER BY time, usr) AS usr FROM (
-    SELECT anon_id AS dev, coalesce(identified_id, distinct_id) AS usr, time FROM %[1]s WHERE name = '$identify'
-    UNION ALL SELECT device_id, user_id, time FROM %[1]s WHERE device_id IS NOT NULL AND user_id IS NOT NULL%[2]s
-  ) WHERE dev IS NOT NULL AND usr IS NOT NULL AND usr <> '' GROUP BY dev
-)`, rel, aliasLinks(rel))
+// links is the CTE "links" over the link rows src (dev, usr, time; see
+// linksOf and linkSource): per device (or anonymous distinct_id), the user
+// it is linked to. An $identify event links $anon_distinct_id to
+// $identified_id (else its distinct_id); an event carrying both $device_id
+// and $user_id links them. The earliest link wins (ties: the smallest
+// user). Sealed files' links are read from their link files (links.go).
+func links(src string) string {
+	return "links AS (\n  SELECT dev, first(usr ORDER BY time, usr) AS usr FROM (" + src + ") GROUP BY dev\n)"
 }
 
 // userOf is the SQL of an event's user from its identity columns and its

@@ -38,6 +38,13 @@ func (s *Store) sealer() {
 		defer compactT.Stop()
 		compactTick = compactT.C
 	}
+	var linkT *time.Timer // link files of old sealed files (links.go)
+	var linkTick <-chan time.Time
+	if !s.opts.noLinkBackfill {
+		linkT = time.NewTimer(0)
+		defer linkT.Stop()
+		linkTick = linkT.C
+	}
 	for {
 		var a *active
 		select {
@@ -52,6 +59,11 @@ func (s *Store) sealer() {
 		case <-compactTick:
 			if !s.closed.Load() { // no new work during Close
 				compactT.Reset(s.compactBackground())
+			}
+			continue
+		case <-linkTick:
+			if d := s.linkBackfill(); d >= 0 && !s.closed.Load() {
+				linkT.Reset(d)
 			}
 			continue
 		case next, ok := <-s.sealCh:
@@ -188,6 +200,11 @@ func (s *Store) sealActive(a *active) (int, error) {
 			return fail(fmt.Errorf("duckdb store: seal: wrote %d rows to a partition file, expected %d", n, want))
 		}
 		nf.Rows = want
+		written = append(written, nf.linksPath(s.dir, p)+tmpSuffix, nf.linksPath(s.dir, p))
+		lkTmp, err := s.writeLinks(ctx, conn, p, &nf, pqTmp)
+		if err != nil {
+			return fail(fmt.Errorf("duckdb store: seal: %w", err))
+		}
 
 		lists := make([][]uint64, 0, len(merge)+1)
 		for _, f := range merge {
@@ -215,6 +232,9 @@ func (s *Store) sealActive(a *active) (int, error) {
 		if err := os.Rename(kpTmp, kp); err != nil {
 			return fail(fmt.Errorf("duckdb store: seal: %w", err))
 		}
+		if err := placeLinks(lkTmp); err != nil {
+			return fail(fmt.Errorf("duckdb store: seal: %w", err))
+		}
 		sp := sealedPart{p: p, file: nf, keys: keys}
 		for _, f := range merge {
 			sp.merged = append(sp.merged, f.Gen)
@@ -239,7 +259,7 @@ func (s *Store) sealActive(a *active) (int, error) {
 		var kept []sealedFile
 		for _, f := range nv.parts[sp.p] {
 			if slices.Contains(sp.merged, f.Gen) {
-				obsolete = append(obsolete, f.parquet(s.dir, sp.p), f.keysPath(s.dir, sp.p))
+				obsolete = append(obsolete, f.paths(s.dir, sp.p)...)
 			} else {
 				kept = append(kept, f)
 			}

@@ -79,6 +79,9 @@ type Options struct {
 	// Only for leak and purge tests: with compression a byte search of the
 	// files finds no value even before a purge, so it proves nothing.
 	Uncompressed bool
+	// noLinkBackfill leaves sealed files without link files as they are
+	// (tests of the scan that finds their links).
+	noLinkBackfill bool
 }
 
 func (o *Options) defaults() {
@@ -279,6 +282,7 @@ func (s *Store) open() error {
 		}
 		m = &manifest{Format: manifestFormat, NextGen: 1, parts: map[partKey][]sealedFile{}}
 	}
+	forgetMissingLinks(s.dir, m)
 	if err := removeOrphans(s.dir, m); err != nil {
 		return fmt.Errorf("duckdb store: remove leftovers of an interrupted step: %w", err)
 	}

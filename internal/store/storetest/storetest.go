@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -73,6 +74,7 @@ func Run(t *testing.T, open Opener) {
 		{"ProfileWhere", testProfileWhere},
 		{"EventScanner", testEventScanner},
 		{"PurgeProperties", testPurgeProperties},
+		{"PurgeProfileProperties", testPurgeProfileProperties},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
@@ -1141,4 +1143,145 @@ func testPurgeProperties(t *testing.T, open Opener) {
 	if n != len(rows) {
 		t.Fatalf("export after the purge: %d events, want %d", n, len(rows))
 	}
+}
+
+// StatePurger is implemented by backends that purge profiles and
+// findings; the suite then checks that removing properties from profiles
+// changes exactly the profiles and members a slow reference says.
+type StatePurger interface {
+	PurgeState(ctx context.Context, job store.StatePurgeJob) (store.StateResult, error)
+	WaitObsolete(ctx context.Context) error
+}
+
+func testPurgeProfileProperties(t *testing.T, open Opener) {
+	dir := t.TempDir()
+	s := openT(t, open, dir)
+	pg, ok := s.(StatePurger)
+	if !ok {
+		closeT(t, s)
+		t.Skip("the backend has no profile purges")
+	}
+	ctx := context.Background()
+	type key struct {
+		project int64
+		kind    event.ProfileKind
+		group   string
+		id      string
+	}
+	// Profiles of two projects, people and groups, each written in
+	// several updates (a backend may keep every version).
+	want := map[key]map[string]any{}
+	var keys []key
+	for i := 0; i < 40; i++ {
+		k := key{int64(1 + i%4/3), event.People, "", fmt.Sprintf("u%d", i)}
+		if i%6 == 5 {
+			k.kind, k.group = event.Group, "company"
+		}
+		keys = append(keys, k)
+		ups := []string{
+			fmt.Sprintf(`{"token":"old%d","form":{"token":"f%d","keep":%d}}`, i, i, i),
+			fmt.Sprintf(`{"token":"t%d","n":%d,"arr":[{"token":1}]}`, i, i),
+		}
+		if i%5 == 0 {
+			ups = []string{fmt.Sprintf(`{"n":%d}`, i)}
+		}
+		m := map[string]any{}
+		for _, u := range ups {
+			if err := s.UpdateProfiles(ctx, []event.ProfileRow{{ProjectID: k.project, Kind: k.kind, GroupKey: k.group, ID: k.id,
+				Time: base, IgnoreTime: true, Ops: ops("$set", u)}}); err != nil {
+				t.Fatalf("UpdateProfiles: %v", err)
+			}
+			var set map[string]any
+			if err := json.Unmarshal([]byte(u), &set); err != nil {
+				t.Fatal(err)
+			}
+			maps.Copy(m, set)
+		}
+		want[k] = m
+	}
+	rules := []store.PurgeRule{
+		{Project: 1, From: store.AllTimeFrom, To: store.AllTimeTo, DistinctIDs: []string{"u1", "u2", "u4", "u5", "u8", "u10", "nobody"}, ProfilePaths: []string{"token", "form.token"}},
+		{Project: 2, From: store.AllTimeFrom, To: store.AllTimeTo, ProfilePaths: []string{"n"}},
+	}
+	// The reference: delete the members of the profiles a rule names
+	// (with users: their people profiles only; without: every profile of
+	// the project).
+	changed := int64(0)
+	for _, k := range keys {
+		m, did := want[k], false
+		for _, r := range rules {
+			if r.Project != k.project || (len(r.DistinctIDs) > 0 && (k.kind != event.People || !slices.Contains(r.DistinctIDs, k.id))) {
+				continue
+			}
+			for _, p := range r.ProfilePaths {
+				obj, member := m, p
+				if a, b, nested := strings.Cut(p, "."); nested {
+					obj, _ = m[a].(map[string]any)
+					member = b
+				}
+				if _, ok := obj[member]; ok {
+					delete(obj, member)
+					did = true
+				}
+			}
+		}
+		if did {
+			changed++
+		}
+	}
+	if changed < 8 {
+		t.Fatalf("the test changes only %d profiles", changed)
+	}
+	res, err := pg.PurgeState(ctx, store.StatePurgeJob{ID: "confp", Rules: rules})
+	if err != nil {
+		t.Fatalf("PurgeState: %v", err)
+	}
+	if res.ProfilesChanged != changed || res.Remaining != 0 || res.ProfilesDeleted != 0 {
+		t.Fatalf("PurgeState: %+v; want %d profiles changed, none deleted, 0 remaining", res, changed)
+	}
+	if err := pg.WaitObsolete(ctx); err != nil {
+		t.Fatalf("WaitObsolete: %v", err)
+	}
+	check := func(s store.Store) {
+		t.Helper()
+		n := 0
+		for _, project := range []int64{1, 2} {
+			for _, kind := range []event.ProfileKind{event.People, event.Group} {
+				if _, err := s.Profiles(ctx, store.ProfileQuery{ProjectID: project, Kind: kind}, func(p *store.Profile) error {
+					n++
+					k := key{project, kind, p.GroupKey, p.ID}
+					var m map[string]any
+					if err := json.Unmarshal(p.Properties, &m); err != nil {
+						t.Errorf("profile %v: %s: %v", k, p.Properties, err)
+					} else if w, ok := want[k]; !ok || !reflect.DeepEqual(m, w) {
+						t.Errorf("profile %v: %s, want %v", k, p.Properties, w)
+					}
+					return nil
+				}); err != nil {
+					t.Fatalf("Profiles: %v", err)
+				}
+			}
+		}
+		if n != len(keys) {
+			t.Fatalf("profiles after the purge: %d, want %d", n, len(keys))
+		}
+	}
+	check(s)
+	// An update after the purge applies to the purged profile.
+	k := key{1, event.People, "", "u1"}
+	if err := s.UpdateProfiles(ctx, []event.ProfileRow{{ProjectID: 1, Kind: event.People, ID: "u1", Time: base, IgnoreTime: true,
+		Ops: ops("$set", `{"later":true}`)}}); err != nil {
+		t.Fatalf("UpdateProfiles: %v", err)
+	}
+	want[k]["later"] = true
+	check(s)
+	// A second run finds nothing to change.
+	res, err = pg.PurgeState(ctx, store.StatePurgeJob{ID: "confp2", Rules: rules})
+	if err != nil || res.ProfilesChanged != 0 || res.Remaining != 0 {
+		t.Fatalf("second PurgeState: %+v %v", res, err)
+	}
+	closeT(t, s)
+	s = openT(t, open, dir)
+	defer closeT(t, s)
+	check(s)
 }

@@ -1,0 +1,139 @@
+package guard
+
+import "strings"
+
+// hclReference: a Terraform/OpenTofu expression naming a value defined
+// elsewhere (var.db_password, local.admin_pw, module.db.password,
+// data.vault_generic_secret.db.data["password"]), written bare in HCL and
+// tfvars text. Like ${{ secrets.X }} it refers to a secret without
+// holding it.
+func hclReference(s string) bool {
+	var rest string
+	switch {
+	case len(s) > 4 && s[:4] == "var.":
+		rest = s[4:]
+	case len(s) > 6 && s[:6] == "local.":
+		rest = s[6:]
+	case len(s) > 7 && s[:7] == "module.":
+		rest = s[7:]
+	case len(s) > 5 && s[:5] == "data.":
+		rest = s[5:]
+	default:
+		return false
+	}
+	if !(rest[0] >= 'a' && rest[0] <= 'z' || rest[0] >= 'A' && rest[0] <= 'Z' || rest[0] == '_') {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		switch c := rest[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '-', c == '.',
+			c == '[', c == ']', c == '"':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// otherCardKey: the key names a card that pays nothing (loyalty, rewards,
+// membership, library, frequent-flyer, fidelity cards). Its number is a
+// payment card only when it is one by issuer range and Luhn (a co-branded
+// loyalty credit card), not by the key's "card".
+func otherCardKey(key string) bool {
+	return containsFoldAny(key, "loyalty", "reward", "member", "bonus", "club", "library", "frequentflyer",
+		"frequent_flyer", "fidelity", "fidelidad", "fidelite", "fidélité", "payback", "punch", "stamp", "kundenkarte")
+}
+
+// vendorSessionCookie: session cookies of known services whose names say
+// neither session nor token: Roblox's .ROBLOSECURITY, LinkedIn's li_at,
+// Facebook's xs, Google's HSID, SSID, APISID and SAPISID. name is
+// lower-case.
+func vendorSessionCookie(name string) bool {
+	switch strings.TrimPrefix(name, ".") {
+	case "roblosecurity", "li_at", "xs", "hsid", "ssid", "apisid", "sapisid":
+		return true
+	}
+	return false
+}
+
+// robloxWarning opens every .ROBLOSECURITY cookie value (its own words
+// would otherwise read as a placeholder's "your-").
+const robloxWarning = "_|WARNING:-DO-NOT-SHARE-THIS."
+
+// robloxCookies finds .ROBLOSECURITY values outside a cookie header: the
+// warning and the hex token after it.
+func robloxCookies(s string, add func(a, b int)) {
+	for from := 0; from < len(s); {
+		k := strings.Index(s[from:], robloxWarning)
+		if k < 0 {
+			return
+		}
+		a := from + k
+		e := a + len(robloxWarning)
+		if m := strings.Index(s[e:min(len(s), e+200)], "|_"); m >= 0 {
+			e += m + 2
+			h := e
+			for h < len(s) && isHex(s[h]) {
+				h++
+			}
+			if h-e >= 32 {
+				add(a, h)
+				e = h
+			}
+		}
+		from = e
+	}
+}
+
+// homeKitCode: a HomeKit accessory setup code as printed, NNN-NN-NNN.
+func homeKitCode(t string) bool {
+	return len(t) == 10 && t[3] == '-' && t[6] == '-' && allDigits(t[:3]) && allDigits(t[4:6]) && allDigits(t[7:])
+}
+
+// otherCodeValue: the key names a code of another kind (a game's friend
+// code or match id, an invite or promo code, a GS1 barcode number) and s
+// is one such code: digits in groups, nothing else. Such a value is not
+// taken for a card number or a national ID by its shape alone; an
+// EAN/GTIN/UPC must pass the GS1 check to count as one.
+func otherCodeValue(key, s string) bool {
+	if len(key) < 3 || len(s) > 40 {
+		return false
+	}
+	var buf [40]byte
+	d := buf[:0]
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			d = append(d, c)
+		case c == '-' || c == ' ' || c == '.':
+		case i < 3 && c >= 'A' && c <= 'Z':
+			// SW-1234-5678-9012: a platform prefix
+		default:
+			return false
+		}
+	}
+	if containsFoldAny(key, "ean", "gtin", "upc", "barcode", "isbn") {
+		return gs1Valid(d)
+	}
+	return containsFoldAny(key, "friendcode", "friend_code", "friend-code", "matchid", "match_id", "lobby", "invitecode", "invite_code", "referralcode", "referral_code", "promocode", "promo_code",
+		"couponcode", "coupon_code", "voucher", "redeemcode", "redeem_code", "roomcode", "room_code")
+}
+
+// gs1Valid: a GS1 number (EAN-8/13, UPC-A, GTIN-14, ISBN-13): weights 3
+// and 1 alternating from the right of the body, the check digit making the
+// sum a multiple of ten.
+func gs1Valid(d []byte) bool {
+	n := len(d)
+	if n != 8 && n != 12 && n != 13 && n != 14 {
+		return false
+	}
+	sum := 0
+	for k := n - 2; k >= 0; k-- {
+		x := int(d[k] - '0')
+		if (n-2-k)%2 == 0 {
+			x *= 3
+		}
+		sum += x
+	}
+	return (10-sum%10)%10 == int(d[n-1]-'0')
+}
