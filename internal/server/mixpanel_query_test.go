@@ -266,7 +266,6 @@ func TestMixpanelQueryAPI(t *testing.T) {
 		"retention?" + march,
 		"retention/addiction?" + march + q("unit", "day", "addiction_unit", "day"),
 		"retention/addiction?" + march + q("unit", "day"),
-		"retention/addiction?" + march + q("unit", "day", "addiction_unit", "hour", "on", `properties["plan"]`),
 		"retention?" + march + q("born_event", "x", "interval", "91"),
 		"retention?" + march + q("born_event", "x", "interval", "90", "interval_count", "5"),
 		"funnels?" + march,
