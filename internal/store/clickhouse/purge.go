@@ -166,12 +166,18 @@ func (s *Store) mutateShards(ctx context.Context, nodes []*node, first int, tabl
 	}
 	for j, n := range nodes {
 		i := first + j
-		for {
+		for failed := 0; ; {
 			left, err := n.queryString(ctx, "SELECT count() FROM system.mutations WHERE database = "+quote(s.db)+" AND table = "+quote(table)+" AND is_done = 0")
 			if err != nil {
-				return fmt.Errorf("clickhouse store: shard %d: wait for mutations: %w", i+1, err)
+				// A read: asked again after a dropped connection, as in
+				// WaitObsolete.
+				if failed++; failed >= waitReadAttempts || ctx.Err() != nil {
+					return fmt.Errorf("clickhouse store: shard %d: wait for mutations: %w", i+1, err)
+				}
+			} else {
+				failed = 0
 			}
-			if left == "0" {
+			if err == nil && left == "0" {
 				break
 			}
 			select {
@@ -375,6 +381,10 @@ func (s *Store) PurgeState(ctx context.Context, job store.StatePurgeJob) (store.
 	return res, nil
 }
 
+// waitReadAttempts is how many failed reads in a row WaitObsolete's poll
+// of a shard's parts accepts before it gives up.
+const waitReadAttempts = 5
+
 // WaitObsolete implements purge.Backend: it returns once no shard keeps
 // any of the parts the purge's mutations replaced (they hold the purged
 // rows until the server deletes them, old_parts_lifetime after they became
@@ -395,11 +405,20 @@ func (s *Store) WaitObsolete(ctx context.Context) error {
 		// part is often noted many times.
 		slices.Sort(replaced[i])
 		replaced[i] = slices.Compact(replaced[i])
+		failed := 0 // read errors in a row
 		for len(replaced[i]) > 0 {
 			chunk := replaced[i][:min(len(replaced[i]), 10000)]
 			left, err := n.postString(ctx, "SELECT count() FROM system.parts WHERE database = "+quote(s.db)+" AND (table, name) IN ("+strings.Join(chunk, ", ")+")")
 			if err != nil {
-				return fmt.Errorf("clickhouse store: shard %d: wait for replaced parts: %w", i+1, err)
+				// The poll only reads: a dropped connection (a keep-alive
+				// the server closed as the request went out) is asked
+				// again, a few times.
+				if failed++; failed >= waitReadAttempts || ctx.Err() != nil {
+					return fmt.Errorf("clickhouse store: shard %d: wait for replaced parts: %w", i+1, err)
+				}
+				left = "?"
+			} else {
+				failed = 0
 			}
 			if left == "0" {
 				replaced[i] = replaced[i][len(chunk):]
