@@ -80,7 +80,7 @@ func publicSDKKeys(g *gen, e *ev) {
 
 func sentryDSN(g *gen, e *ev) {
 	// the DSN's userinfo is Sentry's public key: meant for browsers
-	dsn := fmt.Sprintf("https://%s@o%s.ingest.%ssentry.io/%s", g.hex(32), g.digits(6), g.pick("", "us.", "de."), g.digits(16))
+	dsn := fmt.Sprintf("https://%s@o%s.ingest.%ssentry.io/%s", g.hex(32), g.digits(6), g.pick("", "us.", "de."), "45"+g.digits(14))
 	e.Event = "sdk_init"
 	e.Properties[g.pick("sentry_dsn", "dsn", "SENTRY_DSN")] = dsn
 	e.Properties["environment"] = "production"
@@ -161,7 +161,7 @@ func clickIDs(g *gen, e *ev) {
 	q.Set("gbraid", "0AAAAAD"+g.from(alnum+"-_", 40))
 	e.Event = "$mp_web_page_view"
 	e.Properties["$current_url"] = "https://" + g.host() + "/landing?" + q.Encode()
-	e.Properties["_fbc"] = "fb.1." + g.digits(13) + ".IwAR" + g.from(alnum+"-_", 40)
+	e.Properties["_fbc"] = "fb.1." + g.msTime() + ".IwAR" + g.from(alnum+"-_", 40)
 	e.Properties["_ttp"] = g.from(alnum, 27)
 }
 
@@ -173,7 +173,7 @@ func experimentsFlags(g *gen, e *ev) {
 	e.Properties["$feature_flag_payload"] = jsonString(map[string]any{"layout": "grid", "rollout_key": g.hex(24), "seed": g.hex(16), "weights": []any{0.5, 0.5}})
 	e.Properties["statsig_client_key"] = "client-" + g.alnum(43)
 	e.Properties["launchdarkly_client_side_id"] = g.hex(24)
-	e.Properties["optimizely_sdk_key"] = g.alnum(22)
+	e.Properties["optimizely_experiment_key"] = g.pick("checkout_cta_test", "pricing_page_v3")
 }
 
 func jwksPublic(g *gen, e *ev) {
@@ -305,7 +305,7 @@ func cookiesClean(g *gen, e *ev) {
 		"set-cookie": g.pick(
 			"_ga=GA1.1."+g.digits(10)+"."+g.digits(10)+"; Path=/; Max-Age=63072000",
 			"theme=dark; Path=/; SameSite=Lax",
-			"_fbp=fb.1."+g.digits(13)+"."+g.digits(10)+"; Path=/; Max-Age=7776000",
+			"_fbp=fb.1."+g.msTime()+"."+g.digits(10)+"; Path=/; Max-Age=7776000",
 			"cookie_consent=analytics%3Dtrue%26ads%3Dfalse; Path=/; Max-Age=31536000",
 			"lang=pt-PT; Path=/"),
 		"cache-control": "no-store",
@@ -328,7 +328,9 @@ func rrwebMasked(g *gen, e *ev) {
 func elementsChainClean(g *gen, e *ev) {
 	e.Event = "$autocapture"
 	e.Properties["$event_type"] = "click"
-	e.Properties["$elements_chain"] = fmt.Sprintf(`button.btn.btn-primary:attr__class="btn btn-primary"attr__data-testid="submit-password-reset"attr__type="submit"nth-child="4"nth-of-type="1"text="Reset password";form#reset:attr__id="reset"attr__data-token-field="csrf"nth-child="1"nth-of-type="1";input:attr__type="password"attr__name="password"attr__autocomplete="new-password"attr__id="pw-%s"nth-child="2"nth-of-type="1"`, g.hex(6))
+	// a click on the show-password toggle: the chain lists the clicked
+	// element and its ancestors, none of them holding a typed value
+	e.Properties["$elements_chain"] = fmt.Sprintf(`button.pw-toggle:attr__aria-label="Show password"attr__class="pw-toggle"attr__data-testid="password-visibility"attr__type="button"nth-child="3"nth-of-type="1";div.field.field--password:attr__class="field field--password"attr__id="pw-%s"nth-child="2"nth-of-type="2";form#reset:attr__action="/password/reset"attr__id="reset"nth-child="1"nth-of-type="1";body:nth-child="2"nth-of-type="1"`, g.hex(6))
 }
 
 func graphqlClean(g *gen, e *ev) {
@@ -375,4 +377,10 @@ func proseAboutSecrets(g *gen, e *ev) {
 		"Hvar finn ég kennitöluna mína í stillingum?",
 		"my seed phrase backup reminder keeps popping up, how do I turn it off")
 	e.Properties["query_id"] = g.hex(24)
+}
+
+// msTime is a millisecond Unix time in the corpus's months, as cookies
+// such as _fbc and _fbp write it.
+func (g *gen) msTime() string {
+	return fmt.Sprint(1793491200000 + g.r.Int63n(55*86400000))
 }
