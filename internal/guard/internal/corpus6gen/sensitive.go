@@ -414,11 +414,17 @@ func puttyPPK(g *gen, e *ev) {
 func pkcs12(g *gen, e *ev) {
 	blob := "MII" + g.pick("KWQIBAzCCCh8GCSqGSIb3DQEHAaCCChAEggoMMIIKCDCCBL8GCSqGSIb3DQEHBqCCBLAw", "JqAIBAzCCCWIGCSqGSIb3DQEHAaCCCVMEgglPMIIJSzCCBc8GCSqGSIb3DQEHAaCCBcAE") + g.b64(600)
 	pw := g.password()
+	blobKey, pwKey := "certificate_p12_base64", "p12_password"
+	if g.r.Intn(3) == 0 {
+		// a Java KeyStore: magic FEEDFEED, version 2, then a PrivateKeyEntry
+		blob = "/u3+7QAAAAIAAAABAAAAAQAH" + g.b64(900)
+		blobKey, pwKey = "keystore_jks", "storepass"
+	}
 	e.Event = g.pick("signing_cert_uploaded", "apple_push_cert_saved")
-	e.Properties["certificate_p12_base64"] = blob
-	e.Properties["p12_password"] = pw
-	e.label("private_key", "certificate_p12_base64", blob)
-	e.label("password", "p12_password", pw)
+	e.Properties[blobKey] = blob
+	e.Properties[pwKey] = pw
+	e.label("private_key", blobKey, blob)
+	e.label("password", pwKey, pw)
 }
 
 func walletKey(g *gen, e *ev) {
@@ -572,10 +578,11 @@ func nationalID(g *gen, e *ev) {
 func nationalIDText(g *gen, e *ev) {
 	f := nationalFormats[g.r.Intn(len(nationalFormats))]
 	v := f.make(g)
-	var s string
+	var s, email string
 	switch g.r.Intn(3) {
 	case 0:
-		s = fmt.Sprintf("From: client@%s\nSubject: documents\n\nHello, my %s is %s, please update my file.\n", g.host(), f.label, v)
+		email = "client@" + g.host()
+		s = fmt.Sprintf("From: %s\nSubject: documents\n\nHello, my %s is %s, please update my file.\n", email, f.label, v)
 	case 1:
 		s = fmt.Sprintf("[applicant]\nname = \"%s\"\n%s = \"%s\"\n", g.pick("A. Popescu", "J. Murphy"), f.keys[0], v)
 	default:
@@ -586,18 +593,22 @@ func nationalIDText(g *gen, e *ev) {
 	e.Properties[key] = s
 	e.Scenario += ":" + f.name
 	e.label("national_id", key, v)
+	if email != "" {
+		e.label("email", key, email)
+	}
 	e.check(f.name, v, true)
 }
 
 func configText(g *gen, e *ev) {
 	pw := g.password()
 	tok := "sk_live_" + g.alnum(24)
-	var s, v, cls string
+	var s, v, cls, email string
 	switch g.r.Intn(5) {
 	case 0:
 		s, v, cls = fmt.Sprintf("[database]\nhost = \"db.internal\"\nuser = \"app\"\npassword = \"%s\"\n", pw), pw, "password"
 	case 1:
-		s, v, cls = fmt.Sprintf("smtp:\n  host: smtp.mailgun.org\n  username: postmaster@mg.%s\n  password: %s\n", g.host(), pw), pw, "password"
+		email = "postmaster@mg." + g.host()
+		s, v, cls = fmt.Sprintf("smtp:\n  host: smtp.mailgun.org\n  username: %s\n  password: %s\n", email, pw), pw, "password"
 	case 2:
 		s, v, cls = fmt.Sprintf("<appSettings>\n  <add key=\"StripeSecretKey\" value=\"%s\" />\n</appSettings>", tok), tok, "secret_token"
 	case 3:
@@ -610,6 +621,9 @@ func configText(g *gen, e *ev) {
 	key := g.pick("snippet", "config_text", "description")
 	e.Properties[key] = s
 	e.label(cls, key, v)
+	if email != "" {
+		e.label("email", key, email)
+	}
 }
 
 func emailBody(g *gen, e *ev) {
