@@ -54,6 +54,10 @@ type QueryOptions struct {
 	Dir    string // keeps the DuckDB store between runs; "" a temporary one
 	Keep   bool   // keep the ClickHouse database <db>_benchq_<events> for the next run
 	Only   string // comma-separated query names; "" all
+	// Progress, when set, gets a line when the load is done and after
+	// each query's runs (`sieve bench query` writes them to stderr), so
+	// that a long run shows its numbers before it ends.
+	Progress io.Writer `json:"-"`
 }
 
 // QueryTime is one query's median times in ms (0: not run).
@@ -95,6 +99,7 @@ func queryMain(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	o.Progress = os.Stderr
 	res, err := Query(context.Background(), o)
 	if err != nil {
 		return err
@@ -170,6 +175,8 @@ func Query(ctx context.Context, o QueryOptions) (QueryResult, error) {
 	if err != nil {
 		return res, err
 	}
+	o.progress("bench query: %d events held; this run's load %.0f s (generating %.0f s, DuckDB %.0f s, ClickHouse %.0f s, at once); each query: answers compared, then %d timed runs per backend (%s)\n",
+		o.Events, res.LoadSeconds, res.GenerateSeconds, res.DuckDBLoadSeconds, res.ClickHouseLoadSeconds, o.Runs, time.Now().UTC().Format(time.TimeOnly))
 	// The names the events hold, as the project's lexicon would after
 	// ingesting them: the ClickHouse store reads these in SQL.
 	p.KnownProperty = func(name string) bool { return known[name] }
@@ -222,8 +229,16 @@ func Query(ctx context.Context, o QueryOptions) (QueryResult, error) {
 		qt := QueryTime{Name: cq.name, DuckDBMs: median(dk), ClickHouse: median(cl), HandSQLMs: median(hs)}
 		qt.Ratio = math.Round(qt.ClickHouse/qt.DuckDBMs*100) / 100
 		res.Queries = append(res.Queries, qt)
+		o.progress("bench query: %s: DuckDB %.1f ms, ClickHouse %.1f ms, hand-written SQL %.1f ms (medians of %d; %s)\n",
+			cq.name, qt.DuckDBMs, qt.ClickHouse, qt.HandSQLMs, o.Runs, time.Now().UTC().Format(time.TimeOnly))
 	}
 	return res, nil
+}
+
+func (o QueryOptions) progress(format string, args ...any) {
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, format, args...)
+	}
 }
 
 // Batch sizes of the load: the generator's batches (and so each
