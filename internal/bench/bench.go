@@ -28,6 +28,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -61,10 +62,20 @@ func Main(args []string) error {
 	fs.DurationVar(&o.MaxTime, "max-time", 5*time.Minute, "stop a phase after this long")
 	fs.BoolVar(&o.Password, "password", false, "every event carries a password property (one finding each)")
 	fs.StringVar(&o.Addr, "addr", "127.0.0.1:0", "listen address of the in-process server (a loopback port, 0 for any)")
+	pids := fs.String("cpu-pids", "", "comma-separated pids of other processes (e.g. the clickhouse-servers) whose CPU seconds each phase reports")
 	fs.StringVar(&o.Forward, "forward", "off", "off; on (guard-on phases forward every event to one destination, an in-process sink answering like Mixpanel's /import); or both (guard on: without, with, without, with a destination, alternated)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	for _, p := range strings.Split(*pids, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			n, err := strconv.Atoi(p)
+			if err != nil {
+				return fmt.Errorf("bench: --cpu-pids: %q is not a pid", p)
+			}
+			o.CPUPids = append(o.CPUPids, n)
+		}
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -102,6 +113,9 @@ type Options struct {
 	// Forward: "off" (default), "on" (guard-on phases forward to one
 	// destination) or "both" (alternated phases without and with one).
 	Forward string
+	// CPUPids are other processes (the clickhouse-servers) whose CPU
+	// seconds each phase reports.
+	CPUPids []int `json:",omitempty"`
 }
 
 // Phase is one measured phase.
@@ -120,6 +134,54 @@ type Phase struct {
 	// ForwardedPerSec, with a destination: events the destination
 	// received over the time from the first request until it had them all.
 	ForwardedPerSec float64 `json:"forwarded_per_sec,omitempty"`
+	// CPUSeconds: this process's CPU seconds in the phase ("self": Sieve
+	// and the load generator, which run in one process) and those of
+	// each --cpu-pids process ("pid N").
+	CPUSeconds map[string]float64 `json:"cpu_s,omitempty"`
+}
+
+// cpuMeter measures the CPU seconds of this process and of others by pid.
+type cpuMeter struct {
+	pids []int
+	self time.Duration
+	t0   []float64
+}
+
+func startCPU(pids []int) *cpuMeter {
+	m := &cpuMeter{pids: pids, self: cpuTime()}
+	for _, p := range pids {
+		m.t0 = append(m.t0, procCPU(p))
+	}
+	return m
+}
+
+// stop returns the CPU seconds used since startCPU, by process.
+func (m *cpuMeter) stop() map[string]float64 {
+	out := map[string]float64{"self": (cpuTime() - m.self).Seconds()}
+	for i, p := range m.pids {
+		out["pid "+strconv.Itoa(p)] = procCPU(p) - m.t0[i]
+	}
+	return out
+}
+
+// procCPU is the user+system CPU seconds of process pid (from
+// /proc/pid/stat, in clock ticks of 1/100 s), 0 when unreadable.
+func procCPU(pid int) float64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 {
+		s = s[i+1:]
+	}
+	f := strings.Fields(s) // f[0] is field 3 (state): utime is field 14, stime 15
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (u + st) / 100
 }
 
 // Result of a run.
@@ -410,6 +472,7 @@ func rawAppend(ctx context.Context, o Options) (Phase, error) {
 	var firstErr error
 	var once sync.Once
 	deadline := time.Now().Add(o.MaxTime)
+	cm := startCPU(o.CPUPids)
 	t0 := time.Now()
 	var wg sync.WaitGroup
 	for range o.Senders {
@@ -437,7 +500,7 @@ func rawAppend(ctx context.Context, o Options) (Phase, error) {
 	}
 	n := done.Load()
 	return Phase{Name: "store append (raw)", Events: n, Seconds: secs, EventsPerSec: float64(n) / secs,
-		MBPerSec: float64(bytesTotal) / secs / 1e6}, nil
+		MBPerSec: float64(bytesTotal) / secs / 1e6, CPUSeconds: cm.stop()}, nil
 }
 
 // bulkLoad inserts the raw phase's rows with ClickHouse's own bulk insert
@@ -455,6 +518,7 @@ func bulkLoad(ctx context.Context, o Options) (Phase, error) {
 	for _, b := range batches {
 		all = append(all, b...)
 	}
+	cm := startCPU(o.CPUPids)
 	t0 := time.Now()
 	for len(all) > 0 {
 		n := min(len(all), 100_000)
@@ -466,7 +530,7 @@ func bulkLoad(ctx context.Context, o Options) (Phase, error) {
 	secs := time.Since(t0).Seconds()
 	n := int64(o.Events)
 	return Phase{Name: "ClickHouse bulk insert (RowBinary, 100k rows per statement)", Events: n, Seconds: secs,
-		EventsPerSec: float64(n) / secs, MBPerSec: float64(bytesTotal) / secs / 1e6}, nil
+		EventsPerSec: float64(n) / secs, MBPerSec: float64(bytesTotal) / secs / 1e6, CPUSeconds: cm.stop()}, nil
 }
 
 // posthogBatch turns Mixpanel-shaped events into a posthog-js 1.449 body:
@@ -590,6 +654,7 @@ func httpPhase(ctx context.Context, o Options, guardOn bool, format string, fwd 
 	var once sync.Once
 	deadline := time.Now().Add(o.MaxTime)
 	cpu0 := cpuTime()
+	cm := startCPU(o.CPUPids)
 	t0 := time.Now()
 	var wg sync.WaitGroup
 	for s := range o.Senders {
@@ -625,6 +690,7 @@ func httpPhase(ctx context.Context, o Options, guardOn bool, format string, fwd 
 	wg.Wait()
 	secs := time.Since(t0).Seconds()
 	cpuSecs := (cpuTime() - cpu0).Seconds()
+	cpuAfter := cm.stop()
 	if firstErr != nil {
 		return Phase{}, firstErr
 	}
@@ -661,7 +727,7 @@ func httpPhase(ctx context.Context, o Options, guardOn bool, format string, fwd 
 	n := done.Load()
 	return Phase{Name: name, Events: n, Seconds: secs, EventsPerSec: float64(n) / secs,
 		MBPerSec: float64(bytesTotal) / secs / 1e6, P50Ms: pct(0.50), P99Ms: pct(0.99),
-		CPUMicrosPerEvent: cpuSecs * 1e6 / float64(max(n, 1)), ForwardedPerSec: fwdRate}, nil
+		CPUMicrosPerEvent: cpuSecs * 1e6 / float64(max(n, 1)), ForwardedPerSec: fwdRate, CPUSeconds: cpuAfter}, nil
 }
 
 func defaultToken(c *http.Client, base, adminKey string) (string, error) {
