@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -138,6 +139,46 @@ type Phase struct {
 	// and the load generator, which run in one process) and those of
 	// each --cpu-pids process ("pid N").
 	CPUSeconds map[string]float64 `json:"cpu_s,omitempty"`
+	// StoredSeconds, with ClickHouse's local log (wal=on): from the first
+	// request until the cluster held every acknowledged event (the
+	// phase's Seconds end with the last acknowledgement).
+	StoredSeconds float64 `json:"stored_s,omitempty"`
+}
+
+// waitStored, for a clickhouse:// store with wal=on, waits until the
+// cluster holds n events of project 1 (read without the log) and returns
+// when it did; the zero time for other stores.
+func waitStored(ctx context.Context, storeURL string, n int64, deadline time.Time) (time.Time, error) {
+	if !isClickHouse(storeURL) {
+		return time.Time{}, nil
+	}
+	cfg, err := clickhouse.ParseURL(storeURL)
+	if err != nil || !cfg.WAL {
+		return time.Time{}, err
+	}
+	cfg.WAL = false
+	st, err := clickhouse.Open(ctx, cfg)
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer st.Close()
+	for {
+		days, err := st.CountByDay(ctx, store.ScanQuery{ProjectID: 1, From: math.MinInt64 / 2, To: math.MaxInt64 / 2})
+		if err != nil {
+			return time.Time{}, err
+		}
+		var got int64
+		for _, d := range days {
+			got += d.Events
+		}
+		if got >= n {
+			return time.Now(), nil
+		}
+		if time.Now().After(deadline) {
+			return time.Time{}, fmt.Errorf("bench: the cluster holds %d of %d acknowledged events", got, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // cpuMeter measures the CPU seconds of this process and of others by pid.
@@ -206,6 +247,10 @@ type Result struct {
 	// E2EOverBulk compares end-to-end ingestion (guard on when run) with
 	// ClickHouse's own bulk insert of the same rows (--store clickhouse://).
 	E2EOverBulk float64 `json:"e2e_over_bulk,omitempty"`
+	// E2EStoredOverBulk, with ClickHouse's local log (wal=on): the rate
+	// until the cluster held every event (StoredSeconds) over the bulk
+	// insert's.
+	E2EStoredOverBulk float64 `json:"e2e_stored_over_bulk,omitempty"`
 	// ForwardOverNone compares guard-on ingestion with one destination to
 	// without (--forward=both): the mean of the phases with over the mean
 	// of those without, alternated; ForwardOverNoneCPU by CPU time per
@@ -284,6 +329,9 @@ func Ingest(ctx context.Context, o Options) (Result, error) {
 			e2e = off
 		}
 		res.E2EOverBulk = e2e.EventsPerSec / bulk.EventsPerSec
+		if e2e.StoredSeconds > 0 {
+			res.E2EStoredOverBulk = float64(e2e.Events) / e2e.StoredSeconds / bulk.EventsPerSec
+		}
 	}
 	if o.Format == "both" {
 		// Mixpanel, PostHog, Mixpanel again: the PostHog phase is compared
@@ -418,6 +466,13 @@ func openRaw(o Options, dir string) (store.Store, func(), error) {
 	cfg, err := clickhouse.ParseURL(u)
 	if err != nil {
 		return nil, nil, err
+	}
+	if cfg.WAL {
+		if dir == "" {
+			cfg.WAL = false // the bulk insert: no log
+		} else {
+			cfg.WALDir = filepath.Join(dir, "chlog")
+		}
 	}
 	st, err := clickhouse.Open(context.Background(), cfg)
 	if err != nil {
@@ -689,6 +744,16 @@ func httpPhase(ctx context.Context, o Options, guardOn bool, format string, fwd 
 	}
 	wg.Wait()
 	secs := time.Since(t0).Seconds()
+	var shipped float64
+	if firstErr == nil {
+		at, err := waitStored(ctx, storeURL, done.Load(), deadline.Add(time.Minute))
+		if err != nil {
+			return Phase{}, err
+		}
+		if !at.IsZero() {
+			shipped = at.Sub(t0).Seconds()
+		}
+	}
 	cpuSecs := (cpuTime() - cpu0).Seconds()
 	cpuAfter := cm.stop()
 	if firstErr != nil {
@@ -727,7 +792,8 @@ func httpPhase(ctx context.Context, o Options, guardOn bool, format string, fwd 
 	n := done.Load()
 	return Phase{Name: name, Events: n, Seconds: secs, EventsPerSec: float64(n) / secs,
 		MBPerSec: float64(bytesTotal) / secs / 1e6, P50Ms: pct(0.50), P99Ms: pct(0.99),
-		CPUMicrosPerEvent: cpuSecs * 1e6 / float64(max(n, 1)), ForwardedPerSec: fwdRate, CPUSeconds: cpuAfter}, nil
+		CPUMicrosPerEvent: cpuSecs * 1e6 / float64(max(n, 1)), ForwardedPerSec: fwdRate, CPUSeconds: cpuAfter,
+		StoredSeconds: shipped}, nil
 }
 
 func defaultToken(c *http.Client, base, adminKey string) (string, error) {

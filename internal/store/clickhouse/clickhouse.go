@@ -74,6 +74,14 @@ type Config struct {
 	// with ErrUnavailable (503 with Retry-After) and nothing is logged.
 	WALMaxBytes int64
 	WALMaxDown  time.Duration
+	// WALLookupAtShip (wal_lookup=ship) leaves the cluster out of the
+	// acknowledgement entirely: rows are looked up in the local log only
+	// when written, and in the cluster when shipped (one look-up per
+	// shipped batch). Nothing is stored twice either way, but a retry of
+	// a row already shipped is then counted as stored, not as a
+	// duplicate. Default (wal_lookup=ack): looked up when written, exact
+	// counts.
+	WALLookupAtShip bool
 }
 
 var (
@@ -112,6 +120,13 @@ func ParseURL(s string) (Config, error) {
 		c.WAL = true
 	default:
 		return Config{}, errors.New("clickhouse store: wal must be on or off")
+	}
+	switch u.Query().Get("wal_lookup") {
+	case "", "ack":
+	case "ship":
+		c.WALLookupAtShip = true
+	default:
+		return Config{}, errors.New("clickhouse store: wal_lookup must be ack or ship")
 	}
 	if v := u.Query().Get("wal_max_bytes"); v != "" {
 		if c.WALMaxBytes, err = strconv.ParseInt(v, 10, 64); err != nil || c.WALMaxBytes <= 0 {

@@ -287,7 +287,7 @@ func (s *Store) prepare(group []*appendCall) (body []byte, checked bool, err err
 			restRefs = append(restRefs, keyRefs[i])
 		}
 		keyRows, keyRefs = restRows, restRefs
-		if len(keyRows) > 0 && s.log.down() {
+		if len(keyRows) > 0 && (s.log.down() || s.cfg.WALLookupAtShip) {
 			keyRows, checked = nil, false
 		}
 	}

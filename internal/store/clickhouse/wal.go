@@ -60,6 +60,9 @@ const (
 // for longer than its bound: nothing was acknowledged.
 var ErrLogFull = errors.New("the local write-ahead log is full or the cluster has been unreachable too long")
 
+// walTestHook, set by tests only, sees each log before its shipper starts.
+var walTestHook func(*wal)
+
 // walSegment is a closed segment waiting to be shipped.
 type walSegment struct {
 	seq  uint64
@@ -152,6 +155,9 @@ func openWAL(s *Store, dir string, maxBytes int64, maxDown time.Duration) (*wal,
 	}
 	if err := l.openActive(); err != nil {
 		return nil, err
+	}
+	if walTestHook != nil {
+		walTestHook(l)
 	}
 	go l.ship()
 	return l, nil
@@ -538,7 +544,10 @@ func (l *wal) markRecheck(segs []walSegment) {
 // start.
 func (l *wal) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), l.s.cfg.Timeout)
-	if !l.holdShip {
+	l.mu.Lock()
+	hold := l.holdShip
+	l.mu.Unlock()
+	if !hold {
 		_ = l.flush(ctx)
 	}
 	cancel()
