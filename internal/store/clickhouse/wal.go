@@ -430,6 +430,11 @@ func (l *wal) ship() {
 			}
 		}
 		err := l.shipSegments(take)
+		if err != nil {
+			// The insert may have stored the rows (wholly, or on some
+			// shards) before the failure: look them up when shipping again.
+			l.markRecheck(take)
+		}
 		l.mu.Lock()
 		if err != nil {
 			if l.downSince.IsZero() {
@@ -504,7 +509,6 @@ func (l *wal) shipSegments(segs []walSegment) error {
 	if len(check) > 0 {
 		kept, err := l.s.notStored(ctx, check)
 		if err != nil {
-			l.markRecheck(segs)
 			return err
 		}
 		for _, r := range kept {
@@ -513,7 +517,6 @@ func (l *wal) shipSegments(segs []walSegment) error {
 	}
 	if len(body) > 0 {
 		if err := l.s.insert(body); err != nil {
-			l.markRecheck(segs)
 			return err
 		}
 	}
