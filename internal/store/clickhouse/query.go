@@ -43,6 +43,9 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 		return nil, st, err
 	}
 	defer done()
+	if err := s.syncLog(ctx); err != nil {
+		return nil, st, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, st, err
 	}
