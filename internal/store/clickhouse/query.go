@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -46,6 +47,23 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 	if err := ctx.Err(); err != nil {
 		return nil, st, err
 	}
+	// rows_scanned: the project's stored rows in the read range (copies
+	// of a row not merged yet included), counted beside the answer (a
+	// scan of two small columns) rather than after it.
+	loc := p.Loc()
+	readStart, readEnd := q.ReadRange(loc)
+	type count struct {
+		n   int64
+		err error
+	}
+	counted := make(chan count, 1)
+	cctx, ccancel := s.readCtx(ctx)
+	defer ccancel()
+	go func() {
+		n, err := s.q.queryString(cctx, fmt.Sprintf("SELECT count() FROM %s.events WHERE project_id = %d AND time >= %d AND time < %d", s.db, p.ID, readStart, readEnd))
+		v, _ := strconv.ParseInt(n, 10, 64)
+		counted <- count{v, err}
+	}()
 	var res *query.Result
 	switch {
 	case sqlPath(q) == nil:
@@ -62,20 +80,15 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 		res, err = s.rowQuery(ctx, p, q)
 	}
 	if err != nil {
+		ccancel()
+		<-counted
 		return nil, st, err
 	}
-	// rows_scanned: the project's stored rows in the read range (copies
-	// of a row not merged yet included).
-	loc := p.Loc()
-	readStart, readEnd := q.ReadRange(loc)
-	caller := ctx
-	rctx, cancel := s.readCtx(ctx)
-	defer cancel()
-	n, err := s.q.queryString(rctx, fmt.Sprintf("SELECT count() FROM %s.events WHERE project_id = %d AND time >= %d AND time < %d", s.db, p.ID, readStart, readEnd))
-	if err != nil {
-		return nil, st, s.readErr(caller, "query: count rows", err)
+	c := <-counted
+	if c.err != nil {
+		return nil, st, s.readErr(ctx, "query: count rows", c.err)
 	}
-	st.RowsScanned, _ = strconv.ParseInt(n, 10, 64)
+	st.RowsScanned = c.n
 	return res, st, nil
 }
 
@@ -264,15 +277,17 @@ func (s *Store) profileMap(ctx context.Context, project, limit int64) (map[strin
 }
 
 // countSeries computes sr per bucket of bk over its events in [start,
-// end), one copy of each stored row (LIMIT 1 BY the de-duplication key,
-// which holds distinct_id: all copies sit on one shard). Users (unique,
-// dau, avg_per_user) follow package query's rule with the links of the
-// project's events before readEnd (see usersSQL).
+// end), one copy of each stored row. Users (unique, dau, avg_per_user,
+// wau, mau) follow package query's rule with the links of the project's
+// events before readEnd (see usersSQL).
 //
 // A breakdown by the event name (the only one this part answers) keeps the
 // BreakdownLimit names with the most events in the range (ties: the
 // smaller name) and groups the others as query.Other.
 func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Location, project, start, end, readEnd int64, bk *query.Buckets, sr query.Series) ([]query.TrendSeries, error) {
+	if !sr.Math.NeedsUsers() {
+		return s.eventCountSeries(ctx, q, project, start, end, bk, sr)
+	}
 	var ext []extTable
 	names := ""
 	if sr.Event != "" {
@@ -282,24 +297,15 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 		names = " AND event IN (SELECT e FROM q_events)"
 	}
 	where := fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", project, start, end) + names
-	users := sr.Math.NeedsUsers()
-	from := fmt.Sprintf("(SELECT time, event, '' AS usr FROM %s.events WHERE %s LIMIT 1 BY "+dedupKey+")", s.db, where)
 	group := "''"
 	if len(q.Breakdown) > 0 {
-		group = fmt.Sprintf("if(event IN (SELECT event FROM (SELECT event, count() AS c FROM %s GROUP BY event ORDER BY c DESC, event LIMIT %d)), event, %s)",
-			from, q.BreakdownLimit, quote(query.Other))
+		// The top names by events, each stored row once (dedupRows).
+		group = fmt.Sprintf("if(event IN (SELECT event FROM (SELECT event, sum(c) AS n FROM (%s) GROUP BY event ORDER BY n DESC, event LIMIT %d)), event, %s)",
+			s.dedupCount("", where, "event", "event"), q.BreakdownLimit, quote(query.Other))
 	}
-	// Bucket starts and windows travel in external tables, not in the
-	// statement: 5,000 buckets would pass the URL length the server
-	// accepts. The lambdas take time as an argument: ClickHouse 18.16
-	// loses a column a lambda captures when the query aggregates another.
-	var w rbWriter
-	for _, v := range bk.Starts {
-		w.i64(v)
-	}
-	ext = append(ext, extTable{name: "q_buckets", structure: "s Int64", data: w.b})
-	with := "WITH (SELECT groupArray(s) FROM q_buckets) AS st"
-	bucketOf := "arrayCount((x, t) -> x <= t, st, replicate(time, st))"
+	bs := makeBucketSQL(bk, start, end)
+	ext = append(ext, bs.ext)
+	with, bucketOf := bs.with, bs.expr
 	if sr.Math == query.WAU || sr.Math == query.MAU {
 		// An event counts in every bucket whose window (the 7 or 30
 		// local days ending with the bucket's last day, at most To)
@@ -312,13 +318,11 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 			w.i64(los[i])
 			w.i64(his[i])
 		}
-		ext = append(ext, extTable{name: "q_windows", structure: "k Int64, lo Int64, hi Int64", data: w.b})
+		ext = append(ext[:len(ext)-1], extTable{name: "q_windows", structure: "k Int64, lo Int64, hi Int64", data: w.b})
 		with = "WITH (SELECT groupArray((k, lo, hi)) FROM q_windows) AS ws"
 		bucketOf = "arrayJoin(arrayMap(w -> tupleElement(w, 1), arrayFilter((w, t) -> tupleElement(w, 2) <= t AND t < tupleElement(w, 3), ws, replicate(time, ws))))"
 	}
-	if users {
-		from = s.usersSQL(project, readEnd, where, "")
-	}
+	from := s.usersSQL(project, readEnd, where, "")
 	stmt := fmt.Sprintf("%s SELECT toInt64(%s) AS b, %s AS g, count(), uniqExact(usr) FROM %s GROUP BY b, g ORDER BY b, g FORMAT RowBinary", with, bucketOf, group, from)
 	caller := ctx
 	ctx, cancel := s.readCtx(ctx)
@@ -354,14 +358,12 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 		}
 		vals := r.Values
 		switch sr.Math {
-		case query.Unique, query.DAU, query.WAU, query.MAU:
-			vals[b-1] = u
 		case query.AvgPerUser:
 			if u > 0 {
 				vals[b-1] = float64(n) / u
 			}
 		default:
-			vals[b-1] = float64(n)
+			vals[b-1] = u
 		}
 	}
 	if err := s.readErr(caller, "query", rd.err); err != nil {
@@ -370,6 +372,138 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 	rows := make([]query.TrendSeries, len(order))
 	for i, g := range order {
 		rows[i] = *out[g]
+	}
+	return rows, nil
+}
+
+// dupHash is a row's candidate key for de-duplication: k, the 64-bit
+// hash of the de-duplication key, for rows with a client insert id, and a
+// hash of nodup (a random id unique to the row and its rewritten copies)
+// for the others. Copies of a stored row share it (and a shard: the
+// Distributed table shards by distinct_id); rows that share it are
+// candidates only, read once by the full key (dedupRows).
+const dupHash = "if(k != 0, k, cityHash64(nodup))"
+
+// dedupCount is a UNION ALL of two aggregating SELECTs over the
+// Distributed table whose rows, added up by the columns of group, count
+// each stored row of where once: rows whose dupHash no other row of where
+// on their shard shares, counted directly on the shards; and the others,
+// one copy of each full key (LIMIT 1 BY), which are few (two Sieve nodes
+// that stored one event at once, a property purge between its rewrite and
+// its delete). The shared hashes are found on each shard in its local
+// table (an IN subquery over events_local runs on the shard that reads
+// the rows), so the Distributed query needs no de-duplication of all rows
+// on the entry node. with is each branch's WITH clause ("" none), cols
+// the SELECT list before count() AS c (with aliases), group the GROUP BY
+// list, both over time and event.
+//
+// Before this, every row went through LIMIT 1 BY the five-column key on
+// the entry server, and a trends total took 27x DuckDB's time
+// (docs/PERFORMANCE.md).
+func (s *Store) dedupCount(with, where, cols, group string) string {
+	dups := fmt.Sprintf("(SELECT h FROM (SELECT %s AS h FROM %s.events_local WHERE %s GROUP BY h HAVING count() > 1))", dupHash, s.db, where)
+	if with != "" {
+		with += " "
+	}
+	return fmt.Sprintf("%[8]sSELECT %[1]s, count() AS c FROM %[2]s.events WHERE %[3]s AND %[4]s NOT IN %[5]s GROUP BY %[6]s"+
+		" UNION ALL %[8]sSELECT %[1]s, count() AS c FROM (SELECT time, event FROM %[2]s.events WHERE %[3]s AND %[4]s IN %[5]s LIMIT 1 BY %[7]s) GROUP BY %[6]s",
+		cols, s.db, where, dupHash, dups, group, dedupKey, with)
+}
+
+// eventCountSeries is countSeries for a math counting events (total):
+// counts per bucket and event name, added up here, the top names chosen
+// here.
+func (s *Store) eventCountSeries(ctx context.Context, q *query.Query, project, start, end int64, bk *query.Buckets, sr query.Series) ([]query.TrendSeries, error) {
+	var ext []extTable
+	where := fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", project, start, end)
+	if sr.Event != "" {
+		var w rbWriter
+		w.str(sr.Event)
+		ext = append(ext, extTable{name: "q_events", structure: "e String", data: w.b})
+		where += " AND event IN (SELECT e FROM q_events)"
+	}
+	group := "''"
+	if len(q.Breakdown) > 0 {
+		group = "event"
+	}
+	bs := makeBucketSQL(bk, start, end)
+	ext = append(ext, bs.ext)
+	stmt := s.dedupCount(bs.with, where, fmt.Sprintf("toInt64(%s) AS b, %s AS g", bs.expr, group), "b, g") + " FORMAT RowBinary"
+	caller := ctx
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rc, err := s.q.do(ctx, stmt, readSettings, nil, ext)
+	if err != nil {
+		return nil, s.readErr(caller, "query", err)
+	}
+	defer rc.Close()
+	nb := len(bk.Starts)
+	counts := map[string][]int64{}
+	totals := map[string]int64{}
+	rd := newRB(rc)
+	for rd.more() {
+		b, g, n := rd.i64(), rd.str(), int64(rd.u64())
+		if rd.err != nil {
+			break
+		}
+		if b < 1 || b > int64(nb) || !utf8.ValidString(g) {
+			return nil, s.readErr(caller, "query", errMidStream)
+		}
+		c := counts[g]
+		if c == nil {
+			c = make([]int64, nb)
+			counts[g] = c
+		}
+		c[b-1] += n
+		totals[g] += n
+	}
+	if err := s.readErr(caller, "query", rd.err); err != nil {
+		return nil, err
+	}
+	if len(q.Breakdown) == 0 {
+		vals := make([]float64, nb)
+		for b, n := range counts[""] {
+			vals[b] = float64(n)
+		}
+		return []query.TrendSeries{{Values: vals}}, nil
+	}
+	// The top BreakdownLimit names by events in the range (ties: the
+	// smaller name); the others as Other.
+	names := make([]string, 0, len(counts))
+	for g := range counts {
+		names = append(names, g)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if totals[names[i]] != totals[names[j]] {
+			return totals[names[i]] > totals[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	keep := map[string][]int64{}
+	for i, g := range names {
+		key := g
+		if i >= q.BreakdownLimit {
+			key = query.Other
+		}
+		k := keep[key]
+		if k == nil {
+			k = make([]int64, nb)
+			keep[key] = k
+		}
+		for b, n := range counts[g] {
+			k[b] += n
+		}
+	}
+	rows := make([]query.TrendSeries, 0, len(keep))
+	for g, c := range keep {
+		r := query.TrendSeries{Values: make([]float64, nb)}
+		for range q.Breakdown {
+			r.Breakdown = append(r.Breakdown, g)
+		}
+		for b, n := range c {
+			r.Values[b] = float64(n)
+		}
+		rows = append(rows, r)
 	}
 	return rows, nil
 }

@@ -478,12 +478,9 @@ func (s *Store) propSeries(ctx context.Context, q *query.Query, p query.Project,
 			group[j] = fmt.Sprintf("if(qk, %s, %s)", g, quote(query.Other))
 		}
 	}
-	var w rbWriter
-	for _, v := range bk.Starts {
-		w.i64(v)
-	}
-	ext = append(ext, extTable{name: "q_buckets", structure: "s Int64", data: w.b})
-	sel := "toInt64(arrayCount((x, t) -> x <= t, st, replicate(time, st))) AS b"
+	bs := makeBucketSQL(bk, start, end)
+	ext = append(ext, bs.ext)
+	sel := "toInt64(" + bs.expr + ") AS b"
 	gb := "b"
 	for j, g := range group {
 		sel += ", " + g + " AS g" + strconv.Itoa(j)
@@ -493,12 +490,12 @@ func (s *Store) propSeries(ctx context.Context, q *query.Query, p query.Project,
 	if sr.Math.Quantile() > 0 {
 		xs = "groupArrayIf(qv, qh)"
 	}
-	stmt := fmt.Sprintf("WITH (SELECT groupArray(s) FROM q_buckets) AS st SELECT %s, count(), uniqExact(usr), sumIf(qv, qh), countIf(qh), minIf(qv, qh), maxIf(qv, qh), %s, max(qu) FROM %s WHERE qf OR qu GROUP BY %s ORDER BY %s FORMAT RowBinary",
-		sel, xs, from, gb, gb)
+	stmt := fmt.Sprintf("%s SELECT %s, count(), uniqExact(usr), sumIf(qv, qh), countIf(qh), minIf(qv, qh), maxIf(qv, qh), %s, max(qu) FROM %s WHERE qf OR qu GROUP BY %s ORDER BY %s FORMAT RowBinary",
+		bs.with, sel, xs, from, gb, gb)
 	if keep != "" {
 		// qk (the tuple is one of the top ones) is computed a level below.
-		stmt = fmt.Sprintf("WITH (SELECT groupArray(s) FROM q_buckets) AS st SELECT %s, count(), uniqExact(usr), sumIf(qv, qh), countIf(qh), minIf(qv, qh), maxIf(qv, qh), %s, max(qu) FROM (SELECT *%s FROM %s WHERE qf OR qu) GROUP BY %s ORDER BY %s FORMAT RowBinary",
-			sel, xs, keep, from, gb, gb)
+		stmt = fmt.Sprintf("%s SELECT %s, count(), uniqExact(usr), sumIf(qv, qh), countIf(qh), minIf(qv, qh), maxIf(qv, qh), %s, max(qu) FROM (SELECT *%s FROM %s WHERE qf OR qu) GROUP BY %s ORDER BY %s FORMAT RowBinary",
+			bs.with, sel, xs, keep, from, gb, gb)
 	}
 	caller := ctx
 	ctx, cancel := s.readCtx(ctx)

@@ -1,0 +1,90 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/query"
+	"github.com/sieve-analytics/sieve/internal/query/reference"
+)
+
+// TestQueryDedupCandidates stores copies of rows the ways they arise — a
+// row with an insert id stored twice (two Sieve nodes at once; here
+// BulkLoad, which does not look up stored keys) and a row without one
+// copied as a property purge's rewrite does (same nodup, gen + 1, on the
+// same shard) — and checks that the SQL trends count each row once
+// (eventCountSeries and countSeries against the reference evaluator),
+// while a plain count() of the table sees the copies (positive control).
+func TestQueryDedupCandidates(t *testing.T) {
+	s := openDir(t, t.TempDir())
+	defer s.Close()
+	ctx := context.Background()
+	var rows []event.Row
+	for i := range 60 {
+		r := event.Row{ProjectID: 1, Time: base + int64(i)*3_600_000, Name: []string{"a", "b", "c"}[i%3],
+			DistinctID: "u" + strconv.Itoa(i%7), Props: []byte(`{}`)}
+		if i%2 == 0 {
+			r.InsertID = "i" + strconv.Itoa(i)
+		}
+		rows = append(rows, r)
+	}
+	if _, err := s.Append(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	// Copies: every row with an insert id whose index is a multiple of 4,
+	// inserted again; and every row without one whose index is 1 mod 4,
+	// rewritten on its shard with a higher generation.
+	var again []event.Row
+	for i := 0; i < len(rows); i += 4 {
+		again = append(again, rows[i])
+	}
+	if err := s.BulkLoad(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range s.nodes {
+		if err := n.exec(ctx, "INSERT INTO "+s.db+".events_local (project_id, time, event, distinct_id, insert_id, nodup, props, ver, k, gen)"+
+			" SELECT project_id, time, event, distinct_id, insert_id, nodup, props, ver + 1, k, 1 FROM "+s.db+".events_local"+
+			fmt.Sprintf(" WHERE k = 0 AND intDiv(time - %d, 3600000) %% 4 = 1", base), nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw, err := s.q.queryString(ctx, "SELECT count() FROM "+s.db+".events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strconv.Itoa(len(rows) + 15 + 15); raw != want {
+		t.Fatalf("positive control: %s rows stored, want %s (the copies)", raw, want)
+	}
+	day := time.UnixMilli(base).UTC().Format(time.DateOnly)
+	to := time.UnixMilli(base).UTC().AddDate(0, 0, 2).Format(time.DateOnly)
+	p := query.Project{ID: 1}
+	for _, q := range []*query.Query{
+		{Kind: query.Trends, From: day, To: to, Interval: query.Day, Series: []query.Series{{}, {Event: "b"}}},
+		{Kind: query.Trends, From: day, To: to, Interval: query.Hour, Series: []query.Series{{}}},
+		{Kind: query.Trends, From: day, To: to, Interval: query.Day, Series: []query.Series{{}, {Math: query.Unique}},
+			Breakdown: []query.Property{{Scope: query.ScopeEventName}}, BreakdownLimit: 2},
+	} {
+		if err := q.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if sqlPath(q) != nil {
+			t.Fatalf("%+v: not on the SQL path", q)
+		}
+		want, err := reference.Eval(rows, p, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, st, err := query.Run(ctx, s, p, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compare(t, mustJSON(t, want), got)
+		if st.RowsScanned != int64(len(rows)+30) {
+			t.Errorf("rows scanned %d, want %d", st.RowsScanned, len(rows)+30)
+		}
+	}
+}
