@@ -120,6 +120,7 @@ type Store struct {
 	lastVer      uint64                   // guarded by stateMu: profile versions only grow
 	purgeMu      sync.Mutex
 	replaced     map[int][]string // per shard, "(table, part)" the running purge's mutations replace
+	dupc         dupCache         // shared hashes per shard and partition (querydups.go)
 
 	closed   atomic.Bool
 	ctx      context.Context // cancelled by Close: stops reads under way

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -65,19 +67,28 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 		counted <- count{v, err}
 	}()
 	var res *query.Result
-	switch {
-	case sqlPath(q) == nil:
-		res, err = s.sqlQuery(ctx, p, q, false)
-	case propPath(p, q) == nil:
-		res, err = s.sqlQuery(ctx, p, q, true)
-		if errors.Is(err, errUnsure) {
-			propUnsure.Add(1)
-			res, err = s.rowQuery(ctx, p, q)
-		} else if err == nil {
-			propAnswers.Add(1)
+	for try := 0; ; try++ {
+		// Each stored row once (querydups.go): the shared hashes of the
+		// partitions read, unless the parts changed under the last tries.
+		d := &dedupPlan{inline: true}
+		if try < planTries {
+			if d, err = s.plan(ctx, p.ID, readStart, readEnd); err != nil {
+				return nil, st, s.readErr(ctx, "query: parts", err)
+			}
 		}
-	default:
-		res, err = s.rowQuery(ctx, p, q)
+		res, err = s.answer(withPlan(ctx, d), p, q)
+		if err != nil || d.inline {
+			break
+		}
+		same, err2 := s.unchanged(ctx, d, p.ID, readStart, readEnd)
+		if err2 != nil {
+			err = err2
+			break
+		}
+		if same {
+			break
+		}
+		planRetries.Add(1)
 	}
 	if err != nil {
 		ccancel()
@@ -90,6 +101,28 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 	}
 	st.RowsScanned = c.n
 	return res, st, nil
+}
+
+// planRetries counts queries run again because parts changed under them
+// (tests read it).
+var planRetries atomic.Int64
+
+// answer answers q by the first way that takes it (see Query).
+func (s *Store) answer(ctx context.Context, p query.Project, q *query.Query) (*query.Result, error) {
+	switch {
+	case sqlPath(q) == nil:
+		return s.sqlQuery(ctx, p, q, false)
+	case propPath(p, q) == nil:
+		res, err := s.sqlQuery(ctx, p, q, true)
+		if errors.Is(err, errUnsure) {
+			propUnsure.Add(1)
+			return s.rowQuery(ctx, p, q)
+		} else if err == nil {
+			propAnswers.Add(1)
+		}
+		return res, err
+	}
+	return s.rowQuery(ctx, p, q)
 }
 
 // sqlQuery answers a trends query that sqlPath accepts in SQL, or with
@@ -201,14 +234,16 @@ func (s *Store) rowQuery(ctx context.Context, p query.Project, q *query.Query) (
 	// A key's copy read for its properties is the one with the highest
 	// ver, then gen (a property purge inserts a rewritten copy with ver + 1
 	// before it deletes the old one).
-	props, extra, newest := "'{}'", "", ""
+	props, extra := "'{}'", ""
 	if eng.NeedsProps() {
-		props, extra, newest = "props", ", props", " ORDER BY ver DESC, gen DESC"
+		props, extra = "props", ", props"
 	}
-	from := "(SELECT time, event, '' AS usr" + extra + " FROM " + s.db + ".events WHERE " + where + newest + " LIMIT 1 BY " + dedupKey + ")"
+	d := planOf(ctx)
+	from, dext := s.dedupRows(d, where, "time, event, materialize('') AS usr"+extra)
 	if eng.NeedsUsers() {
-		from = s.usersSQL(p.ID, readEnd, where, extra)
+		from, dext = s.usersSQL(d, p.ID, readEnd, where, extra)
 	}
+	ext = addExt(ext, dext)
 	order := ""
 	if eng.NeedsUserOrder() {
 		order = " ORDER BY usr, time"
@@ -297,15 +332,17 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 		names = " AND event IN (SELECT e FROM q_events)"
 	}
 	where := fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", project, start, end) + names
+	d := planOf(ctx)
 	group := "''"
 	if len(q.Breakdown) > 0 {
-		// The top names by events, each stored row once (dedupRows).
+		// The top names by events, each stored row once (dedupCount).
+		top, dext := s.dedupCount(d, "", where, "event", "event")
+		ext = addExt(ext, dext)
 		group = fmt.Sprintf("if(event IN (SELECT event FROM (SELECT event, sum(c) AS n FROM (%s) GROUP BY event ORDER BY n DESC, event LIMIT %d)), event, %s)",
-			s.dedupCount("", where, "event", "event"), q.BreakdownLimit, quote(query.Other))
+			top, q.BreakdownLimit, quote(query.Other))
 	}
 	bs := makeBucketSQL(bk, start, end)
-	ext = append(ext, bs.ext)
-	with, bucketOf := bs.with, bs.expr
+	with, bucketOf, bext := bs.with, bs.expr, bs.ext
 	if sr.Math == query.WAU || sr.Math == query.MAU {
 		// An event counts in every bucket whose window (the 7 or 30
 		// local days ending with the bucket's last day, at most To)
@@ -318,11 +355,13 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 			w.i64(los[i])
 			w.i64(his[i])
 		}
-		ext = append(ext[:len(ext)-1], extTable{name: "q_windows", structure: "k Int64, lo Int64, hi Int64", data: w.b})
+		bext = extTable{name: "q_windows", structure: "k Int64, lo Int64, hi Int64", data: w.b}
 		with = "WITH (SELECT groupArray((k, lo, hi)) FROM q_windows) AS ws"
 		bucketOf = "arrayJoin(arrayMap(w -> tupleElement(w, 1), arrayFilter((w, t) -> tupleElement(w, 2) <= t AND t < tupleElement(w, 3), ws, replicate(time, ws))))"
 	}
-	from := s.usersSQL(project, readEnd, where, "")
+	ext = append(ext, bext)
+	from, dext := s.usersSQL(d, project, readEnd, where, "")
+	ext = addExt(ext, dext)
 	stmt := fmt.Sprintf("%s SELECT toInt64(%s) AS b, %s AS g, count(), uniqExact(usr) FROM %s GROUP BY b, g ORDER BY b, g FORMAT RowBinary", with, bucketOf, group, from)
 	caller := ctx
 	ctx, cancel := s.readCtx(ctx)
@@ -400,14 +439,36 @@ const dupHash = "if(k != 0, k, cityHash64(nodup))"
 // Before this, every row went through LIMIT 1 BY the five-column key on
 // the entry server, and a trends total took 27x DuckDB's time
 // (docs/PERFORMANCE.md).
-func (s *Store) dedupCount(with, where, cols, group string) string {
-	dups := fmt.Sprintf("(SELECT h FROM (SELECT %s AS h FROM %s.events_local WHERE %s GROUP BY h HAVING count() > 1))", dupHash, s.db, where)
+func (s *Store) dedupCount(d *dedupPlan, with, where, cols, group string) (string, []extTable) {
 	if with != "" {
 		with += " "
 	}
+	dups, ext := s.dups(d, where)
+	if dups == "" {
+		return fmt.Sprintf("%sSELECT %s, count() AS c FROM %s.events WHERE %s GROUP BY %s", with, cols, s.db, where, group), ext
+	}
 	return fmt.Sprintf("%[8]sSELECT %[1]s, count() AS c FROM %[2]s.events WHERE %[3]s AND %[4]s NOT IN %[5]s GROUP BY %[6]s"+
-		" UNION ALL %[8]sSELECT %[1]s, count() AS c FROM (SELECT time, event FROM %[2]s.events WHERE %[3]s AND %[4]s IN %[5]s LIMIT 1 BY %[7]s) GROUP BY %[6]s",
-		cols, s.db, where, dupHash, dups, group, dedupKey, with)
+		" UNION ALL %[8]sSELECT %[1]s, count() AS c FROM (SELECT time, event FROM %[2]s.events WHERE %[3]s AND %[4]s IN %[5]s ORDER BY ver DESC, gen DESC LIMIT 1 BY %[7]s) GROUP BY %[6]s",
+		cols, s.db, where, dupHash, dups, group, dedupKey, with), ext
+}
+
+// dedupRows is a relation (in parentheses) of cols (a SELECT list over
+// the events table) for each stored row of where once, its newest copy
+// (the highest ver, then gen: a property purge's rewrite): the rows whose
+// dupHash no other row of where on their shard shares pass as they are;
+// the others, few, go through ORDER BY ver DESC, gen DESC LIMIT 1 BY the
+// full key (see dedupCount). A constant of cols must be written
+// materialize(c), and the LIMIT BY branch comes first: 18.16 takes a
+// union's column types, constant or not, from its first branch and
+// refuses a branch that would turn a column into a constant.
+func (s *Store) dedupRows(d *dedupPlan, where, cols string) (string, []extTable) {
+	dups, ext := s.dups(d, where)
+	if dups == "" {
+		return fmt.Sprintf("(SELECT %s FROM %s.events WHERE %s)", cols, s.db, where), ext
+	}
+	return fmt.Sprintf("(SELECT %[1]s FROM %[2]s.events WHERE %[3]s AND %[4]s IN %[5]s ORDER BY ver DESC, gen DESC LIMIT 1 BY %[6]s"+
+		" UNION ALL SELECT %[1]s FROM %[2]s.events WHERE %[3]s AND %[4]s NOT IN %[5]s)",
+		cols, s.db, where, dupHash, dups, dedupKey), ext
 }
 
 // eventCountSeries is countSeries for a math counting events (total):
@@ -428,7 +489,9 @@ func (s *Store) eventCountSeries(ctx context.Context, q *query.Query, project, s
 	}
 	bs := makeBucketSQL(bk, start, end)
 	ext = append(ext, bs.ext)
-	stmt := s.dedupCount(bs.with, where, fmt.Sprintf("toInt64(%s) AS b, %s AS g", bs.expr, group), "b, g") + " FORMAT RowBinary"
+	stmt, dext := s.dedupCount(planOf(ctx), bs.with, where, fmt.Sprintf("toInt64(%s) AS b, %s AS g", bs.expr, group), "b, g")
+	stmt += " FORMAT RowBinary"
+	ext = addExt(ext, dext)
 	caller := ctx
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
@@ -508,6 +571,17 @@ func (s *Store) eventCountSeries(ctx context.Context, q *query.Query, project, s
 	return rows, nil
 }
 
+// addExt adds the external tables more to ext, but one of a name ext
+// holds already (q_dups of two parts of one statement).
+func addExt(ext, more []extTable) []extTable {
+	for _, m := range more {
+		if !slices.ContainsFunc(ext, func(e extTable) bool { return e.name == m.name }) {
+			ext = append(ext, m)
+		}
+	}
+	return ext
+}
+
 // jstr is the SQL of the top-level string property name (a constant of
 // this package, never a request's) of the JSON text props, the empty string when absent
 // or not a string. ClickHouse 18.16 has visitParamExtractString only: it
@@ -523,23 +597,24 @@ func jstr(name string) string { return "visitParamExtractString(props, " + quote
 // from the project's events before readEnd and are computed once on the
 // entry node (GLOBAL JOIN): an event and the event that links its device
 // may sit on different shards.
-func (s *Store) usersSQL(project, readEnd int64, where, extra string) string {
-	return s.usersSQLCols(project, readEnd, where, extra, extra)
+func (s *Store) usersSQL(d *dedupPlan, project, readEnd int64, where, extra string) (string, []extTable) {
+	return s.usersSQLCols(d, project, readEnd, where, extra, extra)
 }
 
 // usersSQLCols is usersSQL with inner, the extra columns of the select of
 // the events (expressions with their aliases, e.g. ", props" or ", f(props)
 // AS x"), and outer, the same columns as the relation shows them (", x").
-func (s *Store) usersSQLCols(project, readEnd int64, where, inner, outer string) string {
+func (s *Store) usersSQLCols(d *dedupPlan, project, readEnd int64, where, inner, outer string) (string, []extTable) {
 	scope := fmt.Sprintf("%s.events WHERE project_id = %d AND time < %d", s.db, project, readEnd)
 	links := fmt.Sprintf(`SELECT dev, argMin(u, (time, u)) AS lusr FROM (
   SELECT %[2]s AS dev, if(%[3]s != '', %[3]s, distinct_id) AS u, time FROM %[1]s AND event = '$identify'
   UNION ALL SELECT %[4]s AS dev, distinct_id AS u, time FROM %[1]s AND event IN ('$create_alias', '$merge_dangerously')
   UNION ALL SELECT %[5]s AS dev, %[6]s AS u, time FROM %[1]s
 ) WHERE dev != '' AND u != '' GROUP BY dev`, scope, jstr("$anon_distinct_id"), jstr("$identified_id"), jstr("alias"), jstr("$device_id"), jstr("$user_id"))
-	return fmt.Sprintf(`(SELECT time, event, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr%[8]s FROM (
-  SELECT time, event, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev%[7]s FROM %[3]s.events WHERE %[4]s ORDER BY ver DESC, gen DESC LIMIT 1 BY %[5]s
-) AS e GLOBAL ANY LEFT JOIN (%[6]s) AS l USING dev)`, jstr("$user_id"), jstr("$device_id"), s.db, where, dedupKey, links, inner, outer)
+	rows, ext := s.dedupRows(d, where, fmt.Sprintf("time, event, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev%[3]s", jstr("$user_id"), jstr("$device_id"), inner))
+	return fmt.Sprintf(`(SELECT time, event, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr%[3]s FROM (
+  SELECT time, event, uid, dev%[3]s FROM %[1]s
+) AS e GLOBAL ANY LEFT JOIN (%[2]s) AS l USING dev)`, rows, links, outer), ext
 }
 
 // rollingWindows are, per bucket of bk, the bounds [lo, hi) in Unix ms of

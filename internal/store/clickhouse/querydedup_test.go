@@ -26,7 +26,7 @@ func TestQueryDedupCandidates(t *testing.T) {
 	var rows []event.Row
 	for i := range 60 {
 		r := event.Row{ProjectID: 1, Time: base + int64(i)*3_600_000, Name: []string{"a", "b", "c"}[i%3],
-			DistinctID: "u" + strconv.Itoa(i%7), Props: []byte(`{}`)}
+			DistinctID: "u" + strconv.Itoa(i%7), Props: []byte(fmt.Sprintf(`{"n":%d}`, i))}
 		if i%2 == 0 {
 			r.InsertID = "i" + strconv.Itoa(i)
 		}
@@ -52,6 +52,13 @@ func TestQueryDedupCandidates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	plan, err := s.plan(ctx, 1, 0, base+10*86_400_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.hashes) != 30 {
+		t.Errorf("the plan has %d shared hashes, want 30", len(plan.hashes))
+	}
 	raw, err := s.q.queryString(ctx, "SELECT count() FROM "+s.db+".events")
 	if err != nil {
 		t.Fatal(err)
@@ -62,17 +69,19 @@ func TestQueryDedupCandidates(t *testing.T) {
 	day := time.UnixMilli(base).UTC().Format(time.DateOnly)
 	to := time.UnixMilli(base).UTC().AddDate(0, 0, 2).Format(time.DateOnly)
 	p := query.Project{ID: 1}
+	lex := lexBackend{s: s, known: map[string]bool{"n": true}}
 	for _, q := range []*query.Query{
 		{Kind: query.Trends, From: day, To: to, Interval: query.Day, Series: []query.Series{{}, {Event: "b"}}},
 		{Kind: query.Trends, From: day, To: to, Interval: query.Hour, Series: []query.Series{{}}},
 		{Kind: query.Trends, From: day, To: to, Interval: query.Day, Series: []query.Series{{}, {Math: query.Unique}},
 			Breakdown: []query.Property{{Scope: query.ScopeEventName}}, BreakdownLimit: 2},
+		{Kind: query.Trends, From: day, To: to, Interval: query.Day, Series: []query.Series{{Math: query.Sum, Property: "n"}, {Math: query.Unique, Event: "a"}}},
+		{Kind: query.Funnels, From: day, To: to, Series: []query.Series{{Event: "a"}, {Event: "b"}}, Funnel: &query.FunnelOptions{Window: 1}},
+		{Kind: query.Retention, From: day, To: to, Interval: query.Day, Retention: &query.RetentionOptions{Start: query.Series{Event: "a"}, Intervals: 2}},
+		{Kind: query.Addiction, From: day, To: to, Interval: query.Day, Series: []query.Series{{Event: "c"}}, Addiction: &query.AddictionOptions{Unit: query.Hour}},
 	} {
 		if err := q.Validate(); err != nil {
 			t.Fatal(err)
-		}
-		if sqlPath(q) != nil {
-			t.Fatalf("%+v: not on the SQL path", q)
 		}
 		want, err := reference.Eval(rows, p, q)
 		if err != nil {
@@ -83,6 +92,26 @@ func TestQueryDedupCandidates(t *testing.T) {
 			t.Fatal(err)
 		}
 		compare(t, mustJSON(t, want), got)
+		// The shared hashes computed inside the statements (the plan's
+		// fall-back when parts keep changing under a query).
+		got, err = s.answer(withPlan(ctx, &dedupPlan{inline: true}), p, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compare(t, mustJSON(t, want), got)
+		if q.Kind == query.Trends && q.Series[0].Math == query.Sum {
+			// Trends with a property: by rows above, in SQL with the
+			// lexicon.
+			n := propAnswers.Load()
+			got, _, err := query.Run(ctx, lex, p, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			compare(t, mustJSON(t, want), got)
+			if propAnswers.Load() == n {
+				t.Error("the trends with a property known to the lexicon were not answered in SQL")
+			}
+		}
 		if st.RowsScanned != int64(len(rows)+30) {
 			t.Errorf("rows scanned %d, want %d", st.RowsScanned, len(rows)+30)
 		}
