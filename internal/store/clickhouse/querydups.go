@@ -53,8 +53,8 @@ type dupEntry struct {
 
 // dedupPlan is how the statements of one query read each row once.
 type dedupPlan struct {
-	inline bool              // compute the shared hashes in each statement (no plan)
-	hashes []uint64          // the shared hashes of the partitions read
+	inline bool                // compute the shared hashes in each statement (no plan)
+	hashes []uint64            // the shared hashes of the partitions read
 	parts  []map[string]string // per shard: partition_id -> parts, as read before the query
 }
 
