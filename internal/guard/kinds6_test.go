@@ -62,6 +62,35 @@ func TestKinds6Families(t *testing.T) {
 	runFamCases(t, c, kinds6Cases())
 }
 
+// bumpLast changes the last digit of s, breaking its check.
+func bumpLast(s string) string {
+	n := len(s) - 1
+	return s[:n] + strconv.Itoa((int(s[n]-'0')+1)%10)
+}
+
 func kinds6Cases() []famCase {
-	return nil
+	tw := twOf('A', "12345678")
+	tckn := tcknOf("100000001")
+	cpf := cpfOf("529982247")
+	return []famCase{
+		// ID cues in CJK prose, glued to the words around them.
+		pos("tw chat joiner", skv("message", "我的身分證字號是"+tw+"，謝謝").props, tw),
+		pos("tw error word colon", skv("error", "身分證字號錯誤："+tw).props, tw),
+		pos("cn chat joiner", skv("message", "您好，我的身份证号是"+cnIDOf("11010519491231002")+"。").props, cnIDOf("11010519491231002")),
+		neg("tw chat bad check", skv("message", "我的身分證字號是"+bumpLast(tw)+"，謝謝").props),
+		neg("tw chat no number", skv("message", "我的身分證遺失了，怎麼辦？").props),
+		neg("cjk order number", skv("message", "訂單編號是A123456789，謝謝").props),
+		// A cue, its number word and a word with a colon; Turkish possessives.
+		pos("tckn no then word", skv("error", "TC Kimlik No doğrulanamadı: "+tckn).props, tckn),
+		pos("tckn possessive", skv("message", "Merhaba, TC kimlik numaram "+tckn+" teşekkürler").props, tckn),
+		neg("tckn no then word bad", skv("error", "TC Kimlik No doğrulanamadı: "+bumpLast(tckn)).props),
+		// Several words between the cue and a parenthesis or colon: the
+		// value must pass the named format's check.
+		pos("ssn words paren", skv("error", "SSN format invalid (536221234)").props, "536221234"),
+		pos("cpf words colon", skv("error", "CPF não confere: "+cpf).props, cpf),
+		neg("ssn words paren bad", skv("error", "SSN format invalid (000221234)").props),
+		neg("cpf words colon bad", skv("error", "CPF não confere: "+bumpLast(cpf)).props),
+		neg("passport words date", skv("message", "Passport expiry date: 2031-01-01").props),
+		neg("passport words number", skv("message", "Passport photo page (12345678)").props),
+	}
 }

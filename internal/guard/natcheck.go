@@ -462,3 +462,39 @@ func hkidShape(u []byte) bool {
 func twShape(u []byte) bool {
 	return len(u) == 10 && isUpper(u[0]) && (u[1] == '1' || u[1] == '2' || u[1] == '8' || u[1] == '9') && allDigits(b2s(u[1:]))
 }
+
+// passesNamedCheck: t, in the shape of a format with a check that key (or
+// an ID word in prose) names, passes that check.
+func passesNamedCheck(key, t string) bool {
+	if len(t) < 5 || len(t) > 24 {
+		return false
+	}
+	var buf [24]byte
+	u := buf[:0]
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case isAlnum(c):
+			u = append(u, upper(c))
+		case c == '.' || c == '-' || c == '/' || c == ' ' || c == '+' || c == '(' || c == ')':
+		default:
+			return false
+		}
+	}
+	for k := range idFormats {
+		f := &idFormats[k]
+		if !f.shape(u) {
+			continue
+		}
+		for _, w := range f.words {
+			if keyNames(key, w) && f.valid(u) {
+				return true
+			}
+		}
+	}
+	for _, nc := range namedChecks {
+		if len(u) == nc.n && containsFold(key, nc.word) && nc.valid(u) {
+			return true
+		}
+	}
+	return false
+}
