@@ -92,5 +92,21 @@ func kinds6Cases() []famCase {
 		neg("cpf words colon bad", skv("error", "CPF não confere: "+bumpLast(cpf)).props),
 		neg("passport words date", skv("message", "Passport expiry date: 2031-01-01").props),
 		neg("passport words number", skv("message", "Passport photo page (12345678)").props),
+		// An ID named by an identifier in an error line: a column, a
+		// function, a field, a path segment.
+		pos("line sqlite column", skv("error", "UNIQUE constraint failed: users.ssn (value 536221234)").props, "536221234"),
+		pos("line function", skv("$exception_message", "TypeError: Cannot read properties of undefined (reading 'nome') at validarCpf(\""+cpf+"\")").props, cpf),
+		pos("line field after", skv("error", "NumberFormatException: For input string: \""+cpf+"\" (field cpf)").props, cpf),
+		pos("line schema path", skv("error", "'536221234' does not match '^\\d{9}$' in schema['properties']['ssn']").props, "536221234"),
+		pos("line url path", skv("error", "upstream returned 404 for /v1/persons/536221234/ssn").props, "536221234"),
+		pos("line cnpj", skv("error", "CNPJ verification failed for 11.222.333/0001-81").props, "11.222.333/0001-81"),
+		pos("line pan", skv("error", "PAN verification failed for ABCPE1234F").props, "ABCPE1234F"),
+		pos("line taiwan column", skv("error", "duplicate key value violates unique constraint \"users_taiwan_id_key\" DETAIL: Key (taiwan_id)=("+tw+") already exists.").props, tw),
+		neg("line ssn not set apart", skv("error", "users.ssn lookup for order 536221234 failed").props),
+		neg("line ssn bad area", skv("error", "UNIQUE constraint failed: users.ssn (value 000221234)").props),
+		neg("line cpf bad check", skv("error", "at validarCpf(\""+bumpLast(cpf)+"\")").props),
+		neg("line word inside", skv("error", "classname 'A' failed for order '536221234'").props),
+		neg("line pan not india", skv("error", "PAN verification failed for ABCDE1234F").props),
+		neg("line ssn far", skv("error", "ssn check skipped\nretrying order '536221234'").props),
 	}
 }

@@ -499,6 +499,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		if f&(pQuote|pOpen) != 0 || p.digits >= 4 {
 			w.scanRejectedValues(s)
 		}
+		if p.digits >= 4 {
+			w.scanIDNamesInLines(s)
+		}
 		if f&pQuote != 0 {
 			w.scanQuotedPairs(s)
 		}
