@@ -767,6 +767,9 @@ func childKind(parent keyKind, key string, own keyKind) keyKind {
 		// {"password": {"value": "...", "strength": "weak"}}
 		return parent
 	}
+	if own == kNone && (parent == kNatID || parent == kSSN) && idNumberChild(key) {
+		return parent // {"passport": {"no": "..."}}
+	}
 	switch parent {
 	case kCardParent, kCard:
 		var t keyTok

@@ -107,6 +107,15 @@ func kinds6Cases() []famCase {
 		neg("line cpf bad check", skv("error", "at validarCpf(\""+bumpLast(cpf)+"\")").props),
 		neg("line word inside", skv("error", "classname 'A' failed for order '536221234'").props),
 		neg("line pan not india", skv("error", "PAN verification failed for ABCDE1234F").props),
+		// Passport numbers: German serial numbers with fewer than two
+		// digits, and the "no" of a passport object.
+		pos("passport german few digits", `{"passengers":[{"passport":{"number":"CFGHJK1LM","issuing_country":"DE"}}]}`, "CFGHJK1LM"),
+		pos("passport german no digits", skv("passport_number", "HJKLMNPRT").props, "HJKLMNPRT"),
+		pos("passport object no", `{"traveller":{"passport":{"no":"AB1234567"}}}`, "AB1234567"),
+		pos("passport object nr dni shape", `{"passport":{"nr":"12345678A"}}`, "12345678A"),
+		neg("passport vowels", `{"passengers":[{"passport":{"number":"CANCELLED"}}]}`),
+		neg("passport german other first", skv("passport_number", "MNPRTVWXY").props),
+		neg("passport object no count", `{"passport":{"no":"2","country":"DE"}}`),
 		neg("line ssn far", skv("error", "ssn check skipped\nretrying order '536221234'").props),
 	}
 }

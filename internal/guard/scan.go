@@ -1127,7 +1127,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if (natIDShape(t) || passportNumberShape(t) && (pairValueKey(w.key) || containsFoldAny(w.key, "passport", "reisepass"))) &&
+		if (natIDShape(t) || passportNumberShape(t) && (pairValueKey(w.key) || idNumberChild(w.key) || containsFoldAny(w.key, "passport", "reisepass"))) &&
 			!failsSSN(t) && !businessTaxID(t) && !failsIDCheck(w.key, t) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
