@@ -116,6 +116,16 @@ func kinds6Cases() []famCase {
 		neg("passport vowels", `{"passengers":[{"passport":{"number":"CANCELLED"}}]}`),
 		neg("passport german other first", skv("passport_number", "MNPRTVWXY").props),
 		neg("passport object no count", `{"passport":{"no":"2","country":"DE"}}`),
+		// ID cues of more countries and joiners with an article.
+		pos("chat mykad malay", skv("message", "No. IC saya 900101-14-5678").props, "900101-14-5678"),
+		pos("chat mykad malay 2", skv("message", "nombor IC saya ialah 900101-14-5678").props, "900101-14-5678"),
+		pos("chat emirates id", skv("message", "my Emirates ID is 784-1990-1234567-1").props, "784-1990-1234567-1"),
+		pos("chat egypt arabic", skv("message", "رقمي القومي 29001011234567").props, "29001011234567"),
+		pos("chat thai", skv("message", "เลขบัตรประชาชน 1-1017-00203-46-1").props, "1-1017-00203-46-1"),
+		pos("chat spanish article", skv("message", "Mi DNI es el "+dniOf(12345678)).props, dniOf(12345678)),
+		neg("chat mykad no number", skv("message", "No. IC saya hilang, boleh bantu?").props),
+		neg("chat arabic no number", skv("message", "نسيت رقم الهوية الخاص بي").props),
+		neg("chat spanish article bad", skv("message", "Mi DNI es el 12345678A").props),
 		neg("line ssn far", skv("error", "ssn check skipped\nretrying order '536221234'").props),
 	}
 }

@@ -442,7 +442,8 @@ func casedPhrases(ps []bankPhrase) []bankPhrase {
 
 // idJoiners may stand between an account, ID or code word and its value
 // ("my SSN is ...", "Ihr Bestätigungscode lautet ...").
-var idJoiners = []string{"is now ", "is ", "was ", "ist ", "lautet ", "est ", "es ", "är ", "er ", "era ", "é ", "wordt ",
+var idJoiners = []string{"is now ", "is ", "was ", "ist ", "lautet ", "est le ", "est ", "es el ", "es ", "är ", "er ", "era ", "é o ", "é ", "wordt ",
+	"è il ", "saya ialah ", "saya adalah ", "saya ", "ialah ", "adalah ",
 	"value ", "valor ", "valeur ", "wert ", "to ", "je ", "è ", "是 ", "是", "は", "는 ", "은 ", "on ", "jest ", "was: ", "is: "}
 
 var (
