@@ -499,6 +499,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		if f&(pQuote|pOpen) != 0 || p.digits >= 4 {
 			w.scanRejectedValues(s)
 		}
+		if p.digits >= 4 {
+			w.scanIDNamesInLines(s)
+		}
 		if f&pQuote != 0 {
 			w.scanQuotedPairs(s)
 		}
@@ -583,6 +586,11 @@ func (w *walker) scanWords(s string, from int) {
 		if c == 'M' || c == 'b' {
 			if e := matchDERKey(s, i); e > 0 {
 				w.add(PrivateKey, "private_key.der", i, e)
+				i = e
+				continue
+			}
+			if e := runOf(s, i, alB64Std); c == 'M' && base64Keystore(s, i, e) {
+				w.add(PrivateKey, "private_key.keystore", i, e)
 				i = e
 				continue
 			}
@@ -831,6 +839,10 @@ func (w *walker) scanBase64At(s string, off int, kind keyKind, depth int) {
 	var head [12]byte
 	hn := min(len(body)/4*4, 16)
 	n, err := enc.Decode(head[:], []byte(body[:hn]))
+	if err == nil && len(body) >= 64 && keystoreMagic(head[:n]) {
+		w.add(PrivateKey, "private_key.keystore", off, len(s))
+		return
+	}
 	if err != nil || !printable(head[:n]) {
 		return
 	}
@@ -1124,7 +1136,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if (natIDShape(t) || passportNumberShape(t) && (pairValueKey(w.key) || containsFoldAny(w.key, "passport", "reisepass"))) &&
+		if (natIDShape(t) || passportNumberShape(t) && (pairValueKey(w.key) || idNumberChild(w.key) || containsFoldAny(w.key, "passport", "reisepass"))) &&
 			!failsSSN(t) && !businessTaxID(t) && !failsIDCheck(w.key, t) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
