@@ -38,23 +38,7 @@ func kinds6Samples() map[string][2][]sample {
 	tw := twOf('A', "12345678")
 	pem := "-----BEGIN RSA PRIVATE KEY-----\n" + fake(91, 40, alnum+"+/")
 	truncated := base64.StdEncoding.EncodeToString([]byte(pem)) // a key cut short: the key names it
-	pfx := base64.StdEncoding.EncodeToString(append([]byte{0x30, 0x82, 0x0a, 0x51, 0x02, 0x01, 0x03, 0x30, 0x82, 0x0a, 0x17}, []byte(fake(92, 90, alnum))...))
-	jks := base64.StdEncoding.EncodeToString(append([]byte{0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0, 0, 0, 1}, []byte(fake(93, 90, alnum))...))
-	cert := base64.StdEncoding.EncodeToString(append([]byte{0x30, 0x82, 0x03, 0x77, 0x30, 0x82, 0x02, 0x5f, 0xa0, 0x03, 0x02, 0x01}, []byte(fake(94, 90, alnum))...))
-	ppkPriv := fake(95, 64, alnum+"+/") + "\n" + fake(96, 64, alnum+"+/") + "\n" + fake(97, 20, alnum) + "=="
-	ppk := "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy@ci\nPublic-Lines: 2\n" + fake(98, 64, alnum) +
-		"\n" + fake(99, 20, alnum) + "\nPrivate-Lines: 3\n" + ppkPriv + "\nPrivate-MAC: " + fake(100, 64, "0123456789abcdef") + "\n"
-	ppk = strings.ReplaceAll(ppk, "\\n", "\n")
 	return map[string][2][]sample{
-		"private_key.keystore": {
-			{skv("keystore_b64", pfx), skv("truststore", jks), skv("values_yaml", "tls:\n  keystore: "+pfx+"\n  password: changeit\n")},
-			{skv("certificate", cert), skv("blob", base64.StdEncoding.EncodeToString([]byte(fake(101, 120, alnum))))},
-		},
-		"private_key.ppk": {
-			{{props: skv("ppk", ppk).props, secret: ppkPriv[:64]}},
-			{skv("ppk_help", "A PuTTY key file has Public-Lines: and Private-Lines: sections; paste the file, not the lines."),
-				skv("pub", "---- BEGIN SSH2 PUBLIC KEY ----\nComment: deploy@ci\n"+fake(102, 64, alnum)+"\n---- END SSH2 PUBLIC KEY ----")},
-		},
 		"key.password": {
 			{skv("ｐａｓｓｗｏｒｄ", pw), skv("ＤＢ＿ＰＡＳＳＷＯＲＤ", pw)},
 			{skv("ｐａｓｓｗｏｒｄ＿ｒｅｓｅｔ＿ａｔ", "2026-12-01")},

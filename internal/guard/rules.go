@@ -116,7 +116,5 @@ var detectors = []DetectorInfo{
 	{"text.wifi_qr", Password, "the P: field of a Wi-Fi network QR payload (WIFI:T:WPA;S:<ssid>;P:<password>;;), escapes honoured; nopass networks have none"},
 	{"private_key.pem_base64", PrivateKey, "a base64 run inside a text (kubeconfig client-key-data, a CI variable) that decodes to a PEM PRIVATE KEY block"},
 	{"id.mrz", NationalID, "a machine-readable zone line with a document number (ICAO 9303): passport (TD3) and TD2 line 2 whose document number, birth date and expiry pass their check digits, TD1 line 1 whose document number does"},
-	{"private_key.keystore", PrivateKey, "a base64 PKCS#12 (PFX, version 3), JKS or JCEKS keystore, as a whole value or a base64 run in a text"},
-	{"private_key.ppk", PrivateKey, "the Private-Lines of a PuTTY key file (PuTTY-User-Key-File-2/3), encrypted or not"},
 	{"secret.roblox_cookie", SecretToken, "a Roblox .ROBLOSECURITY cookie value (its _|WARNING:-DO-NOT-SHARE-THIS... preamble and hex token) anywhere in a text"},
 }

@@ -589,11 +589,6 @@ func (w *walker) scanWords(s string, from int) {
 				i = e
 				continue
 			}
-			if e := runOf(s, i, alB64Std); c == 'M' && base64Keystore(s, i, e) {
-				w.add(PrivateKey, "private_key.keystore", i, e)
-				i = e
-				continue
-			}
 		}
 		if e, name := matchVendor(s, i); e > 0 {
 			cls := SecretToken
@@ -839,10 +834,6 @@ func (w *walker) scanBase64At(s string, off int, kind keyKind, depth int) {
 	var head [12]byte
 	hn := min(len(body)/4*4, 16)
 	n, err := enc.Decode(head[:], []byte(body[:hn]))
-	if err == nil && len(body) >= 64 && keystoreMagic(head[:n]) {
-		w.add(PrivateKey, "private_key.keystore", off, len(s))
-		return
-	}
 	if err != nil || !printable(head[:n]) {
 		return
 	}

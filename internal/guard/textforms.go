@@ -138,9 +138,6 @@ func (w *walker) scanTextForms(s string, f uint32, kind keyKind, depth int) {
 		// whole value of base64 is decoded by scanBase64.
 		base64PEMKeys(s, func(a, b int) { w.add(PrivateKey, "private_key.pem_base64", a, b) })
 	}
-	if len(s) >= 60 && f&pColon != 0 && f&pDash != 0 && strings.Contains(s, "Private-Lines:") {
-		ppkPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.ppk", a, b) })
-	}
 	if len(s) >= 30 && f&pAngle != 0 && f&pUpper != 0 {
 		mrzLines(s, func(a, b int) { w.add(NationalID, "id.mrz", a, b) })
 	}
