@@ -725,7 +725,7 @@ func idGroupsEnd(s string, j, e int) int {
 // number in it is a bank account.
 func bankCue(s string) bool {
 	return containsFold(s, "routing") || containsFold(s, "sort code") || containsFold(s, "sort-code") ||
-		containsFold(s, "aba ") || containsFold(s, "bsb") || containsFold(s, "transit") || containsFold(s, "ifsc")
+		containsFold(s, "aba ") || containsFold(s, "bsb") || containsFold(s, "transit")
 }
 
 // codeBefore finds a one-time code written before its cue word at s[i:]:

@@ -115,11 +115,6 @@ func otherCodeValue(key, s string) bool {
 	if containsFoldAny(key, "ean", "gtin", "upc", "barcode", "isbn") {
 		return gs1Valid(d)
 	}
-	if containsFoldAny(key, "imei", "meid", "iccid") {
-		// A device's or SIM card's serial (IMEI and ICCID end in a Luhn
-		// digit): no card and no national ID.
-		return len(d) >= 14 && len(d) <= 20
-	}
 	return containsFoldAny(key, "friendcode", "friend_code", "friend-code", "matchid", "match_id", "lobby", "invitecode", "invite_code", "referralcode", "referral_code", "promocode", "promo_code",
 		"couponcode", "coupon_code", "voucher", "redeemcode", "redeem_code", "roomcode", "room_code")
 }

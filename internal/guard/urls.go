@@ -430,10 +430,6 @@ func paramSpecial(name string) (det string, min int) {
 	case "sig", "signature", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-goog-signature",
 		"x-goog-credential", "x-goog-security-token", "oauth_signature", "hmac", "policy":
 		return "secret.signed_url", 8
-	case "samlresponse", "samlart":
-		// A SAML response is a bearer assertion: whoever holds it signs
-		// in (an artifact is its one-time reference).
-		return "url.param", 16
 	case "jsessionid", "phpsessid", "sessionid", "session", "sid", "session_token", "ticket", "st", "key",
 		"apikey", "api-key", "access-token", "accesstoken", "token", "t", "auth", "secret":
 		return "url.param", 0
@@ -490,7 +486,7 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 		// any random token a custom-scheme deep link carries in a
 		// parameter named for a token, code or key.
 		w.add(SecretToken, "url.magic_link", 0, len(val))
-	} else if det, minLen := paramSpecial(name); det != "" && !(name == "signature" && samlRedirect(s)) {
+	} else if det, minLen := paramSpecial(name); det != "" {
 		t := strings.TrimSpace(val)
 		shapeOK := false
 		switch {
@@ -514,14 +510,6 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 		}
 	}
 	w.remap(mark, vs, ve, "param")
-}
-
-// samlRedirect: s is a SAML HTTP-Redirect binding query (SAMLRequest or
-// SAMLResponse with SigAlg): its Signature is a public-key signature of
-// that one message, which anyone may verify and nobody can reuse, as a
-// webhook's signature.
-func samlRedirect(s string) bool {
-	return containsFold(s, "sigalg=") && (containsFold(s, "samlrequest=") || containsFold(s, "samlresponse="))
 }
 
 func cookieSecretName(name string) bool {
