@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -73,39 +72,7 @@ func kinds6Cases() []famCase {
 	tw := twOf('A', "12345678")
 	tckn := tcknOf("100000001")
 	cpf := cpfOf("529982247")
-	em := emiratesOf("78419901234567")
-	emS := em[:3] + "-" + em[3:7] + "-" + em[7:14] + "-" + em[14:]
-	th := thOf("110170020346")
-	thS := th[:1] + "-" + th[1:5] + "-" + th[5:10] + "-" + th[10:12] + "-" + th[12:]
-	egn := egnOf("750101001")
-	taj := tajOf("12345678")
-	tajS := taj[:3] + " " + taj[3:6] + " " + taj[6:]
-	oib := oibOf("1234567890")
-	rc := rcOf("900101123")
-	ahv := ahvOf("756123456789")
-	ahvS := ahv[:3] + "." + ahv[3:7] + "." + ahv[7:11] + "." + ahv[11:]
 	return []famCase{
-		// The sixth round's formats: under their keys (also qualified by
-		// the issuing country) and after their cues, each with its check.
-		pos("bg egn key", skv("egn", egn).props, egn),
-		pos("bg egn cyrillic cue", skv("text", "Здравейте,\nмоето ЕГН е "+egn+".").props, egn),
-		neg("bg egn key bad", skv("egn", bumpLast(egn)).props),
-		pos("hu taj key", skv("tajSzam", taj).props, taj),
-		pos("hu taj spaced cue", skv("text", "TAJ számom: "+tajS).props, tajS),
-		neg("hu taj spaced cue bad", skv("text", "TAJ számom: "+bumpLast(tajS)).props),
-		pos("hr oib key", skv("osobni_identifikacijski_broj", oib).props, oib),
-		pos("hr oib cue", skv("text", "Moj OIB je "+oib).props, oib),
-		neg("hr oib key bad", skv("oib", bumpLast(oib)).props),
-		pos("cz rc cue", skv("text", "rodné číslo: "+rc[:6]+"/"+rc[6:]).props, rc[:6]+"/"+rc[6:]),
-		neg("cz rc key bad", skv("rodne_cislo", bumpLast(rc)).props),
-		pos("ch ahv key country", skv("social_security_ch", ahvS).props, ahvS),
-		pos("ch ahv cue", skv("text", "meine AHV-Nummer ist "+ahvS).props, ahvS),
-		neg("ch ahv key bad", skv("ahv_number", bumpLast(ahvS)).props),
-		pos("th key country", skv("citizen_id_th", th).props, th),
-		neg("th key country bad", skv("citizen_id_th", bumpLast(th)).props),
-		neg("th key thai bad", skv("thai_national_id", bumpLast(th)).props),
-		pos("ae key", skv("emirates_id", emS).props, emS),
-		neg("ae key bad", skv("emirates_id", bumpLast(emS)).props),
 		// ID cues in CJK prose, glued to the words around them.
 		pos("tw chat joiner", skv("message", "我的身分證字號是"+tw+"，謝謝").props, tw),
 		pos("tw error word colon", skv("error", "身分證字號錯誤："+tw).props, tw),
@@ -152,113 +119,13 @@ func kinds6Cases() []famCase {
 		// ID cues of more countries and joiners with an article.
 		pos("chat mykad malay", skv("message", "No. IC saya 900101-14-5678").props, "900101-14-5678"),
 		pos("chat mykad malay 2", skv("message", "nombor IC saya ialah 900101-14-5678").props, "900101-14-5678"),
-		pos("chat emirates id", skv("message", "my Emirates ID is "+emS).props, emS),
-		neg("chat emirates id bad check", skv("message", "my Emirates ID is "+bumpLast(emS)).props),
+		pos("chat emirates id", skv("message", "my Emirates ID is 784-1990-1234567-1").props, "784-1990-1234567-1"),
 		pos("chat egypt arabic", skv("message", "رقمي القومي 29001011234567").props, "29001011234567"),
-		pos("chat thai", skv("message", "เลขบัตรประชาชน "+thS).props, thS),
-		neg("chat thai bad check", skv("message", "เลขบัตรประชาชน "+bumpLast(thS)).props),
+		pos("chat thai", skv("message", "เลขบัตรประชาชน 1-1017-00203-46-1").props, "1-1017-00203-46-1"),
 		pos("chat spanish article", skv("message", "Mi DNI es el "+dniOf(12345678)).props, dniOf(12345678)),
 		neg("chat mykad no number", skv("message", "No. IC saya hilang, boleh bantu?").props),
 		neg("chat arabic no number", skv("message", "نسيت رقم الهوية الخاص بي").props),
 		neg("chat spanish article bad", skv("message", "Mi DNI es el 12345678A").props),
 		neg("line ssn far", skv("error", "ssn check skipped\nretrying order '536221234'").props),
-	}
-}
-
-// Valid samples of the sixth round's formats, built with their checks.
-func egnOf(d9 string) string {
-	r := 0
-	for k, w := range []int{2, 4, 8, 5, 10, 9, 7, 3, 6} {
-		r += int(d9[k]-'0') * w
-	}
-	if r %= 11; r == 10 {
-		r = 0
-	}
-	return d9 + strconv.Itoa(r)
-}
-
-func tajOf(d8 string) string {
-	r := 0
-	for k := 0; k < 8; k++ {
-		r += int(d8[k]-'0') * []int{3, 7}[k%2]
-	}
-	return d8 + strconv.Itoa(r%10)
-}
-
-func oibOf(d10 string) string {
-	p := 10
-	for k := 0; k < 10; k++ {
-		s := (int(d10[k]-'0') + p) % 10
-		if s == 0 {
-			s = 10
-		}
-		p = s * 2 % 11
-	}
-	c := 11 - p
-	if c == 10 {
-		c = 0
-	}
-	return d10 + strconv.Itoa(c)
-}
-
-func rcOf(d9 string) string {
-	n, _ := strconv.Atoi(d9)
-	for c := 0; c <= 9; c++ {
-		if (n*10+c)%11 == 0 {
-			return d9 + strconv.Itoa(c)
-		}
-	}
-	return ""
-}
-
-func ahvOf(d12 string) string {
-	sum := 0
-	for k := 0; k < 12; k++ {
-		sum += int(d12[k]-'0') * []int{1, 3}[k%2]
-	}
-	return d12 + strconv.Itoa((10-sum%10)%10)
-}
-
-func thOf(d12 string) string {
-	sum := 0
-	for k := 0; k < 12; k++ {
-		sum += int(d12[k]-'0') * (13 - k)
-	}
-	return d12 + strconv.Itoa((11-sum%11)%10)
-}
-
-func emiratesOf(d14 string) string {
-	for c := 0; c <= 9; c++ {
-		if x := d14 + strconv.Itoa(c); luhn([]byte(x)) {
-			return x
-		}
-	}
-	return ""
-}
-
-// TestIDFormatSamples6 runs the sixth round's checks on the formats'
-// published examples, and on each with its last character changed.
-func TestIDFormatSamples6(t *testing.T) {
-	for _, c := range []struct {
-		valid func([]byte) bool
-		v     string
-	}{
-		{eeIsikukoodValid, "37605030299"}, {beNRNValid, "85073003328"}, {chAHVValid, "7569217076985"},
-		{iePPSNValid, "1234567T"}, {iePPSNValid, "1234567FA"}, {ptNIFValid, "123456789"}, {arCUILValid, "20123456786"},
-		{isKennitalaValid, "1201743399"}, {hrOIBValid, "69435151530"}, {jmbgValid, "0101006500006"},
-		{roCNPValid, "1800101221144"}, {bgEGNValid, "7523169263"}, {czRodneCisloValid, "7801233540"},
-		{thIDValid, "1101700230708"}, {huTAJValid, "037687210"}, {aeEmiratesIDValid, emiratesOf("78419901234567")},
-	} {
-		if !c.valid([]byte(c.v)) {
-			t.Errorf("%s: published example fails", c.v)
-		}
-		n := len(c.v) - 1
-		if c.v == "1201743399" {
-			n = 8 // a kennitala's last digit is its century; the check is the ninth
-		}
-		bad := c.v[:n] + string("1032547698BADCFEHGJILKNMPORQTSVUXWZY"[strings.IndexByte("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", c.v[n])]) + c.v[n+1:]
-		if c.valid([]byte(bad)) {
-			t.Errorf("%s: passes with its last character changed", bad)
-		}
 	}
 }
