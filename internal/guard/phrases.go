@@ -326,7 +326,7 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
 			// Digits in groups must pass a national ID's check digits.
 			var buf [24]byte
 			if d, clean := onlyDigits(buf[:0], tok); clean && !(len(d) == 9 && (luhn(d) || bsnValid(d)) ||
-				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d) || nhsValid(d) || peselValid(d)) {
+				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d) || nhsValid(d) || peselValid(d) || newIDValid(d)) {
 				return -1
 			}
 		}

@@ -98,6 +98,7 @@ var detectors = []DetectorInfo{
 	{"secret.session_cookie", SecretToken, "session, auth, token, remember-me cookies in a cookie string"},
 	{"secret.otpauth", SecretToken, "otpauth:// URIs (they carry the TOTP seed)"},
 	{"secret.signed_url", SecretToken, "signature and credential parameters of signed URLs (X-Amz-Signature, X-Goog-Signature, sig, Signature, Policy...)"},
+	{"secret.saml_response", SecretToken, "the SAMLResponse parameter of a SAML POST or redirect binding (base64 of a Response carrying a bearer assertion); a signed SAMLRequest's Signature is not a credential"},
 	{"secret.webhook_url", SecretToken, "Slack, Discord, Office 365, Teams, Mattermost, Zapier and IFTTT incoming-webhook URLs and Telegram Bot API URLs (the path is the secret)"},
 	{"url.magic_link", SecretToken, "the random token (20+ mixed-case letters and digits, high entropy) of a sign-in link parameter (magic, login_token, one_time_token, ott...) in any URL, and of a parameter named for a token, code, key, secret, session or login in a custom-scheme deep link (myapp://, com.example.app://)"},
 	{"url.param", SecretToken, "sensitive query, fragment or form parameters (code, token, access_token, key, session...); parameters named like other classes report those classes"},

@@ -386,6 +386,9 @@ func TestDetectorSamples(t *testing.T) {
 	for k, v := range textFormSamples() {
 		all[k] = v
 	}
+	for k, v := range kinds6Samples() {
+		all[k] = v
+	}
 	for _, d := range detectors {
 		s, ok := all[d.Name]
 		if !ok || len(s[0]) == 0 || len(s[1]) == 0 {
