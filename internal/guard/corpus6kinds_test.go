@@ -1,8 +1,22 @@
 package guard
 
 import (
+	"encoding/base64"
 	"testing"
 )
+
+// der returns head followed by n pseudo-random bytes, base64-encoded.
+func der(seed int, head []byte, n int) string {
+	b := append([]byte{}, head...)
+	b = append(b, []byte(fake(seed, n, alnum+"+/"))...)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+func ppkFile(priv string) string {
+	return "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: ed25519-key-20240101\nPublic-Lines: 2\n" +
+		"AAAAC3NzaC1lZDI1NTE5AAAAIBvVYmYd3nRTYbgR9jSvPr0M1Z0Pq9qK4H1hX2y\nYh3fQm7Kx\n" +
+		"Private-Lines: 1\n" + priv + "\nPrivate-MAC: " + fake(91, 64, "0123456789abcdef") + "\n"
+}
 
 // TestNewIDChecks checks natcheck6.go's checks on examples published with
 // each format (or, where none is at hand, built with an independent
@@ -46,7 +60,23 @@ func TestNewIDChecks(t *testing.T) {
 // sixth corpus's kinds (merged into samples() by TestDetectorSamples).
 func kinds6Samples() map[string][2][]sample {
 	samlResp := "PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM6bmFtZXM6dGM6U0FNTDoyLjA6cHJvdG9jb2wi" + fake(81, 120, alnum+"+/")
+	ppkPriv := "AAAAI" + fake(92, 59, alnum+"+/")
+	p12 := der(93, []byte{0x30, 0x82, 0x03, 0x00, 0x02, 0x01, 0x03, 0x30, 0x82, 0x02, 0xf0, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01}, 600)
+	jks := der(94, []byte{0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0, 0, 0, 1}, 800)
+	cert := der(95, []byte{0x30, 0x82, 0x03, 0x00, 0x30, 0x82, 0x02, 0xe8, 0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x10}, 600)
 	return map[string][2][]sample{
+		"private_key.putty": {
+			{kv("attachment_text", ppkFile(ppkPriv)), raw(`{"file_content":`+jsonQuote(ppkFile(ppkPriv))+`}`, ppkPriv)},
+			{kv("attachment_text", "PuTTY-User-Key-File-3: ssh-ed25519\nPublic-Lines: 1\nAAAAC3NzaC1lZDI1NTE5AAAAIBvVYmYd3nRTYbgR9jSvPr0M1Z0Pq9qK4H1hX2y\n"), kv("faq", "PuTTY key files have Public-Lines and Private-Lines: never paste the Private-Lines")},
+		},
+		"private_key.keystore": {
+			{kv("certificate_p12_base64", p12), kv("keystore_jks", jks)},
+			{kv("certificate_der_base64", cert), kv("thumbnail", der(96, []byte{0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a}, 300))},
+		},
+		"text.oracle_connect": {
+			{kv("connection_string", "jdbc:oracle:thin:scott/Tiger_2024x@//db.corp.local:1521/ORCLPDB1"), kv("cmd", "sqlplus -s app/Kq7zR2mX9@//db:1521/ORCL @report.sql")},
+			{kv("connection_string", "jdbc:oracle:thin:@//db.corp.local:1521/ORCLPDB1"), kv("cmd", "sqlplus /nolog @setup.sql")},
+		},
 		"secret.saml_response": {
 			{kv("form_body", "SAMLResponse="+samlResp+"&RelayState=%2Fdashboard"), kv("$current_url", "https://sp.example.com/acs?SAMLResponse="+samlResp+"&RelayState=x")},
 			{kv("form_body", "SAMLResponse=&RelayState=%2Fdashboard"), kv("note", "post the SAMLResponse to the ACS URL")},
@@ -107,6 +137,39 @@ func kinds6Cases() []famCase {
 		pos("text egn", kv("text", "ЕГН: 7523169263").props, "7523169263"),
 		pos("toml cnp", `{"text":"[applicant]\nname = \"A. Pop\"\ncnp = \"1960529460012\"\n"}`, "1960529460012"),
 		neg("text oib look-alike", kv("body", "my OIB is 69435151531").props),
+
+		// Identifiers whose digits pass Luhn in a card's range by chance.
+		neg("sentry dsn project id", kv("sentry_dsn", "https://"+fake(84, 32, "0123456789abcdef")+"@o4504000000000000.ingest.sentry.io/4111111111111111").props),
+		neg("gcp trace context", kv("x-cloud-trace-context", fake(85, 32, "0123456789abcdef")+"/4111111111111111;o=1").props),
+		pos("card after a slash", kv("note", "paid with card/4111111111111111 today").props, "4111111111111111"),
+		pos("card in a url path", kv("url", "https://shop.example.com/pay/4111111111111111").props, "4111111111111111"),
+		neg("imei", kv("imei", "490154203237518").props),
+
+		// Passwords in connection strings, mail bodies; Azure keys; cookies in raw responses.
+		pos("jdbc sqlserver", kv("connection_string", "jdbc:sqlserver://db.internal:1433;databaseName=orders;user=app;password=Xq7!vR2pLm9;encrypt=true").props, "Xq7!vR2pLm9"),
+		pos("odbc pwd", kv("datasource", "Driver={ODBC Driver 18 for SQL Server};Server=tcp:db.internal,1433;Database=orders;Uid=app;Pwd=Xq7!vR2pLm9;Encrypt=yes;").props, "Xq7!vR2pLm9"),
+		pos("ado.net password", kv("$exception_message", "Login failed. Connection: Server=db.internal;Database=orders;User Id=app;Password=Xq7!vR2pLm9;").props, "Xq7!vR2pLm9"),
+		pos("jdbc postgres query", kv("$exception_message", "FATAL: could not connect using jdbc:postgresql://db:5432/app?user=app&password=Xq7vR2pLm9z").props, "Xq7vR2pLm9z"),
+		neg("odbc without secret", kv("datasource", "Driver={ODBC Driver 18 for SQL Server};Server=tcp:db.internal,1433;Database=orders;Trusted_Connection=yes;").props),
+		pos("mail body temp password", kv("email_body", "Hi Ana,\n\nYour account has been created.\nUsername: ana42\nTemporary password: Zk4#pW9qLx\n\nPlease change it.").props, "Zk4#pW9qLx"),
+		pos("mail body html password", kv("email_body", "<html><body><p>Hello Ana,</p><p>Your one-time password is <b>Zk4pW9qLx7</b>. It expires in 10 minutes.</p></body></html>").props, "Zk4pW9qLx7"),
+		neg("mail body without password", kv("email_body", "<p>Your password was changed. If this was not you, <b>reset it</b> now.</p>").props),
+		pos("service bus key", kv("connectionString", "Endpoint=sb://acme-bus.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey="+fake(86, 43, alnum+"+/")+"=").props, fake(86, 43, alnum+"+/")+"="),
+		pos("storage key", kv("AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=https;AccountName=acmestore;AccountKey="+fake(87, 86, alnum+"+/")+"==;EndpointSuffix=core.windows.net").props, fake(87, 86, alnum+"+/")+"=="),
+		neg("service bus without key", kv("connectionString", "Endpoint=sb://acme-bus.servicebus.windows.net/;Authentication=Managed Identity").props),
+		pos("set-cookie raw", kv("raw_response", "HTTP/1.1 302 Found\r\nLocation: /home\r\nSet-Cookie: session_id="+fake(88, 40, alnum)+"; Path=/; HttpOnly; Secure\r\nContent-Length: 0\r\n\r\n").props, fake(88, 40, alnum)),
+		pos("set-cookie raw lf", kv("raw_response", "HTTP/2 200\ncontent-type: text/html\nset-cookie: connect.sid=s%3A"+fake(89, 32, alnum)+"; Path=/; HttpOnly\n").props, fake(89, 32, alnum)),
+		neg("set-cookie preference", kv("raw_response", "HTTP/1.1 200 OK\r\nSet-Cookie: theme=dark; Path=/\r\nSet-Cookie: lang=en-US; Path=/\r\n\r\n").props),
+		pos("account beside ifsc", kv("message", "Please send the refund to A/c No. 501012345678, IFSC HDFC0001234 (HDFC Bank, Koramangala)").props, "501012345678"),
+		neg("ifsc alone", kv("message", "Our IFSC is HDFC0001234, branch Koramangala").props),
+		pos("iban spaced in prose", kv("payout_note", "Refund to SA03 8000 0000 6080 1016 7519 please, thanks").props, "SA03 8000 0000 6080 1016 7519"),
+		pos("iban spaced pt", kv("payout_note", "Refund to PT50 0002 0123 1234 5678 9015 4 please").props, "PT50 0002 0123 1234 5678 9015 4"),
+		pos("track 1", kv("raw_track", "%B4111111111111111^DOE/JOHN^2512101000000000000000?").props, "4111111111111111"),
+		pos("track 2", kv("swipe", ";4111111111111111=25121010000000000000?").props, "4111111111111111"),
+		pos("track 1 and 2", kv("reader_data", "%B5500005555555559^DOE/JANE^27011010000000000000?;5500005555555559=27011010000000000000?").props, "5500005555555559"),
+		neg("track look-alike", kv("raw_track", "%B4111111111111112^DOE/JOHN^2512101000000000000000?").props),
+		neg("imei spaced", kv("device_imei", "49-015420-323751-8").props),
+		pos("card under another key", kv("device_note", "490154203237518 4111 1111 1111 1111").props, "4111 1111 1111 1111"),
 	}
 }
 

@@ -49,7 +49,7 @@ func init() {
 		"rodné číslo", "rodne cislo", "rodné čislo", "cuil", "cuit", "thai national id", "thai id",
 		"เลขประจำตัวประชาชน", "kennitala", "ahv number", "ahv-nr", "ahv", "numéro avs", "avs", "pps number",
 		"pps no", "ppsn", "número de contribuinte", "numero de contribuinte", "nif", "taj szám", "taj szam",
-		"tajszám", "taj number", "taj", "emirates id", "itin"} {
+		"tajszám", "taj number", "taj", "emirates id"} {
 		bankPhrases = append(bankPhrases, struct {
 			w    string
 			kind uint8

@@ -180,6 +180,7 @@ func (w *walker) scanPasswordPhrases(s string, from int) {
 		if !sepSeen || j >= len(s) {
 			continue
 		}
+		j = skipInlineTag(s, j)
 		e := j
 		for e < len(s) && !phraseStop(s[e]) && !(e > j && cjkLead(s[e])) {
 			e++
@@ -523,8 +524,8 @@ func (w *walker) scanBankPhrases(s string, from int) {
 					j = k
 				}
 			}
-			if bp.kind == 4 || bp.kind == 5 {
-				// "passport no. X1234567", "Ausweis Nr. ...", "ID # ...".
+			if bp.kind == 3 || bp.kind == 4 || bp.kind == 5 {
+				// "passport no. X1234567", "Ausweis Nr. ...", "ID # ...", "A/c No. ...".
 				for _, nw := range [...]string{"no. ", "no.", "no ", "nr. ", "nr.", "nr ", "number ", "num ", "# ", "#", "n° ", "nº "} {
 					if hasPrefixFold(s[j:], nw) {
 						j += len(nw)
@@ -710,4 +711,22 @@ func codeBefore(s string, i int) (int, int) {
 		return 0, 0
 	}
 	return d, e
+}
+
+// skipInlineTag skips an HTML inline tag at s[j:] ("<b>", "<strong>",
+// "<code class=otp>"): a mail body writes "password is <b>...</b>".
+func skipInlineTag(s string, j int) int {
+	if j+2 >= len(s) || s[j] != '<' || !isLetterByte(s[j+1]) {
+		return j
+	}
+	k := strings.IndexByte(s[j:min(len(s), j+40)], '>')
+	if k < 0 {
+		return j
+	}
+	switch t := strings.ToLower(s[j+1 : j+k]); {
+	case t == "b" || t == "i" || t == "em" || t == "strong" || t == "code" || t == "kbd" || t == "tt" || t == "mark" || t == "u",
+		strings.HasPrefix(t, "span") || strings.HasPrefix(t, "code ") || strings.HasPrefix(t, "strong ") || strings.HasPrefix(t, "b "):
+		return j + k + 1
+	}
+	return j
 }

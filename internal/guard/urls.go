@@ -463,7 +463,10 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 		name = strings.TrimPrefix(strings.TrimPrefix(name, "__secure-"), "__host-")
 	}
 	raw := s[vs:ve]
-	val := w.decodeValue(raw, !cookie, depth)
+	// A value of base64 with its '=' padding written raw was not
+	// form-encoded (the encoder writes %3D): its '+' stays a '+'
+	// (SharedAccessKey=..., AccountKey=... in connection strings).
+	val := w.decodeValue(raw, !cookie && !rawBase64Padded(raw), depth)
 	if w.isToken(val) {
 		return
 	}
@@ -659,4 +662,9 @@ func samlMessage(v string) bool {
 		}
 	}
 	return true
+}
+
+// rawBase64Padded: raw is 16+ characters of standard base64 ending in '='.
+func rawBase64Padded(raw string) bool {
+	return len(raw) >= 16 && raw[len(raw)-1] == '=' && runOf(raw, 0, alB64Std) == len(raw)
 }
