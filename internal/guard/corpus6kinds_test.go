@@ -77,6 +77,12 @@ func kinds6Samples() map[string][2][]sample {
 			{kv("connection_string", "jdbc:oracle:thin:scott/Tiger_2024x@//db.corp.local:1521/ORCLPDB1"), kv("cmd", "sqlplus -s app/Kq7zR2mX9@//db:1521/ORCL @report.sql")},
 			{kv("connection_string", "jdbc:oracle:thin:@//db.corp.local:1521/ORCLPDB1"), kv("cmd", "sqlplus /nolog @setup.sql")},
 		},
+		"rrweb.input_text": {
+			{raw(`{"$snapshot_data":[{"type":3,"timestamp":1718200000000,"data":{"source":5,"text":"Maria Lopez, 14 Calle Mayor","isChecked":false,"id":42}}]}`, "Maria Lopez, 14 Calle Mayor"),
+				raw(`{"$snapshot_data":[{"type":3,"data":{"source":5,"id":7,"text":"my secret note","isChecked":false,"userTriggered":true}}]}`, "my secret note")},
+			{raw(`{"$snapshot_data":[{"type":3,"data":{"source":5,"text":"**********","isChecked":false,"id":42}}]}`, ""),
+				raw(`{"$snapshot_data":[{"type":3,"data":{"source":2,"type":2,"id":42,"x":10,"y":20}},{"type":3,"data":{"source":0,"texts":[{"id":3,"value":"Welcome"}],"adds":[],"removes":[],"attributes":[]}}]}`, "")},
+		},
 		"secret.saml_response": {
 			{kv("form_body", "SAMLResponse="+samlResp+"&RelayState=%2Fdashboard"), kv("$current_url", "https://sp.example.com/acs?SAMLResponse="+samlResp+"&RelayState=x")},
 			{kv("form_body", "SAMLResponse=&RelayState=%2Fdashboard"), kv("note", "post the SAMLResponse to the ACS URL")},

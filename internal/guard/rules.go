@@ -102,6 +102,7 @@ var detectors = []DetectorInfo{
 	{"private_key.putty", PrivateKey, "the Private-Lines of a PuTTY key file (PuTTY-User-Key-File-2/3); its public lines are kept"},
 	{"private_key.keystore", PrivateKey, "a base64 value that decodes to a PKCS#12 file (SEQUENCE, INTEGER 3, SEQUENCE) or a Java keystore (FEEDFEED, JCEKS CECECECE)"},
 	{"text.oracle_connect", Password, "the password of an Oracle connect string written user/password@ after jdbc:oracle:thin: or sqlplus"},
+	{"rrweb.input_text", FormValue, "the text of an rrweb session-replay Input event (IncrementalSnapshot data with source 5, text and isChecked): what the user typed; masked text (asterisks) is kept"},
 	{"secret.webhook_url", SecretToken, "Slack, Discord, Office 365, Teams, Mattermost, Zapier and IFTTT incoming-webhook URLs and Telegram Bot API URLs (the path is the secret)"},
 	{"url.magic_link", SecretToken, "the random token (20+ mixed-case letters and digits, high entropy) of a sign-in link parameter (magic, login_token, one_time_token, ott...) in any URL, and of a parameter named for a token, code, key, secret, session or login in a custom-scheme deep link (myapp://, com.example.app://)"},
 	{"url.param", SecretToken, "sensitive query, fragment or form parameters (code, token, access_token, key, session...); parameters named like other classes report those classes"},

@@ -412,7 +412,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		s = cut
 	}
 	p := profileOf(s)
-	if kind.sensitive() || kind == kPhone || kind == kCardParent {
+	if kind.sensitive() || kind == kPhone || kind == kCardParent || kind == kTyped {
 		w.keyHit(s, kind, &p)
 	}
 	if len(w.c.rules) > 0 && !w.builtinOnly {
@@ -1084,6 +1084,10 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 		}
 	case kCookie:
 		w.scanCookie(s)
+	case kTyped:
+		if rrwebTyped(t) {
+			w.add(FormValue, "rrweb.input_text", 0, n)
+		}
 	case kOTP:
 		if len(t) >= 4 && len(t) <= 12 && p.flags&pSpace == 0 && !isPlaceholder(t) && !isBoolWord(t) && p.digits > 0 {
 			w.add(SecretToken, detKey[kind], 0, n)

@@ -176,3 +176,10 @@ func (w *walker) scanTextForms6(s string, f uint32) {
 		oracleConnectPasswords(s, func(a, b int) { w.add(Password, "text.oracle_connect", a, b) })
 	}
 }
+
+// rrwebTyped: t, the text of an rrweb Input event, is something the user
+// typed: not empty and not masked (rrweb's maskInputOptions write one '*'
+// per character).
+func rrwebTyped(t string) bool {
+	return strings.Trim(t, "* ") != ""
+}
