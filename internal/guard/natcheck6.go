@@ -24,11 +24,11 @@ func init() {
 		idFormat{[]string{"cuil", "cuit"}, false, digitsShape(11), cuitValid, nil},
 		idFormat{[]string{"thai", "บัตรประชาชน", "เลขประจำตัวประชาชน"}, true, digitsShape(13), thaiIDValid, thaiIDWritten},
 		idFormat{[]string{"kennitala", "kt"}, false, digitsShape(10), kennitalaValid, nil},
-		idFormat{[]string{"ahv", "avs", "ahv_nummer", "numero_avs", "sozialversicherungsnummer", "social_security_ch"}, true, ahvShape, ean13Valid, nil},
+		idFormat{[]string{"ahv", "avs", "ahvn13", "avsn13", "ahv_nummer", "numero_avs", "sozialversicherungsnummer", "social_security_ch"}, true, ahvShape, ean13Valid, nil},
 		idFormat{[]string{"ppsn", "pps_no", "pps_number", "ppsnumber", "ppsno", "pps"}, false, ppsnShape, ppsnValid, nil},
 		idFormat{[]string{"nif", "contribuinte", "nif_pt", "numero_fiscal", "numerofiscal"}, false, digitsShape(9), ptNIFValid, nil},
 		idFormat{[]string{"taj", "tajszam", "taj_szam", "tajszám", "taj_szám"}, false, digitsShape(9), tajValid, nil},
-		idFormat{[]string{"emirates", "eida", "emirates_id", "emiratesid", "الهوية_الإماراتية"}, true, emiratesShape, emiratesValid, nil},
+		idFormat{[]string{"emirates", "eida", "eid_number", "eidnumber", "emirates_id", "emiratesid", "الهوية_الإماراتية"}, true, emiratesShape, emiratesValid, nil},
 	)
 	// Their keys, in the spellings the dictionary lacked (and their
 	// endings in tailSet, which keys.go's init filled before this one).
@@ -40,7 +40,8 @@ func init() {
 		"ahvnr", "ahvnumber", "isikukoodi", "cuilnumber", "cuitnumber", "rodnecislonumber", "birthnumber",
 		"kennitalanumber", "codnumericpersonal", "codulnumericpersonal", "edinengrazhdanskinomer", "единенграждансккиномер",
 		"единенгражданскиномер", "avsnumber", "avsnr", "เลขประจำตัวประชาชน", "บัตรประชาชน", "thaiidnumber",
-		"thaicitizenidnumber", "personalidentificationcode", "isikukoodinumber", "emiratesidno", "nationalregisterno")
+		"thaicitizenidnumber", "personalidentificationcode", "isikukoodinumber", "emiratesidno", "nationalregisterno",
+		"ahvn13", "ahvn", "avsn13", "eidnumber", "emiratesidcard", "егн", "egnno")
 	// And the words that name them in prose.
 	// Longer cues first: the first that matches is read.
 	for _, w := range []string{"rijksregisternummer", "numéro de registre national", "numero de registre national",
