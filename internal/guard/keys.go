@@ -37,6 +37,7 @@ const (
 	kJWKPriv       // private member of a JSON Web Key (d, p, q, dp, dq, qi, k)
 	kElements      // $elements: autotrack element list
 	kElementsChain // $elements_chain: PostHog's string form
+	kTyped         // the text of an rrweb Input event ({source: 5, text, isChecked}): what the user typed
 	kMaxKind
 )
 

@@ -180,6 +180,7 @@ func (w *walker) scanPasswordPhrases(s string, from int) {
 		if !sepSeen || j >= len(s) {
 			continue
 		}
+		j = skipInlineTag(s, j)
 		e := j
 		for e < len(s) && !phraseStop(s[e]) && !(e > j && cjkLead(s[e])) {
 			e++
@@ -330,7 +331,7 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string, strict bool) 
 			// Digits in groups must pass a national ID's check digits.
 			var buf [24]byte
 			if d, clean := onlyDigits(buf[:0], tok); clean && !(len(d) == 9 && (luhn(d) || bsnValid(d)) ||
-				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d) || nhsValid(d) || peselValid(d)) {
+				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d) || nhsValid(d) || peselValid(d) || newIDValid(d)) {
 				return -1
 			}
 		}
@@ -541,9 +542,9 @@ func (w *walker) scanBankPhrases(s string, from int) {
 					j, strict = k, n > 1
 				}
 			}
-			if bp.kind == 4 || bp.kind == 5 {
+			if bp.kind == 3 || bp.kind == 4 || bp.kind == 5 {
 				// "passport no. X1234567", "Ausweis Nr. ...", "ID # ...",
-				// "TC kimlik numaram ...".
+				// "TC kimlik numaram ...", "A/c No. ...".
 				for _, nw := range [...]string{"no. ", "no.", "no ", "nr. ", "nr.", "nr ", "number ", "num ", "# ", "#", "n° ", "nº ",
 					"numaram ", "numarası ", "numarasi "} {
 					if hasPrefixFold(s[j:], nw) {
@@ -769,4 +770,22 @@ func codeBefore(s string, i int) (int, int) {
 		return 0, 0
 	}
 	return d, e
+}
+
+// skipInlineTag skips an HTML inline tag at s[j:] ("<b>", "<strong>",
+// "<code class=otp>"): a mail body writes "password is <b>...</b>".
+func skipInlineTag(s string, j int) int {
+	if j+2 >= len(s) || s[j] != '<' || !isLetterByte(s[j+1]) {
+		return j
+	}
+	k := strings.IndexByte(s[j:min(len(s), j+40)], '>')
+	if k < 0 {
+		return j
+	}
+	switch t := strings.ToLower(s[j+1 : j+k]); {
+	case t == "b" || t == "i" || t == "em" || t == "strong" || t == "code" || t == "kbd" || t == "tt" || t == "mark" || t == "u",
+		strings.HasPrefix(t, "span") || strings.HasPrefix(t, "code ") || strings.HasPrefix(t, "strong ") || strings.HasPrefix(t, "b "):
+		return j + k + 1
+	}
+	return j
 }

@@ -412,7 +412,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		s = cut
 	}
 	p := profileOf(s)
-	if kind.sensitive() || kind == kPhone || kind == kCardParent {
+	if kind.sensitive() || kind == kPhone || kind == kCardParent || kind == kTyped {
 		w.keyHit(s, kind, &p)
 	}
 	if len(w.c.rules) > 0 && !w.builtinOnly {
@@ -425,7 +425,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	mark0, pan0 := len(w.hits), w.panSeen
 	if p.digits >= 12 {
 		scanCards(s, w.digits[:0], func(a, b int) {
-			if inUUID(s, a, b) {
+			if inUUID(s, a, b) || inTraceOrDSN(s, a, b) {
 				return
 			}
 			w.add(PaymentCard, "card.pan", a, b)
@@ -472,6 +472,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	}
 	if f&(pSemi|pAngle|pHigh) != 0 || len(s) >= 80 && f&pSpace != 0 {
 		w.scanTextForms(s, f, kind, depth)
+	}
+	if f&pColon != 0 && len(s) >= 16 {
+		w.scanTextForms6(s, f)
 	}
 	if f&pDash != 0 && len(s) >= 40 {
 		pemPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.pem", a, b) })
@@ -835,6 +838,10 @@ func (w *walker) scanBase64At(s string, off int, kind keyKind, depth int) {
 	hn := min(len(body)/4*4, 16)
 	n, err := enc.Decode(head[:], []byte(body[:hn]))
 	if err != nil || !printable(head[:n]) {
+		if err == nil && len(body) >= 64 && keystoreHead(head[:n]) {
+			// A PKCS#12 file or Java keystore: private keys.
+			w.add(PrivateKey, "private_key.keystore", off, len(s))
+		}
 		return
 	}
 	need := enc.DecodedLen(len(body))
@@ -1080,6 +1087,10 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 		}
 	case kCookie:
 		w.scanCookie(s)
+	case kTyped:
+		if rrwebTyped(t) {
+			w.add(FormValue, "rrweb.input_text", 0, n)
+		}
 	case kOTP:
 		if len(t) >= 4 && len(t) <= 12 && p.flags&pSpace == 0 && !isPlaceholder(t) && !isBoolWord(t) && p.digits > 0 {
 			w.add(SecretToken, detKey[kind], 0, n)

@@ -463,7 +463,10 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 		name = strings.TrimPrefix(strings.TrimPrefix(name, "__secure-"), "__host-")
 	}
 	raw := s[vs:ve]
-	val := w.decodeValue(raw, !cookie, depth)
+	// A value of base64 with its '=' padding written raw was not
+	// form-encoded (the encoder writes %3D): its '+' stays a '+'
+	// (SharedAccessKey=..., AccountKey=... in connection strings).
+	val := w.decodeValue(raw, !cookie && !rawBase64Padded(raw), depth)
 	if w.isToken(val) {
 		return
 	}
@@ -486,7 +489,15 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 		// any random token a custom-scheme deep link carries in a
 		// parameter named for a token, code or key.
 		w.add(SecretToken, "url.magic_link", 0, len(val))
-	} else if det, minLen := paramSpecial(name); det != "" {
+	} else if name == "samlresponse" && samlMessage(val) {
+		// A SAML Response carries the IdP's signed assertion: a bearer
+		// credential for the service provider until it expires.
+		w.add(SecretToken, "secret.saml_response", 0, len(val))
+	} else if det, minLen := paramSpecial(name); det == "secret.signed_url" && name == "signature" && samlSignedRequest(s) {
+		// The redirect binding's Signature over a SAMLRequest (an
+		// AuthnRequest or LogoutRequest) proves who asked; it grants
+		// nothing, as a webhook signature does not.
+	} else if det != "" {
 		t := strings.TrimSpace(val)
 		shapeOK := false
 		switch {
@@ -628,4 +639,32 @@ func magicLinkParam(name string) bool {
 // credential.
 func appLinkSecretName(name string) bool {
 	return containsFoldAny(name, "token", "code", "magic", "otp", "secret", "key", "auth", "login", "session")
+}
+
+// samlSignedRequest: s holds a SAML redirect-binding request
+// (SAMLRequest=...&SigAlg=...&Signature=...) and no SAMLResponse.
+func samlSignedRequest(s string) bool {
+	return strings.Contains(s, "SAMLRequest=") && !strings.Contains(s, "SAMLResponse=")
+}
+
+// samlMessage: v (a decoded SAMLResponse parameter) is a base64 SAML
+// message: 40+ characters of the base64 alphabet ("PHNhbWxwOlJlc3Bvbn..."
+// for the POST binding, deflated bytes for the redirect binding).
+func samlMessage(v string) bool {
+	v = strings.TrimSpace(v)
+	if len(v) < 40 || isPlaceholder(v) {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		// A form decoder may have turned the base64 '+' into a space.
+		if alpha[v[i]]&alB64Std == 0 && v[i] != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// rawBase64Padded: raw is 16+ characters of standard base64 ending in '='.
+func rawBase64Padded(raw string) bool {
+	return len(raw) >= 16 && raw[len(raw)-1] == '=' && runOf(raw, 0, alB64Std) == len(raw)
 }
