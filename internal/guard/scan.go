@@ -229,6 +229,7 @@ type kindEntry struct {
 	key   string
 	kind  keyKind
 	ctx   uint8     // keyContext(key)
+	param uint8     // paramBits(key): the key as a query parameter's name
 	card  bool      // cardWordHint(key)
 	stats *keyStats // how often the memo knew the key's values
 }
@@ -335,7 +336,7 @@ func (w *walker) kindEntry(k string) (keyKind, *kindEntry) {
 		w.kslots = [kindSlots]kindEntry{}
 		w.kindGen++
 	}
-	e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats), ctx: keyContext(k), card: cardWordHint(k)}
+	e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats), ctx: keyContext(k), card: cardWordHint(k), param: paramBits(k)}
 	w.kinds[e.key] = e
 	return kk, w.putKind(i, e)
 }
