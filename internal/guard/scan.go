@@ -466,7 +466,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		ws = findWordStarts(s, want)
 	}
 	if want&wsVendor != 0 && ws.vendor < len(s) {
-		w.scanWords(s, ws.vendor)
+		w.scanWords(s, ws.vendor, &ws)
 	}
 	if len(s) >= 44 && f&pColon != 0 && f&pDigit != 0 {
 		telegramBotTokens(s, func(a, b int) { w.add(SecretToken, "secret.telegram_bot", a, b) })
@@ -528,10 +528,10 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	}
 	if phrases {
 		if ws.phrase < len(s) {
-			w.scanPasswordPhrases(s, ws.phrase)
+			w.scanPasswordPhrases(s, ws.phrase, &ws)
 		}
 		if p.digits >= 4 && ws.bank < len(s) {
-			w.scanBankPhrases(s, ws.bank)
+			w.scanBankPhrases(s, ws.bank, &ws)
 		}
 	}
 	urlish := false
@@ -567,10 +567,10 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 
 // scanWords looks at each word start for vendor tokens, JWTs and base64
 // private keys, from its first start (findWordStarts).
-func (w *walker) scanWords(s string, from int) {
+func (w *walker) scanWords(s string, from int, ws *wordStarts) {
 	for i := from; i < len(s); i++ {
 		// A vendorFirst byte not glued to a base64url byte before.
-		if i = nextPairStart(s, i, &vendorStartFirst, &vendorStartAfter, &vendorPairs); i >= len(s) {
+		if i = ws.nextVendor(s, i); i >= len(s) {
 			return
 		}
 		c := s[i]

@@ -48,3 +48,45 @@ func TestWordStartTables(t *testing.T) {
 		}
 	}
 }
+
+// TestWordStartMasks checks that, from every index of a value, each word
+// scanner's next start through wordStarts (masks up to maxMasked bytes, a
+// walk beyond) is what its own nextPairStart returns, on values around the
+// masks' word boundaries and past maxMasked.
+func TestWordStartMasks(t *testing.T) {
+	alphabet := []byte("eyJMbSGpPaAsSwWdDkKbBiIrRnNtToOuUcC0123456789 =:-_./?&%é\"")
+	r := rand.New(rand.NewPCG(3, 4))
+	starts := 0
+	for n := 0; n < 20000; n++ {
+		b := make([]byte, 1+r.IntN(maxMasked+40))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		s := string(b)
+		ws := findWordStarts(s, wsVendor|wsPhrase|wsBank)
+		if ws.masked != (len(s) <= maxMasked) {
+			t.Fatalf("len %d: masked %v", len(s), ws.masked)
+		}
+		for i := 0; i <= len(s); i++ {
+			for _, c := range []struct {
+				got          int
+				first, after *[256]uint8
+				pairs        *pairSet
+			}{
+				{ws.nextVendor(s, i), &vendorStartFirst, &vendorStartAfter, &vendorPairs},
+				{ws.nextPhrase(s, i), &phraseStartFirst, &phraseStartAfter, &phrasePairs},
+				{ws.nextBank(s, i), &bankStartFirst, &bankStartAfter, &bankPairs},
+			} {
+				if exp := nextPairStart(s, i, c.first, c.after, c.pairs); c.got != exp {
+					t.Fatalf("%q from %d: next start %d, nextPairStart says %d", s, i, c.got, exp)
+				}
+				if c.got < len(s) {
+					starts++
+				}
+			}
+		}
+	}
+	if starts == 0 {
+		t.Fatal("no value had a start")
+	}
+}
