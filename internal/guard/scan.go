@@ -127,7 +127,6 @@ type profile struct {
 }
 
 func profileOf(s string) profile {
-	var p profile
 	var f uint32
 	nd := 0
 	for i := 0; i < len(s); i++ {
@@ -135,10 +134,13 @@ func profileOf(s string) profile {
 		f |= x
 		nd += int(x & pDigit) // pDigit is bit 0, set for digits only
 	}
-	p.flags = f
-	p.digits = nd
-	p.b64 = f&^(pDigit|pUpper|pLower|pSlash|pPlus|pEq|pDash|pUnder) == 0
-	return p
+	return profileFrom(f, nd)
+}
+
+// profileFrom is the profile of a value whose bytes' profTable entries or
+// to f and which holds nd digits.
+func profileFrom(f uint32, nd int) profile {
+	return profile{flags: f, digits: nd, b64: f&^(pDigit|pUpper|pLower|pSlash|pPlus|pEq|pDash|pUnder) == 0}
 }
 
 // s2b views s as bytes, for reading only.
@@ -412,7 +414,17 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		}()
 		s = cut
 	}
-	p := profileOf(s)
+	// A value of 16 to maxMasked bytes is profiled and its word starts
+	// found in one pass (the word scanners' starts are read below only
+	// for the scanners that run).
+	var p profile
+	var ws wordStarts
+	masked := len(s) >= minProfileMasks && len(s) <= maxMasked
+	if masked {
+		p, ws = profileMasks(s)
+	} else {
+		p = profileOf(s)
+	}
 	if kind.sensitive() || kind == kPhone || kind == kCardParent {
 		w.keyHit(s, kind, &p)
 	}
@@ -461,8 +473,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 			want |= wsBank
 		}
 	}
-	var ws wordStarts
-	if want != 0 {
+	if want != 0 && !masked {
 		ws = findWordStarts(s, want)
 	}
 	if want&wsVendor != 0 && ws.vendor < len(s) {

@@ -90,14 +90,11 @@ func findWordMasks(s string, want uint8) wordStarts {
 	if want&wsPhrase != 0 {
 		want |= wsPhraseBits
 	}
-	var prev byte
+	a := uint8(0xff) // wordStartAfter of the byte before; none before s[0]
 	for j := 0; j+1 < len(s); j++ {
 		c := s[j]
-		m := wordStartFirst[c] & want
-		if j > 0 {
-			m &= wordStartAfter[prev]
-		}
-		prev = c
+		m := wordStartFirst[c] & want & a
+		a = wordStartAfter[c]
 		if m == 0 {
 			continue
 		}
@@ -117,6 +114,49 @@ func findWordMasks(s string, want uint8) wordStarts {
 	ws.phrase = maskNext(&ws.pm, 0, len(s))
 	ws.bank = maskNext(&ws.bm, 0, len(s))
 	return ws
+}
+
+// wsAll asks findWordStarts for every scanner's starts.
+const wsAll = wsVendor | wsPhrase | wsBank
+
+// minProfileMasks is the shortest value scanText profiles and masks in one
+// pass (profileMasks): shorter ones seldom need the word scanners.
+const minProfileMasks = 16
+
+// profileMasks is profileOf(s) and findWordStarts(s, wsAll) in one pass,
+// for a value of at most maxMasked bytes.
+func profileMasks(s string) (profile, wordStarts) {
+	ws := wordStarts{masked: true}
+	var f uint32
+	nd := 0
+	n := len(s)
+	a := uint8(0xff) // wordStartAfter of the byte before; none before s[0]
+	for j := 0; j < n; j++ {
+		c := s[j]
+		x := profTable[c]
+		f |= x
+		nd += int(x & pDigit) // pDigit is bit 0, set for digits only
+		m := wordStartFirst[c] & a
+		a = wordStartAfter[c]
+		if m == 0 || j+1 >= n {
+			continue
+		}
+		b := s[j+1]
+		bit := uint64(1) << (j & 63)
+		if m&wsVendor != 0 && vendorPairs.has(c, b) {
+			ws.vm[j>>6] |= bit
+		}
+		if m&wsPhraseBits != 0 && phrasePairs.has(c, b) {
+			ws.pm[j>>6] |= bit
+		}
+		if m&wsBank != 0 && bankPairs.has(c, b) {
+			ws.bm[j>>6] |= bit
+		}
+	}
+	ws.vendor = maskNext(&ws.vm, 0, n)
+	ws.phrase = maskNext(&ws.pm, 0, n)
+	ws.bank = maskNext(&ws.bm, 0, n)
+	return profileFrom(f, nd), ws
 }
 
 // maskNext is the first set bit of m at or after i, or n when none.

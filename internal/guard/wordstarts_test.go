@@ -90,3 +90,24 @@ func TestWordStartMasks(t *testing.T) {
 		t.Fatal("no value had a start")
 	}
 }
+
+// TestProfileMasks: scanText's one pass (profileMasks) answers what
+// profileOf and findWordStarts answer apart.
+func TestProfileMasks(t *testing.T) {
+	alphabet := []byte("eyJMbSGpPaAsSwWdDkKbBiIrRnNtToOuUcC0123456789 =:-_./?&%é\"+{[<>'#;@\t\n")
+	r := rand.New(rand.NewPCG(5, 6))
+	for n := 0; n < 50000; n++ {
+		b := make([]byte, 1+r.IntN(maxMasked))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		s := string(b)
+		p, ws := profileMasks(s)
+		if p2 := profileOf(s); p != p2 {
+			t.Fatalf("%q: profileMasks %+v, profileOf %+v", s, p, p2)
+		}
+		if ws2 := findWordStarts(s, wsAll); ws != ws2 {
+			t.Fatalf("%q: profileMasks %+v, findWordStarts %+v", s, ws, ws2)
+		}
+	}
+}
