@@ -567,7 +567,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 			w.scanJSONText(s, depth)
 		}
 		if p.b64 && len(s) >= 16 {
-			w.scanBase64(s, kind, depth)
+			w.scanBase64Flags(s, kind, depth, f)
 		} else if f&pColon != 0 && strings.HasPrefix(s, "data:") {
 			if k := strings.Index(s, ";base64,"); k > 0 && k < 100 {
 				w.scanBase64At(s, k+8, kind, depth)
@@ -814,13 +814,22 @@ func (w *walker) scanAuthSchemes(s string, kind keyKind) {
 	}
 }
 
-// scanBase64 decodes a value written entirely in the base64 alphabet and
-// scans the text inside. Any detection covers the whole value.
-func (w *walker) scanBase64(s string, kind keyKind, depth int) {
-	w.scanBase64At(s, 0, kind, depth)
+// scanBase64Flags decodes a value written entirely in the base64 alphabet
+// and scans the text inside; f is the value's byte-profile flags, which
+// answer the alphabet questions scanBase64At would search s for. Any
+// detection covers the whole value.
+func (w *walker) scanBase64Flags(s string, kind keyKind, depth int, f uint32) {
+	w.scanBase64From(s, 0, kind, depth, f, true)
 }
 
 func (w *walker) scanBase64At(s string, off int, kind keyKind, depth int) {
+	w.scanBase64From(s, off, kind, depth, 0, false)
+}
+
+// scanBase64From is scanBase64At; with haveFlags, f is the byte-profile
+// flags of s (off must be 0), which hold no '=' other than the padding
+// that is trimmed, so they say what the body holds of "-_" and "+/".
+func (w *walker) scanBase64From(s string, off int, kind keyKind, depth int, f uint32, haveFlags bool) {
 	body := s[off:]
 	for len(body) > 0 && (body[len(body)-1] == '=') {
 		body = body[:len(body)-1]
@@ -832,9 +841,16 @@ func (w *walker) scanBase64At(s string, off int, kind keyKind, depth int) {
 	if isHexRun(body) {
 		return
 	}
+	var urlAlpha, stdAlpha bool
+	if haveFlags {
+		urlAlpha, stdAlpha = f&(pDash|pUnder) != 0, f&(pPlus|pSlash) != 0
+	} else {
+		urlAlpha = strings.ContainsAny(body, "-_")
+		stdAlpha = urlAlpha && strings.ContainsAny(body, "+/")
+	}
 	enc := base64.RawStdEncoding
-	if strings.ContainsAny(body, "-_") {
-		if strings.ContainsAny(body, "+/") {
+	if urlAlpha {
+		if stdAlpha {
 			return
 		}
 		enc = base64.RawURLEncoding
