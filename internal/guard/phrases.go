@@ -140,11 +140,11 @@ func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <=
 
 // scanPasswordPhrases finds a password written after a password word.
 // It starts at from, its first start (findWordStarts).
-func (w *walker) scanPasswordPhrases(s string, from int) {
+func (w *walker) scanPasswordPhrases(s string, from int, ws *wordStarts) {
 	for i := from; i < len(s); i++ {
 		// phraseFirst[s[i]], and not glued to a letter before (unless
 		// s[i] starts a multi-byte character).
-		if i = nextPairStart(s, i, &phraseStartFirst, &phraseStartAfter, &phrasePairs); i+1 >= len(s) {
+		if i = ws.nextPhrase(s, i); i+1 >= len(s) {
 			return
 		}
 		cands := phraseIndex.get(lower(s[i]), lower(s[i+1]))
@@ -483,11 +483,11 @@ func init() {
 	}
 }
 
-func (w *walker) scanBankPhrases(s string, from int) {
+func (w *walker) scanBankPhrases(s string, from int, ws *wordStarts) {
 	for i := from; i < len(s); i++ {
 		// A bank word not glued to what is before: after a letter, or
 		// "?&;/#=.-_%", it is part of a URL, a path or an identifier.
-		if i = nextPairStart(s, i, &bankStartFirst, &bankStartAfter, &bankPairs); i+1 >= len(s) {
+		if i = ws.nextBank(s, i); i+1 >= len(s) {
 			return
 		}
 		if i > 0 && isDigit(s[i-1]) {
