@@ -84,17 +84,17 @@ func init() {
 
 // draft is one event's random choices, before its JSON is written.
 type draft struct {
-	name                      string
-	at                        int64 // Unix ms
-	user                      int   // the user's number
-	seq                       int   // the event's number in the dataset
-	identified                bool  // DistinctID is the user id (and props carry $device_id, $user_id)
-	identify                  bool  // a $identify event
-	browser, country          int8
-	url, referrer, utm, plan  int8
-	amount                    int16
-	digits                    [25]int8
-	deviceQ, userQ, distinctQ string // JSON-quoted ids, shared per user
+	name                     string
+	at                       int64 // Unix ms
+	user                     int   // the user's number
+	seq                      int   // the event's number in the dataset
+	identified               bool  // DistinctID is the user id (and props carry $device_id, $user_id)
+	identify                 bool  // a $identify event
+	browser, country         int8
+	url, referrer, utm, plan int8
+	amount                   int16
+	digits                   [25]int8
+	deviceQ, userQ           string // JSON-quoted ids, shared per user
 }
 
 // Generate makes c's dataset and hands it to emit in order, in batches of
