@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/sieve-analytics/sieve/internal/eventgen"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -177,7 +178,7 @@ func loadLoopDataset(ctx context.Context, data string, n int) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	_, err = genRows(n, 20_000, func(rows []event.Row) error {
+	_, err = eventgen.Generate(eventgen.Config{Events: n, Names: eventgen.BackendNames, Exact: true, Batch: 20_000}, func(rows []event.Row) error {
 		_, err := st.Append(ctx, rows)
 		return err
 	})

@@ -97,6 +97,9 @@ func openBackend(cfg Config) (*backend, error) {
 		if err != nil {
 			return nil, err
 		}
+		if chCfg.WAL && chCfg.WALDir == "" {
+			chCfg.WALDir = filepath.Join(cfg.DataDir, "chlog")
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		st, err := clickhouse.Open(ctx, chCfg)

@@ -571,7 +571,7 @@ func (s *Store) purgePartition(ctx context.Context, conn *sql.Conn, prefix, stri
 	if nDel == 0 && nPre == 0 {
 		return pr, nil, nil, nil
 	}
-	nf := sealedFile{Gen: s.allocGen(), Schema: idSchema, Hot: s.hotList(p.project)}
+	nf := sealedFile{Gen: s.allocGen(), Schema: keySchema, Hot: s.hotList(p.project)}
 	pq, kp := nf.parquet(s.dir, p), nf.keysPath(s.dir, p)
 	pqTmp, kpTmp := pq+tmpSuffix, kp+tmpSuffix
 	newFiles := []string{pqTmp, kpTmp, pq, kp, nf.linksPath(s.dir, p) + tmpSuffix, nf.linksPath(s.dir, p)}

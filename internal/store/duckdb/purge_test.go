@@ -297,7 +297,18 @@ func TestPurgeLeavesNoResidue(t *testing.T) {
 					t.Fatal("before purge: no identity value in a link file")
 				}
 			}
+			// Positive control for the user keys: the keys of identity
+			// values are in the sealed files' key columns before the purge.
+			keyed := func() int { return len(canaryKeys(t, s, c.gone(f)...)) }
+			if c.name == "identity" || c.name == "distinct_ids" {
+				if n := keyed(); n == 0 {
+					t.Fatal("before purge: no identity value's key in a key column")
+				}
+			}
 			er, sr := runPurge(t, s, "job-"+c.name, c.rules)
+			if n := keyed(); n != 0 {
+				t.Errorf("after purge: %d keys of purged values left in key columns", n)
+			}
 			if n, other := inColumn(); c.hot != "" && (n != 0 || other == 0) {
 				t.Errorf("after purge: hot column %q holds %d canaries (and %d other values)", c.hot, n, other)
 			}
