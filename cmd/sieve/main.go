@@ -49,6 +49,7 @@ const usage = `usage:
   sieve backup --data DIR --to DEST     the same, offline (server stopped)
   sieve restore --from SRC --data DIR   restore a backup into a new or empty data directory
   sieve bench ingest [--events N] [--batch N] [--senders N]
+  sieve bench ingest --query-loop funnel [--query-events N] [--query-threads 1,0] [--rounds N]   ingestion idle and beside a looping query
   sieve bench query --store clickhouse://... [--events N] [--runs N] [--dir DIR] [--keep]   query times beside DuckDB's on the same events
   sieve version
 `

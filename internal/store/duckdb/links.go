@@ -83,6 +83,9 @@ func (s *Store) writeLinks(ctx context.Context, conn *sql.Conn, p partKey, nf *s
 // with the identity columns.
 func (s *Store) writeLinksFrom(ctx context.Context, conn *sql.Conn, p partKey, nf *sealedFile, rel string) (string, error) {
 	tmp := nf.linksPath(s.dir, p) + tmpSuffix
+	if f := s.testLinkRel.Load(); f != nil {
+		rel = (*f)(rel)
+	}
 	r, err := conn.ExecContext(ctx, "COPY ("+earliestLinks(linksOf(rel))+" ORDER BY dev) TO "+quote(tmp)+" (FORMAT parquet, COMPRESSION "+s.compression()+")")
 	if err != nil {
 		_ = os.Remove(tmp)

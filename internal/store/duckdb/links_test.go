@@ -1,15 +1,21 @@
 package duckdb
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -388,4 +394,105 @@ func TestLinkFilesInBackup(t *testing.T) {
 		t.Fatalf("restored links differ:\n got %v\nwant %v", got, want)
 	}
 	querytest.Run(t, func(*testing.T, querytest.Data) query.Backend { return r })
+}
+
+// lockedBuffer is a bytes.Buffer safe for a logger's concurrent writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestLinkFileErrorQuotesNoValue: when DuckDB fails while writing a link
+// file on a row's value (injected: the device id cast to an integer, a
+// conversion error whose message quotes the value), neither the seal's
+// logged error nor a purge's returned error holds the value, no temporary
+// file is left, and nothing is installed; once the failure is gone the
+// seal retried in the background succeeds.
+func TestLinkFileErrorQuotesNoValue(t *testing.T) {
+	dir := t.TempDir()
+	var logs lockedBuffer
+	s := mustOpen(t, dir, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	defer s.Close()
+	ctx := context.Background()
+	secret := canary("dev")
+	failing := func(rel string) string {
+		return "(SELECT * REPLACE (CAST(CAST(device_id AS INTEGER) AS VARCHAR) AS device_id) FROM " + rel + ")"
+	}
+	// Positive control: DuckDB's own message quotes the value.
+	var v sql.NullString
+	err := s.db.QueryRowContext(ctx, "SELECT max(device_id) FROM "+failing("(SELECT "+quote(secret)+" AS device_id)")).Scan(&v)
+	if err == nil || !strings.Contains(err.Error(), secret) {
+		t.Fatalf("the injected failure does not quote the value: %v", err)
+	}
+	tmpLeft := func() []string {
+		var left []string
+		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && strings.HasSuffix(path, tmpSuffix) {
+				left = append(left, path)
+			}
+			return nil
+		})
+		return left
+	}
+	s.testLinkRel.Store(&failing)
+	mustAppend(t, s, []event.Row{
+		linkRow(1, "10:00:00", "view", "u-1", `{"$device_id":"`+secret+`","$user_id":"u-1"}`),
+		linkRow(1, "10:01:00", "view", "u-2", `{"$device_id":"d-2","$user_id":"u-2"}`),
+	})
+	sctx, cancel := context.WithTimeout(ctx, 2500*time.Millisecond)
+	err = s.Seal(sctx)
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("seal with a failing link file: %v", err)
+	}
+	if l := logs.String(); !strings.Contains(l, "seal active file") || !strings.Contains(l, "write link file: duckdb error") || !strings.Contains(l, "message withheld") || strings.Contains(l, secret) {
+		t.Fatalf("seal's log, want the error without the value:\n%s", l)
+	}
+	if s.Stats().SealedFiles != 0 {
+		t.Fatal("a file was installed although its link file failed")
+	}
+	if left := tmpLeft(); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	// The failure gone, the sealer's retry succeeds.
+	s.testLinkRel.Store(nil)
+	sctx, cancel = context.WithTimeout(ctx, time.Minute)
+	err = s.Seal(sctx)
+	cancel()
+	if err != nil {
+		t.Fatalf("seal after the failure: %v; log:\n%s", err, logs.String())
+	}
+	if got := readLinkFiles(t, s, 1); !slices.Equal(got, []string{secret + ">u-1@10:00:00", "d-2>u-2@10:01:00"}) {
+		t.Fatalf("links after the retried seal: %v", got)
+	}
+	// A purge whose new link file fails: its error holds no value, and
+	// the partition keeps its files.
+	before := s.PartitionFiles(1, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+	s.testLinkRel.Store(&failing)
+	_, err = s.PurgeEvents(ctx, PurgeJob{ID: "job-fail", Rules: []PurgeRule{{Project: 1, DistinctIDs: []string{"u-2"}, DeleteEvents: true, From: AllTimeFrom, To: AllTimeTo}}})
+	s.testLinkRel.Store(nil)
+	if err == nil || !strings.Contains(err.Error(), "write link file: duckdb error") || !strings.Contains(err.Error(), "message withheld") || strings.Contains(err.Error(), secret) {
+		t.Fatalf("purge with a failing link file: %v", err)
+	}
+	if after := s.PartitionFiles(1, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)); !slices.Equal(before, after) {
+		t.Errorf("partition files %v -> %v after a failed purge", before, after)
+	}
+	if left := tmpLeft(); len(left) != 0 {
+		t.Errorf("temporary files left after the purge: %v", left)
+	}
+	if strings.Contains(logs.String(), secret) {
+		t.Errorf("the log quotes the value")
+	}
 }

@@ -155,7 +155,10 @@ type Store struct {
 	compacted atomic.Int64 // partitions compacted since Open
 	// testHook, set by tests before use, can fail a step by name.
 	testHook func(step string) error
-	stateReq chan *stateReq // -> state writer: purges of state.duckdb
+	// testLinkRel, set by tests, wraps the relation a link file is written
+	// from (so that DuckDB can be made to fail on a row's value).
+	testLinkRel atomic.Pointer[func(rel string) string]
+	stateReq    chan *stateReq // -> state writer: purges of state.duckdb
 	// stMu is held shared by reads of state.duckdb and exclusively while a
 	// purge swaps the file.
 	stMu   sync.RWMutex
