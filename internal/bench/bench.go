@@ -26,6 +26,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -48,7 +49,7 @@ func Main(args []string) error {
 		return queryMain(args[1:])
 	}
 	if len(args) == 0 || args[0] != "ingest" {
-		return errors.New("usage: sieve bench query [--events N] [--runs N] --store clickhouse://... [--dir DIR] [--keep] [--only a,b]\n       sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--format=mixpanel|posthog|both] [--forward=off|on|both] [--dir DIR] [--store clickhouse://...]")
+		return errors.New("usage: sieve bench query [--events N] [--runs N] --store clickhouse://... [--dir DIR] [--keep] [--only a,b]\n       sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--format=mixpanel|posthog|both] [--forward=off|on|both] [--dir DIR] [--store clickhouse://...]\n       sieve bench ingest --query-loop funnel|retention [--query-events N] [--query-threads 1,0] [--rounds N] [--idle 5s] [--busy 10s] [--batch N] [--senders N] [--dir DIR]")
 	}
 	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
 	o := Options{}
@@ -66,6 +67,13 @@ func Main(args []string) error {
 	pids := fs.String("cpu-pids", "", "comma-separated pids of other processes (e.g. the clickhouse-servers) whose CPU seconds each phase reports")
 	fs.StringVar(&o.Forward, "forward", "off", "off; on (guard-on phases forward every event to one destination, an in-process sink answering like Mixpanel's /import); or both (guard on: without, with, without, with a destination, alternated)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	loop := LoopOptions{}
+	fs.StringVar(&loop.Query, "query-loop", "", "funnel or retention: instead of the phases above, ingest (Mixpanel /track, guard on) idle and then while this query loops through the query API, over a dataset of --query-events events (docs/PERFORMANCE.md)")
+	fs.IntVar(&loop.Events, "query-events", 1_000_000, "--query-loop: events in the query dataset (kept in --dir between runs)")
+	fs.DurationVar(&loop.Idle, "idle", 5*time.Second, "--query-loop: length of an idle phase")
+	fs.DurationVar(&loop.Busy, "busy", 10*time.Second, "--query-loop: length of a phase beside the query loop")
+	fs.IntVar(&loop.Rounds, "rounds", 3, "--query-loop: rounds, each a fresh server per budget, idle then busy")
+	budgets := fs.String("query-threads", strconv.Itoa(max(1, runtime.NumCPU()/2)), "--query-loop: comma-separated --query-threads budgets alternated in each round (0: none)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -77,6 +85,23 @@ func Main(args []string) error {
 			}
 			o.CPUPids = append(o.CPUPids, n)
 		}
+	}
+	if loop.Query != "" {
+		for _, f := range strings.Split(*budgets, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 0 {
+				return fmt.Errorf("bench: --query-threads %q: comma-separated counts, 0 or more", *budgets)
+			}
+			loop.Budgets = append(loop.Budgets, n)
+		}
+		loop.Batch, loop.Senders, loop.Dir, loop.Addr = o.Batch, o.Senders, o.Dir, o.Addr
+		res, err := IngestUnderQuery(context.Background(), loop)
+		if err != nil {
+			return err
+		}
+		b, _ := json.MarshalIndent(res, "", "  ")
+		fmt.Println(string(b))
+		return nil
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)

@@ -366,6 +366,7 @@ func (w *walker) objContext(o *fastjson.Object, ei *elemInfo, pre *[maxPre]membe
 	var names [4]string
 	nn, hasValue, hasID, elem := 0, false, false, false
 	docType := ""
+	rrInput, rrChecked := false, false
 	j := 0
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		ks := b2s(k)
@@ -384,6 +385,13 @@ func (w *walker) objContext(o *fastjson.Object, ei *elemInfo, pre *[maxPre]membe
 		address = address || kc&ctxAddress != 0
 		hasValue = hasValue || kc&ctxPairValue != 0
 		hasID = hasID || kc&ctxID != 0
+		switch len(ks) {
+		case 6:
+			// rrweb's Input event data: {source: 5, id, text, isChecked}.
+			rrInput = rrInput || ks == "source" && v.Type() == fastjson.TypeNumber && v.GetInt() == 5
+		case 9:
+			rrChecked = rrChecked || ks == "isChecked"
+		}
 		switch v.Type() {
 		case fastjson.TypeString:
 			elem = elem || kc&ctxElem != 0
@@ -424,6 +432,9 @@ func (w *walker) objContext(o *fastjson.Object, ei *elemInfo, pre *[maxPre]membe
 		if k := namedKind(docType); k == kNatID || k == kSSN {
 			pairKind = k
 		}
+	}
+	if pairKind == kNone && rrInput && rrChecked {
+		pairKind = kTyped
 	}
 	return pairKind, jwk, bank, address
 }
@@ -720,8 +731,9 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 			return
 		}
 		t := c.Type()
-		if (t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c)) &&
-			(parent == kCard || parent == kCardParent || (mp != nil && mp.card || mp == nil && cardWordHint(b2s(k)))) {
+		// The key's test first: it is cheaper, and both are pure.
+		if (parent == kCard || parent == kCardParent || (mp != nil && mp.card || mp == nil && cardWordHint(b2s(k)))) &&
+			(t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c)) {
 			ndigit++
 		}
 		e, edit, expiry := w.member(k, c, t, parent, pairKind, jwk, elem, mp)
@@ -834,7 +846,11 @@ func (w *walker) memberValue(k []byte, ks string, c *fastjson.Value, t fastjson.
 		}
 	}
 	kind = childKind(parent, ks, kind)
-	if pairKind != kNone && (pairValueKey(ks) || ks == "id" && (pairKind == kNatID || pairKind == kSSN)) {
+	if pairKind == kTyped {
+		if ks == "text" {
+			kind = kTyped
+		}
+	} else if pairKind != kNone && (pairValueKey(ks) || ks == "id" && (pairKind == kNatID || pairKind == kSSN)) {
 		// {"id_type": "passport", "id": "X1234567"}: the id is the document's.
 		kind = pairKind
 	}

@@ -166,6 +166,7 @@ type Store struct {
 	log          *wal                     // the local write-ahead log (Config.WAL), nil without it
 	purgeMu      sync.Mutex
 	replaced     map[int][]string // per shard, "(table, part)" the running purge's mutations replace
+	dupc         dupCache         // shared hashes per shard and partition (querydups.go)
 
 	closed   atomic.Bool
 	ctx      context.Context // cancelled by Close: stops reads under way
