@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -242,16 +243,16 @@ func (s *Store) rowQuery(ctx context.Context, p query.Project, q *query.Query) (
 		props, extra = "props", ", props"
 	}
 	d := planOf(ctx)
+	if eng.NeedsUserOrder() {
+		stmt, dext := s.userArraysSQL(d, p.ID, readEnd, where, eng.NeedsProps())
+		return s.userArrays(ctx, eng, stmt, addExt(ext, dext), eng.NeedsProps())
+	}
 	from, dext := s.dedupRows(d, where, "time, event, materialize('') AS usr"+extra)
 	if eng.NeedsUsers() {
 		from, dext = s.usersSQL(d, p.ID, readEnd, where, extra)
 	}
 	ext = addExt(ext, dext)
-	order := ""
-	if eng.NeedsUserOrder() {
-		order = " ORDER BY usr, time"
-	}
-	stmt := "SELECT time, event, usr, " + props + " FROM " + from + order + " FORMAT RowBinary"
+	stmt := "SELECT time, event, usr, " + props + " FROM " + from + " FORMAT RowBinary"
 	caller := ctx
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
@@ -289,6 +290,91 @@ func (s *Store) rowQuery(ctx context.Context, p query.Project, q *query.Query) (
 		r.Name, r.Props = nm, pj
 		if err := eng.Add(r); err != nil {
 			return nil, fmt.Errorf("clickhouse store: query: %w", err)
+		}
+	}
+	if err := s.readErr(caller, "query", rd.err); err != nil {
+		return nil, err
+	}
+	return eng.Result()
+}
+
+// groupSettings let a large per-user grouping spill to disk.
+var groupSettings = url.Values{"max_bytes_before_external_sort": {"500000000"}, "max_bytes_before_external_group_by": {"500000000"}}
+
+// userArrays feeds eng the rows of stmt (userArraysSQL): per user, the
+// arrays of times, names and, with props, properties of their events.
+func (s *Store) userArrays(ctx context.Context, eng *rowengine.Engine, stmt string, ext []extTable, props bool) (*query.Result, error) {
+	caller := ctx
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rc, err := s.q.do(ctx, stmt+" FORMAT RowBinary", groupSettings, nil, ext)
+	if err != nil {
+		return nil, s.readErr(caller, "query", err)
+	}
+	defer rc.Close()
+	rd := newRB(rc)
+	names := map[string]string{}
+	empty := []byte("{}")
+	var ts []int64
+	var es []string
+	var ps [][]byte
+	for rd.more() {
+		if ctx.Err() != nil {
+			return nil, s.readErr(caller, "query", ctx.Err())
+		}
+		usr := rd.bytesInto(nil)
+		n := rd.uvarint()
+		if n > 1<<28 {
+			return nil, s.readErr(caller, "query", errMidStream)
+		}
+		ts = ts[:0]
+		for range n {
+			ts = append(ts, rd.i64())
+		}
+		if rd.uvarint() != n {
+			return nil, s.readErr(caller, "query", errMidStream)
+		}
+		es = es[:0]
+		for range n {
+			b := rd.bytesInto(nil)
+			nm, ok := names[string(b)]
+			if !ok {
+				if !utf8.Valid(b) {
+					return nil, s.readErr(caller, "query", errMidStream)
+				}
+				nm = string(b)
+				names[nm] = nm
+			}
+			es = append(es, nm)
+		}
+		ps = ps[:0]
+		if props {
+			if rd.uvarint() != n {
+				return nil, s.readErr(caller, "query", errMidStream)
+			}
+			for range n {
+				pj := rd.bytesInto(nil)
+				if len(pj) == 0 || pj[0] != '{' {
+					return nil, s.readErr(caller, "query", errMidStream)
+				}
+				ps = append(ps, pj)
+			}
+		}
+		if rd.err != nil {
+			break
+		}
+		if !utf8.Valid(usr) {
+			return nil, s.readErr(caller, "query", errMidStream)
+		}
+		u := string(usr)
+		for i := range ts {
+			r := rowengine.Row{Time: ts[i], Name: es[i], User: u, Props: empty}
+			if props {
+				r.Props = ps[i]
+			}
+			if err := eng.Add(r); err != nil {
+				return nil, fmt.Errorf("clickhouse store: query: %w", err)
+			}
 		}
 	}
 	if err := s.readErr(caller, "query", rd.err); err != nil {
@@ -608,16 +694,57 @@ func (s *Store) usersSQL(d *dedupPlan, project, readEnd int64, where, extra stri
 // the events (expressions with their aliases, e.g. ", props" or ", f(props)
 // AS x"), and outer, the same columns as the relation shows them (", x").
 func (s *Store) usersSQLCols(d *dedupPlan, project, readEnd int64, where, inner, outer string) (string, []extTable) {
+	rows, ext := s.dedupRows(d, where, fmt.Sprintf("time, event, %s AS uid, %s AS dev%s", jstr("$user_id"), devSQL, inner))
+	return fmt.Sprintf(`(SELECT time, event, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr%[3]s FROM (
+  SELECT time, event, uid, dev%[3]s FROM %[1]s
+) AS e GLOBAL ANY LEFT JOIN (%[2]s) AS l USING dev)`, rows, s.linksSQL(project, readEnd), outer), ext
+}
+
+// devSQL is an event's device: $device_id, else distinct_id.
+var devSQL = fmt.Sprintf("if(%[1]s != '', %[1]s, distinct_id)", jstr("$device_id"))
+
+// linksSQL is the relation (dev, lusr) of the project's links before
+// readEnd: each device's earliest link (ties: the smallest user).
+func (s *Store) linksSQL(project, readEnd int64) string {
 	scope := fmt.Sprintf("%s.events WHERE project_id = %d AND time < %d", s.db, project, readEnd)
-	links := fmt.Sprintf(`SELECT dev, argMin(u, (time, u)) AS lusr FROM (
+	return fmt.Sprintf(`SELECT dev, argMin(u, (time, u)) AS lusr FROM (
   SELECT %[2]s AS dev, if(%[3]s != '', %[3]s, distinct_id) AS u, time FROM %[1]s AND event = '$identify'
   UNION ALL SELECT %[4]s AS dev, distinct_id AS u, time FROM %[1]s AND event IN ('$create_alias', '$merge_dangerously')
   UNION ALL SELECT %[5]s AS dev, %[6]s AS u, time FROM %[1]s
 ) WHERE dev != '' AND u != '' GROUP BY dev`, scope, jstr("$anon_distinct_id"), jstr("$identified_id"), jstr("alias"), jstr("$device_id"), jstr("$user_id"))
-	rows, ext := s.dedupRows(d, where, fmt.Sprintf("time, event, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev%[3]s", jstr("$user_id"), jstr("$device_id"), inner))
-	return fmt.Sprintf(`(SELECT time, event, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr%[3]s FROM (
-  SELECT time, event, uid, dev%[3]s FROM %[1]s
-) AS e GLOBAL ANY LEFT JOIN (%[2]s) AS l USING dev)`, rows, links, outer), ext
+}
+
+// userArraysSQL is a statement whose rows are, per user (package query's
+// rule, as usersSQL), the times, names and, with props, properties of
+// the user's events matching where, each stored row once: (usr String,
+// ts Array(Int64), es Array(String)[, ps Array(String)]), a user once.
+// The shards join the links (GLOBAL: computed once on the entry server
+// and sent to them) and group their rows per user; the entry server only
+// merges the arrays of a user whose devices sit on two shards. The rows
+// that share a hash (dedupRows; usually none) are read in a second
+// branch, once by their full key, and merged per user.
+func (s *Store) userArraysSQL(d *dedupPlan, project, readEnd int64, where string, props bool) (string, []extTable) {
+	links := s.linksSQL(project, readEnd)
+	pcol, pin, pmerge := "", "", ""
+	if props {
+		pcol, pin, pmerge = ", groupArray(props) AS ps", ", props", ", groupArrayArray(ps)"
+	}
+	dups, ext := s.dups(d, where)
+	notDup := ""
+	if dups != "" {
+		notDup = " AND " + dupHash + " NOT IN " + dups
+	}
+	// ON, not USING: current versions resolve USING names in the left
+	// table only, not in the SELECT list.
+	direct := fmt.Sprintf("SELECT if(%[1]s != '', %[1]s, if(lusr != '', lusr, %[2]s)) AS usr, groupArray(time) AS ts, groupArray(event) AS es%[3]s"+
+		" FROM %[4]s.events GLOBAL ANY LEFT JOIN (SELECT dev AS ldev, lusr FROM (%[5]s)) AS l ON %[2]s = ldev WHERE %[6]s%[7]s GROUP BY usr", jstr("$user_id"), devSQL, pcol, s.db, links, where, notDup)
+	if dups == "" {
+		return direct, ext
+	}
+	copies := fmt.Sprintf("SELECT if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr, groupArray(time) AS ts, groupArray(event) AS es%[1]s FROM ("+
+		"SELECT time, event, %[2]s AS uid, %[3]s AS dev%[4]s FROM %[5]s.events WHERE %[6]s AND %[7]s IN %[8]s ORDER BY ver DESC, gen DESC LIMIT 1 BY %[9]s"+
+		") AS e GLOBAL ANY LEFT JOIN (%[10]s) AS l USING dev GROUP BY usr", pcol, jstr("$user_id"), devSQL, pin, s.db, where, dupHash, dups, dedupKey, links)
+	return fmt.Sprintf("SELECT usr, groupArrayArray(ts), groupArrayArray(es)%s FROM (%s UNION ALL %s) GROUP BY usr", pmerge, copies, direct), ext
 }
 
 // rollingWindows are, per bucket of bk, the bounds [lo, hi) in Unix ms of

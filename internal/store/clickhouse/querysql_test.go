@@ -141,6 +141,12 @@ func TestQuerySQLNoValueInLogs(t *testing.T) {
 		{&query.Query{Kind: query.Trends, From: day, To: day, Where: where, Series: []query.Series{{Math: query.P90, Property: num}}}, `"values":[81]`, true},
 		{&query.Query{Kind: query.Trends, From: day, To: day, Filter: &expr.Filter{Property: hidden, Operator: "eq", Value: hv},
 			Series: []query.Series{{Event: e1}}}, `"values":[3]`, false},
+		// A total without properties (shard aggregation, slot buckets)
+		// and a funnel (per-user arrays): no property, the event name in
+		// an external table.
+		{&query.Query{Kind: query.Trends, From: day, To: day, Series: []query.Series{{Event: e1}}}, `"values":[3]`, false},
+		{&query.Query{Kind: query.Funnels, From: day, To: day, Series: []query.Series{{Event: e1}, {Event: e1}},
+			Funnel: &query.FunnelOptions{Window: 1}}, `"count":1`, false},
 	}
 	for i, c := range cases {
 		if err := c.q.Validate(); err != nil {
@@ -171,6 +177,12 @@ func TestQuerySQLNoValueInLogs(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	logs := serverLogs(t)
+	// Positive controls: the statements of the new paths are logged.
+	for _, stmt := range []string{"arrayElement(sb, intDiv(time - ", "groupArray(event) AS es"} {
+		if !bytes.Contains(logs, []byte(stmt)) {
+			t.Errorf("positive control: no statement with %q in the server logs", stmt)
+		}
+	}
 	for _, v := range []string{e1, pv, pv2, hidden, hv} {
 		if bytes.Contains(logs, []byte(v)) {
 			t.Fatal("a value of a query, or a name the lexicon does not hold, reached a server log")
