@@ -46,6 +46,15 @@ func kinds6Samples() map[string][2][]sample {
 		"\n" + fake(99, 20, alnum) + "\nPrivate-Lines: 3\n" + ppkPriv + "\nPrivate-MAC: " + fake(100, 64, "0123456789abcdef") + "\n"
 	ppk = strings.ReplaceAll(ppk, "\\n", "\n")
 	return map[string][2][]sample{
+		"card.track": {
+			{skv("swipe", "%B4111111111111111^DOE/JOHN^2512101000000000000000?"), skv("reader_log", "read ok: %B5500005555555559^SMITH/ANNA^27041010000000000?")},
+			{skv("swipe", "%B4111111111111112^DOE/JOHN^2512101000000000000000?"), skv("query", "discount=20%B&x=1234567890123")},
+		},
+		"secret.session_cookie": {
+			{skv("response", "HTTP/1.1 200 OK\r\nSet-Cookie: connect.sid=s%3A"+fake(103, 32, alnum)+"; Path=/; HttpOnly\r\n\r\n{}")},
+			{skv("response", "HTTP/1.1 200 OK\r\nSet-Cookie: session=deleted; Path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT\r\n"),
+				skv("response", "HTTP/1.1 200 OK\r\nSet-Cookie: theme=dark-mode-v2; Path=/\r\n")},
+		},
 		"private_key.keystore": {
 			{skv("keystore_b64", pfx), skv("truststore", jks), skv("values_yaml", "tls:\n  keystore: "+pfx+"\n  password: changeit\n")},
 			{skv("certificate", cert), skv("blob", base64.StdEncoding.EncodeToString([]byte(fake(101, 120, alnum))))},
@@ -185,6 +194,8 @@ func kinds6Cases() []famCase {
 		// Device serials under their keys are no cards and no IDs.
 		neg("imei key", skv("imei", "490154203237518").props),
 		neg("iccid key", skv("sim_iccid", "8944110068256270054").props),
+		pos("bank a/c no ifsc", skv("message", "Please transfer to A/c No. 123456789012, IFSC SBIN0001234").props, "123456789012"),
+		neg("bank ifsc alone", skv("message", "Our IFSC is SBIN0001234, branch 0456").props),
 		neg("line ssn far", skv("error", "ssn check skipped\nretrying order '536221234'").props),
 	}
 }

@@ -373,7 +373,7 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string, strict bool) 
 // the kind of number that may follow.
 var bankPhrases = casedPhrases([]bankPhrase{
 	{"account number", 3}, {"account no", 3}, {"account #", 3}, {"acct number", 3}, {"acct no", 3}, {"acct #", 3},
-	{"acct", 3}, {"a/c", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
+	{"acct", 3}, {"a/c no", 3}, {"a/c number", 3}, {"a/c", 3}, {"acc no", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
 	{"número de cuenta", 3}, {"numero de cuenta", 3}, {"numero de conta", 3}, {"rekeningnummer", 3},
 	{"checking account", 3}, {"savings account", 3}, {"bank account", 3},
 	// The bare word "account" only next to a routing number or sort code

@@ -473,6 +473,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if f&(pSemi|pAngle|pHigh) != 0 || len(s) >= 80 && f&pSpace != 0 {
 		w.scanTextForms(s, f, kind, depth)
 	}
+	if f&pPct != 0 && f&pUpper != 0 && p.digits >= 12 && strings.Contains(s, "%B") {
+		magstripeTracks(s, func(a, b int) { w.add(PaymentCard, "card.track", a, b) })
+	}
 	if f&pDash != 0 && len(s) >= 40 {
 		pemPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.pem", a, b) })
 		if len(s) >= 120 && f&pColon != 0 && strings.IndexByte(s, '|') >= 0 {

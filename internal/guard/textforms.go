@@ -138,6 +138,9 @@ func (w *walker) scanTextForms(s string, f uint32, kind keyKind, depth int) {
 		// whole value of base64 is decoded by scanBase64.
 		base64PEMKeys(s, func(a, b int) { w.add(PrivateKey, "private_key.pem_base64", a, b) })
 	}
+	if len(s) >= 24 && f&pColon != 0 && f&pEq != 0 && f&pDash != 0 && indexFold(s, "set-cookie:") >= 0 {
+		setCookieSessions(s, func(a, b int) { w.add(SecretToken, "secret.session_cookie", a, b) })
+	}
 	if len(s) >= 60 && f&pColon != 0 && f&pDash != 0 && strings.Contains(s, "Private-Lines:") {
 		ppkPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.ppk", a, b) })
 	}
