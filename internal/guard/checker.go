@@ -709,6 +709,7 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 	var expiries [4]string
 	nexp := 0
 	ndigit := 0
+	rrInput := false
 	j := 0
 	o.Visit(func(k []byte, c *fastjson.Value) {
 		var mp *memberPre
@@ -723,6 +724,9 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 		if (t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c)) &&
 			(parent == kCard || parent == kCardParent || (mp != nil && mp.card || mp == nil && cardWordHint(b2s(k)))) {
 			ndigit++
+		}
+		if t == fastjson.TypeNumber && len(k) == 6 && string(k) == "source" && c.GetInt() == rrwebSourceInput {
+			rrInput = true
 		}
 		e, edit, expiry := w.member(k, c, t, parent, pairKind, jwk, elem, mp)
 		switch {
@@ -752,6 +756,23 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 				}
 			}
 			w.panSeen = true
+		}
+	}
+	// What a user typed, in a session recording's input event.
+	if rrInput && !w.drop {
+		if tv := o.Get("text"); tv != nil && tv.Type() == fastjson.TypeString && o.Get("isChecked") != nil && !rrwebMasked(tv.GetStringBytes()) {
+			pl := w.pushKey("text")
+			mark := len(w.hits)
+			w.add(FormValue, "rrweb.input", 0, 0)
+			act, _ := w.resolve("", mark)
+			w.hits = w.hits[:mark]
+			w.noteNested(act)
+			w.path = w.path[:pl]
+			if act == DropProperty {
+				edits = append(edits, pending{key: "text", drop: true})
+			} else if act == Redact || act == Hash {
+				edits = append(edits, pending{key: "text", val: w.a.NewString(redactedMarker)})
+			}
 		}
 	}
 	// Card expiry dates count only next to a card number.
@@ -792,6 +813,25 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 	w.panSeen = savedPan || w.panSeen
 	// Not deferred: after a panic the walker is not used again (release).
 	w.address = savedAddr
+}
+
+// rrwebSourceInput is rrweb's IncrementalSource.Input: an incremental
+// snapshot whose data {source: 5, id, text, isChecked} is the value a user
+// typed or chose in a form field (session replay of posthog-js and
+// others), form_value as an autotracked field's value is.
+const rrwebSourceInput = 5
+
+// rrwebMasked: rrweb's maskInputOptions write a masked value as asterisks.
+func rrwebMasked(b []byte) bool {
+	if len(b) == 0 {
+		return true
+	}
+	for _, c := range b {
+		if c != '*' {
+			return false
+		}
+	}
+	return true
 }
 
 // member judges the property k: c of an object whose keys say pairKind,

@@ -46,6 +46,12 @@ func kinds6Samples() map[string][2][]sample {
 		"\n" + fake(99, 20, alnum) + "\nPrivate-Lines: 3\n" + ppkPriv + "\nPrivate-MAC: " + fake(100, 64, "0123456789abcdef") + "\n"
 	ppk = strings.ReplaceAll(ppk, "\\n", "\n")
 	return map[string][2][]sample{
+		"rrweb.input": {
+			{raw(`{"$snapshot_data":[{"type":3,"timestamp":1733230000000,"data":{"source":5,"id":42,"text":"Ana Souza, Rua 7","isChecked":false}}]}`, "Ana Souza, Rua 7")},
+			{raw(`{"$snapshot_data":[{"type":3,"timestamp":1733230000000,"data":{"source":5,"id":42,"text":"********","isChecked":false}}]}`, ""),
+				raw(`{"$snapshot_data":[{"type":3,"timestamp":1733230000000,"data":{"source":2,"type":2,"id":42,"x":10,"y":20}}]}`, ""),
+				raw(`{"data":{"source":5,"text":"no rrweb event without isChecked"}}`, "")},
+		},
 		"card.track": {
 			{skv("swipe", "%B4111111111111111^DOE/JOHN^2512101000000000000000?"), skv("reader_log", "read ok: %B5500005555555559^SMITH/ANNA^27041010000000000?")},
 			{skv("swipe", "%B4111111111111112^DOE/JOHN^2512101000000000000000?"), skv("query", "discount=20%B&x=1234567890123")},

@@ -113,6 +113,7 @@ var detectors = []DetectorInfo{
 	{"element.autocomplete", Password, "every attribute of a form field with autocomplete current-password/new-password (password), one-time-code (secret_token) or cc-* (payment_card)"},
 	{"element.password_manager", Password, "every attribute of a form field a password manager filled or decorated (1Password, LastPass, Dashlane, Bitwarden... attributes; not their ignore opt-outs)"},
 	{"element.revealed_password", Password, "the text of an element that is not a form field but whose name, id, label or class names a password (a revealed password: 'reveal-password', 'password-display', not 'password-strength'), also mixpanel autocapture's top-level $el_* properties, when the text is one word with digits, symbols or mixed case"},
+	{"rrweb.input", FormValue, "the text of an rrweb session-recording input event ({source: 5, id, text, isChecked}), unless masked (asterisks)"},
 	{"element.sensitive_class", FormValue, "every attribute of an element with ph-sensitive, mp-sensitive, ph-no-capture, mp-no-track or similar classes"},
 	{"text.wifi_qr", Password, "the P: field of a Wi-Fi network QR payload (WIFI:T:WPA;S:<ssid>;P:<password>;;), escapes honoured; nopass networks have none"},
 	{"private_key.pem_base64", PrivateKey, "a base64 run inside a text (kubeconfig client-key-data, a CI variable) that decodes to a PEM PRIVATE KEY block"},
