@@ -202,6 +202,15 @@ func kinds6Cases() []famCase {
 		neg("iccid key", skv("sim_iccid", "8944110068256270054").props),
 		pos("bank a/c no ifsc", skv("message", "Please transfer to A/c No. 123456789012, IFSC SBIN0001234").props, "123456789012"),
 		neg("bank ifsc alone", skv("message", "Our IFSC is SBIN0001234, branch 0456").props),
+		// Identifiers whose format says what they are: a Sentry DSN's
+		// project id, a Cloud Trace span id. A card in a REST path stays one.
+		neg("sentry dsn project id", skv("sentry_dsn", "https://0123456789abcdef0123456789abcdef@o450123.ingest.us.sentry.io/4505123456789010").props),
+		neg("cloud trace span id", skv("x-cloud-trace-context", "105445aa7843bc8bf206b12000100000/4505123456789010;o=1").props),
+		pos("card in rest path", skv("url", "https://api.example.com/v1/cards/4111111111111111/verify").props, "4111111111111111"),
+		pos("card after hex-less slash", skv("note", "ref abc/4111111111111111").props, "4111111111111111"),
+		// A connection string inside prose: its pairs are split by ';'.
+		pos("azure key in prose", skv("message", "failed to connect: DefaultEndpointsProtocol=https;AccountName=acme;AccountKey="+fake(8, 43, alnum+"+/")+"=;EndpointSuffix=core.windows.net").props, fake(8, 43, alnum+"+/")),
+		neg("semicolon pairs no secret", skv("message", "retry with Server=db;Database=app;Timeout=30;Encrypt=true").props),
 		neg("line ssn far", skv("error", "ssn check skipped\nretrying order '536221234'").props),
 	}
 }

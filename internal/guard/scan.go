@@ -425,7 +425,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	mark0, pan0 := len(w.hits), w.panSeen
 	if p.digits >= 12 {
 		scanCards(s, w.digits[:0], func(a, b int) {
-			if inUUID(s, a, b) {
+			if inUUID(s, a, b) || traceOrDSNId(s, a) {
 				return
 			}
 			w.add(PaymentCard, "card.pan", a, b)
