@@ -21,4 +21,3 @@ func traceOrDSNId(s string, a int) bool {
 	at := strings.IndexByte(auth, '@')
 	return at > 0 && strings.IndexByte(auth[at:], '/') < 0 && containsFold(auth[at:], "sentry")
 }
-
