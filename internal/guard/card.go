@@ -109,8 +109,9 @@ func scanCards(s string, digits []byte, fn func(start, end int)) {
 			i++
 			continue
 		}
-		if i > 0 && isAlnum(s[i-1]) {
-			// Inside an identifier: skip the whole word.
+		if i > 0 && isAlnum(s[i-1]) && !(i >= 2 && s[i-1] == 'B' && s[i-2] == '%') {
+			// Inside an identifier: skip the whole word. (Not after the
+			// "%B" that starts a magnetic stripe's track 1: "%B<PAN>^NAME^...".)
 			for i < len(s) && isAlnum(s[i]) {
 				i++
 			}

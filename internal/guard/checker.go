@@ -366,6 +366,7 @@ func (w *walker) objContext(o *fastjson.Object, ei *elemInfo, pre *[maxPre]membe
 	var names [4]string
 	nn, hasValue, hasID, elem := 0, false, false, false
 	docType := ""
+	rrInput, rrChecked := false, false
 	j := 0
 	o.Visit(func(k []byte, v *fastjson.Value) {
 		ks := b2s(k)
@@ -384,6 +385,13 @@ func (w *walker) objContext(o *fastjson.Object, ei *elemInfo, pre *[maxPre]membe
 		address = address || kc&ctxAddress != 0
 		hasValue = hasValue || kc&ctxPairValue != 0
 		hasID = hasID || kc&ctxID != 0
+		switch len(ks) {
+		case 6:
+			// rrweb's Input event data: {source: 5, id, text, isChecked}.
+			rrInput = rrInput || ks == "source" && v.Type() == fastjson.TypeNumber && v.GetInt() == 5
+		case 9:
+			rrChecked = rrChecked || ks == "isChecked"
+		}
 		switch v.Type() {
 		case fastjson.TypeString:
 			elem = elem || kc&ctxElem != 0
@@ -424,6 +432,9 @@ func (w *walker) objContext(o *fastjson.Object, ei *elemInfo, pre *[maxPre]membe
 		if k := namedKind(docType); k == kNatID || k == kSSN {
 			pairKind = k
 		}
+	}
+	if pairKind == kNone && rrInput && rrChecked {
+		pairKind = kTyped
 	}
 	return pairKind, jwk, bank, address
 }
@@ -709,7 +720,6 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 	var expiries [4]string
 	nexp := 0
 	ndigit := 0
-	rrInput := false
 	j := 0
 	o.Visit(func(k []byte, c *fastjson.Value) {
 		var mp *memberPre
@@ -721,12 +731,10 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 			return
 		}
 		t := c.Type()
-		if (t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c)) &&
-			(parent == kCard || parent == kCardParent || (mp != nil && mp.card || mp == nil && cardWordHint(b2s(k)))) {
+		// The key's test first: it is cheaper, and both are pure.
+		if (parent == kCard || parent == kCardParent || (mp != nil && mp.card || mp == nil && cardWordHint(b2s(k)))) &&
+			(t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c)) {
 			ndigit++
-		}
-		if t == fastjson.TypeNumber && len(k) == 6 && string(k) == "source" && c.GetInt() == rrwebSourceInput {
-			rrInput = true
 		}
 		e, edit, expiry := w.member(k, c, t, parent, pairKind, jwk, elem, mp)
 		switch {
@@ -756,23 +764,6 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 				}
 			}
 			w.panSeen = true
-		}
-	}
-	// What a user typed, in a session recording's input event.
-	if rrInput && !w.drop {
-		if tv := o.Get("text"); tv != nil && tv.Type() == fastjson.TypeString && o.Get("isChecked") != nil && !rrwebMasked(tv.GetStringBytes()) {
-			pl := w.pushKey("text")
-			mark := len(w.hits)
-			w.add(FormValue, "rrweb.input", 0, 0)
-			act, _ := w.resolve("", mark)
-			w.hits = w.hits[:mark]
-			w.noteNested(act)
-			w.path = w.path[:pl]
-			if act == DropProperty {
-				edits = append(edits, pending{key: "text", drop: true})
-			} else if act == Redact || act == Hash {
-				edits = append(edits, pending{key: "text", val: w.a.NewString(redactedMarker)})
-			}
 		}
 	}
 	// Card expiry dates count only next to a card number.
@@ -815,25 +806,6 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 	w.address = savedAddr
 }
 
-// rrwebSourceInput is rrweb's IncrementalSource.Input: an incremental
-// snapshot whose data {source: 5, id, text, isChecked} is the value a user
-// typed or chose in a form field (session replay of posthog-js and
-// others), form_value as an autotracked field's value is.
-const rrwebSourceInput = 5
-
-// rrwebMasked: rrweb's maskInputOptions write a masked value as asterisks.
-func rrwebMasked(b []byte) bool {
-	if len(b) == 0 {
-		return true
-	}
-	for _, c := range b {
-		if c != '*' {
-			return false
-		}
-	}
-	return true
-}
-
 // member judges the property k: c of an object whose keys say pairKind,
 // jwk and elem (see objContext), under an object of kind parent. It returns
 // the edit to make to the object, if any (edit), or reports a card expiry,
@@ -874,7 +846,11 @@ func (w *walker) memberValue(k []byte, ks string, c *fastjson.Value, t fastjson.
 		}
 	}
 	kind = childKind(parent, ks, kind)
-	if pairKind != kNone && (pairValueKey(ks) || ks == "id" && (pairKind == kNatID || pairKind == kSSN)) {
+	if pairKind == kTyped {
+		if ks == "text" {
+			kind = kTyped
+		}
+	} else if pairKind != kNone && (pairValueKey(ks) || ks == "id" && (pairKind == kNatID || pairKind == kSSN)) {
 		// {"id_type": "passport", "id": "X1234567"}: the id is the document's.
 		kind = pairKind
 	}

@@ -14,18 +14,10 @@ func init() {
 		// ID card number, Portugal's citizen card.
 		"no. ic", "no ic", "nombor ic", "nombor kad pengenalan", "kad pengenalan", "emirates id", "الرقم القومي",
 		"رقمي القومي", "رقم الهوية", "رقم الهوية الوطنية", "رقم البطاقة الشخصية", "เลขบัตรประชาชน",
-		"เลขประจำตัวประชาชน", "cartão de cidadão", "cartao de cidadao",
-		// The sixth round's formats (natcheck6.go checks them).
-		"rijksregisternummer", "numéro de registre national", "numero de registre national", "insz", "niss", "isikukood",
-		"asmens kodas", "cnp", "egn", "егн", "oib", "jmbg", "матични број", "emšo", "emso", "rodné číslo", "rodne cislo",
-		"rodné čislo", "kennitala", "kt.", "ahv-nr", "ahv-nummer", "ahv", "avs", "no avs", "ppsn", "pps no",
-		"número de contribuinte", "numero de contribuinte", "contribuinte", "taj szám", "taj szam", "taj",
-		"emirates id number", "thai id"} {
-		for _, f := range casedForms([]string{w}) {
-			bankPhrases = append(bankPhrases, struct {
-				w    string
-				kind uint8
-			}{f, 5}) // "ЕГН" as well as "егн"
-		}
+		"เลขประจำตัวประชาชน", "cartão de cidadão", "cartao de cidadao"} {
+		bankPhrases = append(bankPhrases, struct {
+			w    string
+			kind uint8
+		}{w, 5})
 	}
 }

@@ -37,6 +37,7 @@ const (
 	kJWKPriv       // private member of a JSON Web Key (d, p, q, dp, dq, qi, k)
 	kElements      // $elements: autotrack element list
 	kElementsChain // $elements_chain: PostHog's string form
+	kTyped         // the text of an rrweb Input event ({source: 5, text, isChecked}): what the user typed
 	kMaxKind
 )
 
@@ -309,19 +310,6 @@ func init() {
 		"israelid", "israeliidnumber", "תעודתזהות", "מספרזהות", "tckimlik", "kimliknumarası", "kimliknumarasi",
 		"tckimliknumarası", "tckimliknumarasi", "tckimliknumarası", "tcnumarası", "sofinummer", "sofinr", "sofinumber",
 		"rutcliente", "runcliente", "rutdelcliente", "rutpersona", "rutusuario")
-	// The sixth round's formats, whose checks natcheck6.go knows: Belgian
-	// national register, Estonian and Lithuanian personal codes, Romanian
-	// CNP, Bulgarian EGN, Croatian OIB, JMBG/EMŠO, Czech and Slovak birth
-	// numbers, Argentine CUIL/CUIT, Thai ID, kennitala, Swiss AHV, Irish
-	// PPSN, Portuguese NIF, Hungarian TAJ, Emirates ID.
-	addKeys(kNatID, "rijksregisternummer", "rijksregister", "numeroregistrenational", "registrenational",
-		"nationalregisternumber", "nationalregistrynumber", "insz", "inszNummer", "niss", "isikukood", "asmenskodas",
-		"cnp", "codnumericpersonal", "egn", "егн", "edinengrazhdanskinomer", "единенгражданскиномер", "oib",
-		"osobniidentifikacijskibroj", "jmbg", "maticnibroj", "matičnibroj", "матичниброј", "матичнибрoj", "emso", "emšo",
-		"rodnecislo", "rodnécislo", "rodnéčíslo", "birthnumber", "cuil", "cuit", "thaiid", "thainationalid",
-		"เลขประจำตัวประชาชน", "เลขบัตรประชาชน", "kennitala", "kt", "ahv", "ahvnummer", "ahvnumber", "ahvnr", "avs",
-		"numeroavs", "ahvn13", "ppsn", "ppsnumber", "ppsno", "numerocontribuinte", "contribuinte", "nifpt", "taj",
-		"tajszam", "tajszám", "emiratesid", "emiratesidnumber", "رقمالهوية", "الرقمالقومي", "رقمالهويةالوطنية")
 	// Wi-Fi pre-shared keys, and the pairing secrets of Bluetooth LE
 	// (a six-digit passkey) and HomeKit (an eight-digit setup code).
 	addKeys(kPassword, "wpakey", "wpapsk", "wpapassphrase", "wpa2key", "wpa2psk", "psk", "presharedkey", "wifipsk",
@@ -661,11 +649,6 @@ func classifyTokens(t *keyTok) keyKind {
 		u.nt--
 		u.n = int(u.ends[u.nt-1])
 		if k := classifyHead(&u); k == kNatID || k == kSSN {
-			if k == kSSN && (t.buf[s] != 'u' || t.buf[s+1] != 's') {
-				// Another country's social security number (Swiss AHV,
-				// Hungarian TAJ): not the SSA's nine digits.
-				k = kNatID
-			}
 			return k
 		}
 	}

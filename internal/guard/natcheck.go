@@ -26,84 +26,28 @@ type idFormat struct {
 	shape   func(u []byte) bool
 	valid   func(u []byte) bool
 	written func(t string) bool // for generic keys: the written shape too, if the normalised one is not particular
-	cc      string              // ISO 3166 codes of the countries issuing it: a key qualified by one names it ("nif_pt")
 }
 
 var idFormats = []idFormat{
-	{[]string{"dni", "nif", "documentoidentidad", "documento_identidad", "documentodeidentidad", "documento_de_identidad"}, true, dniShape, dniValid, nil, "es"},
-	{[]string{"nie", "nif"}, true, nieShape, nieValid, nil, "es"},
-	{[]string{"nric", "fin"}, false, nricShape, nricValid, nil, "sg"},
-	{[]string{"fodselsnummer", "fødselsnummer", "fodselsnr", "fødselsnr", "fnr", "personnummer"}, false, digitsShape(11), fnrValid, nil, "no"},
-	{[]string{"rrn", "jumin", "주민등록", "주민번호", "residentregistration", "resident_registration"}, false, digitsShape(13), rrnValid, nil, "kr"},
-	{[]string{"sin", "nas", "socialinsurance", "social_insurance", "assurancesociale", "assurance_sociale"}, false, digitsShape(9), sinValid, nil, "ca"},
-	{[]string{"hetu", "henkilotunnus", "henkilötunnus", "personalidentitycode", "personal_identity_code"}, true, hetuShape, hetuValid, hetuWritten, "fi"},
-	{[]string{"nino", "ni_number", "ninumber", "nationalinsurance", "national_insurance"}, false, ninoShape, ninoValid, nil, "gb"},
-	{[]string{"codicefiscale", "codice_fiscale", "codfisc", "cod_fisc"}, false, cfShape, cfValid, nil, "it"},
-	{[]string{"tckn", "kimlik", "tcno", "tc_no"}, false, digitsShape(11), tcknValid, nil, "tr"},
-	{[]string{"personnummer", "personalidentitynumber", "personal_identity_number", "samordningsnummer"}, true, pnrShape, pnrValid, pnrWritten, "se"},
-	{[]string{"mynumber", "my_number", "kojinbango", "kojin_bango", "マイナンバー", "個人番号"}, false, digitsShape(12), myNumberValid, nil, "jp"},
-	{[]string{"rut", "run"}, false, rutShape, rutValid, nil, "cl"},
-	{[]string{"shenfenzheng", "身份证", "公民身份", "idcardno", "id_card_no", "idcardnumber", "id_card_number"}, true, cnShape, cnResidentValid, nil, "cn"},
-	{[]string{"hk_identity", "hkidentity", "hk_id", "hongkong"}, false, hkidShape, hkidValid, nil, "hk"},
-	{[]string{"taiwan", "twid", "tw_id"}, true, twShape, twIDValid, nil, "tw"},
-	{[]string{"sofi", "sofinummer", "sofinr", "sofinumber"}, false, digitsShape(9), bsnValid, nil, "nl"},
-	{[]string{"tfn", "taxfilenumber", "tax_file_number"}, false, digitsShape(9), tfnValid, nil, "au"},
-	{[]string{"zehut", "teudat", "israeli", "תעודתזהות", "תעודת_זהות", "מספרזהות"}, false, digitsShape(9), luhn, nil, "il"},
-	// The sixth round's formats (natcheck6.go).
-	{[]string{"rijksregister", "registrenational", "registre_national", "nationalregister", "national_register", "insz", "niss", "nrn"}, false, digitsShape(11), beNRNValid, nil, "be"},
-	{[]string{"isikukood", "asmenskodas", "asmens_kodas"}, false, digitsShape(11), eeIsikukoodValid, nil, "ee lt"},
-	{[]string{"cnp", "codnumericpersonal", "cod_numeric_personal"}, false, digitsShape(13), roCNPValid, nil, "ro"},
-	{[]string{"egn", "егн", "grazhdanski", "гражданскиномер"}, false, digitsShape(10), bgEGNValid, nil, "bg"},
-	{[]string{"oib", "osobniidentifikacijski", "osobni_identifikacijski"}, false, digitsShape(11), hrOIBValid, nil, "hr"},
-	{[]string{"jmbg", "maticni", "matični", "матични", "emso", "emšo"}, false, digitsShape(13), jmbgValid, nil, "rs ba me mk si"},
-	{[]string{"rodnecislo", "rodne_cislo", "rodné", "rodne", "birthnumber", "birth_number"}, false, digitsShape(10), czRodneCisloValid, nil, "cz sk"},
-	{[]string{"cuil", "cuit"}, false, digitsShape(11), arCUILValid, nil, "ar"},
-	{[]string{"thai", "thaiid", "thai_id", "เลขประจำตัวประชาชน", "เลขบัตรประชาชน"}, false, digitsShape(13), thIDValid, nil, "th"},
-	{[]string{"kennitala", "kt"}, false, digitsShape(10), isKennitalaValid, nil, "is"},
-	{[]string{"ahv", "avs", "ahvn13", "sozialversicherung"}, true, ahvShape, chAHVValid, nil, "ch"},
-	{[]string{"ppsn", "pps_no", "ppsno", "ppsnumber", "pps_number"}, true, ppsnShape, iePPSNValid, nil, "ie"},
-	{[]string{"nif", "contribuinte"}, false, digitsShape(9), ptNIFValid, nil, "pt"},
-	{[]string{"taj", "tajszam", "tajszám"}, false, digitsShape(9), huTAJValid, nil, "hu"},
-	{[]string{"emirates", "emiratesid", "emirates_id"}, true, emiratesShape, aeEmiratesIDValid, nil, "ae"},
-}
-
-// keyCountry returns the ISO 3166 code qualifying key ("nif_pt",
-// "pt_nif", "idNumberTW"), lower-cased, or "".
-func keyCountry(key string) string {
-	n := len(key)
-	if n < 4 {
-		return ""
-	}
-	two := func(a, b byte) string {
-		a, b = lower(a), lower(b)
-		if a < 'a' || a > 'z' || b < 'a' || b > 'z' || !countryCode(a, b) {
-			return ""
-		}
-		return string([]byte{a, b})
-	}
-	if c := key[n-3]; c == '_' || c == '-' || c == '.' || c == ' ' || isUpper(key[n-2]) && isUpper(key[n-1]) && c >= 'a' && c <= 'z' {
-		if cc := two(key[n-2], key[n-1]); cc != "" {
-			return cc
-		}
-	}
-	if c := key[2]; c == '_' || c == '-' || c == '.' || c == ' ' {
-		return two(key[0], key[1])
-	}
-	return ""
-}
-
-// namesCountry: the space-separated codes ccs hold cc.
-func namesCountry(ccs, cc string) bool {
-	for len(ccs) >= 2 {
-		if ccs[:2] == cc {
-			return true
-		}
-		if len(ccs) < 3 {
-			break
-		}
-		ccs = ccs[3:]
-	}
-	return false
+	{[]string{"dni", "nif", "documentoidentidad", "documento_identidad", "documentodeidentidad", "documento_de_identidad"}, true, dniShape, dniValid, nil},
+	{[]string{"nie", "nif"}, true, nieShape, nieValid, nil},
+	{[]string{"nric", "fin"}, false, nricShape, nricValid, nil},
+	{[]string{"fodselsnummer", "fødselsnummer", "fodselsnr", "fødselsnr", "fnr", "personnummer"}, false, digitsShape(11), fnrValid, nil},
+	{[]string{"rrn", "jumin", "주민등록", "주민번호", "residentregistration", "resident_registration"}, false, digitsShape(13), rrnValid, nil},
+	{[]string{"sin", "nas", "socialinsurance", "social_insurance", "assurancesociale", "assurance_sociale"}, false, digitsShape(9), sinValid, nil},
+	{[]string{"hetu", "henkilotunnus", "henkilötunnus", "personalidentitycode", "personal_identity_code"}, true, hetuShape, hetuValid, hetuWritten},
+	{[]string{"nino", "ni_number", "ninumber", "nationalinsurance", "national_insurance"}, false, ninoShape, ninoValid, nil},
+	{[]string{"codicefiscale", "codice_fiscale", "codfisc", "cod_fisc"}, false, cfShape, cfValid, nil},
+	{[]string{"tckn", "kimlik", "tcno", "tc_no"}, false, digitsShape(11), tcknValid, nil},
+	{[]string{"personnummer", "personalidentitynumber", "personal_identity_number", "samordningsnummer"}, true, pnrShape, pnrValid, pnrWritten},
+	{[]string{"mynumber", "my_number", "kojinbango", "kojin_bango", "マイナンバー", "個人番号"}, false, digitsShape(12), myNumberValid, nil},
+	{[]string{"rut", "run"}, false, rutShape, rutValid, nil},
+	{[]string{"shenfenzheng", "身份证", "公民身份", "idcardno", "id_card_no", "idcardnumber", "id_card_number"}, true, cnShape, cnResidentValid, nil},
+	{[]string{"hk_identity", "hkidentity", "hk_id", "hongkong"}, false, hkidShape, hkidValid, nil},
+	{[]string{"taiwan", "twid", "tw_id"}, true, twShape, twIDValid, nil},
+	{[]string{"sofi", "sofinummer", "sofinr", "sofinumber"}, false, digitsShape(9), bsnValid, nil},
+	{[]string{"tfn", "taxfilenumber", "tax_file_number"}, false, digitsShape(9), tfnValid, nil},
+	{[]string{"zehut", "teudat", "israeli", "תעודתזהות", "תעודת_זהות", "מספרזהות"}, false, digitsShape(9), luhn, nil},
 }
 
 // genericIDKey: a national-ID key that names no particular document kind
@@ -172,10 +116,8 @@ func failsIDCheck(key, t string) bool {
 			return false
 		}
 	}
-	// The formats the key names (by a word, or by the country that issues
-	// them) decide; only a key naming none of those whose shape t has is
-	// judged by the particular written shapes.
-	cc := keyCountry(key)
+	// The formats the key names decide; only a key naming none of those
+	// whose shape t has is judged by the particular written shapes.
 	applies := false
 	for pass := 0; pass < 2 && !applies; pass++ {
 		if pass == 1 && (!genericIDKey(key) || pairValueKey(key) || idNumberChild(key)) {
@@ -189,9 +131,9 @@ func failsIDCheck(key, t string) bool {
 				continue
 			}
 			if pass == 0 {
-				named := f.cc != "" && cc != "" && namesCountry(f.cc, cc)
+				named := false
 				for _, w := range f.words {
-					if named || keyNames(key, w) {
+					if keyNames(key, w) {
 						named = true
 						break
 					}

@@ -140,11 +140,11 @@ func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <=
 
 // scanPasswordPhrases finds a password written after a password word.
 // It starts at from, its first start (findWordStarts).
-func (w *walker) scanPasswordPhrases(s string, from int) {
+func (w *walker) scanPasswordPhrases(s string, from int, ws *wordStarts) {
 	for i := from; i < len(s); i++ {
 		// phraseFirst[s[i]], and not glued to a letter before (unless
 		// s[i] starts a multi-byte character).
-		if i = nextPairStart(s, i, &phraseStartFirst, &phraseStartAfter, &phrasePairs); i+1 >= len(s) {
+		if i = ws.nextPhrase(s, i); i+1 >= len(s) {
 			return
 		}
 		cands := phraseIndex.get(lower(s[i]), lower(s[i+1]))
@@ -180,6 +180,7 @@ func (w *walker) scanPasswordPhrases(s string, from int) {
 		if !sepSeen || j >= len(s) {
 			continue
 		}
+		j = skipInlineTag(s, j)
 		e := j
 		for e < len(s) && !phraseStop(s[e]) && !(e > j && cjkLead(s[e])) {
 			e++
@@ -330,8 +331,7 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string, strict bool) 
 			// Digits in groups must pass a national ID's check digits.
 			var buf [24]byte
 			if d, clean := onlyDigits(buf[:0], tok); clean && !(len(d) == 9 && (luhn(d) || bsnValid(d)) ||
-				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d) || nhsValid(d) || peselValid(d) ||
-				passesNamedCheck(cue, tok)) {
+				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d) || nhsValid(d) || peselValid(d) || newIDValid(d)) {
 				return -1
 			}
 		}
@@ -373,7 +373,7 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string, strict bool) 
 // the kind of number that may follow.
 var bankPhrases = casedPhrases([]bankPhrase{
 	{"account number", 3}, {"account no", 3}, {"account #", 3}, {"acct number", 3}, {"acct no", 3}, {"acct #", 3},
-	{"acct", 3}, {"a/c no", 3}, {"a/c number", 3}, {"a/c", 3}, {"acc no", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
+	{"acct", 3}, {"a/c", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
 	{"número de cuenta", 3}, {"numero de cuenta", 3}, {"numero de conta", 3}, {"rekeningnummer", 3},
 	{"checking account", 3}, {"savings account", 3}, {"bank account", 3},
 	// The bare word "account" only next to a routing number or sort code
@@ -444,7 +444,7 @@ func casedPhrases(ps []bankPhrase) []bankPhrase {
 // idJoiners may stand between an account, ID or code word and its value
 // ("my SSN is ...", "Ihr Bestätigungscode lautet ...").
 var idJoiners = []string{"is now ", "is ", "was ", "ist ", "lautet ", "est le ", "est ", "es el ", "es ", "är ", "er ", "era ", "é o ", "é ", "wordt ",
-	"è il ", "е ", "saya ialah ", "saya adalah ", "saya ", "ialah ", "adalah ",
+	"è il ", "saya ialah ", "saya adalah ", "saya ", "ialah ", "adalah ",
 	"value ", "valor ", "valeur ", "wert ", "to ", "je ", "è ", "是 ", "是", "は", "는 ", "은 ", "on ", "jest ", "was: ", "is: "}
 
 var (
@@ -483,11 +483,11 @@ func init() {
 	}
 }
 
-func (w *walker) scanBankPhrases(s string, from int) {
+func (w *walker) scanBankPhrases(s string, from int, ws *wordStarts) {
 	for i := from; i < len(s); i++ {
 		// A bank word not glued to what is before: after a letter, or
 		// "?&;/#=.-_%", it is part of a URL, a path or an identifier.
-		if i = nextPairStart(s, i, &bankStartFirst, &bankStartAfter, &bankPairs); i+1 >= len(s) {
+		if i = ws.nextBank(s, i); i+1 >= len(s) {
 			return
 		}
 		if i > 0 && isDigit(s[i-1]) {
@@ -542,9 +542,9 @@ func (w *walker) scanBankPhrases(s string, from int) {
 					j, strict = k, n > 1
 				}
 			}
-			if bp.kind == 4 || bp.kind == 5 {
+			if bp.kind == 3 || bp.kind == 4 || bp.kind == 5 {
 				// "passport no. X1234567", "Ausweis Nr. ...", "ID # ...",
-				// "TC kimlik numaram ...".
+				// "TC kimlik numaram ...", "A/c No. ...".
 				for _, nw := range [...]string{"no. ", "no.", "no ", "nr. ", "nr.", "nr ", "number ", "num ", "# ", "#", "n° ", "nº ",
 					"numaram ", "numarası ", "numarasi "} {
 					if hasPrefixFold(s[j:], nw) {
@@ -725,7 +725,7 @@ func idGroupsEnd(s string, j, e int) int {
 // number in it is a bank account.
 func bankCue(s string) bool {
 	return containsFold(s, "routing") || containsFold(s, "sort code") || containsFold(s, "sort-code") ||
-		containsFold(s, "aba ") || containsFold(s, "bsb") || containsFold(s, "transit") || containsFold(s, "ifsc")
+		containsFold(s, "aba ") || containsFold(s, "bsb") || containsFold(s, "transit")
 }
 
 // codeBefore finds a one-time code written before its cue word at s[i:]:
@@ -770,4 +770,22 @@ func codeBefore(s string, i int) (int, int) {
 		return 0, 0
 	}
 	return d, e
+}
+
+// skipInlineTag skips an HTML inline tag at s[j:] ("<b>", "<strong>",
+// "<code class=otp>"): a mail body writes "password is <b>...</b>".
+func skipInlineTag(s string, j int) int {
+	if j+2 >= len(s) || s[j] != '<' || !isLetterByte(s[j+1]) {
+		return j
+	}
+	k := strings.IndexByte(s[j:min(len(s), j+40)], '>')
+	if k < 0 {
+		return j
+	}
+	switch t := strings.ToLower(s[j+1 : j+k]); {
+	case t == "b" || t == "i" || t == "em" || t == "strong" || t == "code" || t == "kbd" || t == "tt" || t == "mark" || t == "u",
+		strings.HasPrefix(t, "span") || strings.HasPrefix(t, "code ") || strings.HasPrefix(t, "strong ") || strings.HasPrefix(t, "b "):
+		return j + k + 1
+	}
+	return j
 }

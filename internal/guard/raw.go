@@ -301,7 +301,7 @@ func endsValue(c byte) bool {
 // holding a sensitive-looking name a {name, value} pair, and a card expiry
 // counts only next to a card number.
 func sharesContext(k string, kind keyKind, val []byte) bool {
-	if k == "kty" || tagKey(k) || strings.HasPrefix(k, "$el_attr__") || k == "$el_classes" || bankIDKey(k) || addressKey(k) {
+	if k == "kty" || k == "isChecked" || tagKey(k) || strings.HasPrefix(k, "$el_attr__") || k == "$el_classes" || bankIDKey(k) || addressKey(k) {
 		return true // a JWK, an element (mixpanel autocapture's are the event itself)
 	}
 	if childKind(kNone, k, kind) == kExpiry {

@@ -115,10 +115,10 @@ func otherCodeValue(key, s string) bool {
 	if containsFoldAny(key, "ean", "gtin", "upc", "barcode", "isbn") {
 		return gs1Valid(d)
 	}
-	if containsFoldAny(key, "imei", "meid", "iccid") {
-		// A device's or SIM card's serial (IMEI and ICCID end in a Luhn
-		// digit): no card and no national ID.
-		return len(d) >= 14 && len(d) <= 20
+	if containsFoldAny(key, "imei") {
+		// A handset's IMEI (14 digits and a Luhn check digit) or IMEISV
+		// (16 digits) names a device, not a person.
+		return len(d) == 15 && luhn(d) || len(d) == 14 || len(d) == 16
 	}
 	return containsFoldAny(key, "friendcode", "friend_code", "friend-code", "matchid", "match_id", "lobby", "invitecode", "invite_code", "referralcode", "referral_code", "promocode", "promo_code",
 		"couponcode", "coupon_code", "voucher", "redeemcode", "redeem_code", "roomcode", "room_code")
@@ -141,4 +141,39 @@ func gs1Valid(d []byte) bool {
 		sum += x
 	}
 	return (10-sum%10)%10 == int(d[n-1]-'0')
+}
+
+// inTraceOrDSN: the digits s[a:b] are the numeric part of an identifier
+// that only names something: the span id after a Google Cloud trace id
+// (X-Cloud-Trace-Context: "<32 hex>/<span id>;o=1"), or the project id
+// that ends a Sentry DSN ("https://<32 hex key>@o1.ingest.sentry.io/<id>").
+// Either can pass Luhn in a card's range by chance.
+func inTraceOrDSN(s string, a, b int) bool {
+	if a < 33 || s[a-1] != '/' {
+		return false
+	}
+	if isHexRun(s[a-33:a-1]) && (a == 33 || !isAlnum(s[a-34])) && (b == len(s) || s[b] == ';' || !isAlnum(s[b])) {
+		return true
+	}
+	// A DSN: scheme://<hex key>[:<hex secret>]@host[/path]/<digits>, the
+	// digits ending the URL.
+	if b < len(s) && isAlnum(s[b]) || b < len(s) && s[b] == '/' {
+		return false
+	}
+	st := strings.LastIndex(s[:a], "://")
+	if st < 0 {
+		return false
+	}
+	at := strings.IndexByte(s[st:a], '@')
+	if at < 0 {
+		return false
+	}
+	user := s[st+3 : st+at]
+	if k := strings.IndexByte(user, ':'); k >= 0 {
+		if !isHexRun(user[k+1:]) {
+			return false
+		}
+		user = user[:k]
+	}
+	return len(user) == 32 && isHexRun(user) && strings.IndexByte(s[st+3:a], ' ') < 0
 }

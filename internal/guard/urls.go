@@ -430,12 +430,62 @@ func paramSpecial(name string) (det string, min int) {
 	case "sig", "signature", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-goog-signature",
 		"x-goog-credential", "x-goog-security-token", "oauth_signature", "hmac", "policy":
 		return "secret.signed_url", 8
-	case "samlresponse", "samlart":
-		// A SAML response is a bearer assertion: whoever holds it signs
-		// in (an artifact is its one-time reference).
-		return "url.param", 16
 	case "jsessionid", "phpsessid", "sessionid", "session", "sid", "session_token", "ticket", "st", "key",
 		"apikey", "api-key", "access-token", "accesstoken", "token", "t", "auth", "secret":
+		return "url.param", 0
+	}
+	return "", 0
+}
+
+// plainName: a parameter name that decoding and lower-casing leave as it
+// is (no '%', no upper-case letter, at most the 128 bytes pair keeps), so
+// that pair copies it in one move.
+func plainName(n string) bool {
+	if len(n) > 128 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if c := n[i]; c == '%' || c >= 'A' && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// Bits of paramBits: what a parameter name says whatever its key kind.
+const (
+	parMagic  uint8 = 1 << iota // magicLinkParam
+	parCode                     // paramSpecial: "url.param", at least 6 bytes
+	parSigned                   // paramSpecial: "secret.signed_url", at least 8 bytes
+	parToken                    // paramSpecial: "url.param", any secret-shaped value
+)
+
+// paramBits computes, once per name in the key cache (kindEntry.param),
+// what magicLinkParam and paramSpecial say about the name.
+func paramBits(name string) uint8 {
+	var b uint8
+	if magicLinkParam(name) {
+		b |= parMagic
+	}
+	switch det, min := paramSpecial(name); {
+	case det == "url.param" && min == 6:
+		b |= parCode
+	case det == "secret.signed_url" && min == 8:
+		b |= parSigned
+	case det == "url.param" && min == 0:
+		b |= parToken
+	}
+	return b
+}
+
+// paramSpecialOf is paramSpecial from the name's paramBits.
+func paramSpecialOf(b uint8) (det string, min int) {
+	switch {
+	case b&parCode != 0:
+		return "url.param", 6
+	case b&parSigned != 0:
+		return "secret.signed_url", 8
+	case b&parToken != 0:
 		return "url.param", 0
 	}
 	return "", 0
@@ -448,17 +498,24 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 	// Lower-case, percent-decoded name.
 	// The name is decoded into this depth's buffer (walker-owned, so that
 	// nothing here escapes to the heap per call).
+	// The name is copied even when decoding leaves it as it is: s may be
+	// this depth's decoding buffer (a cookie value found inside a decoded
+	// parameter), which decodeValue below overwrites.
 	nb := w.names[depth][:0]
-	for k := 0; k < len(rawName) && len(nb) < 128; k++ {
-		c := rawName[k]
-		if c == '%' && k+2 < len(rawName) && isHex(rawName[k+1]) && isHex(rawName[k+2]) {
-			c = unhex(rawName[k+1])<<4 | unhex(rawName[k+2])
-			k += 2
+	if plainName(rawName) {
+		nb = append(nb, rawName...)
+	} else {
+		for k := 0; k < len(rawName) && len(nb) < 128; k++ {
+			c := rawName[k]
+			if c == '%' && k+2 < len(rawName) && isHex(rawName[k+1]) && isHex(rawName[k+2]) {
+				c = unhex(rawName[k+1])<<4 | unhex(rawName[k+2])
+				k += 2
+			}
+			if c >= 'A' && c <= 'Z' {
+				c += 32
+			}
+			nb = append(nb, c)
 		}
-		if c >= 'A' && c <= 'Z' {
-			c += 32
-		}
-		nb = append(nb, c)
 	}
 	w.names[depth] = nb[:0]
 	name := b2s(nb)
@@ -467,11 +524,23 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 		name = strings.TrimPrefix(strings.TrimPrefix(name, "__secure-"), "__host-")
 	}
 	raw := s[vs:ve]
-	val := w.decodeValue(raw, !cookie, depth)
+	// A value of base64 with its '=' padding written raw was not
+	// form-encoded (the encoder writes %3D): its '+' stays a '+'
+	// (SharedAccessKey=..., AccountKey=... in connection strings).
+	val := w.decodeValue(raw, !cookie && !rawBase64Padded(raw), depth)
 	if w.isToken(val) {
 		return
 	}
-	kind, sens := w.kindOf(name)
+	// The name's kind and what it says as a parameter name, from the key
+	// cache: one lookup instead of the name switches per parameter.
+	kk, ke := w.kindEntry(name)
+	kind, sens := w.projectKind(name, kk)
+	var pb uint8
+	if ke != nil {
+		pb = ke.param
+	} else {
+		pb = paramBits(name)
+	}
 	mark := len(w.hits)
 	if sens && strings.IndexByte(rawName, '%') >= 0 && vs > len(rawName) {
 		// A percent-encoded name that decodes to a sensitive value
@@ -485,12 +554,20 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 			w.add(SecretToken, "secret.session_cookie", 0, len(val))
 		}
 		kind = kNone
-	} else if t := strings.TrimSpace(val); (magicLinkParam(name) || w.appLink && appLinkSecretName(name)) && randomToken(t) {
+	} else if t := strings.TrimSpace(val); (pb&parMagic != 0 || w.appLink && appLinkSecretName(name)) && randomToken(t) {
 		// A sign-in link's one-time token (?magic=, ?login_token=), and
 		// any random token a custom-scheme deep link carries in a
 		// parameter named for a token, code or key.
 		w.add(SecretToken, "url.magic_link", 0, len(val))
-	} else if det, minLen := paramSpecial(name); det != "" && !(name == "signature" && samlRedirect(s)) {
+	} else if name == "samlresponse" && samlMessage(val) {
+		// A SAML Response carries the IdP's signed assertion: a bearer
+		// credential for the service provider until it expires.
+		w.add(SecretToken, "secret.saml_response", 0, len(val))
+	} else if det, minLen := paramSpecialOf(pb); det == "secret.signed_url" && name == "signature" && samlSignedRequest(s) {
+		// The redirect binding's Signature over a SAMLRequest (an
+		// AuthnRequest or LogoutRequest) proves who asked; it grants
+		// nothing, as a webhook signature does not.
+	} else if det != "" {
 		t := strings.TrimSpace(val)
 		shapeOK := false
 		switch {
@@ -514,14 +591,6 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 		}
 	}
 	w.remap(mark, vs, ve, "param")
-}
-
-// samlRedirect: s is a SAML HTTP-Redirect binding query (SAMLRequest or
-// SAMLResponse with SigAlg): its Signature is a public-key signature of
-// that one message, which anyone may verify and nobody can reuse, as a
-// webhook's signature.
-func samlRedirect(s string) bool {
-	return containsFold(s, "sigalg=") && (containsFold(s, "samlrequest=") || containsFold(s, "samlresponse="))
 }
 
 func cookieSecretName(name string) bool {
@@ -640,4 +709,32 @@ func magicLinkParam(name string) bool {
 // credential.
 func appLinkSecretName(name string) bool {
 	return containsFoldAny(name, "token", "code", "magic", "otp", "secret", "key", "auth", "login", "session")
+}
+
+// samlSignedRequest: s holds a SAML redirect-binding request
+// (SAMLRequest=...&SigAlg=...&Signature=...) and no SAMLResponse.
+func samlSignedRequest(s string) bool {
+	return strings.Contains(s, "SAMLRequest=") && !strings.Contains(s, "SAMLResponse=")
+}
+
+// samlMessage: v (a decoded SAMLResponse parameter) is a base64 SAML
+// message: 40+ characters of the base64 alphabet ("PHNhbWxwOlJlc3Bvbn..."
+// for the POST binding, deflated bytes for the redirect binding).
+func samlMessage(v string) bool {
+	v = strings.TrimSpace(v)
+	if len(v) < 40 || isPlaceholder(v) {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		// A form decoder may have turned the base64 '+' into a space.
+		if alpha[v[i]]&alB64Std == 0 && v[i] != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// rawBase64Padded: raw is 16+ characters of standard base64 ending in '='.
+func rawBase64Padded(raw string) bool {
+	return len(raw) >= 16 && raw[len(raw)-1] == '=' && runOf(raw, 0, alB64Std) == len(raw)
 }
