@@ -1103,7 +1103,7 @@ func (w *walker) scanInlinePairs(s string) {
 			}
 		} else if arrow && ns > 0 && s[ns-1] == ':' {
 			ns-- // a Ruby symbol, :password
-		} else if ns > 0 && s[ns-1] != ' ' && s[ns-1] != '&' && s[ns-1] != '(' && s[ns-1] != ',' &&
+		} else if ns > 0 && s[ns-1] != ' ' && s[ns-1] != '&' && s[ns-1] != '(' && s[ns-1] != ',' && s[ns-1] != ';' &&
 			s[ns-1] != '?' && s[ns-1] != '{' && s[ns-1] != '\t' && s[ns-1] != '"' && s[ns-1] != '\'' {
 			continue
 		}

@@ -15,9 +15,11 @@ func init() {
 		"no. ic", "no ic", "nombor ic", "nombor kad pengenalan", "kad pengenalan", "emirates id", "الرقم القومي",
 		"رقمي القومي", "رقم الهوية", "رقم الهوية الوطنية", "رقم البطاقة الشخصية", "เลขบัตรประชาชน",
 		"เลขประจำตัวประชาชน", "cartão de cidadão", "cartao de cidadao"} {
-		bankPhrases = append(bankPhrases, struct {
-			w    string
-			kind uint8
-		}{w, 5})
+		for _, f := range casedForms([]string{w}) {
+			bankPhrases = append(bankPhrases, struct {
+				w    string
+				kind uint8
+			}{f, 5}) // "ЕГН" as well as "егн"
+		}
 	}
 }

@@ -23,8 +23,12 @@ var idLineNames = []string{"ssn", "cpf", "cnpj", "pesel", "aadhaar", "aadhar", "
 	"kimlik", "hetu", "personnummer", "fodselsnummer", "fødselsnummer", "nhs", "hkid", "dni", "sofinummer",
 	"taiwan", "twid", "pan", "身份证", "身份證", "身分證"}
 
-// idLineFirst marks the first bytes of idLineNames (both cases).
-var idLineFirst [256]bool
+// idLineFirst marks the first bytes of idLineNames (both cases);
+// idLinePairs holds their first two bytes.
+var (
+	idLineFirst [256]bool
+	idLinePairs pairSet
+)
 
 func init() {
 	for _, n := range idLineNames {
@@ -32,6 +36,7 @@ func init() {
 		if n[0] >= 'a' && n[0] <= 'z' {
 			idLineFirst[n[0]-32] = true
 		}
+		idLinePairs.putFold(n[0], n[1])
 	}
 }
 
@@ -39,9 +44,12 @@ func init() {
 const idLineWindow = 160
 
 func (w *walker) scanIDNamesInLines(s string) {
-	for i := 0; i < len(s); i++ {
-		if !idLineFirst[s[i]] {
+	for i := 0; i+1 < len(s); i++ {
+		if !idLineFirst[s[i]] || !idLinePairs.has(s[i], s[i+1]) {
 			continue
+		}
+		if i > 0 && s[i] < 0x80 && isLetterByte(s[i-1]) && !(isUpper(s[i]) && !isUpper(s[i-1])) {
+			continue // inside a word
 		}
 		for _, n := range idLineNames {
 			if len(s)-i < len(n) || !hasPrefixFold(s[i:], n) || !identWordAt(s, i, i+len(n)) {

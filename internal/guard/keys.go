@@ -649,6 +649,11 @@ func classifyTokens(t *keyTok) keyKind {
 		u.nt--
 		u.n = int(u.ends[u.nt-1])
 		if k := classifyHead(&u); k == kNatID || k == kSSN {
+			if k == kSSN && (t.buf[s] != 'u' || t.buf[s+1] != 's') {
+				// Another country's social security number (Swiss AHV,
+				// Hungarian TAJ): not the SSA's nine digits.
+				k = kNatID
+			}
 			return k
 		}
 	}

@@ -124,6 +124,19 @@ func kindsLeftCases() []famCase {
 		neg("chat mykad no number", skv("message", "No. IC saya hilang, boleh bantu?").props),
 		neg("chat arabic no number", skv("message", "نسيت رقم الهوية الخاص بي").props),
 		neg("chat spanish article bad", skv("message", "Mi DNI es el 12345678A").props),
+		// A connection string inside prose: its pairs are split by ';'.
+		pos("azure key in prose", skv("message", "failed to connect: DefaultEndpointsProtocol=https;AccountName=acme;AccountKey="+fake(8, 43, alnum+"+/")+"=;EndpointSuffix=core.windows.net").props, fake(8, 43, alnum+"+/")),
+		neg("semicolon pairs no secret", skv("message", "retry with Server=db;Database=app;Timeout=30;Encrypt=true").props),
+		// A key qualified by a country names that country's format: its
+		// check decides (personal_code_ee, citizen_id_th); another
+		// country's social security key holds no SSN (social_security_ch).
+		pos("country key ee", skv("personal_code_ee", "37605030299").props, "37605030299"),
+		neg("country key ee bad", skv("personal_code_ee", "37605030298").props),
+		pos("country key th", skv("citizen_id_th", "1101700230708").props, "1101700230708"),
+		neg("country key th bad", skv("citizen_id_th", "1101700230709").props),
+		pos("country ssn ch", skv("social_security_ch", "756.9217.0769.85").props, "756.9217.0769.85"),
+		neg("country ssn ch bad", skv("social_security_ch", "756.9217.0769.84").props),
+		pos("country ssn us", skv("ssn_us", "536-22-1234").props, "536-22-1234"),
 		neg("line ssn far", skv("error", "ssn check skipped\nretrying order '536221234'").props),
 	}
 }

@@ -98,6 +98,43 @@ func equalFoldASCII(a, b string) bool {
 	return true
 }
 
+// countryIDWord names, for an ISO 3166 code, a word of its national ID's
+// format in idFormats: a key qualified by the country ("nif_pt",
+// "personal_code_ee") names that format.
+var countryIDWord = map[string]string{
+	"es": "nif", "sg": "nric", "kr": "rrn", "ca": "sin", "fi": "hetu", "gb": "nino", "it": "codicefiscale",
+	"tr": "kimlik", "se": "personnummer", "jp": "mynumber", "cl": "rut", "cn": "shenfenzheng", "hk": "hk_identity",
+	"tw": "taiwan", "au": "tfn", "il": "zehut", "be": "rijksregister", "ee": "isikukood", "lt": "isikukood",
+	"ro": "cnp", "bg": "egn", "hr": "oib", "rs": "jmbg", "ba": "jmbg", "me": "jmbg", "mk": "jmbg", "si": "jmbg",
+	"cz": "rodne", "sk": "rodne", "ar": "cuil", "th": "thai", "is": "kennitala", "ch": "ahv", "ie": "ppsn",
+	"pt": "contribuinte", "hu": "taj", "ae": "emirates",
+}
+
+// keyCountry returns the ISO 3166 code qualifying key ("nif_pt",
+// "pt_nif", "idNumberTW"), lower case, or "".
+func keyCountry(key string) string {
+	n := len(key)
+	if n < 4 {
+		return ""
+	}
+	two := func(a, b byte) string {
+		a, b = lower(a), lower(b)
+		if a < 'a' || a > 'z' || b < 'a' || b > 'z' || !countryCode(a, b) {
+			return ""
+		}
+		return string([]byte{a, b})
+	}
+	if c := key[n-3]; c == '_' || c == '-' || c == '.' || c == ' ' || isUpper(key[n-2]) && isUpper(key[n-1]) && c >= 'a' && c <= 'z' {
+		if cc := two(key[n-2], key[n-1]); cc != "" {
+			return cc
+		}
+	}
+	if c := key[2]; c == '_' || c == '-' || c == '.' || c == ' ' {
+		return two(key[0], key[1])
+	}
+	return ""
+}
+
 // failsIDCheck: under key (a national-ID key or an ID cue in prose), t is
 // written in the shape of a format with a check that the key names, passes
 // none of them, and passes no check of namedChecks the key names either.
@@ -116,8 +153,11 @@ func failsIDCheck(key, t string) bool {
 			return false
 		}
 	}
-	// The formats the key names decide; only a key naming none of those
-	// whose shape t has is judged by the particular written shapes.
+	// The formats the key names (by a word, or by the country that issues
+	// them: "personal_code_ee", "citizen_id_th") decide; only a key naming
+	// none of those whose shape t has is judged by the particular written
+	// shapes.
+	ccWord := countryIDWord[keyCountry(key)]
 	applies := false
 	for pass := 0; pass < 2 && !applies; pass++ {
 		if pass == 1 && (!genericIDKey(key) || pairValueKey(key) || idNumberChild(key)) {
@@ -133,7 +173,7 @@ func failsIDCheck(key, t string) bool {
 			if pass == 0 {
 				named := false
 				for _, w := range f.words {
-					if keyNames(key, w) {
+					if keyNames(key, w) || w == ccWord && ccWord != "" {
 						named = true
 						break
 					}

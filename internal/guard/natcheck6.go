@@ -51,10 +51,12 @@ func init() {
 		"เลขประจำตัวประชาชน", "kennitala", "ahv number", "ahv-nr", "ahv", "numéro avs", "avs", "pps number",
 		"pps no", "ppsn", "número de contribuinte", "numero de contribuinte", "nif", "taj szám", "taj szam",
 		"tajszám", "taj number", "taj", "emirates id"} {
-		bankPhrases = append(bankPhrases, struct {
-			w    string
-			kind uint8
-		}{w, 5})
+		for _, f := range casedForms([]string{w}) {
+			bankPhrases = append(bankPhrases, struct {
+				w    string
+				kind uint8
+			}{f, 5}) // "ЕГН" as well as "егн"
+		}
 	}
 }
 

@@ -331,7 +331,8 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string, strict bool) 
 			// Digits in groups must pass a national ID's check digits.
 			var buf [24]byte
 			if d, clean := onlyDigits(buf[:0], tok); clean && !(len(d) == 9 && (luhn(d) || bsnValid(d)) ||
-				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d) || nhsValid(d) || peselValid(d) || newIDValid(d)) {
+				aadhaarValid(d) || cpfValid(d) || zaIDValid(d) || steuerIDValid(d) || nhsValid(d) || peselValid(d) || newIDValid(d) ||
+				passesNamedCheck(cue, tok)) {
 				return -1
 			}
 		}
@@ -444,7 +445,7 @@ func casedPhrases(ps []bankPhrase) []bankPhrase {
 // idJoiners may stand between an account, ID or code word and its value
 // ("my SSN is ...", "Ihr Bestätigungscode lautet ...").
 var idJoiners = []string{"is now ", "is ", "was ", "ist ", "lautet ", "est le ", "est ", "es el ", "es ", "är ", "er ", "era ", "é o ", "é ", "wordt ",
-	"è il ", "saya ialah ", "saya adalah ", "saya ", "ialah ", "adalah ",
+	"è il ", "е ", "saya ialah ", "saya adalah ", "saya ", "ialah ", "adalah ",
 	"value ", "valor ", "valeur ", "wert ", "to ", "je ", "è ", "是 ", "是", "は", "는 ", "은 ", "on ", "jest ", "was: ", "is: "}
 
 var (
