@@ -83,6 +83,18 @@ func kinds6Samples() map[string][2][]sample {
 			{raw(`{"$snapshot_data":[{"type":3,"data":{"source":5,"text":"**********","isChecked":false,"id":42}}]}`, ""),
 				raw(`{"$snapshot_data":[{"type":3,"data":{"source":2,"type":2,"id":42,"x":10,"y":20}},{"type":3,"data":{"source":0,"texts":[{"id":3,"value":"Welcome"}],"adds":[],"removes":[],"attributes":[]}}]}`, "")},
 		},
+		"id.th_id": {
+			{kv("ocr_text", "Thai ID: 1-1017-00203-45-0"), kv("note", "customer card 1-1017-00203-45-0 verified")},
+			{kv("ocr_text", "Thai ID: 1-1017-00203-45-1"), kv("part", "sku 1-1017-00203-45-0-7")},
+		},
+		"id.ae_emirates_id": {
+			{kv("text", "Emirates ID: 784-1968-6570305-0"), kv("note", "my EID 784-1968-6570305-0 thanks")},
+			{kv("text", "Emirates ID: 784-1968-6570305-1"), kv("note", "ref 785-1968-6570305-0")},
+		},
+		"id.cz_rodne_cislo": {
+			{kv("body", "Rodné číslo: 710319/2745"), kv("note", "RC 710319/2745, prosím")},
+			{kv("body", "Rodné číslo: 710319/2746"), kv("path", "build 240101/1234")},
+		},
 		"secret.saml_response": {
 			{kv("form_body", "SAMLResponse="+samlResp+"&RelayState=%2Fdashboard"), kv("$current_url", "https://sp.example.com/acs?SAMLResponse="+samlResp+"&RelayState=x")},
 			{kv("form_body", "SAMLResponse=&RelayState=%2Fdashboard"), kv("note", "post the SAMLResponse to the ACS URL")},

@@ -43,14 +43,16 @@ func init() {
 		"thaicitizenidnumber", "personalidentificationcode", "isikukoodinumber", "emiratesidno", "nationalregisterno",
 		"ahvn13", "ahvn", "avsn13", "eidnumber", "emiratesidcard", "егн", "egnno")
 	// And the words that name them in prose.
-	// Longer cues first: the first that matches is read.
+	// Longer cues first: the first that matches is read. Cues starting
+	// with a common pair of letters ("th", "ma", "ro", "em", "as", "av")
+	// would slow the scan of every text; the Thai ID, the Emirates ID and
+	// the rodné číslo have written shapes particular enough to be found
+	// without a cue (matchThaiID, matchEmiratesID, matchRodneCislo).
 	for _, w := range []string{"rijksregisternummer", "numéro de registre national", "numero de registre national",
-		"national register number", "isikukood", "asmens kodas", "cod numeric personal", "cnp", "егн", "ЕГН", "egn",
-		"osobni identifikacijski broj", "oib", "jmbg", "матични број", "matični broj", "maticni broj", "emšo",
-		"rodné číslo", "rodne cislo", "rodné čislo", "cuil", "cuit", "thai national id", "thai id",
-		"เลขประจำตัวประชาชน", "kennitala", "ahv number", "ahv-nr", "ahv", "numéro avs", "avs", "pps number",
-		"pps no", "ppsn", "número de contribuinte", "numero de contribuinte", "nif", "taj szám", "taj szam",
-		"tajszám", "taj number", "taj", "emirates id"} {
+		"national register number", "isikukood", "cod numeric personal", "cnp", "егн", "ЕГН", "egn",
+		"oib", "jmbg", "матични број", "cuil", "cuit", "เลขประจำตัวประชาชน", "kennitala", "ahv number", "ahv-nr", "ahv",
+		"numéro avs", "pps number", "pps no", "ppsn", "número de contribuinte", "numero de contribuinte", "nif",
+		"taj szám", "taj szam", "tajszám", "taj number", "taj"} {
 		bankPhrases = append(bankPhrases, struct {
 			w    string
 			kind uint8
@@ -369,4 +371,55 @@ func addKeysLate(k keyKind, names ...string) {
 			tailSet[uint16(w[len(w)-2])<<8|uint16(w[len(w)-1])] = true
 		}
 	}
+}
+
+// matchThaiID: a Thai ID as printed, 1-4-5-2-1 digits joined by dashes,
+// passing its check.
+func matchThaiID(s string, i int) int {
+	if i+17 > len(s) {
+		return -1
+	}
+	var d [13]byte
+	n := 0
+	for k := 0; k < 17; k++ {
+		c := s[i+k]
+		switch k {
+		case 1, 6, 12, 15:
+			if c != '-' {
+				return -1
+			}
+		default:
+			if !isDigit(c) {
+				return -1
+			}
+			d[n] = c
+			n++
+		}
+	}
+	if !boundaryAfter(s, i+17) || i+17 < len(s) && s[i+17] == '-' || !thaiIDValid(d[:]) {
+		return -1
+	}
+	return i + 17
+}
+
+// matchEmiratesID: an Emirates ID as printed, 784-YYYY-NNNNNNN-C, passing
+// Luhn.
+func matchEmiratesID(s string, i int) int {
+	var buf [24]byte
+	d, j := groupsAt(&buf, s, i, "-", [4]int{3, 4, 7, 1})
+	if j < 0 || !emiratesValid(d) {
+		return -1
+	}
+	return j
+}
+
+// matchRodneCislo: a Czech or Slovak birth number as written, YYMMDD/SSSC,
+// its date valid and the ten digits divisible by 11.
+func matchRodneCislo(s string, i int) int {
+	var buf [24]byte
+	d, j := groupsAt(&buf, s, i, "/", [4]int{6, 4})
+	if j < 0 || !rcValid(d) {
+		return -1
+	}
+	return j
 }

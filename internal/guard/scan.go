@@ -657,17 +657,24 @@ func (w *walker) scanIDs(s string, f uint32) {
 			}
 		case dr == 1 && next == ' ':
 			try(matchNIR, "id.fr_nir")
+		case dr == 1 && next == '-':
+			try(matchThaiID, "id.th_id")
 		case dr == 2 && next == ' ':
 			try(matchSteuerID, "id.de_steuer_id")
 		case dr == 3 && (next == '-' || next == ' '):
 			try(matchSSN, "id.us_ssn")
 			try(matchSIN, "id.ca_sin")
+			if next == '-' && c == '7' {
+				try(matchEmiratesID, "id.ae_emirates_id")
+			}
 		case dr == 3 && next == '.':
 			try(matchCPF, "id.br_cpf")
 		case dr == 4 && (next == ' ' || next == '-'):
 			try(matchAadhaar, "id.in_aadhaar")
 		case dr == 4 && next == '.':
 			try(matchBSNDotted, "id.nl_bsn")
+		case dr == 6 && next == '/':
+			try(matchRodneCislo, "id.cz_rodne_cislo")
 		case dr == 6:
 			try(matchHETU, "id.fi_hetu")
 			try(matchPersonnummer, "id.se_personnummer")
