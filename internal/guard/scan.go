@@ -473,7 +473,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if f&(pSemi|pAngle|pHigh) != 0 || len(s) >= 80 && f&pSpace != 0 {
 		w.scanTextForms(s, f, kind, depth)
 	}
-	if f&pColon != 0 && len(s) >= 16 {
+	if f&pColon != 0 && f&(pSpace|pAt) != 0 && len(s) >= 16 {
+		// Key files and raw responses are multi-line texts; an Oracle
+		// connect string has user/password@. (URLs have neither.)
 		w.scanTextForms6(s, f)
 	}
 	if f&pDash != 0 && len(s) >= 40 {
