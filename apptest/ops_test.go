@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +115,34 @@ func TestPurgeCLICounts(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "3 events deleted, 0 events changed, 0 profiles deleted, 0 profiles changed, 3 findings deleted") {
 		t.Errorf("purge output: %s", stderr.String())
+	}
+}
+
+// TestThreadsFlag: `sieve serve --threads N` reaches DuckDB: /metrics
+// reads sieve_store_duckdb_threads back from DuckDB's own setting, for two
+// counts neither of which is the 2-core default; after a query under a
+// --query-threads budget it is --threads again.
+func TestThreadsFlag(t *testing.T) {
+	for _, n := range []string{"1", "3"} {
+		s := startServer(t, serverOpts{Args: []string{"--threads", n, "--query-threads", "1"}})
+		threads := func() string {
+			code, b := s.do("GET", "/metrics", bearer(), nil)
+			m := regexp.MustCompile(`(?m)^sieve_store_duckdb_threads (\S+)$`).FindSubmatch(b)
+			if code != 200 || m == nil {
+				t.Fatalf("/metrics: %d, no sieve_store_duckdb_threads", code)
+			}
+			return string(m[1])
+		}
+		if got := threads(); got != n {
+			t.Errorf("--threads %s: DuckDB has %s threads", n, got)
+		}
+		day := time.Now().UTC().Format(time.DateOnly)
+		if code, b := s.do("POST", "/api/projects/1/query", bearer(), []byte(`{"kind":"funnels","from":"`+day+`","to":"`+day+`","series":[{"event":"a"},{"event":"b"}]}`)); code != 200 {
+			t.Fatalf("query: %d %s", code, b)
+		}
+		if got := threads(); got != n {
+			t.Errorf("--threads %s, after a query: DuckDB has %s threads", n, got)
+		}
+		s.stop()
 	}
 }

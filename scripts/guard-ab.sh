@@ -7,6 +7,8 @@
 # BenchmarkGuardIngestEvent's shapes, memo off) in 80 rounds of ~20 ms,
 # timing each with the thread's CPU clock. Load from other processes then
 # hits both sides alike; the median of the per-round ratios is the figure.
+# AB_ROUNDS=N sets the number of rounds (default 80): a 2% difference needs
+# a few hundred on a loaded machine.
 set -euo pipefail
 top=$(git rev-parse --show-toplevel)
 old=$1

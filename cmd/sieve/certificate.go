@@ -15,6 +15,7 @@ import (
 	"github.com/sieve-analytics/sieve/internal/audit"
 	"github.com/sieve-analytics/sieve/internal/purge"
 	"github.com/sieve-analytics/sieve/internal/sign"
+	"github.com/sieve-analytics/sieve/internal/store"
 )
 
 // parseInterleaved parses flags that may come before or after the
@@ -171,10 +172,10 @@ func printCertificate(out io.Writer, c *purge.Certificate) {
 	for _, p := range c.Partitions {
 		fmt.Fprintf(out, "    project %d day %s: %d deleted, %d changed\n", p.Project, p.Day, p.RowsDeleted, p.RowsChanged)
 		for _, f := range p.Before {
-			fmt.Fprintf(out, "      removed %s sha256 %s (%d rows)\n", f.File, f.SHA256, f.Rows)
+			fmt.Fprintf(out, "      removed %s sha256 %s (%s)\n", f.File, f.SHA256, digestRows(f))
 		}
 		for _, f := range p.After {
-			fmt.Fprintf(out, "      written %s sha256 %s (%d rows)\n", f.File, f.SHA256, f.Rows)
+			fmt.Fprintf(out, "      written %s sha256 %s (%s)\n", f.File, f.SHA256, digestRows(f))
 		}
 	}
 	if s := c.State; s != nil {
@@ -278,4 +279,13 @@ func selftestCmd(args []string) error {
 	}
 	fmt.Fprintln(os.Stderr, "selftest: passed")
 	return nil
+}
+
+// digestRows says what a file digest's rows are: events, or the identity
+// links of a link file.
+func digestRows(f store.FileDigest) string {
+	if f.Kind == store.FileDigestLinks {
+		return fmt.Sprintf("identity link file, %d links", f.Rows)
+	}
+	return fmt.Sprintf("%d rows", f.Rows)
 }

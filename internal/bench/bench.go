@@ -19,15 +19,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -46,7 +49,7 @@ func Main(args []string) error {
 		return queryMain(args[1:])
 	}
 	if len(args) == 0 || args[0] != "ingest" {
-		return errors.New("usage: sieve bench query [--events N] [--runs N] --store clickhouse://... [--dir DIR] [--keep] [--only a,b]\n       sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--format=mixpanel|posthog|both] [--forward=off|on|both] [--dir DIR] [--store clickhouse://...]")
+		return errors.New("usage: sieve bench query [--events N] [--runs N] --store clickhouse://... [--dir DIR] [--keep] [--only a,b]\n       sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--format=mixpanel|posthog|both] [--forward=off|on|both] [--dir DIR] [--store clickhouse://...]\n       sieve bench ingest --query-loop funnel|retention [--query-events N] [--query-threads 1,0] [--rounds N] [--idle 5s] [--busy 10s] [--batch N] [--senders N] [--dir DIR]")
 	}
 	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
 	o := Options{}
@@ -61,10 +64,44 @@ func Main(args []string) error {
 	fs.DurationVar(&o.MaxTime, "max-time", 5*time.Minute, "stop a phase after this long")
 	fs.BoolVar(&o.Password, "password", false, "every event carries a password property (one finding each)")
 	fs.StringVar(&o.Addr, "addr", "127.0.0.1:0", "listen address of the in-process server (a loopback port, 0 for any)")
+	pids := fs.String("cpu-pids", "", "comma-separated pids of other processes (e.g. the clickhouse-servers) whose CPU seconds each phase reports")
 	fs.StringVar(&o.Forward, "forward", "off", "off; on (guard-on phases forward every event to one destination, an in-process sink answering like Mixpanel's /import); or both (guard on: without, with, without, with a destination, alternated)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	loop := LoopOptions{}
+	fs.StringVar(&loop.Query, "query-loop", "", "funnel or retention: instead of the phases above, ingest (Mixpanel /track, guard on) idle and then while this query loops through the query API, over a dataset of --query-events events (docs/PERFORMANCE.md)")
+	fs.IntVar(&loop.Events, "query-events", 1_000_000, "--query-loop: events in the query dataset (kept in --dir between runs)")
+	fs.DurationVar(&loop.Idle, "idle", 5*time.Second, "--query-loop: length of an idle phase")
+	fs.DurationVar(&loop.Busy, "busy", 10*time.Second, "--query-loop: length of a phase beside the query loop")
+	fs.IntVar(&loop.Rounds, "rounds", 3, "--query-loop: rounds, each a fresh server per budget, idle then busy")
+	budgets := fs.String("query-threads", strconv.Itoa(max(1, runtime.NumCPU()/2)), "--query-loop: comma-separated --query-threads budgets alternated in each round (0: none)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	for _, p := range strings.Split(*pids, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			n, err := strconv.Atoi(p)
+			if err != nil {
+				return fmt.Errorf("bench: --cpu-pids: %q is not a pid", p)
+			}
+			o.CPUPids = append(o.CPUPids, n)
+		}
+	}
+	if loop.Query != "" {
+		for _, f := range strings.Split(*budgets, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 0 {
+				return fmt.Errorf("bench: --query-threads %q: comma-separated counts, 0 or more", *budgets)
+			}
+			loop.Budgets = append(loop.Budgets, n)
+		}
+		loop.Batch, loop.Senders, loop.Dir, loop.Addr = o.Batch, o.Senders, o.Dir, o.Addr
+		res, err := IngestUnderQuery(context.Background(), loop)
+		if err != nil {
+			return err
+		}
+		b, _ := json.MarshalIndent(res, "", "  ")
+		fmt.Println(string(b))
+		return nil
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -102,6 +139,9 @@ type Options struct {
 	// Forward: "off" (default), "on" (guard-on phases forward to one
 	// destination) or "both" (alternated phases without and with one).
 	Forward string
+	// CPUPids are other processes (the clickhouse-servers) whose CPU
+	// seconds each phase reports.
+	CPUPids []int `json:",omitempty"`
 }
 
 // Phase is one measured phase.
@@ -120,6 +160,94 @@ type Phase struct {
 	// ForwardedPerSec, with a destination: events the destination
 	// received over the time from the first request until it had them all.
 	ForwardedPerSec float64 `json:"forwarded_per_sec,omitempty"`
+	// CPUSeconds: this process's CPU seconds in the phase ("self": Sieve
+	// and the load generator, which run in one process) and those of
+	// each --cpu-pids process ("pid N").
+	CPUSeconds map[string]float64 `json:"cpu_s,omitempty"`
+	// StoredSeconds, with ClickHouse's local log (wal=on): from the first
+	// request until the cluster held every acknowledged event (the
+	// phase's Seconds end with the last acknowledgement).
+	StoredSeconds float64 `json:"stored_s,omitempty"`
+}
+
+// waitStored, for a clickhouse:// store with wal=on, waits until the
+// cluster holds n events of project 1 (read without the log) and returns
+// when it did; the zero time for other stores.
+func waitStored(ctx context.Context, storeURL string, n int64, deadline time.Time) (time.Time, error) {
+	if !isClickHouse(storeURL) {
+		return time.Time{}, nil
+	}
+	cfg, err := clickhouse.ParseURL(storeURL)
+	if err != nil || !cfg.WAL {
+		return time.Time{}, err
+	}
+	cfg.WAL = false
+	st, err := clickhouse.Open(ctx, cfg)
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer st.Close()
+	for {
+		days, err := st.CountByDay(ctx, store.ScanQuery{ProjectID: 1, From: math.MinInt64 / 2, To: math.MaxInt64 / 2})
+		if err != nil {
+			return time.Time{}, err
+		}
+		var got int64
+		for _, d := range days {
+			got += d.Events
+		}
+		if got >= n {
+			return time.Now(), nil
+		}
+		if time.Now().After(deadline) {
+			return time.Time{}, fmt.Errorf("bench: the cluster holds %d of %d acknowledged events", got, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// cpuMeter measures the CPU seconds of this process and of others by pid.
+type cpuMeter struct {
+	pids []int
+	self time.Duration
+	t0   []float64
+}
+
+func startCPU(pids []int) *cpuMeter {
+	m := &cpuMeter{pids: pids, self: cpuTime()}
+	for _, p := range pids {
+		m.t0 = append(m.t0, procCPU(p))
+	}
+	return m
+}
+
+// stop returns the CPU seconds used since startCPU, by process.
+func (m *cpuMeter) stop() map[string]float64 {
+	out := map[string]float64{"self": (cpuTime() - m.self).Seconds()}
+	for i, p := range m.pids {
+		out["pid "+strconv.Itoa(p)] = procCPU(p) - m.t0[i]
+	}
+	return out
+}
+
+// procCPU is the user+system CPU seconds of process pid (from
+// /proc/pid/stat, in clock ticks of 1/100 s), 0 when unreadable.
+func procCPU(pid int) float64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 {
+		s = s[i+1:]
+	}
+	f := strings.Fields(s) // f[0] is field 3 (state): utime is field 14, stime 15
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (u + st) / 100
 }
 
 // Result of a run.
@@ -144,6 +272,10 @@ type Result struct {
 	// E2EOverBulk compares end-to-end ingestion (guard on when run) with
 	// ClickHouse's own bulk insert of the same rows (--store clickhouse://).
 	E2EOverBulk float64 `json:"e2e_over_bulk,omitempty"`
+	// E2EStoredOverBulk, with ClickHouse's local log (wal=on): the rate
+	// until the cluster held every event (StoredSeconds) over the bulk
+	// insert's.
+	E2EStoredOverBulk float64 `json:"e2e_stored_over_bulk,omitempty"`
 	// ForwardOverNone compares guard-on ingestion with one destination to
 	// without (--forward=both): the mean of the phases with over the mean
 	// of those without, alternated; ForwardOverNoneCPU by CPU time per
@@ -222,6 +354,9 @@ func Ingest(ctx context.Context, o Options) (Result, error) {
 			e2e = off
 		}
 		res.E2EOverBulk = e2e.EventsPerSec / bulk.EventsPerSec
+		if e2e.StoredSeconds > 0 {
+			res.E2EStoredOverBulk = float64(e2e.Events) / e2e.StoredSeconds / bulk.EventsPerSec
+		}
 	}
 	if o.Format == "both" {
 		// Mixpanel, PostHog, Mixpanel again: the PostHog phase is compared
@@ -357,6 +492,13 @@ func openRaw(o Options, dir string) (store.Store, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if cfg.WAL {
+		if dir == "" {
+			cfg.WAL = false // the bulk insert: no log
+		} else {
+			cfg.WALDir = filepath.Join(dir, "chlog")
+		}
+	}
 	st, err := clickhouse.Open(context.Background(), cfg)
 	if err != nil {
 		return nil, nil, err
@@ -410,6 +552,7 @@ func rawAppend(ctx context.Context, o Options) (Phase, error) {
 	var firstErr error
 	var once sync.Once
 	deadline := time.Now().Add(o.MaxTime)
+	cm := startCPU(o.CPUPids)
 	t0 := time.Now()
 	var wg sync.WaitGroup
 	for range o.Senders {
@@ -437,7 +580,7 @@ func rawAppend(ctx context.Context, o Options) (Phase, error) {
 	}
 	n := done.Load()
 	return Phase{Name: "store append (raw)", Events: n, Seconds: secs, EventsPerSec: float64(n) / secs,
-		MBPerSec: float64(bytesTotal) / secs / 1e6}, nil
+		MBPerSec: float64(bytesTotal) / secs / 1e6, CPUSeconds: cm.stop()}, nil
 }
 
 // bulkLoad inserts the raw phase's rows with ClickHouse's own bulk insert
@@ -455,6 +598,7 @@ func bulkLoad(ctx context.Context, o Options) (Phase, error) {
 	for _, b := range batches {
 		all = append(all, b...)
 	}
+	cm := startCPU(o.CPUPids)
 	t0 := time.Now()
 	for len(all) > 0 {
 		n := min(len(all), 100_000)
@@ -466,7 +610,7 @@ func bulkLoad(ctx context.Context, o Options) (Phase, error) {
 	secs := time.Since(t0).Seconds()
 	n := int64(o.Events)
 	return Phase{Name: "ClickHouse bulk insert (RowBinary, 100k rows per statement)", Events: n, Seconds: secs,
-		EventsPerSec: float64(n) / secs, MBPerSec: float64(bytesTotal) / secs / 1e6}, nil
+		EventsPerSec: float64(n) / secs, MBPerSec: float64(bytesTotal) / secs / 1e6, CPUSeconds: cm.stop()}, nil
 }
 
 // posthogBatch turns Mixpanel-shaped events into a posthog-js 1.449 body:
@@ -590,6 +734,7 @@ func httpPhase(ctx context.Context, o Options, guardOn bool, format string, fwd 
 	var once sync.Once
 	deadline := time.Now().Add(o.MaxTime)
 	cpu0 := cpuTime()
+	cm := startCPU(o.CPUPids)
 	t0 := time.Now()
 	var wg sync.WaitGroup
 	for s := range o.Senders {
@@ -624,7 +769,18 @@ func httpPhase(ctx context.Context, o Options, guardOn bool, format string, fwd 
 	}
 	wg.Wait()
 	secs := time.Since(t0).Seconds()
+	var shipped float64
+	if firstErr == nil {
+		at, err := waitStored(ctx, storeURL, done.Load(), deadline.Add(time.Minute))
+		if err != nil {
+			return Phase{}, err
+		}
+		if !at.IsZero() {
+			shipped = at.Sub(t0).Seconds()
+		}
+	}
 	cpuSecs := (cpuTime() - cpu0).Seconds()
+	cpuAfter := cm.stop()
 	if firstErr != nil {
 		return Phase{}, firstErr
 	}
@@ -661,7 +817,8 @@ func httpPhase(ctx context.Context, o Options, guardOn bool, format string, fwd 
 	n := done.Load()
 	return Phase{Name: name, Events: n, Seconds: secs, EventsPerSec: float64(n) / secs,
 		MBPerSec: float64(bytesTotal) / secs / 1e6, P50Ms: pct(0.50), P99Ms: pct(0.99),
-		CPUMicrosPerEvent: cpuSecs * 1e6 / float64(max(n, 1)), ForwardedPerSec: fwdRate}, nil
+		CPUMicrosPerEvent: cpuSecs * 1e6 / float64(max(n, 1)), ForwardedPerSec: fwdRate, CPUSeconds: cpuAfter,
+		StoredSeconds: shipped}, nil
 }
 
 func defaultToken(c *http.Client, base, adminKey string) (string, error) {

@@ -9,17 +9,19 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/eventgen"
 	"github.com/sieve-analytics/sieve/internal/query"
 	"github.com/sieve-analytics/sieve/internal/store/clickhouse"
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
@@ -44,90 +46,6 @@ var cmpQueries = []struct{ name, doc, sql string }{
 	{"addiction_week_hours", `{"kind":"addiction","from":"2026-01-05","to":"2026-02-03","interval":"week","series":[{"event":"Page viewed"}],"addiction":{"unit":"hour"}}`, ""},
 }
 
-// genRows makes the benchmark's dataset, n events, and hands it to emit in
-// batches of at most batch rows (emit may keep no reference to the slice):
-// users of 100 events in sessions over 30 days from 2026-01-05, about 40
-// properties an event (~1 KB of JSON), a third sign up (identify, then
-// $user_id with $device_id), as the DuckDB store's query benchmark has it.
-// The same n gives the same rows. It returns the top-level property names
-// the rows hold (what a project's lexicon would hold after ingesting them).
-func genRows(n, batch int, emit func([]event.Row) error) (map[string]bool, error) {
-	r := rand.New(rand.NewPCG(1, 2))
-	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
-	names := []string{"Page viewed", "Page viewed", "Page viewed", "Clicked", "Searched", "Added to cart", "Purchased"}
-	browsers := []string{"Chrome", "Safari", "Firefox", "Edge", "Opera", "Samsung Internet"}
-	countries := []string{"US", "FR", "DE", "GB", "IN", "BR", "JP", "CA", "ES", "IT"}
-	sources := []string{"google", "twitter", "newsletter", "direct", "facebook"}
-	known := map[string]bool{}
-	rows := make([]event.Row, 0, batch)
-	count := 0
-	var err error
-	flush := func() {
-		if len(rows) > 0 && err == nil {
-			err = emit(rows)
-		}
-		rows = rows[:0]
-	}
-	for u := 0; count < n && err == nil; u++ {
-		dev, user := fmt.Sprintf("dev-%07d", u), fmt.Sprintf("user-%07d", u)
-		signs, signedUp := r.IntN(3) == 0, false
-		browser, country := browsers[r.IntN(len(browsers))], countries[r.IntN(len(countries))]
-		for left := 100; left > 0 && count < n; {
-			t := start.Add(time.Duration(r.Int64N(int64(30 * 24 * time.Hour))))
-			k := min(left, 5+r.IntN(20))
-			for i := range k {
-				name := names[r.IntN(len(names))]
-				if i == 0 {
-					name = "Page viewed"
-				}
-				if signs && !signedUp && i == 2 {
-					name = "Viewed signup"
-				}
-				props := map[string]any{"$browser": browser, "$os": "Mac OS X", "$country_code": country, "$city": "City " + country,
-					"$current_url": "https://example.com/p/" + fmt.Sprint(r.IntN(50)), "$referrer": "https://" + sources[r.IntN(5)] + ".com/",
-					"utm_source": sources[r.IntN(5)], "utm_medium": "cpc", "utm_campaign": "spring", "$screen_width": 1440, "$screen_height": 900,
-					"mp_lib": "web", "$lib_version": "2.55.0", "amount": r.IntN(200), "plan": []string{"free", "pro", "team"}[r.IntN(3)]}
-				for p := range 25 {
-					props[fmt.Sprintf("p%02d", p)] = r.IntN(10)
-				}
-				id := dev
-				if signedUp {
-					props["$device_id"], props["$user_id"] = dev, user
-					id = user
-				}
-				add := func(name string, props map[string]any, at time.Time) {
-					if count >= n {
-						return
-					}
-					for k := range props {
-						known[k] = true
-					}
-					pj, _ := json.Marshal(props)
-					rows = append(rows, event.Row{ProjectID: 1, Time: at.UnixMilli(), Name: name, DistinctID: id, InsertID: fmt.Sprintf("%d-%d", u, count), Props: pj})
-					count++
-					if len(rows) == batch {
-						flush()
-					}
-				}
-				add(name, props, t)
-				t = t.Add(time.Duration(5+r.IntN(120)) * time.Second)
-				if signs && !signedUp && i == 3 {
-					add("Signed up", props, t)
-					add("$identify", map[string]any{"$anon_distinct_id": dev, "$identified_id": user}, t)
-					signedUp = true
-					if r.IntN(2) == 0 {
-						t = t.Add(time.Duration(r.IntN(3*24)) * time.Hour)
-						add("Completed onboarding", props, t)
-					}
-				}
-			}
-			left -= k
-		}
-	}
-	flush()
-	return known, err
-}
-
 // QueryOptions of `sieve bench query`.
 type QueryOptions struct {
 	Events int
@@ -136,6 +54,10 @@ type QueryOptions struct {
 	Dir    string // keeps the DuckDB store between runs; "" a temporary one
 	Keep   bool   // keep the ClickHouse database <db>_benchq_<events> for the next run
 	Only   string // comma-separated query names; "" all
+	// Progress, when set, gets a line when the load is done and after
+	// each query's runs (`sieve bench query` writes them to stderr), so
+	// that a long run shows its numbers before it ends.
+	Progress io.Writer `json:"-"`
 }
 
 // QueryTime is one query's median times in ms (0: not run).
@@ -153,7 +75,12 @@ type QueryTime struct {
 type QueryResult struct {
 	Date    string       `json:"date"`
 	Options QueryOptions `json:"options"`
-	// Load times of this run (0: the store already held the events).
+	// Load times of this run (0: the stores already held the events).
+	// The generator and both loads run at the same time, each batch
+	// going to both stores as soon as it is made: LoadSeconds is the
+	// wall time of the whole, the others the time each part was busy
+	// (DuckDB's includes sealing and compacting after the last append).
+	LoadSeconds           float64     `json:"load_seconds,omitempty"`
 	DuckDBLoadSeconds     float64     `json:"duckdb_load_seconds"`
 	ClickHouseLoadSeconds float64     `json:"clickhouse_load_seconds"`
 	GenerateSeconds       float64     `json:"generate_seconds,omitempty"`
@@ -172,6 +99,7 @@ func queryMain(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	o.Progress = os.Stderr
 	res, err := Query(context.Background(), o)
 	if err != nil {
 		return err
@@ -206,6 +134,13 @@ func Query(ctx context.Context, o QueryOptions) (QueryResult, error) {
 	}
 	ddir := filepath.Join(dir, fmt.Sprintf("duckdb-%d", o.Events))
 	_, statErr := os.Stat(filepath.Join(ddir, "loaded"))
+	loadDuck := statErr != nil
+	if loadDuck {
+		// A load that did not finish: start again from nothing.
+		if err := os.RemoveAll(ddir); err != nil {
+			return res, err
+		}
+	}
 	dk, err := duckdb.Open(ddir, duckdb.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), CompactAfter: time.Millisecond})
 	if err != nil {
 		return res, err
@@ -225,50 +160,23 @@ func Query(ctx context.Context, o QueryOptions) (QueryResult, error) {
 	if err := all.Validate(); err != nil {
 		return res, err
 	}
-	loadDuck := statErr != nil
-	loadCH := true
-	if r, _, err := query.Run(ctx, ch, p, all); err == nil && totalOf(r.Trends.Series) >= float64(o.Events) {
-		loadCH = false
-	}
-	var dDur, cDur time.Duration
-	t0 := time.Now()
-	known, err := genRows(o.Events, 50_000, func(rows []event.Row) error {
-		if loadDuck {
-			t := time.Now()
-			for i := 0; i < len(rows); i += 20_000 {
-				if _, err := dk.Append(ctx, rows[i:min(i+20_000, len(rows))]); err != nil {
-					return err
-				}
-			}
-			dDur += time.Since(t)
-		}
-		if loadCH {
-			t := time.Now()
-			if err := ch.BulkLoad(ctx, rows); err != nil {
-				return err
-			}
-			cDur += time.Since(t)
-		}
-		return nil
-	})
+	r, _, err := query.Run(ctx, ch, p, all)
 	if err != nil {
 		return res, err
 	}
-	if loadDuck {
-		t := time.Now()
-		if err := dk.Seal(ctx); err != nil {
-			return res, err
-		}
-		if _, err := dk.Compact(ctx); err != nil {
-			return res, err
-		}
-		dDur += time.Since(t)
-		if err := os.WriteFile(filepath.Join(ddir, "loaded"), nil, 0o600); err != nil {
-			return res, err
-		}
+	loadCH := true
+	switch held := totalOf(r.Trends.Series); {
+	case held == float64(o.Events):
+		loadCH = false
+	case held > 0:
+		return res, fmt.Errorf("bench query: the ClickHouse database %s holds %v events, not %d (a load that did not finish): drop it and run again", cfg.Database, held, o.Events)
 	}
-	res.GenerateSeconds = (time.Since(t0) - dDur - cDur).Seconds()
-	res.DuckDBLoadSeconds, res.ClickHouseLoadSeconds = dDur.Seconds(), cDur.Seconds()
+	known, err := loadRows(ctx, o.Events, filepath.Join(ddir, "properties.json"), loadDuck, loadCH, dk, ch, &res)
+	if err != nil {
+		return res, err
+	}
+	o.progress("bench query: %d events held; this run's load %.0f s (generating %.0f s, DuckDB %.0f s, ClickHouse %.0f s, at once); each query: answers compared, then %d timed runs per backend (%s)\n",
+		o.Events, res.LoadSeconds, res.GenerateSeconds, res.DuckDBLoadSeconds, res.ClickHouseLoadSeconds, o.Runs, time.Now().UTC().Format(time.TimeOnly))
 	// The names the events hold, as the project's lexicon would after
 	// ingesting them: the ClickHouse store reads these in SQL.
 	p.KnownProperty = func(name string) bool { return known[name] }
@@ -321,8 +229,133 @@ func Query(ctx context.Context, o QueryOptions) (QueryResult, error) {
 		qt := QueryTime{Name: cq.name, DuckDBMs: median(dk), ClickHouse: median(cl), HandSQLMs: median(hs)}
 		qt.Ratio = math.Round(qt.ClickHouse/qt.DuckDBMs*100) / 100
 		res.Queries = append(res.Queries, qt)
+		o.progress("bench query: %s: DuckDB %.1f ms, ClickHouse %.1f ms, hand-written SQL %.1f ms (medians of %d; %s)\n",
+			cq.name, qt.DuckDBMs, qt.ClickHouse, qt.HandSQLMs, o.Runs, time.Now().UTC().Format(time.TimeOnly))
 	}
 	return res, nil
+}
+
+func (o QueryOptions) progress(format string, args ...any) {
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, format, args...)
+	}
+}
+
+// Batch sizes of the load: the generator's batches (and so each
+// ClickHouse bulk insert), and each DuckDB append.
+const (
+	genBatch  = 100_000
+	duckBatch = 50_000
+)
+
+// loadRows generates the benchmark's events and loads them into the
+// stores that need them (loadDuck, loadCH), both at once, then seals and
+// compacts the DuckDB store and marks it loaded. It returns the property
+// names the events hold, kept in propsFile: when neither store needs the
+// events, they are read from there without generating anything.
+func loadRows(ctx context.Context, n int, propsFile string, loadDuck, loadCH bool, dk *duckdb.Store, ch *clickhouse.Store, res *QueryResult) (map[string]bool, error) {
+	if !loadDuck && !loadCH {
+		if b, err := os.ReadFile(propsFile); err == nil {
+			var names []string
+			if err := json.Unmarshal(b, &names); err == nil {
+				known := map[string]bool{}
+				for _, n := range names {
+					known[n] = true
+				}
+				return known, nil
+			}
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type sink struct {
+		load func([]event.Row) error
+		in   chan []event.Row
+		busy time.Duration
+		err  error
+	}
+	var sinks []*sink
+	if loadDuck {
+		sinks = append(sinks, &sink{load: func(rows []event.Row) error {
+			for i := 0; i < len(rows); i += duckBatch {
+				if _, err := dk.Append(ctx, rows[i:min(i+duckBatch, len(rows))]); err != nil {
+					return fmt.Errorf("duckdb append: %w", err)
+				}
+			}
+			return nil
+		}})
+	}
+	if loadCH {
+		sinks = append(sinks, &sink{load: func(rows []event.Row) error { return ch.BulkLoad(ctx, rows) }})
+	}
+	var wg sync.WaitGroup
+	for _, s := range sinks {
+		s.in = make(chan []event.Row, 2)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for rows := range s.in {
+				if s.err != nil {
+					continue // drain, so that the generator is never stuck
+				}
+				t := time.Now()
+				if s.err = s.load(rows); s.err != nil {
+					cancel()
+				}
+				s.busy += time.Since(t)
+			}
+		}()
+	}
+	t0 := time.Now()
+	var blocked time.Duration
+	known, err := eventgen.Generate(eventgen.Config{Events: n, Names: eventgen.BackendNames, Exact: true, Batch: genBatch}, func(rows []event.Row) error {
+		t := time.Now()
+		for _, s := range sinks {
+			select {
+			case s.in <- rows:
+			case <-ctx.Done():
+			}
+		}
+		blocked += time.Since(t)
+		return ctx.Err()
+	})
+	genBusy := time.Since(t0) - blocked
+	for _, s := range sinks {
+		close(s.in)
+	}
+	wg.Wait()
+	for _, s := range sinks {
+		if s.err != nil {
+			return nil, s.err
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if loadDuck {
+		t := time.Now()
+		if err := dk.Seal(ctx); err != nil {
+			return nil, err
+		}
+		if _, err := dk.Compact(ctx); err != nil {
+			return nil, err
+		}
+		sinks[0].busy += time.Since(t)
+		names := slices.Sorted(maps.Keys(known))
+		b, _ := json.Marshal(names)
+		if err := os.WriteFile(propsFile, b, 0o600); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(filepath.Dir(propsFile), "loaded"), nil, 0o600); err != nil {
+			return nil, err
+		}
+		res.DuckDBLoadSeconds = sinks[0].busy.Seconds()
+	}
+	if loadCH {
+		res.ClickHouseLoadSeconds = sinks[len(sinks)-1].busy.Seconds()
+	}
+	res.LoadSeconds, res.GenerateSeconds = time.Since(t0).Seconds(), genBusy.Seconds()
+	return known, nil
 }
 
 // handSQL runs stmt on the cluster's entry server and reads the whole answer.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/eventgen"
 	"github.com/sieve-analytics/sieve/internal/query"
 	"github.com/sieve-analytics/sieve/internal/query/querytest"
 	"github.com/sieve-analytics/sieve/internal/store/clickhouse"
@@ -124,10 +125,11 @@ func BenchmarkQueryBackends(b *testing.B) {
 	}
 }
 
-// cmpRows is genRows's dataset in one slice, and its property names.
+// cmpRows is `sieve bench query`'s dataset in one slice, and its
+// property names.
 func cmpRows(n int) ([]event.Row, map[string]bool) {
 	var rows []event.Row
-	known, _ := genRows(n, 10_000, func(b []event.Row) error {
+	known, _ := eventgen.Generate(eventgen.Config{Events: n, Names: eventgen.BackendNames, Exact: true}, func(b []event.Row) error {
 		rows = append(rows, b...)
 		return nil
 	})

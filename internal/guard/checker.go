@@ -731,8 +731,9 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 			return
 		}
 		t := c.Type()
-		if (t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c)) &&
-			(parent == kCard || parent == kCardParent || (mp != nil && mp.card || mp == nil && cardWordHint(b2s(k)))) {
+		// The key's test first: it is cheaper, and both are pure.
+		if (parent == kCard || parent == kCardParent || (mp != nil && mp.card || mp == nil && cardWordHint(b2s(k)))) &&
+			(t == fastjson.TypeNumber || t == fastjson.TypeString && digitLead(c)) {
 			ndigit++
 		}
 		e, edit, expiry := w.member(k, c, t, parent, pairKind, jwk, elem, mp)

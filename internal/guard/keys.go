@@ -207,7 +207,10 @@ func init() {
 	addKeys(kTOTP, "totp", "totpsecret", "totpseed", "otpsecret", "otpseed", "mfasecret", "mfaseed", "2fasecret",
 		"twofactorsecret", "authenticatorsecret", "authenticatorkey", "tfasecret")
 	addKeys(kPrivKey, "privatekey", "privkey", "sshkey", "sshprivatekey", "rsaprivatekey", "pemkey", "pgpprivatekey",
-		"gpgprivatekey", "walletprivatekey", "secretkeypem", "clavprivada", "cleprivee", "privaterschlüssel")
+		"gpgprivatekey", "walletprivatekey", "secretkeypem", "clavprivada", "cleprivee", "privaterschlüssel",
+		// The private key of a kubeconfig user (client-key-data: base64 of
+		// PEM) and the data keys of Kubernetes TLS and SSH secrets.
+		"clientkeydata", "tlskey", "sshprivatekeydata", "clientkeypem", "tlsprivatekey")
 	addKeys(kCard,
 		"cardnumber", "cardnum", "cardno", "ccnumber", "ccnum", "ccno", "creditcard", "creditcardnumber", "creditcardno",
 		"debitcard", "debitcardnumber", "pan", "primaryaccountnumber", "kartennummer", "kreditkarte", "kreditkartennummer",
@@ -495,7 +498,15 @@ func tokenize(key string, t *keyTok) {
 	)
 	prev := cNone
 	for i := 0; i < len(key); {
-		c := key[i]
+		c, adv := key[i], 1
+		if c == 0xEF && i+2 < len(key) && (key[i+1] == 0xBC || key[i+1] == 0xBD) {
+			// Full-width Latin letters and digits (what East Asian input
+			// methods type) are the ASCII ones in another width: read
+			// "ｐａｓｓｗｏｒｄ" as "password", as Unicode's NFKC folds them.
+			if r, size := utf8.DecodeRuneInString(key[i:]); r >= 0xFF10 && r <= 0xFF19 || r >= 0xFF21 && r <= 0xFF3A || r >= 0xFF41 && r <= 0xFF5A {
+				c, adv = byte(r-0xFEE0), size
+			}
+		}
 		if c < utf8.RuneSelf {
 			var cls int
 			switch {
@@ -508,7 +519,7 @@ func tokenize(key string, t *keyTok) {
 			default:
 				t.endToken()
 				prev = cNone
-				i++
+				i += adv
 				continue
 			}
 			split := false
@@ -541,7 +552,7 @@ func tokenize(key string, t *keyTok) {
 				break
 			}
 			prev = cls
-			i++
+			i += adv
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(key[i:])
@@ -625,6 +636,45 @@ func init() {
 }
 
 func classifyTokens(t *keyTok) keyKind {
+	k := classifyHead(t)
+	if k != kNone || t.nt < 2 {
+		return k
+	}
+	// A national ID qualified by its country ("id_number_tw", "ssn_us",
+	// "national_id_za"): national IDs are issued per country, so a
+	// trailing ISO 3166 code does not change what the key names.
+	s := t.start(t.nt - 1)
+	if int(t.ends[t.nt-1])-s == 2 && countryCode(t.buf[s], t.buf[s+1]) {
+		u := *t
+		u.nt--
+		u.n = int(u.ends[u.nt-1])
+		if k := classifyHead(&u); k == kNatID || k == kSSN {
+			return k
+		}
+	}
+	return kNone
+}
+
+// countryCodes holds ISO 3166-1 alpha-2 codes, two lower-case letters
+// each, but those that keys use as words or abbreviations ("run_id",
+// "tin_no", "ssn_pk", "cpf_in"): id, no, nr, pk, sn, in, is, it, to, do,
+// me, my, at, be, am, as, so, by, cd, ms, pm, tv, fm, gs.
+const countryCodes = "adaeafagaialaoaqarauawaxazbabbbdbfbgbhbibjblbmbnbobqbrbsbtbvbwbzcacccfcgchcickclcmcncocrcucvcwcxcyczdedjdkdmdzeceeeg" +
+	"ehereseteufifjfkfofrgagbgdgegfggghgiglgmgngpgqgrgtgugwgyhkhmhnhrhthuieilimioiqirjejmjojpkekgkhkikmknkpkrkwkykzlalblc" +
+	"lilklrlsltlulvlymamcmdmfmgmhmkmlmmmnmompmqmrmtmumvmwmxmznancnenfngninlnpnunzompapepfpgphplpnprpsptpwpyqarerorsrurwsa" +
+	"sbscsdsesgshsisjskslsmsrssstsvsxsysztctdtftgthtjtktltmtntrtttwtzuaugumusuyuzvavcvevgvivnvuwfwsyeytzazmzw"
+
+func countryCode(a, b byte) bool {
+	for i := 0; i+1 < len(countryCodes); i += 2 {
+		if countryCodes[i] == a && countryCodes[i+1] == b {
+			return true
+		}
+	}
+	return false
+}
+
+// classifyHead is classifyTokens without the country qualifier.
+func classifyHead(t *keyTok) keyKind {
 	nt := t.nt
 	// Trailing digits and transparent words do not change the head noun.
 	for nt > 1 {
@@ -717,6 +767,9 @@ func childKind(parent keyKind, key string, own keyKind) keyKind {
 	if own == kNone && parent.sensitive() && parent != kCard && parent != kBank && parent != kCookie && pairValueKey(key) {
 		// {"password": {"value": "...", "strength": "weak"}}
 		return parent
+	}
+	if own == kNone && (parent == kNatID || parent == kSSN) && idNumberChild(key) {
+		return parent // {"passport": {"no": "..."}}
 	}
 	switch parent {
 	case kCardParent, kCard:

@@ -120,7 +120,7 @@ func failsIDCheck(key, t string) bool {
 	// whose shape t has is judged by the particular written shapes.
 	applies := false
 	for pass := 0; pass < 2 && !applies; pass++ {
-		if pass == 1 && (!genericIDKey(key) || pairValueKey(key)) {
+		if pass == 1 && (!genericIDKey(key) || pairValueKey(key) || idNumberChild(key)) {
 			// A "number" or "value" whose ID context comes from its parent
 			// object or a sibling (a passport's number) is left to it.
 			break
@@ -437,7 +437,33 @@ func passportNumberShape(t string) bool {
 			return false
 		}
 	}
-	return nd >= 2 && nl >= 1
+	return nd >= 2 && nl >= 1 || germanPassportNumber(t)
+}
+
+// germanPassportNumber: a German passport or ID card serial number, nine
+// characters from CFGHJKLMNPRTVWXYZ and 0-9 (no vowels, so no word takes
+// this shape), the first one of CFGHJK; about one in ten has fewer than
+// two digits.
+func germanPassportNumber(t string) bool {
+	if len(t) != 9 || strings.IndexByte("CFGHJK", t[0]) < 0 {
+		return false
+	}
+	for i := 1; i < len(t); i++ {
+		if !isDigit(t[i]) && strings.IndexByte("CFGHJKLMNPRTVWXYZ", t[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// idNumberChild: a key that holds the number of the ID document its
+// object names ({"passport": {"no": ...}}).
+func idNumberChild(k string) bool {
+	switch k {
+	case "no", "nr", "num", "nummer", "numero", "número", "nro", "No", "Nr", "Num", "NO", "NR":
+		return true
+	}
+	return false
 }
 
 // hkidShape: one or two letters, six digits and a check character (its
@@ -461,4 +487,40 @@ func hkidShape(u []byte) bool {
 // other format in this file has, judged under generic ID keys too.
 func twShape(u []byte) bool {
 	return len(u) == 10 && isUpper(u[0]) && (u[1] == '1' || u[1] == '2' || u[1] == '8' || u[1] == '9') && allDigits(b2s(u[1:]))
+}
+
+// passesNamedCheck: t, in the shape of a format with a check that key (or
+// an ID word in prose) names, passes that check.
+func passesNamedCheck(key, t string) bool {
+	if len(t) < 5 || len(t) > 24 {
+		return false
+	}
+	var buf [24]byte
+	u := buf[:0]
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case isAlnum(c):
+			u = append(u, upper(c))
+		case c == '.' || c == '-' || c == '/' || c == ' ' || c == '+' || c == '(' || c == ')':
+		default:
+			return false
+		}
+	}
+	for k := range idFormats {
+		f := &idFormats[k]
+		if !f.shape(u) {
+			continue
+		}
+		for _, w := range f.words {
+			if keyNames(key, w) && f.valid(u) {
+				return true
+			}
+		}
+	}
+	for _, nc := range namedChecks {
+		if len(u) == nc.n && containsFold(key, nc.word) && nc.valid(u) {
+			return true
+		}
+	}
+	return false
 }

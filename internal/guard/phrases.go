@@ -140,11 +140,11 @@ func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <=
 
 // scanPasswordPhrases finds a password written after a password word.
 // It starts at from, its first start (findWordStarts).
-func (w *walker) scanPasswordPhrases(s string, from int) {
+func (w *walker) scanPasswordPhrases(s string, from int, ws *wordStarts) {
 	for i := from; i < len(s); i++ {
 		// phraseFirst[s[i]], and not glued to a letter before (unless
 		// s[i] starts a multi-byte character).
-		if i = nextPairStart(s, i, &phraseStartFirst, &phraseStartAfter, &phrasePairs); i+1 >= len(s) {
+		if i = ws.nextPhrase(s, i); i+1 >= len(s) {
 			return
 		}
 		cands := phraseIndex.get(lower(s[i]), lower(s[i+1]))
@@ -292,7 +292,11 @@ func proseWord(t string) bool {
 
 // phraseID reads the identifier or secret that follows an ID or secret
 // word at s[j:] and records it; it returns its end, or -1.
-func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
+//
+// strict: the value was found after more words than one between the cue
+// and it ("SSN format invalid (...)"): it must pass a check of a format
+// the cue names, not only have an ID's shape.
+func (w *walker) phraseID(s string, j int, kind uint8, cue string, strict bool) int {
 	e := j
 	for e < len(s) && !phraseStop(s[e]) && s[e] < 0x80 {
 		e++ // identifiers are ASCII: "A123456789，請核對" ends at the comma
@@ -320,7 +324,7 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 5:
-		if !natIDShape(tok) || failsIDCheck(cue, tok) {
+		if !natIDShape(tok) || failsIDCheck(cue, tok) || strict && !passesNamedCheck(cue, tok) {
 			return -1
 		}
 		if strings.IndexByte(tok, ' ') >= 0 {
@@ -335,7 +339,7 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string) int {
 	case 10:
 		// "PAN" alone also names a card number: only India's Permanent
 		// Account Number shape follows it as a national ID.
-		if !indiaPAN(tok) {
+		if !indiaPAN(tok) || strict {
 			return -1
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
@@ -439,7 +443,8 @@ func casedPhrases(ps []bankPhrase) []bankPhrase {
 
 // idJoiners may stand between an account, ID or code word and its value
 // ("my SSN is ...", "Ihr Bestätigungscode lautet ...").
-var idJoiners = []string{"is now ", "is ", "was ", "ist ", "lautet ", "est ", "es ", "är ", "er ", "era ", "é ", "wordt ",
+var idJoiners = []string{"is now ", "is ", "was ", "ist ", "lautet ", "est le ", "est ", "es el ", "es ", "är ", "er ", "era ", "é o ", "é ", "wordt ",
+	"è il ", "saya ialah ", "saya adalah ", "saya ", "ialah ", "adalah ",
 	"value ", "valor ", "valeur ", "wert ", "to ", "je ", "è ", "是 ", "是", "は", "는 ", "은 ", "on ", "jest ", "was: ", "is: "}
 
 var (
@@ -469,18 +474,27 @@ func init() {
 		if !isLetterByte(byte(c)) && strings.IndexByte("?&;/#=.-_%", byte(c)) < 0 {
 			bankStartAfter[c] = 1
 		}
+		if c >= 0x80 && c <= 0xBF {
+			// The last byte of a multi-byte character: CJK writes words
+			// without spaces ("我的身分證字號是..."); scanBankPhrases keeps
+			// only CJK words there.
+			bankStartAfter[c] = 1
+		}
 	}
 }
 
-func (w *walker) scanBankPhrases(s string, from int) {
+func (w *walker) scanBankPhrases(s string, from int, ws *wordStarts) {
 	for i := from; i < len(s); i++ {
 		// A bank word not glued to what is before: after a letter, or
 		// "?&;/#=.-_%", it is part of a URL, a path or an identifier.
-		if i = nextPairStart(s, i, &bankStartFirst, &bankStartAfter, &bankPairs); i+1 >= len(s) {
+		if i = ws.nextBank(s, i); i+1 >= len(s) {
 			return
 		}
 		if i > 0 && isDigit(s[i-1]) {
 			continue // inside an identifier: "3bsn5gg8"
+		}
+		if i > 0 && s[i-1] >= 0x80 && !cjkLead(s[i]) {
+			continue // glued to a letter of another script
 		}
 		for _, bi := range bankIndex.get(lower(s[i]), lower(s[i+1])) {
 			bp := bankPhrases[bi]
@@ -488,8 +502,9 @@ func (w *walker) scanBankPhrases(s string, from int) {
 				continue
 			}
 			j := i + len(bp.w)
-			if j < len(s) && isLetterByte(s[j]) && !strings.HasPrefix(s[j:], "：") {
-				continue
+			cjkGlued := j < len(s) && cjkLead(bp.w[0]) && s[j] >= 0x80 && !strings.HasPrefix(s[j:], "：")
+			if j < len(s) && isLetterByte(s[j]) && !strings.HasPrefix(s[j:], "：") && !(cjkGlued && cjkJoined(s, j)) {
+				continue // CJK writes no spaces: "身分證字號是...", "身分證字號錯誤：..." are cues
 			}
 			if bp.kind == 8 {
 				if ds, de := codeBefore(s, i); de > ds {
@@ -510,27 +525,36 @@ func (w *walker) scanBankPhrases(s string, from int) {
 			if bp.kind == 9 && !bankCue(s) {
 				continue
 			}
-			if bp.kind >= 4 && bp.kind != 9 && j == i+len(bp.w) {
+			if bp.kind >= 4 && bp.kind != 9 && j == i+len(bp.w) && !cjkGlued {
 				if (bp.kind == 4 || bp.kind == 5 || bp.kind == 10) && (j == len(s) || !isAlnum(s[j])) {
 					if vs := idBefore(s, i); vs >= 0 {
-						w.phraseID(s, vs, bp.kind, bp.w) // "... is not a valid SSN."
+						w.phraseID(s, vs, bp.kind, bp.w, false) // "... is not a valid SSN."
 					}
 				}
 				continue // an ID word glued to what follows ("sin7625") is no phrase
 			}
+			strict := false
 			if bp.kind == 4 || bp.kind == 5 || bp.kind == 10 {
-				// "CPF inválido: ...", "SSN invalid: ...": one word, then a colon.
-				if k := wordThenColon(s, j); k > 0 {
-					j = k
+				// "CPF inválido: ...", "SSN invalid: ...": one word, then a
+				// colon; "SSN format invalid (...)": more words, and then
+				// the value must pass the format's check (strict).
+				if k, n := wordsThenMark(s, j); k > 0 {
+					j, strict = k, n > 1
 				}
 			}
 			if bp.kind == 3 || bp.kind == 4 || bp.kind == 5 {
-				// "passport no. X1234567", "Ausweis Nr. ...", "ID # ...", "A/c No. ...".
-				for _, nw := range [...]string{"no. ", "no.", "no ", "nr. ", "nr.", "nr ", "number ", "num ", "# ", "#", "n° ", "nº "} {
+				// "passport no. X1234567", "Ausweis Nr. ...", "ID # ...",
+				// "TC kimlik numaram ...", "A/c No. ...".
+				for _, nw := range [...]string{"no. ", "no.", "no ", "nr. ", "nr.", "nr ", "number ", "num ", "# ", "#", "n° ", "nº ",
+					"numaram ", "numarası ", "numarasi "} {
 					if hasPrefixFold(s[j:], nw) {
 						j += len(nw)
 						for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '=') {
 							j++
+						}
+						// "TC Kimlik No doğrulanamadı: ..."
+						if k, n := wordsThenMark(s, j); k > 0 {
+							j, strict = k, strict || n > 1
 						}
 						break
 					}
@@ -546,12 +570,12 @@ func (w *walker) scanBankPhrases(s string, from int) {
 				}
 			}
 			if bp.kind >= 4 && bp.kind != 9 {
-				if e := w.phraseID(s, j, bp.kind, bp.w); e > j {
+				if e := w.phraseID(s, j, bp.kind, bp.w, strict); e > j {
 					i = e
 				} else if bp.kind == 4 || bp.kind == 5 || bp.kind == 10 {
 					// "536221234 is not a valid SSN", "... não é um CPF válido".
 					if vs := idBefore(s, i); vs >= 0 {
-						w.phraseID(s, vs, bp.kind, bp.w)
+						w.phraseID(s, vs, bp.kind, bp.w, false)
 					}
 				}
 				break
@@ -584,22 +608,57 @@ func (w *walker) scanBankPhrases(s string, from int) {
 	}
 }
 
-// wordThenColon: s[j:] is one word of letters (any script, up to 16
-// bytes) and a colon ("inválido: "); it returns where the value after them
-// starts, or 0.
-func wordThenColon(s string, j int) int {
-	k := j
-	for k < len(s) && k-j <= 16 && isLetterByte(s[k]) {
+// wordsThenMark: s[j:] is one word of letters (any script, up to 24
+// bytes) and a colon ("inválido: ", "錯誤："), or up to three words and a
+// colon or an opening parenthesis or bracket ("format invalid (",
+// "could not be verified: "); it returns where the value after them
+// starts and how many words there were, or 0, 0.
+func wordsThenMark(s string, j int) (int, int) {
+	k, n := j, 0
+	for n < 3 {
+		st := k
+		for k < len(s) && k-st <= 24 && isLetterByte(s[k]) && !strings.HasPrefix(s[k:], "：") {
+			k++
+		}
+		if k == st || k-st > 24 || k >= len(s) {
+			return 0, 0
+		}
+		n++
+		if s[k] == ' ' && k+1 < len(s) && isLetterByte(s[k+1]) {
+			k++
+			continue
+		}
+		break
+	}
+	if k < len(s) && s[k] == ' ' && n > 1 {
 		k++
 	}
-	if k == j || k >= len(s) || k-j > 16 || s[k] != ':' {
-		return 0
+	switch {
+	case k < len(s) && s[k] == ':':
+		k++
+	case strings.HasPrefix(s[k:], "："):
+		k += len("：")
+	case n > 1 && k < len(s) && (s[k] == '(' || s[k] == '['):
+		k++
+	default:
+		return 0, 0
 	}
-	k++
-	for k < len(s) && s[k] == ' ' {
+	for k < len(s) && (s[k] == ' ' || s[k] == '\'' || s[k] == '"') {
 		k++
 	}
-	return k
+	return k, n
+}
+
+// cjkJoined: after a CJK ID word glued to what follows, s[j:] is a joiner
+// ("是") or a word and a colon ("錯誤：").
+func cjkJoined(s string, j int) bool {
+	for _, jw := range idJoiners {
+		if cjkLead(jw[0]) && strings.HasPrefix(s[j:], jw) {
+			return true
+		}
+	}
+	k, _ := wordsThenMark(s, j)
+	return k > 0
 }
 
 // idBeforeLinks are what stands between an identifier and the ID word

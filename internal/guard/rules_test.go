@@ -387,7 +387,10 @@ func TestDetectorSamples(t *testing.T) {
 		all[k] = v
 	}
 	for k, v := range kinds6Samples() {
-		all[k] = v
+		all[k] = [2][]sample{append(all[k][0], v[0]...), append(all[k][1], v[1]...)}
+	}
+	for k, v := range kindsLeftSamples() {
+		all[k] = [2][]sample{append(all[k][0], v[0]...), append(all[k][1], v[1]...)}
 	}
 	for _, d := range detectors {
 		s, ok := all[d.Name]

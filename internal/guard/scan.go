@@ -127,7 +127,6 @@ type profile struct {
 }
 
 func profileOf(s string) profile {
-	var p profile
 	var f uint32
 	nd := 0
 	for i := 0; i < len(s); i++ {
@@ -135,10 +134,13 @@ func profileOf(s string) profile {
 		f |= x
 		nd += int(x & pDigit) // pDigit is bit 0, set for digits only
 	}
-	p.flags = f
-	p.digits = nd
-	p.b64 = f&^(pDigit|pUpper|pLower|pSlash|pPlus|pEq|pDash|pUnder) == 0
-	return p
+	return profileFrom(f, nd)
+}
+
+// profileFrom is the profile of a value whose bytes' profTable entries or
+// to f and which holds nd digits.
+func profileFrom(f uint32, nd int) profile {
+	return profile{flags: f, digits: nd, b64: f&^(pDigit|pUpper|pLower|pSlash|pPlus|pEq|pDash|pUnder) == 0}
 }
 
 // s2b views s as bytes, for reading only.
@@ -229,6 +231,7 @@ type kindEntry struct {
 	key   string
 	kind  keyKind
 	ctx   uint8     // keyContext(key)
+	param uint8     // paramBits(key): the key as a query parameter's name
 	card  bool      // cardWordHint(key)
 	stats *keyStats // how often the memo knew the key's values
 }
@@ -335,7 +338,7 @@ func (w *walker) kindEntry(k string) (keyKind, *kindEntry) {
 		w.kslots = [kindSlots]kindEntry{}
 		w.kindGen++
 	}
-	e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats), ctx: keyContext(k), card: cardWordHint(k)}
+	e := kindEntry{key: strings.Clone(k), kind: kk, stats: new(keyStats), ctx: keyContext(k), card: cardWordHint(k), param: paramBits(k)}
 	w.kinds[e.key] = e
 	return kk, w.putKind(i, e)
 }
@@ -411,7 +414,17 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		}()
 		s = cut
 	}
-	p := profileOf(s)
+	// A value of 16 to maxMasked bytes is profiled and its word starts
+	// found in one pass (the word scanners' starts are read below only
+	// for the scanners that run).
+	var p profile
+	var ws wordStarts
+	masked := len(s) >= minProfileMasks && len(s) <= maxMasked
+	if masked {
+		p, ws = profileMasks(s)
+	} else {
+		p = profileOf(s)
+	}
 	if kind.sensitive() || kind == kPhone || kind == kCardParent || kind == kTyped {
 		w.keyHit(s, kind, &p)
 	}
@@ -460,12 +473,11 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 			want |= wsBank
 		}
 	}
-	var ws wordStarts
-	if want != 0 {
+	if want != 0 && !masked {
 		ws = findWordStarts(s, want)
 	}
 	if want&wsVendor != 0 && ws.vendor < len(s) {
-		w.scanWords(s, ws.vendor)
+		w.scanWords(s, ws.vendor, &ws)
 	}
 	if len(s) >= 44 && f&pColon != 0 && f&pDigit != 0 {
 		telegramBotTokens(s, func(a, b int) { w.add(SecretToken, "secret.telegram_bot", a, b) })
@@ -504,6 +516,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		if f&(pQuote|pOpen) != 0 || p.digits >= 4 {
 			w.scanRejectedValues(s)
 		}
+		if p.digits >= 4 {
+			w.scanIDNamesInLines(s)
+		}
 		if f&pQuote != 0 {
 			w.scanQuotedPairs(s)
 		}
@@ -532,10 +547,10 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	}
 	if phrases {
 		if ws.phrase < len(s) {
-			w.scanPasswordPhrases(s, ws.phrase)
+			w.scanPasswordPhrases(s, ws.phrase, &ws)
 		}
 		if p.digits >= 4 && ws.bank < len(s) {
-			w.scanBankPhrases(s, ws.bank)
+			w.scanBankPhrases(s, ws.bank, &ws)
 		}
 	}
 	urlish := false
@@ -560,7 +575,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 			w.scanJSONText(s, depth)
 		}
 		if p.b64 && len(s) >= 16 {
-			w.scanBase64(s, kind, depth)
+			w.scanBase64Flags(s, kind, depth, f)
 		} else if f&pColon != 0 && strings.HasPrefix(s, "data:") {
 			if k := strings.Index(s, ";base64,"); k > 0 && k < 100 {
 				w.scanBase64At(s, k+8, kind, depth)
@@ -571,10 +586,10 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 
 // scanWords looks at each word start for vendor tokens, JWTs and base64
 // private keys, from its first start (findWordStarts).
-func (w *walker) scanWords(s string, from int) {
+func (w *walker) scanWords(s string, from int, ws *wordStarts) {
 	for i := from; i < len(s); i++ {
 		// A vendorFirst byte not glued to a base64url byte before.
-		if i = nextPairStart(s, i, &vendorStartFirst, &vendorStartAfter, &vendorPairs); i >= len(s) {
+		if i = ws.nextVendor(s, i); i >= len(s) {
 			return
 		}
 		c := s[i]
@@ -814,13 +829,22 @@ func (w *walker) scanAuthSchemes(s string, kind keyKind) {
 	}
 }
 
-// scanBase64 decodes a value written entirely in the base64 alphabet and
-// scans the text inside. Any detection covers the whole value.
-func (w *walker) scanBase64(s string, kind keyKind, depth int) {
-	w.scanBase64At(s, 0, kind, depth)
+// scanBase64Flags decodes a value written entirely in the base64 alphabet
+// and scans the text inside; f is the value's byte-profile flags, which
+// answer the alphabet questions scanBase64At would search s for. Any
+// detection covers the whole value.
+func (w *walker) scanBase64Flags(s string, kind keyKind, depth int, f uint32) {
+	w.scanBase64From(s, 0, kind, depth, f, true)
 }
 
 func (w *walker) scanBase64At(s string, off int, kind keyKind, depth int) {
+	w.scanBase64From(s, off, kind, depth, 0, false)
+}
+
+// scanBase64From is scanBase64At; with haveFlags, f is the byte-profile
+// flags of s (off must be 0), which hold no '=' other than the padding
+// that is trimmed, so they say what the body holds of "-_" and "+/".
+func (w *walker) scanBase64From(s string, off int, kind keyKind, depth int, f uint32, haveFlags bool) {
 	body := s[off:]
 	for len(body) > 0 && (body[len(body)-1] == '=') {
 		body = body[:len(body)-1]
@@ -832,9 +856,16 @@ func (w *walker) scanBase64At(s string, off int, kind keyKind, depth int) {
 	if isHexRun(body) {
 		return
 	}
+	var urlAlpha, stdAlpha bool
+	if haveFlags {
+		urlAlpha, stdAlpha = f&(pDash|pUnder) != 0, f&(pPlus|pSlash) != 0
+	} else {
+		urlAlpha = strings.ContainsAny(body, "-_")
+		stdAlpha = urlAlpha && strings.ContainsAny(body, "+/")
+	}
 	enc := base64.RawStdEncoding
-	if strings.ContainsAny(body, "-_") {
-		if strings.ContainsAny(body, "+/") {
+	if urlAlpha {
+		if stdAlpha {
 			return
 		}
 		enc = base64.RawURLEncoding
@@ -1144,7 +1175,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}
 	case kNatID:
-		if (natIDShape(t) || passportNumberShape(t) && (pairValueKey(w.key) || containsFoldAny(w.key, "passport", "reisepass"))) &&
+		if (natIDShape(t) || passportNumberShape(t) && (pairValueKey(w.key) || idNumberChild(w.key) || containsFoldAny(w.key, "passport", "reisepass"))) &&
 			!failsSSN(t) && !businessTaxID(t) && !failsIDCheck(w.key, t) {
 			w.add(NationalID, detKey[kind], 0, n)
 		}

@@ -135,7 +135,7 @@ func (w *walker) scanTextForms(s string, f uint32, kind keyKind, depth int) {
 	}
 	if len(s) >= 80 && f&pSpace != 0 && f&(pColon|pEq) != 0 && f&pUpper != 0 && f&pDigit != 0 && strings.Contains(s, pemBase64Head) {
 		// In a config text ("client-key-data: LS0t...", KEY=LS0t...); a
-		// whole value of base64 is decoded by scanBase64.
+		// whole value of base64 is decoded by scanBase64Flags.
 		base64PEMKeys(s, func(a, b int) { w.add(PrivateKey, "private_key.pem_base64", a, b) })
 	}
 	if len(s) >= 30 && f&pAngle != 0 && f&pUpper != 0 {

@@ -92,3 +92,36 @@ func TestNeedsDecode(t *testing.T) {
 		}
 	}
 }
+
+// TestParamBits: the key cache's parameter bits say what magicLinkParam
+// and paramSpecial say, for every name either knows and for others, and
+// plainName holds exactly for the names pair leaves as they are.
+func TestParamBits(t *testing.T) {
+	names := []string{"", "code", "auth_code", "authorization_code", "oauth_code", "sig", "signature",
+		"x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-goog-signature", "x-goog-credential",
+		"x-goog-security-token", "oauth_signature", "hmac", "policy", "jsessionid", "phpsessid", "sessionid",
+		"session", "sid", "session_token", "ticket", "st", "key", "apikey", "api-key", "access-token",
+		"accesstoken", "token", "t", "auth", "secret", "magic", "magic_token", "magictoken", "magic_link",
+		"magiclink", "magic_code", "magic_link_token", "login_token", "logintoken", "signin_token",
+		"sign_in_token", "login_link_token", "one_time_token", "onetimetoken", "ott", "email_token",
+		"link_token", "auth_link", "utm_source", "q", "Code", "codes", "tokens", "ref"}
+	for _, n := range names {
+		det, min := paramSpecial(n)
+		gotDet, gotMin := paramSpecialOf(paramBits(n))
+		if det != gotDet || min != gotMin {
+			t.Errorf("%q: paramSpecial %q %d, from bits %q %d", n, det, min, gotDet, gotMin)
+		}
+		if magicLinkParam(n) != (paramBits(n)&parMagic != 0) {
+			t.Errorf("%q: magicLinkParam %v, bits %b", n, magicLinkParam(n), paramBits(n))
+		}
+	}
+	for _, c := range []struct {
+		n     string
+		plain bool
+	}{{"utm_source", true}, {"a-b.c[0]", true}, {"Utm", false}, {"a%20b", false}, {"", true},
+		{strings.Repeat("a", 128), true}, {strings.Repeat("a", 129), false}} {
+		if plainName(c.n) != c.plain {
+			t.Errorf("plainName(%q) = %v", c.n, !c.plain)
+		}
+	}
+}

@@ -437,6 +437,60 @@ func paramSpecial(name string) (det string, min int) {
 	return "", 0
 }
 
+// plainName: a parameter name that decoding and lower-casing leave as it
+// is (no '%', no upper-case letter, at most the 128 bytes pair keeps), so
+// that pair copies it in one move.
+func plainName(n string) bool {
+	if len(n) > 128 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if c := n[i]; c == '%' || c >= 'A' && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// Bits of paramBits: what a parameter name says whatever its key kind.
+const (
+	parMagic  uint8 = 1 << iota // magicLinkParam
+	parCode                     // paramSpecial: "url.param", at least 6 bytes
+	parSigned                   // paramSpecial: "secret.signed_url", at least 8 bytes
+	parToken                    // paramSpecial: "url.param", any secret-shaped value
+)
+
+// paramBits computes, once per name in the key cache (kindEntry.param),
+// what magicLinkParam and paramSpecial say about the name.
+func paramBits(name string) uint8 {
+	var b uint8
+	if magicLinkParam(name) {
+		b |= parMagic
+	}
+	switch det, min := paramSpecial(name); {
+	case det == "url.param" && min == 6:
+		b |= parCode
+	case det == "secret.signed_url" && min == 8:
+		b |= parSigned
+	case det == "url.param" && min == 0:
+		b |= parToken
+	}
+	return b
+}
+
+// paramSpecialOf is paramSpecial from the name's paramBits.
+func paramSpecialOf(b uint8) (det string, min int) {
+	switch {
+	case b&parCode != 0:
+		return "url.param", 6
+	case b&parSigned != 0:
+		return "secret.signed_url", 8
+	case b&parToken != 0:
+		return "url.param", 0
+	}
+	return "", 0
+}
+
 func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 	if ve <= vs {
 		return
@@ -444,17 +498,24 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 	// Lower-case, percent-decoded name.
 	// The name is decoded into this depth's buffer (walker-owned, so that
 	// nothing here escapes to the heap per call).
+	// The name is copied even when decoding leaves it as it is: s may be
+	// this depth's decoding buffer (a cookie value found inside a decoded
+	// parameter), which decodeValue below overwrites.
 	nb := w.names[depth][:0]
-	for k := 0; k < len(rawName) && len(nb) < 128; k++ {
-		c := rawName[k]
-		if c == '%' && k+2 < len(rawName) && isHex(rawName[k+1]) && isHex(rawName[k+2]) {
-			c = unhex(rawName[k+1])<<4 | unhex(rawName[k+2])
-			k += 2
+	if plainName(rawName) {
+		nb = append(nb, rawName...)
+	} else {
+		for k := 0; k < len(rawName) && len(nb) < 128; k++ {
+			c := rawName[k]
+			if c == '%' && k+2 < len(rawName) && isHex(rawName[k+1]) && isHex(rawName[k+2]) {
+				c = unhex(rawName[k+1])<<4 | unhex(rawName[k+2])
+				k += 2
+			}
+			if c >= 'A' && c <= 'Z' {
+				c += 32
+			}
+			nb = append(nb, c)
 		}
-		if c >= 'A' && c <= 'Z' {
-			c += 32
-		}
-		nb = append(nb, c)
 	}
 	w.names[depth] = nb[:0]
 	name := b2s(nb)
@@ -470,7 +531,16 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 	if w.isToken(val) {
 		return
 	}
-	kind, sens := w.kindOf(name)
+	// The name's kind and what it says as a parameter name, from the key
+	// cache: one lookup instead of the name switches per parameter.
+	kk, ke := w.kindEntry(name)
+	kind, sens := w.projectKind(name, kk)
+	var pb uint8
+	if ke != nil {
+		pb = ke.param
+	} else {
+		pb = paramBits(name)
+	}
 	mark := len(w.hits)
 	if sens && strings.IndexByte(rawName, '%') >= 0 && vs > len(rawName) {
 		// A percent-encoded name that decodes to a sensitive value
@@ -484,7 +554,7 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 			w.add(SecretToken, "secret.session_cookie", 0, len(val))
 		}
 		kind = kNone
-	} else if t := strings.TrimSpace(val); (magicLinkParam(name) || w.appLink && appLinkSecretName(name)) && randomToken(t) {
+	} else if t := strings.TrimSpace(val); (pb&parMagic != 0 || w.appLink && appLinkSecretName(name)) && randomToken(t) {
 		// A sign-in link's one-time token (?magic=, ?login_token=), and
 		// any random token a custom-scheme deep link carries in a
 		// parameter named for a token, code or key.
@@ -493,7 +563,7 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 		// A SAML Response carries the IdP's signed assertion: a bearer
 		// credential for the service provider until it expires.
 		w.add(SecretToken, "secret.saml_response", 0, len(val))
-	} else if det, minLen := paramSpecial(name); det == "secret.signed_url" && name == "signature" && samlSignedRequest(s) {
+	} else if det, minLen := paramSpecialOf(pb); det == "secret.signed_url" && name == "signature" && samlSignedRequest(s) {
 		// The redirect binding's Signature over a SAMLRequest (an
 		// AuthnRequest or LogoutRequest) proves who asked; it grants
 		// nothing, as a webhook signature does not.

@@ -48,3 +48,66 @@ func TestWordStartTables(t *testing.T) {
 		}
 	}
 }
+
+// TestWordStartMasks checks that, from every index of a value, each word
+// scanner's next start through wordStarts (masks up to maxMasked bytes, a
+// walk beyond) is what its own nextPairStart returns, on values around the
+// masks' word boundaries and past maxMasked.
+func TestWordStartMasks(t *testing.T) {
+	alphabet := []byte("eyJMbSGpPaAsSwWdDkKbBiIrRnNtToOuUcC0123456789 =:-_./?&%é\"")
+	r := rand.New(rand.NewPCG(3, 4))
+	starts := 0
+	for n := 0; n < 20000; n++ {
+		b := make([]byte, 1+r.IntN(maxMasked+40))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		s := string(b)
+		ws := findWordStarts(s, wsVendor|wsPhrase|wsBank)
+		if ws.masked != (len(s) <= maxMasked) {
+			t.Fatalf("len %d: masked %v", len(s), ws.masked)
+		}
+		for i := 0; i <= len(s); i++ {
+			for _, c := range []struct {
+				got          int
+				first, after *[256]uint8
+				pairs        *pairSet
+			}{
+				{ws.nextVendor(s, i), &vendorStartFirst, &vendorStartAfter, &vendorPairs},
+				{ws.nextPhrase(s, i), &phraseStartFirst, &phraseStartAfter, &phrasePairs},
+				{ws.nextBank(s, i), &bankStartFirst, &bankStartAfter, &bankPairs},
+			} {
+				if exp := nextPairStart(s, i, c.first, c.after, c.pairs); c.got != exp {
+					t.Fatalf("%q from %d: next start %d, nextPairStart says %d", s, i, c.got, exp)
+				}
+				if c.got < len(s) {
+					starts++
+				}
+			}
+		}
+	}
+	if starts == 0 {
+		t.Fatal("no value had a start")
+	}
+}
+
+// TestProfileMasks: scanText's one pass (profileMasks) answers what
+// profileOf and findWordStarts answer apart.
+func TestProfileMasks(t *testing.T) {
+	alphabet := []byte("eyJMbSGpPaAsSwWdDkKbBiIrRnNtToOuUcC0123456789 =:-_./?&%é\"+{[<>'#;@\t\n")
+	r := rand.New(rand.NewPCG(5, 6))
+	for n := 0; n < 50000; n++ {
+		b := make([]byte, 1+r.IntN(maxMasked))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		s := string(b)
+		p, ws := profileMasks(s)
+		if p2 := profileOf(s); p != p2 {
+			t.Fatalf("%q: profileMasks %+v, profileOf %+v", s, p, p2)
+		}
+		if ws2 := findWordStarts(s, wsAll); ws != ws2 {
+			t.Fatalf("%q: profileMasks %+v, findWordStarts %+v", s, ws, ws2)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -170,6 +171,40 @@ func TestLeavesImportNothing(t *testing.T) {
 			for _, imp := range af.Imports {
 				if path, _ := strconv.Unquote(imp.Path.Value); strings.HasPrefix(path, module) {
 					t.Errorf("%s imports %s: a leaf package imports nothing of Sieve", f, path)
+				}
+			}
+		}
+	}
+}
+
+// leavesAbove are packages that import nothing of Sieve but the leaf
+// packages listed (and the standard library), so that almost anything may
+// import them. eventgen makes the query benchmarks' datasets for both the
+// DuckDB store's benchmark and `sieve bench query`.
+var leavesAbove = map[string][]string{"internal/eventgen": {"internal/event"}}
+
+// TestLeavesAboveImportOnlyTheirLeaves: a package of leavesAbove imports
+// only the leaves listed for it.
+func TestLeavesAboveImportOnlyTheirLeaves(t *testing.T) {
+	pkgs := packages(t)
+	for dir, allowed := range leavesAbove {
+		if len(pkgs[dir]) == 0 {
+			t.Errorf("package %s has no Go files", dir)
+		}
+		for _, a := range allowed {
+			if !leaf[a] {
+				t.Errorf("%s may import %s, which is not a leaf package", dir, a)
+			}
+		}
+		for _, f := range pkgs[dir] {
+			af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, imp := range af.Imports {
+				path, _ := strconv.Unquote(imp.Path.Value)
+				if target := strings.TrimPrefix(path, module); strings.HasPrefix(path, module) && !slices.Contains(allowed, target) {
+					t.Errorf("%s imports %s: it may import only %v of Sieve", f, path, allowed)
 				}
 			}
 		}

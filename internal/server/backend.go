@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,11 +82,23 @@ func openBackend(cfg Config) (*backend, error) {
 			m.Gauge("sieve_store_queue_depth", "Append calls waiting for a durable commit.", func() float64 { return float64(st.Stats().Queued) })
 			m.Gauge("sieve_store_active_files", "Active DuckDB files (more than 1 while a seal is pending).", func() float64 { return float64(st.Stats().Actives) })
 			m.Gauge("sieve_store_sealed_files", "Sealed Parquet files.", func() float64 { return float64(st.Stats().SealedFiles) })
+			m.Gauge("sieve_store_duckdb_threads", "DuckDB's thread count now: --threads, or --query-threads while queries run.", func() float64 {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				n, err := st.Threads(ctx)
+				if err != nil {
+					return math.NaN()
+				}
+				return float64(n)
+			})
 		}}, nil
 	case strings.HasPrefix(cfg.Store, "clickhouse://"):
 		chCfg, err := clickhouse.ParseURL(cfg.Store)
 		if err != nil {
 			return nil, err
+		}
+		if chCfg.WAL && chCfg.WALDir == "" {
+			chCfg.WALDir = filepath.Join(cfg.DataDir, "chlog")
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()

@@ -49,7 +49,16 @@ func chStore(t *testing.T) string {
 // a funnel with a step filter, a property breakdown and Mixpanel's
 // segmentation and retention with on and where answered.
 func TestServeClickHouse(t *testing.T) {
-	u := chStore(t)
+	serveClickHouse(t, chStore(t))
+}
+
+// TestServeClickHouseWAL is TestServeClickHouse with the local
+// write-ahead log (wal=on): reads and purges wait for it to be shipped.
+func TestServeClickHouseWAL(t *testing.T) {
+	serveClickHouse(t, chStore(t)+"&wal=on")
+}
+
+func serveClickHouse(t *testing.T, u string) {
 	base, token, secret := testServer(t, Config{Store: u})
 	const canary = "Hunter2-canary-ch1"
 	now := time.Now().Unix()

@@ -48,7 +48,15 @@ type FileDigest struct {
 	File   string `json:"file"`
 	Rows   int64  `json:"rows"`
 	SHA256 string `json:"sha256"`
+	// Kind is "" for a file of events and "links" for the identity link
+	// file of one (the embedded store's <gen>.links.parquet: one row per
+	// device with its earliest user, docs/STORAGE.md), which holds
+	// distinct_ids and user ids too.
+	Kind string `json:"kind,omitempty"`
 }
+
+// FileDigestLinks is FileDigest.Kind of an identity link file.
+const FileDigestLinks = "links"
 
 // PartitionResult is what a purge did to one project-day (of one shard,
 // on a sharded backend).

@@ -61,6 +61,27 @@ type Config struct {
 	User, Password string
 	// Timeout bounds one insert (default 30 s).
 	Timeout time.Duration
+	// WAL, when set, acknowledges Appends once their rows are fsynced to a
+	// local write-ahead log in WALDir, which a shipper inserts into the
+	// cluster in large batches (wal.go, docs/CLICKHOUSE.md "Local
+	// write-ahead log"). Without it (the default), an Append returns once
+	// its synchronous distributed insert has.
+	WAL bool
+	// WALDir is the log's directory; the server sets <data>/chlog.
+	WALDir string
+	// WALMaxBytes bounds the unshipped log (default 1 GiB); WALMaxDown
+	// how long ships may fail (default 60 s). Past either, Appends fail
+	// with ErrUnavailable (503 with Retry-After) and nothing is logged.
+	WALMaxBytes int64
+	WALMaxDown  time.Duration
+	// WALLookupAtShip (wal_lookup=ship) leaves the cluster out of the
+	// acknowledgement entirely: rows are looked up in the local log only
+	// when written, and in the cluster when shipped (one look-up per
+	// shipped batch). Nothing is stored twice either way, but a retry of
+	// a row already shipped is then counted as stored, not as a
+	// duplicate. Default (wal_lookup=ack): looked up when written, exact
+	// counts.
+	WALLookupAtShip bool
 }
 
 var (
@@ -93,6 +114,30 @@ func ParseURL(s string) (Config, error) {
 			c.Shards = append(c.Shards, h)
 		}
 	}
+	switch u.Query().Get("wal") {
+	case "", "off":
+	case "on":
+		c.WAL = true
+	default:
+		return Config{}, errors.New("clickhouse store: wal must be on or off")
+	}
+	switch u.Query().Get("wal_lookup") {
+	case "", "ack":
+	case "ship":
+		c.WALLookupAtShip = true
+	default:
+		return Config{}, errors.New("clickhouse store: wal_lookup must be ack or ship")
+	}
+	if v := u.Query().Get("wal_max_bytes"); v != "" {
+		if c.WALMaxBytes, err = strconv.ParseInt(v, 10, 64); err != nil || c.WALMaxBytes <= 0 {
+			return Config{}, errors.New("clickhouse store: wal_max_bytes must be a positive number of bytes")
+		}
+	}
+	if v := u.Query().Get("wal_max_down"); v != "" {
+		if c.WALMaxDown, err = time.ParseDuration(v); err != nil || c.WALMaxDown <= 0 {
+			return Config{}, errors.New("clickhouse store: wal_max_down must be a duration such as 60s")
+		}
+	}
 	if t := u.Query().Get("timeout"); t != "" {
 		if c.Timeout, err = time.ParseDuration(t); err != nil {
 			return Config{}, errors.New("clickhouse store: timeout must be a duration such as 30s")
@@ -118,8 +163,10 @@ type Store struct {
 	insertMu     sync.Mutex               // held by the group commit inserting
 	stateMu      sync.Mutex               // serialises profile read-modify-write in this process
 	lastVer      uint64                   // guarded by stateMu: profile versions only grow
+	log          *wal                     // the local write-ahead log (Config.WAL), nil without it
 	purgeMu      sync.Mutex
 	replaced     map[int][]string // per shard, "(table, part)" the running purge's mutations replace
+	dupc         dupCache         // shared hashes per shard and partition (querydups.go)
 
 	closed   atomic.Bool
 	ctx      context.Context // cancelled by Close: stops reads under way
@@ -170,6 +217,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	s.wake, s.stop, s.keysInFlight = make(chan struct{}, 1), make(chan struct{}), map[eventKey]*groupState{}
+	if cfg.WAL {
+		if cfg.WALDir == "" {
+			s.cancel()
+			return nil, errors.New("clickhouse store: wal=on needs a directory for the log")
+		}
+		if s.log, err = openWAL(s, cfg.WALDir, cfg.WALMaxBytes, cfg.WALMaxDown); err != nil {
+			s.cancel()
+			return nil, err
+		}
+	}
 	for range writers {
 		s.writersDone.Add(1)
 		go s.writer()
@@ -178,8 +235,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 }
 
 // Close stops reads under way and makes every later call fail with
-// store.ErrClosed. Appends already acknowledged are on the cluster: there
-// is nothing to flush.
+// store.ErrClosed. Appends already acknowledged are on the cluster, or,
+// with the local log, in the log: Close ships what it can within the
+// store's timeout and leaves the rest for the next start.
 func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
@@ -188,6 +246,9 @@ func (s *Store) Close() error {
 	s.inflight.Wait() // Appends already called are committed first
 	close(s.stop)
 	s.writersDone.Wait()
+	if s.log != nil {
+		s.log.close()
+	}
 	return nil
 }
 

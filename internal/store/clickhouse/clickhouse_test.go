@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -34,7 +35,19 @@ var dropOnce sync.Map
 // database is dropped at the end of the test.
 func openDir(t *testing.T, dir string) *Store {
 	t.Helper()
+	return openDirCfg(t, dir, testConfig(t))
+}
+
+// openDirWAL is openDir with the local write-ahead log in dir/chlog.
+func openDirWAL(t *testing.T, dir string) *Store {
+	t.Helper()
 	cfg := testConfig(t)
+	cfg.WAL, cfg.WALDir = true, filepath.Join(dir, "chlog")
+	return openDirCfg(t, dir, cfg)
+}
+
+func openDirCfg(t *testing.T, dir string, cfg Config) *Store {
+	t.Helper()
 	h := sha256.Sum256([]byte(dir))
 	cfg.Database = "t_" + hex.EncodeToString(h[:8])
 	s, err := Open(context.Background(), cfg)
@@ -58,4 +71,11 @@ func openDir(t *testing.T, dir string) *Store {
 func TestConformance(t *testing.T) {
 	testConfig(t)
 	storetest.Run(t, func(t *testing.T, dir string) store.Store { return openDir(t, dir) })
+}
+
+// TestConformanceWAL runs the conformance suite on the cluster with the
+// local write-ahead log: reads wait for it, reopens replay it.
+func TestConformanceWAL(t *testing.T) {
+	testConfig(t)
+	storetest.Run(t, func(t *testing.T, dir string) store.Store { return openDirWAL(t, dir) })
 }

@@ -66,6 +66,11 @@ func (s *Store) Append(ctx context.Context, rows []event.Row) (store.AppendResul
 	if len(rows) == 0 {
 		return store.AppendResult{}, nil
 	}
+	if s.log != nil {
+		if err := s.log.full(); err != nil {
+			return store.AppendResult{}, fmt.Errorf("clickhouse store: %w", err)
+		}
+	}
 	c := &appendCall{rows: rows, done: make(chan struct{})}
 	s.appendMu.Lock()
 	s.pending = append(s.pending, c)
@@ -195,11 +200,18 @@ func (s *Store) commitNext() bool {
 	for d := range deps {
 		<-d.done
 	}
-	body, err := s.prepare(group)
+	body, checked, err := s.prepare(group)
 	s.insertMu.Lock() // stage 2
 	s.lookupMu.Unlock()
 	if err == nil {
-		err = s.insert(body)
+		if s.log != nil {
+			// The local log: the rows count as stored once fsynced
+			// there; their keys are registered before gs ends, so a
+			// later group holding one finds it.
+			err = s.log.write(body, checked, gs.keys)
+		} else {
+			err = s.insert(body)
+		}
 	}
 	s.insertMu.Unlock()
 	for _, c := range group {
@@ -223,7 +235,12 @@ func (s *Store) commitNext() bool {
 // as duplicates (as it does repeats within the group), counts the others
 // as stored and returns them as an insert's RowBinary body. On an error
 // the counts are meaningless: the caller fails every call.
-func (s *Store) prepare(group []*appendCall) ([]byte, error) {
+//
+// With the local log, a row the log holds unshipped counts as stored too;
+// while ships fail (the cluster is down) or the look-up fails, the
+// cluster is not looked up and checked is false: the rows are then looked
+// up when shipped, and the duplicate counts miss rows the cluster holds.
+func (s *Store) prepare(group []*appendCall) (body []byte, checked bool, err error) {
 	type ref struct{ call, row int }
 	seen := map[eventKey]bool{}
 	var keyRows []event.Row
@@ -248,19 +265,52 @@ func (s *Store) prepare(group []*appendCall) ([]byte, error) {
 			keyRefs = append(keyRefs, ref{ci, i})
 		}
 	}
+	checked = true
+	if len(keyRows) > 0 && s.log != nil {
+		// Keys the log holds unshipped are stored; the others are looked
+		// up in the cluster.
+		ks := make([]eventKey, len(keyRows))
+		for i, r := range keyRows {
+			ks[i] = eventKey{r.ProjectID, r.Name, r.DistinctID, r.Time, r.InsertID}
+		}
+		inLog := s.log.has(ks)
+		var restRows []event.Row
+		var restRefs []ref
+		for i, r := range keyRows {
+			if inLog[ks[i]] {
+				rf := keyRefs[i]
+				keep[rf.call][rf.row] = false
+				group[rf.call].res.Duplicates++
+				continue
+			}
+			restRows = append(restRows, r)
+			restRefs = append(restRefs, keyRefs[i])
+		}
+		keyRows, keyRefs = restRows, restRefs
+		if len(keyRows) > 0 && (s.log.down() || s.cfg.WALLookupAtShip) {
+			keyRows, checked = nil, false
+		}
+	}
 	if len(keyRows) > 0 {
-		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
+		to := s.cfg.Timeout
+		if s.log != nil {
+			to = min(to, 5*time.Second) // then looked up when shipped
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), to)
 		defer cancel()
 		idx := make([]int, len(keyRows))
 		for i := range idx {
 			idx[i] = i
 		}
 		stored, err := s.storedKeys(ctx, keyRows, idx)
-		if err != nil {
+		switch {
+		case err != nil && s.log != nil:
+			checked = false // looked up when shipped
+		case err != nil:
 			if errors.Is(err, context.DeadlineExceeded) {
 				err = fmt.Errorf("%w: look-up timed out", ErrUnavailable)
 			}
-			return nil, fmt.Errorf("clickhouse store: look up insert ids: %w", err)
+			return nil, false, fmt.Errorf("clickhouse store: look up insert ids: %w", err)
 		}
 		for i, r := range keyRows {
 			if stored[eventKey{r.ProjectID, r.Name, r.DistinctID, r.Time, r.InsertID}] {
@@ -281,7 +331,7 @@ func (s *Store) prepare(group []*appendCall) ([]byte, error) {
 			c.res.Stored++
 		}
 	}
-	return w.b, nil
+	return w.b, checked, nil
 }
 
 // insert stores a group's new rows with one synchronous distributed
@@ -426,6 +476,9 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 		return err
 	}
 	defer done()
+	if err := s.syncLog(ctx); err != nil {
+		return err
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -494,6 +547,9 @@ func (s *Store) CountByDay(ctx context.Context, q store.ScanQuery) ([]store.DayC
 		return nil, err
 	}
 	defer done()
+	if err := s.syncLog(ctx); err != nil {
+		return nil, err
+	}
 	if q.From >= q.To {
 		return nil, nil
 	}
@@ -540,6 +596,9 @@ func (s *Store) Scan(ctx context.Context, q store.ScanQuery, pick store.Pick, se
 		return err
 	}
 	defer done()
+	if err := s.syncLog(ctx); err != nil {
+		return err
+	}
 	if q.From >= q.To {
 		return nil
 	}

@@ -33,14 +33,17 @@ var ErrPurgeInvalid = errors.New("clickhouse store: invalid purge")
 // Dir implements purge.Backend: a ClickHouse store has no local files.
 func (s *Store) Dir() string { return "" }
 
-// Seal implements purge.Backend: there is nothing to seal.
+// Seal implements purge.Backend: with the local log, it waits until
+// every row acknowledged before it is shipped (so that the purge's
+// mutations cover them, and no purged value stays in the log);
+// otherwise there is nothing to seal.
 func (s *Store) Seal(ctx context.Context) error {
 	done, err := s.begin()
 	if err != nil {
 		return err
 	}
-	done()
-	return nil
+	defer done()
+	return s.syncLog(ctx)
 }
 
 // PurgeApplied implements purge.Backend. Mutations are re-run in full
@@ -200,6 +203,9 @@ func (s *Store) PurgeEvents(ctx context.Context, job store.PurgeJob) (store.Purg
 		return res, err
 	}
 	defer done()
+	if err := s.syncLog(ctx); err != nil {
+		return res, err
+	}
 	for i := range job.Rules {
 		r := &job.Rules[i]
 		if r.DeleteEvents && len(r.Paths) > 0 {
@@ -295,6 +301,9 @@ func (s *Store) PurgeState(ctx context.Context, job store.StatePurgeJob) (store.
 		return res, err
 	}
 	defer done()
+	if err := s.syncLog(ctx); err != nil {
+		return res, err
+	}
 	for i := range job.Rules {
 		for _, p := range job.Rules[i].ProfilePaths {
 			if err := propath.Check(p); err != nil {

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -43,40 +46,86 @@ func (s *Store) Query(ctx context.Context, p query.Project, q *query.Query) (*qu
 		return nil, st, err
 	}
 	defer done()
+	if err := s.syncLog(ctx); err != nil {
+		return nil, st, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, st, err
 	}
+	// rows_scanned: the project's stored rows in the read range (copies
+	// of a row not merged yet included), counted beside the answer (a
+	// scan of two small columns) rather than after it.
+	loc := p.Loc()
+	readStart, readEnd := q.ReadRange(loc)
+	type count struct {
+		n   int64
+		err error
+	}
+	counted := make(chan count, 1)
+	cctx, ccancel := s.readCtx(ctx)
+	defer ccancel()
+	go func() {
+		n, err := s.q.queryString(cctx, fmt.Sprintf("SELECT count() FROM %s.events WHERE project_id = %d AND time >= %d AND time < %d", s.db, p.ID, readStart, readEnd))
+		v, _ := strconv.ParseInt(n, 10, 64)
+		counted <- count{v, err}
+	}()
 	var res *query.Result
+	for try := 0; ; try++ {
+		// Each stored row once (querydups.go): the shared hashes of the
+		// partitions read, unless the parts changed under the last tries.
+		d := &dedupPlan{inline: true}
+		if try < planTries {
+			if d, err = s.plan(ctx, p.ID, readStart, readEnd); err != nil {
+				return nil, st, s.readErr(ctx, "query: parts", err)
+			}
+		}
+		res, err = s.answer(withPlan(ctx, d), p, q)
+		if err != nil || d.inline {
+			break
+		}
+		same, err2 := s.unchanged(ctx, d, p.ID, readStart, readEnd)
+		if err2 != nil {
+			err = err2
+			break
+		}
+		if same {
+			break
+		}
+		planRetries.Add(1)
+	}
+	if err != nil {
+		ccancel()
+		<-counted
+		return nil, st, err
+	}
+	c := <-counted
+	if c.err != nil {
+		return nil, st, s.readErr(ctx, "query: count rows", c.err)
+	}
+	st.RowsScanned = c.n
+	return res, st, nil
+}
+
+// planRetries counts queries run again because parts changed under them
+// (tests read it).
+var planRetries atomic.Int64
+
+// answer answers q by the first way that takes it (see Query).
+func (s *Store) answer(ctx context.Context, p query.Project, q *query.Query) (*query.Result, error) {
 	switch {
 	case sqlPath(q) == nil:
-		res, err = s.sqlQuery(ctx, p, q, false)
+		return s.sqlQuery(ctx, p, q, false)
 	case propPath(p, q) == nil:
-		res, err = s.sqlQuery(ctx, p, q, true)
+		res, err := s.sqlQuery(ctx, p, q, true)
 		if errors.Is(err, errUnsure) {
 			propUnsure.Add(1)
-			res, err = s.rowQuery(ctx, p, q)
+			return s.rowQuery(ctx, p, q)
 		} else if err == nil {
 			propAnswers.Add(1)
 		}
-	default:
-		res, err = s.rowQuery(ctx, p, q)
+		return res, err
 	}
-	if err != nil {
-		return nil, st, err
-	}
-	// rows_scanned: the project's stored rows in the read range (copies
-	// of a row not merged yet included).
-	loc := p.Loc()
-	readStart, readEnd := q.ReadRange(loc)
-	caller := ctx
-	rctx, cancel := s.readCtx(ctx)
-	defer cancel()
-	n, err := s.q.queryString(rctx, fmt.Sprintf("SELECT count() FROM %s.events WHERE project_id = %d AND time >= %d AND time < %d", s.db, p.ID, readStart, readEnd))
-	if err != nil {
-		return nil, st, s.readErr(caller, "query: count rows", err)
-	}
-	st.RowsScanned, _ = strconv.ParseInt(n, 10, 64)
-	return res, st, nil
+	return s.rowQuery(ctx, p, q)
 }
 
 // sqlQuery answers a trends query that sqlPath accepts in SQL, or with
@@ -188,14 +237,16 @@ func (s *Store) rowQuery(ctx context.Context, p query.Project, q *query.Query) (
 	// A key's copy read for its properties is the one with the highest
 	// ver, then gen (a property purge inserts a rewritten copy with ver + 1
 	// before it deletes the old one).
-	props, extra, newest := "'{}'", "", ""
+	props, extra := "'{}'", ""
 	if eng.NeedsProps() {
-		props, extra, newest = "props", ", props", " ORDER BY ver DESC, gen DESC"
+		props, extra = "props", ", props"
 	}
-	from := "(SELECT time, event, '' AS usr" + extra + " FROM " + s.db + ".events WHERE " + where + newest + " LIMIT 1 BY " + dedupKey + ")"
+	d := planOf(ctx)
+	from, dext := s.dedupRows(d, where, "time, event, materialize('') AS usr"+extra)
 	if eng.NeedsUsers() {
-		from = s.usersSQL(p.ID, readEnd, where, extra)
+		from, dext = s.usersSQL(d, p.ID, readEnd, where, extra)
 	}
+	ext = addExt(ext, dext)
 	order := ""
 	if eng.NeedsUserOrder() {
 		order = " ORDER BY usr, time"
@@ -264,15 +315,17 @@ func (s *Store) profileMap(ctx context.Context, project, limit int64) (map[strin
 }
 
 // countSeries computes sr per bucket of bk over its events in [start,
-// end), one copy of each stored row (LIMIT 1 BY the de-duplication key,
-// which holds distinct_id: all copies sit on one shard). Users (unique,
-// dau, avg_per_user) follow package query's rule with the links of the
-// project's events before readEnd (see usersSQL).
+// end), one copy of each stored row. Users (unique, dau, avg_per_user,
+// wau, mau) follow package query's rule with the links of the project's
+// events before readEnd (see usersSQL).
 //
 // A breakdown by the event name (the only one this part answers) keeps the
 // BreakdownLimit names with the most events in the range (ties: the
 // smaller name) and groups the others as query.Other.
 func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Location, project, start, end, readEnd int64, bk *query.Buckets, sr query.Series) ([]query.TrendSeries, error) {
+	if !sr.Math.NeedsUsers() {
+		return s.eventCountSeries(ctx, q, project, start, end, bk, sr)
+	}
 	var ext []extTable
 	names := ""
 	if sr.Event != "" {
@@ -282,24 +335,17 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 		names = " AND event IN (SELECT e FROM q_events)"
 	}
 	where := fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", project, start, end) + names
-	users := sr.Math.NeedsUsers()
-	from := fmt.Sprintf("(SELECT time, event, '' AS usr FROM %s.events WHERE %s LIMIT 1 BY "+dedupKey+")", s.db, where)
+	d := planOf(ctx)
 	group := "''"
 	if len(q.Breakdown) > 0 {
-		group = fmt.Sprintf("if(event IN (SELECT event FROM (SELECT event, count() AS c FROM %s GROUP BY event ORDER BY c DESC, event LIMIT %d)), event, %s)",
-			from, q.BreakdownLimit, quote(query.Other))
+		// The top names by events, each stored row once (dedupCount).
+		top, dext := s.dedupCount(d, "", where, "event", "event")
+		ext = addExt(ext, dext)
+		group = fmt.Sprintf("if(event IN (SELECT event FROM (SELECT event, sum(c) AS n FROM (%s) GROUP BY event ORDER BY n DESC, event LIMIT %d)), event, %s)",
+			top, q.BreakdownLimit, quote(query.Other))
 	}
-	// Bucket starts and windows travel in external tables, not in the
-	// statement: 5,000 buckets would pass the URL length the server
-	// accepts. The lambdas take time as an argument: ClickHouse 18.16
-	// loses a column a lambda captures when the query aggregates another.
-	var w rbWriter
-	for _, v := range bk.Starts {
-		w.i64(v)
-	}
-	ext = append(ext, extTable{name: "q_buckets", structure: "s Int64", data: w.b})
-	with := "WITH (SELECT groupArray(s) FROM q_buckets) AS st"
-	bucketOf := "arrayCount((x, t) -> x <= t, st, replicate(time, st))"
+	bs := makeBucketSQL(bk, start, end)
+	with, bucketOf, bext := bs.with, bs.expr, bs.ext
 	if sr.Math == query.WAU || sr.Math == query.MAU {
 		// An event counts in every bucket whose window (the 7 or 30
 		// local days ending with the bucket's last day, at most To)
@@ -312,13 +358,13 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 			w.i64(los[i])
 			w.i64(his[i])
 		}
-		ext = append(ext, extTable{name: "q_windows", structure: "k Int64, lo Int64, hi Int64", data: w.b})
+		bext = extTable{name: "q_windows", structure: "k Int64, lo Int64, hi Int64", data: w.b}
 		with = "WITH (SELECT groupArray((k, lo, hi)) FROM q_windows) AS ws"
 		bucketOf = "arrayJoin(arrayMap(w -> tupleElement(w, 1), arrayFilter((w, t) -> tupleElement(w, 2) <= t AND t < tupleElement(w, 3), ws, replicate(time, ws))))"
 	}
-	if users {
-		from = s.usersSQL(project, readEnd, where, "")
-	}
+	ext = append(ext, bext)
+	from, dext := s.usersSQL(d, project, readEnd, where, "")
+	ext = addExt(ext, dext)
 	stmt := fmt.Sprintf("%s SELECT toInt64(%s) AS b, %s AS g, count(), uniqExact(usr) FROM %s GROUP BY b, g ORDER BY b, g FORMAT RowBinary", with, bucketOf, group, from)
 	caller := ctx
 	ctx, cancel := s.readCtx(ctx)
@@ -354,14 +400,12 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 		}
 		vals := r.Values
 		switch sr.Math {
-		case query.Unique, query.DAU, query.WAU, query.MAU:
-			vals[b-1] = u
 		case query.AvgPerUser:
 			if u > 0 {
 				vals[b-1] = float64(n) / u
 			}
 		default:
-			vals[b-1] = float64(n)
+			vals[b-1] = u
 		}
 	}
 	if err := s.readErr(caller, "query", rd.err); err != nil {
@@ -372,6 +416,173 @@ func (s *Store) countSeries(ctx context.Context, q *query.Query, loc *time.Locat
 		rows[i] = *out[g]
 	}
 	return rows, nil
+}
+
+// dupHash is a row's candidate key for de-duplication: k, the 64-bit
+// hash of the de-duplication key, for rows with a client insert id, and a
+// hash of nodup (a random id unique to the row and its rewritten copies)
+// for the others. Copies of a stored row share it (and a shard: the
+// Distributed table shards by distinct_id); rows that share it are
+// candidates only, read once by the full key (dedupRows).
+const dupHash = "if(k != 0, k, cityHash64(nodup))"
+
+// dedupCount is a UNION ALL of two aggregating SELECTs over the
+// Distributed table whose rows, added up by the columns of group, count
+// each stored row of where once: rows whose dupHash no other row of where
+// on their shard shares, counted directly on the shards; and the others,
+// one copy of each full key (LIMIT 1 BY), which are few (two Sieve nodes
+// that stored one event at once, a property purge between its rewrite and
+// its delete). The shared hashes are found on each shard in its local
+// table (an IN subquery over events_local runs on the shard that reads
+// the rows), so the Distributed query needs no de-duplication of all rows
+// on the entry node. with is each branch's WITH clause ("" none), cols
+// the SELECT list before count() AS c (with aliases), group the GROUP BY
+// list, both over time and event.
+//
+// Before this, every row went through LIMIT 1 BY the five-column key on
+// the entry server, and a trends total took 27x DuckDB's time
+// (docs/PERFORMANCE.md).
+func (s *Store) dedupCount(d *dedupPlan, with, where, cols, group string) (string, []extTable) {
+	if with != "" {
+		with += " "
+	}
+	dups, ext := s.dups(d, where)
+	if dups == "" {
+		return fmt.Sprintf("%sSELECT %s, count() AS c FROM %s.events WHERE %s GROUP BY %s", with, cols, s.db, where, group), ext
+	}
+	return fmt.Sprintf("%[8]sSELECT %[1]s, count() AS c FROM %[2]s.events WHERE %[3]s AND %[4]s NOT IN %[5]s GROUP BY %[6]s"+
+		" UNION ALL %[8]sSELECT %[1]s, count() AS c FROM (SELECT time, event FROM %[2]s.events WHERE %[3]s AND %[4]s IN %[5]s ORDER BY ver DESC, gen DESC LIMIT 1 BY %[7]s) GROUP BY %[6]s",
+		cols, s.db, where, dupHash, dups, group, dedupKey, with), ext
+}
+
+// dedupRows is a relation (in parentheses) of cols (a SELECT list over
+// the events table) for each stored row of where once, its newest copy
+// (the highest ver, then gen: a property purge's rewrite): the rows whose
+// dupHash no other row of where on their shard shares pass as they are;
+// the others, few, go through ORDER BY ver DESC, gen DESC LIMIT 1 BY the
+// full key (see dedupCount). A constant of cols must be written
+// materialize(c), and the LIMIT BY branch comes first: 18.16 takes a
+// union's column types, constant or not, from its first branch and
+// refuses a branch that would turn a column into a constant.
+func (s *Store) dedupRows(d *dedupPlan, where, cols string) (string, []extTable) {
+	dups, ext := s.dups(d, where)
+	if dups == "" {
+		return fmt.Sprintf("(SELECT %s FROM %s.events WHERE %s)", cols, s.db, where), ext
+	}
+	return fmt.Sprintf("(SELECT %[1]s FROM %[2]s.events WHERE %[3]s AND %[4]s IN %[5]s ORDER BY ver DESC, gen DESC LIMIT 1 BY %[6]s"+
+		" UNION ALL SELECT %[1]s FROM %[2]s.events WHERE %[3]s AND %[4]s NOT IN %[5]s)",
+		cols, s.db, where, dupHash, dups, dedupKey), ext
+}
+
+// eventCountSeries is countSeries for a math counting events (total):
+// counts per bucket and event name, added up here, the top names chosen
+// here.
+func (s *Store) eventCountSeries(ctx context.Context, q *query.Query, project, start, end int64, bk *query.Buckets, sr query.Series) ([]query.TrendSeries, error) {
+	var ext []extTable
+	where := fmt.Sprintf("project_id = %d AND time >= %d AND time < %d", project, start, end)
+	if sr.Event != "" {
+		var w rbWriter
+		w.str(sr.Event)
+		ext = append(ext, extTable{name: "q_events", structure: "e String", data: w.b})
+		where += " AND event IN (SELECT e FROM q_events)"
+	}
+	group := "''"
+	if len(q.Breakdown) > 0 {
+		group = "event"
+	}
+	bs := makeBucketSQL(bk, start, end)
+	ext = append(ext, bs.ext)
+	stmt, dext := s.dedupCount(planOf(ctx), bs.with, where, fmt.Sprintf("toInt64(%s) AS b, %s AS g", bs.expr, group), "b, g")
+	stmt += " FORMAT RowBinary"
+	ext = addExt(ext, dext)
+	caller := ctx
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rc, err := s.q.do(ctx, stmt, readSettings, nil, ext)
+	if err != nil {
+		return nil, s.readErr(caller, "query", err)
+	}
+	defer rc.Close()
+	nb := len(bk.Starts)
+	counts := map[string][]int64{}
+	totals := map[string]int64{}
+	rd := newRB(rc)
+	for rd.more() {
+		b, g, n := rd.i64(), rd.str(), int64(rd.u64())
+		if rd.err != nil {
+			break
+		}
+		if b < 1 || b > int64(nb) || !utf8.ValidString(g) {
+			return nil, s.readErr(caller, "query", errMidStream)
+		}
+		c := counts[g]
+		if c == nil {
+			c = make([]int64, nb)
+			counts[g] = c
+		}
+		c[b-1] += n
+		totals[g] += n
+	}
+	if err := s.readErr(caller, "query", rd.err); err != nil {
+		return nil, err
+	}
+	if len(q.Breakdown) == 0 {
+		vals := make([]float64, nb)
+		for b, n := range counts[""] {
+			vals[b] = float64(n)
+		}
+		return []query.TrendSeries{{Values: vals}}, nil
+	}
+	// The top BreakdownLimit names by events in the range (ties: the
+	// smaller name); the others as Other.
+	names := make([]string, 0, len(counts))
+	for g := range counts {
+		names = append(names, g)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if totals[names[i]] != totals[names[j]] {
+			return totals[names[i]] > totals[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	keep := map[string][]int64{}
+	for i, g := range names {
+		key := g
+		if i >= q.BreakdownLimit {
+			key = query.Other
+		}
+		k := keep[key]
+		if k == nil {
+			k = make([]int64, nb)
+			keep[key] = k
+		}
+		for b, n := range counts[g] {
+			k[b] += n
+		}
+	}
+	rows := make([]query.TrendSeries, 0, len(keep))
+	for g, c := range keep {
+		r := query.TrendSeries{Values: make([]float64, nb)}
+		for range q.Breakdown {
+			r.Breakdown = append(r.Breakdown, g)
+		}
+		for b, n := range c {
+			r.Values[b] = float64(n)
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// addExt adds the external tables more to ext, but one of a name ext
+// holds already (q_dups of two parts of one statement).
+func addExt(ext, more []extTable) []extTable {
+	for _, m := range more {
+		if !slices.ContainsFunc(ext, func(e extTable) bool { return e.name == m.name }) {
+			ext = append(ext, m)
+		}
+	}
+	return ext
 }
 
 // jstr is the SQL of the top-level string property name (a constant of
@@ -389,23 +600,24 @@ func jstr(name string) string { return "visitParamExtractString(props, " + quote
 // from the project's events before readEnd and are computed once on the
 // entry node (GLOBAL JOIN): an event and the event that links its device
 // may sit on different shards.
-func (s *Store) usersSQL(project, readEnd int64, where, extra string) string {
-	return s.usersSQLCols(project, readEnd, where, extra, extra)
+func (s *Store) usersSQL(d *dedupPlan, project, readEnd int64, where, extra string) (string, []extTable) {
+	return s.usersSQLCols(d, project, readEnd, where, extra, extra)
 }
 
 // usersSQLCols is usersSQL with inner, the extra columns of the select of
 // the events (expressions with their aliases, e.g. ", props" or ", f(props)
 // AS x"), and outer, the same columns as the relation shows them (", x").
-func (s *Store) usersSQLCols(project, readEnd int64, where, inner, outer string) string {
+func (s *Store) usersSQLCols(d *dedupPlan, project, readEnd int64, where, inner, outer string) (string, []extTable) {
 	scope := fmt.Sprintf("%s.events WHERE project_id = %d AND time < %d", s.db, project, readEnd)
 	links := fmt.Sprintf(`SELECT dev, argMin(u, (time, u)) AS lusr FROM (
   SELECT %[2]s AS dev, if(%[3]s != '', %[3]s, distinct_id) AS u, time FROM %[1]s AND event = '$identify'
   UNION ALL SELECT %[4]s AS dev, distinct_id AS u, time FROM %[1]s AND event IN ('$create_alias', '$merge_dangerously')
   UNION ALL SELECT %[5]s AS dev, %[6]s AS u, time FROM %[1]s
 ) WHERE dev != '' AND u != '' GROUP BY dev`, scope, jstr("$anon_distinct_id"), jstr("$identified_id"), jstr("alias"), jstr("$device_id"), jstr("$user_id"))
-	return fmt.Sprintf(`(SELECT time, event, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr%[8]s FROM (
-  SELECT time, event, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev%[7]s FROM %[3]s.events WHERE %[4]s ORDER BY ver DESC, gen DESC LIMIT 1 BY %[5]s
-) AS e GLOBAL ANY LEFT JOIN (%[6]s) AS l USING dev)`, jstr("$user_id"), jstr("$device_id"), s.db, where, dedupKey, links, inner, outer)
+	rows, ext := s.dedupRows(d, where, fmt.Sprintf("time, event, %[1]s AS uid, if(%[2]s != '', %[2]s, distinct_id) AS dev%[3]s", jstr("$user_id"), jstr("$device_id"), inner))
+	return fmt.Sprintf(`(SELECT time, event, if(uid != '', uid, if(lusr != '', lusr, dev)) AS usr%[3]s FROM (
+  SELECT time, event, uid, dev%[3]s FROM %[1]s
+) AS e GLOBAL ANY LEFT JOIN (%[2]s) AS l USING dev)`, rows, links, outer), ext
 }
 
 // rollingWindows are, per bucket of bk, the bounds [lo, hi) in Unix ms of

@@ -439,12 +439,14 @@ func (s *Store) propSeries(ctx context.Context, q *query.Query, p query.Project,
 		if err != nil {
 			return nil, err
 		}
-		inner += fmt.Sprintf(", toFloat64OrZero(%sr) AS qv, %s AS qh", c, isNumber(c))
+		inner += fmt.Sprintf(", toFloat64OrZero(%sr) AS qv, materialize(%s) AS qh", c, isNumber(c))
 	} else {
-		inner += ", 0. AS qv, 0 AS qh"
+		inner += ", materialize(0.) AS qv, materialize(0) AS qh"
 	}
 	cols, unsure := d.propCols()
-	inner = cols + inner + ", " + cond + " AS qf, " + unsure + " AS qu"
+	// materialize: 18.16 types "x IN (list)" as a constant in a union's
+	// first branch's header when no row has been read (dedupRows).
+	inner = cols + inner + ", materialize(" + cond + ") AS qf, materialize(" + unsure + ") AS qu"
 	outerCols := ", qv, qh, qf, qu"
 	for _, g := range gcols {
 		outerCols += ", " + g
@@ -461,9 +463,13 @@ func (s *Store) propSeries(ctx context.Context, q *query.Query, p query.Project,
 	users := sr.Math.NeedsUsers()
 	var from string
 	if users {
-		from = s.usersSQLCols(p.ID, readEnd, where, inner, outerCols)
+		var dext []extTable
+		from, dext = s.usersSQLCols(planOf(ctx), p.ID, readEnd, where, inner, outerCols)
+		ext = addExt(ext, dext)
 	} else {
-		from = fmt.Sprintf("(SELECT time, event, '' AS usr%s FROM %s.events WHERE %s ORDER BY ver DESC, gen DESC LIMIT 1 BY %s)", inner, s.db, where, dedupKey)
+		var dext []extTable
+		from, dext = s.dedupRows(planOf(ctx), where, "time, event, materialize('') AS usr"+inner)
+		ext = addExt(ext, dext)
 	}
 	// The tuple's columns: every tuple (the top ones are chosen here),
 	// except for user maths, whose sets cannot be merged here: the
@@ -478,12 +484,9 @@ func (s *Store) propSeries(ctx context.Context, q *query.Query, p query.Project,
 			group[j] = fmt.Sprintf("if(qk, %s, %s)", g, quote(query.Other))
 		}
 	}
-	var w rbWriter
-	for _, v := range bk.Starts {
-		w.i64(v)
-	}
-	ext = append(ext, extTable{name: "q_buckets", structure: "s Int64", data: w.b})
-	sel := "toInt64(arrayCount((x, t) -> x <= t, st, replicate(time, st))) AS b"
+	bs := makeBucketSQL(bk, start, end)
+	ext = append(ext, bs.ext)
+	sel := "toInt64(" + bs.expr + ") AS b"
 	gb := "b"
 	for j, g := range group {
 		sel += ", " + g + " AS g" + strconv.Itoa(j)
@@ -493,12 +496,12 @@ func (s *Store) propSeries(ctx context.Context, q *query.Query, p query.Project,
 	if sr.Math.Quantile() > 0 {
 		xs = "groupArrayIf(qv, qh)"
 	}
-	stmt := fmt.Sprintf("WITH (SELECT groupArray(s) FROM q_buckets) AS st SELECT %s, count(), uniqExact(usr), sumIf(qv, qh), countIf(qh), minIf(qv, qh), maxIf(qv, qh), %s, max(qu) FROM %s WHERE qf OR qu GROUP BY %s ORDER BY %s FORMAT RowBinary",
-		sel, xs, from, gb, gb)
+	stmt := fmt.Sprintf("%s SELECT %s, count(), uniqExact(usr), sumIf(qv, qh), countIf(qh), minIf(qv, qh), maxIf(qv, qh), %s, max(qu) FROM %s WHERE qf OR qu GROUP BY %s ORDER BY %s FORMAT RowBinary",
+		bs.with, sel, xs, from, gb, gb)
 	if keep != "" {
 		// qk (the tuple is one of the top ones) is computed a level below.
-		stmt = fmt.Sprintf("WITH (SELECT groupArray(s) FROM q_buckets) AS st SELECT %s, count(), uniqExact(usr), sumIf(qv, qh), countIf(qh), minIf(qv, qh), maxIf(qv, qh), %s, max(qu) FROM (SELECT *%s FROM %s WHERE qf OR qu) GROUP BY %s ORDER BY %s FORMAT RowBinary",
-			sel, xs, keep, from, gb, gb)
+		stmt = fmt.Sprintf("%s SELECT %s, count(), uniqExact(usr), sumIf(qv, qh), countIf(qh), minIf(qv, qh), maxIf(qv, qh), %s, max(qu) FROM (SELECT *%s FROM %s WHERE qf OR qu) GROUP BY %s ORDER BY %s FORMAT RowBinary",
+			bs.with, sel, xs, keep, from, gb, gb)
 	}
 	caller := ctx
 	ctx, cancel := s.readCtx(ctx)

@@ -147,3 +147,14 @@ func (s *Store) enterQuery() (release func(), err error) {
 		}
 	}, nil
 }
+
+// Threads returns DuckDB's thread count now: Options.Threads (DuckDB's
+// default, the number of cores, when 0), or Options.QueryThreads while
+// queries run.
+func (s *Store) Threads(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT current_setting('threads')").Scan(&n); err != nil {
+		return 0, safeErr("read thread count", err)
+	}
+	return n, nil
+}

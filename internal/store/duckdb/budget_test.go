@@ -191,3 +191,22 @@ func TestQueryMemoryLimitRefuses(t *testing.T) {
 		t.Errorf("unlimited: %d series, want 10,000 values and $other", n)
 	}
 }
+
+// TestThreadsOption: Options.Threads (the server's --threads) is DuckDB's
+// thread count, read back from DuckDB itself; 0 leaves DuckDB's default.
+func TestThreadsOption(t *testing.T) {
+	ctx := context.Background()
+	for _, n := range []int{1, 3} {
+		s := mustOpen(t, t.TempDir(), Options{Threads: n})
+		got, err := s.Threads(ctx)
+		s.Close()
+		if err != nil || got != n {
+			t.Errorf("Options{Threads: %d}: DuckDB has %d threads (%v)", n, got, err)
+		}
+	}
+	s := mustOpen(t, t.TempDir(), Options{})
+	defer s.Close()
+	if got, err := s.Threads(ctx); err != nil || got < 1 {
+		t.Errorf("default: DuckDB has %d threads (%v)", got, err)
+	}
+}

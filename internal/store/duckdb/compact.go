@@ -91,8 +91,8 @@ func (s *Store) compactCandidates(v *version, all bool) []partKey {
 	defer s.mu.Unlock()
 	var out []partKey
 	for p, files := range v.parts {
-		if len(files) < 2 && (len(files) == 0 || (files[0].Schema == idSchema && files[0].Hot != nil)) {
-			continue // a legacy file alone is rewritten for its identity and hot columns
+		if len(files) < 2 && (len(files) == 0 || (files[0].Schema == keySchema && files[0].Hot != nil)) {
+			continue // an older file alone is rewritten for its identity, key and hot columns
 		}
 		if !all && time.Since(s.changedAt[p]) < s.opts.CompactAfter {
 			continue
@@ -166,7 +166,7 @@ func (s *Store) compactPass(ctx context.Context, all bool) (res CompactResult, m
 // with its key file (fsynced, renamed into place) and returns it as the
 // replacement of files, and the paths it created.
 func (s *Store) compactPartition(ctx context.Context, conn *sql.Conn, p partKey, files []sealedFile) (*sealedPart, []string, error) {
-	nf := sealedFile{Gen: s.allocGen(), Schema: idSchema, Hot: s.hotList(p.project)}
+	nf := sealedFile{Gen: s.allocGen(), Schema: keySchema, Hot: s.hotList(p.project)}
 	pq, kp := nf.parquet(s.dir, p), nf.keysPath(s.dir, p)
 	pqTmp, kpTmp := pq+tmpSuffix, kp+tmpSuffix
 	newFiles := []string{pqTmp, kpTmp, pq, kp, nf.linksPath(s.dir, p) + tmpSuffix, nf.linksPath(s.dir, p)}

@@ -98,18 +98,20 @@ func hotPointer(name string) string {
 }
 
 // eventSelect is a SELECT over src (with an optional where clause) of the
-// event columns, the identity columns and, for each name of want, the hot
-// columns hs<n> and hj<n> (n its 1-based place in want). stored: src has
-// the identity columns; have: the hot properties src has as columns (its
-// hs<i>, hj<i>). What src lacks is computed from props, with one JSON parse
-// per row.
-func eventSelect(src, where string, stored bool, have, want []string) string {
-	var paths, cols []string
+// event columns, the identity columns, the user keys uk and dk
+// (identity.go) and, for each name of want, the hot columns hs<n> and
+// hj<n> (n its 1-based place in want). schema: src's file schema (0 for
+// the event columns only: active files, legacy files); have: the hot
+// properties src has as columns (its hs<i>, hj<i>). What src lacks is
+// computed: identity and hot columns from props, with one JSON parse per
+// row, the keys from the identity columns.
+func eventSelect(src, where string, schema int, have, want []string) string {
+	var paths, cols, hotNames []string
 	raw := func(path string) string {
 		paths = append(paths, path)
 		return fmt.Sprintf("_x[%d]", len(paths))
 	}
-	if stored {
+	if schema >= idSchema {
 		cols = append(cols, idCols)
 	} else {
 		for i, c := range []string{"user_id", "device_id", "anon_id", "identified_id"} {
@@ -117,7 +119,11 @@ func eventSelect(src, where string, stored bool, have, want []string) string {
 			cols = append(cols, fmt.Sprintf("CASE WHEN json_type(%[1]s) = 'VARCHAR' THEN nullif(%[1]s->>'$', '') END AS %[2]s", x, c))
 		}
 	}
+	if schema >= keySchema {
+		cols = append(cols, keyCols)
+	}
 	for n, name := range want {
+		hotNames = append(hotNames, fmt.Sprintf("hs%d, hj%d", n+1, n+1))
 		if i := slices.Index(have, name); i >= 0 {
 			cols = append(cols, fmt.Sprintf("hs%d AS hs%d, hj%d AS hj%d", i+1, n+1, i+1, n+1))
 			continue
@@ -126,33 +132,38 @@ func eventSelect(src, where string, stored bool, have, want []string) string {
 		cols = append(cols, fmt.Sprintf("CASE WHEN json_type(%[1]s) = 'VARCHAR' THEN %[1]s->>'$' END AS hs%[2]d, "+
 			"CASE WHEN json_type(%[1]s) <> 'VARCHAR' THEN %[1]s END AS hj%[2]d", x, n+1))
 	}
-	sel := "SELECT " + eventCols
-	if len(cols) > 0 {
-		sel += ", " + strings.Join(cols, ", ")
+	sel := "SELECT " + eventCols + ", " + strings.Join(cols, ", ")
+	if len(paths) > 0 {
+		sel = fmt.Sprintf("%s FROM (SELECT *, json_extract(props, [%s]) AS _x FROM %s%s)", sel, strings.Join(paths, ", "), src, where)
+	} else {
+		sel += " FROM " + src + where
 	}
-	if len(paths) == 0 {
-		return sel + " FROM " + src + where
+	if schema >= keySchema {
+		return sel
 	}
-	return fmt.Sprintf("%s FROM (SELECT *, json_extract(props, [%s]) AS _x FROM %s%s)", sel, strings.Join(paths, ", "), src, where)
+	// The keys, from the identity columns, in their place (before the hot
+	// columns: every branch of a relation has the same column order).
+	return "SELECT " + eventCols + ", " + idCols + ", " + keyExprs + prefixed(strings.Join(hotNames, ", ")) + " FROM (" + sel + ")"
 }
 
 // writeSelect is the SELECT of a new sealed file's columns over src, which
 // has the event columns only: identity and hot columns computed from props.
 func writeSelect(src string, hot []string) string {
-	return eventSelect(src, "", false, nil, hot)
+	return eventSelect(src, "", 0, nil, hot)
 }
 
 // rewriteSelect is a SELECT of the columns of a new file of partition p
 // holding the rows of files, with the hot properties hot: the stored
-// columns when every file has the identity columns and exactly these hot
-// columns, else computed from props.
+// columns when every file has the identity columns, the same schema and
+// exactly these hot columns (the keys computed from the identity columns
+// when the files lack them), else computed from props.
 func rewriteSelect(root string, p partKey, files []sealedFile, hot []string) string {
 	for _, f := range files {
-		if f.Schema != idSchema || !slices.Equal(f.Hot, hot) {
+		if f.Schema < idSchema || f.Schema != files[0].Schema || !slices.Equal(f.Hot, hot) {
 			return writeSelect(parquetList(root, p, files), hot)
 		}
 	}
-	return eventSelect(parquetList(root, p, files), "", true, hot, hot)
+	return eventSelect(parquetList(root, p, files), "", files[0].Schema, hot, hot)
 }
 
 // hotWanted lists the hot properties a query reading props should read

@@ -88,7 +88,7 @@ func hotFileValues(t *testing.T, s *Store, project int64, name string) (files in
 			files++
 			src := "read_parquet(" + quote(f.parquet(s.dir, p)) + ")"
 			q := fmt.Sprintf("SELECT coalesce('s:' || hs%d, 'j:' || hj%d::VARCHAR, '-'), coalesce('s:' || c.hs1, 'j:' || c.hj1::VARCHAR, '-') FROM (SELECT insert_id, hs%d, hj%d FROM %s) a JOIN (%s) c USING (insert_id) ORDER BY insert_id",
-				i+1, i+1, i+1, i+1, src, eventSelect(src, "", false, nil, []string{name}))
+				i+1, i+1, i+1, i+1, src, eventSelect(src, "", 0, nil, []string{name}))
 			rows, err := db.Query(q)
 			if err != nil {
 				t.Fatal(err)
@@ -164,7 +164,7 @@ func TestCompactAddsHotColumns(t *testing.T) {
 	n := 0
 	for _, fs := range v.parts {
 		for _, f := range fs {
-			if !slices.Equal(f.Hot, defaultHotProperties) || f.Schema != idSchema {
+			if !slices.Equal(f.Hot, defaultHotProperties) || f.Schema != keySchema {
 				t.Errorf("file %d after compaction: schema %d, hot %v", f.Gen, f.Schema, f.Hot)
 			}
 			n++

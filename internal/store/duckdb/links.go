@@ -133,7 +133,7 @@ func (s *Store) linkSource(v *version, project, from, to int64) string {
 				if f.LinkRows > 0 {
 					linkFiles = append(linkFiles, quote(f.linksPath(s.dir, p)))
 				}
-			case f.Schema == idSchema:
+			case f.Schema >= idSchema:
 				stored = append(stored, quote(f.parquet(s.dir, p)))
 			default:
 				legacy = append(legacy, quote(f.parquet(s.dir, p)))
@@ -221,7 +221,7 @@ func (s *Store) linkPass(ctx context.Context) (n int, more bool, err error) {
 	for i, t := range list {
 		src := "read_parquet(" + quote(t.f.parquet(s.dir, t.p)) + ")"
 		sel := storedSelect(src, "")
-		if t.f.Schema != idSchema {
+		if t.f.Schema < idSchema {
 			sel = identitySelect(src, "")
 		}
 		lp := t.f.linksPath(s.dir, t.p)

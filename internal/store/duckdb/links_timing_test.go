@@ -30,7 +30,7 @@ func BenchmarkLinkFileCost(b *testing.B) {
 	var files []string
 	for p, fs := range v.parts {
 		for _, f := range fs {
-			if f.Schema == idSchema {
+			if f.Schema >= idSchema {
 				files = append(files, f.parquet(s.dir, p))
 			}
 		}

@@ -55,7 +55,8 @@ type sealedFile struct {
 	Gen  uint64 `json:"gen"`
 	Rows int64  `json:"rows"`
 	Keys int64  `json:"keys"`
-	// Schema is idSchema when the file holds the identity columns
+	// Schema is keySchema when the file holds the identity columns and
+	// the user keys, idSchema when it holds the identity columns only
 	// (identity.go), 0 for files written before them.
 	Schema int `json:"schema,omitempty"`
 	// Hot names the hot properties the file holds as columns hs<i>, hj<i>

@@ -571,7 +571,7 @@ func (s *Store) purgePartition(ctx context.Context, conn *sql.Conn, prefix, stri
 	if nDel == 0 && nPre == 0 {
 		return pr, nil, nil, nil
 	}
-	nf := sealedFile{Gen: s.allocGen(), Schema: idSchema, Hot: s.hotList(p.project)}
+	nf := sealedFile{Gen: s.allocGen(), Schema: keySchema, Hot: s.hotList(p.project)}
 	pq, kp := nf.parquet(s.dir, p), nf.keysPath(s.dir, p)
 	pqTmp, kpTmp := pq+tmpSuffix, kp+tmpSuffix
 	newFiles := []string{pqTmp, kpTmp, pq, kp, nf.linksPath(s.dir, p) + tmpSuffix, nf.linksPath(s.dir, p)}
@@ -633,6 +633,14 @@ func (s *Store) purgePartition(ctx context.Context, conn *sql.Conn, prefix, stri
 		if err != nil {
 			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: %w", err)
 		}
+		if lkTmp != "" {
+			d, err := s.digest(lkTmp, nf.LinkRows)
+			if err != nil {
+				return pr, nil, newFiles, err
+			}
+			d.File, d.Kind = s.rel(nf.linksPath(s.dir, p)), store.FileDigestLinks
+			pr.After = append(pr.After, d)
+		}
 		if err := placeLinks(lkTmp); err != nil {
 			return pr, nil, newFiles, fmt.Errorf("duckdb store: purge: %w", err)
 		}
@@ -648,6 +656,16 @@ func (s *Store) purgePartition(ctx context.Context, conn *sql.Conn, prefix, stri
 			return pr, nil, newFiles, err
 		}
 		pr.Before = append(pr.Before, d)
+		if f.LinkRows > 0 {
+			// The old link file holds the partition's device and user
+			// ids: it goes with its file, and the certificate says so.
+			d, err := s.digest(f.linksPath(s.dir, p), f.LinkRows)
+			if err != nil {
+				return pr, nil, newFiles, err
+			}
+			d.Kind = store.FileDigestLinks
+			pr.Before = append(pr.Before, d)
+		}
 	}
 	sp := &sealedPart{p: p, keys: keys}
 	if keep > 0 {

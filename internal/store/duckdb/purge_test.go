@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -295,14 +297,26 @@ func TestPurgeLeavesNoResidue(t *testing.T) {
 					t.Fatal("before purge: no identity value in a link file")
 				}
 			}
+			// Positive control for the user keys: the keys of identity
+			// values are in the sealed files' key columns before the purge.
+			keyed := func() int { return len(canaryKeys(t, s, c.gone(f)...)) }
+			if c.name == "identity" || c.name == "distinct_ids" {
+				if n := keyed(); n == 0 {
+					t.Fatal("before purge: no identity value's key in a key column")
+				}
+			}
 			er, sr := runPurge(t, s, "job-"+c.name, c.rules)
+			if n := keyed(); n != 0 {
+				t.Errorf("after purge: %d keys of purged values left in key columns", n)
+			}
 			if n, other := inColumn(); c.hot != "" && (n != 0 || other == 0) {
 				t.Errorf("after purge: hot column %q holds %d canaries (and %d other values)", c.hot, n, other)
 			}
 			var n int64
 			for _, p := range er.Partitions {
 				n += p.RowsChanged + p.RowsDeleted
-				if p.Rewritten && (len(p.Before) == 0 || (p.RowsScanned != p.RowsDeleted && len(p.After) != 1)) {
+				after := slices.DeleteFunc(slices.Clone(p.After), func(d FileDigest) bool { return d.Kind != "" })
+				if p.Rewritten && (len(p.Before) == 0 || (p.RowsScanned != p.RowsDeleted && len(after) != 1)) {
 					t.Errorf("partition %s: digests missing: %+v", p.Day, p)
 				}
 			}
@@ -482,3 +496,108 @@ func TestPurgeRulesChecked(t *testing.T) {
 }
 
 func timeOf(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// TestPurgeCertificateLinkFiles: a rewritten partition's certificate lists
+// the identity link files beside the events files (Kind "links"): the old
+// one with the digest of its bytes before the purge and the new one with
+// the digest of the file installed, and the old one is removed. Hot
+// columns need no entry: they are columns of the events file, covered by
+// its digest.
+func TestPurgeCertificateLinkFiles(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpen(t, dir, Options{})
+	defer s.Close()
+	ctx := context.Background()
+	mustAppend(t, s, []event.Row{
+		linkRow(1, "10:00:00", "$identify", "u-a", `{"$anon_distinct_id":"d-a","$identified_id":"u-a"}`),
+		linkRow(1, "10:00:00", "$identify", "u-b", `{"$anon_distinct_id":"d-b","$identified_id":"u-b"}`),
+		linkRow(1, "10:05:00", "view", "u-b", `{"$device_id":"d-c","$user_id":"u-b","$browser":"Chrome"}`),
+		linkRow(1, "10:06:00", "view", "u-a", `{"$browser":"Firefox"}`),
+	})
+	if err := s.Seal(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sha := func(rel string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.Sum256(b)
+		return hex.EncodeToString(h[:])
+	}
+	// The digests of every file on disk before the purge.
+	var oldLinks string
+	before := map[string]string{}
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".parquet") {
+			rel, _ := filepath.Rel(dir, path)
+			rel = filepath.ToSlash(rel)
+			before[rel] = sha(rel)
+			if strings.HasSuffix(rel, ".links.parquet") {
+				oldLinks = rel
+			}
+		}
+		return nil
+	})
+	if oldLinks == "" {
+		t.Fatal("no link file before the purge")
+	}
+	er, _ := runPurge(t, s, "job-links", []PurgeRule{{Project: 1, DistinctIDs: []string{"u-a"}, DeleteEvents: true, From: AllTimeFrom, To: AllTimeTo}})
+	if len(er.Partitions) != 1 || !er.Partitions[0].Rewritten {
+		t.Fatalf("partitions: %+v", er.Partitions)
+	}
+	p := er.Partitions[0]
+	kinds := func(ds []FileDigest) (events, links []FileDigest) {
+		for _, d := range ds {
+			switch d.Kind {
+			case "":
+				events = append(events, d)
+			case store.FileDigestLinks:
+				links = append(links, d)
+			default:
+				t.Errorf("digest of kind %q", d.Kind)
+			}
+		}
+		return events, links
+	}
+	evBefore, lkBefore := kinds(p.Before)
+	evAfter, lkAfter := kinds(p.After)
+	if len(evBefore) != 1 || len(lkBefore) != 1 || len(evAfter) != 1 || len(lkAfter) != 1 {
+		t.Fatalf("digests before %+v, after %+v: want one events file and one link file each", p.Before, p.After)
+	}
+	// Before: d-a, d-b, d-c linked; after: u-a's identify is gone.
+	if d := lkBefore[0]; d.File != oldLinks || d.Rows != 3 || d.SHA256 != before[oldLinks] {
+		t.Errorf("old link file digest %+v; on disk %s had sha256 %s and 3 links", d, oldLinks, before[oldLinks])
+	}
+	if d := evBefore[0]; d.SHA256 != before[d.File] {
+		t.Errorf("old events file digest %+v, on disk sha256 %s", d, before[d.File])
+	}
+	if got := readLinkFiles(t, s, 1); !slices.Equal(got, []string{"d-b>u-b@10:00:00", "d-c>u-b@10:05:00"}) {
+		t.Fatalf("links after the purge: %v", got)
+	}
+	if d := lkAfter[0]; !strings.HasSuffix(d.File, ".links.parquet") || d.Rows != 2 || d.SHA256 != sha(d.File) ||
+		strings.TrimSuffix(d.File, ".links.parquet") != strings.TrimSuffix(evAfter[0].File, ".parquet") {
+		t.Errorf("new link file digest %+v (events file %s)", d, evAfter[0].File)
+	}
+	if d := evAfter[0]; d.SHA256 != sha(d.File) || d.Rows != 2 {
+		t.Errorf("new events file digest %+v", d)
+	}
+	for _, d := range p.Before {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(d.File))); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("old file %s still there: %v", d.File, err)
+		}
+	}
+	// A purge that leaves no link in the partition: the new events file
+	// has no link file, so none is listed after.
+	er, _ = runPurge(t, s, "job-links-2", []PurgeRule{{Project: 1, DistinctIDs: []string{"u-b"}, DeleteEvents: true, From: AllTimeFrom, To: AllTimeTo}})
+	if len(er.Partitions) != 1 {
+		t.Fatalf("partitions: %+v", er.Partitions)
+	}
+	if _, lk := kinds(er.Partitions[0].Before); len(lk) != 1 || lk[0].Rows != 2 {
+		t.Errorf("second purge, link files before: %+v", er.Partitions[0].Before)
+	}
+	if _, lk := kinds(er.Partitions[0].After); len(lk) != 0 {
+		t.Errorf("second purge, link files after: %+v (no rows are left)", lk)
+	}
+}

@@ -281,8 +281,9 @@ func dayNumber(d time.Time) int64 { return d.Unix() / 86400 }
 
 // base is the WITH clause that every query starts from: the relation u of
 // the events in the read range named by nameCond, with columns time, name,
-// usr (the user, package query's rule), d (local date), bucket and j (the
-// extracted properties: call prop before base).
+// usr (the user's key: package query's rule over the user keys, see
+// identity.go), d (local date), bucket and j (the extracted properties:
+// call prop before base).
 //
 // Links can come from any stored event before the end of the read range:
 // they are read from the sealed files' link files and the identity
@@ -308,35 +309,36 @@ func (b *qb) base(nameCond string, usersToo bool, cols ...string) string {
 	}
 	extra := prefixed(strings.Join(cols, ", "))
 	return fmt.Sprintf(`WITH %[1]s, ev AS (
-  SELECT time, name, distinct_id, user_id, device_id, %[2]s AS j%[3]s%[13]s FROM %[4]s
+  SELECT time, name, uk, dk, %[2]s AS j%[3]s%[13]s FROM %[4]s
   WHERE time >= %[5]d AND time < %[6]d AND %[7]s
 ), u0 AS (
   SELECT ev.time, ev.name, ev.j%[8]s%[14]s, %[9]s AS usr
-  FROM ev LEFT JOIN links ON links.dev = coalesce(ev.device_id, ev.distinct_id)
+  FROM ev LEFT JOIN links ON links.dk = ev.dk
 ), u1 AS (
   SELECT *, %[10]s AS d FROM u0
 ), u AS (
   SELECT *, %[11]s AS bucket%[12]s FROM u1
-)`, links(b.linkRel), j, b.flagCols(), b.rel, b.readStart, b.readEnd, nameCond, b.flagNames("ev."),
-		userOf("ev.user_id", "links.usr", "ev.device_id", "ev.distinct_id"),
+)`, linkKeys(b.linkRel), j, b.flagCols(), b.rel, b.readStart, b.readEnd, nameCond, b.flagNames("ev."),
+		userKeyOf("ev.uk", "links.uk", "ev.dk"),
 		b.localDay(), b.bucket(b.q.Interval, "d"), extra, b.hotCols(""), b.hotCols("ev."))
 }
 
 // baseProfiles is base for a query that reads profile properties: the
-// events' users are found first, then their profiles (pprops, the JSON
-// text, and uj, the properties read), then filters apply.
+// events' users are found first (their strings, to find their profiles,
+// and their keys), then their profiles (pprops, the JSON text, and uj,
+// the properties read), then filters apply.
 func (b *qb) baseProfiles(nameCond, j string, cols []string) string {
 	uj := "NULL::JSON[]"
 	if len(b.upaths) > 0 {
 		uj = b.extract("pprops", b.upaths)
 	}
 	return fmt.Sprintf(`WITH %[1]s, ev AS (
-  SELECT time, name, distinct_id, user_id, device_id, props%[14]s FROM %[2]s WHERE time >= %[3]d AND time < %[4]d
+  SELECT time, name, distinct_id, user_id, device_id, uk, dk, props%[14]s FROM %[2]s WHERE time >= %[3]d AND time < %[4]d
 ), eu AS (
-  SELECT ev.time, ev.name, ev.props%[15]s, %[5]s AS usr
+  SELECT ev.time, ev.name, ev.props%[15]s, %[5]s AS uid, %[16]s AS usr
   FROM ev LEFT JOIN links ON links.dev = coalesce(ev.device_id, ev.distinct_id)
 ), ep AS (
-  SELECT eu.*, pr.props AS pprops FROM eu LEFT JOIN (%[6]s) pr ON pr.id = eu.usr
+  SELECT eu.*, pr.props AS pprops FROM eu LEFT JOIN (%[6]s) pr ON pr.id = eu.uid
 ), u0 AS (
   SELECT time, name, usr, %[7]s AS j, %[8]s AS uj%[9]s%[14]s FROM ep WHERE %[10]s
 ), u1 AS (
@@ -345,7 +347,7 @@ func (b *qb) baseProfiles(nameCond, j string, cols []string) string {
   SELECT *, %[12]s AS bucket%[13]s FROM u1
 )`, links(b.linkRel), b.rel, b.readStart, b.readEnd, userOf("ev.user_id", "links.usr", "ev.device_id", "ev.distinct_id"),
 		userProfiles(b.project), j, uj, b.flagCols(), nameCond, b.localDay(), b.bucket(b.q.Interval, "d"),
-		prefixed(strings.Join(cols, ", ")), b.hotCols(""), b.hotCols("ev."))
+		prefixed(strings.Join(cols, ", ")), b.hotCols(""), b.hotCols("ev."), userKeyOf("ev.uk", "links.uk", "ev.dk"))
 }
 
 // userProfiles is the SQL of the user profiles of a project: columns id
@@ -356,19 +358,32 @@ func userProfiles(project int64) string {
 
 // links is the CTE "links" over the link rows src (dev, usr, time; see
 // linksOf and linkSource): per device (or anonymous distinct_id), the user
-// it is linked to. An $identify event links $anon_distinct_id to
-// $identified_id (else its distinct_id); an event carrying both $device_id
-// and $user_id links them. The earliest link wins (ties: the smallest
-// user). Sealed files' links are read from their link files (links.go).
+// it is linked to (usr, and its key uk). An $identify event links
+// $anon_distinct_id to $identified_id (else its distinct_id); an event
+// carrying both $device_id and $user_id links them. The earliest link wins
+// (ties: the smallest user). Sealed files' links are read from their link
+// files (links.go).
 func links(src string) string {
-	return "links AS (\n  SELECT dev, first(usr ORDER BY time, usr) AS usr FROM (" + src + ") GROUP BY dev\n)"
+	return "links AS (\n  SELECT dev, usr, " + userKey("usr") + " AS uk FROM (SELECT dev, first(usr ORDER BY time, usr) AS usr FROM (" + src + ") GROUP BY dev)\n)"
+}
+
+// linkKeys is links by key: per device key dk, the linked user's key uk
+// (the strings are chosen as links chooses them, then turned into keys;
+// should two devices share a key, one row is kept).
+func linkKeys(src string) string {
+	return "links AS (\n  SELECT dk, min(uk) AS uk FROM (SELECT " + userKey("dev") + " AS dk, " + userKey("first(usr ORDER BY time, usr)") +
+		" AS uk FROM (" + src + ") GROUP BY dev) GROUP BY dk\n)"
 }
 
 // userOf is the SQL of an event's user from its identity columns and its
 // device's link: $user_id, else the linked user, else $device_id, else
-// distinct_id.
+// distinct_id. userKeyOf is the same rule over the keys (identity.go).
 func userOf(userID, linked, deviceID, distinctID string) string {
 	return "coalesce(" + strings.Join([]string{userID, linked, deviceID, distinctID}, ", ") + ")"
+}
+
+func userKeyOf(userKey, linkedKey, deviceKey string) string {
+	return "coalesce(" + userKey + ", " + linkedKey + ", " + deviceKey + ")"
 }
 
 // extract is the SQL of the list of the JSON values at paths in the JSON

@@ -79,7 +79,7 @@ ORDER BY usr, time, CASE %[4]s ELSE %[5]d END, mask, xmask, name%[6]s`,
 
 	sc := newFunnelScan(b)
 	limit := query.MemoryLimit(ctx)
-	var usr, cur string
+	var usr, cur uint64
 	var e fev
 	tup := make([]string, nv)
 	dest := []any{&usr, &e.t, &e.mask, &e.xmask, &e.bucket}

@@ -10,7 +10,11 @@ import (
 )
 
 // retention computes cohorts in SQL: each cohort member's start (time and
-// local date), then, per member, the periods of their return events.
+// local date), then, per member, the periods of their return events. The
+// return events are first reduced to one row per member and bucket (its
+// last return's time: in the start's own bucket a return counts when it is
+// not before the start), so the join with the cohorts is over users'
+// active buckets, not their events.
 func (b *qb) retention(ctx context.Context, conn *sql.Conn) (*query.RetentionResult, error) {
 	o := b.q.Retention
 	n := len(b.q.Breakdown)
@@ -59,7 +63,7 @@ func (b *qb) retention(ctx context.Context, conn *sql.Conn) (*query.RetentionRes
 		cohorts = fmt.Sprintf(`SELECT usr, %s FROM u WHERE name = %s AND time >= %d AND time < %d GROUP BY usr, bucket`,
 			strings.Join(firsts, ", "), startName, b.start, b.end)
 	}
-	diff := "(" + b.bucket(b.q.Interval, "r.d") + " - " + b.bucket(b.q.Interval, "c.d0") + ")"
+	diff := "(r.rb - c.cb)"
 	periodSQL := diff // in buckets; below in intervals of Width buckets
 	if w := max(o.Width, 1); w > 1 {
 		periodSQL = fmt.Sprintf("(CASE WHEN %[1]s < 0 THEN -1 ELSE %[1]s // %[2]d END)", diff, w)
@@ -73,9 +77,9 @@ func (b *qb) retention(ctx context.Context, conn *sql.Conn) (*query.RetentionRes
 	fmt.Fprintf(&sb, `, c AS (
   SELECT *, %[1]s AS cb FROM (%[2]s)
 ), r AS (
-  SELECT DISTINCT usr, time, d FROM u WHERE %[3]s
+  SELECT usr, bucket AS rb, max(time) AS tmax FROM u WHERE %[3]s AND usr IN (SELECT usr FROM c) GROUP BY usr, bucket
 ), p AS (
-  SELECT c.usr, c.cb%[4]s, %[5]s AS period FROM c JOIN r ON r.usr = c.usr WHERE r.time >= c.t0 OR %[5]s > 0
+  SELECT c.usr, c.cb%[4]s, %[5]s AS period FROM c JOIN r ON r.usr = c.usr WHERE r.tmax >= c.t0 OR %[5]s > 0
 )
 SELECT cb%[6]s, -1 AS period, count(*) FROM c GROUP BY ALL
 UNION ALL `, b.bucket(b.q.Interval, "d0"), cohorts, retName, withV, periodSQL, prefixed(vs))

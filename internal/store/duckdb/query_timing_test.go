@@ -3,10 +3,8 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sieve-analytics/sieve/internal/event"
+	"github.com/sieve-analytics/sieve/internal/eventgen"
 	"github.com/sieve-analytics/sieve/internal/query"
 )
 
@@ -26,86 +25,19 @@ var (
 	benchCompact      = flag.Bool("query.compact", false, "BenchmarkQuery: compact the dataset's partitions (writing the hot columns) before timing")
 )
 
-var benchStart = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+var benchStart = eventgen.Start
 
-var benchNames = []string{"Page viewed", "Clicked button", "Searched", "Added to cart", "Removed from cart", "Viewed product",
-	"Shared", "Commented", "Liked", "Opened app", "Closed app", "Played video", "Paused video", "Downloaded file",
-	"Changed settings", "Invited friend", "Viewed pricing"}
-
-// benchDataset appends a realistic dataset of n events: 100 per user over
-// 30 days, in sessions; a third of users sign up (Viewed signup, Signed
-// up, Completed onboarding) and are identified from then on; ~40
-// properties per event.
+// benchDataset appends a realistic dataset of n events (eventgen's, with
+// its StoreNames): 100 per user over 30 days, in sessions; a third of
+// users sign up (Viewed signup, Signed up, Completed onboarding) and are
+// identified from then on; ~40 properties per event.
 func benchDataset(b *testing.B, s *Store, n int) {
-	r := rand.New(rand.NewPCG(1, 2))
-	users := max(n/100, 1)
-	batch := make([]event.Row, 0, 20000)
-	flush := func() {
-		if _, err := s.Append(context.Background(), batch); err != nil {
-			b.Fatal(err)
-		}
-		batch = batch[:0]
-	}
-	browsers := []string{"Chrome", "Safari", "Firefox", "Edge", "Opera", "Samsung Internet"}
-	countries := []string{"US", "FR", "DE", "GB", "IN", "BR", "JP", "CA", "ES", "IT"}
-	sources := []string{"google", "twitter", "newsletter", "direct", "facebook"}
-	total := 0
-	for u := 0; u < users && total < n; u++ {
-		dev := fmt.Sprintf("dev-%07d", u)
-		user := fmt.Sprintf("user-%07d", u)
-		signs := r.IntN(3) == 0
-		signedUp := false
-		browser, country := browsers[r.IntN(len(browsers))], countries[r.IntN(len(countries))]
-		left := 100
-		for left > 0 && total < n {
-			t := benchStart.Add(time.Duration(r.Int64N(int64(30 * 24 * time.Hour))))
-			k := min(left, 5+r.IntN(20))
-			for i := range k {
-				name := benchNames[r.IntN(len(benchNames))]
-				if i == 0 {
-					name = "Page viewed"
-				}
-				if signs && !signedUp && i == 2 {
-					name = "Viewed signup"
-				}
-				props := map[string]any{"$browser": browser, "$os": "Mac OS X", "$country_code": country, "$city": "City " + country,
-					"$current_url": "https://example.com/p/" + fmt.Sprint(r.IntN(50)), "$referrer": "https://" + sources[r.IntN(5)] + ".com/",
-					"utm_source": sources[r.IntN(5)], "utm_medium": "cpc", "utm_campaign": "spring", "$screen_width": 1440, "$screen_height": 900,
-					"mp_lib": "web", "$lib_version": "2.55.0", "amount": r.IntN(200), "plan": []string{"free", "pro", "team"}[r.IntN(3)]}
-				for p := range 25 {
-					props[fmt.Sprintf("p%02d", p)] = r.IntN(10)
-				}
-				id := dev
-				if signedUp {
-					props["$device_id"], props["$user_id"] = dev, user
-					id = user
-				}
-				add := func(name string, props map[string]any, at time.Time) {
-					pj, _ := json.Marshal(props)
-					batch = append(batch, event.Row{ProjectID: 1, Time: at.UnixMilli(), Name: name, DistinctID: id,
-						InsertID: fmt.Sprintf("%d-%d", u, total), Props: pj})
-					total++
-					if len(batch) == cap(batch) {
-						flush()
-					}
-				}
-				add(name, props, t)
-				t = t.Add(time.Duration(5+r.IntN(120)) * time.Second)
-				if signs && !signedUp && i == 3 {
-					add("Signed up", props, t)
-					add("$identify", map[string]any{"$anon_distinct_id": dev, "$identified_id": user}, t)
-					signedUp = true
-					if r.IntN(2) == 0 {
-						t = t.Add(time.Duration(r.IntN(3*24)) * time.Hour)
-						add("Completed onboarding", props, t)
-					}
-				}
-			}
-			left -= k
-		}
-	}
-	if len(batch) > 0 {
-		flush()
+	_, err := eventgen.Generate(eventgen.Config{Events: n, Names: eventgen.StoreNames, Batch: 20_000}, func(rows []event.Row) error {
+		_, err := s.Append(context.Background(), rows)
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
 	if err := s.Seal(context.Background()); err != nil {
 		b.Fatal(err)

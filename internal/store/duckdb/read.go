@@ -141,8 +141,9 @@ func (s *Store) Export(ctx context.Context, q store.ExportQuery, fn func(*event.
 // Events gives fn a connection and a SQL relation (a parenthesized
 // subquery, usable after FROM) over the events of one project in
 // [from, to), with columns project_id, time (Unix ms), name, distinct_id,
-// insert_id, props (JSON text) and the identity columns user_id,
-// device_id, anon_id and identified_id (identity.go). Only the partitions overlapping the range
+// insert_id, props (JSON text), the identity columns user_id,
+// device_id, anon_id and identified_id and the user keys uk and dk
+// (identity.go). Only the partitions overlapping the range
 // are read. The files stay in place while fn runs; fn must not keep the
 // connection. This is how queries (trends, funnels, retention) read events;
 // compileExpr(n, eventExprCols(alias), &args) turns a where expression or
@@ -180,7 +181,7 @@ func (s *Store) eventsAt(ctx context.Context, project, from, to int64, props []s
 	for n := range hot {
 		fmt.Fprintf(&none, ", NULL::VARCHAR AS hs%d, NULL::JSON AS hj%d", n+1, n+1)
 	}
-	relation := fmt.Sprintf("(SELECT * FROM (SELECT 0::BIGINT AS project_id, 0::BIGINT AS time, ''::VARCHAR AS name, ''::VARCHAR AS distinct_id, ''::VARCHAR AS insert_id, '{}'::VARCHAR AS props, NULL::VARCHAR AS user_id, NULL::VARCHAR AS device_id, NULL::VARCHAR AS anon_id, NULL::VARCHAR AS identified_id%s) WHERE false)", none.String())
+	relation := fmt.Sprintf("(SELECT * FROM (SELECT 0::BIGINT AS project_id, 0::BIGINT AS time, ''::VARCHAR AS name, ''::VARCHAR AS distinct_id, ''::VARCHAR AS insert_id, '{}'::VARCHAR AS props, NULL::VARCHAR AS user_id, NULL::VARCHAR AS device_id, NULL::VARCHAR AS anon_id, NULL::VARCHAR AS identified_id, NULL::UBIGINT AS uk, NULL::UBIGINT AS dk%s) WHERE false)", none.String())
 	if to > from {
 		parts, acts := s.days(v, project, from, to)
 		var groups []hotGroup // sealed files by layout
@@ -196,11 +197,11 @@ func (s *Store) eventsAt(ctx context.Context, project, from, to int64, props []s
 		filter := fmt.Sprintf(" WHERE project_id = %d AND time >= %d AND time < %d", project, from, to)
 		var branches []string
 		for _, g := range groups {
-			branches = append(branches, eventSelect("read_parquet(["+strings.Join(g.paths, ", ")+"])", filter, g.schema == idSchema, g.hot, hot))
+			branches = append(branches, eventSelect("read_parquet(["+strings.Join(g.paths, ", ")+"])", filter, g.schema, g.hot, hot))
 		}
 		for _, a := range v.actives {
 			if actSet[a] {
-				branches = append(branches, eventSelect(a.alias+".events", filter, false, nil, hot))
+				branches = append(branches, eventSelect(a.alias+".events", filter, 0, nil, hot))
 			}
 		}
 		if len(branches) > 0 {

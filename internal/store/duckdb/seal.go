@@ -174,7 +174,7 @@ func (s *Store) sealActive(a *active) (int, error) {
 			i--
 		}
 		merge := files[i:]
-		nf := sealedFile{Gen: s.allocGen(), Schema: idSchema, Hot: s.hotList(p.project)}
+		nf := sealedFile{Gen: s.allocGen(), Schema: keySchema, Hot: s.hotList(p.project)}
 		dir := p.dir(s.dir)
 		if err := mkdirSynced(s.dir, dir); err != nil {
 			return fail(fmt.Errorf("duckdb store: seal: create partition directory: %w", err))
