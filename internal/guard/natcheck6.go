@@ -423,3 +423,35 @@ func matchRodneCislo(s string, i int) int {
 	}
 	return j
 }
+
+// countryFormats maps an ISO 3166 code to a key word of the national-ID
+// format with a check that its country issues to people.
+var countryFormats = map[string]string{
+	"be": "rijksregister", "ee": "isikukood", "lt": "asmens_kodas", "ro": "cnp", "bg": "egn", "hr": "oib",
+	"rs": "jmbg", "si": "emso", "ba": "jmbg", "mk": "jmbg", "me": "jmbg", "cz": "rodne", "sk": "rodne",
+	"ar": "cuil", "th": "thai", "is": "kennitala", "ch": "ahv", "ie": "ppsn", "pt": "contribuinte", "hu": "taj",
+	"ae": "emirates", "es": "dni", "no": "fodselsnummer", "fi": "hetu", "se": "personnummer", "it": "codicefiscale",
+	"tr": "tckn", "jp": "mynumber", "cl": "rut", "cn": "shenfenzheng", "kr": "rrn", "ca": "sin", "gb": "nino",
+	"uk": "nino", "nl": "sofinummer", "au": "tfn", "il": "zehut", "sg": "nric", "hk": "hk_identity", "tw": "taiwan",
+}
+
+// countryNamed: key ends with a country code after a separator
+// ("personal_code_ee", "citizenIdTH") whose format is one of words: a
+// generic ID key qualified by its country names that country's format.
+func countryNamed(key string, words []string) bool {
+	n := len(key)
+	if n < 4 || !isLetterByte(key[n-1]) || !isLetterByte(key[n-2]) || isLetterByte(key[n-3]) && !(isUpper(key[n-2]) && !isUpper(key[n-3])) {
+		return false
+	}
+	cc := [2]byte{key[n-2] | 0x20, key[n-1] | 0x20}
+	w, ok := countryFormats[string(cc[:])]
+	if !ok {
+		return false
+	}
+	for _, x := range words {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
