@@ -444,6 +444,9 @@ func countryNamed(key string, words []string) bool {
 		return false
 	}
 	cc := [2]byte{key[n-2] | 0x20, key[n-1] | 0x20}
+	if !countryCode(cc[0], cc[1]) {
+		return false // not a code, or one keys use as a word ("no", "is", "id")
+	}
 	w, ok := countryFormats[string(cc[:])]
 	if !ok {
 		return false
@@ -454,4 +457,17 @@ func countryNamed(key string, words []string) bool {
 		}
 	}
 	return false
+}
+
+// foreignSSNKey: k names a social security number qualified by a country
+// other than the United States ("social_security_ch", "ssnFR"): that
+// country's number has its own shape and check (an AHV number, a NIR),
+// not the SSA's.
+func foreignSSNKey(k string) bool {
+	n := len(k)
+	if n < 5 || !isLetterByte(k[n-1]) || !isLetterByte(k[n-2]) || isLetterByte(k[n-3]) && !(isUpper(k[n-2]) && !isUpper(k[n-3])) {
+		return false
+	}
+	a, b := k[n-2]|0x20, k[n-1]|0x20
+	return countryCode(a, b) && !(a == 'u' && b == 's')
 }

@@ -1009,6 +1009,9 @@ func (w *walker) scanNumberText(raw []byte, kind keyKind) {
 	}
 	n := len(raw)
 	s := b2s(raw)
+	if kind == kSSN && foreignSSNKey(w.key) {
+		kind = kNatID
+	}
 	switch kind {
 	case kPIN:
 		if n >= 4 && n <= 8 && !postalPIN(w.key, s, w.address) {
@@ -1090,6 +1093,9 @@ var detKey = [kMaxKind]string{
 func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 	t := strings.TrimSpace(s)
 	n := len(s)
+	if kind == kSSN && foreignSSNKey(w.key) {
+		kind = kNatID // "social_security_ch": another country's number, with its own check
+	}
 	switch kind {
 	case kPassword:
 		if passwordShape(t) {
