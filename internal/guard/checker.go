@@ -426,6 +426,9 @@ func (w *walker) objContext(o *fastjson.Object, ei *elemInfo, pre *[maxPre]membe
 			break
 		}
 		pairKind = namedKind(n)
+		if pairKind == kSSN && foreignSSNKey(n) {
+			pairKind = kNatID // {type: "social_security_ch", number: ...}
+		}
 	}
 	if pairKind == kNone && !hasValue && hasID && docType != "" {
 		// {"id_type": "passport", "id": ...}: the id is the document's.

@@ -83,6 +83,18 @@ func kinds6Samples() map[string][2][]sample {
 			{raw(`{"$snapshot_data":[{"type":3,"data":{"source":5,"text":"**********","isChecked":false,"id":42}}]}`, ""),
 				raw(`{"$snapshot_data":[{"type":3,"data":{"source":2,"type":2,"id":42,"x":10,"y":20}},{"type":3,"data":{"source":0,"texts":[{"id":3,"value":"Welcome"}],"adds":[],"removes":[],"attributes":[]}}]}`, "")},
 		},
+		"id.th_id": {
+			{kv("ocr_text", "Thai ID: 1-1017-00203-45-0"), kv("note", "customer card 1-1017-00203-45-0 verified")},
+			{kv("ocr_text", "Thai ID: 1-1017-00203-45-1"), kv("part", "sku 1-1017-00203-45-0-7")},
+		},
+		"id.ae_emirates_id": {
+			{kv("text", "Emirates ID: 784-1968-6570305-0"), kv("note", "my EID 784-1968-6570305-0 thanks")},
+			{kv("text", "Emirates ID: 784-1968-6570305-1"), kv("note", "ref 785-1968-6570305-0")},
+		},
+		"id.cz_rodne_cislo": {
+			{kv("body", "Rodné číslo: 710319/2745"), kv("note", "RC 710319/2745, prosím")},
+			{kv("body", "Rodné číslo: 710319/2746"), kv("path", "build 240101/1234")},
+		},
 		"secret.saml_response": {
 			{kv("form_body", "SAMLResponse="+samlResp+"&RelayState=%2Fdashboard"), kv("$current_url", "https://sp.example.com/acs?SAMLResponse="+samlResp+"&RelayState=x")},
 			{kv("form_body", "SAMLResponse=&RelayState=%2Fdashboard"), kv("note", "post the SAMLResponse to the ACS URL")},
@@ -133,6 +145,13 @@ func kinds6Cases() []famCase {
 		neg("be nrn look-alike", kv("nrn", "93.05.18-223.62").props),
 		pos("emirates id", kv("رقم_الهوية", "784-1968-6570305-0").props, "784-1968-6570305-0"),
 		neg("emirates look-alike", kv("emirates_id", "784-1968-6570305-1").props),
+		neg("country-qualified key, look-alike", kv("personal_code_ee", "37605030298").props),
+		pos("country-qualified key", kv("personal_code_ee", "37605030299").props, "37605030299"),
+		neg("country-qualified camel key, look-alike", kv("citizenIdTH", "1101700203451").props),
+		pos("foreign social security key", kv("social_security_ch", "756.9217.0769.85").props, "756.9217.0769.85"),
+		neg("foreign social security key, look-alike", kv("social_security_ch", "756.9217.0769.84").props),
+		pos("kyc document foreign ssn", `{"kyc":{"document":{"type":"social_security_ch","number":"756.9217.0769.85"}}}`, "756.9217.0769.85"),
+		pos("us ssn key still", kv("social_security_number", "536-22-1234").props, "536-22-1234"),
 		pos("kyc document thai", `{"kyc":{"document":{"type":"thai_national_id","number":"1-1017-00203-45-0"}}}`, "1-1017-00203-45-0"),
 		pos("kyc document ppsn", `{"kyc":{"document":{"type":"ppsn","number":"1234567T"}}}`, "1234567T"),
 		pos("ahvn13", kv("ahvn13", "756.9217.0769.85").props, "756.9217.0769.85"),

@@ -171,7 +171,7 @@ func failsIDCheck(key, t string) bool {
 				continue
 			}
 			if pass == 0 {
-				named := false
+				named := countryNamed(key, f.words)
 				for _, w := range f.words {
 					if keyNames(key, w) || w == ccWord && ccWord != "" {
 						named = true

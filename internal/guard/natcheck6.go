@@ -43,14 +43,16 @@ func init() {
 		"thaicitizenidnumber", "personalidentificationcode", "isikukoodinumber", "emiratesidno", "nationalregisterno",
 		"ahvn13", "ahvn", "avsn13", "eidnumber", "emiratesidcard", "егн", "egnno")
 	// And the words that name them in prose.
-	// Longer cues first: the first that matches is read.
+	// Longer cues first: the first that matches is read. Cues starting
+	// with a common pair of letters ("th", "ma", "ro", "em", "as", "av")
+	// would slow the scan of every text; the Thai ID, the Emirates ID and
+	// the rodné číslo have written shapes particular enough to be found
+	// without a cue (matchThaiID, matchEmiratesID, matchRodneCislo).
 	for _, w := range []string{"rijksregisternummer", "numéro de registre national", "numero de registre national",
-		"national register number", "isikukood", "asmens kodas", "cod numeric personal", "cnp", "егн", "ЕГН", "egn",
-		"osobni identifikacijski broj", "oib", "jmbg", "матични број", "matični broj", "maticni broj", "emšo",
-		"rodné číslo", "rodne cislo", "rodné čislo", "cuil", "cuit", "thai national id", "thai id",
-		"เลขประจำตัวประชาชน", "kennitala", "ahv number", "ahv-nr", "ahv", "numéro avs", "avs", "pps number",
-		"pps no", "ppsn", "número de contribuinte", "numero de contribuinte", "nif", "taj szám", "taj szam",
-		"tajszám", "taj number", "taj", "emirates id"} {
+		"national register number", "isikukood", "cod numeric personal", "cnp", "егн", "ЕГН", "egn",
+		"oib", "jmbg", "матични број", "cuil", "cuit", "เลขประจำตัวประชาชน", "kennitala", "ahv number", "ahv-nr", "ahv",
+		"numéro avs", "pps number", "pps no", "ppsn", "número de contribuinte", "numero de contribuinte", "nif",
+		"taj szám", "taj szam", "tajszám", "taj number", "taj"} {
 		for _, f := range casedForms([]string{w}) {
 			bankPhrases = append(bankPhrases, struct {
 				w    string
@@ -371,4 +373,103 @@ func addKeysLate(k keyKind, names ...string) {
 			tailSet[uint16(w[len(w)-2])<<8|uint16(w[len(w)-1])] = true
 		}
 	}
+}
+
+// matchThaiID: a Thai ID as printed, 1-4-5-2-1 digits joined by dashes,
+// passing its check.
+func matchThaiID(s string, i int) int {
+	if i+17 > len(s) {
+		return -1
+	}
+	var d [13]byte
+	n := 0
+	for k := 0; k < 17; k++ {
+		c := s[i+k]
+		switch k {
+		case 1, 6, 12, 15:
+			if c != '-' {
+				return -1
+			}
+		default:
+			if !isDigit(c) {
+				return -1
+			}
+			d[n] = c
+			n++
+		}
+	}
+	if !boundaryAfter(s, i+17) || i+17 < len(s) && s[i+17] == '-' || !thaiIDValid(d[:]) {
+		return -1
+	}
+	return i + 17
+}
+
+// matchEmiratesID: an Emirates ID as printed, 784-YYYY-NNNNNNN-C, passing
+// Luhn.
+func matchEmiratesID(s string, i int) int {
+	var buf [24]byte
+	d, j := groupsAt(&buf, s, i, "-", [4]int{3, 4, 7, 1})
+	if j < 0 || !emiratesValid(d) {
+		return -1
+	}
+	return j
+}
+
+// matchRodneCislo: a Czech or Slovak birth number as written, YYMMDD/SSSC,
+// its date valid and the ten digits divisible by 11.
+func matchRodneCislo(s string, i int) int {
+	var buf [24]byte
+	d, j := groupsAt(&buf, s, i, "/", [4]int{6, 4})
+	if j < 0 || !rcValid(d) {
+		return -1
+	}
+	return j
+}
+
+// countryFormats maps an ISO 3166 code to a key word of the national-ID
+// format with a check that its country issues to people.
+var countryFormats = map[string]string{
+	"be": "rijksregister", "ee": "isikukood", "lt": "asmens_kodas", "ro": "cnp", "bg": "egn", "hr": "oib",
+	"rs": "jmbg", "si": "emso", "ba": "jmbg", "mk": "jmbg", "me": "jmbg", "cz": "rodne", "sk": "rodne",
+	"ar": "cuil", "th": "thai", "is": "kennitala", "ch": "ahv", "ie": "ppsn", "pt": "contribuinte", "hu": "taj",
+	"ae": "emirates", "es": "dni", "no": "fodselsnummer", "fi": "hetu", "se": "personnummer", "it": "codicefiscale",
+	"tr": "tckn", "jp": "mynumber", "cl": "rut", "cn": "shenfenzheng", "kr": "rrn", "ca": "sin", "gb": "nino",
+	"uk": "nino", "nl": "sofinummer", "au": "tfn", "il": "zehut", "sg": "nric", "hk": "hk_identity", "tw": "taiwan",
+}
+
+// countryNamed: key ends with a country code after a separator
+// ("personal_code_ee", "citizenIdTH") whose format is one of words: a
+// generic ID key qualified by its country names that country's format.
+func countryNamed(key string, words []string) bool {
+	n := len(key)
+	if n < 4 || !isLetterByte(key[n-1]) || !isLetterByte(key[n-2]) || isLetterByte(key[n-3]) && !(isUpper(key[n-2]) && !isUpper(key[n-3])) {
+		return false
+	}
+	cc := [2]byte{key[n-2] | 0x20, key[n-1] | 0x20}
+	if !countryCode(cc[0], cc[1]) {
+		return false // not a code, or one keys use as a word ("no", "is", "id")
+	}
+	w, ok := countryFormats[string(cc[:])]
+	if !ok {
+		return false
+	}
+	for _, x := range words {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+// foreignSSNKey: k names a social security number qualified by a country
+// other than the United States ("social_security_ch", "ssnFR"): that
+// country's number has its own shape and check (an AHV number, a NIR),
+// not the SSA's.
+func foreignSSNKey(k string) bool {
+	n := len(k)
+	if n < 5 || !isLetterByte(k[n-1]) || !isLetterByte(k[n-2]) || isLetterByte(k[n-3]) && !(isUpper(k[n-2]) && !isUpper(k[n-3])) {
+		return false
+	}
+	a, b := k[n-2]|0x20, k[n-1]|0x20
+	return countryCode(a, b) && !(a == 'u' && b == 's')
 }

@@ -485,7 +485,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if f&(pSemi|pAngle|pHigh) != 0 || len(s) >= 80 && f&pSpace != 0 {
 		w.scanTextForms(s, f, kind, depth)
 	}
-	if f&pColon != 0 && len(s) >= 16 {
+	if f&pColon != 0 && f&(pSpace|pAt) != 0 && len(s) >= 16 {
+		// Key files and raw responses are multi-line texts; an Oracle
+		// connect string has user/password@. (URLs have neither.)
 		w.scanTextForms6(s, f)
 	}
 	if f&pDash != 0 && len(s) >= 40 {
@@ -672,17 +674,24 @@ func (w *walker) scanIDs(s string, f uint32) {
 			}
 		case dr == 1 && next == ' ':
 			try(matchNIR, "id.fr_nir")
+		case dr == 1 && next == '-':
+			try(matchThaiID, "id.th_id")
 		case dr == 2 && next == ' ':
 			try(matchSteuerID, "id.de_steuer_id")
 		case dr == 3 && (next == '-' || next == ' '):
 			try(matchSSN, "id.us_ssn")
 			try(matchSIN, "id.ca_sin")
+			if next == '-' && c == '7' {
+				try(matchEmiratesID, "id.ae_emirates_id")
+			}
 		case dr == 3 && next == '.':
 			try(matchCPF, "id.br_cpf")
 		case dr == 4 && (next == ' ' || next == '-'):
 			try(matchAadhaar, "id.in_aadhaar")
 		case dr == 4 && next == '.':
 			try(matchBSNDotted, "id.nl_bsn")
+		case dr == 6 && next == '/':
+			try(matchRodneCislo, "id.cz_rodne_cislo")
 		case dr == 6:
 			try(matchHETU, "id.fi_hetu")
 			try(matchPersonnummer, "id.se_personnummer")
@@ -1000,6 +1009,9 @@ func (w *walker) scanNumberText(raw []byte, kind keyKind) {
 	}
 	n := len(raw)
 	s := b2s(raw)
+	if kind == kSSN && foreignSSNKey(w.key) {
+		kind = kNatID
+	}
 	switch kind {
 	case kPIN:
 		if n >= 4 && n <= 8 && !postalPIN(w.key, s, w.address) {
@@ -1081,6 +1093,9 @@ var detKey = [kMaxKind]string{
 func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 	t := strings.TrimSpace(s)
 	n := len(s)
+	if kind == kSSN && foreignSSNKey(w.key) {
+		kind = kNatID // "social_security_ch": another country's number, with its own check
+	}
 	switch kind {
 	case kPassword:
 		if passwordShape(t) {

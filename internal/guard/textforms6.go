@@ -166,10 +166,10 @@ func oracleConnectPasswords(s string, add func(a, b int)) {
 // scanTextForms6 runs this file's text scanners on s, each behind a check
 // of s's byte profile f.
 func (w *walker) scanTextForms6(s string, f uint32) {
-	if len(s) >= 60 && f&pColon != 0 && f&pDash != 0 && f&pUpper != 0 && strings.Contains(s, "PuTTY-User-Key-File-") {
+	if len(s) >= 60 && f&pSpace != 0 && f&pDash != 0 && f&pUpper != 0 && strings.Contains(s, "PuTTY-User-Key-File-") {
 		puttyPrivateLines(s, func(a, b int) { w.add(PrivateKey, "private_key.putty", a, b) })
 	}
-	if len(s) >= 20 && f&pColon != 0 && f&pEq != 0 && (strings.Contains(s, "ookie:") || strings.Contains(s, "OOKIE:")) {
+	if len(s) >= 20 && f&pSpace != 0 && f&pEq != 0 && (strings.Contains(s, "ookie:") || strings.Contains(s, "OOKIE:")) {
 		setCookieSessions(s, func(a, b int) { w.add(SecretToken, "secret.session_cookie", a, b) })
 	}
 	if len(s) >= 16 && f&pSlash != 0 && f&pAt != 0 && (strings.Contains(s, "jdbc:oracle:") || strings.Contains(s, "sqlplus ")) {
