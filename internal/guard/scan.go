@@ -458,7 +458,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if f&pAt != 0 {
 		piidetect.Emails(s, func(a, b int) { w.add(Email, "email.address", a, b) })
 	}
-	if f&(pPlus|pDigit) != 0 && p.digits >= 8 && kind != kPhone {
+	// The phone scan looks only where a '+', '-' or '.' is (its own
+	// pre-check, mayHavePhone): the profile says when there is none.
+	if f&(pPlus|pDigit) != 0 && p.digits >= 8 && kind != kPhone && f&(pPlus|pDash|pDot) != 0 {
 		piidetect.Phones(s, func(a, b int) { w.add(Phone, "phone.number", a, b) })
 	}
 	// The word scanners' first starts, in one pass over s.

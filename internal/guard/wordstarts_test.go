@@ -3,6 +3,8 @@ package guard
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/sieve-analytics/sieve/internal/piidetect"
 )
 
 // TestWordStartTables checks that findWordStarts answers what each word
@@ -109,5 +111,28 @@ func TestProfileMasks(t *testing.T) {
 		if ws2 := findWordStarts(s, wsAll); ws != ws2 {
 			t.Fatalf("%q: profileMasks %+v, findWordStarts %+v", s, ws, ws2)
 		}
+	}
+}
+
+// TestPhoneGate: scanText skips the phone scan on a value with no '+',
+// '-' or '.'; the scan must find nothing there (its own pre-check).
+func TestPhoneGate(t *testing.T) {
+	alphabet := []byte("0123456789 ()/:x#,")
+	r := rand.New(rand.NewPCG(7, 8))
+	for n := 0; n < 50000; n++ {
+		b := make([]byte, 8+r.IntN(40))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		s := string(b)
+		if profileOf(s).flags&(pPlus|pDash|pDot) != 0 {
+			t.Fatalf("%q: the alphabet holds a phone separator", s)
+		}
+		piidetect.Phones(s, func(a, b int) { t.Fatalf("%q: phone at %d-%d though the gate skips it", s, a, b) })
+	}
+	found := false
+	piidetect.Phones("call +49 30 1234567", func(a, b int) { found = true })
+	if !found {
+		t.Fatal("positive control: no phone found")
 	}
 }
