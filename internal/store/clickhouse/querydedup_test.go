@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"testing"
 	"time"
@@ -115,5 +116,51 @@ func TestQueryDedupCandidates(t *testing.T) {
 		if st.RowsScanned != int64(len(rows)+30) {
 			t.Errorf("rows scanned %d, want %d", st.RowsScanned, len(rows)+30)
 		}
+	}
+}
+
+// TestQueryPlanParts: a plan stays valid across a merge of the planned
+// parts (OPTIMIZE) and not across an insert.
+func TestQueryPlanParts(t *testing.T) {
+	s := openDir(t, t.TempDir())
+	defer s.Close()
+	ctx := context.Background()
+	row := func(i int) event.Row {
+		return event.Row{ProjectID: 1, Time: base + int64(i), Name: "a", DistinctID: "u" + strconv.Itoa(i), InsertID: strconv.Itoa(i), Props: []byte(`{}`)}
+	}
+	for i := range 4 { // four inserts: several parts per shard
+		if _, err := s.Append(ctx, []event.Row{row(2 * i), row(2*i + 1)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	to := base + 86_400_000
+	d, err := s.plan(ctx, 1, base, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range s.nodes {
+		if err := n.exec(ctx, "OPTIMIZE TABLE "+s.db+".events_local FINAL", nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	merged := false
+	for si := range s.nodes {
+		parts, _, err := s.partsOf(ctx, si, 1, base, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		merged = merged || !maps.Equal(parts, d.parts[si])
+	}
+	if !merged {
+		t.Fatal("positive control: OPTIMIZE merged no parts")
+	}
+	if same, err := s.unchanged(ctx, d, 1, base, to); err != nil || !same {
+		t.Fatalf("after a merge: unchanged %v, %v; want true", same, err)
+	}
+	if _, err := s.Append(ctx, []event.Row{row(100)}); err != nil {
+		t.Fatal(err)
+	}
+	if same, err := s.unchanged(ctx, d, 1, base, to); err != nil || same {
+		t.Fatalf("after an insert: unchanged %v, %v; want false", same, err)
 	}
 }

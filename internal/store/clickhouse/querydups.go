@@ -26,10 +26,13 @@ import (
 // parts changed, and sends the union as the external table q_dups: rows
 // whose hash is not in it are read as they are, the others (usually none)
 // once by the full key (dedupRows, dedupCount). After the answer it reads
-// the parts lists again: if any changed (an insert, a merge, a purge's
-// mutation), the answer may have read parts the hashes were not computed
-// from, and the query runs again (at most planTries times, then with the
-// shared hashes computed inside the statement, inlineDups).
+// the parts lists again: if a part holds a block (an insert's number in
+// its name) that no part of the plan held, new rows may have been read
+// whose copies the hashes do not know, and the query runs again (at most
+// planTries times, then with the shared hashes computed inside the
+// statements). Merges and mutations make new parts of blocks already
+// planned: they only drop copies (and rows), so the hashes known stay a
+// superset of those shared, which is exact; the cache keeps them too.
 
 // planTries bounds the runs of a query whose parts changed under it.
 const planTries = 3
@@ -147,6 +150,13 @@ func (s *Store) plan(ctx context.Context, project, from, to int64) (*dedupPlan, 
 				s.dupc.mu.Lock()
 				e, ok := s.dupc.m[k]
 				s.dupc.mu.Unlock()
+				if ok && e.parts != names && covered(id, names, e.parts) {
+					// Merged or mutated parts of the same blocks.
+					e.parts = names
+					s.dupc.mu.Lock()
+					s.dupc.m[k] = e
+					s.dupc.mu.Unlock()
+				}
 				if !ok || e.parts != names {
 					e = dupEntry{parts: names}
 					if e.hashes, err = s.sharedHashes(ctx, si, project, months[id]); err != nil {
@@ -197,17 +207,74 @@ func (s *Store) sharedHashes(ctx context.Context, si int, project int64, month i
 	return out, rd.err
 }
 
-// unchanged reports whether every shard's parts are still those d was
-// planned with.
+// unchanged reports whether every shard's parts hold only blocks that
+// the parts d was planned with held (no insert since).
 func (s *Store) unchanged(ctx context.Context, d *dedupPlan, project, from, to int64) (bool, error) {
 	for si := range s.nodes {
 		parts, _, err := s.partsOf(ctx, si, project, from, to)
 		if err != nil {
 			return false, err
 		}
-		if !maps.Equal(parts, d.parts[si]) {
-			return false, nil
+		if maps.Equal(parts, d.parts[si]) {
+			continue
+		}
+		for id, names := range parts {
+			old, ok := d.parts[si][id]
+			if !ok || !covered(id, names, old) {
+				return false, nil
+			}
 		}
 	}
 	return true, nil
+}
+
+// blocks is the block range of the part name of partition id
+// (id_min_max_level[_mutation]).
+func blocks(id, name string) (lo, hi int64, ok bool) {
+	rest, found := strings.CutPrefix(name, id+"_")
+	if !found {
+		return 0, 0, false
+	}
+	f := strings.Split(rest, "_")
+	if len(f) < 3 {
+		return 0, 0, false
+	}
+	lo, err1 := strconv.ParseInt(f[0], 10, 64)
+	hi, err2 := strconv.ParseInt(f[1], 10, 64)
+	return lo, hi, err1 == nil && err2 == nil && lo <= hi
+}
+
+// covered reports whether every block of the parts names (comma-separated)
+// lies in a part of old: the parts are merges or mutations of old ones.
+func covered(id, names, old string) bool {
+	type span struct{ lo, hi int64 }
+	var spans []span
+	for _, n := range strings.Split(old, ",") {
+		lo, hi, ok := blocks(id, n)
+		if !ok {
+			return false
+		}
+		spans = append(spans, span{lo, hi})
+	}
+	for _, n := range strings.Split(names, ",") {
+		lo, hi, ok := blocks(id, n)
+		if !ok {
+			return false
+		}
+		// Every block of [lo, hi] in some old span.
+		for b := lo; b <= hi; {
+			next := b
+			for _, sp := range spans {
+				if sp.lo <= b && b <= sp.hi {
+					next = sp.hi + 1
+					break
+				}
+			}
+			if next == b {
+				return false
+			}
+			b = next
+		}
+	}
+	return true
 }
