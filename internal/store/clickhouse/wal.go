@@ -75,8 +75,8 @@ type wal struct {
 	dir              string
 	maxBytes         int64
 	maxDown          time.Duration
-	holdShip         bool // tests: the shipper ships nothing
-	killAfterInsert  func()
+	holdShip         bool   // tests: the shipper ships nothing
+	killAfterInsert  func() // tests: called after a ship's insert, before its segments are deleted
 	mu               sync.Mutex
 	cond             *sync.Cond // signalled when shipped or failed changes
 	f                *os.File   // the active segment
@@ -88,7 +88,6 @@ type wal struct {
 	keys             map[eventKey]uint64 // key -> segment holding it, unshipped
 	segKeys          map[uint64][]eventKey
 	recheck          map[uint64]bool // segments to look up again before they are shipped (read back at start, or an insert of them failed)
-	shipped          uint64          // every segment below this number is shipped
 	downSince        time.Time       // first failure of the current streak of failed ships, zero when the last ship worked
 	lastErr          error
 	wake, stop, done chan struct{}
@@ -148,10 +147,6 @@ func openWAL(s *Store, dir string, maxBytes int64, maxDown time.Duration) (*wal,
 	l.seq = 1
 	if len(seqs) > 0 {
 		l.seq = seqs[len(seqs)-1] + 1
-	}
-	l.shipped = l.seq
-	if len(l.sealed) > 0 {
-		l.shipped = l.sealed[0].seq
 	}
 	if err := l.openActive(); err != nil {
 		return nil, err
@@ -265,7 +260,7 @@ func (l *wal) down() bool {
 	return !l.downSince.IsZero()
 }
 
-// has reports whether the log holds an unshipped row with key k.
+// has returns which of ks the log holds in a row not shipped yet.
 func (l *wal) has(ks []eventKey) map[eventKey]bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
