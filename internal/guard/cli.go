@@ -48,18 +48,27 @@ func cliProgram(word string) (glued, spaced byte) {
 		return 'p', 0
 	case "sshpass", "mongo", "mongosh":
 		return 'p', 'p'
+	// Programs that parse their options with getopt (or a parser that
+	// follows it) also take the argument glued to the short option
+	// ("ldapadd -wS3cret", "zip -PS3cret"), as POSIX's utility syntax says.
 	case "mongodump", "mongorestore", "mongoexport", "mongoimport", "mongostat",
-		"mongotop", "mongofiles", "psexec", "psexec64":
+		"mongotop", "mongofiles":
+		return 'p', 'p'
+	case "psexec", "psexec64":
 		return 0, 'p'
 	case "redis-cli", "keydb-cli":
 		return 0, 'a'
 	case "ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldapwhoami", "ldappasswd", "ldapcompare":
-		return 0, 'w'
-	case "zip", "unzip", "sqlcmd", "bcp", "ipmitool", "osql":
+		return 'w', 'w'
+	case "zip", "unzip", "ipmitool":
+		return 'P', 'P'
+	case "sqlcmd", "bcp", "osql":
 		return 0, 'P'
 	case "ssh-keygen":
-		return 0, 'N'
-	case "rdesktop", "vncviewer", "x11vnc", "ncftp", "ncftpput", "ncftpget", "cqlsh", "influx":
+		return 'N', 'N'
+	case "rdesktop", "cqlsh":
+		return 'p', 'p'
+	case "vncviewer", "x11vnc", "ncftp", "ncftpput", "ncftpget", "influx":
 		return 0, 'p'
 	case "openssl":
 		return 0, 'k'
@@ -192,7 +201,7 @@ func (w *walker) scanCommandLine(s string) {
 			continue
 		}
 		if word == "login" && registryCLI(s[:a.s]) {
-			glued, spaced = 0, 'p' // docker login -u bob -p S3cret
+			glued, spaced = 'p', 'p' // docker login -u bob -p S3cret (or -pS3cret)
 			continue
 		}
 		// The argument after word, taken when word is a flag that wants it.
@@ -215,6 +224,8 @@ func (w *walker) scanCommandLine(s string) {
 			}
 		case word == "-u" || word == "-U" || word == "--user" || word == "--auth":
 			w.userPassArg(s, next())
+		case len(word) > 4 && word[0] == '-' && word[1] == 'u' && strings.IndexByte(word, ':') > 2 && !strings.Contains(word, "://"):
+			w.userPassArg(s, argv{a.s + 2, a.e}) // curl -ubob:S3cret
 		case strings.HasPrefix(word, "--user=") || strings.HasPrefix(word, "--auth="):
 			w.userPassArg(s, argv{a.s + strings.IndexByte(word, '=') + 1, a.e})
 		case strings.HasPrefix(word, "--") && len(word) > 3:
@@ -572,6 +583,8 @@ type argvState struct {
 	glued, spaced byte    // the password flag of the program named last
 	prev          keyKind // what the previous element (a flag) says of this one
 	userPass      bool    // the previous element was -u/--user (curl's user:password)
+	oracle        bool    // an Oracle tool was named: its first plain element is user/password@service
+	last          string  // the previous element
 }
 
 // kind returns what the element s (a string when str) holds beyond its
@@ -581,12 +594,40 @@ func (a *argvState) kind(s string, str bool) keyKind {
 	a.prev = kNone
 	up := a.userPass
 	a.userPass = false
+	last := a.last
+	a.last = ""
 	if !str || len(s) < 2 || len(s) > 256 {
 		return k
 	}
-	if up {
-		// ["curl", "-u", "bob:S3cret"]: the element holds the password.
-		if c := strings.IndexByte(s, ':'); c > 0 && c < len(s)-1 && !strings.Contains(s, "://") && typedPassword(s[c+1:], true) {
+	a.last = s
+	if a.oracle && s[0] != '-' {
+		// ["sqlplus", "scott/S3cret@orcl"]
+		a.oracle = false
+		if ps, pe := oracleLogon(s, argv{0, len(s)}); pe > ps {
+			return kPassword
+		}
+		return k
+	}
+	if oracleProgram(s) {
+		a.oracle = true
+		return k
+	}
+	if s == "login" && registryCLI(last) {
+		a.glued, a.spaced = 'p', 'p' // ["docker", "login", "-pS3cret"]
+		return k
+	}
+	if up || len(s) > 4 && s[0] == '-' && s[1] == 'u' {
+		// ["curl", "-u", "bob:S3cret"], ["curl", "-ubob:S3cret"]: the
+		// element holds the password.
+		u := s
+		if !up {
+			u = s[2:]
+		}
+		c := strings.IndexByte(u, ':')
+		if c < 0 && up {
+			c = strings.IndexByte(u, '%') // ["smbclient", "-U", "bob%S3cret"]
+		}
+		if c > 0 && c < len(u)-1 && !strings.Contains(u, "://") && typedPassword(u[c+1:], true) {
 			return kPassword
 		}
 	}

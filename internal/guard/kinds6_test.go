@@ -137,6 +137,20 @@ func kindsLeftCases() []famCase {
 		pos("country ssn ch", skv("social_security_ch", "756.9217.0769.85").props, "756.9217.0769.85"),
 		neg("country ssn ch bad", skv("social_security_ch", "756.9217.0769.84").props),
 		pos("country ssn us", skv("ssn_us", "536-22-1234").props, "536-22-1234"),
+		// Argument vectors: getopt's glued short options, curl's glued
+		// user:password, smbclient's user%password, Oracle logons, docker
+		// login.
+		pos("argv ldap glued", `{"argv":["ldapadd","-D","cn=admin","-wXk9#mPq2$vL"]}`, "Xk9#mPq2$vL"),
+		pos("argv zip glued", `{"argv":["zip","-PXk9#mPq2$vL","a.zip"]}`, "Xk9#mPq2$vL"),
+		pos("argv curl glued", `{"argv":["curl","-ubob:Xk9#mPq2$vL","https://x"]}`, "Xk9#mPq2$vL"),
+		pos("cmd curl glued", skv("cmd", "curl -ubob:Xk9#mPq2$vL https://x").props, "Xk9#mPq2$vL"),
+		pos("argv smbclient", `{"argv":["smbclient","//srv/s","-U","bob%Xk9#mPq2$vL"]}`, "Xk9#mPq2$vL"),
+		pos("argv sqlplus", `{"argv":["sqlplus","-s","scott/Xk9#mPq2$vL@orcl"]}`, "Xk9#mPq2$vL"),
+		pos("argv docker login glued", `{"argv":["docker","login","-pXk9#mPq2$vL"]}`, "Xk9#mPq2$vL"),
+		neg("argv mysql db after -p", `{"argv":["mysql","-u","root","-p","appdb"]}`),
+		neg("argv curl url user", `{"argv":["curl","-uhttps://x"]}`),
+		neg("argv sqlplus nolog", `{"argv":["sqlplus","/nolog"]}`),
+		neg("argv ldap flags", `{"argv":["ldapsearch","-x","-LLL","-b","dc=ex"]}`),
 		neg("line ssn far", skv("error", "ssn check skipped\nretrying order '536221234'").props),
 	}
 }
