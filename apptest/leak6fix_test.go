@@ -23,6 +23,30 @@ func thaiIDRandom() string {
 	return d[:1] + "-" + d[1:5] + "-" + d[5:10] + "-" + d[10:12] + "-" + d[12:]
 }
 
+// emiratesRandom returns a random Emirates ID (784, Luhn), written
+// 784-YYYY-NNNNNNN-C.
+func emiratesRandom() string {
+	d := "784" + randString("12", 1) + randString(digits, 10)
+	for c := 0; c <= 9; c++ {
+		x := d + strconv.Itoa(c)
+		sum := 0
+		for k := 0; k < 15; k++ {
+			v := int(x[14-k] - '0')
+			if k%2 == 1 {
+				v *= 2
+				if v > 9 {
+					v -= 9
+				}
+			}
+			sum += v
+		}
+		if sum%10 == 0 {
+			return x[:3] + "-" + x[3:7] + "-" + x[7:14] + "-" + x[14:]
+		}
+	}
+	return ""
+}
+
 // corpus6Canaries adds the kinds to props and returns their canaries.
 func corpus6Canaries(props map[string]any) []canary {
 	oib := oibRandom()
@@ -38,6 +62,10 @@ func corpus6Canaries(props map[string]any) []canary {
 	acct := "5010" + randString(digits, 10)
 	sbKey := randString(alnum, 20) + "+" + randString(alnum, 22) + "="
 	typed := "Typed " + randString(alnum, 16)
+	ahv := ahvRandom()
+	eid := emiratesRandom()
+	props["social_security_ch_2"] = ahv
+	props["kyc"] = map[string]any{"document": map[string]any{"type": "emirates_id", "number": eid}}
 	props["oib"] = oib
 	props["ocr_text"] = "Thai ID: " + thai
 	props["form_body"] = "SAMLResponse=" + samlResp + "&RelayState=%2Fhome"
@@ -53,7 +81,7 @@ func corpus6Canaries(props map[string]any) []canary {
 	props["$snapshot_data_2"] = []any{map[string]any{"type": 3, "timestamp": 1718200000000,
 		"data": map[string]any{"source": 5, "id": 42, "text": typed, "isChecked": false}}}
 	return []canary{
-		{"oib", oib}, {"ocr_text", thai}, {"form_body", samlResp}, {"attachment_text", ppkPriv},
+		{"oib", oib}, {"ocr_text", thai}, {"social_security_ch_2", ahv}, {"kyc.document.number", eid}, {"form_body", samlResp}, {"attachment_text", ppkPriv},
 		{"certificate_p12_base64", p12}, {"raw_response_2", sessionVal}, {"raw_track", track},
 		{"connection_string", oraclePw}, {"email_body", mailPw}, {"message", acct}, {"AZURE_SERVICEBUS", sbKey},
 		{"$snapshot_data_2[].data.text", typed},
