@@ -41,26 +41,12 @@ func (s *Store) enterQueryLimit(limit int64) (release func(), err error) {
 	if err != nil || limit <= 0 {
 		return releaseThreads, err
 	}
-	ctx := context.Background()
-	b := &s.budget
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.limited == 0 {
-		if err := s.db.QueryRowContext(ctx, "SELECT current_setting('memory_limit')").Scan(&b.memFull); err != nil {
-			releaseThreads()
-			return nil, safeErr("query: read memory limit", err)
-		}
-		b.memBytes = parseSize(b.memFull)
-	}
-	if err := s.setQueryMemory(b.sum + limit); err != nil {
-		if b.limited == 0 {
-			s.restoreMemory()
-		}
+	// releaseThreads takes b.mu: it is never called with b.mu held.
+	if err := s.lowerMemory(limit); err != nil {
 		releaseThreads()
 		return nil, err
 	}
-	b.limited++
-	b.sum += limit
+	b := &s.budget
 	return func() {
 		b.mu.Lock()
 		b.limited--
@@ -68,12 +54,40 @@ func (s *Store) enterQueryLimit(limit int64) (release func(), err error) {
 		if b.limited == 0 {
 			s.restoreMemory()
 		} else if err := s.setQueryMemory(b.sum); err != nil {
-			s.log.Error("lower DuckDB's memory limit after a query", "err", err)
+			s.log.Warn("lower DuckDB's memory limit after a query", "err", err)
 		}
 		b.mu.Unlock()
 		releaseThreads()
 	}, nil
 }
+
+// lowerMemory counts a query of limit bytes in the budget and lowers
+// DuckDB's memory_limit to the running queries' sum. DuckDB refuses to
+// set a limit below the memory it holds now (a compaction or seal can hold
+// more than the queries' sum): the query then runs under the limit in
+// force, which the next query to start or end lowers again, rather than
+// failing because the server was busy.
+func (s *Store) lowerMemory(limit int64) error {
+	b := &s.budget
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.limited == 0 {
+		if err := s.db.QueryRowContext(context.Background(), "SELECT current_setting('memory_limit')").Scan(&b.memFull); err != nil {
+			return safeErr("query: read memory limit", err)
+		}
+		b.memBytes = parseSize(b.memFull)
+	}
+	if err := s.setQueryMemory(b.sum + limit); err != nil {
+		s.log.Warn("DuckDB's memory limit not lowered for a query: it holds more now", "err", err)
+	}
+	b.limited++
+	b.sum += limit
+	return nil
+}
+
+// setMemoryLimit runs a SET of memory_limit; tests replace it to fail as
+// DuckDB does when it holds more memory than the new limit.
+var setMemoryLimit = func(s *Store, stmt string) (any, error) { return s.db.ExecContext(context.Background(), stmt) }
 
 // setQueryMemory sets memory_limit for queries using n bytes in all
 // (b.mu held).
@@ -82,7 +96,7 @@ func (s *Store) setQueryMemory(n int64) error {
 	if b := s.budget.memBytes; b > 0 && n > b {
 		n = b
 	}
-	if _, err := s.db.ExecContext(context.Background(), fmt.Sprintf("SET GLOBAL memory_limit = '%dB'", n)); err != nil {
+	if _, err := setMemoryLimit(s, fmt.Sprintf("SET GLOBAL memory_limit = '%dB'", n)); err != nil {
 		return safeErr("query: set memory limit", err)
 	}
 	return nil

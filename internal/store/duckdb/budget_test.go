@@ -210,3 +210,50 @@ func TestThreadsOption(t *testing.T) {
 		t.Errorf("default: DuckDB has %d threads (%v)", got, err)
 	}
 }
+
+// TestQueryMemoryNotLowered: DuckDB refuses to lower memory_limit below
+// what it holds (a compaction beside the query can hold more). The query
+// then runs under the limit in force instead of failing, and neither it
+// nor the next ones hang: the error path once released the thread budget
+// with the budget's lock held, and every later query waited forever.
+func TestQueryMemoryNotLowered(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{QueryThreads: 1, MemoryLimit: "2GiB"})
+	defer s.Close()
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC).UnixMilli()
+	if _, err := s.Append(ctx, []event.Row{{ProjectID: 7, Time: t0, Name: "e", DistinctID: "u", InsertID: "i", Props: []byte(`{}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	q, err := query.Parse([]byte(`{"kind":"trends","from":"2026-03-01","to":"2026-03-02","series":[{"event":"e"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := setMemoryLimit
+	defer func() { setMemoryLimit = real }()
+	setMemoryLimit = func(s *Store, stmt string) (any, error) {
+		return nil, errors.New("Out of Memory Error: Failed to change memory limit to new limit: could not free up enough memory")
+	}
+	done := make(chan error, 1)
+	go func() {
+		for range 3 {
+			if _, _, err := query.Run(query.WithMemoryLimit(ctx, 64<<20), s, query.Project{ID: 7}, q); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("a query whose memory limit DuckDB would not lower: %v, want an answer", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("queries hang after DuckDB refused a memory limit")
+	}
+	setMemoryLimit = real
+	var v string
+	if err := s.db.QueryRowContext(ctx, "SELECT current_setting('memory_limit')").Scan(&v); err != nil || v != "2.0 GiB" {
+		t.Errorf("memory_limit after the queries: %q %v", v, err)
+	}
+}
