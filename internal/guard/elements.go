@@ -354,10 +354,28 @@ func mayNamePassword(s string) bool {
 }
 
 // revealedPassword: the text of an element that shows a password (a
-// "show password" span) is one typed word, not a label ("Show password").
+// "show password" span) is one typed word, not a label ("Show password",
+// "Password").
 func revealedPassword(s string) bool {
 	t := strings.TrimSpace(s)
-	return !strings.ContainsAny(t, " \t\n") && phraseToken(t, false) && nameMarker(t) == ""
+	return !strings.ContainsAny(t, " \t\n") && phraseToken(t, false) && !fieldLabel(t)
+}
+
+// fieldLabel: one word that names a field ("Password", "PIN",
+// "national_id") rather than holding a typed value: the key dictionary
+// reads it as a sensitive name, and it has no ASCII digit and no symbol
+// but the separators of names. The letters of a typed password can spell
+// part of a name ("...3tin", "...NID0..." read as a tax or national ID
+// key): a digit or another symbol says it was typed.
+func fieldLabel(t string) bool {
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+		if !letter && c != '_' && c != '-' && c != '.' && c != ':' {
+			return false
+		}
+	}
+	return nameMarker(t) != ""
 }
 
 // elemHit records what an element's key and value say: its attributes
