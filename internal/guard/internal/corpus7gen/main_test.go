@@ -56,7 +56,7 @@ func TestChecks(t *testing.T) {
 			}
 		}
 	}
-	if n < 500 {
+	if n < 400 {
 		t.Errorf("only %d checked values", n)
 	}
 }
