@@ -121,7 +121,66 @@ func otherCodeValue(key, s string) bool {
 		return len(d) == 15 && luhn(d) || len(d) == 14 || len(d) == 16
 	}
 	return containsFoldAny(key, "friendcode", "friend_code", "friend-code", "matchid", "match_id", "lobby", "invitecode", "invite_code", "referralcode", "referral_code", "promocode", "promo_code",
-		"couponcode", "coupon_code", "voucher", "redeemcode", "redeem_code", "roomcode", "room_code")
+		"couponcode", "coupon_code", "voucher", "redeemcode", "redeem_code", "roomcode", "room_code") ||
+		otherNumberKey(key)
+}
+
+// otherNumberKey: the key names a number of another kind, one a business
+// prints on what it sends (an order, reservation, booking, invoice,
+// ticket, tracking, loyalty or receipt number). Its digits are that
+// number, not an SSN or an Aadhaar number that its grouping resembles.
+func otherNumberKey(key string) bool {
+	return containsFoldAny(key, "order", "reservation", "booking", "invoice", "ticket", "tracking", "loyalty",
+		"receipt", "shipment", "confirmation")
+}
+
+// idValue: s reads as one identifier: digits in groups ("1234 5678"),
+// or one word of letters, digits and . _ : / - # ("gid://shopify/Order/
+// 1234567890123", "v4-1797-123"), at most 100 bytes.
+func idValue(s string) bool {
+	if len(s) > 100 {
+		return false
+	}
+	groups := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == '-', c == '.':
+		case c == ' ':
+			if i == 0 || s[i-1] == ' ' {
+				return false
+			}
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_', c == ':', c == '/', c == '#':
+			groups = false
+		default:
+			return false
+		}
+	}
+	return groups || strings.IndexByte(s, ' ') < 0
+}
+
+// recordIDKey: the key names a record's identifier ("id", "order_id",
+// "productId", "$insert_id", "fb_psid", "user_ids"). Digits under it are
+// that id: an id of 13 to 19 digits passes Luhn in a card's range one
+// time in ten (Shopify, Facebook and snowflake ids are that long), so it
+// is not taken for a card number by its shape alone. A key naming a card
+// is read before this (its kind), and Amex's "cid" is not an id.
+func recordIDKey(key string) bool {
+	k := strings.TrimRight(key, "s")
+	n := len(k)
+	if n < 2 || (k[n-1] != 'd' && k[n-1] != 'D') || (k[n-2] != 'i' && k[n-2] != 'I') {
+		return false
+	}
+	if n == 2 {
+		return true
+	}
+	switch b := k[n-3]; {
+	case b == '_' || b == '-' || b == '.' || b == ' ' || b == '$':
+		return true
+	case k[n-2] == 'I' && (b >= 'a' && b <= 'z' || b >= '0' && b <= '9'):
+		return true // camelCase "productId", "orderID"
+	}
+	word := strings.ToLower(k[max(0, strings.LastIndexAny(k, "_-. $")+1):])
+	return word == "uuid" || word == "guid" || word == "psid" || word == "asid"
 }
 
 // gs1Valid: a GS1 number (EAN-8/13, UPC-A, GTIN-14, ISBN-13): weights 3

@@ -391,6 +391,18 @@ func (w *walker) add(class Class, det string, start, end int) {
 	w.hits = append(w.hits, hit{class: class, det: det, start: start, end: end})
 }
 
+// dropClass removes the hits of class c from hits[mark:].
+func (w *walker) dropClass(mark int, c Class) {
+	k := mark
+	for _, h := range w.hits[mark:] {
+		if h.class != c {
+			w.hits[k] = h
+			k++
+		}
+	}
+	w.hits = w.hits[:k]
+}
+
 // scanText runs every applicable detector on s and appends hits with spans
 // relative to s. kind is what the key says about s.
 func (w *walker) scanText(s string, kind keyKind, depth int) {
@@ -454,6 +466,10 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if len(w.hits) > mark0 && otherCodeValue(w.key, s) {
 		// A friend code, match id or barcode number is what its key says.
 		w.hits, w.panSeen = w.hits[:mark0], pan0
+	} else if w.panSeen && !pan0 && kind != kCard && kind != kCardParent && recordIDKey(w.key) && idValue(s) {
+		// An id of card length that passes Luhn by chance.
+		w.dropClass(mark0, PaymentCard)
+		w.panSeen = false
 	}
 	if f&pAt != 0 {
 		piidetect.Emails(s, func(a, b int) { w.add(Email, "email.address", a, b) })
@@ -1065,7 +1081,7 @@ func (w *walker) scanNumberText(raw []byte, kind keyKind) {
 			w.add(Phone, detKey[kind], 0, n)
 		}
 	}
-	if n >= 13 && n <= 19 && kind != kCard && kind != kCardParent && isPAN(raw) && !otherCodeValue(w.key, s) {
+	if n >= 13 && n <= 19 && kind != kCard && kind != kCardParent && isPAN(raw) && !otherCodeValue(w.key, s) && !recordIDKey(w.key) {
 		w.add(PaymentCard, "card.pan", 0, n)
 		w.panSeen = true
 	} else if n == 15 || n == 18 {
