@@ -31,6 +31,11 @@ func clean7Samples() map[string][2][]sample {
 				kv("google_play_order_id", "GPA."+visa16[:4]+"-"+visa16[4:8]+"-"+visa16[8:12]+"-"+visa16[12:]+"1"),
 			},
 		},
+		"key.password": {
+			{raw(`{"fields":[["password","hunter2x"]]}`, "hunter2x"), raw(`{"entries":[["pwd","correcthorsebattery"]]}`, "correcthorsebattery")},
+			// A list of words, not a [name, value] pair.
+			{raw(`{"amr":["pwd","mfa"]}`, ""), raw(`{"tags":["password","reset"]}`, ""), raw(`{"methods":[["pin","otp"]]}`, "")},
+		},
 		"id.us_ssn": {
 			{kv("note", "SSN on file: "+ssn)},
 			{kv("reservation_number", ssn), kv("order_number", ssn), kv("ticket", ssn), kv("bookingRef", ssn)},
