@@ -36,6 +36,11 @@ func clean7Samples() map[string][2][]sample {
 			// A list of words, not a [name, value] pair.
 			{raw(`{"amr":["pwd","mfa"]}`, ""), raw(`{"tags":["password","reset"]}`, ""), raw(`{"methods":[["pin","otp"]]}`, "")},
 		},
+		"key.secret": {
+			{kv("storage_key", "DefaultEndpointsProtocol"+"x9Qw2Lk8ZpR4vN7mT3yB6cH1jF5gD0sA"), kv("credentials", "admin:S3cr3t-Pa55:x")},
+			// The name of a cache or local-storage entry.
+			{kv("storage_key", "cart:v2:3f0c2a9e-6b1d-4c8e-9a7f-2d5e8b1c4f60"), kv("cache_secret_key", "user:48213:Profile"), kv("storageKey", "ab_test:checkout:variant_b")},
+		},
 		"id.us_ssn": {
 			{kv("note", "SSN on file: "+ssn)},
 			{kv("reservation_number", ssn), kv("order_number", ssn), kv("ticket", ssn), kv("bookingRef", ssn)},

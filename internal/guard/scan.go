@@ -1136,7 +1136,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kSecret:
-		if secretShape(t) && !publishableKey(t) {
+		if secretShape(t) && !publishableKey(t) && !keyPathName(t) {
 			w.add(SecretToken, detKey[kind], 0, n)
 		} else if len(t) >= 4 && len(t) <= 10 && allDigits(t) && strings.HasSuffix(strings.ToLower(w.key), "code") {
 			// "auth_code": "482913", "recovery_code": "12345678".
@@ -1360,6 +1360,50 @@ func failsSSN(t string) bool {
 	var buf [9]byte
 	d, clean := onlyDigits(buf[:0], t)
 	return clean && len(d) == 9 && !ssnValid(d)
+}
+
+// keyPathName: t names an entry of a key-value store or cache, written as
+// three or more colon-separated segments after a lower-case word
+// ("cart:v2:<uuid>", "user:48213:profile", "arn:aws:kms:..."): a storage
+// or cache key's name, not a storage account's secret key. A segment
+// mixing upper case, lower case and digits ("admin:S3cr3t:x") is not a
+// name's.
+func keyPathName(t string) bool {
+	segs, start := 0, 0
+	var up, lo, di bool
+	for i := 0; i <= len(t); i++ {
+		if i < len(t) && t[i] != ':' {
+			switch c := t[i]; {
+			case c >= 'A' && c <= 'Z':
+				up = true
+			case c >= 'a' && c <= 'z':
+				lo = true
+			case c >= '0' && c <= '9':
+				di = true
+			case c == '_' || c == '-' || c == '.' || c == '/' || c == '#':
+			default:
+				return false
+			}
+			continue
+		}
+		if i == start || i-start > 64 || up && lo && di {
+			return false
+		}
+		up, lo, di = false, false, false
+		if segs == 0 {
+			if i < 2 {
+				return false
+			}
+			for k := 0; k < i; k++ {
+				if c := t[k]; !(c >= 'a' && c <= 'z' || c == '_' || c == '-') {
+					return false
+				}
+			}
+		}
+		segs++
+		start = i + 1
+	}
+	return segs >= 3
 }
 
 func pathLike(t string) bool {
