@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strings"
 )
@@ -154,7 +155,9 @@ func oauthClientIDs(g *gen, e *ev) {
 	e.set("response_type", "code")
 	e.set("scope", "openid profile email offline_access")
 	e.set("prompt", "consent")
-	e.set("anon_key", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6I"+g.from(b64url, 40)+"Iiwicm9sZSI6ImFub24iLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MjAxNTU3NjAwMH0."+g.from(b64url, 43))
+	iat := g.when().Unix()
+	payload := fmt.Sprintf(`{"iss":"supabase","ref":"%s","role":"anon","iat":%d,"exp":%d}`, g.from("abcdefghijklmnopqrstuvwxyz", 20), iat, iat+315360000)
+	e.set("anon_key", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."+base64.RawURLEncoding.EncodeToString([]byte(payload))+"."+g.from(b64url, 43))
 	e.set("facebook_app_id", g.num(15))
 	e.set("apple_services_id", "com.kitebrook.web.signin")
 }
