@@ -32,14 +32,19 @@ func clean7Samples() map[string][2][]sample {
 			},
 		},
 		"key.password": {
-			{raw(`{"fields":[["password","hunter2x"]]}`, "hunter2x"), raw(`{"entries":[["pwd","correcthorsebattery"]]}`, "correcthorsebattery")},
+			{kv("db_PW", "Tr0ub4dor&3x"), raw(`{"fields":[["password","hunter2x"]]}`, "hunter2x"), raw(`{"entries":[["pwd","correcthorsebattery"]]}`, "correcthorsebattery")},
 			// A list of words, not a [name, value] pair.
-			{raw(`{"amr":["pwd","mfa"]}`, ""), raw(`{"tags":["password","reset"]}`, ""), raw(`{"methods":[["pin","otp"]]}`, "")},
+			{raw(`{"amr":["pwd","mfa"]}`, ""), kv("_ga_VM3QKS7PW5", "GS1.1.1797000000.3.1.1797000300.0.0.0"), kv("_ga_PIN4X2K9Q1", "GS1.1.1797000000.1.0"), raw(`{"tags":["password","reset"]}`, ""), raw(`{"methods":[["pin","otp"]]}`, "")},
 		},
 		"key.secret": {
 			{kv("storage_key", "DefaultEndpointsProtocol"+"x9Qw2Lk8ZpR4vN7mT3yB6cH1jF5gD0sA"), kv("credentials", "admin:S3cr3t-Pa55:x")},
 			// The name of a cache or local-storage entry.
 			{kv("storage_key", "cart:v2:3f0c2a9e-6b1d-4c8e-9a7f-2d5e8b1c4f60"), kv("cache_secret_key", "user:48213:Profile"), kv("storageKey", "ab_test:checkout:variant_b")},
+		},
+		"text.secret": {
+			{kv("message", "rotated secret: Zq8rT2vLx9Wm4Kp7Nd3B"), kv("note", "arn is fine but the token: Zq8rT2vLx9Wm4Kp7Nd3B")},
+			// An ARN names a secret; the name after "secret:" is public.
+			{kv("secret_arn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-Ab3dEf"), kv("log", "rotating arn:aws:secretsmanager:us-east-1:123456789012:secret:api-Tq9Lm2 now")},
 		},
 		"id.us_ssn": {
 			{kv("note", "SSN on file: "+ssn)},

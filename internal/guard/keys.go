@@ -508,6 +508,21 @@ func tokenize(key string, t *keyTok) {
 			}
 		}
 		if c < utf8.RuneSelf {
+			if prev == cNone {
+				if e := upperIDRun(key, i); e > i {
+					// "_ga_VM3QKS7PW5": an id, one token, not the words
+					// vm, qks, pw.
+					t.endToken()
+					for ; i < e; i++ {
+						if !t.add(key[i] | 0x20) {
+							break
+						}
+					}
+					t.endToken()
+					i = e
+					continue
+				}
+			}
 			var cls int
 			switch {
 			case c >= 'a' && c <= 'z':
@@ -581,6 +596,29 @@ func tokenize(key string, t *keyTok) {
 		prev = cOther
 	}
 	t.endToken()
+}
+
+// upperIDRun returns the end of the run of upper-case letters and digits
+// at key[i:] when it reads as an id rather than words: it ends at a
+// separator or the key's end, and it switches between letters and digits
+// at least three times (a GA4 container id, "VM3QKS7PW5"). Otherwise it
+// returns i.
+func upperIDRun(key string, i int) int {
+	e, switches := i, 0
+	for ; e < len(key); e++ {
+		c := key[e]
+		d := c >= '0' && c <= '9'
+		if !d && !(c >= 'A' && c <= 'Z') {
+			break
+		}
+		if e > i && d != (key[e-1] >= '0' && key[e-1] <= '9') {
+			switches++
+		}
+	}
+	if switches < 3 || e < len(key) && (key[e] >= 'a' && key[e] <= 'z' || key[e] >= utf8.RuneSelf) {
+		return i
+	}
+	return e
 }
 
 func allDigits(s string) bool {
