@@ -41,6 +41,11 @@ func clean7Samples() map[string][2][]sample {
 			// The name of a cache or local-storage entry.
 			{kv("storage_key", "cart:v2:3f0c2a9e-6b1d-4c8e-9a7f-2d5e8b1c4f60"), kv("cache_secret_key", "user:48213:Profile"), kv("storageKey", "ab_test:checkout:variant_b")},
 		},
+		"url.param": {
+			{kv("url", "https://app.kitebrook.jp/login?t=Zq8rT2vLx9Wm4Kp7Nd3BcF6hJ1sQ5yUe")},
+			// A share link's tracking id.
+			{kv("url", "https://x.com/kitebrook/status/1869012345678901234?s=20&t=Qx7-Lm2vK9pR4tW8zN3bYa")},
+		},
 		"text.secret": {
 			{kv("message", "rotated secret: Zq8rT2vLx9Wm4Kp7Nd3B"), kv("note", "arn is fine but the token: Zq8rT2vLx9Wm4Kp7Nd3B")},
 			// An ARN names a secret; the name after "secret:" is public.
