@@ -28,6 +28,8 @@ func clean7Samples() map[string][2][]sample {
 				raw(`{"order":{"id":`+visa13+`,"line_items":[{"id":"`+mc16+`"}]}}`, ""),
 				kv("admin_graphql_api_id", "gid://shopify/LineItem/"+visa16),
 				kv("id", "v4-1797123456789-"+visa13),
+				kv("yclid", visa19), kv("msclkid", mc16), kv("s2_cell", visa19), kv("world_seed", visa19),
+				kv("counter", visa16), kv("bytes_sent", visa16),
 				kv("google_play_order_id", "GPA."+visa16[:4]+"-"+visa16[4:8]+"-"+visa16[8:12]+"-"+visa16[12:]+"1"),
 			},
 		},
@@ -50,6 +52,11 @@ func clean7Samples() map[string][2][]sample {
 			{kv("message", "rotated secret: Zq8rT2vLx9Wm4Kp7Nd3B"), kv("note", "arn is fine but the token: Zq8rT2vLx9Wm4Kp7Nd3B")},
 			// An ARN names a secret; the name after "secret:" is public.
 			{kv("secret_arn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-Ab3dEf"), kv("log", "rotating arn:aws:secretsmanager:us-east-1:123456789012:secret:api-Tq9Lm2 now")},
+		},
+		"id.fr_nir": {
+			{kv("comment", "134051098765434")},
+			// A SIM's subscriber identity of a NIR's length and key.
+			{kv("imsi", "262010123456731"), kv("IMSI", "134051098765434")},
 		},
 		"id.us_ssn": {
 			{kv("note", "SSN on file: "+ssn)},

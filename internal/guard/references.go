@@ -120,6 +120,16 @@ func otherCodeValue(key, s string) bool {
 		// (16 digits) names a device, not a person.
 		return len(d) == 15 && luhn(d) || len(d) == 14 || len(d) == 16
 	}
+	if containsFoldAny(key, "imsi") {
+		// A SIM's subscriber identity: country and network codes and the
+		// subscriber number, at most 15 digits.
+		return len(d) >= 14 && len(d) <= 15
+	}
+	if containsFoldAny(key, "iccid") {
+		// A SIM card's serial number: 89, then up to 18 digits and a Luhn
+		// check digit.
+		return len(d) >= 18 && len(d) <= 20 && d[0] == '8' && d[1] == '9'
+	}
 	return containsFoldAny(key, "friendcode", "friend_code", "friend-code", "matchid", "match_id", "lobby", "invitecode", "invite_code", "referralcode", "referral_code", "promocode", "promo_code",
 		"couponcode", "coupon_code", "voucher", "redeemcode", "redeem_code", "roomcode", "room_code") ||
 		otherNumberKey(key)
@@ -180,7 +190,16 @@ func recordIDKey(key string) bool {
 		return true // camelCase "productId", "orderID"
 	}
 	word := strings.ToLower(k[max(0, strings.LastIndexAny(k, "_-. $")+1):])
-	return word == "uuid" || word == "guid" || word == "psid" || word == "asid"
+	// Click ids: gclid, fbclid, yclid, dclid, msclkid.
+	return word == "uuid" || word == "guid" || word == "psid" || word == "asid" ||
+		strings.HasSuffix(word, "clid") || strings.HasSuffix(word, "clkid")
+}
+
+// nonCardNumberKey: the key names an id (recordIDKey) or a number that
+// no card is: a seed, a map cell (S2, H3), a counter, a byte count, a
+// nonce or a checksum. Digits of card length under it pass Luhn by chance.
+func nonCardNumberKey(key string) bool {
+	return recordIDKey(key) || containsFoldAny(key, "seed", "cell", "counter", "bytes", "nonce", "checksum")
 }
 
 // gs1Valid: a GS1 number (EAN-8/13, UPC-A, GTIN-14, ISBN-13): weights 3

@@ -466,7 +466,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if len(w.hits) > mark0 && otherCodeValue(w.key, s) {
 		// A friend code, match id or barcode number is what its key says.
 		w.hits, w.panSeen = w.hits[:mark0], pan0
-	} else if w.panSeen && !pan0 && kind != kCard && kind != kCardParent && recordIDKey(w.key) && idValue(s) {
+	} else if w.panSeen && !pan0 && kind != kCard && kind != kCardParent && nonCardNumberKey(w.key) && idValue(s) {
 		// An id of card length that passes Luhn by chance.
 		w.dropClass(mark0, PaymentCard)
 		w.panSeen = false
@@ -1081,10 +1081,10 @@ func (w *walker) scanNumberText(raw []byte, kind keyKind) {
 			w.add(Phone, detKey[kind], 0, n)
 		}
 	}
-	if n >= 13 && n <= 19 && kind != kCard && kind != kCardParent && isPAN(raw) && !otherCodeValue(w.key, s) && !recordIDKey(w.key) {
+	if n >= 13 && n <= 19 && kind != kCard && kind != kCardParent && isPAN(raw) && !otherCodeValue(w.key, s) && !nonCardNumberKey(w.key) {
 		w.add(PaymentCard, "card.pan", 0, n)
 		w.panSeen = true
-	} else if n == 15 || n == 18 {
+	} else if (n == 15 || n == 18) && !otherCodeValue(w.key, s) {
 		w.scanIDs(s, pDigit) // bare NIR or resident ID written as a number
 	}
 }
