@@ -60,7 +60,7 @@ func clean7Samples() map[string][2][]sample {
 		},
 		"id.us_ssn": {
 			{kv("note", "SSN on file: "+ssn)},
-			{kv("reservation_number", ssn), kv("order_number", ssn), kv("ticket", ssn), kv("bookingRef", ssn)},
+			{kv("reservation_number", ssn), kv("order_number", ssn), kv("ticket_no", ssn), kv("bookingRef", ssn)},
 		},
 		"id.in_aadhaar": {
 			{kv("comment", uid)},
@@ -78,6 +78,15 @@ func TestClean7Keys(t *testing.T) {
 	} {
 		if got := recordIDKey(k); got != want {
 			t.Errorf("recordIDKey(%q) = %v, want %v", k, got, want)
+		}
+	}
+	for k, want := range map[string]bool{
+		"order_number": true, "reservationNumber": true, "bookingRef": true, "invoice no": true, "ticket_id": true,
+		"loyalty_number": true, "ordernumber": true, "tracking-number": true,
+		"order_note": false, "order": false, "ticket": false, "note": false, "loyalty_card": false, "border_id": false,
+	} {
+		if got := otherNumberKey(k); got != want {
+			t.Errorf("otherNumberKey(%q) = %v, want %v", k, got, want)
 		}
 	}
 	for s, want := range map[string]bool{

@@ -136,12 +136,38 @@ func otherCodeValue(key, s string) bool {
 }
 
 // otherNumberKey: the key names a number of another kind, one a business
-// prints on what it sends (an order, reservation, booking, invoice,
-// ticket, tracking, loyalty or receipt number). Its digits are that
-// number, not an SSN or an Aadhaar number that its grouping resembles.
+// prints on what it sends: a word for an order, reservation, booking,
+// invoice, ticket, tracking, loyalty, receipt, shipment or confirmation
+// and a word for its number ("order_number", "bookingRef", "invoice no",
+// "ticket_id"). Its digits are that number, not an SSN or an Aadhaar
+// number that its grouping resembles. A note or a comment about an order
+// ("order_note") names no number.
 func otherNumberKey(key string) bool {
-	return containsFoldAny(key, "order", "reservation", "booking", "invoice", "ticket", "tracking", "loyalty",
-		"receipt", "shipment", "confirmation")
+	if len(key) > 64 {
+		return false
+	}
+	var thing, number bool
+	for i := 0; i < len(key); {
+		if !isAlnum(key[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(key) && isAlnum(key[j]) && !(key[j] >= 'A' && key[j] <= 'Z' && key[j-1] >= 'a' && key[j-1] <= 'z') {
+			j++
+		}
+		switch strings.TrimSuffix(strings.ToLower(key[i:j]), "s") {
+		case "order", "reservation", "booking", "invoice", "ticket", "tracking", "loyalty", "receipt", "shipment", "confirmation":
+			thing = true
+		case "number", "num", "no", "nr", "ref", "reference", "id", "code":
+			number = true
+		case "ordernumber", "orderno", "ordernr", "orderid", "bookingref", "bookingnumber", "invoicenumber", "invoiceno", "ticketnumber",
+			"trackingnumber", "receiptnumber":
+			thing, number = true, true
+		}
+		i = j
+	}
+	return thing && number
 }
 
 // idValue: s reads as one identifier: digits in groups ("1234 5678"),
