@@ -199,8 +199,14 @@ func idValue(s string) bool {
 // that id: an id of 13 to 19 digits passes Luhn in a card's range one
 // time in ten (Shopify, Facebook and snowflake ids are that long), so it
 // is not taken for a card number by its shape alone. A key naming a card
-// is read before this (its kind), and Amex's "cid" is not an id.
+// is read before this (its kind), and Amex's "cid" is not an id. The
+// identity fields an app fills from its own user data (distinct_id,
+// $insert_id, user_id) are not ids of this kind: a card number there is a
+// leak.
 func recordIDKey(key string) bool {
+	if identityKey(key) {
+		return false
+	}
 	k := strings.TrimRight(key, "s")
 	n := len(k)
 	if n < 2 || (k[n-1] != 'd' && k[n-1] != 'D') || (k[n-2] != 'i' && k[n-2] != 'I') {
@@ -219,6 +225,15 @@ func recordIDKey(key string) bool {
 	// Click ids: gclid, fbclid, yclid, dclid, msclkid.
 	return word == "uuid" || word == "guid" || word == "psid" || word == "asid" ||
 		strings.HasSuffix(word, "clid") || strings.HasSuffix(word, "clkid")
+}
+
+// identityKey: the key is one of the identity fields analytics SDKs send
+// and apps set (distinct_id, $distinct_id, $insert_id, user_id, userId,
+// $user_id).
+func identityKey(key string) bool {
+	k := strings.TrimPrefix(key, "$")
+	return strings.EqualFold(k, "distinct_id") || strings.EqualFold(k, "insert_id") || strings.EqualFold(k, "user_id") ||
+		strings.EqualFold(k, "userid") || strings.EqualFold(k, "distinctid") || strings.EqualFold(k, "insertid")
 }
 
 // nonCardNumberKey: the key names an id (recordIDKey) or a number that
