@@ -122,7 +122,7 @@ func init() {
 		"csrf", "xsrf", "csrfmiddlewaretoken", "authenticitytoken", "personalaccesstoken", "credential", "credentials",
 		"creds", "auth", "authkey", "authcode", "authorizationcode", "oauthtoken", "oauthsecret", "oauthverifier",
 		"webhooksecret", "signingsecret", "signingkey", "encryptionkey", "decryptionkey", "masterkey", "licensekey",
-		"hmac", "hmackey", "hmacsecret", "jwt", "jwttoken", "bearer", "sharedsecret", "secretkeybase", "secrettoken",
+		"hmackey", "hmacsecret", "jwt", "jwttoken", "bearer", "sharedsecret", "secretkeybase", "secrettoken",
 		"servicekey", "serviceaccountkey", "subscriptionkey", "ocpapimsubscriptionkey", "xapikey", "xauthtoken",
 		"xaccesstoken", "apiaccesstoken",
 		"resettoken", "verificationtoken", "confirmationtoken", "invitetoken", "magictoken", "logintoken",
@@ -155,7 +155,10 @@ func init() {
 		"dedupekey", "groupkey", "mapkey", "hashkey", "bucketkey", "sessionkeyid", "featurekey", "flagkey",
 		"experimentkey", "variantkey", "querykey", "reactkey", "itemkey", "productkey", "categorykey",
 		"settingkey", "configkey", "propertykey", "fieldkey", "columnkey", "messagekey", "templatekey", "apikeyid",
-		"apikeyname", "apikeyprefix", "apikeylast4", "tokenprefix", "tokenlast4", "tokenhint")
+		"apikeyname", "apikeyprefix", "apikeylast4", "tokenprefix", "tokenlast4", "tokenhint",
+		// An HMAC is a signature of one payload (a webhook's, a callback's),
+		// kept as signatures are; its key is hmac_key or hmac_secret.
+		"hmac")
 	// Keys made to be public: client-side keys and ids that web pages and
 	// apps embed by design (analytics project tokens and write keys,
 	// captcha site keys, OAuth client ids, search-only keys, anon keys).
