@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math/big"
-	"math/rand"
 	"strconv"
 	"strings"
 	"time"
@@ -20,8 +19,6 @@ const (
 	lowerAlnm = "abcdefghijklmnopqrstuvwxyz0123456789"
 	upperAlnm = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 )
-
-func newRand(s int64) *rand.Rand { return rand.New(rand.NewSource(s)) }
 
 func (g *gen) pick(xs ...string) string { return xs[g.r.Intn(len(xs))] }
 
