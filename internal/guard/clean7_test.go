@@ -39,9 +39,13 @@ func clean7Samples() map[string][2][]sample {
 			{raw(`{"amr":["pwd","mfa"]}`, ""), kv("_ga_VM3QKS7PW5", "GS1.1.1797000000.3.1.1797000300.0.0.0"), kv("_ga_PIN4X2K9Q1", "GS1.1.1797000000.1.0"), raw(`{"tags":["password","reset"]}`, ""), raw(`{"methods":[["pin","otp"]]}`, "")},
 		},
 		"key.secret": {
-			{kv("hmac_key", "x9Qw2Lk8ZpR4vN7mT3yB6cH1jF5gD0sA"), kv("hmacSecret", "x9Qw2Lk8ZpR4vN7mT3yB6cH1jF5gD0sA"), kv("storage_key", "DefaultEndpointsProtocol"+"x9Qw2Lk8ZpR4vN7mT3yB6cH1jF5gD0sA"), kv("credentials", "admin:S3cr3t-Pa55:x")},
+			{kv("branch_secret", "secret_live_aBcDeFgHiJkLmNoPqRsTuVwXyZa1b2c3"), kv("unleash_token", "*:production.8f3a2b1c4d5e6f70819a2b3c4d5e6f70819a2b3c4d5e6f70819a2b3c"),
+				kv("hmac_key", "x9Qw2Lk8ZpR4vN7mT3yB6cH1jF5gD0sA"), kv("hmacSecret", "x9Qw2Lk8ZpR4vN7mT3yB6cH1jF5gD0sA"), kv("storage_key", "DefaultEndpointsProtocol"+"x9Qw2Lk8ZpR4vN7mT3yB6cH1jF5gD0sA"), kv("credentials", "admin:S3cr3t-Pa55:x")},
 			// The name of a cache or local-storage entry.
-			{kv("hmac", "700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf"), kv("storage_key", "cart:v2:3f0c2a9e-6b1d-4c8e-9a7f-2d5e8b1c4f60"), kv("cache_secret_key", "user:48213:Profile"), kv("storageKey", "ab_test:checkout:variant_b")},
+			{kv("branch_key", "key_live_aBcDeFgHiJkLmNoPqRsTuVwXyZa1b2c3"), kv("newrelic_license_key", "NRJS-1a2b3c4d5e6f7a8b9c0"),
+				kv("unleash_frontend_token", "*:production.8f3a2b1c4d5e6f70819a2b3c4d5e6f70819a2b3c4d5e6f70819a2b3c"),
+				kv("bugsnag_api_key", "a1b2c3d4e5f60718293a4b5c6d7e8f90"), kv("adjust_app_token", "abc123def456"),
+				kv("hmac", "700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf"), kv("voip_token", "740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad"), kv("hms_token", "0861234567890123456789AbCdEfGhIjKl0123456789abcdefABCDEF01234567CN01"), kv("storage_key", "cart:v2:3f0c2a9e-6b1d-4c8e-9a7f-2d5e8b1c4f60"), kv("cache_secret_key", "user:48213:Profile"), kv("storageKey", "ab_test:checkout:variant_b")},
 		},
 		"url.param": {
 			{kv("url", "https://app.kitebrook.jp/login?t=Zq8rT2vLx9Wm4Kp7Nd3BcF6hJ1sQ5yUe")},

@@ -170,13 +170,21 @@ func init() {
 		"searchonlyapikey", "searchonlykey", "algoliasearchkey", "algoliasearchapikey", "clienttoken",
 		"ddclienttoken", "datadogclienttoken", "rumclienttoken", "clientsidekey", "clientsideid",
 		"browserkey", "publicapikey", "publicsdkkey", "sdkclientkey", "publictoken", "mapboxpublictoken",
-		"publicaccesstoken", "publishabletoken", "publishableapikey", "statsigclientkey", "clientsdkkey")
+		"publicaccesstoken", "publishabletoken", "publishableapikey", "statsigclientkey", "clientsdkkey",
+		// Client-side keys their vendors document as embeddable: Unleash
+		// frontend tokens, Bugsnag notifier keys, Pendo's snippet key,
+		// Adjust app tokens.
+		"frontendtoken", "unleashfrontendtoken", "frontendapitoken", "bugsnagapikey", "bugsnagnotifierkey",
+		"pendoapikey", "adjustapptoken")
 	// Push notification tokens address a device (analytics SDKs store
 	// them on profiles, mixpanel as $ios_devices); sending needs the
 	// sender's server key, which is a secret.
 	addKeys(kNone, "pushtoken", "devicetoken", "fcmtoken", "apnstoken", "registrationtoken", "apnsdevicetoken",
 		"fcmregistrationtoken", "expopushtoken", "pushnotificationtoken", "notificationtoken", "gcmtoken",
-		"pushregistrationtoken", "iosdevices", "androiddevices")
+		"pushregistrationtoken", "iosdevices", "androiddevices",
+		// PushKit's VoIP push token and Huawei's and Amazon's push ids
+		// address a device the same way.
+		"voiptoken", "voippushtoken", "pushkittoken", "hmstoken", "huaweipushtoken", "admregistrationid", "admtoken")
 	// Public bank identifiers: they name a bank or branch, not an account.
 	addKeys(kNone, "routingnumber", "routing", "routingno", "abanumber", "abarouting", "aba", "rtn", "sortcode",
 		"bsb", "bsbnumber", "transitnumber", "institutionnumber", "branchcode", "achrouting", "bic", "swift",

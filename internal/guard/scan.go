@@ -1233,14 +1233,17 @@ func passwordShape(t string) bool {
 // by design (their vendors' documentation says so): Stripe's and Clerk's
 // pk_live_/pk_test_, Mapbox public tokens (pk.eyJ...), PostHog project
 // keys (phc_), RevenueCat public SDK keys (appl_, goog_, amzn_, strp_),
-// Statsig client keys (client-), Square application ids (sq0idp-) and
-// Datadog client tokens (pub + 32 hex digits).
+// Statsig client keys (client-), Square application ids (sq0idp-),
+// Branch keys (key_live_, key_test_; Branch's secret is secret_live_),
+// New Relic browser keys (NRJS-) and Datadog client tokens (pub + 32 hex
+// digits).
 func publishableKey(t string) bool {
 	switch {
 	case strings.HasPrefix(t, "pk_live_"), strings.HasPrefix(t, "pk_test_"), strings.HasPrefix(t, "pk.eyJ"),
 		strings.HasPrefix(t, "phc_"), strings.HasPrefix(t, "appl_"), strings.HasPrefix(t, "goog_"),
 		strings.HasPrefix(t, "amzn_"), strings.HasPrefix(t, "strp_"), strings.HasPrefix(t, "client-"),
-		strings.HasPrefix(t, "sq0idp-"):
+		strings.HasPrefix(t, "sq0idp-"), strings.HasPrefix(t, "key_live_"), strings.HasPrefix(t, "key_test_"),
+		strings.HasPrefix(t, "NRJS-"):
 		return true
 	case strings.HasPrefix(t, "eyJ") && strings.Count(t, ".") == 2:
 		// A Supabase anon key (see publicJWTPayload).
