@@ -690,12 +690,17 @@ func classifyTokens(t *keyTok) keyKind {
 		return k
 	}
 	// A national ID qualified by its country ("id_number_tw", "ssn_us",
-	// "national_id_za"): national IDs are issued per country, so a
-	// trailing ISO 3166 code does not change what the key names.
-	s := t.start(t.nt - 1)
-	if int(t.ends[t.nt-1])-s == 2 && countryCode(t.buf[s], t.buf[s+1]) {
+	// "national_id_za", also with an index after it: "ssn_ch_2"):
+	// national IDs are issued per country, so a trailing ISO 3166 code
+	// does not change what the key names.
+	q := t.nt - 1
+	for q > 1 && digitToken(t.buf[t.start(q):t.ends[q]]) {
+		q--
+	}
+	s := t.start(q)
+	if int(t.ends[q])-s == 2 && countryCode(t.buf[s], t.buf[s+1]) {
 		u := *t
-		u.nt--
+		u.nt = q
 		u.n = int(u.ends[u.nt-1])
 		if k := classifyHead(&u); k == kNatID || k == kSSN {
 			if k == kSSN && (t.buf[s] != 'u' || t.buf[s+1] != 's') {
@@ -707,6 +712,16 @@ func classifyTokens(t *keyTok) keyKind {
 		}
 	}
 	return kNone
+}
+
+// digitToken: b is a non-empty run of ASCII digits (an index: "ssn_ch_2").
+func digitToken(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
 }
 
 // countryCodes holds ISO 3166-1 alpha-2 codes, two lower-case letters
