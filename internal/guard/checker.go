@@ -1038,15 +1038,32 @@ func argvFlagKind(s string) keyKind {
 
 // pairArrayKind: a two-element array ["password", "hunter2"] (headers as
 // lists of pairs, form fields as [name, value]) gives its second element
-// what the first names.
+// what the first names. Two short lower-case words are a list of words,
+// not a name and its value: authentication methods (an ID token's "amr":
+// ["pwd", "mfa"]), tags (["password", "reset"]), scopes.
 func pairArrayKind(arr []*fastjson.Value) keyKind {
 	if len(arr) != 2 || arr[0].Type() != fastjson.TypeString {
 		return kNone
 	}
 	if t := arr[1].Type(); t != fastjson.TypeString && t != fastjson.TypeNumber {
 		return kNone
+	} else if t == fastjson.TypeString && shortLowerWord(b2s(arr[1].GetStringBytes())) {
+		return kNone
 	}
 	return namedKind(b2s(arr[0].GetStringBytes()))
+}
+
+// shortLowerWord: s is one to six lower-case ASCII letters.
+func shortLowerWord(s string) bool {
+	if len(s) == 0 || len(s) > 6 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // leaf inspects a string or number and returns the action to apply to it

@@ -122,7 +122,7 @@ func init() {
 		"csrf", "xsrf", "csrfmiddlewaretoken", "authenticitytoken", "personalaccesstoken", "credential", "credentials",
 		"creds", "auth", "authkey", "authcode", "authorizationcode", "oauthtoken", "oauthsecret", "oauthverifier",
 		"webhooksecret", "signingsecret", "signingkey", "encryptionkey", "decryptionkey", "masterkey", "licensekey",
-		"hmac", "hmackey", "hmacsecret", "jwt", "jwttoken", "bearer", "sharedsecret", "secretkeybase", "secrettoken",
+		"hmackey", "hmacsecret", "jwt", "jwttoken", "bearer", "sharedsecret", "secretkeybase", "secrettoken",
 		"servicekey", "serviceaccountkey", "subscriptionkey", "ocpapimsubscriptionkey", "xapikey", "xauthtoken",
 		"xaccesstoken", "apiaccesstoken",
 		"resettoken", "verificationtoken", "confirmationtoken", "invitetoken", "magictoken", "logintoken",
@@ -155,7 +155,10 @@ func init() {
 		"dedupekey", "groupkey", "mapkey", "hashkey", "bucketkey", "sessionkeyid", "featurekey", "flagkey",
 		"experimentkey", "variantkey", "querykey", "reactkey", "itemkey", "productkey", "categorykey",
 		"settingkey", "configkey", "propertykey", "fieldkey", "columnkey", "messagekey", "templatekey", "apikeyid",
-		"apikeyname", "apikeyprefix", "apikeylast4", "tokenprefix", "tokenlast4", "tokenhint")
+		"apikeyname", "apikeyprefix", "apikeylast4", "tokenprefix", "tokenlast4", "tokenhint",
+		// An HMAC is a signature of one payload (a webhook's, a callback's),
+		// kept as signatures are; its key is hmac_key or hmac_secret.
+		"hmac")
 	// Keys made to be public: client-side keys and ids that web pages and
 	// apps embed by design (analytics project tokens and write keys,
 	// captcha site keys, OAuth client ids, search-only keys, anon keys).
@@ -167,13 +170,21 @@ func init() {
 		"searchonlyapikey", "searchonlykey", "algoliasearchkey", "algoliasearchapikey", "clienttoken",
 		"ddclienttoken", "datadogclienttoken", "rumclienttoken", "clientsidekey", "clientsideid",
 		"browserkey", "publicapikey", "publicsdkkey", "sdkclientkey", "publictoken", "mapboxpublictoken",
-		"publicaccesstoken", "publishabletoken", "publishableapikey", "statsigclientkey", "clientsdkkey")
+		"publicaccesstoken", "publishabletoken", "publishableapikey", "statsigclientkey", "clientsdkkey",
+		// Client-side keys their vendors document as embeddable: Unleash
+		// frontend tokens, Bugsnag notifier keys, Pendo's snippet key,
+		// Adjust app tokens.
+		"frontendtoken", "unleashfrontendtoken", "frontendapitoken", "bugsnagapikey", "bugsnagnotifierkey",
+		"pendoapikey", "adjustapptoken")
 	// Push notification tokens address a device (analytics SDKs store
 	// them on profiles, mixpanel as $ios_devices); sending needs the
 	// sender's server key, which is a secret.
 	addKeys(kNone, "pushtoken", "devicetoken", "fcmtoken", "apnstoken", "registrationtoken", "apnsdevicetoken",
 		"fcmregistrationtoken", "expopushtoken", "pushnotificationtoken", "notificationtoken", "gcmtoken",
-		"pushregistrationtoken", "iosdevices", "androiddevices")
+		"pushregistrationtoken", "iosdevices", "androiddevices",
+		// PushKit's VoIP push token and Huawei's and Amazon's push ids
+		// address a device the same way.
+		"voiptoken", "voippushtoken", "pushkittoken", "hmstoken", "huaweipushtoken", "admregistrationid", "admtoken")
 	// Public bank identifiers: they name a bank or branch, not an account.
 	addKeys(kNone, "routingnumber", "routing", "routingno", "abanumber", "abarouting", "aba", "rtn", "sortcode",
 		"bsb", "bsbnumber", "transitnumber", "institutionnumber", "branchcode", "achrouting", "bic", "swift",
@@ -508,6 +519,21 @@ func tokenize(key string, t *keyTok) {
 			}
 		}
 		if c < utf8.RuneSelf {
+			if prev == cNone {
+				if e := upperIDRun(key, i); e > i {
+					// "_ga_VM3QKS7PW5": an id, one token, not the words
+					// vm, qks, pw.
+					t.endToken()
+					for ; i < e; i++ {
+						if !t.add(key[i] | 0x20) {
+							break
+						}
+					}
+					t.endToken()
+					i = e
+					continue
+				}
+			}
 			var cls int
 			switch {
 			case c >= 'a' && c <= 'z':
@@ -583,6 +609,29 @@ func tokenize(key string, t *keyTok) {
 	t.endToken()
 }
 
+// upperIDRun returns the end of the run of upper-case letters and digits
+// at key[i:] when it reads as an id rather than words: it ends at a
+// separator or the key's end, and it switches between letters and digits
+// at least three times (a GA4 container id, "VM3QKS7PW5"). Otherwise it
+// returns i.
+func upperIDRun(key string, i int) int {
+	e, switches := i, 0
+	for ; e < len(key); e++ {
+		c := key[e]
+		d := c >= '0' && c <= '9'
+		if !d && !(c >= 'A' && c <= 'Z') {
+			break
+		}
+		if e > i && d != (key[e-1] >= '0' && key[e-1] <= '9') {
+			switches++
+		}
+	}
+	if switches < 3 || e < len(key) && (key[e] >= 'a' && key[e] <= 'z' || key[e] >= utf8.RuneSelf) {
+		return i
+	}
+	return e
+}
+
 func allDigits(s string) bool {
 	if s == "" {
 		return false
@@ -641,12 +690,17 @@ func classifyTokens(t *keyTok) keyKind {
 		return k
 	}
 	// A national ID qualified by its country ("id_number_tw", "ssn_us",
-	// "national_id_za"): national IDs are issued per country, so a
-	// trailing ISO 3166 code does not change what the key names.
-	s := t.start(t.nt - 1)
-	if int(t.ends[t.nt-1])-s == 2 && countryCode(t.buf[s], t.buf[s+1]) {
+	// "national_id_za", also with an index after it: "ssn_ch_2"):
+	// national IDs are issued per country, so a trailing ISO 3166 code
+	// does not change what the key names.
+	q := t.nt - 1
+	for q > 1 && digitToken(t.buf[t.start(q):t.ends[q]]) {
+		q--
+	}
+	s := t.start(q)
+	if int(t.ends[q])-s == 2 && countryCode(t.buf[s], t.buf[s+1]) {
 		u := *t
-		u.nt--
+		u.nt = q
 		u.n = int(u.ends[u.nt-1])
 		if k := classifyHead(&u); k == kNatID || k == kSSN {
 			if k == kSSN && (t.buf[s] != 'u' || t.buf[s+1] != 's') {
@@ -658,6 +712,16 @@ func classifyTokens(t *keyTok) keyKind {
 		}
 	}
 	return kNone
+}
+
+// digitToken: b is a non-empty run of ASCII digits (an index: "ssn_ch_2").
+func digitToken(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
 }
 
 // countryCodes holds ISO 3166-1 alpha-2 codes, two lower-case letters

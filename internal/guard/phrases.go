@@ -442,6 +442,22 @@ func casedPhrases(ps []bankPhrase) []bankPhrase {
 	return out
 }
 
+// inARN: s[i] is inside an Amazon Resource Name
+// (arn:partition:service:region:account:resource), an identifier that
+// names a resource: its "secret" or "token" is the resource's type, and
+// the name after it is public.
+func inARN(s string, i int) bool {
+	for k := i - 1; k >= 0 && i-k <= 256; k-- {
+		if c := s[k]; c == ' ' || c == '"' || c == '\'' || c == '\n' || c == '\t' || c == '=' || c == ',' || c == '(' {
+			return strings.HasPrefix(s[k+1:], "arn:")
+		}
+		if k == 0 {
+			return strings.HasPrefix(s, "arn:")
+		}
+	}
+	return false
+}
+
 // idJoiners may stand between an account, ID or code word and its value
 // ("my SSN is ...", "Ihr Bestätigungscode lautet ...").
 var idJoiners = []string{"is now ", "is ", "was ", "ist ", "lautet ", "est le ", "est ", "es el ", "es ", "är ", "er ", "era ", "é o ", "é ", "wordt ",
@@ -506,6 +522,9 @@ func (w *walker) scanBankPhrases(s string, from int, ws *wordStarts) {
 			cjkGlued := j < len(s) && cjkLead(bp.w[0]) && s[j] >= 0x80 && !strings.HasPrefix(s[j:], "：")
 			if j < len(s) && isLetterByte(s[j]) && !strings.HasPrefix(s[j:], "：") && !(cjkGlued && cjkJoined(s, j)) {
 				continue // CJK writes no spaces: "身分證字號是...", "身分證字號錯誤：..." are cues
+			}
+			if bp.kind == 6 && i > 0 && s[i-1] == ':' && inARN(s, i) {
+				continue // "arn:aws:secretsmanager:...:secret:prod/db-AbCdEf" names a secret
 			}
 			if bp.kind == 8 {
 				if ds, de := codeBefore(s, i); de > ds {

@@ -120,8 +120,127 @@ func otherCodeValue(key, s string) bool {
 		// (16 digits) names a device, not a person.
 		return len(d) == 15 && luhn(d) || len(d) == 14 || len(d) == 16
 	}
+	if containsFoldAny(key, "imsi") {
+		// A SIM's subscriber identity: country and network codes and the
+		// subscriber number, at most 15 digits.
+		return len(d) >= 14 && len(d) <= 15
+	}
+	if containsFoldAny(key, "iccid") {
+		// A SIM card's serial number: 89, then up to 18 digits and a Luhn
+		// check digit.
+		return len(d) >= 18 && len(d) <= 20 && d[0] == '8' && d[1] == '9'
+	}
 	return containsFoldAny(key, "friendcode", "friend_code", "friend-code", "matchid", "match_id", "lobby", "invitecode", "invite_code", "referralcode", "referral_code", "promocode", "promo_code",
-		"couponcode", "coupon_code", "voucher", "redeemcode", "redeem_code", "roomcode", "room_code")
+		"couponcode", "coupon_code", "voucher", "redeemcode", "redeem_code", "roomcode", "room_code") ||
+		otherNumberKey(key)
+}
+
+// otherNumberKey: the key names a number of another kind, one a business
+// prints on what it sends: a word for an order, reservation, booking,
+// invoice, ticket, tracking, loyalty, receipt, shipment or confirmation
+// and a word for its number ("order_number", "bookingRef", "invoice no",
+// "ticket_id"). Its digits are that number, not an SSN or an Aadhaar
+// number that its grouping resembles. A note or a comment about an order
+// ("order_note") names no number.
+func otherNumberKey(key string) bool {
+	if len(key) > 64 {
+		return false
+	}
+	var thing, number bool
+	for i := 0; i < len(key); {
+		if !isAlnum(key[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(key) && isAlnum(key[j]) && !(key[j] >= 'A' && key[j] <= 'Z' && key[j-1] >= 'a' && key[j-1] <= 'z') {
+			j++
+		}
+		switch strings.TrimSuffix(strings.ToLower(key[i:j]), "s") {
+		case "order", "reservation", "booking", "invoice", "ticket", "tracking", "loyalty", "receipt", "shipment", "confirmation":
+			thing = true
+		case "number", "num", "no", "nr", "ref", "reference", "id", "code":
+			number = true
+		case "ordernumber", "orderno", "ordernr", "orderid", "bookingref", "bookingnumber", "invoicenumber", "invoiceno", "ticketnumber",
+			"trackingnumber", "receiptnumber":
+			thing, number = true, true
+		}
+		i = j
+	}
+	return thing && number
+}
+
+// idValue: s reads as one identifier: digits in groups ("1234 5678"),
+// or one word of letters, digits and . _ : / - # ("gid://shopify/Order/
+// 1234567890123", "v4-1797-123"), at most 100 bytes.
+func idValue(s string) bool {
+	if len(s) > 100 {
+		return false
+	}
+	groups := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == '-', c == '.':
+		case c == ' ':
+			if i == 0 || s[i-1] == ' ' {
+				return false
+			}
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_', c == ':', c == '/', c == '#':
+			groups = false
+		default:
+			return false
+		}
+	}
+	return groups || strings.IndexByte(s, ' ') < 0
+}
+
+// recordIDKey: the key names a record's identifier ("id", "order_id",
+// "productId", "$insert_id", "fb_psid", "user_ids"). Digits under it are
+// that id: an id of 13 to 19 digits passes Luhn in a card's range one
+// time in ten (Shopify, Facebook and snowflake ids are that long), so it
+// is not taken for a card number by its shape alone. A key naming a card
+// is read before this (its kind), and Amex's "cid" is not an id. The
+// identity fields an app fills from its own user data (distinct_id,
+// $insert_id, user_id) are not ids of this kind: a card number there is a
+// leak.
+func recordIDKey(key string) bool {
+	if identityKey(key) {
+		return false
+	}
+	k := strings.TrimRight(key, "s")
+	n := len(k)
+	if n < 2 || (k[n-1] != 'd' && k[n-1] != 'D') || (k[n-2] != 'i' && k[n-2] != 'I') {
+		return false
+	}
+	if n == 2 {
+		return true
+	}
+	switch b := k[n-3]; {
+	case b == '_' || b == '-' || b == '.' || b == ' ' || b == '$':
+		return true
+	case k[n-2] == 'I' && (b >= 'a' && b <= 'z' || b >= '0' && b <= '9'):
+		return true // camelCase "productId", "orderID"
+	}
+	word := strings.ToLower(k[max(0, strings.LastIndexAny(k, "_-. $")+1):])
+	// Click ids: gclid, fbclid, yclid, dclid, msclkid.
+	return word == "uuid" || word == "guid" || word == "psid" || word == "asid" ||
+		strings.HasSuffix(word, "clid") || strings.HasSuffix(word, "clkid")
+}
+
+// identityKey: the key is one of the identity fields analytics SDKs send
+// and apps set (distinct_id, $distinct_id, $insert_id, user_id, userId,
+// $user_id).
+func identityKey(key string) bool {
+	k := strings.TrimPrefix(key, "$")
+	return strings.EqualFold(k, "distinct_id") || strings.EqualFold(k, "insert_id") || strings.EqualFold(k, "user_id") ||
+		strings.EqualFold(k, "userid") || strings.EqualFold(k, "distinctid") || strings.EqualFold(k, "insertid")
+}
+
+// nonCardNumberKey: the key names an id (recordIDKey) or a number that
+// no card is: a seed, a map cell (S2, H3), a counter, a byte count, a
+// nonce or a checksum. Digits of card length under it pass Luhn by chance.
+func nonCardNumberKey(key string) bool {
+	return recordIDKey(key) || containsFoldAny(key, "seed", "cell", "counter", "bytes", "nonce", "checksum")
 }
 
 // gs1Valid: a GS1 number (EAN-8/13, UPC-A, GTIN-14, ISBN-13): weights 3

@@ -391,6 +391,18 @@ func (w *walker) add(class Class, det string, start, end int) {
 	w.hits = append(w.hits, hit{class: class, det: det, start: start, end: end})
 }
 
+// dropClass removes the hits of class c from hits[mark:].
+func (w *walker) dropClass(mark int, c Class) {
+	k := mark
+	for _, h := range w.hits[mark:] {
+		if h.class != c {
+			w.hits[k] = h
+			k++
+		}
+	}
+	w.hits = w.hits[:k]
+}
+
 // scanText runs every applicable detector on s and appends hits with spans
 // relative to s. kind is what the key says about s.
 func (w *walker) scanText(s string, kind keyKind, depth int) {
@@ -454,6 +466,10 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	if len(w.hits) > mark0 && otherCodeValue(w.key, s) {
 		// A friend code, match id or barcode number is what its key says.
 		w.hits, w.panSeen = w.hits[:mark0], pan0
+	} else if w.panSeen && !pan0 && kind != kCard && kind != kCardParent && nonCardNumberKey(w.key) && idValue(s) {
+		// An id of card length that passes Luhn by chance.
+		w.dropClass(mark0, PaymentCard)
+		w.panSeen = false
 	}
 	if f&pAt != 0 {
 		piidetect.Emails(s, func(a, b int) { w.add(Email, "email.address", a, b) })
@@ -1065,10 +1081,10 @@ func (w *walker) scanNumberText(raw []byte, kind keyKind) {
 			w.add(Phone, detKey[kind], 0, n)
 		}
 	}
-	if n >= 13 && n <= 19 && kind != kCard && kind != kCardParent && isPAN(raw) && !otherCodeValue(w.key, s) {
+	if n >= 13 && n <= 19 && kind != kCard && kind != kCardParent && isPAN(raw) && !otherCodeValue(w.key, s) && !nonCardNumberKey(w.key) {
 		w.add(PaymentCard, "card.pan", 0, n)
 		w.panSeen = true
-	} else if n == 15 || n == 18 {
+	} else if (n == 15 || n == 18) && !otherCodeValue(w.key, s) {
 		w.scanIDs(s, pDigit) // bare NIR or resident ID written as a number
 	}
 }
@@ -1120,7 +1136,7 @@ func (w *walker) keyHit(s string, kind keyKind, p *profile) {
 			w.add(Password, detKey[kind], 0, n)
 		}
 	case kSecret:
-		if secretShape(t) && !publishableKey(t) {
+		if secretShape(t) && !publishableKey(t) && !keyPathName(t) {
 			w.add(SecretToken, detKey[kind], 0, n)
 		} else if len(t) >= 4 && len(t) <= 10 && allDigits(t) && strings.HasSuffix(strings.ToLower(w.key), "code") {
 			// "auth_code": "482913", "recovery_code": "12345678".
@@ -1217,14 +1233,17 @@ func passwordShape(t string) bool {
 // by design (their vendors' documentation says so): Stripe's and Clerk's
 // pk_live_/pk_test_, Mapbox public tokens (pk.eyJ...), PostHog project
 // keys (phc_), RevenueCat public SDK keys (appl_, goog_, amzn_, strp_),
-// Statsig client keys (client-), Square application ids (sq0idp-) and
-// Datadog client tokens (pub + 32 hex digits).
+// Statsig client keys (client-), Square application ids (sq0idp-),
+// Branch keys (key_live_, key_test_; Branch's secret is secret_live_),
+// New Relic browser keys (NRJS-) and Datadog client tokens (pub + 32 hex
+// digits).
 func publishableKey(t string) bool {
 	switch {
 	case strings.HasPrefix(t, "pk_live_"), strings.HasPrefix(t, "pk_test_"), strings.HasPrefix(t, "pk.eyJ"),
 		strings.HasPrefix(t, "phc_"), strings.HasPrefix(t, "appl_"), strings.HasPrefix(t, "goog_"),
 		strings.HasPrefix(t, "amzn_"), strings.HasPrefix(t, "strp_"), strings.HasPrefix(t, "client-"),
-		strings.HasPrefix(t, "sq0idp-"):
+		strings.HasPrefix(t, "sq0idp-"), strings.HasPrefix(t, "key_live_"), strings.HasPrefix(t, "key_test_"),
+		strings.HasPrefix(t, "NRJS-"):
 		return true
 	case strings.HasPrefix(t, "eyJ") && strings.Count(t, ".") == 2:
 		// A Supabase anon key (see publicJWTPayload).
@@ -1344,6 +1363,50 @@ func failsSSN(t string) bool {
 	var buf [9]byte
 	d, clean := onlyDigits(buf[:0], t)
 	return clean && len(d) == 9 && !ssnValid(d)
+}
+
+// keyPathName: t names an entry of a key-value store or cache, written as
+// three or more colon-separated segments after a lower-case word
+// ("cart:v2:<uuid>", "user:48213:profile", "arn:aws:kms:..."): a storage
+// or cache key's name, not a storage account's secret key. A segment
+// mixing upper case, lower case and digits ("admin:S3cr3t:x") is not a
+// name's.
+func keyPathName(t string) bool {
+	segs, start := 0, 0
+	var up, lo, di bool
+	for i := 0; i <= len(t); i++ {
+		if i < len(t) && t[i] != ':' {
+			switch c := t[i]; {
+			case c >= 'A' && c <= 'Z':
+				up = true
+			case c >= 'a' && c <= 'z':
+				lo = true
+			case c >= '0' && c <= '9':
+				di = true
+			case c == '_' || c == '-' || c == '.' || c == '/' || c == '#':
+			default:
+				return false
+			}
+			continue
+		}
+		if i == start || i-start > 64 || up && lo && di {
+			return false
+		}
+		up, lo, di = false, false, false
+		if segs == 0 {
+			if i < 2 {
+				return false
+			}
+			for k := 0; k < i; k++ {
+				if c := t[k]; !(c >= 'a' && c <= 'z' || c == '_' || c == '-') {
+					return false
+				}
+			}
+		}
+		segs++
+		start = i + 1
+	}
+	return segs >= 3
 }
 
 func pathLike(t string) bool {

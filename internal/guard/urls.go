@@ -575,8 +575,11 @@ func (w *walker) pair(s, rawName string, vs, ve int, cookie bool, depth int) {
 			shapeOK = len(t) >= minLen && !isPlaceholder(t) && !isBoolWord(t) && !strings.Contains(t, "://")
 		default:
 			// "?t=1718200000": a short name holding a number is a
-			// timestamp or a counter.
-			shapeOK = secretShape(t) && !(len(name) <= 3 && allDigits(t))
+			// timestamp or a counter. A one-letter name ("t") holds a
+			// credential only when it is as long as one (32 bytes and
+			// more): shorter, it is a share link's tracking id (X's
+			// "?s=20&t=<22 characters>"), a time offset or a tab.
+			shapeOK = secretShape(t) && !(len(name) <= 3 && allDigits(t)) && !(len(name) == 1 && len(t) < 32)
 		}
 		if shapeOK {
 			w.add(SecretToken, det, 0, len(val))
