@@ -891,6 +891,14 @@ func (w *walker) memberValue(k []byte, ks string, c *fastjson.Value, t fastjson.
 			}
 			return pending{}, false, false
 		}
+		if cardArrayKey(ks, kind) && splitCardArray(c) {
+			// ["4111", "1111", "1111", "1111"] under a card key.
+			if act := w.whole(PaymentCard, "card.split"); act == DropProperty || act == Redact || act == Hash {
+				w.panSeen = true
+				return pending{key: string(k), drop: true}, true, false
+			}
+			return pending{}, false, false
+		}
 		w.walkArray(c, kind)
 	}
 	return pending{}, false, false

@@ -33,7 +33,7 @@ var detectors = []DetectorInfo{
 	{"key.card_number", PaymentCard, "12 to 19 digits under card number keys, or number/num under a card, payment or billing object"},
 	{"key.card_cvv", PaymentCard, "3 or 4 digits under CVV/CVC/CSC keys"},
 	{"key.card_expiry", PaymentCard, "an expiry date under exp/expiry keys, only in an object that also holds a card number"},
-	{"card.split", PaymentCard, "a card number split over sibling fields whose keys name a card (or whose object's key does) and a part of it (card_number_1..4, cc_first_half/cc_second_half, pan_part_2): their digits, in the keys' order, make a Luhn-valid number of an issuer's range and length; every part is removed"},
+	{"card.split", PaymentCard, "a card number split over sibling fields whose keys name a card (or whose object's key does) and a part of it (card_number_1..4, cc_first_half/cc_second_half, pan_part_2): their digits, in the keys' order, make a Luhn-valid number of an issuer's range and length; every part is removed. Also an array of 2 to 6 digit groups under such a key (card_number: [\"4111\", \"1111\", ...]): the whole array is removed"},
 	{"card.pan", PaymentCard, "13 to 19 digits (alone or in groups of 3+ with one space, dash or dot) with an issuer's IIN range and length and a valid Luhn check; not inside identifiers; also JSON numbers"},
 	{"card.expiry", PaymentCard, "MM/YY or MM/YYYY written right after a card number"},
 	{"card.cvv", PaymentCard, "cvv/cvc/csc followed by 3 or 4 digits right after a card number"},

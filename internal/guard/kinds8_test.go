@@ -1,0 +1,41 @@
+package guard
+
+import (
+	"testing"
+)
+
+// The kinds of the eighth corpus's round (issue 13, branch grec7): each
+// written from the formats' public documentation and the class
+// definitions, with positives and negatives, never from a corpus's values.
+
+// kinds8Samples are detector samples of the round, merged into
+// TestDetectorSamples.
+func kinds8Samples() map[string][2][]sample {
+	return map[string][2][]sample{
+		"card.split": {
+			{
+				{props: `{"card_number":["4111","1111","1111","1111"]}`, secret: "4111"},
+				{props: `{"pan_parts":["5500","0000","0000","0004"]}`, secret: "5500"},
+				{props: `{"ccnum":[3782,822463,10005]}`, secret: "822463"},
+			},
+			{
+				{props: `{"card_number":["4111","1111","1111","1112"]}`},
+				{props: `{"order_parts":["4111","1111","1111","1111"]}`},
+				{props: `{"card_number":["4111","1111","1111","11a1"]}`},
+			},
+		},
+	}
+}
+
+func TestKinds8Families(t *testing.T) {
+	c := mustChecker(t, DefaultPolicy())
+	runFamCases(t, c, kinds8Cases())
+}
+
+func kinds8Cases() []famCase {
+	return []famCase{
+		pos("card array groups", `{"cardNumber":["4111","1111","1111","1111"],"exp":"09/29"}`, "1111"),
+		neg("card array of last4s", `{"cards":["4242","1881"]}`),
+		neg("card array ids", `{"card_ids":["card_1","card_2"]}`),
+	}
+}
