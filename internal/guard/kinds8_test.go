@@ -12,6 +12,10 @@ import (
 // TestDetectorSamples.
 func kinds8Samples() map[string][2][]sample {
 	return map[string][2][]sample{
+		"card.pan": {
+			{skv("note", "card 4111\u20131111\u20131111\u20131111 thanks"), skv("raw", "5500\u30000000\u30000000\u30000004"), skv("msg", "3782\u00b7822463\u00b710005"), skv("v", "4111\u22121111\u22121111\u22121111")},
+			{skv("note", "card 4111\u20131111\u20131111\u20131112 thanks"), skv("years", "2019\u20132024, 2025\u20142026"), skv("phone", "+7 916 123\u201345\u201367")},
+		},
 		"card.split": {
 			{
 				{props: `{"card_number":["4111","1111","1111","1111"]}`, secret: "4111"},
