@@ -41,5 +41,16 @@ func kinds8Cases() []famCase {
 		pos("card array groups", `{"cardNumber":["4111","1111","1111","1111"],"exp":"09/29"}`, "1111"),
 		neg("card array of last4s", `{"cards":["4242","1881"]}`),
 		neg("card array ids", `{"card_ids":["card_1","card_2"]}`),
+		// One-time codes in SMS bodies of more languages and senders.
+		pos("otp russian", skv("sms_body", "Код подтверждения: 530917. Никому не сообщайте его").props, "530917"),
+		pos("otp japanese", skv("sms_body", "認証コード：530917 （10分間有効）").props, "530917"),
+		pos("otp chinese", skv("sms_body", "【Acme】验证码：530917，5分钟内有效").props, "530917"),
+		pos("otp korean", skv("sms_body", "[Web발신] 인증번호 [530917]를 입력해주세요").props, "530917"),
+		pos("otp arabic", skv("sms_body", "رمز التحقق الخاص بك هو 530917").props, "530917"),
+		pos("otp spanish", skv("sms_body", "Tu código de acceso es 530917").props, "530917"),
+		pos("otp sender letter", skv("sms_body", "G-530917 is your Google verification code.").props, "530917"),
+		neg("otp cue no code", skv("sms_body", "Код подтверждения отправлен на ваш номер").props),
+		neg("otp cue order number", skv("message", "验证码已发送，订单号 A5309").props),
+		neg("otp letter id", skv("message", "AB-530917 is your ticket, not a verification code").props),
 	}
 }

@@ -345,6 +345,9 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string, strict bool) 
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 8:
+		if n := len(tok); n > 1 && (tok[n-1] == ']' || tok[n-1] == ')') && j > 0 && (s[j-1] == '[' || s[j-1] == '(') {
+			tok = tok[:n-1] // "인증번호 [482913]를 입력해주세요"
+		}
 		if len(tok) < 4 || len(tok) > 8 || !allDigits(tok) {
 			return -1
 		}
@@ -420,6 +423,14 @@ var bankPhrases = casedPhrases([]bankPhrase{
 	{"security code", 8}, {"login code", 8}, {"otp", 8}, {"2fa code", 8}, {"mfa code", 8}, {"auth code", 8},
 	{"authentication code", 8}, {"sign-in code", 8}, {"codigo de verificacion", 8}, {"código de verificación", 8},
 	{"bestätigungscode", 8}, {"code de vérification", 8}, {"verificatiecode", 8},
+	{"confirmation code", 8}, {"código de acceso", 8}, {"codigo de acceso", 8}, {"código de verificação", 8},
+	{"codigo de verificacao", 8}, {"codice di verifica", 8}, {"kod weryfikacyjny", 8}, {"kode verifikasi", 8},
+	{"kode otp", 8}, {"mã xác thực", 8}, {"mã xác minh", 8}, {"doğrulama kodu", 8}, {"onay kodu", 8},
+	{"bekræftelseskode", 8}, {"verifieringskod", 8}, {"bekreftelseskode", 8}, {"vahvistuskoodi", 8},
+	{"ověřovací kód", 8}, {"код подтверждения", 8}, {"код проверки", 8}, {"код для входа", 8},
+	{"код підтвердження", 8}, {"認証コード", 8}, {"確認コード", 8}, {"ワンタイムパスワード", 8}, {"验证码", 8},
+	{"驗證碼", 8}, {"校验码", 8}, {"动态码", 8}, {"인증번호", 8}, {"인증 번호", 8}, {"인증코드", 8},
+	{"رمز التحقق", 8}, {"كود التحقق", 8}, {"رمز التفعيل", 8}, {"सत्यापन कोड", 8}, {"ओटीपी", 8},
 	{"pan", 10}, {"hong kong id", 5}, {"hong kong identity card", 5}, {"hk id", 5}, {"hkid no", 5}, {"身份證", 5}, {"身份證號碼", 5},
 	{"身分證", 5}, {"身分證字號", 5}, {"身分證號碼", 5}, {"taiwan id", 5}, {"統一證號", 5}, {"居留證號", 5},
 	{"αμκα", 5}, {"αφμ", 5}, {"αριθμός ταυτότητας", 5}, {"αριθμος ταυτοτητας", 5}, {"αριθμός διαβατηρίου", 5},
@@ -446,7 +457,8 @@ func casedPhrases(ps []bankPhrase) []bankPhrase {
 // ("my SSN is ...", "Ihr Bestätigungscode lautet ...").
 var idJoiners = []string{"is now ", "is ", "was ", "ist ", "lautet ", "est le ", "est ", "es el ", "es ", "är ", "er ", "era ", "é o ", "é ", "wordt ",
 	"è il ", "е ", "saya ialah ", "saya adalah ", "saya ", "ialah ", "adalah ",
-	"value ", "valor ", "valeur ", "wert ", "to ", "je ", "è ", "是 ", "是", "は", "는 ", "은 ", "on ", "jest ", "was: ", "is: "}
+	"value ", "valor ", "valeur ", "wert ", "to ", "je ", "è ", "是 ", "是", "は", "는 ", "은 ", "on ", "jest ", "was: ", "is: ",
+	"الخاص بك هو ", "هو ", "है ", "adalah ", "là "}
 
 var (
 	bankFirst [256]bool
@@ -766,6 +778,13 @@ func codeBefore(s string, i int) (int, int) {
 	d := e
 	for d > 0 && isDigit(s[d-1]) {
 		d--
+	}
+	if d >= 2 && s[d-1] == '-' && s[d-2] >= 'A' && s[d-2] <= 'Z' && (d == 2 || s[d-3] == ' ' || s[d-3] == '\n') {
+		d -= 2 // "G-482913 is your Google verification code": the sender's letter is part of it
+		if e-d-2 < 4 || e-d-2 > 8 {
+			return 0, 0
+		}
+		return d, e
 	}
 	if e-d < 4 || e-d > 8 || d > 0 && (isLetterByte(s[d-1]) || s[d-1] == '.' || s[d-1] == '-') {
 		return 0, 0
