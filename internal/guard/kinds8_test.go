@@ -51,6 +51,59 @@ func kinds8Cases() []famCase {
 		pos("otp sender letter", skv("sms_body", "G-530917 is your Google verification code.").props, "530917"),
 		neg("otp cue no code", skv("sms_body", "Код подтверждения отправлен на ваш номер").props),
 		neg("otp cue order number", skv("message", "验证码已发送，订单号 A5309").props),
+		// National IDs of more countries under their keys, by their checks
+		// (published examples where the issuer gives one).
+		pos("snils key", skv("snils", "112-233-445 95").props, "112-233-445 95"),
+		pos("snils cyrillic upper", skv("СНИЛС", "112-233-445 95").props, "112-233-445 95"),
+		neg("snils bad check", skv("snils", "112-233-445 96").props),
+		pos("inn key", skv("inn", "500100732259").props, "500100732259"),
+		neg("inn bad check", skv("ИНН", "500100732258").props),
+		pos("nip key", skv("nip", "123-456-32-18").props, "123-456-32-18"),
+		neg("nip bad check", skv("nip", "123-456-32-19").props),
+		pos("svnr key", skv("sv_nummer", "1237 010180").props, "1237 010180"),
+		neg("svnr bad check", skv("sv_nummer", "1238 010180").props),
+		pos("ird key", skv("ird_number", "49-091-850").props, "49-091-850"),
+		pos("ird nine digits", skv("irdNumber", "136-410-132").props, "136-410-132"),
+		neg("ird bad check", skv("ird_number", "136-410-133").props),
+		pos("medicare au", skv("medicare_number", "2123 45670 1").props, "2123 45670 1"),
+		neg("medicare au bad", skv("medicare_number", "2123 45671 1").props),
+		pos("kode melli", skv("kode_melli", "0499370899").props, "0499370899"),
+		neg("kode melli bad", skv("kode_melli", "0499370898").props),
+		pos("iqama", skv("iqama_number", luhnOf("210000000")).props, luhnOf("210000000")),
+		neg("iqama bad", skv("iqama_number", bumpLast(luhnOf("210000000"))).props),
+		pos("mbi key", skv("mbi", "1EG4-TE5-MK73").props, "1EG4-TE5-MK73"),
+		pos("mykad key", skv("mykad", "900101-14-5678").props, "900101-14-5678"),
+		neg("mykad bad month", skv("mykad", "901301-14-5678").props),
+		pos("amka cue", skv("body", "My AMKA is "+luhnOf("0101801234")).props, luhnOf("0101801234")),
+		neg("amka cue bad", skv("body", "My AMKA is "+bumpLast(luhnOf("0101801234"))).props),
+		pos("sv nummer cue", skv("body", "Meine SV-Nummer: 1237 010180").props, "1237 010180"),
+		neg("sv nummer cue bad", skv("body", "Meine SV-Nummer: 1238 010180").props),
+		pos("rnokpp cue", skv("body", "Мій РНОКПП "+uaOf("301234567")).props, uaOf("301234567")),
+		// INSERT statements: each value judged by its column's name.
+		pos("sql insert password", skv("statement", "INSERT INTO `users` (`id`, `login`, `plain_password`) VALUES (7, 'ana', 'Kestrel!2931');").props, "Kestrel!2931"),
+		pos("sql insert snils", skv("statement", "INSERT INTO customers (id, full_name, snils) VALUES (1, 'A B', '112-233-445 95'), (2, 'C D', '112-233-445 95');").props, "112-233-445 95"),
+		neg("sql insert clean", skv("statement", "INSERT INTO products (id, sku, gtin, price_cents) VALUES (12, 'SKU-AB12', '4006381333931', 1299);").props),
+		neg("sql insert placeholders", skv("statement", "INSERT INTO users (login, password) VALUES ($1, $2)").props),
 		neg("otp letter id", skv("message", "AB-530917 is your ticket, not a verification code").props),
 	}
+}
+
+// luhnOf appends the Luhn check digit to body.
+func luhnOf(body string) string {
+	for c := 0; c <= 9; c++ {
+		if x := body + string(rune('0'+c)); luhn([]byte(x)) {
+			return x
+		}
+	}
+	return ""
+}
+
+// uaOf appends the RNOKPP check digit to nine digits.
+func uaOf(body string) string {
+	for c := 0; c <= 9; c++ {
+		if x := body + string(rune('0'+c)); uaRNOKPPValid([]byte(x)) {
+			return x
+		}
+	}
+	return ""
 }

@@ -530,6 +530,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	}
 	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
 		w.scanSQLPasswords(s)
+		if sqlInsertHint(s) {
+			w.scanSQLInserts(s)
+		}
 		if strings.IndexByte(s, '\n') > 0 {
 			w.scanCSV(s)
 		}
