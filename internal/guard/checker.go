@@ -612,7 +612,7 @@ func pairNameKey(k string) bool {
 	case "name", "field", "fieldName", "field_name", "key", "label", "param", "parameter", "input_name", "inputName",
 		"type", "kind", "fieldType", "field_type", "inputType", "input_type", "id", "fieldId", "field_id",
 		"document_type", "documentType", "doc_type", "docType", "id_type", "idType", "identifier_type",
-		"identifierType", "question", "k", "n", "attribute", "property", "Name", "Type", "Key":
+		"identifierType", "question", "k", "n", "attribute", "property", "Name", "Type", "Key", "prompt", "attr", "caption":
 		return true
 	}
 	return false
@@ -682,7 +682,7 @@ func jwkPrivate(k string) bool {
 func pairValueKey(k string) bool {
 	switch k {
 	case "value", "val", "text", "input", "answer", "data", "content", "entered", "response", "v", "Value",
-		"number", "values", "secret", "contents", "field_value", "fieldValue", "input_value", "inputValue":
+		"number", "values", "secret", "contents", "field_value", "fieldValue", "input_value", "inputValue", "reply":
 		return true
 	}
 	return false

@@ -15,6 +15,11 @@ var phraseWords = casedForms([]string{
 	"contrasena", "senha", "wachtwoord", "mot de passe", "mdp", "пароль", "parola", "hasło", "haslo", "lösenord",
 	"losenord", "salasana", "adgangskode", "passord", "heslo", "şifre", "sifre", "パスワード", "密码", "密碼",
 	"비밀번호", "clave", "jelszó", "jelszo", "pw", "κωδικός πρόσβασης", "κωδικος προσβασης", "συνθηματικό",
+	// Possessives and words of more languages ("Şifrem ...", "Salasanani
+	// on ...", "Nenosiri langu ni ...", "ο κωδικός μου είναι ...").
+	"şifrem", "sifrem", "salasanani", "kata laluan", "kata sandi", "nenosiri", "รหัสผ่าน", "mật khẩu", "mat khau",
+	"पासवर्ड", "parolim", "parolum", "პაროლი", "პაროლია", "κωδικός μου", "κωδικος μου", "գաղտնաբառն", "գաղտնաբառ",
+	"הסיסמה", "סיסמה", "كلمة المرور", "كلمة السر", "رمز عبور", "پاس ورڈ", "lozinka", "geslo", "jelszavam",
 })
 
 // casedForms adds to words written in lower case the forms text writes
@@ -134,7 +139,9 @@ func init() {
 
 // phraseJoiners may stand between the word and the password.
 var phraseJoiners = []string{"is now", "is set to", "set to", "changed to", "reset to", "to", "is", "was", "ist jetzt", "ist", "lautet", "war", "est",
-	"es", "era", "é", "será", "sera", "är", "er", "on", "jest", "je", "это", "είναι", "->", "=>", "=", ":", "：", "是", "为", "為", "は"}
+	"es", "era", "é", "será", "sera", "är", "er", "on", "jest", "je", "это", "είναι", "->", "=>", "=", ":", "：", "是", "为", "為", "は",
+	"saya ialah", "saya adalah", "saya", "ialah", "adalah", "langu ni", "ko ay", "của tôi là", "là", "ของฉันคือ", "คือ",
+	"שלי היא", "שלי", "الخاصة بي هي", "الخاصة بي", "هي", "من", "է"}
 
 func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 }
 
@@ -154,10 +161,10 @@ func (w *walker) scanPasswordPhrases(s string, from int, ws *wordStarts) {
 		wl := 0
 		pin := false
 		for _, pw := range cands {
-			if len(s)-i >= len(pw) && hasPrefixFold(s[i:], pw) {
+			// The longest word that matches: "şifrem" over "şifre".
+			if len(pw) > wl && len(s)-i >= len(pw) && hasPrefixFold(s[i:], pw) {
 				wl = len(pw)
 				pin = pw == "pin"
-				break
 			}
 		}
 		if wl == 0 {
@@ -417,7 +424,7 @@ var bankPhrases = casedPhrases([]bankPhrase{
 	{"identity card", 5}, {"id card", 5}, {"national identity", 5}, {"insurance number", 5}, {"tax number", 5},
 	{"api key", 6}, {"api_key", 6}, {"apikey", 6}, {"api token", 6}, {"access token", 6}, {"access_token", 6},
 	{"secret key", 6}, {"secret_key", 6}, {"client secret", 6}, {"client_secret", 6}, {"auth token", 6},
-	{"token", 6}, {"secret", 6},
+	{"token", 6}, {"secret", 6}, {"recovery code", 6}, {"recovery key", 6}, {"backup code", 6}, {"secret key", 6},
 	// One-time codes (8: 4 to 8 digits).
 	{"verification code", 8}, {"one-time code", 8}, {"one time code", 8}, {"one-time password", 8},
 	{"security code", 8}, {"login code", 8}, {"otp", 8}, {"2fa code", 8}, {"mfa code", 8}, {"auth code", 8},
