@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -11,7 +12,26 @@ import (
 // kinds8Samples are detector samples of the round, merged into
 // TestDetectorSamples.
 func kinds8Samples() map[string][2][]sample {
+	mixedTok := func(seed, n int) string { return "Aa1" + fake(seed, n-3, alnum) }
+	hexTok := func(seed, n int) string { return fake(seed, n, "0123456789abcdef") }
 	return map[string][2][]sample{
+		"secret.vendor": {
+			{
+				skv("message", "401 calling upstream with sk-or-v1-"+hexTok(801, 64)+" (provider)"),
+				skv("note", "try xai-"+mixedTok(802, 80)),
+				skv("log", "tracing with lsv2_pt_"+hexTok(803, 32)+"_"+hexTok(804, 10)),
+				skv("cfg", "SONAR_TOKEN=squ_"+hexTok(805, 40)),
+				skv("msg", "key dt0c01."+fake(806, 24, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")+"."+fake(810, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")+" rotated"),
+				skv("env", "SUPABASE_ACCESS_TOKEN=sbp_"+hexTok(807, 40)),
+				skv("t", "sk.eyJ1Ijoi"+fake(808, 40, alnum)+"."+fake(809, 22, alnum)),
+			},
+			{
+				skv("message", "the dt0c01 cluster is down"),
+				skv("note", "xai-grok-2-vision is the model"),
+				skv("cfg", "SONAR_TOKEN=squ_"+strings.Repeat("x", 40)),
+				skv("path", "/assets/sbp_logo.png"),
+			},
+		},
 		"card.pan": {
 			{skv("note", "card 4111\u20131111\u20131111\u20131111 thanks"), skv("raw", "5500\u30000000\u30000000\u30000004"), skv("msg", "3782\u00b7822463\u00b710005"), skv("v", "4111\u22121111\u22121111\u22121111")},
 			{skv("note", "card 4111\u20131111\u20131111\u20131112 thanks"), skv("years", "2019\u20132024, 2025\u20142026"), skv("phone", "+7 916 123\u201345\u201367")},
