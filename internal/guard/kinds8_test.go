@@ -134,6 +134,14 @@ func kinds8Cases() []famCase {
 		pos("key tpin", skv("tpin", "48213").props, "48213"),
 		pos("key seed words", skv("seedWords", "cactus dwarf echo fossil galaxy harvest island jungle kitten ladder magnet napkin").props, "cactus dwarf echo"),
 		neg("key mongolian changed", `{"нууц үг_changed": true}`),
+		// Bank accounts: Argentina's CBU under its key, Russian requisites
+		// after р/с, account cues in more languages.
+		pos("cbu key", `{"transferencia":{"cbu_destino":"2850590940090418135201"}}`, "2850590940090418135201"),
+		pos("cbu upper key", skv("CBU", "2850590940090418135201").props, "2850590940090418135201"),
+		pos("ru requisites", skv("requisites", "Получатель: Иванов И.И.\nБИК 044525225\nр/с 40817810099910004312\nИНН банка 7707083893").props, "40817810099910004312"),
+		pos("clabe cue", skv("message", "mi CLABE es 002010077777777771").props, "002010077777777771"),
+		neg("ru bik alone", skv("requisites", "БИК 044525225, корр. счет указан на сайте").props),
+		neg("cbu word alone", skv("message", "¿Dónde encuentro mi CBU?").props),
 		neg("otp letter id", skv("message", "AB-530917 is your ticket, not a verification code").props),
 	}
 }

@@ -387,6 +387,9 @@ var bankPhrases = casedPhrases([]bankPhrase{
 	{"acct", 3}, {"a/c", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
 	{"número de cuenta", 3}, {"numero de cuenta", 3}, {"numero de conta", 3}, {"rekeningnummer", 3},
 	{"checking account", 3}, {"savings account", 3}, {"bank account", 3},
+	{"р/с", 3}, {"р/сч", 3}, {"расчетный счет", 3}, {"расчётный счёт", 3}, {"номер счета", 3}, {"номер счёта", 3},
+	{"счет получателя", 3}, {"рахунок", 3}, {"номер рахунку", 3}, {"cbu", 3}, {"cvu", 3}, {"clabe", 3},
+	{"cuenta clabe", 3}, {"口座番号", 3}, {"계좌번호", 3}, {"银行账号", 3}, {"銀行帳號", 3},
 	// The bare word "account" only next to a routing number or sort code
 	// ("routing 021000021 account 1234567890").
 	{"account", 9}, {"acc", 9}, {"checking", 9}, {"savings", 9},
@@ -619,7 +622,7 @@ func (w *walker) scanBankPhrases(s string, from int, ws *wordStarts) {
 			if e == j || !boundaryAfter(s, e) {
 				continue
 			}
-			if len(d) >= 6 && len(d) <= 17 {
+			if len(d) >= 6 && len(d) <= 22 { // up to Argentina's CBU
 				w.add(BankAccount, "text.bank_account", j, e)
 				i = e
 			}
