@@ -32,6 +32,22 @@ func kinds8Samples() map[string][2][]sample {
 				skv("path", "/assets/sbp_logo.png"),
 			},
 		},
+		"private_key.nostr": {
+			{skv("nostr", "nsec1"+fake(811, 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")), skv("note", "my key nsec1"+fake(812, 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")+" don't share")},
+			{skv("npub", "npub1"+fake(813, 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")), skv("note", "nsec1 keys start with nsec1"), skv("id", "nsec1"+fake(814, 30, "qpzry9x8gf2tvdw0s3jn54khce6mua7l"))},
+		},
+		"private_key.keyfile": {
+			{
+				skv("key_file", "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: \"rsa-key-20261102\"\n"+fake(815, 64, alnum+"+/")+"\n"+fake(816, 64, alnum+"+/")+"\n---- END SSH2 ENCRYPTED PRIVATE KEY ----"),
+				skv("minisign_key", "untrusted comment: minisign encrypted secret key\nRWRTY0Iy"+fake(817, 150, alnum+"+/")+"="),
+				skv("sig_key", "untrusted comment: signify secret key\nRWRCSwAAA"+fake(818, 90, alnum+"+/")+"=="),
+			},
+			{
+				skv("pub", "---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"rsa-key\"\n"+fake(819, 64, alnum+"+/")+"\n---- END SSH2 PUBLIC KEY ----"),
+				skv("minisign_pub", "untrusted comment: minisign public key 5B4C2A\nRWQ"+fake(820, 53, alnum+"+/")),
+				skv("sig", "untrusted comment: signature from minisign secret key\nRUQ"+fake(821, 100, alnum+"+/")+"\ntrusted comment: timestamp:1795000000"),
+			},
+		},
 		"card.pan": {
 			{skv("note", "card 4111\u20131111\u20131111\u20131111 thanks"), skv("raw", "5500\u30000000\u30000000\u30000004"), skv("msg", "3782\u00b7822463\u00b710005"), skv("v", "4111\u22121111\u22121111\u22121111")},
 			{skv("note", "card 4111\u20131111\u20131111\u20131112 thanks"), skv("years", "2019\u20132024, 2025\u20142026"), skv("phone", "+7 916 123\u201345\u201367")},

@@ -491,9 +491,15 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		// Key files and raw responses are multi-line texts; an Oracle
 		// connect string has user/password@. (URLs have neither.)
 		w.scanTextForms6(s, f)
+		if len(s) >= 60 && strings.Contains(s, "untrusted comment:") {
+			signifySecret(s, func(a, b int) { w.add(PrivateKey, "private_key.keyfile", a, b) })
+		}
 	}
 	if f&pDash != 0 && len(s) >= 40 {
 		pemPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.pem", a, b) })
+		if strings.Contains(s, "---- BEGIN SSH2 ") {
+			ssh2Private(s, func(a, b int) { w.add(PrivateKey, "private_key.keyfile", a, b) })
+		}
 		if len(s) >= 120 && f&pColon != 0 && strings.IndexByte(s, '|') >= 0 {
 			robloxCookies(s, func(a, b int) { w.add(SecretToken, "secret.roblox_cookie", a, b) })
 		}

@@ -208,6 +208,7 @@ var vendors = []vendor{
 	{"sk.eyJ", "secret.vendor", alB64URL | aDot, 60, 300, false, false},            // Mapbox secret token
 	{"1//0", "secret.google_oauth", alB64URL, 60, 300, false, true},                // Google refresh token
 	{"glft-", "secret.gitlab", alB64URL, 20, 64, false, false},                     // GitLab feed token
+	{"nsec1", "private_key.nostr", aLower | aDigit, 58, 58, false, false},          // Nostr secret key (bech32)
 	{"access-production-", "secret.vendor", alAlnum | aDash, 36, 36, false, false}, // Plaid
 }
 
