@@ -724,6 +724,9 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 	nexp := 0
 	ndigit := 0
 	j := 0
+	savedObj := w.curObj
+	w.curObj = o
+	defer func() { w.curObj = savedObj }()
 	o.Visit(func(k []byte, c *fastjson.Value) {
 		var mp *memberPre
 		if j < maxPre && pre[j].ok && w.kindGen == gen {
@@ -890,6 +893,13 @@ func (w *walker) memberValue(k []byte, ks string, c *fastjson.Value, t fastjson.
 				return pending{key: string(k), drop: true}, true, false
 			}
 			return pending{}, false, false
+		}
+		if valuesListKey(ks) && w.curObj != nil {
+			// {"field_names": ["user", "password"], "field_values": [...]}
+			if names := parallelNames(w.curObj, c); names != nil {
+				w.walkParallel(c, names)
+				return pending{}, false, false
+			}
 		}
 		if cardArrayKey(ks, kind) && splitCardArray(c) {
 			// ["4111", "1111", "1111", "1111"] under a card key.

@@ -158,6 +158,12 @@ func kinds8Cases() []famCase {
 		pos("clabe cue", skv("message", "mi CLABE es 002010077777777771").props, "002010077777777771"),
 		neg("ru bik alone", skv("requisites", "БИК 044525225, корр. счет указан на сайте").props),
 		neg("cbu word alone", skv("message", "¿Dónde encuentro mi CBU?").props),
+		// Parallel lists of names and values.
+		pos("parallel password", `{"field_names":["username","password"],"field_values":["ana","Kestrel!2931"]}`, "Kestrel!2931"),
+		pos("parallel values first", `{"values":["ana","Kestrel!2931"],"fields":["login","passcode"]}`, "Kestrel!2931"),
+		pos("parallel card cells", `{"headers":["Name on card","Card number","Expiry"],"cells":["Ana","4111111111111111","09/29"]}`, "4111111111111111"),
+		neg("parallel clean", `{"field_names":["username","password_strength","remember_me"],"field_values":["ana","strong","true"]}`),
+		neg("parallel lengths differ", `{"field_names":["username","password"],"field_values":["ana"]}`),
 		neg("otp letter id", skv("message", "AB-530917 is your ticket, not a verification code").props),
 	}
 }
@@ -180,4 +186,21 @@ func uaOf(body string) string {
 		}
 	}
 	return ""
+}
+
+// TestKinds8ScanMatchesEvent: the rescan path finds what Event finds on
+// the round's positive cases (parallel lists and card arrays at the top
+// level give their siblings context).
+func TestKinds8ScanMatchesEvent(t *testing.T) {
+	c := mustChecker(t, DefaultPolicy())
+	for _, fc := range kinds8Cases() {
+		r := checkEvent(t, c, fc.props)
+		scanned, err := c.Scan(1, "e", "d", fc.props, nil)
+		if err != nil {
+			t.Fatalf("%s: Scan: %v", fc.name, err)
+		}
+		if len(scanned) != len(r.findings) {
+			t.Errorf("%s: Scan finds %d, Event finds %d", fc.name, len(scanned), len(r.findings))
+		}
+	}
 }

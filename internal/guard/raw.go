@@ -307,6 +307,9 @@ func sharesContext(k string, kind keyKind, val []byte) bool {
 	if childKind(kNone, k, kind) == kExpiry {
 		return true
 	}
+	if len(val) > 0 && val[0] == '[' && namesListKey(k) {
+		return true // names for a sibling list of values (parallel.go)
+	}
 	if len(val) > 1 && (isDigit(val[0]) || val[0] == '"' && isDigit(val[1])) {
 		if ok, _ := cardPartKey(k, false); ok {
 			return true // a part of a card number split over fields

@@ -178,6 +178,7 @@ type walker struct {
 	panSeen   bool                 // a card number was found in the current object
 	appLink   bool                 // the query being read is a custom-scheme deep link's
 	cardParts []cardPart           // splitCard's buffer
+	curObj    *fastjson.Object     // the object whose members walkObject visits (parallel arrays)
 	address   bool                 // the current object is a postal address (its pincode is India's postal code)
 	kinds     map[string]kindEntry // kindOf cache; per walker, so no locking
 	kslots    [kindSlots]kindEntry // two-way, in front of kinds
