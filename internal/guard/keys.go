@@ -643,10 +643,15 @@ func classifyTokens(t *keyTok) keyKind {
 	// A national ID qualified by its country ("id_number_tw", "ssn_us",
 	// "national_id_za"): national IDs are issued per country, so a
 	// trailing ISO 3166 code does not change what the key names.
-	s := t.start(t.nt - 1)
-	if int(t.ends[t.nt-1])-s == 2 && countryCode(t.buf[s], t.buf[s+1]) {
+	// Trailing digits first: "social_security_ch_2" is a second field.
+	nt := t.nt
+	for nt > 2 && allDigits(b2s(t.buf[t.start(nt-1):t.ends[nt-1]])) {
+		nt--
+	}
+	s := t.start(nt - 1)
+	if int(t.ends[nt-1])-s == 2 && countryCode(t.buf[s], t.buf[s+1]) {
 		u := *t
-		u.nt--
+		u.nt = nt - 1
 		u.n = int(u.ends[u.nt-1])
 		if k := classifyHead(&u); k == kNatID || k == kSSN {
 			if k == kSSN && (t.buf[s] != 'u' || t.buf[s+1] != 's') {

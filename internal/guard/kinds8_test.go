@@ -164,6 +164,9 @@ func kinds8Cases() []famCase {
 		pos("parallel card cells", `{"headers":["Name on card","Card number","Expiry"],"cells":["Ana","4111111111111111","09/29"]}`, "4111111111111111"),
 		neg("parallel clean", `{"field_names":["username","password_strength","remember_me"],"field_values":["ana","strong","true"]}`),
 		neg("parallel lengths differ", `{"field_names":["username","password"],"field_values":["ana"]}`),
+		// A country-qualified ID key with a trailing index.
+		pos("country key trailing digit", skv("social_security_ch_2", "756.9217.0769.85").props, "756.9217.0769.85"),
+		neg("country key trailing digit bad", skv("social_security_ch_2", "756.9217.0769.86").props),
 		neg("otp letter id", skv("message", "AB-530917 is your ticket, not a verification code").props),
 	}
 }
