@@ -167,6 +167,11 @@ func kinds8Cases() []famCase {
 		// A country-qualified ID key with a trailing index.
 		pos("country key trailing digit", skv("social_security_ch_2", "756.9217.0769.85").props, "756.9217.0769.85"),
 		neg("country key trailing digit bad", skv("social_security_ch_2", "756.9217.0769.86").props),
+		// HTTPie's and xh's -a user:password.
+		pos("httpie auth", skv("snippet", "http -a nikos:'Kestrel!2931' GET https://api.example.com/v1/invoices").props, "Kestrel!2931"),
+		pos("xh auth", skv("snippet", "xh -a ops:Kestrel!2931 https://api.example.com/v1/jobs").props, "Kestrel!2931"),
+		neg("httpie auth prompt", skv("snippet", "http -a admin GET https://api.example.com/v1/invoices").props),
+		neg("tar -a", skv("snippet", "tar -a -cf backup.tar.gz ./data:Kestrel").props),
 		neg("otp letter id", skv("message", "AB-530917 is your ticket, not a verification code").props),
 	}
 }
