@@ -145,7 +145,7 @@ func kinds8Cases() []famCase {
 		neg("recovery code cue none", skv("note", "Recovery codes were regenerated").props),
 		pos("key mongolian", skv("нууц үг", "Kestrel!2931").props, "Kestrel!2931"),
 		pos("key burmese", skv("စကားဝှက်", "Kestrel!2931").props, "Kestrel!2931"),
-		pos("key telugu zwnj", skv("పాస్‌వర్డ్", "Kestrel!2931").props, "Kestrel!2931"),
+		pos("key telugu zwnj", skv("పాస్\u200cవర్డ్", "Kestrel!2931").props, "Kestrel!2931"),
 		pos("key albanian definite", skv("fjalëkalimi", "Kestrel!2931").props, "Kestrel!2931"),
 		pos("key tpin", skv("tpin", "48213").props, "48213"),
 		pos("key seed words", skv("seedWords", "cactus dwarf echo fossil galaxy harvest island jungle kitten ladder magnet napkin").props, "cactus dwarf echo"),

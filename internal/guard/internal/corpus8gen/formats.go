@@ -904,10 +904,4 @@ func jsonString(v any) string {
 	return strings.TrimSuffix(buf.String(), "\n")
 }
 
-// jsonEsc is s as it appears inside a JSON string literal.
-func jsonEsc(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b[1 : len(b)-1])
-}
-
 func newRand(s int64) *rand.Rand { return rand.New(rand.NewSource(s)) }
