@@ -45,7 +45,7 @@ func init() {
 		"amka", "rnokpp", "iin",
 		"sv-nummer", "sv nummer", "versicherungsnummer", "ird number", "ird no", "medicare number", "medicare no",
 		"medicare card number", "mbi", "kode melli", "national code", "کد ملی", "iqama", "رقم الإقامة", "d-nummer", "d nummer",
-		"nomor induk kependudukan", "nik", "no kp", "no. kp", "cedula de identidad", "cédula de identidad"} {
+		"nomor induk kependudukan", "nik", "cedula de identidad", "cédula de identidad"} {
 		for _, f := range casedForms([]string{w}) {
 			bankPhrases = append(bankPhrases, struct {
 				w    string

@@ -19,7 +19,7 @@ var phraseWords = casedForms([]string{
 	// on ...", "Nenosiri langu ni ...", "ο κωδικός μου είναι ...").
 	"şifrem", "sifrem", "salasanani", "kata laluan", "kata sandi", "nenosiri", "รหัสผ่าน", "mật khẩu", "mat khau",
 	"पासवर्ड", "parolim", "parolum", "პაროლი", "პაროლია", "κωδικός μου", "κωδικος μου", "գաղտնաբառն", "գաղտնաբառ",
-	"הסיסמה", "סיסמה", "كلمة المرور", "كلمة السر", "رمز عبور", "پاس ورڈ", "lozinka", "geslo", "jelszavam",
+	"הסיסמה", "סיסמה", "كلمة المرور", "كلمة السر", "رمز عبور", "پاس ورڈ", "jelszavam",
 })
 
 // casedForms adds to words written in lower case the forms text writes

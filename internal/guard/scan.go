@@ -498,7 +498,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	}
 	if f&pDash != 0 && len(s) >= 40 {
 		pemPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.pem", a, b) })
-		if strings.Contains(s, "---- BEGIN SSH2 ") {
+		if len(s) >= 100 && strings.Contains(s, "---- BEGIN SSH2 ") {
 			ssh2Private(s, func(a, b int) { w.add(PrivateKey, "private_key.keyfile", a, b) })
 		}
 		if len(s) >= 120 && f&pColon != 0 && strings.IndexByte(s, '|') >= 0 {

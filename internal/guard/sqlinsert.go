@@ -140,5 +140,11 @@ func (w *walker) sqlRow(s string, k int, kinds []keyKind, names []string) int {
 
 // sqlInsertHint: s may hold an INSERT statement with a column list.
 func sqlInsertHint(s string) bool {
-	return strings.IndexByte(s, '(') > 0 && containsFold(s, "insert") && containsFold(s, "values")
+	if strings.IndexByte(s, '(') <= 0 {
+		return false
+	}
+	// Substring searches, not a case-folding scan: user agents and prose
+	// hold parentheses too.
+	return (strings.Contains(s, "INSERT") || strings.Contains(s, "insert") || strings.Contains(s, "Insert")) &&
+		containsFold(s, "values")
 }
