@@ -130,6 +130,7 @@ func (c *Checker) getWalker(a *fastjson.Arena, dst []event.Finding) *walker {
 	w.path = w.path[:0]
 	w.panSeen = false
 	w.appLink = false
+	w.curObj = nil
 	w.jdepth, w.nestedPath, w.nestedDrop, w.nestedChanged = 0, "", false, false
 	return w
 }
@@ -726,7 +727,6 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 	j := 0
 	savedObj := w.curObj
 	w.curObj = o
-	defer func() { w.curObj = savedObj }()
 	o.Visit(func(k []byte, c *fastjson.Value) {
 		var mp *memberPre
 		if j < maxPre && pre[j].ok && w.kindGen == gen {
@@ -753,6 +753,7 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 			edits = append(edits, e)
 		}
 	})
+	w.curObj = savedObj
 	// A card number split over sibling fields (ndigit counts the members
 	// that could be parts).
 	if ndigit >= 2 && !w.drop {

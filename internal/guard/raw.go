@@ -181,6 +181,7 @@ func (c *Checker) Scan(projectID int64, name, distinctID, props string, dst []ev
 		}
 		found := w.found
 		w.path = w.path[:0]
+		w.curObj = nil // judged alone: no siblings
 		w.member(key, v, v.Type(), kNone, kNone, false, nil, nil)
 		if w.found == found && !w.drop && m.memo {
 			if e := w.memo.add(m.h, c.id, kMember, "", b2s(m.text)); e != nil {
