@@ -355,7 +355,7 @@ func canaryProps() (map[string]any, []canary) {
 	}
 	props["$elements"] = append(props["$elements"].([]any),
 		map[string]any{"tag_name": "span", "attr__class": "reveal-password", "$el_text": shownPw})
-	return props, append(append(append(corpus5Canaries(props), kinds6Canaries(props)...), corpus6Canaries(props)...), []canary{
+	return props, append(append(append(append(corpus5Canaries(props), kinds6Canaries(props)...), corpus6Canaries(props)...), kinds8Canaries(props)...), []canary{
 		{"cmd", mysqlPw}, {"deploy_log", curlPw}, {"script", sshPw}, {"fields[].value", fieldPw},
 		{"documents[].value", passport}, {"security_answer", answer}, {"$elements[].$el_text", shownPw},
 		{"api_error", apiUser}, {"vpn_config", wgKey}, {"social_security_number", ssn}, {"support_note", za},

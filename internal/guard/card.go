@@ -218,8 +218,9 @@ func dottedCounters(s string, gs []group) bool {
 }
 
 // cardSep returns the length of a separator between digit groups at s[j:]:
-// one space, dash, dot, slash, underscore or tab, two spaces, a no-break or
-// thin space; 0 if there is none.
+// one space, dash, dot, slash, underscore or tab, two spaces, a no-break,
+// thin, figure or ideographic space, a middle dot, a Unicode hyphen or dash
+// or a minus sign; 0 if there is none.
 func cardSep(s string, j int) int {
 	if j >= len(s) {
 		return 0
@@ -239,12 +240,20 @@ func cardSep(s string, j int) int {
 		if j+1 < len(s) && s[j+1] == '\n' {
 			return 2
 		}
-	case 0xC2: // U+00A0 no-break space
-		if j+1 < len(s) && s[j+1] == 0xA0 {
+	case 0xC2: // U+00A0 no-break space, U+00B7 middle dot
+		if j+1 < len(s) && (s[j+1] == 0xA0 || s[j+1] == 0xB7) {
 			return 2
 		}
-	case 0xE2: // U+2009 thin space, U+202F narrow no-break space
-		if j+2 < len(s) && (s[j+1] == 0x80 && s[j+2] == 0x89 || s[j+1] == 0x80 && s[j+2] == 0xAF) {
+	case 0xE2:
+		// U+2007 figure space, U+2009 thin space, U+202F narrow no-break
+		// space; U+2010 hyphen, U+2011 no-break hyphen, U+2012 figure dash,
+		// U+2013 en dash, U+2014 em dash; U+2212 minus sign.
+		if j+2 < len(s) && (s[j+1] == 0x80 && (s[j+2] == 0x87 || s[j+2] == 0x89 || s[j+2] == 0xAF || s[j+2] >= 0x90 && s[j+2] <= 0x94) ||
+			s[j+1] == 0x88 && s[j+2] == 0x92) {
+			return 3
+		}
+	case 0xE3: // U+3000 ideographic space
+		if j+2 < len(s) && s[j+1] == 0x80 && s[j+2] == 0x80 {
 			return 3
 		}
 	}

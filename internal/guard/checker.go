@@ -130,6 +130,7 @@ func (c *Checker) getWalker(a *fastjson.Arena, dst []event.Finding) *walker {
 	w.path = w.path[:0]
 	w.panSeen = false
 	w.appLink = false
+	w.curObj = nil
 	w.jdepth, w.nestedPath, w.nestedDrop, w.nestedChanged = 0, "", false, false
 	return w
 }
@@ -612,7 +613,7 @@ func pairNameKey(k string) bool {
 	case "name", "field", "fieldName", "field_name", "key", "label", "param", "parameter", "input_name", "inputName",
 		"type", "kind", "fieldType", "field_type", "inputType", "input_type", "id", "fieldId", "field_id",
 		"document_type", "documentType", "doc_type", "docType", "id_type", "idType", "identifier_type",
-		"identifierType", "question", "k", "n", "attribute", "property", "Name", "Type", "Key":
+		"identifierType", "question", "k", "n", "attribute", "property", "Name", "Type", "Key", "prompt", "attr", "caption":
 		return true
 	}
 	return false
@@ -682,7 +683,7 @@ func jwkPrivate(k string) bool {
 func pairValueKey(k string) bool {
 	switch k {
 	case "value", "val", "text", "input", "answer", "data", "content", "entered", "response", "v", "Value",
-		"number", "values", "secret", "contents", "field_value", "fieldValue", "input_value", "inputValue":
+		"number", "values", "secret", "contents", "field_value", "fieldValue", "input_value", "inputValue", "reply":
 		return true
 	}
 	return false
@@ -724,6 +725,8 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 	nexp := 0
 	ndigit := 0
 	j := 0
+	savedObj := w.curObj
+	w.curObj = o
 	o.Visit(func(k []byte, c *fastjson.Value) {
 		var mp *memberPre
 		if j < maxPre && pre[j].ok && w.kindGen == gen {
@@ -750,6 +753,7 @@ func (w *walker) walkObject(v *fastjson.Value, parent keyKind, parentElem *elemI
 			edits = append(edits, e)
 		}
 	})
+	w.curObj = savedObj
 	// A card number split over sibling fields (ndigit counts the members
 	// that could be parts).
 	if ndigit >= 2 && !w.drop {
@@ -887,6 +891,21 @@ func (w *walker) memberValue(k []byte, ks string, c *fastjson.Value, t fastjson.
 	case fastjson.TypeArray:
 		if elem != nil && elem.mark != "" && elementAttrKey(ks) {
 			if act := w.whole(elem.mark, elem.markDet); act == DropProperty || act == Redact || act == Hash {
+				return pending{key: string(k), drop: true}, true, false
+			}
+			return pending{}, false, false
+		}
+		if valuesListKey(ks) && w.curObj != nil {
+			// {"field_names": ["user", "password"], "field_values": [...]}
+			if names := parallelNames(w.curObj, c); names != nil {
+				w.walkParallel(c, names)
+				return pending{}, false, false
+			}
+		}
+		if cardArrayKey(ks, kind) && splitCardArray(c) {
+			// ["4111", "1111", "1111", "1111"] under a card key.
+			if act := w.whole(PaymentCard, "card.split"); act == DropProperty || act == Redact || act == Hash {
+				w.panSeen = true
 				return pending{key: string(k), drop: true}, true, false
 			}
 			return pending{}, false, false

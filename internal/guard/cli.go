@@ -224,6 +224,8 @@ func (w *walker) scanCommandLine(s string) {
 			}
 		case word == "-u" || word == "-U" || word == "--user" || word == "--auth":
 			w.userPassArg(s, next())
+		case word == "-a" && httpieCommand(s, a.s):
+			w.userPassArg(s, next()) // http -a bob:S3cret GET https://... (HTTPie, xh)
 		case len(word) > 4 && word[0] == '-' && word[1] == 'u' && strings.IndexByte(word, ':') > 2 && !strings.Contains(word, "://"):
 			w.userPassArg(s, argv{a.s + 2, a.e}) // curl -ubob:S3cret
 		case strings.HasPrefix(word, "--user=") || strings.HasPrefix(word, "--auth="):
@@ -1181,4 +1183,19 @@ func (w *walker) scanInlinePairs(s string) {
 		w.namedValueOf(name, s, argv{vs, ve}, kind, false)
 		i = ve - 1
 	}
+}
+
+// httpieCommand: the command that s[:at] ends in was started by HTTPie
+// (http, https) or xh (xh, xhs), whose -a takes user:password.
+func httpieCommand(s string, at int) bool {
+	st := strings.LastIndexAny(s[:at], "\n|;&") + 1
+	f := strings.TrimLeft(s[st:at], " \t")
+	if sp := strings.IndexByte(f, ' '); sp > 0 {
+		f = f[:sp]
+	}
+	switch f {
+	case "http", "https", "xh", "xhs":
+		return true
+	}
+	return false
 }

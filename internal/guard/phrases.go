@@ -15,6 +15,11 @@ var phraseWords = casedForms([]string{
 	"contrasena", "senha", "wachtwoord", "mot de passe", "mdp", "пароль", "parola", "hasło", "haslo", "lösenord",
 	"losenord", "salasana", "adgangskode", "passord", "heslo", "şifre", "sifre", "パスワード", "密码", "密碼",
 	"비밀번호", "clave", "jelszó", "jelszo", "pw", "κωδικός πρόσβασης", "κωδικος προσβασης", "συνθηματικό",
+	// Possessives and words of more languages ("Şifrem ...", "Salasanani
+	// on ...", "Nenosiri langu ni ...", "ο κωδικός μου είναι ...").
+	"şifrem", "sifrem", "salasanani", "kata laluan", "kata sandi", "nenosiri", "รหัสผ่าน", "mật khẩu", "mat khau",
+	"पासवर्ड", "parolim", "parolum", "პაროლი", "პაროლია", "κωδικός μου", "κωδικος μου", "գաղտնաբառն", "գաղտնաբառ",
+	"הסיסמה", "סיסמה", "كلمة المرور", "كلمة السر", "رمز عبور", "پاس ورڈ", "jelszavam",
 })
 
 // casedForms adds to words written in lower case the forms text writes
@@ -134,7 +139,9 @@ func init() {
 
 // phraseJoiners may stand between the word and the password.
 var phraseJoiners = []string{"is now", "is set to", "set to", "changed to", "reset to", "to", "is", "was", "ist jetzt", "ist", "lautet", "war", "est",
-	"es", "era", "é", "será", "sera", "är", "er", "on", "jest", "je", "это", "είναι", "->", "=>", "=", ":", "：", "是", "为", "為", "は"}
+	"es", "era", "é", "será", "sera", "är", "er", "on", "jest", "je", "это", "είναι", "->", "=>", "=", ":", "：", "是", "为", "為", "は",
+	"saya ialah", "saya adalah", "saya", "ialah", "adalah", "langu ni", "ko ay", "của tôi là", "là", "ของฉันคือ", "คือ",
+	"שלי היא", "שלי", "الخاصة بي هي", "الخاصة بي", "هي", "من", "է"}
 
 func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 }
 
@@ -154,10 +161,10 @@ func (w *walker) scanPasswordPhrases(s string, from int, ws *wordStarts) {
 		wl := 0
 		pin := false
 		for _, pw := range cands {
-			if len(s)-i >= len(pw) && hasPrefixFold(s[i:], pw) {
+			// The longest word that matches: "şifrem" over "şifre".
+			if len(pw) > wl && len(s)-i >= len(pw) && hasPrefixFold(s[i:], pw) {
 				wl = len(pw)
 				pin = pw == "pin"
-				break
 			}
 		}
 		if wl == 0 {
@@ -345,6 +352,9 @@ func (w *walker) phraseID(s string, j int, kind uint8, cue string, strict bool) 
 		}
 		w.add(NationalID, "text.national_id", j, j+len(tok))
 	case 8:
+		if n := len(tok); n > 1 && (tok[n-1] == ']' || tok[n-1] == ')') && j > 0 && (s[j-1] == '[' || s[j-1] == '(') {
+			tok = tok[:n-1] // "인증번호 [482913]를 입력해주세요"
+		}
 		if len(tok) < 4 || len(tok) > 8 || !allDigits(tok) {
 			return -1
 		}
@@ -377,6 +387,9 @@ var bankPhrases = casedPhrases([]bankPhrase{
 	{"acct", 3}, {"a/c", 3}, {"kontonummer", 3}, {"kontonr", 3}, {"numéro de compte", 3}, {"numero de compte", 3},
 	{"número de cuenta", 3}, {"numero de cuenta", 3}, {"numero de conta", 3}, {"rekeningnummer", 3},
 	{"checking account", 3}, {"savings account", 3}, {"bank account", 3},
+	{"р/с", 3}, {"р/сч", 3}, {"расчетный счет", 3}, {"расчётный счёт", 3}, {"номер счета", 3}, {"номер счёта", 3},
+	{"счет получателя", 3}, {"рахунок", 3}, {"номер рахунку", 3}, {"cbu", 3}, {"cvu", 3}, {"clabe", 3},
+	{"cuenta clabe", 3}, {"口座番号", 3}, {"계좌번호", 3}, {"银行账号", 3}, {"銀行帳號", 3},
 	// The bare word "account" only next to a routing number or sort code
 	// ("routing 021000021 account 1234567890").
 	{"account", 9}, {"acc", 9}, {"checking", 9}, {"savings", 9},
@@ -414,12 +427,20 @@ var bankPhrases = casedPhrases([]bankPhrase{
 	{"identity card", 5}, {"id card", 5}, {"national identity", 5}, {"insurance number", 5}, {"tax number", 5},
 	{"api key", 6}, {"api_key", 6}, {"apikey", 6}, {"api token", 6}, {"access token", 6}, {"access_token", 6},
 	{"secret key", 6}, {"secret_key", 6}, {"client secret", 6}, {"client_secret", 6}, {"auth token", 6},
-	{"token", 6}, {"secret", 6},
+	{"token", 6}, {"secret", 6}, {"recovery code", 6}, {"recovery key", 6}, {"backup code", 6}, {"secret key", 6},
 	// One-time codes (8: 4 to 8 digits).
 	{"verification code", 8}, {"one-time code", 8}, {"one time code", 8}, {"one-time password", 8},
 	{"security code", 8}, {"login code", 8}, {"otp", 8}, {"2fa code", 8}, {"mfa code", 8}, {"auth code", 8},
 	{"authentication code", 8}, {"sign-in code", 8}, {"codigo de verificacion", 8}, {"código de verificación", 8},
 	{"bestätigungscode", 8}, {"code de vérification", 8}, {"verificatiecode", 8},
+	{"confirmation code", 8}, {"código de acceso", 8}, {"codigo de acceso", 8}, {"código de verificação", 8},
+	{"codigo de verificacao", 8}, {"codice di verifica", 8}, {"kod weryfikacyjny", 8}, {"kode verifikasi", 8},
+	{"kode otp", 8}, {"mã xác thực", 8}, {"mã xác minh", 8}, {"doğrulama kodu", 8}, {"onay kodu", 8},
+	{"bekræftelseskode", 8}, {"verifieringskod", 8}, {"bekreftelseskode", 8}, {"vahvistuskoodi", 8},
+	{"ověřovací kód", 8}, {"код подтверждения", 8}, {"код проверки", 8}, {"код для входа", 8},
+	{"код підтвердження", 8}, {"認証コード", 8}, {"確認コード", 8}, {"ワンタイムパスワード", 8}, {"验证码", 8},
+	{"驗證碼", 8}, {"校验码", 8}, {"动态码", 8}, {"인증번호", 8}, {"인증 번호", 8}, {"인증코드", 8},
+	{"رمز التحقق", 8}, {"كود التحقق", 8}, {"رمز التفعيل", 8}, {"सत्यापन कोड", 8}, {"ओटीपी", 8},
 	{"pan", 10}, {"hong kong id", 5}, {"hong kong identity card", 5}, {"hk id", 5}, {"hkid no", 5}, {"身份證", 5}, {"身份證號碼", 5},
 	{"身分證", 5}, {"身分證字號", 5}, {"身分證號碼", 5}, {"taiwan id", 5}, {"統一證號", 5}, {"居留證號", 5},
 	{"αμκα", 5}, {"αφμ", 5}, {"αριθμός ταυτότητας", 5}, {"αριθμος ταυτοτητας", 5}, {"αριθμός διαβατηρίου", 5},
@@ -462,7 +483,8 @@ func inARN(s string, i int) bool {
 // ("my SSN is ...", "Ihr Bestätigungscode lautet ...").
 var idJoiners = []string{"is now ", "is ", "was ", "ist ", "lautet ", "est le ", "est ", "es el ", "es ", "är ", "er ", "era ", "é o ", "é ", "wordt ",
 	"è il ", "е ", "saya ialah ", "saya adalah ", "saya ", "ialah ", "adalah ",
-	"value ", "valor ", "valeur ", "wert ", "to ", "je ", "è ", "是 ", "是", "は", "는 ", "은 ", "on ", "jest ", "was: ", "is: "}
+	"value ", "valor ", "valeur ", "wert ", "to ", "je ", "è ", "是 ", "是", "は", "는 ", "은 ", "on ", "jest ", "was: ", "is: ",
+	"الخاص بك هو ", "هو ", "है ", "adalah ", "là "}
 
 var (
 	bankFirst [256]bool
@@ -619,7 +641,7 @@ func (w *walker) scanBankPhrases(s string, from int, ws *wordStarts) {
 			if e == j || !boundaryAfter(s, e) {
 				continue
 			}
-			if len(d) >= 6 && len(d) <= 17 {
+			if len(d) >= 6 && len(d) <= 22 { // up to Argentina's CBU
 				w.add(BankAccount, "text.bank_account", j, e)
 				i = e
 			}
@@ -785,6 +807,13 @@ func codeBefore(s string, i int) (int, int) {
 	d := e
 	for d > 0 && isDigit(s[d-1]) {
 		d--
+	}
+	if d >= 2 && s[d-1] == '-' && s[d-2] >= 'A' && s[d-2] <= 'Z' && (d == 2 || s[d-3] == ' ' || s[d-3] == '\n') {
+		d -= 2 // "G-482913 is your Google verification code": the sender's letter is part of it
+		if e-d-2 < 4 || e-d-2 > 8 {
+			return 0, 0
+		}
+		return d, e
 	}
 	if e-d < 4 || e-d > 8 || d > 0 && (isLetterByte(s[d-1]) || s[d-1] == '.' || s[d-1] == '-') {
 		return 0, 0

@@ -181,6 +181,7 @@ func (c *Checker) Scan(projectID int64, name, distinctID, props string, dst []ev
 		}
 		found := w.found
 		w.path = w.path[:0]
+		w.curObj = nil // judged alone: no siblings
 		w.member(key, v, v.Type(), kNone, kNone, false, nil, nil)
 		if w.found == found && !w.drop && m.memo {
 			if e := w.memo.add(m.h, c.id, kMember, "", b2s(m.text)); e != nil {
@@ -306,6 +307,9 @@ func sharesContext(k string, kind keyKind, val []byte) bool {
 	}
 	if childKind(kNone, k, kind) == kExpiry {
 		return true
+	}
+	if len(val) > 0 && val[0] == '[' && namesListKey(k) {
+		return true // names for a sibling list of values (parallel.go)
 	}
 	if len(val) > 1 && (isDigit(val[0]) || val[0] == '"' && isDigit(val[1])) {
 		if ok, _ := cardPartKey(k, false); ok {

@@ -178,6 +178,7 @@ type walker struct {
 	panSeen   bool                 // a card number was found in the current object
 	appLink   bool                 // the query being read is a custom-scheme deep link's
 	cardParts []cardPart           // splitCard's buffer
+	curObj    *fastjson.Object     // the object whose members walkObject visits (parallel arrays)
 	address   bool                 // the current object is a postal address (its pincode is India's postal code)
 	kinds     map[string]kindEntry // kindOf cache; per walker, so no locking
 	kslots    [kindSlots]kindEntry // two-way, in front of kinds
@@ -507,9 +508,15 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		// Key files and raw responses are multi-line texts; an Oracle
 		// connect string has user/password@. (URLs have neither.)
 		w.scanTextForms6(s, f)
+		if len(s) >= 60 && strings.Contains(s, "untrusted comment:") {
+			signifySecret(s, func(a, b int) { w.add(PrivateKey, "private_key.keyfile", a, b) })
+		}
 	}
 	if f&pDash != 0 && len(s) >= 40 {
 		pemPrivate(s, func(a, b int) { w.add(PrivateKey, "private_key.pem", a, b) })
+		if len(s) >= 100 && strings.Contains(s, "---- BEGIN SSH2 ") {
+			ssh2Private(s, func(a, b int) { w.add(PrivateKey, "private_key.keyfile", a, b) })
+		}
 		if len(s) >= 120 && f&pColon != 0 && strings.IndexByte(s, '|') >= 0 {
 			robloxCookies(s, func(a, b int) { w.add(SecretToken, "secret.roblox_cookie", a, b) })
 		}
@@ -546,6 +553,9 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 	}
 	if len(s) >= 20 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
 		w.scanSQLPasswords(s)
+		if sqlInsertHint(s) {
+			w.scanSQLInserts(s)
+		}
 		if strings.IndexByte(s, '\n') > 0 {
 			w.scanCSV(s)
 		}

@@ -186,6 +186,30 @@ var vendors = []vendor{
 	{"EZTK", "secret.vendor", alAlnum, 54, 54, false, true},
 	{"fio-u-", "secret.vendor", alB64URL | aEq, 64, 64, false, true},      // Frame.io
 	{"ops_eyJ", "secret.vendor", alB64URL | aEq, 100, 2048, false, false}, // 1Password service account
+	// The eighth round (issue 13): more prefixes public rule sets give.
+	{"sk-or-v1-", "secret.vendor", alAlnum, 64, 64, true, false},                   // OpenRouter
+	{"xai-", "secret.vendor", alAlnum, 70, 90, false, true},                        // xAI
+	{"lsv2_pt_", "secret.vendor", alAlnum | aUnder, 40, 48, false, false},          // LangSmith
+	{"lsv2_sk_", "secret.vendor", alAlnum | aUnder, 40, 48, false, false},          // LangSmith service key
+	{"ATBB", "secret.vendor", alAlnum, 28, 40, false, true},                        // Bitbucket app password
+	{"CCIPAT_", "secret.vendor", alAlnum | aUnder, 50, 70, false, true},            // CircleCI
+	{"CCIPRJ_", "secret.vendor", alAlnum | aUnder, 50, 70, false, true},            // CircleCI project token
+	{"squ_", "secret.vendor", alAlnum, 40, 40, true, false},                        // SonarQube user token
+	{"sqp_", "secret.vendor", alAlnum, 40, 40, true, false},                        // SonarQube project token
+	{"sqa_", "secret.vendor", alAlnum, 40, 40, true, false},                        // SonarQube global token
+	{"CFPAT-", "secret.vendor", alB64URL, 43, 43, false, true},                     // Contentful
+	{"sbp_", "secret.vendor", alAlnum, 40, 40, true, false},                        // Supabase
+	{"napi_", "secret.vendor", alAlnum, 64, 64, false, false},                      // Neon
+	{"dt0c01.", "secret.vendor", alUpperNo | aDot, 80, 100, false, false},          // Dynatrace
+	{"v1.0-", "secret.vendor", alAlnum | aDash, 160, 180, false, false},            // Cloudflare Origin CA key
+	{"y0_", "secret.vendor", alB64URL, 50, 64, false, true},                        // Yandex OAuth
+	{"AKCp", "secret.vendor", alAlnum, 65, 75, false, true},                        // JFrog
+	{"p8e-", "secret.vendor", alAlnum, 32, 32, false, true},                        // Adobe client secret
+	{"sk.eyJ", "secret.vendor", alB64URL | aDot, 60, 300, false, false},            // Mapbox secret token
+	{"1//0", "secret.google_oauth", alB64URL, 60, 300, false, true},                // Google refresh token
+	{"glft-", "secret.gitlab", alB64URL, 20, 64, false, false},                     // GitLab feed token
+	{"nsec1", "private_key.nostr", aLower | aDigit, 58, 58, false, false},          // Nostr secret key (bech32)
+	{"access-production-", "secret.vendor", alAlnum | aDash, 36, 36, false, false}, // Plaid
 }
 
 // telegramBotToken: a Telegram bot token, <bot id: 8-10 digits>:AA<33

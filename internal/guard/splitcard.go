@@ -169,3 +169,49 @@ func cardWordHint(k string) bool {
 	}
 	return false
 }
+
+// splitCardArray reports whether arr, the value of a key naming a card
+// number (or a card and a part: "pan_parts"), is a card number written as
+// an array of digit groups (["4111", "1111", "1111", "1111"]): 2 to 6
+// strings or numbers of digits only whose concatenation is a Luhn-valid
+// number of an issuer's range and length.
+func splitCardArray(v *fastjson.Value) bool {
+	arr, err := v.Array()
+	if err != nil || len(arr) < 2 || len(arr) > 6 {
+		return false
+	}
+	var all [24]byte
+	d := all[:0]
+	var num [24]byte
+	for _, c := range arr {
+		var s []byte
+		switch c.Type() {
+		case fastjson.TypeString:
+			s, _ = c.StringBytes()
+		case fastjson.TypeNumber:
+			s = c.MarshalTo(num[:0])
+		default:
+			return false
+		}
+		if len(s) == 0 || len(s) > 16 || len(d)+len(s) > 19 {
+			return false
+		}
+		for _, b := range s {
+			if !isDigit(b) {
+				return false
+			}
+		}
+		d = append(d, s...)
+	}
+	return len(d) >= 13 && isPAN(d)
+}
+
+// cardArrayKey reports whether an array under key k (of kind kind) may be
+// a card number split into groups.
+func cardArrayKey(k string, kind keyKind) bool {
+	if kind == kCard {
+		return true
+	}
+	ok, _ := cardPartKey(k, false)
+	return ok
+}
