@@ -191,6 +191,9 @@ func failsIDCheck(key, t string) bool {
 		}
 	}
 	if !applies {
+		if formatOnlyKey(key, ccWord) && !passesNamedCheck(key, t) && !passesNamedCheckLen(key, u) {
+			return true
+		}
 		return failsNamedCheck(key, t)
 	}
 	for _, nc := range namedChecks {
@@ -199,6 +202,35 @@ func failsIDCheck(key, t string) bool {
 		}
 	}
 	return true
+}
+
+// formatOnlyKey: key names national-ID formats of fixed shapes ("iin",
+// "cpr", "nip", a country's word) and nothing that names national IDs in
+// general (an id, a national, personal, citizen or social number). A value
+// of none of those shapes is another number under a word that can mean
+// other things too: "iin" is also a card's issuer identification number.
+func formatOnlyKey(key, ccWord string) bool {
+	if keyNames(key, "id") || containsFoldAny(key, "national", "ident", "citizen", "person", "social", "ssn", "civil", "passport") {
+		return false
+	}
+	for k := range idFormats {
+		for _, w := range idFormats[k].words {
+			if keyNames(key, w) || w == ccWord && ccWord != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// passesNamedCheckLen: u passes a check of namedChecks the key names.
+func passesNamedCheckLen(key string, u []byte) bool {
+	for _, nc := range namedChecks {
+		if len(u) == nc.n && containsFold(key, nc.word) && nc.valid(u) {
+			return true
+		}
+	}
+	return false
 }
 
 func digitsShape(n int) func([]byte) bool {

@@ -204,3 +204,25 @@ func TestIDCuesIndexed(t *testing.T) {
 		t.Error("idcues.go's cues are not in bankIndex")
 	}
 }
+
+// TestFormatOnlyKey: under a key that names only national-ID formats of
+// fixed shapes ("iin": Kazakhstan's 12-digit IIN), a value of none of
+// those shapes is another number (a card's issuer identification
+// number); a value of the shape is judged by its check; a key naming
+// national IDs in general keeps judging any value.
+func TestFormatOnlyKey(t *testing.T) {
+	for _, c := range []struct {
+		key, val string
+		fails    bool
+	}{
+		{"iin", "54808197", true},          // a card's IIN (8 digits)
+		{"iin", "900101300007", false},     // a Kazakh IIN passing its check
+		{"iin", "900101300008", true},      // its check digit wrong
+		{"national_id", "54808197", false}, // general: left to the other rules
+		{"iin_id", "54808197", false},
+	} {
+		if got := failsIDCheck(c.key, c.val); got != c.fails {
+			t.Errorf("failsIDCheck(%q, %q) = %v, want %v", c.key, c.val, got, c.fails)
+		}
+	}
+}
