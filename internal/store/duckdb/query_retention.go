@@ -13,8 +13,8 @@ import (
 // local date), then, per member, the periods of their return events. The
 // return events are first reduced to one row per member and bucket (its
 // last return's time: in the start's own bucket a return counts when it is
-// not before the start; see returns), so the join with the cohorts is over
-// users' active buckets, not their events.
+// not before the start), so the join with the cohorts is over users'
+// active buckets, not their events.
 func (b *qb) retention(ctx context.Context, conn *sql.Conn) (*query.RetentionResult, error) {
 	o := b.q.Retention
 	n := len(b.q.Breakdown)
@@ -76,11 +76,13 @@ func (b *qb) retention(ctx context.Context, conn *sql.Conn) (*query.RetentionRes
 	sb.WriteString(b.base(nameCond, true, cols...))
 	fmt.Fprintf(&sb, `, c AS (
   SELECT *, %[1]s AS cb FROM (%[2]s)
-), %[3]s, p AS (
+), r AS (
+  SELECT usr, bucket AS rb, max(time) AS tmax FROM u WHERE %[3]s AND usr IN (SELECT usr FROM c) GROUP BY usr, bucket
+), p AS (
   SELECT c.usr, c.cb%[4]s, %[5]s AS period FROM c JOIN r ON r.usr = c.usr WHERE r.tmax >= c.t0 OR %[5]s > 0
 )
 SELECT cb%[6]s, -1 AS period, count(*) FROM c GROUP BY ALL
-UNION ALL `, b.bucket(b.q.Interval, "d0"), cohorts, b.returns(retName), withV, periodSQL, prefixed(vs))
+UNION ALL `, b.bucket(b.q.Interval, "d0"), cohorts, retName, withV, periodSQL, prefixed(vs))
 	if o.Mode == query.On {
 		fmt.Fprintf(&sb, `SELECT cb%[1]s, period, count(DISTINCT usr) FROM p WHERE period BETWEEN 0 AND %[2]d GROUP BY ALL`, prefixed(vs), o.Intervals)
 	} else {
@@ -169,25 +171,6 @@ UNION ALL `, b.bucket(b.q.Interval, "d0"), cohorts, b.returns(retName), withV, p
 		res.Cohorts = append(res.Cohorts, here...)
 	}
 	return res, nil
-}
-
-// returns is the CTE r of the return events (cond over base's relations):
-// one row per user and bucket, with the time of the user's last return in
-// it, for the users of the cohorts c. Without profiles, the events are
-// first reduced to one row per (bucket, user key, device key) over base's
-// ev (the device key kept only where the user key is NULL), so only those
-// rows meet the links; with profiles (whose filters are columns of u, not
-// ev) it reads u.
-func (b *qb) returns(cond string) string {
-	if b.profiles {
-		return "r AS (\n  SELECT usr, bucket AS rb, max(time) AS tmax FROM u WHERE " + cond + " AND usr IN (SELECT usr FROM c) GROUP BY usr, bucket\n)"
-	}
-	return fmt.Sprintf(`r0 AS (
-  SELECT %[1]s AS rb, uk, CASE WHEN uk IS NULL THEN dk END AS dk, max(time) AS tmax FROM ev WHERE %[2]s GROUP BY ALL
-), r AS (
-  SELECT usr, rb, max(tmax) AS tmax FROM (SELECT %[3]s AS usr, rb, tmax FROM r0 LEFT JOIN links ON links.dk = r0.dk)
-  WHERE usr IN (SELECT usr FROM c) GROUP BY usr, rb
-)`, b.bucket(b.q.Interval, b.localDay()), cond, userKeyOf("r0.uk", "links.uk", "r0.dk"))
 }
 
 func sortCohorts(cs []query.Cohort) {

@@ -48,10 +48,6 @@ func (b *qb) series(ctx context.Context, conn *sql.Conn, bk *query.Buckets, s qu
 	if err != nil {
 		return nil, err
 	}
-	if (s.Math == query.Unique || s.Math == query.DAU) && n == 0 && !b.profiles {
-		sb.WriteString(b.distinctUsers(cond))
-		return b.readSeries(ctx, conn, bk, s, sb.String(), n)
-	}
 	sb.WriteString(b.base(cond, s.Math.NeedsUsers(), cols...))
 	// g: the series' events with their group (top N tuples, else other).
 	if n == 0 {
@@ -103,30 +99,7 @@ func (b *qb) series(ctx context.Context, conn *sql.Conn, bk *query.Buckets, s qu
 	default:
 		fmt.Fprintf(&sb, " SELECT %s, %s FROM g WHERE time >= %d GROUP BY ALL", sel, aggregate(s.Math), b.start)
 	}
-	return b.readSeries(ctx, conn, bk, s, sb.String(), n)
-}
-
-// distinctUsers is the SQL of unique users (or DAU) per bucket of the
-// events matching cond, without a breakdown. The events are first reduced
-// to their distinct (bucket, user key, device key) rows, the device key
-// kept only where the user key is NULL (the user key decides the user
-// then); only those rows meet the links, and the users they resolve to
-// are counted per bucket. Most events repeat a row of their user's day, so
-// the join and the count see a fraction of the events.
-func (b *qb) distinctUsers(cond string) string {
-	return fmt.Sprintf(`WITH %[1]s, k AS (
-  SELECT DISTINCT %[2]s AS bucket, uk, CASE WHEN uk IS NULL THEN dk END AS dk FROM %[3]s
-  WHERE time >= %[4]d AND time < %[5]d AND %[6]s
-)
-SELECT bucket, count(*)::DOUBLE FROM (SELECT DISTINCT bucket, %[7]s AS usr FROM k LEFT JOIN links ON links.dk = k.dk) GROUP BY ALL`,
-		linkKeys(b.linkRel), b.bucket(b.q.Interval, b.localDay()), b.rel, max(b.start, b.readStart), b.readEnd, cond,
-		userKeyOf("k.uk", "links.uk", "k.dk"))
-}
-
-// readSeries runs a series' statement (rows: bucket, the breakdown
-// values, the value) and gathers its rows by breakdown tuple.
-func (b *qb) readSeries(ctx context.Context, conn *sql.Conn, bk *query.Buckets, s query.Series, text string, n int) ([]query.TrendSeries, error) {
-	rows, err := b.query(ctx, conn, text)
+	rows, err := b.query(ctx, conn, sb.String())
 	if err != nil {
 		return nil, err
 	}
