@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"time"
 
@@ -30,6 +31,9 @@ type ProbeOptions struct {
 	// Profile, when set, is a path prefix: the run's CPU, mutex and block
 	// profiles are written to Profile+".cpu", ".mutex" and ".block".
 	Profile string `json:",omitempty"`
+	// Trace, when set, is where the run's execution trace goes
+	// (go tool trace).
+	Trace string `json:",omitempty"`
 }
 
 // ProbePhase is one sender count's closed-loop phase of a round.
@@ -78,6 +82,17 @@ func ProbeSenders(ctx context.Context, o ProbeOptions) (ProbeResult, error) {
 			return res, err
 		}
 		defer stop()
+	}
+	if o.Trace != "" {
+		f, err := os.Create(o.Trace)
+		if err != nil {
+			return res, err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return res, err
+		}
+		defer trace.Stop()
 	}
 	for round := 1; round <= o.Rounds; round++ {
 		order := slices.Clone(o.Senders)
