@@ -49,7 +49,7 @@ func Main(args []string) error {
 		return queryMain(args[1:])
 	}
 	if len(args) == 0 || args[0] != "ingest" {
-		return errors.New("usage: sieve bench query [--events N] [--runs N] --store clickhouse://... [--dir DIR] [--keep] [--only a,b]\n       sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--format=mixpanel|posthog|both] [--forward=off|on|both] [--dir DIR] [--store clickhouse://...]\n       sieve bench ingest --query-loop funnel|retention [--query-events N] [--query-threads 1,0] [--rounds N] [--idle 5s] [--busy 10s] [--batch N] [--senders N] [--dir DIR]")
+		return errors.New("usage: sieve bench query [--events N] [--runs N] --store clickhouse://... [--dir DIR] [--keep] [--only a,b]\n       sieve bench ingest [--events N] [--batch N] [--senders N] [--guard=on|off|both] [--format=mixpanel|posthog|both] [--forward=off|on|both] [--dir DIR] [--store clickhouse://...]\n       sieve bench ingest --query-loop funnel|retention [--query-events N] [--query-threads 1,0] [--rounds N] [--idle 5s] [--busy 10s] [--batch N] [--senders N] [--dir DIR]\n       sieve bench ingest --probe-senders 1,2,4,8,16 [--rounds N] [--probe-phase 3s] [--batch N] [--profile PREFIX] [--trace FILE] [--dir DIR]")
 	}
 	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
 	o := Options{}
@@ -72,10 +72,31 @@ func Main(args []string) error {
 	fs.IntVar(&loop.Events, "query-events", 1_000_000, "--query-loop: events in the query dataset (kept in --dir between runs)")
 	fs.DurationVar(&loop.Idle, "idle", 5*time.Second, "--query-loop: length of an idle phase")
 	fs.DurationVar(&loop.Busy, "busy", 10*time.Second, "--query-loop: length of a phase beside the query loop")
-	fs.IntVar(&loop.Rounds, "rounds", 3, "--query-loop: rounds, each a fresh server per budget, idle then busy")
+	fs.IntVar(&loop.Rounds, "rounds", 3, "--query-loop: rounds, each a fresh server per budget, idle then busy; --probe-senders: rounds, each a fresh server")
 	budgets := fs.String("query-threads", strconv.Itoa(max(1, runtime.NumCPU()/2)), "--query-loop: comma-separated --query-threads budgets alternated in each round (0: none)")
+	probe := fs.String("probe-senders", "", "comma-separated sender counts: instead of the phases above, one server per round (--rounds) on an empty data directory, closed-loop ingestion (Mixpanel /track, guard on) with each count in turn, reversed every other round (docs/PERFORMANCE.md)")
+	probePhase := fs.Duration("probe-phase", 3*time.Second, "--probe-senders: length of each sender count's phase")
+	profile := fs.String("profile", "", "--probe-senders: write CPU, mutex and block profiles to PREFIX.cpu, PREFIX.mutex, PREFIX.block")
+	traceOut := fs.String("trace", "", "--probe-senders: write an execution trace of the run to this file (go tool trace)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	if *probe != "" {
+		po := ProbeOptions{Batch: o.Batch, Rounds: loop.Rounds, Phase: *probePhase, Dir: o.Dir, Addr: o.Addr, Profile: *profile, Trace: *traceOut}
+		for _, f := range strings.Split(*probe, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil {
+				return fmt.Errorf("bench: --probe-senders %q: comma-separated counts", *probe)
+			}
+			po.Senders = append(po.Senders, n)
+		}
+		res, err := ProbeSenders(context.Background(), po)
+		if err != nil {
+			return err
+		}
+		b, _ := json.MarshalIndent(res, "", "  ")
+		fmt.Println(string(b))
+		return nil
 	}
 	for _, p := range strings.Split(*pids, ",") {
 		if p = strings.TrimSpace(p); p != "" {

@@ -18,8 +18,10 @@
 package ingest
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -76,6 +78,11 @@ type Ingester struct {
 	parsers fastjson.ParserPool
 	arenas  fastjson.ArenaPool
 
+	// cpu holds one token per request running the pipeline's CPU-bound part
+	// (parse, guard, observers, encoding), at most GOMAXPROCS at a time;
+	// see decodeSlot.
+	cpu chan struct{}
+
 	Stats Stats
 }
 
@@ -88,6 +95,29 @@ func New(log *slog.Logger, reg *project.Registry, st store.Store, guards *guardc
 		store:    st,
 		guards:   guards,
 		now:      time.Now,
+		cpu:      make(chan struct{}, runtime.GOMAXPROCS(0)),
+	}
+}
+
+// decodeSlot waits until fewer than GOMAXPROCS requests run the pipeline's
+// CPU-bound part, and returns the function that frees the slot. A request
+// takes a slot once its body is read (a slow client holds none) and frees
+// it before its commit.
+//
+// Without the limit, the Go scheduler time-slices every request at once:
+// the callers a group commit released all decode side by side, finish
+// together, and the store's single writer sits idle meanwhile, then commits
+// them as one group while the CPU waits on its fsync (docs/PERFORMANCE.md,
+// "Group commit under concurrency"). With it, requests finish decoding one
+// after another and reach the writer while it commits the previous ones,
+// and the writer goroutine, when it returns from DuckDB, waits behind at
+// most GOMAXPROCS runnable requests for a thread.
+func (in *Ingester) decodeSlot(ctx context.Context) (release func(), err error) {
+	select {
+	case in.cpu <- struct{}{}:
+		return func() { <-in.cpu }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }
 

@@ -111,6 +111,11 @@ func (in *Ingester) decode(r *http.Request, req *request, q url.Values) mixpanel
 	if err != nil {
 		return mixpanel.Outcome{Err: err}
 	}
+	release, err := in.decodeSlot(r.Context())
+	if err != nil {
+		return mixpanel.Outcome{Err: mixpanel.ErrUnavailable}
+	}
+	defer release()
 	objs, err := mixpanel.Objects(in.parserOf(req.batch), payload)
 	if err != nil {
 		return mixpanel.Outcome{Err: err}

@@ -62,6 +62,11 @@ func (in *Ingester) posthogDecode(r *http.Request, ep posthog.Endpoint, b *batch
 	if err != nil {
 		return err
 	}
+	release, err := in.decodeSlot(r.Context())
+	if err != nil {
+		return posthog.NewError(posthog.ErrUnavailable, "", err)
+	}
+	defer release()
 	o := posthog.Options{Endpoint: ep, Now: b.now, SentAt: meta.SentAt}
 	return posthog.Decode(in.parserOf(b), in.arenaOf(b), payload, o, func(it *posthog.Item) error {
 		dropped, ref := in.addEvent(b, &it.Event, it.Token)

@@ -381,6 +381,33 @@ func TestFailedCallIsolated(t *testing.T) {
 	}
 }
 
+// A call that fails after the appender already holds several chunks of its
+// rows stores none of them, whether its group is committed by the
+// appender's own transaction or, above txRows, by an explicit one; the
+// store goes on taking appends.
+func TestFailedLargeCallStoresNothing(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{})
+	defer s.Close()
+	s.failRow = func(r *event.Row) bool { return r.Name == "poison" }
+	s.txRows = 3000 // 2500 rows: the appender's transaction, after it took a chunk of 2048; 5000: an explicit one
+	for _, n := range []int{2500, 5000} {
+		rows := rowsFor(n, 1, fmt.Sprintf("big%d-", n), `{}`)
+		rows[n-3].Name = "poison"
+		if _, err := s.Append(context.Background(), rows); err == nil {
+			t.Fatalf("%d rows with a poisoned one: no error", n)
+		}
+		if got := countRows(t, s, 1); got != 0 {
+			t.Fatalf("a failed call of %d rows left %d rows", n, got)
+		}
+	}
+	s.failRow = nil
+	mustAppend(t, s, rowsFor(5000, 1, "ok-", `{}`))
+	mustAppend(t, s, rowsFor(10, 1, "small-", `{}`))
+	if got := countRows(t, s, 1); got != 5010 {
+		t.Fatalf("after the failures, %d rows stored; want 5010", got)
+	}
+}
+
 // Seal completes while appends never stop.
 func TestSealUnderLoad(t *testing.T) {
 	s := mustOpen(t, t.TempDir(), Options{})

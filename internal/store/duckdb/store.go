@@ -174,8 +174,11 @@ type Store struct {
 	// failRow, set by tests before any Append, fails the transaction that
 	// appends a row it returns true for (after the rows before it).
 	failRow func(*event.Row) bool
-	act     *active
-	dd      *dedup
+	// txRows is the largest group committed by the appender's own
+	// transaction (appenderTxRows; tests lower it).
+	txRows int
+	act    *active
+	dd     *dedup
 
 	sealCh     chan *active           // writer -> sealer: actives to seal, oldest first
 	sealDoneCh chan sealDone          // sealer -> writer
@@ -260,6 +263,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		sealDoneCh: make(chan sealDone, 64),
 		sealReq:    make(chan chan rotateResult),
 		closing:    make(chan struct{}),
+		txRows:     appenderTxRows,
 		rdrained:   make(chan struct{}),
 		purgeCh:    make(chan *purgeReq),
 		compactCh:  make(chan *compactReq),

@@ -191,43 +191,8 @@ func (s *Store) commitGroup(group []*call) error {
 	if stored == 0 {
 		return nil
 	}
-	ctx := context.Background()
-	if _, err := s.wconn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return safeErr("begin append", err)
-	}
-	err := s.wconn.Raw(func(dc any) error {
-		app, err := ddb.NewAppender(dc.(driver.Conn), a.alias, "main", "events")
-		if err != nil {
-			return err
-		}
-		for _, c := range group {
-			for i := range c.rows {
-				if c.dup != nil && c.dup[i] {
-					continue
-				}
-				r := &c.rows[i]
-				if s.failRow != nil && s.failRow(r) {
-					return errors.New("injected failure")
-				}
-				var k driver.Value
-				if dedups(r) {
-					k = int64(c.keys[i])
-				}
-				if err := app.AppendRow(r.ProjectID, r.Time, r.Name, r.DistinctID, r.InsertID, r.Props, k); err != nil {
-					return errors.Join(err, app.Close())
-				}
-			}
-		}
-		return app.Close()
-	})
-	if err == nil {
-		_, err = s.wconn.ExecContext(ctx, "COMMIT")
-	}
-	if err != nil {
-		if _, rerr := s.wconn.ExecContext(ctx, "ROLLBACK"); rerr != nil {
-			s.log.Error("rollback append", "err", safeErr("rollback", rerr))
-		}
-		return safeErr("append", err)
+	if err := s.appendGroup(a, group, stored); err != nil {
+		return err
 	}
 	// Committed: remember keys, sizes and partitions.
 	for key := range pending {
@@ -248,6 +213,76 @@ func (s *Store) commitGroup(group []*call) error {
 		}
 	}
 	s.mu.Unlock()
+	return nil
+}
+
+// appenderTxRows is the largest group appended in the appender's own
+// transaction. DuckDB's appender commits what it buffered on its own once
+// it holds 204,800 rows (BaseAppender's DEFAULT_FLUSH_COUNT); a larger
+// group would then be split over several transactions, so it is appended
+// inside an explicit one instead.
+const appenderTxRows = 100_000
+
+// appendGroup appends the stored rows of group to the active file a in one
+// durable transaction: nothing of them is stored if it fails.
+//
+// A group of up to s.txRows (appenderTxRows) rows is committed by the appender's
+// flush, which runs in a transaction of its own and commits it (WAL write
+// and fsync, as COMMIT does): no BEGIN and COMMIT statements, each of which
+// costs the single writer a statement's parse, plan and round trip, about
+// a third of the CPU time of a small group's commit. On an error before the
+// flush, the appender's rows are cleared, so closing it stores nothing.
+func (s *Store) appendGroup(a *active, group []*call, stored int) error {
+	ctx := context.Background()
+	explicit := stored > s.txRows
+	if explicit {
+		if _, err := s.wconn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+			return safeErr("begin append", err)
+		}
+	}
+	err := s.wconn.Raw(func(dc any) error {
+		app, err := ddb.NewAppender(dc.(driver.Conn), a.alias, "main", "events")
+		if err != nil {
+			return err
+		}
+		if err := s.appendRows(app, group); err != nil {
+			return errors.Join(err, app.Clear(), app.Close())
+		}
+		return app.Close()
+	})
+	if explicit {
+		if err == nil {
+			_, err = s.wconn.ExecContext(ctx, "COMMIT")
+		}
+		if err != nil {
+			if _, rerr := s.wconn.ExecContext(ctx, "ROLLBACK"); rerr != nil {
+				s.log.Error("rollback append", "err", safeErr("rollback", rerr))
+			}
+		}
+	}
+	return safeErr("append", err)
+}
+
+// appendRows hands the rows of group that are not duplicates to app.
+func (s *Store) appendRows(app *ddb.Appender, group []*call) error {
+	for _, c := range group {
+		for i := range c.rows {
+			if c.dup != nil && c.dup[i] {
+				continue
+			}
+			r := &c.rows[i]
+			if s.failRow != nil && s.failRow(r) {
+				return errors.New("injected failure")
+			}
+			var k driver.Value
+			if dedups(r) {
+				k = int64(c.keys[i])
+			}
+			if err := app.AppendRow(r.ProjectID, r.Time, r.Name, r.DistinctID, r.InsertID, r.Props, k); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
