@@ -27,23 +27,31 @@ import (
 	"github.com/sieve-analytics/sieve/internal/store/duckdb"
 )
 
-// cmpQueries are the questions timed on both backends. sql, when set, is
-// the same question in ClickHouse's own SQL, hand-written against the
-// events table ({db}) as one would without Sieve: no de-duplication of
-// retried rows and no identity merge, literals in the text, so a lower
-// bound rather than the same answer.
+// cmpQueries are the questions timed on both backends. sql is the same
+// question in ClickHouse's own SQL, hand-written against the events table
+// ({db}) as one would without Sieve: no de-duplication of retried rows
+// and no identity merge (users are distinct_ids; funnels by windowFunnel,
+// retention by a join of each distinct_id's first start event), literals
+// in the text, so a lower bound rather than the same answer. The
+// retention statement joins a shard's local table: events are sharded by
+// distinct_id.
 var cmpQueries = []struct{ name, doc, sql string }{
 	{"trends_total_day", `{"kind":"trends","from":"2026-01-05","to":"2026-02-03","series":[{"math":"total"}]}`,
 		`SELECT toDate(toDateTime(intDiv(time, 1000), 'UTC')) AS d, count() FROM {db}.events WHERE project_id = 1 AND time >= 1767571200000 AND time < 1770163200000 GROUP BY d ORDER BY d`},
 	{"breakdown_browser", `{"kind":"trends","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Page viewed"}],"breakdown":[{"property":"$browser"}]}`,
 		`SELECT toDate(toDateTime(intDiv(time, 1000), 'UTC')) AS d, visitParamExtractString(props, '$browser') AS b, count() FROM {db}.events WHERE project_id = 1 AND time >= 1767571200000 AND time < 1770163200000 AND event = 'Page viewed' GROUP BY d, b ORDER BY d, b`},
-	{"breakdown_expr", `{"kind":"trends","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Page viewed"}],"breakdown":[{"expr":"string(properties[\"$browser\"]) == \"Chrome\""}]}`, ""},
+	{"breakdown_expr", `{"kind":"trends","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Page viewed"}],"breakdown":[{"expr":"string(properties[\"$browser\"]) == \"Chrome\""}]}`,
+		`SELECT toDate(toDateTime(intDiv(time, 1000), 'UTC')) AS d, visitParamExtractString(props, '$browser') = 'Chrome' AS b, count() FROM {db}.events WHERE project_id = 1 AND time >= 1767571200000 AND time < 1770163200000 AND event = 'Page viewed' GROUP BY d, b ORDER BY d, b`},
 	{"filter_sum", `{"kind":"trends","from":"2026-01-05","to":"2026-02-03","series":[{"math":"sum","property":"amount"}],"filter":{"property":"plan","operator":"eq","value":"pro"}}`,
 		`SELECT toDate(toDateTime(intDiv(time, 1000), 'UTC')) AS d, sum(visitParamExtractFloat(props, 'amount')) FROM {db}.events WHERE project_id = 1 AND time >= 1767571200000 AND time < 1770163200000 AND visitParamExtractString(props, 'plan') = 'pro' GROUP BY d ORDER BY d`},
-	{"funnel_3_steps_7d", `{"kind":"funnels","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Viewed signup"},{"event":"Signed up"},{"event":"Completed onboarding"}],"funnel":{"window":7}}`, ""},
-	{"funnel_any_event_breakdown", `{"kind":"funnels","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Page viewed"},{"event":"Purchased"}],"breakdown":[{"property":"$country_code"}],"funnel":{"window":1}}`, ""},
-	{"retention_8_weeks", `{"kind":"retention","from":"2026-01-05","to":"2026-02-03","interval":"week","retention":{"start":{"event":"Signed up"},"return":{},"intervals":8}}`, ""},
-	{"addiction_week_hours", `{"kind":"addiction","from":"2026-01-05","to":"2026-02-03","interval":"week","series":[{"event":"Page viewed"}],"addiction":{"unit":"hour"}}`, ""},
+	{"funnel_3_steps_7d", `{"kind":"funnels","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Viewed signup"},{"event":"Signed up"},{"event":"Completed onboarding"}],"funnel":{"window":7}}`,
+		`SELECT l, count() FROM (SELECT distinct_id, windowFunnel(604800)(toDateTime(intDiv(time, 1000)), event = 'Viewed signup', event = 'Signed up', event = 'Completed onboarding') AS l FROM {db}.events WHERE project_id = 1 AND time >= 1767571200000 AND time < 1770768000000 AND event IN ('Viewed signup', 'Signed up', 'Completed onboarding') GROUP BY distinct_id) GROUP BY l ORDER BY l`},
+	{"funnel_any_event_breakdown", `{"kind":"funnels","from":"2026-01-05","to":"2026-02-03","series":[{"event":"Page viewed"},{"event":"Purchased"}],"breakdown":[{"property":"$country_code"}],"funnel":{"window":1}}`,
+		`SELECT c, l, count() FROM (SELECT distinct_id, anyIf(visitParamExtractString(props, '$country_code'), event = 'Page viewed') AS c, windowFunnel(86400)(toDateTime(intDiv(time, 1000)), event = 'Page viewed', event = 'Purchased') AS l FROM {db}.events WHERE project_id = 1 AND time >= 1767571200000 AND time < 1770249600000 AND event IN ('Page viewed', 'Purchased') GROUP BY distinct_id) GROUP BY c, l ORDER BY c, l`},
+	{"retention_8_weeks", `{"kind":"retention","from":"2026-01-05","to":"2026-02-03","interval":"week","retention":{"start":{"event":"Signed up"},"return":{},"intervals":8}}`,
+		`SELECT c, w, uniqExact(distinct_id) FROM {db}.events ANY INNER JOIN (SELECT distinct_id, min(time) AS c0, toMonday(toDateTime(intDiv(min(time), 1000), 'UTC')) AS c FROM {db}.events_local WHERE project_id = 1 AND time >= 1767571200000 AND time < 1770163200000 AND event = 'Signed up' GROUP BY distinct_id) USING distinct_id WHERE project_id = 1 AND time >= 1767571200000 AND time < 1775001600000 GROUP BY c, intDiv(time - c0, 604800000) AS w HAVING w >= 0 AND w <= 8 ORDER BY c, w`},
+	{"addiction_week_hours", `{"kind":"addiction","from":"2026-01-05","to":"2026-02-03","interval":"week","series":[{"event":"Page viewed"}],"addiction":{"unit":"hour"}}`,
+		`SELECT wk, n, count() FROM (SELECT toMonday(toDateTime(intDiv(time, 1000), 'UTC')) AS wk, distinct_id, uniqExact(intDiv(time, 3600000)) AS n FROM {db}.events WHERE project_id = 1 AND time >= 1767571200000 AND time < 1770163200000 AND event = 'Page viewed' GROUP BY wk, distinct_id) GROUP BY wk, n ORDER BY wk, n`},
 }
 
 // QueryOptions of `sieve bench query`.
