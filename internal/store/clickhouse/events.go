@@ -352,28 +352,23 @@ func (s *Store) insert(body []byte) error {
 }
 
 // storedKeys returns which keys of rows[idx] are already stored. Their
-// hashes and event names go to the server as external tables, never in
-// the statement; the server reads the k column of the rows of those
-// events in the keys' time range and returns the full keys of the rows
-// whose hash matches, which are then compared exactly. The event names
-// are matched with a plain IN (external tables are sent to every shard):
-// with it the primary key (project_id, event, time) narrows the read to
-// the granules of those events in the time range, where without it every
-// row of the month's partition was read (18.16 does not use a GLOBAL IN
-// set for the key).
+// hashes go to the server as an external table, never in the statement;
+// every shard reads, in event_keys (ordered by project and hash), the
+// granules that may hold one of them within the keys' time range and
+// returns the full keys of the rows whose hash matches, which are then
+// compared exactly. The read is a point read of a few granules per hash,
+// so its cost does not grow with the table (it used to read the k column
+// of every stored event in the time range). The plain IN (the external
+// table is sent to every shard) lets 18.16 use the set for the primary
+// key, which it does not for a GLOBAL IN.
 func (s *Store) storedKeys(ctx context.Context, rows []event.Row, idx []int) (map[eventKey]bool, error) {
-	var w, nw rbWriter
+	var w rbWriter
 	projects := map[int64]bool{}
-	names := map[string]bool{}
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, i := range idx {
 		r := &rows[i]
 		w.u64(keyHash(r))
 		projects[r.ProjectID] = true
-		if !names[r.Name] {
-			names[r.Name] = true
-			nw.str(r.Name)
-		}
 		lo, hi = min(lo, r.Time), max(hi, r.Time)
 	}
 	var ps []string
@@ -381,10 +376,10 @@ func (s *Store) storedKeys(ctx context.Context, rows []event.Row, idx []int) (ma
 		ps = append(ps, strconv.FormatInt(p, 10))
 	}
 	slices.Sort(ps)
-	q := fmt.Sprintf("SELECT project_id, event, distinct_id, time, insert_id FROM %s.events PREWHERE k GLOBAL IN (SELECT k FROM keys)"+
-		" WHERE project_id IN (%s) AND event IN (SELECT e FROM names) AND time >= %d AND time <= %d AND nodup = '' FORMAT RowBinary",
+	q := fmt.Sprintf("SELECT project_id, event, distinct_id, time, insert_id FROM %s.event_keys PREWHERE k IN (SELECT k FROM keys)"+
+		" WHERE project_id IN (%s) AND time >= %d AND time <= %d FORMAT RowBinary",
 		s.db, strings.Join(ps, ", "), lo, hi)
-	rc, err := s.q.do(ctx, q, nil, nil, []extTable{{name: "keys", structure: "k UInt64", data: w.b}, {name: "names", structure: "e String", data: nw.b}})
+	rc, err := s.q.do(ctx, q, nil, nil, []extTable{{name: "keys", structure: "k UInt64", data: w.b}})
 	if err != nil {
 		return nil, err
 	}

@@ -8,10 +8,10 @@ package clickhouse
 // texts on disk (mutation_N.txt) and may log them.
 //
 // What mutations can do on every version Sieve supports: delete events
-// (by project, time, event names, users) and erase users' profiles and
-// findings. Removing properties from events (rule.Paths) and from profiles
-// (rule.ProfilePaths) rewrites the rows through Sieve (purgeprops.go,
-// purgeprofiles.go).
+// (by project, time, event names, users) and their keys in event_keys,
+// and erase users' profiles and findings. Removing properties from events
+// (rule.Paths) and from profiles (rule.ProfilePaths) rewrites the rows
+// through Sieve (purgeprops.go, purgeprofiles.go).
 
 import (
 	"context"
@@ -272,15 +272,22 @@ func (s *Store) PurgeEvents(ctx context.Context, job store.PurgeJob) (store.Purg
 				p.RowsDeleted += c
 			}
 		}
-		if err := s.mutate(ctx, "events_local", cond); err != nil {
-			return res, err
+		// The events first, then their keys (event_keys holds the
+		// distinct_id and insert_id too): a purge that stops between the
+		// two leaves keys without events, which a re-run deletes (a key
+		// without its event would make a retry of that event count as
+		// stored; its deletion is what the purge asked for anyway).
+		for _, table := range []string{"events", "event_keys"} {
+			if err := s.mutate(ctx, table+"_local", cond); err != nil {
+				return res, err
+			}
+			left, err := s.q.queryString(ctx, "SELECT count() FROM "+s.db+"."+table+" WHERE "+cond)
+			if err != nil {
+				return res, fmt.Errorf("clickhouse store: verify: %w", err)
+			}
+			v, _ := strconv.ParseInt(left, 10, 64)
+			res.Remaining += v
 		}
-		left, err := s.q.queryString(ctx, "SELECT count() FROM "+s.db+".events WHERE "+cond)
-		if err != nil {
-			return res, fmt.Errorf("clickhouse store: verify: %w", err)
-		}
-		v, _ := strconv.ParseInt(left, 10, 64)
-		res.Remaining += v
 		res.Checked++
 		if job.Progress != nil {
 			job.Progress(ri+1, len(job.Rules))

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,13 +59,16 @@ func TestPurgeEraseUserNoResidue(t *testing.T) {
 	ctx := context.Background()
 	victim, secret, pprop := canary(t), canary(t), canary(t)
 	var rows []event.Row
+	var victimIDs []string // their insert ids, stored in events and event_keys
 	for i := range 30 {
 		user := "keeper"
 		props := `{"n":1}`
+		id := canary(t)
 		if i%3 == 0 {
 			user, props = victim, `{"note":"`+secret+`","i":`+string(rune('0'+i%10))+`}`
+			victimIDs = append(victimIDs, id)
 		}
-		rows = append(rows, event.Row{ProjectID: 1, Time: base + int64(i)*3_600_000*5, Name: "e", DistinctID: user, InsertID: canary(t), Props: []byte(props)})
+		rows = append(rows, event.Row{ProjectID: 1, Time: base + int64(i)*3_600_000*5, Name: "e", DistinctID: user, InsertID: id, Props: []byte(props)})
 	}
 	if _, err := s.Append(ctx, rows); err != nil {
 		t.Fatal(err)
@@ -76,8 +80,15 @@ func TestPurgeEraseUserNoResidue(t *testing.T) {
 	if err := s.AppendFindings(ctx, []event.Finding{{Time: base, ProjectID: 1, DistinctID: victim, Event: "e", Path: "note", Class: "secret", Detector: "d", Action: "drop"}}); err != nil {
 		t.Fatal(err)
 	}
-	if hits := filesHolding(t, secret, pprop, victim); len(hits) == 0 {
+	needles := append([]string{secret, pprop, victim}, victimIDs...)
+	if hits := filesHolding(t, needles...); len(hits) == 0 {
 		t.Fatal("positive control: the values are not found on disk before the purge; the check after it would prove nothing")
+	}
+	if n := victimKeys(t, s); n != 10 {
+		t.Fatalf("positive control: event_keys holds %d keys of the user on the shards, want 10", n)
+	}
+	if hits := filesHolding(t, victimIDs...); !slices.ContainsFunc(hits, func(p string) bool { return strings.Contains(p, "/event_keys_local/") }) {
+		t.Fatalf("positive control: the user's insert ids are not found in event_keys_local's files (found in %v)", hits)
 	}
 	rule := store.PurgeRule{Project: 1, From: store.AllTimeFrom, To: store.AllTimeTo, DistinctIDs: []string{victim}, DeleteEvents: true, EraseProfiles: true}
 	er, err := s.PurgeEvents(ctx, store.PurgeJob{ID: "p1", Rules: []store.PurgeRule{rule}})
@@ -112,9 +123,30 @@ func TestPurgeEraseUserNoResidue(t *testing.T) {
 	}); err != nil || n != 20 {
 		t.Fatalf("export after the purge: %d rows (want the other user's 20), %v", n, err)
 	}
-	if hits := filesHolding(t, secret, pprop, victim); len(hits) > 0 {
+	if n := victimKeys(t, s); n != 0 {
+		t.Fatalf("event_keys still holds %d keys of the erased user", n)
+	}
+	if hits := filesHolding(t, needles...); len(hits) > 0 {
 		t.Fatalf("purged values are still on disk in %v", hits)
 	}
+}
+
+// victimKeys counts, over every shard's event_keys_local, the keys of
+// TestPurgeEraseUserNoResidue's erased user: every user but "keeper" (the
+// canary itself never enters a statement).
+func victimKeys(t *testing.T, s *Store) int64 {
+	t.Helper()
+	ctx := context.Background()
+	var total int64
+	for i, n := range s.nodes {
+		v, err := n.queryString(ctx, "SELECT count() FROM "+s.db+".event_keys_local WHERE project_id = 1 AND distinct_id != 'keeper'")
+		if err != nil {
+			t.Fatalf("shard %d: count keys: %v", i+1, err)
+		}
+		c, _ := strconv.ParseInt(v, 10, 64)
+		total += c
+	}
+	return total
 }
 
 // TestPurgeProfilePropertyNoResidue removes a property holding unique

@@ -10,7 +10,7 @@ import (
 // versions applied in <db>.schema_version; Open applies what is missing.
 // ON CLUSTER DDL needs ZooKeeper, which a plain sharded cluster lacks, so
 // every statement goes to every shard.
-const schemaVersion = 4
+const schemaVersion = 5
 
 // versionTable records, on each shard, the schema versions applied.
 const versionTable = "CREATE TABLE IF NOT EXISTS %s.schema_version (version UInt32, applied DateTime) ENGINE = MergeTree() ORDER BY version"
@@ -76,6 +76,34 @@ var migrations = [][]string{
 		// key with the highest ver, then the highest gen.
 		`ALTER TABLE %[1]s.events_local ADD COLUMN gen UInt64 DEFAULT 0`,
 		`ALTER TABLE %[1]s.events ADD COLUMN gen UInt64 DEFAULT 0`,
+	},
+	{
+		// Event keys: the key of every stored event with a client insert
+		// id, for Append's look-up (storedKeys). Ordered by its hash, so
+		// that a look-up reads the few granules holding the group's
+		// hashes (index_granularity 64: about 64 rows per hash), whatever
+		// the table's size; partitioned as events, so that the group's
+		// time range skips other months. Plain MergeTree: two keys with
+		// one hash are both kept (the look-up compares full keys), and
+		// the copies a property purge's rewrite adds cost only space.
+		// The materialized view writes a shard's keys in the same insert
+		// as its events, after them (an insert that fails between the two
+		// leaves an event without its key: a retry stores a second copy,
+		// which reads fold; never a key without its event). Purges delete
+		// from it with the events' conditions (purge.go).
+		`CREATE TABLE IF NOT EXISTS %[1]s.event_keys_local (
+			project_id Int64, k UInt64, time Int64, event String, distinct_id String, insert_id String
+		) ENGINE = MergeTree()
+		PARTITION BY (project_id, toYYYYMM(toDateTime(intDiv(time, 1000))))
+		ORDER BY (project_id, k)
+		SETTINGS index_granularity = 64`,
+		`CREATE TABLE IF NOT EXISTS %[1]s.event_keys AS %[1]s.event_keys_local
+		ENGINE = Distributed(%[2]s, %[1]s, event_keys_local, sipHash64(distinct_id))`,
+		`CREATE MATERIALIZED VIEW IF NOT EXISTS %[1]s.event_keys_mv TO %[1]s.event_keys_local AS
+		SELECT project_id, k, time, event, distinct_id, insert_id FROM %[1]s.events_local WHERE k != 0`,
+		// The keys of the events stored before (after the view exists, so
+		// none is missed; one inserted meanwhile is there twice).
+		`INSERT INTO %[1]s.event_keys_local SELECT project_id, k, time, event, distinct_id, insert_id FROM %[1]s.events_local WHERE k != 0`,
 	},
 }
 
