@@ -1,0 +1,37 @@
+package guard
+
+// The eighth corpus's false positives and misses fixed by rule (issue 13,
+// branch g8fix): samples written from the tools' documented syntax, never
+// from a corpus's values.
+
+// kinds8FixSamples are detector samples of the round, merged into
+// TestDetectorSamples.
+func kinds8FixSamples() map[string][2][]sample {
+	return map[string][2][]sample{
+		"text.config_secret": {
+			{
+				skv("cell", "import os\ntoken = \"Aa1"+fake(831, 37, alnum)+"\"\n"),
+			},
+			{
+				// Code reading the value from the environment, or asking
+				// for it, holds no value.
+				skv("cell", "import os, getpass\ntoken = os.environ[\"HF_TOKEN\"]\npw = getpass.getpass('Password: ')\n"),
+				skv("py", "api_key = os.getenv(\"OPENAI_API_KEY\")\n"),
+				skv("js", "const secret = process.env[\"STRIPE_SECRET\"];\nsecret: ENV.fetch(\"STRIPE_SECRET\")\n"),
+				skv("go", "token := os.Getenv(\"GITHUB_TOKEN\")\napi_token = System.getenv(\"API_TOKEN\")\n"),
+			},
+		},
+		"text.password": {
+			{
+				skv("log", "MYSQL_ROOT_PASSWORD: Xk29dkLm!q in the compose file"),
+				// A default is a value.
+				skv("compose", "services:\n  db:\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD:-Xk29dkLm!q}\n"),
+			},
+			{
+				// Compose's required-variable form names a variable.
+				skv("compose", "services:\n  mysql:\n    environment:\n      MYSQL_ROOT_PASSWORD: ${MYSQL_ROOT_PASSWORD:?set it in .env}\n"),
+				skv("compose", "environment:\n  - POSTGRES_PASSWORD=${POSTGRES_PASSWORD?missing}\n"),
+			},
+		},
+	}
+}
