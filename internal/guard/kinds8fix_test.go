@@ -33,5 +33,19 @@ func kinds8FixSamples() map[string][2][]sample {
 				skv("compose", "environment:\n  - POSTGRES_PASSWORD=${POSTGRES_PASSWORD?missing}\n"),
 			},
 		},
+		"key.national_id": {
+			{
+				// Published examples: an Estonian isikukood, a Lithuanian
+				// asmens kodas, CMS's sample MBI, a Polish NIP.
+				kv("personal_code", "37605030299"), kv("personal_code", "33309240064"),
+				kv("medicare_beneficiary_id", "1EG4-TE5-MK73"), kv("tax_id_pl", "123-456-32-18"),
+			},
+			{
+				// The same shapes failing every check the key names: some
+				// other number.
+				kv("personal_code", "37605030298"), kv("medicare_beneficiary_id", "1SG4-TE5-MK73"),
+				kv("tax_id_pl", "123-456-32-17"),
+			},
+		},
 	}
 }
