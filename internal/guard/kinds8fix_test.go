@@ -47,5 +47,9 @@ func kinds8FixSamples() map[string][2][]sample {
 				kv("tax_id_pl", "123-456-32-17"),
 			},
 		},
+		"secret.webhook_url": {
+			{skv("url", "https://hook.eu1.make.com/"+fake(832, 32, "abcdefghijklmnopqrstuvwxyz0123456789"))},
+			{skv("url", "https://hook.eu1.make.com/"), skv("docs", "https://www.make.com/en/help/tools/webhooks"), skv("u", "https://hook.us1.make.com/status")},
+		},
 	}
 }

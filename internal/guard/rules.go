@@ -108,7 +108,7 @@ var detectors = []DetectorInfo{
 	{"id.th_id", NationalID, "a Thai national ID written 1-4-5-2-1 with dashes whose check digit (mod 11) passes"},
 	{"id.ae_emirates_id", NationalID, "an Emirates ID written 784-YYYY-NNNNNNN-C that passes Luhn"},
 	{"id.cz_rodne_cislo", NationalID, "a Czech or Slovak birth number written YYMMDD/SSSC with a valid date (women's month +50) and divisible by 11"},
-	{"secret.webhook_url", SecretToken, "Slack, Discord, Office 365, Teams, Mattermost, Zapier and IFTTT incoming-webhook URLs and Telegram Bot API URLs (the path is the secret)"},
+	{"secret.webhook_url", SecretToken, "Slack, Discord, Office 365, Teams, Mattermost, Zapier, Make and IFTTT incoming-webhook URLs and Telegram Bot API URLs (the path is the secret)"},
 	{"url.magic_link", SecretToken, "the random token (20+ mixed-case letters and digits, high entropy) of a sign-in link parameter (magic, login_token, one_time_token, ott...) in any URL, and of a parameter named for a token, code, key, secret, session or login in a custom-scheme deep link (myapp://, com.example.app://)"},
 	{"url.param", SecretToken, "sensitive query, fragment or form parameters (code, token, access_token, key, session...; a one-letter name such as t only with a credential's length, 32 bytes); parameters named like other classes report those classes"},
 	{"url.userinfo", CredentialsInURL, "scheme://user:password@host with a non-placeholder password"},
