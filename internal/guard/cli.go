@@ -17,7 +17,10 @@ type argv struct{ s, e int }
 
 // nextArg returns the next word of s at or after i, quotes removed.
 func nextArg(s string, i int) (argv, int) {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ||
+		s[i] == ',' && i > 0 && (s[i-1] == '"' || s[i-1] == '\'')) {
+		// The comma after a quoted element of an exec-form list:
+		// command: ["redis-server", "--requirepass", "..."].
 		i++
 	}
 	if i >= len(s) {
@@ -232,7 +235,11 @@ func (w *walker) scanCommandLine(s string) {
 			w.userPassArg(s, argv{a.s + strings.IndexByte(word, '=') + 1, a.e})
 		case strings.HasPrefix(word, "--") && len(word) > 3:
 			name, val, eq := strings.Cut(word[2:], "=")
-			if kind := classifyKey(name); kind.sensitive() {
+			kind := classifyKey(name)
+			if !kind.sensitive() && spacedDirective(name) {
+				kind = kPassword // redis-server --requirepass S3cret: a config directive as a flag
+			}
+			if kind.sensitive() {
 				v := argv{a.e - len(val), a.e}
 				if !eq {
 					v = next()
@@ -529,6 +536,9 @@ func (w *walker) scanConfigLines(s string) {
 
 func (w *walker) configLine(s string, ls, le int, multiline bool) {
 	i := ls
+	if i+1 < le && s[i] == '+' && s[i+1] != '+' && multiline {
+		i++ // a line a diff adds: "+API_KEY=..."
+	}
 	for i < le && (s[i] == ' ' || s[i] == '\t' || s[i] == '-') {
 		i++
 	}

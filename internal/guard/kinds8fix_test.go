@@ -11,6 +11,9 @@ func kinds8FixSamples() map[string][2][]sample {
 		"text.config_secret": {
 			{
 				skv("cell", "import os\ntoken = \"Aa1"+fake(831, 37, alnum)+"\"\n"),
+				skv("diff", "--- a/.env\n+++ b/.env\n@@ -1,2 +1,3 @@\n LOG_LEVEL=info\n+PAYMENTS_API_KEY=Aa1"+fake(833, 29, alnum)+"\n"),
+				skv("cmd", "redis-server --appendonly yes --requirepass Xk29dkLm7q"),
+				skv("compose", "services:\n  cache:\n    command: [\"redis-server\", \"--requirepass\", \"Xk29dkLm7q\"]\n"),
 			},
 			{
 				// Code reading the value from the environment, or asking
@@ -19,6 +22,8 @@ func kinds8FixSamples() map[string][2][]sample {
 				skv("py", "api_key = os.getenv(\"OPENAI_API_KEY\")\n"),
 				skv("js", "const secret = process.env[\"STRIPE_SECRET\"];\nsecret: ENV.fetch(\"STRIPE_SECRET\")\n"),
 				skv("go", "token := os.Getenv(\"GITHUB_TOKEN\")\napi_token = System.getenv(\"API_TOKEN\")\n"),
+				skv("diff", "--- a/.env\n+++ b/.env\n@@ -1,2 +1,3 @@\n+PAYMENTS_API_KEY=${PAYMENTS_API_KEY}\n+1 more line\n"),
+				skv("compose", "command: [\"redis-server\", \"--requirepass\", \"$REDIS_PASSWORD\"]\n"),
 			},
 		},
 		"text.password": {
