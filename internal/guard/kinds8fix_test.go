@@ -1,5 +1,10 @@
 package guard
 
+import (
+	"strconv"
+	"strings"
+)
+
 // The eighth corpus's false positives and misses fixed by rule (issue 13,
 // branch g8fix): samples written from the tools' documented syntax, never
 // from a corpus's values.
@@ -56,5 +61,32 @@ func kinds8FixSamples() map[string][2][]sample {
 			{skv("url", "https://hook.eu1.make.com/"+fake(832, 32, "abcdefghijklmnopqrstuvwxyz0123456789"))},
 			{skv("url", "https://hook.eu1.make.com/"), skv("docs", "https://www.make.com/en/help/tools/webhooks"), skv("u", "https://hook.us1.make.com/status")},
 		},
+		"private_key.keyfile": {
+			{skv("keypair_json", byteArray(841, 64, 255)), skv("wallet_secret_key", byteArray(842, 64, 255))},
+			{
+				// A signature, and arrays that are not 64 bytes.
+				skv("signature", byteArray(843, 64, 255)), skv("keypair_json", byteArray(844, 63, 255)),
+				skv("keypair_json", byteArray(845, 64, 999)),
+			},
+		},
 	}
+}
+
+// byteArray is the JSON text of an array of n numbers below max+1, derived
+// from seed.
+func byteArray(seed, n, max int) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		v := (seed*7919 + i*104729) % (max + 1)
+		if i == 0 && max > 255 {
+			v = 256 + v%(max-255)
+		}
+		b.WriteString(strconv.Itoa(v))
+	}
+	b.WriteByte(']')
+	return b.String()
 }

@@ -31,7 +31,7 @@ var detectors = []DetectorInfo{
 	{"private_key.der", PrivateKey, "base64 PKCS#1, PKCS#8, SEC1 or OpenSSH private key bodies without PEM markers"},
 	{"private_key.age", PrivateKey, "age secret keys (AGE-SECRET-KEY-1...)"},
 	{"private_key.nostr", PrivateKey, "Nostr secret keys: nsec1 and 58 bech32 characters"},
-	{"private_key.keyfile", PrivateKey, "SSH2-armoured private keys (---- BEGIN SSH2 [ENCRYPTED] PRIVATE KEY ----) and minisign/signify secret key files (an untrusted comment naming a secret key, then the base64 key line)"},
+	{"private_key.keyfile", PrivateKey, "SSH2-armoured private keys (---- BEGIN SSH2 [ENCRYPTED] PRIVATE KEY ----) minisign/signify secret key files (an untrusted comment naming a secret key, then the base64 key line), and Solana keypair files (a JSON array of 64 bytes) under a key naming a key pair or secret key"},
 	{"key.card_number", PaymentCard, "12 to 19 digits under card number keys, or number/num under a card, payment or billing object"},
 	{"key.card_cvv", PaymentCard, "3 or 4 digits under CVV/CVC/CSC keys"},
 	{"key.card_expiry", PaymentCard, "an expiry date under exp/expiry keys, only in an object that also holds a card number"},
