@@ -13,6 +13,14 @@ package guard
 // words, after natcheck6.go's and before phrases.go indexes the cues
 // (files initialise in name order).
 func init() {
+	first := len(idFormats)
+	defer func() {
+		for _, f := range idFormats[first:] {
+			for _, w := range f.words {
+				soleFormatWords[w] = true
+			}
+		}
+	}()
 	idFormats = append(idFormats,
 		idFormat{[]string{"cpr", "cpr_nummer", "cprnummer", "cpr_nr", "cprnr"}, false, digitsShape(10), dkCPRValid, nil},
 		idFormat{[]string{"nip"}, false, digitsShape(10), plNIPValid, nil},
@@ -221,6 +229,12 @@ func mbiShape(u []byte) bool {
 	return u[0] >= '1' && u[0] <= '9' && l(u[1]) && (l(u[2]) || n(u[2])) && n(u[3]) && l(u[4]) &&
 		(l(u[5]) || n(u[5])) && n(u[6]) && l(u[7]) && l(u[8]) && n(u[9]) && n(u[10])
 }
+
+// soleFormatWords: the key words of this file's formats, each naming one
+// country's one number of a fixed shape (formatOnlyKey). Older words such
+// as "dni" or "nric" also name numbers of shapes idFormats does not hold
+// (Argentina's DNI, Singapore's M-series FIN), decided by the key alone.
+var soleFormatWords = map[string]bool{}
 
 // mbiWritten: 11 letters and digits, a digit 1-9 first, with letters
 // among them: an MBI as written, whether or not its letters and digits
