@@ -532,6 +532,50 @@ func (w *walker) scanConfigLines(s string) {
 		w.configLine(s, ls, le, multiline)
 		ls = le + 1
 	}
+	if multiline && strings.Contains(s, "name: ") && strings.Contains(s, "value: ") {
+		w.scanNameValueLines(s)
+	}
+}
+
+// scanNameValueLines reads YAML lists of name/value pairs, as Kubernetes
+// writes a container's environment (and Helm charts' extraEnv):
+//
+//   - name: API_TOKEN
+//     value: "..."
+//
+// a name the key dictionary knows makes the value on the next line what
+// the name says.
+func (w *walker) scanNameValueLines(s string) {
+	name := ""
+	for ls := 0; ls < len(s); {
+		le := strings.IndexByte(s[ls:], '\n')
+		if le < 0 {
+			le = len(s)
+		} else {
+			le += ls
+		}
+		line := strings.TrimLeft(s[ls:le], " \t")
+		switch {
+		case strings.HasPrefix(line, "- name: "):
+			name = strings.Trim(strings.TrimSpace(line[len("- name: "):]), "\"'")
+		case name != "" && strings.HasPrefix(line, "value: "):
+			vs := le - len(line) + len("value: ")
+			ve := le
+			for ve > vs && (s[ve-1] == ' ' || s[ve-1] == '\r') {
+				ve--
+			}
+			if ve-vs >= 2 && (s[vs] == '"' || s[vs] == '\'') && s[ve-1] == s[vs] {
+				vs, ve = vs+1, ve-1
+			}
+			if kind := classifyKey(name); kind.sensitive() && ve > vs {
+				w.namedValue(s, argv{vs, ve}, kind, true)
+			}
+			name = ""
+		default:
+			name = ""
+		}
+		ls = le + 1
+	}
 }
 
 func (w *walker) configLine(s string, ls, le int, multiline bool) {

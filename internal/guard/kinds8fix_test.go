@@ -18,6 +18,7 @@ func kinds8FixSamples() map[string][2][]sample {
 				skv("cell", "import os\ntoken = \"Aa1"+fake(831, 37, alnum)+"\"\n"),
 				skv("diff", "--- a/.env\n+++ b/.env\n@@ -1,2 +1,3 @@\n LOG_LEVEL=info\n+PAYMENTS_API_KEY=Aa1"+fake(833, 29, alnum)+"\n"),
 				skv("cmd", "redis-server --appendonly yes --requirepass Xk29dkLm7q"),
+				skv("values", "extraEnv:\n  - name: PAYMENTS_API_TOKEN\n    value: \"Aa1"+fake(834, 37, alnum)+"\"\n"),
 				skv("compose", "services:\n  cache:\n    command: [\"redis-server\", \"--requirepass\", \"Xk29dkLm7q\"]\n"),
 			},
 			{
@@ -29,6 +30,7 @@ func kinds8FixSamples() map[string][2][]sample {
 				skv("go", "token := os.Getenv(\"GITHUB_TOKEN\")\napi_token = System.getenv(\"API_TOKEN\")\n"),
 				skv("diff", "--- a/.env\n+++ b/.env\n@@ -1,2 +1,3 @@\n+PAYMENTS_API_KEY=${PAYMENTS_API_KEY}\n+1 more line\n"),
 				skv("compose", "command: [\"redis-server\", \"--requirepass\", \"$REDIS_PASSWORD\"]\n"),
+				skv("values", "env:\n  - name: LOG_LEVEL\n    value: debug\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef:\n        name: api\n        key: token\n  - name: DB_PASSWORD\n    value: \"$(DB_PASSWORD)\"\n"),
 			},
 		},
 		"text.password": {
