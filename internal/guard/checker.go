@@ -1123,6 +1123,9 @@ func (w *walker) leafOf(c *fastjson.Value, isNum bool, kind keyKind, key string,
 	if elem != nil && key != "" && !structuralKey(key) && len(s) > 0 {
 		w.elemHit(elem, key, s, 0, len(s))
 	}
+	if !isNum && len(s) >= 129 && s[0] == '[' && keypairKey(key) && solanaKeypair(s) {
+		w.add(PrivateKey, "private_key.keyfile", 0, len(s)) // a Solana keypair file's text
+	}
 	if !isNum && len(w.hits) == mark && !kind.sensitive() && kind != kElementsChain && looksJSON(s) {
 		if act, repl, ok := w.nestedJSON(s, kind); ok {
 			if act == "" && memoable && w.found == found {

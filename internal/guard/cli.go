@@ -17,7 +17,10 @@ type argv struct{ s, e int }
 
 // nextArg returns the next word of s at or after i, quotes removed.
 func nextArg(s string, i int) (argv, int) {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ||
+		s[i] == ',' && i > 0 && (s[i-1] == '"' || s[i-1] == '\'')) {
+		// The comma after a quoted element of an exec-form list:
+		// command: ["redis-server", "--requirepass", "..."].
 		i++
 	}
 	if i >= len(s) {
@@ -232,7 +235,11 @@ func (w *walker) scanCommandLine(s string) {
 			w.userPassArg(s, argv{a.s + strings.IndexByte(word, '=') + 1, a.e})
 		case strings.HasPrefix(word, "--") && len(word) > 3:
 			name, val, eq := strings.Cut(word[2:], "=")
-			if kind := classifyKey(name); kind.sensitive() {
+			kind := classifyKey(name)
+			if !kind.sensitive() && spacedDirective(name) {
+				kind = kPassword // redis-server --requirepass S3cret: a config directive as a flag
+			}
+			if kind.sensitive() {
 				v := argv{a.e - len(val), a.e}
 				if !eq {
 					v = next()
@@ -525,10 +532,57 @@ func (w *walker) scanConfigLines(s string) {
 		w.configLine(s, ls, le, multiline)
 		ls = le + 1
 	}
+	if multiline && strings.Contains(s, "name: ") && strings.Contains(s, "value: ") {
+		w.scanNameValueLines(s)
+	}
+}
+
+// scanNameValueLines reads YAML lists of name/value pairs, as Kubernetes
+// writes a container's environment (and Helm charts' extraEnv):
+//
+//   - name: API_TOKEN
+//     value: "..."
+//
+// a name the key dictionary knows makes the value on the next line what
+// the name says.
+func (w *walker) scanNameValueLines(s string) {
+	name := ""
+	for ls := 0; ls < len(s); {
+		le := strings.IndexByte(s[ls:], '\n')
+		if le < 0 {
+			le = len(s)
+		} else {
+			le += ls
+		}
+		line := strings.TrimLeft(s[ls:le], " \t")
+		switch {
+		case strings.HasPrefix(line, "- name: "):
+			name = strings.Trim(strings.TrimSpace(line[len("- name: "):]), "\"'")
+		case name != "" && strings.HasPrefix(line, "value: "):
+			vs := le - len(line) + len("value: ")
+			ve := le
+			for ve > vs && (s[ve-1] == ' ' || s[ve-1] == '\r') {
+				ve--
+			}
+			if ve-vs >= 2 && (s[vs] == '"' || s[vs] == '\'') && s[ve-1] == s[vs] {
+				vs, ve = vs+1, ve-1
+			}
+			if kind := classifyKey(name); kind.sensitive() && ve > vs {
+				w.namedValue(s, argv{vs, ve}, kind, true)
+			}
+			name = ""
+		default:
+			name = ""
+		}
+		ls = le + 1
+	}
 }
 
 func (w *walker) configLine(s string, ls, le int, multiline bool) {
 	i := ls
+	if i+1 < le && s[i] == '+' && s[i+1] != '+' && multiline {
+		i++ // a line a diff adds: "+API_KEY=..."
+	}
 	for i < le && (s[i] == ' ' || s[i] == '\t' || s[i] == '-') {
 		i++
 	}

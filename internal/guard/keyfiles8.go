@@ -82,3 +82,46 @@ func signifySecret(s string, fn func(start, end int)) {
 		}
 	}
 }
+
+// solanaKeypair: t is the text of a Solana keypair file as solana-keygen
+// writes it (id.json): a JSON array of exactly 64 integers 0-255, the
+// ed25519 secret key's 32 bytes and then the public key's.
+func solanaKeypair(t string) bool {
+	if len(t) < 129 || len(t) > 512 || t[0] != '[' || t[len(t)-1] != ']' {
+		return false
+	}
+	n, v, digits := 0, 0, 0
+	for i := 1; i < len(t); i++ {
+		switch c := t[i]; {
+		case c >= '0' && c <= '9':
+			v = v*10 + int(c-'0')
+			digits++
+			if digits > 3 || v > 255 {
+				return false
+			}
+		case c == ',' || c == ']':
+			if digits == 0 {
+				return false
+			}
+			n++
+			v, digits = 0, 0
+			if c == ']' && i != len(t)-1 {
+				return false
+			}
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
+			if digits > 0 && i+1 < len(t) && isDigit(t[i+1]) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return n == 64
+}
+
+// keypairKey: the key names a key pair or a secret key (keypair_json,
+// secretKey, wallet_keypair): 64 bytes under another name (a signature,
+// a hash) are public.
+func keypairKey(key string) bool {
+	return containsFoldAny(key, "keypair", "key_pair", "secretkey", "secret_key", "privatekey", "private_key")
+}

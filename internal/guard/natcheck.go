@@ -205,19 +205,18 @@ func failsIDCheck(key, t string) bool {
 }
 
 // formatOnlyKey: key names national-ID formats of fixed shapes ("iin",
-// "cpr", "nip", a country's word) and nothing that names national IDs in
-// general (an id, a national, personal, citizen or social number). A value
-// of none of those shapes is another number under a word that can mean
-// other things too: "iin" is also a card's issuer identification number.
+// "cpr", "nip", a country's word; soleFormatWords) and nothing that names
+// national IDs in general (an id, a national, personal, citizen or social
+// number). A value of none of those shapes is another number under a word
+// that can mean other things too: "iin" is also a card's issuer
+// identification number.
 func formatOnlyKey(key, ccWord string) bool {
 	if keyNames(key, "id") || containsFoldAny(key, "national", "ident", "citizen", "person", "social", "ssn", "civil", "passport") {
 		return false
 	}
-	for k := range idFormats {
-		for _, w := range idFormats[k].words {
-			if keyNames(key, w) || w == ccWord && ccWord != "" {
-				return true
-			}
+	for w := range soleFormatWords {
+		if keyNames(key, w) || w == ccWord && ccWord != "" {
+			return true
 		}
 	}
 	return false

@@ -15,7 +15,7 @@ func init() {
 	idFormats = append(idFormats,
 		idFormat{[]string{"rijksregister", "registre_national", "registrenational", "national_register", "nationalregister",
 			"numero_national", "insz", "niss", "nrn"}, false, digitsShape(11), beNRNValid, nil},
-		idFormat{[]string{"isikukood", "isikukoodi", "asmens_kodas", "asmenskodas"}, false, digitsShape(11), eeIsikukoodValid, nil},
+		idFormat{[]string{"isikukood", "isikukoodi", "asmens_kodas", "asmenskodas", "personal_code", "personalcode"}, false, digitsShape(11), eeIsikukoodValid, nil},
 		idFormat{[]string{"cnp", "cod_numeric", "codnumeric"}, false, digitsShape(13), roCNPValid, nil},
 		idFormat{[]string{"egn", "егн", "edinen_grazhdanski", "единен"}, false, digitsShape(10), bgEGNValid, nil},
 		idFormat{[]string{"oib", "osobni_identifikacijski", "osobniidentifikacijski"}, false, digitsShape(11), oibValid, nil},

@@ -13,10 +13,18 @@ package guard
 // words, after natcheck6.go's and before phrases.go indexes the cues
 // (files initialise in name order).
 func init() {
+	first := len(idFormats)
+	defer func() {
+		for _, f := range idFormats[first:] {
+			for _, w := range f.words {
+				soleFormatWords[w] = true
+			}
+		}
+	}()
 	idFormats = append(idFormats,
 		idFormat{[]string{"cpr", "cpr_nummer", "cprnummer", "cpr_nr", "cprnr"}, false, digitsShape(10), dkCPRValid, nil},
 		idFormat{[]string{"nip"}, false, digitsShape(10), plNIPValid, nil},
-		idFormat{[]string{"personas_kods", "personaskods", "personas"}, false, digitsShape(11), lvPersonasKodsValid, nil},
+		idFormat{[]string{"personas_kods", "personaskods", "personas", "personal_code", "personalcode"}, false, digitsShape(11), lvPersonasKodsValid, nil},
 		idFormat{[]string{"amka", "αμκα"}, false, digitsShape(11), grAMKAValid, nil},
 		idFormat{[]string{"snils", "снилс", "СНИЛС"}, false, digitsShape(11), snilsValid, nil},
 		idFormat{[]string{"inn", "инн", "ИНН"}, false, digitsShape(12), ruINNValid, nil},
@@ -28,11 +36,11 @@ func init() {
 		idFormat{[]string{"melli", "kode_melli", "kodemelli", "کد_ملی", "کدملی", "national_code", "nationalcode"}, false, digitsShape(10), irMelliValid, nil},
 		idFormat{[]string{"iqama", "saudi"}, false, digitsShape(10), saudiIDValid, nil},
 		idFormat{[]string{"dnummer", "d_nummer"}, false, digitsShape(11), fnrValid, nil},
-		idFormat{[]string{"mbi", "beneficiary", "medicare"}, false, mbiShape, mbiShape, nil},
+		idFormat{[]string{"mbi", "beneficiary", "medicare"}, false, mbiWritten, mbiShape, nil},
 		idFormat{[]string{"mykad", "no_kp", "nokp", "kad_pengenalan", "kadpengenalan"}, false, digitsShape(12), myKadValid, nil},
 		idFormat{[]string{"nik", "induk", "ktp"}, false, digitsShape(16), nikValid, nil},
 	)
-	for cc, w := range map[string]string{"dk": "cpr", "lv": "personas", "gr": "amka", "ua": "rnokpp", "kz": "iin", "at": "svnr", "nz": "ird", "ir": "melli", "sa": "iqama", "my": "mykad"} {
+	for cc, w := range map[string]string{"dk": "cpr", "lv": "personas", "gr": "amka", "ua": "rnokpp", "kz": "iin", "at": "svnr", "nz": "ird", "ir": "melli", "sa": "iqama", "my": "mykad", "pl": "nip"} {
 		countryFormats[cc] = w
 	}
 	addKeysLate(kNatID, "cprnummer", "cprnr", "nip", "numernip", "nipnumber", "personaskods", "amka", "snils", "снилс",
@@ -220,6 +228,29 @@ func mbiShape(u []byte) bool {
 	n := func(c byte) bool { return isDigit(c) }
 	return u[0] >= '1' && u[0] <= '9' && l(u[1]) && (l(u[2]) || n(u[2])) && n(u[3]) && l(u[4]) &&
 		(l(u[5]) || n(u[5])) && n(u[6]) && l(u[7]) && l(u[8]) && n(u[9]) && n(u[10])
+}
+
+// soleFormatWords: the key words of this file's formats, each naming one
+// country's one number of a fixed shape (formatOnlyKey). Older words such
+// as "dni" or "nric" also name numbers of shapes idFormats does not hold
+// (Argentina's DNI, Singapore's M-series FIN), decided by the key alone.
+var soleFormatWords = map[string]bool{}
+
+// mbiWritten: 11 letters and digits, a digit 1-9 first, with letters
+// among them: an MBI as written, whether or not its letters and digits
+// stand where mbiShape wants them (a value of this shape that fails it is
+// not an MBI). Australian Medicare numbers, under the same word, are
+// digits only.
+func mbiWritten(u []byte) bool {
+	if len(u) != 11 || u[0] < '1' || u[0] > '9' {
+		return false
+	}
+	for _, c := range u {
+		if isUpper(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // strings8MBI marks the letters an MBI uses (A-Z but S, L, O, I, B, Z).

@@ -296,3 +296,46 @@ func inTraceOrDSN(s string, a, b int) bool {
 	}
 	return len(user) == 32 && isHexRun(user) && strings.IndexByte(s[st+3:a], ' ') < 0
 }
+
+// envPrefixes open code that reads a value from the environment or asks
+// for it at run time, as written in place of the value: Python's
+// os.environ["X"], os.getenv("X") and getpass.getpass(), Node's
+// process.env["X"], Ruby's ENV["X"] and ENV.fetch("X"), Go's
+// os.Getenv("X"), Java's System.getenv("X"), Rust's env::var("X"), Deno's
+// Deno.env.get("X"), .NET's Environment.GetEnvironmentVariable("X"), PHP's
+// and C's getenv("X"), Laravel's env("X").
+var envPrefixes = [...]string{"os.environ[", "os.environ.get(", "os.getenv(", "getpass.getpass(", "getpass(",
+	"process.env[", "ENV[", "ENV.fetch(", "os.Getenv(", "os.LookupEnv(", "System.getenv(", "std::env::var(",
+	"env::var(", "Deno.env.get(", "Environment.GetEnvironmentVariable(", "getenv(", "env("}
+
+// envReference: s refers to a value kept elsewhere instead of holding it:
+// code reading an environment variable (envPrefixes), or Compose's and the
+// shell's required-variable form ${NAME?message} / ${NAME:?message}, whose
+// message is no value (cut at its first space, as text scanners cut
+// tokens). A default, ${NAME:-value}, holds a value and is not one.
+func envReference(s string) bool {
+	if len(s) < 4 {
+		return false
+	}
+	if s[0] == '$' && s[1] == '{' {
+		i := 2
+		for i < len(s) && (isAlnum(s[i]) || s[i] == '_') {
+			i++
+		}
+		if i == 2 || i == len(s) {
+			return false
+		}
+		return s[i] == '?' || s[i] == ':' && i+1 < len(s) && s[i+1] == '?'
+	}
+	switch s[0] {
+	case 'o', 'g', 'p', 'E', 'S', 's', 'e', 'D':
+	default:
+		return false
+	}
+	for _, p := range envPrefixes {
+		if len(s) > len(p) && s[:len(p)] == p {
+			return true
+		}
+	}
+	return false
+}

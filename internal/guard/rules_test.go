@@ -398,6 +398,9 @@ func TestDetectorSamples(t *testing.T) {
 	for k, v := range kinds8Samples() {
 		all[k] = [2][]sample{append(all[k][0], v[0]...), append(all[k][1], v[1]...)}
 	}
+	for k, v := range kinds8FixSamples() {
+		all[k] = [2][]sample{append(all[k][0], v[0]...), append(all[k][1], v[1]...)}
+	}
 	for _, d := range detectors {
 		s, ok := all[d.Name]
 		if !ok || len(s[0]) == 0 || len(s[1]) == 0 {

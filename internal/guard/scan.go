@@ -564,7 +564,7 @@ func (w *walker) scanText(s string, kind keyKind, depth int) {
 		w.scanPgpass(s)
 	}
 	if len(s) >= 8 && f&pSpace != 0 && kind != kPassword && kind != kPwd {
-		if f&pEq != 0 || f&pDash != 0 && strings.Contains(s, " -") ||
+		if f&pEq != 0 || f&pDash != 0 && (strings.Contains(s, " -") || strings.Contains(s, "\",\"-") || strings.Contains(s, "\", \"-")) ||
 			f&pSlash != 0 && (f&pAt != 0 || strings.Contains(s, " /") || oracleProgram(firstWord(s))) ||
 			strings.IndexByte(s, '|') >= 0 {
 			w.scanCommandLine(s)

@@ -674,7 +674,7 @@ func isPlaceholder(s string) bool {
 		strings.HasPrefix(s, "%(") || s == "%s",
 		strings.HasPrefix(s, "process.env."),
 		s[0] == '$' && n > 1 && isEnvName(s[1:]),
-		hclReference(s):
+		hclReference(s), envReference(s):
 		return true
 	}
 	if isEnvName(s) && strings.IndexByte(s, '_') > 0 && containsFoldAny(s, "key", "token", "secret", "password", "pass", "your") {

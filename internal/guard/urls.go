@@ -180,11 +180,17 @@ func (w *walker) scanPathIDs(s string, ps, pe, depth int) {
 // webhookPathSecret: an incoming-webhook URL carries its secret in the
 // path (Microsoft Teams' *.webhook.office.com/webhookb2/..., Mattermost's
 // and Rocket.Chat's /hooks/<token>, Zapier's hooks.zapier.com/hooks/catch/
-// <id>/<token>, IFTTT's maker.ifttt.com/trigger/<event>/with/key/<key>):
+// <id>/<token>, Make's hook.<zone>.make.com/<token>, IFTTT's maker.ifttt.com/trigger/<event>/with/key/<key>):
 // a segment after hooks, webhook(s) or key that mixes letters and digits,
 // 16+ bytes long (6+ on Zapier's and IFTTT's hosts), and is neither a UUID
 // nor an API object's id (a webhook's id in a dashboard URL).
 func webhookPathSecret(host, path string) bool {
+	if makeHook(host) {
+		// Make (formerly Integromat): hook.<zone>.make.com/<key>, the
+		// key the whole path.
+		seg := strings.TrimSuffix(strings.TrimPrefix(path, "/"), "/")
+		return len(seg) >= 24 && strings.IndexByte(seg, '/') < 0 && mixesLettersDigits(seg)
+	}
 	if len(path) < 12 || !strings.Contains(path, "ook") && !strings.Contains(path, "/key/") {
 		return false // no "hooks", "webhook", "Webhook" segment
 	}
@@ -210,6 +216,16 @@ func webhookPathSecret(host, path string) bool {
 		}
 	}
 	return false
+}
+
+// makeHook: the host of Make's custom webhooks (hook.eu1.make.com,
+// hook.us1.make.com, and Integromat's hook.integromat.com before it).
+func makeHook(host string) bool {
+	if len(host) < 14 || !hasPrefixFold(host, "hook.") {
+		return false
+	}
+	return strings.EqualFold(host, "hook.integromat.com") ||
+		len(host) > len(".make.com") && strings.EqualFold(host[len(host)-len(".make.com"):], ".make.com")
 }
 
 // objectID: "we_1NxQ...", "wh_..." — an API object's id (a prefix of 2 to
