@@ -53,7 +53,14 @@ func TestBackupWhileAppending(t *testing.T) {
 			acked.Store(int64(b + 1))
 		}
 	}()
-	for acked.Load() < 30 {
+	// At least 30 batches acknowledged and one rotated file sealed (seals
+	// run beside the appends: on a fast machine the batches can outrun
+	// them), so the backup holds both kinds of file.
+	deadline := time.Now().Add(time.Minute)
+	for acked.Load() < 30 || s.Stats().SealedFiles == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no file sealed within a minute: %+v", s.Stats())
+		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	before := acked.Load()
